@@ -1,0 +1,321 @@
+//! Architecture components a system may have in place, and sets of them.
+
+use core::fmt;
+
+/// A building block of a system's architecture, as drawn in the growth-stage diagrams.
+///
+/// Serialized in `snake_case` (`"load_balancer"`).
+///
+/// # Examples
+/// ```
+/// use advisor_core::Component;
+/// assert_eq!(Component::ReadReplicas.name(), "read_replicas");
+/// assert_eq!(Component::from_name("cdn"), Some(Component::Cdn));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Component {
+    /// Application, database and files on one machine (the startup architecture).
+    SingleServer,
+    /// Content delivery network caching static assets at the edge.
+    Cdn,
+    /// A load balancer spreading requests over several application servers.
+    LoadBalancer,
+    /// Database replicas serving reads.
+    ReadReplicas,
+    /// An application cache such as Redis.
+    Cache,
+    /// A background job queue for asynchronous work.
+    JobQueue,
+    /// An API gateway doing rate limiting, authentication and routing.
+    ApiGateway,
+    /// The application split into independently deployed services.
+    Microservices,
+    /// Auto-scaling of application instances driven by metrics.
+    AutoScaling,
+    /// The database split into shards.
+    Sharding,
+    /// A search cluster such as Elasticsearch.
+    SearchCluster,
+    /// A message queue or log (Kafka, SQS) between services.
+    MessageQueue,
+    /// A database connection pooler (PgBouncer, ProxySQL).
+    ConnectionPooler,
+    /// Circuit breakers between services.
+    CircuitBreakers,
+    /// Distributed tracing across services.
+    DistributedTracing,
+    /// A global load balancer (GeoDNS, anycast).
+    GlobalLoadBalancer,
+    /// Deployment in more than one region.
+    MultiRegion,
+    /// Data replicated between regions.
+    CrossRegionReplication,
+    /// Compute running at the CDN edge.
+    EdgeCompute,
+}
+
+impl Component {
+    /// Every component, in declaration order.
+    pub const ALL: [Component; 19] = [
+        Component::SingleServer,
+        Component::Cdn,
+        Component::LoadBalancer,
+        Component::ReadReplicas,
+        Component::Cache,
+        Component::JobQueue,
+        Component::ApiGateway,
+        Component::Microservices,
+        Component::AutoScaling,
+        Component::Sharding,
+        Component::SearchCluster,
+        Component::MessageQueue,
+        Component::ConnectionPooler,
+        Component::CircuitBreakers,
+        Component::DistributedTracing,
+        Component::GlobalLoadBalancer,
+        Component::MultiRegion,
+        Component::CrossRegionReplication,
+        Component::EdgeCompute,
+    ];
+
+    /// The `snake_case` name used in files and reports.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Component::SingleServer => "single_server",
+            Component::Cdn => "cdn",
+            Component::LoadBalancer => "load_balancer",
+            Component::ReadReplicas => "read_replicas",
+            Component::Cache => "cache",
+            Component::JobQueue => "job_queue",
+            Component::ApiGateway => "api_gateway",
+            Component::Microservices => "microservices",
+            Component::AutoScaling => "auto_scaling",
+            Component::Sharding => "sharding",
+            Component::SearchCluster => "search_cluster",
+            Component::MessageQueue => "message_queue",
+            Component::ConnectionPooler => "connection_pooler",
+            Component::CircuitBreakers => "circuit_breakers",
+            Component::DistributedTracing => "distributed_tracing",
+            Component::GlobalLoadBalancer => "global_load_balancer",
+            Component::MultiRegion => "multi_region",
+            Component::CrossRegionReplication => "cross_region_replication",
+            Component::EdgeCompute => "edge_compute",
+        }
+    }
+
+    /// Looks a component up by its [`name`](Component::name).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Component> {
+        Component::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    const fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+}
+
+impl fmt::Display for Component {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of [`Component`]s, stored as a bit set (`Copy`, no allocation).
+///
+/// Serialized as a list of component names; duplicates in input are merged.
+///
+/// # Examples
+/// ```
+/// use advisor_core::{Component, ComponentSet};
+/// let mut have = ComponentSet::from_components(&[Component::Cdn, Component::LoadBalancer]);
+/// have.insert(Component::Cache);
+/// assert!(have.contains(Component::Cache));
+/// let growth = ComponentSet::from_components(&[Component::Cdn, Component::ReadReplicas]);
+/// assert_eq!(growth.difference(have).iter().collect::<Vec<_>>(), [Component::ReadReplicas]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ComponentSet(u32);
+
+impl ComponentSet {
+    /// The empty set.
+    pub const EMPTY: ComponentSet = ComponentSet(0);
+
+    /// Builds a set from a slice of components.
+    #[must_use]
+    pub const fn from_components(components: &[Component]) -> Self {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < components.len() {
+            bits |= components[i].bit();
+            i += 1;
+        }
+        ComponentSet(bits)
+    }
+
+    /// Adds a component; returns whether it was absent.
+    pub fn insert(&mut self, component: Component) -> bool {
+        let absent = !self.contains(component);
+        self.0 |= component.bit();
+        absent
+    }
+
+    /// Removes a component; returns whether it was present.
+    pub fn remove(&mut self, component: Component) -> bool {
+        let present = self.contains(component);
+        self.0 &= !component.bit();
+        present
+    }
+
+    /// Whether the set holds `component`.
+    #[must_use]
+    pub const fn contains(self, component: Component) -> bool {
+        self.0 & component.bit() != 0
+    }
+
+    /// Whether the set is empty.
+    #[must_use]
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether the set is empty, by reference (for `serde(skip_serializing_if)`).
+    #[cfg(feature = "serde")]
+    pub(crate) fn is_empty_ref(&self) -> bool {
+        self.is_empty()
+    }
+
+    /// The number of components in the set.
+    #[must_use]
+    pub const fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// Components in both sets.
+    #[must_use]
+    pub const fn intersection(self, other: ComponentSet) -> ComponentSet {
+        ComponentSet(self.0 & other.0)
+    }
+
+    /// Components in either set.
+    #[must_use]
+    pub const fn union(self, other: ComponentSet) -> ComponentSet {
+        ComponentSet(self.0 | other.0)
+    }
+
+    /// Components in `self` but not in `other`.
+    #[must_use]
+    pub const fn difference(self, other: ComponentSet) -> ComponentSet {
+        ComponentSet(self.0 & !other.0)
+    }
+
+    /// The components, in declaration order.
+    pub fn iter(self) -> impl Iterator<Item = Component> {
+        Component::ALL.into_iter().filter(move |c| self.contains(*c))
+    }
+}
+
+impl FromIterator<Component> for ComponentSet {
+    fn from_iter<I: IntoIterator<Item = Component>>(iter: I) -> Self {
+        let mut set = ComponentSet::EMPTY;
+        for c in iter {
+            set.insert(c);
+        }
+        set
+    }
+}
+
+impl Extend<Component> for ComponentSet {
+    fn extend<I: IntoIterator<Item = Component>>(&mut self, iter: I) {
+        for c in iter {
+            self.insert(c);
+        }
+    }
+}
+
+impl fmt::Display for ComponentSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return f.write_str("(none)");
+        }
+        for (i, c) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(c.name())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ComponentSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ComponentSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ComponentSet;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of component names such as [\"cdn\", \"load_balancer\"]")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ComponentSet, A::Error> {
+                let mut set = ComponentSet::EMPTY;
+                while let Some(c) = seq.next_element::<Component>()? {
+                    set.insert(c);
+                }
+                Ok(set)
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for c in Component::ALL {
+            assert_eq!(Component::from_name(c.name()), Some(c));
+        }
+        let set: ComponentSet = Component::ALL.into_iter().collect();
+        assert_eq!(set.len(), Component::ALL.len());
+    }
+
+    #[test]
+    fn insert_and_remove_report_change() {
+        let mut s = ComponentSet::EMPTY;
+        assert!(s.insert(Component::Cdn));
+        assert!(!s.insert(Component::Cdn));
+        assert!(s.remove(Component::Cdn));
+        assert!(!s.remove(Component::Cdn));
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn display_lists_names() {
+        let s = ComponentSet::from_components(&[Component::Cache, Component::Cdn]);
+        assert_eq!(s.to_string(), "cdn, cache");
+        assert_eq!(ComponentSet::EMPTY.to_string(), "(none)");
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_round_trip_as_name_list() {
+        let s = ComponentSet::from_components(&[Component::LoadBalancer, Component::Cdn]);
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, r#"["cdn","load_balancer"]"#);
+        assert_eq!(serde_json::from_str::<ComponentSet>(&json).unwrap(), s);
+        assert!(serde_json::from_str::<ComponentSet>(r#"["cdnn"]"#).is_err());
+    }
+}

@@ -1,0 +1,158 @@
+//! The error type of `advisor-core`.
+
+use crate::thresholds::Direction;
+
+/// Everything that can go wrong when building or evaluating `advisor-core` values.
+///
+/// Each variant names the quantity (`what`) and the offending value so that a caller can report
+/// it precisely; the message says what an acceptable value looks like.
+/// Match on variants, not on message text: the text is not a stable API.
+///
+/// # Examples
+/// ```
+/// use advisor_core::{Error, units::Ratio};
+///
+/// let err = Ratio::from_percent(120.0).unwrap_err();
+/// assert!(matches!(err, Error::OutOfRange { what: "ratio", .. }));
+/// assert_eq!(err.to_string(), "ratio must be in 0..=1, got 1.2; give a fraction (0.85) or use from_percent (85.0)");
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The value was NaN or infinite.
+    #[error("{what} must be a finite number, got {value}; check the source for a division by zero or a missing sample")]
+    NotFinite {
+        /// The quantity being built.
+        what: &'static str,
+        /// The rejected value.
+        value: f64,
+    },
+    /// The value was negative where only zero or more makes sense.
+    #[error("{what} must not be negative, got {value}; a negative reading usually means a counter reset")]
+    Negative {
+        /// The quantity being built.
+        what: &'static str,
+        /// The rejected value.
+        value: f64,
+    },
+    /// The value had to be strictly positive.
+    #[error("{what} must be greater than zero, got {value}")]
+    NotPositive {
+        /// The quantity being built.
+        what: &'static str,
+        /// The rejected value.
+        value: f64,
+    },
+    /// The value was outside its closed range.
+    #[error("{what} must be in {min}..={max}, got {value}{hint}", hint = range_hint(what))]
+    OutOfRange {
+        /// The quantity being built.
+        what: &'static str,
+        /// The rejected value.
+        value: f64,
+        /// Smallest accepted value.
+        min: f64,
+        /// Largest accepted value.
+        max: f64,
+    },
+    /// A threshold's target and warning levels are not ordered for its direction.
+    #[error("{what}: target {target} must be strictly {order} warning {warning} for a {direction} metric; swap or fix the two levels", order = direction.target_order())]
+    ThresholdOrder {
+        /// The metric the threshold applies to.
+        what: &'static str,
+        /// The target level, in the metric's canonical unit.
+        target: f64,
+        /// The warning level, in the metric's canonical unit.
+        warning: f64,
+        /// Which way is better for this metric.
+        direction: Direction,
+    },
+    /// An integer result does not fit its type.
+    #[error("{what} overflows its integer type; the inputs are far beyond any real system, check their units")]
+    Overflow {
+        /// The quantity being computed.
+        what: &'static str,
+    },
+    /// A series had no samples.
+    #[error("series of {what} has no samples; give at least one sample")]
+    EmptySeries {
+        /// The metric of the series.
+        what: &'static str,
+    },
+    /// A series' samples were not in time order.
+    #[error("series of {what} is not in time order at sample {index}; sort samples by time before building the series")]
+    UnorderedSamples {
+        /// The metric of the series.
+        what: &'static str,
+        /// Index of the first sample that is earlier than its predecessor.
+        index: usize,
+    },
+    /// A statistic needs more samples than the window holds.
+    #[error("series of {what} has {got} samples in the window, {needed} are needed; widen the window or sample more often")]
+    TooFewSamples {
+        /// The metric of the series.
+        what: &'static str,
+        /// Samples required.
+        needed: usize,
+        /// Samples available.
+        got: usize,
+    },
+}
+
+/// Extra guidance appended to range errors of well-known quantities.
+fn range_hint(what: &str) -> &'static str {
+    if what == "ratio" {
+        "; give a fraction (0.85) or use from_percent (85.0)"
+    } else {
+        ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_send_sync_static() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<Error>();
+    }
+
+    #[test]
+    fn messages_are_lowercase_without_trailing_period() {
+        let errors = [
+            Error::NotFinite { what: "rate", value: f64::NAN },
+            Error::Negative { what: "rate", value: -1.0 },
+            Error::NotPositive { what: "factor", value: 0.0 },
+            Error::Overflow { what: "pool size" },
+            Error::EmptySeries { what: "db_cpu" },
+            Error::UnorderedSamples { what: "db_cpu", index: 3 },
+            Error::TooFewSamples { what: "db_cpu", needed: 3, got: 1 },
+            Error::ThresholdOrder {
+                what: "server_cpu",
+                target: 0.9,
+                warning: 0.8,
+                direction: Direction::LowerIsBetter,
+            },
+        ];
+        for e in errors {
+            let text = e.to_string();
+            assert!(!text.ends_with('.'), "{text}");
+            assert!(text.chars().next().is_some_and(|c| !c.is_uppercase()), "{text}");
+        }
+    }
+
+    #[test]
+    fn threshold_order_message_names_direction() {
+        let e = Error::ThresholdOrder {
+            what: "cache_hit_rate",
+            target: 0.5,
+            warning: 0.8,
+            direction: Direction::HigherIsBetter,
+        };
+        assert_eq!(
+            e.to_string(),
+            "cache_hit_rate: target 0.5 must be strictly above warning 0.8 for a higher-is-better metric; swap or fix the two levels"
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! Placeholder, replaced below.
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs_advisor, feature(doc_cfg))]
+
+mod architecture;
+mod error;
+#[cfg(feature = "serde")]
+mod serde_ms;
+mod snapshot;
+mod thresholds;
+pub mod units;
+
+pub use architecture::{Component, ComponentSet};
+pub use error::Error;
+pub use snapshot::{Metric, MetricsSnapshot, Quantity, UnitKind};
+pub use thresholds::{Direction, Health, HealthReport, KeyMetric, KeyThresholds, Level, MetricHealth, Threshold};

@@ -1,0 +1,816 @@
+//! What a system measured at one point in time: [`MetricsSnapshot`] and the [`Metric`] names.
+
+use core::fmt;
+use core::num::NonZeroU32;
+use core::time::Duration;
+
+use crate::architecture::ComponentSet;
+use crate::units::{Connections, Count, QueriesPerRequest, Rate, Ratio, Users, u64_to_f64};
+
+/// The kind of unit a [`Metric`] is measured in, and so its canonical numeric form.
+///
+/// # Examples
+/// ```
+/// use advisor_core::{Metric, UnitKind};
+/// assert_eq!(Metric::ReplicaLag.unit(), UnitKind::Duration);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum UnitKind {
+    /// A share in `0..=1` ([`Ratio`]); canonical value: the fraction.
+    Ratio,
+    /// A time span ([`Duration`]); canonical value: seconds.
+    Duration,
+    /// Events per second ([`Rate`]); canonical value: per second.
+    Rate,
+    /// Mean queries per request ([`QueriesPerRequest`]).
+    QueriesPerRequest,
+    /// Database connections ([`Connections`]).
+    Connections,
+    /// A count of events or things ([`Count`], or a region count).
+    Count,
+    /// Users ([`Users`]).
+    Users,
+    /// A yes/no fact; canonical value: 1 for yes, 0 for no.
+    Flag,
+}
+
+/// Names every signal a [`MetricsSnapshot`] can carry.
+///
+/// [`Metric::name`] is the `snake_case` name used by rule packs and reports; in snapshot files,
+/// duration-valued metrics carry an `_ms` suffix (`p95_response_time_ms`).
+///
+/// # Examples
+/// ```
+/// use advisor_core::Metric;
+/// assert_eq!(Metric::from_name("db_cpu"), Some(Metric::DbCpu));
+/// assert_eq!(Metric::DbCpu.name(), "db_cpu");
+/// assert_eq!(Metric::ALL.len(), 37);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Metric {
+    /// Users of the system.
+    Users,
+    /// Regions the system is deployed in.
+    DeployedRegions,
+    /// Geographic regions holding a significant share of the users.
+    UserRegions,
+    /// 95th-percentile response time of user requests.
+    P95ResponseTime,
+    /// Mean database queries issued per request.
+    DbQueriesPerRequest,
+    /// Application server CPU utilisation.
+    ServerCpu,
+    /// Application server memory utilisation.
+    MemoryUsage,
+    /// Database connections in use.
+    DbConnections,
+    /// Size of the database connection pool.
+    DbPoolSize,
+    /// Connections in use as a share of the pool (derived from the two above).
+    DbPoolUsage,
+    /// Database server CPU utilisation.
+    DbCpu,
+    /// Time taken by the slowest single query.
+    SlowestQueryTime,
+    /// Time requests wait for a pooled connection.
+    DbConnectionWait,
+    /// Pool exhaustion events over the snapshot's period.
+    DbPoolExhaustionEvents,
+    /// The largest sequential-scan count of any table.
+    DbMaxSeqScans,
+    /// Share of query time spent waiting for locks.
+    DbLockWaitShare,
+    /// Share of table and index space that is bloat.
+    DbBloatShare,
+    /// Write-ahead-log write latency.
+    WalWriteLatency,
+    /// Share of CPU time waiting on disk I/O.
+    DiskIoWait,
+    /// Share of database operations that are reads.
+    DbReadShare,
+    /// Share of database queries identical to one issued shortly before.
+    RepeatedQueryShare,
+    /// Application cache hit rate.
+    CacheHitRate,
+    /// Replication lag of the slowest read replica.
+    ReplicaLag,
+    /// Writes per second on the primary database.
+    PrimaryWriteThroughput,
+    /// Writes per second the primary can sustain (from load tests or vendor figures).
+    PrimaryWriteCapacity,
+    /// Share of bandwidth spent on static assets (images, JS, CSS).
+    StaticAssetBandwidthShare,
+    /// Whether background tasks block user requests.
+    BackgroundTasksBlockRequests,
+    /// 95th-percentile latency of calls to external APIs.
+    ExternalApiP95Latency,
+    /// Share of external API calls that time out.
+    ExternalApiTimeoutShare,
+    /// Rate-limit responses from external APIs per second.
+    ExternalApiRateLimitEvents,
+    /// 95th-percentile latency between internal services.
+    InterServiceP95Latency,
+    /// Share of users outside the region that serves them.
+    RemoteUserShare,
+    /// 95th-percentile response time seen by those remote users.
+    RemoteUserP95,
+    /// Whether regulation requires data to stay in particular regions.
+    DataResidencyRequired,
+    /// The availability the system has committed to (an SLA or SLO).
+    AvailabilityTarget,
+    /// Whether parts of the system need to scale independently of each other.
+    IndependentScalingNeeded,
+    /// Memory available to the cache.
+    CacheMemoryHeadroom,
+}
+
+impl Metric {
+    /// Every metric, in declaration order.
+    pub const ALL: [Metric; 37] = [
+        Metric::Users,
+        Metric::DeployedRegions,
+        Metric::UserRegions,
+        Metric::P95ResponseTime,
+        Metric::DbQueriesPerRequest,
+        Metric::ServerCpu,
+        Metric::MemoryUsage,
+        Metric::DbConnections,
+        Metric::DbPoolSize,
+        Metric::DbPoolUsage,
+        Metric::DbCpu,
+        Metric::SlowestQueryTime,
+        Metric::DbConnectionWait,
+        Metric::DbPoolExhaustionEvents,
+        Metric::DbMaxSeqScans,
+        Metric::DbLockWaitShare,
+        Metric::DbBloatShare,
+        Metric::WalWriteLatency,
+        Metric::DiskIoWait,
+        Metric::DbReadShare,
+        Metric::RepeatedQueryShare,
+        Metric::CacheHitRate,
+        Metric::ReplicaLag,
+        Metric::PrimaryWriteThroughput,
+        Metric::PrimaryWriteCapacity,
+        Metric::StaticAssetBandwidthShare,
+        Metric::BackgroundTasksBlockRequests,
+        Metric::ExternalApiP95Latency,
+        Metric::ExternalApiTimeoutShare,
+        Metric::ExternalApiRateLimitEvents,
+        Metric::InterServiceP95Latency,
+        Metric::RemoteUserShare,
+        Metric::RemoteUserP95,
+        Metric::DataResidencyRequired,
+        Metric::AvailabilityTarget,
+        Metric::IndependentScalingNeeded,
+        Metric::CacheMemoryHeadroom,
+    ];
+
+    /// The `snake_case` name of the metric.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Metric::Users => "users",
+            Metric::DeployedRegions => "deployed_regions",
+            Metric::UserRegions => "user_regions",
+            Metric::P95ResponseTime => "p95_response_time",
+            Metric::DbQueriesPerRequest => "db_queries_per_request",
+            Metric::ServerCpu => "server_cpu",
+            Metric::MemoryUsage => "memory_usage",
+            Metric::DbConnections => "db_connections",
+            Metric::DbPoolSize => "db_pool_size",
+            Metric::DbPoolUsage => "db_pool_usage",
+            Metric::DbCpu => "db_cpu",
+            Metric::SlowestQueryTime => "slowest_query_time",
+            Metric::DbConnectionWait => "db_connection_wait",
+            Metric::DbPoolExhaustionEvents => "db_pool_exhaustion_events",
+            Metric::DbMaxSeqScans => "db_max_seq_scans",
+            Metric::DbLockWaitShare => "db_lock_wait_share",
+            Metric::DbBloatShare => "db_bloat_share",
+            Metric::WalWriteLatency => "wal_write_latency",
+            Metric::DiskIoWait => "disk_io_wait",
+            Metric::DbReadShare => "db_read_share",
+            Metric::RepeatedQueryShare => "repeated_query_share",
+            Metric::CacheHitRate => "cache_hit_rate",
+            Metric::ReplicaLag => "replica_lag",
+            Metric::PrimaryWriteThroughput => "primary_write_throughput",
+            Metric::PrimaryWriteCapacity => "primary_write_capacity",
+            Metric::StaticAssetBandwidthShare => "static_asset_bandwidth_share",
+            Metric::BackgroundTasksBlockRequests => "background_tasks_block_requests",
+            Metric::ExternalApiP95Latency => "external_api_p95_latency",
+            Metric::ExternalApiTimeoutShare => "external_api_timeout_share",
+            Metric::ExternalApiRateLimitEvents => "external_api_rate_limit_events",
+            Metric::InterServiceP95Latency => "inter_service_p95_latency",
+            Metric::RemoteUserShare => "remote_user_share",
+            Metric::RemoteUserP95 => "remote_user_p95",
+            Metric::DataResidencyRequired => "data_residency_required",
+            Metric::AvailabilityTarget => "availability_target",
+            Metric::IndependentScalingNeeded => "independent_scaling_needed",
+            Metric::CacheMemoryHeadroom => "cache_memory_headroom",
+        }
+    }
+
+    /// Looks a metric up by its [`name`](Metric::name).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The kind of unit the metric is measured in.
+    #[must_use]
+    pub const fn unit(self) -> UnitKind {
+        match self {
+            Metric::Users => UnitKind::Users,
+            Metric::DeployedRegions | Metric::UserRegions | Metric::DbPoolExhaustionEvents | Metric::DbMaxSeqScans => {
+                UnitKind::Count
+            }
+            Metric::P95ResponseTime
+            | Metric::SlowestQueryTime
+            | Metric::DbConnectionWait
+            | Metric::WalWriteLatency
+            | Metric::ReplicaLag
+            | Metric::ExternalApiP95Latency
+            | Metric::InterServiceP95Latency
+            | Metric::RemoteUserP95 => UnitKind::Duration,
+            Metric::DbQueriesPerRequest => UnitKind::QueriesPerRequest,
+            Metric::DbConnections | Metric::DbPoolSize => UnitKind::Connections,
+            Metric::ServerCpu
+            | Metric::MemoryUsage
+            | Metric::DbPoolUsage
+            | Metric::DbCpu
+            | Metric::DbLockWaitShare
+            | Metric::DbBloatShare
+            | Metric::DiskIoWait
+            | Metric::DbReadShare
+            | Metric::RepeatedQueryShare
+            | Metric::CacheHitRate
+            | Metric::StaticAssetBandwidthShare
+            | Metric::ExternalApiTimeoutShare
+            | Metric::RemoteUserShare
+            | Metric::AvailabilityTarget
+            | Metric::CacheMemoryHeadroom => UnitKind::Ratio,
+            Metric::PrimaryWriteThroughput | Metric::PrimaryWriteCapacity | Metric::ExternalApiRateLimitEvents => {
+                UnitKind::Rate
+            }
+            Metric::BackgroundTasksBlockRequests | Metric::DataResidencyRequired | Metric::IndependentScalingNeeded => {
+                UnitKind::Flag
+            }
+        }
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A measured value of any metric, with its unit, for evidence and reports.
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_core::Quantity;
+/// assert_eq!(Quantity::Duration(Duration::from_millis(850)).to_string(), "850 ms");
+/// assert_eq!(Quantity::Duration(Duration::from_millis(850)).canonical(), 0.85);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Quantity {
+    /// A share.
+    Ratio(Ratio),
+    /// A time span (serialized in milliseconds).
+    Duration(#[cfg_attr(feature = "serde", serde(with = "crate::serde_ms::required"))] Duration),
+    /// Events per second.
+    Rate(Rate),
+    /// Mean queries per request.
+    QueriesPerRequest(QueriesPerRequest),
+    /// Connections.
+    Connections(Connections),
+    /// A count.
+    Count(Count),
+    /// Users.
+    Users(Users),
+    /// A yes/no fact.
+    Flag(bool),
+}
+
+impl Quantity {
+    /// The value in its canonical unit as a float (see [`UnitKind`]).
+    #[must_use]
+    pub fn canonical(self) -> f64 {
+        match self {
+            Quantity::Ratio(r) => r.as_fraction(),
+            Quantity::Duration(d) => d.as_secs_f64(),
+            Quantity::Rate(r) => r.as_per_second(),
+            Quantity::QueriesPerRequest(q) => q.as_f64(),
+            Quantity::Connections(c) => f64::from(c.get()),
+            Quantity::Count(c) => u64_to_f64(c.get()),
+            Quantity::Users(u) => u64_to_f64(u.get()),
+            Quantity::Flag(b) => {
+                if b {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Quantity::Ratio(r) => r.fmt(f),
+            Quantity::Duration(d) => fmt_duration(f, *d),
+            Quantity::Rate(r) => r.fmt(f),
+            Quantity::QueriesPerRequest(q) => q.fmt(f),
+            Quantity::Connections(c) => c.fmt(f),
+            Quantity::Count(c) => c.fmt(f),
+            Quantity::Users(u) => u.fmt(f),
+            Quantity::Flag(b) => f.write_str(if *b { "yes" } else { "no" }),
+        }
+    }
+}
+
+/// Writes a duration in the most readable unit: `850 ms`, `2.5 s`, `3.0 h`.
+pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Result {
+    let secs = d.as_secs_f64();
+    if secs < 1.0 {
+        let ms = secs * 1000.0;
+        if (ms - ms.round()).abs() < 1e-6 { write!(f, "{ms:.0} ms") } else { write!(f, "{ms:.1} ms") }
+    } else if secs < 120.0 {
+        write!(f, "{secs:.1} s")
+    } else if secs < 7200.0 {
+        write!(f, "{:.1} min", secs / 60.0)
+    } else {
+        write!(f, "{:.1} h", secs / 3600.0)
+    }
+}
+
+/// Everything measured about a system at one point in time; every signal is optional because
+/// real data is partial.
+///
+/// Each field's type has validated its value, so a snapshot is always internally valid.
+/// Missing fields are never read as zero: whatever depends on them reports "not evaluated".
+/// Build one with struct-update syntax from [`Default`], with the `with_*` setters, or (feature
+/// `serde`) from a file: keys are the field names, durations end in `_ms` and are milliseconds,
+/// ratios are fractions, unknown keys are rejected.
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_core::{MetricsSnapshot, Metric, units::{Ratio, Users}};
+///
+/// let snap = MetricsSnapshot {
+///     users: Some(Users::new(40_000)),
+///     p95_response_time: Some(Duration::from_millis(620)),
+///     db_cpu: Some(Ratio::from_percent(74.0)?),
+///     ..MetricsSnapshot::default()
+/// };
+/// assert_eq!(snap.value(Metric::DbCpu), Some(0.74));
+/// assert_eq!(snap.value(Metric::CacheHitRate), None);
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct MetricsSnapshot {
+    /// Users of the system (see [`Metric::Users`]).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub users: Option<Users>,
+    /// Regions the system is deployed in.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub deployed_regions: Option<NonZeroU32>,
+    /// Geographic regions holding a significant share of users.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub user_regions: Option<NonZeroU32>,
+    /// The architecture already in place; empty when nothing was declared.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "ComponentSet::is_empty_ref"))]
+    pub architecture: ComponentSet,
+
+    /// 95th-percentile response time of user requests (file key `p95_response_time_ms`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "p95_response_time_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+    )]
+    pub p95_response_time: Option<Duration>,
+    /// Mean database queries per request.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_queries_per_request: Option<QueriesPerRequest>,
+    /// Application server CPU utilisation.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub server_cpu: Option<Ratio>,
+    /// Application server memory utilisation.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memory_usage: Option<Ratio>,
+
+    /// Database connections in use (at peak over the snapshot's period).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_connections: Option<Connections>,
+    /// Size of the database connection pool.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_pool_size: Option<Connections>,
+    /// Database server CPU utilisation.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_cpu: Option<Ratio>,
+    /// Time taken by the slowest single query (file key `slowest_query_time_ms`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "slowest_query_time_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+    )]
+    pub slowest_query_time: Option<Duration>,
+    /// Time requests wait for a pooled connection (file key `db_connection_wait_ms`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "db_connection_wait_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+    )]
+    pub db_connection_wait: Option<Duration>,
+    /// Pool exhaustion events over the snapshot's period.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_pool_exhaustion_events: Option<Count>,
+    /// The largest sequential-scan count of any table (`pg_stat_user_tables.seq_scan`).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_max_seq_scans: Option<Count>,
+    /// Share of query time spent waiting for locks.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_lock_wait_share: Option<Ratio>,
+    /// Share of table and index space that is bloat.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_bloat_share: Option<Ratio>,
+    /// Write-ahead-log write latency (file key `wal_write_latency_ms`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "wal_write_latency_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+    )]
+    pub wal_write_latency: Option<Duration>,
+    /// Share of CPU time waiting on disk I/O.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub disk_io_wait: Option<Ratio>,
+    /// Share of database operations that are reads.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_read_share: Option<Ratio>,
+    /// Share of queries identical to one issued shortly before (a cache would have served them).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub repeated_query_share: Option<Ratio>,
+
+    /// Application cache hit rate.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub cache_hit_rate: Option<Ratio>,
+    /// Share of the cache's memory still free.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub cache_memory_headroom: Option<Ratio>,
+    /// Replication lag of the slowest read replica (file key `replica_lag_ms`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "replica_lag_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+    )]
+    pub replica_lag: Option<Duration>,
+    /// Writes per second on the primary database.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub primary_write_throughput: Option<Rate>,
+    /// Writes per second the primary can sustain.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub primary_write_capacity: Option<Rate>,
+
+    /// Share of bandwidth spent on static assets.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub static_asset_bandwidth_share: Option<Ratio>,
+    /// Whether background tasks block user requests.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub background_tasks_block_requests: Option<bool>,
+
+    /// 95th-percentile latency of external API calls (file key `external_api_p95_latency_ms`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "external_api_p95_latency_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+    )]
+    pub external_api_p95_latency: Option<Duration>,
+    /// Share of external API calls that time out.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub external_api_timeout_share: Option<Ratio>,
+    /// Rate-limit responses from external APIs, per second.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub external_api_rate_limit_events: Option<Rate>,
+    /// 95th-percentile latency between internal services (file key `inter_service_p95_latency_ms`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "inter_service_p95_latency_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+    )]
+    pub inter_service_p95_latency: Option<Duration>,
+
+    /// Share of users outside the region that serves them.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub remote_user_share: Option<Ratio>,
+    /// 95th-percentile response time seen by remote users (file key `remote_user_p95_ms`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "remote_user_p95_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+    )]
+    pub remote_user_p95: Option<Duration>,
+    /// Whether regulation requires data to stay in particular regions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub data_residency_required: Option<bool>,
+    /// The availability the system has committed to (for example 0.9999).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub availability_target: Option<Ratio>,
+    /// Whether parts of the system need to scale independently of each other.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub independent_scaling_needed: Option<bool>,
+}
+
+impl MetricsSnapshot {
+    /// Connections in use as a share of the pool.
+    ///
+    /// `None` when either count is missing or the pool size is zero.
+    /// A reading above the pool size (possible when the two were sampled at different moments)
+    /// is reported as a full pool, 100%.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{MetricsSnapshot, units::Connections};
+    /// let snap = MetricsSnapshot::default()
+    ///     .with_db_connections(Connections::new(16))
+    ///     .with_db_pool_size(Connections::new(20));
+    /// assert_eq!(snap.db_pool_usage().map(|r| r.as_percent()), Some(80.0));
+    /// ```
+    #[must_use]
+    pub fn db_pool_usage(&self) -> Option<Ratio> {
+        let used = f64::from(self.db_connections?.get());
+        let pool = f64::from(self.db_pool_size?.get());
+        if pool == 0.0 {
+            return None;
+        }
+        Ratio::from_fraction((used / pool).min(1.0)).ok()
+    }
+
+    /// The value of `metric` with its unit, or `None` when it was not measured.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{MetricsSnapshot, Metric, Quantity, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_cache_hit_rate(Ratio::from_percent(91.0)?);
+    /// assert_eq!(snap.quantity(Metric::CacheHitRate), Some(Quantity::Ratio(Ratio::from_percent(91.0)?)));
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn quantity(&self, metric: Metric) -> Option<Quantity> {
+        let nz = |v: Option<NonZeroU32>| v.map(|n| Quantity::Count(Count::new(u64::from(n.get()))));
+        match metric {
+            Metric::Users => self.users.map(Quantity::Users),
+            Metric::DeployedRegions => nz(self.deployed_regions),
+            Metric::UserRegions => nz(self.user_regions),
+            Metric::P95ResponseTime => self.p95_response_time.map(Quantity::Duration),
+            Metric::DbQueriesPerRequest => self.db_queries_per_request.map(Quantity::QueriesPerRequest),
+            Metric::ServerCpu => self.server_cpu.map(Quantity::Ratio),
+            Metric::MemoryUsage => self.memory_usage.map(Quantity::Ratio),
+            Metric::DbConnections => self.db_connections.map(Quantity::Connections),
+            Metric::DbPoolSize => self.db_pool_size.map(Quantity::Connections),
+            Metric::DbPoolUsage => self.db_pool_usage().map(Quantity::Ratio),
+            Metric::DbCpu => self.db_cpu.map(Quantity::Ratio),
+            Metric::SlowestQueryTime => self.slowest_query_time.map(Quantity::Duration),
+            Metric::DbConnectionWait => self.db_connection_wait.map(Quantity::Duration),
+            Metric::DbPoolExhaustionEvents => self.db_pool_exhaustion_events.map(Quantity::Count),
+            Metric::DbMaxSeqScans => self.db_max_seq_scans.map(Quantity::Count),
+            Metric::DbLockWaitShare => self.db_lock_wait_share.map(Quantity::Ratio),
+            Metric::DbBloatShare => self.db_bloat_share.map(Quantity::Ratio),
+            Metric::WalWriteLatency => self.wal_write_latency.map(Quantity::Duration),
+            Metric::DiskIoWait => self.disk_io_wait.map(Quantity::Ratio),
+            Metric::DbReadShare => self.db_read_share.map(Quantity::Ratio),
+            Metric::RepeatedQueryShare => self.repeated_query_share.map(Quantity::Ratio),
+            Metric::CacheHitRate => self.cache_hit_rate.map(Quantity::Ratio),
+            Metric::CacheMemoryHeadroom => self.cache_memory_headroom.map(Quantity::Ratio),
+            Metric::ReplicaLag => self.replica_lag.map(Quantity::Duration),
+            Metric::PrimaryWriteThroughput => self.primary_write_throughput.map(Quantity::Rate),
+            Metric::PrimaryWriteCapacity => self.primary_write_capacity.map(Quantity::Rate),
+            Metric::StaticAssetBandwidthShare => self.static_asset_bandwidth_share.map(Quantity::Ratio),
+            Metric::BackgroundTasksBlockRequests => self.background_tasks_block_requests.map(Quantity::Flag),
+            Metric::ExternalApiP95Latency => self.external_api_p95_latency.map(Quantity::Duration),
+            Metric::ExternalApiTimeoutShare => self.external_api_timeout_share.map(Quantity::Ratio),
+            Metric::ExternalApiRateLimitEvents => self.external_api_rate_limit_events.map(Quantity::Rate),
+            Metric::InterServiceP95Latency => self.inter_service_p95_latency.map(Quantity::Duration),
+            Metric::RemoteUserShare => self.remote_user_share.map(Quantity::Ratio),
+            Metric::RemoteUserP95 => self.remote_user_p95.map(Quantity::Duration),
+            Metric::DataResidencyRequired => self.data_residency_required.map(Quantity::Flag),
+            Metric::AvailabilityTarget => self.availability_target.map(Quantity::Ratio),
+            Metric::IndependentScalingNeeded => self.independent_scaling_needed.map(Quantity::Flag),
+        }
+    }
+
+    /// The value of `metric` in its canonical unit (see [`UnitKind`]), or `None` when missing.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_core::{MetricsSnapshot, Metric};
+    /// let snap = MetricsSnapshot::default().with_replica_lag(Duration::from_millis(2_500));
+    /// assert_eq!(snap.value(Metric::ReplicaLag), Some(2.5));
+    /// ```
+    #[must_use]
+    pub fn value(&self, metric: Metric) -> Option<f64> {
+        self.quantity(metric).map(Quantity::canonical)
+    }
+
+    /// How many of the metrics in [`Metric::ALL`] have a value.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{MetricsSnapshot, units::Users};
+    /// assert_eq!(MetricsSnapshot::default().with_users(Users::new(5)).measured_count(), 1);
+    /// ```
+    #[must_use]
+    pub fn measured_count(&self) -> usize {
+        Metric::ALL.iter().filter(|m| self.quantity(**m).is_some()).count()
+    }
+}
+
+/// Generates the chained `with_*` setters of [`MetricsSnapshot`].
+macro_rules! setters {
+    ($($setter:ident => $field:ident: $ty:ty),* $(,)?) => {
+        impl MetricsSnapshot {
+            $(
+                #[doc = concat!("Sets `", stringify!($field), "` and returns the snapshot.")]
+                #[must_use]
+                pub fn $setter(mut self, value: $ty) -> Self {
+                    self.$field = Some(value);
+                    self
+                }
+            )*
+        }
+    };
+}
+
+setters! {
+    with_users => users: Users,
+    with_deployed_regions => deployed_regions: NonZeroU32,
+    with_user_regions => user_regions: NonZeroU32,
+    with_p95_response_time => p95_response_time: Duration,
+    with_db_queries_per_request => db_queries_per_request: QueriesPerRequest,
+    with_server_cpu => server_cpu: Ratio,
+    with_memory_usage => memory_usage: Ratio,
+    with_db_connections => db_connections: Connections,
+    with_db_pool_size => db_pool_size: Connections,
+    with_db_cpu => db_cpu: Ratio,
+    with_slowest_query_time => slowest_query_time: Duration,
+    with_db_connection_wait => db_connection_wait: Duration,
+    with_db_pool_exhaustion_events => db_pool_exhaustion_events: Count,
+    with_db_max_seq_scans => db_max_seq_scans: Count,
+    with_db_lock_wait_share => db_lock_wait_share: Ratio,
+    with_db_bloat_share => db_bloat_share: Ratio,
+    with_wal_write_latency => wal_write_latency: Duration,
+    with_disk_io_wait => disk_io_wait: Ratio,
+    with_db_read_share => db_read_share: Ratio,
+    with_repeated_query_share => repeated_query_share: Ratio,
+    with_cache_hit_rate => cache_hit_rate: Ratio,
+    with_cache_memory_headroom => cache_memory_headroom: Ratio,
+    with_replica_lag => replica_lag: Duration,
+    with_primary_write_throughput => primary_write_throughput: Rate,
+    with_primary_write_capacity => primary_write_capacity: Rate,
+    with_static_asset_bandwidth_share => static_asset_bandwidth_share: Ratio,
+    with_background_tasks_block_requests => background_tasks_block_requests: bool,
+    with_external_api_p95_latency => external_api_p95_latency: Duration,
+    with_external_api_timeout_share => external_api_timeout_share: Ratio,
+    with_external_api_rate_limit_events => external_api_rate_limit_events: Rate,
+    with_inter_service_p95_latency => inter_service_p95_latency: Duration,
+    with_remote_user_share => remote_user_share: Ratio,
+    with_remote_user_p95 => remote_user_p95: Duration,
+    with_data_residency_required => data_residency_required: bool,
+    with_availability_target => availability_target: Ratio,
+    with_independent_scaling_needed => independent_scaling_needed: bool,
+}
+
+impl MetricsSnapshot {
+    /// Adds a component to the declared architecture and returns the snapshot.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{Component, MetricsSnapshot};
+    /// let snap = MetricsSnapshot::default().with_component(Component::Cdn);
+    /// assert!(snap.architecture.contains(Component::Cdn));
+    /// ```
+    #[must_use]
+    pub fn with_component(mut self, component: crate::Component) -> Self {
+        self.architecture.insert(component);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_names_round_trip_and_are_unique() {
+        for m in Metric::ALL {
+            assert_eq!(Metric::from_name(m.name()), Some(m), "{m}");
+        }
+        let mut names: Vec<_> = Metric::ALL.iter().map(|m| m.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Metric::ALL.len());
+    }
+
+    #[test]
+    fn every_metric_is_readable_when_set() {
+        let one = Ratio::from_fraction(0.5).unwrap();
+        let d = Duration::from_millis(10);
+        let n = NonZeroU32::new(2).unwrap();
+        let r = Rate::from_per_second(1.0).unwrap();
+        let s = MetricsSnapshot::default()
+            .with_users(Users::new(1))
+            .with_deployed_regions(n)
+            .with_user_regions(n)
+            .with_p95_response_time(d)
+            .with_db_queries_per_request(QueriesPerRequest::new(1.0).unwrap())
+            .with_server_cpu(one)
+            .with_memory_usage(one)
+            .with_db_connections(Connections::new(4))
+            .with_db_pool_size(Connections::new(4))
+            .with_db_cpu(one)
+            .with_slowest_query_time(d)
+            .with_db_connection_wait(d)
+            .with_db_pool_exhaustion_events(Count::new(3))
+            .with_db_max_seq_scans(Count::new(3))
+            .with_db_lock_wait_share(one)
+            .with_db_bloat_share(one)
+            .with_wal_write_latency(d)
+            .with_disk_io_wait(one)
+            .with_db_read_share(one)
+            .with_repeated_query_share(one)
+            .with_cache_hit_rate(one)
+            .with_cache_memory_headroom(one)
+            .with_replica_lag(d)
+            .with_primary_write_throughput(r)
+            .with_primary_write_capacity(r)
+            .with_static_asset_bandwidth_share(one)
+            .with_background_tasks_block_requests(true)
+            .with_external_api_p95_latency(d)
+            .with_external_api_timeout_share(one)
+            .with_external_api_rate_limit_events(r)
+            .with_inter_service_p95_latency(d)
+            .with_remote_user_share(one)
+            .with_remote_user_p95(d)
+            .with_data_residency_required(true)
+            .with_availability_target(one)
+            .with_independent_scaling_needed(true)
+            ;
+        for m in Metric::ALL {
+            assert!(s.value(m).is_some(), "{m} not readable");
+            assert!(s.value(m).unwrap().is_finite());
+        }
+        assert_eq!(s.measured_count(), Metric::ALL.len());
+        assert_eq!(MetricsSnapshot::default().measured_count(), 0);
+    }
+
+    #[test]
+    fn pool_usage_is_clamped_and_undefined_for_empty_pool() {
+        let s = MetricsSnapshot::default().with_db_connections(Connections::new(30)).with_db_pool_size(Connections::new(20));
+        assert_eq!(s.db_pool_usage(), Some(Ratio::ONE));
+        let s = s.with_db_pool_size(Connections::new(0));
+        assert_eq!(s.db_pool_usage(), None);
+        assert_eq!(MetricsSnapshot::default().db_pool_usage(), None);
+    }
+
+    #[test]
+    fn snapshot_is_send_sync_static() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<MetricsSnapshot>();
+        check::<Metric>();
+        check::<Quantity>();
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn json_uses_documented_keys_and_units() {
+        let s = MetricsSnapshot::default()
+            .with_p95_response_time(Duration::from_millis(850))
+            .with_db_cpu(Ratio::from_percent(72.0).unwrap())
+            .with_component(crate::Component::Cdn);
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, r#"{"architecture":["cdn"],"p95_response_time_ms":850.0,"db_cpu":0.72}"#);
+        assert_eq!(serde_json::from_str::<MetricsSnapshot>(&json).unwrap(), s);
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn json_rejects_invalid_values_and_unknown_keys() {
+        #[track_caller]
+        fn rejects(json: &str, needle: &str) {
+            let err = serde_json::from_str::<MetricsSnapshot>(json).unwrap_err().to_string();
+            assert!(err.contains(needle), "{err}");
+        }
+        rejects(r#"{"db_cpu": 1.5}"#, "ratio must be in 0..=1, got 1.5");
+        rejects(r#"{"p95_response_time_ms": -3}"#, "must not be negative");
+        rejects(r#"{"db_cpuu": 0.5}"#, "unknown field `db_cpuu`");
+        rejects(r#"{"deployed_regions": 0}"#, "nonzero");
+        rejects(r#"{"architecture": ["mainframe"]}"#, "unknown variant `mainframe`");
+    }
+}

@@ -1,0 +1,984 @@
+//! Unit-bearing quantities: every measured number has its own type.
+//!
+//! Each type stores one canonical unit and validates at construction, so a value that exists is
+//! finite and within its domain.
+//! Units appear only in constructor and accessor names and in `Display`.
+//! Time spans are [`core::time::Duration`]; [`duration_from_millis`] and
+//! [`duration_from_secs`] build one from a float with the same validation as the types here.
+//!
+//! Mixing two quantities does not compile:
+//! ```compile_fail
+//! use advisor_core::units::{Rate, Ratio};
+//! fn takes_ratio(_: Ratio) {}
+//! takes_ratio(Rate::from_per_second(10.0).unwrap());
+//! ```
+//! ```compile_fail
+//! use advisor_core::units::{Bytes, Users};
+//! let _: Users = Bytes::from_bytes(10);
+//! ```
+
+use core::cmp::Ordering;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::time::Duration;
+
+use crate::Error;
+
+/// Checks that `value` is finite and not negative, and maps `-0.0` to `0.0`.
+pub(crate) fn non_negative(what: &'static str, value: f64) -> Result<f64, Error> {
+    if !value.is_finite() {
+        return Err(Error::NotFinite { what, value });
+    }
+    if value < 0.0 {
+        return Err(Error::Negative { what, value });
+    }
+    Ok(value + 0.0)
+}
+
+/// Checks that `value` is finite and strictly positive.
+pub(crate) fn positive(what: &'static str, value: f64) -> Result<f64, Error> {
+    if !value.is_finite() {
+        return Err(Error::NotFinite { what, value });
+    }
+    if value <= 0.0 {
+        return Err(Error::NotPositive { what, value });
+    }
+    Ok(value)
+}
+
+/// Builds a [`Duration`] from milliseconds, rejecting NaN, infinities, negatives and values too
+/// large for a `Duration`.
+///
+/// `what` names the quantity in the error.
+///
+/// # Errors
+/// [`Error::NotFinite`] for NaN or infinities, [`Error::Negative`] below zero,
+/// [`Error::OutOfRange`] when the span exceeds [`Duration::MAX`].
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::duration_from_millis;
+/// let p95 = duration_from_millis("p95_response_time", 850.0)?;
+/// assert_eq!(p95.as_millis(), 850);
+/// assert!(duration_from_millis("p95_response_time", -1.0).is_err());
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+pub fn duration_from_millis(what: &'static str, millis: f64) -> Result<Duration, Error> {
+    let millis = non_negative(what, millis)?;
+    Duration::try_from_secs_f64(millis / 1000.0).map_err(|_| Error::OutOfRange {
+        what,
+        value: millis,
+        min: 0.0,
+        max: Duration::MAX.as_secs_f64() * 1000.0,
+    })
+}
+
+/// Builds a [`Duration`] from seconds with the checks of [`duration_from_millis`].
+///
+/// # Errors
+/// As [`duration_from_millis`].
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::duration_from_secs;
+/// assert_eq!(duration_from_secs("replica_lag", 2.5)?.as_millis(), 2500);
+/// assert!(duration_from_secs("replica_lag", f64::NAN).is_err());
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+pub fn duration_from_secs(what: &'static str, secs: f64) -> Result<Duration, Error> {
+    let secs = non_negative(what, secs)?;
+    Duration::try_from_secs_f64(secs).map_err(|_| Error::OutOfRange {
+        what,
+        value: secs,
+        min: 0.0,
+        max: Duration::MAX.as_secs_f64(),
+    })
+}
+
+/// Rounds a non-negative finite float up to a `u64`, or reports an overflow.
+pub(crate) fn ceil_to_u64(what: &'static str, value: f64) -> Result<u64, Error> {
+    let up = value.ceil();
+    // 2^64 is exactly representable; anything at or above it does not fit.
+    if !(0.0..18_446_744_073_709_551_616.0).contains(&up) {
+        return Err(Error::Overflow { what });
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "range checked above: 0 <= up < 2^64 and up is integral"
+    )]
+    Ok(up as u64)
+}
+
+/// Implements the traits shared by the float newtypes: total order, hashing, conversions and
+/// serde through the validating constructor.
+macro_rules! float_quantity {
+    ($name:ident, $ctor:ident) => {
+        impl Eq for $name {}
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> Ordering {
+                self.0.total_cmp(&other.0)
+            }
+        }
+
+        impl Hash for $name {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.0.to_bits().hash(state);
+            }
+        }
+
+        impl TryFrom<f64> for $name {
+            type Error = Error;
+            fn try_from(value: f64) -> Result<Self, Error> {
+                Self::$ctor(value)
+            }
+        }
+
+        impl From<$name> for f64 {
+            fn from(value: $name) -> f64 {
+                value.0
+            }
+        }
+    };
+}
+
+/// A share of a whole: a fraction in `0.0..=1.0` (CPU use, pool use, hit rate, read share).
+///
+/// Stored and serialized as a fraction (`0.85`); displayed as a percentage (`85.0%`).
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::Ratio;
+/// let cpu = Ratio::from_percent(85.0)?;
+/// assert_eq!(cpu, Ratio::from_fraction(0.85)?);
+/// assert_eq!(cpu.to_string(), "85.0%");
+/// assert!(Ratio::from_fraction(1.2).is_err());
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
+pub struct Ratio(f64);
+
+impl Ratio {
+    /// Nothing of the whole (0%).
+    pub const ZERO: Ratio = Ratio(0.0);
+    /// All of the whole (100%).
+    pub const ONE: Ratio = Ratio(1.0);
+
+    /// Builds a ratio from a fraction in `0.0..=1.0`.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] unless `0.0 <= fraction <= 1.0` (NaN is rejected).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Ratio;
+    /// assert_eq!(Ratio::from_fraction(0.5)?.as_percent(), 50.0);
+    /// assert!(Ratio::from_fraction(f64::NAN).is_err());
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn from_fraction(fraction: f64) -> Result<Self, Error> {
+        if !(0.0..=1.0).contains(&fraction) {
+            return Err(Error::OutOfRange { what: "ratio", value: fraction, min: 0.0, max: 1.0 });
+        }
+        Ok(Ratio(fraction + 0.0))
+    }
+
+    /// Builds a ratio from a percentage in `0.0..=100.0`.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] unless `0.0 <= percent <= 100.0` (NaN is rejected); the error
+    /// reports the value as a fraction.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Ratio;
+    /// assert_eq!(Ratio::from_percent(70.0)?.as_fraction(), 0.7);
+    /// assert!(Ratio::from_percent(-5.0).is_err());
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn from_percent(percent: f64) -> Result<Self, Error> {
+        Self::from_fraction(percent / 100.0)
+    }
+
+    /// Builds a constant ratio from a fraction.
+    ///
+    /// # Panics
+    /// Panics (at compile time in a `const` context) unless `0.0 <= fraction <= 1.0`.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Ratio;
+    /// const TARGET: Ratio = Ratio::from_fraction_const(0.7);
+    /// assert_eq!(TARGET.as_percent(), 70.0);
+    /// ```
+    #[must_use]
+    pub const fn from_fraction_const(fraction: f64) -> Self {
+        assert!(fraction >= 0.0 && fraction <= 1.0, "ratio must be in 0..=1");
+        Ratio(fraction + 0.0)
+    }
+
+    /// The fraction, in `0.0..=1.0`.
+    #[must_use]
+    pub const fn as_fraction(self) -> f64 {
+        self.0
+    }
+
+    /// The percentage, in `0.0..=100.0`.
+    #[must_use]
+    pub fn as_percent(self) -> f64 {
+        self.0 * 100.0
+    }
+
+    /// The remaining share, `1 - self` (for example headroom from utilisation).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Ratio;
+    /// assert_eq!(Ratio::from_percent(75.0)?.complement(), Ratio::from_percent(25.0)?);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn complement(self) -> Ratio {
+        Ratio((1.0 - self.0).clamp(0.0, 1.0) + 0.0)
+    }
+}
+
+float_quantity!(Ratio, from_fraction);
+
+impl fmt::Display for Ratio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.1}%", self.as_percent())
+    }
+}
+
+/// Events per second (requests, reads, writes, rate-limit responses), finite and not negative.
+///
+/// Stored and serialized as events per second.
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::Rate;
+/// let peak = Rate::from_per_second(1_000.0)?;
+/// assert_eq!(peak.to_string(), "1000/s");
+/// assert_eq!(Rate::from_per_minute(60.0)?, Rate::from_per_second(1.0)?);
+/// assert!(Rate::from_per_second(-3.0).is_err());
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
+pub struct Rate(f64);
+
+impl Rate {
+    /// No events.
+    pub const ZERO: Rate = Rate(0.0);
+
+    /// Builds a rate from events per second.
+    ///
+    /// # Errors
+    /// [`Error::NotFinite`] for NaN or infinities, [`Error::Negative`] below zero.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Rate;
+    /// assert_eq!(Rate::from_per_second(2.5)?.as_per_second(), 2.5);
+    /// assert!(Rate::from_per_second(f64::INFINITY).is_err());
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn from_per_second(per_second: f64) -> Result<Self, Error> {
+        non_negative("rate", per_second).map(Rate)
+    }
+
+    /// Builds a rate from events per minute.
+    ///
+    /// # Errors
+    /// As [`Rate::from_per_second`].
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Rate;
+    /// assert_eq!(Rate::from_per_minute(120.0)?.as_per_second(), 2.0);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn from_per_minute(per_minute: f64) -> Result<Self, Error> {
+        non_negative("rate", per_minute).map(|v| Rate(v / 60.0))
+    }
+
+    /// Builds a rate from events per hour.
+    ///
+    /// # Errors
+    /// As [`Rate::from_per_second`].
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Rate;
+    /// assert_eq!(Rate::from_per_hour(7_200.0)?.as_per_second(), 2.0);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn from_per_hour(per_hour: f64) -> Result<Self, Error> {
+        non_negative("rate", per_hour).map(|v| Rate(v / 3600.0))
+    }
+
+    /// Events per second.
+    #[must_use]
+    pub const fn as_per_second(self) -> f64 {
+        self.0
+    }
+
+    /// Multiplies the rate by a factor, failing instead of overflowing to infinity.
+    ///
+    /// # Errors
+    /// [`Error::NotFinite`] when the product is too large for an `f64`.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::{Factor, Rate};
+    /// let tripled = Rate::from_per_second(1_000.0)?.checked_scale(Factor::new(3.0)?)?;
+    /// assert_eq!(tripled.as_per_second(), 3_000.0);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn checked_scale(self, factor: Factor) -> Result<Rate, Error> {
+        let value = self.0 * factor.0;
+        if value.is_finite() { Ok(Rate(value)) } else { Err(Error::NotFinite { what: "rate", value }) }
+    }
+
+    /// Mean number of events in progress when each lasts `time_in_system` (Little's law).
+    ///
+    /// # Formula
+    /// ```text
+    /// L = λ · W
+    /// ```
+    /// λ: arrival rate (events/s); W: mean time in system (s); L: mean number in the system.
+    /// Holds for any stable system in steady state, whatever the arrival and service processes.
+    ///
+    /// # Errors
+    /// [`Error::NotFinite`] when the product is too large for an `f64`.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_core::units::Rate;
+    /// // 200 req/s that each take 50 ms keep 10 requests in flight on average.
+    /// let inflight = Rate::from_per_second(200.0)?.checked_concurrency(Duration::from_millis(50))?;
+    /// assert!((inflight.as_f64() - 10.0).abs() < 1e-9);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    ///
+    /// # References
+    /// J. D. C. Little, "A Proof for the Queuing Formula L = λW", Operations Research 9(3),
+    /// 383-387, 1961.
+    pub fn checked_concurrency(self, time_in_system: Duration) -> Result<Concurrency, Error> {
+        let value = self.0 * time_in_system.as_secs_f64();
+        if value.is_finite() {
+            Ok(Concurrency(value))
+        } else {
+            Err(Error::NotFinite { what: "concurrency", value })
+        }
+    }
+}
+
+float_quantity!(Rate, from_per_second);
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_trimmed(f, self.0)?;
+        f.write_str("/s")
+    }
+}
+
+/// Mean number of things in progress at once (requests in flight, busy connections).
+///
+/// Dimensionless, finite and not negative; the result of Little's law
+/// ([`Rate::checked_concurrency`]).
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::Concurrency;
+/// assert_eq!(Concurrency::new(12.5)?.as_f64(), 12.5);
+/// assert!(Concurrency::new(-1.0).is_err());
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
+pub struct Concurrency(f64);
+
+impl Concurrency {
+    /// Builds a concurrency level.
+    ///
+    /// # Errors
+    /// [`Error::NotFinite`] for NaN or infinities, [`Error::Negative`] below zero.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Concurrency;
+    /// assert!(Concurrency::new(f64::NAN).is_err());
+    /// ```
+    pub fn new(value: f64) -> Result<Self, Error> {
+        non_negative("concurrency", value).map(Concurrency)
+    }
+
+    /// The mean number in progress.
+    #[must_use]
+    pub const fn as_f64(self) -> f64 {
+        self.0
+    }
+}
+
+float_quantity!(Concurrency, new);
+
+impl fmt::Display for Concurrency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_trimmed(f, self.0)?;
+        f.write_str(" in flight")
+    }
+}
+
+/// Mean database queries issued per request served, finite and not negative.
+///
+/// Its one natural unit is "queries per request"; it is a mean, so fractions are allowed.
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::QueriesPerRequest;
+/// let q = QueriesPerRequest::new(12.0)?;
+/// assert_eq!(q.to_string(), "12 queries/request");
+/// assert!(QueriesPerRequest::new(-1.0).is_err());
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
+pub struct QueriesPerRequest(f64);
+
+impl QueriesPerRequest {
+    /// Builds a queries-per-request mean.
+    ///
+    /// # Errors
+    /// [`Error::NotFinite`] for NaN or infinities, [`Error::Negative`] below zero.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::QueriesPerRequest;
+    /// assert!(QueriesPerRequest::new(f64::INFINITY).is_err());
+    /// ```
+    pub fn new(queries: f64) -> Result<Self, Error> {
+        non_negative("db_queries_per_request", queries).map(QueriesPerRequest)
+    }
+
+    /// Builds a constant value.
+    ///
+    /// # Panics
+    /// Panics (at compile time in a `const` context) unless `queries` is finite and not negative.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::QueriesPerRequest;
+    /// const TEN: QueriesPerRequest = QueriesPerRequest::new_const(10.0);
+    /// assert_eq!(TEN.as_f64(), 10.0);
+    /// ```
+    #[must_use]
+    pub const fn new_const(queries: f64) -> Self {
+        assert!(queries >= 0.0 && queries < f64::INFINITY, "queries per request must be finite and >= 0");
+        QueriesPerRequest(queries + 0.0)
+    }
+
+    /// The mean number of queries per request.
+    #[must_use]
+    pub const fn as_f64(self) -> f64 {
+        self.0
+    }
+}
+
+float_quantity!(QueriesPerRequest, new);
+
+impl fmt::Display for QueriesPerRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_trimmed(f, self.0)?;
+        f.write_str(" queries/request")
+    }
+}
+
+/// Money spent per month, in US dollars, finite and not negative.
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::UsdPerMonth;
+/// assert_eq!(UsdPerMonth::from_usd(3_000.0)?.to_string(), "$3000/mo");
+/// assert!(UsdPerMonth::from_usd(-1.0).is_err());
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
+pub struct UsdPerMonth(f64);
+
+impl UsdPerMonth {
+    /// Builds a monthly amount in US dollars.
+    ///
+    /// # Errors
+    /// [`Error::NotFinite`] for NaN or infinities, [`Error::Negative`] below zero.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::UsdPerMonth;
+    /// assert_eq!(UsdPerMonth::from_usd(100.0)?.as_usd(), 100.0);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn from_usd(usd: f64) -> Result<Self, Error> {
+        non_negative("monthly cost", usd).map(UsdPerMonth)
+    }
+
+    /// Builds a constant amount.
+    ///
+    /// # Panics
+    /// Panics (at compile time in a `const` context) unless `usd` is finite and not negative.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::UsdPerMonth;
+    /// const BUDGET: UsdPerMonth = UsdPerMonth::from_usd_const(1_000.0);
+    /// assert_eq!(BUDGET.as_usd(), 1_000.0);
+    /// ```
+    #[must_use]
+    pub const fn from_usd_const(usd: f64) -> Self {
+        assert!(usd >= 0.0 && usd < f64::INFINITY, "monthly cost must be finite and >= 0");
+        UsdPerMonth(usd + 0.0)
+    }
+
+    /// US dollars per month.
+    #[must_use]
+    pub const fn as_usd(self) -> f64 {
+        self.0
+    }
+}
+
+float_quantity!(UsdPerMonth, from_usd);
+
+impl fmt::Display for UsdPerMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("$")?;
+        fmt_trimmed(f, self.0)?;
+        f.write_str("/mo")
+    }
+}
+
+/// A dimensionless multiplier, finite and strictly positive (growth factor, safety margin,
+/// memory overhead).
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::Factor;
+/// let margin = Factor::new(1.5)?;
+/// assert_eq!(margin.to_string(), "1.5x");
+/// assert!(Factor::new(0.0).is_err());
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
+pub struct Factor(f64);
+
+impl Factor {
+    /// The neutral multiplier, 1x.
+    pub const ONE: Factor = Factor(1.0);
+
+    /// Builds a factor.
+    ///
+    /// # Errors
+    /// [`Error::NotFinite`] for NaN or infinities, [`Error::NotPositive`] at or below zero.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Factor;
+    /// assert!(Factor::new(-2.0).is_err());
+    /// ```
+    pub fn new(multiplier: f64) -> Result<Self, Error> {
+        positive("factor", multiplier).map(Factor)
+    }
+
+    /// Builds a constant factor.
+    ///
+    /// # Panics
+    /// Panics (at compile time in a `const` context) unless `multiplier` is finite and positive.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Factor;
+    /// const REDIS: Factor = Factor::new_const(1.5);
+    /// assert_eq!(REDIS.as_f64(), 1.5);
+    /// ```
+    #[must_use]
+    pub const fn new_const(multiplier: f64) -> Self {
+        assert!(multiplier > 0.0 && multiplier < f64::INFINITY, "factor must be finite and > 0");
+        Factor(multiplier)
+    }
+
+    /// The multiplier.
+    #[must_use]
+    pub const fn as_f64(self) -> f64 {
+        self.0
+    }
+}
+
+float_quantity!(Factor, new);
+
+impl fmt::Display for Factor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_trimmed(f, self.0)?;
+        f.write_str("x")
+    }
+}
+
+/// An amount of memory or data, in bytes.
+///
+/// Stored and serialized as a whole number of bytes; displayed in binary units (`1.5 GiB`).
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::Bytes;
+/// let ws = Bytes::from_gib(10.0)?;
+/// assert_eq!(ws.as_bytes(), 10 * 1024 * 1024 * 1024);
+/// assert_eq!(ws.to_string(), "10.0 GiB");
+/// assert!(Bytes::from_gib(-1.0).is_err());
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Bytes(u64);
+
+/// Bytes in one gibibyte.
+const GIB: f64 = 1_073_741_824.0;
+
+impl Bytes {
+    /// No data.
+    pub const ZERO: Bytes = Bytes(0);
+
+    /// Builds an amount from a whole number of bytes.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Bytes;
+    /// assert_eq!(Bytes::from_bytes(1024).to_string(), "1.0 KiB");
+    /// ```
+    #[must_use]
+    pub const fn from_bytes(bytes: u64) -> Self {
+        Bytes(bytes)
+    }
+
+    /// Builds an amount from gibibytes (2³⁰ bytes), rounding up to a whole byte.
+    ///
+    /// # Errors
+    /// [`Error::NotFinite`] for NaN or infinities, [`Error::Negative`] below zero,
+    /// [`Error::Overflow`] above `u64::MAX` bytes.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Bytes;
+    /// assert_eq!(Bytes::from_gib(0.5)?.as_bytes(), 536_870_912);
+    /// assert!(Bytes::from_gib(f64::NAN).is_err());
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn from_gib(gib: f64) -> Result<Self, Error> {
+        let gib = non_negative("bytes", gib)?;
+        ceil_to_u64("bytes", gib * GIB).map(Bytes)
+    }
+
+    /// Builds an amount from decimal gigabytes (10⁹ bytes), rounding up to a whole byte.
+    ///
+    /// # Errors
+    /// As [`Bytes::from_gib`].
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::units::Bytes;
+    /// assert_eq!(Bytes::from_gb(2.0)?.as_bytes(), 2_000_000_000);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn from_gb(gb: f64) -> Result<Self, Error> {
+        let gb = non_negative("bytes", gb)?;
+        ceil_to_u64("bytes", gb * 1e9).map(Bytes)
+    }
+
+    /// The number of bytes.
+    #[must_use]
+    pub const fn as_bytes(self) -> u64 {
+        self.0
+    }
+
+    /// The amount in gibibytes, as a float (may round for amounts above 2⁵³ bytes).
+    #[must_use]
+    pub fn as_gib_f64(self) -> f64 {
+        u64_to_f64(self.0) / GIB
+    }
+}
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+        if self.0 < 1024 {
+            return write!(f, "{} B", self.0);
+        }
+        let mut value = u64_to_f64(self.0);
+        let mut unit = 0;
+        while value >= 1024.0 && unit + 1 < UNITS.len() {
+            value /= 1024.0;
+            unit += 1;
+        }
+        write!(f, "{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// A number of users (registered or active: say which in your own reporting).
+///
+/// Its one natural unit is "users".
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::Users;
+/// assert_eq!(Users::new(25_000).to_string(), "25000 users");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Users(u64);
+
+impl Users {
+    /// Builds a user count.
+    #[must_use]
+    pub const fn new(users: u64) -> Self {
+        Users(users)
+    }
+
+    /// The number of users.
+    #[must_use]
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Users {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} users", self.0)
+    }
+}
+
+/// A number of database connections (in use, or a pool's size).
+///
+/// Its one natural unit is "connections".
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::Connections;
+/// assert_eq!(Connections::new(17).to_string(), "17 connections");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Connections(u32);
+
+impl Connections {
+    /// Builds a connection count.
+    #[must_use]
+    pub const fn new(connections: u32) -> Self {
+        Connections(connections)
+    }
+
+    /// The number of connections.
+    #[must_use]
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Display for Connections {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} connections", self.0)
+    }
+}
+
+/// A count of discrete events over the snapshot's period (pool exhaustions, sequential scans).
+///
+/// # Examples
+/// ```
+/// use advisor_core::units::Count;
+/// assert_eq!(Count::new(12_000).to_string(), "12000");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Count(u64);
+
+impl Count {
+    /// Builds a count.
+    #[must_use]
+    pub const fn new(count: u64) -> Self {
+        Count(count)
+    }
+
+    /// The count.
+    #[must_use]
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Converts a `u64` to `f64`, rounding above 2⁵³ (documented wherever it is used).
+#[expect(clippy::cast_precision_loss, reason = "counts above 2^53 lose only their lowest digits")]
+pub(crate) fn u64_to_f64(value: u64) -> f64 {
+    value as f64
+}
+
+/// Writes a float with at most two decimals and no trailing zeros.
+fn fmt_trimmed(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
+    if (value - value.round()).abs() < 1e-9 {
+        write!(f, "{value:.0}")
+    } else if (value * 10.0 - (value * 10.0).round()).abs() < 1e-9 {
+        write!(f, "{value:.1}")
+    } else {
+        write!(f, "{value:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn units_are_send_sync_static() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<Ratio>();
+        check::<Rate>();
+        check::<Concurrency>();
+        check::<QueriesPerRequest>();
+        check::<UsdPerMonth>();
+        check::<Factor>();
+        check::<Bytes>();
+        check::<Users>();
+        check::<Connections>();
+        check::<Count>();
+    }
+
+    #[test]
+    fn ratio_maps_negative_zero_to_zero() {
+        let r = Ratio::from_fraction(-0.0).unwrap();
+        assert_eq!(r.as_fraction().to_bits(), 0.0f64.to_bits());
+        assert_eq!(r, Ratio::ZERO);
+    }
+
+    #[test]
+    fn ratio_error_names_value() {
+        assert_eq!(
+            Ratio::from_percent(150.0),
+            Err(Error::OutOfRange { what: "ratio", value: 1.5, min: 0.0, max: 1.0 })
+        );
+    }
+
+    #[test]
+    fn rejects_nan_rate() {
+        assert!(matches!(Rate::from_per_second(f64::NAN), Err(Error::NotFinite { what: "rate", .. })));
+    }
+
+    #[test]
+    fn rejects_negative_rate_with_value() {
+        assert_eq!(Rate::from_per_second(-2.0), Err(Error::Negative { what: "rate", value: -2.0 }));
+    }
+
+    #[test]
+    fn checked_scale_reports_overflow() {
+        let huge = Rate::from_per_second(f64::MAX).unwrap();
+        assert!(huge.checked_scale(Factor::new(2.0).unwrap()).is_err());
+    }
+
+    #[test]
+    fn display_shows_value_and_unit() {
+        #[track_caller]
+        fn check(shown: String, expected: &str) {
+            assert_eq!(shown, expected);
+        }
+        check(Ratio::from_fraction(0.855).unwrap().to_string(), "85.5%");
+        check(Rate::from_per_second(1200.0).unwrap().to_string(), "1200/s");
+        check(Rate::from_per_second(0.25).unwrap().to_string(), "0.25/s");
+        check(Factor::new(3.0).unwrap().to_string(), "3x");
+        check(Bytes::from_bytes(512).to_string(), "512 B");
+        check(Bytes::from_gib(1.5).unwrap().to_string(), "1.5 GiB");
+        check(UsdPerMonth::from_usd(100_000.0).unwrap().to_string(), "$100000/mo");
+        check(Concurrency::new(2.5).unwrap().to_string(), "2.5 in flight");
+    }
+
+    #[test]
+    fn duration_helpers_reject_bad_input() {
+        assert!(duration_from_millis("p95", f64::NAN).is_err());
+        assert!(duration_from_millis("p95", f64::INFINITY).is_err());
+        assert!(duration_from_millis("p95", -0.5).is_err());
+        assert!(matches!(duration_from_secs("lag", 1e30), Err(Error::OutOfRange { .. })));
+        assert_eq!(duration_from_millis("p95", 1500.0).unwrap(), Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn bytes_overflow_is_an_error() {
+        assert_eq!(Bytes::from_gib(1e12), Err(Error::Overflow { what: "bytes" }));
+    }
+
+    fn bad_float() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(f64::NEG_INFINITY),
+            (f64::MIN..-f64::MIN_POSITIVE),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn every_constructor_rejects_nan_inf_negative(x in bad_float()) {
+            prop_assert!(Ratio::from_fraction(x).is_err());
+            prop_assert!(Ratio::from_percent(x).is_err());
+            prop_assert!(Rate::from_per_second(x).is_err());
+            prop_assert!(Rate::from_per_minute(x).is_err());
+            prop_assert!(Rate::from_per_hour(x).is_err());
+            prop_assert!(Concurrency::new(x).is_err());
+            prop_assert!(QueriesPerRequest::new(x).is_err());
+            prop_assert!(UsdPerMonth::from_usd(x).is_err());
+            prop_assert!(Factor::new(x).is_err());
+            prop_assert!(Bytes::from_gib(x).is_err());
+            prop_assert!(Bytes::from_gb(x).is_err());
+            prop_assert!(duration_from_millis("d", x).is_err());
+            prop_assert!(duration_from_secs("d", x).is_err());
+        }
+
+        #[test]
+        fn ratio_accepts_exactly_unit_interval(x in -2.0f64..2.0) {
+            prop_assert_eq!(Ratio::from_fraction(x).is_ok(), (0.0..=1.0).contains(&x));
+        }
+
+        #[test]
+        fn ratio_order_matches_float_order(a in 0.0f64..=1.0, b in 0.0f64..=1.0) {
+            let (ra, rb) = (Ratio::from_fraction(a).unwrap(), Ratio::from_fraction(b).unwrap());
+            prop_assert_eq!(ra.cmp(&rb), a.partial_cmp(&b).unwrap());
+        }
+
+        #[test]
+        fn rate_round_trips_through_f64(x in 0.0f64..1e12) {
+            let r = Rate::from_per_second(x).unwrap();
+            prop_assert_eq!(Rate::try_from(f64::from(r)).unwrap(), r);
+        }
+    }
+}
