@@ -14,3 +14,5 @@ pub use architecture::{Component, ComponentSet};
 pub use error::Error;
 pub use snapshot::{Metric, MetricsSnapshot, Quantity, UnitKind};
 pub use thresholds::{Direction, Health, HealthReport, KeyMetric, KeyThresholds, Level, MetricHealth, Threshold};
+mod series;
+pub use series::{History, Sample, Series, SeriesConfig, Sustained, Trend, TrendDirection};

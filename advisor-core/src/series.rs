@@ -1,0 +1,827 @@
+//! Samples of one metric over time, and the statistics that give the seed's vague words
+//! ("consistently above", "degrading", "plateauing") a precise meaning.
+
+use core::time::Duration;
+
+use crate::snapshot::{Metric, UnitKind};
+use crate::thresholds::Direction;
+use crate::units::{Ratio, u64_to_f64};
+use crate::Error;
+
+/// One measurement of a metric.
+///
+/// `at` is the time of the sample as an offset from an origin the caller chooses (the Unix
+/// epoch, the start of a load test); only differences between samples matter.
+/// `value` is in the metric's canonical unit (see [`UnitKind`]): fractions for ratios, seconds
+/// for durations, events per second for rates.
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_core::Sample;
+/// let s = Sample { at: Duration::from_secs(3_600), value: 0.72 };
+/// assert_eq!(s.value, 0.72);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Sample {
+    /// When the sample was taken (file key `at_s`, seconds since the caller's origin).
+    #[cfg_attr(feature = "serde", serde(rename = "at_s", with = "serde_secs"))]
+    pub at: Duration,
+    /// The value, in the metric's canonical unit.
+    pub value: f64,
+}
+
+/// How the series statistics read the seed's vague words; every field can be changed.
+///
+/// | word | meaning | fields |
+/// |---|---|---|
+/// | "consistently above X" | at least `consistency_share` of the samples in the last `window` are beyond X | `window`, `consistency_share`, `min_samples` |
+/// | "degrading" | a Mann-Kendall trend test finds a trend in the worse direction at level `significance` (one-sided), and the Sen-slope change over the window is at least `min_relative_change` of the median | `window`, `significance`, `min_relative_change`, `min_samples` |
+/// | "plateauing" | no trend at level `significance` (two-sided), or a Sen-slope change over the window below `plateau_tolerance` of the median | `window`, `significance`, `plateau_tolerance`, `min_samples` |
+///
+/// Defaults (our choice; the seed gives no figures): a 24-hour window, which covers one daily
+/// traffic cycle; 80% of samples for "consistently"; at least 6 samples; significance 0.05;
+/// a 10% change for "degrading"; under 2% for "plateauing".
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_core::{SeriesConfig, units::Ratio};
+/// let strict = SeriesConfig { consistency_share: Ratio::from_percent(95.0)?, ..SeriesConfig::default() };
+/// assert_eq!(strict.window, Duration::from_secs(24 * 3600));
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+///
+/// # References
+/// H. B. Mann, "Nonparametric tests against trend", Econometrica 13(3), 245-259, 1945;
+/// M. G. Kendall, *Rank Correlation Methods*, 4th ed., Griffin, 1975 (variance of S with ties);
+/// P. K. Sen, "Estimates of the regression coefficient based on Kendall's tau", JASA 63(324),
+/// 1379-1389, 1968 (the slope estimator).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct SeriesConfig {
+    /// How far back from the latest sample the statistics look (file key `window_s`).
+    #[cfg_attr(feature = "serde", serde(rename = "window_s", with = "serde_secs"))]
+    pub window: Duration,
+    /// Share of samples that must be beyond a level for "consistently".
+    pub consistency_share: Ratio,
+    /// Fewest samples in the window for any verdict; values below 3 count as 3.
+    pub min_samples: usize,
+    /// Significance level of the trend test (probability of a false alarm).
+    pub significance: Ratio,
+    /// Smallest change over the window, relative to the median, that counts as degrading.
+    pub min_relative_change: Ratio,
+    /// Largest change over the window, relative to the median, that still counts as flat.
+    pub plateau_tolerance: Ratio,
+}
+
+impl Default for SeriesConfig {
+    fn default() -> Self {
+        SeriesConfig {
+            window: Duration::from_secs(24 * 3600),
+            consistency_share: Ratio::from_fraction_const(0.8),
+            min_samples: 6,
+            significance: Ratio::from_fraction_const(0.05),
+            min_relative_change: Ratio::from_fraction_const(0.10),
+            plateau_tolerance: Ratio::from_fraction_const(0.02),
+        }
+    }
+}
+
+impl SeriesConfig {
+    fn min_samples(&self) -> usize {
+        self.min_samples.max(3)
+    }
+}
+
+/// The verdict of a "consistently beyond a level" test.
+///
+/// # Examples
+/// See [`Series::sustained`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Sustained {
+    /// Share of the window's samples beyond the level.
+    pub share: Ratio,
+    /// Samples in the window.
+    pub samples: usize,
+    /// The time the window's samples span (latest minus earliest).
+    #[cfg_attr(feature = "serde", serde(rename = "span_s", with = "serde_secs"))]
+    pub span: Duration,
+    /// Whether `share` reached the configured share.
+    pub holds: bool,
+}
+
+/// Which way a series moves, as judged by a significance test.
+///
+/// # Examples
+/// ```
+/// use advisor_core::TrendDirection;
+/// assert_ne!(TrendDirection::Rising, TrendDirection::Flat);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum TrendDirection {
+    /// A significant upward trend.
+    Rising,
+    /// A significant downward trend.
+    Falling,
+    /// No significant trend.
+    Flat,
+}
+
+/// The result of a Mann-Kendall trend test with Sen's slope over a window.
+///
+/// # Formula
+/// ```text
+/// S    = Σ_{i<j} sgn(xⱼ − xᵢ)
+/// σ²   = [n(n−1)(2n+5) − Σ_g t_g(t_g−1)(2t_g+5)] / 18
+/// Z    = (S − sgn(S)) / σ          (0 when S = 0)
+/// β    = median over i<j, tⱼ>tᵢ of (xⱼ − xᵢ) / (tⱼ − tᵢ)
+/// Δrel = β · (t_last − t_first) / |median(x)|
+/// ```
+/// xᵢ: sample values (canonical unit); tᵢ: sample times (s); n: samples; t_g: size of the g-th
+/// group of tied values; β: Sen's slope (unit/s); Δrel: change over the window relative to
+/// the median (when the median is zero, relative to the window's range; 0 for a constant
+/// series).
+/// Assumes independent samples; strong autocorrelation makes the test over-eager, so sample
+/// no more often than the metric changes.
+///
+/// # Examples
+/// See [`Series::trend`].
+///
+/// # References
+/// Mann (1945), Kendall (1975), Sen (1968); see [`SeriesConfig`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Trend {
+    /// Samples in the window.
+    pub samples: usize,
+    /// Mann-Kendall S statistic.
+    pub s: i64,
+    /// The normal score of S, continuity-corrected.
+    pub z: f64,
+    /// Two-sided p-value of "no trend".
+    pub p_value: f64,
+    /// Sen's slope, canonical units per second.
+    pub slope_per_second: f64,
+    /// Change over the window relative to the median (signed).
+    pub relative_change: f64,
+    /// The direction at the configured significance.
+    pub direction: TrendDirection,
+}
+
+impl Trend {
+    /// Whether the series is getting worse: a one-sided significant trend in the worse
+    /// `direction` with a relative change of at least `config.min_relative_change`.
+    #[must_use]
+    pub fn is_degrading(&self, direction: Direction, config: &SeriesConfig) -> bool {
+        let worse_sign = match direction {
+            Direction::LowerIsBetter => 1.0,
+            Direction::HigherIsBetter => -1.0,
+        };
+        let one_sided_p = normal_upper_tail(worse_sign * self.z);
+        one_sided_p < config.significance.as_fraction()
+            && worse_sign * self.relative_change >= config.min_relative_change.as_fraction()
+    }
+
+    /// Whether the series is flat: no significant trend (two-sided), or a relative change
+    /// below `config.plateau_tolerance`.
+    #[must_use]
+    pub fn is_plateau(&self, config: &SeriesConfig) -> bool {
+        self.p_value >= config.significance.as_fraction()
+            || self.relative_change.abs() < config.plateau_tolerance.as_fraction()
+    }
+}
+
+/// A time-ordered series of samples of one metric.
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_core::{Direction, Metric, Series, SeriesConfig, units::Ratio};
+///
+/// // Hourly DB CPU over a day: above 70% in 20 of 24 hours.
+/// let values: Vec<f64> = (0..24).map(|h| if h < 4 { 0.55 } else { 0.78 }).collect();
+/// let cpu = Series::from_values(Metric::DbCpu, Duration::from_secs(3_600), &values)?;
+/// let verdict = cpu.sustained(0.70, Direction::LowerIsBetter, &SeriesConfig::default())?;
+/// assert!(verdict.holds); // 20 / 24 = 83% >= 80%
+/// assert_eq!(cpu.latest().value, 0.78);
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SeriesRepr", into = "SeriesRepr"))]
+pub struct Series {
+    metric: Metric,
+    samples: Vec<Sample>,
+}
+
+impl Series {
+    /// Builds a series from samples in time order.
+    ///
+    /// # Errors
+    /// - [`Error::EmptySeries`] without samples;
+    /// - [`Error::UnorderedSamples`] when a sample is earlier than the one before it;
+    /// - the errors of the metric's unit for a value out of its domain: [`Error::NotFinite`],
+    ///   [`Error::Negative`], or [`Error::OutOfRange`] for a ratio outside `0..=1` or a flag
+    ///   other than 0 or 1.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_core::{Metric, Sample, Series};
+    /// let at = |s| Duration::from_secs(s);
+    /// let lag = Series::new(Metric::ReplicaLag, vec![Sample { at: at(0), value: 0.4 }, Sample { at: at(60), value: 0.6 }])?;
+    /// assert_eq!(lag.len(), 2);
+    /// assert!(Series::new(Metric::DbCpu, vec![Sample { at: at(0), value: 1.4 }]).is_err());
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn new(metric: Metric, samples: Vec<Sample>) -> Result<Self, Error> {
+        let what = metric.name();
+        if samples.is_empty() {
+            return Err(Error::EmptySeries { what });
+        }
+        let mut cleaned = samples;
+        for s in &mut cleaned {
+            s.value = validate_value(metric, s.value)?;
+        }
+        if let Some(i) = cleaned.windows(2).position(|w| w[1].at < w[0].at) {
+            return Err(Error::UnorderedSamples { what, index: i + 1 });
+        }
+        Ok(Series { metric, samples: cleaned })
+    }
+
+    /// Builds a series of evenly spaced values, the first at time zero.
+    ///
+    /// # Errors
+    /// As [`Series::new`], plus [`Error::Overflow`] when the times exceed [`Duration::MAX`].
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_core::{Metric, Series};
+    /// let hit = Series::from_values(Metric::CacheHitRate, Duration::from_secs(60), &[0.81, 0.82, 0.82])?;
+    /// assert_eq!(hit.latest().at, Duration::from_secs(120));
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn from_values(metric: Metric, interval: Duration, values: &[f64]) -> Result<Self, Error> {
+        let mut samples = Vec::with_capacity(values.len());
+        for (i, &value) in values.iter().enumerate() {
+            let i = u32::try_from(i).map_err(|_| Error::Overflow { what: "series length" })?;
+            let at = interval.checked_mul(i).ok_or(Error::Overflow { what: "sample time" })?;
+            samples.push(Sample { at, value });
+        }
+        Series::new(metric, samples)
+    }
+
+    /// The metric sampled.
+    #[must_use]
+    pub fn metric(&self) -> Metric {
+        self.metric
+    }
+
+    /// All samples, in time order.
+    #[must_use]
+    pub fn samples(&self) -> &[Sample] {
+        &self.samples
+    }
+
+    /// The number of samples (at least one).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// Always `false`: a series holds at least one sample.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The most recent sample.
+    #[must_use]
+    pub fn latest(&self) -> Sample {
+        // Cannot fail: the constructor rejects empty series.
+        self.samples[self.samples.len() - 1]
+    }
+
+    /// The samples no older than `window` before the latest one (no allocation).
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_core::{Metric, Series};
+    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.1, 0.2, 0.3, 0.4])?;
+    /// assert_eq!(s.window(Duration::from_secs(120)).len(), 3);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn window(&self, window: Duration) -> &[Sample] {
+        let start = self.latest().at.saturating_sub(window);
+        let first = self.samples.partition_point(|s| s.at < start);
+        &self.samples[first..]
+    }
+
+    /// The arithmetic mean of the values in the window.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_core::{Metric, Series};
+    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.2, 0.4, 0.6])?;
+    /// assert!((s.mean(Duration::MAX) - 0.4).abs() < 1e-12);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn mean(&self, window: Duration) -> f64 {
+        let w = self.window(window);
+        // Summing values already validated as finite cannot overflow for realistic lengths;
+        // the division keeps the result in the values' range.
+        w.iter().map(|s| s.value).sum::<f64>() / usize_to_f64(w.len())
+    }
+
+    /// The `p`-quantile of the values in the window, interpolated linearly between order
+    /// statistics (Hyndman and Fan's definition 7, the default of R and NumPy).
+    ///
+    /// # Formula
+    /// ```text
+    /// h = (n − 1) · p;  Q(p) = x₍⌊h⌋₎ + (h − ⌊h⌋) · (x₍⌊h⌋+1₎ − x₍⌊h⌋₎)
+    /// ```
+    /// x₍ₖ₎: the k-th smallest value (0-based); n: samples in the window; p in `0..=1`.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_core::{Metric, Series, units::Ratio};
+    /// let s = Series::from_values(Metric::P95ResponseTime, Duration::from_secs(60), &[0.1, 0.4, 0.2, 0.3])?;
+    /// // Sorted: 0.1 0.2 0.3 0.4; h = 3 · 0.5 = 1.5 -> 0.25.
+    /// assert!((s.percentile(Duration::MAX, Ratio::from_percent(50.0)?) - 0.25).abs() < 1e-12);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    ///
+    /// # References
+    /// R. J. Hyndman and Y. Fan, "Sample Quantiles in Statistical Packages", The American
+    /// Statistician 50(4), 361-365, 1996, definition 7.
+    #[must_use]
+    pub fn percentile(&self, window: Duration, p: Ratio) -> f64 {
+        let mut values: Vec<f64> = self.window(window).iter().map(|s| s.value).collect();
+        values.sort_by(f64::total_cmp);
+        quantile_sorted(&values, p.as_fraction())
+    }
+
+    /// The share of the window's samples strictly beyond `level` in the worse `direction`.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_core::{Direction, Metric, Series};
+    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.6, 0.75, 0.8, 0.9])?;
+    /// assert_eq!(s.share_beyond(0.7, Direction::LowerIsBetter, Duration::MAX).as_percent(), 75.0);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn share_beyond(&self, level: f64, direction: Direction, window: Duration) -> Ratio {
+        let w = self.window(window);
+        let beyond = w.iter().filter(|s| direction.is_worse(s.value, level)).count();
+        share(beyond, w.len())
+    }
+
+    /// Tests "consistently beyond `level`": at least `config.consistency_share` of the samples
+    /// in the last `config.window` are strictly beyond it in the worse `direction`.
+    ///
+    /// # Errors
+    /// [`Error::TooFewSamples`] when the window holds fewer than `config.min_samples`.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_core::{Direction, Metric, Series, SeriesConfig};
+    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(3_600), &[0.72, 0.75, 0.6, 0.8, 0.81, 0.9])?;
+    /// let v = s.sustained(0.70, Direction::LowerIsBetter, &SeriesConfig::default())?;
+    /// assert_eq!((v.share.as_fraction() * 6.0).round(), 5.0);
+    /// assert!(v.holds); // 5 of 6 = 83% >= 80%
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn sustained(&self, level: f64, direction: Direction, config: &SeriesConfig) -> Result<Sustained, Error> {
+        let w = self.checked_window(config)?;
+        let beyond = w.iter().filter(|s| direction.is_worse(s.value, level)).count();
+        let share = share(beyond, w.len());
+        Ok(Sustained { share, samples: w.len(), span: span(w), holds: share >= config.consistency_share })
+    }
+
+    /// Runs the Mann-Kendall trend test with Sen's slope over the window (see [`Trend`]).
+    ///
+    /// Costs O(n²) time and O(n²) memory in the window's sample count n; a day of
+    /// minute-level samples (1,440) needs about 8 MB, so downsample longer windows.
+    ///
+    /// # Errors
+    /// [`Error::TooFewSamples`] when the window holds fewer than `config.min_samples`.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_core::{Direction, Metric, Series, SeriesConfig, TrendDirection};
+    /// let p95: Vec<f64> = (0..12).map(|h| 0.40 + 0.02 * f64::from(h)).collect();
+    /// let s = Series::from_values(Metric::P95ResponseTime, Duration::from_secs(3_600), &p95)?;
+    /// let t = s.trend(&SeriesConfig::default())?;
+    /// assert_eq!(t.direction, TrendDirection::Rising);
+    /// assert!(t.is_degrading(Direction::LowerIsBetter, &SeriesConfig::default()));
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn trend(&self, config: &SeriesConfig) -> Result<Trend, Error> {
+        let w = self.checked_window(config)?;
+        Ok(mann_kendall(w, config.significance.as_fraction()))
+    }
+
+    fn checked_window(&self, config: &SeriesConfig) -> Result<&[Sample], Error> {
+        let w = self.window(config.window);
+        let needed = config.min_samples();
+        if w.len() < needed {
+            return Err(Error::TooFewSamples { what: self.metric.name(), needed, got: w.len() });
+        }
+        Ok(w)
+    }
+}
+
+/// Series of several metrics, at most one per metric.
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_core::{History, Metric, Series};
+/// let mut h = History::new();
+/// h.insert(Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.6])?);
+/// assert!(h.get(Metric::DbCpu).is_some());
+/// assert!(h.get(Metric::ReplicaLag).is_none());
+/// # Ok::<(), advisor_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct History {
+    series: Vec<Series>,
+}
+
+impl History {
+    /// An empty history.
+    #[must_use]
+    pub const fn new() -> Self {
+        History { series: Vec::new() }
+    }
+
+    /// Adds a series, replacing any earlier series of the same metric; returns the replaced one.
+    pub fn insert(&mut self, series: Series) -> Option<Series> {
+        match self.series.iter_mut().find(|s| s.metric == series.metric) {
+            Some(slot) => Some(core::mem::replace(slot, series)),
+            None => {
+                self.series.push(series);
+                None
+            }
+        }
+    }
+
+    /// The series of `metric`, if any.
+    #[must_use]
+    pub fn get(&self, metric: Metric) -> Option<&Series> {
+        self.series.iter().find(|s| s.metric == metric)
+    }
+
+    /// All series, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = &Series> {
+        self.series.iter()
+    }
+
+    /// Whether no series is held.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.series.is_empty()
+    }
+}
+
+impl FromIterator<Series> for History {
+    fn from_iter<I: IntoIterator<Item = Series>>(iter: I) -> Self {
+        let mut h = History::new();
+        for s in iter {
+            h.insert(s);
+        }
+        h
+    }
+}
+
+/// Validates a sample value for a metric's unit and maps `-0.0` to `0.0`.
+fn validate_value(metric: Metric, value: f64) -> Result<f64, Error> {
+    let what = metric.name();
+    if !value.is_finite() {
+        return Err(Error::NotFinite { what, value });
+    }
+    match metric.unit() {
+        UnitKind::Ratio if !(0.0..=1.0).contains(&value) => {
+            Err(Error::OutOfRange { what, value, min: 0.0, max: 1.0 })
+        }
+        UnitKind::Flag if value != 0.0 && value != 1.0 => Err(Error::OutOfRange { what, value, min: 0.0, max: 1.0 }),
+        _ if value < 0.0 => Err(Error::Negative { what, value }),
+        _ => Ok(value + 0.0),
+    }
+}
+
+fn usize_to_f64(n: usize) -> f64 {
+    u64_to_f64(n as u64)
+}
+
+fn share(part: usize, whole: usize) -> Ratio {
+    if whole == 0 {
+        return Ratio::ZERO;
+    }
+    Ratio::from_fraction(usize_to_f64(part) / usize_to_f64(whole)).unwrap_or(Ratio::ONE)
+}
+
+fn span(w: &[Sample]) -> Duration {
+    match (w.first(), w.last()) {
+        (Some(a), Some(b)) => b.at.saturating_sub(a.at),
+        _ => Duration::ZERO,
+    }
+}
+
+/// Quantile of sorted, non-empty values (type 7).
+fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    let Some(&last) = sorted.last() else { return 0.0 };
+    let h = usize_to_f64(sorted.len() - 1) * p;
+    let lo = h.floor();
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0 <= lo <= len - 1")]
+    let i = lo as usize;
+    match sorted.get(i + 1) {
+        Some(&next) => sorted[i] + (h - lo) * (next - sorted[i]),
+        None => last,
+    }
+}
+
+/// Upper tail of the standard normal distribution, P(Z > z).
+fn normal_upper_tail(z: f64) -> f64 {
+    0.5 * libm::erfc(z / core::f64::consts::SQRT_2)
+}
+
+fn mann_kendall(w: &[Sample], alpha: f64) -> Trend {
+    let n = w.len();
+    let mut s: i64 = 0;
+    let mut slopes = Vec::with_capacity(n * (n - 1) / 2);
+    for i in 0..n {
+        for j in (i + 1)..n {
+            let d = w[j].value - w[i].value;
+            s += if d > 0.0 {
+                1
+            } else if d < 0.0 {
+                -1
+            } else {
+                0
+            };
+            let dt = w[j].at.saturating_sub(w[i].at).as_secs_f64();
+            if dt > 0.0 {
+                slopes.push(d / dt);
+            }
+        }
+    }
+    let mut values: Vec<f64> = w.iter().map(|x| x.value).collect();
+    values.sort_by(f64::total_cmp);
+    let nf = usize_to_f64(n);
+    let mut var = nf * (nf - 1.0) * (2.0 * nf + 5.0);
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        while j < n && values[j] == values[i] {
+            j += 1;
+        }
+        let t = usize_to_f64(j - i);
+        var -= t * (t - 1.0) * (2.0 * t + 5.0);
+        i = j;
+    }
+    var /= 18.0;
+    let sf = i64_to_f64(s);
+    let z = if s == 0 || var <= 0.0 { 0.0 } else { (sf - sf.signum()) / var.sqrt() };
+    let p_value = (2.0 * normal_upper_tail(z.abs())).min(1.0);
+    slopes.sort_by(f64::total_cmp);
+    let slope = if slopes.is_empty() { 0.0 } else { quantile_sorted(&slopes, 0.5) };
+    let median = quantile_sorted(&values, 0.5);
+    let range = values[n - 1] - values[0];
+    let scale = if median.abs() > 0.0 { median.abs() } else { range };
+    let change = slope * span(w).as_secs_f64();
+    let relative_change = if scale > 0.0 { change / scale } else { 0.0 };
+    let direction = if p_value >= alpha {
+        TrendDirection::Flat
+    } else if z > 0.0 {
+        TrendDirection::Rising
+    } else {
+        TrendDirection::Falling
+    };
+    Trend { samples: n, s, z, p_value, slope_per_second: slope, relative_change, direction }
+}
+
+#[expect(clippy::cast_precision_loss, reason = "|S| <= n²/2, exact below 2^53")]
+fn i64_to_f64(v: i64) -> f64 {
+    v as f64
+}
+
+#[cfg(feature = "serde")]
+mod serde_secs {
+    //! `Duration` as a bare number of seconds, validated on input.
+    use core::time::Duration;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(d)?;
+        crate::units::duration_from_secs("time in seconds", secs).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The serialized form of a [`Series`]: `{ "metric": "db_cpu", "samples": [...] }`.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeriesRepr {
+    metric: Metric,
+    samples: Vec<Sample>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SeriesRepr> for Series {
+    type Error = Error;
+    fn try_from(r: SeriesRepr) -> Result<Self, Error> {
+        Series::new(r.metric, r.samples)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Series> for SeriesRepr {
+    fn from(s: Series) -> Self {
+        SeriesRepr { metric: s.metric, samples: s.samples }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TOL: f64 = 1e-3;
+
+    fn hourly(metric: Metric, values: &[f64]) -> Series {
+        Series::from_values(metric, Duration::from_secs(3600), values).unwrap()
+    }
+
+    #[test]
+    fn mann_kendall_matches_hand_calculation() {
+        // Values 1 3 2 4 5 at t = 0..4 s.
+        // Pairs: 9 increases, 1 decrease -> S = 8. Var(S) = 5·4·15/18 = 16.667.
+        // Z = (8 - 1) / 4.0825 = 1.7146; two-sided p = 2 · (1 - Φ(1.7146)) = 0.0864.
+        // Sen: median of the 10 pairwise slopes {-1, .5, .5, .667, 1, 1, 1, 1.5, 2, 2} = 1.
+        let s = Series::from_values(Metric::DbCpu, Duration::from_secs(1), &[0.1, 0.3, 0.2, 0.4, 0.5]).unwrap();
+        let cfg = SeriesConfig { min_samples: 5, ..SeriesConfig::default() };
+        let t = s.trend(&cfg).unwrap();
+        assert_eq!(t.s, 8);
+        assert!((t.z - 1.7146).abs() < TOL, "{}", t.z);
+        assert!((t.p_value - 0.0864).abs() < TOL, "{}", t.p_value);
+        assert!((t.slope_per_second - 0.1).abs() < 1e-12);
+        // Not significant at 0.05 two-sided, so flat.
+        assert_eq!(t.direction, TrendDirection::Flat);
+    }
+
+    #[test]
+    fn ties_reduce_variance() {
+        // 0 0 1 1 1 1: S = 8 (each of the two zeros below each of four ones),
+        // Var = [6·5·17 - (2·1·9 + 4·3·13)] / 18 = (510 - 18 - 156) / 18 = 18.667.
+        let s = Series::from_values(Metric::DbCpu, Duration::from_secs(1), &[0.0, 0.0, 1.0, 1.0, 1.0, 1.0]).unwrap();
+        let t = s.trend(&SeriesConfig::default()).unwrap();
+        assert_eq!(t.s, 8);
+        assert!((t.z - 7.0 / 18.667f64.sqrt()).abs() < TOL);
+    }
+
+    #[test]
+    fn constant_series_is_plateau_not_degrading() {
+        let s = hourly(Metric::CacheHitRate, &[0.82; 12]);
+        let cfg = SeriesConfig::default();
+        let t = s.trend(&cfg).unwrap();
+        assert_eq!(t.s, 0);
+        assert_eq!(t.relative_change, 0.0);
+        assert!(t.is_plateau(&cfg));
+        assert!(!t.is_degrading(Direction::HigherIsBetter, &cfg));
+    }
+
+    #[test]
+    fn improving_latency_is_not_degrading() {
+        let p95: Vec<f64> = (0..12).map(|h| 0.9 - 0.03 * f64::from(h)).collect();
+        let t = hourly(Metric::P95ResponseTime, &p95).trend(&SeriesConfig::default()).unwrap();
+        assert_eq!(t.direction, TrendDirection::Falling);
+        assert!(!t.is_degrading(Direction::LowerIsBetter, &SeriesConfig::default()));
+        assert!(t.is_degrading(Direction::HigherIsBetter, &SeriesConfig::default()));
+    }
+
+    #[test]
+    fn significant_but_tiny_rise_is_not_degrading() {
+        // Rises 0.1% per hour on 0.5: significant, but 11 · 0.0005 / 0.5275 ≈ 1% < 10%.
+        let p95: Vec<f64> = (0..12).map(|h| 0.5 + 0.0005 * f64::from(h)).collect();
+        let cfg = SeriesConfig::default();
+        let t = hourly(Metric::P95ResponseTime, &p95).trend(&cfg).unwrap();
+        assert_eq!(t.direction, TrendDirection::Rising);
+        assert!(!t.is_degrading(Direction::LowerIsBetter, &cfg));
+        assert!(t.is_plateau(&cfg));
+    }
+
+    #[test]
+    fn rejects_unordered_and_out_of_domain_samples() {
+        let at = Duration::from_secs;
+        let unordered = vec![Sample { at: at(10), value: 0.1 }, Sample { at: at(5), value: 0.2 }];
+        assert_eq!(Series::new(Metric::DbCpu, unordered), Err(Error::UnorderedSamples { what: "db_cpu", index: 1 }));
+        assert_eq!(Series::new(Metric::DbCpu, vec![]), Err(Error::EmptySeries { what: "db_cpu" }));
+        assert!(matches!(
+            Series::new(Metric::ReplicaLag, vec![Sample { at: at(0), value: -1.0 }]),
+            Err(Error::Negative { what: "replica_lag", .. })
+        ));
+        assert!(matches!(
+            Series::new(Metric::DbCpu, vec![Sample { at: at(0), value: f64::NAN }]),
+            Err(Error::NotFinite { .. })
+        ));
+        assert!(Series::new(Metric::BackgroundTasksBlockRequests, vec![Sample { at: at(0), value: 0.5 }]).is_err());
+    }
+
+    #[test]
+    fn too_few_samples_is_an_error_not_false() {
+        let s = hourly(Metric::DbCpu, &[0.9, 0.9]);
+        assert_eq!(
+            s.sustained(0.7, Direction::LowerIsBetter, &SeriesConfig::default()),
+            Err(Error::TooFewSamples { what: "db_cpu", needed: 6, got: 2 })
+        );
+    }
+
+    #[test]
+    fn window_excludes_old_samples() {
+        // 30 hourly samples: the first 6 are high, the last 24 low.
+        let mut v = vec![0.95; 6];
+        v.extend([0.3; 24]);
+        let s = hourly(Metric::DbCpu, &v);
+        // Window of 24 h from the latest (t = 29 h) starts at t = 5 h: one high sample of 25.
+        let w = s.window(Duration::from_secs(24 * 3600));
+        assert_eq!(w.len(), 25);
+        let verdict = s.sustained(0.7, Direction::LowerIsBetter, &SeriesConfig::default()).unwrap();
+        assert!(!verdict.holds);
+        assert!((verdict.share.as_fraction() - 1.0 / 25.0).abs() < 1e-12);
+        assert_eq!(verdict.span, Duration::from_secs(24 * 3600));
+    }
+
+    #[test]
+    fn history_replaces_same_metric() {
+        let mut h = History::new();
+        assert!(h.insert(hourly(Metric::DbCpu, &[0.1])).is_none());
+        assert!(h.insert(hourly(Metric::DbCpu, &[0.2])).is_some());
+        assert_eq!(h.iter().count(), 1);
+        assert_eq!(h.get(Metric::DbCpu).unwrap().latest().value, 0.2);
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn series_json_round_trip_and_validation() {
+        let s = hourly(Metric::ReplicaLag, &[0.5, 1.5]);
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, r#"{"metric":"replica_lag","samples":[{"at_s":0.0,"value":0.5},{"at_s":3600.0,"value":1.5}]}"#);
+        assert_eq!(serde_json::from_str::<Series>(&json).unwrap(), s);
+        let bad = r#"{"metric":"db_cpu","samples":[{"at_s":0,"value":2.0}]}"#;
+        assert!(serde_json::from_str::<Series>(bad).unwrap_err().to_string().contains("db_cpu must be in 0..=1"));
+    }
+
+    proptest! {
+        #[test]
+        fn statistics_stay_in_value_range(values in proptest::collection::vec(0.0f64..=1.0, 1..40), p in 0.0f64..=1.0) {
+            let s = hourly(Metric::DbCpu, &values);
+            let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let q = s.percentile(Duration::MAX, Ratio::from_fraction(p).unwrap());
+            prop_assert!(q >= lo - 1e-12 && q <= hi + 1e-12);
+            let m = s.mean(Duration::MAX);
+            prop_assert!(m >= lo - 1e-12 && m <= hi + 1e-12);
+        }
+
+        #[test]
+        fn trend_p_value_is_a_probability(values in proptest::collection::vec(0.0f64..=1.0, 6..40)) {
+            let t = hourly(Metric::DbCpu, &values).trend(&SeriesConfig::default()).unwrap();
+            prop_assert!((0.0..=1.0).contains(&t.p_value));
+            prop_assert!(t.z.is_finite() && t.relative_change.is_finite());
+        }
+
+        #[test]
+        fn reversing_time_flips_the_trend(values in proptest::collection::vec(0.0f64..=1.0, 6..30)) {
+            let cfg = SeriesConfig { window: Duration::MAX, ..SeriesConfig::default() };
+            let fwd = hourly(Metric::DbCpu, &values).trend(&cfg).unwrap();
+            let rev: Vec<f64> = values.iter().rev().copied().collect();
+            let back = hourly(Metric::DbCpu, &rev).trend(&cfg).unwrap();
+            prop_assert_eq!(fwd.s, -back.s);
+            prop_assert!((fwd.p_value - back.p_value).abs() < 1e-12);
+        }
+    }
+}
