@@ -1,4 +1,4 @@
-//! Serde helpers: `Option<Duration>` as a bare number of milliseconds, validated on input.
+//! Serde helpers: durations as bare numbers of milliseconds or seconds, validated on input.
 
 use core::time::Duration;
 
@@ -35,5 +35,21 @@ pub(crate) mod required {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
         let millis = f64::deserialize(deserializer)?;
         duration_from_millis("duration in milliseconds", millis).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A required `Duration` as a bare number of seconds.
+pub(crate) mod secs {
+    use super::*;
+
+    /// Writes the duration as seconds.
+    pub(crate) fn serialize<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f64(value.as_secs_f64())
+    }
+
+    /// Reads seconds through [`crate::units::duration_from_secs`].
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(deserializer)?;
+        crate::units::duration_from_secs("duration in seconds", secs).map_err(serde::de::Error::custom)
     }
 }

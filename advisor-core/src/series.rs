@@ -27,7 +27,7 @@ use crate::Error;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Sample {
     /// When the sample was taken (file key `at_s`, seconds since the caller's origin).
-    #[cfg_attr(feature = "serde", serde(rename = "at_s", with = "serde_secs"))]
+    #[cfg_attr(feature = "serde", serde(rename = "at_s", with = "crate::serde_ms::secs"))]
     pub at: Duration,
     /// The value, in the metric's canonical unit.
     pub value: f64,
@@ -64,7 +64,7 @@ pub struct Sample {
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct SeriesConfig {
     /// How far back from the latest sample the statistics look (file key `window_s`).
-    #[cfg_attr(feature = "serde", serde(rename = "window_s", with = "serde_secs"))]
+    #[cfg_attr(feature = "serde", serde(rename = "window_s", with = "crate::serde_ms::secs"))]
     pub window: Duration,
     /// Share of samples that must be beyond a level for "consistently".
     pub consistency_share: Ratio,
@@ -109,7 +109,7 @@ pub struct Sustained {
     /// Samples in the window.
     pub samples: usize,
     /// The time the window's samples span (latest minus earliest).
-    #[cfg_attr(feature = "serde", serde(rename = "span_s", with = "serde_secs"))]
+    #[cfg_attr(feature = "serde", serde(rename = "span_s", with = "crate::serde_ms::secs"))]
     pub span: Duration,
     /// Whether `share` reached the configured share.
     pub holds: bool,
@@ -625,21 +625,6 @@ fn i64_to_f64(v: i64) -> f64 {
     v as f64
 }
 
-#[cfg(feature = "serde")]
-mod serde_secs {
-    //! `Duration` as a bare number of seconds, validated on input.
-    use core::time::Duration;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(crate) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(d.as_secs_f64())
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let secs = f64::deserialize(d)?;
-        crate::units::duration_from_secs("time in seconds", secs).map_err(serde::de::Error::custom)
-    }
-}
 
 /// The serialized form of a [`Series`]: `{ "metric": "db_cpu", "samples": [...] }`.
 #[cfg(feature = "serde")]

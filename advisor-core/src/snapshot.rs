@@ -304,6 +304,52 @@ pub enum Quantity {
 }
 
 impl Quantity {
+    /// Builds a quantity of `unit` from a value in its canonical unit (see [`UnitKind`]).
+    ///
+    /// Counts, users and connections are rounded to the nearest whole number.
+    ///
+    /// # Errors
+    /// The unit's validation errors: [`crate::Error::NotFinite`], [`crate::Error::Negative`],
+    /// [`crate::Error::OutOfRange`] (ratios outside `0..=1`, flags other than 0 or 1, counts
+    /// beyond their integer type).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{Quantity, UnitKind};
+    /// assert_eq!(Quantity::from_canonical(UnitKind::Ratio, 0.7)?.to_string(), "70.0%");
+    /// assert!(Quantity::from_canonical(UnitKind::Ratio, 7.0).is_err());
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn from_canonical(unit: UnitKind, value: f64) -> Result<Quantity, crate::Error> {
+        use crate::units::{duration_from_secs, non_negative};
+        let whole = |what: &'static str, max: f64| -> Result<f64, crate::Error> {
+            let v = non_negative(what, value)?.round();
+            if v > max {
+                return Err(crate::Error::OutOfRange { what, value, min: 0.0, max });
+            }
+            Ok(v)
+        };
+        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "whole() bounds the value")]
+        Ok(match unit {
+            UnitKind::Ratio => Quantity::Ratio(Ratio::from_fraction(value)?),
+            UnitKind::Duration => Quantity::Duration(duration_from_secs("duration", value)?),
+            UnitKind::Rate => Quantity::Rate(Rate::from_per_second(value)?),
+            UnitKind::QueriesPerRequest => Quantity::QueriesPerRequest(QueriesPerRequest::new(value)?),
+            UnitKind::Connections => Quantity::Connections(Connections::new(whole("connections", f64::from(u32::MAX))? as u32)),
+            UnitKind::Count => Quantity::Count(Count::new(whole("count", 9.007_199_254_740_992e15)? as u64)),
+            UnitKind::Users => Quantity::Users(Users::new(whole("users", 9.007_199_254_740_992e15)? as u64)),
+            UnitKind::Flag => {
+                if value == 1.0 {
+                    Quantity::Flag(true)
+                } else if value == 0.0 {
+                    Quantity::Flag(false)
+                } else {
+                    return Err(crate::Error::OutOfRange { what: "flag", value, min: 0.0, max: 1.0 });
+                }
+            }
+        })
+    }
+
     /// The value in its canonical unit as a float (see [`UnitKind`]).
     #[must_use]
     pub fn canonical(self) -> f64 {

@@ -7,6 +7,12 @@ use crate::snapshot::{Metric, MetricsSnapshot, Quantity};
 use crate::units::{QueriesPerRequest, Ratio};
 use crate::Error;
 
+/// Relative difference below which a value and a level compare equal (one part in 10⁹).
+///
+/// Decimal inputs such as 99.99% are not exact in binary floating point; without this
+/// tolerance a value typed exactly at a level could land on either side of it.
+pub const LEVEL_TOLERANCE: f64 = 1e-9;
+
 /// Which way is better for a metric.
 ///
 /// # Examples
@@ -27,11 +33,15 @@ pub enum Direction {
 
 impl Direction {
     /// Whether `value` is strictly worse than `reference` in this direction.
+    ///
+    /// Values within [`LEVEL_TOLERANCE`] (relative) of the reference count as equal to it, so
+    /// that `Ratio::from_percent(99.99)` (which rounds to 0.99989999…) equals a level of 0.9999.
     #[must_use]
     pub fn is_worse(self, value: f64, reference: f64) -> bool {
+        let tol = LEVEL_TOLERANCE * reference.abs();
         match self {
-            Direction::LowerIsBetter => value > reference,
-            Direction::HigherIsBetter => value < reference,
+            Direction::LowerIsBetter => value > reference + tol,
+            Direction::HigherIsBetter => value < reference - tol,
         }
     }
 

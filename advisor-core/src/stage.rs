@@ -1,0 +1,397 @@
+//! The four growth stages: user bands, architecture and monthly cost.
+
+use core::fmt;
+
+use crate::architecture::{Component, ComponentSet};
+use crate::units::{UsdPerMonth, Users};
+
+/// A growth stage of a system, from a single server to a global deployment.
+///
+/// | stage | users (half-open band) | architecture in short | indicative cost |
+/// |---|---|---|---|
+/// | [`Startup`](Stage::Startup) | `0 <= users < 10,000` | one server | $100/mo |
+/// | [`Growth`](Stage::Growth) | `10,000 <= users < 100,000` | caching, read replicas | $1K/mo |
+/// | [`Scale`](Stage::Scale) | `100,000 <= users < 1,000,000` | horizontal scaling | $10K/mo |
+/// | [`Enterprise`](Stage::Enterprise) | `1,000,000 <= users` | global, multi-region | $100K+/mo |
+///
+/// The seed writes the bands as "0-10K, 10K-100K, 100K-1M, 1M+"; each shared boundary belongs
+/// to the larger stage, so exactly 10,000 users is [`Stage::Growth`].
+///
+/// # Examples
+/// ```
+/// use advisor_core::{Stage, units::Users};
+/// assert_eq!(Stage::for_users(Users::new(9_999)), Stage::Startup);
+/// assert_eq!(Stage::for_users(Users::new(10_000)), Stage::Growth);
+/// assert_eq!(Stage::for_users(Users::new(2_000_000)), Stage::Enterprise);
+/// assert_eq!(Stage::Growth.next(), Some(Stage::Scale));
+/// ```
+///
+/// # References
+/// The seed, `scalability-advisor-SKILL.md`, "Scaling Stages Framework" and the four stage
+/// sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Stage {
+    /// Stage 1: up to 10K users on one server running the application, the database and file
+    /// storage. Keep it simple; scale nothing yet.
+    Startup,
+    /// Stage 2: 10K to 100K users. A load balancer over several application servers, a CDN
+    /// for static assets, a read replica and an application cache.
+    Growth,
+    /// Stage 3: 100K to 1M users. An API gateway in front of auto-scaled services, each with
+    /// its own (sharded) data store, a search cluster and a message queue between services.
+    Scale,
+    /// Stage 4: 1M+ users. Several regions behind a global load balancer, with data
+    /// replicated between them.
+    Enterprise,
+}
+
+/// A band of users: `min <= users < max`, with no upper end for the last stage.
+///
+/// # Examples
+/// ```
+/// use advisor_core::{Stage, units::Users};
+/// let band = Stage::Scale.user_band();
+/// assert_eq!((band.min, band.max), (Users::new(100_000), Some(Users::new(1_000_000))));
+/// assert!(band.contains(Users::new(999_999)));
+/// assert!(!band.contains(Users::new(1_000_000)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct UserBand {
+    /// Smallest user count in the band (inclusive).
+    pub min: Users,
+    /// First user count above the band (exclusive); `None` for no upper end.
+    pub max: Option<Users>,
+}
+
+impl UserBand {
+    /// Whether `users` falls in the band.
+    #[must_use]
+    pub fn contains(&self, users: Users) -> bool {
+        users >= self.min && self.max.is_none_or(|max| users < max)
+    }
+}
+
+impl fmt::Display for UserBand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.max {
+            Some(max) => write!(f, "{} to {} users", self.min.get(), max.get() - 1),
+            None => write!(f, "{}+ users", self.min.get()),
+        }
+    }
+}
+
+/// A monthly cost range; `high` is `None` when the range has no upper end ("$100,000+").
+///
+/// # Examples
+/// ```
+/// use advisor_core::Stage;
+/// assert_eq!(Stage::Growth.cost_at_scale().monthly.to_string(), "$1000-3000/mo");
+/// assert_eq!(Stage::Enterprise.cost_at_scale().monthly.to_string(), "$100000+/mo");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CostBand {
+    /// Lower end of the range.
+    pub low: UsdPerMonth,
+    /// Upper end of the range; `None` for no upper end.
+    pub high: Option<UsdPerMonth>,
+}
+
+impl fmt::Display for CostBand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.high {
+            Some(high) if high == self.low => write!(f, "{}", self.low),
+            Some(high) => write!(f, "${}-{}/mo", self.low.as_usd(), high.as_usd()),
+            None => write!(f, "${}+/mo", self.low.as_usd()),
+        }
+    }
+}
+
+/// One row of the seed's "Infrastructure Cost at Scale" table.
+///
+/// # Examples
+/// ```
+/// use advisor_core::{Stage, COST_AT_SCALE, units::Users};
+/// let row = COST_AT_SCALE[2];
+/// assert_eq!(row.users, Users::new(1_000_000));
+/// assert_eq!(row.stage, Stage::Enterprise); // 1M users is the start of stage 4
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CostRow {
+    /// The user count of the row.
+    pub users: Users,
+    /// The architecture the table names for that size, in a few words.
+    pub architecture: &'static str,
+    /// The stage those users fall in under [`Stage::for_users`].
+    pub stage: Stage,
+    /// The monthly cost range.
+    pub monthly: CostBand,
+}
+
+const fn usd(v: f64) -> UsdPerMonth {
+    UsdPerMonth::from_usd_const(v)
+}
+
+/// The seed's "Infrastructure Cost at Scale" table: 10K, 100K, 1M and 10M users.
+///
+/// Each row's user count sits on a stage boundary; [`CostRow::stage`] is the stage that count
+/// falls in under the half-open bands, and [`Stage::cost_at_scale`] maps each stage to the row
+/// whose architecture it describes (for example stage 1, a single server, to the 10K row).
+///
+/// # References
+/// The seed, `scalability-advisor-SKILL.md`, "Quick Reference", "Infrastructure Cost at Scale".
+pub const COST_AT_SCALE: [CostRow; 4] = [
+    CostRow {
+        users: Users::new(10_000),
+        architecture: "single server",
+        stage: Stage::Growth,
+        monthly: CostBand { low: usd(100.0), high: Some(usd(300.0)) },
+    },
+    CostRow {
+        users: Users::new(100_000),
+        architecture: "load balanced with a cache",
+        stage: Stage::Scale,
+        monthly: CostBand { low: usd(1_000.0), high: Some(usd(3_000.0)) },
+    },
+    CostRow {
+        users: Users::new(1_000_000),
+        architecture: "microservices with sharding",
+        stage: Stage::Enterprise,
+        monthly: CostBand { low: usd(10_000.0), high: Some(usd(30_000.0)) },
+    },
+    CostRow {
+        users: Users::new(10_000_000),
+        architecture: "multi-region",
+        stage: Stage::Enterprise,
+        monthly: CostBand { low: usd(100_000.0), high: None },
+    },
+];
+
+impl Stage {
+    /// The four stages, in order.
+    pub const ALL: [Stage; 4] = [Stage::Startup, Stage::Growth, Stage::Scale, Stage::Enterprise];
+
+    /// The stage whose user band holds `users` (see the type docs for the bands).
+    #[must_use]
+    pub const fn for_users(users: Users) -> Stage {
+        match users.get() {
+            0..10_000 => Stage::Startup,
+            10_000..100_000 => Stage::Growth,
+            100_000..1_000_000 => Stage::Scale,
+            _ => Stage::Enterprise,
+        }
+    }
+
+    /// The stage's number, 1 to 4.
+    #[must_use]
+    pub const fn number(self) -> u8 {
+        self as u8 + 1
+    }
+
+    /// The stage's name in `snake_case`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Stage::Startup => "startup",
+            Stage::Growth => "growth",
+            Stage::Scale => "scale",
+            Stage::Enterprise => "enterprise",
+        }
+    }
+
+    /// The next stage, if any.
+    #[must_use]
+    pub const fn next(self) -> Option<Stage> {
+        match self {
+            Stage::Startup => Some(Stage::Growth),
+            Stage::Growth => Some(Stage::Scale),
+            Stage::Scale => Some(Stage::Enterprise),
+            Stage::Enterprise => None,
+        }
+    }
+
+    /// The previous stage, if any.
+    #[must_use]
+    pub const fn previous(self) -> Option<Stage> {
+        match self {
+            Stage::Startup => None,
+            Stage::Growth => Some(Stage::Startup),
+            Stage::Scale => Some(Stage::Growth),
+            Stage::Enterprise => Some(Stage::Scale),
+        }
+    }
+
+    /// The stage's band of users.
+    #[must_use]
+    pub const fn user_band(self) -> UserBand {
+        let (min, max) = match self {
+            Stage::Startup => (0, Some(10_000)),
+            Stage::Growth => (10_000, Some(100_000)),
+            Stage::Scale => (100_000, Some(1_000_000)),
+            Stage::Enterprise => (1_000_000, None),
+        };
+        UserBand {
+            min: Users::new(min),
+            max: match max {
+                Some(m) => Some(Users::new(m)),
+                None => None,
+            },
+        }
+    }
+
+    /// The components the stage's architecture diagram shows.
+    ///
+    /// - Startup: a single server (application, database and file storage together).
+    /// - Growth: CDN, load balancer, read replica, Redis cache.
+    /// - Scale: CDN at the edge, API gateway, auto-scaled services, sharded databases, a
+    ///   search cluster, a message queue.
+    /// - Enterprise: a global load balancer, several regions with services and databases,
+    ///   cross-region replication, a global CDN (from the enterprise checklist).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{Component, Stage};
+    /// assert!(Stage::Growth.architecture().contains(Component::ReadReplicas));
+    /// assert!(!Stage::Startup.architecture().contains(Component::Cache));
+    /// ```
+    #[must_use]
+    pub const fn architecture(self) -> ComponentSet {
+        match self {
+            Stage::Startup => ComponentSet::from_components(&[Component::SingleServer]),
+            Stage::Growth => ComponentSet::from_components(&[
+                Component::Cdn,
+                Component::LoadBalancer,
+                Component::ReadReplicas,
+                Component::Cache,
+            ]),
+            Stage::Scale => ComponentSet::from_components(&[
+                Component::Cdn,
+                Component::ApiGateway,
+                Component::Microservices,
+                Component::AutoScaling,
+                Component::Sharding,
+                Component::SearchCluster,
+                Component::MessageQueue,
+            ]),
+            Stage::Enterprise => ComponentSet::from_components(&[
+                Component::Cdn,
+                Component::GlobalLoadBalancer,
+                Component::MultiRegion,
+                Component::CrossRegionReplication,
+                Component::Microservices,
+            ]),
+        }
+    }
+
+    /// The indicative monthly cost of the stage overview ($100, $1K, $10K, $100K+).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::Stage;
+    /// assert_eq!(Stage::Scale.indicative_cost().to_string(), "$10000/mo");
+    /// ```
+    #[must_use]
+    pub const fn indicative_cost(self) -> CostBand {
+        match self {
+            Stage::Startup => CostBand { low: usd(100.0), high: Some(usd(100.0)) },
+            Stage::Growth => CostBand { low: usd(1_000.0), high: Some(usd(1_000.0)) },
+            Stage::Scale => CostBand { low: usd(10_000.0), high: Some(usd(10_000.0)) },
+            Stage::Enterprise => CostBand { low: usd(100_000.0), high: None },
+        }
+    }
+
+    /// The row of [`COST_AT_SCALE`] that describes this stage's architecture: startup ->
+    /// 10K users (single server), growth -> 100K, scale -> 1M, enterprise -> 10M.
+    #[must_use]
+    pub const fn cost_at_scale(self) -> CostRow {
+        COST_AT_SCALE[self as usize]
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "stage {} ({})", self.number(), self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn boundaries_are_half_open() {
+        #[track_caller]
+        fn check(users: u64, expected: Stage) {
+            assert_eq!(Stage::for_users(Users::new(users)), expected, "{users}");
+        }
+        check(0, Stage::Startup);
+        check(9_999, Stage::Startup);
+        check(10_000, Stage::Growth);
+        check(99_999, Stage::Growth);
+        check(100_000, Stage::Scale);
+        check(999_999, Stage::Scale);
+        check(1_000_000, Stage::Enterprise);
+        check(u64::MAX, Stage::Enterprise);
+    }
+
+    #[test]
+    fn bands_tile_the_user_axis() {
+        for w in Stage::ALL.windows(2) {
+            assert_eq!(w[0].user_band().max, Some(w[1].user_band().min));
+        }
+        assert_eq!(Stage::Startup.user_band().min, Users::new(0));
+        assert_eq!(Stage::Enterprise.user_band().max, None);
+        for s in Stage::ALL {
+            assert_eq!(Stage::for_users(s.user_band().min), s);
+        }
+    }
+
+    #[test]
+    fn cost_tables_match_the_seed() {
+        let lows: Vec<f64> = COST_AT_SCALE.iter().map(|r| r.monthly.low.as_usd()).collect();
+        assert_eq!(lows, [100.0, 1_000.0, 10_000.0, 100_000.0]);
+        let highs: Vec<Option<f64>> = COST_AT_SCALE.iter().map(|r| r.monthly.high.map(UsdPerMonth::as_usd)).collect();
+        assert_eq!(highs, [Some(300.0), Some(3_000.0), Some(30_000.0), None]);
+        let users: Vec<u64> = COST_AT_SCALE.iter().map(|r| r.users.get()).collect();
+        assert_eq!(users, [10_000, 100_000, 1_000_000, 10_000_000]);
+        for r in COST_AT_SCALE {
+            assert_eq!(Stage::for_users(r.users), r.stage);
+        }
+        let overview: Vec<f64> = Stage::ALL.iter().map(|s| s.indicative_cost().low.as_usd()).collect();
+        assert_eq!(overview, [100.0, 1_000.0, 10_000.0, 100_000.0]);
+        assert_eq!(Stage::Enterprise.indicative_cost().high, None);
+    }
+
+    #[test]
+    fn navigation_and_display() {
+        assert_eq!(Stage::Startup.previous(), None);
+        assert_eq!(Stage::Enterprise.next(), None);
+        for s in Stage::ALL {
+            if let Some(n) = s.next() {
+                assert_eq!(n.previous(), Some(s));
+                assert_eq!(n.number(), s.number() + 1);
+            }
+        }
+        assert_eq!(Stage::Growth.to_string(), "stage 2 (growth)");
+        assert_eq!(Stage::Growth.user_band().to_string(), "10000 to 99999 users");
+    }
+
+    proptest! {
+        #[test]
+        fn for_users_is_monotone(a in any::<u64>(), b in any::<u64>()) {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            prop_assert!(Stage::for_users(Users::new(lo)) <= Stage::for_users(Users::new(hi)));
+        }
+
+        #[test]
+        fn for_users_lands_in_its_band(u in any::<u64>()) {
+            let users = Users::new(u);
+            prop_assert!(Stage::for_users(users).user_band().contains(users));
+        }
+    }
+}
