@@ -214,7 +214,9 @@ impl ComponentSet {
 
     /// The components, in declaration order.
     pub fn iter(self) -> impl Iterator<Item = Component> {
-        Component::ALL.into_iter().filter(move |c| self.contains(*c))
+        Component::ALL
+            .into_iter()
+            .filter(move |c| self.contains(*c))
     }
 }
 
@@ -267,7 +269,10 @@ impl<'de> serde::Deserialize<'de> for ComponentSet {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a list of component names such as [\"cdn\", \"load_balancer\"]")
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ComponentSet, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ComponentSet, A::Error> {
                 let mut set = ComponentSet::EMPTY;
                 while let Some(c) = seq.next_element::<Component>()? {
                     set.insert(c);

@@ -20,7 +20,9 @@ use crate::thresholds::Direction;
 #[non_exhaustive]
 pub enum Error {
     /// The value was NaN or infinite.
-    #[error("{what} must be a finite number, got {value}; check the source for a division by zero or a missing sample")]
+    #[error(
+        "{what} must be a finite number, got {value}; check the source for a division by zero or a missing sample"
+    )]
     NotFinite {
         /// The quantity being built.
         what: &'static str,
@@ -28,7 +30,9 @@ pub enum Error {
         value: f64,
     },
     /// The value was negative where only zero or more makes sense.
-    #[error("{what} must not be negative, got {value}; a negative reading usually means a counter reset")]
+    #[error(
+        "{what} must not be negative, got {value}; a negative reading usually means a counter reset"
+    )]
     Negative {
         /// The quantity being built.
         what: &'static str,
@@ -68,7 +72,9 @@ pub enum Error {
         direction: Direction,
     },
     /// An integer result does not fit its type.
-    #[error("{what} overflows its integer type; the inputs are far beyond any real system, check their units")]
+    #[error(
+        "{what} overflows its integer type; the inputs are far beyond any real system, check their units"
+    )]
     Overflow {
         /// The quantity being computed.
         what: &'static str,
@@ -80,7 +86,9 @@ pub enum Error {
         what: &'static str,
     },
     /// A series' samples were not in time order.
-    #[error("series of {what} is not in time order at sample {index}; sort samples by time before building the series")]
+    #[error(
+        "series of {what} is not in time order at sample {index}; sort samples by time before building the series"
+    )]
     UnorderedSamples {
         /// The metric of the series.
         what: &'static str,
@@ -88,7 +96,9 @@ pub enum Error {
         index: usize,
     },
     /// A statistic needs more samples than the window holds.
-    #[error("series of {what} has {got} samples in the window, {needed} are needed; widen the window or sample more often")]
+    #[error(
+        "series of {what} has {got} samples in the window, {needed} are needed; widen the window or sample more often"
+    )]
     TooFewSamples {
         /// The metric of the series.
         what: &'static str,
@@ -121,13 +131,29 @@ mod tests {
     #[test]
     fn messages_are_lowercase_without_trailing_period() {
         let errors = [
-            Error::NotFinite { what: "rate", value: f64::NAN },
-            Error::Negative { what: "rate", value: -1.0 },
-            Error::NotPositive { what: "factor", value: 0.0 },
+            Error::NotFinite {
+                what: "rate",
+                value: f64::NAN,
+            },
+            Error::Negative {
+                what: "rate",
+                value: -1.0,
+            },
+            Error::NotPositive {
+                what: "factor",
+                value: 0.0,
+            },
             Error::Overflow { what: "pool size" },
             Error::EmptySeries { what: "db_cpu" },
-            Error::UnorderedSamples { what: "db_cpu", index: 3 },
-            Error::TooFewSamples { what: "db_cpu", needed: 3, got: 1 },
+            Error::UnorderedSamples {
+                what: "db_cpu",
+                index: 3,
+            },
+            Error::TooFewSamples {
+                what: "db_cpu",
+                needed: 3,
+                got: 1,
+            },
             Error::ThresholdOrder {
                 what: "server_cpu",
                 target: 0.9,
@@ -138,7 +164,10 @@ mod tests {
         for e in errors {
             let text = e.to_string();
             assert!(!text.ends_with('.'), "{text}");
-            assert!(text.chars().next().is_some_and(|c| !c.is_uppercase()), "{text}");
+            assert!(
+                text.chars().next().is_some_and(|c| !c.is_uppercase()),
+                "{text}"
+            );
         }
     }
 

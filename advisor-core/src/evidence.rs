@@ -52,10 +52,20 @@ impl fmt::Display for Check {
                 write!(f, "> in {share} of samples (needs {required})")
             }
             Check::Degrading(t) => {
-                write!(f, "degrading ({:+.1}% over the window, p = {:.3})", t.relative_change * 100.0, t.p_value / 2.0)
+                write!(
+                    f,
+                    "degrading ({:+.1}% over the window, p = {:.3})",
+                    t.relative_change * 100.0,
+                    t.p_value / 2.0
+                )
             }
             Check::Plateau(t) => {
-                write!(f, "flat ({:+.1}% over the window, p = {:.3}) and <", t.relative_change * 100.0, t.p_value)
+                write!(
+                    f,
+                    "flat ({:+.1}% over the window, p = {:.3}) and <",
+                    t.relative_change * 100.0,
+                    t.p_value
+                )
             }
         }
     }
@@ -79,7 +89,10 @@ pub enum Basis {
         /// Samples in the window.
         samples: usize,
         /// Time between the window's first and last sample (serialized in seconds as `span_s`).
-        #[cfg_attr(feature = "serde", serde(rename = "span_s", with = "crate::serde_ms::secs"))]
+        #[cfg_attr(
+            feature = "serde",
+            serde(rename = "span_s", with = "crate::serde_ms::secs")
+        )]
         span: Duration,
     },
 }
@@ -185,7 +198,11 @@ impl fmt::Display for Missing {
             Need::Value => write!(f, "needs {}", self.metric),
             Need::Series => write!(f, "needs a series of {}", self.metric),
             Need::MoreSamples { needed, got } => {
-                write!(f, "needs {needed} samples of {} in the window, has {got}", self.metric)
+                write!(
+                    f,
+                    "needs {needed} samples of {} in the window, has {got}",
+                    self.metric
+                )
             }
             Need::UsableValue => write!(f, "needs a non-zero {}", self.metric),
         }
@@ -249,7 +266,11 @@ impl Outcome {
     }
 
     pub(crate) fn decide(fired: bool, evidence: Evidence, also: Option<Evidence>) -> Outcome {
-        if fired { Outcome::Fired { evidence, also } } else { Outcome::NotFired { evidence, also } }
+        if fired {
+            Outcome::Fired { evidence, also }
+        } else {
+            Outcome::NotFired { evidence, also }
+        }
     }
 
     pub(crate) fn missing(metric: Metric, need: Need) -> Outcome {
@@ -261,7 +282,11 @@ impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Outcome::Fired { evidence, also } | Outcome::NotFired { evidence, also } => {
-                f.write_str(if self.is_fired() { "fired: " } else { "not fired: " })?;
+                f.write_str(if self.is_fired() {
+                    "fired: "
+                } else {
+                    "not fired: "
+                })?;
                 evidence.fmt(f)?;
                 if let Some(a) = also {
                     write!(f, "; {a}")?;
@@ -272,4 +297,3 @@ impl fmt::Display for Outcome {
         }
     }
 }
-

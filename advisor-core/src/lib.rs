@@ -1,24 +1,106 @@
-//! Placeholder, replaced below.
+//! Typed metrics, growth stages, thresholds, transition triggers, the bottleneck taxonomy and
+//! the sizing formulas of scaling a system from one server to many regions.
+//!
+//! `advisor-core` is the pure model under the scalability advisor: you describe what you
+//! measured as a [`MetricsSnapshot`] (and, optionally, a [`History`] of [`Series`]), and read
+//! back typed, explainable answers: the growth [`Stage`] by users, the [`Health`] of each key
+//! metric against its [`Threshold`], which stage-transition [`Trigger`]s fired and on what
+//! [`Evidence`], which growth-stage additions the data calls for, what to try next for a
+//! [`Symptom`], and the sizing formulas in [`sizing`].
+//! It does no I/O and reads no clock, randomness, environment or global state.
+//!
+//! # A tour
+//!
+//! ```
+//! use core::time::Duration;
+//! use advisor_core::{
+//!     AdvisorConfig, Classification, Component, History, MetricsSnapshot, Metric, Series, Stage, Trigger,
+//!     sizing, units::{Bytes, Factor, Rate, Ratio, Users},
+//! };
+//!
+//! // What a growing service measured, partial as real data is.
+//! let snapshot = MetricsSnapshot::default()
+//!     .with_users(Users::new(45_000))
+//!     .with_p95_response_time(Duration::from_millis(780))
+//!     .with_server_cpu(Ratio::from_percent(74.0)?)
+//!     .with_db_read_share(Ratio::from_percent(88.0)?)
+//!     .with_slowest_query_time(Duration::from_millis(340))
+//!     .with_component(Component::LoadBalancer);
+//!
+//! // A day of hourly database CPU readings: above 70% for most of it.
+//! let cpu: Vec<f64> = (0..24).map(|h| if h % 6 == 0 { 0.62 } else { 0.78 }).collect();
+//! let history: History = [Series::from_values(Metric::DbCpu, Duration::from_secs(3_600), &cpu)?].into_iter().collect();
+//!
+//! let c = Classification::of(&snapshot, &history, &AdvisorConfig::default());
+//! assert_eq!(c.stage, Some(Stage::Growth));
+//! assert!(c.triggers.get(Trigger::DbCpuSustained).outcome.is_fired());
+//! assert!(c.triggers.get(Trigger::ReplicaLagUnsustainable).outcome.is_not_evaluated()); // no data, no guess
+//! let adds: Vec<_> = c.recommended_additions().map(|a| a.addition.component()).collect();
+//! assert_eq!(adds, [Component::ReadReplicas]); // the load balancer is already in place
+//! println!("{c}");
+//!
+//! // Sizing for 3x growth with a 1.5x margin, and the replicas that load needs.
+//! let need = sizing::required_capacity(Rate::from_per_second(1_000.0)?, Factor::new(3.0)?, Factor::new(1.5)?)?;
+//! assert_eq!(need.as_per_second(), 4_500.0);
+//! let replicas = sizing::read_replicas(Rate::from_per_second(10_000.0)?, Rate::from_per_second(3_000.0)?)?;
+//! assert_eq!(replicas.get(), 4);
+//! let redis = sizing::cache_memory(Bytes::from_gib(10.0)?, sizing::REDIS_MEMORY_MULTIPLIER)?;
+//! assert_eq!(redis, Bytes::from_gib(15.0)?);
+//! # Ok::<(), advisor_core::Error>(())
+//! ```
+//!
+//! # Main types
+//!
+//! - Measurements: [`units`] ([`units::Ratio`], [`units::Rate`], [`units::Bytes`], …),
+//!   [`MetricsSnapshot`], [`Metric`], [`Series`], [`History`].
+//! - Stages: [`Stage`], [`UserBand`], [`CostBand`], [`COST_AT_SCALE`], [`Component`].
+//! - Judgement: [`KeyThresholds`], [`Threshold`], [`Health`], [`Trigger`], [`TriggerConfig`],
+//!   [`Outcome`], [`Evidence`], [`Classification`].
+//! - Guidance as data: [`bottleneck`], [`Symptom`] and [`Remedy`] (the decision matrix),
+//!   [`patterns`].
+//! - Formulas: [`sizing`].
+//! - Errors: [`Error`].
+//!
+//! How the seed's vague words are read is documented on [`SeriesConfig`] and
+//! [`TriggerConfig`]; the concept notes are in [`guide`].
+//!
+//! # Crate features
+//!
+//! - `serde` (off by default): `Serialize` and `Deserialize` for every data type.
+//!   Deserialization runs the same validation as the constructors. Quantities serialize as
+//!   bare numbers in their canonical unit (ratios as fractions, rates per second, bytes);
+//!   durations in snapshot files as milliseconds in keys ending `_ms`.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs_advisor, feature(doc_cfg))]
 
 mod architecture;
+pub mod bottleneck;
+mod classify;
+mod decision;
 mod error;
+mod evidence;
+pub mod guide;
+pub mod patterns;
 #[cfg(feature = "serde")]
 mod serde_ms;
+mod series;
+pub mod sizing;
 mod snapshot;
+mod stage;
 mod thresholds;
+mod triggers;
 pub mod units;
 
 pub use architecture::{Component, ComponentSet};
+pub use classify::{AdditionResult, AdvisorConfig, Classification};
+pub use decision::{LadderStep, NextStep, Remedy, RemedySet, Symptom};
 pub use error::Error;
-pub use snapshot::{Metric, MetricsSnapshot, Quantity, UnitKind};
-pub use thresholds::{LEVEL_TOLERANCE, Direction, Health, HealthReport, KeyMetric, KeyThresholds, Level, MetricHealth, Threshold};
-mod series;
-pub use series::{History, Sample, Series, SeriesConfig, Sustained, Trend, TrendDirection};
-mod stage;
-pub use stage::{COST_AT_SCALE, CostBand, CostRow, Stage, UserBand};
-mod evidence;
-mod triggers;
 pub use evidence::{Basis, Check, Evidence, Missing, Need, Outcome};
+pub use series::{History, Sample, Series, SeriesConfig, Sustained, Trend, TrendDirection};
+pub use snapshot::{Metric, MetricsSnapshot, Quantity, UnitKind};
+pub use stage::{COST_AT_SCALE, CostBand, CostRow, Stage, UserBand};
+pub use thresholds::{
+    Direction, Health, HealthReport, KeyMetric, KeyThresholds, LEVEL_TOLERANCE, Level,
+    MetricHealth, Threshold,
+};
 pub use triggers::{Trigger, TriggerConfig, TriggerReport, TriggerResult};

@@ -3,10 +3,10 @@
 
 use core::time::Duration;
 
+use crate::Error;
 use crate::snapshot::{Metric, UnitKind};
 use crate::thresholds::Direction;
 use crate::units::{Ratio, u64_to_f64};
-use crate::Error;
 
 /// One measurement of a metric.
 ///
@@ -27,7 +27,10 @@ use crate::Error;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Sample {
     /// When the sample was taken (file key `at_s`, seconds since the caller's origin).
-    #[cfg_attr(feature = "serde", serde(rename = "at_s", with = "crate::serde_ms::secs"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "at_s", with = "crate::serde_ms::secs")
+    )]
     pub at: Duration,
     /// The value, in the metric's canonical unit.
     pub value: f64,
@@ -64,7 +67,10 @@ pub struct Sample {
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct SeriesConfig {
     /// How far back from the latest sample the statistics look (file key `window_s`).
-    #[cfg_attr(feature = "serde", serde(rename = "window_s", with = "crate::serde_ms::secs"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "window_s", with = "crate::serde_ms::secs")
+    )]
     pub window: Duration,
     /// Share of samples that must be beyond a level for "consistently".
     pub consistency_share: Ratio,
@@ -109,7 +115,10 @@ pub struct Sustained {
     /// Samples in the window.
     pub samples: usize,
     /// The time the window's samples span (latest minus earliest).
-    #[cfg_attr(feature = "serde", serde(rename = "span_s", with = "crate::serde_ms::secs"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "span_s", with = "crate::serde_ms::secs")
+    )]
     pub span: Duration,
     /// Whether `share` reached the configured share.
     pub holds: bool,
@@ -253,7 +262,10 @@ impl Series {
         if let Some(i) = cleaned.windows(2).position(|w| w[1].at < w[0].at) {
             return Err(Error::UnorderedSamples { what, index: i + 1 });
         }
-        Ok(Series { metric, samples: cleaned })
+        Ok(Series {
+            metric,
+            samples: cleaned,
+        })
     }
 
     /// Builds a series of evenly spaced values, the first at time zero.
@@ -272,8 +284,12 @@ impl Series {
     pub fn from_values(metric: Metric, interval: Duration, values: &[f64]) -> Result<Self, Error> {
         let mut samples = Vec::with_capacity(values.len());
         for (i, &value) in values.iter().enumerate() {
-            let i = u32::try_from(i).map_err(|_| Error::Overflow { what: "series length" })?;
-            let at = interval.checked_mul(i).ok_or(Error::Overflow { what: "sample time" })?;
+            let i = u32::try_from(i).map_err(|_| Error::Overflow {
+                what: "series length",
+            })?;
+            let at = interval.checked_mul(i).ok_or(Error::Overflow {
+                what: "sample time",
+            })?;
             samples.push(Sample { at, value });
         }
         Series::new(metric, samples)
@@ -387,7 +403,10 @@ impl Series {
     #[must_use]
     pub fn share_beyond(&self, level: f64, direction: Direction, window: Duration) -> Ratio {
         let w = self.window(window);
-        let beyond = w.iter().filter(|s| direction.is_worse(s.value, level)).count();
+        let beyond = w
+            .iter()
+            .filter(|s| direction.is_worse(s.value, level))
+            .count();
         share(beyond, w.len())
     }
 
@@ -407,11 +426,24 @@ impl Series {
     /// assert!(v.holds); // 5 of 6 = 83% >= 80%
     /// # Ok::<(), advisor_core::Error>(())
     /// ```
-    pub fn sustained(&self, level: f64, direction: Direction, config: &SeriesConfig) -> Result<Sustained, Error> {
+    pub fn sustained(
+        &self,
+        level: f64,
+        direction: Direction,
+        config: &SeriesConfig,
+    ) -> Result<Sustained, Error> {
         let w = self.checked_window(config)?;
-        let beyond = w.iter().filter(|s| direction.is_worse(s.value, level)).count();
+        let beyond = w
+            .iter()
+            .filter(|s| direction.is_worse(s.value, level))
+            .count();
         let share = share(beyond, w.len());
-        Ok(Sustained { share, samples: w.len(), span: span(w), holds: share >= config.consistency_share })
+        Ok(Sustained {
+            share,
+            samples: w.len(),
+            span: span(w),
+            holds: share >= config.consistency_share,
+        })
     }
 
     /// Runs the Mann-Kendall trend test with Sen's slope over the window (see [`Trend`]).
@@ -442,7 +474,11 @@ impl Series {
         let w = self.window(config.window);
         let needed = config.min_samples();
         if w.len() < needed {
-            return Err(Error::TooFewSamples { what: self.metric.name(), needed, got: w.len() });
+            return Err(Error::TooFewSamples {
+                what: self.metric.name(),
+                needed,
+                got: w.len(),
+            });
         }
         Ok(w)
     }
@@ -520,10 +556,20 @@ fn validate_value(metric: Metric, value: f64) -> Result<f64, Error> {
         return Err(Error::NotFinite { what, value });
     }
     match metric.unit() {
-        UnitKind::Ratio if !(0.0..=1.0).contains(&value) => {
-            Err(Error::OutOfRange { what, value, min: 0.0, max: 1.0 })
+        UnitKind::Ratio if !(0.0..=1.0).contains(&value) => Err(Error::OutOfRange {
+            what,
+            value,
+            min: 0.0,
+            max: 1.0,
+        }),
+        UnitKind::Flag if !(value.total_cmp(&0.0).is_eq() || value.total_cmp(&1.0).is_eq()) => {
+            Err(Error::OutOfRange {
+                what,
+                value,
+                min: 0.0,
+                max: 1.0,
+            })
         }
-        UnitKind::Flag if value != 0.0 && value != 1.0 => Err(Error::OutOfRange { what, value, min: 0.0, max: 1.0 }),
         _ if value < 0.0 => Err(Error::Negative { what, value }),
         _ => Ok(value + 0.0),
     }
@@ -549,10 +595,16 @@ fn span(w: &[Sample]) -> Duration {
 
 /// Quantile of sorted, non-empty values (type 7).
 fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
-    let Some(&last) = sorted.last() else { return 0.0 };
+    let Some(&last) = sorted.last() else {
+        return 0.0;
+    };
     let h = usize_to_f64(sorted.len() - 1) * p;
     let lo = h.floor();
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0 <= lo <= len - 1")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "0 <= lo <= len - 1"
+    )]
     let i = lo as usize;
     match sorted.get(i + 1) {
         Some(&next) => sorted[i] + (h - lo) * (next - sorted[i]),
@@ -592,7 +644,7 @@ fn mann_kendall(w: &[Sample], alpha: f64) -> Trend {
     let mut i = 0;
     while i < n {
         let mut j = i + 1;
-        while j < n && values[j] == values[i] {
+        while j < n && values[j].total_cmp(&values[i]).is_eq() {
             j += 1;
         }
         let t = usize_to_f64(j - i);
@@ -601,13 +653,25 @@ fn mann_kendall(w: &[Sample], alpha: f64) -> Trend {
     }
     var /= 18.0;
     let sf = i64_to_f64(s);
-    let z = if s == 0 || var <= 0.0 { 0.0 } else { (sf - sf.signum()) / var.sqrt() };
+    let z = if s == 0 || var <= 0.0 {
+        0.0
+    } else {
+        (sf - sf.signum()) / var.sqrt()
+    };
     let p_value = (2.0 * normal_upper_tail(z.abs())).min(1.0);
     slopes.sort_by(f64::total_cmp);
-    let slope = if slopes.is_empty() { 0.0 } else { quantile_sorted(&slopes, 0.5) };
+    let slope = if slopes.is_empty() {
+        0.0
+    } else {
+        quantile_sorted(&slopes, 0.5)
+    };
     let median = quantile_sorted(&values, 0.5);
     let range = values[n - 1] - values[0];
-    let scale = if median.abs() > 0.0 { median.abs() } else { range };
+    let scale = if median.abs() > 0.0 {
+        median.abs()
+    } else {
+        range
+    };
     let change = slope * span(w).as_secs_f64();
     let relative_change = if scale > 0.0 { change / scale } else { 0.0 };
     let direction = if p_value >= alpha {
@@ -617,14 +681,21 @@ fn mann_kendall(w: &[Sample], alpha: f64) -> Trend {
     } else {
         TrendDirection::Falling
     };
-    Trend { samples: n, s, z, p_value, slope_per_second: slope, relative_change, direction }
+    Trend {
+        samples: n,
+        s,
+        z,
+        p_value,
+        slope_per_second: slope,
+        relative_change,
+        direction,
+    }
 }
 
 #[expect(clippy::cast_precision_loss, reason = "|S| <= n²/2, exact below 2^53")]
 fn i64_to_f64(v: i64) -> f64 {
     v as f64
 }
-
 
 /// The serialized form of a [`Series`]: `{ "metric": "db_cpu", "samples": [...] }`.
 #[cfg(feature = "serde")]
@@ -646,7 +717,10 @@ impl TryFrom<SeriesRepr> for Series {
 #[cfg(feature = "serde")]
 impl From<Series> for SeriesRepr {
     fn from(s: Series) -> Self {
-        SeriesRepr { metric: s.metric, samples: s.samples }
+        SeriesRepr {
+            metric: s.metric,
+            samples: s.samples,
+        }
     }
 }
 
@@ -667,8 +741,16 @@ mod tests {
         // Pairs: 9 increases, 1 decrease -> S = 8. Var(S) = 5·4·15/18 = 16.667.
         // Z = (8 - 1) / 4.0825 = 1.7146; two-sided p = 2 · (1 - Φ(1.7146)) = 0.0864.
         // Sen: median of the 10 pairwise slopes {-1, .5, .5, .667, 1, 1, 1, 1.5, 2, 2} = 1.
-        let s = Series::from_values(Metric::DbCpu, Duration::from_secs(1), &[0.1, 0.3, 0.2, 0.4, 0.5]).unwrap();
-        let cfg = SeriesConfig { min_samples: 5, ..SeriesConfig::default() };
+        let s = Series::from_values(
+            Metric::DbCpu,
+            Duration::from_secs(1),
+            &[0.1, 0.3, 0.2, 0.4, 0.5],
+        )
+        .unwrap();
+        let cfg = SeriesConfig {
+            min_samples: 5,
+            ..SeriesConfig::default()
+        };
         let t = s.trend(&cfg).unwrap();
         assert_eq!(t.s, 8);
         assert!((t.z - 1.7146).abs() < TOL, "{}", t.z);
@@ -682,7 +764,12 @@ mod tests {
     fn ties_reduce_variance() {
         // 0 0 1 1 1 1: S = 8 (each of the two zeros below each of four ones),
         // Var = [6·5·17 - (2·1·9 + 4·3·13)] / 18 = (510 - 18 - 156) / 18 = 18.667.
-        let s = Series::from_values(Metric::DbCpu, Duration::from_secs(1), &[0.0, 0.0, 1.0, 1.0, 1.0, 1.0]).unwrap();
+        let s = Series::from_values(
+            Metric::DbCpu,
+            Duration::from_secs(1),
+            &[0.0, 0.0, 1.0, 1.0, 1.0, 1.0],
+        )
+        .unwrap();
         let t = s.trend(&SeriesConfig::default()).unwrap();
         assert_eq!(t.s, 8);
         assert!((t.z - 7.0 / 18.667f64.sqrt()).abs() < TOL);
@@ -694,7 +781,7 @@ mod tests {
         let cfg = SeriesConfig::default();
         let t = s.trend(&cfg).unwrap();
         assert_eq!(t.s, 0);
-        assert_eq!(t.relative_change, 0.0);
+        assert!(t.relative_change.abs() < 1e-12);
         assert!(t.is_plateau(&cfg));
         assert!(!t.is_degrading(Direction::HigherIsBetter, &cfg));
     }
@@ -702,7 +789,9 @@ mod tests {
     #[test]
     fn improving_latency_is_not_degrading() {
         let p95: Vec<f64> = (0..12).map(|h| 0.9 - 0.03 * f64::from(h)).collect();
-        let t = hourly(Metric::P95ResponseTime, &p95).trend(&SeriesConfig::default()).unwrap();
+        let t = hourly(Metric::P95ResponseTime, &p95)
+            .trend(&SeriesConfig::default())
+            .unwrap();
         assert_eq!(t.direction, TrendDirection::Falling);
         assert!(!t.is_degrading(Direction::LowerIsBetter, &SeriesConfig::default()));
         assert!(t.is_degrading(Direction::HigherIsBetter, &SeriesConfig::default()));
@@ -722,18 +811,60 @@ mod tests {
     #[test]
     fn rejects_unordered_and_out_of_domain_samples() {
         let at = Duration::from_secs;
-        let unordered = vec![Sample { at: at(10), value: 0.1 }, Sample { at: at(5), value: 0.2 }];
-        assert_eq!(Series::new(Metric::DbCpu, unordered), Err(Error::UnorderedSamples { what: "db_cpu", index: 1 }));
-        assert_eq!(Series::new(Metric::DbCpu, vec![]), Err(Error::EmptySeries { what: "db_cpu" }));
+        let unordered = vec![
+            Sample {
+                at: at(10),
+                value: 0.1,
+            },
+            Sample {
+                at: at(5),
+                value: 0.2,
+            },
+        ];
+        assert_eq!(
+            Series::new(Metric::DbCpu, unordered),
+            Err(Error::UnorderedSamples {
+                what: "db_cpu",
+                index: 1
+            })
+        );
+        assert_eq!(
+            Series::new(Metric::DbCpu, vec![]),
+            Err(Error::EmptySeries { what: "db_cpu" })
+        );
         assert!(matches!(
-            Series::new(Metric::ReplicaLag, vec![Sample { at: at(0), value: -1.0 }]),
-            Err(Error::Negative { what: "replica_lag", .. })
+            Series::new(
+                Metric::ReplicaLag,
+                vec![Sample {
+                    at: at(0),
+                    value: -1.0
+                }]
+            ),
+            Err(Error::Negative {
+                what: "replica_lag",
+                ..
+            })
         ));
         assert!(matches!(
-            Series::new(Metric::DbCpu, vec![Sample { at: at(0), value: f64::NAN }]),
+            Series::new(
+                Metric::DbCpu,
+                vec![Sample {
+                    at: at(0),
+                    value: f64::NAN
+                }]
+            ),
             Err(Error::NotFinite { .. })
         ));
-        assert!(Series::new(Metric::BackgroundTasksBlockRequests, vec![Sample { at: at(0), value: 0.5 }]).is_err());
+        assert!(
+            Series::new(
+                Metric::BackgroundTasksBlockRequests,
+                vec![Sample {
+                    at: at(0),
+                    value: 0.5
+                }]
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -741,7 +872,11 @@ mod tests {
         let s = hourly(Metric::DbCpu, &[0.9, 0.9]);
         assert_eq!(
             s.sustained(0.7, Direction::LowerIsBetter, &SeriesConfig::default()),
-            Err(Error::TooFewSamples { what: "db_cpu", needed: 6, got: 2 })
+            Err(Error::TooFewSamples {
+                what: "db_cpu",
+                needed: 6,
+                got: 2
+            })
         );
     }
 
@@ -754,7 +889,9 @@ mod tests {
         // Window of 24 h from the latest (t = 29 h) starts at t = 5 h: one high sample of 25.
         let w = s.window(Duration::from_secs(24 * 3600));
         assert_eq!(w.len(), 25);
-        let verdict = s.sustained(0.7, Direction::LowerIsBetter, &SeriesConfig::default()).unwrap();
+        let verdict = s
+            .sustained(0.7, Direction::LowerIsBetter, &SeriesConfig::default())
+            .unwrap();
         assert!(!verdict.holds);
         assert!((verdict.share.as_fraction() - 1.0 / 25.0).abs() < 1e-12);
         assert_eq!(verdict.span, Duration::from_secs(24 * 3600));
@@ -766,7 +903,7 @@ mod tests {
         assert!(h.insert(hourly(Metric::DbCpu, &[0.1])).is_none());
         assert!(h.insert(hourly(Metric::DbCpu, &[0.2])).is_some());
         assert_eq!(h.iter().count(), 1);
-        assert_eq!(h.get(Metric::DbCpu).unwrap().latest().value, 0.2);
+        assert!((h.get(Metric::DbCpu).unwrap().latest().value - 0.2).abs() < 1e-12);
     }
 
     #[cfg(feature = "serde")]
@@ -774,10 +911,18 @@ mod tests {
     fn series_json_round_trip_and_validation() {
         let s = hourly(Metric::ReplicaLag, &[0.5, 1.5]);
         let json = serde_json::to_string(&s).unwrap();
-        assert_eq!(json, r#"{"metric":"replica_lag","samples":[{"at_s":0.0,"value":0.5},{"at_s":3600.0,"value":1.5}]}"#);
+        assert_eq!(
+            json,
+            r#"{"metric":"replica_lag","samples":[{"at_s":0.0,"value":0.5},{"at_s":3600.0,"value":1.5}]}"#
+        );
         assert_eq!(serde_json::from_str::<Series>(&json).unwrap(), s);
         let bad = r#"{"metric":"db_cpu","samples":[{"at_s":0,"value":2.0}]}"#;
-        assert!(serde_json::from_str::<Series>(bad).unwrap_err().to_string().contains("db_cpu must be in 0..=1"));
+        assert!(
+            serde_json::from_str::<Series>(bad)
+                .unwrap_err()
+                .to_string()
+                .contains("db_cpu must be in 0..=1")
+        );
     }
 
     proptest! {

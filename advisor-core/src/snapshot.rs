@@ -227,9 +227,10 @@ impl Metric {
     pub const fn unit(self) -> UnitKind {
         match self {
             Metric::Users => UnitKind::Users,
-            Metric::DeployedRegions | Metric::UserRegions | Metric::DbPoolExhaustionEvents | Metric::DbMaxSeqScans => {
-                UnitKind::Count
-            }
+            Metric::DeployedRegions
+            | Metric::UserRegions
+            | Metric::DbPoolExhaustionEvents
+            | Metric::DbMaxSeqScans => UnitKind::Count,
             Metric::P95ResponseTime
             | Metric::SlowestQueryTime
             | Metric::DbConnectionWait
@@ -255,12 +256,12 @@ impl Metric {
             | Metric::RemoteUserShare
             | Metric::AvailabilityTarget
             | Metric::CacheMemoryHeadroom => UnitKind::Ratio,
-            Metric::PrimaryWriteThroughput | Metric::PrimaryWriteCapacity | Metric::ExternalApiRateLimitEvents => {
-                UnitKind::Rate
-            }
-            Metric::BackgroundTasksBlockRequests | Metric::DataResidencyRequired | Metric::IndependentScalingNeeded => {
-                UnitKind::Flag
-            }
+            Metric::PrimaryWriteThroughput
+            | Metric::PrimaryWriteCapacity
+            | Metric::ExternalApiRateLimitEvents => UnitKind::Rate,
+            Metric::BackgroundTasksBlockRequests
+            | Metric::DataResidencyRequired
+            | Metric::IndependentScalingNeeded => UnitKind::Flag,
         }
     }
 }
@@ -325,26 +326,49 @@ impl Quantity {
         let whole = |what: &'static str, max: f64| -> Result<f64, crate::Error> {
             let v = non_negative(what, value)?.round();
             if v > max {
-                return Err(crate::Error::OutOfRange { what, value, min: 0.0, max });
+                return Err(crate::Error::OutOfRange {
+                    what,
+                    value,
+                    min: 0.0,
+                    max,
+                });
             }
             Ok(v)
         };
-        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "whole() bounds the value")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "whole() bounds the value"
+        )]
         Ok(match unit {
             UnitKind::Ratio => Quantity::Ratio(Ratio::from_fraction(value)?),
             UnitKind::Duration => Quantity::Duration(duration_from_secs("duration", value)?),
             UnitKind::Rate => Quantity::Rate(Rate::from_per_second(value)?),
-            UnitKind::QueriesPerRequest => Quantity::QueriesPerRequest(QueriesPerRequest::new(value)?),
-            UnitKind::Connections => Quantity::Connections(Connections::new(whole("connections", f64::from(u32::MAX))? as u32)),
-            UnitKind::Count => Quantity::Count(Count::new(whole("count", 9.007_199_254_740_992e15)? as u64)),
-            UnitKind::Users => Quantity::Users(Users::new(whole("users", 9.007_199_254_740_992e15)? as u64)),
+            UnitKind::QueriesPerRequest => {
+                Quantity::QueriesPerRequest(QueriesPerRequest::new(value)?)
+            }
+            UnitKind::Connections => Quantity::Connections(Connections::new(whole(
+                "connections",
+                f64::from(u32::MAX),
+            )? as u32)),
+            UnitKind::Count => {
+                Quantity::Count(Count::new(whole("count", 9.007_199_254_740_992e15)? as u64))
+            }
+            UnitKind::Users => {
+                Quantity::Users(Users::new(whole("users", 9.007_199_254_740_992e15)? as u64))
+            }
             UnitKind::Flag => {
-                if value == 1.0 {
+                if value.total_cmp(&1.0).is_eq() {
                     Quantity::Flag(true)
-                } else if value == 0.0 {
+                } else if value.total_cmp(&0.0).is_eq() {
                     Quantity::Flag(false)
                 } else {
-                    return Err(crate::Error::OutOfRange { what: "flag", value, min: 0.0, max: 1.0 });
+                    return Err(crate::Error::OutOfRange {
+                        what: "flag",
+                        value,
+                        min: 0.0,
+                        max: 1.0,
+                    });
                 }
             }
         })
@@ -392,7 +416,11 @@ pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Resu
     let secs = d.as_secs_f64();
     if secs < 1.0 {
         let ms = secs * 1000.0;
-        if (ms - ms.round()).abs() < 1e-6 { write!(f, "{ms:.0} ms") } else { write!(f, "{ms:.1} ms") }
+        if (ms - ms.round()).abs() < 1e-6 {
+            write!(f, "{ms:.0} ms")
+        } else {
+            write!(f, "{ms:.1} ms")
+        }
     } else if secs < 120.0 {
         write!(f, "{secs:.1} s")
     } else if secs < 7200.0 {
@@ -440,13 +468,20 @@ pub struct MetricsSnapshot {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_regions: Option<NonZeroU32>,
     /// The architecture already in place; empty when nothing was declared.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "ComponentSet::is_empty_ref"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "ComponentSet::is_empty_ref")
+    )]
     pub architecture: ComponentSet,
 
     /// 95th-percentile response time of user requests (file key `p95_response_time_ms`).
     #[cfg_attr(
         feature = "serde",
-        serde(rename = "p95_response_time_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+        serde(
+            rename = "p95_response_time_ms",
+            with = "crate::serde_ms",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub p95_response_time: Option<Duration>,
     /// Mean database queries per request.
@@ -471,13 +506,21 @@ pub struct MetricsSnapshot {
     /// Time taken by the slowest single query (file key `slowest_query_time_ms`).
     #[cfg_attr(
         feature = "serde",
-        serde(rename = "slowest_query_time_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+        serde(
+            rename = "slowest_query_time_ms",
+            with = "crate::serde_ms",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub slowest_query_time: Option<Duration>,
     /// Time requests wait for a pooled connection (file key `db_connection_wait_ms`).
     #[cfg_attr(
         feature = "serde",
-        serde(rename = "db_connection_wait_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+        serde(
+            rename = "db_connection_wait_ms",
+            with = "crate::serde_ms",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub db_connection_wait: Option<Duration>,
     /// Pool exhaustion events over the snapshot's period.
@@ -495,7 +538,11 @@ pub struct MetricsSnapshot {
     /// Write-ahead-log write latency (file key `wal_write_latency_ms`).
     #[cfg_attr(
         feature = "serde",
-        serde(rename = "wal_write_latency_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+        serde(
+            rename = "wal_write_latency_ms",
+            with = "crate::serde_ms",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub wal_write_latency: Option<Duration>,
     /// Share of CPU time waiting on disk I/O.
@@ -517,7 +564,11 @@ pub struct MetricsSnapshot {
     /// Replication lag of the slowest read replica (file key `replica_lag_ms`).
     #[cfg_attr(
         feature = "serde",
-        serde(rename = "replica_lag_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+        serde(
+            rename = "replica_lag_ms",
+            with = "crate::serde_ms",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub replica_lag: Option<Duration>,
     /// Writes per second on the primary database.
@@ -537,7 +588,11 @@ pub struct MetricsSnapshot {
     /// 95th-percentile latency of external API calls (file key `external_api_p95_latency_ms`).
     #[cfg_attr(
         feature = "serde",
-        serde(rename = "external_api_p95_latency_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+        serde(
+            rename = "external_api_p95_latency_ms",
+            with = "crate::serde_ms",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub external_api_p95_latency: Option<Duration>,
     /// Share of external API calls that time out.
@@ -549,7 +604,11 @@ pub struct MetricsSnapshot {
     /// 95th-percentile latency between internal services (file key `inter_service_p95_latency_ms`).
     #[cfg_attr(
         feature = "serde",
-        serde(rename = "inter_service_p95_latency_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+        serde(
+            rename = "inter_service_p95_latency_ms",
+            with = "crate::serde_ms",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub inter_service_p95_latency: Option<Duration>,
 
@@ -559,7 +618,11 @@ pub struct MetricsSnapshot {
     /// 95th-percentile response time seen by remote users (file key `remote_user_p95_ms`).
     #[cfg_attr(
         feature = "serde",
-        serde(rename = "remote_user_p95_ms", with = "crate::serde_ms", skip_serializing_if = "Option::is_none")
+        serde(
+            rename = "remote_user_p95_ms",
+            with = "crate::serde_ms",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub remote_user_p95: Option<Duration>,
     /// Whether regulation requires data to stay in particular regions.
@@ -615,7 +678,9 @@ impl MetricsSnapshot {
             Metric::DeployedRegions => nz(self.deployed_regions),
             Metric::UserRegions => nz(self.user_regions),
             Metric::P95ResponseTime => self.p95_response_time.map(Quantity::Duration),
-            Metric::DbQueriesPerRequest => self.db_queries_per_request.map(Quantity::QueriesPerRequest),
+            Metric::DbQueriesPerRequest => {
+                self.db_queries_per_request.map(Quantity::QueriesPerRequest)
+            }
             Metric::ServerCpu => self.server_cpu.map(Quantity::Ratio),
             Metric::MemoryUsage => self.memory_usage.map(Quantity::Ratio),
             Metric::DbConnections => self.db_connections.map(Quantity::Connections),
@@ -637,12 +702,20 @@ impl MetricsSnapshot {
             Metric::ReplicaLag => self.replica_lag.map(Quantity::Duration),
             Metric::PrimaryWriteThroughput => self.primary_write_throughput.map(Quantity::Rate),
             Metric::PrimaryWriteCapacity => self.primary_write_capacity.map(Quantity::Rate),
-            Metric::StaticAssetBandwidthShare => self.static_asset_bandwidth_share.map(Quantity::Ratio),
-            Metric::BackgroundTasksBlockRequests => self.background_tasks_block_requests.map(Quantity::Flag),
+            Metric::StaticAssetBandwidthShare => {
+                self.static_asset_bandwidth_share.map(Quantity::Ratio)
+            }
+            Metric::BackgroundTasksBlockRequests => {
+                self.background_tasks_block_requests.map(Quantity::Flag)
+            }
             Metric::ExternalApiP95Latency => self.external_api_p95_latency.map(Quantity::Duration),
             Metric::ExternalApiTimeoutShare => self.external_api_timeout_share.map(Quantity::Ratio),
-            Metric::ExternalApiRateLimitEvents => self.external_api_rate_limit_events.map(Quantity::Rate),
-            Metric::InterServiceP95Latency => self.inter_service_p95_latency.map(Quantity::Duration),
+            Metric::ExternalApiRateLimitEvents => {
+                self.external_api_rate_limit_events.map(Quantity::Rate)
+            }
+            Metric::InterServiceP95Latency => {
+                self.inter_service_p95_latency.map(Quantity::Duration)
+            }
             Metric::RemoteUserShare => self.remote_user_share.map(Quantity::Ratio),
             Metric::RemoteUserP95 => self.remote_user_p95.map(Quantity::Duration),
             Metric::DataResidencyRequired => self.data_residency_required.map(Quantity::Flag),
@@ -674,7 +747,10 @@ impl MetricsSnapshot {
     /// ```
     #[must_use]
     pub fn measured_count(&self) -> usize {
-        Metric::ALL.iter().filter(|m| self.quantity(**m).is_some()).count()
+        Metric::ALL
+            .iter()
+            .filter(|m| self.quantity(**m).is_some())
+            .count()
     }
 }
 
@@ -806,8 +882,7 @@ mod tests {
             .with_remote_user_p95(d)
             .with_data_residency_required(true)
             .with_availability_target(one)
-            .with_independent_scaling_needed(true)
-            ;
+            .with_independent_scaling_needed(true);
         for m in Metric::ALL {
             assert!(s.value(m).is_some(), "{m} not readable");
             assert!(s.value(m).unwrap().is_finite());
@@ -818,7 +893,9 @@ mod tests {
 
     #[test]
     fn pool_usage_is_clamped_and_undefined_for_empty_pool() {
-        let s = MetricsSnapshot::default().with_db_connections(Connections::new(30)).with_db_pool_size(Connections::new(20));
+        let s = MetricsSnapshot::default()
+            .with_db_connections(Connections::new(30))
+            .with_db_pool_size(Connections::new(20));
         assert_eq!(s.db_pool_usage(), Some(Ratio::ONE));
         let s = s.with_db_pool_size(Connections::new(0));
         assert_eq!(s.db_pool_usage(), None);
@@ -841,7 +918,10 @@ mod tests {
             .with_db_cpu(Ratio::from_percent(72.0).unwrap())
             .with_component(crate::Component::Cdn);
         let json = serde_json::to_string(&s).unwrap();
-        assert_eq!(json, r#"{"architecture":["cdn"],"p95_response_time_ms":850.0,"db_cpu":0.72}"#);
+        assert_eq!(
+            json,
+            r#"{"architecture":["cdn"],"p95_response_time_ms":850.0,"db_cpu":0.72}"#
+        );
         assert_eq!(serde_json::from_str::<MetricsSnapshot>(&json).unwrap(), s);
     }
 
@@ -850,13 +930,18 @@ mod tests {
     fn json_rejects_invalid_values_and_unknown_keys() {
         #[track_caller]
         fn rejects(json: &str, needle: &str) {
-            let err = serde_json::from_str::<MetricsSnapshot>(json).unwrap_err().to_string();
+            let err = serde_json::from_str::<MetricsSnapshot>(json)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(needle), "{err}");
         }
         rejects(r#"{"db_cpu": 1.5}"#, "ratio must be in 0..=1, got 1.5");
         rejects(r#"{"p95_response_time_ms": -3}"#, "must not be negative");
         rejects(r#"{"db_cpuu": 0.5}"#, "unknown field `db_cpuu`");
         rejects(r#"{"deployed_regions": 0}"#, "nonzero");
-        rejects(r#"{"architecture": ["mainframe"]}"#, "unknown variant `mainframe`");
+        rejects(
+            r#"{"architecture": ["mainframe"]}"#,
+            "unknown variant `mainframe`",
+        );
     }
 }

@@ -149,31 +149,48 @@ pub const COST_AT_SCALE: [CostRow; 4] = [
         users: Users::new(10_000),
         architecture: "single server",
         stage: Stage::Growth,
-        monthly: CostBand { low: usd(100.0), high: Some(usd(300.0)) },
+        monthly: CostBand {
+            low: usd(100.0),
+            high: Some(usd(300.0)),
+        },
     },
     CostRow {
         users: Users::new(100_000),
         architecture: "load balanced with a cache",
         stage: Stage::Scale,
-        monthly: CostBand { low: usd(1_000.0), high: Some(usd(3_000.0)) },
+        monthly: CostBand {
+            low: usd(1_000.0),
+            high: Some(usd(3_000.0)),
+        },
     },
     CostRow {
         users: Users::new(1_000_000),
         architecture: "microservices with sharding",
         stage: Stage::Enterprise,
-        monthly: CostBand { low: usd(10_000.0), high: Some(usd(30_000.0)) },
+        monthly: CostBand {
+            low: usd(10_000.0),
+            high: Some(usd(30_000.0)),
+        },
     },
     CostRow {
         users: Users::new(10_000_000),
         architecture: "multi-region",
         stage: Stage::Enterprise,
-        monthly: CostBand { low: usd(100_000.0), high: None },
+        monthly: CostBand {
+            low: usd(100_000.0),
+            high: None,
+        },
     },
 ];
 
 impl Stage {
     /// The four stages, in order.
-    pub const ALL: [Stage; 4] = [Stage::Startup, Stage::Growth, Stage::Scale, Stage::Enterprise];
+    pub const ALL: [Stage; 4] = [
+        Stage::Startup,
+        Stage::Growth,
+        Stage::Scale,
+        Stage::Enterprise,
+    ];
 
     /// The stage whose user band holds `users` (see the type docs for the bands).
     #[must_use]
@@ -297,10 +314,22 @@ impl Stage {
     #[must_use]
     pub const fn indicative_cost(self) -> CostBand {
         match self {
-            Stage::Startup => CostBand { low: usd(100.0), high: Some(usd(100.0)) },
-            Stage::Growth => CostBand { low: usd(1_000.0), high: Some(usd(1_000.0)) },
-            Stage::Scale => CostBand { low: usd(10_000.0), high: Some(usd(10_000.0)) },
-            Stage::Enterprise => CostBand { low: usd(100_000.0), high: None },
+            Stage::Startup => CostBand {
+                low: usd(100.0),
+                high: Some(usd(100.0)),
+            },
+            Stage::Growth => CostBand {
+                low: usd(1_000.0),
+                high: Some(usd(1_000.0)),
+            },
+            Stage::Scale => CostBand {
+                low: usd(10_000.0),
+                high: Some(usd(10_000.0)),
+            },
+            Stage::Enterprise => CostBand {
+                low: usd(100_000.0),
+                high: None,
+            },
         }
     }
 
@@ -353,16 +382,25 @@ mod tests {
 
     #[test]
     fn cost_tables_match_the_seed() {
-        let lows: Vec<f64> = COST_AT_SCALE.iter().map(|r| r.monthly.low.as_usd()).collect();
+        let lows: Vec<f64> = COST_AT_SCALE
+            .iter()
+            .map(|r| r.monthly.low.as_usd())
+            .collect();
         assert_eq!(lows, [100.0, 1_000.0, 10_000.0, 100_000.0]);
-        let highs: Vec<Option<f64>> = COST_AT_SCALE.iter().map(|r| r.monthly.high.map(UsdPerMonth::as_usd)).collect();
+        let highs: Vec<Option<f64>> = COST_AT_SCALE
+            .iter()
+            .map(|r| r.monthly.high.map(UsdPerMonth::as_usd))
+            .collect();
         assert_eq!(highs, [Some(300.0), Some(3_000.0), Some(30_000.0), None]);
         let users: Vec<u64> = COST_AT_SCALE.iter().map(|r| r.users.get()).collect();
         assert_eq!(users, [10_000, 100_000, 1_000_000, 10_000_000]);
         for r in COST_AT_SCALE {
             assert_eq!(Stage::for_users(r.users), r.stage);
         }
-        let overview: Vec<f64> = Stage::ALL.iter().map(|s| s.indicative_cost().low.as_usd()).collect();
+        let overview: Vec<f64> = Stage::ALL
+            .iter()
+            .map(|s| s.indicative_cost().low.as_usd())
+            .collect();
         assert_eq!(overview, [100.0, 1_000.0, 10_000.0, 100_000.0]);
         assert_eq!(Stage::Enterprise.indicative_cost().high, None);
     }
@@ -378,7 +416,10 @@ mod tests {
             }
         }
         assert_eq!(Stage::Growth.to_string(), "stage 2 (growth)");
-        assert_eq!(Stage::Growth.user_band().to_string(), "10000 to 99999 users");
+        assert_eq!(
+            Stage::Growth.user_band().to_string(),
+            "10000 to 99999 users"
+        );
     }
 
     proptest! {

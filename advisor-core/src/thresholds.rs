@@ -3,9 +3,9 @@
 use core::fmt;
 use core::time::Duration;
 
+use crate::Error;
 use crate::snapshot::{Metric, MetricsSnapshot, Quantity};
 use crate::units::{QueriesPerRequest, Ratio};
-use crate::Error;
 
 /// Relative difference below which a value and a level compare equal (one part in 10⁹).
 ///
@@ -175,7 +175,12 @@ impl<T: Level> Threshold<T> {
     /// assert_eq!(hit.direction(), Direction::HigherIsBetter);
     /// # Ok::<(), advisor_core::Error>(())
     /// ```
-    pub fn new(what: &'static str, target: T, warning: T, direction: Direction) -> Result<Self, Error> {
+    pub fn new(
+        what: &'static str,
+        target: T,
+        warning: T,
+        direction: Direction,
+    ) -> Result<Self, Error> {
         if !direction.is_worse(warning.canonical(), target.canonical()) {
             return Err(Error::ThresholdOrder {
                 what,
@@ -184,7 +189,11 @@ impl<T: Level> Threshold<T> {
                 direction,
             });
         }
-        Ok(Threshold { target, warning, direction })
+        Ok(Threshold {
+            target,
+            warning,
+            direction,
+        })
     }
 
     /// The target level.
@@ -248,8 +257,12 @@ pub enum KeyMetric {
 
 impl KeyMetric {
     /// The four key metrics, in the seed's order.
-    pub const ALL: [KeyMetric; 4] =
-        [KeyMetric::P95ResponseTime, KeyMetric::DbQueriesPerRequest, KeyMetric::ServerCpu, KeyMetric::DbPoolUsage];
+    pub const ALL: [KeyMetric; 4] = [
+        KeyMetric::P95ResponseTime,
+        KeyMetric::DbQueriesPerRequest,
+        KeyMetric::ServerCpu,
+        KeyMetric::DbPoolUsage,
+    ];
 
     /// The snapshot metric this key metric reads.
     #[must_use]
@@ -303,7 +316,10 @@ impl fmt::Display for KeyMetric {
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct KeyThresholds {
     /// P95 response time levels (file key `p95_response_time_ms`, levels in milliseconds).
-    #[cfg_attr(feature = "serde", serde(rename = "p95_response_time_ms", with = "serde_levels::duration"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "p95_response_time_ms", with = "serde_levels::duration")
+    )]
     pub p95_response_time: Threshold<Duration>,
     /// Database queries per request levels.
     #[cfg_attr(feature = "serde", serde(with = "serde_levels::queries"))]
@@ -378,8 +394,12 @@ impl KeyThresholds {
     #[must_use]
     pub fn classify(&self, metric: KeyMetric, snapshot: &MetricsSnapshot) -> Option<Health> {
         Some(match metric {
-            KeyMetric::P95ResponseTime => self.p95_response_time.classify(snapshot.p95_response_time?),
-            KeyMetric::DbQueriesPerRequest => self.db_queries_per_request.classify(snapshot.db_queries_per_request?),
+            KeyMetric::P95ResponseTime => {
+                self.p95_response_time.classify(snapshot.p95_response_time?)
+            }
+            KeyMetric::DbQueriesPerRequest => self
+                .db_queries_per_request
+                .classify(snapshot.db_queries_per_request?),
             KeyMetric::ServerCpu => self.server_cpu.classify(snapshot.server_cpu?),
             KeyMetric::DbPoolUsage => self.db_pool_usage.classify(snapshot.db_pool_usage()?),
         })
@@ -435,7 +455,11 @@ impl fmt::Display for MetricHealth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.observed, self.health) {
             (Some(v), Some(h)) => {
-                write!(f, "{}: {v} ({h}; target {}, warning {})", self.metric, self.target, self.warning)
+                write!(
+                    f,
+                    "{}: {v} ({h}; target {}, warning {})",
+                    self.metric, self.target, self.warning
+                )
             }
             _ => write!(f, "{}: not measured", self.metric),
         }
@@ -480,7 +504,10 @@ impl HealthReport {
 
     /// Key metrics that were not measured.
     pub fn unmeasured(&self) -> impl Iterator<Item = KeyMetric> + '_ {
-        self.entries.iter().filter(|e| e.health.is_none()).map(|e| e.metric)
+        self.entries
+            .iter()
+            .filter(|e| e.health.is_none())
+            .map(|e| e.metric)
     }
 }
 
@@ -505,27 +532,54 @@ mod serde_levels {
             pub(super) mod $module {
                 use super::*;
 
-                pub(crate) fn serialize<S: Serializer>(t: &Threshold<$ty>, s: S) -> Result<S::Ok, S::Error> {
+                pub(crate) fn serialize<S: Serializer>(
+                    t: &Threshold<$ty>,
+                    s: S,
+                ) -> Result<S::Ok, S::Error> {
                     let to: fn($ty) -> f64 = $to;
-                    Repr { target: to(t.target), warning: to(t.warning), direction: t.direction }.serialize(s)
+                    Repr {
+                        target: to(t.target),
+                        warning: to(t.warning),
+                        direction: t.direction,
+                    }
+                    .serialize(s)
                 }
 
-                pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Threshold<$ty>, D::Error> {
+                pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+                    d: D,
+                ) -> Result<Threshold<$ty>, D::Error> {
                     let from: fn(f64) -> Result<$ty, Error> = $from;
                     let r = Repr::deserialize(d)?;
                     let target = from(r.target).map_err(serde::de::Error::custom)?;
                     let warning = from(r.warning).map_err(serde::de::Error::custom)?;
-                    Threshold::new($what, target, warning, r.direction).map_err(serde::de::Error::custom)
+                    Threshold::new($what, target, warning, r.direction)
+                        .map_err(serde::de::Error::custom)
                 }
             }
         };
     }
 
-    levels!(duration, Duration, "p95_response_time", |d| d.as_secs_f64() * 1000.0, |ms| {
-        crate::units::duration_from_millis("p95_response_time", ms)
-    });
-    levels!(queries, QueriesPerRequest, "db_queries_per_request", QueriesPerRequest::as_f64, QueriesPerRequest::new);
-    levels!(ratio, Ratio, "ratio threshold", Ratio::as_fraction, Ratio::from_fraction);
+    levels!(
+        duration,
+        Duration,
+        "p95_response_time",
+        |d| d.as_secs_f64() * 1000.0,
+        |ms| { crate::units::duration_from_millis("p95_response_time", ms) }
+    );
+    levels!(
+        queries,
+        QueriesPerRequest,
+        "db_queries_per_request",
+        QueriesPerRequest::as_f64,
+        QueriesPerRequest::new
+    );
+    levels!(
+        ratio,
+        Ratio,
+        "ratio threshold",
+        Ratio::as_fraction,
+        Ratio::from_fraction
+    );
 }
 
 #[cfg(test)]
@@ -537,11 +591,34 @@ mod tests {
     fn seed_levels_are_valid_thresholds() {
         let s = KeyThresholds::SEED;
         // Rebuilding through the validating constructor proves the constants are ordered.
-        Threshold::new("p95", s.p95_response_time.target, s.p95_response_time.warning, Direction::LowerIsBetter).unwrap();
-        Threshold::new("q", s.db_queries_per_request.target, s.db_queries_per_request.warning, Direction::LowerIsBetter)
-            .unwrap();
-        Threshold::new("cpu", s.server_cpu.target, s.server_cpu.warning, Direction::LowerIsBetter).unwrap();
-        Threshold::new("pool", s.db_pool_usage.target, s.db_pool_usage.warning, Direction::LowerIsBetter).unwrap();
+        Threshold::new(
+            "p95",
+            s.p95_response_time.target,
+            s.p95_response_time.warning,
+            Direction::LowerIsBetter,
+        )
+        .unwrap();
+        Threshold::new(
+            "q",
+            s.db_queries_per_request.target,
+            s.db_queries_per_request.warning,
+            Direction::LowerIsBetter,
+        )
+        .unwrap();
+        Threshold::new(
+            "cpu",
+            s.server_cpu.target,
+            s.server_cpu.warning,
+            Direction::LowerIsBetter,
+        )
+        .unwrap();
+        Threshold::new(
+            "pool",
+            s.db_pool_usage.target,
+            s.db_pool_usage.warning,
+            Direction::LowerIsBetter,
+        )
+        .unwrap();
     }
 
     #[test]
@@ -549,12 +626,19 @@ mod tests {
         let s = KeyThresholds::default();
         assert_eq!(s.p95_response_time.target(), Duration::from_millis(500));
         assert_eq!(s.p95_response_time.warning(), Duration::from_secs(1));
-        assert_eq!(s.db_queries_per_request.target().as_f64(), 10.0);
-        assert_eq!(s.db_queries_per_request.warning().as_f64(), 20.0);
-        assert_eq!(s.server_cpu.target().as_percent(), 70.0);
-        assert_eq!(s.server_cpu.warning().as_percent(), 85.0);
-        assert_eq!(s.db_pool_usage.target().as_percent(), 50.0);
-        assert_eq!(s.db_pool_usage.warning().as_percent(), 80.0);
+        let pct = |p| Ratio::from_percent(p).unwrap();
+        assert_eq!(
+            s.db_queries_per_request.target(),
+            QueriesPerRequest::new(10.0).unwrap()
+        );
+        assert_eq!(
+            s.db_queries_per_request.warning(),
+            QueriesPerRequest::new(20.0).unwrap()
+        );
+        assert_eq!(s.server_cpu.target(), pct(70.0));
+        assert_eq!(s.server_cpu.warning(), pct(85.0));
+        assert_eq!(s.db_pool_usage.target(), pct(50.0));
+        assert_eq!(s.db_pool_usage.warning(), pct(80.0));
         for m in KeyMetric::ALL {
             assert_eq!(s.direction(m), Direction::LowerIsBetter);
         }
@@ -565,8 +649,13 @@ mod tests {
         #[track_caller]
         fn check(cpu_percent: f64, expected: Health) {
             let t = KeyThresholds::default();
-            let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(cpu_percent).unwrap());
-            assert_eq!(t.classify(KeyMetric::ServerCpu, &snap), Some(expected), "{cpu_percent}%");
+            let snap = MetricsSnapshot::default()
+                .with_server_cpu(Ratio::from_percent(cpu_percent).unwrap());
+            assert_eq!(
+                t.classify(KeyMetric::ServerCpu, &snap),
+                Some(expected),
+                "{cpu_percent}%"
+            );
         }
         check(69.9, Health::Healthy);
         check(70.0, Health::Marginal);
@@ -583,25 +672,45 @@ mod tests {
             Direction::HigherIsBetter,
         )
         .unwrap();
-        assert_eq!(t.classify(Ratio::from_fraction(0.95).unwrap()), Health::Healthy);
-        assert_eq!(t.classify(Ratio::from_fraction(0.9).unwrap()), Health::Marginal);
-        assert_eq!(t.classify(Ratio::from_fraction(0.8).unwrap()), Health::Marginal);
-        assert_eq!(t.classify(Ratio::from_fraction(0.79).unwrap()), Health::Unhealthy);
+        assert_eq!(
+            t.classify(Ratio::from_fraction(0.95).unwrap()),
+            Health::Healthy
+        );
+        assert_eq!(
+            t.classify(Ratio::from_fraction(0.9).unwrap()),
+            Health::Marginal
+        );
+        assert_eq!(
+            t.classify(Ratio::from_fraction(0.8).unwrap()),
+            Health::Marginal
+        );
+        assert_eq!(
+            t.classify(Ratio::from_fraction(0.79).unwrap()),
+            Health::Unhealthy
+        );
         assert!(Threshold::new("hit", Ratio::ZERO, Ratio::ONE, Direction::HigherIsBetter).is_err());
     }
 
     #[test]
     fn equal_levels_are_rejected() {
         let r = Ratio::from_fraction(0.5).unwrap();
-        assert!(matches!(Threshold::new("x", r, r, Direction::LowerIsBetter), Err(Error::ThresholdOrder { .. })));
+        assert!(matches!(
+            Threshold::new("x", r, r, Direction::LowerIsBetter),
+            Err(Error::ThresholdOrder { .. })
+        ));
     }
 
     #[test]
     fn pool_usage_from_connections() {
         use crate::units::Connections;
-        let snap = MetricsSnapshot::default().with_db_connections(Connections::new(17)).with_db_pool_size(Connections::new(20));
+        let snap = MetricsSnapshot::default()
+            .with_db_connections(Connections::new(17))
+            .with_db_pool_size(Connections::new(20));
         // 17 / 20 = 85% > 80% warning.
-        assert_eq!(KeyThresholds::default().classify(KeyMetric::DbPoolUsage, &snap), Some(Health::Unhealthy));
+        assert_eq!(
+            KeyThresholds::default().classify(KeyMetric::DbPoolUsage, &snap),
+            Some(Health::Unhealthy)
+        );
     }
 
     #[cfg(feature = "serde")]
@@ -611,14 +720,23 @@ mod tests {
         let json = serde_json::to_string(&t).unwrap();
         assert!(json.contains(r#""p95_response_time_ms":{"target":500.0,"warning":1000.0,"direction":"lower_is_better"}"#), "{json}");
         assert_eq!(serde_json::from_str::<KeyThresholds>(&json).unwrap(), t);
-        let partial: KeyThresholds =
-            serde_json::from_str(r#"{"server_cpu":{"target":0.8,"warning":0.9,"direction":"lower_is_better"}}"#).unwrap();
-        assert_eq!(partial.server_cpu.target().as_percent(), 80.0);
+        let partial: KeyThresholds = serde_json::from_str(
+            r#"{"server_cpu":{"target":0.8,"warning":0.9,"direction":"lower_is_better"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            partial.server_cpu.target(),
+            Ratio::from_percent(80.0).unwrap()
+        );
         assert_eq!(partial.p95_response_time, t.p95_response_time);
         let bad = serde_json::from_str::<KeyThresholds>(
             r#"{"server_cpu":{"target":0.9,"warning":0.8,"direction":"lower_is_better"}}"#,
         );
-        assert!(bad.unwrap_err().to_string().contains("must be strictly below"));
+        assert!(
+            bad.unwrap_err()
+                .to_string()
+                .contains("must be strictly below")
+        );
     }
 
     proptest! {

@@ -3,13 +3,13 @@
 use core::fmt;
 use core::time::Duration;
 
+use crate::Error;
 use crate::evidence::{Basis, Check, Evidence, Need, Outcome};
 use crate::series::{History, SeriesConfig};
 use crate::snapshot::{Metric, MetricsSnapshot, Quantity};
 use crate::stage::Stage;
 use crate::thresholds::Direction;
 use crate::units::{Count, Ratio};
-use crate::Error;
 
 /// A condition that says a system is ready for its next growth stage.
 ///
@@ -149,24 +149,43 @@ impl Trigger {
     /// assert!(Trigger::ResponseTimesDegrading.evaluate(&snap, &History::new(), &cfg).is_not_evaluated());
     /// ```
     #[must_use]
-    pub fn evaluate(self, snapshot: &MetricsSnapshot, history: &History, config: &TriggerConfig) -> Outcome {
-        let eval = Eval { snapshot, history, config };
+    pub fn evaluate(
+        self,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        config: &TriggerConfig,
+    ) -> Outcome {
+        let eval = Eval {
+            snapshot,
+            history,
+            config,
+        };
         match self {
-            Trigger::DbCpuSustained => eval.sustained(Metric::DbCpu, Quantity::Ratio(config.db_cpu_level)),
-            Trigger::ResponseTimesDegrading => eval.degrading(Metric::P95ResponseTime),
-            Trigger::SlowSingleQueries => {
-                eval.compare(Metric::SlowestQueryTime, Check::Above, Quantity::Duration(config.slow_query_level))
+            Trigger::DbCpuSustained => {
+                eval.sustained(Metric::DbCpu, Quantity::Ratio(config.db_cpu_level))
             }
+            Trigger::ResponseTimesDegrading => eval.degrading(Metric::P95ResponseTime),
+            Trigger::SlowSingleQueries => eval.compare(
+                Metric::SlowestQueryTime,
+                Check::Above,
+                Quantity::Duration(config.slow_query_level),
+            ),
             Trigger::ServerResourcesMaxed => eval.resources_maxed(),
             Trigger::PrimaryWriteSaturation => eval.primary_writes(),
-            Trigger::CacheHitRatePlateau => eval.plateau(Metric::CacheHitRate, Quantity::Ratio(config.cache_hit_ceiling)),
-            Trigger::ReplicaLagUnsustainable => {
-                eval.sustained(Metric::ReplicaLag, Quantity::Duration(config.replica_lag_level))
-            }
+            Trigger::CacheHitRatePlateau => eval.plateau(
+                Metric::CacheHitRate,
+                Quantity::Ratio(config.cache_hit_ceiling),
+            ),
+            Trigger::ReplicaLagUnsustainable => eval.sustained(
+                Metric::ReplicaLag,
+                Quantity::Duration(config.replica_lag_level),
+            ),
             Trigger::IndependentScalingNeeded => eval.flag(Metric::IndependentScalingNeeded),
-            Trigger::RemoteUserLatency => {
-                eval.compare(Metric::RemoteUserP95, Check::Above, Quantity::Duration(config.remote_latency_level))
-            }
+            Trigger::RemoteUserLatency => eval.compare(
+                Metric::RemoteUserP95,
+                Check::Above,
+                Quantity::Duration(config.remote_latency_level),
+            ),
             Trigger::DataResidency => eval.flag(Metric::DataResidencyRequired),
             Trigger::SingleRegionFailover => eval.single_region(),
             Trigger::GlobalUserBase => eval.global_users(),
@@ -209,7 +228,10 @@ pub struct TriggerConfig {
     /// Database CPU level for [`Trigger::DbCpuSustained`].
     pub db_cpu_level: Ratio,
     /// Query time level for [`Trigger::SlowSingleQueries`] (file key `slow_query_level_ms`).
-    #[cfg_attr(feature = "serde", serde(rename = "slow_query_level_ms", with = "crate::serde_ms::required"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "slow_query_level_ms", with = "crate::serde_ms::required")
+    )]
     pub slow_query_level: Duration,
     /// CPU or memory level for [`Trigger::ServerResourcesMaxed`].
     pub resources_maxed_level: Ratio,
@@ -218,10 +240,16 @@ pub struct TriggerConfig {
     /// Hit rate below which a flat hit rate is a limit, for [`Trigger::CacheHitRatePlateau`].
     pub cache_hit_ceiling: Ratio,
     /// Lag level for [`Trigger::ReplicaLagUnsustainable`] (file key `replica_lag_level_ms`).
-    #[cfg_attr(feature = "serde", serde(rename = "replica_lag_level_ms", with = "crate::serde_ms::required"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "replica_lag_level_ms", with = "crate::serde_ms::required")
+    )]
     pub replica_lag_level: Duration,
     /// Remote P95 level for [`Trigger::RemoteUserLatency`] (file key `remote_latency_level_ms`).
-    #[cfg_attr(feature = "serde", serde(rename = "remote_latency_level_ms", with = "crate::serde_ms::required"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "remote_latency_level_ms", with = "crate::serde_ms::required")
+    )]
     pub remote_latency_level: Duration,
     /// Availability target from which one region is not enough, for
     /// [`Trigger::SingleRegionFailover`].
@@ -267,7 +295,14 @@ pub struct TriggerResult {
 
 impl fmt::Display for TriggerResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({} -> {}): {}", self.trigger, self.trigger.from_stage().number(), self.trigger.to_stage().number(), self.outcome)
+        write!(
+            f,
+            "{} ({} -> {}): {}",
+            self.trigger,
+            self.trigger.from_stage().number(),
+            self.trigger.to_stage().number(),
+            self.outcome
+        )
     }
 }
 
@@ -297,7 +332,11 @@ pub struct TriggerReport {
 impl TriggerReport {
     /// Evaluates every trigger.
     #[must_use]
-    pub fn evaluate(snapshot: &MetricsSnapshot, history: &History, config: &TriggerConfig) -> TriggerReport {
+    pub fn evaluate(
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        config: &TriggerConfig,
+    ) -> TriggerReport {
         TriggerReport {
             results: Trigger::ALL.map(|trigger| TriggerResult {
                 trigger,
@@ -357,7 +396,17 @@ impl Eval<'_> {
             Check::Below => Direction::HigherIsBetter.is_worse(v, t),
             _ => Direction::LowerIsBetter.is_worse(v, t),
         };
-        Outcome::decide(fired, Evidence { metric, observed, check, threshold: Some(threshold), basis: Basis::Snapshot }, None)
+        Outcome::decide(
+            fired,
+            Evidence {
+                metric,
+                observed,
+                check,
+                threshold: Some(threshold),
+                basis: Basis::Snapshot,
+            },
+            None,
+        )
     }
 
     fn flag(&self, metric: Metric) -> Outcome {
@@ -367,7 +416,13 @@ impl Eval<'_> {
         let fired = observed == Quantity::Flag(true);
         Outcome::decide(
             fired,
-            Evidence { metric, observed, check: Check::IsTrue, threshold: Some(Quantity::Flag(true)), basis: Basis::Snapshot },
+            Evidence {
+                metric,
+                observed,
+                check: Check::IsTrue,
+                threshold: Some(Quantity::Flag(true)),
+                basis: Basis::Snapshot,
+            },
             None,
         )
     }
@@ -382,11 +437,29 @@ impl Eval<'_> {
                     let Ok(observed) = Quantity::from_canonical(metric.unit(), latest.value) else {
                         return Outcome::missing(metric, Need::UsableValue);
                     };
-                    let check = Check::SustainedAbove { share: v.share, required: series_cfg.consistency_share };
-                    let basis = Basis::Series { samples: v.samples, span: v.span };
-                    return Outcome::decide(v.holds, Evidence { metric, observed, check, threshold: Some(threshold), basis }, None);
+                    let check = Check::SustainedAbove {
+                        share: v.share,
+                        required: series_cfg.consistency_share,
+                    };
+                    let basis = Basis::Series {
+                        samples: v.samples,
+                        span: v.span,
+                    };
+                    return Outcome::decide(
+                        v.holds,
+                        Evidence {
+                            metric,
+                            observed,
+                            check,
+                            threshold: Some(threshold),
+                            basis,
+                        },
+                        None,
+                    );
                 }
-                Err(Error::TooFewSamples { needed, got, .. }) if self.observed(metric).is_none() => {
+                Err(Error::TooFewSamples { needed, got, .. })
+                    if self.observed(metric).is_none() =>
+                {
                     return Outcome::missing(metric, Need::MoreSamples { needed, got });
                 }
                 Err(_) => {}
@@ -395,6 +468,10 @@ impl Eval<'_> {
         self.compare(metric, Check::Above, threshold)
     }
 
+    #[expect(
+        clippy::result_large_err,
+        reason = "the error is the final outcome, returned at once without copying"
+    )]
     fn trend_of(&self, metric: Metric) -> Result<(crate::Trend, Quantity, Basis), Outcome> {
         let Some(series) = self.history.get(metric) else {
             return Err(Outcome::missing(metric, Need::Series));
@@ -413,14 +490,31 @@ impl Eval<'_> {
             (Some(a), Some(b)) => b.at.saturating_sub(a.at),
             _ => Duration::ZERO,
         };
-        Ok((trend, observed, Basis::Series { samples: w.len(), span }))
+        Ok((
+            trend,
+            observed,
+            Basis::Series {
+                samples: w.len(),
+                span,
+            },
+        ))
     }
 
     fn degrading(&self, metric: Metric) -> Outcome {
         match self.trend_of(metric) {
             Ok((trend, observed, basis)) => {
                 let fired = trend.is_degrading(Direction::LowerIsBetter, &self.config.series);
-                Outcome::decide(fired, Evidence { metric, observed, check: Check::Degrading(trend), threshold: None, basis }, None)
+                Outcome::decide(
+                    fired,
+                    Evidence {
+                        metric,
+                        observed,
+                        check: Check::Degrading(trend),
+                        threshold: None,
+                        basis,
+                    },
+                    None,
+                )
             }
             Err(outcome) => outcome,
         }
@@ -430,10 +524,17 @@ impl Eval<'_> {
         match self.trend_of(metric) {
             Ok((trend, observed, basis)) => {
                 let fired = trend.is_plateau(&self.config.series)
-                    && Direction::HigherIsBetter.is_worse(observed.canonical(), ceiling.canonical());
+                    && Direction::HigherIsBetter
+                        .is_worse(observed.canonical(), ceiling.canonical());
                 Outcome::decide(
                     fired,
-                    Evidence { metric, observed, check: Check::Plateau(trend), threshold: Some(ceiling), basis },
+                    Evidence {
+                        metric,
+                        observed,
+                        check: Check::Plateau(trend),
+                        threshold: Some(ceiling),
+                        basis,
+                    },
                     None,
                 )
             }
@@ -454,8 +555,10 @@ impl Eval<'_> {
     }
 
     fn primary_writes(&self) -> Outcome {
-        let (Some(writes), Some(capacity)) = (self.snapshot.primary_write_throughput, self.snapshot.primary_write_capacity)
-        else {
+        let (Some(writes), Some(capacity)) = (
+            self.snapshot.primary_write_throughput,
+            self.snapshot.primary_write_capacity,
+        ) else {
             let metric = if self.snapshot.primary_write_throughput.is_none() {
                 Metric::PrimaryWriteThroughput
             } else {
@@ -469,7 +572,8 @@ impl Eval<'_> {
         let share = (writes.as_per_second() / capacity.as_per_second()).min(1.0);
         let observed = Quantity::Ratio(Ratio::from_fraction(share).unwrap_or(Ratio::ONE));
         let threshold = Quantity::Ratio(self.config.primary_write_level);
-        let fired = !Direction::HigherIsBetter.is_worse(observed.canonical(), threshold.canonical());
+        let fired =
+            !Direction::HigherIsBetter.is_worse(observed.canonical(), threshold.canonical());
         let evidence = Evidence {
             metric: Metric::PrimaryWriteThroughput,
             observed,
@@ -493,10 +597,22 @@ impl Eval<'_> {
             Check::AtLeast,
             Quantity::Ratio(self.config.multi_region_availability),
         );
-        let Some(&target_evidence) = target.evidence() else { return target };
-        let regions = self.compare(Metric::DeployedRegions, Check::Below, Quantity::Count(Count::new(2)));
-        let Some(&regions_evidence) = regions.evidence() else { return regions };
-        Outcome::decide(target.is_fired() && regions.is_fired(), target_evidence, Some(regions_evidence))
+        let Some(&target_evidence) = target.evidence() else {
+            return target;
+        };
+        let regions = self.compare(
+            Metric::DeployedRegions,
+            Check::Below,
+            Quantity::Count(Count::new(2)),
+        );
+        let Some(&regions_evidence) = regions.evidence() else {
+            return regions;
+        };
+        Outcome::decide(
+            target.is_fired() && regions.is_fired(),
+            target_evidence,
+            Some(regions_evidence),
+        )
     }
 
     fn global_users(&self) -> Outcome {
@@ -505,10 +621,22 @@ impl Eval<'_> {
             Check::AtLeast,
             Quantity::Count(Count::new(u64::from(self.config.global_user_regions))),
         );
-        let Some(&regions_evidence) = regions.evidence() else { return regions };
-        let remote = self.compare(Metric::RemoteUserShare, Check::AtLeast, Quantity::Ratio(self.config.global_remote_share));
-        let Some(&remote_evidence) = remote.evidence() else { return remote };
-        Outcome::decide(regions.is_fired() && remote.is_fired(), regions_evidence, Some(remote_evidence))
+        let Some(&regions_evidence) = regions.evidence() else {
+            return regions;
+        };
+        let remote = self.compare(
+            Metric::RemoteUserShare,
+            Check::AtLeast,
+            Quantity::Ratio(self.config.global_remote_share),
+        );
+        let Some(&remote_evidence) = remote.evidence() else {
+            return remote;
+        };
+        Outcome::decide(
+            regions.is_fired() && remote.is_fired(),
+            regions_evidence,
+            Some(remote_evidence),
+        )
     }
 }
 
@@ -535,15 +663,23 @@ mod tests {
     }
 
     fn hourly(metric: Metric, values: &[f64]) -> History {
-        core::iter::once(Series::from_values(metric, Duration::from_secs(3600), values).unwrap()).collect()
+        core::iter::once(Series::from_values(metric, Duration::from_secs(3600), values).unwrap())
+            .collect()
     }
 
     /// Checks one trigger against a snapshot that should fire it and one that should not.
     #[track_caller]
     fn check(t: Trigger, fires: MetricsSnapshot, quiet: MetricsSnapshot) {
-        assert!(eval(t, &fires).is_fired(), "{t} should fire: {}", eval(t, &fires));
+        assert!(
+            eval(t, &fires).is_fired(),
+            "{t} should fire: {}",
+            eval(t, &fires)
+        );
         let q = eval(t, &quiet);
-        assert!(matches!(q, Outcome::NotFired { .. }), "{t} should not fire: {q}");
+        assert!(
+            matches!(q, Outcome::NotFired { .. }),
+            "{t} should not fire: {q}"
+        );
         let missing = eval(t, &MetricsSnapshot::default());
         assert!(missing.is_not_evaluated(), "{t} without data: {missing}");
     }
@@ -552,10 +688,22 @@ mod tests {
     fn snapshot_triggers_fire_at_seed_levels() {
         let s = MetricsSnapshot::default;
         // Seed: DB CPU consistently > 70%.
-        check(Trigger::DbCpuSustained, s().with_db_cpu(pct(71.0)), s().with_db_cpu(pct(70.0)));
+        check(
+            Trigger::DbCpuSustained,
+            s().with_db_cpu(pct(71.0)),
+            s().with_db_cpu(pct(70.0)),
+        );
         // Seed: single queries taking > 100 ms.
-        check(Trigger::SlowSingleQueries, s().with_slowest_query_time(ms(101)), s().with_slowest_query_time(ms(100)));
-        check(Trigger::ServerResourcesMaxed, s().with_server_cpu(pct(96.0)), s().with_server_cpu(pct(80.0)));
+        check(
+            Trigger::SlowSingleQueries,
+            s().with_slowest_query_time(ms(101)),
+            s().with_slowest_query_time(ms(100)),
+        );
+        check(
+            Trigger::ServerResourcesMaxed,
+            s().with_server_cpu(pct(96.0)),
+            s().with_server_cpu(pct(80.0)),
+        );
         check(
             Trigger::PrimaryWriteSaturation,
             s().with_primary_write_throughput(crate::units::Rate::from_per_second(850.0).unwrap())
@@ -563,30 +711,57 @@ mod tests {
             s().with_primary_write_throughput(crate::units::Rate::from_per_second(500.0).unwrap())
                 .with_primary_write_capacity(crate::units::Rate::from_per_second(1000.0).unwrap()),
         );
-        check(Trigger::ReplicaLagUnsustainable, s().with_replica_lag(ms(8_000)), s().with_replica_lag(ms(300)));
-        check(Trigger::IndependentScalingNeeded, s().with_independent_scaling_needed(true), s().with_independent_scaling_needed(false));
-        check(Trigger::RemoteUserLatency, s().with_remote_user_p95(ms(900)), s().with_remote_user_p95(ms(300)));
-        check(Trigger::DataResidency, s().with_data_residency_required(true), s().with_data_residency_required(false));
+        check(
+            Trigger::ReplicaLagUnsustainable,
+            s().with_replica_lag(ms(8_000)),
+            s().with_replica_lag(ms(300)),
+        );
+        check(
+            Trigger::IndependentScalingNeeded,
+            s().with_independent_scaling_needed(true),
+            s().with_independent_scaling_needed(false),
+        );
+        check(
+            Trigger::RemoteUserLatency,
+            s().with_remote_user_p95(ms(900)),
+            s().with_remote_user_p95(ms(300)),
+        );
+        check(
+            Trigger::DataResidency,
+            s().with_data_residency_required(true),
+            s().with_data_residency_required(false),
+        );
         let one = NonZeroU32::new(1).unwrap();
         let three = NonZeroU32::new(3).unwrap();
         check(
             Trigger::SingleRegionFailover,
-            s().with_availability_target(pct(99.99)).with_deployed_regions(one),
-            s().with_availability_target(pct(99.9)).with_deployed_regions(one),
+            s().with_availability_target(pct(99.99))
+                .with_deployed_regions(one),
+            s().with_availability_target(pct(99.9))
+                .with_deployed_regions(one),
         );
         check(
             Trigger::GlobalUserBase,
-            s().with_user_regions(three).with_remote_user_share(pct(40.0)),
-            s().with_user_regions(three).with_remote_user_share(pct(10.0)),
+            s().with_user_regions(three)
+                .with_remote_user_share(pct(40.0)),
+            s().with_user_regions(three)
+                .with_remote_user_share(pct(10.0)),
         );
     }
 
     #[test]
     fn resources_maxed_uses_memory_too() {
-        let snap = MetricsSnapshot::default().with_server_cpu(pct(40.0)).with_memory_usage(pct(97.0));
+        let snap = MetricsSnapshot::default()
+            .with_server_cpu(pct(40.0))
+            .with_memory_usage(pct(97.0));
         let o = eval(Trigger::ServerResourcesMaxed, &snap);
         assert!(o.is_fired());
-        let Outcome::Fired { also: Some(also), .. } = o else { panic!("{o}") };
+        let Outcome::Fired {
+            also: Some(also), ..
+        } = o
+        else {
+            panic!("{o}")
+        };
         assert_eq!(also.metric, Metric::MemoryUsage);
     }
 
@@ -595,7 +770,10 @@ mod tests {
         let snap = MetricsSnapshot::default()
             .with_availability_target(pct(99.99))
             .with_deployed_regions(NonZeroU32::new(2).unwrap());
-        assert!(matches!(eval(Trigger::SingleRegionFailover, &snap), Outcome::NotFired { .. }));
+        assert!(matches!(
+            eval(Trigger::SingleRegionFailover, &snap),
+            Outcome::NotFired { .. }
+        ));
         let no_regions = MetricsSnapshot::default().with_availability_target(pct(99.99));
         assert_eq!(
             eval(Trigger::SingleRegionFailover, &no_regions),
@@ -625,49 +803,88 @@ mod tests {
         let history = hourly(Metric::DbCpu, &[0.5, 0.75, 0.8, 0.72, 0.71, 0.75, 0.8, 0.9]);
         let o = Trigger::DbCpuSustained.evaluate(&snap, &history, &cfg());
         assert!(o.is_fired(), "{o}");
-        let Outcome::Fired { evidence, .. } = o else { unreachable!() };
-        assert_eq!(evidence.basis, Basis::Series { samples: 8, span: Duration::from_secs(7 * 3600) });
+        let Outcome::Fired { evidence, .. } = o else {
+            unreachable!()
+        };
+        assert_eq!(
+            evidence.basis,
+            Basis::Series {
+                samples: 8,
+                span: Duration::from_secs(7 * 3600)
+            }
+        );
     }
 
     #[test]
     fn short_series_without_snapshot_reports_more_samples_needed() {
         let history = hourly(Metric::DbCpu, &[0.9, 0.9]);
         let o = Trigger::DbCpuSustained.evaluate(&MetricsSnapshot::default(), &history, &cfg());
-        assert_eq!(o, Outcome::missing(Metric::DbCpu, Need::MoreSamples { needed: 6, got: 2 }));
+        assert_eq!(
+            o,
+            Outcome::missing(Metric::DbCpu, Need::MoreSamples { needed: 6, got: 2 })
+        );
     }
 
     #[test]
     fn degrading_response_times_need_a_series() {
         let snap = MetricsSnapshot::default().with_p95_response_time(ms(900));
-        assert_eq!(eval(Trigger::ResponseTimesDegrading, &snap), Outcome::missing(Metric::P95ResponseTime, Need::Series));
+        assert_eq!(
+            eval(Trigger::ResponseTimesDegrading, &snap),
+            Outcome::missing(Metric::P95ResponseTime, Need::Series)
+        );
         // P95 from 400 ms rising 30 ms an hour for 12 hours: +82% of the median, clearly significant.
         let rising: Vec<f64> = (0..12).map(|h| 0.4 + 0.03 * f64::from(h)).collect();
-        let o = Trigger::ResponseTimesDegrading.evaluate(&snap, &hourly(Metric::P95ResponseTime, &rising), &cfg());
+        let o = Trigger::ResponseTimesDegrading.evaluate(
+            &snap,
+            &hourly(Metric::P95ResponseTime, &rising),
+            &cfg(),
+        );
         assert!(o.is_fired(), "{o}");
-        let steady = [0.41, 0.40, 0.42, 0.40, 0.41, 0.42, 0.40, 0.41, 0.40, 0.42, 0.41, 0.40];
-        let o = Trigger::ResponseTimesDegrading.evaluate(&snap, &hourly(Metric::P95ResponseTime, &steady), &cfg());
+        let steady = [
+            0.41, 0.40, 0.42, 0.40, 0.41, 0.42, 0.40, 0.41, 0.40, 0.42, 0.41, 0.40,
+        ];
+        let o = Trigger::ResponseTimesDegrading.evaluate(
+            &snap,
+            &hourly(Metric::P95ResponseTime, &steady),
+            &cfg(),
+        );
         assert!(matches!(o, Outcome::NotFired { .. }), "{o}");
     }
 
     #[test]
     fn cache_plateau_below_ceiling_fires() {
         let flat = [0.72, 0.73, 0.72, 0.72, 0.73, 0.72, 0.72, 0.73];
-        let o = Trigger::CacheHitRatePlateau.evaluate(&MetricsSnapshot::default(), &hourly(Metric::CacheHitRate, &flat), &cfg());
+        let o = Trigger::CacheHitRatePlateau.evaluate(
+            &MetricsSnapshot::default(),
+            &hourly(Metric::CacheHitRate, &flat),
+            &cfg(),
+        );
         assert!(o.is_fired(), "{o}");
         // Flat at 95%: a healthy cache, not a limit.
         let high = [0.95; 8];
-        let o = Trigger::CacheHitRatePlateau.evaluate(&MetricsSnapshot::default(), &hourly(Metric::CacheHitRate, &high), &cfg());
+        let o = Trigger::CacheHitRatePlateau.evaluate(
+            &MetricsSnapshot::default(),
+            &hourly(Metric::CacheHitRate, &high),
+            &cfg(),
+        );
         assert!(matches!(o, Outcome::NotFired { .. }), "{o}");
         // Still climbing from 50% to 85%: optimisation is working.
         let climbing: Vec<f64> = (0..8).map(|h| 0.5 + 0.05 * f64::from(h)).collect();
-        let o = Trigger::CacheHitRatePlateau.evaluate(&MetricsSnapshot::default(), &hourly(Metric::CacheHitRate, &climbing), &cfg());
+        let o = Trigger::CacheHitRatePlateau.evaluate(
+            &MetricsSnapshot::default(),
+            &hourly(Metric::CacheHitRate, &climbing),
+            &cfg(),
+        );
         assert!(matches!(o, Outcome::NotFired { .. }), "{o}");
     }
 
     #[test]
     fn transitions_cover_each_stage_step_with_four_triggers() {
         for from in [Stage::Startup, Stage::Growth, Stage::Scale] {
-            let n = Trigger::ALL.iter().filter(|t| t.from_stage() == from).count();
+            let n = Trigger::ALL
+                .iter()
+                .filter(|t| t.from_stage() == from)
+                .count();
             assert_eq!(n, 4, "{from}");
         }
         for t in Trigger::ALL {

@@ -187,7 +187,12 @@ impl Ratio {
     /// ```
     pub fn from_fraction(fraction: f64) -> Result<Self, Error> {
         if !(0.0..=1.0).contains(&fraction) {
-            return Err(Error::OutOfRange { what: "ratio", value: fraction, min: 0.0, max: 1.0 });
+            return Err(Error::OutOfRange {
+                what: "ratio",
+                value: fraction,
+                min: 0.0,
+                max: 1.0,
+            });
         }
         Ok(Ratio(fraction + 0.0))
     }
@@ -348,7 +353,14 @@ impl Rate {
     /// ```
     pub fn checked_scale(self, factor: Factor) -> Result<Rate, Error> {
         let value = self.0 * factor.0;
-        if value.is_finite() { Ok(Rate(value)) } else { Err(Error::NotFinite { what: "rate", value }) }
+        if value.is_finite() {
+            Ok(Rate(value))
+        } else {
+            Err(Error::NotFinite {
+                what: "rate",
+                value,
+            })
+        }
     }
 
     /// Mean number of events in progress when each lasts `time_in_system` (Little's law).
@@ -381,7 +393,10 @@ impl Rate {
         if value.is_finite() {
             Ok(Concurrency(value))
         } else {
-            Err(Error::NotFinite { what: "concurrency", value })
+            Err(Error::NotFinite {
+                what: "concurrency",
+                value,
+            })
         }
     }
 }
@@ -488,7 +503,10 @@ impl QueriesPerRequest {
     /// ```
     #[must_use]
     pub const fn new_const(queries: f64) -> Self {
-        assert!(queries >= 0.0 && queries < f64::INFINITY, "queries per request must be finite and >= 0");
+        assert!(
+            queries >= 0.0 && queries < f64::INFINITY,
+            "queries per request must be finite and >= 0"
+        );
         QueriesPerRequest(queries + 0.0)
     }
 
@@ -551,7 +569,10 @@ impl UsdPerMonth {
     /// ```
     #[must_use]
     pub const fn from_usd_const(usd: f64) -> Self {
-        assert!(usd >= 0.0 && usd < f64::INFINITY, "monthly cost must be finite and >= 0");
+        assert!(
+            usd >= 0.0 && usd < f64::INFINITY,
+            "monthly cost must be finite and >= 0"
+        );
         UsdPerMonth(usd + 0.0)
     }
 
@@ -619,7 +640,10 @@ impl Factor {
     /// ```
     #[must_use]
     pub const fn new_const(multiplier: f64) -> Self {
-        assert!(multiplier > 0.0 && multiplier < f64::INFINITY, "factor must be finite and > 0");
+        assert!(
+            multiplier > 0.0 && multiplier < f64::INFINITY,
+            "factor must be finite and > 0"
+        );
         Factor(multiplier)
     }
 
@@ -840,7 +864,10 @@ impl fmt::Display for Count {
 }
 
 /// Converts a `u64` to `f64`, rounding above 2⁵³ (documented wherever it is used).
-#[expect(clippy::cast_precision_loss, reason = "counts above 2^53 lose only their lowest digits")]
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "counts above 2^53 lose only their lowest digits"
+)]
 pub(crate) fn u64_to_f64(value: u64) -> f64 {
     value as f64
 }
@@ -887,18 +914,32 @@ mod tests {
     fn ratio_error_names_value() {
         assert_eq!(
             Ratio::from_percent(150.0),
-            Err(Error::OutOfRange { what: "ratio", value: 1.5, min: 0.0, max: 1.0 })
+            Err(Error::OutOfRange {
+                what: "ratio",
+                value: 1.5,
+                min: 0.0,
+                max: 1.0
+            })
         );
     }
 
     #[test]
     fn rejects_nan_rate() {
-        assert!(matches!(Rate::from_per_second(f64::NAN), Err(Error::NotFinite { what: "rate", .. })));
+        assert!(matches!(
+            Rate::from_per_second(f64::NAN),
+            Err(Error::NotFinite { what: "rate", .. })
+        ));
     }
 
     #[test]
     fn rejects_negative_rate_with_value() {
-        assert_eq!(Rate::from_per_second(-2.0), Err(Error::Negative { what: "rate", value: -2.0 }));
+        assert_eq!(
+            Rate::from_per_second(-2.0),
+            Err(Error::Negative {
+                what: "rate",
+                value: -2.0
+            })
+        );
     }
 
     #[test]
@@ -919,7 +960,10 @@ mod tests {
         check(Factor::new(3.0).unwrap().to_string(), "3x");
         check(Bytes::from_bytes(512).to_string(), "512 B");
         check(Bytes::from_gib(1.5).unwrap().to_string(), "1.5 GiB");
-        check(UsdPerMonth::from_usd(100_000.0).unwrap().to_string(), "$100000/mo");
+        check(
+            UsdPerMonth::from_usd(100_000.0).unwrap().to_string(),
+            "$100000/mo",
+        );
         check(Concurrency::new(2.5).unwrap().to_string(), "2.5 in flight");
     }
 
@@ -928,13 +972,22 @@ mod tests {
         assert!(duration_from_millis("p95", f64::NAN).is_err());
         assert!(duration_from_millis("p95", f64::INFINITY).is_err());
         assert!(duration_from_millis("p95", -0.5).is_err());
-        assert!(matches!(duration_from_secs("lag", 1e30), Err(Error::OutOfRange { .. })));
-        assert_eq!(duration_from_millis("p95", 1500.0).unwrap(), Duration::from_millis(1500));
+        assert!(matches!(
+            duration_from_secs("lag", 1e30),
+            Err(Error::OutOfRange { .. })
+        ));
+        assert_eq!(
+            duration_from_millis("p95", 1500.0).unwrap(),
+            Duration::from_millis(1500)
+        );
     }
 
     #[test]
     fn bytes_overflow_is_an_error() {
-        assert_eq!(Bytes::from_gib(1e12), Err(Error::Overflow { what: "bytes" }));
+        assert_eq!(
+            Bytes::from_gib(1e12),
+            Err(Error::Overflow { what: "bytes" })
+        );
     }
 
     fn bad_float() -> impl Strategy<Value = f64> {

@@ -1,0 +1,716 @@
+//! Scaling patterns as data: the growth-stage additions and when to add them, caching,
+//! sharding, multi-region patterns, consistency models, the startup do's and don'ts, and the
+//! scale and enterprise checklists.
+//!
+//! ```
+//! use advisor_core::{MetricsSnapshot, units::Ratio};
+//! use advisor_core::patterns::{Addition, AdditionConfig, CacheableData, Ttl};
+//!
+//! let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(86.0)?);
+//! assert!(Addition::ReadReplicas.evaluate(&snap, &AdditionConfig::default()).is_fired());
+//! assert_eq!(CacheableData::QueryResults.ttl(), Ttl::Minutes { min: 1, max: 5 });
+//! # Ok::<(), advisor_core::Error>(())
+//! ```
+//!
+//! Source: the seed, `scalability-advisor-SKILL.md`, sections "Stage 1" (do and don't),
+//! "Stage 2" (key additions, caching strategy), "Stage 3" (sharding, checklist) and "Stage 4"
+//! (multi-region patterns, consistency, checklist).
+
+use core::fmt;
+
+use crate::architecture::Component;
+use crate::evidence::{Basis, Check, Evidence, Need, Outcome};
+use crate::snapshot::{Metric, MetricsSnapshot, Quantity};
+use crate::thresholds::Direction;
+use crate::units::Ratio;
+
+/// A component the growth stage adds, with the condition that calls for it.
+///
+/// | addition | purpose | add when |
+/// |---|---|---|
+/// | CDN | cache static assets | images, JS and CSS take more than 20% of bandwidth |
+/// | load balancer | spread traffic | a single server's CPU is above 70% |
+/// | read replicas | take reads off the primary | more than 80% of database operations are reads |
+/// | cache (Redis) | application caching | the same queries repeat often (read here as: more than 25% of queries repeat one seen shortly before; our level) |
+/// | job queue | asynchronous work | background tasks block requests |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Addition {
+    /// A CDN for static assets; condition on [`Metric::StaticAssetBandwidthShare`].
+    Cdn,
+    /// A load balancer; condition on [`Metric::ServerCpu`].
+    LoadBalancer,
+    /// Read replicas; condition on [`Metric::DbReadShare`].
+    ReadReplicas,
+    /// An application cache; condition on [`Metric::RepeatedQueryShare`].
+    Cache,
+    /// A job queue; condition on [`Metric::BackgroundTasksBlockRequests`].
+    JobQueue,
+}
+
+/// The levels of the [`Addition`] conditions; every field can be changed.
+///
+/// # Examples
+/// ```
+/// use advisor_core::patterns::AdditionConfig;
+/// assert_eq!(AdditionConfig::default().read_share.as_percent(), 80.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct AdditionConfig {
+    /// Static-asset share of bandwidth above which to add a CDN (seed: 20%).
+    pub static_asset_share: Ratio,
+    /// Server CPU above which to add a load balancer (seed: 70%).
+    pub server_cpu: Ratio,
+    /// Read share above which to add read replicas (seed: 80%).
+    pub read_share: Ratio,
+    /// Repeated-query share above which to add a cache (ours: 25%).
+    pub repeated_query_share: Ratio,
+}
+
+impl Default for AdditionConfig {
+    fn default() -> Self {
+        AdditionConfig {
+            static_asset_share: Ratio::from_fraction_const(0.20),
+            server_cpu: Ratio::from_fraction_const(0.70),
+            read_share: Ratio::from_fraction_const(0.80),
+            repeated_query_share: Ratio::from_fraction_const(0.25),
+        }
+    }
+}
+
+impl Addition {
+    /// Every addition, in the seed's order.
+    pub const ALL: [Addition; 5] = [
+        Addition::Cdn,
+        Addition::LoadBalancer,
+        Addition::ReadReplicas,
+        Addition::Cache,
+        Addition::JobQueue,
+    ];
+
+    /// The component the addition installs.
+    #[must_use]
+    pub const fn component(self) -> Component {
+        match self {
+            Addition::Cdn => Component::Cdn,
+            Addition::LoadBalancer => Component::LoadBalancer,
+            Addition::ReadReplicas => Component::ReadReplicas,
+            Addition::Cache => Component::Cache,
+            Addition::JobQueue => Component::JobQueue,
+        }
+    }
+
+    /// The metric its condition reads.
+    #[must_use]
+    pub const fn signal(self) -> Metric {
+        match self {
+            Addition::Cdn => Metric::StaticAssetBandwidthShare,
+            Addition::LoadBalancer => Metric::ServerCpu,
+            Addition::ReadReplicas => Metric::DbReadShare,
+            Addition::Cache => Metric::RepeatedQueryShare,
+            Addition::JobQueue => Metric::BackgroundTasksBlockRequests,
+        }
+    }
+
+    /// Evaluates the "when to add" condition on a snapshot (fired means: add it).
+    ///
+    /// The architecture in place is not consulted: check [`MetricsSnapshot::architecture`]
+    /// for [`Addition::component`] to tell "add it" from "already there".
+    #[must_use]
+    pub fn evaluate(self, snapshot: &MetricsSnapshot, config: &AdditionConfig) -> Outcome {
+        let metric = self.signal();
+        let Some(observed) = snapshot.quantity(metric) else {
+            return Outcome::missing(metric, Need::Value);
+        };
+        let level = match self {
+            Addition::Cdn => config.static_asset_share,
+            Addition::LoadBalancer => config.server_cpu,
+            Addition::ReadReplicas => config.read_share,
+            Addition::Cache => config.repeated_query_share,
+            Addition::JobQueue => {
+                let fired = observed == Quantity::Flag(true);
+                let evidence = Evidence {
+                    metric,
+                    observed,
+                    check: Check::IsTrue,
+                    threshold: Some(Quantity::Flag(true)),
+                    basis: Basis::Snapshot,
+                };
+                return Outcome::decide(fired, evidence, None);
+            }
+        };
+        let threshold = Quantity::Ratio(level);
+        let fired = Direction::LowerIsBetter.is_worse(observed.canonical(), level.as_fraction());
+        Outcome::decide(
+            fired,
+            Evidence {
+                metric,
+                observed,
+                check: Check::Above,
+                threshold: Some(threshold),
+                basis: Basis::Snapshot,
+            },
+            None,
+        )
+    }
+}
+
+impl fmt::Display for Addition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.component().name())
+    }
+}
+
+/// A cache layer, in lookup order: CDN, then application cache, then the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum CacheLayer {
+    /// The CDN answers static assets on a hit.
+    Cdn,
+    /// The application cache (Redis) answers on a hit.
+    Application,
+    /// The database answers, and the result is written to the cache on the way back.
+    Database,
+}
+
+/// The request path through the caches: each layer is asked in turn; the first hit answers.
+pub const CACHE_LOOKUP_ORDER: [CacheLayer; 3] = [
+    CacheLayer::Cdn,
+    CacheLayer::Application,
+    CacheLayer::Database,
+];
+
+/// How long a kind of data may stay cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Ttl {
+    /// A range in minutes.
+    Minutes {
+        /// Shortest.
+        min: u32,
+        /// Longest.
+        max: u32,
+    },
+    /// As long as the user's session lasts.
+    SessionDuration,
+    /// Depends on how fresh the data must be.
+    FreshnessDependent,
+    /// Grows with what the value costs to compute.
+    ComputationCostDependent,
+}
+
+/// A kind of data worth caching, with its time to live.
+///
+/// # Examples
+/// ```
+/// use advisor_core::patterns::{CacheableData, Ttl};
+/// assert_eq!(CacheableData::UserProfile.ttl(), Ttl::Minutes { min: 5, max: 15 });
+/// assert_eq!(CacheableData::Session.ttl(), Ttl::SessionDuration);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum CacheableData {
+    /// Session data.
+    Session,
+    /// User profiles.
+    UserProfile,
+    /// API responses.
+    ApiResponses,
+    /// Database query results.
+    QueryResults,
+    /// Computed values.
+    ComputedValues,
+}
+
+impl CacheableData {
+    /// Every kind, in the seed's order.
+    pub const ALL: [CacheableData; 5] = [
+        CacheableData::Session,
+        CacheableData::UserProfile,
+        CacheableData::ApiResponses,
+        CacheableData::QueryResults,
+        CacheableData::ComputedValues,
+    ];
+
+    /// The time to live the seed gives.
+    #[must_use]
+    pub const fn ttl(self) -> Ttl {
+        match self {
+            CacheableData::Session => Ttl::SessionDuration,
+            CacheableData::UserProfile => Ttl::Minutes { min: 5, max: 15 },
+            CacheableData::ApiResponses => Ttl::FreshnessDependent,
+            CacheableData::QueryResults => Ttl::Minutes { min: 1, max: 5 },
+            CacheableData::ComputedValues => Ttl::ComputationCostDependent,
+        }
+    }
+}
+
+/// A way to split data over shards.
+///
+/// # Examples
+/// ```
+/// use advisor_core::patterns::ShardingStrategy;
+/// assert_eq!(ShardingStrategy::HashBased.pro(), "keys spread evenly over shards");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ShardingStrategy {
+    /// Shard = hash(key) mod shard count (for example `user_id % num_shards`).
+    HashBased,
+    /// Each shard owns a contiguous key range (for example users 1 to 1M on shard 1).
+    RangeBased,
+    /// A lookup table maps each key to its shard.
+    DirectoryBased,
+}
+
+impl ShardingStrategy {
+    /// Every strategy, in the seed's order.
+    pub const ALL: [ShardingStrategy; 3] = [
+        ShardingStrategy::HashBased,
+        ShardingStrategy::RangeBased,
+        ShardingStrategy::DirectoryBased,
+    ];
+
+    /// Its main advantage.
+    #[must_use]
+    pub const fn pro(self) -> &'static str {
+        match self {
+            ShardingStrategy::HashBased => "keys spread evenly over shards",
+            ShardingStrategy::RangeBased => "new shards are simple to add",
+            ShardingStrategy::DirectoryBased => "any key can live on any shard",
+        }
+    }
+
+    /// Its main drawback.
+    #[must_use]
+    pub const fn con(self) -> &'static str {
+        match self {
+            ShardingStrategy::HashBased => "adding shards moves most keys",
+            ShardingStrategy::RangeBased => "busy ranges can overload one shard",
+            ShardingStrategy::DirectoryBased => "every access pays for a lookup",
+        }
+    }
+}
+
+/// A qualitative level used in pattern comparisons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Level {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+}
+
+/// A consistency guarantee across regions or replicas.
+///
+/// # Examples
+/// ```
+/// use advisor_core::patterns::{ConsistencyModel, UseCase};
+/// assert!(ConsistencyModel::Causal.use_cases().contains(&UseCase::Messaging));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ConsistencyModel {
+    /// Every region reads the same data; writes pay extra latency (CP in CAP terms).
+    Strong,
+    /// Regions may briefly read stale data; latency stays low (AP in CAP terms).
+    Eventual,
+    /// Operations that depend on each other are seen in order; a middle ground.
+    Causal,
+    /// Strong within each region, handed over between regions (follow-the-sun).
+    StrongPerRegion,
+}
+
+/// A workload that fits a consistency model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum UseCase {
+    /// Money movements.
+    FinancialTransactions,
+    /// Stock levels.
+    Inventory,
+    /// Social feeds.
+    SocialFeeds,
+    /// Analytics.
+    Analytics,
+    /// Other data that tolerates staleness.
+    NonCritical,
+    /// Chat and messaging.
+    Messaging,
+    /// Collaborative editing.
+    Collaboration,
+}
+
+impl ConsistencyModel {
+    /// The workloads the seed suggests for the model (none for per-region strong consistency,
+    /// which the seed names only as a multi-region pattern's property).
+    #[must_use]
+    pub const fn use_cases(self) -> &'static [UseCase] {
+        match self {
+            ConsistencyModel::Strong => &[UseCase::FinancialTransactions, UseCase::Inventory],
+            ConsistencyModel::Eventual => &[
+                UseCase::SocialFeeds,
+                UseCase::Analytics,
+                UseCase::NonCritical,
+            ],
+            ConsistencyModel::Causal => &[UseCase::Messaging, UseCase::Collaboration],
+            ConsistencyModel::StrongPerRegion => &[],
+        }
+    }
+
+    /// Write latency relative to the other models.
+    #[must_use]
+    pub const fn write_latency(self) -> Level {
+        match self {
+            ConsistencyModel::Strong => Level::High,
+            ConsistencyModel::Eventual => Level::Low,
+            ConsistencyModel::Causal | ConsistencyModel::StrongPerRegion => Level::Medium,
+        }
+    }
+}
+
+/// A way to run in several regions.
+///
+/// | pattern | consistency | latency | complexity |
+/// |---|---|---|---|
+/// | active-passive | strong | high on failover | low |
+/// | active-active | eventual | low | high |
+/// | follow-the-sun | strong per region | medium | medium |
+///
+/// # Examples
+/// ```
+/// use advisor_core::patterns::{ConsistencyModel, Level, MultiRegionPattern};
+/// let p = MultiRegionPattern::ActiveActive;
+/// assert_eq!((p.consistency(), p.latency(), p.complexity()), (ConsistencyModel::Eventual, Level::Low, Level::High));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum MultiRegionPattern {
+    /// One region serves; another stands by to take over.
+    ActivePassive,
+    /// Every region serves.
+    ActiveActive,
+    /// The serving region moves with the working day.
+    FollowTheSun,
+}
+
+impl MultiRegionPattern {
+    /// Every pattern, in the seed's order.
+    pub const ALL: [MultiRegionPattern; 3] = [
+        MultiRegionPattern::ActivePassive,
+        MultiRegionPattern::ActiveActive,
+        MultiRegionPattern::FollowTheSun,
+    ];
+
+    /// The consistency it offers.
+    #[must_use]
+    pub const fn consistency(self) -> ConsistencyModel {
+        match self {
+            MultiRegionPattern::ActivePassive => ConsistencyModel::Strong,
+            MultiRegionPattern::ActiveActive => ConsistencyModel::Eventual,
+            MultiRegionPattern::FollowTheSun => ConsistencyModel::StrongPerRegion,
+        }
+    }
+
+    /// Its latency (for active-passive: the latency of a failover).
+    #[must_use]
+    pub const fn latency(self) -> Level {
+        match self {
+            MultiRegionPattern::ActivePassive => Level::High,
+            MultiRegionPattern::ActiveActive => Level::Low,
+            MultiRegionPattern::FollowTheSun => Level::Medium,
+        }
+    }
+
+    /// How complex it is to run.
+    #[must_use]
+    pub const fn complexity(self) -> Level {
+        match self {
+            MultiRegionPattern::ActivePassive => Level::Low,
+            MultiRegionPattern::ActiveActive => Level::High,
+            MultiRegionPattern::FollowTheSun => Level::Medium,
+        }
+    }
+}
+
+/// Startup-stage guidance: what to do, and what not to do yet.
+///
+/// The "don't" items that name a component ([`StartupPractice::premature_component`]) let a
+/// rule flag that component when a startup-stage system has it while far from its thresholds.
+///
+/// # Examples
+/// ```
+/// use advisor_core::{Component, patterns::StartupPractice};
+/// assert_eq!(StartupPractice::DontAddCachingEarly.premature_component(), Some(Component::Cache));
+/// assert!(StartupPractice::UseIndexes.is_do());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum StartupPractice {
+    /// Do: keep the code clean and maintainable.
+    CleanCode,
+    /// Do: index frequently queried columns.
+    UseIndexes,
+    /// Do: monitor uptime and errors.
+    BasicMonitoring,
+    /// Do: keep a simple architecture; a monolith is fine.
+    SimpleArchitecture,
+    /// Don't: build for scale you do not have.
+    DontOverEngineer,
+    /// Don't: add a cache before it is needed.
+    DontAddCachingEarly,
+    /// Don't: split into microservices prematurely.
+    DontSplitMicroservicesEarly,
+    /// Don't: plan multi-region yet.
+    DontGoMultiRegionEarly,
+}
+
+impl StartupPractice {
+    /// Every practice: the four do's, then the four don'ts.
+    pub const ALL: [StartupPractice; 8] = [
+        StartupPractice::CleanCode,
+        StartupPractice::UseIndexes,
+        StartupPractice::BasicMonitoring,
+        StartupPractice::SimpleArchitecture,
+        StartupPractice::DontOverEngineer,
+        StartupPractice::DontAddCachingEarly,
+        StartupPractice::DontSplitMicroservicesEarly,
+        StartupPractice::DontGoMultiRegionEarly,
+    ];
+
+    /// Whether it is a "do" (rather than a "don't").
+    #[must_use]
+    pub const fn is_do(self) -> bool {
+        matches!(
+            self,
+            StartupPractice::CleanCode
+                | StartupPractice::UseIndexes
+                | StartupPractice::BasicMonitoring
+                | StartupPractice::SimpleArchitecture
+        )
+    }
+
+    /// For a "don't", the component that would be premature at the startup stage.
+    #[must_use]
+    pub const fn premature_component(self) -> Option<Component> {
+        match self {
+            StartupPractice::DontAddCachingEarly => Some(Component::Cache),
+            StartupPractice::DontSplitMicroservicesEarly => Some(Component::Microservices),
+            StartupPractice::DontGoMultiRegionEarly => Some(Component::MultiRegion),
+            _ => None,
+        }
+    }
+}
+
+/// An item of a stage checklist.
+///
+/// # Examples
+/// ```
+/// use advisor_core::{Component, ComponentSet, patterns::ChecklistItem};
+/// let have = ComponentSet::from_components(&[Component::ConnectionPooler]);
+/// assert_eq!(ChecklistItem::ConnectionPooling.satisfied_by(have), Some(true));
+/// assert_eq!(ChecklistItem::StatelessAppServers.satisfied_by(have), None); // not visible in components
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ChecklistItem {
+    /// Scale: application servers keep no local state.
+    StatelessAppServers,
+    /// Scale: reads and writes go to separate database roles.
+    ReadWriteSeparation,
+    /// Scale: non-critical paths run asynchronously.
+    AsyncNonCriticalPaths,
+    /// Scale: circuit breakers between services.
+    CircuitBreakers,
+    /// Scale: distributed tracing.
+    DistributedTracing,
+    /// Scale: auto-scaling on the right metrics.
+    AutoScaling,
+    /// Scale: database connection pooling (PgBouncer, ProxySQL).
+    ConnectionPooling,
+    /// Enterprise: deployment in several regions.
+    MultiRegionDeployment,
+    /// Enterprise: data replicated across regions.
+    CrossRegionReplication,
+    /// Enterprise: a global CDN with edge caching.
+    GlobalCdn,
+    /// Enterprise: a disaster-recovery plan that has been tested.
+    DisasterRecoveryTested,
+    /// Enterprise: compliance (SOC 2, GDPR, data residency).
+    Compliance,
+    /// Enterprise: an architecture that supports a 99.99% SLA.
+    FourNinesArchitecture,
+    /// Enterprise: deployments without downtime.
+    ZeroDowntimeDeployments,
+    /// Enterprise: chaos engineering in practice.
+    ChaosEngineering,
+}
+
+/// The seed's scaling (stage 3) checklist.
+pub const SCALING_CHECKLIST: [ChecklistItem; 7] = [
+    ChecklistItem::StatelessAppServers,
+    ChecklistItem::ReadWriteSeparation,
+    ChecklistItem::AsyncNonCriticalPaths,
+    ChecklistItem::CircuitBreakers,
+    ChecklistItem::DistributedTracing,
+    ChecklistItem::AutoScaling,
+    ChecklistItem::ConnectionPooling,
+];
+
+/// The seed's enterprise (stage 4) checklist.
+pub const ENTERPRISE_CHECKLIST: [ChecklistItem; 8] = [
+    ChecklistItem::MultiRegionDeployment,
+    ChecklistItem::CrossRegionReplication,
+    ChecklistItem::GlobalCdn,
+    ChecklistItem::DisasterRecoveryTested,
+    ChecklistItem::Compliance,
+    ChecklistItem::FourNinesArchitecture,
+    ChecklistItem::ZeroDowntimeDeployments,
+    ChecklistItem::ChaosEngineering,
+];
+
+impl ChecklistItem {
+    /// The component whose presence satisfies the item, when a component can show it.
+    #[must_use]
+    pub const fn component(self) -> Option<Component> {
+        match self {
+            ChecklistItem::ReadWriteSeparation => Some(Component::ReadReplicas),
+            ChecklistItem::AsyncNonCriticalPaths => Some(Component::JobQueue),
+            ChecklistItem::CircuitBreakers => Some(Component::CircuitBreakers),
+            ChecklistItem::DistributedTracing => Some(Component::DistributedTracing),
+            ChecklistItem::AutoScaling => Some(Component::AutoScaling),
+            ChecklistItem::ConnectionPooling => Some(Component::ConnectionPooler),
+            ChecklistItem::MultiRegionDeployment => Some(Component::MultiRegion),
+            ChecklistItem::CrossRegionReplication => Some(Component::CrossRegionReplication),
+            ChecklistItem::GlobalCdn => Some(Component::Cdn),
+            _ => None,
+        }
+    }
+
+    /// Whether `architecture` satisfies the item; `None` when components cannot tell.
+    #[must_use]
+    pub fn satisfied_by(self, architecture: crate::ComponentSet) -> Option<bool> {
+        self.component().map(|c| architecture.contains(c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::Ratio;
+
+    fn pct(p: f64) -> Ratio {
+        Ratio::from_percent(p).unwrap()
+    }
+
+    #[test]
+    fn additions_fire_strictly_above_seed_levels() {
+        #[track_caller]
+        fn check(a: Addition, snap: MetricsSnapshot, fired: bool) {
+            let o = a.evaluate(&snap, &AdditionConfig::default());
+            assert_eq!(o.is_fired(), fired, "{a}: {o}");
+            assert!(!o.is_not_evaluated());
+        }
+        let s = MetricsSnapshot::default;
+        check(
+            Addition::Cdn,
+            s().with_static_asset_bandwidth_share(pct(20.0)),
+            false,
+        );
+        check(
+            Addition::Cdn,
+            s().with_static_asset_bandwidth_share(pct(35.0)),
+            true,
+        );
+        check(
+            Addition::LoadBalancer,
+            s().with_server_cpu(pct(70.0)),
+            false,
+        );
+        check(Addition::LoadBalancer, s().with_server_cpu(pct(71.0)), true);
+        check(
+            Addition::ReadReplicas,
+            s().with_db_read_share(pct(80.0)),
+            false,
+        );
+        check(
+            Addition::ReadReplicas,
+            s().with_db_read_share(pct(90.0)),
+            true,
+        );
+        check(
+            Addition::Cache,
+            s().with_repeated_query_share(pct(10.0)),
+            false,
+        );
+        check(
+            Addition::Cache,
+            s().with_repeated_query_share(pct(40.0)),
+            true,
+        );
+        check(
+            Addition::JobQueue,
+            s().with_background_tasks_block_requests(false),
+            false,
+        );
+        check(
+            Addition::JobQueue,
+            s().with_background_tasks_block_requests(true),
+            true,
+        );
+        for a in Addition::ALL {
+            assert!(
+                a.evaluate(&s(), &AdditionConfig::default())
+                    .is_not_evaluated()
+            );
+        }
+    }
+
+    #[test]
+    fn checklists_have_seed_lengths() {
+        assert_eq!(SCALING_CHECKLIST.len(), 7);
+        assert_eq!(ENTERPRISE_CHECKLIST.len(), 8);
+        assert_eq!(
+            CACHE_LOOKUP_ORDER,
+            [
+                CacheLayer::Cdn,
+                CacheLayer::Application,
+                CacheLayer::Database
+            ]
+        );
+    }
+
+    #[test]
+    fn do_and_dont_split_evenly() {
+        assert_eq!(StartupPractice::ALL.iter().filter(|p| p.is_do()).count(), 4);
+        let premature: Vec<_> = StartupPractice::ALL
+            .iter()
+            .filter_map(|p| p.premature_component())
+            .collect();
+        assert_eq!(
+            premature,
+            [
+                Component::Cache,
+                Component::Microservices,
+                Component::MultiRegion
+            ]
+        );
+    }
+}
