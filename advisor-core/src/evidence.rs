@@ -122,7 +122,7 @@ impl fmt::Display for Basis {
 ///     threshold: Some(Quantity::Duration(Duration::from_millis(100))),
 ///     basis: Basis::Snapshot,
 /// };
-/// assert_eq!(e.to_string(), "slowest_query_time = 240 ms (> 100 ms; snapshot)");
+/// assert_eq!(e.to_string(), "slowest_query_time = 240 ms, test > 100 ms (snapshot)");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -141,11 +141,15 @@ pub struct Evidence {
 
 impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} = {} ({}", self.metric, self.observed, self.check)?;
+        write!(
+            f,
+            "{} = {}, test {}",
+            self.metric, self.observed, self.check
+        )?;
         if let Some(t) = self.threshold {
             write!(f, " {t}")?;
         }
-        write!(f, "; {})", self.basis)
+        write!(f, " ({})", self.basis)
     }
 }
 

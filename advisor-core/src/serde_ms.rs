@@ -12,7 +12,7 @@ pub(crate) fn serialize<S: Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match value {
-        Some(d) => serializer.serialize_f64(d.as_secs_f64() * 1000.0),
+        Some(d) => serializer.serialize_f64(crate::units::millis_of(*d)),
         None => serializer.serialize_none(),
     }
 }
@@ -38,7 +38,7 @@ pub(crate) mod required {
         value: &Duration,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_f64(value.as_secs_f64() * 1000.0)
+        serializer.serialize_f64(crate::units::millis_of(*value))
     }
 
     /// Reads milliseconds through [`duration_from_millis`].

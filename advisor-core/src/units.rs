@@ -65,6 +65,17 @@ pub(crate) fn positive(what: &'static str, value: f64) -> Result<f64, Error> {
 /// ```
 pub fn duration_from_millis(what: &'static str, millis: f64) -> Result<Duration, Error> {
     let millis = non_negative(what, millis)?;
+    let nanos = (millis * 1e6).round();
+    // Below 2^64 ns (about 584 years) go through whole nanoseconds, so that values written
+    // by `millis_of` read back exactly.
+    if nanos < 18_446_744_073_709_551_616.0 {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "0 <= nanos < 2^64, integral"
+        )]
+        return Ok(Duration::from_nanos(nanos as u64));
+    }
     Duration::try_from_secs_f64(millis / 1000.0).map_err(|_| Error::OutOfRange {
         what,
         value: millis,
@@ -93,6 +104,15 @@ pub fn duration_from_secs(what: &'static str, secs: f64) -> Result<Duration, Err
         min: 0.0,
         max: Duration::MAX.as_secs_f64(),
     })
+}
+
+/// A duration in milliseconds as a float, exact for whole nanosecond counts below 2⁵³.
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "durations above 2^53 ns (104 days) round to the nearest float"
+)]
+pub(crate) fn millis_of(d: Duration) -> f64 {
+    d.as_nanos() as f64 / 1e6
 }
 
 /// Rounds a non-negative finite float up to a `u64`, or reports an overflow.

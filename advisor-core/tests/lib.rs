@@ -1,0 +1,7 @@
+//! Cross-module behaviour of advisor-core through its public API.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly on unexpected errors")]
+
+mod classification;
+mod seed;
+#[cfg(feature = "serde")]
+mod serde_shape;

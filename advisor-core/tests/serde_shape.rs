@@ -1,0 +1,68 @@
+//! The serialized shapes are public API: round trips and exact shapes.
+
+use core::time::Duration;
+
+use advisor_core::units::{Connections, Ratio, Users};
+use advisor_core::{AdvisorConfig, Classification, History, MetricsSnapshot, Stage};
+use proptest::prelude::*;
+
+#[test]
+fn stage_serializes_in_snake_case() {
+    assert_eq!(
+        serde_json::to_string(&Stage::Enterprise).unwrap(),
+        r#""enterprise""#
+    );
+}
+
+#[test]
+fn config_round_trips() {
+    let cfg = AdvisorConfig::default();
+    let json = serde_json::to_string(&cfg).unwrap();
+    assert_eq!(serde_json::from_str::<AdvisorConfig>(&json).unwrap(), cfg);
+    // An empty object means every default.
+    assert_eq!(serde_json::from_str::<AdvisorConfig>("{}").unwrap(), cfg);
+}
+
+#[test]
+fn classification_serializes() {
+    let snap = MetricsSnapshot::default()
+        .with_users(Users::new(20_000))
+        .with_db_cpu(Ratio::from_percent(75.0).unwrap());
+    let c = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
+    let v: serde_json::Value = serde_json::to_value(c).unwrap();
+    assert_eq!(v["stage"], "growth");
+    assert_eq!(v["triggers"]["results"][0]["trigger"], "db_cpu_sustained");
+    assert_eq!(v["triggers"]["results"][0]["outcome"]["status"], "fired");
+    assert_eq!(
+        v["triggers"]["results"][1]["outcome"]["status"],
+        "not_evaluated"
+    );
+}
+
+proptest! {
+    #[test]
+    fn snapshot_round_trips(
+        users in proptest::option::of(any::<u64>()),
+        cpu in proptest::option::of(0.0f64..=1.0),
+        p95_ms in proptest::option::of(0u64..10_000_000),
+        conns in proptest::option::of(any::<u32>()),
+        flag in proptest::option::of(any::<bool>()),
+    ) {
+        let snap = MetricsSnapshot {
+            users: users.map(Users::new),
+            server_cpu: cpu.map(|c| Ratio::from_fraction(c).unwrap()),
+            p95_response_time: p95_ms.map(Duration::from_millis),
+            db_connections: conns.map(Connections::new),
+            background_tasks_block_requests: flag,
+            ..MetricsSnapshot::default()
+        };
+        let json = serde_json::to_string(&snap).unwrap();
+        prop_assert_eq!(serde_json::from_str::<MetricsSnapshot>(&json).unwrap(), snap);
+    }
+
+    #[test]
+    fn deserialization_accepts_exactly_valid_ratios(x in -1.0f64..2.0) {
+        let parsed = serde_json::from_str::<MetricsSnapshot>(&format!(r#"{{"db_cpu": {x}}}"#));
+        prop_assert_eq!(parsed.is_ok(), (0.0..=1.0).contains(&x));
+    }
+}
