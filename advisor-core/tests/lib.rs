@@ -1,5 +1,8 @@
 //! Cross-module behaviour of advisor-core through its public API.
-#![expect(clippy::unwrap_used, reason = "test helpers fail loudly on unexpected errors")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly on unexpected errors"
+)]
 
 mod classification;
 mod seed;
