@@ -91,6 +91,11 @@ mod thresholds;
 mod triggers;
 pub mod units;
 
+/// The README's code, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 pub use architecture::{Component, ComponentSet};
 pub use classify::{AdditionResult, AdvisorConfig, Classification};
 pub use decision::{LadderStep, NextStep, Remedy, RemedySet, Symptom};
