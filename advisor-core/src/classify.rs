@@ -97,15 +97,22 @@ impl Classification {
         history: &History,
         config: &AdvisorConfig,
     ) -> Classification {
+        let addition = |addition: Addition| AdditionResult {
+            addition,
+            outcome: addition.evaluate(snapshot, &config.additions),
+            in_place: snapshot.architecture.contains(addition.component()),
+        };
         Classification {
             stage: snapshot.users.map(Stage::for_users),
             health: config.thresholds.assess(snapshot),
             triggers: TriggerReport::evaluate(snapshot, history, &config.triggers),
-            additions: Addition::ALL.map(|addition| AdditionResult {
-                addition,
-                outcome: addition.evaluate(snapshot, &config.additions),
-                in_place: snapshot.architecture.contains(addition.component()),
-            }),
+            additions: [
+                addition(Addition::Cdn),
+                addition(Addition::LoadBalancer),
+                addition(Addition::ReadReplicas),
+                addition(Addition::Cache),
+                addition(Addition::JobQueue),
+            ],
         }
     }
 
@@ -147,5 +154,21 @@ impl fmt::Display for Classification {
             writeln!(f, "  {}{place}: {}", a.addition, a.outcome)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn additions_follow_declaration_order() {
+        let c = Classification::of(
+            &MetricsSnapshot::default(),
+            &History::new(),
+            &AdvisorConfig::default(),
+        );
+        let order: Vec<Addition> = c.additions.iter().map(|a| a.addition).collect();
+        assert_eq!(order, Addition::ALL);
     }
 }

@@ -35,10 +35,10 @@ pub enum Check {
         required: Ratio,
     },
     /// A trend test over the window (see [`Trend`]); the threshold is unused.
-    Degrading(Trend),
+    Degrading(TrendSummary),
     /// A flatness test over the window (see [`Trend`]), plus the threshold as a ceiling the
     /// latest value must be below.
-    Plateau(Trend),
+    Plateau(TrendSummary),
 }
 
 impl fmt::Display for Check {
@@ -67,6 +67,32 @@ impl fmt::Display for Check {
                     t.p_value
                 )
             }
+        }
+    }
+}
+
+/// The figures of a [`Trend`] that evidence keeps.
+///
+/// # Examples
+/// ```
+/// use advisor_core::TrendSummary;
+/// let t = TrendSummary { relative_change: 0.25, p_value: 0.01 };
+/// assert!(t.relative_change > 0.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TrendSummary {
+    /// Change over the window relative to the median (signed; 0.25 is +25%).
+    pub relative_change: f64,
+    /// Two-sided p-value of "no trend".
+    pub p_value: f64,
+}
+
+impl From<Trend> for TrendSummary {
+    fn from(t: Trend) -> Self {
+        TrendSummary {
+            relative_change: t.relative_change,
+            p_value: t.p_value,
         }
     }
 }

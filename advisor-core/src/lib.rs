@@ -100,7 +100,7 @@ pub use architecture::{Component, ComponentSet};
 pub use classify::{AdditionResult, AdvisorConfig, Classification};
 pub use decision::{LadderStep, NextStep, Remedy, RemedySet, Symptom};
 pub use error::Error;
-pub use evidence::{Basis, Check, Evidence, Missing, Need, Outcome};
+pub use evidence::{Basis, Check, Evidence, Missing, Need, Outcome, TrendSummary};
 pub use series::{History, Sample, Series, SeriesConfig, Sustained, Trend, TrendDirection};
 pub use snapshot::{Metric, MetricsSnapshot, Quantity, UnitKind};
 pub use stage::{COST_AT_SCALE, CostBand, CostRow, Stage, UserBand};

@@ -409,13 +409,25 @@ impl KeyThresholds {
     #[must_use]
     pub fn assess(&self, snapshot: &MetricsSnapshot) -> HealthReport {
         HealthReport {
-            entries: KeyMetric::ALL.map(|metric| MetricHealth {
-                metric,
-                observed: snapshot.quantity(metric.metric()),
-                health: self.classify(metric, snapshot),
-                target: self.target(metric),
-                warning: self.warning(metric),
-            }),
+            entries: [
+                self.entry(KeyMetric::P95ResponseTime, snapshot),
+                self.entry(KeyMetric::DbQueriesPerRequest, snapshot),
+                self.entry(KeyMetric::ServerCpu, snapshot),
+                self.entry(KeyMetric::DbPoolUsage, snapshot),
+            ],
+        }
+    }
+}
+
+impl KeyThresholds {
+    #[inline]
+    fn entry(&self, metric: KeyMetric, snapshot: &MetricsSnapshot) -> MetricHealth {
+        MetricHealth {
+            metric,
+            observed: snapshot.quantity(metric.metric()),
+            health: self.classify(metric, snapshot),
+            target: self.target(metric),
+            warning: self.warning(metric),
         }
     }
 }

@@ -337,11 +337,27 @@ impl TriggerReport {
         history: &History,
         config: &TriggerConfig,
     ) -> TriggerReport {
+        // An explicit array (rather than `Trigger::ALL.map`) lets the compiler build each
+        // result in place; it follows `Trigger::ALL`, as a unit test checks.
+        let r = |trigger: Trigger| TriggerResult {
+            trigger,
+            outcome: trigger.evaluate(snapshot, history, config),
+        };
         TriggerReport {
-            results: Trigger::ALL.map(|trigger| TriggerResult {
-                trigger,
-                outcome: trigger.evaluate(snapshot, history, config),
-            }),
+            results: [
+                r(Trigger::DbCpuSustained),
+                r(Trigger::ResponseTimesDegrading),
+                r(Trigger::SlowSingleQueries),
+                r(Trigger::ServerResourcesMaxed),
+                r(Trigger::PrimaryWriteSaturation),
+                r(Trigger::CacheHitRatePlateau),
+                r(Trigger::ReplicaLagUnsustainable),
+                r(Trigger::IndependentScalingNeeded),
+                r(Trigger::RemoteUserLatency),
+                r(Trigger::DataResidency),
+                r(Trigger::SingleRegionFailover),
+                r(Trigger::GlobalUserBase),
+            ],
         }
     }
 
@@ -509,7 +525,7 @@ impl Eval<'_> {
                     Evidence {
                         metric,
                         observed,
-                        check: Check::Degrading(trend),
+                        check: Check::Degrading(trend.into()),
                         threshold: None,
                         basis,
                     },
@@ -531,7 +547,7 @@ impl Eval<'_> {
                     Evidence {
                         metric,
                         observed,
-                        check: Check::Plateau(trend),
+                        check: Check::Plateau(trend.into()),
                         threshold: Some(ceiling),
                         basis,
                     },

@@ -107,6 +107,7 @@ pub fn duration_from_secs(what: &'static str, secs: f64) -> Result<Duration, Err
 }
 
 /// A duration in milliseconds as a float, exact for whole nanosecond counts below 2⁵³.
+#[cfg(feature = "serde")]
 #[expect(
     clippy::cast_precision_loss,
     reason = "durations above 2^53 ns (104 days) round to the nearest float"
