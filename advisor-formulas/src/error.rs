@@ -2,11 +2,13 @@
 
 /// Everything that can go wrong in a capacity-planning formula.
 ///
+/// Variants name the quantity and the offending value; messages say what would be accepted.
+/// Match on variants: message text is not a stable API.
+///
 /// # Examples
 /// ```
 /// use advisor_formulas::{Error, advisor_core::units::Ratio};
-/// let core_err = Ratio::from_fraction(2.0).unwrap_err();
-/// let err = Error::from(core_err);
+/// let err = Error::from(Ratio::from_fraction(2.0).unwrap_err());
 /// assert!(matches!(err, Error::Core(_)));
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -15,6 +17,92 @@ pub enum Error {
     /// An input was rejected by `advisor-core`'s validation.
     #[error(transparent)]
     Core(#[from] advisor_core::Error),
+    /// A value was outside the range the formula accepts.
+    #[error("{what} must be in {min}..={max}, got {value}")]
+    OutOfRange {
+        /// The quantity.
+        what: &'static str,
+        /// The rejected value.
+        value: f64,
+        /// Smallest accepted value.
+        min: f64,
+        /// Largest accepted value.
+        max: f64,
+    },
+    /// A queue would grow without bound: utilisation at or above 1.
+    #[error(
+        "utilisation must be below 1 for a stable queue, got {utilisation}; add servers or reduce the load"
+    )]
+    Unstable {
+        /// Offered load divided by servers.
+        utilisation: f64,
+    },
+    /// Too few data points for a fit.
+    #[error("{what} needs at least {needed} points, got {got}; measure at more concurrency levels")]
+    TooFewPoints {
+        /// The fit.
+        what: &'static str,
+        /// Points required.
+        needed: usize,
+        /// Points given.
+        got: usize,
+    },
+    /// The data cannot determine the model (for example every point at one concurrency).
+    #[error("{what} is degenerate: {reason}")]
+    Degenerate {
+        /// The fit or model.
+        what: &'static str,
+        /// Why it is degenerate, and what to measure instead.
+        reason: &'static str,
+    },
+    /// A search found no answer within its limit.
+    #[error("{what}: no answer up to {limit}; the target may be unreachable, relax it")]
+    NotFound {
+        /// The search.
+        what: &'static str,
+        /// The largest candidate tried.
+        limit: f64,
+    },
+    /// A low / likely / high range was not ordered.
+    #[error("{what}: range must satisfy low <= likely <= high, got {low} / {likely} / {high}")]
+    UnorderedRange {
+        /// The input.
+        what: &'static str,
+        /// Low value.
+        low: f64,
+        /// Most likely value.
+        likely: f64,
+        /// High value.
+        high: f64,
+    },
+    /// A result does not fit its type or is not finite.
+    #[error("{what} overflows; the inputs are far beyond any real system, check their units")]
+    Overflow {
+        /// The quantity computed.
+        what: &'static str,
+    },
+}
+
+/// Checks that `value` is finite and in `min..=max`.
+pub(crate) fn in_range(what: &'static str, value: f64, min: f64, max: f64) -> Result<f64, Error> {
+    if !(min..=max).contains(&value) {
+        return Err(Error::OutOfRange {
+            what,
+            value,
+            min,
+            max,
+        });
+    }
+    Ok(value + 0.0)
+}
+
+/// Checks that a computed value is finite.
+pub(crate) fn finite(what: &'static str, value: f64) -> Result<f64, Error> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(Error::Overflow { what })
+    }
 }
 
 #[cfg(test)]
@@ -30,5 +118,13 @@ mod tests {
             e.to_string(),
             advisor_core::Error::Overflow { what: "x" }.to_string()
         );
+        assert!(std::error::Error::source(&e).is_none() || matches!(e, Error::Core(_)));
+    }
+
+    #[test]
+    fn range_check_rejects_nan() {
+        assert!(in_range("x", f64::NAN, 0.0, 1.0).is_err());
+        assert!(in_range("x", 0.5, 0.0, 1.0).is_ok());
+        assert!(finite("x", f64::INFINITY).is_err());
     }
 }

@@ -2,17 +2,32 @@
 //! 1000x growth, when a metric will cross its threshold, how many servers keep waits short,
 //! where a system stops scaling, and what an architecture's availability really is.
 //!
-//! This crate is being built: today it holds its error type and re-exports `advisor-core`;
-//! the planning models arrive with the capacity-planning work. The core sizing formulas
-//! (required capacity, pool size, read replicas, cache memory) are already available in
-//! [`advisor_core::sizing`].
+//! Every model is a pure function or a small value type over `advisor-core`'s validated
+//! units; each documents its formula, assumptions and source, and rejects inputs outside its
+//! domain with a typed [`Error`] instead of returning NaN.
 //!
 //! ```
-//! use advisor_formulas::advisor_core::{sizing, units::{Factor, Rate}};
-//! let c = sizing::required_capacity(Rate::from_per_second(1_000.0)?, Factor::new(3.0)?, Factor::new(1.5)?)?;
-//! assert_eq!(c.as_per_second(), 4_500.0);
+//! use core::time::Duration;
+//! use advisor_formulas::{runway, servers_for, GrowthRate, Months, Runway, ServerTarget, advisor_core::units::{Factor, Rate, Ratio}};
+//!
+//! // 3x in 12 months as a monthly rate, and when DB CPU at 45% reaches 70%.
+//! let g = GrowthRate::from_factor_over(Factor::new(3.0)?, Months::new(12.0)?)?;
+//! let Runway::After(m) = runway(0.45, 0.70, g) else { panic!() };
+//! assert!((m.get() - 4.83).abs() < 0.01);
+//!
+//! // Workers needed so 95% of jobs start within 100 ms: 800 jobs/s of 40 ms each.
+//! let target = ServerTarget::ServiceLevel { within: Duration::from_millis(100), share: Ratio::from_percent(95.0)? };
+//! let q = servers_for(Rate::from_per_second(800.0)?, Duration::from_millis(40), target)?;
+//! assert!(q.servers() > 32);
 //! # Ok::<(), advisor_formulas::Error>(())
 //! ```
+//!
+//! # Models
+//! - Growth and runway: [`GrowthRate`], [`Months`], [`runway`], [`Runway`].
+//! - Queueing: [`little_concurrency`] and its inverses, [`erlang_b`], [`erlang_c`], [`Mmc`],
+//!   [`servers_for`] with [`ServerTarget`].
+//! - Universal Scalability Law: [`UslModel`], [`fit_usl`], [`UslFit`], [`Measurement`],
+//!   [`Reach`].
 //!
 //! # Crate features
 //!
@@ -21,6 +36,16 @@
 #![cfg_attr(docsrs_advisor, feature(doc_cfg))]
 
 mod error;
+mod growth;
+mod queueing;
+mod stats;
+mod usl;
 
 pub use advisor_core;
 pub use error::Error;
+pub use growth::{GrowthRate, Months, Runway, runway, runway_to_capacity, runway_utilisation};
+pub use queueing::{
+    Mmc, ServerTarget, erlang_b, erlang_c, little_arrival_rate, little_concurrency,
+    little_time_in_system, servers_for,
+};
+pub use usl::{Measurement, Reach, UslFit, UslModel, fit_usl};

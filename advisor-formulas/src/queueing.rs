@@ -1,0 +1,670 @@
+//! Queueing models: Little's law, Erlang B and C, the M/M/1 and M/M/c queues, and the smallest
+//! server count that meets a waiting-time target.
+
+use core::fmt;
+use core::time::Duration;
+
+use advisor_core::units::{Concurrency, Rate, Ratio};
+
+use crate::error::{Error, finite};
+
+/// Mean number in the system from arrival rate and time in system (Little's law, L = λ·W).
+///
+/// # Errors
+/// [`Error::Core`] when the product overflows.
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_formulas::{little_concurrency, advisor_core::units::Rate};
+/// let l = little_concurrency(Rate::from_per_second(100.0)?, Duration::from_millis(250))?;
+/// assert!((l.as_f64() - 25.0).abs() < 1e-12);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// J. D. C. Little, "A Proof for the Queuing Formula L = λW", Operations Research 9(3),
+/// 383-387, 1961.
+pub fn little_concurrency(
+    arrival_rate: Rate,
+    time_in_system: Duration,
+) -> Result<Concurrency, Error> {
+    Ok(arrival_rate.checked_concurrency(time_in_system)?)
+}
+
+/// Arrival rate from mean number in the system and time in system (λ = L / W).
+///
+/// # Errors
+/// [`Error::OutOfRange`] when `time_in_system` is zero; [`Error::Core`] on overflow.
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_formulas::{little_arrival_rate, advisor_core::units::Concurrency};
+/// let rate = little_arrival_rate(Concurrency::new(25.0)?, Duration::from_millis(250))?;
+/// assert!((rate.as_per_second() - 100.0).abs() < 1e-12);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Little (1961), as [`little_concurrency`].
+pub fn little_arrival_rate(
+    in_system: Concurrency,
+    time_in_system: Duration,
+) -> Result<Rate, Error> {
+    let w = time_in_system.as_secs_f64();
+    if w <= 0.0 {
+        return Err(Error::OutOfRange {
+            what: "time in system",
+            value: w,
+            min: f64::MIN_POSITIVE,
+            max: f64::MAX,
+        });
+    }
+    Ok(Rate::from_per_second(in_system.as_f64() / w)?)
+}
+
+/// Time in system from mean number in the system and arrival rate (W = L / λ).
+///
+/// # Errors
+/// [`Error::OutOfRange`] when `arrival_rate` is zero; [`Error::Core`] when the time exceeds a
+/// `Duration`.
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{little_time_in_system, advisor_core::units::{Concurrency, Rate}};
+/// let w = little_time_in_system(Concurrency::new(25.0)?, Rate::from_per_second(100.0)?)?;
+/// assert_eq!(w.as_millis(), 250);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Little (1961), as [`little_concurrency`].
+pub fn little_time_in_system(
+    in_system: Concurrency,
+    arrival_rate: Rate,
+) -> Result<Duration, Error> {
+    let lambda = arrival_rate.as_per_second();
+    if lambda <= 0.0 {
+        return Err(Error::OutOfRange {
+            what: "arrival rate",
+            value: lambda,
+            min: f64::MIN_POSITIVE,
+            max: f64::MAX,
+        });
+    }
+    Ok(advisor_core::units::duration_from_secs(
+        "time in system",
+        in_system.as_f64() / lambda,
+    )?)
+}
+
+/// Erlang B: the probability that an arrival finds all `servers` busy and is lost, for an
+/// offered load `a` in Erlangs.
+///
+/// # Formula
+/// ```text
+/// B(0, a) = 1
+/// B(k, a) = a · B(k−1, a) / (k + a · B(k−1, a))
+/// ```
+/// a: offered load (Erlangs = arrival rate × mean service time); k: servers.
+/// The recurrence never forms aᵏ or k!, so it stays accurate for thousands of servers and
+/// loads of 10,000+ Erlangs. Assumes Poisson arrivals; blocked arrivals are lost (M/M/c/c).
+///
+/// # Errors
+/// [`Error::OutOfRange`] for a negative, NaN or infinite load.
+///
+/// # Examples
+/// From a standard Erlang B table: 10 circuits carry 5.084 Erlangs at 2% blocking.
+/// ```
+/// use advisor_formulas::erlang_b;
+/// assert!((erlang_b(10, 5.084)? - 0.02).abs() < 1e-4);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// A. K. Erlang, "Solution of some problems in the theory of probabilities of significance in
+/// automatic telephone exchanges", 1917; the recurrence: D. L. Jagerman, "Some properties of
+/// the Erlang loss function", Bell System Technical Journal 53(3), 525-551, 1974.
+pub fn erlang_b(servers: u32, offered_load: f64) -> Result<f64, Error> {
+    let a = crate::error::in_range("offered load (Erlangs)", offered_load, 0.0, f64::MAX)?;
+    let mut b = 1.0;
+    for k in 1..=servers {
+        b = a * b / (f64::from(k) + a * b);
+    }
+    Ok(b)
+}
+
+/// Erlang C: the probability that an arrival has to wait, for `servers` serving an offered
+/// load `a` in Erlangs.
+///
+/// # Formula
+/// ```text
+/// C(c, a) = c · B(c, a) / (c − a · (1 − B(c, a)))
+/// ```
+/// B: [`erlang_b`]; c: servers; a: offered load (Erlangs). Requires a < c.
+/// Assumes Poisson arrivals, exponential service times, first-come first-served, no
+/// abandonment (M/M/c).
+///
+/// # Errors
+/// [`Error::Unstable`] when `a >= c`; [`Error::OutOfRange`] for an invalid load or zero
+/// servers.
+///
+/// # Examples
+/// The worked example of Call Centre Helper's "Erlang C Formula – Made Simple": 10 Erlangs on
+/// 11 agents wait with probability 0.6821, on 14 agents with 0.1741.
+/// ```
+/// use advisor_formulas::erlang_c;
+/// assert!((erlang_c(11, 10.0)? - 0.6821).abs() < 5e-5);
+/// assert!((erlang_c(14, 10.0)? - 0.1741).abs() < 5e-5);
+/// assert!(erlang_c(10, 10.0).is_err());
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Erlang (1917); the B-to-C relation: L. Kleinrock, *Queueing Systems, Volume 1: Theory*,
+/// Wiley, 1975, section 3.5, equation 3.40.
+pub fn erlang_c(servers: u32, offered_load: f64) -> Result<f64, Error> {
+    if servers == 0 {
+        return Err(Error::OutOfRange {
+            what: "servers",
+            value: 0.0,
+            min: 1.0,
+            max: f64::from(u32::MAX),
+        });
+    }
+    let b = erlang_b(servers, offered_load)?;
+    erlang_c_from_b(servers, offered_load, b)
+}
+
+fn erlang_c_from_b(servers: u32, a: f64, b: f64) -> Result<f64, Error> {
+    let c = f64::from(servers);
+    if a >= c {
+        return Err(Error::Unstable { utilisation: a / c });
+    }
+    Ok((c * b / (c - a * (1.0 - b))).clamp(0.0, 1.0))
+}
+
+/// An M/M/c queue: Poisson arrivals, exponential service, `c` identical servers, first come
+/// first served, unlimited waiting room. M/M/1 is the case c = 1.
+///
+/// # Formula
+/// ```text
+/// a = λ · S        ρ = a / c        P_w = C(c, a)
+/// P(W ≤ t) = 1 − P_w · e^(−(c − a) · t / S)
+/// E[W] = P_w · S / (c − a)
+/// W_q = S / (c − a) · ln(P_w / (1 − q))   when q > 1 − P_w, else 0
+/// ```
+/// λ: arrival rate (1/s); S: mean service time (s); c: servers; a: offered load (Erlangs);
+/// ρ: utilisation; P_w: probability of waiting ([`erlang_c`]); W: time waiting in queue;
+/// W_q: its q-quantile. Steady state; requires ρ < 1.
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_formulas::{Mmc, advisor_core::units::{Rate, Ratio}};
+/// // Call Centre Helper's example: 200 calls an hour, 180 s each, 14 agents, 20 s target.
+/// let q = Mmc::new(Rate::from_per_hour(200.0)?, Duration::from_secs(180), 14)?;
+/// assert!((q.offered_load() - 10.0).abs() < 1e-9);
+/// assert!((q.probability_of_waiting().as_fraction() - 0.1741).abs() < 5e-5);
+/// // 1 − 0.17411 · e^(−4 · 20 / 180) = 0.8884.
+/// assert!((q.service_level(Duration::from_secs(20)).as_fraction() - 0.8884).abs() < 5e-5);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Kleinrock (1975), section 3.5; the service-level and wait-quantile forms follow from the
+/// exponential conditional wait, see N. Gans, G. Koole and A. Mandelbaum, "Telephone Call
+/// Centers: Tutorial, Review, and Research Prospects", MSOM 5(2), 79-141, 2003, section 4.1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Mmc {
+    arrival_rate: Rate,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "service_time_s", serialize_with = "ser_secs")
+    )]
+    service_time: Duration,
+    servers: u32,
+    offered_load: f64,
+    erlang_b: f64,
+    erlang_c: f64,
+}
+
+#[cfg(feature = "serde")]
+fn ser_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+impl Mmc {
+    /// Builds a queue.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for zero servers or a zero service time;
+    /// [`Error::Unstable`] when utilisation is 1 or more; [`Error::Overflow`] when the offered
+    /// load is not finite.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_formulas::{Error, Mmc, advisor_core::units::Rate};
+    /// let overloaded = Mmc::new(Rate::from_per_second(20.0)?, Duration::from_millis(500), 10);
+    /// assert!(matches!(overloaded, Err(Error::Unstable { .. })));
+    /// # Ok::<(), advisor_formulas::Error>(())
+    /// ```
+    pub fn new(arrival_rate: Rate, service_time: Duration, servers: u32) -> Result<Self, Error> {
+        let s = service_time.as_secs_f64();
+        if s <= 0.0 {
+            return Err(Error::OutOfRange {
+                what: "service time",
+                value: s,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            });
+        }
+        if servers == 0 {
+            return Err(Error::OutOfRange {
+                what: "servers",
+                value: 0.0,
+                min: 1.0,
+                max: f64::from(u32::MAX),
+            });
+        }
+        let a = finite("offered load", arrival_rate.as_per_second() * s)?;
+        let b = erlang_b(servers, a)?;
+        let c = erlang_c_from_b(servers, a, b)?;
+        Ok(Mmc {
+            arrival_rate,
+            service_time,
+            servers,
+            offered_load: a,
+            erlang_b: b,
+            erlang_c: c,
+        })
+    }
+
+    /// An M/M/1 queue (one server).
+    ///
+    /// # Errors
+    /// As [`Mmc::new`].
+    ///
+    /// # Examples
+    /// λ = 0.5/s, S = 1 s: ρ = 0.5, mean wait ρS/(1 − ρ) = 1 s.
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_formulas::{Mmc, advisor_core::units::Rate};
+    /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
+    /// assert!((q.mean_wait().as_secs_f64() - 1.0).abs() < 1e-9);
+    /// assert!((q.mean_response_time().as_secs_f64() - 2.0).abs() < 1e-9);
+    /// # Ok::<(), advisor_formulas::Error>(())
+    /// ```
+    pub fn mm1(arrival_rate: Rate, service_time: Duration) -> Result<Self, Error> {
+        Mmc::new(arrival_rate, service_time, 1)
+    }
+
+    /// Servers.
+    #[must_use]
+    pub fn servers(&self) -> u32 {
+        self.servers
+    }
+
+    /// Offered load a = λ·S, in Erlangs (the mean number of busy servers).
+    #[must_use]
+    pub fn offered_load(&self) -> f64 {
+        self.offered_load
+    }
+
+    /// Utilisation ρ = a / c.
+    #[must_use]
+    pub fn utilisation(&self) -> Ratio {
+        Ratio::from_fraction((self.offered_load / f64::from(self.servers)).clamp(0.0, 1.0))
+            .unwrap_or(Ratio::ONE)
+    }
+
+    /// Probability that an arrival waits (Erlang C).
+    #[must_use]
+    pub fn probability_of_waiting(&self) -> Ratio {
+        Ratio::from_fraction(self.erlang_c).unwrap_or(Ratio::ONE)
+    }
+
+    /// Probability that an arrival would be lost if there were no queue (Erlang B).
+    #[must_use]
+    pub fn probability_of_blocking(&self) -> Ratio {
+        Ratio::from_fraction(self.erlang_b.clamp(0.0, 1.0)).unwrap_or(Ratio::ONE)
+    }
+
+    fn decay_rate(&self) -> f64 {
+        (f64::from(self.servers) - self.offered_load) / self.service_time.as_secs_f64()
+    }
+
+    /// Share of arrivals that wait no longer than `within` (the service level).
+    #[must_use]
+    pub fn service_level(&self, within: Duration) -> Ratio {
+        let p = 1.0 - self.erlang_c * (-self.decay_rate() * within.as_secs_f64()).exp();
+        Ratio::from_fraction(p.clamp(0.0, 1.0)).unwrap_or(Ratio::ZERO)
+    }
+
+    /// Mean time waiting in the queue (average speed of answer).
+    #[must_use]
+    pub fn mean_wait(&self) -> Duration {
+        Duration::try_from_secs_f64(self.erlang_c / self.decay_rate()).unwrap_or(Duration::MAX)
+    }
+
+    /// Mean time in the system: waiting plus service.
+    #[must_use]
+    pub fn mean_response_time(&self) -> Duration {
+        self.mean_wait().saturating_add(self.service_time)
+    }
+
+    /// Mean number waiting in the queue, L_q = λ·E\[W\].
+    #[must_use]
+    pub fn mean_queue_length(&self) -> f64 {
+        self.arrival_rate.as_per_second() * self.erlang_c / self.decay_rate()
+    }
+
+    /// The `q`-quantile of the time spent waiting (0 when at least that share never waits).
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_formulas::{Mmc, advisor_core::units::{Rate, Ratio}};
+    /// let q = Mmc::new(Rate::from_per_hour(200.0)?, Duration::from_secs(180), 14)?;
+    /// let p95 = q.wait_percentile(Ratio::from_percent(95.0)?);
+    /// // The 95th percentile wait meets the service level at exactly 95%.
+    /// assert!((q.service_level(p95).as_fraction() - 0.95).abs() < 1e-9);
+    /// assert_eq!(q.wait_percentile(Ratio::from_percent(50.0)?), Duration::ZERO);
+    /// # Ok::<(), advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn wait_percentile(&self, q: Ratio) -> Duration {
+        let q = q.as_fraction();
+        if q <= 1.0 - self.erlang_c {
+            return Duration::ZERO;
+        }
+        if q >= 1.0 {
+            return Duration::MAX;
+        }
+        let t = (self.erlang_c / (1.0 - q)).ln() / self.decay_rate();
+        Duration::try_from_secs_f64(t.max(0.0)).unwrap_or(Duration::MAX)
+    }
+}
+
+/// A staffing target for [`servers_for`].
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_formulas::{ServerTarget, advisor_core::units::Ratio};
+/// let t = ServerTarget::ServiceLevel { within: Duration::from_secs(20), share: Ratio::from_percent(80.0)? };
+/// assert!(matches!(t, ServerTarget::ServiceLevel { .. }));
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ServerTarget {
+    /// At least `share` of arrivals wait no longer than `within`.
+    ServiceLevel {
+        /// The answer-time target.
+        within: Duration,
+        /// The share that must meet it.
+        share: Ratio,
+    },
+    /// The `percentile` wait is at most `max_wait`.
+    WaitPercentile {
+        /// Which quantile.
+        percentile: Ratio,
+        /// Its ceiling.
+        max_wait: Duration,
+    },
+    /// Mean wait at most this.
+    MeanWait(Duration),
+    /// Probability of waiting at most this.
+    ProbabilityOfWaiting(Ratio),
+    /// Utilisation at most this.
+    Utilisation(Ratio),
+}
+
+impl ServerTarget {
+    fn met_by(&self, q: &Mmc) -> bool {
+        match *self {
+            ServerTarget::ServiceLevel { within, share } => q.service_level(within) >= share,
+            ServerTarget::WaitPercentile {
+                percentile,
+                max_wait,
+            } => q.wait_percentile(percentile) <= max_wait,
+            ServerTarget::MeanWait(max) => q.mean_wait() <= max,
+            ServerTarget::ProbabilityOfWaiting(max) => q.probability_of_waiting() <= max,
+            ServerTarget::Utilisation(max) => q.utilisation() <= max,
+        }
+    }
+}
+
+impl fmt::Display for ServerTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServerTarget::ServiceLevel { within, share } => {
+                write!(f, "{share} answered within {within:?}")
+            }
+            ServerTarget::WaitPercentile {
+                percentile,
+                max_wait,
+            } => write!(f, "{percentile} of waits within {max_wait:?}"),
+            ServerTarget::MeanWait(d) => write!(f, "mean wait within {d:?}"),
+            ServerTarget::ProbabilityOfWaiting(p) => write!(f, "at most {p} of arrivals wait"),
+            ServerTarget::Utilisation(u) => write!(f, "utilisation at most {u}"),
+        }
+    }
+}
+
+/// The smallest number of servers that keeps the queue stable and meets `target`.
+///
+/// Scans upward from ⌊a⌋ + 1 servers, updating Erlang B by its recurrence at each step, so the
+/// whole search costs O(c) for the c it returns. Every target is monotone in the server count,
+/// so the first count that meets it is the smallest.
+///
+/// # Errors
+/// [`Error::OutOfRange`] for a zero service time; [`Error::NotFound`] when no count up to
+/// a + 100·√a + 1,000 meets the target (for example a utilisation target of 0%);
+/// [`Error::Overflow`] when the offered load exceeds `u32::MAX` servers.
+///
+/// # Examples
+/// Call Centre Helper's example (10 Erlangs) needs 14 agents for 80% of calls answered in 20 s.
+/// ```
+/// use core::time::Duration;
+/// use advisor_formulas::{servers_for, ServerTarget, advisor_core::units::{Rate, Ratio}};
+/// let target = ServerTarget::ServiceLevel { within: Duration::from_secs(20), share: Ratio::from_percent(80.0)? };
+/// let q = servers_for(Rate::from_per_hour(200.0)?, Duration::from_secs(180), target)?;
+/// assert_eq!(q.servers(), 14); // 13 agents give 79.56%, just short
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Erlang (1917); Jagerman (1974) for the recurrence; see [`erlang_b`] and [`Mmc`].
+pub fn servers_for(
+    arrival_rate: Rate,
+    service_time: Duration,
+    target: ServerTarget,
+) -> Result<Mmc, Error> {
+    let s = service_time.as_secs_f64();
+    if s <= 0.0 {
+        return Err(Error::OutOfRange {
+            what: "service time",
+            value: s,
+            min: f64::MIN_POSITIVE,
+            max: f64::MAX,
+        });
+    }
+    let a = finite("offered load", arrival_rate.as_per_second() * s)?;
+    let first = a.floor() + 1.0;
+    let limit = a + 100.0 * a.sqrt() + 1_000.0;
+    if limit >= f64::from(u32::MAX) {
+        return Err(Error::Overflow {
+            what: "server count",
+        });
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "1 <= first < u32::MAX, checked above"
+    )]
+    let first = first as u32;
+    // Erlang B up to `first` servers, then one step per candidate.
+    let mut b = erlang_b(first, a)?;
+    let mut c = first;
+    loop {
+        let erlang_c = erlang_c_from_b(c, a, b)?;
+        let q = Mmc {
+            arrival_rate,
+            service_time,
+            servers: c,
+            offered_load: a,
+            erlang_b: b,
+            erlang_c,
+        };
+        if target.met_by(&q) {
+            return Ok(q);
+        }
+        if f64::from(c) >= limit {
+            return Err(Error::NotFound {
+                what: "servers for target",
+                limit,
+            });
+        }
+        c += 1;
+        b = a * b / (f64::from(c) + a * b);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Four decimals, as printed in the cited tables and worked examples.
+    const TABLE_TOLERANCE: f64 = 5e-5;
+
+    #[test]
+    fn erlang_b_table_values() {
+        // Standard Erlang B tables (for example ITU-T, "Teletraffic Engineering Handbook",
+        // 2005, table of the Erlang B formula): N = 10 at 1% carries 4.461 E, at 2% 5.084 E;
+        // N = 100 at 1% carries 84.064 E.
+        #[track_caller]
+        fn check(n: u32, a: f64, blocking: f64) {
+            let b = erlang_b(n, a).unwrap();
+            assert!((b - blocking).abs() < TABLE_TOLERANCE, "B({n}, {a}) = {b}");
+        }
+        check(10, 4.461, 0.01);
+        check(10, 5.084, 0.02);
+        check(100, 84.064, 0.01);
+    }
+
+    #[test]
+    fn erlang_c_small_case_by_hand() {
+        // c = 3, a = 2: Σ_{k<3} a^k/k! = 1 + 2 + 2 = 5; a^c/c! · c/(c − a) = 8/6 · 3 = 4;
+        // C = 4 / (5 + 4) = 4/9.
+        assert!((erlang_c(3, 2.0).unwrap() - 4.0 / 9.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn call_centre_helper_example() {
+        // 10 Erlangs: 11 agents wait 68.21%, 14 agents 17.41% (Call Centre Helper, "Erlang C
+        // Formula – Made Simple With an Easy Worked Example").
+        assert!((erlang_c(11, 10.0).unwrap() - 0.6821).abs() < TABLE_TOLERANCE);
+        assert!((erlang_c(14, 10.0).unwrap() - 0.1741).abs() < TABLE_TOLERANCE);
+    }
+
+    #[test]
+    fn mm1_textbook_formulas() {
+        // M/M/1 with λ = 3/s and S = 0.25 s: ρ = 0.75, P_w = ρ, E[W] = ρS/(1 − ρ) = 0.75 s,
+        // L_q = ρ²/(1 − ρ) = 2.25 (Kleinrock 1975, section 3.2).
+        let q = Mmc::mm1(
+            Rate::from_per_second(3.0).unwrap(),
+            Duration::from_millis(250),
+        )
+        .unwrap();
+        assert!((q.probability_of_waiting().as_fraction() - 0.75).abs() < 1e-12);
+        assert!((q.mean_wait().as_secs_f64() - 0.75).abs() < 1e-9);
+        assert!((q.mean_queue_length() - 2.25).abs() < 1e-9);
+        assert!((q.utilisation().as_fraction() - 0.75).abs() < 1e-12);
+    }
+
+    #[test]
+    fn ten_thousand_erlangs_is_stable() {
+        // 10,000 Erlangs: the search must neither overflow nor lose precision.
+        let target = ServerTarget::ServiceLevel {
+            within: Duration::from_secs(20),
+            share: Ratio::from_percent(80.0).unwrap(),
+        };
+        let q = servers_for(
+            Rate::from_per_second(100.0).unwrap(),
+            Duration::from_secs(100),
+            target,
+        )
+        .unwrap();
+        assert!(f64::from(q.servers()) > 10_000.0);
+        assert!(q.service_level(Duration::from_secs(20)) >= Ratio::from_percent(80.0).unwrap());
+        // One server fewer misses the target.
+        let fewer = Mmc::new(
+            Rate::from_per_second(100.0).unwrap(),
+            Duration::from_secs(100),
+            q.servers() - 1,
+        );
+        if let Ok(fewer) = fewer {
+            assert!(
+                fewer.service_level(Duration::from_secs(20)) < Ratio::from_percent(80.0).unwrap()
+            );
+        }
+        let pw = q.probability_of_waiting().as_fraction();
+        assert!(pw.is_finite() && (0.0..=1.0).contains(&pw));
+    }
+
+    #[test]
+    fn unstable_and_unreachable_are_errors() {
+        assert_eq!(erlang_c(5, 5.0), Err(Error::Unstable { utilisation: 1.0 }));
+        let none = servers_for(
+            Rate::from_per_second(1.0).unwrap(),
+            Duration::from_secs(1),
+            ServerTarget::Utilisation(Ratio::ZERO),
+        );
+        assert!(matches!(none, Err(Error::NotFound { .. })));
+        assert!(
+            servers_for(
+                Rate::from_per_second(1.0).unwrap(),
+                Duration::ZERO,
+                ServerTarget::Utilisation(Ratio::ONE)
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn little_round_trips() {
+        let l = little_concurrency(
+            Rate::from_per_second(40.0).unwrap(),
+            Duration::from_millis(50),
+        )
+        .unwrap();
+        let w = little_time_in_system(l, Rate::from_per_second(40.0).unwrap()).unwrap();
+        assert_eq!(w, Duration::from_millis(50));
+        assert!(little_arrival_rate(l, Duration::ZERO).is_err());
+        assert!(little_time_in_system(l, Rate::ZERO).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn erlang_c_is_probability_and_non_increasing(a in 0.01f64..500.0, extra in 1u32..50) {
+            #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a < 500")]
+            let c = a.floor() as u32 + extra;
+            let p1 = erlang_c(c, a).unwrap();
+            let p2 = erlang_c(c + 1, a).unwrap();
+            prop_assert!((0.0..=1.0).contains(&p1));
+            prop_assert!(p2 <= p1 + 1e-12);
+        }
+
+        #[test]
+        fn required_servers_exceed_offered_load(rate in 0.01f64..5_000.0, ms in 1u64..2_000, sl in 0.5f64..0.99) {
+            let target = ServerTarget::ServiceLevel { within: Duration::from_secs(1), share: Ratio::from_fraction(sl).unwrap() };
+            let q = servers_for(Rate::from_per_second(rate).unwrap(), Duration::from_millis(ms), target).unwrap();
+            prop_assert!(f64::from(q.servers()) > q.offered_load());
+        }
+    }
+}

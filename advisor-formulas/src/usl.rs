@@ -1,0 +1,973 @@
+//! Gunther's Universal Scalability Law: fitting, prediction, inverses and limits.
+
+use core::fmt;
+
+use crate::error::Error;
+use crate::stats::student_t_quantile;
+
+/// One load-test measurement: a concurrency level and the throughput reached there.
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::Measurement;
+/// let m = Measurement::new(8.0, 6_531.08)?;
+/// assert_eq!(m.concurrency(), 8.0);
+/// assert!(Measurement::new(-1.0, 10.0).is_err());
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "MeasurementRepr", into = "MeasurementRepr")
+)]
+pub struct Measurement {
+    concurrency: f64,
+    throughput: f64,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasurementRepr {
+    concurrency: f64,
+    throughput: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MeasurementRepr> for Measurement {
+    type Error = Error;
+    fn try_from(r: MeasurementRepr) -> Result<Self, Error> {
+        Measurement::new(r.concurrency, r.throughput)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Measurement> for MeasurementRepr {
+    fn from(m: Measurement) -> Self {
+        MeasurementRepr {
+            concurrency: m.concurrency,
+            throughput: m.throughput,
+        }
+    }
+}
+
+impl Measurement {
+    /// Builds a measurement.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] unless concurrency is finite and positive and throughput finite
+    /// and not negative.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_formulas::Measurement;
+    /// assert!(Measurement::new(4.0, f64::NAN).is_err());
+    /// ```
+    pub fn new(concurrency: f64, throughput: f64) -> Result<Self, Error> {
+        if !(concurrency > 0.0 && concurrency.is_finite()) {
+            return Err(Error::OutOfRange {
+                what: "concurrency",
+                value: concurrency,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            });
+        }
+        let throughput = crate::error::in_range("throughput", throughput, 0.0, f64::MAX)?;
+        Ok(Measurement {
+            concurrency,
+            throughput,
+        })
+    }
+
+    /// The concurrency level N (clients, threads, nodes).
+    #[must_use]
+    pub fn concurrency(&self) -> f64 {
+        self.concurrency
+    }
+
+    /// The throughput X(N), in the caller's unit (requests per second, say).
+    #[must_use]
+    pub fn throughput(&self) -> f64 {
+        self.throughput
+    }
+}
+
+/// Whether an inverse has an answer.
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{Reach, UslModel};
+/// let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486)?;
+/// assert!(matches!(m.concurrency_at_throughput(20_000.0), Reach::Unreachable { .. }));
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Reach {
+    /// The model reaches the requested value here.
+    At(f64),
+    /// The model never reaches it; `limit` is the best it can do (maximum throughput, or
+    /// minimum latency).
+    Unreachable {
+        /// The model's bound.
+        limit: f64,
+    },
+}
+
+/// The Universal Scalability Law with coefficients σ (contention), κ (coherency) and λ
+/// (throughput per unit of concurrency with no overhead).
+///
+/// # Formula
+/// ```text
+/// X(N) = λ·N / (1 + σ·(N − 1) + κ·N·(N − 1))
+/// R(N) = N / X(N) = (1 + σ·(N − 1) + κ·N·(N − 1)) / λ
+/// N*   = √((1 − σ) / κ)                      (peak, κ > 0)
+/// X∞   = λ / σ                                (limit when κ = 0)
+/// ```
+/// N: concurrency (any real N ≥ 0); X: throughput; R: response time by Little's law with no
+/// think time (in the reciprocal of X's time unit); σ, κ in `0..=1`; λ ≥ 0.
+/// With κ = 0 the law is Amdahl's law ([`UslModel::amdahl`]).
+///
+/// # Examples
+/// The fit of Baron Schwartz's Cisco benchmark: N* = √(0.97328409 / 7.690945e-4) ≈ 35.57
+/// clients, where X ≈ 12,343/s (the book rounds to 35 clients and 12,341/s at N = 35).
+/// ```
+/// use advisor_formulas::UslModel;
+/// let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486)?;
+/// assert!((m.peak_concurrency().unwrap() - 35.574).abs() < 1e-3);
+/// assert!((m.max_throughput() - 12_342.85).abs() < 0.01);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// N. J. Gunther, *Guerrilla Capacity Planning*, Springer, 2007, chapters 4-6 (equation 4.31
+/// and the peak, section 4.6); B. Schwartz, *Practical Scalability Analysis with the Universal
+/// Scalability Law*, VividCortex, 2015 (the λ parameterisation and the inverses).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct UslModel {
+    sigma: f64,
+    kappa: f64,
+    lambda: f64,
+}
+
+impl UslModel {
+    /// Builds a model.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] unless σ, κ are in `0..=1` and λ is finite and not negative.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_formulas::UslModel;
+    /// assert!(UslModel::new(0.05, -0.001, 100.0).is_err());
+    /// ```
+    pub fn new(sigma: f64, kappa: f64, lambda: f64) -> Result<Self, Error> {
+        let sigma = crate::error::in_range("sigma", sigma, 0.0, 1.0)?;
+        let kappa = crate::error::in_range("kappa", kappa, 0.0, 1.0)?;
+        let lambda = crate::error::in_range("lambda", lambda, 0.0, f64::MAX)?;
+        Ok(UslModel {
+            sigma,
+            kappa,
+            lambda,
+        })
+    }
+
+    /// Amdahl's law: the USL with no coherency cost (κ = 0).
+    ///
+    /// # Errors
+    /// As [`UslModel::new`].
+    ///
+    /// # Examples
+    /// A 5% serial fraction caps speed-up at 20x.
+    /// ```
+    /// use advisor_formulas::UslModel;
+    /// let m = UslModel::amdahl(0.05, 1.0)?;
+    /// assert!((m.max_throughput() - 20.0).abs() < 1e-12);
+    /// assert_eq!(m.peak_concurrency(), None);
+    /// # Ok::<(), advisor_formulas::Error>(())
+    /// ```
+    ///
+    /// # References
+    /// G. M. Amdahl, "Validity of the single processor approach to achieving large scale
+    /// computing capabilities", AFIPS Conference Proceedings 30, 483-485, 1967.
+    pub fn amdahl(sigma: f64, lambda: f64) -> Result<Self, Error> {
+        UslModel::new(sigma, 0.0, lambda)
+    }
+
+    /// σ, the contention (serialisation) coefficient.
+    #[must_use]
+    pub fn sigma(&self) -> f64 {
+        self.sigma
+    }
+
+    /// κ, the coherency (crosstalk) coefficient.
+    #[must_use]
+    pub fn kappa(&self) -> f64 {
+        self.kappa
+    }
+
+    /// λ, throughput per unit of concurrency without overheads.
+    #[must_use]
+    pub fn lambda(&self) -> f64 {
+        self.lambda
+    }
+
+    fn denominator(&self, n: f64) -> f64 {
+        1.0 + self.sigma * (n - 1.0) + self.kappa * n * (n - 1.0)
+    }
+
+    /// Throughput at concurrency `n` (0 for n ≤ 0).
+    #[must_use]
+    pub fn throughput_at(&self, n: f64) -> f64 {
+        if n <= 0.0 || !n.is_finite() {
+            return 0.0;
+        }
+        self.lambda * n / self.denominator(n)
+    }
+
+    /// Response time at concurrency `n`, R = N / X (infinite when λ = 0).
+    #[must_use]
+    pub fn latency_at(&self, n: f64) -> f64 {
+        let n = n.max(0.0);
+        self.denominator(n) / self.lambda
+    }
+
+    /// Speed-up over one unit of concurrency, X(N) / X(1).
+    #[must_use]
+    pub fn speedup_at(&self, n: f64) -> f64 {
+        if self.lambda == 0.0 {
+            0.0
+        } else {
+            self.throughput_at(n) / self.lambda
+        }
+    }
+
+    /// The concurrency of peak throughput, N* = √((1 − σ)/κ); `None` when κ = 0 (throughput
+    /// rises forever towards its limit).
+    #[must_use]
+    pub fn peak_concurrency(&self) -> Option<f64> {
+        (self.kappa > 0.0).then(|| ((1.0 - self.sigma) / self.kappa).sqrt())
+    }
+
+    /// The most throughput the model reaches: X(N*), or λ/σ when κ = 0 (infinite when both
+    /// are 0: linear scaling).
+    #[must_use]
+    pub fn max_throughput(&self) -> f64 {
+        match self.peak_concurrency() {
+            Some(n) => self.throughput_at(n),
+            None if self.sigma > 0.0 => self.lambda / self.sigma,
+            None => f64::INFINITY,
+        }
+    }
+
+    /// The asymptotic throughput limit λ/σ of the contention term alone (Gunther's "limit";
+    /// infinite when σ = 0).
+    #[must_use]
+    pub fn contention_limit(&self) -> f64 {
+        if self.sigma > 0.0 {
+            self.lambda / self.sigma
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// 1/σ, the concurrency at which contention alone halves efficiency from ideal (Gunther's
+    /// "optimal" point); `None` when σ = 0.
+    #[must_use]
+    pub fn optimal_concurrency(&self) -> Option<f64> {
+        (self.sigma > 0.0).then(|| 1.0 / self.sigma)
+    }
+
+    /// The concurrency on the rising branch where throughput reaches `x`.
+    ///
+    /// Solves κx·N² + (σx − κx − λ)·N + x(1 − σ) = 0 for its smallest non-negative root.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_formulas::{Reach, UslModel};
+    /// let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486)?;
+    /// let Reach::At(n) = m.concurrency_at_throughput(11_000.0) else { panic!() };
+    /// assert!((m.throughput_at(n) - 11_000.0).abs() < 1e-6);
+    /// # Ok::<(), advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn concurrency_at_throughput(&self, x: f64) -> Reach {
+        let limit = self.max_throughput();
+        if x.is_nan() || x < 0.0 || x > limit {
+            return Reach::Unreachable { limit };
+        }
+        if x == 0.0 {
+            return Reach::At(0.0);
+        }
+        let (s, k, l) = (self.sigma, self.kappa, self.lambda);
+        let a = k * x;
+        let b = s * x - k * x - l;
+        let c = x * (1.0 - s);
+        let n = if a == 0.0 {
+            if b == 0.0 {
+                return Reach::Unreachable { limit };
+            }
+            -c / b
+        } else {
+            let disc = (b * b - 4.0 * a * c).max(0.0);
+            // The smaller root, computed without cancellation: 2c / (−b + √disc).
+            2.0 * c / (-b + disc.sqrt())
+        };
+        if n.is_finite() && n >= 0.0 {
+            Reach::At(n)
+        } else {
+            Reach::Unreachable { limit }
+        }
+    }
+
+    /// Response time when the system runs at throughput `x` on the rising branch.
+    #[must_use]
+    pub fn latency_at_throughput(&self, x: f64) -> Reach {
+        match self.concurrency_at_throughput(x) {
+            Reach::At(n) if x > 0.0 => Reach::At(n / x),
+            Reach::At(_) => Reach::At(self.latency_at(0.0)),
+            unreachable => unreachable,
+        }
+    }
+
+    /// Throughput when the response time is `r`: solves κN² + (σ − κ)N + (1 − σ − λr) = 0
+    /// for N, then X = N / r.
+    ///
+    /// `Unreachable` when `r` is below the model's minimum latency (1 − σ)/λ.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_formulas::{Reach, UslModel};
+    /// let m = UslModel::new(0.06, 0.001, 40.0)?;
+    /// let Reach::At(x) = m.throughput_at_latency(0.05) else { panic!() };
+    /// // Round trip: the concurrency there has that latency.
+    /// let n = x * 0.05;
+    /// assert!((m.latency_at(n) - 0.05).abs() < 1e-12);
+    /// # Ok::<(), advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn throughput_at_latency(&self, r: f64) -> Reach {
+        let min = self.latency_at(0.0);
+        if r.is_nan() || r <= 0.0 || r < min || !r.is_finite() {
+            return Reach::Unreachable { limit: min };
+        }
+        let (s, k, l) = (self.sigma, self.kappa, self.lambda);
+        let c = 1.0 - s - l * r;
+        let n = if k == 0.0 {
+            if s == 0.0 {
+                return Reach::Unreachable { limit: min };
+            }
+            -c / s
+        } else {
+            let b = s - k;
+            let disc = (b * b - 4.0 * k * c).max(0.0);
+            (-b + disc.sqrt()) / (2.0 * k)
+        };
+        if n.is_finite() && n >= 0.0 {
+            Reach::At(n / r)
+        } else {
+            Reach::Unreachable { limit: min }
+        }
+    }
+}
+
+impl fmt::Display for UslModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "σ = {:.6}, κ = {:.6e}, λ = {:.4}",
+            self.sigma, self.kappa, self.lambda
+        )
+    }
+}
+
+/// A USL fit with its uncertainty.
+///
+/// # Examples
+/// See [`fit_usl`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct UslFit {
+    /// The fitted model.
+    pub model: UslModel,
+    /// Standard errors of (σ, κ, λ); `None` when the data cannot determine them.
+    pub std_errors: Option<[f64; 3]>,
+    /// Residual degrees of freedom, n − 3.
+    pub degrees_of_freedom: usize,
+    /// Residual sum of squares.
+    pub rss: f64,
+    /// Residual standard error, √(RSS / (n − 3)).
+    pub residual_std_error: f64,
+    /// Coefficient of determination, 1 − RSS / TSS.
+    pub r_squared: f64,
+    /// Which of (σ, κ, λ) ended on a bound of the feasible region.
+    pub at_bound: [bool; 3],
+    /// Levenberg-Marquardt iterations used.
+    pub iterations: u32,
+}
+
+impl UslFit {
+    /// Two-sided confidence intervals for (σ, κ, λ) at `level` (0.95 for 95%):
+    /// estimate ± t(1 − (1 − level)/2, n − 3) · standard error, Student's t with the fit's
+    /// residual degrees of freedom. Intervals may extend past the parameter bounds, as in R's
+    /// `confint` for `nls`; clip them if you need feasible values.
+    ///
+    /// `None` when standard errors are unavailable or `level` is not in `(0, 1)`.
+    #[must_use]
+    pub fn confidence_intervals(&self, level: f64) -> Option<[(f64, f64); 3]> {
+        let se = self.std_errors?;
+        if !(level > 0.0 && level < 1.0) || self.degrees_of_freedom == 0 {
+            return None;
+        }
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "degrees of freedom are small counts"
+        )]
+        let t = student_t_quantile(1.0 - (1.0 - level) / 2.0, self.degrees_of_freedom as f64);
+        let est = [self.model.sigma, self.model.kappa, self.model.lambda];
+        Some(core::array::from_fn(|i| {
+            (est[i] - t * se[i], est[i] + t * se[i])
+        }))
+    }
+}
+
+/// Fits the USL to measurements by bounded non-linear least squares.
+///
+/// Minimises Σ (Xᵢ − X(Nᵢ))² over σ, κ in `0..=1` and λ ≥ 0 with a projected
+/// Levenberg-Marquardt method (parameters on a bound whose gradient points outward are held
+/// there), started from Gunther's linearised estimate. No measurement at N = 1 is needed.
+/// Standard errors come from s²·(JᵀJ)⁻¹ at the solution with s² = RSS/(n − 3), as R's `nls`
+/// reports them.
+///
+/// # Errors
+/// [`Error::TooFewPoints`] below 4 measurements (3 parameters plus one degree of freedom);
+/// [`Error::Degenerate`] when fewer than 3 distinct concurrency levels are given or every
+/// throughput is zero.
+///
+/// # Examples
+/// Baron Schwartz's Cisco benchmark (32 points); the book gives σ = 0.02671591,
+/// κ = 7.690945e-4, λ = 995.6486.
+/// ```
+/// use advisor_formulas::{fit_usl, Measurement};
+/// let x = [955.16, 1878.91, 2688.01, 3548.68, 4315.54, 5130.43, 5931.37, 6531.08, 7219.8, 7867.61,
+///     8278.71, 8646.7, 9047.84, 9426.55, 9645.37, 9897.24, 10097.6, 10240.5, 10532.39, 10798.52,
+///     11151.43, 11518.63, 11806.0, 12089.37, 12075.41, 12177.29, 12211.41, 12158.93, 12155.27,
+///     12118.04, 12140.4, 12074.39];
+/// let data: Vec<Measurement> = x.iter().enumerate()
+///     .map(|(i, &x)| Measurement::new((i + 1) as f64, x))
+///     .collect::<Result<_, _>>()?;
+/// let fit = fit_usl(&data)?;
+/// assert!((fit.model.sigma() / 0.02671591 - 1.0).abs() < 1e-4);
+/// assert!((fit.model.kappa() / 7.690945e-4 - 1.0).abs() < 1e-4);
+/// assert!((fit.model.lambda() / 995.6486 - 1.0).abs() < 1e-4);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Gunther (2007), chapter 5 (regression method); K. Levenberg, "A method for the solution of
+/// certain non-linear problems in least squares", Quarterly of Applied Mathematics 2(2),
+/// 164-168, 1944; D. W. Marquardt, "An algorithm for least-squares estimation of nonlinear
+/// parameters", SIAM J. Appl. Math. 11(2), 431-441, 1963; Schwartz (2015) for the data.
+pub fn fit_usl(measurements: &[Measurement]) -> Result<UslFit, Error> {
+    const WHAT: &str = "USL fit";
+    let n = measurements.len();
+    if n < 4 {
+        return Err(Error::TooFewPoints {
+            what: WHAT,
+            needed: 4,
+            got: n,
+        });
+    }
+    let mut levels: Vec<f64> = measurements.iter().map(|m| m.concurrency).collect();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    if levels.len() < 3 {
+        return Err(Error::Degenerate {
+            what: WHAT,
+            reason: "fewer than 3 distinct concurrency levels; measure at more levels",
+        });
+    }
+    if measurements.iter().all(|m| m.throughput == 0.0) {
+        return Err(Error::Degenerate {
+            what: WHAT,
+            reason: "every throughput is zero; check the measurements",
+        });
+    }
+
+    let start = initial_guess(measurements);
+    let mut best = levenberg_marquardt(measurements, start);
+    // A second start from a purely contention-bound guess guards against a poor first basin.
+    let alt = levenberg_marquardt(measurements, [start[0].max(1e-3), 0.0, start[2]]);
+    if alt.rss < best.rss {
+        best = alt;
+    }
+
+    let params = best.params;
+    let model = UslModel {
+        sigma: params[0],
+        kappa: params[1],
+        lambda: params[2],
+    };
+    let dof = n - 3;
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "point counts are far below 2^53"
+    )]
+    let s2 = best.rss / dof as f64;
+    let jtj = normal_matrix(measurements, &params);
+    let std_errors = invert3(&jtj).and_then(|inv| {
+        let se = [inv[0][0], inv[1][1], inv[2][2]].map(|v| (v * s2).sqrt());
+        se.iter().all(|v| v.is_finite()).then_some(se)
+    });
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "point counts are far below 2^53"
+    )]
+    let mean = measurements.iter().map(|m| m.throughput).sum::<f64>() / n as f64;
+    let tss: f64 = measurements
+        .iter()
+        .map(|m| (m.throughput - mean).powi(2))
+        .sum();
+    let r_squared = if tss > 0.0 { 1.0 - best.rss / tss } else { 1.0 };
+    let at_bound = [
+        params[0] <= 0.0 || params[0] >= 1.0,
+        params[1] <= 0.0 || params[1] >= 1.0,
+        params[2] <= 0.0,
+    ];
+    Ok(UslFit {
+        model,
+        std_errors,
+        degrees_of_freedom: dof,
+        rss: best.rss,
+        residual_std_error: s2.sqrt(),
+        r_squared,
+        at_bound,
+        iterations: best.iterations,
+    })
+}
+
+struct LmResult {
+    params: [f64; 3],
+    rss: f64,
+    iterations: u32,
+}
+
+const LOWER: [f64; 3] = [0.0, 0.0, 0.0];
+const UPPER: [f64; 3] = [1.0, 1.0, f64::MAX];
+
+/// Gunther's linearisation: λ from the best per-unit throughput, then
+/// N/(X/λ) − 1 = σ(N − 1) + κN(N − 1) by linear least squares without intercept.
+fn initial_guess(ms: &[Measurement]) -> [f64; 3] {
+    let lambda = ms
+        .iter()
+        .map(|m| m.throughput / m.concurrency)
+        .fold(0.0, f64::max);
+    let (mut s11, mut s12, mut s22, mut b1, mut b2) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for m in ms {
+        if m.throughput <= 0.0 {
+            continue;
+        }
+        let y = m.concurrency * lambda / m.throughput - 1.0;
+        let x1 = m.concurrency - 1.0;
+        let x2 = m.concurrency * (m.concurrency - 1.0);
+        s11 += x1 * x1;
+        s12 += x1 * x2;
+        s22 += x2 * x2;
+        b1 += x1 * y;
+        b2 += x2 * y;
+    }
+    let det = s11 * s22 - s12 * s12;
+    let (sigma, kappa) = if det.abs() > 0.0 && det.is_finite() {
+        ((b1 * s22 - b2 * s12) / det, (s11 * b2 - s12 * b1) / det)
+    } else {
+        (0.01, 0.0)
+    };
+    [sigma.clamp(0.0, 1.0), kappa.clamp(0.0, 1.0), lambda]
+}
+
+fn residual_sum(ms: &[Measurement], p: &[f64; 3]) -> f64 {
+    let model = UslModel {
+        sigma: p[0],
+        kappa: p[1],
+        lambda: p[2],
+    };
+    ms.iter()
+        .map(|m| (m.throughput - model.throughput_at(m.concurrency)).powi(2))
+        .sum()
+}
+
+/// Partial derivatives of X(N) with respect to (σ, κ, λ).
+fn gradient(n: f64, p: &[f64; 3]) -> [f64; 3] {
+    let d = 1.0 + p[0] * (n - 1.0) + p[1] * n * (n - 1.0);
+    let x = p[2] * n / d;
+    [-x * (n - 1.0) / d, -x * n * (n - 1.0) / d, n / d]
+}
+
+fn normal_matrix(ms: &[Measurement], p: &[f64; 3]) -> [[f64; 3]; 3] {
+    let mut a = [[0.0; 3]; 3];
+    for m in ms {
+        let g = gradient(m.concurrency, p);
+        for i in 0..3 {
+            for j in 0..3 {
+                a[i][j] += g[i] * g[j];
+            }
+        }
+    }
+    a
+}
+
+fn levenberg_marquardt(ms: &[Measurement], start: [f64; 3]) -> LmResult {
+    let mut p = start;
+    let mut rss = residual_sum(ms, &p);
+    let mut mu = 1e-3;
+    let mut iterations = 0;
+    for _ in 0..1_000 {
+        iterations += 1;
+        let model = UslModel {
+            sigma: p[0],
+            kappa: p[1],
+            lambda: p[2],
+        };
+        let mut a = [[0.0; 3]; 3];
+        let mut g = [0.0; 3];
+        for m in ms {
+            let r = m.throughput - model.throughput_at(m.concurrency);
+            let j = gradient(m.concurrency, &p);
+            for i in 0..3 {
+                g[i] += j[i] * r;
+                for k in 0..3 {
+                    a[i][k] += j[i] * j[k];
+                }
+            }
+        }
+        // Hold parameters on a bound whose descent direction points outside the box.
+        let free: [bool; 3] = core::array::from_fn(|i| {
+            !((p[i] <= LOWER[i] && g[i] < 0.0) || (p[i] >= UPPER[i] && g[i] > 0.0))
+        });
+        let mut improved = false;
+        while mu < 1e16 {
+            let mut damped = a;
+            for i in 0..3 {
+                damped[i][i] += mu * a[i][i].max(1e-300);
+            }
+            for i in 0..3 {
+                if !free[i] {
+                    damped[i] = [0.0; 3];
+                    for row in &mut damped {
+                        row[i] = 0.0;
+                    }
+                    damped[i][i] = 1.0;
+                }
+            }
+            let rhs: [f64; 3] = core::array::from_fn(|i| if free[i] { g[i] } else { 0.0 });
+            let Some(step) = solve3(&damped, &rhs) else {
+                mu *= 10.0;
+                continue;
+            };
+            let candidate: [f64; 3] =
+                core::array::from_fn(|i| (p[i] + step[i]).clamp(LOWER[i], UPPER[i]));
+            let new_rss = residual_sum(ms, &candidate);
+            if new_rss.is_finite() && new_rss <= rss {
+                let change = (0..3)
+                    .map(|i| (candidate[i] - p[i]).abs() / p[i].abs().max(1e-12))
+                    .fold(0.0, f64::max);
+                let rss_change = (rss - new_rss) / rss.max(f64::MIN_POSITIVE);
+                p = candidate;
+                rss = new_rss;
+                mu = (mu / 3.0).max(1e-12);
+                improved = true;
+                if change < 1e-13 || rss_change < 1e-16 {
+                    return LmResult {
+                        params: p,
+                        rss,
+                        iterations,
+                    };
+                }
+                break;
+            }
+            mu *= 4.0;
+        }
+        if !improved {
+            break;
+        }
+    }
+    LmResult {
+        params: p,
+        rss,
+        iterations,
+    }
+}
+
+/// Solves a 3×3 system by Gaussian elimination with partial pivoting.
+fn solve3(a: &[[f64; 3]; 3], b: &[f64; 3]) -> Option<[f64; 3]> {
+    let mut m = [[0.0; 4]; 3];
+    for i in 0..3 {
+        m[i] = [a[i][0], a[i][1], a[i][2], b[i]];
+    }
+    for col in 0..3 {
+        let pivot = (col..3).max_by(|&x, &y| m[x][col].abs().total_cmp(&m[y][col].abs()))?;
+        if m[pivot][col].abs() < 1e-300 || !m[pivot][col].is_finite() {
+            return None;
+        }
+        m.swap(col, pivot);
+        for row in (col + 1)..3 {
+            let f = m[row][col] / m[col][col];
+            let pivot_row = m[col];
+            for (k, v) in m[row].iter_mut().enumerate().skip(col) {
+                *v -= f * pivot_row[k];
+            }
+        }
+    }
+    let mut x = [0.0; 3];
+    for i in (0..3).rev() {
+        let s: f64 = ((i + 1)..3).map(|k| m[i][k] * x[k]).sum();
+        x[i] = (m[i][3] - s) / m[i][i];
+    }
+    x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+/// Inverts a symmetric 3×3 matrix column by column.
+fn invert3(a: &[[f64; 3]; 3]) -> Option<[[f64; 3]; 3]> {
+    let mut inv = [[0.0; 3]; 3];
+    for col in 0..3 {
+        let mut e = [0.0; 3];
+        e[col] = 1.0;
+        let x = solve3(a, &e)?;
+        for row in 0..3 {
+            inv[row][col] = x[row];
+        }
+    }
+    Some(inv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// "At least 4 significant digits": relative agreement within 5 in the 5th digit.
+    const FOUR_DIGITS: f64 = 5e-5;
+
+    fn close(actual: f64, expected: f64, rel: f64) -> bool {
+        (actual - expected).abs() <= rel * expected.abs()
+    }
+
+    fn data(points: &[(f64, f64)]) -> Vec<Measurement> {
+        points
+            .iter()
+            .map(|&(n, x)| Measurement::new(n, x).unwrap())
+            .collect()
+    }
+
+    /// Baron Schwartz, Practical Scalability Analysis with the Universal Scalability Law
+    /// (2015): the Cisco benchmark, as also used by the usl4j library's tests.
+    const CISCO: [f64; 32] = [
+        955.16, 1878.91, 2688.01, 3548.68, 4315.54, 5130.43, 5931.37, 6531.08, 7219.8, 7867.61,
+        8278.71, 8646.7, 9047.84, 9426.55, 9645.37, 9897.24, 10097.6, 10240.5, 10532.39, 10798.52,
+        11151.43, 11518.63, 11806.0, 12089.37, 12075.41, 12177.29, 12211.41, 12158.93, 12155.27,
+        12118.04, 12140.4, 12074.39,
+    ];
+
+    #[test]
+    fn cisco_fit_matches_the_book() {
+        let pts: Vec<(f64, f64)> = CISCO
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| (f64::from(u32::try_from(i + 1).unwrap()), x))
+            .collect();
+        let fit = fit_usl(&data(&pts)).unwrap();
+        // Book values: σ = 0.02671591, κ = 7.690945e-4, λ = 995.6486; N_max = 35, X_max = 12341.
+        assert!(
+            close(fit.model.sigma(), 0.026_715_91, FOUR_DIGITS),
+            "{}",
+            fit.model
+        );
+        assert!(
+            close(fit.model.kappa(), 7.690_945e-4, FOUR_DIGITS),
+            "{}",
+            fit.model
+        );
+        assert!(
+            close(fit.model.lambda(), 995.6486, FOUR_DIGITS),
+            "{}",
+            fit.model
+        );
+        assert!((35.0..36.0).contains(&fit.model.peak_concurrency().unwrap()));
+        // usl4j's test of the book model: X(35) = 12341.7456.
+        assert!(close(
+            fit.model.throughput_at(35.0),
+            12_341.745_6,
+            FOUR_DIGITS
+        ));
+        assert!(fit.model.max_throughput() >= fit.model.throughput_at(35.0));
+        assert_eq!(fit.degrees_of_freedom, 29);
+        assert!(fit.r_squared > 0.99);
+    }
+
+    #[test]
+    fn specsdm91_fit_matches_r_usl() {
+        // Gunther (2007): SPEC SDM91 on a 16-CPU Sun SPARCcenter 2000. The R package `usl`
+        // (S. Moeding) reports σ = 0.0277285 (SE 0.0091217), κ = 0.0001044 (SE 0.0000199),
+        // λ = 89.9952330 (SE 14.2134894), residual standard error 82.8 on 4 degrees of freedom.
+        let pts = [
+            (1.0, 64.9),
+            (18.0, 995.9),
+            (36.0, 1652.4),
+            (72.0, 1853.2),
+            (108.0, 1828.9),
+            (144.0, 1775.0),
+            (216.0, 1702.2),
+        ];
+        let fit = fit_usl(&data(&pts)).unwrap();
+        assert!(
+            close(fit.model.sigma(), 0.027_728_5, FOUR_DIGITS),
+            "{}",
+            fit.model
+        );
+        assert!(close(fit.model.kappa(), 1.044e-4, 5e-4), "{}", fit.model); // R prints 4 digits
+        assert!(
+            close(fit.model.lambda(), 89.995_233, FOUR_DIGITS),
+            "{}",
+            fit.model
+        );
+        let se = fit.std_errors.unwrap();
+        assert!(close(se[0], 0.009_121_7, 1e-3), "{se:?}");
+        assert!(close(se[1], 1.99e-5, 5e-3), "{se:?}");
+        assert!(close(se[2], 14.213_489_4, 1e-3), "{se:?}");
+        assert_eq!(fit.degrees_of_freedom, 4);
+        assert!(close(fit.residual_std_error, 82.8, 1e-3));
+    }
+
+    #[test]
+    fn raytracer_fit_hits_the_kappa_bound_like_r_usl() {
+        // Gunther (2007): ray-tracer benchmark. R `usl` fits σ = 0.057771, κ = 0 (on its
+        // bound), λ = 21.848843 (the package's tests; its confidence intervals are
+        // bootstrapped, so they are not compared here).
+        let pts = [
+            (1.0, 20.0),
+            (4.0, 78.0),
+            (8.0, 130.0),
+            (12.0, 170.0),
+            (16.0, 190.0),
+            (20.0, 200.0),
+            (24.0, 210.0),
+            (28.0, 230.0),
+            (32.0, 260.0),
+            (48.0, 280.0),
+            (64.0, 310.0),
+        ];
+        let fit = fit_usl(&data(&pts)).unwrap();
+        assert!(
+            close(fit.model.sigma(), 0.057_771, FOUR_DIGITS),
+            "{}",
+            fit.model
+        );
+        assert!(fit.model.kappa().abs() < 1e-12);
+        assert!(fit.at_bound[1]);
+        assert!(
+            close(fit.model.lambda(), 21.848_843, FOUR_DIGITS),
+            "{}",
+            fit.model
+        );
+        assert_eq!(fit.degrees_of_freedom, 8);
+    }
+
+    #[test]
+    fn confidence_intervals_use_student_t() {
+        // specsdm91 with R's standard errors: σ ± t(0.975, 4) · SE = 0.0277285 ± 2.776445 ·
+        // 0.0091217 = [0.0024027, 0.0530543] (t from standard tables).
+        let pts = [
+            (1.0, 64.9),
+            (18.0, 995.9),
+            (36.0, 1652.4),
+            (72.0, 1853.2),
+            (108.0, 1828.9),
+            (144.0, 1775.0),
+            (216.0, 1702.2),
+        ];
+        let fit = fit_usl(&data(&pts)).unwrap();
+        let ci = fit.confidence_intervals(0.95).unwrap();
+        assert!(close(ci[0].0, 0.002_402_7, 5e-3), "{ci:?}");
+        assert!(close(ci[0].1, 0.053_054_3, 1e-3), "{ci:?}");
+        assert!(fit.confidence_intervals(1.5).is_none());
+    }
+
+    #[test]
+    fn inverses_agree_with_forward_model() {
+        let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486).unwrap();
+        for x in [100.0, 5_000.0, 11_000.0, 12_300.0] {
+            let Reach::At(n) = m.concurrency_at_throughput(x) else {
+                panic!("{x}")
+            };
+            assert!(close(m.throughput_at(n), x, 1e-10));
+            assert!(n <= m.peak_concurrency().unwrap() + 1e-9);
+            let Reach::At(r) = m.latency_at_throughput(x) else {
+                panic!()
+            };
+            assert!(close(r, m.latency_at(n), 1e-10));
+        }
+        assert_eq!(
+            m.concurrency_at_throughput(13_000.0),
+            Reach::Unreachable {
+                limit: m.max_throughput()
+            }
+        );
+        assert!(matches!(
+            m.throughput_at_latency(1e-6),
+            Reach::Unreachable { .. }
+        ));
+    }
+
+    #[test]
+    fn amdahl_inverse_without_kappa() {
+        let m = UslModel::amdahl(0.1, 10.0).unwrap();
+        let Reach::At(n) = m.concurrency_at_throughput(50.0) else {
+            panic!()
+        };
+        // 10N / (1 + 0.1(N − 1)) = 50 → 10N = 50 + 5N − 5 → N = 9.
+        assert!((n - 9.0).abs() < 1e-12);
+        assert!(matches!(
+            m.concurrency_at_throughput(100.0),
+            Reach::Unreachable { .. }
+        ));
+    }
+
+    #[test]
+    fn degenerate_inputs_are_errors() {
+        let four_same = data(&[(4.0, 10.0), (4.0, 11.0), (4.0, 9.0), (4.0, 10.0)]);
+        assert!(matches!(fit_usl(&four_same), Err(Error::Degenerate { .. })));
+        assert!(matches!(
+            fit_usl(&data(&[(1.0, 1.0), (2.0, 2.0)])),
+            Err(Error::TooFewPoints { got: 2, .. })
+        ));
+        let zeros = data(&[(1.0, 0.0), (2.0, 0.0), (3.0, 0.0), (4.0, 0.0)]);
+        assert!(matches!(fit_usl(&zeros), Err(Error::Degenerate { .. })));
+    }
+
+    proptest! {
+        #[test]
+        fn fit_recovers_noiseless_synthetic_models(sigma in 0.001f64..0.2, kappa in 0.0f64..0.002, lambda in 1.0f64..5_000.0) {
+            let truth = UslModel::new(sigma, kappa, lambda).unwrap();
+            // Measured from N = 2 upward: no N = 1 point.
+            let pts: Vec<Measurement> = [2.0, 4.0, 8.0, 12.0, 16.0, 24.0, 32.0, 48.0, 64.0]
+                .iter().map(|&n| Measurement::new(n, truth.throughput_at(n)).unwrap()).collect();
+            let fit = fit_usl(&pts).unwrap();
+            prop_assert!(close(fit.model.sigma(), sigma, 1e-4), "{} vs {}", fit.model, truth);
+            prop_assert!((fit.model.kappa() - kappa).abs() <= 1e-4 * kappa + 1e-9, "{} vs {}", fit.model, truth);
+            prop_assert!(close(fit.model.lambda(), lambda, 1e-4), "{} vs {}", fit.model, truth);
+        }
+
+        #[test]
+        fn throughput_at_latency_round_trips(sigma in 0.0f64..0.5, kappa in 0.0f64..0.01, lambda in 0.1f64..1e4, factor in 1.0f64..50.0) {
+            let m = UslModel::new(sigma, kappa, lambda).unwrap();
+            let r = m.latency_at(0.0) * factor;
+            if let Reach::At(x) = m.throughput_at_latency(r) {
+                let n = x * r;
+                prop_assert!(close(m.latency_at(n), r, 1e-9));
+            }
+        }
+    }
+}
