@@ -28,6 +28,9 @@
 //!   [`servers_for`] with [`ServerTarget`].
 //! - Universal Scalability Law: [`UslModel`], [`fit_usl`], [`UslFit`], [`Measurement`],
 //!   [`Reach`].
+//! - Availability: [`Availability`], [`serial`], [`redundant`], [`active_passive`],
+//!   [`active_active`], [`error_budget`].
+//! - Sharding: [`shards_needed`], [`keys_moved`], [`Placement`].
 //!
 //! # Crate features
 //!
@@ -35,17 +38,24 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs_advisor, feature(doc_cfg))]
 
+mod availability;
 mod error;
 mod growth;
 mod queueing;
+mod sharding;
 mod stats;
 mod usl;
 
 pub use advisor_core;
+pub use availability::{
+    Availability, ErrorBudget, MONTH, YEAR, active_active, active_passive, error_budget, redundant,
+    serial,
+};
 pub use error::Error;
 pub use growth::{GrowthRate, Months, Runway, runway, runway_to_capacity, runway_utilisation};
 pub use queueing::{
     Mmc, ServerTarget, erlang_b, erlang_c, little_arrival_rate, little_concurrency,
     little_time_in_system, servers_for,
 };
+pub use sharding::{Placement, keys_moved, shards_needed};
 pub use usl::{Measurement, Reach, UslFit, UslModel, fit_usl};

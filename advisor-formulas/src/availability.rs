@@ -1,0 +1,376 @@
+//! Availability: nines and downtime, serial and redundant composition, error budgets, and
+//! multi-region patterns.
+
+use core::fmt;
+use core::time::Duration;
+
+use advisor_core::units::Ratio;
+
+use crate::error::Error;
+
+/// A 365-day year, the period of the usual "nines" tables.
+pub const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+/// A month as one twelfth of [`YEAR`] (730 hours).
+pub const MONTH: Duration = Duration::from_secs(365 * 24 * 3600 / 12);
+
+/// The share of time a system is up, in `0..=1`.
+///
+/// # Formula
+/// ```text
+/// nines = −log₁₀(1 − A)        downtime(T) = (1 − A) · T
+/// ```
+/// A: availability; T: the period (a [`MONTH`] is 730 h, a [`YEAR`] 8,760 h).
+///
+/// # Examples
+/// Three nines allow 43.8 minutes of downtime a month and 8.76 hours a year.
+/// ```
+/// use advisor_formulas::Availability;
+/// let a = Availability::from_nines(3.0)?;
+/// assert!((a.downtime_per_month().as_secs_f64() / 60.0 - 43.8).abs() < 1e-9);
+/// assert!((a.downtime_per_year().as_secs_f64() / 3600.0 - 8.76).abs() < 1e-9);
+/// assert!((Availability::from_percent(99.99)?.nines() - 4.0).abs() < 1e-9);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// B. Beyer, C. Jones, J. Petoff and N. R. Murphy (eds.), *Site Reliability Engineering*,
+/// O'Reilly, 2016, chapter 3 ("Embracing Risk") and appendix A (availability table).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Availability(Ratio);
+
+impl Availability {
+    /// Builds an availability from a fraction in `0..=1`.
+    ///
+    /// # Errors
+    /// [`Error::Core`] outside `0..=1` or for NaN.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_formulas::Availability;
+    /// assert!(Availability::from_fraction(1.01).is_err());
+    /// ```
+    pub fn from_fraction(fraction: f64) -> Result<Self, Error> {
+        Ok(Availability(Ratio::from_fraction(fraction)?))
+    }
+
+    /// Builds an availability from a percentage (`99.9`).
+    ///
+    /// # Errors
+    /// [`Error::Core`] outside `0..=100` or for NaN.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_formulas::Availability;
+    /// assert!((Availability::from_percent(99.9)?.as_fraction() - 0.999).abs() < 1e-12);
+    /// # Ok::<(), advisor_formulas::Error>(())
+    /// ```
+    pub fn from_percent(percent: f64) -> Result<Self, Error> {
+        Ok(Availability(Ratio::from_percent(percent)?))
+    }
+
+    /// Builds an availability from a number of nines (3 is 99.9%; 3.5 is 99.968%).
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for negative, NaN or infinite nines.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_formulas::Availability;
+    /// assert!((Availability::from_nines(2.0)?.as_fraction() - 0.99).abs() < 1e-12);
+    /// # Ok::<(), advisor_formulas::Error>(())
+    /// ```
+    pub fn from_nines(nines: f64) -> Result<Self, Error> {
+        let nines = crate::error::in_range("nines", nines, 0.0, f64::MAX)?;
+        Availability::from_fraction(1.0 - 10f64.powf(-nines))
+    }
+
+    /// Builds the availability that allows `downtime` in `period`.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for a zero period or a downtime longer than the period.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_formulas::{Availability, MONTH};
+    /// let a = Availability::from_downtime(Duration::from_secs(43 * 60 + 48), MONTH)?;
+    /// assert!((a.nines() - 3.0).abs() < 1e-9);
+    /// # Ok::<(), advisor_formulas::Error>(())
+    /// ```
+    pub fn from_downtime(downtime: Duration, period: Duration) -> Result<Self, Error> {
+        let t = period.as_secs_f64();
+        if t <= 0.0 || downtime > period {
+            return Err(Error::OutOfRange {
+                what: "downtime",
+                value: downtime.as_secs_f64(),
+                min: 0.0,
+                max: t,
+            });
+        }
+        Availability::from_fraction(1.0 - downtime.as_secs_f64() / t)
+    }
+
+    /// The fraction of time up.
+    #[must_use]
+    pub fn as_fraction(self) -> f64 {
+        self.0.as_fraction()
+    }
+
+    /// As a [`Ratio`].
+    #[must_use]
+    pub fn as_ratio(self) -> Ratio {
+        self.0
+    }
+
+    /// The number of nines, −log₁₀(1 − A); infinite for A = 1.
+    #[must_use]
+    pub fn nines(self) -> f64 {
+        -(1.0 - self.as_fraction()).log10()
+    }
+
+    /// Downtime allowed in `period`.
+    #[must_use]
+    pub fn downtime_per(self, period: Duration) -> Duration {
+        period.mul_f64((1.0 - self.as_fraction()).clamp(0.0, 1.0))
+    }
+
+    /// Downtime allowed per [`MONTH`].
+    #[must_use]
+    pub fn downtime_per_month(self) -> Duration {
+        self.downtime_per(MONTH)
+    }
+
+    /// Downtime allowed per [`YEAR`].
+    #[must_use]
+    pub fn downtime_per_year(self) -> Duration {
+        self.downtime_per(YEAR)
+    }
+}
+
+impl fmt::Display for Availability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.4}%", self.as_fraction() * 100.0)
+    }
+}
+
+/// Availability of components that must all be up (in series).
+///
+/// # Formula
+/// ```text
+/// A = Π Aᵢ
+/// ```
+/// Assumes independent failures. Empty input gives 1 (nothing can fail).
+///
+/// # Examples
+/// A 99.9% load balancer in front of a 99.95% database: 99.85%.
+/// ```
+/// use advisor_formulas::{serial, Availability};
+/// let a = serial(&[Availability::from_percent(99.9)?, Availability::from_percent(99.95)?]);
+/// assert!((a.as_fraction() - 0.998_500_5).abs() < 1e-12);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Beyer et al. (2016), chapter 3; E. Bauer and R. Adams, *Reliability and Availability of
+/// Cloud Computing*, Wiley-IEEE, 2012, chapter 3 (series and parallel availability).
+#[must_use]
+pub fn serial(components: &[Availability]) -> Availability {
+    let a = components.iter().map(|c| c.as_fraction()).product::<f64>();
+    Availability(Ratio::from_fraction(a.clamp(0.0, 1.0)).unwrap_or(Ratio::ZERO))
+}
+
+/// Availability of redundant components, any one of which suffices (in parallel).
+///
+/// # Formula
+/// ```text
+/// A = 1 − Π (1 − Aᵢ)
+/// ```
+/// Assumes independent failures and instant, perfect failover. Empty input gives 0.
+///
+/// # Examples
+/// Two 99% replicas: 99.99%.
+/// ```
+/// use advisor_formulas::{redundant, Availability};
+/// let a = redundant(&[Availability::from_percent(99.0)?, Availability::from_percent(99.0)?]);
+/// assert!((a.as_fraction() - 0.9999).abs() < 1e-12);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Bauer and Adams (2012), chapter 3.
+#[must_use]
+pub fn redundant(components: &[Availability]) -> Availability {
+    let down = components
+        .iter()
+        .map(|c| 1.0 - c.as_fraction())
+        .product::<f64>();
+    Availability(Ratio::from_fraction((1.0 - down).clamp(0.0, 1.0)).unwrap_or(Ratio::ZERO))
+}
+
+/// Availability of an active-passive pair of regions.
+///
+/// # Formula
+/// ```text
+/// A = a + (1 − a) · a · f
+/// ```
+/// a: availability of each region; f: probability that a failover succeeds. The standby is up
+/// independently of the primary; failover time is not counted (fold it into f or into a).
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{active_passive, Availability, advisor_core::units::Ratio};
+/// let a = active_passive(Availability::from_percent(99.9)?, Ratio::from_percent(90.0)?);
+/// // 0.999 + 0.001 · 0.999 · 0.9 = 0.9998991.
+/// assert!((a.as_fraction() - 0.999_899_1).abs() < 1e-12);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Bauer and Adams (2012), chapter 4 (redundancy with imperfect failover).
+#[must_use]
+pub fn active_passive(region: Availability, failover_success: Ratio) -> Availability {
+    let a = region.as_fraction();
+    let total = a + (1.0 - a) * a * failover_success.as_fraction();
+    Availability(Ratio::from_fraction(total.clamp(0.0, 1.0)).unwrap_or(Ratio::ZERO))
+}
+
+/// Availability of `regions` active regions, any one of which can carry the load.
+///
+/// # Formula
+/// ```text
+/// A = 1 − (1 − a)ⁿ
+/// ```
+/// a: availability of each region; n: regions. Assumes each region has the headroom to take
+/// the whole load and that failures are independent.
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{active_active, Availability};
+/// let a = active_active(Availability::from_percent(99.9)?, 2);
+/// assert!((a.nines() - 6.0).abs() < 1e-6);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Bauer and Adams (2012), chapter 3.
+#[must_use]
+pub fn active_active(region: Availability, regions: u32) -> Availability {
+    let down = (1.0 - region.as_fraction()).powf(f64::from(regions));
+    Availability(Ratio::from_fraction((1.0 - down).clamp(0.0, 1.0)).unwrap_or(Ratio::ZERO))
+}
+
+/// An error budget over a period, and how much of it is spent.
+///
+/// # Examples
+/// See [`error_budget`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ErrorBudget {
+    /// Downtime the target allows in the period.
+    pub allowed: Duration,
+    /// Downtime observed so far.
+    pub spent: Duration,
+    /// Share of the budget left (0 when overspent).
+    pub remaining: Ratio,
+    /// Whether the observed downtime exceeds the budget.
+    pub exhausted: bool,
+}
+
+/// The error budget of an availability target over `period`, given the downtime so far.
+///
+/// # Formula
+/// ```text
+/// budget = (1 − target) · T        remaining = max(0, 1 − spent / budget)
+/// ```
+///
+/// # Examples
+/// A 99.9% monthly target allows 43.8 minutes; 30 minutes down leaves 31.5% of it.
+/// ```
+/// use core::time::Duration;
+/// use advisor_formulas::{error_budget, Availability, MONTH};
+/// let b = error_budget(Availability::from_percent(99.9)?, MONTH, Duration::from_secs(30 * 60));
+/// assert!((b.remaining.as_fraction() - (1.0 - 30.0 / 43.8)).abs() < 1e-9);
+/// assert!(!b.exhausted);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Beyer et al. (2016), chapter 3, "Motivation for Error Budgets".
+#[must_use]
+pub fn error_budget(target: Availability, period: Duration, spent: Duration) -> ErrorBudget {
+    let allowed = target.downtime_per(period);
+    let remaining = if allowed.is_zero() {
+        0.0
+    } else {
+        (1.0 - spent.as_secs_f64() / allowed.as_secs_f64()).clamp(0.0, 1.0)
+    };
+    ErrorBudget {
+        allowed,
+        spent,
+        remaining: Ratio::from_fraction(remaining).unwrap_or(Ratio::ZERO),
+        exhausted: spent > allowed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn nines_table() {
+        // Beyer et al. (2016), appendix A: 99% → 3.65 days/year; 99.99% → 52.56 minutes/year,
+        // 4.38 minutes/month.
+        let two = Availability::from_nines(2.0).unwrap();
+        assert!((two.downtime_per_year().as_secs_f64() / 86_400.0 - 3.65).abs() < 1e-9);
+        let four = Availability::from_nines(4.0).unwrap();
+        assert!((four.downtime_per_year().as_secs_f64() / 60.0 - 52.56).abs() < 1e-6);
+        assert!((four.downtime_per_month().as_secs_f64() / 60.0 - 4.38).abs() < 1e-6);
+        assert!(
+            Availability::from_fraction(1.0)
+                .unwrap()
+                .nines()
+                .is_infinite()
+        );
+    }
+
+    #[test]
+    fn empty_compositions() {
+        assert!((serial(&[]).as_fraction() - 1.0).abs() < 1e-15);
+        assert!(redundant(&[]).as_fraction().abs() < 1e-15);
+    }
+
+    fn avail() -> impl Strategy<Value = Availability> {
+        (0.0f64..=1.0).prop_map(|a| Availability::from_fraction(a).unwrap())
+    }
+
+    proptest! {
+        #[test]
+        fn serial_never_above_weakest(parts in proptest::collection::vec(avail(), 1..6)) {
+            let weakest = parts.iter().map(|a| a.as_fraction()).fold(1.0, f64::min);
+            prop_assert!(serial(&parts).as_fraction() <= weakest + 1e-15);
+        }
+
+        #[test]
+        fn redundant_never_below_strongest(parts in proptest::collection::vec(avail(), 1..6)) {
+            let strongest = parts.iter().map(|a| a.as_fraction()).fold(0.0, f64::max);
+            prop_assert!(redundant(&parts).as_fraction() >= strongest - 1e-15);
+        }
+
+        #[test]
+        fn active_active_beats_active_passive(a in avail(), f in 0.0f64..=1.0) {
+            let ap = active_passive(a, Ratio::from_fraction(f).unwrap());
+            let aa = active_active(a, 2);
+            prop_assert!(aa.as_fraction() >= ap.as_fraction() - 1e-15);
+            prop_assert!(ap.as_fraction() >= a.as_fraction() - 1e-15);
+        }
+
+        #[test]
+        fn nines_round_trip(n in 0.0f64..9.0) {
+            let a = Availability::from_nines(n).unwrap();
+            prop_assert!((a.nines() - n).abs() < 1e-6);
+        }
+    }
+}
