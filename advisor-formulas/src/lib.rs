@@ -23,6 +23,9 @@
 //! ```
 //!
 //! # Models
+//! - Capacity plans: [`PlanInputs`], [`plan`], [`plan_scenarios`] with [`SCENARIOS`]
+//!   (10x, 100x, 1000x), [`plan_uncertain`] for [`Estimate`] ranges; every number is a
+//!   [`Figure`] that carries its formula and inputs.
 //! - Growth and runway: [`GrowthRate`], [`Months`], [`runway`], [`Runway`].
 //! - Queueing: [`little_concurrency`] and its inverses, [`erlang_b`], [`erlang_c`], [`Mmc`],
 //!   [`servers_for`] with [`ServerTarget`].
@@ -41,6 +44,7 @@
 mod availability;
 mod error;
 mod growth;
+mod plan;
 mod queueing;
 mod sharding;
 mod stats;
@@ -53,6 +57,11 @@ pub use availability::{
 };
 pub use error::Error;
 pub use growth::{GrowthRate, Months, Runway, runway, runway_to_capacity, runway_utilisation};
+pub use plan::{
+    CacheInputs, CachePlan, DatabaseInputs, DatabasePlan, Estimate, Figure, Percentiles, Plan,
+    PlanInputs, SCENARIOS, Sampleable, StagePlan, UncertainPlan, plan, plan_scenarios,
+    plan_uncertain,
+};
 pub use queueing::{
     Mmc, ServerTarget, erlang_b, erlang_c, little_arrival_rate, little_concurrency,
     little_time_in_system, servers_for,

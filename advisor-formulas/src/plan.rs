@@ -1,0 +1,925 @@
+//! Capacity plans: required capacity, instances, connection pools, read replicas and cache
+//! memory for a growth target, with every figure explained, scenarios for 10x-1000x, and
+//! P10/P50/P90 under uncertain inputs.
+
+use core::fmt;
+use core::num::NonZeroU32;
+
+use advisor_core::sizing::{
+    DEFAULT_HOT_FRACTION, REDIS_MEMORY_MULTIPLIER, SSD_EFFECTIVE_SPINDLES, cache_memory,
+    connection_pool_size, read_replicas, required_capacity, working_set,
+};
+use advisor_core::units::{Bytes, Connections, Factor, QueriesPerRequest, Rate, Ratio, Users};
+use advisor_core::{ComponentSet, CostRow, Stage};
+use rand::SeedableRng;
+use rand_distr::{Distribution, Pert};
+
+use crate::error::Error;
+
+/// A quantity that can be an uncertain plan input.
+pub trait Sampleable: Copy + PartialOrd + fmt::Debug {
+    /// The value as a float in its canonical unit.
+    fn to_f64(self) -> f64;
+    /// Builds the value back from a float (used for sampled draws).
+    ///
+    /// # Errors
+    /// The type's validation error.
+    fn from_f64(value: f64) -> Result<Self, Error>;
+}
+
+macro_rules! sampleable {
+    ($ty:ty, $to:expr, $from:expr) => {
+        impl Sampleable for $ty {
+            fn to_f64(self) -> f64 {
+                let to: fn($ty) -> f64 = $to;
+                to(self)
+            }
+            fn from_f64(value: f64) -> Result<Self, Error> {
+                let from: fn(f64) -> Result<$ty, advisor_core::Error> = $from;
+                Ok(from(value)?)
+            }
+        }
+    };
+}
+
+sampleable!(Rate, Rate::as_per_second, Rate::from_per_second);
+sampleable!(Factor, Factor::as_f64, Factor::new);
+sampleable!(Ratio, Ratio::as_fraction, Ratio::from_fraction);
+sampleable!(
+    QueriesPerRequest,
+    QueriesPerRequest::as_f64,
+    QueriesPerRequest::new
+);
+sampleable!(
+    Bytes,
+    |b| advisor_core::units::Bytes::as_gib_f64(b) * 1_073_741_824.0,
+    |v| { Bytes::from_gib(v / 1_073_741_824.0) }
+);
+
+/// A plan input: a known value, or a range with a most likely value.
+///
+/// Ranges are sampled from a PERT distribution (a Beta distribution on `low..=high` with mode
+/// `likely` and shape 4), the usual choice for expert three-point estimates.
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{Estimate, advisor_core::units::Factor};
+/// let growth = Estimate::range(Factor::new(2.0)?, Factor::new(3.0)?, Factor::new(5.0)?)?;
+/// assert_eq!(growth.likely(), Factor::new(3.0)?);
+/// assert!(Estimate::range(Factor::new(5.0)?, Factor::new(3.0)?, Factor::new(4.0)?).is_err());
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// D. G. Malcolm, J. H. Roseboom, C. E. Clark and W. Fazar, "Application of a Technique for
+/// Research and Development Program Evaluation", Operations Research 7(5), 646-669, 1959.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(untagged))]
+pub enum Estimate<T> {
+    /// A known value.
+    Point(T),
+    /// A three-point estimate.
+    Range {
+        /// Lowest plausible value.
+        low: T,
+        /// Most likely value.
+        likely: T,
+        /// Highest plausible value.
+        high: T,
+    },
+}
+
+impl<T: Sampleable> Estimate<T> {
+    /// Builds a range estimate.
+    ///
+    /// # Errors
+    /// [`Error::UnorderedRange`] unless `low <= likely <= high`.
+    pub fn range(low: T, likely: T, high: T) -> Result<Self, Error> {
+        if !(low <= likely && likely <= high) {
+            return Err(Error::UnorderedRange {
+                what: "estimate",
+                low: low.to_f64(),
+                likely: likely.to_f64(),
+                high: high.to_f64(),
+            });
+        }
+        Ok(Estimate::Range { low, likely, high })
+    }
+
+    /// The most likely value (the point for a known value).
+    #[must_use]
+    pub fn likely(&self) -> T {
+        match *self {
+            Estimate::Point(v) | Estimate::Range { likely: v, .. } => v,
+        }
+    }
+
+    /// Whether the estimate is a range with some spread.
+    #[must_use]
+    pub fn is_uncertain(&self) -> bool {
+        matches!(self, Estimate::Range { low, high, .. } if low < high)
+    }
+
+    fn validate(&self, what: &'static str) -> Result<(), Error> {
+        if let Estimate::Range { low, likely, high } = *self
+            && !(low <= likely && likely <= high)
+        {
+            return Err(Error::UnorderedRange {
+                what,
+                low: low.to_f64(),
+                likely: likely.to_f64(),
+                high: high.to_f64(),
+            });
+        }
+        Ok(())
+    }
+
+    fn sampler(&self) -> Sampler {
+        match *self {
+            Estimate::Range { low, likely, high } if low < high => {
+                match Pert::new(low.to_f64(), high.to_f64()).with_mode(likely.to_f64()) {
+                    Ok(p) => Sampler::Pert(p),
+                    Err(_) => Sampler::Fixed(likely.to_f64()),
+                }
+            }
+            _ => Sampler::Fixed(self.likely().to_f64()),
+        }
+    }
+}
+
+impl<T> From<T> for Estimate<T> {
+    fn from(v: T) -> Self {
+        Estimate::Point(v)
+    }
+}
+
+enum Sampler {
+    Fixed(f64),
+    Pert(Pert<f64>),
+}
+
+impl Sampler {
+    fn draw<R: rand::Rng>(&self, rng: &mut R) -> f64 {
+        match self {
+            Sampler::Fixed(v) => *v,
+            Sampler::Pert(p) => p.sample(rng),
+        }
+    }
+}
+
+/// The database part of a plan's inputs.
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{DatabaseInputs, advisor_core::units::{QueriesPerRequest, Rate, Ratio}};
+/// let db = DatabaseInputs::new(8, QueriesPerRequest::new(2.0)?.into(), Ratio::from_percent(90.0)?.into(), Rate::from_per_second(3_000.0)?.into());
+/// assert_eq!(db.effective_spindles, 1);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DatabaseInputs {
+    /// CPU cores per database host.
+    pub cores: u32,
+    /// Effective spindles per host (1 for an SSD, the default).
+    pub effective_spindles: u32,
+    /// The database's `max_connections`, if known.
+    pub max_connections: Option<u32>,
+    /// Mean queries per request.
+    pub queries_per_request: Estimate<QueriesPerRequest>,
+    /// Share of queries that are reads.
+    pub read_share: Estimate<Ratio>,
+    /// Reads per second one replica sustains.
+    pub per_replica_reads: Estimate<Rate>,
+}
+
+impl DatabaseInputs {
+    /// Database inputs with an SSD and no known connection limit.
+    #[must_use]
+    pub fn new(
+        cores: u32,
+        queries_per_request: Estimate<QueriesPerRequest>,
+        read_share: Estimate<Ratio>,
+        per_replica_reads: Estimate<Rate>,
+    ) -> Self {
+        DatabaseInputs {
+            cores,
+            effective_spindles: SSD_EFFECTIVE_SPINDLES,
+            max_connections: None,
+            queries_per_request,
+            read_share,
+            per_replica_reads,
+        }
+    }
+}
+
+/// The cache part of a plan's inputs.
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{CacheInputs, advisor_core::units::Bytes};
+/// let c = CacheInputs::new(Bytes::from_gib(50.0)?.into());
+/// assert_eq!(c.multiplier.as_f64(), 1.5);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CacheInputs {
+    /// Total data at the planning horizon.
+    pub data_size: Estimate<Bytes>,
+    /// Hot share of the data (default 20%, the high end of the seed's 10-20%).
+    pub hot_fraction: Estimate<Ratio>,
+    /// Memory multiplier for the cache's data structures (default 1.5, Redis).
+    pub multiplier: Factor,
+}
+
+impl CacheInputs {
+    /// Cache inputs with the default hot fraction and the Redis multiplier.
+    #[must_use]
+    pub fn new(data_size: Estimate<Bytes>) -> Self {
+        CacheInputs {
+            data_size,
+            hot_fraction: Estimate::Point(DEFAULT_HOT_FRACTION),
+            multiplier: REDIS_MEMORY_MULTIPLIER,
+        }
+    }
+}
+
+/// Everything a capacity plan starts from; the constructor takes what has no sensible
+/// default, the public fields hold the rest.
+///
+/// # Examples
+/// See [`plan`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PlanInputs {
+    /// Current peak traffic.
+    pub peak: Estimate<Rate>,
+    /// Growth factor over the planning horizon (1x by default; see
+    /// [`crate::GrowthRate::factor_over`] to convert a monthly rate).
+    pub growth: Estimate<Factor>,
+    /// Safety margin (1.5x by default, the seed's example).
+    pub safety_margin: Estimate<Factor>,
+    /// Traffic one application instance serves.
+    pub per_instance: Estimate<Rate>,
+    /// Database inputs, if the plan should size the database.
+    pub database: Option<DatabaseInputs>,
+    /// Cache inputs, if the plan should size the cache.
+    pub cache: Option<CacheInputs>,
+    /// Current users, if the plan should place the target in a stage.
+    pub users: Option<Users>,
+    /// Components already in place.
+    pub architecture: ComponentSet,
+}
+
+impl PlanInputs {
+    /// Inputs with 1x growth, a 1.5x margin and nothing else sized.
+    #[must_use]
+    pub fn new(peak: Estimate<Rate>, per_instance: Estimate<Rate>) -> Self {
+        PlanInputs {
+            peak,
+            growth: Estimate::Point(Factor::ONE),
+            safety_margin: Estimate::Point(Factor::new_const(1.5)),
+            per_instance,
+            database: None,
+            cache: None,
+            users: None,
+            architecture: ComponentSet::EMPTY,
+        }
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        self.peak.validate("peak")?;
+        self.growth.validate("growth")?;
+        self.safety_margin.validate("safety margin")?;
+        self.per_instance.validate("per-instance capacity")?;
+        if let Some(db) = &self.database {
+            db.queries_per_request.validate("queries per request")?;
+            db.read_share.validate("read share")?;
+            db.per_replica_reads.validate("per-replica reads")?;
+        }
+        if let Some(c) = &self.cache {
+            c.data_size.validate("data size")?;
+            c.hot_fraction.validate("hot fraction")?;
+        }
+        Ok(())
+    }
+}
+
+/// A planned number with the formula and inputs that produced it.
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{plan, PlanInputs, advisor_core::units::{Factor, Rate}};
+/// let mut inputs = PlanInputs::new(Rate::from_per_second(1_000.0)?.into(), Rate::from_per_second(500.0)?.into());
+/// inputs.growth = Factor::new(3.0)?.into();
+/// let p = plan(&inputs)?;
+/// assert_eq!(p.required_capacity.to_string(), "4500/s = peak × growth × margin (peak = 1000/s, growth = 3x, margin = 1.5x)");
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Figure<T> {
+    /// The number.
+    pub value: T,
+    /// The formula, in words.
+    pub formula: &'static str,
+    /// Each input's name and value with its unit.
+    pub inputs: Vec<(&'static str, String)>,
+}
+
+impl<T: fmt::Display> fmt::Display for Figure<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} = {}", self.value, self.formula)?;
+        for (i, (name, value)) in self.inputs.iter().enumerate() {
+            f.write_str(if i == 0 { " (" } else { ", " })?;
+            write!(f, "{name} = {value}")?;
+        }
+        if !self.inputs.is_empty() {
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+fn figure<T>(value: T, formula: &'static str, inputs: Vec<(&'static str, String)>) -> Figure<T> {
+    Figure {
+        value,
+        formula,
+        inputs,
+    }
+}
+
+/// The database part of a plan.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DatabasePlan {
+    /// Database reads per second at the target.
+    pub reads: Figure<Rate>,
+    /// Read replicas.
+    pub read_replicas: Figure<NonZeroU32>,
+    /// Connection pool per application instance.
+    pub pool_per_instance: Figure<Connections>,
+    /// Connections all instances open together.
+    pub total_connections: Figure<u64>,
+    /// The database's limit, if given.
+    pub max_connections: Option<u32>,
+    /// Whether the total exceeds the limit: put a pooler such as PgBouncer in front, or
+    /// shrink each instance's pool to [`DatabasePlan::pool_that_fits`].
+    pub pooler_needed: bool,
+    /// The largest per-instance pool that fits under the limit, when one does.
+    pub pool_that_fits: Option<Connections>,
+}
+
+/// The cache part of a plan.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CachePlan {
+    /// Working set.
+    pub working_set: Figure<Bytes>,
+    /// Cache memory.
+    pub memory: Figure<Bytes>,
+}
+
+/// Where the target size lands among the growth stages.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct StagePlan {
+    /// Users at the target (current users × growth).
+    pub users: Users,
+    /// Their stage.
+    pub stage: Stage,
+    /// The stage's row of the cost-at-scale table.
+    pub cost: CostRow,
+    /// Components the stage's architecture has that the system lacks.
+    pub missing_components: ComponentSet,
+}
+
+/// A capacity plan for one growth factor.
+///
+/// # Examples
+/// See [`plan`].
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Plan {
+    /// The growth factor planned for.
+    pub growth: Factor,
+    /// Capacity to provision.
+    pub required_capacity: Figure<Rate>,
+    /// Application instances.
+    pub app_instances: Figure<NonZeroU32>,
+    /// Database sizing, when database inputs were given.
+    pub database: Option<DatabasePlan>,
+    /// Cache sizing, when cache inputs were given.
+    pub cache: Option<CachePlan>,
+    /// Stage at the target, when users were given.
+    pub stage: Option<StagePlan>,
+}
+
+/// Plans for the inputs' most likely values.
+///
+/// # Formula
+/// ```text
+/// C = P · g · m                    I = max(1, ⌈C / c_i⌉)
+/// r = C · q · s                    R = max(1, ⌈r / c_r⌉)
+/// N = 2 · cores + spindles         T = I · N
+/// W = ⌈D · h⌉                      M = ⌈W · k⌉
+/// ```
+/// P: peak (req/s); g: growth; m: margin; C: capacity; c_i: per-instance capacity; I:
+/// instances; q: queries per request; s: read share; r: reads/s; c_r: per-replica reads; R:
+/// replicas; N: pool per instance; T: total connections; D: data; h: hot fraction; W: working
+/// set; k: memory multiplier; M: cache memory. Each instance serves an equal share; replicas
+/// take all reads.
+///
+/// # Errors
+/// [`Error::UnorderedRange`] for a badly ordered estimate; [`Error::Core`] when a formula's
+/// input is out of its domain (zero per-instance or per-replica capacity, zero cores) or a
+/// result overflows.
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{plan, DatabaseInputs, PlanInputs, advisor_core::units::{Factor, QueriesPerRequest, Rate, Ratio}};
+/// let mut inputs = PlanInputs::new(Rate::from_per_second(1_000.0)?.into(), Rate::from_per_second(400.0)?.into());
+/// inputs.growth = Factor::new(3.0)?.into();
+/// let mut db = DatabaseInputs::new(8, QueriesPerRequest::new(2.0)?.into(), Ratio::from_percent(90.0)?.into(), Rate::from_per_second(3_000.0)?.into());
+/// db.max_connections = Some(100);
+/// inputs.database = Some(db);
+/// let p = plan(&inputs)?;
+/// assert_eq!(p.required_capacity.value.as_per_second(), 4_500.0); // the seed's example
+/// assert_eq!(p.app_instances.value.get(), 12);                      // ⌈4,500 / 400⌉
+/// let d = p.database.unwrap();
+/// assert_eq!(d.read_replicas.value.get(), 3);                       // ⌈4,500 · 2 · 0.9 / 3,000⌉
+/// assert_eq!(d.total_connections.value, 12 * 17);                   // 204 > 100
+/// assert!(d.pooler_needed);
+/// assert_eq!(d.pool_that_fits.unwrap().get(), 8);                   // ⌊100 / 12⌋
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// The seed, "Scaling Calculations" (every formula above; the instance count is the capacity
+/// formula divided by per-instance capacity).
+pub fn plan(inputs: &PlanInputs) -> Result<Plan, Error> {
+    inputs.validate()?;
+    plan_with_growth(inputs, inputs.growth.likely())
+}
+
+/// The seed's growth scenarios: 10x, 100x and 1000x.
+pub const SCENARIOS: [Factor; 3] = [
+    Factor::new_const(10.0),
+    Factor::new_const(100.0),
+    Factor::new_const(1000.0),
+];
+
+/// Plans for each growth factor in `scenarios` (the inputs' growth is replaced).
+///
+/// # Errors
+/// As [`plan`].
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{plan_scenarios, PlanInputs, SCENARIOS, advisor_core::units::Rate};
+/// let inputs = PlanInputs::new(Rate::from_per_second(200.0)?.into(), Rate::from_per_second(500.0)?.into());
+/// let plans = plan_scenarios(&inputs, &SCENARIOS)?;
+/// let instances: Vec<u32> = plans.iter().map(|p| p.app_instances.value.get()).collect();
+/// assert_eq!(instances, [6, 60, 600]); // ⌈200 · g · 1.5 / 500⌉
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+pub fn plan_scenarios(inputs: &PlanInputs, scenarios: &[Factor]) -> Result<Vec<Plan>, Error> {
+    inputs.validate()?;
+    scenarios
+        .iter()
+        .map(|&g| plan_with_growth(inputs, g))
+        .collect()
+}
+
+fn plan_with_growth(inputs: &PlanInputs, growth: Factor) -> Result<Plan, Error> {
+    let peak = inputs.peak.likely();
+    let margin = inputs.safety_margin.likely();
+    let capacity = required_capacity(peak, growth, margin)?;
+    let required = figure(
+        capacity,
+        "peak × growth × margin",
+        vec![
+            ("peak", peak.to_string()),
+            ("growth", growth.to_string()),
+            ("margin", margin.to_string()),
+        ],
+    );
+    let per_instance = inputs.per_instance.likely();
+    let instances = ceil_div_rate("app instances", capacity, per_instance)?;
+    let app_instances = figure(
+        instances,
+        "⌈capacity / per-instance capacity⌉, at least 1",
+        vec![
+            ("capacity", capacity.to_string()),
+            ("per-instance capacity", per_instance.to_string()),
+        ],
+    );
+    let database = match &inputs.database {
+        Some(db) => Some(database_plan(db, capacity, instances)?),
+        None => None,
+    };
+    let cache = match &inputs.cache {
+        Some(c) => Some(cache_plan(c)?),
+        None => None,
+    };
+    let stage = inputs.users.map(|users| {
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "user counts above 2^53 round, which is harmless here"
+        )]
+        let target = growth.as_f64() * users.get() as f64;
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "saturating float-to-int cast is intended"
+        )]
+        let users = Users::new(target.ceil() as u64);
+        let stage = Stage::for_users(users);
+        StagePlan {
+            users,
+            stage,
+            cost: stage.cost_at_scale(),
+            missing_components: stage.architecture().difference(inputs.architecture),
+        }
+    });
+    Ok(Plan {
+        growth,
+        required_capacity: required,
+        app_instances,
+        database,
+        cache,
+        stage,
+    })
+}
+
+/// ⌈load / per-unit capacity⌉, at least 1, as a count of units.
+fn ceil_div_rate(what: &'static str, load: Rate, per_unit: Rate) -> Result<NonZeroU32, Error> {
+    let per = per_unit.as_per_second();
+    if per <= 0.0 {
+        return Err(Error::OutOfRange {
+            what,
+            value: per,
+            min: f64::MIN_POSITIVE,
+            max: f64::MAX,
+        });
+    }
+    let units = (load.as_per_second() / per).ceil().max(1.0);
+    if units.is_nan() || units > f64::from(u32::MAX) {
+        return Err(Error::Overflow { what });
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "1 <= units <= u32::MAX, integral"
+    )]
+    NonZeroU32::new(units as u32).ok_or(Error::Overflow { what })
+}
+
+fn database_plan(
+    db: &DatabaseInputs,
+    capacity: Rate,
+    instances: NonZeroU32,
+) -> Result<DatabasePlan, Error> {
+    let qpr = db.queries_per_request.likely();
+    let share = db.read_share.likely();
+    let reads_value =
+        Rate::from_per_second(capacity.as_per_second() * qpr.as_f64() * share.as_fraction())?;
+    let reads = figure(
+        reads_value,
+        "capacity × queries per request × read share",
+        vec![
+            ("capacity", capacity.to_string()),
+            ("queries per request", qpr.to_string()),
+            ("read share", share.to_string()),
+        ],
+    );
+    let per_replica = db.per_replica_reads.likely();
+    let replicas = read_replicas(reads_value, per_replica)?;
+    let read_replicas = figure(
+        replicas,
+        "⌈reads / per-replica reads⌉, at least 1",
+        vec![
+            ("reads", reads_value.to_string()),
+            ("per-replica reads", per_replica.to_string()),
+        ],
+    );
+    let pool = connection_pool_size(db.cores, db.effective_spindles)?;
+    let pool_per_instance = figure(
+        pool,
+        "cores × 2 + effective spindles",
+        vec![
+            ("cores", db.cores.to_string()),
+            ("effective spindles", db.effective_spindles.to_string()),
+        ],
+    );
+    let total = u64::from(instances.get()) * u64::from(pool.get());
+    let total_connections = figure(
+        total,
+        "instances × pool per instance",
+        vec![
+            ("instances", instances.to_string()),
+            ("pool per instance", pool.to_string()),
+        ],
+    );
+    let pooler_needed = db.max_connections.is_some_and(|max| total > u64::from(max));
+    let pool_that_fits = db
+        .max_connections
+        .map(|max| max / instances.get())
+        .filter(|&n| n >= 1)
+        .map(Connections::new);
+    Ok(DatabasePlan {
+        reads,
+        read_replicas,
+        pool_per_instance,
+        total_connections,
+        max_connections: db.max_connections,
+        pooler_needed,
+        pool_that_fits,
+    })
+}
+
+fn cache_plan(c: &CacheInputs) -> Result<CachePlan, Error> {
+    let data = c.data_size.likely();
+    let hot = c.hot_fraction.likely();
+    let ws = working_set(data, hot)?;
+    let memory = cache_memory(ws, c.multiplier)?;
+    Ok(CachePlan {
+        working_set: figure(
+            ws,
+            "⌈data × hot fraction⌉",
+            vec![
+                ("data", data.to_string()),
+                ("hot fraction", hot.to_string()),
+            ],
+        ),
+        memory: figure(
+            memory,
+            "⌈working set × memory multiplier⌉",
+            vec![
+                ("working set", ws.to_string()),
+                ("memory multiplier", c.multiplier.to_string()),
+            ],
+        ),
+    })
+}
+
+/// The 10th, 50th and 90th percentiles of a simulated output.
+///
+/// # Examples
+/// See [`plan_uncertain`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Percentiles {
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+impl fmt::Display for Percentiles {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "P10 {:.1} / P50 {:.1} / P90 {:.1}",
+            self.p10, self.p50, self.p90
+        )
+    }
+}
+
+/// A plan under uncertainty: each output's percentiles over the simulated draws.
+///
+/// Each output's percentiles are taken separately; the P90 instance count and the P90 replica
+/// count may come from different draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct UncertainPlan {
+    /// Draws simulated.
+    pub draws: u32,
+    /// The seed used (same seed, same plan).
+    pub seed: u64,
+    /// Capacity to provision, per second.
+    pub required_capacity: Percentiles,
+    /// Application instances.
+    pub app_instances: Percentiles,
+    /// Read replicas, when database inputs were given.
+    pub read_replicas: Option<Percentiles>,
+    /// Total connections, when database inputs were given.
+    pub total_connections: Option<Percentiles>,
+    /// Cache memory in bytes, when cache inputs were given.
+    pub cache_memory_bytes: Option<Percentiles>,
+}
+
+/// Simulates the plan `draws` times, sampling every range input from its PERT distribution
+/// with a ChaCha8 generator seeded by `seed`, and reports P10/P50/P90 of each output
+/// (quantiles by linear interpolation, Hyndman and Fan's definition 7).
+///
+/// Inputs are sampled independently of each other.
+///
+/// # Errors
+/// As [`plan`]; [`Error::OutOfRange`] when `draws` is 0.
+///
+/// # Examples
+/// ```
+/// use advisor_formulas::{plan_uncertain, Estimate, PlanInputs, advisor_core::units::{Factor, Rate}};
+/// let mut inputs = PlanInputs::new(Rate::from_per_second(1_000.0)?.into(), Rate::from_per_second(400.0)?.into());
+/// inputs.growth = Estimate::range(Factor::new(2.0)?, Factor::new(3.0)?, Factor::new(6.0)?)?;
+/// let a = plan_uncertain(&inputs, 10_000, 42)?;
+/// let b = plan_uncertain(&inputs, 10_000, 42)?;
+/// assert_eq!(a, b); // reproducible
+/// let c = a.required_capacity;
+/// assert!(c.p10 < c.p50 && c.p50 < c.p90);
+/// assert!(c.p10 >= 1_000.0 * 2.0 * 1.5 && c.p90 <= 1_000.0 * 6.0 * 1.5);
+/// # Ok::<(), advisor_formulas::Error>(())
+/// ```
+pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<UncertainPlan, Error> {
+    inputs.validate()?;
+    if draws == 0 {
+        return Err(Error::OutOfRange {
+            what: "draws",
+            value: 0.0,
+            min: 1.0,
+            max: f64::from(u32::MAX),
+        });
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let peak = inputs.peak.sampler();
+    let growth = inputs.growth.sampler();
+    let margin = inputs.safety_margin.sampler();
+    let per_instance = inputs.per_instance.sampler();
+    let db = inputs.database.as_ref().map(|d| {
+        (
+            d.queries_per_request.sampler(),
+            d.read_share.sampler(),
+            d.per_replica_reads.sampler(),
+            d,
+        )
+    });
+    let cache = inputs
+        .cache
+        .as_ref()
+        .map(|c| (c.data_size.sampler(), c.hot_fraction.sampler(), c));
+    let n = draws as usize;
+    let mut capacity = Vec::with_capacity(n);
+    let mut instances = Vec::with_capacity(n);
+    let mut replicas = Vec::with_capacity(if db.is_some() { n } else { 0 });
+    let mut connections = Vec::with_capacity(if db.is_some() { n } else { 0 });
+    let mut memory = Vec::with_capacity(if cache.is_some() { n } else { 0 });
+    for _ in 0..draws {
+        let c = Rate::from_per_second(
+            peak.draw(&mut rng) * growth.draw(&mut rng) * margin.draw(&mut rng),
+        )?;
+        let per = Rate::from_f64(per_instance.draw(&mut rng))?;
+        let i = ceil_div_rate("app instances", c, per)?;
+        capacity.push(c.as_per_second());
+        instances.push(f64::from(i.get()));
+        if let Some((qpr, share, per_replica, d)) = &db {
+            let reads = Rate::from_per_second(
+                c.as_per_second() * qpr.draw(&mut rng) * share.draw(&mut rng),
+            )?;
+            let r = read_replicas(reads, Rate::from_f64(per_replica.draw(&mut rng))?)?;
+            replicas.push(f64::from(r.get()));
+            let pool = connection_pool_size(d.cores, d.effective_spindles)?;
+            connections.push(f64::from(i.get()) * f64::from(pool.get()));
+        }
+        if let Some((data, hot, c)) = &cache {
+            let ws = working_set(
+                Bytes::from_f64(data.draw(&mut rng))?,
+                Ratio::from_f64(hot.draw(&mut rng).clamp(0.0, 1.0))?,
+            )?;
+            memory.push(cache_memory(ws, c.multiplier)?.to_f64());
+        }
+    }
+    Ok(UncertainPlan {
+        draws,
+        seed,
+        required_capacity: percentiles(&mut capacity),
+        app_instances: percentiles(&mut instances),
+        read_replicas: db.as_ref().map(|_| percentiles(&mut replicas)),
+        total_connections: db.as_ref().map(|_| percentiles(&mut connections)),
+        cache_memory_bytes: cache.as_ref().map(|_| percentiles(&mut memory)),
+    })
+}
+
+fn percentiles(values: &mut [f64]) -> Percentiles {
+    values.sort_by(f64::total_cmp);
+    Percentiles {
+        p10: quantile(values, 0.1),
+        p50: quantile(values, 0.5),
+        p90: quantile(values, 0.9),
+    }
+}
+
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    let Some(&last) = sorted.last() else {
+        return 0.0;
+    };
+    #[expect(clippy::cast_precision_loss, reason = "draw counts are far below 2^53")]
+    let h = (sorted.len() - 1) as f64 * p;
+    let lo = h.floor();
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "0 <= lo <= len - 1"
+    )]
+    let i = lo as usize;
+    match sorted.get(i + 1) {
+        Some(&next) => sorted[i] + (h - lo) * (next - sorted[i]),
+        None => last,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use advisor_core::Component;
+    use proptest::prelude::*;
+
+    fn rate(v: f64) -> Rate {
+        Rate::from_per_second(v).unwrap()
+    }
+
+    fn inputs() -> PlanInputs {
+        let mut i = PlanInputs::new(rate(1_000.0).into(), rate(400.0).into());
+        i.growth = Factor::new(3.0).unwrap().into();
+        i
+    }
+
+    #[test]
+    fn stage_and_missing_components() {
+        let mut i = inputs();
+        i.users = Some(Users::new(40_000));
+        i.architecture = ComponentSet::from_components(&[Component::Cdn, Component::LoadBalancer]);
+        let p = plan(&i).unwrap();
+        let s = p.stage.unwrap();
+        // 40,000 × 3 = 120,000 users: stage 3.
+        assert_eq!(s.users, Users::new(120_000));
+        assert_eq!(s.stage, Stage::Scale);
+        assert!(s.missing_components.contains(Component::Sharding));
+        assert!(!s.missing_components.contains(Component::Cdn));
+    }
+
+    #[test]
+    fn cache_plan_matches_seed_example() {
+        let mut i = inputs();
+        let mut c = CacheInputs::new(Bytes::from_gib(50.0).unwrap().into());
+        c.hot_fraction = Ratio::from_percent(20.0).unwrap().into();
+        i.cache = Some(c);
+        let p = plan(&i).unwrap();
+        let cache = p.cache.unwrap();
+        // 50 GiB × 20% = 10 GiB working set; × 1.5 = 15 GiB (the seed's cache example).
+        assert_eq!(cache.working_set.value, Bytes::from_gib(10.0).unwrap());
+        assert_eq!(cache.memory.value, Bytes::from_gib(15.0).unwrap());
+    }
+
+    #[test]
+    fn point_inputs_give_degenerate_percentiles() {
+        let u = plan_uncertain(&inputs(), 100, 7).unwrap();
+        assert!((u.required_capacity.p10 - 4_500.0).abs() < 1e-9);
+        assert!((u.required_capacity.p90 - 4_500.0).abs() < 1e-9);
+        assert!(u.read_replicas.is_none());
+    }
+
+    #[test]
+    fn bad_ranges_and_zero_draws_are_errors() {
+        let mut i = inputs();
+        i.growth = Estimate::Range {
+            low: Factor::new(5.0).unwrap(),
+            likely: Factor::new(3.0).unwrap(),
+            high: Factor::new(6.0).unwrap(),
+        };
+        assert!(matches!(
+            plan(&i),
+            Err(Error::UnorderedRange { what: "growth", .. })
+        ));
+        assert!(plan_uncertain(&inputs(), 0, 1).is_err());
+        let zero = PlanInputs::new(rate(1.0).into(), Rate::ZERO.into());
+        assert!(plan(&zero).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn plan_monotone_in_load_and_growth(p1 in 1.0f64..1e5, p2 in 1.0f64..1e5, g1 in 1.0f64..1000.0, g2 in 1.0f64..1000.0) {
+            let build = |p: f64, g: f64| {
+                let mut i = PlanInputs::new(rate(p).into(), rate(250.0).into());
+                i.growth = Factor::new(g).unwrap().into();
+                i.database = Some(DatabaseInputs::new(8, QueriesPerRequest::new(3.0).unwrap().into(), Ratio::from_percent(80.0).unwrap().into(), rate(2_000.0).into()));
+                i.cache = Some(CacheInputs::new(Bytes::from_gib(10.0).unwrap().into()));
+                plan(&i).unwrap()
+            };
+            let lo = build(p1.min(p2), g1.min(g2));
+            let hi_load = build(p1.max(p2), g1.min(g2));
+            let hi_growth = build(p1.min(p2), g1.max(g2));
+            for hi in [&hi_load, &hi_growth] {
+                prop_assert!(lo.required_capacity.value <= hi.required_capacity.value);
+                prop_assert!(lo.app_instances.value <= hi.app_instances.value);
+                let (a, b) = (lo.database.as_ref().unwrap(), hi.database.as_ref().unwrap());
+                prop_assert!(a.read_replicas.value <= b.read_replicas.value);
+                prop_assert!(a.total_connections.value <= b.total_connections.value);
+            }
+        }
+    }
+}
