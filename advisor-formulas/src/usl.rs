@@ -154,20 +154,32 @@ pub struct UslModel {
 }
 
 impl UslModel {
+    /// σ and κ below this are treated as 0.
+    pub const COEFFICIENT_FLOOR: f64 = 1e-15;
+    /// The largest λ accepted: 10¹⁵ per unit of concurrency, far beyond any measured system,
+    /// so that every formula stays within `f64` range.
+    pub const MAX_LAMBDA: f64 = 1e15;
+
     /// Builds a model.
     ///
+    /// σ or κ below [`UslModel::COEFFICIENT_FLOOR`] are stored as 0: they are below what any
+    /// measurement can resolve, and keeping them would only lose precision in the inverses.
+    ///
     /// # Errors
-    /// [`Error::OutOfRange`] unless σ, κ are in `0..=1` and λ is finite and not negative.
+    /// [`Error::OutOfRange`] unless σ, κ are in `0..=1` and λ is in `0..=`[`UslModel::MAX_LAMBDA`].
     ///
     /// # Examples
     /// ```
     /// use advisor_formulas::UslModel;
     /// assert!(UslModel::new(0.05, -0.001, 100.0).is_err());
+    /// assert_eq!(UslModel::new(1e-20, 0.0, 1.0)?.sigma(), 0.0);
+    /// # Ok::<(), advisor_formulas::Error>(())
     /// ```
     pub fn new(sigma: f64, kappa: f64, lambda: f64) -> Result<Self, Error> {
-        let sigma = crate::error::in_range("sigma", sigma, 0.0, 1.0)?;
-        let kappa = crate::error::in_range("kappa", kappa, 0.0, 1.0)?;
-        let lambda = crate::error::in_range("lambda", lambda, 0.0, f64::MAX)?;
+        let floor = |v: f64| if v < Self::COEFFICIENT_FLOOR { 0.0 } else { v };
+        let sigma = floor(crate::error::in_range("sigma", sigma, 0.0, 1.0)?);
+        let kappa = floor(crate::error::in_range("kappa", kappa, 0.0, 1.0)?);
+        let lambda = crate::error::in_range("lambda", lambda, 0.0, Self::MAX_LAMBDA)?;
         Ok(UslModel {
             sigma,
             kappa,
@@ -303,18 +315,9 @@ impl UslModel {
             return Reach::At(0.0);
         }
         let (s, k, l) = (self.sigma, self.kappa, self.lambda);
-        let a = k * x;
-        let b = s * x - k * x - l;
-        let c = x * (1.0 - s);
-        let n = if a == 0.0 {
-            if b == 0.0 {
-                return Reach::Unreachable { limit };
-            }
-            -c / b
-        } else {
-            let disc = (b * b - 4.0 * a * c).max(0.0);
-            // The smaller root, computed without cancellation: 2c / (−b + √disc).
-            2.0 * c / (-b + disc.sqrt())
+        // κx·N² + (σx − κx − λ)·N + x(1 − σ) = 0; the rising branch is the smaller root.
+        let Some(n) = smallest_non_negative_root(k * x, s * x - k * x - l, x * (1.0 - s)) else {
+            return Reach::Unreachable { limit };
         };
         if n.is_finite() && n >= 0.0 {
             Reach::At(n)
@@ -355,16 +358,9 @@ impl UslModel {
             return Reach::Unreachable { limit: min };
         }
         let (s, k, l) = (self.sigma, self.kappa, self.lambda);
-        let c = 1.0 - s - l * r;
-        let n = if k == 0.0 {
-            if s == 0.0 {
-                return Reach::Unreachable { limit: min };
-            }
-            -c / s
-        } else {
-            let b = s - k;
-            let disc = (b * b - 4.0 * k * c).max(0.0);
-            (-b + disc.sqrt()) / (2.0 * k)
+        // κN² + (σ − κ)N + (1 − σ − λr) = 0 has one non-negative root when r ≥ (1 − σ)/λ.
+        let Some(n) = largest_non_negative_root(k, s - k, 1.0 - s - l * r) else {
+            return Reach::Unreachable { limit: min };
         };
         if n.is_finite() && n >= 0.0 {
             Reach::At(n / r)
@@ -372,6 +368,45 @@ impl UslModel {
             Reach::Unreachable { limit: min }
         }
     }
+}
+
+/// Real roots of a·t² + b·t + c = 0, computed without overflow or cancellation: the
+/// coefficients are first scaled by their largest magnitude, then the roots are formed as
+/// q/a and c/q with q = −(b + sgn(b)·√(b² − 4ac))/2 (Press et al., *Numerical Recipes*, 3rd
+/// ed., 2007, section 5.6). A zero `a` gives the linear root; `None` without real roots.
+fn real_roots(a: f64, b: f64, c: f64) -> Option<(f64, f64)> {
+    let scale = a.abs().max(b.abs()).max(c.abs());
+    if scale.is_nan() || scale <= 0.0 || scale.is_infinite() {
+        return None;
+    }
+    let (a, b, c) = (a / scale, b / scale, c / scale);
+    if a == 0.0 {
+        if b == 0.0 {
+            return None;
+        }
+        let t = -c / b;
+        return Some((t, t));
+    }
+    let disc = b * b - 4.0 * a * c;
+    if disc < 0.0 {
+        return None;
+    }
+    let q = -0.5 * (b + if b < 0.0 { -disc.sqrt() } else { disc.sqrt() });
+    if q == 0.0 {
+        return Some((0.0, 0.0));
+    }
+    let (r1, r2) = (q / a, c / q);
+    Some((r1.min(r2), r1.max(r2)))
+}
+
+fn smallest_non_negative_root(a: f64, b: f64, c: f64) -> Option<f64> {
+    let (lo, hi) = real_roots(a, b, c)?;
+    [lo, hi].into_iter().find(|t| t.is_finite() && *t >= 0.0)
+}
+
+fn largest_non_negative_root(a: f64, b: f64, c: f64) -> Option<f64> {
+    let (lo, hi) = real_roots(a, b, c)?;
+    [hi, lo].into_iter().find(|t| t.is_finite() && *t >= 0.0)
 }
 
 impl fmt::Display for UslModel {
@@ -497,29 +532,48 @@ pub fn fit_usl(measurements: &[Measurement]) -> Result<UslFit, Error> {
         });
     }
 
-    let start = initial_guess(measurements);
-    let mut best = levenberg_marquardt(measurements, start);
+    // Fit on throughput divided by its maximum, so the solver works with numbers near 1
+    // whatever the unit; λ, its standard error and the RSS are scaled back afterwards.
+    let scale = measurements
+        .iter()
+        .map(|m| m.throughput)
+        .fold(0.0, f64::max);
+    let scaled: Vec<Measurement> = measurements
+        .iter()
+        .map(|m| Measurement {
+            concurrency: m.concurrency,
+            throughput: m.throughput / scale,
+        })
+        .collect();
+    let start = initial_guess(&scaled);
+    let mut best = levenberg_marquardt(&scaled, start);
     // A second start from a purely contention-bound guess guards against a poor first basin.
-    let alt = levenberg_marquardt(measurements, [start[0].max(1e-3), 0.0, start[2]]);
+    let alt = levenberg_marquardt(&scaled, [start[0].max(1e-3), 0.0, start[2]]);
     if alt.rss < best.rss {
         best = alt;
     }
-
-    let params = best.params;
-    let model = UslModel {
-        sigma: params[0],
-        kappa: params[1],
-        lambda: params[2],
+    let degenerate = Error::Degenerate {
+        what: WHAT,
+        reason: "the solver could not represent the fit; check that the values are in sensible units",
     };
+    if !(best.params.iter().all(|p| p.is_finite()) && best.rss.is_finite()) {
+        return Err(degenerate);
+    }
+    let model = UslModel::new(best.params[0], best.params[1], best.params[2] * scale)
+        .map_err(|_| degenerate.clone())?;
+    let params = [model.sigma, model.kappa, best.params[2]];
+    best.rss *= scale * scale;
     let dof = n - 3;
     #[expect(
         clippy::cast_precision_loss,
         reason = "point counts are far below 2^53"
     )]
     let s2 = best.rss / dof as f64;
-    let jtj = normal_matrix(measurements, &params);
+    let jtj = normal_matrix(&scaled, &params);
     let std_errors = invert3(&jtj).and_then(|inv| {
-        let se = [inv[0][0], inv[1][1], inv[2][2]].map(|v| (v * s2).sqrt());
+        // `s2` is in squared original units; σ and κ were fitted against scaled throughput.
+        let unscale = 1.0 / (scale * scale);
+        let se = [inv[0][0] * unscale, inv[1][1] * unscale, inv[2][2]].map(|v| (v * s2).sqrt());
         se.iter().all(|v| v.is_finite()).then_some(se)
     });
     #[expect(
@@ -919,6 +973,51 @@ mod tests {
             m.throughput_at_latency(1e-6),
             Reach::Unreachable { .. }
         ));
+    }
+
+    #[test]
+    fn inverse_survives_extreme_coefficients() {
+        // Found by the `formulas_models` fuzz target: with λ = 2.4e260, b² overflowed to
+        // infinity and the inverse returned N = 0 for a reachable throughput. Such a λ is now
+        // rejected, and the extremes that remain stay exact.
+        assert!(matches!(
+            UslModel::new(4.4e-308, 5.2e-270, 2.397_637_081_174_428e260),
+            Err(Error::OutOfRange { what: "lambda", .. })
+        ));
+        let m = UslModel::new(4.4e-308, 5.2e-270, UslModel::MAX_LAMBDA).unwrap();
+        assert_eq!((m.sigma(), m.kappa()), (0.0, 0.0));
+        let x = 31.129_381_358_752_81;
+        let Reach::At(n) = m.concurrency_at_throughput(x) else {
+            panic!()
+        };
+        assert!(close(m.throughput_at(n), x, 1e-12));
+        let m = UslModel::new(1e-15, 1e-15, UslModel::MAX_LAMBDA).unwrap();
+        let Reach::At(t) = m.throughput_at_latency(32.5) else {
+            panic!()
+        };
+        assert!(close(m.latency_at(t * 32.5), 32.5, 1e-9));
+    }
+
+    #[test]
+    fn fit_of_subnormal_data_is_an_error_or_finite() {
+        // Found by the `formulas_models` fuzz target: concurrencies and throughputs near the
+        // bottom of the f64 range made the solver return NaN coefficients.
+        let pts = data(&[
+            (4.778_310_037_710_589e-299, 2.238_955_410_647_904e-23),
+            (2.252_526_342_575_774e-23, 1.801_076_001_818_195e-226),
+            (1.801_075_737_673_916e-226, 1.801_075_736_594_422_3e-226),
+            (4.136_551_561_060_514e-306, 8.289_045_6e-317),
+        ]);
+        match fit_usl(&pts) {
+            Ok(fit) => {
+                assert!(
+                    fit.model.sigma().is_finite()
+                        && fit.model.kappa().is_finite()
+                        && fit.model.lambda().is_finite()
+                );
+            }
+            Err(e) => assert!(matches!(e, Error::Degenerate { .. }), "{e}"),
+        }
     }
 
     #[test]
