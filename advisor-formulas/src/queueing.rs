@@ -5,6 +5,7 @@ use core::fmt;
 use core::time::Duration;
 
 use advisor_core::units::{Concurrency, Rate, Ratio};
+use num_traits::Float;
 
 use crate::error::{Error, finite};
 
@@ -111,6 +112,8 @@ pub fn little_time_in_system(
 /// The recurrence never forms aᵏ or k!, so it stays accurate for thousands of servers and
 /// loads of 10,000+ Erlangs. Assumes Poisson arrivals; blocked arrivals are lost (M/M/c/c).
 ///
+/// Generic over the float type (`f32` or `f64`).
+///
 /// # Errors
 /// [`Error::OutOfRange`] for a negative, NaN or infinite load.
 ///
@@ -118,7 +121,8 @@ pub fn little_time_in_system(
 /// From a standard Erlang B table: 10 circuits carry 5.084 Erlangs at 2% blocking.
 /// ```
 /// use advisor_formulas::erlang_b;
-/// assert!((erlang_b(10, 5.084)? - 0.02).abs() < 1e-4);
+/// assert!((erlang_b(10, 5.084_f64)? - 0.02).abs() < 1e-4);
+/// assert!((erlang_b(10, 5.084f32)? - 0.02).abs() < 1e-4);
 /// # Ok::<(), advisor_formulas::Error>(())
 /// ```
 ///
@@ -126,11 +130,21 @@ pub fn little_time_in_system(
 /// A. K. Erlang, "Solution of some problems in the theory of probabilities of significance in
 /// automatic telephone exchanges", 1917; the recurrence: D. L. Jagerman, "Some properties of
 /// the Erlang loss function", Bell System Technical Journal 53(3), 525-551, 1974.
-pub fn erlang_b(servers: u32, offered_load: f64) -> Result<f64, Error> {
-    let a = crate::error::in_range("offered load (Erlangs)", offered_load, 0.0, f64::MAX)?;
-    let mut b = 1.0;
+pub fn erlang_b<F: Float>(servers: u32, offered_load: F) -> Result<F, Error> {
+    let value = offered_load.to_f64().unwrap_or(f64::NAN);
+    if !(offered_load >= F::zero() && offered_load.is_finite()) {
+        return Err(Error::OutOfRange {
+            what: "offered load (Erlangs)",
+            value,
+            min: 0.0,
+            max: f64::MAX,
+        });
+    }
+    let a = offered_load;
+    let mut b = F::one();
     for k in 1..=servers {
-        b = a * b / (f64::from(k) + a * b);
+        let k = F::from(k).unwrap_or_else(F::max_value);
+        b = a * b / (k + a * b);
     }
     Ok(b)
 }

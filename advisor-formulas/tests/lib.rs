@@ -1,0 +1,77 @@
+//! Behaviour of advisor-formulas together with advisor-core, through the public API.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly on unexpected errors"
+)]
+
+use advisor_formulas::advisor_core::units::{Factor, Rate, Ratio, Users};
+use advisor_formulas::advisor_core::{Stage, TriggerConfig};
+use advisor_formulas::{
+    Estimate, GrowthRate, Months, PlanInputs, Runway, SCENARIOS, plan_scenarios, plan_uncertain,
+    runway_utilisation,
+};
+
+fn rate(v: f64) -> Rate {
+    Rate::from_per_second(v).unwrap()
+}
+
+#[test]
+fn scenarios_walk_up_the_stages() {
+    // 8,000 users today: 80K, 800K and 8M users at 10x, 100x, 1000x.
+    let mut inputs = PlanInputs::new(rate(100.0).into(), rate(500.0).into());
+    inputs.users = Some(Users::new(8_000));
+    let stages: Vec<Stage> = plan_scenarios(&inputs, &SCENARIOS)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.stage.unwrap().stage)
+        .collect();
+    assert_eq!(stages, [Stage::Growth, Stage::Scale, Stage::Enterprise]);
+}
+
+#[test]
+fn runway_to_the_default_db_cpu_trigger() {
+    // DB CPU at 49% growing 3x a year reaches the 70% trigger level in
+    // ln(70/49) / ln(3^(1/12)) = 0.35667 / 0.09155 = 3.896 months.
+    let growth =
+        GrowthRate::from_factor_over(Factor::new(3.0).unwrap(), Months::new(12.0).unwrap())
+            .unwrap();
+    let level = TriggerConfig::default().db_cpu_level;
+    let Runway::After(m) = runway_utilisation(Ratio::from_percent(49.0).unwrap(), level, growth)
+    else {
+        panic!()
+    };
+    assert!((m.get() - 3.896).abs() < 1e-3, "{m}");
+}
+
+#[test]
+fn uncertain_plan_brackets_the_point_plan() {
+    let mut inputs = PlanInputs::new(rate(1_000.0).into(), rate(400.0).into());
+    inputs.growth = Estimate::range(
+        Factor::new(2.0).unwrap(),
+        Factor::new(3.0).unwrap(),
+        Factor::new(4.0).unwrap(),
+    )
+    .unwrap();
+    let u = plan_uncertain(&inputs, 5_000, 7).unwrap();
+    // PERT(2, 3, 4) is symmetric about 3: the median capacity is close to 1,000 × 3 × 1.5.
+    assert!(
+        (u.required_capacity.p50 / 4_500.0 - 1.0).abs() < 0.02,
+        "{}",
+        u.required_capacity
+    );
+    assert!(u.required_capacity.p10 < 4_500.0 && u.required_capacity.p90 > 4_500.0);
+    // Another seed gives another (but similar) answer; the same seed the same one.
+    assert_ne!(plan_uncertain(&inputs, 5_000, 8).unwrap(), u);
+    assert_eq!(plan_uncertain(&inputs, 5_000, 7).unwrap(), u);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn plan_serializes_with_explanations() {
+    let inputs = PlanInputs::new(rate(1_000.0).into(), rate(400.0).into());
+    let plans = plan_scenarios(&inputs, &SCENARIOS[..1]).unwrap();
+    let v = serde_json::to_value(&plans[0]).unwrap();
+    assert_eq!(v["required_capacity"]["value"], 15_000.0);
+    assert_eq!(v["required_capacity"]["formula"], "peak × growth × margin");
+    assert_eq!(v["app_instances"]["value"], 38);
+}
