@@ -1,13 +1,15 @@
 //! The error type of `advisor-rules`.
 
-/// Everything that can go wrong in a rule pack or its evaluation.
+use crate::diagnostic::Diagnostics;
+
+/// Everything that can go wrong loading or compiling a rule pack.
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::{Error, advisor_core::units::Ratio};
-/// let core_err = Ratio::from_fraction(2.0).unwrap_err();
-/// let err = Error::from(core_err);
-/// assert!(matches!(err, Error::Core(_)));
+/// use advisor_rules::{Error, RulePack};
+/// let err = RulePack::from_toml_str("bad.toml", "name = ").unwrap_err();
+/// assert!(matches!(err, Error::Invalid(_)));
+/// assert_eq!(err.diagnostics().len(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -15,6 +17,31 @@ pub enum Error {
     /// An input was rejected by `advisor-core`'s validation.
     #[error(transparent)]
     Core(#[from] advisor_core::Error),
+    /// The pack has problems; every one is listed, with file, line, column and excerpt.
+    #[error("the rule pack has problems; fix them and load it again:\n{0}")]
+    Invalid(Diagnostics),
+    /// A rule cannot be compiled (too many comparisons, too deep).
+    #[error("rules cannot be compiled: {}; simplify them", .0.join("; "))]
+    Compile(Vec<String>),
+    /// A fixture file is malformed.
+    #[error("fixture file {file}: {message}; fix the file and run it again")]
+    Fixture {
+        /// The file name given.
+        file: String,
+        /// What is wrong, with its line and column when known.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The diagnostics of an [`Error::Invalid`] (empty for other variants).
+    #[must_use]
+    pub fn diagnostics(&self) -> &[crate::Diagnostic] {
+        match self {
+            Error::Invalid(d) => d.diagnostics(),
+            _ => &[],
+        }
+    }
 }
 
 #[cfg(test)]
@@ -22,13 +49,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn error_is_send_sync_static_and_keeps_the_source() {
+    fn error_is_send_sync_static() {
         fn check<T: Send + Sync + 'static>() {}
         check::<Error>();
-        let e = Error::from(advisor_core::Error::Overflow { what: "x" });
-        assert_eq!(
-            e.to_string(),
-            advisor_core::Error::Overflow { what: "x" }.to_string()
-        );
     }
 }

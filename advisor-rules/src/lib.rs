@@ -1,26 +1,79 @@
-//! Declarative rule packs evaluated over [`advisor_core`] metrics: the engine, the built-in
-//! default pack, assessments and their reports.
+//! Declarative rule packs evaluated over [`advisor_core`] metrics: the condition language,
+//! the engine, the built-in default pack, assessments and their reports.
 //!
-//! This crate is being built: today it holds its error type and re-exports `advisor-core`,
-//! whose [`Classification`](advisor_core::Classification) already gives the stage, key-metric
-//! health, transition triggers and growth-stage additions of a snapshot; the rule engine
-//! arrives with the rules work.
+//! A pack is a TOML or JSON file of named parameters and rules. Each rule has a condition in
+//! a small, typed language over the metric vocabulary of [`advisor_core::Metric`], with
+//! unit-bearing literals (`db_cpu > 70%`, `p95 > 500ms`, `replica_lag > 5s`), arithmetic
+//! between metrics, and series functions for the guidance's vague words
+//! (`consistently_above`, `degrading`, `plateauing`). Loading reports every problem at once,
+//! each with file, line, column and a caret excerpt. Evaluation gives each rule one of three
+//! outcomes (fired, not fired, not evaluated with what was missing), evidence for every
+//! finding, and a deterministic order.
 //!
 //! ```
-//! use advisor_rules::advisor_core::{AdvisorConfig, Classification, History, MetricsSnapshot, units::Users};
-//! let snap = MetricsSnapshot::default().with_users(Users::new(50_000));
-//! let c = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
-//! assert_eq!(c.stage.map(|s| s.number()), Some(2));
+//! use advisor_rules::{assess, Engine, PackFormat, RulePack};
+//! use advisor_rules::advisor_core::{History, MetricsSnapshot, units::{Ratio, Users}};
+//!
+//! // The default pack, with one threshold overridden for this environment.
+//! let pack = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\n[params]\ncpu_warning = \"90%\"\n", PackFormat::Toml)?;
+//! let engine = Engine::new(pack)?;
+//! let snap = MetricsSnapshot::default()
+//!     .with_users(Users::new(30_000))
+//!     .with_server_cpu(Ratio::from_percent(88.0)?)
+//!     .with_db_read_share(Ratio::from_percent(91.0)?);
+//! let a = assess(&engine, &snap, &History::new());
+//! assert_eq!(a.findings[0].id, "key.cpu.target"); // 88% is past 70% but below the 90% override
+//! assert!(a.findings.iter().any(|f| f.id == "add.read_replicas"));
+//! println!("{}", a.to_text());
+//! # Ok::<(), advisor_rules::Error>(())
 //! ```
+//!
+//! # Main types
+//! - Packs: [`RulePack`] (load, layer, print with origins), [`PackFormat`], [`Rule`],
+//!   [`Param`], [`Origin`], [`Diagnostic`], [`Diagnostics`].
+//! - Code: [`PackBuilder`], [`RuleBuilder`], [`Cond`], [`Operand`].
+//! - Evaluation: [`Engine`], [`Evaluation`], [`Finding`], [`Evidence`], [`RuleStatus`],
+//!   [`State`] for `for` and hysteresis.
+//! - Reports: [`assess`], [`Assessment`]; fixtures: [`run_fixtures`].
+//! - The default pack: [`default_pack`] documents every rule and its source.
 //!
 //! # Crate features
-//!
-//! - `serde` (on by default, since rule packs are read from files): serde support, forwarded
-//!   to `advisor-core/serde`.
+//! - `serde` (on by default): forwards to `advisor-core/serde`; packs are always read with
+//!   serde, so the feature cannot be turned off in practice.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs_advisor, feature(doc_cfg))]
 
+mod analysis;
+mod assessment;
+mod builder;
+pub mod default_pack;
+mod diagnostic;
+mod engine;
 mod error;
+mod expr;
+mod fixtures;
+mod pack;
 
 pub use advisor_core;
+pub use assessment::{AssessedFinding, Assessment, NotJudged, RankedLayer, assess, assess_with};
+pub use builder::{Cond, Operand, PackBuilder, RuleBuilder};
+pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Level};
+pub use engine::{ComparisonSite, Engine, Evaluation, Evidence, Finding, MAX_COMPARISONS, Missing, Observation, RuleStatus, State};
 pub use error::Error;
+pub use expr::{CmpOp, Dim, Span};
+pub use fixtures::{FixtureReport, FixtureResult, run_fixtures};
+pub use pack::{FORMAT_VERSION, MAX_PACK_BYTES, MAX_RULES, MissingData, Origin, PackFormat, Param, Rule, RulePack, Severity};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_pack_loads_without_diagnostics() {
+        let pack = RulePack::from_toml_str(default_pack::FILE_NAME, default_pack::DEFAULT_PACK_TOML)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(pack.warnings().is_empty(), "{}", pack.warnings());
+        let engine = Engine::new(pack).unwrap();
+        assert!(engine.rules().len() > 40);
+    }
+}

@@ -1,0 +1,305 @@
+//! Static analysis of numeric conditions: rules that can never fire, rules shadowed by
+//! another, and contradictory rules, each with an example snapshot.
+//!
+//! A condition is analysed when it is a conjunction of comparisons between one metric and a
+//! constant (after parameters are resolved), optionally with `has(component)` and
+//! `not has(component)`. Such a conjunction is a box: one interval per metric plus required
+//! and forbidden components. Other conditions are skipped (the analysis is sound, not
+//! complete: it reports only what it can prove).
+
+use std::collections::BTreeMap;
+
+use advisor_core::{ComponentSet, Metric, UnitKind};
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Level, Source};
+use crate::expr::{CmpOp, Expr, fold, resolve};
+use crate::pack::{Rule, RulePack};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Interval {
+    lo: f64,
+    lo_closed: bool,
+    hi: f64,
+    hi_closed: bool,
+}
+
+impl Interval {
+    const ALL: Interval = Interval { lo: f64::NEG_INFINITY, lo_closed: false, hi: f64::INFINITY, hi_closed: false };
+
+    fn from_cmp(op: CmpOp, c: f64) -> Option<Interval> {
+        let mut i = Interval::ALL;
+        match op {
+            CmpOp::Gt => (i.lo, i.lo_closed) = (c, false),
+            CmpOp::Ge => (i.lo, i.lo_closed) = (c, true),
+            CmpOp::Lt => (i.hi, i.hi_closed) = (c, false),
+            CmpOp::Le => (i.hi, i.hi_closed) = (c, true),
+            CmpOp::Eq => i = Interval { lo: c, lo_closed: true, hi: c, hi_closed: true },
+            CmpOp::Ne => return None,
+        }
+        Some(i)
+    }
+
+    fn intersect(self, o: Interval) -> Interval {
+        let (lo, lo_closed) = if self.lo > o.lo {
+            (self.lo, self.lo_closed)
+        } else if o.lo > self.lo {
+            (o.lo, o.lo_closed)
+        } else {
+            (self.lo, self.lo_closed && o.lo_closed)
+        };
+        let (hi, hi_closed) = if self.hi < o.hi {
+            (self.hi, self.hi_closed)
+        } else if o.hi < self.hi {
+            (o.hi, o.hi_closed)
+        } else {
+            (self.hi, self.hi_closed && o.hi_closed)
+        };
+        Interval { lo, lo_closed, hi, hi_closed }
+    }
+
+    fn is_empty(self) -> bool {
+        self.lo > self.hi || (self.lo == self.hi && !(self.lo_closed && self.hi_closed))
+    }
+
+    fn contains(self, o: Interval) -> bool {
+        let lo_ok = self.lo < o.lo || (self.lo == o.lo && (self.lo_closed || !o.lo_closed));
+        let hi_ok = self.hi > o.hi || (self.hi == o.hi && (self.hi_closed || !o.hi_closed));
+        lo_ok && hi_ok
+    }
+
+    /// A point inside a non-empty interval.
+    fn witness(self) -> f64 {
+        match (self.lo.is_finite(), self.hi.is_finite()) {
+            (true, true) if self.lo == self.hi => self.lo,
+            (true, true) => (self.lo + self.hi) / 2.0,
+            (true, false) => {
+                if self.lo_closed {
+                    self.lo
+                } else {
+                    self.lo + self.lo.abs().max(1.0) * 0.01
+                }
+            }
+            (false, true) => {
+                if self.hi_closed {
+                    self.hi
+                } else {
+                    self.hi - self.hi.abs().max(1.0) * 0.01
+                }
+            }
+            (false, false) => 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Region {
+    intervals: BTreeMap<Metric, Interval>,
+    required: ComponentSet,
+    forbidden: ComponentSet,
+}
+
+impl Region {
+    fn add(&mut self, m: Metric, i: Interval) {
+        let cur = self.intervals.get(&m).copied().unwrap_or(Interval::ALL);
+        self.intervals.insert(m, cur.intersect(i));
+    }
+
+    fn empty_metric(&self) -> Option<Metric> {
+        self.intervals.iter().find(|(_, i)| i.is_empty()).map(|(m, _)| *m)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.empty_metric().is_some() || !self.required.intersection(self.forbidden).is_empty()
+    }
+
+    fn intersect(&self, o: &Region) -> Region {
+        let mut r = self.clone();
+        for (m, i) in &o.intervals {
+            r.add(*m, *i);
+        }
+        r.required = r.required.union(o.required);
+        r.forbidden = r.forbidden.union(o.forbidden);
+        r
+    }
+
+    /// Whether every point of `o` is in `self`.
+    fn contains(&self, o: &Region) -> bool {
+        self.intervals.iter().all(|(m, i)| o.intervals.get(m).is_some_and(|oi| i.contains(*oi)))
+            && o.required.union(self.required) == o.required
+            && o.forbidden.union(self.forbidden) == o.forbidden
+    }
+
+    fn example(&self) -> String {
+        let mut parts = Vec::new();
+        for (m, i) in &self.intervals {
+            let v = i.witness();
+            let (key, value) = match m.unit() {
+                UnitKind::Duration => (format!("{}_ms", m.name()), format!("{}", v * 1000.0)),
+                UnitKind::Flag => (m.name().to_owned(), (v >= 0.5).to_string()),
+                UnitKind::Ratio => (m.name().to_owned(), format!("{}", v.clamp(0.0, 1.0))),
+                _ => (m.name().to_owned(), format!("{}", v.max(0.0).ceil())),
+            };
+            parts.push(format!("\"{key}\": {value}"));
+        }
+        if !self.required.is_empty() {
+            let names: Vec<String> = self.required.iter().map(|c| format!("\"{}\"", c.name())).collect();
+            parts.push(format!("\"architecture\": [{}]", names.join(", ")));
+        }
+        format!("{{{}}}", parts.join(", "))
+    }
+}
+
+/// The region of a condition, when it is a conjunction of analysable atoms.
+fn region(e: &Expr) -> Option<Region> {
+    let mut r = Region::default();
+    let items: Vec<&Expr> = match e {
+        Expr::And { items, .. } => items.iter().collect(),
+        other => vec![other],
+    };
+    for item in items {
+        match item {
+            Expr::Cmp { op, left, right, .. } => match (left.as_ref(), right.as_ref()) {
+                (Expr::Metric { metric, .. }, Expr::Num { value, .. }) => r.add(*metric, Interval::from_cmp(*op, *value)?),
+                (Expr::Num { value, .. }, Expr::Metric { metric, .. }) => {
+                    r.add(*metric, Interval::from_cmp(op.flipped(), *value)?);
+                }
+                _ => return None,
+            },
+            Expr::Has { component, .. } => {
+                r.required.insert(*component);
+            }
+            Expr::Not { inner, .. } => match inner.as_ref() {
+                Expr::Has { component, .. } => {
+                    r.forbidden.insert(*component);
+                }
+                _ => return None,
+            },
+            Expr::Metric { metric, .. } if metric.unit() == UnitKind::Flag => r.add(*metric, Interval::from_cmp(CmpOp::Eq, 1.0)?),
+            _ => return None,
+        }
+    }
+    Some(r)
+}
+
+fn stages_overlap(a: &Rule, b: &Rule) -> bool {
+    a.stages.is_empty() || b.stages.is_empty() || a.stages.iter().any(|s| b.stages.contains(s))
+}
+
+fn stages_cover(outer: &Rule, inner: &Rule) -> bool {
+    outer.stages.is_empty() || (!inner.stages.is_empty() && inner.stages.iter().all(|s| outer.stages.contains(s)))
+}
+
+/// Runs the analysis; `layered` limits reports to pairs involving the newest file's rules.
+pub(crate) fn analyse(pack: &RulePack, src: &Source<'_>, layered: bool) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    let regions: Vec<Option<Region>> = pack
+        .rules
+        .iter()
+        .map(|r| {
+            let mut e = r.when_expr.clone();
+            resolve(&mut e, &|n| pack.param(n).map(|p| (p.value, p.dim)));
+            fold(&mut e);
+            region(&e)
+        })
+        .collect();
+    let from_this_file = |r: &Rule| match &r.origin {
+        crate::pack::Origin::File { file, .. } => file == src.name,
+        crate::pack::Origin::DefaultPack { .. } => !layered,
+        crate::pack::Origin::Code => true,
+    };
+    let span = |r: &Rule| if from_this_file(r) { (r.when_offset, r.when_offset + r.when.len()) } else { (0, 0) };
+    for (i, rule) in pack.rules.iter().enumerate() {
+        let Some(ri) = &regions[i] else { continue };
+        if !from_this_file(rule) {
+            continue;
+        }
+        if ri.is_empty() {
+            let what = ri.empty_metric().map_or("its component requirements contradict each other".to_owned(), |m| {
+                format!("no value of {} satisfies every comparison", m.name())
+            });
+            out.push(
+                Diagnostic::new(DiagnosticKind::NeverFires, Level::Warning, format!("rule `{}` can never fire: {what}", rule.id), src, span(rule))
+                    .with_rule(&rule.id)
+                    .with_help(Some("check the comparison directions and the parameter values".into()))
+                    .with_example("{}".into()),
+            );
+            continue;
+        }
+        for (j, other) in pack.rules.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            let Some(rj) = &regions[j] else { continue };
+            if rj.is_empty() {
+                continue;
+            }
+            // Shadowed: `other` fires whenever `rule` does and says the same kind of thing:
+            // same layer, severity, remedy and recommended components.
+            if other.layer == rule.layer
+                && other.severity == rule.severity
+                && other.remedy == rule.remedy
+                && other.recommends == rule.recommends
+                && stages_cover(other, rule)
+                && !other.supersedes.contains(&rule.id)
+                && !rule.supersedes.contains(&other.id)
+                && rj.contains(ri)
+                && !(ri.contains(rj) && j > i)
+            {
+                out.push(
+                    Diagnostic::new(
+                        DiagnosticKind::Shadowed,
+                        Level::Warning,
+                        format!("rule `{}` is shadowed by `{}`: every snapshot that fires it fires `{}` too, with the same layer, severity and remedy", rule.id, other.id, other.id),
+                        src,
+                        span(rule),
+                    )
+                    .with_rule(&rule.id)
+                    .with_help(Some(format!("narrow the condition, change its severity, or declare `supersedes = [\"{}\"]` on one of them", other.id)))
+                    .with_example(ri.example()),
+                );
+            }
+            // Contradictory: both can fire while one recommends what the other discourages.
+            if i < j || !from_this_file(other) {
+                let clash = rule.recommends.intersection(other.discourages).union(rule.discourages.intersection(other.recommends));
+                if !clash.is_empty() && stages_overlap(rule, other) {
+                    let both = ri.intersect(rj);
+                    if !both.is_empty() {
+                        out.push(
+                            Diagnostic::new(
+                                DiagnosticKind::Contradictory,
+                                Level::Warning,
+                                format!("rules `{}` and `{}` contradict each other on {clash}: both can fire on one snapshot", rule.id, other.id),
+                                src,
+                                span(rule),
+                            )
+                            .with_rule(&rule.id)
+                            .with_help(Some("make their conditions exclusive, for example with has(...) or a stage filter".into()))
+                            .with_example(both.example()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals() {
+        let gt = Interval::from_cmp(CmpOp::Gt, 5.0).unwrap();
+        let lt = Interval::from_cmp(CmpOp::Lt, 3.0).unwrap();
+        assert!(gt.intersect(lt).is_empty());
+        let le5 = Interval::from_cmp(CmpOp::Le, 5.0).unwrap();
+        let ge5 = Interval::from_cmp(CmpOp::Ge, 5.0).unwrap();
+        assert!(!le5.intersect(ge5).is_empty());
+        assert!(gt.intersect(le5).is_empty());
+        assert!(Interval::from_cmp(CmpOp::Gt, 3.0).unwrap().contains(gt));
+        assert!(!gt.contains(Interval::from_cmp(CmpOp::Gt, 3.0).unwrap()));
+        let w = gt.intersect(Interval::from_cmp(CmpOp::Lt, 9.0).unwrap()).witness();
+        assert!((w - 7.0).abs() < 1e-12);
+    }
+}

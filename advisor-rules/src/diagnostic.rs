@@ -1,0 +1,278 @@
+//! Problems found in a rule pack, each placed in its file with a caret excerpt.
+
+use core::fmt;
+
+/// What kind of problem a [`Diagnostic`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// The file is not valid TOML or JSON, or a field has the wrong type or name.
+    Format,
+    /// A condition does not parse.
+    Syntax,
+    /// A condition names a metric the vocabulary lacks.
+    UnknownMetric,
+    /// A condition names an unknown architecture component.
+    UnknownComponent,
+    /// A comparison or arithmetic mixes units (`p95 > 70%`).
+    UnitMismatch,
+    /// Two rules share an id.
+    DuplicateId,
+    /// A condition uses a `$parameter` no pack defines.
+    MissingParameter,
+    /// A parameter value does not parse or changes a default's unit.
+    BadParameter,
+    /// `disable` or `supersedes` names a rule that does not exist.
+    UnknownRule,
+    /// A condition nests too deeply or is too long.
+    TooComplex,
+    /// A rule's condition can never hold.
+    NeverFires,
+    /// Every snapshot that fires a rule also fires another of the same layer, severity and
+    /// remedy.
+    Shadowed,
+    /// Two rules can fire together while one recommends a component the other discourages.
+    Contradictory,
+}
+
+/// How serious a diagnostic is: errors stop a pack from loading, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Level {
+    /// Worth a look; the pack still loads.
+    Warning,
+    /// The pack cannot be used until it is fixed.
+    Error,
+}
+
+/// One problem in a rule pack, with its location.
+///
+/// # Examples
+/// ```
+/// use advisor_rules::{RulePack, DiagnosticKind};
+/// let err = RulePack::from_toml_str("mine.toml", "name = \"x\"\n[[rule]]\nid = \"a\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"p95 > 70%\"\n").unwrap_err();
+/// let d = &err.diagnostics()[0];
+/// assert_eq!(d.kind, DiagnosticKind::UnitMismatch);
+/// assert_eq!((d.line, d.column), (7, 9));
+/// assert!(d.to_string().contains("^^^^^^^^^"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Diagnostic {
+    /// What went wrong.
+    pub kind: DiagnosticKind,
+    /// Error or warning.
+    pub level: Level,
+    /// What was expected and what was found.
+    pub message: String,
+    /// The file name given when loading.
+    pub file: String,
+    /// 1-based line of the problem.
+    pub line: usize,
+    /// 1-based column (in characters) of the problem.
+    pub column: usize,
+    /// Byte range of the problem in the file.
+    pub span: (usize, usize),
+    /// The offending line with carets under the problem.
+    pub excerpt: String,
+    /// How to fix it, when there is a likely fix.
+    pub help: Option<String>,
+    /// The rule concerned, if any.
+    pub rule: Option<String>,
+    /// For analysis warnings: a snapshot (JSON) that shows the problem.
+    pub example: Option<String>,
+}
+
+impl Diagnostic {
+    pub(crate) fn new(
+        kind: DiagnosticKind,
+        level: Level,
+        message: String,
+        source: &Source<'_>,
+        span: (usize, usize),
+    ) -> Diagnostic {
+        let (line, column) = source.line_col(span.0);
+        Diagnostic {
+            kind,
+            level,
+            message,
+            file: source.name.to_owned(),
+            line,
+            column,
+            span,
+            excerpt: source.excerpt(span),
+            help: None,
+            rule: None,
+            example: None,
+        }
+    }
+
+    pub(crate) fn with_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub(crate) fn with_rule(mut self, rule: &str) -> Self {
+        self.rule = Some(rule.to_owned());
+        self
+    }
+
+    pub(crate) fn with_example(mut self, example: String) -> Self {
+        self.example = Some(example);
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        writeln!(f, "{level}: {}", self.message)?;
+        writeln!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
+        if !self.excerpt.is_empty() {
+            writeln!(f, "{}", self.excerpt)?;
+        }
+        if let Some(rule) = &self.rule {
+            writeln!(f, "  = rule: {rule}")?;
+        }
+        if let Some(example) = &self.example {
+            writeln!(f, "  = example snapshot: {example}")?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every diagnostic of a load, errors first, then in file order.
+///
+/// # Examples
+/// See [`Diagnostic`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub(crate) fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    pub(crate) fn sort(&mut self) {
+        self.0.sort_by(|a, b| b.level.cmp(&a.level).then(a.file.cmp(&b.file)).then(a.span.cmp(&b.span)));
+    }
+
+    /// All diagnostics.
+    #[must_use]
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.0
+    }
+
+    /// Whether any diagnostic is an error.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// Whether there are no diagnostics at all.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The number of diagnostics.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Iterates over the diagnostics.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        let errors = self.0.iter().filter(|d| d.level == Level::Error).count();
+        write!(f, "{errors} error(s), {} warning(s)", self.0.len() - errors)
+    }
+}
+
+/// A named source text, for locating spans.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Source<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) text: &'a str,
+}
+
+impl Source<'_> {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset);
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    }
+
+    pub(crate) fn excerpt(&self, span: (usize, usize)) -> String {
+        if self.text.is_empty() {
+            return String::new();
+        }
+        let start = floor_char_boundary(self.text, span.0);
+        let end = floor_char_boundary(self.text, span.1.max(span.0));
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let line_text = &self.text[line_start..line_end];
+        let (line_no, col) = self.line_col(start);
+        let width = self.text[start..end.min(line_end).max(start)].chars().count().max(1);
+        let gutter = line_no.to_string();
+        format!(
+            "{pad} |\n{gutter} | {line_text}\n{pad} | {spaces}{carets}",
+            pad = " ".repeat(gutter.len()),
+            spaces = " ".repeat(col - 1),
+            carets = "^".repeat(width)
+        )
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_points_at_span() {
+        let src = Source { name: "f.toml", text: "a = 1\nwhen = \"p95 > 70%\"\n" };
+        let ex = src.excerpt((14, 23));
+        assert_eq!(ex, "  |\n2 | when = \"p95 > 70%\"\n  |         ^^^^^^^^^");
+        assert_eq!(src.line_col(14), (2, 9));
+    }
+
+    #[test]
+    fn spans_out_of_bounds_do_not_panic() {
+        let src = Source { name: "f", text: "é" };
+        let _ = src.excerpt((1, 99));
+        let _ = src.line_col(999);
+    }
+}

@@ -1,0 +1,946 @@
+//! The compiled form of a pack and its evaluation: three outcomes per rule, evidence on every
+//! finding, deterministic order, and explicit state for `for` and hysteresis.
+
+use core::fmt;
+use core::time::Duration;
+
+use advisor_core::{Component, Direction, History, Metric, MetricsSnapshot, SeriesConfig, Stage};
+
+use crate::error::Error;
+use crate::expr::{ArithOp, CmpOp, Dim, Expr, SeriesFn, fold, resolve};
+use crate::pack::{MissingData, Origin, Rule, RulePack, Severity};
+
+/// Most comparisons one rule may contain (each keeps a slot of evidence).
+pub const MAX_COMPARISONS: usize = 32;
+/// Deepest evaluation stack a rule may need.
+const MAX_STACK: usize = 64;
+/// Canonical value meaning "unknown" during evaluation.
+const UNKNOWN: f64 = f64::NAN;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op {
+    Const(f64),
+    Load(u8),
+    Neg,
+    Arith(ArithOp),
+    Cmp(CmpOp, u8),
+    Not,
+    And,
+    Or,
+    Series(SeriesFn, Metric),
+    Has(Component),
+    Present(u8),
+}
+
+/// What one comparison of a rule looks at, fixed at compile time.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ComparisonSite {
+    /// The metric on the left, when the left side is a metric.
+    pub metric: Option<Metric>,
+    /// The left side as written.
+    pub left: String,
+    /// The operator.
+    pub op: CmpOp,
+    /// The right side as written (the parameter name for `$param`).
+    pub right: String,
+    /// The unit of both sides.
+    pub dim: Dim,
+    /// Where the threshold came from, when it is a parameter.
+    pub threshold_origin: Option<(String, Origin)>,
+}
+
+#[derive(Debug, Clone)]
+struct Program {
+    ops: Vec<Op>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledRule {
+    pub(crate) rule: Rule,
+    when: Program,
+    clear: Option<Program>,
+    pub(crate) sites: Vec<ComparisonSite>,
+    /// Metrics (and series) the condition reads, for "not evaluated" reports.
+    metrics: Vec<Metric>,
+    series: Vec<Metric>,
+    superseded_by: Vec<usize>,
+}
+
+/// A compiled rule pack, ready to evaluate snapshots without parsing, string lookups or
+/// allocation (beyond the caller's reusable [`Evaluation`]).
+///
+/// # Examples
+/// ```
+/// use advisor_rules::{Engine, RuleStatus};
+/// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::Ratio};
+///
+/// let engine = Engine::default_pack();
+/// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
+/// let eval = engine.evaluate(&snap, &History::new());
+/// assert_eq!(engine.status(&eval, "add.read_replicas"), Some(RuleStatus::Fired));
+/// let finding = eval.findings.iter().find(|f| engine.rule(f.rule).unwrap().id == "add.read_replicas").unwrap();
+/// assert!(engine.explain(&eval, finding)[0].to_string().starts_with("db_read_share = 90.0% > $read_replicas_share"));
+/// # Ok::<(), advisor_rules::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pack: RulePack,
+    rules: Vec<CompiledRule>,
+    /// Metrics any rule reads, extracted once per snapshot.
+    used: Vec<Metric>,
+    series_config: SeriesConfig,
+}
+
+/// The three outcomes of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum RuleStatus {
+    /// The condition holds.
+    Fired,
+    /// The condition was evaluated and does not hold.
+    NotFired,
+    /// The condition could not be decided: a metric, series or the stage is missing.
+    NotEvaluated,
+    /// The rule does not apply to the snapshot's stage.
+    NotApplicable,
+}
+
+/// A missing input of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Missing {
+    /// A snapshot value.
+    Value(Metric),
+    /// A series in the history.
+    Series(Metric),
+    /// The user count, needed to know the stage.
+    Users,
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Missing::Value(m) => write!(f, "{m}"),
+            Missing::Series(m) => write!(f, "a series of {m}"),
+            Missing::Users => f.write_str("users (to know the stage)"),
+        }
+    }
+}
+
+/// One sub-condition's evidence on a finding.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Evidence {
+    /// The metric compared, when the left side is a metric.
+    pub metric: Option<Metric>,
+    /// The left side as written.
+    pub left: String,
+    /// The operator.
+    pub op: CmpOp,
+    /// The threshold as written.
+    pub threshold_text: String,
+    /// The threshold, canonical units.
+    pub threshold: f64,
+    /// The observed left-hand value, canonical units (`None` when unknown).
+    pub observed: Option<f64>,
+    /// Observed minus threshold, canonical units.
+    pub margin: Option<f64>,
+    /// Whether this comparison held.
+    pub held: Option<bool>,
+    /// The unit of both sides.
+    pub dim: Dim,
+    /// Where the threshold came from: the parameter and its origin.
+    pub threshold_origin: Option<(String, Origin)>,
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show = |v: f64| -> String {
+            match self.dim {
+                Dim::Duration => format!("{:.0} ms", v * 1000.0),
+                Dim::Rate => format!("{v:.1}/s"),
+                Dim::Number if self.metric.is_some_and(|m| m.unit() == advisor_core::UnitKind::Ratio) => {
+                    format!("{:.1}%", v * 100.0)
+                }
+                _ => format!("{v:.4}").trim_end_matches('0').trim_end_matches('.').to_owned(),
+            }
+        };
+        match self.observed {
+            Some(v) => write!(f, "{} = {} {} {}", self.left, show(v), self.op, self.threshold_text)?,
+            None => write!(f, "{} unknown {} {}", self.left, self.op, self.threshold_text)?,
+        }
+        if let Some(m) = self.margin {
+            write!(f, " (margin {})", show(m.abs()))?;
+        }
+        if let Some((name, origin)) = &self.threshold_origin {
+            write!(f, " [${name} from {origin}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// A fired rule: which rule, and where its evidence sits in the [`Evaluation`].
+///
+/// Findings hold numbers and indices only, so evaluating allocates nothing once the
+/// evaluation's buffers have grown; [`Engine::explain`] turns one into owned [`Evidence`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Finding {
+    /// Index of the rule in [`Engine::rules`].
+    pub rule: usize,
+    /// Its severity.
+    pub severity: Severity,
+    /// Its priority (smaller first).
+    pub priority: u32,
+    /// The snapshot's stage, when known.
+    pub stage: Option<Stage>,
+    /// Whether it fired on unknown data under `missing = "fire"`.
+    pub assumed: bool,
+    evidence_start: u32,
+    evidence_len: u32,
+}
+
+/// The observed numbers of one comparison.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Observation {
+    /// Left-hand value (canonical units); NaN when unknown.
+    pub observed: f64,
+    /// Threshold (canonical units).
+    pub threshold: f64,
+    /// 1 held, 0 did not, NaN unknown.
+    pub held: f64,
+}
+
+/// The result of evaluating a pack on one snapshot; reusable across snapshots with
+/// [`Engine::evaluate_into`] to avoid allocation.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Evaluation {
+    /// One status per rule, in [`Engine::rules`] order.
+    pub statuses: Vec<RuleStatus>,
+    /// Rules whose finding was replaced by a superseding rule's.
+    pub superseded: Vec<bool>,
+    /// Findings in order: severity (critical first), priority, id.
+    pub findings: Vec<Finding>,
+    observations: Vec<Observation>,
+}
+
+impl Evaluation {
+    /// The observations behind a finding, in comparison order.
+    #[must_use]
+    pub fn observations(&self, finding: &Finding) -> &[Observation] {
+        let start = finding.evidence_start as usize;
+        self.observations.get(start..start + finding.evidence_len as usize).unwrap_or(&[])
+    }
+}
+
+/// Per-rule memory for `for` and hysteresis, carried between evaluations by the caller.
+///
+/// # Examples
+/// See [`Engine::step`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct State {
+    rules: Vec<RuleState>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+struct RuleState {
+    active: bool,
+    consecutive: u32,
+    since: Option<Duration>,
+}
+
+impl Engine {
+    /// Compiles a pack.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when a rule needs more than [`MAX_COMPARISONS`] comparisons or a
+    /// deeper stack than the evaluator allows (packs from files are already checked
+    /// otherwise).
+    pub fn new(pack: RulePack) -> Result<Engine, Error> {
+        let mut rules = Vec::with_capacity(pack.rules.len());
+        let mut problems = Vec::new();
+        for rule in &pack.rules {
+            let lookup = |n: &str| pack.param(n).map(|p| (p.value, p.dim));
+            let origin_of = |n: &str| pack.param(n).map(|p| (p.name.clone(), p.origin.clone()));
+            let compile_one = |e: &Expr| -> Result<(Program, Vec<ComparisonSite>), String> {
+                let mut sites = Vec::new();
+                collect_sites(e, &rule.when, &origin_of, &mut sites);
+                let mut resolved = e.clone();
+                resolve(&mut resolved, &lookup);
+                fold(&mut resolved);
+                let mut ops = Vec::new();
+                let mut cmp = 0u8;
+                emit(&resolved, &mut ops, &mut cmp)?;
+                if usize::from(cmp) > MAX_COMPARISONS {
+                    return Err(format!("more than {MAX_COMPARISONS} comparisons"));
+                }
+                if stack_depth(&ops) > MAX_STACK {
+                    return Err("condition too deep to evaluate".into());
+                }
+                Ok((Program { ops }, sites))
+            };
+            let when = match compile_one(&rule.when_expr) {
+                Ok(w) => w,
+                Err(e) => {
+                    problems.push(format!("rule `{}`: {e}", rule.id));
+                    continue;
+                }
+            };
+            let clear = match rule.clear_expr.as_ref().map(compile_one).transpose() {
+                Ok(c) => c,
+                Err(e) => {
+                    problems.push(format!("rule `{}` clear: {e}", rule.id));
+                    continue;
+                }
+            };
+            let mut metrics = Vec::new();
+            let mut series = Vec::new();
+            rule.when_expr.walk(&mut |n| match n {
+                Expr::Metric { metric, .. } | Expr::Present { metric, .. } => push_unique(&mut metrics, *metric),
+                Expr::Series { metric, .. } => push_unique(&mut series, *metric),
+                _ => {}
+            });
+            let clear_prog = clear.map(|(p, _)| p);
+            rules.push(CompiledRule {
+                rule: rule.clone(),
+                when: when.0,
+                clear: clear_prog,
+                sites: when.1,
+                metrics,
+                series,
+                superseded_by: Vec::new(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(Error::Compile(problems));
+        }
+        for i in 0..rules.len() {
+            let id = rules[i].rule.id.clone();
+            let by: Vec<usize> = rules.iter().enumerate().filter(|(_, r)| r.rule.supersedes.contains(&id)).map(|(j, _)| j).collect();
+            rules[i].superseded_by = by;
+        }
+        let mut used = Vec::new();
+        for r in &rules {
+            for m in &r.metrics {
+                push_unique(&mut used, *m);
+            }
+            for p in [&r.when].into_iter().chain(r.clear.as_ref()) {
+                for op in &p.ops {
+                    if let Op::Load(i) | Op::Present(i) = op {
+                        push_unique(&mut used, Metric::ALL[usize::from(*i)]);
+                    }
+                }
+            }
+        }
+        Ok(Engine { pack, rules, used, series_config: SeriesConfig::default() })
+    }
+
+    /// The built-in default pack, compiled.
+    ///
+    /// # Panics
+    /// Never in a released build: the default pack is checked by this crate's tests.
+    #[must_use]
+    pub fn default_pack() -> Engine {
+        // Cannot fail: the embedded pack compiles, as `tests::default_pack_compiles` checks.
+        #[expect(clippy::expect_used, reason = "the embedded pack is checked by the test suite")]
+        Engine::new(RulePack::default_pack()).expect("the embedded default pack compiles")
+    }
+
+    /// The pack this engine runs.
+    #[must_use]
+    pub fn pack(&self) -> &RulePack {
+        &self.pack
+    }
+
+    /// How series functions read the vague words (defaults: [`SeriesConfig::default`]).
+    #[must_use]
+    pub fn with_series_config(mut self, config: SeriesConfig) -> Self {
+        self.series_config = config;
+        self
+    }
+
+    /// Evaluates every rule on a snapshot (and series from `history`), ignoring `for` and
+    /// `clear` (use [`Engine::step`] for those).
+    #[must_use]
+    pub fn evaluate(&self, snapshot: &MetricsSnapshot, history: &History) -> Evaluation {
+        let mut out = Evaluation::default();
+        self.evaluate_into(snapshot, history, &mut out);
+        out
+    }
+
+    /// As [`Engine::evaluate`], reusing `out`'s buffers.
+    pub fn evaluate_into(&self, snapshot: &MetricsSnapshot, history: &History, out: &mut Evaluation) {
+        self.run(snapshot, history, None, out);
+    }
+
+    /// Evaluates with time behaviour: `(state, snapshot at time at) -> (state', findings)`.
+    ///
+    /// A rule with `for = "10min"` fires only once its condition has held at every
+    /// evaluation for at least that long; `for_evaluations = n` needs n consecutive holds.
+    /// Once firing, a rule with `clear` keeps firing until the `clear` condition holds
+    /// (hysteresis); without `clear` it stops when its condition stops holding. No clock is
+    /// read: `at` is the caller's timestamp of the snapshot.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_rules::{Engine, RulePack, State, RuleStatus};
+    /// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let pack = RulePack::from_toml_str("p.toml", r#"
+    /// name = "p"
+    /// [[rule]]
+    /// id = "hot"
+    /// title = "DB hot"
+    /// when = "db_cpu > 80%"
+    /// clear = "db_cpu < 60%"
+    /// for_evaluations = 2
+    /// severity = "warning"
+    /// advice = "a"
+    /// "#)?;
+    /// let engine = Engine::new(pack)?;
+    /// let at = |m: u64| Duration::from_secs(60 * m);
+    /// let snap = |p: f64| MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(p).unwrap());
+    /// let status = |e: &advisor_rules::Evaluation| engine.status(e, "hot");
+    /// let (s, e) = engine.step(&State::default(), &snap(85.0), &History::new(), at(0));
+    /// assert_eq!(status(&e), Some(RuleStatus::NotFired)); // held once
+    /// let (s, e) = engine.step(&s, &snap(85.0), &History::new(), at(1));
+    /// assert_eq!(status(&e), Some(RuleStatus::Fired));
+    /// let (s, e) = engine.step(&s, &snap(70.0), &History::new(), at(2));
+    /// assert_eq!(status(&e), Some(RuleStatus::Fired)); // not yet below 60%
+    /// let (_, e) = engine.step(&s, &snap(55.0), &History::new(), at(3));
+    /// assert_eq!(status(&e), Some(RuleStatus::NotFired));
+    /// # Ok::<(), advisor_rules::Error>(())
+    /// ```
+    #[must_use]
+    pub fn step(&self, state: &State, snapshot: &MetricsSnapshot, history: &History, at: Duration) -> (State, Evaluation) {
+        let mut next = state.clone();
+        next.rules.resize(self.rules.len(), RuleState::default());
+        let mut out = Evaluation::default();
+        self.run(snapshot, history, Some((&mut next, at)), &mut out);
+        (next, out)
+    }
+
+    fn run(&self, snapshot: &MetricsSnapshot, history: &History, mut state: Option<(&mut State, Duration)>, out: &mut Evaluation) {
+        let mut values = [UNKNOWN; Metric::ALL.len()];
+        for m in &self.used {
+            if let Some(v) = snapshot.value(*m) {
+                values[metric_index(*m)] = v;
+            }
+        }
+        let ctx = Ctx { values: &values, snapshot, history, series: &self.series_config };
+        let stage = snapshot.users.map(Stage::for_users);
+        out.statuses.clear();
+        out.superseded.clear();
+        out.findings.clear();
+        out.observations.clear();
+        let mut slots = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
+        for (i, r) in self.rules.iter().enumerate() {
+            let mut assumed = false;
+            let status = if !r.rule.stages.is_empty() && stage.is_none() {
+                RuleStatus::NotEvaluated
+            } else if !(r.rule.stages.is_empty() || stage.is_some_and(|s| r.rule.stages.contains(&s))) {
+                RuleStatus::NotApplicable
+            } else {
+                let v = exec(&r.when, &ctx, &mut slots);
+                let mut raw = if v.is_nan() {
+                    match r.rule.missing {
+                        MissingData::NotEvaluated => RuleStatus::NotEvaluated,
+                        MissingData::Fire => {
+                            assumed = true;
+                            RuleStatus::Fired
+                        }
+                        MissingData::Ignore => RuleStatus::NotFired,
+                    }
+                } else if v > 0.5 {
+                    RuleStatus::Fired
+                } else {
+                    RuleStatus::NotFired
+                };
+                if let Some((st, at)) = state.as_mut() {
+                    raw = apply_time(r, &mut st.rules[i], raw, &ctx, *at);
+                }
+                raw
+            };
+            out.statuses.push(status);
+            out.superseded.push(false);
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.extend(
+                    slots[..r.sites.len()].iter().map(|&(observed, threshold, held)| Observation { observed, threshold, held }),
+                );
+                out.findings.push(Finding {
+                    rule: i,
+                    severity: r.rule.severity,
+                    priority: r.rule.priority,
+                    stage,
+                    assumed,
+                    evidence_start: u32::try_from(start).unwrap_or(u32::MAX),
+                    evidence_len: u32::try_from(r.sites.len()).unwrap_or(0),
+                });
+            }
+        }
+        // Supersession: drop findings of rules replaced by a fired superseding rule.
+        for (i, r) in self.rules.iter().enumerate() {
+            if out.statuses[i] == RuleStatus::Fired && r.superseded_by.iter().any(|&j| out.statuses[j] == RuleStatus::Fired) {
+                out.superseded[i] = true;
+            }
+        }
+        let superseded = &out.superseded;
+        out.findings.retain(|f| !superseded[f.rule]);
+        let rules = &self.rules;
+        out.findings.sort_unstable_by(|a, b| {
+            b.severity.cmp(&a.severity).then(a.priority.cmp(&b.priority)).then_with(|| rules[a.rule].rule.id.cmp(&rules[b.rule].rule.id))
+        });
+    }
+
+    /// The rules, in evaluation order.
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = &Rule> {
+        self.rules.iter().map(|r| &r.rule)
+    }
+
+    /// The rule at `index` (as in [`Finding::rule`]).
+    #[must_use]
+    pub fn rule(&self, index: usize) -> Option<&Rule> {
+        self.rules.get(index).map(|r| &r.rule)
+    }
+
+    /// The index of rule `id`.
+    #[must_use]
+    pub fn rule_index(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.rule.id == id)
+    }
+
+    /// The status of rule `id` in an evaluation.
+    #[must_use]
+    pub fn status(&self, evaluation: &Evaluation, id: &str) -> Option<RuleStatus> {
+        self.rule_index(id).and_then(|i| evaluation.statuses.get(i).copied())
+    }
+
+    /// What rule `index` lacked, when it was not evaluated (or fired on assumed data).
+    #[must_use]
+    pub fn missing(&self, index: usize, snapshot: &MetricsSnapshot, history: &History) -> Vec<Missing> {
+        let Some(r) = self.rules.get(index) else { return Vec::new() };
+        let mut out = Vec::new();
+        if !r.rule.stages.is_empty() && snapshot.users.is_none() {
+            out.push(Missing::Users);
+        }
+        for m in &r.metrics {
+            if snapshot.value(*m).is_none() {
+                out.push(Missing::Value(*m));
+            }
+        }
+        for m in &r.series {
+            if history.get(*m).is_none() {
+                out.push(Missing::Series(*m));
+            }
+        }
+        out
+    }
+
+    /// The full evidence of a finding: each comparison's metric, operator, threshold and
+    /// where it came from, observed value and margin.
+    #[must_use]
+    pub fn explain(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<Evidence> {
+        let Some(r) = self.rules.get(finding.rule) else { return Vec::new() };
+        r.sites
+            .iter()
+            .zip(evaluation.observations(finding))
+            .map(|(site, o)| Evidence {
+                metric: site.metric,
+                left: site.left.clone(),
+                op: site.op,
+                threshold_text: site.right.clone(),
+                threshold: o.threshold,
+                observed: (!o.observed.is_nan()).then_some(o.observed),
+                margin: (!o.observed.is_nan() && !o.threshold.is_nan()).then(|| o.observed - o.threshold),
+                held: (!o.held.is_nan()).then_some(o.held > 0.5),
+                dim: site.dim,
+                threshold_origin: site.threshold_origin.clone(),
+            })
+            .collect()
+    }
+
+    /// Counts the findings of a snapshot without building them: the fast path for fleets.
+    ///
+    /// Returns (fired, not evaluated) rule counts; allocates nothing.
+    #[must_use]
+    pub fn count(&self, snapshot: &MetricsSnapshot, history: &History) -> (usize, usize) {
+        let mut values = [UNKNOWN; Metric::ALL.len()];
+        for m in &self.used {
+            if let Some(v) = snapshot.value(*m) {
+                values[metric_index(*m)] = v;
+            }
+        }
+        let ctx = Ctx { values: &values, snapshot, history, series: &self.series_config };
+        let stage = snapshot.users.map(Stage::for_users);
+        let mut slots = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
+        let (mut fired, mut unknown) = (0, 0);
+        for r in &self.rules {
+            if !r.rule.stages.is_empty() {
+                match stage {
+                    None => {
+                        unknown += 1;
+                        continue;
+                    }
+                    Some(s) if !r.rule.stages.contains(&s) => continue,
+                    Some(_) => {}
+                }
+            }
+            let v = exec(&r.when, &ctx, &mut slots);
+            if v.is_nan() {
+                match r.rule.missing {
+                    MissingData::NotEvaluated => unknown += 1,
+                    MissingData::Fire => fired += 1,
+                    MissingData::Ignore => {}
+                }
+            } else if v > 0.5 {
+                fired += 1;
+            }
+        }
+        (fired, unknown)
+    }
+
+    /// The compiled rules' comparison sites, for documentation and tooling.
+    #[must_use]
+    pub fn comparisons(&self, id: &str) -> Option<&[ComparisonSite]> {
+        self.rules.iter().find(|r| r.rule.id == id).map(|r| r.sites.as_slice())
+    }
+
+}
+
+fn apply_time(r: &CompiledRule, st: &mut RuleState, raw: RuleStatus, ctx: &Ctx<'_>, at: Duration) -> RuleStatus {
+    if st.active {
+        let cleared = match &r.clear {
+            Some(p) => {
+                let mut scratch = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
+                let v = exec(p, ctx, &mut scratch);
+                !v.is_nan() && v > 0.5
+            }
+            None => raw == RuleStatus::NotFired,
+        };
+        if cleared {
+            *st = RuleState::default();
+            return RuleStatus::NotFired;
+        }
+        return RuleStatus::Fired;
+    }
+    if raw != RuleStatus::Fired {
+        *st = RuleState::default();
+        return raw;
+    }
+    st.consecutive = st.consecutive.saturating_add(1);
+    let since = *st.since.get_or_insert(at);
+    let long_enough = r.rule.hold_for.is_none_or(|d| at.saturating_sub(since) >= d);
+    let often_enough = r.rule.hold_evaluations.is_none_or(|n| st.consecutive >= n);
+    if long_enough && often_enough {
+        st.active = true;
+        RuleStatus::Fired
+    } else {
+        RuleStatus::NotFired
+    }
+}
+
+struct Ctx<'a> {
+    values: &'a [f64; Metric::ALL.len()],
+    snapshot: &'a MetricsSnapshot,
+    history: &'a History,
+    series: &'a SeriesConfig,
+}
+
+fn metric_index(m: Metric) -> usize {
+    Metric::ALL.iter().position(|x| *x == m).unwrap_or(0)
+}
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+fn truth(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// Runs a program; comparisons record (left, right, result) into `slots`.
+fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISONS]) -> f64 {
+    let mut stack = [0.0f64; MAX_STACK];
+    let mut sp = 0usize;
+    macro_rules! pop {
+        () => {{
+            sp -= 1;
+            stack[sp]
+        }};
+    }
+    for op in &p.ops {
+        let v = match *op {
+            Op::Const(c) => c,
+            Op::Load(i) => ctx.values[usize::from(i)],
+            Op::Neg => -pop!(),
+            Op::Arith(a) => {
+                let r = pop!();
+                let l = pop!();
+                match a {
+                    ArithOp::Add => l + r,
+                    ArithOp::Sub => l - r,
+                    ArithOp::Mul => l * r,
+                    ArithOp::Div => {
+                        if r == 0.0 {
+                            UNKNOWN
+                        } else {
+                            l / r
+                        }
+                    }
+                }
+            }
+            Op::Cmp(c, slot) => {
+                let r = pop!();
+                let l = pop!();
+                let v = if l.is_nan() || r.is_nan() { UNKNOWN } else { truth(cmp_with_tolerance(c, l, r)) };
+                slots[usize::from(slot)] = (l, r, v);
+                v
+            }
+            Op::Not => {
+                let x = pop!();
+                if x.is_nan() { UNKNOWN } else { 1.0 - x }
+            }
+            Op::And => {
+                let r = pop!();
+                let l = pop!();
+                if l == 0.0 || r == 0.0 {
+                    0.0
+                } else if l.is_nan() || r.is_nan() {
+                    UNKNOWN
+                } else {
+                    1.0
+                }
+            }
+            Op::Or => {
+                let r = pop!();
+                let l = pop!();
+                if l == 1.0 || r == 1.0 {
+                    1.0
+                } else if l.is_nan() || r.is_nan() {
+                    UNKNOWN
+                } else {
+                    0.0
+                }
+            }
+            Op::Has(c) => truth(ctx.snapshot.architecture.contains(c)),
+            Op::Present(i) => truth(!ctx.values[usize::from(i)].is_nan()),
+            Op::Series(f, m) => series_value(f, m, if f == SeriesFn::ConsistentlyAbove { pop!() } else { 0.0 }, ctx),
+        };
+        stack[sp] = v;
+        sp += 1;
+    }
+    if sp == 0 { UNKNOWN } else { stack[sp - 1] }
+}
+
+/// Comparison with the level tolerance of `advisor-core`: values within one part in 10⁹ of
+/// the threshold count as equal, so 99.99% equals 0.9999.
+fn cmp_with_tolerance(op: CmpOp, l: f64, r: f64) -> bool {
+    let tol = advisor_core::LEVEL_TOLERANCE * r.abs();
+    let above = l > r + tol;
+    let below = l < r - tol;
+    match op {
+        CmpOp::Gt => above,
+        CmpOp::Ge => !below,
+        CmpOp::Lt => below,
+        CmpOp::Le => !above,
+        CmpOp::Eq => !above && !below,
+        CmpOp::Ne => above || below,
+    }
+}
+
+fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> f64 {
+    let snapshot_value = ctx.values[metric_index(m)];
+    let Some(series) = ctx.history.get(m) else {
+        // "Consistently above" falls back to the snapshot value, as advisor-core's triggers do.
+        return match f {
+            SeriesFn::ConsistentlyAbove if !snapshot_value.is_nan() && !level.is_nan() => {
+                truth(cmp_with_tolerance(CmpOp::Gt, snapshot_value, level))
+            }
+            _ => UNKNOWN,
+        };
+    };
+    match f {
+        SeriesFn::ConsistentlyAbove => {
+            if level.is_nan() {
+                return UNKNOWN;
+            }
+            series.sustained(level, Direction::LowerIsBetter, ctx.series).map_or(UNKNOWN, |s| truth(s.holds))
+        }
+        SeriesFn::Degrading => {
+            let dir = if metric_higher_is_better(m) { Direction::HigherIsBetter } else { Direction::LowerIsBetter };
+            series.trend(ctx.series).map_or(UNKNOWN, |t| truth(t.is_degrading(dir, ctx.series)))
+        }
+        SeriesFn::Plateauing => series.trend(ctx.series).map_or(UNKNOWN, |t| truth(t.is_plateau(ctx.series))),
+    }
+}
+
+fn metric_higher_is_better(m: Metric) -> bool {
+    matches!(m, Metric::CacheHitRate | Metric::CacheMemoryHeadroom | Metric::AvailabilityTarget)
+}
+
+fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
+    match e {
+        Expr::Num { value, .. } => ops.push(Op::Const(*value)),
+        Expr::Bool { value, .. } => ops.push(Op::Const(truth(*value))),
+        Expr::Metric { metric, .. } => ops.push(Op::Load(index_u8(*metric))),
+        Expr::Param { name, .. } => return Err(format!("parameter `${name}` is not defined")),
+        Expr::Neg { inner, .. } => {
+            emit(inner, ops, cmp)?;
+            ops.push(Op::Neg);
+        }
+        Expr::Arith { op, left, right, .. } => {
+            emit(left, ops, cmp)?;
+            emit(right, ops, cmp)?;
+            ops.push(Op::Arith(*op));
+        }
+        Expr::Cmp { op, left, right, .. } => {
+            emit(left, ops, cmp)?;
+            emit(right, ops, cmp)?;
+            let slot = *cmp;
+            *cmp = cmp.saturating_add(1);
+            if usize::from(slot) >= MAX_COMPARISONS {
+                return Err(format!("more than {MAX_COMPARISONS} comparisons"));
+            }
+            ops.push(Op::Cmp(*op, slot));
+        }
+        Expr::Not { inner, .. } => {
+            emit(inner, ops, cmp)?;
+            ops.push(Op::Not);
+        }
+        Expr::And { items, .. } | Expr::Or { items, .. } => {
+            let join = if matches!(e, Expr::And { .. }) { Op::And } else { Op::Or };
+            for (k, item) in items.iter().enumerate() {
+                emit(item, ops, cmp)?;
+                if k > 0 {
+                    ops.push(join);
+                }
+            }
+        }
+        Expr::Series { func, metric, level, .. } => {
+            if let Some(l) = level {
+                emit(l, ops, cmp)?;
+            }
+            ops.push(Op::Series(*func, *metric));
+        }
+        Expr::Has { component, .. } => ops.push(Op::Has(*component)),
+        Expr::Present { metric, .. } => ops.push(Op::Present(index_u8(*metric))),
+    }
+    Ok(())
+}
+
+fn index_u8(m: Metric) -> u8 {
+    u8::try_from(metric_index(m)).unwrap_or(0)
+}
+
+fn stack_depth(ops: &[Op]) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for op in ops {
+        match op {
+            Op::Const(_) | Op::Load(_) | Op::Has(_) | Op::Present(_) => depth += 1,
+            Op::Arith(_) | Op::Cmp(..) | Op::And | Op::Or => depth = depth.saturating_sub(1),
+            Op::Series(SeriesFn::ConsistentlyAbove, _) => {}
+            Op::Series(..) => depth += 1,
+            Op::Neg | Op::Not => {}
+        }
+        max = max.max(depth);
+    }
+    max
+}
+
+fn collect_sites(e: &Expr, text: &str, origin_of: &impl Fn(&str) -> Option<(String, Origin)>, out: &mut Vec<ComparisonSite>) {
+    e.walk(&mut |n| {
+        if let Expr::Cmp { op, left, right, .. } = n {
+            let slice = |s: crate::expr::Span| text.get(s.start..s.end).unwrap_or("").to_owned();
+            let metric = match left.as_ref() {
+                Expr::Metric { metric, .. } => Some(*metric),
+                _ => None,
+            };
+            let threshold_origin = match right.as_ref() {
+                Expr::Param { name, .. } => origin_of(name),
+                _ => None,
+            };
+            let dim = match left.as_ref() {
+                Expr::Metric { metric, .. } => crate::expr::metric_dim(*metric),
+                Expr::Num { dim, .. } => *dim,
+                _ => Dim::Number,
+            };
+            out.push(ComparisonSite { metric, left: slice(left.span()), op: *op, right: slice(right.span()), dim, threshold_origin });
+        }
+    });
+}
+
+/// A straightforward recursive interpreter of a rule's condition, used by tests to check the
+/// compiled evaluator.
+#[cfg(test)]
+pub(crate) fn interpret(e: &Expr, values: &[f64; Metric::ALL.len()], snapshot: &MetricsSnapshot) -> Option<bool> {
+    fn num(e: &Expr, values: &[f64; Metric::ALL.len()]) -> Option<f64> {
+        match e {
+            Expr::Num { value, .. } => Some(*value),
+            Expr::Metric { metric, .. } => {
+                let v = values[metric_index(*metric)];
+                (!v.is_nan()).then_some(v)
+            }
+            Expr::Neg { inner, .. } => num(inner, values).map(|v| -v),
+            Expr::Arith { op, left, right, .. } => {
+                let (l, r) = (num(left, values)?, num(right, values)?);
+                match op {
+                    ArithOp::Add => Some(l + r),
+                    ArithOp::Sub => Some(l - r),
+                    ArithOp::Mul => Some(l * r),
+                    ArithOp::Div => (r != 0.0).then(|| l / r),
+                }
+            }
+            _ => None,
+        }
+    }
+    match e {
+        Expr::Bool { value, .. } => Some(*value),
+        Expr::Metric { metric, .. } => num(e, values).map(|v| v > 0.5).filter(|_| metric.unit() == advisor_core::UnitKind::Flag),
+        Expr::Cmp { op, left, right, .. } => Some(cmp_with_tolerance(*op, num(left, values)?, num(right, values)?)),
+        Expr::Not { inner, .. } => interpret(inner, values, snapshot).map(|b| !b),
+        Expr::And { items, .. } => {
+            let r: Vec<Option<bool>> = items.iter().map(|i| interpret(i, values, snapshot)).collect();
+            if r.contains(&Some(false)) {
+                Some(false)
+            } else if r.contains(&None) {
+                None
+            } else {
+                Some(true)
+            }
+        }
+        Expr::Or { items, .. } => {
+            let r: Vec<Option<bool>> = items.iter().map(|i| interpret(i, values, snapshot)).collect();
+            if r.contains(&Some(true)) {
+                Some(true)
+            } else if r.contains(&None) {
+                None
+            } else {
+                Some(false)
+            }
+        }
+        Expr::Has { component, .. } => Some(snapshot.architecture.contains(*component)),
+        Expr::Present { metric, .. } => Some(!values[metric_index(*metric)].is_nan()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn values_of(snapshot: &MetricsSnapshot) -> [f64; Metric::ALL.len()] {
+    let mut values = [UNKNOWN; Metric::ALL.len()];
+    for (i, m) in Metric::ALL.iter().enumerate() {
+        if let Some(v) = snapshot.value(*m) {
+            values[i] = v;
+        }
+    }
+    values
+}

@@ -1,0 +1,702 @@
+//! Rule packs: the file format, loading with diagnostics, parameters and layering.
+
+use core::fmt;
+use core::time::Duration;
+use std::collections::BTreeMap;
+
+use advisor_core::bottleneck::Layer;
+use advisor_core::{Component, ComponentSet, LadderStep, Remedy, Stage, Symptom};
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Level, Source};
+use crate::error::Error;
+use crate::expr::{self, Dim, Expr, ExprErrorKind};
+
+/// The rule-pack format version this crate reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// How urgent a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Good to know.
+    Info,
+    /// Act soon.
+    Warning,
+    /// Act now.
+    Critical,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        })
+    }
+}
+
+/// What a rule does when a metric its condition needs is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[serde(rename_all = "snake_case")]
+pub enum MissingData {
+    /// Report the rule as not evaluated, naming what is missing (the default).
+    #[default]
+    NotEvaluated,
+    /// Treat the unknown as "holds": fire, noting the missing data in the evidence.
+    Fire,
+    /// Treat the unknown as "does not hold".
+    Ignore,
+}
+
+/// Where a rule or a parameter value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Origin {
+    /// The built-in default pack.
+    DefaultPack {
+        /// Line in the default pack's source.
+        line: usize,
+    },
+    /// A user file.
+    File {
+        /// The file name given when loading.
+        file: String,
+        /// 1-based line.
+        line: usize,
+    },
+    /// Built in Rust with [`crate::RuleBuilder`].
+    Code,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::DefaultPack { line } => write!(f, "default pack, line {line}"),
+            Origin::File { file, line } => write!(f, "{file}:{line}"),
+            Origin::Code => f.write_str("code"),
+        }
+    }
+}
+
+/// A named threshold that rules reference as `$name`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Param {
+    /// The name, without `$`.
+    pub name: String,
+    /// The value in canonical units (fractions, seconds, per second).
+    pub value: f64,
+    /// Its dimension.
+    pub dim: Dim,
+    /// The value as written (`500ms`).
+    pub text: String,
+    /// Where the value came from.
+    pub origin: Origin,
+}
+
+/// One rule of a pack.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Rule {
+    /// Unique id (`key.p95.warning`).
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// The condition as written.
+    pub when: String,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) when_expr: Expr,
+    /// Stages the rule applies to (empty: all).
+    pub stages: Vec<Stage>,
+    /// Severity of its finding.
+    pub severity: Severity,
+    /// Order among findings of the same severity (smaller first).
+    pub priority: u32,
+    /// The bottleneck layer it points at.
+    pub layer: Option<Layer>,
+    /// The decision-matrix symptom it addresses.
+    pub symptom: Option<Symptom>,
+    /// The remedy it recommends.
+    pub remedy: Option<Remedy>,
+    /// The rung of the symptom's ladder that remedy is.
+    pub step: Option<LadderStep>,
+    /// What to do, in words.
+    pub advice: String,
+    /// Where the rule's facts and figures come from.
+    pub references: Vec<String>,
+    /// Rules whose findings this one replaces when both fire.
+    pub supersedes: Vec<String>,
+    /// For how long the condition must hold before the rule fires (with [`crate::Engine::step`]).
+    pub hold_for: Option<Duration>,
+    /// For how many consecutive evaluations it must hold (with [`crate::Engine::step`]).
+    pub hold_evaluations: Option<u32>,
+    /// A separate condition that clears a firing rule (hysteresis).
+    pub clear: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) clear_expr: Option<Expr>,
+    /// What missing data means for the rule.
+    pub missing: MissingData,
+    /// Components the rule recommends adding.
+    pub recommends: ComponentSet,
+    /// Components the rule says are premature.
+    pub discourages: ComponentSet,
+    /// Where the rule came from.
+    pub origin: Origin,
+    /// Byte span of the condition in its source (for diagnostics).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) when_offset: usize,
+}
+
+/// A loaded, checked rule pack: parameters and rules with their origins.
+///
+/// # Examples
+/// ```
+/// use advisor_rules::RulePack;
+/// let pack = RulePack::from_toml_str("mine.toml", r#"
+/// name = "mine"
+/// version = "1.0.0"
+/// [params]
+/// lag = "2s"
+/// [[rule]]
+/// id = "lag"
+/// title = "Replica lag"
+/// when = "replica_lag > $lag"
+/// severity = "warning"
+/// advice = "Find what holds the replicas back."
+/// "#)?;
+/// assert_eq!(pack.rules().len(), 1);
+/// assert_eq!(pack.param("lag").unwrap().value, 2.0);
+/// # Ok::<(), advisor_rules::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct RulePack {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) params: Vec<Param>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) disabled: Vec<String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) warnings: Diagnostics,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    format: Option<u32>,
+    name: String,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    params: BTreeMap<String, RawValue>,
+    #[serde(default)]
+    disable: Vec<String>,
+    #[serde(default, alias = "rules")]
+    rule: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawValue {
+    Text(String),
+    Number(f64),
+    Flag(bool),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    title: String,
+    when: String,
+    #[serde(default)]
+    stages: Vec<Stage>,
+    severity: Severity,
+    #[serde(default)]
+    priority: u32,
+    layer: Option<Layer>,
+    symptom: Option<Symptom>,
+    remedy: Option<Remedy>,
+    step: Option<LadderStep>,
+    advice: String,
+    #[serde(default)]
+    references: Vec<String>,
+    #[serde(default)]
+    supersedes: Vec<String>,
+    #[serde(rename = "for")]
+    hold_for: Option<String>,
+    #[serde(rename = "for_evaluations")]
+    hold_evaluations: Option<u32>,
+    clear: Option<String>,
+    #[serde(default)]
+    missing: MissingData,
+    #[serde(default)]
+    recommends: Vec<Component>,
+    #[serde(default)]
+    discourages: Vec<Component>,
+}
+
+/// The file formats a pack can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PackFormat {
+    /// TOML (`[[rule]]` tables).
+    Toml,
+    /// JSON (`"rule": [...]` or `"rules": [...]`).
+    Json,
+}
+
+impl PackFormat {
+    /// Guesses the format from a file name: `.json` is JSON, anything else TOML.
+    #[must_use]
+    pub fn from_file_name(name: &str) -> PackFormat {
+        if name.to_ascii_lowercase().ends_with(".json") { PackFormat::Json } else { PackFormat::Toml }
+    }
+}
+
+/// Largest pack file accepted, in bytes.
+pub const MAX_PACK_BYTES: usize = 4 * 1024 * 1024;
+/// Most rules a pack may hold.
+pub const MAX_RULES: usize = 10_000;
+
+impl RulePack {
+    /// Reads a pack from TOML text; `file` names it in diagnostics.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found (see [`Diagnostic`]).
+    pub fn from_toml_str(file: &str, text: &str) -> Result<RulePack, Error> {
+        RulePack::from_str(file, text, PackFormat::Toml, None)
+    }
+
+    /// Reads a pack from JSON text; `file` names it in diagnostics.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found.
+    pub fn from_json_str(file: &str, text: &str) -> Result<RulePack, Error> {
+        RulePack::from_str(file, text, PackFormat::Json, None)
+    }
+
+    /// Reads a pack in `format`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found.
+    pub fn parse(file: &str, text: &str, format: PackFormat) -> Result<RulePack, Error> {
+        RulePack::from_str(file, text, format, None)
+    }
+
+    /// Layers a user pack over this one: its `[params]` override values of the same name,
+    /// `disable = [...]` removes rules by id, a rule with an existing id replaces it, and new
+    /// ids add rules. Conditions of every rule see the overridden parameters.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem of the user pack.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_rules::{PackFormat, RulePack, Origin};
+    /// let layered = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\n[params]\np95_warning = \"2s\"\n", PackFormat::Toml)?;
+    /// let p = layered.param("p95_warning").unwrap();
+    /// assert_eq!(p.value, 2.0);
+    /// assert_eq!(p.origin, Origin::File { file: "prod.toml".into(), line: 3 });
+    /// # Ok::<(), advisor_rules::Error>(())
+    /// ```
+    pub fn layer(&self, file: &str, text: &str, format: PackFormat) -> Result<RulePack, Error> {
+        RulePack::from_str(file, text, format, Some(self))
+    }
+
+    /// The built-in default pack (see [`crate::default_pack`]).
+    #[must_use]
+    pub fn default_pack() -> RulePack {
+        crate::default_pack::load()
+    }
+
+    /// The pack's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The pack's version.
+    #[must_use]
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The rules, in file order (layered rules after the base's).
+    #[must_use]
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule with `id`.
+    #[must_use]
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The parameters, sorted by name.
+    #[must_use]
+    pub fn params(&self) -> &[Param] {
+        &self.params
+    }
+
+    /// The parameter `name`.
+    #[must_use]
+    pub fn param(&self, name: &str) -> Option<&Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// Ids disabled by layering.
+    #[must_use]
+    pub fn disabled(&self) -> &[String] {
+        &self.disabled
+    }
+
+    /// Warnings found while loading (static analysis).
+    #[must_use]
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    pub(crate) fn from_parts(name: String, version: String, params: Vec<Param>, rules: Vec<Rule>) -> RulePack {
+        RulePack { name, version, params, rules, disabled: Vec::new(), warnings: Diagnostics::default() }
+    }
+
+    fn from_str(file: &str, text: &str, format: PackFormat, base: Option<&RulePack>) -> Result<RulePack, Error> {
+        let src = Source { name: file, text };
+        let mut diags = Diagnostics::default();
+        if text.len() > MAX_PACK_BYTES {
+            diags.push(Diagnostic::new(
+                DiagnosticKind::TooComplex,
+                Level::Error,
+                format!("pack is {} bytes, the limit is {MAX_PACK_BYTES}", text.len()),
+                &src,
+                (0, 0),
+            ));
+            return Err(Error::Invalid(diags));
+        }
+        let raw: RawPack = match format {
+            PackFormat::Toml => toml::from_str(text).map_err(|e| {
+                let span = e.span().map_or((0, 0), |s| (s.start, s.end));
+                let mut d = Diagnostics::default();
+                d.push(Diagnostic::new(DiagnosticKind::Format, Level::Error, e.message().to_owned(), &src, span));
+                Error::Invalid(d)
+            })?,
+            PackFormat::Json => serde_json::from_str(text).map_err(|e| {
+                let offset = offset_of(text, e.line(), e.column());
+                let mut d = Diagnostics::default();
+                d.push(Diagnostic::new(DiagnosticKind::Format, Level::Error, e.to_string(), &src, (offset, offset + 1)));
+                Error::Invalid(d)
+            })?,
+        };
+        if let Some(v) = raw.format
+            && v != FORMAT_VERSION
+        {
+            let at = find_from(text, "format", 0).unwrap_or(0);
+            diags.push(
+                Diagnostic::new(DiagnosticKind::Format, Level::Error, format!("pack format {v} is not supported"), &src, (at, at + 6))
+                    .with_help(Some(format!("this version reads format {FORMAT_VERSION}"))),
+            );
+        }
+        if raw.rule.len() > MAX_RULES {
+            diags.push(Diagnostic::new(
+                DiagnosticKind::TooComplex,
+                Level::Error,
+                format!("pack has {} rules, the limit is {MAX_RULES}", raw.rule.len()),
+                &src,
+                (0, 0),
+            ));
+            return Err(Error::Invalid(diags));
+        }
+        let origin_at = |offset: usize| -> Origin {
+            let (line, _) = src.line_col(offset);
+            if base.is_none() && file == crate::default_pack::FILE_NAME {
+                Origin::DefaultPack { line }
+            } else {
+                Origin::File { file: file.to_owned(), line }
+            }
+        };
+
+        // Parameters: the base's, overridden or extended by this file's.
+        let mut params: Vec<Param> = base.map(|b| b.params.clone()).unwrap_or_default();
+        for (name, value) in &raw.params {
+            let at = find_key(text, name, format).unwrap_or(0);
+            let text_value = match value {
+                RawValue::Text(t) => t.clone(),
+                RawValue::Number(n) => n.to_string(),
+                RawValue::Flag(b) => b.to_string(),
+            };
+            match expr::parse_literal(&text_value) {
+                Ok((v, dim)) => {
+                    let param = Param { name: name.clone(), value: v, dim, text: text_value, origin: origin_at(at) };
+                    match params.iter_mut().find(|p| p.name == *name) {
+                        Some(existing) if existing.dim != dim => diags.push(
+                            Diagnostic::new(
+                                DiagnosticKind::BadParameter,
+                                Level::Error,
+                                format!("parameter `{name}` is {} in the base pack but {} here", existing.dim, dim),
+                                &src,
+                                (at, at + name.len()),
+                            )
+                            .with_help(Some(format!("give it in the base unit, like `{}`", existing.text))),
+                        ),
+                        Some(existing) => *existing = param,
+                        None => params.push(param),
+                    }
+                }
+                Err(e) => diags.push(
+                    Diagnostic::new(
+                        DiagnosticKind::BadParameter,
+                        Level::Error,
+                        format!("parameter `{name}`: {}", e.message),
+                        &src,
+                        (at, at + name.len()),
+                    )
+                    .with_help(e.help),
+                ),
+            }
+        }
+        params.sort_by(|a, b| a.name.cmp(&b.name));
+
+        // Rules: the base's minus disabled ones, replaced or extended by this file's.
+        let mut rules: Vec<Rule> = base.map(|b| b.rules.clone()).unwrap_or_default();
+        let mut disabled: Vec<String> = base.map(|b| b.disabled.clone()).unwrap_or_default();
+        for id in &raw.disable {
+            let at = find_string(text, id, 0).unwrap_or(0);
+            if rules.iter().any(|r| r.id == *id) {
+                rules.retain(|r| r.id != *id);
+                disabled.push(id.clone());
+            } else {
+                diags.push(
+                    Diagnostic::new(
+                        DiagnosticKind::UnknownRule,
+                        Level::Error,
+                        format!("cannot disable `{id}`: no such rule"),
+                        &src,
+                        (at, at + id.len() + 2),
+                    )
+                    .with_help(expr::did_you_mean(id, rules.iter().map(|r| r.id.as_str())).map(|s| format!("did you mean `{s}`?"))),
+                );
+            }
+        }
+        let mut cursor = 0;
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for raw_rule in raw.rule {
+            let id_at = find_string(text, &raw_rule.id, cursor).unwrap_or(cursor);
+            cursor = id_at + 1;
+            let id_span = (id_at, id_at + raw_rule.id.len() + 2);
+            if let Some(&first) = seen.get(&raw_rule.id) {
+                let (line, _) = src.line_col(first);
+                diags.push(
+                    Diagnostic::new(DiagnosticKind::DuplicateId, Level::Error, format!("rule id `{}` is used twice", raw_rule.id), &src, id_span)
+                        .with_help(Some(format!("the first use is on line {line}; give each rule its own id")))
+                        .with_rule(&raw_rule.id),
+                );
+                continue;
+            }
+            seen.insert(raw_rule.id.clone(), id_at);
+            if raw_rule.id.is_empty() || !raw_rule.id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+                diags.push(
+                    Diagnostic::new(DiagnosticKind::Format, Level::Error, format!("rule id `{}` is not valid", raw_rule.id), &src, id_span)
+                        .with_help(Some("use letters, digits, `.`, `_` and `-`".into())),
+                );
+                continue;
+            }
+            let when_at = find_string(text, &raw_rule.when, id_at).map_or(id_at, |i| i + 1);
+            let when_expr = parse_condition(&raw_rule.when, when_at, &src, &raw_rule.id, &mut diags);
+            let clear_expr = raw_rule.clear.as_ref().and_then(|c| {
+                let at = find_string(text, c, id_at).map_or(id_at, |i| i + 1);
+                parse_condition(c, at, &src, &raw_rule.id, &mut diags)
+            });
+            let hold_for = raw_rule.hold_for.as_ref().and_then(|h| match expr::parse_literal(h) {
+                Ok((secs, Dim::Duration)) if secs >= 0.0 => Duration::try_from_secs_f64(secs).ok(),
+                _ => {
+                    let at = find_string(text, h, id_at).unwrap_or(id_at);
+                    diags.push(
+                        Diagnostic::new(DiagnosticKind::Format, Level::Error, format!("`for = \"{h}\"` is not a duration"), &src, (at, at + h.len() + 2))
+                            .with_help(Some("write it like \"10min\" or \"30s\"".into()))
+                            .with_rule(&raw_rule.id),
+                    );
+                    None
+                }
+            });
+            let Some(when_expr) = when_expr else { continue };
+            let rule = Rule {
+                id: raw_rule.id.clone(),
+                title: raw_rule.title,
+                when: raw_rule.when,
+                when_expr,
+                stages: raw_rule.stages,
+                severity: raw_rule.severity,
+                priority: raw_rule.priority,
+                layer: raw_rule.layer,
+                symptom: raw_rule.symptom,
+                remedy: raw_rule.remedy,
+                step: raw_rule.step,
+                advice: raw_rule.advice,
+                references: raw_rule.references,
+                supersedes: raw_rule.supersedes,
+                hold_for,
+                hold_evaluations: raw_rule.hold_evaluations,
+                clear: raw_rule.clear,
+                clear_expr,
+                missing: raw_rule.missing,
+                recommends: raw_rule.recommends.into_iter().collect(),
+                discourages: raw_rule.discourages.into_iter().collect(),
+                origin: origin_at(id_at),
+                when_offset: when_at,
+            };
+            match rules.iter_mut().find(|r| r.id == rule.id) {
+                Some(existing) => *existing = rule,
+                None => rules.push(rule),
+            }
+        }
+
+        let pack = RulePack {
+            name: raw.name,
+            version: raw.version.unwrap_or_else(|| "0.0.0".into()),
+            params,
+            rules,
+            disabled,
+            warnings: Diagnostics::default(),
+        };
+        // Checks that need the whole layered pack: parameters, units, references.
+        pack.check(&src, base, &mut diags);
+        if diags.has_errors() {
+            diags.sort();
+            return Err(Error::Invalid(diags));
+        }
+        let mut pack = pack;
+        let mut warnings = base.map(|b| b.warnings.clone()).unwrap_or_default();
+        let mut fresh = crate::analysis::analyse(&pack, &src, base.is_some());
+        fresh.sort();
+        warnings.extend(fresh);
+        pack.warnings = warnings;
+        Ok(pack)
+    }
+
+    /// Resolves every rule's parameters and checks units and references.
+    fn check(&self, src: &Source<'_>, base: Option<&RulePack>, diags: &mut Diagnostics) {
+        for rule in &self.rules {
+            // Rules from the base were checked against the base source; only re-check their
+            // parameters (they may now be overridden) and report in this file.
+            let own = base.is_none_or(|b| b.rule(&rule.id) != Some(rule));
+            for (expr, what) in [(Some(&rule.when_expr), "when"), (rule.clear_expr.as_ref(), "clear")] {
+                let Some(expr) = expr else { continue };
+                let mut resolved = expr.clone();
+                crate::expr::resolve(&mut resolved, &|n| self.param(n).map(|p| (p.value, p.dim)));
+                if let Err(e) = crate::expr::check(&resolved) {
+                    let offset = if own { rule.when_offset } else { 0 };
+                    let kind = if e.message.starts_with("parameter") { DiagnosticKind::MissingParameter } else { map_kind(e.kind) };
+                    let span = if own { (offset + e.span.start, offset + e.span.end) } else { (0, 0) };
+                    let mut d = Diagnostic::new(kind, Level::Error, format!("{what}: {}", e.message), src, span)
+                        .with_help(e.help)
+                        .with_rule(&rule.id);
+                    if kind == DiagnosticKind::MissingParameter {
+                        let name = e.message.split('`').nth(1).unwrap_or("").trim_start_matches('$');
+                        if let Some(s) = crate::expr::did_you_mean(name, self.params.iter().map(|p| p.name.as_str())) {
+                            d.help = Some(format!("did you mean `${s}`?"));
+                        }
+                    }
+                    diags.push(d);
+                }
+            }
+            for sup in &rule.supersedes {
+                if self.rule(sup).is_none() && !self.disabled.contains(sup) {
+                    let at = find_string(src.text, sup, 0).unwrap_or(0);
+                    diags.push(
+                        Diagnostic::new(DiagnosticKind::UnknownRule, Level::Error, format!("`{}` supersedes `{sup}`, which does not exist", rule.id), src, (at, at + sup.len() + 2))
+                            .with_rule(&rule.id),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn parse_condition(text: &str, offset: usize, src: &Source<'_>, rule: &str, diags: &mut Diagnostics) -> Option<Expr> {
+    match expr::parse(text) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            diags.push(
+                Diagnostic::new(map_kind(e.kind), Level::Error, e.message, src, (offset + e.span.start, offset + e.span.end.max(e.span.start + 1)))
+                    .with_help(e.help)
+                    .with_rule(rule),
+            );
+            None
+        }
+    }
+}
+
+fn map_kind(k: ExprErrorKind) -> DiagnosticKind {
+    match k {
+        ExprErrorKind::Syntax => DiagnosticKind::Syntax,
+        ExprErrorKind::UnknownMetric => DiagnosticKind::UnknownMetric,
+        ExprErrorKind::UnknownComponent => DiagnosticKind::UnknownComponent,
+        ExprErrorKind::UnitMismatch => DiagnosticKind::UnitMismatch,
+        ExprErrorKind::TooDeep => DiagnosticKind::TooComplex,
+    }
+}
+
+/// Byte offset of the quoted string `s` at or after `from` (the offset of its opening quote).
+fn find_string(text: &str, s: &str, from: usize) -> Option<usize> {
+    let from = from.min(text.len());
+    let needle_dq = format!("\"{s}\"");
+    let needle_sq = format!("'{s}'");
+    let hay = text.get(from..)?;
+    [hay.find(&needle_dq), hay.find(&needle_sq)].into_iter().flatten().min().map(|i| from + i)
+}
+
+fn find_from(text: &str, s: &str, from: usize) -> Option<usize> {
+    text.get(from..)?.find(s).map(|i| from + i)
+}
+
+fn find_key(text: &str, key: &str, format: PackFormat) -> Option<usize> {
+    match format {
+        PackFormat::Json => find_string(text, key, 0),
+        PackFormat::Toml => text.lines().scan(0usize, |off, line| {
+            let here = *off;
+            *off += line.len() + 1;
+            Some((here, line))
+        })
+        .find(|(_, line)| {
+            let t = line.trim_start();
+            t.starts_with(key) && t[key.len()..].trim_start().starts_with('=')
+        })
+        .map(|(off, line)| off + (line.len() - line.trim_start().len())),
+    }
+}
+
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut off = 0;
+    for (i, l) in text.split('\n').enumerate() {
+        if i + 1 == line {
+            return (off + column.saturating_sub(1)).min(text.len());
+        }
+        off += l.len() + 1;
+    }
+    text.len()
+}
+
+impl fmt::Display for RulePack {
+    /// Prints the effective pack: every parameter and rule with its origin.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "pack {} {}", self.name, self.version)?;
+        writeln!(f, "parameters:")?;
+        for p in &self.params {
+            writeln!(f, "  ${} = {}  ({})", p.name, p.text, p.origin)?;
+        }
+        writeln!(f, "rules:")?;
+        for r in &self.rules {
+            writeln!(f, "  {} [{}] when {}  ({})", r.id, r.severity, r.when, r.origin)?;
+        }
+        if !self.disabled.is_empty() {
+            writeln!(f, "disabled: {}", self.disabled.join(", "))?;
+        }
+        Ok(())
+    }
+}
