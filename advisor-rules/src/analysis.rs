@@ -24,7 +24,12 @@ struct Interval {
 }
 
 impl Interval {
-    const ALL: Interval = Interval { lo: f64::NEG_INFINITY, lo_closed: false, hi: f64::INFINITY, hi_closed: false };
+    const ALL: Interval = Interval {
+        lo: f64::NEG_INFINITY,
+        lo_closed: false,
+        hi: f64::INFINITY,
+        hi_closed: false,
+    };
 
     fn from_cmp(op: CmpOp, c: f64) -> Option<Interval> {
         let mut i = Interval::ALL;
@@ -33,7 +38,14 @@ impl Interval {
             CmpOp::Ge => (i.lo, i.lo_closed) = (c, true),
             CmpOp::Lt => (i.hi, i.hi_closed) = (c, false),
             CmpOp::Le => (i.hi, i.hi_closed) = (c, true),
-            CmpOp::Eq => i = Interval { lo: c, lo_closed: true, hi: c, hi_closed: true },
+            CmpOp::Eq => {
+                i = Interval {
+                    lo: c,
+                    lo_closed: true,
+                    hi: c,
+                    hi_closed: true,
+                }
+            }
             CmpOp::Ne => return None,
         }
         Some(i)
@@ -54,13 +66,26 @@ impl Interval {
         } else {
             (self.hi, self.hi_closed && o.hi_closed)
         };
-        Interval { lo, lo_closed, hi, hi_closed }
+        Interval {
+            lo,
+            lo_closed,
+            hi,
+            hi_closed,
+        }
     }
 
+    #[expect(
+        clippy::float_cmp,
+        reason = "interval endpoints are compared exactly, by design"
+    )]
     fn is_empty(self) -> bool {
         self.lo > self.hi || (self.lo == self.hi && !(self.lo_closed && self.hi_closed))
     }
 
+    #[expect(
+        clippy::float_cmp,
+        reason = "interval endpoints are compared exactly, by design"
+    )]
     fn contains(self, o: Interval) -> bool {
         let lo_ok = self.lo < o.lo || (self.lo == o.lo && (self.lo_closed || !o.lo_closed));
         let hi_ok = self.hi > o.hi || (self.hi == o.hi && (self.hi_closed || !o.hi_closed));
@@ -68,6 +93,10 @@ impl Interval {
     }
 
     /// A point inside a non-empty interval.
+    #[expect(
+        clippy::float_cmp,
+        reason = "a degenerate interval has exactly equal endpoints"
+    )]
     fn witness(self) -> f64 {
         match (self.lo.is_finite(), self.hi.is_finite()) {
             (true, true) if self.lo == self.hi => self.lo,
@@ -105,7 +134,10 @@ impl Region {
     }
 
     fn empty_metric(&self) -> Option<Metric> {
-        self.intervals.iter().find(|(_, i)| i.is_empty()).map(|(m, _)| *m)
+        self.intervals
+            .iter()
+            .find(|(_, i)| i.is_empty())
+            .map(|(m, _)| *m)
     }
 
     fn is_empty(&self) -> bool {
@@ -124,7 +156,9 @@ impl Region {
 
     /// Whether every point of `o` is in `self`.
     fn contains(&self, o: &Region) -> bool {
-        self.intervals.iter().all(|(m, i)| o.intervals.get(m).is_some_and(|oi| i.contains(*oi)))
+        self.intervals
+            .iter()
+            .all(|(m, i)| o.intervals.get(m).is_some_and(|oi| i.contains(*oi)))
             && o.required.union(self.required) == o.required
             && o.forbidden.union(self.forbidden) == o.forbidden
     }
@@ -142,7 +176,11 @@ impl Region {
             parts.push(format!("\"{key}\": {value}"));
         }
         if !self.required.is_empty() {
-            let names: Vec<String> = self.required.iter().map(|c| format!("\"{}\"", c.name())).collect();
+            let names: Vec<String> = self
+                .required
+                .iter()
+                .map(|c| format!("\"{}\"", c.name()))
+                .collect();
             parts.push(format!("\"architecture\": [{}]", names.join(", ")));
         }
         format!("{{{}}}", parts.join(", "))
@@ -158,8 +196,12 @@ fn region(e: &Expr) -> Option<Region> {
     };
     for item in items {
         match item {
-            Expr::Cmp { op, left, right, .. } => match (left.as_ref(), right.as_ref()) {
-                (Expr::Metric { metric, .. }, Expr::Num { value, .. }) => r.add(*metric, Interval::from_cmp(*op, *value)?),
+            Expr::Cmp {
+                op, left, right, ..
+            } => match (left.as_ref(), right.as_ref()) {
+                (Expr::Metric { metric, .. }, Expr::Num { value, .. }) => {
+                    r.add(*metric, Interval::from_cmp(*op, *value)?)
+                }
                 (Expr::Num { value, .. }, Expr::Metric { metric, .. }) => {
                     r.add(*metric, Interval::from_cmp(op.flipped(), *value)?);
                 }
@@ -174,7 +216,9 @@ fn region(e: &Expr) -> Option<Region> {
                 }
                 _ => return None,
             },
-            Expr::Metric { metric, .. } if metric.unit() == UnitKind::Flag => r.add(*metric, Interval::from_cmp(CmpOp::Eq, 1.0)?),
+            Expr::Metric { metric, .. } if metric.unit() == UnitKind::Flag => {
+                r.add(*metric, Interval::from_cmp(CmpOp::Eq, 1.0)?)
+            }
             _ => return None,
         }
     }
@@ -186,7 +230,8 @@ fn stages_overlap(a: &Rule, b: &Rule) -> bool {
 }
 
 fn stages_cover(outer: &Rule, inner: &Rule) -> bool {
-    outer.stages.is_empty() || (!inner.stages.is_empty() && inner.stages.iter().all(|s| outer.stages.contains(s)))
+    outer.stages.is_empty()
+        || (!inner.stages.is_empty() && inner.stages.iter().all(|s| outer.stages.contains(s)))
 }
 
 /// Runs the analysis; `layered` limits reports to pairs involving the newest file's rules.
@@ -207,21 +252,36 @@ pub(crate) fn analyse(pack: &RulePack, src: &Source<'_>, layered: bool) -> Diagn
         crate::pack::Origin::DefaultPack { .. } => !layered,
         crate::pack::Origin::Code => true,
     };
-    let span = |r: &Rule| if from_this_file(r) { (r.when_offset, r.when_offset + r.when.len()) } else { (0, 0) };
+    let span = |r: &Rule| {
+        if from_this_file(r) {
+            (r.when_offset, r.when_offset + r.when.len())
+        } else {
+            (0, 0)
+        }
+    };
     for (i, rule) in pack.rules.iter().enumerate() {
         let Some(ri) = &regions[i] else { continue };
         if !from_this_file(rule) {
             continue;
         }
         if ri.is_empty() {
-            let what = ri.empty_metric().map_or("its component requirements contradict each other".to_owned(), |m| {
-                format!("no value of {} satisfies every comparison", m.name())
-            });
+            let what = ri.empty_metric().map_or(
+                "its component requirements contradict each other".to_owned(),
+                |m| format!("no value of {} satisfies every comparison", m.name()),
+            );
             out.push(
-                Diagnostic::new(DiagnosticKind::NeverFires, Level::Warning, format!("rule `{}` can never fire: {what}", rule.id), src, span(rule))
-                    .with_rule(&rule.id)
-                    .with_help(Some("check the comparison directions and the parameter values".into()))
-                    .with_example("{}".into()),
+                Diagnostic::new(
+                    DiagnosticKind::NeverFires,
+                    Level::Warning,
+                    format!("rule `{}` can never fire: {what}", rule.id),
+                    src,
+                    span(rule),
+                )
+                .with_rule(&rule.id)
+                .with_help(Some(
+                    "check the comparison directions and the parameter values".into(),
+                ))
+                .with_example("{}".into()),
             );
             continue;
         }
@@ -260,7 +320,10 @@ pub(crate) fn analyse(pack: &RulePack, src: &Source<'_>, layered: bool) -> Diagn
             }
             // Contradictory: both can fire while one recommends what the other discourages.
             if i < j || !from_this_file(other) {
-                let clash = rule.recommends.intersection(other.discourages).union(rule.discourages.intersection(other.recommends));
+                let clash = rule
+                    .recommends
+                    .intersection(other.discourages)
+                    .union(rule.discourages.intersection(other.recommends));
                 if !clash.is_empty() && stages_overlap(rule, other) {
                     let both = ri.intersect(rj);
                     if !both.is_empty() {
@@ -299,7 +362,9 @@ mod tests {
         assert!(gt.intersect(le5).is_empty());
         assert!(Interval::from_cmp(CmpOp::Gt, 3.0).unwrap().contains(gt));
         assert!(!gt.contains(Interval::from_cmp(CmpOp::Gt, 3.0).unwrap()));
-        let w = gt.intersect(Interval::from_cmp(CmpOp::Lt, 9.0).unwrap()).witness();
+        let w = gt
+            .intersect(Interval::from_cmp(CmpOp::Lt, 9.0).unwrap())
+            .witness();
         assert!((w - 7.0).abs() < 1e-12);
     }
 }

@@ -3,7 +3,9 @@
 use core::fmt::Write as _;
 
 use advisor_core::bottleneck::Layer;
-use advisor_core::{AdvisorConfig, Classification, History, MetricHealth, MetricsSnapshot, Stage, TriggerResult};
+use advisor_core::{
+    AdvisorConfig, Classification, History, MetricHealth, MetricsSnapshot, Stage, TriggerResult,
+};
 
 use crate::engine::{Engine, Evaluation, Evidence, Missing, RuleStatus};
 use crate::pack::{Origin, Severity};
@@ -102,12 +104,24 @@ pub struct Assessment {
 #[must_use]
 pub fn assess(engine: &Engine, snapshot: &MetricsSnapshot, history: &History) -> Assessment {
     let evaluation = engine.evaluate(snapshot, history);
-    assess_with(engine, &evaluation, snapshot, history, &AdvisorConfig::default())
+    assess_with(
+        engine,
+        &evaluation,
+        snapshot,
+        history,
+        &AdvisorConfig::default(),
+    )
 }
 
 /// Builds an assessment from an evaluation already made.
 #[must_use]
-pub fn assess_with(engine: &Engine, evaluation: &Evaluation, snapshot: &MetricsSnapshot, history: &History, config: &AdvisorConfig) -> Assessment {
+pub fn assess_with(
+    engine: &Engine,
+    evaluation: &Evaluation,
+    snapshot: &MetricsSnapshot,
+    history: &History,
+    config: &AdvisorConfig,
+) -> Assessment {
     let c = Classification::of(snapshot, history, config);
     let findings: Vec<AssessedFinding> = evaluation
         .findings
@@ -142,7 +156,11 @@ pub fn assess_with(engine: &Engine, evaluation: &Evaluation, snapshot: &MetricsS
                 b.score += weight;
                 b.findings.push(f.id.clone());
             }
-            None => bottlenecks.push(RankedLayer { layer, score: weight, findings: vec![f.id.clone()] }),
+            None => bottlenecks.push(RankedLayer {
+                layer,
+                score: weight,
+                findings: vec![f.id.clone()],
+            }),
         }
     }
     bottlenecks.sort_by(|a, b| b.score.cmp(&a.score).then(a.layer.cmp(&b.layer)));
@@ -155,7 +173,10 @@ pub fn assess_with(engine: &Engine, evaluation: &Evaluation, snapshot: &MetricsS
         .rules()
         .enumerate()
         .filter(|(i, _)| evaluation.statuses.get(*i) == Some(&RuleStatus::NotEvaluated))
-        .map(|(i, r)| NotJudged { rule: r.id.clone(), missing: engine.missing(i, snapshot, history) })
+        .map(|(i, r)| NotJudged {
+            rule: r.id.clone(),
+            missing: engine.missing(i, snapshot, history),
+        })
         .collect();
     Assessment {
         format: 1,
@@ -181,7 +202,8 @@ impl Assessment {
     #[must_use]
     pub fn to_text(&self) -> String {
         let mut o = String::new();
-        let stage = |s: Option<Stage>| s.map_or("unknown (give users)".to_owned(), |s| s.to_string());
+        let stage =
+            |s: Option<Stage>| s.map_or("unknown (give users)".to_owned(), |s| s.to_string());
         let _ = writeln!(o, "Stage by users:   {}", stage(self.stage_by_users));
         if let Some(s) = self.stage_suggested {
             let _ = writeln!(o, "Metrics suggest:  {s}");
@@ -207,12 +229,26 @@ impl Assessment {
         if !self.bottlenecks.is_empty() {
             let _ = writeln!(o, "\nLikely bottlenecks");
             for b in &self.bottlenecks {
-                let _ = writeln!(o, "  {} (score {}): {}", b.layer, b.score, b.findings.join(", "));
+                let _ = writeln!(
+                    o,
+                    "  {} (score {}): {}",
+                    b.layer,
+                    b.score,
+                    b.findings.join(", ")
+                );
             }
         }
         if !self.not_judged.is_empty() {
-            let _ = writeln!(o, "\nNot judged ({} rules lacked data)", self.not_judged.len());
-            let mut missing: Vec<String> = self.not_judged.iter().flat_map(|n| n.missing.iter().map(ToString::to_string)).collect();
+            let _ = writeln!(
+                o,
+                "\nNot judged ({} rules lacked data)",
+                self.not_judged.len()
+            );
+            let mut missing: Vec<String> = self
+                .not_judged
+                .iter()
+                .flat_map(|n| n.missing.iter().map(ToString::to_string))
+                .collect();
             missing.sort();
             missing.dedup();
             let _ = writeln!(o, "  missing: {}", missing.join(", "));
@@ -227,10 +263,19 @@ impl Assessment {
         let _ = writeln!(o, "# Scalability assessment\n");
         let stage = |s: Option<Stage>| s.map_or("unknown".to_owned(), |s| s.to_string());
         let _ = writeln!(o, "- **Stage by users:** {}", stage(self.stage_by_users));
-        let _ = writeln!(o, "- **Metrics suggest:** {}\n", stage(self.stage_suggested));
-        let _ = writeln!(o, "## Key metrics\n\n| metric | value | health |\n|---|---|---|");
+        let _ = writeln!(
+            o,
+            "- **Metrics suggest:** {}\n",
+            stage(self.stage_suggested)
+        );
+        let _ = writeln!(
+            o,
+            "## Key metrics\n\n| metric | value | health |\n|---|---|---|"
+        );
         for h in &self.health {
-            let v = h.observed.map_or("not measured".to_owned(), |q| q.to_string());
+            let v = h
+                .observed
+                .map_or("not measured".to_owned(), |q| q.to_string());
             let health = h.health.map_or("-".to_owned(), |x| x.to_string());
             let _ = writeln!(o, "| {} | {v} | {health} |", h.metric);
         }

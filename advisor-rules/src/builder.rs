@@ -15,7 +15,7 @@ use crate::pack::{MissingData, RulePack, Severity};
 /// ```
 /// use advisor_rules::Operand;
 /// use advisor_rules::advisor_core::{Metric, units::Ratio};
-/// let usage = Operand::metric(Metric::DbConnections).div(Operand::metric(Metric::DbPoolSize));
+/// let usage = Operand::metric(Metric::DbConnections).divided_by(Operand::metric(Metric::DbPoolSize));
 /// assert_eq!(usage.gt(Ratio::from_percent(80.0)?).to_string(), "(db_connections / db_pool_size) > 80%");
 /// # Ok::<(), advisor_rules::Error>(())
 /// ```
@@ -43,13 +43,13 @@ impl Operand {
 
     /// `self / other`.
     #[must_use]
-    pub fn div(self, other: impl Into<Operand>) -> Operand {
+    pub fn divided_by(self, other: impl Into<Operand>) -> Operand {
         Operand(format!("({} / {})", self.0, other.into().0))
     }
 
     /// `self * other`.
     #[must_use]
-    pub fn mul(self, other: impl Into<Operand>) -> Operand {
+    pub fn times(self, other: impl Into<Operand>) -> Operand {
         Operand(format!("({} * {})", self.0, other.into().0))
     }
 
@@ -141,7 +141,11 @@ impl Cond {
     /// `metric` is consistently above `level` (see [`advisor_core::SeriesConfig`]).
     #[must_use]
     pub fn consistently_above(metric: Metric, level: impl Into<Operand>) -> Cond {
-        Cond(format!("consistently_above({}, {})", metric.name(), level.into().0))
+        Cond(format!(
+            "consistently_above({}, {})",
+            metric.name(),
+            level.into().0
+        ))
     }
 
     /// `metric` is degrading.
@@ -170,7 +174,10 @@ impl Cond {
 
     /// Does not hold.
     #[must_use]
-    #[expect(clippy::should_implement_trait, reason = "a builder method reads better than the `!` operator here")]
+    #[expect(
+        clippy::should_implement_trait,
+        reason = "a builder method reads better than the `!` operator here"
+    )]
     pub fn not(self) -> Cond {
         Cond(format!("not ({})", self.0))
     }
@@ -212,7 +219,13 @@ impl RuleBuilder {
     /// Stages the rule applies to.
     #[must_use]
     pub fn stages(self, stages: &[Stage]) -> Self {
-        self.set("stages", stages.iter().map(|s| toml::Value::from(s.name())).collect::<Vec<_>>())
+        self.set(
+            "stages",
+            stages
+                .iter()
+                .map(|s| toml::Value::from(s.name()))
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// Priority (smaller first).
@@ -247,13 +260,23 @@ impl RuleBuilder {
     /// References for the rule's facts.
     #[must_use]
     pub fn references(self, refs: &[&str]) -> Self {
-        self.set("references", refs.iter().map(|r| toml::Value::from(*r)).collect::<Vec<_>>())
+        self.set(
+            "references",
+            refs.iter()
+                .map(|r| toml::Value::from(*r))
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// Rules this one supersedes.
     #[must_use]
     pub fn supersedes(self, ids: &[&str]) -> Self {
-        self.set("supersedes", ids.iter().map(|r| toml::Value::from(*r)).collect::<Vec<_>>())
+        self.set(
+            "supersedes",
+            ids.iter()
+                .map(|r| toml::Value::from(*r))
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// Hold the condition this long before firing (with [`crate::Engine::step`]).
@@ -290,13 +313,25 @@ impl RuleBuilder {
     /// Components the rule recommends.
     #[must_use]
     pub fn recommends(self, components: &[Component]) -> Self {
-        self.set("recommends", components.iter().map(|c| toml::Value::from(c.name())).collect::<Vec<_>>())
+        self.set(
+            "recommends",
+            components
+                .iter()
+                .map(|c| toml::Value::from(c.name()))
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// Components the rule discourages.
     #[must_use]
     pub fn discourages(self, components: &[Component]) -> Self {
-        self.set("discourages", components.iter().map(|c| toml::Value::from(c.name())).collect::<Vec<_>>())
+        self.set(
+            "discourages",
+            components
+                .iter()
+                .map(|c| toml::Value::from(c.name()))
+                .collect::<Vec<_>>(),
+        )
     }
 }
 
@@ -335,27 +370,36 @@ impl PackBuilder {
     /// An empty pack.
     #[must_use]
     pub fn new(name: &str) -> PackBuilder {
-        PackBuilder { name: name.to_owned(), params: toml::Table::new(), rules: Vec::new() }
+        PackBuilder {
+            name: name.to_owned(),
+            params: toml::Table::new(),
+            rules: Vec::new(),
+        }
     }
 
     /// A ratio parameter.
     #[must_use]
     pub fn param_ratio(mut self, name: &str, value: Ratio) -> Self {
-        self.params.insert(name.into(), format!("{}%", value.as_percent()).into());
+        self.params
+            .insert(name.into(), format!("{}%", value.as_percent()).into());
         self
     }
 
     /// A duration parameter.
     #[must_use]
     pub fn param_duration(mut self, name: &str, value: Duration) -> Self {
-        self.params.insert(name.into(), format!("{}ms", value.as_secs_f64() * 1000.0).into());
+        self.params.insert(
+            name.into(),
+            format!("{}ms", value.as_secs_f64() * 1000.0).into(),
+        );
         self
     }
 
     /// A rate parameter.
     #[must_use]
     pub fn param_rate(mut self, name: &str, value: Rate) -> Self {
-        self.params.insert(name.into(), format!("{}/s", value.as_per_second()).into());
+        self.params
+            .insert(name.into(), format!("{}/s", value.as_per_second()).into());
         self
     }
 
@@ -377,10 +421,17 @@ impl PackBuilder {
     #[must_use]
     pub fn to_toml(&self) -> String {
         let mut doc = toml::Table::new();
-        doc.insert("format".into(), i64::from(crate::pack::FORMAT_VERSION).into());
+        doc.insert(
+            "format".into(),
+            i64::from(crate::pack::FORMAT_VERSION).into(),
+        );
         doc.insert("name".into(), self.name.clone().into());
         doc.insert("params".into(), toml::Value::Table(self.params.clone()));
-        let rules: Vec<toml::Value> = self.rules.iter().map(|r| toml::Value::Table(r.table.clone())).collect();
+        let rules: Vec<toml::Value> = self
+            .rules
+            .iter()
+            .map(|r| toml::Value::Table(r.table.clone()))
+            .collect();
         doc.insert("rule".into(), toml::Value::Array(rules));
         toml::to_string(&doc).unwrap_or_default()
     }

@@ -15,6 +15,11 @@ pub(crate) fn load() -> RulePack {
     // Cannot fail: `tests::default_pack_loads_without_diagnostics` loads this exact text.
     match RulePack::from_toml_str(FILE_NAME, DEFAULT_PACK_TOML) {
         Ok(pack) => pack,
-        Err(_) => RulePack::from_parts("default (failed to load)".into(), "0.0.0".into(), Vec::new(), Vec::new()),
+        Err(_) => RulePack::from_parts(
+            "default (failed to load)".into(),
+            "0.0.0".into(),
+            Vec::new(),
+            Vec::new(),
+        ),
     }
 }

@@ -169,7 +169,12 @@ impl Diagnostics {
     }
 
     pub(crate) fn sort(&mut self) {
-        self.0.sort_by(|a, b| b.level.cmp(&a.level).then(a.file.cmp(&b.file)).then(a.span.cmp(&b.span)));
+        self.0.sort_by(|a, b| {
+            b.level
+                .cmp(&a.level)
+                .then(a.file.cmp(&b.file))
+                .then(a.span.cmp(&b.span))
+        });
     }
 
     /// All diagnostics.
@@ -235,10 +240,15 @@ impl Source<'_> {
         let start = floor_char_boundary(self.text, span.0);
         let end = floor_char_boundary(self.text, span.1.max(span.0));
         let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let line_end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
         let line_text = &self.text[line_start..line_end];
         let (line_no, col) = self.line_col(start);
-        let width = self.text[start..end.min(line_end).max(start)].chars().count().max(1);
+        let width = self.text[start..end.min(line_end).max(start)]
+            .chars()
+            .count()
+            .max(1);
         let gutter = line_no.to_string();
         format!(
             "{pad} |\n{gutter} | {line_text}\n{pad} | {spaces}{carets}",
@@ -263,7 +273,10 @@ mod tests {
 
     #[test]
     fn excerpt_points_at_span() {
-        let src = Source { name: "f.toml", text: "a = 1\nwhen = \"p95 > 70%\"\n" };
+        let src = Source {
+            name: "f.toml",
+            text: "a = 1\nwhen = \"p95 > 70%\"\n",
+        };
         let ex = src.excerpt((14, 23));
         assert_eq!(ex, "  |\n2 | when = \"p95 > 70%\"\n  |         ^^^^^^^^^");
         assert_eq!(src.line_col(14), (2, 9));
@@ -271,7 +284,10 @@ mod tests {
 
     #[test]
     fn spans_out_of_bounds_do_not_panic() {
-        let src = Source { name: "f", text: "é" };
+        let src = Source {
+            name: "f",
+            text: "é",
+        };
         let _ = src.excerpt((1, 99));
         let _ = src.line_col(999);
     }

@@ -162,15 +162,33 @@ impl fmt::Display for Evidence {
             match self.dim {
                 Dim::Duration => format!("{:.0} ms", v * 1000.0),
                 Dim::Rate => format!("{v:.1}/s"),
-                Dim::Number if self.metric.is_some_and(|m| m.unit() == advisor_core::UnitKind::Ratio) => {
+                Dim::Number
+                    if self
+                        .metric
+                        .is_some_and(|m| m.unit() == advisor_core::UnitKind::Ratio) =>
+                {
                     format!("{:.1}%", v * 100.0)
                 }
-                _ => format!("{v:.4}").trim_end_matches('0').trim_end_matches('.').to_owned(),
+                _ => format!("{v:.4}")
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_owned(),
             }
         };
         match self.observed {
-            Some(v) => write!(f, "{} = {} {} {}", self.left, show(v), self.op, self.threshold_text)?,
-            None => write!(f, "{} unknown {} {}", self.left, self.op, self.threshold_text)?,
+            Some(v) => write!(
+                f,
+                "{} = {} {} {}",
+                self.left,
+                show(v),
+                self.op,
+                self.threshold_text
+            )?,
+            None => write!(
+                f,
+                "{} unknown {} {}",
+                self.left, self.op, self.threshold_text
+            )?,
         }
         if let Some(m) = self.margin {
             write!(f, " (margin {})", show(m.abs()))?;
@@ -234,7 +252,9 @@ impl Evaluation {
     #[must_use]
     pub fn observations(&self, finding: &Finding) -> &[Observation] {
         let start = finding.evidence_start as usize;
-        self.observations.get(start..start + finding.evidence_len as usize).unwrap_or(&[])
+        self.observations
+            .get(start..start + finding.evidence_len as usize)
+            .unwrap_or(&[])
     }
 }
 
@@ -303,7 +323,15 @@ impl Engine {
             let mut metrics = Vec::new();
             let mut series = Vec::new();
             rule.when_expr.walk(&mut |n| match n {
-                Expr::Metric { metric, .. } | Expr::Present { metric, .. } => push_unique(&mut metrics, *metric),
+                Expr::Metric { metric, .. } | Expr::Present { metric, .. } => {
+                    push_unique(&mut metrics, *metric)
+                }
+                // "Consistently above" falls back to the snapshot value without a series.
+                Expr::Series {
+                    func: SeriesFn::ConsistentlyAbove,
+                    metric,
+                    ..
+                } => push_unique(&mut metrics, *metric),
                 Expr::Series { metric, .. } => push_unique(&mut series, *metric),
                 _ => {}
             });
@@ -323,7 +351,12 @@ impl Engine {
         }
         for i in 0..rules.len() {
             let id = rules[i].rule.id.clone();
-            let by: Vec<usize> = rules.iter().enumerate().filter(|(_, r)| r.rule.supersedes.contains(&id)).map(|(j, _)| j).collect();
+            let by: Vec<usize> = rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.rule.supersedes.contains(&id))
+                .map(|(j, _)| j)
+                .collect();
             rules[i].superseded_by = by;
         }
         let mut used = Vec::new();
@@ -339,7 +372,12 @@ impl Engine {
                 }
             }
         }
-        Ok(Engine { pack, rules, used, series_config: SeriesConfig::default() })
+        Ok(Engine {
+            pack,
+            rules,
+            used,
+            series_config: SeriesConfig::default(),
+        })
     }
 
     /// The built-in default pack, compiled.
@@ -349,7 +387,10 @@ impl Engine {
     #[must_use]
     pub fn default_pack() -> Engine {
         // Cannot fail: the embedded pack compiles, as `tests::default_pack_compiles` checks.
-        #[expect(clippy::expect_used, reason = "the embedded pack is checked by the test suite")]
+        #[expect(
+            clippy::expect_used,
+            reason = "the embedded pack is checked by the test suite"
+        )]
         Engine::new(RulePack::default_pack()).expect("the embedded default pack compiles")
     }
 
@@ -376,7 +417,12 @@ impl Engine {
     }
 
     /// As [`Engine::evaluate`], reusing `out`'s buffers.
-    pub fn evaluate_into(&self, snapshot: &MetricsSnapshot, history: &History, out: &mut Evaluation) {
+    pub fn evaluate_into(
+        &self,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        out: &mut Evaluation,
+    ) {
         self.run(snapshot, history, None, out);
     }
 
@@ -419,7 +465,13 @@ impl Engine {
     /// # Ok::<(), advisor_rules::Error>(())
     /// ```
     #[must_use]
-    pub fn step(&self, state: &State, snapshot: &MetricsSnapshot, history: &History, at: Duration) -> (State, Evaluation) {
+    pub fn step(
+        &self,
+        state: &State,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        at: Duration,
+    ) -> (State, Evaluation) {
         let mut next = state.clone();
         next.rules.resize(self.rules.len(), RuleState::default());
         let mut out = Evaluation::default();
@@ -427,14 +479,25 @@ impl Engine {
         (next, out)
     }
 
-    fn run(&self, snapshot: &MetricsSnapshot, history: &History, mut state: Option<(&mut State, Duration)>, out: &mut Evaluation) {
+    fn run(
+        &self,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        mut state: Option<(&mut State, Duration)>,
+        out: &mut Evaluation,
+    ) {
         let mut values = [UNKNOWN; Metric::ALL.len()];
         for m in &self.used {
             if let Some(v) = snapshot.value(*m) {
                 values[metric_index(*m)] = v;
             }
         }
-        let ctx = Ctx { values: &values, snapshot, history, series: &self.series_config };
+        let ctx = Ctx {
+            values: &values,
+            snapshot,
+            history,
+            series: &self.series_config,
+        };
         let stage = snapshot.users.map(Stage::for_users);
         out.statuses.clear();
         out.superseded.clear();
@@ -445,7 +508,9 @@ impl Engine {
             let mut assumed = false;
             let status = if !r.rule.stages.is_empty() && stage.is_none() {
                 RuleStatus::NotEvaluated
-            } else if !(r.rule.stages.is_empty() || stage.is_some_and(|s| r.rule.stages.contains(&s))) {
+            } else if !(r.rule.stages.is_empty()
+                || stage.is_some_and(|s| r.rule.stages.contains(&s)))
+            {
                 RuleStatus::NotApplicable
             } else {
                 let v = exec(&r.when, &ctx, &mut slots);
@@ -472,9 +537,13 @@ impl Engine {
             out.superseded.push(false);
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                out.observations.extend(
-                    slots[..r.sites.len()].iter().map(|&(observed, threshold, held)| Observation { observed, threshold, held }),
-                );
+                out.observations.extend(slots[..r.sites.len()].iter().map(
+                    |&(observed, threshold, held)| Observation {
+                        observed,
+                        threshold,
+                        held,
+                    },
+                ));
                 out.findings.push(Finding {
                     rule: i,
                     severity: r.rule.severity,
@@ -488,7 +557,11 @@ impl Engine {
         }
         // Supersession: drop findings of rules replaced by a fired superseding rule.
         for (i, r) in self.rules.iter().enumerate() {
-            if out.statuses[i] == RuleStatus::Fired && r.superseded_by.iter().any(|&j| out.statuses[j] == RuleStatus::Fired) {
+            if out.statuses[i] == RuleStatus::Fired
+                && r.superseded_by
+                    .iter()
+                    .any(|&j| out.statuses[j] == RuleStatus::Fired)
+            {
                 out.superseded[i] = true;
             }
         }
@@ -496,11 +569,15 @@ impl Engine {
         out.findings.retain(|f| !superseded[f.rule]);
         let rules = &self.rules;
         out.findings.sort_unstable_by(|a, b| {
-            b.severity.cmp(&a.severity).then(a.priority.cmp(&b.priority)).then_with(|| rules[a.rule].rule.id.cmp(&rules[b.rule].rule.id))
+            b.severity
+                .cmp(&a.severity)
+                .then(a.priority.cmp(&b.priority))
+                .then_with(|| rules[a.rule].rule.id.cmp(&rules[b.rule].rule.id))
         });
     }
 
     /// The rules, in evaluation order.
+    #[must_use = "the iterator does nothing unless consumed"]
     pub fn rules(&self) -> impl ExactSizeIterator<Item = &Rule> {
         self.rules.iter().map(|r| &r.rule)
     }
@@ -520,13 +597,21 @@ impl Engine {
     /// The status of rule `id` in an evaluation.
     #[must_use]
     pub fn status(&self, evaluation: &Evaluation, id: &str) -> Option<RuleStatus> {
-        self.rule_index(id).and_then(|i| evaluation.statuses.get(i).copied())
+        self.rule_index(id)
+            .and_then(|i| evaluation.statuses.get(i).copied())
     }
 
     /// What rule `index` lacked, when it was not evaluated (or fired on assumed data).
     #[must_use]
-    pub fn missing(&self, index: usize, snapshot: &MetricsSnapshot, history: &History) -> Vec<Missing> {
-        let Some(r) = self.rules.get(index) else { return Vec::new() };
+    pub fn missing(
+        &self,
+        index: usize,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+    ) -> Vec<Missing> {
+        let Some(r) = self.rules.get(index) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         if !r.rule.stages.is_empty() && snapshot.users.is_none() {
             out.push(Missing::Users);
@@ -548,7 +633,9 @@ impl Engine {
     /// where it came from, observed value and margin.
     #[must_use]
     pub fn explain(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<Evidence> {
-        let Some(r) = self.rules.get(finding.rule) else { return Vec::new() };
+        let Some(r) = self.rules.get(finding.rule) else {
+            return Vec::new();
+        };
         r.sites
             .iter()
             .zip(evaluation.observations(finding))
@@ -559,7 +646,8 @@ impl Engine {
                 threshold_text: site.right.clone(),
                 threshold: o.threshold,
                 observed: (!o.observed.is_nan()).then_some(o.observed),
-                margin: (!o.observed.is_nan() && !o.threshold.is_nan()).then(|| o.observed - o.threshold),
+                margin: (!o.observed.is_nan() && !o.threshold.is_nan())
+                    .then_some(o.observed - o.threshold),
                 held: (!o.held.is_nan()).then_some(o.held > 0.5),
                 dim: site.dim,
                 threshold_origin: site.threshold_origin.clone(),
@@ -578,7 +666,12 @@ impl Engine {
                 values[metric_index(*m)] = v;
             }
         }
-        let ctx = Ctx { values: &values, snapshot, history, series: &self.series_config };
+        let ctx = Ctx {
+            values: &values,
+            snapshot,
+            history,
+            series: &self.series_config,
+        };
         let stage = snapshot.users.map(Stage::for_users);
         let mut slots = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
         let (mut fired, mut unknown) = (0, 0);
@@ -610,12 +703,20 @@ impl Engine {
     /// The compiled rules' comparison sites, for documentation and tooling.
     #[must_use]
     pub fn comparisons(&self, id: &str) -> Option<&[ComparisonSite]> {
-        self.rules.iter().find(|r| r.rule.id == id).map(|r| r.sites.as_slice())
+        self.rules
+            .iter()
+            .find(|r| r.rule.id == id)
+            .map(|r| r.sites.as_slice())
     }
-
 }
 
-fn apply_time(r: &CompiledRule, st: &mut RuleState, raw: RuleStatus, ctx: &Ctx<'_>, at: Duration) -> RuleStatus {
+fn apply_time(
+    r: &CompiledRule,
+    st: &mut RuleState,
+    raw: RuleStatus,
+    ctx: &Ctx<'_>,
+    at: Duration,
+) -> RuleStatus {
     if st.active {
         let cleared = match &r.clear {
             Some(p) => {
@@ -637,7 +738,10 @@ fn apply_time(r: &CompiledRule, st: &mut RuleState, raw: RuleStatus, ctx: &Ctx<'
     }
     st.consecutive = st.consecutive.saturating_add(1);
     let since = *st.since.get_or_insert(at);
-    let long_enough = r.rule.hold_for.is_none_or(|d| at.saturating_sub(since) >= d);
+    let long_enough = r
+        .rule
+        .hold_for
+        .is_none_or(|d| at.saturating_sub(since) >= d);
     let often_enough = r.rule.hold_evaluations.is_none_or(|n| st.consecutive >= n);
     if long_enough && often_enough {
         st.active = true;
@@ -669,6 +773,10 @@ fn truth(b: bool) -> f64 {
 }
 
 /// Runs a program; comparisons record (left, right, result) into `slots`.
+#[expect(
+    clippy::float_cmp,
+    reason = "truth values are exactly 0.0 or 1.0 (or NaN for unknown)"
+)]
 fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISONS]) -> f64 {
     let mut stack = [0.0f64; MAX_STACK];
     let mut sp = 0usize;
@@ -702,7 +810,11 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISON
             Op::Cmp(c, slot) => {
                 let r = pop!();
                 let l = pop!();
-                let v = if l.is_nan() || r.is_nan() { UNKNOWN } else { truth(cmp_with_tolerance(c, l, r)) };
+                let v = if l.is_nan() || r.is_nan() {
+                    UNKNOWN
+                } else {
+                    truth(cmp_with_tolerance(c, l, r))
+                };
                 slots[usize::from(slot)] = (l, r, v);
                 v
             }
@@ -734,7 +846,16 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISON
             }
             Op::Has(c) => truth(ctx.snapshot.architecture.contains(c)),
             Op::Present(i) => truth(!ctx.values[usize::from(i)].is_nan()),
-            Op::Series(f, m) => series_value(f, m, if f == SeriesFn::ConsistentlyAbove { pop!() } else { 0.0 }, ctx),
+            Op::Series(f, m) => series_value(
+                f,
+                m,
+                if f == SeriesFn::ConsistentlyAbove {
+                    pop!()
+                } else {
+                    0.0
+                },
+                ctx,
+            ),
         };
         stack[sp] = v;
         sp += 1;
@@ -774,18 +895,31 @@ fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> f64 {
             if level.is_nan() {
                 return UNKNOWN;
             }
-            series.sustained(level, Direction::LowerIsBetter, ctx.series).map_or(UNKNOWN, |s| truth(s.holds))
+            series
+                .sustained(level, Direction::LowerIsBetter, ctx.series)
+                .map_or(UNKNOWN, |s| truth(s.holds))
         }
         SeriesFn::Degrading => {
-            let dir = if metric_higher_is_better(m) { Direction::HigherIsBetter } else { Direction::LowerIsBetter };
-            series.trend(ctx.series).map_or(UNKNOWN, |t| truth(t.is_degrading(dir, ctx.series)))
+            let dir = if metric_higher_is_better(m) {
+                Direction::HigherIsBetter
+            } else {
+                Direction::LowerIsBetter
+            };
+            series
+                .trend(ctx.series)
+                .map_or(UNKNOWN, |t| truth(t.is_degrading(dir, ctx.series)))
         }
-        SeriesFn::Plateauing => series.trend(ctx.series).map_or(UNKNOWN, |t| truth(t.is_plateau(ctx.series))),
+        SeriesFn::Plateauing => series
+            .trend(ctx.series)
+            .map_or(UNKNOWN, |t| truth(t.is_plateau(ctx.series))),
     }
 }
 
 fn metric_higher_is_better(m: Metric) -> bool {
-    matches!(m, Metric::CacheHitRate | Metric::CacheMemoryHeadroom | Metric::AvailabilityTarget)
+    matches!(
+        m,
+        Metric::CacheHitRate | Metric::CacheMemoryHeadroom | Metric::AvailabilityTarget
+    )
 }
 
 fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
@@ -798,12 +932,16 @@ fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
             emit(inner, ops, cmp)?;
             ops.push(Op::Neg);
         }
-        Expr::Arith { op, left, right, .. } => {
+        Expr::Arith {
+            op, left, right, ..
+        } => {
             emit(left, ops, cmp)?;
             emit(right, ops, cmp)?;
             ops.push(Op::Arith(*op));
         }
-        Expr::Cmp { op, left, right, .. } => {
+        Expr::Cmp {
+            op, left, right, ..
+        } => {
             emit(left, ops, cmp)?;
             emit(right, ops, cmp)?;
             let slot = *cmp;
@@ -818,7 +956,11 @@ fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
             ops.push(Op::Not);
         }
         Expr::And { items, .. } | Expr::Or { items, .. } => {
-            let join = if matches!(e, Expr::And { .. }) { Op::And } else { Op::Or };
+            let join = if matches!(e, Expr::And { .. }) {
+                Op::And
+            } else {
+                Op::Or
+            };
             for (k, item) in items.iter().enumerate() {
                 emit(item, ops, cmp)?;
                 if k > 0 {
@@ -826,7 +968,12 @@ fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
                 }
             }
         }
-        Expr::Series { func, metric, level, .. } => {
+        Expr::Series {
+            func,
+            metric,
+            level,
+            ..
+        } => {
             if let Some(l) = level {
                 emit(l, ops, cmp)?;
             }
@@ -857,9 +1004,17 @@ fn stack_depth(ops: &[Op]) -> usize {
     max
 }
 
-fn collect_sites(e: &Expr, text: &str, origin_of: &impl Fn(&str) -> Option<(String, Origin)>, out: &mut Vec<ComparisonSite>) {
+fn collect_sites(
+    e: &Expr,
+    text: &str,
+    origin_of: &impl Fn(&str) -> Option<(String, Origin)>,
+    out: &mut Vec<ComparisonSite>,
+) {
     e.walk(&mut |n| {
-        if let Expr::Cmp { op, left, right, .. } = n {
+        if let Expr::Cmp {
+            op, left, right, ..
+        } = n
+        {
             let slice = |s: crate::expr::Span| text.get(s.start..s.end).unwrap_or("").to_owned();
             let metric = match left.as_ref() {
                 Expr::Metric { metric, .. } => Some(*metric),
@@ -874,7 +1029,14 @@ fn collect_sites(e: &Expr, text: &str, origin_of: &impl Fn(&str) -> Option<(Stri
                 Expr::Num { dim, .. } => *dim,
                 _ => Dim::Number,
             };
-            out.push(ComparisonSite { metric, left: slice(left.span()), op: *op, right: slice(right.span()), dim, threshold_origin });
+            out.push(ComparisonSite {
+                metric,
+                left: slice(left.span()),
+                op: *op,
+                right: slice(right.span()),
+                dim,
+                threshold_origin,
+            });
         }
     });
 }
@@ -882,7 +1044,11 @@ fn collect_sites(e: &Expr, text: &str, origin_of: &impl Fn(&str) -> Option<(Stri
 /// A straightforward recursive interpreter of a rule's condition, used by tests to check the
 /// compiled evaluator.
 #[cfg(test)]
-pub(crate) fn interpret(e: &Expr, values: &[f64; Metric::ALL.len()], snapshot: &MetricsSnapshot) -> Option<bool> {
+pub(crate) fn interpret(
+    e: &Expr,
+    values: &[f64; Metric::ALL.len()],
+    snapshot: &MetricsSnapshot,
+) -> Option<bool> {
     fn num(e: &Expr, values: &[f64; Metric::ALL.len()]) -> Option<f64> {
         match e {
             Expr::Num { value, .. } => Some(*value),
@@ -891,7 +1057,9 @@ pub(crate) fn interpret(e: &Expr, values: &[f64; Metric::ALL.len()], snapshot: &
                 (!v.is_nan()).then_some(v)
             }
             Expr::Neg { inner, .. } => num(inner, values).map(|v| -v),
-            Expr::Arith { op, left, right, .. } => {
+            Expr::Arith {
+                op, left, right, ..
+            } => {
                 let (l, r) = (num(left, values)?, num(right, values)?);
                 match op {
                     ArithOp::Add => Some(l + r),
@@ -905,11 +1073,22 @@ pub(crate) fn interpret(e: &Expr, values: &[f64; Metric::ALL.len()], snapshot: &
     }
     match e {
         Expr::Bool { value, .. } => Some(*value),
-        Expr::Metric { metric, .. } => num(e, values).map(|v| v > 0.5).filter(|_| metric.unit() == advisor_core::UnitKind::Flag),
-        Expr::Cmp { op, left, right, .. } => Some(cmp_with_tolerance(*op, num(left, values)?, num(right, values)?)),
+        Expr::Metric { metric, .. } => num(e, values)
+            .map(|v| v > 0.5)
+            .filter(|_| metric.unit() == advisor_core::UnitKind::Flag),
+        Expr::Cmp {
+            op, left, right, ..
+        } => Some(cmp_with_tolerance(
+            *op,
+            num(left, values)?,
+            num(right, values)?,
+        )),
         Expr::Not { inner, .. } => interpret(inner, values, snapshot).map(|b| !b),
         Expr::And { items, .. } => {
-            let r: Vec<Option<bool>> = items.iter().map(|i| interpret(i, values, snapshot)).collect();
+            let r: Vec<Option<bool>> = items
+                .iter()
+                .map(|i| interpret(i, values, snapshot))
+                .collect();
             if r.contains(&Some(false)) {
                 Some(false)
             } else if r.contains(&None) {
@@ -919,7 +1098,10 @@ pub(crate) fn interpret(e: &Expr, values: &[f64; Metric::ALL.len()], snapshot: &
             }
         }
         Expr::Or { items, .. } => {
-            let r: Vec<Option<bool>> = items.iter().map(|i| interpret(i, values, snapshot)).collect();
+            let r: Vec<Option<bool>> = items
+                .iter()
+                .map(|i| interpret(i, values, snapshot))
+                .collect();
             if r.contains(&Some(true)) {
                 Some(true)
             } else if r.contains(&None) {
@@ -943,4 +1125,76 @@ pub(crate) fn values_of(snapshot: &MetricsSnapshot) -> [f64; Metric::ALL.len()] 
         }
     }
     values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use advisor_core::units::{Ratio, Users};
+    use proptest::prelude::*;
+
+    fn snapshot() -> impl Strategy<Value = MetricsSnapshot> {
+        (
+            proptest::option::of(0.0f64..=1.0),
+            proptest::option::of(0.0f64..=1.0),
+            proptest::option::of(0u64..3_000),
+            proptest::option::of(0.0f64..=1.0),
+            proptest::option::of(0.0f64..=1.0),
+            proptest::option::of(any::<bool>()),
+            proptest::option::of(0u64..2_000_000),
+            0u32..64,
+        )
+            .prop_map(|(cpu, db, p95, reads, timeouts, blocking, users, arch)| {
+                let mut s = MetricsSnapshot {
+                    server_cpu: cpu.map(|v| Ratio::from_fraction(v).unwrap()),
+                    db_cpu: db.map(|v| Ratio::from_fraction(v).unwrap()),
+                    p95_response_time: p95.map(Duration::from_millis),
+                    db_read_share: reads.map(|v| Ratio::from_fraction(v).unwrap()),
+                    external_api_timeout_share: timeouts.map(|v| Ratio::from_fraction(v).unwrap()),
+                    background_tasks_block_requests: blocking,
+                    users: users.map(Users::new),
+                    ..MetricsSnapshot::default()
+                };
+                for (bit, c) in [
+                    Component::Cache,
+                    Component::Cdn,
+                    Component::LoadBalancer,
+                    Component::ReadReplicas,
+                    Component::JobQueue,
+                    Component::Sharding,
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    if arch & (1 << bit) != 0 {
+                        s.architecture.insert(c);
+                    }
+                }
+                s
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn compiled_evaluation_agrees_with_the_interpreter(snap in snapshot()) {
+            let engine = Engine::default_pack();
+            let values = values_of(&snap);
+            let mut slots = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
+            let ctx = Ctx { values: &values, snapshot: &snap, history: &History::new(), series: &SeriesConfig::default() };
+            for r in &engine.rules {
+                let mut e = r.rule.when_expr.clone();
+                resolve(&mut e, &|n| engine.pack.param(n).map(|p| (p.value, p.dim)));
+                // Series functions need a history; the interpreter covers the rest.
+                let mut has_series = false;
+                e.walk(&mut |n| has_series |= matches!(n, Expr::Series { .. }));
+                if has_series {
+                    continue;
+                }
+                let expected = interpret(&e, &values, &snap);
+                let got = exec(&r.when, &ctx, &mut slots);
+                let got = if got.is_nan() { None } else { Some(got > 0.5) };
+                prop_assert_eq!(got, expected, "rule {}", r.rule.id);
+            }
+        }
+    }
 }

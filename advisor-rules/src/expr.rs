@@ -91,8 +91,12 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
-    /// Applies the operator.
+    /// Applies the operator (exactly; the engine adds a relative tolerance).
     #[must_use]
+    #[expect(
+        clippy::float_cmp,
+        reason = "`==` and `!=` are the operators being applied"
+    )]
     pub fn apply(self, a: f64, b: f64) -> bool {
         match self {
             CmpOp::Lt => a < b,
@@ -157,20 +161,66 @@ pub(crate) enum SeriesFn {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Expr {
     /// A literal in canonical units.
-    Num { value: f64, dim: Dim, span: Span },
-    Bool { value: bool, span: Span },
-    Metric { metric: Metric, span: Span },
+    Num {
+        value: f64,
+        dim: Dim,
+        span: Span,
+    },
+    Bool {
+        value: bool,
+        span: Span,
+    },
+    Metric {
+        metric: Metric,
+        span: Span,
+    },
     /// A `$name` parameter, resolved before compilation.
-    Param { name: String, span: Span },
-    Neg { inner: Box<Expr>, span: Span },
-    Arith { op: ArithOp, left: Box<Expr>, right: Box<Expr>, span: Span },
-    Cmp { op: CmpOp, left: Box<Expr>, right: Box<Expr>, span: Span },
-    Not { inner: Box<Expr>, span: Span },
-    And { items: Vec<Expr>, span: Span },
-    Or { items: Vec<Expr>, span: Span },
-    Series { func: SeriesFn, metric: Metric, level: Option<Box<Expr>>, span: Span },
-    Has { component: Component, span: Span },
-    Present { metric: Metric, span: Span },
+    Param {
+        name: String,
+        span: Span,
+    },
+    Neg {
+        inner: Box<Expr>,
+        span: Span,
+    },
+    Arith {
+        op: ArithOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+        span: Span,
+    },
+    Cmp {
+        op: CmpOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+        span: Span,
+    },
+    Not {
+        inner: Box<Expr>,
+        span: Span,
+    },
+    And {
+        items: Vec<Expr>,
+        span: Span,
+    },
+    Or {
+        items: Vec<Expr>,
+        span: Span,
+    },
+    Series {
+        func: SeriesFn,
+        metric: Metric,
+        level: Option<Box<Expr>>,
+        span: Span,
+    },
+    Has {
+        component: Component,
+        span: Span,
+    },
+    Present {
+        metric: Metric,
+        span: Span,
+    },
 }
 
 impl Expr {
@@ -201,7 +251,9 @@ impl Expr {
                 left.walk(f);
                 right.walk(f);
             }
-            Expr::And { items, .. } | Expr::Or { items, .. } => items.iter().for_each(|e| e.walk(f)),
+            Expr::And { items, .. } | Expr::Or { items, .. } => {
+                items.iter().for_each(|e| e.walk(f))
+            }
             Expr::Series { level: Some(l), .. } => l.walk(f),
             _ => {}
         }
@@ -226,7 +278,8 @@ pub(crate) enum ExprErrorKind {
     TooDeep,
 }
 
-/// Limits that keep hostile input from exhausting the stack or running long.
+/// Limits that keep hostile input from exhausting the stack or running long: the parser's
+/// recursion depth (each parenthesis costs two levels, so about 32 nested parentheses).
 pub(crate) const MAX_DEPTH: usize = 64;
 /// Longest condition accepted, in bytes.
 pub(crate) const MAX_CONDITION_LEN: usize = 4_096;
@@ -279,7 +332,9 @@ impl<'a> Lexer<'a> {
             return Ok((Tok::End, Span { start, end: start }));
         };
         let rest = &self.src[self.pos..];
-        for op in ["<=", ">=", "==", "!=", "&&", "||", "<", ">", "+", "-", "*", "/", "!"] {
+        for op in [
+            "<=", ">=", "==", "!=", "&&", "||", "<", ">", "+", "-", "*", "/", "!",
+        ] {
             if rest.starts_with(op) {
                 self.pos += op.len();
                 let op = match op {
@@ -288,21 +343,45 @@ impl<'a> Lexer<'a> {
                     "!" => "not",
                     other => other,
                 };
-                return Ok((Tok::Op(op), Span { start, end: self.pos }));
+                return Ok((
+                    Tok::Op(op),
+                    Span {
+                        start,
+                        end: self.pos,
+                    },
+                ));
             }
         }
         match c {
             '(' => {
                 self.pos += 1;
-                return Ok((Tok::LParen, Span { start, end: self.pos }));
+                return Ok((
+                    Tok::LParen,
+                    Span {
+                        start,
+                        end: self.pos,
+                    },
+                ));
             }
             ')' => {
                 self.pos += 1;
-                return Ok((Tok::RParen, Span { start, end: self.pos }));
+                return Ok((
+                    Tok::RParen,
+                    Span {
+                        start,
+                        end: self.pos,
+                    },
+                ));
             }
             ',' => {
                 self.pos += 1;
-                return Ok((Tok::Comma, Span { start, end: self.pos }));
+                return Ok((
+                    Tok::Comma,
+                    Span {
+                        start,
+                        end: self.pos,
+                    },
+                ));
             }
             _ => {}
         }
@@ -310,16 +389,32 @@ impl<'a> Lexer<'a> {
             self.pos += 1;
             let name = self.take_while(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
             if name.is_empty() {
-                return Err(syntax("expected a parameter name after `$`", Span { start, end: self.pos }, None));
+                return Err(syntax(
+                    "expected a parameter name after `$`",
+                    Span {
+                        start,
+                        end: self.pos,
+                    },
+                    None,
+                ));
             }
-            return Ok((Tok::Param(name.to_owned()), Span { start, end: self.pos }));
+            return Ok((
+                Tok::Param(name.to_owned()),
+                Span {
+                    start,
+                    end: self.pos,
+                },
+            ));
         }
         if c.is_ascii_digit() || c == '.' {
             return self.number(start);
         }
         if c.is_ascii_alphabetic() || c == '_' {
             let word = self.take_while(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
-            let span = Span { start, end: self.pos };
+            let span = Span {
+                start,
+                end: self.pos,
+            };
             return Ok(match word {
                 "and" => (Tok::Op("and"), span),
                 "or" => (Tok::Op("or"), span),
@@ -329,7 +424,10 @@ impl<'a> Lexer<'a> {
         }
         Err(syntax(
             &format!("unexpected character `{c}`"),
-            Span { start, end: start + c.len_utf8() },
+            Span {
+                start,
+                end: start + c.len_utf8(),
+            },
             Some("conditions use metric names, numbers with units, comparisons, and/or/not".into()),
         ))
     }
@@ -349,9 +447,13 @@ impl<'a> Lexer<'a> {
     fn number(&mut self, start: usize) -> Result<(Tok, Span), ExprError> {
         let digits = self.take_while(|c| c.is_ascii_digit() || c == '.' || c == '_');
         let text: String = digits.chars().filter(|c| *c != '_').collect();
-        let span_num = Span { start, end: self.pos };
-        let value: f64 =
-            text.parse().map_err(|_| syntax(&format!("`{digits}` is not a number"), span_num, None))?;
+        let span_num = Span {
+            start,
+            end: self.pos,
+        };
+        let value: f64 = text
+            .parse()
+            .map_err(|_| syntax(&format!("`{digits}` is not a number"), span_num, None))?;
         // A unit suffix: letters, `%`, or `/s`, `/min`, `/h` for rates.
         let unit_start = self.pos;
         let unit = if self.src[self.pos..].starts_with('%') {
@@ -369,7 +471,10 @@ impl<'a> Lexer<'a> {
                 _ => {
                     return Err(syntax(
                         &format!("unknown rate unit `/{u}`"),
-                        Span { start: unit_start, end: self.pos },
+                        Span {
+                            start: unit_start,
+                            end: self.pos,
+                        },
                         Some("use /s, /min or /h".into()),
                     ));
                 }
@@ -377,7 +482,10 @@ impl<'a> Lexer<'a> {
         } else {
             self.take_while(|c| c.is_ascii_alphabetic())
         };
-        let span = Span { start, end: self.pos };
+        let span = Span {
+            start,
+            end: self.pos,
+        };
         let (value, dim) = match unit {
             "" => (value, Dim::Number),
             "%" => (value / 100.0, Dim::Number),
@@ -395,7 +503,10 @@ impl<'a> Lexer<'a> {
             other => {
                 return Err(syntax(
                     &format!("unknown unit `{other}`"),
-                    Span { start: unit_start, end: self.pos },
+                    Span {
+                        start: unit_start,
+                        end: self.pos,
+                    },
                     Some("use %, k, M, ms, s, min, h, d, /s, /min or /h".into()),
                 ));
             }
@@ -408,7 +519,12 @@ impl<'a> Lexer<'a> {
 }
 
 fn syntax(message: &str, span: Span, help: Option<String>) -> ExprError {
-    ExprError { kind: ExprErrorKind::Syntax, message: message.to_owned(), span, help }
+    ExprError {
+        kind: ExprErrorKind::Syntax,
+        message: message.to_owned(),
+        span,
+        help,
+    }
 }
 
 /// Looks up a metric by name: `snake_case` names, dots for underscores (`db.cpu`), and a few
@@ -434,7 +550,10 @@ pub(crate) fn vocabulary() -> impl Iterator<Item = &'static str> {
 }
 
 /// The closest known name to `name`, when close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     let normal = name.replace('.', "_");
     candidates
         .map(|c| (levenshtein(&normal, c), c))
@@ -462,17 +581,28 @@ pub(crate) fn parse(src: &str) -> Result<Expr, ExprError> {
     if src.len() > MAX_CONDITION_LEN {
         return Err(ExprError {
             kind: ExprErrorKind::TooDeep,
-            message: format!("condition is {} bytes long, the limit is {MAX_CONDITION_LEN}", src.len()),
+            message: format!(
+                "condition is {} bytes long, the limit is {MAX_CONDITION_LEN}",
+                src.len()
+            ),
             span: Span { start: 0, end: 0 },
             help: Some("split it into several rules".into()),
         });
     }
     let tokens = Lexer::tokens(src)?;
-    let mut p = Parser { tokens, pos: 0, depth: 0 };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.or()?;
     match p.peek() {
         Tok::End => Ok(e),
-        _ => Err(syntax("unexpected text after the condition", p.span(), Some("join conditions with `and` or `or`".into()))),
+        _ => Err(syntax(
+            "unexpected text after the condition",
+            p.span(),
+            Some("join conditions with `and` or `or`".into()),
+        )),
     }
 }
 
@@ -492,7 +622,11 @@ impl Parser {
     }
 
     fn bump(&mut self) -> (Tok, Span) {
-        let t = self.tokens.get(self.pos).cloned().unwrap_or((Tok::End, Span::default()));
+        let t = self
+            .tokens
+            .get(self.pos)
+            .cloned()
+            .unwrap_or((Tok::End, Span::default()));
         self.pos += 1;
         t
     }
@@ -549,7 +683,10 @@ impl Parser {
             let inner = self.not()?;
             self.depth -= 1;
             let span = join(start, inner.span());
-            return Ok(Expr::Not { inner: Box::new(inner), span });
+            return Ok(Expr::Not {
+                inner: Box::new(inner),
+                span,
+            });
         }
         self.cmp()
     }
@@ -568,7 +705,12 @@ impl Parser {
         self.bump();
         let right = self.sum()?;
         let span = join(left.span(), right.span());
-        Ok(Expr::Cmp { op, left: Box::new(left), right: Box::new(right), span })
+        Ok(Expr::Cmp {
+            op,
+            left: Box::new(left),
+            right: Box::new(right),
+            span,
+        })
     }
 
     fn sum(&mut self) -> Result<Expr, ExprError> {
@@ -582,7 +724,12 @@ impl Parser {
             self.bump();
             let right = self.product()?;
             let span = join(left.span(), right.span());
-            left = Expr::Arith { op, left: Box::new(left), right: Box::new(right), span };
+            left = Expr::Arith {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+                span,
+            };
         }
     }
 
@@ -597,7 +744,12 @@ impl Parser {
             self.bump();
             let right = self.unary()?;
             let span = join(left.span(), right.span());
-            left = Expr::Arith { op, left: Box::new(left), right: Box::new(right), span };
+            left = Expr::Arith {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+                span,
+            };
         }
     }
 
@@ -608,7 +760,10 @@ impl Parser {
             let inner = self.unary()?;
             self.depth -= 1;
             let span = join(start, inner.span());
-            return Ok(Expr::Neg { inner: Box::new(inner), span });
+            return Ok(Expr::Neg {
+                inner: Box::new(inner),
+                span,
+            });
         }
         self.atom()
     }
@@ -634,8 +789,16 @@ impl Parser {
                 Some(metric) => Ok(Expr::Metric { metric, span }),
                 None => Err(unknown_metric(&word, span)),
             },
-            Tok::End => Err(syntax("the condition ends too early", span, Some("complete the expression".into()))),
-            other => Err(syntax(&format!("unexpected {}", describe(&other)), span, None)),
+            Tok::End => Err(syntax(
+                "the condition ends too early",
+                span,
+                Some("complete the expression".into()),
+            )),
+            other => Err(syntax(
+                &format!("unexpected {}", describe(&other)),
+                span,
+                None,
+            )),
         }
     }
 
@@ -665,19 +828,35 @@ impl Parser {
         } else {
             self.bump();
         }
-        let span = Span { start: name_span.start, end: self.tokens.get(self.pos.saturating_sub(1)).map_or(name_span.end, |t| t.1.end) };
+        let span = Span {
+            start: name_span.start,
+            end: self
+                .tokens
+                .get(self.pos.saturating_sub(1))
+                .map_or(name_span.end, |t| t.1.end),
+        };
         let metric_arg = |i: usize| -> Result<Metric, ExprError> {
             match args.get(i) {
-                Some((Tok::Ident(w), s, _)) => lookup_metric(w).ok_or_else(|| unknown_metric(w, *s)),
+                Some((Tok::Ident(w), s, _)) => {
+                    lookup_metric(w).ok_or_else(|| unknown_metric(w, *s))
+                }
                 Some((_, s, _)) => Err(syntax("expected a metric name", *s, None)),
-                None => Err(syntax(&format!("`{name}` needs a metric argument"), span, None)),
+                None => Err(syntax(
+                    &format!("`{name}` needs a metric argument"),
+                    span,
+                    None,
+                )),
             }
         };
         let arity = |n: usize| -> Result<(), ExprError> {
             if args.len() == n {
                 Ok(())
             } else {
-                Err(syntax(&format!("`{name}` takes {n} argument(s), got {}", args.len()), span, None))
+                Err(syntax(
+                    &format!("`{name}` takes {n} argument(s), got {}", args.len()),
+                    span,
+                    None,
+                ))
             }
         };
         match name {
@@ -690,14 +869,30 @@ impl Parser {
                         Some(metric) => Expr::Metric { metric, span: s },
                         None => return Err(unknown_metric(&w, s)),
                     },
-                    (_, s, None) => return Err(syntax("expected a level such as 70% or $param", s, None)),
+                    (_, s, None) => {
+                        return Err(syntax("expected a level such as 70% or $param", s, None));
+                    }
                 };
-                Ok(Expr::Series { func: SeriesFn::ConsistentlyAbove, metric, level: Some(Box::new(level)), span })
+                Ok(Expr::Series {
+                    func: SeriesFn::ConsistentlyAbove,
+                    metric,
+                    level: Some(Box::new(level)),
+                    span,
+                })
             }
             "degrading" | "plateauing" => {
                 arity(1)?;
-                let func = if name == "degrading" { SeriesFn::Degrading } else { SeriesFn::Plateauing };
-                Ok(Expr::Series { func, metric: metric_arg(0)?, level: None, span })
+                let func = if name == "degrading" {
+                    SeriesFn::Degrading
+                } else {
+                    SeriesFn::Plateauing
+                };
+                Ok(Expr::Series {
+                    func,
+                    metric: metric_arg(0)?,
+                    level: None,
+                    span,
+                })
             }
             "has" => {
                 arity(1)?;
@@ -717,14 +912,31 @@ impl Parser {
             }
             "present" => {
                 arity(1)?;
-                Ok(Expr::Present { metric: metric_arg(0)?, span })
+                Ok(Expr::Present {
+                    metric: metric_arg(0)?,
+                    span,
+                })
             }
             other => Err(syntax(
                 &format!("unknown function `{other}`"),
                 name_span,
-                did_you_mean(other, ["consistently_above", "degrading", "plateauing", "has", "present"].into_iter())
-                    .map(|f| format!("did you mean `{f}`?"))
-                    .or_else(|| Some("functions: consistently_above, degrading, plateauing, has, present".into())),
+                did_you_mean(
+                    other,
+                    [
+                        "consistently_above",
+                        "degrading",
+                        "plateauing",
+                        "has",
+                        "present",
+                    ]
+                    .into_iter(),
+                )
+                .map(|f| format!("did you mean `{f}`?"))
+                .or_else(|| {
+                    Some(
+                        "functions: consistently_above, degrading, plateauing, has, present".into(),
+                    )
+                }),
             )),
         }
     }
@@ -753,7 +965,10 @@ fn describe(t: &Tok) -> String {
 }
 
 fn join(a: Span, b: Span) -> Span {
-    Span { start: a.start.min(b.start), end: a.end.max(b.end) }
+    Span {
+        start: a.start.min(b.start),
+        end: a.end.max(b.end),
+    }
 }
 
 /// Checks units and returns the expression's dimension. Parameters must be resolved first.
@@ -779,66 +994,117 @@ pub(crate) fn check(e: &Expr) -> Result<Dim, ExprError> {
         Expr::Neg { inner, span } => {
             let d = check(inner)?;
             if d == Dim::Bool {
-                return Err(mismatch(*span, "cannot negate a condition".into(), "use `not` for conditions"));
+                return Err(mismatch(
+                    *span,
+                    "cannot negate a condition".into(),
+                    "use `not` for conditions",
+                ));
             }
             d
         }
-        Expr::Arith { op, left, right, span } => {
+        Expr::Arith {
+            op,
+            left,
+            right,
+            span,
+        } => {
             let (l, r) = (check(left)?, check(right)?);
             if l == Dim::Bool || r == Dim::Bool {
-                return Err(mismatch(*span, "arithmetic needs numbers, not conditions".into(), "compare first, then combine with and/or"));
+                return Err(mismatch(
+                    *span,
+                    "arithmetic needs numbers, not conditions".into(),
+                    "compare first, then combine with and/or",
+                ));
             }
             match op {
                 ArithOp::Add | ArithOp::Sub => {
                     if l != r {
-                        return Err(mismatch(*span, format!("cannot add {l} and {r}"), "both sides need the same unit"));
+                        return Err(mismatch(
+                            *span,
+                            format!("cannot add {l} and {r}"),
+                            "both sides need the same unit",
+                        ));
                     }
                     l
                 }
                 ArithOp::Mul => match (l, r) {
                     (Dim::Number, d) | (d, Dim::Number) => d,
                     (Dim::Duration, Dim::Rate) | (Dim::Rate, Dim::Duration) => Dim::Number,
-                    _ => return Err(mismatch(*span, format!("cannot multiply {l} by {r}"), "multiply by a number, or a rate by a duration")),
+                    _ => {
+                        return Err(mismatch(
+                            *span,
+                            format!("cannot multiply {l} by {r}"),
+                            "multiply by a number, or a rate by a duration",
+                        ));
+                    }
                 },
                 ArithOp::Div => match (l, r) {
                     (a, b) if a == b => Dim::Number,
                     (d, Dim::Number) => d,
                     (Dim::Number, Dim::Duration) => Dim::Rate,
                     (Dim::Number, Dim::Rate) => Dim::Duration,
-                    _ => return Err(mismatch(*span, format!("cannot divide {l} by {r}"), "divide like quantities, or by a number")),
+                    _ => {
+                        return Err(mismatch(
+                            *span,
+                            format!("cannot divide {l} by {r}"),
+                            "divide like quantities, or by a number",
+                        ));
+                    }
                 },
             }
         }
-        Expr::Cmp { left, right, span, .. } => {
+        Expr::Cmp {
+            left, right, span, ..
+        } => {
             let (l, r) = (check(left)?, check(right)?);
             if l != r {
                 return Err(mismatch(
                     *span,
                     format!("cannot compare {l} with {r}"),
-                    &format!("give the right-hand side as {l}, for example {}", example_literal(l)),
+                    &format!(
+                        "give the right-hand side as {l}, for example {}",
+                        example_literal(l)
+                    ),
                 ));
             }
             Dim::Bool
         }
         Expr::Not { inner, span } => {
             if check(inner)? != Dim::Bool {
-                return Err(mismatch(*span, "`not` needs a condition".into(), "compare the value with a level first"));
+                return Err(mismatch(
+                    *span,
+                    "`not` needs a condition".into(),
+                    "compare the value with a level first",
+                ));
             }
             Dim::Bool
         }
         Expr::And { items, .. } | Expr::Or { items, .. } => {
             for i in items {
                 if check(i)? != Dim::Bool {
-                    return Err(mismatch(i.span(), "`and`/`or` need conditions on both sides".into(), "compare the value with a level"));
+                    return Err(mismatch(
+                        i.span(),
+                        "`and`/`or` need conditions on both sides".into(),
+                        "compare the value with a level",
+                    ));
                 }
             }
             Dim::Bool
         }
-        Expr::Series { metric, level, span, .. } => {
+        Expr::Series {
+            metric,
+            level,
+            span,
+            ..
+        } => {
             if let Some(level) = level {
                 let (m, l) = (metric_dim(*metric), check(level)?);
                 if m != l {
-                    return Err(mismatch(*span, format!("{} is {m} but the level is {l}", metric.name()), &format!("give the level as {m}, for example {}", example_literal(m))));
+                    return Err(mismatch(
+                        *span,
+                        format!("{} is {m} but the level is {l}", metric.name()),
+                        &format!("give the level as {m}, for example {}", example_literal(m)),
+                    ));
                 }
             }
             Dim::Bool
@@ -860,7 +1126,11 @@ pub(crate) fn resolve(e: &mut Expr, lookup: &impl Fn(&str) -> Option<(f64, Dim)>
     match e {
         Expr::Param { name, span } => {
             if let Some((value, dim)) = lookup(name) {
-                *e = Expr::Num { value, dim, span: *span };
+                *e = Expr::Num {
+                    value,
+                    dim,
+                    span: *span,
+                };
             }
         }
         Expr::Neg { inner, .. } | Expr::Not { inner, .. } => resolve(inner, lookup),
@@ -868,7 +1138,9 @@ pub(crate) fn resolve(e: &mut Expr, lookup: &impl Fn(&str) -> Option<(f64, Dim)>
             resolve(left, lookup);
             resolve(right, lookup);
         }
-        Expr::And { items, .. } | Expr::Or { items, .. } => items.iter_mut().for_each(|i| resolve(i, lookup)),
+        Expr::And { items, .. } | Expr::Or { items, .. } => {
+            items.iter_mut().for_each(|i| resolve(i, lookup))
+        }
         Expr::Series { level: Some(l), .. } => resolve(l, lookup),
         _ => {}
     }
@@ -880,13 +1152,30 @@ pub(crate) fn fold(e: &mut Expr) {
         Expr::Neg { inner, span } => {
             fold(inner);
             if let Expr::Num { value, dim, .. } = inner.as_ref() {
-                *e = Expr::Num { value: -*value, dim: *dim, span: *span };
+                *e = Expr::Num {
+                    value: -*value,
+                    dim: *dim,
+                    span: *span,
+                };
             }
         }
-        Expr::Arith { op, left, right, span } => {
+        Expr::Arith {
+            op,
+            left,
+            right,
+            span,
+        } => {
             fold(left);
             fold(right);
-            if let (Expr::Num { value: l, dim: ld, .. }, Expr::Num { value: r, dim: rd, .. }) = (left.as_ref(), right.as_ref()) {
+            if let (
+                Expr::Num {
+                    value: l, dim: ld, ..
+                },
+                Expr::Num {
+                    value: r, dim: rd, ..
+                },
+            ) = (left.as_ref(), right.as_ref())
+            {
                 let dim = match (ld, rd) {
                     (Dim::Number, d) | (d, Dim::Number) => *d,
                     _ => return,
@@ -898,7 +1187,11 @@ pub(crate) fn fold(e: &mut Expr) {
                     ArithOp::Div if *r != 0.0 => l / r,
                     ArithOp::Div => return,
                 };
-                *e = Expr::Num { value, dim, span: *span };
+                *e = Expr::Num {
+                    value,
+                    dim,
+                    span: *span,
+                };
             }
         }
         Expr::Cmp { left, right, .. } => {
@@ -921,7 +1214,11 @@ pub(crate) fn parse_literal(src: &str) -> Result<(f64, Dim), ExprError> {
             other => Err(syntax("expected a number with a unit", other.span(), None)),
         },
         Expr::Bool { value, .. } => Ok((if value { 1.0 } else { 0.0 }, Dim::Bool)),
-        other => Err(syntax("expected a number with a unit, such as 500ms or 70%", other.span(), None)),
+        other => Err(syntax(
+            "expected a number with a unit, such as 500ms or 70%",
+            other.span(),
+            None,
+        )),
     }
 }
 
@@ -950,9 +1247,17 @@ mod tests {
     #[test]
     fn precedence_and_aliases() {
         let e = parse("db.cpu > 70% and not p95 < 1s or has(cdn)").unwrap();
-        let Expr::Or { items, .. } = e else { panic!("{e:?}") };
+        let Expr::Or { items, .. } = e else {
+            panic!("{e:?}")
+        };
         assert!(matches!(items[0], Expr::And { .. }));
-        assert!(matches!(items[1], Expr::Has { component: Component::Cdn, .. }));
+        assert!(matches!(
+            items[1],
+            Expr::Has {
+                component: Component::Cdn,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -960,7 +1265,10 @@ mod tests {
         let e = parse("p95 > 70%").unwrap();
         let err = check(&e).unwrap_err();
         assert_eq!(err.kind, ExprErrorKind::UnitMismatch);
-        assert_eq!(err.message, "cannot compare a duration with a number or percentage");
+        assert_eq!(
+            err.message,
+            "cannot compare a duration with a number or percentage"
+        );
         assert_eq!((err.span.start, err.span.end), (0, 9));
     }
 

@@ -74,7 +74,11 @@ impl core::fmt::Display for FixtureReport {
                 }
             }
         }
-        let failed = self.results.iter().filter(|r| !r.failures.is_empty()).count();
+        let failed = self
+            .results
+            .iter()
+            .filter(|r| !r.failures.is_empty())
+            .count();
         write!(f, "{} passed, {failed} failed", self.results.len() - failed)
     }
 }
@@ -102,24 +106,45 @@ pub fn run_fixtures(engine: &Engine, file: &str, text: &str) -> Result<FixtureRe
     let raw: RawFixtures = toml::from_str(text).map_err(|e| {
         let at = e.span().map(|s| {
             let before = &text[..s.start.min(text.len())];
-            format!(" at line {}, column {}", before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, str::len) + 1)
+            format!(
+                " at line {}, column {}",
+                before.matches('\n').count() + 1,
+                before.rsplit('\n').next().map_or(0, str::len) + 1
+            )
         });
-        Error::Fixture { file: file.to_owned(), message: format!("{}{}", e.message(), at.unwrap_or_default()) }
+        Error::Fixture {
+            file: file.to_owned(),
+            message: format!("{}{}", e.message(), at.unwrap_or_default()),
+        }
     })?;
     let mut results = Vec::new();
     for t in raw.tests {
         let eval = engine.evaluate(&t.snapshot, &t.history);
         let mut failures = Vec::new();
-        for (ids, want) in [(&t.fired, RuleStatus::Fired), (&t.not_fired, RuleStatus::NotFired), (&t.not_evaluated, RuleStatus::NotEvaluated)] {
+        for (ids, want) in [
+            (&t.fired, RuleStatus::Fired),
+            (&t.not_fired, RuleStatus::NotFired),
+            (&t.not_evaluated, RuleStatus::NotEvaluated),
+        ] {
             for id in ids {
                 match engine.status(&eval, id) {
-                    None => return Err(Error::Fixture { file: file.to_owned(), message: format!("test `{}` names unknown rule `{id}`", t.name) }),
-                    Some(got) if got != want => failures.push(format!("{id}: expected {want:?}, got {got:?}")),
+                    None => {
+                        return Err(Error::Fixture {
+                            file: file.to_owned(),
+                            message: format!("test `{}` names unknown rule `{id}`", t.name),
+                        });
+                    }
+                    Some(got) if got != want => {
+                        failures.push(format!("{id}: expected {want:?}, got {got:?}"))
+                    }
                     Some(_) => {}
                 }
             }
         }
-        results.push(FixtureResult { name: t.name, failures });
+        results.push(FixtureResult {
+            name: t.name,
+            failures,
+        });
     }
     Ok(FixtureReport { results })
 }

@@ -58,11 +58,17 @@ pub use advisor_core;
 pub use assessment::{AssessedFinding, Assessment, NotJudged, RankedLayer, assess, assess_with};
 pub use builder::{Cond, Operand, PackBuilder, RuleBuilder};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Level};
-pub use engine::{ComparisonSite, Engine, Evaluation, Evidence, Finding, MAX_COMPARISONS, Missing, Observation, RuleStatus, State};
+pub use engine::{
+    ComparisonSite, Engine, Evaluation, Evidence, Finding, MAX_COMPARISONS, Missing, Observation,
+    RuleStatus, State,
+};
 pub use error::Error;
 pub use expr::{CmpOp, Dim, Span};
 pub use fixtures::{FixtureReport, FixtureResult, run_fixtures};
-pub use pack::{FORMAT_VERSION, MAX_PACK_BYTES, MAX_RULES, MissingData, Origin, PackFormat, Param, Rule, RulePack, Severity};
+pub use pack::{
+    FORMAT_VERSION, MAX_PACK_BYTES, MAX_RULES, MissingData, Origin, PackFormat, Param, Rule,
+    RulePack, Severity,
+};
 
 #[cfg(test)]
 mod tests {
@@ -70,8 +76,9 @@ mod tests {
 
     #[test]
     fn default_pack_loads_without_diagnostics() {
-        let pack = RulePack::from_toml_str(default_pack::FILE_NAME, default_pack::DEFAULT_PACK_TOML)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let pack =
+            RulePack::from_toml_str(default_pack::FILE_NAME, default_pack::DEFAULT_PACK_TOML)
+                .unwrap_or_else(|e| panic!("{e}"));
         assert!(pack.warnings().is_empty(), "{}", pack.warnings());
         let engine = Engine::new(pack).unwrap();
         assert!(engine.rules().len() > 40);

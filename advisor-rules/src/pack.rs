@@ -254,7 +254,11 @@ impl PackFormat {
     /// Guesses the format from a file name: `.json` is JSON, anything else TOML.
     #[must_use]
     pub fn from_file_name(name: &str) -> PackFormat {
-        if name.to_ascii_lowercase().ends_with(".json") { PackFormat::Json } else { PackFormat::Toml }
+        if name.to_ascii_lowercase().ends_with(".json") {
+            PackFormat::Json
+        } else {
+            PackFormat::Toml
+        }
     }
 }
 
@@ -362,18 +366,38 @@ impl RulePack {
         &self.warnings
     }
 
-    pub(crate) fn from_parts(name: String, version: String, params: Vec<Param>, rules: Vec<Rule>) -> RulePack {
-        RulePack { name, version, params, rules, disabled: Vec::new(), warnings: Diagnostics::default() }
+    pub(crate) fn from_parts(
+        name: String,
+        version: String,
+        params: Vec<Param>,
+        rules: Vec<Rule>,
+    ) -> RulePack {
+        RulePack {
+            name,
+            version,
+            params,
+            rules,
+            disabled: Vec::new(),
+            warnings: Diagnostics::default(),
+        }
     }
 
-    fn from_str(file: &str, text: &str, format: PackFormat, base: Option<&RulePack>) -> Result<RulePack, Error> {
+    fn from_str(
+        file: &str,
+        text: &str,
+        format: PackFormat,
+        base: Option<&RulePack>,
+    ) -> Result<RulePack, Error> {
         let src = Source { name: file, text };
         let mut diags = Diagnostics::default();
         if text.len() > MAX_PACK_BYTES {
             diags.push(Diagnostic::new(
                 DiagnosticKind::TooComplex,
                 Level::Error,
-                format!("pack is {} bytes, the limit is {MAX_PACK_BYTES}", text.len()),
+                format!(
+                    "pack is {} bytes, the limit is {MAX_PACK_BYTES}",
+                    text.len()
+                ),
                 &src,
                 (0, 0),
             ));
@@ -383,13 +407,25 @@ impl RulePack {
             PackFormat::Toml => toml::from_str(text).map_err(|e| {
                 let span = e.span().map_or((0, 0), |s| (s.start, s.end));
                 let mut d = Diagnostics::default();
-                d.push(Diagnostic::new(DiagnosticKind::Format, Level::Error, e.message().to_owned(), &src, span));
+                d.push(Diagnostic::new(
+                    DiagnosticKind::Format,
+                    Level::Error,
+                    e.message().to_owned(),
+                    &src,
+                    span,
+                ));
                 Error::Invalid(d)
             })?,
             PackFormat::Json => serde_json::from_str(text).map_err(|e| {
                 let offset = offset_of(text, e.line(), e.column());
                 let mut d = Diagnostics::default();
-                d.push(Diagnostic::new(DiagnosticKind::Format, Level::Error, e.to_string(), &src, (offset, offset + 1)));
+                d.push(Diagnostic::new(
+                    DiagnosticKind::Format,
+                    Level::Error,
+                    e.to_string(),
+                    &src,
+                    (offset, offset + 1),
+                ));
                 Error::Invalid(d)
             })?,
         };
@@ -398,15 +434,24 @@ impl RulePack {
         {
             let at = find_from(text, "format", 0).unwrap_or(0);
             diags.push(
-                Diagnostic::new(DiagnosticKind::Format, Level::Error, format!("pack format {v} is not supported"), &src, (at, at + 6))
-                    .with_help(Some(format!("this version reads format {FORMAT_VERSION}"))),
+                Diagnostic::new(
+                    DiagnosticKind::Format,
+                    Level::Error,
+                    format!("pack format {v} is not supported"),
+                    &src,
+                    (at, at + 6),
+                )
+                .with_help(Some(format!("this version reads format {FORMAT_VERSION}"))),
             );
         }
         if raw.rule.len() > MAX_RULES {
             diags.push(Diagnostic::new(
                 DiagnosticKind::TooComplex,
                 Level::Error,
-                format!("pack has {} rules, the limit is {MAX_RULES}", raw.rule.len()),
+                format!(
+                    "pack has {} rules, the limit is {MAX_RULES}",
+                    raw.rule.len()
+                ),
                 &src,
                 (0, 0),
             ));
@@ -417,7 +462,10 @@ impl RulePack {
             if base.is_none() && file == crate::default_pack::FILE_NAME {
                 Origin::DefaultPack { line }
             } else {
-                Origin::File { file: file.to_owned(), line }
+                Origin::File {
+                    file: file.to_owned(),
+                    line,
+                }
             }
         };
 
@@ -432,17 +480,29 @@ impl RulePack {
             };
             match expr::parse_literal(&text_value) {
                 Ok((v, dim)) => {
-                    let param = Param { name: name.clone(), value: v, dim, text: text_value, origin: origin_at(at) };
+                    let param = Param {
+                        name: name.clone(),
+                        value: v,
+                        dim,
+                        text: text_value,
+                        origin: origin_at(at),
+                    };
                     match params.iter_mut().find(|p| p.name == *name) {
                         Some(existing) if existing.dim != dim => diags.push(
                             Diagnostic::new(
                                 DiagnosticKind::BadParameter,
                                 Level::Error,
-                                format!("parameter `{name}` is {} in the base pack but {} here", existing.dim, dim),
+                                format!(
+                                    "parameter `{name}` is {} in the base pack but {} here",
+                                    existing.dim, dim
+                                ),
                                 &src,
                                 (at, at + name.len()),
                             )
-                            .with_help(Some(format!("give it in the base unit, like `{}`", existing.text))),
+                            .with_help(Some(format!(
+                                "give it in the base unit, like `{}`",
+                                existing.text
+                            ))),
                         ),
                         Some(existing) => *existing = param,
                         None => params.push(param),
@@ -479,51 +539,85 @@ impl RulePack {
                         &src,
                         (at, at + id.len() + 2),
                     )
-                    .with_help(expr::did_you_mean(id, rules.iter().map(|r| r.id.as_str())).map(|s| format!("did you mean `{s}`?"))),
+                    .with_help(
+                        expr::did_you_mean(id, rules.iter().map(|r| r.id.as_str()))
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
                 );
             }
         }
         let mut cursor = 0;
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for raw_rule in raw.rule {
-            let id_at = find_string(text, &raw_rule.id, cursor).unwrap_or(cursor);
+            let id_at = find_id(text, &raw_rule.id, cursor).unwrap_or(cursor);
             cursor = id_at + 1;
             let id_span = (id_at, id_at + raw_rule.id.len() + 2);
             if let Some(&first) = seen.get(&raw_rule.id) {
                 let (line, _) = src.line_col(first);
                 diags.push(
-                    Diagnostic::new(DiagnosticKind::DuplicateId, Level::Error, format!("rule id `{}` is used twice", raw_rule.id), &src, id_span)
-                        .with_help(Some(format!("the first use is on line {line}; give each rule its own id")))
-                        .with_rule(&raw_rule.id),
+                    Diagnostic::new(
+                        DiagnosticKind::DuplicateId,
+                        Level::Error,
+                        format!("rule id `{}` is used twice", raw_rule.id),
+                        &src,
+                        id_span,
+                    )
+                    .with_help(Some(format!(
+                        "the first use is on line {line}; give each rule its own id"
+                    )))
+                    .with_rule(&raw_rule.id),
                 );
                 continue;
             }
             seen.insert(raw_rule.id.clone(), id_at);
-            if raw_rule.id.is_empty() || !raw_rule.id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+            if raw_rule.id.is_empty()
+                || !raw_rule
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            {
                 diags.push(
-                    Diagnostic::new(DiagnosticKind::Format, Level::Error, format!("rule id `{}` is not valid", raw_rule.id), &src, id_span)
-                        .with_help(Some("use letters, digits, `.`, `_` and `-`".into())),
+                    Diagnostic::new(
+                        DiagnosticKind::Format,
+                        Level::Error,
+                        format!("rule id `{}` is not valid", raw_rule.id),
+                        &src,
+                        id_span,
+                    )
+                    .with_help(Some("use letters, digits, `.`, `_` and `-`".into())),
                 );
                 continue;
             }
             let when_at = find_string(text, &raw_rule.when, id_at).map_or(id_at, |i| i + 1);
-            let when_expr = parse_condition(&raw_rule.when, when_at, &src, &raw_rule.id, &mut diags);
+            let when_expr =
+                parse_condition(&raw_rule.when, when_at, &src, &raw_rule.id, &mut diags);
             let clear_expr = raw_rule.clear.as_ref().and_then(|c| {
                 let at = find_string(text, c, id_at).map_or(id_at, |i| i + 1);
                 parse_condition(c, at, &src, &raw_rule.id, &mut diags)
             });
-            let hold_for = raw_rule.hold_for.as_ref().and_then(|h| match expr::parse_literal(h) {
-                Ok((secs, Dim::Duration)) if secs >= 0.0 => Duration::try_from_secs_f64(secs).ok(),
-                _ => {
-                    let at = find_string(text, h, id_at).unwrap_or(id_at);
-                    diags.push(
-                        Diagnostic::new(DiagnosticKind::Format, Level::Error, format!("`for = \"{h}\"` is not a duration"), &src, (at, at + h.len() + 2))
+            let hold_for = raw_rule
+                .hold_for
+                .as_ref()
+                .and_then(|h| match expr::parse_literal(h) {
+                    Ok((secs, Dim::Duration)) if secs >= 0.0 => {
+                        Duration::try_from_secs_f64(secs).ok()
+                    }
+                    _ => {
+                        let at = find_string(text, h, id_at).unwrap_or(id_at);
+                        diags.push(
+                            Diagnostic::new(
+                                DiagnosticKind::Format,
+                                Level::Error,
+                                format!("`for = \"{h}\"` is not a duration"),
+                                &src,
+                                (at, at + h.len() + 2),
+                            )
                             .with_help(Some("write it like \"10min\" or \"30s\"".into()))
                             .with_rule(&raw_rule.id),
-                    );
-                    None
-                }
-            });
+                        );
+                        None
+                    }
+                });
             let Some(when_expr) = when_expr else { continue };
             let rule = Rule {
                 id: raw_rule.id.clone(),
@@ -585,20 +679,45 @@ impl RulePack {
             // Rules from the base were checked against the base source; only re-check their
             // parameters (they may now be overridden) and report in this file.
             let own = base.is_none_or(|b| b.rule(&rule.id) != Some(rule));
-            for (expr, what) in [(Some(&rule.when_expr), "when"), (rule.clear_expr.as_ref(), "clear")] {
+            for (expr, what) in [
+                (Some(&rule.when_expr), "when"),
+                (rule.clear_expr.as_ref(), "clear"),
+            ] {
                 let Some(expr) = expr else { continue };
                 let mut resolved = expr.clone();
                 crate::expr::resolve(&mut resolved, &|n| self.param(n).map(|p| (p.value, p.dim)));
                 if let Err(e) = crate::expr::check(&resolved) {
                     let offset = if own { rule.when_offset } else { 0 };
-                    let kind = if e.message.starts_with("parameter") { DiagnosticKind::MissingParameter } else { map_kind(e.kind) };
-                    let span = if own { (offset + e.span.start, offset + e.span.end) } else { (0, 0) };
-                    let mut d = Diagnostic::new(kind, Level::Error, format!("{what}: {}", e.message), src, span)
-                        .with_help(e.help)
-                        .with_rule(&rule.id);
+                    let kind = if e.message.starts_with("parameter") {
+                        DiagnosticKind::MissingParameter
+                    } else {
+                        map_kind(e.kind)
+                    };
+                    let span = if own {
+                        (offset + e.span.start, offset + e.span.end)
+                    } else {
+                        (0, 0)
+                    };
+                    let mut d = Diagnostic::new(
+                        kind,
+                        Level::Error,
+                        format!("{what}: {}", e.message),
+                        src,
+                        span,
+                    )
+                    .with_help(e.help)
+                    .with_rule(&rule.id);
                     if kind == DiagnosticKind::MissingParameter {
-                        let name = e.message.split('`').nth(1).unwrap_or("").trim_start_matches('$');
-                        if let Some(s) = crate::expr::did_you_mean(name, self.params.iter().map(|p| p.name.as_str())) {
+                        let name = e
+                            .message
+                            .split('`')
+                            .nth(1)
+                            .unwrap_or("")
+                            .trim_start_matches('$');
+                        if let Some(s) = crate::expr::did_you_mean(
+                            name,
+                            self.params.iter().map(|p| p.name.as_str()),
+                        ) {
                             d.help = Some(format!("did you mean `${s}`?"));
                         }
                     }
@@ -609,8 +728,14 @@ impl RulePack {
                 if self.rule(sup).is_none() && !self.disabled.contains(sup) {
                     let at = find_string(src.text, sup, 0).unwrap_or(0);
                     diags.push(
-                        Diagnostic::new(DiagnosticKind::UnknownRule, Level::Error, format!("`{}` supersedes `{sup}`, which does not exist", rule.id), src, (at, at + sup.len() + 2))
-                            .with_rule(&rule.id),
+                        Diagnostic::new(
+                            DiagnosticKind::UnknownRule,
+                            Level::Error,
+                            format!("`{}` supersedes `{sup}`, which does not exist", rule.id),
+                            src,
+                            (at, at + sup.len() + 2),
+                        )
+                        .with_rule(&rule.id),
                     );
                 }
             }
@@ -618,14 +743,29 @@ impl RulePack {
     }
 }
 
-fn parse_condition(text: &str, offset: usize, src: &Source<'_>, rule: &str, diags: &mut Diagnostics) -> Option<Expr> {
+fn parse_condition(
+    text: &str,
+    offset: usize,
+    src: &Source<'_>,
+    rule: &str,
+    diags: &mut Diagnostics,
+) -> Option<Expr> {
     match expr::parse(text) {
         Ok(e) => Some(e),
         Err(e) => {
             diags.push(
-                Diagnostic::new(map_kind(e.kind), Level::Error, e.message, src, (offset + e.span.start, offset + e.span.end.max(e.span.start + 1)))
-                    .with_help(e.help)
-                    .with_rule(rule),
+                Diagnostic::new(
+                    map_kind(e.kind),
+                    Level::Error,
+                    e.message,
+                    src,
+                    (
+                        offset + e.span.start,
+                        offset + e.span.end.max(e.span.start + 1),
+                    ),
+                )
+                .with_help(e.help)
+                .with_rule(rule),
             );
             None
         }
@@ -648,7 +788,30 @@ fn find_string(text: &str, s: &str, from: usize) -> Option<usize> {
     let needle_dq = format!("\"{s}\"");
     let needle_sq = format!("'{s}'");
     let hay = text.get(from..)?;
-    [hay.find(&needle_dq), hay.find(&needle_sq)].into_iter().flatten().min().map(|i| from + i)
+    [hay.find(&needle_dq), hay.find(&needle_sq)]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|i| from + i)
+}
+
+/// Byte offset of the quoted `id` value of a rule (a quoted string after an `id` key on the
+/// same line), at or after `from`.
+fn find_id(text: &str, id: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(i) = find_string(text, id, at) {
+        let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+        let before = text[line_start..i].trim_end();
+        if before.ends_with("id =")
+            || before.ends_with("\"id\":")
+            || before.ends_with("id=")
+            || before.ends_with("\"id\" :")
+        {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
 }
 
 fn find_from(text: &str, s: &str, from: usize) -> Option<usize> {
@@ -658,16 +821,18 @@ fn find_from(text: &str, s: &str, from: usize) -> Option<usize> {
 fn find_key(text: &str, key: &str, format: PackFormat) -> Option<usize> {
     match format {
         PackFormat::Json => find_string(text, key, 0),
-        PackFormat::Toml => text.lines().scan(0usize, |off, line| {
-            let here = *off;
-            *off += line.len() + 1;
-            Some((here, line))
-        })
-        .find(|(_, line)| {
-            let t = line.trim_start();
-            t.starts_with(key) && t[key.len()..].trim_start().starts_with('=')
-        })
-        .map(|(off, line)| off + (line.len() - line.trim_start().len())),
+        PackFormat::Toml => text
+            .lines()
+            .scan(0usize, |off, line| {
+                let here = *off;
+                *off += line.len() + 1;
+                Some((here, line))
+            })
+            .find(|(_, line)| {
+                let t = line.trim_start();
+                t.starts_with(key) && t[key.len()..].trim_start().starts_with('=')
+            })
+            .map(|(off, line)| off + (line.len() - line.trim_start().len())),
     }
 }
 
@@ -692,7 +857,11 @@ impl fmt::Display for RulePack {
         }
         writeln!(f, "rules:")?;
         for r in &self.rules {
-            writeln!(f, "  {} [{}] when {}  ({})", r.id, r.severity, r.when, r.origin)?;
+            writeln!(
+                f,
+                "  {} [{}] when {}  ({})",
+                r.id, r.severity, r.when, r.origin
+            )?;
         }
         if !self.disabled.is_empty() {
             writeln!(f, "disabled: {}", self.disabled.join(", "))?;

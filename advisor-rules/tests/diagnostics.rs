@@ -1,0 +1,203 @@
+//! Every diagnostic kind, with its location.
+
+use advisor_rules::{DiagnosticKind, Level, PackFormat, RulePack};
+
+fn rule(id: &str, when: &str) -> String {
+    format!(
+        "[[rule]]\nid = \"{id}\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"{when}\"\n"
+    )
+}
+
+fn errors(text: &str) -> Vec<advisor_rules::Diagnostic> {
+    RulePack::from_toml_str("p.toml", text)
+        .unwrap_err()
+        .diagnostics()
+        .to_vec()
+}
+
+#[track_caller]
+fn check(
+    text: &str,
+    kind: DiagnosticKind,
+    line: usize,
+    column: usize,
+) -> advisor_rules::Diagnostic {
+    let ds = errors(text);
+    let d = ds
+        .iter()
+        .find(|d| d.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} in {ds:?}"))
+        .clone();
+    assert_eq!((d.line, d.column), (line, column), "{d}");
+    assert!(d.excerpt.contains('^'), "{d}");
+    d
+}
+
+#[test]
+fn syntax_error() {
+    let d = check(
+        &format!("name = \"p\"\n{}", rule("a", "db_cpu > > 5%")),
+        DiagnosticKind::Syntax,
+        7,
+        18,
+    );
+    assert_eq!(d.rule.as_deref(), Some("a"));
+}
+
+#[test]
+fn unknown_metric_with_suggestion() {
+    let d = check(
+        &format!("name = \"p\"\n{}", rule("a", "replica_lagg > 5s")),
+        DiagnosticKind::UnknownMetric,
+        7,
+        9,
+    );
+    assert_eq!(d.help.as_deref(), Some("did you mean `replica_lag`?"));
+}
+
+#[test]
+fn unit_mismatch() {
+    let d = check(
+        &format!("name = \"p\"\n{}", rule("a", "p95 > 70%")),
+        DiagnosticKind::UnitMismatch,
+        7,
+        9,
+    );
+    assert!(
+        d.message
+            .contains("cannot compare a duration with a number or percentage"),
+        "{d}"
+    );
+}
+
+#[test]
+fn duplicate_id() {
+    let text = format!(
+        "name = \"p\"\n{}{}",
+        rule("a", "db_cpu > 5%"),
+        rule("a", "db_cpu > 6%")
+    );
+    let d = check(&text, DiagnosticKind::DuplicateId, 9, 6);
+    assert!(d.help.unwrap().contains("line 3"));
+}
+
+#[test]
+fn missing_parameter_with_suggestion() {
+    let text = format!(
+        "name = \"p\"\n[params]\nlevel = \"70%\"\n{}",
+        rule("a", "db_cpu > $levle")
+    );
+    let d = check(&text, DiagnosticKind::MissingParameter, 9, 18);
+    assert_eq!(d.help.as_deref(), Some("did you mean `$level`?"));
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let text = format!(
+        "name = \"p\"\n{}{}{}",
+        rule("a", "db_cpuu > 5%"),
+        rule("b", "p95 > 5%"),
+        rule("c", "(db_cpu > 5%")
+    );
+    let ds = errors(&text);
+    let kinds: Vec<DiagnosticKind> = ds.iter().map(|d| d.kind).collect();
+    assert!(kinds.contains(&DiagnosticKind::UnknownMetric));
+    assert!(kinds.contains(&DiagnosticKind::UnitMismatch));
+    assert!(kinds.contains(&DiagnosticKind::Syntax));
+}
+
+#[test]
+fn format_error_has_location() {
+    let d = check(
+        "name = \"p\"\n[[rule]]\nid = 3\n",
+        DiagnosticKind::Format,
+        3,
+        6,
+    );
+    assert_eq!(d.level, Level::Error);
+}
+
+#[test]
+fn json_pack_errors_are_located() {
+    let text = "{\n  \"name\": \"p\",\n  \"rule\": [{\"id\": \"a\", \"title\": \"t\", \"severity\": \"warning\", \"advice\": \"a\", \"when\": \"p95 > 70%\"}]\n}";
+    let ds = RulePack::parse("p.json", text, PackFormat::Json)
+        .unwrap_err()
+        .diagnostics()
+        .to_vec();
+    assert_eq!(ds[0].kind, DiagnosticKind::UnitMismatch);
+    assert_eq!(ds[0].line, 3);
+}
+
+#[test]
+fn never_fires_warning_with_example() {
+    let pack = RulePack::from_toml_str(
+        "p.toml",
+        &format!(
+            "name = \"p\"\n{}",
+            rule("a", "db_cpu > 80% and db_cpu < 50%")
+        ),
+    )
+    .unwrap();
+    let d = &pack.warnings().diagnostics()[0];
+    assert_eq!(d.kind, DiagnosticKind::NeverFires);
+    assert_eq!((d.line, d.column), (7, 9));
+    assert!(d.example.is_some());
+}
+
+#[test]
+fn shadowed_warning_with_example() {
+    let text = format!(
+        "name = \"p\"\n{}{}",
+        rule("wide", "db_cpu > 50%"),
+        rule("narrow", "db_cpu > 80%")
+    );
+    let pack = RulePack::from_toml_str("p.toml", &text).unwrap();
+    let d = pack
+        .warnings()
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::Shadowed)
+        .unwrap();
+    assert_eq!(d.rule.as_deref(), Some("narrow"));
+    assert_eq!(d.line, 13);
+    assert_eq!(d.example.as_deref(), Some("{\"db_cpu\": 0.81}"));
+}
+
+#[test]
+fn contradictory_warning_with_example() {
+    let text = "name = \"p\"\n[[rule]]\nid = \"add\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"server_cpu > 50%\"\nrecommends = [\"cache\"]\n[[rule]]\nid = \"dont\"\ntitle = \"t\"\nseverity = \"info\"\nadvice = \"a\"\nwhen = \"server_cpu < 60%\"\ndiscourages = [\"cache\"]\n";
+    let pack = RulePack::from_toml_str("p.toml", text).unwrap();
+    let d = pack
+        .warnings()
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::Contradictory)
+        .unwrap();
+    assert_eq!(d.example.as_deref(), Some("{\"server_cpu\": 0.55}"));
+}
+
+#[test]
+fn unknown_rule_in_disable_and_supersedes() {
+    let base = RulePack::default_pack();
+    let err = base
+        .layer(
+            "u.toml",
+            "name = \"u\"\ndisable = [\"key.cpu.warnin\"]\n",
+            PackFormat::Toml,
+        )
+        .unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!(d.kind, DiagnosticKind::UnknownRule);
+    assert_eq!(d.help.as_deref(), Some("did you mean `key.cpu.warning`?"));
+}
+
+#[test]
+fn deep_and_huge_input_is_refused() {
+    let deep = format!("{}db_cpu > 1%{}", "(".repeat(100), ")".repeat(100));
+    check(
+        &format!("name = \"p\"\n{}", rule("a", &deep)),
+        DiagnosticKind::TooComplex,
+        7,
+        41,
+    );
+    let huge = "x".repeat(advisor_rules::MAX_PACK_BYTES + 1);
+    assert_eq!(errors(&huge)[0].kind, DiagnosticKind::TooComplex);
+}

@@ -1,0 +1,237 @@
+//! Evaluation: outcomes, evidence, time behaviour, layering.
+
+use core::time::Duration;
+
+use advisor_rules::advisor_core::units::{Ratio, Users};
+use advisor_rules::advisor_core::{History, Metric, MetricsSnapshot};
+use advisor_rules::{Engine, Missing, Origin, PackFormat, RulePack, RuleStatus, State, assess};
+
+fn pct(p: f64) -> Ratio {
+    Ratio::from_percent(p).unwrap()
+}
+
+#[test]
+fn missing_data_is_not_evaluated_with_names() {
+    let engine = Engine::default_pack();
+    let snap = MetricsSnapshot::default();
+    let e = engine.evaluate(&snap, &History::new());
+    assert_eq!(
+        engine.status(&e, "key.cpu.warning"),
+        Some(RuleStatus::NotEvaluated)
+    );
+    let i = engine.rule_index("key.cpu.warning").unwrap();
+    assert_eq!(
+        engine.missing(i, &snap, &History::new()),
+        [Missing::Value(Metric::ServerCpu)]
+    );
+    let i = engine.rule_index("move.2.db_cpu").unwrap();
+    assert_eq!(
+        engine.missing(i, &snap, &History::new()),
+        [Missing::Users, Missing::Value(Metric::DbCpu)]
+    );
+    assert!(e.findings.is_empty());
+}
+
+#[test]
+fn or_with_one_side_known_true_fires() {
+    // server_cpu >= 90% or memory_usage >= 90%: memory unknown, CPU maxed: fired.
+    let engine = Engine::default_pack();
+    let snap = MetricsSnapshot::default()
+        .with_users(Users::new(100))
+        .with_server_cpu(pct(95.0));
+    let e = engine.evaluate(&snap, &History::new());
+    assert_eq!(
+        engine.status(&e, "move.2.resources_maxed"),
+        Some(RuleStatus::Fired)
+    );
+    // CPU fine and memory unknown: cannot say.
+    let snap = MetricsSnapshot::default()
+        .with_users(Users::new(100))
+        .with_server_cpu(pct(50.0));
+    let e = engine.evaluate(&snap, &History::new());
+    assert_eq!(
+        engine.status(&e, "move.2.resources_maxed"),
+        Some(RuleStatus::NotEvaluated)
+    );
+}
+
+#[test]
+fn stage_filter_is_not_applicable_outside_its_stage() {
+    let engine = Engine::default_pack();
+    let snap = MetricsSnapshot::default()
+        .with_users(Users::new(50_000))
+        .with_db_cpu(pct(90.0));
+    let e = engine.evaluate(&snap, &History::new());
+    assert_eq!(
+        engine.status(&e, "move.2.db_cpu"),
+        Some(RuleStatus::NotApplicable)
+    );
+}
+
+#[test]
+fn evidence_names_threshold_origin_and_margin() {
+    let pack = RulePack::default_pack()
+        .layer(
+            "prod.toml",
+            "name = \"prod\"\n\n[params]\nread_replicas_share = \"85%\"\n",
+            PackFormat::Toml,
+        )
+        .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let e = engine.evaluate(
+        &MetricsSnapshot::default().with_db_read_share(pct(90.0)),
+        &History::new(),
+    );
+    let f = e
+        .findings
+        .iter()
+        .find(|f| engine.rule(f.rule).unwrap().id == "add.read_replicas")
+        .unwrap();
+    let ev = engine.explain(&e, f);
+    assert_eq!(ev[0].metric, Some(Metric::DbReadShare));
+    assert!((ev[0].observed.unwrap() - 0.90).abs() < 1e-12);
+    assert!((ev[0].threshold - 0.85).abs() < 1e-12);
+    assert!((ev[0].margin.unwrap() - 0.05).abs() < 1e-12);
+    assert_eq!(
+        ev[0].threshold_origin,
+        Some((
+            "read_replicas_share".into(),
+            Origin::File {
+                file: "prod.toml".into(),
+                line: 4
+            }
+        ))
+    );
+    assert_eq!(f.stage, None);
+}
+
+#[test]
+fn supersession_keeps_the_stronger_finding() {
+    let engine = Engine::default_pack();
+    let e = engine.evaluate(
+        &MetricsSnapshot::default().with_server_cpu(pct(95.0)),
+        &History::new(),
+    );
+    let ids: Vec<&str> = e
+        .findings
+        .iter()
+        .map(|f| engine.rule(f.rule).unwrap().id.as_str())
+        .collect();
+    assert!(ids.contains(&"key.cpu.warning"));
+    assert!(!ids.contains(&"key.cpu.target"));
+    assert_eq!(engine.status(&e, "key.cpu.target"), Some(RuleStatus::Fired));
+    assert!(e.superseded[engine.rule_index("key.cpu.target").unwrap()]);
+    // Order: critical first.
+    assert_eq!(ids[0], "key.cpu.warning");
+}
+
+#[test]
+fn for_duration_needs_the_condition_to_hold() {
+    let pack = RulePack::from_toml_str(
+        "p.toml",
+        "name = \"p\"\n[[rule]]\nid = \"lag\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"replica_lag > 1s\"\nfor = \"5min\"\n",
+    )
+    .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let lag = |ms| MetricsSnapshot::default().with_replica_lag(Duration::from_millis(ms));
+    let min = |m: u64| Duration::from_secs(60 * m);
+    let (s, e) = engine.step(&State::default(), &lag(2_000), &History::new(), min(0));
+    assert_eq!(engine.status(&e, "lag"), Some(RuleStatus::NotFired));
+    let (s, e) = engine.step(&s, &lag(2_000), &History::new(), min(4));
+    assert_eq!(engine.status(&e, "lag"), Some(RuleStatus::NotFired));
+    let (s, e) = engine.step(&s, &lag(2_000), &History::new(), min(5));
+    assert_eq!(engine.status(&e, "lag"), Some(RuleStatus::Fired));
+    // Without `clear`, it stops as soon as the condition stops.
+    let (s, e) = engine.step(&s, &lag(500), &History::new(), min(6));
+    assert_eq!(engine.status(&e, "lag"), Some(RuleStatus::NotFired));
+    // A dip resets the timer.
+    let (s, _) = engine.step(&s, &lag(2_000), &History::new(), min(7));
+    let (_, e) = engine.step(&s, &lag(2_000), &History::new(), min(11));
+    assert_eq!(engine.status(&e, "lag"), Some(RuleStatus::NotFired));
+}
+
+#[test]
+fn layering_overrides_disables_replaces_and_adds_with_provenance() {
+    let user = r#"name = "prod"
+disable = ["db.bloat"]
+
+[params]
+cpu_warning = "90%"
+
+[[rule]]
+id = "key.cpu.target"
+title = "CPU past our target"
+when = "server_cpu >= 80%"
+severity = "warning"
+advice = "ours"
+
+[[rule]]
+id = "prod.queue"
+title = "Queue backlog"
+when = "db_connection_wait > 1s"
+severity = "critical"
+advice = "ours"
+"#;
+    let base = RulePack::default_pack();
+    let layered = base.layer("prod.toml", user, PackFormat::Toml).unwrap();
+    assert!(layered.rule("db.bloat").is_none());
+    assert_eq!(layered.disabled(), ["db.bloat"]);
+    assert_eq!(
+        layered.rule("key.cpu.target").unwrap().origin,
+        Origin::File {
+            file: "prod.toml".into(),
+            line: 8
+        }
+    );
+    assert!(matches!(
+        layered.rule("key.cpu.warning").unwrap().origin,
+        Origin::DefaultPack { .. }
+    ));
+    assert_eq!(layered.rules().len(), base.rules().len());
+    let printed = layered.to_string();
+    assert!(
+        printed.contains("$cpu_warning = 90%  (prod.toml:5)"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("prod.queue [critical] when db_connection_wait > 1s  (prod.toml:15)"),
+        "{printed}"
+    );
+    let engine = Engine::new(layered).unwrap();
+    let e = engine.evaluate(
+        &MetricsSnapshot::default().with_server_cpu(pct(88.0)),
+        &History::new(),
+    );
+    assert_eq!(
+        engine.status(&e, "key.cpu.warning"),
+        Some(RuleStatus::NotFired)
+    ); // 88% < 90%
+    assert_eq!(engine.status(&e, "key.cpu.target"), Some(RuleStatus::Fired)); // 88% >= 80%
+}
+
+#[test]
+fn json_pack_equals_toml_pack() {
+    let toml_text = "name = \"p\"\n[params]\nlag = \"2s\"\n[[rule]]\nid = \"a\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"x\"\nwhen = \"replica_lag > $lag\"\n";
+    let json_text = r#"{"name": "p", "params": {"lag": "2s"}, "rules": [{"id": "a", "title": "t", "severity": "warning", "advice": "x", "when": "replica_lag > $lag"}]}"#;
+    let a = RulePack::from_toml_str("p.toml", toml_text).unwrap();
+    let b = RulePack::from_json_str("p.json", json_text).unwrap();
+    assert_eq!(a.rules()[0].when, b.rules()[0].when);
+    assert_eq!(a.param("lag").unwrap().value.to_bits(), b.param("lag").unwrap().value.to_bits());
+}
+
+#[test]
+fn assessment_json_shape() {
+    let snap = MetricsSnapshot::default()
+        .with_users(Users::new(45_000))
+        .with_db_read_share(pct(90.0))
+        .with_server_cpu(pct(88.0));
+    let a = assess(&Engine::default_pack(), &snap, &History::new());
+    let v: serde_json::Value = serde_json::from_str(&a.to_json().unwrap()).unwrap();
+    assert_eq!(v["format"], 1);
+    assert_eq!(v["stage_by_users"], "growth");
+    assert_eq!(v["findings"][0]["id"], "key.cpu.warning");
+    assert_eq!(v["findings"][0]["severity"], "critical");
+    assert_eq!(v["bottlenecks"][0]["layer"], "application");
+    assert!(v["not_judged"].as_array().unwrap().len() > 10);
+    assert!(a.to_markdown().starts_with("# Scalability assessment"));
+}

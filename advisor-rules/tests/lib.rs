@@ -1,0 +1,7 @@
+//! advisor-rules through its public API.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
+mod default_pack;
+mod diagnostics;
+mod engine;
+mod properties;
