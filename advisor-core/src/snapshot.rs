@@ -172,6 +172,21 @@ impl Metric {
         Metric::CacheMemoryHeadroom,
     ];
 
+    /// The number of metrics.
+    pub const COUNT: usize = Metric::ALL.len();
+
+    /// The metric's position in [`Metric::ALL`] (its declaration order), for array indexing.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::Metric;
+    /// assert_eq!(Metric::ALL[Metric::DbCpu.index()], Metric::DbCpu);
+    /// ```
+    #[must_use]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The `snake_case` name of the metric.
     #[must_use]
     pub const fn name(self) -> &'static str {
@@ -738,6 +753,182 @@ impl MetricsSnapshot {
         self.quantity(metric).map(Quantity::canonical)
     }
 
+    /// Every metric's canonical value at once, indexed by [`Metric::index`] (one pass, no
+    /// allocation); equal to calling [`MetricsSnapshot::value`] for each metric.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{Metric, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(70.0)?);
+    /// let values = snap.canonical_values();
+    /// assert_eq!(values[Metric::DbCpu.index()], Some(0.7));
+    /// assert_eq!(values[Metric::ServerCpu.index()], None);
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn canonical_values(&self) -> [Option<f64>; Metric::COUNT] {
+        let mut raw = [f64::NAN; Metric::COUNT];
+        self.fill_canonical(&mut raw);
+        raw.map(|v| (!v.is_nan()).then_some(v))
+    }
+
+    /// Writes every metric's canonical value into `out`, indexed by [`Metric::index`], with
+    /// NaN for a metric that was not measured (no value is ever NaN, so the two cannot be
+    /// confused). The allocation-free form of [`MetricsSnapshot::canonical_values`] for hot
+    /// loops.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{Metric, MetricsSnapshot, units::Ratio};
+    /// let mut out = [0.0; Metric::COUNT];
+    /// MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(70.0)?).fill_canonical(&mut out);
+    /// assert_eq!(out[Metric::DbCpu.index()], 0.7);
+    /// assert!(out[Metric::ServerCpu.index()].is_nan());
+    /// # Ok::<(), advisor_core::Error>(())
+    /// ```
+    pub fn fill_canonical(&self, out: &mut [f64; Metric::COUNT]) {
+        out[Metric::Users.index()] = self.users.map(|v| u64_to_f64(v.get())).unwrap_or(f64::NAN);
+        out[Metric::DeployedRegions.index()] = self
+            .deployed_regions
+            .map(|v| f64::from(v.get()))
+            .unwrap_or(f64::NAN);
+        out[Metric::UserRegions.index()] = self
+            .user_regions
+            .map(|v| f64::from(v.get()))
+            .unwrap_or(f64::NAN);
+        out[Metric::P95ResponseTime.index()] = self
+            .p95_response_time
+            .map(|v| v.as_secs_f64())
+            .unwrap_or(f64::NAN);
+        out[Metric::DbQueriesPerRequest.index()] = self
+            .db_queries_per_request
+            .map(QueriesPerRequest::as_f64)
+            .unwrap_or(f64::NAN);
+        out[Metric::ServerCpu.index()] =
+            self.server_cpu.map(Ratio::as_fraction).unwrap_or(f64::NAN);
+        out[Metric::MemoryUsage.index()] = self
+            .memory_usage
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::DbConnections.index()] = self
+            .db_connections
+            .map(|v| f64::from(v.get()))
+            .unwrap_or(f64::NAN);
+        out[Metric::DbPoolSize.index()] = self
+            .db_pool_size
+            .map(|v| f64::from(v.get()))
+            .unwrap_or(f64::NAN);
+        out[Metric::DbCpu.index()] = self.db_cpu.map(Ratio::as_fraction).unwrap_or(f64::NAN);
+        out[Metric::SlowestQueryTime.index()] = self
+            .slowest_query_time
+            .map(|v| v.as_secs_f64())
+            .unwrap_or(f64::NAN);
+        out[Metric::DbConnectionWait.index()] = self
+            .db_connection_wait
+            .map(|v| v.as_secs_f64())
+            .unwrap_or(f64::NAN);
+        out[Metric::DbPoolExhaustionEvents.index()] = self
+            .db_pool_exhaustion_events
+            .map(|v| u64_to_f64(v.get()))
+            .unwrap_or(f64::NAN);
+        out[Metric::DbMaxSeqScans.index()] = self
+            .db_max_seq_scans
+            .map(|v| u64_to_f64(v.get()))
+            .unwrap_or(f64::NAN);
+        out[Metric::DbLockWaitShare.index()] = self
+            .db_lock_wait_share
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::DbBloatShare.index()] = self
+            .db_bloat_share
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::WalWriteLatency.index()] = self
+            .wal_write_latency
+            .map(|v| v.as_secs_f64())
+            .unwrap_or(f64::NAN);
+        out[Metric::DiskIoWait.index()] = self
+            .disk_io_wait
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::DbReadShare.index()] = self
+            .db_read_share
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::RepeatedQueryShare.index()] = self
+            .repeated_query_share
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::CacheHitRate.index()] = self
+            .cache_hit_rate
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::CacheMemoryHeadroom.index()] = self
+            .cache_memory_headroom
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::ReplicaLag.index()] = self
+            .replica_lag
+            .map(|v| v.as_secs_f64())
+            .unwrap_or(f64::NAN);
+        out[Metric::PrimaryWriteThroughput.index()] = self
+            .primary_write_throughput
+            .map(Rate::as_per_second)
+            .unwrap_or(f64::NAN);
+        out[Metric::PrimaryWriteCapacity.index()] = self
+            .primary_write_capacity
+            .map(Rate::as_per_second)
+            .unwrap_or(f64::NAN);
+        out[Metric::StaticAssetBandwidthShare.index()] = self
+            .static_asset_bandwidth_share
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::BackgroundTasksBlockRequests.index()] = self
+            .background_tasks_block_requests
+            .map(|v| if v { 1.0 } else { 0.0 })
+            .unwrap_or(f64::NAN);
+        out[Metric::ExternalApiP95Latency.index()] = self
+            .external_api_p95_latency
+            .map(|v| v.as_secs_f64())
+            .unwrap_or(f64::NAN);
+        out[Metric::ExternalApiTimeoutShare.index()] = self
+            .external_api_timeout_share
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::ExternalApiRateLimitEvents.index()] = self
+            .external_api_rate_limit_events
+            .map(Rate::as_per_second)
+            .unwrap_or(f64::NAN);
+        out[Metric::InterServiceP95Latency.index()] = self
+            .inter_service_p95_latency
+            .map(|v| v.as_secs_f64())
+            .unwrap_or(f64::NAN);
+        out[Metric::RemoteUserShare.index()] = self
+            .remote_user_share
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::RemoteUserP95.index()] = self
+            .remote_user_p95
+            .map(|v| v.as_secs_f64())
+            .unwrap_or(f64::NAN);
+        out[Metric::DataResidencyRequired.index()] = self
+            .data_residency_required
+            .map(|v| if v { 1.0 } else { 0.0 })
+            .unwrap_or(f64::NAN);
+        out[Metric::AvailabilityTarget.index()] = self
+            .availability_target
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::IndependentScalingNeeded.index()] = self
+            .independent_scaling_needed
+            .map(|v| if v { 1.0 } else { 0.0 })
+            .unwrap_or(f64::NAN);
+        out[Metric::DbPoolUsage.index()] = self
+            .db_pool_usage()
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+    }
+
     /// How many of the metrics in [`Metric::ALL`] have a value.
     ///
     /// # Examples
@@ -888,7 +1079,38 @@ mod tests {
             assert!(s.value(m).unwrap().is_finite());
         }
         assert_eq!(s.measured_count(), Metric::ALL.len());
+        let values = s.canonical_values();
+        for m in Metric::ALL {
+            assert_eq!(
+                values[m.index()].map(f64::to_bits),
+                s.value(m).map(f64::to_bits),
+                "{m}"
+            );
+        }
         assert_eq!(MetricsSnapshot::default().measured_count(), 0);
+    }
+
+    #[test]
+    fn index_follows_all_and_canonical_values_match_value() {
+        for (i, m) in Metric::ALL.iter().enumerate() {
+            assert_eq!(m.index(), i);
+        }
+        let one = Ratio::from_fraction(0.25).unwrap();
+        let s = MetricsSnapshot::default()
+            .with_db_cpu(one)
+            .with_replica_lag(Duration::from_millis(1500))
+            .with_background_tasks_block_requests(true)
+            .with_db_connections(Connections::new(3))
+            .with_db_pool_size(Connections::new(4))
+            .with_users(Users::new(12));
+        let values = s.canonical_values();
+        for m in Metric::ALL {
+            assert_eq!(
+                values[m.index()].map(f64::to_bits),
+                s.value(m).map(f64::to_bits),
+                "{m}"
+            );
+        }
     }
 
     #[test]

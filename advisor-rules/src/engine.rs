@@ -11,9 +11,9 @@ use crate::expr::{ArithOp, CmpOp, Dim, Expr, SeriesFn, fold, resolve};
 use crate::pack::{MissingData, Origin, Rule, RulePack, Severity};
 
 /// Most comparisons one rule may contain (each keeps a slot of evidence).
-pub const MAX_COMPARISONS: usize = 32;
+pub const MAX_COMPARISONS: usize = 16;
 /// Deepest evaluation stack a rule may need.
-const MAX_STACK: usize = 64;
+const MAX_STACK: usize = 32;
 /// Canonical value meaning "unknown" during evaluation.
 const UNKNOWN: f64 = f64::NAN;
 
@@ -29,6 +29,10 @@ enum Op {
     Or,
     Series(SeriesFn, Metric),
     Has(Component),
+    /// `not has(c)`, fused.
+    NotHas(Component),
+    /// `metric op constant`, fused from Load, Const, Cmp.
+    CmpMetricConst(u8, CmpOp, f64, u8),
     Present(u8),
 }
 
@@ -53,6 +57,31 @@ pub struct ComparisonSite {
 #[derive(Debug, Clone)]
 struct Program {
     ops: Vec<Op>,
+    shape: Shape,
+}
+
+/// Common program shapes, evaluated without the stack machine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shape {
+    /// `metric op constant`.
+    Single(u8, CmpOp, f64, u8),
+    /// `metric op constant and not has(component)`.
+    SingleNotHas(u8, CmpOp, f64, u8, Component),
+    /// Anything else.
+    General,
+}
+
+impl Program {
+    fn new(ops: Vec<Op>) -> Program {
+        let shape = match ops.as_slice() {
+            [Op::CmpMetricConst(i, c, k, s)] => Shape::Single(*i, *c, *k, *s),
+            [Op::CmpMetricConst(i, c, k, s), Op::NotHas(comp), Op::And] => {
+                Shape::SingleNotHas(*i, *c, *k, *s, *comp)
+            }
+            _ => Shape::General,
+        };
+        Program { ops, shape }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +94,10 @@ pub(crate) struct CompiledRule {
     metrics: Vec<Metric>,
     series: Vec<Metric>,
     superseded_by: Vec<usize>,
+    /// Position of the rule's id in sorted order, for the deterministic finding order.
+    id_rank: u32,
+    /// Bit i set when the rule applies to stage i; 0 when it applies to every stage.
+    stage_mask: u8,
 }
 
 /// A compiled rule pack, ready to evaluate snapshots without parsing, string lookups or
@@ -87,8 +120,9 @@ pub(crate) struct CompiledRule {
 pub struct Engine {
     pack: RulePack,
     rules: Vec<CompiledRule>,
-    /// Metrics any rule reads, extracted once per snapshot.
-    used: Vec<Metric>,
+    /// Rule indices sorted by severity (critical first), priority and id: evaluating in this
+    /// order yields findings already in their documented order.
+    order: Vec<usize>,
     series_config: SeriesConfig,
 }
 
@@ -298,13 +332,14 @@ impl Engine {
                 let mut ops = Vec::new();
                 let mut cmp = 0u8;
                 emit(&resolved, &mut ops, &mut cmp)?;
+                let ops = fuse(ops);
                 if usize::from(cmp) > MAX_COMPARISONS {
                     return Err(format!("more than {MAX_COMPARISONS} comparisons"));
                 }
                 if stack_depth(&ops) > MAX_STACK {
                     return Err("condition too deep to evaluate".into());
                 }
-                Ok((Program { ops }, sites))
+                Ok((Program::new(ops), sites))
             };
             let when = match compile_one(&rule.when_expr) {
                 Ok(w) => w,
@@ -344,10 +379,20 @@ impl Engine {
                 metrics,
                 series,
                 superseded_by: Vec::new(),
+                id_rank: 0,
+                stage_mask: rule
+                    .stages
+                    .iter()
+                    .fold(0u8, |m, s| m | (1 << (s.number() - 1))),
             });
         }
         if !problems.is_empty() {
             return Err(Error::Compile(problems));
+        }
+        let mut order: Vec<usize> = (0..rules.len()).collect();
+        order.sort_by(|&a, &b| rules[a].rule.id.cmp(&rules[b].rule.id));
+        for (rank, &i) in order.iter().enumerate() {
+            rules[i].id_rank = u32::try_from(rank).unwrap_or(u32::MAX);
         }
         for i in 0..rules.len() {
             let id = rules[i].rule.id.clone();
@@ -359,23 +404,11 @@ impl Engine {
                 .collect();
             rules[i].superseded_by = by;
         }
-        let mut used = Vec::new();
-        for r in &rules {
-            for m in &r.metrics {
-                push_unique(&mut used, *m);
-            }
-            for p in [&r.when].into_iter().chain(r.clear.as_ref()) {
-                for op in &p.ops {
-                    if let Op::Load(i) | Op::Present(i) = op {
-                        push_unique(&mut used, Metric::ALL[usize::from(*i)]);
-                    }
-                }
-            }
-        }
+        let order = finding_order(&rules);
         Ok(Engine {
             pack,
             rules,
-            used,
+            order,
             series_config: SeriesConfig::default(),
         })
     }
@@ -486,34 +519,38 @@ impl Engine {
         mut state: Option<(&mut State, Duration)>,
         out: &mut Evaluation,
     ) {
-        let mut values = [UNKNOWN; Metric::ALL.len()];
-        for m in &self.used {
-            if let Some(v) = snapshot.value(*m) {
-                values[metric_index(*m)] = v;
-            }
-        }
+        let mut values = [UNKNOWN; Metric::COUNT];
+        snapshot.fill_canonical(&mut values);
         let ctx = Ctx {
+            stack: core::cell::RefCell::new([0.0; MAX_STACK]),
             values: &values,
             snapshot,
             history,
             series: &self.series_config,
         };
         let stage = snapshot.users.map(Stage::for_users);
+        let stage_bit = stage.map_or(0u8, |s| 1 << (s.number() - 1));
         out.statuses.clear();
+        out.statuses
+            .resize(self.rules.len(), RuleStatus::NotEvaluated);
         out.superseded.clear();
+        out.superseded.resize(self.rules.len(), false);
         out.findings.clear();
         out.observations.clear();
         let mut slots = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
-        for (i, r) in self.rules.iter().enumerate() {
+        let mut any_supersedes = false;
+        for &i in &self.order {
+            let r = &self.rules[i];
             let mut assumed = false;
-            let status = if !r.rule.stages.is_empty() && stage.is_none() {
+            let status = if r.stage_mask != 0 && stage_bit == 0 {
                 RuleStatus::NotEvaluated
-            } else if !(r.rule.stages.is_empty()
-                || stage.is_some_and(|s| r.rule.stages.contains(&s)))
-            {
+            } else if r.stage_mask != 0 && r.stage_mask & stage_bit == 0 {
                 RuleStatus::NotApplicable
             } else {
-                let v = exec(&r.when, &ctx, &mut slots);
+                let v = match fast(&r.when, &ctx, &mut slots) {
+                    Some(v) => v,
+                    None => exec(&r.when, &ctx, &mut slots),
+                };
                 let mut raw = if v.is_nan() {
                     match r.rule.missing {
                         MissingData::NotEvaluated => RuleStatus::NotEvaluated,
@@ -533,9 +570,9 @@ impl Engine {
                 }
                 raw
             };
-            out.statuses.push(status);
-            out.superseded.push(false);
+            out.statuses[i] = status;
             if status == RuleStatus::Fired {
+                any_supersedes |= !r.superseded_by.is_empty();
                 let start = out.observations.len();
                 out.observations.extend(slots[..r.sites.len()].iter().map(
                     |&(observed, threshold, held)| Observation {
@@ -556,24 +593,19 @@ impl Engine {
             }
         }
         // Supersession: drop findings of rules replaced by a fired superseding rule.
-        for (i, r) in self.rules.iter().enumerate() {
-            if out.statuses[i] == RuleStatus::Fired
-                && r.superseded_by
+        if any_supersedes {
+            for f in &out.findings {
+                if self.rules[f.rule]
+                    .superseded_by
                     .iter()
                     .any(|&j| out.statuses[j] == RuleStatus::Fired)
-            {
-                out.superseded[i] = true;
+                {
+                    out.superseded[f.rule] = true;
+                }
             }
+            let superseded = &out.superseded;
+            out.findings.retain(|f| !superseded[f.rule]);
         }
-        let superseded = &out.superseded;
-        out.findings.retain(|f| !superseded[f.rule]);
-        let rules = &self.rules;
-        out.findings.sort_unstable_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then(a.priority.cmp(&b.priority))
-                .then_with(|| rules[a.rule].rule.id.cmp(&rules[b.rule].rule.id))
-        });
     }
 
     /// The rules, in evaluation order.
@@ -660,13 +692,10 @@ impl Engine {
     /// Returns (fired, not evaluated) rule counts; allocates nothing.
     #[must_use]
     pub fn count(&self, snapshot: &MetricsSnapshot, history: &History) -> (usize, usize) {
-        let mut values = [UNKNOWN; Metric::ALL.len()];
-        for m in &self.used {
-            if let Some(v) = snapshot.value(*m) {
-                values[metric_index(*m)] = v;
-            }
-        }
+        let mut values = [UNKNOWN; Metric::COUNT];
+        snapshot.fill_canonical(&mut values);
         let ctx = Ctx {
+            stack: core::cell::RefCell::new([0.0; MAX_STACK]),
             values: &values,
             snapshot,
             history,
@@ -752,6 +781,8 @@ fn apply_time(
 }
 
 struct Ctx<'a> {
+    /// Scratch stack shared by every rule of one evaluation (zeroed once, not per rule).
+    stack: core::cell::RefCell<[f64; MAX_STACK]>,
     values: &'a [f64; Metric::ALL.len()],
     snapshot: &'a MetricsSnapshot,
     history: &'a History,
@@ -759,7 +790,7 @@ struct Ctx<'a> {
 }
 
 fn metric_index(m: Metric) -> usize {
-    Metric::ALL.iter().position(|x| *x == m).unwrap_or(0)
+    m.index()
 }
 
 fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
@@ -772,13 +803,48 @@ fn truth(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 
+/// Evaluates the common program shapes without the stack machine; `None` for the rest.
+#[inline(always)]
+fn fast(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISONS]) -> Option<f64> {
+    match p.shape {
+        Shape::Single(i, c, k, slot) => {
+            let l = ctx.values[usize::from(i)];
+            let v = if l.is_nan() {
+                UNKNOWN
+            } else {
+                truth(cmp_with_tolerance(c, l, k))
+            };
+            slots[usize::from(slot)] = (l, k, v);
+            Some(v)
+        }
+        Shape::SingleNotHas(i, c, k, slot, comp) => {
+            let l = ctx.values[usize::from(i)];
+            let v = if l.is_nan() {
+                UNKNOWN
+            } else {
+                truth(cmp_with_tolerance(c, l, k))
+            };
+            slots[usize::from(slot)] = (l, k, v);
+            Some(if ctx.snapshot.architecture.contains(comp) {
+                0.0
+            } else {
+                v
+            })
+        }
+        Shape::General => None,
+    }
+}
+
 /// Runs a program; comparisons record (left, right, result) into `slots`.
 #[expect(
     clippy::float_cmp,
     reason = "truth values are exactly 0.0 or 1.0 (or NaN for unknown)"
 )]
 fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISONS]) -> f64 {
-    let mut stack = [0.0f64; MAX_STACK];
+    if let Some(v) = fast(p, ctx, slots) {
+        return v;
+    }
+    let stack = &mut *ctx.stack.borrow_mut();
     let mut sp = 0usize;
     macro_rules! pop {
         () => {{
@@ -845,6 +911,17 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISON
                 }
             }
             Op::Has(c) => truth(ctx.snapshot.architecture.contains(c)),
+            Op::NotHas(c) => truth(!ctx.snapshot.architecture.contains(c)),
+            Op::CmpMetricConst(i, c, k, slot) => {
+                let l = ctx.values[usize::from(i)];
+                let v = if l.is_nan() {
+                    UNKNOWN
+                } else {
+                    truth(cmp_with_tolerance(c, l, k))
+                };
+                slots[usize::from(slot)] = (l, k, v);
+                v
+            }
             Op::Present(i) => truth(!ctx.values[usize::from(i)].is_nan()),
             Op::Series(f, m) => series_value(
                 f,
@@ -865,6 +942,7 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISON
 
 /// Comparison with the level tolerance of `advisor-core`: values within one part in 10⁹ of
 /// the threshold count as equal, so 99.99% equals 0.9999.
+#[inline]
 fn cmp_with_tolerance(op: CmpOp, l: f64, r: f64) -> bool {
     let tol = advisor_core::LEVEL_TOLERANCE * r.abs();
     let above = l > r + tol;
@@ -985,6 +1063,40 @@ fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
     Ok(())
 }
 
+fn finding_order(rules: &[CompiledRule]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rules.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&rules[a], &rules[b]);
+        b.rule
+            .severity
+            .cmp(&a.rule.severity)
+            .then(a.rule.priority.cmp(&b.rule.priority))
+            .then(a.id_rank.cmp(&b.id_rank))
+    });
+    order
+}
+
+/// Peephole fusion of common instruction sequences; the result computes the same values.
+fn fuse(ops: Vec<Op>) -> Vec<Op> {
+    let mut out: Vec<Op> = Vec::with_capacity(ops.len());
+    for op in ops {
+        match (op, out.as_slice()) {
+            (Op::Cmp(c, slot), [.., Op::Load(i), Op::Const(k)]) => {
+                let (i, k) = (*i, *k);
+                out.truncate(out.len() - 2);
+                out.push(Op::CmpMetricConst(i, c, k, slot));
+            }
+            (Op::Not, [.., Op::Has(c)]) => {
+                let c = *c;
+                out.pop();
+                out.push(Op::NotHas(c));
+            }
+            (op, _) => out.push(op),
+        }
+    }
+    out
+}
+
 fn index_u8(m: Metric) -> u8 {
     u8::try_from(metric_index(m)).unwrap_or(0)
 }
@@ -993,7 +1105,12 @@ fn stack_depth(ops: &[Op]) -> usize {
     let (mut depth, mut max) = (0usize, 0usize);
     for op in ops {
         match op {
-            Op::Const(_) | Op::Load(_) | Op::Has(_) | Op::Present(_) => depth += 1,
+            Op::Const(_)
+            | Op::Load(_)
+            | Op::Has(_)
+            | Op::NotHas(_)
+            | Op::CmpMetricConst(..)
+            | Op::Present(_) => depth += 1,
             Op::Arith(_) | Op::Cmp(..) | Op::And | Op::Or => depth = depth.saturating_sub(1),
             Op::Series(SeriesFn::ConsistentlyAbove, _) => {}
             Op::Series(..) => depth += 1,
@@ -1180,7 +1297,7 @@ mod tests {
             let engine = Engine::default_pack();
             let values = values_of(&snap);
             let mut slots = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
-            let ctx = Ctx { values: &values, snapshot: &snap, history: &History::new(), series: &SeriesConfig::default() };
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot: &snap, history: &History::new(), series: &SeriesConfig::default() };
             for r in &engine.rules {
                 let mut e = r.rule.when_expr.clone();
                 resolve(&mut e, &|n| engine.pack.param(n).map(|p| (p.value, p.dim)));

@@ -216,7 +216,10 @@ fn json_pack_equals_toml_pack() {
     let a = RulePack::from_toml_str("p.toml", toml_text).unwrap();
     let b = RulePack::from_json_str("p.json", json_text).unwrap();
     assert_eq!(a.rules()[0].when, b.rules()[0].when);
-    assert_eq!(a.param("lag").unwrap().value.to_bits(), b.param("lag").unwrap().value.to_bits());
+    assert_eq!(
+        a.param("lag").unwrap().value.to_bits(),
+        b.param("lag").unwrap().value.to_bits()
+    );
 }
 
 #[test]

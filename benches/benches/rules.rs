@@ -1,0 +1,188 @@
+//! Benchmarks of advisor-rules: compiling the default pack, assessing snapshots, and ten
+//! threshold rules compiled versus hand-written Rust with the same evidence.
+
+use std::hint::black_box;
+
+use advisor_benches::full_snapshot;
+use advisor_core::units::{Ratio, Users};
+use advisor_core::{History, Metric, MetricsSnapshot};
+use advisor_rules::{Engine, Evaluation, RulePack, assess};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+
+/// Ten threshold rules over eight metrics, as a pack.
+const TEN_RULES: &str = r#"
+name = "ten"
+[[rule]]
+id = "r1"
+title = "t"
+severity = "critical"
+advice = "a"
+when = "p95_response_time > 1s"
+[[rule]]
+id = "r2"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "p95_response_time >= 500ms"
+[[rule]]
+id = "r3"
+title = "t"
+severity = "critical"
+advice = "a"
+when = "server_cpu > 85%"
+[[rule]]
+id = "r4"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "server_cpu >= 70%"
+[[rule]]
+id = "r5"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "db_cpu > 70%"
+[[rule]]
+id = "r6"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "db_queries_per_request > 20"
+[[rule]]
+id = "r7"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "slowest_query_time > 100ms"
+[[rule]]
+id = "r8"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "db_read_share > 80%"
+[[rule]]
+id = "r9"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "replica_lag > 5s"
+[[rule]]
+id = "r10"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "cache_hit_rate < 80%"
+"#;
+
+/// The hand-written equivalent: each rule compares one metric and records evidence
+/// (observed, threshold, held) exactly as the engine does; missing metrics are "unknown".
+#[derive(Clone, Copy, Default)]
+struct HandEvidence {
+    rule: u8,
+    observed: f64,
+    threshold: f64,
+}
+
+fn hand_written(s: &MetricsSnapshot, out: &mut Vec<HandEvidence>) -> u32 {
+    out.clear();
+    let rules: [(u8, Metric, f64, bool); 10] = [
+        (1, Metric::P95ResponseTime, 1.0, true),
+        (2, Metric::P95ResponseTime, 0.5, true),
+        (3, Metric::ServerCpu, 0.85, true),
+        (4, Metric::ServerCpu, 0.70, true),
+        (5, Metric::DbCpu, 0.70, true),
+        (6, Metric::DbQueriesPerRequest, 20.0, true),
+        (7, Metric::SlowestQueryTime, 0.1, true),
+        (8, Metric::DbReadShare, 0.80, true),
+        (9, Metric::ReplicaLag, 5.0, true),
+        (10, Metric::CacheHitRate, 0.80, false),
+    ];
+    let mut unknown = 0;
+    for (rule, metric, threshold, above) in rules {
+        match s.value(metric) {
+            None => unknown += 1,
+            Some(v) => {
+                if (above && v > threshold) || (!above && v < threshold) {
+                    out.push(HandEvidence {
+                        rule,
+                        observed: v,
+                        threshold,
+                    });
+                }
+            }
+        }
+    }
+    unknown
+}
+
+fn snapshots(n: u32) -> Vec<MetricsSnapshot> {
+    let base = full_snapshot();
+    (0..n)
+        .map(|i| {
+            let f = f64::from(i % 100) / 100.0;
+            base.clone()
+                .with_server_cpu(Ratio::from_fraction(f).expect("in range"))
+                .with_db_cpu(Ratio::from_fraction(1.0 - f).expect("in range"))
+                .with_users(Users::new(u64::from(i) * 37))
+        })
+        .collect()
+}
+
+fn rules(c: &mut Criterion) {
+    c.bench_function("rules_compile_default_pack", |b| {
+        b.iter(|| Engine::new(black_box(RulePack::default_pack())));
+    });
+    let engine = Engine::default_pack();
+    let snap = full_snapshot();
+    let history = History::new();
+    c.bench_function("rules_assess_one_snapshot", |b| {
+        b.iter(|| assess(black_box(&engine), black_box(&snap), &history))
+    });
+    let mut eval = Evaluation::default();
+    c.bench_function("rules_evaluate_default_pack_one_snapshot", |b| {
+        b.iter(|| engine.evaluate_into(black_box(&snap), &history, &mut eval));
+    });
+
+    let many = snapshots(100_000);
+    let mut group = c.benchmark_group("rules_100k_snapshots");
+    group.throughput(Throughput::Elements(many.len() as u64));
+    group.sample_size(10);
+    group.bench_function("evaluate_default_pack", |b| {
+        b.iter(|| {
+            for s in &many {
+                engine.evaluate_into(s, &history, &mut eval);
+            }
+            eval.findings.len()
+        });
+    });
+    group.bench_function("count_default_pack", |b| {
+        b.iter(|| {
+            many.iter()
+                .map(|s| engine.count(s, &history).0)
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+
+    let ten = Engine::new(RulePack::from_toml_str("ten.toml", TEN_RULES).expect("valid pack"))
+        .expect("compiles");
+    let mut group = c.benchmark_group("ten_threshold_rules");
+    group.bench_function("engine_with_evidence", |b| {
+        b.iter(|| ten.evaluate_into(black_box(&snap), &history, &mut eval))
+    });
+    let mut hand = Vec::with_capacity(16);
+    group.bench_function("hand_written_with_evidence", |b| {
+        b.iter(|| hand_written(black_box(&snap), &mut hand))
+    });
+    group.bench_function("engine_batch_setup", |b| {
+        b.iter_batched(
+            || snap.clone(),
+            |s| ten.evaluate_into(&s, &history, &mut eval),
+            BatchSize::SmallInput,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(benches, rules);
+criterion_main!(benches);
