@@ -2,6 +2,9 @@
 //!
 //! The pack's source is `advisor-rules/packs/default.toml`; [`DEFAULT_PACK_TOML`] holds it
 //! verbatim, so it can be printed, diffed and copied as the starting point of a user pack.
+//! Every rule, its condition and its source:
+//!
+#![doc = include_str!("../docs/default-pack.md")]
 
 use crate::pack::RulePack;
 
@@ -21,5 +24,49 @@ pub(crate) fn load() -> RulePack {
             Vec::new(),
             Vec::new(),
         ),
+    }
+}
+
+/// The reference table of the default pack in Markdown (the table in these docs; a test
+/// keeps the two equal).
+///
+/// # Examples
+/// ```
+/// let table = advisor_rules::default_pack::reference_table();
+/// assert!(table.contains("| `key.p95.warning` |"));
+/// ```
+#[must_use]
+pub fn reference_table() -> String {
+    let pack = load();
+    let mut out = String::from("| rule | severity | stages | condition | source |\n|---|---|---|---|---|\n");
+    for r in pack.rules() {
+        let stages = if r.stages.is_empty() {
+            "all".to_owned()
+        } else {
+            r.stages.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+        };
+        let when = r.when.replace('|', "\\|");
+        let source = r.references.join("; ").replace('|', "\\|");
+        out.push_str(&format!("| `{}` | {} | {} | `{}` | {} |\n", r.id, r.severity, stages, when, source));
+    }
+    out.push_str("\nParameters (override any of them in a layered pack):\n\n| parameter | value |\n|---|---|\n");
+    for p in pack.params() {
+        out.push_str(&format!("| `${}` | {} |\n", p.name, p.text));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_table_is_up_to_date() {
+        let expected = reference_table();
+        let actual = include_str!("../docs/default-pack.md");
+        assert!(
+            actual == expected,
+            "advisor-rules/docs/default-pack.md is stale; replace its content with:\n{expected}"
+        );
     }
 }
