@@ -1169,6 +1169,7 @@ pub(crate) fn interpret(
     fn num(e: &Expr, values: &[f64; Metric::ALL.len()]) -> Option<f64> {
         match e {
             Expr::Num { value, .. } => Some(*value),
+            Expr::Bool { value, .. } => Some(truth(*value)),
             Expr::Metric { metric, .. } => {
                 let v = values[metric_index(*metric)];
                 (!v.is_nan()).then_some(v)

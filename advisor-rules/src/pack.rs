@@ -200,12 +200,40 @@ struct RawPack {
     rule: Vec<RawRule>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum RawValue {
     Text(String),
     Number(f64),
     Flag(bool),
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = RawValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a parameter value such as \"500ms\", \"70%\", 20 or true")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawValue, E> {
+                Ok(RawValue::Text(v.to_owned()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawValue, E> {
+                Ok(RawValue::Number(v))
+            }
+            #[expect(clippy::cast_precision_loss, reason = "parameter values are small numbers")]
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawValue, E> {
+                Ok(RawValue::Number(v as f64))
+            }
+            #[expect(clippy::cast_precision_loss, reason = "parameter values are small numbers")]
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawValue, E> {
+                Ok(RawValue::Number(v as f64))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawValue, E> {
+                Ok(RawValue::Flag(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,620 @@
+//! Subcommands.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use advisor_formulas::{
+    CacheInputs, DatabaseInputs, Estimate, Mmc, PlanInputs, SCENARIOS, ServerTarget, fit_usl, plan, plan_scenarios,
+    plan_uncertain, servers_for,
+};
+use advisor_rules::advisor_core::units::{Bytes, Factor, QueriesPerRequest, Rate, Ratio, Users};
+use advisor_rules::advisor_core::{AdvisorConfig, ComponentSet, History, Stage};
+use advisor_rules::{Engine, PackFormat, RulePack, Severity, assess_with, run_fixtures};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::input::{self, Failure};
+use crate::output::{self, Format};
+
+/// Turns measured metrics into growth-stage advice, capacity plans and scalability models.
+#[derive(Debug, Parser)]
+#[command(name = "scalability-advisor", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
+    format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Assess a snapshot (TOML or JSON; `-` reads stdin) against the rule pack.
+    Assess(AssessArgs),
+    /// A capacity plan with 10x/100x/1000x scenarios, from flags or a plan file.
+    Plan(PlanArgs),
+    /// The growth stage for a number of users, its architecture and costs.
+    Stage {
+        /// Number of users.
+        #[arg(long)]
+        users: u64,
+    },
+    /// Work with rule packs.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Universal Scalability Law.
+    #[command(subcommand)]
+    Usl(UslCommand),
+    /// Erlang C figures and the servers needed for a target.
+    Queue(QueueArgs),
+    /// Print a commented example snapshot to start from.
+    Init,
+}
+
+#[derive(Debug, Args)]
+struct AssessArgs {
+    /// The snapshot file, or `-` for stdin.
+    file: PathBuf,
+    /// Samples over time: CSV (`metric,at_s,value`) or JSON.
+    #[arg(long)]
+    series: Option<PathBuf>,
+    /// A rule pack layered over the default pack.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Warning,
+    Critical,
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// List the rules of the (layered) pack.
+    List {
+        /// A pack layered over the default pack.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Show one rule in full.
+    Show {
+        /// The rule id.
+        id: String,
+        /// A pack layered over the default pack.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Check a pack: every diagnostic with its excerpt; exit 2 on errors.
+    Check {
+        /// The pack file (layered over the default pack).
+        file: PathBuf,
+    },
+    /// Run a pack's fixture tests.
+    Test {
+        /// The fixture file.
+        fixtures: PathBuf,
+        /// A pack layered over the default pack.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Print the effective pack: every parameter and rule with its origin.
+    Effective {
+        /// A pack layered over the default pack.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UslCommand {
+    /// Fit the USL to `concurrency,throughput` measurements.
+    Fit {
+        /// CSV file of measurements.
+        file: PathBuf,
+        /// Write an SVG plot of the points and the fitted curve.
+        #[arg(long)]
+        plot: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct QueueArgs {
+    /// Arrivals per second.
+    #[arg(long)]
+    rate: f64,
+    /// Mean service time in milliseconds.
+    #[arg(long)]
+    service_ms: f64,
+    /// Servers to evaluate (omit to search for the count that meets the target).
+    #[arg(long)]
+    servers: Option<u32>,
+    /// Target share answered within `--within-ms` (e.g. 0.8).
+    #[arg(long, default_value_t = 0.8)]
+    service_level: f64,
+    /// The answer-time target of the service level, in milliseconds.
+    #[arg(long, default_value_t = 20_000.0)]
+    within_ms: f64,
+}
+
+#[derive(Debug, Args)]
+struct PlanArgs {
+    /// A plan file (TOML or JSON) with the fields below; flags override it.
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// Current peak traffic, requests per second.
+    #[arg(long)]
+    peak: Option<f64>,
+    /// Growth factor over the planning horizon.
+    #[arg(long)]
+    growth: Option<f64>,
+    /// Safety margin (default 1.5).
+    #[arg(long)]
+    margin: Option<f64>,
+    /// Requests per second one application instance serves.
+    #[arg(long)]
+    per_instance: Option<f64>,
+    /// Database cores per host (enables database sizing).
+    #[arg(long)]
+    db_cores: Option<u32>,
+    /// Database max_connections.
+    #[arg(long)]
+    max_connections: Option<u32>,
+    /// Mean queries per request (default 1).
+    #[arg(long)]
+    queries_per_request: Option<f64>,
+    /// Share of queries that are reads (default 0.8).
+    #[arg(long)]
+    read_share: Option<f64>,
+    /// Reads per second one replica sustains (default 3000).
+    #[arg(long)]
+    per_replica: Option<f64>,
+    /// Total data in GiB (enables cache sizing).
+    #[arg(long)]
+    data_gib: Option<f64>,
+    /// Hot fraction of the data (default 0.2).
+    #[arg(long)]
+    hot_fraction: Option<f64>,
+    /// Current users (places the target in a stage).
+    #[arg(long)]
+    users: Option<u64>,
+    /// Seed for the Monte Carlo of a plan file's ranges.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+/// A plan file: every field optional except `peak` and `per_instance`; any numeric field may
+/// be `{ low, likely, high }` in the file for a Monte Carlo plan.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanFile {
+    peak: Option<Estimate<Rate>>,
+    growth: Option<Estimate<Factor>>,
+    margin: Option<Estimate<Factor>>,
+    per_instance: Option<Estimate<Rate>>,
+    db_cores: Option<u32>,
+    max_connections: Option<u32>,
+    queries_per_request: Option<Estimate<QueriesPerRequest>>,
+    read_share: Option<Estimate<Ratio>>,
+    per_replica: Option<Estimate<Rate>>,
+    data_gib: Option<f64>,
+    hot_fraction: Option<Estimate<Ratio>>,
+    users: Option<u64>,
+    #[serde(default)]
+    architecture: ComponentSet,
+}
+
+/// What a command produced.
+pub(crate) struct Outcome {
+    pub(crate) text: String,
+    pub(crate) gate_failed: bool,
+}
+
+fn ok(text: String) -> Result<Outcome, Failure> {
+    Ok(Outcome { text, gate_failed: false })
+}
+
+pub(crate) fn run(cli: Cli) -> Result<Outcome, Failure> {
+    let format = cli.format;
+    match cli.command {
+        Command::Assess(a) => assess(&a, format),
+        Command::Plan(p) => plan_cmd(&p, format),
+        Command::Stage { users } => stage(users, format),
+        Command::Rules(r) => rules(r, format),
+        Command::Usl(UslCommand::Fit { file, plot }) => usl_fit(&file, plot.as_deref(), format),
+        Command::Queue(q) => queue(&q, format),
+        Command::Init => ok(INIT.to_owned()),
+    }
+}
+
+fn pack(rules: Option<&Path>) -> Result<RulePack, Failure> {
+    let base = RulePack::default_pack();
+    let Some(path) = rules else { return Ok(base) };
+    let (name, text) = input::read(path)?;
+    base.layer(&name, &text, PackFormat::from_file_name(&name)).map_err(|e| Failure(e.to_string()))
+}
+
+fn engine(rules: Option<&Path>) -> Result<Engine, Failure> {
+    Engine::new(pack(rules)?).map_err(|e| Failure(e.to_string()))
+}
+
+fn assess(a: &AssessArgs, format: Format) -> Result<Outcome, Failure> {
+    let snapshot = input::snapshot(&a.file)?;
+    let history = match &a.series {
+        Some(p) => input::history(p)?,
+        None => History::new(),
+    };
+    let engine = engine(a.rules.as_deref())?;
+    let evaluation = engine.evaluate(&snapshot, &history);
+    let assessment = assess_with(&engine, &evaluation, &snapshot, &history, &AdvisorConfig::default());
+    let text = match format {
+        Format::Text => output::colour(assessment.to_text()),
+        Format::Markdown => assessment.to_markdown(),
+        Format::Json => output::json(&assessment)?,
+    };
+    let threshold = a.fail_on.map(|f| match f {
+        FailOn::Warning => Severity::Warning,
+        FailOn::Critical => Severity::Critical,
+    });
+    let gate_failed = threshold.is_some_and(|t| assessment.worst().is_some_and(|w| w >= t));
+    Ok(Outcome { text, gate_failed })
+}
+
+fn stage(users: u64, format: Format) -> Result<Outcome, Failure> {
+    let stage = Stage::for_users(Users::new(users));
+    let row = stage.cost_at_scale();
+    match format {
+        Format::Json => ok(output::json(&serde_json::json!({
+            "stage": stage,
+            "number": stage.number(),
+            "user_band": stage.user_band(),
+            "architecture": stage.architecture(),
+            "indicative_cost": stage.indicative_cost(),
+            "cost_at_scale": row,
+        }))?),
+        Format::Text | Format::Markdown => {
+            let bullet = if format == Format::Markdown { "- " } else { "" };
+            ok(format!(
+                "{bullet}{stage}: {band}\n{bullet}architecture: {arch}\n{bullet}indicative cost: {ind}\n{bullet}cost at {users}: {cost} ({what})\n",
+                band = stage.user_band(),
+                arch = stage.architecture(),
+                ind = stage.indicative_cost(),
+                users = row.users,
+                cost = row.monthly,
+                what = row.architecture,
+            ))
+        }
+    }
+}
+
+fn rules(cmd: RulesCommand, format: Format) -> Result<Outcome, Failure> {
+    match cmd {
+        RulesCommand::List { rules } => {
+            let pack = pack(rules.as_deref())?;
+            if format == Format::Json {
+                return ok(output::json(&pack.rules())?);
+            }
+            let mut o = String::new();
+            for r in pack.rules() {
+                let _ = writeln!(o, "{:<30} {:<8} {}", r.id, r.severity.to_string(), r.title);
+            }
+            ok(o)
+        }
+        RulesCommand::Show { id, rules } => {
+            let pack = pack(rules.as_deref())?;
+            let rule = pack.rule(&id).ok_or_else(|| Failure(format!("no rule `{id}`; `scalability-advisor rules list` shows the ids")))?;
+            if format == Format::Json {
+                return ok(output::json(rule)?);
+            }
+            let mut o = String::new();
+            let _ = writeln!(o, "{} ({})\n  {}", rule.id, rule.severity, rule.title);
+            let _ = writeln!(o, "  when: {}", rule.when);
+            if !rule.stages.is_empty() {
+                let _ = writeln!(o, "  stages: {}", rule.stages.iter().map(|s| s.name()).collect::<Vec<_>>().join(", "));
+            }
+            let _ = writeln!(o, "  advice: {}", rule.advice);
+            for r in &rule.references {
+                let _ = writeln!(o, "  source: {r}");
+            }
+            let _ = writeln!(o, "  origin: {}", rule.origin);
+            ok(o)
+        }
+        RulesCommand::Check { file } => {
+            let (name, text) = input::read(&file)?;
+            match RulePack::default_pack().layer(&name, &text, PackFormat::from_file_name(&name)) {
+                Ok(p) => {
+                    let own: Vec<_> = p.warnings().iter().filter(|d| d.file == name).collect();
+                    if format == Format::Json {
+                        return ok(output::json(&own)?);
+                    }
+                    let mut o = String::new();
+                    for d in &own {
+                        let _ = writeln!(o, "{d}");
+                    }
+                    let _ = writeln!(o, "{name}: 0 errors, {} warning(s)", own.len());
+                    ok(o)
+                }
+                Err(e) => {
+                    if format == Format::Json {
+                        eprint!("{}", output::json(&e.diagnostics())?);
+                    }
+                    Err(Failure(format!("{name} has problems:\n{}", diagnostics_text(&e))))
+                }
+            }
+        }
+        RulesCommand::Test { fixtures, rules } => {
+            let engine = engine(rules.as_deref())?;
+            let (name, text) = input::read(&fixtures)?;
+            let report = run_fixtures(&engine, &name, &text).map_err(|e| Failure(e.to_string()))?;
+            let text = if format == Format::Json { output::json(&report)? } else { format!("{report}\n") };
+            Ok(Outcome { text, gate_failed: !report.passed() })
+        }
+        RulesCommand::Effective { rules } => {
+            let pack = pack(rules.as_deref())?;
+            if format == Format::Json {
+                return ok(output::json(&pack)?);
+            }
+            ok(pack.to_string())
+        }
+    }
+}
+
+fn diagnostics_text(e: &advisor_rules::Error) -> String {
+    let mut o = String::new();
+    for d in e.diagnostics() {
+        let _ = writeln!(o, "{d}");
+    }
+    o
+}
+
+fn num<T>(what: &str, r: Result<T, advisor_rules::advisor_core::Error>) -> Result<T, Failure> {
+    r.map_err(|e| Failure(format!("--{what}: {e}")))
+}
+
+fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
+    let file: PlanFile = match &p.file {
+        Some(path) => {
+            let (name, text) = input::read(path)?;
+            input::parse_document(&name, &text)?
+        }
+        None => PlanFile::default(),
+    };
+    let peak = match p.peak {
+        Some(v) => Estimate::Point(num("peak", Rate::from_per_second(v))?),
+        None => file.peak.ok_or_else(|| Failure("give the current peak with --peak (requests per second)".into()))?,
+    };
+    let per_instance = match p.per_instance {
+        Some(v) => Estimate::Point(num("per-instance", Rate::from_per_second(v))?),
+        None => file.per_instance.ok_or_else(|| Failure("give one instance's capacity with --per-instance (requests per second)".into()))?,
+    };
+    let mut inputs = PlanInputs::new(peak, per_instance);
+    if let Some(g) = p.growth {
+        inputs.growth = Estimate::Point(num("growth", Factor::new(g))?);
+    } else if let Some(g) = file.growth {
+        inputs.growth = g;
+    }
+    if let Some(m) = p.margin {
+        inputs.safety_margin = Estimate::Point(num("margin", Factor::new(m))?);
+    } else if let Some(m) = file.margin {
+        inputs.safety_margin = m;
+    }
+    if let Some(cores) = p.db_cores.or(file.db_cores) {
+        let qpr = match p.queries_per_request {
+            Some(v) => Estimate::Point(num("queries-per-request", QueriesPerRequest::new(v))?),
+            None => file.queries_per_request.unwrap_or(Estimate::Point(num("queries-per-request", QueriesPerRequest::new(1.0))?)),
+        };
+        let reads = match p.read_share {
+            Some(v) => Estimate::Point(num("read-share", Ratio::from_fraction(v))?),
+            None => file.read_share.unwrap_or(Estimate::Point(Ratio::from_fraction_const(0.8))),
+        };
+        let per_replica = match p.per_replica {
+            Some(v) => Estimate::Point(num("per-replica", Rate::from_per_second(v))?),
+            None => file.per_replica.unwrap_or(Estimate::Point(num("per-replica", Rate::from_per_second(3_000.0))?)),
+        };
+        let mut db = DatabaseInputs::new(cores, qpr, reads, per_replica);
+        db.max_connections = p.max_connections.or(file.max_connections);
+        inputs.database = Some(db);
+    }
+    if let Some(gib) = p.data_gib.or(file.data_gib) {
+        let mut cache = CacheInputs::new(Estimate::Point(num("data-gib", Bytes::from_gib(gib))?));
+        if let Some(h) = p.hot_fraction {
+            cache.hot_fraction = Estimate::Point(num("hot-fraction", Ratio::from_fraction(h))?);
+        } else if let Some(h) = file.hot_fraction {
+            cache.hot_fraction = h;
+        }
+        inputs.cache = Some(cache);
+    }
+    inputs.users = p.users.or(file.users).map(Users::new);
+    inputs.architecture = file.architecture;
+
+    let fail = |e: advisor_formulas::Error| Failure(format!("cannot plan: {e}"));
+    let base = plan(&inputs).map_err(fail)?;
+    let scenarios = plan_scenarios(&inputs, &SCENARIOS).map_err(fail)?;
+    let uncertain = [inputs.peak.is_uncertain(), inputs.growth.is_uncertain(), inputs.safety_margin.is_uncertain(), inputs.per_instance.is_uncertain()]
+        .contains(&true)
+        .then(|| plan_uncertain(&inputs, 10_000, p.seed))
+        .transpose()
+        .map_err(fail)?;
+    if format == Format::Json {
+        return ok(output::json(&serde_json::json!({ "plan": base, "scenarios": scenarios, "uncertain": uncertain }))?);
+    }
+    let mut o = String::new();
+    let md = format == Format::Markdown;
+    for (label, pl) in std::iter::once(("Plan".to_owned(), &base)).chain(scenarios.iter().map(|s| (format!("{} scenario", s.growth), s))) {
+        let _ = writeln!(o, "{}{label}", if md { "## " } else { "" });
+        let _ = writeln!(o, "  capacity:       {}", pl.required_capacity);
+        let _ = writeln!(o, "  app instances:  {}", pl.app_instances);
+        if let Some(d) = &pl.database {
+            let _ = writeln!(o, "  db reads:       {}", d.reads);
+            let _ = writeln!(o, "  read replicas:  {}", d.read_replicas);
+            let _ = writeln!(o, "  pool/instance:  {}", d.pool_per_instance);
+            let _ = writeln!(o, "  connections:    {}", d.total_connections);
+            if d.pooler_needed {
+                let fits = d.pool_that_fits.map_or("none".into(), |c| c.to_string());
+                let _ = writeln!(o, "  !! exceeds max_connections {}: put a pooler such as PgBouncer in front, or cap each pool at {fits}", d.max_connections.unwrap_or(0));
+            }
+        }
+        if let Some(c) = &pl.cache {
+            let _ = writeln!(o, "  working set:    {}", c.working_set);
+            let _ = writeln!(o, "  cache memory:   {}", c.memory);
+        }
+        if let Some(s) = &pl.stage {
+            let _ = writeln!(o, "  stage:          {} at {} ({})", s.stage, s.users, s.cost.monthly);
+            if !s.missing_components.is_empty() {
+                let _ = writeln!(o, "  missing:        {}", s.missing_components);
+            }
+        }
+        let _ = writeln!(o);
+    }
+    if let Some(u) = uncertain {
+        let _ = writeln!(o, "Uncertain inputs: {} draws, seed {}", u.draws, u.seed);
+        let _ = writeln!(o, "  capacity (/s):  {}", u.required_capacity);
+        let _ = writeln!(o, "  app instances:  {}", u.app_instances);
+    }
+    ok(o)
+}
+
+fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, Failure> {
+    let points = input::measurements(file)?;
+    let fit = fit_usl(&points).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+    let m = fit.model;
+    let max_n = points.iter().map(|p| p.concurrency()).fold(1.0, f64::max);
+    let peak = m.peak_concurrency();
+    let horizon = peak.map_or(max_n * 2.0, |p| p.max(max_n) * 1.5);
+    let table: Vec<(f64, f64, f64)> = (1..=10).map(|i| {
+        let n = horizon * f64::from(i) / 10.0;
+        (n, m.throughput_at(n), m.latency_at(n))
+    }).collect();
+    if let Some(path) = plot {
+        crate::commands::plot_usl(path, &points, &m, horizon)?;
+    }
+    if format == Format::Json {
+        return ok(output::json(&serde_json::json!({
+            "fit": fit,
+            "peak_concurrency": peak,
+            "max_throughput": m.max_throughput(),
+            "confidence_intervals_95": fit.confidence_intervals(0.95),
+            "predictions": table.iter().map(|(n, x, r)| serde_json::json!({"concurrency": n, "throughput": x, "latency": r})).collect::<Vec<_>>(),
+        }))?);
+    }
+    let mut o = String::new();
+    let _ = writeln!(o, "USL fit of {} points ({} degrees of freedom)", points.len(), fit.degrees_of_freedom);
+    let names = ["sigma (contention)", "kappa (coherency)", "lambda (per unit)"];
+    let est = [m.sigma(), m.kappa(), m.lambda()];
+    let ci = fit.confidence_intervals(0.95);
+    for i in 0..3 {
+        let se = fit.std_errors.map_or("n/a".into(), |s| format!("{:.4e}", s[i]));
+        let interval = ci.map_or(String::new(), |c| format!("  95% CI [{:.4e}, {:.4e}]", c[i].0, c[i].1));
+        let _ = writeln!(o, "  {:<20} {:>12.6e}  SE {se}{interval}", names[i], est[i]);
+    }
+    let _ = writeln!(o, "  R² {:.5}, residual SE {:.4}", fit.r_squared, fit.residual_std_error);
+    match peak {
+        Some(n) => {
+            let _ = writeln!(o, "  peak at N* = {n:.2}: max throughput {:.2}", m.max_throughput());
+        }
+        None => {
+            let _ = writeln!(o, "  no peak (kappa = 0): throughput approaches {:.2}", m.max_throughput());
+        }
+    }
+    let _ = writeln!(o, "\n  {:>10} {:>14} {:>12}", "N", "throughput", "latency");
+    for (n, x, r) in table {
+        let _ = writeln!(o, "  {n:>10.2} {x:>14.2} {r:>12.6}");
+    }
+    if let Some(p) = plot {
+        let _ = writeln!(o, "\nplot written to {}", p.display());
+    }
+    ok(o)
+}
+
+pub(crate) fn plot_usl(path: &Path, points: &[advisor_formulas::Measurement], m: &advisor_formulas::UslModel, horizon: f64) -> Result<(), Failure> {
+    use plotters::prelude::*;
+    let fail = |e: String| Failure(format!("cannot draw {}: {e}", path.display()));
+    let max_x = points.iter().map(|p| p.throughput()).fold(m.max_throughput().min(f64::MAX), f64::max).max(1.0);
+    let y_top = if max_x.is_finite() { max_x * 1.1 } else { points.iter().map(|p| p.throughput()).fold(1.0, f64::max) * 1.5 };
+    let root = SVGBackend::new(path, (800, 500)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(20)
+        .build_cartesian_2d(0.0..horizon, 0.0..y_top)
+        .map_err(|e| fail(e.to_string()))?;
+    chart
+        .draw_series(LineSeries::new((0..=200).map(|i| {
+            let n = horizon * f64::from(i) / 200.0;
+            (n, m.throughput_at(n))
+        }), &BLUE))
+        .map_err(|e| fail(e.to_string()))?;
+    chart
+        .draw_series(points.iter().map(|p| Circle::new((p.concurrency(), p.throughput()), 4, RED.filled())))
+        .map_err(|e| fail(e.to_string()))?;
+    root.present().map_err(|e| fail(e.to_string()))?;
+    Ok(())
+}
+
+fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
+    let rate = Rate::from_per_second(q.rate).map_err(|e| Failure(format!("--rate: {e}")))?;
+    let service = advisor_rules::advisor_core::units::duration_from_millis("--service-ms", q.service_ms).map_err(|e| Failure(e.to_string()))?;
+    let within = advisor_rules::advisor_core::units::duration_from_millis("--within-ms", q.within_ms).map_err(|e| Failure(e.to_string()))?;
+    let share = Ratio::from_fraction(q.service_level).map_err(|e| Failure(format!("--service-level: {e}")))?;
+    let target = ServerTarget::ServiceLevel { within, share };
+    let fail = |e: advisor_formulas::Error| Failure(format!("cannot size the queue: {e}"));
+    let mmc: Mmc = match q.servers {
+        Some(c) => Mmc::new(rate, service, c).map_err(fail)?,
+        None => servers_for(rate, service, target).map_err(fail)?,
+    };
+    let p95 = mmc.wait_percentile(Ratio::from_fraction_const(0.95));
+    if format == Format::Json {
+        return ok(output::json(&serde_json::json!({
+            "servers": mmc.servers(),
+            "offered_load_erlangs": mmc.offered_load(),
+            "utilisation": mmc.utilisation(),
+            "probability_of_waiting": mmc.probability_of_waiting(),
+            "service_level": mmc.service_level(within),
+            "within_ms": q.within_ms,
+            "mean_wait_ms": mmc.mean_wait().as_secs_f64() * 1000.0,
+            "p95_wait_ms": p95.as_secs_f64() * 1000.0,
+        }))?);
+    }
+    let mut o = String::new();
+    if q.servers.is_none() {
+        let _ = writeln!(o, "servers needed for {share} answered within {:?}: {}", within, mmc.servers());
+    }
+    let _ = writeln!(o, "servers:               {}", mmc.servers());
+    let _ = writeln!(o, "offered load:          {:.3} Erlangs", mmc.offered_load());
+    let _ = writeln!(o, "utilisation:           {}", mmc.utilisation());
+    let _ = writeln!(o, "probability of waiting {}", mmc.probability_of_waiting());
+    let _ = writeln!(o, "service level:         {} within {:?}", mmc.service_level(within), within);
+    let _ = writeln!(o, "mean wait:             {:.1} ms", mmc.mean_wait().as_secs_f64() * 1000.0);
+    let _ = writeln!(o, "95th percentile wait:  {:.1} ms", p95.as_secs_f64() * 1000.0);
+    let _ = Duration::ZERO;
+    ok(o)
+}
+
+const INIT: &str = r#"# A scalability-advisor snapshot. Every key is optional: give what you measure.
+# Ratios are fractions (0.74 = 74%); durations end in _ms; rates are per second.
+# Assess it with: scalability-advisor assess snapshot.toml
+
+users = 25000                       # active users (decides the growth stage)
+deployed_regions = 1
+architecture = ["load_balancer"]    # components in place: cdn, cache, read_replicas, ...
+
+p95_response_time_ms = 650.0        # P95 of user requests
+db_queries_per_request = 8.0
+server_cpu = 0.62                   # application servers
+memory_usage = 0.55
+
+db_cpu = 0.58
+db_connections = 30                 # in use at peak
+db_pool_size = 60
+slowest_query_time_ms = 85.0
+db_read_share = 0.85                # share of database operations that are reads
+repeated_query_share = 0.20
+
+# cache_hit_rate = 0.9
+# replica_lag_ms = 300.0
+# static_asset_bandwidth_share = 0.25
+# background_tasks_block_requests = false
+# external_api_timeout_share = 0.002
+"#;
