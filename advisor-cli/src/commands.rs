@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use advisor_formulas::{
-    CacheInputs, DatabaseInputs, Estimate, Mmc, PlanInputs, SCENARIOS, ServerTarget, fit_usl, plan, plan_scenarios,
-    plan_uncertain, servers_for,
+    CacheInputs, DatabaseInputs, Estimate, Mmc, PlanInputs, SCENARIOS, ServerTarget, fit_usl, plan,
+    plan_scenarios, plan_uncertain, servers_for,
 };
 use advisor_rules::advisor_core::units::{Bytes, Factor, QueriesPerRequest, Rate, Ratio, Users};
 use advisor_rules::advisor_core::{AdvisorConfig, ComponentSet, History, Stage};
@@ -181,6 +181,9 @@ struct PlanArgs {
     /// Current users (places the target in a stage).
     #[arg(long)]
     users: Option<u64>,
+    /// Components already in place, comma-separated (cdn,load_balancer,...).
+    #[arg(long, value_delimiter = ',')]
+    has: Vec<String>,
     /// Seed for the Monte Carlo of a plan file's ranges.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -214,12 +217,23 @@ pub(crate) struct Outcome {
 }
 
 fn ok(text: String) -> Result<Outcome, Failure> {
-    Ok(Outcome { text, gate_failed: false })
+    Ok(Outcome {
+        text,
+        gate_failed: false,
+    })
 }
 
 pub(crate) fn run(cli: Cli) -> Result<Outcome, Failure> {
     let format = cli.format;
-    match cli.command {
+    let mut outcome = dispatch(cli.command, format)?;
+    if format == Format::Text {
+        outcome.text = output::colour(output::wrap80(&outcome.text));
+    }
+    Ok(outcome)
+}
+
+fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
+    match command {
         Command::Assess(a) => assess(&a, format),
         Command::Plan(p) => plan_cmd(&p, format),
         Command::Stage { users } => stage(users, format),
@@ -234,7 +248,8 @@ fn pack(rules: Option<&Path>) -> Result<RulePack, Failure> {
     let base = RulePack::default_pack();
     let Some(path) = rules else { return Ok(base) };
     let (name, text) = input::read(path)?;
-    base.layer(&name, &text, PackFormat::from_file_name(&name)).map_err(|e| Failure(e.to_string()))
+    base.layer(&name, &text, PackFormat::from_file_name(&name))
+        .map_err(|e| Failure(e.to_string()))
 }
 
 fn engine(rules: Option<&Path>) -> Result<Engine, Failure> {
@@ -249,9 +264,15 @@ fn assess(a: &AssessArgs, format: Format) -> Result<Outcome, Failure> {
     };
     let engine = engine(a.rules.as_deref())?;
     let evaluation = engine.evaluate(&snapshot, &history);
-    let assessment = assess_with(&engine, &evaluation, &snapshot, &history, &AdvisorConfig::default());
+    let assessment = assess_with(
+        &engine,
+        &evaluation,
+        &snapshot,
+        &history,
+        &AdvisorConfig::default(),
+    );
     let text = match format {
-        Format::Text => output::colour(assessment.to_text()),
+        Format::Text => assessment.to_text(),
         Format::Markdown => assessment.to_markdown(),
         Format::Json => output::json(&assessment)?,
     };
@@ -305,7 +326,11 @@ fn rules(cmd: RulesCommand, format: Format) -> Result<Outcome, Failure> {
         }
         RulesCommand::Show { id, rules } => {
             let pack = pack(rules.as_deref())?;
-            let rule = pack.rule(&id).ok_or_else(|| Failure(format!("no rule `{id}`; `scalability-advisor rules list` shows the ids")))?;
+            let rule = pack.rule(&id).ok_or_else(|| {
+                Failure(format!(
+                    "no rule `{id}`; `scalability-advisor rules list` shows the ids"
+                ))
+            })?;
             if format == Format::Json {
                 return ok(output::json(rule)?);
             }
@@ -313,7 +338,15 @@ fn rules(cmd: RulesCommand, format: Format) -> Result<Outcome, Failure> {
             let _ = writeln!(o, "{} ({})\n  {}", rule.id, rule.severity, rule.title);
             let _ = writeln!(o, "  when: {}", rule.when);
             if !rule.stages.is_empty() {
-                let _ = writeln!(o, "  stages: {}", rule.stages.iter().map(|s| s.name()).collect::<Vec<_>>().join(", "));
+                let _ = writeln!(
+                    o,
+                    "  stages: {}",
+                    rule.stages
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
             }
             let _ = writeln!(o, "  advice: {}", rule.advice);
             for r in &rule.references {
@@ -341,7 +374,10 @@ fn rules(cmd: RulesCommand, format: Format) -> Result<Outcome, Failure> {
                     if format == Format::Json {
                         eprint!("{}", output::json(&e.diagnostics())?);
                     }
-                    Err(Failure(format!("{name} has problems:\n{}", diagnostics_text(&e))))
+                    Err(Failure(format!(
+                        "{name} has problems:\n{}",
+                        diagnostics_text(&e)
+                    )))
                 }
             }
         }
@@ -349,8 +385,15 @@ fn rules(cmd: RulesCommand, format: Format) -> Result<Outcome, Failure> {
             let engine = engine(rules.as_deref())?;
             let (name, text) = input::read(&fixtures)?;
             let report = run_fixtures(&engine, &name, &text).map_err(|e| Failure(e.to_string()))?;
-            let text = if format == Format::Json { output::json(&report)? } else { format!("{report}\n") };
-            Ok(Outcome { text, gate_failed: !report.passed() })
+            let text = if format == Format::Json {
+                output::json(&report)?
+            } else {
+                format!("{report}\n")
+            };
+            Ok(Outcome {
+                text,
+                gate_failed: !report.passed(),
+            })
         }
         RulesCommand::Effective { rules } => {
             let pack = pack(rules.as_deref())?;
@@ -384,11 +427,15 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
     };
     let peak = match p.peak {
         Some(v) => Estimate::Point(num("peak", Rate::from_per_second(v))?),
-        None => file.peak.ok_or_else(|| Failure("give the current peak with --peak (requests per second)".into()))?,
+        None => file.peak.ok_or_else(|| {
+            Failure("give the current peak with --peak (requests per second)".into())
+        })?,
     };
     let per_instance = match p.per_instance {
         Some(v) => Estimate::Point(num("per-instance", Rate::from_per_second(v))?),
-        None => file.per_instance.ok_or_else(|| Failure("give one instance's capacity with --per-instance (requests per second)".into()))?,
+        None => file.per_instance.ok_or_else(|| {
+            Failure("give one instance's capacity with --per-instance (requests per second)".into())
+        })?,
     };
     let mut inputs = PlanInputs::new(peak, per_instance);
     if let Some(g) = p.growth {
@@ -404,15 +451,23 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
     if let Some(cores) = p.db_cores.or(file.db_cores) {
         let qpr = match p.queries_per_request {
             Some(v) => Estimate::Point(num("queries-per-request", QueriesPerRequest::new(v))?),
-            None => file.queries_per_request.unwrap_or(Estimate::Point(num("queries-per-request", QueriesPerRequest::new(1.0))?)),
+            None => file.queries_per_request.unwrap_or(Estimate::Point(num(
+                "queries-per-request",
+                QueriesPerRequest::new(1.0),
+            )?)),
         };
         let reads = match p.read_share {
             Some(v) => Estimate::Point(num("read-share", Ratio::from_fraction(v))?),
-            None => file.read_share.unwrap_or(Estimate::Point(Ratio::from_fraction_const(0.8))),
+            None => file
+                .read_share
+                .unwrap_or(Estimate::Point(Ratio::from_fraction_const(0.8))),
         };
         let per_replica = match p.per_replica {
             Some(v) => Estimate::Point(num("per-replica", Rate::from_per_second(v))?),
-            None => file.per_replica.unwrap_or(Estimate::Point(num("per-replica", Rate::from_per_second(3_000.0))?)),
+            None => file.per_replica.unwrap_or(Estimate::Point(num(
+                "per-replica",
+                Rate::from_per_second(3_000.0),
+            )?)),
         };
         let mut db = DatabaseInputs::new(cores, qpr, reads, per_replica);
         db.max_connections = p.max_connections.or(file.max_connections);
@@ -429,21 +484,37 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
     }
     inputs.users = p.users.or(file.users).map(Users::new);
     inputs.architecture = file.architecture;
+    for name in &p.has {
+        let c = advisor_rules::advisor_core::Component::from_name(name)
+            .ok_or_else(|| Failure(format!("--has: unknown component `{name}`; use names such as cdn, load_balancer, read_replicas, cache")))?;
+        inputs.architecture.insert(c);
+    }
 
     let fail = |e: advisor_formulas::Error| Failure(format!("cannot plan: {e}"));
     let base = plan(&inputs).map_err(fail)?;
     let scenarios = plan_scenarios(&inputs, &SCENARIOS).map_err(fail)?;
-    let uncertain = [inputs.peak.is_uncertain(), inputs.growth.is_uncertain(), inputs.safety_margin.is_uncertain(), inputs.per_instance.is_uncertain()]
-        .contains(&true)
-        .then(|| plan_uncertain(&inputs, 10_000, p.seed))
-        .transpose()
-        .map_err(fail)?;
+    let uncertain = [
+        inputs.peak.is_uncertain(),
+        inputs.growth.is_uncertain(),
+        inputs.safety_margin.is_uncertain(),
+        inputs.per_instance.is_uncertain(),
+    ]
+    .contains(&true)
+    .then(|| plan_uncertain(&inputs, 10_000, p.seed))
+    .transpose()
+    .map_err(fail)?;
     if format == Format::Json {
-        return ok(output::json(&serde_json::json!({ "plan": base, "scenarios": scenarios, "uncertain": uncertain }))?);
+        return ok(output::json(
+            &serde_json::json!({ "plan": base, "scenarios": scenarios, "uncertain": uncertain }),
+        )?);
     }
     let mut o = String::new();
     let md = format == Format::Markdown;
-    for (label, pl) in std::iter::once(("Plan".to_owned(), &base)).chain(scenarios.iter().map(|s| (format!("{} scenario", s.growth), s))) {
+    for (label, pl) in std::iter::once(("Plan".to_owned(), &base)).chain(
+        scenarios
+            .iter()
+            .map(|s| (format!("{} scenario", s.growth), s)),
+    ) {
         let _ = writeln!(o, "{}{label}", if md { "## " } else { "" });
         let _ = writeln!(o, "  capacity:       {}", pl.required_capacity);
         let _ = writeln!(o, "  app instances:  {}", pl.app_instances);
@@ -454,7 +525,11 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             let _ = writeln!(o, "  connections:    {}", d.total_connections);
             if d.pooler_needed {
                 let fits = d.pool_that_fits.map_or("none".into(), |c| c.to_string());
-                let _ = writeln!(o, "  !! exceeds max_connections {}: put a pooler such as PgBouncer in front, or cap each pool at {fits}", d.max_connections.unwrap_or(0));
+                let _ = writeln!(
+                    o,
+                    "  !! exceeds max_connections {}: put a pooler such as PgBouncer in front, or cap each pool at {fits}",
+                    d.max_connections.unwrap_or(0)
+                );
             }
         }
         if let Some(c) = &pl.cache {
@@ -462,7 +537,11 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             let _ = writeln!(o, "  cache memory:   {}", c.memory);
         }
         if let Some(s) = &pl.stage {
-            let _ = writeln!(o, "  stage:          {} at {} ({})", s.stage, s.users, s.cost.monthly);
+            let _ = writeln!(
+                o,
+                "  stage:          {} at {} ({})",
+                s.stage, s.users, s.cost.monthly
+            );
             if !s.missing_components.is_empty() {
                 let _ = writeln!(o, "  missing:        {}", s.missing_components);
             }
@@ -484,10 +563,12 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
     let max_n = points.iter().map(|p| p.concurrency()).fold(1.0, f64::max);
     let peak = m.peak_concurrency();
     let horizon = peak.map_or(max_n * 2.0, |p| p.max(max_n) * 1.5);
-    let table: Vec<(f64, f64, f64)> = (1..=10).map(|i| {
-        let n = horizon * f64::from(i) / 10.0;
-        (n, m.throughput_at(n), m.latency_at(n))
-    }).collect();
+    let table: Vec<(f64, f64, f64)> = (1..=10)
+        .map(|i| {
+            let n = horizon * f64::from(i) / 10.0;
+            (n, m.throughput_at(n), m.latency_at(n))
+        })
+        .collect();
     if let Some(path) = plot {
         crate::commands::plot_usl(path, &points, &m, horizon)?;
     }
@@ -501,22 +582,47 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
         }))?);
     }
     let mut o = String::new();
-    let _ = writeln!(o, "USL fit of {} points ({} degrees of freedom)", points.len(), fit.degrees_of_freedom);
-    let names = ["sigma (contention)", "kappa (coherency)", "lambda (per unit)"];
+    let _ = writeln!(
+        o,
+        "USL fit of {} points ({} degrees of freedom)",
+        points.len(),
+        fit.degrees_of_freedom
+    );
+    let names = [
+        "sigma (contention)",
+        "kappa (coherency)",
+        "lambda (per unit)",
+    ];
     let est = [m.sigma(), m.kappa(), m.lambda()];
     let ci = fit.confidence_intervals(0.95);
     for i in 0..3 {
-        let se = fit.std_errors.map_or("n/a".into(), |s| format!("{:.4e}", s[i]));
-        let interval = ci.map_or(String::new(), |c| format!("  95% CI [{:.4e}, {:.4e}]", c[i].0, c[i].1));
+        let se = fit
+            .std_errors
+            .map_or("n/a".into(), |s| format!("{:.4e}", s[i]));
+        let interval = ci.map_or(String::new(), |c| {
+            format!("  95% CI [{:.4e}, {:.4e}]", c[i].0, c[i].1)
+        });
         let _ = writeln!(o, "  {:<20} {:>12.6e}  SE {se}{interval}", names[i], est[i]);
     }
-    let _ = writeln!(o, "  R² {:.5}, residual SE {:.4}", fit.r_squared, fit.residual_std_error);
+    let _ = writeln!(
+        o,
+        "  R² {:.5}, residual SE {:.4}",
+        fit.r_squared, fit.residual_std_error
+    );
     match peak {
         Some(n) => {
-            let _ = writeln!(o, "  peak at N* = {n:.2}: max throughput {:.2}", m.max_throughput());
+            let _ = writeln!(
+                o,
+                "  peak at N* = {n:.2}: max throughput {:.2}",
+                m.max_throughput()
+            );
         }
         None => {
-            let _ = writeln!(o, "  no peak (kappa = 0): throughput approaches {:.2}", m.max_throughput());
+            let _ = writeln!(
+                o,
+                "  no peak (kappa = 0): throughput approaches {:.2}",
+                m.max_throughput()
+            );
         }
     }
     let _ = writeln!(o, "\n  {:>10} {:>14} {:>12}", "N", "throughput", "latency");
@@ -529,25 +635,52 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
     ok(o)
 }
 
-pub(crate) fn plot_usl(path: &Path, points: &[advisor_formulas::Measurement], m: &advisor_formulas::UslModel, horizon: f64) -> Result<(), Failure> {
+pub(crate) fn plot_usl(
+    path: &Path,
+    points: &[advisor_formulas::Measurement],
+    m: &advisor_formulas::UslModel,
+    horizon: f64,
+) -> Result<(), Failure> {
     use plotters::prelude::*;
     let fail = |e: String| Failure(format!("cannot draw {}: {e}", path.display()));
-    let max_x = points.iter().map(|p| p.throughput()).fold(m.max_throughput().min(f64::MAX), f64::max).max(1.0);
-    let y_top = if max_x.is_finite() { max_x * 1.1 } else { points.iter().map(|p| p.throughput()).fold(1.0, f64::max) * 1.5 };
+    let max_x = points
+        .iter()
+        .map(|p| p.throughput())
+        .fold(m.max_throughput().min(f64::MAX), f64::max)
+        .max(1.0);
+    let y_top = if max_x.is_finite() {
+        max_x * 1.1
+    } else {
+        points.iter().map(|p| p.throughput()).fold(1.0, f64::max) * 1.5
+    };
     let root = SVGBackend::new(path, (800, 500)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
     let mut chart = ChartBuilder::on(&root)
         .margin(20)
         .build_cartesian_2d(0.0..horizon, 0.0..y_top)
         .map_err(|e| fail(e.to_string()))?;
+    // Axes (text labels would need a font backend; the CLI prints the numbers instead).
     chart
-        .draw_series(LineSeries::new((0..=200).map(|i| {
-            let n = horizon * f64::from(i) / 200.0;
-            (n, m.throughput_at(n))
-        }), &BLUE))
+        .draw_series(LineSeries::new([(0.0, 0.0), (horizon, 0.0)], &BLACK))
         .map_err(|e| fail(e.to_string()))?;
     chart
-        .draw_series(points.iter().map(|p| Circle::new((p.concurrency(), p.throughput()), 4, RED.filled())))
+        .draw_series(LineSeries::new([(0.0, 0.0), (0.0, y_top)], &BLACK))
+        .map_err(|e| fail(e.to_string()))?;
+    chart
+        .draw_series(LineSeries::new(
+            (0..=200).map(|i| {
+                let n = horizon * f64::from(i) / 200.0;
+                (n, m.throughput_at(n))
+            }),
+            &BLUE,
+        ))
+        .map_err(|e| fail(e.to_string()))?;
+    chart
+        .draw_series(
+            points
+                .iter()
+                .map(|p| Circle::new((p.concurrency(), p.throughput()), 4, RED.filled())),
+        )
         .map_err(|e| fail(e.to_string()))?;
     root.present().map_err(|e| fail(e.to_string()))?;
     Ok(())
@@ -555,9 +688,14 @@ pub(crate) fn plot_usl(path: &Path, points: &[advisor_formulas::Measurement], m:
 
 fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
     let rate = Rate::from_per_second(q.rate).map_err(|e| Failure(format!("--rate: {e}")))?;
-    let service = advisor_rules::advisor_core::units::duration_from_millis("--service-ms", q.service_ms).map_err(|e| Failure(e.to_string()))?;
-    let within = advisor_rules::advisor_core::units::duration_from_millis("--within-ms", q.within_ms).map_err(|e| Failure(e.to_string()))?;
-    let share = Ratio::from_fraction(q.service_level).map_err(|e| Failure(format!("--service-level: {e}")))?;
+    let service =
+        advisor_rules::advisor_core::units::duration_from_millis("--service-ms", q.service_ms)
+            .map_err(|e| Failure(e.to_string()))?;
+    let within =
+        advisor_rules::advisor_core::units::duration_from_millis("--within-ms", q.within_ms)
+            .map_err(|e| Failure(e.to_string()))?;
+    let share = Ratio::from_fraction(q.service_level)
+        .map_err(|e| Failure(format!("--service-level: {e}")))?;
     let target = ServerTarget::ServiceLevel { within, share };
     let fail = |e: advisor_formulas::Error| Failure(format!("cannot size the queue: {e}"));
     let mmc: Mmc = match q.servers {
@@ -579,15 +717,37 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
     }
     let mut o = String::new();
     if q.servers.is_none() {
-        let _ = writeln!(o, "servers needed for {share} answered within {:?}: {}", within, mmc.servers());
+        let _ = writeln!(
+            o,
+            "servers needed for {share} answered within {:?}: {}",
+            within,
+            mmc.servers()
+        );
     }
     let _ = writeln!(o, "servers:               {}", mmc.servers());
-    let _ = writeln!(o, "offered load:          {:.3} Erlangs", mmc.offered_load());
+    let _ = writeln!(
+        o,
+        "offered load:          {:.3} Erlangs",
+        mmc.offered_load()
+    );
     let _ = writeln!(o, "utilisation:           {}", mmc.utilisation());
     let _ = writeln!(o, "probability of waiting {}", mmc.probability_of_waiting());
-    let _ = writeln!(o, "service level:         {} within {:?}", mmc.service_level(within), within);
-    let _ = writeln!(o, "mean wait:             {:.1} ms", mmc.mean_wait().as_secs_f64() * 1000.0);
-    let _ = writeln!(o, "95th percentile wait:  {:.1} ms", p95.as_secs_f64() * 1000.0);
+    let _ = writeln!(
+        o,
+        "service level:         {} within {:?}",
+        mmc.service_level(within),
+        within
+    );
+    let _ = writeln!(
+        o,
+        "mean wait:             {:.1} ms",
+        mmc.mean_wait().as_secs_f64() * 1000.0
+    );
+    let _ = writeln!(
+        o,
+        "95th percentile wait:  {:.1} ms",
+        p95.as_secs_f64() * 1000.0
+    );
     let _ = Duration::ZERO;
     ok(o)
 }
@@ -598,7 +758,8 @@ const INIT: &str = r#"# A scalability-advisor snapshot. Every key is optional: g
 
 users = 25000                       # active users (decides the growth stage)
 deployed_regions = 1
-architecture = ["load_balancer"]    # components in place: cdn, cache, read_replicas, ...
+# Components in place: cdn, cache, read_replicas, load_balancer, job_queue, ...
+architecture = ["load_balancer"]
 
 p95_response_time_ms = 650.0        # P95 of user requests
 db_queries_per_request = 8.0
@@ -609,7 +770,7 @@ db_cpu = 0.58
 db_connections = 30                 # in use at peak
 db_pool_size = 60
 slowest_query_time_ms = 85.0
-db_read_share = 0.85                # share of database operations that are reads
+db_read_share = 0.85                # share of database work that is reads
 repeated_query_share = 0.20
 
 # cache_hit_rate = 0.9

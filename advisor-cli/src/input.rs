@@ -3,7 +3,9 @@
 use std::io::Read;
 use std::path::Path;
 
-use advisor_rules::advisor_core::{History, Metric, MetricsSnapshot, Sample, Series, units::duration_from_secs};
+use advisor_rules::advisor_core::{
+    History, Metric, MetricsSnapshot, Sample, Series, units::duration_from_secs,
+};
 
 /// A failure reported to the user with exit code 2.
 #[derive(Debug)]
@@ -13,11 +15,17 @@ pub(crate) struct Failure(pub(crate) String);
 pub(crate) fn read(path: &Path) -> Result<(String, String), Failure> {
     if path == Path::new("-") {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| Failure(format!("cannot read stdin: {e}")))?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure(format!("cannot read stdin: {e}")))?;
         return Ok(("<stdin>".to_owned(), text));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure(format!("cannot read {}: {e}; check the path", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure(format!(
+            "cannot read {}: {e}; check the path",
+            path.display()
+        ))
+    })?;
     Ok((path.display().to_string(), text))
 }
 
@@ -34,18 +42,36 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
         offset -= 1;
     }
     let before = &text[..offset];
-    (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
+    (
+        before.matches('\n').count() + 1,
+        before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+    )
 }
 
 /// Parses TOML or JSON into `T`, with file:line:column in errors.
-pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T, Failure> {
+pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+) -> Result<T, Failure> {
     if is_json(name, text) {
-        serde_json::from_str(text)
-            .map_err(|e| Failure(format!("{name}:{}:{}: {e}; fix this value or key and retry", e.line(), e.column())))
+        serde_json::from_str(text).map_err(|e| {
+            Failure(format!(
+                "{name}:{}:{}: {e}; fix this value or key and retry",
+                e.line(),
+                e.column()
+            ))
+        })
     } else {
         toml::from_str(text).map_err(|e| {
-            let at = e.span().map(|s| line_col(text, s.start)).map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
-            Failure(format!("{name}{at}: {}; fix this value or key and retry", e.message().trim_end()))
+            let at = e
+                .span()
+                .map(|s| line_col(text, s.start))
+                .map(|(l, c)| format!(":{l}:{c}"))
+                .unwrap_or_default();
+            Failure(format!(
+                "{name}{at}: {}; fix this value or key and retry",
+                e.message().trim_end()
+            ))
         })
     }
 }
@@ -64,21 +90,40 @@ pub(crate) fn history(path: &Path) -> Result<History, Failure> {
         return parse_document(&name, &text);
     }
     let mut by_metric: Vec<(Metric, Vec<Sample>)> = Vec::new();
+    let mut header_allowed = true;
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || (i == 0 && line.starts_with("metric")) {
+        if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        if header_allowed && line.replace(' ', "").starts_with("metric,at_s") {
+            header_allowed = false;
+            continue;
+        }
+        header_allowed = false;
         let at = |col: usize| format!("{name}:{}:{col}", i + 1);
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         let [metric, t, v] = cells.as_slice() else {
-            return Err(Failure(format!("{}: expected 3 columns `metric,at_s,value`, got {}", at(1), cells.len())));
+            return Err(Failure(format!(
+                "{}: expected 3 columns `metric,at_s,value`, got {}",
+                at(1),
+                cells.len()
+            )));
         };
-        let metric = Metric::from_name(metric)
-            .ok_or_else(|| Failure(format!("{}: unknown metric `{metric}`; see `scalability-advisor init` for names", at(1))))?;
-        let secs: f64 = t.parse().map_err(|_| Failure(format!("{}: `{t}` is not a number of seconds", at(2))))?;
-        let value: f64 = v.parse().map_err(|_| Failure(format!("{}: `{v}` is not a number", at(3))))?;
-        let at_time = duration_from_secs("at_s", secs).map_err(|e| Failure(format!("{}: {e}", at(2))))?;
+        let metric = Metric::from_name(metric).ok_or_else(|| {
+            Failure(format!(
+                "{}: unknown metric `{metric}`; see `scalability-advisor init` for names",
+                at(1)
+            ))
+        })?;
+        let secs: f64 = t
+            .parse()
+            .map_err(|_| Failure(format!("{}: `{t}` is not a number of seconds", at(2))))?;
+        let value: f64 = v
+            .parse()
+            .map_err(|_| Failure(format!("{}: `{v}` is not a number", at(3))))?;
+        let at_time =
+            duration_from_secs("at_s", secs).map_err(|e| Failure(format!("{}: {e}", at(2))))?;
         let sample = Sample { at: at_time, value };
         match by_metric.iter_mut().find(|(m, _)| *m == metric) {
             Some((_, s)) => s.push(sample),
@@ -99,16 +144,30 @@ pub(crate) fn measurements(path: &Path) -> Result<Vec<advisor_formulas::Measurem
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || (i == 0 && line.chars().next().is_some_and(char::is_alphabetic)) {
+        if line.is_empty()
+            || line.starts_with('#')
+            || (i == 0 && line.chars().next().is_some_and(char::is_alphabetic))
+        {
             continue;
         }
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         let [n, x] = cells.as_slice() else {
-            return Err(Failure(format!("{name}:{}:1: expected 2 columns `concurrency,throughput`, got {}", i + 1, cells.len())));
+            return Err(Failure(format!(
+                "{name}:{}:1: expected 2 columns `concurrency,throughput`, got {}",
+                i + 1,
+                cells.len()
+            )));
         };
-        let n: f64 = n.parse().map_err(|_| Failure(format!("{name}:{}:1: `{n}` is not a number", i + 1)))?;
-        let x: f64 = x.parse().map_err(|_| Failure(format!("{name}:{}:2: `{x}` is not a number", i + 1)))?;
-        out.push(advisor_formulas::Measurement::new(n, x).map_err(|e| Failure(format!("{name}:{}: {e}", i + 1)))?);
+        let n: f64 = n
+            .parse()
+            .map_err(|_| Failure(format!("{name}:{}:1: `{n}` is not a number", i + 1)))?;
+        let x: f64 = x
+            .parse()
+            .map_err(|_| Failure(format!("{name}:{}:2: `{x}` is not a number", i + 1)))?;
+        out.push(
+            advisor_formulas::Measurement::new(n, x)
+                .map_err(|e| Failure(format!("{name}:{}: {e}", i + 1)))?,
+        );
     }
     Ok(out)
 }

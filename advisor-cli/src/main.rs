@@ -18,7 +18,11 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(outcome) => {
             print!("{}", outcome.text);
-            if outcome.gate_failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            if outcome.gate_failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(input::Failure(msg)) => {
             eprintln!("error: {msg}");

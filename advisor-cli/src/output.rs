@@ -36,3 +36,63 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String, crate::inpu
         .map(|s| s + "\n")
         .map_err(|e| crate::input::Failure(format!("cannot write JSON: {e}")))
 }
+
+/// Wraps lines longer than 80 columns at spaces, indenting continuations under the text.
+pub(crate) fn wrap80(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if line.chars().count() <= 80 {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let hang = " ".repeat((indent + 4).min(40));
+        let mut current = String::new();
+        for word in line.trim_start().split(' ') {
+            let prefix = if current.is_empty() {
+                if out.ends_with('\n') || out.is_empty() {
+                    " ".repeat(indent)
+                } else {
+                    hang.clone()
+                }
+            } else {
+                String::new()
+            };
+            let candidate_len = current.chars().count()
+                + prefix.chars().count()
+                + word.chars().count()
+                + usize::from(!current.is_empty());
+            if !current.is_empty() && candidate_len > 80 {
+                out.push_str(&current);
+                out.push('\n');
+                current = format!("{hang}{word}");
+            } else if current.is_empty() {
+                current = format!("{prefix}{word}");
+            } else {
+                current.push(' ');
+                current.push_str(word);
+            }
+        }
+        out.push_str(&current);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_long_lines_with_hanging_indent() {
+        let long = format!("  {}", "word ".repeat(30).trim_end());
+        let wrapped = wrap80(&long);
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= 80),
+            "{wrapped}"
+        );
+        assert!(wrapped.lines().nth(1).unwrap().starts_with("      word"));
+        assert_eq!(wrap80("short\n"), "short\n");
+    }
+}

@@ -38,16 +38,24 @@ pub(crate) fn load() -> RulePack {
 #[must_use]
 pub fn reference_table() -> String {
     let pack = load();
-    let mut out = String::from("| rule | severity | stages | condition | source |\n|---|---|---|---|---|\n");
+    let mut out =
+        String::from("| rule | severity | stages | condition | source |\n|---|---|---|---|---|\n");
     for r in pack.rules() {
         let stages = if r.stages.is_empty() {
             "all".to_owned()
         } else {
-            r.stages.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+            r.stages
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let when = r.when.replace('|', "\\|");
         let source = r.references.join("; ").replace('|', "\\|");
-        out.push_str(&format!("| `{}` | {} | {} | `{}` | {} |\n", r.id, r.severity, stages, when, source));
+        out.push_str(&format!(
+            "| `{}` | {} | {} | `{}` | {} |\n",
+            r.id, r.severity, stages, when, source
+        ));
     }
     out.push_str("\nParameters (override any of them in a layered pack):\n\n| parameter | value |\n|---|---|\n");
     for p in pack.params() {

@@ -220,11 +220,17 @@ impl<'de> Deserialize<'de> for RawValue {
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawValue, E> {
                 Ok(RawValue::Number(v))
             }
-            #[expect(clippy::cast_precision_loss, reason = "parameter values are small numbers")]
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "parameter values are small numbers"
+            )]
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawValue, E> {
                 Ok(RawValue::Number(v as f64))
             }
-            #[expect(clippy::cast_precision_loss, reason = "parameter values are small numbers")]
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "parameter values are small numbers"
+            )]
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawValue, E> {
                 Ok(RawValue::Number(v as f64))
             }
