@@ -172,7 +172,16 @@ fn rules(c: &mut Criterion) {
     });
     let mut hand = Vec::with_capacity(16);
     group.bench_function("hand_written_with_evidence", |b| {
-        b.iter(|| hand_written(black_box(&snap), &mut hand))
+        b.iter(|| {
+            let unknown = hand_written(black_box(&snap), &mut hand);
+            // Read the evidence as a report would: rule, observed value, margin.
+            (
+                unknown,
+                hand.iter()
+                    .map(|e| f64::from(e.rule) + e.observed - e.threshold)
+                    .sum::<f64>(),
+            )
+        });
     });
     group.bench_function("engine_batch_setup", |b| {
         b.iter_batched(
