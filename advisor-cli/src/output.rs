@@ -64,7 +64,7 @@ pub(crate) fn wrap80(text: &str) -> String {
                 + word.chars().count()
                 + usize::from(!current.is_empty());
             if !current.is_empty() && candidate_len > 80 {
-                out.push_str(&current);
+                out.push_str(current.trim_end());
                 out.push('\n');
                 current = format!("{hang}{word}");
             } else if current.is_empty() {
@@ -74,7 +74,7 @@ pub(crate) fn wrap80(text: &str) -> String {
                 current.push_str(word);
             }
         }
-        out.push_str(&current);
+        out.push_str(current.trim_end());
         out.push('\n');
     }
     out

@@ -318,7 +318,8 @@ mod other_commands {
             stdout(&["rules", "show", "add.read_replicas"])
         );
         let eff = stdout(&["rules", "effective", "--rules", &example("prod-rules.toml")]);
-        assert!(eff.contains("$cpu_warning = 90%  ("), "{eff}");
+        assert!(eff.contains("$cpu_warning = 90%"), "{eff}");
+        assert!(eff.contains("prod-rules.toml:11)"), "{eff}");
         assert!(eff.contains("disabled: db.bloat"));
         let v = json(&["rules", "list"]);
         assert!(v.as_array().unwrap().len() > 40);
