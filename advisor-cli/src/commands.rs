@@ -49,6 +49,22 @@ enum Command {
     Queue(QueueArgs),
     /// Print a commented example snapshot to start from.
     Init,
+    /// Print the JSON Schema of an input format.
+    Schema {
+        /// Which format.
+        #[arg(value_enum)]
+        kind: SchemaKind,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaKind {
+    /// Snapshot files (`assess`).
+    Snapshot,
+    /// Rule packs (`--rules`, `rules check`).
+    Rules,
+    /// Plan files (`plan --file`).
+    Plan,
 }
 
 #[derive(Debug, Args)]
@@ -191,7 +207,7 @@ struct PlanArgs {
 
 /// A plan file: every field optional except `peak` and `per_instance`; any numeric field may
 /// be `{ low, likely, high }` in the file for a Monte Carlo plan.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PlanFile {
     peak: Option<Estimate<Rate>>,
@@ -225,8 +241,9 @@ fn ok(text: String) -> Result<Outcome, Failure> {
 
 pub(crate) fn run(cli: Cli) -> Result<Outcome, Failure> {
     let format = cli.format;
+    let raw = matches!(cli.command, Command::Init | Command::Schema { .. });
     let mut outcome = dispatch(cli.command, format)?;
-    if format == Format::Text {
+    if format == Format::Text && !raw {
         outcome.text = output::colour(output::wrap80(&outcome.text));
     }
     Ok(outcome)
@@ -241,6 +258,20 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
         Command::Usl(UslCommand::Fit { file, plot }) => usl_fit(&file, plot.as_deref(), format),
         Command::Queue(q) => queue(&q, format),
         Command::Init => ok(INIT.to_owned()),
+        Command::Schema { kind } => {
+            let schema = match kind {
+                SchemaKind::Snapshot => serde_json::to_value(schemars::schema_for!(
+                    advisor_rules::advisor_core::MetricsSnapshot
+                )),
+                SchemaKind::Rules => Ok(advisor_rules::pack_schema()),
+                SchemaKind::Plan => serde_json::to_value(schemars::schema_for!(PlanFile)),
+            }
+            .map_err(|e| Failure(format!("cannot write the schema: {e}")))?;
+            Ok(Outcome {
+                text: output::json(&schema)?,
+                gate_failed: false,
+            })
+        }
     }
 }
 

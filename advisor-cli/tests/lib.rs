@@ -445,6 +445,25 @@ mod other_commands {
     }
 
     #[test]
+    fn schemas_describe_the_file_formats() {
+        let snap: serde_json::Value =
+            serde_json::from_str(&stdout(&["schema", "snapshot"])).unwrap();
+        assert_eq!(snap["additionalProperties"], false);
+        assert_eq!(snap["$defs"]["Ratio"]["maximum"], 1.0);
+        assert!(snap["properties"]["p95_response_time_ms"].is_object());
+        let rules: serde_json::Value = serde_json::from_str(&stdout(&["schema", "rules"])).unwrap();
+        assert!(rules["properties"]["rule"].is_object());
+        assert!(
+            rules["$defs"]["RawRule"]["required"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("when"))
+        );
+        let plan: serde_json::Value = serde_json::from_str(&stdout(&["schema", "plan"])).unwrap();
+        assert!(plan["properties"]["growth"].is_object());
+    }
+
+    #[test]
     fn init_prints_a_valid_snapshot() {
         let text = stdout(&["init"]);
         cli()

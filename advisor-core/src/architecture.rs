@@ -15,6 +15,7 @@ use core::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Component {
     /// Application, database and files on one machine (the startup architecture).
@@ -250,6 +251,17 @@ impl fmt::Display for ComponentSet {
             f.write_str(c.name())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ComponentSet {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ComponentSet".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let item = generator.subschema_for::<Component>();
+        schemars::json_schema!({ "type": "array", "items": item, "description": "components in place" })
     }
 }
 

@@ -15,6 +15,7 @@ use core::fmt;
 use crate::snapshot::{Metric, MetricsSnapshot, Quantity};
 
 /// A layer of the system where a bottleneck can sit.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]

@@ -70,6 +70,9 @@
 //!   Deserialization runs the same validation as the constructors. Quantities serialize as
 //!   bare numbers in their canonical unit (ratios as fractions, rates per second, bytes);
 //!   durations in snapshot files as milliseconds in keys ending `_ms`.
+//! - `schema` (off by default; implies `serde`): `schemars::JsonSchema` for
+//!   [`MetricsSnapshot`] and the types it holds, describing exactly the serialized form (so
+//!   editors and pipelines can validate snapshot files).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs_advisor, feature(doc_cfg))]
 

@@ -472,6 +472,7 @@ pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Resu
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MetricsSnapshot {
     /// Users of the system (see [`Metric::Users`]).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -498,6 +499,7 @@ pub struct MetricsSnapshot {
             skip_serializing_if = "Option::is_none"
         )
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub p95_response_time: Option<Duration>,
     /// Mean database queries per request.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -527,6 +529,7 @@ pub struct MetricsSnapshot {
             skip_serializing_if = "Option::is_none"
         )
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub slowest_query_time: Option<Duration>,
     /// Time requests wait for a pooled connection (file key `db_connection_wait_ms`).
     #[cfg_attr(
@@ -537,6 +540,7 @@ pub struct MetricsSnapshot {
             skip_serializing_if = "Option::is_none"
         )
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub db_connection_wait: Option<Duration>,
     /// Pool exhaustion events over the snapshot's period.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -559,6 +563,7 @@ pub struct MetricsSnapshot {
             skip_serializing_if = "Option::is_none"
         )
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub wal_write_latency: Option<Duration>,
     /// Share of CPU time waiting on disk I/O.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -585,6 +590,7 @@ pub struct MetricsSnapshot {
             skip_serializing_if = "Option::is_none"
         )
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub replica_lag: Option<Duration>,
     /// Writes per second on the primary database.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -609,6 +615,7 @@ pub struct MetricsSnapshot {
             skip_serializing_if = "Option::is_none"
         )
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub external_api_p95_latency: Option<Duration>,
     /// Share of external API calls that time out.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -625,6 +632,7 @@ pub struct MetricsSnapshot {
             skip_serializing_if = "Option::is_none"
         )
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub inter_service_p95_latency: Option<Duration>,
 
     /// Share of users outside the region that serves them.
@@ -639,6 +647,7 @@ pub struct MetricsSnapshot {
             skip_serializing_if = "Option::is_none"
         )
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub remote_user_p95: Option<Duration>,
     /// Whether regulation requires data to stay in particular regions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]

@@ -29,6 +29,7 @@ use crate::units::{UsdPerMonth, Users};
 /// # References
 /// The seed, `scalability-advisor-SKILL.md`, "Scaling Stages Framework" and the four stage
 /// sections.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]

@@ -884,6 +884,38 @@ impl fmt::Display for Count {
     }
 }
 
+/// JSON Schemas of the unit types: the bare number each serializes as, with its range.
+#[cfg(feature = "schema")]
+mod schema {
+    use super::*;
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+    use std::borrow::Cow;
+
+    macro_rules! number_schema {
+        ($ty:ty, $name:literal, $schema:tt) => {
+            impl JsonSchema for $ty {
+                fn schema_name() -> Cow<'static, str> {
+                    $name.into()
+                }
+                fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                    json_schema!($schema)
+                }
+            }
+        };
+    }
+
+    number_schema!(Ratio, "Ratio", { "type": "number", "minimum": 0.0, "maximum": 1.0, "description": "a fraction in 0..=1 (0.85 is 85%)" });
+    number_schema!(Rate, "Rate", { "type": "number", "minimum": 0.0, "description": "events per second" });
+    number_schema!(Concurrency, "Concurrency", { "type": "number", "minimum": 0.0, "description": "mean number in progress" });
+    number_schema!(QueriesPerRequest, "QueriesPerRequest", { "type": "number", "minimum": 0.0, "description": "mean database queries per request" });
+    number_schema!(UsdPerMonth, "UsdPerMonth", { "type": "number", "minimum": 0.0, "description": "US dollars per month" });
+    number_schema!(Factor, "Factor", { "type": "number", "exclusiveMinimum": 0.0, "description": "a positive multiplier" });
+    number_schema!(Bytes, "Bytes", { "type": "integer", "minimum": 0, "description": "bytes" });
+    number_schema!(Users, "Users", { "type": "integer", "minimum": 0, "description": "users" });
+    number_schema!(Connections, "Connections", { "type": "integer", "minimum": 0, "maximum": 4_294_967_295_u64, "description": "database connections" });
+    number_schema!(Count, "Count", { "type": "integer", "minimum": 0, "description": "a count of events" });
+}
+
 /// Converts a `u64` to `f64`, rounding above 2⁵³ (documented wherever it is used).
 #[expect(
     clippy::cast_precision_loss,

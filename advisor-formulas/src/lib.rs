@@ -38,6 +38,8 @@
 //! # Crate features
 //!
 //! - `serde` (off by default): serde support, forwarded to `advisor-core/serde`.
+//! - `schema` (off by default): JSON Schema (`schemars::JsonSchema`) for [`Estimate`], with
+//!   `serde`; forwarded to `advisor-core/schema`.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs_advisor, feature(doc_cfg))]
 

@@ -40,6 +40,8 @@
 //! # Crate features
 //! - `serde` (on by default): forwards to `advisor-core/serde`; packs are always read with
 //!   serde, so the feature cannot be turned off in practice.
+//! - `schema` (off by default): `pack_schema()`, the JSON Schema of the pack format, and
+//!   `advisor-core/schema`.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs_advisor, feature(doc_cfg))]
 
@@ -65,6 +67,8 @@ pub use engine::{
 pub use error::Error;
 pub use expr::{CmpOp, Dim, Span};
 pub use fixtures::{FixtureReport, FixtureResult, run_fixtures};
+#[cfg(feature = "schema")]
+pub use pack::pack_schema;
 pub use pack::{
     FORMAT_VERSION, MAX_PACK_BYTES, MAX_RULES, MissingData, Origin, PackFormat, Param, Rule,
     RulePack, Severity,

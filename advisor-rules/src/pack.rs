@@ -16,6 +16,7 @@ use crate::expr::{self, Dim, Expr, ExprErrorKind};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// How urgent a finding is.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +40,7 @@ impl fmt::Display for Severity {
 }
 
 /// What a rule does when a metric its condition needs is missing.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[serde(rename_all = "snake_case")]
@@ -185,6 +187,7 @@ pub struct RulePack {
     pub(crate) warnings: Diagnostics,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPack {
@@ -204,6 +207,34 @@ enum RawValue {
     Text(String),
     Number(f64),
     Flag(bool),
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for RawValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ParamValue".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "a value with its unit, such as \"500ms\", \"70%\", \"1000/s\", or a plain number",
+            "type": ["string", "number", "boolean"]
+        })
+    }
+}
+
+/// The JSON Schema of the rule-pack file format (TOML files follow the same structure).
+///
+/// # Examples
+/// ```
+/// let schema = advisor_rules::pack_schema();
+/// assert_eq!(schema["title"], "RawPack");
+/// assert!(schema["properties"]["rule"].is_object());
+/// ```
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs_advisor, doc(cfg(feature = "schema")))]
+#[must_use]
+pub fn pack_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(RawPack)).unwrap_or_default()
 }
 
 impl<'de> Deserialize<'de> for RawValue {
@@ -242,6 +273,7 @@ impl<'de> Deserialize<'de> for RawValue {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
@@ -263,6 +295,10 @@ struct RawRule {
     #[serde(default)]
     supersedes: Vec<String>,
     #[serde(rename = "for")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(description = "how long the condition must hold, such as \"10min\"")
+    )]
     hold_for: Option<String>,
     #[serde(rename = "for_evaluations")]
     hold_evaluations: Option<u32>,
