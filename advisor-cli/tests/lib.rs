@@ -445,6 +445,38 @@ mod other_commands {
     }
 
     #[test]
+    fn every_subcommand_in_every_format() {
+        let usl = example("usl-cisco.csv");
+        let growth = example("growth.toml");
+        let fixtures = example("prod-rules.fixtures.toml");
+        let prod = example("prod-rules.toml");
+        let commands: Vec<Vec<&str>> = vec![
+            vec!["assess", &growth],
+            vec!["plan", "--peak", "100", "--per-instance", "50"],
+            vec!["stage", "--users", "10"],
+            vec!["rules", "list"],
+            vec!["rules", "show", "key.cpu.warning"],
+            vec!["rules", "check", &prod],
+            vec!["rules", "test", &fixtures, "--rules", &prod],
+            vec!["rules", "effective"],
+            vec!["usl", "fit", &usl],
+            vec!["queue", "--rate", "5", "--service-ms", "200"],
+        ];
+        for args in commands {
+            for format in ["text", "markdown", "json"] {
+                let mut a = args.clone();
+                a.extend(["--format", format]);
+                let out = stdout(&a);
+                assert!(!out.is_empty(), "{a:?}");
+                if format == "json" {
+                    serde_json::from_str::<serde_json::Value>(&out)
+                        .unwrap_or_else(|e| panic!("{a:?}: {e}\n{out}"));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn schemas_describe_the_file_formats() {
         let snap: serde_json::Value =
             serde_json::from_str(&stdout(&["schema", "snapshot"])).unwrap();
