@@ -238,3 +238,19 @@ fn assessment_json_shape() {
     assert!(v["not_judged"].as_array().unwrap().len() > 10);
     assert!(a.to_markdown().starts_with("# Scalability assessment"));
 }
+
+#[test]
+fn a_rule_declares_what_missing_data_means() {
+    let rule = |id: &str, missing: &str| {
+        format!("[[rule]]\nid = \"{id}\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"replica_lag > 1s\"\nmissing = \"{missing}\"\n")
+    };
+    let text = format!("name = \"p\"\n{}{}{}", rule("fire", "fire"), rule("ignore", "ignore"), rule("ask", "not_evaluated"));
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", &text).unwrap()).unwrap();
+    let e = engine.evaluate(&MetricsSnapshot::default(), &History::new());
+    assert_eq!(engine.status(&e, "fire"), Some(RuleStatus::Fired));
+    assert_eq!(engine.status(&e, "ignore"), Some(RuleStatus::NotFired));
+    assert_eq!(engine.status(&e, "ask"), Some(RuleStatus::NotEvaluated));
+    let f = &e.findings[0];
+    assert!(f.assumed);
+    assert_eq!(engine.explain(&e, f)[0].observed, None);
+}
