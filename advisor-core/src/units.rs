@@ -46,14 +46,21 @@ pub(crate) fn positive(what: &'static str, value: f64) -> Result<f64, Error> {
     Ok(value)
 }
 
-/// Builds a [`Duration`] from milliseconds, rejecting NaN, infinities, negatives and values too
-/// large for a `Duration`.
+/// The longest span [`duration_from_millis`] accepts: 2³² ms, about 49.7 days.
+///
+/// Below it, milliseconds held in an `f64` convert to whole nanoseconds and back without
+/// loss, so snapshot files (which store durations as milliseconds) round-trip exactly. Every
+/// duration the advisor reads (latencies, lags, waits) is far shorter.
+pub const MAX_MILLIS: f64 = 4_294_967_296.0;
+
+/// Builds a [`Duration`] from milliseconds, rounded to the nearest nanosecond, rejecting NaN,
+/// infinities, negatives and spans above [`MAX_MILLIS`].
 ///
 /// `what` names the quantity in the error.
 ///
 /// # Errors
 /// [`Error::NotFinite`] for NaN or infinities, [`Error::Negative`] below zero,
-/// [`Error::OutOfRange`] when the span exceeds [`Duration::MAX`].
+/// [`Error::OutOfRange`] above [`MAX_MILLIS`].
 ///
 /// # Examples
 /// ```
@@ -61,27 +68,32 @@ pub(crate) fn positive(what: &'static str, value: f64) -> Result<f64, Error> {
 /// let p95 = duration_from_millis("p95_response_time", 850.0)?;
 /// assert_eq!(p95.as_millis(), 850);
 /// assert!(duration_from_millis("p95_response_time", -1.0).is_err());
+/// assert!(duration_from_millis("p95_response_time", 1e18).is_err());
 /// # Ok::<(), advisor_core::Error>(())
 /// ```
 pub fn duration_from_millis(what: &'static str, millis: f64) -> Result<Duration, Error> {
     let millis = non_negative(what, millis)?;
-    let nanos = (millis * 1e6).round();
-    // Below 2^64 ns (about 584 years) go through whole nanoseconds, so that values written
-    // by `millis_of` read back exactly.
-    if nanos < 18_446_744_073_709_551_616.0 {
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "0 <= nanos < 2^64, integral"
-        )]
-        return Ok(Duration::from_nanos(nanos as u64));
+    if millis > MAX_MILLIS {
+        return Err(Error::OutOfRange { what, value: millis, min: 0.0, max: MAX_MILLIS });
     }
-    Duration::try_from_secs_f64(millis / 1000.0).map_err(|_| Error::OutOfRange {
-        what,
-        value: millis,
-        min: 0.0,
-        max: Duration::MAX.as_secs_f64() * 1000.0,
-    })
+    // The exact product millis · 10⁶ is p + e (an error-free transformation with a fused
+    // multiply-add), so the rounding to whole nanoseconds is exact, not subject to the
+    // rounding of the product.
+    let p = millis * 1e6;
+    let e = millis.mul_add(1e6, -p);
+    let mut nanos = p.round();
+    let frac = (p - nanos) + e;
+    if frac >= 0.5 {
+        nanos += 1.0;
+    } else if frac < -0.5 {
+        nanos -= 1.0;
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "0 <= nanos <= 2^32 · 10^6 < 2^53, integral"
+    )]
+    Ok(Duration::from_nanos(nanos.max(0.0) as u64))
 }
 
 /// Builds a [`Duration`] from seconds with the checks of [`duration_from_millis`].
@@ -107,10 +119,10 @@ pub fn duration_from_secs(what: &'static str, secs: f64) -> Result<Duration, Err
 }
 
 /// A duration in milliseconds as a float, exact for whole nanosecond counts below 2⁵³.
-#[cfg(feature = "serde")]
+#[cfg(any(feature = "serde", test))]
 #[expect(
     clippy::cast_precision_loss,
-    reason = "durations above 2^53 ns (104 days) round to the nearest float"
+    reason = "exact below 2^53 ns; durations built by duration_from_millis are far below"
 )]
 pub(crate) fn millis_of(d: Duration) -> f64 {
     d.as_nanos() as f64 / 1e6
@@ -1079,6 +1091,13 @@ mod tests {
         fn ratio_order_matches_float_order(a in 0.0f64..=1.0, b in 0.0f64..=1.0) {
             let (ra, rb) = (Ratio::from_fraction(a).unwrap(), Ratio::from_fraction(b).unwrap());
             prop_assert_eq!(ra.cmp(&rb), a.partial_cmp(&b).unwrap());
+        }
+
+        #[test]
+        fn millis_round_trip_exactly(ms in 0.0f64..=MAX_MILLIS) {
+            let d = duration_from_millis("d", ms).unwrap();
+            let again = duration_from_millis("d", millis_of(d)).unwrap();
+            prop_assert_eq!(d, again);
         }
 
         #[test]
