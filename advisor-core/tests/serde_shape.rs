@@ -66,3 +66,20 @@ proptest! {
         prop_assert_eq!(parsed.is_ok(), (0.0..=1.0).contains(&x));
     }
 }
+
+/// Inputs that once broke the `core_snapshot` fuzz target, replayed on stable Rust with the
+/// target's invariants: a snapshot either fails to parse, or serializes back to itself.
+#[test]
+fn fuzz_regressions_replay() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        count += 1;
+        let Ok(snapshot) = serde_json::from_slice::<advisor_core::MetricsSnapshot>(&bytes) else { continue };
+        let json = serde_json::to_vec(&snapshot).unwrap();
+        let again: advisor_core::MetricsSnapshot = serde_json::from_slice(&json).unwrap();
+        assert_eq!(again, snapshot);
+    }
+    assert!(count >= 1);
+}
