@@ -419,7 +419,7 @@ impl Engine {
     /// Never in a released build: the default pack is checked by this crate's tests.
     #[must_use]
     pub fn default_pack() -> Engine {
-        // Cannot fail: the embedded pack compiles, as `tests::default_pack_compiles` checks.
+        // Cannot fail: the embedded pack compiles, as `tests::default_pack_loads_without_diagnostics` checks.
         #[expect(
             clippy::expect_used,
             reason = "the embedded pack is checked by the test suite"
