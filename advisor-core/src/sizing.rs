@@ -240,6 +240,17 @@ mod tests {
     }
 
     #[test]
+    fn cache_multiplier_of_exactly_one_is_allowed_and_below_one_is_not() {
+        let ws = Bytes::from_gib(10.0).unwrap();
+        assert_eq!(cache_memory(ws, Factor::ONE).unwrap(), ws);
+        assert!(matches!(
+            cache_memory(ws, Factor::new(0.5).unwrap()),
+            Err(Error::OutOfRange { what: "cache memory multiplier", .. })
+        ));
+        assert!(matches!(cache_memory(ws, Factor::new(0.999).unwrap()), Err(Error::OutOfRange { .. })));
+    }
+
+    #[test]
     fn zero_reads_still_need_one_replica() {
         let r = read_replicas(Rate::ZERO, Rate::from_per_second(3_000.0).unwrap()).unwrap();
         assert_eq!(r.get(), 1);
