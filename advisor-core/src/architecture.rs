@@ -320,10 +320,44 @@ mod tests {
     }
 
     #[test]
+    fn set_algebra() {
+        use Component::{Cache, Cdn, LoadBalancer};
+        let a = ComponentSet::from_components(&[Cdn, Cache]);
+        let b = ComponentSet::from_components(&[Cache, LoadBalancer]);
+        assert_eq!(a.intersection(b), ComponentSet::from_components(&[Cache]));
+        assert_eq!(a.union(b), ComponentSet::from_components(&[Cdn, Cache, LoadBalancer]));
+        assert_eq!(a.difference(b), ComponentSet::from_components(&[Cdn]));
+        assert_eq!(b.difference(a), ComponentSet::from_components(&[LoadBalancer]));
+        assert!(a.difference(a).is_empty());
+        let mut c = ComponentSet::EMPTY;
+        c.extend([Cdn, Cdn, Cache]);
+        assert_eq!(c, a);
+        assert_eq!(c.len(), 2);
+        assert_eq!(Cdn.to_string(), "cdn");
+    }
+
+    #[test]
     fn display_lists_names() {
         let s = ComponentSet::from_components(&[Component::Cache, Component::Cdn]);
         assert_eq!(s.to_string(), "cdn, cache");
         assert_eq!(ComponentSet::EMPTY.to_string(), "(none)");
+    }
+
+    #[cfg(feature = "schema")]
+    #[test]
+    fn schema_is_an_array_of_component_names() {
+        let schema = serde_json::to_value(schemars::schema_for!(ComponentSet)).unwrap();
+        assert_eq!(schema["type"], "array");
+        assert!(schema["items"].is_object());
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn empty_set_is_skipped_in_snapshots() {
+        assert!(ComponentSet::EMPTY.is_empty_ref());
+        assert!(!ComponentSet::from_components(&[Component::Cdn]).is_empty_ref());
+        let json = serde_json::to_string(&crate::MetricsSnapshot::default()).unwrap();
+        assert_eq!(json, "{}");
     }
 
     #[cfg(feature = "serde")]
