@@ -325,9 +325,15 @@ mod tests {
         let a = ComponentSet::from_components(&[Cdn, Cache]);
         let b = ComponentSet::from_components(&[Cache, LoadBalancer]);
         assert_eq!(a.intersection(b), ComponentSet::from_components(&[Cache]));
-        assert_eq!(a.union(b), ComponentSet::from_components(&[Cdn, Cache, LoadBalancer]));
+        assert_eq!(
+            a.union(b),
+            ComponentSet::from_components(&[Cdn, Cache, LoadBalancer])
+        );
         assert_eq!(a.difference(b), ComponentSet::from_components(&[Cdn]));
-        assert_eq!(b.difference(a), ComponentSet::from_components(&[LoadBalancer]));
+        assert_eq!(
+            b.difference(a),
+            ComponentSet::from_components(&[LoadBalancer])
+        );
         assert!(a.difference(a).is_empty());
         let mut c = ComponentSet::EMPTY;
         c.extend([Cdn, Cdn, Cache]);

@@ -245,9 +245,15 @@ mod tests {
         assert_eq!(cache_memory(ws, Factor::ONE).unwrap(), ws);
         assert!(matches!(
             cache_memory(ws, Factor::new(0.5).unwrap()),
-            Err(Error::OutOfRange { what: "cache memory multiplier", .. })
+            Err(Error::OutOfRange {
+                what: "cache memory multiplier",
+                ..
+            })
         ));
-        assert!(matches!(cache_memory(ws, Factor::new(0.999).unwrap()), Err(Error::OutOfRange { .. })));
+        assert!(matches!(
+            cache_memory(ws, Factor::new(0.999).unwrap()),
+            Err(Error::OutOfRange { .. })
+        ));
     }
 
     #[test]

@@ -74,7 +74,12 @@ pub const MAX_MILLIS: f64 = 4_294_967_296.0;
 pub fn duration_from_millis(what: &'static str, millis: f64) -> Result<Duration, Error> {
     let millis = non_negative(what, millis)?;
     if millis > MAX_MILLIS {
-        return Err(Error::OutOfRange { what, value: millis, min: 0.0, max: MAX_MILLIS });
+        return Err(Error::OutOfRange {
+            what,
+            value: millis,
+            min: 0.0,
+            max: MAX_MILLIS,
+        });
     }
     // The exact product millis · 10⁶ is p + e (an error-free transformation with a fused
     // multiply-add), so the rounding to whole nanoseconds is exact, not subject to the

@@ -8,3 +8,4 @@ mod classification;
 mod seed;
 #[cfg(feature = "serde")]
 mod serde_shape;
+mod tables;

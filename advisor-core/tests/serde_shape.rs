@@ -76,7 +76,9 @@ fn fuzz_regressions_replay() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         count += 1;
-        let Ok(snapshot) = serde_json::from_slice::<advisor_core::MetricsSnapshot>(&bytes) else { continue };
+        let Ok(snapshot) = serde_json::from_slice::<advisor_core::MetricsSnapshot>(&bytes) else {
+            continue;
+        };
         let json = serde_json::to_vec(&snapshot).unwrap();
         let again: advisor_core::MetricsSnapshot = serde_json::from_slice(&json).unwrap();
         assert_eq!(again, snapshot);

@@ -242,9 +242,16 @@ fn assessment_json_shape() {
 #[test]
 fn a_rule_declares_what_missing_data_means() {
     let rule = |id: &str, missing: &str| {
-        format!("[[rule]]\nid = \"{id}\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"replica_lag > 1s\"\nmissing = \"{missing}\"\n")
+        format!(
+            "[[rule]]\nid = \"{id}\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"replica_lag > 1s\"\nmissing = \"{missing}\"\n"
+        )
     };
-    let text = format!("name = \"p\"\n{}{}{}", rule("fire", "fire"), rule("ignore", "ignore"), rule("ask", "not_evaluated"));
+    let text = format!(
+        "name = \"p\"\n{}{}{}",
+        rule("fire", "fire"),
+        rule("ignore", "ignore"),
+        rule("ask", "not_evaluated")
+    );
     let engine = Engine::new(RulePack::from_toml_str("p.toml", &text).unwrap()).unwrap();
     let e = engine.evaluate(&MetricsSnapshot::default(), &History::new());
     assert_eq!(engine.status(&e, "fire"), Some(RuleStatus::Fired));

@@ -1,0 +1,303 @@
+//! The guidance tables and the small accessors and `Display` forms of the public types, checked
+//! value by value (doc examples show them too, but doc tests do not run under nextest or
+//! cargo-mutants).
+
+use core::time::Duration;
+
+use advisor_core::bottleneck::{DIAGNOSIS_ORDER, HealthCheckItem, Layer, Tool};
+use advisor_core::patterns::{
+    Addition, CacheableData, ChecklistItem, ConsistencyModel, ENTERPRISE_CHECKLIST, Level,
+    MultiRegionPattern, SCALING_CHECKLIST, ShardingStrategy, Ttl, UseCase,
+};
+use advisor_core::units::{Bytes, Count, Factor, Rate, Ratio, UsdPerMonth, Users};
+use advisor_core::{
+    Basis, Check, Component, ComponentSet, Direction, Evidence, Health, History, KeyMetric,
+    KeyThresholds, Metric, MetricsSnapshot, Missing, Need, Outcome, Quantity, Remedy, Series,
+    SeriesConfig, Stage, Symptom, Trigger, TriggerConfig, TriggerReport, UnitKind,
+};
+
+#[test]
+fn unit_conversions_and_displays() {
+    assert!(
+        (Ratio::from_percent(75.0)
+            .unwrap()
+            .complement()
+            .as_fraction()
+            - 0.25)
+            .abs()
+            < 1e-12
+    );
+    assert!((Rate::from_per_minute(120.0).unwrap().as_per_second() - 2.0).abs() < 1e-12);
+    assert!((Rate::from_per_hour(7_200.0).unwrap().as_per_second() - 2.0).abs() < 1e-12);
+    let l = Rate::from_per_second(200.0)
+        .unwrap()
+        .checked_concurrency(Duration::from_millis(50))
+        .unwrap();
+    assert!((l.as_f64() - 10.0).abs() < 1e-9);
+    assert_eq!(Bytes::from_gb(2.0).unwrap().as_bytes(), 2_000_000_000);
+    assert!((Bytes::from_gib(3.0).unwrap().as_gib_f64() - 3.0).abs() < 1e-12);
+    assert_eq!(Bytes::from_bytes(1536).to_string(), "1.5 KiB");
+    assert_eq!(Users::new(7).get(), 7);
+    assert_eq!(Users::new(7).to_string(), "7 users");
+    assert_eq!(Count::new(3).to_string(), "3");
+    assert_eq!(UsdPerMonth::from_usd(12.5).unwrap().to_string(), "$12.5/mo");
+    assert_eq!(Factor::new(2.25).unwrap().to_string(), "2.25x");
+}
+
+#[test]
+fn stage_tables() {
+    assert_eq!(Stage::ALL.map(Stage::number), [1, 2, 3, 4]);
+    assert_eq!(
+        Stage::ALL.map(Stage::name),
+        ["startup", "growth", "scale", "enterprise"]
+    );
+    assert_eq!(Stage::Scale.indicative_cost().to_string(), "$10000/mo");
+    assert_eq!(
+        Stage::Enterprise.indicative_cost().to_string(),
+        "$100000+/mo"
+    );
+    assert_eq!(
+        Stage::Growth.cost_at_scale().monthly.to_string(),
+        "$1000-3000/mo"
+    );
+    assert_eq!(Stage::Enterprise.user_band().to_string(), "1000000+ users");
+    assert!(
+        Stage::Growth
+            .architecture()
+            .contains(Component::ReadReplicas)
+    );
+    assert!(
+        Stage::Enterprise
+            .architecture()
+            .contains(Component::GlobalLoadBalancer)
+    );
+    assert_eq!(
+        Stage::Startup.architecture(),
+        ComponentSet::from_components(&[Component::SingleServer])
+    );
+}
+
+#[test]
+fn thresholds_and_health() {
+    assert_eq!(Health::Healthy.to_string(), "healthy");
+    assert_eq!(Health::Marginal.to_string(), "between target and warning");
+    assert_eq!(Health::Unhealthy.to_string(), "beyond warning");
+    assert_eq!(Direction::HigherIsBetter.to_string(), "higher-is-better");
+    let t = KeyThresholds::default();
+    assert_eq!(t.target(KeyMetric::ServerCpu).to_string(), "70.0%");
+    assert_eq!(t.warning(KeyMetric::P95ResponseTime).to_string(), "1.0 s");
+    assert_eq!(KeyMetric::DbPoolUsage.to_string(), "db_pool_usage");
+    let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(90.0).unwrap());
+    let report = t.assess(&snap);
+    assert_eq!(
+        report.get(KeyMetric::ServerCpu).health,
+        Some(Health::Unhealthy)
+    );
+    assert_eq!(
+        report.unmeasured().collect::<Vec<_>>(),
+        [
+            KeyMetric::P95ResponseTime,
+            KeyMetric::DbQueriesPerRequest,
+            KeyMetric::DbPoolUsage
+        ]
+    );
+    assert_eq!(
+        report.get(KeyMetric::ServerCpu).to_string(),
+        "server_cpu: 90.0% (beyond warning; target 70.0%, warning 85.0%)"
+    );
+    assert_eq!(
+        report.get(KeyMetric::DbPoolUsage).to_string(),
+        "db_pool_usage: not measured"
+    );
+}
+
+#[test]
+fn series_statistics_by_hand() {
+    let s = Series::from_values(
+        Metric::DbCpu,
+        Duration::from_secs(60),
+        &[0.6, 0.75, 0.8, 0.9],
+    )
+    .unwrap();
+    // Three of four samples above 70%.
+    assert!(
+        (s.share_beyond(0.7, Direction::LowerIsBetter, Duration::MAX)
+            .as_fraction()
+            - 0.75)
+            .abs()
+            < 1e-12
+    );
+    // Below 65% for the higher-is-better reading: one of four.
+    assert!(
+        (s.share_beyond(0.65, Direction::HigherIsBetter, Duration::MAX)
+            .as_fraction()
+            - 0.25)
+            .abs()
+            < 1e-12
+    );
+    assert!((s.mean(Duration::MAX) - 0.7625).abs() < 1e-12);
+    assert_eq!(s.metric(), Metric::DbCpu);
+    assert_eq!(s.len(), 4);
+    assert!(!s.is_empty());
+    let h: History = [s].into_iter().collect();
+    assert!(!h.is_empty() && h.iter().count() == 1);
+    assert!(History::new().is_empty());
+    assert_eq!(SeriesConfig::default().min_samples, 6);
+}
+
+#[test]
+fn evidence_displays() {
+    let e = Evidence {
+        metric: Metric::DbCpu,
+        observed: Quantity::Ratio(Ratio::from_percent(80.0).unwrap()),
+        check: Check::SustainedAbove {
+            share: Ratio::from_percent(90.0).unwrap(),
+            required: Ratio::from_percent(80.0).unwrap(),
+        },
+        threshold: Some(Quantity::Ratio(Ratio::from_percent(70.0).unwrap())),
+        basis: Basis::Series {
+            samples: 24,
+            span: Duration::from_secs(23 * 3600),
+        },
+    };
+    assert_eq!(
+        e.to_string(),
+        "db_cpu = 80.0%, test > in 90.0% of samples (needs 80.0%) 70.0% (24 samples over 23.0 h)"
+    );
+    let m = Missing {
+        metric: Metric::DbCpu,
+        need: Need::MoreSamples { needed: 6, got: 2 },
+    };
+    assert_eq!(
+        m.to_string(),
+        "needs 6 samples of db_cpu in the window, has 2"
+    );
+    assert_eq!(
+        Missing {
+            metric: Metric::DbCpu,
+            need: Need::UsableValue
+        }
+        .to_string(),
+        "needs a non-zero db_cpu"
+    );
+    assert_eq!(
+        Outcome::NotEvaluated(m).to_string(),
+        "not evaluated: needs 6 samples of db_cpu in the window, has 2"
+    );
+    assert_eq!(Check::Below.to_string(), "<");
+    assert_eq!(Check::AtLeast.to_string(), ">=");
+    assert_eq!(Check::IsTrue.to_string(), "is");
+    assert_eq!(Quantity::Flag(true).to_string(), "yes");
+    assert_eq!(
+        Quantity::Duration(Duration::from_secs(300)).to_string(),
+        "5.0 min"
+    );
+}
+
+#[test]
+fn triggers_and_reports() {
+    assert_eq!(Trigger::ALL.map(Trigger::name)[0], "db_cpu_sustained");
+    assert_eq!(Trigger::GlobalUserBase.to_string(), "global_user_base");
+    let snap = MetricsSnapshot::default().with_slowest_query_time(Duration::from_millis(240));
+    let r = TriggerReport::evaluate(&snap, &History::new(), &TriggerConfig::default());
+    let fired = r.get(Trigger::SlowSingleQueries);
+    assert_eq!(
+        fired.to_string(),
+        "slow_single_queries (1 -> 2): fired: slowest_query_time = 240 ms, test > 100 ms (snapshot)"
+    );
+    assert!(r.any_fired_from(Stage::Startup));
+    assert!(!r.any_fired_from(Stage::Growth));
+    assert_eq!(r.iter().count(), 12);
+}
+
+#[test]
+fn decision_matrix_and_taxonomy() {
+    assert_eq!(
+        Remedy::AsyncProcessing.component(),
+        Some(Component::JobQueue)
+    );
+    assert_eq!(
+        Remedy::EventDriven.component(),
+        Some(Component::MessageQueue)
+    );
+    assert_eq!(
+        Remedy::HorizontalScale.component(),
+        Some(Component::LoadBalancer)
+    );
+    assert_eq!(Remedy::AddIndexes.component(), None);
+    assert_eq!(Remedy::OptimizeCode.to_string(), "optimize_code");
+    assert_eq!(
+        Symptom::DatabaseSlow.signals(),
+        [Metric::SlowestQueryTime, Metric::DbCpu]
+    );
+    assert_eq!(Symptom::HighMemory.to_string(), "high_memory");
+    assert_eq!(Layer::ExternalApi.to_string(), "external_api");
+    assert_eq!(Layer::Database.symptoms().len(), 2);
+    assert_eq!(Tool::DistributedTracing.examples(), ["Jaeger", "Datadog"]);
+    assert!(Tool::CpuProfiling.examples().is_empty());
+    assert_eq!(DIAGNOSIS_ORDER[0].tools, [Tool::DistributedTracing]);
+    let snap = MetricsSnapshot::default().with_db_max_seq_scans(Count::new(25_000));
+    assert_eq!(
+        HealthCheckItem::MissingIndexes.observe(&snap),
+        Some(Quantity::Count(Count::new(25_000)))
+    );
+    assert_eq!(HealthCheckItem::Bloat.observe(&snap), None);
+    assert_eq!(Metric::ReplicaLag.unit(), UnitKind::Duration);
+}
+
+#[test]
+fn patterns_tables() {
+    assert_eq!(
+        CacheableData::ALL.map(CacheableData::ttl),
+        [
+            Ttl::SessionDuration,
+            Ttl::Minutes { min: 5, max: 15 },
+            Ttl::FreshnessDependent,
+            Ttl::Minutes { min: 1, max: 5 },
+            Ttl::ComputationCostDependent,
+        ]
+    );
+    assert_eq!(
+        ShardingStrategy::RangeBased.pro(),
+        "new shards are simple to add"
+    );
+    assert_eq!(
+        ShardingStrategy::DirectoryBased.con(),
+        "every access pays for a lookup"
+    );
+    let p = MultiRegionPattern::FollowTheSun;
+    assert_eq!(
+        (p.consistency(), p.latency(), p.complexity()),
+        (
+            ConsistencyModel::StrongPerRegion,
+            Level::Medium,
+            Level::Medium
+        )
+    );
+    let p = MultiRegionPattern::ActivePassive;
+    assert_eq!(
+        (p.consistency(), p.latency(), p.complexity()),
+        (ConsistencyModel::Strong, Level::High, Level::Low)
+    );
+    assert_eq!(
+        ConsistencyModel::Strong.use_cases(),
+        [UseCase::FinancialTransactions, UseCase::Inventory]
+    );
+    assert_eq!(ConsistencyModel::Eventual.write_latency(), Level::Low);
+    assert_eq!(ConsistencyModel::Strong.write_latency(), Level::High);
+    let have = ComponentSet::from_components(&[Component::ConnectionPooler, Component::Cdn]);
+    assert_eq!(
+        ChecklistItem::ConnectionPooling.satisfied_by(have),
+        Some(true)
+    );
+    assert_eq!(ChecklistItem::AutoScaling.satisfied_by(have), Some(false));
+    assert_eq!(ChecklistItem::GlobalCdn.satisfied_by(have), Some(true));
+    assert_eq!(ChecklistItem::Compliance.satisfied_by(have), None);
+    assert_eq!(SCALING_CHECKLIST[6], ChecklistItem::ConnectionPooling);
+    assert_eq!(
+        ENTERPRISE_CHECKLIST[0],
+        ChecklistItem::MultiRegionDeployment
+    );
+    assert_eq!(Addition::Cache.component(), Component::Cache);
+    assert_eq!(Addition::JobQueue.to_string(), "job_queue");
+}
