@@ -4,6 +4,8 @@
     reason = "test helpers fail loudly on unexpected errors"
 )]
 
+mod models;
+
 use advisor_formulas::advisor_core::units::{Factor, Rate, Ratio, Users};
 use advisor_formulas::advisor_core::{Stage, TriggerConfig};
 use advisor_formulas::{
