@@ -2,7 +2,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use advisor_formulas::{
     CacheInputs, DatabaseInputs, Estimate, Mmc, PlanInputs, SCENARIOS, ServerTarget, fit_usl, plan,
@@ -601,7 +600,7 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
         })
         .collect();
     if let Some(path) = plot {
-        crate::commands::plot_usl(path, &points, &m, horizon)?;
+        plot_usl(path, &points, &m, horizon)?;
     }
     if format == Format::Json {
         return ok(output::json(&serde_json::json!({
@@ -666,7 +665,7 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
     ok(o)
 }
 
-pub(crate) fn plot_usl(
+fn plot_usl(
     path: &Path,
     points: &[advisor_formulas::Measurement],
     m: &advisor_formulas::UslModel,
@@ -779,7 +778,6 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
         "95th percentile wait:  {:.1} ms",
         p95.as_secs_f64() * 1000.0
     );
-    let _ = Duration::ZERO;
     ok(o)
 }
 
