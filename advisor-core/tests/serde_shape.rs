@@ -85,3 +85,26 @@ fn fuzz_regressions_replay() {
     }
     assert!(count >= 1);
 }
+
+#[test]
+fn sets_read_from_name_lists_with_helpful_errors() {
+    use advisor_core::{Component, ComponentSet, Remedy, RemedySet};
+    let err = serde_json::from_str::<ComponentSet>("5")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("a list of component names"), "{err}");
+    let set: ComponentSet = serde_json::from_str(r#"["cdn", "cdn", "cache"]"#).unwrap();
+    assert_eq!(
+        set,
+        ComponentSet::from_components(&[Component::Cdn, Component::Cache])
+    );
+    let remedies: RemedySet = serde_json::from_str(r#"["cdn", "sharding"]"#).unwrap();
+    assert_eq!(
+        remedies,
+        RemedySet::from_remedies(&[Remedy::Cdn, Remedy::Sharding])
+    );
+    assert_eq!(
+        serde_json::to_string(&remedies).unwrap(),
+        r#"["cdn","sharding"]"#
+    );
+}

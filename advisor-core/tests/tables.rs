@@ -301,3 +301,60 @@ fn patterns_tables() {
     assert_eq!(Addition::Cache.component(), Component::Cache);
     assert_eq!(Addition::JobQueue.to_string(), "job_queue");
 }
+
+#[test]
+fn remedy_sets() {
+    use advisor_core::RemedySet;
+    let set = RemedySet::from_remedies(&[Remedy::Cdn, Remedy::AddCaching]);
+    assert!(
+        set.contains(Remedy::Cdn)
+            && set.contains(Remedy::AddCaching)
+            && !set.contains(Remedy::Sharding)
+    );
+    assert_eq!(
+        set.iter().collect::<Vec<_>>(),
+        [Remedy::AddCaching, Remedy::Cdn]
+    );
+    let mut s = RemedySet::EMPTY;
+    assert!(s.insert(Remedy::Sharding));
+    assert!(!s.insert(Remedy::Sharding));
+    assert_eq!(s.iter().count(), 1);
+    assert!(RemedySet::from_remedies(&[]).iter().next().is_none());
+}
+
+#[test]
+fn recommended_additions_skip_components_in_place() {
+    use advisor_core::patterns::Addition;
+    use advisor_core::{AdvisorConfig, Classification};
+    let snap = MetricsSnapshot::default()
+        .with_db_read_share(Ratio::from_percent(90.0).unwrap())
+        .with_static_asset_bandwidth_share(Ratio::from_percent(40.0).unwrap())
+        .with_component(Component::Cdn);
+    let c = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
+    let recommended: Vec<Addition> = c.recommended_additions().map(|a| a.addition).collect();
+    assert_eq!(recommended, [Addition::ReadReplicas]);
+    let cdn = c
+        .additions
+        .iter()
+        .find(|a| a.addition == Addition::Cdn)
+        .unwrap();
+    assert!(cdn.outcome.is_fired() && cdn.in_place && !cdn.is_recommended());
+}
+
+#[test]
+fn error_hints() {
+    let ratio = Ratio::from_fraction(2.0).unwrap_err().to_string();
+    assert!(
+        ratio.ends_with("; give a fraction (0.85) or use from_percent (85.0)"),
+        "{ratio}"
+    );
+    let other = advisor_core::Error::OutOfRange {
+        what: "lag",
+        value: 2.0,
+        min: 0.0,
+        max: 1.0,
+    }
+    .to_string();
+    assert_eq!(other, "lag must be in 0..=1, got 2");
+    assert_eq!(Tool::SlowQueryLog.examples(), ["pg_stat_statements"]);
+}
