@@ -555,6 +555,8 @@ fn validate_value(metric: Metric, value: f64) -> Result<f64, Error> {
     if !value.is_finite() {
         return Err(Error::NotFinite { what, value });
     }
+    // -0.0 is 0.0 (a flag sample of -0.0 means "no").
+    let value = value + 0.0;
     match metric.unit() {
         UnitKind::Ratio if !(0.0..=1.0).contains(&value) => Err(Error::OutOfRange {
             what,

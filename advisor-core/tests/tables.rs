@@ -358,3 +358,123 @@ fn error_hints() {
     assert_eq!(other, "lag must be in 0..=1, got 2");
     assert_eq!(Tool::SlowQueryLog.examples(), ["pg_stat_statements"]);
 }
+
+#[test]
+fn checklist_components() {
+    let expect = [
+        (ChecklistItem::StatelessAppServers, None),
+        (
+            ChecklistItem::ReadWriteSeparation,
+            Some(Component::ReadReplicas),
+        ),
+        (
+            ChecklistItem::AsyncNonCriticalPaths,
+            Some(Component::JobQueue),
+        ),
+        (
+            ChecklistItem::CircuitBreakers,
+            Some(Component::CircuitBreakers),
+        ),
+        (
+            ChecklistItem::DistributedTracing,
+            Some(Component::DistributedTracing),
+        ),
+        (ChecklistItem::AutoScaling, Some(Component::AutoScaling)),
+        (
+            ChecklistItem::ConnectionPooling,
+            Some(Component::ConnectionPooler),
+        ),
+        (
+            ChecklistItem::MultiRegionDeployment,
+            Some(Component::MultiRegion),
+        ),
+        (
+            ChecklistItem::CrossRegionReplication,
+            Some(Component::CrossRegionReplication),
+        ),
+        (ChecklistItem::GlobalCdn, Some(Component::Cdn)),
+        (ChecklistItem::DisasterRecoveryTested, None),
+        (ChecklistItem::ZeroDowntimeDeployments, None),
+        (ChecklistItem::ChaosEngineering, None),
+        (ChecklistItem::FourNinesArchitecture, None),
+    ];
+    for (item, component) in expect {
+        assert_eq!(item.component(), component, "{item:?}");
+    }
+}
+
+#[test]
+fn trend_verdicts_at_their_boundaries() {
+    use advisor_core::{Trend, TrendDirection};
+    let cfg = SeriesConfig::default();
+    // One-sided p is the upper tail of z; the 5% point is z = 1.6449.
+    let at_alpha = Trend {
+        samples: 10,
+        s: 20,
+        z: 1.64,
+        p_value: 0.1,
+        slope_per_second: 1.0,
+        relative_change: 0.5,
+        direction: TrendDirection::Flat,
+    };
+    assert!(!at_alpha.is_degrading(Direction::LowerIsBetter, &cfg));
+    let clearly = Trend {
+        z: 1.65,
+        ..at_alpha
+    };
+    assert!(clearly.is_degrading(Direction::LowerIsBetter, &cfg));
+    // The same rise is not "degrading" for a higher-is-better metric.
+    assert!(!clearly.is_degrading(Direction::HigherIsBetter, &cfg));
+    // A significant rise of exactly the 10% minimum counts; just under does not.
+    assert!(
+        Trend {
+            relative_change: 0.10,
+            ..clearly
+        }
+        .is_degrading(Direction::LowerIsBetter, &cfg)
+    );
+    assert!(
+        !Trend {
+            relative_change: 0.099,
+            ..clearly
+        }
+        .is_degrading(Direction::LowerIsBetter, &cfg)
+    );
+    // A change of exactly the tolerance (2%) with a significant trend is not flat.
+    let edge = Trend {
+        p_value: 0.01,
+        relative_change: 0.02,
+        ..at_alpha
+    };
+    assert!(!edge.is_plateau(&cfg));
+    let flat = Trend {
+        p_value: 0.01,
+        relative_change: 0.019,
+        ..at_alpha
+    };
+    assert!(flat.is_plateau(&cfg));
+    let insignificant = Trend {
+        p_value: 0.05,
+        relative_change: 0.5,
+        ..at_alpha
+    };
+    assert!(insignificant.is_plateau(&cfg));
+}
+
+#[test]
+fn series_values_and_quantiles() {
+    let s = Series::from_values(
+        Metric::BackgroundTasksBlockRequests,
+        Duration::from_secs(1),
+        &[0.0, 1.0, -0.0],
+    )
+    .unwrap();
+    assert_eq!(s.samples().len(), 3);
+    assert_eq!(s.samples()[2].value.to_bits(), 0.0f64.to_bits()); // -0.0 is stored as 0.0
+    let q =
+        Series::from_values(Metric::DbCpu, Duration::from_secs(1), &[0.1, 0.4, 0.2, 0.3]).unwrap();
+    // Sorted 0.1 0.2 0.3 0.4: p = 0.5 -> h = 1.5 -> 0.25; p = 0.9 -> h = 2.7 -> 0.37.
+    assert!((q.percentile(Duration::MAX, Ratio::from_percent(50.0).unwrap()) - 0.25).abs() < 1e-12);
+    assert!((q.percentile(Duration::MAX, Ratio::from_percent(90.0).unwrap()) - 0.37).abs() < 1e-12);
+    assert!((q.percentile(Duration::MAX, Ratio::ONE) - 0.4).abs() < 1e-12);
+}
