@@ -763,6 +763,98 @@ mod tests {
     }
 
     #[test]
+    fn balanced_series_has_zero_statistic_and_p_one() {
+        // 1 2 2 1: pairs (1,2)+ (1,2)+ (1,1)0 (2,2)0 (2,1)- (2,1)- -> S = 0, yet Var(S) > 0
+        // because the values are not all tied. With S = 0 the continuity-corrected Z is 0
+        // (not -1/sd), so the two-sided p-value is exactly 1 and the verdict is flat.
+        let s = Series::from_values(Metric::DbCpu, Duration::from_secs(1), &[0.1, 0.2, 0.2, 0.1])
+            .unwrap();
+        let cfg = SeriesConfig {
+            min_samples: 4,
+            ..SeriesConfig::default()
+        };
+        let t = s.trend(&cfg).unwrap();
+        assert_eq!(t.s, 0);
+        assert_eq!(t.z, 0.0);
+        assert_eq!(t.p_value, 1.0);
+        assert_eq!(t.direction, TrendDirection::Flat);
+    }
+
+    #[test]
+    fn sen_slope_skips_pairs_at_the_same_instant() {
+        // Samples at t = 0, 0, 1 s with values 0.1, 0.2, 0.3. The pair at one instant has no
+        // slope; the others give 0.2/s and 0.1/s, whose median is 0.15/s.
+        let at = Duration::from_secs;
+        let s = Series::new(
+            Metric::DbCpu,
+            vec![
+                Sample {
+                    at: at(0),
+                    value: 0.1,
+                },
+                Sample {
+                    at: at(0),
+                    value: 0.2,
+                },
+                Sample {
+                    at: at(1),
+                    value: 0.3,
+                },
+            ],
+        )
+        .unwrap();
+        let cfg = SeriesConfig {
+            min_samples: 3,
+            ..SeriesConfig::default()
+        };
+        let t = s.trend(&cfg).unwrap();
+        assert_eq!(t.s, 3);
+        assert!(
+            (t.slope_per_second - 0.15).abs() < 1e-12,
+            "{}",
+            t.slope_per_second
+        );
+    }
+
+    #[test]
+    fn zero_median_scales_change_by_the_range() {
+        // In units of 0.1: values 0 0 0 0 1 2 at t = 0..5 s. The median is 0, so the change is
+        // scaled by the range, 2. The 15 pairwise slopes: 6 zeros among the zeros; zero -> 1
+        // over 4, 3, 2, 1 s: 0.25 0.333 0.5 1; zero -> 2 over 5, 4, 3, 2 s: 0.4 0.5 0.667 1;
+        // 1 -> 2 over 1 s: 1. Sorted, the 8th is 0.333 (units/s) = 0.1/3 per second.
+        // Change over 5 s: 1.667 units; relative to the range of 2 units: 5/6.
+        let s = Series::from_values(
+            Metric::DbCpu,
+            Duration::from_secs(1),
+            &[0.0, 0.0, 0.0, 0.0, 0.1, 0.2],
+        )
+        .unwrap();
+        let t = s.trend(&SeriesConfig::default()).unwrap();
+        assert!(
+            (t.slope_per_second - 0.1 / 3.0).abs() < 1e-12,
+            "{}",
+            t.slope_per_second
+        );
+        assert!(
+            (t.relative_change - 5.0 / 6.0).abs() < 1e-9,
+            "{}",
+            t.relative_change
+        );
+    }
+
+    #[test]
+    fn quantiles_interpolate_between_order_statistics() {
+        // Type 7: h = (n - 1) p; x[floor h] + frac(h) (x[floor h + 1] - x[floor h]).
+        assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.5), 2.5);
+        assert_eq!(quantile_sorted(&[10.0, 20.0], 0.25), 12.5);
+        assert_eq!(quantile_sorted(&[10.0, 20.0, 40.0], 0.75), 30.0);
+        assert_eq!(quantile_sorted(&[10.0, 20.0, 40.0], 1.0), 40.0);
+        assert_eq!(quantile_sorted(&[10.0, 20.0, 40.0], 0.0), 10.0);
+        assert_eq!(quantile_sorted(&[7.0], 0.3), 7.0);
+        assert_eq!(quantile_sorted(&[], 0.3), 0.0);
+    }
+
+    #[test]
     fn ties_reduce_variance() {
         // 0 0 1 1 1 1: S = 8 (each of the two zeros below each of four ones),
         // Var = [6·5·17 - (2·1·9 + 4·3·13)] / 18 = (510 - 18 - 156) / 18 = 18.667.
