@@ -337,6 +337,127 @@ mod tests {
     }
 
     #[test]
+    fn from_downtime_inverts_the_table() {
+        // Beyer et al. (2016), appendix A: 99.9% allows 43.8 minutes a month (2,628 s of
+        // 2,628,000 s), so that downtime gives back three nines; half a month is 50%.
+        let a = Availability::from_downtime(Duration::from_secs(2_628), MONTH).unwrap();
+        assert!((a.as_fraction() - 0.999).abs() < 1e-12);
+        let half = Availability::from_downtime(MONTH / 2, MONTH).unwrap();
+        assert!((half.as_fraction() - 0.5).abs() < 1e-12);
+        assert_eq!(
+            Availability::from_downtime(MONTH, MONTH)
+                .unwrap()
+                .as_fraction(),
+            0.0
+        );
+        assert_eq!(
+            Availability::from_downtime(Duration::ZERO, MONTH)
+                .unwrap()
+                .as_fraction(),
+            1.0
+        );
+    }
+
+    #[test]
+    fn from_downtime_names_the_bad_input() {
+        assert_eq!(
+            Availability::from_downtime(Duration::from_secs(10), Duration::ZERO),
+            Err(Error::OutOfRange {
+                what: "downtime",
+                value: 10.0,
+                min: 0.0,
+                max: 0.0,
+            })
+        );
+        assert_eq!(
+            Availability::from_downtime(Duration::ZERO, Duration::ZERO),
+            Err(Error::OutOfRange {
+                what: "downtime",
+                value: 0.0,
+                min: 0.0,
+                max: 0.0,
+            })
+        );
+        assert_eq!(
+            Availability::from_downtime(MONTH + Duration::from_secs(1), MONTH),
+            Err(Error::OutOfRange {
+                what: "downtime",
+                value: 2_628_001.0,
+                min: 0.0,
+                max: 2_628_000.0,
+            })
+        );
+    }
+
+    #[test]
+    fn compositions_match_hand_calculations() {
+        let pct = |p: f64| Availability::from_percent(p).unwrap();
+        // 0.999 · 0.9995 = 0.9985005.
+        assert!((serial(&[pct(99.9), pct(99.95)]).as_fraction() - 0.998_500_5).abs() < 1e-12);
+        // 1 − 0.01 · 0.01 = 0.9999; 1 − 0.01 · 0.02 = 0.9998.
+        assert!((redundant(&[pct(99.0), pct(99.0)]).as_fraction() - 0.9999).abs() < 1e-12);
+        assert!((redundant(&[pct(99.0), pct(98.0)]).as_fraction() - 0.9998).abs() < 1e-12);
+        // 0.999 + 0.001 · 0.999 · 0.9 = 0.9998991.
+        let ap = active_passive(pct(99.9), Ratio::from_percent(90.0).unwrap());
+        assert!((ap.as_fraction() - 0.999_899_1).abs() < 1e-12);
+        // A failover that never works adds nothing.
+        let never = active_passive(pct(99.9), Ratio::ZERO);
+        assert!((never.as_fraction() - 0.999).abs() < 1e-12);
+        // 1 − 0.001² = 0.999999; 1 − 0.001³ = 0.999999999; one region is itself.
+        assert!((active_active(pct(99.9), 2).as_fraction() - 0.999_999).abs() < 1e-12);
+        assert!((active_active(pct(99.9), 3).as_fraction() - 0.999_999_999).abs() < 1e-12);
+        assert!((active_active(pct(99.9), 1).as_fraction() - 0.999).abs() < 1e-12);
+        assert!(active_active(pct(99.9), 0).as_fraction().abs() < 1e-12);
+    }
+
+    #[test]
+    fn error_budget_spending() {
+        let a = Availability::from_percent(99.9).unwrap();
+        // 43.8 minutes allowed; 30 spent leaves 1 − 30/43.8 = 0.315068.
+        let b = error_budget(a, MONTH, Duration::from_secs(30 * 60));
+        assert_eq!(b.allowed, Duration::from_secs(2_628));
+        assert_eq!(b.spent, Duration::from_secs(1_800));
+        assert!((b.remaining.as_fraction() - (1.0 - 30.0 / 43.8)).abs() < 1e-9);
+        assert!(!b.exhausted);
+        // Spending exactly the budget leaves nothing but does not exceed it.
+        let b = error_budget(a, MONTH, Duration::from_secs(2_628));
+        assert!(b.remaining.as_fraction().abs() < 1e-12);
+        assert!(!b.exhausted);
+        let b = error_budget(a, MONTH, Duration::from_secs(2_629));
+        assert!(b.exhausted);
+        assert_eq!(b.remaining, Ratio::ZERO);
+        // A 100% target has no budget: nothing remains, and any downtime exhausts it.
+        let perfect = Availability::from_fraction(1.0).unwrap();
+        let b = error_budget(perfect, MONTH, Duration::ZERO);
+        assert_eq!(b.allowed, Duration::ZERO);
+        assert_eq!(b.remaining, Ratio::ZERO);
+        assert!(!b.exhausted);
+        assert!(error_budget(perfect, MONTH, Duration::from_secs(1)).exhausted);
+    }
+
+    #[test]
+    fn downtime_scales_with_the_period() {
+        let a = Availability::from_percent(99.0).unwrap();
+        assert_eq!(
+            a.downtime_per(Duration::from_secs(1_000)),
+            Duration::from_secs(10)
+        );
+        assert_eq!(a.downtime_per_year(), Duration::from_secs(315_360));
+        assert_eq!(a.downtime_per_month(), Duration::from_secs(26_280));
+        let perfect = Availability::from_fraction(1.0).unwrap();
+        assert_eq!(perfect.downtime_per_year(), Duration::ZERO);
+        let never = Availability::from_fraction(0.0).unwrap();
+        assert_eq!(
+            never.downtime_per(Duration::from_secs(7)),
+            Duration::from_secs(7)
+        );
+        assert!((Availability::from_nines(3.0).unwrap().as_fraction() - 0.999).abs() < 1e-12);
+        assert!((Availability::from_nines(0.0).unwrap().as_fraction()).abs() < 1e-12);
+        assert!(Availability::from_nines(-1.0).is_err());
+        assert!((Availability::from_percent(99.99).unwrap().nines() - 4.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn empty_compositions() {
         assert!((serial(&[]).as_fraction() - 1.0).abs() < 1e-15);
         assert!(redundant(&[]).as_fraction().abs() < 1e-15);

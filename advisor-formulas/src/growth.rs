@@ -332,6 +332,99 @@ mod tests {
         assert_eq!(runway(f64::NAN, 0.7, g), Runway::Never);
     }
 
+    #[test]
+    fn runway_to_capacity_by_hand() {
+        // 1,000 req/s against 4,000 req/s of capacity at 10% a month:
+        // ln 4 / ln 1.1 = 1.386294 / 0.0953102 = 14.545 months.
+        let g = GrowthRate::from_monthly(0.1).unwrap();
+        let Runway::After(m) = runway_to_capacity(
+            Rate::from_per_second(1_000.0).unwrap(),
+            Rate::from_per_second(4_000.0).unwrap(),
+            g,
+        ) else {
+            panic!("expected a runway")
+        };
+        assert!((m.get() - 14.545).abs() < 1e-3, "{m}");
+        // Doubling every month: 1 -> 8 takes exactly 3 months.
+        let Runway::After(m) = runway(1.0, 8.0, GrowthRate::from_monthly(1.0).unwrap()) else {
+            panic!("expected a runway")
+        };
+        assert!((m.get() - 3.0).abs() < 1e-12);
+        assert_eq!(
+            runway_to_capacity(
+                Rate::from_per_second(5_000.0).unwrap(),
+                Rate::from_per_second(4_000.0).unwrap(),
+                g
+            ),
+            Runway::AlreadyCrossed
+        );
+    }
+
+    #[test]
+    fn runway_without_growth_or_with_bad_numbers_is_never() {
+        let g = GrowthRate::from_monthly(0.1).unwrap();
+        assert_eq!(runway(0.5, 0.7, GrowthRate::ZERO), Runway::Never);
+        assert_eq!(runway(-0.1, 0.7, g), Runway::Never);
+        assert_eq!(runway(-1.0, -0.5, g), Runway::Never);
+        assert_eq!(runway(0.5, f64::INFINITY, g), Runway::Never);
+        assert_eq!(runway(0.5, f64::NAN, g), Runway::Never);
+        assert_eq!(runway(f64::INFINITY, 0.7, g), Runway::Never);
+        // Zero load at a zero threshold has crossed it already.
+        assert_eq!(runway(0.0, 0.0, g), Runway::AlreadyCrossed);
+    }
+
+    #[test]
+    fn growth_constructors_name_their_errors() {
+        assert_eq!(
+            GrowthRate::from_monthly(-1.0),
+            Err(Error::OutOfRange {
+                what: "monthly growth rate",
+                value: -1.0,
+                min: -1.0,
+                max: f64::MAX,
+            })
+        );
+        assert!(GrowthRate::from_monthly(f64::INFINITY).is_err());
+        assert!(GrowthRate::from_monthly(-0.99).is_ok());
+        // -0.0 is stored as +0.0, so it prints and compares like zero growth.
+        let z = GrowthRate::from_monthly(-0.0).unwrap();
+        assert!(z.monthly().is_sign_positive());
+        assert_eq!(
+            GrowthRate::from_factor_over(Factor::new(3.0).unwrap(), Months::new(0.0).unwrap()),
+            Err(Error::OutOfRange {
+                what: "growth period in months",
+                value: 0.0,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            })
+        );
+        // Halving over two months is 1/sqrt 2 - 1 = -29.29% a month.
+        let shrink =
+            GrowthRate::from_factor_over(Factor::new(0.5).unwrap(), Months::new(2.0).unwrap())
+                .unwrap();
+        assert!((shrink.monthly() - (core::f64::consts::FRAC_1_SQRT_2 - 1.0)).abs() < 1e-12);
+        assert!(Months::new(-1.0).is_err());
+        assert!(Months::new(f64::NAN).is_err());
+        assert!((Months::try_from(2.0).unwrap().get() - 2.0).abs() < 1e-15);
+        assert!((f64::from(GrowthRate::from_monthly(0.25).unwrap()) - 0.25).abs() < 1e-15);
+    }
+
+    #[test]
+    fn projection_by_hand() {
+        // 1,000 req/s growing 10% a month for 2 months: 1,000 · 1.21 = 1,210 req/s.
+        let g = GrowthRate::from_monthly(0.1).unwrap();
+        let p = g
+            .project(
+                Rate::from_per_second(1_000.0).unwrap(),
+                Months::new(2.0).unwrap(),
+            )
+            .unwrap();
+        assert!((p.as_per_second() - 1_210.0).abs() < 1e-9);
+        assert!((g.factor_over(Months::new(0.0).unwrap()).unwrap().as_f64() - 1.0).abs() < 1e-15);
+        // 1.1^10000 overflows: an error, not infinity.
+        assert!(g.factor_over(Months::new(10_000.0).unwrap()).is_err());
+    }
+
     proptest! {
         #[test]
         fn runway_agrees_with_projection(x0 in 0.01f64..0.69, g in 0.001f64..1.0) {
