@@ -147,6 +147,56 @@ mod tests {
     }
 
     #[test]
+    fn more_moves_by_hand() {
+        // Modulo 4 -> 5: lcm 20; a key stays when k mod 4 = k mod 5, i.e. k mod 20 in 0..4:
+        // 4 of 20 stay, 80% move. 6 -> 4: lcm 12, 4 of 12 stay, 2/3 move.
+        let m = keys_moved(Placement::HashModulo, nz(4), nz(5)).as_fraction();
+        assert!((m - 0.8).abs() < 1e-12, "{m}");
+        let m = keys_moved(Placement::HashModulo, nz(6), nz(4)).as_fraction();
+        assert!((m - 2.0 / 3.0).abs() < 1e-12, "{m}");
+        // Jump hash 10 -> 11 moves 1/11; 1 -> 3 moves 2/3.
+        let m = keys_moved(Placement::JumpHash, nz(10), nz(11)).as_fraction();
+        assert!((m - 1.0 / 11.0).abs() < 1e-12, "{m}");
+        let m = keys_moved(Placement::JumpHash, nz(1), nz(3)).as_fraction();
+        assert!((m - 2.0 / 3.0).abs() < 1e-12, "{m}");
+        assert_eq!(gcd(12, 18), 6);
+        assert_eq!(gcd(7, 5), 1);
+        assert_eq!(gcd(9, 0), 9);
+    }
+
+    #[test]
+    fn shards_by_hand() {
+        let r = |v: f64| Rate::from_per_second(v).unwrap();
+        let h = Ratio::from_percent(20.0).unwrap();
+        // 2,500 writes/s per shard with 20% headroom: 2,000 usable. 10,000 -> 5; 10,001 -> 6.
+        assert_eq!(shards_needed(r(10_000.0), r(2_500.0), h).unwrap().get(), 5);
+        assert_eq!(shards_needed(r(10_001.0), r(2_500.0), h).unwrap().get(), 6);
+        assert_eq!(
+            shards_needed(r(1.0), r(2.0), Ratio::ONE),
+            Err(Error::OutOfRange {
+                what: "usable per-shard capacity",
+                value: 0.0,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            })
+        );
+        // 1e12 writes/s at 1e-3 per shard: 1e15 shards do not fit in a u32.
+        assert_eq!(
+            shards_needed(r(1e12), r(1e-3), Ratio::ZERO),
+            Err(Error::Overflow {
+                what: "shard count"
+            })
+        );
+        // Exactly u32::MAX shards still fit.
+        assert_eq!(
+            shards_needed(r(f64::from(u32::MAX)), r(1.0), Ratio::ZERO)
+                .unwrap()
+                .get(),
+            u32::MAX
+        );
+    }
+
+    #[test]
     fn zero_headroom_capacity_is_an_error() {
         assert!(
             shards_needed(Rate::from_per_second(1.0).unwrap(), Rate::ZERO, Ratio::ZERO).is_err()

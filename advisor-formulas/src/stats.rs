@@ -126,6 +126,31 @@ mod tests {
     }
 
     #[test]
+    fn beta_and_t_by_hand() {
+        // For integer a, b: I_x(a, b) = P(Binomial(a + b - 1, x) >= a).
+        // I_0.4(2, 3) = C(4,2)·0.4²·0.6² + C(4,3)·0.4³·0.6 + 0.4⁴ = 0.3456 + 0.1536 + 0.0256.
+        assert!((inc_beta(2.0, 3.0, 0.4) - 0.5248).abs() < 1e-12);
+        // Above the switch point (a + 1) / (a + b + 2) = 3/7 the symmetric branch is used:
+        // I_0.8(2, 3) = 6·0.64·0.04 + 4·0.512·0.2 + 0.4096 = 0.1536 + 0.4096 + 0.4096.
+        assert!((inc_beta(2.0, 3.0, 0.8) - 0.9728).abs() < 1e-12);
+        assert!(inc_beta(2.0, 3.0, -0.5).abs() < 1e-15);
+        assert!((inc_beta(2.0, 3.0, 1.5) - 1.0).abs() < 1e-15);
+        // t with 1 degree of freedom is Cauchy: F(t) = 1/2 + atan(t)/π; F(1) = 0.75.
+        assert!((student_t_cdf(1.0, 1.0) - 0.75).abs() < 1e-12);
+        assert!((student_t_cdf(-1.0, 1.0) - 0.25).abs() < 1e-12);
+        assert!((student_t_cdf(0.0, 7.0) - 0.5).abs() < 1e-12);
+        // t with 2 degrees of freedom: F(t) = 1/2 + t / (2 sqrt(2 + t²)); F(2) = 0.5 + 2/(2·√6).
+        let expected = 0.5 + 1.0 / 6f64.sqrt();
+        assert!((student_t_cdf(2.0, 2.0) - expected).abs() < 1e-12);
+        // Quantiles: the median is 0, the lower tail mirrors the upper one.
+        assert!(student_t_quantile(0.5, 4.0).abs() < 1e-15);
+        assert!((student_t_quantile(0.025, 4.0) + 2.776).abs() < TABLE_TOLERANCE);
+        assert!((student_t_quantile(0.75, 1.0) - 1.0).abs() < 1e-9);
+        // Far in the tail (1 dof, p = 0.9999: tan(π·0.4999) = 3183.1) the bracket must widen.
+        assert!((student_t_quantile(0.9999, 1.0) - 3_183.098_8).abs() < 1e-3);
+    }
+
+    #[test]
     fn beta_edges_and_symmetry() {
         assert!(inc_beta(2.0, 3.0, 0.0).abs() < 1e-15);
         assert!((inc_beta(2.0, 3.0, 1.0) - 1.0).abs() < 1e-15);
