@@ -651,6 +651,166 @@ mod tests {
     }
 
     #[test]
+    fn service_level_and_wait_percentiles_by_hand() {
+        // Call Centre Helper's example: 10 Erlangs (AHT 180 s), 14 agents, target 20 s:
+        // SL = 1 − C · e^{−(c − A) · t / S} = 1 − 0.1741 · e^{−4 · 20/180} = 0.8884.
+        let q = Mmc::new(
+            Rate::from_per_second(10.0 / 180.0).unwrap(),
+            Duration::from_secs(180),
+            14,
+        )
+        .unwrap();
+        let sl = q.service_level(Duration::from_secs(20)).as_fraction();
+        assert!((sl - 0.8884).abs() < 5e-4, "{sl}");
+        // Answering immediately: 1 − C.
+        let now = q.service_level(Duration::ZERO).as_fraction();
+        assert!((now - (1.0 - q.probability_of_waiting().as_fraction())).abs() < 1e-12);
+        // M/M/1, λ = 3/s, S = 0.25 s: P(W > t) = 0.75 · e^{−t}. The 90th percentile wait is
+        // ln(0.75 / 0.1) = 2.0149 s; at or below the 25th percentile nobody waits.
+        let q = Mmc::mm1(
+            Rate::from_per_second(3.0).unwrap(),
+            Duration::from_millis(250),
+        )
+        .unwrap();
+        let p90 = q.wait_percentile(Ratio::from_percent(90.0).unwrap());
+        assert!((p90.as_secs_f64() - 7.5f64.ln()).abs() < 1e-9, "{p90:?}");
+        assert_eq!(
+            q.wait_percentile(Ratio::from_percent(25.0).unwrap()),
+            Duration::ZERO
+        );
+        assert_eq!(
+            q.wait_percentile(Ratio::from_percent(20.0).unwrap()),
+            Duration::ZERO
+        );
+        assert_eq!(q.wait_percentile(Ratio::ONE), Duration::MAX);
+        // Service level after 1 s: 1 − 0.75 · e^{−1} = 0.724091.
+        let sl = q.service_level(Duration::from_secs(1)).as_fraction();
+        assert!((sl - (1.0 - 0.75 * (-1.0f64).exp())).abs() < 1e-12);
+        assert!((q.mean_response_time().as_secs_f64() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn queueing_errors_name_their_input() {
+        let r = Rate::from_per_second(1.0).unwrap();
+        assert_eq!(
+            Mmc::new(r, Duration::ZERO, 2),
+            Err(Error::OutOfRange {
+                what: "service time",
+                value: 0.0,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            })
+        );
+        let servers = Error::OutOfRange {
+            what: "servers",
+            value: 0.0,
+            min: 1.0,
+            max: f64::from(u32::MAX),
+        };
+        assert_eq!(Mmc::new(r, Duration::from_secs(1), 0), Err(servers.clone()));
+        assert_eq!(erlang_c(0, 0.5), Err(servers));
+        assert_eq!(
+            Mmc::new(r, Duration::from_secs(2), 2),
+            Err(Error::Unstable { utilisation: 1.0 })
+        );
+        assert!(matches!(
+            erlang_b(3, -1.0),
+            Err(Error::OutOfRange {
+                what: "offered load (Erlangs)",
+                ..
+            })
+        ));
+        assert!(erlang_b(3, f64::NAN).is_err());
+        assert!(erlang_b(3, f64::INFINITY).is_err());
+        // No servers block everything; no load blocks nothing.
+        assert!((erlang_b(0, 2.0).unwrap() - 1.0).abs() < 1e-15);
+        assert!(erlang_b(4, 0.0).unwrap().abs() < 1e-15);
+        // 1e11 Erlangs: the search range no longer fits in a u32.
+        assert_eq!(
+            servers_for(
+                Rate::from_per_second(1e9).unwrap(),
+                Duration::from_secs(100),
+                ServerTarget::Utilisation(Ratio::ONE)
+            ),
+            Err(Error::Overflow {
+                what: "server count"
+            })
+        );
+        assert_eq!(
+            servers_for(r, Duration::ZERO, ServerTarget::Utilisation(Ratio::ONE)),
+            Err(Error::OutOfRange {
+                what: "service time",
+                value: 0.0,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            })
+        );
+        // 1 Erlang and a utilisation target of zero: the scan stops at a + 100·√a + 1,000.
+        assert_eq!(
+            servers_for(
+                r,
+                Duration::from_secs(1),
+                ServerTarget::Utilisation(Ratio::ZERO)
+            ),
+            Err(Error::NotFound {
+                what: "servers for target",
+                limit: 1_101.0,
+            })
+        );
+        assert_eq!(
+            little_arrival_rate(Concurrency::new(1.0).unwrap(), Duration::ZERO),
+            Err(Error::OutOfRange {
+                what: "time in system",
+                value: 0.0,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            })
+        );
+        assert_eq!(
+            little_time_in_system(Concurrency::new(1.0).unwrap(), Rate::ZERO),
+            Err(Error::OutOfRange {
+                what: "arrival rate",
+                value: 0.0,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            })
+        );
+    }
+
+    #[test]
+    fn smallest_server_counts_by_hand() {
+        // 2 Erlangs (λ = 2/s, S = 1 s). Utilisation ≤ 50% needs 4 servers (2/4); 3 give 67%.
+        let r = Rate::from_per_second(2.0).unwrap();
+        let q = servers_for(
+            r,
+            Duration::from_secs(1),
+            ServerTarget::Utilisation(Ratio::from_percent(50.0).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(q.servers(), 4);
+        // The answer carries the same figures as a queue built directly.
+        assert_eq!(q, Mmc::new(r, Duration::from_secs(1), 4).unwrap());
+        // P(wait) ≤ 4/9 is met by exactly 3 servers (C(3, 2) = 4/9), the first stable count.
+        let q = servers_for(
+            r,
+            Duration::from_secs(1),
+            ServerTarget::ProbabilityOfWaiting(Ratio::from_fraction(4.0 / 9.0 + 1e-12).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(q.servers(), 3);
+        // C(4, 2): Σ_{k<4} 2^k/k! = 1 + 2 + 2 + 4/3 = 19/3; 2^4/4! · 4/2 = 4/3;
+        // C = (4/3) / (19/3 + 4/3) = 4/23. A 20% target needs 4 servers.
+        let q = servers_for(
+            r,
+            Duration::from_secs(1),
+            ServerTarget::ProbabilityOfWaiting(Ratio::from_percent(20.0).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(q.servers(), 4);
+        assert!((q.probability_of_waiting().as_fraction() - 4.0 / 23.0).abs() < 1e-12);
+    }
+
+    #[test]
     fn little_round_trips() {
         let l = little_concurrency(
             Rate::from_per_second(40.0).unwrap(),
