@@ -337,6 +337,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::float_cmp,
+        reason = "the expected values are exact in binary floating point"
+    )]
     fn from_downtime_inverts_the_table() {
         // Beyer et al. (2016), appendix A: 99.9% allows 43.8 minutes a month (2,628 s of
         // 2,628,000 s), so that downtime gives back three nines; half a month is 50%.
