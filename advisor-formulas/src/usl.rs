@@ -375,8 +375,12 @@ impl UslModel {
 /// q/a and c/q with q = −(b + sgn(b)·√(b² − 4ac))/2 (Press et al., *Numerical Recipes*, 3rd
 /// ed., 2007, section 5.6). A zero `a` gives the linear root; `None` without real roots.
 fn real_roots(a: f64, b: f64, c: f64) -> Option<(f64, f64)> {
+    // `f64::max` ignores NaN, so each coefficient is checked before scaling.
+    if !(a.is_finite() && b.is_finite() && c.is_finite()) {
+        return None;
+    }
     let scale = a.abs().max(b.abs()).max(c.abs());
-    if scale.is_nan() || scale <= 0.0 || scale.is_infinite() {
+    if scale <= 0.0 {
         return None;
     }
     let (a, b, c) = (a / scale, b / scale, c / scale);
@@ -1032,6 +1036,181 @@ mod tests {
             m.concurrency_at_throughput(100.0),
             Reach::Unreachable { .. }
         ));
+    }
+
+    #[test]
+    fn model_figures_by_hand() {
+        // σ = 0.1, κ = 0.001, λ = 100: N* = √((1 − σ)/κ) = √900 = 30;
+        // X(30) = 100·30 / (1 + 0.1·29 + 0.001·30·29) = 3000 / 4.77 = 628.93.
+        let m = UslModel::new(0.1, 0.001, 100.0).unwrap();
+        assert!((m.peak_concurrency().unwrap() - 30.0).abs() < 1e-12);
+        assert!((m.max_throughput() - 3_000.0 / 4.77).abs() < 1e-9);
+        assert!((m.throughput_at(30.0) - 3_000.0 / 4.77).abs() < 1e-9);
+        // R(10) = (1 + 0.9 + 0.09) / 100 = 0.0199 s; R(0) = (1 − 0.1) / 100.
+        assert!((m.latency_at(10.0) - 0.0199).abs() < 1e-15);
+        assert!((m.latency_at(-5.0) - 0.009).abs() < 1e-15);
+        assert!((m.speedup_at(10.0) - 10.0 / 1.99).abs() < 1e-12);
+        assert!((m.contention_limit() - 1_000.0).abs() < 1e-9);
+        assert!((m.optimal_concurrency().unwrap() - 10.0).abs() < 1e-12);
+        // Throughput is zero at no concurrency and for nonsense N.
+        assert_eq!(m.throughput_at(0.0).to_bits(), 0f64.to_bits());
+        assert_eq!(m.throughput_at(f64::INFINITY).to_bits(), 0f64.to_bits());
+        assert_eq!(m.throughput_at(f64::NAN).to_bits(), 0f64.to_bits());
+        // Amdahl (κ = 0): no peak; the ceiling is λ/σ.
+        let a = UslModel::amdahl(0.25, 8.0).unwrap();
+        assert_eq!(a.peak_concurrency(), None);
+        assert!((a.max_throughput() - 32.0).abs() < 1e-12);
+        // Coefficients below the floor are stored as zero.
+        let tiny = UslModel::new(1e-16, 1e-16, 1.0).unwrap();
+        assert_eq!(tiny.sigma().to_bits(), 0f64.to_bits());
+        assert_eq!(tiny.kappa().to_bits(), 0f64.to_bits());
+        assert!(UslModel::new(1.5, 0.0, 1.0).is_err());
+        assert!(UslModel::new(0.1, -0.1, 1.0).is_err());
+        assert!(UslModel::new(0.1, 0.0, 2e15).is_err());
+        assert!(UslModel::new(0.1, 0.0, 1e15).is_ok());
+    }
+
+    #[test]
+    fn inverses_by_hand() {
+        // σ = 0.1, κ = 0.001, λ = 100. X = 500 on the rising branch:
+        // 0.5·N² + (50 − 0.5 − 100)·N + 450 = 0 → N² − 101N + 900 = 0 → N = (101 − √6601)/2.
+        let m = UslModel::new(0.1, 0.001, 100.0).unwrap();
+        let expected = (101.0 - 6_601f64.sqrt()) / 2.0;
+        let Reach::At(n) = m.concurrency_at_throughput(500.0) else {
+            panic!("500/s is below the peak")
+        };
+        assert!((n - expected).abs() < 1e-9, "{n}");
+        let Reach::At(r) = m.latency_at_throughput(500.0) else {
+            panic!("500/s is below the peak")
+        };
+        assert!((r - expected / 500.0).abs() < 1e-12, "{r}");
+        assert_eq!(m.concurrency_at_throughput(0.0), Reach::At(0.0));
+        let Reach::At(r0) = m.latency_at_throughput(0.0) else {
+            panic!("no load is reachable")
+        };
+        assert!((r0 - 0.009).abs() < 1e-15, "{r0}");
+        let limit = m.max_throughput();
+        assert_eq!(
+            m.concurrency_at_throughput(700.0),
+            Reach::Unreachable { limit }
+        );
+        assert_eq!(
+            m.concurrency_at_throughput(-1.0),
+            Reach::Unreachable { limit }
+        );
+        assert_eq!(m.latency_at_throughput(700.0), Reach::Unreachable { limit });
+        assert!(matches!(
+            m.concurrency_at_throughput(f64::NAN),
+            Reach::Unreachable { .. }
+        ));
+        // R = 0.0199 s is reached at N = 10, where X = 1000/1.99.
+        let Reach::At(x) = m.throughput_at_latency(0.0199) else {
+            panic!("0.0199 s is above the minimum latency")
+        };
+        assert!((x - 1_000.0 / 1.99).abs() < 1e-6, "{x}");
+        // At the minimum latency (N = 0) nothing flows; below it, or for nonsense, unreachable.
+        // (1 − σ)/λ = 0.009 s, up to rounding.
+        let min = m.latency_at(0.0);
+        assert!((min - 0.009).abs() < 1e-15);
+        let Reach::At(x) = m.throughput_at_latency(min) else {
+            panic!("the minimum latency is reachable")
+        };
+        assert!(x.abs() < 1e-9);
+        let floor = Reach::Unreachable { limit: min };
+        assert_eq!(m.throughput_at_latency(0.005), floor);
+        assert_eq!(m.throughput_at_latency(0.0), floor);
+        assert_eq!(m.throughput_at_latency(-1.0), floor);
+        assert_eq!(m.throughput_at_latency(f64::INFINITY), floor);
+        assert!(matches!(
+            m.throughput_at_latency(f64::NAN),
+            Reach::Unreachable { .. }
+        ));
+    }
+
+    #[test]
+    fn quadratic_roots_by_hand() {
+        // (t − 1)(t − 3) = t² − 4t + 3.
+        assert_eq!(real_roots(1.0, -4.0, 3.0), Some((1.0, 3.0)));
+        assert_eq!(smallest_non_negative_root(1.0, -4.0, 3.0), Some(1.0));
+        assert_eq!(largest_non_negative_root(1.0, -4.0, 3.0), Some(3.0));
+        // (t + 2)(t − 5) = t² − 3t − 10: one negative root is skipped either way.
+        assert_eq!(smallest_non_negative_root(1.0, -3.0, -10.0), Some(5.0));
+        assert_eq!(largest_non_negative_root(1.0, 3.0, -10.0), Some(2.0));
+        // Linear: 2t − 6 = 0.
+        assert_eq!(real_roots(0.0, 2.0, -6.0), Some((3.0, 3.0)));
+        // No real roots, nothing at all, and non-finite coefficients.
+        assert_eq!(real_roots(1.0, 0.0, 1.0), None);
+        assert_eq!(real_roots(0.0, 0.0, 0.0), None);
+        assert_eq!(real_roots(0.0, 0.0, 1.0), None);
+        assert_eq!(real_roots(f64::NAN, 1.0, 1.0), None);
+        assert_eq!(real_roots(f64::INFINITY, 1.0, 1.0), None);
+        // t² = 0: a double root at zero.
+        assert_eq!(real_roots(1.0, 0.0, 0.0), Some((0.0, 0.0)));
+        // Both roots negative: (t + 1)(t + 2).
+        assert_eq!(smallest_non_negative_root(1.0, 3.0, 2.0), None);
+        assert_eq!(largest_non_negative_root(1.0, 3.0, 2.0), None);
+    }
+
+    #[test]
+    fn measurements_validate_and_name_the_field() {
+        let m = Measurement::new(4.0, 120.0).unwrap();
+        assert!((m.concurrency() - 4.0).abs() < 1e-15);
+        assert!((m.throughput() - 120.0).abs() < 1e-15);
+        assert!(Measurement::new(1.0, 0.0).is_ok());
+        assert_eq!(
+            Measurement::new(0.0, 1.0),
+            Err(Error::OutOfRange {
+                what: "concurrency",
+                value: 0.0,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            })
+        );
+        assert!(Measurement::new(f64::INFINITY, 1.0).is_err());
+        assert!(Measurement::new(f64::NAN, 1.0).is_err());
+        assert!(matches!(
+            Measurement::new(1.0, -1.0),
+            Err(Error::OutOfRange {
+                what: "throughput",
+                ..
+            })
+        ));
+        assert_eq!(
+            fit_usl(&data(&[(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)])),
+            Err(Error::TooFewPoints {
+                what: "USL fit",
+                needed: 4,
+                got: 3,
+            })
+        );
+        // Four points at three levels are enough to try.
+        assert!(fit_usl(&data(&[(1.0, 10.0), (2.0, 19.0), (4.0, 33.0), (4.0, 34.0)])).is_ok());
+    }
+
+    #[test]
+    fn fit_statistics_of_an_exact_model() {
+        // Points on σ = 0.05, κ = 0.0005, λ = 20 exactly: R² = 1, RSS ≈ 0, df = n − 3, no
+        // coefficient on a bound, and the recovered coefficients agree.
+        let truth = UslModel::new(0.05, 0.0005, 20.0).unwrap();
+        let pts: Vec<Measurement> = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0]
+            .iter()
+            .map(|&n| Measurement::new(n, truth.throughput_at(n)).unwrap())
+            .collect();
+        let fit = fit_usl(&pts).unwrap();
+        assert_eq!(fit.degrees_of_freedom, 4);
+        assert!((fit.r_squared - 1.0).abs() < 1e-12, "{}", fit.r_squared);
+        assert!(fit.rss < 1e-12, "{}", fit.rss);
+        assert_eq!(fit.at_bound, [false, false, false]);
+        assert!(close(fit.model.sigma(), 0.05, 1e-6));
+        assert!(close(fit.model.kappa(), 0.0005, 1e-6));
+        assert!(close(fit.model.lambda(), 20.0, 1e-6));
+        assert!(fit.iterations > 0);
+        // Constant throughput leaves no variance to explain (total sum of squares 0), so R² is
+        // reported as 1 rather than 0/0; the fitted ceiling sits near the constant.
+        let flat = data(&[(1.0, 10.0), (2.0, 10.0), (3.0, 10.0), (4.0, 10.0)]);
+        let fit = fit_usl(&flat).unwrap();
+        assert!((fit.r_squared - 1.0).abs() < 1e-15);
+        assert!(fit.model.max_throughput() >= 9.0, "{}", fit.model);
     }
 
     #[test]
