@@ -126,5 +126,24 @@ mod tests {
         assert!(in_range("x", f64::NAN, 0.0, 1.0).is_err());
         assert!(in_range("x", 0.5, 0.0, 1.0).is_ok());
         assert!(finite("x", f64::INFINITY).is_err());
+        assert!(finite("x", f64::NAN).is_err());
+        assert!((finite("x", 2.5).unwrap() - 2.5).abs() < 1e-15);
+    }
+
+    #[test]
+    fn range_check_names_the_value_and_normalises_negative_zero() {
+        assert_eq!(
+            in_range("months", -2.0, 0.0, 10.0),
+            Err(Error::OutOfRange {
+                what: "months",
+                value: -2.0,
+                min: 0.0,
+                max: 10.0,
+            })
+        );
+        assert!(in_range("x", 10.0, 0.0, 10.0).is_ok());
+        assert!(in_range("x", 0.0, 0.0, 10.0).is_ok());
+        // -0.0 is accepted as zero and returned as +0.0, so it never prints as "-0".
+        assert!(in_range("x", -0.0, 0.0, 1.0).unwrap().is_sign_positive());
     }
 }
