@@ -876,6 +876,274 @@ mod tests {
         assert_eq!(cache.memory.value, Bytes::from_gib(15.0).unwrap());
     }
 
+    fn database() -> DatabaseInputs {
+        DatabaseInputs::new(
+            8,
+            QueriesPerRequest::new(3.0).unwrap().into(),
+            Ratio::from_percent(80.0).unwrap().into(),
+            rate(2_000.0).into(),
+        )
+    }
+
+    #[test]
+    fn database_plan_by_hand() {
+        // 1,000 req/s × 3 × 1.5 = 4,500 req/s (the seed's capacity example); 400 per instance:
+        // ⌈11.25⌉ = 12 instances. Reads: 4,500 × 3 queries × 80% = 10,800/s; 2,000 per replica:
+        // ⌈5.4⌉ = 6 replicas. Pool: 8 cores × 2 + 1 (SSD) = 17, the seed's pool example;
+        // 12 × 17 = 204 connections.
+        let mut i = inputs();
+        let mut db = database();
+        db.max_connections = Some(100);
+        i.database = Some(db);
+        let p = plan(&i).unwrap();
+        assert_eq!(p.app_instances.value.get(), 12);
+        let d = p.database.unwrap();
+        assert!((d.reads.value.as_per_second() - 10_800.0).abs() < 1e-6);
+        assert_eq!(d.read_replicas.value.get(), 6);
+        assert_eq!(d.pool_per_instance.value.get(), 17);
+        assert_eq!(d.total_connections.value, 204);
+        assert_eq!(d.max_connections, Some(100));
+        // 204 > 100: a pooler is needed; without one, ⌊100 / 12⌋ = 8 per instance fits.
+        assert!(d.pooler_needed);
+        assert_eq!(d.pool_that_fits, Some(Connections::new(8)));
+        assert_eq!(
+            d.total_connections.to_string(),
+            "204 = instances × pool per instance (instances = 12, pool per instance = 17 connections)"
+        );
+
+        // Exactly enough connections: no pooler, the full pool fits.
+        db.max_connections = Some(204);
+        i.database = Some(db);
+        let d = plan(&i).unwrap().database.unwrap();
+        assert!(!d.pooler_needed);
+        assert_eq!(d.pool_that_fits, Some(Connections::new(17)));
+        // Fewer connections than instances: not even one each.
+        db.max_connections = Some(11);
+        i.database = Some(db);
+        let d = plan(&i).unwrap().database.unwrap();
+        assert!(d.pooler_needed);
+        assert_eq!(d.pool_that_fits, None);
+        db.max_connections = Some(12);
+        i.database = Some(db);
+        assert_eq!(
+            plan(&i).unwrap().database.unwrap().pool_that_fits,
+            Some(Connections::new(1))
+        );
+        // No limit given: nothing to compare against.
+        db.max_connections = None;
+        i.database = Some(db);
+        let d = plan(&i).unwrap().database.unwrap();
+        assert!(!d.pooler_needed);
+        assert_eq!(d.pool_that_fits, None);
+    }
+
+    #[test]
+    fn uncertain_plan_of_point_inputs_equals_the_point_plan() {
+        let mut i = inputs();
+        i.database = Some(database());
+        i.cache = Some(CacheInputs::new(Bytes::from_gib(50.0).unwrap().into()));
+        let u = plan_uncertain(&i, 50, 1).unwrap();
+        // The figures of database_plan_by_hand and cache_plan_matches_seed_example.
+        let flat = |p: Percentiles, v: f64| {
+            (p.p10 - v).abs() < 1e-6 && (p.p50 - v).abs() < 1e-6 && (p.p90 - v).abs() < 1e-6
+        };
+        assert!(
+            flat(u.required_capacity, 4_500.0),
+            "{}",
+            u.required_capacity
+        );
+        assert!(flat(u.app_instances, 12.0));
+        assert!(flat(u.read_replicas.unwrap(), 6.0));
+        assert!(flat(u.total_connections.unwrap(), 204.0));
+        assert!(flat(u.cache_memory_bytes.unwrap(), 15.0 * 1_073_741_824.0));
+        assert_eq!(u.draws, 50);
+        assert_eq!(u.seed, 1);
+    }
+
+    #[test]
+    fn uncertain_ranges_spread_and_stay_in_bounds() {
+        // Peak between 500 and 2,000 req/s (likely 1,000): every draw of capacity lies in
+        // [500 × 3 × 1.5, 2,000 × 3 × 1.5] = [2,250, 9,000], and P10 < P50 < P90.
+        let mut i = inputs();
+        i.peak = Estimate::range(rate(500.0), rate(1_000.0), rate(2_000.0)).unwrap();
+        i.database = Some(database());
+        let u = plan_uncertain(&i, 2_000, 11).unwrap();
+        let c = u.required_capacity;
+        assert!(c.p10 >= 2_250.0 && c.p90 <= 9_000.0, "{c}");
+        assert!(c.p10 < c.p50 && c.p50 < c.p90, "{c}");
+        // PERT(500, 1000, 2000) has mean (500 + 4·1000 + 2000)/6 = 1,083; its median lies
+        // near there, so the capacity median is near 1,083 × 4.5 = 4,875.
+        assert!((c.p50 / 4_875.0 - 1.0).abs() < 0.05, "{c}");
+        let r = u.read_replicas.unwrap();
+        assert!(r.p10 <= r.p50 && r.p50 <= r.p90 && r.p90 > r.p10, "{r}");
+    }
+
+    #[test]
+    fn quantiles_and_percentiles_by_hand() {
+        // Type 7 on 0, 1, ..., 10: P10 = 1, P50 = 5, P90 = 9.
+        let mut v: Vec<f64> = (0..=10).rev().map(f64::from).collect();
+        let p = percentiles(&mut v);
+        assert!((p.p10 - 1.0).abs() < 1e-12 && (p.p50 - 5.0).abs() < 1e-12);
+        assert!((p.p90 - 9.0).abs() < 1e-12);
+        assert_eq!(p.to_string(), "P10 1.0 / P50 5.0 / P90 9.0");
+        assert!((quantile(&[1.0, 2.0, 3.0, 4.0], 0.5) - 2.5).abs() < 1e-12);
+        assert!((quantile(&[10.0, 20.0], 0.25) - 12.5).abs() < 1e-12);
+        assert!((quantile(&[10.0, 20.0], 1.0) - 20.0).abs() < 1e-12);
+        assert!(quantile(&[], 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn every_range_is_checked_and_named() {
+        let backwards = |what: &'static str, i: &PlanInputs| {
+            assert!(
+                matches!(plan(i), Err(Error::UnorderedRange { what: w, .. }) if w == what),
+                "{what}"
+            );
+        };
+        let bad_rate = Estimate::Range {
+            low: rate(3.0),
+            likely: rate(2.0),
+            high: rate(4.0),
+        };
+        let bad_ratio = Estimate::Range {
+            low: Ratio::from_fraction(0.5).unwrap(),
+            likely: Ratio::from_fraction(0.4).unwrap(),
+            high: Ratio::from_fraction(0.6).unwrap(),
+        };
+        let bad_factor = Estimate::Range {
+            low: Factor::new(2.0).unwrap(),
+            likely: Factor::new(3.0).unwrap(),
+            high: Factor::new(2.5).unwrap(),
+        };
+        let mut i = inputs();
+        i.peak = bad_rate;
+        backwards("peak", &i);
+        let mut i = inputs();
+        i.safety_margin = bad_factor;
+        backwards("safety margin", &i);
+        let mut i = inputs();
+        i.per_instance = bad_rate;
+        backwards("per-instance capacity", &i);
+        let mut i = inputs();
+        let mut db = database();
+        db.queries_per_request = Estimate::Range {
+            low: QueriesPerRequest::new(3.0).unwrap(),
+            likely: QueriesPerRequest::new(1.0).unwrap(),
+            high: QueriesPerRequest::new(4.0).unwrap(),
+        };
+        i.database = Some(db);
+        backwards("queries per request", &i);
+        let mut db = database();
+        db.read_share = bad_ratio;
+        i.database = Some(db);
+        backwards("read share", &i);
+        let mut db = database();
+        db.per_replica_reads = bad_rate;
+        i.database = Some(db);
+        backwards("per-replica reads", &i);
+        let mut i = inputs();
+        let mut c = CacheInputs::new(Bytes::from_gib(1.0).unwrap().into());
+        c.data_size = Estimate::Range {
+            low: Bytes::from_gib(2.0).unwrap(),
+            likely: Bytes::from_gib(1.0).unwrap(),
+            high: Bytes::from_gib(3.0).unwrap(),
+        };
+        i.cache = Some(c);
+        backwards("data size", &i);
+        let mut c = CacheInputs::new(Bytes::from_gib(1.0).unwrap().into());
+        c.hot_fraction = bad_ratio;
+        i.cache = Some(c);
+        backwards("hot fraction", &i);
+        // The same checks guard scenarios and uncertain plans.
+        assert!(plan_scenarios(&i, &SCENARIOS).is_err());
+        assert!(plan_uncertain(&i, 10, 1).is_err());
+        assert_eq!(
+            Estimate::range(rate(2.0), rate(1.0), rate(3.0)),
+            Err(Error::UnorderedRange {
+                what: "estimate",
+                low: 2.0,
+                likely: 1.0,
+                high: 3.0,
+            })
+        );
+        // Equal ends are a valid (certain) range.
+        assert!(Estimate::range(rate(2.0), rate(2.0), rate(2.0)).is_ok());
+        assert!(Estimate::range(rate(1.0), rate(1.0), rate(3.0)).is_ok());
+        assert!(Estimate::range(rate(1.0), rate(3.0), rate(3.0)).is_ok());
+    }
+
+    #[test]
+    fn instance_counts_by_hand() {
+        // ⌈4,500 / 400⌉ = 12; exactly divisible loads take no extra instance.
+        assert_eq!(
+            ceil_div_rate("x", rate(4_500.0), rate(400.0))
+                .unwrap()
+                .get(),
+            12
+        );
+        assert_eq!(
+            ceil_div_rate("x", rate(4_000.0), rate(400.0))
+                .unwrap()
+                .get(),
+            10
+        );
+        assert_eq!(
+            ceil_div_rate("x", Rate::ZERO, rate(400.0)).unwrap().get(),
+            1
+        );
+        assert_eq!(
+            ceil_div_rate("app instances", rate(1.0), Rate::ZERO),
+            Err(Error::OutOfRange {
+                what: "app instances",
+                value: 0.0,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            })
+        );
+        assert_eq!(
+            ceil_div_rate("app instances", rate(1e12), rate(1e-3)),
+            Err(Error::Overflow {
+                what: "app instances"
+            })
+        );
+        assert_eq!(
+            ceil_div_rate("x", rate(f64::from(u32::MAX)), rate(1.0))
+                .unwrap()
+                .get(),
+            u32::MAX
+        );
+    }
+
+    #[test]
+    fn sampleable_conversions_round_trip() {
+        let b = Bytes::from_gib(2.0).unwrap();
+        assert!((b.to_f64() - 2.0 * 1_073_741_824.0).abs() < 1e-6);
+        assert_eq!(Bytes::from_f64(b.to_f64()).unwrap(), b);
+        assert!((Factor::new(2.5).unwrap().to_f64() - 2.5).abs() < 1e-15);
+        assert!(Ratio::from_f64(1.5).is_err());
+        assert!(Rate::from_f64(-1.0).is_err());
+        assert!((QueriesPerRequest::from_f64(4.0).unwrap().to_f64() - 4.0).abs() < 1e-15);
+        // A certain estimate never draws anything but its value.
+        let e: Estimate<Rate> = rate(7.0).into();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+        assert!((e.sampler().draw(&mut rng) - 7.0).abs() < 1e-15);
+        let flat = Estimate::range(rate(7.0), rate(7.0), rate(7.0)).unwrap();
+        assert!((flat.sampler().draw(&mut rng) - 7.0).abs() < 1e-15);
+        let wide = Estimate::range(rate(1.0), rate(2.0), rate(3.0)).unwrap();
+        for _ in 0..100 {
+            let v = wide.sampler().draw(&mut rng);
+            assert!((1.0..=3.0).contains(&v), "{v}");
+        }
+    }
+
+    #[test]
+    fn figures_display_without_inputs() {
+        let f = figure(3_u32, "a constant", vec![]);
+        assert_eq!(f.to_string(), "3 = a constant");
+        let f = figure(3_u32, "x + y", vec![("x", "1".into()), ("y", "2".into())]);
+        assert_eq!(f.to_string(), "3 = x + y (x = 1, y = 2)");
+    }
+
     #[test]
     fn point_inputs_give_degenerate_percentiles() {
         let u = plan_uncertain(&inputs(), 100, 7).unwrap();
