@@ -1214,6 +1214,109 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "matrix indices read best as indices"
+    )]
+    fn linear_algebra_by_hand() {
+        // 2x + y = 5, x + 3y + z = 7, y + 4z = 9 → x = 2, y = 1, z = 2.
+        let a = [[2.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 4.0]];
+        let x = solve3(&a, &[5.0, 7.0, 9.0]).unwrap();
+        assert!((x[0] - 2.0).abs() < 1e-12 && (x[1] - 1.0).abs() < 1e-12);
+        assert!((x[2] - 2.0).abs() < 1e-12, "{x:?}");
+        // A zero leading entry needs a row swap: y = 1, x = 2, z = 3.
+        let p = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]];
+        assert_eq!(solve3(&p, &[1.0, 2.0, 3.0]), Some([2.0, 1.0, 3.0]));
+        // Singular and non-finite systems have no solution.
+        let singular = [[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 0.0, 1.0]];
+        assert_eq!(solve3(&singular, &[1.0, 2.0, 3.0]), None);
+        let nan = [[f64::NAN, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+        assert_eq!(solve3(&nan, &[1.0, 1.0, 1.0]), None);
+        // The inverse of diag(2, 4, 8) is diag(1/2, 1/4, 1/8); of the matrix above, A·A⁻¹ = I.
+        let d = invert3(&[[2.0, 0.0, 0.0], [0.0, 4.0, 0.0], [0.0, 0.0, 8.0]]).unwrap();
+        assert_eq!(d, [[0.5, 0.0, 0.0], [0.0, 0.25, 0.0], [0.0, 0.0, 0.125]]);
+        let inv = invert3(&a).unwrap();
+        for i in 0..3 {
+            for j in 0..3 {
+                let v: f64 = (0..3).map(|k| a[i][k] * inv[k][j]).sum();
+                let expected = if i == j { 1.0 } else { 0.0 };
+                assert!((v - expected).abs() < 1e-12, "({i}, {j}) = {v}");
+            }
+        }
+        assert_eq!(invert3(&singular), None);
+    }
+
+    #[test]
+    #[expect(clippy::float_cmp, reason = "the N = 1 gradient is exact")]
+    fn gradient_matches_finite_differences() {
+        let p = [0.05, 0.002, 30.0];
+        for n in [1.0, 3.0, 17.0, 64.0] {
+            let g = gradient(n, &p);
+            for i in 0..3 {
+                let h = p[i] * 1e-6;
+                let mut up = p;
+                up[i] += h;
+                let mut down = p;
+                down[i] -= h;
+                let x = |q: &[f64; 3]| {
+                    UslModel {
+                        sigma: q[0],
+                        kappa: q[1],
+                        lambda: q[2],
+                    }
+                    .throughput_at(n)
+                };
+                let numeric = (x(&up) - x(&down)) / (2.0 * h);
+                assert!(
+                    (g[i] - numeric).abs() <= 1e-6 * numeric.abs().max(1e-9),
+                    "N = {n}, ∂{i}: {} vs {numeric}",
+                    g[i]
+                );
+            }
+        }
+        // At N = 1 the coefficients have no effect and ∂X/∂λ = 1.
+        assert_eq!(gradient(1.0, &p), [0.0, 0.0, 1.0]);
+        // The normal matrix of one point is the outer product of its gradient.
+        let ms = data(&[(3.0, 10.0)]);
+        let g = gradient(3.0, &p);
+        let a = normal_matrix(&ms, &p);
+        for i in 0..3 {
+            for j in 0..3 {
+                assert!((a[i][j] - g[i] * g[j]).abs() < 1e-12);
+            }
+        }
+        // Two points sum their outer products.
+        let ms = data(&[(3.0, 10.0), (5.0, 12.0)]);
+        let g5 = gradient(5.0, &p);
+        let a = normal_matrix(&ms, &p);
+        assert!((a[0][2] - (g[0] * g[2] + g5[0] * g5[2])).abs() < 1e-12);
+    }
+
+    #[test]
+    fn linearised_start_is_exact_on_exact_data() {
+        // With a point at N = 1 on an exact USL curve, λ = max X/N = X(1) is exact, and
+        // N·λ/X − 1 = σ(N − 1) + κN(N − 1) holds exactly, so least squares returns σ and κ.
+        let truth = UslModel::new(0.04, 0.0008, 250.0).unwrap();
+        let pts: Vec<Measurement> = [1.0, 2.0, 4.0, 8.0, 16.0]
+            .iter()
+            .map(|&n| Measurement::new(n, truth.throughput_at(n)).unwrap())
+            .collect();
+        let [sigma, kappa, lambda] = initial_guess(&pts);
+        assert!((lambda - 250.0).abs() < 1e-9, "{lambda}");
+        assert!((sigma - 0.04).abs() < 1e-9, "{sigma}");
+        assert!((kappa - 0.0008).abs() < 1e-11, "{kappa}");
+        // The residual sum of the truth is zero; off by 1 at each of two points, it is 2.
+        assert!(residual_sum(&pts, &[0.04, 0.0008, 250.0]) < 1e-18);
+        let two = data(&[(1.0, 251.0), (2.0, truth.throughput_at(2.0) - 1.0)]);
+        assert!((residual_sum(&two, &[0.04, 0.0008, 250.0]) - 2.0).abs() < 1e-9);
+        // Zero throughputs are skipped; with fewer than two usable levels the guess falls back.
+        let flat = data(&[(1.0, 0.0), (2.0, 0.0), (3.0, 5.0)]);
+        let [s, k, l] = initial_guess(&flat);
+        assert!((l - 5.0 / 3.0).abs() < 1e-12);
+        assert!((s - 0.01).abs() < 1e-15 && k.abs() < 1e-15, "{s} {k}");
+    }
+
+    #[test]
     fn degenerate_inputs_are_errors() {
         let four_same = data(&[(4.0, 10.0), (4.0, 11.0), (4.0, 9.0), (4.0, 10.0)]);
         assert!(matches!(fit_usl(&four_same), Err(Error::Degenerate { .. })));
