@@ -959,6 +959,81 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn const_constructors_accept_their_domain() {
+        assert!((Ratio::from_fraction_const(0.7).as_percent() - 70.0).abs() < 1e-12);
+        assert!((Ratio::from_fraction_const(1.0).as_fraction() - 1.0).abs() < 1e-15);
+        // -0.0 is stored as +0.0, like the checked constructors do.
+        assert!(
+            Ratio::from_fraction_const(-0.0)
+                .as_fraction()
+                .is_sign_positive()
+        );
+        assert!(
+            QueriesPerRequest::new_const(-0.0)
+                .as_f64()
+                .is_sign_positive()
+        );
+        assert!(
+            UsdPerMonth::from_usd_const(-0.0)
+                .as_usd()
+                .is_sign_positive()
+        );
+        assert!((QueriesPerRequest::new_const(0.0).as_f64()).abs() < 1e-15);
+        assert!((UsdPerMonth::from_usd_const(0.0).as_usd()).abs() < 1e-15);
+        assert!((Factor::new_const(f64::MIN_POSITIVE).as_f64() - f64::MIN_POSITIVE).abs() < 1e-300);
+        assert!((Factor::new_const(1.5).as_f64() - 1.5).abs() < 1e-15);
+        assert!((Ratio::from_fraction(0.255).unwrap().as_percent() - 25.5).abs() < 1e-12);
+    }
+
+    #[test]
+    #[should_panic(expected = "ratio must be in 0..=1")]
+    fn const_ratio_above_one_panics() {
+        let _ = Ratio::from_fraction_const(1.5);
+    }
+
+    #[test]
+    #[should_panic(expected = "ratio must be in 0..=1")]
+    fn const_ratio_below_zero_panics() {
+        let _ = Ratio::from_fraction_const(-0.5);
+    }
+
+    #[test]
+    #[should_panic(expected = "queries per request must be finite")]
+    fn const_queries_infinite_panics() {
+        let _ = QueriesPerRequest::new_const(f64::INFINITY);
+    }
+
+    #[test]
+    #[should_panic(expected = "queries per request must be finite")]
+    fn const_queries_negative_panics() {
+        let _ = QueriesPerRequest::new_const(-1.0);
+    }
+
+    #[test]
+    #[should_panic(expected = "monthly cost must be finite")]
+    fn const_cost_negative_panics() {
+        let _ = UsdPerMonth::from_usd_const(-1.0);
+    }
+
+    #[test]
+    #[should_panic(expected = "monthly cost must be finite")]
+    fn const_cost_infinite_panics() {
+        let _ = UsdPerMonth::from_usd_const(f64::INFINITY);
+    }
+
+    #[test]
+    #[should_panic(expected = "factor must be finite and > 0")]
+    fn const_factor_zero_panics() {
+        let _ = Factor::new_const(0.0);
+    }
+
+    #[test]
+    #[should_panic(expected = "factor must be finite and > 0")]
+    fn const_factor_infinite_panics() {
+        let _ = Factor::new_const(f64::INFINITY);
+    }
+
+    #[test]
     fn units_are_send_sync_static() {
         fn check<T: Send + Sync + 'static>() {}
         check::<Ratio>();
