@@ -366,6 +366,8 @@ mod tests {
         assert_eq!(runway(0.5, 0.7, GrowthRate::ZERO), Runway::Never);
         assert_eq!(runway(-0.1, 0.7, g), Runway::Never);
         assert_eq!(runway(-1.0, -0.5, g), Runway::Never);
+        // A negative reading is refused even when it is "above" a negative threshold.
+        assert_eq!(runway(-0.1, -0.5, g), Runway::Never);
         assert_eq!(runway(0.5, f64::INFINITY, g), Runway::Never);
         assert_eq!(runway(0.5, f64::NAN, g), Runway::Never);
         assert_eq!(runway(f64::INFINITY, 0.7, g), Runway::Never);

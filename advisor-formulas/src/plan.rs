@@ -138,13 +138,14 @@ impl<T: Sampleable> Estimate<T> {
 
     fn sampler(&self) -> Sampler {
         match *self {
-            Estimate::Range { low, likely, high } if low < high => {
+            // PERT refuses an empty range (low = high); that estimate is certain anyway.
+            Estimate::Range { low, likely, high } => {
                 match Pert::new(low.to_f64(), high.to_f64()).with_mode(likely.to_f64()) {
                     Ok(p) => Sampler::Pert(p),
                     Err(_) => Sampler::Fixed(likely.to_f64()),
                 }
             }
-            _ => Sampler::Fixed(self.likely().to_f64()),
+            Estimate::Point(v) => Sampler::Fixed(v.to_f64()),
         }
     }
 }
