@@ -662,6 +662,11 @@ mod tests {
         .unwrap();
         let sl = q.service_level(Duration::from_secs(20)).as_fraction();
         assert!((sl - 0.8884).abs() < 5e-4, "{sl}");
+        // Mean wait C · S / (c − A) = 0.1741 · 180 / 4 = 7.83 s; L_q = λ · E[W] = 7.83 / 18.
+        let w = q.mean_wait().as_secs_f64();
+        assert!((w - 0.1741 * 45.0).abs() < 45.0 * 5e-5, "{w}");
+        assert!((q.mean_queue_length() - w / 18.0).abs() < 1e-9);
+        assert!((q.mean_response_time().as_secs_f64() - (w + 180.0)).abs() < 1e-9);
         // Answering immediately: 1 − C.
         let now = q.service_level(Duration::ZERO).as_fraction();
         assert!((now - (1.0 - q.probability_of_waiting().as_fraction())).abs() < 1e-12);
