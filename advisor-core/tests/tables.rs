@@ -459,6 +459,21 @@ fn trend_verdicts_at_their_boundaries() {
         ..at_alpha
     };
     assert!(insignificant.is_plateau(&cfg));
+    // Exactly at the significance level is not significant: with z = 0 the one-sided p is
+    // exactly 0.5, so at a 50% level a large rise is still not "degrading".
+    let half = SeriesConfig {
+        significance: advisor_core::units::Ratio::from_fraction(0.5).unwrap(),
+        ..SeriesConfig::default()
+    };
+    let z0 = Trend { z: 0.0, ..at_alpha };
+    assert!(!z0.is_degrading(Direction::LowerIsBetter, &half));
+    assert!(
+        Trend {
+            z: 0.01,
+            ..at_alpha
+        }
+        .is_degrading(Direction::LowerIsBetter, &half)
+    );
 }
 
 #[test]

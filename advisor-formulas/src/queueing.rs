@@ -750,16 +750,17 @@ mod tests {
                 max: f64::MAX,
             })
         );
-        // 1 Erlang and a utilisation target of zero: the scan stops at a + 100·√a + 1,000.
+        // 4 Erlangs and a utilisation target of zero: the scan stops at
+        // a + 100·√a + 1,000 = 4 + 200 + 1,000 = 1,204 servers.
         assert_eq!(
             servers_for(
-                r,
+                Rate::from_per_second(4.0).unwrap(),
                 Duration::from_secs(1),
                 ServerTarget::Utilisation(Ratio::ZERO)
             ),
             Err(Error::NotFound {
                 what: "servers for target",
-                limit: 1_101.0,
+                limit: 1_204.0,
             })
         );
         assert_eq!(
@@ -813,6 +814,50 @@ mod tests {
         .unwrap();
         assert_eq!(q.servers(), 4);
         assert!((q.probability_of_waiting().as_fraction() - 4.0 / 23.0).abs() < 1e-12);
+        // Mean wait C · S / (c − a): 3 servers 4/9 s, 4 servers (4/23)/2 = 2/23 s = 0.087 s.
+        // A 100 ms target needs 4.
+        let q = servers_for(
+            r,
+            Duration::from_secs(1),
+            ServerTarget::MeanWait(Duration::from_millis(100)),
+        )
+        .unwrap();
+        assert_eq!(q.servers(), 4);
+        assert!((q.mean_wait().as_secs_f64() - 2.0 / 23.0).abs() < 1e-9);
+        // 90th percentile wait, ln(C / 0.1) · S / (c − a): 3 servers ln(40/9) = 1.49 s;
+        // 4 servers ln(40/23) / 2 = 0.277 s. A 500 ms target needs 4.
+        let target = ServerTarget::WaitPercentile {
+            percentile: Ratio::from_percent(90.0).unwrap(),
+            max_wait: Duration::from_millis(500),
+        };
+        let q = servers_for(r, Duration::from_secs(1), target).unwrap();
+        assert_eq!(q.servers(), 4);
+        let p90 = q.wait_percentile(Ratio::from_percent(90.0).unwrap());
+        assert!((p90.as_secs_f64() - (40.0f64 / 23.0).ln() / 2.0).abs() < 1e-9);
+        // 5 servers: C(5, 2) = (4/9) / (7 + 4/9) = 4/67 < 10%, so the 90th percentile wait is 0.
+        let five = Mmc::new(r, Duration::from_secs(1), 5).unwrap();
+        assert!((five.probability_of_waiting().as_fraction() - 4.0 / 67.0).abs() < 1e-12);
+        assert_eq!(
+            five.wait_percentile(Ratio::from_percent(90.0).unwrap()),
+            Duration::ZERO
+        );
+        // A service level of 80% within 0.5 s: 3 servers give 1 − (4/9)·e^{−0.5} = 0.730;
+        // 4 give 1 − (4/23)·e^{−1} = 0.936.
+        let q = servers_for(
+            r,
+            Duration::from_secs(1),
+            ServerTarget::ServiceLevel {
+                within: Duration::from_millis(500),
+                share: Ratio::from_percent(80.0).unwrap(),
+            },
+        )
+        .unwrap();
+        assert_eq!(q.servers(), 4);
+        let sl = q.service_level(Duration::from_millis(500)).as_fraction();
+        assert!(
+            (sl - (1.0 - 4.0 / 23.0 * (-1.0f64).exp())).abs() < 1e-12,
+            "{sl}"
+        );
     }
 
     #[test]
