@@ -151,6 +151,35 @@ mod tests {
     }
 
     #[test]
+    fn continued_fraction_by_hand() {
+        // I_x(a, b) = front · cf / a with front = x^a (1 − x)^b / B(a, b).
+        // a = b = 1: I_x = x and front = x (1 − x), so cf = 1 / (1 − x).
+        assert!((beta_cf(1.0, 1.0, 0.3) - 1.0 / 0.7).abs() < 1e-12);
+        // a = 2, b = 3, x = 0.4: front = 12 · 0.16 · 0.216 = 0.41472 and I = 0.5248,
+        // so cf = 0.5248 · 2 / 0.41472.
+        assert!((beta_cf(2.0, 3.0, 0.4) - 0.5248 * 2.0 / 0.41472).abs() < 1e-12);
+    }
+
+    #[test]
+    fn t_quantiles_for_many_degrees_of_freedom() {
+        // Cornish-Fisher: t_p(ν) ≈ z + (z³ + z) / (4ν) + (5z⁵ + 16z³ + 3z) / (96ν²), with
+        // z = 1.959963985 the normal 97.5% point (Abramowitz and Stegun 26.7.5).
+        let z: f64 = 1.959_963_985;
+        for nu in [1_000.0, 100_000.0, 1e7] {
+            let expected = z
+                + (z.powi(3) + z) / (4.0 * nu)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * nu * nu);
+            let q = student_t_quantile(0.975, nu);
+            assert!((q - expected).abs() < 1e-6, "ν = {nu}: {q} vs {expected}");
+        }
+        // Tables (NIST/SEMATECH): ν = 30 → 2.042, ν = 60 → 2.000.
+        assert!((student_t_quantile(0.975, 30.0) - 2.042).abs() < TABLE_TOLERANCE);
+        assert!((student_t_quantile(0.975, 60.0) - 2.000).abs() < TABLE_TOLERANCE);
+        // One-sided 99.5% with 10 degrees of freedom: 3.169.
+        assert!((student_t_quantile(0.995, 10.0) - 3.169).abs() < TABLE_TOLERANCE);
+    }
+
+    #[test]
     fn beta_edges_and_symmetry() {
         assert!(inc_beta(2.0, 3.0, 0.0).abs() < 1e-15);
         assert!((inc_beta(2.0, 3.0, 1.0) - 1.0).abs() < 1e-15);
