@@ -623,9 +623,11 @@ fn mann_kendall(w: &[Sample], alpha: f64) -> Trend {
     let n = w.len();
     let mut s: i64 = 0;
     let mut slopes = Vec::with_capacity(n * (n - 1) / 2);
-    for i in 0..n {
-        for j in (i + 1)..n {
-            let d = w[j].value - w[i].value;
+    // Every pair (earlier, later) once.
+    let mut rest = w;
+    while let Some((earlier, later)) = rest.split_first() {
+        for x in later {
+            let d = x.value - earlier.value;
             s += if d > 0.0 {
                 1
             } else if d < 0.0 {
@@ -633,25 +635,21 @@ fn mann_kendall(w: &[Sample], alpha: f64) -> Trend {
             } else {
                 0
             };
-            let dt = w[j].at.saturating_sub(w[i].at).as_secs_f64();
+            let dt = x.at.saturating_sub(earlier.at).as_secs_f64();
             if dt > 0.0 {
                 slopes.push(d / dt);
             }
         }
+        rest = later;
     }
     let mut values: Vec<f64> = w.iter().map(|x| x.value).collect();
     values.sort_by(f64::total_cmp);
     let nf = usize_to_f64(n);
     let mut var = nf * (nf - 1.0) * (2.0 * nf + 5.0);
-    let mut i = 0;
-    while i < n {
-        let mut j = i + 1;
-        while j < n && values[j].total_cmp(&values[i]).is_eq() {
-            j += 1;
-        }
-        let t = usize_to_f64(j - i);
+    // Each group of t tied values removes t(t − 1)(2t + 5).
+    for ties in values.chunk_by(|a, b| a.total_cmp(b).is_eq()) {
+        let t = usize_to_f64(ties.len());
         var -= t * (t - 1.0) * (2.0 * t + 5.0);
-        i = j;
     }
     var /= 18.0;
     let sf = i64_to_f64(s);
@@ -860,6 +858,12 @@ mod tests {
         assert_eq!(quantile_sorted(&[10.0, 20.0, 40.0], 0.0), 10.0);
         assert_eq!(quantile_sorted(&[7.0], 0.3), 7.0);
         assert_eq!(quantile_sorted(&[], 0.3), 0.0);
+    }
+
+    #[test]
+    fn negative_zero_samples_are_stored_as_zero() {
+        let s = Series::from_values(Metric::DbCpu, Duration::from_secs(1), &[-0.0, 0.5]).unwrap();
+        assert!(s.samples()[0].value.is_sign_positive());
     }
 
     #[test]
