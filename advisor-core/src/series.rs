@@ -573,7 +573,7 @@ fn validate_value(metric: Metric, value: f64) -> Result<f64, Error> {
             })
         }
         _ if value < 0.0 => Err(Error::Negative { what, value }),
-        _ => Ok(value + 0.0),
+        _ => Ok(value),
     }
 }
 
@@ -665,13 +665,10 @@ fn mann_kendall(w: &[Sample], alpha: f64) -> Trend {
     } else {
         quantile_sorted(&slopes, 0.5)
     };
+    // Values are never negative (see `validate_value`), so a zero median means the smallest
+    // value is zero and the range is the largest value.
     let median = quantile_sorted(&values, 0.5);
-    let range = values[n - 1] - values[0];
-    let scale = if median.abs() > 0.0 {
-        median.abs()
-    } else {
-        range
-    };
+    let scale = if median > 0.0 { median } else { values[n - 1] };
     let change = slope * span(w).as_secs_f64();
     let relative_change = if scale > 0.0 { change / scale } else { 0.0 };
     let direction = if p_value >= alpha {
@@ -858,6 +855,16 @@ mod tests {
         assert_eq!(quantile_sorted(&[10.0, 20.0, 40.0], 0.0), 10.0);
         assert_eq!(quantile_sorted(&[7.0], 0.3), 7.0);
         assert_eq!(quantile_sorted(&[], 0.3), 0.0);
+    }
+
+    #[test]
+    fn all_zero_series_has_no_relative_change() {
+        let t = hourly(Metric::DbCpu, &[0.0; 8])
+            .trend(&SeriesConfig::default())
+            .unwrap();
+        assert_eq!(t.s, 0);
+        assert!(t.relative_change.abs() < 1e-15, "{}", t.relative_change);
+        assert!(t.is_plateau(&SeriesConfig::default()));
     }
 
     #[test]
