@@ -265,24 +265,24 @@ impl UslModel {
     }
 
     /// The most throughput the model reaches: X(N*), or λ/σ when κ = 0 (infinite when both
-    /// are 0: linear scaling).
+    /// are 0: linear scaling; 0 when λ = 0).
     #[must_use]
     pub fn max_throughput(&self) -> f64 {
         match self.peak_concurrency() {
             Some(n) => self.throughput_at(n),
-            None if self.sigma > 0.0 => self.lambda / self.sigma,
-            None => f64::INFINITY,
+            None => self.contention_limit(),
         }
     }
 
     /// The asymptotic throughput limit λ/σ of the contention term alone (Gunther's "limit";
-    /// infinite when σ = 0).
+    /// infinite when σ = 0, 0 when λ = 0).
     #[must_use]
     pub fn contention_limit(&self) -> f64 {
-        if self.sigma > 0.0 {
-            self.lambda / self.sigma
+        if self.lambda == 0.0 {
+            0.0
         } else {
-            f64::INFINITY
+            // σ is stored as +0.0 or a positive number, so λ/0 is +∞.
+            self.lambda / self.sigma
         }
     }
 
@@ -316,13 +316,9 @@ impl UslModel {
         }
         let (s, k, l) = (self.sigma, self.kappa, self.lambda);
         // κx·N² + (σx − κx − λ)·N + x(1 − σ) = 0; the rising branch is the smaller root.
-        let Some(n) = smallest_non_negative_root(k * x, s * x - k * x - l, x * (1.0 - s)) else {
-            return Reach::Unreachable { limit };
-        };
-        if n.is_finite() && n >= 0.0 {
-            Reach::At(n)
-        } else {
-            Reach::Unreachable { limit }
+        match smallest_non_negative_root(k * x, s * x - k * x - l, x * (1.0 - s)) {
+            Some(n) => Reach::At(n),
+            None => Reach::Unreachable { limit },
         }
     }
 
@@ -359,13 +355,9 @@ impl UslModel {
         }
         let (s, k, l) = (self.sigma, self.kappa, self.lambda);
         // κN² + (σ − κ)N + (1 − σ − λr) = 0 has one non-negative root when r ≥ (1 − σ)/λ.
-        let Some(n) = largest_non_negative_root(k, s - k, 1.0 - s - l * r) else {
-            return Reach::Unreachable { limit: min };
-        };
-        if n.is_finite() && n >= 0.0 {
-            Reach::At(n / r)
-        } else {
-            Reach::Unreachable { limit: min }
+        match largest_non_negative_root(k, s - k, 1.0 - s - l * r) {
+            Some(n) => Reach::At(n / r),
+            None => Reach::Unreachable { limit: min },
         }
     }
 }
@@ -403,11 +395,13 @@ fn real_roots(a: f64, b: f64, c: f64) -> Option<(f64, f64)> {
     Some((r1.min(r2), r1.max(r2)))
 }
 
+/// The smaller finite, non-negative real root of a·t² + b·t + c, if any.
 fn smallest_non_negative_root(a: f64, b: f64, c: f64) -> Option<f64> {
     let (lo, hi) = real_roots(a, b, c)?;
     [lo, hi].into_iter().find(|t| t.is_finite() && *t >= 0.0)
 }
 
+/// The larger finite, non-negative real root of a·t² + b·t + c, if any.
 fn largest_non_negative_root(a: f64, b: f64, c: f64) -> Option<f64> {
     let (lo, hi) = real_roots(a, b, c)?;
     [hi, lo].into_iter().find(|t| t.is_finite() && *t >= 0.0)
@@ -1060,6 +1054,16 @@ mod tests {
         let a = UslModel::amdahl(0.25, 8.0).unwrap();
         assert_eq!(a.peak_concurrency(), None);
         assert!((a.max_throughput() - 32.0).abs() < 1e-12);
+        // No throughput at all: every limit is 0, not infinite.
+        let dead = UslModel::new(0.0, 0.0, 0.0).unwrap();
+        assert_eq!(dead.max_throughput().to_bits(), 0f64.to_bits());
+        assert_eq!(dead.contention_limit().to_bits(), 0f64.to_bits());
+        assert!(
+            UslModel::new(0.0, 0.0, 2.0)
+                .unwrap()
+                .max_throughput()
+                .is_infinite()
+        );
         // Coefficients below the floor are stored as zero.
         let tiny = UslModel::new(1e-16, 1e-16, 1.0).unwrap();
         assert_eq!(tiny.sigma().to_bits(), 0f64.to_bits());
@@ -1090,6 +1094,11 @@ mod tests {
         };
         assert!((r0 - 0.009).abs() < 1e-15, "{r0}");
         let limit = m.max_throughput();
+        // The peak itself is reached, at N* = 30.
+        let Reach::At(n) = m.concurrency_at_throughput(limit) else {
+            panic!("the peak is reachable")
+        };
+        assert!((n - 30.0).abs() < 1e-3, "{n}");
         assert_eq!(
             m.concurrency_at_throughput(700.0),
             Reach::Unreachable { limit }
