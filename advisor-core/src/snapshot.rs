@@ -1123,6 +1123,88 @@ mod tests {
     }
 
     #[test]
+    fn durations_display_in_the_readable_unit_at_each_boundary() {
+        let show = |d: Duration| Quantity::Duration(d).to_string();
+        assert_eq!(show(Duration::from_millis(850)), "850 ms");
+        assert_eq!(show(Duration::from_micros(2_500)), "2.5 ms");
+        assert_eq!(show(Duration::from_millis(999)), "999 ms");
+        assert_eq!(show(Duration::from_secs(1)), "1.0 s");
+        assert_eq!(show(Duration::from_millis(119_900)), "119.9 s");
+        assert_eq!(show(Duration::from_secs(120)), "2.0 min");
+        assert_eq!(show(Duration::from_secs(7_199)), "120.0 min");
+        assert_eq!(show(Duration::from_secs(7_200)), "2.0 h");
+        assert_eq!(show(Duration::from_secs(3 * 3_600)), "3.0 h");
+    }
+
+    #[test]
+    fn pool_usage_divides_connections_by_pool() {
+        // 17 of 20 connections: 85%, the seed's "pool usage > 80%" example territory.
+        let s = MetricsSnapshot::default()
+            .with_db_connections(Connections::new(17))
+            .with_db_pool_size(Connections::new(20));
+        let usage = s.db_pool_usage().unwrap().as_fraction();
+        assert!((usage - 0.85).abs() < 1e-12, "{usage}");
+        assert!(
+            MetricsSnapshot::default()
+                .with_db_connections(Connections::new(17))
+                .db_pool_usage()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn canonical_quantities_round_and_bound_whole_numbers() {
+        use crate::UnitKind;
+        let c = Quantity::from_canonical(UnitKind::Connections, 3.6).unwrap();
+        assert_eq!(c, Quantity::Connections(Connections::new(4)));
+        assert!((c.canonical() - 4.0).abs() < 1e-15);
+        let max = f64::from(u32::MAX);
+        assert_eq!(
+            Quantity::from_canonical(UnitKind::Connections, max).unwrap(),
+            Quantity::Connections(Connections::new(u32::MAX))
+        );
+        assert_eq!(
+            Quantity::from_canonical(UnitKind::Connections, 5e9),
+            Err(crate::Error::OutOfRange {
+                what: "connections",
+                value: 5e9,
+                min: 0.0,
+                max,
+            })
+        );
+        assert!(Quantity::from_canonical(UnitKind::Count, 1e16).is_err());
+        assert!(Quantity::from_canonical(UnitKind::Users, 1e16).is_err());
+        assert_eq!(
+            Quantity::from_canonical(UnitKind::Users, 12.4).unwrap(),
+            Quantity::Users(Users::new(12))
+        );
+        assert_eq!(
+            Quantity::from_canonical(UnitKind::Count, 9_007_199_254_740_992.0).unwrap(),
+            Quantity::Count(Count::new(9_007_199_254_740_992))
+        );
+        assert!(Quantity::from_canonical(UnitKind::Count, -1.0).is_err());
+        assert_eq!(
+            Quantity::from_canonical(UnitKind::Flag, 1.0).unwrap(),
+            Quantity::Flag(true)
+        );
+        assert_eq!(
+            Quantity::from_canonical(UnitKind::Flag, 0.0).unwrap(),
+            Quantity::Flag(false)
+        );
+        assert!(Quantity::from_canonical(UnitKind::Flag, 0.5).is_err());
+        assert!((Quantity::Flag(true).canonical() - 1.0).abs() < 1e-15);
+        assert!(Quantity::Flag(false).canonical().abs() < 1e-15);
+        assert!((Quantity::Users(Users::new(7)).canonical() - 7.0).abs() < 1e-15);
+        assert!((Quantity::Count(Count::new(9)).canonical() - 9.0).abs() < 1e-15);
+        let d = Quantity::from_canonical(UnitKind::Duration, 2.5).unwrap();
+        assert_eq!(d, Quantity::Duration(Duration::from_millis(2_500)));
+        let r = Quantity::from_canonical(UnitKind::Rate, 40.0).unwrap();
+        assert!((r.canonical() - 40.0).abs() < 1e-12);
+        let q = Quantity::from_canonical(UnitKind::QueriesPerRequest, 12.0).unwrap();
+        assert!((q.canonical() - 12.0).abs() < 1e-12);
+    }
+
+    #[test]
     fn pool_usage_is_clamped_and_undefined_for_empty_pool() {
         let s = MetricsSnapshot::default()
             .with_db_connections(Connections::new(30))
