@@ -354,6 +354,20 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn bands_are_half_open() {
+        let scale = Stage::Scale.user_band();
+        assert!(scale.contains(Users::new(100_000)));
+        assert!(scale.contains(Users::new(999_999)));
+        assert!(!scale.contains(Users::new(99_999)));
+        assert!(!scale.contains(Users::new(1_000_000)));
+        let top = Stage::Enterprise.user_band();
+        assert!(top.contains(Users::new(u64::MAX)));
+        assert!(!top.contains(Users::new(999_999)));
+        assert_eq!(scale.to_string(), "100000 to 999999 users");
+        assert_eq!(top.to_string(), "1000000+ users");
+    }
+
+    #[test]
     fn boundaries_are_half_open() {
         #[track_caller]
         fn check(users: u64, expected: Stage) {
