@@ -600,6 +600,20 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn tolerance_is_relative_to_the_reference() {
+        // 1e-9 relative: at a level of 1,000 the band is ±1e-6.
+        assert!(!Direction::LowerIsBetter.is_worse(1_000.000_000_5, 1_000.0));
+        assert!(Direction::LowerIsBetter.is_worse(1_000.000_01, 1_000.0));
+        assert!(!Direction::HigherIsBetter.is_worse(999.999_999_5, 1_000.0));
+        assert!(Direction::HigherIsBetter.is_worse(999.999_99, 1_000.0));
+        // At a level of 0 there is no band: equal is not worse, anything beyond is.
+        assert!(!Direction::LowerIsBetter.is_worse(0.0, 0.0));
+        assert!(!Direction::HigherIsBetter.is_worse(0.0, 0.0));
+        assert!(Direction::LowerIsBetter.is_worse(1e-300, 0.0));
+        assert!(Direction::HigherIsBetter.is_worse(-1e-300, 0.0));
+    }
+
+    #[test]
     fn seed_levels_are_valid_thresholds() {
         let s = KeyThresholds::SEED;
         // Rebuilding through the validating constructor proves the constants are ordered.

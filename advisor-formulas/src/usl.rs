@@ -945,6 +945,20 @@ mod tests {
         assert!(close(ci[0].0, 0.002_402_7, 5e-3), "{ci:?}");
         assert!(close(ci[0].1, 0.053_054_3, 1e-3), "{ci:?}");
         assert!(fit.confidence_intervals(1.5).is_none());
+        assert!(fit.confidence_intervals(1.0).is_none());
+        assert!(fit.confidence_intervals(0.0).is_none());
+        assert!(fit.confidence_intervals(f64::NAN).is_none());
+        // Without degrees of freedom there is no interval.
+        let exact = UslFit {
+            degrees_of_freedom: 0,
+            ..fit
+        };
+        assert!(exact.confidence_intervals(0.95).is_none());
+        let no_se = UslFit {
+            std_errors: None,
+            ..fit
+        };
+        assert!(no_se.confidence_intervals(0.95).is_none());
     }
 
     #[test]
@@ -1153,6 +1167,16 @@ mod tests {
         assert_eq!(real_roots(0.0, 0.0, 1.0), None);
         assert_eq!(real_roots(f64::NAN, 1.0, 1.0), None);
         assert_eq!(real_roots(f64::INFINITY, 1.0, 1.0), None);
+        // (t − 1)²: a double root (zero discriminant).
+        assert_eq!(real_roots(1.0, -2.0, 1.0), Some((1.0, 1.0)));
+        // Roots 1e-8 and 1e8: the sign-matched form q = −(b + sign(b)·√D)/2 avoids
+        // cancellation, so the small root keeps full precision (t² − (1e8 + 1e-8)t + 1).
+        let (lo, hi) = real_roots(1.0, -(1e8 + 1e-8), 1.0).unwrap();
+        assert!((lo / 1e-8 - 1.0).abs() < 1e-12, "{lo}");
+        assert!((hi / 1e8 - 1.0).abs() < 1e-12, "{hi}");
+        let (lo, hi) = real_roots(1.0, 1e8 + 1e-8, 1.0).unwrap();
+        assert!((lo / -1e8 - 1.0).abs() < 1e-12, "{lo}");
+        assert!((hi / -1e-8 - 1.0).abs() < 1e-12, "{hi}");
         // t² = 0: a double root at zero.
         assert_eq!(real_roots(1.0, 0.0, 0.0), Some((0.0, 0.0)));
         // Both roots negative: (t + 1)(t + 2).
