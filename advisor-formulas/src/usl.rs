@@ -918,7 +918,7 @@ mod tests {
             fit.model
         );
         assert!(fit.model.kappa().abs() < 1e-12);
-        assert!(fit.at_bound[1]);
+        assert_eq!(fit.at_bound, [false, true, false]);
         assert!(
             close(fit.model.lambda(), 21.848_843, FOUR_DIGITS),
             "{}",
@@ -941,6 +941,18 @@ mod tests {
             (216.0, 1702.2),
         ];
         let fit = fit_usl(&data(&pts)).unwrap();
+        // R² = 1 − RSS/TSS. By hand: the mean throughput is 9,872.5 / 7 = 1,410.357 and
+        // TSS = Σ (x − mean)² = 2,630,039.0; RSS = 4 · 82.8² = 27,423 (R's residual SE).
+        assert!(
+            close(fit.r_squared, 1.0 - 27_423.0 / 2_630_039.0, 1e-4),
+            "{}",
+            fit.r_squared
+        );
+        assert!(
+            close(fit.residual_std_error, 82.8, 1e-3),
+            "{}",
+            fit.residual_std_error
+        );
         let ci = fit.confidence_intervals(0.95).unwrap();
         assert!(close(ci[0].0, 0.002_402_7, 5e-3), "{ci:?}");
         assert!(close(ci[0].1, 0.053_054_3, 1e-3), "{ci:?}");
@@ -1238,6 +1250,17 @@ mod tests {
         assert!(close(fit.model.kappa(), 0.0005, 1e-6));
         assert!(close(fit.model.lambda(), 20.0, 1e-6));
         assert!(fit.iterations > 0);
+        // Perfectly linear data (X = 10·N) puts σ and κ on their lower bound of 0.
+        let linear = data(&[
+            (1.0, 10.0),
+            (2.0, 20.0),
+            (4.0, 40.0),
+            (8.0, 80.0),
+            (16.0, 160.0),
+        ]);
+        let fit = fit_usl(&linear).unwrap();
+        assert_eq!(fit.at_bound, [true, true, false], "{}", fit.model);
+        assert!(close(fit.model.lambda(), 10.0, 1e-9));
         // Constant throughput leaves no variance to explain (total sum of squares 0), so R² is
         // reported as 1 rather than 0/0; the fitted ceiling sits near the constant.
         let flat = data(&[(1.0, 10.0), (2.0, 10.0), (3.0, 10.0), (4.0, 10.0)]);
