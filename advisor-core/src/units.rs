@@ -84,13 +84,13 @@ pub fn duration_from_millis(what: &'static str, millis: f64) -> Result<Duration,
     // The exact product millis · 10⁶ is p + e (an error-free transformation with a fused
     // multiply-add), so the rounding to whole nanoseconds is exact, not subject to the
     // rounding of the product.
+    // `p.round()` rounds a tie up (away from zero). Rounding is monotone and every k + ½ is
+    // representable here, so p can land on a tie the exact product falls short of (then the
+    // answer is one lower) but never below a tie the exact product reaches.
     let p = millis * 1e6;
     let e = millis.mul_add(1e6, -p);
     let mut nanos = p.round();
-    let frac = (p - nanos) + e;
-    if frac >= 0.5 {
-        nanos += 1.0;
-    } else if frac < -0.5 {
+    if (p - nanos) + e < -0.5 {
         nanos -= 1.0;
     }
     #[expect(
@@ -957,6 +957,52 @@ fn fmt_trimmed(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn millisecond_durations_round_exactly() {
+        // Exact values worked out with rational arithmetic: 3,529,807.8502085 ms (as an f64) is
+        // 3,529,807,850,208.4999… ns, but the rounded f64 product is exactly …208.5, which
+        // `round` would take to …209.
+        let d = duration_from_millis("x", 3_529_807.850_208_5).unwrap();
+        assert_eq!(d.as_nanos(), 3_529_807_850_208);
+        let d = duration_from_millis("x", 3_796_562.258_292_5).unwrap();
+        assert_eq!(d.as_nanos(), 3_796_562_258_292);
+        // 1/128 ms is exactly 7,812.5 ns: a true tie rounds up.
+        assert_eq!(
+            duration_from_millis("x", 1.0 / 128.0).unwrap().as_nanos(),
+            7_813
+        );
+        assert_eq!(
+            duration_from_millis("x", 850.0).unwrap(),
+            Duration::from_millis(850)
+        );
+        // The cap is inclusive.
+        assert_eq!(
+            duration_from_millis("x", MAX_MILLIS).unwrap(),
+            Duration::from_millis(4_294_967_296)
+        );
+        assert_eq!(
+            duration_from_millis("lag", MAX_MILLIS + 1.0),
+            Err(Error::OutOfRange {
+                what: "lag",
+                value: MAX_MILLIS + 1.0,
+                min: 0.0,
+                max: MAX_MILLIS,
+            })
+        );
+        assert_eq!(duration_from_millis("x", -0.0).unwrap(), Duration::ZERO);
+    }
+
+    #[test]
+    fn negative_zero_reads_as_zero() {
+        assert!(non_negative("x", -0.0).unwrap().is_sign_positive());
+        assert!(
+            Rate::from_per_second(-0.0)
+                .unwrap()
+                .as_per_second()
+                .is_sign_positive()
+        );
+    }
 
     #[test]
     fn const_constructors_accept_their_domain() {
