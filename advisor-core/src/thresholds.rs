@@ -600,6 +600,16 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn health_report_iterates_in_the_seed_order() {
+        let report = KeyThresholds::SEED.assess(&MetricsSnapshot::default());
+        let metrics: Vec<KeyMetric> = report.iter().map(|e| e.metric).collect();
+        assert_eq!(metrics, KeyMetric::ALL);
+        for m in KeyMetric::ALL {
+            assert_eq!(report.get(m).metric, m);
+        }
+    }
+
+    #[test]
     fn tolerance_is_relative_to_the_reference() {
         // 1e-9 relative: at a level of 1,000 the band is ±1e-6.
         assert!(!Direction::LowerIsBetter.is_worse(1_000.000_000_5, 1_000.0));

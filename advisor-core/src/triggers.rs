@@ -842,6 +842,40 @@ mod tests {
     }
 
     #[test]
+    fn short_series_with_snapshot_falls_back_to_the_snapshot() {
+        // Two samples are too few to judge "consistently"; the snapshot's 90% is used instead.
+        let history = hourly(Metric::DbCpu, &[0.9, 0.9]);
+        let snap = MetricsSnapshot::default().with_db_cpu(pct(90.0));
+        let o = Trigger::DbCpuSustained.evaluate(&snap, &history, &cfg());
+        assert!(o.is_fired(), "{o}");
+        let Outcome::Fired { evidence, .. } = o else {
+            unreachable!()
+        };
+        assert_eq!(evidence.basis, Basis::Snapshot);
+    }
+
+    #[test]
+    fn degrading_evidence_spans_the_window() {
+        // 12 hourly samples: 12 samples over 11 hours.
+        let rising: Vec<f64> = (0..12).map(|h| 0.4 + 0.03 * f64::from(h)).collect();
+        let o = Trigger::ResponseTimesDegrading.evaluate(
+            &MetricsSnapshot::default(),
+            &hourly(Metric::P95ResponseTime, &rising),
+            &cfg(),
+        );
+        let Outcome::Fired { evidence, .. } = o else {
+            panic!("a 82% rise is degrading: {o}")
+        };
+        assert_eq!(
+            evidence.basis,
+            Basis::Series {
+                samples: 12,
+                span: Duration::from_secs(11 * 3600)
+            }
+        );
+    }
+
+    #[test]
     fn degrading_response_times_need_a_series() {
         let snap = MetricsSnapshot::default().with_p95_response_time(ms(900));
         assert_eq!(
