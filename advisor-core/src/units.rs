@@ -291,7 +291,8 @@ impl Ratio {
     /// ```
     #[must_use]
     pub fn complement(self) -> Ratio {
-        Ratio((1.0 - self.0).clamp(0.0, 1.0) + 0.0)
+        // 1 − x for x in 0..=1 is never −0.0.
+        Ratio((1.0 - self.0).clamp(0.0, 1.0))
     }
 }
 
@@ -991,6 +992,28 @@ mod tests {
             })
         );
         assert_eq!(duration_from_millis("x", -0.0).unwrap(), Duration::ZERO);
+    }
+
+    #[test]
+    fn queries_per_request_display() {
+        assert_eq!(
+            QueriesPerRequest::new(12.0).unwrap().to_string(),
+            "12 queries/request"
+        );
+        assert_eq!(
+            QueriesPerRequest::new(2.5).unwrap().to_string(),
+            "2.5 queries/request"
+        );
+        assert!(Ratio::ONE.complement().as_fraction().is_sign_positive());
+        assert!(
+            (Ratio::from_percent(75.0)
+                .unwrap()
+                .complement()
+                .as_fraction()
+                - 0.25)
+                .abs()
+                < 1e-15
+        );
     }
 
     #[test]
