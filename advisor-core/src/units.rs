@@ -1017,6 +1017,16 @@ mod tests {
     }
 
     #[test]
+    fn counts_and_sizes_display() {
+        assert_eq!(Connections::new(17).to_string(), "17 connections");
+        assert_eq!(Bytes::from_bytes(1_023).to_string(), "1023 B");
+        assert_eq!(Bytes::from_bytes(1_024).to_string(), "1.0 KiB");
+        assert_eq!(Bytes::from_bytes(1_536).to_string(), "1.5 KiB");
+        assert_eq!(Bytes::from_gib(15.0).unwrap().to_string(), "15.0 GiB");
+        assert_eq!(Bytes::from_bytes(u64::MAX).to_string(), "16.0 EiB");
+    }
+
+    #[test]
     fn negative_zero_reads_as_zero() {
         assert!(non_negative("x", -0.0).unwrap().is_sign_positive());
         assert!(
