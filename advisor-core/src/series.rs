@@ -753,6 +753,12 @@ mod tests {
         assert!((t.z - 1.7146).abs() < TOL, "{}", t.z);
         assert!((t.p_value - 0.0864).abs() < TOL, "{}", t.p_value);
         assert!((t.slope_per_second - 0.1).abs() < 1e-12);
+        // Change over the 4 s window: 0.1 · 4 = 0.4, relative to the median 0.3: 4/3.
+        assert!(
+            (t.relative_change - 4.0 / 3.0).abs() < 1e-12,
+            "{}",
+            t.relative_change
+        );
         // Not significant at 0.05 two-sided, so flat.
         assert_eq!(t.direction, TrendDirection::Flat);
     }
