@@ -136,6 +136,9 @@ enum UslCommand {
     },
 }
 
+/// Defaults suit a web service: 95% of requests start within 100 ms (a fifth of the guide's
+/// 500 ms P95 response-time target, leaving the rest for the work itself), and no more than
+/// the guide's 70% CPU target busy.
 #[derive(Debug, Args)]
 struct QueueArgs {
     /// Arrivals per second.
@@ -144,15 +147,18 @@ struct QueueArgs {
     /// Mean service time in milliseconds.
     #[arg(long)]
     service_ms: f64,
-    /// Servers to evaluate (omit to search for the count that meets the target).
+    /// Servers to evaluate (omit to search for the count that meets the targets).
     #[arg(long)]
     servers: Option<u32>,
-    /// Target share answered within `--within-ms` (e.g. 0.8).
-    #[arg(long, default_value_t = 0.8)]
+    /// Target share of requests that start within `--within-ms`.
+    #[arg(long, default_value_t = 0.95)]
     service_level: f64,
-    /// The answer-time target of the service level, in milliseconds.
-    #[arg(long, default_value_t = 20_000.0)]
+    /// The wait target of the service level, in milliseconds.
+    #[arg(long, default_value_t = 100.0)]
     within_ms: f64,
+    /// Highest utilisation the search accepts (default: the guide's 70% CPU target).
+    #[arg(long, default_value_t = 0.70)]
+    max_utilisation: f64,
 }
 
 #[derive(Debug, Args)]
@@ -314,29 +320,53 @@ fn assess(a: &AssessArgs, format: Format) -> Result<Outcome, Failure> {
     Ok(Outcome { text, gate_failed })
 }
 
-fn stage(users: u64, format: Format) -> Result<Outcome, Failure> {
-    let stage = Stage::for_users(Users::new(users));
+fn stage(count: u64, format: Format) -> Result<Outcome, Failure> {
+    let users = Users::new(count);
+    let stage = Stage::for_users(users);
     let row = stage.cost_at_scale();
+    let next = stage.next();
     match format {
         Format::Json => ok(output::json(&serde_json::json!({
+            "users": count,
             "stage": stage,
             "number": stage.number(),
             "user_band": stage.user_band(),
-            "architecture": stage.architecture(),
+            "architecture": stage.cumulative_architecture(),
             "indicative_cost": stage.indicative_cost(),
             "cost_at_scale": row,
+            "next_stage": next.map(|n| serde_json::json!({
+                "stage": n,
+                "number": n.number(),
+                "user_band": n.user_band(),
+                "adds": n.cumulative_architecture().difference(stage.cumulative_architecture()),
+                "indicative_cost": n.indicative_cost(),
+                "cost_at_scale": n.cost_at_scale(),
+            })),
         }))?),
         Format::Text | Format::Markdown => {
             let bullet = if format == Format::Markdown { "- " } else { "" };
-            ok(format!(
-                "{bullet}{stage}: {band}\n{bullet}architecture: {arch}\n{bullet}indicative cost: {ind}\n{bullet}cost at {users}: {cost} ({what})\n",
+            let mut o = format!(
+                "{bullet}{users}: {stage}, {band}\n{bullet}architecture: {arch}\n{bullet}indicative cost: {ind}; the guide's cost table at {at}: {cost} ({what})\n",
                 band = stage.user_band(),
-                arch = stage.architecture(),
+                arch = stage.cumulative_architecture(),
                 ind = stage.indicative_cost(),
-                users = row.users,
+                at = row.users,
                 cost = row.monthly,
                 what = row.architecture,
-            ))
+            );
+            if let Some(n) = next {
+                let _ = writeln!(
+                    o,
+                    "{bullet}next: {n} from {}, adding {}; {} ({} at {})",
+                    n.user_band().min,
+                    n.cumulative_architecture()
+                        .difference(stage.cumulative_architecture()),
+                    n.indicative_cost(),
+                    n.cost_at_scale().monthly,
+                    n.cost_at_scale().users,
+                );
+            }
+            ok(o)
         }
     }
 }
@@ -553,6 +583,13 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             let _ = writeln!(o, "  read replicas:  {}", d.read_replicas);
             let _ = writeln!(o, "  pool/instance:  {}", d.pool_per_instance);
             let _ = writeln!(o, "  connections:    {}", d.total_connections);
+            if d.replicas_beyond_limit {
+                let _ = writeln!(
+                    o,
+                    "  !! {} read replicas is more than the {} one primary feeds in practice (Amazon RDS's limit): cache the hot reads or shard the data instead of adding replicas",
+                    d.read_replicas.value, d.replica_limit
+                );
+            }
             if d.pooler_needed {
                 let fits = d.pool_that_fits.map_or("none".into(), |c| c.to_string());
                 let _ = writeln!(
@@ -566,15 +603,23 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             let _ = writeln!(o, "  working set:    {}", c.working_set);
             let _ = writeln!(o, "  cache memory:   {}", c.memory);
         }
-        if let Some(s) = &pl.stage {
-            let _ = writeln!(
-                o,
-                "  stage:          {} at {} ({})",
-                s.stage, s.users, s.cost.monthly
-            );
-            if !s.missing_components.is_empty() {
-                let _ = writeln!(o, "  missing:        {}", s.missing_components);
+        let s = &pl.stage;
+        let why = match (s.users, s.stage_by_users) {
+            (Some(u), Some(by_users)) if by_users >= s.stage_by_load => {
+                format!("{u} at the target")
             }
+            (Some(u), Some(by_users)) => {
+                format!("the load needs it; {u} at the target alone would be {by_users}")
+            }
+            _ => "from the load".to_owned(),
+        };
+        let _ = writeln!(
+            o,
+            "  stage:          {} ({why}); {} (the guide's cost at {})",
+            s.stage, s.cost.monthly, s.cost.users
+        );
+        if !s.missing_components.is_empty() {
+            let _ = writeln!(o, "  missing:        {}", s.missing_components);
         }
         let _ = writeln!(o);
     }
@@ -726,31 +771,50 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
             .map_err(|e| Failure(e.to_string()))?;
     let share = Ratio::from_fraction(q.service_level)
         .map_err(|e| Failure(format!("--service-level: {e}")))?;
+    let max_utilisation = Ratio::from_fraction(q.max_utilisation)
+        .map_err(|e| Failure(format!("--max-utilisation: {e}")))?;
     let target = ServerTarget::ServiceLevel { within, share };
     let fail = |e: advisor_formulas::Error| Failure(format!("cannot size the queue: {e}"));
     let mmc: Mmc = match q.servers {
         Some(c) => Mmc::new(rate, service, c).map_err(fail)?,
-        None => servers_for(rate, service, target).map_err(fail)?,
+        None => {
+            let by_level = servers_for(rate, service, target).map_err(fail)?;
+            let by_busy = servers_for(rate, service, ServerTarget::Utilisation(max_utilisation))
+                .map_err(fail)?;
+            if by_busy.servers() > by_level.servers() {
+                by_busy
+            } else {
+                by_level
+            }
+        }
     };
     let p95 = mmc.wait_percentile(Ratio::from_fraction_const(0.95));
+    let levels = AdvisorConfig::default().thresholds.server_cpu;
+    let busy = mmc.utilisation();
+    let health = levels.classify(busy);
     if format == Format::Json {
         return ok(output::json(&serde_json::json!({
             "servers": mmc.servers(),
             "offered_load_erlangs": mmc.offered_load(),
-            "utilisation": mmc.utilisation(),
+            "utilisation": busy,
+            "utilisation_target": levels.target(),
+            "utilisation_warning": levels.warning(),
+            "utilisation_health": health,
             "probability_of_waiting": mmc.probability_of_waiting(),
             "service_level": mmc.service_level(within),
+            "service_level_target": share,
             "within_ms": q.within_ms,
+            "max_utilisation": max_utilisation,
             "mean_wait_ms": mmc.mean_wait().as_secs_f64() * 1000.0,
             "p95_wait_ms": p95.as_secs_f64() * 1000.0,
         }))?);
     }
     let mut o = String::new();
+    let within_text = advisor_rules::advisor_core::Quantity::Duration(within);
     if q.servers.is_none() {
         let _ = writeln!(
             o,
-            "servers needed for {share} answered within {:?}: {}",
-            within,
+            "servers needed for {share} of requests to start within {within_text} at no more than {max_utilisation} busy: {}",
             mmc.servers()
         );
     }
@@ -760,13 +824,17 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
         "offered load:          {:.3} Erlangs",
         mmc.offered_load()
     );
-    let _ = writeln!(o, "utilisation:           {}", mmc.utilisation());
+    let _ = writeln!(
+        o,
+        "utilisation:           {busy} ({health}; the guide's CPU target is below {}, warning above {})",
+        levels.target(),
+        levels.warning()
+    );
     let _ = writeln!(o, "probability of waiting {}", mmc.probability_of_waiting());
     let _ = writeln!(
         o,
-        "service level:         {} within {:?}",
+        "service level:         {} start within {within_text} (target {share})",
         mmc.service_level(within),
-        within
     );
     let _ = writeln!(
         o,

@@ -7,28 +7,33 @@ use crate::units::{UsdPerMonth, Users};
 
 /// A growth stage of a system, from a single server to a global deployment.
 ///
-/// | stage | users (half-open band) | architecture in short | indicative cost |
+/// | stage | users (upper-inclusive band) | architecture in short | indicative cost |
 /// |---|---|---|---|
-/// | [`Startup`](Stage::Startup) | `0 <= users < 10,000` | one server | $100/mo |
-/// | [`Growth`](Stage::Growth) | `10,000 <= users < 100,000` | caching, read replicas | $1K/mo |
-/// | [`Scale`](Stage::Scale) | `100,000 <= users < 1,000,000` | horizontal scaling | $10K/mo |
-/// | [`Enterprise`](Stage::Enterprise) | `1,000,000 <= users` | global, multi-region | $100K+/mo |
+/// | [`Startup`](Stage::Startup) | `0 <= users <= 10,000` | one server | $100/mo |
+/// | [`Growth`](Stage::Growth) | `10,000 < users <= 100,000` | caching, read replicas | $1K/mo |
+/// | [`Scale`](Stage::Scale) | `100,000 < users <= 1,000,000` | horizontal scaling | $10K/mo |
+/// | [`Enterprise`](Stage::Enterprise) | `1,000,000 < users` | global, multi-region | $100K+/mo |
 ///
-/// The seed writes the bands as "0-10K, 10K-100K, 100K-1M, 1M+"; each shared boundary belongs
-/// to the larger stage, so exactly 10,000 users is [`Stage::Growth`].
+/// The guide writes the bands as "0-10K, 10K-100K, 100K-1M, 1M+". Its cost table puts the
+/// shared boundaries in the smaller stage (10K users run on a single server, 100K on a load
+/// balanced system with a cache, 1M on microservices with sharding), so every band here
+/// includes its upper edge: exactly 10,000 users is [`Stage::Startup`], and "1M+" means more
+/// than one million. The stage, its cost band and its row of [`COST_AT_SCALE`] all follow
+/// this one convention.
 ///
 /// # Examples
 /// ```
 /// use advisor_core::{Stage, units::Users};
-/// assert_eq!(Stage::for_users(Users::new(9_999)), Stage::Startup);
-/// assert_eq!(Stage::for_users(Users::new(10_000)), Stage::Growth);
+/// assert_eq!(Stage::for_users(Users::new(10_000)), Stage::Startup);
+/// assert_eq!(Stage::for_users(Users::new(10_001)), Stage::Growth);
+/// assert_eq!(Stage::for_users(Users::new(1_000_000)), Stage::Scale);
 /// assert_eq!(Stage::for_users(Users::new(2_000_000)), Stage::Enterprise);
 /// assert_eq!(Stage::Growth.next(), Some(Stage::Scale));
 /// ```
 ///
 /// # References
-/// The seed, `scalability-advisor-SKILL.md`, "Scaling Stages Framework" and the four stage
-/// sections.
+/// The guide, "Scaling Stages Framework", the four stage sections, and "Infrastructure Cost
+/// at Scale" (for the band edges).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -48,22 +53,24 @@ pub enum Stage {
     Enterprise,
 }
 
-/// A band of users: `min <= users < max`, with no upper end for the last stage.
+/// A band of users: `min <= users <= max` (both ends inclusive), with no upper end for the
+/// last stage.
 ///
 /// # Examples
 /// ```
 /// use advisor_core::{Stage, units::Users};
 /// let band = Stage::Scale.user_band();
-/// assert_eq!((band.min, band.max), (Users::new(100_000), Some(Users::new(1_000_000))));
-/// assert!(band.contains(Users::new(999_999)));
-/// assert!(!band.contains(Users::new(1_000_000)));
+/// assert_eq!((band.min, band.max), (Users::new(100_001), Some(Users::new(1_000_000))));
+/// assert!(band.contains(Users::new(1_000_000)));
+/// assert!(!band.contains(Users::new(100_000)));
+/// assert_eq!(band.to_string(), "100001 to 1000000 users");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UserBand {
     /// Smallest user count in the band (inclusive).
     pub min: Users,
-    /// First user count above the band (exclusive); `None` for no upper end.
+    /// Largest user count in the band (inclusive); `None` for no upper end.
     pub max: Option<Users>,
 }
 
@@ -71,14 +78,14 @@ impl UserBand {
     /// Whether `users` falls in the band.
     #[must_use]
     pub fn contains(&self, users: Users) -> bool {
-        users >= self.min && self.max.is_none_or(|max| users < max)
+        users >= self.min && self.max.is_none_or(|max| users <= max)
     }
 }
 
 impl fmt::Display for UserBand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.max {
-            Some(max) => write!(f, "{} to {} users", self.min.get(), max.get() - 1),
+            Some(max) => write!(f, "{} to {} users", self.min.get(), max.get()),
             None => write!(f, "{}+ users", self.min.get()),
         }
     }
@@ -111,14 +118,15 @@ impl fmt::Display for CostBand {
     }
 }
 
-/// One row of the seed's "Infrastructure Cost at Scale" table.
+/// One row of the guide's "Infrastructure Cost at Scale" table.
 ///
 /// # Examples
 /// ```
 /// use advisor_core::{Stage, COST_AT_SCALE, units::Users};
 /// let row = COST_AT_SCALE[2];
 /// assert_eq!(row.users, Users::new(1_000_000));
-/// assert_eq!(row.stage, Stage::Enterprise); // 1M users is the start of stage 4
+/// assert_eq!(row.stage, Stage::Scale); // 1M users is the top of stage 3
+/// assert_eq!(Stage::for_users(row.users), row.stage);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -137,19 +145,20 @@ const fn usd(v: f64) -> UsdPerMonth {
     UsdPerMonth::from_usd_const(v)
 }
 
-/// The seed's "Infrastructure Cost at Scale" table: 10K, 100K, 1M and 10M users.
+/// The guide's "Infrastructure Cost at Scale" table: 10K, 100K, 1M and 10M users.
 ///
-/// Each row's user count sits on a stage boundary; [`CostRow::stage`] is the stage that count
-/// falls in under the half-open bands, and [`Stage::cost_at_scale`] maps each stage to the row
-/// whose architecture it describes (for example stage 1, a single server, to the 10K row).
+/// The first three rows sit on the upper edge of stages 1 to 3 and describe their
+/// architecture (10K users: a single server); the last is inside stage 4. [`CostRow::stage`]
+/// is the stage each row's user count falls in, which is also the stage whose architecture
+/// the row names, so [`Stage::cost_at_scale`] of stage n is row n.
 ///
 /// # References
-/// The seed, `scalability-advisor-SKILL.md`, "Quick Reference", "Infrastructure Cost at Scale".
+/// The guide, "Quick Reference", "Infrastructure Cost at Scale".
 pub const COST_AT_SCALE: [CostRow; 4] = [
     CostRow {
         users: Users::new(10_000),
         architecture: "single server",
-        stage: Stage::Growth,
+        stage: Stage::Startup,
         monthly: CostBand {
             low: usd(100.0),
             high: Some(usd(300.0)),
@@ -158,7 +167,7 @@ pub const COST_AT_SCALE: [CostRow; 4] = [
     CostRow {
         users: Users::new(100_000),
         architecture: "load balanced with a cache",
-        stage: Stage::Scale,
+        stage: Stage::Growth,
         monthly: CostBand {
             low: usd(1_000.0),
             high: Some(usd(3_000.0)),
@@ -167,7 +176,7 @@ pub const COST_AT_SCALE: [CostRow; 4] = [
     CostRow {
         users: Users::new(1_000_000),
         architecture: "microservices with sharding",
-        stage: Stage::Enterprise,
+        stage: Stage::Scale,
         monthly: CostBand {
             low: usd(10_000.0),
             high: Some(usd(30_000.0)),
@@ -197,9 +206,9 @@ impl Stage {
     #[must_use]
     pub const fn for_users(users: Users) -> Stage {
         match users.get() {
-            0..10_000 => Stage::Startup,
-            10_000..100_000 => Stage::Growth,
-            100_000..1_000_000 => Stage::Scale,
+            0..=10_000 => Stage::Startup,
+            10_001..=100_000 => Stage::Growth,
+            100_001..=1_000_000 => Stage::Scale,
             _ => Stage::Enterprise,
         }
     }
@@ -248,9 +257,9 @@ impl Stage {
     pub const fn user_band(self) -> UserBand {
         let (min, max) = match self {
             Stage::Startup => (0, Some(10_000)),
-            Stage::Growth => (10_000, Some(100_000)),
-            Stage::Scale => (100_000, Some(1_000_000)),
-            Stage::Enterprise => (1_000_000, None),
+            Stage::Growth => (10_001, Some(100_000)),
+            Stage::Scale => (100_001, Some(1_000_000)),
+            Stage::Enterprise => (1_000_001, None),
         };
         UserBand {
             min: Users::new(min),
@@ -305,6 +314,38 @@ impl Stage {
         }
     }
 
+    /// The architecture a system at this stage is expected to have: the stage's own
+    /// components and those of every stage before it from stage 2 on (a single server is
+    /// left behind at stage 2).
+    ///
+    /// The guide draws each stage on its own, but later stages keep what earlier ones added:
+    /// stage 3's sharded services still sit behind a CDN and keep their caches and replicas,
+    /// and stage 4 repeats stage 3 in every region. Plans and "what is missing" lists use
+    /// this set.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{Component, Stage};
+    /// let four = Stage::Enterprise.cumulative_architecture();
+    /// assert!(four.contains(Component::Sharding)); // from stage 3
+    /// assert!(four.contains(Component::Cache)); // from stage 2
+    /// assert!(!four.contains(Component::SingleServer));
+    /// ```
+    #[must_use]
+    pub const fn cumulative_architecture(self) -> ComponentSet {
+        match self {
+            Stage::Startup => Stage::Startup.architecture(),
+            Stage::Growth => Stage::Growth.architecture(),
+            Stage::Scale => Stage::Growth
+                .architecture()
+                .union(Stage::Scale.architecture()),
+            Stage::Enterprise => Stage::Growth
+                .architecture()
+                .union(Stage::Scale.architecture())
+                .union(Stage::Enterprise.architecture()),
+        }
+    }
+
     /// The indicative monthly cost of the stage overview ($100, $1K, $10K, $100K+).
     ///
     /// # Examples
@@ -336,6 +377,14 @@ impl Stage {
 
     /// The row of [`COST_AT_SCALE`] that describes this stage's architecture: startup ->
     /// 10K users (single server), growth -> 100K, scale -> 1M, enterprise -> 10M.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{Stage, units::Users};
+    /// let row = Stage::for_users(Users::new(100_000)).cost_at_scale();
+    /// assert_eq!(row.users, Users::new(100_000));
+    /// assert_eq!(row.monthly.to_string(), "$1000-3000/mo");
+    /// ```
     #[must_use]
     pub const fn cost_at_scale(self) -> CostRow {
         COST_AT_SCALE[self as usize]
@@ -354,49 +403,75 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn bands_are_half_open() {
+    fn bands_include_their_upper_edge() {
         let scale = Stage::Scale.user_band();
-        assert!(scale.contains(Users::new(100_000)));
-        assert!(scale.contains(Users::new(999_999)));
-        assert!(!scale.contains(Users::new(99_999)));
-        assert!(!scale.contains(Users::new(1_000_000)));
+        assert!(scale.contains(Users::new(100_001)));
+        assert!(scale.contains(Users::new(1_000_000)));
+        assert!(!scale.contains(Users::new(100_000)));
+        assert!(!scale.contains(Users::new(1_000_001)));
         let top = Stage::Enterprise.user_band();
         assert!(top.contains(Users::new(u64::MAX)));
-        assert!(!top.contains(Users::new(999_999)));
-        assert_eq!(scale.to_string(), "100000 to 999999 users");
-        assert_eq!(top.to_string(), "1000000+ users");
+        assert!(!top.contains(Users::new(1_000_000)));
+        assert_eq!(scale.to_string(), "100001 to 1000000 users");
+        assert_eq!(top.to_string(), "1000001+ users");
     }
 
     #[test]
-    fn boundaries_are_half_open() {
+    fn boundaries_belong_to_the_smaller_stage() {
         #[track_caller]
         fn check(users: u64, expected: Stage) {
             assert_eq!(Stage::for_users(Users::new(users)), expected, "{users}");
         }
         check(0, Stage::Startup);
-        check(9_999, Stage::Startup);
-        check(10_000, Stage::Growth);
-        check(99_999, Stage::Growth);
-        check(100_000, Stage::Scale);
-        check(999_999, Stage::Scale);
-        check(1_000_000, Stage::Enterprise);
+        check(10_000, Stage::Startup);
+        check(10_001, Stage::Growth);
+        check(100_000, Stage::Growth);
+        check(100_001, Stage::Scale);
+        check(1_000_000, Stage::Scale);
+        check(1_000_001, Stage::Enterprise);
         check(u64::MAX, Stage::Enterprise);
     }
 
     #[test]
     fn bands_tile_the_user_axis() {
         for w in Stage::ALL.windows(2) {
-            assert_eq!(w[0].user_band().max, Some(w[1].user_band().min));
+            let upper = w[0].user_band().max.map(Users::get);
+            assert_eq!(upper.map(|u| u + 1), Some(w[1].user_band().min.get()));
         }
         assert_eq!(Stage::Startup.user_band().min, Users::new(0));
         assert_eq!(Stage::Enterprise.user_band().max, None);
         for s in Stage::ALL {
             assert_eq!(Stage::for_users(s.user_band().min), s);
+            if let Some(max) = s.user_band().max {
+                assert_eq!(Stage::for_users(max), s);
+            }
         }
     }
 
     #[test]
-    fn cost_tables_match_the_seed() {
+    fn cumulative_architecture_keeps_earlier_stages() {
+        use Component::{Cache, LoadBalancer, MultiRegion, ReadReplicas, Sharding, SingleServer};
+        let four = Stage::Enterprise.cumulative_architecture();
+        for c in [Cache, LoadBalancer, ReadReplicas, Sharding, MultiRegion] {
+            assert!(four.contains(c), "{c}");
+        }
+        assert!(!four.contains(SingleServer));
+        assert_eq!(
+            Stage::Startup.cumulative_architecture(),
+            ComponentSet::from_components(&[SingleServer])
+        );
+        assert!(!Stage::Growth.cumulative_architecture().contains(Sharding));
+        for w in Stage::ALL.windows(2).skip(1) {
+            let (a, b) = (
+                w[0].cumulative_architecture(),
+                w[1].cumulative_architecture(),
+            );
+            assert!(a.difference(b).is_empty(), "{} then {}", w[0], w[1]);
+        }
+    }
+
+    #[test]
+    fn cost_tables_match_the_guide() {
         let lows: Vec<f64> = COST_AT_SCALE
             .iter()
             .map(|r| r.monthly.low.as_usd())
@@ -411,6 +486,9 @@ mod tests {
         assert_eq!(users, [10_000, 100_000, 1_000_000, 10_000_000]);
         for r in COST_AT_SCALE {
             assert_eq!(Stage::for_users(r.users), r.stage);
+        }
+        for s in Stage::ALL {
+            assert_eq!(s.cost_at_scale().stage, s);
         }
         let overview: Vec<f64> = Stage::ALL
             .iter()
@@ -433,7 +511,7 @@ mod tests {
         assert_eq!(Stage::Growth.to_string(), "stage 2 (growth)");
         assert_eq!(
             Stage::Growth.user_band().to_string(),
-            "10000 to 99999 users"
+            "10001 to 100000 users"
         );
     }
 

@@ -60,9 +60,9 @@ pub use availability::{
 pub use error::Error;
 pub use growth::{GrowthRate, Months, Runway, runway, runway_to_capacity, runway_utilisation};
 pub use plan::{
-    CacheInputs, CachePlan, DatabaseInputs, DatabasePlan, Estimate, Figure, Percentiles, Plan,
-    PlanInputs, SCENARIOS, Sampleable, StagePlan, UncertainPlan, plan, plan_scenarios,
-    plan_uncertain,
+    CacheInputs, CachePlan, DatabaseInputs, DatabasePlan, Estimate, Figure,
+    PRACTICAL_READ_REPLICAS, Percentiles, Plan, PlanInputs, SCENARIOS, Sampleable, StagePlan,
+    UncertainPlan, plan, plan_scenarios, plan_uncertain,
 };
 pub use queueing::{
     Mmc, ServerTarget, erlang_b, erlang_c, little_arrival_rate, little_concurrency,

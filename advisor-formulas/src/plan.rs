@@ -10,7 +10,7 @@ use advisor_core::sizing::{
     connection_pool_size, read_replicas, required_capacity, working_set,
 };
 use advisor_core::units::{Bytes, Connections, Factor, QueriesPerRequest, Rate, Ratio, Users};
-use advisor_core::{ComponentSet, CostRow, Stage};
+use advisor_core::{Component, ComponentSet, CostRow, Stage};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Pert};
 
@@ -194,7 +194,24 @@ pub struct DatabaseInputs {
     pub read_share: Estimate<Ratio>,
     /// Reads per second one replica sustains.
     pub per_replica_reads: Estimate<Rate>,
+    /// The most read replicas one primary can feed in practice (default
+    /// [`PRACTICAL_READ_REPLICAS`]); a plan that needs more says to cache or shard instead.
+    pub max_read_replicas: u32,
 }
+
+/// Read replicas one primary feeds in practice: 15.
+///
+/// Every replica replays the primary's whole write stream, so adding replicas scales reads
+/// but not writes, and each one adds load on the primary. Managed databases cap the count:
+/// Amazon RDS allows up to 15 read replicas per source instance for MySQL, MariaDB and
+/// PostgreSQL (fewer for Oracle, SQL Server and Db2). Past this many, the reads need a cache
+/// in front or the data needs sharding.
+///
+/// # References
+/// Amazon Web Services, *Amazon RDS API Reference*, `CreateDBInstanceReadReplica`,
+/// parameter `SourceDBInstanceIdentifier` ("each DB instance can have up to 15 read
+/// replicas").
+pub const PRACTICAL_READ_REPLICAS: u32 = 15;
 
 impl DatabaseInputs {
     /// Database inputs with an SSD and no known connection limit.
@@ -212,6 +229,7 @@ impl DatabaseInputs {
             queries_per_request,
             read_share,
             per_replica_reads,
+            max_read_replicas: PRACTICAL_READ_REPLICAS,
         }
     }
 }
@@ -372,6 +390,11 @@ pub struct DatabasePlan {
     pub pooler_needed: bool,
     /// The largest per-instance pool that fits under the limit, when one does.
     pub pool_that_fits: Option<Connections>,
+    /// The most read replicas one primary can feed ([`DatabaseInputs::max_read_replicas`]).
+    pub replica_limit: u32,
+    /// Whether the plan needs more replicas than that: replicas alone will not carry the
+    /// reads; cache the hot reads or shard the data.
+    pub replicas_beyond_limit: bool,
 }
 
 /// The cache part of a plan.
@@ -384,17 +407,28 @@ pub struct CachePlan {
     pub memory: Figure<Bytes>,
 }
 
-/// Where the target size lands among the growth stages.
+/// Where the planned size lands among the growth stages.
+///
+/// The stage is the later of two readings: the stage of the users at the target (when
+/// current users were given), and the stage the sized architecture itself implies: more than
+/// one application instance needs a load balancer (stage 2); more read replicas than one
+/// primary feeds needs sharding or a cache in front (stage 3).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct StagePlan {
-    /// Users at the target (current users × growth).
-    pub users: Users,
-    /// Their stage.
+    /// Users at the target (current users × growth), when users were given.
+    pub users: Option<Users>,
+    /// The stage of those users.
+    pub stage_by_users: Option<Stage>,
+    /// The stage the planned load implies (instances, replicas).
+    pub stage_by_load: Stage,
+    /// The later of the two: the stage to plan for.
     pub stage: Stage,
     /// The stage's row of the cost-at-scale table.
     pub cost: CostRow,
-    /// Components the stage's architecture has that the system lacks.
+    /// Components of the stage's cumulative architecture
+    /// ([`Stage::cumulative_architecture`]) that the system lacks; a single server is never
+    /// listed as missing.
     pub missing_components: ComponentSet,
 }
 
@@ -415,8 +449,8 @@ pub struct Plan {
     pub database: Option<DatabasePlan>,
     /// Cache sizing, when cache inputs were given.
     pub cache: Option<CachePlan>,
-    /// Stage at the target, when users were given.
-    pub stage: Option<StagePlan>,
+    /// The stage the plan lands in, its cost and what of its architecture is missing.
+    pub stage: StagePlan,
 }
 
 /// Plans for the inputs' most likely values.
@@ -526,7 +560,24 @@ fn plan_with_growth(inputs: &PlanInputs, growth: Factor) -> Result<Plan, Error> 
         Some(c) => Some(cache_plan(c)?),
         None => None,
     };
-    let stage = inputs.users.map(|users| {
+    let stage = stage_plan(inputs, growth, instances, database.as_ref());
+    Ok(Plan {
+        growth,
+        required_capacity: required,
+        app_instances,
+        database,
+        cache,
+        stage,
+    })
+}
+
+fn stage_plan(
+    inputs: &PlanInputs,
+    growth: Factor,
+    instances: NonZeroU32,
+    database: Option<&DatabasePlan>,
+) -> StagePlan {
+    let users = inputs.users.map(|users| {
         #[expect(
             clippy::cast_precision_loss,
             reason = "user counts above 2^53 round, which is harmless here"
@@ -537,23 +588,29 @@ fn plan_with_growth(inputs: &PlanInputs, growth: Factor) -> Result<Plan, Error> 
             clippy::cast_sign_loss,
             reason = "saturating float-to-int cast is intended"
         )]
-        let users = Users::new(target.ceil() as u64);
-        let stage = Stage::for_users(users);
-        StagePlan {
-            users,
-            stage,
-            cost: stage.cost_at_scale(),
-            missing_components: stage.architecture().difference(inputs.architecture),
-        }
+        Users::new(target.ceil() as u64)
     });
-    Ok(Plan {
-        growth,
-        required_capacity: required,
-        app_instances,
-        database,
-        cache,
+    let stage_by_users = users.map(Stage::for_users);
+    let stage_by_load = if database.is_some_and(|d| d.replicas_beyond_limit) {
+        Stage::Scale
+    } else if instances.get() > 1 {
+        Stage::Growth
+    } else {
+        Stage::Startup
+    };
+    let stage = stage_by_users.map_or(stage_by_load, |s| s.max(stage_by_load));
+    let mut missing = stage
+        .cumulative_architecture()
+        .difference(inputs.architecture);
+    missing.remove(Component::SingleServer);
+    StagePlan {
+        users,
+        stage_by_users,
+        stage_by_load,
         stage,
-    })
+        cost: stage.cost_at_scale(),
+        missing_components: missing,
+    }
 }
 
 /// ⌈load / per-unit capacity⌉, at least 1, as a count of units.
@@ -639,6 +696,8 @@ fn database_plan(
         max_connections: db.max_connections,
         pooler_needed,
         pool_that_fits,
+        replica_limit: db.max_read_replicas,
+        replicas_beyond_limit: replicas.get() > db.max_read_replicas,
     })
 }
 
@@ -856,12 +915,67 @@ mod tests {
         i.users = Some(Users::new(40_000));
         i.architecture = ComponentSet::from_components(&[Component::Cdn, Component::LoadBalancer]);
         let p = plan(&i).unwrap();
-        let s = p.stage.unwrap();
-        // 40,000 × 3 = 120,000 users: stage 3.
-        assert_eq!(s.users, Users::new(120_000));
+        let s = p.stage;
+        // 40,000 × 3 = 120,000 users: stage 3; 12 instances alone would mean stage 2.
+        assert_eq!(s.users, Some(Users::new(120_000)));
+        assert_eq!(s.stage_by_users, Some(Stage::Scale));
+        assert_eq!(s.stage_by_load, Stage::Growth);
         assert_eq!(s.stage, Stage::Scale);
+        // Stage 3 keeps stage 2's cache and replicas besides its own shards.
         assert!(s.missing_components.contains(Component::Sharding));
+        assert!(s.missing_components.contains(Component::Cache));
+        assert!(s.missing_components.contains(Component::ReadReplicas));
         assert!(!s.missing_components.contains(Component::Cdn));
+        assert!(!s.missing_components.contains(Component::SingleServer));
+    }
+
+    #[test]
+    fn stage_follows_the_planned_load() {
+        // 1,000 req/s × 3 × 1.5 = 4,500 req/s over 400 each: 12 instances need a load balancer,
+        // so the plan is stage 2 even with 2,000 users (6,000 at the target, stage 1 by users).
+        let mut i = inputs();
+        i.users = Some(Users::new(2_000));
+        let s = plan(&i).unwrap().stage;
+        assert_eq!(s.stage_by_users, Some(Stage::Startup));
+        assert_eq!(s.stage_by_load, Stage::Growth);
+        assert_eq!(s.stage, Stage::Growth);
+        assert!(s.missing_components.contains(Component::LoadBalancer));
+        assert_eq!(s.cost.users, Users::new(100_000));
+        // Without users, the load alone decides.
+        i.users = None;
+        let s = plan(&i).unwrap().stage;
+        assert_eq!((s.users, s.stage), (None, Stage::Growth));
+        // One instance and nothing else: a single server, nothing missing.
+        let one = PlanInputs::new(rate(100.0).into(), rate(400.0).into());
+        let s = plan(&one).unwrap().stage;
+        assert_eq!(s.stage, Stage::Startup);
+        assert!(s.missing_components.is_empty());
+    }
+
+    #[test]
+    fn replicas_past_the_practical_limit_point_at_stage_three() {
+        // The database example: 10,800 reads/s over 2,000 per replica = 6 replicas at 3x.
+        // At 1000x: 4,500,000 reads/s... 1,000 × 1000 × 1.5 × 3 × 0.8 = 3,600,000 reads/s,
+        // ⌈3,600,000 / 2,000⌉ = 1,800 replicas, far past 15.
+        let mut i = inputs();
+        i.database = Some(database());
+        let d = plan(&i).unwrap().database.unwrap();
+        assert_eq!(d.read_replicas.value.get(), 6);
+        assert_eq!(d.replica_limit, PRACTICAL_READ_REPLICAS);
+        assert!(!d.replicas_beyond_limit);
+        let big = plan_scenarios(&i, &[Factor::new(1000.0).unwrap()]).unwrap();
+        let d = big[0].database.as_ref().unwrap();
+        assert_eq!(d.read_replicas.value.get(), 1_800);
+        assert!(d.replicas_beyond_limit);
+        assert_eq!(big[0].stage.stage_by_load, Stage::Scale);
+        // Exactly at the limit is still practical: 15 replicas of 2,000 = 30,000 reads/s.
+        let mut db = database();
+        db.max_read_replicas = 6;
+        i.database = Some(db);
+        assert!(!plan(&i).unwrap().database.unwrap().replicas_beyond_limit);
+        db.max_read_replicas = 5;
+        i.database = Some(db);
+        assert!(plan(&i).unwrap().database.unwrap().replicas_beyond_limit);
     }
 
     #[test]

@@ -19,13 +19,14 @@ fn rate(v: f64) -> Rate {
 
 #[test]
 fn scenarios_walk_up_the_stages() {
-    // 8,000 users today: 80K, 800K and 8M users at 10x, 100x, 1000x.
+    // 8,000 users today: 80K, 800K and 8M users at 10x, 100x, 1000x; the load (100 req/s ×
+    // g × 1.5 over 500 each: 3, 30 and 300 instances) needs only stage 2.
     let mut inputs = PlanInputs::new(rate(100.0).into(), rate(500.0).into());
     inputs.users = Some(Users::new(8_000));
     let stages: Vec<Stage> = plan_scenarios(&inputs, &SCENARIOS)
         .unwrap()
         .into_iter()
-        .map(|p| p.stage.unwrap().stage)
+        .map(|p| p.stage.stage)
         .collect();
     assert_eq!(stages, [Stage::Growth, Stage::Scale, Stage::Enterprise]);
 }
