@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use crate::decision::LadderConfig;
 use crate::evidence::Outcome;
 use crate::patterns::{Addition, AdditionConfig};
 use crate::series::History;
@@ -32,6 +33,8 @@ pub struct AdvisorConfig {
     pub triggers: TriggerConfig,
     /// Growth-stage addition levels.
     pub additions: AdditionConfig,
+    /// Levels that show a decision-matrix rung is unfinished.
+    pub ladders: LadderConfig,
 }
 
 /// Whether a growth-stage addition is called for, and whether it is already in place.

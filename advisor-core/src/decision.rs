@@ -3,7 +3,12 @@
 use core::fmt;
 
 use crate::architecture::{Component, ComponentSet};
-use crate::snapshot::Metric;
+use crate::classify::AdvisorConfig;
+use crate::evidence::{Basis, Check, Evidence};
+use crate::series::History;
+use crate::snapshot::{Metric, MetricsSnapshot, Quantity};
+use crate::thresholds::Direction;
+use crate::units::{Count, Ratio};
 
 /// A symptom a team reports, with an escalation ladder of remedies.
 ///
@@ -115,6 +120,115 @@ pub enum NextStep {
     Exhausted,
 }
 
+/// Where a rung of a ladder stands for one system.
+///
+/// # Examples
+/// See [`Symptom::position`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case", tag = "state"))]
+pub enum RungState {
+    /// Listed in the snapshot's [`MetricsSnapshot::tried`].
+    Declared,
+    /// The component the remedy installs is in the declared architecture.
+    InPlace {
+        /// The component.
+        component: Component,
+    },
+    /// Declared or in place, but the snapshot shows it is not finished (for example tables
+    /// still read by sequential scans after indexes were "reviewed"); the ladder stays here.
+    Incomplete {
+        /// What shows it.
+        evidence: Evidence,
+    },
+    /// Not known to be done.
+    NotDone,
+}
+
+impl RungState {
+    /// Whether the rung counts as done.
+    #[must_use]
+    pub const fn is_done(&self) -> bool {
+        matches!(self, RungState::Declared | RungState::InPlace { .. })
+    }
+}
+
+/// One rung of a ladder with its state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Rung {
+    /// First, then or finally.
+    pub step: LadderStep,
+    /// The remedy.
+    pub remedy: Remedy,
+    /// Whether it is done, and how that is known.
+    pub state: RungState,
+}
+
+/// How far up its ladder a system is for one symptom: every rung's state and the rung to
+/// advise.
+///
+/// The rung to advise is the lowest one not known to be done. A rung is done when it is
+/// declared tried ([`MetricsSnapshot::tried`]) or the component it installs is in the
+/// declared architecture, unless the snapshot shows it unfinished
+/// ([`RungState::Incomplete`]). Nothing is guessed: having read replicas says nothing about
+/// indexes.
+///
+/// # Examples
+/// See [`Symptom::position`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LadderPosition {
+    /// The symptom.
+    pub symptom: Symptom,
+    /// The three rungs, first to finally.
+    pub rungs: [Rung; 3],
+    /// The rung to advise, or [`NextStep::Exhausted`].
+    pub next: NextStep,
+}
+
+impl LadderPosition {
+    /// The rung to advise, when one is left.
+    #[must_use]
+    pub fn current(&self) -> Option<&Rung> {
+        match self.next {
+            NextStep::Try { step, .. } => self.rungs.get(step as usize),
+            NextStep::Exhausted => None,
+        }
+    }
+}
+
+/// The levels that show a rung declared done is not finished; every field can be changed.
+///
+/// | field | default | source |
+/// |---|---|---|
+/// | `missing_index_seq_scans` | 10,000 | the guide's health check: "missing indexes (seq scans > 10K)" |
+/// | `cache_hit_floor` | 80% | DigitalOcean, glossary "cache hit ratio": keep a cache's hit ratio at 0.8 or higher |
+///
+/// # Examples
+/// ```
+/// use advisor_core::LadderConfig;
+/// assert_eq!(LadderConfig::default().missing_index_seq_scans.get(), 10_000);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct LadderConfig {
+    /// Sequential scans of the busiest table above which indexes are not done.
+    pub missing_index_seq_scans: Count,
+    /// Application-cache hit rate below which caching is not done.
+    pub cache_hit_floor: Ratio,
+}
+
+impl Default for LadderConfig {
+    fn default() -> Self {
+        LadderConfig {
+            missing_index_seq_scans: Count::new(crate::bottleneck::MISSING_INDEX_SEQ_SCANS),
+            cache_hit_floor: Ratio::from_fraction_const(0.80),
+        }
+    }
+}
+
 impl Symptom {
     /// Every symptom, in the seed's order.
     pub const ALL: [Symptom; 5] = [
@@ -187,6 +301,350 @@ impl Symptom {
             }
         }
         NextStep::Exhausted
+    }
+}
+
+impl Symptom {
+    /// Where the system stands on this symptom's ladder: each rung's state and the rung to
+    /// advise (see [`LadderPosition`]).
+    ///
+    /// A rung declared done is reopened ([`RungState::Incomplete`]) when the snapshot shows
+    /// otherwise:
+    ///
+    /// | rung | reopened when |
+    /// |---|---|
+    /// | add indexes | [`Metric::DbMaxSeqScans`] above [`LadderConfig::missing_index_seq_scans`] |
+    /// | add caching | [`Metric::CacheHitRate`] below [`LadderConfig::cache_hit_floor`] |
+    /// | async processing | [`Metric::BackgroundTasksBlockRequests`] is yes |
+    /// | fix memory leaks | a [`Metric::MemoryUsage`] series is rising (see [`crate::Trend::is_degrading`]) |
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{AdvisorConfig, Component, History, LadderStep, MetricsSnapshot, NextStep, Remedy, RungState, Symptom, units::Count};
+    /// let cfg = AdvisorConfig::default();
+    /// // Replicas in place, nothing declared about indexes: indexes come first.
+    /// let snap = MetricsSnapshot::default().with_component(Component::ReadReplicas);
+    /// let p = Symptom::DatabaseSlow.position(&snap, &History::new(), &cfg);
+    /// assert_eq!(p.next, NextStep::Try { step: LadderStep::First, remedy: Remedy::AddIndexes });
+    ///
+    /// // Indexes declared reviewed: sharding is next.
+    /// let snap = snap.with_tried(Remedy::AddIndexes);
+    /// let p = Symptom::DatabaseSlow.position(&snap, &History::new(), &cfg);
+    /// assert_eq!(p.next, NextStep::Try { step: LadderStep::Finally, remedy: Remedy::Sharding });
+    ///
+    /// // ...unless a table is still scanned sequentially 25,000 times: back to indexes.
+    /// let snap = snap.with_db_max_seq_scans(Count::new(25_000));
+    /// let p = Symptom::DatabaseSlow.position(&snap, &History::new(), &cfg);
+    /// assert_eq!(p.next, NextStep::Try { step: LadderStep::First, remedy: Remedy::AddIndexes });
+    /// assert!(matches!(p.rungs[0].state, RungState::Incomplete { .. }));
+    /// ```
+    #[must_use]
+    pub fn position(
+        self,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        config: &AdvisorConfig,
+    ) -> LadderPosition {
+        let steps = [LadderStep::First, LadderStep::Then, LadderStep::Finally];
+        let ladder = self.ladder();
+        let rungs = [0, 1, 2].map(|i| {
+            let remedy = ladder[i];
+            let state = remedy.state(snapshot, history, config);
+            Rung {
+                step: steps[i],
+                remedy,
+                state,
+            }
+        });
+        let next = rungs
+            .iter()
+            .find(|r| !r.state.is_done())
+            .map_or(NextStep::Exhausted, |r| NextStep::Try {
+                step: r.step,
+                remedy: r.remedy,
+            });
+        LadderPosition {
+            symptom: self,
+            rungs,
+            next,
+        }
+    }
+
+    /// A short title for the symptom, as a report heading uses it ("database slow").
+    #[must_use]
+    pub const fn title(self) -> &'static str {
+        match self {
+            Symptom::SlowPageLoads => "slow page loads",
+            Symptom::DatabaseSlow => "database slow",
+            Symptom::ApiTimeouts => "API timeouts",
+            Symptom::HighServerCpu => "high server CPU",
+            Symptom::HighMemory => "high memory",
+        }
+    }
+
+    /// Looks a symptom up by its [`name`](Symptom::name).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::Symptom;
+    /// assert_eq!(Symptom::from_name("high_memory"), Some(Symptom::HighMemory));
+    /// ```
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Symptom> {
+        Symptom::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+impl Remedy {
+    /// The state of this remedy's rung for a system (see [`Symptom::position`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{AdvisorConfig, Component, History, MetricsSnapshot, Remedy, RungState};
+    /// let snap = MetricsSnapshot::default().with_component(Component::Cache);
+    /// let state = Remedy::AddCaching.state(&snap, &History::new(), &AdvisorConfig::default());
+    /// assert_eq!(state, RungState::InPlace { component: Component::Cache });
+    /// ```
+    #[must_use]
+    pub fn state(
+        self,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        config: &AdvisorConfig,
+    ) -> RungState {
+        let in_place = self
+            .component()
+            .filter(|c| snapshot.architecture.contains(*c));
+        let declared = snapshot.tried.contains(self);
+        if !declared && in_place.is_none() {
+            return RungState::NotDone;
+        }
+        if let Some(evidence) = self.unfinished(snapshot, history, config) {
+            return RungState::Incomplete { evidence };
+        }
+        match in_place {
+            Some(component) => RungState::InPlace { component },
+            None => RungState::Declared,
+        }
+    }
+
+    /// Evidence that this remedy, though declared or in place, is not finished.
+    fn unfinished(
+        self,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        config: &AdvisorConfig,
+    ) -> Option<Evidence> {
+        let ladders = &config.ladders;
+        let snap_evidence = |metric, observed, check, threshold| Evidence {
+            metric,
+            observed,
+            check,
+            threshold: Some(threshold),
+            basis: Basis::Snapshot,
+        };
+        match self {
+            Remedy::AddIndexes => {
+                let scans = snapshot.db_max_seq_scans?;
+                (scans > ladders.missing_index_seq_scans).then(|| {
+                    snap_evidence(
+                        Metric::DbMaxSeqScans,
+                        Quantity::Count(scans),
+                        Check::Above,
+                        Quantity::Count(ladders.missing_index_seq_scans),
+                    )
+                })
+            }
+            Remedy::AddCaching => {
+                let hit = snapshot.cache_hit_rate?;
+                (hit < ladders.cache_hit_floor).then(|| {
+                    snap_evidence(
+                        Metric::CacheHitRate,
+                        Quantity::Ratio(hit),
+                        Check::Below,
+                        Quantity::Ratio(ladders.cache_hit_floor),
+                    )
+                })
+            }
+            Remedy::AsyncProcessing => snapshot
+                .background_tasks_block_requests
+                .filter(|blocks| *blocks)
+                .map(|_| {
+                    snap_evidence(
+                        Metric::BackgroundTasksBlockRequests,
+                        Quantity::Flag(true),
+                        Check::IsTrue,
+                        Quantity::Flag(true),
+                    )
+                }),
+            Remedy::FixMemoryLeaks => {
+                let series = history.get(Metric::MemoryUsage)?;
+                let trend = series.trend(&config.triggers.series).ok()?;
+                if !trend.is_degrading(Direction::LowerIsBetter, &config.triggers.series) {
+                    return None;
+                }
+                let latest = Ratio::from_fraction(series.latest().value).ok()?;
+                let window = series.window(config.triggers.series.window);
+                let span = match (window.first(), window.last()) {
+                    (Some(a), Some(b)) => b.at.saturating_sub(a.at),
+                    _ => core::time::Duration::ZERO,
+                };
+                Some(Evidence {
+                    metric: Metric::MemoryUsage,
+                    observed: Quantity::Ratio(latest),
+                    check: Check::Degrading(trend.into()),
+                    threshold: None,
+                    basis: Basis::Series {
+                        samples: window.len(),
+                        span,
+                    },
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// A short imperative title ("add read replicas").
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::Remedy;
+    /// assert_eq!(Remedy::VerticalScale.title(), "scale up to a bigger machine");
+    /// ```
+    #[must_use]
+    pub const fn title(self) -> &'static str {
+        match self {
+            Remedy::AddCaching => "cache what is computed again and again",
+            Remedy::Cdn => "serve content from a CDN",
+            Remedy::EdgeCompute => "run logic at the edge",
+            Remedy::AddIndexes => "add the missing indexes",
+            Remedy::ReadReplicas => "add read replicas",
+            Remedy::Sharding => "shard the data",
+            Remedy::AsyncProcessing => "move slow work off the request path",
+            Remedy::CircuitBreakers => "add circuit breakers",
+            Remedy::EventDriven => "decouple services with events",
+            Remedy::VerticalScale => "scale up to a bigger machine",
+            Remedy::HorizontalScale => "scale out behind a load balancer",
+            Remedy::OptimizeCode => "optimise the hot code paths",
+            Remedy::IncreaseRam => "add memory",
+            Remedy::FixMemoryLeaks => "find and fix memory leaks",
+            Remedy::RedesignDataStructures => "redesign the data structures",
+        }
+    }
+
+    /// What the remedy involves, in a sentence or two.
+    #[must_use]
+    pub const fn advice(self) -> &'static str {
+        match self {
+            Remedy::AddCaching => {
+                "Put an application cache such as Redis in front of the database for data read far more often than written; query results suit TTLs of 1 to 5 minutes, user profiles 5 to 15."
+            }
+            Remedy::Cdn => {
+                "Serve static assets and cacheable pages from a CDN close to users, so most requests never reach the origin."
+            }
+            Remedy::EdgeCompute => {
+                "Move personalisation and routing logic to the CDN's edge so pages are assembled near the user."
+            }
+            Remedy::AddIndexes => {
+                "Find the slowest and most frequent queries (pg_stat_statements) and the tables read by sequential scans, and index the columns they filter and join on."
+            }
+            Remedy::ReadReplicas => {
+                "Send reads to replicas and keep writes on the primary; read-after-write paths stay on the primary."
+            }
+            Remedy::Sharding => {
+                "Split the data over several primaries by a key (hash, range or a lookup directory) so writes and storage scale out."
+            }
+            Remedy::AsyncProcessing => {
+                "Put slow or failure-prone work on a job queue and answer the request without waiting for it."
+            }
+            Remedy::CircuitBreakers => {
+                "Stop calling a failing dependency for a while once its errors pass a limit, and serve a fallback or a cached answer instead."
+            }
+            Remedy::EventDriven => {
+                "Let services publish events on a message queue and react to each other's events instead of calling each other in a chain."
+            }
+            Remedy::VerticalScale => {
+                "Move to a machine with more CPU: the quickest relief, with no change to the code or the architecture."
+            }
+            Remedy::HorizontalScale => {
+                "Run several stateless application servers behind a load balancer and add servers as load grows."
+            }
+            Remedy::OptimizeCode => {
+                "Profile the busiest endpoints and make their hot paths cheaper; the fleet is already scaled out."
+            }
+            Remedy::IncreaseRam => "Give the servers more memory: the quickest relief.",
+            Remedy::FixMemoryLeaks => {
+                "Use is still climbing with more memory: take heap profiles over time and fix what keeps growing."
+            }
+            Remedy::RedesignDataStructures => {
+                "Memory is spent on the data itself: use more compact representations, stream instead of loading whole sets, and evict what is cold."
+            }
+        }
+    }
+
+    /// Looks a remedy up by its [`name`](Remedy::name).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::Remedy;
+    /// assert_eq!(Remedy::from_name("add_indexes"), Some(Remedy::AddIndexes));
+    /// ```
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Remedy> {
+        Remedy::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    /// The symptom whose ladder this remedy is a rung of, and which rung.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{LadderStep, Remedy, Symptom};
+    /// assert_eq!(Remedy::ReadReplicas.rung(), (Symptom::DatabaseSlow, LadderStep::Then));
+    /// ```
+    #[must_use]
+    pub const fn rung(self) -> (Symptom, LadderStep) {
+        match self {
+            Remedy::AddCaching => (Symptom::SlowPageLoads, LadderStep::First),
+            Remedy::Cdn => (Symptom::SlowPageLoads, LadderStep::Then),
+            Remedy::EdgeCompute => (Symptom::SlowPageLoads, LadderStep::Finally),
+            Remedy::AddIndexes => (Symptom::DatabaseSlow, LadderStep::First),
+            Remedy::ReadReplicas => (Symptom::DatabaseSlow, LadderStep::Then),
+            Remedy::Sharding => (Symptom::DatabaseSlow, LadderStep::Finally),
+            Remedy::AsyncProcessing => (Symptom::ApiTimeouts, LadderStep::First),
+            Remedy::CircuitBreakers => (Symptom::ApiTimeouts, LadderStep::Then),
+            Remedy::EventDriven => (Symptom::ApiTimeouts, LadderStep::Finally),
+            Remedy::VerticalScale => (Symptom::HighServerCpu, LadderStep::First),
+            Remedy::HorizontalScale => (Symptom::HighServerCpu, LadderStep::Then),
+            Remedy::OptimizeCode => (Symptom::HighServerCpu, LadderStep::Finally),
+            Remedy::IncreaseRam => (Symptom::HighMemory, LadderStep::First),
+            Remedy::FixMemoryLeaks => (Symptom::HighMemory, LadderStep::Then),
+            Remedy::RedesignDataStructures => (Symptom::HighMemory, LadderStep::Finally),
+        }
+    }
+
+    /// The remedy that installs `component`, when one does.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{Component, Remedy};
+    /// assert_eq!(Remedy::installing(Component::LoadBalancer), Some(Remedy::HorizontalScale));
+    /// assert_eq!(Remedy::installing(Component::ConnectionPooler), None);
+    /// ```
+    #[must_use]
+    pub fn installing(component: Component) -> Option<Remedy> {
+        Remedy::ALL
+            .into_iter()
+            .find(|r| r.component() == Some(component))
+    }
+}
+
+impl fmt::Display for LadderStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LadderStep::First => "first",
+            LadderStep::Then => "then",
+            LadderStep::Finally => "finally",
+        })
     }
 }
 
@@ -320,6 +778,18 @@ impl RemedySet {
         self.0 & remedy.bit() != 0
     }
 
+    /// Whether the set is empty.
+    #[must_use]
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether the set is empty, by reference (for `serde(skip_serializing_if)`).
+    #[cfg(feature = "serde")]
+    pub(crate) fn is_empty_ref(&self) -> bool {
+        self.is_empty()
+    }
+
     /// The remedies, in declaration order.
     pub fn iter(self) -> impl Iterator<Item = Remedy> {
         Remedy::ALL.into_iter().filter(move |r| self.contains(*r))
@@ -333,6 +803,32 @@ impl FromIterator<Remedy> for RemedySet {
             set.insert(r);
         }
         set
+    }
+}
+
+impl fmt::Display for RemedySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return f.write_str("(none)");
+        }
+        for (i, r) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(r.name())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for RemedySet {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RemedySet".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let item = generator.subschema_for::<Remedy>();
+        schemars::json_schema!({ "type": "array", "items": item, "description": "remedies of the decision matrix already carried out" })
     }
 }
 
@@ -425,6 +921,174 @@ mod tests {
                 step: LadderStep::First,
                 remedy: Remedy::AddCaching
             }
+        );
+    }
+
+    #[test]
+    fn every_ladder_walks_up_and_down() {
+        let cfg = AdvisorConfig::default();
+        let h = History::new();
+        let steps = [LadderStep::First, LadderStep::Then, LadderStep::Finally];
+        for symptom in Symptom::ALL {
+            let ladder = symptom.ladder();
+            let at = |tried: &[Remedy]| {
+                let mut snap = MetricsSnapshot::default();
+                for r in tried {
+                    snap = snap.with_tried(*r);
+                }
+                symptom.position(&snap, &h, &cfg).next
+            };
+            // Up: each rung declared done moves the advice one rung up.
+            for k in 0..3 {
+                assert_eq!(
+                    at(&ladder[..k]),
+                    NextStep::Try {
+                        step: steps[k],
+                        remedy: ladder[k]
+                    },
+                    "{symptom} with {k} rungs done"
+                );
+            }
+            assert_eq!(at(&ladder), NextStep::Exhausted, "{symptom}");
+            // Down: a lower rung not done pulls the advice back, whatever is above it.
+            for k in 0..3 {
+                let others: Vec<Remedy> = ladder
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != k)
+                    .map(|(_, r)| *r)
+                    .collect();
+                assert_eq!(
+                    at(&others),
+                    NextStep::Try {
+                        step: steps[k],
+                        remedy: ladder[k]
+                    },
+                    "{symptom} without rung {k}"
+                );
+            }
+            // The position and the component-only walk agree when nothing is unfinished.
+            for mask in 0u8..8 {
+                let tried: RemedySet = (0..3)
+                    .filter(|j| mask & (1 << j) != 0)
+                    .map(|j| ladder[j])
+                    .collect();
+                let snap = MetricsSnapshot {
+                    tried,
+                    ..MetricsSnapshot::default()
+                };
+                assert_eq!(
+                    symptom.position(&snap, &h, &cfg).next,
+                    symptom.next_step(tried, ComponentSet::EMPTY)
+                );
+            }
+            for (k, r) in ladder.iter().enumerate() {
+                assert_eq!(r.rung(), (symptom, steps[k]));
+            }
+        }
+    }
+
+    #[test]
+    fn components_in_place_count_as_done_but_say_so() {
+        let cfg = AdvisorConfig::default();
+        let snap = MetricsSnapshot::default()
+            .with_component(Component::Cache)
+            .with_component(Component::Cdn);
+        let p = Symptom::SlowPageLoads.position(&snap, &History::new(), &cfg);
+        assert_eq!(
+            p.rungs[0].state,
+            RungState::InPlace {
+                component: Component::Cache
+            }
+        );
+        assert_eq!(p.current().map(|r| r.remedy), Some(Remedy::EdgeCompute));
+        // A declared remedy without a component reads as declared.
+        let p = Symptom::HighServerCpu.position(
+            &MetricsSnapshot::default().with_tried(Remedy::VerticalScale),
+            &History::new(),
+            &cfg,
+        );
+        assert_eq!(p.rungs[0].state, RungState::Declared);
+        assert_eq!(p.current().map(|r| r.remedy), Some(Remedy::HorizontalScale));
+    }
+
+    #[test]
+    fn unfinished_rungs_are_reopened() {
+        use crate::units::{Count, Ratio};
+        let cfg = AdvisorConfig::default();
+        let h = History::new();
+        #[track_caller]
+        fn check(symptom: Symptom, snap: &MetricsSnapshot, expected: Remedy, reopened: bool) {
+            let p = symptom.position(snap, &History::new(), &AdvisorConfig::default());
+            let cur = p.current().expect("a rung is left");
+            assert_eq!(cur.remedy, expected, "{symptom}");
+            assert_eq!(
+                matches!(cur.state, RungState::Incomplete { .. }),
+                reopened,
+                "{symptom}"
+            );
+        }
+        let indexed = MetricsSnapshot::default().with_tried(Remedy::AddIndexes);
+        // 10,000 scans is not above the guide's "> 10K"; 10,001 is.
+        check(
+            Symptom::DatabaseSlow,
+            &indexed.clone().with_db_max_seq_scans(Count::new(10_000)),
+            Remedy::ReadReplicas,
+            false,
+        );
+        check(
+            Symptom::DatabaseSlow,
+            &indexed.with_db_max_seq_scans(Count::new(10_001)),
+            Remedy::AddIndexes,
+            true,
+        );
+        let cached = MetricsSnapshot::default().with_component(Component::Cache);
+        check(
+            Symptom::SlowPageLoads,
+            &cached
+                .clone()
+                .with_cache_hit_rate(Ratio::from_percent(80.0).unwrap()),
+            Remedy::Cdn,
+            false,
+        );
+        check(
+            Symptom::SlowPageLoads,
+            &cached.with_cache_hit_rate(Ratio::from_percent(62.0).unwrap()),
+            Remedy::AddCaching,
+            true,
+        );
+        let queued = MetricsSnapshot::default().with_component(Component::JobQueue);
+        check(
+            Symptom::ApiTimeouts,
+            &queued.clone().with_background_tasks_block_requests(false),
+            Remedy::CircuitBreakers,
+            false,
+        );
+        check(
+            Symptom::ApiTimeouts,
+            &queued.with_background_tasks_block_requests(true),
+            Remedy::AsyncProcessing,
+            true,
+        );
+        // A leak fixed "on paper" while memory keeps rising hour after hour.
+        let rising: Vec<f64> = (0..24).map(|i| 0.50 + 0.015 * f64::from(i)).collect();
+        let history: History = [crate::Series::from_values(
+            Metric::MemoryUsage,
+            core::time::Duration::from_secs(3_600),
+            &rising,
+        )
+        .unwrap()]
+        .into_iter()
+        .collect();
+        let snap = MetricsSnapshot::default()
+            .with_tried(Remedy::IncreaseRam)
+            .with_tried(Remedy::FixMemoryLeaks);
+        let p = Symptom::HighMemory.position(&snap, &history, &cfg);
+        assert_eq!(p.current().map(|r| r.remedy), Some(Remedy::FixMemoryLeaks));
+        let p = Symptom::HighMemory.position(&snap, &h, &cfg);
+        assert_eq!(
+            p.current().map(|r| r.remedy),
+            Some(Remedy::RedesignDataStructures)
         );
     }
 

@@ -101,7 +101,9 @@ pub struct ReadmeDoctests;
 
 pub use architecture::{Component, ComponentSet};
 pub use classify::{AdditionResult, AdvisorConfig, Classification};
-pub use decision::{LadderStep, NextStep, Remedy, RemedySet, Symptom};
+pub use decision::{
+    LadderConfig, LadderPosition, LadderStep, NextStep, Remedy, RemedySet, Rung, RungState, Symptom,
+};
 pub use error::Error;
 pub use evidence::{Basis, Check, Evidence, Missing, Need, Outcome, TrendSummary};
 pub use series::{History, Sample, Series, SeriesConfig, Sustained, Trend, TrendDirection};

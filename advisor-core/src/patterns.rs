@@ -21,6 +21,7 @@ use core::fmt;
 use crate::architecture::Component;
 use crate::evidence::{Basis, Check, Evidence, Need, Outcome};
 use crate::snapshot::{Metric, MetricsSnapshot, Quantity};
+use crate::stage::Stage;
 use crate::thresholds::Direction;
 use crate::units::Ratio;
 
@@ -530,6 +531,7 @@ impl StartupPractice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ChecklistItem {
     /// Scale: application servers keep no local state.
     StatelessAppServers,
@@ -586,7 +588,172 @@ pub const ENTERPRISE_CHECKLIST: [ChecklistItem; 8] = [
     ChecklistItem::ChaosEngineering,
 ];
 
+/// The guide's two stage checklists.
+///
+/// # Examples
+/// ```
+/// use advisor_core::{Stage, patterns::{Checklist, ChecklistItem}};
+/// assert_eq!(Checklist::Scaling.stage(), Stage::Scale);
+/// assert!(Checklist::Enterprise.items().contains(&ChecklistItem::ChaosEngineering));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Checklist {
+    /// What a stage-3 system should have ([`SCALING_CHECKLIST`]).
+    Scaling,
+    /// What a stage-4 system should have ([`ENTERPRISE_CHECKLIST`]).
+    Enterprise,
+}
+
+impl Checklist {
+    /// Both checklists, in stage order.
+    pub const ALL: [Checklist; 2] = [Checklist::Scaling, Checklist::Enterprise];
+
+    /// The stage the checklist belongs to.
+    #[must_use]
+    pub const fn stage(self) -> Stage {
+        match self {
+            Checklist::Scaling => Stage::Scale,
+            Checklist::Enterprise => Stage::Enterprise,
+        }
+    }
+
+    /// Its items, in the guide's order.
+    #[must_use]
+    pub const fn items(self) -> &'static [ChecklistItem] {
+        match self {
+            Checklist::Scaling => &SCALING_CHECKLIST,
+            Checklist::Enterprise => &ENTERPRISE_CHECKLIST,
+        }
+    }
+
+    /// The `snake_case` name.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Checklist::Scaling => "scaling",
+            Checklist::Enterprise => "enterprise",
+        }
+    }
+}
+
+impl fmt::Display for Checklist {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where a checklist item stands for one system.
+///
+/// # Examples
+/// See [`ChecklistItem::status`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case", tag = "status"))]
+pub enum ChecklistStatus {
+    /// Declared in [`MetricsSnapshot::practices`].
+    Declared,
+    /// Shown by a component of the declared architecture or by a measured value.
+    Shown,
+    /// Known to be missing: the architecture was declared without its component, or a
+    /// measured value rules it out.
+    Gap,
+    /// Neither declared nor visible in the snapshot: someone has to check.
+    ToVerify,
+}
+
 impl ChecklistItem {
+    /// Every item: the scaling checklist, then the enterprise checklist.
+    pub const ALL: [ChecklistItem; 15] = [
+        ChecklistItem::StatelessAppServers,
+        ChecklistItem::ReadWriteSeparation,
+        ChecklistItem::AsyncNonCriticalPaths,
+        ChecklistItem::CircuitBreakers,
+        ChecklistItem::DistributedTracing,
+        ChecklistItem::AutoScaling,
+        ChecklistItem::ConnectionPooling,
+        ChecklistItem::MultiRegionDeployment,
+        ChecklistItem::CrossRegionReplication,
+        ChecklistItem::GlobalCdn,
+        ChecklistItem::DisasterRecoveryTested,
+        ChecklistItem::Compliance,
+        ChecklistItem::FourNinesArchitecture,
+        ChecklistItem::ZeroDowntimeDeployments,
+        ChecklistItem::ChaosEngineering,
+    ];
+
+    /// The `snake_case` name used in snapshot files (`practices = [...]`) and reports.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            ChecklistItem::StatelessAppServers => "stateless_app_servers",
+            ChecklistItem::ReadWriteSeparation => "read_write_separation",
+            ChecklistItem::AsyncNonCriticalPaths => "async_non_critical_paths",
+            ChecklistItem::CircuitBreakers => "circuit_breakers",
+            ChecklistItem::DistributedTracing => "distributed_tracing",
+            ChecklistItem::AutoScaling => "auto_scaling",
+            ChecklistItem::ConnectionPooling => "connection_pooling",
+            ChecklistItem::MultiRegionDeployment => "multi_region_deployment",
+            ChecklistItem::CrossRegionReplication => "cross_region_replication",
+            ChecklistItem::GlobalCdn => "global_cdn",
+            ChecklistItem::DisasterRecoveryTested => "disaster_recovery_tested",
+            ChecklistItem::Compliance => "compliance",
+            ChecklistItem::FourNinesArchitecture => "four_nines_architecture",
+            ChecklistItem::ZeroDowntimeDeployments => "zero_downtime_deployments",
+            ChecklistItem::ChaosEngineering => "chaos_engineering",
+        }
+    }
+
+    /// What the item asks for, in a few words.
+    #[must_use]
+    pub const fn title(self) -> &'static str {
+        match self {
+            ChecklistItem::StatelessAppServers => "application servers keep no local state",
+            ChecklistItem::ReadWriteSeparation => "reads and writes go to separate database roles",
+            ChecklistItem::AsyncNonCriticalPaths => "non-critical paths run asynchronously",
+            ChecklistItem::CircuitBreakers => "circuit breakers between services",
+            ChecklistItem::DistributedTracing => "distributed tracing across services",
+            ChecklistItem::AutoScaling => "auto-scaling driven by the right metrics",
+            ChecklistItem::ConnectionPooling => "database connection pooling (PgBouncer, ProxySQL)",
+            ChecklistItem::MultiRegionDeployment => "deployment in several regions",
+            ChecklistItem::CrossRegionReplication => "data replicated across regions",
+            ChecklistItem::GlobalCdn => "a global CDN with edge caching",
+            ChecklistItem::DisasterRecoveryTested => "disaster recovery tested",
+            ChecklistItem::Compliance => "compliance (SOC 2, GDPR, data residency)",
+            ChecklistItem::FourNinesArchitecture => "an architecture for a 99.99% SLA",
+            ChecklistItem::ZeroDowntimeDeployments => "deployments without downtime",
+            ChecklistItem::ChaosEngineering => "chaos engineering in practice",
+        }
+    }
+
+    /// Looks an item up by its [`name`](ChecklistItem::name).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::patterns::ChecklistItem;
+    /// assert_eq!(ChecklistItem::from_name("global_cdn"), Some(ChecklistItem::GlobalCdn));
+    /// ```
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<ChecklistItem> {
+        ChecklistItem::ALL.into_iter().find(|i| i.name() == name)
+    }
+
+    /// The checklist the item belongs to.
+    #[must_use]
+    pub const fn checklist(self) -> Checklist {
+        match self {
+            ChecklistItem::StatelessAppServers
+            | ChecklistItem::ReadWriteSeparation
+            | ChecklistItem::AsyncNonCriticalPaths
+            | ChecklistItem::CircuitBreakers
+            | ChecklistItem::DistributedTracing
+            | ChecklistItem::AutoScaling
+            | ChecklistItem::ConnectionPooling => Checklist::Scaling,
+            _ => Checklist::Enterprise,
+        }
+    }
+
     /// The component whose presence satisfies the item, when a component can show it.
     #[must_use]
     pub const fn component(self) -> Option<Component> {
@@ -608,6 +775,174 @@ impl ChecklistItem {
     #[must_use]
     pub fn satisfied_by(self, architecture: crate::ComponentSet) -> Option<bool> {
         self.component().map(|c| architecture.contains(c))
+    }
+
+    /// Where the item stands for a system.
+    ///
+    /// In order: declared in [`MetricsSnapshot::practices`] is [`ChecklistStatus::Declared`];
+    /// its component in the declared architecture (or, for multi-region deployment, two or
+    /// more [`Metric::DeployedRegions`]) is [`ChecklistStatus::Shown`]. It is a
+    /// [`ChecklistStatus::Gap`] when the architecture was declared (not empty) without its
+    /// component, when the system runs in one region (multi-region deployment), or when a
+    /// 99.99% or higher [`Metric::AvailabilityTarget`] is served from one region (the
+    /// four-nines architecture). Anything else is [`ChecklistStatus::ToVerify`]: an empty
+    /// architecture means "not declared", not "nothing in place".
+    ///
+    /// # Examples
+    /// ```
+    /// use core::num::NonZeroU32;
+    /// use advisor_core::{Component, MetricsSnapshot, patterns::{ChecklistItem, ChecklistStatus}};
+    /// let nothing = MetricsSnapshot::default();
+    /// assert_eq!(ChecklistItem::CircuitBreakers.status(&nothing), ChecklistStatus::ToVerify);
+    /// let declared = nothing.clone().with_component(Component::LoadBalancer);
+    /// assert_eq!(ChecklistItem::CircuitBreakers.status(&declared), ChecklistStatus::Gap);
+    /// let one_region = nothing.with_deployed_regions(NonZeroU32::MIN);
+    /// assert_eq!(ChecklistItem::MultiRegionDeployment.status(&one_region), ChecklistStatus::Gap);
+    /// ```
+    #[must_use]
+    pub fn status(self, snapshot: &MetricsSnapshot) -> ChecklistStatus {
+        if snapshot.practices.contains(self) {
+            return ChecklistStatus::Declared;
+        }
+        if self.satisfied_by(snapshot.architecture) == Some(true) {
+            return ChecklistStatus::Shown;
+        }
+        let regions = snapshot.deployed_regions.map(core::num::NonZeroU32::get);
+        match self {
+            ChecklistItem::MultiRegionDeployment => match regions {
+                Some(n) if n >= 2 => return ChecklistStatus::Shown,
+                Some(_) => return ChecklistStatus::Gap,
+                None => {}
+            },
+            ChecklistItem::FourNinesArchitecture => {
+                let four_nines = snapshot
+                    .availability_target
+                    .is_some_and(|t| t.as_fraction() >= FOUR_NINES - 1e-12);
+                if four_nines && regions == Some(1) {
+                    return ChecklistStatus::Gap;
+                }
+            }
+            _ => {}
+        }
+        if self.component().is_some() && !snapshot.architecture.is_empty() {
+            return ChecklistStatus::Gap;
+        }
+        ChecklistStatus::ToVerify
+    }
+
+    const fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// The enterprise checklist's availability target, 99.99%.
+const FOUR_NINES: f64 = 0.9999;
+
+impl fmt::Display for ChecklistItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of [`ChecklistItem`]s (a bit set: `Copy`, no allocation); serialized as a list of
+/// names.
+///
+/// # Examples
+/// ```
+/// use advisor_core::patterns::{ChecklistItem, ChecklistSet};
+/// let mut done = ChecklistSet::EMPTY;
+/// done.insert(ChecklistItem::ChaosEngineering);
+/// assert!(done.contains(ChecklistItem::ChaosEngineering));
+/// assert_eq!(done.to_string(), "chaos_engineering");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ChecklistSet(u16);
+
+impl ChecklistSet {
+    /// The empty set.
+    pub const EMPTY: ChecklistSet = ChecklistSet(0);
+
+    /// Adds an item; returns whether it was absent.
+    pub fn insert(&mut self, item: ChecklistItem) -> bool {
+        let absent = !self.contains(item);
+        self.0 |= item.bit();
+        absent
+    }
+
+    /// Whether the set holds `item`.
+    #[must_use]
+    pub const fn contains(self, item: ChecklistItem) -> bool {
+        self.0 & item.bit() != 0
+    }
+
+    /// Whether the set is empty.
+    #[must_use]
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether the set is empty, by reference (for `serde(skip_serializing_if)`).
+    #[cfg(feature = "serde")]
+    pub(crate) fn is_empty_ref(&self) -> bool {
+        self.is_empty()
+    }
+
+    /// The items, in [`ChecklistItem::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = ChecklistItem> {
+        ChecklistItem::ALL
+            .into_iter()
+            .filter(move |i| self.contains(*i))
+    }
+}
+
+impl FromIterator<ChecklistItem> for ChecklistSet {
+    fn from_iter<I: IntoIterator<Item = ChecklistItem>>(iter: I) -> Self {
+        let mut set = ChecklistSet::EMPTY;
+        for i in iter {
+            set.insert(i);
+        }
+        set
+    }
+}
+
+impl fmt::Display for ChecklistSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return f.write_str("(none)");
+        }
+        for (k, i) in self.iter().enumerate() {
+            if k > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(i.name())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ChecklistSet {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ChecklistSet".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let item = generator.subschema_for::<ChecklistItem>();
+        schemars::json_schema!({ "type": "array", "items": item, "description": "checklist practices in place" })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ChecklistSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ChecklistSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let list = <Vec<ChecklistItem> as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(list.into_iter().collect())
     }
 }
 
@@ -694,6 +1029,79 @@ mod tests {
                 CacheLayer::Application,
                 CacheLayer::Database
             ]
+        );
+    }
+
+    #[test]
+    fn checklist_status_separates_gaps_from_unknowns() {
+        use core::num::NonZeroU32;
+        #[track_caller]
+        fn check(item: ChecklistItem, snap: &MetricsSnapshot, expected: ChecklistStatus) {
+            assert_eq!(item.status(snap), expected, "{item}");
+        }
+        let nothing = MetricsSnapshot::default();
+        let declared = nothing.clone().with_component(Component::LoadBalancer);
+        let two = NonZeroU32::new(2).unwrap();
+        check(
+            ChecklistItem::DistributedTracing,
+            &nothing,
+            ChecklistStatus::ToVerify,
+        );
+        check(
+            ChecklistItem::DistributedTracing,
+            &declared,
+            ChecklistStatus::Gap,
+        );
+        check(
+            ChecklistItem::DistributedTracing,
+            &declared
+                .clone()
+                .with_component(Component::DistributedTracing),
+            ChecklistStatus::Shown,
+        );
+        check(
+            ChecklistItem::DistributedTracing,
+            &declared
+                .clone()
+                .with_practice(ChecklistItem::DistributedTracing),
+            ChecklistStatus::Declared,
+        );
+        // Items no component shows stay to verify even with an architecture.
+        check(
+            ChecklistItem::ChaosEngineering,
+            &declared,
+            ChecklistStatus::ToVerify,
+        );
+        check(
+            ChecklistItem::MultiRegionDeployment,
+            &nothing.clone().with_deployed_regions(two),
+            ChecklistStatus::Shown,
+        );
+        let four_nines = nothing
+            .clone()
+            .with_availability_target(pct(99.99))
+            .with_deployed_regions(NonZeroU32::MIN);
+        check(
+            ChecklistItem::FourNinesArchitecture,
+            &four_nines,
+            ChecklistStatus::Gap,
+        );
+        check(
+            ChecklistItem::FourNinesArchitecture,
+            &nothing
+                .with_availability_target(pct(99.99))
+                .with_deployed_regions(two),
+            ChecklistStatus::ToVerify,
+        );
+        for c in Checklist::ALL {
+            assert!(c.items().iter().all(|i| i.checklist() == c));
+        }
+        for i in ChecklistItem::ALL {
+            assert_eq!(ChecklistItem::from_name(i.name()), Some(i));
+        }
+        assert_eq!(
+            ChecklistItem::ALL.len(),
+            SCALING_CHECKLIST.len() + ENTERPRISE_CHECKLIST.len()
         );
     }
 

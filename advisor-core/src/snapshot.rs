@@ -5,6 +5,8 @@ use core::num::NonZeroU32;
 use core::time::Duration;
 
 use crate::architecture::ComponentSet;
+use crate::decision::RemedySet;
+use crate::patterns::ChecklistSet;
 use crate::units::{Connections, Count, QueriesPerRequest, Rate, Ratio, Users, u64_to_f64};
 
 /// The kind of unit a [`Metric`] is measured in, and so its canonical numeric form.
@@ -489,6 +491,21 @@ pub struct MetricsSnapshot {
         serde(skip_serializing_if = "ComponentSet::is_empty_ref")
     )]
     pub architecture: ComponentSet,
+    /// Remedies of the decision matrix already carried out (file key `tried`, a list of
+    /// names such as `["add_indexes", "vertical_scale"]`); see [`crate::Symptom::position`].
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "RemedySet::is_empty_ref")
+    )]
+    pub tried: RemedySet,
+    /// Checklist practices in place (file key `practices`, a list of names such as
+    /// `["stateless_app_servers", "disaster_recovery_tested"]`); see
+    /// [`crate::patterns::ChecklistItem::status`].
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "ChecklistSet::is_empty_ref")
+    )]
+    pub practices: ChecklistSet,
 
     /// 95th-percentile response time of user requests (file key `p95_response_time_ms`).
     #[cfg_attr(
@@ -1021,6 +1038,34 @@ impl MetricsSnapshot {
     #[must_use]
     pub fn with_component(mut self, component: crate::Component) -> Self {
         self.architecture.insert(component);
+        self
+    }
+
+    /// Records a remedy as carried out and returns the snapshot.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{MetricsSnapshot, Remedy};
+    /// let snap = MetricsSnapshot::default().with_tried(Remedy::AddIndexes);
+    /// assert!(snap.tried.contains(Remedy::AddIndexes));
+    /// ```
+    #[must_use]
+    pub fn with_tried(mut self, remedy: crate::Remedy) -> Self {
+        self.tried.insert(remedy);
+        self
+    }
+
+    /// Records a checklist practice as in place and returns the snapshot.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_core::{MetricsSnapshot, patterns::ChecklistItem};
+    /// let snap = MetricsSnapshot::default().with_practice(ChecklistItem::StatelessAppServers);
+    /// assert!(snap.practices.contains(ChecklistItem::StatelessAppServers));
+    /// ```
+    #[must_use]
+    pub fn with_practice(mut self, practice: crate::patterns::ChecklistItem) -> Self {
+        self.practices.insert(practice);
         self
     }
 }

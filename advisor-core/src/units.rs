@@ -299,9 +299,38 @@ impl Ratio {
 float_quantity!(Ratio, from_fraction);
 
 impl fmt::Display for Ratio {
+    /// One decimal place (`74.0%`), or as many more as it takes not to round the value
+    /// across a level people write: 99.99% stays `99.99%` rather than `100.0%`, and 0.04%
+    /// stays `0.04%` rather than `0.0%` (up to six significant digits).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.1}%", self.as_percent())
+        write_percent(f, self.as_percent())
     }
+}
+
+/// Writes a percentage with one decimal place, or with enough more (up to six significant
+/// digits, trailing zeros trimmed) that the printed figure does not misstate the value.
+pub(crate) fn write_percent(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Result {
+    let one = format!("{percent:.1}");
+    let close = one
+        .parse::<f64>()
+        .is_ok_and(|shown| (shown - percent).abs() <= 1e-9 * percent.abs().max(1.0));
+    if close {
+        return write!(f, "{one}%");
+    }
+    // Digits after the point for six significant digits (at least two: one is not enough).
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "log10 of a finite, non-zero percentage is well within i32"
+    )]
+    let magnitude = if percent == 0.0 {
+        0
+    } else {
+        percent.abs().log10().floor() as i32
+    };
+    let decimals = usize::try_from((5 - magnitude).clamp(2, 12)).unwrap_or(2);
+    let text = format!("{percent:.decimals$}");
+    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+    write!(f, "{trimmed}%")
 }
 
 /// Events per second (requests, reads, writes, rate-limit responses), finite and not negative.
@@ -956,6 +985,26 @@ fn fmt_trimmed(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn percentages_keep_the_digits_that_matter() {
+        #[track_caller]
+        fn check(fraction: f64, expected: &str) {
+            assert_eq!(
+                Ratio::from_fraction(fraction).unwrap().to_string(),
+                expected
+            );
+        }
+        check(0.74, "74.0%");
+        check(0.875, "87.5%");
+        check(0.9999, "99.99%");
+        check(0.99999, "99.999%");
+        check(0.0004, "0.04%");
+        check(0.12345, "12.345%");
+        check(1.0, "100.0%");
+        check(0.0, "0.0%");
+        check(1.0 / 3.0, "33.3333%");
+    }
+
     use super::*;
     use proptest::prelude::*;
 
