@@ -305,7 +305,7 @@ fn assess(a: &AssessArgs, format: Format) -> Result<Outcome, Failure> {
         &evaluation,
         &snapshot,
         &history,
-        &AdvisorConfig::default(),
+        &engine.pack().advisor_config(),
     );
     let text = match format {
         Format::Text => assessment.to_text(),

@@ -1,35 +1,55 @@
-//! One call from a snapshot to an explained assessment, and its text, Markdown and JSON forms.
+//! One call from a snapshot to an explained assessment: a plan of action, the stage and where
+//! it is heading, findings with true evidence, checklists, and text, Markdown and JSON forms.
 
-use core::fmt::Write as _;
+use std::collections::BTreeMap;
 
-use advisor_core::bottleneck::Layer;
+use advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
+use advisor_core::patterns::{Checklist, ChecklistItem, ChecklistStatus};
+use advisor_core::units::Users;
 use advisor_core::{
-    AdvisorConfig, Classification, History, MetricHealth, MetricsSnapshot, Stage, TriggerResult,
+    AdvisorConfig, Classification, Component, ComponentSet, CostBand, CostRow, History,
+    LadderPosition, LadderStep, MetricHealth, MetricsSnapshot, NextStep, Remedy, RungState, Stage,
+    Symptom, TriggerResult, UserBand,
 };
 
-use crate::engine::{Engine, Evaluation, Evidence, Missing, RuleStatus};
-use crate::pack::{Origin, Severity};
+use crate::engine::{Engine, Evaluation, Evidence, Finding, Missing, RuleStatus};
+use crate::pack::{Origin, Rule, RulePack, Severity};
 
-/// One finding of an assessment, with its evidence spelled out.
+/// The JSON shape version of [`Assessment`].
+pub const ASSESSMENT_FORMAT: u32 = 2;
+
+/// One finding of an assessment, with the evidence that supports it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AssessedFinding {
     /// Rule id.
     pub id: String,
-    /// Rule title.
+    /// Title; for a ladder rule, the symptom and the rung it advises.
     pub title: String,
-    /// Severity.
+    /// Severity (raised for an overdue transition when the rule says so).
     pub severity: Severity,
     /// Priority (smaller first).
     pub priority: u32,
     /// Bottleneck layer.
     pub layer: Option<Layer>,
-    /// Remedy and rung, when the rule recommends one.
-    pub remedy: Option<advisor_core::Remedy>,
+    /// The decision-matrix symptom the finding detects or is evidence of.
+    pub symptom: Option<Symptom>,
+    /// For a ladder rule, the ladder it detects (its remedy is the rung the system is on).
+    pub ladder: Option<Symptom>,
+    /// The remedy it advises: for a ladder rule, the rung the system is on.
+    pub remedy: Option<Remedy>,
     /// The rung of the remedy.
-    pub step: Option<advisor_core::LadderStep>,
+    pub step: Option<LadderStep>,
+    /// The stage a transition rule moves to.
+    pub moves_to: Option<Stage>,
+    /// Whether a transition is overdue: the user count is already in or past `moves_to`.
+    pub overdue: bool,
+    /// The pack's named action, when the rule has one.
+    pub action: Option<String>,
+    /// Components the rule recommends adding.
+    pub recommends: ComponentSet,
     /// What to do.
     pub advice: String,
-    /// Evidence for each sub-condition.
+    /// The evidence that supports the finding (only what held).
     pub evidence: Vec<Evidence>,
     /// Where the rule came from.
     pub origin: Origin,
@@ -37,13 +57,145 @@ pub struct AssessedFinding {
     pub references: Vec<String>,
 }
 
-/// A bottleneck layer ranked by the findings that point at it.
+/// What a plan step is about: the key under which findings are merged.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "name")]
+pub enum StepKey {
+    /// A remedy of the decision matrix.
+    Remedy(Remedy),
+    /// Every rung of a symptom's ladder is done; the symptom persists.
+    LadderExhausted(Symptom),
+    /// A component to add that no ladder covers.
+    Component(Component),
+    /// Moving to (or catching up with) a growth stage.
+    Stage(Stage),
+    /// Gaps of a stage checklist.
+    Checklist(Checklist),
+    /// A named action of the pack (`action = "..."`).
+    Action(String),
+    /// A finding that stands on its own (its rule id).
+    Rule(String),
+}
+
+/// One step of the plan of action: one remedy or action with all the evidence for it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlanStep {
+    /// 1 for the step to take first.
+    pub rank: usize,
+    /// What the step is about.
+    pub key: StepKey,
+    /// What to do, in a few words.
+    pub title: String,
+    /// The most severe finding behind the step.
+    pub severity: Severity,
+    /// The layer of the most severe finding that names one.
+    pub layer: Option<Layer>,
+    /// For a decision-matrix remedy: its symptom and rung.
+    pub ladder: Option<(Symptom, LadderStep)>,
+    /// What it involves.
+    pub advice: String,
+    /// The evidence, merged from every finding behind the step (each line once).
+    pub why: Vec<String>,
+    /// Context: what is already done on the ladder, what the move lacks.
+    pub notes: Vec<String>,
+    /// Ids of the findings behind the step.
+    pub findings: Vec<String>,
+    /// Sources, merged.
+    pub references: Vec<String>,
+}
+
+/// A finding whose advice waits for an earlier rung of a ladder the plan is working on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HeldBack {
+    /// The finding's rule id.
+    pub finding: String,
+    /// Its title.
+    pub title: String,
+    /// The remedy it would advise.
+    pub remedy: Remedy,
+    /// The ladder.
+    pub symptom: Symptom,
+    /// The rung the plan advises instead.
+    pub until: Remedy,
+    /// The evidence behind the finding, one line each.
+    pub why: Vec<String>,
+}
+
+/// The stage by users and by metrics, read so that metrics never demote a system.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StageView {
+    /// Users, when given.
+    pub users: Option<Users>,
+    /// The stage by user count.
+    pub by_users: Option<Stage>,
+    /// The band of that stage.
+    pub band: Option<UserBand>,
+    /// The furthest stage a fired transition leads into.
+    pub by_metrics: Option<Stage>,
+    /// The stage to plan for: the later of the two.
+    pub planning_for: Option<Stage>,
+    /// Transition findings that are overdue (their stage is already reached by users).
+    pub overdue: Vec<String>,
+}
+
+/// Where the system is heading: the next stage's architecture, what of it is missing, its
+/// cost.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NextStage {
+    /// The stage.
+    pub stage: Stage,
+    /// Why this stage: the user count's next stage, or what the metrics call for.
+    pub reason: String,
+    /// Its user band.
+    pub band: UserBand,
+    /// Its cumulative architecture ([`Stage::cumulative_architecture`]).
+    pub architecture: ComponentSet,
+    /// What of it the declared architecture lacks (`None` when no architecture was declared).
+    pub missing: Option<ComponentSet>,
+    /// The guide's indicative monthly cost of the stage.
+    pub indicative_cost: CostBand,
+    /// The guide's cost-table row for the stage.
+    pub cost_at_scale: CostRow,
+}
+
+/// A stage checklist evaluated against the declared architecture and practices.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChecklistReport {
+    /// Which checklist.
+    pub checklist: Checklist,
+    /// Each item with its status, in the guide's order.
+    pub items: Vec<(ChecklistItem, ChecklistStatus)>,
+}
+
+impl ChecklistReport {
+    /// Items known to be missing.
+    pub fn gaps(&self) -> impl Iterator<Item = ChecklistItem> + '_ {
+        self.items
+            .iter()
+            .filter(|(_, s)| *s == ChecklistStatus::Gap)
+            .map(|(i, _)| *i)
+    }
+
+    /// Items nobody declared and the snapshot cannot show.
+    pub fn to_verify(&self) -> impl Iterator<Item = ChecklistItem> + '_ {
+        self.items
+            .iter()
+            .filter(|(_, s)| *s == ChecklistStatus::ToVerify)
+            .map(|(i, _)| *i)
+    }
+}
+
+/// A bottleneck layer ranked by independent evidence.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RankedLayer {
     /// The layer.
     pub layer: Layer,
-    /// Score: 3 per critical, 2 per warning, 1 per info finding.
+    /// Score: for each distinct metric behind the layer's findings, 3 when its worst finding
+    /// is critical, 2 warning, 1 info; summed. One reading counts once, however many rules
+    /// use it.
     pub score: u32,
+    /// The metrics behind the score.
+    pub metrics: Vec<String>,
     /// Ids of the findings behind the score.
     pub findings: Vec<String>,
 }
@@ -57,50 +209,186 @@ pub struct NotJudged {
     pub missing: Vec<Missing>,
 }
 
-/// The assessment of one snapshot: stage by users and by metrics, key-metric health,
-/// transition triggers, rule findings, ranked bottleneck layers, next steps, and what could not
-/// be judged.
+/// The assessment of one snapshot: a plan of action first, then the stage and where it is
+/// heading, key-metric health, findings with their evidence, what is held back, checklists,
+/// bottleneck layers, and what could not be judged.
 ///
-/// The JSON form (`serde_json::to_string(&assessment)`) is stable within a format version:
-/// `format`, `stage_by_users`, `stage_suggested`, `health`, `triggers_fired`, `findings`,
-/// `bottlenecks`, `next_steps`, `not_judged`.
+/// The JSON form (`serde_json::to_string(&assessment)`) is stable within
+/// [`ASSESSMENT_FORMAT`]: `format`, `plan`, `stage`, `next_stage`, `health`,
+/// `triggers_fired`, `findings`, `held_back`, `checklists`, `bottlenecks`, `not_judged`.
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::{assess, Engine};
-/// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::{Ratio, Users}};
+/// use advisor_rules::{assess, Engine, StepKey};
+/// use advisor_rules::advisor_core::{History, MetricsSnapshot, Remedy, units::{Ratio, Users}};
 /// let snap = MetricsSnapshot::default()
 ///     .with_users(Users::new(4_000))
 ///     .with_server_cpu(Ratio::from_percent(92.0)?);
 /// let a = assess(&Engine::default_pack(), &snap, &History::new());
-/// assert_eq!(a.stage_by_users.map(|s| s.number()), Some(1));
-/// assert_eq!(a.findings[0].id, "key.cpu.warning");
-/// assert!(a.to_text().contains("key.cpu.warning"));
+/// assert_eq!(a.stage.by_users.map(|s| s.number()), Some(1));
+/// // 92% CPU on one server: the first rung of the high-CPU ladder.
+/// assert_eq!(a.plan[0].key, StepKey::Remedy(Remedy::VerticalScale));
+/// assert!(a.to_text().starts_with("Plan of action"));
 /// # Ok::<(), advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Assessment {
-    /// JSON shape version.
+    /// JSON shape version ([`ASSESSMENT_FORMAT`]).
     pub format: u32,
-    /// Stage by user count.
-    pub stage_by_users: Option<Stage>,
-    /// The furthest stage a fired transition trigger leads into.
-    pub stage_suggested: Option<Stage>,
+    /// The plan of action: one step per remedy or action, most urgent first.
+    pub plan: Vec<PlanStep>,
+    /// The stage by users and by metrics.
+    pub stage: StageView,
+    /// Where the system is heading.
+    pub next_stage: Option<NextStage>,
     /// Health of the key metrics.
     pub health: Vec<MetricHealth>,
-    /// Transition triggers that fired, with evidence.
+    /// advisor-core's stage-transition triggers that fired, with evidence.
     pub triggers_fired: Vec<TriggerResult>,
     /// Rule findings, ordered by severity, priority, id.
     pub findings: Vec<AssessedFinding>,
-    /// Layers ranked by their findings.
+    /// Findings whose advice waits for an earlier rung.
+    pub held_back: Vec<HeldBack>,
+    /// The stage checklists that apply.
+    pub checklists: Vec<ChecklistReport>,
+    /// Layers ranked by independent evidence.
     pub bottlenecks: Vec<RankedLayer>,
-    /// Findings that recommend a remedy, in order.
-    pub next_steps: Vec<String>,
     /// Rules that could not be evaluated, and why.
     pub not_judged: Vec<NotJudged>,
 }
 
-/// Assesses a snapshot with an engine and advisor-core's default levels.
+impl RulePack {
+    /// advisor-core's levels with every one this pack names overridden by its parameter, so
+    /// that the key-metric health, the core triggers and the ladders read the same levels as
+    /// the rules (for example a layered `cpu_warning = "90%"` moves both).
+    ///
+    /// Parameters read: `p95_target`, `p95_warning`, `queries_target`, `queries_warning`,
+    /// `cpu_target`, `cpu_warning`, `pool_target`, `pool_warning`, `db_cpu_level`,
+    /// `slow_query`, `resources_maxed`, `primary_write_level`, `cache_hit_ceiling`,
+    /// `replica_lag_level`, `remote_latency`, `multi_region_availability`,
+    /// `global_user_regions`, `global_remote_share`, `cdn_static_share`,
+    /// `read_replicas_share`, `cache_repeated_share`, `missing_index_seq_scans` and
+    /// `cache_hit_warning`. A parameter of the wrong unit or out of range, or a pair in the
+    /// wrong order, keeps the default.
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_rules::{PackFormat, RulePack};
+    /// let pack = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\n[params]\ncpu_warning = \"90%\"\n", PackFormat::Toml)?;
+    /// assert_eq!(pack.advisor_config().thresholds.server_cpu.warning().as_percent(), 90.0);
+    /// # Ok::<(), advisor_rules::Error>(())
+    /// ```
+    #[must_use]
+    pub fn advisor_config(&self) -> AdvisorConfig {
+        use advisor_core::units::{Count, QueriesPerRequest, Ratio};
+        use advisor_core::{Direction, Threshold};
+        use core::time::Duration;
+        let value = |name: &str| self.param(name).map(|p| p.value);
+        let ratio = |name: &str| value(name).and_then(|v| Ratio::from_fraction(v).ok());
+        let secs = |name: &str| value(name).and_then(|v| Duration::try_from_secs_f64(v).ok());
+        let queries = |name: &str| value(name).and_then(|v| QueriesPerRequest::new(v).ok());
+        let mut c = AdvisorConfig::default();
+        let t = &mut c.thresholds;
+        if let Some(th) = secs("p95_target")
+            .zip(secs("p95_warning"))
+            .and_then(|(a, b)| Threshold::new("p95", a, b, Direction::LowerIsBetter).ok())
+        {
+            t.p95_response_time = th;
+        }
+        if let Some(th) = queries("queries_target")
+            .zip(queries("queries_warning"))
+            .and_then(|(a, b)| Threshold::new("queries", a, b, Direction::LowerIsBetter).ok())
+        {
+            t.db_queries_per_request = th;
+        }
+        if let Some(th) = ratio("cpu_target")
+            .zip(ratio("cpu_warning"))
+            .and_then(|(a, b)| Threshold::new("cpu", a, b, Direction::LowerIsBetter).ok())
+        {
+            t.server_cpu = th;
+        }
+        if let Some(th) = ratio("pool_target")
+            .zip(ratio("pool_warning"))
+            .and_then(|(a, b)| Threshold::new("pool", a, b, Direction::LowerIsBetter).ok())
+        {
+            t.db_pool_usage = th;
+        }
+        let tr = &mut c.triggers;
+        let set_ratio = |slot: &mut Ratio, name: &str| {
+            if let Some(r) = ratio(name) {
+                *slot = r;
+            }
+        };
+        set_ratio(&mut tr.db_cpu_level, "db_cpu_level");
+        set_ratio(&mut tr.resources_maxed_level, "resources_maxed");
+        set_ratio(&mut tr.primary_write_level, "primary_write_level");
+        set_ratio(&mut tr.cache_hit_ceiling, "cache_hit_ceiling");
+        set_ratio(
+            &mut tr.multi_region_availability,
+            "multi_region_availability",
+        );
+        set_ratio(&mut tr.global_remote_share, "global_remote_share");
+        if let Some(d) = secs("slow_query") {
+            tr.slow_query_level = d;
+        }
+        if let Some(d) = secs("replica_lag_level") {
+            tr.replica_lag_level = d;
+        }
+        if let Some(d) = secs("remote_latency") {
+            tr.remote_latency_level = d;
+        }
+        if let Some(n) = value("global_user_regions")
+            .filter(|v| v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(v))
+        {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "checked above to be a whole number in u32's range"
+            )]
+            let n = n as u32;
+            tr.global_user_regions = n;
+        }
+        set_ratio(&mut c.additions.static_asset_share, "cdn_static_share");
+        set_ratio(&mut c.additions.read_share, "read_replicas_share");
+        set_ratio(
+            &mut c.additions.repeated_query_share,
+            "cache_repeated_share",
+        );
+        set_ratio(&mut c.ladders.cache_hit_floor, "cache_hit_warning");
+        if let Some(n) = value("missing_index_seq_scans")
+            .filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v < 9.0e15)
+        {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "checked above to be a whole, non-negative number below 2^53"
+            )]
+            let n = n as u64;
+            c.ladders.missing_index_seq_scans = Count::new(n);
+        }
+        c
+    }
+}
+
+/// Assesses a snapshot with an engine, reading advisor-core's levels from the engine's pack
+/// ([`RulePack::advisor_config`]).
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use advisor_rules::{assess, Engine, Severity};
+/// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::Users};
+/// // A 2M-user service in one region whose remote users wait 900 ms at P95: the guide's
+/// // stage-4 condition holds, and at this size the move is overdue.
+/// let snap = MetricsSnapshot::default()
+///     .with_users(Users::new(2_000_000))
+///     .with_remote_user_p95(Duration::from_millis(900));
+/// let a = assess(&Engine::default_pack(), &snap, &History::new());
+/// let f = a.findings.iter().find(|f| f.id == "move.4.remote_latency").unwrap();
+/// assert!(f.overdue);
+/// assert_eq!(f.severity, Severity::Warning);
+/// # Ok::<(), advisor_rules::Error>(())
+/// ```
 #[must_use]
 pub fn assess(engine: &Engine, snapshot: &MetricsSnapshot, history: &History) -> Assessment {
     let evaluation = engine.evaluate(snapshot, history);
@@ -109,11 +397,23 @@ pub fn assess(engine: &Engine, snapshot: &MetricsSnapshot, history: &History) ->
         &evaluation,
         snapshot,
         history,
-        &AdvisorConfig::default(),
+        &engine.pack().advisor_config(),
     )
 }
 
-/// Builds an assessment from an evaluation already made.
+/// Builds an assessment from an evaluation already made, with explicit advisor-core levels.
+///
+/// # Examples
+/// ```
+/// use advisor_rules::{assess_with, Engine};
+/// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::Ratio};
+/// let engine = Engine::default_pack();
+/// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(91.0)?);
+/// let eval = engine.evaluate(&snap, &History::new());
+/// let a = assess_with(&engine, &eval, &snap, &History::new(), &engine.pack().advisor_config());
+/// assert_eq!(a.plan[0].findings, ["add.read_replicas"]);
+/// # Ok::<(), advisor_rules::Error>(())
+/// ```
 #[must_use]
 pub fn assess_with(
     engine: &Engine,
@@ -123,52 +423,47 @@ pub fn assess_with(
     config: &AdvisorConfig,
 ) -> Assessment {
     let c = Classification::of(snapshot, history, config);
-    let findings: Vec<AssessedFinding> = evaluation
-        .findings
-        .iter()
-        .filter_map(|f| {
-            let rule = engine.rule(f.rule)?;
-            Some(AssessedFinding {
-                id: rule.id.clone(),
-                title: rule.title.clone(),
-                severity: rule.severity,
-                priority: rule.priority,
-                layer: rule.layer,
-                remedy: rule.remedy,
-                step: rule.step,
-                advice: rule.advice.clone(),
-                evidence: engine.explain(evaluation, f),
-                origin: rule.origin.clone(),
-                references: rule.references.clone(),
-            })
+    let positions: BTreeMap<Symptom, LadderPosition> = Symptom::ALL
+        .into_iter()
+        .map(|s| (s, s.position(snapshot, history, config)))
+        .collect();
+    let mut findings: Vec<AssessedFinding> = Vec::with_capacity(evaluation.findings.len());
+    for f in &evaluation.findings {
+        let Some(rule) = engine.rule(f.rule) else {
+            continue;
+        };
+        findings.push(assessed(rule, f, engine.explain(evaluation, f), &positions));
+    }
+
+    let stage = stage_view(snapshot, &findings);
+    let next_stage = next_stage(snapshot, &stage);
+    let checklists: Vec<ChecklistReport> = Checklist::ALL
+        .into_iter()
+        .filter(|cl| stage.planning_for.is_some_and(|s| s >= cl.stage()))
+        .map(|cl| ChecklistReport {
+            checklist: cl,
+            items: cl
+                .items()
+                .iter()
+                .map(|i| (*i, i.status(snapshot)))
+                .collect(),
         })
         .collect();
-    let mut bottlenecks: Vec<RankedLayer> = Vec::new();
-    for f in &findings {
-        let Some(layer) = f.layer else { continue };
-        let weight = match f.severity {
-            Severity::Critical => 3,
-            Severity::Warning => 2,
-            Severity::Info => 1,
-        };
-        match bottlenecks.iter_mut().find(|b| b.layer == layer) {
-            Some(b) => {
-                b.score += weight;
-                b.findings.push(f.id.clone());
-            }
-            None => bottlenecks.push(RankedLayer {
-                layer,
-                score: weight,
-                findings: vec![f.id.clone()],
-            }),
-        }
-    }
-    bottlenecks.sort_by(|a, b| b.score.cmp(&a.score).then(a.layer.cmp(&b.layer)));
-    let next_steps = findings
+
+    // Ladders the report works on: those whose ladder rule fired, at their current rung.
+    let active: BTreeMap<Symptom, Option<Remedy>> = findings
         .iter()
-        .filter(|f| f.remedy.is_some() || f.severity >= Severity::Warning)
-        .map(|f| format!("{}: {}", f.title, f.advice))
+        .filter_map(|f| f.ladder.map(|s| (s, f.remedy)))
         .collect();
+    let (plan, held_back) = build_plan(
+        &findings,
+        &active,
+        &positions,
+        &stage,
+        snapshot,
+        &checklists,
+    );
+    let bottlenecks = rank_layers(&findings);
     let not_judged = engine
         .rules()
         .enumerate()
@@ -179,62 +474,647 @@ pub fn assess_with(
         })
         .collect();
     Assessment {
-        format: 1,
-        stage_by_users: c.stage,
-        stage_suggested: c.suggested_stage(),
+        format: ASSESSMENT_FORMAT,
+        plan,
+        stage,
+        next_stage,
         health: c.health.iter().copied().collect(),
         triggers_fired: c.triggers.fired().copied().collect(),
         findings,
+        held_back,
+        checklists,
         bottlenecks,
-        next_steps,
         not_judged,
     }
 }
 
-impl Assessment {
-    /// The worst severity among findings.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|first| first.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// What is known of the rungs below and above the current one, as notes.
+fn ladder_notes(p: &LadderPosition) -> Vec<String> {
+    let mut notes = Vec::new();
+    for r in &p.rungs {
+        let what = match r.state {
+            RungState::Declared => format!("{} ({}): declared done", r.remedy.title(), r.step),
+            RungState::InPlace { component } => {
+                format!("{} ({}): {component} in place", r.remedy.title(), r.step)
+            }
+            RungState::Incomplete { evidence } => format!(
+                "{} ({}): declared done, but not finished: {evidence}",
+                r.remedy.title(),
+                r.step
+            ),
+            RungState::NotDone => continue,
+        };
+        notes.push(what);
+    }
+    notes
+}
+
+fn assessed(
+    rule: &Rule,
+    f: &Finding,
+    evidence: Vec<Evidence>,
+    positions: &BTreeMap<Symptom, LadderPosition>,
+) -> AssessedFinding {
+    let mut title = rule.title.clone();
+    let mut advice = rule.advice.clone();
+    let mut remedy = rule.remedy;
+    let mut step = rule.step;
+    let symptom = rule.ladder.or(rule.symptom);
+    if let Some(p) = rule.ladder.and_then(|s| positions.get(&s)) {
+        match p.next {
+            NextStep::Try { step: s, remedy: r } => {
+                remedy = Some(r);
+                step = Some(s);
+                title = format!("{}: {s}, {}", rule.title, r.title());
+                advice = r.advice().to_owned();
+                let notes = ladder_notes(p);
+                if !notes.is_empty() {
+                    advice.push_str(" Known: ");
+                    advice.push_str(&notes.join("; "));
+                    advice.push('.');
+                }
+            }
+            NextStep::Exhausted => {
+                remedy = None;
+                step = None;
+                title = format!("{}: every rung of the guide's ladder is done", rule.title);
+                advice = format!(
+                    "{} are all in place or declared done, yet the symptom persists: look beyond the decision matrix (trace where time goes, profile, and revisit the capacity plan).",
+                    p.symptom
+                        .ladder()
+                        .iter()
+                        .map(|r| r.title())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+    }
+    if f.overdue
+        && let (Some(to), Some(s)) = (rule.moves_to, f.stage)
+    {
+        let when = if s == to {
+            format!("the user count is already in {to}")
+        } else {
+            format!("the user count is past it, in {s}")
+        };
+        advice =
+            format!("{advice} Overdue: the guide calls for this move before {to}, and {when}.");
+    }
+    AssessedFinding {
+        id: rule.id.clone(),
+        title,
+        severity: f.severity,
+        priority: rule.priority,
+        layer: rule.layer,
+        symptom,
+        remedy,
+        step,
+        moves_to: rule.moves_to,
+        overdue: f.overdue,
+        action: rule.action.clone(),
+        recommends: rule.recommends,
+        ladder: rule.ladder,
+        advice,
+        evidence,
+        origin: rule.origin.clone(),
+        references: rule.references.clone(),
+    }
+}
+
+fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> StageView {
+    let by_users = snapshot.users.map(Stage::for_users);
+    let by_metrics = findings.iter().filter_map(|f| f.moves_to).max();
+    let planning_for = match (by_users, by_metrics) {
+        (Some(u), Some(m)) => Some(u.max(m)),
+        (u, m) => u.or(m),
+    };
+    StageView {
+        users: snapshot.users,
+        by_users,
+        band: by_users.map(Stage::user_band),
+        by_metrics,
+        planning_for,
+        overdue: findings
+            .iter()
+            .filter(|f| f.overdue)
+            .map(|f| f.id.clone())
+            .collect(),
+    }
+}
+
+fn next_stage(snapshot: &MetricsSnapshot, view: &StageView) -> Option<NextStage> {
+    let (stage, reason) = match (view.by_users, view.by_metrics) {
+        (u, Some(m)) if u.is_none_or(|u| m > u) => (
+            m,
+            match u {
+                Some(u) => format!("the metrics call for it, ahead of the user count ({u})"),
+                None => "the metrics call for it".to_owned(),
+            },
+        ),
+        (Some(u), _) => match u.next() {
+            Some(n) => (n, format!("the next stage after {u}")),
+            None => (u, format!("{u} is the last stage; what it still lacks")),
+        },
+        (None, _) => return None,
+    };
+    let architecture = stage.cumulative_architecture();
+    let missing = (!snapshot.architecture.is_empty()).then(|| {
+        let mut m = architecture.difference(snapshot.architecture);
+        m.remove(Component::SingleServer);
+        m
+    });
+    Some(NextStage {
+        stage,
+        reason,
+        band: stage.user_band(),
+        architecture,
+        missing,
+        indicative_cost: stage.indicative_cost(),
+        cost_at_scale: stage.cost_at_scale(),
+    })
+}
+
+/// The layer a symptom's ladder works on; slow page loads are end to end, with causes in
+/// the other layers, so they name none.
+const fn symptom_layer(symptom: Symptom) -> Option<Layer> {
+    match symptom {
+        Symptom::DatabaseSlow => Some(Layer::Database),
+        Symptom::HighServerCpu | Symptom::HighMemory => Some(Layer::Application),
+        Symptom::ApiTimeouts => Some(Layer::ExternalApi),
+        _ => None,
+    }
+}
+
+/// The position of a layer in the guide's diagnosis order (storage goes with the database,
+/// whose health check covers it; no layer comes last).
+fn diagnosis_rank(layer: Option<Layer>) -> usize {
+    match layer {
+        Some(Layer::Storage) => 2,
+        Some(l) => DIAGNOSIS_ORDER
+            .iter()
+            .position(|s| s.layer == Some(l))
+            .map_or(6, |p| p + 1),
+        None => 6,
+    }
+}
+
+/// The plan step a finding belongs to, given the ladders the report works on.
+enum Placement {
+    Step(StepKey),
+    Held {
+        remedy: Remedy,
+        symptom: Symptom,
+        until: Remedy,
+    },
+}
+
+fn placement(
+    f: &AssessedFinding,
+    active: &BTreeMap<Symptom, Option<Remedy>>,
+    architecture: ComponentSet,
+) -> Placement {
+    // A remedy that is a rung of an active ladder must be that ladder's current rung.
+    let as_remedy = |r: Remedy| -> Placement {
+        let (symptom, _) = r.rung();
+        match active.get(&symptom) {
+            Some(Some(current)) if *current != r => Placement::Held {
+                remedy: r,
+                symptom,
+                until: *current,
+            },
+            _ => Placement::Step(StepKey::Remedy(r)),
+        }
+    };
+    if let Some(to) = f.moves_to {
+        return Placement::Step(StepKey::Stage(to));
+    }
+    if let Some(s) = f.ladder {
+        return match f.remedy {
+            Some(r) => Placement::Step(StepKey::Remedy(r)),
+            None => Placement::Step(StepKey::LadderExhausted(s)),
+        };
+    }
+    if let Some(r) = f.remedy {
+        return as_remedy(r);
+    }
+    if let Some(s) = f.symptom
+        && let Some(current) = active.get(&s)
+    {
+        return match current {
+            Some(r) => Placement::Step(StepKey::Remedy(*r)),
+            None => Placement::Step(StepKey::LadderExhausted(s)),
+        };
+    }
+    if let Some(a) = &f.action {
+        return Placement::Step(StepKey::Action(a.clone()));
+    }
+    if let Some(c) = f.recommends.iter().find(|c| !architecture.contains(*c)) {
+        return match Remedy::installing(c) {
+            Some(r) => as_remedy(r),
+            None => Placement::Step(StepKey::Component(c)),
+        };
+    }
+    Placement::Step(StepKey::Rule(f.id.clone()))
+}
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass that builds the steps in order; splitting it scatters the merge rules"
+)]
+fn build_plan(
+    findings: &[AssessedFinding],
+    active: &BTreeMap<Symptom, Option<Remedy>>,
+    positions: &BTreeMap<Symptom, LadderPosition>,
+    stage: &StageView,
+    snapshot: &MetricsSnapshot,
+    checklists: &[ChecklistReport],
+) -> (Vec<PlanStep>, Vec<HeldBack>) {
+    let mut steps: Vec<PlanStep> = Vec::new();
+    let mut held = Vec::new();
+    let mut min_priority: BTreeMap<StepKey, u32> = BTreeMap::new();
+    for f in findings {
+        let why: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
+        match placement(f, active, snapshot.architecture) {
+            Placement::Held {
+                remedy,
+                symptom,
+                until,
+            } => held.push(HeldBack {
+                finding: f.id.clone(),
+                title: f.title.clone(),
+                remedy,
+                symptom,
+                until,
+                why,
+            }),
+            Placement::Step(key) => {
+                // A finding that only shows a symptom does not set the step's priority.
+                let evidence_only = f.symptom.is_some()
+                    && f.ladder.is_none()
+                    && f.remedy.is_none()
+                    && f.action.is_none()
+                    && f.moves_to.is_none();
+                let prio = if evidence_only {
+                    f.priority.saturating_add(1_000)
+                } else {
+                    f.priority
+                };
+                let entry = min_priority.entry(key.clone()).or_insert(prio);
+                *entry = (*entry).min(prio);
+                let step = match steps.iter_mut().find(|s| s.key == key) {
+                    Some(s) => s,
+                    None => {
+                        steps.push(PlanStep {
+                            rank: 0,
+                            key: key.clone(),
+                            title: String::new(),
+                            severity: f.severity,
+                            layer: f.layer,
+                            ladder: None,
+                            advice: f.advice.clone(),
+                            why: Vec::new(),
+                            notes: Vec::new(),
+                            findings: Vec::new(),
+                            references: Vec::new(),
+                        });
+                        let last = steps.len() - 1;
+                        &mut steps[last]
+                    }
+                };
+                if f.severity > step.severity {
+                    step.severity = f.severity;
+                    step.advice.clone_from(&f.advice);
+                }
+                if step.layer.is_none() {
+                    step.layer = f.layer;
+                }
+                for w in why {
+                    if !step.why.contains(&w) {
+                        step.why.push(w);
+                    }
+                }
+                step.findings.push(f.id.clone());
+                for r in &f.references {
+                    if !step.references.contains(r) {
+                        step.references.push(r.clone());
+                    }
+                }
+                // Titles: the finding's own for a plain step, set below for the others.
+                if step.title.is_empty() {
+                    step.title.clone_from(&f.title);
+                }
+            }
+        }
+    }
+    // Checklist gaps: one step per checklist.
+    for report in checklists {
+        let gaps: Vec<ChecklistItem> = report.gaps().collect();
+        if gaps.is_empty() {
+            continue;
+        }
+        let at_size = stage
+            .by_users
+            .is_some_and(|s| s >= report.checklist.stage());
+        let key = StepKey::Checklist(report.checklist);
+        min_priority.insert(key.clone(), 60);
+        steps.push(PlanStep {
+            rank: 0,
+            key,
+            title: format!(
+                "Close the gaps in the guide's {} checklist",
+                report.checklist
+            ),
+            severity: if at_size {
+                Severity::Warning
+            } else {
+                Severity::Info
+            },
+            layer: None,
+            ladder: None,
+            advice: format!(
+                "A {} system should have: {}.",
+                report.checklist.stage(),
+                gaps.iter()
+                    .map(|g| g.title())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            why: gaps
+                .iter()
+                .map(|g| format!("{}: missing from the declared architecture", g.name()))
+                .collect(),
+            notes: Vec::new(),
+            findings: Vec::new(),
+            references: vec![format!(
+                "guide: {} Checklist",
+                match report.checklist {
+                    Checklist::Scaling => "Scaling",
+                    Checklist::Enterprise => "Enterprise",
+                }
+            )],
+        });
+    }
+    // Titles, advice and notes for the structured steps.
+    for step in &mut steps {
+        match &step.key {
+            StepKey::Remedy(r) => {
+                let (symptom, rung) = r.rung();
+                step.ladder = Some((symptom, rung));
+                step.layer = symptom_layer(symptom);
+                step.title = capitalised(r.title());
+                step.advice = r.advice().to_owned();
+                if let Some(p) = positions.get(&symptom) {
+                    step.notes = ladder_notes(p);
+                }
+                step.notes.insert(
+                    0,
+                    format!("{rung} rung of the guide's ladder for {}", symptom.title()),
+                );
+            }
+            StepKey::LadderExhausted(s) => {
+                step.title = format!("{}: the guide's ladder is used up", capitalised(s.title()));
+            }
+            StepKey::Component(c) => {
+                step.title = format!("Add {}", c.name().replace('_', " "));
+            }
+            StepKey::Stage(to) => {
+                let overdue = stage.by_users.is_some_and(|u| u >= *to);
+                step.title = if overdue {
+                    format!("Catch up with {to}: the user count has reached it")
+                } else {
+                    format!("Plan the move to {to}")
+                };
+                let mut missing = to
+                    .cumulative_architecture()
+                    .difference(snapshot.architecture);
+                missing.remove(Component::SingleServer);
+                step.advice = if snapshot.architecture.is_empty() {
+                    format!(
+                        "The guide's conditions for {to} hold. Its architecture: {}. No architecture was declared, so what is missing is not known.",
+                        to.cumulative_architecture()
+                    )
+                } else if missing.is_empty() {
+                    format!(
+                        "The guide's conditions for {to} hold and its architecture is in place; the steps for the symptoms above apply, and {} follows.",
+                        to.next().map_or("nothing".to_owned(), |n| n.to_string())
+                    )
+                } else {
+                    format!(
+                        "The guide's conditions for {to} hold. Its architecture still lacks: {missing}; the indicative cost of {to} is {} ({} at {}).",
+                        to.indicative_cost(),
+                        to.cost_at_scale().monthly,
+                        to.cost_at_scale().users
+                    )
+                };
+            }
+            StepKey::Checklist(_) | StepKey::Action(_) | StepKey::Rule(_) => {}
+        }
+    }
+    steps.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(diagnosis_rank(a.layer).cmp(&diagnosis_rank(b.layer)))
+            .then(min_priority.get(&a.key).cmp(&min_priority.get(&b.key)))
+            .then(a.key.cmp(&b.key))
+    });
+    for (i, s) in steps.iter_mut().enumerate() {
+        s.rank = i + 1;
+    }
+    (steps, held)
+}
+
+fn rank_layers(findings: &[AssessedFinding]) -> Vec<RankedLayer> {
+    // layer -> metric -> worst weight
+    let mut per: BTreeMap<Layer, (BTreeMap<String, u32>, Vec<String>)> = BTreeMap::new();
+    for f in findings {
+        let Some(layer) = f.layer else { continue };
+        let weight = match f.severity {
+            Severity::Critical => 3,
+            Severity::Warning => 2,
+            Severity::Info => 1,
+        };
+        let entry = per.entry(layer).or_default();
+        let mut any = false;
+        for e in &f.evidence {
+            let key = e
+                .metric
+                .map_or_else(|| e.left.clone(), |m| m.name().to_owned());
+            let w = entry.0.entry(key).or_insert(0);
+            *w = (*w).max(weight);
+            any = true;
+        }
+        if any && !entry.1.contains(&f.id) {
+            entry.1.push(f.id.clone());
+        }
+    }
+    let mut out: Vec<RankedLayer> = per
+        .into_iter()
+        .filter(|(_, (m, _))| !m.is_empty())
+        .map(|(layer, (metrics, findings))| RankedLayer {
+            layer,
+            score: metrics.values().sum(),
+            metrics: metrics.into_keys().collect(),
+            findings,
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.cmp(&a.score).then(a.layer.cmp(&b.layer)));
+    out
+}
+
+impl StageView {
+    /// One line on what the metrics say about the stage; never reads as a demotion.
     #[must_use]
-    pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+    pub fn metrics_line(&self) -> String {
+        match (self.by_users, self.by_metrics) {
+            (_, None) => "no stage-transition condition holds".to_owned(),
+            (Some(u), Some(m)) if m > u => {
+                format!("the guide's conditions for {m} hold, ahead of the user count")
+            }
+            (Some(_), Some(m)) => format!(
+                "the guide's conditions for {m} hold; the user count is already there, so the move is overdue ({})",
+                self.overdue.join(", ")
+            ),
+            (None, Some(m)) => format!("the guide's conditions for {m} hold"),
+        }
     }
 
-    /// Plain text, readable in an 80-column terminal.
+    /// One line on the stage by users.
+    #[must_use]
+    pub fn users_line(&self) -> String {
+        match (self.users, self.by_users, self.band) {
+            (Some(u), Some(s), Some(b)) => format!("{s}: {u} ({b})"),
+            _ => "unknown (give `users`)".to_owned(),
+        }
+    }
+}
+
+impl NextStage {
+    fn lines(&self) -> Vec<String> {
+        let mut o = vec![format!("{} ({}): {}", self.stage, self.band, self.reason)];
+        o.push(format!("architecture: {}", self.architecture));
+        match self.missing {
+            Some(m) if m.is_empty() => o.push("missing: nothing declared missing".to_owned()),
+            Some(m) => o.push(format!("missing: {m}")),
+            None => o.push("missing: unknown (declare `architecture`)".to_owned()),
+        }
+        o.push(format!(
+            "cost: {} (indicative); the guide's table gives {} at {} ({})",
+            self.indicative_cost,
+            self.cost_at_scale.monthly,
+            self.cost_at_scale.users,
+            self.cost_at_scale.architecture
+        ));
+        o
+    }
+}
+
+impl Assessment {
+    /// The worst severity among findings and plan steps (checklist gaps included).
+    #[must_use]
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings
+            .iter()
+            .map(|f| f.severity)
+            .chain(self.plan.iter().map(|s| s.severity))
+            .max()
+    }
+
+    /// Plain text, readable in an 80-column terminal; the plan of action comes first.
     #[must_use]
     pub fn to_text(&self) -> String {
+        use core::fmt::Write as _;
         let mut o = String::new();
-        let stage =
-            |s: Option<Stage>| s.map_or("unknown (give users)".to_owned(), |s| s.to_string());
-        let _ = writeln!(o, "Stage by users:   {}", stage(self.stage_by_users));
-        if let Some(s) = self.stage_suggested {
-            let _ = writeln!(o, "Metrics suggest:  {s}");
+        let _ = writeln!(o, "Plan of action");
+        if self.plan.is_empty() {
+            let _ = writeln!(
+                o,
+                "  Nothing to do: no rule found a problem in what was given."
+            );
+        }
+        for s in &self.plan {
+            let _ = writeln!(o, "  {}. [{}] {}", s.rank, s.severity, s.title);
+            for w in &s.why {
+                let _ = writeln!(o, "       why: {w}");
+            }
+            let _ = writeln!(o, "       do:  {}", s.advice);
+            for n in &s.notes {
+                let _ = writeln!(o, "       note: {n}");
+            }
+            if !s.findings.is_empty() {
+                let _ = writeln!(o, "       from: {}", s.findings.join(", "));
+            }
+        }
+        if !self.held_back.is_empty() {
+            let _ = writeln!(o, "\n  Held back until an earlier rung is done");
+            for h in &self.held_back {
+                let _ = writeln!(
+                    o,
+                    "  - {} ({}): after \"{}\" on the ladder for {}",
+                    capitalised(h.remedy.title()),
+                    h.finding,
+                    h.until.title(),
+                    h.symptom.title()
+                );
+                for w in &h.why {
+                    let _ = writeln!(o, "       why: {w}");
+                }
+            }
+        }
+        let _ = writeln!(o, "\nStage");
+        let _ = writeln!(o, "  by users:    {}", self.stage.users_line());
+        let _ = writeln!(o, "  by metrics:  {}", self.stage.metrics_line());
+        if let Some(n) = &self.next_stage {
+            for (i, line) in n.lines().iter().enumerate() {
+                let head = if i == 0 {
+                    "  heading for: "
+                } else {
+                    "               "
+                };
+                let _ = writeln!(o, "{head}{line}");
+            }
         }
         let _ = writeln!(o, "\nKey metrics");
         for h in &self.health {
             let _ = writeln!(o, "  {h}");
         }
-        if !self.triggers_fired.is_empty() {
-            let _ = writeln!(o, "\nStage-transition triggers fired");
-            for t in &self.triggers_fired {
-                let _ = writeln!(o, "  {t}");
-            }
-        }
         let _ = writeln!(o, "\nFindings ({})", self.findings.len());
         for f in &self.findings {
-            let _ = writeln!(o, "  [{}] {} ({})", f.severity, f.title, f.id);
+            let overdue = if f.overdue { ", overdue" } else { "" };
+            let _ = writeln!(o, "  [{}{overdue}] {} ({})", f.severity, f.title, f.id);
             for e in &f.evidence {
                 let _ = writeln!(o, "      {e}");
             }
             let _ = writeln!(o, "      -> {}", f.advice);
         }
+        for c in &self.checklists {
+            let _ = writeln!(o, "\nThe guide's {} checklist", c.checklist);
+            for (item, status) in &c.items {
+                let mark = match status {
+                    ChecklistStatus::Declared => "done (declared)",
+                    ChecklistStatus::Shown => "done (shown)",
+                    ChecklistStatus::Gap => "GAP",
+                    ChecklistStatus::ToVerify => "to verify",
+                };
+                let _ = writeln!(o, "  {mark:<16} {}", item.title());
+            }
+        }
         if !self.bottlenecks.is_empty() {
-            let _ = writeln!(o, "\nLikely bottlenecks");
+            let _ = writeln!(o, "\nLikely bottlenecks (by independent evidence)");
             for b in &self.bottlenecks {
                 let _ = writeln!(
                     o,
-                    "  {} (score {}): {}",
+                    "  {} (score {}: {})",
                     b.layer,
                     b.score,
-                    b.findings.join(", ")
+                    b.metrics.join(", ")
                 );
             }
         }
@@ -256,21 +1136,59 @@ impl Assessment {
         o
     }
 
-    /// Markdown, for tickets and chat.
+    /// Markdown, for tickets and chat; the same content as [`Assessment::to_text`].
     #[must_use]
     pub fn to_markdown(&self) -> String {
+        use core::fmt::Write as _;
         let mut o = String::new();
-        let _ = writeln!(o, "# Scalability assessment\n");
-        let stage = |s: Option<Stage>| s.map_or("unknown".to_owned(), |s| s.to_string());
-        let _ = writeln!(o, "- **Stage by users:** {}", stage(self.stage_by_users));
+        let _ = writeln!(o, "# Scalability assessment\n\n## Plan of action\n");
+        if self.plan.is_empty() {
+            let _ = writeln!(
+                o,
+                "Nothing to do: no rule found a problem in what was given."
+            );
+        }
+        for s in &self.plan {
+            let _ = writeln!(o, "{}. **{}** ({})", s.rank, s.title, s.severity);
+            for w in &s.why {
+                let _ = writeln!(o, "   - why: {w}");
+            }
+            let _ = writeln!(o, "   - do: {}", s.advice);
+            for n in &s.notes {
+                let _ = writeln!(o, "   - note: {n}");
+            }
+            if !s.findings.is_empty() {
+                let ids: Vec<String> = s.findings.iter().map(|f| format!("`{f}`")).collect();
+                let _ = writeln!(o, "   - from: {}", ids.join(", "));
+            }
+        }
+        if !self.held_back.is_empty() {
+            let _ = writeln!(o, "\n### Held back until an earlier rung is done\n");
+            for h in &self.held_back {
+                let _ = writeln!(
+                    o,
+                    "- {} (`{}`): after \"{}\" on the ladder for {}; {}",
+                    capitalised(h.remedy.title()),
+                    h.finding,
+                    h.until.title(),
+                    h.symptom.title(),
+                    h.why.join("; ")
+                );
+            }
+        }
+        let _ = writeln!(o, "\n## Stage\n");
+        let _ = writeln!(o, "- **By users:** {}", self.stage.users_line());
+        let _ = writeln!(o, "- **By metrics:** {}", self.stage.metrics_line());
+        if let Some(n) = &self.next_stage {
+            let lines = n.lines();
+            let _ = writeln!(o, "- **Heading for:** {}", lines[0]);
+            for l in &lines[1..] {
+                let _ = writeln!(o, "  - {l}");
+            }
+        }
         let _ = writeln!(
             o,
-            "- **Metrics suggest:** {}\n",
-            stage(self.stage_suggested)
-        );
-        let _ = writeln!(
-            o,
-            "## Key metrics\n\n| metric | value | health |\n|---|---|---|"
+            "\n## Key metrics\n\n| metric | value | health |\n|---|---|---|"
         );
         for h in &self.health {
             let v = h
@@ -284,16 +1202,36 @@ impl Assessment {
             let _ = writeln!(o, "None.");
         }
         for f in &self.findings {
-            let _ = writeln!(o, "### {} `{}` ({})\n", f.title, f.id, f.severity);
+            let overdue = if f.overdue { ", overdue" } else { "" };
+            let _ = writeln!(o, "### {} `{}` ({}{overdue})\n", f.title, f.id, f.severity);
             for e in &f.evidence {
                 let _ = writeln!(o, "- {e}");
             }
             let _ = writeln!(o, "\n{}\n", f.advice);
         }
+        for c in &self.checklists {
+            let _ = writeln!(o, "## The guide's {} checklist\n", c.checklist);
+            for (item, status) in &c.items {
+                let mark = match status {
+                    ChecklistStatus::Declared | ChecklistStatus::Shown => "[x]",
+                    ChecklistStatus::Gap => "[ ] **gap**",
+                    ChecklistStatus::ToVerify => "[ ] to verify",
+                };
+                let _ = writeln!(o, "- {mark} {}", item.title());
+            }
+            let _ = writeln!(o);
+        }
         if !self.bottlenecks.is_empty() {
             let _ = writeln!(o, "## Likely bottlenecks\n");
             for (i, b) in self.bottlenecks.iter().enumerate() {
-                let _ = writeln!(o, "{}. **{}** (score {})", i + 1, b.layer, b.score);
+                let _ = writeln!(
+                    o,
+                    "{}. **{}** (score {}: {})",
+                    i + 1,
+                    b.layer,
+                    b.score,
+                    b.metrics.join(", ")
+                );
             }
         }
         if !self.not_judged.is_empty() {

@@ -257,6 +257,31 @@ impl RuleBuilder {
         self.set("remedy", remedy.name()).set("step", step)
     }
 
+    /// The decision-matrix ladder the rule detects; its finding advises the system's current
+    /// rung (see [`crate::Rule::ladder`]).
+    #[must_use]
+    pub fn ladder(self, symptom: Symptom) -> Self {
+        self.set("ladder", symptom.name())
+    }
+
+    /// The stage the rule's condition says to move to (see [`crate::Rule::moves_to`]).
+    #[must_use]
+    pub fn moves_to(self, stage: Stage) -> Self {
+        self.set("moves_to", stage.name())
+    }
+
+    /// The severity of an overdue transition (see [`crate::Rule::overdue_severity`]).
+    #[must_use]
+    pub fn overdue_severity(self, severity: Severity) -> Self {
+        self.set("overdue_severity", severity_name(severity))
+    }
+
+    /// The plan step the finding belongs to (see [`crate::Rule::action`]).
+    #[must_use]
+    pub fn action(self, action: &str) -> Self {
+        self.set("action", action)
+    }
+
     /// References for the rule's facts.
     #[must_use]
     pub fn references(self, refs: &[&str]) -> Self {

@@ -4,7 +4,10 @@
 use core::fmt;
 use core::time::Duration;
 
-use advisor_core::{Component, Direction, History, Metric, MetricsSnapshot, SeriesConfig, Stage};
+use advisor_core::{
+    Component, ComponentSet, Direction, History, Metric, MetricsSnapshot, Quantity, SeriesConfig,
+    Stage, UnitKind,
+};
 
 use crate::error::Error;
 use crate::expr::{ArithOp, CmpOp, Dim, Expr, SeriesFn, fold, resolve};
@@ -17,6 +20,33 @@ const MAX_STACK: usize = 32;
 /// Canonical value meaning "unknown" during evaluation.
 const UNKNOWN: f64 = f64::NAN;
 
+/// What one comparison slot recorded during an evaluation.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    observed: f64,
+    threshold: f64,
+    held: f64,
+    reading: Reading,
+}
+
+const EMPTY_SLOT: Slot = Slot {
+    observed: UNKNOWN,
+    threshold: UNKNOWN,
+    held: UNKNOWN,
+    reading: Reading::Snapshot,
+};
+
+impl Slot {
+    const fn snapshot(observed: f64, threshold: f64, held: f64) -> Slot {
+        Slot {
+            observed,
+            threshold,
+            held,
+            reading: Reading::Snapshot,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
     Const(f64),
@@ -27,7 +57,7 @@ enum Op {
     Not,
     And,
     Or,
-    Series(SeriesFn, Metric),
+    Series(SeriesFn, Metric, u8),
     Has(Component),
     /// `not has(c)`, fused.
     NotHas(Component),
@@ -36,10 +66,13 @@ enum Op {
     Present(u8),
 }
 
-/// What one comparison of a rule looks at, fixed at compile time.
+/// What one comparison (or series function) of a rule looks at, fixed at compile time.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ComparisonSite {
+    /// The series function, when the site is one (`consistently_above`, `degrading`,
+    /// `plateauing`) rather than a comparison.
+    pub series: Option<SeriesFn>,
     /// The metric on the left, when the left side is a metric.
     pub metric: Option<Metric>,
     /// The left side as written.
@@ -98,6 +131,121 @@ pub(crate) struct CompiledRule {
     id_rank: u32,
     /// Bit i set when the rule applies to stage i; 0 when it applies to every stage.
     stage_mask: u8,
+    /// The condition's logical skeleton, to tell which comparisons support a finding.
+    logic: Logic,
+}
+
+/// The and/or/not structure of a condition over its comparison slots.
+#[derive(Debug, Clone)]
+enum Logic {
+    /// A comparison or series function, by slot.
+    Slot(usize),
+    /// `has(component)`.
+    Has(Component),
+    /// `present(metric)`.
+    Present(usize),
+    /// A literal truth value.
+    Const(bool),
+    /// Anything whose truth the evaluation does not keep (a bare flag metric).
+    Opaque,
+    Not(Box<Logic>),
+    And(Vec<Logic>),
+    Or(Vec<Logic>),
+}
+
+impl Logic {
+    fn of(e: &Expr, next: &mut usize) -> Logic {
+        match e {
+            Expr::Cmp { .. } | Expr::Series { .. } => {
+                let slot = *next;
+                *next += 1;
+                Logic::Slot(slot)
+            }
+            Expr::Has { component, .. } => Logic::Has(*component),
+            Expr::Present { metric, .. } => Logic::Present(metric_index(*metric)),
+            Expr::Bool { value, .. } => Logic::Const(*value),
+            Expr::Not { inner, .. } => Logic::Not(Box::new(Logic::of(inner, next))),
+            Expr::And { items, .. } => {
+                Logic::And(items.iter().map(|i| Logic::of(i, next)).collect())
+            }
+            Expr::Or { items, .. } => Logic::Or(items.iter().map(|i| Logic::of(i, next)).collect()),
+            _ => Logic::Opaque,
+        }
+    }
+
+    /// Three-valued truth: `None` for unknown.
+    fn value(&self, obs: &[Observation], architecture: ComponentSet, known: u64) -> Option<bool> {
+        match self {
+            Logic::Slot(i) => obs
+                .get(*i)
+                .and_then(|o| (!o.held.is_nan()).then_some(o.held > 0.5)),
+            Logic::Has(c) => Some(architecture.contains(*c)),
+            Logic::Present(i) => Some(known & (1u64 << i) != 0),
+            Logic::Const(b) => Some(*b),
+            Logic::Opaque => None,
+            Logic::Not(x) => x.value(obs, architecture, known).map(|b| !b),
+            Logic::And(items) => {
+                let mut unknown = false;
+                for i in items {
+                    match i.value(obs, architecture, known) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                if unknown { None } else { Some(true) }
+            }
+            Logic::Or(items) => {
+                let mut unknown = false;
+                for i in items {
+                    match i.value(obs, architecture, known) {
+                        Some(true) => return Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                if unknown { None } else { Some(false) }
+            }
+        }
+    }
+
+    /// Marks in `out` the slots whose outcome made this node come out `want`: `Some(want)`
+    /// for each supporting slot. Only slots whose value is known and equal to `want` (after
+    /// negations) are marked, so nothing that did not hold is ever shown as support.
+    fn mark(
+        &self,
+        want: bool,
+        obs: &[Observation],
+        architecture: ComponentSet,
+        known: u64,
+        out: &mut [Option<bool>],
+    ) {
+        match self {
+            Logic::Slot(i) => {
+                let held = obs
+                    .get(*i)
+                    .and_then(|o| (!o.held.is_nan()).then_some(o.held > 0.5));
+                if held == Some(want) {
+                    if let Some(slot) = out.get_mut(*i) {
+                        *slot = Some(want);
+                    }
+                }
+            }
+            Logic::Not(x) => x.mark(!want, obs, architecture, known, out),
+            Logic::And(items) | Logic::Or(items) => {
+                // An `and` that holds needs every part; one that fails is shown by its failing
+                // parts. An `or` that holds is shown by its holding parts; one that fails needs
+                // every part to fail.
+                let every = matches!(self, Logic::And(_)) == want;
+                for i in items {
+                    if every || i.value(obs, architecture, known) == Some(want) {
+                        i.mark(want, obs, architecture, known, out);
+                    }
+                }
+            }
+            Logic::Has(_) | Logic::Present(_) | Logic::Const(_) | Logic::Opaque => {}
+        }
+    }
 }
 
 /// A compiled rule pack, ready to evaluate snapshots without parsing, string lookups or
@@ -164,17 +312,61 @@ impl fmt::Display for Missing {
     }
 }
 
-/// One sub-condition's evidence on a finding.
+/// What a series function saw, or that a plain snapshot value was compared.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case", tag = "basis"))]
+pub enum Reading {
+    /// A snapshot value compared with a threshold.
+    #[default]
+    Snapshot,
+    /// `consistently_above` without a usable series: the snapshot value was compared.
+    SnapshotFallback,
+    /// The share of a series window above a level.
+    Sustained {
+        /// Share of the window's samples above the level (0 to 1).
+        share: f64,
+        /// Share required (0 to 1).
+        required: f64,
+        /// Samples in the window.
+        samples: u32,
+        /// Seconds between the window's first and last sample.
+        span_s: f64,
+    },
+    /// A trend test over a series window (Mann-Kendall with Sen's slope).
+    Trend {
+        /// Change over the window relative to its median (0.25 is +25%).
+        relative_change: f64,
+        /// Two-sided p-value of "no trend".
+        p_value: f64,
+        /// Samples in the window.
+        samples: u32,
+        /// Seconds between the window's first and last sample.
+        span_s: f64,
+    },
+}
+
+/// One sub-condition's evidence on a finding: the observed value, the operator and the
+/// threshold with its unit and origin, or what a series function saw.
+///
+/// [`Engine::explain`] returns only the evidence that supports a finding: a comparison that
+/// held (or, under a `not`, one that failed, shown with its operator negated). A branch of an
+/// `or` that did not hold is never shown.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Evidence {
+    /// The series function, when the evidence comes from one.
+    pub series: Option<SeriesFn>,
     /// The metric compared, when the left side is a metric.
     pub metric: Option<Metric>,
     /// The left side as written.
     pub left: String,
-    /// The operator.
+    /// The operator as shown: negated when a comparison supports the finding by failing
+    /// under a `not`.
     pub op: CmpOp,
-    /// The threshold as written.
+    /// Whether `op` is the written operator negated.
+    pub negated: bool,
+    /// The threshold as written (`$pool_warning`, `80%`).
     pub threshold_text: String,
     /// The threshold, canonical units.
     pub threshold: f64,
@@ -182,53 +374,153 @@ pub struct Evidence {
     pub observed: Option<f64>,
     /// Observed minus threshold, canonical units.
     pub margin: Option<f64>,
-    /// Whether this comparison held.
+    /// Whether the written comparison held.
     pub held: Option<bool>,
     /// The unit of both sides.
     pub dim: Dim,
     /// Where the threshold came from: the parameter and its origin.
     pub threshold_origin: Option<(String, Origin)>,
+    /// What a series function saw.
+    pub reading: Reading,
+}
+
+impl Evidence {
+    /// Formats a canonical value of this evidence's quantity with its unit.
+    fn show(&self, v: f64) -> String {
+        let percent = self.metric.map_or_else(
+            || self.threshold_text.trim_end().ends_with('%'),
+            |m| m.unit() == UnitKind::Ratio,
+        );
+        show_value(v, self.dim, self.metric.map(Metric::unit), percent)
+    }
+}
+
+/// Formats a canonical value with its unit, as people write it.
+fn show_value(v: f64, dim: Dim, unit: Option<UnitKind>, percent: bool) -> String {
+    match (dim, unit) {
+        (Dim::Duration, _) => Duration::try_from_secs_f64(v.abs()).map_or_else(
+            |_| format!("{v} s"),
+            |d| {
+                let sign = if v < 0.0 { "-" } else { "" };
+                format!("{sign}{}", Quantity::Duration(d))
+            },
+        ),
+        (_, Some(UnitKind::Flag)) | (Dim::Bool, _) => if v > 0.5 { "yes" } else { "no" }.to_owned(),
+        (Dim::Rate, _) => format!("{}/s", trim_number(v)),
+        _ if percent => percent_text(v),
+        _ => trim_number(v),
+    }
+}
+
+/// A fraction as a percentage with the digits that matter (99.99%, 87.5%, 80%).
+fn percent_text(fraction: f64) -> String {
+    match advisor_core::units::Ratio::from_fraction(fraction) {
+        Ok(r) => {
+            let t = r.to_string();
+            t.strip_suffix(".0%")
+                .map_or(t.clone(), |whole| format!("{whole}%"))
+        }
+        Err(_) => format!("{}%", trim_number(fraction * 100.0)),
+    }
+}
+
+/// A number without trailing zeros, to at most six significant digits.
+fn trim_number(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        return format!("{v:.0}");
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "log10 of a finite, non-zero value is well within i32"
+    )]
+    let magnitude = if v == 0.0 {
+        0
+    } else {
+        v.abs().log10().floor() as i32
+    };
+    let decimals = usize::try_from((5 - magnitude).clamp(0, 12)).unwrap_or(0);
+    let text = format!("{v:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
+/// A duration in the most readable unit.
+fn show_span(secs: f64) -> String {
+    Duration::try_from_secs_f64(secs).map_or_else(
+        |_| format!("{secs} s"),
+        |d| Quantity::Duration(d).to_string(),
+    )
 }
 
 impl fmt::Display for Evidence {
+    /// One readable sentence: `db_pool_usage = 85% > 80% ($pool_warning, default pack, line
+    /// 17)`, or for a series `db_cpu above 70% in 87.5% of 48 samples over 1.0 d (needs
+    /// 80%)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let show = |v: f64| -> String {
-            match self.dim {
-                Dim::Duration => format!("{:.0} ms", v * 1000.0),
-                Dim::Rate => format!("{v:.1}/s"),
-                Dim::Number
-                    if self
-                        .metric
-                        .is_some_and(|m| m.unit() == advisor_core::UnitKind::Ratio) =>
-                {
-                    format!("{:.1}%", v * 100.0)
-                }
-                _ => format!("{v:.4}")
-                    .trim_end_matches('0')
-                    .trim_end_matches('.')
-                    .to_owned(),
+        let threshold = self.show(self.threshold);
+        match (self.series, self.reading) {
+            (
+                Some(_),
+                Reading::Sustained {
+                    share,
+                    required,
+                    samples,
+                    span_s,
+                },
+            ) => {
+                let only = if self.negated { "only " } else { "" };
+                write!(
+                    f,
+                    "{} above {threshold} in {only}{} of {samples} samples over {} (needs {})",
+                    self.left,
+                    percent_text(share),
+                    show_span(span_s),
+                    percent_text(required)
+                )?;
             }
-        };
-        match self.observed {
-            Some(v) => write!(
-                f,
-                "{} = {} {} {}",
-                self.left,
-                show(v),
-                self.op,
-                self.threshold_text
-            )?,
-            None => write!(
-                f,
-                "{} unknown {} {}",
-                self.left, self.op, self.threshold_text
-            )?,
-        }
-        if let Some(m) = self.margin {
-            write!(f, " (margin {})", show(m.abs()))?;
+            (
+                Some(func),
+                Reading::Trend {
+                    relative_change,
+                    p_value,
+                    samples,
+                    span_s,
+                },
+            ) => {
+                let what = match (func, self.negated) {
+                    (SeriesFn::Plateauing, false) => "flat",
+                    (SeriesFn::Plateauing, true) => "not flat",
+                    (_, false) => "getting worse",
+                    (_, true) => "not getting worse",
+                };
+                write!(
+                    f,
+                    "{} {what}: {:+.1}% over {samples} samples in {} (Mann-Kendall p = {:.3})",
+                    self.left,
+                    relative_change * 100.0,
+                    show_span(span_s),
+                    p_value
+                )?;
+            }
+            _ => {
+                match self.observed {
+                    Some(v) => write!(f, "{} = {}", self.left, self.show(v))?,
+                    None => write!(f, "{} unknown", self.left)?,
+                }
+                let flag = self.metric.is_some_and(|m| m.unit() == UnitKind::Flag);
+                if !flag {
+                    write!(f, " {} {threshold}", self.op)?;
+                }
+                if self.reading == Reading::SnapshotFallback {
+                    f.write_str(" (snapshot value; no series given)")?;
+                }
+            }
         }
         if let Some((name, origin)) = &self.threshold_origin {
-            write!(f, " [${name} from {origin}]")?;
+            write!(f, " (${name}, {origin})")?;
         }
         Ok(())
     }
@@ -251,6 +543,9 @@ pub struct Finding {
     pub stage: Option<Stage>,
     /// Whether it fired on unknown data under `missing = "fire"`.
     pub assumed: bool,
+    /// Whether the rule is a stage transition (`moves_to`) and the user count is already in
+    /// or past the stage it moves to: the move is overdue, and the severity was raised.
+    pub overdue: bool,
     evidence_start: u32,
     evidence_len: u32,
 }
@@ -265,6 +560,8 @@ pub struct Observation {
     pub threshold: f64,
     /// 1 held, 0 did not, NaN unknown.
     pub held: f64,
+    /// What a series function saw.
+    pub reading: Reading,
 }
 
 /// The result of evaluating a pack on one snapshot; reusable across snapshots with
@@ -279,6 +576,12 @@ pub struct Evaluation {
     /// Findings in order: severity (critical first), priority, id.
     pub findings: Vec<Finding>,
     observations: Vec<Observation>,
+    /// The snapshot's declared architecture, for explaining `has(...)`.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    architecture: ComponentSet,
+    /// Bit i set when metric i had a value, for explaining `present(...)`.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    known: u64,
 }
 
 impl Evaluation {
@@ -371,6 +674,7 @@ impl Engine {
                 _ => {}
             });
             let clear_prog = clear.map(|(p, _)| p);
+            let logic = Logic::of(&rule.when_expr, &mut 0);
             rules.push(CompiledRule {
                 rule: rule.clone(),
                 when: when.0,
@@ -384,6 +688,7 @@ impl Engine {
                     .stages
                     .iter()
                     .fold(0u8, |m, s| m | (1 << (s.number() - 1))),
+                logic,
             });
         }
         if !problems.is_empty() {
@@ -537,8 +842,15 @@ impl Engine {
         out.superseded.resize(self.rules.len(), false);
         out.findings.clear();
         out.observations.clear();
-        let mut slots = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
+        out.architecture = snapshot.architecture;
+        out.known = values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_nan())
+            .fold(0u64, |k, (i, _)| k | (1u64 << i));
+        let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
         let mut any_supersedes = false;
+        let mut any_overdue = false;
         for &i in &self.order {
             let r = &self.rules[i];
             let mut assumed = false;
@@ -574,19 +886,33 @@ impl Engine {
             if status == RuleStatus::Fired {
                 any_supersedes |= !r.superseded_by.is_empty();
                 let start = out.observations.len();
-                out.observations.extend(slots[..r.sites.len()].iter().map(
-                    |&(observed, threshold, held)| Observation {
-                        observed,
-                        threshold,
-                        held,
-                    },
-                ));
+                out.observations
+                    .extend(slots[..r.sites.len()].iter().map(|s| Observation {
+                        observed: s.observed,
+                        threshold: s.threshold,
+                        held: s.held,
+                        reading: s.reading,
+                    }));
+                let overdue = r
+                    .rule
+                    .moves_to
+                    .is_some_and(|to| stage.is_some_and(|s| s >= to));
+                any_overdue |= overdue;
+                let severity = if overdue {
+                    r.rule
+                        .overdue_severity
+                        .unwrap_or(r.rule.severity)
+                        .max(r.rule.severity)
+                } else {
+                    r.rule.severity
+                };
                 out.findings.push(Finding {
                     rule: i,
-                    severity: r.rule.severity,
+                    severity,
                     priority: r.rule.priority,
                     stage,
                     assumed,
+                    overdue,
                     evidence_start: u32::try_from(start).unwrap_or(u32::MAX),
                     evidence_len: u32::try_from(r.sites.len()).unwrap_or(0),
                 });
@@ -605,6 +931,16 @@ impl Engine {
             }
             let superseded = &out.superseded;
             out.findings.retain(|f| !superseded[f.rule]);
+        }
+        // Overdue transitions were raised in severity: restore the documented order.
+        if any_overdue {
+            let rules = &self.rules;
+            out.findings.sort_unstable_by(|a, b| {
+                b.severity
+                    .cmp(&a.severity)
+                    .then(a.priority.cmp(&b.priority))
+                    .then(rules[a.rule].id_rank.cmp(&rules[b.rule].id_rank))
+            });
         }
     }
 
@@ -661,20 +997,89 @@ impl Engine {
         out
     }
 
-    /// The full evidence of a finding: each comparison's metric, operator, threshold and
-    /// where it came from, observed value and margin.
+    /// The evidence that supports a finding: each comparison (or series function) whose
+    /// outcome made the condition hold, with the metric, the observed value, the operator,
+    /// the threshold and where it came from.
+    ///
+    /// Comparisons that did not contribute are left out: a branch of an `or` that failed is
+    /// not support. A comparison under a `not` supports by failing and is shown with its
+    /// operator negated. A finding fired on missing data (`missing = "fire"`) lists the
+    /// unknown comparisons instead. [`Engine::explain_all`] gives every comparison.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use advisor_rules::{Engine, RulePack};
+    /// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let pack = RulePack::from_toml_str("p.toml", r#"
+    /// name = "p"
+    /// [[rule]]
+    /// id = "db"
+    /// title = "Database busy or slow"
+    /// when = "db_cpu > 70% or slowest_query_time > 100ms"
+    /// severity = "warning"
+    /// advice = "Look at the database."
+    /// "#)?;
+    /// let engine = Engine::new(pack)?;
+    /// let snap = MetricsSnapshot::default()
+    ///     .with_db_cpu(Ratio::from_percent(82.0)?)
+    ///     .with_slowest_query_time(Duration::from_millis(90));
+    /// let eval = engine.evaluate(&snap, &History::new());
+    /// let lines: Vec<String> = engine.explain(&eval, &eval.findings[0]).iter().map(ToString::to_string).collect();
+    /// assert_eq!(lines, ["db_cpu = 82% > 70%"]); // the query branch failed: not shown
+    /// # Ok::<(), advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn explain(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<Evidence> {
         let Some(r) = self.rules.get(finding.rule) else {
             return Vec::new();
         };
+        let obs = evaluation.observations(finding);
+        let mut support = vec![None; r.sites.len()];
+        r.logic.mark(
+            true,
+            obs,
+            evaluation.architecture,
+            evaluation.known,
+            &mut support,
+        );
+        self.evidence_of(r, obs)
+            .into_iter()
+            .zip(support)
+            .filter_map(|(mut e, s)| match s {
+                Some(want) => {
+                    if !want {
+                        e.op = e.op.negated();
+                        e.negated = true;
+                    }
+                    Some(e)
+                }
+                None if finding.assumed && e.held.is_none() => Some(e),
+                None => None,
+            })
+            .collect()
+    }
+
+    /// Every comparison of a finding's condition, whether or not it supports the finding
+    /// (compare [`Engine::explain`]).
+    #[must_use]
+    pub fn explain_all(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<Evidence> {
+        match self.rules.get(finding.rule) {
+            Some(r) => self.evidence_of(r, evaluation.observations(finding)),
+            None => Vec::new(),
+        }
+    }
+
+    fn evidence_of(&self, r: &CompiledRule, obs: &[Observation]) -> Vec<Evidence> {
         r.sites
             .iter()
-            .zip(evaluation.observations(finding))
+            .zip(obs)
             .map(|(site, o)| Evidence {
+                series: site.series,
                 metric: site.metric,
                 left: site.left.clone(),
                 op: site.op,
+                negated: false,
                 threshold_text: site.right.clone(),
                 threshold: o.threshold,
                 observed: (!o.observed.is_nan()).then_some(o.observed),
@@ -683,6 +1088,7 @@ impl Engine {
                 held: (!o.held.is_nan()).then_some(o.held > 0.5),
                 dim: site.dim,
                 threshold_origin: site.threshold_origin.clone(),
+                reading: o.reading,
             })
             .collect()
     }
@@ -702,7 +1108,7 @@ impl Engine {
             series: &self.series_config,
         };
         let stage = snapshot.users.map(Stage::for_users);
-        let mut slots = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
+        let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
         let (mut fired, mut unknown) = (0, 0);
         for r in &self.rules {
             if !r.rule.stages.is_empty() {
@@ -749,7 +1155,7 @@ fn apply_time(
     if st.active {
         let cleared = match &r.clear {
             Some(p) => {
-                let mut scratch = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
+                let mut scratch = [EMPTY_SLOT; MAX_COMPARISONS];
                 let v = exec(p, ctx, &mut scratch);
                 !v.is_nan() && v > 0.5
             }
@@ -805,7 +1211,7 @@ fn truth(b: bool) -> f64 {
 
 /// Evaluates the common program shapes without the stack machine; `None` for the rest.
 #[inline(always)]
-fn fast(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISONS]) -> Option<f64> {
+fn fast(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> Option<f64> {
     match p.shape {
         Shape::Single(i, c, k, slot) => {
             let l = ctx.values[usize::from(i)];
@@ -814,7 +1220,7 @@ fn fast(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISON
             } else {
                 truth(cmp_with_tolerance(c, l, k))
             };
-            slots[usize::from(slot)] = (l, k, v);
+            slots[usize::from(slot)] = Slot::snapshot(l, k, v);
             Some(v)
         }
         Shape::SingleNotHas(i, c, k, slot, comp) => {
@@ -824,7 +1230,7 @@ fn fast(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISON
             } else {
                 truth(cmp_with_tolerance(c, l, k))
             };
-            slots[usize::from(slot)] = (l, k, v);
+            slots[usize::from(slot)] = Slot::snapshot(l, k, v);
             Some(if ctx.snapshot.architecture.contains(comp) {
                 0.0
             } else {
@@ -840,7 +1246,7 @@ fn fast(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISON
     clippy::float_cmp,
     reason = "truth values are exactly 0.0 or 1.0 (or NaN for unknown)"
 )]
-fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISONS]) -> f64 {
+fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> f64 {
     if let Some(v) = fast(p, ctx, slots) {
         return v;
     }
@@ -881,7 +1287,7 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISON
                 } else {
                     truth(cmp_with_tolerance(c, l, r))
                 };
-                slots[usize::from(slot)] = (l, r, v);
+                slots[usize::from(slot)] = Slot::snapshot(l, r, v);
                 v
             }
             Op::Not => {
@@ -919,20 +1325,20 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [(f64, f64, f64); MAX_COMPARISON
                 } else {
                     truth(cmp_with_tolerance(c, l, k))
                 };
-                slots[usize::from(slot)] = (l, k, v);
+                slots[usize::from(slot)] = Slot::snapshot(l, k, v);
                 v
             }
             Op::Present(i) => truth(!ctx.values[usize::from(i)].is_nan()),
-            Op::Series(f, m) => series_value(
-                f,
-                m,
-                if f == SeriesFn::ConsistentlyAbove {
+            Op::Series(f, m, slot) => {
+                let level = if f == SeriesFn::ConsistentlyAbove {
                     pop!()
                 } else {
                     0.0
-                },
-                ctx,
-            ),
+                };
+                let recorded = series_value(f, m, level, ctx);
+                slots[usize::from(slot)] = recorded;
+                recorded.held
+            }
         };
         stack[sp] = v;
         sp += 1;
@@ -957,39 +1363,82 @@ fn cmp_with_tolerance(op: CmpOp, l: f64, r: f64) -> bool {
     }
 }
 
-fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> f64 {
+fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
     let snapshot_value = ctx.values[metric_index(m)];
-    let Some(series) = ctx.history.get(m) else {
-        // "Consistently above" falls back to the snapshot value, as advisor-core's triggers do.
-        return match f {
-            SeriesFn::ConsistentlyAbove if !snapshot_value.is_nan() && !level.is_nan() => {
-                truth(cmp_with_tolerance(CmpOp::Gt, snapshot_value, level))
-            }
-            _ => UNKNOWN,
-        };
+    let unknown = Slot {
+        observed: snapshot_value,
+        threshold: level,
+        ..EMPTY_SLOT
     };
+    let fallback = || {
+        // "Consistently above" falls back to the snapshot value, as advisor-core's triggers do.
+        match f {
+            SeriesFn::ConsistentlyAbove if !snapshot_value.is_nan() && !level.is_nan() => Slot {
+                observed: snapshot_value,
+                threshold: level,
+                held: truth(cmp_with_tolerance(CmpOp::Gt, snapshot_value, level)),
+                reading: Reading::SnapshotFallback,
+            },
+            _ => unknown,
+        }
+    };
+    let Some(series) = ctx.history.get(m) else {
+        return fallback();
+    };
+    let window = series.window(ctx.series.window);
+    let samples = u32::try_from(window.len()).unwrap_or(u32::MAX);
+    let span_s = match (window.first(), window.last()) {
+        (Some(a), Some(b)) => b.at.saturating_sub(a.at).as_secs_f64(),
+        _ => 0.0,
+    };
+    let latest = series.latest().value;
     match f {
         SeriesFn::ConsistentlyAbove => {
             if level.is_nan() {
-                return UNKNOWN;
+                return unknown;
             }
-            series
-                .sustained(level, Direction::LowerIsBetter, ctx.series)
-                .map_or(UNKNOWN, |s| truth(s.holds))
+            match series.sustained(level, Direction::LowerIsBetter, ctx.series) {
+                Ok(s) => Slot {
+                    observed: latest,
+                    threshold: level,
+                    held: truth(s.holds),
+                    reading: Reading::Sustained {
+                        share: s.share.as_fraction(),
+                        required: ctx.series.consistency_share.as_fraction(),
+                        samples: u32::try_from(s.samples).unwrap_or(u32::MAX),
+                        span_s: s.span.as_secs_f64(),
+                    },
+                },
+                // Too short a series: the snapshot value decides, as in advisor-core.
+                Err(_) => fallback(),
+            }
         }
-        SeriesFn::Degrading => {
-            let dir = if metric_higher_is_better(m) {
-                Direction::HigherIsBetter
-            } else {
-                Direction::LowerIsBetter
+        SeriesFn::Degrading | SeriesFn::Plateauing => {
+            let Ok(t) = series.trend(ctx.series) else {
+                return unknown;
             };
-            series
-                .trend(ctx.series)
-                .map_or(UNKNOWN, |t| truth(t.is_degrading(dir, ctx.series)))
+            let held = if f == SeriesFn::Degrading {
+                let dir = if metric_higher_is_better(m) {
+                    Direction::HigherIsBetter
+                } else {
+                    Direction::LowerIsBetter
+                };
+                t.is_degrading(dir, ctx.series)
+            } else {
+                t.is_plateau(ctx.series)
+            };
+            Slot {
+                observed: latest,
+                threshold: UNKNOWN,
+                held: truth(held),
+                reading: Reading::Trend {
+                    relative_change: t.relative_change,
+                    p_value: t.p_value,
+                    samples,
+                    span_s,
+                },
+            }
         }
-        SeriesFn::Plateauing => series
-            .trend(ctx.series)
-            .map_or(UNKNOWN, |t| truth(t.is_plateau(ctx.series))),
     }
 }
 
@@ -1055,7 +1504,12 @@ fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
             if let Some(l) = level {
                 emit(l, ops, cmp)?;
             }
-            ops.push(Op::Series(*func, *metric));
+            let slot = *cmp;
+            *cmp = cmp.saturating_add(1);
+            if usize::from(slot) >= MAX_COMPARISONS {
+                return Err(format!("more than {MAX_COMPARISONS} comparisons"));
+            }
+            ops.push(Op::Series(*func, *metric, slot));
         }
         Expr::Has { component, .. } => ops.push(Op::Has(*component)),
         Expr::Present { metric, .. } => ops.push(Op::Present(index_u8(*metric))),
@@ -1112,7 +1566,7 @@ fn stack_depth(ops: &[Op]) -> usize {
             | Op::CmpMetricConst(..)
             | Op::Present(_) => depth += 1,
             Op::Arith(_) | Op::Cmp(..) | Op::And | Op::Or => depth = depth.saturating_sub(1),
-            Op::Series(SeriesFn::ConsistentlyAbove, _) => {}
+            Op::Series(SeriesFn::ConsistentlyAbove, ..) => {}
             Op::Series(..) => depth += 1,
             Op::Neg | Op::Not => {}
         }
@@ -1127,12 +1581,11 @@ fn collect_sites(
     origin_of: &impl Fn(&str) -> Option<(String, Origin)>,
     out: &mut Vec<ComparisonSite>,
 ) {
-    e.walk(&mut |n| {
-        if let Expr::Cmp {
+    let slice = |s: crate::expr::Span| text.get(s.start..s.end).unwrap_or("").to_owned();
+    e.walk(&mut |n| match n {
+        Expr::Cmp {
             op, left, right, ..
-        } = n
-        {
-            let slice = |s: crate::expr::Span| text.get(s.start..s.end).unwrap_or("").to_owned();
+        } => {
             let metric = match left.as_ref() {
                 Expr::Metric { metric, .. } => Some(*metric),
                 _ => None,
@@ -1144,9 +1597,13 @@ fn collect_sites(
             let dim = match left.as_ref() {
                 Expr::Metric { metric, .. } => crate::expr::metric_dim(*metric),
                 Expr::Num { dim, .. } => *dim,
-                _ => Dim::Number,
+                _ => match right.as_ref() {
+                    Expr::Num { dim, .. } => *dim,
+                    _ => Dim::Number,
+                },
             };
             out.push(ComparisonSite {
+                series: None,
                 metric,
                 left: slice(left.span()),
                 op: *op,
@@ -1155,6 +1612,27 @@ fn collect_sites(
                 threshold_origin,
             });
         }
+        Expr::Series {
+            func,
+            metric,
+            level,
+            ..
+        } => {
+            let threshold_origin = match level.as_deref() {
+                Some(Expr::Param { name, .. }) => origin_of(name),
+                _ => None,
+            };
+            out.push(ComparisonSite {
+                series: Some(*func),
+                metric: Some(*metric),
+                left: metric.name().to_owned(),
+                op: CmpOp::Gt,
+                right: level.as_deref().map_or(String::new(), |l| slice(l.span())),
+                dim: crate::expr::metric_dim(*metric),
+                threshold_origin,
+            });
+        }
+        _ => {}
     });
 }
 
@@ -1297,7 +1775,7 @@ mod tests {
         fn compiled_evaluation_agrees_with_the_interpreter(snap in snapshot()) {
             let engine = Engine::default_pack();
             let values = values_of(&snap);
-            let mut slots = [(UNKNOWN, UNKNOWN, UNKNOWN); MAX_COMPARISONS];
+            let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot: &snap, history: &History::new(), series: &SeriesConfig::default() };
             for r in &engine.rules {
                 let mut e = r.rule.when_expr.clone();

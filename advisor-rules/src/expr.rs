@@ -132,6 +132,26 @@ impl CmpOp {
             CmpOp::Ne => "!=",
         }
     }
+
+    /// The operator that holds exactly when this one does not (`>` and `<=`).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_rules::CmpOp;
+    /// assert_eq!(CmpOp::Gt.negated(), CmpOp::Le);
+    /// assert_eq!(CmpOp::Eq.negated(), CmpOp::Ne);
+    /// ```
+    #[must_use]
+    pub const fn negated(self) -> CmpOp {
+        match self {
+            CmpOp::Lt => CmpOp::Ge,
+            CmpOp::Le => CmpOp::Gt,
+            CmpOp::Gt => CmpOp::Le,
+            CmpOp::Ge => CmpOp::Lt,
+            CmpOp::Eq => CmpOp::Ne,
+            CmpOp::Ne => CmpOp::Eq,
+        }
+    }
 }
 
 impl fmt::Display for CmpOp {
@@ -149,12 +169,30 @@ pub(crate) enum ArithOp {
     Div,
 }
 
-/// A series function.
+/// A series function of the condition language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum SeriesFn {
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum SeriesFn {
+    /// `consistently_above(metric, level)`: the share of a window's samples above the level
+    /// reaches the configured share (the snapshot value alone when there is no series).
     ConsistentlyAbove,
+    /// `degrading(metric)`: a significant trend for the worse over the window.
     Degrading,
+    /// `plateauing(metric)`: no significant trend and little change over the window.
     Plateauing,
+}
+
+impl SeriesFn {
+    /// The function's name in conditions.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            SeriesFn::ConsistentlyAbove => "consistently_above",
+            SeriesFn::Degrading => "degrading",
+            SeriesFn::Plateauing => "plateauing",
+        }
+    }
 }
 
 /// A node of a parsed condition.

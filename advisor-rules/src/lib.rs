@@ -57,15 +57,18 @@ mod fixtures;
 mod pack;
 
 pub use advisor_core;
-pub use assessment::{AssessedFinding, Assessment, NotJudged, RankedLayer, assess, assess_with};
+pub use assessment::{
+    ASSESSMENT_FORMAT, AssessedFinding, Assessment, ChecklistReport, HeldBack, NextStage,
+    NotJudged, PlanStep, RankedLayer, StageView, StepKey, assess, assess_with,
+};
 pub use builder::{Cond, Operand, PackBuilder, RuleBuilder};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Level};
 pub use engine::{
     ComparisonSite, Engine, Evaluation, Evidence, Finding, MAX_COMPARISONS, Missing, Observation,
-    RuleStatus, State,
+    Reading, RuleStatus, State,
 };
 pub use error::Error;
-pub use expr::{CmpOp, Dim, Span};
+pub use expr::{CmpOp, Dim, SeriesFn, Span};
 pub use fixtures::{FixtureReport, FixtureResult, run_fixtures};
 #[cfg(feature = "schema")]
 pub use pack::pack_schema;

@@ -29,6 +29,24 @@ pub enum Severity {
     Critical,
 }
 
+impl Severity {
+    /// The next severity up (critical stays critical).
+    ///
+    /// # Examples
+    /// ```
+    /// use advisor_rules::Severity;
+    /// assert_eq!(Severity::Info.raised(), Severity::Warning);
+    /// assert_eq!(Severity::Critical.raised(), Severity::Critical);
+    /// ```
+    #[must_use]
+    pub const fn raised(self) -> Severity {
+        match self {
+            Severity::Info => Severity::Warning,
+            Severity::Warning | Severity::Critical => Severity::Critical,
+        }
+    }
+}
+
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -127,6 +145,19 @@ pub struct Rule {
     pub remedy: Option<Remedy>,
     /// The rung of the symptom's ladder that remedy is.
     pub step: Option<LadderStep>,
+    /// The decision-matrix ladder this rule detects: its finding advises the ladder's
+    /// current rung, worked out by [`advisor_core::Symptom::position`] (file key `ladder`).
+    pub ladder: Option<Symptom>,
+    /// The stage this rule's condition says to move to (file key `moves_to`). The rule runs
+    /// at every size; once the user count is in or past that stage, the move is overdue and
+    /// the finding's severity is raised to [`Rule::overdue_severity`].
+    pub moves_to: Option<Stage>,
+    /// Severity of an overdue transition (default: one level above `severity`).
+    pub overdue_severity: Option<Severity>,
+    /// The plan step this finding belongs to, when it is not derived from the ladder, the
+    /// remedy, the recommended components or the transition (file key `action`): findings
+    /// with the same action are merged into one step.
+    pub action: Option<String>,
     /// What to do, in words.
     pub advice: String,
     /// Where the rule's facts and figures come from.
@@ -289,6 +320,10 @@ struct RawRule {
     symptom: Option<Symptom>,
     remedy: Option<Remedy>,
     step: Option<LadderStep>,
+    ladder: Option<Symptom>,
+    moves_to: Option<Stage>,
+    overdue_severity: Option<Severity>,
+    action: Option<String>,
     advice: String,
     #[serde(default)]
     references: Vec<String>,
@@ -688,6 +723,43 @@ impl RulePack {
                         None
                     }
                 });
+            if raw_rule.ladder.is_some() && (raw_rule.remedy.is_some() || raw_rule.step.is_some()) {
+                diags.push(
+                    Diagnostic::new(
+                        DiagnosticKind::Format,
+                        Level::Error,
+                        format!(
+                            "rule `{}` has both `ladder` and `remedy`/`step`",
+                            raw_rule.id
+                        ),
+                        &src,
+                        id_span,
+                    )
+                    .with_help(Some(
+                        "a ladder rule advises the rung the system is on; drop `remedy` and `step`"
+                            .into(),
+                    ))
+                    .with_rule(&raw_rule.id),
+                );
+            }
+            if let Some(action) = &raw_rule.action
+                && (action.is_empty()
+                    || !action
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+            {
+                diags.push(
+                    Diagnostic::new(
+                        DiagnosticKind::Format,
+                        Level::Error,
+                        format!("action `{action}` of rule `{}` is not valid", raw_rule.id),
+                        &src,
+                        id_span,
+                    )
+                    .with_help(Some("use lowercase letters, digits and `_`".into()))
+                    .with_rule(&raw_rule.id),
+                );
+            }
             let Some(when_expr) = when_expr else { continue };
             let rule = Rule {
                 id: raw_rule.id.clone(),
@@ -701,6 +773,10 @@ impl RulePack {
                 symptom: raw_rule.symptom,
                 remedy: raw_rule.remedy,
                 step: raw_rule.step,
+                ladder: raw_rule.ladder,
+                moves_to: raw_rule.moves_to,
+                overdue_severity: raw_rule.overdue_severity,
+                action: raw_rule.action,
                 advice: raw_rule.advice,
                 references: raw_rule.references,
                 supersedes: raw_rule.supersedes,
