@@ -46,6 +46,13 @@ enum Command {
     Usl(UslCommand),
     /// Erlang C figures and the servers needed for a target.
     Queue(QueueArgs),
+    /// The guide's reference material: stages, key metrics, transitions, additions, startup
+    /// do's and don'ts, caching, sharding, multi-region, consistency, diagnosis, the database
+    /// health check, the decision matrix, sizing, costs, checklists.
+    Guide {
+        /// One topic (for example `caching`, `decision-matrix`); all of them when omitted.
+        topic: Option<String>,
+    },
     /// Print a commented example snapshot to start from.
     Init,
     /// Print the JSON Schema of an input format.
@@ -262,6 +269,7 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
         Command::Rules(r) => rules(r, format),
         Command::Usl(UslCommand::Fit { file, plot }) => usl_fit(&file, plot.as_deref(), format),
         Command::Queue(q) => queue(&q, format),
+        Command::Guide { topic } => guide(topic.as_deref(), format),
         Command::Init => ok(INIT.to_owned()),
         Command::Schema { kind } => {
             let schema = match kind {
@@ -365,6 +373,40 @@ fn stage(count: u64, format: Format) -> Result<Outcome, Failure> {
                     n.cost_at_scale().monthly,
                     n.cost_at_scale().users,
                 );
+            }
+            ok(o)
+        }
+    }
+}
+
+fn guide(topic: Option<&str>, format: Format) -> Result<Outcome, Failure> {
+    use advisor_rules::advisor_core::guide::Topic;
+    let topics: Vec<Topic> = match topic {
+        None => Topic::ALL.to_vec(),
+        Some(name) => vec![Topic::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = Topic::ALL.iter().map(|t| t.name()).collect();
+            Failure(format!(
+                "no guide topic `{name}`; topics: {}",
+                names.join(", ")
+            ))
+        })?],
+    };
+    let sections: Vec<_> = topics.iter().map(|t| t.section()).collect();
+    match format {
+        Format::Json => ok(output::json(&sections)?),
+        Format::Text => ok(sections
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")),
+        Format::Markdown => {
+            let mut o = String::new();
+            for s in &sections {
+                let _ = writeln!(o, "## {}\n", s.title);
+                for e in &s.entries {
+                    let _ = writeln!(o, "- **{}**: {}", e.term, e.text);
+                }
+                let _ = writeln!(o);
             }
             ok(o)
         }

@@ -45,33 +45,73 @@ fn finding_ids(v: &serde_json::Value) -> Vec<String> {
 mod assess {
     use super::*;
 
+    fn plan_keys(v: &serde_json::Value) -> Vec<String> {
+        v["plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}:{}",
+                    s["key"]["kind"].as_str().unwrap(),
+                    s["key"]["name"]
+                )
+            })
+            .collect()
+    }
+
     #[test]
     fn startup_example() {
         let v = json(&["assess", &example("startup.toml")]);
-        // 4,000 users: stage 1 (0-10K). Every key metric under target: healthy.
-        assert_eq!(v["stage_by_users"], "startup");
-        assert_eq!(v["stage_suggested"], serde_json::Value::Null);
+        // 4,000 users: stage 1 (up to 10K). Every key metric under target: healthy.
+        assert_eq!(v["format"], 2);
+        assert_eq!(v["stage"]["by_users"], "startup");
+        assert_eq!(v["stage"]["by_metrics"], serde_json::Value::Null);
         for h in v["health"].as_array().unwrap() {
             assert_eq!(h["health"], "healthy", "{h}");
         }
         // A cache at 25% CPU and 180 ms P95: the guide's "don't add caching early".
-        assert_eq!(finding_ids(&v), ["dont.early_cache"]);
+        assert_eq!(finding_ids(&v), ["premature.cache"]);
+        assert_eq!(v["plan"][0]["severity"], "info");
+        // Heading for stage 2, the guide's growth architecture at $1K a month.
+        assert_eq!(v["next_stage"]["stage"], "growth");
+        assert_eq!(v["next_stage"]["indicative_cost"]["low"], 1_000.0);
+        assert!(v["checklists"].as_array().unwrap().is_empty());
     }
 
     #[test]
     fn growth_example() {
         let v = json(&["assess", &example("growth.toml")]);
         // 45,000 users: stage 2 (10K-100K).
-        assert_eq!(v["stage_by_users"], "growth");
+        assert_eq!(v["stage"]["by_users"], "growth");
         let ids = finding_ids(&v);
-        // 68 of 80 connections = 85% > the 80% warning: critical, listed first.
-        assert_eq!(ids[0], "key.pool.warning");
-        // 88% reads > 80%: read replicas; 31% repeated queries > 25%: a cache.
-        assert!(ids.contains(&"add.read_replicas".to_owned()));
-        assert!(ids.contains(&"add.cache".to_owned()));
-        // 74% CPU with a load balancer in place: no "add a load balancer".
-        assert!(!ids.contains(&"add.load_balancer".to_owned()));
-        // Slowest query 340 ms > 100 ms and DB CPU 78% > 70%: the stage-1 triggers fire.
+        // 68 of 80 connections = 85% > the 80% warning: critical, listed first, and the
+        // first step of the plan.
+        assert_eq!(ids[0], "key.pool.critical");
+        assert_eq!(v["plan"][0]["key"]["name"], "relieve_connection_pool");
+        // Slowest query 340 ms > 100 ms and DB CPU 78% > 70%: the database is slow, and with
+        // nothing declared about indexes the ladder starts at its first rung.
+        let keys = plan_keys(&v);
+        assert!(
+            keys.contains(&"remedy:\"add_indexes\"".to_owned()),
+            "{keys:?}"
+        );
+        // 88% reads > 80% calls for read replicas, the ladder's second rung: held back.
+        assert!(
+            !keys.contains(&"remedy:\"read_replicas\"".to_owned()),
+            "{keys:?}"
+        );
+        assert_eq!(v["held_back"][0]["finding"], "add.read_replicas");
+        assert_eq!(v["held_back"][0]["until"], "add_indexes");
+        // 31% repeated queries and P95 past target: one caching step with both reasons.
+        let cache = v["plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"]["name"] == "add_caching")
+            .unwrap();
+        assert_eq!(cache["why"].as_array().unwrap().len(), 2);
+        // The stage-1 conditions hold at 45,000 users: the move to stage 2 is overdue.
         let fired: Vec<&str> = v["triggers_fired"]
             .as_array()
             .unwrap()
@@ -79,6 +119,10 @@ mod assess {
             .map(|t| t["trigger"].as_str().unwrap())
             .collect();
         assert_eq!(fired, ["db_cpu_sustained", "slow_single_queries"]);
+        assert_eq!(
+            v["stage"]["overdue"],
+            serde_json::json!(["move.2.db_cpu", "move.2.slow_queries"])
+        );
         assert_eq!(v["bottlenecks"][0]["layer"], "database");
     }
 
@@ -86,21 +130,54 @@ mod assess {
     fn scale_example() {
         let v = json(&["assess", &example("scale.toml")]);
         // 400,000 users: stage 3 (100K-1M); remote users at 1.1 s > 500 ms and data residency
-        // required: two stage-4 triggers, so the metrics suggest stage 4.
-        assert_eq!(v["stage_by_users"], "scale");
-        assert_eq!(v["stage_suggested"], "enterprise");
+        // required: two stage-4 conditions, ahead of the user count.
+        assert_eq!(v["stage"]["by_users"], "scale");
+        assert_eq!(v["stage"]["by_metrics"], "enterprise");
         let ids = finding_ids(&v);
         assert!(ids.contains(&"move.4.remote_latency".to_owned()));
         assert!(ids.contains(&"move.4.data_residency".to_owned()));
         assert!(ids.contains(&"db.replica_lag".to_owned()));
+        // One step for the move, with both conditions behind it.
+        let keys = plan_keys(&v);
+        assert!(
+            keys.contains(&"stage:\"enterprise\"".to_owned()),
+            "{keys:?}"
+        );
+        // The scaling checklist at stage 3: no circuit breakers, tracing or pooler declared.
+        let gaps = v["plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"]["name"] == "scaling")
+            .unwrap();
+        assert_eq!(gaps["severity"], "warning");
+        let why = gaps["why"].to_string();
+        for item in [
+            "circuit_breakers",
+            "distributed_tracing",
+            "connection_pooling",
+        ] {
+            assert!(why.contains(item), "{why}");
+        }
     }
 
     #[test]
     fn enterprise_example() {
         let v = json(&["assess", &example("enterprise.toml")]);
-        // 3 million users: stage 4 (1M+); three regions, so no single-region trigger.
-        assert_eq!(v["stage_by_users"], "enterprise");
+        // 3 million users: stage 4 (above 1M); three regions, so no single-region trigger.
+        assert_eq!(v["stage"]["by_users"], "enterprise");
         assert_eq!(finding_ids(&v), ["layer.network.latency"]);
+        // The enterprise checklist: regions, replication and CDN are shown; the rest cannot
+        // be seen in a snapshot and is listed to verify.
+        let enterprise = &v["checklists"][1];
+        assert_eq!(enterprise["checklist"], "enterprise");
+        let to_verify = enterprise["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i[1]["status"] == "to_verify")
+            .count();
+        assert_eq!(to_verify, 5);
     }
 
     #[test]
@@ -119,6 +196,16 @@ mod assess {
             .map(|t| t["trigger"].as_str().unwrap())
             .collect();
         assert!(fired.contains(&"response_times_degrading"), "{fired:?}");
+        let text = stdout(&[
+            "assess",
+            &example("growth.toml"),
+            "--series",
+            &example("growth-series.csv"),
+        ]);
+        assert!(
+            text.contains("db_cpu above 70% in 87.5% of 8 samples"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -130,19 +217,21 @@ mod assess {
             &example("prod-rules.toml"),
         ]);
         // db_cpu_level raised to 75%: 78% still exceeds it.
-        assert!(finding_ids(&v).contains(&"ladder.db_slow.first".to_owned()));
+        assert!(finding_ids(&v).contains(&"ladder.database_slow".to_owned()));
+        // The layered CPU warning moves the key-metric table too.
+        assert_eq!(v["health"][2]["warning"]["ratio"], 0.9);
     }
 
     #[test]
     fn text_and_markdown_formats() {
         let text = stdout(&["assess", &example("growth.toml")]);
         assert!(
-            text.starts_with("Stage by users:   stage 2 (growth)"),
+            text.starts_with("Plan of action\n  1. [critical]"),
             "{text}"
         );
         assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
         let md = stdout(&["assess", &example("growth.toml"), "--format", "markdown"]);
-        assert!(md.starts_with("# Scalability assessment"));
+        assert!(md.starts_with("# Scalability assessment\n\n## Plan of action"));
         assert!(
             md.contains("| db_pool_usage | 85.0% | beyond warning |"),
             "{md}"
@@ -501,6 +590,7 @@ mod other_commands {
             vec!["stage", "--users", "10"],
             vec!["rules", "list"],
             vec!["rules", "show", "key.cpu.warning"],
+            vec!["guide"],
             vec!["rules", "check", &prod],
             vec!["rules", "test", &fixtures, "--rules", &prod],
             vec!["rules", "effective"],

@@ -1,4 +1,12 @@
-//! Concept notes: how the growth-stage model and its thresholds were turned into code.
+//! The guide as reference material ([`Topic`], [`Section`]), and concept notes on how its
+//! growth-stage model and thresholds were turned into code.
+//!
+//! ```
+//! use advisor_core::guide::Topic;
+//! for topic in Topic::ALL {
+//!     println!("{}", topic.section()); // caching TTLs, sharding trade-offs, checklists, ...
+//! }
+//! ```
 //!
 //! Each note is a markdown file under `advisor-core/docs/` (inside the crate, so it ships with it); its examples run as doc tests.
 
@@ -7,3 +15,5 @@ pub mod growth_stages {}
 
 #[doc = include_str!("../docs/reading-vague-words.md")]
 pub mod reading_vague_words {}
+
+pub use crate::topics::{Entry, Section, Topic};

@@ -91,6 +91,7 @@ pub mod sizing;
 mod snapshot;
 mod stage;
 mod thresholds;
+mod topics;
 mod triggers;
 pub mod units;
 

@@ -780,8 +780,9 @@ impl ChecklistItem {
     /// Where the item stands for a system.
     ///
     /// In order: declared in [`MetricsSnapshot::practices`] is [`ChecklistStatus::Declared`];
-    /// its component in the declared architecture (or, for multi-region deployment, two or
-    /// more [`Metric::DeployedRegions`]) is [`ChecklistStatus::Shown`]. It is a
+    /// its component in the declared architecture (for asynchronous non-critical paths, a
+    /// job queue or a message queue; for multi-region deployment, also two or more
+    /// [`Metric::DeployedRegions`]) is [`ChecklistStatus::Shown`]. It is a
     /// [`ChecklistStatus::Gap`] when the architecture was declared (not empty) without its
     /// component, when the system runs in one region (multi-region deployment), or when a
     /// 99.99% or higher [`Metric::AvailabilityTarget`] is served from one region (the
@@ -805,6 +806,12 @@ impl ChecklistItem {
             return ChecklistStatus::Declared;
         }
         if self.satisfied_by(snapshot.architecture) == Some(true) {
+            return ChecklistStatus::Shown;
+        }
+        // A message queue between services also takes work off the request path.
+        if self == ChecklistItem::AsyncNonCriticalPaths
+            && snapshot.architecture.contains(Component::MessageQueue)
+        {
             return ChecklistStatus::Shown;
         }
         let regions = snapshot.deployed_regions.map(core::num::NonZeroU32::get);

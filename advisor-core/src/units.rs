@@ -299,38 +299,47 @@ impl Ratio {
 float_quantity!(Ratio, from_fraction);
 
 impl fmt::Display for Ratio {
-    /// One decimal place (`74.0%`), or as many more as it takes not to round the value
-    /// across a level people write: 99.99% stays `99.99%` rather than `100.0%`, and 0.04%
-    /// stays `0.04%` rather than `0.0%` (up to six significant digits).
+    /// One decimal place (`74.0%`, `90.9%`), except where that would misstate the value: a
+    /// level people write with more digits keeps them (`99.99%`, `0.04%`), and a value that
+    /// one decimal would round to `100.0%` or `0.0%` gets as many digits as it takes
+    /// (`99.99999%`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_percent(f, self.as_percent())
     }
 }
 
-/// Writes a percentage with one decimal place, or with enough more (up to six significant
-/// digits, trailing zeros trimmed) that the printed figure does not misstate the value.
+/// Writes a percentage as [`Ratio`]'s `Display` describes.
 pub(crate) fn write_percent(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Result {
-    let one = format!("{percent:.1}");
-    let close = one
-        .parse::<f64>()
-        .is_ok_and(|shown| (shown - percent).abs() <= 1e-9 * percent.abs().max(1.0));
-    if close {
-        return write!(f, "{one}%");
-    }
-    // Digits after the point for six significant digits (at least two: one is not enough).
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "log10 of a finite, non-zero percentage is well within i32"
-    )]
-    let magnitude = if percent == 0.0 {
-        0
-    } else {
-        percent.abs().log10().floor() as i32
+    let exact = |decimals: usize| {
+        let text = format!("{percent:.decimals$}");
+        let close = text
+            .parse::<f64>()
+            .is_ok_and(|shown| (shown - percent).abs() <= 1e-9 * percent.abs().max(1.0));
+        close.then_some(text)
     };
-    let decimals = usize::try_from((5 - magnitude).clamp(2, 12)).unwrap_or(2);
-    let text = format!("{percent:.decimals$}");
-    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
-    write!(f, "{trimmed}%")
+    // A value written with up to four decimals is shown as written.
+    for decimals in 1..=4 {
+        if let Some(text) = exact(decimals) {
+            let trimmed = if decimals == 1 {
+                text.as_str()
+            } else {
+                text.trim_end_matches('0')
+            };
+            return write!(f, "{trimmed}%");
+        }
+    }
+    // A computed value: one decimal, unless that reads as exactly 0% or 100%.
+    let mut decimals = 1;
+    loop {
+        let text = format!("{percent:.decimals$}");
+        // The text reads as a round 0% or 100% exactly when it is "0.0..." or "100.0...".
+        let misleading = text.trim_start_matches('-').trim_end_matches('0') == "0."
+            || text.trim_end_matches('0') == "100.";
+        if !misleading || decimals >= 12 {
+            return write!(f, "{text}%");
+        }
+        decimals += 1;
+    }
 }
 
 /// Events per second (requests, reads, writes, rate-limit responses), finite and not negative.
@@ -1002,7 +1011,10 @@ mod tests {
         check(0.12345, "12.345%");
         check(1.0, "100.0%");
         check(0.0, "0.0%");
-        check(1.0 / 3.0, "33.3333%");
+        check(1.0 / 3.0, "33.3%");
+        check(10.0 / 11.0, "90.9%");
+        check(0.999_999_9, "99.99999%");
+        check(0.000_000_1, "0.00001%");
     }
 
     use super::*;

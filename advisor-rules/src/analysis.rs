@@ -294,10 +294,14 @@ pub(crate) fn analyse(pack: &RulePack, src: &Source<'_>, layered: bool) -> Diagn
                 continue;
             }
             // Shadowed: `other` fires whenever `rule` does and says the same kind of thing:
-            // same layer, severity, remedy and recommended components.
+            // same layer, severity, remedy, ladder, transition, action and recommended
+            // components.
             if other.layer == rule.layer
                 && other.severity == rule.severity
                 && other.remedy == rule.remedy
+                && other.ladder == rule.ladder
+                && other.moves_to == rule.moves_to
+                && other.action == rule.action
                 && other.recommends == rule.recommends
                 && stages_cover(other, rule)
                 && !other.supersedes.contains(&rule.id)

@@ -918,10 +918,19 @@ fn build_plan(
             StepKey::Checklist(_) | StepKey::Action(_) | StepKey::Rule(_) => {}
         }
     }
+    // Most severe first; then the guide's diagnosis order (database, application, network,
+    // external services); then immediate remedies before planning a stage move before
+    // checklist gaps; then the pack's priorities.
+    let kind = |k: &StepKey| match k {
+        StepKey::Stage(_) => 1,
+        StepKey::Checklist(_) => 2,
+        _ => 0,
+    };
     steps.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then(diagnosis_rank(a.layer).cmp(&diagnosis_rank(b.layer)))
+            .then(kind(&a.key).cmp(&kind(&b.key)))
             .then(min_priority.get(&a.key).cmp(&min_priority.get(&b.key)))
             .then(a.key.cmp(&b.key))
     });

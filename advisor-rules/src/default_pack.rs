@@ -39,16 +39,44 @@ pub(crate) fn load() -> RulePack {
 pub fn reference_table() -> String {
     let pack = load();
     let mut out =
-        String::from("| rule | severity | stages | condition | source |\n|---|---|---|---|---|\n");
+        String::from("| rule | severity | role | condition | source |\n|---|---|---|---|---|\n");
     for r in pack.rules() {
-        let stages = if r.stages.is_empty() {
-            "all".to_owned()
+        let mut role: Vec<String> = Vec::new();
+        if let Some(l) = r.ladder {
+            role.push(format!("ladder: {l}"));
+        }
+        if let Some(s) = r.moves_to {
+            role.push(format!("moves to {}", s.name()));
+        }
+        if let Some(s) = r.symptom {
+            role.push(format!("evidence of {s}"));
+        }
+        if let Some(rem) = r.remedy {
+            role.push(format!("remedy: {rem}"));
+        }
+        if let Some(a) = &r.action {
+            role.push(format!("action: {a}"));
+        }
+        if !r.recommends.is_empty() {
+            role.push(format!("adds {}", r.recommends));
+        }
+        if !r.discourages.is_empty() {
+            role.push(format!("premature: {}", r.discourages));
+        }
+        if !r.stages.is_empty() {
+            role.push(format!(
+                "stages: {}",
+                r.stages
+                    .iter()
+                    .map(|s| s.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let stages = if role.is_empty() {
+            "-".to_owned()
         } else {
-            r.stages
-                .iter()
-                .map(|s| s.name())
-                .collect::<Vec<_>>()
-                .join(", ")
+            role.join("; ")
         };
         let when = r.when.replace('|', "\\|");
         let source = r.references.join("; ").replace('|', "\\|");

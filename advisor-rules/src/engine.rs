@@ -225,10 +225,10 @@ impl Logic {
                 let held = obs
                     .get(*i)
                     .and_then(|o| (!o.held.is_nan()).then_some(o.held > 0.5));
-                if held == Some(want) {
-                    if let Some(slot) = out.get_mut(*i) {
-                        *slot = Some(want);
-                    }
+                if held == Some(want)
+                    && let Some(slot) = out.get_mut(*i)
+                {
+                    *slot = Some(want);
                 }
             }
             Logic::Not(x) => x.mark(!want, obs, architecture, known, out),
@@ -261,7 +261,8 @@ impl Logic {
 /// let eval = engine.evaluate(&snap, &History::new());
 /// assert_eq!(engine.status(&eval, "add.read_replicas"), Some(RuleStatus::Fired));
 /// let finding = eval.findings.iter().find(|f| engine.rule(f.rule).unwrap().id == "add.read_replicas").unwrap();
-/// assert!(engine.explain(&eval, finding)[0].to_string().starts_with("db_read_share = 90.0% > $read_replicas_share"));
+/// let why = engine.explain(&eval, finding)[0].to_string();
+/// assert!(why.starts_with("db_read_share = 90% > 80% ($read_replicas_share, default pack, line "), "{why}");
 /// # Ok::<(), advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -426,7 +427,7 @@ fn percent_text(fraction: f64) -> String {
 
 /// A number without trailing zeros, to at most six significant digits.
 fn trim_number(v: f64) -> String {
-    if v == v.trunc() && v.abs() < 1e15 {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
         return format!("{v:.0}");
     }
     #[expect(

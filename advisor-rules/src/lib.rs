@@ -22,7 +22,7 @@
 //!     .with_server_cpu(Ratio::from_percent(88.0)?)
 //!     .with_db_read_share(Ratio::from_percent(91.0)?);
 //! let a = assess(&engine, &snap, &History::new());
-//! assert_eq!(a.findings[0].id, "key.cpu.target"); // 88% is past 70% but below the 90% override
+//! assert_eq!(a.findings[0].id, "key.cpu.warning"); // 88% is past 70% but below the 90% override
 //! assert!(a.findings.iter().any(|f| f.id == "add.read_replicas"));
 //! println!("{}", a.to_text());
 //! # Ok::<(), advisor_rules::Error>(())

@@ -24,11 +24,15 @@ fn missing_data_is_not_evaluated_with_names() {
         engine.missing(i, &snap, &History::new()),
         [Missing::Value(Metric::ServerCpu)]
     );
+    // Transitions run at every size: they need their metric, not the user count.
     let i = engine.rule_index("move.2.db_cpu").unwrap();
     assert_eq!(
         engine.missing(i, &snap, &History::new()),
-        [Missing::Users, Missing::Value(Metric::DbCpu)]
+        [Missing::Value(Metric::DbCpu)]
     );
+    // A stage-bound rule needs the user count.
+    let i = engine.rule_index("premature.cache").unwrap();
+    assert_eq!(engine.missing(i, &snap, &History::new())[0], Missing::Users);
     assert!(e.findings.is_empty());
 }
 
@@ -57,15 +61,53 @@ fn or_with_one_side_known_true_fires() {
 
 #[test]
 fn stage_filter_is_not_applicable_outside_its_stage() {
+    // Over-engineering is judged at the startup stage only; 50,000 users is stage 2.
     let engine = Engine::default_pack();
     let snap = MetricsSnapshot::default()
         .with_users(Users::new(50_000))
-        .with_db_cpu(pct(90.0));
+        .with_server_cpu(pct(10.0))
+        .with_component(advisor_rules::advisor_core::Component::Microservices);
     let e = engine.evaluate(&snap, &History::new());
     assert_eq!(
-        engine.status(&e, "move.2.db_cpu"),
+        engine.status(&e, "premature.microservices"),
         Some(RuleStatus::NotApplicable)
     );
+}
+
+#[test]
+fn transitions_hold_at_every_size_and_say_when_overdue() {
+    // Database CPU at 90%: the guide's signal to leave stage 1. At 5,000 users it is a
+    // plain warning; at 50,000 and at 2,000,000 users the move is overdue, never milder.
+    let engine = Engine::default_pack();
+    for (users, overdue) in [(5_000, false), (50_000, true), (2_000_000, true)] {
+        let snap = MetricsSnapshot::default()
+            .with_users(Users::new(users))
+            .with_db_cpu(pct(90.0));
+        let e = engine.evaluate(&snap, &History::new());
+        let f = e
+            .findings
+            .iter()
+            .find(|f| engine.rule(f.rule).unwrap().id == "move.2.db_cpu")
+            .unwrap_or_else(|| panic!("silent at {users} users"));
+        assert_eq!(f.overdue, overdue, "{users}");
+        assert_eq!(f.severity, advisor_rules::Severity::Warning, "{users}");
+    }
+    // Data residency: a warning inside stage 3, critical once overdue (the rule's
+    // `overdue_severity`).
+    let snap = |users| {
+        MetricsSnapshot::default()
+            .with_users(Users::new(users))
+            .with_data_residency_required(true)
+    };
+    let sev = |users| {
+        let e = engine.evaluate(&snap(users), &History::new());
+        e.findings
+            .iter()
+            .find(|f| engine.rule(f.rule).unwrap().id == "move.4.data_residency")
+            .map(|f| f.severity)
+    };
+    assert_eq!(sev(400_000), Some(advisor_rules::Severity::Warning));
+    assert_eq!(sev(2_000_000), Some(advisor_rules::Severity::Critical));
 }
 
 #[test]
@@ -117,12 +159,15 @@ fn supersession_keeps_the_stronger_finding() {
         .iter()
         .map(|f| engine.rule(f.rule).unwrap().id.as_str())
         .collect();
-    assert!(ids.contains(&"key.cpu.warning"));
-    assert!(!ids.contains(&"key.cpu.target"));
-    assert_eq!(engine.status(&e, "key.cpu.target"), Some(RuleStatus::Fired));
-    assert!(e.superseded[engine.rule_index("key.cpu.target").unwrap()]);
+    assert!(ids.contains(&"key.cpu.critical"));
+    assert!(!ids.contains(&"key.cpu.warning"));
+    assert_eq!(
+        engine.status(&e, "key.cpu.warning"),
+        Some(RuleStatus::Fired)
+    );
+    assert!(e.superseded[engine.rule_index("key.cpu.warning").unwrap()]);
     // Order: critical first.
-    assert_eq!(ids[0], "key.cpu.warning");
+    assert_eq!(ids[0], "key.cpu.critical");
 }
 
 #[test]
@@ -159,7 +204,7 @@ disable = ["db.bloat"]
 cpu_warning = "90%"
 
 [[rule]]
-id = "key.cpu.target"
+id = "key.cpu.warning"
 title = "CPU past our target"
 when = "server_cpu >= 80%"
 severity = "warning"
@@ -177,14 +222,14 @@ advice = "ours"
     assert!(layered.rule("db.bloat").is_none());
     assert_eq!(layered.disabled(), ["db.bloat"]);
     assert_eq!(
-        layered.rule("key.cpu.target").unwrap().origin,
+        layered.rule("key.cpu.warning").unwrap().origin,
         Origin::File {
             file: "prod.toml".into(),
             line: 8
         }
     );
     assert!(matches!(
-        layered.rule("key.cpu.warning").unwrap().origin,
+        layered.rule("key.cpu.critical").unwrap().origin,
         Origin::DefaultPack { .. }
     ));
     assert_eq!(layered.rules().len(), base.rules().len());
@@ -203,10 +248,13 @@ advice = "ours"
         &History::new(),
     );
     assert_eq!(
-        engine.status(&e, "key.cpu.warning"),
+        engine.status(&e, "key.cpu.critical"),
         Some(RuleStatus::NotFired)
     ); // 88% < 90%
-    assert_eq!(engine.status(&e, "key.cpu.target"), Some(RuleStatus::Fired)); // 88% >= 80%
+    assert_eq!(
+        engine.status(&e, "key.cpu.warning"),
+        Some(RuleStatus::Fired)
+    ); // 88% >= 80%
 }
 
 #[test]
@@ -230,10 +278,31 @@ fn assessment_json_shape() {
         .with_server_cpu(pct(88.0));
     let a = assess(&Engine::default_pack(), &snap, &History::new());
     let v: serde_json::Value = serde_json::from_str(&a.to_json().unwrap()).unwrap();
-    assert_eq!(v["format"], 1);
-    assert_eq!(v["stage_by_users"], "growth");
-    assert_eq!(v["findings"][0]["id"], "key.cpu.warning");
+    assert_eq!(v["format"], 2);
+    for key in [
+        "plan",
+        "stage",
+        "next_stage",
+        "health",
+        "triggers_fired",
+        "findings",
+        "held_back",
+        "checklists",
+        "bottlenecks",
+        "not_judged",
+    ] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    assert_eq!(v["stage"]["by_users"], "growth");
+    assert_eq!(v["findings"][0]["id"], "key.cpu.critical");
     assert_eq!(v["findings"][0]["severity"], "critical");
+    // 88% CPU: the high-CPU ladder's first rung is the plan's first step.
+    assert_eq!(v["plan"][0]["key"]["kind"], "remedy");
+    assert_eq!(v["plan"][0]["key"]["name"], "vertical_scale");
+    assert_eq!(
+        v["plan"][0]["ladder"],
+        serde_json::json!(["high_server_cpu", "first"])
+    );
     assert_eq!(v["bottlenecks"][0]["layer"], "application");
     assert!(v["not_judged"].as_array().unwrap().len() > 10);
     assert!(a.to_markdown().starts_with("# Scalability assessment"));
