@@ -5,3 +5,4 @@ mod default_pack;
 mod diagnostics;
 mod engine;
 mod properties;
+mod scenarios;

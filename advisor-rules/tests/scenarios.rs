@@ -1,0 +1,676 @@
+//! Systems described from the guide, and what the guide says to do about them.
+//!
+//! Each scenario's expectation was written from the guide (cited in the comment) before the
+//! code was run: the stage, which findings appear with which severity, the first step of the
+//! plan, and that no two rungs of one ladder are advised at once.
+
+use core::num::NonZeroU32;
+use core::time::Duration;
+
+use advisor_rules::advisor_core::patterns::ChecklistItem;
+use advisor_rules::advisor_core::units::{Connections, Count, Rate, Ratio, Users};
+use advisor_rules::advisor_core::{
+    Component, History, LadderStep, MetricsSnapshot, Remedy, Stage, Symptom,
+};
+use advisor_rules::{Assessment, Engine, Severity, StepKey, assess};
+
+fn pct(p: f64) -> Ratio {
+    Ratio::from_percent(p).unwrap()
+}
+
+fn ms(v: u64) -> Duration {
+    Duration::from_millis(v)
+}
+
+fn users(n: u64) -> MetricsSnapshot {
+    MetricsSnapshot::default().with_users(Users::new(n))
+}
+
+fn with(mut snap: MetricsSnapshot, components: &[Component]) -> MetricsSnapshot {
+    for c in components {
+        snap.architecture.insert(*c);
+    }
+    snap
+}
+
+fn run(snap: &MetricsSnapshot) -> Assessment {
+    let a = assess(&Engine::default_pack(), snap, &History::new());
+    no_contradictions(&a);
+    a
+}
+
+fn ids(a: &Assessment) -> Vec<&str> {
+    a.findings.iter().map(|f| f.id.as_str()).collect()
+}
+
+fn severity(a: &Assessment, id: &str) -> Option<Severity> {
+    a.findings.iter().find(|f| f.id == id).map(|f| f.severity)
+}
+
+fn first_step(a: &Assessment) -> &StepKey {
+    &a.plan.first().expect("a plan step").key
+}
+
+fn remedy_steps(a: &Assessment) -> Vec<Remedy> {
+    a.plan
+        .iter()
+        .filter_map(|s| match s.key {
+            StepKey::Remedy(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Never two rungs of one ladder: in the plan, or among findings that advise a remedy and
+/// are not held back; a held-back remedy is never also a step.
+#[track_caller]
+pub(crate) fn no_contradictions(a: &Assessment) {
+    for symptom in Symptom::ALL {
+        let rungs: Vec<Remedy> = remedy_steps(a)
+            .into_iter()
+            .filter(|r| r.rung().0 == symptom)
+            .collect();
+        assert!(rungs.len() <= 1, "{symptom}: {rungs:?} in one plan");
+        let held: Vec<&str> = a.held_back.iter().map(|h| h.finding.as_str()).collect();
+        let mut advised: Vec<Remedy> = a
+            .findings
+            .iter()
+            .filter(|f| !held.contains(&f.id.as_str()))
+            .filter_map(|f| f.remedy)
+            .filter(|r| r.rung().0 == symptom)
+            .collect();
+        advised.dedup();
+        assert!(advised.len() <= 1, "{symptom}: findings advise {advised:?}");
+    }
+    for h in &a.held_back {
+        assert!(
+            !remedy_steps(a).contains(&h.remedy),
+            "{:?} held back and advised",
+            h.remedy
+        );
+    }
+}
+
+// --- A healthy system at each stage: nothing to do. -------------------------------------
+
+#[test]
+fn healthy_startup_has_nothing_to_do() {
+    // Guide, stage 1: P95 < 500 ms, queries < 10, CPU < 70%, pool < 50%: all on target.
+    let snap = with(users(3_000), &[Component::SingleServer])
+        .with_p95_response_time(ms(220))
+        .with_db_queries_per_request(
+            advisor_rules::advisor_core::units::QueriesPerRequest::new(5.0).unwrap(),
+        )
+        .with_server_cpu(pct(40.0))
+        .with_db_connections(Connections::new(10))
+        .with_db_pool_size(Connections::new(40))
+        .with_db_cpu(pct(35.0))
+        .with_slowest_query_time(ms(40));
+    let a = run(&snap);
+    assert!(a.findings.is_empty(), "{:?}", ids(&a));
+    assert!(a.plan.is_empty());
+    assert_eq!(a.stage.by_users, Some(Stage::Startup));
+    assert_eq!(a.stage.by_metrics, None);
+    // Heading for stage 2: load balancer, CDN, read replica, cache; about $1K a month.
+    let next = a.next_stage.as_ref().unwrap();
+    assert_eq!(next.stage, Stage::Growth);
+    assert_eq!(next.indicative_cost.to_string(), "$1000/mo");
+    assert!(a.to_text().contains("Nothing to do"));
+}
+
+#[test]
+fn healthy_growth_system_has_nothing_to_do() {
+    let snap = with(
+        users(60_000),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    )
+    .with_p95_response_time(ms(300))
+    .with_server_cpu(pct(55.0))
+    .with_db_cpu(pct(45.0))
+    .with_slowest_query_time(ms(60))
+    .with_db_read_share(pct(85.0))
+    .with_cache_hit_rate(pct(93.0))
+    .with_replica_lag(ms(200));
+    let a = run(&snap);
+    // 85% reads would call for replicas, but they are in place: no finding.
+    assert!(a.findings.is_empty(), "{:?}", ids(&a));
+    assert!(a.plan.is_empty());
+    assert_eq!(a.next_stage.unwrap().stage, Stage::Scale);
+}
+
+/// The guide's stage-3 diagram (gateway, auto-scaled services, sharded databases, a search
+/// cluster, a message queue) on top of stage 2, with the scaling checklist's components.
+fn scale_architecture() -> [Component; 13] {
+    [
+        Component::SearchCluster,
+        Component::LoadBalancer,
+        Component::Cdn,
+        Component::ReadReplicas,
+        Component::Cache,
+        Component::ApiGateway,
+        Component::Microservices,
+        Component::AutoScaling,
+        Component::Sharding,
+        Component::MessageQueue,
+        Component::CircuitBreakers,
+        Component::DistributedTracing,
+        Component::ConnectionPooler,
+    ]
+}
+
+#[test]
+fn healthy_scale_system_with_its_checklist_done() {
+    let snap = with(users(500_000), &scale_architecture())
+        .with_practice(ChecklistItem::StatelessAppServers)
+        .with_p95_response_time(ms(280))
+        .with_server_cpu(pct(50.0))
+        .with_db_cpu(pct(40.0));
+    let a = run(&snap);
+    assert!(a.findings.is_empty(), "{:?}", ids(&a));
+    // The scaling checklist applies at stage 3; everything is shown or declared.
+    assert_eq!(a.checklists.len(), 1);
+    assert_eq!(a.checklists[0].gaps().count(), 0);
+    assert_eq!(a.checklists[0].to_verify().count(), 0);
+    assert!(a.plan.is_empty());
+}
+
+#[test]
+fn healthy_enterprise_system_lists_what_only_people_can_verify() {
+    let mut snap = with(users(5_000_000), &scale_architecture());
+    for c in [
+        Component::GlobalLoadBalancer,
+        Component::MultiRegion,
+        Component::CrossRegionReplication,
+    ] {
+        snap.architecture.insert(c);
+    }
+    let snap = snap
+        .with_practice(ChecklistItem::StatelessAppServers)
+        .with_deployed_regions(NonZeroU32::new(3).unwrap())
+        .with_availability_target(pct(99.99))
+        .with_server_cpu(pct(45.0));
+    let a = run(&snap);
+    assert!(a.findings.is_empty(), "{:?}", ids(&a));
+    assert!(a.plan.is_empty());
+    // Enterprise checklist: DR tests, compliance, the 99.99% design, zero-downtime deploys
+    // and chaos engineering cannot be seen in a snapshot.
+    let enterprise = &a.checklists[1];
+    assert_eq!(enterprise.to_verify().count(), 5);
+    assert_eq!(enterprise.gaps().count(), 0);
+    // Stage 4 is the last: the next-stage view shows what it still lacks (nothing).
+    let next = a.next_stage.unwrap();
+    assert_eq!(next.stage, Stage::Enterprise);
+    assert!(next.missing.unwrap().is_empty());
+}
+
+// --- Band edges: the guide's cost table decides them. -----------------------------------
+
+#[test]
+fn band_edges_follow_the_cost_table() {
+    #[track_caller]
+    fn check(n: u64, stage: Stage, cost: &str) {
+        let a = run(&users(n));
+        assert_eq!(a.stage.by_users, Some(stage), "{n}");
+        let row = stage.cost_at_scale();
+        assert_eq!(row.monthly.to_string(), cost, "{n}");
+    }
+    check(10_000, Stage::Startup, "$100-300/mo");
+    check(10_001, Stage::Growth, "$1000-3000/mo");
+    check(100_000, Stage::Growth, "$1000-3000/mo");
+    check(100_001, Stage::Scale, "$10000-30000/mo");
+    check(1_000_000, Stage::Scale, "$10000-30000/mo");
+    check(1_000_001, Stage::Enterprise, "$100000+/mo");
+}
+
+// --- Transitions at every size. ------------------------------------------------------------
+
+#[test]
+fn startup_with_a_busy_database_is_told_to_grow() {
+    // Guide, when to move to stage 2: database CPU consistently > 70%. The database is
+    // slow, so its ladder starts at indexes.
+    let snap = users(5_000).with_db_cpu(pct(82.0));
+    let a = run(&snap);
+    assert_eq!(severity(&a, "move.2.db_cpu"), Some(Severity::Warning));
+    assert!(!a.findings.iter().any(|f| f.overdue));
+    assert_eq!(a.stage.by_metrics, Some(Stage::Growth));
+    assert!(a.stage.metrics_line().contains("ahead of the user count"));
+    assert_eq!(first_step(&a), &StepKey::Remedy(Remedy::AddIndexes));
+    assert!(
+        a.plan
+            .iter()
+            .any(|s| s.key == StepKey::Stage(Stage::Growth))
+    );
+}
+
+#[test]
+fn one_server_at_95_percent_cpu_scales_up_first() {
+    // Guide: CPU warning > 85% (critical here); server resources maxed: move to stage 2;
+    // decision matrix, high server CPU: first vertical scale.
+    let snap = with(users(4_000), &[Component::SingleServer]).with_server_cpu(pct(95.0));
+    let a = run(&snap);
+    assert_eq!(severity(&a, "key.cpu.critical"), Some(Severity::Critical));
+    assert_eq!(
+        severity(&a, "move.2.resources_maxed"),
+        Some(Severity::Critical)
+    );
+    assert_eq!(first_step(&a), &StepKey::Remedy(Remedy::VerticalScale));
+    assert_eq!(a.plan[1].key, StepKey::Stage(Stage::Growth));
+    // One reading of CPU counts once for the application layer: 3 for critical.
+    assert_eq!(a.bottlenecks[0].score, 3);
+    assert_eq!(a.bottlenecks[0].metrics, ["server_cpu"]);
+}
+
+#[test]
+fn cpu_ladder_then_rung_after_vertical_scaling() {
+    let snap = with(users(4_000), &[Component::SingleServer])
+        .with_server_cpu(pct(95.0))
+        .with_tried(Remedy::VerticalScale);
+    let a = run(&snap);
+    assert_eq!(first_step(&a), &StepKey::Remedy(Remedy::HorizontalScale));
+    assert!(a.plan[0].title.contains("load balancer"));
+}
+
+#[test]
+fn cpu_ladder_finally_optimises_code() {
+    let snap = with(users(40_000), &[Component::LoadBalancer])
+        .with_server_cpu(pct(95.0))
+        .with_tried(Remedy::VerticalScale);
+    let a = run(&snap);
+    assert_eq!(first_step(&a), &StepKey::Remedy(Remedy::OptimizeCode));
+}
+
+#[test]
+fn write_saturation_is_never_milder_at_more_users() {
+    // Guide, when to move to stage 3: write traffic overwhelming the single primary.
+    let snap = |n| {
+        users(n)
+            .with_primary_write_throughput(Rate::from_per_second(900.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(1_000.0).unwrap())
+    };
+    let at_60k = run(&snap(60_000));
+    let at_150k = run(&snap(150_000));
+    assert_eq!(
+        severity(&at_60k, "move.3.write_saturation"),
+        Some(Severity::Critical)
+    );
+    assert_eq!(
+        severity(&at_150k, "move.3.write_saturation"),
+        Some(Severity::Critical)
+    );
+    let f = |a: &Assessment| {
+        a.findings
+            .iter()
+            .find(|f| f.id == "move.3.write_saturation")
+            .unwrap()
+            .overdue
+    };
+    assert!(!f(&at_60k));
+    assert!(f(&at_150k));
+    assert_eq!(first_step(&at_150k), &StepKey::Stage(Stage::Scale));
+    assert!(at_150k.plan[0].title.starts_with("Catch up with stage 3"));
+}
+
+#[test]
+fn two_million_users_in_one_region_hear_all_four_stage_4_conditions() {
+    // Guide, when to move to stage 4: latency for remote users, data residency, a single
+    // region cannot fail over (99.99%), a global user base.
+    let snap = users(2_000_000)
+        .with_deployed_regions(NonZeroU32::MIN)
+        .with_user_regions(NonZeroU32::new(4).unwrap())
+        .with_remote_user_share(pct(40.0))
+        .with_remote_user_p95(ms(900))
+        .with_data_residency_required(true)
+        .with_availability_target(pct(99.99));
+    let a = run(&snap);
+    assert_eq!(
+        severity(&a, "move.4.remote_latency"),
+        Some(Severity::Warning)
+    );
+    assert_eq!(
+        severity(&a, "move.4.data_residency"),
+        Some(Severity::Critical)
+    );
+    assert_eq!(
+        severity(&a, "move.4.single_region_failover"),
+        Some(Severity::Critical)
+    );
+    assert_eq!(severity(&a, "move.4.global_users"), Some(Severity::Warning));
+    assert!(
+        a.findings
+            .iter()
+            .filter(|f| f.moves_to.is_some())
+            .all(|f| f.overdue)
+    );
+    assert!(a.worst() >= Some(Severity::Warning));
+    // One step for the move, carrying all four conditions.
+    assert_eq!(first_step(&a), &StepKey::Stage(Stage::Enterprise));
+    assert_eq!(a.plan[0].findings.len(), 4);
+    // Evidence reads as people write it: 99.99% and yes.
+    let why = a.plan[0].why.join("\n");
+    assert!(
+        why.contains("availability_target = 99.99% >= 99.99%"),
+        "{why}"
+    );
+    assert!(why.contains("data_residency_required = yes"), "{why}");
+    // The enterprise checklist: one region is a gap, and so is the 99.99% design.
+    let enterprise = a
+        .checklists
+        .iter()
+        .find(|c| c.checklist.name() == "enterprise")
+        .unwrap();
+    let gaps: Vec<ChecklistItem> = enterprise.gaps().collect();
+    assert!(gaps.contains(&ChecklistItem::MultiRegionDeployment));
+    assert!(gaps.contains(&ChecklistItem::FourNinesArchitecture));
+}
+
+// --- The decision-matrix ladders, rung by rung. --------------------------------------------
+
+fn slow_database() -> MetricsSnapshot {
+    users(40_000).with_slowest_query_time(ms(300))
+}
+
+#[test]
+fn database_slow_first_rung_is_indexes() {
+    let a = run(&slow_database());
+    assert_eq!(remedy_steps(&a), [Remedy::AddIndexes]);
+    assert!(!a.to_text().to_lowercase().contains("shard the data"));
+}
+
+#[test]
+fn replicas_in_place_do_not_mean_indexes_were_tried() {
+    let a = run(&with(slow_database(), &[Component::ReadReplicas]));
+    assert_eq!(remedy_steps(&a), [Remedy::AddIndexes]);
+    let step = &a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
+        .unwrap();
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("read_replicas in place")),
+        "{:?}",
+        step.notes
+    );
+}
+
+#[test]
+fn database_slow_then_rung_is_read_replicas() {
+    let a = run(&slow_database().with_tried(Remedy::AddIndexes));
+    assert_eq!(remedy_steps(&a), [Remedy::ReadReplicas]);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.id == "ladder.database_slow")
+        .unwrap();
+    assert_eq!(f.step, Some(LadderStep::Then));
+}
+
+#[test]
+fn database_slow_finally_shards() {
+    let a = run(&with(
+        slow_database().with_tried(Remedy::AddIndexes),
+        &[Component::ReadReplicas],
+    ));
+    assert_eq!(remedy_steps(&a), [Remedy::Sharding]);
+}
+
+#[test]
+fn sequential_scans_reopen_the_index_rung() {
+    // Guide, database health check: missing indexes (seq scans > 10K).
+    let snap = with(
+        slow_database()
+            .with_tried(Remedy::AddIndexes)
+            .with_db_max_seq_scans(Count::new(25_000)),
+        &[Component::ReadReplicas],
+    );
+    let a = run(&snap);
+    assert_eq!(remedy_steps(&a), [Remedy::AddIndexes]);
+    let step = &a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
+        .unwrap();
+    assert!(step.findings.contains(&"db.missing_indexes".to_owned()));
+    assert!(step.findings.contains(&"ladder.database_slow".to_owned()));
+}
+
+#[test]
+fn slow_pages_walk_cache_cdn_edge() {
+    let slow = || users(30_000).with_p95_response_time(ms(1_200));
+    let a = run(&slow());
+    assert_eq!(remedy_steps(&a), [Remedy::AddCaching]);
+    // The P95 beyond 1 s is critical, so the caching step is too.
+    assert_eq!(a.plan[0].severity, Severity::Critical);
+    let a = run(&with(
+        slow().with_cache_hit_rate(pct(92.0)),
+        &[Component::Cache],
+    ));
+    assert_eq!(remedy_steps(&a), [Remedy::Cdn]);
+    let a = run(&with(slow(), &[Component::Cache, Component::Cdn]));
+    assert_eq!(remedy_steps(&a), [Remedy::EdgeCompute]);
+    // A cache that misses 40% of the time is not done: back to caching.
+    let a = run(&with(
+        slow().with_cache_hit_rate(pct(60.0)),
+        &[Component::Cache, Component::Cdn],
+    ));
+    assert_eq!(remedy_steps(&a), [Remedy::AddCaching]);
+    assert!(a.plan[0].findings.contains(&"db.cache_hit_low".to_owned()));
+}
+
+#[test]
+fn api_timeouts_walk_async_breakers_events() {
+    let timeouts = || users(200_000).with_external_api_timeout_share(pct(5.0));
+    assert_eq!(remedy_steps(&run(&timeouts())), [Remedy::AsyncProcessing]);
+    assert_eq!(
+        remedy_steps(&run(&with(timeouts(), &[Component::JobQueue]))),
+        [Remedy::CircuitBreakers]
+    );
+    assert_eq!(
+        remedy_steps(&run(&with(
+            timeouts(),
+            &[Component::JobQueue, Component::CircuitBreakers]
+        ))),
+        [Remedy::EventDriven]
+    );
+    let a = run(&with(
+        timeouts(),
+        &[
+            Component::JobQueue,
+            Component::CircuitBreakers,
+            Component::MessageQueue,
+        ],
+    ));
+    assert!(remedy_steps(&a).is_empty());
+    assert!(
+        a.plan
+            .iter()
+            .any(|s| s.key == StepKey::LadderExhausted(Symptom::ApiTimeouts))
+    );
+}
+
+#[test]
+fn high_memory_walks_ram_leaks_redesign() {
+    let full = || users(20_000).with_memory_usage(pct(95.0));
+    assert_eq!(remedy_steps(&run(&full())), [Remedy::IncreaseRam]);
+    assert_eq!(
+        remedy_steps(&run(&full().with_tried(Remedy::IncreaseRam))),
+        [Remedy::FixMemoryLeaks]
+    );
+    assert_eq!(
+        remedy_steps(&run(&full()
+            .with_tried(Remedy::IncreaseRam)
+            .with_tried(Remedy::FixMemoryLeaks))),
+        [Remedy::RedesignDataStructures]
+    );
+}
+
+// --- Additions that are rungs wait for the ladder; one step per remedy. --------------------
+
+#[test]
+fn read_replicas_wait_for_indexes_then_merge() {
+    // Guide: read replicas when > 80% of operations are reads; but the slow database's
+    // ladder puts indexes first.
+    let snap = slow_database().with_db_read_share(pct(90.0));
+    let a = run(&snap);
+    assert_eq!(a.held_back.len(), 1);
+    assert_eq!(a.held_back[0].finding, "add.read_replicas");
+    assert_eq!(a.held_back[0].until, Remedy::AddIndexes);
+    // Once indexes are done, the addition and the ladder are one step.
+    let a = run(&snap.with_tried(Remedy::AddIndexes));
+    assert!(a.held_back.is_empty());
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::ReadReplicas))
+        .unwrap();
+    assert_eq!(step.findings, ["ladder.database_slow", "add.read_replicas"]);
+}
+
+#[test]
+fn the_job_queue_is_advised_once() {
+    let snap = users(50_000)
+        .with_background_tasks_block_requests(true)
+        .with_external_api_timeout_share(pct(4.0));
+    let a = run(&snap);
+    let async_steps = a
+        .plan
+        .iter()
+        .filter(|s| s.key == StepKey::Remedy(Remedy::AsyncProcessing))
+        .count();
+    assert_eq!(async_steps, 1);
+    assert_eq!(remedy_steps(&a), [Remedy::AsyncProcessing]);
+}
+
+#[test]
+fn pool_trouble_is_one_step_with_all_its_evidence() {
+    // Guide, database health check: connections vs max, wait time, exhaustion events.
+    let snap = users(30_000)
+        .with_db_connections(Connections::new(19))
+        .with_db_pool_size(Connections::new(20))
+        .with_db_connection_wait(ms(45))
+        .with_db_pool_exhaustion_events(Count::new(3));
+    let a = run(&snap);
+    assert_eq!(a.plan.len(), 1);
+    assert_eq!(a.plan[0].severity, Severity::Critical);
+    assert_eq!(a.plan[0].findings.len(), 3);
+    assert_eq!(a.plan[0].why.len(), 3);
+}
+
+// --- Sparse, contradictory and over-built systems. ------------------------------------------
+
+#[test]
+fn sparse_snapshot_says_what_it_could_not_judge() {
+    let a = run(&users(50_000));
+    assert!(a.findings.is_empty());
+    assert!(a.plan.is_empty());
+    assert!(a.not_judged.len() > 20);
+    assert_eq!(a.stage.by_users, Some(Stage::Growth));
+}
+
+#[test]
+fn without_users_the_metrics_still_place_the_system() {
+    let a = run(&MetricsSnapshot::default().with_db_cpu(pct(85.0)));
+    assert_eq!(a.stage.by_users, None);
+    assert_eq!(a.stage.by_metrics, Some(Stage::Growth));
+    assert_eq!(a.next_stage.unwrap().stage, Stage::Growth);
+}
+
+#[test]
+fn over_engineered_startup_is_told_to_keep_it_simple() {
+    // Guide, stage 1 don'ts: over-engineering, early caching, early microservices,
+    // multi-region.
+    let snap = with(
+        users(2_000),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::Microservices,
+            Component::MultiRegion,
+        ],
+    )
+    .with_server_cpu(pct(15.0))
+    .with_p95_response_time(ms(120));
+    let a = run(&snap);
+    let mut got = ids(&a);
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        [
+            "premature.cache",
+            "premature.load_balancer",
+            "premature.microservices",
+            "premature.multi_region"
+        ]
+    );
+    assert!(a.findings.iter().all(|f| f.severity == Severity::Info));
+}
+
+#[test]
+fn p95_exactly_at_target_is_past_it() {
+    // Guide: target "< 500ms": 500 ms is not on target.
+    let a = run(&users(20_000).with_p95_response_time(ms(500)));
+    assert_eq!(severity(&a, "key.p95.warning"), Some(Severity::Warning));
+    assert_eq!(first_step(&a), &StepKey::Remedy(Remedy::AddCaching));
+}
+
+#[test]
+fn scale_checklist_gaps_become_a_step() {
+    // Guide, scaling checklist: circuit breakers, tracing, connection pooling.
+    let snap = with(
+        users(400_000),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::MessageQueue,
+        ],
+    );
+    let a = run(&snap);
+    let step = a
+        .plan
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Checklist(_)))
+        .unwrap();
+    assert_eq!(step.severity, Severity::Warning);
+    let why = step.why.join(" ");
+    for item in [
+        "circuit_breakers",
+        "distributed_tracing",
+        "connection_pooling",
+    ] {
+        assert!(why.contains(item), "{why}");
+    }
+    // Stateless servers cannot be seen in a snapshot: to verify, not a gap.
+    assert!(!why.contains("stateless_app_servers"));
+    assert_eq!(
+        a.checklists[0].to_verify().collect::<Vec<_>>(),
+        [ChecklistItem::StatelessAppServers]
+    );
+}
+
+#[test]
+fn an_or_branch_that_failed_is_not_evidence() {
+    // Database slow: slowest query > 100 ms or DB CPU > 70%. Only the CPU holds.
+    let a = run(&users(20_000)
+        .with_db_cpu(pct(78.0))
+        .with_slowest_query_time(ms(90)));
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.id == "ladder.database_slow")
+        .unwrap();
+    let lines: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("db_cpu = 78% > 70% ($db_cpu_level, default pack, line "));
+}
