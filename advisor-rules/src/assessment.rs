@@ -690,6 +690,9 @@ fn placement(
                 symptom,
                 until: *current,
             },
+            // Every rung is declared done, yet the evidence calls for one of them: it joins
+            // the "ladder used up" step, where the declarations are questioned.
+            Some(None) => Placement::Step(StepKey::LadderExhausted(symptom)),
             _ => Placement::Step(StepKey::Remedy(r)),
         }
     };
@@ -740,9 +743,28 @@ fn build_plan(
     let mut steps: Vec<PlanStep> = Vec::new();
     let mut held = Vec::new();
     let mut min_priority: BTreeMap<StepKey, u32> = BTreeMap::new();
+    // A ladder no ladder rule works on can still be reached by several findings (a cache and
+    // a CDN both called for): its lowest rung among them goes first, the others wait.
+    let mut active = active.clone();
+    let mut lowest: BTreeMap<Symptom, Remedy> = BTreeMap::new();
+    for f in findings {
+        if let Placement::Step(StepKey::Remedy(r)) = placement(f, &active, snapshot.architecture) {
+            let (symptom, step) = r.rung();
+            if active.contains_key(&symptom) {
+                continue;
+            }
+            let entry = lowest.entry(symptom).or_insert(r);
+            if step < entry.rung().1 {
+                *entry = r;
+            }
+        }
+    }
+    for (symptom, r) in lowest {
+        active.insert(symptom, Some(r));
+    }
     for f in findings {
         let why: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
-        match placement(f, active, snapshot.architecture) {
+        match placement(f, &active, snapshot.architecture) {
             Placement::Held {
                 remedy,
                 symptom,

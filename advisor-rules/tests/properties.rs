@@ -124,3 +124,146 @@ proptest! {
         }
     }
 }
+
+/// A snapshot over most signals the default pack reads, with a random architecture and
+/// `tried` list, and without users (the tests set them).
+fn rich_snapshot() -> impl Strategy<Value = MetricsSnapshot> {
+    use advisor_rules::advisor_core::units::{Count, Rate};
+    use advisor_rules::advisor_core::{Component, Remedy};
+    let ratio = || proptest::option::of(0.0f64..=1.0);
+    let millis = |hi: u64| proptest::option::of(0u64..hi);
+    (
+        (ratio(), ratio(), ratio(), ratio(), ratio(), ratio()),
+        (millis(3_000), millis(500), millis(10_000), millis(2_000)),
+        (
+            proptest::option::of(0u64..40_000),
+            proptest::option::of((0.0f64..2_000.0, 1.0f64..2_000.0)),
+            proptest::option::of(any::<bool>()),
+            proptest::option::of(any::<bool>()),
+            proptest::option::of(0.95f64..=1.0),
+            proptest::option::of(1u32..4),
+        ),
+        (ratio(), ratio(), ratio(), any::<u32>(), any::<u16>()),
+    )
+        .prop_map(|(r, d, o, x)| {
+            let ratio = |v: Option<f64>| v.map(|v| Ratio::from_fraction(v).unwrap());
+            let mut s = MetricsSnapshot {
+                server_cpu: ratio(r.0),
+                memory_usage: ratio(r.1),
+                db_cpu: ratio(r.2),
+                db_read_share: ratio(r.3),
+                cache_hit_rate: ratio(r.4),
+                external_api_timeout_share: ratio(r.5.map(|v| v / 10.0)),
+                p95_response_time: d.0.map(Duration::from_millis),
+                slowest_query_time: d.1.map(Duration::from_millis),
+                replica_lag: d.2.map(Duration::from_millis),
+                remote_user_p95: d.3.map(Duration::from_millis),
+                db_max_seq_scans: o.0.map(Count::new),
+                primary_write_throughput: o.1.map(|(w, _)| Rate::from_per_second(w).unwrap()),
+                primary_write_capacity: o.1.map(|(_, c)| Rate::from_per_second(c).unwrap()),
+                data_residency_required: o.2,
+                background_tasks_block_requests: o.3,
+                availability_target: ratio(o.4),
+                deployed_regions: o.5.and_then(core::num::NonZeroU32::new),
+                repeated_query_share: ratio(x.0),
+                static_asset_bandwidth_share: ratio(x.1),
+                remote_user_share: ratio(x.2),
+                ..MetricsSnapshot::default()
+            };
+            for (bit, c) in Component::ALL.into_iter().enumerate() {
+                if x.3 & (1 << bit) != 0 {
+                    s.architecture.insert(c);
+                }
+            }
+            for (bit, r) in Remedy::ALL.into_iter().enumerate() {
+                if x.4 & (1 << bit) != 0 {
+                    s.tried.insert(r);
+                }
+            }
+            s
+        })
+}
+
+/// Whether `observed op threshold` holds, with advisor-core's level tolerance.
+fn holds(op: advisor_rules::CmpOp, observed: f64, threshold: f64) -> bool {
+    use advisor_rules::CmpOp;
+    let tol = advisor_rules::advisor_core::LEVEL_TOLERANCE * threshold.abs();
+    match op {
+        CmpOp::Gt => observed > threshold + tol,
+        CmpOp::Ge => observed >= threshold - tol,
+        CmpOp::Lt => observed < threshold - tol,
+        CmpOp::Le => observed <= threshold + tol,
+        CmpOp::Eq => (observed - threshold).abs() <= tol,
+        CmpOp::Ne => (observed - threshold).abs() > tol,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn more_users_never_give_fewer_or_milder_transition_findings(
+        snap in rich_snapshot(),
+        a in 0u64..3_000_000,
+        b in 0u64..3_000_000,
+    ) {
+        let (small, large) = if a <= b { (a, b) } else { (b, a) };
+        let engine = Engine::default_pack();
+        let moves = |n: u64| {
+            let s = snap.clone().with_users(Users::new(n));
+            advisor_rules::assess(&engine, &s, &History::new())
+                .findings
+                .into_iter()
+                .filter(|f| f.moves_to.is_some())
+                .map(|f| (f.id, f.severity))
+                .collect::<Vec<_>>()
+        };
+        let before = moves(small);
+        let after = moves(large);
+        for (id, sev) in &before {
+            let later = after.iter().find(|(i, _)| i == id);
+            prop_assert!(later.is_some(), "{id} went silent from {small} to {large} users");
+            prop_assert!(later.unwrap().1 >= *sev, "{id} got milder from {small} to {large} users");
+        }
+    }
+
+    #[test]
+    fn every_evidence_line_is_true_of_the_snapshot(snap in rich_snapshot(), n in proptest::option::of(0u64..3_000_000)) {
+        let mut snap = snap;
+        snap.users = n.map(Users::new);
+        let a = advisor_rules::assess(&Engine::default_pack(), &snap, &History::new());
+        for f in &a.findings {
+            prop_assert!(!f.evidence.is_empty() || f.id.starts_with("premature."), "{} has no evidence", f.id);
+            for e in &f.evidence {
+                let line = e.to_string();
+                match e.reading {
+                    advisor_rules::Reading::Sustained { share, required, .. } => {
+                        prop_assert!(e.negated || share >= required, "{}: {line}", f.id);
+                    }
+                    advisor_rules::Reading::Trend { .. } => {}
+                    _ => {
+                        let observed = e.observed.expect("a supporting comparison has a value");
+                        prop_assert!(holds(e.op, observed, e.threshold), "{}: {line}", f.id);
+                        if let Some(m) = e.metric {
+                            prop_assert_eq!(snap.value(m), Some(observed), "{}: {}", f.id, line);
+                        }
+                    }
+                }
+                prop_assert!(!line.contains('$') || line.contains("($"), "threshold printed as a name: {line}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_rung_per_ladder_in_any_report(snap in rich_snapshot(), n in 0u64..3_000_000) {
+        let snap = snap.with_users(Users::new(n));
+        let a = advisor_rules::assess(&Engine::default_pack(), &snap, &History::new());
+        crate::scenarios::no_contradictions(&a);
+        // And the plan has one step per key.
+        let mut keys: Vec<_> = a.plan.iter().map(|s| s.key.clone()).collect();
+        let len = keys.len();
+        keys.sort();
+        keys.dedup();
+        prop_assert_eq!(keys.len(), len);
+    }
+}
