@@ -8,7 +8,7 @@
 //! assert_eq!(DIAGNOSIS_ORDER[1].layer, Some(Layer::Database));
 //! ```
 //!
-//! Source: the seed, `scalability-advisor-SKILL.md`, "Bottleneck Diagnosis Guide".
+//! Source: the guide, "Bottleneck Diagnosis Guide".
 
 use core::fmt;
 
@@ -97,7 +97,7 @@ pub enum Solution {
 }
 
 impl Layer {
-    /// Every layer, in the seed's order.
+    /// Every layer, in the guide's order.
     pub const ALL: [Layer; 5] = [
         Layer::Database,
         Layer::Application,
@@ -130,7 +130,7 @@ impl Layer {
         }
     }
 
-    /// The solutions for this layer, in the seed's order.
+    /// The solutions for this layer, in the guide's order.
     #[must_use]
     pub const fn solutions(self) -> &'static [Solution] {
         match self {
@@ -227,7 +227,7 @@ pub enum Tool {
 }
 
 impl Tool {
-    /// Well-known products for the tool, where the seed names some.
+    /// Well-known products for the tool, where the guide names some.
     #[must_use]
     pub const fn examples(self) -> &'static [&'static str] {
         match self {
@@ -344,15 +344,15 @@ pub enum HealthCheckItem {
 }
 
 /// Sequential scans of one table above which the health check suspects a missing index
-/// (the seed's checklist: "seq scans > 10K").
+/// (the guide's checklist: "seq scans > 10K").
 pub const MISSING_INDEX_SEQ_SCANS: u64 = 10_000;
 
-/// Sequential scans above which the seed's missing-index query lists a table that has an
+/// Sequential scans above which the guide's missing-index query lists a table that has an
 /// unused index (`idx_scan = 0 AND seq_scan > 1000`).
 pub const UNUSED_INDEX_SEQ_SCANS: u64 = 1_000;
 
 impl HealthCheckItem {
-    /// Every item, grouped by area in the seed's order.
+    /// Every item, grouped by area in the guide's order.
     pub const ALL: [HealthCheckItem; 12] = [
         HealthCheckItem::ConnectionsVsMax,
         HealthCheckItem::ConnectionWaitTime,
@@ -428,7 +428,7 @@ mod tests {
     }
 
     #[test]
-    fn diagnosis_order_follows_the_seed() {
+    fn diagnosis_order_follows_the_guide() {
         let layers: Vec<_> = DIAGNOSIS_ORDER.iter().map(|s| s.layer).collect();
         assert_eq!(
             layers,

@@ -32,7 +32,7 @@ use crate::units::{Count, Ratio};
 /// ```
 ///
 /// # References
-/// The seed, `scalability-advisor-SKILL.md`, "Quick Reference", "Scaling Decision Matrix".
+/// The guide, "Quick Reference", "Scaling Decision Matrix".
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -230,7 +230,7 @@ impl Default for LadderConfig {
 }
 
 impl Symptom {
-    /// Every symptom, in the seed's order.
+    /// Every symptom, in the guide's order.
     pub const ALL: [Symptom; 5] = [
         Symptom::SlowPageLoads,
         Symptom::DatabaseSlow,
@@ -852,7 +852,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ladders_match_the_seed() {
+    fn ladders_match_the_guide() {
         #[track_caller]
         fn check(s: Symptom, expected: [Remedy; 3]) {
             assert_eq!(s.ladder(), expected);

@@ -61,7 +61,7 @@
 //! - Formulas: [`sizing`].
 //! - Errors: [`Error`].
 //!
-//! How the seed's vague words are read is documented on [`SeriesConfig`] and
+//! How the guide's vague words are read is documented on [`SeriesConfig`] and
 //! [`TriggerConfig`]; the concept notes are in [`guide`].
 //!
 //! # Crate features

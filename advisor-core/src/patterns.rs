@@ -12,7 +12,7 @@
 //! # Ok::<(), advisor_core::Error>(())
 //! ```
 //!
-//! Source: the seed, `scalability-advisor-SKILL.md`, sections "Stage 1" (do and don't),
+//! Source: the guide, sections "Stage 1" (do and don't),
 //! "Stage 2" (key additions, caching strategy), "Stage 3" (sharding, checklist) and "Stage 4"
 //! (multi-region patterns, consistency, checklist).
 
@@ -61,11 +61,11 @@ pub enum Addition {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct AdditionConfig {
-    /// Static-asset share of bandwidth above which to add a CDN (seed: 20%).
+    /// Static-asset share of bandwidth above which to add a CDN (guide: 20%).
     pub static_asset_share: Ratio,
-    /// Server CPU above which to add a load balancer (seed: 70%).
+    /// Server CPU above which to add a load balancer (guide: 70%).
     pub server_cpu: Ratio,
-    /// Read share above which to add read replicas (seed: 80%).
+    /// Read share above which to add read replicas (guide: 80%).
     pub read_share: Ratio,
     /// Repeated-query share above which to add a cache (ours: 25%).
     pub repeated_query_share: Ratio,
@@ -83,7 +83,7 @@ impl Default for AdditionConfig {
 }
 
 impl Addition {
-    /// Every addition, in the seed's order.
+    /// Every addition, in the guide's order.
     pub const ALL: [Addition; 5] = [
         Addition::Cdn,
         Addition::LoadBalancer,
@@ -230,7 +230,7 @@ pub enum CacheableData {
 }
 
 impl CacheableData {
-    /// Every kind, in the seed's order.
+    /// Every kind, in the guide's order.
     pub const ALL: [CacheableData; 5] = [
         CacheableData::Session,
         CacheableData::UserProfile,
@@ -239,7 +239,7 @@ impl CacheableData {
         CacheableData::ComputedValues,
     ];
 
-    /// The time to live the seed gives.
+    /// The time to live the guide gives.
     #[must_use]
     pub const fn ttl(self) -> Ttl {
         match self {
@@ -272,7 +272,7 @@ pub enum ShardingStrategy {
 }
 
 impl ShardingStrategy {
-    /// Every strategy, in the seed's order.
+    /// Every strategy, in the guide's order.
     pub const ALL: [ShardingStrategy; 3] = [
         ShardingStrategy::HashBased,
         ShardingStrategy::RangeBased,
@@ -357,8 +357,8 @@ pub enum UseCase {
 }
 
 impl ConsistencyModel {
-    /// The workloads the seed suggests for the model (none for per-region strong consistency,
-    /// which the seed names only as a multi-region pattern's property).
+    /// The workloads the guide suggests for the model (none for per-region strong consistency,
+    /// which the guide names only as a multi-region pattern's property).
     #[must_use]
     pub const fn use_cases(self) -> &'static [UseCase] {
         match self {
@@ -411,7 +411,7 @@ pub enum MultiRegionPattern {
 }
 
 impl MultiRegionPattern {
-    /// Every pattern, in the seed's order.
+    /// Every pattern, in the guide's order.
     pub const ALL: [MultiRegionPattern; 3] = [
         MultiRegionPattern::ActivePassive,
         MultiRegionPattern::ActiveActive,
@@ -565,7 +565,7 @@ pub enum ChecklistItem {
     ChaosEngineering,
 }
 
-/// The seed's scaling (stage 3) checklist.
+/// The guide's scaling (stage 3) checklist.
 pub const SCALING_CHECKLIST: [ChecklistItem; 7] = [
     ChecklistItem::StatelessAppServers,
     ChecklistItem::ReadWriteSeparation,
@@ -576,7 +576,7 @@ pub const SCALING_CHECKLIST: [ChecklistItem; 7] = [
     ChecklistItem::ConnectionPooling,
 ];
 
-/// The seed's enterprise (stage 4) checklist.
+/// The guide's enterprise (stage 4) checklist.
 pub const ENTERPRISE_CHECKLIST: [ChecklistItem; 8] = [
     ChecklistItem::MultiRegionDeployment,
     ChecklistItem::CrossRegionReplication,
@@ -963,7 +963,7 @@ mod tests {
     }
 
     #[test]
-    fn additions_fire_strictly_above_seed_levels() {
+    fn additions_fire_strictly_above_guide_levels() {
         #[track_caller]
         fn check(a: Addition, snap: MetricsSnapshot, fired: bool) {
             let o = a.evaluate(&snap, &AdditionConfig::default());
@@ -1026,7 +1026,7 @@ mod tests {
     }
 
     #[test]
-    fn checklists_have_seed_lengths() {
+    fn checklists_have_guide_lengths() {
         assert_eq!(SCALING_CHECKLIST.len(), 7);
         assert_eq!(ENTERPRISE_CHECKLIST.len(), 8);
         assert_eq!(

@@ -1,4 +1,4 @@
-//! Samples of one metric over time, and the statistics that give the seed's vague words
+//! Samples of one metric over time, and the statistics that give the guide's vague words
 //! ("consistently above", "degrading", "plateauing") a precise meaning.
 
 use core::time::Duration;
@@ -36,7 +36,7 @@ pub struct Sample {
     pub value: f64,
 }
 
-/// How the series statistics read the seed's vague words; every field can be changed.
+/// How the series statistics read the guide's vague words; every field can be changed.
 ///
 /// | word | meaning | fields |
 /// |---|---|---|
@@ -44,7 +44,7 @@ pub struct Sample {
 /// | "degrading" | a Mann-Kendall trend test finds a trend in the worse direction at level `significance` (one-sided), and the Sen-slope change over the window is at least `min_relative_change` of the median | `window`, `significance`, `min_relative_change`, `min_samples` |
 /// | "plateauing" | no trend at level `significance` (two-sided), or a Sen-slope change over the window below `plateau_tolerance` of the median | `window`, `significance`, `plateau_tolerance`, `min_samples` |
 ///
-/// Defaults (our choice; the seed gives no figures): a 24-hour window, which covers one daily
+/// Defaults (our choice; the guide gives no figures): a 24-hour window, which covers one daily
 /// traffic cycle; 80% of samples for "consistently"; at least 6 samples; significance 0.05;
 /// a 10% change for "degrading"; under 2% for "plateauing".
 ///

@@ -1,13 +1,13 @@
-//! The seed's sizing formulas: required capacity, connection pool, read replicas, cache memory.
+//! The guide's sizing formulas: required capacity, connection pool, read replicas, cache memory.
 
 use core::num::NonZeroU32;
 
 use crate::Error;
 use crate::units::{Bytes, Connections, Factor, Rate, Ratio, ceil_to_u64, u64_to_f64};
 
-/// Share of the total data that is hot, low end of the seed's usual range (10%).
+/// Share of the total data that is hot, low end of the guide's usual range (10%).
 pub const HOT_FRACTION_LOW: Ratio = Ratio::from_fraction_const(0.10);
-/// Share of the total data that is hot, high end of the seed's usual range (20%).
+/// Share of the total data that is hot, high end of the guide's usual range (20%).
 pub const HOT_FRACTION_HIGH: Ratio = Ratio::from_fraction_const(0.20);
 /// The hot fraction used when none is given: the high end, so caches are not undersized.
 pub const DEFAULT_HOT_FRACTION: Ratio = HOT_FRACTION_HIGH;
@@ -29,7 +29,7 @@ pub const SSD_EFFECTIVE_SPINDLES: u32 = 1;
 /// [`Error::NotFinite`] when the product overflows an `f64`.
 ///
 /// # Examples
-/// The seed's example: a 1,000 req/s peak, 3x growth in 12 months and a 1.5x margin.
+/// The guide's example: a 1,000 req/s peak, 3x growth in 12 months and a 1.5x margin.
 /// ```
 /// use advisor_core::{sizing::required_capacity, units::{Factor, Rate}};
 /// let c = required_capacity(Rate::from_per_second(1_000.0)?, Factor::new(3.0)?, Factor::new(1.5)?)?;
@@ -38,7 +38,7 @@ pub const SSD_EFFECTIVE_SPINDLES: u32 = 1;
 /// ```
 ///
 /// # References
-/// The seed, `scalability-advisor-SKILL.md`, "Scaling Calculations", "Capacity Planning
+/// The guide, "Scaling Calculations", "Capacity Planning
 /// Formula".
 pub fn required_capacity(peak: Rate, growth: Factor, safety_margin: Factor) -> Result<Rate, Error> {
     peak.checked_scale(growth)?.checked_scale(safety_margin)
@@ -60,7 +60,7 @@ pub fn required_capacity(peak: Rate, growth: Factor, safety_margin: Factor) -> R
 /// `u32::MAX`.
 ///
 /// # Examples
-/// The seed's example: 8 cores with an SSD give 17 connections.
+/// The guide's example: 8 cores with an SSD give 17 connections.
 /// ```
 /// use advisor_core::sizing::{connection_pool_size, SSD_EFFECTIVE_SPINDLES};
 /// assert_eq!(connection_pool_size(8, SSD_EFFECTIVE_SPINDLES)?.get(), 17);
@@ -69,7 +69,7 @@ pub fn required_capacity(peak: Rate, growth: Factor, safety_margin: Factor) -> R
 /// ```
 ///
 /// # References
-/// The seed, "Database Sizing"; PostgreSQL wiki, "Number Of Database Connections" (the
+/// The guide, "Database Sizing"; PostgreSQL wiki, "Number Of Database Connections" (the
 /// `(core_count * 2) + effective_spindle_count` rule); B. Wooldridge, HikariCP wiki, "About
 /// Pool Sizing".
 pub fn connection_pool_size(cores: u32, effective_spindles: u32) -> Result<Connections, Error> {
@@ -101,7 +101,7 @@ pub fn connection_pool_size(cores: u32, effective_spindles: u32) -> Result<Conne
 /// exceeds `u32::MAX`.
 ///
 /// # Examples
-/// The seed's example: 10,000 reads/s at 3,000 per replica need 4 replicas.
+/// The guide's example: 10,000 reads/s at 3,000 per replica need 4 replicas.
 /// ```
 /// use advisor_core::{sizing::read_replicas, units::Rate};
 /// let r = read_replicas(Rate::from_per_second(10_000.0)?, Rate::from_per_second(3_000.0)?)?;
@@ -111,7 +111,7 @@ pub fn connection_pool_size(cores: u32, effective_spindles: u32) -> Result<Conne
 /// ```
 ///
 /// # References
-/// The seed, "Database Sizing", "Read Replica Sizing". The floor of one replica is ours: a
+/// The guide, "Database Sizing", "Read Replica Sizing". The floor of one replica is ours: a
 /// read-replica plan with no replica is not a plan.
 pub fn read_replicas(read_traffic: Rate, per_replica: Rate) -> Result<NonZeroU32, Error> {
     if per_replica.as_per_second() == 0.0 {
@@ -154,7 +154,7 @@ pub fn read_replicas(read_traffic: Rate, per_replica: Rate) -> Result<NonZeroU32
 /// ```
 ///
 /// # References
-/// The seed, "Cache Sizing" ("usually 10-20% of total").
+/// The guide, "Cache Sizing" ("usually 10-20% of total").
 pub fn working_set(total: Bytes, hot_fraction: Ratio) -> Result<Bytes, Error> {
     ceil_to_u64(
         "working set",
@@ -172,7 +172,7 @@ pub fn working_set(total: Bytes, hot_fraction: Ratio) -> Result<Bytes, Error> {
 /// W: working set (bytes); k: memory multiplier for the cache's data structures
 /// ([`REDIS_MEMORY_MULTIPLIER`] = 1.5 for Redis); M: cache memory (bytes).
 ///
-/// The seed writes `W · (1 + overhead)` with an overhead of "~1.5x", which would give 2.5x,
+/// The guide writes `W · (1 + overhead)` with an overhead of "~1.5x", which would give 2.5x,
 /// but its worked example turns 10 GB into 15 GB. We follow the example: k is the whole
 /// multiplier, 1.5 for Redis.
 ///
@@ -181,7 +181,7 @@ pub fn working_set(total: Bytes, hot_fraction: Ratio) -> Result<Bytes, Error> {
 /// memory than the data); [`Error::Overflow`] above `u64::MAX` bytes.
 ///
 /// # Examples
-/// The seed's example: a 10 GB working set needs 15 GB of Redis memory.
+/// The guide's example: a 10 GB working set needs 15 GB of Redis memory.
 /// ```
 /// use advisor_core::{sizing::{cache_memory, REDIS_MEMORY_MULTIPLIER}, units::{Bytes, Factor}};
 /// assert_eq!(cache_memory(Bytes::from_gib(10.0)?, REDIS_MEMORY_MULTIPLIER)?, Bytes::from_gib(15.0)?);
@@ -190,7 +190,7 @@ pub fn working_set(total: Bytes, hot_fraction: Ratio) -> Result<Bytes, Error> {
 /// ```
 ///
 /// # References
-/// The seed, "Cache Sizing".
+/// The guide, "Cache Sizing".
 pub fn cache_memory(working_set: Bytes, multiplier: Factor) -> Result<Bytes, Error> {
     let k = multiplier.as_f64();
     if k < 1.0 {
@@ -212,7 +212,7 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn seed_worked_examples() {
+    fn guide_worked_examples() {
         // 1,000 × 3 × 1.5 = 4,500 req/s.
         let c = required_capacity(
             Rate::from_per_second(1_000.0).unwrap(),

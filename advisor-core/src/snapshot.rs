@@ -1183,7 +1183,7 @@ mod tests {
 
     #[test]
     fn pool_usage_divides_connections_by_pool() {
-        // 17 of 20 connections: 85%, the seed's "pool usage > 80%" example territory.
+        // 17 of 20 connections: 85%, the guide's "pool usage > 80%" example territory.
         let s = MetricsSnapshot::default()
             .with_db_connections(Connections::new(17))
             .with_db_pool_size(Connections::new(20));

@@ -137,7 +137,7 @@ impl Level for QueriesPerRequest {
 /// For a lower-is-better metric a value is [`Health::Healthy`] when strictly below the target,
 /// [`Health::Unhealthy`] when strictly above the warning level, and [`Health::Marginal`] from
 /// the target up to and including the warning level (mirrored for higher-is-better).
-/// This follows the seed's "< target" and "> warning" wording exactly.
+/// This follows the guide's "< target" and "> warning" wording exactly.
 ///
 /// # Examples
 /// ```
@@ -233,7 +233,7 @@ impl<T: Level> Threshold<T> {
     }
 }
 
-/// The four key metrics with target and warning levels in the seed's table.
+/// The four key metrics with target and warning levels in the guide's table.
 ///
 /// # Examples
 /// ```
@@ -256,7 +256,7 @@ pub enum KeyMetric {
 }
 
 impl KeyMetric {
-    /// The four key metrics, in the seed's order.
+    /// The four key metrics, in the guide's order.
     pub const ALL: [KeyMetric; 4] = [
         KeyMetric::P95ResponseTime,
         KeyMetric::DbQueriesPerRequest,
@@ -284,7 +284,7 @@ impl fmt::Display for KeyMetric {
 
 /// Threshold levels for the key metrics; every field can be overridden.
 ///
-/// [`Default`] gives the seed's key-metric table:
+/// [`Default`] gives the guide's key-metric table:
 ///
 /// | metric | target | warning |
 /// |---|---|---|
@@ -293,7 +293,7 @@ impl fmt::Display for KeyMetric {
 /// | server CPU | < 70% | > 85% |
 /// | database connections in use, share of pool | < 50% | > 80% |
 ///
-/// The seed lists this table under the startup stage only; it gives no other, so these levels
+/// The guide lists this table under the startup stage only; it gives no other, so these levels
 /// apply to every stage unless overridden.
 ///
 /// # Examples
@@ -310,7 +310,7 @@ impl fmt::Display for KeyMetric {
 /// ```
 ///
 /// # References
-/// The seed, `scalability-advisor-SKILL.md`, section "Stage 1: Startup", table "Key Metrics".
+/// The guide, section "Stage 1: Startup", table "Key Metrics".
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
@@ -333,8 +333,8 @@ pub struct KeyThresholds {
 }
 
 impl KeyThresholds {
-    /// The seed's levels (see the type docs).
-    pub const SEED: KeyThresholds = KeyThresholds {
+    /// The guide's levels (see the type docs).
+    pub const GUIDE: KeyThresholds = KeyThresholds {
         p95_response_time: Threshold {
             target: Duration::from_millis(500),
             warning: Duration::from_secs(1),
@@ -434,7 +434,7 @@ impl KeyThresholds {
 
 impl Default for KeyThresholds {
     fn default() -> Self {
-        KeyThresholds::SEED
+        KeyThresholds::GUIDE
     }
 }
 
@@ -503,7 +503,7 @@ impl HealthReport {
         &self.entries[metric as usize]
     }
 
-    /// All four entries, in the seed's order.
+    /// All four entries, in the guide's order.
     pub fn iter(&self) -> impl Iterator<Item = &MetricHealth> {
         self.entries.iter()
     }
@@ -600,8 +600,8 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn health_report_iterates_in_the_seed_order() {
-        let report = KeyThresholds::SEED.assess(&MetricsSnapshot::default());
+    fn health_report_iterates_in_the_guide_order() {
+        let report = KeyThresholds::GUIDE.assess(&MetricsSnapshot::default());
         let metrics: Vec<KeyMetric> = report.iter().map(|e| e.metric).collect();
         assert_eq!(metrics, KeyMetric::ALL);
         for m in KeyMetric::ALL {
@@ -624,8 +624,8 @@ mod tests {
     }
 
     #[test]
-    fn seed_levels_are_valid_thresholds() {
-        let s = KeyThresholds::SEED;
+    fn guide_levels_are_valid_thresholds() {
+        let s = KeyThresholds::GUIDE;
         // Rebuilding through the validating constructor proves the constants are ordered.
         Threshold::new(
             "p95",
@@ -658,7 +658,7 @@ mod tests {
     }
 
     #[test]
-    fn seed_table_values() {
+    fn guide_table_values() {
         let s = KeyThresholds::default();
         assert_eq!(s.p95_response_time.target(), Duration::from_millis(500));
         assert_eq!(s.p95_response_time.warning(), Duration::from_secs(1));
@@ -681,7 +681,7 @@ mod tests {
     }
 
     #[test]
-    fn classification_at_seed_boundaries() {
+    fn classification_at_guide_boundaries() {
         #[track_caller]
         fn check(cpu_percent: f64, expected: Health) {
             let t = KeyThresholds::default();

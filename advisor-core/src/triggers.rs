@@ -1,4 +1,4 @@
-//! The seed's "when to move to the next stage" conditions as typed, evaluable triggers.
+//! The guide's "when to move to the next stage" conditions as typed, evaluable triggers.
 
 use core::fmt;
 use core::time::Duration;
@@ -13,7 +13,7 @@ use crate::units::{Count, Ratio};
 
 /// A condition that says a system is ready for its next growth stage.
 ///
-/// Each variant's doc gives the seed's condition and the precise reading used here; the
+/// Each variant's doc gives the guide's condition and the precise reading used here; the
 /// levels live in [`TriggerConfig`].
 ///
 /// # Examples
@@ -24,7 +24,7 @@ use crate::units::{Count, Ratio};
 /// ```
 ///
 /// # References
-/// The seed, `scalability-advisor-SKILL.md`, the "When to Move to Stage 2/3/4" lists.
+/// The guide, the "When to Move to Stage 2/3/4" lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -72,7 +72,7 @@ pub enum Trigger {
 }
 
 impl Trigger {
-    /// Every trigger, grouped by transition in the seed's order.
+    /// Every trigger, grouped by transition in the guide's order.
     pub const ALL: [Trigger; 12] = [
         Trigger::DbCpuSustained,
         Trigger::ResponseTimesDegrading,
@@ -203,14 +203,14 @@ impl fmt::Display for Trigger {
 ///
 /// | field | default | source |
 /// |---|---|---|
-/// | `db_cpu_level` | 70% | seed |
-/// | `slow_query_level` | 100 ms | seed |
-/// | `resources_maxed_level` | 90% | ours: above the seed's 85% CPU warning level |
-/// | `primary_write_level` | 80% of sustainable writes | ours, matching the seed's 80% pool warning |
+/// | `db_cpu_level` | 70% | guide |
+/// | `slow_query_level` | 100 ms | guide |
+/// | `resources_maxed_level` | 90% | ours: above the guide's 85% CPU warning level |
+/// | `primary_write_level` | 80% of sustainable writes | ours, matching the guide's 80% pool warning |
 /// | `cache_hit_ceiling` | 90% | ours: a flat hit rate at or above 90% is a healthy cache, not a limit |
 /// | `replica_lag_level` | 5 s | ours: longer than a user waits between writing and reading back |
-/// | `remote_latency_level` | 500 ms | the seed's P95 target |
-/// | `multi_region_availability` | 99.99% | the seed's enterprise-checklist SLA |
+/// | `remote_latency_level` | 500 ms | the guide's P95 target |
+/// | `multi_region_availability` | 99.99% | the guide's enterprise-checklist SLA |
 /// | `global_user_regions` | 3 | ours |
 /// | `global_remote_share` | 25% | ours |
 ///
@@ -701,7 +701,7 @@ mod tests {
     }
 
     #[test]
-    fn snapshot_triggers_fire_at_seed_levels() {
+    fn snapshot_triggers_fire_at_guide_levels() {
         let s = MetricsSnapshot::default;
         // Seed: DB CPU consistently > 70%.
         check(

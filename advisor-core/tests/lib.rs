@@ -5,7 +5,7 @@
 )]
 
 mod classification;
-mod seed;
+mod guide;
 #[cfg(feature = "serde")]
 mod serde_shape;
 mod tables;

@@ -71,7 +71,7 @@ impl fmt::Display for Months {
 /// Assumes steady compound growth over the period.
 ///
 /// # Examples
-/// The seed's "3x in 12 months" is about 9.59% a month.
+/// The guide's "3x in 12 months" is about 9.59% a month.
 /// ```
 /// use advisor_formulas::{GrowthRate, Months, advisor_core::units::Factor};
 /// let g = GrowthRate::from_factor_over(Factor::new(3.0)?, Months::new(12.0)?)?;
@@ -303,7 +303,7 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn seed_three_x_in_twelve_months() {
+    fn guide_three_x_in_twelve_months() {
         // 3^(1/12) - 1 = 0.0958727 (hand calculation: ln 3 / 12 = 0.09155102,
         // e^0.09155102 = 1.0958727).
         let g = GrowthRate::from_factor_over(Factor::new(3.0).unwrap(), Months::new(12.0).unwrap())

@@ -248,7 +248,7 @@ impl DatabaseInputs {
 pub struct CacheInputs {
     /// Total data at the planning horizon.
     pub data_size: Estimate<Bytes>,
-    /// Hot share of the data (default 20%, the high end of the seed's 10-20%).
+    /// Hot share of the data (default 20%, the high end of the guide's 10-20%).
     pub hot_fraction: Estimate<Ratio>,
     /// Memory multiplier for the cache's data structures (default 1.5, Redis).
     pub multiplier: Factor,
@@ -279,7 +279,7 @@ pub struct PlanInputs {
     /// Growth factor over the planning horizon (1x by default; see
     /// [`crate::GrowthRate::factor_over`] to convert a monthly rate).
     pub growth: Estimate<Factor>,
-    /// Safety margin (1.5x by default, the seed's example).
+    /// Safety margin (1.5x by default, the guide's example).
     pub safety_margin: Estimate<Factor>,
     /// Traffic one application instance serves.
     pub per_instance: Estimate<Rate>,
@@ -482,7 +482,7 @@ pub struct Plan {
 /// db.max_connections = Some(100);
 /// inputs.database = Some(db);
 /// let p = plan(&inputs)?;
-/// assert_eq!(p.required_capacity.value.as_per_second(), 4_500.0); // the seed's example
+/// assert_eq!(p.required_capacity.value.as_per_second(), 4_500.0); // the guide's example
 /// assert_eq!(p.app_instances.value.get(), 12);                      // ⌈4,500 / 400⌉
 /// let d = p.database.unwrap();
 /// assert_eq!(d.read_replicas.value.get(), 3);                       // ⌈4,500 · 2 · 0.9 / 3,000⌉
@@ -493,14 +493,14 @@ pub struct Plan {
 /// ```
 ///
 /// # References
-/// The seed, "Scaling Calculations" (every formula above; the instance count is the capacity
+/// The guide, "Scaling Calculations" (every formula above; the instance count is the capacity
 /// formula divided by per-instance capacity).
 pub fn plan(inputs: &PlanInputs) -> Result<Plan, Error> {
     inputs.validate()?;
     plan_with_growth(inputs, inputs.growth.likely())
 }
 
-/// The seed's growth scenarios: 10x, 100x and 1000x.
+/// The guide's growth scenarios: 10x, 100x and 1000x.
 pub const SCENARIOS: [Factor; 3] = [
     Factor::new_const(10.0),
     Factor::new_const(100.0),
@@ -979,14 +979,14 @@ mod tests {
     }
 
     #[test]
-    fn cache_plan_matches_seed_example() {
+    fn cache_plan_matches_guide_example() {
         let mut i = inputs();
         let mut c = CacheInputs::new(Bytes::from_gib(50.0).unwrap().into());
         c.hot_fraction = Ratio::from_percent(20.0).unwrap().into();
         i.cache = Some(c);
         let p = plan(&i).unwrap();
         let cache = p.cache.unwrap();
-        // 50 GiB × 20% = 10 GiB working set; × 1.5 = 15 GiB (the seed's cache example).
+        // 50 GiB × 20% = 10 GiB working set; × 1.5 = 15 GiB (the guide's cache example).
         assert_eq!(cache.working_set.value, Bytes::from_gib(10.0).unwrap());
         assert_eq!(cache.memory.value, Bytes::from_gib(15.0).unwrap());
     }
@@ -1002,9 +1002,9 @@ mod tests {
 
     #[test]
     fn database_plan_by_hand() {
-        // 1,000 req/s × 3 × 1.5 = 4,500 req/s (the seed's capacity example); 400 per instance:
+        // 1,000 req/s × 3 × 1.5 = 4,500 req/s (the guide's capacity example); 400 per instance:
         // ⌈11.25⌉ = 12 instances. Reads: 4,500 × 3 queries × 80% = 10,800/s; 2,000 per replica:
-        // ⌈5.4⌉ = 6 replicas. Pool: 8 cores × 2 + 1 (SSD) = 17, the seed's pool example;
+        // ⌈5.4⌉ = 6 replicas. Pool: 8 cores × 2 + 1 (SSD) = 17, the guide's pool example;
         // 12 × 17 = 204 connections.
         let mut i = inputs();
         let mut db = database();
@@ -1058,7 +1058,7 @@ mod tests {
         i.database = Some(database());
         i.cache = Some(CacheInputs::new(Bytes::from_gib(50.0).unwrap().into()));
         let u = plan_uncertain(&i, 50, 1).unwrap();
-        // The figures of database_plan_by_hand and cache_plan_matches_seed_example.
+        // The figures of database_plan_by_hand and cache_plan_matches_guide_example.
         let flat = |p: Percentiles, v: f64| {
             (p.p10 - v).abs() < 1e-6 && (p.p50 - v).abs() < 1e-6 && (p.p90 - v).abs() < 1e-6
         };

@@ -28,7 +28,7 @@ use crate::error::Error;
 /// ```
 ///
 /// # References
-/// The seed's replica formula applied to writes, with a headroom term as in capacity
+/// The guide's replica formula applied to writes, with a headroom term as in capacity
 /// planning practice (for example J. Allspaw, *The Art of Capacity Planning*, O'Reilly, 2008,
 /// chapter 3, "ceilings").
 pub fn shards_needed(writes: Rate, per_shard: Rate, headroom: Ratio) -> Result<NonZeroU32, Error> {

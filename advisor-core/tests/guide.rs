@@ -1,4 +1,4 @@
-//! The seed's worked examples and tables, checked through the public API.
+//! The guide's worked examples and tables, checked through the public API.
 //! Expected numbers are copied from `scalability-advisor-SKILL.md`.
 
 use core::time::Duration;
@@ -10,7 +10,7 @@ use advisor_core::sizing::{
 use advisor_core::units::{Bytes, Factor, Rate, Ratio, Users};
 use advisor_core::{Health, KeyMetric, KeyThresholds, MetricsSnapshot, Stage};
 
-/// Tolerance for comparing computed rates with the seed's round figures.
+/// Tolerance for comparing computed rates with the guide's round figures.
 const RATE_TOLERANCE: f64 = 1e-9;
 
 #[test]
