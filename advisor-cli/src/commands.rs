@@ -450,6 +450,37 @@ fn rules(cmd: RulesCommand, format: Format) -> Result<Outcome, Failure> {
                         .join(", ")
                 );
             }
+            if let Some(l) = rule.ladder {
+                let rungs: Vec<&str> = l.ladder().iter().map(|r| r.title()).collect();
+                let _ = writeln!(
+                    o,
+                    "  ladder: {l} (advises the system's rung of: {})",
+                    rungs.join(", then ")
+                );
+            }
+            if let Some(s) = rule.symptom {
+                let _ = writeln!(o, "  evidence of: {s}");
+            }
+            if let Some(r) = rule.remedy {
+                let step = rule.step.map_or(String::new(), |s| format!(" ({s})"));
+                let _ = writeln!(o, "  remedy: {r}{step}");
+            }
+            if let Some(to) = rule.moves_to {
+                let overdue = rule.overdue_severity.unwrap_or(rule.severity);
+                let _ = writeln!(
+                    o,
+                    "  moves to: {to}; at or past it the move is overdue ({overdue})"
+                );
+            }
+            if let Some(a) = &rule.action {
+                let _ = writeln!(o, "  plan step: {a}");
+            }
+            if !rule.recommends.is_empty() {
+                let _ = writeln!(o, "  recommends: {}", rule.recommends);
+            }
+            if !rule.discourages.is_empty() {
+                let _ = writeln!(o, "  discourages: {}", rule.discourages);
+            }
             let _ = writeln!(o, "  advice: {}", rule.advice);
             for r in &rule.references {
                 let _ = writeln!(o, "  source: {r}");
@@ -899,6 +930,12 @@ users = 25000                       # active users (decides the growth stage)
 deployed_regions = 1
 # Components in place: cdn, cache, read_replicas, load_balancer, job_queue, ...
 architecture = ["load_balancer"]
+# Remedies of the guide's decision matrix already carried out, so advice moves up the
+# ladder: add_indexes, vertical_scale, increase_ram, fix_memory_leaks, optimize_code, ...
+tried = ["add_indexes"]
+# Checklist practices in place (scaling and enterprise checklists), for example
+# stateless_app_servers, disaster_recovery_tested, zero_downtime_deployments.
+# practices = ["stateless_app_servers"]
 
 p95_response_time_ms = 650.0        # P95 of user requests
 db_queries_per_request = 8.0

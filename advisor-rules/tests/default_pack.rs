@@ -53,3 +53,92 @@ fn every_rule_cites_a_source() {
         assert!(!rule.references.is_empty(), "{} has no reference", rule.id);
     }
 }
+
+#[test]
+fn one_ladder_rule_per_symptom_and_rungs_agree_with_the_core() {
+    use advisor_rules::advisor_core::Symptom;
+    let pack = RulePack::default_pack();
+    for symptom in Symptom::ALL {
+        let ladders: Vec<&str> = pack
+            .rules()
+            .iter()
+            .filter(|r| r.ladder == Some(symptom))
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(ladders.len(), 1, "{symptom}: {ladders:?}");
+    }
+    // A rule that names a fixed rung names it where advisor-core's ladder has it.
+    for r in pack.rules() {
+        if let Some(remedy) = r.remedy {
+            let (symptom, step) = remedy.rung();
+            assert_eq!(r.step, Some(step), "{}", r.id);
+            assert_eq!(r.symptom, Some(symptom), "{}", r.id);
+        }
+        assert!(r.ladder.is_none() || r.remedy.is_none(), "{}", r.id);
+    }
+}
+
+#[test]
+fn every_evidence_line_on_every_fixture_is_true() {
+    use advisor_rules::advisor_core::{History, MetricsSnapshot};
+    use advisor_rules::{CmpOp, Reading, assess};
+    #[derive(serde::Deserialize)]
+    struct Fixtures {
+        test: Vec<Fixture>,
+    }
+    #[derive(serde::Deserialize)]
+    #[expect(dead_code, reason = "the expectations are checked by run_fixtures")]
+    struct Fixture {
+        name: String,
+        snapshot: MetricsSnapshot,
+        #[serde(default)]
+        history: History,
+        #[serde(default)]
+        fired: Vec<String>,
+        #[serde(default)]
+        not_fired: Vec<String>,
+        #[serde(default)]
+        not_evaluated: Vec<String>,
+    }
+    let fixtures: Fixtures = toml::from_str(FIXTURES).unwrap();
+    let engine = Engine::default_pack();
+    let tol = advisor_rules::advisor_core::LEVEL_TOLERANCE;
+    let mut lines = 0;
+    for t in &fixtures.test {
+        let a = assess(&engine, &t.snapshot, &t.history);
+        for f in &a.findings {
+            for e in &f.evidence {
+                let line = e.to_string();
+                lines += 1;
+                match e.reading {
+                    Reading::Sustained {
+                        share, required, ..
+                    } => {
+                        assert!(share >= required, "{}: {line}", t.name);
+                    }
+                    Reading::Trend { .. } => {}
+                    Reading::Snapshot | Reading::SnapshotFallback => {
+                        let (v, th) = (e.observed.unwrap(), e.threshold);
+                        let margin = tol * th.abs();
+                        let holds = match e.op {
+                            CmpOp::Gt => v > th + margin,
+                            CmpOp::Ge => v >= th - margin,
+                            CmpOp::Lt => v < th - margin,
+                            CmpOp::Le => v <= th + margin,
+                            CmpOp::Eq => (v - th).abs() <= margin,
+                            CmpOp::Ne => (v - th).abs() > margin,
+                        };
+                        assert!(holds, "{}: {line}", t.name);
+                        if let Some(m) = e.metric {
+                            assert_eq!(t.snapshot.value(m), Some(v), "{}: {line}", t.name);
+                        }
+                    }
+                }
+                // Thresholds print as values; a `$name` only ever appears as the origin.
+                assert!(!line.contains(" $") || line.contains("($"), "{line}");
+            }
+        }
+    }
+    // 45 firing fixtures, some with several comparisons: every line was checked.
+    assert!(lines >= 45, "only {lines} evidence lines checked");
+}
