@@ -564,7 +564,7 @@ impl Remedy {
                 "Let services publish events on a message queue and react to each other's events instead of calling each other in a chain."
             }
             Remedy::VerticalScale => {
-                "Move to a machine with more CPU: the quickest relief, with no change to the code or the architecture."
+                "Give the servers more CPU (a bigger machine or instance type): the quickest relief, with no change to the code or the architecture."
             }
             Remedy::HorizontalScale => {
                 "Run several stateless application servers behind a load balancer and add servers as load grows."

@@ -34,7 +34,9 @@
 //! - Code: [`PackBuilder`], [`RuleBuilder`], [`Cond`], [`Operand`].
 //! - Evaluation: [`Engine`], [`Evaluation`], [`Finding`], [`Evidence`], [`RuleStatus`],
 //!   [`State`] for `for` and hysteresis.
-//! - Reports: [`assess`], [`Assessment`]; fixtures: [`run_fixtures`].
+//! - Reports: [`assess`], [`Assessment`] (a [`PlanStep`] list first, then [`StageView`],
+//!   [`NextStage`], findings, [`HeldBack`], [`ChecklistReport`]s); how advice is built:
+//!   [`advice`]; fixtures: [`run_fixtures`].
 //! - The default pack: [`default_pack`] documents every rule and its source.
 //!
 //! # Crate features
@@ -44,6 +46,11 @@
 //!   `advisor-core/schema`.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs_advisor, feature(doc_cfg))]
+
+/// How an assessment turns findings into a plan of action: evidence, the roles of rules,
+/// ladders, transitions, held-back rungs, ordering, stages and checklists.
+#[doc = include_str!("../docs/advice.md")]
+pub mod advice {}
 
 mod analysis;
 mod assessment;
