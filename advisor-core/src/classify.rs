@@ -122,7 +122,9 @@ impl Classification {
     /// The stage the metrics point to: the furthest stage a fired trigger leads into.
     ///
     /// `None` when no trigger fired. Compare with [`Classification::stage`]: a suggested
-    /// stage beyond the stage by users means the system outgrew its architecture early.
+    /// stage beyond the stage by users means the system outgrew its architecture early; one at
+    /// or below it means a move the user count already called for is overdue (never a step
+    /// back).
     #[must_use]
     pub fn suggested_stage(&self) -> Option<Stage> {
         self.triggers.fired().map(|r| r.trigger.to_stage()).max()
@@ -140,8 +142,17 @@ impl fmt::Display for Classification {
             Some(s) => writeln!(f, "stage by users: {s}")?,
             None => writeln!(f, "stage by users: unknown (users not given)")?,
         }
-        if let Some(s) = self.suggested_stage() {
-            writeln!(f, "stage the metrics suggest: {s}")?;
+        match (self.stage, self.suggested_stage()) {
+            (Some(u), Some(m)) if m <= u => writeln!(
+                f,
+                "metrics: the conditions for {m} hold, and the user count is already there (overdue)"
+            )?,
+            (Some(_), Some(m)) => writeln!(
+                f,
+                "metrics: the conditions for {m} hold, ahead of the user count"
+            )?,
+            (None, Some(m)) => writeln!(f, "metrics: the conditions for {m} hold")?,
+            (_, None) => {}
         }
         writeln!(f, "key metrics:")?;
         for m in self.health.iter() {
