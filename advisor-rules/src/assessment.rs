@@ -642,6 +642,27 @@ fn next_stage(snapshot: &MetricsSnapshot, view: &StageView) -> Option<NextStage>
     })
 }
 
+/// Why a checklist item is a gap, in words that are true of the snapshot.
+fn gap_reason(item: ChecklistItem, snapshot: &MetricsSnapshot) -> String {
+    let regions = snapshot.deployed_regions.map(core::num::NonZeroU32::get);
+    match (item, regions) {
+        (ChecklistItem::MultiRegionDeployment, Some(n)) if n < 2 => {
+            format!("{}: deployed_regions = {n}", item.name())
+        }
+        (ChecklistItem::FourNinesArchitecture, Some(n)) if n < 2 => format!(
+            "{}: availability_target = {} served from deployed_regions = {n}",
+            item.name(),
+            snapshot
+                .availability_target
+                .map_or("unknown".to_owned(), |t| t.to_string())
+        ),
+        _ => match item.component() {
+            Some(c) => format!("{}: no {c} in the declared architecture", item.name()),
+            None => format!("{}: missing", item.name()),
+        },
+    }
+}
+
 /// The layer a symptom's ladder works on; slow page loads are end to end, with causes in
 /// the other layers, so they name none.
 const fn symptom_layer(symptom: Symptom) -> Option<Layer> {
@@ -869,10 +890,7 @@ fn build_plan(
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
-            why: gaps
-                .iter()
-                .map(|g| format!("{}: missing from the declared architecture", g.name()))
-                .collect(),
+            why: gaps.iter().map(|g| gap_reason(*g, snapshot)).collect(),
             notes: Vec::new(),
             findings: Vec::new(),
             references: vec![format!(
