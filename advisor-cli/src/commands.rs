@@ -3,14 +3,16 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use advisor_formulas::{
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use scalability_advisor_core::units::{Bytes, Factor, QueriesPerRequest, Rate, Ratio, Users};
+use scalability_advisor_core::{AdvisorConfig, ComponentSet, History, Stage};
+use scalability_advisor_formulas::{
     CacheInputs, DatabaseInputs, Estimate, Mmc, PlanInputs, SCENARIOS, ServerTarget, fit_usl, plan,
     plan_scenarios, plan_uncertain, servers_for,
 };
-use advisor_rules::advisor_core::units::{Bytes, Factor, QueriesPerRequest, Rate, Ratio, Users};
-use advisor_rules::advisor_core::{AdvisorConfig, ComponentSet, History, Stage};
-use advisor_rules::{Engine, PackFormat, RulePack, Severity, assess_with, run_fixtures};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use scalability_advisor_rules::{
+    Engine, PackFormat, RulePack, Severity, assess_with, run_fixtures,
+};
 
 use crate::input::{self, Failure};
 use crate::output::{self, Format};
@@ -274,9 +276,9 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
         Command::Schema { kind } => {
             let schema = match kind {
                 SchemaKind::Snapshot => serde_json::to_value(schemars::schema_for!(
-                    advisor_rules::advisor_core::MetricsSnapshot
+                    scalability_advisor_core::MetricsSnapshot
                 )),
-                SchemaKind::Rules => Ok(advisor_rules::pack_schema()),
+                SchemaKind::Rules => Ok(scalability_advisor_rules::pack_schema()),
                 SchemaKind::Plan => serde_json::to_value(schemars::schema_for!(PlanFile)),
             }
             .map_err(|e| Failure(format!("cannot write the schema: {e}")))?;
@@ -380,7 +382,7 @@ fn stage(count: u64, format: Format) -> Result<Outcome, Failure> {
 }
 
 fn guide(topic: Option<&str>, format: Format) -> Result<Outcome, Failure> {
-    use advisor_rules::advisor_core::guide::Topic;
+    use scalability_advisor_core::guide::Topic;
     let topics: Vec<Topic> = match topic {
         None => Topic::ALL.to_vec(),
         Some(name) => vec![Topic::from_name(name).ok_or_else(|| {
@@ -538,7 +540,7 @@ fn rules(cmd: RulesCommand, format: Format) -> Result<Outcome, Failure> {
     }
 }
 
-fn diagnostics_text(e: &advisor_rules::Error) -> String {
+fn diagnostics_text(e: &scalability_advisor_rules::Error) -> String {
     let mut o = String::new();
     for d in e.diagnostics() {
         let _ = writeln!(o, "{d}");
@@ -546,7 +548,7 @@ fn diagnostics_text(e: &advisor_rules::Error) -> String {
     o
 }
 
-fn num<T>(what: &str, r: Result<T, advisor_rules::advisor_core::Error>) -> Result<T, Failure> {
+fn num<T>(what: &str, r: Result<T, scalability_advisor_core::Error>) -> Result<T, Failure> {
     r.map_err(|e| Failure(format!("--{what}: {e}")))
 }
 
@@ -618,12 +620,12 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
     inputs.users = p.users.or(file.users).map(Users::new);
     inputs.architecture = file.architecture;
     for name in &p.has {
-        let c = advisor_rules::advisor_core::Component::from_name(name)
+        let c = scalability_advisor_core::Component::from_name(name)
             .ok_or_else(|| Failure(format!("--has: unknown component `{name}`; use names such as cdn, load_balancer, read_replicas, cache")))?;
         inputs.architecture.insert(c);
     }
 
-    let fail = |e: advisor_formulas::Error| Failure(format!("cannot plan: {e}"));
+    let fail = |e: scalability_advisor_formulas::Error| Failure(format!("cannot plan: {e}"));
     let base = plan(&inputs).map_err(fail)?;
     let scenarios = plan_scenarios(&inputs, &SCENARIOS).map_err(fail)?;
     let uncertain = [
@@ -785,8 +787,8 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
 
 fn plot_usl(
     path: &Path,
-    points: &[advisor_formulas::Measurement],
-    m: &advisor_formulas::UslModel,
+    points: &[scalability_advisor_formulas::Measurement],
+    m: &scalability_advisor_formulas::UslModel,
     horizon: f64,
 ) -> Result<(), Failure> {
     use plotters::prelude::*;
@@ -837,17 +839,17 @@ fn plot_usl(
 fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
     let rate = Rate::from_per_second(q.rate).map_err(|e| Failure(format!("--rate: {e}")))?;
     let service =
-        advisor_rules::advisor_core::units::duration_from_millis("--service-ms", q.service_ms)
+        scalability_advisor_core::units::duration_from_millis("--service-ms", q.service_ms)
             .map_err(|e| Failure(e.to_string()))?;
-    let within =
-        advisor_rules::advisor_core::units::duration_from_millis("--within-ms", q.within_ms)
-            .map_err(|e| Failure(e.to_string()))?;
+    let within = scalability_advisor_core::units::duration_from_millis("--within-ms", q.within_ms)
+        .map_err(|e| Failure(e.to_string()))?;
     let share = Ratio::from_fraction(q.service_level)
         .map_err(|e| Failure(format!("--service-level: {e}")))?;
     let max_utilisation = Ratio::from_fraction(q.max_utilisation)
         .map_err(|e| Failure(format!("--max-utilisation: {e}")))?;
     let target = ServerTarget::ServiceLevel { within, share };
-    let fail = |e: advisor_formulas::Error| Failure(format!("cannot size the queue: {e}"));
+    let fail =
+        |e: scalability_advisor_formulas::Error| Failure(format!("cannot size the queue: {e}"));
     let mmc: Mmc = match q.servers {
         Some(c) => Mmc::new(rate, service, c).map_err(fail)?,
         None => {
@@ -883,7 +885,7 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
         }))?);
     }
     let mut o = String::new();
-    let within_text = advisor_rules::advisor_core::Quantity::Duration(within);
+    let within_text = scalability_advisor_core::Quantity::Duration(within);
     if q.servers.is_none() {
         let _ = writeln!(
             o,

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use advisor_rules::advisor_core::{
+use scalability_advisor_core::{
     History, Metric, MetricsSnapshot, Sample, Series, units::duration_from_secs,
 };
 
@@ -139,7 +139,9 @@ pub(crate) fn history(path: &Path) -> Result<History, Failure> {
 }
 
 /// Reads `concurrency,throughput` rows (a header row is allowed).
-pub(crate) fn measurements(path: &Path) -> Result<Vec<advisor_formulas::Measurement>, Failure> {
+pub(crate) fn measurements(
+    path: &Path,
+) -> Result<Vec<scalability_advisor_formulas::Measurement>, Failure> {
     let (name, text) = read(path)?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -165,7 +167,7 @@ pub(crate) fn measurements(path: &Path) -> Result<Vec<advisor_formulas::Measurem
             .parse()
             .map_err(|_| Failure(format!("{name}:{}:2: `{x}` is not a number", i + 1)))?;
         out.push(
-            advisor_formulas::Measurement::new(n, x)
+            scalability_advisor_formulas::Measurement::new(n, x)
                 .map_err(|e| Failure(format!("{name}:{}: {e}", i + 1)))?,
         );
     }

@@ -8,7 +8,7 @@ use core::fmt;
 ///
 /// # Examples
 /// ```
-/// use advisor_core::Component;
+/// use scalability_advisor_core::Component;
 /// assert_eq!(Component::ReadReplicas.name(), "read_replicas");
 /// assert_eq!(Component::from_name("cdn"), Some(Component::Cdn));
 /// ```
@@ -131,7 +131,7 @@ impl fmt::Display for Component {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Component, ComponentSet};
+/// use scalability_advisor_core::{Component, ComponentSet};
 /// let mut have = ComponentSet::from_components(&[Component::Cdn, Component::LoadBalancer]);
 /// have.insert(Component::Cache);
 /// assert!(have.contains(Component::Cache));

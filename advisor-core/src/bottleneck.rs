@@ -2,7 +2,7 @@
 //! database health check, as typed data.
 //!
 //! ```
-//! use advisor_core::bottleneck::{Layer, Solution, Symptom, DIAGNOSIS_ORDER};
+//! use scalability_advisor_core::bottleneck::{Layer, Solution, Symptom, DIAGNOSIS_ORDER};
 //! assert!(Layer::Database.symptoms().contains(&Symptom::SlowQueries));
 //! assert_eq!(Layer::Storage.solutions(), &[Solution::Ssd, Solution::ObjectStorage, Solution::Caching]);
 //! assert_eq!(DIAGNOSIS_ORDER[1].layer, Some(Layer::Database));
@@ -306,7 +306,7 @@ pub enum HealthCheckArea {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Metric, MetricsSnapshot, bottleneck::{HealthCheckArea, HealthCheckItem}, units::Count};
+/// use scalability_advisor_core::{Metric, MetricsSnapshot, bottleneck::{HealthCheckArea, HealthCheckItem}, units::Count};
 /// let item = HealthCheckItem::MissingIndexes;
 /// assert_eq!(item.area(), HealthCheckArea::QueryPerformance);
 /// assert_eq!(item.signal(), Some(Metric::DbMaxSeqScans));

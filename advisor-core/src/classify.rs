@@ -16,7 +16,7 @@ use crate::triggers::{TriggerConfig, TriggerReport};
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::{AdvisorConfig, TriggerConfig};
+/// use scalability_advisor_core::{AdvisorConfig, TriggerConfig};
 /// let cfg = AdvisorConfig {
 ///     triggers: TriggerConfig { slow_query_level: Duration::from_millis(250), ..TriggerConfig::default() },
 ///     ..AdvisorConfig::default()
@@ -64,7 +64,7 @@ impl AdditionResult {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::{AdvisorConfig, Classification, Health, History, MetricsSnapshot, Stage, Trigger, units::{Ratio, Users}};
+/// use scalability_advisor_core::{AdvisorConfig, Classification, Health, History, MetricsSnapshot, Stage, Trigger, units::{Ratio, Users}};
 ///
 /// let snap = MetricsSnapshot::default()
 ///     .with_users(Users::new(8_000))
@@ -77,7 +77,7 @@ impl AdditionResult {
 /// assert!(c.triggers.get(Trigger::DbCpuSustained).outcome.is_fired());
 /// assert_eq!(c.suggested_stage(), Some(Stage::Growth));
 /// assert!(c.recommended_additions().any(|a| a.addition.component().name() == "load_balancer"));
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

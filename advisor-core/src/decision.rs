@@ -22,7 +22,7 @@ use crate::units::{Count, Ratio};
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Remedy, RemedySet, Symptom, ComponentSet, Component, NextStep, LadderStep};
+/// use scalability_advisor_core::{Remedy, RemedySet, Symptom, ComponentSet, Component, NextStep, LadderStep};
 /// assert_eq!(Symptom::DatabaseSlow.ladder(), [Remedy::AddIndexes, Remedy::ReadReplicas, Remedy::Sharding]);
 ///
 /// // Indexes were tried and replicas are in place: sharding is next.
@@ -207,7 +207,7 @@ impl LadderPosition {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::LadderConfig;
+/// use scalability_advisor_core::LadderConfig;
 /// assert_eq!(LadderConfig::default().missing_index_seq_scans.get(), 10_000);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -320,7 +320,7 @@ impl Symptom {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{AdvisorConfig, Component, History, LadderStep, MetricsSnapshot, NextStep, Remedy, RungState, Symptom, units::Count};
+    /// use scalability_advisor_core::{AdvisorConfig, Component, History, LadderStep, MetricsSnapshot, NextStep, Remedy, RungState, Symptom, units::Count};
     /// let cfg = AdvisorConfig::default();
     /// // Replicas in place, nothing declared about indexes: indexes come first.
     /// let snap = MetricsSnapshot::default().with_component(Component::ReadReplicas);
@@ -386,7 +386,7 @@ impl Symptom {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::Symptom;
+    /// use scalability_advisor_core::Symptom;
     /// assert_eq!(Symptom::from_name("high_memory"), Some(Symptom::HighMemory));
     /// ```
     #[must_use]
@@ -400,7 +400,7 @@ impl Remedy {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{AdvisorConfig, Component, History, MetricsSnapshot, Remedy, RungState};
+    /// use scalability_advisor_core::{AdvisorConfig, Component, History, MetricsSnapshot, Remedy, RungState};
     /// let snap = MetricsSnapshot::default().with_component(Component::Cache);
     /// let state = Remedy::AddCaching.state(&snap, &History::new(), &AdvisorConfig::default());
     /// assert_eq!(state, RungState::InPlace { component: Component::Cache });
@@ -508,7 +508,7 @@ impl Remedy {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::Remedy;
+    /// use scalability_advisor_core::Remedy;
     /// assert_eq!(Remedy::VerticalScale.title(), "scale up to a bigger machine");
     /// ```
     #[must_use]
@@ -586,7 +586,7 @@ impl Remedy {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::Remedy;
+    /// use scalability_advisor_core::Remedy;
     /// assert_eq!(Remedy::from_name("add_indexes"), Some(Remedy::AddIndexes));
     /// ```
     #[must_use]
@@ -598,7 +598,7 @@ impl Remedy {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{LadderStep, Remedy, Symptom};
+    /// use scalability_advisor_core::{LadderStep, Remedy, Symptom};
     /// assert_eq!(Remedy::ReadReplicas.rung(), (Symptom::DatabaseSlow, LadderStep::Then));
     /// ```
     #[must_use]
@@ -626,7 +626,7 @@ impl Remedy {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{Component, Remedy};
+    /// use scalability_advisor_core::{Component, Remedy};
     /// assert_eq!(Remedy::installing(Component::LoadBalancer), Some(Remedy::HorizontalScale));
     /// assert_eq!(Remedy::installing(Component::ConnectionPooler), None);
     /// ```
@@ -701,7 +701,7 @@ impl Remedy {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{Component, Remedy};
+    /// use scalability_advisor_core::{Component, Remedy};
     /// assert_eq!(Remedy::AsyncProcessing.component(), Some(Component::JobQueue));
     /// assert_eq!(Remedy::AddIndexes.component(), None);
     /// ```
@@ -741,7 +741,7 @@ impl fmt::Display for Remedy {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Remedy, RemedySet};
+/// use scalability_advisor_core::{Remedy, RemedySet};
 /// let mut tried = RemedySet::EMPTY;
 /// tried.insert(Remedy::AddCaching);
 /// assert!(tried.contains(Remedy::AddCaching));

@@ -1,8 +1,8 @@
-//! The error type of `advisor-core`.
+//! The error type of `scalability-advisor-core`.
 
 use crate::thresholds::Direction;
 
-/// Everything that can go wrong when building or evaluating `advisor-core` values.
+/// Everything that can go wrong when building or evaluating `scalability-advisor-core` values.
 ///
 /// Each variant names the quantity (`what`) and the offending value so that a caller can report
 /// it precisely; the message says what an acceptable value looks like.
@@ -10,7 +10,7 @@ use crate::thresholds::Direction;
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Error, units::Ratio};
+/// use scalability_advisor_core::{Error, units::Ratio};
 ///
 /// let err = Ratio::from_percent(120.0).unwrap_err();
 /// assert!(matches!(err, Error::OutOfRange { what: "ratio", .. }));

@@ -11,7 +11,7 @@ use crate::units::Ratio;
 ///
 /// # Examples
 /// ```
-/// use advisor_core::Check;
+/// use scalability_advisor_core::Check;
 /// assert_eq!(Check::Above.to_string(), ">");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,7 +75,7 @@ impl fmt::Display for Check {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::TrendSummary;
+/// use scalability_advisor_core::TrendSummary;
 /// let t = TrendSummary { relative_change: 0.25, p_value: 0.01 };
 /// assert!(t.relative_change > 0.0);
 /// ```
@@ -101,7 +101,7 @@ impl From<Trend> for TrendSummary {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::Basis;
+/// use scalability_advisor_core::Basis;
 /// assert_eq!(Basis::Snapshot.to_string(), "snapshot");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +140,7 @@ impl fmt::Display for Basis {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::{Basis, Check, Evidence, Metric, Quantity};
+/// use scalability_advisor_core::{Basis, Check, Evidence, Metric, Quantity};
 /// let e = Evidence {
 ///     metric: Metric::SlowestQueryTime,
 ///     observed: Quantity::Duration(Duration::from_millis(240)),
@@ -183,7 +183,7 @@ impl fmt::Display for Evidence {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Metric, Missing, Need};
+/// use scalability_advisor_core::{Metric, Missing, Need};
 /// let m = Missing { metric: Metric::P95ResponseTime, need: Need::Series };
 /// assert_eq!(m.to_string(), "needs a series of p95_response_time");
 /// ```
@@ -200,7 +200,7 @@ pub struct Missing {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::Need;
+/// use scalability_advisor_core::Need;
 /// assert_ne!(Need::Value, Need::Series);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,7 +246,7 @@ impl fmt::Display for Missing {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Metric, Missing, Need, Outcome};
+/// use scalability_advisor_core::{Metric, Missing, Need, Outcome};
 /// let o = Outcome::NotEvaluated(Missing { metric: Metric::DbCpu, need: Need::Value });
 /// assert!(!o.is_fired());
 /// assert!(o.is_not_evaluated());

@@ -2,7 +2,7 @@
 //! growth-stage model and thresholds were turned into code.
 //!
 //! ```
-//! use advisor_core::guide::Topic;
+//! use scalability_advisor_core::guide::Topic;
 //! for topic in Topic::ALL {
 //!     println!("{}", topic.section()); // caching TTLs, sharding trade-offs, checklists, ...
 //! }

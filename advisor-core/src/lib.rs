@@ -1,7 +1,7 @@
 //! Typed metrics, growth stages, thresholds, transition triggers, the bottleneck taxonomy and
 //! the sizing formulas of scaling a system from one server to many regions.
 //!
-//! `advisor-core` is the pure model under the scalability advisor: you describe what you
+//! `scalability-advisor-core` is the pure model under the scalability advisor: you describe what you
 //! measured as a [`MetricsSnapshot`] (and, optionally, a [`History`] of [`Series`]), and read
 //! back typed, explainable answers: the growth [`Stage`] by users, the [`Health`] of each key
 //! metric against its [`Threshold`], which stage-transition [`Trigger`]s fired and on what
@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use core::time::Duration;
-//! use advisor_core::{
+//! use scalability_advisor_core::{
 //!     AdvisorConfig, Classification, Component, History, MetricsSnapshot, Metric, Series, Stage, Trigger,
 //!     sizing, units::{Bytes, Factor, Rate, Ratio, Users},
 //! };
@@ -46,7 +46,7 @@
 //! assert_eq!(replicas.get(), 4);
 //! let redis = sizing::cache_memory(Bytes::from_gib(10.0)?, sizing::REDIS_MEMORY_MULTIPLIER)?;
 //! assert_eq!(redis, Bytes::from_gib(15.0)?);
-//! # Ok::<(), advisor_core::Error>(())
+//! # Ok::<(), scalability_advisor_core::Error>(())
 //! ```
 //!
 //! # Main types

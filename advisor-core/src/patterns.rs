@@ -3,13 +3,13 @@
 //! scale and enterprise checklists.
 //!
 //! ```
-//! use advisor_core::{MetricsSnapshot, units::Ratio};
-//! use advisor_core::patterns::{Addition, AdditionConfig, CacheableData, Ttl};
+//! use scalability_advisor_core::{MetricsSnapshot, units::Ratio};
+//! use scalability_advisor_core::patterns::{Addition, AdditionConfig, CacheableData, Ttl};
 //!
 //! let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(86.0)?);
 //! assert!(Addition::ReadReplicas.evaluate(&snap, &AdditionConfig::default()).is_fired());
 //! assert_eq!(CacheableData::QueryResults.ttl(), Ttl::Minutes { min: 1, max: 5 });
-//! # Ok::<(), advisor_core::Error>(())
+//! # Ok::<(), scalability_advisor_core::Error>(())
 //! ```
 //!
 //! Source: the guide, sections "Stage 1" (do and don't),
@@ -54,7 +54,7 @@ pub enum Addition {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::patterns::AdditionConfig;
+/// use scalability_advisor_core::patterns::AdditionConfig;
 /// assert_eq!(AdditionConfig::default().read_share.as_percent(), 80.0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -209,7 +209,7 @@ pub enum Ttl {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::patterns::{CacheableData, Ttl};
+/// use scalability_advisor_core::patterns::{CacheableData, Ttl};
 /// assert_eq!(CacheableData::UserProfile.ttl(), Ttl::Minutes { min: 5, max: 15 });
 /// assert_eq!(CacheableData::Session.ttl(), Ttl::SessionDuration);
 /// ```
@@ -256,7 +256,7 @@ impl CacheableData {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::patterns::ShardingStrategy;
+/// use scalability_advisor_core::patterns::ShardingStrategy;
 /// assert_eq!(ShardingStrategy::HashBased.pro(), "keys spread evenly over shards");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -317,7 +317,7 @@ pub enum Level {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::patterns::{ConsistencyModel, UseCase};
+/// use scalability_advisor_core::patterns::{ConsistencyModel, UseCase};
 /// assert!(ConsistencyModel::Causal.use_cases().contains(&UseCase::Messaging));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -394,7 +394,7 @@ impl ConsistencyModel {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::patterns::{ConsistencyModel, Level, MultiRegionPattern};
+/// use scalability_advisor_core::patterns::{ConsistencyModel, Level, MultiRegionPattern};
 /// let p = MultiRegionPattern::ActiveActive;
 /// assert_eq!((p.consistency(), p.latency(), p.complexity()), (ConsistencyModel::Eventual, Level::Low, Level::High));
 /// ```
@@ -456,7 +456,7 @@ impl MultiRegionPattern {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Component, patterns::StartupPractice};
+/// use scalability_advisor_core::{Component, patterns::StartupPractice};
 /// assert_eq!(StartupPractice::DontAddCachingEarly.premature_component(), Some(Component::Cache));
 /// assert!(StartupPractice::UseIndexes.is_do());
 /// ```
@@ -523,7 +523,7 @@ impl StartupPractice {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Component, ComponentSet, patterns::ChecklistItem};
+/// use scalability_advisor_core::{Component, ComponentSet, patterns::ChecklistItem};
 /// let have = ComponentSet::from_components(&[Component::ConnectionPooler]);
 /// assert_eq!(ChecklistItem::ConnectionPooling.satisfied_by(have), Some(true));
 /// assert_eq!(ChecklistItem::StatelessAppServers.satisfied_by(have), None); // not visible in components
@@ -592,7 +592,7 @@ pub const ENTERPRISE_CHECKLIST: [ChecklistItem; 8] = [
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Stage, patterns::{Checklist, ChecklistItem}};
+/// use scalability_advisor_core::{Stage, patterns::{Checklist, ChecklistItem}};
 /// assert_eq!(Checklist::Scaling.stage(), Stage::Scale);
 /// assert!(Checklist::Enterprise.items().contains(&ChecklistItem::ChaosEngineering));
 /// ```
@@ -731,7 +731,7 @@ impl ChecklistItem {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::patterns::ChecklistItem;
+    /// use scalability_advisor_core::patterns::ChecklistItem;
     /// assert_eq!(ChecklistItem::from_name("global_cdn"), Some(ChecklistItem::GlobalCdn));
     /// ```
     #[must_use]
@@ -792,7 +792,7 @@ impl ChecklistItem {
     /// # Examples
     /// ```
     /// use core::num::NonZeroU32;
-    /// use advisor_core::{Component, MetricsSnapshot, patterns::{ChecklistItem, ChecklistStatus}};
+    /// use scalability_advisor_core::{Component, MetricsSnapshot, patterns::{ChecklistItem, ChecklistStatus}};
     /// let nothing = MetricsSnapshot::default();
     /// assert_eq!(ChecklistItem::CircuitBreakers.status(&nothing), ChecklistStatus::ToVerify);
     /// let declared = nothing.clone().with_component(Component::LoadBalancer);
@@ -856,7 +856,7 @@ impl fmt::Display for ChecklistItem {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::patterns::{ChecklistItem, ChecklistSet};
+/// use scalability_advisor_core::patterns::{ChecklistItem, ChecklistSet};
 /// let mut done = ChecklistSet::EMPTY;
 /// done.insert(ChecklistItem::ChaosEngineering);
 /// assert!(done.contains(ChecklistItem::ChaosEngineering));

@@ -18,7 +18,7 @@ use crate::units::{Ratio, u64_to_f64};
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::Sample;
+/// use scalability_advisor_core::Sample;
 /// let s = Sample { at: Duration::from_secs(3_600), value: 0.72 };
 /// assert_eq!(s.value, 0.72);
 /// ```
@@ -51,10 +51,10 @@ pub struct Sample {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::{SeriesConfig, units::Ratio};
+/// use scalability_advisor_core::{SeriesConfig, units::Ratio};
 /// let strict = SeriesConfig { consistency_share: Ratio::from_percent(95.0)?, ..SeriesConfig::default() };
 /// assert_eq!(strict.window, Duration::from_secs(24 * 3600));
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 ///
 /// # References
@@ -128,7 +128,7 @@ pub struct Sustained {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::TrendDirection;
+/// use scalability_advisor_core::TrendDirection;
 /// assert_ne!(TrendDirection::Rising, TrendDirection::Flat);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -212,7 +212,7 @@ impl Trend {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::{Direction, Metric, Series, SeriesConfig, units::Ratio};
+/// use scalability_advisor_core::{Direction, Metric, Series, SeriesConfig, units::Ratio};
 ///
 /// // Hourly DB CPU over a day: above 70% in 20 of 24 hours.
 /// let values: Vec<f64> = (0..24).map(|h| if h < 4 { 0.55 } else { 0.78 }).collect();
@@ -220,7 +220,7 @@ impl Trend {
 /// let verdict = cpu.sustained(0.70, Direction::LowerIsBetter, &SeriesConfig::default())?;
 /// assert!(verdict.holds); // 20 / 24 = 83% >= 80%
 /// assert_eq!(cpu.latest().value, 0.78);
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -243,12 +243,12 @@ impl Series {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::{Metric, Sample, Series};
+    /// use scalability_advisor_core::{Metric, Sample, Series};
     /// let at = |s| Duration::from_secs(s);
     /// let lag = Series::new(Metric::ReplicaLag, vec![Sample { at: at(0), value: 0.4 }, Sample { at: at(60), value: 0.6 }])?;
     /// assert_eq!(lag.len(), 2);
     /// assert!(Series::new(Metric::DbCpu, vec![Sample { at: at(0), value: 1.4 }]).is_err());
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn new(metric: Metric, samples: Vec<Sample>) -> Result<Self, Error> {
         let what = metric.name();
@@ -276,10 +276,10 @@ impl Series {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::{Metric, Series};
+    /// use scalability_advisor_core::{Metric, Series};
     /// let hit = Series::from_values(Metric::CacheHitRate, Duration::from_secs(60), &[0.81, 0.82, 0.82])?;
     /// assert_eq!(hit.latest().at, Duration::from_secs(120));
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_values(metric: Metric, interval: Duration, values: &[f64]) -> Result<Self, Error> {
         let mut samples = Vec::with_capacity(values.len());
@@ -331,10 +331,10 @@ impl Series {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::{Metric, Series};
+    /// use scalability_advisor_core::{Metric, Series};
     /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.1, 0.2, 0.3, 0.4])?;
     /// assert_eq!(s.window(Duration::from_secs(120)).len(), 3);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
     pub fn window(&self, window: Duration) -> &[Sample] {
@@ -348,10 +348,10 @@ impl Series {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::{Metric, Series};
+    /// use scalability_advisor_core::{Metric, Series};
     /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.2, 0.4, 0.6])?;
     /// assert!((s.mean(Duration::MAX) - 0.4).abs() < 1e-12);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
     pub fn mean(&self, window: Duration) -> f64 {
@@ -373,11 +373,11 @@ impl Series {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::{Metric, Series, units::Ratio};
+    /// use scalability_advisor_core::{Metric, Series, units::Ratio};
     /// let s = Series::from_values(Metric::P95ResponseTime, Duration::from_secs(60), &[0.1, 0.4, 0.2, 0.3])?;
     /// // Sorted: 0.1 0.2 0.3 0.4; h = 3 · 0.5 = 1.5 -> 0.25.
     /// assert!((s.percentile(Duration::MAX, Ratio::from_percent(50.0)?) - 0.25).abs() < 1e-12);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     ///
     /// # References
@@ -395,10 +395,10 @@ impl Series {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::{Direction, Metric, Series};
+    /// use scalability_advisor_core::{Direction, Metric, Series};
     /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.6, 0.75, 0.8, 0.9])?;
     /// assert_eq!(s.share_beyond(0.7, Direction::LowerIsBetter, Duration::MAX).as_percent(), 75.0);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
     pub fn share_beyond(&self, level: f64, direction: Direction, window: Duration) -> Ratio {
@@ -419,12 +419,12 @@ impl Series {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::{Direction, Metric, Series, SeriesConfig};
+    /// use scalability_advisor_core::{Direction, Metric, Series, SeriesConfig};
     /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(3_600), &[0.72, 0.75, 0.6, 0.8, 0.81, 0.9])?;
     /// let v = s.sustained(0.70, Direction::LowerIsBetter, &SeriesConfig::default())?;
     /// assert_eq!((v.share.as_fraction() * 6.0).round(), 5.0);
     /// assert!(v.holds); // 5 of 6 = 83% >= 80%
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn sustained(
         &self,
@@ -457,13 +457,13 @@ impl Series {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::{Direction, Metric, Series, SeriesConfig, TrendDirection};
+    /// use scalability_advisor_core::{Direction, Metric, Series, SeriesConfig, TrendDirection};
     /// let p95: Vec<f64> = (0..12).map(|h| 0.40 + 0.02 * f64::from(h)).collect();
     /// let s = Series::from_values(Metric::P95ResponseTime, Duration::from_secs(3_600), &p95)?;
     /// let t = s.trend(&SeriesConfig::default())?;
     /// assert_eq!(t.direction, TrendDirection::Rising);
     /// assert!(t.is_degrading(Direction::LowerIsBetter, &SeriesConfig::default()));
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn trend(&self, config: &SeriesConfig) -> Result<Trend, Error> {
         let w = self.checked_window(config)?;
@@ -489,12 +489,12 @@ impl Series {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::{History, Metric, Series};
+/// use scalability_advisor_core::{History, Metric, Series};
 /// let mut h = History::new();
 /// h.insert(Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.6])?);
 /// assert!(h.get(Metric::DbCpu).is_some());
 /// assert!(h.get(Metric::ReplicaLag).is_none());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

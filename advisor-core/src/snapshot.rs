@@ -13,7 +13,7 @@ use crate::units::{Connections, Count, QueriesPerRequest, Rate, Ratio, Users, u6
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Metric, UnitKind};
+/// use scalability_advisor_core::{Metric, UnitKind};
 /// assert_eq!(Metric::ReplicaLag.unit(), UnitKind::Duration);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,7 +46,7 @@ pub enum UnitKind {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::Metric;
+/// use scalability_advisor_core::Metric;
 /// assert_eq!(Metric::from_name("db_cpu"), Some(Metric::DbCpu));
 /// assert_eq!(Metric::DbCpu.name(), "db_cpu");
 /// assert_eq!(Metric::ALL.len(), 37);
@@ -181,7 +181,7 @@ impl Metric {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::Metric;
+    /// use scalability_advisor_core::Metric;
     /// assert_eq!(Metric::ALL[Metric::DbCpu.index()], Metric::DbCpu);
     /// ```
     #[must_use]
@@ -294,7 +294,7 @@ impl fmt::Display for Metric {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::Quantity;
+/// use scalability_advisor_core::Quantity;
 /// assert_eq!(Quantity::Duration(Duration::from_millis(850)).to_string(), "850 ms");
 /// assert_eq!(Quantity::Duration(Duration::from_millis(850)).canonical(), 0.85);
 /// ```
@@ -333,10 +333,10 @@ impl Quantity {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{Quantity, UnitKind};
+    /// use scalability_advisor_core::{Quantity, UnitKind};
     /// assert_eq!(Quantity::from_canonical(UnitKind::Ratio, 0.7)?.to_string(), "70.0%");
     /// assert!(Quantity::from_canonical(UnitKind::Ratio, 7.0).is_err());
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_canonical(unit: UnitKind, value: f64) -> Result<Quantity, crate::Error> {
         use crate::units::{duration_from_secs, non_negative};
@@ -459,7 +459,7 @@ pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Resu
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::{MetricsSnapshot, Metric, units::{Ratio, Users}};
+/// use scalability_advisor_core::{MetricsSnapshot, Metric, units::{Ratio, Users}};
 ///
 /// let snap = MetricsSnapshot {
 ///     users: Some(Users::new(40_000)),
@@ -469,7 +469,7 @@ pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Resu
 /// };
 /// assert_eq!(snap.value(Metric::DbCpu), Some(0.74));
 /// assert_eq!(snap.value(Metric::CacheHitRate), None);
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -686,7 +686,7 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{MetricsSnapshot, units::Connections};
+    /// use scalability_advisor_core::{MetricsSnapshot, units::Connections};
     /// let snap = MetricsSnapshot::default()
     ///     .with_db_connections(Connections::new(16))
     ///     .with_db_pool_size(Connections::new(20));
@@ -706,10 +706,10 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{MetricsSnapshot, Metric, Quantity, units::Ratio};
+    /// use scalability_advisor_core::{MetricsSnapshot, Metric, Quantity, units::Ratio};
     /// let snap = MetricsSnapshot::default().with_cache_hit_rate(Ratio::from_percent(91.0)?);
     /// assert_eq!(snap.quantity(Metric::CacheHitRate), Some(Quantity::Ratio(Ratio::from_percent(91.0)?)));
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
     pub fn quantity(&self, metric: Metric) -> Option<Quantity> {
@@ -770,7 +770,7 @@ impl MetricsSnapshot {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::{MetricsSnapshot, Metric};
+    /// use scalability_advisor_core::{MetricsSnapshot, Metric};
     /// let snap = MetricsSnapshot::default().with_replica_lag(Duration::from_millis(2_500));
     /// assert_eq!(snap.value(Metric::ReplicaLag), Some(2.5));
     /// ```
@@ -784,12 +784,12 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{Metric, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_core::{Metric, MetricsSnapshot, units::Ratio};
     /// let snap = MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(70.0)?);
     /// let values = snap.canonical_values();
     /// assert_eq!(values[Metric::DbCpu.index()], Some(0.7));
     /// assert_eq!(values[Metric::ServerCpu.index()], None);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
     pub fn canonical_values(&self) -> [Option<f64>; Metric::COUNT] {
@@ -805,12 +805,12 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{Metric, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_core::{Metric, MetricsSnapshot, units::Ratio};
     /// let mut out = [0.0; Metric::COUNT];
     /// MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(70.0)?).fill_canonical(&mut out);
     /// assert_eq!(out[Metric::DbCpu.index()], 0.7);
     /// assert!(out[Metric::ServerCpu.index()].is_nan());
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn fill_canonical(&self, out: &mut [f64; Metric::COUNT]) {
         out[Metric::Users.index()] = self.users.map(|v| u64_to_f64(v.get())).unwrap_or(f64::NAN);
@@ -959,7 +959,7 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{MetricsSnapshot, units::Users};
+    /// use scalability_advisor_core::{MetricsSnapshot, units::Users};
     /// assert_eq!(MetricsSnapshot::default().with_users(Users::new(5)).measured_count(), 1);
     /// ```
     #[must_use]
@@ -1031,7 +1031,7 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{Component, MetricsSnapshot};
+    /// use scalability_advisor_core::{Component, MetricsSnapshot};
     /// let snap = MetricsSnapshot::default().with_component(Component::Cdn);
     /// assert!(snap.architecture.contains(Component::Cdn));
     /// ```
@@ -1045,7 +1045,7 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{MetricsSnapshot, Remedy};
+    /// use scalability_advisor_core::{MetricsSnapshot, Remedy};
     /// let snap = MetricsSnapshot::default().with_tried(Remedy::AddIndexes);
     /// assert!(snap.tried.contains(Remedy::AddIndexes));
     /// ```
@@ -1059,7 +1059,7 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{MetricsSnapshot, patterns::ChecklistItem};
+    /// use scalability_advisor_core::{MetricsSnapshot, patterns::ChecklistItem};
     /// let snap = MetricsSnapshot::default().with_practice(ChecklistItem::StatelessAppServers);
     /// assert!(snap.practices.contains(ChecklistItem::StatelessAppServers));
     /// ```

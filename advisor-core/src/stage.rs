@@ -23,7 +23,7 @@ use crate::units::{UsdPerMonth, Users};
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Stage, units::Users};
+/// use scalability_advisor_core::{Stage, units::Users};
 /// assert_eq!(Stage::for_users(Users::new(10_000)), Stage::Startup);
 /// assert_eq!(Stage::for_users(Users::new(10_001)), Stage::Growth);
 /// assert_eq!(Stage::for_users(Users::new(1_000_000)), Stage::Scale);
@@ -58,7 +58,7 @@ pub enum Stage {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Stage, units::Users};
+/// use scalability_advisor_core::{Stage, units::Users};
 /// let band = Stage::Scale.user_band();
 /// assert_eq!((band.min, band.max), (Users::new(100_001), Some(Users::new(1_000_000))));
 /// assert!(band.contains(Users::new(1_000_000)));
@@ -95,7 +95,7 @@ impl fmt::Display for UserBand {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::Stage;
+/// use scalability_advisor_core::Stage;
 /// assert_eq!(Stage::Growth.cost_at_scale().monthly.to_string(), "$1000-3000/mo");
 /// assert_eq!(Stage::Enterprise.cost_at_scale().monthly.to_string(), "$100000+/mo");
 /// ```
@@ -122,7 +122,7 @@ impl fmt::Display for CostBand {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Stage, COST_AT_SCALE, units::Users};
+/// use scalability_advisor_core::{Stage, COST_AT_SCALE, units::Users};
 /// let row = COST_AT_SCALE[2];
 /// assert_eq!(row.users, Users::new(1_000_000));
 /// assert_eq!(row.stage, Stage::Scale); // 1M users is the top of stage 3
@@ -281,7 +281,7 @@ impl Stage {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{Component, Stage};
+    /// use scalability_advisor_core::{Component, Stage};
     /// assert!(Stage::Growth.architecture().contains(Component::ReadReplicas));
     /// assert!(!Stage::Startup.architecture().contains(Component::Cache));
     /// ```
@@ -325,7 +325,7 @@ impl Stage {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{Component, Stage};
+    /// use scalability_advisor_core::{Component, Stage};
     /// let four = Stage::Enterprise.cumulative_architecture();
     /// assert!(four.contains(Component::Sharding)); // from stage 3
     /// assert!(four.contains(Component::Cache)); // from stage 2
@@ -350,7 +350,7 @@ impl Stage {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::Stage;
+    /// use scalability_advisor_core::Stage;
     /// assert_eq!(Stage::Scale.indicative_cost().to_string(), "$10000/mo");
     /// ```
     #[must_use]
@@ -380,7 +380,7 @@ impl Stage {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{Stage, units::Users};
+    /// use scalability_advisor_core::{Stage, units::Users};
     /// let row = Stage::for_users(Users::new(100_000)).cost_at_scale();
     /// assert_eq!(row.users, Users::new(100_000));
     /// assert_eq!(row.monthly.to_string(), "$1000-3000/mo");

@@ -17,7 +17,7 @@ pub const LEVEL_TOLERANCE: f64 = 1e-9;
 ///
 /// # Examples
 /// ```
-/// use advisor_core::Direction;
+/// use scalability_advisor_core::Direction;
 /// assert!(Direction::LowerIsBetter.is_worse(0.9, 0.8));
 /// assert!(Direction::HigherIsBetter.is_worse(0.8, 0.9));
 /// ```
@@ -69,7 +69,7 @@ impl fmt::Display for Direction {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::Health;
+/// use scalability_advisor_core::Health;
 /// assert!(Health::Unhealthy > Health::Marginal);
 /// assert_eq!(Health::Marginal.to_string(), "between target and warning");
 /// ```
@@ -142,7 +142,7 @@ impl Level for QueriesPerRequest {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::{Direction, Health, Threshold};
+/// use scalability_advisor_core::{Direction, Health, Threshold};
 ///
 /// let p95 = Threshold::new("p95", Duration::from_millis(500), Duration::from_secs(1), Direction::LowerIsBetter)?;
 /// assert_eq!(p95.classify(Duration::from_millis(499)), Health::Healthy);
@@ -152,7 +152,7 @@ impl Level for QueriesPerRequest {
 ///
 /// // A target on the wrong side of its warning level is rejected.
 /// assert!(Threshold::new("p95", Duration::from_secs(2), Duration::from_secs(1), Direction::LowerIsBetter).is_err());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Threshold<T> {
@@ -170,10 +170,10 @@ impl<T: Level> Threshold<T> {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::{Direction, Threshold, units::Ratio};
+    /// use scalability_advisor_core::{Direction, Threshold, units::Ratio};
     /// let hit = Threshold::new("cache_hit_rate", Ratio::from_percent(90.0)?, Ratio::from_percent(80.0)?, Direction::HigherIsBetter)?;
     /// assert_eq!(hit.direction(), Direction::HigherIsBetter);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn new(
         what: &'static str,
@@ -237,7 +237,7 @@ impl<T: Level> Threshold<T> {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{KeyMetric, Metric};
+/// use scalability_advisor_core::{KeyMetric, Metric};
 /// assert_eq!(KeyMetric::ServerCpu.metric(), Metric::ServerCpu);
 /// assert_eq!(KeyMetric::DbPoolUsage.metric(), Metric::DbPoolUsage);
 /// ```
@@ -298,7 +298,7 @@ impl fmt::Display for KeyMetric {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Direction, Health, KeyThresholds, Threshold, MetricsSnapshot, units::Ratio};
+/// use scalability_advisor_core::{Direction, Health, KeyThresholds, Threshold, MetricsSnapshot, units::Ratio};
 ///
 /// let mut t = KeyThresholds::default();
 /// // A team that runs CPU hotter overrides one level.
@@ -306,7 +306,7 @@ impl fmt::Display for KeyMetric {
 /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(75.0)?);
 /// assert_eq!(KeyThresholds::default().assess(&snap).worst(), Some(Health::Marginal));
 /// assert_eq!(t.assess(&snap).worst(), Some(Health::Healthy));
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 ///
 /// # References
@@ -442,7 +442,7 @@ impl Default for KeyThresholds {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{KeyMetric, KeyThresholds, MetricsSnapshot};
+/// use scalability_advisor_core::{KeyMetric, KeyThresholds, MetricsSnapshot};
 /// let report = KeyThresholds::default().assess(&MetricsSnapshot::default());
 /// let cpu = report.get(KeyMetric::ServerCpu);
 /// assert_eq!(cpu.health, None); // not measured, so not judged
@@ -482,12 +482,12 @@ impl fmt::Display for MetricHealth {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Health, KeyThresholds, MetricsSnapshot, units::QueriesPerRequest};
+/// use scalability_advisor_core::{Health, KeyThresholds, MetricsSnapshot, units::QueriesPerRequest};
 /// let snap = MetricsSnapshot::default().with_db_queries_per_request(QueriesPerRequest::new(25.0)?);
 /// let report = KeyThresholds::default().assess(&snap);
 /// assert_eq!(report.worst(), Some(Health::Unhealthy));
 /// assert_eq!(report.unmeasured().count(), 3);
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

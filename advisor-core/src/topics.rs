@@ -20,7 +20,7 @@ use crate::triggers::Trigger;
 ///
 /// # Examples
 /// ```
-/// use advisor_core::guide::Topic;
+/// use scalability_advisor_core::guide::Topic;
 /// let caching = Topic::Caching.section();
 /// assert_eq!(caching.entries[0].term, "lookup order");
 /// assert_eq!(Topic::from_name("multi_region"), Some(Topic::MultiRegion));

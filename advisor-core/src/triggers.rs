@@ -18,7 +18,7 @@ use crate::units::{Count, Ratio};
 ///
 /// # Examples
 /// ```
-/// use advisor_core::{Stage, Trigger};
+/// use scalability_advisor_core::{Stage, Trigger};
 /// assert_eq!(Trigger::SlowSingleQueries.from_stage(), Stage::Startup);
 /// assert_eq!(Trigger::ALL.iter().filter(|t| t.to_stage() == Stage::Enterprise).count(), 4);
 /// ```
@@ -141,7 +141,7 @@ impl Trigger {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig};
+    /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig};
     /// let snap = MetricsSnapshot::default().with_slowest_query_time(Duration::from_millis(240));
     /// let cfg = TriggerConfig::default();
     /// assert!(Trigger::SlowSingleQueries.evaluate(&snap, &History::new(), &cfg).is_fired());
@@ -217,7 +217,7 @@ impl fmt::Display for Trigger {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::TriggerConfig;
+/// use scalability_advisor_core::TriggerConfig;
 /// let cfg = TriggerConfig { replica_lag_level: Duration::from_secs(1), ..TriggerConfig::default() };
 /// assert_eq!(cfg.db_cpu_level.as_percent(), 70.0);
 /// ```
@@ -311,7 +311,7 @@ impl fmt::Display for TriggerResult {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_core::{History, MetricsSnapshot, Stage, Trigger, TriggerConfig, TriggerReport, units::Ratio};
+/// use scalability_advisor_core::{History, MetricsSnapshot, Stage, Trigger, TriggerConfig, TriggerReport, units::Ratio};
 ///
 /// let snap = MetricsSnapshot::default()
 ///     .with_db_cpu(Ratio::from_percent(82.0)?)
@@ -321,7 +321,7 @@ impl fmt::Display for TriggerResult {
 /// assert_eq!(fired, [Trigger::DbCpuSustained]);
 /// assert!(report.any_fired_from(Stage::Startup));
 /// assert_eq!(report.not_evaluated().count(), 10);
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

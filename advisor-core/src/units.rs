@@ -8,12 +8,12 @@
 //!
 //! Mixing two quantities does not compile:
 //! ```compile_fail
-//! use advisor_core::units::{Rate, Ratio};
+//! use scalability_advisor_core::units::{Rate, Ratio};
 //! fn takes_ratio(_: Ratio) {}
 //! takes_ratio(Rate::from_per_second(10.0).unwrap());
 //! ```
 //! ```compile_fail
-//! use advisor_core::units::{Bytes, Users};
+//! use scalability_advisor_core::units::{Bytes, Users};
 //! let _: Users = Bytes::from_bytes(10);
 //! ```
 
@@ -64,12 +64,12 @@ pub const MAX_MILLIS: f64 = 4_294_967_296.0;
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::duration_from_millis;
+/// use scalability_advisor_core::units::duration_from_millis;
 /// let p95 = duration_from_millis("p95_response_time", 850.0)?;
 /// assert_eq!(p95.as_millis(), 850);
 /// assert!(duration_from_millis("p95_response_time", -1.0).is_err());
 /// assert!(duration_from_millis("p95_response_time", 1e18).is_err());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 pub fn duration_from_millis(what: &'static str, millis: f64) -> Result<Duration, Error> {
     let millis = non_negative(what, millis)?;
@@ -108,10 +108,10 @@ pub fn duration_from_millis(what: &'static str, millis: f64) -> Result<Duration,
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::duration_from_secs;
+/// use scalability_advisor_core::units::duration_from_secs;
 /// assert_eq!(duration_from_secs("replica_lag", 2.5)?.as_millis(), 2500);
 /// assert!(duration_from_secs("replica_lag", f64::NAN).is_err());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 pub fn duration_from_secs(what: &'static str, secs: f64) -> Result<Duration, Error> {
     let secs = non_negative(what, secs)?;
@@ -193,12 +193,12 @@ macro_rules! float_quantity {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::Ratio;
+/// use scalability_advisor_core::units::Ratio;
 /// let cpu = Ratio::from_percent(85.0)?;
 /// assert_eq!(cpu, Ratio::from_fraction(0.85)?);
 /// assert_eq!(cpu.to_string(), "85.0%");
 /// assert!(Ratio::from_fraction(1.2).is_err());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -218,10 +218,10 @@ impl Ratio {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Ratio;
+    /// use scalability_advisor_core::units::Ratio;
     /// assert_eq!(Ratio::from_fraction(0.5)?.as_percent(), 50.0);
     /// assert!(Ratio::from_fraction(f64::NAN).is_err());
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_fraction(fraction: f64) -> Result<Self, Error> {
         if !(0.0..=1.0).contains(&fraction) {
@@ -243,10 +243,10 @@ impl Ratio {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Ratio;
+    /// use scalability_advisor_core::units::Ratio;
     /// assert_eq!(Ratio::from_percent(70.0)?.as_fraction(), 0.7);
     /// assert!(Ratio::from_percent(-5.0).is_err());
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_percent(percent: f64) -> Result<Self, Error> {
         Self::from_fraction(percent / 100.0)
@@ -259,7 +259,7 @@ impl Ratio {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Ratio;
+    /// use scalability_advisor_core::units::Ratio;
     /// const TARGET: Ratio = Ratio::from_fraction_const(0.7);
     /// assert_eq!(TARGET.as_percent(), 70.0);
     /// ```
@@ -285,9 +285,9 @@ impl Ratio {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Ratio;
+    /// use scalability_advisor_core::units::Ratio;
     /// assert_eq!(Ratio::from_percent(75.0)?.complement(), Ratio::from_percent(25.0)?);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
     pub fn complement(self) -> Ratio {
@@ -348,12 +348,12 @@ pub(crate) fn write_percent(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Re
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::Rate;
+/// use scalability_advisor_core::units::Rate;
 /// let peak = Rate::from_per_second(1_000.0)?;
 /// assert_eq!(peak.to_string(), "1000/s");
 /// assert_eq!(Rate::from_per_minute(60.0)?, Rate::from_per_second(1.0)?);
 /// assert!(Rate::from_per_second(-3.0).is_err());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -371,10 +371,10 @@ impl Rate {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Rate;
+    /// use scalability_advisor_core::units::Rate;
     /// assert_eq!(Rate::from_per_second(2.5)?.as_per_second(), 2.5);
     /// assert!(Rate::from_per_second(f64::INFINITY).is_err());
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_per_second(per_second: f64) -> Result<Self, Error> {
         non_negative("rate", per_second).map(Rate)
@@ -387,9 +387,9 @@ impl Rate {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Rate;
+    /// use scalability_advisor_core::units::Rate;
     /// assert_eq!(Rate::from_per_minute(120.0)?.as_per_second(), 2.0);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_per_minute(per_minute: f64) -> Result<Self, Error> {
         non_negative("rate", per_minute).map(|v| Rate(v / 60.0))
@@ -402,9 +402,9 @@ impl Rate {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Rate;
+    /// use scalability_advisor_core::units::Rate;
     /// assert_eq!(Rate::from_per_hour(7_200.0)?.as_per_second(), 2.0);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_per_hour(per_hour: f64) -> Result<Self, Error> {
         non_negative("rate", per_hour).map(|v| Rate(v / 3600.0))
@@ -423,10 +423,10 @@ impl Rate {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::{Factor, Rate};
+    /// use scalability_advisor_core::units::{Factor, Rate};
     /// let tripled = Rate::from_per_second(1_000.0)?.checked_scale(Factor::new(3.0)?)?;
     /// assert_eq!(tripled.as_per_second(), 3_000.0);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn checked_scale(self, factor: Factor) -> Result<Rate, Error> {
         let value = self.0 * factor.0;
@@ -455,11 +455,11 @@ impl Rate {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_core::units::Rate;
+    /// use scalability_advisor_core::units::Rate;
     /// // 200 req/s that each take 50 ms keep 10 requests in flight on average.
     /// let inflight = Rate::from_per_second(200.0)?.checked_concurrency(Duration::from_millis(50))?;
     /// assert!((inflight.as_f64() - 10.0).abs() < 1e-9);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     ///
     /// # References
@@ -494,10 +494,10 @@ impl fmt::Display for Rate {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::Concurrency;
+/// use scalability_advisor_core::units::Concurrency;
 /// assert_eq!(Concurrency::new(12.5)?.as_f64(), 12.5);
 /// assert!(Concurrency::new(-1.0).is_err());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -512,7 +512,7 @@ impl Concurrency {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Concurrency;
+    /// use scalability_advisor_core::units::Concurrency;
     /// assert!(Concurrency::new(f64::NAN).is_err());
     /// ```
     pub fn new(value: f64) -> Result<Self, Error> {
@@ -541,11 +541,11 @@ impl fmt::Display for Concurrency {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::QueriesPerRequest;
+/// use scalability_advisor_core::units::QueriesPerRequest;
 /// let q = QueriesPerRequest::new(12.0)?;
 /// assert_eq!(q.to_string(), "12 queries/request");
 /// assert!(QueriesPerRequest::new(-1.0).is_err());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -560,7 +560,7 @@ impl QueriesPerRequest {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::QueriesPerRequest;
+    /// use scalability_advisor_core::units::QueriesPerRequest;
     /// assert!(QueriesPerRequest::new(f64::INFINITY).is_err());
     /// ```
     pub fn new(queries: f64) -> Result<Self, Error> {
@@ -574,7 +574,7 @@ impl QueriesPerRequest {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::QueriesPerRequest;
+    /// use scalability_advisor_core::units::QueriesPerRequest;
     /// const TEN: QueriesPerRequest = QueriesPerRequest::new_const(10.0);
     /// assert_eq!(TEN.as_f64(), 10.0);
     /// ```
@@ -607,10 +607,10 @@ impl fmt::Display for QueriesPerRequest {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::UsdPerMonth;
+/// use scalability_advisor_core::units::UsdPerMonth;
 /// assert_eq!(UsdPerMonth::from_usd(3_000.0)?.to_string(), "$3000/mo");
 /// assert!(UsdPerMonth::from_usd(-1.0).is_err());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -625,9 +625,9 @@ impl UsdPerMonth {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::UsdPerMonth;
+    /// use scalability_advisor_core::units::UsdPerMonth;
     /// assert_eq!(UsdPerMonth::from_usd(100.0)?.as_usd(), 100.0);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_usd(usd: f64) -> Result<Self, Error> {
         non_negative("monthly cost", usd).map(UsdPerMonth)
@@ -640,7 +640,7 @@ impl UsdPerMonth {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::UsdPerMonth;
+    /// use scalability_advisor_core::units::UsdPerMonth;
     /// const BUDGET: UsdPerMonth = UsdPerMonth::from_usd_const(1_000.0);
     /// assert_eq!(BUDGET.as_usd(), 1_000.0);
     /// ```
@@ -675,11 +675,11 @@ impl fmt::Display for UsdPerMonth {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::Factor;
+/// use scalability_advisor_core::units::Factor;
 /// let margin = Factor::new(1.5)?;
 /// assert_eq!(margin.to_string(), "1.5x");
 /// assert!(Factor::new(0.0).is_err());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -697,7 +697,7 @@ impl Factor {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Factor;
+    /// use scalability_advisor_core::units::Factor;
     /// assert!(Factor::new(-2.0).is_err());
     /// ```
     pub fn new(multiplier: f64) -> Result<Self, Error> {
@@ -711,7 +711,7 @@ impl Factor {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Factor;
+    /// use scalability_advisor_core::units::Factor;
     /// const REDIS: Factor = Factor::new_const(1.5);
     /// assert_eq!(REDIS.as_f64(), 1.5);
     /// ```
@@ -746,12 +746,12 @@ impl fmt::Display for Factor {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::Bytes;
+/// use scalability_advisor_core::units::Bytes;
 /// let ws = Bytes::from_gib(10.0)?;
 /// assert_eq!(ws.as_bytes(), 10 * 1024 * 1024 * 1024);
 /// assert_eq!(ws.to_string(), "10.0 GiB");
 /// assert!(Bytes::from_gib(-1.0).is_err());
-/// # Ok::<(), advisor_core::Error>(())
+/// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -769,7 +769,7 @@ impl Bytes {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Bytes;
+    /// use scalability_advisor_core::units::Bytes;
     /// assert_eq!(Bytes::from_bytes(1024).to_string(), "1.0 KiB");
     /// ```
     #[must_use]
@@ -785,10 +785,10 @@ impl Bytes {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Bytes;
+    /// use scalability_advisor_core::units::Bytes;
     /// assert_eq!(Bytes::from_gib(0.5)?.as_bytes(), 536_870_912);
     /// assert!(Bytes::from_gib(f64::NAN).is_err());
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_gib(gib: f64) -> Result<Self, Error> {
         let gib = non_negative("bytes", gib)?;
@@ -802,9 +802,9 @@ impl Bytes {
     ///
     /// # Examples
     /// ```
-    /// use advisor_core::units::Bytes;
+    /// use scalability_advisor_core::units::Bytes;
     /// assert_eq!(Bytes::from_gb(2.0)?.as_bytes(), 2_000_000_000);
-    /// # Ok::<(), advisor_core::Error>(())
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_gb(gb: f64) -> Result<Self, Error> {
         let gb = non_negative("bytes", gb)?;
@@ -846,7 +846,7 @@ impl fmt::Display for Bytes {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::Users;
+/// use scalability_advisor_core::units::Users;
 /// assert_eq!(Users::new(25_000).to_string(), "25000 users");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -880,7 +880,7 @@ impl fmt::Display for Users {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::Connections;
+/// use scalability_advisor_core::units::Connections;
 /// assert_eq!(Connections::new(17).to_string(), "17 connections");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -912,7 +912,7 @@ impl fmt::Display for Connections {
 ///
 /// # Examples
 /// ```
-/// use advisor_core::units::Count;
+/// use scalability_advisor_core::units::Count;
 /// assert_eq!(Count::new(12_000).to_string(), "12000");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -2,12 +2,12 @@
 
 use core::time::Duration;
 
-use advisor_core::units::{Ratio, Users};
-use advisor_core::{
+use proptest::prelude::*;
+use scalability_advisor_core::units::{Ratio, Users};
+use scalability_advisor_core::{
     AdvisorConfig, Classification, Component, Health, History, KeyThresholds, Metric,
     MetricsSnapshot, Series, Stage, Trigger,
 };
-use proptest::prelude::*;
 
 fn pct(p: f64) -> Ratio {
     Ratio::from_percent(p).unwrap()
@@ -65,11 +65,11 @@ fn additions_in_place_are_not_recommended() {
 fn overridden_thresholds_change_health() {
     let snap = MetricsSnapshot::default().with_server_cpu(pct(80.0));
     let strict = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
-    let relaxed_cpu = advisor_core::Threshold::new(
+    let relaxed_cpu = scalability_advisor_core::Threshold::new(
         "server_cpu",
         pct(85.0),
         pct(95.0),
-        advisor_core::Direction::LowerIsBetter,
+        scalability_advisor_core::Direction::LowerIsBetter,
     )
     .unwrap();
     let cfg = AdvisorConfig {

@@ -3,12 +3,12 @@
 
 use core::time::Duration;
 
-use advisor_core::sizing::{
+use scalability_advisor_core::sizing::{
     REDIS_MEMORY_MULTIPLIER, SSD_EFFECTIVE_SPINDLES, cache_memory, connection_pool_size,
     read_replicas, required_capacity, working_set,
 };
-use advisor_core::units::{Bytes, Factor, Rate, Ratio, Users};
-use advisor_core::{Health, KeyMetric, KeyThresholds, MetricsSnapshot, Stage};
+use scalability_advisor_core::units::{Bytes, Factor, Rate, Ratio, Users};
+use scalability_advisor_core::{Health, KeyMetric, KeyThresholds, MetricsSnapshot, Stage};
 
 /// Tolerance for comparing computed rates with the guide's round figures.
 const RATE_TOLERANCE: f64 = 1e-9;

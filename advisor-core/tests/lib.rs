@@ -1,4 +1,4 @@
-//! Cross-module behaviour of advisor-core through its public API.
+//! Cross-module behaviour of scalability-advisor-core through its public API.
 #![expect(
     clippy::unwrap_used,
     reason = "test helpers fail loudly on unexpected errors"

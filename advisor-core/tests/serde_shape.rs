@@ -2,9 +2,9 @@
 
 use core::time::Duration;
 
-use advisor_core::units::{Connections, Ratio, Users};
-use advisor_core::{AdvisorConfig, Classification, History, MetricsSnapshot, Stage};
 use proptest::prelude::*;
+use scalability_advisor_core::units::{Connections, Ratio, Users};
+use scalability_advisor_core::{AdvisorConfig, Classification, History, MetricsSnapshot, Stage};
 
 #[test]
 fn stage_serializes_in_snake_case() {
@@ -76,11 +76,14 @@ fn fuzz_regressions_replay() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         count += 1;
-        let Ok(snapshot) = serde_json::from_slice::<advisor_core::MetricsSnapshot>(&bytes) else {
+        let Ok(snapshot) =
+            serde_json::from_slice::<scalability_advisor_core::MetricsSnapshot>(&bytes)
+        else {
             continue;
         };
         let json = serde_json::to_vec(&snapshot).unwrap();
-        let again: advisor_core::MetricsSnapshot = serde_json::from_slice(&json).unwrap();
+        let again: scalability_advisor_core::MetricsSnapshot =
+            serde_json::from_slice(&json).unwrap();
         assert_eq!(again, snapshot);
     }
     assert!(count >= 1);
@@ -88,7 +91,7 @@ fn fuzz_regressions_replay() {
 
 #[test]
 fn sets_read_from_name_lists_with_helpful_errors() {
-    use advisor_core::{Component, ComponentSet, Remedy, RemedySet};
+    use scalability_advisor_core::{Component, ComponentSet, Remedy, RemedySet};
     let err = serde_json::from_str::<ComponentSet>("5")
         .unwrap_err()
         .to_string();

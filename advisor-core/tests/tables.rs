@@ -4,13 +4,13 @@
 
 use core::time::Duration;
 
-use advisor_core::bottleneck::{DIAGNOSIS_ORDER, HealthCheckItem, Layer, Tool};
-use advisor_core::patterns::{
+use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, HealthCheckItem, Layer, Tool};
+use scalability_advisor_core::patterns::{
     Addition, CacheableData, ChecklistItem, ConsistencyModel, ENTERPRISE_CHECKLIST, Level,
     MultiRegionPattern, SCALING_CHECKLIST, ShardingStrategy, Ttl, UseCase,
 };
-use advisor_core::units::{Bytes, Count, Factor, Rate, Ratio, UsdPerMonth, Users};
-use advisor_core::{
+use scalability_advisor_core::units::{Bytes, Count, Factor, Rate, Ratio, UsdPerMonth, Users};
+use scalability_advisor_core::{
     Basis, Check, Component, ComponentSet, Direction, Evidence, Health, History, KeyMetric,
     KeyThresholds, Metric, MetricsSnapshot, Missing, Need, Outcome, Quantity, Remedy, Series,
     SeriesConfig, Stage, Symptom, Trigger, TriggerConfig, TriggerReport, UnitKind,
@@ -304,7 +304,7 @@ fn patterns_tables() {
 
 #[test]
 fn remedy_sets() {
-    use advisor_core::RemedySet;
+    use scalability_advisor_core::RemedySet;
     let set = RemedySet::from_remedies(&[Remedy::Cdn, Remedy::AddCaching]);
     assert!(
         set.contains(Remedy::Cdn)
@@ -324,8 +324,8 @@ fn remedy_sets() {
 
 #[test]
 fn recommended_additions_skip_components_in_place() {
-    use advisor_core::patterns::Addition;
-    use advisor_core::{AdvisorConfig, Classification};
+    use scalability_advisor_core::patterns::Addition;
+    use scalability_advisor_core::{AdvisorConfig, Classification};
     let snap = MetricsSnapshot::default()
         .with_db_read_share(Ratio::from_percent(90.0).unwrap())
         .with_static_asset_bandwidth_share(Ratio::from_percent(40.0).unwrap())
@@ -348,7 +348,7 @@ fn error_hints() {
         ratio.ends_with("; give a fraction (0.85) or use from_percent (85.0)"),
         "{ratio}"
     );
-    let other = advisor_core::Error::OutOfRange {
+    let other = scalability_advisor_core::Error::OutOfRange {
         what: "lag",
         value: 2.0,
         min: 0.0,
@@ -405,7 +405,7 @@ fn checklist_components() {
 
 #[test]
 fn trend_verdicts_at_their_boundaries() {
-    use advisor_core::{Trend, TrendDirection};
+    use scalability_advisor_core::{Trend, TrendDirection};
     let cfg = SeriesConfig::default();
     // One-sided p is the upper tail of z; the 5% point is z = 1.6449.
     let at_alpha = Trend {
@@ -462,7 +462,7 @@ fn trend_verdicts_at_their_boundaries() {
     // Exactly at the significance level is not significant: with z = 0 the one-sided p is
     // exactly 0.5, so at a 50% level a large rise is still not "degrading".
     let half = SeriesConfig {
-        significance: advisor_core::units::Ratio::from_fraction(0.5).unwrap(),
+        significance: scalability_advisor_core::units::Ratio::from_fraction(0.5).unwrap(),
         ..SeriesConfig::default()
     };
     let z0 = Trend { z: 0.0, ..at_alpha };

@@ -4,7 +4,7 @@
 use core::fmt;
 use core::time::Duration;
 
-use advisor_core::units::Ratio;
+use scalability_advisor_core::units::Ratio;
 
 use crate::error::Error;
 
@@ -24,12 +24,12 @@ pub const MONTH: Duration = Duration::from_secs(365 * 24 * 3600 / 12);
 /// # Examples
 /// Three nines allow 43.8 minutes of downtime a month and 8.76 hours a year.
 /// ```
-/// use advisor_formulas::Availability;
+/// use scalability_advisor_formulas::Availability;
 /// let a = Availability::from_nines(3.0)?;
 /// assert!((a.downtime_per_month().as_secs_f64() / 60.0 - 43.8).abs() < 1e-9);
 /// assert!((a.downtime_per_year().as_secs_f64() / 3600.0 - 8.76).abs() < 1e-9);
 /// assert!((Availability::from_percent(99.99)?.nines() - 4.0).abs() < 1e-9);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -48,7 +48,7 @@ impl Availability {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::Availability;
+    /// use scalability_advisor_formulas::Availability;
     /// assert!(Availability::from_fraction(1.01).is_err());
     /// ```
     pub fn from_fraction(fraction: f64) -> Result<Self, Error> {
@@ -62,9 +62,9 @@ impl Availability {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::Availability;
+    /// use scalability_advisor_formulas::Availability;
     /// assert!((Availability::from_percent(99.9)?.as_fraction() - 0.999).abs() < 1e-12);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     pub fn from_percent(percent: f64) -> Result<Self, Error> {
         Ok(Availability(Ratio::from_percent(percent)?))
@@ -77,9 +77,9 @@ impl Availability {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::Availability;
+    /// use scalability_advisor_formulas::Availability;
     /// assert!((Availability::from_nines(2.0)?.as_fraction() - 0.99).abs() < 1e-12);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     pub fn from_nines(nines: f64) -> Result<Self, Error> {
         let nines = crate::error::in_range("nines", nines, 0.0, f64::MAX)?;
@@ -94,10 +94,10 @@ impl Availability {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_formulas::{Availability, MONTH};
+    /// use scalability_advisor_formulas::{Availability, MONTH};
     /// let a = Availability::from_downtime(Duration::from_secs(43 * 60 + 48), MONTH)?;
     /// assert!((a.nines() - 3.0).abs() < 1e-9);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     pub fn from_downtime(downtime: Duration, period: Duration) -> Result<Self, Error> {
         let t = period.as_secs_f64();
@@ -166,10 +166,10 @@ impl fmt::Display for Availability {
 /// # Examples
 /// A 99.9% load balancer in front of a 99.95% database: 99.85%.
 /// ```
-/// use advisor_formulas::{serial, Availability};
+/// use scalability_advisor_formulas::{serial, Availability};
 /// let a = serial(&[Availability::from_percent(99.9)?, Availability::from_percent(99.95)?]);
 /// assert!((a.as_fraction() - 0.998_500_5).abs() < 1e-12);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -192,10 +192,10 @@ pub fn serial(components: &[Availability]) -> Availability {
 /// # Examples
 /// Two 99% replicas: 99.99%.
 /// ```
-/// use advisor_formulas::{redundant, Availability};
+/// use scalability_advisor_formulas::{redundant, Availability};
 /// let a = redundant(&[Availability::from_percent(99.0)?, Availability::from_percent(99.0)?]);
 /// assert!((a.as_fraction() - 0.9999).abs() < 1e-12);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -220,11 +220,11 @@ pub fn redundant(components: &[Availability]) -> Availability {
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{active_passive, Availability, advisor_core::units::Ratio};
+/// use scalability_advisor_formulas::{active_passive, Availability, scalability_advisor_core::units::Ratio};
 /// let a = active_passive(Availability::from_percent(99.9)?, Ratio::from_percent(90.0)?);
 /// // 0.999 + 0.001 · 0.999 · 0.9 = 0.9998991.
 /// assert!((a.as_fraction() - 0.999_899_1).abs() < 1e-12);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -247,10 +247,10 @@ pub fn active_passive(region: Availability, failover_success: Ratio) -> Availabi
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{active_active, Availability};
+/// use scalability_advisor_formulas::{active_active, Availability};
 /// let a = active_active(Availability::from_percent(99.9)?, 2);
 /// assert!((a.nines() - 6.0).abs() < 1e-6);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -289,11 +289,11 @@ pub struct ErrorBudget {
 /// A 99.9% monthly target allows 43.8 minutes; 30 minutes down leaves 31.5% of it.
 /// ```
 /// use core::time::Duration;
-/// use advisor_formulas::{error_budget, Availability, MONTH};
+/// use scalability_advisor_formulas::{error_budget, Availability, MONTH};
 /// let b = error_budget(Availability::from_percent(99.9)?, MONTH, Duration::from_secs(30 * 60));
 /// assert!((b.remaining.as_fraction() - (1.0 - 30.0 / 43.8)).abs() < 1e-9);
 /// assert!(!b.exhausted);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References

@@ -1,4 +1,4 @@
-//! The error type of `advisor-formulas`.
+//! The error type of `scalability-advisor-formulas`.
 
 /// Everything that can go wrong in a capacity-planning formula.
 ///
@@ -7,16 +7,16 @@
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{Error, advisor_core::units::Ratio};
+/// use scalability_advisor_formulas::{Error, scalability_advisor_core::units::Ratio};
 /// let err = Error::from(Ratio::from_fraction(2.0).unwrap_err());
 /// assert!(matches!(err, Error::Core(_)));
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An input was rejected by `advisor-core`'s validation.
+    /// An input was rejected by `scalability-advisor-core`'s validation.
     #[error(transparent)]
-    Core(#[from] advisor_core::Error),
+    Core(#[from] scalability_advisor_core::Error),
     /// A value was outside the range the formula accepts.
     #[error("{what} must be in {min}..={max}, got {value}")]
     OutOfRange {
@@ -113,10 +113,10 @@ mod tests {
     fn error_is_send_sync_static_and_keeps_the_source() {
         fn check<T: Send + Sync + 'static>() {}
         check::<Error>();
-        let e = Error::from(advisor_core::Error::Overflow { what: "x" });
+        let e = Error::from(scalability_advisor_core::Error::Overflow { what: "x" });
         assert_eq!(
             e.to_string(),
-            advisor_core::Error::Overflow { what: "x" }.to_string()
+            scalability_advisor_core::Error::Overflow { what: "x" }.to_string()
         );
         assert!(std::error::Error::source(&e).is_none() || matches!(e, Error::Core(_)));
     }

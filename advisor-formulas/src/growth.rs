@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use advisor_core::units::{Factor, Rate, Ratio};
+use scalability_advisor_core::units::{Factor, Rate, Ratio};
 
 use crate::error::{Error, finite};
 
@@ -10,10 +10,10 @@ use crate::error::{Error, finite};
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::Months;
+/// use scalability_advisor_formulas::Months;
 /// assert_eq!(Months::new(12.0)?.get(), 12.0);
 /// assert!(Months::new(-1.0).is_err());
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -28,7 +28,7 @@ impl Months {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::Months;
+    /// use scalability_advisor_formulas::Months;
     /// assert!(Months::new(f64::NAN).is_err());
     /// ```
     pub fn new(months: f64) -> Result<Self, Error> {
@@ -73,11 +73,11 @@ impl fmt::Display for Months {
 /// # Examples
 /// The guide's "3x in 12 months" is about 9.59% a month.
 /// ```
-/// use advisor_formulas::{GrowthRate, Months, advisor_core::units::Factor};
+/// use scalability_advisor_formulas::{GrowthRate, Months, scalability_advisor_core::units::Factor};
 /// let g = GrowthRate::from_factor_over(Factor::new(3.0)?, Months::new(12.0)?)?;
 /// assert!((g.monthly() - 0.095_872_7).abs() < 1e-6);
 /// assert!((g.factor_over(Months::new(12.0)?)?.as_f64() - 3.0).abs() < 1e-12);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -99,7 +99,7 @@ impl GrowthRate {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::GrowthRate;
+    /// use scalability_advisor_formulas::GrowthRate;
     /// assert!(GrowthRate::from_monthly(0.05).is_ok());
     /// assert!(GrowthRate::from_monthly(-1.0).is_err());
     /// ```
@@ -122,10 +122,10 @@ impl GrowthRate {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::{GrowthRate, Months, advisor_core::units::Factor};
+    /// use scalability_advisor_formulas::{GrowthRate, Months, scalability_advisor_core::units::Factor};
     /// let g = GrowthRate::from_factor_over(Factor::new(2.0)?, Months::new(1.0)?)?;
     /// assert_eq!(g.monthly(), 1.0);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     pub fn from_factor_over(factor: Factor, period: Months) -> Result<Self, Error> {
         if period.0 <= 0.0 {
@@ -159,10 +159,10 @@ impl GrowthRate {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::{GrowthRate, Months};
+    /// use scalability_advisor_formulas::{GrowthRate, Months};
     /// let f = GrowthRate::from_monthly(0.1)?.factor_over(Months::new(2.0)?)?;
     /// assert!((f.as_f64() - 1.21).abs() < 1e-12);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     pub fn factor_over(self, period: Months) -> Result<Factor, Error> {
         let f = finite("growth factor", (1.0 + self.0).powf(period.0))?;
@@ -176,10 +176,10 @@ impl GrowthRate {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::{GrowthRate, Months, advisor_core::units::Rate};
+    /// use scalability_advisor_formulas::{GrowthRate, Months, scalability_advisor_core::units::Rate};
     /// let later = GrowthRate::from_monthly(0.1)?.project(Rate::from_per_second(1_000.0)?, Months::new(1.0)?)?;
     /// assert!((later.as_per_second() - 1_100.0).abs() < 1e-9);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     pub fn project(self, load: Rate, period: Months) -> Result<Rate, Error> {
         Ok(load.checked_scale(self.factor_over(period)?)?)
@@ -244,13 +244,13 @@ impl fmt::Display for Runway {
 /// # Examples
 /// Database CPU at 40% growing 10% a month reaches 70% in ln(1.75)/ln(1.1) ≈ 5.87 months.
 /// ```
-/// use advisor_formulas::{runway, GrowthRate, Runway};
+/// use scalability_advisor_formulas::{runway, GrowthRate, Runway};
 /// let r = runway(0.40, 0.70, GrowthRate::from_monthly(0.10)?);
 /// let Runway::After(m) = r else { panic!("expected a runway") };
 /// assert!((m.get() - 5.871_5).abs() < 1e-3);
 /// assert_eq!(runway(0.80, 0.70, GrowthRate::from_monthly(0.10)?), Runway::AlreadyCrossed);
 /// assert_eq!(runway(0.40, 0.70, GrowthRate::ZERO), Runway::Never);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[must_use]
 pub fn runway(current: f64, threshold: f64, growth: GrowthRate) -> Runway {
@@ -271,10 +271,10 @@ pub fn runway(current: f64, threshold: f64, growth: GrowthRate) -> Runway {
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{runway_utilisation, GrowthRate, Runway, advisor_core::units::Ratio};
+/// use scalability_advisor_formulas::{runway_utilisation, GrowthRate, Runway, scalability_advisor_core::units::Ratio};
 /// let r = runway_utilisation(Ratio::from_percent(70.0)?, Ratio::from_percent(70.0)?, GrowthRate::from_monthly(0.05)?);
 /// assert_eq!(r, Runway::AlreadyCrossed);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[must_use]
 pub fn runway_utilisation(current: Ratio, threshold: Ratio, growth: GrowthRate) -> Runway {
@@ -285,12 +285,12 @@ pub fn runway_utilisation(current: Ratio, threshold: Ratio, growth: GrowthRate) 
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{runway_to_capacity, GrowthRate, Runway, advisor_core::units::Rate};
+/// use scalability_advisor_formulas::{runway_to_capacity, GrowthRate, Runway, scalability_advisor_core::units::Rate};
 /// // 1,000 req/s doubling monthly hits 4,000 req/s in two months.
 /// let r = runway_to_capacity(Rate::from_per_second(1_000.0)?, Rate::from_per_second(4_000.0)?, GrowthRate::from_monthly(1.0)?);
 /// let Runway::After(m) = r else { panic!() };
 /// assert!((m.get() - 2.0).abs() < 1e-12);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[must_use]
 pub fn runway_to_capacity(load: Rate, capacity: Rate, growth: GrowthRate) -> Runway {

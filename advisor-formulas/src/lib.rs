@@ -1,14 +1,14 @@
-//! Capacity planning on top of [`advisor_core`]: how much to provision for 10x, 100x and
+//! Capacity planning on top of [`scalability_advisor_core`]: how much to provision for 10x, 100x and
 //! 1000x growth, when a metric will cross its threshold, how many servers keep waits short,
 //! where a system stops scaling, and what an architecture's availability really is.
 //!
-//! Every model is a pure function or a small value type over `advisor-core`'s validated
+//! Every model is a pure function or a small value type over `scalability-advisor-core`'s validated
 //! units; each documents its formula, assumptions and source, and rejects inputs outside its
 //! domain with a typed [`Error`] instead of returning NaN.
 //!
 //! ```
 //! use core::time::Duration;
-//! use advisor_formulas::{runway, servers_for, GrowthRate, Months, Runway, ServerTarget, advisor_core::units::{Factor, Rate, Ratio}};
+//! use scalability_advisor_formulas::{runway, servers_for, GrowthRate, Months, Runway, ServerTarget, scalability_advisor_core::units::{Factor, Rate, Ratio}};
 //!
 //! // 3x in 12 months as a monthly rate, and when DB CPU at 45% reaches 70%.
 //! let g = GrowthRate::from_factor_over(Factor::new(3.0)?, Months::new(12.0)?)?;
@@ -19,7 +19,7 @@
 //! let target = ServerTarget::ServiceLevel { within: Duration::from_millis(100), share: Ratio::from_percent(95.0)? };
 //! let q = servers_for(Rate::from_per_second(800.0)?, Duration::from_millis(40), target)?;
 //! assert!(q.servers() > 32);
-//! # Ok::<(), advisor_formulas::Error>(())
+//! # Ok::<(), scalability_advisor_formulas::Error>(())
 //! ```
 //!
 //! # Models
@@ -52,7 +52,6 @@ mod sharding;
 mod stats;
 mod usl;
 
-pub use advisor_core;
 pub use availability::{
     Availability, ErrorBudget, MONTH, YEAR, active_active, active_passive, error_budget, redundant,
     serial,
@@ -68,5 +67,6 @@ pub use queueing::{
     Mmc, ServerTarget, erlang_b, erlang_c, little_arrival_rate, little_concurrency,
     little_time_in_system, servers_for,
 };
+pub use scalability_advisor_core;
 pub use sharding::{Placement, keys_moved, shards_needed};
 pub use usl::{Measurement, Reach, UslFit, UslModel, fit_usl};

@@ -5,14 +5,16 @@
 use core::fmt;
 use core::num::NonZeroU32;
 
-use advisor_core::sizing::{
+use rand::SeedableRng;
+use rand_distr::{Distribution, Pert};
+use scalability_advisor_core::sizing::{
     DEFAULT_HOT_FRACTION, REDIS_MEMORY_MULTIPLIER, SSD_EFFECTIVE_SPINDLES, cache_memory,
     connection_pool_size, read_replicas, required_capacity, working_set,
 };
-use advisor_core::units::{Bytes, Connections, Factor, QueriesPerRequest, Rate, Ratio, Users};
-use advisor_core::{Component, ComponentSet, CostRow, Stage};
-use rand::SeedableRng;
-use rand_distr::{Distribution, Pert};
+use scalability_advisor_core::units::{
+    Bytes, Connections, Factor, QueriesPerRequest, Rate, Ratio, Users,
+};
+use scalability_advisor_core::{Component, ComponentSet, CostRow, Stage};
 
 use crate::error::Error;
 
@@ -35,7 +37,7 @@ macro_rules! sampleable {
                 to(self)
             }
             fn from_f64(value: f64) -> Result<Self, Error> {
-                let from: fn(f64) -> Result<$ty, advisor_core::Error> = $from;
+                let from: fn(f64) -> Result<$ty, scalability_advisor_core::Error> = $from;
                 Ok(from(value)?)
             }
         }
@@ -52,7 +54,7 @@ sampleable!(
 );
 sampleable!(
     Bytes,
-    |b| advisor_core::units::Bytes::as_gib_f64(b) * 1_073_741_824.0,
+    |b| scalability_advisor_core::units::Bytes::as_gib_f64(b) * 1_073_741_824.0,
     |v| { Bytes::from_gib(v / 1_073_741_824.0) }
 );
 
@@ -63,11 +65,11 @@ sampleable!(
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{Estimate, advisor_core::units::Factor};
+/// use scalability_advisor_formulas::{Estimate, scalability_advisor_core::units::Factor};
 /// let growth = Estimate::range(Factor::new(2.0)?, Factor::new(3.0)?, Factor::new(5.0)?)?;
 /// assert_eq!(growth.likely(), Factor::new(3.0)?);
 /// assert!(Estimate::range(Factor::new(5.0)?, Factor::new(3.0)?, Factor::new(4.0)?).is_err());
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -174,10 +176,10 @@ impl Sampler {
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{DatabaseInputs, advisor_core::units::{QueriesPerRequest, Rate, Ratio}};
+/// use scalability_advisor_formulas::{DatabaseInputs, scalability_advisor_core::units::{QueriesPerRequest, Rate, Ratio}};
 /// let db = DatabaseInputs::new(8, QueriesPerRequest::new(2.0)?.into(), Ratio::from_percent(90.0)?.into(), Rate::from_per_second(3_000.0)?.into());
 /// assert_eq!(db.effective_spindles, 1);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -238,10 +240,10 @@ impl DatabaseInputs {
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{CacheInputs, advisor_core::units::Bytes};
+/// use scalability_advisor_formulas::{CacheInputs, scalability_advisor_core::units::Bytes};
 /// let c = CacheInputs::new(Bytes::from_gib(50.0)?.into());
 /// assert_eq!(c.multiplier.as_f64(), 1.5);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -331,12 +333,12 @@ impl PlanInputs {
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{plan, PlanInputs, advisor_core::units::{Factor, Rate}};
+/// use scalability_advisor_formulas::{plan, PlanInputs, scalability_advisor_core::units::{Factor, Rate}};
 /// let mut inputs = PlanInputs::new(Rate::from_per_second(1_000.0)?.into(), Rate::from_per_second(500.0)?.into());
 /// inputs.growth = Factor::new(3.0)?.into();
 /// let p = plan(&inputs)?;
 /// assert_eq!(p.required_capacity.to_string(), "4500/s = peak × growth × margin (peak = 1000/s, growth = 3x, margin = 1.5x)");
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -475,7 +477,7 @@ pub struct Plan {
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{plan, DatabaseInputs, PlanInputs, advisor_core::units::{Factor, QueriesPerRequest, Rate, Ratio}};
+/// use scalability_advisor_formulas::{plan, DatabaseInputs, PlanInputs, scalability_advisor_core::units::{Factor, QueriesPerRequest, Rate, Ratio}};
 /// let mut inputs = PlanInputs::new(Rate::from_per_second(1_000.0)?.into(), Rate::from_per_second(400.0)?.into());
 /// inputs.growth = Factor::new(3.0)?.into();
 /// let mut db = DatabaseInputs::new(8, QueriesPerRequest::new(2.0)?.into(), Ratio::from_percent(90.0)?.into(), Rate::from_per_second(3_000.0)?.into());
@@ -489,7 +491,7 @@ pub struct Plan {
 /// assert_eq!(d.total_connections.value, 12 * 17);                   // 204 > 100
 /// assert!(d.pooler_needed);
 /// assert_eq!(d.pool_that_fits.unwrap().get(), 8);                   // ⌊100 / 12⌋
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -514,12 +516,12 @@ pub const SCENARIOS: [Factor; 3] = [
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{plan_scenarios, PlanInputs, SCENARIOS, advisor_core::units::Rate};
+/// use scalability_advisor_formulas::{plan_scenarios, PlanInputs, SCENARIOS, scalability_advisor_core::units::Rate};
 /// let inputs = PlanInputs::new(Rate::from_per_second(200.0)?.into(), Rate::from_per_second(500.0)?.into());
 /// let plans = plan_scenarios(&inputs, &SCENARIOS)?;
 /// let instances: Vec<u32> = plans.iter().map(|p| p.app_instances.value.get()).collect();
 /// assert_eq!(instances, [6, 60, 600]); // ⌈200 · g · 1.5 / 500⌉
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 pub fn plan_scenarios(inputs: &PlanInputs, scenarios: &[Factor]) -> Result<Vec<Plan>, Error> {
     inputs.validate()?;
@@ -785,7 +787,7 @@ pub struct UncertainPlan {
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{plan_uncertain, Estimate, PlanInputs, advisor_core::units::{Factor, Rate}};
+/// use scalability_advisor_formulas::{plan_uncertain, Estimate, PlanInputs, scalability_advisor_core::units::{Factor, Rate}};
 /// let mut inputs = PlanInputs::new(Rate::from_per_second(1_000.0)?.into(), Rate::from_per_second(400.0)?.into());
 /// inputs.growth = Estimate::range(Factor::new(2.0)?, Factor::new(3.0)?, Factor::new(6.0)?)?;
 /// let a = plan_uncertain(&inputs, 10_000, 42)?;
@@ -794,7 +796,7 @@ pub struct UncertainPlan {
 /// let c = a.required_capacity;
 /// assert!(c.p10 < c.p50 && c.p50 < c.p90);
 /// assert!(c.p10 >= 1_000.0 * 2.0 * 1.5 && c.p90 <= 1_000.0 * 6.0 * 1.5);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<UncertainPlan, Error> {
     inputs.validate()?;
@@ -896,8 +898,8 @@ fn quantile(sorted: &[f64], p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use advisor_core::Component;
     use proptest::prelude::*;
+    use scalability_advisor_core::Component;
 
     fn rate(v: f64) -> Rate {
         Rate::from_per_second(v).unwrap()

@@ -4,8 +4,8 @@
 use core::fmt;
 use core::time::Duration;
 
-use advisor_core::units::{Concurrency, Rate, Ratio};
 use num_traits::Float;
+use scalability_advisor_core::units::{Concurrency, Rate, Ratio};
 
 use crate::error::{Error, finite};
 
@@ -17,10 +17,10 @@ use crate::error::{Error, finite};
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_formulas::{little_concurrency, advisor_core::units::Rate};
+/// use scalability_advisor_formulas::{little_concurrency, scalability_advisor_core::units::Rate};
 /// let l = little_concurrency(Rate::from_per_second(100.0)?, Duration::from_millis(250))?;
 /// assert!((l.as_f64() - 25.0).abs() < 1e-12);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -41,10 +41,10 @@ pub fn little_concurrency(
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_formulas::{little_arrival_rate, advisor_core::units::Concurrency};
+/// use scalability_advisor_formulas::{little_arrival_rate, scalability_advisor_core::units::Concurrency};
 /// let rate = little_arrival_rate(Concurrency::new(25.0)?, Duration::from_millis(250))?;
 /// assert!((rate.as_per_second() - 100.0).abs() < 1e-12);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -73,10 +73,10 @@ pub fn little_arrival_rate(
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{little_time_in_system, advisor_core::units::{Concurrency, Rate}};
+/// use scalability_advisor_formulas::{little_time_in_system, scalability_advisor_core::units::{Concurrency, Rate}};
 /// let w = little_time_in_system(Concurrency::new(25.0)?, Rate::from_per_second(100.0)?)?;
 /// assert_eq!(w.as_millis(), 250);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -94,7 +94,7 @@ pub fn little_time_in_system(
             max: f64::MAX,
         });
     }
-    Ok(advisor_core::units::duration_from_secs(
+    Ok(scalability_advisor_core::units::duration_from_secs(
         "time in system",
         in_system.as_f64() / lambda,
     )?)
@@ -120,10 +120,10 @@ pub fn little_time_in_system(
 /// # Examples
 /// From a standard Erlang B table: 10 circuits carry 5.084 Erlangs at 2% blocking.
 /// ```
-/// use advisor_formulas::erlang_b;
+/// use scalability_advisor_formulas::erlang_b;
 /// assert!((erlang_b(10, 5.084_f64)? - 0.02).abs() < 1e-4);
 /// assert!((erlang_b(10, 5.084f32)? - 0.02).abs() < 1e-4);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -168,11 +168,11 @@ pub fn erlang_b<F: Float>(servers: u32, offered_load: F) -> Result<F, Error> {
 /// The worked example of Call Centre Helper's "Erlang C Formula – Made Simple": 10 Erlangs on
 /// 11 agents wait with probability 0.6821, on 14 agents with 0.1741.
 /// ```
-/// use advisor_formulas::erlang_c;
+/// use scalability_advisor_formulas::erlang_c;
 /// assert!((erlang_c(11, 10.0)? - 0.6821).abs() < 5e-5);
 /// assert!((erlang_c(14, 10.0)? - 0.1741).abs() < 5e-5);
 /// assert!(erlang_c(10, 10.0).is_err());
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -216,14 +216,14 @@ fn erlang_c_from_b(servers: u32, a: f64, b: f64) -> Result<f64, Error> {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_formulas::{Mmc, advisor_core::units::{Rate, Ratio}};
+/// use scalability_advisor_formulas::{Mmc, scalability_advisor_core::units::{Rate, Ratio}};
 /// // Call Centre Helper's example: 200 calls an hour, 180 s each, 14 agents, 20 s target.
 /// let q = Mmc::new(Rate::from_per_hour(200.0)?, Duration::from_secs(180), 14)?;
 /// assert!((q.offered_load() - 10.0).abs() < 1e-9);
 /// assert!((q.probability_of_waiting().as_fraction() - 0.1741).abs() < 5e-5);
 /// // 1 − 0.17411 · e^(−4 · 20 / 180) = 0.8884.
 /// assert!((q.service_level(Duration::from_secs(20)).as_fraction() - 0.8884).abs() < 5e-5);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -261,10 +261,10 @@ impl Mmc {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_formulas::{Error, Mmc, advisor_core::units::Rate};
+    /// use scalability_advisor_formulas::{Error, Mmc, scalability_advisor_core::units::Rate};
     /// let overloaded = Mmc::new(Rate::from_per_second(20.0)?, Duration::from_millis(500), 10);
     /// assert!(matches!(overloaded, Err(Error::Unstable { .. })));
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     pub fn new(arrival_rate: Rate, service_time: Duration, servers: u32) -> Result<Self, Error> {
         let s = service_time.as_secs_f64();
@@ -306,11 +306,11 @@ impl Mmc {
     /// λ = 0.5/s, S = 1 s: ρ = 0.5, mean wait ρS/(1 − ρ) = 1 s.
     /// ```
     /// use core::time::Duration;
-    /// use advisor_formulas::{Mmc, advisor_core::units::Rate};
+    /// use scalability_advisor_formulas::{Mmc, scalability_advisor_core::units::Rate};
     /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
     /// assert!((q.mean_wait().as_secs_f64() - 1.0).abs() < 1e-9);
     /// assert!((q.mean_response_time().as_secs_f64() - 2.0).abs() < 1e-9);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     pub fn mm1(arrival_rate: Rate, service_time: Duration) -> Result<Self, Error> {
         Mmc::new(arrival_rate, service_time, 1)
@@ -381,13 +381,13 @@ impl Mmc {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_formulas::{Mmc, advisor_core::units::{Rate, Ratio}};
+    /// use scalability_advisor_formulas::{Mmc, scalability_advisor_core::units::{Rate, Ratio}};
     /// let q = Mmc::new(Rate::from_per_hour(200.0)?, Duration::from_secs(180), 14)?;
     /// let p95 = q.wait_percentile(Ratio::from_percent(95.0)?);
     /// // The 95th percentile wait meets the service level at exactly 95%.
     /// assert!((q.service_level(p95).as_fraction() - 0.95).abs() < 1e-9);
     /// assert_eq!(q.wait_percentile(Ratio::from_percent(50.0)?), Duration::ZERO);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     #[must_use]
     pub fn wait_percentile(&self, q: Ratio) -> Duration {
@@ -408,10 +408,10 @@ impl Mmc {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_formulas::{ServerTarget, advisor_core::units::Ratio};
+/// use scalability_advisor_formulas::{ServerTarget, scalability_advisor_core::units::Ratio};
 /// let t = ServerTarget::ServiceLevel { within: Duration::from_secs(20), share: Ratio::from_percent(80.0)? };
 /// assert!(matches!(t, ServerTarget::ServiceLevel { .. }));
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ServerTarget {
@@ -484,11 +484,11 @@ impl fmt::Display for ServerTarget {
 /// Call Centre Helper's example (10 Erlangs) needs 14 agents for 80% of calls answered in 20 s.
 /// ```
 /// use core::time::Duration;
-/// use advisor_formulas::{servers_for, ServerTarget, advisor_core::units::{Rate, Ratio}};
+/// use scalability_advisor_formulas::{servers_for, ServerTarget, scalability_advisor_core::units::{Rate, Ratio}};
 /// let target = ServerTarget::ServiceLevel { within: Duration::from_secs(20), share: Ratio::from_percent(80.0)? };
 /// let q = servers_for(Rate::from_per_hour(200.0)?, Duration::from_secs(180), target)?;
 /// assert_eq!(q.servers(), 14); // 13 agents give 79.56%, just short
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References

@@ -2,7 +2,7 @@
 
 use core::num::NonZeroU32;
 
-use advisor_core::units::{Rate, Ratio};
+use scalability_advisor_core::units::{Rate, Ratio};
 
 use crate::error::Error;
 
@@ -21,10 +21,10 @@ use crate::error::Error;
 /// # Examples
 /// 45,000 writes/s at 10,000 per shard with 30% headroom: ⌈45,000 / 7,000⌉ = 7 shards.
 /// ```
-/// use advisor_formulas::{shards_needed, advisor_core::units::{Rate, Ratio}};
+/// use scalability_advisor_formulas::{shards_needed, scalability_advisor_core::units::{Rate, Ratio}};
 /// let s = shards_needed(Rate::from_per_second(45_000.0)?, Rate::from_per_second(10_000.0)?, Ratio::from_percent(30.0)?)?;
 /// assert_eq!(s.get(), 7);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -86,7 +86,7 @@ pub enum Placement {
 /// Going from 4 to 5 shards moves 80% of keys under modulo, 20% under consistent hashing.
 /// ```
 /// use core::num::NonZeroU32;
-/// use advisor_formulas::{keys_moved, Placement};
+/// use scalability_advisor_formulas::{keys_moved, Placement};
 /// let (four, five) = (NonZeroU32::new(4).unwrap(), NonZeroU32::new(5).unwrap());
 /// assert!((keys_moved(Placement::HashModulo, four, five).as_fraction() - 0.8).abs() < 1e-12);
 /// assert!((keys_moved(Placement::JumpHash, four, five).as_fraction() - 0.2).abs() < 1e-12);

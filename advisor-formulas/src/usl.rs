@@ -9,11 +9,11 @@ use crate::stats::student_t_quantile;
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::Measurement;
+/// use scalability_advisor_formulas::Measurement;
 /// let m = Measurement::new(8.0, 6_531.08)?;
 /// assert_eq!(m.concurrency(), 8.0);
 /// assert!(Measurement::new(-1.0, 10.0).is_err());
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -61,7 +61,7 @@ impl Measurement {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::Measurement;
+    /// use scalability_advisor_formulas::Measurement;
     /// assert!(Measurement::new(4.0, f64::NAN).is_err());
     /// ```
     pub fn new(concurrency: f64, throughput: f64) -> Result<Self, Error> {
@@ -97,10 +97,10 @@ impl Measurement {
 ///
 /// # Examples
 /// ```
-/// use advisor_formulas::{Reach, UslModel};
+/// use scalability_advisor_formulas::{Reach, UslModel};
 /// let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486)?;
 /// assert!(matches!(m.concurrency_at_throughput(20_000.0), Reach::Unreachable { .. }));
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -134,11 +134,11 @@ pub enum Reach {
 /// The fit of Baron Schwartz's Cisco benchmark: N* = √(0.97328409 / 7.690945e-4) ≈ 35.57
 /// clients, where X ≈ 12,343/s (the book rounds to 35 clients and 12,341/s at N = 35).
 /// ```
-/// use advisor_formulas::UslModel;
+/// use scalability_advisor_formulas::UslModel;
 /// let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486)?;
 /// assert!((m.peak_concurrency().unwrap() - 35.574).abs() < 1e-3);
 /// assert!((m.max_throughput() - 12_342.85).abs() < 0.01);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
@@ -170,10 +170,10 @@ impl UslModel {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::UslModel;
     /// assert!(UslModel::new(0.05, -0.001, 100.0).is_err());
     /// assert_eq!(UslModel::new(1e-20, 0.0, 1.0)?.sigma(), 0.0);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     pub fn new(sigma: f64, kappa: f64, lambda: f64) -> Result<Self, Error> {
         let floor = |v: f64| if v < Self::COEFFICIENT_FLOOR { 0.0 } else { v };
@@ -195,11 +195,11 @@ impl UslModel {
     /// # Examples
     /// A 5% serial fraction caps speed-up at 20x.
     /// ```
-    /// use advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::UslModel;
     /// let m = UslModel::amdahl(0.05, 1.0)?;
     /// assert!((m.max_throughput() - 20.0).abs() < 1e-12);
     /// assert_eq!(m.peak_concurrency(), None);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     ///
     /// # References
@@ -299,11 +299,11 @@ impl UslModel {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::{Reach, UslModel};
+    /// use scalability_advisor_formulas::{Reach, UslModel};
     /// let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486)?;
     /// let Reach::At(n) = m.concurrency_at_throughput(11_000.0) else { panic!() };
     /// assert!((m.throughput_at(n) - 11_000.0).abs() < 1e-6);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     #[must_use]
     pub fn concurrency_at_throughput(&self, x: f64) -> Reach {
@@ -339,13 +339,13 @@ impl UslModel {
     ///
     /// # Examples
     /// ```
-    /// use advisor_formulas::{Reach, UslModel};
+    /// use scalability_advisor_formulas::{Reach, UslModel};
     /// let m = UslModel::new(0.06, 0.001, 40.0)?;
     /// let Reach::At(x) = m.throughput_at_latency(0.05) else { panic!() };
     /// // Round trip: the concurrency there has that latency.
     /// let n = x * 0.05;
     /// assert!((m.latency_at(n) - 0.05).abs() < 1e-12);
-    /// # Ok::<(), advisor_formulas::Error>(())
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     #[must_use]
     pub fn throughput_at_latency(&self, r: f64) -> Reach {
@@ -484,7 +484,7 @@ impl UslFit {
 /// Baron Schwartz's Cisco benchmark (32 points); the book gives σ = 0.02671591,
 /// κ = 7.690945e-4, λ = 995.6486.
 /// ```
-/// use advisor_formulas::{fit_usl, Measurement};
+/// use scalability_advisor_formulas::{fit_usl, Measurement};
 /// let x = [955.16, 1878.91, 2688.01, 3548.68, 4315.54, 5130.43, 5931.37, 6531.08, 7219.8, 7867.61,
 ///     8278.71, 8646.7, 9047.84, 9426.55, 9645.37, 9897.24, 10097.6, 10240.5, 10532.39, 10798.52,
 ///     11151.43, 11518.63, 11806.0, 12089.37, 12075.41, 12177.29, 12211.41, 12158.93, 12155.27,
@@ -496,7 +496,7 @@ impl UslFit {
 /// assert!((fit.model.sigma() / 0.02671591 - 1.0).abs() < 1e-4);
 /// assert!((fit.model.kappa() / 7.690945e-4 - 1.0).abs() < 1e-4);
 /// assert!((fit.model.lambda() / 995.6486 - 1.0).abs() < 1e-4);
-/// # Ok::<(), advisor_formulas::Error>(())
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References

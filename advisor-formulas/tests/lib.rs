@@ -1,4 +1,4 @@
-//! Behaviour of advisor-formulas together with advisor-core, through the public API.
+//! Behaviour of scalability-advisor-formulas together with scalability-advisor-core, through the public API.
 #![expect(
     clippy::unwrap_used,
     reason = "test helpers fail loudly on unexpected errors"
@@ -6,9 +6,9 @@
 
 mod models;
 
-use advisor_formulas::advisor_core::units::{Factor, Rate, Ratio, Users};
-use advisor_formulas::advisor_core::{Stage, TriggerConfig};
-use advisor_formulas::{
+use scalability_advisor_formulas::scalability_advisor_core::units::{Factor, Rate, Ratio, Users};
+use scalability_advisor_formulas::scalability_advisor_core::{Stage, TriggerConfig};
+use scalability_advisor_formulas::{
     Estimate, GrowthRate, Months, PlanInputs, Runway, SCENARIOS, plan_scenarios, plan_uncertain,
     runway_utilisation,
 };

@@ -5,8 +5,8 @@
 use core::num::NonZeroU32;
 use core::time::Duration;
 
-use advisor_formulas::advisor_core::units::{Bytes, Factor, Rate, Ratio};
-use advisor_formulas::{
+use scalability_advisor_formulas::scalability_advisor_core::units::{Bytes, Factor, Rate, Ratio};
+use scalability_advisor_formulas::{
     Availability, CacheInputs, Estimate, GrowthRate, MONTH, Mmc, Months, Placement, PlanInputs,
     Reach, Runway, ServerTarget, UslModel, active_active, erlang_b, error_budget, keys_moved,
     little_arrival_rate, little_concurrency, plan, plan_uncertain, servers_for, shards_needed,

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use advisor_core::{ComponentSet, Metric, UnitKind};
+use scalability_advisor_core::{ComponentSet, Metric, UnitKind};
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Level, Source};
 use crate::expr::{CmpOp, Expr, fold, resolve};

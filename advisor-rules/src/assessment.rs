@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
-use advisor_core::patterns::{Checklist, ChecklistItem, ChecklistStatus};
-use advisor_core::units::Users;
-use advisor_core::{
+use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
+use scalability_advisor_core::patterns::{Checklist, ChecklistItem, ChecklistStatus};
+use scalability_advisor_core::units::Users;
+use scalability_advisor_core::{
     AdvisorConfig, Classification, Component, ComponentSet, CostBand, CostRow, History,
     LadderPosition, LadderStep, MetricHealth, MetricsSnapshot, NextStep, Remedy, RungState, Stage,
     Symptom, TriggerResult, UserBand,
@@ -219,8 +219,8 @@ pub struct NotJudged {
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::{assess, Engine, StepKey};
-/// use advisor_rules::advisor_core::{History, MetricsSnapshot, Remedy, units::{Ratio, Users}};
+/// use scalability_advisor_rules::{assess, Engine, StepKey};
+/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, Remedy, units::{Ratio, Users}};
 /// let snap = MetricsSnapshot::default()
 ///     .with_users(Users::new(4_000))
 ///     .with_server_cpu(Ratio::from_percent(92.0)?);
@@ -229,7 +229,7 @@ pub struct NotJudged {
 /// // 92% CPU on one server: the first rung of the high-CPU ladder.
 /// assert_eq!(a.plan[0].key, StepKey::Remedy(Remedy::VerticalScale));
 /// assert!(a.to_text().starts_with("Plan of action"));
-/// # Ok::<(), advisor_rules::Error>(())
+/// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Assessment {
@@ -243,7 +243,7 @@ pub struct Assessment {
     pub next_stage: Option<NextStage>,
     /// Health of the key metrics.
     pub health: Vec<MetricHealth>,
-    /// advisor-core's stage-transition triggers that fired, with evidence.
+    /// scalability-advisor-core's stage-transition triggers that fired, with evidence.
     pub triggers_fired: Vec<TriggerResult>,
     /// Rule findings, ordered by severity, priority, id.
     pub findings: Vec<AssessedFinding>,
@@ -258,7 +258,7 @@ pub struct Assessment {
 }
 
 impl RulePack {
-    /// advisor-core's levels with every one this pack names overridden by its parameter, so
+    /// scalability-advisor-core's levels with every one this pack names overridden by its parameter, so
     /// that the key-metric health, the core triggers and the ladders read the same levels as
     /// the rules (for example a layered `cpu_warning = "90%"` moves both).
     ///
@@ -273,16 +273,16 @@ impl RulePack {
     ///
     /// # Examples
     /// ```
-    /// use advisor_rules::{PackFormat, RulePack};
+    /// use scalability_advisor_rules::{PackFormat, RulePack};
     /// let pack = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\n[params]\ncpu_warning = \"90%\"\n", PackFormat::Toml)?;
     /// assert_eq!(pack.advisor_config().thresholds.server_cpu.warning().as_percent(), 90.0);
-    /// # Ok::<(), advisor_rules::Error>(())
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
     pub fn advisor_config(&self) -> AdvisorConfig {
-        use advisor_core::units::{Count, QueriesPerRequest, Ratio};
-        use advisor_core::{Direction, Threshold};
         use core::time::Duration;
+        use scalability_advisor_core::units::{Count, QueriesPerRequest, Ratio};
+        use scalability_advisor_core::{Direction, Threshold};
         let value = |name: &str| self.param(name).map(|p| p.value);
         let ratio = |name: &str| value(name).and_then(|v| Ratio::from_fraction(v).ok());
         let secs = |name: &str| value(name).and_then(|v| Duration::try_from_secs_f64(v).ok());
@@ -370,14 +370,14 @@ impl RulePack {
     }
 }
 
-/// Assesses a snapshot with an engine, reading advisor-core's levels from the engine's pack
+/// Assesses a snapshot with an engine, reading scalability-advisor-core's levels from the engine's pack
 /// ([`RulePack::advisor_config`]).
 ///
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use advisor_rules::{assess, Engine, Severity};
-/// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::Users};
+/// use scalability_advisor_rules::{assess, Engine, Severity};
+/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Users};
 /// // A 2M-user service in one region whose remote users wait 900 ms at P95: the guide's
 /// // stage-4 condition holds, and at this size the move is overdue.
 /// let snap = MetricsSnapshot::default()
@@ -387,7 +387,7 @@ impl RulePack {
 /// let f = a.findings.iter().find(|f| f.id == "move.4.remote_latency").unwrap();
 /// assert!(f.overdue);
 /// assert_eq!(f.severity, Severity::Warning);
-/// # Ok::<(), advisor_rules::Error>(())
+/// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[must_use]
 pub fn assess(engine: &Engine, snapshot: &MetricsSnapshot, history: &History) -> Assessment {
@@ -401,18 +401,18 @@ pub fn assess(engine: &Engine, snapshot: &MetricsSnapshot, history: &History) ->
     )
 }
 
-/// Builds an assessment from an evaluation already made, with explicit advisor-core levels.
+/// Builds an assessment from an evaluation already made, with explicit scalability-advisor-core levels.
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::{assess_with, Engine};
-/// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::Ratio};
+/// use scalability_advisor_rules::{assess_with, Engine};
+/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
 /// let engine = Engine::default_pack();
 /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(91.0)?);
 /// let eval = engine.evaluate(&snap, &History::new());
 /// let a = assess_with(&engine, &eval, &snap, &History::new(), &engine.pack().advisor_config());
 /// assert_eq!(a.plan[0].findings, ["add.read_replicas"]);
-/// # Ok::<(), advisor_rules::Error>(())
+/// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[must_use]
 pub fn assess_with(

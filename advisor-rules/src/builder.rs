@@ -2,9 +2,9 @@
 
 use core::time::Duration;
 
-use advisor_core::bottleneck::Layer;
-use advisor_core::units::{Rate, Ratio};
-use advisor_core::{Component, LadderStep, Metric, Remedy, Stage, Symptom};
+use scalability_advisor_core::bottleneck::Layer;
+use scalability_advisor_core::units::{Rate, Ratio};
+use scalability_advisor_core::{Component, LadderStep, Metric, Remedy, Stage, Symptom};
 
 use crate::error::Error;
 use crate::pack::{MissingData, RulePack, Severity};
@@ -13,11 +13,11 @@ use crate::pack::{MissingData, RulePack, Severity};
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::Operand;
-/// use advisor_rules::advisor_core::{Metric, units::Ratio};
+/// use scalability_advisor_rules::Operand;
+/// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
 /// let usage = Operand::metric(Metric::DbConnections).divided_by(Operand::metric(Metric::DbPoolSize));
 /// assert_eq!(usage.gt(Ratio::from_percent(80.0)?).to_string(), "(db_connections / db_pool_size) > 80%");
-/// # Ok::<(), advisor_rules::Error>(())
+/// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operand(String);
@@ -110,11 +110,11 @@ impl From<Rate> for Operand {
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::{Cond, Operand};
-/// use advisor_rules::advisor_core::{Component, Metric, units::Ratio};
+/// use scalability_advisor_rules::{Cond, Operand};
+/// use scalability_advisor_rules::scalability_advisor_core::{Component, Metric, units::Ratio};
 /// let c = Operand::metric(Metric::DbReadShare).gt(Ratio::from_percent(80.0)?).and(Cond::has(Component::ReadReplicas).not());
 /// assert_eq!(c.to_string(), "(db_read_share > 80%) and (not (has(read_replicas)))");
-/// # Ok::<(), advisor_rules::Error>(())
+/// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cond(String);
@@ -138,7 +138,7 @@ impl Cond {
         Cond(metric.name().to_owned())
     }
 
-    /// `metric` is consistently above `level` (see [`advisor_core::SeriesConfig`]).
+    /// `metric` is consistently above `level` (see [`scalability_advisor_core::SeriesConfig`]).
     #[must_use]
     pub fn consistently_above(metric: Metric, level: impl Into<Operand>) -> Cond {
         Cond(format!(
@@ -373,8 +373,8 @@ fn severity_name(s: Severity) -> &'static str {
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::{Engine, Operand, PackBuilder, RuleBuilder, RuleStatus, Severity};
-/// use advisor_rules::advisor_core::{History, Metric, MetricsSnapshot, units::Ratio};
+/// use scalability_advisor_rules::{Engine, Operand, PackBuilder, RuleBuilder, RuleStatus, Severity};
+/// use scalability_advisor_rules::scalability_advisor_core::{History, Metric, MetricsSnapshot, units::Ratio};
 /// let pack = PackBuilder::new("mine")
 ///     .param_ratio("hot", Ratio::from_percent(75.0)?)
 ///     .rule(RuleBuilder::new("db.hot", "DB hot", Operand::metric(Metric::DbCpu).gt(Operand::param("hot")), Severity::Warning, "Cool it."))
@@ -382,7 +382,7 @@ fn severity_name(s: Severity) -> &'static str {
 /// let engine = Engine::new(pack)?;
 /// let e = engine.evaluate(&MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(80.0)?), &History::new());
 /// assert_eq!(engine.status(&e, "db.hot"), Some(RuleStatus::Fired));
-/// # Ok::<(), advisor_rules::Error>(())
+/// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PackBuilder {

@@ -32,7 +32,7 @@ pub(crate) fn load() -> RulePack {
 ///
 /// # Examples
 /// ```
-/// let table = advisor_rules::default_pack::reference_table();
+/// let table = scalability_advisor_rules::default_pack::reference_table();
 /// assert!(table.contains("| `key.p95.warning` |"));
 /// ```
 #[must_use]

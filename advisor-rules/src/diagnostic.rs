@@ -52,7 +52,7 @@ pub enum Level {
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::{RulePack, DiagnosticKind};
+/// use scalability_advisor_rules::{RulePack, DiagnosticKind};
 /// let err = RulePack::from_toml_str("mine.toml", "name = \"x\"\n[[rule]]\nid = \"a\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"p95 > 70%\"\n").unwrap_err();
 /// let d = &err.diagnostics()[0];
 /// assert_eq!(d.kind, DiagnosticKind::UnitMismatch);

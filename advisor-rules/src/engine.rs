@@ -4,7 +4,7 @@
 use core::fmt;
 use core::time::Duration;
 
-use advisor_core::{
+use scalability_advisor_core::{
     Component, ComponentSet, Direction, History, Metric, MetricsSnapshot, Quantity, SeriesConfig,
     Stage, UnitKind,
 };
@@ -253,8 +253,8 @@ impl Logic {
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::{Engine, RuleStatus};
-/// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::Ratio};
+/// use scalability_advisor_rules::{Engine, RuleStatus};
+/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
 ///
 /// let engine = Engine::default_pack();
 /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
@@ -263,7 +263,7 @@ impl Logic {
 /// let finding = eval.findings.iter().find(|f| engine.rule(f.rule).unwrap().id == "add.read_replicas").unwrap();
 /// let why = engine.explain(&eval, finding)[0].to_string();
 /// assert!(why.starts_with("db_read_share = 90% > 80% ($read_replicas_share, default pack, line "), "{why}");
-/// # Ok::<(), advisor_rules::Error>(())
+/// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -415,7 +415,7 @@ fn show_value(v: f64, dim: Dim, unit: Option<UnitKind>, percent: bool) -> String
 
 /// A fraction as a percentage with the digits that matter (99.99%, 87.5%, 80%).
 fn percent_text(fraction: f64) -> String {
-    match advisor_core::units::Ratio::from_fraction(fraction) {
+    match scalability_advisor_core::units::Ratio::from_fraction(fraction) {
         Ok(r) => {
             let t = r.to_string();
             t.strip_suffix(".0%")
@@ -776,8 +776,8 @@ impl Engine {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_rules::{Engine, RulePack, State, RuleStatus};
-    /// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_rules::{Engine, RulePack, State, RuleStatus};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
     /// let pack = RulePack::from_toml_str("p.toml", r#"
     /// name = "p"
     /// [[rule]]
@@ -792,7 +792,7 @@ impl Engine {
     /// let engine = Engine::new(pack)?;
     /// let at = |m: u64| Duration::from_secs(60 * m);
     /// let snap = |p: f64| MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(p).unwrap());
-    /// let status = |e: &advisor_rules::Evaluation| engine.status(e, "hot");
+    /// let status = |e: &scalability_advisor_rules::Evaluation| engine.status(e, "hot");
     /// let (s, e) = engine.step(&State::default(), &snap(85.0), &History::new(), at(0));
     /// assert_eq!(status(&e), Some(RuleStatus::NotFired)); // held once
     /// let (s, e) = engine.step(&s, &snap(85.0), &History::new(), at(1));
@@ -801,7 +801,7 @@ impl Engine {
     /// assert_eq!(status(&e), Some(RuleStatus::Fired)); // not yet below 60%
     /// let (_, e) = engine.step(&s, &snap(55.0), &History::new(), at(3));
     /// assert_eq!(status(&e), Some(RuleStatus::NotFired));
-    /// # Ok::<(), advisor_rules::Error>(())
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
     pub fn step(
@@ -1010,8 +1010,8 @@ impl Engine {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use advisor_rules::{Engine, RulePack};
-    /// use advisor_rules::advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_rules::{Engine, RulePack};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
     /// let pack = RulePack::from_toml_str("p.toml", r#"
     /// name = "p"
     /// [[rule]]
@@ -1028,7 +1028,7 @@ impl Engine {
     /// let eval = engine.evaluate(&snap, &History::new());
     /// let lines: Vec<String> = engine.explain(&eval, &eval.findings[0]).iter().map(ToString::to_string).collect();
     /// assert_eq!(lines, ["db_cpu = 82% > 70%"]); // the query branch failed: not shown
-    /// # Ok::<(), advisor_rules::Error>(())
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
     pub fn explain(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<Evidence> {
@@ -1347,11 +1347,11 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> f64 
     if sp == 0 { UNKNOWN } else { stack[sp - 1] }
 }
 
-/// Comparison with the level tolerance of `advisor-core`: values within one part in 10⁹ of
+/// Comparison with the level tolerance of `scalability-advisor-core`: values within one part in 10⁹ of
 /// the threshold count as equal, so 99.99% equals 0.9999.
 #[inline]
 fn cmp_with_tolerance(op: CmpOp, l: f64, r: f64) -> bool {
-    let tol = advisor_core::LEVEL_TOLERANCE * r.abs();
+    let tol = scalability_advisor_core::LEVEL_TOLERANCE * r.abs();
     let above = l > r + tol;
     let below = l < r - tol;
     match op {
@@ -1372,7 +1372,7 @@ fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
         ..EMPTY_SLOT
     };
     let fallback = || {
-        // "Consistently above" falls back to the snapshot value, as advisor-core's triggers do.
+        // "Consistently above" falls back to the snapshot value, as scalability-advisor-core's triggers do.
         match f {
             SeriesFn::ConsistentlyAbove if !snapshot_value.is_nan() && !level.is_nan() => Slot {
                 observed: snapshot_value,
@@ -1410,7 +1410,7 @@ fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
                         span_s: s.span.as_secs_f64(),
                     },
                 },
-                // Too short a series: the snapshot value decides, as in advisor-core.
+                // Too short a series: the snapshot value decides, as in scalability-advisor-core.
                 Err(_) => fallback(),
             }
         }
@@ -1672,7 +1672,7 @@ pub(crate) fn interpret(
         Expr::Bool { value, .. } => Some(*value),
         Expr::Metric { metric, .. } => num(e, values)
             .map(|v| v > 0.5)
-            .filter(|_| metric.unit() == advisor_core::UnitKind::Flag),
+            .filter(|_| metric.unit() == scalability_advisor_core::UnitKind::Flag),
         Expr::Cmp {
             op, left, right, ..
         } => Some(cmp_with_tolerance(
@@ -1727,8 +1727,8 @@ pub(crate) fn values_of(snapshot: &MetricsSnapshot) -> [f64; Metric::ALL.len()] 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use advisor_core::units::{Ratio, Users};
     use proptest::prelude::*;
+    use scalability_advisor_core::units::{Ratio, Users};
 
     fn snapshot() -> impl Strategy<Value = MetricsSnapshot> {
         (

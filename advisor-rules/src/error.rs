@@ -1,4 +1,4 @@
-//! The error type of `advisor-rules`.
+//! The error type of `scalability-advisor-rules`.
 
 use crate::diagnostic::Diagnostics;
 
@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostics;
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::{Error, RulePack};
+/// use scalability_advisor_rules::{Error, RulePack};
 /// let err = RulePack::from_toml_str("bad.toml", "name = ").unwrap_err();
 /// assert!(matches!(err, Error::Invalid(_)));
 /// assert_eq!(err.diagnostics().len(), 1);
@@ -14,9 +14,9 @@ use crate::diagnostic::Diagnostics;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An input was rejected by `advisor-core`'s validation.
+    /// An input was rejected by `scalability-advisor-core`'s validation.
     #[error(transparent)]
-    Core(#[from] advisor_core::Error),
+    Core(#[from] scalability_advisor_core::Error),
     /// The pack has problems; every one is listed, with file, line, column and excerpt.
     #[error("the rule pack has problems; fix them and load it again:\n{0}")]
     Invalid(Diagnostics),

@@ -15,7 +15,7 @@
 
 use core::fmt;
 
-use advisor_core::{Component, Metric, UnitKind};
+use scalability_advisor_core::{Component, Metric, UnitKind};
 
 /// A byte range in the condition text, with the 1-based line and column of its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -137,7 +137,7 @@ impl CmpOp {
     ///
     /// # Examples
     /// ```
-    /// use advisor_rules::CmpOp;
+    /// use scalability_advisor_rules::CmpOp;
     /// assert_eq!(CmpOp::Gt.negated(), CmpOp::Le);
     /// assert_eq!(CmpOp::Eq.negated(), CmpOp::Ne);
     /// ```

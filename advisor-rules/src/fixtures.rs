@@ -10,7 +10,7 @@
 //! not_evaluated = ["move.2.response_degrading"]
 //! ```
 
-use advisor_core::{History, MetricsSnapshot};
+use scalability_advisor_core::{History, MetricsSnapshot};
 use serde::Deserialize;
 
 use crate::engine::{Engine, RuleStatus};
@@ -91,7 +91,7 @@ impl core::fmt::Display for FixtureReport {
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::{run_fixtures, Engine};
+/// use scalability_advisor_rules::{run_fixtures, Engine};
 /// let report = run_fixtures(&Engine::default_pack(), "t.toml", r#"
 /// [[test]]
 /// name = "reads"
@@ -100,7 +100,7 @@ impl core::fmt::Display for FixtureReport {
 /// not_evaluated = ["add.cdn"]
 /// "#)?;
 /// assert!(report.passed(), "{report}");
-/// # Ok::<(), advisor_rules::Error>(())
+/// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 pub fn run_fixtures(engine: &Engine, file: &str, text: &str) -> Result<FixtureReport, Error> {
     let raw: RawFixtures = toml::from_str(text).map_err(|e| {

@@ -1,8 +1,8 @@
-//! Declarative rule packs evaluated over [`advisor_core`] metrics: the condition language,
+//! Declarative rule packs evaluated over [`scalability_advisor_core`] metrics: the condition language,
 //! the engine, the built-in default pack, assessments and their reports.
 //!
 //! A pack is a TOML or JSON file of named parameters and rules. Each rule has a condition in
-//! a small, typed language over the metric vocabulary of [`advisor_core::Metric`], with
+//! a small, typed language over the metric vocabulary of [`scalability_advisor_core::Metric`], with
 //! unit-bearing literals (`db_cpu > 70%`, `p95 > 500ms`, `replica_lag > 5s`), arithmetic
 //! between metrics, and series functions for the guidance's vague words
 //! (`consistently_above`, `degrading`, `plateauing`). Loading reports every problem at once,
@@ -11,8 +11,8 @@
 //! finding, and a deterministic order.
 //!
 //! ```
-//! use advisor_rules::{assess, Engine, PackFormat, RulePack};
-//! use advisor_rules::advisor_core::{History, MetricsSnapshot, units::{Ratio, Users}};
+//! use scalability_advisor_rules::{assess, Engine, PackFormat, RulePack};
+//! use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::{Ratio, Users}};
 //!
 //! // The default pack, with one threshold overridden for this environment.
 //! let pack = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\n[params]\ncpu_warning = \"90%\"\n", PackFormat::Toml)?;
@@ -25,7 +25,7 @@
 //! assert_eq!(a.findings[0].id, "key.cpu.warning"); // 88% is past 70% but below the 90% override
 //! assert!(a.findings.iter().any(|f| f.id == "add.read_replicas"));
 //! println!("{}", a.to_text());
-//! # Ok::<(), advisor_rules::Error>(())
+//! # Ok::<(), scalability_advisor_rules::Error>(())
 //! ```
 //!
 //! # Main types
@@ -63,7 +63,6 @@ mod expr;
 mod fixtures;
 mod pack;
 
-pub use advisor_core;
 pub use assessment::{
     ASSESSMENT_FORMAT, AssessedFinding, Assessment, ChecklistReport, HeldBack, NextStage,
     NotJudged, PlanStep, RankedLayer, StageView, StepKey, assess, assess_with,
@@ -83,6 +82,7 @@ pub use pack::{
     FORMAT_VERSION, MAX_PACK_BYTES, MAX_RULES, MissingData, Origin, PackFormat, Param, Rule,
     RulePack, Severity,
 };
+pub use scalability_advisor_core;
 
 #[cfg(test)]
 mod tests {

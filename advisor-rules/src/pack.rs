@@ -4,8 +4,8 @@ use core::fmt;
 use core::time::Duration;
 use std::collections::BTreeMap;
 
-use advisor_core::bottleneck::Layer;
-use advisor_core::{Component, ComponentSet, LadderStep, Remedy, Stage, Symptom};
+use scalability_advisor_core::bottleneck::Layer;
+use scalability_advisor_core::{Component, ComponentSet, LadderStep, Remedy, Stage, Symptom};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Level, Source};
@@ -34,7 +34,7 @@ impl Severity {
     ///
     /// # Examples
     /// ```
-    /// use advisor_rules::Severity;
+    /// use scalability_advisor_rules::Severity;
     /// assert_eq!(Severity::Info.raised(), Severity::Warning);
     /// assert_eq!(Severity::Critical.raised(), Severity::Critical);
     /// ```
@@ -146,7 +146,7 @@ pub struct Rule {
     /// The rung of the symptom's ladder that remedy is.
     pub step: Option<LadderStep>,
     /// The decision-matrix ladder this rule detects: its finding advises the ladder's
-    /// current rung, worked out by [`advisor_core::Symptom::position`] (file key `ladder`).
+    /// current rung, worked out by [`scalability_advisor_core::Symptom::position`] (file key `ladder`).
     pub ladder: Option<Symptom>,
     /// The stage this rule's condition says to move to (file key `moves_to`). The rule runs
     /// at every size; once the user count is in or past that stage, the move is overdue and
@@ -189,7 +189,7 @@ pub struct Rule {
 ///
 /// # Examples
 /// ```
-/// use advisor_rules::RulePack;
+/// use scalability_advisor_rules::RulePack;
 /// let pack = RulePack::from_toml_str("mine.toml", r#"
 /// name = "mine"
 /// version = "1.0.0"
@@ -204,7 +204,7 @@ pub struct Rule {
 /// "#)?;
 /// assert_eq!(pack.rules().len(), 1);
 /// assert_eq!(pack.param("lag").unwrap().value, 2.0);
-/// # Ok::<(), advisor_rules::Error>(())
+/// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -257,7 +257,7 @@ impl schemars::JsonSchema for RawValue {
 ///
 /// # Examples
 /// ```
-/// let schema = advisor_rules::pack_schema();
+/// let schema = scalability_advisor_rules::pack_schema();
 /// assert_eq!(schema["title"], "RawPack");
 /// assert!(schema["properties"]["rule"].is_object());
 /// ```
@@ -406,12 +406,12 @@ impl RulePack {
     ///
     /// # Examples
     /// ```
-    /// use advisor_rules::{PackFormat, RulePack, Origin};
+    /// use scalability_advisor_rules::{PackFormat, RulePack, Origin};
     /// let layered = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\n[params]\np95_warning = \"2s\"\n", PackFormat::Toml)?;
     /// let p = layered.param("p95_warning").unwrap();
     /// assert_eq!(p.value, 2.0);
     /// assert_eq!(p.origin, Origin::File { file: "prod.toml".into(), line: 3 });
-    /// # Ok::<(), advisor_rules::Error>(())
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     pub fn layer(&self, file: &str, text: &str, format: PackFormat) -> Result<RulePack, Error> {
         RulePack::from_str(file, text, format, Some(self))

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use advisor_rules::{Engine, RulePack, run_fixtures};
+use scalability_advisor_rules::{Engine, RulePack, run_fixtures};
 
 const FIXTURES: &str = include_str!("data/default_pack_fixtures.toml");
 
@@ -56,7 +56,7 @@ fn every_rule_cites_a_source() {
 
 #[test]
 fn one_ladder_rule_per_symptom_and_rungs_agree_with_the_core() {
-    use advisor_rules::advisor_core::Symptom;
+    use scalability_advisor_rules::scalability_advisor_core::Symptom;
     let pack = RulePack::default_pack();
     for symptom in Symptom::ALL {
         let ladders: Vec<&str> = pack
@@ -67,7 +67,7 @@ fn one_ladder_rule_per_symptom_and_rungs_agree_with_the_core() {
             .collect();
         assert_eq!(ladders.len(), 1, "{symptom}: {ladders:?}");
     }
-    // A rule that names a fixed rung names it where advisor-core's ladder has it.
+    // A rule that names a fixed rung names it where scalability-advisor-core's ladder has it.
     for r in pack.rules() {
         if let Some(remedy) = r.remedy {
             let (symptom, step) = remedy.rung();
@@ -80,8 +80,8 @@ fn one_ladder_rule_per_symptom_and_rungs_agree_with_the_core() {
 
 #[test]
 fn every_evidence_line_on_every_fixture_is_true() {
-    use advisor_rules::advisor_core::{History, MetricsSnapshot};
-    use advisor_rules::{CmpOp, Reading, assess};
+    use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot};
+    use scalability_advisor_rules::{CmpOp, Reading, assess};
     #[derive(serde::Deserialize)]
     struct Fixtures {
         test: Vec<Fixture>,
@@ -102,7 +102,7 @@ fn every_evidence_line_on_every_fixture_is_true() {
     }
     let fixtures: Fixtures = toml::from_str(FIXTURES).unwrap();
     let engine = Engine::default_pack();
-    let tol = advisor_rules::advisor_core::LEVEL_TOLERANCE;
+    let tol = scalability_advisor_rules::scalability_advisor_core::LEVEL_TOLERANCE;
     let mut lines = 0;
     for t in &fixtures.test {
         let a = assess(&engine, &t.snapshot, &t.history);

@@ -1,6 +1,6 @@
 //! Every diagnostic kind, with its location.
 
-use advisor_rules::{DiagnosticKind, Level, PackFormat, RulePack};
+use scalability_advisor_rules::{DiagnosticKind, Level, PackFormat, RulePack};
 
 fn rule(id: &str, when: &str) -> String {
     format!(
@@ -8,7 +8,7 @@ fn rule(id: &str, when: &str) -> String {
     )
 }
 
-fn errors(text: &str) -> Vec<advisor_rules::Diagnostic> {
+fn errors(text: &str) -> Vec<scalability_advisor_rules::Diagnostic> {
     RulePack::from_toml_str("p.toml", text)
         .unwrap_err()
         .diagnostics()
@@ -21,7 +21,7 @@ fn check(
     kind: DiagnosticKind,
     line: usize,
     column: usize,
-) -> advisor_rules::Diagnostic {
+) -> scalability_advisor_rules::Diagnostic {
     let ds = errors(text);
     let d = ds
         .iter()
@@ -198,6 +198,6 @@ fn deep_and_huge_input_is_refused() {
         7,
         41,
     );
-    let huge = "x".repeat(advisor_rules::MAX_PACK_BYTES + 1);
+    let huge = "x".repeat(scalability_advisor_rules::MAX_PACK_BYTES + 1);
     assert_eq!(errors(&huge)[0].kind, DiagnosticKind::TooComplex);
 }

@@ -2,9 +2,11 @@
 
 use core::time::Duration;
 
-use advisor_rules::advisor_core::units::{Ratio, Users};
-use advisor_rules::advisor_core::{History, Metric, MetricsSnapshot};
-use advisor_rules::{Engine, Missing, Origin, PackFormat, RulePack, RuleStatus, State, assess};
+use scalability_advisor_rules::scalability_advisor_core::units::{Ratio, Users};
+use scalability_advisor_rules::scalability_advisor_core::{History, Metric, MetricsSnapshot};
+use scalability_advisor_rules::{
+    Engine, Missing, Origin, PackFormat, RulePack, RuleStatus, State, assess,
+};
 
 fn pct(p: f64) -> Ratio {
     Ratio::from_percent(p).unwrap()
@@ -66,7 +68,9 @@ fn stage_filter_is_not_applicable_outside_its_stage() {
     let snap = MetricsSnapshot::default()
         .with_users(Users::new(50_000))
         .with_server_cpu(pct(10.0))
-        .with_component(advisor_rules::advisor_core::Component::Microservices);
+        .with_component(
+            scalability_advisor_rules::scalability_advisor_core::Component::Microservices,
+        );
     let e = engine.evaluate(&snap, &History::new());
     assert_eq!(
         engine.status(&e, "premature.microservices"),
@@ -90,7 +94,11 @@ fn transitions_hold_at_every_size_and_say_when_overdue() {
             .find(|f| engine.rule(f.rule).unwrap().id == "move.2.db_cpu")
             .unwrap_or_else(|| panic!("silent at {users} users"));
         assert_eq!(f.overdue, overdue, "{users}");
-        assert_eq!(f.severity, advisor_rules::Severity::Warning, "{users}");
+        assert_eq!(
+            f.severity,
+            scalability_advisor_rules::Severity::Warning,
+            "{users}"
+        );
     }
     // Data residency: a warning inside stage 3, critical once overdue (the rule's
     // `overdue_severity`).
@@ -106,8 +114,14 @@ fn transitions_hold_at_every_size_and_say_when_overdue() {
             .find(|f| engine.rule(f.rule).unwrap().id == "move.4.data_residency")
             .map(|f| f.severity)
     };
-    assert_eq!(sev(400_000), Some(advisor_rules::Severity::Warning));
-    assert_eq!(sev(2_000_000), Some(advisor_rules::Severity::Critical));
+    assert_eq!(
+        sev(400_000),
+        Some(scalability_advisor_rules::Severity::Warning)
+    );
+    assert_eq!(
+        sev(2_000_000),
+        Some(scalability_advisor_rules::Severity::Critical)
+    );
 }
 
 #[test]

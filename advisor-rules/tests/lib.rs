@@ -1,4 +1,4 @@
-//! advisor-rules through its public API.
+//! scalability-advisor-rules through its public API.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
 mod default_pack;

@@ -2,10 +2,12 @@
 
 use core::time::Duration;
 
-use advisor_rules::advisor_core::units::{Connections, QueriesPerRequest, Ratio, Users};
-use advisor_rules::advisor_core::{History, MetricsSnapshot};
-use advisor_rules::{Engine, RulePack, RuleStatus, Severity};
 use proptest::prelude::*;
+use scalability_advisor_rules::scalability_advisor_core::units::{
+    Connections, QueriesPerRequest, Ratio, Users,
+};
+use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot};
+use scalability_advisor_rules::{Engine, RulePack, RuleStatus, Severity};
 
 fn snapshot() -> impl Strategy<Value = MetricsSnapshot> {
     (
@@ -86,13 +88,13 @@ proptest! {
     #[test]
     fn default_pack_agrees_with_itself_on_repeated_evaluation(snap in snapshot()) {
         let engine = Engine::default_pack();
-        let mut reused = advisor_rules::Evaluation::default();
+        let mut reused = scalability_advisor_rules::Evaluation::default();
         engine.evaluate_into(&snap, &History::new(), &mut reused);
         let fresh = engine.evaluate(&snap, &History::new());
         prop_assert_eq!(&reused.statuses, &fresh.statuses);
         prop_assert_eq!(&reused.findings, &fresh.findings);
         for f in &fresh.findings {
-            let bits = |e: &advisor_rules::Evaluation| e.observations(f).iter().map(|o| (o.observed.to_bits(), o.threshold.to_bits())).collect::<Vec<_>>();
+            let bits = |e: &scalability_advisor_rules::Evaluation| e.observations(f).iter().map(|o| (o.observed.to_bits(), o.threshold.to_bits())).collect::<Vec<_>>();
             prop_assert_eq!(bits(&reused), bits(&fresh));
         }
     }
@@ -128,8 +130,8 @@ proptest! {
 /// A snapshot over most signals the default pack reads, with a random architecture and
 /// `tried` list, and without users (the tests set them).
 fn rich_snapshot() -> impl Strategy<Value = MetricsSnapshot> {
-    use advisor_rules::advisor_core::units::{Count, Rate};
-    use advisor_rules::advisor_core::{Component, Remedy};
+    use scalability_advisor_rules::scalability_advisor_core::units::{Count, Rate};
+    use scalability_advisor_rules::scalability_advisor_core::{Component, Remedy};
     let ratio = || proptest::option::of(0.0f64..=1.0);
     let millis = |hi: u64| proptest::option::of(0u64..hi);
     (
@@ -184,10 +186,11 @@ fn rich_snapshot() -> impl Strategy<Value = MetricsSnapshot> {
         })
 }
 
-/// Whether `observed op threshold` holds, with advisor-core's level tolerance.
-fn holds(op: advisor_rules::CmpOp, observed: f64, threshold: f64) -> bool {
-    use advisor_rules::CmpOp;
-    let tol = advisor_rules::advisor_core::LEVEL_TOLERANCE * threshold.abs();
+/// Whether `observed op threshold` holds, with scalability-advisor-core's level tolerance.
+fn holds(op: scalability_advisor_rules::CmpOp, observed: f64, threshold: f64) -> bool {
+    use scalability_advisor_rules::CmpOp;
+    let tol =
+        scalability_advisor_rules::scalability_advisor_core::LEVEL_TOLERANCE * threshold.abs();
     match op {
         CmpOp::Gt => observed > threshold + tol,
         CmpOp::Ge => observed >= threshold - tol,
@@ -211,7 +214,7 @@ proptest! {
         let engine = Engine::default_pack();
         let moves = |n: u64| {
             let s = snap.clone().with_users(Users::new(n));
-            advisor_rules::assess(&engine, &s, &History::new())
+            scalability_advisor_rules::assess(&engine, &s, &History::new())
                 .findings
                 .into_iter()
                 .filter(|f| f.moves_to.is_some())
@@ -231,16 +234,16 @@ proptest! {
     fn every_evidence_line_is_true_of_the_snapshot(snap in rich_snapshot(), n in proptest::option::of(0u64..3_000_000)) {
         let mut snap = snap;
         snap.users = n.map(Users::new);
-        let a = advisor_rules::assess(&Engine::default_pack(), &snap, &History::new());
+        let a = scalability_advisor_rules::assess(&Engine::default_pack(), &snap, &History::new());
         for f in &a.findings {
             prop_assert!(!f.evidence.is_empty() || f.id.starts_with("premature."), "{} has no evidence", f.id);
             for e in &f.evidence {
                 let line = e.to_string();
                 match e.reading {
-                    advisor_rules::Reading::Sustained { share, required, .. } => {
+                    scalability_advisor_rules::Reading::Sustained { share, required, .. } => {
                         prop_assert!(e.negated || share >= required, "{}: {line}", f.id);
                     }
-                    advisor_rules::Reading::Trend { .. } => {}
+                    scalability_advisor_rules::Reading::Trend { .. } => {}
                     _ => {
                         let observed = e.observed.expect("a supporting comparison has a value");
                         prop_assert!(holds(e.op, observed, e.threshold), "{}: {line}", f.id);
@@ -257,7 +260,7 @@ proptest! {
     #[test]
     fn one_rung_per_ladder_in_any_report(snap in rich_snapshot(), n in 0u64..3_000_000) {
         let snap = snap.with_users(Users::new(n));
-        let a = advisor_rules::assess(&Engine::default_pack(), &snap, &History::new());
+        let a = scalability_advisor_rules::assess(&Engine::default_pack(), &snap, &History::new());
         crate::scenarios::no_contradictions(&a);
         // And the plan has one step per key.
         let mut keys: Vec<_> = a.plan.iter().map(|s| s.key.clone()).collect();

@@ -7,12 +7,14 @@
 use core::num::NonZeroU32;
 use core::time::Duration;
 
-use advisor_rules::advisor_core::patterns::ChecklistItem;
-use advisor_rules::advisor_core::units::{Connections, Count, Rate, Ratio, Users};
-use advisor_rules::advisor_core::{
+use scalability_advisor_rules::scalability_advisor_core::patterns::ChecklistItem;
+use scalability_advisor_rules::scalability_advisor_core::units::{
+    Connections, Count, Rate, Ratio, Users,
+};
+use scalability_advisor_rules::scalability_advisor_core::{
     Component, History, LadderStep, MetricsSnapshot, Remedy, Stage, Symptom,
 };
-use advisor_rules::{Assessment, Engine, Severity, StepKey, assess};
+use scalability_advisor_rules::{Assessment, Engine, Severity, StepKey, assess};
 
 fn pct(p: f64) -> Ratio {
     Ratio::from_percent(p).unwrap()
@@ -99,7 +101,8 @@ fn healthy_startup_has_nothing_to_do() {
     let snap = with(users(3_000), &[Component::SingleServer])
         .with_p95_response_time(ms(220))
         .with_db_queries_per_request(
-            advisor_rules::advisor_core::units::QueriesPerRequest::new(5.0).unwrap(),
+            scalability_advisor_rules::scalability_advisor_core::units::QueriesPerRequest::new(5.0)
+                .unwrap(),
         )
         .with_server_cpu(pct(40.0))
         .with_db_connections(Connections::new(10))

@@ -1,12 +1,12 @@
-//! Benchmarks of advisor-core: classifying a full snapshot and its parts.
+//! Benchmarks of scalability-advisor-core: classifying a full snapshot and its parts.
 
 use std::hint::black_box;
 
 use advisor_benches::full_snapshot;
-use advisor_core::{
+use criterion::{Criterion, criterion_group, criterion_main};
+use scalability_advisor_core::{
     AdvisorConfig, Classification, History, KeyThresholds, Stage, TriggerConfig, TriggerReport,
 };
-use criterion::{Criterion, criterion_group, criterion_main};
 
 fn classify(c: &mut Criterion) {
     let snapshot = full_snapshot();

@@ -1,14 +1,14 @@
-//! Benchmarks of advisor-formulas: server search, USL fit, plans.
+//! Benchmarks of scalability-advisor-formulas: server search, USL fit, plans.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use advisor_core::units::{Bytes, Factor, QueriesPerRequest, Rate, Ratio};
-use advisor_formulas::{
+use criterion::{Criterion, criterion_group, criterion_main};
+use scalability_advisor_core::units::{Bytes, Factor, QueriesPerRequest, Rate, Ratio};
+use scalability_advisor_formulas::{
     CacheInputs, DatabaseInputs, Estimate, Measurement, PlanInputs, SCENARIOS, ServerTarget,
     UslModel, fit_usl, plan_scenarios, plan_uncertain, servers_for,
 };
-use criterion::{Criterion, criterion_group, criterion_main};
 
 fn queueing(c: &mut Criterion) {
     // 10,000 Erlangs: 100 arrivals/s of 100 s each; 80% answered within 20 s.

@@ -1,13 +1,13 @@
-//! Benchmarks of advisor-rules: compiling the default pack, assessing snapshots, and ten
+//! Benchmarks of scalability-advisor-rules: compiling the default pack, assessing snapshots, and ten
 //! threshold rules compiled versus hand-written Rust with the same evidence.
 
 use std::hint::black_box;
 
 use advisor_benches::full_snapshot;
-use advisor_core::units::{Ratio, Users};
-use advisor_core::{History, Metric, MetricsSnapshot};
-use advisor_rules::{Engine, Evaluation, RulePack, assess};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use scalability_advisor_core::units::{Ratio, Users};
+use scalability_advisor_core::{History, Metric, MetricsSnapshot};
+use scalability_advisor_rules::{Engine, Evaluation, RulePack, assess};
 
 /// Ten threshold rules over eight metrics, as a pack.
 const TEN_RULES: &str = r#"

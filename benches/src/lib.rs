@@ -6,8 +6,8 @@
 use core::num::NonZeroU32;
 use core::time::Duration;
 
-use advisor_core::units::{Connections, Count, QueriesPerRequest, Rate, Ratio, Users};
-use advisor_core::{Component, MetricsSnapshot};
+use scalability_advisor_core::units::{Connections, Count, QueriesPerRequest, Rate, Ratio, Users};
+use scalability_advisor_core::{Component, MetricsSnapshot};
 
 /// A snapshot with every metric the classification reads set to a realistic value.
 ///

@@ -4,7 +4,7 @@
 //! domain; classification is deterministic and judges exactly the metrics that were given.
 #![no_main]
 
-use advisor_core::{AdvisorConfig, Classification, History, KeyMetric, Metric, MetricsSnapshot, UnitKind};
+use scalability_advisor_core::{AdvisorConfig, Classification, History, KeyMetric, Metric, MetricsSnapshot, UnitKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

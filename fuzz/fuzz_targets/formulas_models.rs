@@ -1,5 +1,5 @@
-//! Structured arbitrary inputs to every public formula and model of advisor-formulas (and the
-//! sizing formulas of advisor-core).
+//! Structured arbitrary inputs to every public formula and model of scalability-advisor-formulas (and the
+//! sizing formulas of scalability-advisor-core).
 //!
 //! Invariants: no panic; every `Ok` is finite and respects the documented invariants
 //! (probabilities in 0..=1, counts at least 1, required servers above the offered load,
@@ -9,9 +9,9 @@
 use core::num::NonZeroU32;
 use core::time::Duration;
 
-use advisor_core::sizing;
-use advisor_core::units::{Bytes, Factor, Rate, Ratio};
-use advisor_formulas::{
+use scalability_advisor_core::sizing;
+use scalability_advisor_core::units::{Bytes, Factor, Rate, Ratio};
+use scalability_advisor_formulas::{
     Availability, Estimate, GrowthRate, Measurement, Mmc, Months, Placement, PlanInputs, Reach, Runway, SCENARIOS,
     ServerTarget, UslModel, active_active, active_passive, erlang_b, erlang_c, fit_usl, keys_moved, plan_scenarios,
     plan_uncertain, redundant, runway, serial, servers_for, shards_needed,

@@ -5,9 +5,9 @@
 //! and evaluation gives one status per rule with findings only for fired rules.
 #![no_main]
 
-use advisor_core::units::{Ratio, Users};
-use advisor_core::{Component, History, MetricsSnapshot};
-use advisor_rules::{Engine, PackFormat, RulePack, RuleStatus};
+use scalability_advisor_core::units::{Ratio, Users};
+use scalability_advisor_core::{Component, History, MetricsSnapshot};
+use scalability_advisor_rules::{Engine, PackFormat, RulePack, RuleStatus};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 

@@ -1,4 +1,4 @@
-//! The same ten threshold rules over eight metrics in advisor-rules, hand-written Rust, zen's
+//! The same ten threshold rules over eight metrics in scalability-advisor-rules, hand-written Rust, zen's
 //! compiled expressions and rhai, measured side by side in one run.
 //!
 //! Run: `cargo bench --manifest-path benches/peers/Cargo.toml -- --warm-up-time 1 --measurement-time 3 --noplot`
@@ -6,9 +6,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use advisor_core::units::{QueriesPerRequest, Ratio};
-use advisor_core::{History, Metric, MetricsSnapshot};
-use advisor_rules::{Engine, Evaluation, RulePack};
+use scalability_advisor_core::units::{QueriesPerRequest, Ratio};
+use scalability_advisor_core::{History, Metric, MetricsSnapshot};
+use scalability_advisor_rules::{Engine, Evaluation, RulePack};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// (id, metric name, operator, threshold in canonical units)
