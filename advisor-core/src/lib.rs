@@ -111,7 +111,7 @@ pub use series::{History, Sample, Series, SeriesConfig, Sustained, Trend, TrendD
 pub use snapshot::{Metric, MetricsSnapshot, Quantity, UnitKind};
 pub use stage::{COST_AT_SCALE, CostBand, CostRow, Stage, UserBand};
 pub use thresholds::{
-    Direction, Health, HealthReport, KeyMetric, KeyThresholds, LEVEL_TOLERANCE, Level,
-    MetricHealth, Threshold,
+    Direction, Health, HealthReport, KeyMetric, KeyThresholds, LEVEL_TOLERANCE, MetricHealth,
+    Threshold, ThresholdLevel,
 };
 pub use triggers::{Trigger, TriggerConfig, TriggerReport, TriggerResult};

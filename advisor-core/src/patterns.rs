@@ -304,7 +304,7 @@ impl ShardingStrategy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Level {
+pub enum Rating {
     /// Low.
     Low,
     /// Medium.
@@ -375,11 +375,11 @@ impl ConsistencyModel {
 
     /// Write latency relative to the other models.
     #[must_use]
-    pub const fn write_latency(self) -> Level {
+    pub const fn write_latency(self) -> Rating {
         match self {
-            ConsistencyModel::Strong => Level::High,
-            ConsistencyModel::Eventual => Level::Low,
-            ConsistencyModel::Causal | ConsistencyModel::StrongPerRegion => Level::Medium,
+            ConsistencyModel::Strong => Rating::High,
+            ConsistencyModel::Eventual => Rating::Low,
+            ConsistencyModel::Causal | ConsistencyModel::StrongPerRegion => Rating::Medium,
         }
     }
 }
@@ -394,9 +394,9 @@ impl ConsistencyModel {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_core::patterns::{ConsistencyModel, Level, MultiRegionPattern};
+/// use scalability_advisor_core::patterns::{ConsistencyModel, Rating, MultiRegionPattern};
 /// let p = MultiRegionPattern::ActiveActive;
-/// assert_eq!((p.consistency(), p.latency(), p.complexity()), (ConsistencyModel::Eventual, Level::Low, Level::High));
+/// assert_eq!((p.consistency(), p.latency(), p.complexity()), (ConsistencyModel::Eventual, Rating::Low, Rating::High));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -430,21 +430,21 @@ impl MultiRegionPattern {
 
     /// Its latency (for active-passive: the latency of a failover).
     #[must_use]
-    pub const fn latency(self) -> Level {
+    pub const fn latency(self) -> Rating {
         match self {
-            MultiRegionPattern::ActivePassive => Level::High,
-            MultiRegionPattern::ActiveActive => Level::Low,
-            MultiRegionPattern::FollowTheSun => Level::Medium,
+            MultiRegionPattern::ActivePassive => Rating::High,
+            MultiRegionPattern::ActiveActive => Rating::Low,
+            MultiRegionPattern::FollowTheSun => Rating::Medium,
         }
     }
 
     /// How complex it is to run.
     #[must_use]
-    pub const fn complexity(self) -> Level {
+    pub const fn complexity(self) -> Rating {
         match self {
-            MultiRegionPattern::ActivePassive => Level::Low,
-            MultiRegionPattern::ActiveActive => Level::High,
-            MultiRegionPattern::FollowTheSun => Level::Medium,
+            MultiRegionPattern::ActivePassive => Rating::Low,
+            MultiRegionPattern::ActiveActive => Rating::High,
+            MultiRegionPattern::FollowTheSun => Rating::Medium,
         }
     }
 }

@@ -98,14 +98,14 @@ impl fmt::Display for Health {
 /// A quantity that can be used as a threshold level.
 ///
 /// Implemented for [`Duration`], [`Ratio`] and [`QueriesPerRequest`].
-pub trait Level: Copy + PartialOrd + fmt::Debug + Send + Sync + 'static {
+pub trait ThresholdLevel: Copy + PartialOrd + fmt::Debug + Send + Sync + 'static {
     /// The value in its canonical unit (see [`crate::UnitKind`]).
     fn canonical(self) -> f64;
     /// The value as a [`Quantity`] for evidence and reports.
     fn quantity(self) -> Quantity;
 }
 
-impl Level for Duration {
+impl ThresholdLevel for Duration {
     fn canonical(self) -> f64 {
         self.as_secs_f64()
     }
@@ -114,7 +114,7 @@ impl Level for Duration {
     }
 }
 
-impl Level for Ratio {
+impl ThresholdLevel for Ratio {
     fn canonical(self) -> f64 {
         self.as_fraction()
     }
@@ -123,7 +123,7 @@ impl Level for Ratio {
     }
 }
 
-impl Level for QueriesPerRequest {
+impl ThresholdLevel for QueriesPerRequest {
     fn canonical(self) -> f64 {
         self.as_f64()
     }
@@ -161,7 +161,7 @@ pub struct Threshold<T> {
     direction: Direction,
 }
 
-impl<T: Level> Threshold<T> {
+impl<T: ThresholdLevel> Threshold<T> {
     /// Builds a threshold; `what` names the metric in errors.
     ///
     /// # Errors

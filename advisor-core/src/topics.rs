@@ -7,8 +7,8 @@ use crate::bottleneck::{DIAGNOSIS_ORDER, HealthCheckArea, HealthCheckItem, Layer
 use crate::classify::AdvisorConfig;
 use crate::decision::{LadderStep, Symptom};
 use crate::patterns::{
-    Addition, CACHE_LOOKUP_ORDER, CacheLayer, CacheableData, Checklist, ConsistencyModel, Level,
-    MultiRegionPattern, ShardingStrategy, StartupPractice, Ttl, UseCase,
+    Addition, CACHE_LOOKUP_ORDER, CacheLayer, CacheableData, Checklist, ConsistencyModel,
+    MultiRegionPattern, Rating, ShardingStrategy, StartupPractice, Ttl, UseCase,
 };
 use crate::sizing;
 use crate::snapshot::Quantity;
@@ -100,11 +100,11 @@ fn entry(term: impl Into<String>, text: impl Into<String>) -> Entry {
     }
 }
 
-fn level(l: Level) -> &'static str {
+fn level(l: Rating) -> &'static str {
     match l {
-        Level::Low => "low",
-        Level::Medium => "medium",
-        Level::High => "high",
+        Rating::Low => "low",
+        Rating::Medium => "medium",
+        Rating::High => "high",
     }
 }
 

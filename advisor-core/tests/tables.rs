@@ -6,8 +6,8 @@ use core::time::Duration;
 
 use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, HealthCheckItem, Layer, Tool};
 use scalability_advisor_core::patterns::{
-    Addition, CacheableData, ChecklistItem, ConsistencyModel, ENTERPRISE_CHECKLIST, Level,
-    MultiRegionPattern, SCALING_CHECKLIST, ShardingStrategy, Ttl, UseCase,
+    Addition, CacheableData, ChecklistItem, ConsistencyModel, ENTERPRISE_CHECKLIST,
+    MultiRegionPattern, Rating, SCALING_CHECKLIST, ShardingStrategy, Ttl, UseCase,
 };
 use scalability_advisor_core::units::{Bytes, Count, Factor, Rate, Ratio, UsdPerMonth, Users};
 use scalability_advisor_core::{
@@ -270,21 +270,21 @@ fn patterns_tables() {
         (p.consistency(), p.latency(), p.complexity()),
         (
             ConsistencyModel::StrongPerRegion,
-            Level::Medium,
-            Level::Medium
+            Rating::Medium,
+            Rating::Medium
         )
     );
     let p = MultiRegionPattern::ActivePassive;
     assert_eq!(
         (p.consistency(), p.latency(), p.complexity()),
-        (ConsistencyModel::Strong, Level::High, Level::Low)
+        (ConsistencyModel::Strong, Rating::High, Rating::Low)
     );
     assert_eq!(
         ConsistencyModel::Strong.use_cases(),
         [UseCase::FinancialTransactions, UseCase::Inventory]
     );
-    assert_eq!(ConsistencyModel::Eventual.write_latency(), Level::Low);
-    assert_eq!(ConsistencyModel::Strong.write_latency(), Level::High);
+    assert_eq!(ConsistencyModel::Eventual.write_latency(), Rating::Low);
+    assert_eq!(ConsistencyModel::Strong.write_latency(), Rating::High);
     let have = ComponentSet::from_components(&[Component::ConnectionPooler, Component::Cdn]);
     assert_eq!(
         ChecklistItem::ConnectionPooling.satisfied_by(have),

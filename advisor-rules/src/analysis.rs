@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use scalability_advisor_core::{ComponentSet, Metric, UnitKind};
 
-use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Level, Source};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, DiagnosticLevel, Diagnostics, Source};
 use crate::expr::{CmpOp, Expr, fold, resolve};
 use crate::pack::{Rule, RulePack};
 
@@ -272,7 +272,7 @@ pub(crate) fn analyse(pack: &RulePack, src: &Source<'_>, layered: bool) -> Diagn
             out.push(
                 Diagnostic::new(
                     DiagnosticKind::NeverFires,
-                    Level::Warning,
+                    DiagnosticLevel::Warning,
                     format!("rule `{}` can never fire: {what}", rule.id),
                     src,
                     span(rule),
@@ -312,7 +312,7 @@ pub(crate) fn analyse(pack: &RulePack, src: &Source<'_>, layered: bool) -> Diagn
                 out.push(
                     Diagnostic::new(
                         DiagnosticKind::Shadowed,
-                        Level::Warning,
+                        DiagnosticLevel::Warning,
                         format!("rule `{}` is shadowed by `{}`: every snapshot that fires it fires `{}` too, with the same layer, severity and remedy", rule.id, other.id, other.id),
                         src,
                         span(rule),
@@ -334,7 +334,7 @@ pub(crate) fn analyse(pack: &RulePack, src: &Source<'_>, layered: bool) -> Diagn
                         out.push(
                             Diagnostic::new(
                                 DiagnosticKind::Contradictory,
-                                Level::Warning,
+                                DiagnosticLevel::Warning,
                                 format!("rules `{}` and `{}` contradict each other on {clash}: both can fire on one snapshot", rule.id, other.id),
                                 src,
                                 span(rule),

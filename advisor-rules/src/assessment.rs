@@ -12,7 +12,7 @@ use scalability_advisor_core::{
     Symptom, TriggerResult, UserBand,
 };
 
-use crate::engine::{Engine, Evaluation, Evidence, Finding, Missing, RuleStatus};
+use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleEvidence, RuleStatus};
 use crate::pack::{Origin, Rule, RulePack, Severity};
 
 /// The JSON shape version of [`Assessment`].
@@ -50,7 +50,7 @@ pub struct AssessedFinding {
     /// What to do.
     pub advice: String,
     /// The evidence that supports the finding (only what held).
-    pub evidence: Vec<Evidence>,
+    pub evidence: Vec<RuleEvidence>,
     /// Where the rule came from.
     pub origin: Origin,
     /// References for the rule.
@@ -206,7 +206,7 @@ pub struct NotJudged {
     /// The rule that could not be evaluated.
     pub rule: String,
     /// What it lacked.
-    pub missing: Vec<Missing>,
+    pub missing: Vec<MissingInput>,
 }
 
 /// The assessment of one snapshot: a plan of action first, then the stage and where it is
@@ -519,7 +519,7 @@ fn ladder_notes(p: &LadderPosition) -> Vec<String> {
 fn assessed(
     rule: &Rule,
     f: &Finding,
-    evidence: Vec<Evidence>,
+    evidence: Vec<RuleEvidence>,
     positions: &BTreeMap<Symptom, LadderPosition>,
 ) -> AssessedFinding {
     let mut title = rule.title.clone();

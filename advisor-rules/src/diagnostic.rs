@@ -41,7 +41,7 @@ pub enum DiagnosticKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Level {
+pub enum DiagnosticLevel {
     /// Worth a look; the pack still loads.
     Warning,
     /// The pack cannot be used until it is fixed.
@@ -65,7 +65,7 @@ pub struct Diagnostic {
     /// What went wrong.
     pub kind: DiagnosticKind,
     /// Error or warning.
-    pub level: Level,
+    pub level: DiagnosticLevel,
     /// What was expected and what was found.
     pub message: String,
     /// The file name given when loading.
@@ -89,7 +89,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub(crate) fn new(
         kind: DiagnosticKind,
-        level: Level,
+        level: DiagnosticLevel,
         message: String,
         source: &Source<'_>,
         span: (usize, usize),
@@ -129,8 +129,8 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
+            DiagnosticLevel::Error => "error",
+            DiagnosticLevel::Warning => "warning",
         };
         writeln!(f, "{level}: {}", self.message)?;
         writeln!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
@@ -186,7 +186,7 @@ impl Diagnostics {
     /// Whether any diagnostic is an error.
     #[must_use]
     pub fn has_errors(&self) -> bool {
-        self.0.iter().any(|d| d.level == Level::Error)
+        self.0.iter().any(|d| d.level == DiagnosticLevel::Error)
     }
 
     /// Whether there are no diagnostics at all.
@@ -212,7 +212,11 @@ impl fmt::Display for Diagnostics {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
-        let errors = self.0.iter().filter(|d| d.level == Level::Error).count();
+        let errors = self
+            .0
+            .iter()
+            .filter(|d| d.level == DiagnosticLevel::Error)
+            .count();
         write!(f, "{errors} error(s), {} warning(s)", self.0.len() - errors)
     }
 }

@@ -294,7 +294,7 @@ pub enum RuleStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Missing {
+pub enum MissingInput {
     /// A snapshot value.
     Value(Metric),
     /// A series in the history.
@@ -303,12 +303,12 @@ pub enum Missing {
     Users,
 }
 
-impl fmt::Display for Missing {
+impl fmt::Display for MissingInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Missing::Value(m) => write!(f, "{m}"),
-            Missing::Series(m) => write!(f, "a series of {m}"),
-            Missing::Users => f.write_str("users (to know the stage)"),
+            MissingInput::Value(m) => write!(f, "{m}"),
+            MissingInput::Series(m) => write!(f, "a series of {m}"),
+            MissingInput::Users => f.write_str("users (to know the stage)"),
         }
     }
 }
@@ -355,7 +355,7 @@ pub enum Reading {
 /// `or` that did not hold is never shown.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Evidence {
+pub struct RuleEvidence {
     /// The series function, when the evidence comes from one.
     pub series: Option<SeriesFn>,
     /// The metric compared, when the left side is a metric.
@@ -385,7 +385,7 @@ pub struct Evidence {
     pub reading: Reading,
 }
 
-impl Evidence {
+impl RuleEvidence {
     /// Formats a canonical value of this evidence's quantity with its unit.
     fn show(&self, v: f64) -> String {
         let percent = self.metric.map_or_else(
@@ -456,7 +456,7 @@ fn show_span(secs: f64) -> String {
     )
 }
 
-impl fmt::Display for Evidence {
+impl fmt::Display for RuleEvidence {
     /// One readable sentence: `db_pool_usage = 85% > 80% ($pool_warning, default pack, line
     /// 17)`, or for a series `db_cpu above 70% in 87.5% of 48 samples over 1.0 d (needs
     /// 80%)`.
@@ -530,7 +530,7 @@ impl fmt::Display for Evidence {
 /// A fired rule: which rule, and where its evidence sits in the [`Evaluation`].
 ///
 /// Findings hold numbers and indices only, so evaluating allocates nothing once the
-/// evaluation's buffers have grown; [`Engine::explain`] turns one into owned [`Evidence`].
+/// evaluation's buffers have grown; [`Engine::explain`] turns one into owned [`RuleEvidence`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Finding {
@@ -977,22 +977,22 @@ impl Engine {
         index: usize,
         snapshot: &MetricsSnapshot,
         history: &History,
-    ) -> Vec<Missing> {
+    ) -> Vec<MissingInput> {
         let Some(r) = self.rules.get(index) else {
             return Vec::new();
         };
         let mut out = Vec::new();
         if !r.rule.stages.is_empty() && snapshot.users.is_none() {
-            out.push(Missing::Users);
+            out.push(MissingInput::Users);
         }
         for m in &r.metrics {
             if snapshot.value(*m).is_none() {
-                out.push(Missing::Value(*m));
+                out.push(MissingInput::Value(*m));
             }
         }
         for m in &r.series {
             if history.get(*m).is_none() {
-                out.push(Missing::Series(*m));
+                out.push(MissingInput::Series(*m));
             }
         }
         out
@@ -1031,7 +1031,7 @@ impl Engine {
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
-    pub fn explain(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<Evidence> {
+    pub fn explain(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<RuleEvidence> {
         let Some(r) = self.rules.get(finding.rule) else {
             return Vec::new();
         };
@@ -1064,18 +1064,18 @@ impl Engine {
     /// Every comparison of a finding's condition, whether or not it supports the finding
     /// (compare [`Engine::explain`]).
     #[must_use]
-    pub fn explain_all(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<Evidence> {
+    pub fn explain_all(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<RuleEvidence> {
         match self.rules.get(finding.rule) {
             Some(r) => self.evidence_of(r, evaluation.observations(finding)),
             None => Vec::new(),
         }
     }
 
-    fn evidence_of(&self, r: &CompiledRule, obs: &[Observation]) -> Vec<Evidence> {
+    fn evidence_of(&self, r: &CompiledRule, obs: &[Observation]) -> Vec<RuleEvidence> {
         r.sites
             .iter()
             .zip(obs)
-            .map(|(site, o)| Evidence {
+            .map(|(site, o)| RuleEvidence {
                 series: site.series,
                 metric: site.metric,
                 left: site.left.clone(),

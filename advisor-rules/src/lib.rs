@@ -32,7 +32,7 @@
 //! - Packs: [`RulePack`] (load, layer, print with origins), [`PackFormat`], [`Rule`],
 //!   [`Param`], [`Origin`], [`Diagnostic`], [`Diagnostics`].
 //! - Code: [`PackBuilder`], [`RuleBuilder`], [`Cond`], [`Operand`].
-//! - Evaluation: [`Engine`], [`Evaluation`], [`Finding`], [`Evidence`], [`RuleStatus`],
+//! - Evaluation: [`Engine`], [`Evaluation`], [`Finding`], [`RuleEvidence`], [`RuleStatus`],
 //!   [`State`] for `for` and hysteresis.
 //! - Reports: [`assess`], [`Assessment`] (a [`PlanStep`] list first, then [`StageView`],
 //!   [`NextStage`], findings, [`HeldBack`], [`ChecklistReport`]s); how advice is built:
@@ -68,10 +68,10 @@ pub use assessment::{
     NotJudged, PlanStep, RankedLayer, StageView, StepKey, assess, assess_with,
 };
 pub use builder::{Cond, Operand, PackBuilder, RuleBuilder};
-pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Level};
+pub use diagnostic::{Diagnostic, DiagnosticKind, DiagnosticLevel, Diagnostics};
 pub use engine::{
-    ComparisonSite, Engine, Evaluation, Evidence, Finding, MAX_COMPARISONS, Missing, Observation,
-    Reading, RuleStatus, State,
+    ComparisonSite, Engine, Evaluation, Finding, MAX_COMPARISONS, MissingInput, Observation,
+    Reading, RuleEvidence, RuleStatus, State,
 };
 pub use error::Error;
 pub use expr::{CmpOp, Dim, SeriesFn, Span};

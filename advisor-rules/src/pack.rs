@@ -8,7 +8,7 @@ use scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_core::{Component, ComponentSet, LadderStep, Remedy, Stage, Symptom};
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Level, Source};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, DiagnosticLevel, Diagnostics, Source};
 use crate::error::Error;
 use crate::expr::{self, Dim, Expr, ExprErrorKind};
 
@@ -498,7 +498,7 @@ impl RulePack {
         if text.len() > MAX_PACK_BYTES {
             diags.push(Diagnostic::new(
                 DiagnosticKind::TooComplex,
-                Level::Error,
+                DiagnosticLevel::Error,
                 format!(
                     "pack is {} bytes, the limit is {MAX_PACK_BYTES}",
                     text.len()
@@ -514,7 +514,7 @@ impl RulePack {
                 let mut d = Diagnostics::default();
                 d.push(Diagnostic::new(
                     DiagnosticKind::Format,
-                    Level::Error,
+                    DiagnosticLevel::Error,
                     e.message().to_owned(),
                     &src,
                     span,
@@ -526,7 +526,7 @@ impl RulePack {
                 let mut d = Diagnostics::default();
                 d.push(Diagnostic::new(
                     DiagnosticKind::Format,
-                    Level::Error,
+                    DiagnosticLevel::Error,
                     e.to_string(),
                     &src,
                     (offset, offset + 1),
@@ -541,7 +541,7 @@ impl RulePack {
             diags.push(
                 Diagnostic::new(
                     DiagnosticKind::Format,
-                    Level::Error,
+                    DiagnosticLevel::Error,
                     format!("pack format {v} is not supported"),
                     &src,
                     (at, at + 6),
@@ -552,7 +552,7 @@ impl RulePack {
         if raw.rule.len() > MAX_RULES {
             diags.push(Diagnostic::new(
                 DiagnosticKind::TooComplex,
-                Level::Error,
+                DiagnosticLevel::Error,
                 format!(
                     "pack has {} rules, the limit is {MAX_RULES}",
                     raw.rule.len()
@@ -596,7 +596,7 @@ impl RulePack {
                         Some(existing) if existing.dim != dim => diags.push(
                             Diagnostic::new(
                                 DiagnosticKind::BadParameter,
-                                Level::Error,
+                                DiagnosticLevel::Error,
                                 format!(
                                     "parameter `{name}` is {} in the base pack but {} here",
                                     existing.dim, dim
@@ -616,7 +616,7 @@ impl RulePack {
                 Err(e) => diags.push(
                     Diagnostic::new(
                         DiagnosticKind::BadParameter,
-                        Level::Error,
+                        DiagnosticLevel::Error,
                         format!("parameter `{name}`: {}", e.message),
                         &src,
                         (at, at + name.len()),
@@ -639,7 +639,7 @@ impl RulePack {
                 diags.push(
                     Diagnostic::new(
                         DiagnosticKind::UnknownRule,
-                        Level::Error,
+                        DiagnosticLevel::Error,
                         format!("cannot disable `{id}`: no such rule"),
                         &src,
                         (at, at + id.len() + 2),
@@ -662,7 +662,7 @@ impl RulePack {
                 diags.push(
                     Diagnostic::new(
                         DiagnosticKind::DuplicateId,
-                        Level::Error,
+                        DiagnosticLevel::Error,
                         format!("rule id `{}` is used twice", raw_rule.id),
                         &src,
                         id_span,
@@ -684,7 +684,7 @@ impl RulePack {
                 diags.push(
                     Diagnostic::new(
                         DiagnosticKind::Format,
-                        Level::Error,
+                        DiagnosticLevel::Error,
                         format!("rule id `{}` is not valid", raw_rule.id),
                         &src,
                         id_span,
@@ -712,7 +712,7 @@ impl RulePack {
                         diags.push(
                             Diagnostic::new(
                                 DiagnosticKind::Format,
-                                Level::Error,
+                                DiagnosticLevel::Error,
                                 format!("`for = \"{h}\"` is not a duration"),
                                 &src,
                                 (at, at + h.len() + 2),
@@ -727,7 +727,7 @@ impl RulePack {
                 diags.push(
                     Diagnostic::new(
                         DiagnosticKind::Format,
-                        Level::Error,
+                        DiagnosticLevel::Error,
                         format!(
                             "rule `{}` has both `ladder` and `remedy`/`step`",
                             raw_rule.id
@@ -751,7 +751,7 @@ impl RulePack {
                 diags.push(
                     Diagnostic::new(
                         DiagnosticKind::Format,
-                        Level::Error,
+                        DiagnosticLevel::Error,
                         format!("action `{action}` of rule `{}` is not valid", raw_rule.id),
                         &src,
                         id_span,
@@ -846,7 +846,7 @@ impl RulePack {
                     };
                     let mut d = Diagnostic::new(
                         kind,
-                        Level::Error,
+                        DiagnosticLevel::Error,
                         format!("{what}: {}", e.message),
                         src,
                         span,
@@ -876,7 +876,7 @@ impl RulePack {
                     diags.push(
                         Diagnostic::new(
                             DiagnosticKind::UnknownRule,
-                            Level::Error,
+                            DiagnosticLevel::Error,
                             format!("`{}` supersedes `{sup}`, which does not exist", rule.id),
                             src,
                             (at, at + sup.len() + 2),
@@ -902,7 +902,7 @@ fn parse_condition(
             diags.push(
                 Diagnostic::new(
                     map_kind(e.kind),
-                    Level::Error,
+                    DiagnosticLevel::Error,
                     e.message,
                     src,
                     (

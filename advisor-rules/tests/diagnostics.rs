@@ -1,6 +1,6 @@
 //! Every diagnostic kind, with its location.
 
-use scalability_advisor_rules::{DiagnosticKind, Level, PackFormat, RulePack};
+use scalability_advisor_rules::{DiagnosticKind, DiagnosticLevel, PackFormat, RulePack};
 
 fn rule(id: &str, when: &str) -> String {
     format!(
@@ -114,7 +114,7 @@ fn format_error_has_location() {
         3,
         6,
     );
-    assert_eq!(d.level, Level::Error);
+    assert_eq!(d.level, DiagnosticLevel::Error);
 }
 
 #[test]

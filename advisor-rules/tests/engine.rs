@@ -5,7 +5,7 @@ use core::time::Duration;
 use scalability_advisor_rules::scalability_advisor_core::units::{Ratio, Users};
 use scalability_advisor_rules::scalability_advisor_core::{History, Metric, MetricsSnapshot};
 use scalability_advisor_rules::{
-    Engine, Missing, Origin, PackFormat, RulePack, RuleStatus, State, assess,
+    Engine, MissingInput, Origin, PackFormat, RulePack, RuleStatus, State, assess,
 };
 
 fn pct(p: f64) -> Ratio {
@@ -24,17 +24,20 @@ fn missing_data_is_not_evaluated_with_names() {
     let i = engine.rule_index("key.cpu.warning").unwrap();
     assert_eq!(
         engine.missing(i, &snap, &History::new()),
-        [Missing::Value(Metric::ServerCpu)]
+        [MissingInput::Value(Metric::ServerCpu)]
     );
     // Transitions run at every size: they need their metric, not the user count.
     let i = engine.rule_index("move.2.db_cpu").unwrap();
     assert_eq!(
         engine.missing(i, &snap, &History::new()),
-        [Missing::Value(Metric::DbCpu)]
+        [MissingInput::Value(Metric::DbCpu)]
     );
     // A stage-bound rule needs the user count.
     let i = engine.rule_index("premature.cache").unwrap();
-    assert_eq!(engine.missing(i, &snap, &History::new())[0], Missing::Users);
+    assert_eq!(
+        engine.missing(i, &snap, &History::new())[0],
+        MissingInput::Users
+    );
     assert!(e.findings.is_empty());
 }
 
