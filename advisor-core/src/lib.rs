@@ -97,7 +97,7 @@ pub mod units;
 
 /// The README's code, compiled and run as a doc test.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
 pub use architecture::{Component, ComponentSet};

@@ -52,6 +52,11 @@ mod sharding;
 mod stats;
 mod usl;
 
+/// The README's code, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use availability::{
     Availability, ErrorBudget, MONTH, YEAR, active_active, active_passive, error_budget, redundant,
     serial,

@@ -63,6 +63,11 @@ mod expr;
 mod fixtures;
 mod pack;
 
+/// The README's code, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use assessment::{
     ASSESSMENT_FORMAT, AssessedFinding, Assessment, ChecklistReport, HeldBack, NextStage,
     NotJudged, PlanStep, RankedLayer, StageView, StepKey, assess, assess_with,

@@ -3,6 +3,12 @@
 //! Run: `cargo bench -p advisor-benches -- --warm-up-time 0.5 --measurement-time 2 --noplot`.
 #![forbid(unsafe_code)]
 
+/// The workspace README's code, compiled and run as a doc test (this crate is not published,
+/// so it may reach outside its folder).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct WorkspaceReadmeDoctests;
+
 use core::num::NonZeroU32;
 use core::time::Duration;
 
