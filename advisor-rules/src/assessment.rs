@@ -7,9 +7,9 @@ use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
 use scalability_advisor_core::patterns::{Checklist, ChecklistItem, ChecklistStatus};
 use scalability_advisor_core::units::Users;
 use scalability_advisor_core::{
-    AdvisorConfig, Classification, Component, ComponentSet, CostBand, CostRow, History,
-    LadderPosition, LadderStep, MetricHealth, MetricsSnapshot, NextStep, Remedy, RungState, Stage,
-    Symptom, TriggerResult, UserBand,
+    AdvisorConfig, Classification, Component, ComponentSet, CostBand, History, LadderPosition,
+    LadderStep, MetricHealth, MetricsSnapshot, NextStep, Remedy, RungState, Stage, Symptom,
+    TriggerResult, UserBand,
 };
 
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleEvidence, RuleStatus};
@@ -19,7 +19,7 @@ use crate::pack::{Origin, Rule, RulePack, Severity};
 pub const ASSESSMENT_FORMAT: u32 = 2;
 
 /// One finding of an assessment, with the evidence that supports it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssessedFinding {
     /// Rule id.
     pub id: String,
@@ -58,7 +58,9 @@ pub struct AssessedFinding {
 }
 
 /// What a plan step is about: the key under which findings are merged.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "name")]
 pub enum StepKey {
     /// A remedy of the decision matrix.
@@ -78,7 +80,7 @@ pub enum StepKey {
 }
 
 /// One step of the plan of action: one remedy or action with all the evidence for it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlanStep {
     /// 1 for the step to take first.
     pub rank: usize,
@@ -105,7 +107,7 @@ pub struct PlanStep {
 }
 
 /// A finding whose advice waits for an earlier rung of a ladder the plan is working on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HeldBack {
     /// The finding's rule id.
     pub finding: String,
@@ -122,7 +124,7 @@ pub struct HeldBack {
 }
 
 /// The stage by users and by metrics, read so that metrics never demote a system.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StageView {
     /// Users, when given.
     pub users: Option<Users>,
@@ -140,7 +142,7 @@ pub struct StageView {
 
 /// Where the system is heading: the next stage's architecture, what of it is missing, its
 /// cost.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NextStage {
     /// The stage.
     pub stage: Stage,
@@ -154,12 +156,16 @@ pub struct NextStage {
     pub missing: Option<ComponentSet>,
     /// The guide's indicative monthly cost of the stage.
     pub indicative_cost: CostBand,
-    /// The guide's cost-table row for the stage.
-    pub cost_at_scale: CostRow,
+    /// The guide's cost-table row for the stage: its user count,
+    pub cost_table_users: Users,
+    /// the architecture it names,
+    pub cost_table_architecture: String,
+    /// and its monthly cost range.
+    pub cost_table_monthly: CostBand,
 }
 
 /// A stage checklist evaluated against the declared architecture and practices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChecklistReport {
     /// Which checklist.
     pub checklist: Checklist,
@@ -186,7 +192,7 @@ impl ChecklistReport {
 }
 
 /// A bottleneck layer ranked by independent evidence.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RankedLayer {
     /// The layer.
     pub layer: Layer,
@@ -201,7 +207,7 @@ pub struct RankedLayer {
 }
 
 /// Something the assessment could not judge.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotJudged {
     /// The rule that could not be evaluated.
     pub rule: String,
@@ -231,7 +237,7 @@ pub struct NotJudged {
 /// assert!(a.to_text().starts_with("Plan of action"));
 /// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Assessment {
     /// JSON shape version ([`ASSESSMENT_FORMAT`]).
     pub format: u32,
@@ -638,7 +644,9 @@ fn next_stage(snapshot: &MetricsSnapshot, view: &StageView) -> Option<NextStage>
         architecture,
         missing,
         indicative_cost: stage.indicative_cost(),
-        cost_at_scale: stage.cost_at_scale(),
+        cost_table_users: stage.cost_at_scale().users,
+        cost_table_architecture: stage.cost_at_scale().architecture.to_owned(),
+        cost_table_monthly: stage.cost_at_scale().monthly,
     })
 }
 
@@ -1057,9 +1065,9 @@ impl NextStage {
         o.push(format!(
             "cost: {} (indicative); the guide's table gives {} at {} ({})",
             self.indicative_cost,
-            self.cost_at_scale.monthly,
-            self.cost_at_scale.users,
-            self.cost_at_scale.architecture
+            self.cost_table_monthly,
+            self.cost_table_users,
+            self.cost_table_architecture
         ));
         o
     }

@@ -20,6 +20,24 @@ const MAX_STACK: usize = 32;
 /// Canonical value meaning "unknown" during evaluation.
 const UNKNOWN: f64 = f64::NAN;
 
+/// NaN ("unknown") as `null`, so observations round-trip through JSON.
+#[cfg(feature = "serde")]
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_nan() {
+            s.serialize_none()
+        } else {
+            s.serialize_some(v)
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
+}
+
 /// What one comparison slot recorded during an evaluation.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
@@ -68,7 +86,7 @@ enum Op {
 
 /// What one comparison (or series function) of a rule looks at, fixed at compile time.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ComparisonSite {
     /// The series function, when the site is one (`consistently_above`, `degrading`,
     /// `plateauing`) rather than a comparison.
@@ -120,6 +138,8 @@ impl Program {
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledRule {
     pub(crate) rule: Rule,
+    /// The rule's id, shared with its findings.
+    id: RuleId,
     when: Program,
     clear: Option<Program>,
     pub(crate) sites: Vec<ComparisonSite>,
@@ -260,7 +280,7 @@ impl Logic {
 /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
 /// let eval = engine.evaluate(&snap, &History::new());
 /// assert_eq!(engine.status(&eval, "add.read_replicas"), Some(RuleStatus::Fired));
-/// let finding = eval.findings.iter().find(|f| engine.rule(f.rule).unwrap().id == "add.read_replicas").unwrap();
+/// let finding = eval.findings.iter().find(|f| f.id == "add.read_replicas").unwrap();
 /// let why = engine.explain(&eval, finding)[0].to_string();
 /// assert!(why.starts_with("db_read_share = 90% > 80% ($read_replicas_share, default pack, line "), "{why}");
 /// # Ok::<(), scalability_advisor_rules::Error>(())
@@ -354,7 +374,7 @@ pub enum Reading {
 /// held (or, under a `not`, one that failed, shown with its operator negated). A branch of an
 /// `or` that did not hold is never shown.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RuleEvidence {
     /// The series function, when the evidence comes from one.
     pub series: Option<SeriesFn>,
@@ -369,7 +389,9 @@ pub struct RuleEvidence {
     pub negated: bool,
     /// The threshold as written (`$pool_warning`, `80%`).
     pub threshold_text: String,
-    /// The threshold, canonical units.
+    /// The threshold, canonical units; NaN when the evidence has none (a trend; `null` in
+    /// JSON).
+    #[cfg_attr(feature = "serde", serde(with = "nan_as_null"))]
     pub threshold: f64,
     /// The observed left-hand value, canonical units (`None` when unknown).
     pub observed: Option<f64>,
@@ -527,13 +549,82 @@ impl fmt::Display for RuleEvidence {
     }
 }
 
+/// A rule's id, shared cheaply between the engine and its findings (cloning it does not
+/// allocate). Serialized as a plain string.
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_rules::RuleId;
+/// let id = RuleId::new("key.cpu.warning");
+/// assert_eq!(id.as_str(), "key.cpu.warning");
+/// assert_eq!(id, "key.cpu.warning");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(std::sync::Arc<str>);
+
+impl RuleId {
+    /// A rule id from text.
+    #[must_use]
+    pub fn new(id: &str) -> RuleId {
+        RuleId(std::sync::Arc::from(id))
+    }
+
+    /// The id as text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl AsRef<str> for RuleId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for RuleId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(RuleId::new(&s))
+    }
+}
+
 /// A fired rule: which rule, and where its evidence sits in the [`Evaluation`].
 ///
-/// Findings hold numbers and indices only, so evaluating allocates nothing once the
-/// evaluation's buffers have grown; [`Engine::explain`] turns one into owned [`RuleEvidence`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+/// Findings hold the rule's shared id, numbers and indices, so evaluating allocates nothing
+/// once the evaluation's buffers have grown; [`Engine::explain`] turns one into owned
+/// [`RuleEvidence`].
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Finding {
+    /// The rule's id.
+    pub id: RuleId,
     /// Index of the rule in [`Engine::rules`].
     pub rule: usize,
     /// Its severity.
@@ -553,13 +644,16 @@ pub struct Finding {
 
 /// The observed numbers of one comparison.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Observation {
-    /// Left-hand value (canonical units); NaN when unknown.
+    /// Left-hand value (canonical units); NaN when unknown (`null` in JSON).
+    #[cfg_attr(feature = "serde", serde(with = "nan_as_null"))]
     pub observed: f64,
-    /// Threshold (canonical units).
+    /// Threshold (canonical units); NaN when unknown (`null` in JSON).
+    #[cfg_attr(feature = "serde", serde(with = "nan_as_null"))]
     pub threshold: f64,
-    /// 1 held, 0 did not, NaN unknown.
+    /// 1 held, 0 did not, NaN unknown (`null` in JSON).
+    #[cfg_attr(feature = "serde", serde(with = "nan_as_null"))]
     pub held: f64,
     /// What a series function saw.
     pub reading: Reading,
@@ -568,7 +662,7 @@ pub struct Observation {
 /// The result of evaluating a pack on one snapshot; reusable across snapshots with
 /// [`Engine::evaluate_into`] to avoid allocation.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Evaluation {
     /// One status per rule, in [`Engine::rules`] order.
     pub statuses: Vec<RuleStatus>,
@@ -578,10 +672,10 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     observations: Vec<Observation>,
     /// The snapshot's declared architecture, for explaining `has(...)`.
-    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "serde", serde(default))]
     architecture: ComponentSet,
     /// Bit i set when metric i had a value, for explaining `present(...)`.
-    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "serde", serde(default))]
     known: u64,
 }
 
@@ -596,14 +690,85 @@ impl Evaluation {
     }
 }
 
-/// Per-rule memory for `for` and hysteresis, carried between evaluations by the caller.
+/// Per-rule memory for `for` and hysteresis, and which findings were out at the last step,
+/// carried between evaluations by the caller (and serializable, so a long-running loop can
+/// keep it across restarts).
 ///
 /// # Examples
-/// See [`Engine::step`].
+/// ```
+/// use core::time::Duration;
+/// use scalability_advisor_rules::{Engine, State};
+/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+/// let engine = Engine::default_pack();
+/// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(90.0)?);
+/// let step = engine.advance(&State::default(), &snap, &History::new(), Duration::ZERO);
+/// // Keep `step.state` for the next call.
+/// let again = engine.advance(&step.state, &snap, &History::new(), Duration::from_secs(60));
+/// assert!(again.changes.iter().all(|c| !c.is_started()));
+/// # Ok::<(), scalability_advisor_rules::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct State {
     rules: Vec<RuleState>,
+    /// Rule i had a finding out (not superseded) at the last step.
+    #[cfg_attr(feature = "serde", serde(default))]
+    firing: Vec<bool>,
+}
+
+/// What happened to a rule's finding between two steps of [`Engine::advance`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ChangeKind {
+    /// Not out at the previous step, out now.
+    Started,
+    /// Out at both steps.
+    StillFiring,
+    /// Out at the previous step, not now.
+    Resolved,
+}
+
+/// One rule's change between two steps, with its evidence.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Change {
+    /// The rule.
+    pub id: RuleId,
+    /// What happened.
+    pub kind: ChangeKind,
+    /// The finding's severity (the rule's, for a resolved one).
+    pub severity: Severity,
+    /// For a started or still-firing finding, the evidence that supports it; for a resolved
+    /// one, every comparison of its condition as it reads now.
+    pub evidence: Vec<RuleEvidence>,
+}
+
+impl Change {
+    /// Whether the finding started at this step.
+    #[must_use]
+    pub fn is_started(&self) -> bool {
+        self.kind == ChangeKind::Started
+    }
+
+    /// Whether the finding resolved at this step.
+    #[must_use]
+    pub fn is_resolved(&self) -> bool {
+        self.kind == ChangeKind::Resolved
+    }
+}
+
+/// The result of [`Engine::advance`]: the state for the next step, the evaluation, and what
+/// started, stayed and resolved since the previous step.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct StepReport {
+    /// Keep it for the next step.
+    pub state: State,
+    /// This step's evaluation.
+    pub evaluation: Evaluation,
+    /// Changes since the previous step, in finding order (resolved ones last, by id).
+    pub changes: Vec<Change>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -677,6 +842,7 @@ impl Engine {
             let clear_prog = clear.map(|(p, _)| p);
             let logic = Logic::of(&rule.when_expr, &mut 0);
             rules.push(CompiledRule {
+                id: RuleId::new(&rule.id),
                 rule: rule.clone(),
                 when: when.0,
                 clear: clear_prog,
@@ -815,7 +981,121 @@ impl Engine {
         next.rules.resize(self.rules.len(), RuleState::default());
         let mut out = Evaluation::default();
         self.run(snapshot, history, Some((&mut next, at)), &mut out);
+        next.firing.clear();
+        next.firing.resize(self.rules.len(), false);
+        for f in &out.findings {
+            if let Some(slot) = next.firing.get_mut(f.rule) {
+                *slot = true;
+            }
+        }
         (next, out)
+    }
+
+    /// [`Engine::step`] for a long-running loop: also reports which findings started, which
+    /// are still out and which resolved since the previous step, each with its evidence.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_rules::{ChangeKind, Engine, RulePack, State};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let engine = Engine::new(RulePack::from_toml_str("p.toml", r#"
+    /// name = "p"
+    /// [[rule]]
+    /// id = "hot"
+    /// title = "DB hot"
+    /// when = "db_cpu > 80%"
+    /// severity = "warning"
+    /// advice = "Cool it."
+    /// "#)?)?;
+    /// let snap = |p: f64| MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(p).unwrap());
+    /// let minute = |m: u64| Duration::from_secs(60 * m);
+    /// let kinds = |s: &scalability_advisor_rules::StepReport| s.changes.iter().map(|c| c.kind).collect::<Vec<_>>();
+    /// let s1 = engine.advance(&State::default(), &snap(85.0), &History::new(), minute(0));
+    /// assert_eq!(kinds(&s1), [ChangeKind::Started]);
+    /// assert_eq!(s1.changes[0].id, "hot");
+    /// let s2 = engine.advance(&s1.state, &snap(90.0), &History::new(), minute(1));
+    /// assert_eq!(kinds(&s2), [ChangeKind::StillFiring]);
+    /// let s3 = engine.advance(&s2.state, &snap(40.0), &History::new(), minute(2));
+    /// assert_eq!(kinds(&s3), [ChangeKind::Resolved]);
+    /// assert_eq!(s3.changes[0].evidence[0].to_string(), "db_cpu = 40% > 80%");
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
+    #[must_use]
+    pub fn advance(
+        &self,
+        state: &State,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        at: Duration,
+    ) -> StepReport {
+        let was = |i: usize| state.firing.get(i).copied().unwrap_or(false);
+        let (next, evaluation) = self.step(state, snapshot, history, at);
+        let mut changes: Vec<Change> = evaluation
+            .findings
+            .iter()
+            .map(|f| Change {
+                id: f.id.clone(),
+                kind: if was(f.rule) {
+                    ChangeKind::StillFiring
+                } else {
+                    ChangeKind::Started
+                },
+                severity: f.severity,
+                evidence: self.explain(&evaluation, f),
+            })
+            .collect();
+        let mut resolved: Vec<usize> = (0..self.rules.len())
+            .filter(|&i| was(i) && !next.firing.get(i).copied().unwrap_or(false))
+            .collect();
+        resolved.sort_by_key(|&i| self.rules[i].id_rank);
+        for i in resolved {
+            let r = &self.rules[i];
+            changes.push(Change {
+                id: r.id.clone(),
+                kind: ChangeKind::Resolved,
+                severity: r.rule.severity,
+                evidence: self.evidence_now(i, snapshot, history),
+            });
+        }
+        StepReport {
+            state: next,
+            evaluation,
+            changes,
+        }
+    }
+
+    /// Every comparison of rule `index`'s condition as it reads on `snapshot` now.
+    fn evidence_now(
+        &self,
+        index: usize,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+    ) -> Vec<RuleEvidence> {
+        let Some(r) = self.rules.get(index) else {
+            return Vec::new();
+        };
+        let mut values = [UNKNOWN; Metric::COUNT];
+        snapshot.fill_canonical(&mut values);
+        let ctx = Ctx {
+            stack: core::cell::RefCell::new([0.0; MAX_STACK]),
+            values: &values,
+            snapshot,
+            history,
+            series: &self.series_config,
+        };
+        let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
+        let _ = exec(&r.when, &ctx, &mut slots);
+        let obs: Vec<Observation> = slots[..r.sites.len()]
+            .iter()
+            .map(|s| Observation {
+                observed: s.observed,
+                threshold: s.threshold,
+                held: s.held,
+                reading: s.reading,
+            })
+            .collect();
+        self.evidence_of(r, &obs)
     }
 
     fn run(
@@ -908,6 +1188,7 @@ impl Engine {
                     r.rule.severity
                 };
                 out.findings.push(Finding {
+                    id: r.id.clone(),
                     rule: i,
                     severity,
                     priority: r.rule.priority,

@@ -75,8 +75,8 @@ pub use assessment::{
 pub use builder::{Cond, Operand, PackBuilder, RuleBuilder};
 pub use diagnostic::{Diagnostic, DiagnosticKind, DiagnosticLevel, Diagnostics};
 pub use engine::{
-    ComparisonSite, Engine, Evaluation, Finding, MAX_COMPARISONS, MissingInput, Observation,
-    Reading, RuleEvidence, RuleStatus, State,
+    Change, ChangeKind, ComparisonSite, Engine, Evaluation, Finding, MAX_COMPARISONS, MissingInput,
+    Observation, Reading, RuleEvidence, RuleId, RuleStatus, State, StepReport,
 };
 pub use error::Error;
 pub use expr::{CmpOp, Dim, SeriesFn, Span};

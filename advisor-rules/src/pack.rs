@@ -105,7 +105,7 @@ impl fmt::Display for Origin {
 
 /// A named threshold that rules reference as `$name`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Param {
     /// The name, without `$`.
     pub name: String,
@@ -120,8 +120,11 @@ pub struct Param {
 }
 
 /// One rule of a pack.
+///
+/// Serialized with every public field; reading one back parses its conditions again.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RuleData"))]
 pub struct Rule {
     /// Unique id (`key.p95.warning`).
     pub id: String,
@@ -207,7 +210,8 @@ pub struct Rule {
 /// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "PackData"))]
 pub struct RulePack {
     pub(crate) name: String,
     pub(crate) version: String,
@@ -1013,5 +1017,118 @@ impl fmt::Display for RulePack {
             writeln!(f, "disabled: {}", self.disabled.join(", "))?;
         }
         Ok(())
+    }
+}
+
+/// The serialized form of a [`Rule`], read back through [`Rule`]'s `TryFrom`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleData {
+    id: String,
+    title: String,
+    when: String,
+    stages: Vec<Stage>,
+    severity: Severity,
+    priority: u32,
+    layer: Option<Layer>,
+    symptom: Option<Symptom>,
+    remedy: Option<Remedy>,
+    step: Option<LadderStep>,
+    ladder: Option<Symptom>,
+    moves_to: Option<Stage>,
+    overdue_severity: Option<Severity>,
+    action: Option<String>,
+    advice: String,
+    references: Vec<String>,
+    supersedes: Vec<String>,
+    hold_for: Option<Duration>,
+    hold_evaluations: Option<u32>,
+    clear: Option<String>,
+    missing: MissingData,
+    recommends: ComponentSet,
+    discourages: ComponentSet,
+    origin: Origin,
+}
+
+impl TryFrom<RuleData> for Rule {
+    type Error = String;
+    fn try_from(d: RuleData) -> Result<Rule, String> {
+        let parse = |text: &str| {
+            expr::parse(text)
+                .map_err(|e| format!("rule `{}`: condition `{text}`: {}", d.id, e.message))
+        };
+        let when_expr = parse(&d.when)?;
+        let clear_expr = d.clear.as_deref().map(parse).transpose()?;
+        Ok(Rule {
+            when_expr,
+            clear_expr,
+            when_offset: 0,
+            id: d.id,
+            title: d.title,
+            when: d.when,
+            stages: d.stages,
+            severity: d.severity,
+            priority: d.priority,
+            layer: d.layer,
+            symptom: d.symptom,
+            remedy: d.remedy,
+            step: d.step,
+            ladder: d.ladder,
+            moves_to: d.moves_to,
+            overdue_severity: d.overdue_severity,
+            action: d.action,
+            advice: d.advice,
+            references: d.references,
+            supersedes: d.supersedes,
+            hold_for: d.hold_for,
+            hold_evaluations: d.hold_evaluations,
+            clear: d.clear,
+            missing: d.missing,
+            recommends: d.recommends,
+            discourages: d.discourages,
+            origin: d.origin,
+        })
+    }
+}
+
+/// The serialized form of a [`RulePack`], read back through its `TryFrom`, which runs the
+/// loader's checks of parameters, units and references again.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackData {
+    name: String,
+    version: String,
+    params: Vec<Param>,
+    rules: Vec<Rule>,
+    disabled: Vec<String>,
+}
+
+impl TryFrom<PackData> for RulePack {
+    type Error = String;
+    fn try_from(d: PackData) -> Result<RulePack, String> {
+        if d.rules.len() > MAX_RULES {
+            return Err(format!(
+                "pack has {} rules, the limit is {MAX_RULES}",
+                d.rules.len()
+            ));
+        }
+        let pack = RulePack {
+            name: d.name,
+            version: d.version,
+            params: d.params,
+            rules: d.rules,
+            disabled: d.disabled,
+            warnings: Diagnostics::default(),
+        };
+        let src = Source {
+            name: "<deserialized pack>",
+            text: "",
+        };
+        let mut diags = Diagnostics::default();
+        pack.check(&src, None, &mut diags);
+        if diags.has_errors() {
+            return Err(diags.to_string());
+        }
+        Ok(pack)
     }
 }

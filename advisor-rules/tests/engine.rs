@@ -347,3 +347,76 @@ fn a_rule_declares_what_missing_data_means() {
     assert!(f.assumed);
     assert_eq!(engine.explain(&e, f)[0].observed, None);
 }
+
+#[test]
+fn every_output_round_trips_through_json() {
+    use scalability_advisor_rules::{Assessment, Evaluation, RuleEvidence, StepReport};
+    let snap = MetricsSnapshot::default()
+        .with_users(Users::new(45_000))
+        .with_db_read_share(pct(90.0))
+        .with_server_cpu(pct(88.0))
+        .with_slowest_query_time(Duration::from_millis(300))
+        .with_component(
+            scalability_advisor_rules::scalability_advisor_core::Component::LoadBalancer,
+        );
+    // A series too, so trend evidence (with no threshold) is in the output.
+    let p95: Vec<f64> = (0..12).map(|h| 0.3 + 0.04 * f64::from(h)).collect();
+    let history: History = [
+        scalability_advisor_rules::scalability_advisor_core::Series::from_values(
+            Metric::P95ResponseTime,
+            Duration::from_secs(3_600),
+            &p95,
+        )
+        .unwrap(),
+    ]
+    .into_iter()
+    .collect();
+    let engine = Engine::default_pack();
+    let a = assess(&engine, &snap, &history);
+    let json = serde_json::to_string(&a).unwrap();
+    let back: Assessment = serde_json::from_str(&json).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    assert_eq!(back.plan.len(), a.plan.len());
+
+    let e = engine.evaluate(&snap, &history);
+    let json = serde_json::to_string(&e).unwrap();
+    let back: Evaluation = serde_json::from_str(&json).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    // The evaluation read back explains its findings as the original does.
+    let f = &back.findings[0];
+    assert_eq!(engine.explain(&back, f), engine.explain(&e, &e.findings[0]));
+
+    let ev = engine.explain(&e, &e.findings[0]);
+    let json = serde_json::to_string(&ev).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Vec<RuleEvidence>>(&json).unwrap(),
+        ev
+    );
+
+    let step = engine.advance(&State::default(), &snap, &history, Duration::ZERO);
+    let json = serde_json::to_string(&step).unwrap();
+    let back: StepReport = serde_json::from_str(&json).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    // The state read back carries on where it left off: nothing starts again.
+    let next = engine.advance(&back.state, &snap, &history, Duration::from_secs(60));
+    assert!(next.changes.iter().all(|c| !c.is_started()));
+
+    let pack = RulePack::default_pack();
+    let json = serde_json::to_string(&pack).unwrap();
+    let back: RulePack = serde_json::from_str(&json).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    assert_eq!(back.params(), pack.params());
+    // A pack read back compiles and judges the same.
+    let engine_back = Engine::new(back).unwrap();
+    assert_eq!(engine_back.evaluate(&snap, &history).statuses, e.statuses);
+    // A broken condition in stored JSON is refused, with the rule named.
+    let broken = json.replacen(
+        "p95_response_time > $p95_warning",
+        "p95_response_time >> 1",
+        1,
+    );
+    let err = serde_json::from_str::<RulePack>(&broken)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("key.p95.critical"), "{err}");
+}
