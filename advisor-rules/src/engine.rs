@@ -143,6 +143,10 @@ pub(crate) struct CompiledRule {
     when: Program,
     clear: Option<Program>,
     pub(crate) sites: Vec<ComparisonSite>,
+    /// The `clear` condition's comparisons and structure, to explain a finding kept open by
+    /// hysteresis.
+    clear_sites: Vec<ComparisonSite>,
+    clear_logic: Option<Logic>,
     /// Metrics (and series) the condition reads, for "not evaluated" reports.
     metrics: Vec<Metric>,
     series: Vec<Metric>,
@@ -638,6 +642,11 @@ pub struct Finding {
     /// Whether the rule is a stage transition (`moves_to`) and the user count is already in
     /// or past the stage it moves to: the move is overdue, and the severity was raised.
     pub overdue: bool,
+    /// Whether the condition no longer holds but the finding is kept open by hysteresis
+    /// ([`Engine::step`] with a `clear` condition that has not held yet); its evidence then
+    /// shows why `clear` does not hold.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub held_open: bool,
     evidence_start: u32,
     evidence_len: u32,
 }
@@ -792,32 +801,39 @@ impl Engine {
         for rule in &pack.rules {
             let lookup = |n: &str| pack.param(n).map(|p| (p.value, p.dim));
             let origin_of = |n: &str| pack.param(n).map(|p| (p.name.clone(), p.origin.clone()));
-            let compile_one = |e: &Expr| -> Result<(Program, Vec<ComparisonSite>), String> {
-                let mut sites = Vec::new();
-                collect_sites(e, &rule.when, &origin_of, &mut sites);
-                let mut resolved = e.clone();
-                resolve(&mut resolved, &lookup);
-                fold(&mut resolved);
-                let mut ops = Vec::new();
-                let mut cmp = 0u8;
-                emit(&resolved, &mut ops, &mut cmp)?;
-                let ops = fuse(ops);
-                if usize::from(cmp) > MAX_COMPARISONS {
-                    return Err(format!("more than {MAX_COMPARISONS} comparisons"));
-                }
-                if stack_depth(&ops) > MAX_STACK {
-                    return Err("condition too deep to evaluate".into());
-                }
-                Ok((Program::new(ops), sites))
-            };
-            let when = match compile_one(&rule.when_expr) {
+            let compile_one =
+                |e: &Expr, text: &str| -> Result<(Program, Vec<ComparisonSite>), String> {
+                    let mut sites = Vec::new();
+                    collect_sites(e, text, &origin_of, &mut sites);
+                    let mut resolved = e.clone();
+                    resolve(&mut resolved, &lookup);
+                    fold(&mut resolved);
+                    let mut ops = Vec::new();
+                    let mut cmp = 0u8;
+                    emit(&resolved, &mut ops, &mut cmp)?;
+                    let ops = fuse(ops);
+                    if usize::from(cmp) > MAX_COMPARISONS {
+                        return Err(format!("more than {MAX_COMPARISONS} comparisons"));
+                    }
+                    if stack_depth(&ops) > MAX_STACK {
+                        return Err("condition too deep to evaluate".into());
+                    }
+                    Ok((Program::new(ops), sites))
+                };
+            let when = match compile_one(&rule.when_expr, &rule.when) {
                 Ok(w) => w,
                 Err(e) => {
                     problems.push(format!("rule `{}`: {e}", rule.id));
                     continue;
                 }
             };
-            let clear = match rule.clear_expr.as_ref().map(compile_one).transpose() {
+            let clear_text = rule.clear.as_deref().unwrap_or("");
+            let clear = match rule
+                .clear_expr
+                .as_ref()
+                .map(|e| compile_one(e, clear_text))
+                .transpose()
+            {
                 Ok(c) => c,
                 Err(e) => {
                     problems.push(format!("rule `{}` clear: {e}", rule.id));
@@ -839,7 +855,11 @@ impl Engine {
                 Expr::Series { metric, .. } => push_unique(&mut series, *metric),
                 _ => {}
             });
-            let clear_prog = clear.map(|(p, _)| p);
+            let clear_logic = rule.clear_expr.as_ref().map(|e| Logic::of(e, &mut 0));
+            let (clear_prog, clear_sites) = match clear {
+                Some((p, sites)) => (Some(p), sites),
+                None => (None, Vec::new()),
+            };
             let logic = Logic::of(&rule.when_expr, &mut 0);
             rules.push(CompiledRule {
                 id: RuleId::new(&rule.id),
@@ -847,6 +867,8 @@ impl Engine {
                 when: when.0,
                 clear: clear_prog,
                 sites: when.1,
+                clear_sites,
+                clear_logic,
                 metrics,
                 series,
                 superseded_by: Vec::new(),
@@ -936,8 +958,10 @@ impl Engine {
     /// A rule with `for = "10min"` fires only once its condition has held at every
     /// evaluation for at least that long; `for_evaluations = n` needs n consecutive holds.
     /// Once firing, a rule with `clear` keeps firing until the `clear` condition holds
-    /// (hysteresis); without `clear` it stops when its condition stops holding. No clock is
-    /// read: `at` is the caller's timestamp of the snapshot.
+    /// (hysteresis); without `clear` it stops when its condition stops holding. A firing rule
+    /// whose condition cannot be decided (a metric went missing) stays firing, marked
+    /// [`Finding::held_open`]: missing data is never read as "resolved". No clock is read:
+    /// `at` is the caller's timestamp of the snapshot.
     ///
     /// # Examples
     /// ```
@@ -1018,7 +1042,8 @@ impl Engine {
     /// assert_eq!(kinds(&s2), [ChangeKind::StillFiring]);
     /// let s3 = engine.advance(&s2.state, &snap(40.0), &History::new(), minute(2));
     /// assert_eq!(kinds(&s3), [ChangeKind::Resolved]);
-    /// assert_eq!(s3.changes[0].evidence[0].to_string(), "db_cpu = 40% > 80%");
+    /// // Why it resolved: the condition no longer holds.
+    /// assert_eq!(s3.changes[0].evidence[0].to_string(), "db_cpu = 40% <= 80%");
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -1085,8 +1110,14 @@ impl Engine {
             series: &self.series_config,
         };
         let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
-        let _ = exec(&r.when, &ctx, &mut slots);
-        let obs: Vec<Observation> = slots[..r.sites.len()]
+        // A rule with `clear` resolved because `clear` holds: show that. Otherwise show why its
+        // condition no longer holds (each failing comparison, its operator negated).
+        let (program, sites, logic, want) = match (&r.clear, &r.clear_logic) {
+            (Some(clear), Some(clear_logic)) => (clear, &r.clear_sites, clear_logic, true),
+            _ => (&r.when, &r.sites, &r.logic, false),
+        };
+        let _ = exec(program, &ctx, &mut slots);
+        let obs: Vec<Observation> = slots[..sites.len()]
             .iter()
             .map(|s| Observation {
                 observed: s.observed,
@@ -1095,7 +1126,12 @@ impl Engine {
                 reading: s.reading,
             })
             .collect();
-        self.evidence_of(r, &obs)
+        let known = values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_nan())
+            .fold(0u64, |k, (i, _)| k | (1u64 << i));
+        supporting(sites, logic, want, &obs, snapshot.architecture, known)
     }
 
     fn run(
@@ -1135,6 +1171,7 @@ impl Engine {
         for &i in &self.order {
             let r = &self.rules[i];
             let mut assumed = false;
+            let mut held_open = false;
             let status = if r.stage_mask != 0 && stage_bit == 0 {
                 RuleStatus::NotEvaluated
             } else if r.stage_mask != 0 && r.stage_mask & stage_bit == 0 {
@@ -1158,8 +1195,17 @@ impl Engine {
                 } else {
                     RuleStatus::NotFired
                 };
+                let condition = raw;
                 if let Some((st, at)) = state.as_mut() {
                     raw = apply_time(r, &mut st.rules[i], raw, &ctx, *at);
+                }
+                // Kept firing by hysteresis (record why `clear` has not held instead), or
+                // because the condition cannot be decided now.
+                if raw == RuleStatus::Fired && condition != RuleStatus::Fired && !assumed {
+                    held_open = true;
+                    if let Some(clear) = &r.clear {
+                        let _ = exec(clear, &ctx, &mut slots);
+                    }
                 }
                 raw
             };
@@ -1167,8 +1213,13 @@ impl Engine {
             if status == RuleStatus::Fired {
                 any_supersedes |= !r.superseded_by.is_empty();
                 let start = out.observations.len();
+                let recorded = if held_open && r.clear.is_some() {
+                    r.clear_sites.len()
+                } else {
+                    r.sites.len()
+                };
                 out.observations
-                    .extend(slots[..r.sites.len()].iter().map(|s| Observation {
+                    .extend(slots[..recorded].iter().map(|s| Observation {
                         observed: s.observed,
                         threshold: s.threshold,
                         held: s.held,
@@ -1195,8 +1246,9 @@ impl Engine {
                     stage,
                     assumed,
                     overdue,
+                    held_open,
                     evidence_start: u32::try_from(start).unwrap_or(u32::MAX),
-                    evidence_len: u32::try_from(r.sites.len()).unwrap_or(0),
+                    evidence_len: u32::try_from(recorded).unwrap_or(0),
                 });
             }
         }
@@ -1317,29 +1369,25 @@ impl Engine {
             return Vec::new();
         };
         let obs = evaluation.observations(finding);
-        let mut support = vec![None; r.sites.len()];
-        r.logic.mark(
-            true,
+        let (sites, logic, want) = match (&r.clear_logic, finding.held_open) {
+            (Some(clear), true) => (&r.clear_sites, clear, false),
+            _ => (&r.sites, &r.logic, true),
+        };
+        let obs = &obs[..sites.len().min(obs.len())];
+        let lines = supporting(
+            sites,
+            logic,
+            want,
             obs,
             evaluation.architecture,
             evaluation.known,
-            &mut support,
         );
-        self.evidence_of(r, obs)
-            .into_iter()
-            .zip(support)
-            .filter_map(|(mut e, s)| match s {
-                Some(want) => {
-                    if !want {
-                        e.op = e.op.negated();
-                        e.negated = true;
-                    }
-                    Some(e)
-                }
-                None if finding.assumed && e.held.is_none() => Some(e),
-                None => None,
-            })
-            .collect()
+        if lines.is_empty() && (finding.assumed || finding.held_open) {
+            // Fired on unknown data (`missing = "fire"`), or kept open because the condition
+            // cannot be decided now: show every comparison as it reads.
+            return evidence_from(sites, obs);
+        }
+        lines
     }
 
     /// Every comparison of a finding's condition, whether or not it supports the finding
@@ -1347,32 +1395,12 @@ impl Engine {
     #[must_use]
     pub fn explain_all(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<RuleEvidence> {
         match self.rules.get(finding.rule) {
-            Some(r) => self.evidence_of(r, evaluation.observations(finding)),
+            Some(r) if finding.held_open => {
+                evidence_from(&r.clear_sites, evaluation.observations(finding))
+            }
+            Some(r) => evidence_from(&r.sites, evaluation.observations(finding)),
             None => Vec::new(),
         }
-    }
-
-    fn evidence_of(&self, r: &CompiledRule, obs: &[Observation]) -> Vec<RuleEvidence> {
-        r.sites
-            .iter()
-            .zip(obs)
-            .map(|(site, o)| RuleEvidence {
-                series: site.series,
-                metric: site.metric,
-                left: site.left.clone(),
-                op: site.op,
-                negated: false,
-                threshold_text: site.right.clone(),
-                threshold: o.threshold,
-                observed: (!o.observed.is_nan()).then_some(o.observed),
-                margin: (!o.observed.is_nan() && !o.threshold.is_nan())
-                    .then_some(o.observed - o.threshold),
-                held: (!o.held.is_nan()).then_some(o.held > 0.5),
-                dim: site.dim,
-                threshold_origin: site.threshold_origin.clone(),
-                reading: o.reading,
-            })
-            .collect()
     }
 
     /// Counts the findings of a snapshot without building them: the fast path for fleets.
@@ -1425,6 +1453,56 @@ impl Engine {
             .find(|r| r.rule.id == id)
             .map(|r| r.sites.as_slice())
     }
+}
+
+/// The lines of `sites` whose outcome made `logic` come out `want`, with the operator negated
+/// where a comparison supports by failing.
+fn supporting(
+    sites: &[ComparisonSite],
+    logic: &Logic,
+    want: bool,
+    obs: &[Observation],
+    architecture: ComponentSet,
+    known: u64,
+) -> Vec<RuleEvidence> {
+    let mut support = vec![None; sites.len()];
+    logic.mark(want, obs, architecture, known, &mut support);
+    evidence_from(sites, obs)
+        .into_iter()
+        .zip(support)
+        .filter_map(|(mut e, s)| {
+            let held = s?;
+            if !held {
+                e.op = e.op.negated();
+                e.negated = true;
+            }
+            Some(e)
+        })
+        .collect()
+}
+
+/// Evidence lines for `sites` from their observations, in order.
+fn evidence_from(sites: &[ComparisonSite], obs: &[Observation]) -> Vec<RuleEvidence> {
+    sites
+        .iter()
+        .zip(obs)
+        .map(|(site, o)| RuleEvidence {
+            series: site.series,
+            metric: site.metric,
+            left: site.left.clone(),
+            op: site.op,
+            negated: false,
+            threshold_text: site.right.clone(),
+            threshold: o.threshold,
+            observed: (!o.observed.is_nan()).then_some(o.observed),
+            margin: (!o.observed.is_nan() && !o.threshold.is_nan())
+                .then_some(o.observed - o.threshold),
+            held: (!o.held.is_nan()).then_some(o.held > 0.5),
+            dim: site.dim,
+            threshold_origin: site.threshold_origin.clone(),
+            reading: o.reading,
+        })
+        .collect()
 }
 
 fn apply_time(

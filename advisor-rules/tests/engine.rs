@@ -420,3 +420,86 @@ fn every_output_round_trips_through_json() {
         .to_string();
     assert!(err.contains("key.p95.critical"), "{err}");
 }
+
+#[test]
+fn an_ops_loop_of_100_steps_reports_each_transition_once() {
+    use scalability_advisor_rules::ChangeKind;
+    // Two rules, one step a minute. `hot` needs three holds in a row and clears below 60%;
+    // `lag` needs five minutes of lag and stops as soon as it stops.
+    let pack = RulePack::from_toml_str(
+        "ops.toml",
+        r#"name = "ops"
+[[rule]]
+id = "hot"
+title = "Database hot"
+when = "db_cpu > 80%"
+clear = "db_cpu < 60%"
+for_evaluations = 3
+severity = "warning"
+advice = "a"
+
+[[rule]]
+id = "lag"
+title = "Replicas lag"
+when = "replica_lag > 1s"
+for = "5min"
+severity = "critical"
+advice = "b"
+"#,
+    )
+    .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let cpu = |step: u32| match step {
+        10..=29 => 90.0,
+        30..=39 => 70.0, // between the levels: a firing `hot` stays on
+        60..=61 => 95.0, // two holds: not enough
+        70..=99 => 85.0,
+        _ => 50.0,
+    };
+    let lag_ms = |step: u32| match step {
+        20..=50 => 2_000,
+        80..=83 => 3_000, // four minutes: not enough
+        _ => 500,
+    };
+    // Worked out by hand from the signals above.
+    let expected = [
+        (12, "hot", ChangeKind::Started),
+        (25, "lag", ChangeKind::Started),
+        (40, "hot", ChangeKind::Resolved),
+        (51, "lag", ChangeKind::Resolved),
+        (72, "hot", ChangeKind::Started),
+    ];
+    let mut state = State::default();
+    let mut seen = Vec::new();
+    let mut still = 0;
+    for step in 0..100u32 {
+        let snap = MetricsSnapshot::default()
+            .with_db_cpu(pct(cpu(step)))
+            .with_replica_lag(Duration::from_millis(lag_ms(step)));
+        let report = engine.advance(
+            &state,
+            &snap,
+            &History::new(),
+            Duration::from_secs(60 * u64::from(step)),
+        );
+        for c in &report.changes {
+            match c.kind {
+                ChangeKind::StillFiring => still += 1,
+                kind => seen.push((step, c.id.to_string(), kind)),
+            }
+            assert!(!c.evidence.is_empty(), "step {step}: {c:?}");
+            // Between the levels, `hot` is kept open: its evidence is why it has not cleared.
+            if step == 30 && c.id == "hot" {
+                assert_eq!(c.evidence[0].to_string(), "db_cpu = 70% >= 60%");
+            }
+        }
+        state = report.state;
+    }
+    let seen: Vec<(u32, &str, ChangeKind)> = seen
+        .iter()
+        .map(|(s, id, k)| (*s, id.as_str(), *k))
+        .collect();
+    assert_eq!(seen, expected);
+    // Still firing: hot 13..=39 (27 steps) and 73..=99 (27), lag 26..=50 (25).
+    assert_eq!(still, 27 + 27 + 25);
+}
