@@ -316,6 +316,9 @@ pub(crate) enum ExprErrorKind {
     TooDeep,
 }
 
+/// The unit suffixes a number may carry (letters only; `%` and `/s` are lexed apart).
+const UNITS: [&str; 8] = ["k", "M", "ms", "us", "s", "min", "h", "d"];
+
 /// Limits that keep hostile input from exhausting the stack or running long: the parser's
 /// recursion depth (each parenthesis costs two levels, so about 32 nested parentheses).
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -636,6 +639,22 @@ pub(crate) fn parse(src: &str) -> Result<Expr, ExprError> {
     let e = p.or()?;
     match p.peek() {
         Tok::End => Ok(e),
+        // `2 s`: a unit written apart from its number.
+        Tok::Ident(unit)
+            if UNITS.contains(&unit.as_str())
+                && p.pos > 0
+                && matches!(p.tokens.get(p.pos - 1), Some((Tok::Num { .. }, _))) =>
+        {
+            let number = p.tokens.get(p.pos - 1).map_or(Span::default(), |t| t.1);
+            let text = src.get(number.start..number.end).unwrap_or("");
+            Err(syntax(
+                &format!("a space between the number and its unit `{unit}`"),
+                p.span(),
+                Some(format!(
+                    "write the unit right after the number: `{text}{unit}`"
+                )),
+            ))
+        }
         _ => Err(syntax(
             "unexpected text after the condition",
             p.span(),
@@ -1296,6 +1315,22 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_unit_apart_from_its_number_is_named() {
+        let err = parse("p95 > 2 s").unwrap_err();
+        assert_eq!(err.message, "a space between the number and its unit `s`");
+        assert_eq!(
+            err.help.as_deref(),
+            Some("write the unit right after the number: `2s`")
+        );
+        // Other trailing text still asks for and/or.
+        let err = parse("p95 > 2s db_cpu > 1%").unwrap_err();
+        assert_eq!(
+            err.help.as_deref(),
+            Some("join conditions with `and` or `or`")
+        );
     }
 
     #[test]

@@ -28,6 +28,8 @@
 //! # Ok::<(), scalability_advisor_rules::Error>(())
 //! ```
 //!
+//! The language of packs is described in [`language`].
+//!
 //! # Main types
 //! - Packs: [`RulePack`] (load, layer, print with origins), [`PackFormat`], [`Rule`],
 //!   [`Param`], [`Origin`], [`Diagnostic`], [`Diagnostics`].
@@ -46,6 +48,11 @@
 //!   `advisor-core/schema`.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs_advisor, feature(doc_cfg))]
+
+/// The rule-pack language: every key, operator, function, literal, unit, missing-data
+/// policy and limit.
+#[doc = include_str!("../docs/language.md")]
+pub mod language {}
 
 /// How an assessment turns findings into a plan of action: evidence, the roles of rules,
 /// ladders, transitions, held-back rungs, ordering, stages and checklists.

@@ -142,3 +142,23 @@ fn every_evidence_line_on_every_fixture_is_true() {
     // 45 firing fixtures, some with several comparisons: every line was checked.
     assert!(lines >= 45, "only {lines} evidence lines checked");
 }
+
+#[test]
+fn every_snippet_of_the_language_reference_loads_and_compiles() {
+    use scalability_advisor_rules::PackFormat;
+    const DOC: &str = include_str!("../docs/language.md");
+    let mut snippets = 0;
+    let mut rest = DOC;
+    while let Some(start) = rest.find("```toml\n") {
+        let body = &rest[start + 8..];
+        let end = body.find("```").expect("a closed code block");
+        let snippet = &body[..end];
+        let pack = RulePack::default_pack()
+            .layer("language.md", snippet, PackFormat::Toml)
+            .unwrap_or_else(|e| panic!("snippet {snippets} does not load:\n{snippet}\n{e}"));
+        Engine::new(pack).unwrap_or_else(|e| panic!("snippet {snippets}: {e}"));
+        snippets += 1;
+        rest = &body[end + 3..];
+    }
+    assert_eq!(snippets, 4);
+}
