@@ -69,6 +69,7 @@ mod error;
 mod expr;
 mod fixtures;
 mod pack;
+mod structure;
 
 /// The README's code, compiled and run as a doc test.
 #[cfg(doctest)]

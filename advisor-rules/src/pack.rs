@@ -225,20 +225,20 @@ pub struct RulePack {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPack {
-    format: Option<u32>,
-    name: String,
+pub(crate) struct RawPack {
+    pub(crate) format: Option<u32>,
+    pub(crate) name: String,
     #[serde(default)]
-    version: Option<String>,
+    pub(crate) version: Option<String>,
     #[serde(default)]
-    params: BTreeMap<String, RawValue>,
+    pub(crate) params: BTreeMap<String, RawValue>,
     #[serde(default)]
-    disable: Vec<String>,
+    pub(crate) disable: Vec<String>,
     #[serde(default, alias = "rules")]
-    rule: Vec<RawRule>,
+    pub(crate) rule: Vec<RawRule>,
 }
 
-enum RawValue {
+pub(crate) enum RawValue {
     Text(String),
     Number(f64),
     Flag(bool),
@@ -311,43 +311,43 @@ impl<'de> Deserialize<'de> for RawValue {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRule {
-    id: String,
-    title: String,
-    when: String,
+pub(crate) struct RawRule {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) when: String,
     #[serde(default)]
-    stages: Vec<Stage>,
-    severity: Severity,
+    pub(crate) stages: Vec<Stage>,
+    pub(crate) severity: Severity,
     #[serde(default)]
-    priority: u32,
-    layer: Option<Layer>,
-    symptom: Option<Symptom>,
-    remedy: Option<Remedy>,
-    step: Option<LadderStep>,
-    ladder: Option<Symptom>,
-    moves_to: Option<Stage>,
-    overdue_severity: Option<Severity>,
-    action: Option<String>,
-    advice: String,
+    pub(crate) priority: u32,
+    pub(crate) layer: Option<Layer>,
+    pub(crate) symptom: Option<Symptom>,
+    pub(crate) remedy: Option<Remedy>,
+    pub(crate) step: Option<LadderStep>,
+    pub(crate) ladder: Option<Symptom>,
+    pub(crate) moves_to: Option<Stage>,
+    pub(crate) overdue_severity: Option<Severity>,
+    pub(crate) action: Option<String>,
+    pub(crate) advice: String,
     #[serde(default)]
-    references: Vec<String>,
+    pub(crate) references: Vec<String>,
     #[serde(default)]
-    supersedes: Vec<String>,
+    pub(crate) supersedes: Vec<String>,
     #[serde(rename = "for")]
     #[cfg_attr(
         feature = "schema",
         schemars(description = "how long the condition must hold, such as \"10min\"")
     )]
-    hold_for: Option<String>,
+    pub(crate) hold_for: Option<String>,
     #[serde(rename = "for_evaluations")]
-    hold_evaluations: Option<u32>,
-    clear: Option<String>,
+    pub(crate) hold_evaluations: Option<u32>,
+    pub(crate) clear: Option<String>,
     #[serde(default)]
-    missing: MissingData,
+    pub(crate) missing: MissingData,
     #[serde(default)]
-    recommends: Vec<Component>,
+    pub(crate) recommends: Vec<Component>,
     #[serde(default)]
-    discourages: Vec<Component>,
+    pub(crate) discourages: Vec<Component>,
 }
 
 /// The file formats a pack can be written in.
@@ -512,31 +512,62 @@ impl RulePack {
             ));
             return Err(Error::Invalid(diags));
         }
-        let raw: RawPack = match format {
-            PackFormat::Toml => toml::from_str(text).map_err(|e| {
-                let span = e.span().map_or((0, 0), |s| (s.start, s.end));
-                let mut d = Diagnostics::default();
-                d.push(Diagnostic::new(
-                    DiagnosticKind::Format,
-                    DiagnosticLevel::Error,
-                    e.message().to_owned(),
-                    &src,
-                    span,
-                ));
-                Error::Invalid(d)
-            })?,
-            PackFormat::Json => serde_json::from_str(text).map_err(|e| {
-                let offset = offset_of(text, e.line(), e.column());
-                let mut d = Diagnostics::default();
-                d.push(Diagnostic::new(
-                    DiagnosticKind::Format,
-                    DiagnosticLevel::Error,
-                    e.to_string(),
-                    &src,
-                    (offset, offset + 1),
-                ));
-                Error::Invalid(d)
-            })?,
+        let syntax_error = |message: String, span: (usize, usize)| {
+            let mut d = Diagnostics::default();
+            d.push(Diagnostic::new(
+                DiagnosticKind::Format,
+                DiagnosticLevel::Error,
+                message,
+                &src,
+                span,
+            ));
+            Error::Invalid(d)
+        };
+        let (raw, problems) = match format {
+            PackFormat::Toml => match toml::de::DeTable::parse(text) {
+                Ok(table) => {
+                    let span = table.span();
+                    let root =
+                        toml::Spanned::new(span, toml::de::DeValue::Table(table.into_inner()));
+                    crate::structure::read_pack(root)
+                }
+                Err(e) => {
+                    let span = e.span().map_or((0, 0), |s| (s.start, s.end));
+                    return Err(syntax_error(e.message().to_owned(), span));
+                }
+            },
+            PackFormat::Json => match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(v) => crate::structure::read_pack(crate::structure::JsonNode(v)),
+                Err(e) => {
+                    let offset = offset_of(text, e.line(), e.column());
+                    return Err(syntax_error(e.to_string(), (offset, offset + 1)));
+                }
+            },
+        };
+        for p in problems {
+            // JSON keeps no spans: place a problem at its rule's id.
+            let span = match (p.span, &p.rule) {
+                ((0, 0), Some(id)) => {
+                    find_id(text, id, 0).map_or((0, 0), |at| (at, at + id.len() + 2))
+                }
+                (span, _) => span,
+            };
+            let mut d = Diagnostic::new(
+                DiagnosticKind::Format,
+                DiagnosticLevel::Error,
+                p.message,
+                &src,
+                span,
+            )
+            .with_help(p.help);
+            if let Some(id) = &p.rule {
+                d = d.with_rule(id);
+            }
+            diags.push(d);
+        }
+        let Some(raw) = raw else {
+            diags.sort();
+            return Err(Error::Invalid(diags));
         };
         if let Some(v) = raw.format
             && v != FORMAT_VERSION

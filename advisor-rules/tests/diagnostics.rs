@@ -108,13 +108,68 @@ fn all_problems_are_reported_at_once() {
 
 #[test]
 fn format_error_has_location() {
-    let d = check(
-        "name = \"p\"\n[[rule]]\nid = 3\n",
-        DiagnosticKind::Format,
-        3,
-        6,
-    );
-    assert_eq!(d.level, DiagnosticLevel::Error);
+    let ds = errors("name = \"p\"\n[[rule]]\nid = 3\n");
+    let d = ds
+        .iter()
+        .find(|d| d.message.starts_with("`id`"))
+        .unwrap_or_else(|| panic!("{ds:?}"));
+    assert_eq!((d.line, d.column, d.level), (3, 6, DiagnosticLevel::Error));
+    // The missing keys of the same rule are reported with it.
+    for key in ["title", "when", "severity", "advice"] {
+        assert!(
+            ds.iter()
+                .any(|d| d.message == format!("the rule has no `{key}`")),
+            "{key}: {ds:?}"
+        );
+    }
+}
+
+#[test]
+fn structural_problems_come_together_with_expression_errors() {
+    // Six mistakes: an unknown key at the top, a bad value, an unknown key, an unknown
+    // metric, a wrong type and a missing key in three rules.
+    let text = r#"name = "p"
+versoin = "1"
+
+[[rule]]
+id = "a"
+title = "t"
+when = "db_cpu > 70%"
+severity = "urgent"
+advice = "a"
+priorty = 3
+
+[[rule]]
+id = "b"
+title = "t"
+when = "db_cpuu > 70%"
+severity = "warning"
+advice = "a"
+
+[[rule]]
+id = "c"
+title = 7
+when = "p95 > 1s"
+advice = "a"
+"#;
+    let ds = errors(text);
+    #[track_caller]
+    fn has(ds: &[scalability_advisor_rules::Diagnostic], line: usize, words: &str) {
+        assert!(
+            ds.iter()
+                .any(|d| d.line == line && d.to_string().contains(words)),
+            "no `{words}` on line {line}: {ds:#?}"
+        );
+    }
+    has(&ds, 2, "unknown key `versoin`");
+    has(&ds, 2, "did you mean `version`?");
+    has(&ds, 8, "`severity`");
+    has(&ds, 10, "unknown key `priorty`");
+    has(&ds, 10, "did you mean `priority`?");
+    has(&ds, 15, "unknown metric");
+    has(&ds, 21, "`title`");
+    has(&ds, 19, "the rule has no `severity`");
+    assert_eq!(ds.len(), 6, "{ds:#?}");
 }
 
 #[test]
