@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Share of public functions and methods with a runnable example in their docs, per crate.
+
+A public function counts when its own doc comment holds a Rust code block (```` ``` ```` with
+no language, or `rust`), or when it says "See [`...`]" to a neighbour's example is not enough:
+only its own block counts. Public means `pub fn` / `pub const fn` (not `pub(crate)`), outside
+`#[cfg(test)]` modules and private modules' test code. Run from the repository root:
+
+    python3 scripts/example-coverage.py [--min 80]
+"""
+import pathlib
+import re
+import sys
+
+CRATES = {
+    "scalability-advisor-core": "advisor-core/src",
+    "scalability-advisor-formulas": "advisor-formulas/src",
+    "scalability-advisor-rules": "advisor-rules/src",
+    "scalability-advisor": "advisor/src",
+}
+
+FN = re.compile(r"^\s*pub (const )?fn (\w+)")
+
+
+def scan(path):
+    lines = path.read_text().splitlines()
+    total, covered, missing = 0, 0, []
+    in_tests = False
+    for i, line in enumerate(lines):
+        if re.match(r"^\s*#\[cfg\(test\)\]", line) and i + 1 < len(lines) and "mod tests" in lines[i + 1]:
+            in_tests = True
+        if in_tests:
+            continue
+        m = FN.match(line)
+        if not m:
+            continue
+        # Collect the doc comment above (skipping attributes).
+        j = i - 1
+        doc = []
+        while j >= 0 and (lines[j].strip().startswith("///") or lines[j].strip().startswith("#[")):
+            if lines[j].strip().startswith("///"):
+                doc.append(lines[j].strip()[3:].strip())
+            j -= 1
+        total += 1
+        fences = [d for d in doc if d.startswith("```")]
+        rust = any(f in ("```", "```rust") for f in fences)
+        if rust:
+            covered += 1
+        else:
+            missing.append(f"{path}:{i + 1}: {m.group(2)}")
+    return total, covered, missing
+
+
+def main():
+    minimum = None
+    if "--min" in sys.argv:
+        minimum = float(sys.argv[sys.argv.index("--min") + 1])
+    verbose = "--list" in sys.argv
+    ok = True
+    print("| crate | public functions | with an example | share |")
+    print("|---|---|---|---|")
+    for crate, src in CRATES.items():
+        total = covered = 0
+        missing = []
+        for path in sorted(pathlib.Path(src).rglob("*.rs")):
+            t, c, m = scan(path)
+            total, covered = total + t, covered + c
+            missing += m
+        share = 100.0 * covered / total if total else 100.0
+        print(f"| {crate} | {total} | {covered} | {share:.1f}% |")
+        if verbose:
+            for m in missing:
+                print("    missing:", m)
+        if minimum is not None and share < minimum:
+            ok = False
+    if not ok:
+        sys.exit(f"example coverage below {minimum}% in at least one crate")
+
+
+if __name__ == "__main__":
+    main()
