@@ -175,6 +175,17 @@ pub struct ChecklistReport {
 
 impl ChecklistReport {
     /// Items known to be missing.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{assess, Engine};
+    /// use scalability_advisor_rules::scalability_advisor_core::{Component, History, MetricsSnapshot, units::Users};
+    /// // 400,000 users with an architecture that lacks circuit breakers.
+    /// let snap = MetricsSnapshot::default().with_users(Users::new(400_000)).with_component(Component::LoadBalancer);
+    /// let a = assess(&Engine::default_pack(), &snap, &History::new());
+    /// let gaps: Vec<_> = a.checklists[0].gaps().map(|g| g.name()).collect();
+    /// assert!(gaps.contains(&"circuit_breakers"));
+    /// ```
     pub fn gaps(&self) -> impl Iterator<Item = ChecklistItem> + '_ {
         self.items
             .iter()
@@ -183,6 +194,16 @@ impl ChecklistReport {
     }
 
     /// Items nobody declared and the snapshot cannot show.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{assess, Engine};
+    /// use scalability_advisor_rules::scalability_advisor_core::{Component, History, MetricsSnapshot, units::Users};
+    /// let snap = MetricsSnapshot::default().with_users(Users::new(400_000)).with_component(Component::LoadBalancer);
+    /// let a = assess(&Engine::default_pack(), &snap, &History::new());
+    /// // No snapshot can show whether application servers keep local state.
+    /// assert!(a.checklists[0].to_verify().any(|i| i.name() == "stateless_app_servers"));
+    /// ```
     pub fn to_verify(&self) -> impl Iterator<Item = ChecklistItem> + '_ {
         self.items
             .iter()
@@ -1028,6 +1049,16 @@ fn rank_layers(findings: &[AssessedFinding]) -> Vec<RankedLayer> {
 
 impl StageView {
     /// One line on what the metrics say about the stage; never reads as a demotion.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{assess, Engine};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::{Ratio, Users}};
+    /// let snap = MetricsSnapshot::default().with_users(Users::new(5_000)).with_db_cpu(Ratio::from_percent(82.0)?);
+    /// let a = assess(&Engine::default_pack(), &snap, &History::new());
+    /// assert_eq!(a.stage.metrics_line(), "the guide's conditions for stage 2 (growth) hold, ahead of the user count");
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn metrics_line(&self) -> String {
         match (self.by_users, self.by_metrics) {
@@ -1044,6 +1075,14 @@ impl StageView {
     }
 
     /// One line on the stage by users.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{assess, Engine};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Users};
+    /// let a = assess(&Engine::default_pack(), &MetricsSnapshot::default().with_users(Users::new(5_000)), &History::new());
+    /// assert_eq!(a.stage.users_line(), "stage 1 (startup): 5000 users (0 to 10000 users)");
+    /// ```
     #[must_use]
     pub fn users_line(&self) -> String {
         match (self.users, self.by_users, self.band) {
@@ -1075,6 +1114,16 @@ impl NextStage {
 
 impl Assessment {
     /// The worst severity among findings and plan steps (checklist gaps included).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{assess, Engine, Severity};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(95.0)?);
+    /// let a = assess(&Engine::default_pack(), &snap, &History::new());
+    /// assert_eq!(a.worst(), Some(Severity::Critical)); // beyond the 85% warning level
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn worst(&self) -> Option<Severity> {
         self.findings
@@ -1085,6 +1134,16 @@ impl Assessment {
     }
 
     /// Plain text, readable in an 80-column terminal; the plan of action comes first.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{assess, Engine};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
+    /// let text = assess(&Engine::default_pack(), &snap, &History::new()).to_text();
+    /// assert!(text.starts_with("Plan of action\n  1. [warning] Add read replicas"));
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn to_text(&self) -> String {
         use core::fmt::Write as _;
@@ -1194,6 +1253,16 @@ impl Assessment {
     }
 
     /// Markdown, for tickets and chat; the same content as [`Assessment::to_text`].
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{assess, Engine};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
+    /// let md = assess(&Engine::default_pack(), &snap, &History::new()).to_markdown();
+    /// assert!(md.contains("1. **Add read replicas** (warning)"));
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn to_markdown(&self) -> String {
         use core::fmt::Write as _;
@@ -1305,6 +1374,17 @@ impl Assessment {
     ///
     /// # Errors
     /// Never in practice: every field serializes; the `Result` is serde's.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{assess, Assessment, Engine};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
+    /// let json = assess(&Engine::default_pack(), &snap, &History::new()).to_json()?;
+    /// let back: Assessment = serde_json::from_str(&json)?; // reads back
+    /// assert_eq!(back.plan[0].findings, ["add.read_replicas"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string_pretty(self)
     }

@@ -178,30 +178,65 @@ impl Diagnostics {
     }
 
     /// All diagnostics.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// let err = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"a\"\ntitle = \"t\"\nwhen = \"db_cpuu > 70%\"\nseverity = \"warning\"\nadvice = \"a\"\n").unwrap_err();
+    /// assert_eq!(err.diagnostics()[0].line, 5);
+    /// ```
     #[must_use]
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.0
     }
 
     /// Whether any diagnostic is an error.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// let pack = RulePack::default_pack();
+    /// assert!(!pack.warnings().has_errors()); // loading succeeded: warnings only, if any
+    /// ```
     #[must_use]
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.level == DiagnosticLevel::Error)
     }
 
     /// Whether there are no diagnostics at all.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// assert!(RulePack::default_pack().warnings().is_empty());
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// The number of diagnostics.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// assert_eq!(RulePack::default_pack().warnings().len(), 0);
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Iterates over the diagnostics.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// let pack = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"never\"\ntitle = \"t\"\nwhen = \"db_cpu > 70% and db_cpu < 50%\"\nseverity = \"warning\"\nadvice = \"a\"\n")?;
+    /// // A rule that can never fire loads with a warning.
+    /// assert!(pack.warnings().iter().any(|d| d.message.contains("never")));
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }

@@ -568,12 +568,25 @@ pub struct RuleId(std::sync::Arc<str>);
 
 impl RuleId {
     /// A rule id from text.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RuleId;
+    /// let id = RuleId::new("db.hot");
+    /// assert_eq!(id.to_string(), "db.hot");
+    /// ```
     #[must_use]
     pub fn new(id: &str) -> RuleId {
         RuleId(std::sync::Arc::from(id))
     }
 
     /// The id as text.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RuleId;
+    /// assert_eq!(RuleId::new("db.hot").as_str(), "db.hot");
+    /// ```
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
@@ -690,6 +703,17 @@ pub struct Evaluation {
 
 impl Evaluation {
     /// The observations behind a finding, in comparison order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let engine = Engine::default_pack();
+    /// let e = engine.evaluate(&MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?), &History::new());
+    /// let f = e.findings.iter().find(|f| f.id == "add.read_replicas").unwrap();
+    /// assert_eq!(e.observations(f)[0].observed, 0.9);
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn observations(&self, finding: &Finding) -> &[Observation] {
         let start = finding.evidence_start as usize;
@@ -755,12 +779,36 @@ pub struct Change {
 
 impl Change {
     /// Whether the finding started at this step.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_rules::{Engine, State};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let engine = Engine::default_pack();
+    /// let hot = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(95.0)?);
+    /// let step = engine.advance(&State::default(), &hot, &History::new(), Duration::ZERO);
+    /// assert!(step.changes.iter().all(|c| c.is_started()));
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn is_started(&self) -> bool {
         self.kind == ChangeKind::Started
     }
 
     /// Whether the finding resolved at this step.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_rules::{Engine, State};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let engine = Engine::default_pack();
+    /// let cpu = |p: f64| MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(p).unwrap());
+    /// let one = engine.advance(&State::default(), &cpu(95.0), &History::new(), Duration::ZERO);
+    /// let two = engine.advance(&one.state, &cpu(40.0), &History::new(), Duration::from_secs(60));
+    /// assert!(two.changes.iter().any(|c| c.id == "key.cpu.critical" && c.is_resolved()));
+    /// ```
     #[must_use]
     pub fn is_resolved(&self) -> bool {
         self.kind == ChangeKind::Resolved
@@ -795,6 +843,15 @@ impl Engine {
     /// [`Error::Invalid`] when a rule needs more than [`MAX_COMPARISONS`] comparisons or a
     /// deeper stack than the evaluator allows (packs from files are already checked
     /// otherwise).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{Engine, RulePack};
+    /// let pack = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"hot\"\ntitle = \"t\"\nwhen = \"db_cpu > 80%\"\nseverity = \"warning\"\nadvice = \"a\"\n")?;
+    /// let engine = Engine::new(pack)?;
+    /// assert_eq!(engine.rules().len(), 1);
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     pub fn new(pack: RulePack) -> Result<Engine, Error> {
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut problems = Vec::new();
@@ -911,6 +968,13 @@ impl Engine {
     ///
     /// # Panics
     /// Never in a released build: the default pack is checked by this crate's tests.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// let engine = Engine::default_pack();
+    /// assert!(engine.rule_index("ladder.database_slow").is_some());
+    /// ```
     #[must_use]
     pub fn default_pack() -> Engine {
         // Cannot fail: the embedded pack compiles, as `tests::default_pack_loads_without_diagnostics` checks.
@@ -922,12 +986,28 @@ impl Engine {
     }
 
     /// The pack this engine runs.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// assert_eq!(Engine::default_pack().pack().name(), "default");
+    /// ```
     #[must_use]
     pub fn pack(&self) -> &RulePack {
         &self.pack
     }
 
     /// How series functions read the vague words (defaults: [`SeriesConfig::default`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// use scalability_advisor_rules::scalability_advisor_core::{SeriesConfig, units::Ratio};
+    /// // Read "consistently" as 90% of the window instead of 80%.
+    /// let strict = SeriesConfig { consistency_share: Ratio::from_percent(90.0)?, ..SeriesConfig::default() };
+    /// let _engine = Engine::default_pack().with_series_config(strict);
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn with_series_config(mut self, config: SeriesConfig) -> Self {
         self.series_config = config;
@@ -936,6 +1016,17 @@ impl Engine {
 
     /// Evaluates every rule on a snapshot (and series from `history`), ignoring `for` and
     /// `clear` (use [`Engine::step`] for those).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{Engine, RuleStatus};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let engine = Engine::default_pack();
+    /// let e = engine.evaluate(&MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(75.0)?), &History::new());
+    /// assert_eq!(engine.status(&e, "key.cpu.warning"), Some(RuleStatus::Fired));
+    /// assert_eq!(engine.status(&e, "key.p95.warning"), Some(RuleStatus::NotEvaluated)); // no P95 given
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn evaluate(&self, snapshot: &MetricsSnapshot, history: &History) -> Evaluation {
         let mut out = Evaluation::default();
@@ -944,6 +1035,20 @@ impl Engine {
     }
 
     /// As [`Engine::evaluate`], reusing `out`'s buffers.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{Engine, Evaluation};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let engine = Engine::default_pack();
+    /// let mut out = Evaluation::default(); // reused across snapshots: no allocation once grown
+    /// for cpu in [40.0, 75.0, 95.0] {
+    ///     let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(cpu)?);
+    ///     engine.evaluate_into(&snap, &History::new(), &mut out);
+    /// }
+    /// assert_eq!(out.findings[0].id, "key.cpu.critical");
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     pub fn evaluate_into(
         &self,
         snapshot: &MetricsSnapshot,
@@ -1279,24 +1384,57 @@ impl Engine {
     }
 
     /// The rules, in evaluation order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// let engine = Engine::default_pack();
+    /// assert!(engine.rules().all(|r| !r.references.is_empty()));
+    /// ```
     #[must_use = "the iterator does nothing unless consumed"]
     pub fn rules(&self) -> impl ExactSizeIterator<Item = &Rule> {
         self.rules.iter().map(|r| &r.rule)
     }
 
     /// The rule at `index` (as in [`Finding::rule`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// let engine = Engine::default_pack();
+    /// let i = engine.rule_index("add.cdn").unwrap();
+    /// assert_eq!(engine.rule(i).unwrap().title, "Add a CDN");
+    /// ```
     #[must_use]
     pub fn rule(&self, index: usize) -> Option<&Rule> {
         self.rules.get(index).map(|r| &r.rule)
     }
 
     /// The index of rule `id`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// let engine = Engine::default_pack();
+    /// assert!(engine.rule_index("add.cdn").is_some());
+    /// assert_eq!(engine.rule_index("no.such.rule"), None);
+    /// ```
     #[must_use]
     pub fn rule_index(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.rule.id == id)
     }
 
     /// The status of rule `id` in an evaluation.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{Engine, RuleStatus};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let engine = Engine::default_pack();
+    /// let e = engine.evaluate(&MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(60.0)?), &History::new());
+    /// assert_eq!(engine.status(&e, "add.read_replicas"), Some(RuleStatus::NotFired));
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn status(&self, evaluation: &Evaluation, id: &str) -> Option<RuleStatus> {
         self.rule_index(id)
@@ -1304,6 +1442,16 @@ impl Engine {
     }
 
     /// What rule `index` lacked, when it was not evaluated (or fired on assumed data).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{Engine, MissingInput};
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, Metric, MetricsSnapshot};
+    /// let engine = Engine::default_pack();
+    /// let i = engine.rule_index("move.3.write_saturation").unwrap();
+    /// let missing = engine.missing(i, &MetricsSnapshot::default(), &History::new());
+    /// assert_eq!(missing, [MissingInput::Value(Metric::PrimaryWriteThroughput), MissingInput::Value(Metric::PrimaryWriteCapacity)]);
+    /// ```
     #[must_use]
     pub fn missing(
         &self,
@@ -1392,6 +1540,20 @@ impl Engine {
 
     /// Every comparison of a finding's condition, whether or not it supports the finding
     /// (compare [`Engine::explain`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// use core::time::Duration;
+    /// let engine = Engine::default_pack();
+    /// let snap = MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(78.0)?).with_slowest_query_time(Duration::from_millis(90));
+    /// let e = engine.evaluate(&snap, &History::new());
+    /// let f = e.findings.iter().find(|f| f.id == "ladder.database_slow").unwrap();
+    /// assert_eq!(engine.explain(&e, f).len(), 1);     // only the CPU held
+    /// assert_eq!(engine.explain_all(&e, f).len(), 2); // both comparisons
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn explain_all(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<RuleEvidence> {
         match self.rules.get(finding.rule) {
@@ -1406,6 +1568,16 @@ impl Engine {
     /// Counts the findings of a snapshot without building them: the fast path for fleets.
     ///
     /// Returns (fired, not evaluated) rule counts; allocates nothing.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// let engine = Engine::default_pack();
+    /// let (fired, unknown) = engine.count(&MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(95.0)?), &History::new());
+    /// assert!(fired >= 3 && unknown > 20);
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn count(&self, snapshot: &MetricsSnapshot, history: &History) -> (usize, usize) {
         let mut values = [UNKNOWN; Metric::COUNT];
@@ -1446,6 +1618,15 @@ impl Engine {
     }
 
     /// The compiled rules' comparison sites, for documentation and tooling.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// let engine = Engine::default_pack();
+    /// let sites = engine.comparisons("ladder.database_slow").unwrap();
+    /// assert_eq!(sites.len(), 2);
+    /// assert_eq!(sites[0].right, "$slow_query");
+    /// ```
     #[must_use]
     pub fn comparisons(&self, id: &str) -> Option<&[ComparisonSite]> {
         self.rules

@@ -97,6 +97,13 @@ impl CmpOp {
         clippy::float_cmp,
         reason = "`==` and `!=` are the operators being applied"
     )]
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::CmpOp;
+    /// assert!(CmpOp::Ge.apply(0.7, 0.7));
+    /// assert!(!CmpOp::Gt.apply(0.7, 0.7));
+    /// ```
     pub fn apply(self, a: f64, b: f64) -> bool {
         match self {
             CmpOp::Lt => a < b,
@@ -109,6 +116,13 @@ impl CmpOp {
     }
 
     /// The operator with its operands swapped (`a < b` is `b > a`).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::CmpOp;
+    /// // `a < b` is `b > a`.
+    /// assert_eq!(CmpOp::Lt.flipped(), CmpOp::Gt);
+    /// ```
     #[must_use]
     pub fn flipped(self) -> CmpOp {
         match self {
@@ -121,6 +135,12 @@ impl CmpOp {
     }
 
     /// The operator's symbol.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::CmpOp;
+    /// assert_eq!(CmpOp::Ne.symbol(), "!=");
+    /// ```
     #[must_use]
     pub fn symbol(self) -> &'static str {
         match self {
@@ -185,6 +205,12 @@ pub enum SeriesFn {
 
 impl SeriesFn {
     /// The function's name in conditions.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::SeriesFn;
+    /// assert_eq!(SeriesFn::ConsistentlyAbove.name(), "consistently_above");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {

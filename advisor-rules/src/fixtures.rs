@@ -56,6 +56,14 @@ pub struct FixtureReport {
 
 impl FixtureReport {
     /// Whether every test passed.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{run_fixtures, Engine};
+    /// let report = run_fixtures(&Engine::default_pack(), "f.toml", "[[test]]\nname = \"hot\"\nsnapshot = { server_cpu = 0.95 }\nfired = [\"key.cpu.critical\"]\n")?;
+    /// assert!(report.passed());
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn passed(&self) -> bool {
         self.results.iter().all(|r| r.failures.is_empty())

@@ -361,6 +361,13 @@ pub enum PackFormat {
 
 impl PackFormat {
     /// Guesses the format from a file name: `.json` is JSON, anything else TOML.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::PackFormat;
+    /// assert_eq!(PackFormat::from_file_name("prod.JSON"), PackFormat::Json);
+    /// assert_eq!(PackFormat::from_file_name("prod.toml"), PackFormat::Toml);
+    /// ```
     #[must_use]
     pub fn from_file_name(name: &str) -> PackFormat {
         if name.to_ascii_lowercase().ends_with(".json") {
@@ -381,6 +388,17 @@ impl RulePack {
     ///
     /// # Errors
     /// [`Error::Invalid`] with every problem found (see [`Diagnostic`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// let pack = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"lag\"\ntitle = \"Replica lag\"\nwhen = \"replica_lag > 2s\"\nseverity = \"warning\"\nadvice = \"a\"\n")?;
+    /// assert_eq!(pack.rules()[0].id, "lag");
+    /// // Problems are reported with their place.
+    /// let err = RulePack::from_toml_str("p.toml", "name = 1").unwrap_err();
+    /// assert_eq!(err.diagnostics()[0].line, 1);
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     pub fn from_toml_str(file: &str, text: &str) -> Result<RulePack, Error> {
         RulePack::from_str(file, text, PackFormat::Toml, None)
     }
@@ -389,6 +407,14 @@ impl RulePack {
     ///
     /// # Errors
     /// [`Error::Invalid`] with every problem found.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// let pack = RulePack::from_json_str("p.json", r#"{"name": "p", "rules": [{"id": "lag", "title": "t", "when": "replica_lag > 2s", "severity": "warning", "advice": "a"}]}"#)?;
+    /// assert_eq!(pack.rules().len(), 1);
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     pub fn from_json_str(file: &str, text: &str) -> Result<RulePack, Error> {
         RulePack::from_str(file, text, PackFormat::Json, None)
     }
@@ -397,6 +423,15 @@ impl RulePack {
     ///
     /// # Errors
     /// [`Error::Invalid`] with every problem found.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{PackFormat, RulePack};
+    /// let text = r#"{"name": "p"}"#;
+    /// let pack = RulePack::parse("p.json", text, PackFormat::from_file_name("p.json"))?;
+    /// assert_eq!(pack.name(), "p");
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     pub fn parse(file: &str, text: &str, format: PackFormat) -> Result<RulePack, Error> {
         RulePack::from_str(file, text, format, None)
     }
@@ -422,54 +457,117 @@ impl RulePack {
     }
 
     /// The built-in default pack (see [`crate::default_pack`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// let pack = RulePack::default_pack();
+    /// assert_eq!(pack.name(), "default");
+    /// assert!(pack.rule("ladder.database_slow").is_some());
+    /// ```
     #[must_use]
     pub fn default_pack() -> RulePack {
         crate::default_pack::load()
     }
 
     /// The pack's name.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// assert_eq!(RulePack::default_pack().name(), "default");
+    /// ```
     #[must_use]
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The pack's version.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// assert_eq!(RulePack::default_pack().version(), "0.2.0");
+    /// ```
     #[must_use]
     pub fn version(&self) -> &str {
         &self.version
     }
 
     /// The rules, in file order (layered rules after the base's).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// assert_eq!(RulePack::default_pack().rules()[0].id, "key.p95.critical");
+    /// ```
     #[must_use]
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
 
     /// The rule with `id`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// let rule = RulePack::default_pack().rule("add.cdn").cloned().unwrap();
+    /// assert_eq!(rule.when, "static_asset_bandwidth_share > $cdn_static_share and not has(cdn)");
+    /// ```
     #[must_use]
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
 
     /// The parameters, sorted by name.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// let pack = RulePack::default_pack();
+    /// assert!(pack.params().windows(2).all(|w| w[0].name < w[1].name)); // sorted by name
+    /// ```
     #[must_use]
     pub fn params(&self) -> &[Param] {
         &self.params
     }
 
     /// The parameter `name`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// let p = RulePack::default_pack().param("p95_warning").cloned().unwrap();
+    /// assert_eq!((p.value, p.text.as_str()), (1.0, "1s"));
+    /// ```
     #[must_use]
     pub fn param(&self, name: &str) -> Option<&Param> {
         self.params.iter().find(|p| p.name == name)
     }
 
     /// Ids disabled by layering.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::{PackFormat, RulePack};
+    /// let pack = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\ndisable = [\"db.bloat\"]\n", PackFormat::Toml)?;
+    /// assert_eq!(pack.disabled(), ["db.bloat"]);
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn disabled(&self) -> &[String] {
         &self.disabled
     }
 
     /// Warnings found while loading (static analysis).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// let pack = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"never\"\ntitle = \"t\"\nwhen = \"db_cpu > 70% and db_cpu < 50%\"\nseverity = \"warning\"\nadvice = \"a\"\n")?;
+    /// assert_eq!(pack.warnings().len(), 1);
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
     #[must_use]
     pub fn warnings(&self) -> &Diagnostics {
         &self.warnings
