@@ -83,6 +83,12 @@ impl Component {
     ];
 
     /// The `snake_case` name used in files and reports.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Component;
+    /// assert_eq!(Component::GlobalLoadBalancer.name(), "global_load_balancer");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -109,6 +115,13 @@ impl Component {
     }
 
     /// Looks a component up by its [`name`](Component::name).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Component;
+    /// assert_eq!(Component::from_name("read_replicas"), Some(Component::ReadReplicas));
+    /// assert_eq!(Component::from_name("replicas"), None);
+    /// ```
     #[must_use]
     pub fn from_name(name: &str) -> Option<Component> {
         Component::ALL.into_iter().find(|c| c.name() == name)
@@ -146,6 +159,13 @@ impl ComponentSet {
     pub const EMPTY: ComponentSet = ComponentSet(0);
 
     /// Builds a set from a slice of components.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet};
+    /// const GROWTH: ComponentSet = ComponentSet::from_components(&[Component::Cdn, Component::Cache]);
+    /// assert_eq!(GROWTH.len(), 2);
+    /// ```
     #[must_use]
     pub const fn from_components(components: &[Component]) -> Self {
         let mut bits = 0;
@@ -158,6 +178,14 @@ impl ComponentSet {
     }
 
     /// Adds a component; returns whether it was absent.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet};
+    /// let mut set = ComponentSet::EMPTY;
+    /// assert!(set.insert(Component::Cdn));
+    /// assert!(!set.insert(Component::Cdn)); // already there
+    /// ```
     pub fn insert(&mut self, component: Component) -> bool {
         let absent = !self.contains(component);
         self.0 |= component.bit();
@@ -165,6 +193,14 @@ impl ComponentSet {
     }
 
     /// Removes a component; returns whether it was present.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet};
+    /// let mut set = ComponentSet::from_components(&[Component::Cdn]);
+    /// assert!(set.remove(Component::Cdn));
+    /// assert!(set.is_empty());
+    /// ```
     pub fn remove(&mut self, component: Component) -> bool {
         let present = self.contains(component);
         self.0 &= !component.bit();
@@ -172,12 +208,26 @@ impl ComponentSet {
     }
 
     /// Whether the set holds `component`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet};
+    /// let set = ComponentSet::from_components(&[Component::Cache]);
+    /// assert!(set.contains(Component::Cache));
+    /// assert!(!set.contains(Component::Cdn));
+    /// ```
     #[must_use]
     pub const fn contains(self, component: Component) -> bool {
         self.0 & component.bit() != 0
     }
 
     /// Whether the set is empty.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::ComponentSet;
+    /// assert!(ComponentSet::EMPTY.is_empty());
+    /// ```
     #[must_use]
     pub const fn is_empty(self) -> bool {
         self.0 == 0
@@ -190,30 +240,69 @@ impl ComponentSet {
     }
 
     /// The number of components in the set.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Stage, ComponentSet};
+    /// assert_eq!(Stage::Growth.architecture().len(), 4);
+    /// assert_eq!(ComponentSet::EMPTY.len(), 0);
+    /// ```
     #[must_use]
     pub const fn len(self) -> usize {
         self.0.count_ones() as usize
     }
 
     /// Components in both sets.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet, Stage};
+    /// let have = ComponentSet::from_components(&[Component::Cdn, Component::JobQueue]);
+    /// let common = have.intersection(Stage::Growth.architecture());
+    /// assert_eq!(common.iter().collect::<Vec<_>>(), [Component::Cdn]);
+    /// ```
     #[must_use]
     pub const fn intersection(self, other: ComponentSet) -> ComponentSet {
         ComponentSet(self.0 & other.0)
     }
 
     /// Components in either set.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet};
+    /// let a = ComponentSet::from_components(&[Component::Cdn]);
+    /// let b = ComponentSet::from_components(&[Component::Cache]);
+    /// assert_eq!(a.union(b).len(), 2);
+    /// ```
     #[must_use]
     pub const fn union(self, other: ComponentSet) -> ComponentSet {
         ComponentSet(self.0 | other.0)
     }
 
     /// Components in `self` but not in `other`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet, Stage};
+    /// let have = ComponentSet::from_components(&[Component::Cdn, Component::LoadBalancer]);
+    /// let missing = Stage::Growth.architecture().difference(have);
+    /// assert_eq!(missing.to_string(), "read_replicas, cache");
+    /// ```
     #[must_use]
     pub const fn difference(self, other: ComponentSet) -> ComponentSet {
         ComponentSet(self.0 & !other.0)
     }
 
     /// The components, in declaration order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet};
+    /// let set = ComponentSet::from_components(&[Component::Cache, Component::Cdn]);
+    /// let names: Vec<&str> = set.iter().map(Component::name).collect();
+    /// assert_eq!(names, ["cdn", "cache"]); // declaration order
+    /// ```
     pub fn iter(self) -> impl Iterator<Item = Component> {
         Component::ALL
             .into_iter()

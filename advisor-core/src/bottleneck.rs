@@ -107,6 +107,12 @@ impl Layer {
     ];
 
     /// The `snake_case` name.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::bottleneck::Layer;
+    /// assert_eq!(Layer::ExternalApi.name(), "external_api");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -119,6 +125,12 @@ impl Layer {
     }
 
     /// The symptoms that point at this layer.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::bottleneck::{Layer, Symptom};
+    /// assert_eq!(Layer::Database.symptoms(), [Symptom::SlowQueries, Symptom::HighDbCpu]);
+    /// ```
     #[must_use]
     pub const fn symptoms(self) -> &'static [Symptom] {
         match self {
@@ -131,6 +143,12 @@ impl Layer {
     }
 
     /// The solutions for this layer, in the guide's order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::bottleneck::{Layer, Solution};
+    /// assert_eq!(Layer::Database.solutions(), [Solution::Indexing, Solution::ReadReplicas, Solution::Caching]);
+    /// ```
     #[must_use]
     pub const fn solutions(self) -> &'static [Solution] {
         match self {
@@ -155,6 +173,12 @@ impl Layer {
     }
 
     /// The snapshot metrics that show this layer's symptoms.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, bottleneck::Layer};
+    /// assert!(Layer::Storage.signals().contains(&Metric::DiskIoWait));
+    /// ```
     #[must_use]
     pub const fn signals(self) -> &'static [Metric] {
         match self {
@@ -184,6 +208,12 @@ impl fmt::Display for Layer {
 
 impl Symptom {
     /// The snapshot metrics that show this symptom.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, bottleneck::Symptom};
+    /// assert_eq!(Symptom::HighIoWait.signals(), [Metric::DiskIoWait]);
+    /// ```
     #[must_use]
     pub const fn signals(self) -> &'static [Metric] {
         match self {
@@ -228,6 +258,12 @@ pub enum Tool {
 
 impl Tool {
     /// Well-known products for the tool, where the guide names some.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::bottleneck::Tool;
+    /// assert!(Tool::DistributedTracing.examples().contains(&"Jaeger"));
+    /// ```
     #[must_use]
     pub const fn examples(self) -> &'static [&'static str] {
         match self {
@@ -369,6 +405,12 @@ impl HealthCheckItem {
     ];
 
     /// The area the item belongs to.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::bottleneck::{HealthCheckArea, HealthCheckItem};
+    /// assert_eq!(HealthCheckItem::Bloat.area(), HealthCheckArea::Storage);
+    /// ```
     #[must_use]
     pub const fn area(self) -> HealthCheckArea {
         match self {
@@ -388,6 +430,12 @@ impl HealthCheckItem {
     }
 
     /// The snapshot metric that answers the item, if the snapshot has one.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, bottleneck::HealthCheckItem};
+    /// assert_eq!(HealthCheckItem::LockContention.signal(), Some(Metric::DbLockWaitShare));
+    /// ```
     #[must_use]
     pub const fn signal(self) -> Option<Metric> {
         Some(match self {
@@ -407,6 +455,15 @@ impl HealthCheckItem {
     }
 
     /// The snapshot's answer to the item, if measured.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{MetricsSnapshot, bottleneck::HealthCheckItem, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_db_lock_wait_share(Ratio::from_percent(12.0)?);
+    /// assert_eq!(HealthCheckItem::LockContention.observe(&snap).map(|q| q.to_string()), Some("12.0%".into()));
+    /// assert_eq!(HealthCheckItem::Bloat.observe(&snap), None);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn observe(self, snapshot: &MetricsSnapshot) -> Option<Quantity> {
         snapshot.quantity(self.signal()?)

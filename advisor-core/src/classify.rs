@@ -51,6 +51,17 @@ pub struct AdditionResult {
 
 impl AdditionResult {
     /// Whether the data calls for the addition and it is not yet in place.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{AdvisorConfig, Classification, Component, History, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
+    /// let c = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
+    /// assert!(c.additions[2].is_recommended()); // read replicas: called for, not in place
+    /// let c = Classification::of(&snap.with_component(Component::ReadReplicas), &History::new(), &AdvisorConfig::default());
+    /// assert!(!c.additions[2].is_recommended());
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn is_recommended(&self) -> bool {
         self.outcome.is_fired() && !self.in_place
@@ -94,6 +105,13 @@ pub struct Classification {
 
 impl Classification {
     /// Classifies a snapshot, with series from `history` where a trigger needs them.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{AdvisorConfig, Classification, History, MetricsSnapshot, Stage, units::Users};
+    /// let c = Classification::of(&MetricsSnapshot::default().with_users(Users::new(250_000)), &History::new(), &AdvisorConfig::default());
+    /// assert_eq!(c.stage, Some(Stage::Scale));
+    /// ```
     #[must_use]
     pub fn of(
         snapshot: &MetricsSnapshot,
@@ -125,12 +143,32 @@ impl Classification {
     /// stage beyond the stage by users means the system outgrew its architecture early; one at
     /// or below it means a move the user count already called for is overdue (never a step
     /// back).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{AdvisorConfig, Classification, History, MetricsSnapshot, Stage};
+    /// let snap = MetricsSnapshot::default().with_data_residency_required(true);
+    /// let c = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
+    /// assert_eq!(c.suggested_stage(), Some(Stage::Enterprise));
+    /// ```
     #[must_use]
     pub fn suggested_stage(&self) -> Option<Stage> {
         self.triggers.fired().map(|r| r.trigger.to_stage()).max()
     }
 
     /// Additions the data calls for that are not yet in place.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{AdvisorConfig, Classification, Component, History, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default()
+    ///     .with_static_asset_bandwidth_share(Ratio::from_percent(35.0)?)
+    ///     .with_background_tasks_block_requests(true);
+    /// let c = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
+    /// let adds: Vec<Component> = c.recommended_additions().map(|a| a.addition.component()).collect();
+    /// assert_eq!(adds, [Component::Cdn, Component::JobQueue]);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     pub fn recommended_additions(&self) -> impl Iterator<Item = &AdditionResult> {
         self.additions.iter().filter(|a| a.is_recommended())
     }

@@ -147,6 +147,13 @@ pub enum RungState {
 
 impl RungState {
     /// Whether the rung counts as done.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, RungState};
+    /// assert!(RungState::InPlace { component: Component::Cache }.is_done());
+    /// assert!(!RungState::NotDone.is_done());
+    /// ```
     #[must_use]
     pub const fn is_done(&self) -> bool {
         matches!(self, RungState::Declared | RungState::InPlace { .. })
@@ -189,6 +196,13 @@ pub struct LadderPosition {
 
 impl LadderPosition {
     /// The rung to advise, when one is left.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{AdvisorConfig, History, MetricsSnapshot, Remedy, Symptom};
+    /// let p = Symptom::HighMemory.position(&MetricsSnapshot::default(), &History::new(), &AdvisorConfig::default());
+    /// assert_eq!(p.current().map(|r| r.remedy), Some(Remedy::IncreaseRam));
+    /// ```
     #[must_use]
     pub fn current(&self) -> Option<&Rung> {
         match self.next {
@@ -240,6 +254,12 @@ impl Symptom {
     ];
 
     /// The `snake_case` name.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Symptom;
+    /// assert_eq!(Symptom::ApiTimeouts.name(), "api_timeouts");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -252,6 +272,12 @@ impl Symptom {
     }
 
     /// The escalation ladder: first, then, finally.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Remedy, Symptom};
+    /// assert_eq!(Symptom::HighServerCpu.ladder(), [Remedy::VerticalScale, Remedy::HorizontalScale, Remedy::OptimizeCode]);
+    /// ```
     #[must_use]
     pub const fn ladder(self) -> [Remedy; 3] {
         match self {
@@ -276,6 +302,12 @@ impl Symptom {
     }
 
     /// The snapshot metrics that show the symptom.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Symptom};
+    /// assert_eq!(Symptom::DatabaseSlow.signals(), [Metric::SlowestQueryTime, Metric::DbCpu]);
+    /// ```
     #[must_use]
     pub const fn signals(self) -> &'static [Metric] {
         match self {
@@ -291,6 +323,13 @@ impl Symptom {
     ///
     /// A remedy counts as tried when it is in `tried`, or when the component it installs
     /// ([`Remedy::component`]) is already in `architecture`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{ComponentSet, LadderStep, NextStep, Remedy, RemedySet, Symptom};
+    /// let next = Symptom::HighMemory.next_step(RemedySet::from_remedies(&[Remedy::IncreaseRam]), ComponentSet::EMPTY);
+    /// assert_eq!(next, NextStep::Try { step: LadderStep::Then, remedy: Remedy::FixMemoryLeaks });
+    /// ```
     #[must_use]
     pub fn next_step(self, tried: RemedySet, architecture: ComponentSet) -> NextStep {
         let steps = [LadderStep::First, LadderStep::Then, LadderStep::Finally];
@@ -371,6 +410,12 @@ impl Symptom {
     }
 
     /// A short title for the symptom, as a report heading uses it ("database slow").
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Symptom;
+    /// assert_eq!(Symptom::DatabaseSlow.title(), "database slow");
+    /// ```
     #[must_use]
     pub const fn title(self) -> &'static str {
         match self {
@@ -533,6 +578,12 @@ impl Remedy {
     }
 
     /// What the remedy involves, in a sentence or two.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Remedy;
+    /// assert!(Remedy::ReadReplicas.advice().contains("primary"));
+    /// ```
     #[must_use]
     pub const fn advice(self) -> &'static str {
         match self {
@@ -675,6 +726,12 @@ impl Remedy {
     ];
 
     /// The `snake_case` name.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Remedy;
+    /// assert_eq!(Remedy::AddIndexes.name(), "add_indexes");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -754,6 +811,13 @@ impl RemedySet {
     pub const EMPTY: RemedySet = RemedySet(0);
 
     /// Builds a set from a slice.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Remedy, RemedySet};
+    /// const TRIED: RemedySet = RemedySet::from_remedies(&[Remedy::AddIndexes, Remedy::VerticalScale]);
+    /// assert!(TRIED.contains(Remedy::VerticalScale));
+    /// ```
     #[must_use]
     pub const fn from_remedies(remedies: &[Remedy]) -> Self {
         let mut bits = 0;
@@ -766,6 +830,14 @@ impl RemedySet {
     }
 
     /// Adds a remedy; returns whether it was absent.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Remedy, RemedySet};
+    /// let mut tried = RemedySet::EMPTY;
+    /// assert!(tried.insert(Remedy::AddCaching));
+    /// assert!(!tried.insert(Remedy::AddCaching));
+    /// ```
     pub fn insert(&mut self, remedy: Remedy) -> bool {
         let absent = !self.contains(remedy);
         self.0 |= remedy.bit();
@@ -773,12 +845,26 @@ impl RemedySet {
     }
 
     /// Whether the set holds `remedy`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Remedy, RemedySet};
+    /// let tried = RemedySet::from_remedies(&[Remedy::AddIndexes]);
+    /// assert!(tried.contains(Remedy::AddIndexes));
+    /// assert!(!tried.contains(Remedy::Sharding));
+    /// ```
     #[must_use]
     pub const fn contains(self, remedy: Remedy) -> bool {
         self.0 & remedy.bit() != 0
     }
 
     /// Whether the set is empty.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::RemedySet;
+    /// assert!(RemedySet::EMPTY.is_empty());
+    /// ```
     #[must_use]
     pub const fn is_empty(self) -> bool {
         self.0 == 0
@@ -791,6 +877,13 @@ impl RemedySet {
     }
 
     /// The remedies, in declaration order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Remedy, RemedySet};
+    /// let tried = RemedySet::from_remedies(&[Remedy::Sharding, Remedy::AddIndexes]);
+    /// assert_eq!(tried.iter().collect::<Vec<_>>(), [Remedy::AddIndexes, Remedy::Sharding]);
+    /// ```
     pub fn iter(self) -> impl Iterator<Item = Remedy> {
         Remedy::ALL.into_iter().filter(move |r| self.contains(*r))
     }

@@ -275,18 +275,41 @@ pub enum Outcome {
 
 impl Outcome {
     /// Whether the condition holds.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig};
+    /// let o = Trigger::DataResidency.evaluate(&MetricsSnapshot::default().with_data_residency_required(true), &History::new(), &TriggerConfig::default());
+    /// assert!(o.is_fired());
+    /// ```
     #[must_use]
     pub fn is_fired(&self) -> bool {
         matches!(self, Outcome::Fired { .. })
     }
 
     /// Whether the condition could not be checked.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig};
+    /// let o = Trigger::DataResidency.evaluate(&MetricsSnapshot::default(), &History::new(), &TriggerConfig::default());
+    /// assert!(o.is_not_evaluated());
+    /// ```
     #[must_use]
     pub fn is_not_evaluated(&self) -> bool {
         matches!(self, Outcome::NotEvaluated(_))
     }
 
     /// The main evidence, if the condition was checked.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{History, Metric, MetricsSnapshot, Trigger, TriggerConfig, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(82.0)?);
+    /// let o = Trigger::DbCpuSustained.evaluate(&snap, &History::new(), &TriggerConfig::default());
+    /// assert_eq!(o.evidence().map(|e| e.metric), Some(Metric::DbCpu));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn evidence(&self) -> Option<&Evidence> {
         match self {

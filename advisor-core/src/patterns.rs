@@ -93,6 +93,12 @@ impl Addition {
     ];
 
     /// The component the addition installs.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, patterns::Addition};
+    /// assert_eq!(Addition::JobQueue.component(), Component::JobQueue);
+    /// ```
     #[must_use]
     pub const fn component(self) -> Component {
         match self {
@@ -105,6 +111,12 @@ impl Addition {
     }
 
     /// The metric its condition reads.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, patterns::Addition};
+    /// assert_eq!(Addition::Cdn.signal(), Metric::StaticAssetBandwidthShare);
+    /// ```
     #[must_use]
     pub const fn signal(self) -> Metric {
         match self {
@@ -120,6 +132,13 @@ impl Addition {
     ///
     /// The architecture in place is not consulted: check [`MetricsSnapshot::architecture`]
     /// for [`Addition::component`] to tell "add it" from "already there".
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{MetricsSnapshot, patterns::{Addition, AdditionConfig}};
+    /// let snap = MetricsSnapshot::default().with_background_tasks_block_requests(true);
+    /// assert!(Addition::JobQueue.evaluate(&snap, &AdditionConfig::default()).is_fired());
+    /// ```
     #[must_use]
     pub fn evaluate(self, snapshot: &MetricsSnapshot, config: &AdditionConfig) -> Outcome {
         let metric = self.signal();
@@ -240,6 +259,12 @@ impl CacheableData {
     ];
 
     /// The time to live the guide gives.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{CacheableData, Ttl};
+    /// assert_eq!(CacheableData::QueryResults.ttl(), Ttl::Minutes { min: 1, max: 5 });
+    /// ```
     #[must_use]
     pub const fn ttl(self) -> Ttl {
         match self {
@@ -280,6 +305,12 @@ impl ShardingStrategy {
     ];
 
     /// Its main advantage.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::ShardingStrategy;
+    /// assert_eq!(ShardingStrategy::RangeBased.pro(), "new shards are simple to add");
+    /// ```
     #[must_use]
     pub const fn pro(self) -> &'static str {
         match self {
@@ -290,6 +321,12 @@ impl ShardingStrategy {
     }
 
     /// Its main drawback.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::ShardingStrategy;
+    /// assert_eq!(ShardingStrategy::DirectoryBased.con(), "every access pays for a lookup");
+    /// ```
     #[must_use]
     pub const fn con(self) -> &'static str {
         match self {
@@ -359,6 +396,12 @@ pub enum UseCase {
 impl ConsistencyModel {
     /// The workloads the guide suggests for the model (none for per-region strong consistency,
     /// which the guide names only as a multi-region pattern's property).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{ConsistencyModel, UseCase};
+    /// assert!(ConsistencyModel::Strong.use_cases().contains(&UseCase::Inventory));
+    /// ```
     #[must_use]
     pub const fn use_cases(self) -> &'static [UseCase] {
         match self {
@@ -374,6 +417,12 @@ impl ConsistencyModel {
     }
 
     /// Write latency relative to the other models.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{ConsistencyModel, Rating};
+    /// assert_eq!(ConsistencyModel::Strong.write_latency(), Rating::High);
+    /// ```
     #[must_use]
     pub const fn write_latency(self) -> Rating {
         match self {
@@ -419,6 +468,12 @@ impl MultiRegionPattern {
     ];
 
     /// The consistency it offers.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{ConsistencyModel, MultiRegionPattern};
+    /// assert_eq!(MultiRegionPattern::ActivePassive.consistency(), ConsistencyModel::Strong);
+    /// ```
     #[must_use]
     pub const fn consistency(self) -> ConsistencyModel {
         match self {
@@ -429,6 +484,12 @@ impl MultiRegionPattern {
     }
 
     /// Its latency (for active-passive: the latency of a failover).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{MultiRegionPattern, Rating};
+    /// assert_eq!(MultiRegionPattern::FollowTheSun.latency(), Rating::Medium);
+    /// ```
     #[must_use]
     pub const fn latency(self) -> Rating {
         match self {
@@ -439,6 +500,12 @@ impl MultiRegionPattern {
     }
 
     /// How complex it is to run.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{MultiRegionPattern, Rating};
+    /// assert_eq!(MultiRegionPattern::ActivePassive.complexity(), Rating::Low);
+    /// ```
     #[must_use]
     pub const fn complexity(self) -> Rating {
         match self {
@@ -496,6 +563,13 @@ impl StartupPractice {
     ];
 
     /// Whether it is a "do" (rather than a "don't").
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::StartupPractice;
+    /// assert!(StartupPractice::BasicMonitoring.is_do());
+    /// assert!(!StartupPractice::DontOverEngineer.is_do());
+    /// ```
     #[must_use]
     pub const fn is_do(self) -> bool {
         matches!(
@@ -508,6 +582,13 @@ impl StartupPractice {
     }
 
     /// For a "don't", the component that would be premature at the startup stage.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, patterns::StartupPractice};
+    /// assert_eq!(StartupPractice::DontGoMultiRegionEarly.premature_component(), Some(Component::MultiRegion));
+    /// assert_eq!(StartupPractice::CleanCode.premature_component(), None);
+    /// ```
     #[must_use]
     pub const fn premature_component(self) -> Option<Component> {
         match self {
@@ -611,6 +692,12 @@ impl Checklist {
     pub const ALL: [Checklist; 2] = [Checklist::Scaling, Checklist::Enterprise];
 
     /// The stage the checklist belongs to.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Stage, patterns::Checklist};
+    /// assert_eq!(Checklist::Enterprise.stage(), Stage::Enterprise);
+    /// ```
     #[must_use]
     pub const fn stage(self) -> Stage {
         match self {
@@ -620,6 +707,12 @@ impl Checklist {
     }
 
     /// Its items, in the guide's order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::Checklist;
+    /// assert_eq!(Checklist::Scaling.items().len(), 7);
+    /// ```
     #[must_use]
     pub const fn items(self) -> &'static [ChecklistItem] {
         match self {
@@ -629,6 +722,12 @@ impl Checklist {
     }
 
     /// The `snake_case` name.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::Checklist;
+    /// assert_eq!(Checklist::Scaling.name(), "scaling");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -684,6 +783,12 @@ impl ChecklistItem {
     ];
 
     /// The `snake_case` name used in snapshot files (`practices = [...]`) and reports.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::ChecklistItem;
+    /// assert_eq!(ChecklistItem::ChaosEngineering.name(), "chaos_engineering");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -706,6 +811,12 @@ impl ChecklistItem {
     }
 
     /// What the item asks for, in a few words.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::ChecklistItem;
+    /// assert_eq!(ChecklistItem::GlobalCdn.title(), "a global CDN with edge caching");
+    /// ```
     #[must_use]
     pub const fn title(self) -> &'static str {
         match self {
@@ -740,6 +851,12 @@ impl ChecklistItem {
     }
 
     /// The checklist the item belongs to.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{Checklist, ChecklistItem};
+    /// assert_eq!(ChecklistItem::ConnectionPooling.checklist(), Checklist::Scaling);
+    /// ```
     #[must_use]
     pub const fn checklist(self) -> Checklist {
         match self {
@@ -755,6 +872,13 @@ impl ChecklistItem {
     }
 
     /// The component whose presence satisfies the item, when a component can show it.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, patterns::ChecklistItem};
+    /// assert_eq!(ChecklistItem::DistributedTracing.component(), Some(Component::DistributedTracing));
+    /// assert_eq!(ChecklistItem::ChaosEngineering.component(), None);
+    /// ```
     #[must_use]
     pub const fn component(self) -> Option<Component> {
         match self {
@@ -772,6 +896,14 @@ impl ChecklistItem {
     }
 
     /// Whether `architecture` satisfies the item; `None` when components cannot tell.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet, patterns::ChecklistItem};
+    /// let have = ComponentSet::from_components(&[Component::AutoScaling]);
+    /// assert_eq!(ChecklistItem::AutoScaling.satisfied_by(have), Some(true));
+    /// assert_eq!(ChecklistItem::Compliance.satisfied_by(have), None);
+    /// ```
     #[must_use]
     pub fn satisfied_by(self, architecture: crate::ComponentSet) -> Option<bool> {
         self.component().map(|c| architecture.contains(c))
@@ -870,6 +1002,14 @@ impl ChecklistSet {
     pub const EMPTY: ChecklistSet = ChecklistSet(0);
 
     /// Adds an item; returns whether it was absent.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{ChecklistItem, ChecklistSet};
+    /// let mut done = ChecklistSet::EMPTY;
+    /// assert!(done.insert(ChecklistItem::Compliance));
+    /// assert!(!done.insert(ChecklistItem::Compliance));
+    /// ```
     pub fn insert(&mut self, item: ChecklistItem) -> bool {
         let absent = !self.contains(item);
         self.0 |= item.bit();
@@ -877,12 +1017,25 @@ impl ChecklistSet {
     }
 
     /// Whether the set holds `item`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{ChecklistItem, ChecklistSet};
+    /// let done: ChecklistSet = [ChecklistItem::Compliance].into_iter().collect();
+    /// assert!(done.contains(ChecklistItem::Compliance));
+    /// ```
     #[must_use]
     pub const fn contains(self, item: ChecklistItem) -> bool {
         self.0 & item.bit() != 0
     }
 
     /// Whether the set is empty.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::ChecklistSet;
+    /// assert!(ChecklistSet::EMPTY.is_empty());
+    /// ```
     #[must_use]
     pub const fn is_empty(self) -> bool {
         self.0 == 0
@@ -895,6 +1048,13 @@ impl ChecklistSet {
     }
 
     /// The items, in [`ChecklistItem::ALL`] order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{ChecklistItem, ChecklistSet};
+    /// let done: ChecklistSet = [ChecklistItem::ChaosEngineering, ChecklistItem::AutoScaling].into_iter().collect();
+    /// assert_eq!(done.iter().collect::<Vec<_>>(), [ChecklistItem::AutoScaling, ChecklistItem::ChaosEngineering]);
+    /// ```
     pub fn iter(self) -> impl Iterator<Item = ChecklistItem> {
         ChecklistItem::ALL
             .into_iter()
