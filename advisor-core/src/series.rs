@@ -187,6 +187,18 @@ pub struct Trend {
 impl Trend {
     /// Whether the series is getting worse: a one-sided significant trend in the worse
     /// `direction` with a relative change of at least `config.min_relative_change`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Series};
+    /// use core::time::Duration;
+    /// use scalability_advisor_core::{Direction, SeriesConfig};
+    /// let p95: Vec<f64> = (0..12).map(|h| 0.30 + 0.04 * f64::from(h)).collect();
+    /// let s = Series::from_values(Metric::P95ResponseTime, Duration::from_secs(3_600), &p95)?;
+    /// let cfg = SeriesConfig::default();
+    /// assert!(s.trend(&cfg)?.is_degrading(Direction::LowerIsBetter, &cfg));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn is_degrading(&self, direction: Direction, config: &SeriesConfig) -> bool {
         let worse_sign = match direction {
@@ -200,6 +212,18 @@ impl Trend {
 
     /// Whether the series is flat: no significant trend (two-sided), or a relative change
     /// below `config.plateau_tolerance`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Series};
+    /// use core::time::Duration;
+    /// use scalability_advisor_core::SeriesConfig;
+    /// let hit = [0.72, 0.73, 0.72, 0.72, 0.73, 0.72, 0.72, 0.72];
+    /// let s = Series::from_values(Metric::CacheHitRate, Duration::from_secs(3_600), &hit)?;
+    /// let cfg = SeriesConfig::default();
+    /// assert!(s.trend(&cfg)?.is_plateau(&cfg));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn is_plateau(&self, config: &SeriesConfig) -> bool {
         self.p_value >= config.significance.as_fraction()
@@ -296,30 +320,75 @@ impl Series {
     }
 
     /// The metric sampled.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Series};
+    /// use core::time::Duration;
+    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.6])?;
+    /// assert_eq!(s.metric(), Metric::DbCpu);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn metric(&self) -> Metric {
         self.metric
     }
 
     /// All samples, in time order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Series};
+    /// use core::time::Duration;
+    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.6])?;
+    /// assert_eq!(s.samples()[1].at, Duration::from_secs(60));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn samples(&self) -> &[Sample] {
         &self.samples
     }
 
     /// The number of samples (at least one).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Series};
+    /// use core::time::Duration;
+    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.6, 0.7])?;
+    /// assert_eq!(s.len(), 3);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.samples.len()
     }
 
     /// Always `false`: a series holds at least one sample.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Series};
+    /// use core::time::Duration;
+    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5])?;
+    /// assert!(!s.is_empty());
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         false
     }
 
     /// The most recent sample.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Series};
+    /// use core::time::Duration;
+    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.9])?;
+    /// assert_eq!(s.latest().value, 0.9);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn latest(&self) -> Sample {
         // Cannot fail: the constructor rejects empty series.
@@ -505,12 +574,31 @@ pub struct History {
 
 impl History {
     /// An empty history.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::History;
+    /// assert!(History::new().is_empty());
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         History { series: Vec::new() }
     }
 
     /// Adds a series, replacing any earlier series of the same metric; returns the replaced one.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Series};
+    /// use core::time::Duration;
+    /// use scalability_advisor_core::History;
+    /// let mut h = History::new();
+    /// assert!(h.insert(Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5])?).is_none());
+    /// // A second series of the same metric replaces the first.
+    /// assert!(h.insert(Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.9])?).is_some());
+    /// assert_eq!(h.get(Metric::DbCpu).map(|s| s.latest().value), Some(0.9));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     pub fn insert(&mut self, series: Series) -> Option<Series> {
         match self.series.iter_mut().find(|s| s.metric == series.metric) {
             Some(slot) => Some(core::mem::replace(slot, series)),
@@ -522,17 +610,44 @@ impl History {
     }
 
     /// The series of `metric`, if any.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Series};
+    /// use core::time::Duration;
+    /// use scalability_advisor_core::History;
+    /// let h: History = [Series::from_values(Metric::ReplicaLag, Duration::from_secs(60), &[0.2])?].into_iter().collect();
+    /// assert!(h.get(Metric::ReplicaLag).is_some());
+    /// assert!(h.get(Metric::DbCpu).is_none());
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn get(&self, metric: Metric) -> Option<&Series> {
         self.series.iter().find(|s| s.metric == metric)
     }
 
     /// All series, in insertion order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, Series};
+    /// use core::time::Duration;
+    /// use scalability_advisor_core::History;
+    /// let h: History = [Series::from_values(Metric::ReplicaLag, Duration::from_secs(60), &[0.2])?].into_iter().collect();
+    /// assert_eq!(h.iter().count(), 1);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = &Series> {
         self.series.iter()
     }
 
     /// Whether no series is held.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::History;
+    /// assert!(History::new().is_empty());
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.series.is_empty()

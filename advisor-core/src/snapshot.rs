@@ -190,6 +190,12 @@ impl Metric {
     }
 
     /// The `snake_case` name of the metric.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Metric;
+    /// assert_eq!(Metric::SlowestQueryTime.name(), "slowest_query_time");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -234,12 +240,26 @@ impl Metric {
     }
 
     /// Looks a metric up by its [`name`](Metric::name).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Metric;
+    /// assert_eq!(Metric::from_name("replica_lag"), Some(Metric::ReplicaLag));
+    /// assert_eq!(Metric::from_name("lag"), None);
+    /// ```
     #[must_use]
     pub fn from_name(name: &str) -> Option<Metric> {
         Metric::ALL.into_iter().find(|m| m.name() == name)
     }
 
     /// The kind of unit the metric is measured in.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, UnitKind};
+    /// assert_eq!(Metric::DbCpu.unit(), UnitKind::Ratio);
+    /// assert_eq!(Metric::DataResidencyRequired.unit(), UnitKind::Flag);
+    /// ```
     #[must_use]
     pub const fn unit(self) -> UnitKind {
         match self {
@@ -392,6 +412,16 @@ impl Quantity {
     }
 
     /// The value in its canonical unit as a float (see [`UnitKind`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Quantity, units::Ratio};
+    /// use core::time::Duration;
+    /// assert_eq!(Quantity::Duration(Duration::from_millis(250)).canonical(), 0.25);
+    /// assert_eq!(Quantity::Ratio(Ratio::from_percent(40.0)?).canonical(), 0.4);
+    /// assert_eq!(Quantity::Flag(true).canonical(), 1.0);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn canonical(self) -> f64 {
         match self {

@@ -76,6 +76,13 @@ pub struct UserBand {
 
 impl UserBand {
     /// Whether `users` falls in the band.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Stage, units::Users};
+    /// assert!(Stage::Growth.user_band().contains(Users::new(100_000)));
+    /// assert!(!Stage::Growth.user_band().contains(Users::new(10_000)));
+    /// ```
     #[must_use]
     pub fn contains(&self, users: Users) -> bool {
         users >= self.min && self.max.is_none_or(|max| users <= max)
@@ -203,6 +210,12 @@ impl Stage {
     ];
 
     /// The stage whose user band holds `users` (see the type docs for the bands).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Stage, units::Users};
+    /// assert_eq!(Stage::for_users(Users::new(250_000)), Stage::Scale);
+    /// ```
     #[must_use]
     pub const fn for_users(users: Users) -> Stage {
         match users.get() {
@@ -214,12 +227,24 @@ impl Stage {
     }
 
     /// The stage's number, 1 to 4.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Stage;
+    /// assert_eq!(Stage::Enterprise.number(), 4);
+    /// ```
     #[must_use]
     pub const fn number(self) -> u8 {
         self as u8 + 1
     }
 
     /// The stage's name in `snake_case`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Stage;
+    /// assert_eq!(Stage::Growth.name(), "growth");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -231,6 +256,13 @@ impl Stage {
     }
 
     /// The next stage, if any.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Stage;
+    /// assert_eq!(Stage::Scale.next(), Some(Stage::Enterprise));
+    /// assert_eq!(Stage::Enterprise.next(), None);
+    /// ```
     #[must_use]
     pub const fn next(self) -> Option<Stage> {
         match self {
@@ -242,6 +274,13 @@ impl Stage {
     }
 
     /// The previous stage, if any.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Stage;
+    /// assert_eq!(Stage::Scale.previous(), Some(Stage::Growth));
+    /// assert_eq!(Stage::Startup.previous(), None);
+    /// ```
     #[must_use]
     pub const fn previous(self) -> Option<Stage> {
         match self {
@@ -253,6 +292,13 @@ impl Stage {
     }
 
     /// The stage's band of users.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Stage, units::Users};
+    /// let band = Stage::Startup.user_band();
+    /// assert_eq!((band.min, band.max), (Users::new(0), Some(Users::new(10_000))));
+    /// ```
     #[must_use]
     pub const fn user_band(self) -> UserBand {
         let (min, max) = match self {

@@ -36,6 +36,14 @@ impl Direction {
     ///
     /// Values within [`LEVEL_TOLERANCE`] (relative) of the reference count as equal to it, so
     /// that `Ratio::from_percent(99.99)` (which rounds to 0.99989999…) equals a level of 0.9999.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Direction;
+    /// assert!(Direction::LowerIsBetter.is_worse(0.9, 0.7));
+    /// assert!(Direction::HigherIsBetter.is_worse(0.7, 0.9));
+    /// assert!(!Direction::LowerIsBetter.is_worse(0.7, 0.7)); // equal is not worse
+    /// ```
     #[must_use]
     pub fn is_worse(self, value: f64, reference: f64) -> bool {
         let tol = LEVEL_TOLERANCE * reference.abs();
@@ -197,30 +205,70 @@ impl<T: ThresholdLevel> Threshold<T> {
     }
 
     /// The target level.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio};
+    /// let cpu = Threshold::new("cpu", Ratio::from_percent(70.0)?, Ratio::from_percent(85.0)?, Direction::LowerIsBetter)?;
+    /// assert_eq!(cpu.target().as_percent(), 70.0);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn target(&self) -> T {
         self.target
     }
 
     /// The warning level.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio};
+    /// let cpu = Threshold::new("cpu", Ratio::from_percent(70.0)?, Ratio::from_percent(85.0)?, Direction::LowerIsBetter)?;
+    /// assert_eq!(cpu.warning().as_percent(), 85.0);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn warning(&self) -> T {
         self.warning
     }
 
     /// Which way is better.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio};
+    /// let hit = Threshold::new("hit", Ratio::from_percent(90.0)?, Ratio::from_percent(80.0)?, Direction::HigherIsBetter)?;
+    /// assert_eq!(hit.direction(), Direction::HigherIsBetter);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn direction(&self) -> Direction {
         self.direction
     }
 
     /// Classifies a measured value.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio};
+    /// let cpu = Threshold::new("cpu", Ratio::from_percent(70.0)?, Ratio::from_percent(85.0)?, Direction::LowerIsBetter)?;
+    /// assert_eq!(cpu.classify(Ratio::from_percent(74.0)?), Health::Marginal);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn classify(&self, value: T) -> Health {
         self.classify_canonical(value.canonical())
     }
 
     /// Classifies a value given in the canonical unit (see [`crate::UnitKind`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio};
+    /// let cpu = Threshold::new("cpu", Ratio::from_percent(70.0)?, Ratio::from_percent(85.0)?, Direction::LowerIsBetter)?;
+    /// assert_eq!(cpu.classify_canonical(0.92), Health::Unhealthy);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn classify_canonical(&self, value: f64) -> Health {
         if self.direction.is_worse(value, self.warning.canonical()) {
@@ -265,6 +313,12 @@ impl KeyMetric {
     ];
 
     /// The snapshot metric this key metric reads.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{KeyMetric, Metric};
+    /// assert_eq!(KeyMetric::P95ResponseTime.metric(), Metric::P95ResponseTime);
+    /// ```
     #[must_use]
     pub const fn metric(self) -> Metric {
         match self {
@@ -358,6 +412,12 @@ impl KeyThresholds {
     };
 
     /// The target level of `metric`, with its unit.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{KeyMetric, KeyThresholds};
+    /// assert_eq!(KeyThresholds::GUIDE.target(KeyMetric::DbQueriesPerRequest).to_string(), "10 queries/request");
+    /// ```
     #[must_use]
     pub fn target(&self, metric: KeyMetric) -> Quantity {
         match metric {
@@ -369,6 +429,12 @@ impl KeyThresholds {
     }
 
     /// The warning level of `metric`, with its unit.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{KeyMetric, KeyThresholds};
+    /// assert_eq!(KeyThresholds::GUIDE.warning(KeyMetric::P95ResponseTime).to_string(), "1.0 s");
+    /// ```
     #[must_use]
     pub fn warning(&self, metric: KeyMetric) -> Quantity {
         match metric {
@@ -380,6 +446,12 @@ impl KeyThresholds {
     }
 
     /// The direction of `metric`'s threshold.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Direction, KeyMetric, KeyThresholds};
+    /// assert_eq!(KeyThresholds::GUIDE.direction(KeyMetric::ServerCpu), Direction::LowerIsBetter);
+    /// ```
     #[must_use]
     pub fn direction(&self, metric: KeyMetric) -> Direction {
         match metric {
@@ -391,6 +463,15 @@ impl KeyThresholds {
     }
 
     /// Classifies one key metric of a snapshot; `None` when it was not measured.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Health, KeyMetric, KeyThresholds, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(90.0)?);
+    /// assert_eq!(KeyThresholds::GUIDE.classify(KeyMetric::ServerCpu, &snap), Some(Health::Unhealthy));
+    /// assert_eq!(KeyThresholds::GUIDE.classify(KeyMetric::P95ResponseTime, &snap), None);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn classify(&self, metric: KeyMetric, snapshot: &MetricsSnapshot) -> Option<Health> {
         Some(match metric {
@@ -406,6 +487,15 @@ impl KeyThresholds {
     }
 
     /// Classifies every key metric of a snapshot (no allocation).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Health, KeyMetric, KeyThresholds, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(50.0)?);
+    /// let report = KeyThresholds::default().assess(&snap);
+    /// assert_eq!(report.get(KeyMetric::ServerCpu).health, Some(Health::Healthy));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn assess(&self, snapshot: &MetricsSnapshot) -> HealthReport {
         HealthReport {
@@ -497,6 +587,13 @@ pub struct HealthReport {
 
 impl HealthReport {
     /// The entry of one key metric.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{KeyMetric, KeyThresholds, MetricsSnapshot};
+    /// let report = KeyThresholds::default().assess(&MetricsSnapshot::default());
+    /// assert_eq!(report.get(KeyMetric::DbPoolUsage).observed, None);
+    /// ```
     #[must_use]
     pub fn get(&self, metric: KeyMetric) -> &MetricHealth {
         // `entries` follows `KeyMetric::ALL`, whose order is the enum's declaration order.
@@ -504,17 +601,39 @@ impl HealthReport {
     }
 
     /// All four entries, in the guide's order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{KeyThresholds, MetricsSnapshot};
+    /// assert_eq!(KeyThresholds::default().assess(&MetricsSnapshot::default()).iter().count(), 4);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = &MetricHealth> {
         self.entries.iter()
     }
 
     /// The worst health among measured metrics; `None` when none was measured.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Health, KeyThresholds, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(75.0)?);
+    /// assert_eq!(KeyThresholds::default().assess(&snap).worst(), Some(Health::Marginal));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn worst(&self) -> Option<Health> {
         self.entries.iter().filter_map(|e| e.health).max()
     }
 
     /// Key metrics that were not measured.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{KeyMetric, KeyThresholds, MetricsSnapshot, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(75.0)?);
+    /// assert!(!KeyThresholds::default().assess(&snap).unmeasured().any(|m| m == KeyMetric::ServerCpu));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     pub fn unmeasured(&self) -> impl Iterator<Item = KeyMetric> + '_ {
         self.entries
             .iter()

@@ -129,6 +129,12 @@ impl Topic {
     ];
 
     /// The `snake_case` name.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::guide::Topic;
+    /// assert_eq!(Topic::DecisionMatrix.name(), "decision_matrix");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -151,6 +157,12 @@ impl Topic {
     }
 
     /// Looks a topic up by its [`name`](Topic::name) (a `-` is read as `_`).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::guide::Topic;
+    /// assert_eq!(Topic::from_name("multi-region"), Some(Topic::MultiRegion));
+    /// ```
     #[must_use]
     pub fn from_name(name: &str) -> Option<Topic> {
         let name = name.replace('-', "_");
@@ -158,6 +170,12 @@ impl Topic {
     }
 
     /// The heading of the topic.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::guide::Topic;
+    /// assert_eq!(Topic::Sharding.title(), "Sharding strategies");
+    /// ```
     #[must_use]
     pub const fn title(self) -> &'static str {
         match self {
@@ -180,6 +198,14 @@ impl Topic {
     }
 
     /// The topic's content, built from the data the checks use, with the default levels.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::guide::Topic;
+    /// let s = Topic::Costs.section();
+    /// assert_eq!(s.entries.len(), 4); // 10K, 100K, 1M and 10M users
+    /// assert!(s.to_string().starts_with("Infrastructure cost at scale"));
+    /// ```
     #[must_use]
     pub fn section(self) -> Section {
         Section {

@@ -89,6 +89,12 @@ impl Trigger {
     ];
 
     /// The stage the trigger moves a system out of.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Stage, Trigger};
+    /// assert_eq!(Trigger::ReplicaLagUnsustainable.from_stage(), Stage::Growth);
+    /// ```
     #[must_use]
     pub const fn from_stage(self) -> Stage {
         match self {
@@ -108,6 +114,12 @@ impl Trigger {
     }
 
     /// The stage the trigger moves a system into.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Stage, Trigger};
+    /// assert_eq!(Trigger::ReplicaLagUnsustainable.to_stage(), Stage::Scale);
+    /// ```
     #[must_use]
     pub const fn to_stage(self) -> Stage {
         match self.from_stage() {
@@ -118,6 +130,12 @@ impl Trigger {
     }
 
     /// The `snake_case` name of the trigger.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Trigger;
+    /// assert_eq!(Trigger::GlobalUserBase.name(), "global_user_base");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -331,6 +349,15 @@ pub struct TriggerReport {
 
 impl TriggerReport {
     /// Evaluates every trigger.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig, TriggerReport, units::Ratio};
+    /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(95.0)?);
+    /// let report = TriggerReport::evaluate(&snap, &History::new(), &TriggerConfig::default());
+    /// assert!(report.get(Trigger::ServerResourcesMaxed).outcome.is_fired());
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn evaluate(
         snapshot: &MetricsSnapshot,
@@ -362,11 +389,25 @@ impl TriggerReport {
     }
 
     /// All results, in [`Trigger::ALL`] order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{History, MetricsSnapshot, TriggerConfig, TriggerReport};
+    /// let report = TriggerReport::evaluate(&MetricsSnapshot::default(), &History::new(), &TriggerConfig::default());
+    /// assert_eq!(report.iter().count(), 12);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = &TriggerResult> {
         self.results.iter()
     }
 
     /// The result of one trigger.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig, TriggerReport};
+    /// let report = TriggerReport::evaluate(&MetricsSnapshot::default(), &History::new(), &TriggerConfig::default());
+    /// assert!(report.get(Trigger::DataResidency).outcome.is_not_evaluated());
+    /// ```
     #[must_use]
     pub fn get(&self, trigger: Trigger) -> &TriggerResult {
         // `results` follows `Trigger::ALL`, which is declaration order.
@@ -374,16 +415,40 @@ impl TriggerReport {
     }
 
     /// Triggers that fired.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig, TriggerReport};
+    /// let snap = MetricsSnapshot::default().with_data_residency_required(true);
+    /// let report = TriggerReport::evaluate(&snap, &History::new(), &TriggerConfig::default());
+    /// assert_eq!(report.fired().map(|r| r.trigger).collect::<Vec<_>>(), [Trigger::DataResidency]);
+    /// ```
     pub fn fired(&self) -> impl Iterator<Item = &TriggerResult> {
         self.results.iter().filter(|r| r.outcome.is_fired())
     }
 
     /// Triggers that could not be evaluated for lack of data.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{History, MetricsSnapshot, TriggerConfig, TriggerReport};
+    /// let report = TriggerReport::evaluate(&MetricsSnapshot::default(), &History::new(), &TriggerConfig::default());
+    /// assert_eq!(report.not_evaluated().count(), 12); // nothing measured, nothing guessed
+    /// ```
     pub fn not_evaluated(&self) -> impl Iterator<Item = &TriggerResult> {
         self.results.iter().filter(|r| r.outcome.is_not_evaluated())
     }
 
     /// Whether any trigger out of `stage` fired.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{History, MetricsSnapshot, Stage, TriggerConfig, TriggerReport};
+    /// let snap = MetricsSnapshot::default().with_data_residency_required(true);
+    /// let report = TriggerReport::evaluate(&snap, &History::new(), &TriggerConfig::default());
+    /// assert!(report.any_fired_from(Stage::Scale));
+    /// assert!(!report.any_fired_from(Stage::Startup));
+    /// ```
     #[must_use]
     pub fn any_fired_from(&self, stage: Stage) -> bool {
         self.fired().any(|r| r.trigger.from_stage() == stage)

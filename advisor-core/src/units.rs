@@ -270,12 +270,26 @@ impl Ratio {
     }
 
     /// The fraction, in `0.0..=1.0`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Ratio;
+    /// assert_eq!(Ratio::from_percent(85.0)?.as_fraction(), 0.85);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub const fn as_fraction(self) -> f64 {
         self.0
     }
 
     /// The percentage, in `0.0..=100.0`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Ratio;
+    /// assert_eq!(Ratio::from_fraction(0.25)?.as_percent(), 25.0);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn as_percent(self) -> f64 {
         self.0 * 100.0
@@ -411,6 +425,13 @@ impl Rate {
     }
 
     /// Events per second.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Rate;
+    /// assert_eq!(Rate::from_per_minute(600.0)?.as_per_second(), 10.0);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub const fn as_per_second(self) -> f64 {
         self.0
@@ -520,6 +541,13 @@ impl Concurrency {
     }
 
     /// The mean number in progress.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Concurrency;
+    /// assert_eq!(Concurrency::new(12.5)?.as_f64(), 12.5);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub const fn as_f64(self) -> f64 {
         self.0
@@ -588,6 +616,13 @@ impl QueriesPerRequest {
     }
 
     /// The mean number of queries per request.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::QueriesPerRequest;
+    /// assert_eq!(QueriesPerRequest::new(14.0)?.as_f64(), 14.0);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub const fn as_f64(self) -> f64 {
         self.0
@@ -654,6 +689,13 @@ impl UsdPerMonth {
     }
 
     /// US dollars per month.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::UsdPerMonth;
+    /// assert_eq!(UsdPerMonth::from_usd(3_000.0)?.as_usd(), 3_000.0);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub const fn as_usd(self) -> f64 {
         self.0
@@ -725,6 +767,13 @@ impl Factor {
     }
 
     /// The multiplier.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Factor;
+    /// assert_eq!(Factor::new(1.5)?.as_f64(), 1.5);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub const fn as_f64(self) -> f64 {
         self.0
@@ -812,12 +861,26 @@ impl Bytes {
     }
 
     /// The number of bytes.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Bytes;
+    /// assert_eq!(Bytes::from_gib(1.0)?.as_bytes(), 1_073_741_824);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub const fn as_bytes(self) -> u64 {
         self.0
     }
 
     /// The amount in gibibytes, as a float (may round for amounts above 2⁵³ bytes).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Bytes;
+    /// assert_eq!(Bytes::from_gib(15.0)?.as_gib_f64(), 15.0);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
     #[must_use]
     pub fn as_gib_f64(self) -> f64 {
         u64_to_f64(self.0) / GIB
@@ -856,12 +919,24 @@ pub struct Users(u64);
 
 impl Users {
     /// Builds a user count.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Users;
+    /// assert_eq!(Users::new(45_000).to_string(), "45000 users");
+    /// ```
     #[must_use]
     pub const fn new(users: u64) -> Self {
         Users(users)
     }
 
     /// The number of users.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Users;
+    /// assert_eq!(Users::new(45_000).get(), 45_000);
+    /// ```
     #[must_use]
     pub const fn get(self) -> u64 {
         self.0
@@ -890,12 +965,24 @@ pub struct Connections(u32);
 
 impl Connections {
     /// Builds a connection count.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Connections;
+    /// assert_eq!(Connections::new(17).to_string(), "17 connections");
+    /// ```
     #[must_use]
     pub const fn new(connections: u32) -> Self {
         Connections(connections)
     }
 
     /// The number of connections.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Connections;
+    /// assert_eq!(Connections::new(17).get(), 17);
+    /// ```
     #[must_use]
     pub const fn get(self) -> u32 {
         self.0
@@ -922,12 +1009,24 @@ pub struct Count(u64);
 
 impl Count {
     /// Builds a count.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Count;
+    /// assert_eq!(Count::new(25_000).get(), 25_000);
+    /// ```
     #[must_use]
     pub const fn new(count: u64) -> Self {
         Count(count)
     }
 
     /// The count.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::units::Count;
+    /// assert_eq!(Count::new(3).get(), 3);
+    /// ```
     #[must_use]
     pub const fn get(self) -> u64 {
         self.0
