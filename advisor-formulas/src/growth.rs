@@ -231,6 +231,64 @@ impl fmt::Display for Runway {
     }
 }
 
+/// A quantity that can grow with load and be compared with a threshold of the same kind: a
+/// rate, a utilisation, users, bytes, connections, counts, queries per request, concurrency
+/// or a duration.
+///
+/// Implemented for the unit types of `scalability-advisor-core` and [`Duration`]; sealed.
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_formulas::Magnitude;
+/// use scalability_advisor_formulas::scalability_advisor_core::units::Users;
+/// assert_eq!(Users::new(1_500).magnitude(), 1_500.0);
+/// ```
+pub trait Magnitude: Copy + private::Sealed {
+    /// The value in its canonical unit.
+    fn magnitude(self) -> f64;
+}
+
+mod private {
+    pub trait Sealed {}
+}
+
+macro_rules! magnitude {
+    ($($ty:ty => |$v:ident| $e:expr),* $(,)?) => {
+        $(
+            impl private::Sealed for $ty {}
+            impl Magnitude for $ty {
+                fn magnitude(self) -> f64 {
+                    let $v = self;
+                    $e
+                }
+            }
+        )*
+    };
+}
+
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "counts above 2^53 round, which a runway in months does not notice"
+)]
+mod impls {
+    use super::{Magnitude, private};
+    use core::time::Duration;
+    use scalability_advisor_core::units::{
+        Bytes, Concurrency, Connections, Count, QueriesPerRequest, Rate, Ratio, Users,
+    };
+    magnitude! {
+        Ratio => |v| v.as_fraction(),
+        Rate => |v| v.as_per_second(),
+        Users => |v| v.get() as f64,
+        Bytes => |v| v.as_bytes() as f64,
+        Connections => |v| f64::from(v.get()),
+        Count => |v| v.get() as f64,
+        QueriesPerRequest => |v| v.as_f64(),
+        Concurrency => |v| v.as_f64(),
+        Duration => |v| v.as_secs_f64(),
+    }
+}
+
 /// Time until a quantity that grows with load crosses `threshold`.
 ///
 /// # Formula
@@ -245,15 +303,23 @@ impl fmt::Display for Runway {
 /// Database CPU at 40% growing 10% a month reaches 70% in ln(1.75)/ln(1.1) ≈ 5.87 months.
 /// ```
 /// use scalability_advisor_formulas::{runway, GrowthRate, Runway};
-/// let r = runway(0.40, 0.70, GrowthRate::from_monthly(0.10)?);
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{Ratio, Users};
+/// let pct = |p: f64| Ratio::from_percent(p).unwrap();
+/// let r = runway(pct(40.0), pct(70.0), GrowthRate::from_monthly(0.10)?);
 /// let Runway::After(m) = r else { panic!("expected a runway") };
 /// assert!((m.get() - 5.871_5).abs() < 1e-3);
-/// assert_eq!(runway(0.80, 0.70, GrowthRate::from_monthly(0.10)?), Runway::AlreadyCrossed);
-/// assert_eq!(runway(0.40, 0.70, GrowthRate::ZERO), Runway::Never);
+/// assert_eq!(runway(pct(80.0), pct(70.0), GrowthRate::from_monthly(0.10)?), Runway::AlreadyCrossed);
+/// assert_eq!(runway(pct(40.0), pct(70.0), GrowthRate::ZERO), Runway::Never);
+/// // Any quantity of the workspace's units: 8,000 users reach the 10,000 of stage 1's top.
+/// assert!(matches!(runway(Users::new(8_000), Users::new(10_000), GrowthRate::from_monthly(0.10)?), Runway::After(_)));
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[must_use]
-pub fn runway(current: f64, threshold: f64, growth: GrowthRate) -> Runway {
+pub fn runway<Q: Magnitude>(current: Q, threshold: Q, growth: GrowthRate) -> Runway {
+    runway_of(current.magnitude(), threshold.magnitude(), growth)
+}
+
+fn runway_of(current: f64, threshold: f64, growth: GrowthRate) -> Runway {
     if !(current.is_finite() && threshold.is_finite()) || current < 0.0 {
         return Runway::Never;
     }
@@ -278,7 +344,7 @@ pub fn runway(current: f64, threshold: f64, growth: GrowthRate) -> Runway {
 /// ```
 #[must_use]
 pub fn runway_utilisation(current: Ratio, threshold: Ratio, growth: GrowthRate) -> Runway {
-    runway(current.as_fraction(), threshold.as_fraction(), growth)
+    runway(current, threshold, growth)
 }
 
 /// Time until a growing load reaches a fixed capacity (see [`runway`]).
@@ -294,7 +360,7 @@ pub fn runway_utilisation(current: Ratio, threshold: Ratio, growth: GrowthRate) 
 /// ```
 #[must_use]
 pub fn runway_to_capacity(load: Rate, capacity: Rate, growth: GrowthRate) -> Runway {
-    runway(load.as_per_second(), capacity.as_per_second(), growth)
+    runway(load, capacity, growth)
 }
 
 #[cfg(test)]
@@ -323,13 +389,13 @@ mod tests {
     #[test]
     fn runway_edge_cases() {
         let g = GrowthRate::from_monthly(0.1).unwrap();
-        assert_eq!(runway(0.0, 0.7, g), Runway::Never);
+        assert_eq!(runway_of(0.0, 0.7, g), Runway::Never);
         assert_eq!(
-            runway(0.5, 0.7, GrowthRate::from_monthly(-0.1).unwrap()),
+            runway_of(0.5, 0.7, GrowthRate::from_monthly(-0.1).unwrap()),
             Runway::Never
         );
-        assert_eq!(runway(0.7, 0.7, g), Runway::AlreadyCrossed);
-        assert_eq!(runway(f64::NAN, 0.7, g), Runway::Never);
+        assert_eq!(runway_of(0.7, 0.7, g), Runway::AlreadyCrossed);
+        assert_eq!(runway_of(f64::NAN, 0.7, g), Runway::Never);
     }
 
     #[test]
@@ -346,7 +412,7 @@ mod tests {
         };
         assert!((m.get() - 14.545).abs() < 1e-3, "{m}");
         // Doubling every month: 1 -> 8 takes exactly 3 months.
-        let Runway::After(m) = runway(1.0, 8.0, GrowthRate::from_monthly(1.0).unwrap()) else {
+        let Runway::After(m) = runway_of(1.0, 8.0, GrowthRate::from_monthly(1.0).unwrap()) else {
             panic!("expected a runway")
         };
         assert!((m.get() - 3.0).abs() < 1e-12);
@@ -363,16 +429,16 @@ mod tests {
     #[test]
     fn runway_without_growth_or_with_bad_numbers_is_never() {
         let g = GrowthRate::from_monthly(0.1).unwrap();
-        assert_eq!(runway(0.5, 0.7, GrowthRate::ZERO), Runway::Never);
-        assert_eq!(runway(-0.1, 0.7, g), Runway::Never);
-        assert_eq!(runway(-1.0, -0.5, g), Runway::Never);
+        assert_eq!(runway_of(0.5, 0.7, GrowthRate::ZERO), Runway::Never);
+        assert_eq!(runway_of(-0.1, 0.7, g), Runway::Never);
+        assert_eq!(runway_of(-1.0, -0.5, g), Runway::Never);
         // A negative reading is refused even when it is "above" a negative threshold.
-        assert_eq!(runway(-0.1, -0.5, g), Runway::Never);
-        assert_eq!(runway(0.5, f64::INFINITY, g), Runway::Never);
-        assert_eq!(runway(0.5, f64::NAN, g), Runway::Never);
-        assert_eq!(runway(f64::INFINITY, 0.7, g), Runway::Never);
+        assert_eq!(runway_of(-0.1, -0.5, g), Runway::Never);
+        assert_eq!(runway_of(0.5, f64::INFINITY, g), Runway::Never);
+        assert_eq!(runway_of(0.5, f64::NAN, g), Runway::Never);
+        assert_eq!(runway_of(f64::INFINITY, 0.7, g), Runway::Never);
         // Zero load at a zero threshold has crossed it already.
-        assert_eq!(runway(0.0, 0.0, g), Runway::AlreadyCrossed);
+        assert_eq!(runway_of(0.0, 0.0, g), Runway::AlreadyCrossed);
     }
 
     #[test]
@@ -431,7 +497,7 @@ mod tests {
         #[test]
         fn runway_agrees_with_projection(x0 in 0.01f64..0.69, g in 0.001f64..1.0) {
             let growth = GrowthRate::from_monthly(g).unwrap();
-            let Runway::After(m) = runway(x0, 0.7, growth) else { return Err(TestCaseError::fail("expected runway")) };
+            let Runway::After(m) = runway_of(x0, 0.7, growth) else { return Err(TestCaseError::fail("expected runway")) };
             let projected = x0 * growth.factor_over(m).unwrap().as_f64();
             prop_assert!((projected - 0.7).abs() < 1e-9);
         }

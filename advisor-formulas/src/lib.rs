@@ -12,7 +12,7 @@
 //!
 //! // 3x in 12 months as a monthly rate, and when DB CPU at 45% reaches 70%.
 //! let g = GrowthRate::from_factor_over(Factor::new(3.0)?, Months::new(12.0)?)?;
-//! let Runway::After(m) = runway(0.45, 0.70, g) else { panic!() };
+//! let Runway::After(m) = runway(Ratio::from_percent(45.0)?, Ratio::from_percent(70.0)?, g) else { panic!() };
 //! assert!((m.get() - 4.83).abs() < 0.01);
 //!
 //! // Workers needed so 95% of jobs start within 100 ms: 800 jobs/s of 40 ms each.
@@ -62,7 +62,9 @@ pub use availability::{
     serial,
 };
 pub use error::Error;
-pub use growth::{GrowthRate, Months, Runway, runway, runway_to_capacity, runway_utilisation};
+pub use growth::{
+    GrowthRate, Magnitude, Months, Runway, runway, runway_to_capacity, runway_utilisation,
+};
 pub use plan::{
     CacheInputs, CachePlan, DatabaseInputs, DatabasePlan, Estimate, Figure,
     PRACTICAL_READ_REPLICAS, Percentiles, Plan, PlanInputs, SCENARIOS, Sampleable, StagePlan,

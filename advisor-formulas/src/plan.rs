@@ -445,8 +445,10 @@ pub struct Plan {
     pub growth: Factor,
     /// Capacity to provision.
     pub required_capacity: Figure<Rate>,
-    /// Application instances.
+    /// Application instances (whole: the need rounded up, at least one).
     pub app_instances: Figure<NonZeroU32>,
+    /// The instance need before rounding up (capacity over per-instance capacity).
+    pub instance_need: Figure<f64>,
     /// Database sizing, when database inputs were given.
     pub database: Option<DatabasePlan>,
     /// Cache sizing, when cache inputs were given.
@@ -486,6 +488,7 @@ pub struct Plan {
 /// let p = plan(&inputs)?;
 /// assert_eq!(p.required_capacity.value.as_per_second(), 4_500.0); // the guide's example
 /// assert_eq!(p.app_instances.value.get(), 12);                      // ⌈4,500 / 400⌉
+/// assert_eq!(p.instance_need.value, 11.25);                         // before rounding up
 /// let d = p.database.unwrap();
 /// assert_eq!(d.read_replicas.value.get(), 3);                       // ⌈4,500 · 2 · 0.9 / 3,000⌉
 /// assert_eq!(d.total_connections.value, 12 * 17);                   // 204 > 100
@@ -554,6 +557,14 @@ fn plan_with_growth(inputs: &PlanInputs, growth: Factor) -> Result<Plan, Error> 
             ("per-instance capacity", per_instance.to_string()),
         ],
     );
+    let instance_need = figure(
+        capacity.as_per_second() / per_instance.as_per_second(),
+        "capacity / per-instance capacity",
+        vec![
+            ("capacity", capacity.to_string()),
+            ("per-instance capacity", per_instance.to_string()),
+        ],
+    );
     let database = match &inputs.database {
         Some(db) => Some(database_plan(db, capacity, instances)?),
         None => None,
@@ -567,6 +578,7 @@ fn plan_with_growth(inputs: &PlanInputs, growth: Factor) -> Result<Plan, Error> 
         growth,
         required_capacity: required,
         app_instances,
+        instance_need,
         database,
         cache,
         stage,
@@ -728,35 +740,34 @@ fn cache_plan(c: &CacheInputs) -> Result<CachePlan, Error> {
     })
 }
 
-/// The 10th, 50th and 90th percentiles of a simulated output.
+/// The 10th, 50th and 90th percentiles of a simulated output, in the output's unit.
 ///
 /// # Examples
 /// See [`plan_uncertain`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Percentiles {
+pub struct Percentiles<T> {
     /// 10th percentile.
-    pub p10: f64,
+    pub p10: T,
     /// Median.
-    pub p50: f64,
+    pub p50: T,
     /// 90th percentile.
-    pub p90: f64,
+    pub p90: T,
 }
 
-impl fmt::Display for Percentiles {
+impl<T: fmt::Display> fmt::Display for Percentiles<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "P10 {:.1} / P50 {:.1} / P90 {:.1}",
-            self.p10, self.p50, self.p90
-        )
+        write!(f, "P10 {} / P50 {} / P90 {}", self.p10, self.p50, self.p90)
     }
 }
 
 /// A plan under uncertainty: each output's percentiles over the simulated draws.
 ///
-/// Each output's percentiles are taken separately; the P90 instance count and the P90 replica
-/// count may come from different draws.
+/// Counts (instances, replicas, connections) are whole numbers: their percentiles are order
+/// statistics of the drawn counts (Hyndman and Fan's definition 1, the inverse of the
+/// empirical distribution). Continuous outputs interpolate (definition 7). Each output's
+/// percentiles are taken separately; the P90 instance count and the P90 replica count may
+/// come from different draws.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UncertainPlan {
@@ -764,16 +775,18 @@ pub struct UncertainPlan {
     pub draws: u32,
     /// The seed used (same seed, same plan).
     pub seed: u64,
-    /// Capacity to provision, per second.
-    pub required_capacity: Percentiles,
-    /// Application instances.
-    pub app_instances: Percentiles,
-    /// Read replicas, when database inputs were given.
-    pub read_replicas: Option<Percentiles>,
+    /// Capacity to provision.
+    pub required_capacity: Percentiles<Rate>,
+    /// Application instances (whole).
+    pub app_instances: Percentiles<u32>,
+    /// The instance need before rounding up: capacity over per-instance capacity.
+    pub instance_need: Percentiles<f64>,
+    /// Read replicas (whole), when database inputs were given.
+    pub read_replicas: Option<Percentiles<u32>>,
     /// Total connections, when database inputs were given.
-    pub total_connections: Option<Percentiles>,
-    /// Cache memory in bytes, when cache inputs were given.
-    pub cache_memory_bytes: Option<Percentiles>,
+    pub total_connections: Option<Percentiles<u64>>,
+    /// Cache memory, when cache inputs were given.
+    pub cache_memory: Option<Percentiles<Bytes>>,
 }
 
 /// Simulates the plan `draws` times, sampling every range input from its PERT distribution
@@ -795,7 +808,10 @@ pub struct UncertainPlan {
 /// assert_eq!(a, b); // reproducible
 /// let c = a.required_capacity;
 /// assert!(c.p10 < c.p50 && c.p50 < c.p90);
-/// assert!(c.p10 >= 1_000.0 * 2.0 * 1.5 && c.p90 <= 1_000.0 * 6.0 * 1.5);
+/// assert!(c.p10.as_per_second() >= 1_000.0 * 2.0 * 1.5 && c.p90.as_per_second() <= 1_000.0 * 6.0 * 1.5);
+/// // Instances are whole; the need before rounding up is there too.
+/// assert!(a.app_instances.p10 >= 8 && a.app_instances.p90 <= 23); // ⌈3,000 / 400⌉ to ⌈9,000 / 400⌉
+/// assert!(a.instance_need.p50 < f64::from(a.app_instances.p50) + 1.0);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<UncertainPlan, Error> {
@@ -827,9 +843,10 @@ pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<Unce
         .map(|c| (c.data_size.sampler(), c.hot_fraction.sampler(), c));
     let n = draws as usize;
     let mut capacity = Vec::with_capacity(n);
-    let mut instances = Vec::with_capacity(n);
-    let mut replicas = Vec::with_capacity(if db.is_some() { n } else { 0 });
-    let mut connections = Vec::with_capacity(if db.is_some() { n } else { 0 });
+    let mut need = Vec::with_capacity(n);
+    let mut instances: Vec<u32> = Vec::with_capacity(n);
+    let mut replicas: Vec<u32> = Vec::with_capacity(if db.is_some() { n } else { 0 });
+    let mut connections: Vec<u64> = Vec::with_capacity(if db.is_some() { n } else { 0 });
     let mut memory = Vec::with_capacity(if cache.is_some() { n } else { 0 });
     for _ in 0..draws {
         let c = Rate::from_per_second(
@@ -838,15 +855,16 @@ pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<Unce
         let per = Rate::from_f64(per_instance.draw(&mut rng))?;
         let i = ceil_div_rate("app instances", c, per)?;
         capacity.push(c.as_per_second());
-        instances.push(f64::from(i.get()));
+        need.push(c.as_per_second() / per.as_per_second());
+        instances.push(i.get());
         if let Some((qpr, share, per_replica, d)) = &db {
             let reads = Rate::from_per_second(
                 c.as_per_second() * qpr.draw(&mut rng) * share.draw(&mut rng),
             )?;
             let r = read_replicas(reads, Rate::from_f64(per_replica.draw(&mut rng))?)?;
-            replicas.push(f64::from(r.get()));
+            replicas.push(r.get());
             let pool = connection_pool_size(d.cores, d.effective_spindles)?;
-            connections.push(f64::from(i.get()) * f64::from(pool.get()));
+            connections.push(u64::from(i.get()) * u64::from(pool.get()));
         }
         if let Some((data, hot, c)) = &cache {
             let ws = working_set(
@@ -856,19 +874,34 @@ pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<Unce
             memory.push(cache_memory(ws, c.multiplier)?.to_f64());
         }
     }
+    let capacity = continuous(&mut capacity);
+    let memory = continuous(&mut memory);
     Ok(UncertainPlan {
         draws,
         seed,
-        required_capacity: percentiles(&mut capacity),
-        app_instances: percentiles(&mut instances),
-        read_replicas: db.as_ref().map(|_| percentiles(&mut replicas)),
-        total_connections: db.as_ref().map(|_| percentiles(&mut connections)),
-        cache_memory_bytes: cache.as_ref().map(|_| percentiles(&mut memory)),
+        required_capacity: Percentiles {
+            p10: Rate::from_per_second(capacity.p10)?,
+            p50: Rate::from_per_second(capacity.p50)?,
+            p90: Rate::from_per_second(capacity.p90)?,
+        },
+        app_instances: counts(&mut instances),
+        instance_need: continuous(&mut need),
+        read_replicas: db.as_ref().map(|_| counts(&mut replicas)),
+        total_connections: db.as_ref().map(|_| counts(&mut connections)),
+        cache_memory: match cache {
+            Some(_) => Some(Percentiles {
+                p10: Bytes::from_f64(memory.p10)?,
+                p50: Bytes::from_f64(memory.p50)?,
+                p90: Bytes::from_f64(memory.p90)?,
+            }),
+            None => None,
+        },
     })
 }
 
-fn percentiles(values: &mut [f64]) -> Percentiles {
-    values.sort_by(f64::total_cmp);
+/// P10/P50/P90 of continuous values by linear interpolation (Hyndman and Fan's definition 7),
+/// found by selection: O(n) per percentile, no full sort.
+fn continuous(values: &mut [f64]) -> Percentiles<f64> {
     Percentiles {
         p10: quantile(values, 0.1),
         p50: quantile(values, 0.5),
@@ -876,12 +909,38 @@ fn percentiles(values: &mut [f64]) -> Percentiles {
     }
 }
 
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let Some(&last) = sorted.last() else {
-        return 0.0;
+/// P10/P50/P90 of counts as order statistics (Hyndman and Fan's definition 1: the smallest
+/// value whose empirical distribution reaches p), found by selection.
+fn counts<T: Copy + Ord + Default>(values: &mut [T]) -> Percentiles<T> {
+    let at = |values: &mut [T], p: f64| -> T {
+        if values.is_empty() {
+            return T::default();
+        }
+        #[expect(clippy::cast_precision_loss, reason = "draw counts are far below 2^53")]
+        let rank = (p * values.len() as f64).ceil();
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "1 <= rank <= len for 0 < p <= 1"
+        )]
+        let k = (rank as usize).clamp(1, values.len()) - 1;
+        *values.select_nth_unstable(k).1
     };
+    Percentiles {
+        p10: at(values, 0.1),
+        p50: at(values, 0.5),
+        p90: at(values, 0.9),
+    }
+}
+
+/// The `p` quantile of `values` by linear interpolation between order statistics (Hyndman
+/// and Fan's definition 7); reorders `values`.
+fn quantile(values: &mut [f64], p: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
     #[expect(clippy::cast_precision_loss, reason = "draw counts are far below 2^53")]
-    let h = (sorted.len() - 1) as f64 * p;
+    let h = (values.len() - 1) as f64 * p;
     let lo = h.floor();
     #[expect(
         clippy::cast_possible_truncation,
@@ -889,9 +948,10 @@ fn quantile(sorted: &[f64], p: f64) -> f64 {
         reason = "0 <= lo <= len - 1"
     )]
     let i = lo as usize;
-    match sorted.get(i + 1) {
-        Some(&next) => sorted[i] + (h - lo) * (next - sorted[i]),
-        None => last,
+    let (_, &mut at, above) = values.select_nth_unstable_by(i, f64::total_cmp);
+    match above.iter().copied().min_by(f64::total_cmp) {
+        Some(next) => at + (h - lo) * (next - at),
+        None => at,
     }
 }
 
@@ -1061,18 +1121,24 @@ mod tests {
         i.cache = Some(CacheInputs::new(Bytes::from_gib(50.0).unwrap().into()));
         let u = plan_uncertain(&i, 50, 1).unwrap();
         // The figures of database_plan_by_hand and cache_plan_matches_guide_example.
-        let flat = |p: Percentiles, v: f64| {
+        let flat = |p: Percentiles<f64>, v: f64| {
             (p.p10 - v).abs() < 1e-6 && (p.p50 - v).abs() < 1e-6 && (p.p90 - v).abs() < 1e-6
         };
-        assert!(
-            flat(u.required_capacity, 4_500.0),
-            "{}",
-            u.required_capacity
-        );
-        assert!(flat(u.app_instances, 12.0));
-        assert!(flat(u.read_replicas.unwrap(), 6.0));
-        assert!(flat(u.total_connections.unwrap(), 204.0));
-        assert!(flat(u.cache_memory_bytes.unwrap(), 15.0 * 1_073_741_824.0));
+        let c = u.required_capacity;
+        let c = Percentiles {
+            p10: c.p10.as_per_second(),
+            p50: c.p50.as_per_second(),
+            p90: c.p90.as_per_second(),
+        };
+        assert!(flat(c, 4_500.0), "{c}");
+        // Whole counts, and the need before rounding: 4,500 / 400 = 11.25 instances.
+        let whole = |p: Percentiles<u32>| (p.p10, p.p50, p.p90);
+        assert_eq!(whole(u.app_instances), (12, 12, 12));
+        assert!(flat(u.instance_need, 11.25));
+        assert_eq!(whole(u.read_replicas.unwrap()), (6, 6, 6));
+        let conn = u.total_connections.unwrap();
+        assert_eq!((conn.p10, conn.p50, conn.p90), (204, 204, 204));
+        assert_eq!(u.cache_memory.unwrap().p50, Bytes::from_gib(15.0).unwrap());
         assert_eq!(u.draws, 50);
         assert_eq!(u.seed, 1);
     }
@@ -1086,11 +1152,16 @@ mod tests {
         i.database = Some(database());
         let u = plan_uncertain(&i, 2_000, 11).unwrap();
         let c = u.required_capacity;
-        assert!(c.p10 >= 2_250.0 && c.p90 <= 9_000.0, "{c}");
-        assert!(c.p10 < c.p50 && c.p50 < c.p90, "{c}");
+        let (p10, p50, p90) = (
+            c.p10.as_per_second(),
+            c.p50.as_per_second(),
+            c.p90.as_per_second(),
+        );
+        assert!(p10 >= 2_250.0 && p90 <= 9_000.0, "{c}");
+        assert!(p10 < p50 && p50 < p90, "{c}");
         // PERT(500, 1000, 2000) has mean (500 + 4·1000 + 2000)/6 = 1,083; its median lies
         // near there, so the capacity median is near 1,083 × 4.5 = 4,875.
-        assert!((c.p50 / 4_875.0 - 1.0).abs() < 0.05, "{c}");
+        assert!((p50 / 4_875.0 - 1.0).abs() < 0.05, "{c}");
         let r = u.read_replicas.unwrap();
         assert!(r.p10 <= r.p50 && r.p50 <= r.p90 && r.p90 > r.p10, "{r}");
     }
@@ -1099,14 +1170,23 @@ mod tests {
     fn quantiles_and_percentiles_by_hand() {
         // Type 7 on 0, 1, ..., 10: P10 = 1, P50 = 5, P90 = 9.
         let mut v: Vec<f64> = (0..=10).rev().map(f64::from).collect();
-        let p = percentiles(&mut v);
+        let p = continuous(&mut v);
         assert!((p.p10 - 1.0).abs() < 1e-12 && (p.p50 - 5.0).abs() < 1e-12);
         assert!((p.p90 - 9.0).abs() < 1e-12);
-        assert_eq!(p.to_string(), "P10 1.0 / P50 5.0 / P90 9.0");
-        assert!((quantile(&[1.0, 2.0, 3.0, 4.0], 0.5) - 2.5).abs() < 1e-12);
-        assert!((quantile(&[10.0, 20.0], 0.25) - 12.5).abs() < 1e-12);
-        assert!((quantile(&[10.0, 20.0], 1.0) - 20.0).abs() < 1e-12);
-        assert!(quantile(&[], 0.5).abs() < 1e-12);
+        assert_eq!(p.to_string(), "P10 1 / P50 5 / P90 9");
+        assert!((quantile(&mut [4.0, 3.0, 2.0, 1.0], 0.5) - 2.5).abs() < 1e-12);
+        assert!((quantile(&mut [20.0, 10.0], 0.25) - 12.5).abs() < 1e-12);
+        assert!((quantile(&mut [10.0, 20.0], 1.0) - 20.0).abs() < 1e-12);
+        assert!(quantile(&mut [], 0.5).abs() < 1e-12);
+        // Type 1 on the counts 1..=10: the smallest value whose share reaches p:
+        // P10 = 1 (10%), P50 = 5 (50%), P90 = 9 (90%).
+        let mut counts_1_to_10: Vec<u32> = (1..=10).rev().collect();
+        let c = counts(&mut counts_1_to_10);
+        assert_eq!((c.p10, c.p50, c.p90), (1, 5, 9));
+        // Three draws: ceil(0.3) = 1st, ceil(1.5) = 2nd, ceil(2.7) = 3rd.
+        let c = counts(&mut [30u64, 10, 20]);
+        assert_eq!((c.p10, c.p50, c.p90), (10, 20, 30));
+        assert_eq!(counts::<u32>(&mut []).p50, 0);
     }
 
     #[test]
@@ -1264,8 +1344,8 @@ mod tests {
     #[test]
     fn point_inputs_give_degenerate_percentiles() {
         let u = plan_uncertain(&inputs(), 100, 7).unwrap();
-        assert!((u.required_capacity.p10 - 4_500.0).abs() < 1e-9);
-        assert!((u.required_capacity.p90 - 4_500.0).abs() < 1e-9);
+        assert!((u.required_capacity.p10.as_per_second() - 4_500.0).abs() < 1e-9);
+        assert!((u.required_capacity.p90.as_per_second() - 4_500.0).abs() < 1e-9);
         assert!(u.read_replicas.is_none());
     }
 

@@ -60,9 +60,11 @@ fuzz_target!(|case: Case| match case {
         if let (Ok(f), Ok(m)) = (Factor::new(factor), Months::new(months)) {
             if let Ok(g) = GrowthRate::from_factor_over(f, m) {
                 finite(g.monthly());
-                if let Runway::After(t) = runway(current, threshold, g) {
-                    finite(t.get());
-                    assert!(t.get() >= 0.0);
+                if let (Ok(c), Ok(t)) = (Rate::from_per_second(current), Rate::from_per_second(threshold)) {
+                    if let Runway::After(t) = runway(c, t, g) {
+                        finite(t.get());
+                        assert!(t.get() >= 0.0);
+                    }
                 }
             }
         }
@@ -155,8 +157,10 @@ fuzz_target!(|case: Case| match case {
             }
         }
         if let Ok(u) = plan_uncertain(&inputs, 64, seed) {
-            assert!(u.required_capacity.p10 <= u.required_capacity.p50 + 1e-9);
-            assert!(u.required_capacity.p50 <= u.required_capacity.p90 + 1e-9);
+            let c = u.required_capacity;
+            assert!(c.p10.as_per_second() <= c.p50.as_per_second() + 1e-9);
+            assert!(c.p50.as_per_second() <= c.p90.as_per_second() + 1e-9);
+            assert!(u.app_instances.p10 <= u.app_instances.p90);
         }
     }
 });
