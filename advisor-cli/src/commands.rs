@@ -4,7 +4,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use scalability_advisor_core::units::{Bytes, Factor, QueriesPerRequest, Rate, Ratio, Users};
+use scalability_advisor_core::units::{
+    Bytes, Concurrency, Factor, QueriesPerRequest, Rate, Ratio, Users,
+};
 use scalability_advisor_core::{AdvisorConfig, ComponentSet, History, Stage};
 use scalability_advisor_formulas::{
     CacheInputs, DatabaseInputs, Estimate, Mmc, PlanInputs, SCENARIOS, ServerTarget, fit_usl, plan,
@@ -700,7 +702,7 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
     }
     if let Some(u) = uncertain {
         let _ = writeln!(o, "Uncertain inputs: {} draws, seed {}", u.draws, u.seed);
-        let _ = writeln!(o, "  capacity (/s):  {}", u.required_capacity);
+        let _ = writeln!(o, "  capacity:       {}", u.required_capacity);
         let _ = writeln!(o, "  app instances:  {}", u.app_instances);
     }
     ok(o)
@@ -710,13 +712,19 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
     let points = input::measurements(file)?;
     let fit = fit_usl(&points).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
     let m = fit.model;
-    let max_n = points.iter().map(|p| p.concurrency()).fold(1.0, f64::max);
-    let peak = m.peak_concurrency();
+    let max_n = points
+        .iter()
+        .map(|p| p.concurrency().as_f64())
+        .fold(1.0, f64::max);
+    let peak = m.peak_concurrency().map(|n| n.as_f64());
+    let max_throughput = m.max_throughput().map(|x| x.as_per_second());
     let horizon = peak.map_or(max_n * 2.0, |p| p.max(max_n) * 1.5);
     let table: Vec<(f64, f64, f64)> = (1..=10)
         .map(|i| {
             let n = horizon * f64::from(i) / 10.0;
-            (n, m.throughput_at(n), m.latency_at(n))
+            let at = Concurrency::new(n).unwrap_or(Concurrency::ZERO);
+            let latency = m.latency_at(at).map_or(f64::INFINITY, |d| d.as_secs_f64());
+            (n, m.throughput_at(at).as_per_second(), latency)
         })
         .collect();
     if let Some(path) = plot {
@@ -726,7 +734,7 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
         return ok(output::json(&serde_json::json!({
             "fit": fit,
             "peak_concurrency": peak,
-            "max_throughput": m.max_throughput(),
+            "max_throughput": max_throughput,
             "confidence_intervals_95": fit.confidence_intervals(0.95),
             "predictions": table.iter().map(|(n, x, r)| serde_json::json!({"concurrency": n, "throughput": x, "latency": r})).collect::<Vec<_>>(),
         }))?);
@@ -743,7 +751,7 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
         "kappa (coherency)",
         "lambda (per unit)",
     ];
-    let est = [m.sigma(), m.kappa(), m.lambda()];
+    let est = [m.sigma(), m.kappa(), m.lambda().as_per_second()];
     let ci = fit.confidence_intervals(0.95);
     for i in 0..3 {
         let se = fit
@@ -764,14 +772,14 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
             let _ = writeln!(
                 o,
                 "  peak at N* = {n:.2}: max throughput {:.2}",
-                m.max_throughput()
+                max_throughput.unwrap_or(f64::INFINITY)
             );
         }
         None => {
             let _ = writeln!(
                 o,
                 "  no peak (kappa = 0): throughput approaches {:.2}",
-                m.max_throughput()
+                max_throughput.unwrap_or(f64::INFINITY)
             );
         }
     }
@@ -793,15 +801,13 @@ fn plot_usl(
 ) -> Result<(), Failure> {
     use plotters::prelude::*;
     let fail = |e: String| Failure(format!("cannot draw {}: {e}", path.display()));
-    let max_x = points
+    let measured = points
         .iter()
-        .map(|p| p.throughput())
-        .fold(m.max_throughput().min(f64::MAX), f64::max)
-        .max(1.0);
-    let y_top = if max_x.is_finite() {
-        max_x * 1.1
-    } else {
-        points.iter().map(|p| p.throughput()).fold(1.0, f64::max) * 1.5
+        .map(|p| p.throughput().as_per_second())
+        .fold(1.0, f64::max);
+    let y_top = match m.max_throughput() {
+        Some(max) => max.as_per_second().max(measured) * 1.1,
+        None => measured * 1.5,
     };
     let root = SVGBackend::new(path, (800, 500)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
@@ -820,17 +826,20 @@ fn plot_usl(
         .draw_series(LineSeries::new(
             (0..=200).map(|i| {
                 let n = horizon * f64::from(i) / 200.0;
-                (n, m.throughput_at(n))
+                let at = Concurrency::new(n).unwrap_or(Concurrency::ZERO);
+                (n, m.throughput_at(at).as_per_second())
             }),
             &BLUE,
         ))
         .map_err(|e| fail(e.to_string()))?;
     chart
-        .draw_series(
-            points
-                .iter()
-                .map(|p| Circle::new((p.concurrency(), p.throughput()), 4, RED.filled())),
-        )
+        .draw_series(points.iter().map(|p| {
+            Circle::new(
+                (p.concurrency().as_f64(), p.throughput().as_per_second()),
+                4,
+                RED.filled(),
+            )
+        }))
         .map_err(|e| fail(e.to_string()))?;
     root.present().map_err(|e| fail(e.to_string()))?;
     Ok(())

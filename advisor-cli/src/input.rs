@@ -166,8 +166,12 @@ pub(crate) fn measurements(
         let x: f64 = x
             .parse()
             .map_err(|_| Failure(format!("{name}:{}:2: `{x}` is not a number", i + 1)))?;
+        let concurrency = scalability_advisor_core::units::Concurrency::new(n)
+            .map_err(|e| Failure(format!("{name}:{}:1: {e}", i + 1)))?;
+        let throughput = scalability_advisor_core::units::Rate::from_per_second(x)
+            .map_err(|e| Failure(format!("{name}:{}:2: {e}", i + 1)))?;
         out.push(
-            scalability_advisor_formulas::Measurement::new(n, x)
+            scalability_advisor_formulas::Measurement::new(concurrency, throughput)
                 .map_err(|e| Failure(format!("{name}:{}: {e}", i + 1)))?,
         );
     }

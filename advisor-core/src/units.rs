@@ -526,6 +526,9 @@ impl fmt::Display for Rate {
 pub struct Concurrency(f64);
 
 impl Concurrency {
+    /// Nothing in progress.
+    pub const ZERO: Concurrency = Concurrency(0.0);
+
     /// Builds a concurrency level.
     ///
     /// # Errors

@@ -2,6 +2,10 @@
 
 use core::fmt;
 
+use core::time::Duration;
+
+use scalability_advisor_core::units::{Concurrency, Rate};
+
 use crate::error::Error;
 use crate::stats::student_t_quantile;
 
@@ -10,9 +14,10 @@ use crate::stats::student_t_quantile;
 /// # Examples
 /// ```
 /// use scalability_advisor_formulas::Measurement;
-/// let m = Measurement::new(8.0, 6_531.08)?;
-/// assert_eq!(m.concurrency(), 8.0);
-/// assert!(Measurement::new(-1.0, 10.0).is_err());
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+/// let m = Measurement::new(Concurrency::new(8.0)?, Rate::from_per_second(6_531.08)?)?;
+/// assert_eq!(m.concurrency().as_f64(), 8.0);
+/// assert!(Measurement::new(Concurrency::new(0.0)?, Rate::ZERO).is_err()); // N must be positive
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,7 +43,7 @@ struct MeasurementRepr {
 impl TryFrom<MeasurementRepr> for Measurement {
     type Error = Error;
     fn try_from(r: MeasurementRepr) -> Result<Self, Error> {
-        Measurement::new(r.concurrency, r.throughput)
+        Measurement::raw(r.concurrency, r.throughput)
     }
 }
 
@@ -53,18 +58,13 @@ impl From<Measurement> for MeasurementRepr {
 }
 
 impl Measurement {
-    /// Builds a measurement.
-    ///
-    /// # Errors
-    /// [`Error::OutOfRange`] unless concurrency is finite and positive and throughput finite
-    /// and not negative.
-    ///
-    /// # Examples
-    /// ```
-    /// use scalability_advisor_formulas::Measurement;
-    /// assert!(Measurement::new(4.0, f64::NAN).is_err());
-    /// ```
-    pub fn new(concurrency: f64, throughput: f64) -> Result<Self, Error> {
+    // Builds a measurement.
+    //
+    // # Errors
+    // [`Error::OutOfRange`] unless concurrency is finite and positive and throughput finite
+    // and not negative.
+    //
+    pub(crate) fn raw(concurrency: f64, throughput: f64) -> Result<Self, Error> {
         if !(concurrency > 0.0 && concurrency.is_finite()) {
             return Err(Error::OutOfRange {
                 what: "concurrency",
@@ -79,33 +79,11 @@ impl Measurement {
             throughput,
         })
     }
-
-    /// The concurrency level N (clients, threads, nodes).
-    #[must_use]
-    pub fn concurrency(&self) -> f64 {
-        self.concurrency
-    }
-
-    /// The throughput X(N), in the caller's unit (requests per second, say).
-    #[must_use]
-    pub fn throughput(&self) -> f64 {
-        self.throughput
-    }
 }
 
-/// Whether an inverse has an answer.
-///
-/// # Examples
-/// ```
-/// use scalability_advisor_formulas::{Reach, UslModel};
-/// let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486)?;
-/// assert!(matches!(m.concurrency_at_throughput(20_000.0), Reach::Unreachable { .. }));
-/// # Ok::<(), scalability_advisor_formulas::Error>(())
-/// ```
+/// What an inverse computes, in numbers; see [`Reach`] for the typed form.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Reach {
+pub(crate) enum RawReach {
     /// The model reaches the requested value here.
     At(f64),
     /// The model never reaches it; `limit` is the best it can do (maximum throughput, or
@@ -135,9 +113,10 @@ pub enum Reach {
 /// clients, where X ≈ 12,343/s (the book rounds to 35 clients and 12,341/s at N = 35).
 /// ```
 /// use scalability_advisor_formulas::UslModel;
-/// let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486)?;
-/// assert!((m.peak_concurrency().unwrap() - 35.574).abs() < 1e-3);
-/// assert!((m.max_throughput() - 12_342.85).abs() < 0.01);
+/// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+/// let m = UslModel::new(0.02671591, 7.690945e-4, Rate::from_per_second(995.6486)?)?;
+/// assert!((m.peak_concurrency().unwrap().as_f64() - 35.574).abs() < 1e-3);
+/// assert!((m.max_throughput().unwrap().as_per_second() - 12_342.85).abs() < 0.01);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
@@ -160,22 +139,15 @@ impl UslModel {
     /// so that every formula stays within `f64` range.
     pub const MAX_LAMBDA: f64 = 1e15;
 
-    /// Builds a model.
-    ///
-    /// σ or κ below [`UslModel::COEFFICIENT_FLOOR`] are stored as 0: they are below what any
-    /// measurement can resolve, and keeping them would only lose precision in the inverses.
-    ///
-    /// # Errors
-    /// [`Error::OutOfRange`] unless σ, κ are in `0..=1` and λ is in `0..=`[`UslModel::MAX_LAMBDA`].
-    ///
-    /// # Examples
-    /// ```
-    /// use scalability_advisor_formulas::UslModel;
-    /// assert!(UslModel::new(0.05, -0.001, 100.0).is_err());
-    /// assert_eq!(UslModel::new(1e-20, 0.0, 1.0)?.sigma(), 0.0);
-    /// # Ok::<(), scalability_advisor_formulas::Error>(())
-    /// ```
-    pub fn new(sigma: f64, kappa: f64, lambda: f64) -> Result<Self, Error> {
+    // Builds a model.
+    //
+    // σ or κ below [`UslModel::COEFFICIENT_FLOOR`] are stored as 0: they are below what any
+    // measurement can resolve, and keeping them would only lose precision in the inverses.
+    //
+    // # Errors
+    // [`Error::OutOfRange`] unless σ, κ are in `0..=1` and λ is in `0..=`[`UslModel::MAX_LAMBDA`].
+    //
+    pub(crate) fn raw(sigma: f64, kappa: f64, lambda: f64) -> Result<Self, Error> {
         let floor = |v: f64| if v < Self::COEFFICIENT_FLOOR { 0.0 } else { v };
         let sigma = floor(crate::error::in_range("sigma", sigma, 0.0, 1.0)?);
         let kappa = floor(crate::error::in_range("kappa", kappa, 0.0, 1.0)?);
@@ -187,26 +159,18 @@ impl UslModel {
         })
     }
 
-    /// Amdahl's law: the USL with no coherency cost (κ = 0).
-    ///
-    /// # Errors
-    /// As [`UslModel::new`].
-    ///
-    /// # Examples
-    /// A 5% serial fraction caps speed-up at 20x.
-    /// ```
-    /// use scalability_advisor_formulas::UslModel;
-    /// let m = UslModel::amdahl(0.05, 1.0)?;
-    /// assert!((m.max_throughput() - 20.0).abs() < 1e-12);
-    /// assert_eq!(m.peak_concurrency(), None);
-    /// # Ok::<(), scalability_advisor_formulas::Error>(())
-    /// ```
-    ///
-    /// # References
-    /// G. M. Amdahl, "Validity of the single processor approach to achieving large scale
-    /// computing capabilities", AFIPS Conference Proceedings 30, 483-485, 1967.
-    pub fn amdahl(sigma: f64, lambda: f64) -> Result<Self, Error> {
-        UslModel::new(sigma, 0.0, lambda)
+    // Amdahl's law: the USL with no coherency cost (κ = 0).
+    //
+    // # Errors
+    // As [`UslModel::new`].
+    //
+    // A 5% serial fraction caps speed-up at 20x.
+    //
+    // # References
+    // G. M. Amdahl, "Validity of the single processor approach to achieving large scale
+    // computing capabilities", AFIPS Conference Proceedings 30, 483-485, 1967.
+    pub(crate) fn raw_amdahl(sigma: f64, lambda: f64) -> Result<Self, Error> {
+        UslModel::raw(sigma, 0.0, lambda)
     }
 
     /// σ, the contention (serialisation) coefficient.
@@ -221,9 +185,8 @@ impl UslModel {
         self.kappa
     }
 
-    /// λ, throughput per unit of concurrency without overheads.
-    #[must_use]
-    pub fn lambda(&self) -> f64 {
+    // λ, throughput per unit of concurrency without overheads, as a number per second.
+    pub(crate) fn raw_lambda(&self) -> f64 {
         self.lambda
     }
 
@@ -231,53 +194,53 @@ impl UslModel {
         1.0 + self.sigma * (n - 1.0) + self.kappa * n * (n - 1.0)
     }
 
-    /// Throughput at concurrency `n` (0 for n ≤ 0).
+    // Throughput at concurrency `n` (0 for n ≤ 0).
     #[must_use]
-    pub fn throughput_at(&self, n: f64) -> f64 {
+    pub(crate) fn raw_throughput_at(&self, n: f64) -> f64 {
         if n <= 0.0 || !n.is_finite() {
             return 0.0;
         }
         self.lambda * n / self.denominator(n)
     }
 
-    /// Response time at concurrency `n`, R = N / X (infinite when λ = 0).
+    // Response time at concurrency `n`, R = N / X (infinite when λ = 0).
     #[must_use]
-    pub fn latency_at(&self, n: f64) -> f64 {
+    pub(crate) fn raw_latency_at(&self, n: f64) -> f64 {
         let n = n.max(0.0);
         self.denominator(n) / self.lambda
     }
 
-    /// Speed-up over one unit of concurrency, X(N) / X(1).
+    // Speed-up over one unit of concurrency, X(N) / X(1).
     #[must_use]
-    pub fn speedup_at(&self, n: f64) -> f64 {
+    pub(crate) fn raw_speedup_at(&self, n: f64) -> f64 {
         if self.lambda == 0.0 {
             0.0
         } else {
-            self.throughput_at(n) / self.lambda
+            self.raw_throughput_at(n) / self.lambda
         }
     }
 
-    /// The concurrency of peak throughput, N* = √((1 − σ)/κ); `None` when κ = 0 (throughput
-    /// rises forever towards its limit).
+    // The concurrency of peak throughput, N* = √((1 − σ)/κ); `None` when κ = 0 (throughput
+    // rises forever towards its limit).
     #[must_use]
-    pub fn peak_concurrency(&self) -> Option<f64> {
+    pub(crate) fn raw_peak_concurrency(&self) -> Option<f64> {
         (self.kappa > 0.0).then(|| ((1.0 - self.sigma) / self.kappa).sqrt())
     }
 
-    /// The most throughput the model reaches: X(N*), or λ/σ when κ = 0 (infinite when both
-    /// are 0: linear scaling; 0 when λ = 0).
+    // The most throughput the model reaches: X(N*), or λ/σ when κ = 0 (infinite when both
+    // are 0: linear scaling; 0 when λ = 0).
     #[must_use]
-    pub fn max_throughput(&self) -> f64 {
-        match self.peak_concurrency() {
-            Some(n) => self.throughput_at(n),
-            None => self.contention_limit(),
+    pub(crate) fn raw_max_throughput(&self) -> f64 {
+        match self.raw_peak_concurrency() {
+            Some(n) => self.raw_throughput_at(n),
+            None => self.raw_contention_limit(),
         }
     }
 
-    /// The asymptotic throughput limit λ/σ of the contention term alone (Gunther's "limit";
-    /// infinite when σ = 0, 0 when λ = 0).
+    // The asymptotic throughput limit λ/σ of the contention term alone (Gunther's "limit";
+    // infinite when σ = 0, 0 when λ = 0).
     #[must_use]
-    pub fn contention_limit(&self) -> f64 {
+    pub(crate) fn raw_contention_limit(&self) -> f64 {
         if self.lambda == 0.0 {
             0.0
         } else {
@@ -286,78 +249,410 @@ impl UslModel {
         }
     }
 
-    /// 1/σ, the concurrency at which contention alone halves efficiency from ideal (Gunther's
-    /// "optimal" point); `None` when σ = 0.
+    // 1/σ, the concurrency at which contention alone halves efficiency from ideal (Gunther's
+    // "optimal" point); `None` when σ = 0.
     #[must_use]
-    pub fn optimal_concurrency(&self) -> Option<f64> {
+    pub(crate) fn raw_optimal_concurrency(&self) -> Option<f64> {
         (self.sigma > 0.0).then(|| 1.0 / self.sigma)
     }
 
-    /// The concurrency on the rising branch where throughput reaches `x`.
-    ///
-    /// Solves κx·N² + (σx − κx − λ)·N + x(1 − σ) = 0 for its smallest non-negative root.
-    ///
-    /// # Examples
-    /// ```
-    /// use scalability_advisor_formulas::{Reach, UslModel};
-    /// let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486)?;
-    /// let Reach::At(n) = m.concurrency_at_throughput(11_000.0) else { panic!() };
-    /// assert!((m.throughput_at(n) - 11_000.0).abs() < 1e-6);
-    /// # Ok::<(), scalability_advisor_formulas::Error>(())
-    /// ```
+    // The concurrency on the rising branch where throughput reaches `x`.
+    //
+    // Solves κx·N² + (σx − κx − λ)·N + x(1 − σ) = 0 for its smallest non-negative root.
+    //
     #[must_use]
-    pub fn concurrency_at_throughput(&self, x: f64) -> Reach {
-        let limit = self.max_throughput();
+    pub(crate) fn raw_concurrency_at_throughput(&self, x: f64) -> RawReach {
+        let limit = self.raw_max_throughput();
         if x.is_nan() || x < 0.0 || x > limit {
-            return Reach::Unreachable { limit };
+            return RawReach::Unreachable { limit };
         }
         if x == 0.0 {
-            return Reach::At(0.0);
+            return RawReach::At(0.0);
         }
         let (s, k, l) = (self.sigma, self.kappa, self.lambda);
         // κx·N² + (σx − κx − λ)·N + x(1 − σ) = 0; the rising branch is the smaller root.
         match smallest_non_negative_root(k * x, s * x - k * x - l, x * (1.0 - s)) {
-            Some(n) => Reach::At(n),
-            None => Reach::Unreachable { limit },
+            Some(n) => RawReach::At(n),
+            None => RawReach::Unreachable { limit },
         }
     }
 
-    /// Response time when the system runs at throughput `x` on the rising branch.
+    // Response time when the system runs at throughput `x` on the rising branch.
     #[must_use]
-    pub fn latency_at_throughput(&self, x: f64) -> Reach {
-        match self.concurrency_at_throughput(x) {
-            Reach::At(n) if x > 0.0 => Reach::At(n / x),
-            Reach::At(_) => Reach::At(self.latency_at(0.0)),
+    pub(crate) fn raw_latency_at_throughput(&self, x: f64) -> RawReach {
+        match self.raw_concurrency_at_throughput(x) {
+            RawReach::At(n) if x > 0.0 => RawReach::At(n / x),
+            RawReach::At(_) => RawReach::At(self.raw_latency_at(0.0)),
             unreachable => unreachable,
         }
     }
 
-    /// Throughput when the response time is `r`: solves κN² + (σ − κ)N + (1 − σ − λr) = 0
-    /// for N, then X = N / r.
-    ///
-    /// `Unreachable` when `r` is below the model's minimum latency (1 − σ)/λ.
-    ///
-    /// # Examples
-    /// ```
-    /// use scalability_advisor_formulas::{Reach, UslModel};
-    /// let m = UslModel::new(0.06, 0.001, 40.0)?;
-    /// let Reach::At(x) = m.throughput_at_latency(0.05) else { panic!() };
-    /// // Round trip: the concurrency there has that latency.
-    /// let n = x * 0.05;
-    /// assert!((m.latency_at(n) - 0.05).abs() < 1e-12);
-    /// # Ok::<(), scalability_advisor_formulas::Error>(())
-    /// ```
+    // Throughput when the response time is `r`: solves κN² + (σ − κ)N + (1 − σ − λr) = 0
+    // for N, then X = N / r.
+    //
+    // `Unreachable` when `r` is below the model's minimum latency (1 − σ)/λ.
+    //
     #[must_use]
-    pub fn throughput_at_latency(&self, r: f64) -> Reach {
-        let min = self.latency_at(0.0);
+    pub(crate) fn raw_throughput_at_latency(&self, r: f64) -> RawReach {
+        let min = self.raw_latency_at(0.0);
         if r.is_nan() || r <= 0.0 || r < min || !r.is_finite() {
-            return Reach::Unreachable { limit: min };
+            return RawReach::Unreachable { limit: min };
         }
         let (s, k, l) = (self.sigma, self.kappa, self.lambda);
         // κN² + (σ − κ)N + (1 − σ − λr) = 0 has one non-negative root when r ≥ (1 − σ)/λ.
         match largest_non_negative_root(k, s - k, 1.0 - s - l * r) {
-            Some(n) => Reach::At(n / r),
-            None => Reach::Unreachable { limit: min },
+            Some(n) => RawReach::At(n / r),
+            None => RawReach::Unreachable { limit: min },
+        }
+    }
+}
+
+/// Whether an inverse of the model has an answer.
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_formulas::{Reach, UslModel};
+/// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+/// let m = UslModel::new(0.02671591, 7.690945e-4, Rate::from_per_second(995.6486)?)?;
+/// let Reach::Unreachable { limit } = m.concurrency_at_throughput(Rate::from_per_second(20_000.0)?) else { panic!() };
+/// assert!((limit.as_per_second() - 12_342.85).abs() < 0.01); // the best it can do
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Reach<T, L> {
+    /// The model reaches the requested value here.
+    At(T),
+    /// The model never reaches it; `limit` is the best it can do (its maximum throughput,
+    /// or its minimum latency).
+    Unreachable {
+        /// The model's bound.
+        limit: L,
+    },
+}
+
+/// A throughput from a model's number; `None` when it is not a finite rate.
+fn rate(v: f64) -> Option<Rate> {
+    Rate::from_per_second(v).ok()
+}
+
+/// A duration from a model's number of seconds; `None` when it does not fit.
+fn seconds(v: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(v).ok()
+}
+
+impl Measurement {
+    /// Builds a measurement from a concurrency level and the throughput reached there.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] when the concurrency is 0 (the USL starts at one unit).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Measurement;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// let m = Measurement::new(Concurrency::new(4.0)?, Rate::from_per_minute(60_000.0)?)?;
+    /// assert_eq!(m.throughput().as_per_second(), 1_000.0);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    pub fn new(concurrency: Concurrency, throughput: Rate) -> Result<Self, Error> {
+        Measurement::raw(concurrency.as_f64(), throughput.as_per_second())
+    }
+
+    /// The concurrency level N (clients, threads, nodes).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Measurement;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// let m = Measurement::new(Concurrency::new(16.0)?, Rate::from_per_second(9_645.37)?)?;
+    /// assert_eq!(m.concurrency(), Concurrency::new(16.0)?);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn concurrency(&self) -> Concurrency {
+        // Cannot fail: validated positive and finite at construction.
+        Concurrency::new(self.concurrency).unwrap_or(Concurrency::ZERO)
+    }
+
+    /// The throughput X(N).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Measurement;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// let m = Measurement::new(Concurrency::new(16.0)?, Rate::from_per_second(9_645.37)?)?;
+    /// assert_eq!(m.throughput().as_per_second(), 9_645.37);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn throughput(&self) -> Rate {
+        rate(self.throughput).unwrap_or(Rate::ZERO)
+    }
+}
+
+impl UslModel {
+    /// Builds a model from σ (contention), κ (coherency) and λ (throughput of one unit of
+    /// concurrency without overheads).
+    ///
+    /// σ or κ below [`UslModel::COEFFICIENT_FLOOR`] are stored as 0: they are below what any
+    /// measurement can resolve, and keeping them would only lose precision in the inverses.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] unless σ, κ are in `0..=1` and λ is at most
+    /// [`UslModel::MAX_LAMBDA`] per second.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// let hundred = Rate::from_per_second(100.0)?;
+    /// assert!(UslModel::new(0.05, -0.001, hundred).is_err());
+    /// assert_eq!(UslModel::new(1e-20, 0.0, hundred)?.sigma(), 0.0);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    pub fn new(sigma: f64, kappa: f64, lambda: Rate) -> Result<Self, Error> {
+        UslModel::raw(sigma, kappa, lambda.as_per_second())
+    }
+
+    /// Amdahl's law: the USL with no coherency cost (κ = 0).
+    ///
+    /// # Errors
+    /// As [`UslModel::new`].
+    ///
+    /// # Examples
+    /// A 5% serial fraction caps speed-up at 20x.
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// let m = UslModel::amdahl(0.05, Rate::from_per_second(1.0)?)?;
+    /// assert!((m.max_throughput().unwrap().as_per_second() - 20.0).abs() < 1e-12);
+    /// assert_eq!(m.peak_concurrency(), None);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    ///
+    /// # References
+    /// G. M. Amdahl, "Validity of the single processor approach to achieving large scale
+    /// computing capabilities", AFIPS Conference Proceedings 30, 483-485, 1967.
+    pub fn amdahl(sigma: f64, lambda: Rate) -> Result<Self, Error> {
+        UslModel::raw_amdahl(sigma, lambda.as_per_second())
+    }
+
+    /// λ, the throughput of one unit of concurrency without overheads.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// let m = UslModel::new(0.03, 0.0005, Rate::from_per_second(995.6)?)?;
+    /// assert_eq!(m.lambda().as_per_second(), 995.6);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn lambda(&self) -> Rate {
+        rate(self.raw_lambda()).unwrap_or(Rate::ZERO)
+    }
+
+    /// Throughput at concurrency `n`.
+    ///
+    /// # Examples
+    /// Schwartz's Cisco fit at 35 clients: about 12,341/s (his worked figure).
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// let m = UslModel::new(0.02671591, 7.690945e-4, Rate::from_per_second(995.6486)?)?;
+    /// let x = m.throughput_at(Concurrency::new(35.0)?);
+    /// assert!((x.as_per_second() - 12_341.0).abs() < 1.0);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn throughput_at(&self, n: Concurrency) -> Rate {
+        rate(self.raw_throughput_at(n.as_f64())).unwrap_or(Rate::ZERO)
+    }
+
+    /// Response time at concurrency `n`, R = N / X; `None` when λ = 0 (nothing completes).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// use core::time::Duration;
+    /// // No overheads at 1 unit: R = 1 / λ = 1/40 s = 25 ms.
+    /// let m = UslModel::new(0.06, 0.001, Rate::from_per_second(40.0)?)?;
+    /// assert_eq!(m.latency_at(Concurrency::new(1.0)?), Some(Duration::from_millis(25)));
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn latency_at(&self, n: Concurrency) -> Option<Duration> {
+        seconds(self.raw_latency_at(n.as_f64()))
+    }
+
+    /// Speed-up over one unit of concurrency, X(N) / X(1) (0 when λ = 0).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// // Amdahl with 10% serial work: 10 units give 10 / (1 + 0.1 × 9) ≈ 5.26x.
+    /// let m = UslModel::amdahl(0.1, Rate::from_per_second(1.0)?)?;
+    /// assert!((m.speedup_at(Concurrency::new(10.0)?) - 5.263).abs() < 1e-3);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn speedup_at(&self, n: Concurrency) -> f64 {
+        self.raw_speedup_at(n.as_f64())
+    }
+
+    /// The concurrency of peak throughput, N* = √((1 − σ)/κ); `None` when κ = 0
+    /// (throughput rises forever towards its limit).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // √(0.96 / 0.0006) = 40 clients.
+    /// let m = UslModel::new(0.04, 0.0006, Rate::from_per_second(100.0)?)?;
+    /// assert!((m.peak_concurrency().unwrap().as_f64() - 40.0).abs() < 1e-9);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn peak_concurrency(&self) -> Option<Concurrency> {
+        self.raw_peak_concurrency()
+            .and_then(|n| Concurrency::new(n).ok())
+    }
+
+    /// The most throughput the model reaches: X(N*), or λ/σ when κ = 0; `None` when it has
+    /// no bound (σ = κ = 0 and λ > 0: linear scaling).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// let linear = UslModel::new(0.0, 0.0, Rate::from_per_second(10.0)?)?;
+    /// assert_eq!(linear.max_throughput(), None);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn max_throughput(&self) -> Option<Rate> {
+        rate(self.raw_max_throughput())
+    }
+
+    /// The asymptotic throughput limit λ/σ of the contention term alone (Gunther's "limit");
+    /// `None` when σ = 0 and λ > 0 (no limit).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// let m = UslModel::new(0.05, 0.0001, Rate::from_per_second(100.0)?)?;
+    /// assert_eq!(m.contention_limit().map(|r| r.as_per_second()), Some(2_000.0));
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn contention_limit(&self) -> Option<Rate> {
+        rate(self.raw_contention_limit())
+    }
+
+    /// 1/σ, the concurrency at which contention alone halves efficiency from ideal
+    /// (Gunther's "optimal" point); `None` when σ = 0.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// let m = UslModel::new(0.05, 0.0, Rate::from_per_second(100.0)?)?;
+    /// assert!((m.optimal_concurrency().unwrap().as_f64() - 20.0).abs() < 1e-9);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn optimal_concurrency(&self) -> Option<Concurrency> {
+        self.raw_optimal_concurrency()
+            .and_then(|n| Concurrency::new(n).ok())
+    }
+
+    /// The concurrency on the rising branch where throughput reaches `x`; solves
+    /// κx·N² + (σx − κx − λ)·N + x(1 − σ) = 0 for its smallest non-negative root.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::{Reach, UslModel};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// let m = UslModel::new(0.02671591, 7.690945e-4, Rate::from_per_second(995.6486)?)?;
+    /// let target = Rate::from_per_second(11_000.0)?;
+    /// let Reach::At(n) = m.concurrency_at_throughput(target) else { panic!() };
+    /// assert!((m.throughput_at(n).as_per_second() - 11_000.0).abs() < 1e-6);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn concurrency_at_throughput(&self, x: Rate) -> Reach<Concurrency, Rate> {
+        match self.raw_concurrency_at_throughput(x.as_per_second()) {
+            RawReach::At(n) => match Concurrency::new(n) {
+                Ok(n) => Reach::At(n),
+                Err(_) => self.unreachable_throughput(),
+            },
+            RawReach::Unreachable { .. } => self.unreachable_throughput(),
+        }
+    }
+
+    fn unreachable_throughput<T>(&self) -> Reach<T, Rate> {
+        Reach::Unreachable {
+            limit: self.max_throughput().unwrap_or(Rate::ZERO),
+        }
+    }
+
+    /// Response time when the system runs at throughput `x` on the rising branch.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::{Reach, UslModel};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // Amdahl, σ = 0.1, λ = 10/s: 55/s needs N = 10 (X(10) = 100 / 1.9 = 52.6 is short;
+    /// // the root of the quadratic is the exact N), and R = N / X.
+    /// let m = UslModel::amdahl(0.1, Rate::from_per_second(10.0)?)?;
+    /// let Reach::At(r) = m.latency_at_throughput(Rate::from_per_second(55.0)?) else { panic!() };
+    /// let Reach::At(n) = m.concurrency_at_throughput(Rate::from_per_second(55.0)?) else { panic!() };
+    /// assert!((r.as_secs_f64() - n.as_f64() / 55.0).abs() < 1e-9);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn latency_at_throughput(&self, x: Rate) -> Reach<Duration, Rate> {
+        match self.raw_latency_at_throughput(x.as_per_second()) {
+            RawReach::At(r) => match seconds(r) {
+                Some(r) => Reach::At(r),
+                None => self.unreachable_throughput(),
+            },
+            RawReach::Unreachable { .. } => self.unreachable_throughput(),
+        }
+    }
+
+    /// Throughput when the response time is `r`: solves κN² + (σ − κ)N + (1 − σ − λr) = 0
+    /// for N, then X = N / r. `Unreachable` below the minimum latency (1 − σ)/λ.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::{Reach, UslModel};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// let m = UslModel::new(0.06, 0.001, Rate::from_per_second(40.0)?)?;
+    /// let r = Duration::from_millis(50);
+    /// let Reach::At(x) = m.throughput_at_latency(r) else { panic!() };
+    /// // Round trip: the concurrency there, N = X·R, has that latency.
+    /// let n = Concurrency::new(x.as_per_second() * 0.05)?;
+    /// assert!((m.latency_at(n).unwrap().as_secs_f64() - 0.05).abs() < 1e-9);
+    /// // Faster than one unit alone can answer: unreachable, with the minimum latency.
+    /// assert!(matches!(m.throughput_at_latency(Duration::from_millis(1)), Reach::Unreachable { .. }));
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn throughput_at_latency(&self, r: Duration) -> Reach<Rate, Duration> {
+        let min = seconds(self.raw_latency_at(0.0)).unwrap_or(Duration::MAX);
+        match self.raw_throughput_at_latency(r.as_secs_f64()) {
+            RawReach::At(x) => match rate(x) {
+                Some(x) => Reach::At(x),
+                None => Reach::Unreachable { limit: min },
+            },
+            RawReach::Unreachable { .. } => Reach::Unreachable { limit: min },
         }
     }
 }
@@ -485,17 +780,18 @@ impl UslFit {
 /// κ = 7.690945e-4, λ = 995.6486.
 /// ```
 /// use scalability_advisor_formulas::{fit_usl, Measurement};
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
 /// let x = [955.16, 1878.91, 2688.01, 3548.68, 4315.54, 5130.43, 5931.37, 6531.08, 7219.8, 7867.61,
 ///     8278.71, 8646.7, 9047.84, 9426.55, 9645.37, 9897.24, 10097.6, 10240.5, 10532.39, 10798.52,
 ///     11151.43, 11518.63, 11806.0, 12089.37, 12075.41, 12177.29, 12211.41, 12158.93, 12155.27,
 ///     12118.04, 12140.4, 12074.39];
 /// let data: Vec<Measurement> = x.iter().enumerate()
-///     .map(|(i, &x)| Measurement::new((i + 1) as f64, x))
+///     .map(|(i, &x)| Measurement::new(Concurrency::new((i + 1) as f64)?, Rate::from_per_second(x)?))
 ///     .collect::<Result<_, _>>()?;
 /// let fit = fit_usl(&data)?;
 /// assert!((fit.model.sigma() / 0.02671591 - 1.0).abs() < 1e-4);
 /// assert!((fit.model.kappa() / 7.690945e-4 - 1.0).abs() < 1e-4);
-/// assert!((fit.model.lambda() / 995.6486 - 1.0).abs() < 1e-4);
+/// assert!((fit.model.lambda().as_per_second() / 995.6486 - 1.0).abs() < 1e-4);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
@@ -557,7 +853,7 @@ pub fn fit_usl(measurements: &[Measurement]) -> Result<UslFit, Error> {
     if !(best.params.iter().all(|p| p.is_finite()) && best.rss.is_finite()) {
         return Err(degenerate);
     }
-    let model = UslModel::new(best.params[0], best.params[1], best.params[2] * scale)
+    let model = UslModel::raw(best.params[0], best.params[1], best.params[2] * scale)
         .map_err(|_| degenerate.clone())?;
     let params = [model.sigma, model.kappa, best.params[2]];
     best.rss *= scale * scale;
@@ -647,7 +943,7 @@ fn residual_sum(ms: &[Measurement], p: &[f64; 3]) -> f64 {
         lambda: p[2],
     };
     ms.iter()
-        .map(|m| (m.throughput - model.throughput_at(m.concurrency)).powi(2))
+        .map(|m| (m.throughput - model.raw_throughput_at(m.concurrency)).powi(2))
         .sum()
 }
 
@@ -686,7 +982,7 @@ fn levenberg_marquardt(ms: &[Measurement], start: [f64; 3]) -> LmResult {
         let mut a = [[0.0; 3]; 3];
         let mut g = [0.0; 3];
         for m in ms {
-            let r = m.throughput - model.throughput_at(m.concurrency);
+            let r = m.throughput - model.raw_throughput_at(m.concurrency);
             let j = gradient(m.concurrency, &p);
             for i in 0..3 {
                 g[i] += j[i] * r;
@@ -810,7 +1106,7 @@ mod tests {
     fn data(points: &[(f64, f64)]) -> Vec<Measurement> {
         points
             .iter()
-            .map(|&(n, x)| Measurement::new(n, x).unwrap())
+            .map(|&(n, x)| Measurement::raw(n, x).unwrap())
             .collect()
     }
 
@@ -843,18 +1139,18 @@ mod tests {
             fit.model
         );
         assert!(
-            close(fit.model.lambda(), 995.6486, FOUR_DIGITS),
+            close(fit.model.raw_lambda(), 995.6486, FOUR_DIGITS),
             "{}",
             fit.model
         );
-        assert!((35.0..36.0).contains(&fit.model.peak_concurrency().unwrap()));
+        assert!((35.0..36.0).contains(&fit.model.raw_peak_concurrency().unwrap()));
         // usl4j's test of the book model: X(35) = 12341.7456.
         assert!(close(
-            fit.model.throughput_at(35.0),
+            fit.model.raw_throughput_at(35.0),
             12_341.745_6,
             FOUR_DIGITS
         ));
-        assert!(fit.model.max_throughput() >= fit.model.throughput_at(35.0));
+        assert!(fit.model.raw_max_throughput() >= fit.model.raw_throughput_at(35.0));
         assert_eq!(fit.degrees_of_freedom, 29);
         assert!(fit.r_squared > 0.99);
     }
@@ -881,7 +1177,7 @@ mod tests {
         );
         assert!(close(fit.model.kappa(), 1.044e-4, 5e-4), "{}", fit.model); // R prints 4 digits
         assert!(
-            close(fit.model.lambda(), 89.995_233, FOUR_DIGITS),
+            close(fit.model.raw_lambda(), 89.995_233, FOUR_DIGITS),
             "{}",
             fit.model
         );
@@ -920,7 +1216,7 @@ mod tests {
         assert!(fit.model.kappa().abs() < 1e-12);
         assert_eq!(fit.at_bound, [false, true, false]);
         assert!(
-            close(fit.model.lambda(), 21.848_843, FOUR_DIGITS),
+            close(fit.model.raw_lambda(), 21.848_843, FOUR_DIGITS),
             "{}",
             fit.model
         );
@@ -975,27 +1271,27 @@ mod tests {
 
     #[test]
     fn inverses_agree_with_forward_model() {
-        let m = UslModel::new(0.02671591, 7.690945e-4, 995.6486).unwrap();
+        let m = UslModel::raw(0.02671591, 7.690945e-4, 995.6486).unwrap();
         for x in [100.0, 5_000.0, 11_000.0, 12_300.0] {
-            let Reach::At(n) = m.concurrency_at_throughput(x) else {
+            let RawReach::At(n) = m.raw_concurrency_at_throughput(x) else {
                 panic!("{x}")
             };
-            assert!(close(m.throughput_at(n), x, 1e-10));
-            assert!(n <= m.peak_concurrency().unwrap() + 1e-9);
-            let Reach::At(r) = m.latency_at_throughput(x) else {
+            assert!(close(m.raw_throughput_at(n), x, 1e-10));
+            assert!(n <= m.raw_peak_concurrency().unwrap() + 1e-9);
+            let RawReach::At(r) = m.raw_latency_at_throughput(x) else {
                 panic!()
             };
-            assert!(close(r, m.latency_at(n), 1e-10));
+            assert!(close(r, m.raw_latency_at(n), 1e-10));
         }
         assert_eq!(
-            m.concurrency_at_throughput(13_000.0),
-            Reach::Unreachable {
-                limit: m.max_throughput()
+            m.raw_concurrency_at_throughput(13_000.0),
+            RawReach::Unreachable {
+                limit: m.raw_max_throughput()
             }
         );
         assert!(matches!(
-            m.throughput_at_latency(1e-6),
-            Reach::Unreachable { .. }
+            m.raw_throughput_at_latency(1e-6),
+            RawReach::Unreachable { .. }
         ));
     }
 
@@ -1005,21 +1301,21 @@ mod tests {
         // infinity and the inverse returned N = 0 for a reachable throughput. Such a λ is now
         // rejected, and the extremes that remain stay exact.
         assert!(matches!(
-            UslModel::new(4.4e-308, 5.2e-270, 2.397_637_081_174_428e260),
+            UslModel::raw(4.4e-308, 5.2e-270, 2.397_637_081_174_428e260),
             Err(Error::OutOfRange { what: "lambda", .. })
         ));
-        let m = UslModel::new(4.4e-308, 5.2e-270, UslModel::MAX_LAMBDA).unwrap();
+        let m = UslModel::raw(4.4e-308, 5.2e-270, UslModel::MAX_LAMBDA).unwrap();
         assert_eq!((m.sigma(), m.kappa()), (0.0, 0.0));
         let x = 31.129_381_358_752_81;
-        let Reach::At(n) = m.concurrency_at_throughput(x) else {
+        let RawReach::At(n) = m.raw_concurrency_at_throughput(x) else {
             panic!()
         };
-        assert!(close(m.throughput_at(n), x, 1e-12));
-        let m = UslModel::new(1e-15, 1e-15, UslModel::MAX_LAMBDA).unwrap();
-        let Reach::At(t) = m.throughput_at_latency(32.5) else {
+        assert!(close(m.raw_throughput_at(n), x, 1e-12));
+        let m = UslModel::raw(1e-15, 1e-15, UslModel::MAX_LAMBDA).unwrap();
+        let RawReach::At(t) = m.raw_throughput_at_latency(32.5) else {
             panic!()
         };
-        assert!(close(m.latency_at(t * 32.5), 32.5, 1e-9));
+        assert!(close(m.raw_latency_at(t * 32.5), 32.5, 1e-9));
     }
 
     #[test]
@@ -1037,7 +1333,7 @@ mod tests {
                 assert!(
                     fit.model.sigma().is_finite()
                         && fit.model.kappa().is_finite()
-                        && fit.model.lambda().is_finite()
+                        && fit.model.raw_lambda().is_finite()
                 );
             }
             Err(e) => assert!(matches!(e, Error::Degenerate { .. }), "{e}"),
@@ -1046,15 +1342,15 @@ mod tests {
 
     #[test]
     fn amdahl_inverse_without_kappa() {
-        let m = UslModel::amdahl(0.1, 10.0).unwrap();
-        let Reach::At(n) = m.concurrency_at_throughput(50.0) else {
+        let m = UslModel::raw_amdahl(0.1, 10.0).unwrap();
+        let RawReach::At(n) = m.raw_concurrency_at_throughput(50.0) else {
             panic!()
         };
         // 10N / (1 + 0.1(N − 1)) = 50 → 10N = 50 + 5N − 5 → N = 9.
         assert!((n - 9.0).abs() < 1e-12);
         assert!(matches!(
-            m.concurrency_at_throughput(100.0),
-            Reach::Unreachable { .. }
+            m.raw_concurrency_at_throughput(100.0),
+            RawReach::Unreachable { .. }
         ));
     }
 
@@ -1062,103 +1358,106 @@ mod tests {
     fn model_figures_by_hand() {
         // σ = 0.1, κ = 0.001, λ = 100: N* = √((1 − σ)/κ) = √900 = 30;
         // X(30) = 100·30 / (1 + 0.1·29 + 0.001·30·29) = 3000 / 4.77 = 628.93.
-        let m = UslModel::new(0.1, 0.001, 100.0).unwrap();
-        assert!((m.peak_concurrency().unwrap() - 30.0).abs() < 1e-12);
-        assert!((m.max_throughput() - 3_000.0 / 4.77).abs() < 1e-9);
-        assert!((m.throughput_at(30.0) - 3_000.0 / 4.77).abs() < 1e-9);
+        let m = UslModel::raw(0.1, 0.001, 100.0).unwrap();
+        assert!((m.raw_peak_concurrency().unwrap() - 30.0).abs() < 1e-12);
+        assert!((m.raw_max_throughput() - 3_000.0 / 4.77).abs() < 1e-9);
+        assert!((m.raw_throughput_at(30.0) - 3_000.0 / 4.77).abs() < 1e-9);
         // R(10) = (1 + 0.9 + 0.09) / 100 = 0.0199 s; R(0) = (1 − 0.1) / 100.
-        assert!((m.latency_at(10.0) - 0.0199).abs() < 1e-15);
-        assert!((m.latency_at(-5.0) - 0.009).abs() < 1e-15);
-        assert!((m.speedup_at(10.0) - 10.0 / 1.99).abs() < 1e-12);
-        assert!((m.contention_limit() - 1_000.0).abs() < 1e-9);
-        assert!((m.optimal_concurrency().unwrap() - 10.0).abs() < 1e-12);
+        assert!((m.raw_latency_at(10.0) - 0.0199).abs() < 1e-15);
+        assert!((m.raw_latency_at(-5.0) - 0.009).abs() < 1e-15);
+        assert!((m.raw_speedup_at(10.0) - 10.0 / 1.99).abs() < 1e-12);
+        assert!((m.raw_contention_limit() - 1_000.0).abs() < 1e-9);
+        assert!((m.raw_optimal_concurrency().unwrap() - 10.0).abs() < 1e-12);
         // Throughput is zero at no concurrency and for nonsense N.
-        assert_eq!(m.throughput_at(0.0).to_bits(), 0f64.to_bits());
-        assert_eq!(m.throughput_at(f64::INFINITY).to_bits(), 0f64.to_bits());
-        assert_eq!(m.throughput_at(f64::NAN).to_bits(), 0f64.to_bits());
+        assert_eq!(m.raw_throughput_at(0.0).to_bits(), 0f64.to_bits());
+        assert_eq!(m.raw_throughput_at(f64::INFINITY).to_bits(), 0f64.to_bits());
+        assert_eq!(m.raw_throughput_at(f64::NAN).to_bits(), 0f64.to_bits());
         // Amdahl (κ = 0): no peak; the ceiling is λ/σ.
-        let a = UslModel::amdahl(0.25, 8.0).unwrap();
-        assert_eq!(a.peak_concurrency(), None);
-        assert!((a.max_throughput() - 32.0).abs() < 1e-12);
+        let a = UslModel::raw_amdahl(0.25, 8.0).unwrap();
+        assert_eq!(a.raw_peak_concurrency(), None);
+        assert!((a.raw_max_throughput() - 32.0).abs() < 1e-12);
         // No throughput at all: every limit is 0, not infinite.
-        let dead = UslModel::new(0.0, 0.0, 0.0).unwrap();
-        assert_eq!(dead.max_throughput().to_bits(), 0f64.to_bits());
-        assert_eq!(dead.contention_limit().to_bits(), 0f64.to_bits());
+        let dead = UslModel::raw(0.0, 0.0, 0.0).unwrap();
+        assert_eq!(dead.raw_max_throughput().to_bits(), 0f64.to_bits());
+        assert_eq!(dead.raw_contention_limit().to_bits(), 0f64.to_bits());
         assert!(
-            UslModel::new(0.0, 0.0, 2.0)
+            UslModel::raw(0.0, 0.0, 2.0)
                 .unwrap()
-                .max_throughput()
+                .raw_max_throughput()
                 .is_infinite()
         );
         // Coefficients below the floor are stored as zero.
-        let tiny = UslModel::new(1e-16, 1e-16, 1.0).unwrap();
+        let tiny = UslModel::raw(1e-16, 1e-16, 1.0).unwrap();
         assert_eq!(tiny.sigma().to_bits(), 0f64.to_bits());
         assert_eq!(tiny.kappa().to_bits(), 0f64.to_bits());
-        assert!(UslModel::new(1.5, 0.0, 1.0).is_err());
-        assert!(UslModel::new(0.1, -0.1, 1.0).is_err());
-        assert!(UslModel::new(0.1, 0.0, 2e15).is_err());
-        assert!(UslModel::new(0.1, 0.0, 1e15).is_ok());
+        assert!(UslModel::raw(1.5, 0.0, 1.0).is_err());
+        assert!(UslModel::raw(0.1, -0.1, 1.0).is_err());
+        assert!(UslModel::raw(0.1, 0.0, 2e15).is_err());
+        assert!(UslModel::raw(0.1, 0.0, 1e15).is_ok());
     }
 
     #[test]
     fn inverses_by_hand() {
         // σ = 0.1, κ = 0.001, λ = 100. X = 500 on the rising branch:
         // 0.5·N² + (50 − 0.5 − 100)·N + 450 = 0 → N² − 101N + 900 = 0 → N = (101 − √6601)/2.
-        let m = UslModel::new(0.1, 0.001, 100.0).unwrap();
+        let m = UslModel::raw(0.1, 0.001, 100.0).unwrap();
         let expected = (101.0 - 6_601f64.sqrt()) / 2.0;
-        let Reach::At(n) = m.concurrency_at_throughput(500.0) else {
+        let RawReach::At(n) = m.raw_concurrency_at_throughput(500.0) else {
             panic!("500/s is below the peak")
         };
         assert!((n - expected).abs() < 1e-9, "{n}");
-        let Reach::At(r) = m.latency_at_throughput(500.0) else {
+        let RawReach::At(r) = m.raw_latency_at_throughput(500.0) else {
             panic!("500/s is below the peak")
         };
         assert!((r - expected / 500.0).abs() < 1e-12, "{r}");
-        assert_eq!(m.concurrency_at_throughput(0.0), Reach::At(0.0));
-        let Reach::At(r0) = m.latency_at_throughput(0.0) else {
+        assert_eq!(m.raw_concurrency_at_throughput(0.0), RawReach::At(0.0));
+        let RawReach::At(r0) = m.raw_latency_at_throughput(0.0) else {
             panic!("no load is reachable")
         };
         assert!((r0 - 0.009).abs() < 1e-15, "{r0}");
-        let limit = m.max_throughput();
+        let limit = m.raw_max_throughput();
         // The peak itself is reached, at N* = 30.
-        let Reach::At(n) = m.concurrency_at_throughput(limit) else {
+        let RawReach::At(n) = m.raw_concurrency_at_throughput(limit) else {
             panic!("the peak is reachable")
         };
         assert!((n - 30.0).abs() < 1e-3, "{n}");
         assert_eq!(
-            m.concurrency_at_throughput(700.0),
-            Reach::Unreachable { limit }
+            m.raw_concurrency_at_throughput(700.0),
+            RawReach::Unreachable { limit }
         );
         assert_eq!(
-            m.concurrency_at_throughput(-1.0),
-            Reach::Unreachable { limit }
+            m.raw_concurrency_at_throughput(-1.0),
+            RawReach::Unreachable { limit }
         );
-        assert_eq!(m.latency_at_throughput(700.0), Reach::Unreachable { limit });
+        assert_eq!(
+            m.raw_latency_at_throughput(700.0),
+            RawReach::Unreachable { limit }
+        );
         assert!(matches!(
-            m.concurrency_at_throughput(f64::NAN),
-            Reach::Unreachable { .. }
+            m.raw_concurrency_at_throughput(f64::NAN),
+            RawReach::Unreachable { .. }
         ));
         // R = 0.0199 s is reached at N = 10, where X = 1000/1.99.
-        let Reach::At(x) = m.throughput_at_latency(0.0199) else {
+        let RawReach::At(x) = m.raw_throughput_at_latency(0.0199) else {
             panic!("0.0199 s is above the minimum latency")
         };
         assert!((x - 1_000.0 / 1.99).abs() < 1e-6, "{x}");
         // At the minimum latency (N = 0) nothing flows; below it, or for nonsense, unreachable.
         // (1 − σ)/λ = 0.009 s, up to rounding.
-        let min = m.latency_at(0.0);
+        let min = m.raw_latency_at(0.0);
         assert!((min - 0.009).abs() < 1e-15);
-        let Reach::At(x) = m.throughput_at_latency(min) else {
+        let RawReach::At(x) = m.raw_throughput_at_latency(min) else {
             panic!("the minimum latency is reachable")
         };
         assert!(x.abs() < 1e-9);
-        let floor = Reach::Unreachable { limit: min };
-        assert_eq!(m.throughput_at_latency(0.005), floor);
-        assert_eq!(m.throughput_at_latency(0.0), floor);
-        assert_eq!(m.throughput_at_latency(-1.0), floor);
-        assert_eq!(m.throughput_at_latency(f64::INFINITY), floor);
+        let floor = RawReach::Unreachable { limit: min };
+        assert_eq!(m.raw_throughput_at_latency(0.005), floor);
+        assert_eq!(m.raw_throughput_at_latency(0.0), floor);
+        assert_eq!(m.raw_throughput_at_latency(-1.0), floor);
+        assert_eq!(m.raw_throughput_at_latency(f64::INFINITY), floor);
         assert!(matches!(
-            m.throughput_at_latency(f64::NAN),
-            Reach::Unreachable { .. }
+            m.raw_throughput_at_latency(f64::NAN),
+            RawReach::Unreachable { .. }
         ));
     }
 
@@ -1198,12 +1497,12 @@ mod tests {
 
     #[test]
     fn measurements_validate_and_name_the_field() {
-        let m = Measurement::new(4.0, 120.0).unwrap();
-        assert!((m.concurrency() - 4.0).abs() < 1e-15);
-        assert!((m.throughput() - 120.0).abs() < 1e-15);
-        assert!(Measurement::new(1.0, 0.0).is_ok());
+        let m = Measurement::raw(4.0, 120.0).unwrap();
+        assert!((m.concurrency().as_f64() - 4.0).abs() < 1e-15);
+        assert!((m.throughput().as_per_second() - 120.0).abs() < 1e-15);
+        assert!(Measurement::raw(1.0, 0.0).is_ok());
         assert_eq!(
-            Measurement::new(0.0, 1.0),
+            Measurement::raw(0.0, 1.0),
             Err(Error::OutOfRange {
                 what: "concurrency",
                 value: 0.0,
@@ -1211,10 +1510,10 @@ mod tests {
                 max: f64::MAX,
             })
         );
-        assert!(Measurement::new(f64::INFINITY, 1.0).is_err());
-        assert!(Measurement::new(f64::NAN, 1.0).is_err());
+        assert!(Measurement::raw(f64::INFINITY, 1.0).is_err());
+        assert!(Measurement::raw(f64::NAN, 1.0).is_err());
         assert!(matches!(
-            Measurement::new(1.0, -1.0),
+            Measurement::raw(1.0, -1.0),
             Err(Error::OutOfRange {
                 what: "throughput",
                 ..
@@ -1236,10 +1535,10 @@ mod tests {
     fn fit_statistics_of_an_exact_model() {
         // Points on σ = 0.05, κ = 0.0005, λ = 20 exactly: R² = 1, RSS ≈ 0, df = n − 3, no
         // coefficient on a bound, and the recovered coefficients agree.
-        let truth = UslModel::new(0.05, 0.0005, 20.0).unwrap();
+        let truth = UslModel::raw(0.05, 0.0005, 20.0).unwrap();
         let pts: Vec<Measurement> = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0]
             .iter()
-            .map(|&n| Measurement::new(n, truth.throughput_at(n)).unwrap())
+            .map(|&n| Measurement::raw(n, truth.raw_throughput_at(n)).unwrap())
             .collect();
         let fit = fit_usl(&pts).unwrap();
         assert_eq!(fit.degrees_of_freedom, 4);
@@ -1248,7 +1547,7 @@ mod tests {
         assert_eq!(fit.at_bound, [false, false, false]);
         assert!(close(fit.model.sigma(), 0.05, 1e-6));
         assert!(close(fit.model.kappa(), 0.0005, 1e-6));
-        assert!(close(fit.model.lambda(), 20.0, 1e-6));
+        assert!(close(fit.model.raw_lambda(), 20.0, 1e-6));
         assert!(fit.iterations > 0);
         // Perfectly linear data (X = 10·N) puts σ and κ on their lower bound of 0.
         let linear = data(&[
@@ -1260,13 +1559,13 @@ mod tests {
         ]);
         let fit = fit_usl(&linear).unwrap();
         assert_eq!(fit.at_bound, [true, true, false], "{}", fit.model);
-        assert!(close(fit.model.lambda(), 10.0, 1e-9));
+        assert!(close(fit.model.raw_lambda(), 10.0, 1e-9));
         // Constant throughput leaves no variance to explain (total sum of squares 0), so R² is
         // reported as 1 rather than 0/0; the fitted ceiling sits near the constant.
         let flat = data(&[(1.0, 10.0), (2.0, 10.0), (3.0, 10.0), (4.0, 10.0)]);
         let fit = fit_usl(&flat).unwrap();
         assert!((fit.r_squared - 1.0).abs() < 1e-15);
-        assert!(fit.model.max_throughput() >= 9.0, "{}", fit.model);
+        assert!(fit.model.raw_max_throughput() >= 9.0, "{}", fit.model);
     }
 
     #[test]
@@ -1320,7 +1619,7 @@ mod tests {
                         kappa: q[1],
                         lambda: q[2],
                     }
-                    .throughput_at(n)
+                    .raw_throughput_at(n)
                 };
                 let numeric = (x(&up) - x(&down)) / (2.0 * h);
                 assert!(
@@ -1352,10 +1651,10 @@ mod tests {
     fn linearised_start_is_exact_on_exact_data() {
         // With a point at N = 1 on an exact USL curve, λ = max X/N = X(1) is exact, and
         // N·λ/X − 1 = σ(N − 1) + κN(N − 1) holds exactly, so least squares returns σ and κ.
-        let truth = UslModel::new(0.04, 0.0008, 250.0).unwrap();
+        let truth = UslModel::raw(0.04, 0.0008, 250.0).unwrap();
         let pts: Vec<Measurement> = [1.0, 2.0, 4.0, 8.0, 16.0]
             .iter()
-            .map(|&n| Measurement::new(n, truth.throughput_at(n)).unwrap())
+            .map(|&n| Measurement::raw(n, truth.raw_throughput_at(n)).unwrap())
             .collect();
         let [sigma, kappa, lambda] = initial_guess(&pts);
         assert!((lambda - 250.0).abs() < 1e-9, "{lambda}");
@@ -1363,7 +1662,7 @@ mod tests {
         assert!((kappa - 0.0008).abs() < 1e-11, "{kappa}");
         // The residual sum of the truth is zero; off by 1 at each of two points, it is 2.
         assert!(residual_sum(&pts, &[0.04, 0.0008, 250.0]) < 1e-18);
-        let two = data(&[(1.0, 251.0), (2.0, truth.throughput_at(2.0) - 1.0)]);
+        let two = data(&[(1.0, 251.0), (2.0, truth.raw_throughput_at(2.0) - 1.0)]);
         assert!((residual_sum(&two, &[0.04, 0.0008, 250.0]) - 2.0).abs() < 1e-9);
         // Zero throughputs are skipped; with fewer than two usable levels the guess falls back.
         let flat = data(&[(1.0, 0.0), (2.0, 0.0), (3.0, 5.0)]);
@@ -1387,23 +1686,23 @@ mod tests {
     proptest! {
         #[test]
         fn fit_recovers_noiseless_synthetic_models(sigma in 0.001f64..0.2, kappa in 0.0f64..0.002, lambda in 1.0f64..5_000.0) {
-            let truth = UslModel::new(sigma, kappa, lambda).unwrap();
+            let truth = UslModel::raw(sigma, kappa, lambda).unwrap();
             // Measured from N = 2 upward: no N = 1 point.
             let pts: Vec<Measurement> = [2.0, 4.0, 8.0, 12.0, 16.0, 24.0, 32.0, 48.0, 64.0]
-                .iter().map(|&n| Measurement::new(n, truth.throughput_at(n)).unwrap()).collect();
+                .iter().map(|&n| Measurement::raw(n, truth.raw_throughput_at(n)).unwrap()).collect();
             let fit = fit_usl(&pts).unwrap();
             prop_assert!(close(fit.model.sigma(), sigma, 1e-4), "{} vs {}", fit.model, truth);
             prop_assert!((fit.model.kappa() - kappa).abs() <= 1e-4 * kappa + 1e-9, "{} vs {}", fit.model, truth);
-            prop_assert!(close(fit.model.lambda(), lambda, 1e-4), "{} vs {}", fit.model, truth);
+            prop_assert!(close(fit.model.raw_lambda(), lambda, 1e-4), "{} vs {}", fit.model, truth);
         }
 
         #[test]
         fn throughput_at_latency_round_trips(sigma in 0.0f64..0.5, kappa in 0.0f64..0.01, lambda in 0.1f64..1e4, factor in 1.0f64..50.0) {
-            let m = UslModel::new(sigma, kappa, lambda).unwrap();
-            let r = m.latency_at(0.0) * factor;
-            if let Reach::At(x) = m.throughput_at_latency(r) {
+            let m = UslModel::raw(sigma, kappa, lambda).unwrap();
+            let r = m.raw_latency_at(0.0) * factor;
+            if let RawReach::At(x) = m.raw_throughput_at_latency(r) {
                 let n = x * r;
-                prop_assert!(close(m.latency_at(n), r, 1e-9));
+                prop_assert!(close(m.raw_latency_at(n), r, 1e-9));
             }
         }
     }

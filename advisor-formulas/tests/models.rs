@@ -5,7 +5,9 @@
 use core::num::NonZeroU32;
 use core::time::Duration;
 
-use scalability_advisor_formulas::scalability_advisor_core::units::{Bytes, Factor, Rate, Ratio};
+use scalability_advisor_formulas::scalability_advisor_core::units::{
+    Bytes, Concurrency, Factor, Rate, Ratio,
+};
 use scalability_advisor_formulas::{
     Availability, CacheInputs, Estimate, GrowthRate, MONTH, Mmc, Months, Placement, PlanInputs,
     Reach, Runway, ServerTarget, UslModel, active_active, erlang_b, error_budget, keys_moved,
@@ -110,25 +112,35 @@ fn queue_accessors_and_targets() {
 
 #[test]
 fn usl_accessors_and_limits() {
-    let m = UslModel::new(0.1, 0.0, 10.0).unwrap();
-    assert!((m.sigma() - 0.1).abs() < EPS && m.kappa() == 0.0 && (m.lambda() - 10.0).abs() < EPS);
-    // Amdahl: X(N) = 10N / (1 + 0.1(N − 1)); X(11) = 110 / 2 = 55; speed-up 5.5.
-    assert!((m.throughput_at(11.0) - 55.0).abs() < EPS);
-    assert!((m.speedup_at(11.0) - 5.5).abs() < EPS);
-    assert!((m.latency_at(11.0) - 0.2).abs() < EPS);
-    assert!((m.contention_limit() - 100.0).abs() < EPS);
-    assert!((m.optimal_concurrency().unwrap() - 10.0).abs() < EPS);
-    assert!(m.throughput_at(-1.0).abs() < EPS);
-    let Reach::At(r) = m.latency_at_throughput(55.0) else {
+    let n = |v: f64| Concurrency::new(v).unwrap();
+    let m = UslModel::new(0.1, 0.0, rate(10.0)).unwrap();
+    assert!(
+        (m.sigma() - 0.1).abs() < EPS
+            && m.kappa() == 0.0
+            && (m.lambda().as_per_second() - 10.0).abs() < EPS
+    );
+    // Amdahl: X(N) = 10N / (1 + 0.1(N − 1)); X(11) = 110 / 2 = 55/s; speed-up 5.5;
+    // R = N / X = 11 / 55 = 0.2 s.
+    assert!((m.throughput_at(n(11.0)).as_per_second() - 55.0).abs() < EPS);
+    assert!((m.speedup_at(n(11.0)) - 5.5).abs() < EPS);
+    assert_eq!(m.latency_at(n(11.0)), Some(Duration::from_millis(200)));
+    assert!((m.contention_limit().unwrap().as_per_second() - 100.0).abs() < EPS);
+    assert!((m.optimal_concurrency().unwrap().as_f64() - 10.0).abs() < EPS);
+    assert_eq!(m.throughput_at(Concurrency::ZERO), Rate::ZERO);
+    let Reach::At(r) = m.latency_at_throughput(rate(55.0)) else {
         panic!()
     };
-    assert!((r - 0.2).abs() < 1e-9);
+    assert!((r.as_secs_f64() - 0.2).abs() < 1e-9);
     // Linear scaling: no limit, no optimum.
-    let linear = UslModel::new(0.0, 0.0, 10.0).unwrap();
-    assert!(linear.max_throughput().is_infinite() && linear.contention_limit().is_infinite());
+    let linear = UslModel::new(0.0, 0.0, rate(10.0)).unwrap();
+    assert_eq!(linear.max_throughput(), None);
+    assert_eq!(linear.contention_limit(), None);
     assert_eq!(linear.optimal_concurrency(), None);
-    assert!((linear.speedup_at(3.0) - 3.0).abs() < EPS);
-    assert!(UslModel::new(0.1, 0.0, 0.0).unwrap().speedup_at(3.0).abs() < EPS);
+    assert!((linear.speedup_at(n(3.0)) - 3.0).abs() < EPS);
+    // Nothing completes with λ = 0: speed-up 0, no latency.
+    let stuck = UslModel::new(0.1, 0.0, Rate::ZERO).unwrap();
+    assert!(stuck.speedup_at(n(3.0)).abs() < EPS);
+    assert_eq!(stuck.latency_at(n(3.0)), None);
     assert!(m.to_string().starts_with("σ = 0.100000"));
 }
 

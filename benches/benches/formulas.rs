@@ -4,7 +4,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use scalability_advisor_core::units::{Bytes, Factor, QueriesPerRequest, Rate, Ratio};
+use scalability_advisor_core::units::{Bytes, Concurrency, Factor, QueriesPerRequest, Rate, Ratio};
 use scalability_advisor_formulas::{
     CacheInputs, DatabaseInputs, Estimate, Measurement, PlanInputs, SCENARIOS, ServerTarget,
     UslModel, fit_usl, plan_scenarios, plan_uncertain, servers_for,
@@ -25,12 +25,19 @@ fn queueing(c: &mut Criterion) {
 
 fn usl(c: &mut Criterion) {
     // 1,000 points from a known model with a deterministic ±2% ripple.
-    let truth = UslModel::new(0.03, 0.0005, 1_000.0).expect("valid model");
+    let truth = UslModel::new(
+        0.03,
+        0.0005,
+        Rate::from_per_second(1_000.0).expect("valid rate"),
+    )
+    .expect("valid model");
     let points: Vec<Measurement> = (1..=1_000u32)
         .map(|i| {
-            let n = f64::from(i) * 0.1;
+            let n = Concurrency::new(f64::from(i) * 0.1).expect("valid concurrency");
             let ripple = 1.0 + 0.02 * (f64::from(i) * 0.7).sin();
-            Measurement::new(n, truth.throughput_at(n) * ripple).expect("valid measurement")
+            let x = Rate::from_per_second(truth.throughput_at(n).as_per_second() * ripple)
+                .expect("valid rate");
+            Measurement::new(n, x).expect("valid measurement")
         })
         .collect();
     c.bench_function("usl_fit_1000_points", |b| {

@@ -10,7 +10,7 @@ use core::num::NonZeroU32;
 use core::time::Duration;
 
 use scalability_advisor_core::sizing;
-use scalability_advisor_core::units::{Bytes, Factor, Rate, Ratio};
+use scalability_advisor_core::units::{Bytes, Concurrency, Factor, Rate, Ratio};
 use scalability_advisor_formulas::{
     Availability, Estimate, GrowthRate, Measurement, Mmc, Months, Placement, PlanInputs, Reach, Runway, SCENARIOS,
     ServerTarget, UslModel, active_active, active_passive, erlang_b, erlang_c, fit_usl, keys_moved, plan_scenarios,
@@ -96,20 +96,33 @@ fuzz_target!(|case: Case| match case {
         }
     }
     Case::Usl { points, sigma, kappa, lambda, x, r } => {
-        let pts: Vec<Measurement> = points.iter().take(64).filter_map(|&(n, x)| Measurement::new(n, x).ok()).collect();
+        let pts: Vec<Measurement> = points
+            .iter()
+            .take(64)
+            .filter_map(|&(n, x)| {
+                let n = Concurrency::new(n).ok()?;
+                let x = Rate::from_per_second(x).ok()?;
+                Measurement::new(n, x).ok()
+            })
+            .collect();
         if let Ok(fit) = fit_usl(&pts) {
             finite(fit.model.sigma());
             finite(fit.model.kappa());
-            finite(fit.model.lambda());
+            finite(fit.model.lambda().as_per_second());
             assert!((0.0..=1.0).contains(&fit.model.sigma()) && (0.0..=1.0).contains(&fit.model.kappa()));
         }
-        if let Ok(m) = UslModel::new(sigma, kappa, lambda) {
-            if let Reach::At(n) = m.concurrency_at_throughput(x) {
-                let back = m.throughput_at(n);
-                assert!((back - x).abs() <= 1e-6 * x.abs().max(1.0), "{back} vs {x}");
+        let model = Rate::from_per_second(lambda).ok().and_then(|l| UslModel::new(sigma, kappa, l).ok());
+        if let Some(m) = model {
+            if let Ok(target) = Rate::from_per_second(x) {
+                if let Reach::At(n) = m.concurrency_at_throughput(target) {
+                    let back = m.throughput_at(n).as_per_second();
+                    assert!((back - x).abs() <= 1e-6 * x.abs().max(1.0), "{back} vs {x}");
+                }
             }
-            if let Reach::At(t) = m.throughput_at_latency(r) {
-                assert!(t >= 0.0);
+            if let Ok(r) = Duration::try_from_secs_f64(r) {
+                if let Reach::At(t) = m.throughput_at_latency(r) {
+                    finite(t.as_per_second());
+                }
             }
         }
     }
