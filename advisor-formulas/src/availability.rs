@@ -113,36 +113,86 @@ impl Availability {
     }
 
     /// The fraction of time up.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Availability;
+    /// assert_eq!(Availability::from_fraction(0.999)?.as_fraction(), 0.999);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn as_fraction(self) -> f64 {
         self.0.as_fraction()
     }
 
     /// As a [`Ratio`].
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Availability;
+    /// assert_eq!(Availability::from_percent(99.5)?.as_ratio().as_percent(), 99.5);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn as_ratio(self) -> Ratio {
         self.0
     }
 
     /// The number of nines, −log₁₀(1 − A); infinite for A = 1.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Availability;
+    /// // −log₁₀(1 − 0.999) = 3.
+    /// assert!((Availability::from_percent(99.9)?.nines() - 3.0).abs() < 1e-9);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn nines(self) -> f64 {
         -(1.0 - self.as_fraction()).log10()
     }
 
     /// Downtime allowed in `period`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Availability;
+    /// use core::time::Duration;
+    /// // 99.9% of a 30-day month: 0.1% of 720 h = 43.2 minutes.
+    /// let d = Availability::from_percent(99.9)?.downtime_per(Duration::from_secs(30 * 24 * 3600));
+    /// assert!((d.as_secs_f64() - 43.2 * 60.0).abs() < 1e-6);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn downtime_per(self, period: Duration) -> Duration {
         period.mul_f64((1.0 - self.as_fraction()).clamp(0.0, 1.0))
     }
 
     /// Downtime allowed per [`MONTH`].
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Availability;
+    /// // 99.99% of a 730-hour month: 0.01% × 730 h = 4.38 minutes.
+    /// let d = Availability::from_percent(99.99)?.downtime_per_month();
+    /// assert!((d.as_secs_f64() - 4.38 * 60.0).abs() < 1e-6);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn downtime_per_month(self) -> Duration {
         self.downtime_per(MONTH)
     }
 
     /// Downtime allowed per [`YEAR`].
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Availability;
+    /// // 99.9% of 365 days: 0.1% × 8,760 h = 8.76 hours.
+    /// let d = Availability::from_percent(99.9)?.downtime_per_year();
+    /// assert!((d.as_secs_f64() - 8.76 * 3600.0).abs() < 1e-6);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn downtime_per_year(self) -> Duration {
         self.downtime_per(YEAR)

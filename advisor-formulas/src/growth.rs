@@ -36,6 +36,13 @@ impl Months {
     }
 
     /// The number of months.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Months;
+    /// assert_eq!(Months::new(2.5)?.get(), 2.5);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub const fn get(self) -> f64 {
         self.0
@@ -140,12 +147,27 @@ impl GrowthRate {
     }
 
     /// The monthly rate as a fraction.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::GrowthRate;
+    /// assert_eq!(GrowthRate::from_monthly(0.05)?.monthly(), 0.05);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub const fn monthly(self) -> f64 {
         self.0
     }
 
     /// The rate compounded over a year, `(1 + g)^12 − 1`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::GrowthRate;
+    /// // 5% a month compounds to 1.05¹² − 1 ≈ 79.6% a year.
+    /// assert!((GrowthRate::from_monthly(0.05)?.annual() - 0.795_856).abs() < 1e-6);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn annual(self) -> f64 {
         (1.0 + self.0).powi(12) - 1.0
@@ -235,7 +257,8 @@ impl fmt::Display for Runway {
 /// rate, a utilisation, users, bytes, connections, counts, queries per request, concurrency
 /// or a duration.
 ///
-/// Implemented for the unit types of `scalability-advisor-core` and [`Duration`]; sealed.
+/// Implemented for the unit types of `scalability-advisor-core` and [`core::time::Duration`];
+/// sealed.
 ///
 /// # Examples
 /// ```

@@ -98,6 +98,17 @@ impl<T: Sampleable> Estimate<T> {
     ///
     /// # Errors
     /// [`Error::UnorderedRange`] unless `low <= likely <= high`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Estimate;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Factor;
+    /// let growth = Estimate::range(Factor::new(2.0)?, Factor::new(3.0)?, Factor::new(5.0)?)?;
+    /// assert!(growth.is_uncertain());
+    /// // Out of order is refused.
+    /// assert!(Estimate::range(Factor::new(3.0)?, Factor::new(2.0)?, Factor::new(5.0)?).is_err());
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     pub fn range(low: T, likely: T, high: T) -> Result<Self, Error> {
         if !(low <= likely && likely <= high) {
             return Err(Error::UnorderedRange {
@@ -111,6 +122,15 @@ impl<T: Sampleable> Estimate<T> {
     }
 
     /// The most likely value (the point for a known value).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Estimate;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Factor;
+    /// let growth = Estimate::range(Factor::new(2.0)?, Factor::new(3.0)?, Factor::new(5.0)?)?;
+    /// assert_eq!(growth.likely().as_f64(), 3.0);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn likely(&self) -> T {
         match *self {
@@ -119,6 +139,15 @@ impl<T: Sampleable> Estimate<T> {
     }
 
     /// Whether the estimate is a range with some spread.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::Estimate;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Factor;
+    /// assert!(!Estimate::Point(Factor::new(3.0)?).is_uncertain());
+    /// assert!(!Estimate::range(Factor::new(3.0)?, Factor::new(3.0)?, Factor::new(3.0)?)?.is_uncertain());
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn is_uncertain(&self) -> bool {
         matches!(self, Estimate::Range { low, high, .. } if low < high)
@@ -217,6 +246,16 @@ pub const PRACTICAL_READ_REPLICAS: u32 = 15;
 
 impl DatabaseInputs {
     /// Database inputs with an SSD and no known connection limit.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::DatabaseInputs;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{QueriesPerRequest, Rate, Ratio};
+    /// let db = DatabaseInputs::new(8, QueriesPerRequest::new(3.0)?.into(), Ratio::from_percent(80.0)?.into(), Rate::from_per_second(3_000.0)?.into());
+    /// assert_eq!(db.effective_spindles, 1); // an SSD
+    /// assert_eq!(db.max_read_replicas, 15);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn new(
         cores: u32,
@@ -258,6 +297,15 @@ pub struct CacheInputs {
 
 impl CacheInputs {
     /// Cache inputs with the default hot fraction and the Redis multiplier.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::CacheInputs;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Bytes;
+    /// let c = CacheInputs::new(Bytes::from_gib(100.0)?.into());
+    /// assert_eq!(c.hot_fraction.likely().as_percent(), 20.0); // the high end of the guide's 10-20%
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn new(data_size: Estimate<Bytes>) -> Self {
         CacheInputs {
@@ -297,6 +345,16 @@ pub struct PlanInputs {
 
 impl PlanInputs {
     /// Inputs with 1x growth, a 1.5x margin and nothing else sized.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::PlanInputs;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// let inputs = PlanInputs::new(Rate::from_per_second(1_000.0)?.into(), Rate::from_per_second(400.0)?.into());
+    /// assert_eq!(inputs.safety_margin.likely().as_f64(), 1.5); // the guide's margin
+    /// assert_eq!(inputs.growth.likely().as_f64(), 1.0);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn new(peak: Estimate<Rate>, per_instance: Estimate<Rate>) -> Self {
         PlanInputs {

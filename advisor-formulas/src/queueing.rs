@@ -317,18 +317,51 @@ impl Mmc {
     }
 
     /// Servers.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // M/M/1 at half load: 0.5 arrivals/s, 1 s of service each, so ρ = 0.5.
+    /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
+    /// assert_eq!(q.servers(), 1);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn servers(&self) -> u32 {
         self.servers
     }
 
     /// Offered load a = λ·S, in Erlangs (the mean number of busy servers).
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // M/M/1 at half load: 0.5 arrivals/s, 1 s of service each, so ρ = 0.5.
+    /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
+    /// assert_eq!(q.offered_load(), 0.5); // λ · s in Erlangs
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn offered_load(&self) -> f64 {
         self.offered_load
     }
 
     /// Utilisation ρ = a / c.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // M/M/1 at half load: 0.5 arrivals/s, 1 s of service each, so ρ = 0.5.
+    /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
+    /// assert_eq!(q.utilisation().as_fraction(), 0.5);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn utilisation(&self) -> Ratio {
         Ratio::from_fraction((self.offered_load / f64::from(self.servers)).clamp(0.0, 1.0))
@@ -336,12 +369,36 @@ impl Mmc {
     }
 
     /// Probability that an arrival waits (Erlang C).
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // M/M/1 at half load: 0.5 arrivals/s, 1 s of service each, so ρ = 0.5.
+    /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
+    /// // With one server, P(wait) = ρ.
+    /// assert!((q.probability_of_waiting().as_fraction() - 0.5).abs() < 1e-12);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn probability_of_waiting(&self) -> Ratio {
         Ratio::from_fraction(self.erlang_c).unwrap_or(Ratio::ONE)
     }
 
     /// Probability that an arrival would be lost if there were no queue (Erlang B).
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // M/M/1 at half load: 0.5 arrivals/s, 1 s of service each, so ρ = 0.5.
+    /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
+    /// // Erlang B with one server: a / (1 + a) = 0.5 / 1.5.
+    /// assert!((q.probability_of_blocking().as_fraction() - 1.0 / 3.0).abs() < 1e-12);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn probability_of_blocking(&self) -> Ratio {
         Ratio::from_fraction(self.erlang_b.clamp(0.0, 1.0)).unwrap_or(Ratio::ONE)
@@ -352,6 +409,19 @@ impl Mmc {
     }
 
     /// Share of arrivals that wait no longer than `within` (the service level).
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // M/M/1 at half load: 0.5 arrivals/s, 1 s of service each, so ρ = 0.5.
+    /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
+    /// // P(W ≤ t) = 1 − ρ·e^(−(μ − λ)t): 1 − 0.5·e^(−0.5) ≈ 69.67% within 1 s.
+    /// let sl = q.service_level(Duration::from_secs(1)).as_fraction();
+    /// assert!((sl - (1.0 - 0.5 * (-0.5f64).exp())).abs() < 1e-12);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn service_level(&self, within: Duration) -> Ratio {
         let p = 1.0 - self.erlang_c * (-self.decay_rate() * within.as_secs_f64()).exp();
@@ -359,18 +429,54 @@ impl Mmc {
     }
 
     /// Mean time waiting in the queue (average speed of answer).
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // M/M/1 at half load: 0.5 arrivals/s, 1 s of service each, so ρ = 0.5.
+    /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
+    /// // Wq = ρ / (μ − λ) = 0.5 / 0.5 = 1 s.
+    /// assert!((q.mean_wait().as_secs_f64() - 1.0).abs() < 1e-9);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn mean_wait(&self) -> Duration {
         Duration::try_from_secs_f64(self.erlang_c / self.decay_rate()).unwrap_or(Duration::MAX)
     }
 
     /// Mean time in the system: waiting plus service.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // M/M/1 at half load: 0.5 arrivals/s, 1 s of service each, so ρ = 0.5.
+    /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
+    /// // W = Wq + 1/μ = 2 s.
+    /// assert!((q.mean_response_time().as_secs_f64() - 2.0).abs() < 1e-9);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn mean_response_time(&self) -> Duration {
         self.mean_wait().saturating_add(self.service_time)
     }
 
     /// Mean number waiting in the queue, L_q = λ·E\[W\].
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// // M/M/1 at half load: 0.5 arrivals/s, 1 s of service each, so ρ = 0.5.
+    /// let q = Mmc::mm1(Rate::from_per_second(0.5)?, Duration::from_secs(1))?;
+    /// // Lq = ρ² / (1 − ρ) = 0.5.
+    /// assert!((q.mean_queue_length() - 0.5).abs() < 1e-12);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn mean_queue_length(&self) -> f64 {
         self.arrival_rate.as_per_second() * self.erlang_c / self.decay_rate()

@@ -174,12 +174,28 @@ impl UslModel {
     }
 
     /// σ, the contention (serialisation) coefficient.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// assert_eq!(UslModel::new(0.03, 0.0005, Rate::from_per_second(1_000.0)?)?.sigma(), 0.03);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn sigma(&self) -> f64 {
         self.sigma
     }
 
     /// κ, the coherency (crosstalk) coefficient.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// assert_eq!(UslModel::new(0.03, 0.0005, Rate::from_per_second(1_000.0)?)?.kappa(), 0.0005);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn kappa(&self) -> f64 {
         self.kappa
@@ -744,6 +760,26 @@ impl UslFit {
     /// `confint` for `nls`; clip them if you need feasible values.
     ///
     /// `None` when standard errors are unavailable or `level` is not in `(0, 1)`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::{fit_usl, Measurement};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// // Eight noisy points around σ = 0.05, κ = 0.001, λ = 100/s.
+    /// let ripple = [1.01, 0.99, 1.02, 0.98, 1.0, 1.01, 0.99, 1.0];
+    /// let data: Vec<Measurement> = (1..=8)
+    ///     .map(|i| {
+    ///         let n = f64::from(i * 4);
+    ///         let x = 100.0 * n / (1.0 + 0.05 * (n - 1.0) + 0.001 * n * (n - 1.0)) * ripple[(i - 1) as usize];
+    ///         Measurement::new(Concurrency::new(n)?, Rate::from_per_second(x)?)
+    ///     })
+    ///     .collect::<Result<_, _>>()?;
+    /// let fit = fit_usl(&data)?;
+    /// let [sigma, _, _] = fit.confidence_intervals(0.95).unwrap();
+    /// assert!(sigma.0 < fit.model.sigma() && fit.model.sigma() < sigma.1);
+    /// assert!(fit.confidence_intervals(1.5).is_none());
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
     #[must_use]
     pub fn confidence_intervals(&self, level: f64) -> Option<[(f64, f64); 3]> {
         let se = self.std_errors?;
