@@ -10,7 +10,7 @@ use scalability_advisor_core::units::{
 use scalability_advisor_core::{AdvisorConfig, ComponentSet, History, Stage};
 use scalability_advisor_formulas::{
     CacheInputs, DatabaseInputs, Estimate, Mmc, PlanInputs, SCENARIOS, ServerTarget, fit_usl, plan,
-    plan_scenarios, plan_uncertain, servers_for,
+    plan_scenarios, plan_uncertain, servers_for_all,
 };
 use scalability_advisor_rules::{
     Engine, PackFormat, RulePack, Severity, assess_with, run_fixtures,
@@ -861,16 +861,12 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
         |e: scalability_advisor_formulas::Error| Failure(format!("cannot size the queue: {e}"));
     let mmc: Mmc = match q.servers {
         Some(c) => Mmc::new(rate, service, c).map_err(fail)?,
-        None => {
-            let by_level = servers_for(rate, service, target).map_err(fail)?;
-            let by_busy = servers_for(rate, service, ServerTarget::Utilisation(max_utilisation))
-                .map_err(fail)?;
-            if by_busy.servers() > by_level.servers() {
-                by_busy
-            } else {
-                by_level
-            }
-        }
+        None => servers_for_all(
+            rate,
+            service,
+            &[target, ServerTarget::Utilisation(max_utilisation)],
+        )
+        .map_err(fail)?,
     };
     let p95 = mmc.wait_percentile(Ratio::from_fraction_const(0.95));
     let levels = AdvisorConfig::default().thresholds.server_cpu;

@@ -72,7 +72,7 @@ pub use plan::{
 };
 pub use queueing::{
     Mmc, ServerTarget, erlang_b, erlang_c, little_arrival_rate, little_concurrency,
-    little_time_in_system, servers_for,
+    little_time_in_system, servers_for, servers_for_all, servers_for_offered_load,
 };
 pub use scalability_advisor_core;
 pub use sharding::{Placement, keys_moved, shards_needed};

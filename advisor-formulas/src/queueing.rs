@@ -316,6 +316,61 @@ impl Mmc {
         Mmc::new(arrival_rate, service_time, 1)
     }
 
+    /// A queue from its offered load in Erlangs (arrival rate × service time), as workforce
+    /// tools state it: the arrival rate is a / s.
+    ///
+    /// # Errors
+    /// As [`Mmc::new`]; [`Error::OutOfRange`] for a negative or non-finite load.
+    ///
+    /// # Examples
+    /// 10 Erlangs of 3-minute calls on 14 agents: 200 calls an hour.
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// let q = Mmc::from_offered_load(10.0, Duration::from_secs(180), 14)?;
+    /// assert!((q.arrival_rate().as_per_second() * 3_600.0 - 200.0).abs() < 1e-9);
+    /// assert!((q.utilisation().as_fraction() - 10.0 / 14.0).abs() < 1e-12);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    pub fn from_offered_load(
+        erlangs: f64,
+        service_time: Duration,
+        servers: u32,
+    ) -> Result<Self, Error> {
+        Mmc::new(rate_of_load(erlangs, service_time)?, service_time, servers)
+    }
+
+    /// Arrivals per second.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// let q = Mmc::new(Rate::from_per_second(50.0)?, Duration::from_millis(180), 13)?;
+    /// assert_eq!(q.arrival_rate().as_per_second(), 50.0);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn arrival_rate(&self) -> Rate {
+        self.arrival_rate
+    }
+
+    /// Mean service time.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Mmc;
+    /// let q = Mmc::from_offered_load(9.0, Duration::from_millis(180), 13)?;
+    /// assert_eq!(q.service_time(), Duration::from_millis(180));
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn service_time(&self) -> Duration {
+        self.service_time
+    }
+
     /// Servers.
     ///
     /// # Examples
@@ -509,6 +564,44 @@ impl Mmc {
     }
 }
 
+/// The arrival rate of an offered load a in Erlangs with service time s: a / s.
+fn rate_of_load(erlangs: f64, service_time: Duration) -> Result<Rate, Error> {
+    let a = crate::error::in_range("offered load", erlangs, 0.0, f64::MAX)?;
+    let s = service_time.as_secs_f64();
+    if s <= 0.0 {
+        return Err(Error::OutOfRange {
+            what: "service time",
+            value: s,
+            min: f64::MIN_POSITIVE,
+            max: f64::MAX,
+        });
+    }
+    Ok(Rate::from_per_second(a / s)?)
+}
+
+/// The smallest number of servers for an offered load in Erlangs that meets every target
+/// (see [`servers_for_all`]).
+///
+/// # Errors
+/// As [`servers_for_all`]; [`Error::OutOfRange`] for a negative or non-finite load.
+///
+/// # Examples
+/// ```
+/// use core::time::Duration;
+/// use scalability_advisor_formulas::{servers_for_offered_load, ServerTarget};
+/// use scalability_advisor_formulas::scalability_advisor_core::units::Ratio;
+/// let level = ServerTarget::ServiceLevel { within: Duration::from_secs(20), share: Ratio::from_percent(80.0)? };
+/// assert_eq!(servers_for_offered_load(10.0, Duration::from_secs(180), &[level])?.servers(), 14);
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
+/// ```
+pub fn servers_for_offered_load(
+    erlangs: f64,
+    service_time: Duration,
+    targets: &[ServerTarget],
+) -> Result<Mmc, Error> {
+    servers_for_all(rate_of_load(erlangs, service_time)?, service_time, targets)
+}
+
 /// A staffing target for [`servers_for`].
 ///
 /// # Examples
@@ -604,6 +697,43 @@ pub fn servers_for(
     service_time: Duration,
     target: ServerTarget,
 ) -> Result<Mmc, Error> {
+    servers_for_all(arrival_rate, service_time, &[target])
+}
+
+/// The smallest number of servers that keeps the queue stable and meets every one of
+/// `targets` at once, for example a service level and a maximum occupancy.
+///
+/// Each target is monotone in the server count, so the smallest count meeting all of them
+/// is the largest of the counts each needs; the search visits each count once. With no
+/// targets, the smallest stable count ⌊a⌋ + 1.
+///
+/// # Errors
+/// As [`servers_for`].
+///
+/// # Examples
+/// Call Centre Helper's example: 10 Erlangs need 14 agents for 80% of calls answered in
+/// 20 s, at 10/14 = 71.4% occupancy. Capping occupancy at 70% as well needs 10/0.7 = 14.3,
+/// so 15 agents.
+/// ```
+/// use core::time::Duration;
+/// use scalability_advisor_formulas::{servers_for_all, ServerTarget};
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{Rate, Ratio};
+/// let level = ServerTarget::ServiceLevel { within: Duration::from_secs(20), share: Ratio::from_percent(80.0)? };
+/// let busy = ServerTarget::Utilisation(Ratio::from_percent(70.0)?);
+/// let calls = Rate::from_per_hour(200.0)?;
+/// assert_eq!(servers_for_all(calls, Duration::from_secs(180), &[level])?.servers(), 14);
+/// assert_eq!(servers_for_all(calls, Duration::from_secs(180), &[level, busy])?.servers(), 15);
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Call Centre Helper, "Erlang C Formula – Made Simple With an Easy Worked Example" (the
+/// 200 calls/hour, 3-minute example); Erlang (1917).
+pub fn servers_for_all(
+    arrival_rate: Rate,
+    service_time: Duration,
+    targets: &[ServerTarget],
+) -> Result<Mmc, Error> {
     let s = service_time.as_secs_f64();
     if s <= 0.0 {
         return Err(Error::OutOfRange {
@@ -640,7 +770,7 @@ pub fn servers_for(
             erlang_b: b,
             erlang_c,
         };
-        if target.met_by(&q) {
+        if targets.iter().all(|t| t.met_by(&q)) {
             return Ok(q);
         }
         if f64::from(c) >= limit {
@@ -979,7 +1109,45 @@ mod tests {
         assert!(little_time_in_system(l, Rate::ZERO).is_err());
     }
 
+    #[test]
+    fn offered_load_and_combined_targets_by_hand() {
+        // 4 Erlangs at 0.5 s: 8 arrivals a second. With no target, the smallest stable count
+        // is floor(4) + 1 = 5.
+        let q = servers_for_offered_load(4.0, Duration::from_millis(500), &[]).unwrap();
+        assert_eq!(q.servers(), 5);
+        assert!((q.arrival_rate().as_per_second() - 8.0).abs() < 1e-12);
+        // Capping utilisation at 50% needs 4 / 0.5 = 8 servers; at 80%, 4 / 0.8 = 5.
+        let half = ServerTarget::Utilisation(Ratio::from_percent(50.0).unwrap());
+        let most = ServerTarget::Utilisation(Ratio::from_percent(80.0).unwrap());
+        let both =
+            servers_for_offered_load(4.0, Duration::from_millis(500), &[most, half]).unwrap();
+        assert_eq!(both.servers(), 8);
+        let one = servers_for_offered_load(4.0, Duration::from_millis(500), &[most]).unwrap();
+        assert_eq!(one.servers(), 5);
+        // A negative or infinite load and a zero service time are refused by name.
+        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+            let err = Mmc::from_offered_load(bad, Duration::from_secs(1), 3).unwrap_err();
+            assert!(err.to_string().contains("offered load"), "{err}");
+        }
+        let err = Mmc::from_offered_load(1.0, Duration::ZERO, 3).unwrap_err();
+        assert!(err.to_string().contains("service time"), "{err}");
+    }
+
     proptest! {
+        #[test]
+        fn all_targets_need_the_largest_single_count(
+            rate in 0.1f64..500.0, ms in 1u64..1_000, sl in 0.5f64..0.99, busy in 0.3f64..0.95,
+        ) {
+            let rate = Rate::from_per_second(rate).unwrap();
+            let service = Duration::from_millis(ms);
+            let level = ServerTarget::ServiceLevel { within: Duration::from_millis(200), share: Ratio::from_fraction(sl).unwrap() };
+            let cap = ServerTarget::Utilisation(Ratio::from_fraction(busy).unwrap());
+            let a = servers_for(rate, service, level).unwrap().servers();
+            let b = servers_for(rate, service, cap).unwrap().servers();
+            let both = servers_for_all(rate, service, &[level, cap]).unwrap().servers();
+            prop_assert_eq!(both, a.max(b));
+        }
+
         #[test]
         fn erlang_c_is_probability_and_non_increasing(a in 0.01f64..500.0, extra in 1u32..50) {
             #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a < 500")]
