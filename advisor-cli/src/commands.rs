@@ -9,8 +9,9 @@ use scalability_advisor_core::units::{
 };
 use scalability_advisor_core::{AdvisorConfig, ComponentSet, History, Stage};
 use scalability_advisor_formulas::{
-    CacheInputs, DatabaseInputs, Estimate, Mmc, PlanInputs, SCENARIOS, ServerTarget, fit_usl, plan,
-    plan_scenarios, plan_uncertain, servers_for_all,
+    CacheInputs, DatabaseInputs, Estimate, Mmc, PlanInputs, Reach, SCENARIOS, ServerTarget,
+    fit_usl, fit_usl_normalised, fit_usl_with_lambda, plan, plan_scenarios, plan_uncertain,
+    servers_for_all,
 };
 use scalability_advisor_rules::{
     Engine, PackFormat, RulePack, Severity, assess_with, run_fixtures,
@@ -144,6 +145,17 @@ enum UslCommand {
         /// Write an SVG plot of the points and the fitted curve.
         #[arg(long)]
         plot: Option<PathBuf>,
+        /// Hold λ at this single-unit throughput (per second) and fit only σ and κ.
+        #[arg(long, conflicts_with = "normalise")]
+        lambda: Option<f64>,
+        /// Take λ from the measurements at concurrency 1 and fit only σ and κ
+        /// (Gunther's normalisation, R usl 1.x's default method).
+        #[arg(long)]
+        normalise: bool,
+        /// Also report the concurrency at which the mean response time reaches this many
+        /// milliseconds.
+        #[arg(long)]
+        latency_ms: Option<f64>,
     },
 }
 
@@ -271,7 +283,20 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
         Command::Plan(p) => plan_cmd(&p, format),
         Command::Stage { users } => stage(users, format),
         Command::Rules(r) => rules(r, format),
-        Command::Usl(UslCommand::Fit { file, plot }) => usl_fit(&file, plot.as_deref(), format),
+        Command::Usl(UslCommand::Fit {
+            file,
+            plot,
+            lambda,
+            normalise,
+            latency_ms,
+        }) => {
+            let how = match (lambda, normalise) {
+                (Some(l), _) => UslMethod::Lambda(l),
+                (None, true) => UslMethod::Normalised,
+                (None, false) => UslMethod::LeastSquares,
+            };
+            usl_fit(&file, plot.as_deref(), how, latency_ms, format)
+        }
         Command::Queue(q) => queue(&q, format),
         Command::Guide { topic } => guide(topic.as_deref(), format),
         Command::Init => ok(INIT.to_owned()),
@@ -708,10 +733,47 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
     ok(o)
 }
 
-fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, Failure> {
+/// How `usl fit` treats λ.
+#[derive(Debug, Clone, Copy)]
+enum UslMethod {
+    LeastSquares,
+    Lambda(f64),
+    Normalised,
+}
+
+fn usl_fit(
+    file: &Path,
+    plot: Option<&Path>,
+    how: UslMethod,
+    latency_ms: Option<f64>,
+    format: Format,
+) -> Result<Outcome, Failure> {
     let points = input::measurements(file)?;
-    let fit = fit_usl(&points).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+    let fail = |e: scalability_advisor_formulas::Error| Failure(format!("{}: {e}", file.display()));
+    let fit = match how {
+        UslMethod::LeastSquares => fit_usl(&points).map_err(fail)?,
+        UslMethod::Normalised => fit_usl_normalised(&points).map_err(fail)?,
+        UslMethod::Lambda(l) => {
+            let rate =
+                Rate::from_per_second(l).map_err(|e| Failure(format!("--lambda {l}: {e}")))?;
+            fit_usl_with_lambda(&points, rate).map_err(fail)?
+        }
+    };
     let m = fit.model;
+    let objective = latency_ms
+        .map(|ms| {
+            (ms > 0.0)
+                .then(|| std::time::Duration::try_from_secs_f64(ms / 1_000.0).ok())
+                .flatten()
+                .ok_or_else(|| {
+                    Failure(format!(
+                        "--latency-ms {ms}: give a positive, finite number of milliseconds"
+                    ))
+                })
+        })
+        .transpose()?;
+    let at_objective = objective.map(|r| (r, m.concurrency_at_latency(r)));
+    let warnings = fit.warnings();
     let max_n = points
         .iter()
         .map(|p| p.concurrency().as_f64())
@@ -736,15 +798,21 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
             "peak_concurrency": peak,
             "max_throughput": max_throughput,
             "confidence_intervals_95": fit.confidence_intervals(0.95),
+            "warnings": warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "latency_objective": at_objective.map(|(r, reach)| serde_json::json!({
+                "latency_seconds": r.as_secs_f64(),
+                "reach": reach,
+            })),
             "predictions": table.iter().map(|(n, x, r)| serde_json::json!({"concurrency": n, "throughput": x, "latency": r})).collect::<Vec<_>>(),
         }))?);
     }
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "USL fit of {} points ({} degrees of freedom)",
+        "USL fit of {} points ({} degrees of freedom{})",
         points.len(),
-        fit.degrees_of_freedom
+        fit.degrees_of_freedom,
+        if fit.lambda_fixed { ", λ held" } else { "" }
     );
     let names = [
         "sigma (contention)",
@@ -783,9 +851,33 @@ fn usl_fit(file: &Path, plot: Option<&Path>, format: Format) -> Result<Outcome, 
             );
         }
     }
-    let _ = writeln!(o, "\n  {:>10} {:>14} {:>12}", "N", "throughput", "latency");
+    if let Some((r, reach)) = at_objective {
+        let ms = r.as_secs_f64() * 1_000.0;
+        let _ = match reach {
+            Reach::At(n) => writeln!(
+                o,
+                "  mean latency reaches {ms} ms at N = {:.2} (throughput {:.2} there)",
+                n.as_f64(),
+                m.throughput_at(n).as_per_second()
+            ),
+            Reach::Unreachable { limit } => writeln!(
+                o,
+                "  {ms} ms is below the fastest the model answers ({:.3} ms at N = 1)",
+                limit.as_secs_f64() * 1_000.0
+            ),
+        };
+    }
+    for w in &warnings {
+        let _ = writeln!(o, "  warning: {w}");
+    }
+    let _ = writeln!(
+        o,
+        "\n  {:>10} {:>14} {:>12} {:>11}",
+        "N", "throughput", "latency", "efficiency"
+    );
     for (n, x, r) in table {
-        let _ = writeln!(o, "  {n:>10.2} {x:>14.2} {r:>12.6}");
+        let e = Concurrency::new(n).map_or(0.0, |at| m.efficiency_at(at));
+        let _ = writeln!(o, "  {n:>10.2} {x:>14.2} {r:>12.6} {e:>11.3}");
     }
     if let Some(p) = plot {
         let _ = writeln!(o, "\nplot written to {}", p.display());

@@ -484,6 +484,95 @@ mod other_commands {
     }
 
     #[test]
+    fn usl_fit_with_lambda_held_warnings_and_a_latency_objective() {
+        let dir = std::env::temp_dir().join(format!("advisor-cli-usl-l-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // SPEC SDM91 (Gunther 2007). R `usl` 1.8, normalised by X(1) = 64.9: σ = 1.705e-2,
+        // κ = 7.892e-5 on 5 degrees of freedom.
+        let sdm = dir.join("sdm91.csv");
+        std::fs::write(
+            &sdm,
+            "concurrency,throughput\n1,64.9\n18,995.9\n36,1652.4\n72,1853.2\n108,1828.9\n144,1775\n216,1702.2\n",
+        )
+        .unwrap();
+        let text = stdout(&["usl", "fit", sdm.to_str().unwrap(), "--normalise"]);
+        assert!(
+            text.contains("7 points (5 degrees of freedom, λ held)"),
+            "{text}"
+        );
+        assert!(text.contains("sigma (contention)    1.70"), "{text}");
+        assert!(text.contains("kappa (coherency)     7.89"), "{text}");
+        assert!(!text.contains("warning"), "{text}");
+        // The same with λ given explicitly.
+        let v = json(&["usl", "fit", sdm.to_str().unwrap(), "--lambda", "64.9"]);
+        assert!((v["fit"]["model"]["sigma"].as_f64().unwrap() / 1.705e-2 - 1.0).abs() < 5e-4);
+        assert_eq!(v["fit"]["lambda_fixed"], true);
+        // Four exact points of Amdahl's law (σ = 0.1, λ = 10): κ held at 0, and too few points.
+        // Mean latency R(N) = (1 + 0.1(N − 1)) / 10 reaches 0.5 s at N = 41.
+        let amdahl = dir.join("amdahl.csv");
+        let rows: String = [1.0_f64, 2.0, 4.0, 8.0]
+            .iter()
+            .map(|n| format!("{n},{}\n", 10.0 * n / (1.0 + 0.1 * (n - 1.0))))
+            .collect();
+        std::fs::write(&amdahl, rows).unwrap();
+        let text = stdout(&[
+            "usl",
+            "fit",
+            amdahl.to_str().unwrap(),
+            "--lambda",
+            "10",
+            "--latency-ms",
+            "500",
+        ]);
+        assert!(text.contains("warning: only 4 measurements"), "{text}");
+        assert!(
+            text.contains("warning: κ (coherency) was held at a bound"),
+            "{text}"
+        );
+        assert!(text.contains("reaches 500 ms at N = 41.00"), "{text}");
+        // Faster than one unit alone answers (100 ms): said so, with that minimum.
+        let text = stdout(&["usl", "fit", amdahl.to_str().unwrap(), "--latency-ms", "50"]);
+        assert!(
+            text.contains("50 ms is below the fastest the model answers"),
+            "{text}"
+        );
+        // Bad flags are refused by name.
+        for (flag, value) in [("--lambda", "0"), ("--latency-ms", "-3")] {
+            let err = cli()
+                .args([
+                    "usl",
+                    "fit",
+                    amdahl.to_str().unwrap(),
+                    &format!("{flag}={value}"),
+                ])
+                .assert()
+                .code(2)
+                .get_output()
+                .stderr
+                .clone();
+            let err = String::from_utf8(err).unwrap();
+            assert!(
+                err.contains(flag.trim_start_matches('-')) || err.contains("λ"),
+                "{err}"
+            );
+        }
+        let no_one = dir.join("no-one.csv");
+        std::fs::write(&no_one, "2,19\n4,35\n8,60\n").unwrap();
+        let err = cli()
+            .args(["usl", "fit", no_one.to_str().unwrap(), "--normalise"])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        assert!(
+            String::from_utf8(err)
+                .unwrap()
+                .contains("no measurement at concurrency 1")
+        );
+    }
+
+    #[test]
     fn usl_fit_and_plot() {
         let dir = std::env::temp_dir().join(format!("advisor-cli-usl-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

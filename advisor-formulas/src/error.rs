@@ -18,7 +18,7 @@ pub enum Error {
     #[error(transparent)]
     Core(#[from] scalability_advisor_core::Error),
     /// A value was outside the range the formula accepts.
-    #[error("{what} must be in {min}..={max}, got {value}")]
+    #[error("{what} must be {}, got {value}", describe_range(*min, *max))]
     OutOfRange {
         /// The quantity.
         what: &'static str,
@@ -145,5 +145,42 @@ mod tests {
         assert!(in_range("x", 0.0, 0.0, 10.0).is_ok());
         // -0.0 is accepted as zero and returned as +0.0, so it never prints as "-0".
         assert!(in_range("x", -0.0, 0.0, 1.0).unwrap().is_sign_positive());
+    }
+}
+
+/// The accepted range in words: "positive" for (0, ∞), "at least 0" for [0, ∞), and
+/// "in a..=b" otherwise, with "above 0" for a lower bound of the smallest positive number.
+fn describe_range(min: f64, max: f64) -> String {
+    let lower_open = min.to_bits() == f64::MIN_POSITIVE.to_bits();
+    match (lower_open, max.to_bits() == f64::MAX.to_bits()) {
+        (true, true) => "positive".to_owned(),
+        (false, true) => format!("at least {min}"),
+        (true, false) => format!("above 0 and at most {max}"),
+        (false, false) => format!("in {min}..={max}"),
+    }
+}
+
+#[cfg(test)]
+mod range_words {
+    use super::*;
+
+    #[test]
+    fn ranges_read_as_words() {
+        let e = |min, max| {
+            Error::OutOfRange {
+                what: "x",
+                value: -1.0,
+                min,
+                max,
+            }
+            .to_string()
+        };
+        assert_eq!(e(f64::MIN_POSITIVE, f64::MAX), "x must be positive, got -1");
+        assert_eq!(e(0.0, f64::MAX), "x must be at least 0, got -1");
+        assert_eq!(
+            e(f64::MIN_POSITIVE, 1e15),
+            "x must be above 0 and at most 1000000000000000, got -1"
+        );
+        assert_eq!(e(0.0, 1.0), "x must be in 0..=1, got -1");
     }
 }

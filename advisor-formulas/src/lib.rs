@@ -28,9 +28,12 @@
 //!   [`Figure`] that carries its formula and inputs.
 //! - Growth and runway: [`GrowthRate`], [`Months`], [`runway`], [`Runway`].
 //! - Queueing: [`little_concurrency`] and its inverses, [`erlang_b`], [`erlang_c`], [`Mmc`],
-//!   [`servers_for`] with [`ServerTarget`].
-//! - Universal Scalability Law: [`UslModel`], [`fit_usl`], [`UslFit`], [`Measurement`],
-//!   [`Reach`].
+//!   [`servers_for`], [`servers_for_all`] and [`servers_for_offered_load`] with
+//!   [`ServerTarget`].
+//! - Universal Scalability Law: [`UslModel`] (throughput, latency, efficiency and
+//!   [`UslOverhead`] per N, limits, inverses returning [`Reach`]); fits from [`Measurement`]s:
+//!   [`fit_usl`] (all three coefficients), [`fit_usl_with_lambda`] and [`fit_usl_normalised`]
+//!   (λ known), each giving a [`UslFit`] with its [`UslWarning`]s.
 //! - Availability: [`Availability`], [`serial`], [`redundant`], [`active_passive`],
 //!   [`active_active`], [`error_budget`].
 //! - Sharding: [`shards_needed`], [`keys_moved`], [`Placement`].
@@ -76,4 +79,7 @@ pub use queueing::{
 };
 pub use scalability_advisor_core;
 pub use sharding::{Placement, keys_moved, shards_needed};
-pub use usl::{Measurement, Reach, UslFit, UslModel, fit_usl};
+pub use usl::{
+    Measurement, Reach, USL_RECOMMENDED_POINTS, UslFit, UslModel, UslOverhead, UslParameter,
+    UslWarning, fit_usl, fit_usl_normalised, fit_usl_with_lambda,
+};

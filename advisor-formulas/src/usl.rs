@@ -310,6 +310,18 @@ impl UslModel {
     //
     #[must_use]
     pub(crate) fn raw_throughput_at_latency(&self, r: f64) -> RawReach {
+        match self.raw_concurrency_at_latency(r) {
+            RawReach::At(n) => RawReach::At(n / r),
+            unreachable => unreachable,
+        }
+    }
+
+    // The concurrency at which the response time is `r`: the non-negative root of
+    // κN² + (σ − κ)N + (1 − σ − λr) = 0.
+    //
+    // `Unreachable` when `r` is below the model's minimum latency (1 − σ)/λ.
+    #[must_use]
+    pub(crate) fn raw_concurrency_at_latency(&self, r: f64) -> RawReach {
         let min = self.raw_latency_at(0.0);
         if r.is_nan() || r <= 0.0 || r < min || !r.is_finite() {
             return RawReach::Unreachable { limit: min };
@@ -317,9 +329,17 @@ impl UslModel {
         let (s, k, l) = (self.sigma, self.kappa, self.lambda);
         // κN² + (σ − κ)N + (1 − σ − λr) = 0 has one non-negative root when r ≥ (1 − σ)/λ.
         match largest_non_negative_root(k, s - k, 1.0 - s - l * r) {
-            Some(n) => RawReach::At(n / r),
+            Some(n) => RawReach::At(n),
             None => RawReach::Unreachable { limit: min },
         }
+    }
+
+    // The denominator's parts at n: (1/N, σ(N − 1)/N, κ(N − 1)); see `UslModel::overhead_at`.
+    fn raw_overhead_at(&self, n: f64) -> [f64; 3] {
+        if n <= 0.0 {
+            return [f64::INFINITY, 0.0, 0.0];
+        }
+        [1.0 / n, self.sigma * (n - 1.0) / n, self.kappa * (n - 1.0)]
     }
 }
 
@@ -671,6 +691,175 @@ impl UslModel {
             RawReach::Unreachable { .. } => Reach::Unreachable { limit: min },
         }
     }
+
+    /// The concurrency at which the response time reaches `r`: the non-negative root N of
+    /// κN² + (σ − κ)N + (1 − σ − λr) = 0, which is R(N) = r solved for N. Response time
+    /// rises with N, so every concurrency below the answer answers faster than `r`: it is
+    /// the most load a latency objective allows. `Unreachable` below the minimum latency
+    /// (1 − σ)/λ, with that minimum as the limit.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_formulas::{Reach, UslModel};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// // σ = 0.06, κ = 0.001, λ = 40/s: R(30) = (1 + 0.06 × 29 + 0.001 × 30 × 29) / 40
+    /// // = 3.61 / 40 = 90.25 ms, so a 90.25 ms objective allows 30 units.
+    /// let m = UslModel::new(0.06, 0.001, Rate::from_per_second(40.0)?)?;
+    /// let Reach::At(n) = m.concurrency_at_latency(Duration::from_micros(90_250)) else { panic!() };
+    /// assert!((n.as_f64() - 30.0).abs() < 1e-9);
+    /// assert!(matches!(m.concurrency_at_latency(Duration::from_millis(10)), Reach::Unreachable { .. }));
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    ///
+    /// # References
+    /// Schwartz (2015), the inverse of the latency form; the usl4j library
+    /// (`Model::concurrencyAtLatency`) computes the same root.
+    #[must_use]
+    pub fn concurrency_at_latency(&self, r: Duration) -> Reach<Concurrency, Duration> {
+        let min = seconds(self.raw_latency_at(0.0)).unwrap_or(Duration::MAX);
+        match self.raw_concurrency_at_latency(r.as_secs_f64()) {
+            RawReach::At(n) => match Concurrency::new(n) {
+                Ok(n) => Reach::At(n),
+                Err(_) => Reach::Unreachable { limit: min },
+            },
+            RawReach::Unreachable { .. } => Reach::Unreachable { limit: min },
+        }
+    }
+
+    /// The model's efficiency at concurrency `n`: speed-up per unit of concurrency,
+    /// E(N) = C(N)/N = 1 / (1 + σ(N − 1) + κN(N − 1)). 1 at N = 1 and falling from there;
+    /// 0 at N = 0 by convention. For the efficiency of a measurement, see
+    /// [`UslModel::measured_efficiency`].
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// // σ = 0.05, κ = 0.001 at N = 11: 1 / (1 + 0.5 + 0.11) = 1 / 1.61.
+    /// let m = UslModel::new(0.05, 0.001, Rate::from_per_second(100.0)?)?;
+    /// assert!((m.efficiency_at(Concurrency::new(11.0)?) - 1.0 / 1.61).abs() < 1e-12);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    ///
+    /// # References
+    /// Gunther (2007), section 4.2 (efficiency as capacity per processor).
+    #[must_use]
+    pub fn efficiency_at(&self, n: Concurrency) -> f64 {
+        let n = n.as_f64();
+        if n <= 0.0 {
+            return 0.0;
+        }
+        1.0 / self.denominator(n)
+    }
+
+    /// The efficiency a measurement shows against this model's λ: X / (N·λ), the share of
+    /// ideal linear throughput reached (0 when λ = 0). Above 1 means the measurement beat
+    /// the model's single-unit rate. This is what R's `usl` package reports as
+    /// `efficiency()` for its data.
+    ///
+    /// # Examples
+    /// SPEC SDM91 at 18 users against R `usl`'s λ = 89.9952: 995.9 / (18 × 89.9952) = 0.6148.
+    /// ```
+    /// use scalability_advisor_formulas::{Measurement, UslModel};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// let m = UslModel::new(0.0277285, 0.0001044, Rate::from_per_second(89.995233)?)?;
+    /// let at18 = Measurement::new(Concurrency::new(18.0)?, Rate::from_per_second(995.9)?)?;
+    /// assert!((m.measured_efficiency(&at18) - 0.6148).abs() < 5e-5);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn measured_efficiency(&self, m: &Measurement) -> f64 {
+        let ideal = m.concurrency * self.lambda;
+        if ideal > 0.0 {
+            m.throughput / ideal
+        } else {
+            0.0
+        }
+    }
+
+    /// Where the time goes at concurrency `n`: the time N units take for the work one unit
+    /// does alone, as a share of that one unit's time, split into the ideal part and the two
+    /// overheads. The parts are the USL denominator divided by N:
+    ///
+    /// ```text
+    /// 1 / C(N) = 1/N + σ(N − 1)/N + κ(N − 1)
+    ///            ideal  contention    coherency
+    /// ```
+    ///
+    /// so they sum to 1 / C(N), the reciprocal of the speed-up. R's `usl` package
+    /// (`overhead()`) reports the same ideal and contention parts but a coherency part of
+    /// κ(N − 1)/2, following equation 26 of Gunther's rational-function paper, which counts
+    /// each pair of units once; ours is twice that so that the parts add up to the model the
+    /// fit used. Zero parts and an infinite ideal part at N = 0.
+    ///
+    /// # Examples
+    /// SPEC SDM91's fit at 18 users: ideal 1/18 = 0.05556, contention 0.0277285 × 17/18 =
+    /// 0.02619, coherency 0.0001044 × 17 = 0.001775 (R prints half of it, 0.000887).
+    /// ```
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// let m = UslModel::new(0.0277285, 0.0001044, Rate::from_per_second(89.995233)?)?;
+    /// let n = Concurrency::new(18.0)?;
+    /// let o = m.overhead_at(n);
+    /// assert!((o.ideal - 0.05556).abs() < 5e-6);
+    /// assert!((o.contention - 0.02619).abs() < 5e-6);
+    /// assert!((o.coherency - 0.001775).abs() < 5e-7);
+    /// assert!((o.total() - 1.0 / m.speedup_at(n)).abs() < 1e-12);
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    ///
+    /// # References
+    /// N. J. Gunther, "A General Theory of Computational Scalability Based on Rational
+    /// Functions", arXiv:0808.1431, 2008; S. Moeding, R package `usl`, `overhead()`.
+    #[must_use]
+    pub fn overhead_at(&self, n: Concurrency) -> UslOverhead {
+        let [ideal, contention, coherency] = self.raw_overhead_at(n.as_f64());
+        UslOverhead {
+            ideal,
+            contention,
+            coherency,
+        }
+    }
+}
+
+/// The time N units of concurrency take for one unit's work, as shares of one unit's time;
+/// see [`UslModel::overhead_at`].
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_formulas::UslModel;
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+/// // With no overheads, 4 units take a quarter of the time.
+/// let linear = UslModel::new(0.0, 0.0, Rate::from_per_second(10.0)?)?;
+/// let o = linear.overhead_at(Concurrency::new(4.0)?);
+/// assert_eq!((o.ideal, o.contention, o.coherency, o.total()), (0.25, 0.0, 0.0, 0.25));
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct UslOverhead {
+    /// 1/N: the share with perfect parallelism.
+    pub ideal: f64,
+    /// σ(N − 1)/N: time lost queueing for shared resources.
+    pub contention: f64,
+    /// κ(N − 1): time lost keeping shared data consistent between units.
+    pub coherency: f64,
+}
+
+impl UslOverhead {
+    /// The three parts together, 1 / C(N).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_formulas::UslOverhead;
+    /// let o = UslOverhead { ideal: 0.25, contention: 0.05, coherency: 0.01 };
+    /// assert!((o.total() - 0.31).abs() < 1e-12);
+    /// ```
+    #[must_use]
+    pub fn total(&self) -> f64 {
+        self.ideal + self.contention + self.coherency
+    }
 }
 
 /// Real roots of a·t² + b·t + c = 0, computed without overflow or cancellation: the
@@ -749,11 +938,137 @@ pub struct UslFit {
     pub r_squared: f64,
     /// Which of (σ, κ, λ) ended on a bound of the feasible region.
     pub at_bound: [bool; 3],
-    /// Levenberg-Marquardt iterations used.
+    /// Levenberg-Marquardt iterations used (0 for the closed-form fixed-λ fit).
     pub iterations: u32,
+    /// Measurements the fit used.
+    pub points: usize,
+    /// Whether λ was given rather than fitted ([`fit_usl_with_lambda`],
+    /// [`fit_usl_normalised`]); its standard error is then 0.
+    pub lambda_fixed: bool,
+}
+
+/// Fewer measurements than this make a fit [`UslWarning::FewPoints`]: with three
+/// coefficients, five points leave two degrees of freedom, too few to tell a poor model from
+/// noise. Six is the mark R's `usl` package warns below.
+pub const USL_RECOMMENDED_POINTS: usize = 6;
+
+/// One of the USL's coefficients, as named in [`UslWarning`].
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_formulas::UslParameter;
+/// assert_eq!(UslParameter::Kappa.to_string(), "κ (coherency)");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum UslParameter {
+    /// σ, contention.
+    Sigma,
+    /// κ, coherency.
+    Kappa,
+    /// λ, the single-unit throughput.
+    Lambda,
+}
+
+impl fmt::Display for UslParameter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UslParameter::Sigma => "σ (contention)",
+            UslParameter::Kappa => "κ (coherency)",
+            UslParameter::Lambda => "λ (single-unit throughput)",
+        })
+    }
+}
+
+/// Why a fit deserves caution; see [`UslFit::warnings`].
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_formulas::{UslParameter, UslWarning};
+/// let w = UslWarning::OnBound(UslParameter::Kappa);
+/// assert!(w.to_string().contains("no peak can be predicted"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum UslWarning {
+    /// Fewer than [`USL_RECOMMENDED_POINTS`] measurements.
+    FewPoints {
+        /// Measurements given.
+        points: usize,
+        /// The recommended minimum.
+        recommended: usize,
+    },
+    /// A coefficient ended on a bound of its feasible range.
+    OnBound(UslParameter),
+}
+
+impl fmt::Display for UslWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UslWarning::FewPoints {
+                points,
+                recommended,
+            } => write!(
+                f,
+                "only {points} measurements: the coefficients are poorly determined; measure at \
+                 {recommended} or more concurrency levels before trusting the limits"
+            ),
+            UslWarning::OnBound(UslParameter::Sigma) => f.write_str(
+                "σ (contention) was held at a bound: at 0, the data scale better than linearly \
+                 somewhere (look for cache warm-up or a measurement artefact); at 1, fully serial",
+            ),
+            UslWarning::OnBound(UslParameter::Kappa) => f.write_str(
+                "κ (coherency) was held at a bound: at 0, no coherency cost shows in the measured \
+                 range, so no peak can be predicted; measure at higher concurrency",
+            ),
+            UslWarning::OnBound(UslParameter::Lambda) => f.write_str(
+                "λ (single-unit throughput) was held at 0: the data show no throughput to model",
+            ),
+        }
+    }
 }
 
 impl UslFit {
+    /// What a careful reader should know before trusting this fit: too few points
+    /// ([`USL_RECOMMENDED_POINTS`]), and each coefficient that ended on a bound.
+    ///
+    /// # Examples
+    /// Five points of a contention-only system: few points, and κ held at 0.
+    /// ```
+    /// use scalability_advisor_formulas::{fit_usl, Measurement, UslParameter, UslWarning};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// let data: Vec<Measurement> = [1.0, 2.0, 4.0, 8.0, 16.0].iter()
+    ///     .map(|&n: &f64| Measurement::new(Concurrency::new(n)?, Rate::from_per_second(100.0 * n / (1.0 + 0.1 * (n - 1.0)))?))
+    ///     .collect::<Result<_, _>>()?;
+    /// let w = fit_usl(&data)?.warnings();
+    /// assert_eq!(w[0], UslWarning::FewPoints { points: 5, recommended: 6 });
+    /// assert!(w.contains(&UslWarning::OnBound(UslParameter::Kappa)));
+    /// # Ok::<(), scalability_advisor_formulas::Error>(())
+    /// ```
+    #[must_use]
+    pub fn warnings(&self) -> Vec<UslWarning> {
+        let mut out = Vec::new();
+        if self.points < USL_RECOMMENDED_POINTS {
+            out.push(UslWarning::FewPoints {
+                points: self.points,
+                recommended: USL_RECOMMENDED_POINTS,
+            });
+        }
+        let names = [
+            UslParameter::Sigma,
+            UslParameter::Kappa,
+            UslParameter::Lambda,
+        ];
+        for (on, name) in self.at_bound.iter().zip(names) {
+            if *on && !(name == UslParameter::Lambda && self.lambda_fixed) {
+                out.push(UslWarning::OnBound(name));
+            }
+        }
+        out
+    }
+
     /// Two-sided confidence intervals for (σ, κ, λ) at `level` (0.95 for 95%):
     /// estimate ± t(1 − (1 − level)/2, n − 3) · standard error, Student's t with the fit's
     /// residual degrees of freedom. Intervals may extend past the parameter bounds, as in R's
@@ -930,7 +1245,275 @@ pub fn fit_usl(measurements: &[Measurement]) -> Result<UslFit, Error> {
         r_squared,
         at_bound,
         iterations: best.iterations,
+        points: n,
+        lambda_fixed: false,
     })
+}
+
+/// Fits σ and κ with λ known, by Gunther's regression on the deviation from linear scaling.
+///
+/// With C(N) = X(N)/λ, the USL rearranges to a quadratic through the origin:
+///
+/// ```text
+/// N/C(N) − 1 = σ·(N − 1) + κ·N·(N − 1)
+/// ```
+///
+/// so σ and κ follow from linear least squares on y = N·λ/X − 1 against N − 1 and N(N − 1),
+/// in closed form. The coefficients are kept in `0..=1`: when the unbounded solution leaves
+/// that range (data that scale better than linearly give σ < 0), the least-squares solution
+/// on the box is taken (each face is tried and the best feasible one kept); as with
+/// [`fit_usl`], [`UslFit::at_bound`] says which coefficient ended on a bound. Residuals, R² and the standard
+/// errors are then computed on throughput, with n − 2 degrees of freedom, as R's `usl`
+/// (versions 1.x, method "default") reports them; λ's standard error is 0.
+///
+/// Use it when the single-unit throughput was measured more carefully than the rest (a
+/// long run at N = 1), or is known from elsewhere; [`fit_usl_normalised`] takes it from
+/// the data. Time and memory are linear in the number of points.
+///
+/// # Errors
+/// [`Error::TooFewPoints`] below 3 measurements; [`Error::OutOfRange`] for a λ that is not
+/// positive; [`Error::Degenerate`] when a throughput is 0 (it cannot be normalised) or fewer
+/// than 2 distinct concurrency levels other than 1 are given.
+///
+/// # Examples
+/// Gunther's ray-tracer benchmark normalised by its single-processor throughput, 20: R's `usl`
+/// 1.8 fits σ = 0.05002394, κ = 0.00000471.
+/// ```
+/// use scalability_advisor_formulas::{fit_usl_with_lambda, Measurement};
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+/// let points = [(1.0, 20.0), (4.0, 78.0), (8.0, 130.0), (12.0, 170.0), (16.0, 190.0), (20.0, 200.0),
+///     (24.0, 210.0), (28.0, 230.0), (32.0, 260.0), (48.0, 280.0), (64.0, 310.0)];
+/// let data: Vec<Measurement> = points.iter()
+///     .map(|&(n, x)| Measurement::new(Concurrency::new(n)?, Rate::from_per_second(x)?))
+///     .collect::<Result<_, _>>()?;
+/// let fit = fit_usl_with_lambda(&data, Rate::from_per_second(20.0)?)?;
+/// assert!((fit.model.sigma() / 0.05002394 - 1.0).abs() < 1e-6);
+/// assert!((fit.model.kappa() / 0.00000471 - 1.0).abs() < 1e-2); // R prints 3 digits
+/// assert_eq!((fit.degrees_of_freedom, fit.lambda_fixed), (9, true));
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
+/// ```
+///
+/// # References
+/// Gunther (2007), sections 5.4-5.5 (normalisation and the regression on deviations from
+/// linearity); S. Moeding, R package `usl` 1.8.0, `usl.solve.lm` (the same estimator).
+pub fn fit_usl_with_lambda(measurements: &[Measurement], lambda: Rate) -> Result<UslFit, Error> {
+    const WHAT: &str = "USL fit with a known λ";
+    let n = measurements.len();
+    if n < 3 {
+        return Err(Error::TooFewPoints {
+            what: WHAT,
+            needed: 3,
+            got: n,
+        });
+    }
+    let l = lambda.as_per_second();
+    if !(l > 0.0 && l <= UslModel::MAX_LAMBDA) {
+        return Err(Error::OutOfRange {
+            what: "single-unit throughput (λ)",
+            value: l,
+            min: f64::MIN_POSITIVE,
+            max: UslModel::MAX_LAMBDA,
+        });
+    }
+    if measurements.iter().any(|m| m.throughput <= 0.0) {
+        return Err(Error::Degenerate {
+            what: WHAT,
+            reason: "a throughput of 0 cannot be normalised by λ; drop that point or use fit_usl",
+        });
+    }
+    let mut levels: Vec<f64> = measurements
+        .iter()
+        .map(|m| m.concurrency)
+        .filter(|c| (c - 1.0).abs() > 0.0)
+        .collect();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    if levels.len() < 2 {
+        return Err(Error::Degenerate {
+            what: WHAT,
+            reason: "fewer than 2 distinct concurrency levels other than 1; measure at more levels",
+        });
+    }
+    let sums = NormalSums::of(measurements, l);
+    let [sigma, kappa] = sums.bounded_solution();
+    let model = UslModel::raw(sigma, kappa, l).map_err(|_| Error::Degenerate {
+        what: WHAT,
+        reason: "the regression could not represent the fit; check that the values are in sensible units",
+    })?;
+    let rss: f64 = measurements
+        .iter()
+        .map(|m| (m.throughput - model.raw_throughput_at(m.concurrency)).powi(2))
+        .sum();
+    let dof = n - 2;
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "point counts are far below 2^53"
+    )]
+    let s2 = rss / dof as f64;
+    // Standard errors of (σ, κ) from s²·(JᵀJ)⁻¹ with λ held, J = ∂X/∂(σ, κ).
+    let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
+    for m in measurements {
+        let g = gradient(m.concurrency, &[model.sigma, model.kappa, l]);
+        a += g[0] * g[0];
+        b += g[0] * g[1];
+        c += g[1] * g[1];
+    }
+    let det = a * c - b * b;
+    let std_errors = (det.is_finite() && det.abs() > 0.0)
+        .then(|| [(c / det * s2).sqrt(), (a / det * s2).sqrt(), 0.0])
+        .filter(|se| se.iter().all(|v| v.is_finite()));
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "point counts are far below 2^53"
+    )]
+    let mean = measurements.iter().map(|m| m.throughput).sum::<f64>() / n as f64;
+    let tss: f64 = measurements
+        .iter()
+        .map(|m| (m.throughput - mean).powi(2))
+        .sum();
+    Ok(UslFit {
+        model,
+        std_errors,
+        degrees_of_freedom: dof,
+        rss,
+        residual_std_error: s2.sqrt(),
+        r_squared: if tss > 0.0 { 1.0 - rss / tss } else { 1.0 },
+        at_bound: [on_bound(model.sigma), on_bound(model.kappa), false],
+        iterations: 0,
+        points: n,
+        lambda_fixed: true,
+    })
+}
+
+/// Fits σ and κ with λ taken from the measurements at concurrency 1 (their mean when there
+/// are several), the normalisation of Gunther's chapter 5 and of R's `usl` 1.x default
+/// method; see [`fit_usl_with_lambda`] for the estimator.
+///
+/// # Errors
+/// [`Error::Degenerate`] when no measurement is at concurrency 1 (measure one, or use
+/// [`fit_usl`], which needs none); otherwise as [`fit_usl_with_lambda`].
+///
+/// # Examples
+/// SPEC SDM91 (Gunther 2007), normalised by 64.9 at one user. R's `usl` 1.8 reports
+/// σ = 0.01705 (SE 0.003318), κ = 7.892e-5 (SE 2.492e-5), residual standard error 140.6 on
+/// 5 degrees of freedom.
+/// ```
+/// use scalability_advisor_formulas::{fit_usl_normalised, Measurement};
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+/// let points = [(1.0, 64.9), (18.0, 995.9), (36.0, 1652.4), (72.0, 1853.2), (108.0, 1828.9),
+///     (144.0, 1775.0), (216.0, 1702.2)];
+/// let data: Vec<Measurement> = points.iter()
+///     .map(|&(n, x)| Measurement::new(Concurrency::new(n)?, Rate::from_per_second(x)?))
+///     .collect::<Result<_, _>>()?;
+/// let fit = fit_usl_normalised(&data)?;
+/// assert_eq!(fit.model.lambda().as_per_second(), 64.9);
+/// assert!((fit.model.sigma() - 0.01705).abs() < 5e-6);
+/// assert!((fit.model.kappa() - 7.892e-5).abs() < 5e-9);
+/// assert!((fit.residual_std_error - 140.6).abs() < 0.05);
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
+/// ```
+pub fn fit_usl_normalised(measurements: &[Measurement]) -> Result<UslFit, Error> {
+    let (count, total) = measurements
+        .iter()
+        .filter(|m| (m.concurrency - 1.0).abs() == 0.0)
+        .fold((0_u32, 0.0), |(c, t), m| (c + 1, t + m.throughput));
+    if count == 0 {
+        return Err(Error::Degenerate {
+            what: "normalised USL fit",
+            reason: "no measurement at concurrency 1 to take λ from; measure one, or use fit_usl",
+        });
+    }
+    let lambda =
+        Rate::from_per_second(total / f64::from(count)).map_err(|_| Error::Degenerate {
+            what: "normalised USL fit",
+            reason: "the throughput at concurrency 1 is not a usable rate",
+        })?;
+    fit_usl_with_lambda(measurements, lambda)
+}
+
+/// Whether a coefficient in `0..=1` sits on either end.
+fn on_bound(c: f64) -> bool {
+    c <= 0.0 || c >= 1.0
+}
+
+/// Sums of the normal equations of y = σ·u + κ·v with u = N − 1, v = N(N − 1) and
+/// y = N·λ/X − 1.
+struct NormalSums {
+    uu: f64,
+    uv: f64,
+    vv: f64,
+    uy: f64,
+    vy: f64,
+    yy: f64,
+}
+
+impl NormalSums {
+    fn of(ms: &[Measurement], lambda: f64) -> Self {
+        let mut s = NormalSums {
+            uu: 0.0,
+            uv: 0.0,
+            vv: 0.0,
+            uy: 0.0,
+            vy: 0.0,
+            yy: 0.0,
+        };
+        for m in ms {
+            let n = m.concurrency;
+            let (u, v, y) = (n - 1.0, n * (n - 1.0), n * lambda / m.throughput - 1.0);
+            s.uu += u * u;
+            s.uv += u * v;
+            s.vv += v * v;
+            s.uy += u * y;
+            s.vy += v * y;
+            s.yy += y * y;
+        }
+        s
+    }
+
+    fn rss(&self, [sigma, kappa]: [f64; 2]) -> f64 {
+        self.yy - 2.0 * (sigma * self.uy + kappa * self.vy)
+            + sigma * sigma * self.uu
+            + 2.0 * sigma * kappa * self.uv
+            + kappa * kappa * self.vv
+    }
+
+    /// The least-squares (σ, κ) on the box `0..=1` × `0..=1`.
+    ///
+    /// The objective is a convex quadratic, so its minimum on the box is the minimum on one
+    /// of its faces with the other coordinates free; each of the nine faces (each coefficient
+    /// free, at 0 or at 1) is solved in closed form and the best feasible one kept.
+    fn bounded_solution(&self) -> [f64; 2] {
+        let free = |x: &f64| (0.0..=1.0).contains(x);
+        let mut best: Option<([f64; 2], f64)> = None;
+        let mut consider = |p: [f64; 2]| {
+            if p.iter().all(|x| x.is_finite() && free(x)) {
+                let rss = self.rss(p);
+                if best.is_none_or(|(_, r)| rss < r) {
+                    best = Some((p, rss));
+                }
+            }
+        };
+        let det = self.uu * self.vv - self.uv * self.uv;
+        if det.abs() > 0.0 {
+            consider([
+                (self.uy * self.vv - self.vy * self.uv) / det,
+                (self.vy * self.uu - self.uy * self.uv) / det,
+            ]);
+        }
+        for fixed in [0.0, 1.0] {
+            if self.vv > 0.0 {
+                consider([fixed, (self.vy - fixed * self.uv) / self.vv]);
+            }
+            if self.uu > 0.0 {
+                consider([(self.uy - fixed * self.uv) / self.uu, fixed]);
+            }
+            for other in [0.0, 1.0] {
+                consider([fixed, other]);
+            }
+        }
+        // The corners are always feasible, so `best` is set.
+        best.map_or([0.0, 0.0], |(p, _)| p)
+    }
 }
 
 struct LmResult {
@@ -1719,6 +2302,189 @@ mod tests {
         assert!(matches!(fit_usl(&zeros), Err(Error::Degenerate { .. })));
     }
 
+    /// SPEC SDM91 on a 16-CPU Sun SPARCcenter 2000 (Gunther 2007; R `usl` dataset).
+    const SPECSDM91: [(f64, f64); 7] = [
+        (1.0, 64.9),
+        (18.0, 995.9),
+        (36.0, 1652.4),
+        (72.0, 1853.2),
+        (108.0, 1828.9),
+        (144.0, 1775.0),
+        (216.0, 1702.2),
+    ];
+
+    #[test]
+    fn normalised_fit_matches_r_usl_1_8() {
+        // R `usl` 1.8.0, tests t03 and t08 (method "default", λ = X(1) = 64.9):
+        // σ = 1.705e-02 (SE 3.318e-03), κ = 7.892e-05 (SE 2.492e-05), residual standard
+        // error 140.6 on 5 degrees of freedom, R² 0.9624; fitted 64.9 889.1 1377.5 1787.7
+        // 1876.1 1845.9 1682.8; efficiency 1.000 0.853 0.707 0.397 0.261 0.190 0.121.
+        let ms = data(&SPECSDM91);
+        let fit = fit_usl_normalised(&ms).unwrap();
+        assert!(close(fit.model.sigma(), 1.705e-2, 5e-4), "{}", fit.model);
+        assert!(close(fit.model.kappa(), 7.892e-5, 1e-4), "{}", fit.model);
+        let se = fit.std_errors.unwrap();
+        assert!(close(se[0], 3.318e-3, 5e-4), "{se:?}");
+        assert!(close(se[1], 2.492e-5, 5e-4), "{se:?}");
+        assert!(se[2].abs() < f64::MIN_POSITIVE, "λ is held: {se:?}");
+        assert_eq!(fit.degrees_of_freedom, 5);
+        assert!((fit.residual_std_error - 140.6).abs() < 0.05);
+        assert!((fit.r_squared - 0.9624).abs() < 5e-5);
+        let fitted = [64.9, 889.1, 1377.5, 1787.7, 1876.1, 1845.9, 1682.8];
+        let efficiency = [1.000, 0.853, 0.707, 0.397, 0.261, 0.190, 0.121];
+        for ((m, x), e) in ms.iter().zip(fitted).zip(efficiency) {
+            assert!((fit.model.raw_throughput_at(m.concurrency) - x).abs() < 0.05);
+            assert!((fit.model.measured_efficiency(m) - e).abs() < 5e-4);
+        }
+        assert_eq!(fit.at_bound, [false, false, false]);
+        assert!(fit.lambda_fixed);
+        // Seven points: no few-points warning; λ is not reported as held.
+        assert!(fit.warnings().is_empty());
+        // 95% interval of λ is the point itself.
+        let [_, _, lambda] = fit.confidence_intervals(0.95).unwrap();
+        assert_eq!(lambda, (64.9, 64.9));
+    }
+
+    #[test]
+    fn normalised_fit_recovers_r_usl_synthetic_coefficients() {
+        // R `usl` 1.8.0, tests t02 and t07: data generated from σ = κ = 0.02, rounded to
+        // four decimals, fit to 0.02 and 0.02 (three significant digits), in any order.
+        let mut pts = vec![
+            (1.0, 1.0),
+            (2.0, 1.8868),
+            (4.0, 3.0769),
+            (6.0, 3.5294),
+            (8.0, 3.5398),
+            (10.0, 3.3557),
+        ];
+        for _ in 0..2 {
+            let fit = fit_usl_normalised(&data(&pts)).unwrap();
+            assert!((fit.model.sigma() - 0.02).abs() < 5e-5, "{}", fit.model);
+            assert!((fit.model.kappa() - 0.02).abs() < 5e-5, "{}", fit.model);
+            pts.reverse();
+        }
+    }
+
+    #[test]
+    fn fixed_lambda_fit_holds_superlinear_sigma_at_zero() {
+        // Exact USL data with σ = 0, κ = 0.001, λ = 10, but the N = 2 point 10% faster than
+        // the model (a cache effect): the unbounded regression wants σ < 0. By hand, with
+        // σ held at 0 the fit is one-dimensional: κ = Σ v·y / Σ v², v = N(N − 1).
+        let truth = UslModel::raw(0.0, 0.001, 10.0).unwrap();
+        let mut pts: Vec<(f64, f64)> = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0]
+            .iter()
+            .map(|&n| (n, truth.raw_throughput_at(n)))
+            .collect();
+        pts[1].1 *= 1.5;
+        let fit = fit_usl_with_lambda(&data(&pts), Rate::from_per_second(10.0).unwrap()).unwrap();
+        assert!(fit.model.sigma().abs() < f64::MIN_POSITIVE, "{}", fit.model);
+        assert_eq!(fit.at_bound, [true, false, false]);
+        let (mut vy, mut vv) = (0.0, 0.0);
+        for &(n, x) in &pts {
+            let (v, y) = (n * (n - 1.0), n * 10.0 / x - 1.0);
+            vy += v * y;
+            vv += v * v;
+        }
+        assert!(close(fit.model.kappa(), vy / vv, 1e-12), "{}", fit.model);
+        assert_eq!(
+            fit.warnings(),
+            vec![UslWarning::OnBound(UslParameter::Sigma)]
+        );
+    }
+
+    #[test]
+    fn fixed_lambda_fit_refuses_what_it_cannot_normalise() {
+        let ten = Rate::from_per_second(10.0).unwrap();
+        assert!(matches!(
+            fit_usl_with_lambda(&data(&[(2.0, 19.0), (4.0, 35.0)]), ten),
+            Err(Error::TooFewPoints {
+                needed: 3,
+                got: 2,
+                ..
+            })
+        ));
+        let with_zero = data(&[(2.0, 19.0), (4.0, 0.0), (8.0, 60.0)]);
+        let err = fit_usl_with_lambda(&with_zero, ten).unwrap_err();
+        assert!(err.to_string().contains("throughput of 0"), "{err}");
+        let one_level = data(&[(1.0, 10.0), (4.0, 35.0), (4.0, 36.0)]);
+        assert!(matches!(
+            fit_usl_with_lambda(&one_level, ten),
+            Err(Error::Degenerate { .. })
+        ));
+        let err = fit_usl_with_lambda(&data(&[(2.0, 19.0), (4.0, 35.0), (8.0, 60.0)]), Rate::ZERO)
+            .unwrap_err();
+        assert!(err.to_string().contains("λ"), "{err}");
+        let no_one = data(&[(2.0, 19.0), (4.0, 35.0), (8.0, 60.0)]);
+        let err = fit_usl_normalised(&no_one).unwrap_err();
+        assert!(err.to_string().contains("concurrency 1"), "{err}");
+        // Two runs at N = 1: λ is their mean, 10.
+        let twice = data(&[
+            (1.0, 9.0),
+            (1.0, 11.0),
+            (2.0, 19.0),
+            (4.0, 35.0),
+            (8.0, 60.0),
+        ]);
+        let fit = fit_usl_normalised(&twice).unwrap();
+        assert!((fit.model.raw_lambda() - 10.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn concurrency_at_latency_matches_usl4j() {
+        // usl4j (C. Hale), ModelTest.concurrencyAtLatency: the model fitted to the first ten
+        // Cisco points (Schwartz 2015, pp. 30-31) reaches 1.2 ms at N = 7.230629, 1.6 ms at
+        // 20.251064 and 2.0 ms at 29.888894. Both fits are least squares on throughput, so
+        // they agree to the solvers' tolerance.
+        let pts: Vec<(f64, f64)> = CISCO
+            .iter()
+            .take(10)
+            .enumerate()
+            .map(|(i, &x)| (f64::from(u32::try_from(i + 1).unwrap()), x))
+            .collect();
+        let fit = fit_usl(&data(&pts)).unwrap();
+        for (ms, n) in [(1.2, 7.230_629), (1.6, 20.251_064), (2.0, 29.888_894)] {
+            let r = Duration::from_secs_f64(ms / 1_000.0);
+            let Reach::At(got) = fit.model.concurrency_at_latency(r) else {
+                panic!("{ms} ms unreachable for {}", fit.model)
+            };
+            assert!(
+                close(got.as_f64(), n, 1e-4),
+                "{ms} ms: {} vs {n}",
+                got.as_f64()
+            );
+        }
+        // Below the single-unit latency (1 − σ)/λ nothing answers that fast.
+        let min = fit.model.raw_latency_at(0.0);
+        let Reach::Unreachable { limit } = fit
+            .model
+            .concurrency_at_latency(Duration::from_secs_f64(min / 2.0))
+        else {
+            panic!()
+        };
+        assert!(close(limit.as_secs_f64(), min, 1e-6));
+    }
+
+    #[test]
+    fn overhead_matches_r_usl_except_the_halved_coherency() {
+        // R `usl` 3.0, tests/overhead.Rout.save, SPEC SDM91 fit (σ = 0.0277285,
+        // κ = 0.0001044): ideal, contention and R's coherency at N = 18, 36, 216.
+        let m = UslModel::raw(0.027_728_5, 0.000_104_4, 89.995_233).unwrap();
+        for (n, ideal, contention, r_coherency) in [
+            (18.0, 0.05556, 0.0262, 0.000_887),
+            (36.0, 0.02778, 0.0270, 0.001_826),
+            (216.0, 0.00463, 0.0276, 0.011_219),
+        ] {
+            let o = m.overhead_at(Concurrency::new(n).unwrap());
+            assert!((o.ideal - ideal).abs() < 5e-6, "{n}: {o:?}");
+            assert!((o.contention - contention).abs() < 5e-5, "{n}: {o:?}");
+            // κ as R prints it has four digits, so agreement is to about 1 in 1,000.
+            assert!(close(o.coherency / 2.0, r_coherency, 1e-3), "{n}: {o:?}");
+        }
+        // One unit: all ideal.
+        let one = m.overhead_at(Concurrency::new(1.0).unwrap());
+        assert_eq!((one.ideal, one.contention, one.coherency), (1.0, 0.0, 0.0));
+    }
+
     proptest! {
         #[test]
         fn fit_recovers_noiseless_synthetic_models(sigma in 0.001f64..0.2, kappa in 0.0f64..0.002, lambda in 1.0f64..5_000.0) {
@@ -1730,6 +2496,36 @@ mod tests {
             prop_assert!(close(fit.model.sigma(), sigma, 1e-4), "{} vs {}", fit.model, truth);
             prop_assert!((fit.model.kappa() - kappa).abs() <= 1e-4 * kappa + 1e-9, "{} vs {}", fit.model, truth);
             prop_assert!(close(fit.model.raw_lambda(), lambda, 1e-4), "{} vs {}", fit.model, truth);
+        }
+
+        #[test]
+        fn fixed_lambda_fit_recovers_noiseless_models(sigma in 0.0f64..0.3, kappa in 0.0f64..0.005, lambda in 0.5f64..5_000.0) {
+            // On exact data the regression's residuals are zero, so σ and κ come back.
+            let truth = UslModel::raw(sigma, kappa, lambda).unwrap();
+            let pts: Vec<Measurement> = [2.0, 3.0, 5.0, 8.0, 13.0, 21.0]
+                .iter().map(|&n| Measurement::raw(n, truth.raw_throughput_at(n)).unwrap()).collect();
+            let fit = fit_usl_with_lambda(&pts, Rate::from_per_second(lambda).unwrap()).unwrap();
+            prop_assert!((fit.model.sigma() - sigma).abs() < 1e-9, "{} vs {}", fit.model, truth);
+            prop_assert!((fit.model.kappa() - kappa).abs() < 1e-11, "{} vs {}", fit.model, truth);
+            prop_assert!(fit.rss <= 1e-12 * lambda * lambda * 441.0);
+        }
+
+        #[test]
+        fn overhead_parts_sum_to_the_inverse_speedup(sigma in 0.0f64..1.0, kappa in 0.0f64..0.1, n in 0.01f64..1e4) {
+            let m = UslModel::raw(sigma, kappa, 1.0).unwrap();
+            let at = Concurrency::new(n).unwrap();
+            let o = m.overhead_at(at);
+            prop_assert!(close(o.total(), 1.0 / m.speedup_at(at), 1e-12));
+            prop_assert!(close(m.efficiency_at(at), m.speedup_at(at) / n, 1e-12));
+        }
+
+        #[test]
+        fn concurrency_at_latency_round_trips(sigma in 0.0f64..0.5, kappa in 0.0f64..0.01, lambda in 0.1f64..1e4, factor in 1.0f64..50.0) {
+            let m = UslModel::raw(sigma, kappa, lambda).unwrap();
+            let r = m.raw_latency_at(0.0) * factor;
+            if let RawReach::At(n) = m.raw_concurrency_at_latency(r) {
+                prop_assert!(close(m.raw_latency_at(n), r, 1e-9));
+            }
         }
 
         #[test]
