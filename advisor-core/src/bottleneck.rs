@@ -275,6 +275,9 @@ impl Tool {
 }
 
 /// One step of the systematic diagnosis.
+///
+/// Serialized with all its fields; read back by its number, as the step of
+/// [`DIAGNOSIS_ORDER`] it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DiagnosisStep {
@@ -286,6 +289,28 @@ pub struct DiagnosisStep {
     pub layer: Option<Layer>,
     /// The tools it uses.
     pub tools: &'static [Tool],
+}
+
+// By hand: the question and tools are the guide's, compiled in; only the number is read.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for DiagnosisStep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Repr {
+            number: u8,
+        }
+        let r = Repr::deserialize(d)?;
+        DIAGNOSIS_ORDER
+            .iter()
+            .find(|s| s.number == r.number)
+            .copied()
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "diagnosis step {} does not exist; the steps are 1 to 5",
+                    r.number
+                ))
+            })
+    }
 }
 
 /// The five diagnosis steps, in order: where time goes, then the database, the application,

@@ -135,8 +135,11 @@ impl fmt::Display for CostBand {
 /// assert_eq!(row.stage, Stage::Scale); // 1M users is the top of stage 3
 /// assert_eq!(Stage::for_users(row.users), row.stage);
 /// ```
+///
+/// Serialized with all its fields; read back by its user count, which must be one of the
+/// table's rows (the text is the guide's and is not taken from the input).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CostRow {
     /// The user count of the row.
     pub users: Users,
@@ -146,6 +149,32 @@ pub struct CostRow {
     pub stage: Stage,
     /// The monthly cost range.
     pub monthly: CostBand,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct CostRowRepr {
+    users: Users,
+}
+
+// By hand rather than derived: a derived impl would borrow `architecture` from the input
+// for 'static, so it could only read 'static text.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CostRow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = CostRowRepr::deserialize(d)?;
+        COST_AT_SCALE
+            .iter()
+            .find(|row| row.users == r.users)
+            .copied()
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{} users is not a row of the guide's cost table; the rows are 10000, \
+                     100000, 1000000 and 10000000",
+                    r.users.get()
+                ))
+            })
+    }
 }
 
 const fn usd(v: f64) -> UsdPerMonth {

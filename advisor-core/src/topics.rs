@@ -63,7 +63,7 @@ pub enum Topic {
 
 /// One line of a [`Section`]: a term and what the guide says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Entry {
     /// What the line is about.
     pub term: String,
@@ -72,6 +72,9 @@ pub struct Entry {
 }
 
 /// A topic of the guide, ready to print.
+///
+/// Serialized with its title; read back from its topic and entries, the title being the
+/// topic's own ([`Topic::title`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Section {
@@ -81,6 +84,24 @@ pub struct Section {
     pub title: &'static str,
     /// One line per item.
     pub entries: Vec<Entry>,
+}
+
+// By hand: a derived impl would borrow the 'static title from the input.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Section {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Repr {
+            topic: Topic,
+            entries: Vec<Entry>,
+        }
+        let r = Repr::deserialize(d)?;
+        Ok(Section {
+            topic: r.topic,
+            title: r.topic.title(),
+            entries: r.entries,
+        })
+    }
 }
 
 impl fmt::Display for Section {

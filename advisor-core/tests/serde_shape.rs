@@ -111,3 +111,32 @@ fn sets_read_from_name_lists_with_helpful_errors() {
         r#"["cdn","sharding"]"#
     );
 }
+
+#[test]
+fn the_guides_reference_views_round_trip() {
+    use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, DiagnosisStep};
+    use scalability_advisor_core::guide::{Section, Topic};
+    use scalability_advisor_core::{COST_AT_SCALE, CostRow};
+    for topic in Topic::ALL {
+        let s = topic.section();
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<Section>(&json).unwrap(), s);
+    }
+    for step in DIAGNOSIS_ORDER {
+        let json = serde_json::to_string(&step).unwrap();
+        assert_eq!(serde_json::from_str::<DiagnosisStep>(&json).unwrap(), step);
+    }
+    for row in COST_AT_SCALE {
+        let json = serde_json::to_string(&row).unwrap();
+        assert_eq!(serde_json::from_str::<CostRow>(&json).unwrap(), row);
+    }
+    let err = serde_json::from_str::<DiagnosisStep>(r#"{"number": 6}"#).unwrap_err();
+    assert!(err.to_string().contains("steps are 1 to 5"), "{err}");
+    // An analysis read back is the analysis.
+    let snap = MetricsSnapshot::default()
+        .with_users(Users::new(20_000))
+        .with_db_cpu(Ratio::from_percent(75.0).unwrap());
+    let c = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
+    let json = serde_json::to_string(&c).unwrap();
+    assert_eq!(serde_json::from_str::<Classification>(&json).unwrap(), c);
+}

@@ -316,7 +316,7 @@ pub fn active_active(region: Availability, regions: u32) -> Availability {
 /// # Examples
 /// See [`error_budget`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ErrorBudget {
     /// Downtime the target allows in the period.
     pub allowed: Duration,

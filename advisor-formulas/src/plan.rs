@@ -4,6 +4,7 @@
 
 use core::fmt;
 use core::num::NonZeroU32;
+use std::borrow::Cow;
 
 use rand::SeedableRng;
 use rand_distr::{Distribution, Pert};
@@ -399,14 +400,14 @@ impl PlanInputs {
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Figure<T> {
     /// The number.
     pub value: T,
     /// The formula, in words.
-    pub formula: &'static str,
+    pub formula: Cow<'static, str>,
     /// Each input's name and value with its unit.
-    pub inputs: Vec<(&'static str, String)>,
+    pub inputs: Vec<(Cow<'static, str>, String)>,
 }
 
 impl<T: fmt::Display> fmt::Display for Figure<T> {
@@ -426,14 +427,17 @@ impl<T: fmt::Display> fmt::Display for Figure<T> {
 fn figure<T>(value: T, formula: &'static str, inputs: Vec<(&'static str, String)>) -> Figure<T> {
     Figure {
         value,
-        formula,
-        inputs,
+        formula: Cow::Borrowed(formula),
+        inputs: inputs
+            .into_iter()
+            .map(|(name, value)| (Cow::Borrowed(name), value))
+            .collect(),
     }
 }
 
 /// The database part of a plan.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DatabasePlan {
     /// Database reads per second at the target.
     pub reads: Figure<Rate>,
@@ -459,7 +463,7 @@ pub struct DatabasePlan {
 
 /// The cache part of a plan.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CachePlan {
     /// Working set.
     pub working_set: Figure<Bytes>,
@@ -474,7 +478,7 @@ pub struct CachePlan {
 /// one application instance needs a load balancer (stage 2); more read replicas than one
 /// primary feeds needs sharding or a cache in front (stage 3).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StagePlan {
     /// Users at the target (current users × growth), when users were given.
     pub users: Option<Users>,
@@ -497,7 +501,7 @@ pub struct StagePlan {
 /// # Examples
 /// See [`plan`].
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Plan {
     /// The growth factor planned for.
     pub growth: Factor,

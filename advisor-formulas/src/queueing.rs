@@ -230,8 +230,13 @@ fn erlang_c_from_b(servers: u32, a: f64, b: f64) -> Result<f64, Error> {
 /// Kleinrock (1975), section 3.5; the service-level and wait-quantile forms follow from the
 /// exponential conditional wait, see N. Gans, G. Koole and A. Mandelbaum, "Telephone Call
 /// Centers: Tutorial, Review, and Research Prospects", MSOM 5(2), 79-141, 2003, section 4.1.
+///
+/// Serialized with its derived figures (offered load, Erlang B and C); read back from its
+/// arrival rate, service time and servers alone, through [`Mmc::new`]'s checks, so the
+/// figures are always recomputed.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "MmcRepr"))]
 pub struct Mmc {
     arrival_rate: Rate,
     #[cfg_attr(
@@ -248,6 +253,29 @@ pub struct Mmc {
 #[cfg(feature = "serde")]
 fn ser_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(d.as_secs_f64())
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct MmcRepr {
+    arrival_rate: Rate,
+    service_time_s: f64,
+    servers: u32,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MmcRepr> for Mmc {
+    type Error = Error;
+    fn try_from(r: MmcRepr) -> Result<Self, Error> {
+        let service =
+            Duration::try_from_secs_f64(r.service_time_s).map_err(|_| Error::OutOfRange {
+                what: "service time (seconds)",
+                value: r.service_time_s,
+                min: f64::MIN_POSITIVE,
+                max: f64::MAX,
+            })?;
+        Mmc::new(r.arrival_rate, service, r.servers)
+    }
 }
 
 impl Mmc {

@@ -126,10 +126,29 @@ pub(crate) enum RawReach {
 /// Scalability Law*, VividCortex, 2015 (the λ parameterisation and the inverses).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "UslModelRepr"))]
 pub struct UslModel {
     sigma: f64,
     kappa: f64,
     lambda: f64,
+}
+
+/// A model as stored, validated by [`UslModel::new`]'s rules when read back.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UslModelRepr {
+    sigma: f64,
+    kappa: f64,
+    lambda: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<UslModelRepr> for UslModel {
+    type Error = Error;
+    fn try_from(r: UslModelRepr) -> Result<Self, Error> {
+        UslModel::raw(r.sigma, r.kappa, r.lambda)
+    }
 }
 
 impl UslModel {
@@ -922,7 +941,7 @@ impl fmt::Display for UslModel {
 /// # Examples
 /// See [`fit_usl`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UslFit {
     /// The fitted model.
     pub model: UslModel,

@@ -75,3 +75,87 @@ fn plan_serializes_with_explanations() {
     assert_eq!(v["required_capacity"]["formula"], "peak × growth × margin");
     assert_eq!(v["app_instances"]["value"], 38);
 }
+
+#[test]
+fn every_output_round_trips_through_json() {
+    use core::time::Duration;
+    use scalability_advisor_formulas::scalability_advisor_core::units::{
+        Bytes, Concurrency, QueriesPerRequest,
+    };
+    use scalability_advisor_formulas::{
+        Availability, CacheInputs, DatabaseInputs, ErrorBudget, MONTH, Measurement, Mmc, Plan,
+        Reach, UncertainPlan, UslFit, UslModel, UslOverhead, error_budget, fit_usl, plan,
+    };
+
+    /// Serializes, reads back, and checks that the copy serializes identically and equals
+    /// the original.
+    fn round_trip<T>(value: &T) -> T
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + core::fmt::Debug,
+    {
+        let json = serde_json::to_string(value).unwrap();
+        let back: T = serde_json::from_str(&json).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), json);
+        assert_eq!(&back, value);
+        back
+    }
+
+    let mut inputs = PlanInputs::new(rate(1_000.0).into(), rate(400.0).into());
+    inputs.users = Some(Users::new(40_000));
+    inputs.database = Some(DatabaseInputs::new(
+        8,
+        QueriesPerRequest::new(2.0).unwrap().into(),
+        Ratio::from_percent(90.0).unwrap().into(),
+        rate(3_000.0).into(),
+    ));
+    inputs.cache = Some(CacheInputs::new(Bytes::from_gb(50.0).unwrap().into()));
+    let p: Plan = round_trip(&plan(&inputs).unwrap());
+    // The figures keep their explanation; the cost row comes back as the guide's row.
+    assert_eq!(p.required_capacity.formula, "peak × growth × margin");
+    assert_eq!(
+        p.stage.cost.architecture,
+        p.stage.stage.cost_at_scale().architecture
+    );
+    inputs.peak = Estimate::range(rate(800.0), rate(1_000.0), rate(1_500.0)).unwrap();
+    let _: UncertainPlan = round_trip(&plan_uncertain(&inputs, 200, 7).unwrap());
+
+    let q: Mmc = round_trip(&Mmc::new(rate(50.0), Duration::from_millis(180), 13).unwrap());
+    assert_eq!(q.servers(), 13);
+    let _: ErrorBudget = round_trip(&error_budget(
+        Availability::from_percent(99.9).unwrap(),
+        MONTH,
+        Duration::from_secs(1_800),
+    ));
+
+    let data: Vec<Measurement> = [(1.0, 64.9), (18.0, 995.9), (36.0, 1652.4), (72.0, 1853.2)]
+        .iter()
+        .map(|&(n, x)| Measurement::new(Concurrency::new(n).unwrap(), rate(x)).unwrap())
+        .collect();
+    let fit: UslFit = round_trip(&fit_usl(&data).unwrap());
+    let _: UslOverhead = round_trip(&fit.model.overhead_at(Concurrency::new(18.0).unwrap()));
+    let _: Reach<Concurrency, Rate> = round_trip(&fit.model.concurrency_at_throughput(rate(500.0)));
+    let _: Runway = round_trip(&runway_utilisation(
+        Ratio::from_percent(50.0).unwrap(),
+        Ratio::from_percent(80.0).unwrap(),
+        GrowthRate::from_monthly(0.10).unwrap(),
+    ));
+
+    // Stored values are checked as they are read: an invalid model, a queue that cannot
+    // drain and a cost row the guide does not have are refused.
+    let bad = r#"{"sigma": 1.5, "kappa": 0.0, "lambda": 10.0}"#;
+    assert!(
+        serde_json::from_str::<UslModel>(bad)
+            .unwrap_err()
+            .to_string()
+            .contains("sigma")
+    );
+    let unstable = r#"{"arrival_rate": 100.0, "service_time_s": 1.0, "servers": 2}"#;
+    let err = serde_json::from_str::<Mmc>(unstable)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("utilisation"), "{err}");
+    let mut v = serde_json::to_value(&p).unwrap();
+    v["stage"]["cost"]["users"] = serde_json::json!(12_345);
+    let err = serde_json::from_value::<Plan>(v).unwrap_err().to_string();
+    assert!(err.contains("12345 users is not a row"), "{err}");
+}
