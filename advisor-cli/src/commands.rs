@@ -1044,6 +1044,7 @@ memory_usage = 0.55
 db_cpu = 0.58
 db_connections = 30                 # in use at peak
 db_pool_size = 60
+# db_pool_usage = 0.5               # or the pool's own gauge, instead of the two counts
 slowest_query_time_ms = 85.0
 db_read_share = 0.85                # share of database work that is reads
 repeated_query_share = 0.20

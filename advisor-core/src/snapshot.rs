@@ -564,6 +564,15 @@ pub struct MetricsSnapshot {
     /// Size of the database connection pool.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_pool_size: Option<Connections>,
+    /// Connection-pool use as the pool itself reports it, a share of the pool (file key
+    /// `db_pool_usage`), for collectors that read a gauge such as HikariCP's or PgBouncer's
+    /// rather than two counts. When set it is what [`MetricsSnapshot::db_pool_usage`]
+    /// reports; otherwise that is derived from `db_connections` and `db_pool_size`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "db_pool_usage", skip_serializing_if = "Option::is_none")
+    )]
+    pub db_pool_usage_reported: Option<Ratio>,
     /// Database server CPU utilisation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_cpu: Option<Ratio>,
@@ -708,22 +717,31 @@ pub struct MetricsSnapshot {
 }
 
 impl MetricsSnapshot {
-    /// Connections in use as a share of the pool.
+    /// Connections in use as a share of the pool: the reported share
+    /// ([`MetricsSnapshot::db_pool_usage_reported`]) when there is one, otherwise
+    /// connections over pool size.
     ///
-    /// `None` when either count is missing or the pool size is zero.
-    /// A reading above the pool size (possible when the two were sampled at different moments)
-    /// is reported as a full pool, 100%.
+    /// `None` when neither is known or the pool size is zero. A count above the pool size
+    /// (possible when the two were sampled at different moments) is reported as a full
+    /// pool, 100%.
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{MetricsSnapshot, units::Connections};
+    /// use scalability_advisor_core::{MetricsSnapshot, units::{Connections, Ratio}};
     /// let snap = MetricsSnapshot::default()
     ///     .with_db_connections(Connections::new(16))
     ///     .with_db_pool_size(Connections::new(20));
     /// assert_eq!(snap.db_pool_usage().map(|r| r.as_percent()), Some(80.0));
+    /// // A pool's own gauge wins over the counts.
+    /// let snap = snap.with_db_pool_usage(Ratio::from_percent(85.0)?);
+    /// assert_eq!(snap.db_pool_usage().map(|r| r.as_percent()), Some(85.0));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
     pub fn db_pool_usage(&self) -> Option<Ratio> {
+        if let Some(reported) = self.db_pool_usage_reported {
+            return Some(reported);
+        }
         let used = f64::from(self.db_connections?.get());
         let pool = f64::from(self.db_pool_size?.get());
         if pool == 0.0 {
@@ -1003,10 +1021,20 @@ impl MetricsSnapshot {
 
 /// Generates the chained `with_*` setters of [`MetricsSnapshot`].
 macro_rules! setters {
-    ($($setter:ident => $field:ident: $ty:ty),* $(,)?) => {
+    ($($setter:ident => $field:ident: $ty:ty = $example:expr),* $(,)?) => {
         impl MetricsSnapshot {
             $(
-                #[doc = concat!("Sets `", stringify!($field), "` and returns the snapshot.")]
+                #[doc = concat!("Sets [`MetricsSnapshot::", stringify!($field), "`] and returns the snapshot.")]
+                #[doc = ""]
+                #[doc = "# Examples"]
+                #[doc = "```"]
+                #[doc = "use core::{num::NonZeroU32, time::Duration};"]
+                #[doc = "use scalability_advisor_core::{MetricsSnapshot, units::*};"]
+                #[doc = concat!("let value = ", stringify!($example), ";")]
+                #[doc = concat!("let snap = MetricsSnapshot::default().", stringify!($setter), "(value);")]
+                #[doc = concat!("assert_eq!(snap.", stringify!($field), ", Some(value));")]
+                #[doc = "# Ok::<(), scalability_advisor_core::Error>(())"]
+                #[doc = "```"]
                 #[must_use]
                 pub fn $setter(mut self, value: $ty) -> Self {
                     self.$field = Some(value);
@@ -1018,42 +1046,43 @@ macro_rules! setters {
 }
 
 setters! {
-    with_users => users: Users,
-    with_deployed_regions => deployed_regions: NonZeroU32,
-    with_user_regions => user_regions: NonZeroU32,
-    with_p95_response_time => p95_response_time: Duration,
-    with_db_queries_per_request => db_queries_per_request: QueriesPerRequest,
-    with_server_cpu => server_cpu: Ratio,
-    with_memory_usage => memory_usage: Ratio,
-    with_db_connections => db_connections: Connections,
-    with_db_pool_size => db_pool_size: Connections,
-    with_db_cpu => db_cpu: Ratio,
-    with_slowest_query_time => slowest_query_time: Duration,
-    with_db_connection_wait => db_connection_wait: Duration,
-    with_db_pool_exhaustion_events => db_pool_exhaustion_events: Count,
-    with_db_max_seq_scans => db_max_seq_scans: Count,
-    with_db_lock_wait_share => db_lock_wait_share: Ratio,
-    with_db_bloat_share => db_bloat_share: Ratio,
-    with_wal_write_latency => wal_write_latency: Duration,
-    with_disk_io_wait => disk_io_wait: Ratio,
-    with_db_read_share => db_read_share: Ratio,
-    with_repeated_query_share => repeated_query_share: Ratio,
-    with_cache_hit_rate => cache_hit_rate: Ratio,
-    with_cache_memory_headroom => cache_memory_headroom: Ratio,
-    with_replica_lag => replica_lag: Duration,
-    with_primary_write_throughput => primary_write_throughput: Rate,
-    with_primary_write_capacity => primary_write_capacity: Rate,
-    with_static_asset_bandwidth_share => static_asset_bandwidth_share: Ratio,
-    with_background_tasks_block_requests => background_tasks_block_requests: bool,
-    with_external_api_p95_latency => external_api_p95_latency: Duration,
-    with_external_api_timeout_share => external_api_timeout_share: Ratio,
-    with_external_api_rate_limit_events => external_api_rate_limit_events: Rate,
-    with_inter_service_p95_latency => inter_service_p95_latency: Duration,
-    with_remote_user_share => remote_user_share: Ratio,
-    with_remote_user_p95 => remote_user_p95: Duration,
-    with_data_residency_required => data_residency_required: bool,
-    with_availability_target => availability_target: Ratio,
-    with_independent_scaling_needed => independent_scaling_needed: bool,
+    with_users => users: Users = Users::new(40_000),
+    with_deployed_regions => deployed_regions: NonZeroU32 = NonZeroU32::MIN,
+    with_user_regions => user_regions: NonZeroU32 = NonZeroU32::MIN,
+    with_p95_response_time => p95_response_time: Duration = Duration::from_millis(450),
+    with_db_queries_per_request => db_queries_per_request: QueriesPerRequest = QueriesPerRequest::new(12.0)?,
+    with_server_cpu => server_cpu: Ratio = Ratio::from_percent(72.0)?,
+    with_memory_usage => memory_usage: Ratio = Ratio::from_percent(72.0)?,
+    with_db_connections => db_connections: Connections = Connections::new(20),
+    with_db_pool_size => db_pool_size: Connections = Connections::new(20),
+    with_db_pool_usage => db_pool_usage_reported: Ratio = Ratio::from_percent(85.0)?,
+    with_db_cpu => db_cpu: Ratio = Ratio::from_percent(72.0)?,
+    with_slowest_query_time => slowest_query_time: Duration = Duration::from_millis(450),
+    with_db_connection_wait => db_connection_wait: Duration = Duration::from_millis(450),
+    with_db_pool_exhaustion_events => db_pool_exhaustion_events: Count = Count::new(3),
+    with_db_max_seq_scans => db_max_seq_scans: Count = Count::new(3),
+    with_db_lock_wait_share => db_lock_wait_share: Ratio = Ratio::from_percent(72.0)?,
+    with_db_bloat_share => db_bloat_share: Ratio = Ratio::from_percent(72.0)?,
+    with_wal_write_latency => wal_write_latency: Duration = Duration::from_millis(450),
+    with_disk_io_wait => disk_io_wait: Ratio = Ratio::from_percent(72.0)?,
+    with_db_read_share => db_read_share: Ratio = Ratio::from_percent(72.0)?,
+    with_repeated_query_share => repeated_query_share: Ratio = Ratio::from_percent(72.0)?,
+    with_cache_hit_rate => cache_hit_rate: Ratio = Ratio::from_percent(72.0)?,
+    with_cache_memory_headroom => cache_memory_headroom: Ratio = Ratio::from_percent(72.0)?,
+    with_replica_lag => replica_lag: Duration = Duration::from_millis(450),
+    with_primary_write_throughput => primary_write_throughput: Rate = Rate::from_per_second(1_200.0)?,
+    with_primary_write_capacity => primary_write_capacity: Rate = Rate::from_per_second(1_200.0)?,
+    with_static_asset_bandwidth_share => static_asset_bandwidth_share: Ratio = Ratio::from_percent(72.0)?,
+    with_background_tasks_block_requests => background_tasks_block_requests: bool = true,
+    with_external_api_p95_latency => external_api_p95_latency: Duration = Duration::from_millis(450),
+    with_external_api_timeout_share => external_api_timeout_share: Ratio = Ratio::from_percent(72.0)?,
+    with_external_api_rate_limit_events => external_api_rate_limit_events: Rate = Rate::from_per_second(1_200.0)?,
+    with_inter_service_p95_latency => inter_service_p95_latency: Duration = Duration::from_millis(450),
+    with_remote_user_share => remote_user_share: Ratio = Ratio::from_percent(72.0)?,
+    with_remote_user_p95 => remote_user_p95: Duration = Duration::from_millis(450),
+    with_data_residency_required => data_residency_required: bool = true,
+    with_availability_target => availability_target: Ratio = Ratio::from_percent(72.0)?,
+    with_independent_scaling_needed => independent_scaling_needed: bool = true,
 }
 
 impl MetricsSnapshot {

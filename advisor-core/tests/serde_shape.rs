@@ -140,3 +140,25 @@ fn the_guides_reference_views_round_trip() {
     let json = serde_json::to_string(&c).unwrap();
     assert_eq!(serde_json::from_str::<Classification>(&json).unwrap(), c);
 }
+
+#[test]
+fn pool_use_reads_from_a_gauge_or_from_counts() {
+    // A collector that reads the pool's own gauge writes `db_pool_usage`; one that reads
+    // counts writes `db_connections` and `db_pool_size`. Both give the key metric.
+    let gauge: MetricsSnapshot = serde_json::from_str(r#"{"db_pool_usage": 0.85}"#).unwrap();
+    assert_eq!(
+        gauge.db_pool_usage(),
+        Some(Ratio::from_percent(85.0).unwrap())
+    );
+    let counts: MetricsSnapshot =
+        serde_json::from_str(r#"{"db_connections": 17, "db_pool_size": 20}"#).unwrap();
+    assert_eq!(
+        counts.db_pool_usage(),
+        Some(Ratio::from_percent(85.0).unwrap())
+    );
+    assert_eq!(
+        serde_json::to_string(&gauge).unwrap(),
+        r#"{"db_pool_usage":0.85}"#
+    );
+    assert!(serde_json::from_str::<MetricsSnapshot>(r#"{"db_pool_usage": 1.2}"#).is_err());
+}

@@ -1,6 +1,7 @@
 //! One call from a snapshot to an explained assessment: a plan of action, the stage and where
 //! it is heading, findings with true evidence, checklists, and text, Markdown and JSON forms.
 
+use core::fmt;
 use std::collections::BTreeMap;
 
 use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
@@ -55,6 +56,38 @@ pub struct AssessedFinding {
     pub origin: Origin,
     /// References for the rule.
     pub references: Vec<String>,
+}
+
+/// Three or more lines: `[severity] title (id)` (with `, overdue` for an overdue
+/// transition), one indented line per evidence item, and the advice after an arrow. The
+/// text report prints findings this way.
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_rules::{assess, Engine};
+/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+/// let snap = MetricsSnapshot::default().with_db_pool_usage(Ratio::from_percent(92.0)?);
+/// let a = assess(&Engine::default_pack(), &snap, &History::new());
+/// let f = a.findings.iter().find(|f| f.id == "key.pool.critical").unwrap();
+/// let text = f.to_string();
+/// assert!(text.starts_with("[critical] "), "{text}");
+/// assert!(text.contains("db_pool_usage = 92%"), "{text}");
+/// assert!(text.lines().last().unwrap().trim_start().starts_with("-> "), "{text}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl fmt::Display for AssessedFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let overdue = if self.overdue { ", overdue" } else { "" };
+        write!(
+            f,
+            "[{}{overdue}] {} ({})",
+            self.severity, self.title, self.id
+        )?;
+        for e in &self.evidence {
+            write!(f, "\n    {e}")?;
+        }
+        write!(f, "\n    -> {}", self.advice)
+    }
 }
 
 /// What a plan step is about: the key under which findings are merged.
@@ -1203,12 +1236,9 @@ impl Assessment {
         }
         let _ = writeln!(o, "\nFindings ({})", self.findings.len());
         for f in &self.findings {
-            let overdue = if f.overdue { ", overdue" } else { "" };
-            let _ = writeln!(o, "  [{}{overdue}] {} ({})", f.severity, f.title, f.id);
-            for e in &f.evidence {
-                let _ = writeln!(o, "      {e}");
+            for line in f.to_string().lines() {
+                let _ = writeln!(o, "  {line}");
             }
-            let _ = writeln!(o, "      -> {}", f.advice);
         }
         for c in &self.checklists {
             let _ = writeln!(o, "\nThe guide's {} checklist", c.checklist);

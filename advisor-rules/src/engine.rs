@@ -299,7 +299,8 @@ pub struct Engine {
     series_config: SeriesConfig,
 }
 
-/// The three outcomes of a rule.
+/// The four outcomes of a rule for one snapshot: it fired, it did not, it could not be
+/// decided for lack of data, or it does not apply at the snapshot's stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
