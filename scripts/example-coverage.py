@@ -12,6 +12,9 @@ Run from the repository root:
     python3 scripts/example-coverage.py            # the table (Markdown)
     python3 scripts/example-coverage.py --list     # and every function without an example
     python3 scripts/example-coverage.py --min 80   # exit non-zero below 80% in any crate
+    python3 scripts/example-coverage.py --max-width 100
+                                                   # and on example lines wider than 100
+                                                   # columns (they scroll on docs.rs)
 """
 import pathlib
 import re
@@ -56,6 +59,25 @@ def scan(path):
     return total, covered, missing
 
 
+def wide_example_lines(path, width):
+    """Rendered lines of doc examples (hidden `# ` lines excluded) longer than `width`."""
+    out = []
+    in_block = False
+    for i, line in enumerate(path.read_text().splitlines()):
+        stripped = line.strip()
+        if not (stripped.startswith("///") or stripped.startswith("//!")):
+            continue
+        body = stripped[3:]
+        if body.startswith(" "):
+            body = body[1:]
+        if body.startswith("```"):
+            in_block = not in_block
+            continue
+        if in_block and not body.startswith("# ") and body != "#" and len(body) > width:
+            out.append(f"{path}:{i + 1}: {len(body)} columns")
+    return out
+
+
 def main():
     minimum = None
     if "--min" in sys.argv:
@@ -79,8 +101,19 @@ def main():
                 print("    missing:", m)
         if minimum is not None and share is not None and share < minimum:
             ok = False
+    if "--max-width" in sys.argv:
+        width = int(sys.argv[sys.argv.index("--max-width") + 1])
+        wide = []
+        for src in CRATES.values():
+            for path in sorted(pathlib.Path(src).rglob("*.rs")):
+                wide += wide_example_lines(path, width)
+        print(f"\nexample lines wider than {width} columns: {len(wide)}")
+        for w in wide:
+            print("    ", w)
+        if wide:
+            ok = False
     if not ok:
-        sys.exit(f"example coverage below {minimum}% in at least one crate")
+        sys.exit(f"example coverage below {minimum}% in a crate, or example lines too wide")
 
 
 if __name__ == "__main__":

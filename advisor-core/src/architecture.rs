@@ -119,7 +119,10 @@ impl Component {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::Component;
-    /// assert_eq!(Component::from_name("read_replicas"), Some(Component::ReadReplicas));
+    /// assert_eq!(
+    ///     Component::from_name("read_replicas"),
+    ///     Some(Component::ReadReplicas)
+    /// );
     /// assert_eq!(Component::from_name("replicas"), None);
     /// ```
     #[must_use]
@@ -145,11 +148,15 @@ impl fmt::Display for Component {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::{Component, ComponentSet};
-/// let mut have = ComponentSet::from_components(&[Component::Cdn, Component::LoadBalancer]);
+/// let mut have =
+///     ComponentSet::from_components(&[Component::Cdn, Component::LoadBalancer]);
 /// have.insert(Component::Cache);
 /// assert!(have.contains(Component::Cache));
 /// let growth = ComponentSet::from_components(&[Component::Cdn, Component::ReadReplicas]);
-/// assert_eq!(growth.difference(have).iter().collect::<Vec<_>>(), [Component::ReadReplicas]);
+/// assert_eq!(
+///     growth.difference(have).iter().collect::<Vec<_>>(),
+///     [Component::ReadReplicas]
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ComponentSet(u32);
@@ -163,7 +170,8 @@ impl ComponentSet {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Component, ComponentSet};
-    /// const GROWTH: ComponentSet = ComponentSet::from_components(&[Component::Cdn, Component::Cache]);
+    /// const GROWTH: ComponentSet =
+    ///     ComponentSet::from_components(&[Component::Cdn, Component::Cache]);
     /// assert_eq!(GROWTH.len(), 2);
     /// ```
     #[must_use]
@@ -243,7 +251,7 @@ impl ComponentSet {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Stage, ComponentSet};
+    /// use scalability_advisor_core::{ComponentSet, Stage};
     /// assert_eq!(Stage::Growth.architecture().len(), 4);
     /// assert_eq!(ComponentSet::EMPTY.len(), 0);
     /// ```

@@ -2,9 +2,12 @@
 //! database health check, as typed data.
 //!
 //! ```
-//! use scalability_advisor_core::bottleneck::{Layer, Solution, Symptom, DIAGNOSIS_ORDER};
+//! use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer, Solution, Symptom};
 //! assert!(Layer::Database.symptoms().contains(&Symptom::SlowQueries));
-//! assert_eq!(Layer::Storage.solutions(), &[Solution::Ssd, Solution::ObjectStorage, Solution::Caching]);
+//! assert_eq!(
+//!     Layer::Storage.solutions(),
+//!     &[Solution::Ssd, Solution::ObjectStorage, Solution::Caching]
+//! );
 //! assert_eq!(DIAGNOSIS_ORDER[1].layer, Some(Layer::Database));
 //! ```
 //!
@@ -129,7 +132,10 @@ impl Layer {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::bottleneck::{Layer, Symptom};
-    /// assert_eq!(Layer::Database.symptoms(), [Symptom::SlowQueries, Symptom::HighDbCpu]);
+    /// assert_eq!(
+    ///     Layer::Database.symptoms(),
+    ///     [Symptom::SlowQueries, Symptom::HighDbCpu]
+    /// );
     /// ```
     #[must_use]
     pub const fn symptoms(self) -> &'static [Symptom] {
@@ -147,7 +153,14 @@ impl Layer {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::bottleneck::{Layer, Solution};
-    /// assert_eq!(Layer::Database.solutions(), [Solution::Indexing, Solution::ReadReplicas, Solution::Caching]);
+    /// assert_eq!(
+    ///     Layer::Database.solutions(),
+    ///     [
+    ///         Solution::Indexing,
+    ///         Solution::ReadReplicas,
+    ///         Solution::Caching
+    ///     ]
+    /// );
     /// ```
     #[must_use]
     pub const fn solutions(self) -> &'static [Solution] {
@@ -367,12 +380,19 @@ pub enum HealthCheckArea {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_core::{Metric, MetricsSnapshot, bottleneck::{HealthCheckArea, HealthCheckItem}, units::Count};
+/// use scalability_advisor_core::{
+///     Metric, MetricsSnapshot,
+///     bottleneck::{HealthCheckArea, HealthCheckItem},
+///     units::Count,
+/// };
 /// let item = HealthCheckItem::MissingIndexes;
 /// assert_eq!(item.area(), HealthCheckArea::QueryPerformance);
 /// assert_eq!(item.signal(), Some(Metric::DbMaxSeqScans));
 /// let snap = MetricsSnapshot::default().with_db_max_seq_scans(Count::new(25_000));
-/// assert_eq!(item.observe(&snap).map(|q| q.to_string()), Some("25000".into()));
+/// assert_eq!(
+///     item.observe(&snap).map(|q| q.to_string()),
+///     Some("25000".into())
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -459,7 +479,10 @@ impl HealthCheckItem {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Metric, bottleneck::HealthCheckItem};
-    /// assert_eq!(HealthCheckItem::LockContention.signal(), Some(Metric::DbLockWaitShare));
+    /// assert_eq!(
+    ///     HealthCheckItem::LockContention.signal(),
+    ///     Some(Metric::DbLockWaitShare)
+    /// );
     /// ```
     #[must_use]
     pub const fn signal(self) -> Option<Metric> {
@@ -483,9 +506,17 @@ impl HealthCheckItem {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{MetricsSnapshot, bottleneck::HealthCheckItem, units::Ratio};
-    /// let snap = MetricsSnapshot::default().with_db_lock_wait_share(Ratio::from_percent(12.0)?);
-    /// assert_eq!(HealthCheckItem::LockContention.observe(&snap).map(|q| q.to_string()), Some("12.0%".into()));
+    /// use scalability_advisor_core::{
+    ///     MetricsSnapshot, bottleneck::HealthCheckItem, units::Ratio,
+    /// };
+    /// let snap =
+    ///     MetricsSnapshot::default().with_db_lock_wait_share(Ratio::from_percent(12.0)?);
+    /// assert_eq!(
+    ///     HealthCheckItem::LockContention
+    ///         .observe(&snap)
+    ///         .map(|q| q.to_string()),
+    ///     Some("12.0%".into())
+    /// );
     /// assert_eq!(HealthCheckItem::Bloat.observe(&snap), None);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```

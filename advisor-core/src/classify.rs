@@ -18,7 +18,10 @@ use crate::triggers::{TriggerConfig, TriggerReport};
 /// use core::time::Duration;
 /// use scalability_advisor_core::{AdvisorConfig, TriggerConfig};
 /// let cfg = AdvisorConfig {
-///     triggers: TriggerConfig { slow_query_level: Duration::from_millis(250), ..TriggerConfig::default() },
+///     triggers: TriggerConfig {
+///         slow_query_level: Duration::from_millis(250),
+///         ..TriggerConfig::default()
+///     },
 ///     ..AdvisorConfig::default()
 /// };
 /// assert_eq!(cfg.thresholds.server_cpu.target().as_percent(), 70.0);
@@ -54,11 +57,17 @@ impl AdditionResult {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{AdvisorConfig, Classification, Component, History, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_core::{
+    ///     AdvisorConfig, Classification, Component, History, MetricsSnapshot, units::Ratio,
+    /// };
     /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
     /// let c = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
     /// assert!(c.additions[2].is_recommended()); // read replicas: called for, not in place
-    /// let c = Classification::of(&snap.with_component(Component::ReadReplicas), &History::new(), &AdvisorConfig::default());
+    /// let c = Classification::of(
+    ///     &snap.with_component(Component::ReadReplicas),
+    ///     &History::new(),
+    ///     &AdvisorConfig::default(),
+    /// );
     /// assert!(!c.additions[2].is_recommended());
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -75,7 +84,10 @@ impl AdditionResult {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_core::{AdvisorConfig, Classification, Health, History, MetricsSnapshot, Stage, Trigger, units::{Ratio, Users}};
+/// use scalability_advisor_core::{
+///     AdvisorConfig, Classification, Health, History, MetricsSnapshot, Stage, Trigger,
+///     units::{Ratio, Users},
+/// };
 ///
 /// let snap = MetricsSnapshot::default()
 ///     .with_users(Users::new(8_000))
@@ -87,7 +99,10 @@ impl AdditionResult {
 /// assert_eq!(c.health.worst(), Some(Health::Unhealthy));
 /// assert!(c.triggers.get(Trigger::DbCpuSustained).outcome.is_fired());
 /// assert_eq!(c.suggested_stage(), Some(Stage::Growth));
-/// assert!(c.recommended_additions().any(|a| a.addition.component().name() == "load_balancer"));
+/// assert!(
+///     c.recommended_additions()
+///         .any(|a| a.addition.component().name() == "load_balancer")
+/// );
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -108,8 +123,14 @@ impl Classification {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{AdvisorConfig, Classification, History, MetricsSnapshot, Stage, units::Users};
-    /// let c = Classification::of(&MetricsSnapshot::default().with_users(Users::new(250_000)), &History::new(), &AdvisorConfig::default());
+    /// use scalability_advisor_core::{
+    ///     AdvisorConfig, Classification, History, MetricsSnapshot, Stage, units::Users,
+    /// };
+    /// let c = Classification::of(
+    ///     &MetricsSnapshot::default().with_users(Users::new(250_000)),
+    ///     &History::new(),
+    ///     &AdvisorConfig::default(),
+    /// );
     /// assert_eq!(c.stage, Some(Stage::Scale));
     /// ```
     #[must_use]
@@ -146,7 +167,9 @@ impl Classification {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{AdvisorConfig, Classification, History, MetricsSnapshot, Stage};
+    /// use scalability_advisor_core::{
+    ///     AdvisorConfig, Classification, History, MetricsSnapshot, Stage,
+    /// };
     /// let snap = MetricsSnapshot::default().with_data_residency_required(true);
     /// let c = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
     /// assert_eq!(c.suggested_stage(), Some(Stage::Enterprise));
@@ -160,12 +183,17 @@ impl Classification {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{AdvisorConfig, Classification, Component, History, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_core::{
+    ///     AdvisorConfig, Classification, Component, History, MetricsSnapshot, units::Ratio,
+    /// };
     /// let snap = MetricsSnapshot::default()
     ///     .with_static_asset_bandwidth_share(Ratio::from_percent(35.0)?)
     ///     .with_background_tasks_block_requests(true);
     /// let c = Classification::of(&snap, &History::new(), &AdvisorConfig::default());
-    /// let adds: Vec<Component> = c.recommended_additions().map(|a| a.addition.component()).collect();
+    /// let adds: Vec<Component> = c
+    ///     .recommended_additions()
+    ///     .map(|a| a.addition.component())
+    ///     .collect();
     /// assert_eq!(adds, [Component::Cdn, Component::JobQueue]);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```

@@ -22,13 +22,24 @@ use crate::units::{Count, Ratio};
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_core::{Remedy, RemedySet, Symptom, ComponentSet, Component, NextStep, LadderStep};
-/// assert_eq!(Symptom::DatabaseSlow.ladder(), [Remedy::AddIndexes, Remedy::ReadReplicas, Remedy::Sharding]);
+/// use scalability_advisor_core::{
+///     Component, ComponentSet, LadderStep, NextStep, Remedy, RemedySet, Symptom,
+/// };
+/// assert_eq!(
+///     Symptom::DatabaseSlow.ladder(),
+///     [Remedy::AddIndexes, Remedy::ReadReplicas, Remedy::Sharding]
+/// );
 ///
 /// // Indexes were tried and replicas are in place: sharding is next.
 /// let tried = RemedySet::from_remedies(&[Remedy::AddIndexes]);
 /// let have = ComponentSet::from_components(&[Component::ReadReplicas]);
-/// assert_eq!(Symptom::DatabaseSlow.next_step(tried, have), NextStep::Try { step: LadderStep::Finally, remedy: Remedy::Sharding });
+/// assert_eq!(
+///     Symptom::DatabaseSlow.next_step(tried, have),
+///     NextStep::Try {
+///         step: LadderStep::Finally,
+///         remedy: Remedy::Sharding
+///     }
+/// );
 /// ```
 ///
 /// # References
@@ -151,7 +162,12 @@ impl RungState {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Component, RungState};
-    /// assert!(RungState::InPlace { component: Component::Cache }.is_done());
+    /// assert!(
+    ///     RungState::InPlace {
+    ///         component: Component::Cache
+    ///     }
+    ///     .is_done()
+    /// );
     /// assert!(!RungState::NotDone.is_done());
     /// ```
     #[must_use]
@@ -199,8 +215,14 @@ impl LadderPosition {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{AdvisorConfig, History, MetricsSnapshot, Remedy, Symptom};
-    /// let p = Symptom::HighMemory.position(&MetricsSnapshot::default(), &History::new(), &AdvisorConfig::default());
+    /// use scalability_advisor_core::{
+    ///     AdvisorConfig, History, MetricsSnapshot, Remedy, Symptom,
+    /// };
+    /// let p = Symptom::HighMemory.position(
+    ///     &MetricsSnapshot::default(),
+    ///     &History::new(),
+    ///     &AdvisorConfig::default(),
+    /// );
     /// assert_eq!(p.current().map(|r| r.remedy), Some(Remedy::IncreaseRam));
     /// ```
     #[must_use]
@@ -222,7 +244,10 @@ impl LadderPosition {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::LadderConfig;
-/// assert_eq!(LadderConfig::default().missing_index_seq_scans.get(), 10_000);
+/// assert_eq!(
+///     LadderConfig::default().missing_index_seq_scans.get(),
+///     10_000
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -276,7 +301,14 @@ impl Symptom {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Remedy, Symptom};
-    /// assert_eq!(Symptom::HighServerCpu.ladder(), [Remedy::VerticalScale, Remedy::HorizontalScale, Remedy::OptimizeCode]);
+    /// assert_eq!(
+    ///     Symptom::HighServerCpu.ladder(),
+    ///     [
+    ///         Remedy::VerticalScale,
+    ///         Remedy::HorizontalScale,
+    ///         Remedy::OptimizeCode
+    ///     ]
+    /// );
     /// ```
     #[must_use]
     pub const fn ladder(self) -> [Remedy; 3] {
@@ -306,7 +338,10 @@ impl Symptom {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Metric, Symptom};
-    /// assert_eq!(Symptom::DatabaseSlow.signals(), [Metric::SlowestQueryTime, Metric::DbCpu]);
+    /// assert_eq!(
+    ///     Symptom::DatabaseSlow.signals(),
+    ///     [Metric::SlowestQueryTime, Metric::DbCpu]
+    /// );
     /// ```
     #[must_use]
     pub const fn signals(self) -> &'static [Metric] {
@@ -326,9 +361,20 @@ impl Symptom {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{ComponentSet, LadderStep, NextStep, Remedy, RemedySet, Symptom};
-    /// let next = Symptom::HighMemory.next_step(RemedySet::from_remedies(&[Remedy::IncreaseRam]), ComponentSet::EMPTY);
-    /// assert_eq!(next, NextStep::Try { step: LadderStep::Then, remedy: Remedy::FixMemoryLeaks });
+    /// use scalability_advisor_core::{
+    ///     ComponentSet, LadderStep, NextStep, Remedy, RemedySet, Symptom,
+    /// };
+    /// let next = Symptom::HighMemory.next_step(
+    ///     RemedySet::from_remedies(&[Remedy::IncreaseRam]),
+    ///     ComponentSet::EMPTY,
+    /// );
+    /// assert_eq!(
+    ///     next,
+    ///     NextStep::Try {
+    ///         step: LadderStep::Then,
+    ///         remedy: Remedy::FixMemoryLeaks
+    ///     }
+    /// );
     /// ```
     #[must_use]
     pub fn next_step(self, tried: RemedySet, architecture: ComponentSet) -> NextStep {
@@ -359,22 +405,43 @@ impl Symptom {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{AdvisorConfig, Component, History, LadderStep, MetricsSnapshot, NextStep, Remedy, RungState, Symptom, units::Count};
+    /// use scalability_advisor_core::{
+    ///     AdvisorConfig, Component, History, LadderStep, MetricsSnapshot, NextStep, Remedy,
+    ///     RungState, Symptom, units::Count,
+    /// };
     /// let cfg = AdvisorConfig::default();
     /// // Replicas in place, nothing declared about indexes: indexes come first.
     /// let snap = MetricsSnapshot::default().with_component(Component::ReadReplicas);
     /// let p = Symptom::DatabaseSlow.position(&snap, &History::new(), &cfg);
-    /// assert_eq!(p.next, NextStep::Try { step: LadderStep::First, remedy: Remedy::AddIndexes });
+    /// assert_eq!(
+    ///     p.next,
+    ///     NextStep::Try {
+    ///         step: LadderStep::First,
+    ///         remedy: Remedy::AddIndexes
+    ///     }
+    /// );
     ///
     /// // Indexes declared reviewed: sharding is next.
     /// let snap = snap.with_tried(Remedy::AddIndexes);
     /// let p = Symptom::DatabaseSlow.position(&snap, &History::new(), &cfg);
-    /// assert_eq!(p.next, NextStep::Try { step: LadderStep::Finally, remedy: Remedy::Sharding });
+    /// assert_eq!(
+    ///     p.next,
+    ///     NextStep::Try {
+    ///         step: LadderStep::Finally,
+    ///         remedy: Remedy::Sharding
+    ///     }
+    /// );
     ///
     /// // ...unless a table is still scanned sequentially 25,000 times: back to indexes.
     /// let snap = snap.with_db_max_seq_scans(Count::new(25_000));
     /// let p = Symptom::DatabaseSlow.position(&snap, &History::new(), &cfg);
-    /// assert_eq!(p.next, NextStep::Try { step: LadderStep::First, remedy: Remedy::AddIndexes });
+    /// assert_eq!(
+    ///     p.next,
+    ///     NextStep::Try {
+    ///         step: LadderStep::First,
+    ///         remedy: Remedy::AddIndexes
+    ///     }
+    /// );
     /// assert!(matches!(p.rungs[0].state, RungState::Incomplete { .. }));
     /// ```
     #[must_use]
@@ -445,10 +512,17 @@ impl Remedy {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{AdvisorConfig, Component, History, MetricsSnapshot, Remedy, RungState};
+    /// use scalability_advisor_core::{
+    ///     AdvisorConfig, Component, History, MetricsSnapshot, Remedy, RungState,
+    /// };
     /// let snap = MetricsSnapshot::default().with_component(Component::Cache);
     /// let state = Remedy::AddCaching.state(&snap, &History::new(), &AdvisorConfig::default());
-    /// assert_eq!(state, RungState::InPlace { component: Component::Cache });
+    /// assert_eq!(
+    ///     state,
+    ///     RungState::InPlace {
+    ///         component: Component::Cache
+    ///     }
+    /// );
     /// ```
     #[must_use]
     pub fn state(
@@ -554,7 +628,10 @@ impl Remedy {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::Remedy;
-    /// assert_eq!(Remedy::VerticalScale.title(), "scale up to a bigger machine");
+    /// assert_eq!(
+    ///     Remedy::VerticalScale.title(),
+    ///     "scale up to a bigger machine"
+    /// );
     /// ```
     #[must_use]
     pub const fn title(self) -> &'static str {
@@ -650,7 +727,10 @@ impl Remedy {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{LadderStep, Remedy, Symptom};
-    /// assert_eq!(Remedy::ReadReplicas.rung(), (Symptom::DatabaseSlow, LadderStep::Then));
+    /// assert_eq!(
+    ///     Remedy::ReadReplicas.rung(),
+    ///     (Symptom::DatabaseSlow, LadderStep::Then)
+    /// );
     /// ```
     #[must_use]
     pub const fn rung(self) -> (Symptom, LadderStep) {
@@ -678,7 +758,10 @@ impl Remedy {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Component, Remedy};
-    /// assert_eq!(Remedy::installing(Component::LoadBalancer), Some(Remedy::HorizontalScale));
+    /// assert_eq!(
+    ///     Remedy::installing(Component::LoadBalancer),
+    ///     Some(Remedy::HorizontalScale)
+    /// );
     /// assert_eq!(Remedy::installing(Component::ConnectionPooler), None);
     /// ```
     #[must_use]
@@ -759,7 +842,10 @@ impl Remedy {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Component, Remedy};
-    /// assert_eq!(Remedy::AsyncProcessing.component(), Some(Component::JobQueue));
+    /// assert_eq!(
+    ///     Remedy::AsyncProcessing.component(),
+    ///     Some(Component::JobQueue)
+    /// );
     /// assert_eq!(Remedy::AddIndexes.component(), None);
     /// ```
     #[must_use]
@@ -815,7 +901,8 @@ impl RemedySet {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Remedy, RemedySet};
-    /// const TRIED: RemedySet = RemedySet::from_remedies(&[Remedy::AddIndexes, Remedy::VerticalScale]);
+    /// const TRIED: RemedySet =
+    ///     RemedySet::from_remedies(&[Remedy::AddIndexes, Remedy::VerticalScale]);
     /// assert!(TRIED.contains(Remedy::VerticalScale));
     /// ```
     #[must_use]
@@ -882,7 +969,10 @@ impl RemedySet {
     /// ```
     /// use scalability_advisor_core::{Remedy, RemedySet};
     /// let tried = RemedySet::from_remedies(&[Remedy::Sharding, Remedy::AddIndexes]);
-    /// assert_eq!(tried.iter().collect::<Vec<_>>(), [Remedy::AddIndexes, Remedy::Sharding]);
+    /// assert_eq!(
+    ///     tried.iter().collect::<Vec<_>>(),
+    ///     [Remedy::AddIndexes, Remedy::Sharding]
+    /// );
     /// ```
     pub fn iter(self) -> impl Iterator<Item = Remedy> {
         Remedy::ALL.into_iter().filter(move |r| self.contains(*r))

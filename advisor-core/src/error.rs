@@ -14,7 +14,10 @@ use crate::thresholds::Direction;
 ///
 /// let err = Ratio::from_percent(120.0).unwrap_err();
 /// assert!(matches!(err, Error::OutOfRange { what: "ratio", .. }));
-/// assert_eq!(err.to_string(), "ratio must be in 0..=1, got 1.2; give a fraction (0.85) or use from_percent (85.0)");
+/// assert_eq!(
+///     err.to_string(),
+///     "ratio must be in 0..=1, got 1.2; give a fraction (0.85) or use from_percent (85.0)"
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]

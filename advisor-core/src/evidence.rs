@@ -76,7 +76,10 @@ impl fmt::Display for Check {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::TrendSummary;
-/// let t = TrendSummary { relative_change: 0.25, p_value: 0.01 };
+/// let t = TrendSummary {
+///     relative_change: 0.25,
+///     p_value: 0.01,
+/// };
 /// assert!(t.relative_change > 0.0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -148,7 +151,10 @@ impl fmt::Display for Basis {
 ///     threshold: Some(Quantity::Duration(Duration::from_millis(100))),
 ///     basis: Basis::Snapshot,
 /// };
-/// assert_eq!(e.to_string(), "slowest_query_time = 240 ms, test > 100 ms (snapshot)");
+/// assert_eq!(
+///     e.to_string(),
+///     "slowest_query_time = 240 ms, test > 100 ms (snapshot)"
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -184,7 +190,10 @@ impl fmt::Display for Evidence {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::{Metric, Missing, Need};
-/// let m = Missing { metric: Metric::P95ResponseTime, need: Need::Series };
+/// let m = Missing {
+///     metric: Metric::P95ResponseTime,
+///     need: Need::Series,
+/// };
 /// assert_eq!(m.to_string(), "needs a series of p95_response_time");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,7 +256,10 @@ impl fmt::Display for Missing {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::{Metric, Missing, Need, Outcome};
-/// let o = Outcome::NotEvaluated(Missing { metric: Metric::DbCpu, need: Need::Value });
+/// let o = Outcome::NotEvaluated(Missing {
+///     metric: Metric::DbCpu,
+///     need: Need::Value,
+/// });
 /// assert!(!o.is_fired());
 /// assert!(o.is_not_evaluated());
 /// ```
@@ -279,7 +291,11 @@ impl Outcome {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig};
-    /// let o = Trigger::DataResidency.evaluate(&MetricsSnapshot::default().with_data_residency_required(true), &History::new(), &TriggerConfig::default());
+    /// let o = Trigger::DataResidency.evaluate(
+    ///     &MetricsSnapshot::default().with_data_residency_required(true),
+    ///     &History::new(),
+    ///     &TriggerConfig::default(),
+    /// );
     /// assert!(o.is_fired());
     /// ```
     #[must_use]
@@ -292,7 +308,11 @@ impl Outcome {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig};
-    /// let o = Trigger::DataResidency.evaluate(&MetricsSnapshot::default(), &History::new(), &TriggerConfig::default());
+    /// let o = Trigger::DataResidency.evaluate(
+    ///     &MetricsSnapshot::default(),
+    ///     &History::new(),
+    ///     &TriggerConfig::default(),
+    /// );
     /// assert!(o.is_not_evaluated());
     /// ```
     #[must_use]
@@ -304,9 +324,12 @@ impl Outcome {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{History, Metric, MetricsSnapshot, Trigger, TriggerConfig, units::Ratio};
+    /// use scalability_advisor_core::{
+    ///     History, Metric, MetricsSnapshot, Trigger, TriggerConfig, units::Ratio,
+    /// };
     /// let snap = MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(82.0)?);
-    /// let o = Trigger::DbCpuSustained.evaluate(&snap, &History::new(), &TriggerConfig::default());
+    /// let o =
+    ///     Trigger::DbCpuSustained.evaluate(&snap, &History::new(), &TriggerConfig::default());
     /// assert_eq!(o.evidence().map(|e| e.metric), Some(Metric::DbCpu));
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```

@@ -14,8 +14,9 @@
 //! ```
 //! use core::time::Duration;
 //! use scalability_advisor_core::{
-//!     AdvisorConfig, Classification, Component, History, MetricsSnapshot, Metric, Series, Stage, Trigger,
-//!     sizing, units::{Bytes, Factor, Rate, Ratio, Users},
+//!     AdvisorConfig, Classification, Component, History, Metric, MetricsSnapshot, Series,
+//!     Stage, Trigger, sizing,
+//!     units::{Bytes, Factor, Rate, Ratio, Users},
 //! };
 //!
 //! // What a growing service measured, partial as real data is.
@@ -28,23 +29,47 @@
 //!     .with_component(Component::LoadBalancer);
 //!
 //! // A day of hourly database CPU readings: above 70% for most of it.
-//! let cpu: Vec<f64> = (0..24).map(|h| if h % 6 == 0 { 0.62 } else { 0.78 }).collect();
-//! let history: History = [Series::from_values(Metric::DbCpu, Duration::from_secs(3_600), &cpu)?].into_iter().collect();
+//! let cpu: Vec<f64> = (0..24)
+//!     .map(|h| if h % 6 == 0 { 0.62 } else { 0.78 })
+//!     .collect();
+//! let history: History = [Series::from_values(
+//!     Metric::DbCpu,
+//!     Duration::from_secs(3_600),
+//!     &cpu,
+//! )?]
+//! .into_iter()
+//! .collect();
 //!
 //! let c = Classification::of(&snapshot, &history, &AdvisorConfig::default());
 //! assert_eq!(c.stage, Some(Stage::Growth));
 //! assert!(c.triggers.get(Trigger::DbCpuSustained).outcome.is_fired());
-//! assert!(c.triggers.get(Trigger::ReplicaLagUnsustainable).outcome.is_not_evaluated()); // no data, no guess
-//! let adds: Vec<_> = c.recommended_additions().map(|a| a.addition.component()).collect();
+//! assert!(
+//!     c.triggers
+//!         .get(Trigger::ReplicaLagUnsustainable)
+//!         .outcome
+//!         .is_not_evaluated()
+//! ); // no data, no guess
+//! let adds: Vec<_> = c
+//!     .recommended_additions()
+//!     .map(|a| a.addition.component())
+//!     .collect();
 //! assert_eq!(adds, [Component::ReadReplicas]); // the load balancer is already in place
 //! println!("{c}");
 //!
 //! // Sizing for 3x growth with a 1.5x margin, and the replicas that load needs.
-//! let need = sizing::required_capacity(Rate::from_per_second(1_000.0)?, Factor::new(3.0)?, Factor::new(1.5)?)?;
+//! let need = sizing::required_capacity(
+//!     Rate::from_per_second(1_000.0)?,
+//!     Factor::new(3.0)?,
+//!     Factor::new(1.5)?,
+//! )?;
 //! assert_eq!(need.as_per_second(), 4_500.0);
-//! let replicas = sizing::read_replicas(Rate::from_per_second(10_000.0)?, Rate::from_per_second(3_000.0)?)?;
+//! let replicas = sizing::read_replicas(
+//!     Rate::from_per_second(10_000.0)?,
+//!     Rate::from_per_second(3_000.0)?,
+//! )?;
 //! assert_eq!(replicas.get(), 4);
-//! let redis = sizing::cache_memory(Bytes::from_gib(10.0)?, sizing::REDIS_MEMORY_MULTIPLIER)?;
+//! let redis =
+//!     sizing::cache_memory(Bytes::from_gib(10.0)?, sizing::REDIS_MEMORY_MULTIPLIER)?;
 //! assert_eq!(redis, Bytes::from_gib(15.0)?);
 //! # Ok::<(), scalability_advisor_core::Error>(())
 //! ```

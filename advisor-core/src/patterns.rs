@@ -3,12 +3,21 @@
 //! scale and enterprise checklists.
 //!
 //! ```
+//! use scalability_advisor_core::patterns::{
+//!     Addition, AdditionConfig, CacheableData, Ttl,
+//! };
 //! use scalability_advisor_core::{MetricsSnapshot, units::Ratio};
-//! use scalability_advisor_core::patterns::{Addition, AdditionConfig, CacheableData, Ttl};
 //!
 //! let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(86.0)?);
-//! assert!(Addition::ReadReplicas.evaluate(&snap, &AdditionConfig::default()).is_fired());
-//! assert_eq!(CacheableData::QueryResults.ttl(), Ttl::Minutes { min: 1, max: 5 });
+//! assert!(
+//!     Addition::ReadReplicas
+//!         .evaluate(&snap, &AdditionConfig::default())
+//!         .is_fired()
+//! );
+//! assert_eq!(
+//!     CacheableData::QueryResults.ttl(),
+//!     Ttl::Minutes { min: 1, max: 5 }
+//! );
 //! # Ok::<(), scalability_advisor_core::Error>(())
 //! ```
 //!
@@ -135,9 +144,16 @@ impl Addition {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{MetricsSnapshot, patterns::{Addition, AdditionConfig}};
+    /// use scalability_advisor_core::{
+    ///     MetricsSnapshot,
+    ///     patterns::{Addition, AdditionConfig},
+    /// };
     /// let snap = MetricsSnapshot::default().with_background_tasks_block_requests(true);
-    /// assert!(Addition::JobQueue.evaluate(&snap, &AdditionConfig::default()).is_fired());
+    /// assert!(
+    ///     Addition::JobQueue
+    ///         .evaluate(&snap, &AdditionConfig::default())
+    ///         .is_fired()
+    /// );
     /// ```
     #[must_use]
     pub fn evaluate(self, snapshot: &MetricsSnapshot, config: &AdditionConfig) -> Outcome {
@@ -229,7 +245,10 @@ pub enum Ttl {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::patterns::{CacheableData, Ttl};
-/// assert_eq!(CacheableData::UserProfile.ttl(), Ttl::Minutes { min: 5, max: 15 });
+/// assert_eq!(
+///     CacheableData::UserProfile.ttl(),
+///     Ttl::Minutes { min: 5, max: 15 }
+/// );
 /// assert_eq!(CacheableData::Session.ttl(), Ttl::SessionDuration);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -263,7 +282,10 @@ impl CacheableData {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::patterns::{CacheableData, Ttl};
-    /// assert_eq!(CacheableData::QueryResults.ttl(), Ttl::Minutes { min: 1, max: 5 });
+    /// assert_eq!(
+    ///     CacheableData::QueryResults.ttl(),
+    ///     Ttl::Minutes { min: 1, max: 5 }
+    /// );
     /// ```
     #[must_use]
     pub const fn ttl(self) -> Ttl {
@@ -282,7 +304,10 @@ impl CacheableData {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::patterns::ShardingStrategy;
-/// assert_eq!(ShardingStrategy::HashBased.pro(), "keys spread evenly over shards");
+/// assert_eq!(
+///     ShardingStrategy::HashBased.pro(),
+///     "keys spread evenly over shards"
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -309,7 +334,10 @@ impl ShardingStrategy {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::patterns::ShardingStrategy;
-    /// assert_eq!(ShardingStrategy::RangeBased.pro(), "new shards are simple to add");
+    /// assert_eq!(
+    ///     ShardingStrategy::RangeBased.pro(),
+    ///     "new shards are simple to add"
+    /// );
     /// ```
     #[must_use]
     pub const fn pro(self) -> &'static str {
@@ -325,7 +353,10 @@ impl ShardingStrategy {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::patterns::ShardingStrategy;
-    /// assert_eq!(ShardingStrategy::DirectoryBased.con(), "every access pays for a lookup");
+    /// assert_eq!(
+    ///     ShardingStrategy::DirectoryBased.con(),
+    ///     "every access pays for a lookup"
+    /// );
     /// ```
     #[must_use]
     pub const fn con(self) -> &'static str {
@@ -355,7 +386,11 @@ pub enum Rating {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::patterns::{ConsistencyModel, UseCase};
-/// assert!(ConsistencyModel::Causal.use_cases().contains(&UseCase::Messaging));
+/// assert!(
+///     ConsistencyModel::Causal
+///         .use_cases()
+///         .contains(&UseCase::Messaging)
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -400,7 +435,11 @@ impl ConsistencyModel {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::patterns::{ConsistencyModel, UseCase};
-    /// assert!(ConsistencyModel::Strong.use_cases().contains(&UseCase::Inventory));
+    /// assert!(
+    ///     ConsistencyModel::Strong
+    ///         .use_cases()
+    ///         .contains(&UseCase::Inventory)
+    /// );
     /// ```
     #[must_use]
     pub const fn use_cases(self) -> &'static [UseCase] {
@@ -443,9 +482,14 @@ impl ConsistencyModel {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_core::patterns::{ConsistencyModel, Rating, MultiRegionPattern};
+/// use scalability_advisor_core::patterns::{
+///     ConsistencyModel, MultiRegionPattern, Rating,
+/// };
 /// let p = MultiRegionPattern::ActiveActive;
-/// assert_eq!((p.consistency(), p.latency(), p.complexity()), (ConsistencyModel::Eventual, Rating::Low, Rating::High));
+/// assert_eq!(
+///     (p.consistency(), p.latency(), p.complexity()),
+///     (ConsistencyModel::Eventual, Rating::Low, Rating::High)
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -472,7 +516,10 @@ impl MultiRegionPattern {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::patterns::{ConsistencyModel, MultiRegionPattern};
-    /// assert_eq!(MultiRegionPattern::ActivePassive.consistency(), ConsistencyModel::Strong);
+    /// assert_eq!(
+    ///     MultiRegionPattern::ActivePassive.consistency(),
+    ///     ConsistencyModel::Strong
+    /// );
     /// ```
     #[must_use]
     pub const fn consistency(self) -> ConsistencyModel {
@@ -524,7 +571,10 @@ impl MultiRegionPattern {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::{Component, patterns::StartupPractice};
-/// assert_eq!(StartupPractice::DontAddCachingEarly.premature_component(), Some(Component::Cache));
+/// assert_eq!(
+///     StartupPractice::DontAddCachingEarly.premature_component(),
+///     Some(Component::Cache)
+/// );
 /// assert!(StartupPractice::UseIndexes.is_do());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -586,7 +636,10 @@ impl StartupPractice {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Component, patterns::StartupPractice};
-    /// assert_eq!(StartupPractice::DontGoMultiRegionEarly.premature_component(), Some(Component::MultiRegion));
+    /// assert_eq!(
+    ///     StartupPractice::DontGoMultiRegionEarly.premature_component(),
+    ///     Some(Component::MultiRegion)
+    /// );
     /// assert_eq!(StartupPractice::CleanCode.premature_component(), None);
     /// ```
     #[must_use]
@@ -607,7 +660,8 @@ impl StartupPractice {
 /// use scalability_advisor_core::{Component, ComponentSet, patterns::ChecklistItem};
 /// let have = ComponentSet::from_components(&[Component::ConnectionPooler]);
 /// assert_eq!(ChecklistItem::ConnectionPooling.satisfied_by(have), Some(true));
-/// assert_eq!(ChecklistItem::StatelessAppServers.satisfied_by(have), None); // not visible in components
+/// // Whether app servers are stateless does not show in the components.
+/// assert_eq!(ChecklistItem::StatelessAppServers.satisfied_by(have), None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -673,9 +727,16 @@ pub const ENTERPRISE_CHECKLIST: [ChecklistItem; 8] = [
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_core::{Stage, patterns::{Checklist, ChecklistItem}};
+/// use scalability_advisor_core::{
+///     Stage,
+///     patterns::{Checklist, ChecklistItem},
+/// };
 /// assert_eq!(Checklist::Scaling.stage(), Stage::Scale);
-/// assert!(Checklist::Enterprise.items().contains(&ChecklistItem::ChaosEngineering));
+/// assert!(
+///     Checklist::Enterprise
+///         .items()
+///         .contains(&ChecklistItem::ChaosEngineering)
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -815,7 +876,10 @@ impl ChecklistItem {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::patterns::ChecklistItem;
-    /// assert_eq!(ChecklistItem::GlobalCdn.title(), "a global CDN with edge caching");
+    /// assert_eq!(
+    ///     ChecklistItem::GlobalCdn.title(),
+    ///     "a global CDN with edge caching"
+    /// );
     /// ```
     #[must_use]
     pub const fn title(self) -> &'static str {
@@ -843,7 +907,10 @@ impl ChecklistItem {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::patterns::ChecklistItem;
-    /// assert_eq!(ChecklistItem::from_name("global_cdn"), Some(ChecklistItem::GlobalCdn));
+    /// assert_eq!(
+    ///     ChecklistItem::from_name("global_cdn"),
+    ///     Some(ChecklistItem::GlobalCdn)
+    /// );
     /// ```
     #[must_use]
     pub fn from_name(name: &str) -> Option<ChecklistItem> {
@@ -855,7 +922,10 @@ impl ChecklistItem {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::patterns::{Checklist, ChecklistItem};
-    /// assert_eq!(ChecklistItem::ConnectionPooling.checklist(), Checklist::Scaling);
+    /// assert_eq!(
+    ///     ChecklistItem::ConnectionPooling.checklist(),
+    ///     Checklist::Scaling
+    /// );
     /// ```
     #[must_use]
     pub const fn checklist(self) -> Checklist {
@@ -876,7 +946,10 @@ impl ChecklistItem {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Component, patterns::ChecklistItem};
-    /// assert_eq!(ChecklistItem::DistributedTracing.component(), Some(Component::DistributedTracing));
+    /// assert_eq!(
+    ///     ChecklistItem::DistributedTracing.component(),
+    ///     Some(Component::DistributedTracing)
+    /// );
     /// assert_eq!(ChecklistItem::ChaosEngineering.component(), None);
     /// ```
     #[must_use]
@@ -924,13 +997,25 @@ impl ChecklistItem {
     /// # Examples
     /// ```
     /// use core::num::NonZeroU32;
-    /// use scalability_advisor_core::{Component, MetricsSnapshot, patterns::{ChecklistItem, ChecklistStatus}};
+    /// use scalability_advisor_core::{
+    ///     Component, MetricsSnapshot,
+    ///     patterns::{ChecklistItem, ChecklistStatus},
+    /// };
     /// let nothing = MetricsSnapshot::default();
-    /// assert_eq!(ChecklistItem::CircuitBreakers.status(&nothing), ChecklistStatus::ToVerify);
+    /// assert_eq!(
+    ///     ChecklistItem::CircuitBreakers.status(&nothing),
+    ///     ChecklistStatus::ToVerify
+    /// );
     /// let declared = nothing.clone().with_component(Component::LoadBalancer);
-    /// assert_eq!(ChecklistItem::CircuitBreakers.status(&declared), ChecklistStatus::Gap);
+    /// assert_eq!(
+    ///     ChecklistItem::CircuitBreakers.status(&declared),
+    ///     ChecklistStatus::Gap
+    /// );
     /// let one_region = nothing.with_deployed_regions(NonZeroU32::MIN);
-    /// assert_eq!(ChecklistItem::MultiRegionDeployment.status(&one_region), ChecklistStatus::Gap);
+    /// assert_eq!(
+    ///     ChecklistItem::MultiRegionDeployment.status(&one_region),
+    ///     ChecklistStatus::Gap
+    /// );
     /// ```
     #[must_use]
     pub fn status(self, snapshot: &MetricsSnapshot) -> ChecklistStatus {
@@ -1052,8 +1137,13 @@ impl ChecklistSet {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::patterns::{ChecklistItem, ChecklistSet};
-    /// let done: ChecklistSet = [ChecklistItem::ChaosEngineering, ChecklistItem::AutoScaling].into_iter().collect();
-    /// assert_eq!(done.iter().collect::<Vec<_>>(), [ChecklistItem::AutoScaling, ChecklistItem::ChaosEngineering]);
+    /// let done: ChecklistSet = [ChecklistItem::ChaosEngineering, ChecklistItem::AutoScaling]
+    ///     .into_iter()
+    ///     .collect();
+    /// assert_eq!(
+    ///     done.iter().collect::<Vec<_>>(),
+    ///     [ChecklistItem::AutoScaling, ChecklistItem::ChaosEngineering]
+    /// );
     /// ```
     pub fn iter(self) -> impl Iterator<Item = ChecklistItem> {
         ChecklistItem::ALL

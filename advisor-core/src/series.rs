@@ -19,7 +19,10 @@ use crate::units::{Ratio, u64_to_f64};
 /// ```
 /// use core::time::Duration;
 /// use scalability_advisor_core::Sample;
-/// let s = Sample { at: Duration::from_secs(3_600), value: 0.72 };
+/// let s = Sample {
+///     at: Duration::from_secs(3_600),
+///     value: 0.72,
+/// };
 /// assert_eq!(s.value, 0.72);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,7 +55,10 @@ pub struct Sample {
 /// ```
 /// use core::time::Duration;
 /// use scalability_advisor_core::{SeriesConfig, units::Ratio};
-/// let strict = SeriesConfig { consistency_share: Ratio::from_percent(95.0)?, ..SeriesConfig::default() };
+/// let strict = SeriesConfig {
+///     consistency_share: Ratio::from_percent(95.0)?,
+///     ..SeriesConfig::default()
+/// };
 /// assert_eq!(strict.window, Duration::from_secs(24 * 3600));
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
@@ -190,9 +196,9 @@ impl Trend {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, Series};
     /// use core::time::Duration;
     /// use scalability_advisor_core::{Direction, SeriesConfig};
+    /// use scalability_advisor_core::{Metric, Series};
     /// let p95: Vec<f64> = (0..12).map(|h| 0.30 + 0.04 * f64::from(h)).collect();
     /// let s = Series::from_values(Metric::P95ResponseTime, Duration::from_secs(3_600), &p95)?;
     /// let cfg = SeriesConfig::default();
@@ -215,9 +221,9 @@ impl Trend {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, Series};
     /// use core::time::Duration;
     /// use scalability_advisor_core::SeriesConfig;
+    /// use scalability_advisor_core::{Metric, Series};
     /// let hit = [0.72, 0.73, 0.72, 0.72, 0.73, 0.72, 0.72, 0.72];
     /// let s = Series::from_values(Metric::CacheHitRate, Duration::from_secs(3_600), &hit)?;
     /// let cfg = SeriesConfig::default();
@@ -241,7 +247,8 @@ impl Trend {
 /// // Hourly DB CPU over a day: above 70% in 20 of 24 hours.
 /// let values: Vec<f64> = (0..24).map(|h| if h < 4 { 0.55 } else { 0.78 }).collect();
 /// let cpu = Series::from_values(Metric::DbCpu, Duration::from_secs(3_600), &values)?;
-/// let verdict = cpu.sustained(0.70, Direction::LowerIsBetter, &SeriesConfig::default())?;
+/// let verdict =
+///     cpu.sustained(0.70, Direction::LowerIsBetter, &SeriesConfig::default())?;
 /// assert!(verdict.holds); // 20 / 24 = 83% >= 80%
 /// assert_eq!(cpu.latest().value, 0.78);
 /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -269,9 +276,30 @@ impl Series {
     /// use core::time::Duration;
     /// use scalability_advisor_core::{Metric, Sample, Series};
     /// let at = |s| Duration::from_secs(s);
-    /// let lag = Series::new(Metric::ReplicaLag, vec![Sample { at: at(0), value: 0.4 }, Sample { at: at(60), value: 0.6 }])?;
+    /// let lag = Series::new(
+    ///     Metric::ReplicaLag,
+    ///     vec![
+    ///         Sample {
+    ///             at: at(0),
+    ///             value: 0.4,
+    ///         },
+    ///         Sample {
+    ///             at: at(60),
+    ///             value: 0.6,
+    ///         },
+    ///     ],
+    /// )?;
     /// assert_eq!(lag.len(), 2);
-    /// assert!(Series::new(Metric::DbCpu, vec![Sample { at: at(0), value: 1.4 }]).is_err());
+    /// assert!(
+    ///     Series::new(
+    ///         Metric::DbCpu,
+    ///         vec![Sample {
+    ///             at: at(0),
+    ///             value: 1.4
+    ///         }]
+    ///     )
+    ///     .is_err()
+    /// );
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn new(metric: Metric, samples: Vec<Sample>) -> Result<Self, Error> {
@@ -301,7 +329,11 @@ impl Series {
     /// ```
     /// use core::time::Duration;
     /// use scalability_advisor_core::{Metric, Series};
-    /// let hit = Series::from_values(Metric::CacheHitRate, Duration::from_secs(60), &[0.81, 0.82, 0.82])?;
+    /// let hit = Series::from_values(
+    ///     Metric::CacheHitRate,
+    ///     Duration::from_secs(60),
+    ///     &[0.81, 0.82, 0.82],
+    /// )?;
     /// assert_eq!(hit.latest().at, Duration::from_secs(120));
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -323,8 +355,8 @@ impl Series {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, Series};
     /// use core::time::Duration;
+    /// use scalability_advisor_core::{Metric, Series};
     /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.6])?;
     /// assert_eq!(s.metric(), Metric::DbCpu);
     /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -338,8 +370,8 @@ impl Series {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, Series};
     /// use core::time::Duration;
+    /// use scalability_advisor_core::{Metric, Series};
     /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.6])?;
     /// assert_eq!(s.samples()[1].at, Duration::from_secs(60));
     /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -353,8 +385,8 @@ impl Series {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, Series};
     /// use core::time::Duration;
+    /// use scalability_advisor_core::{Metric, Series};
     /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.6, 0.7])?;
     /// assert_eq!(s.len(), 3);
     /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -368,8 +400,8 @@ impl Series {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, Series};
     /// use core::time::Duration;
+    /// use scalability_advisor_core::{Metric, Series};
     /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5])?;
     /// assert!(!s.is_empty());
     /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -383,8 +415,8 @@ impl Series {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, Series};
     /// use core::time::Duration;
+    /// use scalability_advisor_core::{Metric, Series};
     /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.9])?;
     /// assert_eq!(s.latest().value, 0.9);
     /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -401,7 +433,11 @@ impl Series {
     /// ```
     /// use core::time::Duration;
     /// use scalability_advisor_core::{Metric, Series};
-    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.1, 0.2, 0.3, 0.4])?;
+    /// let s = Series::from_values(
+    ///     Metric::DbCpu,
+    ///     Duration::from_secs(60),
+    ///     &[0.1, 0.2, 0.3, 0.4],
+    /// )?;
     /// assert_eq!(s.window(Duration::from_secs(120)).len(), 3);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -443,7 +479,11 @@ impl Series {
     /// ```
     /// use core::time::Duration;
     /// use scalability_advisor_core::{Metric, Series, units::Ratio};
-    /// let s = Series::from_values(Metric::P95ResponseTime, Duration::from_secs(60), &[0.1, 0.4, 0.2, 0.3])?;
+    /// let s = Series::from_values(
+    ///     Metric::P95ResponseTime,
+    ///     Duration::from_secs(60),
+    ///     &[0.1, 0.4, 0.2, 0.3],
+    /// )?;
     /// // Sorted: 0.1 0.2 0.3 0.4; h = 3 · 0.5 = 1.5 -> 0.25.
     /// assert!((s.percentile(Duration::MAX, Ratio::from_percent(50.0)?) - 0.25).abs() < 1e-12);
     /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -465,8 +505,16 @@ impl Series {
     /// ```
     /// use core::time::Duration;
     /// use scalability_advisor_core::{Direction, Metric, Series};
-    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.6, 0.75, 0.8, 0.9])?;
-    /// assert_eq!(s.share_beyond(0.7, Direction::LowerIsBetter, Duration::MAX).as_percent(), 75.0);
+    /// let s = Series::from_values(
+    ///     Metric::DbCpu,
+    ///     Duration::from_secs(60),
+    ///     &[0.6, 0.75, 0.8, 0.9],
+    /// )?;
+    /// assert_eq!(
+    ///     s.share_beyond(0.7, Direction::LowerIsBetter, Duration::MAX)
+    ///         .as_percent(),
+    ///     75.0
+    /// );
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
@@ -489,7 +537,11 @@ impl Series {
     /// ```
     /// use core::time::Duration;
     /// use scalability_advisor_core::{Direction, Metric, Series, SeriesConfig};
-    /// let s = Series::from_values(Metric::DbCpu, Duration::from_secs(3_600), &[0.72, 0.75, 0.6, 0.8, 0.81, 0.9])?;
+    /// let s = Series::from_values(
+    ///     Metric::DbCpu,
+    ///     Duration::from_secs(3_600),
+    ///     &[0.72, 0.75, 0.6, 0.8, 0.81, 0.9],
+    /// )?;
     /// let v = s.sustained(0.70, Direction::LowerIsBetter, &SeriesConfig::default())?;
     /// assert_eq!((v.share.as_fraction() * 6.0).round(), 5.0);
     /// assert!(v.holds); // 5 of 6 = 83% >= 80%
@@ -526,7 +578,9 @@ impl Series {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use scalability_advisor_core::{Direction, Metric, Series, SeriesConfig, TrendDirection};
+    /// use scalability_advisor_core::{
+    ///     Direction, Metric, Series, SeriesConfig, TrendDirection,
+    /// };
     /// let p95: Vec<f64> = (0..12).map(|h| 0.40 + 0.02 * f64::from(h)).collect();
     /// let s = Series::from_values(Metric::P95ResponseTime, Duration::from_secs(3_600), &p95)?;
     /// let t = s.trend(&SeriesConfig::default())?;
@@ -560,7 +614,11 @@ impl Series {
 /// use core::time::Duration;
 /// use scalability_advisor_core::{History, Metric, Series};
 /// let mut h = History::new();
-/// h.insert(Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5, 0.6])?);
+/// h.insert(Series::from_values(
+///     Metric::DbCpu,
+///     Duration::from_secs(60),
+///     &[0.5, 0.6],
+/// )?);
 /// assert!(h.get(Metric::DbCpu).is_some());
 /// assert!(h.get(Metric::ReplicaLag).is_none());
 /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -589,13 +647,27 @@ impl History {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, Series};
     /// use core::time::Duration;
     /// use scalability_advisor_core::History;
+    /// use scalability_advisor_core::{Metric, Series};
     /// let mut h = History::new();
-    /// assert!(h.insert(Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.5])?).is_none());
+    /// assert!(
+    ///     h.insert(Series::from_values(
+    ///         Metric::DbCpu,
+    ///         Duration::from_secs(60),
+    ///         &[0.5]
+    ///     )?)
+    ///     .is_none()
+    /// );
     /// // A second series of the same metric replaces the first.
-    /// assert!(h.insert(Series::from_values(Metric::DbCpu, Duration::from_secs(60), &[0.9])?).is_some());
+    /// assert!(
+    ///     h.insert(Series::from_values(
+    ///         Metric::DbCpu,
+    ///         Duration::from_secs(60),
+    ///         &[0.9]
+    ///     )?)
+    ///     .is_some()
+    /// );
     /// assert_eq!(h.get(Metric::DbCpu).map(|s| s.latest().value), Some(0.9));
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -613,10 +685,16 @@ impl History {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, Series};
     /// use core::time::Duration;
     /// use scalability_advisor_core::History;
-    /// let h: History = [Series::from_values(Metric::ReplicaLag, Duration::from_secs(60), &[0.2])?].into_iter().collect();
+    /// use scalability_advisor_core::{Metric, Series};
+    /// let h: History = [Series::from_values(
+    ///     Metric::ReplicaLag,
+    ///     Duration::from_secs(60),
+    ///     &[0.2],
+    /// )?]
+    /// .into_iter()
+    /// .collect();
     /// assert!(h.get(Metric::ReplicaLag).is_some());
     /// assert!(h.get(Metric::DbCpu).is_none());
     /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -630,10 +708,16 @@ impl History {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, Series};
     /// use core::time::Duration;
     /// use scalability_advisor_core::History;
-    /// let h: History = [Series::from_values(Metric::ReplicaLag, Duration::from_secs(60), &[0.2])?].into_iter().collect();
+    /// use scalability_advisor_core::{Metric, Series};
+    /// let h: History = [Series::from_values(
+    ///     Metric::ReplicaLag,
+    ///     Duration::from_secs(60),
+    ///     &[0.2],
+    /// )?]
+    /// .into_iter()
+    /// .collect();
     /// assert_eq!(h.iter().count(), 1);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```

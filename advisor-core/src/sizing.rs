@@ -31,8 +31,15 @@ pub const SSD_EFFECTIVE_SPINDLES: u32 = 1;
 /// # Examples
 /// The guide's example: a 1,000 req/s peak, 3x growth in 12 months and a 1.5x margin.
 /// ```
-/// use scalability_advisor_core::{sizing::required_capacity, units::{Factor, Rate}};
-/// let c = required_capacity(Rate::from_per_second(1_000.0)?, Factor::new(3.0)?, Factor::new(1.5)?)?;
+/// use scalability_advisor_core::{
+///     sizing::required_capacity,
+///     units::{Factor, Rate},
+/// };
+/// let c = required_capacity(
+///     Rate::from_per_second(1_000.0)?,
+///     Factor::new(3.0)?,
+///     Factor::new(1.5)?,
+/// )?;
 /// assert_eq!(c.as_per_second(), 4_500.0);
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
@@ -62,7 +69,7 @@ pub fn required_capacity(peak: Rate, growth: Factor, safety_margin: Factor) -> R
 /// # Examples
 /// The guide's example: 8 cores with an SSD give 17 connections.
 /// ```
-/// use scalability_advisor_core::sizing::{connection_pool_size, SSD_EFFECTIVE_SPINDLES};
+/// use scalability_advisor_core::sizing::{SSD_EFFECTIVE_SPINDLES, connection_pool_size};
 /// assert_eq!(connection_pool_size(8, SSD_EFFECTIVE_SPINDLES)?.get(), 17);
 /// assert!(connection_pool_size(0, 1).is_err());
 /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -104,7 +111,10 @@ pub fn connection_pool_size(cores: u32, effective_spindles: u32) -> Result<Conne
 /// The guide's example: 10,000 reads/s at 3,000 per replica need 4 replicas.
 /// ```
 /// use scalability_advisor_core::{sizing::read_replicas, units::Rate};
-/// let r = read_replicas(Rate::from_per_second(10_000.0)?, Rate::from_per_second(3_000.0)?)?;
+/// let r = read_replicas(
+///     Rate::from_per_second(10_000.0)?,
+///     Rate::from_per_second(3_000.0)?,
+/// )?;
 /// assert_eq!(r.get(), 4);
 /// assert!(read_replicas(Rate::from_per_second(1.0)?, Rate::ZERO).is_err());
 /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -147,7 +157,10 @@ pub fn read_replicas(read_traffic: Rate, per_replica: Rate) -> Result<NonZeroU32
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_core::{sizing::{working_set, DEFAULT_HOT_FRACTION}, units::Bytes};
+/// use scalability_advisor_core::{
+///     sizing::{DEFAULT_HOT_FRACTION, working_set},
+///     units::Bytes,
+/// };
 /// let ws = working_set(Bytes::from_gib(50.0)?, DEFAULT_HOT_FRACTION)?;
 /// assert_eq!(ws, Bytes::from_gib(10.0)?);
 /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -183,8 +196,14 @@ pub fn working_set(total: Bytes, hot_fraction: Ratio) -> Result<Bytes, Error> {
 /// # Examples
 /// The guide's example: a 10 GB working set needs 15 GB of Redis memory.
 /// ```
-/// use scalability_advisor_core::{sizing::{cache_memory, REDIS_MEMORY_MULTIPLIER}, units::{Bytes, Factor}};
-/// assert_eq!(cache_memory(Bytes::from_gib(10.0)?, REDIS_MEMORY_MULTIPLIER)?, Bytes::from_gib(15.0)?);
+/// use scalability_advisor_core::{
+///     sizing::{REDIS_MEMORY_MULTIPLIER, cache_memory},
+///     units::{Bytes, Factor},
+/// };
+/// assert_eq!(
+///     cache_memory(Bytes::from_gib(10.0)?, REDIS_MEMORY_MULTIPLIER)?,
+///     Bytes::from_gib(15.0)?
+/// );
 /// assert!(cache_memory(Bytes::from_gib(10.0)?, Factor::new(0.5)?).is_err());
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```

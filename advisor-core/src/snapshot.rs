@@ -315,8 +315,14 @@ impl fmt::Display for Metric {
 /// ```
 /// use core::time::Duration;
 /// use scalability_advisor_core::Quantity;
-/// assert_eq!(Quantity::Duration(Duration::from_millis(850)).to_string(), "850 ms");
-/// assert_eq!(Quantity::Duration(Duration::from_millis(850)).canonical(), 0.85);
+/// assert_eq!(
+///     Quantity::Duration(Duration::from_millis(850)).to_string(),
+///     "850 ms"
+/// );
+/// assert_eq!(
+///     Quantity::Duration(Duration::from_millis(850)).canonical(),
+///     0.85
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -354,7 +360,10 @@ impl Quantity {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Quantity, UnitKind};
-    /// assert_eq!(Quantity::from_canonical(UnitKind::Ratio, 0.7)?.to_string(), "70.0%");
+    /// assert_eq!(
+    ///     Quantity::from_canonical(UnitKind::Ratio, 0.7)?.to_string(),
+    ///     "70.0%"
+    /// );
     /// assert!(Quantity::from_canonical(UnitKind::Ratio, 7.0).is_err());
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -415,9 +424,12 @@ impl Quantity {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Quantity, units::Ratio};
     /// use core::time::Duration;
-    /// assert_eq!(Quantity::Duration(Duration::from_millis(250)).canonical(), 0.25);
+    /// use scalability_advisor_core::{Quantity, units::Ratio};
+    /// assert_eq!(
+    ///     Quantity::Duration(Duration::from_millis(250)).canonical(),
+    ///     0.25
+    /// );
     /// assert_eq!(Quantity::Ratio(Ratio::from_percent(40.0)?).canonical(), 0.4);
     /// assert_eq!(Quantity::Flag(true).canonical(), 1.0);
     /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -489,7 +501,10 @@ pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Resu
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_core::{MetricsSnapshot, Metric, units::{Ratio, Users}};
+/// use scalability_advisor_core::{
+///     Metric, MetricsSnapshot,
+///     units::{Ratio, Users},
+/// };
 ///
 /// let snap = MetricsSnapshot {
 ///     users: Some(Users::new(40_000)),
@@ -727,7 +742,10 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{MetricsSnapshot, units::{Connections, Ratio}};
+    /// use scalability_advisor_core::{
+    ///     MetricsSnapshot,
+    ///     units::{Connections, Ratio},
+    /// };
     /// let snap = MetricsSnapshot::default()
     ///     .with_db_connections(Connections::new(16))
     ///     .with_db_pool_size(Connections::new(20));
@@ -754,9 +772,12 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{MetricsSnapshot, Metric, Quantity, units::Ratio};
+    /// use scalability_advisor_core::{Metric, MetricsSnapshot, Quantity, units::Ratio};
     /// let snap = MetricsSnapshot::default().with_cache_hit_rate(Ratio::from_percent(91.0)?);
-    /// assert_eq!(snap.quantity(Metric::CacheHitRate), Some(Quantity::Ratio(Ratio::from_percent(91.0)?)));
+    /// assert_eq!(
+    ///     snap.quantity(Metric::CacheHitRate),
+    ///     Some(Quantity::Ratio(Ratio::from_percent(91.0)?))
+    /// );
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
@@ -818,7 +839,7 @@ impl MetricsSnapshot {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use scalability_advisor_core::{MetricsSnapshot, Metric};
+    /// use scalability_advisor_core::{Metric, MetricsSnapshot};
     /// let snap = MetricsSnapshot::default().with_replica_lag(Duration::from_millis(2_500));
     /// assert_eq!(snap.value(Metric::ReplicaLag), Some(2.5));
     /// ```
@@ -855,7 +876,9 @@ impl MetricsSnapshot {
     /// ```
     /// use scalability_advisor_core::{Metric, MetricsSnapshot, units::Ratio};
     /// let mut out = [0.0; Metric::COUNT];
-    /// MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(70.0)?).fill_canonical(&mut out);
+    /// MetricsSnapshot::default()
+    ///     .with_db_cpu(Ratio::from_percent(70.0)?)
+    ///     .fill_canonical(&mut out);
     /// assert_eq!(out[Metric::DbCpu.index()], 0.7);
     /// assert!(out[Metric::ServerCpu.index()].is_nan());
     /// # Ok::<(), scalability_advisor_core::Error>(())
@@ -1008,7 +1031,12 @@ impl MetricsSnapshot {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{MetricsSnapshot, units::Users};
-    /// assert_eq!(MetricsSnapshot::default().with_users(Users::new(5)).measured_count(), 1);
+    /// assert_eq!(
+    ///     MetricsSnapshot::default()
+    ///         .with_users(Users::new(5))
+    ///         .measured_count(),
+    ///     1
+    /// );
     /// ```
     #[must_use]
     pub fn measured_count(&self) -> usize {

@@ -60,7 +60,10 @@ pub enum Stage {
 /// ```
 /// use scalability_advisor_core::{Stage, units::Users};
 /// let band = Stage::Scale.user_band();
-/// assert_eq!((band.min, band.max), (Users::new(100_001), Some(Users::new(1_000_000))));
+/// assert_eq!(
+///     (band.min, band.max),
+///     (Users::new(100_001), Some(Users::new(1_000_000)))
+/// );
 /// assert!(band.contains(Users::new(1_000_000)));
 /// assert!(!band.contains(Users::new(100_000)));
 /// assert_eq!(band.to_string(), "100001 to 1000000 users");
@@ -103,8 +106,14 @@ impl fmt::Display for UserBand {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::Stage;
-/// assert_eq!(Stage::Growth.cost_at_scale().monthly.to_string(), "$1000-3000/mo");
-/// assert_eq!(Stage::Enterprise.cost_at_scale().monthly.to_string(), "$100000+/mo");
+/// assert_eq!(
+///     Stage::Growth.cost_at_scale().monthly.to_string(),
+///     "$1000-3000/mo"
+/// );
+/// assert_eq!(
+///     Stage::Enterprise.cost_at_scale().monthly.to_string(),
+///     "$100000+/mo"
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -129,7 +138,7 @@ impl fmt::Display for CostBand {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_core::{Stage, COST_AT_SCALE, units::Users};
+/// use scalability_advisor_core::{COST_AT_SCALE, Stage, units::Users};
 /// let row = COST_AT_SCALE[2];
 /// assert_eq!(row.users, Users::new(1_000_000));
 /// assert_eq!(row.stage, Stage::Scale); // 1M users is the top of stage 3
@@ -326,7 +335,10 @@ impl Stage {
     /// ```
     /// use scalability_advisor_core::{Stage, units::Users};
     /// let band = Stage::Startup.user_band();
-    /// assert_eq!((band.min, band.max), (Users::new(0), Some(Users::new(10_000))));
+    /// assert_eq!(
+    ///     (band.min, band.max),
+    ///     (Users::new(0), Some(Users::new(10_000)))
+    /// );
     /// ```
     #[must_use]
     pub const fn user_band(self) -> UserBand {
@@ -357,7 +369,11 @@ impl Stage {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Component, Stage};
-    /// assert!(Stage::Growth.architecture().contains(Component::ReadReplicas));
+    /// assert!(
+    ///     Stage::Growth
+    ///         .architecture()
+    ///         .contains(Component::ReadReplicas)
+    /// );
     /// assert!(!Stage::Startup.architecture().contains(Component::Cache));
     /// ```
     #[must_use]

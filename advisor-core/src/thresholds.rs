@@ -152,14 +152,27 @@ impl ThresholdLevel for QueriesPerRequest {
 /// use core::time::Duration;
 /// use scalability_advisor_core::{Direction, Health, Threshold};
 ///
-/// let p95 = Threshold::new("p95", Duration::from_millis(500), Duration::from_secs(1), Direction::LowerIsBetter)?;
+/// let p95 = Threshold::new(
+///     "p95",
+///     Duration::from_millis(500),
+///     Duration::from_secs(1),
+///     Direction::LowerIsBetter,
+/// )?;
 /// assert_eq!(p95.classify(Duration::from_millis(499)), Health::Healthy);
 /// assert_eq!(p95.classify(Duration::from_millis(500)), Health::Marginal);
 /// assert_eq!(p95.classify(Duration::from_millis(1000)), Health::Marginal);
 /// assert_eq!(p95.classify(Duration::from_millis(1001)), Health::Unhealthy);
 ///
 /// // A target on the wrong side of its warning level is rejected.
-/// assert!(Threshold::new("p95", Duration::from_secs(2), Duration::from_secs(1), Direction::LowerIsBetter).is_err());
+/// assert!(
+///     Threshold::new(
+///         "p95",
+///         Duration::from_secs(2),
+///         Duration::from_secs(1),
+///         Direction::LowerIsBetter
+///     )
+///     .is_err()
+/// );
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -179,7 +192,12 @@ impl<T: ThresholdLevel> Threshold<T> {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Direction, Threshold, units::Ratio};
-    /// let hit = Threshold::new("cache_hit_rate", Ratio::from_percent(90.0)?, Ratio::from_percent(80.0)?, Direction::HigherIsBetter)?;
+    /// let hit = Threshold::new(
+    ///     "cache_hit_rate",
+    ///     Ratio::from_percent(90.0)?,
+    ///     Ratio::from_percent(80.0)?,
+    ///     Direction::HigherIsBetter,
+    /// )?;
     /// assert_eq!(hit.direction(), Direction::HigherIsBetter);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -208,8 +226,15 @@ impl<T: ThresholdLevel> Threshold<T> {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio};
-    /// let cpu = Threshold::new("cpu", Ratio::from_percent(70.0)?, Ratio::from_percent(85.0)?, Direction::LowerIsBetter)?;
+    /// use scalability_advisor_core::{
+    ///     Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio,
+    /// };
+    /// let cpu = Threshold::new(
+    ///     "cpu",
+    ///     Ratio::from_percent(70.0)?,
+    ///     Ratio::from_percent(85.0)?,
+    ///     Direction::LowerIsBetter,
+    /// )?;
     /// assert_eq!(cpu.target().as_percent(), 70.0);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -222,8 +247,15 @@ impl<T: ThresholdLevel> Threshold<T> {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio};
-    /// let cpu = Threshold::new("cpu", Ratio::from_percent(70.0)?, Ratio::from_percent(85.0)?, Direction::LowerIsBetter)?;
+    /// use scalability_advisor_core::{
+    ///     Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio,
+    /// };
+    /// let cpu = Threshold::new(
+    ///     "cpu",
+    ///     Ratio::from_percent(70.0)?,
+    ///     Ratio::from_percent(85.0)?,
+    ///     Direction::LowerIsBetter,
+    /// )?;
     /// assert_eq!(cpu.warning().as_percent(), 85.0);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -236,8 +268,15 @@ impl<T: ThresholdLevel> Threshold<T> {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio};
-    /// let hit = Threshold::new("hit", Ratio::from_percent(90.0)?, Ratio::from_percent(80.0)?, Direction::HigherIsBetter)?;
+    /// use scalability_advisor_core::{
+    ///     Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio,
+    /// };
+    /// let hit = Threshold::new(
+    ///     "hit",
+    ///     Ratio::from_percent(90.0)?,
+    ///     Ratio::from_percent(80.0)?,
+    ///     Direction::HigherIsBetter,
+    /// )?;
     /// assert_eq!(hit.direction(), Direction::HigherIsBetter);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -250,8 +289,15 @@ impl<T: ThresholdLevel> Threshold<T> {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio};
-    /// let cpu = Threshold::new("cpu", Ratio::from_percent(70.0)?, Ratio::from_percent(85.0)?, Direction::LowerIsBetter)?;
+    /// use scalability_advisor_core::{
+    ///     Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio,
+    /// };
+    /// let cpu = Threshold::new(
+    ///     "cpu",
+    ///     Ratio::from_percent(70.0)?,
+    ///     Ratio::from_percent(85.0)?,
+    ///     Direction::LowerIsBetter,
+    /// )?;
     /// assert_eq!(cpu.classify(Ratio::from_percent(74.0)?), Health::Marginal);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -264,8 +310,15 @@ impl<T: ThresholdLevel> Threshold<T> {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio};
-    /// let cpu = Threshold::new("cpu", Ratio::from_percent(70.0)?, Ratio::from_percent(85.0)?, Direction::LowerIsBetter)?;
+    /// use scalability_advisor_core::{
+    ///     Direction, Health, KeyMetric, KeyThresholds, Threshold, units::Ratio,
+    /// };
+    /// let cpu = Threshold::new(
+    ///     "cpu",
+    ///     Ratio::from_percent(70.0)?,
+    ///     Ratio::from_percent(85.0)?,
+    ///     Direction::LowerIsBetter,
+    /// )?;
     /// assert_eq!(cpu.classify_canonical(0.92), Health::Unhealthy);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
@@ -352,13 +405,23 @@ impl fmt::Display for KeyMetric {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_core::{Direction, Health, KeyThresholds, Threshold, MetricsSnapshot, units::Ratio};
+/// use scalability_advisor_core::{
+///     Direction, Health, KeyThresholds, MetricsSnapshot, Threshold, units::Ratio,
+/// };
 ///
 /// let mut t = KeyThresholds::default();
 /// // A team that runs CPU hotter overrides one level.
-/// t.server_cpu = Threshold::new("server_cpu", Ratio::from_percent(80.0)?, Ratio::from_percent(90.0)?, Direction::LowerIsBetter)?;
+/// t.server_cpu = Threshold::new(
+///     "server_cpu",
+///     Ratio::from_percent(80.0)?,
+///     Ratio::from_percent(90.0)?,
+///     Direction::LowerIsBetter,
+/// )?;
 /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(75.0)?);
-/// assert_eq!(KeyThresholds::default().assess(&snap).worst(), Some(Health::Marginal));
+/// assert_eq!(
+///     KeyThresholds::default().assess(&snap).worst(),
+///     Some(Health::Marginal)
+/// );
 /// assert_eq!(t.assess(&snap).worst(), Some(Health::Healthy));
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
@@ -416,7 +479,12 @@ impl KeyThresholds {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{KeyMetric, KeyThresholds};
-    /// assert_eq!(KeyThresholds::GUIDE.target(KeyMetric::DbQueriesPerRequest).to_string(), "10 queries/request");
+    /// assert_eq!(
+    ///     KeyThresholds::GUIDE
+    ///         .target(KeyMetric::DbQueriesPerRequest)
+    ///         .to_string(),
+    ///     "10 queries/request"
+    /// );
     /// ```
     #[must_use]
     pub fn target(&self, metric: KeyMetric) -> Quantity {
@@ -433,7 +501,12 @@ impl KeyThresholds {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{KeyMetric, KeyThresholds};
-    /// assert_eq!(KeyThresholds::GUIDE.warning(KeyMetric::P95ResponseTime).to_string(), "1.0 s");
+    /// assert_eq!(
+    ///     KeyThresholds::GUIDE
+    ///         .warning(KeyMetric::P95ResponseTime)
+    ///         .to_string(),
+    ///     "1.0 s"
+    /// );
     /// ```
     #[must_use]
     pub fn warning(&self, metric: KeyMetric) -> Quantity {
@@ -450,7 +523,10 @@ impl KeyThresholds {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Direction, KeyMetric, KeyThresholds};
-    /// assert_eq!(KeyThresholds::GUIDE.direction(KeyMetric::ServerCpu), Direction::LowerIsBetter);
+    /// assert_eq!(
+    ///     KeyThresholds::GUIDE.direction(KeyMetric::ServerCpu),
+    ///     Direction::LowerIsBetter
+    /// );
     /// ```
     #[must_use]
     pub fn direction(&self, metric: KeyMetric) -> Direction {
@@ -466,10 +542,18 @@ impl KeyThresholds {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Health, KeyMetric, KeyThresholds, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_core::{
+    ///     Health, KeyMetric, KeyThresholds, MetricsSnapshot, units::Ratio,
+    /// };
     /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(90.0)?);
-    /// assert_eq!(KeyThresholds::GUIDE.classify(KeyMetric::ServerCpu, &snap), Some(Health::Unhealthy));
-    /// assert_eq!(KeyThresholds::GUIDE.classify(KeyMetric::P95ResponseTime, &snap), None);
+    /// assert_eq!(
+    ///     KeyThresholds::GUIDE.classify(KeyMetric::ServerCpu, &snap),
+    ///     Some(Health::Unhealthy)
+    /// );
+    /// assert_eq!(
+    ///     KeyThresholds::GUIDE.classify(KeyMetric::P95ResponseTime, &snap),
+    ///     None
+    /// );
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
@@ -490,10 +574,15 @@ impl KeyThresholds {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Health, KeyMetric, KeyThresholds, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_core::{
+    ///     Health, KeyMetric, KeyThresholds, MetricsSnapshot, units::Ratio,
+    /// };
     /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(50.0)?);
     /// let report = KeyThresholds::default().assess(&snap);
-    /// assert_eq!(report.get(KeyMetric::ServerCpu).health, Some(Health::Healthy));
+    /// assert_eq!(
+    ///     report.get(KeyMetric::ServerCpu).health,
+    ///     Some(Health::Healthy)
+    /// );
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
@@ -572,8 +661,11 @@ impl fmt::Display for MetricHealth {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_core::{Health, KeyThresholds, MetricsSnapshot, units::QueriesPerRequest};
-/// let snap = MetricsSnapshot::default().with_db_queries_per_request(QueriesPerRequest::new(25.0)?);
+/// use scalability_advisor_core::{
+///     Health, KeyThresholds, MetricsSnapshot, units::QueriesPerRequest,
+/// };
+/// let snap = MetricsSnapshot::default()
+///     .with_db_queries_per_request(QueriesPerRequest::new(25.0)?);
 /// let report = KeyThresholds::default().assess(&snap);
 /// assert_eq!(report.worst(), Some(Health::Unhealthy));
 /// assert_eq!(report.unmeasured().count(), 3);
@@ -605,7 +697,13 @@ impl HealthReport {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{KeyThresholds, MetricsSnapshot};
-    /// assert_eq!(KeyThresholds::default().assess(&MetricsSnapshot::default()).iter().count(), 4);
+    /// assert_eq!(
+    ///     KeyThresholds::default()
+    ///         .assess(&MetricsSnapshot::default())
+    ///         .iter()
+    ///         .count(),
+    ///     4
+    /// );
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = &MetricHealth> {
         self.entries.iter()
@@ -617,7 +715,10 @@ impl HealthReport {
     /// ```
     /// use scalability_advisor_core::{Health, KeyThresholds, MetricsSnapshot, units::Ratio};
     /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(75.0)?);
-    /// assert_eq!(KeyThresholds::default().assess(&snap).worst(), Some(Health::Marginal));
+    /// assert_eq!(
+    ///     KeyThresholds::default().assess(&snap).worst(),
+    ///     Some(Health::Marginal)
+    /// );
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
@@ -629,9 +730,16 @@ impl HealthReport {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{KeyMetric, KeyThresholds, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_core::{
+    ///     KeyMetric, KeyThresholds, MetricsSnapshot, units::Ratio,
+    /// };
     /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(75.0)?);
-    /// assert!(!KeyThresholds::default().assess(&snap).unmeasured().any(|m| m == KeyMetric::ServerCpu));
+    /// assert!(
+    ///     !KeyThresholds::default()
+    ///         .assess(&snap)
+    ///         .unmeasured()
+    ///         .any(|m| m == KeyMetric::ServerCpu)
+    /// );
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn unmeasured(&self) -> impl Iterator<Item = KeyMetric> + '_ {

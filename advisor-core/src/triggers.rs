@@ -20,7 +20,13 @@ use crate::units::{Count, Ratio};
 /// ```
 /// use scalability_advisor_core::{Stage, Trigger};
 /// assert_eq!(Trigger::SlowSingleQueries.from_stage(), Stage::Startup);
-/// assert_eq!(Trigger::ALL.iter().filter(|t| t.to_stage() == Stage::Enterprise).count(), 4);
+/// assert_eq!(
+///     Trigger::ALL
+///         .iter()
+///         .filter(|t| t.to_stage() == Stage::Enterprise)
+///         .count(),
+///     4
+/// );
 /// ```
 ///
 /// # References
@@ -160,11 +166,20 @@ impl Trigger {
     /// ```
     /// use core::time::Duration;
     /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig};
-    /// let snap = MetricsSnapshot::default().with_slowest_query_time(Duration::from_millis(240));
+    /// let snap =
+    ///     MetricsSnapshot::default().with_slowest_query_time(Duration::from_millis(240));
     /// let cfg = TriggerConfig::default();
-    /// assert!(Trigger::SlowSingleQueries.evaluate(&snap, &History::new(), &cfg).is_fired());
+    /// assert!(
+    ///     Trigger::SlowSingleQueries
+    ///         .evaluate(&snap, &History::new(), &cfg)
+    ///         .is_fired()
+    /// );
     /// // Nothing about response times over time: not evaluated, not "false".
-    /// assert!(Trigger::ResponseTimesDegrading.evaluate(&snap, &History::new(), &cfg).is_not_evaluated());
+    /// assert!(
+    ///     Trigger::ResponseTimesDegrading
+    ///         .evaluate(&snap, &History::new(), &cfg)
+    ///         .is_not_evaluated()
+    /// );
     /// ```
     #[must_use]
     pub fn evaluate(
@@ -236,7 +251,10 @@ impl fmt::Display for Trigger {
 /// ```
 /// use core::time::Duration;
 /// use scalability_advisor_core::TriggerConfig;
-/// let cfg = TriggerConfig { replica_lag_level: Duration::from_secs(1), ..TriggerConfig::default() };
+/// let cfg = TriggerConfig {
+///     replica_lag_level: Duration::from_secs(1),
+///     ..TriggerConfig::default()
+/// };
 /// assert_eq!(cfg.db_cpu_level.as_percent(), 70.0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -329,7 +347,10 @@ impl fmt::Display for TriggerResult {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_core::{History, MetricsSnapshot, Stage, Trigger, TriggerConfig, TriggerReport, units::Ratio};
+/// use scalability_advisor_core::{
+///     History, MetricsSnapshot, Stage, Trigger, TriggerConfig, TriggerReport,
+///     units::Ratio,
+/// };
 ///
 /// let snap = MetricsSnapshot::default()
 ///     .with_db_cpu(Ratio::from_percent(82.0)?)
@@ -352,7 +373,9 @@ impl TriggerReport {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig, TriggerReport, units::Ratio};
+    /// use scalability_advisor_core::{
+    ///     History, MetricsSnapshot, Trigger, TriggerConfig, TriggerReport, units::Ratio,
+    /// };
     /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(95.0)?);
     /// let report = TriggerReport::evaluate(&snap, &History::new(), &TriggerConfig::default());
     /// assert!(report.get(Trigger::ServerResourcesMaxed).outcome.is_fired());
@@ -392,8 +415,14 @@ impl TriggerReport {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{History, MetricsSnapshot, TriggerConfig, TriggerReport};
-    /// let report = TriggerReport::evaluate(&MetricsSnapshot::default(), &History::new(), &TriggerConfig::default());
+    /// use scalability_advisor_core::{
+    ///     History, MetricsSnapshot, TriggerConfig, TriggerReport,
+    /// };
+    /// let report = TriggerReport::evaluate(
+    ///     &MetricsSnapshot::default(),
+    ///     &History::new(),
+    ///     &TriggerConfig::default(),
+    /// );
     /// assert_eq!(report.iter().count(), 12);
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = &TriggerResult> {
@@ -404,9 +433,20 @@ impl TriggerReport {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig, TriggerReport};
-    /// let report = TriggerReport::evaluate(&MetricsSnapshot::default(), &History::new(), &TriggerConfig::default());
-    /// assert!(report.get(Trigger::DataResidency).outcome.is_not_evaluated());
+    /// use scalability_advisor_core::{
+    ///     History, MetricsSnapshot, Trigger, TriggerConfig, TriggerReport,
+    /// };
+    /// let report = TriggerReport::evaluate(
+    ///     &MetricsSnapshot::default(),
+    ///     &History::new(),
+    ///     &TriggerConfig::default(),
+    /// );
+    /// assert!(
+    ///     report
+    ///         .get(Trigger::DataResidency)
+    ///         .outcome
+    ///         .is_not_evaluated()
+    /// );
     /// ```
     #[must_use]
     pub fn get(&self, trigger: Trigger) -> &TriggerResult {
@@ -418,10 +458,15 @@ impl TriggerReport {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{History, MetricsSnapshot, Trigger, TriggerConfig, TriggerReport};
+    /// use scalability_advisor_core::{
+    ///     History, MetricsSnapshot, Trigger, TriggerConfig, TriggerReport,
+    /// };
     /// let snap = MetricsSnapshot::default().with_data_residency_required(true);
     /// let report = TriggerReport::evaluate(&snap, &History::new(), &TriggerConfig::default());
-    /// assert_eq!(report.fired().map(|r| r.trigger).collect::<Vec<_>>(), [Trigger::DataResidency]);
+    /// assert_eq!(
+    ///     report.fired().map(|r| r.trigger).collect::<Vec<_>>(),
+    ///     [Trigger::DataResidency]
+    /// );
     /// ```
     pub fn fired(&self) -> impl Iterator<Item = &TriggerResult> {
         self.results.iter().filter(|r| r.outcome.is_fired())
@@ -431,8 +476,14 @@ impl TriggerReport {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{History, MetricsSnapshot, TriggerConfig, TriggerReport};
-    /// let report = TriggerReport::evaluate(&MetricsSnapshot::default(), &History::new(), &TriggerConfig::default());
+    /// use scalability_advisor_core::{
+    ///     History, MetricsSnapshot, TriggerConfig, TriggerReport,
+    /// };
+    /// let report = TriggerReport::evaluate(
+    ///     &MetricsSnapshot::default(),
+    ///     &History::new(),
+    ///     &TriggerConfig::default(),
+    /// );
     /// assert_eq!(report.not_evaluated().count(), 12); // nothing measured, nothing guessed
     /// ```
     pub fn not_evaluated(&self) -> impl Iterator<Item = &TriggerResult> {
@@ -443,7 +494,9 @@ impl TriggerReport {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{History, MetricsSnapshot, Stage, TriggerConfig, TriggerReport};
+    /// use scalability_advisor_core::{
+    ///     History, MetricsSnapshot, Stage, TriggerConfig, TriggerReport,
+    /// };
     /// let snap = MetricsSnapshot::default().with_data_residency_required(true);
     /// let report = TriggerReport::evaluate(&snap, &History::new(), &TriggerConfig::default());
     /// assert!(report.any_fired_from(Stage::Scale));

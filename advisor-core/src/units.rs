@@ -300,7 +300,10 @@ impl Ratio {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::units::Ratio;
-    /// assert_eq!(Ratio::from_percent(75.0)?.complement(), Ratio::from_percent(25.0)?);
+    /// assert_eq!(
+    ///     Ratio::from_percent(75.0)?.complement(),
+    ///     Ratio::from_percent(25.0)?
+    /// );
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
@@ -478,7 +481,8 @@ impl Rate {
     /// use core::time::Duration;
     /// use scalability_advisor_core::units::Rate;
     /// // 200 req/s that each take 50 ms keep 10 requests in flight on average.
-    /// let inflight = Rate::from_per_second(200.0)?.checked_concurrency(Duration::from_millis(50))?;
+    /// let inflight =
+    ///     Rate::from_per_second(200.0)?.checked_concurrency(Duration::from_millis(50))?;
     /// assert!((inflight.as_f64() - 10.0).abs() < 1e-9);
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```

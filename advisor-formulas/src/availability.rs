@@ -130,7 +130,10 @@ impl Availability {
     /// # Examples
     /// ```
     /// use scalability_advisor_formulas::Availability;
-    /// assert_eq!(Availability::from_percent(99.5)?.as_ratio().as_percent(), 99.5);
+    /// assert_eq!(
+    ///     Availability::from_percent(99.5)?.as_ratio().as_percent(),
+    ///     99.5
+    /// );
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     #[must_use]
@@ -156,10 +159,11 @@ impl Availability {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_formulas::Availability;
     /// use core::time::Duration;
+    /// use scalability_advisor_formulas::Availability;
     /// // 99.9% of a 30-day month: 0.1% of 720 h = 43.2 minutes.
-    /// let d = Availability::from_percent(99.9)?.downtime_per(Duration::from_secs(30 * 24 * 3600));
+    /// let d =
+    ///     Availability::from_percent(99.9)?.downtime_per(Duration::from_secs(30 * 24 * 3600));
     /// assert!((d.as_secs_f64() - 43.2 * 60.0).abs() < 1e-6);
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
@@ -216,8 +220,11 @@ impl fmt::Display for Availability {
 /// # Examples
 /// A 99.9% load balancer in front of a 99.95% database: 99.85%.
 /// ```
-/// use scalability_advisor_formulas::{serial, Availability};
-/// let a = serial(&[Availability::from_percent(99.9)?, Availability::from_percent(99.95)?]);
+/// use scalability_advisor_formulas::{Availability, serial};
+/// let a = serial(&[
+///     Availability::from_percent(99.9)?,
+///     Availability::from_percent(99.95)?,
+/// ]);
 /// assert!((a.as_fraction() - 0.998_500_5).abs() < 1e-12);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
@@ -242,8 +249,11 @@ pub fn serial(components: &[Availability]) -> Availability {
 /// # Examples
 /// Two 99% replicas: 99.99%.
 /// ```
-/// use scalability_advisor_formulas::{redundant, Availability};
-/// let a = redundant(&[Availability::from_percent(99.0)?, Availability::from_percent(99.0)?]);
+/// use scalability_advisor_formulas::{Availability, redundant};
+/// let a = redundant(&[
+///     Availability::from_percent(99.0)?,
+///     Availability::from_percent(99.0)?,
+/// ]);
 /// assert!((a.as_fraction() - 0.9999).abs() < 1e-12);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
@@ -270,8 +280,13 @@ pub fn redundant(components: &[Availability]) -> Availability {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_formulas::{active_passive, Availability, scalability_advisor_core::units::Ratio};
-/// let a = active_passive(Availability::from_percent(99.9)?, Ratio::from_percent(90.0)?);
+/// use scalability_advisor_formulas::{
+///     Availability, active_passive, scalability_advisor_core::units::Ratio,
+/// };
+/// let a = active_passive(
+///     Availability::from_percent(99.9)?,
+///     Ratio::from_percent(90.0)?,
+/// );
 /// // 0.999 + 0.001 · 0.999 · 0.9 = 0.9998991.
 /// assert!((a.as_fraction() - 0.999_899_1).abs() < 1e-12);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
@@ -297,7 +312,7 @@ pub fn active_passive(region: Availability, failover_success: Ratio) -> Availabi
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_formulas::{active_active, Availability};
+/// use scalability_advisor_formulas::{Availability, active_active};
 /// let a = active_active(Availability::from_percent(99.9)?, 2);
 /// assert!((a.nines() - 6.0).abs() < 1e-6);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
@@ -339,8 +354,12 @@ pub struct ErrorBudget {
 /// A 99.9% monthly target allows 43.8 minutes; 30 minutes down leaves 31.5% of it.
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_formulas::{error_budget, Availability, MONTH};
-/// let b = error_budget(Availability::from_percent(99.9)?, MONTH, Duration::from_secs(30 * 60));
+/// use scalability_advisor_formulas::{Availability, MONTH, error_budget};
+/// let b = error_budget(
+///     Availability::from_percent(99.9)?,
+///     MONTH,
+///     Duration::from_secs(30 * 60),
+/// );
 /// assert!((b.remaining.as_fraction() - (1.0 - 30.0 / 43.8)).abs() < 1e-9);
 /// assert!(!b.exhausted);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())

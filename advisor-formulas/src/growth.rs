@@ -80,7 +80,9 @@ impl fmt::Display for Months {
 /// # Examples
 /// The guide's "3x in 12 months" is about 9.59% a month.
 /// ```
-/// use scalability_advisor_formulas::{GrowthRate, Months, scalability_advisor_core::units::Factor};
+/// use scalability_advisor_formulas::{
+///     GrowthRate, Months, scalability_advisor_core::units::Factor,
+/// };
 /// let g = GrowthRate::from_factor_over(Factor::new(3.0)?, Months::new(12.0)?)?;
 /// assert!((g.monthly() - 0.095_872_7).abs() < 1e-6);
 /// assert!((g.factor_over(Months::new(12.0)?)?.as_f64() - 3.0).abs() < 1e-12);
@@ -129,7 +131,9 @@ impl GrowthRate {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_formulas::{GrowthRate, Months, scalability_advisor_core::units::Factor};
+    /// use scalability_advisor_formulas::{
+    ///     GrowthRate, Months, scalability_advisor_core::units::Factor,
+    /// };
     /// let g = GrowthRate::from_factor_over(Factor::new(2.0)?, Months::new(1.0)?)?;
     /// assert_eq!(g.monthly(), 1.0);
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
@@ -198,8 +202,11 @@ impl GrowthRate {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_formulas::{GrowthRate, Months, scalability_advisor_core::units::Rate};
-    /// let later = GrowthRate::from_monthly(0.1)?.project(Rate::from_per_second(1_000.0)?, Months::new(1.0)?)?;
+    /// use scalability_advisor_formulas::{
+    ///     GrowthRate, Months, scalability_advisor_core::units::Rate,
+    /// };
+    /// let later = GrowthRate::from_monthly(0.1)?
+    ///     .project(Rate::from_per_second(1_000.0)?, Months::new(1.0)?)?;
     /// assert!((later.as_per_second() - 1_100.0).abs() < 1e-9);
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
@@ -325,16 +332,31 @@ mod impls {
 /// # Examples
 /// Database CPU at 40% growing 10% a month reaches 70% in ln(1.75)/ln(1.1) ≈ 5.87 months.
 /// ```
-/// use scalability_advisor_formulas::{runway, GrowthRate, Runway};
 /// use scalability_advisor_formulas::scalability_advisor_core::units::{Ratio, Users};
+/// use scalability_advisor_formulas::{GrowthRate, Runway, runway};
 /// let pct = |p: f64| Ratio::from_percent(p).unwrap();
 /// let r = runway(pct(40.0), pct(70.0), GrowthRate::from_monthly(0.10)?);
-/// let Runway::After(m) = r else { panic!("expected a runway") };
+/// let Runway::After(m) = r else {
+///     panic!("expected a runway")
+/// };
 /// assert!((m.get() - 5.871_5).abs() < 1e-3);
-/// assert_eq!(runway(pct(80.0), pct(70.0), GrowthRate::from_monthly(0.10)?), Runway::AlreadyCrossed);
-/// assert_eq!(runway(pct(40.0), pct(70.0), GrowthRate::ZERO), Runway::Never);
+/// assert_eq!(
+///     runway(pct(80.0), pct(70.0), GrowthRate::from_monthly(0.10)?),
+///     Runway::AlreadyCrossed
+/// );
+/// assert_eq!(
+///     runway(pct(40.0), pct(70.0), GrowthRate::ZERO),
+///     Runway::Never
+/// );
 /// // Any quantity of the workspace's units: 8,000 users reach the 10,000 of stage 1's top.
-/// assert!(matches!(runway(Users::new(8_000), Users::new(10_000), GrowthRate::from_monthly(0.10)?), Runway::After(_)));
+/// assert!(matches!(
+///     runway(
+///         Users::new(8_000),
+///         Users::new(10_000),
+///         GrowthRate::from_monthly(0.10)?
+///     ),
+///     Runway::After(_)
+/// ));
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[must_use]
@@ -360,8 +382,14 @@ fn runway_of(current: f64, threshold: f64, growth: GrowthRate) -> Runway {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_formulas::{runway_utilisation, GrowthRate, Runway, scalability_advisor_core::units::Ratio};
-/// let r = runway_utilisation(Ratio::from_percent(70.0)?, Ratio::from_percent(70.0)?, GrowthRate::from_monthly(0.05)?);
+/// use scalability_advisor_formulas::{
+///     GrowthRate, Runway, runway_utilisation, scalability_advisor_core::units::Ratio,
+/// };
+/// let r = runway_utilisation(
+///     Ratio::from_percent(70.0)?,
+///     Ratio::from_percent(70.0)?,
+///     GrowthRate::from_monthly(0.05)?,
+/// );
 /// assert_eq!(r, Runway::AlreadyCrossed);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
@@ -374,9 +402,15 @@ pub fn runway_utilisation(current: Ratio, threshold: Ratio, growth: GrowthRate) 
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_formulas::{runway_to_capacity, GrowthRate, Runway, scalability_advisor_core::units::Rate};
+/// use scalability_advisor_formulas::{
+///     GrowthRate, Runway, runway_to_capacity, scalability_advisor_core::units::Rate,
+/// };
 /// // 1,000 req/s doubling monthly hits 4,000 req/s in two months.
-/// let r = runway_to_capacity(Rate::from_per_second(1_000.0)?, Rate::from_per_second(4_000.0)?, GrowthRate::from_monthly(1.0)?);
+/// let r = runway_to_capacity(
+///     Rate::from_per_second(1_000.0)?,
+///     Rate::from_per_second(4_000.0)?,
+///     GrowthRate::from_monthly(1.0)?,
+/// );
 /// let Runway::After(m) = r else { panic!() };
 /// assert!((m.get() - 2.0).abs() < 1e-12);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())

@@ -8,16 +8,31 @@
 //!
 //! ```
 //! use core::time::Duration;
-//! use scalability_advisor_formulas::{runway, servers_for, GrowthRate, Months, Runway, ServerTarget, scalability_advisor_core::units::{Factor, Rate, Ratio}};
+//! use scalability_advisor_formulas::{
+//!     GrowthRate, Months, Runway, ServerTarget, runway,
+//!     scalability_advisor_core::units::{Factor, Rate, Ratio},
+//!     servers_for,
+//! };
 //!
 //! // 3x in 12 months as a monthly rate, and when DB CPU at 45% reaches 70%.
 //! let g = GrowthRate::from_factor_over(Factor::new(3.0)?, Months::new(12.0)?)?;
-//! let Runway::After(m) = runway(Ratio::from_percent(45.0)?, Ratio::from_percent(70.0)?, g) else { panic!() };
+//! let Runway::After(m) =
+//!     runway(Ratio::from_percent(45.0)?, Ratio::from_percent(70.0)?, g)
+//! else {
+//!     panic!()
+//! };
 //! assert!((m.get() - 4.83).abs() < 0.01);
 //!
 //! // Workers needed so 95% of jobs start within 100 ms: 800 jobs/s of 40 ms each.
-//! let target = ServerTarget::ServiceLevel { within: Duration::from_millis(100), share: Ratio::from_percent(95.0)? };
-//! let q = servers_for(Rate::from_per_second(800.0)?, Duration::from_millis(40), target)?;
+//! let target = ServerTarget::ServiceLevel {
+//!     within: Duration::from_millis(100),
+//!     share: Ratio::from_percent(95.0)?,
+//! };
+//! let q = servers_for(
+//!     Rate::from_per_second(800.0)?,
+//!     Duration::from_millis(40),
+//!     target,
+//! )?;
 //! assert!(q.servers() > 32);
 //! # Ok::<(), scalability_advisor_formulas::Error>(())
 //! ```

@@ -17,7 +17,9 @@ use crate::error::{Error, finite};
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_formulas::{little_concurrency, scalability_advisor_core::units::Rate};
+/// use scalability_advisor_formulas::{
+///     little_concurrency, scalability_advisor_core::units::Rate,
+/// };
 /// let l = little_concurrency(Rate::from_per_second(100.0)?, Duration::from_millis(250))?;
 /// assert!((l.as_f64() - 25.0).abs() < 1e-12);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
@@ -41,7 +43,9 @@ pub fn little_concurrency(
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_formulas::{little_arrival_rate, scalability_advisor_core::units::Concurrency};
+/// use scalability_advisor_formulas::{
+///     little_arrival_rate, scalability_advisor_core::units::Concurrency,
+/// };
 /// let rate = little_arrival_rate(Concurrency::new(25.0)?, Duration::from_millis(250))?;
 /// assert!((rate.as_per_second() - 100.0).abs() < 1e-12);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
@@ -73,7 +77,10 @@ pub fn little_arrival_rate(
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_formulas::{little_time_in_system, scalability_advisor_core::units::{Concurrency, Rate}};
+/// use scalability_advisor_formulas::{
+///     little_time_in_system,
+///     scalability_advisor_core::units::{Concurrency, Rate},
+/// };
 /// let w = little_time_in_system(Concurrency::new(25.0)?, Rate::from_per_second(100.0)?)?;
 /// assert_eq!(w.as_millis(), 250);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
@@ -216,7 +223,10 @@ fn erlang_c_from_b(servers: u32, a: f64, b: f64) -> Result<f64, Error> {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_formulas::{Mmc, scalability_advisor_core::units::{Rate, Ratio}};
+/// use scalability_advisor_formulas::{
+///     Mmc,
+///     scalability_advisor_core::units::{Rate, Ratio},
+/// };
 /// // Call Centre Helper's example: 200 calls an hour, 180 s each, 14 agents, 20 s target.
 /// let q = Mmc::new(Rate::from_per_hour(200.0)?, Duration::from_secs(180), 14)?;
 /// assert!((q.offered_load() - 10.0).abs() < 1e-9);
@@ -570,12 +580,18 @@ impl Mmc {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use scalability_advisor_formulas::{Mmc, scalability_advisor_core::units::{Rate, Ratio}};
+    /// use scalability_advisor_formulas::{
+    ///     Mmc,
+    ///     scalability_advisor_core::units::{Rate, Ratio},
+    /// };
     /// let q = Mmc::new(Rate::from_per_hour(200.0)?, Duration::from_secs(180), 14)?;
     /// let p95 = q.wait_percentile(Ratio::from_percent(95.0)?);
     /// // The 95th percentile wait meets the service level at exactly 95%.
     /// assert!((q.service_level(p95).as_fraction() - 0.95).abs() < 1e-9);
-    /// assert_eq!(q.wait_percentile(Ratio::from_percent(50.0)?), Duration::ZERO);
+    /// assert_eq!(
+    ///     q.wait_percentile(Ratio::from_percent(50.0)?),
+    ///     Duration::ZERO
+    /// );
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     #[must_use]
@@ -616,10 +632,16 @@ fn rate_of_load(erlangs: f64, service_time: Duration) -> Result<Rate, Error> {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_formulas::{servers_for_offered_load, ServerTarget};
 /// use scalability_advisor_formulas::scalability_advisor_core::units::Ratio;
-/// let level = ServerTarget::ServiceLevel { within: Duration::from_secs(20), share: Ratio::from_percent(80.0)? };
-/// assert_eq!(servers_for_offered_load(10.0, Duration::from_secs(180), &[level])?.servers(), 14);
+/// use scalability_advisor_formulas::{ServerTarget, servers_for_offered_load};
+/// let level = ServerTarget::ServiceLevel {
+///     within: Duration::from_secs(20),
+///     share: Ratio::from_percent(80.0)?,
+/// };
+/// assert_eq!(
+///     servers_for_offered_load(10.0, Duration::from_secs(180), &[level])?.servers(),
+///     14
+/// );
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 pub fn servers_for_offered_load(
@@ -635,8 +657,13 @@ pub fn servers_for_offered_load(
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_formulas::{ServerTarget, scalability_advisor_core::units::Ratio};
-/// let t = ServerTarget::ServiceLevel { within: Duration::from_secs(20), share: Ratio::from_percent(80.0)? };
+/// use scalability_advisor_formulas::{
+///     ServerTarget, scalability_advisor_core::units::Ratio,
+/// };
+/// let t = ServerTarget::ServiceLevel {
+///     within: Duration::from_secs(20),
+///     share: Ratio::from_percent(80.0)?,
+/// };
 /// assert!(matches!(t, ServerTarget::ServiceLevel { .. }));
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
@@ -711,9 +738,20 @@ impl fmt::Display for ServerTarget {
 /// Call Centre Helper's example (10 Erlangs) needs 14 agents for 80% of calls answered in 20 s.
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_formulas::{servers_for, ServerTarget, scalability_advisor_core::units::{Rate, Ratio}};
-/// let target = ServerTarget::ServiceLevel { within: Duration::from_secs(20), share: Ratio::from_percent(80.0)? };
-/// let q = servers_for(Rate::from_per_hour(200.0)?, Duration::from_secs(180), target)?;
+/// use scalability_advisor_formulas::{
+///     ServerTarget,
+///     scalability_advisor_core::units::{Rate, Ratio},
+///     servers_for,
+/// };
+/// let target = ServerTarget::ServiceLevel {
+///     within: Duration::from_secs(20),
+///     share: Ratio::from_percent(80.0)?,
+/// };
+/// let q = servers_for(
+///     Rate::from_per_hour(200.0)?,
+///     Duration::from_secs(180),
+///     target,
+/// )?;
 /// assert_eq!(q.servers(), 14); // 13 agents give 79.56%, just short
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
@@ -744,13 +782,22 @@ pub fn servers_for(
 /// so 15 agents.
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_formulas::{servers_for_all, ServerTarget};
 /// use scalability_advisor_formulas::scalability_advisor_core::units::{Rate, Ratio};
-/// let level = ServerTarget::ServiceLevel { within: Duration::from_secs(20), share: Ratio::from_percent(80.0)? };
+/// use scalability_advisor_formulas::{ServerTarget, servers_for_all};
+/// let level = ServerTarget::ServiceLevel {
+///     within: Duration::from_secs(20),
+///     share: Ratio::from_percent(80.0)?,
+/// };
 /// let busy = ServerTarget::Utilisation(Ratio::from_percent(70.0)?);
 /// let calls = Rate::from_per_hour(200.0)?;
-/// assert_eq!(servers_for_all(calls, Duration::from_secs(180), &[level])?.servers(), 14);
-/// assert_eq!(servers_for_all(calls, Duration::from_secs(180), &[level, busy])?.servers(), 15);
+/// assert_eq!(
+///     servers_for_all(calls, Duration::from_secs(180), &[level])?.servers(),
+///     14
+/// );
+/// assert_eq!(
+///     servers_for_all(calls, Duration::from_secs(180), &[level, busy])?.servers(),
+///     15
+/// );
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///

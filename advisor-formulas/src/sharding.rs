@@ -21,8 +21,15 @@ use crate::error::Error;
 /// # Examples
 /// 45,000 writes/s at 10,000 per shard with 30% headroom: ⌈45,000 / 7,000⌉ = 7 shards.
 /// ```
-/// use scalability_advisor_formulas::{shards_needed, scalability_advisor_core::units::{Rate, Ratio}};
-/// let s = shards_needed(Rate::from_per_second(45_000.0)?, Rate::from_per_second(10_000.0)?, Ratio::from_percent(30.0)?)?;
+/// use scalability_advisor_formulas::{
+///     scalability_advisor_core::units::{Rate, Ratio},
+///     shards_needed,
+/// };
+/// let s = shards_needed(
+///     Rate::from_per_second(45_000.0)?,
+///     Rate::from_per_second(10_000.0)?,
+///     Ratio::from_percent(30.0)?,
+/// )?;
 /// assert_eq!(s.get(), 7);
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
@@ -86,10 +93,14 @@ pub enum Placement {
 /// Going from 4 to 5 shards moves 80% of keys under modulo, 20% under consistent hashing.
 /// ```
 /// use core::num::NonZeroU32;
-/// use scalability_advisor_formulas::{keys_moved, Placement};
+/// use scalability_advisor_formulas::{Placement, keys_moved};
 /// let (four, five) = (NonZeroU32::new(4).unwrap(), NonZeroU32::new(5).unwrap());
-/// assert!((keys_moved(Placement::HashModulo, four, five).as_fraction() - 0.8).abs() < 1e-12);
-/// assert!((keys_moved(Placement::JumpHash, four, five).as_fraction() - 0.2).abs() < 1e-12);
+/// assert!(
+///     (keys_moved(Placement::HashModulo, four, five).as_fraction() - 0.8).abs() < 1e-12
+/// );
+/// assert!(
+///     (keys_moved(Placement::JumpHash, four, five).as_fraction() - 0.2).abs() < 1e-12
+/// );
 /// ```
 ///
 /// # References

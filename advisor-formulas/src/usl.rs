@@ -198,7 +198,10 @@ impl UslModel {
     /// ```
     /// use scalability_advisor_formulas::UslModel;
     /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
-    /// assert_eq!(UslModel::new(0.03, 0.0005, Rate::from_per_second(1_000.0)?)?.sigma(), 0.03);
+    /// assert_eq!(
+    ///     UslModel::new(0.03, 0.0005, Rate::from_per_second(1_000.0)?)?.sigma(),
+    ///     0.03
+    /// );
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     #[must_use]
@@ -212,7 +215,10 @@ impl UslModel {
     /// ```
     /// use scalability_advisor_formulas::UslModel;
     /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
-    /// assert_eq!(UslModel::new(0.03, 0.0005, Rate::from_per_second(1_000.0)?)?.kappa(), 0.0005);
+    /// assert_eq!(
+    ///     UslModel::new(0.03, 0.0005, Rate::from_per_second(1_000.0)?)?.kappa(),
+    ///     0.0005
+    /// );
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     #[must_use]
@@ -366,10 +372,14 @@ impl UslModel {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_formulas::{Reach, UslModel};
 /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+/// use scalability_advisor_formulas::{Reach, UslModel};
 /// let m = UslModel::new(0.02671591, 7.690945e-4, Rate::from_per_second(995.6486)?)?;
-/// let Reach::Unreachable { limit } = m.concurrency_at_throughput(Rate::from_per_second(20_000.0)?) else { panic!() };
+/// let Reach::Unreachable { limit } =
+///     m.concurrency_at_throughput(Rate::from_per_second(20_000.0)?)
+/// else {
+///     panic!()
+/// };
 /// assert!((limit.as_per_second() - 12_342.85).abs() < 0.01); // the best it can do
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
@@ -406,7 +416,9 @@ impl Measurement {
     /// # Examples
     /// ```
     /// use scalability_advisor_formulas::Measurement;
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// let m = Measurement::new(Concurrency::new(4.0)?, Rate::from_per_minute(60_000.0)?)?;
     /// assert_eq!(m.throughput().as_per_second(), 1_000.0);
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
@@ -420,7 +432,9 @@ impl Measurement {
     /// # Examples
     /// ```
     /// use scalability_advisor_formulas::Measurement;
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// let m = Measurement::new(Concurrency::new(16.0)?, Rate::from_per_second(9_645.37)?)?;
     /// assert_eq!(m.concurrency(), Concurrency::new(16.0)?);
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
@@ -436,7 +450,9 @@ impl Measurement {
     /// # Examples
     /// ```
     /// use scalability_advisor_formulas::Measurement;
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// let m = Measurement::new(Concurrency::new(16.0)?, Rate::from_per_second(9_645.37)?)?;
     /// assert_eq!(m.throughput().as_per_second(), 9_645.37);
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
@@ -515,7 +531,9 @@ impl UslModel {
     /// Schwartz's Cisco fit at 35 clients: about 12,341/s (his worked figure).
     /// ```
     /// use scalability_advisor_formulas::UslModel;
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// let m = UslModel::new(0.02671591, 7.690945e-4, Rate::from_per_second(995.6486)?)?;
     /// let x = m.throughput_at(Concurrency::new(35.0)?);
     /// assert!((x.as_per_second() - 12_341.0).abs() < 1.0);
@@ -530,12 +548,17 @@ impl UslModel {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_formulas::UslModel;
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
     /// use core::time::Duration;
+    /// use scalability_advisor_formulas::UslModel;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// // No overheads at 1 unit: R = 1 / λ = 1/40 s = 25 ms.
     /// let m = UslModel::new(0.06, 0.001, Rate::from_per_second(40.0)?)?;
-    /// assert_eq!(m.latency_at(Concurrency::new(1.0)?), Some(Duration::from_millis(25)));
+    /// assert_eq!(
+    ///     m.latency_at(Concurrency::new(1.0)?),
+    ///     Some(Duration::from_millis(25))
+    /// );
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     #[must_use]
@@ -548,7 +571,9 @@ impl UslModel {
     /// # Examples
     /// ```
     /// use scalability_advisor_formulas::UslModel;
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// // Amdahl with 10% serial work: 10 units give 10 / (1 + 0.1 × 9) ≈ 5.26x.
     /// let m = UslModel::amdahl(0.1, Rate::from_per_second(1.0)?)?;
     /// assert!((m.speedup_at(Concurrency::new(10.0)?) - 5.263).abs() < 1e-3);
@@ -601,7 +626,10 @@ impl UslModel {
     /// use scalability_advisor_formulas::UslModel;
     /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
     /// let m = UslModel::new(0.05, 0.0001, Rate::from_per_second(100.0)?)?;
-    /// assert_eq!(m.contention_limit().map(|r| r.as_per_second()), Some(2_000.0));
+    /// assert_eq!(
+    ///     m.contention_limit().map(|r| r.as_per_second()),
+    ///     Some(2_000.0)
+    /// );
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     #[must_use]
@@ -631,11 +659,13 @@ impl UslModel {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_formulas::{Reach, UslModel};
     /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// use scalability_advisor_formulas::{Reach, UslModel};
     /// let m = UslModel::new(0.02671591, 7.690945e-4, Rate::from_per_second(995.6486)?)?;
     /// let target = Rate::from_per_second(11_000.0)?;
-    /// let Reach::At(n) = m.concurrency_at_throughput(target) else { panic!() };
+    /// let Reach::At(n) = m.concurrency_at_throughput(target) else {
+    ///     panic!()
+    /// };
     /// assert!((m.throughput_at(n).as_per_second() - 11_000.0).abs() < 1e-6);
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
@@ -660,13 +690,17 @@ impl UslModel {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_formulas::{Reach, UslModel};
     /// use scalability_advisor_formulas::scalability_advisor_core::units::Rate;
+    /// use scalability_advisor_formulas::{Reach, UslModel};
     /// // Amdahl, σ = 0.1, λ = 10/s: 55/s needs N = 10 (X(10) = 100 / 1.9 = 52.6 is short;
     /// // the root of the quadratic is the exact N), and R = N / X.
     /// let m = UslModel::amdahl(0.1, Rate::from_per_second(10.0)?)?;
-    /// let Reach::At(r) = m.latency_at_throughput(Rate::from_per_second(55.0)?) else { panic!() };
-    /// let Reach::At(n) = m.concurrency_at_throughput(Rate::from_per_second(55.0)?) else { panic!() };
+    /// let Reach::At(r) = m.latency_at_throughput(Rate::from_per_second(55.0)?) else {
+    ///     panic!()
+    /// };
+    /// let Reach::At(n) = m.concurrency_at_throughput(Rate::from_per_second(55.0)?) else {
+    ///     panic!()
+    /// };
     /// assert!((r.as_secs_f64() - n.as_f64() / 55.0).abs() < 1e-9);
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
@@ -687,16 +721,23 @@ impl UslModel {
     /// # Examples
     /// ```
     /// use core::time::Duration;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// use scalability_advisor_formulas::{Reach, UslModel};
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
     /// let m = UslModel::new(0.06, 0.001, Rate::from_per_second(40.0)?)?;
     /// let r = Duration::from_millis(50);
-    /// let Reach::At(x) = m.throughput_at_latency(r) else { panic!() };
+    /// let Reach::At(x) = m.throughput_at_latency(r) else {
+    ///     panic!()
+    /// };
     /// // Round trip: the concurrency there, N = X·R, has that latency.
     /// let n = Concurrency::new(x.as_per_second() * 0.05)?;
     /// assert!((m.latency_at(n).unwrap().as_secs_f64() - 0.05).abs() < 1e-9);
     /// // Faster than one unit alone can answer: unreachable, with the minimum latency.
-    /// assert!(matches!(m.throughput_at_latency(Duration::from_millis(1)), Reach::Unreachable { .. }));
+    /// assert!(matches!(
+    ///     m.throughput_at_latency(Duration::from_millis(1)),
+    ///     Reach::Unreachable { .. }
+    /// ));
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     #[must_use]
@@ -720,14 +761,21 @@ impl UslModel {
     /// # Examples
     /// ```
     /// use core::time::Duration;
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// use scalability_advisor_formulas::{Reach, UslModel};
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
     /// // σ = 0.06, κ = 0.001, λ = 40/s: R(30) = (1 + 0.06 × 29 + 0.001 × 30 × 29) / 40
     /// // = 3.61 / 40 = 90.25 ms, so a 90.25 ms objective allows 30 units.
     /// let m = UslModel::new(0.06, 0.001, Rate::from_per_second(40.0)?)?;
-    /// let Reach::At(n) = m.concurrency_at_latency(Duration::from_micros(90_250)) else { panic!() };
+    /// let Reach::At(n) = m.concurrency_at_latency(Duration::from_micros(90_250)) else {
+    ///     panic!()
+    /// };
     /// assert!((n.as_f64() - 30.0).abs() < 1e-9);
-    /// assert!(matches!(m.concurrency_at_latency(Duration::from_millis(10)), Reach::Unreachable { .. }));
+    /// assert!(matches!(
+    ///     m.concurrency_at_latency(Duration::from_millis(10)),
+    ///     Reach::Unreachable { .. }
+    /// ));
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
     ///
@@ -754,7 +802,9 @@ impl UslModel {
     /// # Examples
     /// ```
     /// use scalability_advisor_formulas::UslModel;
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// // σ = 0.05, κ = 0.001 at N = 11: 1 / (1 + 0.5 + 0.11) = 1 / 1.61.
     /// let m = UslModel::new(0.05, 0.001, Rate::from_per_second(100.0)?)?;
     /// assert!((m.efficiency_at(Concurrency::new(11.0)?) - 1.0 / 1.61).abs() < 1e-12);
@@ -780,8 +830,10 @@ impl UslModel {
     /// # Examples
     /// SPEC SDM91 at 18 users against R `usl`'s λ = 89.9952: 995.9 / (18 × 89.9952) = 0.6148.
     /// ```
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// use scalability_advisor_formulas::{Measurement, UslModel};
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
     /// let m = UslModel::new(0.0277285, 0.0001044, Rate::from_per_second(89.995233)?)?;
     /// let at18 = Measurement::new(Concurrency::new(18.0)?, Rate::from_per_second(995.9)?)?;
     /// assert!((m.measured_efficiency(&at18) - 0.6148).abs() < 5e-5);
@@ -817,7 +869,9 @@ impl UslModel {
     /// 0.02619, coherency 0.0001044 × 17 = 0.001775 (R prints half of it, 0.000887).
     /// ```
     /// use scalability_advisor_formulas::UslModel;
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
     /// let m = UslModel::new(0.0277285, 0.0001044, Rate::from_per_second(89.995233)?)?;
     /// let n = Concurrency::new(18.0)?;
     /// let o = m.overhead_at(n);
@@ -848,11 +902,16 @@ impl UslModel {
 /// # Examples
 /// ```
 /// use scalability_advisor_formulas::UslModel;
-/// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{
+///     Concurrency, Rate,
+/// };
 /// // With no overheads, 4 units take a quarter of the time.
 /// let linear = UslModel::new(0.0, 0.0, Rate::from_per_second(10.0)?)?;
 /// let o = linear.overhead_at(Concurrency::new(4.0)?);
-/// assert_eq!((o.ideal, o.contention, o.coherency, o.total()), (0.25, 0.0, 0.0, 0.25));
+/// assert_eq!(
+///     (o.ideal, o.contention, o.coherency, o.total()),
+///     (0.25, 0.0, 0.0, 0.25)
+/// );
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -872,7 +931,11 @@ impl UslOverhead {
     /// # Examples
     /// ```
     /// use scalability_advisor_formulas::UslOverhead;
-    /// let o = UslOverhead { ideal: 0.25, contention: 0.05, coherency: 0.01 };
+    /// let o = UslOverhead {
+    ///     ideal: 0.25,
+    ///     contention: 0.05,
+    ///     coherency: 0.01,
+    /// };
     /// assert!((o.total() - 0.31).abs() < 1e-12);
     /// ```
     #[must_use]
@@ -1056,13 +1119,27 @@ impl UslFit {
     /// # Examples
     /// Five points of a contention-only system: few points, and κ held at 0.
     /// ```
-    /// use scalability_advisor_formulas::{fit_usl, Measurement, UslParameter, UslWarning};
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
-    /// let data: Vec<Measurement> = [1.0, 2.0, 4.0, 8.0, 16.0].iter()
-    ///     .map(|&n: &f64| Measurement::new(Concurrency::new(n)?, Rate::from_per_second(100.0 * n / (1.0 + 0.1 * (n - 1.0)))?))
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
+    /// use scalability_advisor_formulas::{Measurement, UslParameter, UslWarning, fit_usl};
+    /// let data: Vec<Measurement> = [1.0, 2.0, 4.0, 8.0, 16.0]
+    ///     .iter()
+    ///     .map(|&n: &f64| {
+    ///         Measurement::new(
+    ///             Concurrency::new(n)?,
+    ///             Rate::from_per_second(100.0 * n / (1.0 + 0.1 * (n - 1.0)))?,
+    ///         )
+    ///     })
     ///     .collect::<Result<_, _>>()?;
     /// let w = fit_usl(&data)?.warnings();
-    /// assert_eq!(w[0], UslWarning::FewPoints { points: 5, recommended: 6 });
+    /// assert_eq!(
+    ///     w[0],
+    ///     UslWarning::FewPoints {
+    ///         points: 5,
+    ///         recommended: 6
+    ///     }
+    /// );
     /// assert!(w.contains(&UslWarning::OnBound(UslParameter::Kappa)));
     /// # Ok::<(), scalability_advisor_formulas::Error>(())
     /// ```
@@ -1097,14 +1174,17 @@ impl UslFit {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_formulas::{fit_usl, Measurement};
-    /// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
+    /// use scalability_advisor_formulas::scalability_advisor_core::units::{
+    ///     Concurrency, Rate,
+    /// };
+    /// use scalability_advisor_formulas::{Measurement, fit_usl};
     /// // Eight noisy points around σ = 0.05, κ = 0.001, λ = 100/s.
     /// let ripple = [1.01, 0.99, 1.02, 0.98, 1.0, 1.01, 0.99, 1.0];
     /// let data: Vec<Measurement> = (1..=8)
     ///     .map(|i| {
     ///         let n = f64::from(i * 4);
-    ///         let x = 100.0 * n / (1.0 + 0.05 * (n - 1.0) + 0.001 * n * (n - 1.0)) * ripple[(i - 1) as usize];
+    ///         let x = 100.0 * n / (1.0 + 0.05 * (n - 1.0) + 0.001 * n * (n - 1.0))
+    ///             * ripple[(i - 1) as usize];
     ///         Measurement::new(Concurrency::new(n)?, Rate::from_per_second(x)?)
     ///     })
     ///     .collect::<Result<_, _>>()?;
@@ -1149,14 +1229,22 @@ impl UslFit {
 /// Baron Schwartz's Cisco benchmark (32 points); the book gives σ = 0.02671591,
 /// κ = 7.690945e-4, λ = 995.6486.
 /// ```
-/// use scalability_advisor_formulas::{fit_usl, Measurement};
-/// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
-/// let x = [955.16, 1878.91, 2688.01, 3548.68, 4315.54, 5130.43, 5931.37, 6531.08, 7219.8, 7867.61,
-///     8278.71, 8646.7, 9047.84, 9426.55, 9645.37, 9897.24, 10097.6, 10240.5, 10532.39, 10798.52,
-///     11151.43, 11518.63, 11806.0, 12089.37, 12075.41, 12177.29, 12211.41, 12158.93, 12155.27,
-///     12118.04, 12140.4, 12074.39];
-/// let data: Vec<Measurement> = x.iter().enumerate()
-///     .map(|(i, &x)| Measurement::new(Concurrency::new((i + 1) as f64)?, Rate::from_per_second(x)?))
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{
+///     Concurrency, Rate,
+/// };
+/// use scalability_advisor_formulas::{Measurement, fit_usl};
+/// let x = [
+///     955.16, 1878.91, 2688.01, 3548.68, 4315.54, 5130.43, 5931.37, 6531.08, 7219.8,
+///     7867.61, 8278.71, 8646.7, 9047.84, 9426.55, 9645.37, 9897.24, 10097.6, 10240.5,
+///     10532.39, 10798.52, 11151.43, 11518.63, 11806.0, 12089.37, 12075.41, 12177.29,
+///     12211.41, 12158.93, 12155.27, 12118.04, 12140.4, 12074.39,
+/// ];
+/// let data: Vec<Measurement> = x
+///     .iter()
+///     .enumerate()
+///     .map(|(i, &x)| {
+///         Measurement::new(Concurrency::new((i + 1) as f64)?, Rate::from_per_second(x)?)
+///     })
 ///     .collect::<Result<_, _>>()?;
 /// let fit = fit_usl(&data)?;
 /// assert!((fit.model.sigma() / 0.02671591 - 1.0).abs() < 1e-4);
@@ -1298,11 +1386,25 @@ pub fn fit_usl(measurements: &[Measurement]) -> Result<UslFit, Error> {
 /// Gunther's ray-tracer benchmark normalised by its single-processor throughput, 20: R's `usl`
 /// 1.8 fits σ = 0.05002394, κ = 0.00000471.
 /// ```
-/// use scalability_advisor_formulas::{fit_usl_with_lambda, Measurement};
-/// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
-/// let points = [(1.0, 20.0), (4.0, 78.0), (8.0, 130.0), (12.0, 170.0), (16.0, 190.0), (20.0, 200.0),
-///     (24.0, 210.0), (28.0, 230.0), (32.0, 260.0), (48.0, 280.0), (64.0, 310.0)];
-/// let data: Vec<Measurement> = points.iter()
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{
+///     Concurrency, Rate,
+/// };
+/// use scalability_advisor_formulas::{Measurement, fit_usl_with_lambda};
+/// let points = [
+///     (1.0, 20.0),
+///     (4.0, 78.0),
+///     (8.0, 130.0),
+///     (12.0, 170.0),
+///     (16.0, 190.0),
+///     (20.0, 200.0),
+///     (24.0, 210.0),
+///     (28.0, 230.0),
+///     (32.0, 260.0),
+///     (48.0, 280.0),
+///     (64.0, 310.0),
+/// ];
+/// let data: Vec<Measurement> = points
+///     .iter()
 ///     .map(|&(n, x)| Measurement::new(Concurrency::new(n)?, Rate::from_per_second(x)?))
 ///     .collect::<Result<_, _>>()?;
 /// let fit = fit_usl_with_lambda(&data, Rate::from_per_second(20.0)?)?;
@@ -1417,11 +1519,21 @@ pub fn fit_usl_with_lambda(measurements: &[Measurement], lambda: Rate) -> Result
 /// σ = 0.01705 (SE 0.003318), κ = 7.892e-5 (SE 2.492e-5), residual standard error 140.6 on
 /// 5 degrees of freedom.
 /// ```
-/// use scalability_advisor_formulas::{fit_usl_normalised, Measurement};
-/// use scalability_advisor_formulas::scalability_advisor_core::units::{Concurrency, Rate};
-/// let points = [(1.0, 64.9), (18.0, 995.9), (36.0, 1652.4), (72.0, 1853.2), (108.0, 1828.9),
-///     (144.0, 1775.0), (216.0, 1702.2)];
-/// let data: Vec<Measurement> = points.iter()
+/// use scalability_advisor_formulas::scalability_advisor_core::units::{
+///     Concurrency, Rate,
+/// };
+/// use scalability_advisor_formulas::{Measurement, fit_usl_normalised};
+/// let points = [
+///     (1.0, 64.9),
+///     (18.0, 995.9),
+///     (36.0, 1652.4),
+///     (72.0, 1853.2),
+///     (108.0, 1828.9),
+///     (144.0, 1775.0),
+///     (216.0, 1702.2),
+/// ];
+/// let data: Vec<Measurement> = points
+///     .iter()
 ///     .map(|&(n, x)| Measurement::new(Concurrency::new(n)?, Rate::from_per_second(x)?))
 ///     .collect::<Result<_, _>>()?;
 /// let fit = fit_usl_normalised(&data)?;

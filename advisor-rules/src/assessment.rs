@@ -64,15 +64,24 @@ pub struct AssessedFinding {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_rules::{assess, Engine};
-/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     History, MetricsSnapshot, units::Ratio,
+/// };
+/// use scalability_advisor_rules::{Engine, assess};
 /// let snap = MetricsSnapshot::default().with_db_pool_usage(Ratio::from_percent(92.0)?);
 /// let a = assess(&Engine::default_pack(), &snap, &History::new());
-/// let f = a.findings.iter().find(|f| f.id == "key.pool.critical").unwrap();
+/// let f = a
+///     .findings
+///     .iter()
+///     .find(|f| f.id == "key.pool.critical")
+///     .unwrap();
 /// let text = f.to_string();
 /// assert!(text.starts_with("[critical] "), "{text}");
 /// assert!(text.contains("db_pool_usage = 92%"), "{text}");
-/// assert!(text.lines().last().unwrap().trim_start().starts_with("-> "), "{text}");
+/// assert!(
+///     text.lines().last().unwrap().trim_start().starts_with("-> "),
+///     "{text}"
+/// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 impl fmt::Display for AssessedFinding {
@@ -211,10 +220,14 @@ impl ChecklistReport {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{assess, Engine};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Component, History, MetricsSnapshot, units::Users};
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Component, History, MetricsSnapshot, units::Users,
+    /// };
+    /// use scalability_advisor_rules::{Engine, assess};
     /// // 400,000 users with an architecture that lacks circuit breakers.
-    /// let snap = MetricsSnapshot::default().with_users(Users::new(400_000)).with_component(Component::LoadBalancer);
+    /// let snap = MetricsSnapshot::default()
+    ///     .with_users(Users::new(400_000))
+    ///     .with_component(Component::LoadBalancer);
     /// let a = assess(&Engine::default_pack(), &snap, &History::new());
     /// let gaps: Vec<_> = a.checklists[0].gaps().map(|g| g.name()).collect();
     /// assert!(gaps.contains(&"circuit_breakers"));
@@ -230,12 +243,20 @@ impl ChecklistReport {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{assess, Engine};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Component, History, MetricsSnapshot, units::Users};
-    /// let snap = MetricsSnapshot::default().with_users(Users::new(400_000)).with_component(Component::LoadBalancer);
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Component, History, MetricsSnapshot, units::Users,
+    /// };
+    /// use scalability_advisor_rules::{Engine, assess};
+    /// let snap = MetricsSnapshot::default()
+    ///     .with_users(Users::new(400_000))
+    ///     .with_component(Component::LoadBalancer);
     /// let a = assess(&Engine::default_pack(), &snap, &History::new());
     /// // No snapshot can show whether application servers keep local state.
-    /// assert!(a.checklists[0].to_verify().any(|i| i.name() == "stateless_app_servers"));
+    /// assert!(
+    ///     a.checklists[0]
+    ///         .to_verify()
+    ///         .any(|i| i.name() == "stateless_app_servers")
+    /// );
     /// ```
     pub fn to_verify(&self) -> impl Iterator<Item = ChecklistItem> + '_ {
         self.items
@@ -279,8 +300,11 @@ pub struct NotJudged {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_rules::{assess, Engine, StepKey};
-/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, Remedy, units::{Ratio, Users}};
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     History, MetricsSnapshot, Remedy,
+///     units::{Ratio, Users},
+/// };
+/// use scalability_advisor_rules::{Engine, StepKey, assess};
 /// let snap = MetricsSnapshot::default()
 ///     .with_users(Users::new(4_000))
 ///     .with_server_cpu(Ratio::from_percent(92.0)?);
@@ -334,8 +358,19 @@ impl RulePack {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::{PackFormat, RulePack};
-    /// let pack = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\n[params]\ncpu_warning = \"90%\"\n", PackFormat::Toml)?;
-    /// assert_eq!(pack.advisor_config().thresholds.server_cpu.warning().as_percent(), 90.0);
+    /// let pack = RulePack::default_pack().layer(
+    ///     "prod.toml",
+    ///     "name = \"prod\"\n[params]\ncpu_warning = \"90%\"\n",
+    ///     PackFormat::Toml,
+    /// )?;
+    /// assert_eq!(
+    ///     pack.advisor_config()
+    ///         .thresholds
+    ///         .server_cpu
+    ///         .warning()
+    ///         .as_percent(),
+    ///     90.0
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -436,15 +471,21 @@ impl RulePack {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_rules::{assess, Engine, Severity};
-/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Users};
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     History, MetricsSnapshot, units::Users,
+/// };
+/// use scalability_advisor_rules::{Engine, Severity, assess};
 /// // A 2M-user service in one region whose remote users wait 900 ms at P95: the guide's
 /// // stage-4 condition holds, and at this size the move is overdue.
 /// let snap = MetricsSnapshot::default()
 ///     .with_users(Users::new(2_000_000))
 ///     .with_remote_user_p95(Duration::from_millis(900));
 /// let a = assess(&Engine::default_pack(), &snap, &History::new());
-/// let f = a.findings.iter().find(|f| f.id == "move.4.remote_latency").unwrap();
+/// let f = a
+///     .findings
+///     .iter()
+///     .find(|f| f.id == "move.4.remote_latency")
+///     .unwrap();
 /// assert!(f.overdue);
 /// assert_eq!(f.severity, Severity::Warning);
 /// # Ok::<(), scalability_advisor_rules::Error>(())
@@ -465,12 +506,20 @@ pub fn assess(engine: &Engine, snapshot: &MetricsSnapshot, history: &History) ->
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_rules::{assess_with, Engine};
-/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     History, MetricsSnapshot, units::Ratio,
+/// };
+/// use scalability_advisor_rules::{Engine, assess_with};
 /// let engine = Engine::default_pack();
 /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(91.0)?);
 /// let eval = engine.evaluate(&snap, &History::new());
-/// let a = assess_with(&engine, &eval, &snap, &History::new(), &engine.pack().advisor_config());
+/// let a = assess_with(
+///     &engine,
+///     &eval,
+///     &snap,
+///     &History::new(),
+///     &engine.pack().advisor_config(),
+/// );
 /// assert_eq!(a.plan[0].findings, ["add.read_replicas"]);
 /// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
@@ -1085,11 +1134,19 @@ impl StageView {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{assess, Engine};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::{Ratio, Users}};
-    /// let snap = MetricsSnapshot::default().with_users(Users::new(5_000)).with_db_cpu(Ratio::from_percent(82.0)?);
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot,
+    ///     units::{Ratio, Users},
+    /// };
+    /// use scalability_advisor_rules::{Engine, assess};
+    /// let snap = MetricsSnapshot::default()
+    ///     .with_users(Users::new(5_000))
+    ///     .with_db_cpu(Ratio::from_percent(82.0)?);
     /// let a = assess(&Engine::default_pack(), &snap, &History::new());
-    /// assert_eq!(a.stage.metrics_line(), "the guide's conditions for stage 2 (growth) hold, ahead of the user count");
+    /// assert_eq!(
+    ///     a.stage.metrics_line(),
+    ///     "the guide's conditions for stage 2 (growth) hold, ahead of the user count"
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -1111,10 +1168,19 @@ impl StageView {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{assess, Engine};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Users};
-    /// let a = assess(&Engine::default_pack(), &MetricsSnapshot::default().with_users(Users::new(5_000)), &History::new());
-    /// assert_eq!(a.stage.users_line(), "stage 1 (startup): 5000 users (0 to 10000 users)");
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Users,
+    /// };
+    /// use scalability_advisor_rules::{Engine, assess};
+    /// let a = assess(
+    ///     &Engine::default_pack(),
+    ///     &MetricsSnapshot::default().with_users(Users::new(5_000)),
+    ///     &History::new(),
+    /// );
+    /// assert_eq!(
+    ///     a.stage.users_line(),
+    ///     "stage 1 (startup): 5000 users (0 to 10000 users)"
+    /// );
     /// ```
     #[must_use]
     pub fn users_line(&self) -> String {
@@ -1150,8 +1216,10 @@ impl Assessment {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{assess, Engine, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
+    /// use scalability_advisor_rules::{Engine, Severity, assess};
     /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(95.0)?);
     /// let a = assess(&Engine::default_pack(), &snap, &History::new());
     /// assert_eq!(a.worst(), Some(Severity::Critical)); // beyond the 85% warning level
@@ -1170,8 +1238,10 @@ impl Assessment {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{assess, Engine};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
+    /// use scalability_advisor_rules::{Engine, assess};
     /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
     /// let text = assess(&Engine::default_pack(), &snap, &History::new()).to_text();
     /// assert!(text.starts_with("Plan of action\n  1. [warning] Add read replicas"));
@@ -1286,8 +1356,10 @@ impl Assessment {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{assess, Engine};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
+    /// use scalability_advisor_rules::{Engine, assess};
     /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
     /// let md = assess(&Engine::default_pack(), &snap, &History::new()).to_markdown();
     /// assert!(md.contains("1. **Add read replicas** (warning)"));
@@ -1407,8 +1479,10 @@ impl Assessment {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{assess, Assessment, Engine};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
+    /// use scalability_advisor_rules::{Assessment, Engine, assess};
     /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
     /// let json = assess(&Engine::default_pack(), &snap, &History::new()).to_json()?;
     /// let back: Assessment = serde_json::from_str(&json)?; // reads back

@@ -15,8 +15,12 @@ use crate::pack::{MissingData, RulePack, Severity};
 /// ```
 /// use scalability_advisor_rules::Operand;
 /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-/// let usage = Operand::metric(Metric::DbConnections).divided_by(Operand::metric(Metric::DbPoolSize));
-/// assert_eq!(usage.gt(Ratio::from_percent(80.0)?).to_string(), "(db_connections / db_pool_size) > 80%");
+/// let usage = Operand::metric(Metric::DbConnections)
+///     .divided_by(Operand::metric(Metric::DbPoolSize));
+/// assert_eq!(
+///     usage.gt(Ratio::from_percent(80.0)?).to_string(),
+///     "(db_connections / db_pool_size) > 80%"
+/// );
 /// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -27,9 +31,14 @@ impl Operand {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::Metric;
-    /// assert_eq!(Operand::metric(Metric::DbCpu).gt(Operand::number(0.7)).to_string(), "db_cpu > 0.7");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Operand::metric(Metric::DbCpu)
+    ///         .gt(Operand::number(0.7))
+    ///         .to_string(),
+    ///     "db_cpu > 0.7"
+    /// );
     /// ```
     #[must_use]
     pub fn metric(metric: Metric) -> Operand {
@@ -40,9 +49,14 @@ impl Operand {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::Metric;
-    /// assert_eq!(Operand::metric(Metric::DbQueriesPerRequest).ge(Operand::number(20.0)).to_string(), "db_queries_per_request >= 20");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Operand::metric(Metric::DbQueriesPerRequest)
+    ///         .ge(Operand::number(20.0))
+    ///         .to_string(),
+    ///     "db_queries_per_request >= 20"
+    /// );
     /// ```
     #[must_use]
     pub fn number(value: f64) -> Operand {
@@ -53,9 +67,14 @@ impl Operand {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::Metric;
-    /// assert_eq!(Operand::metric(Metric::ServerCpu).gt(Operand::param("cpu_warning")).to_string(), "server_cpu > $cpu_warning");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Operand::metric(Metric::ServerCpu)
+    ///         .gt(Operand::param("cpu_warning"))
+    ///         .to_string(),
+    ///     "server_cpu > $cpu_warning"
+    /// );
     /// ```
     #[must_use]
     pub fn param(name: &str) -> Operand {
@@ -66,10 +85,14 @@ impl Operand {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// let share = Operand::metric(Metric::PrimaryWriteThroughput).divided_by(Metric::PrimaryWriteCapacity);
-    /// assert_eq!(share.ge(Ratio::from_percent(80.0)?).to_string(), "(primary_write_throughput / primary_write_capacity) >= 80%");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// let share = Operand::metric(Metric::PrimaryWriteThroughput)
+    ///     .divided_by(Metric::PrimaryWriteCapacity);
+    /// assert_eq!(
+    ///     share.ge(Ratio::from_percent(80.0)?).to_string(),
+    ///     "(primary_write_throughput / primary_write_capacity) >= 80%"
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -81,10 +104,13 @@ impl Operand {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::Metric;
+    /// use scalability_advisor_rules::{Cond, Operand};
     /// let far_below = Operand::param("cpu_target").times(Operand::param("far_below"));
-    /// assert_eq!(Operand::metric(Metric::ServerCpu).lt(far_below).to_string(), "server_cpu < ($cpu_target * $far_below)");
+    /// assert_eq!(
+    ///     Operand::metric(Metric::ServerCpu).lt(far_below).to_string(),
+    ///     "server_cpu < ($cpu_target * $far_below)"
+    /// );
     /// ```
     #[must_use]
     pub fn times(self, other: impl Into<Operand>) -> Operand {
@@ -99,9 +125,14 @@ impl Operand {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// assert_eq!(Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?).to_string(), "db_cpu > 70%");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Operand::metric(Metric::DbCpu)
+    ///         .gt(Ratio::from_percent(70.0)?)
+    ///         .to_string(),
+    ///     "db_cpu > 70%"
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -113,10 +144,15 @@ impl Operand {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
-    /// use scalability_advisor_rules::scalability_advisor_core::Metric;
     /// use core::time::Duration;
-    /// assert_eq!(Operand::metric(Metric::P95ResponseTime).ge(Duration::from_millis(500)).to_string(), "p95_response_time >= 500ms");
+    /// use scalability_advisor_rules::scalability_advisor_core::Metric;
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Operand::metric(Metric::P95ResponseTime)
+    ///         .ge(Duration::from_millis(500))
+    ///         .to_string(),
+    ///     "p95_response_time >= 500ms"
+    /// );
     /// ```
     #[must_use]
     pub fn ge(self, other: impl Into<Operand>) -> Cond {
@@ -127,9 +163,14 @@ impl Operand {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// assert_eq!(Operand::metric(Metric::CacheHitRate).lt(Ratio::from_percent(80.0)?).to_string(), "cache_hit_rate < 80%");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Operand::metric(Metric::CacheHitRate)
+    ///         .lt(Ratio::from_percent(80.0)?)
+    ///         .to_string(),
+    ///     "cache_hit_rate < 80%"
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -141,9 +182,14 @@ impl Operand {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Rate};
-    /// assert_eq!(Operand::metric(Metric::ExternalApiRateLimitEvents).le(Rate::from_per_second(0.5)?).to_string(), "external_api_rate_limit_events <= 0.5/s");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Operand::metric(Metric::ExternalApiRateLimitEvents)
+    ///         .le(Rate::from_per_second(0.5)?)
+    ///         .to_string(),
+    ///     "external_api_rate_limit_events <= 0.5/s"
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -180,10 +226,17 @@ impl From<Rate> for Operand {
 ///
 /// # Examples
 /// ```
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     Component, Metric, units::Ratio,
+/// };
 /// use scalability_advisor_rules::{Cond, Operand};
-/// use scalability_advisor_rules::scalability_advisor_core::{Component, Metric, units::Ratio};
-/// let c = Operand::metric(Metric::DbReadShare).gt(Ratio::from_percent(80.0)?).and(Cond::has(Component::ReadReplicas).not());
-/// assert_eq!(c.to_string(), "(db_read_share > 80%) and (not (has(read_replicas)))");
+/// let c = Operand::metric(Metric::DbReadShare)
+///     .gt(Ratio::from_percent(80.0)?)
+///     .and(Cond::has(Component::ReadReplicas).not());
+/// assert_eq!(
+///     c.to_string(),
+///     "(db_read_share > 80%) and (not (has(read_replicas)))"
+/// );
 /// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -194,8 +247,8 @@ impl Cond {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::Component;
+    /// use scalability_advisor_rules::{Cond, Operand};
     /// assert_eq!(Cond::has(Component::Cdn).to_string(), "has(cdn)");
     /// ```
     #[must_use]
@@ -207,9 +260,12 @@ impl Cond {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::Metric;
-    /// assert_eq!(Cond::present(Metric::ReplicaLag).to_string(), "present(replica_lag)");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Cond::present(Metric::ReplicaLag).to_string(),
+    ///     "present(replica_lag)"
+    /// );
     /// ```
     #[must_use]
     pub fn present(metric: Metric) -> Cond {
@@ -220,9 +276,12 @@ impl Cond {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::Metric;
-    /// assert_eq!(Cond::flag(Metric::DataResidencyRequired).to_string(), "data_residency_required");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Cond::flag(Metric::DataResidencyRequired).to_string(),
+    ///     "data_residency_required"
+    /// );
     /// ```
     #[must_use]
     pub fn flag(metric: Metric) -> Cond {
@@ -233,8 +292,8 @@ impl Cond {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
+    /// use scalability_advisor_rules::{Cond, Operand};
     /// let c = Cond::consistently_above(Metric::DbCpu, Ratio::from_percent(70.0)?);
     /// assert_eq!(c.to_string(), "consistently_above(db_cpu, 70%)");
     /// # Ok::<(), scalability_advisor_rules::Error>(())
@@ -252,9 +311,12 @@ impl Cond {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::Metric;
-    /// assert_eq!(Cond::degrading(Metric::P95ResponseTime).to_string(), "degrading(p95_response_time)");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Cond::degrading(Metric::P95ResponseTime).to_string(),
+    ///     "degrading(p95_response_time)"
+    /// );
     /// ```
     #[must_use]
     pub fn degrading(metric: Metric) -> Cond {
@@ -265,9 +327,12 @@ impl Cond {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::Metric;
-    /// assert_eq!(Cond::plateauing(Metric::CacheHitRate).to_string(), "plateauing(cache_hit_rate)");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Cond::plateauing(Metric::CacheHitRate).to_string(),
+    ///     "plateauing(cache_hit_rate)"
+    /// );
     /// ```
     #[must_use]
     pub fn plateauing(metric: Metric) -> Cond {
@@ -278,10 +343,17 @@ impl Cond {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Component, Metric, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Cond, Operand};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Component, Metric, units::Ratio};
-    /// let c = Operand::metric(Metric::ServerCpu).gt(Ratio::from_percent(70.0)?).and(Cond::has(Component::LoadBalancer).not());
-    /// assert_eq!(c.to_string(), "(server_cpu > 70%) and (not (has(load_balancer)))");
+    /// let c = Operand::metric(Metric::ServerCpu)
+    ///     .gt(Ratio::from_percent(70.0)?)
+    ///     .and(Cond::has(Component::LoadBalancer).not());
+    /// assert_eq!(
+    ///     c.to_string(),
+    ///     "(server_cpu > 70%) and (not (has(load_balancer)))"
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -293,11 +365,15 @@ impl Cond {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// let maxed = Operand::metric(Metric::ServerCpu).ge(Ratio::from_percent(90.0)?)
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// let maxed = Operand::metric(Metric::ServerCpu)
+    ///     .ge(Ratio::from_percent(90.0)?)
     ///     .or(Operand::metric(Metric::MemoryUsage).ge(Ratio::from_percent(90.0)?));
-    /// assert_eq!(maxed.to_string(), "(server_cpu >= 90%) or (memory_usage >= 90%)");
+    /// assert_eq!(
+    ///     maxed.to_string(),
+    ///     "(server_cpu >= 90%) or (memory_usage >= 90%)"
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -314,9 +390,12 @@ impl Cond {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Cond, Operand};
     /// use scalability_advisor_rules::scalability_advisor_core::Component;
-    /// assert_eq!(Cond::has(Component::Cache).not().to_string(), "not (has(cache))");
+    /// use scalability_advisor_rules::{Cond, Operand};
+    /// assert_eq!(
+    ///     Cond::has(Component::Cache).not().to_string(),
+    ///     "not (has(cache))"
+    /// );
     /// ```
     pub fn not(self) -> Cond {
         Cond(format!("not ({})", self.0))
@@ -343,9 +422,15 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// let rule = RuleBuilder::new("db.hot", "Database hot", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?), Severity::Critical, "Add read capacity.");
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
+    /// let rule = RuleBuilder::new(
+    ///     "db.hot",
+    ///     "Database hot",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?),
+    ///     Severity::Critical,
+    ///     "Add read capacity.",
+    /// );
     /// let pack = PackBuilder::new("mine").rule(rule).build()?;
     /// assert_eq!(pack.rule("db.hot").unwrap().severity, Severity::Critical);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
@@ -370,10 +455,18 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Metric, Stage, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Metric, Stage, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?), Severity::Warning, "a")
-    ///     .stages(&[Stage::Startup, Stage::Growth]);
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .stages(&[Stage::Startup, Stage::Growth]);
     /// let pack = PackBuilder::new("p").rule(rule).build()?;
     /// assert_eq!(pack.rules()[0].stages, [Stage::Startup, Stage::Growth]);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
@@ -393,10 +486,20 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?), Severity::Warning, "a").priority(5);
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].priority, 5);
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .priority(5);
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].priority,
+    ///     5
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -408,10 +511,22 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Metric, bottleneck::Layer, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Metric, bottleneck::Layer, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?), Severity::Warning, "a").layer(Layer::Database);
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].layer, Some(Layer::Database));
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .layer(Layer::Database);
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].layer,
+    ///     Some(Layer::Database)
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -423,10 +538,22 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Metric, Symptom, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Metric, Symptom, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::ServerCpu).gt(Ratio::from_percent(85.0)?), Severity::Warning, "a").symptom(Symptom::HighServerCpu);
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].symptom, Some(Symptom::HighServerCpu));
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::ServerCpu).gt(Ratio::from_percent(85.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .symptom(Symptom::HighServerCpu);
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].symptom,
+    ///     Some(Symptom::HighServerCpu)
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -438,13 +565,24 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     LadderStep, Metric, Remedy, Symptom,
+    /// };
     /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{LadderStep, Metric, Remedy, Symptom};
-    /// let rule = RuleBuilder::new("r", "Tables scanned over and over", Operand::metric(Metric::DbMaxSeqScans).gt(Operand::number(10_000.0)), Severity::Warning, "a")
-    ///     .symptom(Symptom::DatabaseSlow)
-    ///     .remedy(Remedy::AddIndexes, LadderStep::First);
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "Tables scanned over and over",
+    ///     Operand::metric(Metric::DbMaxSeqScans).gt(Operand::number(10_000.0)),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .symptom(Symptom::DatabaseSlow)
+    /// .remedy(Remedy::AddIndexes, LadderStep::First);
     /// let rule = PackBuilder::new("p").rule(rule).build()?.rules()[0].clone();
-    /// assert_eq!((rule.remedy, rule.step), (Some(Remedy::AddIndexes), Some(LadderStep::First)));
+    /// assert_eq!(
+    ///     (rule.remedy, rule.step),
+    ///     (Some(Remedy::AddIndexes), Some(LadderStep::First))
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -462,10 +600,22 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Metric, Symptom, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Metric, Symptom, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "Memory nearly full", Operand::metric(Metric::MemoryUsage).gt(Ratio::from_percent(90.0)?), Severity::Warning, "a").ladder(Symptom::HighMemory);
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].ladder, Some(Symptom::HighMemory));
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "Memory nearly full",
+    ///     Operand::metric(Metric::MemoryUsage).gt(Ratio::from_percent(90.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .ladder(Symptom::HighMemory);
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].ladder,
+    ///     Some(Symptom::HighMemory)
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -477,10 +627,22 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Metric, Stage, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Metric, Stage, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?), Severity::Warning, "a").moves_to(Stage::Growth);
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].moves_to, Some(Stage::Growth));
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .moves_to(Stage::Growth);
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].moves_to,
+    ///     Some(Stage::Growth)
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -492,12 +654,23 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Metric, Stage, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Metric, Stage, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?), Severity::Warning, "a")
-    ///     .moves_to(Stage::Growth)
-    ///     .overdue_severity(Severity::Critical);
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].overdue_severity, Some(Severity::Critical));
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .moves_to(Stage::Growth)
+    /// .overdue_severity(Severity::Critical);
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].overdue_severity,
+    ///     Some(Severity::Critical)
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -509,10 +682,22 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbLockWaitShare).gt(Ratio::from_percent(10.0)?), Severity::Warning, "a").action("reduce_lock_contention");
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].action.as_deref(), Some("reduce_lock_contention"));
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbLockWaitShare).gt(Ratio::from_percent(10.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .action("reduce_lock_contention");
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0]
+    ///         .action
+    ///         .as_deref(),
+    ///     Some("reduce_lock_contention")
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -524,10 +709,20 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?), Severity::Warning, "a").references(&["runbook DB-7"]);
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].references, ["runbook DB-7"]);
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .references(&["runbook DB-7"]);
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].references,
+    ///     ["runbook DB-7"]
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -544,10 +739,23 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// let warn = RuleBuilder::new("w", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?), Severity::Warning, "a");
-    /// let crit = RuleBuilder::new("c", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(90.0)?), Severity::Critical, "a").supersedes(&["w"]);
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
+    /// let warn = RuleBuilder::new(
+    ///     "w",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// );
+    /// let crit = RuleBuilder::new(
+    ///     "c",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(90.0)?),
+    ///     Severity::Critical,
+    ///     "a",
+    /// )
+    /// .supersedes(&["w"]);
     /// let pack = PackBuilder::new("p").rule(warn).rule(crit).build()?;
     /// assert_eq!(pack.rule("c").unwrap().supersedes, ["w"]);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
@@ -566,11 +774,21 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
     /// use core::time::Duration;
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?), Severity::Warning, "a").hold_for(Duration::from_secs(600));
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].hold_for, Some(Duration::from_secs(600)));
+    /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .hold_for(Duration::from_secs(600));
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].hold_for,
+    ///     Some(Duration::from_secs(600))
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -582,10 +800,20 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?), Severity::Warning, "a").hold_evaluations(3);
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].hold_evaluations, Some(3));
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .hold_evaluations(3);
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].hold_evaluations,
+    ///     Some(3)
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -597,11 +825,22 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?), Severity::Warning, "a")
-    ///     .clear(Operand::metric(Metric::DbCpu).lt(Ratio::from_percent(60.0)?));
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].clear.as_deref(), Some("db_cpu < 60%"));
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .clear(Operand::metric(Metric::DbCpu).lt(Ratio::from_percent(60.0)?));
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0]
+    ///         .clear
+    ///         .as_deref(),
+    ///     Some("db_cpu < 60%")
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -613,10 +852,22 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{MissingData, Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?), Severity::Warning, "a").missing(MissingData::Ignore);
-    /// assert_eq!(PackBuilder::new("p").rule(rule).build()?.rules()[0].missing, MissingData::Ignore);
+    /// use scalability_advisor_rules::{
+    ///     MissingData, Operand, PackBuilder, RuleBuilder, Severity,
+    /// };
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(85.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .missing(MissingData::Ignore);
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].missing,
+    ///     MissingData::Ignore
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -635,10 +886,23 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Component, Metric, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Component, Metric, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::DbReadShare).gt(Ratio::from_percent(80.0)?), Severity::Warning, "a").recommends(&[Component::ReadReplicas]);
-    /// assert!(PackBuilder::new("p").rule(rule).build()?.rules()[0].recommends.contains(Component::ReadReplicas));
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbReadShare).gt(Ratio::from_percent(80.0)?),
+    ///     Severity::Warning,
+    ///     "a",
+    /// )
+    /// .recommends(&[Component::ReadReplicas]);
+    /// assert!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0]
+    ///         .recommends
+    ///         .contains(Component::ReadReplicas)
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -656,12 +920,24 @@ impl RuleBuilder {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Component, Metric, Stage, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
-    /// use scalability_advisor_rules::scalability_advisor_core::{Component, Metric, Stage, units::Ratio};
-    /// let rule = RuleBuilder::new("r", "t", Operand::metric(Metric::ServerCpu).lt(Ratio::from_percent(20.0)?), Severity::Info, "a")
-    ///     .stages(&[Stage::Startup])
-    ///     .discourages(&[Component::Microservices]);
-    /// assert!(PackBuilder::new("p").rule(rule).build()?.rules()[0].discourages.contains(Component::Microservices));
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::ServerCpu).lt(Ratio::from_percent(20.0)?),
+    ///     Severity::Info,
+    ///     "a",
+    /// )
+    /// .stages(&[Stage::Startup])
+    /// .discourages(&[Component::Microservices]);
+    /// assert!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0]
+    ///         .discourages
+    ///         .contains(Component::Microservices)
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -689,14 +965,27 @@ fn severity_name(s: Severity) -> &'static str {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_rules::{Engine, Operand, PackBuilder, RuleBuilder, RuleStatus, Severity};
-/// use scalability_advisor_rules::scalability_advisor_core::{History, Metric, MetricsSnapshot, units::Ratio};
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     History, Metric, MetricsSnapshot, units::Ratio,
+/// };
+/// use scalability_advisor_rules::{
+///     Engine, Operand, PackBuilder, RuleBuilder, RuleStatus, Severity,
+/// };
 /// let pack = PackBuilder::new("mine")
 ///     .param_ratio("hot", Ratio::from_percent(75.0)?)
-///     .rule(RuleBuilder::new("db.hot", "DB hot", Operand::metric(Metric::DbCpu).gt(Operand::param("hot")), Severity::Warning, "Cool it."))
+///     .rule(RuleBuilder::new(
+///         "db.hot",
+///         "DB hot",
+///         Operand::metric(Metric::DbCpu).gt(Operand::param("hot")),
+///         Severity::Warning,
+///         "Cool it.",
+///     ))
 ///     .build()?;
 /// let engine = Engine::new(pack)?;
-/// let e = engine.evaluate(&MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(80.0)?), &History::new());
+/// let e = engine.evaluate(
+///     &MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(80.0)?),
+///     &History::new(),
+/// );
 /// assert_eq!(engine.status(&e, "db.hot"), Some(RuleStatus::Fired));
 /// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
@@ -733,7 +1022,9 @@ impl PackBuilder {
     /// ```
     /// use scalability_advisor_rules::PackBuilder;
     /// use scalability_advisor_rules::scalability_advisor_core::units::Ratio;
-    /// let pack = PackBuilder::new("p").param_ratio("hot", Ratio::from_percent(85.0)?).build()?;
+    /// let pack = PackBuilder::new("p")
+    ///     .param_ratio("hot", Ratio::from_percent(85.0)?)
+    ///     .build()?;
     /// assert!((pack.param("hot").unwrap().value - 0.85).abs() < 1e-12);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -748,9 +1039,11 @@ impl PackBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::PackBuilder;
     /// use core::time::Duration;
-    /// let pack = PackBuilder::new("p").param_duration("lag", Duration::from_millis(2_500)).build()?;
+    /// use scalability_advisor_rules::PackBuilder;
+    /// let pack = PackBuilder::new("p")
+    ///     .param_duration("lag", Duration::from_millis(2_500))
+    ///     .build()?;
     /// assert_eq!(pack.param("lag").unwrap().value, 2.5);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -769,7 +1062,9 @@ impl PackBuilder {
     /// ```
     /// use scalability_advisor_rules::PackBuilder;
     /// use scalability_advisor_rules::scalability_advisor_core::units::Rate;
-    /// let pack = PackBuilder::new("p").param_rate("writes", Rate::from_per_second(900.0)?).build()?;
+    /// let pack = PackBuilder::new("p")
+    ///     .param_rate("writes", Rate::from_per_second(900.0)?)
+    ///     .build()?;
     /// assert_eq!(pack.param("writes").unwrap().value, 900.0);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -785,7 +1080,9 @@ impl PackBuilder {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::PackBuilder;
-    /// let pack = PackBuilder::new("p").param_number("queries", 25.0).build()?;
+    /// let pack = PackBuilder::new("p")
+    ///     .param_number("queries", 25.0)
+    ///     .build()?;
     /// assert_eq!(pack.param("queries").unwrap().value, 25.0);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -799,11 +1096,23 @@ impl PackBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// let pack = PackBuilder::new("p")
-    ///     .rule(RuleBuilder::new("a", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?), Severity::Warning, "x"))
-    ///     .rule(RuleBuilder::new("b", "t", Operand::metric(Metric::ServerCpu).gt(Ratio::from_percent(85.0)?), Severity::Critical, "y"))
+    ///     .rule(RuleBuilder::new(
+    ///         "a",
+    ///         "t",
+    ///         Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?),
+    ///         Severity::Warning,
+    ///         "x",
+    ///     ))
+    ///     .rule(RuleBuilder::new(
+    ///         "b",
+    ///         "t",
+    ///         Operand::metric(Metric::ServerCpu).gt(Ratio::from_percent(85.0)?),
+    ///         Severity::Critical,
+    ///         "y",
+    ///     ))
     ///     .build()?;
     /// assert_eq!(pack.rules().len(), 2);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
@@ -818,10 +1127,16 @@ impl PackBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// let text = PackBuilder::new("p")
-    ///     .rule(RuleBuilder::new("a", "t", Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?), Severity::Warning, "x"))
+    ///     .rule(RuleBuilder::new(
+    ///         "a",
+    ///         "t",
+    ///         Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?),
+    ///         Severity::Warning,
+    ///         "x",
+    ///     ))
     ///     .to_toml();
     /// assert!(text.contains("when = \"db_cpu > 70%\""));
     /// # Ok::<(), scalability_advisor_rules::Error>(())
@@ -852,10 +1167,16 @@ impl PackBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// use scalability_advisor_rules::scalability_advisor_core::Metric;
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
     /// // A unit mistake is caught as in a file: a duration compared with a percentage.
-    /// let bad = PackBuilder::new("p").rule(RuleBuilder::new("a", "t", Operand::metric(Metric::P95ResponseTime).gt(Operand::number(0.7)), Severity::Warning, "x"));
+    /// let bad = PackBuilder::new("p").rule(RuleBuilder::new(
+    ///     "a",
+    ///     "t",
+    ///     Operand::metric(Metric::P95ResponseTime).gt(Operand::number(0.7)),
+    ///     Severity::Warning,
+    ///     "x",
+    /// ));
     /// assert!(bad.build().is_err());
     /// ```
     pub fn build(&self) -> Result<RulePack, Error> {
@@ -869,9 +1190,11 @@ impl PackBuilder {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{PackBuilder, RulePack};
     /// use scalability_advisor_rules::scalability_advisor_core::units::Ratio;
-    /// let pack = PackBuilder::new("prod").param_ratio("cpu_warning", Ratio::from_percent(90.0)?).build_over(&RulePack::default_pack())?;
+    /// use scalability_advisor_rules::{PackBuilder, RulePack};
+    /// let pack = PackBuilder::new("prod")
+    ///     .param_ratio("cpu_warning", Ratio::from_percent(90.0)?)
+    ///     .build_over(&RulePack::default_pack())?;
     /// assert!((pack.param("cpu_warning").unwrap().value - 0.9).abs() < 1e-12);
     /// assert!(pack.rule("key.cpu.critical").is_some());
     /// # Ok::<(), scalability_advisor_rules::Error>(())

@@ -3,7 +3,6 @@
 //! The pack's source is `advisor-rules/packs/default.toml`; [`DEFAULT_PACK_TOML`] holds it
 //! verbatim, so it can be printed, diffed and copied as the starting point of a user pack.
 //! Every rule, its condition and its source:
-//!
 #![doc = include_str!("../docs/default-pack.md")]
 
 use crate::pack::RulePack;

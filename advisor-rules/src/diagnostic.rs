@@ -53,7 +53,14 @@ pub enum DiagnosticLevel {
 /// # Examples
 /// ```
 /// use scalability_advisor_rules::{RulePack, DiagnosticKind};
-/// let err = RulePack::from_toml_str("mine.toml", "name = \"x\"\n[[rule]]\nid = \"a\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"p95 > 70%\"\n").unwrap_err();
+/// let err = RulePack::from_toml_str("mine.toml", r#"name = "x"
+/// [[rule]]
+/// id = "a"
+/// title = "t"
+/// severity = "warning"
+/// advice = "a"
+/// when = "p95 > 70%"
+/// "#).unwrap_err();
 /// let d = &err.diagnostics()[0];
 /// assert_eq!(d.kind, DiagnosticKind::UnitMismatch);
 /// assert_eq!((d.line, d.column), (7, 9));
@@ -182,7 +189,14 @@ impl Diagnostics {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::RulePack;
-    /// let err = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"a\"\ntitle = \"t\"\nwhen = \"db_cpuu > 70%\"\nseverity = \"warning\"\nadvice = \"a\"\n").unwrap_err();
+    /// let err = RulePack::from_toml_str("p.toml", r#"name = "p"
+    /// [[rule]]
+    /// id = "a"
+    /// title = "t"
+    /// when = "db_cpuu > 70%"
+    /// severity = "warning"
+    /// advice = "a"
+    /// "#).unwrap_err();
     /// assert_eq!(err.diagnostics()[0].line, 5);
     /// ```
     #[must_use]
@@ -232,7 +246,14 @@ impl Diagnostics {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::RulePack;
-    /// let pack = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"never\"\ntitle = \"t\"\nwhen = \"db_cpu > 70% and db_cpu < 50%\"\nseverity = \"warning\"\nadvice = \"a\"\n")?;
+    /// let pack = RulePack::from_toml_str("p.toml", r#"name = "p"
+    /// [[rule]]
+    /// id = "never"
+    /// title = "t"
+    /// when = "db_cpu > 70% and db_cpu < 50%"
+    /// severity = "warning"
+    /// advice = "a"
+    /// "#)?;
     /// // A rule that can never fire loads with a warning.
     /// assert!(pack.warnings().iter().any(|d| d.message.contains("never")));
     /// # Ok::<(), scalability_advisor_rules::Error>(())

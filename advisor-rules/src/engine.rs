@@ -277,16 +277,30 @@ impl Logic {
 ///
 /// # Examples
 /// ```
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     History, MetricsSnapshot, units::Ratio,
+/// };
 /// use scalability_advisor_rules::{Engine, RuleStatus};
-/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
 ///
 /// let engine = Engine::default_pack();
 /// let snap = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?);
 /// let eval = engine.evaluate(&snap, &History::new());
-/// assert_eq!(engine.status(&eval, "add.read_replicas"), Some(RuleStatus::Fired));
-/// let finding = eval.findings.iter().find(|f| f.id == "add.read_replicas").unwrap();
+/// assert_eq!(
+///     engine.status(&eval, "add.read_replicas"),
+///     Some(RuleStatus::Fired)
+/// );
+/// let finding = eval
+///     .findings
+///     .iter()
+///     .find(|f| f.id == "add.read_replicas")
+///     .unwrap();
 /// let why = engine.explain(&eval, finding)[0].to_string();
-/// assert!(why.starts_with("db_read_share = 90% > 80% ($read_replicas_share, default pack, line "), "{why}");
+/// assert!(
+///     why.starts_with(
+///         "db_read_share = 90% > 80% ($read_replicas_share, default pack, line "
+///     ),
+///     "{why}"
+/// );
 /// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -708,10 +722,19 @@ impl Evaluation {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::Engine;
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
     /// let engine = Engine::default_pack();
-    /// let e = engine.evaluate(&MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?), &History::new());
-    /// let f = e.findings.iter().find(|f| f.id == "add.read_replicas").unwrap();
+    /// let e = engine.evaluate(
+    ///     &MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(90.0)?),
+    ///     &History::new(),
+    /// );
+    /// let f = e
+    ///     .findings
+    ///     .iter()
+    ///     .find(|f| f.id == "add.read_replicas")
+    ///     .unwrap();
     /// assert_eq!(e.observations(f)[0].observed, 0.9);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -731,13 +754,16 @@ impl Evaluation {
 /// # Examples
 /// ```
 /// use core::time::Duration;
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     History, MetricsSnapshot, units::Ratio,
+/// };
 /// use scalability_advisor_rules::{Engine, State};
-/// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
 /// let engine = Engine::default_pack();
 /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(90.0)?);
 /// let step = engine.advance(&State::default(), &snap, &History::new(), Duration::ZERO);
 /// // Keep `step.state` for the next call.
-/// let again = engine.advance(&step.state, &snap, &History::new(), Duration::from_secs(60));
+/// let again =
+///     engine.advance(&step.state, &snap, &History::new(), Duration::from_secs(60));
 /// assert!(again.changes.iter().all(|c| !c.is_started()));
 /// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```
@@ -784,8 +810,10 @@ impl Change {
     /// # Examples
     /// ```
     /// use core::time::Duration;
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Engine, State};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
     /// let engine = Engine::default_pack();
     /// let hot = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(95.0)?);
     /// let step = engine.advance(&State::default(), &hot, &History::new(), Duration::ZERO);
@@ -802,13 +830,31 @@ impl Change {
     /// # Examples
     /// ```
     /// use core::time::Duration;
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Engine, State};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
     /// let engine = Engine::default_pack();
-    /// let cpu = |p: f64| MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(p).unwrap());
-    /// let one = engine.advance(&State::default(), &cpu(95.0), &History::new(), Duration::ZERO);
-    /// let two = engine.advance(&one.state, &cpu(40.0), &History::new(), Duration::from_secs(60));
-    /// assert!(two.changes.iter().any(|c| c.id == "key.cpu.critical" && c.is_resolved()));
+    /// let cpu = |p: f64| {
+    ///     MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(p).unwrap())
+    /// };
+    /// let one = engine.advance(
+    ///     &State::default(),
+    ///     &cpu(95.0),
+    ///     &History::new(),
+    ///     Duration::ZERO,
+    /// );
+    /// let two = engine.advance(
+    ///     &one.state,
+    ///     &cpu(40.0),
+    ///     &History::new(),
+    ///     Duration::from_secs(60),
+    /// );
+    /// assert!(
+    ///     two.changes
+    ///         .iter()
+    ///         .any(|c| c.id == "key.cpu.critical" && c.is_resolved())
+    /// );
     /// ```
     #[must_use]
     pub fn is_resolved(&self) -> bool {
@@ -848,7 +894,14 @@ impl Engine {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::{Engine, RulePack};
-    /// let pack = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"hot\"\ntitle = \"t\"\nwhen = \"db_cpu > 80%\"\nseverity = \"warning\"\nadvice = \"a\"\n")?;
+    /// let pack = RulePack::from_toml_str("p.toml", r#"name = "p"
+    /// [[rule]]
+    /// id = "hot"
+    /// title = "t"
+    /// when = "db_cpu > 80%"
+    /// severity = "warning"
+    /// advice = "a"
+    /// "#)?;
     /// let engine = Engine::new(pack)?;
     /// assert_eq!(engine.rules().len(), 1);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
@@ -1005,7 +1058,10 @@ impl Engine {
     /// use scalability_advisor_rules::Engine;
     /// use scalability_advisor_rules::scalability_advisor_core::{SeriesConfig, units::Ratio};
     /// // Read "consistently" as 90% of the window instead of 80%.
-    /// let strict = SeriesConfig { consistency_share: Ratio::from_percent(90.0)?, ..SeriesConfig::default() };
+    /// let strict = SeriesConfig {
+    ///     consistency_share: Ratio::from_percent(90.0)?,
+    ///     ..SeriesConfig::default()
+    /// };
     /// let _engine = Engine::default_pack().with_series_config(strict);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -1020,12 +1076,23 @@ impl Engine {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Engine, RuleStatus};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
     /// let engine = Engine::default_pack();
-    /// let e = engine.evaluate(&MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(75.0)?), &History::new());
-    /// assert_eq!(engine.status(&e, "key.cpu.warning"), Some(RuleStatus::Fired));
-    /// assert_eq!(engine.status(&e, "key.p95.warning"), Some(RuleStatus::NotEvaluated)); // no P95 given
+    /// let e = engine.evaluate(
+    ///     &MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(75.0)?),
+    ///     &History::new(),
+    /// );
+    /// assert_eq!(
+    ///     engine.status(&e, "key.cpu.warning"),
+    ///     Some(RuleStatus::Fired)
+    /// );
+    /// assert_eq!(
+    ///     engine.status(&e, "key.p95.warning"),
+    ///     Some(RuleStatus::NotEvaluated)
+    /// ); // no P95 given
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -1072,9 +1139,13 @@ impl Engine {
     /// # Examples
     /// ```
     /// use core::time::Duration;
-    /// use scalability_advisor_rules::{Engine, RulePack, State, RuleStatus};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
-    /// let pack = RulePack::from_toml_str("p.toml", r#"
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
+    /// use scalability_advisor_rules::{Engine, RulePack, RuleStatus, State};
+    /// let pack = RulePack::from_toml_str(
+    ///     "p.toml",
+    ///     r#"
     /// name = "p"
     /// [[rule]]
     /// id = "hot"
@@ -1084,10 +1155,12 @@ impl Engine {
     /// for_evaluations = 2
     /// severity = "warning"
     /// advice = "a"
-    /// "#)?;
+    /// "#,
+    /// )?;
     /// let engine = Engine::new(pack)?;
     /// let at = |m: u64| Duration::from_secs(60 * m);
-    /// let snap = |p: f64| MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(p).unwrap());
+    /// let snap =
+    ///     |p: f64| MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(p).unwrap());
     /// let status = |e: &scalability_advisor_rules::Evaluation| engine.status(e, "hot");
     /// let (s, e) = engine.step(&State::default(), &snap(85.0), &History::new(), at(0));
     /// assert_eq!(status(&e), Some(RuleStatus::NotFired)); // held once
@@ -1127,9 +1200,13 @@ impl Engine {
     /// # Examples
     /// ```
     /// use core::time::Duration;
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{ChangeKind, Engine, RulePack, State};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
-    /// let engine = Engine::new(RulePack::from_toml_str("p.toml", r#"
+    /// let engine = Engine::new(RulePack::from_toml_str(
+    ///     "p.toml",
+    ///     r#"
     /// name = "p"
     /// [[rule]]
     /// id = "hot"
@@ -1137,10 +1214,14 @@ impl Engine {
     /// when = "db_cpu > 80%"
     /// severity = "warning"
     /// advice = "Cool it."
-    /// "#)?)?;
-    /// let snap = |p: f64| MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(p).unwrap());
+    /// "#,
+    /// )?)?;
+    /// let snap =
+    ///     |p: f64| MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(p).unwrap());
     /// let minute = |m: u64| Duration::from_secs(60 * m);
-    /// let kinds = |s: &scalability_advisor_rules::StepReport| s.changes.iter().map(|c| c.kind).collect::<Vec<_>>();
+    /// let kinds = |s: &scalability_advisor_rules::StepReport| {
+    ///     s.changes.iter().map(|c| c.kind).collect::<Vec<_>>()
+    /// };
     /// let s1 = engine.advance(&State::default(), &snap(85.0), &History::new(), minute(0));
     /// assert_eq!(kinds(&s1), [ChangeKind::Started]);
     /// assert_eq!(s1.changes[0].id, "hot");
@@ -1429,11 +1510,19 @@ impl Engine {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Engine, RuleStatus};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
     /// let engine = Engine::default_pack();
-    /// let e = engine.evaluate(&MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(60.0)?), &History::new());
-    /// assert_eq!(engine.status(&e, "add.read_replicas"), Some(RuleStatus::NotFired));
+    /// let e = engine.evaluate(
+    ///     &MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(60.0)?),
+    ///     &History::new(),
+    /// );
+    /// assert_eq!(
+    ///     engine.status(&e, "add.read_replicas"),
+    ///     Some(RuleStatus::NotFired)
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     #[must_use]
@@ -1446,12 +1535,20 @@ impl Engine {
     ///
     /// # Examples
     /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, Metric, MetricsSnapshot,
+    /// };
     /// use scalability_advisor_rules::{Engine, MissingInput};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, Metric, MetricsSnapshot};
     /// let engine = Engine::default_pack();
     /// let i = engine.rule_index("move.3.write_saturation").unwrap();
     /// let missing = engine.missing(i, &MetricsSnapshot::default(), &History::new());
-    /// assert_eq!(missing, [MissingInput::Value(Metric::PrimaryWriteThroughput), MissingInput::Value(Metric::PrimaryWriteCapacity)]);
+    /// assert_eq!(
+    ///     missing,
+    ///     [
+    ///         MissingInput::Value(Metric::PrimaryWriteThroughput),
+    ///         MissingInput::Value(Metric::PrimaryWriteCapacity)
+    ///     ]
+    /// );
     /// ```
     #[must_use]
     pub fn missing(
@@ -1492,9 +1589,13 @@ impl Engine {
     /// # Examples
     /// ```
     /// use core::time::Duration;
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
     /// use scalability_advisor_rules::{Engine, RulePack};
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
-    /// let pack = RulePack::from_toml_str("p.toml", r#"
+    /// let pack = RulePack::from_toml_str(
+    ///     "p.toml",
+    ///     r#"
     /// name = "p"
     /// [[rule]]
     /// id = "db"
@@ -1502,13 +1603,18 @@ impl Engine {
     /// when = "db_cpu > 70% or slowest_query_time > 100ms"
     /// severity = "warning"
     /// advice = "Look at the database."
-    /// "#)?;
+    /// "#,
+    /// )?;
     /// let engine = Engine::new(pack)?;
     /// let snap = MetricsSnapshot::default()
     ///     .with_db_cpu(Ratio::from_percent(82.0)?)
     ///     .with_slowest_query_time(Duration::from_millis(90));
     /// let eval = engine.evaluate(&snap, &History::new());
-    /// let lines: Vec<String> = engine.explain(&eval, &eval.findings[0]).iter().map(ToString::to_string).collect();
+    /// let lines: Vec<String> = engine
+    ///     .explain(&eval, &eval.findings[0])
+    ///     .iter()
+    ///     .map(ToString::to_string)
+    ///     .collect();
     /// assert_eq!(lines, ["db_cpu = 82% > 70%"]); // the query branch failed: not shown
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -1544,14 +1650,22 @@ impl Engine {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::Engine;
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
     /// use core::time::Duration;
+    /// use scalability_advisor_rules::Engine;
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
     /// let engine = Engine::default_pack();
-    /// let snap = MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(78.0)?).with_slowest_query_time(Duration::from_millis(90));
+    /// let snap = MetricsSnapshot::default()
+    ///     .with_db_cpu(Ratio::from_percent(78.0)?)
+    ///     .with_slowest_query_time(Duration::from_millis(90));
     /// let e = engine.evaluate(&snap, &History::new());
-    /// let f = e.findings.iter().find(|f| f.id == "ladder.database_slow").unwrap();
-    /// assert_eq!(engine.explain(&e, f).len(), 1);     // only the CPU held
+    /// let f = e
+    ///     .findings
+    ///     .iter()
+    ///     .find(|f| f.id == "ladder.database_slow")
+    ///     .unwrap();
+    /// assert_eq!(engine.explain(&e, f).len(), 1); // only the CPU held
     /// assert_eq!(engine.explain_all(&e, f).len(), 2); // both comparisons
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -1573,9 +1687,14 @@ impl Engine {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::Engine;
-    /// use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::Ratio};
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, MetricsSnapshot, units::Ratio,
+    /// };
     /// let engine = Engine::default_pack();
-    /// let (fired, unknown) = engine.count(&MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(95.0)?), &History::new());
+    /// let (fired, unknown) = engine.count(
+    ///     &MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(95.0)?),
+    ///     &History::new(),
+    /// );
     /// assert!(fired >= 3 && unknown > 20);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```

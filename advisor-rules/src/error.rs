@@ -39,7 +39,14 @@ impl Error {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::RulePack;
-    /// let err = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"a\"\ntitle = \"t\"\nwhen = \"db_cpuu > 70%\"\nseverity = \"warning\"\nadvice = \"a\"\n").unwrap_err();
+    /// let err = RulePack::from_toml_str("p.toml", r#"name = "p"
+    /// [[rule]]
+    /// id = "a"
+    /// title = "t"
+    /// when = "db_cpuu > 70%"
+    /// severity = "warning"
+    /// advice = "a"
+    /// "#).unwrap_err();
     /// let d = &err.diagnostics()[0];
     /// assert_eq!((d.line, d.column), (5, 9));
     /// assert_eq!(d.help.as_deref(), Some("did you mean `db_cpu`?"));

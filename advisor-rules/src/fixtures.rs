@@ -60,7 +60,11 @@ impl FixtureReport {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::{run_fixtures, Engine};
-    /// let report = run_fixtures(&Engine::default_pack(), "f.toml", "[[test]]\nname = \"hot\"\nsnapshot = { server_cpu = 0.95 }\nfired = [\"key.cpu.critical\"]\n")?;
+    /// let report = run_fixtures(&Engine::default_pack(), "f.toml", r#"[[test]]
+    /// name = "hot"
+    /// snapshot = { server_cpu = 0.95 }
+    /// fired = ["key.cpu.critical"]
+    /// "#)?;
     /// assert!(report.passed());
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -99,14 +103,18 @@ impl core::fmt::Display for FixtureReport {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_rules::{run_fixtures, Engine};
-/// let report = run_fixtures(&Engine::default_pack(), "t.toml", r#"
+/// use scalability_advisor_rules::{Engine, run_fixtures};
+/// let report = run_fixtures(
+///     &Engine::default_pack(),
+///     "t.toml",
+///     r#"
 /// [[test]]
 /// name = "reads"
 /// snapshot = { db_read_share = 0.9 }
 /// fired = ["add.read_replicas"]
 /// not_evaluated = ["add.cdn"]
-/// "#)?;
+/// "#,
+/// )?;
 /// assert!(report.passed(), "{report}");
 /// # Ok::<(), scalability_advisor_rules::Error>(())
 /// ```

@@ -12,10 +12,14 @@
 //!
 //! ```
 //! use scalability_advisor_rules::{assess, Engine, PackFormat, RulePack};
-//! use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot, units::{Ratio, Users}};
+//! use scalability_advisor_rules::scalability_advisor_core::units::{Ratio, Users};
+//! use scalability_advisor_rules::scalability_advisor_core::{History, MetricsSnapshot};
 //!
 //! // The default pack, with one threshold overridden for this environment.
-//! let pack = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\n[params]\ncpu_warning = \"90%\"\n", PackFormat::Toml)?;
+//! let pack = RulePack::default_pack().layer("prod.toml", r#"name = "prod"
+//! [params]
+//! cpu_warning = "90%"
+//! "#, PackFormat::Toml)?;
 //! let engine = Engine::new(pack)?;
 //! let snap = MetricsSnapshot::default()
 //!     .with_users(Users::new(30_000))

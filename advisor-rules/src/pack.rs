@@ -193,7 +193,9 @@ pub struct Rule {
 /// # Examples
 /// ```
 /// use scalability_advisor_rules::RulePack;
-/// let pack = RulePack::from_toml_str("mine.toml", r#"
+/// let pack = RulePack::from_toml_str(
+///     "mine.toml",
+///     r#"
 /// name = "mine"
 /// version = "1.0.0"
 /// [params]
@@ -204,7 +206,8 @@ pub struct Rule {
 /// when = "replica_lag > $lag"
 /// severity = "warning"
 /// advice = "Find what holds the replicas back."
-/// "#)?;
+/// "#,
+/// )?;
 /// assert_eq!(pack.rules().len(), 1);
 /// assert_eq!(pack.param("lag").unwrap().value, 2.0);
 /// # Ok::<(), scalability_advisor_rules::Error>(())
@@ -392,7 +395,14 @@ impl RulePack {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::RulePack;
-    /// let pack = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"lag\"\ntitle = \"Replica lag\"\nwhen = \"replica_lag > 2s\"\nseverity = \"warning\"\nadvice = \"a\"\n")?;
+    /// let pack = RulePack::from_toml_str("p.toml", r#"name = "p"
+    /// [[rule]]
+    /// id = "lag"
+    /// title = "Replica lag"
+    /// when = "replica_lag > 2s"
+    /// severity = "warning"
+    /// advice = "a"
+    /// "#)?;
     /// assert_eq!(pack.rules()[0].id, "lag");
     /// // Problems are reported with their place.
     /// let err = RulePack::from_toml_str("p.toml", "name = 1").unwrap_err();
@@ -411,7 +421,10 @@ impl RulePack {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::RulePack;
-    /// let pack = RulePack::from_json_str("p.json", r#"{"name": "p", "rules": [{"id": "lag", "title": "t", "when": "replica_lag > 2s", "severity": "warning", "advice": "a"}]}"#)?;
+    /// let text = r#"{"name": "p", "rules": [
+    ///   {"id": "lag", "title": "t", "when": "replica_lag > 2s", "severity": "warning", "advice": "a"}
+    /// ]}"#;
+    /// let pack = RulePack::from_json_str("p.json", text)?;
     /// assert_eq!(pack.rules().len(), 1);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -445,11 +458,21 @@ impl RulePack {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_rules::{PackFormat, RulePack, Origin};
-    /// let layered = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\n[params]\np95_warning = \"2s\"\n", PackFormat::Toml)?;
+    /// use scalability_advisor_rules::{Origin, PackFormat, RulePack};
+    /// let layered = RulePack::default_pack().layer(
+    ///     "prod.toml",
+    ///     "name = \"prod\"\n[params]\np95_warning = \"2s\"\n",
+    ///     PackFormat::Toml,
+    /// )?;
     /// let p = layered.param("p95_warning").unwrap();
     /// assert_eq!(p.value, 2.0);
-    /// assert_eq!(p.origin, Origin::File { file: "prod.toml".into(), line: 3 });
+    /// assert_eq!(
+    ///     p.origin,
+    ///     Origin::File {
+    ///         file: "prod.toml".into(),
+    ///         line: 3
+    ///     }
+    /// );
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
     pub fn layer(&self, file: &str, text: &str, format: PackFormat) -> Result<RulePack, Error> {
@@ -512,7 +535,10 @@ impl RulePack {
     /// ```
     /// use scalability_advisor_rules::RulePack;
     /// let rule = RulePack::default_pack().rule("add.cdn").cloned().unwrap();
-    /// assert_eq!(rule.when, "static_asset_bandwidth_share > $cdn_static_share and not has(cdn)");
+    /// assert_eq!(
+    ///     rule.when,
+    ///     "static_asset_bandwidth_share > $cdn_static_share and not has(cdn)"
+    /// );
     /// ```
     #[must_use]
     pub fn rule(&self, id: &str) -> Option<&Rule> {
@@ -537,7 +563,10 @@ impl RulePack {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::RulePack;
-    /// let p = RulePack::default_pack().param("p95_warning").cloned().unwrap();
+    /// let p = RulePack::default_pack()
+    ///     .param("p95_warning")
+    ///     .cloned()
+    ///     .unwrap();
     /// assert_eq!((p.value, p.text.as_str()), (1.0, "1s"));
     /// ```
     #[must_use]
@@ -550,7 +579,11 @@ impl RulePack {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::{PackFormat, RulePack};
-    /// let pack = RulePack::default_pack().layer("prod.toml", "name = \"prod\"\ndisable = [\"db.bloat\"]\n", PackFormat::Toml)?;
+    /// let pack = RulePack::default_pack().layer(
+    ///     "prod.toml",
+    ///     "name = \"prod\"\ndisable = [\"db.bloat\"]\n",
+    ///     PackFormat::Toml,
+    /// )?;
     /// assert_eq!(pack.disabled(), ["db.bloat"]);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
@@ -564,7 +597,14 @@ impl RulePack {
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::RulePack;
-    /// let pack = RulePack::from_toml_str("p.toml", "name = \"p\"\n[[rule]]\nid = \"never\"\ntitle = \"t\"\nwhen = \"db_cpu > 70% and db_cpu < 50%\"\nseverity = \"warning\"\nadvice = \"a\"\n")?;
+    /// let pack = RulePack::from_toml_str("p.toml", r#"name = "p"
+    /// [[rule]]
+    /// id = "never"
+    /// title = "t"
+    /// when = "db_cpu > 70% and db_cpu < 50%"
+    /// severity = "warning"
+    /// advice = "a"
+    /// "#)?;
     /// assert_eq!(pack.warnings().len(), 1);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```

@@ -20,8 +20,8 @@
 //! # Quick start
 //!
 //! ```
-//! use scalability_advisor::prelude::*;
 //! use core::time::Duration;
+//! use scalability_advisor::prelude::*;
 //!
 //! // What the system measured; every field is optional and validated by its type.
 //! let snapshot = MetricsSnapshot::default()
@@ -37,7 +37,10 @@
 //! println!("{}", assessment.to_text());
 //!
 //! // Sizing for 3x growth with the guide's 1.5x margin.
-//! let mut inputs = PlanInputs::new(Rate::from_per_second(1_000.0)?.into(), Rate::from_per_second(400.0)?.into());
+//! let mut inputs = PlanInputs::new(
+//!     Rate::from_per_second(1_000.0)?.into(),
+//!     Rate::from_per_second(400.0)?.into(),
+//! );
 //! inputs.growth = Factor::new(3.0)?.into();
 //! let p = plan(&inputs)?;
 //! assert_eq!(p.required_capacity.value.as_per_second(), 4_500.0);
