@@ -74,17 +74,26 @@
 //! # Ok::<(), scalability_advisor_core::Error>(())
 //! ```
 //!
-//! # Main types
+//! # By task
 //!
-//! - Measurements: [`units`] ([`units::Ratio`], [`units::Rate`], [`units::Bytes`], …),
-//!   [`MetricsSnapshot`], [`Metric`], [`Series`], [`History`].
-//! - Stages: [`Stage`], [`UserBand`], [`CostBand`], [`COST_AT_SCALE`], [`Component`].
-//! - Judgement: [`KeyThresholds`], [`Threshold`], [`Health`], [`Trigger`], [`TriggerConfig`],
-//!   [`Outcome`], [`Evidence`], [`Classification`].
-//! - Guidance as data: [`bottleneck`], [`Symptom`] and [`Remedy`] (the decision matrix),
-//!   [`patterns`].
-//! - Formulas: [`sizing`].
-//! - Errors: [`Error`].
+//! - **Describe what you measured**: values in [`units`] ([`units::Ratio`], [`units::Rate`],
+//!   [`units::Bytes`], …) go into a [`MetricsSnapshot`] (one [`Metric`] per field, the
+//!   architecture as [`Component`]s, what was [`Remedy`]-tried and which
+//!   [`patterns::ChecklistItem`]s are in place); time series into [`Series`] and [`History`].
+//! - **Find the stage**: [`Stage::for_users`], its [`UserBand`], [`CostBand`] and
+//!   [`COST_AT_SCALE`] row, and [`Stage::cumulative_architecture`].
+//! - **Judge the system**: [`Classification::of`] does it all with an [`AdvisorConfig`]; the
+//!   parts are [`KeyThresholds`] ([`Threshold`], [`Health`]), the stage-transition
+//!   [`Trigger`]s ([`TriggerConfig`], [`Outcome`] with [`Evidence`]), and the growth-stage
+//!   additions ([`AdditionResult`]).
+//! - **Decide what to do**: the decision matrix, [`Symptom::position`] on a ladder of
+//!   [`Remedy`] rungs ([`LadderPosition`], [`LadderConfig`]); the [`bottleneck`] taxonomy and
+//!   diagnosis order; the caching, sharding, multi-region and consistency [`patterns`] and
+//!   the guide's checklists.
+//! - **Size for growth**: the guide's formulas in [`sizing`] (capacity, connection pool,
+//!   replicas, cache memory).
+//! - **Read the guide**: [`guide`] defines "the guide" and prints its topics.
+//! - **Handle errors**: one [`Error`] type naming the field, the value and the fix.
 //!
 //! How the guide's vague words are read is documented on [`SeriesConfig`] and
 //! [`TriggerConfig`]; the concept notes are in [`guide`].

@@ -37,7 +37,7 @@
 //! # Ok::<(), scalability_advisor_formulas::Error>(())
 //! ```
 //!
-//! # Models
+//! # By task
 //! - Capacity plans: [`PlanInputs`], [`plan`], [`plan_scenarios`] with [`SCENARIOS`]
 //!   (10x, 100x, 1000x), [`plan_uncertain`] for [`Estimate`] ranges; every number is a
 //!   [`Figure`] that carries its formula and inputs.

@@ -34,16 +34,23 @@
 //!
 //! The language of packs is described in [`language`].
 //!
-//! # Main types
-//! - Packs: [`RulePack`] (load, layer, print with origins), [`PackFormat`], [`Rule`],
-//!   [`Param`], [`Origin`], [`Diagnostic`], [`Diagnostics`].
-//! - Code: [`PackBuilder`], [`RuleBuilder`], [`Cond`], [`Operand`].
-//! - Evaluation: [`Engine`], [`Evaluation`], [`Finding`], [`RuleEvidence`], [`RuleStatus`],
-//!   [`State`] for `for` and hysteresis.
-//! - Reports: [`assess`], [`Assessment`] (a [`PlanStep`] list first, then [`StageView`],
-//!   [`NextStage`], findings, [`HeldBack`], [`ChecklistReport`]s); how advice is built:
-//!   [`advice`]; fixtures: [`run_fixtures`].
-//! - The default pack: [`default_pack`] documents every rule and its source.
+//! # By task
+//! - **Get a report**: [`assess`] (or [`assess_with`] and an [`AdvisorConfig`](scalability_advisor_core::AdvisorConfig))
+//!   gives an [`Assessment`]: a [`PlanStep`] list first, then the [`StageView`],
+//!   [`NextStage`], [`AssessedFinding`]s, [`HeldBack`] rungs and [`ChecklistReport`]s, as
+//!   text, Markdown or JSON. How the plan is built: [`advice`].
+//! - **Write and load rules**: [`RulePack`] (load TOML or JSON, layer, print with origins),
+//!   [`PackFormat`], [`Rule`], [`Param`], [`Origin`]; the language reference is
+//!   [`language`]; from code, [`PackBuilder`], [`RuleBuilder`], [`Cond`], [`Operand`].
+//! - **Fix a pack**: every problem at once as [`Diagnostics`] of [`Diagnostic`]s with line,
+//!   column and help; test a pack with [`run_fixtures`].
+//! - **Evaluate once**: [`Engine::evaluate`] gives an [`Evaluation`] of [`Finding`]s (each
+//!   with its [`RuleId`]) and [`RuleStatus`]es; [`Engine::explain`] gives the
+//!   [`RuleEvidence`].
+//! - **Run in a loop**: [`Engine::advance`] carries a [`State`] (for `for` and `clear`
+//!   hysteresis) and returns a [`StepReport`] of [`Change`]s: started, still firing,
+//!   resolved, each with evidence.
+//! - **Know the built-in rules**: [`default_pack`] documents every rule and its source.
 //!
 //! # Crate features
 //! - `serde` (on by default): forwards to `advisor-core/serde`; packs are always read with
