@@ -110,6 +110,18 @@ pub enum Error {
         /// Samples available.
         got: usize,
     },
+    /// A series has more samples than [`Series::MAX_SAMPLES`](crate::Series::MAX_SAMPLES).
+    #[error(
+        "series of {what} has {got} samples, more than the {max} a series may hold; downsample it (for example with a coarser query step)"
+    )]
+    TooManySamples {
+        /// The metric of the series.
+        what: &'static str,
+        /// The limit.
+        max: usize,
+        /// Samples given.
+        got: usize,
+    },
 }
 
 /// Extra guidance appended to range errors of well-known quantities.

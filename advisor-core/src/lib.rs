@@ -126,6 +126,7 @@ mod snapshot;
 mod stage;
 mod thresholds;
 mod topics;
+mod trend;
 mod triggers;
 pub mod units;
 

@@ -262,10 +262,25 @@ pub struct Series {
 }
 
 impl Series {
+    /// The most samples a series holds: 2^20 = 1,048,576, twelve days at one sample a second.
+    /// Every statistic of a series of this size takes well under a second (the trend test,
+    /// the costliest, is O(n log n) in time and O(n) in memory).
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_core::{Error, Metric, Series};
+    /// let too_many = vec![0.5; Series::MAX_SAMPLES + 1];
+    /// let err = Series::from_values(Metric::DbCpu, Duration::from_secs(1), &too_many);
+    /// assert!(matches!(err, Err(Error::TooManySamples { .. })));
+    /// ```
+    pub const MAX_SAMPLES: usize = 1 << 20;
+
     /// Builds a series from samples in time order.
     ///
     /// # Errors
     /// - [`Error::EmptySeries`] without samples;
+    /// - [`Error::TooManySamples`] past [`Series::MAX_SAMPLES`];
     /// - [`Error::UnorderedSamples`] when a sample is earlier than the one before it;
     /// - the errors of the metric's unit for a value out of its domain: [`Error::NotFinite`],
     ///   [`Error::Negative`], or [`Error::OutOfRange`] for a ratio outside `0..=1` or a flag
@@ -307,6 +322,13 @@ impl Series {
         if samples.is_empty() {
             return Err(Error::EmptySeries { what });
         }
+        if samples.len() > Self::MAX_SAMPLES {
+            return Err(Error::TooManySamples {
+                what,
+                max: Self::MAX_SAMPLES,
+                got: samples.len(),
+            });
+        }
         let mut cleaned = samples;
         for s in &mut cleaned {
             s.value = validate_value(metric, s.value)?;
@@ -338,6 +360,13 @@ impl Series {
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_values(metric: Metric, interval: Duration, values: &[f64]) -> Result<Self, Error> {
+        if values.len() > Self::MAX_SAMPLES {
+            return Err(Error::TooManySamples {
+                what: metric.name(),
+                max: Self::MAX_SAMPLES,
+                got: values.len(),
+            });
+        }
         let mut samples = Vec::with_capacity(values.len());
         for (i, &value) in values.iter().enumerate() {
             let i = u32::try_from(i).map_err(|_| Error::Overflow {
@@ -820,29 +849,9 @@ fn normal_upper_tail(z: f64) -> f64 {
 
 fn mann_kendall(w: &[Sample], alpha: f64) -> Trend {
     let n = w.len();
-    let mut s: i64 = 0;
-    let mut slopes = Vec::with_capacity(n * (n - 1) / 2);
-    // Every pair (earlier, later) once.
-    let mut rest = w;
-    while let Some((earlier, later)) = rest.split_first() {
-        for x in later {
-            let d = x.value - earlier.value;
-            s += if d > 0.0 {
-                1
-            } else if d < 0.0 {
-                -1
-            } else {
-                0
-            };
-            let dt = x.at.saturating_sub(earlier.at).as_secs_f64();
-            if dt > 0.0 {
-                slopes.push(d / dt);
-            }
-        }
-        rest = later;
-    }
-    let mut values: Vec<f64> = w.iter().map(|x| x.value).collect();
-    values.sort_by(f64::total_cmp);
+    // Both in O(n log n) time and O(n) memory; see `trend.rs`.
+    let (s, values) = crate::trend::kendall_s(&w.iter().map(|x| x.value).collect::<Vec<_>>());
+    let slope = crate::trend::sen_slope(w);
     let nf = usize_to_f64(n);
     let mut var = nf * (nf - 1.0) * (2.0 * nf + 5.0);
     // Each group of t tied values removes t(t − 1)(2t + 5).
@@ -858,12 +867,6 @@ fn mann_kendall(w: &[Sample], alpha: f64) -> Trend {
         (sf - sf.signum()) / var.sqrt()
     };
     let p_value = (2.0 * normal_upper_tail(z.abs())).min(1.0);
-    slopes.sort_by(f64::total_cmp);
-    let slope = if slopes.is_empty() {
-        0.0
-    } else {
-        quantile_sorted(&slopes, 0.5)
-    };
     // Values are never negative (see `validate_value`), so a zero median means the smallest
     // value is zero and the range is the largest value.
     let median = quantile_sorted(&values, 0.5);

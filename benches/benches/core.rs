@@ -3,9 +3,12 @@
 use std::hint::black_box;
 
 use advisor_benches::full_snapshot;
+use core::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
+
 use scalability_advisor_core::{
-    AdvisorConfig, Classification, History, KeyThresholds, Stage, TriggerConfig, TriggerReport,
+    AdvisorConfig, Classification, History, KeyThresholds, Metric, Series, SeriesConfig, Stage,
+    TriggerConfig, TriggerReport,
 };
 
 fn classify(c: &mut Criterion) {
@@ -40,5 +43,32 @@ fn classify(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, classify);
+/// A day of database CPU at one sample per second (an ordinary Prometheus range query), and a
+/// million samples: a slow rise under deterministic noise.
+fn trend(c: &mut Criterion) {
+    let series = |n: u32| {
+        let values: Vec<f64> = (0..n)
+            .map(|i| {
+                let t = f64::from(i);
+                0.4 + 0.2 * t / f64::from(n) + 0.05 * (t * 0.37).sin() * (t * 0.011).cos()
+            })
+            .collect();
+        Series::from_values(Metric::DbCpu, Duration::from_secs(1), &values).unwrap()
+    };
+    let config = SeriesConfig {
+        window: Duration::from_secs(10_000_000),
+        ..SeriesConfig::default()
+    };
+    let mut group = c.benchmark_group("trend");
+    group.sample_size(10);
+    for n in [86_400, 1_000_000] {
+        let s = series(n);
+        group.bench_function(format!("mann_kendall_sen_{n}"), |b| {
+            b.iter(|| black_box(&s).trend(black_box(&config)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, classify, trend);
 criterion_main!(benches);
