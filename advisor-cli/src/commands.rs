@@ -320,7 +320,7 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
 fn pack(rules: Option<&Path>) -> Result<RulePack, Failure> {
     let base = RulePack::default_pack();
     let Some(path) = rules else { return Ok(base) };
-    let (name, text) = input::read(path)?;
+    let (name, text) = input::read(path, input::Kind::Pack)?;
     base.layer(&name, &text, PackFormat::from_file_name(&name))
         .map_err(|e| Failure(e.to_string()))
 }
@@ -518,7 +518,7 @@ fn rules(cmd: RulesCommand, format: Format) -> Result<Outcome, Failure> {
             ok(o)
         }
         RulesCommand::Check { file } => {
-            let (name, text) = input::read(&file)?;
+            let (name, text) = input::read(&file, input::Kind::Pack)?;
             match RulePack::default_pack().layer(&name, &text, PackFormat::from_file_name(&name)) {
                 Ok(p) => {
                     let own: Vec<_> = p.warnings().iter().filter(|d| d.file == name).collect();
@@ -545,7 +545,7 @@ fn rules(cmd: RulesCommand, format: Format) -> Result<Outcome, Failure> {
         }
         RulesCommand::Test { fixtures, rules } => {
             let engine = engine(rules.as_deref())?;
-            let (name, text) = input::read(&fixtures)?;
+            let (name, text) = input::read(&fixtures, input::Kind::Fixtures)?;
             let report = run_fixtures(&engine, &name, &text).map_err(|e| Failure(e.to_string()))?;
             let text = if format == Format::Json {
                 output::json(&report)?
@@ -582,7 +582,7 @@ fn num<T>(what: &str, r: Result<T, scalability_advisor_core::Error>) -> Result<T
 fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
     let file: PlanFile = match &p.file {
         Some(path) => {
-            let (name, text) = input::read(path)?;
+            let (name, text) = input::read(path, input::Kind::Plan)?;
             input::parse_document(&name, &text)?
         }
         None => PlanFile::default(),

@@ -11,22 +11,94 @@ use scalability_advisor_core::{
 #[derive(Debug)]
 pub(crate) struct Failure(pub(crate) String);
 
-/// Reads a file, or stdin for `-`; returns the display name and the text.
-pub(crate) fn read(path: &Path) -> Result<(String, String), Failure> {
-    if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure(format!("cannot read stdin: {e}")))?;
-        return Ok(("<stdin>".to_owned(), text));
+/// What an input file holds, and so how large it may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A metrics snapshot: 1 MiB (a full snapshot is about 2 KiB).
+    Snapshot,
+    /// Series: 64 MiB (a million CSV samples is about 25 MiB).
+    Series,
+    /// A rule pack: `MAX_PACK_BYTES`, the loader's own limit (4 MiB).
+    Pack,
+    /// Pack fixtures: 16 MiB.
+    Fixtures,
+    /// A plan file: 1 MiB.
+    Plan,
+    /// USL measurements: 16 MiB.
+    Measurements,
+}
+
+impl Kind {
+    /// The most bytes a file of this kind may have.
+    pub(crate) const fn limit(self) -> u64 {
+        const MIB: u64 = 1024 * 1024;
+        match self {
+            Kind::Snapshot | Kind::Plan => MIB,
+            Kind::Series => 64 * MIB,
+            Kind::Pack => scalability_advisor_rules::MAX_PACK_BYTES as u64,
+            Kind::Fixtures | Kind::Measurements => 16 * MIB,
+        }
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
+
+    const fn name(self) -> &'static str {
+        match self {
+            Kind::Snapshot => "snapshot",
+            Kind::Series => "series",
+            Kind::Pack => "rule pack",
+            Kind::Fixtures => "fixtures",
+            Kind::Plan => "plan",
+            Kind::Measurements => "measurements",
+        }
+    }
+}
+
+/// Reads a file, or stdin for `-`, of at most `kind`'s size (checked before anything is
+/// parsed, and while reading, so that an endless stream stops at the limit); returns the
+/// display name and the text without a leading byte-order mark.
+pub(crate) fn read(path: &Path, kind: Kind) -> Result<(String, String), Failure> {
+    let limit = kind.limit();
+    let (name, mut reader): (String, Box<dyn Read>) = if path == Path::new("-") {
+        ("<stdin>".to_owned(), Box::new(std::io::stdin().lock()))
+    } else {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path)
+            .map_err(|e| Failure(format!("cannot read {name}: {e}; check the path")))?;
+        if let Ok(meta) = file.metadata()
+            && meta.is_file()
+            && meta.len() > limit
+        {
+            return Err(too_large(&name, kind, Some(meta.len())));
+        }
+        (name, Box::new(file))
+    };
+    let mut bytes = Vec::new();
+    reader
+        .by_ref()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure(format!("cannot read {name}: {e}")))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(too_large(&name, kind, None));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         Failure(format!(
-            "cannot read {}: {e}; check the path",
-            path.display()
+            "{name}: not UTF-8 text (invalid byte at offset {}); save the file as UTF-8",
+            e.utf8_error().valid_up_to()
         ))
     })?;
-    Ok((path.display().to_string(), text))
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok((name, text))
+}
+
+fn too_large(name: &str, kind: Kind, size: Option<u64>) -> Failure {
+    let size = size.map_or_else(|| "more than that".to_owned(), |s| format!("{s} bytes"));
+    Failure(format!(
+        "{name}: a {} file may be at most {} bytes, this one is {size}; split or downsample it",
+        kind.name(),
+        kind.limit()
+    ))
 }
 
 /// Whether the text should be read as JSON: a `.json` name, or stdin starting with `{`/`[`.
@@ -78,14 +150,14 @@ pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
 
 /// Reads a snapshot file.
 pub(crate) fn snapshot(path: &Path) -> Result<MetricsSnapshot, Failure> {
-    let (name, text) = read(path)?;
+    let (name, text) = read(path, Kind::Snapshot)?;
     parse_document(&name, &text)
 }
 
 /// Reads a series file: JSON (a list of `{ "metric", "samples": [{ "at_s", "value" }] }`) or
 /// CSV with rows `metric,at_s,value` (a header row is allowed).
 pub(crate) fn history(path: &Path) -> Result<History, Failure> {
-    let (name, text) = read(path)?;
+    let (name, text) = read(path, Kind::Series)?;
     if is_json(&name, &text) {
         return parse_document(&name, &text);
     }
@@ -142,7 +214,7 @@ pub(crate) fn history(path: &Path) -> Result<History, Failure> {
 pub(crate) fn measurements(
     path: &Path,
 ) -> Result<Vec<scalability_advisor_formulas::Measurement>, Failure> {
-    let (name, text) = read(path)?;
+    let (name, text) = read(path, Kind::Measurements)?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();

@@ -265,6 +265,110 @@ mod assess {
     }
 
     #[test]
+    fn oversized_inputs_are_refused_before_parsing() {
+        let dir = std::env::temp_dir().join(format!("advisor-cli-big-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A 200 MB file (sparse, so the test writes nothing): refused from its size alone.
+        let big = dir.join("big.toml");
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(200 * 1024 * 1024).unwrap();
+        drop(f);
+        for (args, what) in [
+            (
+                vec!["assess", big.to_str().unwrap()],
+                "a snapshot file may be at most 1048576 bytes",
+            ),
+            (
+                vec![
+                    "assess",
+                    &example("growth.toml"),
+                    "--series",
+                    big.to_str().unwrap(),
+                ],
+                "a series file may be at most 67108864 bytes",
+            ),
+            (
+                vec!["rules", "check", big.to_str().unwrap()],
+                "a rule pack file may be at most 4194304 bytes",
+            ),
+            (
+                vec!["usl", "fit", big.to_str().unwrap()],
+                "a measurements file may be at most",
+            ),
+            (
+                vec!["plan", "--file", big.to_str().unwrap()],
+                "a plan file may be at most",
+            ),
+        ] {
+            let err = cli()
+                .args(&args)
+                .assert()
+                .code(2)
+                .get_output()
+                .stderr
+                .clone();
+            let err = String::from_utf8(err).unwrap();
+            assert!(
+                err.contains(what) && err.contains("209715200 bytes"),
+                "{args:?}: {err}"
+            );
+        }
+        // Standard input has no size to check first: reading stops one byte past the limit.
+        let err = cli()
+            .args(["assess", "-"])
+            .write_stdin(vec![b'#'; 2 * 1024 * 1024])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        assert!(String::from_utf8(err).unwrap().contains(
+            "<stdin>: a snapshot file may be at most 1048576 bytes, this one is more than that"
+        ));
+        std::fs::remove_file(&big).unwrap();
+    }
+
+    #[test]
+    fn byte_order_marks_and_non_utf8_text() {
+        // Files saved by some Windows editors start with U+FEFF.
+        cli()
+            .args(["assess", "-"])
+            .write_stdin("\u{feff}users = 500\ndb_cpu = 0.2\n")
+            .assert()
+            .success();
+        let dir = std::env::temp_dir().join(format!("advisor-cli-bom-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let series = dir.join("series.csv");
+        std::fs::write(
+            &series,
+            "\u{feff}metric,at_s,value\ndb_cpu,0,0.5\ndb_cpu,60,0.6\n",
+        )
+        .unwrap();
+        cli()
+            .args([
+                "assess",
+                &example("growth.toml"),
+                "--series",
+                series.to_str().unwrap(),
+            ])
+            .assert()
+            .success();
+        let err = cli()
+            .args(["assess", "-"])
+            .write_stdin(vec![b'u', b's', 0xff, b'\n'])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        assert!(
+            String::from_utf8(err)
+                .unwrap()
+                .contains("not UTF-8 text (invalid byte at offset 2)")
+        );
+    }
+
+    #[test]
     fn malformed_input_names_line_and_column() {
         let err = cli()
             .args(["assess", "-"])

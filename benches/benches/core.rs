@@ -54,8 +54,7 @@ fn trend(c: &mut Criterion) {
                 0.4 + 0.2 * t / f64::from(n) + 0.05 * (t * 0.37).sin() * (t * 0.011).cos()
             })
             .collect();
-        Series::from_values(Metric::DbCpu, Duration::from_secs(1), &values)
-            .expect("valid ratios")
+        Series::from_values(Metric::DbCpu, Duration::from_secs(1), &values).expect("valid ratios")
     };
     let config = SeriesConfig {
         window: Duration::from_secs(10_000_000),
