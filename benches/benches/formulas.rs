@@ -21,6 +21,15 @@ fn queueing(c: &mut Criterion) {
     c.bench_function("erlang_c_servers_for_10000_erlangs", |b| {
         b.iter(|| servers_for(black_box(rate), black_box(service), black_box(target)));
     });
+    // 4·10⁹ Erlangs: 4·10⁹ arrivals/s of 1 s each; 80% within 200 ms.
+    let huge = Rate::from_per_second(4e9).expect("valid rate");
+    let level = ServerTarget::ServiceLevel {
+        within: Duration::from_millis(200),
+        share: Ratio::from_percent(80.0).expect("valid ratio"),
+    };
+    c.bench_function("erlang_c_servers_for_4e9_erlangs", |b| {
+        b.iter(|| servers_for(black_box(huge), Duration::from_secs(1), black_box(level)));
+    });
 }
 
 fn usl(c: &mut Criterion) {
