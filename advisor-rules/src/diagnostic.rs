@@ -278,42 +278,121 @@ impl fmt::Display for Diagnostics {
 }
 
 /// A named source text, for locating spans.
-#[derive(Debug, Clone, Copy)]
+///
+/// Lines are indexed once, on first use (their starts, and whether each is ASCII), so that
+/// every position is found by binary search, and a column by subtraction on ASCII lines: the
+/// cost of a diagnostic does not grow with the file.
+#[derive(Debug, Clone)]
 pub(crate) struct Source<'a> {
     pub(crate) name: &'a str,
     pub(crate) text: &'a str,
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
-impl Source<'_> {
-    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(self.text, offset);
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, column)
+#[derive(Debug, Clone)]
+struct LineIndex {
+    /// Byte offset of each line's start.
+    starts: Vec<usize>,
+    /// Whether each line is ASCII (then a column is a byte count).
+    ascii: Vec<bool>,
+}
+
+/// How many characters of a long line an excerpt shows on each side of its span's start.
+const EXCERPT_HALF_WIDTH: usize = 60;
+
+impl<'a> Source<'a> {
+    pub(crate) fn new(name: &'a str, text: &'a str) -> Self {
+        Source {
+            name,
+            text,
+            lines: std::sync::OnceLock::new(),
+        }
     }
 
+    fn index(&self) -> &LineIndex {
+        self.lines.get_or_init(|| {
+            let mut starts = vec![0];
+            let mut ascii = Vec::new();
+            let mut line_ascii = true;
+            for (i, b) in self.text.bytes().enumerate() {
+                if b == b'\n' {
+                    starts.push(i + 1);
+                    ascii.push(line_ascii);
+                    line_ascii = true;
+                } else if !b.is_ascii() {
+                    line_ascii = false;
+                }
+            }
+            ascii.push(line_ascii);
+            LineIndex { starts, ascii }
+        })
+    }
+
+    /// The 0-based line of an offset and that line's start.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
+        let index = self.index();
+        let line = index
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        (line, index.starts[line])
+    }
+
+    /// The end of the 0-based `line` (its newline, or the end of the text).
+    fn line_end(&self, line: usize) -> usize {
+        self.index()
+            .starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset);
+        let (line, start) = self.line_of(offset);
+        let column = if self.index().ascii[line] {
+            offset - start
+        } else {
+            self.text[start..offset].chars().count()
+        };
+        (line + 1, column + 1)
+    }
+
+    /// The span's line with carets under the span; a long line is cut to a window of
+    /// [`EXCERPT_HALF_WIDTH`] characters either side of the span's start, marked with `…`.
     pub(crate) fn excerpt(&self, span: (usize, usize)) -> String {
         if self.text.is_empty() {
             return String::new();
         }
         let start = floor_char_boundary(self.text, span.0);
         let end = floor_char_boundary(self.text, span.1.max(span.0));
-        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.text[start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| start + i);
-        let line_text = &self.text[line_start..line_end];
-        let (line_no, col) = self.line_col(start);
-        let width = self.text[start..end.min(line_end).max(start)]
+        let (line, line_start) = self.line_of(start);
+        let line_end = self.line_end(line).max(start);
+        // The window: up to EXCERPT_HALF_WIDTH characters before and after the start.
+        let before = &self.text[line_start..start];
+        let cut_before = before
+            .char_indices()
+            .rev()
+            .nth(EXCERPT_HALF_WIDTH - 1)
+            .map_or(line_start, |(i, _)| line_start + i);
+        let after = &self.text[start..line_end];
+        let cut_after = after
+            .char_indices()
+            .nth(EXCERPT_HALF_WIDTH)
+            .map_or(line_end, |(i, _)| start + i);
+        let lead = if cut_before > line_start { "…" } else { "" };
+        let tail = if cut_after < line_end { "…" } else { "" };
+        let shown = &self.text[cut_before..cut_after];
+        let offset_cols = self.text[cut_before..start].chars().count() + lead.chars().count();
+        let width = self.text[start..end.min(cut_after).max(start)]
             .chars()
             .count()
             .max(1);
-        let gutter = line_no.to_string();
+        let gutter = (line + 1).to_string();
         format!(
-            "{pad} |\n{gutter} | {line_text}\n{pad} | {spaces}{carets}",
+            "{pad} |\n{gutter} | {lead}{shown}{tail}\n{pad} | {spaces}{carets}",
             pad = " ".repeat(gutter.len()),
-            spaces = " ".repeat(col - 1),
+            spaces = " ".repeat(offset_cols),
             carets = "^".repeat(width)
         )
     }
@@ -333,10 +412,7 @@ mod tests {
 
     #[test]
     fn excerpt_points_at_span() {
-        let src = Source {
-            name: "f.toml",
-            text: "a = 1\nwhen = \"p95 > 70%\"\n",
-        };
+        let src = Source::new("f.toml", "a = 1\nwhen = \"p95 > 70%\"\n");
         let ex = src.excerpt((14, 23));
         assert_eq!(ex, "  |\n2 | when = \"p95 > 70%\"\n  |         ^^^^^^^^^");
         assert_eq!(src.line_col(14), (2, 9));
@@ -344,11 +420,28 @@ mod tests {
 
     #[test]
     fn spans_out_of_bounds_do_not_panic() {
-        let src = Source {
-            name: "f",
-            text: "é",
-        };
+        let src = Source::new("f", "é");
         let _ = src.excerpt((1, 99));
         let _ = src.line_col(999);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        // A 10,000-character line with the span at column 5,001: the excerpt shows 60
+        // characters either side, marked with ellipses, and the carets stay under the span.
+        let line = format!("{}{}{}", "a".repeat(5_000), "XYZ", "b".repeat(4_997));
+        let src = Source::new("f.json", &line);
+        let ex = src.excerpt((5_000, 5_003));
+        let lines: Vec<&str> = ex.lines().collect();
+        assert_eq!(
+            lines[1],
+            format!("1 | …{}XYZ{}…", "a".repeat(60), "b".repeat(57))
+        );
+        assert_eq!(lines[2], format!("  | {}^^^", " ".repeat(61)));
+        assert_eq!(src.line_col(5_000), (1, 5_001));
+        // Columns count characters on lines that are not ASCII.
+        let src = Source::new("f", "éé\nx");
+        assert_eq!(src.line_col(4), (1, 3));
+        assert_eq!(src.line_col(5), (2, 1));
     }
 }

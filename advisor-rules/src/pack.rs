@@ -635,7 +635,7 @@ impl RulePack {
         format: PackFormat,
         base: Option<&RulePack>,
     ) -> Result<RulePack, Error> {
-        let src = Source { name: file, text };
+        let src = Source::new(file, text);
         let mut diags = Diagnostics::default();
         if text.len() > MAX_PACK_BYTES {
             diags.push(Diagnostic::new(
@@ -1289,10 +1289,7 @@ impl TryFrom<PackData> for RulePack {
             disabled: d.disabled,
             warnings: Diagnostics::default(),
         };
-        let src = Source {
-            name: "<deserialized pack>",
-            text: "",
-        };
+        let src = Source::new("<deserialized pack>", "");
         let mut diags = Diagnostics::default();
         pack.check(&src, None, &mut diags);
         if diags.has_errors() {
