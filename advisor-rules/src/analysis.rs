@@ -285,70 +285,263 @@ pub(crate) fn analyse(pack: &RulePack, src: &Source<'_>, layered: bool) -> Diagn
             );
             continue;
         }
-        for (j, other) in pack.rules.iter().enumerate() {
-            if i == j {
+    }
+    shadowing(pack, &regions, src, &from_this_file, &span, &mut out);
+    contradictions(pack, &regions, src, &from_this_file, &span, &mut out);
+    out
+}
+
+/// Groups up to this size are compared pair by pair; larger ones by sorting (see
+/// [`shadowing`]).
+const PAIRWISE: usize = 64;
+/// The most rules one rule's contradiction check looks at.
+const CONTRADICTION_CANDIDATES: usize = 256;
+
+/// Whether `other` (j) shadows `rule` (i): it fires whenever `rule` does, says the same kind
+/// of thing (same layer, severity, remedy, ladder, transition, action and recommended
+/// components, checked by the caller's grouping), covers its stages, neither supersedes the
+/// other, and of two identical conditions only the later rule is reported.
+fn shadows(pack: &RulePack, regions: &[Option<Region>], i: usize, j: usize) -> bool {
+    let (rule, other) = (&pack.rules[i], &pack.rules[j]);
+    let (Some(ri), Some(rj)) = (&regions[i], &regions[j]) else {
+        return false;
+    };
+    i != j
+        && stages_cover(other, rule)
+        && !other.supersedes.contains(&rule.id)
+        && !rule.supersedes.contains(&other.id)
+        && rj.contains(ri)
+        && !(ri.contains(rj) && j > i)
+}
+
+/// An interval's ends as sortable keys: a lower end is looser when smaller (closed before
+/// open at one value), an upper end when larger (open before closed).
+fn lower_key(i: &Interval) -> (f64, bool) {
+    (i.lo, !i.lo_closed)
+}
+
+fn upper_key(i: &Interval) -> (f64, bool) {
+    (i.hi, i.hi_closed)
+}
+
+fn cmp_key(a: (f64, bool), b: (f64, bool)) -> core::cmp::Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+}
+
+/// Shadowed rules, at most one report per rule.
+///
+/// Rules are grouped by what they say (layer, severity, remedy, ladder, transition, action,
+/// recommended components); only rules of one group can shadow each other. A group of up to
+/// [`PAIRWISE`] rules is compared pair by pair. In a larger group, rules are compared with
+/// the rules constraining the same metrics and components: for one metric, by sorting the
+/// intervals by their lower ends and keeping the widest upper end seen so far (a rule is
+/// shadowed when an earlier interval reaches at least as far), which is O(n log n); for
+/// several metrics, pair by pair up to [`PAIRWISE`] rules. A rule contained only by a rule
+/// of another shape in a large group is not reported: the analysis stays sound (every report
+/// is proven) and near-linear, at the price of completeness there.
+fn shadowing(
+    pack: &RulePack,
+    regions: &[Option<Region>],
+    src: &Source<'_>,
+    from_this_file: &dyn Fn(&Rule) -> bool,
+    span: &dyn Fn(&Rule) -> (usize, usize),
+    out: &mut Diagnostics,
+) {
+    type Key<'a> = (
+        Option<scalability_advisor_core::bottleneck::Layer>,
+        crate::pack::Severity,
+        Option<scalability_advisor_core::Remedy>,
+        Option<scalability_advisor_core::Symptom>,
+        Option<scalability_advisor_core::Stage>,
+        Option<&'a str>,
+        ComponentSet,
+    );
+    let mut groups: std::collections::HashMap<Key<'_>, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, r) in pack.rules.iter().enumerate() {
+        if regions[i].as_ref().is_some_and(|g| !g.is_empty()) {
+            let key = (
+                r.layer,
+                r.severity,
+                r.remedy,
+                r.ladder,
+                r.moves_to,
+                r.action.as_deref(),
+                r.recommends,
+            );
+            groups.entry(key).or_default().push(i);
+        }
+    }
+    // A rule's shadowing rule, the first found.
+    let mut shadowed_by: Vec<Option<usize>> = vec![None; pack.rules.len()];
+    let pairwise = |members: &[usize], shadowed_by: &mut Vec<Option<usize>>| {
+        for &i in members {
+            if shadowed_by[i].is_some() || !from_this_file(&pack.rules[i]) {
                 continue;
             }
-            let Some(rj) = &regions[j] else { continue };
-            if rj.is_empty() {
+            shadowed_by[i] = members
+                .iter()
+                .copied()
+                .find(|&j| shadows(pack, regions, i, j));
+        }
+    };
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    groups.sort_unstable(); // a fixed order, whatever the hashing
+    for members in &groups {
+        if members.len() <= PAIRWISE {
+            pairwise(members, &mut shadowed_by);
+            continue;
+        }
+        // Same metrics and components.
+        let mut shapes: std::collections::HashMap<
+            (Vec<Metric>, ComponentSet, ComponentSet),
+            Vec<usize>,
+        > = std::collections::HashMap::new();
+        for &i in members {
+            if let Some(r) = &regions[i] {
+                let metrics: Vec<Metric> = r.intervals.keys().copied().collect();
+                shapes
+                    .entry((metrics, r.required, r.forbidden))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut shapes: Vec<_> = shapes.into_iter().collect();
+        shapes.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+        for ((metrics, _, _), same) in shapes {
+            if same.len() <= PAIRWISE {
+                pairwise(&same, &mut shadowed_by);
                 continue;
             }
-            // Shadowed: `other` fires whenever `rule` does and says the same kind of thing:
-            // same layer, severity, remedy, ladder, transition, action and recommended
-            // components.
-            if other.layer == rule.layer
-                && other.severity == rule.severity
-                && other.remedy == rule.remedy
-                && other.ladder == rule.ladder
-                && other.moves_to == rule.moves_to
-                && other.action == rule.action
-                && other.recommends == rule.recommends
-                && stages_cover(other, rule)
-                && !other.supersedes.contains(&rule.id)
-                && !rule.supersedes.contains(&other.id)
-                && rj.contains(ri)
-                && !(ri.contains(rj) && j > i)
-            {
-                out.push(
-                    Diagnostic::new(
-                        DiagnosticKind::Shadowed,
-                        DiagnosticLevel::Warning,
-                        format!("rule `{}` is shadowed by `{}`: every snapshot that fires it fires `{}` too, with the same layer, severity and remedy", rule.id, other.id, other.id),
-                        src,
-                        span(rule),
-                    )
-                    .with_rule(&rule.id)
-                    .with_help(Some(format!("narrow the condition, change its severity, or declare `supersedes = [\"{}\"]` on one of them", other.id)))
-                    .with_example(ri.example()),
-                );
-            }
-            // Contradictory: both can fire while one recommends what the other discourages.
-            if i < j || !from_this_file(other) {
-                let clash = rule
-                    .recommends
-                    .intersection(other.discourages)
-                    .union(rule.discourages.intersection(other.recommends));
-                if !clash.is_empty() && stages_overlap(rule, other) {
-                    let both = ri.intersect(rj);
-                    if !both.is_empty() {
-                        out.push(
-                            Diagnostic::new(
-                                DiagnosticKind::Contradictory,
-                                DiagnosticLevel::Warning,
-                                format!("rules `{}` and `{}` contradict each other on {clash}: both can fire on one snapshot", rule.id, other.id),
-                                src,
-                                span(rule),
-                            )
-                            .with_rule(&rule.id)
-                            .with_help(Some("make their conditions exclusive, for example with has(...) or a stage filter".into()))
-                            .with_example(both.example()),
-                        );
-                    }
+            let [metric] = metrics.as_slice() else {
+                continue;
+            };
+            let interval = |i: usize| {
+                regions[i]
+                    .as_ref()
+                    .and_then(|r| r.intervals.get(metric).copied())
+                    .unwrap_or(Interval::ALL)
+            };
+            let mut sorted = same.clone();
+            sorted.sort_by(|&a, &b| {
+                let (ia, ib) = (interval(a), interval(b));
+                cmp_key(lower_key(&ia), lower_key(&ib))
+                    .then(cmp_key(upper_key(&ib), upper_key(&ia)))
+                    .then(a.cmp(&b))
+            });
+            // The widest upper end among the intervals seen so far (earliest rule on ties).
+            let mut widest: Option<usize> = None;
+            for &i in &sorted {
+                if let Some(j) = widest
+                    && shadowed_by[i].is_none()
+                    && from_this_file(&pack.rules[i])
+                    && shadows(pack, regions, i, j)
+                {
+                    shadowed_by[i] = Some(j);
+                }
+                let wider = widest.is_none_or(|j| {
+                    cmp_key(upper_key(&interval(i)), upper_key(&interval(j))).is_gt()
+                });
+                if wider {
+                    widest = Some(i);
                 }
             }
         }
     }
-    out
+    for (i, by) in shadowed_by.iter().enumerate() {
+        let Some(j) = *by else { continue };
+        let (rule, other) = (&pack.rules[i], &pack.rules[j]);
+        let example = regions[i].as_ref().map(Region::example).unwrap_or_default();
+        out.push(
+            Diagnostic::new(
+                DiagnosticKind::Shadowed,
+                DiagnosticLevel::Warning,
+                format!("rule `{}` is shadowed by `{}`: every snapshot that fires it fires `{}` too, with the same layer, severity and remedy", rule.id, other.id, other.id),
+                src,
+                span(rule),
+            )
+            .with_rule(&rule.id)
+            .with_help(Some(format!("narrow the condition, change its severity, or declare `supersedes = [\"{}\"]` on one of them", other.id)))
+            .with_example(example),
+        );
+    }
+}
+
+/// Rules that can fire together while one recommends what the other discourages, at most
+/// one report per rule. A rule's candidates come from an index by component (the rules
+/// discouraging what it recommends and recommending what it discourages), at most
+/// [`CONTRADICTION_CANDIDATES`] of them.
+fn contradictions(
+    pack: &RulePack,
+    regions: &[Option<Region>],
+    src: &Source<'_>,
+    from_this_file: &dyn Fn(&Rule) -> bool,
+    span: &dyn Fn(&Rule) -> (usize, usize),
+    out: &mut Diagnostics,
+) {
+    let mut recommending: BTreeMap<scalability_advisor_core::Component, Vec<usize>> =
+        BTreeMap::new();
+    let mut discouraging: BTreeMap<scalability_advisor_core::Component, Vec<usize>> =
+        BTreeMap::new();
+    for (j, r) in pack.rules.iter().enumerate() {
+        if regions[j].as_ref().is_some_and(|g| !g.is_empty()) {
+            for c in r.recommends.iter() {
+                recommending.entry(c).or_default().push(j);
+            }
+            for c in r.discourages.iter() {
+                discouraging.entry(c).or_default().push(j);
+            }
+        }
+    }
+    for (i, rule) in pack.rules.iter().enumerate() {
+        let Some(ri) = regions[i].as_ref().filter(|g| !g.is_empty()) else {
+            continue;
+        };
+        if !from_this_file(rule) {
+            continue;
+        }
+        let candidates = rule
+            .recommends
+            .iter()
+            .filter_map(|c| discouraging.get(&c))
+            .chain(rule.discourages.iter().filter_map(|c| recommending.get(&c)))
+            .flatten()
+            .copied()
+            .filter(|&j| j != i)
+            .take(CONTRADICTION_CANDIDATES);
+        for j in candidates {
+            let other = &pack.rules[j];
+            // Each pair once: from the earlier rule, unless the other is not this file's.
+            if i >= j && from_this_file(other) {
+                continue;
+            }
+            let Some(rj) = &regions[j] else { continue };
+            let clash = rule
+                .recommends
+                .intersection(other.discourages)
+                .union(rule.discourages.intersection(other.recommends));
+            if clash.is_empty() || !stages_overlap(rule, other) {
+                continue;
+            }
+            let both = ri.intersect(rj);
+            if both.is_empty() {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    DiagnosticKind::Contradictory,
+                    DiagnosticLevel::Warning,
+                    format!("rules `{}` and `{}` contradict each other on {clash}: both can fire on one snapshot", rule.id, other.id),
+                    src,
+                    span(rule),
+                )
+                .with_rule(&rule.id)
+                .with_help(Some("make their conditions exclusive, for example with has(...) or a stage filter".into()))
+                .with_example(both.example()),
+            );
+            break;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -35,7 +35,16 @@ pub enum DiagnosticKind {
     Shadowed,
     /// Two rules can fire together while one recommends a component the other discourages.
     Contradictory,
+    /// A rule supersedes itself, or rules supersede each other in a cycle.
+    SupersessionCycle,
+    /// More problems than [`MAX_DIAGNOSTICS`] were found; this one counts the rest.
+    Omitted,
 }
+
+/// The most diagnostics one load reports; past it, one [`DiagnosticKind::Omitted`]
+/// diagnostic counts the rest (an error if any of them is). Fixing the first ones usually
+/// fixes many of the others.
+pub const MAX_DIAGNOSTICS: usize = 200;
 
 /// How serious a diagnostic is: errors stop a pack from loading, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -140,7 +149,11 @@ impl fmt::Display for Diagnostic {
             DiagnosticLevel::Warning => "warning",
         };
         writeln!(f, "{level}: {}", self.message)?;
-        writeln!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
+        if self.kind == DiagnosticKind::Omitted {
+            writeln!(f, "  --> {}", self.file)?;
+        } else {
+            writeln!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
+        }
         if !self.excerpt.is_empty() {
             writeln!(f, "{}", self.excerpt)?;
         }
@@ -167,16 +180,79 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Adds a diagnostic, or past [`MAX_DIAGNOSTICS`] counts it in the closing
+    /// [`DiagnosticKind::Omitted`] one (whose span's end holds the count).
     pub(crate) fn push(&mut self, d: Diagnostic) {
-        self.0.push(d);
+        if self.is_full() {
+            self.count_omitted(d, 1);
+        } else {
+            self.0.push(d);
+        }
+    }
+
+    /// Counts `n` problems like `d` as omitted, opening the closing summary if needed.
+    fn count_omitted(&mut self, d: Diagnostic, n: usize) {
+        if self
+            .0
+            .last()
+            .is_none_or(|last| last.kind != DiagnosticKind::Omitted)
+        {
+            self.0.push(Diagnostic {
+                kind: DiagnosticKind::Omitted,
+                span: (0, 0),
+                line: 0,
+                column: 0,
+                excerpt: String::new(),
+                help: Some(
+                    "fix the problems shown first; many of the rest often go with them".into(),
+                ),
+                rule: None,
+                example: None,
+                ..d.clone()
+            });
+        }
+        if let Some(summary) = self.0.last_mut() {
+            summary.span.1 += n;
+            summary.level = summary.level.max(d.level);
+            summary.message = format!(
+                "{} more problem(s) are not shown (at most {MAX_DIAGNOSTICS} are reported)",
+                summary.span.1
+            );
+        }
+    }
+
+    /// Whether further diagnostics are only counted; callers skip costly help texts then.
+    pub(crate) fn is_full(&self) -> bool {
+        self.0.len() >= MAX_DIAGNOSTICS
+            || self
+                .0
+                .last()
+                .is_some_and(|d| d.kind == DiagnosticKind::Omitted)
     }
 
     pub(crate) fn extend(&mut self, other: Diagnostics) {
-        self.0.extend(other.0);
+        for d in other.0 {
+            if d.kind == DiagnosticKind::Omitted {
+                let n = d.span.1;
+                self.count_omitted(d, n);
+            } else {
+                self.push(d);
+            }
+        }
     }
 
+    /// Sorts by level, file and place; the count of omitted ones stays last.
     pub(crate) fn sort(&mut self) {
-        self.0.sort_by(|a, b| {
+        let end = if self
+            .0
+            .last()
+            .is_some_and(|d| d.kind == DiagnosticKind::Omitted)
+        {
+            self.0.len() - 1
+        } else {
+            self.0.len()
+        };
+        self.0[..end].sort_by(|a, b| {
             b.level
                 .cmp(&a.level)
                 .then(a.file.cmp(&b.file))

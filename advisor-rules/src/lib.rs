@@ -92,7 +92,7 @@ pub use assessment::{
     NotJudged, PlanStep, RankedLayer, StageView, StepKey, assess, assess_with,
 };
 pub use builder::{Cond, Operand, PackBuilder, RuleBuilder};
-pub use diagnostic::{Diagnostic, DiagnosticKind, DiagnosticLevel, Diagnostics};
+pub use diagnostic::{Diagnostic, DiagnosticKind, DiagnosticLevel, Diagnostics, MAX_DIAGNOSTICS};
 pub use engine::{
     Change, ChangeKind, ComparisonSite, Engine, Evaluation, Finding, MAX_COMPARISONS, MissingInput,
     Observation, Reading, RuleEvidence, RuleId, RuleStatus, State, StepReport,

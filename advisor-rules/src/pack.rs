@@ -2,7 +2,7 @@
 
 use core::fmt;
 use core::time::Duration;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_core::{Component, ComponentSet, LadderStep, Remedy, Stage, Symptom};
@@ -239,6 +239,23 @@ pub(crate) struct RawPack {
     pub(crate) disable: Vec<String>,
     #[serde(default, alias = "rules")]
     pub(crate) rule: Vec<RawRule>,
+    /// Where each parameter's key and each `disable` entry are (TOML keeps spans; JSON does
+    /// not, and these stay empty).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub(crate) param_spans: BTreeMap<String, (usize, usize)>,
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub(crate) disable_spans: Vec<(usize, usize)>,
+}
+
+/// Where a rule's keys' values are in the source, when the format keeps spans (TOML).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RuleSpans {
+    pub(crate) id: Option<(usize, usize)>,
+    pub(crate) when: Option<(usize, usize)>,
+    pub(crate) clear: Option<(usize, usize)>,
+    pub(crate) hold_for: Option<(usize, usize)>,
 }
 
 pub(crate) enum RawValue {
@@ -351,6 +368,9 @@ pub(crate) struct RawRule {
     pub(crate) recommends: Vec<Component>,
     #[serde(default)]
     pub(crate) discourages: Vec<Component>,
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub(crate) spans: RuleSpans,
 }
 
 /// The file formats a pack can be written in.
@@ -571,7 +591,11 @@ impl RulePack {
     /// ```
     #[must_use]
     pub fn param(&self, name: &str) -> Option<&Param> {
-        self.params.iter().find(|p| p.name == name)
+        // Parameters are kept sorted by name.
+        self.params
+            .binary_search_by(|p| p.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.params[i])
     }
 
     /// Ids disabled by layering.
@@ -685,7 +709,7 @@ impl RulePack {
         for p in problems {
             // JSON keeps no spans: place a problem at its rule's id.
             let span = match (p.span, &p.rule) {
-                ((0, 0), Some(id)) => {
+                ((0, 0), Some(id)) if !diags.is_full() => {
                     find_id(text, id, 0).map_or((0, 0), |at| (at, at + id.len() + 2))
                 }
                 (span, _) => span,
@@ -749,8 +773,21 @@ impl RulePack {
 
         // Parameters: the base's, overridden or extended by this file's.
         let mut params: Vec<Param> = base.map(|b| b.params.clone()).unwrap_or_default();
+        let mut param_index: HashMap<String, usize> = params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.clone(), i))
+            .collect();
+        let params_at = if format == PackFormat::Json && !raw.params.is_empty() {
+            find_string(text, "params", 0).unwrap_or(0)
+        } else {
+            0
+        };
         for (name, value) in &raw.params {
-            let at = find_key(text, name, format).unwrap_or(0);
+            let at = match raw.param_spans.get(name) {
+                Some(span) if *span != (0, 0) => span.0,
+                _ => find_key(text, name, format, params_at).unwrap_or(0),
+            };
             let text_value = match value {
                 RawValue::Text(t) => t.clone(),
                 RawValue::Number(n) => n.to_string(),
@@ -765,7 +802,7 @@ impl RulePack {
                         text: text_value,
                         origin: origin_at(at),
                     };
-                    match params.iter_mut().find(|p| p.name == *name) {
+                    match param_index.get(name).map(|&i| &mut params[i]) {
                         Some(existing) if existing.dim != dim => diags.push(
                             Diagnostic::new(
                                 DiagnosticKind::BadParameter,
@@ -783,7 +820,10 @@ impl RulePack {
                             ))),
                         ),
                         Some(existing) => *existing = param,
-                        None => params.push(param),
+                        None => {
+                            param_index.insert(param.name.clone(), params.len());
+                            params.push(param);
+                        }
                     }
                 }
                 Err(e) => diags.push(
@@ -803,11 +843,23 @@ impl RulePack {
         // Rules: the base's minus disabled ones, replaced or extended by this file's.
         let mut rules: Vec<Rule> = base.map(|b| b.rules.clone()).unwrap_or_default();
         let mut disabled: Vec<String> = base.map(|b| b.disabled.clone()).unwrap_or_default();
-        for id in &raw.disable {
-            let at = find_string(text, id, 0).unwrap_or(0);
-            if rules.iter().any(|r| r.id == *id) {
-                rules.retain(|r| r.id != *id);
-                disabled.push(id.clone());
+        let mut to_disable: HashSet<&str> = HashSet::new();
+        let known: HashSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        let mut disable_cursor = 0;
+        for (k, id) in raw.disable.iter().enumerate() {
+            let at = match raw.disable_spans.get(k) {
+                Some(span) if *span != (0, 0) => span.0,
+                _ => {
+                    // JSON keeps no spans; the list is in order, so search on from the last.
+                    let at = find_string_near(text, id, disable_cursor).unwrap_or(disable_cursor);
+                    disable_cursor = at;
+                    at
+                }
+            };
+            if known.contains(id.as_str()) {
+                if to_disable.insert(id.as_str()) {
+                    disabled.push(id.clone());
+                }
             } else {
                 diags.push(
                     Diagnostic::new(
@@ -817,17 +869,33 @@ impl RulePack {
                         &src,
                         (at, at + id.len() + 2),
                     )
-                    .with_help(
+                    .with_help(if diags.is_full() {
+                        None
+                    } else {
                         expr::did_you_mean(id, rules.iter().map(|r| r.id.as_str()))
-                            .map(|s| format!("did you mean `{s}`?")),
-                    ),
+                            .map(|s| format!("did you mean `{s}`?"))
+                    }),
                 );
             }
         }
+        drop(known);
+        if !to_disable.is_empty() {
+            rules.retain(|r| !to_disable.contains(r.id.as_str()));
+        }
+        let mut rule_index: HashMap<String, usize> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
         let mut cursor = 0;
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for raw_rule in raw.rule {
-            let id_at = find_id(text, &raw_rule.id, cursor).unwrap_or(cursor);
+            let spans = raw_rule.spans;
+            let id_at = match spans.id {
+                Some(span) => span.0,
+                // JSON: rules are in order, so search on from the last one.
+                None => find_id(text, &raw_rule.id, cursor).unwrap_or(cursor),
+            };
             cursor = id_at + 1;
             let id_span = (id_at, id_at + raw_rule.id.len() + 2);
             if let Some(&first) = seen.get(&raw_rule.id) {
@@ -866,11 +934,16 @@ impl RulePack {
                 );
                 continue;
             }
-            let when_at = find_string(text, &raw_rule.when, id_at).map_or(id_at, |i| i + 1);
+            // Where a string value's text starts: after its quotes.
+            let inside = |span: Option<(usize, usize)>, value: &str| match span {
+                Some(span) => string_start(text, span),
+                None => find_string_near(text, value, id_at).map_or(id_at, |i| i + 1),
+            };
+            let when_at = inside(spans.when, &raw_rule.when);
             let when_expr =
                 parse_condition(&raw_rule.when, when_at, &src, &raw_rule.id, &mut diags);
             let clear_expr = raw_rule.clear.as_ref().and_then(|c| {
-                let at = find_string(text, c, id_at).map_or(id_at, |i| i + 1);
+                let at = inside(spans.clear, c);
                 parse_condition(c, at, &src, &raw_rule.id, &mut diags)
             });
             let hold_for = raw_rule
@@ -881,7 +954,7 @@ impl RulePack {
                         Duration::try_from_secs_f64(secs).ok()
                     }
                     _ => {
-                        let at = find_string(text, h, id_at).unwrap_or(id_at);
+                        let at = inside(spans.hold_for, h).saturating_sub(1);
                         diags.push(
                             Diagnostic::new(
                                 DiagnosticKind::Format,
@@ -963,9 +1036,12 @@ impl RulePack {
                 origin: origin_at(id_at),
                 when_offset: when_at,
             };
-            match rules.iter_mut().find(|r| r.id == rule.id) {
-                Some(existing) => *existing = rule,
-                None => rules.push(rule),
+            match rule_index.get(&rule.id) {
+                Some(&i) => rules[i] = rule,
+                None => {
+                    rule_index.insert(rule.id.clone(), rules.len());
+                    rules.push(rule);
+                }
             }
         }
 
@@ -994,10 +1070,20 @@ impl RulePack {
 
     /// Resolves every rule's parameters and checks units and references.
     fn check(&self, src: &Source<'_>, base: Option<&RulePack>, diags: &mut Diagnostics) {
+        let base_rules: HashMap<&str, &Rule> = base
+            .map(|b| b.rules.iter().map(|r| (r.id.as_str(), r)).collect())
+            .unwrap_or_default();
+        let ids: HashMap<&str, usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        let disabled: HashSet<&str> = self.disabled.iter().map(String::as_str).collect();
         for rule in &self.rules {
             // Rules from the base were checked against the base source; only re-check their
             // parameters (they may now be overridden) and report in this file.
-            let own = base.is_none_or(|b| b.rule(&rule.id) != Some(rule));
+            let own = base.is_none() || base_rules.get(rule.id.as_str()) != Some(&rule);
             for (expr, what) in [
                 (Some(&rule.when_expr), "when"),
                 (rule.clear_expr.as_ref(), "clear"),
@@ -1026,7 +1112,7 @@ impl RulePack {
                     )
                     .with_help(e.help)
                     .with_rule(&rule.id);
-                    if kind == DiagnosticKind::MissingParameter {
+                    if kind == DiagnosticKind::MissingParameter && !diags.is_full() {
                         let name = e
                             .message
                             .split('`')
@@ -1044,8 +1130,13 @@ impl RulePack {
                 }
             }
             for sup in &rule.supersedes {
-                if self.rule(sup).is_none() && !self.disabled.contains(sup) {
-                    let at = find_string(src.text, sup, 0).unwrap_or(0);
+                if !ids.contains_key(sup.as_str()) && !disabled.contains(sup.as_str()) {
+                    let near = if own {
+                        rule.when_offset.saturating_sub(SEARCH_WINDOW / 2)
+                    } else {
+                        0
+                    };
+                    let at = find_string_near(src.text, sup, near).unwrap_or(0);
                     diags.push(
                         Diagnostic::new(
                             DiagnosticKind::UnknownRule,
@@ -1056,6 +1147,92 @@ impl RulePack {
                         )
                         .with_rule(&rule.id),
                     );
+                }
+            }
+        }
+        self.check_supersession_cycles(src, &ids, diags);
+    }
+
+    /// Reports a rule that supersedes itself, and each cycle of rules superseding each other
+    /// (which would leave every rule of the cycle silenced), once per cycle; depth-first
+    /// search over the `supersedes` edges, linear in rules and edges.
+    fn check_supersession_cycles(
+        &self,
+        src: &Source<'_>,
+        ids: &HashMap<&str, usize>,
+        diags: &mut Diagnostics,
+    ) {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            OnPath,
+            Done,
+        }
+        let edges: Vec<Vec<usize>> = self
+            .rules
+            .iter()
+            .map(|r| {
+                r.supersedes
+                    .iter()
+                    .filter_map(|s| ids.get(s.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let mut mark = vec![Mark::New; self.rules.len()];
+        for root in 0..self.rules.len() {
+            if mark[root] != Mark::New {
+                continue;
+            }
+            // (node, next edge to follow), with the path of nodes on the stack.
+            let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+            mark[root] = Mark::OnPath;
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                if let Some(&to) = edges[node].get(*next) {
+                    *next += 1;
+                    match mark[to] {
+                        Mark::New => {
+                            mark[to] = Mark::OnPath;
+                            stack.push((to, 0));
+                        }
+                        Mark::OnPath => {
+                            let from = stack.iter().position(|&(n, _)| n == to).unwrap_or(0);
+                            let cycle: Vec<&str> = stack[from..]
+                                .iter()
+                                .map(|&(n, _)| self.rules[n].id.as_str())
+                                .collect();
+                            let rule = &self.rules[node];
+                            let message = if cycle.len() == 1 {
+                                format!("rule `{}` supersedes itself", rule.id)
+                            } else {
+                                format!(
+                                    "rules {} supersede each other in a cycle, so each silences the next",
+                                    cycle
+                                        .iter()
+                                        .chain([&cycle[0]])
+                                        .map(|id| format!("`{id}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(" → ")
+                                )
+                            };
+                            diags.push(
+                                Diagnostic::new(
+                                    DiagnosticKind::SupersessionCycle,
+                                    DiagnosticLevel::Error,
+                                    message,
+                                    src,
+                                    (rule.when_offset, rule.when_offset),
+                                )
+                                .with_help(Some(
+                                    "let one rule of the cycle supersede the others, not each other".into(),
+                                ))
+                                .with_rule(&rule.id),
+                            );
+                        }
+                        Mark::Done => {}
+                    }
+                } else {
+                    mark[node] = Mark::Done;
+                    stack.pop();
                 }
             }
         }
@@ -1101,6 +1278,32 @@ fn map_kind(k: ExprErrorKind) -> DiagnosticKind {
     }
 }
 
+/// How far past `from` the searches for a JSON value look (JSON keeps no spans). A rule's
+/// text is far shorter; the bound keeps a value that is not found (written with escapes)
+/// from costing a scan of the whole file per rule.
+const SEARCH_WINDOW: usize = 64 * 1024;
+
+/// [`find_string`] within [`SEARCH_WINDOW`] bytes after `from`.
+fn find_string_near(text: &str, s: &str, from: usize) -> Option<usize> {
+    let from = from.min(text.len());
+    let mut end = (from + SEARCH_WINDOW + s.len() + 2).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    find_string(text.get(..end)?, s, from)
+}
+
+/// The offset where the text of a string value with this span starts: after its opening
+/// quote, or three quotes for a multi-line string.
+fn string_start(text: &str, span: (usize, usize)) -> usize {
+    let rest = text.get(span.0..).unwrap_or("");
+    if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+        span.0 + 3
+    } else {
+        span.0 + 1
+    }
+}
+
 /// Byte offset of the quoted string `s` at or after `from` (the offset of its opening quote).
 fn find_string(text: &str, s: &str, from: usize) -> Option<usize> {
     let from = from.min(text.len());
@@ -1117,10 +1320,21 @@ fn find_string(text: &str, s: &str, from: usize) -> Option<usize> {
 /// Byte offset of the quoted `id` value of a rule (a quoted string after an `id` key on the
 /// same line), at or after `from`.
 fn find_id(text: &str, id: &str, from: usize) -> Option<usize> {
+    let from = from.min(text.len());
+    let mut end = (from + SEARCH_WINDOW + id.len() + 2).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = text.get(..end)?;
     let mut at = from;
     while let Some(i) = find_string(text, id, at) {
-        let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
-        let before = text[line_start..i].trim_end();
+        // Only the few bytes before the value matter (`id =` or `"id":`); looking no further
+        // keeps a one-line JSON file from being rescanned per rule.
+        let mut look = i.saturating_sub(16);
+        while !text.is_char_boundary(look) {
+            look -= 1;
+        }
+        let before = text[look..i].trim_end();
         if before.ends_with("id =")
             || before.ends_with("\"id\":")
             || before.ends_with("id=")
@@ -1137,9 +1351,11 @@ fn find_from(text: &str, s: &str, from: usize) -> Option<usize> {
     text.get(from..)?.find(s).map(|i| from + i)
 }
 
-fn find_key(text: &str, key: &str, format: PackFormat) -> Option<usize> {
+/// Where parameter `key` is written: for JSON, searched near `near` (the `"params"` key).
+fn find_key(text: &str, key: &str, format: PackFormat, near: usize) -> Option<usize> {
     match format {
-        PackFormat::Json => find_string(text, key, 0),
+        // JSON keeps no spans.
+        PackFormat::Json => find_string_near(text, key, near),
         PackFormat::Toml => text
             .lines()
             .scan(0usize, |off, line| {
@@ -1281,10 +1497,12 @@ impl TryFrom<PackData> for RulePack {
                 d.rules.len()
             ));
         }
+        let mut params = d.params;
+        params.sort_by(|a, b| a.name.cmp(&b.name));
         let pack = RulePack {
             name: d.name,
             version: d.version,
-            params: d.params,
+            params,
             rules: d.rules,
             disabled: d.disabled,
             warnings: Diagnostics::default(),

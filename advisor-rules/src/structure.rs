@@ -175,7 +175,9 @@ pub(crate) fn read_pack<N: Node>(root: N) -> (Option<RawPack>, Vec<Problem>) {
     let mut name = None;
     let mut version = None;
     let mut params = BTreeMap::new();
+    let mut param_spans = BTreeMap::new();
     let mut disable = Vec::new();
+    let mut disable_spans = Vec::new();
     let mut rules = Vec::new();
     for (key, key_span, value) in entries {
         let span = value.span();
@@ -193,12 +195,56 @@ pub(crate) fn read_pack<N: Node>(root: N) -> (Option<RawPack>, Vec<Problem>) {
             "format" => field(value.decode::<u32>().map(|v| format = Some(v))),
             "name" => field(value.decode::<String>().map(|v| name = Some(v))),
             "version" => field(value.decode::<String>().map(|v| version = Some(v))),
-            "params" => field(
-                value
-                    .decode::<BTreeMap<String, RawValue>>()
-                    .map(|v| params = v),
-            ),
-            "disable" => field(value.decode::<Vec<String>>().map(|v| disable = v)),
+            "params" => match value.into_entries() {
+                Ok(entries) => {
+                    for (name, name_span, v) in entries {
+                        let at = v.span();
+                        match v.decode::<RawValue>() {
+                            Ok(v) => {
+                                param_spans.insert(name.clone(), name_span);
+                                params.insert(name, v);
+                            }
+                            Err(message) => problems.push(Problem {
+                                message: format!("`params.{name}`: {message}"),
+                                help: None,
+                                span: at,
+                                rule: None,
+                            }),
+                        }
+                    }
+                }
+                Err(other) => problems.push(Problem {
+                    message: format!("`params` is a table, found {}", other.kind()),
+                    help: None,
+                    span,
+                    rule: None,
+                }),
+            },
+            "disable" => match value.into_items() {
+                Ok(items) => {
+                    for item in items {
+                        let at = item.span();
+                        match item.decode::<String>() {
+                            Ok(id) => {
+                                disable.push(id);
+                                disable_spans.push(at);
+                            }
+                            Err(message) => problems.push(Problem {
+                                message: format!("`disable`: {message}"),
+                                help: None,
+                                span: at,
+                                rule: None,
+                            }),
+                        }
+                    }
+                }
+                Err(other) => problems.push(Problem {
+                    message: format!("`disable` is a list of rule ids, found {}", other.kind()),
+                    help: None,
+                    span,
+                    rule: None,
+                }),
+            },
             "rule" | "rules" => match value.into_items() {
                 Ok(items) => {
                     for item in items {
@@ -233,6 +279,8 @@ pub(crate) fn read_pack<N: Node>(root: N) -> (Option<RawPack>, Vec<Problem>) {
         params,
         disable,
         rule: rules,
+        param_spans,
+        disable_spans,
     };
     (Some(pack), problems)
 }
@@ -281,7 +329,10 @@ fn read_rule<N: Node>(node: N) -> (Option<RawRule>, Vec<Problem>) {
         missing: MissingData::NotEvaluated,
         recommends: Vec::new(),
         discourages: Vec::new(),
+        spans: crate::pack::RuleSpans::default(),
     };
+    // Spans of (0, 0) mean the format keeps none.
+    let known = |span: (usize, usize)| (span != (0, 0)).then_some(span);
     let mut seen: Vec<String> = Vec::new();
     let mut pending: Vec<Problem> = Vec::new();
     for (key, key_span, value) in entries {
@@ -304,9 +355,15 @@ fn read_rule<N: Node>(node: N) -> (Option<RawRule>, Vec<Problem>) {
             };
         }
         match key.as_str() {
-            "id" => set!(rule.id, String),
+            "id" => {
+                rule.spans.id = known(span);
+                set!(rule.id, String);
+            }
             "title" => set!(rule.title, String),
-            "when" => set!(rule.when, String),
+            "when" => {
+                rule.spans.when = known(span);
+                set!(rule.when, String);
+            }
             "advice" => set!(rule.advice, String),
             "stages" => set!(rule.stages, Vec<Stage>),
             "severity" => set!(rule.severity, Severity),
@@ -321,9 +378,15 @@ fn read_rule<N: Node>(node: N) -> (Option<RawRule>, Vec<Problem>) {
             "action" => set!(rule.action, Option<String>),
             "references" => set!(rule.references, Vec<String>),
             "supersedes" => set!(rule.supersedes, Vec<String>),
-            "for" => set!(rule.hold_for, Option<String>),
+            "for" => {
+                rule.spans.hold_for = known(span);
+                set!(rule.hold_for, Option<String>);
+            }
             "for_evaluations" => set!(rule.hold_evaluations, Option<u32>),
-            "clear" => set!(rule.clear, Option<String>),
+            "clear" => {
+                rule.spans.clear = known(span);
+                set!(rule.clear, Option<String>);
+            }
             "missing" => set!(rule.missing, MissingData),
             "recommends" => set!(rule.recommends, Vec<Component>),
             "discourages" => set!(rule.discourages, Vec<Component>),

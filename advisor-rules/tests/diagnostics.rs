@@ -256,3 +256,90 @@ fn deep_and_huge_input_is_refused() {
     let huge = "x".repeat(scalability_advisor_rules::MAX_PACK_BYTES + 1);
     assert_eq!(errors(&huge)[0].kind, DiagnosticKind::TooComplex);
 }
+
+#[test]
+fn supersession_cycles_are_errors() {
+    // A rule superseding itself, on line 7 where its `when` is.
+    let me = "name = \"p\"\n[[rule]]\nid = \"a\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"db_cpu > 70%\"\nsupersedes = [\"a\"]\n";
+    let d = check(me, DiagnosticKind::SupersessionCycle, 7, 9);
+    assert!(
+        d.message.contains("rule `a` supersedes itself"),
+        "{}",
+        d.message
+    );
+    // a → b → c → a.
+    let mut text = "name = \"p\"\n".to_owned();
+    for (id, next) in [("a", "b"), ("b", "c"), ("c", "a")] {
+        text.push_str(&rule(id, "db_cpu > 70%"));
+        text.push_str(&format!("supersedes = [\"{next}\"]\n"));
+    }
+    let ds = errors(&text);
+    let cycles: Vec<_> = ds
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::SupersessionCycle)
+        .collect();
+    assert_eq!(cycles.len(), 1, "one report per cycle: {ds:?}");
+    assert!(
+        cycles[0].message.contains("`a` → `b` → `c` → `a`"),
+        "{}",
+        cycles[0].message
+    );
+    // A chain without a cycle loads.
+    let mut chain = "name = \"p\"\n".to_owned();
+    chain.push_str(&rule("a", "db_cpu > 70%"));
+    chain.push_str("supersedes = [\"b\"]\n");
+    chain.push_str(&rule("b", "db_cpu > 80%"));
+    assert!(RulePack::from_toml_str("p.toml", &chain).is_ok());
+}
+
+#[test]
+fn diagnostics_are_capped_with_a_count_of_the_rest() {
+    // 300 unknown rules to disable: 200 reported, then one error counting the other 100.
+    let ids: Vec<String> = (0..300).map(|i| format!("\"nope{i}\"")).collect();
+    let text = format!("name = \"p\"\ndisable = [{}]\n", ids.join(", "));
+    let err = RulePack::default_pack()
+        .layer("p.toml", &text, PackFormat::Toml)
+        .unwrap_err();
+    let ds = err.diagnostics();
+    assert_eq!(ds.len(), scalability_advisor_rules::MAX_DIAGNOSTICS + 1);
+    let last = ds.last().unwrap();
+    assert_eq!(last.kind, DiagnosticKind::Omitted);
+    assert_eq!(last.level, DiagnosticLevel::Error);
+    assert!(
+        last.message.starts_with("100 more problem(s)"),
+        "{}",
+        last.message
+    );
+    // The ones shown point at their own entries on the one line.
+    let first = &ds[0];
+    assert_eq!((first.line, first.column), (2, 12));
+    assert!(ds[1].column > first.column);
+}
+
+#[test]
+fn large_groups_of_threshold_rules_report_each_shadowed_rule_once() {
+    // 150 rules `db_cpu > x%` for x = 40%, 40.4%, ..., 99.6%, all saying the same thing (a
+    // group larger than the pairwise limit): `db_cpu > 40%` fires whenever any other does,
+    // so each of the other 149 is shadowed, by it, once.
+    let mut text = "name = \"p\"\n".to_owned();
+    for x in 0..150 {
+        text.push_str(&rule(
+            &format!("r{x}"),
+            &format!("db_cpu > {}%", 40.0 + f64::from(x) * 0.4),
+        ));
+    }
+    let pack = RulePack::from_toml_str("p.toml", &text).unwrap();
+    let shadowed: Vec<_> = pack
+        .warnings()
+        .diagnostics()
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::Shadowed)
+        .collect();
+    assert_eq!(shadowed.len(), 149);
+    assert!(
+        shadowed
+            .iter()
+            .all(|d| d.message.contains("is shadowed by `r0`"))
+    );
+    assert!(!shadowed.iter().any(|d| d.rule.as_deref() == Some("r0")));
+}

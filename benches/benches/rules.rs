@@ -7,7 +7,7 @@ use advisor_benches::full_snapshot;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use scalability_advisor_core::units::{Ratio, Users};
 use scalability_advisor_core::{History, Metric, MetricsSnapshot};
-use scalability_advisor_rules::{Engine, Evaluation, RulePack, assess};
+use scalability_advisor_rules::{Engine, Evaluation, PackFormat, RulePack, assess};
 
 /// Ten threshold rules over eight metrics, as a pack.
 const TEN_RULES: &str = r#"
@@ -193,5 +193,68 @@ fn rules(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, rules);
+/// Ten thousand rules (the most a pack may hold): on ten metrics with distinct thresholds,
+/// and all on one metric with overlapping thresholds (every one shadowed by another), as
+/// TOML, and the first as one line of JSON; load, analyse and compile.
+fn big_packs(c: &mut Criterion) {
+    let metrics = [
+        "db_cpu",
+        "server_cpu",
+        "memory_usage",
+        "cache_hit_rate",
+        "db_read_share",
+        "db_lock_wait_share",
+        "disk_io_wait",
+        "db_bloat_share",
+        "repeated_query_share",
+        "external_api_timeout_share",
+    ];
+    let toml = |when: &dyn Fn(usize) -> String| {
+        let mut text = String::from("name = \"big\"\n");
+        for i in 0..10_000 {
+            text.push_str(&format!(
+                "[[rule]]\nid = \"r{i}\"\ntitle = \"Rule {i}\"\nseverity = \"warning\"\nwhen = \"{}\"\nadvice = \"a\"\n",
+                when(i)
+            ));
+        }
+        text
+    };
+    let distinct = toml(&|i| {
+        format!(
+            "{} > {}%",
+            metrics[i % 10],
+            1.0 + f64::from(u32::try_from(i / 10).unwrap_or(0)) * 0.09
+        )
+    });
+    let overlapping = toml(&|i| format!("db_cpu > {}%", 50 + i % 40));
+    let json = {
+        let rules: Vec<String> = (0..10_000)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "r{i}", "title": "t", "severity": "warning", "when": "{} > {}%", "advice": "a"}}"#,
+                    metrics[i % 10],
+                    1.0 + f64::from(u32::try_from(i / 10).unwrap_or(0)) * 0.09
+                )
+            })
+            .collect();
+        format!(r#"{{"name": "big", "rules": [{}]}}"#, rules.join(", "))
+    };
+    let mut group = c.benchmark_group("pack_10000_rules");
+    group.sample_size(10);
+    for (name, text, format) in [
+        ("toml_distinct", &distinct, PackFormat::Toml),
+        ("toml_overlapping", &overlapping, PackFormat::Toml),
+        ("json_one_line", &json, PackFormat::Json),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let pack = RulePack::parse("big", black_box(text), format).expect("valid pack");
+                Engine::new(pack).expect("compiles")
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, rules, big_packs);
 criterion_main!(benches);
