@@ -13,7 +13,7 @@ use core::num::NonZeroU32;
 use core::time::Duration;
 
 use scalability_advisor_core::units::{Connections, Count, QueriesPerRequest, Rate, Ratio, Users};
-use scalability_advisor_core::{Component, MetricsSnapshot};
+use scalability_advisor_core::{Component, Metric, MetricsSnapshot};
 
 /// A snapshot with every metric the classification reads set to a realistic value.
 ///
@@ -65,4 +65,134 @@ pub fn full_snapshot() -> MetricsSnapshot {
         .with_independent_scaling_needed(false)
         .with_component(Component::LoadBalancer)
         .with_component(Component::Cdn)
+}
+
+/// Ten threshold rules over eight metrics, as a pack.
+pub const TEN_RULES: &str = r#"
+name = "ten"
+[[rule]]
+id = "r1"
+title = "t"
+severity = "critical"
+advice = "a"
+when = "p95_response_time > 1s"
+[[rule]]
+id = "r2"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "p95_response_time >= 500ms"
+[[rule]]
+id = "r3"
+title = "t"
+severity = "critical"
+advice = "a"
+when = "server_cpu > 85%"
+[[rule]]
+id = "r4"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "server_cpu >= 70%"
+[[rule]]
+id = "r5"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "db_cpu > 70%"
+[[rule]]
+id = "r6"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "db_queries_per_request > 20"
+[[rule]]
+id = "r7"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "slowest_query_time > 100ms"
+[[rule]]
+id = "r8"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "db_read_share > 80%"
+[[rule]]
+id = "r9"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "replica_lag > 5s"
+[[rule]]
+id = "r10"
+title = "t"
+severity = "warning"
+advice = "a"
+when = "cache_hit_rate < 80%"
+"#;
+
+/// The hand-written equivalent: each rule compares one metric and records evidence
+/// (observed, threshold, held) exactly as the engine does; missing metrics are "unknown".
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HandEvidence {
+    /// The rule's number.
+    pub rule: u8,
+    /// The observed value.
+    pub observed: f64,
+    /// The threshold it was compared with.
+    pub threshold: f64,
+}
+
+/// Evaluates the ten rules of [`TEN_RULES`] by hand, recording evidence of those that hold;
+/// returns how many could not be judged.
+#[must_use]
+pub fn hand_written(s: &MetricsSnapshot, out: &mut Vec<HandEvidence>) -> u32 {
+    out.clear();
+    let rules: [(u8, Metric, f64, bool); 10] = [
+        (1, Metric::P95ResponseTime, 1.0, true),
+        (2, Metric::P95ResponseTime, 0.5, true),
+        (3, Metric::ServerCpu, 0.85, true),
+        (4, Metric::ServerCpu, 0.70, true),
+        (5, Metric::DbCpu, 0.70, true),
+        (6, Metric::DbQueriesPerRequest, 20.0, true),
+        (7, Metric::SlowestQueryTime, 0.1, true),
+        (8, Metric::DbReadShare, 0.80, true),
+        (9, Metric::ReplicaLag, 5.0, true),
+        (10, Metric::CacheHitRate, 0.80, false),
+    ];
+    let mut unknown = 0;
+    for (rule, metric, threshold, above) in rules {
+        match s.value(metric) {
+            None => unknown += 1,
+            Some(v) => {
+                if (above && v > threshold) || (!above && v < threshold) {
+                    out.push(HandEvidence {
+                        rule,
+                        observed: v,
+                        threshold,
+                    });
+                }
+            }
+        }
+    }
+    unknown
+}
+
+/// `n` variations of [`full_snapshot`].
+///
+/// # Panics
+/// Never: every value is in its domain.
+#[must_use]
+pub fn snapshots(n: u32) -> Vec<MetricsSnapshot> {
+    let base = full_snapshot();
+    (0..n)
+        .map(|i| {
+            let f = f64::from(i % 100) / 100.0;
+            base.clone()
+                .with_server_cpu(Ratio::from_fraction(f).unwrap_or(Ratio::ZERO))
+                .with_db_cpu(Ratio::from_fraction(1.0 - f).unwrap_or(Ratio::ZERO))
+                .with_users(Users::new(u64::from(i) * 37))
+        })
+        .collect()
 }
