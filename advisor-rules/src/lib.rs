@@ -74,6 +74,9 @@ mod analysis;
 mod assessment;
 mod builder;
 pub mod default_pack;
+// Generated from packs/default.toml (see `default_pack::load`); not formatted by rustfmt.
+#[rustfmt::skip]
+mod default_pack_generated;
 mod diagnostic;
 mod engine;
 mod error;

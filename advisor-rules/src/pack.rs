@@ -637,22 +637,6 @@ impl RulePack {
         &self.warnings
     }
 
-    pub(crate) fn from_parts(
-        name: String,
-        version: String,
-        params: Vec<Param>,
-        rules: Vec<Rule>,
-    ) -> RulePack {
-        RulePack {
-            name,
-            version,
-            params,
-            rules,
-            disabled: Vec::new(),
-            warnings: Diagnostics::default(),
-        }
-    }
-
     fn from_str(
         file: &str,
         text: &str,
