@@ -38,43 +38,43 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String, crate::inpu
 }
 
 /// Wraps lines longer than 80 columns at spaces, indenting continuations under the text.
+/// One pass over the text, keeping the current line's width as a count.
 pub(crate) fn wrap80(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    const WIDTH: usize = 80;
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
     for line in text.lines() {
-        if line.chars().count() <= 80 {
+        if line.len() <= WIDTH || line.chars().count() <= WIDTH {
             out.push_str(line);
             out.push('\n');
             continue;
         }
-        let indent = line.len() - line.trim_start().len();
-        let hang = " ".repeat((indent + 4).min(40));
-        let mut current = String::new();
-        for word in line.trim_start().split(' ') {
-            let prefix = if current.is_empty() {
-                if out.ends_with('\n') || out.is_empty() {
-                    " ".repeat(indent)
-                } else {
-                    hang.clone()
-                }
-            } else {
-                String::new()
-            };
-            let candidate_len = current.chars().count()
-                + prefix.chars().count()
-                + word.chars().count()
-                + usize::from(!current.is_empty());
-            if !current.is_empty() && candidate_len > 80 {
-                out.push_str(current.trim_end());
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        let hang = (indent + 4).min(40);
+        out.push_str(&line[..indent]);
+        let mut col = indent;
+        let mut fresh = true; // nothing written on this output line yet
+        for word in body.split(' ') {
+            let w = word.chars().count();
+            if !fresh && col + 1 + w > WIDTH {
+                // Drop the spaces a run of empty words left at the end.
+                let kept = out.trim_end_matches(' ').len();
+                out.truncate(kept);
                 out.push('\n');
-                current = format!("{hang}{word}");
-            } else if current.is_empty() {
-                current = format!("{prefix}{word}");
-            } else {
-                current.push(' ');
-                current.push_str(word);
+                out.extend(core::iter::repeat_n(' ', hang));
+                col = hang;
+                fresh = true;
             }
+            if !fresh {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(word);
+            col += w;
+            fresh = false;
         }
-        out.push_str(current.trim_end());
+        let kept = out.trim_end_matches(' ').len();
+        out.truncate(kept);
         out.push('\n');
     }
     out
@@ -83,6 +83,67 @@ pub(crate) fn wrap80(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The first implementation (word by word into a growing `current` line), kept as the
+    /// reference the one-pass version must agree with.
+    fn wrap80_reference(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for line in text.lines() {
+            if line.chars().count() <= 80 {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            let indent = line.len() - line.trim_start().len();
+            let hang = " ".repeat((indent + 4).min(40));
+            let mut current = String::new();
+            for word in line.trim_start().split(' ') {
+                let prefix = if current.is_empty() {
+                    if out.ends_with('\n') || out.is_empty() {
+                        " ".repeat(indent)
+                    } else {
+                        hang.clone()
+                    }
+                } else {
+                    String::new()
+                };
+                let candidate_len = current.chars().count()
+                    + prefix.chars().count()
+                    + word.chars().count()
+                    + usize::from(!current.is_empty());
+                if !current.is_empty() && candidate_len > 80 {
+                    out.push_str(current.trim_end());
+                    out.push('\n');
+                    current = format!("{hang}{word}");
+                } else if current.is_empty() {
+                    current = format!("{prefix}{word}");
+                } else {
+                    current.push(' ');
+                    current.push_str(word);
+                }
+            }
+            out.push_str(current.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn one_pass_wrap_agrees_with_the_reference(
+            lines in proptest::collection::vec(
+                (0usize..12, proptest::collection::vec("[a-zé→]{1,14}|", 0..40)),
+                1..6,
+            )
+        ) {
+            let text: String = lines
+                .iter()
+                .map(|(indent, words)| format!("{}{}\n", " ".repeat(*indent), words.join(" ")))
+                .collect();
+            prop_assert_eq!(wrap80(&text), wrap80_reference(&text));
+        }
+    }
 
     #[test]
     fn wraps_long_lines_with_hanging_indent() {
