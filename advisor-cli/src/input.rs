@@ -3,9 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use scalability_advisor_core::{
-    History, Metric, MetricsSnapshot, Sample, Series, units::duration_from_secs,
-};
+use scalability_advisor_core::{History, MetricsSnapshot};
 
 /// A failure reported to the user with exit code 2.
 #[derive(Debug)]
@@ -161,53 +159,14 @@ pub(crate) fn history(path: &Path) -> Result<History, Failure> {
     if is_json(&name, &text) {
         return parse_document(&name, &text);
     }
-    let mut by_metric: Vec<(Metric, Vec<Sample>)> = Vec::new();
-    let mut header_allowed = true;
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if header_allowed && line.replace(' ', "").starts_with("metric,at_s") {
-            header_allowed = false;
-            continue;
-        }
-        header_allowed = false;
-        let at = |col: usize| format!("{name}:{}:{col}", i + 1);
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [metric, t, v] = cells.as_slice() else {
-            return Err(Failure(format!(
-                "{}: expected 3 columns `metric,at_s,value`, got {}",
-                at(1),
-                cells.len()
-            )));
-        };
-        let metric = Metric::from_name(metric).ok_or_else(|| {
-            Failure(format!(
-                "{}: unknown metric `{metric}`; see `scalability-advisor init` for names",
-                at(1)
-            ))
-        })?;
-        let secs: f64 = t
-            .parse()
-            .map_err(|_| Failure(format!("{}: `{t}` is not a number of seconds", at(2))))?;
-        let value: f64 = v
-            .parse()
-            .map_err(|_| Failure(format!("{}: `{v}` is not a number", at(3))))?;
-        let at_time =
-            duration_from_secs("at_s", secs).map_err(|e| Failure(format!("{}: {e}", at(2))))?;
-        let sample = Sample { at: at_time, value };
-        match by_metric.iter_mut().find(|(m, _)| *m == metric) {
-            Some((_, s)) => s.push(sample),
-            None => by_metric.push((metric, vec![sample])),
-        }
-    }
-    let mut history = History::new();
-    for (metric, samples) in by_metric {
-        let series = Series::new(metric, samples).map_err(|e| Failure(format!("{name}: {e}")))?;
-        history.insert(series);
-    }
-    Ok(history)
+    History::from_csv(&text).map_err(|e| match e {
+        scalability_advisor_core::Error::CsvRow {
+            line,
+            column,
+            message,
+        } => Failure(format!("{name}:{line}:{column}: {message}")),
+        other => Failure(format!("{name}: {other}")),
+    })
 }
 
 /// Reads `concurrency,throughput` rows (a header row is allowed).

@@ -110,6 +110,17 @@ pub enum Error {
         /// Samples available.
         got: usize,
     },
+    /// A row of a series CSV text ([`History::from_csv`](crate::History::from_csv)) is
+    /// wrong; `line` and `column` are 1-based.
+    #[error("line {line}, column {column}: {message}")]
+    CsvRow {
+        /// The line of the text.
+        line: usize,
+        /// The column (1 for the metric, 2 for the time, 3 for the value).
+        column: usize,
+        /// What is wrong and what to write instead.
+        message: String,
+    },
     /// A series has more samples than [`Series::MAX_SAMPLES`](crate::Series::MAX_SAMPLES).
     #[error(
         "series of {what} has {got} samples, more than the {max} a series may hold; downsample it (for example with a coarser query step)"

@@ -702,6 +702,104 @@ pub struct History {
 }
 
 impl History {
+    /// Reads series from CSV text with rows `metric,at_s,value`: the metric's name, the
+    /// sample's time in seconds since any origin, and its value in the metric's canonical
+    /// unit (fractions for ratios, seconds for durations). A header row `metric,at_s,value`,
+    /// empty lines, lines starting with `#` and a leading byte-order mark are allowed; each
+    /// metric's rows must be in time order, but metrics may interleave.
+    ///
+    /// One pass over the text; every value is checked where it is written.
+    ///
+    /// # Errors
+    /// [`Error::CsvRow`] naming the line and column of the first wrong row (a wrong column
+    /// count, an unknown metric, a time or value that is not a number, a value outside the
+    /// metric's domain, a time earlier than the metric's previous one);
+    /// [`Error::TooManySamples`] past [`Series::MAX_SAMPLES`] for one metric.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Error, History, Metric};
+    /// let h = History::from_csv("metric,at_s,value\ndb_cpu,0,0.61\ndb_cpu,60,0.64\nreplica_lag,0,1.5\n")?;
+    /// assert_eq!(h.get(Metric::DbCpu).map(|s| s.len()), Some(2));
+    /// let err = History::from_csv("db_cpu,0,0.5\ndb_cpu,60,1.5\n").unwrap_err();
+    /// assert!(matches!(err, Error::CsvRow { line: 2, column: 3, .. }));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn from_csv(text: &str) -> Result<History, Error> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut by_metric: Vec<Vec<Sample>> = vec![Vec::new(); Metric::ALL.len()];
+        let mut first_row = true;
+        for (i, line) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let row = line.trim();
+            if row.is_empty() || row.starts_with('#') {
+                continue;
+            }
+            if first_row {
+                first_row = false;
+                let compact: String = row.chars().filter(|c| !c.is_whitespace()).collect();
+                if compact.starts_with("metric,at_s") {
+                    continue;
+                }
+            }
+            let bad = |column: usize, message: String| Error::CsvRow {
+                line: line_no,
+                column,
+                message,
+            };
+            let mut cells = row.split(',').map(str::trim);
+            let (Some(name), Some(t), Some(v), None) =
+                (cells.next(), cells.next(), cells.next(), cells.next())
+            else {
+                let count = row.split(',').count();
+                return Err(bad(
+                    1,
+                    format!("expected 3 columns `metric,at_s,value`, got {count}"),
+                ));
+            };
+            let metric = Metric::from_name(name).ok_or_else(|| {
+                bad(
+                    1,
+                    format!("unknown metric `{name}`; the names are those of the snapshot's keys"),
+                )
+            })?;
+            let secs: f64 = t
+                .parse()
+                .map_err(|_| bad(2, format!("`{t}` is not a number of seconds")))?;
+            let at = crate::units::duration_from_secs("at_s", secs)
+                .map_err(|e| bad(2, e.to_string()))?;
+            let value: f64 = v
+                .parse()
+                .map_err(|_| bad(3, format!("`{v}` is not a number")))?;
+            let value = validate_value(metric, value).map_err(|e| bad(3, e.to_string()))?;
+            let samples = &mut by_metric[metric.index()];
+            if samples.last().is_some_and(|last| at < last.at) {
+                return Err(bad(
+                    2,
+                    format!(
+                        "{} at {secs} s is earlier than its previous row; sort each metric's rows by time",
+                        metric.name()
+                    ),
+                ));
+            }
+            if samples.len() == Series::MAX_SAMPLES {
+                return Err(Error::TooManySamples {
+                    what: metric.name(),
+                    max: Series::MAX_SAMPLES,
+                    got: samples.len() + 1,
+                });
+            }
+            samples.push(Sample { at, value });
+        }
+        let mut history = History::new();
+        for (metric, samples) in Metric::ALL.iter().zip(by_metric) {
+            if !samples.is_empty() {
+                history.insert(Series::new(*metric, samples)?);
+            }
+        }
+        Ok(history)
+    }
+
     /// An empty history.
     ///
     /// # Examples
@@ -969,6 +1067,59 @@ impl From<Series> for SeriesRepr {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn csv_rows_are_read_and_refused_where_they_are() {
+        let text = "\u{feff}metric, at_s, value\n# a comment\n\ndb_cpu,0,0.5\nreplica_lag,0,1.5\ndb_cpu,60,0.55\n";
+        let h = History::from_csv(text).unwrap();
+        let cpu = h.get(Metric::DbCpu).unwrap();
+        assert_eq!(
+            cpu.samples().iter().map(|s| s.value).collect::<Vec<_>>(),
+            [0.5, 0.55]
+        );
+        assert_eq!(cpu.latest().at, Duration::from_secs(60));
+        assert_eq!(h.get(Metric::ReplicaLag).unwrap().len(), 1);
+        #[track_caller]
+        fn refused(text: &str, line: usize, column: usize, says: &str) {
+            match History::from_csv(text) {
+                Err(Error::CsvRow {
+                    line: l,
+                    column: c,
+                    message,
+                }) => {
+                    assert_eq!((l, c), (line, column), "{message}");
+                    assert!(message.contains(says), "{message}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        refused("db_cpu,0\n", 1, 1, "expected 3 columns");
+        refused("db_cpu,0,0.5,9\n", 1, 1, "got 4");
+        refused("db_cpuu,0,0.5\n", 1, 1, "unknown metric `db_cpuu`");
+        refused(
+            "db_cpu,soon,0.5\n",
+            1,
+            2,
+            "`soon` is not a number of seconds",
+        );
+        refused("db_cpu,-1,0.5\n", 1, 2, "at_s");
+        refused("db_cpu,0,high\n", 1, 3, "`high` is not a number");
+        refused("db_cpu,0,1.5\n", 1, 3, "db_cpu must be in 0..=1");
+        refused(
+            "db_cpu,60,0.5\ndb_cpu,0,0.5\n",
+            2,
+            2,
+            "earlier than its previous row",
+        );
+        // Only the first non-empty row may be a header.
+        refused(
+            "db_cpu,0,0.5\nmetric,at_s,value\n",
+            2,
+            1,
+            "unknown metric `metric`",
+        );
+        assert!(History::from_csv("").unwrap().is_empty());
+    }
 
     #[test]
     fn a_kept_trend_is_used_only_for_its_own_window_and_significance() {
