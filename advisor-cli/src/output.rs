@@ -43,7 +43,8 @@ pub(crate) fn wrap80(text: &str) -> String {
     const WIDTH: usize = 80;
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for line in text.lines() {
-        if line.len() <= WIDTH || line.chars().count() <= WIDTH {
+        let ascii = line.is_ascii();
+        if line.len() <= WIDTH || (!ascii && line.chars().count() <= WIDTH) {
             out.push_str(line);
             out.push('\n');
             continue;
@@ -55,11 +56,16 @@ pub(crate) fn wrap80(text: &str) -> String {
         let mut col = indent;
         let mut fresh = true; // nothing written on this output line yet
         for word in body.split(' ') {
-            let w = word.chars().count();
+            let w = if ascii {
+                word.len()
+            } else {
+                word.chars().count()
+            };
             if !fresh && col + 1 + w > WIDTH {
                 // Drop the spaces a run of empty words left at the end.
-                let kept = out.trim_end_matches(' ').len();
-                out.truncate(kept);
+                while out.ends_with(' ') {
+                    out.pop();
+                }
                 out.push('\n');
                 out.extend(core::iter::repeat_n(' ', hang));
                 col = hang;
@@ -73,8 +79,9 @@ pub(crate) fn wrap80(text: &str) -> String {
             col += w;
             fresh = false;
         }
-        let kept = out.trim_end_matches(' ').len();
-        out.truncate(kept);
+        while out.ends_with(' ') {
+            out.pop();
+        }
         out.push('\n');
     }
     out
