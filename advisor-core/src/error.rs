@@ -98,6 +98,22 @@ pub enum Error {
         /// Index of the first sample that is earlier than its predecessor.
         index: usize,
     },
+    /// Two samples of a series are at the same instant.
+    #[error(
+        "series of {what} has two samples at the same instant (samples {} and {index}); keep one sample per instant, for example their mean", index - 1
+    )]
+    DuplicateSample {
+        /// The metric of the series.
+        what: &'static str,
+        /// Index of the second of the two samples.
+        index: usize,
+    },
+    /// A history has two series of one metric.
+    #[error("the history has two series of {what}; give one series per metric")]
+    DuplicateSeries {
+        /// The metric.
+        what: &'static str,
+    },
     /// A statistic needs more samples than the window holds.
     #[error(
         "series of {what} has {got} samples in the window, {needed} are needed; widen the window or sample more often"

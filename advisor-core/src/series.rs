@@ -312,6 +312,8 @@ impl Series {
     /// - [`Error::EmptySeries`] without samples;
     /// - [`Error::TooManySamples`] past [`Series::MAX_SAMPLES`];
     /// - [`Error::UnorderedSamples`] when a sample is earlier than the one before it;
+    /// - [`Error::DuplicateSample`] when two samples are at the same instant (one value per
+    ///   instant: a burst of samples at one time would make "sustained" hold over no time);
     /// - the errors of the metric's unit for a value out of its domain: [`Error::NotFinite`],
     ///   [`Error::Negative`], or [`Error::OutOfRange`] for a ratio outside `0..=1` or a flag
     ///   other than 0 or 1.
@@ -363,8 +365,13 @@ impl Series {
         for s in &mut cleaned {
             s.value = validate_value(metric, s.value)?;
         }
-        if let Some(i) = cleaned.windows(2).position(|w| w[1].at < w[0].at) {
-            return Err(Error::UnorderedSamples { what, index: i + 1 });
+        if let Some(i) = cleaned.windows(2).position(|w| w[1].at <= w[0].at) {
+            let index = i + 1;
+            return Err(if cleaned[index].at == cleaned[i].at {
+                Error::DuplicateSample { what, index }
+            } else {
+                Error::UnorderedSamples { what, index }
+            });
         }
         Ok(Series {
             metric,
@@ -694,11 +701,31 @@ impl Series {
 /// assert!(h.get(Metric::ReplicaLag).is_none());
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
+///
+/// Read from JSON (feature `serde`), a list of series with at most one per metric: a second
+/// series of a metric is refused ([`Error::DuplicateSeries`]) rather than shadowing the first.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(transparent))]
 pub struct History {
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "one_series_per_metric"))]
     series: Vec<Series>,
+}
+
+#[cfg(feature = "serde")]
+fn one_series_per_metric<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Series>, D::Error> {
+    let series = <Vec<Series> as serde::Deserialize>::deserialize(d)?;
+    let mut seen = 0u64;
+    for s in &series {
+        let bit = 1u64 << s.metric.index();
+        if seen & bit != 0 {
+            return Err(serde::de::Error::custom(Error::DuplicateSeries {
+                what: s.metric.name(),
+            }));
+        }
+        seen |= bit;
+    }
+    Ok(series)
 }
 
 impl History {
@@ -713,7 +740,7 @@ impl History {
     /// # Errors
     /// [`Error::CsvRow`] naming the line and column of the first wrong row (a wrong column
     /// count, an unknown metric, a time or value that is not a number, a value outside the
-    /// metric's domain, a time earlier than the metric's previous one);
+    /// metric's domain, a time earlier than or equal to the metric's previous one);
     /// [`Error::TooManySamples`] past [`Series::MAX_SAMPLES`] for one metric.
     ///
     /// # Examples
@@ -773,14 +800,26 @@ impl History {
                 .map_err(|_| bad(3, format!("`{v}` is not a number")))?;
             let value = validate_value(metric, value).map_err(|e| bad(3, e.to_string()))?;
             let samples = &mut by_metric[metric.index()];
-            if samples.last().is_some_and(|last| at < last.at) {
-                return Err(bad(
-                    2,
-                    format!(
-                        "{} at {secs} s is earlier than its previous row; sort each metric's rows by time",
-                        metric.name()
-                    ),
-                ));
+            match samples.last() {
+                Some(last) if at < last.at => {
+                    return Err(bad(
+                        2,
+                        format!(
+                            "{} at {secs} s is earlier than its previous row; sort each metric's rows by time",
+                            metric.name()
+                        ),
+                    ));
+                }
+                Some(last) if at == last.at => {
+                    return Err(bad(
+                        2,
+                        format!(
+                            "{} has two rows at {secs} s; keep one row per instant, for example their mean",
+                            metric.name()
+                        ),
+                    ));
+                }
+                _ => {}
             }
             if samples.len() == Series::MAX_SAMPLES {
                 return Err(Error::TooManySamples {
@@ -1211,11 +1250,10 @@ mod tests {
     }
 
     #[test]
-    fn sen_slope_skips_pairs_at_the_same_instant() {
-        // Samples at t = 0, 0, 1 s with values 0.1, 0.2, 0.3. The pair at one instant has no
-        // slope; the others give 0.2/s and 0.1/s, whose median is 0.15/s.
+    fn samples_at_one_instant_are_refused() {
+        // Two samples at t = 0: one value per instant, or "sustained" could hold over no time.
         let at = Duration::from_secs;
-        let s = Series::new(
+        let err = Series::new(
             Metric::DbCpu,
             vec![
                 Sample {
@@ -1232,17 +1270,21 @@ mod tests {
                 },
             ],
         )
-        .unwrap();
-        let cfg = SeriesConfig {
-            min_samples: 3,
-            ..SeriesConfig::default()
-        };
-        let t = s.trend(&cfg).unwrap();
-        assert_eq!(t.s, 3);
+        .unwrap_err();
+        assert_eq!(
+            err,
+            Error::DuplicateSample {
+                what: "db_cpu",
+                index: 1
+            }
+        );
+        assert!(err.to_string().contains("samples 0 and 1"), "{err}");
+        // From CSV too, with its line.
+        let err = History::from_csv("db_cpu,0,0.1\ndb_cpu,0,0.2\n").unwrap_err();
         assert!(
-            (t.slope_per_second - 0.15).abs() < 1e-12,
-            "{}",
-            t.slope_per_second
+            err.to_string()
+                .starts_with("line 2, column 2: db_cpu has two rows at 0 s"),
+            "{err}"
         );
     }
 

@@ -162,3 +162,18 @@ fn pool_use_reads_from_a_gauge_or_from_counts() {
     );
     assert!(serde_json::from_str::<MetricsSnapshot>(r#"{"db_pool_usage": 1.2}"#).is_err());
 }
+
+#[test]
+fn a_history_has_one_series_per_metric() {
+    // A second series of db_cpu would shadow or be shadowed by the first: refused.
+    let two = r#"[
+        {"metric": "db_cpu", "samples": [{"at_s": 0, "value": 0.99}]},
+        {"metric": "db_cpu", "samples": [{"at_s": 0, "value": 0.10}]}
+    ]"#;
+    let err = serde_json::from_str::<History>(two).unwrap_err().to_string();
+    assert!(err.contains("the history has two series of db_cpu"), "{err}");
+    // Samples at one instant are refused too.
+    let burst = r#"[{"metric": "db_cpu", "samples": [{"at_s": 0, "value": 0.9}, {"at_s": 0, "value": 0.9}]}]"#;
+    let err = serde_json::from_str::<History>(burst).unwrap_err().to_string();
+    assert!(err.contains("two samples at the same instant"), "{err}");
+}

@@ -930,29 +930,38 @@ impl RulePack {
                 let at = inside(spans.clear, c);
                 parse_condition(c, at, &src, &raw_rule.id, &mut diags)
             });
-            let hold_for = raw_rule
-                .hold_for
-                .as_ref()
-                .and_then(|h| match expr::parse_literal(h) {
+            let hold_for = raw_rule.hold_for.as_ref().and_then(|h| {
+                let problem = match expr::parse_literal(h) {
                     Ok((secs, Dim::Duration)) if secs >= 0.0 => {
-                        Duration::try_from_secs_f64(secs).ok()
+                        match Duration::try_from_secs_f64(secs) {
+                            Ok(d) => return Some(d),
+                            // Never silently "no hold": a hold too long to represent is
+                            // refused, not dropped.
+                            Err(_) => (
+                                format!("`for = \"{h}\"` is longer than a duration can hold"),
+                                "give a hold below 584 billion years, for example \"30d\"",
+                            ),
+                        }
                     }
-                    _ => {
-                        let at = inside(spans.hold_for, h).saturating_sub(1);
-                        diags.push(
-                            Diagnostic::new(
-                                DiagnosticKind::Format,
-                                DiagnosticLevel::Error,
-                                format!("`for = \"{h}\"` is not a duration"),
-                                &src,
-                                (at, at + h.len() + 2),
-                            )
-                            .with_help(Some("write it like \"10min\" or \"30s\"".into()))
-                            .with_rule(&raw_rule.id),
-                        );
-                        None
-                    }
-                });
+                    _ => (
+                        format!("`for = \"{h}\"` is not a duration"),
+                        "write it like \"10min\" or \"30s\"",
+                    ),
+                };
+                let at = inside(spans.hold_for, h).saturating_sub(1);
+                diags.push(
+                    Diagnostic::new(
+                        DiagnosticKind::Format,
+                        DiagnosticLevel::Error,
+                        problem.0,
+                        &src,
+                        (at, at + h.len() + 2),
+                    )
+                    .with_help(Some(problem.1.into()))
+                    .with_rule(&raw_rule.id),
+                );
+                None
+            });
             if raw_rule.ladder.is_some() && (raw_rule.remedy.is_some() || raw_rule.step.is_some()) {
                 diags.push(
                     Diagnostic::new(
