@@ -330,7 +330,28 @@ fn engine(rules: Option<&Path>) -> Result<Engine, Failure> {
 }
 
 fn assess(a: &AssessArgs, format: Format) -> Result<Outcome, Failure> {
+    let stdin = Path::new("-");
+    let from_stdin = [
+        Some(a.file.as_path()),
+        a.series.as_deref(),
+        a.rules.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| *p == stdin)
+    .count();
+    if from_stdin > 1 {
+        return Err(Failure(
+            "standard input can be read only once: give all but one of the snapshot, series and rules as files".into(),
+        ));
+    }
     let snapshot = input::snapshot(&a.file)?;
+    if snapshot.measured_count() == 0 {
+        return Err(Failure(format!(
+            "{}: the snapshot measures nothing, so there is nothing to judge; give at least the users or one metric (`scalability-advisor init` lists them)",
+            a.file.display()
+        )));
+    }
     let history = match &a.series {
         Some(p) => input::history(p)?,
         None => History::new(),

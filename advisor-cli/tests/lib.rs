@@ -329,6 +329,46 @@ mod assess {
     }
 
     #[test]
+    fn nothing_to_judge_and_stdin_twice_are_errors() {
+        // An empty or all-comments snapshot judged nothing and exited 0 under --fail-on.
+        for text in ["", "# just a comment\n", "{}"] {
+            let err = cli()
+                .args(["assess", "-", "--fail-on", "warning"])
+                .write_stdin(text)
+                .assert()
+                .code(2)
+                .get_output()
+                .stderr
+                .clone();
+            let err = String::from_utf8(err).unwrap();
+            assert!(
+                err.contains("the snapshot measures nothing"),
+                "{text:?}: {err}"
+            );
+        }
+        // Standard input was read for the snapshot, and the series then came back empty.
+        let err = cli()
+            .args(["assess", "-", "--series", "-"])
+            .write_stdin("users = 500\n")
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        assert!(
+            String::from_utf8(err)
+                .unwrap()
+                .contains("standard input can be read only once")
+        );
+        // A JSON snapshot with a byte-order mark reads like a TOML one.
+        cli()
+            .args(["assess", "-"])
+            .write_stdin("\u{feff}{\"users\": 500, \"db_cpu\": 0.2}")
+            .assert()
+            .success();
+    }
+
+    #[test]
     fn byte_order_marks_and_non_utf8_text() {
         // Files saved by some Windows editors start with U+FEFF.
         cli()

@@ -170,10 +170,17 @@ fn a_history_has_one_series_per_metric() {
         {"metric": "db_cpu", "samples": [{"at_s": 0, "value": 0.99}]},
         {"metric": "db_cpu", "samples": [{"at_s": 0, "value": 0.10}]}
     ]"#;
-    let err = serde_json::from_str::<History>(two).unwrap_err().to_string();
-    assert!(err.contains("the history has two series of db_cpu"), "{err}");
+    let err = serde_json::from_str::<History>(two)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("the history has two series of db_cpu"),
+        "{err}"
+    );
     // Samples at one instant are refused too.
     let burst = r#"[{"metric": "db_cpu", "samples": [{"at_s": 0, "value": 0.9}, {"at_s": 0, "value": 0.9}]}]"#;
-    let err = serde_json::from_str::<History>(burst).unwrap_err().to_string();
+    let err = serde_json::from_str::<History>(burst)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("two samples at the same instant"), "{err}");
 }

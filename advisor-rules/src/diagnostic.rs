@@ -422,6 +422,15 @@ impl<'a> Source<'a> {
             .map_or(self.text.len(), |&next| next - 1)
     }
 
+    /// Byte offset of the first non-blank character of 1-based `line` (0 past the end).
+    pub(crate) fn line_start(&self, line: usize) -> usize {
+        let Some(&start) = self.index().starts.get(line.wrapping_sub(1)) else {
+            return 0;
+        };
+        let rest = &self.text[start..self.line_end(line - 1).max(start)];
+        start + (rest.len() - rest.trim_start().len())
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.text, offset);

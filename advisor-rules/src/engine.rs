@@ -150,6 +150,8 @@ pub(crate) struct CompiledRule {
     /// Metrics (and series) the condition reads, for "not evaluated" reports.
     metrics: Vec<Metric>,
     series: Vec<Metric>,
+    /// Metrics the condition divides by (a 0 there leaves it undecided).
+    divisors: Vec<Metric>,
     superseded_by: Vec<usize>,
     /// Position of the rule's id in sorted order, for the deterministic finding order.
     id_rank: u32,
@@ -329,7 +331,8 @@ pub enum RuleStatus {
     NotApplicable,
 }
 
-/// A missing input of a rule.
+/// Why a rule could not be judged: an input it needs is missing, or a value it divides by
+/// is 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -340,6 +343,8 @@ pub enum MissingInput {
     Series(Metric),
     /// The user count, needed to know the stage.
     Users,
+    /// The condition divides by this metric, and it is 0: the quotient has no value.
+    ZeroDivisor(Metric),
 }
 
 impl fmt::Display for MissingInput {
@@ -348,6 +353,9 @@ impl fmt::Display for MissingInput {
             MissingInput::Value(m) => write!(f, "{m}"),
             MissingInput::Series(m) => write!(f, "a series of {m}"),
             MissingInput::Users => f.write_str("users (to know the stage)"),
+            MissingInput::ZeroDivisor(m) => {
+                write!(f, "a non-zero {m} (the condition divides by it)")
+            }
         }
     }
 }
@@ -884,6 +892,48 @@ struct RuleState {
 }
 
 impl Engine {
+    /// Whether `e` compiles within the engine's limits ([`MAX_COMPARISONS`], the evaluation
+    /// stack), with parameters from `lookup`; the loader runs it so that a pack that loads
+    /// also compiles, and its problems come with their place.
+    pub(crate) fn check_compiles(
+        e: &Expr,
+        lookup: &impl Fn(&str) -> Option<(f64, Dim)>,
+    ) -> Result<(), String> {
+        let mut resolved = e.clone();
+        resolve(&mut resolved, lookup);
+        fold(&mut resolved);
+        let mut by_zero = false;
+        resolved.walk(&mut |n| {
+            if let Expr::Arith {
+                op: crate::expr::ArithOp::Div,
+                right,
+                ..
+            } = n
+                && matches!(right.as_ref(), Expr::Num { value, .. } if *value == 0.0)
+            {
+                by_zero = true;
+            }
+        });
+        if by_zero {
+            return Err("divides by zero, so it can never be decided; fix the divisor".into());
+        }
+        let mut ops = Vec::new();
+        let mut cmp = 0u8;
+        emit(&resolved, &mut ops, &mut cmp)?;
+        let ops = fuse(ops);
+        if usize::from(cmp) > MAX_COMPARISONS {
+            return Err(format!(
+                "more than {MAX_COMPARISONS} comparisons; split the rule in two"
+            ));
+        }
+        if stack_depth(&ops) > MAX_STACK {
+            return Err(
+                "the condition nests too deeply to evaluate; flatten it or split the rule".into(),
+            );
+        }
+        Ok(())
+    }
+
     /// Compiles a pack.
     ///
     /// # Errors
@@ -966,6 +1016,21 @@ impl Engine {
                 Expr::Series { metric, .. } => push_unique(&mut series, *metric),
                 _ => {}
             });
+            let mut divisors = Vec::new();
+            rule.when_expr.walk(&mut |n| {
+                if let Expr::Arith {
+                    op: crate::expr::ArithOp::Div,
+                    right,
+                    ..
+                } = n
+                {
+                    right.walk(&mut |d| {
+                        if let Expr::Metric { metric, .. } = d {
+                            push_unique(&mut divisors, *metric);
+                        }
+                    });
+                }
+            });
             let clear_logic = rule.clear_expr.as_ref().map(|e| Logic::of(e, &mut 0));
             let (clear_prog, clear_sites) = match clear {
                 Some((p, sites)) => (Some(p), sites),
@@ -982,6 +1047,7 @@ impl Engine {
                 clear_logic,
                 metrics,
                 series,
+                divisors,
                 superseded_by: Vec::new(),
                 id_rank: 0,
                 stage_mask: rule
@@ -1572,6 +1638,11 @@ impl Engine {
         for m in &r.series {
             if history.get(*m).is_none() {
                 out.push(MissingInput::Series(*m));
+            }
+        }
+        for m in &r.divisors {
+            if snapshot.value(*m).is_some_and(|v| v == 0.0) {
+                out.push(MissingInput::ZeroDivisor(*m));
             }
         }
         out

@@ -1084,7 +1084,29 @@ impl RulePack {
                 let Some(expr) = expr else { continue };
                 let mut resolved = expr.clone();
                 crate::expr::resolve(&mut resolved, &|n| self.param(n).map(|p| (p.value, p.dim)));
-                if let Err(e) = crate::expr::check(&resolved) {
+                let checked = crate::expr::check(&resolved);
+                if checked.is_ok()
+                    && let Err(why) = crate::engine::Engine::check_compiles(expr, &|n| {
+                        self.param(n).map(|p| (p.value, p.dim))
+                    })
+                {
+                    let span = if own {
+                        (rule.when_offset, rule.when_offset + rule.when.len())
+                    } else {
+                        (0, 0)
+                    };
+                    diags.push(
+                        Diagnostic::new(
+                            DiagnosticKind::TooComplex,
+                            DiagnosticLevel::Error,
+                            format!("{what}: {why}"),
+                            src,
+                            span,
+                        )
+                        .with_rule(&rule.id),
+                    );
+                }
+                if let Err(e) = checked {
                     let offset = if own { rule.when_offset } else { 0 };
                     let kind = if e.message.starts_with("parameter") {
                         DiagnosticKind::MissingParameter
@@ -1144,6 +1166,82 @@ impl RulePack {
             }
         }
         self.check_supersession_cycles(src, &ids, diags);
+        self.check_parameter_domains(src, base_rules.is_empty(), diags);
+    }
+
+    /// A parameter compared with a metric must lie in the metric's domain: a share between
+    /// 0% and 100%, a flag 0 or 1, anything else at least 0. A value outside could only make
+    /// the rule fire always or never (`cpu_warning = "-50%"` fires at 1% CPU), so it is an
+    /// error, placed at the comparison when the rule is this file's, and naming where the
+    /// parameter was set.
+    fn check_parameter_domains(&self, src: &Source<'_>, no_base: bool, diags: &mut Diagnostics) {
+        let mut reported: HashSet<&str> = HashSet::new();
+        for rule in &self.rules {
+            let own =
+                no_base || matches!(&rule.origin, Origin::File { file, .. } if file == src.name);
+            let mut visit = |e: &Expr| {
+                let Expr::Cmp {
+                    left, right, span, ..
+                } = e
+                else {
+                    return;
+                };
+                let (metric, name) = match (left.as_ref(), right.as_ref()) {
+                    (Expr::Metric { metric, .. }, Expr::Param { name, .. })
+                    | (Expr::Param { name, .. }, Expr::Metric { metric, .. }) => (*metric, name),
+                    _ => return,
+                };
+                let Some(param) = self.param(name) else {
+                    return;
+                };
+                let v = param.value;
+                let (ok, what, range) = match metric.unit() {
+                    scalability_advisor_core::UnitKind::Ratio => {
+                        ((0.0..=1.0).contains(&v), "a share", "from 0% to 100%")
+                    }
+                    scalability_advisor_core::UnitKind::Flag => (
+                        v.to_bits() == 0.0f64.to_bits() || v.to_bits() == 1.0f64.to_bits(),
+                        "a yes/no flag",
+                        "of 0 or 1",
+                    ),
+                    _ => (v >= 0.0, "never negative", "of at least 0"),
+                };
+                if ok || !reported.insert(param.name.as_str()) {
+                    return;
+                }
+                // At the parameter when this file sets it, else at the comparison when the
+                // rule is this file's.
+                let at = match &param.origin {
+                    Origin::File { file, line } if file == src.name => {
+                        let start = src.line_start(*line);
+                        (start, start + param.name.len())
+                    }
+                    _ if own => (rule.when_offset + span.start, rule.when_offset + span.end),
+                    _ => (0, 0),
+                };
+                diags.push(
+                    Diagnostic::new(
+                        DiagnosticKind::BadParameter,
+                        DiagnosticLevel::Error,
+                        format!(
+                            "parameter `{}` is {}, but {} is {what}, so rule `{}` would fire always or never",
+                            param.name, param.text, metric.name(), rule.id
+                        ),
+                        src,
+                        at,
+                    )
+                    .with_help(Some(format!(
+                        "give `{}` a value {range} (set at {})",
+                        param.name, param.origin
+                    )))
+                    .with_rule(&rule.id),
+                );
+            };
+            rule.when_expr.walk(&mut visit);
+            if let Some(clear) = &rule.clear_expr {
+                clear.walk(&mut visit);
+            }
+        }
     }
 
     /// Reports a rule that supersedes itself, and each cycle of rules superseding each other

@@ -5,4 +5,5 @@ mod default_pack;
 mod diagnostics;
 mod engine;
 mod properties;
+mod refusals;
 mod scenarios;

@@ -1,0 +1,134 @@
+//! Wrong inputs that used to be accepted and changed the answer without a word: each is now
+//! refused where it is, or reported when it cannot be judged (issue 17).
+
+use core::time::Duration;
+
+use scalability_advisor_rules::scalability_advisor_core::units::{Connections, Ratio};
+use scalability_advisor_rules::scalability_advisor_core::{History, Metric, MetricsSnapshot};
+use scalability_advisor_rules::{
+    DiagnosticKind, Engine, MissingInput, Operand, PackBuilder, PackFormat, RuleBuilder, RulePack,
+    RuleStatus, Severity,
+};
+
+fn pack(rules: &str) -> String {
+    format!("name = \"p\"\n{rules}")
+}
+
+fn rule(id: &str, when: &str, extra: &str) -> String {
+    format!(
+        "[[rule]]\nid = \"{id}\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"{when}\"\n{extra}"
+    )
+}
+
+#[track_caller]
+fn refused(text: &str, kind: DiagnosticKind, says: &str) -> (usize, usize) {
+    let err = RulePack::from_toml_str("p.toml", text).unwrap_err();
+    let d = err
+        .diagnostics()
+        .iter()
+        .find(|d| d.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} in {err}"));
+    assert!(d.message.contains(says), "{}", d.message);
+    (d.line, d.column)
+}
+
+#[test]
+fn a_hold_too_long_for_a_duration_is_refused_not_dropped() {
+    // Was: silently no hold, so the rule fired on the first step instead of never.
+    let text = pack(&rule(
+        "r",
+        "db_cpu > 70%",
+        "for = \"99999999999999999999d\"\n",
+    ));
+    let at = refused(
+        &text,
+        DiagnosticKind::Format,
+        "longer than a duration can hold",
+    );
+    assert_eq!(at, (8, 7));
+    let built = PackBuilder::new("p")
+        .rule(
+            RuleBuilder::new(
+                "r",
+                "t",
+                Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0).unwrap()),
+                Severity::Warning,
+                "a",
+            )
+            .hold_for(Duration::MAX),
+        )
+        .build();
+    assert!(
+        built
+            .unwrap_err()
+            .to_string()
+            .contains("longer than a duration can hold")
+    );
+}
+
+#[test]
+fn a_constant_division_by_zero_is_refused_at_load() {
+    let text = pack(&rule("r", "users > 1 / 0", ""));
+    refused(&text, DiagnosticKind::TooComplex, "divides by zero");
+}
+
+#[test]
+fn a_zero_divisor_at_run_time_is_named_in_the_not_judged_reason() {
+    // db_connections / db_pool_size with an empty pool: not judged, and the reason says so
+    // (was: not judged with nothing listed).
+    let text = pack(&rule("r", "db_connections / db_pool_size > 80%", ""));
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", &text).unwrap()).unwrap();
+    let snap = MetricsSnapshot::default()
+        .with_db_connections(Connections::new(5))
+        .with_db_pool_size(Connections::new(0));
+    let e = engine.evaluate(&snap, &History::new());
+    assert_eq!(e.statuses[0], RuleStatus::NotEvaluated);
+    let why = engine.missing(0, &snap, &History::new());
+    assert_eq!(why, vec![MissingInput::ZeroDivisor(Metric::DbPoolSize)]);
+    assert!(why[0].to_string().contains("non-zero db_pool_size"));
+}
+
+#[test]
+fn parameter_overrides_outside_the_metrics_domain_are_refused() {
+    // Was: loaded cleanly, and the CPU rule then fired at 1%.
+    let layer = "name = \"prod\"\n[params]\ncpu_warning = \"-50%\"\npool_target = \"5000%\"\n";
+    let err = RulePack::default_pack()
+        .layer("prod.toml", layer, PackFormat::Toml)
+        .unwrap_err();
+    let bad: Vec<_> = err
+        .diagnostics()
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::BadParameter)
+        .collect();
+    assert_eq!(bad.len(), 2, "{err}");
+    assert!(
+        bad[0]
+            .message
+            .contains("parameter `cpu_warning` is -50%, but server_cpu is a share")
+    );
+    assert_eq!((bad[0].line, bad[0].column), (3, 1));
+    assert!(bad[1].message.contains("`pool_target` is 5000%"));
+    // In range, both load.
+    let fine = "name = \"prod\"\n[params]\ncpu_warning = \"90%\"\n";
+    assert!(
+        RulePack::default_pack()
+            .layer("prod.toml", fine, PackFormat::Toml)
+            .is_ok()
+    );
+}
+
+#[test]
+fn loading_runs_every_check_compiling_would() {
+    // 17 comparisons: was accepted by `rules check` and refused, without a place, by `assess`.
+    let when = (0..17)
+        .map(|i| format!("db_cpu > {}%", 10 + i))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let text = pack(&rule("big", &when, ""));
+    let at = refused(
+        &text,
+        DiagnosticKind::TooComplex,
+        "more than 16 comparisons",
+    );
+    assert_eq!(at, (7, 9));
+}
