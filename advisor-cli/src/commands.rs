@@ -660,8 +660,20 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
         db.max_connections = p.max_connections.or(file.max_connections);
         inputs.database = Some(db);
     }
-    if let Some(gib) = p.data_gib.or(file.data_gib) {
-        let mut cache = CacheInputs::new(Estimate::Point(num("data-gib", Bytes::from_gib(gib))?));
+    // A value from the command line is named by its flag, one from the file by its key.
+    let data = match (p.data_gib, file.data_gib) {
+        (Some(gib), _) => Some(num("data-gib", Bytes::from_gib(gib))?),
+        (None, Some(gib)) => Some(Bytes::from_gib(gib).map_err(|e| {
+            let name = p
+                .file
+                .as_deref()
+                .map_or_else(String::new, |f| format!("{}: ", f.display()));
+            Failure(format!("{name}data_gib: {e}"))
+        })?),
+        (None, None) => None,
+    };
+    if let Some(data) = data {
+        let mut cache = CacheInputs::new(Estimate::Point(data));
         if let Some(h) = p.hot_fraction {
             cache.hot_fraction = Estimate::Point(num("hot-fraction", Ratio::from_fraction(h))?);
         } else if let Some(h) = file.hot_fraction {

@@ -118,21 +118,39 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     )
 }
 
-/// Parses TOML or JSON into `T`, with file:line:column in errors.
+/// Parses TOML or JSON into `T`, with file:line:column and the field's path in errors
+/// (`plan.toml:3:12: hot_fraction: ratio must be in 0..=1, got 1.5`).
 pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
     name: &str,
     text: &str,
 ) -> Result<T, Failure> {
+    // The field's path, unless the problem is with the document as a whole.
+    let field = |path: &serde_path_to_error::Path| {
+        let p = path.to_string();
+        if p == "." || p.is_empty() {
+            String::new()
+        } else {
+            format!("{p}: ")
+        }
+    };
     if is_json(name, text) {
-        serde_json::from_str(text).map_err(|e| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = field(e.path());
+            let inner = e.into_inner();
+            // serde_json ends its message with the place, which is printed first here.
+            let message = inner.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m);
             Failure(format!(
-                "{name}:{}:{}: {e}; fix this value or key and retry",
-                e.line(),
-                e.column()
+                "{name}:{}:{}: {path}{message}; fix this value or key and retry",
+                inner.line(),
+                inner.column()
             ))
         })
     } else {
-        toml::from_str(text).map_err(|e| {
+        let syntax = |e: toml::de::Error| {
             let at = e
                 .span()
                 .map(|s| line_col(text, s.start))
@@ -141,6 +159,20 @@ pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
             Failure(format!(
                 "{name}{at}: {}; fix this value or key and retry",
                 e.message().trim_end()
+            ))
+        };
+        let de = toml::Deserializer::parse(text).map_err(syntax)?;
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = field(e.path());
+            let inner = e.into_inner();
+            let at = inner
+                .span()
+                .map(|s| line_col(text, s.start))
+                .map(|(l, c)| format!(":{l}:{c}"))
+                .unwrap_or_default();
+            Failure(format!(
+                "{name}{at}: {path}{}; fix this value or key and retry",
+                inner.message().trim_end()
             ))
         })
     }

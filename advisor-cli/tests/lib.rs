@@ -369,6 +369,77 @@ mod assess {
     }
 
     #[test]
+    fn file_errors_name_the_field_and_place() {
+        let dir = std::env::temp_dir().join(format!("advisor-cli-fields-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let run = |name: &str, text: &str, args: &[&str]| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            let mut all: Vec<&str> = args.to_vec();
+            let p = path.to_str().unwrap().to_owned();
+            all.push(&p);
+            let err = cli()
+                .args(&all)
+                .assert()
+                .code(2)
+                .get_output()
+                .stderr
+                .clone();
+            String::from_utf8(err).unwrap()
+        };
+        // Plan files: the key, not the flag, and the value's own error, not "untagged enum".
+        let err = run(
+            "p1.toml",
+            "peak = -5.0\nper_instance = 100\n",
+            &["plan", "--file"],
+        );
+        assert!(
+            err.contains("p1.toml:1:8: peak: rate must not be negative, got -5"),
+            "{err}"
+        );
+        let err = run(
+            "p2.toml",
+            "peak = 100\nper_instance = 100\ndata_gib = 10\nhot_fraction = 1.5\n",
+            &["plan", "--file"],
+        );
+        assert!(
+            err.contains("p2.toml:4:16: hot_fraction: ratio must be in 0..=1, got 1.5"),
+            "{err}"
+        );
+        let err = run(
+            "p3.toml",
+            "peak = 100\nper_instance = 100\ndata_gib = -3\n",
+            &["plan", "--file"],
+        );
+        assert!(
+            err.contains("p3.toml: data_gib: bytes must not be negative")
+                && !err.contains("--data-gib"),
+            "{err}"
+        );
+        let err = run(
+            "p4.toml",
+            "peak = { low = 300, likely = 100, high = 500 }\nper_instance = 100\n",
+            &["plan", "--file"],
+        );
+        assert!(err.contains("peak:") && err.contains("low"), "{err}");
+        // Snapshots: the field, with the place once.
+        let err = run("s.json", "{\"users\": 10, \"db_cpu\": 1.7}", &["assess"]);
+        assert!(err.contains("s.json:1:28: db_cpu: ratio must be in 0..=1, got 1.7; give a fraction, 0.85 for 85%"), "{err}");
+        assert!(!err.contains("at line"), "{err}");
+        // A parameter that is not a finite number is not "did you mean `p95`?".
+        let err = run(
+            "nan.toml",
+            "name = \"x\"\n[params]\ncpu_warning = nan\n",
+            &["rules", "check"],
+        );
+        assert!(
+            err.contains("parameter `cpu_warning` must be a finite number, got NaN"),
+            "{err}"
+        );
+        assert!(!err.contains("did you mean"), "{err}");
+    }
+
+    #[test]
     fn byte_order_marks_and_non_utf8_text() {
         // Files saved by some Windows editors start with U+FEFF.
         cli()

@@ -16,7 +16,7 @@ use crate::thresholds::Direction;
 /// assert!(matches!(err, Error::OutOfRange { what: "ratio", .. }));
 /// assert_eq!(
 ///     err.to_string(),
-///     "ratio must be in 0..=1, got 1.2; give a fraction (0.85) or use from_percent (85.0)"
+///     "ratio must be in 0..=1, got 1.2; give a fraction, 0.85 for 85%"
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -51,7 +51,7 @@ pub enum Error {
         value: f64,
     },
     /// The value was outside its closed range.
-    #[error("{what} must be in {min}..={max}, got {value}{hint}", hint = range_hint(what))]
+    #[error("{what} must be {}, got {}{hint}", describe_range(*min, *max), number(*value), hint = range_hint(what))]
     OutOfRange {
         /// The quantity being built.
         what: &'static str,
@@ -151,10 +151,32 @@ pub enum Error {
     },
 }
 
+/// A number as people write it: plain, or in exponent form when it is very large or very
+/// small (`1.7976931348623157e308`, not 309 digits).
+#[must_use]
+pub(crate) fn number(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && a.is_finite() && !(1e-6..1e15).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The accepted range in words: "at least 1" when there is no upper end, "in 0..=1"
+/// otherwise.
+fn describe_range(min: f64, max: f64) -> String {
+    if max.to_bits() == f64::MAX.to_bits() {
+        format!("at least {}", number(min))
+    } else {
+        format!("in {}..={}", number(min), number(max))
+    }
+}
+
 /// Extra guidance appended to range errors of well-known quantities.
 fn range_hint(what: &str) -> &'static str {
     if what == "ratio" {
-        "; give a fraction (0.85) or use from_percent (85.0)"
+        "; give a fraction, 0.85 for 85%"
     } else {
         ""
     }

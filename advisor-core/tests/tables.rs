@@ -345,7 +345,7 @@ fn recommended_additions_skip_components_in_place() {
 fn error_hints() {
     let ratio = Ratio::from_fraction(2.0).unwrap_err().to_string();
     assert!(
-        ratio.ends_with("; give a fraction (0.85) or use from_percent (85.0)"),
+        ratio.ends_with("; give a fraction, 0.85 for 85%"),
         "{ratio}"
     );
     let other = scalability_advisor_core::Error::OutOfRange {

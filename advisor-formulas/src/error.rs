@@ -18,7 +18,7 @@ pub enum Error {
     #[error(transparent)]
     Core(#[from] scalability_advisor_core::Error),
     /// A value was outside the range the formula accepts.
-    #[error("{what} must be {}, got {value}", describe_range(*min, *max))]
+    #[error("{what} must be {}, got {}", describe_range(*min, *max), number(*value))]
     OutOfRange {
         /// The quantity.
         what: &'static str,
@@ -148,15 +148,25 @@ mod tests {
     }
 }
 
+/// A number as people write it: plain, or in exponent form when very large or very small.
+fn number(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && a.is_finite() && !(1e-6..1e15).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// The accepted range in words: "positive" for (0, ∞), "at least 0" for [0, ∞), and
 /// "in a..=b" otherwise, with "above 0" for a lower bound of the smallest positive number.
 fn describe_range(min: f64, max: f64) -> String {
     let lower_open = min.to_bits() == f64::MIN_POSITIVE.to_bits();
     match (lower_open, max.to_bits() == f64::MAX.to_bits()) {
         (true, true) => "positive".to_owned(),
-        (false, true) => format!("at least {min}"),
-        (true, false) => format!("above 0 and at most {max}"),
-        (false, false) => format!("in {min}..={max}"),
+        (false, true) => format!("at least {}", number(min)),
+        (true, false) => format!("above 0 and at most {}", number(max)),
+        (false, false) => format!("in {}..={}", number(min), number(max)),
     }
 }
 
@@ -179,7 +189,7 @@ mod range_words {
         assert_eq!(e(0.0, f64::MAX), "x must be at least 0, got -1");
         assert_eq!(
             e(f64::MIN_POSITIVE, 1e15),
-            "x must be above 0 and at most 1000000000000000, got -1"
+            "x must be above 0 and at most 1e15, got -1"
         );
         assert_eq!(e(0.0, 1.0), "x must be in 0..=1, got -1");
     }

@@ -84,7 +84,7 @@ pub use growth::{
     GrowthRate, Magnitude, Months, Runway, runway, runway_to_capacity, runway_utilisation,
 };
 pub use plan::{
-    CacheInputs, CachePlan, DatabaseInputs, DatabasePlan, Estimate, Figure,
+    CacheInputs, CachePlan, DatabaseInputs, DatabasePlan, Estimate, Figure, MAX_DRAWS,
     PRACTICAL_READ_REPLICAS, Percentiles, Plan, PlanInputs, SCENARIOS, Sampleable, StagePlan,
     UncertainPlan, plan, plan_scenarios, plan_uncertain,
 };

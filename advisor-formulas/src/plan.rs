@@ -78,8 +78,12 @@ sampleable!(
 /// # References
 /// D. G. Malcolm, J. H. Roseboom, C. E. Clark and W. Fazar, "Application of a Technique for
 /// Research and Development Program Evaluation", Operations Research 7(5), 646-669, 1959.
+///
+/// Read from a file (feature `serde`) as a plain value or as `{ low, likely, high }`; a wrong
+/// value is reported with its own error (`rate must be at least 0, got -5`), and a range whose
+/// ends are out of order is refused as [`Estimate::range`] refuses it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Estimate<T> {
@@ -94,6 +98,66 @@ pub enum Estimate<T> {
         /// Highest plausible value.
         high: T,
     },
+}
+
+#[cfg(feature = "serde")]
+impl<'de, T> serde::Deserialize<'de> for Estimate<T>
+where
+    T: serde::Deserialize<'de> + Sampleable,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, IntoDeserializer, MapAccess, Visitor};
+        struct EstimateVisitor<T>(core::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de> + Sampleable> EstimateVisitor<T> {
+            fn point<E: de::Error>(
+                d: impl de::Deserializer<'de, Error = E>,
+            ) -> Result<Estimate<T>, E> {
+                T::deserialize(d).map(Estimate::Point)
+            }
+        }
+        impl<'de, T: serde::Deserialize<'de> + Sampleable> Visitor<'de> for EstimateVisitor<T> {
+            type Value = Estimate<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value, or a range { low, likely, high }")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Estimate<T>, E> {
+                Self::point(v.into_deserializer())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Estimate<T>, E> {
+                Self::point(v.into_deserializer())
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Estimate<T>, E> {
+                Self::point(v.into_deserializer())
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Estimate<T>, E> {
+                Self::point(v.into_deserializer())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Estimate<T>, A::Error> {
+                let (mut low, mut likely, mut high) = (None, None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    let slot = match key.as_str() {
+                        "low" => &mut low,
+                        "likely" => &mut likely,
+                        "high" => &mut high,
+                        other => {
+                            return Err(de::Error::unknown_field(
+                                other,
+                                &["low", "likely", "high"],
+                            ));
+                        }
+                    };
+                    *slot = Some(map.next_value::<T>()?);
+                }
+                let (Some(low), Some(likely), Some(high)) = (low, likely, high) else {
+                    return Err(de::Error::custom(
+                        "a range needs all of `low`, `likely` and `high`",
+                    ));
+                };
+                Estimate::range(low, likely, high).map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_any(EstimateVisitor(core::marker::PhantomData))
+    }
 }
 
 impl<T: Sampleable> Estimate<T> {
@@ -903,14 +967,18 @@ pub struct UncertainPlan {
     pub cache_memory: Option<Percentiles<Bytes>>,
 }
 
+/// The most draws [`plan_uncertain`] takes: a million, which holds every output's draws in
+/// about 48 MB and pins P10/P50/P90 far below any input's uncertainty.
+pub const MAX_DRAWS: u32 = 1_000_000;
+
 /// Simulates the plan `draws` times, sampling every range input from its PERT distribution
 /// with a ChaCha8 generator seeded by `seed`, and reports P10/P50/P90 of each output
 /// (quantiles by linear interpolation, Hyndman and Fan's definition 7).
 ///
-/// Inputs are sampled independently of each other.
+/// Inputs are sampled independently of each other. Time and memory are linear in `draws`.
 ///
 /// # Errors
-/// As [`plan`]; [`Error::OutOfRange`] when `draws` is 0.
+/// As [`plan`]; [`Error::OutOfRange`] when `draws` is 0 or above [`MAX_DRAWS`].
 ///
 /// # Examples
 /// ```
@@ -933,12 +1001,12 @@ pub struct UncertainPlan {
 /// ```
 pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<UncertainPlan, Error> {
     inputs.validate()?;
-    if draws == 0 {
+    if draws == 0 || draws > MAX_DRAWS {
         return Err(Error::OutOfRange {
             what: "draws",
-            value: 0.0,
+            value: f64::from(draws),
             min: 1.0,
-            max: f64::from(u32::MAX),
+            max: f64::from(MAX_DRAWS),
         });
     }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
@@ -1464,6 +1532,21 @@ mod tests {
         assert!((u.required_capacity.p10.as_per_second() - 4_500.0).abs() < 1e-9);
         assert!((u.required_capacity.p90.as_per_second() - 4_500.0).abs() < 1e-9);
         assert!(u.read_replicas.is_none());
+    }
+
+    #[test]
+    fn draws_past_the_maximum_are_refused_before_allocating() {
+        // Was: u32::MAX draws tried to allocate 34 GB and aborted.
+        let inputs = PlanInputs::new(
+            Rate::from_per_second(100.0).unwrap().into(),
+            Rate::from_per_second(10.0).unwrap().into(),
+        );
+        let err = plan_uncertain(&inputs, u32::MAX, 1).unwrap_err();
+        assert!(
+            err.to_string().contains("draws must be in 1..=1000000"),
+            "{err}"
+        );
+        assert!(plan_uncertain(&inputs, MAX_DRAWS, 1).is_ok());
     }
 
     #[test]

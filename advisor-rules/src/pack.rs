@@ -774,6 +774,21 @@ impl RulePack {
             };
             let text_value = match value {
                 RawValue::Text(t) => t.clone(),
+                RawValue::Number(n) if !n.is_finite() => {
+                    diags.push(
+                        Diagnostic::new(
+                            DiagnosticKind::BadParameter,
+                            DiagnosticLevel::Error,
+                            format!("parameter `{name}` must be a finite number, got {n}"),
+                            &src,
+                            (at, at + name.len()),
+                        )
+                        .with_help(Some(
+                            "write a value with its unit, such as \"85%\" or \"500ms\"".into(),
+                        )),
+                    );
+                    continue;
+                }
                 RawValue::Number(n) => n.to_string(),
                 RawValue::Flag(b) => b.to_string(),
             };
