@@ -493,3 +493,15 @@ fn series_values_and_quantiles() {
     assert!((q.percentile(Duration::MAX, Ratio::from_percent(90.0).unwrap()) - 0.37).abs() < 1e-12);
     assert!((q.percentile(Duration::MAX, Ratio::ONE) - 0.4).abs() < 1e-12);
 }
+
+#[test]
+fn unbounded_ranges_read_in_words_not_digits() {
+    // The cache multiplier has no upper bound: "at least 1", not 1..=(309 digits).
+    let err = scalability_advisor_core::sizing::cache_memory(
+        scalability_advisor_core::units::Bytes::from_gib(1.0).unwrap(),
+        scalability_advisor_core::units::Factor::new(0.5).unwrap(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(err, "cache memory multiplier must be at least 1, got 0.5");
+}
