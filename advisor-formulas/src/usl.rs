@@ -312,8 +312,14 @@ impl UslModel {
         }
         let (s, k, l) = (self.sigma, self.kappa, self.lambda);
         // κx·N² + (σx − κx − λ)·N + x(1 − σ) = 0; the rising branch is the smaller root.
-        match smallest_non_negative_root(k * x, s * x - k * x - l, x * (1.0 - s)) {
-            Some(n) => RawReach::At(n),
+        // N = 0 solves it only when σ = 1 (the constant term vanishes), where X(0) = 0 ≠ x:
+        // a fully serial system delivers about λ at any N > 0 and never rises, so the
+        // concurrency that delivers x is the other root, where coherency brings it down.
+        match real_roots(k * x, s * x - k * x - l, x * (1.0 - s)) {
+            Some((lo, hi)) => match [lo, hi].into_iter().find(|t| t.is_finite() && *t > 0.0) {
+                Some(n) => RawReach::At(n),
+                None => RawReach::Unreachable { limit },
+            },
             None => RawReach::Unreachable { limit },
         }
     }
@@ -975,12 +981,6 @@ fn real_roots(a: f64, b: f64, c: f64) -> Option<(f64, f64)> {
     }
     let (r1, r2) = (q / a, c / q);
     Some((r1.min(r2), r1.max(r2)))
-}
-
-/// The smaller finite, non-negative real root of a·t² + b·t + c, if any.
-fn smallest_non_negative_root(a: f64, b: f64, c: f64) -> Option<f64> {
-    let (lo, hi) = real_roots(a, b, c)?;
-    [lo, hi].into_iter().find(|t| t.is_finite() && *t >= 0.0)
 }
 
 /// The larger finite, non-negative real root of a·t² + b·t + c, if any.
@@ -2215,10 +2215,8 @@ mod tests {
     fn quadratic_roots_by_hand() {
         // (t − 1)(t − 3) = t² − 4t + 3.
         assert_eq!(real_roots(1.0, -4.0, 3.0), Some((1.0, 3.0)));
-        assert_eq!(smallest_non_negative_root(1.0, -4.0, 3.0), Some(1.0));
         assert_eq!(largest_non_negative_root(1.0, -4.0, 3.0), Some(3.0));
-        // (t + 2)(t − 5) = t² − 3t − 10: one negative root is skipped either way.
-        assert_eq!(smallest_non_negative_root(1.0, -3.0, -10.0), Some(5.0));
+        // (t + 5)(t − 2) = t² + 3t − 10: the negative root is skipped.
         assert_eq!(largest_non_negative_root(1.0, 3.0, -10.0), Some(2.0));
         // Linear: 2t − 6 = 0.
         assert_eq!(real_roots(0.0, 2.0, -6.0), Some((3.0, 3.0)));
@@ -2241,7 +2239,6 @@ mod tests {
         // t² = 0: a double root at zero.
         assert_eq!(real_roots(1.0, 0.0, 0.0), Some((0.0, 0.0)));
         // Both roots negative: (t + 1)(t + 2).
-        assert_eq!(smallest_non_negative_root(1.0, 3.0, 2.0), None);
         assert_eq!(largest_non_negative_root(1.0, 3.0, 2.0), None);
     }
 
@@ -2558,6 +2555,24 @@ mod tests {
         ]);
         let fit = fit_usl_normalised(&twice).unwrap();
         assert!((fit.model.raw_lambda() - 10.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_fully_serial_model_never_answers_a_concurrency_that_misses_the_target() {
+        // Found by fuzzing (formulas_models): σ = 1, κ = 2.09e-100 (below the floor, so 0),
+        // λ = 0.1465, asked for 4.77e-4/s. N = 0 solves the inverse's quadratic, but
+        // X(0) = 0: it was answered, and X there missed the target. A fully serial system
+        // delivers λ at every N > 0, so no concurrency delivers exactly less.
+        let m = UslModel::raw(1.0, 2.089_478_240_088_228_5e-100, 0.146_522_432_215_059_26).unwrap();
+        assert!(matches!(
+            m.raw_concurrency_at_throughput(0.000_476_792_279_411_764_7),
+            RawReach::Unreachable { .. }
+        ));
+        // With a coherency cost too, the answer is the root where X comes down to x.
+        let m = UslModel::raw(1.0, 1e-3, 10.0).unwrap();
+        if let RawReach::At(n) = m.raw_concurrency_at_throughput(5.0) {
+            assert!(close(m.raw_throughput_at(n), 5.0, 1e-9), "{n}");
+        }
     }
 
     #[test]
