@@ -137,6 +137,45 @@ pub enum Error {
         /// What is wrong and what to write instead.
         message: String,
     },
+    /// An entity list ([`Entities`](crate::Entities)) names one entity twice.
+    #[error(
+        "{kind} `{name}` appears twice (entries {first} and {second}); give each {kind} once, merging or summing its figures"
+    )]
+    DuplicateEntity {
+        /// The kind of entity (`table`, `statement`, `host`).
+        kind: &'static str,
+        /// The repeated name.
+        name: String,
+        /// 1-based position of the first entry.
+        first: usize,
+        /// 1-based position of the second entry.
+        second: usize,
+    },
+    /// An entity list holds more than [`Entities::MAX`](crate::Entities::MAX) entries.
+    #[error(
+        "{got} {kind} entries given, more than the {max} a snapshot may hold; keep the heaviest (for example the top {max} by time or rows read)"
+    )]
+    TooManyEntities {
+        /// The kind of entity.
+        kind: &'static str,
+        /// The limit.
+        max: usize,
+        /// Entries given.
+        got: usize,
+    },
+    /// An entity's name is empty or longer than
+    /// [`EntityName::MAX_BYTES`](crate::EntityName::MAX_BYTES).
+    #[error(
+        "{kind} name must be 1 to {max} bytes long, got {got} bytes; name it by its table name, query id or host name"
+    )]
+    EntityName {
+        /// The kind of entity.
+        kind: &'static str,
+        /// The limit.
+        max: usize,
+        /// The name's length in bytes.
+        got: usize,
+    },
     /// A series has more samples than [`Series::MAX_SAMPLES`](crate::Series::MAX_SAMPLES).
     #[error(
         "series of {what} has {got} samples, more than the {max} a series may hold; downsample it (for example with a coarser query step)"

@@ -114,6 +114,7 @@ mod architecture;
 pub mod bottleneck;
 mod classify;
 mod decision;
+pub mod entities;
 mod error;
 mod evidence;
 pub mod guide;
@@ -139,6 +140,10 @@ pub use architecture::{Component, ComponentSet};
 pub use classify::{AdditionResult, AdvisorConfig, Classification};
 pub use decision::{
     LadderConfig, LadderPosition, LadderStep, NextStep, Remedy, RemedySet, Rung, RungState, Symptom,
+};
+pub use entities::{
+    Entities, Entity, EntityField, EntityKind, EntityName, HostRole, HostRoles, HostStats,
+    StatementStats, TableStats,
 };
 pub use error::Error;
 pub use evidence::{Basis, Check, Evidence, Missing, Need, Outcome, TrendSummary};

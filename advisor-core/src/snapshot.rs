@@ -6,6 +6,7 @@ use core::time::Duration;
 
 use crate::architecture::ComponentSet;
 use crate::decision::RemedySet;
+use crate::entities::{Entities, HostStats, StatementStats, TableStats};
 use crate::patterns::ChecklistSet;
 use crate::units::{Connections, Count, QueriesPerRequest, Rate, Ratio, Users, u64_to_f64};
 
@@ -49,7 +50,7 @@ pub enum UnitKind {
 /// use scalability_advisor_core::Metric;
 /// assert_eq!(Metric::from_name("db_cpu"), Some(Metric::DbCpu));
 /// assert_eq!(Metric::DbCpu.name(), "db_cpu");
-/// assert_eq!(Metric::ALL.len(), 37);
+/// assert_eq!(Metric::ALL.len(), 43);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -78,8 +79,10 @@ pub enum Metric {
     DbPoolUsage,
     /// Database server CPU utilisation.
     DbCpu,
-    /// Time taken by the slowest single query.
+    /// Mean execution time of the slowest statement (the largest mean of any statement).
     SlowestQueryTime,
+    /// The slowest single execution of any statement (the worst run).
+    SlowestQueryMaxTime,
     /// Time requests wait for a pooled connection.
     DbConnectionWait,
     /// Pool exhaustion events over the snapshot's period.
@@ -88,14 +91,24 @@ pub enum Metric {
     DbMaxSeqScans,
     /// Share of query time spent waiting for locks.
     DbLockWaitShare,
+    /// Deadlocks over the snapshot's period.
+    DbDeadlocks,
     /// Share of table and index space that is bloat.
     DbBloatShare,
     /// Write-ahead-log write latency.
     WalWriteLatency,
     /// Share of CPU time waiting on disk I/O.
     DiskIoWait,
-    /// Share of database operations that are reads.
+    /// Share of database statements that are reads (by statement count).
     DbReadShare,
+    /// Share of database rows touched that were read (by rows).
+    DbReadShareRows,
+    /// Database transactions (commits and rollbacks) per second.
+    DbTransactionRate,
+    /// The database's buffer cache hit ratio: block reads served from memory.
+    DbBufferHitRatio,
+    /// Share of statement execution time spent reading blocks from storage.
+    DbIoReadShare,
     /// Share of database queries identical to one issued shortly before.
     RepeatedQueryShare,
     /// Application cache hit rate.
@@ -134,7 +147,7 @@ pub enum Metric {
 
 impl Metric {
     /// Every metric, in declaration order.
-    pub const ALL: [Metric; 37] = [
+    pub const ALL: [Metric; 43] = [
         Metric::Users,
         Metric::DeployedRegions,
         Metric::UserRegions,
@@ -147,14 +160,20 @@ impl Metric {
         Metric::DbPoolUsage,
         Metric::DbCpu,
         Metric::SlowestQueryTime,
+        Metric::SlowestQueryMaxTime,
         Metric::DbConnectionWait,
         Metric::DbPoolExhaustionEvents,
         Metric::DbMaxSeqScans,
         Metric::DbLockWaitShare,
+        Metric::DbDeadlocks,
         Metric::DbBloatShare,
         Metric::WalWriteLatency,
         Metric::DiskIoWait,
         Metric::DbReadShare,
+        Metric::DbReadShareRows,
+        Metric::DbTransactionRate,
+        Metric::DbBufferHitRatio,
+        Metric::DbIoReadShare,
         Metric::RepeatedQueryShare,
         Metric::CacheHitRate,
         Metric::ReplicaLag,
@@ -211,14 +230,20 @@ impl Metric {
             Metric::DbPoolUsage => "db_pool_usage",
             Metric::DbCpu => "db_cpu",
             Metric::SlowestQueryTime => "slowest_query_time",
+            Metric::SlowestQueryMaxTime => "slowest_query_max_time",
             Metric::DbConnectionWait => "db_connection_wait",
             Metric::DbPoolExhaustionEvents => "db_pool_exhaustion_events",
             Metric::DbMaxSeqScans => "db_max_seq_scans",
             Metric::DbLockWaitShare => "db_lock_wait_share",
+            Metric::DbDeadlocks => "db_deadlocks",
             Metric::DbBloatShare => "db_bloat_share",
             Metric::WalWriteLatency => "wal_write_latency",
             Metric::DiskIoWait => "disk_io_wait",
             Metric::DbReadShare => "db_read_share",
+            Metric::DbReadShareRows => "db_read_share_rows",
+            Metric::DbTransactionRate => "db_transaction_rate",
+            Metric::DbBufferHitRatio => "db_buffer_hit_ratio",
+            Metric::DbIoReadShare => "db_io_read_share",
             Metric::RepeatedQueryShare => "repeated_query_share",
             Metric::CacheHitRate => "cache_hit_rate",
             Metric::ReplicaLag => "replica_lag",
@@ -267,9 +292,11 @@ impl Metric {
             Metric::DeployedRegions
             | Metric::UserRegions
             | Metric::DbPoolExhaustionEvents
-            | Metric::DbMaxSeqScans => UnitKind::Count,
+            | Metric::DbMaxSeqScans
+            | Metric::DbDeadlocks => UnitKind::Count,
             Metric::P95ResponseTime
             | Metric::SlowestQueryTime
+            | Metric::SlowestQueryMaxTime
             | Metric::DbConnectionWait
             | Metric::WalWriteLatency
             | Metric::ReplicaLag
@@ -286,6 +313,9 @@ impl Metric {
             | Metric::DbBloatShare
             | Metric::DiskIoWait
             | Metric::DbReadShare
+            | Metric::DbReadShareRows
+            | Metric::DbBufferHitRatio
+            | Metric::DbIoReadShare
             | Metric::RepeatedQueryShare
             | Metric::CacheHitRate
             | Metric::StaticAssetBandwidthShare
@@ -295,7 +325,8 @@ impl Metric {
             | Metric::CacheMemoryHeadroom => UnitKind::Ratio,
             Metric::PrimaryWriteThroughput
             | Metric::PrimaryWriteCapacity
-            | Metric::ExternalApiRateLimitEvents => UnitKind::Rate,
+            | Metric::ExternalApiRateLimitEvents
+            | Metric::DbTransactionRate => UnitKind::Rate,
             Metric::BackgroundTasksBlockRequests
             | Metric::DataResidencyRequired
             | Metric::IndependentScalingNeeded => UnitKind::Flag,
@@ -591,7 +622,9 @@ pub struct MetricsSnapshot {
     /// Database server CPU utilisation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_cpu: Option<Ratio>,
-    /// Time taken by the slowest single query (file key `slowest_query_time_ms`).
+    /// Mean execution time of the slowest statement, the largest `mean_exec_time` in
+    /// PostgreSQL's `pg_stat_statements` (file key `slowest_query_time_ms`). The worst single
+    /// run is [`MetricsSnapshot::slowest_query_max_time`].
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -602,6 +635,18 @@ pub struct MetricsSnapshot {
     )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub slowest_query_time: Option<Duration>,
+    /// The slowest single execution of any statement, the largest `max_exec_time` (file key
+    /// `slowest_query_max_time_ms`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "slowest_query_max_time_ms",
+            with = "crate::serde_ms",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
+    pub slowest_query_max_time: Option<Duration>,
     /// Time requests wait for a pooled connection (file key `db_connection_wait_ms`).
     #[cfg_attr(
         feature = "serde",
@@ -622,6 +667,10 @@ pub struct MetricsSnapshot {
     /// Share of query time spent waiting for locks.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_lock_wait_share: Option<Ratio>,
+    /// Deadlocks over the snapshot's period (PostgreSQL `pg_stat_database.deadlocks`, the
+    /// difference of two samples).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_deadlocks: Option<Count>,
     /// Share of table and index space that is bloat.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_bloat_share: Option<Ratio>,
@@ -639,9 +688,30 @@ pub struct MetricsSnapshot {
     /// Share of CPU time waiting on disk I/O.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_io_wait: Option<Ratio>,
-    /// Share of database operations that are reads.
+    /// Share of database statements that are reads, counted by statements (calls of
+    /// `SELECT` statements over all calls in `pg_stat_statements`). This is the read share
+    /// the read-replica advice uses: replicas take statements, and one large scan must not
+    /// make a write-heavy database look read-heavy.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_read_share: Option<Ratio>,
+    /// Share of rows touched that were read, counted by rows (rows returned and fetched over
+    /// those plus rows inserted, updated and deleted, `pg_stat_database`). Shown for
+    /// context; one sequential scan can push it near 100%.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_read_share_rows: Option<Ratio>,
+    /// Transactions per second, commits and rollbacks (`xact_commit + xact_rollback` over
+    /// the period).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_transaction_rate: Option<Rate>,
+    /// The database's buffer cache hit ratio, `blks_hit / (blks_hit + blks_read)` in
+    /// PostgreSQL's `pg_stat_database`: block reads served from shared buffers. Not the
+    /// application cache ([`MetricsSnapshot::cache_hit_rate`]); it has its own thresholds.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_buffer_hit_ratio: Option<Ratio>,
+    /// Share of statement execution time spent reading blocks from storage
+    /// (`blk_read_time` over execution time; needs `track_io_timing`).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub db_io_read_share: Option<Ratio>,
     /// Share of queries identical to one issued shortly before (a cache would have served them).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub repeated_query_share: Option<Ratio>,
@@ -729,6 +799,19 @@ pub struct MetricsSnapshot {
     /// Whether parts of the system need to scale independently of each other.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub independent_scaling_needed: Option<bool>,
+
+    /// Database tables with their statistics (file key `tables`, an array of tables);
+    /// `None` when not collected. See [`crate::entities`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub tables: Option<Entities<TableStats>>,
+    /// SQL statements with their statistics (file key `statements`); `None` when not
+    /// collected.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub statements: Option<Entities<StatementStats>>,
+    /// Hosts with their figures and roles (file key `hosts`); a host with two roles or more
+    /// declares a co-location. `None` when not collected.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub hosts: Option<Entities<HostStats>>,
 }
 
 impl MetricsSnapshot {
@@ -798,14 +881,20 @@ impl MetricsSnapshot {
             Metric::DbPoolUsage => self.db_pool_usage().map(Quantity::Ratio),
             Metric::DbCpu => self.db_cpu.map(Quantity::Ratio),
             Metric::SlowestQueryTime => self.slowest_query_time.map(Quantity::Duration),
+            Metric::SlowestQueryMaxTime => self.slowest_query_max_time.map(Quantity::Duration),
             Metric::DbConnectionWait => self.db_connection_wait.map(Quantity::Duration),
             Metric::DbPoolExhaustionEvents => self.db_pool_exhaustion_events.map(Quantity::Count),
             Metric::DbMaxSeqScans => self.db_max_seq_scans.map(Quantity::Count),
             Metric::DbLockWaitShare => self.db_lock_wait_share.map(Quantity::Ratio),
+            Metric::DbDeadlocks => self.db_deadlocks.map(Quantity::Count),
             Metric::DbBloatShare => self.db_bloat_share.map(Quantity::Ratio),
             Metric::WalWriteLatency => self.wal_write_latency.map(Quantity::Duration),
             Metric::DiskIoWait => self.disk_io_wait.map(Quantity::Ratio),
             Metric::DbReadShare => self.db_read_share.map(Quantity::Ratio),
+            Metric::DbReadShareRows => self.db_read_share_rows.map(Quantity::Ratio),
+            Metric::DbTransactionRate => self.db_transaction_rate.map(Quantity::Rate),
+            Metric::DbBufferHitRatio => self.db_buffer_hit_ratio.map(Quantity::Ratio),
+            Metric::DbIoReadShare => self.db_io_read_share.map(Quantity::Ratio),
             Metric::RepeatedQueryShare => self.repeated_query_share.map(Quantity::Ratio),
             Metric::CacheHitRate => self.cache_hit_rate.map(Quantity::Ratio),
             Metric::CacheMemoryHeadroom => self.cache_memory_headroom.map(Quantity::Ratio),
@@ -919,6 +1008,30 @@ impl MetricsSnapshot {
         out[Metric::SlowestQueryTime.index()] = self
             .slowest_query_time
             .map(|v| v.as_secs_f64())
+            .unwrap_or(f64::NAN);
+        out[Metric::SlowestQueryMaxTime.index()] = self
+            .slowest_query_max_time
+            .map(|v| v.as_secs_f64())
+            .unwrap_or(f64::NAN);
+        out[Metric::DbDeadlocks.index()] = self
+            .db_deadlocks
+            .map(|v| u64_to_f64(v.get()))
+            .unwrap_or(f64::NAN);
+        out[Metric::DbReadShareRows.index()] = self
+            .db_read_share_rows
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::DbTransactionRate.index()] = self
+            .db_transaction_rate
+            .map(Rate::as_per_second)
+            .unwrap_or(f64::NAN);
+        out[Metric::DbBufferHitRatio.index()] = self
+            .db_buffer_hit_ratio
+            .map(Ratio::as_fraction)
+            .unwrap_or(f64::NAN);
+        out[Metric::DbIoReadShare.index()] = self
+            .db_io_read_share
+            .map(Ratio::as_fraction)
             .unwrap_or(f64::NAN);
         out[Metric::DbConnectionWait.index()] = self
             .db_connection_wait
@@ -1086,7 +1199,13 @@ setters! {
     with_db_pool_usage => db_pool_usage_reported: Ratio = Ratio::from_percent(85.0)?,
     with_db_cpu => db_cpu: Ratio = Ratio::from_percent(72.0)?,
     with_slowest_query_time => slowest_query_time: Duration = Duration::from_millis(450),
+    with_slowest_query_max_time => slowest_query_max_time: Duration = Duration::from_millis(900),
     with_db_connection_wait => db_connection_wait: Duration = Duration::from_millis(450),
+    with_db_deadlocks => db_deadlocks: Count = Count::new(2),
+    with_db_read_share_rows => db_read_share_rows: Ratio = Ratio::from_percent(99.9)?,
+    with_db_transaction_rate => db_transaction_rate: Rate = Rate::from_per_second(450.0)?,
+    with_db_buffer_hit_ratio => db_buffer_hit_ratio: Ratio = Ratio::from_percent(99.0)?,
+    with_db_io_read_share => db_io_read_share: Ratio = Ratio::from_percent(12.0)?,
     with_db_pool_exhaustion_events => db_pool_exhaustion_events: Count = Count::new(3),
     with_db_max_seq_scans => db_max_seq_scans: Count = Count::new(3),
     with_db_lock_wait_share => db_lock_wait_share: Ratio = Ratio::from_percent(72.0)?,
@@ -1140,6 +1259,36 @@ impl MetricsSnapshot {
     pub fn with_tried(mut self, remedy: crate::Remedy) -> Self {
         self.tried.insert(remedy);
         self
+    }
+
+    /// The name and [figures](crate::Entity::figures) of entity `index` of a list, when the
+    /// snapshot has it.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{
+    ///     Entities, EntityKind, EntityName, MetricsSnapshot, TableStats, units::Count,
+    /// };
+    /// let t = TableStats::new(EntityName::table("events")?).with_rows(Count::new(500_000));
+    /// let snap = MetricsSnapshot { tables: Some(Entities::new(vec![t])?), ..Default::default() };
+    /// let (name, figures) = snap.entity(EntityKind::Table, 0).unwrap();
+    /// assert_eq!((name, figures.as_str()), ("events", "500,000 rows"));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn entity(&self, kind: crate::EntityKind, index: usize) -> Option<(&str, String)> {
+        use crate::Entity;
+        fn one<T: Entity>(list: Option<&Entities<T>>, i: usize) -> Option<(&str, String)> {
+            list?
+                .as_slice()
+                .get(i)
+                .map(|e| (e.name().as_str(), e.figures()))
+        }
+        match kind {
+            crate::EntityKind::Table => one(self.tables.as_ref(), index),
+            crate::EntityKind::Statement => one(self.statements.as_ref(), index),
+            crate::EntityKind::Host => one(self.hosts.as_ref(), index),
+        }
     }
 
     /// Records a checklist practice as in place and returns the snapshot.
@@ -1214,7 +1363,13 @@ mod tests {
             .with_remote_user_p95(d)
             .with_data_residency_required(true)
             .with_availability_target(one)
-            .with_independent_scaling_needed(true);
+            .with_independent_scaling_needed(true)
+            .with_slowest_query_max_time(d)
+            .with_db_deadlocks(Count::new(1))
+            .with_db_read_share_rows(one)
+            .with_db_transaction_rate(r)
+            .with_db_buffer_hit_ratio(one)
+            .with_db_io_read_share(one);
         for m in Metric::ALL {
             assert!(s.value(m).is_some(), "{m} not readable");
             assert!(s.value(m).unwrap().is_finite());

@@ -52,6 +52,13 @@ pub struct AssessedFinding {
     pub advice: String,
     /// The evidence that supports the finding (only what held).
     pub evidence: Vec<RuleEvidence>,
+    /// The entities that made it fire (`any(...)` rules), each with its figures:
+    /// "table `events`: 1,107 sequential scans read 184.5M rows in 1.0 min; ...".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
+    /// The names of those entities, in the same order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subject_names: Vec<String>,
     /// Where the rule came from.
     pub origin: Origin,
     /// References for the rule.
@@ -146,6 +153,13 @@ pub struct PlanStep {
     pub findings: Vec<String>,
     /// Sources, merged.
     pub references: Vec<String>,
+    /// The tables, statements and hosts the step is about, each with its figures (from
+    /// `any(...)` rules); the title names the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
+    /// The names of those entities, in the same order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subject_names: Vec<String>,
 }
 
 /// A finding whose advice waits for an earlier rung of a ladder the plan is working on.
@@ -541,7 +555,15 @@ pub fn assess_with(
         let Some(rule) = engine.rule(f.rule) else {
             continue;
         };
-        findings.push(assessed(rule, f, engine.explain(evaluation, f), &positions));
+        let mut a = assessed(rule, f, engine.explain(evaluation, f), &positions);
+        for subject in evaluation.subjects(f) {
+            if let Some((name, figures)) = snapshot.entity(subject.kind, subject.index) {
+                a.subjects
+                    .push(format!("{} `{name}`: {figures}", subject.kind));
+                a.subject_names.push(name.to_owned());
+            }
+        }
+        findings.push(a);
     }
 
     let stage = stage_view(snapshot, &findings);
@@ -693,6 +715,8 @@ fn assessed(
         ladder: rule.ladder,
         advice,
         evidence,
+        subjects: Vec::new(),
+        subject_names: Vec::new(),
         origin: rule.origin.clone(),
         references: rule.references.clone(),
     }
@@ -938,6 +962,8 @@ fn build_plan(
                             notes: Vec::new(),
                             findings: Vec::new(),
                             references: Vec::new(),
+                            subjects: Vec::new(),
+                            subject_names: Vec::new(),
                         });
                         let last = steps.len() - 1;
                         &mut steps[last]
@@ -956,6 +982,14 @@ fn build_plan(
                     }
                 }
                 step.findings.push(f.id.clone());
+                for (line, name) in f.subjects.iter().zip(&f.subject_names) {
+                    if !step.subjects.contains(line) {
+                        step.subjects.push(line.clone());
+                    }
+                    if !step.subject_names.contains(name) {
+                        step.subject_names.push(name.clone());
+                    }
+                }
                 for r in &f.references {
                     if !step.references.contains(r) {
                         step.references.push(r.clone());
@@ -1004,6 +1038,8 @@ fn build_plan(
             why: gaps.iter().map(|g| gap_reason(*g, snapshot)).collect(),
             notes: Vec::new(),
             findings: Vec::new(),
+            subjects: Vec::new(),
+            subject_names: Vec::new(),
             references: vec![format!(
                 "guide: {} Checklist",
                 match report.checklist {
@@ -1068,6 +1104,16 @@ fn build_plan(
             }
             StepKey::Checklist(_) | StepKey::Action(_) | StepKey::Rule(_) => {}
         }
+        // Name the culprit in the title: "Add indexes: `events`".
+        if let Some(first) = step.subject_names.first() {
+            use core::fmt::Write as _;
+            let more = step.subject_names.len() - 1;
+            let _ = match more {
+                0 => write!(step.title, ": `{first}`"),
+                1 => write!(step.title, ": `{first}` and 1 more"),
+                n => write!(step.title, ": `{first}` and {n} more"),
+            };
+        }
     }
     // Most severe first; then the guide's diagnosis order (database, application, network,
     // external services); then immediate remedies before planning a stage move before
@@ -1089,6 +1135,19 @@ fn build_plan(
         s.rank = i + 1;
     }
     (steps, held)
+}
+
+/// Most entities a report lists under one step; the rest are counted.
+pub const MAX_SUBJECTS_SHOWN: usize = 10;
+
+/// The subject lines a report prints: the first [`MAX_SUBJECTS_SHOWN`], then a count.
+fn shown_subjects(subjects: &[String]) -> impl Iterator<Item = String> + '_ {
+    let rest = subjects.len().saturating_sub(MAX_SUBJECTS_SHOWN);
+    subjects
+        .iter()
+        .take(MAX_SUBJECTS_SHOWN)
+        .cloned()
+        .chain((rest > 0).then(|| format!("and {rest} more")))
 }
 
 fn rank_layers(findings: &[AssessedFinding]) -> Vec<RankedLayer> {
@@ -1260,6 +1319,9 @@ impl Assessment {
         }
         for s in &self.plan {
             let _ = writeln!(o, "  {}. [{}] {}", s.rank, s.severity, s.title);
+            for line in shown_subjects(&s.subjects) {
+                let _ = writeln!(o, "       on:  {line}");
+            }
             for w in &s.why {
                 let _ = writeln!(o, "       why: {w}");
             }
@@ -1378,6 +1440,9 @@ impl Assessment {
         }
         for s in &self.plan {
             let _ = writeln!(o, "{}. **{}** ({})", s.rank, s.title, s.severity);
+            for line in shown_subjects(&s.subjects) {
+                let _ = writeln!(o, "   - on: {line}");
+            }
             for w in &s.why {
                 let _ = writeln!(o, "   - why: {w}");
             }

@@ -266,6 +266,21 @@ mod codegen {
                 path("Metric", metric),
                 span(*s)
             ),
+            Expr::Field { field, span: s } => format!(
+                "Expr::Field {{ field: {}, span: {} }}",
+                path("EntityField", field),
+                span(*s)
+            ),
+            Expr::Any {
+                kind,
+                inner,
+                span: s,
+            } => format!(
+                "Expr::Any {{ kind: {}, inner: {}, span: {} }}",
+                path("EntityKind", kind),
+                boxed(inner),
+                span(*s)
+            ),
         }
     }
 
@@ -359,7 +374,7 @@ mod codegen {
              //! `default_pack::tests::generated_pack_is_current` (run it with\n\
              //! `UPDATE_DEFAULT_PACK=1` after editing the TOML). Do not edit by hand.\n\n\
              use scalability_advisor_core::bottleneck::Layer;\n\
-             use scalability_advisor_core::{Component, ComponentSet, LadderStep, Metric, Remedy, Stage, Symptom};\n\n\
+             use scalability_advisor_core::{Component, ComponentSet, EntityField, EntityKind, LadderStep, Metric, Remedy, Stage, Symptom};\n\n\
              use crate::diagnostic::Diagnostics;\n\
              use crate::expr::{ArithOp, CmpOp, Dim, Expr, SeriesFn, Span};\n\
              use crate::pack::{MissingData, Origin, Param, Rule, RulePack, Severity};\n\n",

@@ -5,8 +5,8 @@ use core::fmt;
 use core::time::Duration;
 
 use scalability_advisor_core::{
-    Component, ComponentSet, Direction, History, Metric, MetricsSnapshot, Quantity, SeriesConfig,
-    Stage, UnitKind,
+    Component, ComponentSet, Direction, Entities, Entity, EntityField, EntityKind, History, Metric,
+    MetricsSnapshot, Quantity, SeriesConfig, Stage, UnitKind,
 };
 
 use crate::error::Error;
@@ -19,6 +19,71 @@ pub const MAX_COMPARISONS: usize = 16;
 const MAX_STACK: usize = 32;
 /// Canonical value meaning "unknown" during evaluation.
 const UNKNOWN: f64 = f64::NAN;
+/// The evaluation's value array: every metric, then the fields of the entity `any(...)` is
+/// looking at.
+const VALUES: usize = Metric::COUNT + EntityField::MAX_PER_KIND;
+
+/// The snapshot's metrics in canonical units, with the entity part unknown.
+fn load_values(snapshot: &MetricsSnapshot) -> [f64; VALUES] {
+    let mut values = [UNKNOWN; VALUES];
+    if let Some(metrics) = values.first_chunk_mut::<{ Metric::COUNT }>() {
+        snapshot.fill_canonical(metrics);
+    }
+    values
+}
+
+/// Bit i set when metric i has a value.
+fn known_bits(values: &[f64; VALUES]) -> u64 {
+    values[..Metric::COUNT]
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_nan())
+        .fold(0u64, |k, (i, _)| k | (1u64 << i))
+}
+
+/// How many entities of `kind` the snapshot lists; `None` when it has no such list.
+fn entity_count(snapshot: &MetricsSnapshot, kind: EntityKind) -> Option<usize> {
+    match kind {
+        EntityKind::Table => snapshot.tables.as_ref().map(Entities::len),
+        EntityKind::Statement => snapshot.statements.as_ref().map(Entities::len),
+        EntityKind::Host => snapshot.hosts.as_ref().map(Entities::len),
+        _ => None,
+    }
+}
+
+/// Writes entity `i` of `kind`'s fields into `out` and returns its name.
+fn entity_at<'s>(
+    snapshot: &'s MetricsSnapshot,
+    kind: EntityKind,
+    i: usize,
+    out: &mut [f64; EntityField::MAX_PER_KIND],
+) -> &'s str {
+    fn one<'s, T: Entity>(
+        list: Option<&'s Entities<T>>,
+        i: usize,
+        out: &mut [f64; EntityField::MAX_PER_KIND],
+    ) -> &'s str {
+        match list.and_then(|l| l.as_slice().get(i)) {
+            Some(e) => {
+                e.fill(out);
+                e.name().as_str()
+            }
+            None => {
+                out.fill(UNKNOWN);
+                ""
+            }
+        }
+    }
+    match kind {
+        EntityKind::Table => one(snapshot.tables.as_ref(), i, out),
+        EntityKind::Statement => one(snapshot.statements.as_ref(), i, out),
+        EntityKind::Host => one(snapshot.hosts.as_ref(), i, out),
+        _ => {
+            out.fill(UNKNOWN);
+            ""
+        }
+    }
+}
 
 /// NaN ("unknown") as `null`, so observations round-trip through JSON.
 #[cfg(feature = "serde")]
@@ -93,6 +158,12 @@ pub struct ComparisonSite {
     pub series: Option<SeriesFn>,
     /// The metric on the left, when the left side is a metric.
     pub metric: Option<Metric>,
+    /// The entity field on the left, when the left side is one (inside `any(...)`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub field: Option<EntityField>,
     /// The left side as written.
     pub left: String,
     /// The operator.
@@ -159,6 +230,8 @@ pub(crate) struct CompiledRule {
     stage_mask: u8,
     /// The condition's logical skeleton, to tell which comparisons support a finding.
     logic: Logic,
+    /// The entity list the condition ranges over (`any(...)`), if any.
+    each: Option<EntityKind>,
 }
 
 /// The and/or/not structure of a condition over its comparison slots.
@@ -195,6 +268,8 @@ impl Logic {
                 Logic::And(items.iter().map(|i| Logic::of(i, next)).collect())
             }
             Expr::Or { items, .. } => Logic::Or(items.iter().map(|i| Logic::of(i, next)).collect()),
+            // Per entity, `any(list, c)` reads as `c` (it stands where that is exact).
+            Expr::Any { inner, .. } => Logic::of(inner, next),
             _ => Logic::Opaque,
         }
     }
@@ -345,6 +420,10 @@ pub enum MissingInput {
     Users,
     /// The condition divides by this metric, and it is 0: the quotient has no value.
     ZeroDivisor(Metric),
+    /// The condition ranges over a list of entities the snapshot does not have.
+    Entities(EntityKind),
+    /// Entities of the list lack a field the condition reads (how many of them).
+    EntityField(EntityField, usize),
 }
 
 impl fmt::Display for MissingInput {
@@ -355,6 +434,16 @@ impl fmt::Display for MissingInput {
             MissingInput::Users => f.write_str("users (to know the stage)"),
             MissingInput::ZeroDivisor(m) => {
                 write!(f, "a non-zero {m} (the condition divides by it)")
+            }
+            MissingInput::Entities(kind) => write!(f, "the snapshot's `{}` list", kind.list_name()),
+            MissingInput::EntityField(field, n) => {
+                let kind = field.kind();
+                let (noun, verb) = if *n == 1 {
+                    (kind.name(), "lacks")
+                } else {
+                    (kind.list_name(), "lack")
+                };
+                write!(f, "{field} of each {} ({n} {noun} {verb} it)", kind.name())
             }
         }
     }
@@ -403,10 +492,22 @@ pub enum Reading {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RuleEvidence {
+    /// The entity the comparison was made on, for `any(...)` rules.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub subject: Option<EvidenceSubject>,
     /// The series function, when the evidence comes from one.
     pub series: Option<SeriesFn>,
     /// The metric compared, when the left side is a metric.
     pub metric: Option<Metric>,
+    /// The entity field compared, when the left side is one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub field: Option<EntityField>,
     /// The left side as written.
     pub left: String,
     /// The operator as shown: negated when a comparison supports the finding by failing
@@ -434,14 +535,37 @@ pub struct RuleEvidence {
     pub reading: Reading,
 }
 
+/// The entity a piece of evidence is about: `table \`events\``.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct EvidenceSubject {
+    /// The kind of entity.
+    pub kind: EntityKind,
+    /// Its name.
+    pub name: String,
+}
+
+impl fmt::Display for EvidenceSubject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} `{}`", self.kind, self.name)
+    }
+}
+
 impl RuleEvidence {
+    /// The unit of the left side, when it is a metric or an entity field.
+    fn unit(&self) -> Option<UnitKind> {
+        self.metric
+            .map(Metric::unit)
+            .or_else(|| self.field.map(EntityField::unit))
+    }
+
     /// Formats a canonical value of this evidence's quantity with its unit.
     fn show(&self, v: f64) -> String {
-        let percent = self.metric.map_or_else(
+        let percent = self.unit().map_or_else(
             || self.threshold_text.trim_end().ends_with('%'),
-            |m| m.unit() == UnitKind::Ratio,
+            |u| u == UnitKind::Ratio,
         );
-        show_value(v, self.dim, self.metric.map(Metric::unit), percent)
+        show_value(v, self.dim, self.unit(), percent)
     }
 }
 
@@ -510,6 +634,9 @@ impl fmt::Display for RuleEvidence {
     /// 17)`, or for a series `db_cpu above 70% in 87.5% of 48 samples over 1.0 d (needs
     /// 80%)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(subject) = &self.subject {
+            write!(f, "{subject}: ")?;
+        }
         let threshold = self.show(self.threshold);
         match (self.series, self.reading) {
             (
@@ -560,7 +687,7 @@ impl fmt::Display for RuleEvidence {
                     Some(v) => write!(f, "{} = {}", self.left, self.show(v))?,
                     None => write!(f, "{} unknown", self.left)?,
                 }
-                let flag = self.metric.is_some_and(|m| m.unit() == UnitKind::Flag);
+                let flag = self.unit() == Some(UnitKind::Flag);
                 if !flag {
                     write!(f, " {} {threshold}", self.op)?;
                 }
@@ -685,6 +812,34 @@ pub struct Finding {
     pub held_open: bool,
     evidence_start: u32,
     evidence_len: u32,
+    #[cfg_attr(feature = "serde", serde(default))]
+    subjects_start: u32,
+    #[cfg_attr(feature = "serde", serde(default))]
+    subjects_len: u32,
+}
+
+/// An entity that made a finding fire, as the evaluation keeps it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+struct SubjectSlot {
+    kind: EntityKind,
+    index: u32,
+    name_start: u32,
+    name_end: u32,
+}
+
+/// An entity (table, statement, host) that made a finding of an `any(...)` rule fire, with
+/// the observations of the condition on it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Subject<'a> {
+    /// The kind of entity.
+    pub kind: EntityKind,
+    /// Its position in the snapshot's list.
+    pub index: usize,
+    /// Its name.
+    pub name: &'a str,
+    /// The condition's comparisons on this entity, in comparison order.
+    pub observations: &'a [Observation],
 }
 
 /// The observed numbers of one comparison.
@@ -722,6 +877,12 @@ pub struct Evaluation {
     /// Bit i set when metric i had a value, for explaining `present(...)`.
     #[cfg_attr(feature = "serde", serde(default))]
     known: u64,
+    /// Entities that made findings fire, each finding's in one run.
+    #[cfg_attr(feature = "serde", serde(default))]
+    subjects: Vec<SubjectSlot>,
+    /// Their names, end to end (reused across evaluations).
+    #[cfg_attr(feature = "serde", serde(default))]
+    subject_names: String,
 }
 
 impl Evaluation {
@@ -752,6 +913,63 @@ impl Evaluation {
         self.observations
             .get(start..start + finding.evidence_len as usize)
             .unwrap_or(&[])
+    }
+
+    /// The entities that made a finding of an `any(...)` rule fire, in the snapshot's list
+    /// order, each with its observations; empty for other findings.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Entities, EntityName, History, MetricsSnapshot, TableStats, units::Count,
+    /// };
+    /// use scalability_advisor_rules::{Engine, RulePack};
+    /// let pack = RulePack::from_toml_str(
+    ///     "p.toml",
+    ///     r#"
+    /// name = "p"
+    /// [[rule]]
+    /// id = "big"
+    /// title = "A big table"
+    /// when = "any(tables, rows > 1M)"
+    /// severity = "info"
+    /// advice = "a"
+    /// "#,
+    /// )?;
+    /// let engine = Engine::new(pack)?;
+    /// let t = |n: &str, rows: u64| {
+    ///     TableStats::new(EntityName::table(n).unwrap()).with_rows(Count::new(rows))
+    /// };
+    /// let snap = MetricsSnapshot {
+    ///     tables: Some(Entities::new(vec![t("small", 10), t("events", 5_000_000)])?),
+    ///     ..MetricsSnapshot::default()
+    /// };
+    /// let eval = engine.evaluate(&snap, &History::new());
+    /// let names: Vec<&str> = eval.subjects(&eval.findings[0]).map(|s| s.name).collect();
+    /// assert_eq!(names, ["events"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn subjects<'a>(&'a self, finding: &Finding) -> impl Iterator<Item = Subject<'a>> + 'a {
+        let start = finding.subjects_start as usize;
+        let slots = self
+            .subjects
+            .get(start..start + finding.subjects_len as usize)
+            .unwrap_or(&[]);
+        let all = self.observations(finding);
+        let per = if slots.is_empty() {
+            0
+        } else {
+            all.len() / slots.len()
+        };
+        slots.iter().enumerate().map(move |(k, s)| Subject {
+            kind: s.kind,
+            index: s.index as usize,
+            name: self
+                .subject_names
+                .get(s.name_start as usize..s.name_end as usize)
+                .unwrap_or(""),
+            observations: all.get(k * per..(k + 1) * per).unwrap_or(&[]),
+        })
     }
 }
 
@@ -1037,6 +1255,13 @@ impl Engine {
                 None => (None, Vec::new()),
             };
             let logic = Logic::of(&rule.when_expr, &mut 0);
+            let each = match crate::expr::quantifier(&rule.when_expr) {
+                Ok(each) => each,
+                Err(e) => {
+                    problems.push(format!("rule `{}`: {}", rule.id, e.message));
+                    continue;
+                }
+            };
             rules.push(CompiledRule {
                 id: RuleId::new(&rule.id),
                 rule: rule.clone(),
@@ -1055,6 +1280,7 @@ impl Engine {
                     .iter()
                     .fold(0u8, |m, s| m | (1 << (s.number() - 1))),
                 logic,
+                each,
             });
         }
         if !problems.is_empty() {
@@ -1353,8 +1579,7 @@ impl Engine {
         let Some(r) = self.rules.get(index) else {
             return Vec::new();
         };
-        let mut values = [UNKNOWN; Metric::COUNT];
-        snapshot.fill_canonical(&mut values);
+        let values = load_values(snapshot);
         let ctx = Ctx {
             stack: core::cell::RefCell::new([0.0; MAX_STACK]),
             values: &values,
@@ -1379,11 +1604,7 @@ impl Engine {
                 reading: s.reading,
             })
             .collect();
-        let known = values
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| !v.is_nan())
-            .fold(0u64, |k, (i, _)| k | (1u64 << i));
+        let known = known_bits(&values);
         supporting(sites, logic, want, &obs, snapshot.architecture, known)
     }
 
@@ -1394,8 +1615,7 @@ impl Engine {
         mut state: Option<(&mut State, Duration)>,
         out: &mut Evaluation,
     ) {
-        let mut values = [UNKNOWN; Metric::COUNT];
-        snapshot.fill_canonical(&mut values);
+        let values = load_values(snapshot);
         let ctx = Ctx {
             stack: core::cell::RefCell::new([0.0; MAX_STACK]),
             values: &values,
@@ -1412,12 +1632,10 @@ impl Engine {
         out.superseded.resize(self.rules.len(), false);
         out.findings.clear();
         out.observations.clear();
+        out.subjects.clear();
+        out.subject_names.clear();
         out.architecture = snapshot.architecture;
-        out.known = values
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| !v.is_nan())
-            .fold(0u64, |k, (i, _)| k | (1u64 << i));
+        out.known = known_bits(&values);
         let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
         let mut any_supersedes = false;
         let mut any_overdue = false;
@@ -1425,14 +1643,24 @@ impl Engine {
             let r = &self.rules[i];
             let mut assumed = false;
             let mut held_open = false;
+            // An `any(...)` rule records the entities that meet it as it runs; kept only if
+            // it fires.
+            let marks = (
+                out.observations.len(),
+                out.subjects.len(),
+                out.subject_names.len(),
+            );
             let status = if r.stage_mask != 0 && stage_bit == 0 {
                 RuleStatus::NotEvaluated
             } else if r.stage_mask != 0 && r.stage_mask & stage_bit == 0 {
                 RuleStatus::NotApplicable
             } else {
-                let v = match fast(&r.when, &ctx, &mut slots) {
-                    Some(v) => v,
-                    None => exec(&r.when, &ctx, &mut slots),
+                let v = match r.each {
+                    Some(kind) => each_entity(r, kind, &ctx, &mut slots, Some(&mut *out)),
+                    None => match fast(&r.when, &ctx, &mut slots) {
+                        Some(v) => v,
+                        None => exec(&r.when, &ctx, &mut slots),
+                    },
                 };
                 let mut raw = if v.is_nan() {
                     match r.rule.missing {
@@ -1463,21 +1691,26 @@ impl Engine {
                 raw
             };
             out.statuses[i] = status;
+            let named = out.subjects.len() - marks.1;
+            if status != RuleStatus::Fired || held_open {
+                out.observations.truncate(marks.0);
+                out.subjects.truncate(marks.1);
+                out.subject_names.truncate(marks.2);
+            }
             if status == RuleStatus::Fired {
                 any_supersedes |= !r.superseded_by.is_empty();
-                let start = out.observations.len();
-                let recorded = if held_open && r.clear.is_some() {
-                    r.clear_sites.len()
+                let (start, recorded, subjects) = if named > 0 && !held_open {
+                    (marks.0, out.observations.len() - marks.0, named)
                 } else {
-                    r.sites.len()
+                    let recorded = if held_open && r.clear.is_some() {
+                        r.clear_sites.len()
+                    } else {
+                        r.sites.len()
+                    };
+                    out.observations
+                        .extend(slots[..recorded].iter().map(observation_of));
+                    (marks.0, recorded, 0)
                 };
-                out.observations
-                    .extend(slots[..recorded].iter().map(|s| Observation {
-                        observed: s.observed,
-                        threshold: s.threshold,
-                        held: s.held,
-                        reading: s.reading,
-                    }));
                 let overdue = r
                     .rule
                     .moves_to
@@ -1502,6 +1735,8 @@ impl Engine {
                     held_open,
                     evidence_start: u32::try_from(start).unwrap_or(u32::MAX),
                     evidence_len: u32::try_from(recorded).unwrap_or(0),
+                    subjects_start: u32::try_from(marks.1).unwrap_or(u32::MAX),
+                    subjects_len: u32::try_from(subjects).unwrap_or(0),
                 });
             }
         }
@@ -1645,6 +1880,34 @@ impl Engine {
                 out.push(MissingInput::ZeroDivisor(*m));
             }
         }
+        if let Some(kind) = r.each {
+            match entity_count(snapshot, kind) {
+                None => out.push(MissingInput::Entities(kind)),
+                Some(n) => {
+                    let mut fields = Vec::new();
+                    r.rule.when_expr.walk(&mut |e| {
+                        if let Expr::Field { field, .. } = e {
+                            push_unique(&mut fields, *field);
+                        }
+                    });
+                    let mut row = [UNKNOWN; EntityField::MAX_PER_KIND];
+                    let mut lacking = vec![0usize; fields.len()];
+                    for i in 0..n {
+                        entity_at(snapshot, kind, i, &mut row);
+                        for (k, f) in fields.iter().enumerate() {
+                            if row.get(f.slot()).is_none_or(|v| v.is_nan()) {
+                                lacking[k] += 1;
+                            }
+                        }
+                    }
+                    for (f, n) in fields.into_iter().zip(lacking) {
+                        if n > 0 {
+                            out.push(MissingInput::EntityField(f, n));
+                        }
+                    }
+                }
+            }
+        }
         out
     }
 
@@ -1694,6 +1957,27 @@ impl Engine {
         let Some(r) = self.rules.get(finding.rule) else {
             return Vec::new();
         };
+        if finding.subjects_len > 0 {
+            let mut lines = Vec::new();
+            for subject in evaluation.subjects(finding) {
+                let mut mine = supporting(
+                    &r.sites,
+                    &r.logic,
+                    true,
+                    subject.observations,
+                    evaluation.architecture,
+                    evaluation.known,
+                );
+                for line in &mut mine {
+                    line.subject = Some(EvidenceSubject {
+                        kind: subject.kind,
+                        name: subject.name.to_owned(),
+                    });
+                }
+                lines.append(&mut mine);
+            }
+            return lines;
+        }
         let obs = evaluation.observations(finding);
         let (sites, logic, want) = match (&r.clear_logic, finding.held_open) {
             (Some(clear), true) => (&r.clear_sites, clear, false),
@@ -1746,6 +2030,19 @@ impl Engine {
             Some(r) if finding.held_open => {
                 evidence_from(&r.clear_sites, evaluation.observations(finding))
             }
+            Some(r) if finding.subjects_len > 0 => evaluation
+                .subjects(finding)
+                .flat_map(|subject| {
+                    let mut lines = evidence_from(&r.sites, subject.observations);
+                    for line in &mut lines {
+                        line.subject = Some(EvidenceSubject {
+                            kind: subject.kind,
+                            name: subject.name.to_owned(),
+                        });
+                    }
+                    lines
+                })
+                .collect(),
             Some(r) => evidence_from(&r.sites, evaluation.observations(finding)),
             None => Vec::new(),
         }
@@ -1771,8 +2068,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn count(&self, snapshot: &MetricsSnapshot, history: &History) -> (usize, usize) {
-        let mut values = [UNKNOWN; Metric::COUNT];
-        snapshot.fill_canonical(&mut values);
+        let values = load_values(snapshot);
         let ctx = Ctx {
             stack: core::cell::RefCell::new([0.0; MAX_STACK]),
             values: &values,
@@ -1794,7 +2090,10 @@ impl Engine {
                     Some(_) => {}
                 }
             }
-            let v = exec(&r.when, &ctx, &mut slots);
+            let v = match r.each {
+                Some(kind) => each_entity(r, kind, &ctx, &mut slots, None),
+                None => exec(&r.when, &ctx, &mut slots),
+            };
             if v.is_nan() {
                 match r.rule.missing {
                     MissingData::NotEvaluated => unknown += 1,
@@ -1859,8 +2158,10 @@ fn evidence_from(sites: &[ComparisonSite], obs: &[Observation]) -> Vec<RuleEvide
         .iter()
         .zip(obs)
         .map(|(site, o)| RuleEvidence {
+            subject: None,
             series: site.series,
             metric: site.metric,
+            field: site.field,
             left: site.left.clone(),
             op: site.op,
             negated: false,
@@ -1921,10 +2222,82 @@ fn apply_time(
 struct Ctx<'a> {
     /// Scratch stack shared by every rule of one evaluation (zeroed once, not per rule).
     stack: core::cell::RefCell<[f64; MAX_STACK]>,
-    values: &'a [f64; Metric::ALL.len()],
+    values: &'a [f64; VALUES],
     snapshot: &'a MetricsSnapshot,
     history: &'a History,
     series: &'a SeriesConfig,
+}
+
+fn observation_of(s: &Slot) -> Observation {
+    Observation {
+        observed: s.observed,
+        threshold: s.threshold,
+        held: s.held,
+        reading: s.reading,
+    }
+}
+
+/// Evaluates an `any(list, ...)` rule on every entity of the list: 1 when one meets it, 0
+/// when every one is known not to, unknown when the list is absent or no entity meets it
+/// and some could not be decided. With `record`, each entity that meets it is kept with
+/// its observations, in list order.
+fn each_entity(
+    r: &CompiledRule,
+    kind: EntityKind,
+    ctx: &Ctx<'_>,
+    slots: &mut [Slot; MAX_COMPARISONS],
+    mut record: Option<&mut Evaluation>,
+) -> f64 {
+    let sites = r.sites.len().min(MAX_COMPARISONS);
+    let Some(n) = entity_count(ctx.snapshot, kind) else {
+        slots[..sites].fill(EMPTY_SLOT);
+        return UNKNOWN;
+    };
+    if n == 0 {
+        slots[..sites].fill(EMPTY_SLOT);
+        return 0.0;
+    }
+    let mut values = *ctx.values;
+    let mut fields = [UNKNOWN; EntityField::MAX_PER_KIND];
+    let (mut matched, mut unknown) = (false, false);
+    for i in 0..n {
+        let name = entity_at(ctx.snapshot, kind, i, &mut fields);
+        values[Metric::COUNT..].copy_from_slice(&fields);
+        let one = Ctx {
+            stack: core::cell::RefCell::new([0.0; MAX_STACK]),
+            values: &values,
+            snapshot: ctx.snapshot,
+            history: ctx.history,
+            series: ctx.series,
+        };
+        let v = exec(&r.when, &one, slots);
+        if v.is_nan() {
+            unknown = true;
+        } else if v > 0.5 {
+            matched = true;
+            let Some(out) = record.as_deref_mut() else {
+                // Counting only: one entity is enough.
+                return 1.0;
+            };
+            let start = out.subject_names.len();
+            out.subject_names.push_str(name);
+            out.subjects.push(SubjectSlot {
+                kind,
+                index: u32::try_from(i).unwrap_or(u32::MAX),
+                name_start: u32::try_from(start).unwrap_or(u32::MAX),
+                name_end: u32::try_from(out.subject_names.len()).unwrap_or(u32::MAX),
+            });
+            out.observations
+                .extend(slots[..sites].iter().map(observation_of));
+        }
+    }
+    if matched {
+        1.0
+    } else if unknown {
+        UNKNOWN
+    } else {
+        0.0
+    }
 }
 
 fn metric_index(m: Metric) -> usize {
@@ -2245,6 +2618,11 @@ fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
         }
         Expr::Has { component, .. } => ops.push(Op::Has(*component)),
         Expr::Present { metric, .. } => ops.push(Op::Present(index_u8(*metric))),
+        Expr::Field { field, .. } => ops.push(Op::Load(
+            u8::try_from(Metric::COUNT + field.slot()).unwrap_or(0),
+        )),
+        // Evaluated once per entity, with the entity's fields loaded.
+        Expr::Any { inner, .. } => emit(inner, ops, cmp)?,
     }
     Ok(())
 }
@@ -2322,12 +2700,17 @@ fn collect_sites(
                 Expr::Metric { metric, .. } => Some(*metric),
                 _ => None,
             };
+            let field = match left.as_ref() {
+                Expr::Field { field, .. } => Some(*field),
+                _ => None,
+            };
             let threshold_origin = match right.as_ref() {
                 Expr::Param { name, .. } => origin_of(name),
                 _ => None,
             };
             let dim = match left.as_ref() {
                 Expr::Metric { metric, .. } => crate::expr::metric_dim(*metric),
+                Expr::Field { field, .. } => crate::expr::unit_dim(field.unit()),
                 Expr::Num { dim, .. } => *dim,
                 _ => match right.as_ref() {
                     Expr::Num { dim, .. } => *dim,
@@ -2337,6 +2720,7 @@ fn collect_sites(
             out.push(ComparisonSite {
                 series: None,
                 metric,
+                field,
                 left: slice(left.span()),
                 op: *op,
                 right: slice(right.span()),
@@ -2357,6 +2741,7 @@ fn collect_sites(
             out.push(ComparisonSite {
                 series: Some(*func),
                 metric: Some(*metric),
+                field: None,
                 left: metric.name().to_owned(),
                 op: CmpOp::Gt,
                 right: level.as_deref().map_or(String::new(), |l| slice(l.span())),
@@ -2507,14 +2892,15 @@ mod tests {
         fn compiled_evaluation_agrees_with_the_interpreter(snap in snapshot()) {
             let engine = Engine::default_pack();
             let values = values_of(&snap);
+            let full = load_values(&snap);
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
-            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot: &snap, history: &History::new(), series: &SeriesConfig::default() };
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &full, snapshot: &snap, history: &History::new(), series: &SeriesConfig::default() };
             for r in &engine.rules {
                 let mut e = r.rule.when_expr.clone();
                 resolve(&mut e, &|n| engine.pack.param(n).map(|p| (p.value, p.dim)));
                 // Series functions need a history; the interpreter covers the rest.
                 let mut has_series = false;
-                e.walk(&mut |n| has_series |= matches!(n, Expr::Series { .. }));
+                e.walk(&mut |n| has_series |= matches!(n, Expr::Series { .. } | Expr::Any { .. }));
                 if has_series {
                     continue;
                 }

@@ -15,7 +15,7 @@
 
 use core::fmt;
 
-use scalability_advisor_core::{Component, Metric, UnitKind};
+use scalability_advisor_core::{Component, EntityField, EntityKind, Metric, UnitKind};
 
 /// A byte range in the condition text, with the 1-based line and column of its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -58,7 +58,12 @@ impl fmt::Display for Dim {
 
 /// The dimension of a metric.
 pub(crate) fn metric_dim(metric: Metric) -> Dim {
-    match metric.unit() {
+    unit_dim(metric.unit())
+}
+
+/// The dimension of a unit kind.
+pub(crate) fn unit_dim(unit: UnitKind) -> Dim {
+    match unit {
         UnitKind::Duration => Dim::Duration,
         UnitKind::Rate => Dim::Rate,
         UnitKind::Flag => Dim::Bool,
@@ -285,6 +290,17 @@ pub(crate) enum Expr {
         metric: Metric,
         span: Span,
     },
+    /// A field of the entity `any(...)` ranges over.
+    Field {
+        field: EntityField,
+        span: Span,
+    },
+    /// `any(<list>, <condition>)`: some entity of the list meets the condition.
+    Any {
+        kind: EntityKind,
+        inner: Box<Expr>,
+        span: Span,
+    },
 }
 
 impl Expr {
@@ -302,7 +318,9 @@ impl Expr {
             | Expr::Or { span, .. }
             | Expr::Series { span, .. }
             | Expr::Has { span, .. }
-            | Expr::Present { span, .. } => *span,
+            | Expr::Present { span, .. }
+            | Expr::Field { span, .. }
+            | Expr::Any { span, .. } => *span,
         }
     }
 
@@ -310,7 +328,9 @@ impl Expr {
     pub(crate) fn walk(&self, f: &mut impl FnMut(&Expr)) {
         f(self);
         match self {
-            Expr::Neg { inner, .. } | Expr::Not { inner, .. } => inner.walk(f),
+            Expr::Neg { inner, .. } | Expr::Not { inner, .. } | Expr::Any { inner, .. } => {
+                inner.walk(f)
+            }
             Expr::Arith { left, right, .. } | Expr::Cmp { left, right, .. } => {
                 left.walk(f);
                 right.walk(f);
@@ -521,7 +541,7 @@ impl<'a> Lexer<'a> {
         let value: f64 = text
             .parse()
             .map_err(|_| syntax(&format!("`{digits}` is not a number"), span_num, None))?;
-        // A unit suffix: letters, `%`, or `/s`, `/min`, `/h` for rates.
+        // A unit suffix: letters, `%`, or `/s`, `/min`, `/h`, `/d` for rates.
         let unit_start = self.pos;
         let unit = if self.src[self.pos..].starts_with('%') {
             self.pos += 1;
@@ -535,6 +555,7 @@ impl<'a> Lexer<'a> {
                 "s" => "/s",
                 "min" => "/min",
                 "h" => "/h",
+                "d" => "/d",
                 _ => {
                     return Err(syntax(
                         &format!("unknown rate unit `/{u}`"),
@@ -542,7 +563,7 @@ impl<'a> Lexer<'a> {
                             start: unit_start,
                             end: self.pos,
                         },
-                        Some("use /s, /min or /h".into()),
+                        Some("use /s, /min, /h or /d".into()),
                     ));
                 }
             }
@@ -567,6 +588,7 @@ impl<'a> Lexer<'a> {
             "/s" => (value, Dim::Rate),
             "/min" => (value / 60.0, Dim::Rate),
             "/h" => (value / 3600.0, Dim::Rate),
+            "/d" => (value / 86_400.0, Dim::Rate),
             other => {
                 return Err(syntax(
                     &format!("unknown unit `{other}`"),
@@ -574,7 +596,7 @@ impl<'a> Lexer<'a> {
                         start: unit_start,
                         end: self.pos,
                     },
-                    Some("use %, k, M, ms, s, min, h, d, /s, /min or /h".into()),
+                    Some("use %, k, M, ms, s, min, h, d, /s, /min, /h or /d".into()),
                 ));
             }
         };
@@ -661,6 +683,7 @@ pub(crate) fn parse(src: &str) -> Result<Expr, ExprError> {
         tokens,
         pos: 0,
         depth: 0,
+        entity: None,
     };
     let e = p.or()?;
     match p.peek() {
@@ -693,6 +716,8 @@ struct Parser {
     tokens: Vec<(Tok, Span)>,
     pos: usize,
     depth: usize,
+    /// The kind of entity an enclosing `any(...)` ranges over.
+    entity: Option<EntityKind>,
 }
 
 impl Parser {
@@ -867,11 +892,23 @@ impl Parser {
             }
             Tok::Ident(word) if word == "true" => Ok(Expr::Bool { value: true, span }),
             Tok::Ident(word) if word == "false" => Ok(Expr::Bool { value: false, span }),
+            Tok::Ident(word) if word == "any" && *self.peek() == Tok::LParen => self.any(span),
             Tok::Ident(word) if *self.peek() == Tok::LParen => self.call(&word, span),
-            Tok::Ident(word) => match lookup_metric(&word) {
-                Some(metric) => Ok(Expr::Metric { metric, span }),
-                None => Err(unknown_metric(&word, span)),
-            },
+            Tok::Ident(word) => {
+                if let Some(field) = self
+                    .entity
+                    .and_then(|kind| EntityField::from_name(kind, &word))
+                {
+                    return Ok(Expr::Field { field, span });
+                }
+                match lookup_metric(&word) {
+                    Some(metric) => Ok(Expr::Metric { metric, span }),
+                    None => Err(match self.entity {
+                        Some(kind) => unknown_field(kind, &word, span),
+                        None => unknown_metric(&word, span),
+                    }),
+                }
+            }
             Tok::End => Err(syntax(
                 "the condition ends too early",
                 span,
@@ -882,6 +919,65 @@ impl Parser {
                 span,
                 None,
             )),
+        }
+    }
+
+    /// `any(<list>, <condition>)`, after the word `any`.
+    fn any(&mut self, name_span: Span) -> Result<Expr, ExprError> {
+        self.bump(); // (
+        let (list, list_span) = self.bump();
+        let kind = match &list {
+            Tok::Ident(w) => EntityKind::from_list_name(w).ok_or_else(|| {
+                syntax(
+                    &format!("`{w}` is not a list of the snapshot"),
+                    list_span,
+                    Some(format!(
+                        "`any` ranges over {}",
+                        EntityKind::ALL.map(EntityKind::list_name).join(", ")
+                    )),
+                )
+            })?,
+            other => {
+                return Err(syntax(
+                    &format!(
+                        "expected a list such as `tables`, found {}",
+                        describe(other)
+                    ),
+                    list_span,
+                    None,
+                ));
+            }
+        };
+        if self.entity.is_some() {
+            return Err(syntax(
+                "`any` cannot be nested in another `any`",
+                name_span,
+                Some("write one `any` per rule; combine conditions on one entity inside it".into()),
+            ));
+        }
+        match self.bump() {
+            (Tok::Comma, _) => {}
+            (_, s) => {
+                return Err(syntax(
+                    "expected `,` after the list",
+                    s,
+                    Some(format!("write `any({}, <condition>)`", kind.list_name())),
+                ));
+            }
+        }
+        self.enter()?;
+        self.entity = Some(kind);
+        let inner = self.or();
+        self.entity = None;
+        self.depth -= 1;
+        let inner = inner?;
+        match self.bump() {
+            (Tok::RParen, end) => Ok(Expr::Any {
+                kind,
+                inner: Box::new(inner),
+                span: join(name_span, end),
+            }),
+            (_, s) => Err(syntax("expected `)` to close `any(`", s, None)),
         }
     }
 
@@ -1011,17 +1107,42 @@ impl Parser {
                         "plateauing",
                         "has",
                         "present",
+                        "any",
                     ]
                     .into_iter(),
                 )
                 .map(|f| format!("did you mean `{f}`?"))
                 .or_else(|| {
                     Some(
-                        "functions: consistently_above, degrading, plateauing, has, present".into(),
+                        "functions: consistently_above, degrading, plateauing, has, present, any"
+                            .into(),
                     )
                 }),
             )),
         }
+    }
+}
+
+fn unknown_field(kind: EntityKind, word: &str, span: Span) -> ExprError {
+    ExprError {
+        kind: ExprErrorKind::UnknownMetric,
+        message: format!("unknown {} field or metric `{word}`", kind.name()),
+        span,
+        help: did_you_mean(
+            word,
+            kind.fields().map(EntityField::name).chain(vocabulary()),
+        )
+        .map(|m| format!("did you mean `{m}`?"))
+        .or_else(|| {
+            Some(format!(
+                "{} fields: {}",
+                kind.name(),
+                kind.fields()
+                    .map(EntityField::name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }),
     }
 }
 
@@ -1054,6 +1175,43 @@ fn join(a: Span, b: Span) -> Span {
     }
 }
 
+/// The entity list a condition ranges over, checking where `any(...)` stands: at most once,
+/// and either as the whole condition or as one operand of a top-level `and`, so that "some
+/// entity meets the condition" is the same as "the rest holds and some entity meets the
+/// `any` part", and each entity that fires the rule can be named with its own evidence.
+pub(crate) fn quantifier(e: &Expr) -> Result<Option<EntityKind>, ExprError> {
+    let mut anys: Vec<(EntityKind, Span)> = Vec::new();
+    e.walk(&mut |n| {
+        if let Expr::Any { kind, span, .. } = n {
+            anys.push((*kind, *span));
+        }
+    });
+    let Some(&(kind, span)) = anys.first() else {
+        return Ok(None);
+    };
+    if let Some(&(_, second)) = anys.get(1) {
+        return Err(syntax(
+            "a condition may hold one `any(...)`",
+            second,
+            Some("split the condition into two rules".into()),
+        ));
+    }
+    let placed = match e {
+        Expr::Any { .. } => true,
+        Expr::And { items, .. } => items.iter().any(|i| matches!(i, Expr::Any { .. })),
+        _ => false,
+    };
+    if placed {
+        Ok(Some(kind))
+    } else {
+        Err(syntax(
+            "`any(...)` must be the whole condition or joined to the rest with `and`",
+            span,
+            Some("move `or` and `not` inside it: any(tables, a or b)".into()),
+        ))
+    }
+}
+
 /// Checks units and returns the expression's dimension. Parameters must be resolved first.
 pub(crate) fn check(e: &Expr) -> Result<Dim, ExprError> {
     let mismatch = |span: Span, message: String, help: &str| ExprError {
@@ -1066,6 +1224,17 @@ pub(crate) fn check(e: &Expr) -> Result<Dim, ExprError> {
         Expr::Num { dim, .. } => *dim,
         Expr::Bool { .. } | Expr::Has { .. } | Expr::Present { .. } => Dim::Bool,
         Expr::Metric { metric, .. } => metric_dim(*metric),
+        Expr::Field { field, .. } => unit_dim(field.unit()),
+        Expr::Any { inner, span, .. } => {
+            if check(inner)? != Dim::Bool {
+                return Err(mismatch(
+                    *span,
+                    "`any` needs a condition".into(),
+                    "compare a field with a level: any(tables, seq_scans > 1000)",
+                ));
+            }
+            Dim::Bool
+        }
         Expr::Param { name, span } => {
             return Err(ExprError {
                 kind: ExprErrorKind::Syntax,
@@ -1216,7 +1385,9 @@ pub(crate) fn resolve(e: &mut Expr, lookup: &impl Fn(&str) -> Option<(f64, Dim)>
                 };
             }
         }
-        Expr::Neg { inner, .. } | Expr::Not { inner, .. } => resolve(inner, lookup),
+        Expr::Neg { inner, .. } | Expr::Not { inner, .. } | Expr::Any { inner, .. } => {
+            resolve(inner, lookup)
+        }
         Expr::Arith { left, right, .. } | Expr::Cmp { left, right, .. } => {
             resolve(left, lookup);
             resolve(right, lookup);
@@ -1281,7 +1452,7 @@ pub(crate) fn fold(e: &mut Expr) {
             fold(left);
             fold(right);
         }
-        Expr::Not { inner, .. } => fold(inner),
+        Expr::Not { inner, .. } | Expr::Any { inner, .. } => fold(inner),
         Expr::And { items, .. } | Expr::Or { items, .. } => items.iter_mut().for_each(fold),
         Expr::Series { level: Some(l), .. } => fold(l),
         _ => {}
@@ -1323,6 +1494,7 @@ mod tests {
         check_lit("2min", 120.0, Dim::Duration);
         check_lit("3000/s", 3000.0, Dim::Rate);
         check_lit("60/min", 1.0, Dim::Rate);
+        check_lit("86400/d", 1.0, Dim::Rate);
         check_lit("10k", 10_000.0, Dim::Number);
         check_lit("20", 20.0, Dim::Number);
     }

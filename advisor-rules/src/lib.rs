@@ -91,14 +91,15 @@ mod structure;
 pub struct ReadmeDoctests;
 
 pub use assessment::{
-    ASSESSMENT_FORMAT, AssessedFinding, Assessment, ChecklistReport, HeldBack, NextStage,
-    NotJudged, PlanStep, RankedLayer, StageView, StepKey, assess, assess_with,
+    ASSESSMENT_FORMAT, AssessedFinding, Assessment, ChecklistReport, HeldBack, MAX_SUBJECTS_SHOWN,
+    NextStage, NotJudged, PlanStep, RankedLayer, StageView, StepKey, assess, assess_with,
 };
 pub use builder::{Cond, Operand, PackBuilder, RuleBuilder};
 pub use diagnostic::{Diagnostic, DiagnosticKind, DiagnosticLevel, Diagnostics, MAX_DIAGNOSTICS};
 pub use engine::{
-    Change, ChangeKind, ComparisonSite, Engine, Evaluation, Finding, MAX_COMPARISONS, MissingInput,
-    Observation, Reading, RuleEvidence, RuleId, RuleStatus, State, StepReport,
+    Change, ChangeKind, ComparisonSite, Engine, Evaluation, EvidenceSubject, Finding,
+    MAX_COMPARISONS, MissingInput, Observation, Reading, RuleEvidence, RuleId, RuleStatus, State,
+    StepReport, Subject,
 };
 pub use error::Error;
 pub use expr::{CmpOp, Dim, SeriesFn, Span};

@@ -1099,7 +1099,18 @@ impl RulePack {
                 let Some(expr) = expr else { continue };
                 let mut resolved = expr.clone();
                 crate::expr::resolve(&mut resolved, &|n| self.param(n).map(|p| (p.value, p.dim)));
-                let checked = crate::expr::check(&resolved);
+                let checked = crate::expr::check(&resolved).and_then(|dim| {
+                    let ranges = crate::expr::quantifier(&resolved)?;
+                    match (ranges, what) {
+                        (Some(_), "clear") => Err(crate::expr::ExprError {
+                            kind: crate::expr::ExprErrorKind::Syntax,
+                            message: "`any(...)` is for `when`; a `clear` condition reads the snapshot's metrics".into(),
+                            span: resolved.span(),
+                            help: Some("state `clear` over metrics, or drop it".into()),
+                        }),
+                        _ => Ok(dim),
+                    }
+                });
                 if checked.is_ok()
                     && let Err(why) = crate::engine::Engine::check_compiles(expr, &|n| {
                         self.param(n).map(|p| (p.value, p.dim))
