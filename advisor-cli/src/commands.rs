@@ -1058,13 +1058,19 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
     ok(o)
 }
 
-const INIT: &str = r#"# A scalability-advisor snapshot. Every key is optional: give what you measure.
-# Ratios are fractions (0.74 = 74%); durations end in _ms; rates are per second.
+const INIT: &str = r#"# A scalability-advisor snapshot: every key it reads, grouped by layer. Every key is
+# optional: give what you measure, delete or comment out the rest.
+# Units: ratios are fractions (0.74 = 74%); keys ending in _ms are milliseconds; rates are
+# per second; counts are whole numbers over the snapshot's period.
 # Assess it with: scalability-advisor assess snapshot.toml
+# The JSON Schema of this file: scalability-advisor schema snapshot
 
-users = 25000                       # active users (decides the growth stage)
-deployed_regions = 1
-# Components in place: cdn, cache, read_replicas, load_balancer, job_queue, ...
+# --- System -------------------------------------------------------------------------------
+users = 25000                       # count: active users (decides the growth stage)
+deployed_regions = 1                # count: regions the system runs in
+# user_regions = 1                  # count: regions holding a significant share of users
+# Components in place: single_server, load_balancer, cdn, cache, read_replicas, job_queue,
+# sharding, microservices, multi_region, ...
 architecture = ["load_balancer"]
 # Remedies of the guide's decision matrix already carried out, so advice moves up the
 # ladder: add_indexes, vertical_scale, increase_ram, fix_memory_leaks, optimize_code, ...
@@ -1072,23 +1078,86 @@ tried = ["add_indexes"]
 # Checklist practices in place (scaling and enterprise checklists), for example
 # stateless_app_servers, disaster_recovery_tested, zero_downtime_deployments.
 # practices = ["stateless_app_servers"]
+# availability_target = 0.999       # ratio: the availability committed to (SLA or SLO)
+# independent_scaling_needed = false  # yes/no: parts must scale independently
+# data_residency_required = false   # yes/no: regulation keeps data in given regions
 
-p95_response_time_ms = 650.0        # P95 of user requests
-db_queries_per_request = 8.0
-server_cpu = 0.62                   # application servers
-memory_usage = 0.55
+# --- Application --------------------------------------------------------------------------
+p95_response_time_ms = 650.0        # ms: P95 of user requests
+server_cpu = 0.62                   # ratio: application servers' CPU
+memory_usage = 0.55                 # ratio: application servers' memory
+# background_tasks_block_requests = false  # yes/no: background work blocks requests
 
-db_cpu = 0.58
-db_connections = 30                 # in use at peak
-db_pool_size = 60
-# db_pool_usage = 0.5               # or the pool's own gauge, instead of the two counts
-slowest_query_time_ms = 85.0
-db_read_share = 0.85                # share of database work that is reads
-repeated_query_share = 0.20
+# --- Database: load and queries -----------------------------------------------------------
+db_queries_per_request = 8.0        # mean queries a request issues
+db_cpu = 0.58                       # ratio: database server CPU
+slowest_query_time_ms = 85.0        # ms: mean time of the slowest statement
+# slowest_query_max_time_ms = 900.0 # ms: the slowest single execution (worst run)
+# db_transaction_rate = 450.0       # per second: commits and rollbacks
+# db_max_seq_scans = 2000           # count: sequential scans of the busiest table
+# db_lock_wait_share = 0.05         # ratio: query time spent waiting for locks
+# db_deadlocks = 0                  # count: deadlocks over the period
 
-# cache_hit_rate = 0.9
-# replica_lag_ms = 300.0
-# static_asset_bandwidth_share = 0.25
-# background_tasks_block_requests = false
-# external_api_timeout_share = 0.002
+# --- Database: connections ----------------------------------------------------------------
+db_connections = 30                 # count: connections in use at peak
+db_pool_size = 60                   # count: size of the connection pool
+# db_pool_usage = 0.5               # ratio: the pool's own gauge, instead of the two counts
+# db_connection_wait_ms = 2.0       # ms: time requests wait for a connection
+# db_pool_exhaustion_events = 0     # count: times the pool ran out
+
+# --- Database: reads, writes and replication ----------------------------------------------
+db_read_share = 0.85                # ratio: statements that are reads (by statement count)
+# db_read_share_rows = 0.95         # ratio: rows touched that were read (context only)
+repeated_query_share = 0.20         # ratio: queries identical to a recent one
+# db_buffer_hit_ratio = 0.995       # ratio: block reads served from the buffer cache
+# replica_lag_ms = 300.0            # ms: lag of the slowest read replica
+# primary_write_throughput = 800.0  # per second: writes on the primary
+# primary_write_capacity = 2000.0   # per second: writes the primary can sustain
+
+# --- Storage ------------------------------------------------------------------------------
+# disk_io_wait = 0.05               # ratio: CPU time waiting on disk I/O
+# wal_write_latency_ms = 2.0        # ms: write-ahead-log write latency
+# db_bloat_share = 0.10             # ratio: table and index space that is bloat
+# db_io_read_share = 0.10           # ratio: statement time spent reading from storage
+
+# --- Cache --------------------------------------------------------------------------------
+# cache_hit_rate = 0.9              # ratio: application cache hits
+# cache_memory_headroom = 0.3       # ratio: cache memory still free
+
+# --- Network and external services --------------------------------------------------------
+# static_asset_bandwidth_share = 0.25  # ratio: bandwidth spent on images, JS, CSS
+# inter_service_p95_latency_ms = 40.0  # ms: P95 between internal services
+# external_api_p95_latency_ms = 300.0  # ms: P95 of calls to external APIs
+# external_api_timeout_share = 0.002   # ratio: external calls that time out
+# external_api_rate_limit_events = 0.0 # per second: rate-limit responses
+# remote_user_share = 0.10          # ratio: users far from the region serving them
+# remote_user_p95_ms = 700.0        # ms: P95 those remote users see
+
+# --- Named tables, statements and hosts (rules name the culprit) ---------------------------
+# Counters cover period_ms: two samples that far apart, or totals since the statistics reset.
+# [[tables]]                        # pg_stat_user_tables, one entry per table
+# name = "events"
+# rows = 500000                     # count: live rows
+# size_bytes = 73400320             # bytes: table with its indexes
+# seq_scans = 1107                  # count: sequential scans over the period
+# seq_rows_read = 184500000         # count: rows read by those scans
+# index_scans = 0                   # count: index scans over the period
+# dead_rows = 1200                  # count: dead rows waiting for vacuum
+# period_ms = 60000                 # ms: what the counters cover
+#
+# [[statements]]                    # pg_stat_statements, one entry per statement
+# query = "SELECT * FROM events WHERE customer_id = $1"   # normalised text or query id
+# calls = 1107                      # count: executions over the period
+# mean_time_ms = 161.0              # ms: mean execution time
+# max_time_ms = 1250.0              # ms: the slowest execution
+# rows = 1107                       # count: rows returned or affected
+# time_share = 0.62                 # ratio: share of all statements' time
+# period_ms = 60000                 # ms: what the counters cover
+#
+# [[hosts]]                         # machines; two roles on one host declare a co-location
+# name = "vm-1"
+# roles = ["app", "db"]             # app, db, cache
+# cpu = 0.97                        # ratio
+# memory = 0.55                     # ratio
+# io_wait = 0.03                    # ratio
 "#;

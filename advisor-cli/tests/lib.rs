@@ -935,6 +935,36 @@ mod other_commands {
     }
 
     #[test]
+    fn init_shows_every_key_and_the_schema_documents_it() {
+        let init = stdout(&["init"]);
+        let schema: serde_json::Value =
+            serde_json::from_str(&stdout(&["schema", "snapshot"])).unwrap();
+        let shown = |key: &str| {
+            init.lines().any(|l| {
+                let l = l.trim_start_matches('#').trim_start();
+                l.starts_with(&format!("{key} =")) || l.starts_with(&format!("[[{key}]]"))
+            })
+        };
+        let props = schema["properties"].as_object().unwrap();
+        assert!(props.len() >= 49, "{}", props.len());
+        for (key, prop) in props {
+            assert!(shown(key), "`init` does not show `{key}`");
+            let doc = prop["description"].as_str().unwrap_or("");
+            assert!(!doc.is_empty(), "the schema does not document `{key}`");
+        }
+        for def in ["TableStats", "StatementStats", "HostStats"] {
+            for (key, prop) in schema["$defs"][def]["properties"].as_object().unwrap() {
+                assert!(shown(key), "`init` does not show `{key}` of {def}");
+                let doc = prop["description"].as_str().unwrap_or("");
+                assert!(
+                    !doc.is_empty(),
+                    "the schema does not document `{key}` of {def}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn init_prints_a_valid_snapshot() {
         let text = stdout(&["init"]);
         cli()

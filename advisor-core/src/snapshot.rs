@@ -801,7 +801,7 @@ pub struct MetricsSnapshot {
     pub independent_scaling_needed: Option<bool>,
 
     /// Database tables with their statistics (file key `tables`, an array of tables);
-    /// `None` when not collected. See [`crate::entities`].
+    /// `None` when not collected (see the `entities` module).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tables: Option<Entities<TableStats>>,
     /// SQL statements with their statistics (file key `statements`); `None` when not

@@ -580,7 +580,19 @@ fn show_value(v: f64, dim: Dim, unit: Option<UnitKind>, percent: bool) -> String
             },
         ),
         (_, Some(UnitKind::Flag)) | (Dim::Bool, _) => if v > 0.5 { "yes" } else { "no" }.to_owned(),
-        (Dim::Rate, _) => format!("{}/s", trim_number(v)),
+        // Slow rates in the unit that makes them at least 1: `41.6667/h`, not `0.0115741/s`.
+        (Dim::Rate, _) => {
+            let a = v.abs();
+            if a == 0.0 || a >= 1.0 {
+                format!("{}/s", trim_number(v))
+            } else if a * 60.0 >= 1.0 {
+                format!("{}/min", trim_number(v * 60.0))
+            } else if a * 3_600.0 >= 1.0 {
+                format!("{}/h", trim_number(v * 3_600.0))
+            } else {
+                format!("{}/d", trim_number(v * 86_400.0))
+            }
+        }
         _ if percent => percent_text(v),
         _ => trim_number(v),
     }
@@ -687,8 +699,13 @@ impl fmt::Display for RuleEvidence {
                     Some(v) => write!(f, "{} = {}", self.left, self.show(v))?,
                     None => write!(f, "{} unknown", self.left)?,
                 }
+                // `index_scans = 0`, not `index_scans = 0 == 0`: an equality that held says
+                // it all.
                 let flag = self.unit() == Some(UnitKind::Flag);
-                if !flag {
+                let equal = self.op == CmpOp::Eq
+                    && self.held == Some(true)
+                    && self.observed.map(|v| self.show(v)) == Some(threshold.clone());
+                if !flag && !equal {
                     write!(f, " {} {threshold}", self.op)?;
                 }
                 if self.reading == Reading::SnapshotFallback {
@@ -1960,7 +1977,7 @@ impl Engine {
         if finding.subjects_len > 0 {
             let mut lines = Vec::new();
             for subject in evaluation.subjects(finding) {
-                let mut mine = supporting(
+                let mine = supporting(
                     &r.sites,
                     &r.logic,
                     true,
@@ -1968,13 +1985,19 @@ impl Engine {
                     evaluation.architecture,
                     evaluation.known,
                 );
-                for line in &mut mine {
-                    line.subject = Some(EvidenceSubject {
-                        kind: subject.kind,
-                        name: subject.name.to_owned(),
-                    });
+                for mut line in mine {
+                    // A field is the entity's; a metric beside `any(...)` is the snapshot's,
+                    // shown once.
+                    if line.field.is_some() {
+                        line.subject = Some(EvidenceSubject {
+                            kind: subject.kind,
+                            name: subject.name.to_owned(),
+                        });
+                        lines.push(line);
+                    } else if !lines.contains(&line) {
+                        lines.push(line);
+                    }
                 }
-                lines.append(&mut mine);
             }
             return lines;
         }
@@ -2030,19 +2053,24 @@ impl Engine {
             Some(r) if finding.held_open => {
                 evidence_from(&r.clear_sites, evaluation.observations(finding))
             }
-            Some(r) if finding.subjects_len > 0 => evaluation
-                .subjects(finding)
-                .flat_map(|subject| {
-                    let mut lines = evidence_from(&r.sites, subject.observations);
-                    for line in &mut lines {
-                        line.subject = Some(EvidenceSubject {
-                            kind: subject.kind,
-                            name: subject.name.to_owned(),
-                        });
-                    }
-                    lines
-                })
-                .collect(),
+            Some(r) if finding.subjects_len > 0 => {
+                evaluation
+                    .subjects(finding)
+                    .fold(Vec::new(), |mut lines, subject| {
+                        for mut line in evidence_from(&r.sites, subject.observations) {
+                            if line.field.is_some() {
+                                line.subject = Some(EvidenceSubject {
+                                    kind: subject.kind,
+                                    name: subject.name.to_owned(),
+                                });
+                                lines.push(line);
+                            } else if !lines.contains(&line) {
+                                lines.push(line);
+                            }
+                        }
+                        lines
+                    })
+            }
             Some(r) => evidence_from(&r.sites, evaluation.observations(finding)),
             None => Vec::new(),
         }

@@ -160,5 +160,25 @@ fn every_snippet_of_the_language_reference_loads_and_compiles() {
         snippets += 1;
         rest = &body[end + 3..];
     }
-    assert_eq!(snippets, 4);
+    assert_eq!(snippets, 5);
+}
+
+#[test]
+fn the_language_reference_lists_every_entity_field() {
+    use scalability_advisor_rules::scalability_advisor_core::EntityField;
+    const DOC: &str = include_str!("../docs/language.md");
+    for f in EntityField::ALL {
+        let list = f.kind().list_name();
+        let listed = DOC.lines().any(|l| {
+            l.starts_with(&format!("| `{list}` |"))
+                && l.split('|')
+                    .nth(2)
+                    .is_some_and(|c| c.contains(&format!("`{}`", f.name())))
+        });
+        assert!(
+            listed,
+            "language.md does not list `{}` of `{list}`",
+            f.name()
+        );
+    }
 }

@@ -4,6 +4,8 @@
 mod default_pack;
 mod diagnostics;
 mod engine;
+mod entities;
 mod properties;
 mod refusals;
 mod scenarios;
+mod trial;
