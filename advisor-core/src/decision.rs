@@ -8,7 +8,7 @@ use crate::evidence::{Basis, Check, Evidence};
 use crate::series::History;
 use crate::snapshot::{Metric, MetricsSnapshot, Quantity};
 use crate::thresholds::Direction;
-use crate::units::{Count, Ratio};
+use crate::units::{Count, Rate, Ratio};
 
 /// A symptom a team reports, with an escalation ladder of remedies.
 ///
@@ -152,6 +152,13 @@ pub enum RungState {
         /// What shows it.
         evidence: Evidence,
     },
+    /// "Add indexes" declared done, but a table of the snapshot is still read only by
+    /// sequential scans ([`TableStats::lacks_index`](crate::TableStats::lacks_index)); the
+    /// ladder stays here.
+    UnindexedTable {
+        /// The table's position in [`MetricsSnapshot::tables`].
+        table: usize,
+    },
     /// Not known to be done.
     NotDone,
 }
@@ -240,6 +247,8 @@ impl LadderPosition {
 /// |---|---|---|
 /// | `missing_index_seq_scans` | 10,000 | the guide's health check: "missing indexes (seq scans > 10K)" |
 /// | `cache_hit_floor` | 80% | DigitalOcean, glossary "cache hit ratio": keep a cache's hit ratio at 0.8 or higher |
+/// | `missing_index_table_scans` | 1,000 a day | the guide's query "idx_scan = 0 AND seq_scan > 1000", counted per day (the window is ours) |
+/// | `missing_index_min_rows` | 10,000 | the missing-index query of Stack Overflow answer 12818168 (`n_live_tup > 10000`) |
 ///
 /// # Examples
 /// ```
@@ -257,6 +266,11 @@ pub struct LadderConfig {
     pub missing_index_seq_scans: Count,
     /// Application-cache hit rate below which caching is not done.
     pub cache_hit_floor: Ratio,
+    /// Sequential scans per second of a table with no index scans above which indexes are
+    /// not done.
+    pub missing_index_table_scans: Rate,
+    /// Live rows from which a table is expected to be indexed.
+    pub missing_index_min_rows: Count,
 }
 
 impl Default for LadderConfig {
@@ -264,6 +278,9 @@ impl Default for LadderConfig {
         LadderConfig {
             missing_index_seq_scans: Count::new(crate::bottleneck::MISSING_INDEX_SEQ_SCANS),
             cache_hit_floor: Ratio::from_fraction_const(0.80),
+            missing_index_table_scans: Rate::from_per_second(1_000.0 / 86_400.0)
+                .unwrap_or_default(),
+            missing_index_min_rows: Count::new(10_000),
         }
     }
 }
@@ -398,7 +415,7 @@ impl Symptom {
     ///
     /// | rung | reopened when |
     /// |---|---|
-    /// | add indexes | [`Metric::DbMaxSeqScans`] above [`LadderConfig::missing_index_seq_scans`] |
+    /// | add indexes | [`Metric::DbMaxSeqScans`] above [`LadderConfig::missing_index_seq_scans`], or a table that [lacks an index](crate::TableStats::lacks_index) ([`RungState::UnindexedTable`]) |
     /// | add caching | [`Metric::CacheHitRate`] below [`LadderConfig::cache_hit_floor`] |
     /// | async processing | [`Metric::BackgroundTasksBlockRequests`] is yes |
     /// | fix memory leaks | a [`Metric::MemoryUsage`] series is rising (see [`crate::Trend::is_degrading`]) |
@@ -540,6 +557,20 @@ impl Remedy {
         }
         if let Some(evidence) = self.unfinished(snapshot, history, config) {
             return RungState::Incomplete { evidence };
+        }
+        if self == Remedy::AddIndexes {
+            let ladders = &config.ladders;
+            let unindexed = snapshot.tables.as_ref().and_then(|tables| {
+                tables.iter().position(|t| {
+                    t.lacks_index(
+                        ladders.missing_index_min_rows,
+                        ladders.missing_index_table_scans,
+                    ) == Some(true)
+                })
+            });
+            if let Some(table) = unindexed {
+                return RungState::UnindexedTable { table };
+            }
         }
         match in_place {
             Some(component) => RungState::InPlace { component },
@@ -1193,6 +1224,42 @@ mod tests {
         );
         assert_eq!(p.rungs[0].state, RungState::Declared);
         assert_eq!(p.current().map(|r| r.remedy), Some(Remedy::HorizontalScale));
+    }
+
+    #[test]
+    fn an_unindexed_table_reopens_indexes() {
+        use crate::{Entities, EntityName, TableStats};
+        let cfg = AdvisorConfig::default();
+        // 1,000 scans in one day is the guide's level, not past it; 1,001 is past it.
+        let table = |name: &str, rows: u64, scans: u64, idx: u64| {
+            TableStats::new(EntityName::table(name).unwrap())
+                .with_rows(Count::new(rows))
+                .with_seq_scans(Count::new(scans))
+                .with_index_scans(Count::new(idx))
+                .with_period(core::time::Duration::from_secs(86_400))
+        };
+        let snap = |tables| MetricsSnapshot {
+            tables: Some(Entities::new(tables).unwrap()),
+            ..MetricsSnapshot::default().with_tried(Remedy::AddIndexes)
+        };
+        let state = |s: &MetricsSnapshot| {
+            Symptom::DatabaseSlow
+                .position(s, &History::new(), &cfg)
+                .rungs[0]
+                .state
+        };
+        assert_eq!(
+            state(&snap(vec![table("a", 20_000, 1_000, 0)])),
+            RungState::Declared
+        );
+        assert_eq!(
+            state(&snap(vec![
+                table("small", 9_999, 5_000, 0),
+                table("indexed", 20_000, 5_000, 1),
+                table("events", 20_000, 1_001, 0),
+            ])),
+            RungState::UnindexedTable { table: 2 }
+        );
     }
 
     #[test]

@@ -918,6 +918,37 @@ impl TableStats {
     }
 }
 
+impl TableStats {
+    /// The guide's missing-index check on this table: no index scans, more sequential scans
+    /// per second than `scans`, and at least `min_rows` live rows. `None` when a figure it
+    /// needs is unknown (the period, for the rate).
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_core::{EntityName, TableStats, units::{Count, Rate}};
+    /// let per_day = Rate::from_per_second(1_000.0 / 86_400.0)?;
+    /// let events = TableStats::new(EntityName::table("events")?)
+    ///     .with_rows(Count::new(500_000))
+    ///     .with_seq_scans(Count::new(1_107))
+    ///     .with_index_scans(Count::new(0));
+    /// assert_eq!(events.lacks_index(Count::new(10_000), per_day), None); // no period
+    /// let events = events.with_period(Duration::from_secs(60));
+    /// assert_eq!(events.lacks_index(Count::new(10_000), per_day), Some(true));
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn lacks_index(&self, min_rows: Count, scans: crate::units::Rate) -> Option<bool> {
+        let no_index = self.index_scans?.get() == 0;
+        let big = self.rows? >= min_rows;
+        let rate = self.field(EntityField::SeqScanRate);
+        if !no_index || !big {
+            return Some(false);
+        }
+        rate.map(|r| r > scans.as_per_second())
+    }
+}
+
 impl Entity for TableStats {
     const KIND: EntityKind = EntityKind::Table;
 

@@ -365,8 +365,8 @@ impl RulePack {
     /// `slow_query`, `resources_maxed`, `primary_write_level`, `cache_hit_ceiling`,
     /// `replica_lag_level`, `remote_latency`, `multi_region_availability`,
     /// `global_user_regions`, `global_remote_share`, `cdn_static_share`,
-    /// `read_replicas_share`, `cache_repeated_share`, `missing_index_seq_scans` and
-    /// `cache_hit_warning`. A parameter of the wrong unit or out of range, or a pair in the
+    /// `read_replicas_share`, `cache_repeated_share`, `missing_index_seq_scans`,
+    /// `missing_index_table_scans`, `missing_index_min_rows` and `cache_hit_warning`. A parameter of the wrong unit or out of range, or a pair in the
     /// wrong order, keeps the default.
     ///
     /// # Examples
@@ -475,6 +475,22 @@ impl RulePack {
             let n = n as u64;
             c.ladders.missing_index_seq_scans = Count::new(n);
         }
+        if let Some(r) = value("missing_index_table_scans")
+            .and_then(|v| scalability_advisor_core::units::Rate::from_per_second(v).ok())
+        {
+            c.ladders.missing_index_table_scans = r;
+        }
+        if let Some(n) =
+            value("missing_index_min_rows").filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v < 9.0e15)
+        {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "checked above to be a whole, non-negative number below 2^53"
+            )]
+            let n = n as u64;
+            c.ladders.missing_index_min_rows = Count::new(n);
+        }
         c
     }
 }
@@ -555,7 +571,7 @@ pub fn assess_with(
         let Some(rule) = engine.rule(f.rule) else {
             continue;
         };
-        let mut a = assessed(rule, f, engine.explain(evaluation, f), &positions);
+        let mut a = assessed(rule, f, engine.explain(evaluation, f), &positions, snapshot);
         for subject in evaluation.subjects(f) {
             if let Some((name, figures)) = snapshot.entity(subject.kind, subject.index) {
                 a.subjects
@@ -627,7 +643,7 @@ fn capitalised(s: &str) -> String {
 }
 
 /// What is known of the rungs below and above the current one, as notes.
-fn ladder_notes(p: &LadderPosition) -> Vec<String> {
+fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
     let mut notes = Vec::new();
     for r in &p.rungs {
         let what = match r.state {
@@ -640,6 +656,18 @@ fn ladder_notes(p: &LadderPosition) -> Vec<String> {
                 r.remedy.title(),
                 r.step
             ),
+            RungState::UnindexedTable { table } => {
+                let shown = snapshot
+                    .entity(scalability_advisor_core::EntityKind::Table, table)
+                    .map_or_else(String::new, |(name, figures)| {
+                        format!(": table `{name}` ({figures})")
+                    });
+                format!(
+                    "{} ({}): declared done, but a table is still read only by sequential scans{shown}",
+                    r.remedy.title(),
+                    r.step
+                )
+            }
             RungState::NotDone => continue,
         };
         notes.push(what);
@@ -652,6 +680,7 @@ fn assessed(
     f: &Finding,
     evidence: Vec<RuleEvidence>,
     positions: &BTreeMap<Symptom, LadderPosition>,
+    snapshot: &MetricsSnapshot,
 ) -> AssessedFinding {
     let mut title = rule.title.clone();
     let mut advice = rule.advice.clone();
@@ -665,7 +694,7 @@ fn assessed(
                 step = Some(s);
                 title = format!("{}: {s}, {}", rule.title, r.title());
                 advice = r.advice().to_owned();
-                let notes = ladder_notes(p);
+                let notes = ladder_notes(p, snapshot);
                 if !notes.is_empty() {
                     advice.push_str(" Known: ");
                     advice.push_str(&notes.join("; "));
@@ -1059,7 +1088,7 @@ fn build_plan(
                 step.title = capitalised(r.title());
                 step.advice = r.advice().to_owned();
                 if let Some(p) = positions.get(&symptom) {
-                    step.notes = ladder_notes(p);
+                    step.notes = ladder_notes(p, snapshot);
                 }
                 step.notes.insert(
                     0,

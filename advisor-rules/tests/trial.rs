@@ -122,3 +122,28 @@ fn read_replicas_are_not_advised_on_a_write_heavy_database() {
         a.to_text()
     );
 }
+
+#[test]
+fn indexes_declared_done_are_reopened_by_the_unindexed_table() {
+    // The guide's ladder for a slow database: indexes, then read replicas. Declaring indexes
+    // done does not make the trial's `events` table indexed: the ladder stays on indexes,
+    // names the table, and read replicas are not advised.
+    let mut snap = trial();
+    snap.tried.insert(Remedy::AddIndexes);
+    let a = assess(&Engine::default_pack(), &snap, &History::new());
+    let text = a.to_text();
+    let first = &a.plan[0];
+    assert_eq!(first.key, StepKey::Remedy(Remedy::AddIndexes), "{text}");
+    assert!(
+        first.notes.iter().any(|n| n.contains(
+            "declared done, but a table is still read only by sequential scans: table `events`"
+        )),
+        "{text}"
+    );
+    assert!(
+        !a.plan
+            .iter()
+            .any(|s| s.key == StepKey::Remedy(Remedy::ReadReplicas)),
+        "{text}"
+    );
+}
