@@ -8,9 +8,9 @@ use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
 use scalability_advisor_core::patterns::{Checklist, ChecklistItem, ChecklistStatus};
 use scalability_advisor_core::units::Users;
 use scalability_advisor_core::{
-    AdvisorConfig, Classification, Component, ComponentSet, CostBand, History, LadderPosition,
-    LadderStep, MetricHealth, MetricsSnapshot, NextStep, Remedy, RungState, Stage, Symptom,
-    TriggerResult, UserBand,
+    AdvisorConfig, Classification, Component, ComponentSet, CostBand, History, HostRole,
+    LadderPosition, LadderStep, Metric, MetricHealth, MetricsSnapshot, NextStep, Remedy, RungState,
+    Stage, Symptom, TriggerResult, UserBand,
 };
 
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleEvidence, RuleStatus};
@@ -610,7 +610,15 @@ pub fn assess_with(
         snapshot,
         &checklists,
     );
-    let bottlenecks = rank_layers(&findings);
+    // A host running both the application and the database shares one CPU and memory
+    // between them.
+    let shared_host = snapshot.hosts.as_ref().and_then(|hosts| {
+        hosts
+            .iter()
+            .find(|h| h.roles.contains(HostRole::App) && h.roles.contains(HostRole::Db))
+            .map(|h| h.name.as_str())
+    });
+    let bottlenecks = rank_layers(&findings, shared_host);
     let not_judged = engine
         .rules()
         .enumerate()
@@ -1179,7 +1187,11 @@ fn shown_subjects(subjects: &[String]) -> impl Iterator<Item = String> + '_ {
         .chain((rest > 0).then(|| format!("and {rest} more")))
 }
 
-fn rank_layers(findings: &[AssessedFinding]) -> Vec<RankedLayer> {
+/// Layers by independent evidence: each metric, or each named entity, counts once per layer
+/// at the weight of its most severe finding. On a host shared by the application and the
+/// database (`shared_host`), the application servers' CPU and memory are the database's
+/// too, and count for the database layer.
+fn rank_layers(findings: &[AssessedFinding], shared_host: Option<&str>) -> Vec<RankedLayer> {
     // layer -> metric -> worst weight
     let mut per: BTreeMap<Layer, (BTreeMap<String, u32>, Vec<String>)> = BTreeMap::new();
     for f in findings {
@@ -1189,18 +1201,29 @@ fn rank_layers(findings: &[AssessedFinding]) -> Vec<RankedLayer> {
             Severity::Warning => 2,
             Severity::Info => 1,
         };
-        let entry = per.entry(layer).or_default();
-        let mut any = false;
         for e in &f.evidence {
-            let key = e
-                .metric
-                .map_or_else(|| e.left.clone(), |m| m.name().to_owned());
+            let (layer, key) = match (&e.subject, e.metric, shared_host) {
+                // One entity is one piece of evidence, whatever fields of it held.
+                (Some(subject), _, _) => (layer, subject.to_string()),
+                (None, Some(m @ (Metric::ServerCpu | Metric::MemoryUsage)), Some(host))
+                    if layer == Layer::Application =>
+                {
+                    (
+                        Layer::Database,
+                        format!("{m} (host `{host}` shared with the database)"),
+                    )
+                }
+                (None, m, _) => (
+                    layer,
+                    m.map_or_else(|| e.left.clone(), |m| m.name().to_owned()),
+                ),
+            };
+            let entry = per.entry(layer).or_default();
             let w = entry.0.entry(key).or_insert(0);
             *w = (*w).max(weight);
-            any = true;
-        }
-        if any && !entry.1.contains(&f.id) {
-            entry.1.push(f.id.clone());
+            if !entry.1.contains(&f.id) {
+                entry.1.push(f.id.clone());
+            }
         }
     }
     let mut out: Vec<RankedLayer> = per

@@ -147,3 +147,28 @@ fn indexes_declared_done_are_reopened_by_the_unindexed_table() {
         "{text}"
     );
 }
+
+#[test]
+fn the_bottleneck_ranking_knows_the_host_is_shared() {
+    use scalability_advisor_rules::scalability_advisor_core::bottleneck::Layer;
+    let a = assess(&Engine::default_pack(), &trial(), &History::new());
+    // Every CPU reading is the shared host's: the application layer has no evidence of its
+    // own, and the database layer counts the host's CPU once, as shared.
+    assert_eq!(
+        a.bottlenecks.iter().map(|b| b.layer).collect::<Vec<_>>(),
+        [Layer::Database],
+        "{}",
+        a.to_text()
+    );
+    let db = &a.bottlenecks[0];
+    assert!(
+        db.metrics
+            .iter()
+            .any(|m| m == "server_cpu (host `trial-vm` shared with the database)"),
+        "{:?}",
+        db.metrics
+    );
+    // Entities count once each, not once per field.
+    assert!(db.metrics.iter().any(|m| m == "table `events`"), "{:?}", db.metrics);
+    assert!(!db.metrics.iter().any(|m| m == "index_scans"), "{:?}", db.metrics);
+}
