@@ -270,3 +270,85 @@ proptest! {
         prop_assert_eq!(keys.len(), len);
     }
 }
+
+/// Tables with optional figures, names unique by position.
+fn tables()
+-> impl Strategy<Value = Vec<scalability_advisor_rules::scalability_advisor_core::TableStats>> {
+    use scalability_advisor_rules::scalability_advisor_core::units::Count;
+    use scalability_advisor_rules::scalability_advisor_core::{EntityName, TableStats};
+    proptest::collection::vec(
+        (
+            proptest::option::of(0u64..200_000),
+            proptest::option::of(0u64..5_000),
+            proptest::option::of(0u64..3),
+            proptest::option::of(0u64..120_000),
+        ),
+        0..12,
+    )
+    .prop_map(|rows| {
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, (r, seq, idx, period))| {
+                let mut t = TableStats::new(EntityName::table(format!("t{i}")).unwrap());
+                t.rows = r.map(Count::new);
+                t.seq_scans = seq.map(Count::new);
+                t.index_scans = idx.map(Count::new);
+                t.period = period.map(Duration::from_millis);
+                t
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    /// `any(tables, c)` is the disjunction of `c` over the tables, three-valued: it fires
+    /// exactly when one table meets `c` alone, names exactly those tables in list order, and
+    /// is not judged exactly when none meets it and one is undecided.
+    #[test]
+    fn any_is_the_disjunction_over_the_list(list in tables()) {
+        use scalability_advisor_rules::scalability_advisor_core::Entities;
+        let cond = "index_scans == 0 and seq_scan_rate > 1000/d and rows >= 10k";
+        let pack = |when: &str| {
+            RulePack::from_toml_str(
+                "p.toml",
+                &format!("name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"{when}\"\nseverity = \"warning\"\nadvice = \"a\"\n"),
+            )
+            .unwrap()
+        };
+        let engine = Engine::new(pack(&format!("any(tables, {cond})"))).unwrap();
+        let snap = |tables| MetricsSnapshot {
+            tables: Some(Entities::new(tables).unwrap()),
+            ..MetricsSnapshot::default()
+        };
+        let mut alone = Vec::new();
+        for t in &list {
+            let e = engine.evaluate(&snap(vec![t.clone()]), &History::new());
+            alone.push(engine.status(&e, "r").unwrap());
+        }
+        let all = engine.evaluate(&snap(list.clone()), &History::new());
+        let status = engine.status(&all, "r").unwrap();
+        let expected = if alone.contains(&RuleStatus::Fired) {
+            RuleStatus::Fired
+        } else if alone.contains(&RuleStatus::NotEvaluated) {
+            RuleStatus::NotEvaluated
+        } else {
+            RuleStatus::NotFired
+        };
+        prop_assert_eq!(status, expected);
+        if status == RuleStatus::Fired {
+            let named: Vec<usize> = all.subjects(&all.findings[0]).map(|s| s.index).collect();
+            let firing: Vec<usize> = alone
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| **s == RuleStatus::Fired)
+                .map(|(i, _)| i)
+                .collect();
+            prop_assert_eq!(named, firing);
+            // Every evidence line is about a named table and says what held.
+            for line in engine.explain(&all, &all.findings[0]) {
+                prop_assert!(line.subject.is_some());
+                prop_assert_eq!(line.held, Some(true));
+            }
+        }
+    }
+}

@@ -169,6 +169,14 @@ fn the_bottleneck_ranking_knows_the_host_is_shared() {
         db.metrics
     );
     // Entities count once each, not once per field.
-    assert!(db.metrics.iter().any(|m| m == "table `events`"), "{:?}", db.metrics);
-    assert!(!db.metrics.iter().any(|m| m == "index_scans"), "{:?}", db.metrics);
+    assert!(
+        db.metrics.iter().any(|m| m == "table `events`"),
+        "{:?}",
+        db.metrics
+    );
+    assert!(
+        !db.metrics.iter().any(|m| m == "index_scans"),
+        "{:?}",
+        db.metrics
+    );
 }
