@@ -45,6 +45,33 @@ fn finding_ids(v: &serde_json::Value) -> Vec<String> {
 mod assess {
     use super::*;
 
+    #[test]
+    fn the_postgres_trial_report_starts_with_the_index_on_events() {
+        // Issue 15's trial (see advisor-rules/tests/trial.rs for the reasoning): the report's
+        // first step indexes `events` and shows its figures; lock contention is reported; no
+        // load balancer is advised for a CPU shared with the database.
+        let trial = format!(
+            "{}/../advisor-rules/tests/data/postgres_trial.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = stdout(&["assess", &trial]);
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("Plan of action"), "{text}");
+        let first = lines.next().unwrap();
+        assert!(
+            first.starts_with("  1. [critical] Add the missing indexes: `events`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("on:  table `events`: 1,107 sequential scans read 184.5M rows"),
+            "{text}"
+        );
+        assert!(text.contains("Queries wait on locks"), "{text}");
+        assert!(!text.contains("Add load balancer"), "{text}");
+        let v = json(&["assess", &trial]);
+        assert_eq!(v["plan"][0]["subject_names"][0], "events", "{v}");
+    }
+
     fn plan_keys(v: &serde_json::Value) -> Vec<String> {
         v["plan"]
             .as_array()
