@@ -104,6 +104,7 @@ fn every_evidence_line_on_every_fixture_is_true() {
     let engine = Engine::default_pack();
     let tol = scalability_advisor_rules::scalability_advisor_core::LEVEL_TOLERANCE;
     let mut lines = 0;
+    let mut entity_lines = 0;
     for t in &fixtures.test {
         let a = assess(&engine, &t.snapshot, &t.history);
         for f in &a.findings {
@@ -132,6 +133,32 @@ fn every_evidence_line_on_every_fixture_is_true() {
                         if let Some(m) = e.metric {
                             assert_eq!(t.snapshot.value(m), Some(v), "{}: {line}", t.name);
                         }
+                        // An entity's field is that entity's own value.
+                        if let (Some(field), Some(subject)) = (e.field, &e.subject) {
+                            use scalability_advisor_rules::scalability_advisor_core::{
+                                Entity, EntityKind,
+                            };
+                            let s = &t.snapshot;
+                            let own = match subject.kind {
+                                EntityKind::Table => s.tables.as_ref().and_then(|l| {
+                                    l.find(&subject.name).and_then(|x| x.field(field))
+                                }),
+                                EntityKind::Statement => s.statements.as_ref().and_then(|l| {
+                                    l.find(&subject.name).and_then(|x| x.field(field))
+                                }),
+                                EntityKind::Host => s.hosts.as_ref().and_then(|l| {
+                                    l.find(&subject.name).and_then(|x| x.field(field))
+                                }),
+                                _ => None,
+                            };
+                            assert_eq!(own, Some(v), "{}: {line}", t.name);
+                            assert!(
+                                line.starts_with(&format!("{subject}: ")),
+                                "{}: {line}",
+                                t.name
+                            );
+                            entity_lines += 1;
+                        }
                     }
                 }
                 // Thresholds print as values; a `$name` only ever appears as the origin.
@@ -141,6 +168,11 @@ fn every_evidence_line_on_every_fixture_is_true() {
     }
     // 45 firing fixtures, some with several comparisons: every line was checked.
     assert!(lines >= 45, "only {lines} evidence lines checked");
+    // Seven entity fixtures fire, each with at least one field comparison.
+    assert!(
+        entity_lines >= 7,
+        "only {entity_lines} entity lines checked"
+    );
 }
 
 #[test]
