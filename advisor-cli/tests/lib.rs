@@ -59,7 +59,7 @@ mod assess {
         assert_eq!(lines.next(), Some("Plan of action"), "{text}");
         let first = lines.next().unwrap();
         assert!(
-            first.starts_with("  1. [critical] Add the missing indexes: `events`"),
+            first == "  1. [critical] Add the missing indexes: `events` and 1 statement",
             "{text}"
         );
         assert!(

@@ -1143,13 +1143,7 @@ fn build_plan(
         }
         // Name the culprit in the title: "Add indexes: `events`".
         if let Some(first) = step.subject_names.first() {
-            use core::fmt::Write as _;
-            let more = step.subject_names.len() - 1;
-            let _ = match more {
-                0 => write!(step.title, ": `{first}`"),
-                1 => write!(step.title, ": `{first}` and 1 more"),
-                n => write!(step.title, ": `{first}` and {n} more"),
-            };
+            step.title = format!("{}: `{first}`{}", step.title, others(&step.subjects));
         }
     }
     // Most severe first; then the guide's diagnosis order (database, application, network,
@@ -1172,6 +1166,37 @@ fn build_plan(
         s.rank = i + 1;
     }
     (steps, held)
+}
+
+/// The entities after the first, counted by kind: ` and 1 statement`, `, 2 more tables and
+/// 1 host`. Each subject line starts with its kind (`table \`events\`: ...`).
+fn others(subjects: &[String]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for line in subjects.iter().skip(1) {
+        let kind = line.split(' ').next().unwrap_or("entity");
+        match counts.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((kind, 1)),
+        }
+    }
+    let first_kind = subjects.first().and_then(|l| l.split(' ').next());
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(kind, n)| {
+            let more = if Some(*kind) == first_kind {
+                "more "
+            } else {
+                ""
+            };
+            let plural = if *n == 1 { "" } else { "s" };
+            format!("{n} {more}{kind}{plural}")
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => format!(" and {one}"),
+        [init @ .., last] => format!(", {} and {last}", init.join(", ")),
+    }
 }
 
 /// Most entities a report lists under one step; the rest are counted.
@@ -1608,5 +1633,33 @@ impl Assessment {
     /// ```
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string_pretty(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_count_the_other_entities_by_kind() {
+        let lines = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(others(&lines(&["table `a`: 1 rows"])), "");
+        assert_eq!(
+            others(&lines(&["table `a`: x", "statement `q`: y"])),
+            " and 1 statement"
+        );
+        assert_eq!(
+            others(&lines(&[
+                "table `a`: x",
+                "table `b`: y",
+                "table `c`: z",
+                "host `h`: w"
+            ])),
+            ", 2 more tables and 1 host"
+        );
+        assert_eq!(
+            others(&lines(&["table `a`: x", "table `b`: y"])),
+            " and 1 more table"
+        );
     }
 }

@@ -33,7 +33,11 @@ fn the_first_step_adds_the_index_on_events() {
         "{}",
         a.to_text()
     );
-    assert!(first.title.contains("`events`"), "{}", first.title);
+    assert_eq!(
+        first.title, "Add the missing indexes: `events` and 1 statement",
+        "{}",
+        first.title
+    );
     assert!(
         first.subjects.iter().any(
             |s| s.contains("table `events`: 1,107 sequential scans read 184.5M rows in 60.0 s")
