@@ -1708,15 +1708,19 @@ impl Engine {
                 raw
             };
             out.statuses[i] = status;
-            let named = out.subjects.len() - marks.1;
-            if status != RuleStatus::Fired || held_open {
-                out.observations.truncate(marks.0);
-                out.subjects.truncate(marks.1);
-                out.subject_names.truncate(marks.2);
+            let mut named = 0;
+            if r.each.is_some() {
+                named = out.subjects.len() - marks.1;
+                if status != RuleStatus::Fired || held_open {
+                    out.observations.truncate(marks.0);
+                    out.subjects.truncate(marks.1);
+                    out.subject_names.truncate(marks.2);
+                    named = 0;
+                }
             }
             if status == RuleStatus::Fired {
                 any_supersedes |= !r.superseded_by.is_empty();
-                let (start, recorded, subjects) = if named > 0 && !held_open {
+                let (start, recorded, subjects) = if named > 0 {
                     (marks.0, out.observations.len() - marks.0, named)
                 } else {
                     let recorded = if held_open && r.clear.is_some() {
