@@ -25,6 +25,7 @@ CRATES = {
     "scalability-advisor-formulas": "advisor-formulas/src",
     "scalability-advisor-rules": "advisor-rules/src",
     "scalability-advisor": "advisor/src",
+    "scalability-advisor-postgres": "advisor-postgres/src",
 }
 
 FN = re.compile(r"^\s*pub (const )?fn (\w+)")

@@ -828,7 +828,9 @@ fn no_duration(d: &Option<Duration>) -> bool {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::{EntityField, EntityName, TableStats, Entity, units::Count};
-/// let t = TableStats::new(EntityName::table("events")?).with_dead_rows(Count::new(25)).with_rows(Count::new(75));
+/// let t = TableStats::new(EntityName::table("events")?)
+///     .with_dead_rows(Count::new(25))
+///     .with_rows(Count::new(75));
 /// assert_eq!(t.field(EntityField::DeadRowShare), Some(0.25));
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
@@ -1019,7 +1021,9 @@ impl Entity for TableStats {
 /// # Examples
 /// ```
 /// use core::time::Duration;
-/// use scalability_advisor_core::{Entity, EntityField, EntityKind, EntityName, StatementStats, units::Count};
+/// use scalability_advisor_core::{
+///     Entity, EntityField, EntityKind, EntityName, StatementStats, units::Count,
+/// };
 /// let s = StatementStats::new(EntityName::new(EntityKind::Statement, "SELECT 1")?)
 ///     .with_calls(Count::new(600))
 ///     .with_period(Duration::from_secs(60));
@@ -1165,7 +1169,9 @@ impl Entity for StatementStats {
 ///
 /// # Examples
 /// ```
-/// use scalability_advisor_core::{Entity, EntityField, EntityKind, EntityName, HostRole, HostStats, units::Ratio};
+/// use scalability_advisor_core::{
+///     Entity, EntityField, EntityKind, EntityName, HostRole, HostStats, units::Ratio,
+/// };
 /// let h = HostStats::new(EntityName::new(EntityKind::Host, "vm-1")?)
 ///     .with_role(HostRole::App)
 ///     .with_role(HostRole::Db)
@@ -1358,7 +1364,8 @@ entity_setters! {
 /// let err = Entities::new(vec![t("a"), t("a")]).unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "table `a` appears twice (entries 1 and 2); give each table once, merging or summing its figures"
+///     "table `a` appears twice (entries 1 and 2); \
+///      give each table once, merging or summing its figures"
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,332 @@
+//! The SQL: one read-only pass over the statistics views per sample.
+
+use core::time::Duration;
+
+use postgres::{Client, NoTls};
+
+use crate::Error;
+use crate::sample::{
+    ConnectionGauges, DatabaseCounters, ENABLE_STATEMENTS, Sample, StatementCounters,
+    TableCounters, Unavailable, WalCounters,
+};
+
+/// A connection to one database, reading its statistics.
+///
+/// Needs only the `pg_monitor` role (or `pg_read_all_stats`): every query reads a statistics
+/// view or a setting, and nothing is ever reset or written. Supported servers: PostgreSQL 13
+/// to 17 (12 works with the older `pg_stat_statements` column names; WAL timing needs 14 to
+/// 17).
+///
+/// # Examples
+/// ```no_run
+/// use std::{thread, time::Duration};
+/// use scalability_advisor_postgres::{Collector, Options, snapshot};
+/// let mut db = Collector::connect("host=127.0.0.1 user=monitor dbname=app")?;
+/// let first = db.sample()?;
+/// thread::sleep(Duration::from_secs(60));
+/// let second = db.sample()?;
+/// let collected = snapshot(&first, &second, &Options::default())?;
+/// for missing in &collected.unavailable {
+///     eprintln!("{missing}");
+/// }
+/// # Ok::<(), scalability_advisor_postgres::Error>(())
+/// ```
+pub struct Collector {
+    client: Client,
+    version: u32,
+}
+
+impl core::fmt::Debug for Collector {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Collector")
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+fn count(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn small(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+impl Collector {
+    /// Connects without TLS (loopback, or a tunnel), with a libpq-style connection string
+    /// (`host=... user=... dbname=...` or `postgresql://...`).
+    ///
+    /// # Errors
+    /// [`Error::Connect`] when the server cannot be reached or refuses the login, and
+    /// [`Error::Query`] when its version cannot be read.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// use scalability_advisor_postgres::Collector;
+    /// let db = Collector::connect("postgresql://monitor@127.0.0.1/app")?;
+    /// println!("PostgreSQL {}", db.server_version() / 10_000);
+    /// # Ok::<(), scalability_advisor_postgres::Error>(())
+    /// ```
+    pub fn connect(params: &str) -> Result<Collector, Error> {
+        let client = Client::connect(params, NoTls).map_err(|e| Error::Connect {
+            message: e.to_string(),
+        })?;
+        Collector::from_client(client)
+    }
+
+    /// Wraps a client the caller connected (with TLS, say).
+    ///
+    /// # Errors
+    /// [`Error::Query`] when the server's version cannot be read.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// use scalability_advisor_postgres::Collector;
+    /// let client = postgres::Client::connect("host=127.0.0.1 user=monitor", postgres::NoTls)
+    ///     .expect("connects");
+    /// let db = Collector::from_client(client)?;
+    /// # Ok::<(), scalability_advisor_postgres::Error>(())
+    /// ```
+    pub fn from_client(mut client: Client) -> Result<Collector, Error> {
+        let row = client
+            .query_one("SELECT current_setting('server_version_num')::int", &[])
+            .map_err(|e| query("server_version_num", &e))?;
+        let version: i32 = row.get(0);
+        Ok(Collector {
+            client,
+            version: u32::try_from(version).unwrap_or(0),
+        })
+    }
+
+    /// The server's `server_version_num` (150004 for 15.4).
+    ///
+    /// # Examples
+    /// ```no_run
+    /// use scalability_advisor_postgres::Collector;
+    /// let db = Collector::connect("host=127.0.0.1 user=monitor")?;
+    /// assert!(db.server_version() >= 120_000);
+    /// # Ok::<(), scalability_advisor_postgres::Error>(())
+    /// ```
+    #[must_use]
+    pub fn server_version(&self) -> u32 {
+        self.version
+    }
+
+    /// Reads one sample of the current database's statistics.
+    ///
+    /// # Errors
+    /// [`Error::Query`] when a view every supported version has cannot be read (a missing
+    /// privilege, say). Optional statistics (`pg_stat_statements`, WAL timing) that are not
+    /// available are listed in [`Sample::unavailable`] instead.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// use scalability_advisor_postgres::Collector;
+    /// let mut db = Collector::connect("host=127.0.0.1 user=monitor")?;
+    /// let s = db.sample()?;
+    /// println!("{} tables", s.tables.len());
+    /// # Ok::<(), scalability_advisor_postgres::Error>(())
+    /// ```
+    pub fn sample(&mut self) -> Result<Sample, Error> {
+        let c = &mut self.client;
+        let head = c
+            .query_one(
+                "SELECT extract(epoch FROM clock_timestamp())::float8,
+                        current_setting('track_io_timing') = 'on',
+                        coalesce(current_setting('track_wal_io_timing', true), 'off') = 'on'",
+                &[],
+            )
+            .map_err(|e| query("clock and settings", &e))?;
+        let epoch: f64 = head.get(0);
+        let mut s = Sample::new(
+            Duration::try_from_secs_f64(epoch).unwrap_or_default(),
+            self.version,
+        );
+        s.track_io_timing = head.get(1);
+        s.track_wal_io_timing = head.get(2);
+
+        let db = c
+            .query_one(
+                "SELECT xact_commit, xact_rollback, blks_read, blks_hit, tup_returned,
+                        tup_fetched, tup_inserted, tup_updated, tup_deleted, deadlocks,
+                        blk_read_time::float8, stats_reset::text
+                 FROM pg_stat_database WHERE datname = current_database()",
+                &[],
+            )
+            .map_err(|e| query("pg_stat_database", &e))?;
+        s.database = Some(DatabaseCounters {
+            xact_commit: count(db.get(0)),
+            xact_rollback: count(db.get(1)),
+            blks_read: count(db.get(2)),
+            blks_hit: count(db.get(3)),
+            tup_returned: count(db.get(4)),
+            tup_fetched: count(db.get(5)),
+            tup_inserted: count(db.get(6)),
+            tup_updated: count(db.get(7)),
+            tup_deleted: count(db.get(8)),
+            deadlocks: count(db.get(9)),
+            blk_read_time_ms: db.get(10),
+        });
+        s.stats_reset = db.get(11);
+
+        let act = c
+            .query_one(
+                "SELECT count(*),
+                        count(*) FILTER (WHERE state = 'active'),
+                        count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock'),
+                        current_setting('max_connections')::int8
+                 FROM pg_stat_activity
+                 WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                &[],
+            )
+            .map_err(|e| query("pg_stat_activity", &e))?;
+        s.connections = Some(ConnectionGauges {
+            // The collector's own connection counts as open.
+            open: small(act.get::<_, i64>(0) + 1),
+            active: small(act.get(1)),
+            waiting_on_locks: small(act.get(2)),
+            max: small(act.get(3)),
+        });
+
+        let rows = c
+            .query(
+                "SELECT schemaname || '.' || relname, coalesce(n_live_tup, 0),
+                        coalesce(n_dead_tup, 0), pg_total_relation_size(relid),
+                        coalesce(seq_scan, 0), coalesce(seq_tup_read, 0), coalesce(idx_scan, 0)
+                 FROM pg_stat_user_tables
+                 ORDER BY coalesce(seq_tup_read, 0) DESC
+                 LIMIT 10000",
+                &[],
+            )
+            .map_err(|e| query("pg_stat_user_tables", &e))?;
+        s.tables = rows
+            .iter()
+            .map(|r| TableCounters {
+                name: r.get(0),
+                live_rows: count(r.get(1)),
+                dead_rows: count(r.get(2)),
+                size_bytes: count(r.get(3)),
+                seq_scan: count(r.get(4)),
+                seq_tup_read: count(r.get(5)),
+                idx_scan: count(r.get(6)),
+            })
+            .collect();
+
+        s.statements = self.statements(&mut s.unavailable);
+        s.wal = self.wal(&mut s.unavailable);
+
+        let lag = self
+            .client
+            .query_one(
+                "SELECT max(CASE WHEN replay_lsn IS NOT DISTINCT FROM sent_lsn THEN 0
+                                 ELSE extract(epoch FROM replay_lag) END)::float8
+                 FROM pg_stat_replication",
+                &[],
+            )
+            .map_err(|e| query("pg_stat_replication", &e))?;
+        s.replica_lag = lag
+            .get::<_, Option<f64>>(0)
+            .and_then(|secs| Duration::try_from_secs_f64(secs).ok());
+        Ok(s)
+    }
+
+    /// `pg_stat_statements` of the current database, or why not.
+    fn statements(&mut self, unavailable: &mut Vec<Unavailable>) -> Option<Vec<StatementCounters>> {
+        let installed = self
+            .client
+            .query_one(
+                "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'",
+                &[],
+            )
+            .map(|r| r.get::<_, i64>(0) > 0)
+            .unwrap_or(false);
+        if !installed {
+            unavailable.push(Unavailable {
+                statistic: "statements",
+                reason: "the pg_stat_statements extension is not installed in this database".into(),
+                enable: ENABLE_STATEMENTS,
+            });
+            return None;
+        }
+        let (total, max) = if self.version >= 130_000 {
+            ("total_exec_time", "max_exec_time")
+        } else {
+            ("total_time", "max_time")
+        };
+        let sql = format!(
+            "SELECT queryid, query, calls, {total}::float8, {max}::float8, rows
+             FROM pg_stat_statements
+             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND queryid IS NOT NULL
+             ORDER BY {total} DESC
+             LIMIT 5000"
+        );
+        match self.client.query(sql.as_str(), &[]) {
+            Ok(rows) => Some(
+                rows.iter()
+                    .map(|r| StatementCounters {
+                        queryid: r.get(0),
+                        query: r.get::<_, Option<String>>(1).unwrap_or_default(),
+                        calls: count(r.get(2)),
+                        total_time_ms: r.get(3),
+                        max_time_ms: r.get(4),
+                        rows: count(r.get(5)),
+                    })
+                    .collect(),
+            ),
+            Err(e) => {
+                unavailable.push(Unavailable {
+                    statistic: "statements",
+                    reason: format!("pg_stat_statements cannot be read: {}", db_message(&e)),
+                    enable: ENABLE_STATEMENTS,
+                });
+                None
+            }
+        }
+    }
+
+    /// `pg_stat_wal` (PostgreSQL 14 to 17), or why not.
+    fn wal(&mut self, unavailable: &mut Vec<Unavailable>) -> Option<WalCounters> {
+        if !(140_000..180_000).contains(&self.version) {
+            unavailable.push(Unavailable {
+                statistic: "wal_write_latency",
+                reason: format!(
+                    "pg_stat_wal has WAL write times on PostgreSQL 14 to 17, this server is {}",
+                    self.version / 10_000
+                ),
+                enable: "read WAL write latency from the server's I/O statistics instead",
+            });
+            return None;
+        }
+        match self.client.query_one(
+            "SELECT wal_write, wal_write_time::float8 FROM pg_stat_wal",
+            &[],
+        ) {
+            Ok(r) => Some(WalCounters {
+                writes: count(r.get(0)),
+                write_time_ms: r.get(1),
+            }),
+            Err(e) => {
+                unavailable.push(Unavailable {
+                    statistic: "wal_write_latency",
+                    reason: format!("pg_stat_wal cannot be read: {}", db_message(&e)),
+                    enable: "grant the pg_monitor role",
+                });
+                None
+            }
+        }
+    }
+}
+
+/// The server's own message when there is one.
+fn db_message(e: &postgres::Error) -> String {
+    e.as_db_error()
+        .map_or_else(|| e.to_string(), |d| d.message().to_owned())
+}
+
+fn query(what: &'static str, e: &postgres::Error) -> Error {
+    Error::Query {
+        what,
+        message: db_message(e),
+    }
+}

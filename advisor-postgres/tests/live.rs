@@ -1,0 +1,170 @@
+//! Against a real server: `scripts/postgres-test-server.sh start` prints the connection
+//! strings; `.ci/run` starts it and runs these with `--ignored`. Expectations come from the
+//! workload each test runs (the counts it issues), not from the collector's output.
+
+use std::time::Duration;
+
+use postgres::{Client, NoTls};
+use scalability_advisor_postgres::{Collector, Options, snapshot};
+use scalability_advisor_rules::scalability_advisor_core::{History, Remedy, units::Count};
+use scalability_advisor_rules::{Engine, StepKey, assess};
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run `eval \"$(scripts/postgres-test-server.sh start)\"` first")
+    })
+}
+
+/// Makes the server publish this connection's statistics now (PostgreSQL 15 and later keep
+/// them in the backend for up to a second).
+fn flush(c: &mut Client) {
+    let _ = c.batch_execute("SELECT pg_stat_force_next_flush()");
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+fn an_unindexed_table_is_named_and_comes_first_in_the_plan() {
+    let mut admin = Client::connect(&env("ADVISOR_PG_ADMIN"), NoTls).unwrap();
+    admin
+        .batch_execute(
+            "DROP TABLE IF EXISTS events, settings;
+             CREATE TABLE events (id bigserial PRIMARY KEY, customer_id int, payload text);
+             INSERT INTO events (customer_id, payload)
+               SELECT g % 1000, repeat('x', 40) FROM generate_series(1, 20000) g;
+             CREATE TABLE settings (name text, value text);
+             INSERT INTO settings SELECT 'k' || g, 'v' FROM generate_series(1, 10) g;
+             ANALYZE events; ANALYZE settings;",
+        )
+        .unwrap();
+    flush(&mut admin);
+    std::thread::sleep(Duration::from_millis(1_100));
+    let mut db = Collector::connect(&env("ADVISOR_PG_MONITOR")).unwrap();
+    let first = db.sample().unwrap();
+    // 40 lookups of `events` by the unindexed column, 100 reads of the 10-row table.
+    for i in 0..40 {
+        admin
+            .query("SELECT * FROM events WHERE customer_id = $1", &[&i])
+            .unwrap();
+    }
+    for _ in 0..100 {
+        admin.query("SELECT * FROM settings", &[]).unwrap();
+    }
+    flush(&mut admin);
+    std::thread::sleep(Duration::from_millis(1_100));
+    let second = db.sample().unwrap();
+    let c = snapshot(&first, &second, &Options::default()).unwrap();
+    let s = &c.snapshot;
+
+    let tables = s.tables.as_ref().unwrap();
+    let events = tables.find("public.events").unwrap();
+    assert_eq!(events.seq_scans, Some(Count::new(40)), "{events:?}");
+    assert_eq!(
+        events.seq_rows_read,
+        Some(Count::new(40 * 20_000)),
+        "{events:?}"
+    );
+    assert_eq!(events.index_scans, Some(Count::new(0)), "{events:?}");
+    assert_eq!(events.rows, Some(Count::new(20_000)), "{events:?}");
+    assert_eq!(
+        tables.find("public.settings").unwrap().seq_scans,
+        Some(Count::new(100))
+    );
+    let statements = s.statements.as_ref().unwrap();
+    let lookup = statements
+        .iter()
+        .find(|st| st.query.as_str() == "SELECT * FROM events WHERE customer_id = $1")
+        .unwrap_or_else(|| panic!("{statements:?}"));
+    assert_eq!(lookup.calls, Some(Count::new(40)));
+    assert!(
+        s.db_transaction_rate.is_some() && s.db_buffer_hit_ratio.is_some(),
+        "{s:?}"
+    );
+    assert!(
+        s.db_connections.is_some() && s.db_pool_size.is_some(),
+        "{s:?}"
+    );
+    assert!(
+        !c.unavailable.iter().any(|u| u.statistic == "statements"),
+        "{:?}",
+        c.unavailable
+    );
+
+    // The default pack names the table in the plan: the guide's missing-index check holds
+    // (no index scans, more than 1,000 sequential scans a day, 10,000 rows or more); the
+    // 10-row table is left alone.
+    let a = assess(&Engine::default_pack(), s, &History::new());
+    let step = &a.plan[0];
+    assert_eq!(
+        step.key,
+        StepKey::Remedy(Remedy::AddIndexes),
+        "{}",
+        a.to_text()
+    );
+    assert_eq!(
+        step.subject_names.first().map(String::as_str),
+        Some("public.events")
+    );
+    assert!(
+        !step.subject_names.iter().any(|n| n == "public.settings"),
+        "{}",
+        a.to_text()
+    );
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+fn without_pg_stat_statements_the_collector_says_how_to_enable_it() {
+    let mut db = Collector::connect(&env("ADVISOR_PG_PLAIN")).unwrap();
+    let first = db.sample().unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    let second = db.sample().unwrap();
+    let c = snapshot(&first, &second, &Options::default()).unwrap();
+    let missing = c
+        .unavailable
+        .iter()
+        .find(|u| u.statistic == "statements")
+        .unwrap_or_else(|| panic!("{:?}", c.unavailable));
+    assert!(
+        missing.enable.contains("shared_preload_libraries"),
+        "{missing}"
+    );
+    assert!(
+        missing
+            .enable
+            .contains("CREATE EXTENSION pg_stat_statements"),
+        "{missing}"
+    );
+    assert!(c.snapshot.statements.is_none());
+    // The rest is still read.
+    assert!(c.snapshot.db_buffer_hit_ratio.is_some() || c.snapshot.db_transaction_rate.is_some());
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+fn a_wrong_port_is_a_connect_error_that_says_what_to_check() {
+    let err =
+        Collector::connect("host=127.0.0.1 port=1 user=monitor connect_timeout=2").unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("cannot connect to PostgreSQL"), "{text}");
+    assert!(text.contains("pg_hba.conf"), "{text}");
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+fn sampling_writes_nothing() {
+    // The monitor role has pg_monitor only; sampling twice changes no table and resets no
+    // statistic: the statement counts of pg_stat_statements only grow.
+    let mut db = Collector::connect(&env("ADVISOR_PG_MONITOR")).unwrap();
+    let a = db.sample().unwrap();
+    let b = db.sample().unwrap();
+    assert_eq!(a.stats_reset, b.stats_reset);
+    let calls = |s: &scalability_advisor_postgres::Sample| -> u64 {
+        s.statements
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|st| st.calls)
+            .sum()
+    };
+    assert!(calls(&b) >= calls(&a));
+}
