@@ -60,12 +60,31 @@ enum Command {
     },
     /// Print a commented example snapshot to start from.
     Init,
+    /// Read a PostgreSQL server's statistics into a snapshot: two samples `--seconds` apart,
+    /// printed as TOML (JSON with `--format json`), ready for `assess`. Read-only; the
+    /// `pg_monitor` role is enough. What could not be read goes to stderr with how to
+    /// enable it.
+    #[cfg(feature = "postgres")]
+    CollectPostgres(CollectPostgresArgs),
     /// Print the JSON Schema of an input format.
     Schema {
         /// Which format.
         #[arg(value_enum)]
         kind: SchemaKind,
     },
+}
+
+#[cfg(feature = "postgres")]
+#[derive(Debug, Args)]
+struct CollectPostgresArgs {
+    /// A libpq-style connection string (`host=127.0.0.1 user=monitor dbname=app`) or URL.
+    connection: String,
+    /// Seconds between the two samples (the period the counters cover); 0.1 to 3600.
+    #[arg(long, default_value_t = 60.0)]
+    seconds: f64,
+    /// How many statements to name, the heaviest by execution time.
+    #[arg(long, default_value_t = 20)]
+    top_statements: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -269,7 +288,12 @@ fn ok(text: String) -> Result<Outcome, Failure> {
 
 pub(crate) fn run(cli: Cli) -> Result<Outcome, Failure> {
     let format = cli.format;
-    let raw = matches!(cli.command, Command::Init | Command::Schema { .. });
+    let raw = match cli.command {
+        Command::Init | Command::Schema { .. } => true,
+        #[cfg(feature = "postgres")]
+        Command::CollectPostgres(_) => true,
+        _ => false,
+    };
     let mut outcome = dispatch(cli.command, format)?;
     if format == Format::Text && !raw {
         outcome.text = output::colour(output::wrap80(&outcome.text));
@@ -300,6 +324,8 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
         Command::Queue(q) => queue(&q, format),
         Command::Guide { topic } => guide(topic.as_deref(), format),
         Command::Init => ok(INIT.to_owned()),
+        #[cfg(feature = "postgres")]
+        Command::CollectPostgres(c) => collect_postgres(&c, format),
         Command::Schema { kind } => {
             let schema = match kind {
                 SchemaKind::Snapshot => serde_json::to_value(schemars::schema_for!(
@@ -1056,6 +1082,45 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
         p95.as_secs_f64() * 1000.0
     );
     ok(o)
+}
+
+/// `collect-postgres`: two samples, one snapshot.
+#[cfg(feature = "postgres")]
+fn collect_postgres(args: &CollectPostgresArgs, format: Format) -> Result<Outcome, Failure> {
+    use scalability_advisor_postgres::{Collector, Options, snapshot};
+    if !(0.1..=3_600.0).contains(&args.seconds) {
+        return Err(Failure(format!(
+            "--seconds must be between 0.1 and 3600, got {}; counters need time to move, and an hour is the longest wait",
+            args.seconds
+        )));
+    }
+    let fail = |e: scalability_advisor_postgres::Error| Failure(e.to_string());
+    let mut db = Collector::connect(&args.connection).map_err(fail)?;
+    let first = db.sample().map_err(fail)?;
+    std::thread::sleep(core::time::Duration::from_secs_f64(args.seconds));
+    let second = db.sample().map_err(fail)?;
+    let options = Options {
+        top_statements: args.top_statements,
+        ..Options::default()
+    };
+    let collected = snapshot(&first, &second, &options).map_err(fail)?;
+    for u in &collected.unavailable {
+        eprintln!("not collected: {u}");
+    }
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&collected.snapshot)
+            .map_err(|e| Failure(format!("cannot write the snapshot: {e}")))?,
+        _ => {
+            let body = toml::to_string(&collected.snapshot)
+                .map_err(|e| Failure(format!("cannot write the snapshot: {e}")))?;
+            format!(
+                "# Collected from PostgreSQL {} over {:.1} s by scalability-advisor collect-postgres.\n# Add users, architecture and the application's metrics, then: scalability-advisor assess FILE\n{body}",
+                second.major_version(),
+                collected.period.as_secs_f64()
+            )
+        }
+    };
+    ok(text)
 }
 
 const INIT: &str = r#"# A scalability-advisor snapshot: every key it reads, grouped by layer. Every key is

@@ -1001,3 +1001,73 @@ mod other_commands {
             .success();
     }
 }
+
+#[cfg(feature = "postgres")]
+mod collect_postgres {
+    use super::*;
+
+    #[test]
+    fn the_wait_between_samples_is_bounded() {
+        let out = cli()
+            .args(["collect-postgres", "host=127.0.0.1", "--seconds", "0"])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert!(
+            err.contains("--seconds must be between 0.1 and 3600, got 0"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_unreachable_server_says_what_to_check() {
+        let out = cli()
+            .args([
+                "collect-postgres",
+                "host=127.0.0.1 port=1 connect_timeout=2",
+                "--seconds",
+                "0.1",
+            ])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert!(err.contains("cannot connect to PostgreSQL"), "{err}");
+    }
+
+    #[test]
+    #[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+    fn a_collected_snapshot_is_ready_for_assess() {
+        let conn =
+            std::env::var("ADVISOR_PG_PLAIN").expect("run scripts/postgres-test-server.sh start");
+        let out = cli()
+            .args(["collect-postgres", &conn, "--seconds", "0.2"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let snapshot = String::from_utf8(out.stdout).unwrap();
+        let notes = String::from_utf8(out.stderr).unwrap();
+        // The plain database has no pg_stat_statements: said on stderr, with the fix.
+        assert!(
+            notes.contains("not collected: statements")
+                && notes.contains("CREATE EXTENSION pg_stat_statements"),
+            "{notes}"
+        );
+        assert!(
+            snapshot.starts_with("# Collected from PostgreSQL"),
+            "{snapshot}"
+        );
+        assert!(snapshot.contains("db_pool_size = "), "{snapshot}");
+        cli()
+            .args(["assess", "-"])
+            .write_stdin(snapshot)
+            .assert()
+            .success();
+    }
+}

@@ -230,7 +230,8 @@ impl Collector {
         Ok(s)
     }
 
-    /// `pg_stat_statements` of the current database, or why not.
+    /// `pg_stat_statements` of the current database, or why not. Statements that read the
+    /// statistics views (this collector's own, and other monitors') are left out.
     fn statements(&mut self, unavailable: &mut Vec<Unavailable>) -> Option<Vec<StatementCounters>> {
         let installed = self
             .client
@@ -258,6 +259,7 @@ impl Collector {
              FROM pg_stat_statements
              WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                AND queryid IS NOT NULL
+               AND query NOT LIKE '%pg\\_stat\\_%'
              ORDER BY {total} DESC
              LIMIT 5000"
         );

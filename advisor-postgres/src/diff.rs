@@ -112,7 +112,8 @@ fn is_read(query: &str) -> Option<bool> {
 /// `db_deadlocks`, `db_read_share` (by statements: calls of reads over calls of reads and
 /// writes, from `pg_stat_statements`), `db_read_share_rows`, `slowest_query_time` (the
 /// largest mean over the period), `slowest_query_max_time` (the largest `max_exec_time`,
-/// since the entry was created), `db_max_seq_scans`, `db_bloat_share` (dead rows over all
+/// since the entry was created), `primary_write_throughput` (calls of writing statements per
+/// second), `db_max_seq_scans`, `db_bloat_share` (dead rows over all
 /// rows, an estimate of bloat), `db_io_read_share` (block read time over statement time),
 /// `wal_write_latency`, `replica_lag`, and the `tables` and `statements` lists. A counter
 /// that went down between the samples (a statistics reset, an evicted statement) is never
@@ -386,6 +387,7 @@ fn statements(
         slowest_max = Some(slowest_max.map_or(r.c.max_time_ms, |m| m.max(r.c.max_time_ms)));
     }
     s.db_read_share = ratio(f(reads), f(reads + writes));
+    s.primary_write_throughput = Rate::from_per_second(f(writes) / period.as_secs_f64()).ok();
     s.slowest_query_time = slowest_mean.and_then(|ms| Duration::try_from_secs_f64(ms / 1e3).ok());
     s.slowest_query_max_time =
         slowest_max.and_then(|ms| Duration::try_from_secs_f64(ms / 1e3).ok());
@@ -524,6 +526,11 @@ mod tests {
         assert_eq!(s.slowest_query_max_time, Some(Duration::from_millis(1_250)));
         assert_eq!(s.db_pool_usage().map(Ratio::as_fraction), Some(0.75));
         assert_eq!(s.db_lock_wait_share.map(Ratio::as_fraction), Some(0.3));
+        // 27,000 UPDATE calls in 60 s.
+        assert_eq!(
+            s.primary_write_throughput.map(Rate::as_per_second),
+            Some(450.0)
+        );
         let st = s.statements.as_ref().unwrap();
         assert_eq!(
             st.as_slice()[0].query.as_str(),

@@ -28,6 +28,7 @@
 //! | `db_buffer_hit_ratio` | `blks_hit / (blks_hit + blks_read)` over the period |
 //! | `db_deadlocks` | `deadlocks` over the period |
 //! | `db_read_share` | calls of reading statements over calls of reading and writing ones (`pg_stat_statements`) |
+//! | `primary_write_throughput` | calls of writing statements (`INSERT`, `UPDATE`, `DELETE`, `MERGE`, `COPY`) per second |
 //! | `db_read_share_rows` | rows returned and fetched over those plus rows inserted, updated, deleted |
 //! | `slowest_query_time` | the largest mean execution time over the period |
 //! | `slowest_query_max_time` | the largest `max_exec_time` (since the entry was created) |

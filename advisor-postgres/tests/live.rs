@@ -75,6 +75,13 @@ fn an_unindexed_table_is_named_and_comes_first_in_the_plan() {
         .find(|st| st.query.as_str() == "SELECT * FROM events WHERE customer_id = $1")
         .unwrap_or_else(|| panic!("{statements:?}"));
     assert_eq!(lookup.calls, Some(Count::new(40)));
+    // The collector's own queries over the statistics views are not the application's.
+    assert!(
+        !statements
+            .iter()
+            .any(|st| st.query.as_str().contains("pg_stat_")),
+        "{statements:?}"
+    );
     assert!(
         s.db_transaction_rate.is_some() && s.db_buffer_hit_ratio.is_some(),
         "{s:?}"
