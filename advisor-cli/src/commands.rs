@@ -60,12 +60,10 @@ enum Command {
     },
     /// Print a commented example snapshot to start from.
     Init,
-    /// Read a PostgreSQL server's statistics into a snapshot: two samples `--seconds` apart,
-    /// printed as TOML (JSON with `--format json`), ready for `assess`. Read-only; the
-    /// `pg_monitor` role is enough. What could not be read goes to stderr with how to
-    /// enable it.
+    /// Read a live system into a snapshot that `assess` reads.
     #[cfg(feature = "postgres")]
-    CollectPostgres(CollectPostgresArgs),
+    #[command(subcommand)]
+    Collect(CollectCommand),
     /// Print the JSON Schema of an input format.
     Schema {
         /// Which format.
@@ -75,10 +73,20 @@ enum Command {
 }
 
 #[cfg(feature = "postgres")]
+#[derive(Debug, Subcommand)]
+enum CollectCommand {
+    /// A PostgreSQL server's statistics: two samples `--seconds` apart, printed as TOML
+    /// (JSON with `--format json`). Read-only; the `pg_monitor` role is enough. What could
+    /// not be read goes to stderr with how to enable it.
+    Postgres(CollectPostgresArgs),
+}
+
+#[cfg(feature = "postgres")]
 #[derive(Debug, Args)]
 struct CollectPostgresArgs {
     /// A libpq-style connection string (`host=127.0.0.1 user=monitor dbname=app`) or URL.
-    connection: String,
+    #[arg(long)]
+    dsn: String,
     /// Seconds between the two samples (the period the counters cover); 0.1 to 3600.
     #[arg(long, default_value_t = 60.0)]
     seconds: f64,
@@ -100,7 +108,18 @@ enum SchemaKind {
 #[derive(Debug, Args)]
 struct AssessArgs {
     /// The snapshot file, or `-` for stdin.
-    file: PathBuf,
+    #[cfg_attr(feature = "postgres", arg(required_unless_present = "from_postgres"))]
+    #[cfg_attr(not(feature = "postgres"), arg(required = true))]
+    file: Option<PathBuf>,
+    /// Collect the snapshot from a PostgreSQL server instead (a DSN, as for
+    /// `collect postgres`), sampling `--seconds` apart.
+    #[cfg(feature = "postgres")]
+    #[arg(long, value_name = "DSN", conflicts_with = "file")]
+    from_postgres: Option<String>,
+    /// With `--from-postgres`: seconds between the two samples.
+    #[cfg(feature = "postgres")]
+    #[arg(long, default_value_t = 60.0)]
+    seconds: f64,
     /// Samples over time: CSV (`metric,at_s,value`) or JSON.
     #[arg(long)]
     series: Option<PathBuf>,
@@ -291,7 +310,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Failure> {
     let raw = match cli.command {
         Command::Init | Command::Schema { .. } => true,
         #[cfg(feature = "postgres")]
-        Command::CollectPostgres(_) => true,
+        Command::Collect(_) => true,
         _ => false,
     };
     let mut outcome = dispatch(cli.command, format)?;
@@ -325,7 +344,7 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
         Command::Guide { topic } => guide(topic.as_deref(), format),
         Command::Init => ok(INIT.to_owned()),
         #[cfg(feature = "postgres")]
-        Command::CollectPostgres(c) => collect_postgres(&c, format),
+        Command::Collect(CollectCommand::Postgres(c)) => collect_postgres(&c, format),
         Command::Schema { kind } => {
             let schema = match kind {
                 SchemaKind::Snapshot => serde_json::to_value(schemars::schema_for!(
@@ -355,27 +374,39 @@ fn engine(rules: Option<&Path>) -> Result<Engine, Failure> {
     Engine::new(pack(rules)?).map_err(|e| Failure(e.to_string()))
 }
 
+/// The snapshot to assess and where it came from: a file, or a live server.
+fn assessed_snapshot(
+    a: &AssessArgs,
+) -> Result<(scalability_advisor_core::MetricsSnapshot, String), Failure> {
+    #[cfg(feature = "postgres")]
+    if let Some(dsn) = &a.from_postgres {
+        let (collected, _) = collect_pg(dsn, a.seconds, 20)?;
+        return Ok((collected.snapshot, "the PostgreSQL server".to_owned()));
+    }
+    match &a.file {
+        Some(file) => Ok((input::snapshot(file)?, file.display().to_string())),
+        None => Err(Failure(
+            "give a snapshot file (or `-` for standard input)".into(),
+        )),
+    }
+}
+
 fn assess(a: &AssessArgs, format: Format) -> Result<Outcome, Failure> {
     let stdin = Path::new("-");
-    let from_stdin = [
-        Some(a.file.as_path()),
-        a.series.as_deref(),
-        a.rules.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|p| *p == stdin)
-    .count();
+    let from_stdin = [a.file.as_deref(), a.series.as_deref(), a.rules.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|p| *p == stdin)
+        .count();
     if from_stdin > 1 {
         return Err(Failure(
             "standard input can be read only once: give all but one of the snapshot, series and rules as files".into(),
         ));
     }
-    let snapshot = input::snapshot(&a.file)?;
+    let (snapshot, source) = assessed_snapshot(a)?;
     if snapshot.measured_count() == 0 {
         return Err(Failure(format!(
-            "{}: the snapshot measures nothing, so there is nothing to judge; give at least the users or one metric (`scalability-advisor init` lists them)",
-            a.file.display()
+            "{source}: the snapshot measures nothing, so there is nothing to judge; give at least the users or one metric (`scalability-advisor init` lists them)"
         )));
     }
     let history = match &a.series {
@@ -1084,29 +1115,40 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
     ok(o)
 }
 
-/// `collect-postgres`: two samples, one snapshot.
+/// Two samples `seconds` apart from a PostgreSQL server, one snapshot, and the server's major
+/// version; what could not be read is written to stderr.
 #[cfg(feature = "postgres")]
-fn collect_postgres(args: &CollectPostgresArgs, format: Format) -> Result<Outcome, Failure> {
+fn collect_pg(
+    dsn: &str,
+    seconds: f64,
+    top_statements: usize,
+) -> Result<(scalability_advisor_postgres::Collected, u32), Failure> {
     use scalability_advisor_postgres::{Collector, Options, snapshot};
-    if !(0.1..=3_600.0).contains(&args.seconds) {
+    if !(0.1..=3_600.0).contains(&seconds) {
         return Err(Failure(format!(
-            "--seconds must be between 0.1 and 3600, got {}; counters need time to move, and an hour is the longest wait",
-            args.seconds
+            "--seconds must be between 0.1 and 3600, got {seconds}; counters need time to move, and an hour is the longest wait"
         )));
     }
     let fail = |e: scalability_advisor_postgres::Error| Failure(e.to_string());
-    let mut db = Collector::connect(&args.connection).map_err(fail)?;
+    let mut db = Collector::connect(dsn).map_err(fail)?;
     let first = db.sample().map_err(fail)?;
-    std::thread::sleep(core::time::Duration::from_secs_f64(args.seconds));
+    std::thread::sleep(core::time::Duration::from_secs_f64(seconds));
     let second = db.sample().map_err(fail)?;
     let options = Options {
-        top_statements: args.top_statements,
+        top_statements,
         ..Options::default()
     };
     let collected = snapshot(&first, &second, &options).map_err(fail)?;
     for u in &collected.unavailable {
         eprintln!("not collected: {u}");
     }
+    Ok((collected, second.major_version()))
+}
+
+/// `collect postgres`: two samples, one snapshot.
+#[cfg(feature = "postgres")]
+fn collect_postgres(args: &CollectPostgresArgs, format: Format) -> Result<Outcome, Failure> {
+    let (collected, version) = collect_pg(&args.dsn, args.seconds, args.top_statements)?;
     let text = match format {
         Format::Json => serde_json::to_string_pretty(&collected.snapshot)
             .map_err(|e| Failure(format!("cannot write the snapshot: {e}")))?,
@@ -1114,8 +1156,8 @@ fn collect_postgres(args: &CollectPostgresArgs, format: Format) -> Result<Outcom
             let body = toml::to_string(&collected.snapshot)
                 .map_err(|e| Failure(format!("cannot write the snapshot: {e}")))?;
             format!(
-                "# Collected from PostgreSQL {} over {:.1} s by scalability-advisor collect-postgres.\n# Add users, architecture and the application's metrics, then: scalability-advisor assess FILE\n{body}",
-                second.major_version(),
+                "# Collected from PostgreSQL {} over {:.1} s by scalability-advisor collect postgres.\n# Add users, architecture and the application's metrics, then: scalability-advisor assess FILE\n{body}",
+                version,
                 collected.period.as_secs_f64()
             )
         }

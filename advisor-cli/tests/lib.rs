@@ -1009,7 +1009,14 @@ mod collect_postgres {
     #[test]
     fn the_wait_between_samples_is_bounded() {
         let out = cli()
-            .args(["collect-postgres", "host=127.0.0.1", "--seconds", "0"])
+            .args([
+                "collect",
+                "postgres",
+                "--dsn",
+                "host=127.0.0.1",
+                "--seconds",
+                "0",
+            ])
             .assert()
             .code(2)
             .get_output()
@@ -1026,7 +1033,9 @@ mod collect_postgres {
     fn an_unreachable_server_says_what_to_check() {
         let out = cli()
             .args([
-                "collect-postgres",
+                "collect",
+                "postgres",
+                "--dsn",
                 "host=127.0.0.1 port=1 connect_timeout=2",
                 "--seconds",
                 "0.1",
@@ -1041,12 +1050,41 @@ mod collect_postgres {
     }
 
     #[test]
+    fn assess_takes_a_file_or_a_server_not_both() {
+        cli()
+            .args(["assess", "x.toml", "--from-postgres", "host=127.0.0.1"])
+            .assert()
+            .code(2);
+        cli().args(["assess"]).assert().code(2);
+    }
+
+    #[test]
+    #[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+    fn assess_reads_a_live_server_in_one_step() {
+        let conn =
+            std::env::var("ADVISOR_PG_PLAIN").expect("run scripts/postgres-test-server.sh start");
+        let out = cli()
+            .args(["assess", "--from-postgres", &conn, "--seconds", "0.2"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.starts_with("Plan of action"), "{text}");
+        // The plain database has no pg_stat_statements: no read share, so no replica advice,
+        // and stderr says how to enable the statistics.
+        assert!(!text.contains("read replicas"), "{text}");
+        let notes = String::from_utf8(out.stderr).unwrap();
+        assert!(notes.contains("not collected: statements"), "{notes}");
+    }
+
+    #[test]
     #[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
     fn a_collected_snapshot_is_ready_for_assess() {
         let conn =
             std::env::var("ADVISOR_PG_PLAIN").expect("run scripts/postgres-test-server.sh start");
         let out = cli()
-            .args(["collect-postgres", &conn, "--seconds", "0.2"])
+            .args(["collect", "postgres", "--dsn", &conn, "--seconds", "0.2"])
             .assert()
             .success()
             .get_output()

@@ -10,6 +10,12 @@ use scalability_advisor_core::{
 use crate::Error;
 use crate::sample::{ENABLE_IO_TIMING, ENABLE_WAL_TIMING, Sample, StatementCounters, Unavailable};
 
+/// Fewest reading and writing statements (and rows) in a period for a read share: a share of
+/// a handful of calls says nothing about the workload (ours).
+pub const MIN_STATEMENTS: u64 = 100;
+/// Fewest block reads in a period for a buffer cache hit ratio (ours).
+pub const MIN_BLOCKS: u64 = 1_000;
+
 /// Choices for [`snapshot`].
 ///
 /// # Examples
@@ -110,7 +116,8 @@ fn is_read(query: &str) -> Option<bool> {
 /// `max_connections`, at the later sample), `db_lock_wait_share` (active connections waiting
 /// for a lock, at the later sample), `db_transaction_rate`, `db_buffer_hit_ratio`,
 /// `db_deadlocks`, `db_read_share` (by statements: calls of reads over calls of reads and
-/// writes, from `pg_stat_statements`), `db_read_share_rows`, `slowest_query_time` (the
+/// writes, from `pg_stat_statements`; from [`MIN_STATEMENTS`] calls, like the row share; the
+/// buffer ratio from [`MIN_BLOCKS`] block reads), `db_read_share_rows`, `slowest_query_time` (the
 /// largest mean over the period), `slowest_query_max_time` (the largest `max_exec_time`,
 /// since the entry was created), `primary_write_throughput` (calls of writing statements per
 /// second), `db_max_seq_scans`, `db_bloat_share` (dead rows over all
@@ -165,7 +172,18 @@ pub fn snapshot(earlier: &Sample, later: &Sample, options: &Options) -> Result<C
                 s.db_transaction_rate = Rate::from_per_second(f(c + r) / secs).ok();
             }
             if let (Some(hit), Some(read)) = (d(|c| c.blks_hit), d(|c| c.blks_read)) {
-                s.db_buffer_hit_ratio = ratio(f(hit), f(hit + read));
+                if hit + read >= MIN_BLOCKS {
+                    s.db_buffer_hit_ratio = ratio(f(hit), f(hit + read));
+                } else {
+                    unavailable.push(Unavailable {
+                        statistic: "db_buffer_hit_ratio",
+                        reason: format!(
+                            "only {} block reads in the period, fewer than the {MIN_BLOCKS} a ratio needs",
+                            hit + read
+                        ),
+                        enable: "sample over a longer period, or while the application is under load",
+                    });
+                }
             }
             s.db_deadlocks = d(|c| c.deadlocks).map(Count::new);
             let reads = d(|c| c.tup_returned).zip(d(|c| c.tup_fetched));
@@ -174,7 +192,10 @@ pub fn snapshot(earlier: &Sample, later: &Sample, options: &Options) -> Result<C
                 .zip(d(|c| c.tup_deleted));
             if let (Some((ret, fet)), Some(((ins, upd), del))) = (reads, writes) {
                 let r = f(ret) + f(fet);
-                s.db_read_share_rows = ratio(r, r + f(ins) + f(upd) + f(del));
+                let all = r + f(ins) + f(upd) + f(del);
+                if all >= f(MIN_STATEMENTS) {
+                    s.db_read_share_rows = ratio(r, all);
+                }
             }
         }
         (Some(_), Some(_)) => unavailable.push(Unavailable {
@@ -386,7 +407,18 @@ fn statements(
         slowest_mean = Some(slowest_mean.map_or(mean, |m| m.max(mean)));
         slowest_max = Some(slowest_max.map_or(r.c.max_time_ms, |m| m.max(r.c.max_time_ms)));
     }
-    s.db_read_share = ratio(f(reads), f(reads + writes));
+    if reads + writes >= MIN_STATEMENTS {
+        s.db_read_share = ratio(f(reads), f(reads + writes));
+    } else {
+        unavailable.push(Unavailable {
+            statistic: "db_read_share",
+            reason: format!(
+                "only {} reading or writing statement(s) ran in the period, fewer than the {MIN_STATEMENTS} a share needs",
+                reads + writes
+            ),
+            enable: "sample over a longer period, or while the application is under load",
+        });
+    }
     s.primary_write_throughput = Rate::from_per_second(f(writes) / period.as_secs_f64()).ok();
     s.slowest_query_time = slowest_mean.and_then(|ms| Duration::try_from_secs_f64(ms / 1e3).ok());
     s.slowest_query_max_time =
@@ -567,7 +599,11 @@ mod tests {
         );
         assert!(s.statements.as_ref().unwrap().is_empty());
         let what: Vec<&str> = c.unavailable.iter().map(|u| u.statistic).collect();
-        assert_eq!(what, ["database counters", "tables", "statements"]);
+        // The evicted statement leaves no call to compute a read share from.
+        assert_eq!(
+            what,
+            ["database counters", "tables", "statements", "db_read_share"]
+        );
     }
 
     #[test]
@@ -592,6 +628,7 @@ mod tests {
         let found: Vec<(&str, &str)> = c
             .unavailable
             .iter()
+            .filter(|u| u.statistic == "db_io_read_share" || u.statistic == "wal_write_latency")
             .map(|u| (u.statistic, u.enable))
             .collect();
         assert_eq!(
@@ -618,6 +655,36 @@ mod tests {
             Some(0.8)
         );
         assert_eq!(c.snapshot.wal_write_latency, Some(Duration::from_millis(2)));
+    }
+
+    #[test]
+    fn shares_need_enough_work_to_mean_something() {
+        // 99 reading calls: no share; 100: a share. 999 block reads: no ratio; 1,000: one.
+        let mut a = at(0);
+        a.database = Some(DatabaseCounters::default());
+        a.statements = Some(vec![stmt(1, "SELECT 1", 0, 0.0, 0.0)]);
+        let mut b = at(10);
+        b.database = Some(DatabaseCounters {
+            blks_hit: 999,
+            ..Default::default()
+        });
+        b.statements = Some(vec![stmt(1, "SELECT 1", 99, 9.9, 1.0)]);
+        let c = snapshot(&a, &b, &Options::default()).unwrap();
+        assert_eq!(c.snapshot.db_read_share, None);
+        assert_eq!(c.snapshot.db_buffer_hit_ratio, None);
+        let what: Vec<&str> = c.unavailable.iter().map(|u| u.statistic).collect();
+        assert!(what.contains(&"db_read_share") && what.contains(&"db_buffer_hit_ratio"));
+        b.database = Some(DatabaseCounters {
+            blks_hit: 1_000,
+            ..Default::default()
+        });
+        b.statements = Some(vec![stmt(1, "SELECT 1", 100, 10.0, 1.0)]);
+        let c = snapshot(&a, &b, &Options::default()).unwrap();
+        assert_eq!(c.snapshot.db_read_share.map(Ratio::as_fraction), Some(1.0));
+        assert_eq!(
+            c.snapshot.db_buffer_hit_ratio.map(Ratio::as_fraction),
+            Some(1.0)
+        );
     }
 
     #[test]

@@ -69,7 +69,7 @@ mod diff;
 mod sample;
 
 pub use collect::Collector;
-pub use diff::{Collected, Options, snapshot};
+pub use diff::{Collected, MIN_BLOCKS, MIN_STATEMENTS, Options, snapshot};
 pub use sample::{
     ConnectionGauges, DatabaseCounters, Sample, StatementCounters, TableCounters, Unavailable,
     WalCounters,
