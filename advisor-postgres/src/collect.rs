@@ -88,6 +88,12 @@ impl Collector {
     /// # Ok::<(), scalability_advisor_postgres::Error>(())
     /// ```
     pub fn from_client(mut client: Client) -> Result<Collector, Error> {
+        // A monitor must never queue behind the application's locks or run long: every query
+        // here reads catalogs and statistics, which take no table lock, and these limits
+        // guard the rest.
+        client
+            .batch_execute("SET lock_timeout = '2s'; SET statement_timeout = '30s'")
+            .map_err(|e| query("session settings", &e))?;
         let row = client
             .query_one("SELECT current_setting('server_version_num')::int", &[])
             .map_err(|e| query("server_version_num", &e))?;
@@ -190,11 +196,16 @@ impl Collector {
 
         let rows = c
             .query(
-                "SELECT schemaname || '.' || relname, coalesce(n_live_tup, 0),
-                        coalesce(n_dead_tup, 0), pg_total_relation_size(relid),
-                        coalesce(seq_scan, 0), coalesce(seq_tup_read, 0), coalesce(idx_scan, 0)
-                 FROM pg_stat_user_tables
-                 ORDER BY coalesce(seq_tup_read, 0) DESC
+                "SELECT t.schemaname || '.' || t.relname, coalesce(t.n_live_tup, 0),
+                        coalesce(t.n_dead_tup, 0),
+                        (c.relpages::int8 + coalesce((SELECT sum(i.relpages)::int8
+                             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+                             WHERE x.indrelid = c.oid), 0))
+                          * current_setting('block_size')::int8,
+                        coalesce(t.seq_scan, 0), coalesce(t.seq_tup_read, 0),
+                        coalesce(t.idx_scan, 0)
+                 FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid
+                 ORDER BY coalesce(t.seq_tup_read, 0) DESC
                  LIMIT 10000",
                 &[],
             )

@@ -32,7 +32,7 @@
 //! | `db_read_share_rows` | rows returned and fetched over those plus rows inserted, updated, deleted |
 //! | `slowest_query_time` | the largest mean execution time over the period |
 //! | `slowest_query_max_time` | the largest `max_exec_time` (since the entry was created) |
-//! | `db_max_seq_scans`, `tables` | `pg_stat_user_tables`: scans and rows read over the period, live and dead rows, size |
+//! | `db_max_seq_scans`, `tables` | `pg_stat_user_tables`: scans and rows read over the period, live and dead rows; size from the catalog's page counts (no lock taken) |
 //! | `db_bloat_share` | dead rows over all rows of the user tables (an estimate of bloat) |
 //! | `statements` | the heaviest statements by execution time over the period ([`Options::top_statements`]) |
 //! | `db_io_read_share` | block read time (`track_io_timing`) over statement execution time |

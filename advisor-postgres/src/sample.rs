@@ -128,7 +128,8 @@ pub struct TableCounters {
     pub live_rows: u64,
     /// Dead rows (`n_dead_tup`, a gauge).
     pub dead_rows: u64,
-    /// Size with indexes and TOAST (`pg_total_relation_size`, a gauge).
+    /// Size of the table and its indexes from the catalog's page counts (`relpages`, as of
+    /// the last VACUUM or ANALYZE), which reads without taking a lock on the table.
     pub size_bytes: u64,
     /// Sequential scans (`seq_scan`).
     pub seq_scan: u64,

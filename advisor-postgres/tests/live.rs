@@ -1,4 +1,5 @@
-//! Against a real server: `scripts/postgres-test-server.sh start` prints the connection
+//! Against a real server, one test at a time (`--test-threads=1`: they read server-wide
+//! figures): `scripts/postgres-test-server.sh start` prints the connection
 //! strings; `.ci/run` starts it and runs these with `--ignored`. Expectations come from the
 //! workload each test runs (the counts it issues), not from the collector's output.
 
@@ -174,4 +175,76 @@ fn sampling_writes_nothing() {
             .sum()
     };
     assert!(calls(&b) >= calls(&a));
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+fn a_held_lock_a_deadlock_and_dead_rows_are_each_read() {
+    // A table of 1,000 rows, all updated once: 1,000 dead rows beside 1,000 live ones.
+    let mut admin = Client::connect(&env("ADVISOR_PG_ADMIN"), NoTls).unwrap();
+    admin
+        .batch_execute(
+            "DROP TABLE IF EXISTS accounts;
+             CREATE TABLE accounts (id int PRIMARY KEY, balance int) WITH (autovacuum_enabled = off);
+             INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 1000) g;",
+        )
+        .unwrap();
+    let mut db = Collector::connect(&env("ADVISOR_PG_MONITOR")).unwrap();
+    let first = db.sample().unwrap();
+    admin
+        .batch_execute("UPDATE accounts SET balance = 1")
+        .unwrap();
+
+    // A deadlock: two transactions take rows 1 and 2 in opposite orders.
+    let mut one = Client::connect(&env("ADVISOR_PG_ADMIN"), NoTls).unwrap();
+    let mut two = Client::connect(&env("ADVISOR_PG_ADMIN"), NoTls).unwrap();
+    one.batch_execute("BEGIN; UPDATE accounts SET balance = 2 WHERE id = 1")
+        .unwrap();
+    two.batch_execute("BEGIN; UPDATE accounts SET balance = 2 WHERE id = 2")
+        .unwrap();
+    let t = std::thread::spawn(move || {
+        let r = one.batch_execute("UPDATE accounts SET balance = 3 WHERE id = 2");
+        let _ = one.batch_execute("ROLLBACK");
+        (r.is_err(), one)
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let r2 = two.batch_execute("UPDATE accounts SET balance = 3 WHERE id = 1");
+    let _ = two.batch_execute("ROLLBACK");
+    let (failed_one, mut one) = t.join().unwrap();
+    assert!(
+        failed_one != r2.is_err(),
+        "exactly one side is the deadlock victim"
+    );
+
+    // A held lock: one session holds the table, another waits for it while we sample.
+    one.batch_execute("BEGIN; LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let waiter = std::thread::spawn(move || {
+        two.query("SELECT count(*) FROM accounts", &[]).unwrap();
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    flush(&mut admin);
+    std::thread::sleep(Duration::from_millis(1_100));
+    let second = db.sample().unwrap();
+    one.batch_execute("COMMIT").unwrap();
+    waiter.join().unwrap();
+
+    let c = snapshot(&first, &second, &Options::default()).unwrap();
+    let s = &c.snapshot;
+    assert_eq!(s.db_deadlocks, Some(Count::new(1)), "{s:?}");
+    // The only active client connection besides the collector is the waiting one.
+    assert_eq!(
+        s.db_lock_wait_share.map(|r| r.as_fraction()),
+        Some(1.0),
+        "{s:?}"
+    );
+    let accounts = s.tables.as_ref().unwrap().find("public.accounts").unwrap();
+    assert!(
+        accounts.dead_rows.is_some_and(|d| d.get() >= 1_000),
+        "{accounts:?}"
+    );
+    assert!(
+        s.db_bloat_share.is_some_and(|b| b.as_fraction() > 0.0),
+        "{s:?}"
+    );
 }
