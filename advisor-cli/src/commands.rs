@@ -178,8 +178,18 @@ enum RulesCommand {
 enum UslCommand {
     /// Fit the USL to `concurrency,throughput` measurements.
     Fit {
-        /// CSV file of measurements.
-        file: PathBuf,
+        /// CSV of measurements: `concurrency,throughput`, or `throughput,latency_ms` (the
+        /// concurrency then comes from Little's law).
+        #[arg(required_unless_present_any = ["k6", "locust"], conflicts_with_all = ["k6", "locust"])]
+        file: Option<PathBuf>,
+        /// k6's JSON lines (`k6 run --out json=FILE`): requests per second at each level of
+        /// virtual users.
+        #[arg(long, value_name = "FILE", conflicts_with = "locust")]
+        k6: Option<PathBuf>,
+        /// Locust's `*_stats_history.csv` (`locust --csv PREFIX`): requests per second at
+        /// each user count.
+        #[arg(long, value_name = "FILE")]
+        locust: Option<PathBuf>,
         /// Write an SVG plot of the points and the fitted curve.
         #[arg(long)]
         plot: Option<PathBuf>,
@@ -328,6 +338,8 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
         Command::Rules(r) => rules(r, format),
         Command::Usl(UslCommand::Fit {
             file,
+            k6,
+            locust,
             plot,
             lambda,
             normalise,
@@ -338,7 +350,24 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
                 (None, true) => UslMethod::Normalised,
                 (None, false) => UslMethod::LeastSquares,
             };
-            usl_fit(&file, plot.as_deref(), how, latency_ms, format)
+            let (path, imported) = match (file, k6, locust) {
+                (_, Some(p), _) => {
+                    let i = crate::loadtest::k6(&p)?;
+                    (p, i)
+                }
+                (_, None, Some(p)) => {
+                    let i = crate::loadtest::locust(&p)?;
+                    (p, i)
+                }
+                (Some(p), None, None) => {
+                    let i = crate::loadtest::csv(&p)?;
+                    (p, i)
+                }
+                (None, None, None) => {
+                    return Err(Failure("give a measurements file, --k6 or --locust".into()));
+                }
+            };
+            usl_fit(&path, imported, plot.as_deref(), how, latency_ms, format)
         }
         Command::Queue(q) => queue(&q, format),
         Command::Guide { topic } => guide(topic.as_deref(), format),
@@ -837,12 +866,14 @@ enum UslMethod {
 
 fn usl_fit(
     file: &Path,
+    imported: crate::loadtest::Imported,
     plot: Option<&Path>,
     how: UslMethod,
     latency_ms: Option<f64>,
     format: Format,
 ) -> Result<Outcome, Failure> {
-    let points = input::measurements(file)?;
+    let points = imported.points;
+    let note = imported.note;
     let fail = |e: scalability_advisor_formulas::Error| Failure(format!("{}: {e}", file.display()));
     let fit = match how {
         UslMethod::LeastSquares => fit_usl(&points).map_err(fail)?,
@@ -898,9 +929,14 @@ fn usl_fit(
                 "reach": reach,
             })),
             "predictions": table.iter().map(|(n, x, r)| serde_json::json!({"concurrency": n, "throughput": x, "latency": r})).collect::<Vec<_>>(),
+            "measurements": points.iter().map(|p| serde_json::json!({"concurrency": p.concurrency().as_f64(), "throughput": p.throughput().as_per_second()})).collect::<Vec<_>>(),
+            "note": note,
         }))?);
     }
     let mut o = String::new();
+    if let Some(n) = &note {
+        let _ = writeln!(o, "Note: {n}.");
+    }
     let _ = writeln!(
         o,
         "USL fit of {} points ({} degrees of freedom{})",

@@ -24,6 +24,8 @@ pub(crate) enum Kind {
     Plan,
     /// USL measurements: 16 MiB.
     Measurements,
+    /// A load test's raw output (k6 JSON lines, Locust history): 256 MiB.
+    LoadTest,
 }
 
 impl Kind {
@@ -35,6 +37,7 @@ impl Kind {
             Kind::Series => 64 * MIB,
             Kind::Pack => scalability_advisor_rules::MAX_PACK_BYTES as u64,
             Kind::Fixtures | Kind::Measurements => 16 * MIB,
+            Kind::LoadTest => 256 * MIB,
         }
     }
 
@@ -46,6 +49,7 @@ impl Kind {
             Kind::Fixtures => "fixtures",
             Kind::Plan => "plan",
             Kind::Measurements => "measurements",
+            Kind::LoadTest => "load-test output",
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod commands;
 mod input;
+mod loadtest;
 mod output;
 
 use std::process::ExitCode;

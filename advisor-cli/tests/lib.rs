@@ -1109,3 +1109,138 @@ mod collect_postgres {
             .success();
     }
 }
+
+mod load_tests {
+    use super::*;
+
+    fn data(name: &str) -> String {
+        format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn measured(v: &serde_json::Value) -> Vec<(f64, f64)> {
+        v["measurements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["concurrency"].as_f64().unwrap(),
+                    m["throughput"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn close(got: &[(f64, f64)], want: &[(f64, f64)]) {
+        assert_eq!(got.len(), want.len(), "{got:?}");
+        for (g, w) in got.iter().zip(want) {
+            assert!(
+                (g.0 - w.0).abs() < 1e-3 && (g.1 - w.1).abs() < 1e-3,
+                "{got:?} != {want:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn k6_levels_of_virtual_users_become_points() {
+        // The file holds 1, 2, 4, 8 and 16 virtual users for ten seconds each, at 10, 18,
+        // 30, 40 and 42 requests per second; the first and last seconds are partial and are
+        // left out.
+        let v = json(&["usl", "fit", "--k6", &data("k6-ramp.jsonl")]);
+        close(
+            &measured(&v),
+            &[
+                (1.0, 10.0),
+                (2.0, 18.0),
+                (4.0, 30.0),
+                (8.0, 40.0),
+                (16.0, 42.0),
+            ],
+        );
+        assert!(v["note"].is_null(), "{v}");
+    }
+
+    #[test]
+    fn k6_without_virtual_users_uses_littles_law_and_says_so() {
+        // Ten-second windows of the same requests, one per level: X is the level's rate and
+        // R its 50 ms per virtual user, so N = X * R = 10 * 0.05, 18 * 0.1, 30 * 0.2,
+        // 40 * 0.4 and 42 * 0.8.
+        let v = json(&["usl", "fit", "--k6", &data("k6-no-vus.jsonl")]);
+        close(
+            &measured(&v),
+            &[
+                (0.5, 10.0),
+                (1.8, 18.0),
+                (6.0, 30.0),
+                (16.0, 40.0),
+                (33.6, 42.0),
+            ],
+        );
+        let text = stdout(&["usl", "fit", "--k6", &data("k6-no-vus.jsonl")]);
+        assert!(
+            text.starts_with("Note: concurrency derived by Little's law"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn locust_history_averages_each_user_count() {
+        // Aggregated rows only; the first row after each change of user count is dropped:
+        // 10 users -> (95 + 100 + 105) / 3, 20 -> (190 + 210) / 2, 40 -> (290 + 310) / 2,
+        // 80 -> (350 + 350) / 2, 160 -> (360 + 360) / 2.
+        let v = json(&["usl", "fit", "--locust", &data("locust_stats_history.csv")]);
+        close(
+            &measured(&v),
+            &[
+                (10.0, 100.0),
+                (20.0, 200.0),
+                (40.0, 300.0),
+                (80.0, 350.0),
+                (160.0, 360.0),
+            ],
+        );
+    }
+
+    #[test]
+    fn plain_csv_with_latency_uses_littles_law() {
+        // N = X * R: 100/s * 20 ms = 2; 180/s * 22.2 ms = 3.996; 240/s * 25 ms = 6;
+        // 300/s * 40 ms = 12.
+        let v = json(&["usl", "fit", &data("usl-latency.csv")]);
+        close(
+            &measured(&v),
+            &[(2.0, 100.0), (3.996, 180.0), (6.0, 240.0), (12.0, 300.0)],
+        );
+        assert!(v["note"].as_str().unwrap().contains("Little's law"), "{v}");
+    }
+
+    #[test]
+    fn a_single_level_is_refused_with_what_to_do() {
+        let dir = std::env::temp_dir().join("advisor-one-level.jsonl");
+        let one = std::fs::read_to_string(data("k6-ramp.jsonl"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.contains("\"value\": 2,") && !l.contains("\"value\": 4,"))
+            .take(40)
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(&dir, one).unwrap();
+        let out = cli()
+            .args(["usl", "fit", "--k6", dir.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert!(err.contains("a USL fit needs at least 4"), "{err}");
+        let out = cli()
+            .args(["usl", "fit", "--locust", &data("k6-ramp.jsonl")])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert!(err.contains("no `User Count` column"), "{err}");
+    }
+}
