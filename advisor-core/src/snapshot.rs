@@ -1261,6 +1261,135 @@ impl MetricsSnapshot {
         self
     }
 
+    /// Sets `metric` from a value in its canonical unit (see [`UnitKind`]), validated as
+    /// [`Quantity::from_canonical`] does; for collectors that read metrics by name.
+    /// [`Metric::DbPoolUsage`] sets the pool's own gauge
+    /// ([`MetricsSnapshot::db_pool_usage_reported`]); region counts must be at least 1.
+    ///
+    /// # Errors
+    /// The unit's validation errors ([`crate::Error::NotFinite`], [`crate::Error::Negative`],
+    /// [`crate::Error::OutOfRange`]), naming the metric.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, MetricsSnapshot};
+    /// let mut snap = MetricsSnapshot::default();
+    /// snap.set(Metric::DbCpu, 0.74)?;
+    /// snap.set(Metric::P95ResponseTime, 0.375)?; // seconds
+    /// assert_eq!(snap.value(Metric::DbCpu), Some(0.74));
+    /// assert_eq!(snap.value(Metric::P95ResponseTime), Some(0.375));
+    /// assert!(snap.set(Metric::DbCpu, 1.5).is_err());
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
+    pub fn set(&mut self, metric: Metric, value: f64) -> Result<(), crate::Error> {
+        let name = metric.name();
+        let rename = |e: crate::Error| match e {
+            crate::Error::NotFinite { value, .. } => crate::Error::NotFinite { what: name, value },
+            crate::Error::Negative { value, .. } => crate::Error::Negative { what: name, value },
+            crate::Error::OutOfRange {
+                value, min, max, ..
+            } => crate::Error::OutOfRange {
+                what: name,
+                value,
+                min,
+                max,
+            },
+            other => other,
+        };
+        let q = Quantity::from_canonical(metric.unit(), value).map_err(rename)?;
+        let regions = |n: Count| {
+            u32::try_from(n.get())
+                .ok()
+                .and_then(NonZeroU32::new)
+                .ok_or(crate::Error::OutOfRange {
+                    what: name,
+                    value,
+                    min: 1.0,
+                    max: f64::from(u32::MAX),
+                })
+        };
+        match (metric, q) {
+            (Metric::Users, Quantity::Users(v)) => self.users = Some(v),
+            (Metric::DeployedRegions, Quantity::Count(n)) => {
+                self.deployed_regions = Some(regions(n)?);
+            }
+            (Metric::UserRegions, Quantity::Count(n)) => self.user_regions = Some(regions(n)?),
+            (Metric::P95ResponseTime, Quantity::Duration(d)) => self.p95_response_time = Some(d),
+            (Metric::DbQueriesPerRequest, Quantity::QueriesPerRequest(v)) => {
+                self.db_queries_per_request = Some(v);
+            }
+            (Metric::ServerCpu, Quantity::Ratio(r)) => self.server_cpu = Some(r),
+            (Metric::MemoryUsage, Quantity::Ratio(r)) => self.memory_usage = Some(r),
+            (Metric::DbConnections, Quantity::Connections(c)) => self.db_connections = Some(c),
+            (Metric::DbPoolSize, Quantity::Connections(c)) => self.db_pool_size = Some(c),
+            (Metric::DbPoolUsage, Quantity::Ratio(r)) => self.db_pool_usage_reported = Some(r),
+            (Metric::DbCpu, Quantity::Ratio(r)) => self.db_cpu = Some(r),
+            (Metric::SlowestQueryTime, Quantity::Duration(d)) => self.slowest_query_time = Some(d),
+            (Metric::SlowestQueryMaxTime, Quantity::Duration(d)) => {
+                self.slowest_query_max_time = Some(d);
+            }
+            (Metric::DbConnectionWait, Quantity::Duration(d)) => self.db_connection_wait = Some(d),
+            (Metric::DbPoolExhaustionEvents, Quantity::Count(n)) => {
+                self.db_pool_exhaustion_events = Some(n);
+            }
+            (Metric::DbMaxSeqScans, Quantity::Count(n)) => self.db_max_seq_scans = Some(n),
+            (Metric::DbLockWaitShare, Quantity::Ratio(r)) => self.db_lock_wait_share = Some(r),
+            (Metric::DbDeadlocks, Quantity::Count(n)) => self.db_deadlocks = Some(n),
+            (Metric::DbBloatShare, Quantity::Ratio(r)) => self.db_bloat_share = Some(r),
+            (Metric::WalWriteLatency, Quantity::Duration(d)) => self.wal_write_latency = Some(d),
+            (Metric::DiskIoWait, Quantity::Ratio(r)) => self.disk_io_wait = Some(r),
+            (Metric::DbReadShare, Quantity::Ratio(r)) => self.db_read_share = Some(r),
+            (Metric::DbReadShareRows, Quantity::Ratio(r)) => self.db_read_share_rows = Some(r),
+            (Metric::DbTransactionRate, Quantity::Rate(x)) => self.db_transaction_rate = Some(x),
+            (Metric::DbBufferHitRatio, Quantity::Ratio(r)) => self.db_buffer_hit_ratio = Some(r),
+            (Metric::DbIoReadShare, Quantity::Ratio(r)) => self.db_io_read_share = Some(r),
+            (Metric::RepeatedQueryShare, Quantity::Ratio(r)) => {
+                self.repeated_query_share = Some(r);
+            }
+            (Metric::CacheHitRate, Quantity::Ratio(r)) => self.cache_hit_rate = Some(r),
+            (Metric::CacheMemoryHeadroom, Quantity::Ratio(r)) => {
+                self.cache_memory_headroom = Some(r);
+            }
+            (Metric::ReplicaLag, Quantity::Duration(d)) => self.replica_lag = Some(d),
+            (Metric::PrimaryWriteThroughput, Quantity::Rate(x)) => {
+                self.primary_write_throughput = Some(x);
+            }
+            (Metric::PrimaryWriteCapacity, Quantity::Rate(x)) => {
+                self.primary_write_capacity = Some(x);
+            }
+            (Metric::StaticAssetBandwidthShare, Quantity::Ratio(r)) => {
+                self.static_asset_bandwidth_share = Some(r);
+            }
+            (Metric::BackgroundTasksBlockRequests, Quantity::Flag(b)) => {
+                self.background_tasks_block_requests = Some(b);
+            }
+            (Metric::ExternalApiP95Latency, Quantity::Duration(d)) => {
+                self.external_api_p95_latency = Some(d);
+            }
+            (Metric::ExternalApiTimeoutShare, Quantity::Ratio(r)) => {
+                self.external_api_timeout_share = Some(r);
+            }
+            (Metric::ExternalApiRateLimitEvents, Quantity::Rate(x)) => {
+                self.external_api_rate_limit_events = Some(x);
+            }
+            (Metric::InterServiceP95Latency, Quantity::Duration(d)) => {
+                self.inter_service_p95_latency = Some(d);
+            }
+            (Metric::RemoteUserShare, Quantity::Ratio(r)) => self.remote_user_share = Some(r),
+            (Metric::RemoteUserP95, Quantity::Duration(d)) => self.remote_user_p95 = Some(d),
+            (Metric::DataResidencyRequired, Quantity::Flag(b)) => {
+                self.data_residency_required = Some(b);
+            }
+            (Metric::AvailabilityTarget, Quantity::Ratio(r)) => self.availability_target = Some(r),
+            (Metric::IndependentScalingNeeded, Quantity::Flag(b)) => {
+                self.independent_scaling_needed = Some(b);
+            }
+            // `from_canonical` builds the metric's own unit, so no other pair occurs.
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// The name and [figures](crate::Entity::figures) of entity `index` of a list, when the
     /// snapshot has it.
     ///
@@ -1309,6 +1438,29 @@ impl MetricsSnapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_reads_back_as_value_for_every_metric() {
+        for m in Metric::ALL {
+            let v = match m.unit() {
+                UnitKind::Ratio | UnitKind::Flag => 1.0,
+                UnitKind::Duration => 0.25,
+                _ => 3.0,
+            };
+            let mut s = MetricsSnapshot::default();
+            s.set(m, v).unwrap();
+            assert_eq!(s.value(m), Some(v), "{m}");
+            assert_eq!(s.measured_count(), 1, "{m}");
+        }
+        let mut s = MetricsSnapshot::default();
+        let err = s.set(Metric::DbCpu, f64::NAN).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("db_cpu must be in 0..=1, got NaN"),
+            "{err}"
+        );
+        assert!(s.set(Metric::DeployedRegions, 0.0).is_err());
+    }
 
     #[test]
     fn metric_names_round_trip_and_are_unique() {
