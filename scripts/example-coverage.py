@@ -26,6 +26,7 @@ CRATES = {
     "scalability-advisor-rules": "advisor-rules/src",
     "scalability-advisor": "advisor/src",
     "scalability-advisor-postgres": "advisor-postgres/src",
+    "scalability-advisor-prometheus": "advisor-prometheus/src",
 }
 
 FN = re.compile(r"^\s*pub (const )?fn (\w+)")

@@ -61,7 +61,7 @@ enum Command {
     /// Print a commented example snapshot to start from.
     Init,
     /// Read a live system into a snapshot that `assess` reads.
-    #[cfg(feature = "postgres")]
+    #[cfg(any(feature = "postgres", feature = "prometheus"))]
     #[command(subcommand)]
     Collect(CollectCommand),
     /// Print the JSON Schema of an input format.
@@ -72,13 +72,45 @@ enum Command {
     },
 }
 
-#[cfg(feature = "postgres")]
+#[cfg(any(feature = "postgres", feature = "prometheus"))]
 #[derive(Debug, Subcommand)]
 enum CollectCommand {
     /// A PostgreSQL server's statistics: two samples `--seconds` apart, printed as TOML
     /// (JSON with `--format json`). Read-only; the `pg_monitor` role is enough. What could
     /// not be read goes to stderr with how to enable it.
+    #[cfg(feature = "postgres")]
     Postgres(CollectPostgresArgs),
+    /// A service's metrics from Prometheus through a metric-to-PromQL mapping, printed as
+    /// TOML (JSON with `--format json`); with `--range`, series too (`--series-out`). What
+    /// was left out goes to stderr with the query and the reason; where each value came from
+    /// goes there too.
+    #[cfg(feature = "prometheus")]
+    Prometheus(CollectPrometheusArgs),
+}
+
+#[cfg(feature = "prometheus")]
+#[derive(Debug, Args)]
+struct CollectPrometheusArgs {
+    /// The server's base URL (`http://127.0.0.1:9090`).
+    #[arg(long)]
+    url: String,
+    /// Label matchers that select the service (`job="web"`), put where queries say
+    /// `{selector}`.
+    #[arg(long, default_value = "")]
+    service: String,
+    /// Read series over this many hours before the evaluation time (for the rules' words
+    /// "consistently", "degrading", "plateauing"); 0 reads none.
+    #[arg(long, default_value_t = 0.0)]
+    range_hours: f64,
+    /// Where to write the series as CSV (`metric,at_s,value`, what `assess --series` reads).
+    #[arg(long)]
+    series_out: Option<PathBuf>,
+    /// A mapping file (`[[metric.NAME]]` with `query` and `needs`) instead of the default.
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// Evaluate at this time (seconds since the epoch) instead of the server's now.
+    #[arg(long)]
+    at: Option<u64>,
 }
 
 #[cfg(feature = "postgres")]
@@ -108,13 +140,47 @@ enum SchemaKind {
 #[derive(Debug, Args)]
 struct AssessArgs {
     /// The snapshot file, or `-` for stdin.
-    #[cfg_attr(feature = "postgres", arg(required_unless_present = "from_postgres"))]
-    #[cfg_attr(not(feature = "postgres"), arg(required = true))]
+    #[cfg_attr(
+        all(feature = "postgres", feature = "prometheus"),
+        arg(required_unless_present_any = ["from_postgres", "from_prometheus"])
+    )]
+    #[cfg_attr(
+        all(feature = "postgres", not(feature = "prometheus")),
+        arg(required_unless_present = "from_postgres")
+    )]
+    #[cfg_attr(
+        all(feature = "prometheus", not(feature = "postgres")),
+        arg(required_unless_present = "from_prometheus")
+    )]
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "prometheus")),
+        arg(required = true)
+    )]
     file: Option<PathBuf>,
+    /// Collect the snapshot from Prometheus instead (its base URL), for the service
+    /// `--service`, with series over `--range-hours`.
+    #[cfg(feature = "prometheus")]
+    #[arg(long, value_name = "URL", conflicts_with = "file")]
+    from_prometheus: Option<String>,
+    /// With `--from-prometheus`: label matchers that select the service (`job="web"`).
+    #[cfg(feature = "prometheus")]
+    #[arg(long, default_value = "")]
+    service: String,
+    /// With `--from-prometheus`: hours of series to read (0 reads none).
+    #[cfg(feature = "prometheus")]
+    #[arg(long, default_value_t = 0.0)]
+    range_hours: f64,
     /// Collect the snapshot from a PostgreSQL server instead (a DSN, as for
     /// `collect postgres`), sampling `--seconds` apart.
     #[cfg(feature = "postgres")]
-    #[arg(long, value_name = "DSN", conflicts_with = "file")]
+    #[cfg_attr(
+        feature = "prometheus",
+        arg(long, value_name = "DSN", conflicts_with_all = ["file", "from_prometheus"])
+    )]
+    #[cfg_attr(
+        not(feature = "prometheus"),
+        arg(long, value_name = "DSN", conflicts_with = "file")
+    )]
     from_postgres: Option<String>,
     /// With `--from-postgres`: seconds between the two samples.
     #[cfg(feature = "postgres")]
@@ -319,7 +385,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Failure> {
     let format = cli.format;
     let raw = match cli.command {
         Command::Init | Command::Schema { .. } => true,
-        #[cfg(feature = "postgres")]
+        #[cfg(any(feature = "postgres", feature = "prometheus"))]
         Command::Collect(_) => true,
         _ => false,
     };
@@ -374,6 +440,8 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
         Command::Init => ok(INIT.to_owned()),
         #[cfg(feature = "postgres")]
         Command::Collect(CollectCommand::Postgres(c)) => collect_postgres(&c, format),
+        #[cfg(feature = "prometheus")]
+        Command::Collect(CollectCommand::Prometheus(c)) => collect_prometheus(&c, format),
         Command::Schema { kind } => {
             let schema = match kind {
                 SchemaKind::Snapshot => serde_json::to_value(schemars::schema_for!(
@@ -403,17 +471,38 @@ fn engine(rules: Option<&Path>) -> Result<Engine, Failure> {
     Engine::new(pack(rules)?).map_err(|e| Failure(e.to_string()))
 }
 
-/// The snapshot to assess and where it came from: a file, or a live server.
+/// The snapshot to assess and where it came from: a file, or a live server (with its series,
+/// for Prometheus).
 fn assessed_snapshot(
     a: &AssessArgs,
-) -> Result<(scalability_advisor_core::MetricsSnapshot, String), Failure> {
+) -> Result<
+    (
+        scalability_advisor_core::MetricsSnapshot,
+        String,
+        Option<History>,
+    ),
+    Failure,
+> {
+    #[cfg(feature = "prometheus")]
+    if let Some(url) = &a.from_prometheus {
+        let args = CollectPrometheusArgs {
+            url: url.clone(),
+            service: a.service.clone(),
+            range_hours: a.range_hours,
+            series_out: None,
+            mapping: None,
+            at: None,
+        };
+        let c = collect_prom(&args)?;
+        return Ok((c.snapshot, format!("Prometheus at {url}"), Some(c.history)));
+    }
     #[cfg(feature = "postgres")]
     if let Some(dsn) = &a.from_postgres {
         let (collected, _) = collect_pg(dsn, a.seconds, 20)?;
-        return Ok((collected.snapshot, "the PostgreSQL server".to_owned()));
+        return Ok((collected.snapshot, "the PostgreSQL server".to_owned(), None));
     }
     match &a.file {
-        Some(file) => Ok((input::snapshot(file)?, file.display().to_string())),
+        Some(file) => Ok((input::snapshot(file)?, file.display().to_string(), None)),
         None => Err(Failure(
             "give a snapshot file (or `-` for standard input)".into(),
         )),
@@ -432,15 +521,16 @@ fn assess(a: &AssessArgs, format: Format) -> Result<Outcome, Failure> {
             "standard input can be read only once: give all but one of the snapshot, series and rules as files".into(),
         ));
     }
-    let (snapshot, source) = assessed_snapshot(a)?;
+    let (snapshot, source, collected_history) = assessed_snapshot(a)?;
     if snapshot.measured_count() == 0 {
         return Err(Failure(format!(
             "{source}: the snapshot measures nothing, so there is nothing to judge; give at least the users or one metric (`scalability-advisor init` lists them)"
         )));
     }
-    let history = match &a.series {
-        Some(p) => input::history(p)?,
-        None => History::new(),
+    let history = match (&a.series, collected_history) {
+        (Some(p), _) => input::history(p)?,
+        (None, Some(h)) => h,
+        (None, None) => History::new(),
     };
     let engine = engine(a.rules.as_deref())?;
     let evaluation = engine.evaluate(&snapshot, &history);
@@ -1149,6 +1239,75 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
         p95.as_secs_f64() * 1000.0
     );
     ok(o)
+}
+
+/// Reads a service from Prometheus; what was left out and where values came from go to
+/// stderr.
+#[cfg(feature = "prometheus")]
+fn collect_prom(
+    args: &CollectPrometheusArgs,
+) -> Result<scalability_advisor_prometheus::Collected, Failure> {
+    use scalability_advisor_prometheus::{Client, Mapping};
+    if !(0.0..=24.0 * 90.0).contains(&args.range_hours) {
+        return Err(Failure(format!(
+            "--range-hours must be between 0 and 2160 (90 days), got {}",
+            args.range_hours
+        )));
+    }
+    let mapping = match &args.mapping {
+        Some(p) => {
+            let (name, text) = input::read(p, input::Kind::Pack)?;
+            Mapping::from_toml_str(&text).map_err(|e| Failure(format!("{name}: {e}")))?
+        }
+        None => Mapping::default_mapping(),
+    };
+    let range = (args.range_hours > 0.0)
+        .then(|| core::time::Duration::from_secs_f64(args.range_hours * 3_600.0));
+    let client = Client::new(&args.url, core::time::Duration::from_secs(30));
+    let c = client
+        .collect(&mapping, &args.service, args.at, range)
+        .map_err(|e| Failure(e.to_string()))?;
+    for n in &c.not_collected {
+        eprintln!("not collected: {n}");
+    }
+    for p in &c.provenance {
+        eprintln!("from {p}");
+    }
+    Ok(c)
+}
+
+/// `collect prometheus`.
+#[cfg(feature = "prometheus")]
+fn collect_prometheus(args: &CollectPrometheusArgs, format: Format) -> Result<Outcome, Failure> {
+    let c = collect_prom(args)?;
+    if let Some(path) = &args.series_out {
+        let mut csv = String::from("metric,at_s,value\n");
+        for series in c.history.iter() {
+            for s in series.samples() {
+                csv.push_str(&format!(
+                    "{},{},{}\n",
+                    series.metric(),
+                    s.at.as_secs_f64(),
+                    s.value
+                ));
+            }
+        }
+        std::fs::write(path, csv)
+            .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+    }
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&c.snapshot)
+            .map_err(|e| Failure(format!("cannot write the snapshot: {e}")))?,
+        _ => {
+            let body = toml::to_string(&c.snapshot)
+                .map_err(|e| Failure(format!("cannot write the snapshot: {e}")))?;
+            format!(
+                "# Collected from Prometheus at {} for `{}` by scalability-advisor collect prometheus.\n# Add users and architecture, then: scalability-advisor assess FILE\n{body}",
+                args.url, args.service
+            )
+        }
+    };
+    ok(text)
 }
 
 /// Two samples `seconds` apart from a PostgreSQL server, one snapshot, and the server's major

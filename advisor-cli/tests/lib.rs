@@ -1244,3 +1244,79 @@ mod load_tests {
         assert!(err.contains("no `User Count` column"), "{err}");
     }
 }
+
+#[cfg(feature = "prometheus")]
+mod collect_prometheus {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_server_is_exit_2_with_what_to_check() {
+        let out = cli()
+            .args(["collect", "prometheus", "--url", "http://127.0.0.1:1"])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert!(
+            err.contains("cannot query Prometheus at http://127.0.0.1:1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    #[ignore = "needs a Prometheus server: scripts/prometheus-test-server.sh"]
+    fn a_seeded_server_reads_into_a_snapshot_series_and_assessment() {
+        let url =
+            std::env::var("ADVISOR_PROM_URL").expect("run scripts/prometheus-test-server.sh start");
+        let at = std::env::var("ADVISOR_PROM_AT").unwrap();
+        let series = std::env::temp_dir().join("advisor-prom-series.csv");
+        let out = cli()
+            .args([
+                "collect",
+                "prometheus",
+                "--url",
+                &url,
+                "--service",
+                "job=\"web\"",
+                "--at",
+                &at,
+                "--range-hours",
+                "1",
+                "--series-out",
+                series.to_str().unwrap(),
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let snapshot = String::from_utf8(out.stdout).unwrap();
+        let notes = String::from_utf8(out.stderr).unwrap();
+        // The seeded CPU is 90% busy; the seeded replica lag is NaN, never a value.
+        assert!(snapshot.contains("server_cpu = 0.9\n"), "{snapshot}");
+        assert!(!snapshot.contains("replica_lag"), "{snapshot}");
+        assert!(
+            notes.contains("not collected: replica_lag: the query returned NaN"),
+            "{notes}"
+        );
+        assert!(notes.contains(&format!("from server_cpu: `1 - avg(rate(node_cpu_seconds_total{{mode=\"idle\",job=\"web\"}}[5m]))` on {url} at {at}")), "{notes}");
+        let csv = std::fs::read_to_string(&series).unwrap();
+        assert_eq!(
+            csv.lines().filter(|l| l.starts_with("server_cpu,")).count(),
+            61,
+            "{csv}"
+        );
+        // Assess what was collected, with its series.
+        let text = cli()
+            .args(["assess", "-", "--series", series.to_str().unwrap()])
+            .write_stdin(snapshot)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.contains("key.cpu.critical"), "{text}");
+    }
+}
