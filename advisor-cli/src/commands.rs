@@ -238,6 +238,33 @@ enum RulesCommand {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+    /// Write the (layered) pack as Prometheus alerting rules (YAML on stdout): thresholds,
+    /// `for`, severities, the advice and references as annotations, for the rules whose
+    /// metrics have PromQL in the mapping (its first query for each metric). Rules left out
+    /// are listed on stderr with the reason.
+    #[cfg(feature = "prometheus")]
+    Export {
+        /// The target system.
+        #[arg(value_enum)]
+        target: ExportTarget,
+        /// A pack layered over the default pack.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// A mapping file instead of the default mapping.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Label matchers that select the service (`job="web"`).
+        #[arg(long, default_value = "")]
+        service: String,
+    },
+}
+
+/// Where `rules export` writes for.
+#[cfg(feature = "prometheus")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportTarget {
+    /// Prometheus alerting rules.
+    Prometheus,
 }
 
 #[derive(Debug, Subcommand)]
@@ -385,6 +412,8 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Failure> {
     let format = cli.format;
     let raw = match cli.command {
         Command::Init | Command::Schema { .. } => true,
+        #[cfg(feature = "prometheus")]
+        Command::Rules(RulesCommand::Export { .. }) => true,
         #[cfg(any(feature = "postgres", feature = "prometheus"))]
         Command::Collect(_) => true,
         _ => false,
@@ -764,6 +793,31 @@ fn rules(cmd: RulesCommand, format: Format) -> Result<Outcome, Failure> {
                 return ok(output::json(&pack)?);
             }
             ok(pack.to_string())
+        }
+        #[cfg(feature = "prometheus")]
+        RulesCommand::Export {
+            target: ExportTarget::Prometheus,
+            rules,
+            mapping,
+            service,
+        } => {
+            use scalability_advisor_prometheus::Mapping;
+            let pack = pack(rules.as_deref())?;
+            let mapping = match &mapping {
+                Some(p) => {
+                    let (name, text) = input::read(p, input::Kind::Pack)?;
+                    Mapping::from_toml_str(&text).map_err(|e| Failure(format!("{name}: {e}")))?
+                }
+                None => Mapping::default_mapping(),
+            };
+            let (exported, skipped) = pack.to_promql(&|m| mapping.promql(m, &service));
+            for s in &skipped {
+                eprintln!("not exported: {}: {}", s.id, s.reason);
+            }
+            ok(scalability_advisor_rules::promql_rule_file(
+                &format!("scalability-advisor {}", pack.name()),
+                &exported,
+            ))
         }
     }
 }

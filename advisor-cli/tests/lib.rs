@@ -1266,6 +1266,56 @@ mod collect_prometheus {
     }
 
     #[test]
+    #[ignore = "needs promtool: scripts/prometheus-test-server.sh"]
+    fn exported_rules_pass_promtool_and_the_cpu_alert_fires_on_a_busy_host() {
+        use scalability_advisor_rules::RulePack;
+        let promtool =
+            std::env::var("ADVISOR_PROMTOOL").expect("run scripts/prometheus-test-server.sh start");
+        let dir = std::env::temp_dir().join("advisor-export");
+        std::fs::create_dir_all(&dir).unwrap();
+        let yaml = stdout(&["rules", "export", "prometheus", "--service", "job=\"web\""]);
+        let rules = dir.join("rules.yml");
+        std::fs::write(&rules, &yaml).unwrap();
+        let check = std::process::Command::new(&promtool)
+            .args(["check", "rules", rules.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+        // A host whose idle counter grows 0.1 s per second is 90% busy: past the guide's 85%
+        // warning, so the exported critical CPU alert fires; the 70% target alert too. The
+        // annotations are the rule's own title, advice and sources.
+        let pack = RulePack::default_pack();
+        let rule = pack
+            .rules()
+            .iter()
+            .find(|r| r.id == "key.cpu.critical")
+            .unwrap();
+        let test = format!(
+            "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n- interval: 1m\n  input_series:\n  - series: 'node_cpu_seconds_total{{job=\"web\",mode=\"idle\",cpu=\"0\"}}'\n    values: '0+6x30'\n  alert_rule_test:\n  - eval_time: 20m\n    alertname: key_cpu_critical\n    exp_alerts:\n    - exp_labels: {{severity: critical, rule: key.cpu.critical}}\n      exp_annotations:\n        summary: {}\n        description: {}\n        references: {}\n",
+            serde_json::to_string(&rule.title).unwrap(),
+            serde_json::to_string(&rule.advice).unwrap(),
+            serde_json::to_string(&rule.references.join("; ")).unwrap(),
+        );
+        let tests = dir.join("tests.yml");
+        std::fs::write(&tests, test).unwrap();
+        let run = std::process::Command::new(&promtool)
+            .args(["test", "rules", "tests.yml"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+
+    #[test]
     #[ignore = "needs a Prometheus server: scripts/prometheus-test-server.sh"]
     fn a_seeded_server_reads_into_a_snapshot_series_and_assessment() {
         let url =

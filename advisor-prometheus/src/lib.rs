@@ -199,6 +199,33 @@ impl Mapping {
         self.metrics.get(&metric).map_or(&[], Vec::as_slice)
     }
 
+    /// The PromQL for `metric` for the service `selector`, without asking a server: the first
+    /// candidate, or for [`Metric::DbPoolUsage`] without one of its own, connections over the
+    /// pool size.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_prometheus::Mapping;
+    /// use scalability_advisor_prometheus::scalability_advisor_core::Metric;
+    /// let q = Mapping::default_mapping().promql(Metric::DbPoolUsage, r#"job="web""#).unwrap();
+    /// assert_eq!(
+    ///     q,
+    ///     r#"(sum(hikaricp_connections_active{job="web"})) / (sum(hikaricp_connections_max{job="web"}))"#
+    /// );
+    /// ```
+    #[must_use]
+    pub fn promql(&self, metric: Metric, selector: &str) -> Option<String> {
+        if let Some(c) = self.candidates(metric).first() {
+            return Some(c.query_for(selector));
+        }
+        if metric == Metric::DbPoolUsage {
+            let used = self.promql(Metric::DbConnections, selector)?;
+            let size = self.promql(Metric::DbPoolSize, selector)?;
+            return Some(format!("({used}) / ({size})"));
+        }
+        None
+    }
+
     /// The metrics the mapping covers.
     ///
     /// # Examples

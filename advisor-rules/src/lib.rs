@@ -83,6 +83,7 @@ mod error;
 mod expr;
 mod fixtures;
 mod pack;
+mod promql;
 mod structure;
 
 /// The README's code, compiled and run as a doc test.
@@ -110,6 +111,7 @@ pub use pack::{
     FORMAT_VERSION, MAX_PACK_BYTES, MAX_RULES, MissingData, Origin, PackFormat, Param, Rule,
     RulePack, Severity,
 };
+pub use promql::{NotExported, PromqlRule, promql_rule_file};
 pub use scalability_advisor_core;
 
 #[cfg(test)]
