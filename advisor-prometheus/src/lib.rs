@@ -507,7 +507,9 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Http`] and [`Error::Response`] when the server cannot be reached or does not
-    /// speak its API; per-metric problems are in [`Collected::not_collected`].
+    /// speak its API at the first request (the metric names). After that, a query that fails
+    /// (a timeout, a bad answer) loses only its own metric, listed in
+    /// [`Collected::not_collected`] with the error; what was collected is kept.
     ///
     /// # Examples
     /// ```no_run
@@ -558,7 +560,19 @@ impl Client {
                 continue;
             };
             let query = c.query_for(selector);
-            let reason = match self.instant(&query, at)? {
+            let answer = match self.instant(&query, at) {
+                Ok(a) => a,
+                // One failing query (a timeout, a server error) loses only its metric.
+                Err(e) => {
+                    out.not_collected.push(NotCollected {
+                        metric,
+                        query,
+                        reason: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let reason = match answer {
                 Instant::Value(x) => match out.snapshot.set(metric, x) {
                     Ok(()) => {
                         out.provenance.push(Provenance {
@@ -588,7 +602,17 @@ impl Client {
             if let Some(r) = range {
                 let span = r.as_secs().max(60);
                 let step = (span / MAX_POINTS as u64).max(60);
-                let points = self.range(&query, at.saturating_sub(span), at, step)?;
+                let points = match self.range(&query, at.saturating_sub(span), at, step) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        out.not_collected.push(NotCollected {
+                            metric,
+                            query,
+                            reason: format!("its series could not be read: {e}"),
+                        });
+                        continue;
+                    }
+                };
                 let samples: Vec<Sample> = points
                     .into_iter()
                     .map(|(t, value)| Sample {
@@ -669,5 +693,92 @@ mod tests {
             .unwrap_err();
         assert!(matches!(e, Error::Http { .. }), "{e}");
         assert!(e.to_string().contains("check the URL"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod served {
+    //! Against a tiny HTTP server in the test that answers fixed bodies, to check what a
+    //! misbehaving Prometheus does to a collection.
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    /// Serves `answer(path)` to each request, for `n` requests.
+    fn serve(n: usize, answer: fn(&str) -> (u16, String)) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(n) {
+                let mut stream = stream.unwrap();
+                let mut buf = [0u8; 8192];
+                let got = stream.read(&mut buf).unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..got]).to_string();
+                let path = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+                let (status, body) = answer(&path);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        url
+    }
+
+    fn mapping() -> Mapping {
+        Mapping::from_toml_str(
+            "[[metric.server_cpu]]\nquery = 'good'\nneeds = ['a']\n[[metric.db_cpu]]\nquery = 'broken'\nneeds = ['a']\n[[metric.memory_usage]]\nquery = 'notjson'\nneeds = ['a']",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_failing_query_loses_only_its_metric() {
+        let url = serve(4, |path| {
+            if path.starts_with("/api/v1/label") {
+                (200, r#"{"status":"success","data":["a"]}"#.into())
+            } else if path.contains("query=good") {
+                (200, r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"0.5"]}]}}"#.into())
+            } else if path.contains("query=broken") {
+                (
+                    422,
+                    r#"{"status":"error","errorType":"execution","error":"query timed out"}"#
+                        .into(),
+                )
+            } else {
+                (200, "<html>not the API</html>".into())
+            }
+        });
+        let c = Client::new(&url, Duration::from_secs(5))
+            .collect(&mapping(), "", Some(1), None)
+            .unwrap();
+        assert_eq!(c.snapshot.value(Metric::ServerCpu), Some(0.5));
+        let why = |m: Metric| {
+            c.not_collected
+                .iter()
+                .find(|n| n.metric == m)
+                .map(|n| n.reason.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            why(Metric::DbCpu).contains("query timed out"),
+            "{}",
+            why(Metric::DbCpu)
+        );
+        assert!(
+            why(Metric::MemoryUsage).contains("not its API's JSON"),
+            "{}",
+            why(Metric::MemoryUsage)
+        );
+    }
+
+    #[test]
+    fn a_server_that_is_not_prometheus_is_an_error_at_once() {
+        let url = serve(1, |_| (200, "hello".into()));
+        let e = Client::new(&url, Duration::from_secs(5))
+            .collect(&mapping(), "", Some(1), None)
+            .unwrap_err();
+        assert!(matches!(e, Error::Response { .. }), "{e}");
     }
 }
