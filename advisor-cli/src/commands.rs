@@ -500,18 +500,18 @@ fn engine(rules: Option<&Path>) -> Result<Engine, Failure> {
     Engine::new(pack(rules)?).map_err(|e| Failure(e.to_string()))
 }
 
-/// The snapshot to assess and where it came from: a file, or a live server (with its series,
-/// for Prometheus).
-fn assessed_snapshot(
-    a: &AssessArgs,
-) -> Result<
-    (
-        scalability_advisor_core::MetricsSnapshot,
-        String,
-        Option<History>,
-    ),
-    Failure,
-> {
+/// What `assess` reads: the snapshot, where it came from, the collected series and where
+/// each collected value came from.
+type Assessed = (
+    scalability_advisor_core::MetricsSnapshot,
+    String,
+    Option<History>,
+    std::collections::BTreeMap<scalability_advisor_core::Metric, String>,
+);
+
+/// The snapshot to assess and where it came from: a file, or a live server (with its series
+/// and sources, for Prometheus).
+fn assessed_snapshot(a: &AssessArgs) -> Result<Assessed, Failure> {
     #[cfg(feature = "prometheus")]
     if let Some(url) = &a.from_prometheus {
         let args = CollectPrometheusArgs {
@@ -523,15 +523,40 @@ fn assessed_snapshot(
             at: None,
         };
         let c = collect_prom(&args)?;
-        return Ok((c.snapshot, format!("Prometheus at {url}"), Some(c.history)));
+        let sources = c
+            .provenance
+            .iter()
+            .map(|p| {
+                (
+                    p.metric,
+                    format!("`{}` on {} at {}", p.query, p.server, p.at),
+                )
+            })
+            .collect();
+        return Ok((
+            c.snapshot,
+            format!("Prometheus at {url}"),
+            Some(c.history),
+            sources,
+        ));
     }
     #[cfg(feature = "postgres")]
     if let Some(dsn) = &a.from_postgres {
         let (collected, _) = collect_pg(dsn, a.seconds, 20)?;
-        return Ok((collected.snapshot, "the PostgreSQL server".to_owned(), None));
+        return Ok((
+            collected.snapshot,
+            "the PostgreSQL server".to_owned(),
+            None,
+            std::collections::BTreeMap::new(),
+        ));
     }
     match &a.file {
-        Some(file) => Ok((input::snapshot(file)?, file.display().to_string(), None)),
+        Some(file) => Ok((
+            input::snapshot(file)?,
+            file.display().to_string(),
+            None,
+            std::collections::BTreeMap::new(),
+        )),
         None => Err(Failure(
             "give a snapshot file (or `-` for standard input)".into(),
         )),
@@ -550,7 +575,7 @@ fn assess(a: &AssessArgs, format: Format) -> Result<Outcome, Failure> {
             "standard input can be read only once: give all but one of the snapshot, series and rules as files".into(),
         ));
     }
-    let (snapshot, source, collected_history) = assessed_snapshot(a)?;
+    let (snapshot, source, collected_history, sources) = assessed_snapshot(a)?;
     if snapshot.measured_count() == 0 {
         return Err(Failure(format!(
             "{source}: the snapshot measures nothing, so there is nothing to judge; give at least the users or one metric (`scalability-advisor init` lists them)"
@@ -563,13 +588,14 @@ fn assess(a: &AssessArgs, format: Format) -> Result<Outcome, Failure> {
     };
     let engine = engine(a.rules.as_deref())?;
     let evaluation = engine.evaluate(&snapshot, &history);
-    let assessment = assess_with(
+    let mut assessment = assess_with(
         &engine,
         &evaluation,
         &snapshot,
         &history,
         &engine.pack().advisor_config(),
     );
+    assessment.cite_sources(&sources);
     let text = match format {
         Format::Text => assessment.to_text(),
         Format::Markdown => assessment.to_markdown(),

@@ -1368,5 +1368,29 @@ mod collect_prometheus {
             .clone();
         let text = String::from_utf8(text).unwrap();
         assert!(text.contains("key.cpu.critical"), "{text}");
+        // In one step, each evidence line says where its value came from.
+        let one = stdout(&[
+            "assess",
+            "--from-prometheus",
+            &url,
+            "--service",
+            "job=\"web\"",
+            "--format",
+            "json",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+        let cpu = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "key.cpu.critical")
+            .unwrap_or_else(|| panic!("{one}"));
+        let source = cpu["evidence"][0]["source"].as_str().unwrap();
+        assert!(
+            source.starts_with(
+                "`1 - avg(rate(node_cpu_seconds_total{mode=\"idle\",job=\"web\"}[5m]))` on "
+            ) && source.contains(&url),
+            "{source}"
+        );
     }
 }

@@ -417,11 +417,13 @@ impl Client {
             .collect())
     }
 
-    fn instant(&self, query: &str, at: u64) -> Result<Instant, Error> {
-        let v = self.get(
-            "/api/v1/query",
-            &[("query", query.to_owned()), ("time", at.to_string())],
-        )?;
+    /// One instant query at `at` (the server's now when `None`).
+    fn instant(&self, query: &str, at: Option<u64>) -> Result<Instant, Error> {
+        let mut params = vec![("query", query.to_owned())];
+        if let Some(t) = at {
+            params.push(("time", t.to_string()));
+        }
+        let v = self.get("/api/v1/query", &params)?;
         let data = &v["data"];
         let value = |pair: &serde_json::Value| -> Result<f64, Error> {
             pair[1]
@@ -560,7 +562,7 @@ impl Client {
                 continue;
             };
             let query = c.query_for(selector);
-            let answer = match self.instant(&query, at) {
+            let answer = match self.instant(&query, Some(at)) {
                 Ok(a) => a,
                 // One failing query (a timeout, a server error) loses only its metric.
                 Err(e) => {
@@ -637,7 +639,7 @@ impl Client {
 
     /// The server's clock, seconds since the epoch (`time()`).
     fn server_time(&self) -> Result<u64, Error> {
-        match self.instant("time()", 0)? {
+        match self.instant("time()", None)? {
             #[expect(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss,

@@ -1265,6 +1265,54 @@ fn rank_layers(findings: &[AssessedFinding], shared_host: Option<&str>) -> Vec<R
     out
 }
 
+impl Assessment {
+    /// Says where each metric's value came from in the evidence that reads it: every line
+    /// about `metric` ends with `[from <source>]`, in the findings, the plan and the held-back
+    /// rungs. For collectors: the query, server and time of each value.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     History, Metric, MetricsSnapshot, units::Ratio,
+    /// };
+    /// use scalability_advisor_rules::{Engine, assess};
+    /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(90.0)?);
+    /// let mut a = assess(&Engine::default_pack(), &snap, &History::new());
+    /// let source = "`cpu_busy` on prom at 1700000000".to_owned();
+    /// a.cite_sources(&BTreeMap::from([(Metric::ServerCpu, source)]));
+    /// let cited = "[from `cpu_busy` on prom at 1700000000]";
+    /// assert!(a.plan.iter().flat_map(|s| &s.why).any(|w| w.ends_with(cited)));
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
+    pub fn cite_sources(&mut self, sources: &BTreeMap<Metric, String>) {
+        let mut renamed: Vec<(String, String)> = Vec::new();
+        for f in &mut self.findings {
+            for e in &mut f.evidence {
+                let Some(src) = e.metric.and_then(|m| sources.get(&m)) else {
+                    continue;
+                };
+                let before = e.to_string();
+                e.source = Some(src.clone());
+                renamed.push((before, e.to_string()));
+            }
+        }
+        let fix = |lines: &mut Vec<String>| {
+            for line in lines.iter_mut() {
+                if let Some((_, after)) = renamed.iter().find(|(b, _)| b == line) {
+                    line.clone_from(after);
+                }
+            }
+        };
+        for step in &mut self.plan {
+            fix(&mut step.why);
+        }
+        for h in &mut self.held_back {
+            fix(&mut h.why);
+        }
+    }
+}
+
 impl StageView {
     /// One line on what the metrics say about the stage; never reads as a demotion.
     ///

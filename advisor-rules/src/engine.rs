@@ -533,6 +533,13 @@ pub struct RuleEvidence {
     pub threshold_origin: Option<(String, Origin)>,
     /// What a series function saw.
     pub reading: Reading,
+    /// Where the observed value came from, when the caller said
+    /// ([`crate::Assessment::cite_sources`]): a collector's query, server and time.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub source: Option<String>,
 }
 
 /// The entity a piece of evidence is about: `table \`events\``.
@@ -715,6 +722,9 @@ impl fmt::Display for RuleEvidence {
         }
         if let Some((name, origin)) = &self.threshold_origin {
             write!(f, " (${name}, {origin})")?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, " [from {source}]")?;
         }
         Ok(())
     }
@@ -2206,6 +2216,7 @@ fn evidence_from(sites: &[ComparisonSite], obs: &[Observation]) -> Vec<RuleEvide
             dim: site.dim,
             threshold_origin: site.threshold_origin.clone(),
             reading: o.reading,
+            source: None,
         })
         .collect()
 }
