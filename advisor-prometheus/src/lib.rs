@@ -520,7 +520,7 @@ impl Client {
     /// let prom = Client::new("http://127.0.0.1:9090", Duration::from_secs(10));
     /// let day = Some(Duration::from_secs(86_400));
     /// let c = prom.collect(&Mapping::default_mapping(), r#"job="web""#, None, day)?;
-    /// println!("{} series", c.history.len());
+    /// println!("{} series", c.history.iter().count());
     /// # Ok::<(), scalability_advisor_prometheus::Error>(())
     /// ```
     pub fn collect(
