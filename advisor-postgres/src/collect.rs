@@ -121,9 +121,11 @@ impl Collector {
     /// Reads one sample of the current database's statistics.
     ///
     /// # Errors
-    /// [`Error::Query`] when a view every supported version has cannot be read (a missing
-    /// privilege, say). Optional statistics (`pg_stat_statements`, WAL timing) that are not
-    /// available are listed in [`Sample::unavailable`] instead.
+    /// [`Error::Query`] when the server's clock and settings cannot be read (the connection is
+    /// gone). After that, a view that cannot be read (a missing privilege, a dropped
+    /// connection) loses only its own figures: it is listed in [`Sample::unavailable`] with
+    /// the server's message, like the optional statistics (`pg_stat_statements`, WAL timing)
+    /// that are not enabled.
     ///
     /// # Examples
     /// ```no_run
@@ -151,52 +153,64 @@ impl Collector {
         s.track_io_timing = head.get(1);
         s.track_wal_io_timing = head.get(2);
 
-        let db = c
-            .query_one(
-                "SELECT xact_commit, xact_rollback, blks_read, blks_hit, tup_returned,
+        // From here on a failing view (a missing privilege, a dropped connection) loses only
+        // its own figures, listed in `unavailable`; the rest of the sample is kept.
+        let lost = |what: &'static str, e: &postgres::Error| Unavailable {
+            statistic: what,
+            reason: format!("reading it failed: {}", db_message(e)),
+            enable: "grant the pg_monitor role to this user, and check the connection",
+        };
+        let db = c.query_one(
+            "SELECT xact_commit, xact_rollback, blks_read, blks_hit, tup_returned,
                         tup_fetched, tup_inserted, tup_updated, tup_deleted, deadlocks,
                         blk_read_time::float8, stats_reset::text
                  FROM pg_stat_database WHERE datname = current_database()",
-                &[],
-            )
-            .map_err(|e| query("pg_stat_database", &e))?;
-        s.database = Some(DatabaseCounters {
-            xact_commit: count(db.get(0)),
-            xact_rollback: count(db.get(1)),
-            blks_read: count(db.get(2)),
-            blks_hit: count(db.get(3)),
-            tup_returned: count(db.get(4)),
-            tup_fetched: count(db.get(5)),
-            tup_inserted: count(db.get(6)),
-            tup_updated: count(db.get(7)),
-            tup_deleted: count(db.get(8)),
-            deadlocks: count(db.get(9)),
-            blk_read_time_ms: db.get(10),
-        });
-        s.stats_reset = db.get(11);
+            &[],
+        );
+        match db {
+            Err(e) => s.unavailable.push(lost("pg_stat_database", &e)),
+            Ok(db) => {
+                s.database = Some(DatabaseCounters {
+                    xact_commit: count(db.get(0)),
+                    xact_rollback: count(db.get(1)),
+                    blks_read: count(db.get(2)),
+                    blks_hit: count(db.get(3)),
+                    tup_returned: count(db.get(4)),
+                    tup_fetched: count(db.get(5)),
+                    tup_inserted: count(db.get(6)),
+                    tup_updated: count(db.get(7)),
+                    tup_deleted: count(db.get(8)),
+                    deadlocks: count(db.get(9)),
+                    blk_read_time_ms: db.get(10),
+                });
+                s.stats_reset = db.get(11);
+            }
+        }
 
-        let act = c
-            .query_one(
-                "SELECT count(*),
+        let act = c.query_one(
+            "SELECT count(*),
                         count(*) FILTER (WHERE state = 'active'),
                         count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock'),
                         current_setting('max_connections')::int8
                  FROM pg_stat_activity
                  WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
-                &[],
-            )
-            .map_err(|e| query("pg_stat_activity", &e))?;
-        s.connections = Some(ConnectionGauges {
-            // The collector's own connection counts as open.
-            open: small(act.get::<_, i64>(0) + 1),
-            active: small(act.get(1)),
-            waiting_on_locks: small(act.get(2)),
-            max: small(act.get(3)),
-        });
+            &[],
+        );
+        match act {
+            Err(e) => s.unavailable.push(lost("pg_stat_activity", &e)),
+            Ok(act) => {
+                s.connections = Some(ConnectionGauges {
+                    // The collector's own connection counts as open.
+                    open: small(act.get::<_, i64>(0) + 1),
+                    active: small(act.get(1)),
+                    waiting_on_locks: small(act.get(2)),
+                    max: small(act.get(3)),
+                });
+            }
+        }
 
-        let rows = c
-            .query(
-                "SELECT t.schemaname || '.' || t.relname, coalesce(t.n_live_tup, 0),
+        let rows = c.query(
+            "SELECT t.schemaname || '.' || t.relname, coalesce(t.n_live_tup, 0),
                         coalesce(t.n_dead_tup, 0),
                         (c.relpages::int8 + coalesce((SELECT sum(i.relpages)::int8
                              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
@@ -207,9 +221,12 @@ impl Collector {
                  FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid
                  ORDER BY coalesce(t.seq_tup_read, 0) DESC
                  LIMIT 10000",
-                &[],
-            )
-            .map_err(|e| query("pg_stat_user_tables", &e))?;
+            &[],
+        );
+        let rows = rows.unwrap_or_else(|e| {
+            s.unavailable.push(lost("pg_stat_user_tables", &e));
+            Vec::new()
+        });
         s.tables = rows
             .iter()
             .map(|r| TableCounters {
@@ -226,18 +243,20 @@ impl Collector {
         s.statements = self.statements(&mut s.unavailable);
         s.wal = self.wal(&mut s.unavailable);
 
-        let lag = self
-            .client
-            .query_one(
-                "SELECT max(CASE WHEN replay_lsn IS NOT DISTINCT FROM sent_lsn THEN 0
+        let lag = self.client.query_one(
+            "SELECT max(CASE WHEN replay_lsn IS NOT DISTINCT FROM sent_lsn THEN 0
                                  ELSE extract(epoch FROM replay_lag) END)::float8
                  FROM pg_stat_replication",
-                &[],
-            )
-            .map_err(|e| query("pg_stat_replication", &e))?;
-        s.replica_lag = lag
-            .get::<_, Option<f64>>(0)
-            .and_then(|secs| Duration::try_from_secs_f64(secs).ok());
+            &[],
+        );
+        match lag {
+            Err(e) => s.unavailable.push(lost("pg_stat_replication", &e)),
+            Ok(lag) => {
+                s.replica_lag = lag
+                    .get::<_, Option<f64>>(0)
+                    .and_then(|secs| Duration::try_from_secs_f64(secs).ok());
+            }
+        }
         Ok(s)
     }
 

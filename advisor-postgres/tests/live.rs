@@ -87,6 +87,17 @@ fn an_unindexed_table_is_named_and_comes_first_in_the_plan() {
         s.db_transaction_rate.is_some() && s.db_buffer_hit_ratio.is_some(),
         "{s:?}"
     );
+    // 140 reading calls and no writing ones between the samples.
+    assert_eq!(s.db_read_share.map(|r| r.as_fraction()), Some(1.0), "{s:?}");
+    assert_eq!(
+        s.primary_write_throughput.map(|r| r.as_per_second()),
+        Some(0.0),
+        "{s:?}"
+    );
+    assert!(
+        s.slowest_query_time.is_some() && s.slowest_query_max_time.is_some(),
+        "{s:?}"
+    );
     assert!(
         s.db_connections.is_some() && s.db_pool_size.is_some(),
         "{s:?}"
@@ -247,4 +258,17 @@ fn a_held_lock_a_deadlock_and_dead_rows_are_each_read() {
         s.db_bloat_share.is_some_and(|b| b.as_fraction() > 0.0),
         "{s:?}"
     );
+    // Writes between the samples: WAL was written and timed (track_wal_io_timing is on),
+    // writing statements ran, and rows were both read and written.
+    assert!(s.wal_write_latency.is_some(), "{s:?} {:?}", c.unavailable);
+    assert!(
+        s.primary_write_throughput
+            .is_some_and(|r| r.as_per_second() > 0.0),
+        "{s:?}"
+    );
+    assert!(
+        s.db_read_share_rows.is_some_and(|r| r.as_fraction() < 1.0),
+        "{s:?}"
+    );
+    assert!(s.db_io_read_share.is_some(), "{s:?} {:?}", c.unavailable);
 }
