@@ -98,10 +98,10 @@ struct CollectPrometheusArgs {
     /// `{selector}`.
     #[arg(long, default_value = "")]
     service: String,
-    /// Read series over this many hours before the evaluation time (for the rules' words
-    /// "consistently", "degrading", "plateauing"); 0 reads none.
-    #[arg(long, default_value_t = 0.0)]
-    range_hours: f64,
+    /// Read series over this span before the evaluation time (`24h`, `90m`, `7d`; for the
+    /// rules' words "consistently", "degrading", "plateauing"); none when omitted.
+    #[arg(long, value_parser = parse_span)]
+    range: Option<core::time::Duration>,
     /// Where to write the series as CSV (`metric,at_s,value`, what `assess --series` reads).
     #[arg(long)]
     series_out: Option<PathBuf>,
@@ -158,7 +158,7 @@ struct AssessArgs {
     )]
     file: Option<PathBuf>,
     /// Collect the snapshot from Prometheus instead (its base URL), for the service
-    /// `--service`, with series over `--range-hours`.
+    /// `--service`, with series over `--range`.
     #[cfg(feature = "prometheus")]
     #[arg(long, value_name = "URL", conflicts_with = "file")]
     from_prometheus: Option<String>,
@@ -166,10 +166,10 @@ struct AssessArgs {
     #[cfg(feature = "prometheus")]
     #[arg(long, default_value = "")]
     service: String,
-    /// With `--from-prometheus`: hours of series to read (0 reads none).
+    /// With `--from-prometheus`: the span of series to read (`24h`, `90m`, `7d`).
     #[cfg(feature = "prometheus")]
-    #[arg(long, default_value_t = 0.0)]
-    range_hours: f64,
+    #[arg(long, value_parser = parse_span)]
+    range: Option<core::time::Duration>,
     /// Collect the snapshot from a PostgreSQL server instead (a DSN, as for
     /// `collect postgres`), sampling `--seconds` apart.
     #[cfg(feature = "postgres")]
@@ -517,7 +517,7 @@ fn assessed_snapshot(a: &AssessArgs) -> Result<Assessed, Failure> {
         let args = CollectPrometheusArgs {
             url: url.clone(),
             service: a.service.clone(),
-            range_hours: a.range_hours,
+            range: a.range,
             series_out: None,
             mapping: None,
             at: None,
@@ -1321,6 +1321,30 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
     ok(o)
 }
 
+/// A span of time as `30s`, `90m`, `24h` or `7d`: from one minute to 90 days.
+#[cfg(feature = "prometheus")]
+fn parse_span(text: &str) -> Result<core::time::Duration, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let n: f64 = n
+        .parse()
+        .map_err(|_| format!("`{text}` is not a span; write 24h, 90m or 7d"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3_600.0,
+        "d" => n * 86_400.0,
+        _ => return Err(format!("`{text}`: use s, m, h or d, as in 24h")),
+    };
+    if !(60.0..=90.0 * 86_400.0).contains(&secs) {
+        return Err(format!("`{text}` must be from 1m to 90d"));
+    }
+    Ok(core::time::Duration::from_secs_f64(secs))
+}
+
 /// Reads a service from Prometheus; what was left out and where values came from go to
 /// stderr.
 #[cfg(feature = "prometheus")]
@@ -1328,12 +1352,7 @@ fn collect_prom(
     args: &CollectPrometheusArgs,
 ) -> Result<scalability_advisor_prometheus::Collected, Failure> {
     use scalability_advisor_prometheus::{Client, Mapping};
-    if !(0.0..=24.0 * 90.0).contains(&args.range_hours) {
-        return Err(Failure(format!(
-            "--range-hours must be between 0 and 2160 (90 days), got {}",
-            args.range_hours
-        )));
-    }
+
     let mapping = match &args.mapping {
         Some(p) => {
             let (name, text) = input::read(p, input::Kind::Pack)?;
@@ -1341,8 +1360,7 @@ fn collect_prom(
         }
         None => Mapping::default_mapping(),
     };
-    let range = (args.range_hours > 0.0)
-        .then(|| core::time::Duration::from_secs_f64(args.range_hours * 3_600.0));
+    let range = args.range;
     let client = Client::new(&args.url, core::time::Duration::from_secs(30));
     let c = client
         .collect(&mapping, &args.service, args.at, range)

@@ -1332,8 +1332,8 @@ mod collect_prometheus {
                 "job=\"web\"",
                 "--at",
                 &at,
-                "--range-hours",
-                "1",
+                "--range",
+                "1h",
                 "--series-out",
                 series.to_str().unwrap(),
             ])
@@ -1392,5 +1392,32 @@ mod collect_prometheus {
             ) && source.contains(&url),
             "{source}"
         );
+    }
+}
+
+#[cfg(feature = "prometheus")]
+#[test]
+fn prometheus_ranges_are_spans_from_a_minute_to_ninety_days() {
+    for (bad, why) in [
+        ("3x", "use s, m, h or d"),
+        ("100d", "must be from 1m to 90d"),
+        ("30s", "must be from 1m to 90d"),
+    ] {
+        let out = cli()
+            .args([
+                "collect",
+                "prometheus",
+                "--url",
+                "http://127.0.0.1:1",
+                "--range",
+                bad,
+            ])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert!(err.contains(why), "{bad}: {err}");
     }
 }
