@@ -169,17 +169,17 @@ pub fn snapshot(earlier: &Sample, later: &Sample, options: &Options) -> Result<C
         (Some(a), Some(b)) if !reset => {
             let d = |x: fn(&crate::DatabaseCounters) -> u64| delta(x(a), x(b));
             if let (Some(c), Some(r)) = (d(|c| c.xact_commit), d(|c| c.xact_rollback)) {
-                s.db_transaction_rate = Rate::from_per_second(f(c + r) / secs).ok();
+                s.db_transaction_rate = Rate::from_per_second((f(c) + f(r)) / secs).ok();
             }
             if let (Some(hit), Some(read)) = (d(|c| c.blks_hit), d(|c| c.blks_read)) {
-                if hit + read >= MIN_BLOCKS {
-                    s.db_buffer_hit_ratio = ratio(f(hit), f(hit + read));
+                if hit.saturating_add(read) >= MIN_BLOCKS {
+                    s.db_buffer_hit_ratio = ratio(f(hit), f(hit) + f(read));
                 } else {
                     unavailable.push(Unavailable {
                         statistic: "db_buffer_hit_ratio",
                         reason: format!(
                             "only {} block reads in the period, fewer than the {MIN_BLOCKS} a ratio needs",
-                            hit + read
+                            hit.saturating_add(read)
                         ),
                         enable: "sample over a longer period, or while the application is under load",
                     });
@@ -399,22 +399,22 @@ fn statements(
     let mut slowest_max: Option<f64> = None;
     for r in &out {
         match is_read(&r.c.query) {
-            Some(true) => reads += r.calls,
-            Some(false) => writes += r.calls,
+            Some(true) => reads = reads.saturating_add(r.calls),
+            Some(false) => writes = writes.saturating_add(r.calls),
             None => {}
         }
         let mean = r.ms / f(r.calls);
         slowest_mean = Some(slowest_mean.map_or(mean, |m| m.max(mean)));
         slowest_max = Some(slowest_max.map_or(r.c.max_time_ms, |m| m.max(r.c.max_time_ms)));
     }
-    if reads + writes >= MIN_STATEMENTS {
-        s.db_read_share = ratio(f(reads), f(reads + writes));
+    if reads.saturating_add(writes) >= MIN_STATEMENTS {
+        s.db_read_share = ratio(f(reads), f(reads) + f(writes));
     } else {
         unavailable.push(Unavailable {
             statistic: "db_read_share",
             reason: format!(
                 "only {} reading or writing statement(s) ran in the period, fewer than the {MIN_STATEMENTS} a share needs",
-                reads + writes
+                reads.saturating_add(writes)
             ),
             enable: "sample over a longer period, or while the application is under load",
         });
