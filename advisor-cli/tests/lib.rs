@@ -303,7 +303,7 @@ mod assess {
         for (args, what) in [
             (
                 vec!["assess", big.to_str().unwrap()],
-                "a snapshot file may be at most 1048576 bytes",
+                "a snapshot file may be at most 16777216 bytes",
             ),
             (
                 vec![
@@ -343,14 +343,14 @@ mod assess {
         // Standard input has no size to check first: reading stops one byte past the limit.
         let err = cli()
             .args(["assess", "-"])
-            .write_stdin(vec![b'#'; 2 * 1024 * 1024])
+            .write_stdin(vec![b'#'; 17 * 1024 * 1024])
             .assert()
             .code(2)
             .get_output()
             .stderr
             .clone();
         assert!(String::from_utf8(err).unwrap().contains(
-            "<stdin>: a snapshot file may be at most 1048576 bytes, this one is more than that"
+            "<stdin>: a snapshot file may be at most 16777216 bytes, this one is more than that"
         ));
         std::fs::remove_file(&big).unwrap();
     }
