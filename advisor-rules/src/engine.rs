@@ -587,18 +587,23 @@ fn show_value(v: f64, dim: Dim, unit: Option<UnitKind>, percent: bool) -> String
             },
         ),
         (_, Some(UnitKind::Flag)) | (Dim::Bool, _) => if v > 0.5 { "yes" } else { "no" }.to_owned(),
-        // Slow rates in the unit that makes them at least 1: `41.6667/h`, not `0.0115741/s`.
+        // Slow rates in a unit that makes them at least 1, a whole number when one does:
+        // `1000/d`, `41.6667/h`, never `0.0115741/s`.
         (Dim::Rate, _) => {
+            const UNITS: [(&str, f64); 4] =
+                [("s", 1.0), ("min", 60.0), ("h", 3_600.0), ("d", 86_400.0)];
             let a = v.abs();
             if a == 0.0 || a >= 1.0 {
-                format!("{}/s", trim_number(v))
-            } else if a * 60.0 >= 1.0 {
-                format!("{}/min", trim_number(v * 60.0))
-            } else if a * 3_600.0 >= 1.0 {
-                format!("{}/h", trim_number(v * 3_600.0))
-            } else {
-                format!("{}/d", trim_number(v * 86_400.0))
+                return format!("{}/s", trim_number(v));
             }
+            let whole = |x: f64| (x - x.round()).abs() <= 1e-9 * x.abs();
+            let (unit, per) = UNITS
+                .iter()
+                .find(|(_, k)| a * k >= 1.0 && whole(a * k))
+                .or_else(|| UNITS.iter().find(|(_, k)| a * k >= 1.0))
+                .copied()
+                .unwrap_or(("d", 86_400.0));
+            format!("{}/{unit}", trim_number(v * per))
         }
         _ if percent => percent_text(v),
         _ => trim_number(v),
@@ -617,10 +622,24 @@ fn percent_text(fraction: f64) -> String {
     }
 }
 
-/// A number without trailing zeros, to at most six significant digits.
+/// A number without trailing zeros, to at most six significant digits; whole numbers from
+/// 10,000 up with thousands separators (`500,000`), as people read them.
 fn trim_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        return format!("{v:.0}");
+        let digits = format!("{:.0}", v.abs());
+        let sign = if v < 0.0 { "-" } else { "" };
+        if digits.len() < 5 {
+            return format!("{sign}{digits}");
+        }
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        out.push_str(sign);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        return out;
     }
     #[expect(
         clippy::cast_possible_truncation,
@@ -2886,6 +2905,20 @@ pub(crate) fn values_of(snapshot: &MetricsSnapshot) -> [f64; Metric::ALL.len()] 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_rates_read_as_people_write_them() {
+        assert_eq!(trim_number(1_107.0), "1107");
+        assert_eq!(trim_number(500_000.0), "500,000");
+        assert_eq!(trim_number(-184_500_000.0), "-184,500,000");
+        assert_eq!(trim_number(18.45), "18.45");
+        let rate = |v: f64| show_value(v, Dim::Rate, Some(UnitKind::Rate), false);
+        assert_eq!(rate(18.45), "18.45/s");
+        assert_eq!(rate(1_000.0 / 86_400.0), "1000/d");
+        assert_eq!(rate(1.0 / 60.0), "1/min");
+        assert_eq!(rate(0.0115), "41.4/h");
+        assert_eq!(rate(0.0), "0/s");
+    }
     use proptest::prelude::*;
     use scalability_advisor_core::units::{Ratio, Users};
 

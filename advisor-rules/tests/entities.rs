@@ -131,9 +131,9 @@ fn only_the_entities_that_meet_the_condition_are_named() {
         lines,
         [
             "table `events`: index_scans = 0",
-            "table `events`: rows = 500000 >= 10000",
+            "table `events`: rows = 500,000 >= 10,000",
             "table `orders`: index_scans = 0",
-            "table `orders`: rows = 80000 >= 10000",
+            "table `orders`: rows = 80,000 >= 10,000",
         ]
     );
 }
@@ -155,9 +155,9 @@ fn a_metric_beside_any_is_shown_once() {
     assert_eq!(
         lines,
         [
-            "table `a`: rows = 20000 >= 10000",
+            "table `a`: rows = 20,000 >= 10,000",
             "db_cpu = 90% > 80%",
-            "table `b`: rows = 30000 >= 10000",
+            "table `b`: rows = 30,000 >= 10,000",
         ]
     );
 }
