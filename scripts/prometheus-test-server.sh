@@ -16,6 +16,12 @@
 #   hikaricp_connections active 45 of max 50             -> db_pool_usage 90%
 #   redis_keyspace hits +60/s, misses +40/s              -> cache_hit_rate 60%
 #   pg_replication_lag_seconds NaN                       -> left out, with the reason
+#   hikaricp acquire +0.5 s per +100 acquisitions/s      -> db_connection_wait 5 ms
+#   pg_stat_database deadlocks flat at 5                 -> db_deadlocks 0 (none new)
+#   blks_hit +990/s, blks_read +10/s                     -> db_buffer_hit_ratio 99%
+#   xact_commit +400/s, xact_rollback +50/s              -> db_transaction_rate 450/s
+#   redis memory 3e9 used of 4e9                         -> cache_memory_headroom 25%
+#   no hikaricp_connections_timeout_total                -> pool exhaustion: "no metric"
 set -euo pipefail
 port=${ADVISOR_PROM_PORT:-59090}
 dir=${ADVISOR_PROM_DIR:-/tmp/advisor-prom}
@@ -61,6 +67,15 @@ series('hikaricp_connections_max', web + ',pool="main"', lambda s: 50)
 series('redis_keyspace_hits_total', web, lambda s: 60 * s)
 series('redis_keyspace_misses_total', web, lambda s: 40 * s)
 series('pg_replication_lag_seconds', web, lambda s: 'NaN')
+series('hikaricp_connections_acquire_seconds_sum', web + ',pool="main"', lambda s: 0.5 * s)
+series('hikaricp_connections_acquire_seconds_count', web + ',pool="main"', lambda s: 100 * s)
+series('pg_stat_database_deadlocks', web + ',datname="app"', lambda s: 5)
+series('pg_stat_database_blks_hit', web + ',datname="app"', lambda s: 990 * s)
+series('pg_stat_database_blks_read', web + ',datname="app"', lambda s: 10 * s)
+series('pg_stat_database_xact_commit', web + ',datname="app"', lambda s: 400 * s)
+series('pg_stat_database_xact_rollback', web + ',datname="app"', lambda s: 50 * s)
+series('redis_memory_used_bytes', web, lambda s: 3e9)
+series('redis_memory_max_bytes', web, lambda s: 4e9)
 print('\n'.join(lines))
 print('# EOF')
 PY
