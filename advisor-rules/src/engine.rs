@@ -2018,19 +2018,7 @@ impl Engine {
                     evaluation.architecture,
                     evaluation.known,
                 );
-                for mut line in mine {
-                    // A field is the entity's; a metric beside `any(...)` is the snapshot's,
-                    // shown once.
-                    if line.field.is_some() {
-                        line.subject = Some(EvidenceSubject {
-                            kind: subject.kind,
-                            name: subject.name.to_owned(),
-                        });
-                        lines.push(line);
-                    } else if !lines.contains(&line) {
-                        lines.push(line);
-                    }
-                }
+                add_subject_lines(&mut lines, mine, &subject);
             }
             return lines;
         }
@@ -2090,17 +2078,8 @@ impl Engine {
                 evaluation
                     .subjects(finding)
                     .fold(Vec::new(), |mut lines, subject| {
-                        for mut line in evidence_from(&r.sites, subject.observations) {
-                            if line.field.is_some() {
-                                line.subject = Some(EvidenceSubject {
-                                    kind: subject.kind,
-                                    name: subject.name.to_owned(),
-                                });
-                                lines.push(line);
-                            } else if !lines.contains(&line) {
-                                lines.push(line);
-                            }
-                        }
+                        let mine = evidence_from(&r.sites, subject.observations);
+                        add_subject_lines(&mut lines, mine, &subject);
                         lines
                     })
             }
@@ -2211,6 +2190,26 @@ fn supporting(
             Some(e)
         })
         .collect()
+}
+
+/// Adds one entity's evidence lines: a field's line is the entity's and says so; a metric
+/// beside `any(...)` is the snapshot's, shown once whatever the number of entities.
+fn add_subject_lines(
+    lines: &mut Vec<RuleEvidence>,
+    mine: Vec<RuleEvidence>,
+    subject: &Subject<'_>,
+) {
+    for mut line in mine {
+        if line.field.is_some() {
+            line.subject = Some(EvidenceSubject {
+                kind: subject.kind,
+                name: subject.name.to_owned(),
+            });
+            lines.push(line);
+        } else if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
 }
 
 /// Evidence lines for `sites` from their observations, in order.
