@@ -9,7 +9,7 @@
 # Port: $ADVISOR_PG_PORT (default 54329). Data: $ADVISOR_PG_DIR (default /tmp/advisor-pg).
 # Databases: advisor_test (with pg_stat_statements) and advisor_plain (without). Roles:
 # advisor (superuser, sets up the workload) and monitor (pg_monitor only, what the collector
-# needs).
+# needs). A streaming replica of it listens on the next port (data in $ADVISOR_PG_DIR/replica).
 set -euo pipefail
 port=${ADVISOR_PG_PORT:-54329}
 dir=${ADVISOR_PG_DIR:-/tmp/advisor-pg}
@@ -28,9 +28,11 @@ start)
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
     bin=$(find_bin)
   fi
-  if [ -f "$dir/data/postmaster.pid" ]; then
-    as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-  fi
+  for d in "$dir/replica" "$dir/data"; do
+    if [ -f "$d/postmaster.pid" ]; then
+      as_owner "$bin/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1 || true
+    fi
+  done
   rm -rf "$dir"
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
@@ -45,12 +47,21 @@ start)
   "${psql[@]}" -d postgres -c "CREATE DATABASE advisor_test" -c "CREATE DATABASE advisor_plain" \
     -c "CREATE ROLE monitor LOGIN IN ROLE pg_monitor"
   "${psql[@]}" -d advisor_test -c "CREATE EXTENSION pg_stat_statements"
+  # A streaming replica on the next port, reporting its position every second, so a test can
+  # pause its replay and read the lag the primary sees.
+  as_owner "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U advisor -D "$dir/replica" -R -X stream
+  as_owner "$bin/pg_ctl" -D "$dir/replica" -l "$dir/replica.log" -w \
+    -o "-p $((port + 1)) -k $dir -c listen_addresses=127.0.0.1 -c wal_receiver_status_interval=1s" \
+    start >/dev/null
   echo "export ADVISOR_PG_ADMIN='host=127.0.0.1 port=$port user=advisor dbname=advisor_test'"
   echo "export ADVISOR_PG_MONITOR='host=127.0.0.1 port=$port user=monitor dbname=advisor_test'"
   echo "export ADVISOR_PG_PLAIN='host=127.0.0.1 port=$port user=monitor dbname=advisor_plain'"
+  echo "export ADVISOR_PG_REPLICA='host=127.0.0.1 port=$((port + 1)) user=advisor dbname=advisor_test'"
+  echo "export ADVISOR_PGBENCH='$bin/pgbench'"
   ;;
 stop)
   bin=$(find_bin)
+  as_owner "$bin/pg_ctl" -D "$dir/replica" -m fast stop >/dev/null 2>&1 || true
   as_owner "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
   rm -rf "$dir"
   ;;

@@ -272,3 +272,153 @@ fn a_held_lock_a_deadlock_and_dead_rows_are_each_read() {
     );
     assert!(s.db_io_read_share.is_some(), "{s:?} {:?}", c.unavailable);
 }
+
+/// Waits until the replica has replayed everything the primary sent, for at most ten seconds.
+fn wait_caught_up(admin: &mut Client) {
+    for _ in 0..100 {
+        let row = admin
+            .query_opt(
+                "SELECT replay_lsn = sent_lsn AND sent_lsn = pg_current_wal_lsn()
+                   FROM pg_stat_replication WHERE state = 'streaming'",
+                &[],
+            )
+            .expect("pg_stat_replication is readable by the admin role");
+        if row.is_some_and(|r| r.get::<_, Option<bool>>(0) == Some(true)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!(
+        "the replica did not catch up within ten seconds: is it running (scripts/postgres-test-server.sh)?"
+    );
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+fn a_paused_replica_shows_growing_lag_and_a_caught_up_one_none() {
+    let started = std::time::Instant::now();
+    let mut admin = Client::connect(&env("ADVISOR_PG_ADMIN"), NoTls).unwrap();
+    let mut replica = Client::connect(&env("ADVISOR_PG_REPLICA"), NoTls).unwrap();
+    admin
+        .batch_execute("DROP TABLE IF EXISTS ticks; CREATE TABLE ticks (at timestamptz)")
+        .unwrap();
+    wait_caught_up(&mut admin);
+    let mut db = Collector::connect(&env("ADVISOR_PG_MONITOR")).unwrap();
+    // A replica that has replayed all it was sent lags by nothing, however long ago its
+    // last replay was (the guard against idle replicas).
+    let before = db.sample().unwrap();
+    assert_eq!(before.replica_lag, Some(Duration::ZERO));
+
+    // Replay paused, then a write every 200 ms for 3 s: none of it is replayed, and the
+    // replica reports its stuck position every second, so the primary's replay_lag is at
+    // least the 3 s since the first of those writes once a report follows the last one.
+    replica
+        .batch_execute("SELECT pg_wal_replay_pause()")
+        .unwrap();
+    for _ in 0..15 {
+        admin
+            .batch_execute("INSERT INTO ticks VALUES (now())")
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(1_500));
+    let lagging = db.sample().unwrap();
+    let upper = started.elapsed();
+    replica
+        .batch_execute("SELECT pg_wal_replay_resume()")
+        .unwrap();
+    let lag = lagging.replica_lag.unwrap();
+    assert!(
+        lag >= Duration::from_millis(2_500) && lag <= upper,
+        "lag {lag:?}, test running for {upper:?}"
+    );
+    // The default pack warns from 1 s of lag.
+    let c = snapshot(&before, &lagging, &Options::default()).unwrap();
+    assert_eq!(c.snapshot.replica_lag, Some(lag));
+    let a = assess(&Engine::default_pack(), &c.snapshot, &History::new());
+    assert!(
+        a.findings.iter().any(|f| f.id == "db.replica_lag"),
+        "{}",
+        a.to_text()
+    );
+
+    // Resumed, it catches up and lags by nothing again.
+    wait_caught_up(&mut admin);
+    assert_eq!(db.sample().unwrap().replica_lag, Some(Duration::ZERO));
+}
+
+/// Runs pgbench with `args` against the test database.
+fn pgbench(args: &[&str]) {
+    let out = std::process::Command::new(env("ADVISOR_PGBENCH"))
+        .args(args)
+        .arg(env("ADVISOR_PG_ADMIN"))
+        .output()
+        .expect("ADVISOR_PGBENCH names pgbench (scripts/postgres-test-server.sh prints it)");
+    assert!(
+        out.status.success(),
+        "pgbench {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server and pgbench: scripts/postgres-test-server.sh"]
+fn a_pgbench_run_is_read_as_its_transactions_and_statements() {
+    // Scale 1: 100,000 accounts, 10 tellers, 1 branch, an empty history.
+    pgbench(&["-i", "-s", "1", "-q"]);
+    let mut admin = Client::connect(&env("ADVISOR_PG_ADMIN"), NoTls).unwrap();
+    flush(&mut admin);
+    std::thread::sleep(Duration::from_millis(1_100));
+    let mut db = Collector::connect(&env("ADVISOR_PG_MONITOR")).unwrap();
+    let first = db.sample().unwrap();
+    // 2 clients x 250 of pgbench's TPC-B-like transactions: each is BEGIN, UPDATE accounts,
+    // SELECT accounts, UPDATE tellers, UPDATE branches, INSERT history, END. So 500
+    // transactions, 500 reading and 2,000 writing statements, 1,000 index lookups of
+    // accounts by its key and 500 new history rows.
+    pgbench(&["-n", "-c", "2", "-t", "250"]);
+    std::thread::sleep(Duration::from_millis(1_100));
+    let second = db.sample().unwrap();
+    let c = snapshot(&first, &second, &Options::default()).unwrap();
+    let s = &c.snapshot;
+    let secs = c.period.as_secs_f64();
+
+    // The period's other commits are pgbench's set-up queries and the collector's own
+    // (one per statement of a sample): a few dozen at most.
+    let commits = s.db_transaction_rate.unwrap().as_per_second() * secs;
+    assert!((500.0..560.0).contains(&commits), "{commits} commits");
+    let writes = s.primary_write_throughput.unwrap().as_per_second() * secs;
+    assert!((writes - 2_000.0).abs() < 0.5, "{writes} writing calls");
+    // 500 of 2,500 calls read, give or take pgbench's scale check and the collector's
+    // extension check.
+    let reads = s.db_read_share.unwrap().as_fraction();
+    assert!((0.2..0.205).contains(&reads), "read share {reads}");
+
+    let statements = s.statements.as_ref().unwrap();
+    let update = statements
+        .iter()
+        .find(|st| st.query.as_str().starts_with("UPDATE pgbench_accounts"))
+        .unwrap_or_else(|| panic!("{statements:?}"));
+    assert_eq!(update.calls, Some(Count::new(500)));
+
+    let tables = s.tables.as_ref().unwrap();
+    let accounts = tables.find("public.pgbench_accounts").unwrap();
+    assert_eq!(accounts.rows, Some(Count::new(100_000)), "{accounts:?}");
+    assert_eq!(
+        accounts.index_scans,
+        Some(Count::new(1_000)),
+        "{accounts:?}"
+    );
+    assert_eq!(accounts.seq_scans, Some(Count::new(0)), "{accounts:?}");
+    let history = tables.find("public.pgbench_history").unwrap();
+    assert_eq!(history.rows, Some(Count::new(500)), "{history:?}");
+
+    // The only table of 10,000 rows or more is read through its key: no missing index.
+    let a = assess(&Engine::default_pack(), s, &History::new());
+    assert!(
+        !a.findings
+            .iter()
+            .any(|f| f.id.starts_with("db.missing_index")),
+        "{}",
+        a.to_text()
+    );
+}
