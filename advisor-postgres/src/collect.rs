@@ -279,11 +279,7 @@ impl Collector {
             });
             return None;
         }
-        let (total, max) = if self.version >= 130_000 {
-            ("total_exec_time", "max_exec_time")
-        } else {
-            ("total_time", "max_time")
-        };
+        let (total, max) = statement_time_columns(self.version);
         let sql = format!(
             "SELECT queryid, query, calls, {total}::float8, {max}::float8, rows
              FROM pg_stat_statements
@@ -319,7 +315,7 @@ impl Collector {
 
     /// `pg_stat_wal` (PostgreSQL 14 to 17), or why not.
     fn wal(&mut self, unavailable: &mut Vec<Unavailable>) -> Option<WalCounters> {
-        if !(140_000..180_000).contains(&self.version) {
+        if !wal_times_in_pg_stat_wal(self.version) {
             unavailable.push(Unavailable {
                 statistic: "wal_write_latency",
                 reason: format!(
@@ -350,6 +346,23 @@ impl Collector {
     }
 }
 
+/// The columns of `pg_stat_statements` with a statement's total and largest execution time:
+/// version 1.8 of the extension (PostgreSQL 13) renamed `total_time` and `max_time` to
+/// `total_exec_time` and `max_exec_time`, when it began timing planning apart.
+fn statement_time_columns(version: u32) -> (&'static str, &'static str) {
+    if version >= 130_000 {
+        ("total_exec_time", "max_exec_time")
+    } else {
+        ("total_time", "max_time")
+    }
+}
+
+/// Whether `pg_stat_wal` has `wal_write` and `wal_write_time`: the view came with
+/// PostgreSQL 14, and 18 moved WAL I/O into `pg_stat_io`.
+fn wal_times_in_pg_stat_wal(version: u32) -> bool {
+    (140_000..180_000).contains(&version)
+}
+
 /// The server's own message when there is one.
 fn db_message(e: &postgres::Error) -> String {
     e.as_db_error()
@@ -360,5 +373,37 @@ fn query(what: &'static str, e: &postgres::Error) -> Error {
     Error::Query {
         what,
         message: db_message(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_times_are_read_from_the_columns_of_each_version() {
+        // PostgreSQL 12 (pg_stat_statements 1.7) and 13 to 17 (1.8 and later).
+        assert_eq!(statement_time_columns(120_016), ("total_time", "max_time"));
+        for v in [130_000, 140_011, 150_004, 160_002, 170_000] {
+            assert_eq!(
+                statement_time_columns(v),
+                ("total_exec_time", "max_exec_time"),
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn wal_write_times_are_read_only_where_pg_stat_wal_has_them() {
+        for (v, has) in [
+            (130_012, false),
+            (140_000, true),
+            (150_004, true),
+            (160_002, true),
+            (170_004, true),
+            (180_000, false),
+        ] {
+            assert_eq!(wal_times_in_pg_stat_wal(v), has, "{v}");
+        }
     }
 }
