@@ -26,6 +26,7 @@ IN_PROCESS = [
     ("hand_written_ten_rules", 1_000, None),
     ("assess", 50, None),
     ("load_default_pack", 5, None),
+    ("layer_one_rule", 10, None),
     ("erlang_10000", 100, None),
     ("trend_86400", 1, None),
     ("pack_10000_rules", 1, None),

@@ -236,22 +236,47 @@ fn stages_cover(outer: &Rule, inner: &Rule) -> bool {
 
 /// Runs the analysis; `layered` limits reports to pairs involving the newest file's rules.
 pub(crate) fn analyse(pack: &RulePack, src: &Source<'_>, layered: bool) -> Diagnostics {
+    analyse_pruned(pack, src, layered, true)
+}
+
+/// [`analyse`], computing regions only for the rules that can matter to this file's reports
+/// when `prune` is set (the tests compare both ways).
+fn analyse_pruned(pack: &RulePack, src: &Source<'_>, layered: bool, prune: bool) -> Diagnostics {
     let mut out = Diagnostics::default();
+    let from_this_file = |r: &Rule| match &r.origin {
+        crate::pack::Origin::File { file, .. } => file == src.name,
+        crate::pack::Origin::DefaultPack { .. } => !layered,
+        crate::pack::Origin::Code => true,
+    };
+    // Only this file's rules are reported, so only they and the rules they can be compared
+    // with need a region: those of their shadowing groups, and those discouraging what they
+    // recommend or recommending what they discourage. (Layered over a large base, most of
+    // the base's rules are left out; the reports are the same.)
+    let mut keys = std::collections::HashSet::new();
+    let (mut recommended, mut discouraged) = (ComponentSet::EMPTY, ComponentSet::EMPTY);
+    for r in pack.rules.iter().filter(|r| from_this_file(r)) {
+        keys.insert(group_key(r));
+        recommended = recommended.union(r.recommends);
+        discouraged = discouraged.union(r.discourages);
+    }
     let regions: Vec<Option<Region>> = pack
         .rules
         .iter()
         .map(|r| {
+            let needed = !prune
+                || from_this_file(r)
+                || keys.contains(&group_key(r))
+                || !r.discourages.intersection(recommended).is_empty()
+                || !r.recommends.intersection(discouraged).is_empty();
+            if !needed {
+                return None;
+            }
             let mut e = r.when_expr.clone();
             resolve(&mut e, &|n| pack.param(n).map(|p| (p.value, p.dim)));
             fold(&mut e);
             region(&e)
         })
         .collect();
-    let from_this_file = |r: &Rule| match &r.origin {
-        crate::pack::Origin::File { file, .. } => file == src.name,
-        crate::pack::Origin::DefaultPack { .. } => !layered,
-        crate::pack::Origin::Code => true,
-    };
     let span = |r: &Rule| {
         if from_this_file(r) {
             (r.when_offset, r.when_offset + r.when.len())
@@ -328,6 +353,30 @@ fn cmp_key(a: (f64, bool), b: (f64, bool)) -> core::cmp::Ordering {
     a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
 }
 
+/// What a rule says, apart from its condition: only rules that say the same can shadow each
+/// other.
+type GroupKey<'a> = (
+    Option<scalability_advisor_core::bottleneck::Layer>,
+    crate::pack::Severity,
+    Option<scalability_advisor_core::Remedy>,
+    Option<scalability_advisor_core::Symptom>,
+    Option<scalability_advisor_core::Stage>,
+    Option<&'a str>,
+    ComponentSet,
+);
+
+fn group_key(r: &Rule) -> GroupKey<'_> {
+    (
+        r.layer,
+        r.severity,
+        r.remedy,
+        r.ladder,
+        r.moves_to,
+        r.action.as_deref(),
+        r.recommends,
+    )
+}
+
 /// Shadowed rules, at most one report per rule.
 ///
 /// Rules are grouped by what they say (layer, severity, remedy, ladder, transition, action,
@@ -347,29 +396,11 @@ fn shadowing(
     span: &dyn Fn(&Rule) -> (usize, usize),
     out: &mut Diagnostics,
 ) {
-    type Key<'a> = (
-        Option<scalability_advisor_core::bottleneck::Layer>,
-        crate::pack::Severity,
-        Option<scalability_advisor_core::Remedy>,
-        Option<scalability_advisor_core::Symptom>,
-        Option<scalability_advisor_core::Stage>,
-        Option<&'a str>,
-        ComponentSet,
-    );
-    let mut groups: std::collections::HashMap<Key<'_>, Vec<usize>> =
+    let mut groups: std::collections::HashMap<GroupKey<'_>, Vec<usize>> =
         std::collections::HashMap::new();
     for (i, r) in pack.rules.iter().enumerate() {
         if regions[i].as_ref().is_some_and(|g| !g.is_empty()) {
-            let key = (
-                r.layer,
-                r.severity,
-                r.remedy,
-                r.ladder,
-                r.moves_to,
-                r.action.as_deref(),
-                r.recommends,
-            );
-            groups.entry(key).or_default().push(i);
+            groups.entry(group_key(r)).or_default().push(i);
         }
     }
     // A rule's shadowing rule, the first found.
@@ -547,6 +578,56 @@ fn contradictions(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A layer rule: metric and threshold, severity, and what it says, drawn so that it often
+    /// shares a shadowing group or a component with rules of the default pack.
+    fn layer_rule() -> impl Strategy<Value = String> {
+        let metric = prop_oneof![
+            (1u32..100).prop_map(|v| format!("server_cpu > {v}%")),
+            (1u32..100).prop_map(|v| format!("db_cpu >= {v}%")),
+            (1u32..40).prop_map(|v| format!("db_queries_per_request > {v}")),
+            (100u32..3_000).prop_map(|v| format!("p95_response_time > {v}ms")),
+            (1u32..100).prop_map(|v| format!("db_read_share < {v}%")),
+        ];
+        let says = prop_oneof![
+            Just(String::new()),
+            Just("layer = \"database\"\naction = \"cut_queries_per_request\"\n".to_owned()),
+            Just("symptom = \"slow_page_loads\"\n".to_owned()),
+            Just("recommends = [\"cache\"]\n".to_owned()),
+            Just("discourages = [\"cache\"]\n".to_owned()),
+            Just("recommends = [\"read_replicas\"]\n".to_owned()),
+            Just("discourages = [\"read_replicas\", \"cdn\"]\n".to_owned()),
+        ];
+        let severity = prop_oneof![Just("warning"), Just("critical"), Just("info")];
+        (metric, says, severity).prop_map(|(when, says, severity)| {
+            format!("title = \"t\"\nwhen = \"{when}\"\nseverity = \"{severity}\"\nadvice = \"a\"\n{says}")
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Leaving out the regions of rules that cannot be compared with this file's changes
+        /// no report: a layer over the default pack is analysed the same either way.
+        #[test]
+        fn pruned_analysis_reports_what_the_full_one_does(
+            rules in proptest::collection::vec(layer_rule(), 1..6)
+        ) {
+            let mut text = "name = \"l\"\n".to_owned();
+            for (i, r) in rules.iter().enumerate() {
+                text.push_str(&format!("[[rule]]\nid = \"layer.{i}\"\n{r}"));
+            }
+            let pack = match RulePack::default_pack().layer("l.toml", &text, crate::PackFormat::Toml) {
+                Ok(p) => p,
+                Err(e) => return Err(TestCaseError::fail(format!("{e}\n{text}"))),
+            };
+            let src = Source::new("l.toml", &text);
+            let full = analyse_pruned(&pack, &src, true, false);
+            let pruned = analyse_pruned(&pack, &src, true, true);
+            prop_assert_eq!(pruned, full);
+        }
+    }
 
     #[test]
     fn intervals() {

@@ -1076,7 +1076,9 @@ impl RulePack {
         Ok(pack)
     }
 
-    /// Resolves every rule's parameters and checks units and references.
+    /// Resolves every rule's parameters and checks units and references. Layered over `base`,
+    /// a base rule is re-checked only when it reads a parameter the layer changed: the rest
+    /// were checked with the base and read the same values.
     fn check(&self, src: &Source<'_>, base: Option<&RulePack>, diags: &mut Diagnostics) {
         let base_rules: HashMap<&str, &Rule> = base
             .map(|b| b.rules.iter().map(|r| (r.id.as_str(), r)).collect())
@@ -1088,15 +1090,33 @@ impl RulePack {
             .map(|(i, r)| (r.id.as_str(), i))
             .collect();
         let disabled: HashSet<&str> = self.disabled.iter().map(String::as_str).collect();
+        // The parameters this layer gives a new value (a base rule naming none of them reads
+        // exactly what it read when the base was checked).
+        let changed: HashSet<&str> = match base {
+            None => HashSet::new(),
+            Some(b) => self
+                .params
+                .iter()
+                .filter(|p| {
+                    b.param(&p.name).is_none_or(|old| {
+                        old.dim != p.dim || old.value.to_bits() != p.value.to_bits()
+                    })
+                })
+                .map(|p| p.name.as_str())
+                .collect(),
+        };
         for rule in &self.rules {
-            // Rules from the base were checked against the base source; only re-check their
-            // parameters (they may now be overridden) and report in this file.
+            // Rules from the base were checked against the base source; only re-check those
+            // that read a parameter this layer changed, and report in this file.
             let own = base.is_none() || base_rules.get(rule.id.as_str()) != Some(&rule);
+            let recheck = own || reads_any(rule, &changed);
             for (expr, what) in [
                 (Some(&rule.when_expr), "when"),
                 (rule.clear_expr.as_ref(), "clear"),
             ] {
-                let Some(expr) = expr else { continue };
+                let Some(expr) = expr.filter(|_| recheck) else {
+                    continue;
+                };
                 let mut resolved = expr.clone();
                 crate::expr::resolve(&mut resolved, &|n| self.param(n).map(|p| (p.value, p.dim)));
                 let checked = crate::expr::check(&resolved).and_then(|dim| {
@@ -1436,6 +1456,24 @@ fn find_string(text: &str, s: &str, from: usize) -> Option<usize> {
 
 /// Byte offset of the quoted `id` value of a rule (a quoted string after an `id` key on the
 /// same line), at or after `from`.
+/// Whether `rule`'s conditions name any of the parameters in `names`.
+fn reads_any(rule: &Rule, names: &HashSet<&str>) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let mut found = false;
+    let mut visit = |e: &Expr| {
+        if let Expr::Param { name, .. } = e {
+            found |= names.contains(name.as_str());
+        }
+    };
+    rule.when_expr.walk(&mut visit);
+    if let Some(clear) = &rule.clear_expr {
+        clear.walk(&mut visit);
+    }
+    found
+}
+
 fn find_id(text: &str, id: &str, from: usize) -> Option<usize> {
     let from = from.min(text.len());
     let mut end = (from + SEARCH_WINDOW + id.len() + 2).min(text.len());

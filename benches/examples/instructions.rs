@@ -19,7 +19,7 @@ use scalability_advisor_formulas::{ServerTarget, servers_for};
 use scalability_advisor_rules::{Engine, Evaluation, PackFormat, RulePack, assess};
 
 /// The cases, with what one repetition does.
-const CASES: [(&str, &str); 9] = [
+const CASES: [(&str, &str); 10] = [
     ("classify", "classify a full snapshot (advisor-core)"),
     (
         "evaluate_default_pack",
@@ -40,6 +40,10 @@ const CASES: [(&str, &str); 9] = [
     (
         "load_default_pack",
         "parse, check and analyse the default pack",
+    ),
+    (
+        "layer_one_rule",
+        "layer a one-rule pack over the default pack (load, check, analyse)",
     ),
     ("erlang_10000", "staff 10,000 Erlangs for 80% within 20 s"),
     (
@@ -103,6 +107,14 @@ fn main() {
         "load_default_pack" => {
             for _ in 0..n {
                 black_box(RulePack::default_pack());
+            }
+        }
+        "layer_one_rule" => {
+            let base = RulePack::default_pack();
+            let text = "name = \"prod\"\n[[rule]]\nid = \"prod.db_cpu\"\ntitle = \"t\"\n\
+                        severity = \"warning\"\nwhen = \"db_cpu > 50%\"\nadvice = \"a\"\n";
+            for _ in 0..n {
+                black_box(base.layer("prod.toml", black_box(text), PackFormat::Toml).ok());
             }
         }
         "erlang_10000" => {

@@ -22,10 +22,16 @@ struct Input {
     arch: u8,
 }
 
+/// The default pack, built once: layering reads it and never changes it.
+fn default_pack() -> &'static RulePack {
+    static PACK: std::sync::OnceLock<RulePack> = std::sync::OnceLock::new();
+    PACK.get_or_init(RulePack::default_pack)
+}
+
 fuzz_target!(|input: Input| {
     let format = if input.json { PackFormat::Json } else { PackFormat::Toml };
     let result = if input.layer {
-        RulePack::default_pack().layer("fuzz", &input.text, format)
+        default_pack().layer("fuzz", &input.text, format)
     } else {
         RulePack::parse("fuzz", &input.text, format)
     };
