@@ -37,6 +37,10 @@ use scalability_advisor_core::{History, Metric, MetricsSnapshot, Sample, Series}
 
 pub use scalability_advisor_core;
 
+pub mod answer;
+
+use answer::InstantAnswer;
+
 /// Longest mapping file accepted, in bytes.
 pub const MAX_MAPPING_BYTES: usize = 1 << 20;
 /// Longest response body read from the server, in bytes.
@@ -291,15 +295,6 @@ pub struct Collected {
     pub not_collected: Vec<NotCollected>,
 }
 
-/// The outcome of one instant query.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Instant {
-    Value(f64),
-    Empty,
-    NotFinite(f64),
-    Many(usize),
-}
-
 /// A blocking client of one Prometheus server's HTTP API.
 ///
 /// # Examples
@@ -356,7 +351,8 @@ impl Client {
         &self.base
     }
 
-    fn get(&self, path: &str, params: &[(&str, String)]) -> Result<serde_json::Value, Error> {
+    /// The status and body of a GET of `path` with `params`.
+    fn get(&self, path: &str, params: &[(&str, String)]) -> Result<(u16, String), Error> {
         let url = format!("{}{path}", self.base);
         let mut req = self.agent.get(&url);
         for (k, v) in params {
@@ -367,29 +363,14 @@ impl Client {
             message,
         };
         let mut resp = req.call().map_err(|e| http(e.to_string()))?;
-        let status = resp.status();
+        let status = resp.status().as_u16();
         let body = resp
             .body_mut()
             .with_config()
             .limit(MAX_RESPONSE_BYTES)
             .read_to_string()
             .map_err(|e| http(e.to_string()))?;
-        let bad = |message: String| Error::Response {
-            url: self.base.clone(),
-            message,
-        };
-        let v: serde_json::Value = serde_json::from_str(&body).map_err(|e| {
-            if status.is_success() {
-                bad(format!("{e}"))
-            } else {
-                http(format!("HTTP {status}"))
-            }
-        })?;
-        if v["status"] != "success" {
-            let why = v["error"].as_str().unwrap_or("no error message");
-            return Err(bad(format!("{path}: HTTP {status}: {why}")));
-        }
-        Ok(v)
+        Ok((status, body))
     }
 
     /// Every metric name the server holds.
@@ -406,56 +387,18 @@ impl Client {
     /// # Ok::<(), scalability_advisor_prometheus::Error>(())
     /// ```
     pub fn names(&self) -> Result<HashSet<String>, Error> {
-        let v = self.get("/api/v1/label/__name__/values", &[])?;
-        let list = v["data"].as_array().ok_or_else(|| Error::Response {
-            url: self.base.clone(),
-            message: "label values without a `data` list".into(),
-        })?;
-        Ok(list
-            .iter()
-            .filter_map(|n| n.as_str().map(str::to_owned))
-            .collect())
+        let (status, body) = self.get("/api/v1/label/__name__/values", &[])?;
+        answer::names(&self.base, status, &body)
     }
 
     /// One instant query at `at` (the server's now when `None`).
-    fn instant(&self, query: &str, at: Option<u64>) -> Result<Instant, Error> {
+    fn instant(&self, query: &str, at: Option<u64>) -> Result<InstantAnswer, Error> {
         let mut params = vec![("query", query.to_owned())];
         if let Some(t) = at {
             params.push(("time", t.to_string()));
         }
-        let v = self.get("/api/v1/query", &params)?;
-        let data = &v["data"];
-        let value = |pair: &serde_json::Value| -> Result<f64, Error> {
-            pair[1]
-                .as_str()
-                .and_then(|s| s.parse::<f64>().ok())
-                .ok_or_else(|| Error::Response {
-                    url: self.base.clone(),
-                    message: format!("a sample without a numeric value: {pair}"),
-                })
-        };
-        let x = match data["resultType"].as_str() {
-            Some("scalar") => value(&data["result"])?,
-            Some("vector") => {
-                let r = data["result"].as_array().map_or(&[][..], Vec::as_slice);
-                match r {
-                    [] => return Ok(Instant::Empty),
-                    [one] => value(&one["value"])?,
-                    many => return Ok(Instant::Many(many.len())),
-                }
-            }
-            other => {
-                return Err(Error::Response {
-                    url: self.base.clone(),
-                    message: format!("an instant query gave {other:?}, not a vector or scalar"),
-                });
-            }
-        };
-        Ok(if x.is_finite() {
-            Instant::Value(x)
-        } else {
-            Instant::NotFinite(x)
-        })
+        let (status, body) = self.get("/api/v1/query", &params)?;
+        answer::instant(&self.base, status, &body)
     }
 
     fn range(
@@ -465,7 +408,7 @@ impl Client {
         end: u64,
         step: u64,
     ) -> Result<Vec<(u64, f64)>, Error> {
-        let v = self.get(
+        let (status, body) = self.get(
             "/api/v1/query_range",
             &[
                 ("query", query.to_owned()),
@@ -474,29 +417,7 @@ impl Client {
                 ("step", step.to_string()),
             ],
         )?;
-        let r = v["data"]["result"]
-            .as_array()
-            .map_or(&[][..], Vec::as_slice);
-        let [one] = r else {
-            return Ok(Vec::new());
-        };
-        let values = one["values"].as_array().map_or(&[][..], Vec::as_slice);
-        let mut out = Vec::with_capacity(values.len().min(MAX_POINTS));
-        for p in values.iter().take(MAX_POINTS) {
-            #[expect(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                reason = "seconds since 1970"
-            )]
-            let t = p[0].as_f64().map(|t| t as u64);
-            let x = p[1].as_str().and_then(|s| s.parse::<f64>().ok());
-            if let (Some(t), Some(x)) = (t, x)
-                && x.is_finite()
-            {
-                out.push((t, x));
-            }
-        }
-        Ok(out)
+        answer::range(&self.base, status, &body)
     }
 
     /// Reads every mapped metric for the service `selector` (label matchers such as
@@ -575,7 +496,7 @@ impl Client {
                 }
             };
             let reason = match answer {
-                Instant::Value(x) => match out.snapshot.set(metric, x) {
+                InstantAnswer::Value(x) => match out.snapshot.set(metric, x) {
                     Ok(()) => {
                         out.provenance.push(Provenance {
                             metric,
@@ -587,9 +508,9 @@ impl Client {
                     }
                     Err(e) => Some(format!("the value is not valid: {e}")),
                 },
-                Instant::Empty => Some("the query returned no series".to_owned()),
-                Instant::NotFinite(x) => Some(format!("the query returned {x}")),
-                Instant::Many(n) => Some(format!(
+                InstantAnswer::Empty => Some("the query returned no series".to_owned()),
+                InstantAnswer::NotFinite(x) => Some(format!("the query returned {x}")),
+                InstantAnswer::Many(n) => Some(format!(
                     "the query returned {n} series; aggregate it to one (sum, avg or max)"
                 )),
             };
@@ -645,7 +566,7 @@ impl Client {
                 clippy::cast_sign_loss,
                 reason = "seconds since 1970"
             )]
-            Instant::Value(t) if t > 0.0 => Ok(t as u64),
+            InstantAnswer::Value(t) if t > 0.0 => Ok(t as u64),
             other => Err(Error::Response {
                 url: self.base.clone(),
                 message: format!("time() gave {other:?}"),

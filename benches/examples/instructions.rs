@@ -114,7 +114,10 @@ fn main() {
             let text = "name = \"prod\"\n[[rule]]\nid = \"prod.db_cpu\"\ntitle = \"t\"\n\
                         severity = \"warning\"\nwhen = \"db_cpu > 50%\"\nadvice = \"a\"\n";
             for _ in 0..n {
-                black_box(base.layer("prod.toml", black_box(text), PackFormat::Toml).ok());
+                black_box(
+                    base.layer("prod.toml", black_box(text), PackFormat::Toml)
+                        .ok(),
+                );
             }
         }
         "erlang_10000" => {
