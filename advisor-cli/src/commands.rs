@@ -17,7 +17,7 @@ use scalability_advisor_rules::{
     Engine, PackFormat, RulePack, Severity, assess_with, run_fixtures,
 };
 
-use crate::input::{self, Failure};
+use crate::input::{self, Failure, Kind};
 use crate::output::{self, Format};
 
 /// Turns measured metrics into growth-stage advice, capacity plans and scalability models.
@@ -445,23 +445,17 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
                 (None, true) => UslMethod::Normalised,
                 (None, false) => UslMethod::LeastSquares,
             };
-            let (path, imported) = match (file, k6, locust) {
-                (_, Some(p), _) => {
-                    let i = crate::loadtest::k6(&p)?;
-                    (p, i)
-                }
-                (_, None, Some(p)) => {
-                    let i = crate::loadtest::locust(&p)?;
-                    (p, i)
-                }
-                (Some(p), None, None) => {
-                    let i = crate::loadtest::csv(&p)?;
-                    (p, i)
-                }
+            use scalability_advisor_formulas::loadtest;
+            let (path, kind, reader): (_, _, fn(&str, &str) -> _) = match (file, k6, locust) {
+                (_, Some(p), _) => (p, Kind::LoadTest, loadtest::k6),
+                (_, None, Some(p)) => (p, Kind::LoadTest, loadtest::locust),
+                (Some(p), None, None) => (p, Kind::Measurements, loadtest::csv),
                 (None, None, None) => {
                     return Err(Failure("give a measurements file, --k6 or --locust".into()));
                 }
             };
+            let (name, text) = crate::input::read(&path, kind)?;
+            let imported = reader(&name, &text).map_err(|e| Failure(e.to_string()))?;
             usl_fit(&path, imported, plot.as_deref(), how, latency_ms, format)
         }
         Command::Queue(q) => queue(&q, format),
@@ -1036,14 +1030,14 @@ enum UslMethod {
 
 fn usl_fit(
     file: &Path,
-    imported: crate::loadtest::Imported,
+    imported: scalability_advisor_formulas::loadtest::Imported,
     plot: Option<&Path>,
     how: UslMethod,
     latency_ms: Option<f64>,
     format: Format,
 ) -> Result<Outcome, Failure> {
     let points = imported.points;
-    let note = imported.note;
+    let note = imported.derived;
     let fail = |e: scalability_advisor_formulas::Error| Failure(format!("{}: {e}", file.display()));
     let fit = match how {
         UslMethod::LeastSquares => fit_usl(&points).map_err(fail)?,

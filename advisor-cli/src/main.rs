@@ -7,7 +7,6 @@
 
 mod commands;
 mod input;
-mod loadtest;
 mod output;
 
 use std::process::ExitCode;

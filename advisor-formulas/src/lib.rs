@@ -56,6 +56,8 @@
 //! # Crate features
 //!
 //! - `serde` (off by default): serde support, forwarded to `advisor-core/serde`.
+//! - `loadtest` (off by default): [`loadtest`], readers of k6, Locust and plain CSV results
+//!   as [`Measurement`]s for the USL fits (brings serde_json).
 //! - `schema` (off by default): JSON Schema (`schemars::JsonSchema`) for [`Estimate`], with
 //!   `serde`; forwarded to `advisor-core/schema`.
 #![forbid(unsafe_code)]
@@ -64,6 +66,9 @@
 mod availability;
 mod error;
 mod growth;
+#[cfg(feature = "loadtest")]
+#[cfg_attr(docsrs_advisor, doc(cfg(feature = "loadtest")))]
+pub mod loadtest;
 mod plan;
 mod queueing;
 mod sharding;

@@ -74,8 +74,9 @@ fn success(url: &str, status: u16, body: &str) -> Result<serde_json::Value, Erro
 /// let one = r#"{"status":"success","data":{"resultType":"vector",
 ///     "result":[{"metric":{},"value":[1700000000,"0.42"]}]}}"#;
 /// assert_eq!(instant("http://prom:9090", 200, one)?, InstantAnswer::Value(0.42));
-/// let nan = r#"{"status":"success","data":{"resultType":"scalar","result":[1700000000,"NaN"]}}"#;
-/// assert!(matches!(instant("http://prom:9090", 200, nan)?, InstantAnswer::NotFinite(x) if x.is_nan()));
+/// let nan = r#"{"status":"success","data":{"resultType":"scalar","result":[1,"NaN"]}}"#;
+/// let answer = instant("http://prom:9090", 200, nan)?;
+/// assert!(matches!(answer, InstantAnswer::NotFinite(x) if x.is_nan()));
 /// # Ok::<(), scalability_advisor_prometheus::Error>(())
 /// ```
 pub fn instant(url: &str, status: u16, body: &str) -> Result<InstantAnswer, Error> {

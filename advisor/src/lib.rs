@@ -68,6 +68,8 @@
 //!
 //! - `rules` (on by default): the rule engine and assessments, as [`rules`]; turns on `serde`.
 //! - `formulas` (on by default): capacity planning, as [`formulas`].
+//! - `loadtest` (off by default): `formulas::loadtest`, readers of k6, Locust and CSV
+//!   load-test results for the USL fits; turns on `formulas`.
 //! - `serde` (on with `rules`): `Serialize` and `Deserialize` for the data types.
 //! - `schema` (off by default): JSON Schemas of the input formats (`schemars`).
 #![forbid(unsafe_code)]
