@@ -263,12 +263,13 @@ fn analyse_pruned(pack: &RulePack, src: &Source<'_>, layered: bool, prune: bool)
         .rules
         .iter()
         .map(|r| {
-            let needed = !prune
-                || from_this_file(r)
-                || keys.contains(&group_key(r))
-                || !r.discourages.intersection(recommended).is_empty()
-                || !r.recommends.intersection(discouraged).is_empty();
-            if !needed {
+            let needed = || {
+                from_this_file(r)
+                    || keys.contains(&group_key(r))
+                    || !r.discourages.intersection(recommended).is_empty()
+                    || !r.recommends.intersection(discouraged).is_empty()
+            };
+            if prune && !needed() {
                 return None;
             }
             let mut e = r.when_expr.clone();

@@ -1091,16 +1091,16 @@ impl RulePack {
             .collect();
         let disabled: HashSet<&str> = self.disabled.iter().map(String::as_str).collect();
         // The parameters this layer gives a new value (a base rule naming none of them reads
-        // exactly what it read when the base was checked).
+        // exactly what it read when the base was checked). A layer cannot change a
+        // parameter's unit: that was refused when the parameters were read.
         let changed: HashSet<&str> = match base {
             None => HashSet::new(),
             Some(b) => self
                 .params
                 .iter()
                 .filter(|p| {
-                    b.param(&p.name).is_none_or(|old| {
-                        old.dim != p.dim || old.value.to_bits() != p.value.to_bits()
-                    })
+                    b.param(&p.name)
+                        .is_none_or(|old| old.value.to_bits() != p.value.to_bits())
                 })
                 .map(|p| p.name.as_str())
                 .collect(),

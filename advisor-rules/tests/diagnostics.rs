@@ -343,3 +343,84 @@ fn large_groups_of_threshold_rules_report_each_shadowed_rule_once() {
     );
     assert!(!shadowed.iter().any(|d| d.rule.as_deref() == Some("r0")));
 }
+
+#[test]
+fn a_layer_that_zeroes_a_divisor_breaks_only_the_base_rule_dividing_by_it() {
+    // The base divides by `$cores`; a layer may change it, but not to 0. The other base rule
+    // reads no changed parameter and is not reported.
+    let base_text = format!(
+        "name = \"base\"\n[params]\ncores = \"4\"\n{}{}",
+        rule("base.per_core", "server_cpu / $cores > 10%"),
+        rule("base.db", "db_cpu > 90%")
+    );
+    let base = RulePack::from_toml_str("base.toml", &base_text).unwrap();
+    let err = base
+        .layer(
+            "prod.toml",
+            "name = \"prod\"\n[params]\ncores = \"0\"\n",
+            PackFormat::Toml,
+        )
+        .unwrap_err();
+    let ds = err.diagnostics();
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    assert_eq!(ds[0].rule.as_deref(), Some("base.per_core"), "{}", ds[0]);
+    assert!(ds[0].message.contains("divides by zero"), "{}", ds[0]);
+    // Any other core count is fine.
+    let fine = base.layer(
+        "prod.toml",
+        "name = \"prod\"\n[params]\ncores = \"8\"\n",
+        PackFormat::Toml,
+    );
+    assert!(fine.is_ok(), "{:?}", fine.err());
+}
+
+#[test]
+fn a_layer_rules_problems_are_placed_in_the_layer_file() {
+    // Line 7 of the layer, `when = "db_cpu > $nope"`: the `$` is column 18.
+    let text = format!("name = \"prod\"\n{}", rule("prod.bad", "db_cpu > $nope"));
+    let err = RulePack::default_pack()
+        .layer("prod.toml", &text, PackFormat::Toml)
+        .unwrap_err();
+    let d = err
+        .diagnostics()
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::MissingParameter)
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!((d.line, d.column), (7, 18), "{d}");
+    assert_eq!(d.rule.as_deref(), Some("prod.bad"));
+}
+
+#[test]
+fn layered_analysis_reports_the_layers_rules_not_the_base_ones() {
+    // A wide P95 warning in the layer covers the default pack's `key.p95.warning` (same
+    // kind of finding, narrower condition). Only the layer's rules are the layer author's
+    // to fix, so the base rule is not reported as shadowed, and the layer's own rule is not
+    // shadowed by anything.
+    let text = format!(
+        "name = \"prod\"\n{}",
+        rule("prod.p95", "p95_response_time >= 100ms")
+    );
+    let pack = RulePack::default_pack()
+        .layer("prod.toml", &text, PackFormat::Toml)
+        .unwrap();
+    let about_base: Vec<_> = pack
+        .warnings()
+        .iter()
+        .filter(|d| d.rule.as_deref().is_some_and(|r| r != "prod.p95"))
+        .collect();
+    assert!(about_base.is_empty(), "{about_base:?}");
+    // Loaded on its own with the same base rule, the narrower rule is reported.
+    let alone = format!(
+        "name = \"p\"\n{}{}",
+        rule("narrow", "p95_response_time >= 500ms"),
+        rule("wide", "p95_response_time >= 100ms")
+    );
+    let pack = RulePack::from_toml_str("p.toml", &alone).unwrap();
+    assert!(
+        pack.warnings()
+            .iter()
+            .any(|d| d.kind == DiagnosticKind::Shadowed && d.rule.as_deref() == Some("narrow")),
+        "{:?}",
+        pack.warnings()
+    );
+}
