@@ -506,6 +506,219 @@ mod tests {
         );
     }
 
+    fn points(i: &Imported) -> Vec<(f64, f64)> {
+        i.points
+            .iter()
+            .map(|p| (p.concurrency().as_f64(), p.throughput().as_per_second()))
+            .collect()
+    }
+
+    fn close(a: &[(f64, f64)], b: &[(f64, f64)]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| (x.0 - y.0).abs() < 1e-9 && (x.1 - y.1).abs() < 1e-9)
+    }
+
+    /// A k6 line: `metric` at `second` seconds after 2026-01-01T00:00:00Z.
+    fn k6_point(metric: &str, second: u32, value: f64) -> String {
+        let (m, s) = (second / 60, second % 60);
+        format!(
+            "{{\"type\":\"Point\",\"metric\":\"{metric}\",\"data\":{{\"time\":\"2026-01-01T00:{m:02}:{s:02}.5Z\",\"value\":{value}}}}}\n"
+        )
+    }
+
+    #[test]
+    fn k6_levels_of_virtual_users_become_points() {
+        // Seconds 0-4 at 1 virtual user, 5-9 at 2, 10-14 at 4, 15-19 at 8, second 20 at 8;
+        // each second L users make 10 L requests. The first and last seconds are partial and
+        // left out: level 1 keeps seconds 1-4, level 8 seconds 15-19.
+        let mut text = String::from("{\"type\":\"Metric\",\"metric\":\"vus\"}\n");
+        for second in 0..=20u32 {
+            let level = match second {
+                0..=4 => 1,
+                5..=9 => 2,
+                10..=14 => 4,
+                _ => 8,
+            };
+            text.push_str(&k6_point("vus", second, f64::from(level)));
+            for _ in 0..10 * level {
+                text.push_str(&k6_point("http_reqs", second, 1.0));
+                text.push_str(&k6_point("http_req_duration", second, 12.0));
+            }
+            text.push_str(&k6_point("iterations", second, 1.0));
+        }
+        let i = k6("k6.json", &text).unwrap();
+        let want = [(1.0, 10.0), (2.0, 20.0), (4.0, 40.0), (8.0, 80.0)];
+        assert!(close(&points(&i), &want), "{:?}", points(&i));
+        assert_eq!(i.derived, None);
+        // A level held under three seconds is ramp, not a point: with only 2 seconds at the
+        // last level, three levels remain, too few for a fit.
+        let short: String = text
+            .lines()
+            .filter(|l| {
+                !l.contains("00:00:17") && !l.contains("00:00:18") && !l.contains("00:00:19")
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let err = k6("k6.json", &short).unwrap_err();
+        assert_eq!(
+            err,
+            ImportError::File {
+                file: "k6.json".into(),
+                message: "3 load level(s) found; a USL fit needs at least 4: run k6 with stages that hold each level of virtual users for a few seconds".into()
+            }
+        );
+    }
+
+    #[test]
+    fn k6_without_virtual_users_derives_concurrency_over_ten_second_windows() {
+        // Seconds 0-41. In window w (seconds 10w to 10w+9), each second has 5(w+1) requests
+        // of 100(w+1) ms. Seconds 0 and 41 are partial and left out, so window 0 holds
+        // seconds 1-9 and window 4 only second 40. N = X x R: 5/s x 0.1 s = 0.5, then 2, 4.5,
+        // 8 and 12.5.
+        let mut text = String::new();
+        for second in 0..=41u32 {
+            let w = f64::from(second / 10 + 1);
+            for _ in 0..5 * (second / 10 + 1) {
+                text.push_str(&k6_point("http_reqs", second, 1.0));
+                text.push_str(&k6_point("http_req_duration", second, 100.0 * w));
+            }
+        }
+        let i = k6("k6.json", &text).unwrap();
+        let want = [
+            (0.5, 5.0),
+            (2.0, 10.0),
+            (4.5, 15.0),
+            (8.0, 20.0),
+            (12.5, 25.0),
+        ];
+        assert!(close(&points(&i), &want), "{:?}", points(&i));
+        assert_eq!(i.derived, Some(LITTLE));
+    }
+
+    #[test]
+    fn k6_lines_that_cannot_be_read_are_named() {
+        let err = k6("k6.json", "{\"type\":\"Point\"}\nnot json\n").unwrap_err();
+        assert!(
+            matches!(&err, ImportError::Line { line: 2, message, .. } if message.starts_with("not a k6 JSON line")),
+            "{err}"
+        );
+        let no_time = "{\"type\":\"Point\",\"metric\":\"vus\",\"data\":{\"value\":1}}\n";
+        assert_eq!(
+            k6("k6.json", no_time).unwrap_err().to_string(),
+            "k6.json:1: a point without a readable `data.time`"
+        );
+        let negative = k6_point("http_reqs", 1, -1.0);
+        assert_eq!(
+            k6("k6.json", &negative).unwrap_err().to_string(),
+            "k6.json:1: a point without a non-negative `data.value`"
+        );
+        // Points of other metrics are not read at all, whatever they hold.
+        let other = "{\"type\":\"Point\",\"metric\":\"data_sent\",\"data\":{}}\n";
+        assert!(
+            k6("k6.json", other)
+                .unwrap_err()
+                .to_string()
+                .contains("0 load level(s)")
+        );
+    }
+
+    const LOCUST_HEADER: &str = "\"Timestamp\",\"User Count\",\"Type\",\"Name\",\"Requests/s\"\n";
+
+    #[test]
+    fn locust_history_averages_each_user_count_after_its_first_row() {
+        // Per user count, the first row after a change lags (moving average) and is left out;
+        // so are rows with no requests and other names than `Aggregated`.
+        let rows = [
+            (10, "Aggregated", 0.0),
+            (10, "Aggregated", 100.0),
+            (10, "/api", 999.0),
+            (10, "Aggregated", 110.0),
+            (20, "Aggregated", 150.0),
+            (20, "Aggregated", 190.0),
+            (20, "Aggregated", 210.0),
+            (20, "Aggregated", 0.0),
+            (40, "Aggregated", 300.0),
+            (40, "Aggregated", 350.0),
+            (40, "Aggregated", 370.0),
+            (80, "Aggregated", 420.0),
+            (80, "Aggregated", 500.0),
+            (80, "Aggregated", 520.0),
+            (0, "Aggregated", 0.0),
+        ];
+        let mut text = LOCUST_HEADER.to_owned();
+        for (t, (users, name, rps)) in rows.iter().enumerate() {
+            text.push_str(&format!("{t},{users},\"\",\"{name}\",{rps}\n"));
+        }
+        let i = locust("h.csv", &text).unwrap();
+        let want = [(10.0, 105.0), (20.0, 200.0), (40.0, 360.0), (80.0, 510.0)];
+        assert!(close(&points(&i), &want), "{:?}", points(&i));
+        assert_eq!(i.derived, None);
+        // Three user counts are too few.
+        let three: String = text
+            .lines()
+            .filter(|l| !l.contains(",80,"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(
+            locust("h.csv", &three)
+                .unwrap_err()
+                .to_string()
+                .starts_with("h.csv: 3 user level(s) found"),
+        );
+    }
+
+    #[test]
+    fn locust_cells_that_are_not_numbers_are_named() {
+        let text = format!("{LOCUST_HEADER}1,ten,\"\",Aggregated,5\n");
+        assert_eq!(
+            locust("h.csv", &text).unwrap_err(),
+            ImportError::Cell {
+                file: "h.csv".into(),
+                line: 2,
+                column: 2,
+                message: "not a non-negative number".into()
+            }
+        );
+        let text = format!("{LOCUST_HEADER}1,3,\"\",Aggregated,-5\n");
+        assert!(matches!(
+            locust("h.csv", &text).unwrap_err(),
+            ImportError::Cell { column: 5, .. }
+        ));
+        for (missing, header) in [
+            ("Name", "User Count,Requests/s\n"),
+            ("Requests/s", "User Count,Name\n"),
+        ] {
+            assert_eq!(
+                locust("h.csv", header).unwrap_err().to_string(),
+                format!("h.csv: no `{missing}` column; give Locust's `*_stats_history.csv`")
+            );
+        }
+    }
+
+    #[test]
+    fn csv_skips_blank_lines_comments_and_one_header() {
+        let text = "# a sweep\n\nConcurrency,Throughput\n1,100\n\n# warm\n2,190\n";
+        let i = csv("c.csv", text).unwrap();
+        assert!(close(&points(&i), &[(1.0, 100.0), (2.0, 190.0)]));
+        assert_eq!(i.derived, None);
+        // Only the first line may be a header.
+        let err = csv("c.csv", "1,100\nconcurrency,throughput\n").unwrap_err();
+        assert_eq!(err.to_string(), "c.csv:2:1: `concurrency` is not a number");
+        // The latency form is told apart by its header, in any case.
+        let i = csv("c.csv", "Throughput, Latency_ms\n400,5\n").unwrap();
+        assert!(close(&points(&i), &[(2.0, 400.0)]));
+        assert_eq!(i.derived, Some(LITTLE));
+        // A throughput-only header is not the latency form.
+        assert_eq!(csv("c.csv", "throughput,x\n1,2\n").unwrap().derived, None);
+        let err = csv("c.csv", "throughput,latency_ms\n1\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.csv:2: expected 2 columns `throughput,latency_ms`, got 1"
+        );
+    }
+
     #[test]
     fn a_byte_order_mark_is_not_part_of_the_header() {
         let imported = csv("r.csv", "\u{feff}throughput,latency_ms\n100,10\n").unwrap();
