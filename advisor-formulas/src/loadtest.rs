@@ -482,6 +482,18 @@ mod tests {
         assert_eq!(rfc3339("2017-13-01T00:00:00Z"), None);
         assert_eq!(rfc3339("2017-05-09T24:00:00Z"), None);
         assert_eq!(rfc3339("2017-05-09T12:00:00+"), None);
+        assert_eq!(rfc3339("2017-05-09T12:60:00Z"), None);
+        assert_eq!(rfc3339("2017-05-09T12:00:61Z"), None);
+        assert_eq!(rfc3339("2017-05-09T12:00:00+02:60"), None);
+        assert_eq!(rfc3339("2017-05-09T12:00:00+24:00"), None);
+        // January and February count as months of the previous year in the day arithmetic:
+        // 2017-01-01 is day 17,167 after the epoch, so 2017-02-15 is day 17,212
+        // (1,487,116,800 s), and 2016-02-29 is day 16,860 (plus 12 h: 1,456,747,200 s).
+        assert_eq!(rfc3339("2017-02-15T00:00:00Z"), Some(1_487_116_800.0));
+        assert_eq!(rfc3339("2016-02-29T12:00:00Z"), Some(1_456_747_200.0));
+        // Offsets with minutes: 18:04:45 at +05:30 and 07:04:45 at -05:30 are 12:34:45Z.
+        assert_eq!(rfc3339("2017-05-09T18:04:45+05:30"), Some(1_494_333_285.0));
+        assert_eq!(rfc3339("2017-05-09T07:04:45-05:30"), Some(1_494_333_285.0));
     }
 
     #[test]
@@ -614,6 +626,15 @@ mod tests {
             k6("k6.json", &negative).unwrap_err().to_string(),
             "k6.json:1: a point without a non-negative `data.value`"
         );
+        // Requests without durations (or durations without requests) make no window.
+        let mut reqs_only = String::new();
+        for second in 0..30 {
+            reqs_only.push_str(&k6_point("http_reqs", second, 1.0));
+        }
+        assert_eq!(
+            k6("k6.json", &reqs_only).unwrap_err().to_string(),
+            "k6.json: 0 load level(s) found; a USL fit needs at least 4: run k6 with stages that hold each level of virtual users for a few seconds"
+        );
         // Points of other metrics are not read at all, whatever they hold.
         let other = "{\"type\":\"Point\",\"metric\":\"data_sent\",\"data\":{}}\n";
         assert!(
@@ -709,6 +730,9 @@ mod tests {
         // The latency form is told apart by its header, in any case.
         let i = csv("c.csv", "Throughput, Latency_ms\n400,5\n").unwrap();
         assert!(close(&points(&i), &[(2.0, 400.0)]));
+        assert_eq!(i.derived, Some(LITTLE));
+        // Comments before the header do not hide it.
+        let i = csv("c.csv", "# run 3\n\nthroughput,latency_ms\n400,5\n").unwrap();
         assert_eq!(i.derived, Some(LITTLE));
         // A throughput-only header is not the latency form.
         assert_eq!(csv("c.csv", "throughput,x\n1,2\n").unwrap().derived, None);

@@ -232,7 +232,22 @@ mod tests {
         let text = r#"{"status":"success","data":{"resultType":"vector",
             "result":[{"metric":{},"value":[1,"fast"]}]}}"#;
         let e = instant(URL, 200, text).unwrap_err().to_string();
-        assert!(e.contains("without a numeric value"), "{e}");
+        assert!(
+            e.ends_with(r#"a sample without a numeric value: [1,"fast"]"#),
+            "{e}"
+        );
+        // A long value is cut to 200 characters in the message.
+        let long = format!(
+            r#"{{"status":"success","data":{{"resultType":"scalar","result":[1,"{}"]}}}}"#,
+            "x".repeat(500)
+        );
+        let e = instant(URL, 200, &long).unwrap_err().to_string();
+        let shown = e.rsplit_once(": ").unwrap().1;
+        assert_eq!(shown.chars().count(), 201, "{e}");
+        assert!(
+            shown.starts_with(r#"[1,"xxx"#) && shown.ends_with('…'),
+            "{e}"
+        );
         let inf = r#"{"status":"success","data":{"resultType":"vector",
             "result":[{"metric":{},"value":[1,"+Inf"]}]}}"#;
         assert_eq!(

@@ -696,6 +696,66 @@ mod served {
         );
     }
 
+    /// One metric, `server_cpu`, read by the query `good`.
+    fn one_metric() -> Mapping {
+        Mapping::from_toml_str("[[metric.server_cpu]]\nquery = 'good'\nneeds = ['a']").unwrap()
+    }
+
+    #[test]
+    fn without_a_time_the_servers_clock_is_used_and_a_range_becomes_a_series() {
+        // The server's time() is 1,700,000,000; the range query's answer has two points a
+        // minute apart and a NaN between them, which is left out.
+        let url = serve(4, |path| {
+            if path.starts_with("/api/v1/label") {
+                (200, r#"{"status":"success","data":["a"]}"#.into())
+            } else if path.starts_with("/api/v1/query_range") {
+                (200, r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1699999880,"0.25"],[1699999910,"NaN"],[1699999940,"0.5"]]}]}}"#.into())
+            } else if path.contains("query=time") {
+                (200, r#"{"status":"success","data":{"resultType":"scalar","result":[1700000000.1,"1700000000"]}}"#.into())
+            } else {
+                (200, r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1700000000,"0.5"]}]}}"#.into())
+            }
+        });
+        let c = Client::new(&url, Duration::from_secs(5))
+            .collect(&one_metric(), "", None, Some(Duration::from_secs(3_600)))
+            .unwrap();
+        assert_eq!(c.provenance.len(), 1);
+        assert_eq!(c.provenance[0].at, 1_700_000_000);
+        let series = c.history.get(Metric::ServerCpu).unwrap();
+        let points: Vec<(u64, f64)> = series
+            .samples()
+            .iter()
+            .map(|p| (p.at.as_secs(), p.value))
+            .collect();
+        assert_eq!(points, [(1_699_999_880, 0.25), (1_699_999_940, 0.5)]);
+        assert!(c.not_collected.is_empty(), "{:?}", c.not_collected);
+    }
+
+    #[test]
+    fn a_server_clock_at_zero_is_refused() {
+        let url = serve(2, |path| {
+            if path.starts_with("/api/v1/label") {
+                (200, r#"{"status":"success","data":["a"]}"#.into())
+            } else {
+                (
+                    200,
+                    r#"{"status":"success","data":{"resultType":"scalar","result":[0,"0"]}}"#
+                        .into(),
+                )
+            }
+        });
+        let e = Client::new(&url, Duration::from_secs(5))
+            .collect(&one_metric(), "", None, None)
+            .unwrap_err();
+        assert_eq!(
+            e,
+            Error::Response {
+                url,
+                message: "time() gave Value(0.0)".into()
+            }
+        );
+    }
+
     #[test]
     fn a_server_that_is_not_prometheus_is_an_error_at_once() {
         let url = serve(1, |_| (200, "hello".into()));
