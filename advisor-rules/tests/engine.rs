@@ -503,3 +503,25 @@ advice = "b"
     // Still firing: hot 13..=39 (27 steps) and 73..=99 (27), lag 26..=50 (25).
     assert_eq!(still, 27 + 27 + 25);
 }
+
+#[test]
+fn evidence_of_an_or_shows_each_part_that_held_including_a_present_guard() {
+    // Both sides of the `or` hold: the DB CPU comparison, and memory use, guarded by
+    // `present(memory_usage)`. Each holding part is shown; the guard itself has no line.
+    let pack = RulePack::from_toml_str(
+        "p.toml",
+        "name = \"p\"\n[[rule]]\nid = \"hot\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"db_cpu > 80% or (present(memory_usage) and memory_usage > 90%)\"\n",
+    )
+    .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let snap = MetricsSnapshot::default()
+        .with_db_cpu(pct(85.0))
+        .with_memory_usage(pct(95.0));
+    let e = engine.evaluate(&snap, &History::new());
+    let lines: Vec<String> = engine
+        .explain(&e, &e.findings[0])
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(lines, ["db_cpu = 85% > 80%", "memory_usage = 95% > 90%"]);
+}
