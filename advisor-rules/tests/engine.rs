@@ -525,3 +525,25 @@ fn evidence_of_an_or_shows_each_part_that_held_including_a_present_guard() {
         .collect();
     assert_eq!(lines, ["db_cpu = 85% > 80%", "memory_usage = 95% > 90%"]);
 }
+
+#[test]
+fn evidence_reads_a_missing_metric_as_absent() {
+    // Memory use is not measured, so `not present(memory_usage) and users > 100` holds
+    // beside the DB CPU comparison: both parts of the `or` are shown.
+    let pack = RulePack::from_toml_str(
+        "p.toml",
+        "name = \"p\"\n[[rule]]\nid = \"hot\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"db_cpu > 80% or (not present(memory_usage) and users > 100)\"\n",
+    )
+    .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let snap = MetricsSnapshot::default()
+        .with_db_cpu(pct(85.0))
+        .with_users(Users::new(1_000));
+    let e = engine.evaluate(&snap, &History::new());
+    let lines: Vec<String> = engine
+        .explain(&e, &e.findings[0])
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(lines, ["db_cpu = 85% > 80%", "users = 1000 > 100"]);
+}
