@@ -162,7 +162,9 @@ pub struct PlanStep {
     pub subject_names: Vec<String>,
 }
 
-/// A finding whose advice waits for an earlier rung of a ladder the plan is working on.
+/// A finding whose advice waits for another step of the plan: an earlier rung of its own
+/// ladder, or, for the slow-page ladder's CDN and edge rungs while the database is the
+/// likeliest bottleneck, the database ladder's current rung.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HeldBack {
     /// The finding's rule id.
@@ -173,7 +175,7 @@ pub struct HeldBack {
     pub remedy: Remedy,
     /// The ladder.
     pub symptom: Symptom,
-    /// The rung the plan advises instead.
+    /// The rung the plan advises instead (on its own ladder, [`Remedy::rung`]).
     pub until: Remedy,
     /// The evidence behind the finding, one line each.
     pub why: Vec<String>,
@@ -345,7 +347,7 @@ pub struct Assessment {
     pub triggers_fired: Vec<TriggerResult>,
     /// Rule findings, ordered by severity, priority, id.
     pub findings: Vec<AssessedFinding>,
-    /// Findings whose advice waits for an earlier rung.
+    /// Findings whose advice waits for another step (see [`HeldBack`]).
     pub held_back: Vec<HeldBack>,
     /// The stage checklists that apply.
     pub checklists: Vec<ChecklistReport>,
@@ -602,14 +604,6 @@ pub fn assess_with(
         .iter()
         .filter_map(|f| f.ladder.map(|s| (s, f.remedy)))
         .collect();
-    let (plan, held_back) = build_plan(
-        &findings,
-        &active,
-        &positions,
-        &stage,
-        snapshot,
-        &checklists,
-    );
     // A host running both the application and the database shares one CPU and memory
     // between them.
     let shared_host = snapshot.hosts.as_ref().and_then(|hosts| {
@@ -619,6 +613,16 @@ pub fn assess_with(
             .map(|h| h.name.as_str())
     });
     let bottlenecks = rank_layers(&findings, shared_host);
+    let deferred = deferred_delivery(&active, &bottlenecks);
+    let (plan, held_back) = build_plan(
+        &findings,
+        &active,
+        &positions,
+        &stage,
+        snapshot,
+        &checklists,
+        deferred,
+    );
     let not_judged = engine
         .rules()
         .enumerate()
@@ -921,6 +925,62 @@ fn placement(
     Placement::Step(StepKey::Rule(f.id.clone()))
 }
 
+/// A rung of the slow-page ladder that waits for another ladder's rung, which takes over the
+/// slow pages as its evidence: `(held, instead)`.
+type Deferral = (Remedy, Remedy);
+
+/// The slow-page ladder's later rungs (a CDN, then logic at the edge) make delivering pages
+/// faster; they do nothing for time spent in the database. When the likeliest bottleneck is
+/// the database (its layer ranks strictly first by independent evidence) and the database
+/// ladder is active, those rungs wait for the database ladder's current rung, following the
+/// guide's diagnosis order (is it the database? before the network). The first rung,
+/// caching, is kept: it takes reads off the database too.
+fn deferred_delivery(
+    active: &BTreeMap<Symptom, Option<Remedy>>,
+    bottlenecks: &[RankedLayer],
+) -> Option<Deferral> {
+    let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
+        return None;
+    };
+    if page.rung().1 == LadderStep::First {
+        return None;
+    }
+    let top = bottlenecks.first()?;
+    let alone = bottlenecks.get(1).is_none_or(|next| next.score < top.score);
+    if top.layer != Layer::Database || !alone {
+        return None;
+    }
+    match active.get(&Symptom::DatabaseSlow) {
+        Some(Some(db)) => Some((*page, *db)),
+        _ => None,
+    }
+}
+
+/// [`placement`], with a [`Deferral`] applied: the held rung's advice waits, and the findings
+/// that only show slow pages join the rung that works instead.
+fn deferred_placement(
+    f: &AssessedFinding,
+    active: &BTreeMap<Symptom, Option<Remedy>>,
+    architecture: ComponentSet,
+    deferred: Option<Deferral>,
+) -> Placement {
+    let p = placement(f, active, architecture);
+    match (p, deferred) {
+        (Placement::Step(StepKey::Remedy(r)), Some((held, instead))) if r == held => {
+            if f.ladder.is_some() || f.remedy == Some(held) {
+                Placement::Held {
+                    remedy: held,
+                    symptom: held.rung().0,
+                    until: instead,
+                }
+            } else {
+                Placement::Step(StepKey::Remedy(instead))
+            }
+        }
+        (p, _) => p,
+    }
+}
+
 #[expect(
     clippy::too_many_lines,
     reason = "one pass that builds the steps in order; splitting it scatters the merge rules"
@@ -932,6 +992,7 @@ fn build_plan(
     stage: &StageView,
     snapshot: &MetricsSnapshot,
     checklists: &[ChecklistReport],
+    deferred: Option<Deferral>,
 ) -> (Vec<PlanStep>, Vec<HeldBack>) {
     let mut steps: Vec<PlanStep> = Vec::new();
     let mut held = Vec::new();
@@ -957,7 +1018,7 @@ fn build_plan(
     }
     for f in findings {
         let why: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
-        match placement(f, &active, snapshot.architecture) {
+        match deferred_placement(f, &active, snapshot.architecture, deferred) {
             Placement::Held {
                 remedy,
                 symptom,
@@ -1102,6 +1163,15 @@ fn build_plan(
                     0,
                     format!("{rung} rung of the guide's ladder for {}", symptom.title()),
                 );
+                if let Some((held, instead)) = deferred
+                    && instead == *r
+                {
+                    step.notes.push(format!(
+                        "pages are slow and the database is the likeliest bottleneck, so this comes before \"{}\" on the ladder for {}",
+                        held.title(),
+                        held.rung().0.title()
+                    ));
+                }
             }
             StepKey::LadderExhausted(s) => {
                 step.title = format!("{}: the guide's ladder is used up", capitalised(s.title()));
@@ -1459,7 +1529,7 @@ impl Assessment {
             }
         }
         if !self.held_back.is_empty() {
-            let _ = writeln!(o, "\n  Held back until an earlier rung is done");
+            let _ = writeln!(o, "\n  Held back until the step they wait for is done");
             for h in &self.held_back {
                 let _ = writeln!(
                     o,
@@ -1467,7 +1537,7 @@ impl Assessment {
                     capitalised(h.remedy.title()),
                     h.finding,
                     h.until.title(),
-                    h.symptom.title()
+                    h.until.rung().0.title()
                 );
                 for w in &h.why {
                     let _ = writeln!(o, "       why: {w}");
@@ -1581,7 +1651,7 @@ impl Assessment {
             }
         }
         if !self.held_back.is_empty() {
-            let _ = writeln!(o, "\n### Held back until an earlier rung is done\n");
+            let _ = writeln!(o, "\n### Held back until the step they wait for is done\n");
             for h in &self.held_back {
                 let _ = writeln!(
                     o,
@@ -1589,7 +1659,7 @@ impl Assessment {
                     capitalised(h.remedy.title()),
                     h.finding,
                     h.until.title(),
-                    h.symptom.title(),
+                    h.until.rung().0.title(),
                     h.why.join("; ")
                 );
             }

@@ -467,6 +467,60 @@ fn slow_pages_walk_cache_cdn_edge() {
 }
 
 #[test]
+fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
+    // Pages are slow (P95 1.3 s, critical) with a cache and a CDN in place, so the slow-page
+    // ladder alone would say "edge compute". But the database is at 91% CPU: the guide's
+    // diagnosis order asks "is it the database?" before anything else, and its decision
+    // matrix answers a slow database with indexes first. Moving logic to the edge does not
+    // make database queries faster. So: the first step is the database ladder's current rung
+    // (indexes), critical because the slow pages are its evidence; edge compute is held back
+    // until it.
+    let snap = with(
+        users(320_000)
+            .with_p95_response_time(ms(1_300))
+            .with_db_cpu(pct(91.0))
+            .with_cache_hit_rate(pct(93.0)),
+        &[Component::Cache, Component::Cdn, Component::LoadBalancer],
+    );
+    let a = run(&snap);
+    assert!(
+        !remedy_steps(&a).contains(&Remedy::EdgeCompute),
+        "{}",
+        a.to_text()
+    );
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddIndexes),
+        "{}",
+        a.to_text()
+    );
+    assert_eq!(a.plan[0].severity, Severity::Critical);
+    assert!(
+        a.plan[0]
+            .why
+            .iter()
+            .any(|w| w.starts_with("p95_response_time = 1.3 s")),
+        "{:?}",
+        a.plan[0].why
+    );
+    let held = a
+        .held_back
+        .iter()
+        .find(|h| h.remedy == Remedy::EdgeCompute)
+        .unwrap_or_else(|| panic!("{}", a.to_text()));
+    assert_eq!(held.until, Remedy::AddIndexes);
+    // With the database comfortable, the same slow pages go on to the edge.
+    let calm = with(
+        users(320_000)
+            .with_p95_response_time(ms(1_300))
+            .with_db_cpu(pct(40.0))
+            .with_cache_hit_rate(pct(93.0)),
+        &[Component::Cache, Component::Cdn, Component::LoadBalancer],
+    );
+    assert!(remedy_steps(&run(&calm)).contains(&Remedy::EdgeCompute));
+}
+
+#[test]
 fn api_timeouts_walk_async_breakers_events() {
     let timeouts = || users(200_000).with_external_api_timeout_share(pct(5.0));
     assert_eq!(remedy_steps(&run(&timeouts())), [Remedy::AsyncProcessing]);
