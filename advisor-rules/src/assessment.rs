@@ -925,6 +925,16 @@ fn placement(
     Placement::Step(StepKey::Rule(f.id.clone()))
 }
 
+/// Whether `f` only shows a symptom (such as the P95 levels for slow pages): it advises
+/// nothing of its own, so it is evidence for whichever step works on that symptom.
+fn evidence_only(f: &AssessedFinding) -> bool {
+    f.symptom.is_some()
+        && f.ladder.is_none()
+        && f.remedy.is_none()
+        && f.action.is_none()
+        && f.moves_to.is_none()
+}
+
 /// A rung of the slow-page ladder that waits for another ladder's rung, which takes over the
 /// slow pages as its evidence: `(held, instead)`.
 type Deferral = (Remedy, Remedy);
@@ -967,14 +977,14 @@ fn deferred_placement(
     let p = placement(f, active, architecture);
     match (p, deferred) {
         (Placement::Step(StepKey::Remedy(r)), Some((held, instead))) if r == held => {
-            if f.ladder.is_some() || f.remedy == Some(held) {
+            if evidence_only(f) {
+                Placement::Step(StepKey::Remedy(instead))
+            } else {
                 Placement::Held {
                     remedy: held,
                     symptom: held.rung().0,
                     until: instead,
                 }
-            } else {
-                Placement::Step(StepKey::Remedy(instead))
             }
         }
         (p, _) => p,
@@ -1033,12 +1043,7 @@ fn build_plan(
             }),
             Placement::Step(key) => {
                 // A finding that only shows a symptom does not set the step's priority.
-                let evidence_only = f.symptom.is_some()
-                    && f.ladder.is_none()
-                    && f.remedy.is_none()
-                    && f.action.is_none()
-                    && f.moves_to.is_none();
-                let prio = if evidence_only {
+                let prio = if evidence_only(f) {
                     f.priority.saturating_add(1_000)
                 } else {
                     f.priority

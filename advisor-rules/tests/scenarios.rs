@@ -503,12 +503,105 @@ fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
         "{:?}",
         a.plan[0].why
     );
-    let held = a
-        .held_back
-        .iter()
-        .find(|h| h.remedy == Remedy::EdgeCompute)
-        .unwrap_or_else(|| panic!("{}", a.to_text()));
-    assert_eq!(held.until, Remedy::AddIndexes);
+    // The step is the database ladder's own (its ladder finding is there) and says why it
+    // comes first.
+    assert!(
+        a.plan[0]
+            .findings
+            .contains(&"ladder.database_slow".to_owned()),
+        "{:?}",
+        a.plan[0].findings
+    );
+    assert!(
+        a.plan[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("the database is the likeliest bottleneck")),
+        "{:?}",
+        a.plan[0].notes
+    );
+    assert_eq!(
+        a.plan
+            .iter()
+            .filter(|s| s.notes.iter().any(|n| n.contains("likeliest bottleneck")))
+            .count(),
+        1
+    );
+    let held: Vec<_> = a.held_back.iter().map(|h| (h.remedy, h.until)).collect();
+    assert_eq!(
+        held,
+        [(Remedy::EdgeCompute, Remedy::AddIndexes)],
+        "{}",
+        a.to_text()
+    );
+    // Both renderings name the ladder of the step the edge waits for.
+    let text = a.to_text();
+    assert!(
+        text.contains("Held back until the step they wait for is done"),
+        "{text}"
+    );
+    assert!(
+        text.contains("after \"add the missing indexes\" on the ladder for database slow"),
+        "{text}"
+    );
+    let md = a.to_markdown();
+    assert!(
+        md.contains("### Held back until the step they wait for is done"),
+        "{md}"
+    );
+    // When the application is as likely a bottleneck (a server at 92% CPU scores as much as
+    // the database's findings, or more), the database does not stand out, and the slow
+    // pages go on to the edge.
+    let busy_app = with(
+        users(320_000)
+            .with_p95_response_time(ms(1_300))
+            .with_db_cpu(pct(91.0))
+            .with_server_cpu(pct(92.0))
+            .with_cache_hit_rate(pct(93.0)),
+        &[Component::Cache, Component::Cdn, Component::LoadBalancer],
+    );
+    let a = run(&busy_app);
+    assert!(
+        remedy_steps(&a).contains(&Remedy::EdgeCompute),
+        "{}",
+        a.to_text()
+    );
+    // A tie is not "the likeliest": DB CPU (a warning, 2) against a server at 75% CPU (a
+    // warning, 2) leaves the edge advised.
+    let slow_pages = |server: f64, lag: Option<u64>| {
+        let mut snap = with(
+            users(320_000)
+                .with_p95_response_time(ms(1_300))
+                .with_db_cpu(pct(91.0))
+                .with_server_cpu(pct(server))
+                .with_cache_hit_rate(pct(93.0)),
+            &[
+                Component::Cache,
+                Component::Cdn,
+                Component::LoadBalancer,
+                Component::ReadReplicas,
+            ],
+        );
+        snap.replica_lag = lag.map(ms);
+        snap
+    };
+    let a = run(&slow_pages(75.0, None));
+    assert_eq!(a.bottlenecks[0].score, a.bottlenecks[1].score);
+    assert!(
+        remedy_steps(&a).contains(&Remedy::EdgeCompute),
+        "{}",
+        a.to_text()
+    );
+    // Replicas lagging 4 s add a second database reading (2 + 2 = 4 against 2): the
+    // database stands out again and the edge waits.
+    let a = run(&slow_pages(75.0, Some(4_000)));
+    assert!(a.bottlenecks[0].score > a.bottlenecks[1].score);
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddIndexes),
+        "{}",
+        a.to_text()
+    );
     // With the database comfortable, the same slow pages go on to the edge.
     let calm = with(
         users(320_000)
@@ -517,7 +610,14 @@ fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
             .with_cache_hit_rate(pct(93.0)),
         &[Component::Cache, Component::Cdn, Component::LoadBalancer],
     );
-    assert!(remedy_steps(&run(&calm)).contains(&Remedy::EdgeCompute));
+    let a = run(&calm);
+    assert!(remedy_steps(&a).contains(&Remedy::EdgeCompute));
+    assert!(!a.to_text().contains("Held back"), "{}", a.to_text());
+    assert!(
+        !a.to_markdown().contains("Held back"),
+        "{}",
+        a.to_markdown()
+    );
 }
 
 #[test]
