@@ -504,46 +504,50 @@ advice = "b"
     assert_eq!(still, 27 + 27 + 25);
 }
 
+/// The evidence lines of the one rule `when`, fired on `snap`.
+fn evidence_of(when: &str, snap: &MetricsSnapshot) -> Vec<String> {
+    let text = format!(
+        "name = \"p\"\n[[rule]]\nid = \"hot\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"{when}\"\n"
+    );
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", &text).expect("valid pack"))
+        .expect("compiles");
+    let e = engine.evaluate(snap, &History::new());
+    let finding = e.findings.first().expect("the rule fires");
+    engine
+        .explain(&e, finding)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 #[test]
 fn evidence_of_an_or_shows_each_part_that_held_including_a_present_guard() {
     // Both sides of the `or` hold: the DB CPU comparison, and memory use, guarded by
     // `present(memory_usage)`. Each holding part is shown; the guard itself has no line.
-    let pack = RulePack::from_toml_str(
-        "p.toml",
-        "name = \"p\"\n[[rule]]\nid = \"hot\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"db_cpu > 80% or (present(memory_usage) and memory_usage > 90%)\"\n",
-    )
-    .unwrap();
-    let engine = Engine::new(pack).unwrap();
     let snap = MetricsSnapshot::default()
         .with_db_cpu(pct(85.0))
         .with_memory_usage(pct(95.0));
-    let e = engine.evaluate(&snap, &History::new());
-    let lines: Vec<String> = engine
-        .explain(&e, &e.findings[0])
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(lines, ["db_cpu = 85% > 80%", "memory_usage = 95% > 90%"]);
+    assert_eq!(
+        evidence_of(
+            "db_cpu > 80% or (present(memory_usage) and memory_usage > 90%)",
+            &snap
+        ),
+        ["db_cpu = 85% > 80%", "memory_usage = 95% > 90%"]
+    );
 }
 
 #[test]
 fn evidence_reads_a_missing_metric_as_absent() {
     // Memory use is not measured, so `not present(memory_usage) and users > 100` holds
     // beside the DB CPU comparison: both parts of the `or` are shown.
-    let pack = RulePack::from_toml_str(
-        "p.toml",
-        "name = \"p\"\n[[rule]]\nid = \"hot\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"db_cpu > 80% or (not present(memory_usage) and users > 100)\"\n",
-    )
-    .unwrap();
-    let engine = Engine::new(pack).unwrap();
     let snap = MetricsSnapshot::default()
         .with_db_cpu(pct(85.0))
         .with_users(Users::new(1_000));
-    let e = engine.evaluate(&snap, &History::new());
-    let lines: Vec<String> = engine
-        .explain(&e, &e.findings[0])
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(lines, ["db_cpu = 85% > 80%", "users = 1000 > 100"]);
+    assert_eq!(
+        evidence_of(
+            "db_cpu > 80% or (not present(memory_usage) and users > 100)",
+            &snap
+        ),
+        ["db_cpu = 85% > 80%", "users = 1000 > 100"]
+    );
 }
