@@ -143,6 +143,10 @@ fn without_pg_stat_statements_the_collector_says_how_to_enable_it() {
         .iter()
         .find(|u| u.statistic == "statements")
         .unwrap_or_else(|| panic!("{:?}", c.unavailable));
+    assert_eq!(
+        missing.reason,
+        "the pg_stat_statements extension is not installed in this database"
+    );
     assert!(
         missing.enable.contains("shared_preload_libraries"),
         "{missing}"
@@ -420,5 +424,58 @@ fn a_pgbench_run_is_read_as_its_transactions_and_statements() {
             .any(|f| f.id.starts_with("db.missing_index")),
         "{}",
         a.to_text()
+    );
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+fn the_server_version_and_open_connections_are_the_servers() {
+    let mut admin = Client::connect(&env("ADVISOR_PG_ADMIN"), NoTls).unwrap();
+    let version: i32 = admin
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .unwrap()
+        .get(0);
+    let mut db = Collector::connect(&env("ADVISOR_PG_MONITOR")).unwrap();
+    assert_eq!(i64::from(db.server_version()), i64::from(version));
+    assert_eq!(
+        format!("{db:?}"),
+        format!("Collector {{ version: {version}, .. }}")
+    );
+    // Client connections: this test's admin one and the collector's own, counted by the
+    // server the same way. A connection an earlier test closed may linger for a moment, so
+    // the two counts are taken again until they are taken in a quiet moment.
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        let gauges = db.sample().unwrap().connections.unwrap();
+        let open: i64 = admin
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if i64::from(gauges.open) == open {
+            return;
+        }
+        seen.push((gauges.open, open));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("the collector's open connections never matched the server's count: {seen:?}");
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+fn a_failing_query_reports_the_servers_own_message() {
+    // A client left in a failed transaction refuses every statement; the error carries
+    // what the server said.
+    let mut client = Client::connect(&env("ADVISOR_PG_ADMIN"), NoTls).unwrap();
+    client.batch_execute("BEGIN").unwrap();
+    assert!(client.batch_execute("SELECT 1 / 0").is_err());
+    let err = Collector::from_client(client).unwrap_err().to_string();
+    assert!(
+        err.starts_with(
+            "reading session settings failed: current transaction is aborted, commands ignored until end of transaction block"
+        ),
+        "{err}"
     );
 }
