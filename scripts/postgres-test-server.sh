@@ -49,7 +49,9 @@ start)
   "${psql[@]}" -d advisor_test -c "CREATE EXTENSION pg_stat_statements"
   # A streaming replica on the next port, reporting its position every second, so a test can
   # pause its replay and read the lag the primary sees.
-  as_owner "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U advisor -D "$dir/replica" -R -X stream
+  # A fast checkpoint: the default spread one makes the backup wait minutes for it.
+  as_owner "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U advisor -D "$dir/replica" -R -X stream \
+    --checkpoint=fast
   as_owner "$bin/pg_ctl" -D "$dir/replica" -l "$dir/replica.log" -w \
     -o "-p $((port + 1)) -k $dir -c listen_addresses=127.0.0.1 -c wal_receiver_status_interval=1s" \
     start >/dev/null
