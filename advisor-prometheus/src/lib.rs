@@ -732,6 +732,47 @@ mod served {
     }
 
     #[test]
+    fn a_mapping_may_hold_exactly_its_limit() {
+        // A comment of MAX_MAPPING_BYTES bytes is read (and maps nothing); one byte more is
+        // refused before parsing.
+        let at_limit = format!("#{}", "x".repeat(MAX_MAPPING_BYTES - 1));
+        let m = Mapping::from_toml_str(&at_limit).unwrap();
+        assert_eq!(m.metrics().count(), 0);
+        let over = format!("{at_limit}x");
+        let e = Mapping::from_toml_str(&over).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "mapping: {} bytes, more than the {MAX_MAPPING_BYTES} a mapping may have",
+                MAX_MAPPING_BYTES + 1
+            )
+        );
+    }
+
+    #[test]
+    fn provenance_and_what_was_not_collected_read_as_one_line() {
+        let p = Provenance {
+            metric: Metric::DbCpu,
+            query: "avg(x)".into(),
+            server: "http://prom:9090".into(),
+            at: 1_700_000_000,
+        };
+        assert_eq!(
+            p.to_string(),
+            "db_cpu: `avg(x)` on http://prom:9090 at 1700000000"
+        );
+        let n = NotCollected {
+            metric: Metric::ServerCpu,
+            query: "up".into(),
+            reason: "the query returned no series".into(),
+        };
+        assert_eq!(
+            n.to_string(),
+            "server_cpu: the query returned no series (`up`)"
+        );
+    }
+
+    #[test]
     fn a_server_clock_at_zero_is_refused() {
         let url = serve(2, |path| {
             if path.starts_with("/api/v1/label") {
