@@ -280,13 +280,18 @@ impl Collector {
             return None;
         }
         let (total, max) = statement_time_columns(self.version);
+        // pg_stat_statements keeps one entry per statement, role and nesting level: the same
+        // statement run by two roles is two entries with one queryid. Summed per queryid here,
+        // so that the two samples pair up by queryid alone.
         let sql = format!(
-            "SELECT queryid, query, calls, {total}::float8, {max}::float8, rows
+            "SELECT queryid, min(query), sum(calls)::int8, sum({total})::float8,
+                    max({max})::float8, sum(rows)::int8
              FROM pg_stat_statements
              WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                AND queryid IS NOT NULL
                AND query NOT LIKE '%pg\\_stat\\_%'
-             ORDER BY {total} DESC
+             GROUP BY queryid
+             ORDER BY sum({total}) DESC
              LIMIT 5000"
         );
         match self.client.query(sql.as_str(), &[]) {

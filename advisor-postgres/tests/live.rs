@@ -479,3 +479,32 @@ fn a_failing_query_reports_the_servers_own_message() {
         "{err}"
     );
 }
+
+#[test]
+#[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+fn a_statement_run_by_two_roles_is_one_statement_with_both_counts() {
+    // pg_stat_statements keeps one entry per role: 30 runs by the admin role and 20 by the
+    // monitor role are one statement called 50 times between the samples.
+    let mut admin = Client::connect(&env("ADVISOR_PG_ADMIN"), NoTls).unwrap();
+    let mut other = Client::connect(&env("ADVISOR_PG_MONITOR"), NoTls).unwrap();
+    let mut db = Collector::connect(&env("ADVISOR_PG_MONITOR")).unwrap();
+    let first = db.sample().unwrap();
+    for _ in 0..30 {
+        admin.query("SELECT 6 * 7 AS two_roles", &[]).unwrap();
+    }
+    for _ in 0..20 {
+        other.query("SELECT 6 * 7 AS two_roles", &[]).unwrap();
+    }
+    flush(&mut admin);
+    flush(&mut other);
+    std::thread::sleep(Duration::from_millis(1_100));
+    let second = db.sample().unwrap();
+    let c = snapshot(&first, &second, &Options::default()).unwrap();
+    let statements = c.snapshot.statements.as_ref().unwrap();
+    let mine: Vec<_> = statements
+        .iter()
+        .filter(|st| st.query.as_str().contains("two_roles"))
+        .collect();
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(mine[0].calls, Some(Count::new(50)), "{mine:?}");
+}
