@@ -437,6 +437,37 @@ impl Stage {
         }
     }
 
+    /// Whether `architecture` already has everything this stage calls for: every component
+    /// of [`Stage::cumulative_architecture`] except the single server. An empty set (nothing
+    /// declared) is never built, since what is in place is then unknown.
+    ///
+    /// A stage transition whose target is built has been made: its trigger still describes
+    /// a symptom to work on, but no longer a move to plan.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet, Stage};
+    /// let growth = ComponentSet::from_components(&[
+    ///     Component::Cdn,
+    ///     Component::LoadBalancer,
+    ///     Component::ReadReplicas,
+    ///     Component::Cache,
+    /// ]);
+    /// assert!(Stage::Growth.is_built(growth));
+    /// assert!(!Stage::Scale.is_built(growth));
+    /// assert!(!Stage::Growth.is_built(ComponentSet::EMPTY));
+    /// ```
+    #[must_use]
+    pub const fn is_built(self, architecture: ComponentSet) -> bool {
+        let single = ComponentSet::from_components(&[Component::SingleServer]);
+        !architecture.is_empty()
+            && self
+                .cumulative_architecture()
+                .difference(single)
+                .difference(architecture)
+                .is_empty()
+    }
+
     /// The indicative monthly cost of the stage overview ($100, $1K, $10K, $100K+).
     ///
     /// # Examples

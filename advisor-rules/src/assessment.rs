@@ -2,7 +2,7 @@
 //! it is heading, findings with true evidence, checklists, and text, Markdown and JSON forms.
 
 use core::fmt;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
 use scalability_advisor_core::patterns::{Checklist, ChecklistItem, ChecklistStatus};
@@ -42,8 +42,14 @@ pub struct AssessedFinding {
     pub step: Option<LadderStep>,
     /// The stage a transition rule moves to.
     pub moves_to: Option<Stage>,
-    /// Whether a transition is overdue: the user count is already in or past `moves_to`.
+    /// Whether a transition is overdue: the user count is already in or past `moves_to`,
+    /// and that stage's architecture is not all in place.
     pub overdue: bool,
+    /// Whether a transition has been made: the declared architecture already has everything
+    /// `moves_to` calls for ([`Stage::is_built`]). Its condition is then a symptom to work
+    /// on, not a move to plan: the plan puts it with the step for its symptom.
+    #[serde(default)]
+    pub made: bool,
     /// The pack's named action, when the rule has one.
     pub action: Option<String>,
     /// Components the rule recommends adding.
@@ -196,6 +202,9 @@ pub struct StageView {
     pub planning_for: Option<Stage>,
     /// Transition findings that are overdue (their stage is already reached by users).
     pub overdue: Vec<String>,
+    /// Transition findings whose stage is already built ([`AssessedFinding::made`]).
+    #[serde(default)]
+    pub made: Vec<String>,
 }
 
 /// Where the system is heading: the next stage's architecture, what of it is missing, its
@@ -740,6 +749,14 @@ fn assessed(
         advice =
             format!("{advice} Overdue: the guide calls for this move before {to}, and {when}.");
     }
+    let made = rule
+        .moves_to
+        .is_some_and(|to| to.is_built(snapshot.architecture));
+    if made && let Some(to) = rule.moves_to {
+        advice = format!(
+            "{advice} The move itself is made: the architecture of {to} is in place, so this is a symptom to work on there, not a stage to move to."
+        );
+    }
     AssessedFinding {
         id: rule.id.clone(),
         title,
@@ -751,6 +768,7 @@ fn assessed(
         step,
         moves_to: rule.moves_to,
         overdue: f.overdue,
+        made,
         action: rule.action.clone(),
         recommends: rule.recommends,
         ladder: rule.ladder,
@@ -779,6 +797,11 @@ fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> Stage
         overdue: findings
             .iter()
             .filter(|f| f.overdue)
+            .map(|f| f.id.clone())
+            .collect(),
+        made: findings
+            .iter()
+            .filter(|f| f.made)
             .map(|f| f.id.clone())
             .collect(),
     }
@@ -893,7 +916,11 @@ fn placement(
             _ => Placement::Step(StepKey::Remedy(r)),
         }
     };
-    if let Some(to) = f.moves_to {
+    // A move already made is a symptom like any other (below): its step is its symptom's,
+    // or its own.
+    if let Some(to) = f.moves_to
+        && !f.made
+    {
         return Placement::Step(StepKey::Stage(to));
     }
     if let Some(s) = f.ladder {
@@ -925,6 +952,20 @@ fn placement(
     Placement::Step(StepKey::Rule(f.id.clone()))
 }
 
+/// What makes two pieces of evidence the same fact: the entity, the left side, the
+/// operator, the threshold and the observed value (not the series function that read it).
+type EvidenceKey = (Option<String>, String, String, String, Option<u64>);
+
+fn evidence_key(e: &RuleEvidence) -> EvidenceKey {
+    (
+        e.subject.as_ref().map(ToString::to_string),
+        e.left.clone(),
+        e.op.to_string(),
+        e.threshold_text.clone(),
+        e.observed.map(f64::to_bits),
+    )
+}
+
 /// Whether `f` only shows a symptom (such as the P95 levels for slow pages): it advises
 /// nothing of its own, so it is evidence for whichever step works on that symptom.
 fn evidence_only(f: &AssessedFinding) -> bool {
@@ -932,7 +973,7 @@ fn evidence_only(f: &AssessedFinding) -> bool {
         && f.ladder.is_none()
         && f.remedy.is_none()
         && f.action.is_none()
-        && f.moves_to.is_none()
+        && (f.moves_to.is_none() || f.made)
 }
 
 /// A rung of the slow-page ladder that waits for another ladder's rung, which takes over the
@@ -1026,6 +1067,9 @@ fn build_plan(
     for (symptom, r) in lowest {
         active.insert(symptom, Some(r));
     }
+    // The comparisons already shown in each step: two rules may test the same value against
+    // the same threshold (a transition and a ladder on DB CPU), which is one fact.
+    let mut shown: BTreeSet<(StepKey, EvidenceKey)> = BTreeSet::new();
     for f in findings {
         let why: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
         match deferred_placement(f, &active, snapshot.architecture, deferred) {
@@ -1079,8 +1123,8 @@ fn build_plan(
                 if step.layer.is_none() {
                     step.layer = f.layer;
                 }
-                for w in why {
-                    if !step.why.contains(&w) {
+                for (w, e) in why.into_iter().zip(&f.evidence) {
+                    if shown.insert((key.clone(), evidence_key(e))) && !step.why.contains(&w) {
                         step.why.push(w);
                     }
                 }
@@ -1410,16 +1454,28 @@ impl StageView {
     /// ```
     #[must_use]
     pub fn metrics_line(&self) -> String {
+        let made = if self.made.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; made already, with the architecture in place: {}",
+                self.made.join(", ")
+            )
+        };
         match (self.by_users, self.by_metrics) {
             (_, None) => "no stage-transition condition holds".to_owned(),
             (Some(u), Some(m)) if m > u => {
-                format!("the guide's conditions for {m} hold, ahead of the user count")
+                format!("the guide's conditions for {m} hold, ahead of the user count{made}")
             }
-            (Some(_), Some(m)) => format!(
-                "the guide's conditions for {m} hold; the user count is already there, so the move is overdue ({})",
+            (_, Some(m)) if !self.overdue.is_empty() => format!(
+                "the guide's conditions for {m} hold; the user count is already there, so the move is overdue ({}){made}",
                 self.overdue.join(", ")
             ),
-            (None, Some(m)) => format!("the guide's conditions for {m} hold"),
+            (_, Some(m)) if !self.made.is_empty() => format!(
+                "the guide's conditions for {m} hold, but its architecture is in place: they are symptoms to work on, not a move ({})",
+                self.made.join(", ")
+            ),
+            (_, Some(m)) => format!("the guide's conditions for {m} hold"),
         }
     }
 

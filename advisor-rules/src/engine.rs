@@ -850,8 +850,10 @@ pub struct Finding {
     pub stage: Option<Stage>,
     /// Whether it fired on unknown data under `missing = "fire"`.
     pub assumed: bool,
-    /// Whether the rule is a stage transition (`moves_to`) and the user count is already in
-    /// or past the stage it moves to: the move is overdue, and the severity was raised.
+    /// Whether the rule is a stage transition (`moves_to`), the user count is already in or
+    /// past the stage it moves to, and the declared architecture lacks part of that stage's
+    /// ([`Stage::is_built`]): the move is overdue, and the severity was raised. A move whose
+    /// stage is built has been made, and is not overdue.
     pub overdue: bool,
     /// Whether the condition no longer holds but the finding is kept open by hysteresis
     /// ([`Engine::step`] with a `clear` condition that has not held yet); its evidence then
@@ -1793,10 +1795,11 @@ impl Engine {
                         .extend(slots[..recorded].iter().map(observation_of));
                     (marks.0, recorded, 0)
                 };
-                let overdue = r
-                    .rule
-                    .moves_to
-                    .is_some_and(|to| stage.is_some_and(|s| s >= to));
+                // Overdue: users are in or past the stage the rule moves to, and that
+                // stage's architecture is not in place (once it is, the move is made).
+                let overdue = r.rule.moves_to.is_some_and(|to| {
+                    stage.is_some_and(|s| s >= to) && !to.is_built(snapshot.architecture)
+                });
                 any_overdue |= overdue;
                 let severity = if overdue {
                     r.rule

@@ -3,7 +3,9 @@
 use core::time::Duration;
 
 use scalability_advisor_rules::scalability_advisor_core::units::{Ratio, Users};
-use scalability_advisor_rules::scalability_advisor_core::{History, Metric, MetricsSnapshot};
+use scalability_advisor_rules::scalability_advisor_core::{
+    Component, History, Metric, MetricsSnapshot, Stage,
+};
 use scalability_advisor_rules::{
     Engine, MissingInput, Origin, PackFormat, RulePack, RuleStatus, State, assess,
 };
@@ -124,6 +126,26 @@ fn transitions_hold_at_every_size_and_say_when_overdue() {
     assert_eq!(
         sev(2_000_000),
         Some(scalability_advisor_rules::Severity::Critical)
+    );
+    // With stage 4's whole architecture declared, the move has been made: at 2,000,000 users
+    // the condition still holds, but it is not overdue and keeps its own severity.
+    let mut built = snap(2_000_000);
+    built.architecture = Stage::Enterprise.cumulative_architecture();
+    let e = engine.evaluate(&built, &History::new());
+    let f = e
+        .findings
+        .iter()
+        .find(|f| engine.rule(f.rule).unwrap().id == "move.4.data_residency")
+        .expect("the condition still holds");
+    assert!(!f.overdue);
+    assert_eq!(f.severity, scalability_advisor_rules::Severity::Warning);
+    // One component short of it (no cross-region replication), the move is overdue again.
+    built.architecture.remove(Component::CrossRegionReplication);
+    let e = engine.evaluate(&built, &History::new());
+    assert!(
+        e.findings
+            .iter()
+            .any(|f| engine.rule(f.rule).unwrap().id == "move.4.data_residency" && f.overdue)
     );
 }
 

@@ -831,3 +831,80 @@ fn an_or_branch_that_failed_is_not_evidence() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].starts_with("db_cpu = 78% > 70% ($db_cpu_level, default pack, line "));
 }
+
+#[test]
+fn a_stage_move_already_made_is_worked_on_as_a_symptom_not_planned_again() {
+    // Guide, when to move to stage 2: database CPU consistently above 70%. Its stage-2
+    // architecture is a CDN, a load balancer, read replicas and a cache. This system has
+    // 320,000 users (stage 3 by the guide's bands) and all of that in place, so the move to
+    // stage 2 has been made: "catch up with stage 2" would tell the reader to do what is
+    // done. The 91% CPU is still a slow database, which the decision matrix answers with
+    // indexes first; the trigger's finding is evidence for that step, at its own severity
+    // (not raised as overdue), and the stage line does not call anything overdue.
+    let built = [
+        Component::Cdn,
+        Component::LoadBalancer,
+        Component::ReadReplicas,
+        Component::Cache,
+        Component::AutoScaling,
+        Component::MessageQueue,
+    ];
+    let snap = |components: &[Component]| {
+        with(
+            users(320_000)
+                .with_p95_response_time(ms(1_300))
+                .with_db_cpu(pct(91.0))
+                .with_cache_hit_rate(pct(93.0)),
+            components,
+        )
+    };
+    let a = run(&snap(&built));
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.id == "move.2.db_cpu")
+        .expect("the trigger still holds");
+    assert!(!f.overdue);
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.advice.contains("in place"), "{}", f.advice);
+    assert!(
+        !a.plan.iter().any(|s| matches!(s.key, StepKey::Stage(_))),
+        "{}",
+        a.to_text()
+    );
+    let indexes = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
+        .expect("the database ladder's first rung");
+    assert!(
+        indexes.findings.contains(&"move.2.db_cpu".to_owned()),
+        "{:?}",
+        indexes.findings
+    );
+    assert!(a.stage.overdue.is_empty());
+    let line = a.stage.metrics_line();
+    assert!(!line.contains("overdue"), "{line}");
+    assert!(line.contains("architecture is in place"), "{line}");
+
+    // The same system without replicas or a cache has not made the move: it is overdue, and
+    // the plan says to catch up.
+    let a = run(&snap(&[Component::Cdn, Component::LoadBalancer]));
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.id == "move.2.db_cpu")
+        .expect("the trigger holds");
+    assert!(f.overdue);
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Stage(Stage::Growth))
+        .expect("a step for the move");
+    assert!(
+        step.title.starts_with("Catch up with stage 2"),
+        "{}",
+        step.title
+    );
+    assert!(a.stage.metrics_line().contains("overdue"));
+}
