@@ -882,6 +882,17 @@ fn a_stage_move_already_made_is_worked_on_as_a_symptom_not_planned_again() {
         "{:?}",
         indexes.findings
     );
+    // The transition and the ladder both compare DB CPU with 70%: one line of evidence.
+    assert_eq!(
+        indexes
+            .why
+            .iter()
+            .filter(|w| w.starts_with("db_cpu = 91% > 70%"))
+            .count(),
+        1,
+        "{:?}",
+        indexes.why
+    );
     assert!(a.stage.overdue.is_empty());
     let line = a.stage.metrics_line();
     assert!(!line.contains("overdue"), "{line}");
@@ -907,4 +918,45 @@ fn a_stage_move_already_made_is_worked_on_as_a_symptom_not_planned_again() {
         step.title
     );
     assert!(a.stage.metrics_line().contains("overdue"));
+}
+
+#[test]
+fn the_stage_line_says_what_holds_for_every_relation_of_users_and_metrics() {
+    // DB CPU at 82% meets the guide's condition for moving to stage 2 (growth).
+    let busy = |n: Option<u64>| {
+        let snap = MetricsSnapshot::default().with_db_cpu(pct(82.0));
+        match n {
+            Some(n) => snap.with_users(Users::new(n)),
+            None => snap,
+        }
+    };
+    // Users unknown: the condition holds, and nothing more can be said.
+    assert_eq!(
+        run(&busy(None)).stage.metrics_line(),
+        "the guide's conditions for stage 2 (growth) hold"
+    );
+    // 5,000 users (stage 1): the metrics are ahead of the user count.
+    assert_eq!(
+        run(&busy(Some(5_000))).stage.metrics_line(),
+        "the guide's conditions for stage 2 (growth) hold, ahead of the user count"
+    );
+    // 50,000 users (stage 2 itself), nothing declared: the move is overdue.
+    assert_eq!(
+        run(&busy(Some(50_000))).stage.metrics_line(),
+        "the guide's conditions for stage 2 (growth) hold; the user count is already there, so the move is overdue (move.2.db_cpu)"
+    );
+    // 50,000 users with stage 2 built: the move is made.
+    let built = with(
+        busy(Some(50_000)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    );
+    assert_eq!(
+        run(&built).stage.metrics_line(),
+        "the guide's conditions for stage 2 (growth) hold, but its architecture is in place: they are symptoms to work on, not a move (move.2.db_cpu)"
+    );
 }
