@@ -208,9 +208,16 @@ impl Program {
 
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledRule {
-    pub(crate) rule: Rule,
-    /// The rule's id, shared with its findings.
+    /// The rule's id, shared with its findings. The rule itself is the pack's rule at the
+    /// same index ([`Engine::rule`]); what evaluation reads of it is copied below.
     id: RuleId,
+    severity: Severity,
+    priority: u32,
+    missing: MissingData,
+    moves_to: Option<Stage>,
+    overdue_severity: Option<Severity>,
+    hold_for: Option<Duration>,
+    hold_evaluations: Option<u32>,
     when: Program,
     clear: Option<Program>,
     pub(crate) sites: Vec<ComparisonSite>,
@@ -1315,7 +1322,13 @@ impl Engine {
             };
             rules.push(CompiledRule {
                 id: RuleId::new(&rule.id),
-                rule: rule.clone(),
+                severity: rule.severity,
+                priority: rule.priority,
+                missing: rule.missing,
+                moves_to: rule.moves_to,
+                overdue_severity: rule.overdue_severity,
+                hold_for: rule.hold_for,
+                hold_evaluations: rule.hold_evaluations,
                 when: when.0,
                 clear: clear_prog,
                 sites: when.1,
@@ -1338,19 +1351,21 @@ impl Engine {
             return Err(Error::Compile(problems));
         }
         let mut order: Vec<usize> = (0..rules.len()).collect();
-        order.sort_by(|&a, &b| rules[a].rule.id.cmp(&rules[b].rule.id));
+        // On success every rule compiled: `rules[i]` is `pack.rules[i]`.
+        order.sort_by(|&a, &b| pack.rules[a].id.cmp(&pack.rules[b].id));
         for (rank, &i) in order.iter().enumerate() {
             rules[i].id_rank = u32::try_from(rank).unwrap_or(u32::MAX);
         }
         // Who supersedes whom, through an index by id: linear in rules and edges.
-        let index: std::collections::HashMap<&str, usize> = rules
+        let index: std::collections::HashMap<&str, usize> = pack
+            .rules
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.rule.id.as_str(), i))
+            .map(|(i, r)| (r.id.as_str(), i))
             .collect();
         let mut superseded_by: Vec<Vec<usize>> = vec![Vec::new(); rules.len()];
-        for (j, r) in rules.iter().enumerate() {
-            for id in &r.rule.supersedes {
+        for (j, r) in pack.rules.iter().enumerate() {
+            for id in &r.supersedes {
                 if let Some(&i) = index.get(id.as_str())
                     && !superseded_by[i].contains(&j)
                 {
@@ -1363,15 +1378,15 @@ impl Engine {
             r.superseded_by = by;
         }
         let mut read = [false; Metric::COUNT];
-        for r in &rules {
+        for r in &pack.rules {
             let mut visit = |n: &Expr| match n {
                 Expr::Metric { metric, .. }
                 | Expr::Present { metric, .. }
                 | Expr::Series { metric, .. } => read[metric_index(*metric)] = true,
                 _ => {}
             };
-            r.rule.when_expr.walk(&mut visit);
-            if let Some(clear) = &r.rule.clear_expr {
+            r.when_expr.walk(&mut visit);
+            if let Some(clear) = &r.clear_expr {
                 clear.walk(&mut visit);
             }
         }
@@ -1637,7 +1652,7 @@ impl Engine {
             changes.push(Change {
                 id: r.id.clone(),
                 kind: ChangeKind::Resolved,
-                severity: r.rule.severity,
+                severity: r.severity,
                 evidence: self.evidence_now(i, snapshot, history),
             });
         }
@@ -1743,7 +1758,7 @@ impl Engine {
                     },
                 };
                 let mut raw = if v.is_nan() {
-                    match r.rule.missing {
+                    match r.missing {
                         MissingData::NotEvaluated => RuleStatus::NotEvaluated,
                         MissingData::Fire => {
                             assumed = true;
@@ -1797,23 +1812,20 @@ impl Engine {
                 };
                 // Overdue: users are in or past the stage the rule moves to, and that
                 // stage's architecture is not in place (once it is, the move is made).
-                let overdue = r.rule.moves_to.is_some_and(|to| {
+                let overdue = r.moves_to.is_some_and(|to| {
                     stage.is_some_and(|s| s >= to) && !to.is_built(snapshot.architecture)
                 });
                 any_overdue |= overdue;
                 let severity = if overdue {
-                    r.rule
-                        .overdue_severity
-                        .unwrap_or(r.rule.severity)
-                        .max(r.rule.severity)
+                    r.overdue_severity.unwrap_or(r.severity).max(r.severity)
                 } else {
-                    r.rule.severity
+                    r.severity
                 };
                 out.findings.push(Finding {
                     id: r.id.clone(),
                     rule: i,
                     severity,
-                    priority: r.rule.priority,
+                    priority: r.priority,
                     stage,
                     assumed,
                     overdue,
@@ -1872,7 +1884,7 @@ impl Engine {
     /// ```
     #[must_use = "the iterator does nothing unless consumed"]
     pub fn rules(&self) -> impl ExactSizeIterator<Item = &Rule> {
-        self.rules.iter().map(|r| &r.rule)
+        self.pack.rules.iter()
     }
 
     /// The rule at `index` (as in [`Finding::rule`]).
@@ -1886,7 +1898,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn rule(&self, index: usize) -> Option<&Rule> {
-        self.rules.get(index).map(|r| &r.rule)
+        self.pack.rules.get(index)
     }
 
     /// The index of rule `id`.
@@ -1900,7 +1912,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn rule_index(&self, id: &str) -> Option<usize> {
-        self.rules.iter().position(|r| r.rule.id == id)
+        self.pack.rules.iter().position(|r| r.id == id)
     }
 
     /// The status of rule `id` in an evaluation.
@@ -1958,7 +1970,7 @@ impl Engine {
             return Vec::new();
         };
         let mut out = Vec::new();
-        if !r.rule.stages.is_empty() && snapshot.users.is_none() {
+        if r.stage_mask != 0 && snapshot.users.is_none() {
             out.push(MissingInput::Users);
         }
         for m in &r.metrics {
@@ -1981,7 +1993,7 @@ impl Engine {
                 None => out.push(MissingInput::Entities(kind)),
                 Some(n) => {
                     let mut fields = Vec::new();
-                    r.rule.when_expr.walk(&mut |e| {
+                    self.pack.rules[index].when_expr.walk(&mut |e| {
                         if let Expr::Field { field, .. } = e {
                             push_unique(&mut fields, *field);
                         }
@@ -2166,13 +2178,13 @@ impl Engine {
         let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
         let (mut fired, mut unknown) = (0, 0);
         for r in &self.rules {
-            if !r.rule.stages.is_empty() {
+            if r.stage_mask != 0 {
                 match stage {
                     None => {
                         unknown += 1;
                         continue;
                     }
-                    Some(s) if !r.rule.stages.contains(&s) => continue,
+                    Some(s) if r.stage_mask & (1 << (s.number() - 1)) == 0 => continue,
                     Some(_) => {}
                 }
             }
@@ -2181,7 +2193,7 @@ impl Engine {
                 None => exec(&r.when, &ctx, &mut slots),
             };
             if v.is_nan() {
-                match r.rule.missing {
+                match r.missing {
                     MissingData::NotEvaluated => unknown += 1,
                     MissingData::Fire => fired += 1,
                     MissingData::Ignore => {}
@@ -2205,10 +2217,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn comparisons(&self, id: &str) -> Option<&[ComparisonSite]> {
-        self.rules
-            .iter()
-            .find(|r| r.rule.id == id)
-            .map(|r| r.sites.as_slice())
+        self.rule_index(id).map(|i| self.rules[i].sites.as_slice())
     }
 }
 
@@ -2313,11 +2322,8 @@ fn apply_time(
     }
     st.consecutive = st.consecutive.saturating_add(1);
     let since = *st.since.get_or_insert(at);
-    let long_enough = r
-        .rule
-        .hold_for
-        .is_none_or(|d| at.saturating_sub(since) >= d);
-    let often_enough = r.rule.hold_evaluations.is_none_or(|n| st.consecutive >= n);
+    let long_enough = r.hold_for.is_none_or(|d| at.saturating_sub(since) >= d);
+    let often_enough = r.hold_evaluations.is_none_or(|n| st.consecutive >= n);
     if long_enough && often_enough {
         st.active = true;
         RuleStatus::Fired
@@ -2738,10 +2744,9 @@ fn finding_order(rules: &[CompiledRule]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..rules.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&rules[a], &rules[b]);
-        b.rule
-            .severity
-            .cmp(&a.rule.severity)
-            .then(a.rule.priority.cmp(&b.rule.priority))
+        b.severity
+            .cmp(&a.severity)
+            .then(a.priority.cmp(&b.priority))
             .then(a.id_rank.cmp(&b.id_rank))
     });
     order
@@ -3016,8 +3021,8 @@ mod tests {
             let full = load_values(&snap);
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &full, snapshot: &snap, history: &History::new(), series: &SeriesConfig::default() };
-            for r in &engine.rules {
-                let mut e = r.rule.when_expr.clone();
+            for (r, rule) in engine.rules.iter().zip(&engine.pack.rules) {
+                let mut e = rule.when_expr.clone();
                 resolve(&mut e, &|n| engine.pack.param(n).map(|p| (p.value, p.dim)));
                 // Series functions need a history; the interpreter covers the rest.
                 let mut has_series = false;
@@ -3028,7 +3033,7 @@ mod tests {
                 let expected = interpret(&e, &values, &snap);
                 let got = exec(&r.when, &ctx, &mut slots);
                 let got = if got.is_nan() { None } else { Some(got > 0.5) };
-                prop_assert_eq!(got, expected, "rule {}", r.rule.id);
+                prop_assert_eq!(got, expected, "rule {}", rule.id);
             }
         }
     }
