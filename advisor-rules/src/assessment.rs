@@ -1250,12 +1250,8 @@ fn build_plan(
                         to.next().map_or("nothing".to_owned(), |n| n.to_string())
                     )
                 } else {
-                    format!(
-                        "The guide's conditions for {to} hold. Its architecture still lacks: {missing}; the indicative cost of {to} is {} ({} at {}).",
-                        to.indicative_cost(),
-                        to.cost_at_scale().monthly,
-                        to.cost_at_scale().users
-                    )
+                    // What is missing, with where the plan adds it, once steps are ranked.
+                    String::new()
                 };
             }
             StepKey::Checklist(_) | StepKey::Action(_) | StepKey::Rule(_) => {}
@@ -1284,7 +1280,72 @@ fn build_plan(
     for (i, s) in steps.iter_mut().enumerate() {
         s.rank = i + 1;
     }
+    place_missing_components(&mut steps, &held, snapshot);
     (steps, held)
+}
+
+/// Where the plan already deals with a component: the step that adds it, or the step its
+/// held-back addition waits for.
+fn component_place(c: Component, steps: &[PlanStep], held: &[HeldBack]) -> Option<String> {
+    let adds = |k: &StepKey| match k {
+        StepKey::Remedy(r) => r.component() == Some(c),
+        StepKey::Component(k) => *k == c,
+        _ => false,
+    };
+    if let Some(s) = steps.iter().find(|s| adds(&s.key)) {
+        return Some(format!("step {}", s.rank));
+    }
+    let h = held.iter().find(|h| h.remedy.component() == Some(c))?;
+    Some(
+        match steps.iter().find(|s| s.key == StepKey::Remedy(h.until)) {
+            Some(s) => format!("after step {}", s.rank),
+            None => format!("held back until \"{}\"", h.until.title()),
+        },
+    )
+}
+
+/// A stage step lists what its stage's architecture lacks; where another step of the plan
+/// adds one of those components (or holds its addition back), the list says so, so that the
+/// move and the steps read as one plan.
+fn place_missing_components(steps: &mut [PlanStep], held: &[HeldBack], snapshot: &MetricsSnapshot) {
+    if snapshot.architecture.is_empty() {
+        return;
+    }
+    let mut rewrites = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let StepKey::Stage(to) = step.key else {
+            continue;
+        };
+        let mut missing = to
+            .cumulative_architecture()
+            .difference(snapshot.architecture);
+        missing.remove(Component::SingleServer);
+        if missing.is_empty() {
+            continue;
+        }
+        let listed: Vec<String> = missing
+            .iter()
+            .map(|c| match component_place(c, steps, held) {
+                Some(place) => format!("{c} ({place})"),
+                None => c.to_string(),
+            })
+            .collect();
+        rewrites.push((
+            i,
+            format!(
+                "The guide's conditions for {to} hold. Its architecture still lacks: {}; the indicative cost of {to} is {} ({} at {}).",
+                listed.join(", "),
+                to.indicative_cost(),
+                to.cost_at_scale().monthly,
+                to.cost_at_scale().users
+            ),
+        ));
+    }
+    for (i, advice) in rewrites {
+        if let Some(step) = steps.get_mut(i) {
+            step.advice = advice;
+        }
+    }
 }
 
 /// The entities after the first, counted by kind: ` and 1 statement`, `, 2 more tables and

@@ -960,3 +960,44 @@ fn the_stage_line_says_what_holds_for_every_relation_of_users_and_metrics() {
         "the guide's conditions for stage 2 (growth) hold, but its architecture is in place: they are symptoms to work on, not a move (move.2.db_cpu)"
     );
 }
+
+#[test]
+fn the_stage_step_points_at_the_steps_that_add_what_it_lacks() {
+    // The growth example: 45,000 users behind a load balancer and a CDN, the database busy
+    // (78% CPU, a 340 ms query) and read-heavy (88% reads), a third of queries repeated,
+    // pages at 780 ms. Stage 2 lacks read replicas and a cache. The plan adds the cache as
+    // the slow-page ladder's first rung, and holds read replicas back until indexes are
+    // added (the database ladder's first rung). The stage step's list of what is missing
+    // should say exactly that, by step number, so the reader sees one plan, not two.
+    let snap = with(
+        users(45_000)
+            .with_db_cpu(pct(78.0))
+            .with_slowest_query_time(ms(340))
+            .with_db_read_share(pct(88.0))
+            .with_repeated_query_share(pct(31.0))
+            .with_p95_response_time(ms(780)),
+        &[Component::LoadBalancer, Component::Cdn],
+    );
+    let a = run(&snap);
+    let rank = |k: StepKey| {
+        a.plan
+            .iter()
+            .find(|s| s.key == k)
+            .map(|s| s.rank)
+            .unwrap_or_else(|| panic!("no step {k:?}:\n{}", a.to_text()))
+    };
+    let indexes = rank(StepKey::Remedy(Remedy::AddIndexes));
+    let cache = rank(StepKey::Remedy(Remedy::AddCaching));
+    let stage = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Stage(Stage::Growth))
+        .expect("the overdue move to stage 2");
+    assert!(
+        stage.advice.contains(&format!(
+            "still lacks: read_replicas (after step {indexes}), cache (step {cache});"
+        )),
+        "{}",
+        stage.advice
+    );
+}
