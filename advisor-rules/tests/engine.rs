@@ -573,3 +573,88 @@ fn evidence_reads_a_missing_metric_as_absent() {
         ["db_cpu = 85% > 80%", "users = 1000 > 100"]
     );
 }
+
+#[test]
+fn counting_agrees_with_evaluating_at_every_stage() {
+    // `count` is the allocation-free path for fleets: its (fired, not evaluated) pair must
+    // be what a full evaluation reports, including for the pack's stage-limited rules
+    // (premature-optimisation rules apply to stages 1 and 2 only), and with no user count
+    // (those rules cannot be decided).
+    let engine = Engine::default_pack();
+    for users in [
+        None,
+        Some(4_000),
+        Some(50_000),
+        Some(400_000),
+        Some(3_000_000),
+    ] {
+        let mut snap = MetricsSnapshot::default()
+            .with_server_cpu(pct(25.0))
+            .with_db_cpu(pct(20.0))
+            .with_p95_response_time(Duration::from_millis(180))
+            .with_component(Component::Cache)
+            .with_component(Component::Sharding)
+            .with_component(Component::Microservices);
+        if let Some(n) = users {
+            snap = snap.with_users(Users::new(n));
+        }
+        let e = engine.evaluate(&snap, &History::new());
+        let fired = e
+            .statuses
+            .iter()
+            .filter(|s| **s == RuleStatus::Fired)
+            .count();
+        let unknown = e
+            .statuses
+            .iter()
+            .filter(|s| **s == RuleStatus::NotEvaluated)
+            .count();
+        assert_eq!(
+            engine.count(&snap, &History::new()),
+            (fired, unknown),
+            "{users:?}"
+        );
+    }
+}
+
+#[test]
+fn counting_follows_each_rules_missing_data_policy() {
+    // Three rules on a metric the snapshot lacks: `fire` counts as fired, `not_evaluated`
+    // as undecided, `ignore` as neither; one rule on a metric it has, holding.
+    let pack = scalability_advisor_rules::RulePack::from_toml_str(
+        "p.toml",
+        r#"
+name = "p"
+[[rule]]
+id = "lag.fire"
+title = "Lag"
+when = "replica_lag > 1s"
+severity = "warning"
+advice = "a"
+missing = "fire"
+[[rule]]
+id = "lag.unknown"
+title = "Lag"
+when = "replica_lag > 2s"
+severity = "warning"
+advice = "a"
+[[rule]]
+id = "lag.ignore"
+title = "Lag"
+when = "replica_lag > 3s"
+severity = "warning"
+advice = "a"
+missing = "ignore"
+[[rule]]
+id = "cpu"
+title = "CPU"
+when = "db_cpu > 50%"
+severity = "warning"
+advice = "a"
+"#,
+    )
+    .expect("the pack loads");
+    let engine = Engine::new(pack).expect("the pack compiles");
+    let snap = MetricsSnapshot::default().with_db_cpu(pct(80.0));
+    assert_eq!(engine.count(&snap, &History::new()), (2, 1));
+}
