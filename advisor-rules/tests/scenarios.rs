@@ -1001,3 +1001,62 @@ fn the_stage_step_points_at_the_steps_that_add_what_it_lacks() {
         stage.advice
     );
 }
+
+#[test]
+fn the_stage_step_points_at_a_component_step_of_a_custom_pack() {
+    // A pack whose rule recommends an API gateway (a stage-3 component no remedy of the
+    // decision matrix installs) gets an "add api gateway" step; the stage-3 step's list of
+    // what is missing points at it.
+    let pack = scalability_advisor_rules::RulePack::from_toml_str(
+        "p.toml",
+        r#"
+name = "p"
+[[rule]]
+id = "move.3.busy"
+title = "Busy database"
+when = "db_cpu > 50%"
+moves_to = "scale"
+severity = "warning"
+advice = "Move on."
+[[rule]]
+id = "gateway"
+title = "Many clients"
+when = "server_cpu > 50%"
+recommends = ["api_gateway"]
+severity = "warning"
+advice = "Put a gateway in front."
+"#,
+    )
+    .expect("the pack loads");
+    let engine = Engine::new(pack).expect("compiles");
+    let snap = with(
+        users(150_000)
+            .with_db_cpu(pct(60.0))
+            .with_server_cpu(pct(60.0)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    );
+    let a = assess(&engine, &snap, &History::new());
+    let gateway = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Component(Component::ApiGateway))
+        .unwrap_or_else(|| panic!("{}", a.to_text()));
+    let stage = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Stage(Stage::Scale))
+        .expect("the move to stage 3");
+    assert!(
+        stage.advice.contains(&format!(
+            "still lacks: api_gateway (step {}), microservices,",
+            gateway.rank
+        )),
+        "{}",
+        stage.advice
+    );
+}
