@@ -1,0 +1,514 @@
+//! The Arrow kernel against single assessments, and its refusals.
+//!
+//! Expectations come from the guide (levels quoted in comments) or from `assess` itself on a
+//! snapshot built independently of the kernel's column reading.
+
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use scalability_advisor_arrow::arrow_array::builder::{ListBuilder, StringBuilder};
+use scalability_advisor_arrow::arrow_array::cast::AsArray;
+use scalability_advisor_arrow::arrow_array::types::UInt32Type;
+use scalability_advisor_arrow::arrow_array::{
+    Array, ArrayRef, BooleanArray, DurationMillisecondArray, Float32Array, Float64Array,
+    Int64Array, RecordBatch, StringArray, UInt64Array,
+};
+use scalability_advisor_arrow::scalability_advisor_rules::scalability_advisor_core::{
+    Component, History, KeyMetric, Metric, MetricsSnapshot, Remedy,
+};
+use scalability_advisor_arrow::scalability_advisor_rules::{Engine, Severity, assess};
+use scalability_advisor_arrow::{Kernel, KernelError, MAX_BATCH_ROWS};
+
+fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+    RecordBatch::try_from_iter(columns).expect("a valid batch")
+}
+
+fn strings<'a>(
+    out: &'a RecordBatch,
+    name: &str,
+) -> &'a scalability_advisor_arrow::arrow_array::StringArray {
+    out.column_by_name(name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+        .as_string::<i32>()
+}
+
+fn opt(a: &StringArray, row: usize) -> Option<&str> {
+    (!a.is_null(row)).then(|| a.value(row))
+}
+
+fn list(out: &RecordBatch, name: &str, row: usize) -> Option<Vec<String>> {
+    let l = out
+        .column_by_name(name)
+        .expect("list column")
+        .as_list::<i32>();
+    if l.is_null(row) {
+        return None;
+    }
+    let v = l.value(row);
+    let s = v.as_string::<i32>();
+    Some((0..s.len()).map(|i| s.value(i).to_owned()).collect())
+}
+
+#[test]
+fn durations_read_the_same_in_seconds_milliseconds_and_arrow_durations() {
+    // P95 of 780 ms: past the guide's 500 ms target, under its 1 s warning.
+    let seconds = batch(vec![(
+        "p95_response_time",
+        Arc::new(Float64Array::from(vec![0.78])) as _,
+    )]);
+    let millis = batch(vec![(
+        "p95_response_time_ms",
+        Arc::new(Float32Array::from(vec![780.0f32])) as _,
+    )]);
+    let duration = batch(vec![(
+        "p95_response_time",
+        Arc::new(DurationMillisecondArray::from(vec![780])) as _,
+    )]);
+    let kernel = Kernel::default_pack();
+    for b in [seconds, millis, duration] {
+        let out = kernel.assess_batch(&b).expect("assessed");
+        assert_eq!(
+            strings(&out, "health_p95_response_time").value(0),
+            "marginal"
+        );
+        assert!(strings(&out, "error").is_null(0));
+    }
+}
+
+#[test]
+fn a_null_or_an_absent_column_is_not_measured_never_zero() {
+    // DB CPU unknown: the transition on it ("consistently above 70%") is not judged, and
+    // nothing about the database is said. A zero would have read as healthy.
+    let out = Kernel::default_pack()
+        .assess_batch(&batch(vec![
+            ("users", Arc::new(UInt64Array::from(vec![45_000])) as _),
+            (
+                "db_cpu",
+                Arc::new(Float64Array::from(vec![None::<f64>])) as _,
+            ),
+        ]))
+        .expect("assessed");
+    let missing = list(&out, "missing", 0).expect("a list");
+    assert!(missing.contains(&"db_cpu".to_owned()), "{missing:?}");
+    assert!(strings(&out, "health_server_cpu").is_null(0));
+    let fired = list(&out, "fired", 0).expect("a list");
+    assert!(
+        !fired.iter().any(|id| id.starts_with("move.2.db_cpu")),
+        "{fired:?}"
+    );
+}
+
+#[test]
+fn bad_values_spoil_their_row_only() {
+    // A negative user count and a DB CPU above 100% cannot be measurements.
+    let out = Kernel::default_pack()
+        .assess_batch(&batch(vec![
+            (
+                "service",
+                Arc::new(StringArray::from(vec!["a", "b", "c"])) as _,
+            ),
+            (
+                "users",
+                Arc::new(Int64Array::from(vec![50_000, -3, 50_000])) as _,
+            ),
+            (
+                "db_cpu",
+                Arc::new(Float64Array::from(vec![0.8, 0.5, 1.2])) as _,
+            ),
+        ]))
+        .expect("assessed");
+    let error = strings(&out, "error");
+    assert!(error.is_null(0));
+    assert!(
+        error.value(1).contains("`users`") && error.value(1).contains("-3"),
+        "{}",
+        error.value(1)
+    );
+    assert!(
+        error.value(2).contains("`db_cpu`") && error.value(2).contains("1.2"),
+        "{}",
+        error.value(2)
+    );
+    for row in [1, 2] {
+        assert!(strings(&out, "stage_by_users").is_null(row));
+        assert!(list(&out, "fired", row).is_none());
+    }
+    // Keys pass through untouched, bad rows included.
+    assert_eq!(strings(&out, "service").value(1), "b");
+    assert_eq!(strings(&out, "stage_by_users").value(0), "growth");
+}
+
+#[test]
+fn names_come_as_lists_or_joined_strings_and_unknown_ones_are_named() {
+    let mut lists = ListBuilder::new(StringBuilder::new());
+    for names in [["cdn", "cache"], ["load_balancer", "read_replicas"]] {
+        for n in names {
+            lists.values().append_value(n);
+        }
+        lists.append(true);
+    }
+    lists.append_null();
+    let as_list = batch(vec![
+        (
+            "users",
+            Arc::new(UInt64Array::from(vec![5_000, 5_000, 5_000])) as _,
+        ),
+        ("architecture", Arc::new(lists.finish()) as _),
+    ]);
+    let joined = batch(vec![
+        (
+            "users",
+            Arc::new(UInt64Array::from(vec![5_000, 5_000, 5_000])) as _,
+        ),
+        (
+            "architecture",
+            Arc::new(StringArray::from(vec![
+                Some("cdn, cache"),
+                Some("load_balancer;read_replicas"),
+                None,
+            ])) as _,
+        ),
+    ]);
+    let kernel = Kernel::default_pack();
+    let a = kernel.assess_batch(&as_list).expect("assessed");
+    let b = kernel.assess_batch(&joined).expect("assessed");
+    for row in 0..3 {
+        assert_eq!(list(&a, "fired", row), list(&b, "fired", row), "row {row}");
+        assert_eq!(
+            opt(strings(&a, "first_step"), row),
+            opt(strings(&b, "first_step"), row)
+        );
+    }
+    let bad = batch(vec![(
+        "architecture",
+        Arc::new(StringArray::from(vec!["cdn,redis"])) as _,
+    )]);
+    let out = kernel.assess_batch(&bad).expect("assessed");
+    assert_eq!(
+        strings(&out, "error").value(0),
+        "column `architecture`: unknown name `redis`"
+    );
+}
+
+#[test]
+fn schemas_that_do_not_fit_are_refused_with_the_column_named() {
+    let kernel = Kernel::default_pack();
+    let err =
+        |columns: Vec<(&str, ArrayRef)>| kernel.assess_batch(&batch(columns)).expect_err("refused");
+    match err(vec![(
+        "db_cpu",
+        Arc::new(StringArray::from(vec!["78%"])) as _,
+    )]) {
+        KernelError::WrongType { column, .. } => assert_eq!(column, "db_cpu"),
+        other => panic!("{other}"),
+    }
+    match err(vec![(
+        "data_residency_required",
+        Arc::new(Float64Array::from(vec![1.0])) as _,
+    )]) {
+        KernelError::WrongType { expected, .. } => assert_eq!(expected, "a boolean"),
+        other => panic!("{other}"),
+    }
+    match err(vec![
+        (
+            "p95_response_time",
+            Arc::new(Float64Array::from(vec![0.5])) as _,
+        ),
+        (
+            "p95_response_time_ms",
+            Arc::new(Float64Array::from(vec![500.0])) as _,
+        ),
+    ]) {
+        KernelError::Duplicate { metric, .. } => assert_eq!(metric, "p95_response_time"),
+        other => panic!("{other}"),
+    }
+    match err(vec![(
+        "service_name",
+        Arc::new(StringArray::from(vec!["a"])) as _,
+    )]) {
+        KernelError::UnknownColumn { column, .. } => assert_eq!(column, "service_name"),
+        other => panic!("{other}"),
+    }
+    // `_ms` names only durations: a CPU in milliseconds means nothing.
+    match err(vec![(
+        "db_cpu_ms",
+        Arc::new(Float64Array::from(vec![1.0])) as _,
+    )]) {
+        KernelError::UnknownColumn { suggestion, .. } => assert_eq!(suggestion, Some("db_cpu")),
+        other => panic!("{other}"),
+    }
+    let colliding = Kernel::default_pack().with_keys(["error"]);
+    assert!(matches!(
+        colliding.assess_batch(&batch(vec![(
+            "error",
+            Arc::new(StringArray::from(vec!["x"])) as _
+        )])),
+        Err(KernelError::KeyCollision { .. })
+    ));
+}
+
+#[test]
+fn a_session_refuses_another_schema_and_oversized_batches() {
+    let kernel = Kernel::default_pack();
+    let cpu = batch(vec![(
+        "db_cpu",
+        Arc::new(Float64Array::from(vec![0.5])) as _,
+    )]);
+    let mut session = kernel.session(cpu.schema_ref()).expect("bound");
+    let other = batch(vec![(
+        "server_cpu",
+        Arc::new(Float64Array::from(vec![0.5])) as _,
+    )]);
+    assert!(matches!(
+        session.assess(&other),
+        Err(KernelError::SchemaChanged { .. })
+    ));
+    let big = batch(vec![(
+        "db_cpu",
+        Arc::new(Float64Array::from(vec![0.5; MAX_BATCH_ROWS + 1])) as _,
+    )]);
+    assert!(matches!(
+        session.assess(&big),
+        Err(KernelError::TooManyRows { rows, .. }) if rows == MAX_BATCH_ROWS + 1
+    ));
+    // The session still works after refusing.
+    assert_eq!(session.assess(&cpu).expect("assessed").num_rows(), 1);
+}
+
+/// One generated service: the metrics the default pack reads most, and an architecture.
+#[derive(Debug, Clone)]
+struct Service {
+    users: Option<u64>,
+    p95_ms: Option<f64>,
+    queries: Option<f64>,
+    server_cpu: Option<f64>,
+    memory: Option<f64>,
+    db_cpu: Option<f64>,
+    pool: Option<(u32, u32)>,
+    slowest_ms: Option<f64>,
+    read_share: Option<f64>,
+    repeated: Option<f64>,
+    cache_hit: Option<f64>,
+    lag_ms: Option<f64>,
+    residency: Option<bool>,
+    components: Vec<Component>,
+    tried: Vec<Remedy>,
+}
+
+fn service() -> impl Strategy<Value = Service> {
+    let ratio = || proptest::option::of(0.0..=1.0f64);
+    (
+        (
+            proptest::option::of(0u64..3_000_000),
+            proptest::option::of(0.0..3_000.0f64),
+            proptest::option::of(0.0..40.0f64),
+            ratio(),
+            ratio(),
+            ratio(),
+            proptest::option::of((1u32..400, 0u32..400)),
+        ),
+        (
+            proptest::option::of(0.0..800.0f64),
+            ratio(),
+            ratio(),
+            ratio(),
+            proptest::option::of(0.0..20_000.0f64),
+            proptest::option::of(any::<bool>()),
+            proptest::sample::subsequence(Component::ALL.to_vec(), 0..8),
+            proptest::sample::subsequence(Remedy::ALL.to_vec(), 0..3),
+        ),
+    )
+        .prop_map(
+            |(
+                (users, p95_ms, queries, server_cpu, memory, db_cpu, pool),
+                (slowest_ms, read_share, repeated, cache_hit, lag_ms, residency, components, tried),
+            )| Service {
+                users,
+                p95_ms,
+                queries,
+                server_cpu,
+                memory,
+                db_cpu,
+                pool: pool.map(|(size, used)| (size, used.min(size))),
+                slowest_ms,
+                read_share,
+                repeated,
+                cache_hit,
+                lag_ms,
+                residency,
+                components,
+                tried,
+            },
+        )
+}
+
+/// The snapshot of a service, built with the core's own setters (not the kernel's reader).
+fn snapshot(s: &Service) -> MetricsSnapshot {
+    let mut snap = MetricsSnapshot::default();
+    let mut set = |m: Metric, v: Option<f64>| {
+        if let Some(v) = v {
+            snap.set(m, v).expect("generated in range");
+        }
+    };
+    #[expect(clippy::cast_precision_loss, reason = "users below 2^53")]
+    set(Metric::Users, s.users.map(|u| u as f64));
+    set(Metric::P95ResponseTime, s.p95_ms.map(|v| v / 1e3));
+    set(Metric::DbQueriesPerRequest, s.queries);
+    set(Metric::ServerCpu, s.server_cpu);
+    set(Metric::MemoryUsage, s.memory);
+    set(Metric::DbCpu, s.db_cpu);
+    set(Metric::DbPoolSize, s.pool.map(|(size, _)| f64::from(size)));
+    set(
+        Metric::DbConnections,
+        s.pool.map(|(_, used)| f64::from(used)),
+    );
+    set(Metric::SlowestQueryTime, s.slowest_ms.map(|v| v / 1e3));
+    set(Metric::DbReadShare, s.read_share);
+    set(Metric::RepeatedQueryShare, s.repeated);
+    set(Metric::CacheHitRate, s.cache_hit);
+    set(Metric::ReplicaLag, s.lag_ms.map(|v| v / 1e3));
+    set(
+        Metric::DataResidencyRequired,
+        s.residency.map(|b| if b { 1.0 } else { 0.0 }),
+    );
+    for c in &s.components {
+        snap.architecture.insert(*c);
+    }
+    for r in &s.tried {
+        snap.tried.insert(*r);
+    }
+    snap
+}
+
+fn fleet_batch(fleet: &[Service]) -> RecordBatch {
+    let f = |get: fn(&Service) -> Option<f64>| -> ArrayRef {
+        Arc::new(fleet.iter().map(get).collect::<Float64Array>())
+    };
+    let mut architecture = ListBuilder::new(StringBuilder::new());
+    for s in fleet {
+        for c in &s.components {
+            architecture.values().append_value(c.name());
+        }
+        architecture.append(true);
+    }
+    let tried: StringArray = fleet
+        .iter()
+        .map(|s| {
+            Some(
+                s.tried
+                    .iter()
+                    .map(|r| r.name())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
+        })
+        .collect();
+    batch(vec![
+        (
+            "service",
+            Arc::new(StringArray::from_iter_values(
+                (0..fleet.len()).map(|i| format!("svc-{i}")),
+            )) as _,
+        ),
+        (
+            "users",
+            Arc::new(fleet.iter().map(|s| s.users).collect::<UInt64Array>()) as _,
+        ),
+        ("p95_response_time_ms", f(|s| s.p95_ms)),
+        ("db_queries_per_request", f(|s| s.queries)),
+        ("server_cpu", f(|s| s.server_cpu)),
+        ("memory_usage", f(|s| s.memory)),
+        ("db_cpu", f(|s| s.db_cpu)),
+        (
+            "db_pool_size",
+            f(|s| s.pool.map(|(size, _)| f64::from(size))),
+        ),
+        (
+            "db_connections",
+            f(|s| s.pool.map(|(_, used)| f64::from(used))),
+        ),
+        ("slowest_query_time_ms", f(|s| s.slowest_ms)),
+        ("db_read_share", f(|s| s.read_share)),
+        ("repeated_query_share", f(|s| s.repeated)),
+        ("cache_hit_rate", f(|s| s.cache_hit)),
+        ("replica_lag_ms", f(|s| s.lag_ms)),
+        (
+            "data_residency_required",
+            Arc::new(fleet.iter().map(|s| s.residency).collect::<BooleanArray>()) as _,
+        ),
+        ("architecture", Arc::new(architecture.finish()) as _),
+        ("tried", Arc::new(tried) as _),
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every output row is what `assess` says of that service alone.
+    #[test]
+    fn every_row_equals_a_single_assessment(fleet in proptest::collection::vec(service(), 1..12)) {
+        let kernel = Kernel::default_pack();
+        let out = kernel.assess_batch(&fleet_batch(&fleet)).expect("assessed");
+        let engine = Engine::default_pack();
+        let name = |s: Severity| match s {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        };
+        for (row, s) in fleet.iter().enumerate() {
+            let a = assess(&engine, &snapshot(s), &History::new());
+            prop_assert!(strings(&out, "error").is_null(row));
+            prop_assert_eq!(strings(&out, "service").value(row), format!("svc-{row}"));
+            prop_assert_eq!(opt(strings(&out, "stage_by_users"), row), a.stage.by_users.map(|s| s.name()));
+            prop_assert_eq!(opt(strings(&out, "stage_by_metrics"), row), a.stage.by_metrics.map(|s| s.name()));
+            for key in KeyMetric::ALL {
+                let column = format!("health_{}", key.metric().name());
+                let expected = a.health.iter().find(|h| h.metric == key).and_then(|h| h.health).map(|h| match h {
+                    scalability_advisor_arrow::scalability_advisor_rules::scalability_advisor_core::Health::Healthy => "healthy",
+                    scalability_advisor_arrow::scalability_advisor_rules::scalability_advisor_core::Health::Marginal => "marginal",
+                    scalability_advisor_arrow::scalability_advisor_rules::scalability_advisor_core::Health::Unhealthy => "unhealthy",
+                });
+                prop_assert_eq!(opt(strings(&out, &column), row), expected, "{}", column);
+            }
+            prop_assert_eq!(opt(strings(&out, "worst_severity"), row), a.worst().map(name));
+            let ids: Vec<String> = a.findings.iter().map(|f| f.id.clone()).collect();
+            prop_assert_eq!(list(&out, "fired", row), Some(ids));
+            prop_assert_eq!(opt(strings(&out, "first_step"), row), a.plan.first().map(|p| p.title.as_str()));
+            prop_assert_eq!(opt(strings(&out, "first_step_severity"), row), a.plan.first().map(|p| name(p.severity)));
+            let not_judged = out.column_by_name("not_judged").expect("column").as_primitive::<UInt32Type>();
+            prop_assert_eq!(not_judged.value(row) as usize, a.not_judged.len());
+            let mut missing: Vec<String> = a.not_judged.iter().flat_map(|n| n.missing.iter().map(ToString::to_string)).collect();
+            missing.sort_unstable();
+            missing.dedup();
+            prop_assert_eq!(list(&out, "missing", row), Some(missing));
+        }
+    }
+}
+
+#[test]
+fn the_synthetic_fleet_shows_every_stage_and_every_severity() {
+    let fleet = scalability_advisor_arrow::fleet::synthetic_fleet(5_000, 42, 0).expect("made");
+    let out = Kernel::default_pack()
+        .assess_batch(&fleet)
+        .expect("assessed");
+    let error = strings(&out, "error");
+    assert_eq!(error.null_count(), out.num_rows(), "{:?}", opt(error, 0));
+    let seen = |column: &str| {
+        let a = strings(&out, column);
+        let mut v: Vec<&str> = (0..a.len()).filter_map(|i| opt(a, i)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    assert_eq!(
+        seen("stage_by_users"),
+        ["enterprise", "growth", "scale", "startup"]
+    );
+    assert_eq!(seen("worst_severity"), ["critical", "info", "warning"]);
+    assert_eq!(
+        seen("health_server_cpu"),
+        ["healthy", "marginal", "unhealthy"]
+    );
+    // Some services are missing users, so their stage is unknown.
+    assert!(strings(&out, "stage_by_users").null_count() > 0);
+}
