@@ -27,6 +27,7 @@ CRATES = {
     "scalability-advisor": "advisor/src",
     "scalability-advisor-postgres": "advisor-postgres/src",
     "scalability-advisor-prometheus": "advisor-prometheus/src",
+    "scalability-advisor-arrow": "advisor-arrow/src",
 }
 
 FN = re.compile(r"^\s*pub (const )?fn (\w+)")

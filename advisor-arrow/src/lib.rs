@@ -293,7 +293,20 @@ impl Kernel {
     /// As [`Kernel::session`], and [`KernelError::TooManyRows`].
     ///
     /// # Examples
-    /// See the [crate documentation](crate).
+    /// ```
+    /// use std::sync::Arc;
+    /// use scalability_advisor_arrow::Kernel;
+    /// use scalability_advisor_arrow::arrow_array::{Float64Array, RecordBatch, cast::AsArray};
+    /// // 25 queries per request: past the guide's warning of 20.
+    /// let batch = RecordBatch::try_from_iter([(
+    ///     "db_queries_per_request",
+    ///     Arc::new(Float64Array::from(vec![25.0])) as _,
+    /// )])?;
+    /// let out = Kernel::default_pack().assess_batch(&batch)?;
+    /// let worst = out.column_by_name("worst_severity").unwrap().as_string::<i32>();
+    /// assert_eq!(worst.value(0), "critical");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn assess_batch(&self, batch: &RecordBatch) -> Result<RecordBatch, KernelError> {
         self.session(batch.schema_ref())?.assess(batch)
     }
