@@ -141,7 +141,12 @@ pub fn synthetic_fleet(rows: usize, seed: u64, first: u64) -> Result<RecordBatch
     columns.push(Arc::new(BooleanArray::from(residency)));
     columns.push(Arc::new(availability));
     columns.push(Arc::new(architecture.finish()));
-    Ok(RecordBatch::try_from_iter(
-        FLEET_COLUMNS.iter().copied().zip(columns),
+    // Every column nullable, whatever this batch holds, so that all batches share a schema.
+    Ok(RecordBatch::try_from_iter_with_nullable(
+        FLEET_COLUMNS
+            .iter()
+            .copied()
+            .zip(columns)
+            .map(|(name, column)| (name, column, true)),
     )?)
 }

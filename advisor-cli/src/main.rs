@@ -5,6 +5,8 @@
 //! message names the file and, for parse errors, the line and column).
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "batch")]
+mod batch;
 mod commands;
 mod input;
 mod output;

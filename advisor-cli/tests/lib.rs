@@ -1424,3 +1424,164 @@ fn prometheus_ranges_are_spans_from_a_minute_to_ninety_days() {
         assert!(err.contains(why), "{bad}: {err}");
     }
 }
+
+#[cfg(feature = "batch")]
+mod batch {
+    use super::*;
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("advisor-batch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join(name)
+    }
+
+    /// A CSV row of the synthetic fleet as a snapshot file: every non-empty cell under its
+    /// own name (the fleet's columns are the snapshot file's keys), the architecture as a
+    /// list.
+    fn snapshot_toml(header: &[&str], row: &[&str]) -> String {
+        let mut toml = String::new();
+        for (key, cell) in header.iter().zip(row) {
+            if cell.is_empty() || *key == "service" {
+                continue;
+            }
+            let value = match *key {
+                "architecture" => format!(
+                    "[{}]",
+                    cell.split(';')
+                        .map(|n| format!("\"{n}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                // Whole numbers written as `183.0` by the CSV writer.
+                "users" | "db_pool_size" | "db_connections" => {
+                    cell.trim_end_matches(".0").to_owned()
+                }
+                _ => (*cell).to_owned(),
+            };
+            toml.push_str(&format!("{key} = {value}\n"));
+        }
+        toml
+    }
+
+    #[test]
+    fn a_fleet_in_every_format_gives_the_rows_single_assessments_give() {
+        // 3,000 seeded services, written as CSV, Parquet and Arrow IPC: the three batch runs
+        // must write the same rows, the summary must count every service once, and 100
+        // sampled rows must say what `assess` says of each service alone.
+        let csv = temp("fleet.csv");
+        let (parquet, arrow) = (temp("fleet.parquet"), temp("fleet.arrow"));
+        for f in [&csv, &parquet, &arrow] {
+            stdout(&[
+                "fleet",
+                "--services",
+                "3000",
+                "--seed",
+                "5",
+                "--out",
+                f.to_str().unwrap(),
+            ]);
+        }
+        let mut outputs = Vec::new();
+        for (i, f) in [&csv, &parquet, &arrow].into_iter().enumerate() {
+            let out = temp(&format!("out{i}.jsonl"));
+            let summary = json(&[
+                "assess",
+                "--batch",
+                f.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert_eq!(summary["services"], 3000);
+            assert_eq!(summary["errors"], 0);
+            let total = |k: &str| {
+                summary[k]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p[1].as_u64().unwrap())
+                    .sum::<u64>()
+            };
+            assert_eq!(total("by_stage"), 3000);
+            assert_eq!(total("by_worst_severity"), 3000);
+            outputs.push(std::fs::read_to_string(&out).unwrap());
+        }
+        assert_eq!(outputs[0], outputs[1]);
+        assert_eq!(outputs[0], outputs[2]);
+        let rows: Vec<serde_json::Value> = outputs[0]
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(rows.len(), 3000);
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        for (i, line) in lines.enumerate().step_by(30) {
+            let cells: Vec<&str> = line.split(',').collect();
+            let snap = temp(&format!("row{i}.toml"));
+            std::fs::write(&snap, snapshot_toml(&header, &cells)).unwrap();
+            let single = json(&["assess", snap.to_str().unwrap()]);
+            let row = &rows[i];
+            assert_eq!(row["service"], format!("svc-{i}"));
+            let fired: Vec<String> = row["fired"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(fired, finding_ids(&single), "row {i}");
+            assert_eq!(
+                row.get("stage_by_users"),
+                single["stage"].get("by_users").filter(|v| !v.is_null()),
+                "row {i}"
+            );
+            assert_eq!(
+                row.get("first_step"),
+                single["plan"].get(0).map(|s| &s["title"]),
+                "row {i}"
+            );
+            assert_eq!(
+                row["not_judged"],
+                single["not_judged"].as_array().unwrap().len(),
+                "row {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn batch_input_errors_name_the_file_and_column() {
+        let csv = temp("bad.csv");
+        std::fs::write(&csv, "service,db_cpux\na,0.5\n").unwrap();
+        let err = cli()
+            .args(["assess", "--batch", csv.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(err).unwrap();
+        assert!(
+            err.contains("bad.csv")
+                && err.contains("`db_cpux`")
+                && err.contains("did you mean `db_cpu`"),
+            "{err}"
+        );
+        let txt = temp("fleet.txt");
+        std::fs::write(&txt, "x").unwrap();
+        cli()
+            .args(["assess", "--batch", txt.to_str().unwrap()])
+            .assert()
+            .code(2);
+        // A bad value spoils its row only, and the summary says so.
+        let rows = temp("rows.csv");
+        std::fs::write(&rows, "service,users,db_cpu\na,5000,0.5\nb,5000,1.5\n").unwrap();
+        let summary = json(&["assess", "--batch", rows.to_str().unwrap()]);
+        assert_eq!(summary["services"], 2);
+        assert_eq!(summary["errors"], 1);
+        assert!(
+            summary["first_error"]
+                .as_str()
+                .unwrap()
+                .starts_with("row 1: column `db_cpu`")
+        );
+    }
+}
