@@ -30,6 +30,7 @@ IN_PROCESS = [
     ("erlang_10000", 100, None),
     ("trend_86400", 1, None),
     ("pack_10000_rules", 1, None),
+    ("arrow_1000_rows", 1, None),
 ]
 
 # (arguments, budget in instructions or None)

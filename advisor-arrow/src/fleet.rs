@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{ListBuilder, StringBuilder};
-use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt64Array};
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use scalability_advisor_rules::scalability_advisor_core::units::Users;
@@ -79,10 +79,9 @@ pub fn synthetic_fleet(rows: usize, seed: u64, first: u64) -> Result<RecordBatch
         let u: f64 = 10f64.powf(rng.random_range(2.0..6.7));
         #[expect(
             clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
             reason = "u is between 100 and 5,011,873"
         )]
-        let u = u.round() as u64;
+        let u = u.round() as i64;
         users.push(rng.random_bool(0.95).then_some(u));
         let pool = rng.random_range(10.0..=300.0f64).round();
         // A third of the fleet is calm (every value on the good side of the guide's
@@ -109,7 +108,7 @@ pub fn synthetic_fleet(rows: usize, seed: u64, first: u64) -> Result<RecordBatch
             c.push(v);
         }
         residency.push(rng.random_bool(0.5).then(|| !calm && rng.random_bool(0.1)));
-        let stage = Stage::for_users(Users::new(u));
+        let stage = Stage::for_users(Users::new(u.unsigned_abs()));
         let next = stage.next().unwrap_or(stage).cumulative_architecture();
         for c in Component::ALL {
             let own = stage.cumulative_architecture().contains(c) && c != Component::SingleServer;
@@ -134,7 +133,7 @@ pub fn synthetic_fleet(rows: usize, seed: u64, first: u64) -> Result<RecordBatch
     columns.push(Arc::new(StringArray::from_iter_values(
         (first..).take(rows).map(|i| format!("svc-{i}")),
     )));
-    columns.push(Arc::new(UInt64Array::from(users)));
+    columns.push(Arc::new(Int64Array::from(users)));
     for c in cols {
         columns.push(Arc::new(Float64Array::from(c)));
     }

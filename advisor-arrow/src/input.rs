@@ -89,6 +89,7 @@ fn is_numeric(t: &DataType) -> bool {
             | DataType::UInt16
             | DataType::UInt32
             | DataType::UInt64
+            | DataType::Decimal128(_, _)
     )
 }
 
@@ -239,6 +240,8 @@ enum Values<'a> {
     DurUs(&'a arrow_array::DurationMicrosecondArray),
     DurNs(&'a arrow_array::DurationNanosecondArray),
     Bool(&'a arrow_array::BooleanArray),
+    /// A decimal, with 10 to the power of its scale.
+    Dec(&'a arrow_array::Decimal128Array, f64),
 }
 
 impl<'a> Values<'a> {
@@ -267,6 +270,10 @@ impl<'a> Values<'a> {
                 Values::DurNs(a.as_primitive::<DurationNanosecondType>())
             }
             DataType::Boolean => Values::Bool(a.as_boolean()),
+            DataType::Decimal128(_, scale) => Values::Dec(
+                a.as_primitive::<arrow_array::types::Decimal128Type>(),
+                10f64.powi(i32::from(*scale)),
+            ),
             _ => return None,
         })
     }
@@ -302,6 +309,7 @@ impl<'a> Values<'a> {
             Values::DurUs(a) => num!(a),
             Values::DurNs(a) => num!(a),
             Values::Bool(a) => (!a.is_null(row)).then(|| if a.value(row) { 1.0 } else { 0.0 }),
+            Values::Dec(a, unit) => (!a.is_null(row)).then(|| a.value(row) as f64 / unit),
         }
     }
 }

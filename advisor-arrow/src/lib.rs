@@ -12,7 +12,7 @@
 //!
 //! | column | type | meaning |
 //! |---|---|---|
-//! | a metric's name ([`Metric::name`](scalability_advisor_rules::scalability_advisor_core::Metric::name)), e.g. `db_cpu` | any integer or float; boolean for yes/no metrics | the metric in canonical units: ratios as fractions (0.74), durations in seconds, rates per second |
+//! | a metric's name ([`Metric::name`](scalability_advisor_rules::scalability_advisor_core::Metric::name)), e.g. `db_cpu` | any integer, float or 128-bit decimal (Spark reads unsigned 64-bit Parquet columns as decimals); boolean for yes/no metrics | the metric in canonical units: ratios as fractions (0.74), durations in seconds, rates per second |
 //! | a duration metric's name with `_ms`, e.g. `p95_response_time_ms` | any integer or float | the duration in milliseconds, as in snapshot files |
 //! | a duration metric's name | an Arrow `Duration` of any unit | the duration |
 //! | `architecture`, `tried`, `practices` | a list of strings, or one string of names separated by `,`, `;` or `\|` | the components in place, the remedies declared done, the checklist practices in place (the names of snapshot files) |
@@ -35,7 +35,7 @@
 //! | `worst_severity` | string | `info`, `warning` or `critical` over findings and plan steps ([`Assessment::worst`](scalability_advisor_rules::Assessment::worst)); null when nothing was found |
 //! | `fired` | list of strings | the rule ids of the findings, most severe first |
 //! | `first_step`, `first_step_severity` | string | the title and severity of the plan's first step; null when the plan is empty |
-//! | `not_judged` | uint32 | how many rules lacked data |
+//! | `not_judged` | int32 (signed, for engines without unsigned types such as Spark) | how many rules lacked data |
 //! | `missing` | list of strings | what they lacked, sorted, each once (`db_cpu`, `a series of p95_response_time`) |
 //! | `error` | string | why the row could not be assessed (a NaN, a negative, an out-of-range value, an unknown name), naming the column and the value; the other outputs are then null |
 //!

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{ListBuilder, StringBuilder, UInt32Builder};
+use arrow_array::builder::{Int32Builder, ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use scalability_advisor_rules::scalability_advisor_core::{Health, KeyMetric, Stage};
@@ -39,7 +39,7 @@ pub(crate) fn schema(keys: impl IntoIterator<Item = Arc<Field>>) -> SchemaRef {
     for name in OUTPUT_COLUMNS {
         let field = match name {
             "fired" | "missing" => list(name),
-            "not_judged" => Field::new(name, DataType::UInt32, true),
+            "not_judged" => Field::new(name, DataType::Int32, true),
             _ => utf8(name),
         };
         fields.push(Arc::new(field));
@@ -77,7 +77,7 @@ pub(crate) struct Columns {
     fired: ListBuilder<StringBuilder>,
     first_step: StringBuilder,
     first_severity: StringBuilder,
-    not_judged: UInt32Builder,
+    not_judged: Int32Builder,
     missing: ListBuilder<StringBuilder>,
     error: StringBuilder,
     /// Reused for the missing inputs of one row.
@@ -95,7 +95,7 @@ impl Columns {
             fired: ListBuilder::with_capacity(StringBuilder::new(), rows),
             first_step: s(),
             first_severity: s(),
-            not_judged: UInt32Builder::with_capacity(rows),
+            not_judged: Int32Builder::with_capacity(rows),
             missing: ListBuilder::with_capacity(StringBuilder::new(), rows),
             error: s(),
             scratch: Vec::new(),
@@ -143,7 +143,7 @@ impl Columns {
         self.first_severity
             .append_option(first.map(|s| severity_name(s.severity)));
         self.not_judged
-            .append_value(u32::try_from(a.not_judged.len()).unwrap_or(u32::MAX));
+            .append_value(i32::try_from(a.not_judged.len()).unwrap_or(i32::MAX));
         self.scratch.clear();
         for n in &a.not_judged {
             for m in &n.missing {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use scalability_advisor_arrow::arrow_array::builder::{ListBuilder, StringBuilder};
 use scalability_advisor_arrow::arrow_array::cast::AsArray;
-use scalability_advisor_arrow::arrow_array::types::UInt32Type;
+use scalability_advisor_arrow::arrow_array::types::Int32Type;
 use scalability_advisor_arrow::arrow_array::{
     Array, ArrayRef, BooleanArray, DurationMillisecondArray, Float32Array, Float64Array,
     Int64Array, RecordBatch, StringArray, UInt64Array,
@@ -73,6 +73,28 @@ fn durations_read_the_same_in_seconds_milliseconds_and_arrow_durations() {
         );
         assert!(strings(&out, "error").is_null(0));
     }
+}
+
+#[test]
+fn decimals_read_as_their_value() {
+    // Spark reads an unsigned 64-bit Parquet column as decimal(20, 0), and sums as decimals:
+    // 45,000 users is stage 2 (growth) either way; 0.92 as decimal(5, 2) is past the guide's
+    // 85% CPU warning.
+    use scalability_advisor_arrow::arrow_array::Decimal128Array;
+    let users = Decimal128Array::from(vec![45_000i128])
+        .with_precision_and_scale(20, 0)
+        .expect("valid decimal");
+    let cpu = Decimal128Array::from(vec![92i128])
+        .with_precision_and_scale(5, 2)
+        .expect("valid decimal");
+    let out = Kernel::default_pack()
+        .assess_batch(&batch(vec![
+            ("users", Arc::new(users) as _),
+            ("server_cpu", Arc::new(cpu) as _),
+        ]))
+        .expect("assessed");
+    assert_eq!(strings(&out, "stage_by_users").value(0), "growth");
+    assert_eq!(strings(&out, "health_server_cpu").value(0), "unhealthy");
 }
 
 #[test]
@@ -475,8 +497,8 @@ proptest! {
             prop_assert_eq!(list(&out, "fired", row), Some(ids));
             prop_assert_eq!(opt(strings(&out, "first_step"), row), a.plan.first().map(|p| p.title.as_str()));
             prop_assert_eq!(opt(strings(&out, "first_step_severity"), row), a.plan.first().map(|p| name(p.severity)));
-            let not_judged = out.column_by_name("not_judged").expect("column").as_primitive::<UInt32Type>();
-            prop_assert_eq!(not_judged.value(row) as usize, a.not_judged.len());
+            let not_judged = out.column_by_name("not_judged").expect("column").as_primitive::<Int32Type>();
+            prop_assert_eq!(usize::try_from(not_judged.value(row)).ok(), Some(a.not_judged.len()));
             let mut missing: Vec<String> = a.not_judged.iter().flat_map(|n| n.missing.iter().map(ToString::to_string)).collect();
             missing.sort_unstable();
             missing.dedup();

@@ -19,7 +19,7 @@ use scalability_advisor_formulas::{ServerTarget, servers_for};
 use scalability_advisor_rules::{Engine, Evaluation, PackFormat, RulePack, assess};
 
 /// The cases, with what one repetition does.
-const CASES: [(&str, &str); 10] = [
+const CASES: [(&str, &str); 11] = [
     ("classify", "classify a full snapshot (advisor-core)"),
     (
         "evaluate_default_pack",
@@ -53,6 +53,10 @@ const CASES: [(&str, &str); 10] = [
     (
         "pack_10000_rules",
         "load, analyse and compile 10,000 rules (TOML)",
+    ),
+    (
+        "arrow_1000_rows",
+        "assess a 1,000-row synthetic fleet batch through the Arrow kernel",
     ),
 ];
 
@@ -118,6 +122,15 @@ fn main() {
                     base.layer("prod.toml", black_box(text), PackFormat::Toml)
                         .ok(),
                 );
+            }
+        }
+        "arrow_1000_rows" => {
+            let fleet =
+                scalability_advisor_arrow::fleet::synthetic_fleet(1_000, 1, 0).expect("a fleet");
+            let kernel = scalability_advisor_arrow::Kernel::default_pack();
+            let mut session = kernel.session(fleet.schema_ref()).expect("bound");
+            for _ in 0..n {
+                black_box(session.assess(black_box(&fleet)).expect("assessed"));
             }
         }
         "erlang_10000" => {
