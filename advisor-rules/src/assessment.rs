@@ -754,7 +754,7 @@ fn assessed(
         .is_some_and(|to| to.is_built(snapshot.architecture));
     if made && let Some(to) = rule.moves_to {
         advice = format!(
-            "{advice} The move itself is made: the architecture of {to} is in place, so this is a symptom to work on there, not a stage to move to."
+            "{advice} The move itself is made: the architecture of {to} is in place, so this is a symptom to work on within it, not a reason to move."
         );
     }
     AssessedFinding {
