@@ -753,9 +753,12 @@ fn assessed(
         .moves_to
         .is_some_and(|to| to.is_built(snapshot.architecture));
     if made && let Some(to) = rule.moves_to {
-        advice = format!(
-            "{advice} The move itself is made: the architecture of {to} is in place, so this is a symptom to work on within it, not a reason to move."
-        );
+        advice = match &rule.made_advice {
+            Some(made_advice) => made_advice.clone(),
+            None => format!(
+                "{advice} The move itself is made: the architecture of {to} is in place, so this is a symptom to work on within it, not a reason to move."
+            ),
+        };
     }
     AssessedFinding {
         id: rule.id.clone(),

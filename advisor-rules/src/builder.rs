@@ -678,6 +678,34 @@ impl RuleBuilder {
         self.set("overdue_severity", severity_name(severity))
     }
 
+    /// What to advise once a transition's move is made (see [`crate::Rule::made_advice`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Metric, Stage, units::Ratio,
+    /// };
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
+    /// let rule = RuleBuilder::new(
+    ///     "r",
+    ///     "t",
+    ///     Operand::metric(Metric::DbCpu).gt(Ratio::from_percent(70.0)?),
+    ///     Severity::Warning,
+    ///     "Move to replicas and a cache.",
+    /// )
+    /// .moves_to(Stage::Growth)
+    /// .made_advice("Send more reads to the replicas and the cache.");
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].made_advice.as_deref(),
+    ///     Some("Send more reads to the replicas and the cache.")
+    /// );
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
+    #[must_use]
+    pub fn made_advice(self, advice: &str) -> Self {
+        self.set("made_advice", advice)
+    }
+
     /// The plan step the finding belongs to (see [`crate::Rule::action`]).
     ///
     /// # Examples

@@ -339,6 +339,7 @@ mod codegen {
         );
         field("action", option(r.action.as_deref(), string));
         field("advice", string(&r.advice));
+        field("made_advice", option(r.made_advice.as_deref(), string));
         field("references", list(&r.references, |s| string(s)));
         field("supersedes", list(&r.supersedes, |s| string(s)));
         field(

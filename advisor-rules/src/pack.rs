@@ -163,6 +163,11 @@ pub struct Rule {
     pub action: Option<String>,
     /// What to do, in words.
     pub advice: String,
+    /// For a transition (`moves_to`), what to do once the move is made, that is once the
+    /// declared architecture has everything its stage calls for
+    /// ([`Stage::is_built`](scalability_advisor_core::Stage::is_built)): it replaces
+    /// [`Rule::advice`], which speaks of making the move (file key `made_advice`).
+    pub made_advice: Option<String>,
     /// Where the rule's facts and figures come from.
     pub references: Vec<String>,
     /// Rules whose findings this one replaces when both fire.
@@ -349,6 +354,7 @@ pub(crate) struct RawRule {
     pub(crate) overdue_severity: Option<Severity>,
     pub(crate) action: Option<String>,
     pub(crate) advice: String,
+    pub(crate) made_advice: Option<String>,
     #[serde(default)]
     pub(crate) references: Vec<String>,
     #[serde(default)]
@@ -996,6 +1002,25 @@ impl RulePack {
                     .with_rule(&raw_rule.id),
                 );
             }
+            if raw_rule.made_advice.is_some() && raw_rule.moves_to.is_none() {
+                diags.push(
+                    Diagnostic::new(
+                        DiagnosticKind::Format,
+                        DiagnosticLevel::Error,
+                        format!(
+                            "rule `{}` has `made_advice` but no `moves_to`",
+                            raw_rule.id
+                        ),
+                        &src,
+                        id_span,
+                    )
+                    .with_help(Some(
+                        "`made_advice` is what a transition advises once its stage is built; add `moves_to` or drop it"
+                            .into(),
+                    ))
+                    .with_rule(&raw_rule.id),
+                );
+            }
             if let Some(action) = &raw_rule.action
                 && (action.is_empty()
                     || !action
@@ -1032,6 +1057,7 @@ impl RulePack {
                 overdue_severity: raw_rule.overdue_severity,
                 action: raw_rule.action,
                 advice: raw_rule.advice,
+                made_advice: raw_rule.made_advice,
                 references: raw_rule.references,
                 supersedes: raw_rule.supersedes,
                 hold_for,
@@ -1579,6 +1605,7 @@ struct RuleData {
     overdue_severity: Option<Severity>,
     action: Option<String>,
     advice: String,
+    made_advice: Option<String>,
     references: Vec<String>,
     supersedes: Vec<String>,
     hold_for: Option<Duration>,
@@ -1618,6 +1645,7 @@ impl TryFrom<RuleData> for Rule {
             overdue_severity: d.overdue_severity,
             action: d.action,
             advice: d.advice,
+            made_advice: d.made_advice,
             references: d.references,
             supersedes: d.supersedes,
             hold_for: d.hold_for,

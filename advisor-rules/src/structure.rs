@@ -116,7 +116,7 @@ const PACK_KEYS: [&str; 7] = [
     "format", "name", "version", "params", "disable", "rule", "rules",
 ];
 
-const RULE_KEYS: [&str; 23] = [
+const RULE_KEYS: [&str; 24] = [
     "id",
     "title",
     "when",
@@ -132,6 +132,7 @@ const RULE_KEYS: [&str; 23] = [
     "overdue_severity",
     "action",
     "advice",
+    "made_advice",
     "references",
     "supersedes",
     "for",
@@ -321,6 +322,7 @@ fn read_rule<N: Node>(node: N) -> (Option<RawRule>, Vec<Problem>) {
         overdue_severity: None,
         action: None,
         advice: String::new(),
+        made_advice: None,
         references: Vec::new(),
         supersedes: Vec::new(),
         hold_for: None,
@@ -365,6 +367,7 @@ fn read_rule<N: Node>(node: N) -> (Option<RawRule>, Vec<Problem>) {
                 set!(rule.when, String);
             }
             "advice" => set!(rule.advice, String),
+            "made_advice" => set!(rule.made_advice, Option<String>),
             "stages" => set!(rule.stages, Vec<Stage>),
             "severity" => set!(rule.severity, Severity),
             "priority" => set!(rule.priority, u32),

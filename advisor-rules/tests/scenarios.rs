@@ -1060,3 +1060,43 @@ advice = "Put a gateway in front."
         stage.advice
     );
 }
+
+#[test]
+fn a_made_move_advises_what_to_do_within_the_stage_it_built() {
+    // 2,500,000 users with the whole stage-4 architecture declared, sharding included.
+    // Writes at 85% of the primary's capacity meet the guide's stage-3 condition (write
+    // traffic overwhelming the primary); "plan sharding" would be advice for a system
+    // without shards. With shards in place the limit is one shard's primary, so the step
+    // says to split or add shards, and nothing calls for a stage move.
+    let mut snap = users(2_500_000)
+        .with_primary_write_throughput(Rate::from_per_second(8_500.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(10_000.0).unwrap());
+    snap.architecture = Stage::Enterprise.cumulative_architecture();
+    let a = run(&snap);
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.findings.contains(&"move.3.write_saturation".to_owned()))
+        .expect("a step for the saturated primary");
+    assert_eq!(
+        step.key,
+        StepKey::Rule("move.3.write_saturation".to_owned())
+    );
+    assert!(
+        step.advice.starts_with("Sharding is in place"),
+        "{}",
+        step.advice
+    );
+    assert!(!step.advice.contains("Plan sharding"), "{}", step.advice);
+    assert!(!a.plan.iter().any(|s| matches!(s.key, StepKey::Stage(_))));
+    // Without sharding, the same load is an overdue move to stage 3.
+    snap.architecture.remove(Component::Sharding);
+    let a = run(&snap);
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Stage(Stage::Scale),
+        "{}",
+        a.to_text()
+    );
+    assert!(a.plan[0].title.starts_with("Catch up with stage 3"));
+}
