@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use scalability_advisor_rules::scalability_advisor_core::units::Users;
 use scalability_advisor_rules::scalability_advisor_core::{Component, Stage};
 
-use crate::{KernelError, MAX_BATCH_ROWS};
+use crate::KernelError;
 
 /// The columns of [`synthetic_fleet`], in order.
 pub const FLEET_COLUMNS: [&str; 19] = [
@@ -60,12 +60,7 @@ pub const FLEET_COLUMNS: [&str; 19] = [
 /// # Ok::<(), scalability_advisor_arrow::KernelError>(())
 /// ```
 pub fn synthetic_fleet(rows: usize, seed: u64, first: u64) -> Result<RecordBatch, KernelError> {
-    if rows > MAX_BATCH_ROWS {
-        return Err(KernelError::TooManyRows {
-            rows,
-            max: MAX_BATCH_ROWS,
-        });
-    }
+    crate::check_rows(rows)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ first.rotate_left(17));
     let f = |rng: &mut ChaCha8Rng, lo: f64, hi: f64| -> Option<f64> {
         rng.random_bool(0.85).then(|| rng.random_range(lo..=hi))

@@ -104,6 +104,31 @@ pub const MAX_LIST_ITEMS: usize = 64;
 /// The longest name a list cell may hold, in bytes.
 pub const MAX_NAME_BYTES: usize = 64;
 
+/// Refuses more than [`MAX_BATCH_ROWS`] rows.
+fn check_rows(rows: usize) -> Result<(), KernelError> {
+    if rows > MAX_BATCH_ROWS {
+        return Err(KernelError::TooManyRows {
+            rows,
+            max: MAX_BATCH_ROWS,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_row_limit_admits_its_own_value() {
+        assert!(check_rows(MAX_BATCH_ROWS).is_ok());
+        assert!(matches!(
+            check_rows(MAX_BATCH_ROWS + 1),
+            Err(KernelError::TooManyRows { rows, max }) if rows == MAX_BATCH_ROWS + 1 && max == MAX_BATCH_ROWS
+        ));
+    }
+}
+
 /// Why a schema or a batch cannot be assessed. Bad values in a row are not errors of the
 /// batch: they go to that row's `error` column.
 #[derive(Debug, thiserror::Error)]
@@ -392,12 +417,7 @@ impl Session<'_> {
             });
         }
         let rows = batch.num_rows();
-        if rows > MAX_BATCH_ROWS {
-            return Err(KernelError::TooManyRows {
-                rows,
-                max: MAX_BATCH_ROWS,
-            });
-        }
+        check_rows(rows)?;
         let reader = input::Reader::new(&self.binding, batch)?;
         let mut columns = output::Columns::with_capacity(rows);
         let kernel = self.kernel;

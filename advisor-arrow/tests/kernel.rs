@@ -10,8 +10,9 @@ use scalability_advisor_arrow::arrow_array::builder::{ListBuilder, StringBuilder
 use scalability_advisor_arrow::arrow_array::cast::AsArray;
 use scalability_advisor_arrow::arrow_array::types::Int32Type;
 use scalability_advisor_arrow::arrow_array::{
-    Array, ArrayRef, BooleanArray, DurationMillisecondArray, Float32Array, Float64Array,
-    Int64Array, RecordBatch, StringArray, UInt64Array,
+    Array, ArrayRef, BooleanArray, DurationMicrosecondArray, DurationMillisecondArray,
+    DurationNanosecondArray, DurationSecondArray, Float32Array, Float64Array, Int64Array,
+    RecordBatch, StringArray, UInt64Array,
 };
 use scalability_advisor_arrow::scalability_advisor_rules::scalability_advisor_core::{
     Component, History, KeyMetric, Metric, MetricsSnapshot, Remedy,
@@ -64,8 +65,27 @@ fn durations_read_the_same_in_seconds_milliseconds_and_arrow_durations() {
         "p95_response_time",
         Arc::new(DurationMillisecondArray::from(vec![780])) as _,
     )]);
+    let micros = batch(vec![(
+        "p95_response_time",
+        Arc::new(DurationMicrosecondArray::from(vec![780_000])) as _,
+    )]);
+    let nanos = batch(vec![(
+        "p95_response_time",
+        Arc::new(DurationNanosecondArray::from(vec![780_000_000])) as _,
+    )]);
+    let whole_seconds = batch(vec![(
+        "slowest_query_time",
+        Arc::new(DurationSecondArray::from(vec![2])) as _,
+    )]);
     let kernel = Kernel::default_pack();
-    for b in [seconds, millis, duration] {
+    // Two seconds for the slowest query: past the guide's 100 ms for single queries.
+    let out = kernel.assess_batch(&whole_seconds).expect("assessed");
+    assert!(
+        list(&out, "fired", 0)
+            .expect("a list")
+            .contains(&"move.2.slow_queries".to_owned())
+    );
+    for b in [seconds, millis, duration, micros, nanos] {
         let out = kernel.assess_batch(&b).expect("assessed");
         assert_eq!(
             strings(&out, "health_p95_response_time").value(0),
@@ -259,6 +279,28 @@ fn schemas_that_do_not_fit_are_refused_with_the_column_named() {
         KernelError::UnknownColumn { suggestion, .. } => assert_eq!(suggestion, Some("db_cpu")),
         other => panic!("{other}"),
     }
+    // Types are checked when a session is opened, before any batch.
+    use scalability_advisor_arrow::arrow_schema::{DataType, Field, Schema};
+    let refused = |field: Field| match kernel.session(&Schema::new(vec![field])) {
+        Err(KernelError::WrongType { column, .. }) => column,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        refused(Field::new("db_cpu", DataType::Utf8, true)),
+        "db_cpu"
+    );
+    assert_eq!(
+        refused(Field::new(
+            "architecture",
+            DataType::new_list(DataType::Int64, true),
+            true
+        )),
+        "architecture"
+    );
+    assert_eq!(
+        refused(Field::new("tried", DataType::Float64, true)),
+        "tried"
+    );
     let colliding = Kernel::default_pack().with_keys(["error"]);
     assert!(matches!(
         colliding.assess_batch(&batch(vec![(
