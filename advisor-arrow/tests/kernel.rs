@@ -576,3 +576,64 @@ fn the_synthetic_fleet_shows_every_stage_and_every_severity() {
     // Some services are missing users, so their stage is unknown.
     assert!(strings(&out, "stage_by_users").null_count() > 0);
 }
+
+#[test]
+fn every_numeric_width_reads_as_its_value() {
+    // 25 queries per request is past the guide's warning of 20: critical, whatever the
+    // column's integer or float type.
+    use scalability_advisor_arrow::arrow_array::{
+        Int8Array, Int16Array, Int32Array, UInt8Array, UInt16Array, UInt32Array,
+    };
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Int8Array::from(vec![25])),
+        Arc::new(Int16Array::from(vec![25])),
+        Arc::new(Int32Array::from(vec![25])),
+        Arc::new(Int64Array::from(vec![25])),
+        Arc::new(UInt8Array::from(vec![25])),
+        Arc::new(UInt16Array::from(vec![25])),
+        Arc::new(UInt32Array::from(vec![25])),
+        Arc::new(UInt64Array::from(vec![25])),
+        Arc::new(Float32Array::from(vec![25.0])),
+        Arc::new(Float64Array::from(vec![25.0])),
+    ];
+    let kernel = Kernel::default_pack();
+    for c in columns {
+        let t = c.data_type().clone();
+        let out = kernel
+            .assess_batch(&batch(vec![("db_queries_per_request", c)]))
+            .expect("assessed");
+        assert_eq!(
+            strings(&out, "health_db_queries_per_request").value(0),
+            "unhealthy",
+            "{t}"
+        );
+    }
+}
+
+#[test]
+fn errors_suggest_only_close_names_and_say_what_a_duration_column_holds() {
+    let kernel = Kernel::default_pack();
+    let suggestion = |name: &str| match kernel.assess_batch(&batch(vec![(
+        name,
+        Arc::new(Float64Array::from(vec![1.0])) as _,
+    )])) {
+        Err(KernelError::UnknownColumn { suggestion, .. }) => suggestion,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(suggestion("replica_lagg"), Some("replica_lag"));
+    // One letter in common out of eleven is no hint; nor is an empty name.
+    assert_eq!(suggestion("dzzzzzzzzzz"), None);
+    assert_eq!(suggestion(""), None);
+    match kernel.assess_batch(&batch(vec![(
+        "p95_response_time",
+        Arc::new(StringArray::from(vec!["780ms"])) as _,
+    )])) {
+        Err(KernelError::WrongType { expected, .. }) => {
+            assert!(
+                expected.contains("seconds") && expected.contains("_ms"),
+                "{expected}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
