@@ -637,3 +637,85 @@ fn errors_suggest_only_close_names_and_say_what_a_duration_column_holds() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn name_lists_in_every_string_layout_and_their_limits() {
+    use scalability_advisor_arrow::arrow_array::builder::{LargeListBuilder, StringViewBuilder};
+    use scalability_advisor_arrow::arrow_array::{LargeStringArray, StringViewArray};
+    use scalability_advisor_arrow::{MAX_LIST_ITEMS, MAX_NAME_BYTES};
+    let kernel = Kernel::default_pack();
+    let users = || Arc::new(UInt64Array::from(vec![5_000, 5_000])) as ArrayRef;
+    let fired = |architecture: ArrayRef| {
+        let out = kernel
+            .assess_batch(&batch(vec![
+                ("users", users()),
+                (
+                    "server_cpu",
+                    Arc::new(Float64Array::from(vec![0.25, 0.25])) as _,
+                ),
+                (
+                    "p95_response_time_ms",
+                    Arc::new(Float64Array::from(vec![180.0, 180.0])) as _,
+                ),
+                ("architecture", architecture),
+            ]))
+            .expect("assessed");
+        assert!(strings(&out, "error").is_null(0) && strings(&out, "error").is_null(1));
+        (list(&out, "fired", 0), list(&out, "fired", 1))
+    };
+    // 5,000 users at 25% CPU and 180 ms with a cache and read replicas: added before the
+    // metrics asked for them (the startup example's finding).
+    let plain = fired(Arc::new(StringArray::from(vec![
+        Some("cache;read_replicas"),
+        None,
+    ])));
+    assert!(plain.0.as_ref().is_some_and(|f| !f.is_empty()), "{plain:?}");
+    assert_ne!(plain.0, plain.1);
+    assert_eq!(
+        fired(Arc::new(LargeStringArray::from(vec![
+            Some("cache;read_replicas"),
+            None
+        ]))),
+        plain
+    );
+    assert_eq!(
+        fired(Arc::new(StringViewArray::from(vec![
+            Some("cache;read_replicas"),
+            None
+        ]))),
+        plain
+    );
+    let mut large = LargeListBuilder::new(StringBuilder::new());
+    large.values().append_value("cache");
+    large.values().append_value("read_replicas");
+    large.append(true);
+    large.append_null();
+    assert_eq!(fired(Arc::new(large.finish())), plain);
+    let mut view = ListBuilder::new(StringViewBuilder::new());
+    view.values().append_value("cache");
+    view.values().append_value("read_replicas");
+    view.append(true);
+    view.append(true);
+    let (first, second) = fired(Arc::new(view.finish()));
+    assert_eq!(first, plain.0);
+    assert_eq!(second, plain.1); // an empty list is nothing declared, like a null
+    // At most MAX_LIST_ITEMS names of at most MAX_NAME_BYTES bytes.
+    let row_error = |cell: String| {
+        let out = kernel
+            .assess_batch(&batch(vec![(
+                "architecture",
+                Arc::new(StringArray::from(vec![cell])) as _,
+            )]))
+            .expect("assessed");
+        opt(strings(&out, "error"), 0).map(str::to_owned)
+    };
+    assert_eq!(row_error(vec!["cdn"; MAX_LIST_ITEMS].join(",")), None);
+    assert!(
+        row_error(vec!["cdn"; MAX_LIST_ITEMS + 1].join(","))
+            .is_some_and(|e| e.contains("more than 64 names")),
+    );
+    assert!(row_error("x".repeat(MAX_NAME_BYTES)).is_some_and(|e| e.contains("unknown name")),);
+    assert!(
+        row_error("x".repeat(MAX_NAME_BYTES + 1)).is_some_and(|e| e.contains("a name of 65 bytes")),
+    );
+}
