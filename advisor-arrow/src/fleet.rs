@@ -47,7 +47,7 @@ pub const FLEET_COLUMNS: [&str; 19] = [
 /// component of the next stage.
 ///
 /// # Errors
-/// [`KernelError::TooManyRows`] past [`MAX_BATCH_ROWS`].
+/// [`KernelError::TooManyRows`] past [`MAX_BATCH_ROWS`](crate::MAX_BATCH_ROWS).
 ///
 /// # Examples
 /// ```
