@@ -79,7 +79,7 @@ use arrow_schema::{ArrowError, Field, Schema, SchemaRef};
 use scalability_advisor_rules::scalability_advisor_core::{
     AdvisorConfig, History, MetricsSnapshot,
 };
-use scalability_advisor_rules::{Engine, Evaluation, assess_with};
+use scalability_advisor_rules::{Engine, Evaluation, Summary, summarize_into};
 
 pub use arrow_array;
 pub use arrow_schema;
@@ -309,6 +309,7 @@ impl Kernel {
             snapshot: MetricsSnapshot::default(),
             history: History::new(),
             evaluation: Evaluation::default(),
+            summary: Summary::default(),
         })
     }
 
@@ -365,6 +366,7 @@ pub struct Session<'k> {
     snapshot: MetricsSnapshot,
     history: History,
     evaluation: Evaluation,
+    summary: Summary,
 }
 
 impl Session<'_> {
@@ -429,14 +431,15 @@ impl Session<'_> {
                         &self.history,
                         &mut self.evaluation,
                     );
-                    let a = assess_with(
+                    summarize_into(
                         &kernel.engine,
                         &self.evaluation,
                         &self.snapshot,
                         &self.history,
                         &kernel.config,
+                        &mut self.summary,
                     );
-                    columns.push(&a);
+                    columns.push(&self.summary, &self.evaluation);
                 }
                 Err(message) => columns.push_error(&message),
             }

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use arrow_array::builder::{Int32Builder, ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
-use scalability_advisor_rules::scalability_advisor_core::{Health, KeyMetric, Stage};
-use scalability_advisor_rules::{Assessment, MissingInput, Severity};
+use scalability_advisor_rules::scalability_advisor_core::{EntityKind, Metric};
+use scalability_advisor_rules::scalability_advisor_core::{Health, Stage};
+use scalability_advisor_rules::{Evaluation, MissingInput, Severity, Summary};
 
 /// The names of the output columns, after the key columns, in order.
 pub const OUTPUT_COLUMNS: [&str; 13] = [
@@ -80,7 +81,8 @@ pub(crate) struct Columns {
     not_judged: Int32Builder,
     missing: ListBuilder<StringBuilder>,
     error: StringBuilder,
-    /// Reused for the missing inputs of one row.
+    names: MissingNames,
+    /// Reused for the missing inputs of one row that have no fixed text.
     scratch: Vec<String>,
 }
 
@@ -98,6 +100,7 @@ impl Columns {
             not_judged: Int32Builder::with_capacity(rows),
             missing: ListBuilder::with_capacity(StringBuilder::new(), rows),
             error: s(),
+            names: MissingNames::new(),
             scratch: Vec::new(),
         }
     }
@@ -118,45 +121,34 @@ impl Columns {
         self.error.append_value(message);
     }
 
-    /// A row assessed.
-    pub(crate) fn push(&mut self, a: &Assessment) {
+    /// A row assessed: its summary, and the rules that fired in `evaluation`.
+    pub(crate) fn push(&mut self, s: &Summary, evaluation: &Evaluation) {
         self.stage_by_users
-            .append_option(a.stage.by_users.map(stage_name));
+            .append_option(s.stage_by_users.map(stage_name));
         self.stage_by_metrics
-            .append_option(a.stage.by_metrics.map(stage_name));
-        for (builder, key) in self.health.iter_mut().zip(KeyMetric::ALL) {
-            let h = a
-                .health
-                .iter()
-                .find(|h| h.metric == key)
-                .and_then(|h| h.health);
-            builder.append_option(h.map(health_name));
+            .append_option(s.stage_by_metrics.map(stage_name));
+        for (builder, health) in self.health.iter_mut().zip(s.health) {
+            builder.append_option(health.map(health_name));
         }
-        self.worst.append_option(a.worst().map(severity_name));
-        for f in &a.findings {
+        self.worst.append_option(s.worst.map(severity_name));
+        for f in &evaluation.findings {
             self.fired.values().append_value(&f.id);
         }
         self.fired.append(true);
-        let first = a.plan.first();
-        self.first_step
-            .append_option(first.map(|s| s.title.as_str()));
-        self.first_severity
-            .append_option(first.map(|s| severity_name(s.severity)));
-        self.not_judged
-            .append_value(i32::try_from(a.not_judged.len()).unwrap_or(i32::MAX));
-        self.scratch.clear();
-        for n in &a.not_judged {
-            for m in &n.missing {
-                let text = missing_name(m);
-                if !self.scratch.contains(&text) {
-                    self.scratch.push(text);
-                }
+        match s.first_step_severity {
+            Some(severity) => {
+                self.first_step.append_value(&s.first_step_title);
+                self.first_severity.append_value(severity_name(severity));
+            }
+            None => {
+                self.first_step.append_null();
+                self.first_severity.append_null();
             }
         }
-        self.scratch.sort_unstable();
-        for m in &self.scratch {
-            self.missing.values().append_value(m);
-        }
+        self.not_judged
+            .append_value(i32::try_from(s.not_judged).unwrap_or(i32::MAX));
+        self.names
+            .append(&s.missing, self.missing.values(), &mut self.scratch);
         self.missing.append(true);
         self.error.append_null();
     }
@@ -183,7 +175,99 @@ impl Columns {
     }
 }
 
-/// A missing input as the report's "not judged" line names it.
-pub(crate) fn missing_name(m: &MissingInput) -> String {
-    m.to_string()
+/// The texts of the missing inputs that name a metric (a value, a series, a zero divisor),
+/// the users or a list, written and sorted once: a row's `missing` list is then its set of inputs
+/// walked in text order, with no text written per row.
+#[derive(Debug)]
+struct MissingNames {
+    /// The position of each input's text in `texts`, by [`MissingNames::slot`].
+    rank: Vec<usize>,
+    /// The texts, sorted.
+    texts: Vec<String>,
+}
+
+/// How many inputs have a fixed text: three kinds per metric, the users, and each list.
+const FIXED: usize = 3 * Metric::COUNT + 1 + EntityKind::ALL.len();
+
+impl MissingNames {
+    fn new() -> MissingNames {
+        let input =
+            |slot: usize| match (slot / Metric::COUNT, Metric::ALL.get(slot % Metric::COUNT)) {
+                (0, Some(m)) => MissingInput::Value(*m),
+                (1, Some(m)) => MissingInput::Series(*m),
+                (2, Some(m)) => MissingInput::ZeroDivisor(*m),
+                _ => match slot
+                    .checked_sub(3 * Metric::COUNT + 1)
+                    .and_then(|i| EntityKind::ALL.get(i))
+                {
+                    Some(kind) => MissingInput::Entities(*kind),
+                    None => MissingInput::Users,
+                },
+            };
+        let mut by_text: Vec<(String, usize)> = (0..FIXED)
+            .map(|slot| (input(slot).to_string(), slot))
+            .collect();
+        by_text.sort_unstable();
+        let mut rank = vec![0; FIXED];
+        for (position, (_, slot)) in by_text.iter().enumerate() {
+            if let Some(r) = rank.get_mut(*slot) {
+                *r = position;
+            }
+        }
+        MissingNames {
+            rank,
+            texts: by_text.into_iter().map(|(text, _)| text).collect(),
+        }
+    }
+
+    /// The index of an input with a fixed text.
+    fn slot(m: &MissingInput) -> Option<usize> {
+        match m {
+            MissingInput::Value(m) => Some(m.index()),
+            MissingInput::Series(m) => Some(Metric::COUNT + m.index()),
+            MissingInput::ZeroDivisor(m) => Some(2 * Metric::COUNT + m.index()),
+            MissingInput::Users => Some(3 * Metric::COUNT),
+            MissingInput::Entities(kind) => EntityKind::ALL
+                .iter()
+                .position(|k| k == kind)
+                .map(|i| 3 * Metric::COUNT + 1 + i),
+            MissingInput::EntityField(..) => None,
+        }
+    }
+
+    /// Appends the texts of `missing` (each input once) to `out`, sorted.
+    fn append(&self, missing: &[MissingInput], out: &mut StringBuilder, scratch: &mut Vec<String>) {
+        let mut ranks = [0u64; FIXED.div_ceil(64)];
+        let mut fixed = true;
+        for m in missing {
+            match Self::slot(m).and_then(|slot| self.rank.get(slot)) {
+                Some(&r) => {
+                    if let Some(word) = ranks.get_mut(r / 64) {
+                        *word |= 1 << (r % 64);
+                    }
+                }
+                None => fixed = false,
+            }
+        }
+        if fixed {
+            for (w, word) in ranks.iter().enumerate() {
+                let mut bits = *word;
+                while bits != 0 {
+                    let r = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if let Some(text) = self.texts.get(r) {
+                        out.append_value(text);
+                    }
+                }
+            }
+            return;
+        }
+        // A list input among them: write every text and sort (rare).
+        scratch.clear();
+        scratch.extend(missing.iter().map(ToString::to_string));
+        scratch.sort_unstable();
+        for text in scratch.iter() {
+            out.append_value(text);
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use core::fmt;
 use std::collections::{BTreeMap, BTreeSet};
 
-use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
+use scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_core::patterns::{Checklist, ChecklistItem, ChecklistStatus};
 use scalability_advisor_core::units::Users;
 use scalability_advisor_core::{
@@ -15,6 +15,7 @@ use scalability_advisor_core::{
 
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleEvidence, RuleStatus};
 use crate::pack::{Origin, Rule, RulePack, Severity};
+use crate::plan::{Active, Deferral, Facts, Key, Place, Skeleton, deferred_delivery};
 
 /// The JSON shape version of [`Assessment`].
 pub const ASSESSMENT_FORMAT: u32 = 2;
@@ -583,12 +584,9 @@ pub fn assess_with(
             continue;
         };
         let mut a = assessed(rule, f, engine.explain(evaluation, f), &positions, snapshot);
-        for subject in evaluation.subjects(f) {
-            if let Some((name, figures)) = snapshot.entity(subject.kind, subject.index) {
-                a.subjects
-                    .push(format!("{} `{name}`: {figures}", subject.kind));
-                a.subject_names.push(name.to_owned());
-            }
+        for (line, name) in subject_lines(evaluation, f, snapshot) {
+            a.subjects.push(line);
+            a.subject_names.push(name);
         }
         findings.push(a);
     }
@@ -609,18 +607,13 @@ pub fn assess_with(
         .collect();
 
     // Ladders the report works on: those whose ladder rule fired, at their current rung.
-    let active: BTreeMap<Symptom, Option<Remedy>> = findings
+    let active: Active = findings
         .iter()
         .filter_map(|f| f.ladder.map(|s| (s, f.remedy)))
         .collect();
     // A host running both the application and the database shares one CPU and memory
     // between them.
-    let shared_host = snapshot.hosts.as_ref().and_then(|hosts| {
-        hosts
-            .iter()
-            .find(|h| h.roles.contains(HostRole::App) && h.roles.contains(HostRole::Db))
-            .map(|h| h.name.as_str())
-    });
+    let shared_host = shared_host(snapshot);
     let bottlenecks = rank_layers(&findings, shared_host);
     let deferred = deferred_delivery(&active, &bottlenecks);
     let (plan, held_back) = build_plan(
@@ -654,6 +647,16 @@ pub fn assess_with(
         bottlenecks,
         not_judged,
     }
+}
+
+/// A host that runs both the application and the database: they share its CPU and memory.
+pub(crate) fn shared_host(snapshot: &MetricsSnapshot) -> Option<&str> {
+    snapshot.hosts.as_ref().and_then(|hosts| {
+        hosts
+            .iter()
+            .find(|h| h.roles.contains(HostRole::App) && h.roles.contains(HostRole::Db))
+            .map(|h| h.name.as_str())
+    })
 }
 
 fn capitalised(s: &str) -> String {
@@ -696,6 +699,97 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
     notes
 }
 
+/// The remedy and rung a finding of `rule` advises: for a ladder rule, the rung its ladder
+/// is on (none once every rung is done); otherwise the rule's own.
+fn rung_advised(
+    rule: &Rule,
+    position: Option<&LadderPosition>,
+) -> (Option<Remedy>, Option<LadderStep>) {
+    match position.map(|p| p.next) {
+        Some(NextStep::Try { step, remedy }) => (Some(remedy), Some(step)),
+        Some(NextStep::Exhausted) => (None, None),
+        None => (rule.remedy, rule.step),
+    }
+}
+
+/// Whether `rule` is a transition whose stage is built: the move is made.
+fn is_made(rule: &Rule, architecture: ComponentSet) -> bool {
+    rule.moves_to.is_some_and(|to| to.is_built(architecture))
+}
+
+/// What the plan reads of a finding of `rule`, whose ladder (if it has one) is at `position`.
+pub(crate) fn facts_of<'a>(
+    rule: &'a Rule,
+    finding: &Finding,
+    position: Option<&LadderPosition>,
+    architecture: ComponentSet,
+) -> Facts<'a> {
+    Facts {
+        id: &rule.id,
+        severity: finding.severity,
+        priority: rule.priority,
+        layer: rule.layer,
+        symptom: rule.ladder.or(rule.symptom),
+        ladder: rule.ladder,
+        remedy: rung_advised(rule, position).0,
+        moves_to: rule.moves_to,
+        made: is_made(rule, architecture),
+        action: rule.action.as_deref(),
+        recommends: rule.recommends,
+    }
+}
+
+impl AssessedFinding {
+    /// What the plan reads of the finding.
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            id: &self.id,
+            severity: self.severity,
+            priority: self.priority,
+            layer: self.layer,
+            symptom: self.symptom,
+            ladder: self.ladder,
+            remedy: self.remedy,
+            moves_to: self.moves_to,
+            made: self.made,
+            action: self.action.as_deref(),
+            recommends: self.recommends,
+        }
+    }
+}
+
+/// A finding's title: the rule's, with the rung it advises for a ladder rule.
+pub(crate) fn finding_title(rule: &Rule, position: Option<&LadderPosition>) -> String {
+    match position.map(|p| p.next) {
+        Some(NextStep::Try { step, remedy }) => {
+            format!("{}: {step}, {}", rule.title, remedy.title())
+        }
+        Some(NextStep::Exhausted) => {
+            format!("{}: every rung of the guide's ladder is done", rule.title)
+        }
+        None => rule.title.clone(),
+    }
+}
+
+/// The entities that made `finding` fire: each one's line ("table `events`: 1,107
+/// sequential scans ...") and name.
+pub(crate) fn subject_lines<'e>(
+    evaluation: &'e Evaluation,
+    finding: &'e Finding,
+    snapshot: &'e MetricsSnapshot,
+) -> impl Iterator<Item = (String, String)> + 'e {
+    evaluation.subjects(finding).filter_map(|subject| {
+        snapshot
+            .entity(subject.kind, subject.index)
+            .map(|(name, figures)| {
+                (
+                    format!("{} `{name}`: {figures}", subject.kind),
+                    name.to_owned(),
+                )
+            })
+    })
+}
+
 fn assessed(
     rule: &Rule,
     f: &Finding,
@@ -703,17 +797,14 @@ fn assessed(
     positions: &BTreeMap<Symptom, LadderPosition>,
     snapshot: &MetricsSnapshot,
 ) -> AssessedFinding {
-    let mut title = rule.title.clone();
+    let position = rule.ladder.and_then(|s| positions.get(&s));
+    let title = finding_title(rule, position);
     let mut advice = rule.advice.clone();
-    let mut remedy = rule.remedy;
-    let mut step = rule.step;
+    let (remedy, step) = rung_advised(rule, position);
     let symptom = rule.ladder.or(rule.symptom);
-    if let Some(p) = rule.ladder.and_then(|s| positions.get(&s)) {
+    if let Some(p) = position {
         match p.next {
-            NextStep::Try { step: s, remedy: r } => {
-                remedy = Some(r);
-                step = Some(s);
-                title = format!("{}: {s}, {}", rule.title, r.title());
+            NextStep::Try { remedy: r, .. } => {
                 advice = r.advice().to_owned();
                 let notes = ladder_notes(p, snapshot);
                 if !notes.is_empty() {
@@ -723,9 +814,6 @@ fn assessed(
                 }
             }
             NextStep::Exhausted => {
-                remedy = None;
-                step = None;
-                title = format!("{}: every rung of the guide's ladder is done", rule.title);
                 advice = format!(
                     "{} are all in place or declared done, yet the symptom persists: look beyond the decision matrix (trace where time goes, profile, and revisit the capacity plan).",
                     p.symptom
@@ -749,9 +837,7 @@ fn assessed(
         advice =
             format!("{advice} Overdue: the guide calls for this move before {to}, and {when}.");
     }
-    let made = rule
-        .moves_to
-        .is_some_and(|to| to.is_built(snapshot.architecture));
+    let made = is_made(rule, snapshot.architecture);
     if made && let Some(to) = rule.moves_to {
         advice = match &rule.made_advice {
             Some(made_advice) => made_advice.clone(),
@@ -865,96 +951,6 @@ fn gap_reason(item: ChecklistItem, snapshot: &MetricsSnapshot) -> String {
     }
 }
 
-/// The layer a symptom's ladder works on; slow page loads are end to end, with causes in
-/// the other layers, so they name none.
-const fn symptom_layer(symptom: Symptom) -> Option<Layer> {
-    match symptom {
-        Symptom::DatabaseSlow => Some(Layer::Database),
-        Symptom::HighServerCpu | Symptom::HighMemory => Some(Layer::Application),
-        Symptom::ApiTimeouts => Some(Layer::ExternalApi),
-        _ => None,
-    }
-}
-
-/// The position of a layer in the guide's diagnosis order (storage goes with the database,
-/// whose health check covers it; no layer comes last).
-fn diagnosis_rank(layer: Option<Layer>) -> usize {
-    match layer {
-        Some(Layer::Storage) => 2,
-        Some(l) => DIAGNOSIS_ORDER
-            .iter()
-            .position(|s| s.layer == Some(l))
-            .map_or(6, |p| p + 1),
-        None => 6,
-    }
-}
-
-/// The plan step a finding belongs to, given the ladders the report works on.
-enum Placement {
-    Step(StepKey),
-    Held {
-        remedy: Remedy,
-        symptom: Symptom,
-        until: Remedy,
-    },
-}
-
-fn placement(
-    f: &AssessedFinding,
-    active: &BTreeMap<Symptom, Option<Remedy>>,
-    architecture: ComponentSet,
-) -> Placement {
-    // A remedy that is a rung of an active ladder must be that ladder's current rung.
-    let as_remedy = |r: Remedy| -> Placement {
-        let (symptom, _) = r.rung();
-        match active.get(&symptom) {
-            Some(Some(current)) if *current != r => Placement::Held {
-                remedy: r,
-                symptom,
-                until: *current,
-            },
-            // Every rung is declared done, yet the evidence calls for one of them: it joins
-            // the "ladder used up" step, where the declarations are questioned.
-            Some(None) => Placement::Step(StepKey::LadderExhausted(symptom)),
-            _ => Placement::Step(StepKey::Remedy(r)),
-        }
-    };
-    // A move already made is a symptom like any other (below): its step is its symptom's,
-    // or its own.
-    if let Some(to) = f.moves_to
-        && !f.made
-    {
-        return Placement::Step(StepKey::Stage(to));
-    }
-    if let Some(s) = f.ladder {
-        return match f.remedy {
-            Some(r) => Placement::Step(StepKey::Remedy(r)),
-            None => Placement::Step(StepKey::LadderExhausted(s)),
-        };
-    }
-    if let Some(r) = f.remedy {
-        return as_remedy(r);
-    }
-    if let Some(s) = f.symptom
-        && let Some(current) = active.get(&s)
-    {
-        return match current {
-            Some(r) => Placement::Step(StepKey::Remedy(*r)),
-            None => Placement::Step(StepKey::LadderExhausted(s)),
-        };
-    }
-    if let Some(a) = &f.action {
-        return Placement::Step(StepKey::Action(a.clone()));
-    }
-    if let Some(c) = f.recommends.iter().find(|c| !architecture.contains(*c)) {
-        return match Remedy::installing(c) {
-            Some(r) => as_remedy(r),
-            None => Placement::Step(StepKey::Component(c)),
-        };
-    }
-    Placement::Step(StepKey::Rule(f.id.clone()))
-}
-
 /// What makes two pieces of evidence the same fact: the entity, the left side, the
 /// operator, the threshold and the observed value (not the series function that read it).
 type EvidenceKey = (Option<String>, String, String, String, Option<u64>);
@@ -969,114 +965,90 @@ fn evidence_key(e: &RuleEvidence) -> EvidenceKey {
     )
 }
 
-/// Whether `f` only shows a symptom (such as the P95 levels for slow pages): it advises
-/// nothing of its own, so it is evidence for whichever step works on that symptom.
-fn evidence_only(f: &AssessedFinding) -> bool {
-    f.symptom.is_some()
-        && f.ladder.is_none()
-        && f.remedy.is_none()
-        && f.action.is_none()
-        && (f.moves_to.is_none() || f.made)
-}
-
-/// A rung of the slow-page ladder that waits for another ladder's rung, which takes over the
-/// slow pages as its evidence: `(held, instead)`.
-type Deferral = (Remedy, Remedy);
-
-/// The slow-page ladder's later rungs (a CDN, then logic at the edge) make delivering pages
-/// faster; they do nothing for time spent in the database. When the likeliest bottleneck is
-/// the database (its layer ranks strictly first by independent evidence) and the database
-/// ladder is active, those rungs wait for the database ladder's current rung, following the
-/// guide's diagnosis order (is it the database? before the network). The first rung,
-/// caching, is kept: it takes reads off the database too.
-fn deferred_delivery(
-    active: &BTreeMap<Symptom, Option<Remedy>>,
-    bottlenecks: &[RankedLayer],
-) -> Option<Deferral> {
-    let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
-        return None;
-    };
-    if page.rung().1 == LadderStep::First {
-        return None;
-    }
-    let top = bottlenecks.first()?;
-    let alone = bottlenecks.get(1).is_none_or(|next| next.score < top.score);
-    if top.layer != Layer::Database || !alone {
-        return None;
-    }
-    match active.get(&Symptom::DatabaseSlow) {
-        Some(Some(db)) => Some((*page, *db)),
-        _ => None,
-    }
-}
-
-/// [`placement`], with a [`Deferral`] applied: the held rung's advice waits, and the findings
-/// that only show slow pages join the rung that works instead.
-fn deferred_placement(
-    f: &AssessedFinding,
-    active: &BTreeMap<Symptom, Option<Remedy>>,
-    architecture: ComponentSet,
-    deferred: Option<Deferral>,
-) -> Placement {
-    let p = placement(f, active, architecture);
-    match (p, deferred) {
-        (Placement::Step(StepKey::Remedy(r)), Some((held, instead))) if r == held => {
-            if evidence_only(f) {
-                Placement::Step(StepKey::Remedy(instead))
+/// A step's title before the entities it names: a structured step's own, or `plain` (the
+/// title of its first finding) for a step that stands for a rule or an action.
+pub(crate) fn base_title(key: Key<'_>, plain: &str, by_users: Option<Stage>) -> String {
+    match key {
+        Key::Remedy(r) => capitalised(r.title()),
+        Key::LadderExhausted(s) => {
+            format!("{}: the guide's ladder is used up", capitalised(s.title()))
+        }
+        Key::Component(c) => format!("Add {}", c.name().replace('_', " ")),
+        Key::Stage(to) => {
+            if by_users.is_some_and(|u| u >= to) {
+                format!("Catch up with {to}: the user count has reached it")
             } else {
-                Placement::Held {
-                    remedy: held,
-                    symptom: held.rung().0,
-                    until: instead,
-                }
+                format!("Plan the move to {to}")
             }
         }
-        (p, _) => p,
+        Key::Checklist(c) => format!("Close the gaps in the guide's {c} checklist"),
+        Key::Action(_) | Key::Rule(_) => plain.to_owned(),
     }
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "one pass that builds the steps in order; splitting it scatters the merge rules"
-)]
+/// A title that names the first entity the step is about: "Add indexes: `events`".
+pub(crate) fn with_subjects(title: String, subjects: &[String], names: &[String]) -> String {
+    match names.first() {
+        Some(first) => format!("{title}: `{first}`{}", others(subjects)),
+        None => title,
+    }
+}
+
 fn build_plan(
     findings: &[AssessedFinding],
-    active: &BTreeMap<Symptom, Option<Remedy>>,
+    active: &Active,
     positions: &BTreeMap<Symptom, LadderPosition>,
     stage: &StageView,
     snapshot: &MetricsSnapshot,
     checklists: &[ChecklistReport],
     deferred: Option<Deferral>,
 ) -> (Vec<PlanStep>, Vec<HeldBack>) {
-    let mut steps: Vec<PlanStep> = Vec::new();
+    let facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
+    let with_gaps: Vec<(Checklist, Vec<ChecklistItem>)> = checklists
+        .iter()
+        .map(|r| (r.checklist, r.gaps().collect::<Vec<_>>()))
+        .filter(|(_, gaps)| !gaps.is_empty())
+        .collect();
+    let skeleton = Skeleton::build(
+        &facts,
+        active,
+        snapshot.architecture,
+        with_gaps
+            .iter()
+            .map(|(c, _)| (*c, stage.by_users.is_some_and(|s| s >= c.stage()))),
+        deferred,
+    );
+    let mut steps: Vec<PlanStep> = skeleton
+        .steps
+        .iter()
+        .map(|s| PlanStep {
+            rank: 0,
+            key: s.key.owned(),
+            title: String::new(),
+            severity: s.severity,
+            layer: s.layer,
+            ladder: None,
+            advice: s
+                .advice
+                .and_then(|i| findings.get(i))
+                .map(|f| f.advice.clone())
+                .unwrap_or_default(),
+            why: Vec::new(),
+            notes: Vec::new(),
+            findings: Vec::new(),
+            references: Vec::new(),
+            subjects: Vec::new(),
+            subject_names: Vec::new(),
+        })
+        .collect();
     let mut held = Vec::new();
-    let mut min_priority: BTreeMap<StepKey, u32> = BTreeMap::new();
-    // A ladder no ladder rule works on can still be reached by several findings (a cache and
-    // a CDN both called for): its lowest rung among them goes first, the others wait.
-    let mut active = active.clone();
-    let mut lowest: BTreeMap<Symptom, Remedy> = BTreeMap::new();
-    for f in findings {
-        if let Placement::Step(StepKey::Remedy(r)) = placement(f, &active, snapshot.architecture) {
-            let (symptom, step) = r.rung();
-            if active.contains_key(&symptom) {
-                continue;
-            }
-            let entry = lowest.entry(symptom).or_insert(r);
-            if step < entry.rung().1 {
-                *entry = r;
-            }
-        }
-    }
-    for (symptom, r) in lowest {
-        active.insert(symptom, Some(r));
-    }
     // The comparisons already shown in each step: two rules may test the same value against
     // the same threshold (a transition and a ladder on DB CPU), which is one fact.
-    let mut shown: BTreeSet<(StepKey, EvidenceKey)> = BTreeSet::new();
-    for f in findings {
+    let mut shown: BTreeSet<(usize, EvidenceKey)> = BTreeSet::new();
+    for (f, place) in findings.iter().zip(&skeleton.places) {
         let why: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
-        match deferred_placement(f, &active, snapshot.architecture, deferred) {
-            Placement::Held {
+        match *place {
+            Place::Held {
                 remedy,
                 symptom,
                 until,
@@ -1088,46 +1060,12 @@ fn build_plan(
                 until,
                 why,
             }),
-            Placement::Step(key) => {
-                // A finding that only shows a symptom does not set the step's priority.
-                let prio = if evidence_only(f) {
-                    f.priority.saturating_add(1_000)
-                } else {
-                    f.priority
+            Place::Step(at) => {
+                let Some(step) = steps.get_mut(at) else {
+                    continue;
                 };
-                let entry = min_priority.entry(key.clone()).or_insert(prio);
-                *entry = (*entry).min(prio);
-                let step = match steps.iter_mut().find(|s| s.key == key) {
-                    Some(s) => s,
-                    None => {
-                        steps.push(PlanStep {
-                            rank: 0,
-                            key: key.clone(),
-                            title: String::new(),
-                            severity: f.severity,
-                            layer: f.layer,
-                            ladder: None,
-                            advice: f.advice.clone(),
-                            why: Vec::new(),
-                            notes: Vec::new(),
-                            findings: Vec::new(),
-                            references: Vec::new(),
-                            subjects: Vec::new(),
-                            subject_names: Vec::new(),
-                        });
-                        let last = steps.len() - 1;
-                        &mut steps[last]
-                    }
-                };
-                if f.severity > step.severity {
-                    step.severity = f.severity;
-                    step.advice.clone_from(&f.advice);
-                }
-                if step.layer.is_none() {
-                    step.layer = f.layer;
-                }
                 for (w, e) in why.into_iter().zip(&f.evidence) {
-                    if shown.insert((key.clone(), evidence_key(e))) && !step.why.contains(&w) {
+                    if shown.insert((at, evidence_key(e))) && !step.why.contains(&w) {
                         step.why.push(w);
                     }
                 }
@@ -1152,61 +1090,34 @@ fn build_plan(
             }
         }
     }
-    // Checklist gaps: one step per checklist.
-    for report in checklists {
-        let gaps: Vec<ChecklistItem> = report.gaps().collect();
-        if gaps.is_empty() {
-            continue;
-        }
-        let at_size = stage
-            .by_users
-            .is_some_and(|s| s >= report.checklist.stage());
-        let key = StepKey::Checklist(report.checklist);
-        min_priority.insert(key.clone(), 60);
-        steps.push(PlanStep {
-            rank: 0,
-            key,
-            title: format!(
-                "Close the gaps in the guide's {} checklist",
-                report.checklist
-            ),
-            severity: if at_size {
-                Severity::Warning
-            } else {
-                Severity::Info
-            },
-            layer: None,
-            ladder: None,
-            advice: format!(
-                "A {} system should have: {}.",
-                report.checklist.stage(),
-                gaps.iter()
-                    .map(|g| g.title())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-            why: gaps.iter().map(|g| gap_reason(*g, snapshot)).collect(),
-            notes: Vec::new(),
-            findings: Vec::new(),
-            subjects: Vec::new(),
-            subject_names: Vec::new(),
-            references: vec![format!(
-                "guide: {} Checklist",
-                match report.checklist {
-                    Checklist::Scaling => "Scaling",
-                    Checklist::Enterprise => "Enterprise",
-                }
-            )],
-        });
+    // Checklist gaps: the last steps opened, one per checklist.
+    let first_checklist = steps.len().saturating_sub(with_gaps.len());
+    for (step, (checklist, gaps)) in steps.iter_mut().skip(first_checklist).zip(&with_gaps) {
+        step.advice = format!(
+            "A {} system should have: {}.",
+            checklist.stage(),
+            gaps.iter()
+                .map(|g| g.title())
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        step.why = gaps.iter().map(|g| gap_reason(*g, snapshot)).collect();
+        step.references = vec![format!(
+            "guide: {} Checklist",
+            match checklist {
+                Checklist::Scaling => "Scaling",
+                Checklist::Enterprise => "Enterprise",
+            }
+        )];
     }
     // Titles, advice and notes for the structured steps.
-    for step in &mut steps {
+    for (step, skeleton_step) in steps.iter_mut().zip(&skeleton.steps) {
+        let title = base_title(skeleton_step.key, &step.title, stage.by_users);
+        step.title = with_subjects(title, &step.subjects, &step.subject_names);
         match &step.key {
             StepKey::Remedy(r) => {
                 let (symptom, rung) = r.rung();
                 step.ladder = Some((symptom, rung));
-                step.layer = symptom_layer(symptom);
-                step.title = capitalised(r.title());
                 step.advice = r.advice().to_owned();
                 if let Some(p) = positions.get(&symptom) {
                     step.notes = ladder_notes(p, snapshot);
@@ -1225,19 +1136,8 @@ fn build_plan(
                     ));
                 }
             }
-            StepKey::LadderExhausted(s) => {
-                step.title = format!("{}: the guide's ladder is used up", capitalised(s.title()));
-            }
-            StepKey::Component(c) => {
-                step.title = format!("Add {}", c.name().replace('_', " "));
-            }
             StepKey::Stage(to) => {
-                let overdue = stage.by_users.is_some_and(|u| u >= *to);
-                step.title = if overdue {
-                    format!("Catch up with {to}: the user count has reached it")
-                } else {
-                    format!("Plan the move to {to}")
-                };
+                let to = *to;
                 let mut missing = to
                     .cumulative_architecture()
                     .difference(snapshot.architecture);
@@ -1257,29 +1157,19 @@ fn build_plan(
                     String::new()
                 };
             }
-            StepKey::Checklist(_) | StepKey::Action(_) | StepKey::Rule(_) => {}
-        }
-        // Name the culprit in the title: "Add indexes: `events`".
-        if let Some(first) = step.subject_names.first() {
-            step.title = format!("{}: `{first}`{}", step.title, others(&step.subjects));
+            StepKey::LadderExhausted(_)
+            | StepKey::Component(_)
+            | StepKey::Checklist(_)
+            | StepKey::Action(_)
+            | StepKey::Rule(_) => {}
         }
     }
-    // Most severe first; then the guide's diagnosis order (database, application, network,
-    // external services); then immediate remedies before planning a stage move before
-    // checklist gaps; then the pack's priorities.
-    let kind = |k: &StepKey| match k {
-        StepKey::Stage(_) => 1,
-        StepKey::Checklist(_) => 2,
-        _ => 0,
-    };
-    steps.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(diagnosis_rank(a.layer).cmp(&diagnosis_rank(b.layer)))
-            .then(kind(&a.key).cmp(&kind(&b.key)))
-            .then(min_priority.get(&a.key).cmp(&min_priority.get(&b.key)))
-            .then(a.key.cmp(&b.key))
-    });
+    let mut opened: Vec<Option<PlanStep>> = steps.into_iter().map(Some).collect();
+    let mut steps: Vec<PlanStep> = skeleton
+        .order
+        .iter()
+        .filter_map(|&i| opened.get_mut(i).and_then(Option::take))
+        .collect();
     for (i, s) in steps.iter_mut().enumerate() {
         s.rank = i + 1;
     }
@@ -1400,16 +1290,29 @@ fn shown_subjects(subjects: &[String]) -> impl Iterator<Item = String> + '_ {
 /// database (`shared_host`), the application servers' CPU and memory are the database's
 /// too, and count for the database layer.
 fn rank_layers(findings: &[AssessedFinding], shared_host: Option<&str>) -> Vec<RankedLayer> {
+    rank_evidence(
+        findings
+            .iter()
+            .map(|f| (f.layer, f.severity, f.id.as_str(), f.evidence.as_slice())),
+        shared_host,
+    )
+}
+
+/// [`rank_layers`] over each finding's layer, severity, id and evidence.
+pub(crate) fn rank_evidence<'f>(
+    findings: impl Iterator<Item = (Option<Layer>, Severity, &'f str, &'f [RuleEvidence])>,
+    shared_host: Option<&str>,
+) -> Vec<RankedLayer> {
     // layer -> metric -> worst weight
     let mut per: BTreeMap<Layer, (BTreeMap<String, u32>, Vec<String>)> = BTreeMap::new();
-    for f in findings {
-        let Some(layer) = f.layer else { continue };
-        let weight = match f.severity {
+    for (layer, severity, id, evidence) in findings {
+        let Some(layer) = layer else { continue };
+        let weight = match severity {
             Severity::Critical => 3,
             Severity::Warning => 2,
             Severity::Info => 1,
         };
-        for e in &f.evidence {
+        for e in evidence {
             let (layer, key) = match (&e.subject, e.metric, shared_host) {
                 // One entity is one piece of evidence, whatever fields of it held.
                 (Some(subject), _, _) => (layer, subject.to_string()),
@@ -1429,8 +1332,8 @@ fn rank_layers(findings: &[AssessedFinding], shared_host: Option<&str>) -> Vec<R
             let entry = per.entry(layer).or_default();
             let w = entry.0.entry(key).or_insert(0);
             *w = (*w).max(weight);
-            if !entry.1.contains(&f.id) {
-                entry.1.push(f.id.clone());
+            if !entry.1.iter().any(|known| known == id) {
+                entry.1.push(id.to_owned());
             }
         }
     }

@@ -1966,31 +1966,73 @@ impl Engine {
         snapshot: &MetricsSnapshot,
         history: &History,
     ) -> Vec<MissingInput> {
-        let Some(r) = self.rules.get(index) else {
-            return Vec::new();
-        };
         let mut out = Vec::new();
+        self.missing_into(index, snapshot, history, &mut out);
+        out
+    }
+
+    /// As [`Engine::missing`], adding to `out` what it does not hold yet (each input once,
+    /// in the order first named): the inputs a set of rules lacks, without a list per rule.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{History, Metric, MetricsSnapshot};
+    /// use scalability_advisor_rules::{Engine, MissingInput};
+    /// let engine = Engine::default_pack();
+    /// let snap = MetricsSnapshot::default();
+    /// let mut lacking = Vec::new();
+    /// for id in ["add.read_replicas", "add.read_replicas"] {
+    ///     let i = engine.rule_index(id).unwrap();
+    ///     engine.missing_into(i, &snap, &History::new(), &mut lacking);
+    /// }
+    /// assert_eq!(lacking, [MissingInput::Value(Metric::DbReadShare)]);
+    /// ```
+    pub fn missing_into(
+        &self,
+        index: usize,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        out: &mut Vec<MissingInput>,
+    ) {
+        self.missing_each(index, snapshot, history, &mut |m| {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        });
+    }
+
+    /// Calls `add` with each input rule `index` lacks, in [`Engine::missing`]'s order.
+    pub(crate) fn missing_each(
+        &self,
+        index: usize,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        add: &mut impl FnMut(MissingInput),
+    ) {
+        let Some(r) = self.rules.get(index) else {
+            return;
+        };
         if r.stage_mask != 0 && snapshot.users.is_none() {
-            out.push(MissingInput::Users);
+            add(MissingInput::Users);
         }
         for m in &r.metrics {
             if snapshot.value(*m).is_none() {
-                out.push(MissingInput::Value(*m));
+                add(MissingInput::Value(*m));
             }
         }
         for m in &r.series {
             if history.get(*m).is_none() {
-                out.push(MissingInput::Series(*m));
+                add(MissingInput::Series(*m));
             }
         }
         for m in &r.divisors {
             if snapshot.value(*m).is_some_and(|v| v == 0.0) {
-                out.push(MissingInput::ZeroDivisor(*m));
+                add(MissingInput::ZeroDivisor(*m));
             }
         }
         if let Some(kind) = r.each {
             match entity_count(snapshot, kind) {
-                None => out.push(MissingInput::Entities(kind)),
+                None => add(MissingInput::Entities(kind)),
                 Some(n) => {
                     let mut fields = Vec::new();
                     self.pack.rules[index].when_expr.walk(&mut |e| {
@@ -2010,13 +2052,12 @@ impl Engine {
                     }
                     for (f, n) in fields.into_iter().zip(lacking) {
                         if n > 0 {
-                            out.push(MissingInput::EntityField(f, n));
+                            add(MissingInput::EntityField(f, n));
                         }
                     }
                 }
             }
         }
-        out
     }
 
     /// The evidence that supports a finding: each comparison (or series function) whose

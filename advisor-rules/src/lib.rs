@@ -83,8 +83,10 @@ mod error;
 mod expr;
 mod fixtures;
 mod pack;
+mod plan;
 mod promql;
 mod structure;
+mod summary;
 
 /// The README's code, compiled and run as a doc test.
 #[cfg(doctest)]
@@ -113,6 +115,7 @@ pub use pack::{
 };
 pub use promql::{NotExported, PromqlRule, promql_rule_file};
 pub use scalability_advisor_core;
+pub use summary::{Summary, summarize, summarize_into};
 
 #[cfg(test)]
 mod tests {

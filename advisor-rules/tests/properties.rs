@@ -352,3 +352,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The summary a fleet table reads is the full assessment's, on any input: the same
+    /// stages, health, worst severity, first step (severity and title, entities named) and
+    /// what was not judged. Tables make `any(...)` rules name entities in step titles.
+    #[test]
+    fn the_summary_is_the_assessments(
+        snap in rich_snapshot(),
+        users in proptest::option::of(0u64..3_000_000),
+        list in proptest::option::of(tables()),
+    ) {
+        use scalability_advisor_rules::scalability_advisor_core::Entities;
+        use scalability_advisor_rules::{Summary, summarize};
+        let mut snap = snap;
+        snap.users = users.map(Users::new);
+        snap.tables = list.map(|l| Entities::new(l).unwrap());
+        let engine = Engine::default_pack();
+        let history = History::new();
+        let eval = engine.evaluate(&snap, &history);
+        let config = engine.pack().advisor_config();
+        let full = scalability_advisor_rules::assess_with(&engine, &eval, &snap, &history, &config);
+        prop_assert_eq!(summarize(&engine, &eval, &snap, &history, &config), Summary::of(&full));
+    }
+}

@@ -1,0 +1,385 @@
+//! Where findings go in the plan of action and in which order its steps come: the plan's
+//! skeleton, without a word of its text.
+//!
+//! [`crate::assess`] builds the skeleton and then dresses each step in words (evidence,
+//! advice, notes); [`crate::summarize`] builds the same skeleton and writes the title of its
+//! first step only. Both read the plan from here, so the two cannot disagree on which step
+//! comes first.
+
+use std::collections::BTreeMap;
+
+use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
+use scalability_advisor_core::patterns::Checklist;
+use scalability_advisor_core::{Component, ComponentSet, LadderStep, Remedy, Stage, Symptom};
+
+use crate::assessment::{RankedLayer, StepKey};
+use crate::pack::Severity;
+
+/// What the plan reads of a finding: its place-deciding facts, and no text but its id and
+/// action (which name steps).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Facts<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) severity: Severity,
+    pub(crate) priority: u32,
+    pub(crate) layer: Option<Layer>,
+    pub(crate) symptom: Option<Symptom>,
+    pub(crate) ladder: Option<Symptom>,
+    pub(crate) remedy: Option<Remedy>,
+    pub(crate) moves_to: Option<Stage>,
+    pub(crate) made: bool,
+    pub(crate) action: Option<&'a str>,
+    pub(crate) recommends: ComponentSet,
+}
+
+/// A [`StepKey`] that borrows its names; its order is `StepKey`'s (same variants in the
+/// same order, `&str` ordered as `String`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Key<'a> {
+    Remedy(Remedy),
+    LadderExhausted(Symptom),
+    Component(Component),
+    Stage(Stage),
+    Checklist(Checklist),
+    Action(&'a str),
+    Rule(&'a str),
+}
+
+impl Key<'_> {
+    pub(crate) fn owned(self) -> StepKey {
+        match self {
+            Key::Remedy(r) => StepKey::Remedy(r),
+            Key::LadderExhausted(s) => StepKey::LadderExhausted(s),
+            Key::Component(c) => StepKey::Component(c),
+            Key::Stage(s) => StepKey::Stage(s),
+            Key::Checklist(c) => StepKey::Checklist(c),
+            Key::Action(a) => StepKey::Action(a.to_owned()),
+            Key::Rule(r) => StepKey::Rule(r.to_owned()),
+        }
+    }
+}
+
+/// The ladders the report works on (those whose ladder rule fired), at their current rung;
+/// `None` when every rung is done.
+pub(crate) type Active = BTreeMap<Symptom, Option<Remedy>>;
+
+/// The plan step a finding belongs to, given the ladders the report works on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Placement<'a> {
+    Step(Key<'a>),
+    Held {
+        remedy: Remedy,
+        symptom: Symptom,
+        until: Remedy,
+    },
+}
+
+pub(crate) fn placement<'a>(
+    f: &Facts<'a>,
+    active: &Active,
+    architecture: ComponentSet,
+) -> Placement<'a> {
+    // A remedy that is a rung of an active ladder must be that ladder's current rung.
+    let as_remedy = |r: Remedy| -> Placement<'a> {
+        let (symptom, _) = r.rung();
+        match active.get(&symptom) {
+            Some(Some(current)) if *current != r => Placement::Held {
+                remedy: r,
+                symptom,
+                until: *current,
+            },
+            // Every rung is declared done, yet the evidence calls for one of them: it joins
+            // the "ladder used up" step, where the declarations are questioned.
+            Some(None) => Placement::Step(Key::LadderExhausted(symptom)),
+            _ => Placement::Step(Key::Remedy(r)),
+        }
+    };
+    // A move already made is a symptom like any other (below): its step is its symptom's,
+    // or its own.
+    if let Some(to) = f.moves_to
+        && !f.made
+    {
+        return Placement::Step(Key::Stage(to));
+    }
+    if let Some(s) = f.ladder {
+        return match f.remedy {
+            Some(r) => Placement::Step(Key::Remedy(r)),
+            None => Placement::Step(Key::LadderExhausted(s)),
+        };
+    }
+    if let Some(r) = f.remedy {
+        return as_remedy(r);
+    }
+    if let Some(s) = f.symptom
+        && let Some(current) = active.get(&s)
+    {
+        return match current {
+            Some(r) => Placement::Step(Key::Remedy(*r)),
+            None => Placement::Step(Key::LadderExhausted(s)),
+        };
+    }
+    if let Some(a) = f.action {
+        return Placement::Step(Key::Action(a));
+    }
+    if let Some(c) = f.recommends.iter().find(|c| !architecture.contains(*c)) {
+        return match Remedy::installing(c) {
+            Some(r) => as_remedy(r),
+            None => Placement::Step(Key::Component(c)),
+        };
+    }
+    Placement::Step(Key::Rule(f.id))
+}
+
+/// Whether `f` only shows a symptom (such as the P95 levels for slow pages): it advises
+/// nothing of its own, so it is evidence for whichever step works on that symptom.
+pub(crate) fn evidence_only(f: &Facts<'_>) -> bool {
+    f.symptom.is_some()
+        && f.ladder.is_none()
+        && f.remedy.is_none()
+        && f.action.is_none()
+        && (f.moves_to.is_none() || f.made)
+}
+
+/// A rung of the slow-page ladder that waits for another ladder's rung, which takes over the
+/// slow pages as its evidence: `(held, instead)`.
+pub(crate) type Deferral = (Remedy, Remedy);
+
+/// The deferral [`deferred_delivery`] makes when the database ranks first alone: the
+/// slow-page ladder is active past its first rung and the database ladder has a rung to
+/// advise. `None` when no ranking of layers could defer anything.
+pub(crate) fn deferral_candidate(active: &Active) -> Option<Deferral> {
+    let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
+        return None;
+    };
+    if page.rung().1 == LadderStep::First {
+        return None;
+    }
+    match active.get(&Symptom::DatabaseSlow) {
+        Some(Some(db)) => Some((*page, *db)),
+        _ => None,
+    }
+}
+
+/// The slow-page ladder's later rungs (a CDN, then logic at the edge) make delivering pages
+/// faster; they do nothing for time spent in the database. When the likeliest bottleneck is
+/// the database (its layer ranks strictly first by independent evidence) and the database
+/// ladder is active, those rungs wait for the database ladder's current rung, following the
+/// guide's diagnosis order (is it the database? before the network). The first rung,
+/// caching, is kept: it takes reads off the database too.
+pub(crate) fn deferred_delivery(active: &Active, bottlenecks: &[RankedLayer]) -> Option<Deferral> {
+    let candidate = deferral_candidate(active)?;
+    let top = bottlenecks.first()?;
+    let alone = bottlenecks.get(1).is_none_or(|next| next.score < top.score);
+    (top.layer == Layer::Database && alone).then_some(candidate)
+}
+
+/// [`placement`], with a [`Deferral`] applied: the held rung's advice waits, and the findings
+/// that only show slow pages join the rung that works instead.
+fn deferred_placement<'a>(
+    f: &Facts<'a>,
+    active: &Active,
+    architecture: ComponentSet,
+    deferred: Option<Deferral>,
+) -> Placement<'a> {
+    let p = placement(f, active, architecture);
+    match (p, deferred) {
+        (Placement::Step(Key::Remedy(r)), Some((held, instead))) if r == held => {
+            if evidence_only(f) {
+                Placement::Step(Key::Remedy(instead))
+            } else {
+                Placement::Held {
+                    remedy: held,
+                    symptom: held.rung().0,
+                    until: instead,
+                }
+            }
+        }
+        (p, _) => p,
+    }
+}
+
+/// The layer a symptom's ladder works on; slow page loads are end to end, with causes in
+/// the other layers, so they name none.
+pub(crate) const fn symptom_layer(symptom: Symptom) -> Option<Layer> {
+    match symptom {
+        Symptom::DatabaseSlow => Some(Layer::Database),
+        Symptom::HighServerCpu | Symptom::HighMemory => Some(Layer::Application),
+        Symptom::ApiTimeouts => Some(Layer::ExternalApi),
+        _ => None,
+    }
+}
+
+/// The position of a layer in the guide's diagnosis order (storage goes with the database,
+/// whose health check covers it; no layer comes last).
+fn diagnosis_rank(layer: Option<Layer>) -> usize {
+    match layer {
+        Some(Layer::Storage) => 2,
+        Some(l) => DIAGNOSIS_ORDER
+            .iter()
+            .position(|s| s.layer == Some(l))
+            .map_or(6, |p| p + 1),
+        None => 6,
+    }
+}
+
+/// A step of the plan before its text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step<'a> {
+    pub(crate) key: Key<'a>,
+    /// The most severe finding's severity (a checklist's: warning once the users are at its
+    /// stage, info before).
+    pub(crate) severity: Severity,
+    /// The first layer a finding of the step names; for a remedy, its ladder's layer.
+    pub(crate) layer: Option<Layer>,
+    /// The smallest priority of the findings behind it (one that only shows a symptom
+    /// counts 1,000 later); 60 for a checklist.
+    pub(crate) priority: u32,
+    /// The first finding of the step's severity: the step advises what it advises.
+    pub(crate) advice: Option<usize>,
+}
+
+/// Where one finding went.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Place {
+    /// Into the step at this index of [`Skeleton::steps`].
+    Step(usize),
+    /// Held back until another rung.
+    Held {
+        remedy: Remedy,
+        symptom: Symptom,
+        until: Remedy,
+    },
+}
+
+/// The plan without its text.
+#[derive(Debug, Default)]
+pub(crate) struct Skeleton<'a> {
+    /// The steps, in the order they were opened (findings in order, then checklists).
+    pub(crate) steps: Vec<Step<'a>>,
+    /// Indices into `steps`, the step to take first first.
+    pub(crate) order: Vec<usize>,
+    /// Where each finding went, in the order of the findings.
+    pub(crate) places: Vec<Place>,
+}
+
+impl<'a> Skeleton<'a> {
+    /// Places `facts` (the findings, in their order) and the checklists with gaps
+    /// (`(checklist, users at its stage)`), and orders the steps: most severe first; then the
+    /// guide's diagnosis order (database, application, network, external services); then
+    /// immediate remedies before planning a stage move before checklist gaps; then the
+    /// pack's priorities; then the key.
+    pub(crate) fn build(
+        facts: &[Facts<'a>],
+        active: &Active,
+        architecture: ComponentSet,
+        checklists: impl IntoIterator<Item = (Checklist, bool)>,
+        deferred: Option<Deferral>,
+    ) -> Skeleton<'a> {
+        let mut steps: Vec<Step<'a>> = Vec::new();
+        let mut places = Vec::with_capacity(facts.len());
+        // A ladder no ladder rule works on can still be reached by several findings (a cache
+        // and a CDN both called for): its lowest rung among them goes first, the others wait.
+        let mut active = active.clone();
+        let mut lowest: BTreeMap<Symptom, Remedy> = BTreeMap::new();
+        for f in facts {
+            if let Placement::Step(Key::Remedy(r)) = placement(f, &active, architecture) {
+                let (symptom, step) = r.rung();
+                if active.contains_key(&symptom) {
+                    continue;
+                }
+                let entry = lowest.entry(symptom).or_insert(r);
+                if step < entry.rung().1 {
+                    *entry = r;
+                }
+            }
+        }
+        for (symptom, r) in lowest {
+            active.insert(symptom, Some(r));
+        }
+        for (i, f) in facts.iter().enumerate() {
+            match deferred_placement(f, &active, architecture, deferred) {
+                Placement::Held {
+                    remedy,
+                    symptom,
+                    until,
+                } => places.push(Place::Held {
+                    remedy,
+                    symptom,
+                    until,
+                }),
+                Placement::Step(key) => {
+                    // A finding that only shows a symptom does not set the step's priority.
+                    let priority = if evidence_only(f) {
+                        f.priority.saturating_add(1_000)
+                    } else {
+                        f.priority
+                    };
+                    let at = match steps.iter().position(|s| s.key == key) {
+                        Some(at) => at,
+                        None => {
+                            steps.push(Step {
+                                key,
+                                severity: f.severity,
+                                layer: f.layer,
+                                priority,
+                                advice: Some(i),
+                            });
+                            steps.len() - 1
+                        }
+                    };
+                    if let Some(step) = steps.get_mut(at) {
+                        step.priority = step.priority.min(priority);
+                        if f.severity > step.severity {
+                            step.severity = f.severity;
+                            step.advice = Some(i);
+                        }
+                        if step.layer.is_none() {
+                            step.layer = f.layer;
+                        }
+                    }
+                    places.push(Place::Step(at));
+                }
+            }
+        }
+        // Checklist gaps: one step per checklist.
+        for (checklist, at_size) in checklists {
+            steps.push(Step {
+                key: Key::Checklist(checklist),
+                severity: if at_size {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                },
+                layer: None,
+                priority: 60,
+                advice: None,
+            });
+        }
+        // A remedy's step works on its ladder's layer.
+        for step in &mut steps {
+            if let Key::Remedy(r) = step.key {
+                step.layer = symptom_layer(r.rung().0);
+            }
+        }
+        let kind = |k: &Key<'_>| match k {
+            Key::Stage(_) => 1,
+            Key::Checklist(_) => 2,
+            _ => 0,
+        };
+        let mut order: Vec<usize> = (0..steps.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&steps[a], &steps[b]);
+            b.severity
+                .cmp(&a.severity)
+                .then(diagnosis_rank(a.layer).cmp(&diagnosis_rank(b.layer)))
+                .then(kind(&a.key).cmp(&kind(&b.key)))
+                .then(a.priority.cmp(&b.priority))
+                .then(a.key.cmp(&b.key))
+        });
+        Skeleton {
+            steps,
+            order,
+            places,
+        }
+    }
+}
