@@ -944,6 +944,11 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// Bit i set when metric i, read by some rule of the pack, had a value.
+    pub(crate) const fn known(&self) -> u64 {
+        self.known
+    }
+
     /// The observations behind a finding, in comparison order.
     ///
     /// # Examples
@@ -1994,7 +1999,7 @@ impl Engine {
         history: &History,
         out: &mut Vec<MissingInput>,
     ) {
-        self.missing_each(index, snapshot, history, &mut |m| {
+        self.missing_each(index, snapshot, history, None, &mut |m| {
             if !out.contains(&m) {
                 out.push(m);
             }
@@ -2002,11 +2007,14 @@ impl Engine {
     }
 
     /// Calls `add` with each input rule `index` lacks, in [`Engine::missing`]'s order.
+    /// `known`, the [`Evaluation`]'s bits of the metrics it found (when the caller has it),
+    /// saves reading the snapshot's values again.
     pub(crate) fn missing_each(
         &self,
         index: usize,
         snapshot: &MetricsSnapshot,
         history: &History,
+        known: Option<u64>,
         add: &mut impl FnMut(MissingInput),
     ) {
         let Some(r) = self.rules.get(index) else {
@@ -2015,8 +2023,13 @@ impl Engine {
         if r.stage_mask != 0 && snapshot.users.is_none() {
             add(MissingInput::Users);
         }
+        // The pack reads every metric of a condition, so `known` has its bit.
+        let lacks = |m: Metric| match known {
+            Some(bits) => bits & (1u64 << metric_index(m)) == 0,
+            None => snapshot.value(m).is_none(),
+        };
         for m in &r.metrics {
-            if snapshot.value(*m).is_none() {
+            if lacks(*m) {
                 add(MissingInput::Value(*m));
             }
         }

@@ -279,7 +279,7 @@ pub fn summarize_into(
     for (i, status) in evaluation.statuses.iter().enumerate() {
         if *status == RuleStatus::NotEvaluated && engine.rule(i).is_some() {
             out.not_judged += 1;
-            engine.missing_each(i, snapshot, history, &mut add);
+            engine.missing_each(i, snapshot, history, Some(evaluation.known()), &mut add);
         }
     }
 }
