@@ -1584,4 +1584,187 @@ mod batch {
                 .starts_with("row 1: column `db_cpu`")
         );
     }
+
+    /// Four services whose answers the guide gives: 500 users is stage 1 (startup) and
+    /// 50,000 stage 2 (growth); server CPU at or above 70% is a warning and above 85%
+    /// critical. The fourth has a negative DB CPU and cannot be assessed.
+    const FOUR: &str = "service,users,server_cpu,db_cpu\n\
+                        a,500,0.95,\n\
+                        b,50000,0.75,\n\
+                        c,50000,0.78,\n\
+                        d,500,,-0.5\n";
+
+    #[test]
+    fn the_fleet_summary_counts_stages_severities_and_findings() {
+        let csv = temp("four.csv");
+        std::fs::write(&csv, FOUR).unwrap();
+        let summary = json(&["assess", "--batch", csv.to_str().unwrap()]);
+        assert_eq!(summary["services"], 4);
+        assert_eq!(summary["errors"], 1);
+        assert!(
+            summary["first_error"]
+                .as_str()
+                .unwrap()
+                .starts_with("row 3: column `db_cpu`"),
+            "{summary}"
+        );
+        // Most services first, then by name.
+        assert_eq!(
+            summary["by_stage"],
+            serde_json::json!([["growth", 2], ["startup", 1]])
+        );
+        assert_eq!(
+            summary["by_worst_severity"],
+            serde_json::json!([["warning", 2], ["critical", 1]])
+        );
+        let top = summary["top_findings"].as_array().unwrap();
+        let count = |id: &str| top.iter().find(|p| p[0] == id).map(|p| p[1].clone());
+        assert_eq!(
+            count("key.cpu.warning"),
+            Some(serde_json::json!(2)),
+            "{summary}"
+        );
+        assert_eq!(
+            count("key.cpu.critical"),
+            Some(serde_json::json!(1)),
+            "{summary}"
+        );
+        let counts: Vec<u64> = top.iter().map(|p| p[1].as_u64().unwrap()).collect();
+        assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{summary}");
+
+        // The same in words.
+        let text = stdout(&["assess", "--batch", csv.to_str().unwrap()]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].starts_with("Fleet: 4 services in ")
+                && lines[0].ends_with("four.csv (1 could not be assessed)"),
+            "{text}"
+        );
+        assert!(
+            lines[1].starts_with("  first error: row 3: column `db_cpu`"),
+            "{text}"
+        );
+        assert_eq!(lines[2], "  by stage (users): growth 2, startup 1");
+        assert_eq!(lines[3], "  by worst severity: warning 2, critical 1");
+        assert_eq!(lines[4], "  most frequent findings (services):");
+        assert!(lines.contains(&"             2  key.cpu.warning"), "{text}");
+        assert!(
+            lines.contains(&"             1  key.cpu.critical"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_fleet_gate_fails_on_its_worst_service() {
+        let csv = temp("gate.csv");
+        std::fs::write(&csv, FOUR).unwrap();
+        let path = csv.to_str().unwrap();
+        let code = |args: &[&str]| cli().args(args).output().unwrap().status.code();
+        // Service `a` is critical: both gates fail.
+        assert_eq!(
+            code(&["assess", "--batch", path, "--fail-on", "critical"]),
+            Some(1)
+        );
+        assert_eq!(
+            code(&["assess", "--batch", path, "--fail-on", "warning"]),
+            Some(1)
+        );
+        // Without it the worst is a warning.
+        let warm = temp("warm.csv");
+        std::fs::write(&warm, "service,users,server_cpu\nb,50000,0.75\n").unwrap();
+        let warm = warm.to_str().unwrap();
+        assert_eq!(
+            code(&["assess", "--batch", warm, "--fail-on", "critical"]),
+            Some(0)
+        );
+        assert_eq!(
+            code(&["assess", "--batch", warm, "--fail-on", "warning"]),
+            Some(1)
+        );
+        let calm = temp("calm.csv");
+        std::fs::write(&calm, "service,users,server_cpu\nc,50000,0.40\n").unwrap();
+        let calm = calm.to_str().unwrap();
+        assert_eq!(
+            code(&["assess", "--batch", calm, "--fail-on", "warning"]),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn results_are_complete_parquet_or_json_lines() {
+        let csv = temp("out.csv");
+        std::fs::write(&csv, FOUR).unwrap();
+        // A Parquet file ends with its footer and the magic bytes once the writer is closed.
+        let parquet = temp("results.parquet");
+        stdout(&[
+            "assess",
+            "--batch",
+            csv.to_str().unwrap(),
+            "--out",
+            parquet.to_str().unwrap(),
+        ]);
+        let bytes = std::fs::read(&parquet).unwrap();
+        assert!(
+            bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
+            "{} bytes",
+            bytes.len()
+        );
+        // `.ndjson` is JSON Lines too.
+        let ndjson = temp("results.ndjson");
+        stdout(&[
+            "assess",
+            "--batch",
+            csv.to_str().unwrap(),
+            "--out",
+            ndjson.to_str().unwrap(),
+        ]);
+        let text = std::fs::read_to_string(&ndjson).unwrap();
+        let rows: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[0]["first_step_severity"], "critical");
+    }
+
+    #[test]
+    fn a_csv_duration_in_ms_is_a_number_even_when_its_first_cells_are_empty() {
+        // Inferred from its first rows alone, an empty column would read as text.
+        let csv = temp("ms.csv");
+        std::fs::write(
+            &csv,
+            "service,users,p95_response_time_ms\na,500,\nb,500,1500\n",
+        )
+        .unwrap();
+        let summary = json(&["assess", "--batch", csv.to_str().unwrap()]);
+        assert_eq!(summary["errors"], 0, "{summary}");
+        // 1.5 s against the guide's 500 ms target: past its 1 s warning level.
+        let top = summary["top_findings"].as_array().unwrap();
+        assert!(top.iter().any(|p| p[0] == "key.p95.critical"), "{summary}");
+    }
+
+    #[test]
+    fn an_error_past_the_first_batch_gives_its_own_row_number() {
+        // CSV is read 8,192 rows at a time: row 8,200 is in the second batch.
+        let mut text = String::from("service,users\n");
+        for i in 0..8_300 {
+            let users = if i == 8_200 {
+                "-1".to_owned()
+            } else {
+                "500".to_owned()
+            };
+            text.push_str(&format!("s{i},{users}\n"));
+        }
+        let csv = temp("long.csv");
+        std::fs::write(&csv, text).unwrap();
+        let summary = json(&["assess", "--batch", csv.to_str().unwrap()]);
+        assert_eq!(summary["services"], 8_300);
+        assert!(
+            summary["first_error"]
+                .as_str()
+                .unwrap()
+                .starts_with("row 8200: column `users`"),
+            "{summary}"
+        );
+    }
 }
