@@ -68,6 +68,31 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The health of one key metric; `None` when it was not measured.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Health, History, KeyMetric, MetricsSnapshot, units::Ratio,
+    /// };
+    /// use scalability_advisor_rules::{Engine, summarize};
+    /// let engine = Engine::default_pack();
+    /// let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(75.0)?);
+    /// let eval = engine.evaluate(&snap, &History::new());
+    /// let config = engine.pack().advisor_config();
+    /// let s = summarize(&engine, &eval, &snap, &History::new(), &config);
+    /// assert_eq!(s.health_of(KeyMetric::ServerCpu), Some(Health::Marginal));
+    /// assert_eq!(s.health_of(KeyMetric::DbPoolUsage), None);
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
+    #[must_use]
+    pub fn health_of(&self, metric: KeyMetric) -> Option<Health> {
+        KeyMetric::ALL
+            .iter()
+            .position(|k| *k == metric)
+            .and_then(|i| self.health.get(i).copied().flatten())
+    }
+
     /// The summary of an assessment already made.
     ///
     /// # Examples
@@ -79,7 +104,7 @@ impl Summary {
     /// let snap = MetricsSnapshot::default().with_db_pool_usage(Ratio::from_percent(92.0)?);
     /// let a = assess(&Engine::default_pack(), &snap, &Default::default());
     /// let s = Summary::of(&a);
-    /// assert_eq!(s.health[KeyMetric::DbPoolUsage as usize], Some(Health::Unhealthy));
+    /// assert_eq!(s.health_of(KeyMetric::DbPoolUsage), Some(Health::Unhealthy));
     /// assert_eq!(s.first_step_title, a.plan[0].title);
     /// # Ok::<(), scalability_advisor_rules::Error>(())
     /// ```
