@@ -271,3 +271,75 @@ impl MissingNames {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every input with a fixed text, listed independently of the table's arithmetic.
+    fn fixed_inputs() -> Vec<MissingInput> {
+        let mut all: Vec<MissingInput> = Metric::ALL
+            .iter()
+            .flat_map(|m| {
+                [
+                    MissingInput::Value(*m),
+                    MissingInput::Series(*m),
+                    MissingInput::ZeroDivisor(*m),
+                ]
+            })
+            .collect();
+        all.push(MissingInput::Users);
+        all.extend(EntityKind::ALL.map(MissingInput::Entities));
+        all
+    }
+
+    #[test]
+    fn the_table_holds_each_fixed_text_once_in_order_and_finds_it() {
+        let table = MissingNames::new();
+        let inputs = fixed_inputs();
+        let mut expected: Vec<String> = inputs.iter().map(ToString::to_string).collect();
+        expected.sort_unstable();
+        assert_eq!(table.texts, expected);
+        // Each input's slot leads to its own text: the rows take the fast path.
+        for m in &inputs {
+            let slot = MissingNames::slot(m).unwrap_or_else(|| panic!("{m:?} has no slot"));
+            assert_eq!(table.texts[table.rank[slot]], m.to_string(), "{m:?}");
+        }
+        assert_eq!(
+            MissingNames::slot(&MissingInput::EntityField(
+                scalability_advisor_rules::scalability_advisor_core::EntityField::ALL[0],
+                2
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn a_row_lists_its_missing_inputs_sorted_whichever_path() {
+        use arrow_array::Array;
+        let table = MissingNames::new();
+        let field = scalability_advisor_rules::scalability_advisor_core::EntityField::ALL[0];
+        let rows: [&[MissingInput]; 2] = [
+            &[
+                MissingInput::Users,
+                MissingInput::Value(Metric::ServerCpu),
+                MissingInput::Entities(EntityKind::Table),
+                MissingInput::Series(Metric::DbCpu),
+            ],
+            &[
+                MissingInput::Value(Metric::ServerCpu),
+                MissingInput::EntityField(field, 3),
+            ],
+        ];
+        for missing in rows {
+            let mut out = StringBuilder::new();
+            let mut scratch = Vec::new();
+            table.append(missing, &mut out, &mut scratch);
+            let out = out.finish();
+            let got: Vec<&str> = (0..out.len()).map(|i| out.value(i)).collect();
+            let mut expected: Vec<String> = missing.iter().map(ToString::to_string).collect();
+            expected.sort_unstable();
+            assert_eq!(got, expected);
+        }
+    }
+}
