@@ -320,11 +320,15 @@ mod assess {
             ),
             (
                 vec!["usl", "fit", big.to_str().unwrap()],
-                "a measurements file may be at most",
+                "a measurements file may be at most 16777216 bytes",
             ),
             (
                 vec!["plan", "--file", big.to_str().unwrap()],
-                "a plan file may be at most",
+                "a plan file may be at most 1048576 bytes",
+            ),
+            (
+                vec!["rules", "test", big.to_str().unwrap()],
+                "a fixtures file may be at most 16777216 bytes",
             ),
         ] {
             let err = cli()
@@ -340,6 +344,22 @@ mod assess {
                 "{args:?}: {err}"
             );
         }
+        // A load test's raw output may be larger: 256 MiB.
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(300 * 1024 * 1024).unwrap();
+        drop(f);
+        let err = cli()
+            .args(["usl", "fit", "--k6", big.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(err).unwrap();
+        assert!(
+            err.contains("a load-test output file may be at most 268435456 bytes, this one is 314572800 bytes"),
+            "{err}"
+        );
         // Standard input has no size to check first: reading stops one byte past the limit.
         let err = cli()
             .args(["assess", "-"])
@@ -353,6 +373,36 @@ mod assess {
             "<stdin>: a snapshot file may be at most 16777216 bytes, this one is more than that"
         ));
         std::fs::remove_file(&big).unwrap();
+    }
+
+    #[test]
+    fn a_file_of_exactly_the_limit_is_read() {
+        // A plan file may be 1 MiB (1,048,576 bytes): the example, padded with a comment to
+        // exactly that size, is read from a file and from standard input.
+        let mut text = std::fs::read_to_string(example("plan.toml")).unwrap();
+        text.push('#');
+        let pad = 1024 * 1024 - text.len() - 1;
+        text.push_str(&"x".repeat(pad));
+        text.push('\n');
+        assert_eq!(text.len(), 1024 * 1024);
+        let dir = std::env::temp_dir().join(format!("advisor-cli-limit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("plan.toml");
+        std::fs::write(&file, &text).unwrap();
+        let from_file = stdout(&["plan", "--file", file.to_str().unwrap()]);
+        let from_stdin = cli()
+            .args(["plan", "--file", "-"])
+            .write_stdin(text)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(from_file, String::from_utf8(from_stdin).unwrap());
+        assert_eq!(
+            from_file,
+            stdout(&["plan", "--file", &example("plan.toml")])
+        );
     }
 
     #[test]
@@ -1766,5 +1816,24 @@ mod batch {
                 .starts_with("row 8200: column `users`"),
             "{summary}"
         );
+    }
+
+    #[test]
+    fn a_fleet_larger_than_one_batch_has_exactly_its_services() {
+        // The fleet is generated 65,536 rows at a time: 70,000 is one full batch and a part.
+        let csv = temp("seventy.csv");
+        let said = stdout(&[
+            "fleet",
+            "--services",
+            "70000",
+            "--seed",
+            "3",
+            "--out",
+            csv.to_str().unwrap(),
+        ]);
+        assert!(said.ends_with("(70000 services)\n"), "{said}");
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert_eq!(text.lines().count(), 1 + 70_000);
+        assert!(text.lines().last().unwrap().starts_with("svc-69999,"));
     }
 }
