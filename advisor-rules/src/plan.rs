@@ -6,8 +6,6 @@
 //! first step only. Both read the plan from here, so the two cannot disagree on which step
 //! comes first.
 
-use std::collections::BTreeMap;
-
 use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
 use scalability_advisor_core::patterns::Checklist;
 use scalability_advisor_core::{Component, ComponentSet, LadderStep, Remedy, Stage, Symptom};
@@ -60,8 +58,42 @@ impl Key<'_> {
 }
 
 /// The ladders the report works on (those whose ladder rule fired), at their current rung;
-/// `None` when every rung is done.
-pub(crate) type Active = BTreeMap<Symptom, Option<Remedy>>;
+/// `None` when every rung is done. One slot per symptom: no allocation.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Active([Option<Option<Remedy>>; Symptom::ALL.len()]);
+
+fn symptom_slot(s: Symptom) -> Option<usize> {
+    Symptom::ALL.iter().position(|x| *x == s)
+}
+
+impl Active {
+    pub(crate) fn get(&self, s: &Symptom) -> Option<&Option<Remedy>> {
+        symptom_slot(*s)
+            .and_then(|i| self.0.get(i))
+            .and_then(Option::as_ref)
+    }
+
+    pub(crate) fn contains_key(&self, s: &Symptom) -> bool {
+        self.get(s).is_some()
+    }
+
+    /// Sets a ladder's rung; a later call for the same ladder replaces it.
+    pub(crate) fn insert(&mut self, s: Symptom, rung: Option<Remedy>) {
+        if let Some(slot) = symptom_slot(s).and_then(|i| self.0.get_mut(i)) {
+            *slot = Some(rung);
+        }
+    }
+}
+
+impl FromIterator<(Symptom, Option<Remedy>)> for Active {
+    fn from_iter<I: IntoIterator<Item = (Symptom, Option<Remedy>)>>(iter: I) -> Active {
+        let mut active = Active::default();
+        for (s, rung) in iter {
+            active.insert(s, rung);
+        }
+        active
+    }
+}
 
 /// The plan step a finding belongs to, given the ladders the report works on.
 #[derive(Debug, Clone, Copy)]
@@ -279,22 +311,24 @@ impl<'a> Skeleton<'a> {
         let mut places = Vec::with_capacity(facts.len());
         // A ladder no ladder rule works on can still be reached by several findings (a cache
         // and a CDN both called for): its lowest rung among them goes first, the others wait.
-        let mut active = active.clone();
-        let mut lowest: BTreeMap<Symptom, Remedy> = BTreeMap::new();
+        let mut active = *active;
+        let mut lowest = [None::<Remedy>; Symptom::ALL.len()];
         for f in facts {
             if let Placement::Step(Key::Remedy(r)) = placement(f, &active, architecture) {
                 let (symptom, step) = r.rung();
                 if active.contains_key(&symptom) {
                     continue;
                 }
-                let entry = lowest.entry(symptom).or_insert(r);
-                if step < entry.rung().1 {
-                    *entry = r;
+                if let Some(entry) = symptom_slot(symptom).and_then(|i| lowest.get_mut(i)) {
+                    match entry {
+                        Some(low) if step >= low.rung().1 => {}
+                        _ => *entry = Some(r),
+                    }
                 }
             }
         }
-        for (symptom, r) in lowest {
-            active.insert(symptom, Some(r));
+        for r in lowest.into_iter().flatten() {
+            active.insert(r.rung().0, Some(r));
         }
         for (i, f) in facts.iter().enumerate() {
             match deferred_placement(f, &active, architecture, deferred) {
