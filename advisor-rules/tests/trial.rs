@@ -184,3 +184,39 @@ fn the_bottleneck_ranking_knows_the_host_is_shared() {
         db.metrics
     );
 }
+
+#[test]
+fn separate_hosts_keep_the_application_cpu_in_the_application_layer() {
+    use scalability_advisor_rules::scalability_advisor_core::bottleneck::Layer;
+    // The application and the database each on a host of their own: a hot application
+    // server is the application layer's evidence, not the database's.
+    let snap: MetricsSnapshot = toml::from_str(
+        r#"
+server_cpu = 0.95
+[[hosts]]
+name = "app-1"
+roles = ["app"]
+cpu = 0.95
+[[hosts]]
+name = "db-1"
+roles = ["db"]
+cpu = 0.40
+"#,
+    )
+    .unwrap();
+    let a = assess(&Engine::default_pack(), &snap, &History::new());
+    let app = a.bottlenecks.iter().find(|b| b.layer == Layer::Application);
+    assert!(
+        app.is_some_and(|b| b.metrics.iter().any(|m| m == "server_cpu")),
+        "{:?}",
+        a.bottlenecks
+    );
+    assert!(
+        !a.bottlenecks
+            .iter()
+            .flat_map(|b| &b.metrics)
+            .any(|m| m.contains("shared with the database")),
+        "{:?}",
+        a.bottlenecks
+    );
+}
