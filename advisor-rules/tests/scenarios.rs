@@ -1100,3 +1100,46 @@ fn a_made_move_advises_what_to_do_within_the_stage_it_built() {
     );
     assert!(a.plan[0].title.starts_with("Catch up with stage 3"));
 }
+
+#[test]
+fn findings_and_plain_steps_carry_the_rules_titles() {
+    // 35 queries per request is past the guide's warning level of 20: the pack's critical
+    // rule fires, and the step that stands for it takes its title. The slow database is on
+    // the first rung of its ladder, which its finding's title names.
+    let snap = MetricsSnapshot::default()
+        .with_db_queries_per_request(
+            scalability_advisor_rules::scalability_advisor_core::units::QueriesPerRequest::new(
+                35.0,
+            )
+            .unwrap(),
+        )
+        .with_db_cpu(Ratio::from_percent(82.0).unwrap());
+    let a = assess(&Engine::default_pack(), &snap, &History::new());
+    let title = |id: &str| {
+        a.findings
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.title.as_str())
+    };
+    assert_eq!(
+        title("key.queries.critical"),
+        Some("Far too many database queries per request")
+    );
+    assert_eq!(
+        title("ladder.database_slow"),
+        Some("Database slow: first, add the missing indexes")
+    );
+    assert_eq!(a.plan[0].title, "Far too many database queries per request");
+
+    // Every rung declared done: the finding says the ladder is used up.
+    let mut done = snap.clone();
+    for r in [Remedy::AddIndexes, Remedy::ReadReplicas, Remedy::Sharding] {
+        done.tried.insert(r);
+    }
+    let a = assess(&Engine::default_pack(), &done, &History::new());
+    let f = a.findings.iter().find(|f| f.id == "ladder.database_slow");
+    assert_eq!(
+        f.map(|f| f.title.as_str()),
+        Some("Database slow: every rung of the guide's ladder is done")
+    );
+}
