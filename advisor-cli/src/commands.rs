@@ -31,12 +31,56 @@ pub(crate) struct Cli {
     format: Format,
 }
 
+/// A subcommand's arguments (or nested subcommands), defined only when that subcommand
+/// runs ([`clap::Command::defer`]). Otherwise clap defines every argument of every
+/// subcommand at each start, which was a fifth of a short command's instructions.
+#[derive(Debug)]
+pub(crate) struct Lazy<T>(T);
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Lazy<T> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Lazy)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+}
+
+impl<T: Args> Args for Lazy<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
+impl<T: Subcommand> Subcommand for Lazy<T> {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_subcommands)
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_subcommands_for_update)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Assess a snapshot (TOML or JSON; `-` reads stdin) against the rule pack.
-    Assess(AssessArgs),
+    Assess(Lazy<AssessArgs>),
     /// A capacity plan with 10x/100x/1000x scenarios, from flags or a plan file.
-    Plan(PlanArgs),
+    Plan(Lazy<PlanArgs>),
     /// The growth stage for a number of users, its architecture and costs.
     Stage {
         /// Number of users.
@@ -45,12 +89,12 @@ enum Command {
     },
     /// Work with rule packs.
     #[command(subcommand)]
-    Rules(RulesCommand),
+    Rules(Lazy<RulesCommand>),
     /// Universal Scalability Law.
     #[command(subcommand)]
-    Usl(UslCommand),
+    Usl(Lazy<UslCommand>),
     /// Erlang C figures and the servers needed for a target.
-    Queue(QueueArgs),
+    Queue(Lazy<QueueArgs>),
     /// The guide's reference material: stages, key metrics, transitions, additions, startup
     /// do's and don'ts, caching, sharding, multi-region, consistency, diagnosis, the database
     /// health check, the decision matrix, sizing, costs, checklists.
@@ -63,7 +107,7 @@ enum Command {
     /// Read a live system into a snapshot that `assess` reads.
     #[cfg(any(feature = "postgres", feature = "prometheus"))]
     #[command(subcommand)]
-    Collect(CollectCommand),
+    Collect(Lazy<CollectCommand>),
     /// Write a seeded synthetic fleet, to try `assess --batch` and pipelines: every stage,
     /// healthy services, warnings and critical findings, some values not measured.
     #[cfg(feature = "batch")]
@@ -315,9 +359,10 @@ enum UslCommand {
     },
 }
 
-/// Defaults suit a web service: 95% of requests start within 100 ms (a fifth of the guide's
-/// 500 ms P95 response-time target, leaving the rest for the work itself), and no more than
-/// the guide's 70% CPU target busy.
+// Defaults suit a web service: 95% of requests start within 100 ms (a fifth of the guide's
+// 500 ms P95 response-time target, leaving the rest for the work itself), and no more than
+// the guide's 70% CPU target busy. (A code comment: a doc comment here would replace the
+// subcommand's help line, since the arguments are defined after it; see `Lazy`.)
 #[derive(Debug, Args)]
 struct QueueArgs {
     /// Arrivals per second.
@@ -428,7 +473,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Failure> {
     let raw = match cli.command {
         Command::Init | Command::Schema { .. } => true,
         #[cfg(feature = "prometheus")]
-        Command::Rules(RulesCommand::Export { .. }) => true,
+        Command::Rules(Lazy(RulesCommand::Export { .. })) => true,
         #[cfg(any(feature = "postgres", feature = "prometheus"))]
         Command::Collect(_) => true,
         _ => false,
@@ -442,11 +487,11 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Failure> {
 
 fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
     match command {
-        Command::Assess(a) => assess(&a, format),
-        Command::Plan(p) => plan_cmd(&p, format),
+        Command::Assess(Lazy(a)) => assess(&a, format),
+        Command::Plan(Lazy(p)) => plan_cmd(&p, format),
         Command::Stage { users } => stage(users, format),
-        Command::Rules(r) => rules(r, format),
-        Command::Usl(UslCommand::Fit {
+        Command::Rules(Lazy(r)) => rules(r, format),
+        Command::Usl(Lazy(UslCommand::Fit {
             file,
             k6,
             locust,
@@ -454,7 +499,7 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
             lambda,
             normalise,
             latency_ms,
-        }) => {
+        })) => {
             let how = match (lambda, normalise) {
                 (Some(l), _) => UslMethod::Lambda(l),
                 (None, true) => UslMethod::Normalised,
@@ -473,7 +518,7 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
             let imported = reader(&name, &text).map_err(|e| Failure(e.to_string()))?;
             usl_fit(&path, imported, plot.as_deref(), how, latency_ms, format)
         }
-        Command::Queue(q) => queue(&q, format),
+        Command::Queue(Lazy(q)) => queue(&q, format),
         Command::Guide { topic } => guide(topic.as_deref(), format),
         Command::Init => ok(INIT.to_owned()),
         #[cfg(feature = "batch")]
@@ -486,9 +531,9 @@ fn dispatch(command: Command, format: Format) -> Result<Outcome, Failure> {
             gate_failed: false,
         }),
         #[cfg(feature = "postgres")]
-        Command::Collect(CollectCommand::Postgres(c)) => collect_postgres(&c, format),
+        Command::Collect(Lazy(CollectCommand::Postgres(c))) => collect_postgres(&c, format),
         #[cfg(feature = "prometheus")]
-        Command::Collect(CollectCommand::Prometheus(c)) => collect_prometheus(&c, format),
+        Command::Collect(Lazy(CollectCommand::Prometheus(c))) => collect_prometheus(&c, format),
         Command::Schema { kind } => {
             let schema = match kind {
                 SchemaKind::Snapshot => serde_json::to_value(schemars::schema_for!(
@@ -914,7 +959,7 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
     let file: PlanFile = match &p.file {
         Some(path) => {
             let (name, text) = input::read(path, input::Kind::Plan)?;
-            input::parse_document(&name, &text)?
+            input::parse_table(&name, &text)?
         }
         None => PlanFile::default(),
     };

@@ -149,10 +149,12 @@ pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
             let message = message
                 .rsplit_once(" at line ")
                 .map_or(message.as_str(), |(m, _)| m);
+            // serde_json puts an error found before the first character of a line (a value
+            // of the wrong type at the very start) in column 0; columns here start at 1.
             Failure(format!(
                 "{name}:{}:{}: {path}{message}; fix this value or key and retry",
                 inner.line(),
-                inner.column()
+                inner.column().max(1)
             ))
         })
     } else {
@@ -182,6 +184,35 @@ pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
             ))
         })
     }
+}
+
+/// A document that must be a table (a TOML table, a JSON object). serde's derive also reads
+/// a struct from a list, field by field in order; a plan file given as a JSON list would be
+/// read that way, silently.
+struct Table<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Table<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(core::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = Table<T>;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a table of keys and values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Table<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Table)
+            }
+        }
+        d.deserialize_map(Visitor(core::marker::PhantomData))
+    }
+}
+
+/// [`parse_document`] for a document that must be a table.
+pub(crate) fn parse_table<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+) -> Result<T, Failure> {
+    parse_document::<Table<T>>(name, text).map(|t| t.0)
 }
 
 /// Reads a snapshot file.

@@ -644,6 +644,169 @@ mod assess {
 mod other_commands {
     use super::*;
 
+    /// `assess examples/growth.toml` on a terminal (a pseudo-terminal made by `script`,
+    /// util-linux) or on a pipe, with `NO_COLOR` set or not: the raw output.
+    fn coloured_run(terminal: bool, no_colour: Option<&str>) -> String {
+        let bin = assert_cmd::cargo::cargo_bin("scalability-advisor");
+        let growth = example("growth.toml");
+        let mut c = if terminal {
+            let mut c = std::process::Command::new("script");
+            c.args([
+                "-qec",
+                &format!("{} assess {growth}", bin.display()),
+                "/dev/null",
+            ]);
+            c
+        } else {
+            let mut c = std::process::Command::new(&bin);
+            c.args(["assess", &growth]);
+            c
+        };
+        c.env_remove("NO_COLOR");
+        if let Some(v) = no_colour {
+            c.env("NO_COLOR", v);
+        }
+        let out = c
+            .output()
+            .expect("script(1) from util-linux runs the command");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    #[test]
+    fn severities_are_coloured_on_a_terminal_only_without_no_colour() {
+        let escape = "\u{1b}[";
+        let tty = coloured_run(true, None);
+        assert!(tty.contains("\u{1b}[33m[warning]\u{1b}[0m"), "{tty:?}");
+        assert!(!coloured_run(true, Some("1")).contains(escape));
+        // An empty NO_COLOR counts as unset (no-color.org).
+        assert!(coloured_run(true, Some("")).contains(escape));
+        let piped = coloured_run(false, None);
+        assert!(
+            piped.contains("[warning]") && !piped.contains(escape),
+            "{piped:?}"
+        );
+    }
+
+    #[test]
+    fn a_document_of_the_wrong_shape_is_named_without_a_field() {
+        // A JSON list where an object is expected: the document as a whole is wrong, so the
+        // message names no field path. (serde's derive alone would read the list's items
+        // into the fields in order: a snapshot of 1 user in 2 regions.)
+        let err = cli()
+            .args(["assess", "-"])
+            .write_stdin("[1, 2]")
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(err).unwrap();
+        assert!(
+            err.starts_with(
+                "error: <stdin>:1:1: invalid type: sequence, expected a snapshot: a table of metric names and values"
+            ),
+            "{err}"
+        );
+        assert!(!err.contains(".: "), "{err}");
+        // Nor is a list read field by field anywhere inside: a table given as a list.
+        let err = cli()
+            .args(["assess", "-"])
+            .write_stdin("tables = [[\"events\", 5]]\n")
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(err).unwrap();
+        assert!(
+            err.contains("tables[0]: invalid type: sequence, expected a table's statistics"),
+            "{err}"
+        );
+        // A plan file, and a series' samples, likewise.
+        let plan = cli()
+            .args(["plan", "--file", "-"])
+            .write_stdin("[1000, 3]")
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let plan = String::from_utf8(plan).unwrap();
+        assert!(
+            plan.contains("<stdin>:1:1: invalid type: sequence, expected a table of keys"),
+            "{plan}"
+        );
+        let dir = std::env::temp_dir().join(format!("advisor-cli-shape-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let series = dir.join("series.json");
+        std::fs::write(&series, r#"[{"metric": "db_cpu", "samples": [[0, 0.5]]}]"#).unwrap();
+        let err = cli()
+            .args([
+                "assess",
+                &example("growth.toml"),
+                "--series",
+                series.to_str().unwrap(),
+            ])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(err).unwrap();
+        assert!(
+            err.contains("[0].samples[0]: invalid type: sequence, expected a sample"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn each_subcommand_help_starts_with_its_own_line() {
+        // Each subcommand's first help line is its one-line description (the arguments of a
+        // subcommand are defined only when it runs; their docs must not replace it).
+        for (args, first) in [
+            (
+                vec!["assess"],
+                "Assess a snapshot (TOML or JSON; `-` reads stdin) against the rule pack",
+            ),
+            (
+                vec!["plan"],
+                "A capacity plan with 10x/100x/1000x scenarios, from flags or a plan file",
+            ),
+            (
+                vec!["stage"],
+                "The growth stage for a number of users, its architecture and costs",
+            ),
+            (vec!["rules"], "Work with rule packs"),
+            (
+                vec!["rules", "check"],
+                "Check a pack: every diagnostic with its excerpt; exit 2 on errors",
+            ),
+            (vec!["usl"], "Universal Scalability Law"),
+            (
+                vec!["usl", "fit"],
+                "Fit the USL to `concurrency,throughput` measurements",
+            ),
+            (
+                vec!["queue"],
+                "Erlang C figures and the servers needed for a target",
+            ),
+            (
+                vec!["init"],
+                "Print a commented example snapshot to start from",
+            ),
+            (vec!["schema"], "Print the JSON Schema of an input format"),
+        ] {
+            let mut a = args.clone();
+            a.push("--help");
+            let help = stdout(&a);
+            assert_eq!(help.lines().next(), Some(first), "{args:?}");
+            // And `help SUBCOMMAND` says the same.
+            let mut h = vec!["help"];
+            h.extend(args.iter().copied());
+            assert_eq!(stdout(&h), help, "{args:?}");
+        }
+    }
+
     #[test]
     fn stage_all_formats() {
         insta::assert_snapshot!("stage_text", stdout(&["stage", "--users", "100000"]));

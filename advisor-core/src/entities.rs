@@ -836,7 +836,7 @@ fn no_duration(d: &Option<Duration>) -> bool {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", deny_unknown_fields))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TableStats {
     /// The table's name (schema-qualified when it helps: `public.events`).
@@ -1032,7 +1032,7 @@ impl Entity for TableStats {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", deny_unknown_fields))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatementStats {
     /// The normalised statement text, or its query id.
@@ -1181,7 +1181,7 @@ impl Entity for StatementStats {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", deny_unknown_fields))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HostStats {
     /// The host's name.
@@ -1652,3 +1652,21 @@ mod tests {
         assert!(bad_share.to_string().contains("0..=1"), "{bad_share}");
     }
 }
+
+#[cfg(feature = "serde")]
+map_only!(
+    TableStats,
+    "a table's statistics: a table of field names and values"
+);
+
+#[cfg(feature = "serde")]
+map_only!(
+    StatementStats,
+    "a statement's statistics: a table of field names and values"
+);
+
+#[cfg(feature = "serde")]
+map_only!(
+    HostStats,
+    "a host's figures: a table of field names and values"
+);

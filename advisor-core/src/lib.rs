@@ -110,6 +110,10 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs_advisor, feature(doc_cfg))]
 
+#[cfg(feature = "serde")]
+#[macro_use]
+mod serde_map;
+
 mod architecture;
 pub mod bottleneck;
 mod classify;

@@ -27,7 +27,7 @@ use crate::units::{Ratio, u64_to_f64};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", deny_unknown_fields))]
 pub struct Sample {
     /// When the sample was taken (file key `at_s`, seconds since the caller's origin).
     #[cfg_attr(
@@ -1078,11 +1078,17 @@ fn i64_to_f64(v: i64) -> f64 {
 /// The serialized form of a [`Series`]: `{ "metric": "db_cpu", "samples": [...] }`.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 struct SeriesRepr {
     metric: Metric,
     samples: Vec<Sample>,
 }
+
+#[cfg(feature = "serde")]
+map_only!(SeriesRepr, "a series: a table with `metric` and `samples`");
+
+#[cfg(feature = "serde")]
+map_only!(Sample, "a sample: a table with `at_s` and `value`");
 
 #[cfg(feature = "serde")]
 impl TryFrom<SeriesRepr> for Series {

@@ -549,7 +549,10 @@ pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Resu
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(remote = "Self", default, deny_unknown_fields)
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MetricsSnapshot {
     /// Users of the system (see [`Metric::Users`]).
@@ -1697,3 +1700,9 @@ mod tests {
         );
     }
 }
+
+#[cfg(feature = "serde")]
+map_only!(
+    MetricsSnapshot,
+    "a snapshot: a table of metric names and values"
+);

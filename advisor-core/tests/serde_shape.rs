@@ -184,3 +184,28 @@ fn a_history_has_one_series_per_metric() {
         .to_string();
     assert!(err.contains("two samples at the same instant"), "{err}");
 }
+
+#[test]
+fn inputs_are_read_from_tables_only() {
+    use scalability_advisor_core::{Series, entities::TableStats};
+    // serde's derive would fill a struct's fields from a list, in declaration order: `[1, 2]`
+    // as a snapshot of 1 user in 2 regions. Each input type takes a table or an object only.
+    let err = serde_json::from_str::<MetricsSnapshot>("[1, 2]").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid type: sequence, expected a snapshot"),
+        "{err}"
+    );
+    assert!(serde_json::from_str::<TableStats>(r#"["events", 5]"#).is_err());
+    let series = r#"{"metric": "db_cpu", "samples": [[0, 0.5]]}"#;
+    let err = serde_json::from_str::<Series>(series).unwrap_err();
+    assert!(err.to_string().contains("expected a sample"), "{err}");
+    assert!(serde_json::from_str::<Series>(r#"["db_cpu", []]"#).is_err());
+    // Tables still read as before, and round trip.
+    let snap: MetricsSnapshot =
+        serde_json::from_str(r#"{"users": 1, "tables": [{"name": "events"}]}"#).unwrap();
+    assert_eq!(snap.users, Some(Users::new(1)));
+    let again: MetricsSnapshot =
+        serde_json::from_str(&serde_json::to_string(&snap).unwrap()).unwrap();
+    assert_eq!(again, snap);
+}
