@@ -55,10 +55,6 @@ impl<T: Args> Args for Lazy<T> {
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
         cmd.defer(T::augment_args_for_update)
     }
-
-    fn group_id() -> Option<clap::Id> {
-        T::group_id()
-    }
 }
 
 impl<T: Subcommand> Subcommand for Lazy<T> {
