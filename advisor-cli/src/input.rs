@@ -237,3 +237,19 @@ pub(crate) fn history(path: &Path) -> Result<History, Failure> {
         other => Failure(format!("{name}: {other}")),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_inside_a_character_is_that_characters() {
+        // "é" is two bytes (1 and 2 of "aé"): byte 2 is inside it, and reads as its column.
+        assert_eq!(line_col("aé", 1), (1, 2));
+        assert_eq!(line_col("aé", 2), (1, 2));
+        assert_eq!(line_col("aé", 3), (1, 3));
+        // Past the end is the end; lines count from 1.
+        assert_eq!(line_col("x\ny€z", 5), (2, 2));
+        assert_eq!(line_col("x\ny", 99), (2, 2));
+    }
+}
