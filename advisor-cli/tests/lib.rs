@@ -1613,6 +1613,20 @@ mod collect_prometheus {
 
 #[cfg(feature = "prometheus")]
 #[test]
+fn exported_rules_are_printed_as_written_not_wrapped() {
+    // YAML for Prometheus is a file to load, not text to read: its long lines (a PromQL
+    // expression, a description) must not be wrapped at 80 columns, which would break it.
+    let yaml = stdout(&["rules", "export", "prometheus", "--service", "job=\"web\""]);
+    assert!(yaml.starts_with("groups:\n"), "{yaml}");
+    let expr = yaml
+        .lines()
+        .find(|l| l.trim_start().starts_with("expr: ") && l.contains("histogram_quantile"))
+        .unwrap();
+    assert!(expr.len() > 80 && expr.ends_with("> 1\""), "{expr}");
+}
+
+#[cfg(feature = "prometheus")]
+#[test]
 fn prometheus_ranges_are_spans_from_a_minute_to_ninety_days() {
     for (bad, why) in [
         ("3x", "use s, m, h or d"),
