@@ -73,10 +73,6 @@ impl Active {
             .and_then(Option::as_ref)
     }
 
-    pub(crate) fn contains_key(&self, s: &Symptom) -> bool {
-        self.get(s).is_some()
-    }
-
     /// Sets a ladder's rung; a later call for the same ladder replaces it.
     pub(crate) fn insert(&mut self, s: Symptom, rung: Option<Remedy>) {
         if let Some(slot) = symptom_slot(s).and_then(|i| self.0.get_mut(i)) {
@@ -311,14 +307,13 @@ impl<'a> Skeleton<'a> {
         let mut places = Vec::with_capacity(facts.len());
         // A ladder no ladder rule works on can still be reached by several findings (a cache
         // and a CDN both called for): its lowest rung among them goes first, the others wait.
+        // (On a ladder already active, every finding placed on it is at its current rung, so
+        // the lowest is that rung again.)
         let mut active = *active;
         let mut lowest = [None::<Remedy>; Symptom::ALL.len()];
         for f in facts {
             if let Placement::Step(Key::Remedy(r)) = placement(f, &active, architecture) {
                 let (symptom, step) = r.rung();
-                if active.contains_key(&symptom) {
-                    continue;
-                }
                 if let Some(entry) = symptom_slot(symptom).and_then(|i| lowest.get_mut(i)) {
                     match entry {
                         Some(low) if step >= low.rung().1 => {}

@@ -5,6 +5,7 @@ mod default_pack;
 mod diagnostics;
 mod engine;
 mod entities;
+mod plan_order;
 mod properties;
 mod refusals;
 mod scenarios;
