@@ -377,4 +377,39 @@ proptest! {
         let full = scalability_advisor_rules::assess_with(&engine, &eval, &snap, &history, &config);
         prop_assert_eq!(summarize(&engine, &eval, &snap, &history, &config), Summary::of(&full));
     }
+
+    /// The same on sparse snapshots (users, an architecture, the remedies tried, at most one
+    /// CPU reading): there the stage checklists often make the worst severity and the first
+    /// step, which rich snapshots leave to the findings.
+    #[test]
+    fn the_summary_is_the_assessments_on_sparse_snapshots(
+        users in proptest::option::of(0u64..3_000_000),
+        architecture in any::<u32>(),
+        tried in any::<u16>(),
+        cpu in proptest::option::of(0.0f64..=1.0),
+    ) {
+        use scalability_advisor_rules::scalability_advisor_core::{Component, Remedy};
+        use scalability_advisor_rules::{Summary, summarize};
+        let mut snap = MetricsSnapshot {
+            users: users.map(Users::new),
+            server_cpu: cpu.map(|c| Ratio::from_fraction(c).unwrap()),
+            ..MetricsSnapshot::default()
+        };
+        for (bit, c) in Component::ALL.into_iter().enumerate() {
+            if architecture & (1 << bit) != 0 {
+                snap.architecture.insert(c);
+            }
+        }
+        for (bit, r) in Remedy::ALL.into_iter().enumerate() {
+            if tried & (1 << bit) != 0 {
+                snap.tried.insert(r);
+            }
+        }
+        let engine = Engine::default_pack();
+        let history = History::new();
+        let eval = engine.evaluate(&snap, &history);
+        let config = engine.pack().advisor_config();
+        let full = scalability_advisor_rules::assess_with(&engine, &eval, &snap, &history, &config);
+        prop_assert_eq!(summarize(&engine, &eval, &snap, &history, &config), Summary::of(&full));
+    }
 }
