@@ -759,7 +759,7 @@ impl AssessedFinding {
 }
 
 /// A finding's title: the rule's, with the rung it advises for a ladder rule.
-pub(crate) fn finding_title(rule: &Rule, position: Option<&LadderPosition>) -> String {
+fn finding_title(rule: &Rule, position: Option<&LadderPosition>) -> String {
     match position.map(|p| p.next) {
         Some(NextStep::Try { step, remedy }) => {
             format!("{}: {step}, {}", rule.title, remedy.title())

@@ -7,8 +7,7 @@ use scalability_advisor_core::{
 };
 
 use crate::assessment::{
-    Assessment, base_title, facts_of, finding_title, rank_evidence, shared_host, subject_lines,
-    with_subjects,
+    Assessment, base_title, facts_of, rank_evidence, shared_host, subject_lines, with_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -272,7 +271,6 @@ pub fn summarize_into(
             at,
             &skeleton.places,
             &found,
-            &positions,
             evaluation,
             snapshot,
             by_users,
@@ -312,16 +310,11 @@ pub fn summarize_into(
 /// The title of the step at index `at` of the skeleton, as the assessment writes it: its
 /// own for a structured step, its first finding's for the others, naming the entities its
 /// findings are about.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the pieces of one summary, passed rather than bundled for one call"
-)]
 fn first_title(
     key: Key<'_>,
     at: usize,
     places: &[Place],
     found: &[(&Rule, &Finding)],
-    positions: &[Option<LadderPosition>],
     evaluation: &Evaluation,
     snapshot: &MetricsSnapshot,
     by_users: Option<Stage>,
@@ -333,21 +326,17 @@ fn first_title(
             .filter(move |(_, p)| matches!(p, Place::Step(i) if *i == at))
             .map(|(f, _)| *f)
     };
+    // A step that stands for a rule or an action holds no ladder rule (those go to their
+    // rung's step), so its findings' titles are their rules' own.
     let plain = if matches!(key, Key::Action(_) | Key::Rule(_)) {
         members()
-            .map(|(rule, _)| {
-                let position = rule.ladder.and_then(|s| {
-                    let i = Symptom::ALL.iter().position(|x| *x == s)?;
-                    positions.get(i)?.as_ref()
-                });
-                finding_title(rule, position)
-            })
+            .map(|(rule, _)| rule.title.as_str())
             .find(|t| !t.is_empty())
             .unwrap_or_default()
     } else {
-        String::new()
+        ""
     };
-    let title = base_title(key, &plain, by_users);
+    let title = base_title(key, plain, by_users);
     let (mut subjects, mut names) = (Vec::new(), Vec::new());
     for (_, f) in members() {
         for (line, name) in subject_lines(evaluation, f, snapshot) {

@@ -121,3 +121,22 @@ fn immediate_steps_come_before_checklist_gaps() {
     assert_eq!(a.plan[0].title, "Title of now", "{text}");
     assert!(matches!(a.plan[1].key, StepKey::Checklist(_)), "{text}");
 }
+
+#[test]
+fn a_step_is_titled_by_its_first_finding_that_has_a_title() {
+    // A pack may leave a rule's title empty; the step shared through an action then takes
+    // the next finding's, in the report and in its summary alike.
+    use scalability_advisor_rules::{Summary, summarize};
+    let toml = "name = \"t\"\n\
+        [[rule]]\nid = \"a\"\ntitle = \"\"\nwhen = \"server_cpu >= 0%\"\nseverity = \"warning\"\nadvice = \"A.\"\naction = \"shared\"\npriority = 1\n\
+        [[rule]]\nid = \"b\"\ntitle = \"Titled\"\nwhen = \"server_cpu >= 0%\"\nseverity = \"warning\"\nadvice = \"B.\"\naction = \"shared\"\npriority = 2\n";
+    let engine = Engine::new(RulePack::from_toml_str("t.toml", toml).unwrap()).unwrap();
+    let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(50.0).unwrap());
+    let a = run(&engine, snap.clone());
+    assert_eq!(a.plan[0].title, "Titled");
+    let eval = engine.evaluate(&snap, &History::new());
+    let config = engine.pack().advisor_config();
+    let s = summarize(&engine, &eval, &snap, &History::new(), &config);
+    assert_eq!(s, Summary::of(&a));
+    assert_eq!(s.first_step_title, "Titled");
+}
