@@ -140,3 +140,34 @@ fn a_step_is_titled_by_its_first_finding_that_has_a_title() {
     assert_eq!(s, Summary::of(&a));
     assert_eq!(s.first_step_title, "Titled");
 }
+
+#[test]
+fn a_rung_called_for_on_a_used_up_ladder_joins_the_used_up_step() {
+    // The slow database's three rungs (indexes, read replicas, sharding) are declared done,
+    // yet DB CPU is at 82% and 90% of its load is reads, which calls for read replicas: the
+    // call joins the step that questions the declarations, instead of a step of its own.
+    use scalability_advisor_rules::scalability_advisor_core::Symptom;
+    let mut snap = MetricsSnapshot::default()
+        .with_db_cpu(Ratio::from_percent(82.0).unwrap())
+        .with_db_read_share(Ratio::from_percent(90.0).unwrap());
+    for r in [Remedy::AddIndexes, Remedy::ReadReplicas, Remedy::Sharding] {
+        snap.tried.insert(r);
+    }
+    let a = assess(&Engine::default_pack(), &snap, &History::new());
+    let text = a.to_text();
+    let used_up = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::LadderExhausted(Symptom::DatabaseSlow))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        used_up.findings.iter().any(|f| f == "add.read_replicas"),
+        "{text}"
+    );
+    assert!(
+        !a.plan
+            .iter()
+            .any(|s| s.key == StepKey::Remedy(Remedy::ReadReplicas)),
+        "{text}"
+    );
+}
