@@ -168,7 +168,11 @@ impl Region {
         for (m, i) in &self.intervals {
             let v = i.witness();
             let (key, value) = match m.unit() {
-                UnitKind::Duration => (format!("{}_ms", m.name()), format!("{}", v * 1000.0)),
+                // In milliseconds, rounded to a nanosecond: `0.81 * 1000.0` is not 810.
+                UnitKind::Duration => (
+                    format!("{}_ms", m.name()),
+                    format!("{}", (v * 1e9).round() / 1e6),
+                ),
                 UnitKind::Flag => (m.name().to_owned(), (v >= 0.5).to_string()),
                 UnitKind::Ratio => (m.name().to_owned(), format!("{}", v.clamp(0.0, 1.0))),
                 _ => (m.name().to_owned(), format!("{}", v.max(0.0).ceil())),

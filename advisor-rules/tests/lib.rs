@@ -1,6 +1,7 @@
 //! scalability-advisor-rules through its public API.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
+mod analysis;
 mod default_pack;
 mod diagnostics;
 mod engine;
