@@ -284,7 +284,12 @@ fn in_a_large_group_the_loosest_floor_shadows_the_others_wherever_it_is_written(
         })
         .collect();
     rules.push(rule("loosest", "db_cpu >= 40%", ""));
-    let found = shadowed_by(&rules);
+    // Two rules on two metrics in the same group: compared with each other, pair by pair.
+    rules.push(rule("pair_wide", "db_cpu > 50% and users > 100", ""));
+    rules.push(rule("pair_narrow", "db_cpu > 60% and users > 200", ""));
+    let mut found = shadowed_by(&rules);
+    let pair = found.pop();
+    assert_eq!(pair, Some(("pair_narrow".into(), "pair_wide".into())));
     assert_eq!(found.len(), 150, "{found:?}");
     assert!(
         found
