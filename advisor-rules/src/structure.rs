@@ -333,6 +333,15 @@ fn read_rule<N: Node>(node: N) -> (Option<RawRule>, Vec<Problem>) {
         discourages: Vec::new(),
         spans: crate::pack::RuleSpans::default(),
     };
+    // A text the report prints on a line of its own (an empty one would print a blank line).
+    let blank = |pending: &mut Vec<Problem>, key: &str, what: &str, span: (usize, usize)| {
+        pending.push(Problem {
+            message: format!("`{key}` is empty"),
+            help: Some(format!("write {what}")),
+            span,
+            rule: None,
+        });
+    };
     // Spans of (0, 0) mean the format keeps none.
     let known = |span: (usize, usize)| (span != (0, 0)).then_some(span);
     let mut seen: Vec<String> = Vec::new();
@@ -361,13 +370,37 @@ fn read_rule<N: Node>(node: N) -> (Option<RawRule>, Vec<Problem>) {
                 rule.spans.id = known(span);
                 set!(rule.id, String);
             }
-            "title" => set!(rule.title, String),
+            "title" => match value.decode::<String>() {
+                Ok(t) if t.trim().is_empty() => {
+                    blank(
+                        &mut pending,
+                        "title",
+                        "what the finding is, in a few words",
+                        span,
+                    );
+                }
+                Ok(t) => rule.title = t,
+                Err(m) => bad(m),
+            },
             "when" => {
                 rule.spans.when = known(span);
                 set!(rule.when, String);
             }
-            "advice" => set!(rule.advice, String),
-            "made_advice" => set!(rule.made_advice, Option<String>),
+            "advice" => match value.decode::<String>() {
+                Ok(a) if a.trim().is_empty() => {
+                    blank(&mut pending, "advice", "what to do about the finding", span);
+                }
+                Ok(a) => rule.advice = a,
+                Err(m) => bad(m),
+            },
+            "made_advice" => match value.decode::<Option<String>>() {
+                Ok(Some(a)) if a.trim().is_empty() => {
+                    let what = "what to do once the move is made";
+                    blank(&mut pending, "made_advice", what, span);
+                }
+                Ok(a) => rule.made_advice = a,
+                Err(m) => bad(m),
+            },
             "stages" => set!(rule.stages, Vec<Stage>),
             "severity" => set!(rule.severity, Severity),
             "priority" => set!(rule.priority, u32),

@@ -327,12 +327,9 @@ fn first_title(
             .map(|(f, _)| *f)
     };
     // A step that stands for a rule or an action holds no ladder rule (those go to their
-    // rung's step), so its findings' titles are their rules' own.
+    // rung's step), so it has its first finding's title (never empty: packs refuse that).
     let plain = if matches!(key, Key::Action(_) | Key::Rule(_)) {
-        members()
-            .map(|(rule, _)| rule.title.as_str())
-            .find(|t| !t.is_empty())
-            .unwrap_or_default()
+        members().next().map_or("", |(rule, _)| rule.title.as_str())
     } else {
         ""
     };

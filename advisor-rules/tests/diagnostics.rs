@@ -440,3 +440,30 @@ fn made_advice_needs_a_transition() {
     let pack = RulePack::from_toml_str("p.toml", &ok).expect("loads");
     assert_eq!(pack.rules()[0].made_advice.as_deref(), Some("m"));
 }
+
+#[test]
+fn blank_titles_and_advice_are_refused() {
+    // Each would print as an empty line in the report.
+    for (key, line) in [("title", "title = \" \""), ("advice", "advice = \"\"")] {
+        let text = format!(
+            "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"users > 5\"\n"
+        )
+        .replace(&format!("{key} = \"{}\"", &key[..1]), line);
+        let ds = errors(&text);
+        assert_eq!(ds.len(), 1, "{ds:#?}");
+        assert_eq!(ds[0].message, format!("`{key}` is empty"));
+        assert_eq!(ds[0].rule.as_deref(), Some("r"));
+        assert_eq!(&text[ds[0].span.0..ds[0].span.1], &line[key.len() + 3..]);
+    }
+    let text = format!(
+        "name = \"p\"\n{}made_advice = \"  \"\nmoves_to = \"growth\"\n",
+        rule("r", "users > 5")
+    );
+    let ds = errors(&text);
+    assert_eq!(ds.len(), 1, "{ds:#?}");
+    assert_eq!(ds[0].message, "`made_advice` is empty");
+    assert_eq!(
+        ds[0].help.as_deref(),
+        Some("write what to do once the move is made")
+    );
+}

@@ -123,22 +123,23 @@ fn immediate_steps_come_before_checklist_gaps() {
 }
 
 #[test]
-fn a_step_is_titled_by_its_first_finding_that_has_a_title() {
-    // A pack may leave a rule's title empty; the step shared through an action then takes
-    // the next finding's, in the report and in its summary alike.
+fn a_step_shared_through_an_action_is_titled_by_its_first_finding() {
+    // Two findings share a step through an action; the one with the earlier priority comes
+    // first and names the step, in the report and in its summary alike.
     use scalability_advisor_rules::{Summary, summarize};
     let toml = "name = \"t\"\n\
-        [[rule]]\nid = \"a\"\ntitle = \"\"\nwhen = \"server_cpu >= 0%\"\nseverity = \"warning\"\nadvice = \"A.\"\naction = \"shared\"\npriority = 1\n\
-        [[rule]]\nid = \"b\"\ntitle = \"Titled\"\nwhen = \"server_cpu >= 0%\"\nseverity = \"warning\"\nadvice = \"B.\"\naction = \"shared\"\npriority = 2\n";
+        [[rule]]\nid = \"b\"\ntitle = \"Second\"\nwhen = \"server_cpu >= 0%\"\nseverity = \"warning\"\nadvice = \"B.\"\naction = \"shared\"\npriority = 2\n\
+        [[rule]]\nid = \"a\"\ntitle = \"First\"\nwhen = \"server_cpu >= 0%\"\nseverity = \"warning\"\nadvice = \"A.\"\naction = \"shared\"\npriority = 1\n";
     let engine = Engine::new(RulePack::from_toml_str("t.toml", toml).unwrap()).unwrap();
     let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(50.0).unwrap());
     let a = run(&engine, snap.clone());
-    assert_eq!(a.plan[0].title, "Titled");
+    assert_eq!(a.plan.len(), 1);
+    assert_eq!(a.plan[0].title, "First");
     let eval = engine.evaluate(&snap, &History::new());
     let config = engine.pack().advisor_config();
     let s = summarize(&engine, &eval, &snap, &History::new(), &config);
     assert_eq!(s, Summary::of(&a));
-    assert_eq!(s.first_step_title, "Titled");
+    assert_eq!(s.first_step_title, "First");
 }
 
 #[test]
