@@ -445,10 +445,8 @@ fn made_advice_needs_a_transition() {
 fn blank_titles_and_advice_are_refused() {
     // Each would print as an empty line in the report.
     for (key, line) in [("title", "title = \" \""), ("advice", "advice = \"\"")] {
-        let text = format!(
-            "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"users > 5\"\n"
-        )
-        .replace(&format!("{key} = \"{}\"", &key[..1]), line);
+        let text = format!("name = \"p\"\n{}", rule("r", "users > 5"))
+            .replace(&format!("{key} = \"{}\"", &key[..1]), line);
         let ds = errors(&text);
         assert_eq!(ds.len(), 1, "{ds:#?}");
         assert_eq!(ds[0].message, format!("`{key}` is empty"));
