@@ -1143,3 +1143,135 @@ fn findings_and_plain_steps_carry_the_rules_titles() {
         Some("Database slow: every rung of the guide's ladder is done")
     );
 }
+
+// --- What the report says about the next stage, overdue moves and known rungs. ------------
+
+#[test]
+fn the_next_stage_follows_the_metrics_only_when_they_are_ahead_of_the_users() {
+    // Guide, stage 1 -> 2: DB CPU consistently above 70% calls for stage 2 (growth).
+    let busy = |n: u64| users(n).with_db_cpu(pct(85.0));
+    // 5,000 users (startup): the metrics are ahead, the next stage is growth.
+    let a = run(&busy(5_000));
+    assert_eq!(a.stage.by_metrics, Some(Stage::Growth));
+    let next = a.next_stage.unwrap();
+    assert_eq!(next.stage, Stage::Growth);
+    assert_eq!(
+        next.reason,
+        format!(
+            "the metrics call for it, ahead of the user count ({})",
+            Stage::Startup
+        )
+    );
+    // 50,000 users (growth): the metrics agree with the users; next comes scale.
+    let next = run(&busy(50_000)).next_stage.unwrap();
+    assert_eq!(next.stage, Stage::Scale);
+    assert_eq!(
+        next.reason,
+        format!("the next stage after {}", Stage::Growth)
+    );
+    // 200,000 users (scale): the metrics lag behind; next comes enterprise.
+    let next = run(&busy(200_000)).next_stage.unwrap();
+    assert_eq!(next.stage, Stage::Enterprise);
+    assert_eq!(
+        next.reason,
+        format!("the next stage after {}", Stage::Scale)
+    );
+}
+
+#[test]
+fn an_overdue_move_says_where_the_user_count_already_is() {
+    // Guide, stage 1 -> 2: resources maxed out (server CPU at 90% and more). At 200,000
+    // users the system is in stage 3, past the stage the move leads to.
+    let a = run(&users(200_000).with_server_cpu(pct(95.0)));
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.id == "move.2.resources_maxed")
+        .unwrap();
+    assert!(f.overdue);
+    assert!(
+        f.advice.ends_with(&format!(
+            " Overdue: the guide calls for this move before {}, and the user count is past it, in {}.",
+            Stage::Growth,
+            Stage::Scale
+        )),
+        "{}",
+        f.advice
+    );
+    // At 2,000,000 users in one region promising 99.99%, the move to stage 4 is overdue
+    // inside stage 4 itself.
+    let a = run(&users(2_000_000)
+        .with_deployed_regions(NonZeroU32::MIN)
+        .with_availability_target(pct(99.99)));
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.id == "move.4.single_region_failover")
+        .unwrap();
+    assert!(
+        f.advice.ends_with(&format!(
+            " Overdue: the guide calls for this move before {}, and the user count is already in {}.",
+            Stage::Enterprise,
+            Stage::Enterprise
+        )),
+        "{}",
+        f.advice
+    );
+}
+
+#[test]
+fn ladder_advice_lists_what_is_known_of_the_other_rungs_and_nothing_when_nothing_is() {
+    let advice = |snap: &MetricsSnapshot| {
+        run(snap)
+            .findings
+            .iter()
+            .find(|f| f.id == "ladder.database_slow")
+            .unwrap()
+            .advice
+            .clone()
+    };
+    // Nothing known of any rung: the first rung's advice, as it is.
+    assert_eq!(advice(&slow_database()), Remedy::AddIndexes.advice());
+    // Read replicas in place (the second rung): still indexes first, saying so.
+    assert_eq!(
+        advice(&with(slow_database(), &[Component::ReadReplicas])),
+        format!(
+            "{} Known: {} ({}): {} in place.",
+            Remedy::AddIndexes.advice(),
+            Remedy::ReadReplicas.title(),
+            LadderStep::Then,
+            Component::ReadReplicas
+        )
+    );
+}
+
+#[test]
+fn one_region_is_the_reason_given_for_the_enterprise_checklist_gaps() {
+    // Guide, enterprise checklist: multi-region deployment, and a 99.99% design, which one
+    // region cannot give.
+    let a = run(&with(
+        users(2_000_000)
+            .with_deployed_regions(NonZeroU32::MIN)
+            .with_availability_target(pct(99.99)),
+        &[Component::LoadBalancer, Component::Cdn],
+    ));
+    let step = a
+        .plan
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Checklist(c) if c.name() == "enterprise"))
+        .unwrap();
+    assert!(
+        step.why
+            .contains(&"multi_region_deployment: deployed_regions = 1".to_owned()),
+        "{:?}",
+        step.why
+    );
+    assert!(
+        step.why.contains(
+            &"four_nines_architecture: availability_target = 99.99% served from deployed_regions = 1"
+                .to_owned()
+        ),
+        "{:?}",
+        step.why
+    );
+}
