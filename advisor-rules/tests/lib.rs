@@ -10,5 +10,6 @@ mod entities;
 mod plan_order;
 mod properties;
 mod refusals;
+mod report;
 mod scenarios;
 mod trial;
