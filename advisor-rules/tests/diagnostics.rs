@@ -465,3 +465,110 @@ fn blank_titles_and_advice_are_refused() {
         Some("write what to do once the move is made")
     );
 }
+
+#[test]
+fn the_count_of_omitted_problems_points_nowhere_and_names_no_rule() {
+    // 250 floors `db_cpu > x%`, each shadowed by the first (`> 10%`): 249 warnings, each
+    // with a rule, a place, an excerpt and an example; the closing count has none of them.
+    let mut text = "name = \"p\"\n".to_owned();
+    for i in 0..250 {
+        text.push_str(&rule(
+            &format!("r{i}"),
+            &format!("db_cpu > {}%", 10 + i / 4),
+        ));
+    }
+    let pack = RulePack::from_toml_str("p.toml", &text).unwrap();
+    let ds = pack.warnings().diagnostics();
+    assert_eq!(ds.len(), scalability_advisor_rules::MAX_DIAGNOSTICS + 1);
+    let shown = &ds[0];
+    assert!(shown.rule.is_some() && shown.example.is_some() && shown.line > 0);
+    let last = ds.last().unwrap();
+    assert_eq!(last.kind, DiagnosticKind::Omitted);
+    assert_eq!(last.level, DiagnosticLevel::Warning);
+    assert_eq!(
+        last.message,
+        "49 more problem(s) are not shown (at most 200 are reported)"
+    );
+    assert_eq!((last.line, last.column), (0, 0));
+    assert_eq!(last.excerpt, "");
+    assert_eq!(last.rule, None);
+    assert_eq!(last.example, None);
+    assert_eq!(
+        last.help.as_deref(),
+        Some("fix the problems shown first; many of the rest often go with them")
+    );
+    // Printed: the file alone, no line or column.
+    assert_eq!(
+        last.to_string(),
+        "warning: 49 more problem(s) are not shown (at most 200 are reported)\n  --> p.toml\n  = help: fix the problems shown first; many of the rest often go with them\n"
+    );
+    // The list closes with its counts.
+    assert!(
+        pack.warnings()
+            .to_string()
+            .ends_with("\n0 error(s), 201 warning(s)"),
+        "{}",
+        pack.warnings()
+    );
+}
+
+#[test]
+fn a_diagnostic_prints_its_place_excerpt_rule_example_and_help() {
+    let text = format!(
+        "name = \"p\"\n{}{}",
+        rule("wide", "db_cpu > 50%"),
+        rule("narrow", "db_cpu > 80%")
+    );
+    let pack = RulePack::from_toml_str("p.toml", &text).unwrap();
+    assert_eq!(pack.warnings().len(), 1);
+    assert!(!pack.warnings().is_empty());
+    let d = &pack.warnings().diagnostics()[0];
+    assert_eq!(
+        d.to_string(),
+        format!(
+            "warning: {}\n  --> p.toml:13:9\n{}\n  = rule: narrow\n  = example snapshot: {{\"db_cpu\": 0.81}}\n  = help: {}\n",
+            d.message,
+            d.excerpt,
+            d.help.as_deref().unwrap()
+        )
+    );
+    assert!(
+        d.excerpt.contains("13 | when = \"db_cpu > 80%\""),
+        "{}",
+        d.excerpt
+    );
+    assert_eq!(
+        pack.warnings().to_string(),
+        format!("{d}\n0 error(s), 1 warning(s)")
+    );
+}
+
+#[test]
+fn problems_are_listed_in_file_order() {
+    // An unknown metric (line 7, found when conditions are compiled) and an unknown key
+    // (line 14, found earlier, when the rules are read): listed by line.
+    let text = format!(
+        "name = \"p\"\n{}{}priorty = 3\n",
+        rule("a", "db_cpux > 1%"),
+        rule("b", "db_cpu > 1%")
+    );
+    let ds = errors(&text);
+    let lines: Vec<usize> = ds.iter().map(|d| d.line).collect();
+    assert_eq!(lines, [7, 14], "{ds:#?}");
+}
+
+#[test]
+fn a_bad_parameter_is_placed_at_its_name_on_an_indented_line() {
+    // 150% cannot be a share of DB CPU: the rule reading it would fire never.
+    let text = format!(
+        "name = \"p\"\n[params]\n    level = \"150%\"\n{}",
+        rule("r", "db_cpu > $level")
+    );
+    let ds = errors(&text);
+    let d = ds
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::BadParameter)
+        .unwrap_or_else(|| panic!("{ds:#?}"));
+    assert_eq!((d.line, d.column), (3, 5), "{d}");
+    assert_eq!(&text[d.span.0..d.span.1], "level");
+}
