@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
 mod analysis;
+mod builder;
 mod config;
 mod default_pack;
 mod diagnostics;
