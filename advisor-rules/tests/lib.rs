@@ -8,6 +8,7 @@ mod default_pack;
 mod diagnostics;
 mod engine;
 mod entities;
+mod evidence;
 mod plan_order;
 mod properties;
 mod refusals;
