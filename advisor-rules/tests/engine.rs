@@ -658,3 +658,15 @@ advice = "a"
     let snap = MetricsSnapshot::default().with_db_cpu(pct(80.0));
     assert_eq!(engine.count(&snap, &History::new()), (2, 1));
 }
+
+#[test]
+fn a_rule_id_compares_with_the_text_it_was_made_from() {
+    use scalability_advisor_rules::RuleId;
+    let id = RuleId::new("key.pool.critical");
+    assert_eq!(id.as_str(), "key.pool.critical");
+    assert!(id == *"key.pool.critical");
+    assert!(id != *"key.pool.warning");
+    assert!(id == "key.pool.critical");
+    assert!(id != "key.pool");
+    assert_eq!(id.to_string(), "key.pool.critical");
+}

@@ -91,3 +91,94 @@ fn a_difference_of_durations_keeps_its_sign() {
         ["remote_user_p95 - p95_response_time = 0 ms < 100 ms"]
     );
 }
+
+/// A history of one series of hourly values.
+fn hourly(
+    metric: scalability_advisor_rules::scalability_advisor_core::Metric,
+    values: &[f64],
+) -> History {
+    use scalability_advisor_rules::scalability_advisor_core::Series;
+    [Series::from_values(metric, Duration::from_secs(3_600), values).unwrap()]
+        .into_iter()
+        .collect()
+}
+
+fn series_evidence(when: &str, history: &History) -> Vec<String> {
+    let text = format!(
+        "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"{when}\"\nseverity = \"warning\"\nadvice = \"a\"\n"
+    );
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", &text).unwrap()).unwrap();
+    let eval = engine.evaluate(&MetricsSnapshot::default(), history);
+    let f = eval.findings.iter().find(|f| f.id == "r").expect("fires");
+    engine
+        .explain(&eval, f)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn a_sustained_level_says_how_often_over_how_long() {
+    use scalability_advisor_rules::scalability_advisor_core::Metric;
+    // Seven of eight hourly samples above 70% (87.5%, the default needs 80%), over 7 hours.
+    let history = hourly(
+        Metric::DbCpu,
+        &[0.75, 0.8, 0.72, 0.9, 0.85, 0.6, 0.78, 0.81],
+    );
+    assert_eq!(
+        series_evidence("consistently_above(db_cpu, 70%)", &history),
+        ["db_cpu above 70% in 87.5% of 8 samples over 7.0 h (needs 80%)"]
+    );
+}
+
+#[test]
+fn a_trend_says_its_change_samples_span_and_significance() {
+    use scalability_advisor_rules::scalability_advisor_core::Metric;
+    // P95 rising 40 ms an hour from 300 ms for 12 hours: Sen's slope times the 11-hour span
+    // is 440 ms, 84.6% of the 520 ms median; Mann-Kendall S = 66, z = 65 / sqrt(212.67) =
+    // 4.457, p = 8e-6.
+    let p95: Vec<f64> = (0..12).map(|h| 0.3 + 0.04 * f64::from(h)).collect();
+    let history = hourly(Metric::P95ResponseTime, &p95);
+    assert_eq!(
+        series_evidence("degrading(p95_response_time)", &history),
+        [
+            "p95_response_time getting worse: +84.6% over 12 samples in 11.0 h (Mann-Kendall p = 0.000)"
+        ]
+    );
+}
+
+#[test]
+fn numbers_read_as_people_write_them() {
+    use scalability_advisor_rules::scalability_advisor_core::units::{
+        QueriesPerRequest, Rate, Users,
+    };
+    let one = |when: &str, snap: &MetricsSnapshot| {
+        let lines = evidence(when, snap).expect("fires");
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        lines[0].clone()
+    };
+    // A slow rate in the first unit where it is whole (1000 a day), else the first where it
+    // reaches 1 (one every 7 s is 8.57143 a minute), to six significant digits.
+    let snap = MetricsSnapshot::default()
+        .with_db_transaction_rate(Rate::from_per_second(1.0 / 7.0).unwrap());
+    assert_eq!(
+        one("db_transaction_rate > 1000/d", &snap),
+        "db_transaction_rate = 8.57143/min > 1000/d"
+    );
+    // Six significant digits, whatever the magnitude.
+    let q = |v: f64| {
+        MetricsSnapshot::default().with_db_queries_per_request(QueriesPerRequest::new(v).unwrap())
+    };
+    assert_eq!(
+        one("db_queries_per_request > 0.01", &q(0.012_345_6)),
+        "db_queries_per_request = 0.0123456 > 0.01"
+    );
+    assert_eq!(
+        one("db_queries_per_request > 100", &q(123.456_789)),
+        "db_queries_per_request = 123.457 > 100"
+    );
+    // Whole numbers from 10,000 up are grouped by thousands.
+    let u = |n: u64| MetricsSnapshot::default().with_users(Users::new(n));
+    assert_eq!(one("users > 10000", &u(12_345)), "users = 12,345 > 10,000");
+    assert_eq!(one("users > 1000", &u(1_234)), "users = 1234 > 1000");
+}
