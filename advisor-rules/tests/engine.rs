@@ -669,4 +669,6 @@ fn a_rule_id_compares_with_the_text_it_was_made_from() {
     assert!(id == "key.pool.critical");
     assert!(id != "key.pool");
     assert_eq!(id.to_string(), "key.pool.critical");
+    let text: &str = id.as_ref();
+    assert_eq!(text, "key.pool.critical");
 }
