@@ -1771,7 +1771,8 @@ impl Engine {
                         }
                         MissingData::Ignore => RuleStatus::NotFired,
                     }
-                } else if v > 0.5 {
+                } else if v != 0.0 {
+                    // A truth value: 1 or 0.
                     RuleStatus::Fired
                 } else {
                     RuleStatus::NotFired
@@ -2252,7 +2253,7 @@ impl Engine {
                     MissingData::Fire => fired += 1,
                     MissingData::Ignore => {}
                 }
-            } else if v > 0.5 {
+            } else if v != 0.0 {
                 fired += 1;
             }
         }
@@ -2440,7 +2441,7 @@ fn each_entity(
         let v = exec(&r.when, &one, slots);
         if v.is_nan() {
             unknown = true;
-        } else if v > 0.5 {
+        } else if v != 0.0 {
             matched = true;
             let Some(out) = record.as_deref_mut() else {
                 // Counting only: one entity is enough.

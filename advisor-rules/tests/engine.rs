@@ -672,3 +672,36 @@ fn a_rule_id_compares_with_the_text_it_was_made_from() {
     let text: &str = id.as_ref();
     assert_eq!(text, "key.pool.critical");
 }
+
+#[test]
+fn hysteresis_holds_a_finding_open_until_clear_holds_and_says_so() {
+    use scalability_advisor_rules::{ChangeKind, State};
+    // Fires above 90% server CPU, clears only below 70%.
+    let text = "name = \"p\"\n[[rule]]\nid = \"hot\"\ntitle = \"t\"\nwhen = \"server_cpu > 90%\"\nclear = \"server_cpu < 70%\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let cpu = |p: f64| MetricsSnapshot::default().with_server_cpu(pct(p));
+    let at = |m: u64| Duration::from_secs(60 * m);
+    let h = History::new();
+    // 95%: started, not held open.
+    let one = engine.advance(&State::default(), &cpu(95.0), &h, at(0));
+    assert_eq!(one.changes.len(), 1);
+    assert!(one.changes[0].is_started() && !one.changes[0].is_resolved());
+    assert!(!one.evaluation.findings[0].held_open);
+    // 80%: the condition no longer holds, `clear` does not yet: still firing, held open.
+    let two = engine.advance(&one.state, &cpu(80.0), &h, at(1));
+    assert!(
+        two.changes
+            .iter()
+            .all(|c| c.kind == ChangeKind::StillFiring),
+        "{:?}",
+        two.changes
+    );
+    assert!(two.evaluation.findings[0].held_open);
+    // 65%: `clear` holds; the change says so with the clear condition's reading.
+    let three = engine.advance(&two.state, &cpu(65.0), &h, at(2));
+    assert_eq!(three.changes.len(), 1);
+    let c = &three.changes[0];
+    assert!(c.is_resolved() && !c.is_started());
+    let why: Vec<String> = c.evidence.iter().map(ToString::to_string).collect();
+    assert_eq!(why, ["server_cpu = 65% < 70%"]);
+}

@@ -3,7 +3,7 @@
 
 use core::time::Duration;
 
-use scalability_advisor_rules::scalability_advisor_core::units::{Connections, Ratio};
+use scalability_advisor_rules::scalability_advisor_core::units::{Connections, Ratio, Users};
 use scalability_advisor_rules::scalability_advisor_core::{History, Metric, MetricsSnapshot};
 use scalability_advisor_rules::{
     DiagnosticKind, Engine, MissingInput, Operand, PackBuilder, PackFormat, RuleBuilder, RulePack,
@@ -131,4 +131,51 @@ fn loading_runs_every_check_compiling_would() {
         "more than 16 comparisons",
     );
     assert_eq!(at, (7, 9));
+}
+
+fn one_rule(when: &str) -> Result<Engine, String> {
+    let text = format!(
+        "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"{when}\"\nseverity = \"warning\"\nadvice = \"a\"\n"
+    );
+    RulePack::from_toml_str("p.toml", &text)
+        .and_then(Engine::new)
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn sixteen_comparisons_are_allowed_and_seventeen_refused() {
+    let max = scalability_advisor_rules::MAX_COMPARISONS;
+    let when = |n: usize| {
+        (1..=n)
+            .map(|i| format!("users > {i}"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    let engine = one_rule(&when(max)).unwrap();
+    // With 20 users every comparison holds.
+    let snap = MetricsSnapshot::default().with_users(Users::new(20));
+    let eval = engine.evaluate(&snap, &History::new());
+    assert_eq!(engine.status(&eval, "r"), Some(RuleStatus::Fired));
+    let err = one_rule(&when(max + 1)).unwrap_err();
+    assert!(err.contains("more than 16 comparisons"), "{err}");
+}
+
+#[test]
+fn a_condition_needing_32_stack_slots_is_allowed_and_33_refused() {
+    // `users > users + (users + (... + users))` with k additions needs k + 2 slots: the
+    // left side, then every `users` of the right side before the first addition.
+    let when = |k: usize| {
+        let mut right = "users".to_owned();
+        for _ in 0..k {
+            right = format!("users + ({right})");
+        }
+        format!("users * {} > {right}", k + 2)
+    };
+    // 10 users: 10 * 32 = 320 > 31 * 10 = 310, so the rule fires.
+    let engine = one_rule(&when(30)).unwrap();
+    let snap = MetricsSnapshot::default().with_users(Users::new(10));
+    let eval = engine.evaluate(&snap, &History::new());
+    assert_eq!(engine.status(&eval, "r"), Some(RuleStatus::Fired));
+    let err = one_rule(&when(31)).unwrap_err();
+    assert!(err.contains("nests too deeply to evaluate"), "{err}");
 }
