@@ -677,9 +677,13 @@ fn a_rule_id_compares_with_the_text_it_was_made_from() {
 fn hysteresis_holds_a_finding_open_until_clear_holds_and_says_so() {
     use scalability_advisor_rules::{ChangeKind, State};
     // Fires above 90% server CPU, clears only below 70%.
-    let text = "name = \"p\"\n[[rule]]\nid = \"hot\"\ntitle = \"t\"\nwhen = \"server_cpu > 90%\"\nclear = \"server_cpu < 70%\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let text = "name = \"p\"\n[[rule]]\nid = \"hot\"\ntitle = \"t\"\nwhen = \"server_cpu > 90% and users > 5\"\nclear = \"server_cpu < 70%\"\nseverity = \"warning\"\nadvice = \"a\"\n";
     let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
-    let cpu = |p: f64| MetricsSnapshot::default().with_server_cpu(pct(p));
+    let cpu = |p: f64| {
+        MetricsSnapshot::default()
+            .with_server_cpu(pct(p))
+            .with_users(Users::new(10))
+    };
     let at = |m: u64| Duration::from_secs(60 * m);
     let h = History::new();
     // 95%: started, not held open.
@@ -687,6 +691,14 @@ fn hysteresis_holds_a_finding_open_until_clear_holds_and_says_so() {
     assert_eq!(one.changes.len(), 1);
     assert!(one.changes[0].is_started() && !one.changes[0].is_resolved());
     assert!(!one.evaluation.findings[0].held_open);
+    let why = |step: &scalability_advisor_rules::StepReport| -> Vec<String> {
+        engine
+            .explain(&step.evaluation, &step.evaluation.findings[0])
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(why(&one), ["server_cpu = 95% > 90%", "users = 10 > 5"]);
     // 80%: the condition no longer holds, `clear` does not yet: still firing, held open.
     let two = engine.advance(&one.state, &cpu(80.0), &h, at(1));
     assert!(
@@ -697,6 +709,8 @@ fn hysteresis_holds_a_finding_open_until_clear_holds_and_says_so() {
         two.changes
     );
     assert!(two.evaluation.findings[0].held_open);
+    // Why it is still open: `clear` (below 70%) does not hold.
+    assert_eq!(why(&two), ["server_cpu = 80% >= 70%"]);
     // 65%: `clear` holds; the change says so with the clear condition's reading.
     let three = engine.advance(&two.state, &cpu(65.0), &h, at(2));
     assert_eq!(three.changes.len(), 1);
@@ -704,4 +718,89 @@ fn hysteresis_holds_a_finding_open_until_clear_holds_and_says_so() {
     assert!(c.is_resolved() && !c.is_started());
     let why: Vec<String> = c.evidence.iter().map(ToString::to_string).collect();
     assert_eq!(why, ["server_cpu = 65% < 70%"]);
+}
+
+#[test]
+fn findings_stay_in_severity_order_when_an_overdue_move_is_raised() {
+    use core::num::NonZeroU32;
+    // At 200,000 users (stage 3), maxed-out servers call for the stage-2 move, overdue and
+    // so raised; at 2,000,000 users in one region, the stage-4 moves. Warnings fire beside
+    // them (read share, pool, queries).
+    let snaps = [
+        MetricsSnapshot::default()
+            .with_users(Users::new(200_000))
+            .with_server_cpu(pct(95.0))
+            .with_db_read_share(pct(90.0))
+            .with_db_pool_usage(pct(60.0)),
+        MetricsSnapshot::default()
+            .with_users(Users::new(2_000_000))
+            .with_deployed_regions(NonZeroU32::MIN)
+            .with_availability_target(pct(99.99))
+            .with_db_read_share(pct(90.0))
+            .with_db_pool_usage(pct(60.0)),
+        // Data residency is a warning, critical once overdue: it must move ahead of the key
+        // metrics' warnings, which come first among warnings.
+        MetricsSnapshot::default()
+            .with_users(Users::new(2_000_000))
+            .with_data_residency_required(true)
+            .with_server_cpu(pct(75.0))
+            .with_db_pool_usage(pct(60.0))
+            .with_p95_response_time(Duration::from_millis(700)),
+    ];
+    let engine = Engine::default_pack();
+    for snap in snaps {
+        let eval = engine.evaluate(&snap, &History::new());
+        assert!(eval.findings.iter().any(|f| f.overdue));
+        let severities: Vec<_> = eval.findings.iter().map(|f| f.severity).collect();
+        assert!(
+            severities.windows(2).all(|w| w[0] >= w[1]),
+            "{:?}",
+            eval.findings
+                .iter()
+                .map(|f| (f.id.as_str(), f.severity))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn an_entity_rule_after_another_finding_shows_only_its_own_evidence() {
+    use scalability_advisor_rules::scalability_advisor_core::units::Count;
+    use scalability_advisor_rules::scalability_advisor_core::{
+        Entities, EntityKind, EntityName, TableStats,
+    };
+    let text = "name = \"p\"\n\
+        [[rule]]\nid = \"big\"\ntitle = \"t\"\nwhen = \"users > 5 and db_cpu > 50%\"\nseverity = \"critical\"\nadvice = \"a\"\n\
+        [[rule]]\nid = \"tables\"\ntitle = \"t\"\nwhen = \"any(tables, rows > 1000)\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let table = |name: &str, rows: u64| {
+        TableStats::new(EntityName::new(EntityKind::Table, name).unwrap())
+            .with_rows(Count::new(rows))
+    };
+    let snap = MetricsSnapshot {
+        tables: Some(
+            Entities::new(vec![table("a", 5_000), table("b", 10), table("c", 7_000)]).unwrap(),
+        ),
+        ..MetricsSnapshot::default()
+            .with_users(Users::new(50))
+            .with_db_cpu(pct(70.0))
+    };
+    let eval = engine.evaluate(&snap, &History::new());
+    let ids: Vec<&str> = eval.findings.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["big", "tables"]);
+    let why = |i: usize| -> Vec<String> {
+        engine
+            .explain(&eval, &eval.findings[i])
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(why(0), ["users = 50 > 5", "db_cpu = 70% > 50%"]);
+    assert_eq!(
+        why(1),
+        [
+            "table `a`: rows = 5000 > 1000",
+            "table `c`: rows = 7000 > 1000"
+        ]
+    );
 }
