@@ -2158,7 +2158,9 @@ impl Engine {
     }
 
     /// Every comparison of a finding's condition, whether or not it supports the finding
-    /// (compare [`Engine::explain`]).
+    /// (compare [`Engine::explain`]). A comparison that did not hold is shown with its
+    /// operator negated (`server_cpu = 90% <= 95%`), so that every line is true of the
+    /// snapshot.
     ///
     /// # Examples
     /// ```
@@ -2184,19 +2186,20 @@ impl Engine {
     #[must_use]
     pub fn explain_all(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<RuleEvidence> {
         match self.rules.get(finding.rule) {
-            Some(r) if finding.held_open => {
-                evidence_from(&r.clear_sites, evaluation.observations(finding))
-            }
+            Some(r) if finding.held_open => as_read(evidence_from(
+                &r.clear_sites,
+                evaluation.observations(finding),
+            )),
             Some(r) if finding.subjects_len > 0 => {
                 evaluation
                     .subjects(finding)
                     .fold(Vec::new(), |mut lines, subject| {
-                        let mine = evidence_from(&r.sites, subject.observations);
+                        let mine = as_read(evidence_from(&r.sites, subject.observations));
                         add_subject_lines(&mut lines, mine, &subject);
                         lines
                     })
             }
-            Some(r) => evidence_from(&r.sites, evaluation.observations(finding)),
+            Some(r) => as_read(evidence_from(&r.sites, evaluation.observations(finding))),
             None => Vec::new(),
         }
     }
@@ -2320,6 +2323,18 @@ fn add_subject_lines(
             lines.push(line);
         }
     }
+}
+
+/// `lines` with the operator of each comparison that did not hold negated, so that each
+/// says what the snapshot shows.
+fn as_read(mut lines: Vec<RuleEvidence>) -> Vec<RuleEvidence> {
+    for e in &mut lines {
+        if e.held == Some(false) {
+            e.op = e.op.negated();
+            e.negated = true;
+        }
+    }
+    lines
 }
 
 /// Evidence lines for `sites` from their observations, in order.

@@ -182,3 +182,64 @@ fn numbers_read_as_people_write_them() {
     assert_eq!(one("users > 10000", &u(12_345)), "users = 12,345 > 10,000");
     assert_eq!(one("users > 1000", &u(1_234)), "users = 1234 > 1000");
 }
+
+#[test]
+fn every_comparison_is_shown_as_it_read_held_or_not() {
+    let text = "name = \"p\"\n\
+        [[rule]]\nid = \"either\"\ntitle = \"t\"\nwhen = \"db_cpu > 80% or server_cpu > 95%\"\nseverity = \"warning\"\nadvice = \"a\"\n\
+        [[rule]]\nid = \"hot\"\ntitle = \"t\"\nwhen = \"server_cpu > 85%\"\nclear = \"server_cpu < 70%\"\nseverity = \"warning\"\nadvice = \"a\"\n\
+        [[rule]]\nid = \"tables\"\ntitle = \"t\"\nwhen = \"any(tables, rows > 1000 and dead_rows > 10)\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let all = |eval: &scalability_advisor_rules::Evaluation, id: &str| -> Vec<String> {
+        let f = eval.findings.iter().find(|f| f.id == id).unwrap();
+        engine
+            .explain_all(eval, f)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    use scalability_advisor_rules::scalability_advisor_core::units::Count;
+    use scalability_advisor_rules::scalability_advisor_core::{
+        Entities, EntityKind, EntityName, TableStats,
+    };
+    let table = |name: &str, rows: u64, dead: u64| {
+        TableStats::new(EntityName::new(EntityKind::Table, name).unwrap())
+            .with_rows(Count::new(rows))
+            .with_dead_rows(Count::new(dead))
+    };
+    let snap = MetricsSnapshot {
+        tables: Some(
+            Entities::new(vec![
+                table("a", 5_000, 50),
+                table("b", 10, 50),
+                table("c", 7_000, 20),
+            ])
+            .unwrap(),
+        ),
+        ..busy()
+    };
+    let eval = engine.evaluate(&snap, &History::new());
+    // The `or` held through DB CPU; server CPU at 90% did not pass 95%.
+    assert_eq!(
+        all(&eval, "either"),
+        ["db_cpu = 85% > 80%", "server_cpu = 90% <= 95%"]
+    );
+    // Each matching table, every comparison of it.
+    assert_eq!(
+        all(&eval, "tables"),
+        [
+            "table `a`: rows = 5000 > 1000",
+            "table `a`: dead_rows = 50 > 10",
+            "table `c`: rows = 7000 > 1000",
+            "table `c`: dead_rows = 20 > 10"
+        ]
+    );
+    // Held open at 80%: the clear condition, which did not hold.
+    use scalability_advisor_rules::State;
+    let at = |m: u64| Duration::from_secs(60 * m);
+    let one = engine.advance(&State::default(), &busy(), &History::new(), at(0));
+    let cooler = busy().with_server_cpu(pct(80.0));
+    let two = engine.advance(&one.state, &cooler, &History::new(), at(1));
+    assert_eq!(all(&two.evaluation, "hot"), ["server_cpu = 80% >= 70%"]);
+    assert_eq!(all(&one.evaluation, "hot"), ["server_cpu = 90% > 85%"]);
+}
