@@ -243,3 +243,21 @@ fn every_comparison_is_shown_as_it_read_held_or_not() {
     assert_eq!(all(&two.evaluation, "hot"), ["server_cpu = 80% >= 70%"]);
     assert_eq!(all(&one.evaluation, "hot"), ["server_cpu = 90% > 85%"]);
 }
+
+#[test]
+fn arithmetic_is_shown_with_its_result() {
+    use scalability_advisor_rules::scalability_advisor_core::units::Users;
+    let eight = MetricsSnapshot::default().with_users(Users::new(8));
+    assert_eq!(
+        evidence("users + 5 > 10", &eight),
+        Some(vec!["users + 5 = 13 > 10".to_owned()])
+    );
+    assert_eq!(
+        evidence("-users > -10", &eight),
+        Some(vec!["-users = -8 > -10".to_owned()])
+    );
+    assert_eq!(
+        evidence("users * 3 - users / 2 > 19", &eight),
+        Some(vec!["users * 3 - users / 2 = 20 > 19".to_owned()])
+    );
+}
