@@ -729,6 +729,19 @@ impl fmt::Display for RuleEvidence {
                     p_value
                 )?;
             }
+            // A trend that could not be read (no series, or too short a one): say so, with
+            // the snapshot's value for what it is worth, rather than a comparison the rule
+            // never wrote.
+            (Some(SeriesFn::Degrading | SeriesFn::Plateauing), _) => {
+                write!(
+                    f,
+                    "{} trend unknown: no series long enough to judge",
+                    self.left
+                )?;
+                if let Some(v) = self.observed {
+                    write!(f, " (snapshot value {})", self.show(v))?;
+                }
+            }
             _ => {
                 match self.observed {
                     Some(v) => write!(f, "{} = {}", self.left, self.show(v))?,

@@ -261,3 +261,81 @@ fn arithmetic_is_shown_with_its_result() {
         Some(vec!["users * 3 - users / 2 = 20 > 19".to_owned()])
     );
 }
+
+fn status(when: &str, snap: &MetricsSnapshot) -> scalability_advisor_rules::RuleStatus {
+    let text = format!(
+        "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"{when}\"\nseverity = \"warning\"\nadvice = \"a\"\n"
+    );
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", &text).unwrap()).unwrap();
+    let eval = engine.evaluate(snap, &History::new());
+    engine.status(&eval, "r").unwrap()
+}
+
+#[test]
+fn every_operator_decides_as_written_on_computed_values() {
+    use scalability_advisor_rules::RuleStatus::{Fired, NotFired};
+    use scalability_advisor_rules::scalability_advisor_core::units::Users;
+    // `users * 1` is computed, not read: these run the general evaluator. 8 users.
+    let eight = MetricsSnapshot::default().with_users(Users::new(8));
+    for (when, expected) in [
+        ("users * 1 > 7", Fired),
+        ("users * 1 > 8", NotFired),
+        ("users * 1 >= 8", Fired),
+        ("users * 1 >= 9", NotFired),
+        ("users * 1 < 9", Fired),
+        ("users * 1 < 8", NotFired),
+        ("users * 1 <= 8", Fired),
+        ("users * 1 <= 7", NotFired),
+        ("users * 1 == 8", Fired),
+        ("users * 1 == 9", NotFired),
+        ("users * 1 != 9", Fired),
+        ("users * 1 != 8", NotFired),
+        ("users * 1 != 7", Fired),
+        ("not (users * 1 > 5)", NotFired),
+        ("not (users * 1 > 9)", Fired),
+        ("not (users > 5)", NotFired),
+        ("not has(cdn)", Fired),
+        ("present(users)", Fired),
+        ("present(db_cpu)", NotFired),
+    ] {
+        assert_eq!(status(when, &eight), expected, "{when}");
+    }
+}
+
+#[test]
+fn consistently_above_without_a_series_or_a_value_is_not_evaluated() {
+    use scalability_advisor_rules::RuleStatus::{Fired, NotEvaluated};
+    // No history: the snapshot value decides; without it, nothing can.
+    assert_eq!(
+        status(
+            "consistently_above(db_cpu, 70%)",
+            &MetricsSnapshot::default()
+        ),
+        NotEvaluated
+    );
+    assert_eq!(status("consistently_above(db_cpu, 70%)", &busy()), Fired);
+    // A level that is itself unknown.
+    assert_eq!(
+        status("consistently_above(db_cpu, remote_user_share)", &busy()),
+        NotEvaluated
+    );
+}
+
+#[test]
+fn a_series_rule_fired_on_missing_data_shows_what_the_snapshot_holds() {
+    let text = "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"degrading(p95_response_time)\"\nmissing = \"fire\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let snap = MetricsSnapshot::default().with_p95_response_time(Duration::from_millis(700));
+    let eval = engine.evaluate(&snap, &History::new());
+    let f = &eval.findings[0];
+    assert!(f.assumed);
+    let lines: Vec<String> = engine
+        .explain(&eval, f)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        lines,
+        ["p95_response_time trend unknown: no series long enough to judge (snapshot value 700 ms)"]
+    );
+}
