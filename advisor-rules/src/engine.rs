@@ -1258,8 +1258,10 @@ impl Engine {
             let origin_of = |n: &str| pack.param(n).map(|p| (p.name.clone(), p.origin.clone()));
             let compile_one =
                 |e: &Expr, text: &str| -> Result<(Program, Vec<ComparisonSite>), String> {
+                    let mut e = e.clone();
+                    crate::expr::orient(&mut e);
                     let mut sites = Vec::new();
-                    collect_sites(e, text, &origin_of, &mut sites);
+                    collect_sites(&e, text, &origin_of, &mut sites);
                     let mut resolved = e.clone();
                     resolve(&mut resolved, &lookup);
                     fold(&mut resolved);

@@ -1400,6 +1400,32 @@ pub(crate) fn resolve(e: &mut Expr, lookup: &impl Fn(&str) -> Option<(f64, Dim)>
     }
 }
 
+/// Writes each comparison with its constant side on the right (`80% < db_cpu` becomes
+/// `db_cpu > 80%`), so that evidence reads measurement first, as people write it.
+pub(crate) fn orient(e: &mut Expr) {
+    fn constant(e: &Expr) -> bool {
+        match e {
+            Expr::Num { .. } | Expr::Param { .. } => true,
+            Expr::Neg { inner, .. } => constant(inner),
+            Expr::Arith { left, right, .. } => constant(left) && constant(right),
+            _ => false,
+        }
+    }
+    match e {
+        Expr::Cmp {
+            op, left, right, ..
+        } => {
+            if constant(left) && !constant(right) {
+                core::mem::swap(left, right);
+                *op = op.flipped();
+            }
+        }
+        Expr::Not { inner, .. } | Expr::Any { inner, .. } => orient(inner),
+        Expr::And { items, .. } | Expr::Or { items, .. } => items.iter_mut().for_each(orient),
+        _ => {}
+    }
+}
+
 /// Folds arithmetic on literals (`$a * $b` after resolution) into one literal.
 pub(crate) fn fold(e: &mut Expr) {
     match e {

@@ -339,3 +339,108 @@ fn a_series_rule_fired_on_missing_data_shows_what_the_snapshot_holds() {
         ["p95_response_time trend unknown: no series long enough to judge (snapshot value 700 ms)"]
     );
 }
+
+#[test]
+fn a_falling_hit_rate_is_degrading() {
+    use scalability_advisor_rules::scalability_advisor_core::Metric;
+    // The cache hit rate falls a point an hour from 95% for 12 hours: worse, since higher
+    // is better for it (a change of -11 points on an 89.5% median, -12.3%).
+    let hits: Vec<f64> = (0..12).map(|h| 0.95 - 0.01 * f64::from(h)).collect();
+    let lines = series_evidence(
+        "degrading(cache_hit_rate)",
+        &hourly(Metric::CacheHitRate, &hits),
+    );
+    assert_eq!(lines.len(), 1);
+    assert!(
+        lines[0].starts_with("cache_hit_rate getting worse: -12.3% over 12 samples in 11.0 h"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_parameter_threshold_is_shown_in_its_unit_with_where_it_was_set() {
+    use scalability_advisor_rules::scalability_advisor_core::Metric;
+    use scalability_advisor_rules::scalability_advisor_core::units::Count;
+    use scalability_advisor_rules::scalability_advisor_core::{
+        Entities, EntityKind, EntityName, TableStats,
+    };
+    let text = "name = \"p\"\n[params]\nscans = \"1000/d\"\nlevel = \"70%\"\n\
+        [[rule]]\nid = \"scans\"\ntitle = \"t\"\nwhen = \"any(tables, seq_scan_rate > $scans)\"\nseverity = \"warning\"\nadvice = \"a\"\n\
+        [[rule]]\nid = \"busy\"\ntitle = \"t\"\nwhen = \"consistently_above(db_cpu, $level)\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    // 100 sequential scans a minute: 1.66667 a second.
+    let table = TableStats::new(EntityName::new(EntityKind::Table, "events").unwrap())
+        .with_seq_scans(Count::new(100))
+        .with_period(Duration::from_secs(60));
+    let snap = MetricsSnapshot {
+        tables: Some(Entities::new(vec![table]).unwrap()),
+        ..MetricsSnapshot::default()
+    };
+    let history = hourly(
+        Metric::DbCpu,
+        &[0.75, 0.8, 0.72, 0.9, 0.85, 0.6, 0.78, 0.81],
+    );
+    let eval = engine.evaluate(&snap, &history);
+    let why = |id: &str| -> Vec<String> {
+        let f = eval.findings.iter().find(|f| f.id == id).unwrap();
+        engine
+            .explain(&eval, f)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(
+        why("scans"),
+        ["table `events`: seq_scan_rate = 1.66667/s > 1000/d ($scans, p.toml:3)"]
+    );
+    assert_eq!(
+        why("busy"),
+        ["db_cpu above 70% in 87.5% of 8 samples over 7.0 h (needs 80%) ($level, p.toml:4)"]
+    );
+}
+
+#[test]
+fn a_series_function_at_the_stack_limit_counts_its_slot() {
+    // The trend's truth takes a slot under the 32 the comparison after it needs: 33.
+    let deep = |k: usize| {
+        let mut right = "users".to_owned();
+        for _ in 0..k {
+            right = format!("users + ({right})");
+        }
+        format!(
+            "degrading(p95_response_time) and users * {} > {right}",
+            k + 2
+        )
+    };
+    let rule = |when: &str| {
+        RulePack::from_toml_str(
+            "p.toml",
+            &format!(
+                "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"{when}\"\nseverity = \"warning\"\nadvice = \"a\"\n"
+            ),
+        )
+        .and_then(Engine::new)
+        .map_err(|e| e.to_string())
+    };
+    assert!(rule(&deep(29)).is_ok());
+    let err = rule(&deep(30)).unwrap_err();
+    assert!(err.contains("nests too deeply to evaluate"), "{err}");
+}
+
+#[test]
+fn a_comparison_written_constant_first_reads_measurement_first() {
+    assert_eq!(
+        evidence("80% < db_cpu", &busy()),
+        Some(vec!["db_cpu = 85% > 80%".to_owned()])
+    );
+    let slow = busy().with_p95_response_time(Duration::from_millis(700));
+    assert_eq!(
+        evidence("500ms <= p95_response_time", &slow),
+        Some(vec!["p95_response_time = 700 ms >= 500 ms".to_owned()])
+    );
+    // Both sides measured: left as written.
+    assert_eq!(
+        evidence("server_cpu > db_cpu", &busy()),
+        Some(vec!["server_cpu = 90% > 85%".to_owned()])
+    );
+}
