@@ -1414,11 +1414,9 @@ pub(crate) fn orient(e: &mut Expr) {
     match e {
         Expr::Cmp {
             op, left, right, ..
-        } => {
-            if constant(left) && !constant(right) {
-                core::mem::swap(left, right);
-                *op = op.flipped();
-            }
+        } if constant(left) && !constant(right) => {
+            core::mem::swap(left, right);
+            *op = op.flipped();
         }
         Expr::Not { inner, .. } | Expr::Any { inner, .. } => orient(inner),
         Expr::And { items, .. } | Expr::Or { items, .. } => items.iter_mut().for_each(orient),
