@@ -444,3 +444,44 @@ fn a_comparison_written_constant_first_reads_measurement_first() {
         Some(vec!["server_cpu = 90% > 85%".to_owned()])
     );
 }
+
+#[test]
+fn operators_apply_as_their_symbols_say() {
+    use scalability_advisor_rules::{CmpOp, SeriesFn};
+    // Below, at and above 0.7, for each operator.
+    for (op, expected) in [
+        (CmpOp::Lt, [true, false, false]),
+        (CmpOp::Le, [true, true, false]),
+        (CmpOp::Gt, [false, false, true]),
+        (CmpOp::Ge, [false, true, true]),
+        (CmpOp::Eq, [false, true, false]),
+        (CmpOp::Ne, [true, false, true]),
+    ] {
+        let got = [0.6, 0.7, 0.8].map(|a| op.apply(a, 0.7));
+        assert_eq!(got, expected, "{op}");
+    }
+    let names = [
+        SeriesFn::ConsistentlyAbove,
+        SeriesFn::Degrading,
+        SeriesFn::Plateauing,
+    ]
+    .map(SeriesFn::name);
+    assert_eq!(names, ["consistently_above", "degrading", "plateauing"]);
+}
+
+#[test]
+fn a_level_given_to_a_series_function_is_checked_and_read() {
+    // An unknown parameter as the level is refused like anywhere else.
+    let text = "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"consistently_above(db_cpu, $nope)\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let err = RulePack::from_toml_str("p.toml", text)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("$nope"), "{err}");
+    // A measured level is an input of the rule: missing, it is named as missing.
+    use scalability_advisor_rules::MissingInput;
+    use scalability_advisor_rules::scalability_advisor_core::Metric;
+    let text = "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"consistently_above(db_cpu, remote_user_share)\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let missing = engine.missing(0, &busy(), &History::new());
+    assert_eq!(missing, [MissingInput::Value(Metric::RemoteUserShare)]);
+}
