@@ -496,6 +496,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_place_inside_a_character_moves_back_to_its_start() {
+        // `é` is two bytes (1 and 2); `€` three (3 to 5).
+        let text = "aé€b";
+        assert_eq!(floor_char_boundary(text, 2), 1);
+        assert_eq!(floor_char_boundary(text, 4), 3);
+        assert_eq!(floor_char_boundary(text, 5), 3);
+        assert_eq!(floor_char_boundary(text, 6), 6);
+        assert_eq!(floor_char_boundary(text, 99), text.len());
+    }
+
+    #[test]
     fn excerpt_points_at_span() {
         let src = Source::new("f.toml", "a = 1\nwhen = \"p95 > 70%\"\n");
         let ex = src.excerpt((14, 23));

@@ -485,3 +485,30 @@ fn a_level_given_to_a_series_function_is_checked_and_read() {
     let missing = engine.missing(0, &busy(), &History::new());
     assert_eq!(missing, [MissingInput::Value(Metric::RemoteUserShare)]);
 }
+
+#[test]
+fn a_rules_comparisons_and_the_margin_of_each_reading() {
+    let text = "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"db_cpu > 80% and users > 5\"\nmissing = \"fire\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let sites = engine.comparisons("r").unwrap();
+    let written: Vec<(&str, String, &str)> = sites
+        .iter()
+        .map(|s| (s.left.as_str(), s.op.to_string(), s.right.as_str()))
+        .collect();
+    assert_eq!(
+        written,
+        [
+            ("db_cpu", ">".to_owned(), "80%"),
+            ("users", ">".to_owned(), "5")
+        ]
+    );
+    assert!(engine.comparisons("nope").is_none());
+    // DB CPU 85%: 5 points above; users unknown (the rule fires on the missing data), so
+    // no margin.
+    let eval = engine.evaluate(&busy(), &History::new());
+    let all = engine.explain_all(&eval, &eval.findings[0]);
+    assert_eq!(all.len(), 2);
+    assert!((all[0].margin.unwrap() - 0.05).abs() < 1e-12);
+    assert_eq!(all[1].observed, None);
+    assert_eq!(all[1].margin, None);
+}
