@@ -1466,6 +1466,67 @@ mod collect_prometheus {
     use super::*;
 
     #[test]
+    fn a_collected_snapshot_is_printed_as_written_and_reads_back() {
+        use std::io::{Read, Write};
+        // A stand-in server: the metric names it holds, and 50% for every query.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(8) {
+                let mut stream = stream.unwrap();
+                let mut buf = [0u8; 8192];
+                let got = stream.read(&mut buf).unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..got]).to_string();
+                let path = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+                let body = if path.starts_with("/api/v1/label") {
+                    r#"{"status":"success","data":["a"]}"#
+                } else {
+                    r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1700000000,"0.5"]}]}}"#
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        let mapping =
+            std::env::temp_dir().join(format!("advisor-mapping-{}.toml", std::process::id()));
+        std::fs::write(
+            &mapping,
+            "[[metric.server_cpu]]\nquery = 'good'\nneeds = ['a']\n",
+        )
+        .unwrap();
+        let out = stdout(&[
+            "collect",
+            "prometheus",
+            "--url",
+            &url,
+            "--mapping",
+            mapping.to_str().unwrap(),
+            "--at",
+            "1700000000",
+        ]);
+        // The header is longer than 80 columns and stays one comment line: the snapshot is
+        // printed as written, never wrapped for the terminal.
+        let first = out.lines().next().unwrap();
+        assert_eq!(
+            first,
+            format!(
+                "# Collected from Prometheus at {url} for `` by scalability-advisor collect prometheus."
+            )
+        );
+        assert!(first.len() > 80);
+        assert!(out.contains("server_cpu = 0.5"), "{out}");
+        // It reads back as a snapshot.
+        cli()
+            .args(["assess", "-"])
+            .write_stdin(out)
+            .assert()
+            .success();
+    }
+
+    #[test]
     fn an_unreachable_server_is_exit_2_with_what_to_check() {
         let out = cli()
             .args(["collect", "prometheus", "--url", "http://127.0.0.1:1"])
