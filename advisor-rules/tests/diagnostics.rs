@@ -572,3 +572,49 @@ fn a_bad_parameter_is_placed_at_its_name_on_an_indented_line() {
     assert_eq!((d.line, d.column), (3, 5), "{d}");
     assert_eq!(&text[d.span.0..d.span.1], "level");
 }
+
+#[test]
+fn every_unit_scales_its_number() {
+    // Each suffix of the language, as a parameter (parameters are read by the same lexer).
+    let cases = [
+        ("plain", "5", 5.0),
+        ("share", "50%", 0.5),
+        ("thousands", "2k", 2_000.0),
+        ("millions", "2M", 2_000_000.0),
+        ("millis", "250ms", 0.25),
+        ("micros", "1500us", 0.0015),
+        ("secs", "3s", 3.0),
+        ("mins", "2min", 120.0),
+        ("hours", "2h", 7_200.0),
+        ("days", "2d", 172_800.0),
+        ("per_sec", "5/s", 5.0),
+        ("per_min", "120/min", 2.0),
+        ("per_hour", "7200/h", 2.0),
+        ("per_day", "86400/d", 1.0),
+    ];
+    let mut text = "name = \"p\"\n[params]\n".to_owned();
+    for (name, value, _) in cases {
+        text.push_str(&format!("{name} = \"{value}\"\n"));
+    }
+    let pack = RulePack::from_toml_str("p.toml", &text).unwrap();
+    for (name, written, expected) in cases {
+        let got = pack.param(name).unwrap().value;
+        assert!(
+            (got - expected).abs() <= 1e-12 * expected.abs(),
+            "{written}: {got} != {expected}"
+        );
+    }
+}
+
+#[test]
+fn a_stray_character_is_named_and_underlined_alone() {
+    // `€` is three bytes: the caret covers exactly it.
+    let text = format!("name = \"p\"\n{}", rule("a", "db_cpu > 5% €"));
+    let d = check(&text, DiagnosticKind::Syntax, 7, 21);
+    assert!(d.message.contains("unexpected character `€`"), "{d}");
+    assert_eq!(&text[d.span.0..d.span.1], "€");
+    // A name may start with an underscore: it is then an unknown metric, not a stray `_`.
+    let text = format!("name = \"p\"\n{}", rule("a", "_db_cpu > 5%"));
+    let d = check(&text, DiagnosticKind::UnknownMetric, 7, 9);
+    assert!(d.message.contains("_db_cpu"), "{d}");
+}
