@@ -301,13 +301,24 @@ fn the_stage_lines_give_the_band_the_next_stage_and_what_it_lacks() {
 #[test]
 fn cited_sources_end_the_lines_about_their_metric_and_no_other() {
     let mut a = run(&busy_saas());
+    let before: Vec<String> = a.plan.iter().flat_map(|s| s.why.clone()).collect();
     let source = "`pg_cpu` on prom at 1700000000".to_owned();
     a.cite_sources(&BTreeMap::from([(Metric::DbCpu, source)]));
     let cited = " [from `pg_cpu` on prom at 1700000000]";
-    let why: Vec<&String> = a.plan.iter().flat_map(|s| &s.why).collect();
-    assert!(why.iter().any(|w| w.starts_with("db_cpu")), "{why:?}");
-    for w in &why {
-        assert_eq!(w.starts_with("db_cpu"), w.ends_with(cited), "{w}");
+    let after: Vec<String> = a.plan.iter().flat_map(|s| s.why.clone()).collect();
+    assert!(before.iter().any(|w| w.starts_with("db_cpu")), "{before:?}");
+    assert!(
+        before.iter().any(|w| !w.starts_with("db_cpu")),
+        "{before:?}"
+    );
+    // Line by line: the DB CPU lines gain the source, every other line is left as it was.
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        if b.starts_with("db_cpu") {
+            assert_eq!(a, &format!("{b}{cited}"));
+        } else {
+            assert_eq!(a, b);
+        }
     }
     for f in &a.findings {
         for e in &f.evidence {
