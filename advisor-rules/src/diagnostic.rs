@@ -427,8 +427,8 @@ impl<'a> Source<'a> {
         let Some(&start) = self.index().starts.get(line.wrapping_sub(1)) else {
             return 0;
         };
-        let rest = &self.text[start..self.line_end(line - 1).max(start)];
-        start + (rest.len() - rest.trim_start().len())
+        let rest = &self.text[start..];
+        start + (rest.len() - rest.trim_start_matches([' ', '\t']).len())
     }
 
     /// 1-based line and column (in characters) of a byte offset.

@@ -608,7 +608,7 @@ fn show_value(v: f64, dim: Dim, unit: Option<UnitKind>, percent: bool) -> String
             let whole = |x: f64| (x - x.round()).abs() <= 1e-9 * x.abs();
             let (unit, per) = UNITS
                 .iter()
-                .find(|(_, k)| a * k >= 1.0 && whole(a * k))
+                .find(|(_, k)| whole(a * k))
                 .or_else(|| UNITS.iter().find(|(_, k)| a * k >= 1.0))
                 .copied()
                 .unwrap_or(("d", 86_400.0));
@@ -632,7 +632,7 @@ fn percent_text(fraction: f64) -> String {
 }
 
 /// A number without trailing zeros, to at most six significant digits; whole numbers from
-/// 10,000 up with thousands separators (`500,000`), as people read them.
+/// 10,000 up to 10¹⁵ (excluded) with thousands separators (`500,000`), as people read them.
 fn trim_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         let digits = format!("{:.0}", v.abs());

@@ -480,6 +480,7 @@ fn the_count_of_omitted_problems_points_nowhere_and_names_no_rule() {
     let pack = RulePack::from_toml_str("p.toml", &text).unwrap();
     let ds = pack.warnings().diagnostics();
     assert_eq!(ds.len(), scalability_advisor_rules::MAX_DIAGNOSTICS + 1);
+    assert_eq!(pack.warnings().len(), 201);
     let shown = &ds[0];
     assert!(shown.rule.is_some() && shown.example.is_some() && shown.line > 0);
     let last = ds.last().unwrap();

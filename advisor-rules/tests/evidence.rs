@@ -165,6 +165,13 @@ fn numbers_read_as_people_write_them() {
         one("db_transaction_rate > 1000/d", &snap),
         "db_transaction_rate = 8.57143/min > 1000/d"
     );
+    // Within a billionth of a whole number of a unit, it is that whole number.
+    let snap = MetricsSnapshot::default()
+        .with_db_transaction_rate(Rate::from_per_second((1000.0 + 1e-7) / 86_400.0).unwrap());
+    assert_eq!(
+        one("db_transaction_rate > 1/d", &snap),
+        "db_transaction_rate = 1000/d > 1/d"
+    );
     // Six significant digits, whatever the magnitude.
     let q = |v: f64| {
         MetricsSnapshot::default().with_db_queries_per_request(QueriesPerRequest::new(v).unwrap())
@@ -181,6 +188,15 @@ fn numbers_read_as_people_write_them() {
     let u = |n: u64| MetricsSnapshot::default().with_users(Users::new(n));
     assert_eq!(one("users > 10000", &u(12_345)), "users = 12,345 > 10,000");
     assert_eq!(one("users > 1000", &u(1_234)), "users = 1234 > 1000");
+    // From 10^15 on, plain digits.
+    assert_eq!(
+        one("users > 1", &u(1_000_000_000_000_000)),
+        "users = 1000000000000000 > 1"
+    );
+    assert_eq!(
+        one("users > 1", &u(999_999_999_999_999)),
+        "users = 999,999,999,999,999 > 1"
+    );
 }
 
 #[test]
