@@ -1810,7 +1810,8 @@ impl Engine {
             let mut named = 0;
             if r.each.is_some() {
                 named = out.subjects.len() - marks.1;
-                if status != RuleStatus::Fired || held_open {
+                // (A rule held open matched no entity: its condition did not hold.)
+                if status != RuleStatus::Fired {
                     out.observations.truncate(marks.0);
                     out.subjects.truncate(marks.1);
                     out.subject_names.truncate(marks.2);

@@ -804,3 +804,58 @@ fn an_entity_rule_after_another_finding_shows_only_its_own_evidence() {
         ]
     );
 }
+
+#[test]
+fn a_finding_superseded_by_a_fired_rule_is_dropped_even_when_every_fired_rule_is_superseded() {
+    // `top` replaces `mid`, which replaces `low`. At 85% CPU, `mid` and `low` fire, `top`
+    // (above 95%) does not: `mid` stands, `low` goes.
+    let text = "name = \"p\"\n\
+        [[rule]]\nid = \"top\"\ntitle = \"t\"\nwhen = \"server_cpu > 95%\"\nseverity = \"critical\"\nadvice = \"a\"\nsupersedes = [\"mid\"]\n\
+        [[rule]]\nid = \"mid\"\ntitle = \"t\"\nwhen = \"server_cpu > 80%\"\nseverity = \"warning\"\nadvice = \"a\"\nsupersedes = [\"low\"]\n\
+        [[rule]]\nid = \"low\"\ntitle = \"t\"\nwhen = \"server_cpu > 70%\"\nseverity = \"info\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let eval = engine.evaluate(
+        &MetricsSnapshot::default().with_server_cpu(pct(85.0)),
+        &History::new(),
+    );
+    let ids: Vec<&str> = eval.findings.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["mid"]);
+}
+
+#[test]
+fn an_entity_rule_held_open_shows_why_it_has_not_cleared_not_its_entities() {
+    use scalability_advisor_rules::State;
+    use scalability_advisor_rules::scalability_advisor_core::units::Count;
+    use scalability_advisor_rules::scalability_advisor_core::{
+        Entities, EntityKind, EntityName, TableStats,
+    };
+    let text = "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"any(tables, rows > 1000) and db_cpu > 80%\"\nclear = \"db_cpu < 50%\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let snap = |db: f64| MetricsSnapshot {
+        tables: Some(
+            Entities::new(vec![
+                TableStats::new(EntityName::new(EntityKind::Table, "a").unwrap())
+                    .with_rows(Count::new(5_000)),
+            ])
+            .unwrap(),
+        ),
+        ..MetricsSnapshot::default().with_db_cpu(pct(db))
+    };
+    let h = History::new();
+    let one = engine.advance(&State::default(), &snap(90.0), &h, Duration::ZERO);
+    let why = |e: &scalability_advisor_rules::Evaluation| -> Vec<String> {
+        engine
+            .explain(e, &e.findings[0])
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(
+        why(&one.evaluation),
+        ["table `a`: rows = 5000 > 1000", "db_cpu = 90% > 80%"]
+    );
+    // DB CPU at 70%: the condition fails, `clear` (below 50%) does not hold: held open.
+    let two = engine.advance(&one.state, &snap(70.0), &h, Duration::from_secs(60));
+    assert!(two.evaluation.findings[0].held_open);
+    assert_eq!(why(&two.evaluation), ["db_cpu = 70% >= 50%"]);
+}
