@@ -528,3 +528,24 @@ fn a_rules_comparisons_and_the_margin_of_each_reading() {
     assert_eq!(all[1].observed, None);
     assert_eq!(all[1].margin, None);
 }
+
+#[test]
+fn unknown_and_constant_readings_keep_their_units() {
+    // Fired on missing data: the level is still shown, in its unit.
+    let text = "name = \"p\"\n[params]\nslow = \"100ms\"\n\
+        [[rule]]\nid = \"busy\"\ntitle = \"t\"\nwhen = \"consistently_above(db_cpu, 70%)\"\nmissing = \"fire\"\nseverity = \"warning\"\nadvice = \"a\"\n\
+        [[rule]]\nid = \"fixed\"\ntitle = \"t\"\nwhen = \"1s > $slow\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let eval = engine.evaluate(&MetricsSnapshot::default(), &History::new());
+    let why = |id: &str| -> Vec<String> {
+        let f = eval.findings.iter().find(|f| f.id == id).unwrap();
+        engine
+            .explain(&eval, f)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(why("busy"), ["db_cpu unknown > 70%"]);
+    // Two constants: a duration on both sides.
+    assert_eq!(why("fixed"), ["1s = 1.0 s > 100 ms ($slow, p.toml:3)"]);
+}
