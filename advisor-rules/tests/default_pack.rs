@@ -214,3 +214,16 @@ fn the_language_reference_lists_every_entity_field() {
         );
     }
 }
+
+#[test]
+fn a_fixture_that_expects_the_wrong_outcome_fails_and_says_why() {
+    // 95% server CPU fires the critical CPU rule; a fixture claiming it stays silent fails.
+    let text = "[[test]]\nname = \"hot\"\nsnapshot = { server_cpu = 0.95 }\nfired = [\"key.cpu.critical\"]\n\
+        [[test]]\nname = \"wrong\"\nsnapshot = { server_cpu = 0.95 }\nnot_fired = [\"key.cpu.critical\"]\n";
+    let report = run_fixtures(&Engine::default_pack(), "f.toml", text).unwrap();
+    assert!(!report.passed());
+    assert_eq!(
+        report.to_string(),
+        "ok      hot\nFAILED  wrong\n        key.cpu.critical: expected NotFired, got Fired\n1 passed, 1 failed"
+    );
+}
