@@ -619,3 +619,36 @@ fn a_stray_character_is_named_and_underlined_alone() {
     let d = check(&text, DiagnosticKind::UnknownMetric, 7, 9);
     assert!(d.message.contains("_db_cpu"), "{d}");
 }
+
+#[test]
+fn a_value_of_the_wrong_kind_is_named_by_its_kind() {
+    for (text, says) in [
+        (
+            "name = \"p\"\nparams = 5\n",
+            "`params` is a table, found a number",
+        ),
+        (
+            "name = \"p\"\nparams = \"x\"\n",
+            "`params` is a table, found a string",
+        ),
+        (
+            "name = \"p\"\ndisable = true\n",
+            "`disable` is a list of rule ids, found a boolean",
+        ),
+        (
+            "name = \"p\"\nrule = 1979-05-27\n",
+            "`rule` is a list of rules, found a date",
+        ),
+        (
+            "name = \"p\"\nrule = [[1]]\n",
+            "a rule is a table of keys, found an array",
+        ),
+        (
+            "name = \"p\"\ndisable = { a = 1 }\n",
+            "`disable` is a list of rule ids, found a table",
+        ),
+    ] {
+        let ds = errors(text);
+        assert!(ds.iter().any(|d| d.message == says), "{text}: {ds:#?}");
+    }
+}
