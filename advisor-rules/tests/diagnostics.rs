@@ -651,4 +651,37 @@ fn a_value_of_the_wrong_kind_is_named_by_its_kind() {
         let ds = errors(text);
         assert!(ds.iter().any(|d| d.message == says), "{text}: {ds:#?}");
     }
+    // The same in JSON.
+    for (text, says) in [
+        (
+            r#"{"name": "p", "params": 5}"#,
+            "`params` is a table, found a number",
+        ),
+        (
+            r#"{"name": "p", "params": "x"}"#,
+            "`params` is a table, found a string",
+        ),
+        (
+            r#"{"name": "p", "disable": true}"#,
+            "`disable` is a list of rule ids, found a boolean",
+        ),
+        (
+            r#"{"name": "p", "rule": [[1]]}"#,
+            "a rule is a table of keys, found an array",
+        ),
+        (
+            r#"{"name": "p", "disable": {"a": 1}}"#,
+            "`disable` is a list of rule ids, found an object",
+        ),
+        (
+            r#"{"name": "p", "disable": null}"#,
+            "`disable` is a list of rule ids, found null",
+        ),
+    ] {
+        let ds = RulePack::parse("p.json", text, PackFormat::Json)
+            .unwrap_err()
+            .diagnostics()
+            .to_vec();
+        assert!(ds.iter().any(|d| d.message == says), "{text}: {ds:#?}");
+    }
 }
