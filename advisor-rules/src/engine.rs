@@ -2307,18 +2307,15 @@ fn supporting(
 ) -> Vec<RuleEvidence> {
     let mut support = vec![None; sites.len()];
     logic.mark(want, obs, architecture, known, &mut support);
-    evidence_from(sites, obs)
-        .into_iter()
-        .zip(support)
-        .filter_map(|(mut e, s)| {
-            let held = s?;
-            if !held {
-                e.op = e.op.negated();
-                e.negated = true;
-            }
-            Some(e)
-        })
-        .collect()
+    // A slot is marked only when its reading equals the mark, so the kept lines are negated
+    // exactly where they support by failing.
+    as_read(
+        evidence_from(sites, obs)
+            .into_iter()
+            .zip(support)
+            .filter_map(|(e, s)| s.map(|_| e))
+            .collect(),
+    )
 }
 
 /// Adds one entity's evidence lines: a field's line is the entity's and says so; a metric
