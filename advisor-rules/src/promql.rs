@@ -97,7 +97,7 @@ impl RulePack {
         let mut e = rule.when_expr.clone();
         resolve(&mut e, &|n| self.param(n).map(|p| (p.value, p.dim)));
         fold(&mut e);
-        promql(&e, query, false)
+        condition(&e, query, false)
     }
 }
 
@@ -117,47 +117,37 @@ fn op(c: CmpOp) -> &'static str {
     }
 }
 
-/// `e` as PromQL; `negate` asks for the condition's negation (pushed down to comparisons).
-fn promql(
+/// The condition `e` as PromQL; `negate` asks for its negation, pushed down to the
+/// comparisons (De Morgan), since PromQL has no `not` for a filter.
+fn condition(
     e: &Expr,
     query: &dyn Fn(Metric) -> Option<String>,
     negate: bool,
 ) -> Result<String, String> {
-    let value = |x: &Expr| -> Result<String, String> { promql(x, query, false) };
     Ok(match e {
-        Expr::Num { value: v, .. } if !negate => number(*v),
-        Expr::Metric { metric, .. } if !negate => {
-            let q = query(*metric)
-                .ok_or_else(|| format!("no PromQL for `{}` in the mapping", metric.name()))?;
-            format!("({q})")
-        }
-        Expr::Neg { inner, .. } if !negate => format!("-{}", value(inner)?),
-        Expr::Arith {
-            op: a, left, right, ..
-        } if !negate => {
-            let sym = match a {
-                ArithOp::Add => "+",
-                ArithOp::Sub => "-",
-                ArithOp::Mul => "*",
-                ArithOp::Div => "/",
-            };
-            format!("({} {sym} {})", value(left)?, value(right)?)
-        }
         Expr::Cmp {
             op: c, left, right, ..
         } => {
             let c = if negate { c.negated() } else { *c };
-            format!("{} {} {}", value(left)?, op(c), value(right)?)
+            format!("{} {} {}", value(left, query)?, op(c), value(right, query)?)
         }
-        Expr::Not { inner, .. } => promql(inner, query, !negate)?,
+        Expr::Not { inner, .. } => condition(inner, query, !negate)?,
         Expr::And { items, .. } | Expr::Or { items, .. } => {
-            // De Morgan under a negation.
             let is_and = matches!(e, Expr::And { .. }) != negate;
             let parts: Result<Vec<String>, String> = items
                 .iter()
-                .map(|i| promql(i, query, negate).map(|p| format!("({p})")))
+                .map(|i| condition(i, query, negate).map(|p| format!("({p})")))
                 .collect();
             parts?.join(if is_and { " and " } else { " or " })
+        }
+        // A flag standing alone holds when it is set (1), as the engine reads it; PromQL
+        // keeps a series whatever its value, so the test is written out.
+        Expr::Metric { .. } => {
+            format!(
+                "{} {} 0",
+                value(e, query)?,
+                if negate { "==" } else { "!=" }
+            )
         }
         Expr::Has { .. } => return Err("`has(...)` reads the declared architecture".into()),
         Expr::Present { .. } => return Err("`present(...)` has no PromQL form".into()),
@@ -170,13 +160,40 @@ fn promql(
         Expr::Any { .. } | Expr::Field { .. } => {
             return Err("`any(...)` reads the snapshot's tables, statements or hosts".into());
         }
-        Expr::Bool { .. } | Expr::Metric { .. } => {
-            return Err("a bare condition or flag has no PromQL form".into());
+        Expr::Bool { .. } => return Err("a constant condition has no PromQL form".into()),
+        // The compiler refuses a number as a condition, so a loaded pack never gets here.
+        Expr::Num { .. } | Expr::Neg { .. } | Expr::Arith { .. } | Expr::Param { .. } => {
+            return Err("a number is not a condition".into());
         }
-        Expr::Num { .. } | Expr::Neg { .. } | Expr::Arith { .. } => {
-            return Err("a number cannot be negated as a condition".into());
+    })
+}
+
+/// The number `e` as PromQL.
+fn value(e: &Expr, query: &dyn Fn(Metric) -> Option<String>) -> Result<String, String> {
+    Ok(match e {
+        Expr::Num { value: v, .. } => number(*v),
+        // A flag compared with `true` or `false`: flags are 1 and 0 as gauges.
+        Expr::Bool { value: b, .. } => u8::from(*b).to_string(),
+        Expr::Metric { metric, .. } => {
+            let q = query(*metric)
+                .ok_or_else(|| format!("no PromQL for `{}` in the mapping", metric.name()))?;
+            format!("({q})")
         }
-        Expr::Param { name, .. } => return Err(format!("parameter `${name}` is not defined")),
+        Expr::Neg { inner, .. } => format!("-{}", value(inner, query)?),
+        Expr::Arith {
+            op: a, left, right, ..
+        } => {
+            let sym = match a {
+                ArithOp::Add => "+",
+                ArithOp::Sub => "-",
+                ArithOp::Mul => "*",
+                ArithOp::Div => "/",
+            };
+            format!("({} {sym} {})", value(left, query)?, value(right, query)?)
+        }
+        // Parameters were resolved and a loaded pack has no undefined ones; conditions are
+        // not numbers (the compiler refuses both), so this is never reached from a pack.
+        _ => return Err("only numbers, metrics and arithmetic have a PromQL value".into()),
     })
 }
 
@@ -245,6 +262,7 @@ mod tests {
             Metric::DbCpu => Some("db".into()),
             Metric::ServerCpu => Some("app".into()),
             Metric::P95ResponseTime => Some("p95".into()),
+            Metric::DataResidencyRequired => Some("residency".into()),
             _ => None,
         }
     }
@@ -274,6 +292,47 @@ mod tests {
         assert_eq!(
             one("not (db_cpu > 70% or server_cpu > 80%)"),
             Ok("((db) <= 0.7) and ((app) <= 0.8)".into())
+        );
+    }
+
+    #[test]
+    fn a_flag_standing_alone_is_tested_for_being_set() {
+        // PromQL keeps a series whatever its value, so a bare `(residency)` would fire on 0
+        // as well: the export must compare with 0, both ways under a negation.
+        assert_eq!(
+            one("data_residency_required"),
+            Ok("(residency) != 0".into())
+        );
+        assert_eq!(
+            one("not data_residency_required"),
+            Ok("(residency) == 0".into())
+        );
+        assert_eq!(
+            one("not (data_residency_required and db_cpu > 70%)"),
+            Ok("((residency) == 0) or ((db) <= 0.7)".into())
+        );
+        // As the default pack writes it: compared with `true`.
+        assert_eq!(
+            one("data_residency_required == true"),
+            Ok("(residency) == 1".into())
+        );
+        assert_eq!(
+            one("not (data_residency_required == false)"),
+            Ok("(residency) != 0".into())
+        );
+    }
+
+    #[test]
+    fn minus_signs_and_arithmetic_survive_a_negation() {
+        // The negation reaches the comparison only; the numbers on its sides are unchanged.
+        assert_eq!(one("-db_cpu < -70%"), Ok("-(db) < -0.7".into()));
+        assert_eq!(
+            one("not (db_cpu - server_cpu > 10%)"),
+            Ok("((db) - (app)) <= 0.1".into())
+        );
+        assert_eq!(
+            one("not (db_cpu * 2 >= 1.5 and -server_cpu > -0.9)"),
+            Ok("(((db) * 2) < 1.5) or (-(app) <= -0.9)".into())
         );
     }
 
