@@ -483,7 +483,9 @@ impl<'a> Source<'a> {
     }
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+/// The largest character boundary of `text` at or before `i` (`str::floor_char_boundary`,
+/// stable only after this crate's minimum Rust).
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;

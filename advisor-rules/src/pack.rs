@@ -8,7 +8,9 @@ use scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_core::{Component, ComponentSet, LadderStep, Remedy, Stage, Symptom};
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, DiagnosticKind, DiagnosticLevel, Diagnostics, Source};
+use crate::diagnostic::{
+    Diagnostic, DiagnosticKind, DiagnosticLevel, Diagnostics, Source, floor_char_boundary,
+};
 use crate::error::Error;
 use crate::expr::{self, Dim, Expr, ExprErrorKind};
 
@@ -778,6 +780,13 @@ impl RulePack {
                 Some(span) if *span != (0, 0) => span.0,
                 _ => find_key(text, name, format, params_at).unwrap_or(0),
             };
+            // A quoted key (`"max-lag" = ...`, and every JSON key): the name starts after
+            // the quote.
+            let at = if matches!(text.as_bytes().get(at), Some(b'"' | b'\'')) {
+                at + 1
+            } else {
+                at
+            };
             let text_value = match value {
                 RawValue::Text(t) => t.clone(),
                 RawValue::Number(n) if !n.is_finite() => {
@@ -850,7 +859,12 @@ impl RulePack {
         let mut disabled: Vec<String> = base.map(|b| b.disabled.clone()).unwrap_or_default();
         let mut to_disable: HashSet<&str> = HashSet::new();
         let known: HashSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-        let mut disable_cursor = 0;
+        // JSON keeps no spans: the list is searched from its key on.
+        let mut disable_cursor = if format == PackFormat::Json && !raw.disable.is_empty() {
+            find_string(text, "disable", 0).unwrap_or(0)
+        } else {
+            0
+        };
         for (k, id) in raw.disable.iter().enumerate() {
             let at = match raw.disable_spans.get(k) {
                 Some(span) if *span != (0, 0) => span.0,
@@ -1271,11 +1285,8 @@ impl RulePack {
                     scalability_advisor_core::UnitKind::Ratio => {
                         ((0.0..=1.0).contains(&v), "a share", "from 0% to 100%")
                     }
-                    scalability_advisor_core::UnitKind::Flag => (
-                        v.to_bits() == 0.0f64.to_bits() || v.to_bits() == 1.0f64.to_bits(),
-                        "a yes/no flag",
-                        "of 0 or 1",
-                    ),
+                    // A flag compares only with `true` or `false` (the unit check refuses a
+                    // number), which are 1 and 0: never out of its domain.
                     _ => (v >= 0.0, "never negative", "of at least 0"),
                 };
                 if ok || !reported.insert(param.name.as_str()) {
@@ -1449,10 +1460,7 @@ const SEARCH_WINDOW: usize = 64 * 1024;
 /// [`find_string`] within [`SEARCH_WINDOW`] bytes after `from`.
 fn find_string_near(text: &str, s: &str, from: usize) -> Option<usize> {
     let from = from.min(text.len());
-    let mut end = (from + SEARCH_WINDOW + s.len() + 2).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = floor_char_boundary(text, from + SEARCH_WINDOW + s.len() + 2);
     find_string(text.get(..end)?, s, from)
 }
 
@@ -1480,8 +1488,6 @@ fn find_string(text: &str, s: &str, from: usize) -> Option<usize> {
         .map(|i| from + i)
 }
 
-/// Byte offset of the quoted `id` value of a rule (a quoted string after an `id` key on the
-/// same line), at or after `from`.
 /// Whether `rule`'s conditions name any of the parameters in `names`.
 fn reads_any(rule: &Rule, names: &HashSet<&str>) -> bool {
     if names.is_empty() {
@@ -1500,26 +1506,18 @@ fn reads_any(rule: &Rule, names: &HashSet<&str>) -> bool {
     found
 }
 
+/// Byte offset of the quoted `id` value of a JSON rule (the string after an `"id"` key), at
+/// or after `from` and within [`SEARCH_WINDOW`] bytes of it.
 fn find_id(text: &str, id: &str, from: usize) -> Option<usize> {
-    let from = from.min(text.len());
-    let mut end = (from + SEARCH_WINDOW + id.len() + 2).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let text = text.get(..end)?;
+    let text = text.get(..floor_char_boundary(text, from + SEARCH_WINDOW + id.len() + 2))?;
     let mut at = from;
     while let Some(i) = find_string(text, id, at) {
-        // Only the few bytes before the value matter (`id =` or `"id":`); looking no further
-        // keeps a one-line JSON file from being rescanned per rule.
-        let mut look = i.saturating_sub(16);
-        while !text.is_char_boundary(look) {
-            look -= 1;
-        }
-        let before = text[look..i].trim_end();
-        if before.ends_with("id =")
-            || before.ends_with("\"id\":")
-            || before.ends_with("id=")
-            || before.ends_with("\"id\" :")
+        // An id value follows `"id"` and a colon, with any spaces between. Only the few
+        // bytes before the value are read, which keeps a one-line JSON file from being
+        // rescanned per rule.
+        let before = &text[floor_char_boundary(text, i.saturating_sub(16))..i];
+        if let Some(key) = before.trim_end().strip_suffix(':')
+            && key.trim_end().ends_with("\"id\"")
         {
             return Some(i);
         }

@@ -10,6 +10,7 @@ mod engine;
 mod entities;
 mod evidence;
 mod plan_order;
+mod positions;
 mod properties;
 mod refusals;
 mod report;
