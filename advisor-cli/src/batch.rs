@@ -254,13 +254,14 @@ impl Summary {
         self.top_findings = top;
     }
 
+    /// The worst severity a `--fail-on` gate can act on (warning or critical; a note is
+    /// below every gate).
     fn worst(&self) -> Option<Severity> {
         self.by_worst_severity
             .iter()
             .filter_map(|(s, _)| match s.as_str() {
                 "critical" => Some(Severity::Critical),
                 "warning" => Some(Severity::Warning),
-                "info" => Some(Severity::Info),
                 _ => None,
             })
             .max()

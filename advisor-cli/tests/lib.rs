@@ -1976,6 +1976,18 @@ mod batch {
             code(&["assess", "--batch", calm, "--fail-on", "warning"]),
             Some(0)
         );
+        // Bloat past the pack's 20% is a note (info), below every gate.
+        let noted = temp("noted.csv");
+        std::fs::write(
+            &noted,
+            "service,users,server_cpu,db_bloat_share\nd,50000,0.40,0.35\n",
+        )
+        .unwrap();
+        let noted = noted.to_str().unwrap();
+        assert_eq!(
+            code(&["assess", "--batch", noted, "--fail-on", "warning"]),
+            Some(0)
+        );
     }
 
     #[test]
