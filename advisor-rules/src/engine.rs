@@ -174,6 +174,10 @@ pub struct ComparisonSite {
     pub dim: Dim,
     /// Where the threshold came from, when it is a parameter.
     pub threshold_origin: Option<(String, Origin)>,
+    /// Whether values are shown as percentages: the left side is a share, or, when it is
+    /// neither a metric nor a field (a ratio of two rates, say), the threshold is written as
+    /// one (`80%`, or a parameter set to `"80%"`).
+    pub percent: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -540,6 +544,9 @@ pub struct RuleEvidence {
     pub dim: Dim,
     /// Where the threshold came from: the parameter and its origin.
     pub threshold_origin: Option<(String, Origin)>,
+    /// Whether values are shown as percentages (see [`ComparisonSite::percent`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub percent: bool,
     /// What a series function saw.
     pub reading: Reading,
     /// Where the observed value came from, when the caller said
@@ -577,10 +584,7 @@ impl RuleEvidence {
 
     /// Formats a canonical value of this evidence's quantity with its unit.
     fn show(&self, v: f64) -> String {
-        let percent = self.unit().map_or_else(
-            || self.threshold_text.trim_end().ends_with('%'),
-            |u| u == UnitKind::Ratio,
-        );
+        let percent = self.unit().map_or(self.percent, |u| u == UnitKind::Ratio);
         show_value(v, self.dim, self.unit(), percent)
     }
 }
@@ -1255,13 +1259,13 @@ impl Engine {
         let mut problems = Vec::new();
         for rule in &pack.rules {
             let lookup = |n: &str| pack.param(n).map(|p| (p.value, p.dim));
-            let origin_of = |n: &str| pack.param(n).map(|p| (p.name.clone(), p.origin.clone()));
+            let param_of = |n: &str| pack.param(n);
             let compile_one =
                 |e: &Expr, text: &str| -> Result<(Program, Vec<ComparisonSite>), String> {
                     let mut e = e.clone();
                     crate::expr::orient(&mut e);
                     let mut sites = Vec::new();
-                    collect_sites(&e, text, &origin_of, &mut sites);
+                    collect_sites(&e, text, &param_of, &mut sites);
                     let mut resolved = e.clone();
                     resolve(&mut resolved, &lookup);
                     fold(&mut resolved);
@@ -2371,6 +2375,7 @@ fn evidence_from(sites: &[ComparisonSite], obs: &[Observation]) -> Vec<RuleEvide
             held: (!o.held.is_nan()).then_some(o.held > 0.5),
             dim: site.dim,
             threshold_origin: site.threshold_origin.clone(),
+            percent: site.percent,
             reading: o.reading,
             source: None,
         })
@@ -2880,13 +2885,32 @@ fn stack_depth(ops: &[Op]) -> usize {
     max
 }
 
-fn collect_sites(
+fn collect_sites<'p>(
     e: &Expr,
     text: &str,
-    origin_of: &impl Fn(&str) -> Option<(String, Origin)>,
+    param_of: &impl Fn(&str) -> Option<&'p crate::pack::Param>,
     out: &mut Vec<ComparisonSite>,
 ) {
     let slice = |s: crate::expr::Span| text.get(s.start..s.end).unwrap_or("").to_owned();
+    let origin_of = |n: &str| param_of(n).map(|p| (p.name.clone(), p.origin.clone()));
+    // A share is shown in percent; a value with no unit of its own (a ratio of two rates)
+    // as its threshold is written.
+    let percent = |left: &Expr, right: &Expr| {
+        let unit = match left {
+            Expr::Metric { metric, .. } => Some(metric.unit()),
+            Expr::Field { field, .. } => Some(field.unit()),
+            _ => None,
+        };
+        unit.map_or_else(
+            || match right {
+                Expr::Param { name, .. } => {
+                    param_of(name).is_some_and(|p| p.text.trim_end().ends_with('%'))
+                }
+                r => slice(r.span()).trim_end().ends_with('%'),
+            },
+            |u| u == UnitKind::Ratio,
+        )
+    };
     e.walk(&mut |n| match n {
         Expr::Cmp {
             op, left, right, ..
@@ -2921,6 +2945,7 @@ fn collect_sites(
                 right: slice(right.span()),
                 dim,
                 threshold_origin,
+                percent: percent(left, right),
             });
         }
         Expr::Series {
@@ -2942,6 +2967,7 @@ fn collect_sites(
                 right: level.as_deref().map_or(String::new(), |l| slice(l.span())),
                 dim: crate::expr::metric_dim(*metric),
                 threshold_origin,
+                percent: metric.unit() == UnitKind::Ratio,
             });
         }
         _ => {}

@@ -549,3 +549,29 @@ fn unknown_and_constant_readings_keep_their_units() {
     // Two constants: a duration on both sides.
     assert_eq!(why("fixed"), ["1s = 1.0 s > 100 ms ($slow, p.toml:3)"]);
 }
+
+#[test]
+fn a_ratio_of_two_rates_against_a_percentage_level_reads_in_percent() {
+    // The default pack writes the primary's write level as "80%"; the share of capacity the
+    // primary uses is shown the same way, not as `0.85 >= 0.8`.
+    use scalability_advisor_rules::scalability_advisor_core::units::Rate;
+    let text = "name = \"p\"\n[params]\nlevel = \"80%\"\nplain = \"0.8\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nwhen = \"primary_write_throughput / primary_write_capacity >= $level\"\nseverity = \"warning\"\nadvice = \"a\"\n[[rule]]\nid = \"q\"\ntitle = \"t\"\nwhen = \"primary_write_throughput / primary_write_capacity >= $plain\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let snap = MetricsSnapshot::default()
+        .with_primary_write_throughput(Rate::from_per_second(850.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(1_000.0).unwrap());
+    let eval = engine.evaluate(&snap, &History::new());
+    let line = |id: &str| {
+        let f = eval.findings.iter().find(|f| f.id == id).unwrap();
+        engine.explain(&eval, f)[0].to_string()
+    };
+    assert_eq!(
+        line("r"),
+        "primary_write_throughput / primary_write_capacity = 85% >= 80% ($level, p.toml:3)"
+    );
+    // A level written as a plain number keeps plain numbers.
+    assert_eq!(
+        line("q"),
+        "primary_write_throughput / primary_write_capacity = 0.85 >= 0.8 ($plain, p.toml:4)"
+    );
+}
