@@ -316,9 +316,7 @@ pub(crate) fn run(
     let mut done = 0u64;
     for batch in reader {
         let batch = batch.map_err(|e: ArrowError| failed(input, e))?;
-        let mut offset = 0;
-        while offset < batch.num_rows() {
-            let len = (batch.num_rows() - offset).min(MAX_BATCH_ROWS);
+        for (offset, len) in chunks(batch.num_rows(), MAX_BATCH_ROWS) {
             let part = batch.slice(offset, len);
             let assessed = session.assess(&part).map_err(|e| failed(input, e))?;
             summary.add(&assessed, done);
@@ -326,7 +324,6 @@ pub(crate) fn run(
                 s.write(&assessed).map_err(|e| failed(p, e))?;
             }
             done += len as u64;
-            offset += len;
         }
         if progress {
             let of = total.map(|t| format!(" of {t}")).unwrap_or_default();
@@ -344,6 +341,15 @@ pub(crate) fn run(
     summary.finish();
     let worst = summary.worst();
     Ok((summary, worst))
+}
+
+/// `(start, length)` of the consecutive chunks of at most `size` rows (at least 1) that
+/// cover `total` rows, in order.
+fn chunks(total: usize, size: usize) -> impl Iterator<Item = (usize, usize)> {
+    let size = size.max(1);
+    (0..total)
+        .step_by(size)
+        .map(move |start| (start, (total - start).min(size)))
 }
 
 /// Rows generated at a time by [`write_fleet`].
@@ -394,9 +400,14 @@ pub(crate) fn write_fleet(services: u64, seed: u64, path: &Path) -> Result<u64, 
             )));
         }
     };
+    let total = usize::try_from(services).map_err(|_| {
+        Failure(format!(
+            "{}: {services} services are more than this machine can count",
+            path.display()
+        ))
+    })?;
     let mut made = 0u64;
-    while made < services {
-        let rows = usize::try_from((services - made).min(FLEET_ROWS as u64)).unwrap_or(FLEET_ROWS);
+    for (_, rows) in chunks(total, FLEET_ROWS) {
         let batch = synthetic_fleet(rows, seed, made).map_err(|e| failed(path, e))?;
         let written = match &mut sink {
             FleetSink::Parquet(w) => w.write(&batch).map_err(|e| e.to_string()),
@@ -444,4 +455,20 @@ fn joined_architecture(batch: &RecordBatch, schema: SchemaRef) -> Result<RecordB
         columns[i] = Arc::new(joined);
     }
     RecordBatch::try_new(schema, columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks;
+
+    #[test]
+    fn chunks_cover_every_row_once_in_order() {
+        let all = |total, size| chunks(total, size).collect::<Vec<_>>();
+        assert_eq!(all(7, 3), [(0, 3), (3, 3), (6, 1)]);
+        assert_eq!(all(6, 3), [(0, 3), (3, 3)]);
+        assert_eq!(all(2, 5), [(0, 2)]);
+        assert_eq!(all(0, 3), []);
+        // A size of 0 is taken as 1 rather than looping forever.
+        assert_eq!(all(2, 0), [(0, 1), (1, 1)]);
+    }
 }
