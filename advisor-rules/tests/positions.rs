@@ -61,6 +61,23 @@ fn a_pack_of_exactly_the_size_limit_loads_and_one_byte_more_is_refused() {
 }
 
 #[test]
+fn a_pack_of_exactly_the_rule_limit_loads() {
+    // Rules on one metric with no overlap to report: each fires above its own share.
+    let mut text = String::from("name = \"p\"\n");
+    for i in 0..MAX_RULES {
+        let level = format!("{}.{:02}%", i / 100, i % 100);
+        text.push_str(&toml_rule(
+            &format!("r{i}"),
+            &format!("db_cpu > {level}"),
+            "",
+        ));
+    }
+    let pack = RulePack::from_toml_str("p.toml", &text)
+        .unwrap_or_else(|e| panic!("{}", e.diagnostics()[0]));
+    assert_eq!(pack.rules().len(), MAX_RULES);
+}
+
+#[test]
 fn one_rule_more_than_the_limit_is_refused() {
     let mut text = String::from("name = \"p\"\n");
     for i in 0..=MAX_RULES {
