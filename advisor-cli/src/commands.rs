@@ -1288,10 +1288,16 @@ fn plot_usl(
         .iter()
         .map(|p| p.throughput().as_per_second())
         .fold(1.0, f64::max);
-    let y_top = match m.max_throughput() {
-        Some(max) => max.as_per_second().max(measured) * 1.1,
-        None => measured * 1.5,
-    };
+    let curve: Vec<(f64, f64)> = (0..=200)
+        .map(|i| {
+            let n = horizon * f64::from(i) / 200.0;
+            let at = Concurrency::new(n).unwrap_or(Concurrency::ZERO);
+            (n, m.throughput_at(at).as_per_second())
+        })
+        .collect();
+    // A tenth of headroom above the highest point, measured or modelled (a model with no
+    // peak still rises to the right edge).
+    let y_top = curve.iter().map(|&(_, x)| x).fold(measured, f64::max) * 1.1;
     let root = SVGBackend::new(path, (800, 500)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
     let mut chart = ChartBuilder::on(&root)
@@ -1306,14 +1312,7 @@ fn plot_usl(
         .draw_series(LineSeries::new([(0.0, 0.0), (0.0, y_top)], &BLACK))
         .map_err(|e| fail(e.to_string()))?;
     chart
-        .draw_series(LineSeries::new(
-            (0..=200).map(|i| {
-                let n = horizon * f64::from(i) / 200.0;
-                let at = Concurrency::new(n).unwrap_or(Concurrency::ZERO);
-                (n, m.throughput_at(at).as_per_second())
-            }),
-            &BLUE,
-        ))
+        .draw_series(LineSeries::new(curve, &BLUE))
         .map_err(|e| fail(e.to_string()))?;
     chart
         .draw_series(points.iter().map(|p| {

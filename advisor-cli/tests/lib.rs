@@ -925,6 +925,111 @@ mod other_commands {
     }
 
     #[test]
+    fn rules_check_shows_the_warnings_of_the_users_file_and_json_errors_on_stderr() {
+        let dir = std::env::temp_dir().join(format!("advisor-cli-warn-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A condition that cannot hold: loaded, with one warning about the user's rule.
+        let odd = dir.join("odd.toml");
+        std::fs::write(&odd, "name = \"odd\"\n[[rule]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"db_cpu > 70% and db_cpu < 50%\"\n").unwrap();
+        let out = stdout(&["rules", "check", odd.to_str().unwrap()]);
+        let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains("odd.toml: 0 errors, 1 warning(s)"), "{out}");
+        assert!(out.contains("odd.toml:7:"), "{out}");
+        let v = json(&["rules", "check", odd.to_str().unwrap()]);
+        let list = v.as_array().unwrap();
+        assert_eq!(list.len(), 1, "{v}");
+        assert_eq!(list[0]["rule"], "x");
+        // Refused, with JSON asked for: the diagnostics go to stderr as JSON.
+        let bad = dir.join("bad.toml");
+        std::fs::write(&bad, "name = \"bad\"\n[[rule]]\nid = \"y\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"db_cpuu > 1%\"\n").unwrap();
+        let err = cli()
+            .args(["rules", "check", bad.to_str().unwrap(), "--format", "json"])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(err).unwrap();
+        let start = err.find('[').unwrap();
+        let end = err.rfind(']').unwrap();
+        let diags: serde_json::Value = serde_json::from_str(&err[start..=end]).unwrap();
+        assert_eq!(diags[0]["rule"], "y", "{err}");
+        assert_eq!(diags[0]["line"], 7, "{err}");
+    }
+
+    /// The plan the command prints for `file`, with runs of whitespace collapsed (the text
+    /// is wrapped at 80 columns).
+    fn plan_words(file: &str, extra: &[&str]) -> String {
+        let dir = std::env::temp_dir().join(format!("advisor-cli-plan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("p{}.toml", file.len()));
+        std::fs::write(&path, file).unwrap();
+        let mut args = vec!["plan", "--file", path.to_str().unwrap()];
+        args.extend(extra);
+        stdout(&args)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn the_plan_says_whether_the_users_or_the_load_set_the_stage() {
+        // 100 users need no more than stage 1; 1,000 requests per second at 400 per instance
+        // need three instances behind a load balancer, stage 2 (the guide's growth stage).
+        let out = plan_words(
+            "peak = 1000.0\ngrowth = 1.0\nmargin = 1.0\nper_instance = 400.0\nusers = 100\n",
+            &[],
+        );
+        assert!(
+            out.contains("stage: stage 2 (growth) (the load needs it; 100 users at the target alone would be stage 1 (startup))"),
+            "{out}"
+        );
+        // Without a user count the load alone decides.
+        let out = plan_words(
+            "peak = 1000.0\ngrowth = 1.0\nmargin = 1.0\nper_instance = 400.0\n",
+            &[],
+        );
+        assert!(
+            out.contains("stage: stage 2 (growth) (from the load)"),
+            "{out}"
+        );
+        // One instance and a few users: stage 1, which needs nothing beyond one server, so
+        // no `missing:` line.
+        let out = plan_words(
+            "peak = 100.0\ngrowth = 1.0\nmargin = 1.0\nper_instance = 400.0\nusers = 100\n",
+            &[],
+        );
+        assert!(
+            out.contains("stage: stage 1 (startup) (100 users at the target)"),
+            "{out}"
+        );
+        let base = out.split(" 10x scenario ").next().unwrap();
+        assert!(!base.contains("missing:"), "{out}");
+        // At ten times the load it needs three instances, and what stage 2 adds is missing.
+        assert!(
+            out.contains("missing: cdn, load_balancer, read_replicas, cache 100x"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_markdown_plan_heads_each_scenario() {
+        let out = stdout(&[
+            "plan",
+            "--file",
+            &example("plan.toml"),
+            "--format",
+            "markdown",
+        ]);
+        let heads: Vec<&str> = out.lines().filter(|l| l.starts_with("## ")).collect();
+        assert!(heads.len() > 1, "{out}");
+        assert_eq!(heads[0], "## Plan", "{out}");
+        assert!(heads[1..].iter().all(|h| h.ends_with(" scenario")), "{out}");
+        let plain = stdout(&["plan", "--file", &example("plan.toml")]);
+        assert!(plain.starts_with("Plan\n"), "{plain}");
+    }
+
+    #[test]
     fn rules_test_fixtures() {
         let out = stdout(&[
             "rules",
@@ -1052,7 +1157,82 @@ mod other_commands {
             32,
             "one circle per measurement"
         );
-        assert!(svg.contains("<polyline"), "the fitted curve");
+        // The fitted curve (blue) spans the plot's width, from the origin at (20, 479) to the
+        // right edge at 779, and its peak (12,343/s, above every measurement) sits a tenth
+        // below the top: 479 - 459 / 1.1 = 61.7.
+        let curve = svg
+            .lines()
+            .find(|l| l.contains("stroke=\"#0000FF\""))
+            .expect("the fitted curve");
+        let points: Vec<(i32, i32)> = curve
+            .split("points=\"")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .filter_map(|p| {
+                let (x, y) = p.trim_end_matches("\"/>").split_once(',')?;
+                Some((x.parse().ok()?, y.parse().ok()?))
+            })
+            .collect();
+        assert_eq!(points.len(), 201, "{curve}");
+        assert_eq!(points[0], (20, 479));
+        assert!((778..=779).contains(&points[200].0), "{curve}");
+        let top = points.iter().map(|p| p.1).min().unwrap();
+        assert!((61..=63).contains(&top), "{top}");
+        // The table runs in ten steps to half again past the peak: 1.5 x 35.57 = 53.36.
+        let rows: Vec<f64> = text
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("N "))
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+            .collect();
+        assert_eq!(rows.len(), 10, "{text}");
+        assert!((rows[9] - 53.36).abs() < 0.01, "{text}");
+        assert!((rows[0] - 5.34).abs() < 0.01, "{text}");
+        // Perfectly linear measurements have no peak: the table runs to twice the highest
+        // measured concurrency (2 x 8), and the plot still holds the whole rising curve.
+        let lin = dir.join("linear.csv");
+        std::fs::write(&lin, "1,100\n2,200\n4,400\n8,800\n").unwrap();
+        let lin_svg = dir.join("linear.svg");
+        let text = stdout(&[
+            "usl",
+            "fit",
+            lin.to_str().unwrap(),
+            "--plot",
+            lin_svg.to_str().unwrap(),
+        ]);
+        assert!(text.contains("no peak (kappa = 0)"), "{text}");
+        let last = text
+            .lines()
+            .filter_map(|l| l.split_whitespace().next()?.parse::<f64>().ok())
+            .last()
+            .unwrap();
+        assert!((last - 16.0).abs() < 1e-9, "{text}");
+        let svg = std::fs::read_to_string(lin_svg).unwrap();
+        let curve = svg
+            .lines()
+            .find(|l| l.contains("stroke=\"#0000FF\""))
+            .unwrap();
+        let top = curve
+            .split("points=\"")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .filter_map(|p| {
+                p.split_once(',')?
+                    .1
+                    .trim_end_matches("\"/>")
+                    .parse::<i32>()
+                    .ok()
+            })
+            .min()
+            .unwrap();
+        assert!((61..=63).contains(&top), "{top}: {curve}");
+        // A latency objective of 0 ms cannot be met by anything: refused.
+        cli()
+            .args(["usl", "fit", &example("usl-cisco.csv"), "--latency-ms", "0"])
+            .assert()
+            .code(2);
         let v = json(&["usl", "fit", &example("usl-cisco.csv")]);
         assert!((v["fit"]["model"]["sigma"].as_f64().unwrap() / 0.026_715_91 - 1.0).abs() < 1e-4);
         let bad = dir.join("bad.csv");
