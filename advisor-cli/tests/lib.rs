@@ -1204,8 +1204,8 @@ mod other_commands {
         assert!(text.contains("no peak (kappa = 0)"), "{text}");
         let last = text
             .lines()
-            .filter_map(|l| l.split_whitespace().next()?.parse::<f64>().ok())
-            .last()
+            .rev()
+            .find_map(|l| l.split_whitespace().next()?.parse::<f64>().ok())
             .unwrap();
         assert!((last - 16.0).abs() < 1e-9, "{text}");
         let svg = std::fs::read_to_string(lin_svg).unwrap();
