@@ -1651,3 +1651,24 @@ repeated_query_share = 0.20         # ratio: queries identical to a recent one
 # memory = 0.55                     # ratio
 # io_wait = 0.03                    # ratio
 "#;
+
+#[cfg(all(test, feature = "prometheus"))]
+mod span_tests {
+    use super::parse_span;
+
+    #[test]
+    fn spans_read_in_seconds_minutes_hours_and_days_from_a_minute_to_ninety_days() {
+        let secs = |t: &str| parse_span(t).map(|d| d.as_secs_f64());
+        assert_eq!(secs("60s"), Ok(60.0));
+        assert_eq!(secs("90m"), Ok(5_400.0));
+        assert_eq!(secs("90min"), Ok(5_400.0));
+        assert_eq!(secs("1.5h"), Ok(5_400.0));
+        assert_eq!(secs("24h"), Ok(86_400.0));
+        assert_eq!(secs("7d"), Ok(604_800.0));
+        assert_eq!(secs(" 90d "), Ok(7_776_000.0));
+        assert!(secs("59s").unwrap_err().contains("from 1m to 90d"));
+        assert!(secs("91d").unwrap_err().contains("from 1m to 90d"));
+        assert!(secs("2w").unwrap_err().contains("use s, m, h or d"));
+        assert!(secs("h").unwrap_err().contains("is not a span"));
+    }
+}

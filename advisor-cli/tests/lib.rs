@@ -1652,7 +1652,7 @@ mod collect_prometheus {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         std::thread::spawn(move || {
-            for stream in listener.incoming().take(8) {
+            for stream in listener.incoming().take(16) {
                 let mut stream = stream.unwrap();
                 let mut buf = [0u8; 8192];
                 let got = stream.read(&mut buf).unwrap_or(0);
@@ -1704,6 +1704,18 @@ mod collect_prometheus {
             .write_stdin(out)
             .assert()
             .success();
+        // As JSON, it is the snapshot alone, in canonical units.
+        let v = json(&[
+            "collect",
+            "prometheus",
+            "--url",
+            &url,
+            "--mapping",
+            mapping.to_str().unwrap(),
+            "--at",
+            "1700000000",
+        ]);
+        assert_eq!(v["server_cpu"], 0.5, "{v}");
     }
 
     #[test]

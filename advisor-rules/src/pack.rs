@@ -770,7 +770,7 @@ impl RulePack {
             .enumerate()
             .map(|(i, p)| (p.name.clone(), i))
             .collect();
-        let params_at = if format == PackFormat::Json && !raw.params.is_empty() {
+        let params_at = if format == PackFormat::Json {
             find_string(text, "params", 0).unwrap_or(0)
         } else {
             0
@@ -860,7 +860,7 @@ impl RulePack {
         let mut to_disable: HashSet<&str> = HashSet::new();
         let known: HashSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
         // JSON keeps no spans: the list is searched from its key on.
-        let mut disable_cursor = if format == PackFormat::Json && !raw.disable.is_empty() {
+        let mut disable_cursor = if format == PackFormat::Json {
             find_string(text, "disable", 0).unwrap_or(0)
         } else {
             0
