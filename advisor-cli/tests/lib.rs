@@ -1504,6 +1504,22 @@ mod collect_postgres {
             .assert()
             .success();
     }
+
+    #[test]
+    #[ignore = "needs a PostgreSQL server: scripts/postgres-test-server.sh"]
+    fn top_statements_bounds_the_statements_kept() {
+        // The seeded database has more than one statement in pg_stat_statements; JSON is the
+        // snapshot alone.
+        let conn =
+            std::env::var("ADVISOR_PG_MONITOR").expect("run scripts/postgres-test-server.sh start");
+        let statements = |extra: &[&str]| {
+            let mut args = vec!["collect", "postgres", "--dsn", &conn, "--seconds", "0.2"];
+            args.extend(extra);
+            json(&args)["statements"].as_array().map_or(0, Vec::len)
+        };
+        assert!(statements(&[]) > 1);
+        assert_eq!(statements(&["--top-statements", "1"]), 1);
+    }
 }
 
 mod load_tests {
