@@ -15,7 +15,7 @@ use scalability_advisor_core::{
 
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleEvidence, RuleStatus};
 use crate::pack::{Origin, Rule, RulePack, Severity};
-use crate::plan::{Active, Deferral, Facts, Key, Place, Skeleton, deferred_delivery};
+use crate::plan::{Active, Deferral, Facts, Key, Place, Skeleton, cache_wanted, deferred_delivery};
 
 /// The JSON shape version of [`Assessment`].
 pub const ASSESSMENT_FORMAT: u32 = 2;
@@ -615,7 +615,11 @@ pub fn assess_with(
     // between them.
     let shared_host = shared_host(snapshot);
     let bottlenecks = rank_layers(&findings, shared_host);
-    let deferred = deferred_delivery(&active, &bottlenecks);
+    let deferred = deferred_delivery(
+        &active,
+        &bottlenecks,
+        cache_wanted(findings.iter().map(AssessedFinding::facts)),
+    );
     let (plan, held_back) = build_plan(
         &findings,
         &active,

@@ -173,29 +173,52 @@ pub(crate) fn evidence_only(f: &Facts<'_>) -> bool {
 pub(crate) type Deferral = (Remedy, Remedy);
 
 /// The deferral [`deferred_delivery`] makes when the database ranks first alone: the
-/// slow-page ladder is active past its first rung and the database ladder has a rung to
-/// advise. `None` when no ranking of layers could defer anything.
-pub(crate) fn deferral_candidate(active: &Active) -> Option<Deferral> {
+/// slow-page ladder is active, the database ladder has a rung to advise, and the slow-page
+/// rung is one that waits for it (see [`deferred_delivery`]). `None` when no ranking of
+/// layers could defer anything.
+pub(crate) fn deferral_candidate(active: &Active, cache_wanted: bool) -> Option<Deferral> {
     let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
         return None;
     };
-    if page.rung().1 == LadderStep::First {
+    let Some(Some(db)) = active.get(&Symptom::DatabaseSlow) else {
         return None;
-    }
-    match active.get(&Symptom::DatabaseSlow) {
-        Some(Some(db)) => Some((*page, *db)),
-        _ => None,
-    }
+    };
+    let waits = if page.rung().1 == LadderStep::First {
+        db.rung().1 == LadderStep::First && !cache_wanted
+    } else {
+        true
+    };
+    waits.then_some((*page, *db))
+}
+
+/// Whether a finding that is not about slow pages calls for a cache (the guide's trigger
+/// for Redis, the same queries repeated): then the cache is advised for that reason, and
+/// does not wait for the indexes.
+pub(crate) fn cache_wanted<'a>(mut facts: impl Iterator<Item = Facts<'a>>) -> bool {
+    facts.any(|f| {
+        f.symptom != Some(Symptom::SlowPageLoads)
+            && (f.remedy == Some(Remedy::AddCaching) || f.recommends.contains(Component::Cache))
+    })
 }
 
 /// The slow-page ladder's later rungs (a CDN, then logic at the edge) make delivering pages
 /// faster; they do nothing for time spent in the database. When the likeliest bottleneck is
 /// the database (its layer ranks strictly first by independent evidence) and the database
 /// ladder is active, those rungs wait for the database ladder's current rung, following the
-/// guide's diagnosis order (is it the database? before the network). The first rung,
-/// caching, is kept: it takes reads off the database too.
-pub(crate) fn deferred_delivery(active: &Active, bottlenecks: &[RankedLayer]) -> Option<Deferral> {
-    let candidate = deferral_candidate(active)?;
+/// guide's diagnosis order (is it the database? before the network).
+///
+/// The first rung, caching, takes reads off the database too, so it waits only for the
+/// database ladder's first rung, indexes: a cache in front of unindexed queries hides them
+/// (the guide's stage 1 indexes frequently queried columns and adds no cache before it is
+/// needed). Once the indexes are in, caching comes before read replicas, the cheaper way to
+/// take reads off the primary. A cache called for on its own grounds (`cache_wanted`: the
+/// same queries repeated) waits for nothing.
+pub(crate) fn deferred_delivery(
+    active: &Active,
+    bottlenecks: &[RankedLayer],
+    cache_wanted: bool,
+) -> Option<Deferral> {
+    let candidate = deferral_candidate(active, cache_wanted)?;
     let top = bottlenecks.first()?;
     let alone = bottlenecks.get(1).is_none_or(|next| next.score < top.score);
     (top.layer == Layer::Database && alone).then_some(candidate)

@@ -11,7 +11,9 @@ use crate::assessment::{
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
-use crate::plan::{Active, Facts, Key, Place, Skeleton, deferral_candidate, deferred_delivery};
+use crate::plan::{
+    Active, Facts, Key, Place, Skeleton, cache_wanted, deferral_candidate, deferred_delivery,
+};
 
 // One bit per metric in a `u64`.
 const _: () = assert!(Metric::COUNT <= 64);
@@ -213,7 +215,8 @@ pub fn summarize_into(
         .collect();
     // Whether slow pages wait for the database depends on how the layers rank by their
     // evidence (read only when both ladders are active).
-    let deferred = deferral_candidate(&active).and_then(|_| {
+    let wanted = cache_wanted(facts.iter().copied());
+    let deferred = deferral_candidate(&active, wanted).and_then(|_| {
         let evidence: Vec<_> = found
             .iter()
             .map(|(rule, f)| {
@@ -231,7 +234,7 @@ pub fn summarize_into(
                 .map(|((rule, f), e)| (rule.layer, f.severity, rule.id.as_str(), e.as_slice())),
             shared_host(snapshot),
         );
-        deferred_delivery(&active, &ranked)
+        deferred_delivery(&active, &ranked, wanted)
     });
 
     let by_users = snapshot.users.map(Stage::for_users);

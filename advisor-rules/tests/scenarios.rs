@@ -9,7 +9,7 @@ use core::time::Duration;
 
 use scalability_advisor_rules::scalability_advisor_core::patterns::ChecklistItem;
 use scalability_advisor_rules::scalability_advisor_core::units::{
-    Connections, Count, Rate, Ratio, Users,
+    Connections, Count, QueriesPerRequest, Rate, Ratio, Users,
 };
 use scalability_advisor_rules::scalability_advisor_core::{
     Component, History, LadderStep, MetricsSnapshot, Remedy, Stage, Symptom,
@@ -618,6 +618,74 @@ fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
         "{}",
         a.to_markdown()
     );
+}
+
+#[test]
+fn a_small_system_slowed_by_its_queries_indexes_before_it_caches() {
+    // 3,000 users (stage 1), pages slow (P95 1.4 s, beyond the 1 s warning), 26 queries a
+    // request (beyond 20) and a 350 ms query (beyond the 100 ms a single query should take).
+    // Everything points at the database, and its ladder starts with indexes. The guide's
+    // stage 1 says to index frequently queried columns and not to add caching before it is
+    // needed, and its diagnosis order asks "is it the database?" first: a cache in front of
+    // unindexed queries hides them. So the slow pages are the indexes' evidence, and the cache
+    // waits for them.
+    let snap = users(3_000)
+        .with_p95_response_time(ms(1_400))
+        .with_db_queries_per_request(QueriesPerRequest::new(26.0).unwrap())
+        .with_slowest_query_time(ms(350))
+        .with_server_cpu(pct(60.0));
+    let a = run(&snap);
+    let steps = remedy_steps(&a);
+    assert!(steps.contains(&Remedy::AddIndexes), "{}", a.to_text());
+    assert!(!steps.contains(&Remedy::AddCaching), "{}", a.to_text());
+    let indexes = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
+        .unwrap();
+    assert_eq!(indexes.severity, Severity::Critical, "{}", a.to_text());
+    assert!(
+        indexes
+            .why
+            .iter()
+            .any(|w| w.starts_with("p95_response_time = 1.4 s")),
+        "{:?}",
+        indexes.why
+    );
+    let held: Vec<_> = a.held_back.iter().map(|h| (h.remedy, h.until)).collect();
+    assert_eq!(
+        held,
+        [(Remedy::AddCaching, Remedy::AddIndexes)],
+        "{}",
+        a.to_text()
+    );
+    // Both critical steps work on the database, and they come before anything else.
+    assert!(
+        a.plan[..2].iter().all(|s| s.severity == Severity::Critical),
+        "{}",
+        a.to_text()
+    );
+    no_contradictions(&a);
+    // A third of the queries repeated is the guide's own reason for a cache: then it is
+    // advised for that, and waits for nothing.
+    let repeated = snap.clone().with_repeated_query_share(pct(33.0));
+    let a = run(&repeated);
+    assert!(
+        remedy_steps(&a).contains(&Remedy::AddCaching),
+        "{}",
+        a.to_text()
+    );
+    assert!(a.held_back.is_empty(), "{}", a.to_text());
+    // Once the indexes are in, the database ladder moves on to replicas, and a cache (the
+    // cheaper way to take reads off the database) is advised again for the slow pages.
+    let indexed = snap.with_tried(Remedy::AddIndexes);
+    let a = run(&indexed);
+    assert!(
+        remedy_steps(&a).contains(&Remedy::AddCaching),
+        "{}",
+        a.to_text()
+    );
+    assert!(a.held_back.is_empty(), "{}", a.to_text());
 }
 
 #[test]
