@@ -40,9 +40,23 @@ fn json_rule(id: &str, when: &str, extra: &str) -> String {
     )
 }
 
+/// A JSON pack named `p` holding `rules` (from [`json_rule`]), one key per line: the name
+/// on line 2, the rules from line 4.
+fn json_pack(rules: &[String]) -> String {
+    format!(
+        "{{\n  \"name\": \"p\",\n  \"rule\": [\n{}\n  ]\n}}\n",
+        rules.join(",\n")
+    )
+}
+
+/// A TOML pack named `p` holding `rules` (from [`toml_rule`]), from line 2.
+fn toml_pack(rules: &str) -> String {
+    format!("name = \"p\"\n{rules}")
+}
+
 #[test]
 fn a_pack_of_exactly_the_size_limit_loads_and_one_byte_more_is_refused() {
-    let head = format!("name = \"p\"\n{}", toml_rule("r", "db_cpu > 70%", ""));
+    let head = toml_pack(&toml_rule("r", "db_cpu > 70%", ""));
     let mut text = head.clone();
     text.push('#');
     text.push_str(&"x".repeat(MAX_PACK_BYTES - head.len() - 2));
@@ -102,11 +116,10 @@ fn a_json_syntax_error_underlines_the_character_where_it_is() {
 #[test]
 fn a_problem_inside_a_json_rule_is_placed_at_its_id() {
     // JSON keeps no spans, so a rule's unknown key is shown at the rule's id, on its line.
-    let text = format!(
-        "{{\n  \"name\": \"p\",\n  \"rule\": [\n{},\n{}\n  ]\n}}\n",
+    let text = json_pack(&[
         json_rule("first", "db_cpu > 70%", ""),
         json_rule("second", "db_cpu > 80%", "\n      \"colour\": \"red\","),
-    );
+    ]);
     let d = refusal(&text, PackFormat::Json, DiagnosticKind::Format);
     assert!(d.message.contains("colour"), "{d}");
     assert_eq!(d.rule.as_deref(), Some("second"));
@@ -220,11 +233,10 @@ fn disabling_an_unknown_rule_underlines_it_in_the_list_not_elsewhere() {
 
 #[test]
 fn a_duplicate_json_id_points_at_the_second_use_and_names_the_first_line() {
-    let text = format!(
-        "{{\n  \"name\": \"p\",\n  \"rule\": [\n{},\n{}\n  ]\n}}\n",
+    let text = json_pack(&[
         json_rule("r", "db_cpu > 70%", ""),
         json_rule("r", "db_cpu > 80%", ""),
-    );
+    ]);
     let d = refusal(&text, PackFormat::Json, DiagnosticKind::DuplicateId);
     assert_eq!(d.message, "rule id `r` is used twice");
     assert_eq!(marked(&text, &d), ("\"r\"", 12));
@@ -236,7 +248,7 @@ fn a_duplicate_json_id_points_at_the_second_use_and_names_the_first_line() {
 
 #[test]
 fn an_id_with_a_space_is_refused_and_underlined() {
-    let text = format!("name = \"p\"\n{}", toml_rule("db cpu", "db_cpu > 70%", ""));
+    let text = toml_pack(&toml_rule("db cpu", "db_cpu > 70%", ""));
     let d = refusal(&text, PackFormat::Toml, DiagnosticKind::Format);
     assert_eq!(d.message, "rule id `db cpu` is not valid");
     assert_eq!(marked(&text, &d), ("\"db cpu\"", 3));
@@ -244,37 +256,29 @@ fn an_id_with_a_space_is_refused_and_underlined() {
 
 #[test]
 fn an_error_in_a_json_condition_underlines_the_word_in_the_condition() {
-    let text = format!(
-        "{{\n  \"name\": \"p\",\n  \"rule\": [\n{}\n  ]\n}}\n",
-        json_rule("r", "server_cpu > 70% and db_cpuu > 1%", ""),
-    );
+    let text = json_pack(&[json_rule("r", "server_cpu > 70% and db_cpuu > 1%", "")]);
     let d = refusal(&text, PackFormat::Json, DiagnosticKind::UnknownMetric);
     assert_eq!(marked(&text, &d), ("db_cpuu", 9));
 }
 
 #[test]
 fn a_hold_that_is_not_a_duration_underlines_the_value() {
-    let text = format!(
-        "name = \"p\"\n{}",
-        toml_rule("r", "db_cpu > 70%", "for = \"ten minutes\"\n")
-    );
+    let text = toml_pack(&toml_rule("r", "db_cpu > 70%", "for = \"ten minutes\"\n"));
     let d = refusal(&text, PackFormat::Toml, DiagnosticKind::Format);
     assert_eq!(d.message, "`for = \"ten minutes\"` is not a duration");
     assert_eq!(marked(&text, &d), ("\"ten minutes\"", 8));
-    let json = format!(
-        "{{\n  \"name\": \"p\",\n  \"rule\": [\n{}\n  ]\n}}\n",
-        json_rule("r", "db_cpu > 70%", "\n      \"for\": \"ten minutes\","),
-    );
+    let json = json_pack(&[json_rule(
+        "r",
+        "db_cpu > 70%",
+        "\n      \"for\": \"ten minutes\",",
+    )]);
     let d = refusal(&json, PackFormat::Json, DiagnosticKind::Format);
     assert_eq!(marked(&json, &d), ("\"ten minutes\"", 9));
 }
 
 #[test]
 fn a_negative_hold_is_not_a_duration() {
-    let text = format!(
-        "name = \"p\"\n{}",
-        toml_rule("r", "db_cpu > 70%", "for = \"-10min\"\n")
-    );
+    let text = toml_pack(&toml_rule("r", "db_cpu > 70%", "for = \"-10min\"\n"));
     let d = refusal(&text, PackFormat::Toml, DiagnosticKind::Format);
     assert_eq!(d.message, "`for = \"-10min\"` is not a duration");
 }
@@ -282,14 +286,11 @@ fn a_negative_hold_is_not_a_duration() {
 #[test]
 fn a_ladder_rule_with_a_fixed_step_alone_is_refused() {
     // `ladder` with `step` but no `remedy` is as contradictory as with both.
-    let text = format!(
-        "name = \"p\"\n{}",
-        toml_rule(
-            "r",
-            "db_cpu > 70%",
-            "ladder = \"database_slow\"\nstep = \"first\"\n"
-        )
-    );
+    let text = toml_pack(&toml_rule(
+        "r",
+        "db_cpu > 70%",
+        "ladder = \"database_slow\"\nstep = \"first\"\n",
+    ));
     let d = refusal(&text, PackFormat::Toml, DiagnosticKind::Format);
     assert_eq!(d.message, "rule `r` has both `ladder` and `remedy`/`step`");
 }
@@ -307,10 +308,11 @@ fn an_action_that_is_not_lowercase_words_is_refused() {
             format!("action `{action}` of rule `r` is not valid")
         );
     }
-    let fine = format!(
-        "name = \"p\"\n{}",
-        toml_rule("r", "db_cpu > 70%", "action = \"add_indexes_2\"\n")
-    );
+    let fine = toml_pack(&toml_rule(
+        "r",
+        "db_cpu > 70%",
+        "action = \"add_indexes_2\"\n",
+    ));
     assert!(RulePack::from_toml_str("p.toml", &fine).is_ok());
 }
 
@@ -320,7 +322,7 @@ fn a_condition_too_large_to_compile_underlines_the_whole_condition() {
         .map(|i| format!("db_cpu > {i}%"))
         .collect::<Vec<_>>()
         .join(" or ");
-    let text = format!("name = \"p\"\n{}", toml_rule("r", &when, ""));
+    let text = toml_pack(&toml_rule("r", &when, ""));
     let d = refusal(&text, PackFormat::Toml, DiagnosticKind::TooComplex);
     assert_eq!(marked(&text, &d), (when.as_str(), 7));
 }
@@ -328,7 +330,7 @@ fn a_condition_too_large_to_compile_underlines_the_whole_condition() {
 #[test]
 fn a_unit_mismatch_underlines_inside_the_condition() {
     let when = "server_cpu > 70% and db_cpu > 500ms";
-    let text = format!("name = \"p\"\n{}", toml_rule("r", when, ""));
+    let text = toml_pack(&toml_rule("r", when, ""));
     let d = refusal(&text, PackFormat::Toml, DiagnosticKind::UnitMismatch);
     let (under, line) = marked(&text, &d);
     assert_eq!(line, 7);
@@ -489,10 +491,7 @@ fn a_long_json_rule_still_has_its_condition_found() {
         "\n      \"references\": [{}],",
         vec![format!("\"{}\"", "r".repeat(100)); 20].join(", ")
     );
-    let text = format!(
-        "{{\n  \"name\": \"p\",\n  \"rule\": [\n{}\n  ]\n}}\n",
-        json_rule("r", "server_cpu > 70% and db_cpuu > 1%", &refs),
-    );
+    let text = json_pack(&[json_rule("r", "server_cpu > 70% and db_cpuu > 1%", &refs)]);
     let d = refusal(&text, PackFormat::Json, DiagnosticKind::UnknownMetric);
     assert_eq!(marked(&text, &d), ("db_cpuu", 10));
 }
