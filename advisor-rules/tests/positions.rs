@@ -586,6 +586,21 @@ fn only_a_missing_parameter_is_offered_a_parameter_name() {
         !d.help.as_deref().unwrap_or("").contains("did you mean"),
         "{d}"
     );
+    // An error naming `any` keeps its own help even beside a parameter one letter away.
+    let text = format!(
+        "name = \"p\"\n[params]\nanx = \"5%\"\n{}",
+        toml_rule("r", "any(tables, seq_scans)", "")
+    );
+    let err = RulePack::from_toml_str("p.toml", &text).unwrap_err();
+    let d = err
+        .diagnostics()
+        .iter()
+        .find(|d| d.message.contains("`any` needs a condition"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(
+        d.help.as_deref(),
+        Some("compare a field with a level: any(tables, seq_scans > 1000)")
+    );
     // A misspelt parameter is.
     let text = format!(
         "name = \"p\"\n[params]\nlevel = \"5%\"\n{}",
