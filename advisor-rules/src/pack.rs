@@ -1457,11 +1457,15 @@ fn map_kind(k: ExprErrorKind) -> DiagnosticKind {
 /// from costing a scan of the whole file per rule.
 const SEARCH_WINDOW: usize = 64 * 1024;
 
+/// Where a search from `from` for the quoted `needle` stops: [`SEARCH_WINDOW`] bytes on,
+/// plus the needle and its quotes, at a character boundary.
+fn window_end(text: &str, from: usize, needle: &str) -> usize {
+    floor_char_boundary(text, from.saturating_add(SEARCH_WINDOW + needle.len() + 2))
+}
+
 /// [`find_string`] within [`SEARCH_WINDOW`] bytes after `from`.
 fn find_string_near(text: &str, s: &str, from: usize) -> Option<usize> {
-    let from = from.min(text.len());
-    let end = floor_char_boundary(text, from + SEARCH_WINDOW + s.len() + 2);
-    find_string(text.get(..end)?, s, from)
+    find_string(text.get(..window_end(text, from, s))?, s, from)
 }
 
 /// The offset where the text of a string value with this span starts: after its opening
@@ -1509,7 +1513,7 @@ fn reads_any(rule: &Rule, names: &HashSet<&str>) -> bool {
 /// Byte offset of the quoted `id` value of a JSON rule (the string after an `"id"` key), at
 /// or after `from` and within [`SEARCH_WINDOW`] bytes of it.
 fn find_id(text: &str, id: &str, from: usize) -> Option<usize> {
-    let text = text.get(..floor_char_boundary(text, from + SEARCH_WINDOW + id.len() + 2))?;
+    let text = text.get(..window_end(text, from, id))?;
     let mut at = from;
     while let Some(i) = find_string(text, id, at) {
         // An id value follows `"id"` and a colon, with any spaces between. Only the few

@@ -635,3 +635,13 @@ fn the_schema_describes_a_parameter_value_with_its_unit() {
         "{text}"
     );
 }
+
+#[test]
+fn a_condition_that_ends_too_soon_is_marked_just_after_its_end() {
+    // Nothing follows `>`: the caret (one wide, never none) stands where the missing number
+    // would go, on the closing quote.
+    let text = toml_pack(&toml_rule("r", "db_cpu >", ""));
+    let d = refusal(&text, PackFormat::Toml, DiagnosticKind::Syntax);
+    assert_eq!(marked(&text, &d), ("\"", 7), "{d}");
+    assert!(d.excerpt.ends_with('^'), "{d}");
+}
