@@ -645,3 +645,16 @@ fn a_condition_that_ends_too_soon_is_marked_just_after_its_end() {
     assert_eq!(marked(&text, &d), ("\"", 7), "{d}");
     assert!(d.excerpt.ends_with('^'), "{d}");
 }
+
+#[test]
+fn a_json_id_is_not_mistaken_for_the_same_text_in_another_key() {
+    // The first rule's title is the second rule's id; a problem in the second rule is still
+    // shown at its id (line 12), not at that title (line 6).
+    let text = json_pack(&[
+        json_rule("first", "db_cpu > 70%", "").replace("\"title\": \"t\"", "\"title\": \"second\""),
+        json_rule("second", "db_cpu > 80%", "\n      \"colour\": \"red\","),
+    ]);
+    let d = refusal(&text, PackFormat::Json, DiagnosticKind::Format);
+    assert_eq!(d.rule.as_deref(), Some("second"));
+    assert_eq!(marked(&text, &d), ("\"second\"", 12));
+}
