@@ -778,7 +778,8 @@ impl RulePack {
         for (name, value) in &raw.params {
             let at = match raw.param_spans.get(name) {
                 Some(span) if *span != (0, 0) => span.0,
-                _ => find_key(text, name, format, params_at).unwrap_or(0),
+                // JSON keeps no spans (TOML always does): search near the `"params"` key.
+                _ => find_string_near(text, name, params_at).unwrap_or(0),
             };
             // A quoted key (`"max-lag" = ...`, and every JSON key): the name starts after
             // the quote.
@@ -1532,26 +1533,6 @@ fn find_id(text: &str, id: &str, from: usize) -> Option<usize> {
 
 fn find_from(text: &str, s: &str, from: usize) -> Option<usize> {
     text.get(from..)?.find(s).map(|i| from + i)
-}
-
-/// Where parameter `key` is written: for JSON, searched near `near` (the `"params"` key).
-fn find_key(text: &str, key: &str, format: PackFormat, near: usize) -> Option<usize> {
-    match format {
-        // JSON keeps no spans.
-        PackFormat::Json => find_string_near(text, key, near),
-        PackFormat::Toml => text
-            .lines()
-            .scan(0usize, |off, line| {
-                let here = *off;
-                *off += line.len() + 1;
-                Some((here, line))
-            })
-            .find(|(_, line)| {
-                let t = line.trim_start();
-                t.starts_with(key) && t[key.len()..].trim_start().starts_with('=')
-            })
-            .map(|(off, line)| off + (line.len() - line.trim_start().len())),
-    }
 }
 
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
