@@ -691,10 +691,9 @@ pub(crate) fn parse(src: &str) -> Result<Expr, ExprError> {
         // `2 s`: a unit written apart from its number.
         Tok::Ident(unit)
             if UNITS.contains(&unit.as_str())
-                && p.pos > 0
-                && matches!(p.tokens.get(p.pos - 1), Some((Tok::Num { .. }, _))) =>
+                && matches!(p.previous(), Some((Tok::Num { .. }, _))) =>
         {
-            let number = p.tokens.get(p.pos - 1).map_or(Span::default(), |t| t.1);
+            let number = p.previous().map_or(Span::default(), |t| t.1);
             let text = src.get(number.start..number.end).unwrap_or("");
             Err(syntax(
                 &format!("a space between the number and its unit `{unit}`"),
@@ -737,6 +736,11 @@ impl Parser {
             .unwrap_or((Tok::End, Span::default()));
         self.pos += 1;
         t
+    }
+
+    /// The token before the current one.
+    fn previous(&self) -> Option<&(Tok, Span)> {
+        self.pos.checked_sub(1).and_then(|i| self.tokens.get(i))
     }
 
     fn enter(&mut self) -> Result<(), ExprError> {
@@ -1502,6 +1506,16 @@ pub(crate) fn parse_literal(src: &str) -> Result<(f64, Dim), ExprError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn levenshtein_counts_edits() {
+        // The classic examples: kitten to sitting is three edits, flaw to lawn two.
+        assert_eq!(super::levenshtein("kitten", "sitting"), 3);
+        assert_eq!(super::levenshtein("flaw", "lawn"), 2);
+        assert_eq!(super::levenshtein("", "abc"), 3);
+        assert_eq!(super::levenshtein("abc", ""), 3);
+        assert_eq!(super::levenshtein("db_cpu", "db_cpu"), 0);
+    }
+
     use super::*;
 
     #[test]

@@ -658,3 +658,68 @@ fn a_json_id_is_not_mistaken_for_the_same_text_in_another_key() {
     assert_eq!(d.rule.as_deref(), Some("second"));
     assert_eq!(marked(&text, &d), ("\"second\"", 12));
 }
+
+#[test]
+fn a_condition_of_exactly_the_length_limit_loads() {
+    // 4,096 bytes per condition: the comparison padded with spaces to exactly that.
+    let at_limit = format!("{:<4096}", "db_cpu > 70%");
+    assert!(RulePack::from_toml_str("p.toml", &toml_pack(&toml_rule("r", &at_limit, ""))).is_ok());
+    let over = format!("{at_limit} ");
+    let d = refusal(
+        &toml_pack(&toml_rule("r", &over, "")),
+        PackFormat::Toml,
+        DiagnosticKind::TooComplex,
+    );
+    assert_eq!(d.message, "condition is 4097 bytes long, the limit is 4096");
+}
+
+#[test]
+fn nesting_is_limited_in_depth_not_in_length() {
+    // 64 parser levels: the condition itself takes one and each parenthesis two, so 31
+    // nested parentheses fit (63 levels) and 32 do not (65).
+    let nested = |n: usize| format!("{}db_cpu{} > 70%", "(".repeat(n), ")".repeat(n));
+    assert!(
+        RulePack::from_toml_str("p.toml", &toml_pack(&toml_rule("r", &nested(31), ""))).is_ok()
+    );
+    let d = refusal(
+        &toml_pack(&toml_rule("r", &nested(32), "")),
+        PackFormat::Toml,
+        DiagnosticKind::TooComplex,
+    );
+    assert_eq!(d.message, "condition nests deeper than 64 levels");
+    // Forty parentheses, `not`s or minus signs side by side are shallow: each is left
+    // before the next begins.
+    let side_by_side = [
+        format!("{} > 70%", vec!["(db_cpu)"; 40].join(" + ")),
+        vec!["not has(cdn)"; 40].join(" or "),
+        format!("{} < -70%", vec!["-db_cpu"; 40].join(" + ")),
+    ];
+    for when in side_by_side {
+        let text = toml_pack(&toml_rule("r", &when, ""));
+        if let Err(e) = RulePack::from_toml_str("p.toml", &text) {
+            panic!("{when}: {e}");
+        }
+    }
+}
+
+#[test]
+fn a_misspelt_name_is_matched_by_closeness_for_its_length() {
+    // Up to 3 edits, or a quarter of a long name: `statc_aset_bandwith_shre` is 4 edits
+    // from `static_asset_bandwidth_share` (28 letters, so up to 7), and is recognised.
+    let help = |when: &str| {
+        refusal(
+            &toml_pack(&toml_rule("r", when, "")),
+            PackFormat::Toml,
+            DiagnosticKind::UnknownMetric,
+        )
+        .help
+        .unwrap_or_default()
+    };
+    assert_eq!(
+        help("statc_aset_bandwith_shre > 20%"),
+        "did you mean `static_asset_bandwidth_share`?"
+    );
+    assert_eq!(help("db_cpuu > 70%"), "did you mean `db_cpu`?");
+    // A word far from every metric gets no guess.
+    assert!(!help("banana > 70%").contains("did you mean"));
+}
