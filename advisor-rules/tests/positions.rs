@@ -693,6 +693,8 @@ fn nesting_is_limited_in_depth_not_in_length() {
         format!("{} > 70%", vec!["(db_cpu)"; 40].join(" + ")),
         vec!["not has(cdn)"; 40].join(" or "),
         format!("{} < -70%", vec!["-db_cpu"; 40].join(" + ")),
+        // One `any(...)` per condition: what follows it still has the whole depth.
+        format!("any(hosts, colocated) and {}", nested(31)),
     ];
     for when in side_by_side {
         let text = toml_pack(&toml_rule("r", &when, ""));
@@ -722,4 +724,30 @@ fn a_misspelt_name_is_matched_by_closeness_for_its_length() {
     assert_eq!(help("db_cpuu > 70%"), "did you mean `db_cpu`?");
     // A word far from every metric gets no guess.
     assert!(!help("banana > 70%").contains("did you mean"));
+}
+
+#[test]
+fn a_syntax_error_names_what_it_found() {
+    let message = |when: &str| {
+        refusal(
+            &toml_pack(&toml_rule("r", when, "")),
+            PackFormat::Toml,
+            DiagnosticKind::Syntax,
+        )
+        .message
+    };
+    assert_eq!(message("db_cpu > )"), "unexpected `)`");
+    assert_eq!(message("db_cpu > ,"), "unexpected `,`");
+    assert_eq!(
+        message("any(3, rows > 1)"),
+        "expected a list such as `tables`, found number"
+    );
+    assert_eq!(
+        message("any($level, rows > 1)"),
+        "expected a list such as `tables`, found `$level`"
+    );
+    assert_eq!(
+        message("any((, rows > 1)"),
+        "expected a list such as `tables`, found `(`"
+    );
 }
