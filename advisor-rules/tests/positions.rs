@@ -751,3 +751,53 @@ fn a_syntax_error_names_what_it_found() {
         "expected a list such as `tables`, found `(`"
     );
 }
+
+#[test]
+fn arithmetic_keeps_track_of_units_as_the_language_reference_says() {
+    let loads =
+        |when: &str| RulePack::from_toml_str("p.toml", &toml_pack(&toml_rule("r", when, "")));
+    for fine in [
+        // Like quantities divided: a plain number.
+        "p95_response_time / p95_response_time > 1",
+        // By a plain number: the unit stays.
+        "p95_response_time / 2 > 100ms",
+        "p95_response_time * 2 > 100ms",
+        "2 * p95_response_time > 100ms",
+        // A number over a duration is a rate, over a rate a duration.
+        "1 / p95_response_time > 2/s",
+        "1 / primary_write_throughput > 1ms",
+        // A rate times a duration: a plain number.
+        "primary_write_throughput * p95_response_time > 10",
+    ] {
+        if let Err(e) = loads(fine) {
+            panic!("{fine}: {e}");
+        }
+    }
+    for (wrong, says) in [
+        (
+            "db_cpu + has(cdn) > 1",
+            "arithmetic needs numbers, not conditions",
+        ),
+        (
+            "has(cdn) + db_cpu > 1",
+            "arithmetic needs numbers, not conditions",
+        ),
+        (
+            "p95_response_time / primary_write_throughput > 1",
+            "cannot divide",
+        ),
+        (
+            "p95_response_time * p95_response_time > 1",
+            "cannot multiply",
+        ),
+        ("p95_response_time + 1 > 1ms", "cannot add"),
+    ] {
+        let err = loads(wrong).unwrap_err();
+        let d = err
+            .diagnostics()
+            .iter()
+            .find(|d| d.kind == DiagnosticKind::UnitMismatch)
+            .unwrap_or_else(|| panic!("{wrong}: {err}"));
+        assert!(d.message.contains(says), "{wrong}: {}", d.message);
+    }
+}
