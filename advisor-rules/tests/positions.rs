@@ -801,3 +801,21 @@ fn arithmetic_keeps_track_of_units_as_the_language_reference_says() {
         assert!(d.message.contains(says), "{wrong}: {}", d.message);
     }
 }
+
+#[test]
+fn a_comparison_of_unlike_units_shows_a_level_in_the_right_one() {
+    // The help gives the right-hand side in the left side's unit, with an example.
+    let help = |when: &str| {
+        refusal(
+            &toml_pack(&toml_rule("r", when, "")),
+            PackFormat::Toml,
+            DiagnosticKind::UnitMismatch,
+        )
+        .help
+        .unwrap_or_default()
+    };
+    assert!(help("p95_response_time > 70%").ends_with("for example 500ms"));
+    assert!(help("primary_write_throughput > 5ms").ends_with("for example 1000/s"));
+    assert!(help("db_cpu > 5ms").ends_with("for example 70% or 20"));
+    assert!(help("has(cdn) == 5").ends_with("for example true"));
+}
