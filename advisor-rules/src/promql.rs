@@ -296,6 +296,20 @@ mod tests {
     }
 
     #[test]
+    fn levels_written_as_arithmetic_are_exported_as_one_number() {
+        assert_eq!(one("db_cpu > 50% + 20%"), Ok("(db) > 0.7".into()));
+        assert_eq!(one("db_cpu > -(-70%)"), Ok("(db) > 0.7".into()));
+        assert_eq!(
+            one("not (db_cpu > 140% / 2 and server_cpu < 100% - 50%)"),
+            Ok("((db) <= 0.7) or ((app) >= 0.5)".into())
+        );
+        assert_eq!(
+            one("db_cpu > 35% * 2 or p95 > 1s"),
+            Ok("((db) > 0.7) or ((p95) > 1)".into())
+        );
+    }
+
+    #[test]
     fn a_flag_standing_alone_is_tested_for_being_set() {
         // PromQL keeps a series whatever its value, so a bare `(residency)` would fire on 0
         // as well: the export must compare with 0, both ways under a negation.

@@ -575,3 +575,55 @@ fn a_ratio_of_two_rates_against_a_percentage_level_reads_in_percent() {
         "primary_write_throughput / primary_write_capacity = 0.85 >= 0.8 ($plain, p.toml:4)"
     );
 }
+
+#[test]
+fn a_level_written_as_arithmetic_is_that_level() {
+    // Every way of writing 70%: each fires at 71% and not at 69%, and reads as `> 70%`
+    // (the pack's own `$cpu_target * $far_below` is such a level).
+    let at = |p: f64| MetricsSnapshot::default().with_db_cpu(pct(p));
+    for when in [
+        "db_cpu > 50% + 20%",
+        "db_cpu > 100% - 30%",
+        "db_cpu > 35% * 2",
+        "db_cpu > 140% / 2",
+        "db_cpu > -(-70%)",
+        "consistently_above(db_cpu, 35% * 2)",
+    ] {
+        assert_eq!(evidence(when, &at(69.0)), None, "{when}");
+        let lines = evidence(when, &at(71.0)).unwrap_or_else(|| panic!("{when} did not fire"));
+        assert!(lines[0].starts_with("db_cpu = 71%"), "{when}: {lines:?}");
+        if !when.starts_with("consistently") {
+            assert_eq!(lines, ["db_cpu = 71% > 70%"], "{when}");
+        }
+    }
+}
+
+#[test]
+fn a_constant_written_first_is_read_measurement_first_wherever_it_stands() {
+    let snap = MetricsSnapshot::default()
+        .with_db_cpu(pct(71.0))
+        .with_server_cpu(pct(40.0));
+    // A computed level, a negated one, inside `not`, `and`, `or` and `any`'s neighbours.
+    assert_eq!(
+        evidence("50% + 20% < db_cpu", &snap),
+        Some(vec!["db_cpu = 71% > 70%".to_owned()])
+    );
+    assert_eq!(
+        evidence("-70% > -db_cpu", &snap),
+        Some(vec!["-db_cpu = -71% < -70%".to_owned()])
+    );
+    assert_eq!(
+        evidence("not (80% < db_cpu)", &snap),
+        Some(vec!["db_cpu = 71% <= 80%".to_owned()])
+    );
+    assert_eq!(
+        evidence("70% < db_cpu and 50% > server_cpu", &snap),
+        Some(vec![
+            "db_cpu = 71% > 70%".to_owned(),
+            "server_cpu = 40% < 50%".to_owned()
+        ])
+    );
+    // Two measurements: as written.
+    let lines = evidence("2 * server_cpu > db_cpu", &snap).unwrap();
+    assert!(lines[0].starts_with("2 * server_cpu = "), "{lines:?}");
+}
