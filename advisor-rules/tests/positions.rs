@@ -687,16 +687,29 @@ fn nesting_is_limited_in_depth_not_in_length() {
         DiagnosticKind::TooComplex,
     );
     assert_eq!(d.message, "condition nests deeper than 64 levels");
-    // Forty parentheses, `not`s or minus signs side by side are shallow: each is left
-    // before the next begins.
-    let side_by_side = [
+    // `not` takes one level more: with 31 parentheses that is exactly 64, which fits.
+    let deepest = format!("not {}", nested(31));
+    assert!(RulePack::from_toml_str("p.toml", &toml_pack(&toml_rule("r", &deepest, ""))).is_ok());
+    let d = refusal(
+        &toml_pack(&toml_rule("r", &format!("not {}", nested(32)), "")),
+        PackFormat::Toml,
+        DiagnosticKind::TooComplex,
+    );
+    assert_eq!(d.message, "condition nests deeper than 64 levels");
+    // Whatever comes before it side by side is left before the deepest part begins, so
+    // the deepest part still fits: parentheses, `not`, a minus sign, a function's level and
+    // `any(...)`, and forty of them in a row.
+    for before in [
+        "(db_cpu) > 1%".to_owned(),
+        "not has(cdn)".to_owned(),
+        "-db_cpu < 1%".to_owned(),
+        "consistently_above(db_cpu, 35% * 2)".to_owned(),
+        "any(hosts, colocated)".to_owned(),
         format!("{} > 70%", vec!["(db_cpu)"; 40].join(" + ")),
-        vec!["not has(cdn)"; 40].join(" or "),
+        vec!["not has(cdn)"; 40].join(" and "),
         format!("{} < -70%", vec!["-db_cpu"; 40].join(" + ")),
-        // One `any(...)` per condition: what follows it still has the whole depth.
-        format!("any(hosts, colocated) and {}", nested(31)),
-    ];
-    for when in side_by_side {
+    ] {
+        let when = format!("{before} and {deepest}");
         let text = toml_pack(&toml_rule("r", &when, ""));
         if let Err(e) = RulePack::from_toml_str("p.toml", &text) {
             panic!("{when}: {e}");
