@@ -226,4 +226,11 @@ fn a_fixture_that_expects_the_wrong_outcome_fails_and_says_why() {
         report.to_string(),
         "ok      hot\nFAILED  wrong\n        key.cpu.critical: expected NotFired, got Fired\n1 passed, 1 failed"
     );
+    // Two that pass and one that fails are counted as such.
+    let calm = "[[test]]\nname = \"calm\"\nsnapshot = { server_cpu = 0.30 }\nnot_fired = [\"key.cpu.critical\"]\n";
+    let report = run_fixtures(&Engine::default_pack(), "f.toml", &format!("{text}{calm}")).unwrap();
+    assert!(
+        report.to_string().ends_with("\n2 passed, 1 failed"),
+        "{report}"
+    );
 }
