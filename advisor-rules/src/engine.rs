@@ -174,10 +174,10 @@ pub struct ComparisonSite {
     pub dim: Dim,
     /// Where the threshold came from, when it is a parameter.
     pub threshold_origin: Option<(String, Origin)>,
-    /// Whether values are shown as percentages: the left side is a share, or, when it is
-    /// neither a metric nor a field (a ratio of two rates, say), the threshold is written as
-    /// one (`80%`, or a parameter set to `"80%"`).
-    pub percent: bool,
+    /// Whether the threshold is written as a percentage (`80%`, or a parameter set to
+    /// `"80%"`): a side with no unit of its own (a ratio of two rates, say) is then shown in
+    /// percent too. (A metric or a field is shown in its own unit.)
+    pub threshold_percent: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -544,9 +544,10 @@ pub struct RuleEvidence {
     pub dim: Dim,
     /// Where the threshold came from: the parameter and its origin.
     pub threshold_origin: Option<(String, Origin)>,
-    /// Whether values are shown as percentages (see [`ComparisonSite::percent`]).
+    /// Whether the threshold is written as a percentage (see
+    /// [`ComparisonSite::threshold_percent`]).
     #[cfg_attr(feature = "serde", serde(default))]
-    pub percent: bool,
+    pub threshold_percent: bool,
     /// What a series function saw.
     pub reading: Reading,
     /// Where the observed value came from, when the caller said
@@ -584,7 +585,9 @@ impl RuleEvidence {
 
     /// Formats a canonical value of this evidence's quantity with its unit.
     fn show(&self, v: f64) -> String {
-        let percent = self.unit().map_or(self.percent, |u| u == UnitKind::Ratio);
+        let percent = self
+            .unit()
+            .map_or(self.threshold_percent, |u| u == UnitKind::Ratio);
         show_value(v, self.dim, self.unit(), percent)
     }
 }
@@ -2375,7 +2378,7 @@ fn evidence_from(sites: &[ComparisonSite], obs: &[Observation]) -> Vec<RuleEvide
             held: (!o.held.is_nan()).then_some(o.held > 0.5),
             dim: site.dim,
             threshold_origin: site.threshold_origin.clone(),
-            percent: site.percent,
+            threshold_percent: site.threshold_percent,
             reading: o.reading,
             source: None,
         })
@@ -2893,23 +2896,12 @@ fn collect_sites<'p>(
 ) {
     let slice = |s: crate::expr::Span| text.get(s.start..s.end).unwrap_or("").to_owned();
     let origin_of = |n: &str| param_of(n).map(|p| (p.name.clone(), p.origin.clone()));
-    // A share is shown in percent; a value with no unit of its own (a ratio of two rates)
-    // as its threshold is written.
-    let percent = |left: &Expr, right: &Expr| {
-        let unit = match left {
-            Expr::Metric { metric, .. } => Some(metric.unit()),
-            Expr::Field { field, .. } => Some(field.unit()),
-            _ => None,
-        };
-        unit.map_or_else(
-            || match right {
-                Expr::Param { name, .. } => {
-                    param_of(name).is_some_and(|p| p.text.trim_end().ends_with('%'))
-                }
-                r => slice(r.span()).trim_end().ends_with('%'),
-            },
-            |u| u == UnitKind::Ratio,
-        )
+    // Whether a threshold is written as a percentage, directly or through its parameter.
+    let in_percent = |level: &Expr| match level {
+        Expr::Param { name, .. } => {
+            param_of(name).is_some_and(|p| p.text.trim_end().ends_with('%'))
+        }
+        l => slice(l.span()).trim_end().ends_with('%'),
     };
     e.walk(&mut |n| match n {
         Expr::Cmp {
@@ -2945,7 +2937,7 @@ fn collect_sites<'p>(
                 right: slice(right.span()),
                 dim,
                 threshold_origin,
-                percent: percent(left, right),
+                threshold_percent: in_percent(right),
             });
         }
         Expr::Series {
@@ -2967,7 +2959,7 @@ fn collect_sites<'p>(
                 right: level.as_deref().map_or(String::new(), |l| slice(l.span())),
                 dim: crate::expr::metric_dim(*metric),
                 threshold_origin,
-                percent: metric.unit() == UnitKind::Ratio,
+                threshold_percent: level.as_deref().is_some_and(in_percent),
             });
         }
         _ => {}
