@@ -36,6 +36,9 @@ bin="$PWD/target/release/scalability-advisor"
 "$bin" fleet --services "$services" --seed 14 --out "$dir/fleet.parquet" >/dev/null
 "$bin" assess --batch "$dir/fleet.parquet" --out "$dir/cli.jsonl" >/dev/null
 
+# Spark's Python workers run `python3` from PATH unless told otherwise, which may hold an
+# older build of the package: they must use the environment the wheel was installed into.
+export PYSPARK_PYTHON="$venv/bin/python" PYSPARK_DRIVER_PYTHON="$venv/bin/python"
 "$venv/bin/python" python/tests/spark_job.py "$dir/fleet.parquet" "$dir/cli.jsonl" \
     "$dir/spark" 2> >(grep -v -e '^WARN' -e 'WARN ' -e '^Setting' -e '^To adjust' \
         -e 'log4j' -e '^\[Stage' -e '^\s*$' >&2)
