@@ -603,7 +603,7 @@ fn a_constant_written_first_is_read_measurement_first_wherever_it_stands() {
     let snap = MetricsSnapshot::default()
         .with_db_cpu(pct(71.0))
         .with_server_cpu(pct(40.0));
-    // A computed level, a negated one, inside `not`, `and`, `or` and `any`'s neighbours.
+    // A computed level, a negated one, and constants first inside `not` and `and`.
     assert_eq!(
         evidence("50% + 20% < db_cpu", &snap),
         Some(vec!["db_cpu = 71% > 70%".to_owned()])
