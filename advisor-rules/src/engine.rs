@@ -130,6 +130,45 @@ impl Slot {
     }
 }
 
+/// A comparison with a constant, its tolerance band worked out at compile time: `test(l)`
+/// is [`cmp_with_tolerance`]`(op, l, k)`, with `k ± tol` computed once instead of per
+/// evaluation (the same floating-point operations, so the same answers).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Threshold {
+    op: CmpOp,
+    k: f64,
+    /// `k - tol`: below it, `l` is below `k`.
+    lo: f64,
+    /// `k + tol`: above it, `l` is above `k`.
+    hi: f64,
+}
+
+impl Threshold {
+    fn new(op: CmpOp, k: f64) -> Threshold {
+        let tol = scalability_advisor_core::LEVEL_TOLERANCE * k.abs();
+        Threshold {
+            op,
+            k,
+            lo: k - tol,
+            hi: k + tol,
+        }
+    }
+
+    #[inline]
+    fn test(&self, l: f64) -> bool {
+        let above = l > self.hi;
+        let below = l < self.lo;
+        match self.op {
+            CmpOp::Gt => above,
+            CmpOp::Ge => !below,
+            CmpOp::Lt => below,
+            CmpOp::Le => !above,
+            CmpOp::Eq => !above && !below,
+            CmpOp::Ne => above || below,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
     Const(f64),
@@ -145,7 +184,7 @@ enum Op {
     /// `not has(c)`, fused.
     NotHas(Component),
     /// `metric op constant`, fused from Load, Const, Cmp.
-    CmpMetricConst(u8, CmpOp, f64, u8),
+    CmpMetricConst(u8, Threshold, u8),
     Present(u8),
 }
 
@@ -190,9 +229,14 @@ struct Program {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Shape {
     /// `metric op constant`.
-    Single(u8, CmpOp, f64, u8),
+    Single(u8, Threshold, u8),
     /// `metric op constant and not has(component)`.
-    SingleNotHas(u8, CmpOp, f64, u8, Component),
+    SingleNotHas(u8, Threshold, u8, Component),
+    /// Two or more atoms (`metric op constant`, `has`, `not has`, `present`) joined by one
+    /// connective throughout, `and` (true) or `or` (false): evaluated in one pass over the
+    /// atoms, without the stack. (Kleene's `and` and `or` are associative and commutative, so
+    /// any nesting of one connective reads as a flat list.)
+    Flat(bool),
     /// Anything else.
     General,
 }
@@ -200,13 +244,32 @@ enum Shape {
 impl Program {
     fn new(ops: Vec<Op>) -> Program {
         let shape = match ops.as_slice() {
-            [Op::CmpMetricConst(i, c, k, s)] => Shape::Single(*i, *c, *k, *s),
-            [Op::CmpMetricConst(i, c, k, s), Op::NotHas(comp), Op::And] => {
-                Shape::SingleNotHas(*i, *c, *k, *s, *comp)
+            [Op::CmpMetricConst(i, t, s)] => Shape::Single(*i, *t, *s),
+            [Op::CmpMetricConst(i, t, s), Op::NotHas(comp), Op::And] => {
+                Shape::SingleNotHas(*i, *t, *s, *comp)
             }
-            _ => Shape::General,
+            _ => flat_shape(&ops).unwrap_or(Shape::General),
         };
         Program { ops, shape }
+    }
+}
+
+/// [`Shape::Flat`] when `ops` is atoms joined by one connective only.
+fn flat_shape(ops: &[Op]) -> Option<Shape> {
+    let (mut atoms, mut ands, mut ors) = (0usize, 0usize, 0usize);
+    for op in ops {
+        match op {
+            Op::CmpMetricConst(..) | Op::Has(_) | Op::NotHas(_) | Op::Present(_) => atoms += 1,
+            Op::And => ands += 1,
+            Op::Or => ors += 1,
+            _ => return None,
+        }
+    }
+    // A program that compiled is well formed: n atoms take n - 1 connectives.
+    match (ands, ors) {
+        (n, 0) if n > 0 && n + 1 == atoms => Some(Shape::Flat(true)),
+        (0, n) if n > 0 && n + 1 == atoms => Some(Shape::Flat(false)),
+        _ => None,
     }
 }
 
@@ -235,6 +298,12 @@ pub(crate) struct CompiledRule {
     /// Metrics the condition divides by (a 0 there leaves it undecided).
     divisors: Vec<Metric>,
     superseded_by: Vec<usize>,
+    /// Whether some rules supersede this one and all are evaluated before it: its finding is
+    /// then dropped as it is made, when one of them fired.
+    supersede_now: bool,
+    /// Whether some rule superseding this one is evaluated after it: its finding is then
+    /// judged after the run.
+    supersede_later: bool,
     /// Position of the rule's id in sorted order, for the deterministic finding order.
     id_rank: u32,
     /// Bit i set when the rule applies to stage i; 0 when it applies to every stage.
@@ -1365,6 +1434,8 @@ impl Engine {
                 series,
                 divisors,
                 superseded_by: Vec::new(),
+                supersede_now: false,
+                supersede_later: false,
                 id_rank: 0,
                 stage_mask: rule
                     .stages
@@ -1422,6 +1493,17 @@ impl Engine {
             .enumerate()
             .fold(0u64, |k, (i, r)| k | (u64::from(*r) << i));
         let order = finding_order(&rules);
+        // A rule whose superseding rules all come earlier in evaluation order is judged as
+        // its finding is made; the others after the run.
+        let mut position = vec![0usize; rules.len()];
+        for (k, &i) in order.iter().enumerate() {
+            position[i] = k;
+        }
+        for (i, r) in rules.iter_mut().enumerate() {
+            let early = r.superseded_by.iter().all(|&j| position[j] < position[i]);
+            r.supersede_now = early && !r.superseded_by.is_empty();
+            r.supersede_later = !early;
+        }
         Ok(Engine {
             pack,
             rules,
@@ -1814,19 +1896,28 @@ impl Engine {
                 raw
             };
             out.statuses[i] = status;
+            // Its superseding rules, all judged already, replace its finding.
+            let replaced = status == RuleStatus::Fired
+                && r.supersede_now
+                && r.superseded_by
+                    .iter()
+                    .any(|&j| out.statuses[j] == RuleStatus::Fired);
+            if replaced {
+                out.superseded[i] = true;
+            }
             let mut named = 0;
             if r.each.is_some() {
                 named = out.subjects.len() - marks.1;
                 // (A rule held open matched no entity: its condition did not hold.)
-                if status != RuleStatus::Fired {
+                if status != RuleStatus::Fired || replaced {
                     out.observations.truncate(marks.0);
                     out.subjects.truncate(marks.1);
                     out.subject_names.truncate(marks.2);
                     named = 0;
                 }
             }
-            if status == RuleStatus::Fired {
-                any_supersedes |= !r.superseded_by.is_empty();
+            if status == RuleStatus::Fired && !replaced {
+                any_supersedes |= r.supersede_later;
                 let (start, recorded, subjects) = if named > 0 {
                     (marks.0, out.observations.len() - marks.0, named)
                 } else {
@@ -1866,7 +1957,8 @@ impl Engine {
                 });
             }
         }
-        // Supersession: drop findings of rules replaced by a fired superseding rule.
+        // Supersession by rules judged later: drop findings of rules replaced by a fired
+        // superseding rule.
         if any_supersedes {
             for f in &out.findings {
                 if self.rules[f.rule]
@@ -1880,15 +1972,28 @@ impl Engine {
             let superseded = &out.superseded;
             out.findings.retain(|f| !superseded[f.rule]);
         }
-        // Overdue transitions were raised in severity: restore the documented order.
+        // Overdue transitions were raised in severity: restore the documented order. Only
+        // they can be out of place, and only too late (a raised severity sorts earlier), so
+        // each moves back to its place; the findings before it are in order already.
         if any_overdue {
             let rules = &self.rules;
-            out.findings.sort_unstable_by(|a, b| {
+            let precedes = |a: &Finding, b: &Finding| {
                 b.severity
                     .cmp(&a.severity)
                     .then(a.priority.cmp(&b.priority))
                     .then(rules[a.rule].id_rank.cmp(&rules[b.rule].id_rank))
-            });
+                    .is_lt()
+            };
+            for k in 1..out.findings.len() {
+                if !out.findings[k].overdue {
+                    continue;
+                }
+                let mut j = k;
+                while j > 0 && precedes(&out.findings[j], &out.findings[j - 1]) {
+                    out.findings.swap(j, j - 1);
+                    j -= 1;
+                }
+            }
         }
     }
 
@@ -2522,31 +2627,77 @@ fn truth(b: bool) -> f64 {
 #[inline(always)]
 fn fast(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> Option<f64> {
     match p.shape {
-        Shape::Single(i, c, k, slot) => {
+        Shape::Single(i, t, slot) => {
             let l = ctx.values[usize::from(i)];
             let v = if l.is_nan() {
                 UNKNOWN
             } else {
-                truth(cmp_with_tolerance(c, l, k))
+                truth(t.test(l))
             };
-            slots[usize::from(slot)] = Slot::snapshot(l, k, v);
+            slots[usize::from(slot)] = Slot::snapshot(l, t.k, v);
             Some(v)
         }
-        Shape::SingleNotHas(i, c, k, slot, comp) => {
+        Shape::SingleNotHas(i, t, slot, comp) => {
             let l = ctx.values[usize::from(i)];
             let v = if l.is_nan() {
                 UNKNOWN
             } else {
-                truth(cmp_with_tolerance(c, l, k))
+                truth(t.test(l))
             };
-            slots[usize::from(slot)] = Slot::snapshot(l, k, v);
+            slots[usize::from(slot)] = Slot::snapshot(l, t.k, v);
             Some(if ctx.snapshot.architecture.contains(comp) {
                 0.0
             } else {
                 v
             })
         }
+        Shape::Flat(and) => Some(flat(p, and, ctx, slots)),
         Shape::General => None,
+    }
+}
+
+/// Evaluates a [`Shape::Flat`] program: every atom in order (each comparison recorded in
+/// its slot, as the stack machine does), then Kleene's connective over their truth values:
+/// for `and`, false when one is false, else unknown when one is unknown, else true; `or`
+/// the same with true and false swapped.
+#[expect(
+    clippy::float_cmp,
+    reason = "truth values are exactly 0.0 or 1.0 (or NaN for unknown)"
+)]
+fn flat(p: &Program, and: bool, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> f64 {
+    // The value that decides the connective alone: false for `and`, true for `or`.
+    let decisive = if and { 0.0 } else { 1.0 };
+    let (mut decided, mut unknown) = (false, false);
+    for op in &p.ops {
+        let v = match *op {
+            Op::CmpMetricConst(i, t, slot) => {
+                let l = ctx.values[usize::from(i)];
+                let v = if l.is_nan() {
+                    UNKNOWN
+                } else {
+                    truth(t.test(l))
+                };
+                slots[usize::from(slot)] = Slot::snapshot(l, t.k, v);
+                v
+            }
+            Op::Has(c) => truth(ctx.snapshot.architecture.contains(c)),
+            Op::NotHas(c) => truth(!ctx.snapshot.architecture.contains(c)),
+            Op::Present(i) => truth(!ctx.values[usize::from(i)].is_nan()),
+            // The connectives.
+            _ => continue,
+        };
+        if v == decisive {
+            decided = true;
+        } else if v.is_nan() {
+            unknown = true;
+        }
+    }
+    if decided {
+        decisive
+    } else if unknown {
+        UNKNOWN
+    } else {
+        1.0 - decisive
     }
 }
 
@@ -2627,14 +2778,14 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> f64 
             }
             Op::Has(c) => truth(ctx.snapshot.architecture.contains(c)),
             Op::NotHas(c) => truth(!ctx.snapshot.architecture.contains(c)),
-            Op::CmpMetricConst(i, c, k, slot) => {
+            Op::CmpMetricConst(i, t, slot) => {
                 let l = ctx.values[usize::from(i)];
                 let v = if l.is_nan() {
                     UNKNOWN
                 } else {
-                    truth(cmp_with_tolerance(c, l, k))
+                    truth(t.test(l))
                 };
-                slots[usize::from(slot)] = Slot::snapshot(l, k, v);
+                slots[usize::from(slot)] = Slot::snapshot(l, t.k, v);
                 v
             }
             Op::Present(i) => truth(!ctx.values[usize::from(i)].is_nan()),
@@ -2851,7 +3002,7 @@ fn fuse(ops: Vec<Op>) -> Vec<Op> {
             (Op::Cmp(c, slot), [.., Op::Load(i), Op::Const(k)]) => {
                 let (i, k) = (*i, *k);
                 out.truncate(out.len() - 2);
-                out.push(Op::CmpMetricConst(i, c, k, slot));
+                out.push(Op::CmpMetricConst(i, Threshold::new(c, k), slot));
             }
             (Op::Not, [.., Op::Has(c)]) => {
                 let c = *c;
@@ -3083,38 +3234,149 @@ mod tests {
             proptest::option::of(any::<bool>()),
             proptest::option::of(0u64..2_000_000),
             0u32..64,
+            proptest::option::of(any::<bool>()),
+            proptest::option::of(any::<bool>()),
         )
-            .prop_map(|(cpu, db, p95, reads, timeouts, blocking, users, arch)| {
-                let mut s = MetricsSnapshot {
-                    server_cpu: cpu.map(|v| Ratio::from_fraction(v).unwrap()),
-                    db_cpu: db.map(|v| Ratio::from_fraction(v).unwrap()),
-                    p95_response_time: p95.map(Duration::from_millis),
-                    db_read_share: reads.map(|v| Ratio::from_fraction(v).unwrap()),
-                    external_api_timeout_share: timeouts.map(|v| Ratio::from_fraction(v).unwrap()),
-                    background_tasks_block_requests: blocking,
-                    users: users.map(Users::new),
-                    ..MetricsSnapshot::default()
-                };
-                for (bit, c) in [
-                    Component::Cache,
-                    Component::Cdn,
-                    Component::LoadBalancer,
-                    Component::ReadReplicas,
-                    Component::JobQueue,
-                    Component::Sharding,
-                ]
-                .into_iter()
-                .enumerate()
-                {
-                    if arch & (1 << bit) != 0 {
-                        s.architecture.insert(c);
+            .prop_map(
+                |(cpu, db, p95, reads, timeouts, blocking, users, arch, independent, residency)| {
+                    let mut s = MetricsSnapshot {
+                        server_cpu: cpu.map(|v| Ratio::from_fraction(v).unwrap()),
+                        db_cpu: db.map(|v| Ratio::from_fraction(v).unwrap()),
+                        p95_response_time: p95.map(Duration::from_millis),
+                        db_read_share: reads.map(|v| Ratio::from_fraction(v).unwrap()),
+                        external_api_timeout_share: timeouts
+                            .map(|v| Ratio::from_fraction(v).unwrap()),
+                        background_tasks_block_requests: blocking,
+                        users: users.map(Users::new),
+                        // Moves whose severity is raised when overdue.
+                        independent_scaling_needed: independent,
+                        data_residency_required: residency,
+                        ..MetricsSnapshot::default()
+                    };
+                    for (bit, c) in [
+                        Component::Cache,
+                        Component::Cdn,
+                        Component::LoadBalancer,
+                        Component::ReadReplicas,
+                        Component::JobQueue,
+                        Component::Sharding,
+                    ]
+                    .into_iter()
+                    .enumerate()
+                    {
+                        if arch & (1 << bit) != 0 {
+                            s.architecture.insert(c);
+                        }
                     }
-                }
-                s
-            })
+                    s
+                },
+            )
     }
 
+    /// Atoms a flat condition can be made of, as a rule writes them.
+    const ATOMS: [&str; 8] = [
+        "server_cpu > 70%",
+        "db_cpu <= 40%",
+        "p95_response_time >= 500ms",
+        "db_read_share == 50%",
+        "has(cache)",
+        "not has(cdn)",
+        "present(external_api_timeout_share)",
+        "background_tasks_block_requests == true",
+    ];
+
     proptest! {
+        /// A condition of atoms under one connective, however nested, runs as
+        /// [`Shape::Flat`] and gives what the stack machine gives: the same truth value and
+        /// the same recorded comparisons.
+        #[test]
+        fn flat_conditions_agree_with_the_stack_machine(
+            picks in proptest::collection::vec(0usize..ATOMS.len(), 2..6),
+            and in any::<bool>(),
+            nest in any::<bool>(),
+            snap in snapshot(),
+        ) {
+            let join = if and { " and " } else { " or " };
+            let atoms: Vec<&str> = picks.iter().map(|&i| ATOMS[i]).collect();
+            // Nested: the first two in parentheses, `(a and b) and c ...`.
+            let when = if nest {
+                format!("({}){join}{}", atoms[..2].join(join), atoms[2..].join(join))
+                    .trim_end_matches(join)
+                    .to_string()
+            } else {
+                atoms.join(join)
+            };
+            let text = format!(
+                "name = \"p\"\n[[rule]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"{when}\"\n"
+            );
+            let engine = Engine::new(RulePack::from_toml_str("p.toml", &text).unwrap()).unwrap();
+            let program = &engine.rules[0].when;
+            // (`m op k and not has(c)` has a shape of its own.)
+            prop_assert!(
+                program.shape == Shape::Flat(and) || matches!(program.shape, Shape::SingleNotHas(..)),
+                "{}: {:?}", when, program.shape
+            );
+            let stack_machine = Program { ops: program.ops.clone(), shape: Shape::General };
+            let full = load_values(&snap);
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &full, snapshot: &snap, history: &History::new(), series: &SeriesConfig::default() };
+            let (mut flat_slots, mut stack_slots) = ([EMPTY_SLOT; MAX_COMPARISONS], [EMPTY_SLOT; MAX_COMPARISONS]);
+            let got = exec(program, &ctx, &mut flat_slots);
+            let want = exec(&stack_machine, &ctx, &mut stack_slots);
+            prop_assert_eq!(got.to_bits(), want.to_bits(), "{}", when);
+            let sites = engine.rules[0].sites.len();
+            for (a, b) in flat_slots[..sites].iter().zip(&stack_slots[..sites]) {
+                prop_assert_eq!(a.observed.to_bits(), b.observed.to_bits());
+                prop_assert_eq!(a.threshold.to_bits(), b.threshold.to_bits());
+                prop_assert_eq!(a.held.to_bits(), b.held.to_bits());
+            }
+        }
+
+        /// Findings come in the documented order (severity, critical first; priority; id),
+        /// overdue moves included, and a rule's finding is dropped exactly when a rule
+        /// superseding it fired: what sorting and filtering every finding would give.
+        #[test]
+        fn findings_are_ordered_and_superseded_ones_dropped(snap in snapshot()) {
+            let engine = Engine::default_pack();
+            let e = engine.evaluate(&snap, &History::new());
+            let mut expected: Vec<(usize, Severity)> = (0..engine.rules.len())
+                .filter(|&i| e.statuses[i] == RuleStatus::Fired)
+                .filter(|&i| {
+                    !engine.rules[i]
+                        .superseded_by
+                        .iter()
+                        .any(|&j| e.statuses[j] == RuleStatus::Fired)
+                })
+                .map(|i| {
+                    let r = &engine.rules[i];
+                    let stage = snap.users.map(Stage::for_users);
+                    let overdue = r.moves_to.is_some_and(|to| {
+                        stage.is_some_and(|s| s >= to) && !to.is_built(snap.architecture)
+                    });
+                    let severity = if overdue {
+                        r.overdue_severity.unwrap_or(r.severity).max(r.severity)
+                    } else {
+                        r.severity
+                    };
+                    (i, severity)
+                })
+                .collect();
+            expected.sort_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then(engine.rules[a.0].priority.cmp(&engine.rules[b.0].priority))
+                    .then(engine.pack.rules[a.0].id.cmp(&engine.pack.rules[b.0].id))
+            });
+            let got: Vec<(usize, Severity)> = e.findings.iter().map(|f| (f.rule, f.severity)).collect();
+            prop_assert_eq!(got, expected);
+            for (i, &dropped) in e.superseded.iter().enumerate() {
+                prop_assert_eq!(
+                    dropped,
+                    e.statuses[i] == RuleStatus::Fired
+                        && engine.rules[i].superseded_by.iter().any(|&j| e.statuses[j] == RuleStatus::Fired),
+                    "rule {}", engine.pack.rules[i].id
+                );
+            }
+        }
+
         #[test]
         fn compiled_evaluation_agrees_with_the_interpreter(snap in snapshot()) {
             let engine = Engine::default_pack();
