@@ -304,6 +304,8 @@ pub(crate) struct CompiledRule {
     /// Whether some rule superseding this one is evaluated after it: its finding is then
     /// judged after the run.
     supersede_later: bool,
+    /// Whether the rule is among [`Engine`]'s prejudged ones.
+    prejudged: bool,
     /// Position of the rule's id in sorted order, for the deterministic finding order.
     id_rank: u32,
     /// Bit i set when the rule applies to stage i; 0 when it applies to every stage.
@@ -470,6 +472,22 @@ pub struct Engine {
     series_config: SeriesConfig,
     /// The metrics a condition (`when` or `clear`) of some rule reads, bit [`Metric::index`].
     reads: u64,
+    /// The rules judged in one tight pass before the ordered one (see [`Prejudged`]).
+    prejudged: Vec<Prejudged>,
+}
+
+/// A rule whose condition is one comparison of a metric with a constant (optionally with
+/// `not has(component)`), for every stage and over no entity list: most rules of a pack.
+/// Without time behaviour, [`Engine::evaluate`] judges these first, in a loop that reads one
+/// value and two bounds each, and the ordered pass then skips those that did not fire and
+/// are not reported (held false, or undecided under `missing = "not_evaluated"`); the
+/// others it judges again in full, so that findings and evidence come from one place.
+#[derive(Debug, Clone, Copy)]
+struct Prejudged {
+    rule: usize,
+    value: u8,
+    threshold: Threshold,
+    not_has: Option<Component>,
 }
 
 /// The four outcomes of a rule for one snapshot: it fired, it did not, it could not be
@@ -1436,6 +1454,7 @@ impl Engine {
                 superseded_by: Vec::new(),
                 supersede_now: false,
                 supersede_later: false,
+                prejudged: false,
                 id_rank: 0,
                 stage_mask: rule
                     .stages
@@ -1504,12 +1523,36 @@ impl Engine {
             r.supersede_now = early && !r.superseded_by.is_empty();
             r.supersede_later = !early;
         }
+        let prejudged: Vec<Prejudged> = order
+            .iter()
+            .filter_map(|&i| {
+                let r = &rules[i];
+                if r.each.is_some() || r.stage_mask != 0 {
+                    return None;
+                }
+                let (value, threshold, not_has) = match r.when.shape {
+                    Shape::Single(value, threshold, _) => (value, threshold, None),
+                    Shape::SingleNotHas(value, threshold, _, c) => (value, threshold, Some(c)),
+                    Shape::Flat(_) | Shape::General => return None,
+                };
+                Some(Prejudged {
+                    rule: i,
+                    value,
+                    threshold,
+                    not_has,
+                })
+            })
+            .collect();
+        for p in &prejudged {
+            rules[p.rule].prejudged = true;
+        }
         Ok(Engine {
             pack,
             rules,
             order,
             series_config: SeriesConfig::default(),
             reads,
+            prejudged,
         })
     }
 
@@ -1840,11 +1883,43 @@ impl Engine {
         out.subject_names.clear();
         out.architecture = snapshot.architecture;
         out.known = known;
+        // The tight pass: each prejudged rule's raw outcome, as a status (fired: held; not
+        // fired: did not hold; not evaluated: undecided).
+        let prejudge = state.is_none();
+        if prejudge {
+            for p in &self.prejudged {
+                let l = values[usize::from(p.value)];
+                // (`unknown and false` is false.)
+                out.statuses[p.rule] =
+                    if p.not_has.is_some_and(|c| snapshot.architecture.contains(c)) {
+                        RuleStatus::NotFired
+                    } else if l.is_nan() {
+                        RuleStatus::NotEvaluated
+                    } else if p.threshold.test(l) {
+                        RuleStatus::Fired
+                    } else {
+                        RuleStatus::NotFired
+                    };
+            }
+        }
         let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
         let mut any_supersedes = false;
         let mut any_overdue = false;
         for &i in &self.order {
             let r = &self.rules[i];
+            // A prejudged rule that neither fired nor is reported stays as the tight pass
+            // left it; one that fired needs only its comparison recorded.
+            let prejudged_fired = if prejudge && r.prejudged {
+                match out.statuses[i] {
+                    RuleStatus::NotFired => continue,
+                    RuleStatus::NotEvaluated if r.missing == MissingData::NotEvaluated => {
+                        continue;
+                    }
+                    status => status == RuleStatus::Fired,
+                }
+            } else {
+                false
+            };
             let mut assumed = false;
             let mut held_open = false;
             // An `any(...)` rule records the entities that meet it as it runs; kept only if
@@ -1854,7 +1929,14 @@ impl Engine {
                 out.subjects.len(),
                 out.subject_names.len(),
             );
-            let status = if r.stage_mask != 0 && stage_bit == 0 {
+            let status = if prejudged_fired {
+                // As `fast` records it: the value, the constant, held.
+                if let Shape::Single(v, t, slot) | Shape::SingleNotHas(v, t, slot, _) = r.when.shape
+                {
+                    slots[usize::from(slot)] = Slot::snapshot(values[usize::from(v)], t.k, 1.0);
+                }
+                RuleStatus::Fired
+            } else if r.stage_mask != 0 && stage_bit == 0 {
                 RuleStatus::NotEvaluated
             } else if r.stage_mask != 0 && r.stage_mask & stage_bit == 0 {
                 RuleStatus::NotApplicable

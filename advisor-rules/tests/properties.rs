@@ -257,6 +257,27 @@ proptest! {
         }
     }
 
+    /// `evaluate` judges the simplest rules in a tight pass first; `step` from a fresh state
+    /// (no rule of the default pack waits with `for`) judges every rule in order. Both give
+    /// the same statuses, findings and evidence.
+    #[test]
+    fn the_tight_pass_changes_no_outcome(snap in rich_snapshot(), n in proptest::option::of(0u64..3_000_000)) {
+        let mut snap = snap;
+        snap.users = n.map(Users::new);
+        let engine = Engine::default_pack();
+        let fast = engine.evaluate(&snap, &History::new());
+        let (_, ordered) = engine.step(&scalability_advisor_rules::State::default(), &snap, &History::new(), Duration::ZERO);
+        prop_assert_eq!(&fast.statuses, &ordered.statuses);
+        prop_assert_eq!(&fast.superseded, &ordered.superseded);
+        prop_assert_eq!(&fast.findings, &ordered.findings);
+        for f in &fast.findings {
+            let bits = |e: &scalability_advisor_rules::Evaluation| {
+                e.observations(f).iter().map(|o| (o.observed.to_bits(), o.threshold.to_bits(), o.held.to_bits())).collect::<Vec<_>>()
+            };
+            prop_assert_eq!(bits(&fast), bits(&ordered), "{}", f.id);
+        }
+    }
+
     #[test]
     fn one_rung_per_ladder_in_any_report(snap in rich_snapshot(), n in 0u64..3_000_000) {
         let snap = snap.with_users(Users::new(n));
