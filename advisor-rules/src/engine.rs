@@ -2499,15 +2499,18 @@ fn supporting(
     architecture: ComponentSet,
     known: u64,
 ) -> Vec<RuleEvidence> {
-    let mut support = vec![None; sites.len()];
-    logic.mark(want, obs, architecture, known, &mut support);
+    // (A compiled condition has at most MAX_COMPARISONS sites.)
+    let mut support = [None; MAX_COMPARISONS];
+    let n = sites.len().min(MAX_COMPARISONS);
+    logic.mark(want, obs, architecture, known, &mut support[..n]);
     // A slot is marked only when its reading equals the mark, so the kept lines are negated
-    // exactly where they support by failing.
+    // exactly where they support by failing. Only they are written out.
     as_read(
-        evidence_from(sites, obs)
-            .into_iter()
+        sites
+            .iter()
+            .zip(obs)
             .zip(support)
-            .filter_map(|(e, s)| s.map(|_| e))
+            .filter_map(|((site, o), s)| s.map(|_| evidence_of(site, o)))
             .collect(),
     )
 }
@@ -2549,27 +2552,31 @@ fn evidence_from(sites: &[ComparisonSite], obs: &[Observation]) -> Vec<RuleEvide
     sites
         .iter()
         .zip(obs)
-        .map(|(site, o)| RuleEvidence {
-            subject: None,
-            series: site.series,
-            metric: site.metric,
-            field: site.field,
-            left: site.left.clone(),
-            op: site.op,
-            negated: false,
-            threshold_text: site.right.clone(),
-            threshold: o.threshold,
-            observed: (!o.observed.is_nan()).then_some(o.observed),
-            margin: (!o.observed.is_nan() && !o.threshold.is_nan())
-                .then_some(o.observed - o.threshold),
-            held: (!o.held.is_nan()).then_some(o.held > 0.5),
-            dim: site.dim,
-            threshold_origin: site.threshold_origin.clone(),
-            threshold_percent: site.threshold_percent,
-            reading: o.reading,
-            source: None,
-        })
+        .map(|(site, o)| evidence_of(site, o))
         .collect()
+}
+
+/// One comparison as it read.
+fn evidence_of(site: &ComparisonSite, o: &Observation) -> RuleEvidence {
+    RuleEvidence {
+        subject: None,
+        series: site.series,
+        metric: site.metric,
+        field: site.field,
+        left: site.left.clone(),
+        op: site.op,
+        negated: false,
+        threshold_text: site.right.clone(),
+        threshold: o.threshold,
+        observed: (!o.observed.is_nan()).then_some(o.observed),
+        margin: (!o.observed.is_nan() && !o.threshold.is_nan()).then_some(o.observed - o.threshold),
+        held: (!o.held.is_nan()).then_some(o.held > 0.5),
+        dim: site.dim,
+        threshold_origin: site.threshold_origin.clone(),
+        threshold_percent: site.threshold_percent,
+        reading: o.reading,
+        source: None,
+    }
 }
 
 fn apply_time(
