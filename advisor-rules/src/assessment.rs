@@ -13,7 +13,9 @@ use scalability_advisor_core::{
     Stage, Symptom, TriggerResult, UserBand,
 };
 
-use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleEvidence, RuleStatus};
+use crate::engine::{
+    Engine, Evaluation, EvidenceRef, Finding, MissingInput, RuleEvidence, RuleStatus,
+};
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{Active, Deferral, Facts, Key, Place, Skeleton, cache_wanted, deferred_delivery};
 
@@ -1305,6 +1307,45 @@ fn rank_layers(findings: &[AssessedFinding], shared_host: Option<&str>) -> Vec<R
 }
 
 /// [`rank_layers`] over each finding's layer, severity, id and evidence.
+/// What one line of evidence counts as when layers are ranked by independent evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RankKey<'a> {
+    /// One entity is one piece of evidence, whatever fields of it held.
+    Subject(scalability_advisor_core::EntityKind, &'a str),
+    /// The CPU or memory of the host the application shares with the database: evidence
+    /// for the database.
+    SharedHost(Metric),
+    /// A metric, by name, or another left side, as written.
+    Name(&'a str),
+}
+
+/// The layer a line of evidence of a finding in `layer` counts for, and as what
+/// (`shared_host`: some host runs both the application and the database).
+pub(crate) fn rank_key<'a>(
+    layer: Layer,
+    line: EvidenceRef<'a>,
+    shared_host: bool,
+) -> (Layer, RankKey<'a>) {
+    match (line.subject, line.metric) {
+        (Some((kind, name)), _) => (layer, RankKey::Subject(kind, name)),
+        (None, Some(m @ (Metric::ServerCpu | Metric::MemoryUsage)))
+            if shared_host && layer == Layer::Application =>
+        {
+            (Layer::Database, RankKey::SharedHost(m))
+        }
+        (None, m) => (layer, RankKey::Name(m.map_or(line.left, |m| m.name()))),
+    }
+}
+
+/// The weight of a finding's evidence in the ranking of layers.
+pub(crate) const fn evidence_weight(severity: Severity) -> u32 {
+    match severity {
+        Severity::Critical => 3,
+        Severity::Warning => 2,
+        Severity::Info => 1,
+    }
+}
+
 pub(crate) fn rank_evidence<'f>(
     findings: impl Iterator<Item = (Option<Layer>, Severity, &'f str, &'f [RuleEvidence])>,
     shared_host: Option<&str>,
@@ -1313,27 +1354,21 @@ pub(crate) fn rank_evidence<'f>(
     let mut per: BTreeMap<Layer, (BTreeMap<String, u32>, Vec<String>)> = BTreeMap::new();
     for (layer, severity, id, evidence) in findings {
         let Some(layer) = layer else { continue };
-        let weight = match severity {
-            Severity::Critical => 3,
-            Severity::Warning => 2,
-            Severity::Info => 1,
-        };
+        let weight = evidence_weight(severity);
         for e in evidence {
-            let (layer, key) = match (&e.subject, e.metric, shared_host) {
-                // One entity is one piece of evidence, whatever fields of it held.
-                (Some(subject), _, _) => (layer, subject.to_string()),
-                (None, Some(m @ (Metric::ServerCpu | Metric::MemoryUsage)), Some(host))
-                    if layer == Layer::Application =>
-                {
-                    (
-                        Layer::Database,
-                        format!("{m} (host `{host}` shared with the database)"),
-                    )
-                }
-                (None, m, _) => (
-                    layer,
-                    m.map_or_else(|| e.left.clone(), |m| m.name().to_owned()),
+            let line = EvidenceRef {
+                subject: e.subject.as_ref().map(|s| (s.kind, s.name.as_str())),
+                metric: e.metric,
+                left: &e.left,
+            };
+            let (layer, key) = rank_key(layer, line, shared_host.is_some());
+            let key = match key {
+                RankKey::Subject(kind, name) => format!("{kind} `{name}`"),
+                RankKey::SharedHost(m) => format!(
+                    "{m} (host `{}` shared with the database)",
+                    shared_host.unwrap_or_default()
                 ),
+                RankKey::Name(name) => name.to_owned(),
             };
             let entry = per.entry(layer).or_default();
             let w = entry.0.entry(key).or_insert(0);

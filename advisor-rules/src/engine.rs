@@ -583,6 +583,17 @@ pub enum Reading {
     },
 }
 
+/// What identifies one line of a finding's evidence (see [`Engine::for_each_evidence`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct EvidenceRef<'a> {
+    /// The entity, for a line about one of its fields.
+    pub(crate) subject: Option<(EntityKind, &'a str)>,
+    /// The metric on the left, when it is one.
+    pub(crate) metric: Option<Metric>,
+    /// The left side as written.
+    pub(crate) left: &'a str,
+}
+
 /// One sub-condition's evidence on a finding: the observed value, the operator and the
 /// threshold with its unit and origin, or what a series function saw.
 ///
@@ -1812,6 +1823,69 @@ impl Engine {
             state: next,
             evaluation,
             changes,
+        }
+    }
+
+    /// Calls `each` with what identifies each line [`Engine::explain`] would give for
+    /// `finding` (its entity, metric and left side), in the same order, without writing the
+    /// lines out (and so without allocating).
+    pub(crate) fn for_each_evidence<'a>(
+        &'a self,
+        evaluation: &'a Evaluation,
+        finding: &Finding,
+        mut each: impl FnMut(EvidenceRef<'a>),
+    ) {
+        let Some(r) = self.rules.get(finding.rule) else {
+            return;
+        };
+        let line = |site: &'a ComparisonSite, subject: Option<(EntityKind, &'a str)>| EvidenceRef {
+            subject: subject.filter(|_| site.field.is_some()),
+            metric: site.metric,
+            left: site.left.as_str(),
+        };
+        let support = |sites: &[ComparisonSite], logic: &Logic, want: bool, obs: &[Observation]| {
+            let mut support = [None; MAX_COMPARISONS];
+            let n = sites.len().min(MAX_COMPARISONS);
+            logic.mark(
+                want,
+                obs,
+                evaluation.architecture,
+                evaluation.known,
+                &mut support[..n],
+            );
+            support
+        };
+        if finding.subjects_len > 0 {
+            for subject in evaluation.subjects(finding) {
+                let marks = support(&r.sites, &r.logic, true, subject.observations);
+                for ((site, _), m) in r.sites.iter().zip(subject.observations).zip(marks) {
+                    if m.is_some() {
+                        each(line(site, Some((subject.kind, subject.name))));
+                    }
+                }
+            }
+            return;
+        }
+        let obs = evaluation.observations(finding);
+        let (sites, logic, want) = match (&r.clear_logic, finding.held_open) {
+            (Some(clear), true) => (&r.clear_sites, clear, false),
+            _ => (&r.sites, &r.logic, true),
+        };
+        let obs = &obs[..sites.len().min(obs.len())];
+        let marks = support(sites, logic, want, obs);
+        let supported = sites
+            .iter()
+            .zip(obs)
+            .zip(marks)
+            .filter(|(_, m)| m.is_some())
+            .count();
+        // As `explain`: with no supporting line, a finding fired on unknown data or held
+        // open shows every comparison.
+        let every = supported == 0 && (finding.assumed || finding.held_open);
+        for ((site, _), m) in sites.iter().zip(obs).zip(marks) {
+            if every || m.is_some() {
+                each(line(site, None));
+            }
         }
     }
 

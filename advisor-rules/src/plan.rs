@@ -218,10 +218,15 @@ pub(crate) fn deferred_delivery(
     bottlenecks: &[RankedLayer],
     cache_wanted: bool,
 ) -> Option<Deferral> {
-    let candidate = deferral_candidate(active, cache_wanted)?;
-    let top = bottlenecks.first()?;
-    let alone = bottlenecks.get(1).is_none_or(|next| next.score < top.score);
-    (top.layer == Layer::Database && alone).then_some(candidate)
+    deferral_candidate(active, cache_wanted).filter(|_| database_ranks_first_alone(bottlenecks))
+}
+
+/// Whether the database is the likeliest bottleneck: its layer ranks first in `bottlenecks`
+/// (sorted, highest score first), and strictly above the next.
+pub(crate) fn database_ranks_first_alone(bottlenecks: &[RankedLayer]) -> bool {
+    bottlenecks.first().is_some_and(|top| {
+        top.layer == Layer::Database && bottlenecks.get(1).is_none_or(|next| next.score < top.score)
+    })
 }
 
 /// [`placement`], with a [`Deferral`] applied: the held rung's advice waits, and the findings

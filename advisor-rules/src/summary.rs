@@ -1,5 +1,6 @@
 //! The conclusions of an assessment without its text, for tables of many services.
 
+use scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_core::patterns::{Checklist, ChecklistStatus};
 use scalability_advisor_core::{
     AdvisorConfig, Health, History, KeyMetric, LadderPosition, Metric, MetricsSnapshot, Stage,
@@ -7,12 +8,14 @@ use scalability_advisor_core::{
 };
 
 use crate::assessment::{
-    Assessment, base_title, facts_of, rank_evidence, shared_host, subject_lines, with_subjects,
+    Assessment, RankKey, base_title, evidence_weight, facts_of, rank_evidence, rank_key,
+    shared_host, subject_lines, with_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
-    Active, Facts, Key, Place, Skeleton, cache_wanted, deferral_candidate, deferred_delivery,
+    Active, Facts, Key, Place, Skeleton, cache_wanted, database_ranks_first_alone,
+    deferral_candidate,
 };
 
 // One bit per metric in a `u64`.
@@ -216,25 +219,9 @@ pub fn summarize_into(
     // Whether slow pages wait for the database depends on how the layers rank by their
     // evidence (read only when both ladders are active).
     let wanted = cache_wanted(facts.iter().copied());
-    let deferred = deferral_candidate(&active, wanted).and_then(|_| {
-        let evidence: Vec<_> = found
-            .iter()
-            .map(|(rule, f)| {
-                if rule.layer.is_some() {
-                    engine.explain(evaluation, f)
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
-        let ranked = rank_evidence(
-            found
-                .iter()
-                .zip(&evidence)
-                .map(|((rule, f), e)| (rule.layer, f.severity, rule.id.as_str(), e.as_slice())),
-            shared_host(snapshot),
-        );
-        deferred_delivery(&active, &ranked, wanted)
+    let deferred = deferral_candidate(&active, wanted).filter(|_| {
+        database_first_alone(engine, evaluation, &found, snapshot)
+            .unwrap_or_else(|| database_first_alone_written(engine, evaluation, &found, snapshot))
     });
 
     let by_users = snapshot.users.map(Stage::for_users);
@@ -310,6 +297,84 @@ pub fn summarize_into(
     }
 }
 
+/// Whether the database ranks strictly first among the layers by independent evidence, as
+/// [`rank_evidence`] ranks them (each layer scores, for each distinct piece of evidence
+/// behind its findings, the weight of its worst finding), without writing the evidence out:
+/// the pieces are kept, by what identifies them, in a table on the stack. `None` when they
+/// are more than it holds (the caller then ranks the long way).
+fn database_first_alone(
+    engine: &Engine,
+    evaluation: &Evaluation,
+    found: &[(&Rule, &Finding)],
+    snapshot: &MetricsSnapshot,
+) -> Option<bool> {
+    const PIECES: usize = 64;
+    let shared = shared_host(snapshot).is_some();
+    let mut table = [(Layer::Database, RankKey::Name(""), 0u32); PIECES];
+    let mut n = 0;
+    let mut overflow = false;
+    for (rule, f) in found {
+        let Some(layer) = rule.layer else {
+            continue;
+        };
+        let weight = evidence_weight(f.severity);
+        engine.for_each_evidence(evaluation, f, |line| {
+            let (layer, key) = rank_key(layer, line, shared);
+            if let Some(known) = table[..n]
+                .iter_mut()
+                .find(|(l, k, _)| *l == layer && *k == key)
+            {
+                known.2 = known.2.max(weight);
+            } else if let Some(free) = table.get_mut(n) {
+                *free = (layer, key, weight);
+                n += 1;
+            } else {
+                overflow = true;
+            }
+        });
+    }
+    if overflow {
+        return None;
+    }
+    let mut scores = [0u32; Layer::ALL.len()];
+    for (layer, _, weight) in &table[..n] {
+        if let Some(i) = Layer::ALL.iter().position(|l| l == layer) {
+            scores[i] += weight;
+        }
+    }
+    let database = scores[0];
+    debug_assert_eq!(Layer::ALL[0], Layer::Database);
+    Some(database > 0 && scores[1..].iter().all(|&s| s < database))
+}
+
+/// [`database_first_alone`] the long way: the evidence written out and ranked by
+/// [`rank_evidence`], as the assessment does.
+fn database_first_alone_written(
+    engine: &Engine,
+    evaluation: &Evaluation,
+    found: &[(&Rule, &Finding)],
+    snapshot: &MetricsSnapshot,
+) -> bool {
+    let evidence: Vec<_> = found
+        .iter()
+        .map(|(rule, f)| {
+            if rule.layer.is_some() {
+                engine.explain(evaluation, f)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let ranked = rank_evidence(
+        found
+            .iter()
+            .zip(&evidence)
+            .map(|((rule, f), e)| (rule.layer, f.severity, rule.id.as_str(), e.as_slice())),
+        shared_host(snapshot),
+    );
+    database_ranks_first_alone(&ranked)
+}
+
 /// The title of the step at index `at` of the skeleton, as the assessment writes it: its
 /// own for a structured step, its first finding's for the others, naming the entities its
 /// findings are about.
@@ -349,4 +414,97 @@ fn first_title(
         }
     }
     with_subjects(title, &subjects, &names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::time::Duration;
+    use proptest::prelude::*;
+    use scalability_advisor_core::units::{Count, Ratio, Users};
+    use scalability_advisor_core::{
+        Entities, EntityKind, EntityName, HostRole, HostStats, StatementStats, TableStats,
+    };
+
+    /// Snapshots that load several layers at once: slow pages and queries, busy hosts (one
+    /// of them, at times, running the application and the database), tables without
+    /// indexes, slow statements, a slow disk, a slow network and failing external calls.
+    fn layered() -> impl Strategy<Value = MetricsSnapshot> {
+        let ratio = || proptest::option::of(0.0f64..=1.0);
+        let millis = |hi: u64| proptest::option::of(0u64..hi);
+        (
+            (ratio(), ratio(), ratio(), ratio(), ratio()),
+            (millis(3_000), millis(800), millis(600), millis(400)),
+            (0u32..4, any::<bool>(), 0u32..4, 0u64..3),
+            proptest::option::of(0u64..3_000_000),
+        )
+            .prop_map(|(r, d, e, users)| {
+                let ratio = |v: Option<f64>| v.map(|v| Ratio::from_fraction(v).unwrap());
+                let mut s = MetricsSnapshot {
+                    server_cpu: ratio(r.0),
+                    memory_usage: ratio(r.1),
+                    db_cpu: ratio(r.2),
+                    disk_io_wait: ratio(r.3),
+                    external_api_timeout_share: ratio(r.4.map(|v| v / 5.0)),
+                    p95_response_time: d.0.map(Duration::from_millis),
+                    slowest_query_time: d.1.map(Duration::from_millis),
+                    inter_service_p95_latency: d.2.map(Duration::from_millis),
+                    db_connection_wait: d.3.map(Duration::from_millis),
+                    users: users.map(Users::new),
+                    ..MetricsSnapshot::default()
+                };
+                let hosts = (0..e.0)
+                    .map(|i| {
+                        let mut h = HostStats::new(
+                            EntityName::new(EntityKind::Host, format!("h{i}")).unwrap(),
+                        );
+                        h.roles.insert(HostRole::App);
+                        if e.1 && i == 0 {
+                            h.roles.insert(HostRole::Db);
+                        }
+                        h.cpu = Some(Ratio::from_percent(60.0 + 12.0 * f64::from(i)).unwrap());
+                        h
+                    })
+                    .collect();
+                s.hosts = Some(Entities::new(hosts).unwrap());
+                let tables = (0..e.2)
+                    .map(|i| {
+                        let mut t = TableStats::new(EntityName::table(format!("t{i}")).unwrap());
+                        t.rows = Some(Count::new(50_000));
+                        t.seq_scans = Some(Count::new(4_000));
+                        t.index_scans = Some(Count::new(0));
+                        t.period = Some(Duration::from_secs(3_600));
+                        t
+                    })
+                    .collect();
+                s.tables = Some(Entities::new(tables).unwrap());
+                let statements = (0..e.3)
+                    .map(|i| {
+                        let mut st = StatementStats::new(
+                            EntityName::new(EntityKind::Statement, format!("select {i}")).unwrap(),
+                        );
+                        st.mean_time = Some(Duration::from_millis(150 + 100 * i));
+                        st
+                    })
+                    .collect();
+                s.statements = Some(Entities::new(statements).unwrap());
+                s
+            })
+    }
+
+    proptest! {
+        /// The ranking kept on the stack agrees with the evidence written out and ranked.
+        #[test]
+        fn ranking_without_text_agrees_with_the_written_one(snap in layered()) {
+            let engine = Engine::default_pack();
+            let eval = engine.evaluate(&snap, &History::new());
+            let found: Vec<(&Rule, &Finding)> = eval
+                .findings
+                .iter()
+                .filter_map(|f| Some((engine.rule(f.rule)?, f)))
+                .collect();
+            let fast = database_first_alone(&engine, &eval, &found, &snap);
+            prop_assert_eq!(fast, Some(database_first_alone_written(&engine, &eval, &found, &snap)));
+        }
+    }
 }
