@@ -79,7 +79,7 @@ use arrow_schema::{ArrowError, Field, Schema, SchemaRef};
 use scalability_advisor_rules::scalability_advisor_core::{
     AdvisorConfig, History, MetricsSnapshot,
 };
-use scalability_advisor_rules::{Engine, Evaluation, Summary, summarize_into};
+use scalability_advisor_rules::{Engine, Evaluation, Summary, SummaryBuffers, summarize_with};
 
 pub use arrow_array;
 pub use arrow_schema;
@@ -310,6 +310,7 @@ impl Kernel {
             history: History::new(),
             evaluation: Evaluation::default(),
             summary: Summary::default(),
+            buffers: SummaryBuffers::default(),
         })
     }
 
@@ -367,6 +368,7 @@ pub struct Session<'k> {
     history: History,
     evaluation: Evaluation,
     summary: Summary,
+    buffers: SummaryBuffers,
 }
 
 impl Session<'_> {
@@ -431,13 +433,14 @@ impl Session<'_> {
                         &self.history,
                         &mut self.evaluation,
                     );
-                    summarize_into(
+                    summarize_with(
                         &kernel.engine,
                         &self.evaluation,
                         &self.snapshot,
                         &self.history,
                         &kernel.config,
                         &mut self.summary,
+                        &mut self.buffers,
                     );
                     columns.push(&self.summary, &self.evaluation);
                 }

@@ -666,10 +666,18 @@ pub(crate) fn shared_host(snapshot: &MetricsSnapshot) -> Option<&str> {
 }
 
 fn capitalised(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_capitalised(&mut out, s);
+    out
+}
+
+/// `s` with its first letter in upper case, appended to `out`.
+fn push_capitalised(out: &mut String, s: &str) {
     let mut c = s.chars();
-    c.next()
-        .map(|first| first.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    if let Some(first) = c.next() {
+        out.extend(first.to_uppercase());
+        out.push_str(c.as_str());
+    }
 }
 
 /// What is known of the rungs below and above the current one, as notes.
@@ -976,29 +984,63 @@ fn evidence_key(e: &RuleEvidence) -> EvidenceKey {
 /// A step's title before the entities it names: a structured step's own, or `plain` (the
 /// title of its first finding) for a step that stands for a rule or an action.
 pub(crate) fn base_title(key: Key<'_>, plain: &str, by_users: Option<Stage>) -> String {
-    match key {
-        Key::Remedy(r) => capitalised(r.title()),
-        Key::LadderExhausted(s) => {
-            format!("{}: the guide's ladder is used up", capitalised(s.title()))
+    let mut title = String::new();
+    write_base_title(&mut title, key, plain, by_users);
+    title
+}
+
+/// [`base_title`], appended to `out`.
+pub(crate) fn write_base_title(
+    out: &mut String,
+    key: Key<'_>,
+    plain: &str,
+    by_users: Option<Stage>,
+) {
+    use fmt::Write as _;
+    // (Writing to a `String` cannot fail.)
+    let _ = match key {
+        Key::Remedy(r) => {
+            push_capitalised(out, r.title());
+            Ok(())
         }
-        Key::Component(c) => format!("Add {}", c.name().replace('_', " ")),
+        Key::LadderExhausted(s) => {
+            push_capitalised(out, s.title());
+            out.push_str(": the guide's ladder is used up");
+            Ok(())
+        }
+        Key::Component(c) => {
+            out.push_str("Add ");
+            out.extend(c.name().chars().map(|ch| if ch == '_' { ' ' } else { ch }));
+            Ok(())
+        }
         Key::Stage(to) => {
             if by_users.is_some_and(|u| u >= to) {
-                format!("Catch up with {to}: the user count has reached it")
+                write!(out, "Catch up with {to}: the user count has reached it")
             } else {
-                format!("Plan the move to {to}")
+                write!(out, "Plan the move to {to}")
             }
         }
-        Key::Checklist(c) => format!("Close the gaps in the guide's {c} checklist"),
-        Key::Action(_) | Key::Rule(_) => plain.to_owned(),
-    }
+        Key::Checklist(c) => write!(out, "Close the gaps in the guide's {c} checklist"),
+        Key::Action(_) | Key::Rule(_) => {
+            out.push_str(plain);
+            Ok(())
+        }
+    };
 }
 
 /// A title that names the first entity the step is about: "Add indexes: `events`".
-pub(crate) fn with_subjects(title: String, subjects: &[String], names: &[String]) -> String {
-    match names.first() {
-        Some(first) => format!("{title}: `{first}`{}", others(subjects)),
-        None => title,
+pub(crate) fn with_subjects(mut title: String, subjects: &[String], names: &[String]) -> String {
+    write_subjects(&mut title, subjects, names);
+    title
+}
+
+/// [`with_subjects`] on a title written in `out`.
+pub(crate) fn write_subjects(out: &mut String, subjects: &[String], names: &[String]) {
+    if let Some(first) = names.first() {
+        out.push_str(": `");
+        out.push_str(first);
+        out.push('`');
+        out.push_str(&others(subjects));
     }
 }
 

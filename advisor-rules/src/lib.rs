@@ -115,7 +115,7 @@ pub use pack::{
 };
 pub use promql::{NotExported, PromqlRule, promql_rule_file};
 pub use scalability_advisor_core;
-pub use summary::{Summary, summarize, summarize_into};
+pub use summary::{Summary, SummaryBuffers, summarize, summarize_into, summarize_with};
 
 #[cfg(test)]
 mod tests {

@@ -331,8 +331,34 @@ impl<'a> Skeleton<'a> {
         checklists: impl IntoIterator<Item = (Checklist, bool)>,
         deferred: Option<Deferral>,
     ) -> Skeleton<'a> {
-        let mut steps: Vec<Step<'a>> = Vec::new();
-        let mut places = Vec::with_capacity(facts.len());
+        Skeleton::build_in(
+            facts,
+            active,
+            architecture,
+            checklists,
+            deferred,
+            Skeleton::default(),
+        )
+    }
+
+    /// [`Skeleton::build`] into the buffers of `into` (whatever they held is dropped), so
+    /// that building one skeleton after another allocates nothing once they have grown.
+    pub(crate) fn build_in(
+        facts: &[Facts<'a>],
+        active: &Active,
+        architecture: ComponentSet,
+        checklists: impl IntoIterator<Item = (Checklist, bool)>,
+        deferred: Option<Deferral>,
+        into: Skeleton<'a>,
+    ) -> Skeleton<'a> {
+        let Skeleton {
+            mut steps,
+            mut order,
+            mut places,
+        } = into;
+        steps.clear();
+        order.clear();
+        places.clear();
         // A ladder no ladder rule works on can still be reached by several findings (a cache
         // and a CDN both called for): its lowest rung among them goes first, the others wait.
         // (On a ladder already active, every finding placed on it is at its current rung, so
@@ -423,8 +449,10 @@ impl<'a> Skeleton<'a> {
             Key::Checklist(_) => 2,
             _ => 0,
         };
-        let mut order: Vec<usize> = (0..steps.len()).collect();
-        order.sort_by(|&a, &b| {
+        order.extend(0..steps.len());
+        // Steps differ in their keys, so the order is total and an unstable sort (which
+        // needs no buffer) gives the one order there is.
+        order.sort_unstable_by(|&a, &b| {
             let (a, b) = (&steps[a], &steps[b]);
             b.severity
                 .cmp(&a.severity)
@@ -439,4 +467,31 @@ impl<'a> Skeleton<'a> {
             places,
         }
     }
+
+    /// The skeleton's buffers, emptied, for a skeleton borrowing from elsewhere (see
+    /// [`recycle`]).
+    pub(crate) fn recycle<'b>(self) -> Skeleton<'b> {
+        let Skeleton {
+            steps,
+            mut order,
+            mut places,
+        } = self;
+        order.clear();
+        places.clear();
+        Skeleton {
+            steps: recycle(steps),
+            order,
+            places,
+        }
+    }
+}
+
+/// `v` emptied, as a vector of items that differ from its own only in the lifetimes they
+/// borrow for, keeping its allocation: the standard library collects an emptied vector's
+/// iterator in place when the item layouts agree, as they do here. (Were it not to, this
+/// would cost an allocation, never a wrong result.) It lets buffers of borrowing items be
+/// kept from one call to the next.
+pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
 }

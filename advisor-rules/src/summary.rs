@@ -8,14 +8,14 @@ use scalability_advisor_core::{
 };
 
 use crate::assessment::{
-    Assessment, RankKey, base_title, evidence_weight, facts_of, rank_evidence, rank_key,
-    shared_host, subject_lines, with_subjects,
+    Assessment, RankKey, evidence_weight, facts_of, rank_evidence, rank_key, shared_host,
+    subject_lines, write_base_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
     Active, Facts, Key, Place, Skeleton, cache_wanted, database_ranks_first_alone,
-    deferral_candidate,
+    deferral_candidate, recycle,
 };
 
 // One bit per metric in a `u64`.
@@ -196,10 +196,65 @@ pub fn summarize_into(
     config: &AdvisorConfig,
     out: &mut Summary,
 ) {
+    summarize_with(
+        engine,
+        evaluation,
+        snapshot,
+        history,
+        config,
+        out,
+        &mut SummaryBuffers::default(),
+    );
+}
+
+/// The working space of [`summarize_with`], kept from one call to the next so that
+/// summarizing one snapshot after another allocates nothing once it has grown (the table of
+/// findings, their facts, the plan's steps and order).
+///
+/// # Examples
+/// See [`summarize_with`].
+#[derive(Debug, Default)]
+pub struct SummaryBuffers {
+    found: Vec<(&'static Rule, &'static Finding)>,
+    facts: Vec<Facts<'static>>,
+    skeleton: Skeleton<'static>,
+}
+
+/// As [`summarize_into`], with working space kept in `buffers`: what a loop over many
+/// snapshots calls, allocating nothing per snapshot once the buffers have grown (except
+/// to name the entities in the first step's title, when it has some).
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     History, MetricsSnapshot, units::Ratio,
+/// };
+/// use scalability_advisor_rules::{Engine, Evaluation, Summary, SummaryBuffers, summarize_with};
+/// let engine = Engine::default_pack();
+/// let config = engine.pack().advisor_config();
+/// let (mut eval, mut summary) = (Evaluation::default(), Summary::default());
+/// let mut buffers = SummaryBuffers::default();
+/// for cpu in [40.0, 75.0, 95.0] {
+///     let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(cpu)?);
+///     engine.evaluate_into(&snap, &History::new(), &mut eval);
+///     summarize_with(&engine, &eval, &snap, &History::new(), &config, &mut summary, &mut buffers);
+/// }
+/// assert_eq!(summary.first_step_title, "Scale up to a bigger machine");
+/// # Ok::<(), scalability_advisor_rules::Error>(())
+/// ```
+pub fn summarize_with(
+    engine: &Engine,
+    evaluation: &Evaluation,
+    snapshot: &MetricsSnapshot,
+    history: &History,
+    config: &AdvisorConfig,
+    out: &mut Summary,
+    buffers: &mut SummaryBuffers,
+) {
     // Ladder positions, read only for the ladders of rules that fired.
     let mut positions: [Option<LadderPosition>; Symptom::ALL.len()] = Default::default();
-    let mut found: Vec<(&Rule, &Finding)> = Vec::with_capacity(evaluation.findings.len());
-    let mut facts: Vec<Facts<'_>> = Vec::with_capacity(evaluation.findings.len());
+    let mut found: Vec<(&Rule, &Finding)> = recycle(core::mem::take(&mut buffers.found));
+    let mut facts: Vec<Facts<'_>> = recycle(core::mem::take(&mut buffers.facts));
     for f in &evaluation.findings {
         let Some(rule) = engine.rule(f.rule) else {
             continue;
@@ -239,7 +294,14 @@ pub fn summarize_into(
                 .any(|i| i.status(snapshot) == ChecklistStatus::Gap)
         })
         .map(|cl| (cl, by_users.is_some_and(|s| s >= cl.stage())));
-    let skeleton = Skeleton::build(&facts, &active, snapshot.architecture, checklists, deferred);
+    let skeleton = Skeleton::build_in(
+        &facts,
+        &active,
+        snapshot.architecture,
+        checklists,
+        deferred,
+        core::mem::take(&mut buffers.skeleton).recycle(),
+    );
 
     out.stage_by_users = by_users;
     out.stage_by_metrics = by_metrics;
@@ -256,7 +318,8 @@ pub fn summarize_into(
         && let Some(step) = skeleton.steps.get(at)
     {
         out.first_step_severity = Some(step.severity);
-        out.first_step_title = first_title(
+        write_first_title(
+            &mut out.first_step_title,
             step.key,
             at,
             &skeleton.places,
@@ -266,6 +329,9 @@ pub fn summarize_into(
             by_users,
         );
     }
+    buffers.skeleton = skeleton.recycle();
+    buffers.facts = recycle(facts);
+    buffers.found = recycle(found);
     out.not_judged = 0;
     out.missing.clear();
     // Each input once: values, series and zero divisors by metric bit, the rest by search.
@@ -378,7 +444,12 @@ fn database_first_alone_written(
 /// The title of the step at index `at` of the skeleton, as the assessment writes it: its
 /// own for a structured step, its first finding's for the others, naming the entities its
 /// findings are about.
-fn first_title(
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the step, where findings went, and what the title reads of the input"
+)]
+fn write_first_title(
+    out: &mut String,
     key: Key<'_>,
     at: usize,
     places: &[Place],
@@ -386,7 +457,7 @@ fn first_title(
     evaluation: &Evaluation,
     snapshot: &MetricsSnapshot,
     by_users: Option<Stage>,
-) -> String {
+) {
     let members = || {
         found
             .iter()
@@ -401,7 +472,7 @@ fn first_title(
     } else {
         ""
     };
-    let title = base_title(key, plain, by_users);
+    write_base_title(out, key, plain, by_users);
     let (mut subjects, mut names) = (Vec::new(), Vec::new());
     for (_, f) in members() {
         for (line, name) in subject_lines(evaluation, f, snapshot) {
@@ -413,7 +484,7 @@ fn first_title(
             }
         }
     }
-    with_subjects(title, &subjects, &names)
+    write_subjects(out, &subjects, &names);
 }
 
 #[cfg(test)]

@@ -433,4 +433,26 @@ proptest! {
         let full = scalability_advisor_rules::assess_with(&engine, &eval, &snap, &history, &config);
         prop_assert_eq!(summarize(&engine, &eval, &snap, &history, &config), Summary::of(&full));
     }
+
+    /// Buffers kept from one snapshot to the next change nothing in the summaries.
+    #[test]
+    fn kept_buffers_change_no_summary(
+        snaps in proptest::collection::vec((rich_snapshot(), proptest::option::of(0u64..3_000_000), proptest::option::of(tables())), 1..8),
+    ) {
+        use scalability_advisor_rules::scalability_advisor_core::Entities;
+        use scalability_advisor_rules::{Evaluation, Summary, SummaryBuffers, summarize, summarize_with};
+        let engine = Engine::default_pack();
+        let history = History::new();
+        let config = engine.pack().advisor_config();
+        let (mut eval, mut kept, mut buffers) = (Evaluation::default(), Summary::default(), SummaryBuffers::default());
+        for (snap, users, list) in snaps {
+            let mut snap = snap;
+            snap.users = users.map(Users::new);
+            snap.tables = list.map(|l| Entities::new(l).unwrap());
+            engine.evaluate_into(&snap, &history, &mut eval);
+            summarize_with(&engine, &eval, &snap, &history, &config, &mut kept, &mut buffers);
+            let fresh = summarize(&engine, &engine.evaluate(&snap, &history), &snap, &history, &config);
+            prop_assert_eq!(&kept, &fresh);
+        }
+    }
 }
