@@ -311,6 +311,7 @@ impl Kernel {
             evaluation: Evaluation::default(),
             summary: Summary::default(),
             buffers: SummaryBuffers::default(),
+            sizes: output::Sizes::default(),
         })
     }
 
@@ -369,6 +370,8 @@ pub struct Session<'k> {
     evaluation: Evaluation,
     summary: Summary,
     buffers: SummaryBuffers,
+    /// What the previous batch's output held, to size the next one's.
+    sizes: output::Sizes,
 }
 
 impl Session<'_> {
@@ -423,7 +426,7 @@ impl Session<'_> {
         let rows = batch.num_rows();
         check_rows(rows)?;
         let reader = input::Reader::new(&self.binding, batch)?;
-        let mut columns = output::Columns::with_capacity(rows);
+        let mut columns = output::Columns::with_capacity(rows, &self.sizes);
         let kernel = self.kernel;
         for row in 0..rows {
             match reader.read(row, &mut self.snapshot) {
@@ -447,6 +450,7 @@ impl Session<'_> {
                 Err(message) => columns.push_error(&message),
             }
         }
+        self.sizes = columns.sizes();
         let keys: Vec<ArrayRef> = self
             .binding
             .roles

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{Int32Builder, ListBuilder, StringBuilder};
+use arrow_array::builder::{ArrayBuilder, Int32Builder, ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use scalability_advisor_rules::scalability_advisor_core::{EntityKind, Metric};
@@ -86,22 +86,93 @@ pub(crate) struct Columns {
     scratch: Vec<String>,
 }
 
+/// What the text columns of a batch held, for sizing the next batch's builders: growing a
+/// builder copies all it holds, so a session sizes each batch's from the previous one's
+/// (per row, with a margin) and its columns are written without copies once warm.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Sizes {
+    /// Rows of the batch measured (0: none yet).
+    rows: usize,
+    /// Bytes of each plain text column, in [`Columns::texts`] order.
+    bytes: [usize; TEXTS],
+    /// Items and bytes of the `fired_rules` and `missing_inputs` lists.
+    fired: (usize, usize),
+    missing: (usize, usize),
+}
+
+/// The plain text columns of a batch.
+const TEXTS: usize = 10;
+
+impl Sizes {
+    /// Room for `rows` rows: what `total` held for the measured rows, scaled, plus
+    /// `margin` per row (or `guess` per row before anything was measured).
+    fn room(&self, total: usize, rows: usize, guess: usize, margin: usize) -> usize {
+        total.checked_div(self.rows).map_or_else(
+            || rows.saturating_mul(guess),
+            |per_row| per_row.saturating_add(margin).saturating_mul(rows),
+        )
+    }
+}
+
 impl Columns {
-    pub(crate) fn with_capacity(rows: usize) -> Columns {
-        let s = || StringBuilder::with_capacity(rows, rows * 8);
+    pub(crate) fn with_capacity(rows: usize, sizes: &Sizes) -> Columns {
+        let text = |k: usize| {
+            let total = sizes.bytes.get(k).copied().unwrap_or(0);
+            StringBuilder::with_capacity(rows, sizes.room(total, rows, 8, 4))
+        };
+        let list = |(items, bytes): (usize, usize)| {
+            let values = StringBuilder::with_capacity(
+                sizes.room(items, rows, 1, 1),
+                sizes.room(bytes, rows, 16, 16),
+            );
+            ListBuilder::with_capacity(values, rows)
+        };
         Columns {
-            stage_by_users: s(),
-            stage_by_metrics: s(),
-            health: [s(), s(), s(), s()],
-            worst: s(),
-            fired: ListBuilder::with_capacity(StringBuilder::new(), rows),
-            first_step: s(),
-            first_severity: s(),
+            stage_by_users: text(0),
+            stage_by_metrics: text(1),
+            health: [text(2), text(3), text(4), text(5)],
+            worst: text(6),
+            fired: list(sizes.fired),
+            first_step: text(7),
+            first_severity: text(8),
             not_judged: Int32Builder::with_capacity(rows),
-            missing: ListBuilder::with_capacity(StringBuilder::new(), rows),
-            error: s(),
+            missing: list(sizes.missing),
+            error: text(9),
             names: MissingNames::new(),
             scratch: Vec::new(),
+        }
+    }
+
+    /// The plain text columns, in a fixed order.
+    fn texts(&self) -> [&StringBuilder; TEXTS] {
+        let [h0, h1, h2, h3] = &self.health;
+        [
+            &self.stage_by_users,
+            &self.stage_by_metrics,
+            h0,
+            h1,
+            h2,
+            h3,
+            &self.worst,
+            &self.first_step,
+            &self.first_severity,
+            &self.error,
+        ]
+    }
+
+    /// What this batch's columns hold, for sizing the next batch's.
+    pub(crate) fn sizes(&self) -> Sizes {
+        Sizes {
+            rows: self.not_judged.len(),
+            bytes: self.texts().map(|b| b.values_slice().len()),
+            fired: (
+                self.fired.values_ref().len(),
+                self.fired.values_ref().values_slice().len(),
+            ),
+            missing: (
+                self.missing.values_ref().len(),
+                self.missing.values_ref().values_slice().len(),
+            ),
         }
     }
 

@@ -2331,29 +2331,42 @@ impl Engine {
         if let Some(kind) = r.each {
             match entity_count(snapshot, kind) {
                 None => add(MissingInput::Entities(kind)),
-                Some(n) => {
-                    let mut fields = Vec::new();
-                    self.pack.rules[index].when_expr.walk(&mut |e| {
-                        if let Expr::Field { field, .. } = e {
-                            push_unique(&mut fields, *field);
-                        }
-                    });
-                    let mut row = [UNKNOWN; EntityField::MAX_PER_KIND];
-                    let mut lacking = vec![0usize; fields.len()];
-                    for i in 0..n {
-                        entity_at(snapshot, kind, i, &mut row);
-                        for (k, f) in fields.iter().enumerate() {
-                            if row.get(f.slot()).is_none_or(|v| v.is_nan()) {
-                                lacking[k] += 1;
-                            }
-                        }
-                    }
-                    for (f, n) in fields.into_iter().zip(lacking) {
-                        if n > 0 {
-                            add(MissingInput::EntityField(f, n));
-                        }
-                    }
+                Some(n) => self.missing_fields(index, kind, n, snapshot, add),
+            }
+        }
+    }
+
+    /// The fields of entity list `kind` (of `n` entities) that rule `index` reads and some
+    /// entity lacks, with how many lack each. (Apart from [`Engine::missing_each`], whose
+    /// common paths it would otherwise burden with its working space.)
+    #[inline(never)]
+    fn missing_fields(
+        &self,
+        index: usize,
+        kind: EntityKind,
+        n: usize,
+        snapshot: &MetricsSnapshot,
+        add: &mut impl FnMut(MissingInput),
+    ) {
+        let mut fields = Vec::new();
+        self.pack.rules[index].when_expr.walk(&mut |e| {
+            if let Expr::Field { field, .. } = e {
+                push_unique(&mut fields, *field);
+            }
+        });
+        let mut row = [UNKNOWN; EntityField::MAX_PER_KIND];
+        let mut lacking = vec![0usize; fields.len()];
+        for i in 0..n {
+            entity_at(snapshot, kind, i, &mut row);
+            for (k, f) in fields.iter().enumerate() {
+                if row.get(f.slot()).is_none_or(|v| v.is_nan()) {
+                    lacking[k] += 1;
                 }
+            }
+        }
+        for (f, n) in fields.into_iter().zip(lacking) {
+            if n > 0 {
+                add(MissingInput::EntityField(f, n));
             }
         }
     }

@@ -3,8 +3,8 @@
 use scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_core::patterns::{Checklist, ChecklistStatus};
 use scalability_advisor_core::{
-    AdvisorConfig, Health, History, KeyMetric, LadderPosition, Metric, MetricsSnapshot, Stage,
-    Symptom,
+    AdvisorConfig, EntityKind, Health, History, KeyMetric, LadderPosition, Metric, MetricsSnapshot,
+    Stage, Symptom,
 };
 
 use crate::assessment::{
@@ -334,8 +334,9 @@ pub fn summarize_with(
     buffers.found = recycle(found);
     out.not_judged = 0;
     out.missing.clear();
-    // Each input once: values, series and zero divisors by metric bit, the rest by search.
-    let mut seen = [0u64; 3];
+    // Each input once: values, series and zero divisors by metric bit, lists by kind, the
+    // rest by search.
+    let mut seen = [0u64; 4];
     let mut users = false;
     let missing = &mut out.missing;
     let mut add = |m: MissingInput| {
@@ -349,7 +350,13 @@ pub fn summarize_with(
             MissingInput::Series(metric) => bit(1, metric),
             MissingInput::ZeroDivisor(metric) => bit(2, metric),
             MissingInput::Users => Some(core::mem::replace(&mut users, true)),
-            MissingInput::Entities(_) | MissingInput::EntityField(..) => None,
+            MissingInput::Entities(kind) => {
+                let i = EntityKind::ALL.iter().position(|k| *k == kind);
+                let bit = 1u64 << i.unwrap_or(63);
+                seen.get_mut(3)
+                    .map(|w| core::mem::replace(w, *w | bit) & bit != 0)
+            }
+            MissingInput::EntityField(..) => None,
         };
         if !known.unwrap_or_else(|| missing.contains(&m)) {
             missing.push(m);
