@@ -316,6 +316,27 @@ pub(crate) struct CompiledRule {
     each: Option<EntityKind>,
 }
 
+impl CompiledRule {
+    /// The severity of a finding of this rule at `stage` with `architecture`, and whether
+    /// the move it is is overdue: users are in or past the stage the rule moves to, and that
+    /// stage's architecture is not in place (once it is, the move is made); an overdue move
+    /// takes its `overdue_severity` when that is higher.
+    #[inline]
+    fn severity_at(&self, stage: Option<Stage>, architecture: ComponentSet) -> (Severity, bool) {
+        let overdue = self
+            .moves_to
+            .is_some_and(|to| stage.is_some_and(|s| s >= to) && !to.is_built(architecture));
+        let severity = if overdue {
+            self.overdue_severity
+                .unwrap_or(self.severity)
+                .max(self.severity)
+        } else {
+            self.severity
+        };
+        (severity, overdue)
+    }
+}
+
 /// The and/or/not structure of a condition over its comparison slots.
 #[derive(Debug, Clone)]
 enum Logic {
@@ -1994,6 +2015,44 @@ impl Engine {
             } else {
                 false
             };
+            if prejudged_fired {
+                // Its finding, straight: one comparison, held, on the snapshot.
+                let replaced = r.supersede_now
+                    && r.superseded_by
+                        .iter()
+                        .any(|&j| out.statuses[j] == RuleStatus::Fired);
+                if replaced {
+                    out.superseded[i] = true;
+                    continue;
+                }
+                any_supersedes |= r.supersede_later;
+                let start = out.observations.len();
+                if let Shape::Single(v, t, _) | Shape::SingleNotHas(v, t, _, _) = r.when.shape {
+                    out.observations.push(Observation {
+                        observed: values[usize::from(v)],
+                        threshold: t.k,
+                        held: 1.0,
+                        reading: Reading::Snapshot,
+                    });
+                }
+                let (severity, overdue) = r.severity_at(stage, snapshot.architecture);
+                any_overdue |= overdue;
+                out.findings.push(Finding {
+                    id: r.id.clone(),
+                    rule: i,
+                    severity,
+                    priority: r.priority,
+                    stage,
+                    assumed: false,
+                    overdue,
+                    held_open: false,
+                    evidence_start: u32::try_from(start).unwrap_or(u32::MAX),
+                    evidence_len: u32::try_from(out.observations.len() - start).unwrap_or(0),
+                    subjects_start: u32::try_from(out.subjects.len()).unwrap_or(u32::MAX),
+                    subjects_len: 0,
+                });
+                continue;
+            }
             let mut assumed = false;
             let mut held_open = false;
             // An `any(...)` rule records the entities that meet it as it runs; kept only if
@@ -2003,14 +2062,7 @@ impl Engine {
                 out.subjects.len(),
                 out.subject_names.len(),
             );
-            let status = if prejudged_fired {
-                // As `fast` records it: the value, the constant, held.
-                if let Shape::Single(v, t, slot) | Shape::SingleNotHas(v, t, slot, _) = r.when.shape
-                {
-                    slots[usize::from(slot)] = Slot::snapshot(values[usize::from(v)], t.k, 1.0);
-                }
-                RuleStatus::Fired
-            } else if r.stage_mask != 0 && stage_bit == 0 {
+            let status = if r.stage_mask != 0 && stage_bit == 0 {
                 RuleStatus::NotEvaluated
             } else if r.stage_mask != 0 && r.stage_mask & stage_bit == 0 {
                 RuleStatus::NotApplicable
@@ -2086,17 +2138,8 @@ impl Engine {
                         .extend(slots[..recorded].iter().map(observation_of));
                     (marks.0, recorded, 0)
                 };
-                // Overdue: users are in or past the stage the rule moves to, and that
-                // stage's architecture is not in place (once it is, the move is made).
-                let overdue = r.moves_to.is_some_and(|to| {
-                    stage.is_some_and(|s| s >= to) && !to.is_built(snapshot.architecture)
-                });
+                let (severity, overdue) = r.severity_at(stage, snapshot.architecture);
                 any_overdue |= overdue;
-                let severity = if overdue {
-                    r.overdue_severity.unwrap_or(r.severity).max(r.severity)
-                } else {
-                    r.severity
-                };
                 out.findings.push(Finding {
                     id: r.id.clone(),
                     rule: i,
