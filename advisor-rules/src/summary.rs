@@ -275,7 +275,7 @@ pub fn summarize_with(
     // evidence (read only when both ladders are active).
     let wanted = cache_wanted(facts.iter().copied());
     let deferred = deferral_candidate(&active, wanted).filter(|_| {
-        database_first_alone(engine, evaluation, &found, snapshot)
+        database_first_alone::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
             .unwrap_or_else(|| database_first_alone_written(engine, evaluation, &found, snapshot))
     });
 
@@ -373,15 +373,14 @@ pub fn summarize_with(
 /// Whether the database ranks strictly first among the layers by independent evidence, as
 /// [`rank_evidence`] ranks them (each layer scores, for each distinct piece of evidence
 /// behind its findings, the weight of its worst finding), without writing the evidence out:
-/// the pieces are kept, by what identifies them, in a table on the stack. `None` when they
-/// are more than it holds (the caller then ranks the long way).
-fn database_first_alone(
+/// the pieces are kept, by what identifies them, in a table on the stack of `PIECES` rows.
+/// `None` when they are more than it holds (the caller then ranks the long way).
+fn database_first_alone<const PIECES: usize>(
     engine: &Engine,
     evaluation: &Evaluation,
     found: &[(&Rule, &Finding)],
     snapshot: &MetricsSnapshot,
 ) -> Option<bool> {
-    const PIECES: usize = 64;
     let shared = shared_host(snapshot).is_some();
     let mut table = [(Layer::Database, RankKey::Name(""), 0u32); PIECES];
     let mut n = 0;
@@ -409,16 +408,26 @@ fn database_first_alone(
     if overflow {
         return None;
     }
-    let mut scores = [0u32; Layer::ALL.len()];
-    for (layer, _, weight) in &table[..n] {
-        if let Some(i) = Layer::ALL.iter().position(|l| l == layer) {
-            scores[i] += weight;
-        }
-    }
-    let database = scores[0];
-    debug_assert_eq!(Layer::ALL[0], Layer::Database);
-    Some(database > 0 && scores[1..].iter().all(|&s| s < database))
+    let score = |of: Layer| -> u32 {
+        table[..n]
+            .iter()
+            .filter(|(l, _, _)| *l == of)
+            .map(|(_, _, w)| w)
+            .sum()
+    };
+    let database = score(Layer::Database);
+    Some(
+        database > 0
+            && Layer::ALL
+                .into_iter()
+                .filter(|l| *l != Layer::Database)
+                .all(|l| score(l) < database),
+    )
 }
+
+/// Rows of [`database_first_alone`]'s table in [`summarize_with`]: more pieces of evidence
+/// than rules of a pack usually have findings with, times their comparisons.
+const EVIDENCE_PIECES: usize = 64;
 
 /// [`database_first_alone`] the long way: the evidence written out and ranked by
 /// [`rank_evidence`], as the assessment does.
@@ -581,8 +590,23 @@ mod tests {
                 .iter()
                 .filter_map(|f| Some((engine.rule(f.rule)?, f)))
                 .collect();
-            let fast = database_first_alone(&engine, &eval, &found, &snap);
-            prop_assert_eq!(fast, Some(database_first_alone_written(&engine, &eval, &found, &snap)));
+            let written = database_first_alone_written(&engine, &eval, &found, &snap);
+            let fast = database_first_alone::<EVIDENCE_PIECES>(&engine, &eval, &found, &snap);
+            prop_assert_eq!(fast, Some(written));
+            // A table too small for the distinct pieces gives up (and the caller ranks the
+            // long way); one that holds them agrees. (The ranking lists each distinct piece
+            // once, under its layer.)
+            let evidence: Vec<_> = found.iter().map(|(_, f)| engine.explain(&eval, f)).collect();
+            let ranked = rank_evidence(
+                found
+                    .iter()
+                    .zip(&evidence)
+                    .map(|((rule, f), e)| (rule.layer, f.severity, rule.id.as_str(), e.as_slice())),
+                shared_host(&snap),
+            );
+            let distinct: usize = ranked.iter().map(|r| r.metrics.len()).sum();
+            let small = database_first_alone::<2>(&engine, &eval, &found, &snap);
+            prop_assert_eq!(small, (distinct <= 2).then_some(written), "{} pieces", distinct);
         }
     }
 }
