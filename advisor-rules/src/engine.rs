@@ -1388,12 +1388,13 @@ impl Engine {
                     crate::expr::orient(&mut e);
                     let mut sites = Vec::new();
                     collect_sites(&e, text, &param_of, &mut sites);
-                    let mut resolved = e.clone();
-                    resolve(&mut resolved, &lookup);
-                    fold(&mut resolved);
+                    // The sites have their text: the condition itself can now take its
+                    // parameters' values.
+                    resolve(&mut e, &lookup);
+                    fold(&mut e);
                     let mut ops = Vec::new();
                     let mut cmp = 0u8;
-                    emit(&resolved, &mut ops, &mut cmp)?;
+                    emit(&e, &mut ops, &mut cmp)?;
                     let ops = fuse(ops);
                     if usize::from(cmp) > MAX_COMPARISONS {
                         return Err(format!("more than {MAX_COMPARISONS} comparisons"));
