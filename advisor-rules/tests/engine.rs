@@ -859,3 +859,81 @@ fn an_entity_rule_held_open_shows_why_it_has_not_cleared_not_its_entities() {
     assert!(two.evaluation.findings[0].held_open);
     assert_eq!(why(&two.evaluation), ["db_cpu = 70% >= 50%"]);
 }
+
+/// A pack of the given rules (`id`, severity, condition, extra keys), in that order.
+fn small_pack(rules: &[(&str, &str, &str, &str)]) -> Engine {
+    let mut toml = String::from("name = \"small\"\n");
+    for (id, severity, when, extra) in rules {
+        toml.push_str(&format!(
+            "[[rule]]\nid = \"{id}\"\ntitle = \"t\"\nseverity = \"{severity}\"\nadvice = \"a\"\nwhen = \"{when}\"\n{extra}\n"
+        ));
+    }
+    Engine::new(RulePack::from_toml_str("small.toml", &toml).unwrap()).unwrap()
+}
+
+fn fired(engine: &Engine, e: &scalability_advisor_rules::Evaluation) -> Vec<(String, String)> {
+    e.findings
+        .iter()
+        .map(|f| (f.id.to_string(), f.severity.to_string()))
+        .collect()
+}
+
+#[test]
+fn an_overdue_move_of_several_comparisons_goes_first_at_its_raised_severity() {
+    // An info move (two comparisons) whose stage the users have reached, with nothing of
+    // that stage built, is raised to critical: it comes before the warning, whatever their
+    // order as written.
+    let engine = small_pack(&[
+        ("busy", "warning", "server_cpu > 50%", "priority = 10"),
+        (
+            "move",
+            "info",
+            "server_cpu > 50% and db_cpu > 50%",
+            "priority = 20\nmoves_to = \"growth\"\noverdue_severity = \"critical\"",
+        ),
+    ]);
+    let snap = MetricsSnapshot::default()
+        .with_users(Users::new(50_000))
+        .with_server_cpu(pct(60.0))
+        .with_db_cpu(pct(60.0));
+    let e = engine.evaluate(&snap, &History::new());
+    let expected = [
+        ("move".to_owned(), "critical".to_owned()),
+        ("busy".to_owned(), "warning".to_owned()),
+    ];
+    assert_eq!(fired(&engine, &e), expected);
+    assert!(e.findings[0].overdue);
+}
+
+#[test]
+fn a_rule_superseded_by_a_milder_rule_judged_after_it_is_dropped() {
+    // Findings are judged critical first, so a warning that supersedes a critical is
+    // judged after it: the critical's finding is dropped once the warning has fired, both
+    // when the warning is one comparison and when it is several.
+    for when in ["db_cpu > 40%", "db_cpu > 40% and server_cpu > 10%"] {
+        let engine = small_pack(&[
+            ("hot", "critical", "server_cpu > 50%", ""),
+            ("why", "warning", when, "supersedes = [\"hot\"]"),
+        ]);
+        let snap = MetricsSnapshot::default()
+            .with_server_cpu(pct(60.0))
+            .with_db_cpu(pct(60.0));
+        let e = engine.evaluate(&snap, &History::new());
+        assert_eq!(
+            fired(&engine, &e),
+            [("why".to_owned(), "warning".to_owned())],
+            "{when}"
+        );
+        let hot = engine.rule_index("hot").unwrap();
+        assert_eq!(e.statuses[hot], RuleStatus::Fired, "{when}");
+        assert!(e.superseded[hot], "{when}");
+        // When the warning does not fire, the critical stays.
+        let calm = snap.with_db_cpu(pct(20.0));
+        let e = engine.evaluate(&calm, &History::new());
+        assert_eq!(
+            fired(&engine, &e),
+            [("hot".to_owned(), "critical".to_owned())],
+            "{when}"
+        );
+    }
+}

@@ -172,3 +172,12 @@ fn a_rung_called_for_on_a_used_up_ladder_joins_the_used_up_step() {
         "{text}"
     );
 }
+
+#[test]
+fn a_component_no_remedy_installs_is_added_by_name() {
+    // A search cluster is no rung of any ladder of the guide: the step is to add it, named
+    // as people write it.
+    let engine = pack(&[("search", "recommends = [\"search_cluster\"]")]);
+    let a = run(&engine, MetricsSnapshot::default());
+    assert_eq!(titles(&a), ["Add search cluster"]);
+}

@@ -544,11 +544,14 @@ fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
         text.contains("after \"add the missing indexes\" on the ladder for database slow"),
         "{text}"
     );
+    // The held rung is named as a sentence begins: the remedy's title, capitalised.
+    assert!(text.contains("  - Run logic at the edge ("), "{text}");
     let md = a.to_markdown();
     assert!(
         md.contains("### Held back until the step they wait for is done"),
         "{md}"
     );
+    assert!(md.contains("- Run logic at the edge (`"), "{md}");
     // When the application is as likely a bottleneck (a server at 92% CPU scores as much as
     // the database's findings, or more), the database does not stand out, and the slow
     // pages go on to the edge.
