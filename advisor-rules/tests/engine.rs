@@ -871,7 +871,7 @@ fn small_pack(rules: &[(&str, &str, &str, &str)]) -> Engine {
     Engine::new(RulePack::from_toml_str("small.toml", &toml).unwrap()).unwrap()
 }
 
-fn fired(engine: &Engine, e: &scalability_advisor_rules::Evaluation) -> Vec<(String, String)> {
+fn fired(e: &scalability_advisor_rules::Evaluation) -> Vec<(String, String)> {
     e.findings
         .iter()
         .map(|f| (f.id.to_string(), f.severity.to_string()))
@@ -901,7 +901,7 @@ fn an_overdue_move_of_several_comparisons_goes_first_at_its_raised_severity() {
         ("move".to_owned(), "critical".to_owned()),
         ("busy".to_owned(), "warning".to_owned()),
     ];
-    assert_eq!(fired(&engine, &e), expected);
+    assert_eq!(fired(&e), expected);
     assert!(e.findings[0].overdue);
 }
 
@@ -920,7 +920,7 @@ fn a_rule_superseded_by_a_milder_rule_judged_after_it_is_dropped() {
             .with_db_cpu(pct(60.0));
         let e = engine.evaluate(&snap, &History::new());
         assert_eq!(
-            fired(&engine, &e),
+            fired(&e),
             [("why".to_owned(), "warning".to_owned())],
             "{when}"
         );
@@ -931,7 +931,7 @@ fn a_rule_superseded_by_a_milder_rule_judged_after_it_is_dropped() {
         let calm = snap.with_db_cpu(pct(20.0));
         let e = engine.evaluate(&calm, &History::new());
         assert_eq!(
-            fired(&engine, &e),
+            fired(&e),
             [("hot".to_owned(), "critical".to_owned())],
             "{when}"
         );
