@@ -415,13 +415,13 @@ fn database_first_alone<const PIECES: usize>(
             .map(|(_, _, w)| w)
             .sum()
     };
+    // (With no evidence the database scores 0, which no other layer's score is below.)
     let database = score(Layer::Database);
     Some(
-        database > 0
-            && Layer::ALL
-                .into_iter()
-                .filter(|l| *l != Layer::Database)
-                .all(|l| score(l) < database),
+        Layer::ALL
+            .into_iter()
+            .filter(|l| *l != Layer::Database)
+            .all(|l| score(l) < database),
     )
 }
 

@@ -937,3 +937,24 @@ fn a_rule_superseded_by_a_milder_rule_judged_after_it_is_dropped() {
         );
     }
 }
+
+#[test]
+fn a_list_many_rules_lack_is_named_once_in_the_summary() {
+    // Three rules over the table list, and no list: the summary names what is missing once.
+    let engine = small_pack(&[
+        ("a", "warning", "any(tables, rows > 1000)", ""),
+        ("b", "warning", "any(tables, seq_scans > 10)", ""),
+        ("c", "warning", "any(tables, index_scans == 0)", ""),
+    ]);
+    let snap = MetricsSnapshot::default();
+    let e = engine.evaluate(&snap, &History::new());
+    let config = engine.pack().advisor_config();
+    let s = scalability_advisor_rules::summarize(&engine, &e, &snap, &History::new(), &config);
+    assert_eq!(s.not_judged, 3);
+    assert_eq!(
+        s.missing,
+        [MissingInput::Entities(
+            scalability_advisor_rules::scalability_advisor_core::EntityKind::Table
+        )]
+    );
+}
