@@ -317,6 +317,37 @@ pub(crate) struct CompiledRule {
 }
 
 impl CompiledRule {
+    /// Its finding, rule `rule` of the engine, at `stage` with `architecture`: whether it
+    /// fired on unknown data and whether hysteresis keeps it open (`assumed, held_open`), and
+    /// where its observations and entities sit in the evaluation (start, length).
+    #[inline]
+    fn finding(
+        &self,
+        rule: usize,
+        stage: Option<Stage>,
+        architecture: ComponentSet,
+        (assumed, held_open): (bool, bool),
+        (evidence_start, evidence_len): (usize, usize),
+        (subjects_start, subjects_len): (usize, usize),
+    ) -> Finding {
+        let (severity, overdue) = self.severity_at(stage, architecture);
+        let u32_of = |n: usize, or: u32| u32::try_from(n).unwrap_or(or);
+        Finding {
+            id: self.id.clone(),
+            rule,
+            severity,
+            priority: self.priority,
+            stage,
+            assumed,
+            overdue,
+            held_open,
+            evidence_start: u32_of(evidence_start, u32::MAX),
+            evidence_len: u32_of(evidence_len, 0),
+            subjects_start: u32_of(subjects_start, u32::MAX),
+            subjects_len: u32_of(subjects_len, 0),
+        }
+    }
+
     /// The severity of a finding of this rule at `stage` with `architecture`, and whether
     /// the move it is is overdue: users are in or past the stage the rule moves to, and that
     /// stage's architecture is not in place (once it is, the move is made); an overdue move
@@ -2036,22 +2067,17 @@ impl Engine {
                         reading: Reading::Snapshot,
                     });
                 }
-                let (severity, overdue) = r.severity_at(stage, snapshot.architecture);
-                any_overdue |= overdue;
-                out.findings.push(Finding {
-                    id: r.id.clone(),
-                    rule: i,
-                    severity,
-                    priority: r.priority,
+                let subjects = out.subjects.len();
+                let f = r.finding(
+                    i,
                     stage,
-                    assumed: false,
-                    overdue,
-                    held_open: false,
-                    evidence_start: u32::try_from(start).unwrap_or(u32::MAX),
-                    evidence_len: u32::try_from(out.observations.len() - start).unwrap_or(0),
-                    subjects_start: u32::try_from(out.subjects.len()).unwrap_or(u32::MAX),
-                    subjects_len: 0,
-                });
+                    snapshot.architecture,
+                    (false, false),
+                    (start, out.observations.len() - start),
+                    (subjects, 0),
+                );
+                any_overdue |= f.overdue;
+                out.findings.push(f);
                 continue;
             }
             let mut assumed = false;
@@ -2141,22 +2167,16 @@ impl Engine {
                         .extend(slots[..recorded].iter().map(observation_of));
                     (marks.0, recorded, 0)
                 };
-                let (severity, overdue) = r.severity_at(stage, snapshot.architecture);
-                any_overdue |= overdue;
-                out.findings.push(Finding {
-                    id: r.id.clone(),
-                    rule: i,
-                    severity,
-                    priority: r.priority,
+                let f = r.finding(
+                    i,
                     stage,
-                    assumed,
-                    overdue,
-                    held_open,
-                    evidence_start: u32::try_from(start).unwrap_or(u32::MAX),
-                    evidence_len: u32::try_from(recorded).unwrap_or(0),
-                    subjects_start: u32::try_from(marks.1).unwrap_or(u32::MAX),
-                    subjects_len: u32::try_from(subjects).unwrap_or(0),
-                });
+                    snapshot.architecture,
+                    (assumed, held_open),
+                    (start, recorded),
+                    (marks.1, subjects),
+                );
+                any_overdue |= f.overdue;
+                out.findings.push(f);
             }
         }
         // Supersession by rules judged later: drop findings of rules replaced by a fired
