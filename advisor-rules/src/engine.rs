@@ -2865,28 +2865,33 @@ fn truth(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 
+/// Compares value `i` with threshold `t` and records the comparison in slot `slot`: 1 held,
+/// 0 did not, unknown (NaN) when the value is.
+#[inline(always)]
+fn compare(
+    i: u8,
+    t: Threshold,
+    slot: u8,
+    ctx: &Ctx<'_>,
+    slots: &mut [Slot; MAX_COMPARISONS],
+) -> f64 {
+    let l = ctx.values[usize::from(i)];
+    let v = if l.is_nan() {
+        UNKNOWN
+    } else {
+        truth(t.test(l))
+    };
+    slots[usize::from(slot)] = Slot::snapshot(l, t.k, v);
+    v
+}
+
 /// Evaluates the common program shapes without the stack machine; `None` for the rest.
 #[inline(always)]
 fn fast(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> Option<f64> {
     match p.shape {
-        Shape::Single(i, t, slot) => {
-            let l = ctx.values[usize::from(i)];
-            let v = if l.is_nan() {
-                UNKNOWN
-            } else {
-                truth(t.test(l))
-            };
-            slots[usize::from(slot)] = Slot::snapshot(l, t.k, v);
-            Some(v)
-        }
+        Shape::Single(i, t, slot) => Some(compare(i, t, slot, ctx, slots)),
         Shape::SingleNotHas(i, t, slot, comp) => {
-            let l = ctx.values[usize::from(i)];
-            let v = if l.is_nan() {
-                UNKNOWN
-            } else {
-                truth(t.test(l))
-            };
-            slots[usize::from(slot)] = Slot::snapshot(l, t.k, v);
+            let v = compare(i, t, slot, ctx, slots);
             Some(if ctx.snapshot.architecture.contains(comp) {
                 0.0
             } else {
@@ -2912,16 +2917,7 @@ fn flat(p: &Program, and: bool, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISON
     let (mut decided, mut unknown) = (false, false);
     for op in &p.ops {
         let v = match *op {
-            Op::CmpMetricConst(i, t, slot) => {
-                let l = ctx.values[usize::from(i)];
-                let v = if l.is_nan() {
-                    UNKNOWN
-                } else {
-                    truth(t.test(l))
-                };
-                slots[usize::from(slot)] = Slot::snapshot(l, t.k, v);
-                v
-            }
+            Op::CmpMetricConst(i, t, slot) => compare(i, t, slot, ctx, slots),
             Op::Has(c) => truth(ctx.snapshot.architecture.contains(c)),
             Op::NotHas(c) => truth(!ctx.snapshot.architecture.contains(c)),
             Op::Present(i) => truth(!ctx.values[usize::from(i)].is_nan()),
@@ -3020,16 +3016,7 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> f64 
             }
             Op::Has(c) => truth(ctx.snapshot.architecture.contains(c)),
             Op::NotHas(c) => truth(!ctx.snapshot.architecture.contains(c)),
-            Op::CmpMetricConst(i, t, slot) => {
-                let l = ctx.values[usize::from(i)];
-                let v = if l.is_nan() {
-                    UNKNOWN
-                } else {
-                    truth(t.test(l))
-                };
-                slots[usize::from(slot)] = Slot::snapshot(l, t.k, v);
-                v
-            }
+            Op::CmpMetricConst(i, t, slot) => compare(i, t, slot, ctx, slots),
             Op::Present(i) => truth(!ctx.values[usize::from(i)].is_nan()),
             Op::Series(f, m, slot) => {
                 let level = if f == SeriesFn::ConsistentlyAbove {
