@@ -130,9 +130,10 @@ impl Slot {
     }
 }
 
-/// A comparison with a constant, its tolerance band worked out at compile time: `test(l)`
-/// is [`cmp_with_tolerance`]`(op, l, k)`, with `k ± tol` computed once instead of per
-/// evaluation (the same floating-point operations, so the same answers).
+/// A comparison with a constant and the level tolerance of `scalability-advisor-core`
+/// (values within one part in 10⁹ of the constant count as equal to it), its band `k ± tol`
+/// worked out once: compiled conditions keep one per comparison, and
+/// [`cmp_with_tolerance`] makes one on the spot.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Threshold {
     op: CmpOp,
@@ -3039,17 +3040,7 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> f64 
 /// the threshold count as equal, so 99.99% equals 0.9999.
 #[inline]
 fn cmp_with_tolerance(op: CmpOp, l: f64, r: f64) -> bool {
-    let tol = scalability_advisor_core::LEVEL_TOLERANCE * r.abs();
-    let above = l > r + tol;
-    let below = l < r - tol;
-    match op {
-        CmpOp::Gt => above,
-        CmpOp::Ge => !below,
-        CmpOp::Lt => below,
-        CmpOp::Le => !above,
-        CmpOp::Eq => !above && !below,
-        CmpOp::Ne => above || below,
-    }
+    Threshold::new(op, r).test(l)
 }
 
 fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
@@ -3579,8 +3570,9 @@ mod tests {
             identities_match_explain(&engine, &second)?;
         }
 
-        /// A comparison with a constant, its tolerance band worked out once, decides as the
-        /// comparison made afresh does, for every operator, at and around the band's edges.
+        /// A comparison with a constant decides as the language reference says: within one
+        /// part in 10⁹ of the constant counts as equal to it; for every operator, at and
+        /// around the band's edges.
         #[test]
         fn thresholds_compare_as_comparisons_do(
             op in proptest::sample::select(vec![CmpOp::Gt, CmpOp::Ge, CmpOp::Lt, CmpOp::Le, CmpOp::Eq, CmpOp::Ne]),
@@ -3588,7 +3580,17 @@ mod tests {
             nudge in prop_oneof![Just(0.0), Just(1e-12), Just(-1e-12), Just(1e-6), Just(-1e-6), -10.0f64..10.0],
         ) {
             let l = k + nudge * k.abs().max(1.0);
-            prop_assert_eq!(Threshold::new(op, k).test(l), cmp_with_tolerance(op, l, k), "{} {:?} {}", l, op, k);
+            let band = scalability_advisor_core::LEVEL_TOLERANCE * k.abs();
+            let equal = (k - band..=k + band).contains(&l);
+            let expected = match op {
+                CmpOp::Gt => l > k && !equal,
+                CmpOp::Ge => l > k || equal,
+                CmpOp::Lt => l < k && !equal,
+                CmpOp::Le => l < k || equal,
+                CmpOp::Eq => equal,
+                CmpOp::Ne => !equal,
+            };
+            prop_assert_eq!(Threshold::new(op, k).test(l), expected, "{} {:?} {}", l, op, k);
         }
 
         /// A condition of atoms under one connective, however nested, runs as
