@@ -327,6 +327,49 @@ impl fmt::Display for Ratio {
 
 /// Writes a percentage as [`Ratio`]'s `Display` describes.
 pub(crate) fn write_percent(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Result {
+    // A ratio's percentage lies in 0..=100; there the "written with up to four decimals" test
+    // needs no text. With `k = round(p * 10^d)`, `k / 10^d` is the value `{p:.d}` reads back
+    // as whenever either is within the tolerance of `p` (the tolerance, at most 1e-7, is far
+    // below half a unit of the fourth decimal, so `p` is nowhere near a rounding tie and both
+    // roundings give the same `k`), and the digits of `k` are the text `{p:.d}` writes.
+    // `written_decimals_agree_with_formatting` holds this to the formatting version below.
+    if (0.0..=100.0).contains(&percent) {
+        let tolerance = 1e-9 * percent.max(1.0);
+        let mut scale = 1u32;
+        for decimals in 1..=4usize {
+            scale *= 10;
+            let k = (percent * f64::from(scale)).round();
+            if (k / f64::from(scale) - percent).abs() <= tolerance {
+                // 0 <= k <= 1e6: exact as an integer.
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "k is a whole number in 0..=1e6"
+                )]
+                let k = k as u32;
+                let whole = k / scale;
+                let mut fraction = k % scale;
+                let mut width = decimals;
+                if decimals > 1 {
+                    while width > 0 && fraction.is_multiple_of(10) {
+                        fraction /= 10;
+                        width -= 1;
+                    }
+                }
+                return if width == 0 {
+                    write!(f, "{whole}.%")
+                } else {
+                    write!(f, "{whole}.{fraction:0width$}%")
+                };
+            }
+        }
+        return write_computed_percent(f, percent);
+    }
+    write_percent_by_formatting(f, percent)
+}
+
+/// [`write_percent`] for any value, by writing each candidate and reading it back.
+fn write_percent_by_formatting(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Result {
     let exact = |decimals: usize| {
         let text = format!("{percent:.decimals$}");
         let close = text
@@ -345,7 +388,11 @@ pub(crate) fn write_percent(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Re
             return write!(f, "{trimmed}%");
         }
     }
-    // A computed value: one decimal, unless that reads as exactly 0% or 100%.
+    write_computed_percent(f, percent)
+}
+
+/// A computed percentage: one decimal, unless that reads as exactly 0% or 100%.
+fn write_computed_percent(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Result {
     let mut decimals = 1;
     loop {
         let text = format!("{percent:.decimals$}");
@@ -1372,6 +1419,59 @@ mod tests {
         );
     }
 
+    /// `write_percent` and the version that writes each candidate and reads it back.
+    struct Fast(f64);
+    struct ByFormatting(f64);
+    impl fmt::Display for Fast {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write_percent(f, self.0)
+        }
+    }
+    impl fmt::Display for ByFormatting {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write_percent_by_formatting(f, self.0)
+        }
+    }
+
+    /// Percentages a ratio can show: any fraction times 100, levels written with up to six
+    /// decimals, the same a hair off, and exact binary ties (`74.25`, `0.125`) where rounding
+    /// half-even and half-away differ.
+    fn percentages() -> impl Strategy<Value = f64> {
+        let decimal = (0u32..=100_000_000, 0i32..=6)
+            .prop_map(|(k, d)| (f64::from(k) / 10f64.powi(d)).min(100.0));
+        prop_oneof![
+            (0.0f64..=1.0).prop_map(|x| x * 100.0),
+            decimal.clone(),
+            (decimal, -1e-6f64..1e-6).prop_map(|(p, e)| (p + e).clamp(0.0, 100.0)),
+            (0u32..=800, 1i32..=6)
+                .prop_map(|(k, e)| { (f64::from(2 * k + 1) / 2f64.powi(e)).min(100.0) }),
+            Just(0.0),
+            Just(100.0),
+            Just(99.999_999_9),
+            Just(1e-12),
+        ]
+    }
+
+    #[test]
+    fn written_decimals_examples() {
+        for (p, text) in [
+            (74.0, "74.0%"),
+            (85.5, "85.5%"),
+            (99.99, "99.99%"),
+            (0.04, "0.04%"),
+            (12.3456, "12.3456%"),
+            (78.333_333, "78.3%"),
+            (74.25, "74.25%"),
+            (0.031_25, "0.03%"),
+            (99.999_99, "99.99999%"),
+            (100.0, "100.0%"),
+            (0.0, "0.0%"),
+        ] {
+            assert_eq!(Fast(p).to_string(), text, "{p}");
+            assert_eq!(ByFormatting(p).to_string(), text, "{p}");
+        }
+    }
+
     fn bad_float() -> impl Strategy<Value = f64> {
         prop_oneof![
             Just(f64::NAN),
@@ -1382,6 +1482,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn written_decimals_agree_with_formatting(p in percentages()) {
+            prop_assert_eq!(Fast(p).to_string(), ByFormatting(p).to_string());
+        }
+
         #[test]
         fn every_constructor_rejects_nan_inf_negative(x in bad_float()) {
             prop_assert!(Ratio::from_fraction(x).is_err());

@@ -781,9 +781,12 @@ fn show_value(v: f64, dim: Dim, unit: Option<UnitKind>, percent: bool) -> String
 fn percent_text(fraction: f64) -> String {
     match scalability_advisor_core::units::Ratio::from_fraction(fraction) {
         Ok(r) => {
-            let t = r.to_string();
-            t.strip_suffix(".0%")
-                .map_or(t.clone(), |whole| format!("{whole}%"))
+            let mut t = r.to_string();
+            if t.ends_with(".0%") {
+                t.truncate(t.len() - 3);
+                t.push('%');
+            }
+            t
         }
         Err(_) => format!("{}%", trim_number(fraction * 100.0)),
     }
