@@ -55,7 +55,16 @@ pub(crate) fn wrap80(text: &str) -> String {
         out.push_str(&line[..indent]);
         let mut col = indent;
         let mut fresh = true; // nothing written on this output line yet
-        for word in body.split(' ') {
+        // Words are cut with a byte loop: `split(' ')` searches with `memchr`, whose set-up
+        // costs more than the few bytes of a word. A space is one byte in UTF-8, so every cut
+        // falls on a character boundary and `get` always succeeds.
+        let mut rest = Some(body);
+        while let Some(r) = rest {
+            let (word, after) = match r.bytes().position(|b| b == b' ') {
+                Some(i) => (r.get(..i).unwrap_or_default(), r.get(i + 1..)),
+                None => (r, None),
+            };
+            rest = after;
             let w = if ascii {
                 word.len()
             } else {
