@@ -274,6 +274,14 @@ fn flat_shape(ops: &[Op]) -> Option<Shape> {
     }
 }
 
+/// A rule's comparison sites: its `when` condition's, and its `clear` condition's, which
+/// explain a finding kept open by hysteresis.
+#[derive(Debug, Clone, Default)]
+struct Sites {
+    when: Vec<ComparisonSite>,
+    clear: Vec<ComparisonSite>,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledRule {
     /// The rule's id, shared with its findings. The rule itself is the pack's rule at the
@@ -288,10 +296,12 @@ pub(crate) struct CompiledRule {
     hold_evaluations: Option<u32>,
     when: Program,
     clear: Option<Program>,
-    pub(crate) sites: Vec<ComparisonSite>,
-    /// The `clear` condition's comparisons and structure, to explain a finding kept open by
-    /// hysteresis.
-    clear_sites: Vec<ComparisonSite>,
+    /// How many comparisons `when` and `clear` record (their sites, in order).
+    site_count: usize,
+    clear_site_count: usize,
+    /// What each comparison looks at, as written: wanted only to explain a finding, so
+    /// written out the first time one is (most rules of a run do not fire).
+    sites: std::sync::OnceLock<Sites>,
     clear_logic: Option<Logic>,
     /// Metrics (and series) the condition reads, for "not evaluated" reports.
     metrics: Vec<Metric>,
@@ -1416,43 +1426,37 @@ impl Engine {
         let mut problems = Vec::new();
         for rule in &pack.rules {
             let lookup = |n: &str| pack.param(n).map(|p| (p.value, p.dim));
-            let param_of = |n: &str| pack.param(n);
-            let compile_one =
-                |e: &Expr, text: &str| -> Result<(Program, Vec<ComparisonSite>), String> {
-                    let mut e = e.clone();
-                    crate::expr::orient(&mut e);
-                    let mut sites = Vec::new();
-                    collect_sites(&e, text, &param_of, &mut sites);
-                    // The sites have their text: the condition itself can now take its
-                    // parameters' values.
-                    resolve(&mut e, &lookup);
-                    fold(&mut e);
-                    let mut ops = Vec::new();
-                    let mut cmp = 0u8;
-                    emit(&e, &mut ops, &mut cmp)?;
-                    let ops = fuse(ops);
-                    if usize::from(cmp) > MAX_COMPARISONS {
-                        return Err(format!("more than {MAX_COMPARISONS} comparisons"));
-                    }
-                    if stack_depth(&ops) > MAX_STACK {
-                        return Err("condition too deep to evaluate".into());
-                    }
-                    Ok((Program::new(ops), sites))
-                };
-            let when = match compile_one(&rule.when_expr, &rule.when) {
+            let compile_one = |e: &Expr| -> Result<(Program, usize), String> {
+                let mut e = e.clone();
+                crate::expr::orient(&mut e);
+                // Its sites are written out when first wanted ([`Engine::sites`]), from
+                // the same oriented condition; here only counted.
+                let mut sites = 0usize;
+                e.walk(&mut |n| {
+                    sites += usize::from(matches!(n, Expr::Cmp { .. } | Expr::Series { .. }));
+                });
+                resolve(&mut e, &lookup);
+                fold(&mut e);
+                let mut ops = Vec::new();
+                let mut cmp = 0u8;
+                emit(&e, &mut ops, &mut cmp)?;
+                let ops = fuse(ops);
+                if usize::from(cmp) > MAX_COMPARISONS {
+                    return Err(format!("more than {MAX_COMPARISONS} comparisons"));
+                }
+                if stack_depth(&ops) > MAX_STACK {
+                    return Err("condition too deep to evaluate".into());
+                }
+                Ok((Program::new(ops), sites))
+            };
+            let when = match compile_one(&rule.when_expr) {
                 Ok(w) => w,
                 Err(e) => {
                     problems.push(format!("rule `{}`: {e}", rule.id));
                     continue;
                 }
             };
-            let clear_text = rule.clear.as_deref().unwrap_or("");
-            let clear = match rule
-                .clear_expr
-                .as_ref()
-                .map(|e| compile_one(e, clear_text))
-                .transpose()
-            {
+            let clear = match rule.clear_expr.as_ref().map(compile_one).transpose() {
                 Ok(c) => c,
                 Err(e) => {
                     problems.push(format!("rule `{}` clear: {e}", rule.id));
@@ -1490,9 +1494,9 @@ impl Engine {
                 }
             });
             let clear_logic = rule.clear_expr.as_ref().map(|e| Logic::of(e, &mut 0));
-            let (clear_prog, clear_sites) = match clear {
+            let (clear_prog, clear_site_count) = match clear {
                 Some((p, sites)) => (Some(p), sites),
-                None => (None, Vec::new()),
+                None => (None, 0),
             };
             let logic = Logic::of(&rule.when_expr, &mut 0);
             let each = match crate::expr::quantifier(&rule.when_expr) {
@@ -1513,8 +1517,9 @@ impl Engine {
                 hold_evaluations: rule.hold_evaluations,
                 when: when.0,
                 clear: clear_prog,
-                sites: when.1,
-                clear_sites,
+                site_count: when.1,
+                clear_site_count,
+                sites: std::sync::OnceLock::new(),
                 clear_logic,
                 metrics,
                 series,
@@ -1895,6 +1900,7 @@ impl Engine {
         let Some(r) = self.rules.get(finding.rule) else {
             return;
         };
+        let written = self.sites(finding.rule);
         let line = |site: &'a ComparisonSite, subject: Option<(EntityKind, &'a str)>| EvidenceRef {
             subject: subject.filter(|_| site.field.is_some()),
             metric: site.metric,
@@ -1914,8 +1920,8 @@ impl Engine {
         };
         if finding.subjects_len > 0 {
             for subject in evaluation.subjects(finding) {
-                let marks = support(&r.sites, &r.logic, true, subject.observations);
-                for ((site, _), m) in r.sites.iter().zip(subject.observations).zip(marks) {
+                let marks = support(&written.when, &r.logic, true, subject.observations);
+                for ((site, _), m) in written.when.iter().zip(subject.observations).zip(marks) {
                     if m.is_some() {
                         each(line(site, Some((subject.kind, subject.name))));
                     }
@@ -1925,8 +1931,8 @@ impl Engine {
         }
         let obs = evaluation.observations(finding);
         let (sites, logic, want) = match (&r.clear_logic, finding.held_open) {
-            (Some(clear), true) => (&r.clear_sites, clear, false),
-            _ => (&r.sites, &r.logic, true),
+            (Some(clear), true) => (&written.clear, clear, false),
+            _ => (&written.when, &r.logic, true),
         };
         let obs = &obs[..sites.len().min(obs.len())];
         let marks = support(sites, logic, want, obs);
@@ -1956,6 +1962,7 @@ impl Engine {
         let Some(r) = self.rules.get(index) else {
             return Vec::new();
         };
+        let written = self.sites(index);
         let values = load_values(snapshot);
         let ctx = Ctx {
             stack: core::cell::RefCell::new([0.0; MAX_STACK]),
@@ -1968,8 +1975,8 @@ impl Engine {
         // A rule with `clear` resolved because `clear` holds: show that. Otherwise show why its
         // condition no longer holds (each failing comparison, its operator negated).
         let (program, sites, logic, want) = match (&r.clear, &r.clear_logic) {
-            (Some(clear), Some(clear_logic)) => (clear, &r.clear_sites, clear_logic, true),
-            _ => (&r.when, &r.sites, &r.logic, false),
+            (Some(clear), Some(clear_logic)) => (clear, &written.clear, clear_logic, true),
+            _ => (&r.when, &written.when, &r.logic, false),
         };
         let _ = exec(program, &ctx, &mut slots);
         let obs: Vec<Observation> = slots[..sites.len()]
@@ -2163,9 +2170,9 @@ impl Engine {
                     (marks.0, out.observations.len() - marks.0, named)
                 } else {
                     let recorded = if held_open && r.clear.is_some() {
-                        r.clear_sites.len()
+                        r.clear_site_count
                     } else {
-                        r.sites.len()
+                        r.site_count
                     };
                     out.observations
                         .extend(slots[..recorded].iter().map(observation_of));
@@ -2487,11 +2494,12 @@ impl Engine {
         let Some(r) = self.rules.get(finding.rule) else {
             return Vec::new();
         };
+        let written = self.sites(finding.rule);
         if finding.subjects_len > 0 {
             let mut lines = Vec::new();
             for subject in evaluation.subjects(finding) {
                 let mine = supporting(
-                    &r.sites,
+                    &written.when,
                     &r.logic,
                     true,
                     subject.observations,
@@ -2504,8 +2512,8 @@ impl Engine {
         }
         let obs = evaluation.observations(finding);
         let (sites, logic, want) = match (&r.clear_logic, finding.held_open) {
-            (Some(clear), true) => (&r.clear_sites, clear, false),
-            _ => (&r.sites, &r.logic, true),
+            (Some(clear), true) => (&written.clear, clear, false),
+            _ => (&written.when, &r.logic, true),
         };
         let obs = &obs[..sites.len().min(obs.len())];
         let lines = supporting(
@@ -2552,22 +2560,40 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn explain_all(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<RuleEvidence> {
-        match self.rules.get(finding.rule) {
-            Some(r) if finding.held_open => as_read(evidence_from(
-                &r.clear_sites,
+        if self.rules.get(finding.rule).is_none() {
+            return Vec::new();
+        }
+        let written = self.sites(finding.rule);
+        if finding.held_open {
+            as_read(evidence_from(
+                &written.clear,
                 evaluation.observations(finding),
-            )),
-            Some(r) if finding.subjects_len > 0 => {
-                evaluation
-                    .subjects(finding)
-                    .fold(Vec::new(), |mut lines, subject| {
-                        let mine = as_read(evidence_from(&r.sites, subject.observations));
-                        add_subject_lines(&mut lines, mine, &subject);
-                        lines
-                    })
-            }
-            Some(r) => as_read(evidence_from(&r.sites, evaluation.observations(finding))),
-            None => Vec::new(),
+            ))
+        } else if finding.subjects_len > 0 {
+            evaluation
+                .subjects(finding)
+                .fold(Vec::new(), |mut lines, subject| {
+                    let mine = as_read(evidence_from(&written.when, subject.observations));
+                    add_subject_lines(&mut lines, mine, &subject);
+                    lines
+                })
+        } else {
+            as_read(evidence_from(
+                &written.when,
+                evaluation.observations(finding),
+            ))
+        }
+    }
+
+    /// Rule `index`'s comparison sites, written out the first time they are wanted.
+    fn sites(&self, index: usize) -> &Sites {
+        static NONE: Sites = Sites {
+            when: Vec::new(),
+            clear: Vec::new(),
+        };
+        match (self.rules.get(index), self.pack.rules.get(index)) {
+            (Some(r), Some(rule)) => r.sites.get_or_init(|| write_sites(&self.pack, rule)),
+            _ => &NONE,
         }
     }
 
@@ -2642,7 +2668,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn comparisons(&self, id: &str) -> Option<&[ComparisonSite]> {
-        self.rule_index(id).map(|i| self.rules[i].sites.as_slice())
+        self.rule_index(id).map(|i| self.sites(i).when.as_slice())
     }
 }
 
@@ -2803,7 +2829,7 @@ fn each_entity(
     slots: &mut [Slot; MAX_COMPARISONS],
     mut record: Option<&mut Evaluation>,
 ) -> f64 {
-    let sites = r.sites.len().min(MAX_COMPARISONS);
+    let sites = r.site_count.min(MAX_COMPARISONS);
     let Some(n) = entity_count(ctx.snapshot, kind) else {
         slots[..sites].fill(EMPTY_SLOT);
         return UNKNOWN;
@@ -3262,6 +3288,28 @@ fn stack_depth(ops: &[Op]) -> usize {
     max
 }
 
+/// What each comparison of `rule`'s conditions looks at, as written (see [`Engine::sites`]):
+/// collected from the condition oriented as [`Engine::new`] compiles it, so that site `k` is
+/// the comparison that records observation `k`.
+fn write_sites(pack: &RulePack, rule: &crate::pack::Rule) -> Sites {
+    let param_of = |n: &str| pack.param(n);
+    let of = |e: &Expr, text: &str| {
+        let mut e = e.clone();
+        crate::expr::orient(&mut e);
+        let mut sites = Vec::new();
+        collect_sites(&e, text, &param_of, &mut sites);
+        sites
+    };
+    Sites {
+        when: of(&rule.when_expr, &rule.when),
+        clear: rule
+            .clear_expr
+            .as_ref()
+            .map(|e| of(e, rule.clear.as_deref().unwrap_or("")))
+            .unwrap_or_default(),
+    }
+}
+
 fn collect_sites<'p>(
     e: &Expr,
     text: &str,
@@ -3430,6 +3478,43 @@ pub(crate) fn values_of(snapshot: &MetricsSnapshot) -> [f64; Metric::ALL.len()] 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_sites_are_the_sites_written_later() {
+        // The sites are written out when first wanted; the counts taken while compiling must
+        // match them, or observations would be matched with the wrong comparisons.
+        let layered = RulePack::default_pack()
+            .layer(
+                "extra.toml",
+                r#"name = "extra"
+[[rule]]
+id = "extra.hysteresis"
+title = "t"
+when = "db_cpu > 80% and (p95_response_time > 1s or not has(cache))"
+clear = "db_cpu < 70% or consistently_above(db_cpu, 60%)"
+severity = "warning"
+advice = "a"
+[[rule]]
+id = "extra.each"
+title = "t"
+when = "any(statements, mean_time > 100ms and calls > 1000)"
+severity = "warning"
+advice = "a"
+"#,
+                crate::pack::PackFormat::Toml,
+            )
+            .unwrap();
+        let engine = Engine::new(layered).unwrap();
+        let mut cleared = 0;
+        for (i, r) in engine.rules.iter().enumerate() {
+            let written = engine.sites(i);
+            assert_eq!(r.site_count, written.when.len(), "{}", r.id.as_str());
+            assert_eq!(r.clear_site_count, written.clear.len(), "{}", r.id.as_str());
+            cleared += usize::from(r.clear_site_count > 0);
+        }
+        assert!(cleared > 0 && engine.rules.len() > 50);
+        assert!(engine.sites(engine.rules.len()).when.is_empty());
+    }
 
     #[test]
     fn numbers_and_rates_read_as_people_write_them() {
@@ -3633,7 +3718,7 @@ mod tests {
             let got = exec(program, &ctx, &mut flat_slots);
             let want = exec(&stack_machine, &ctx, &mut stack_slots);
             prop_assert_eq!(got.to_bits(), want.to_bits(), "{}", when);
-            let sites = engine.rules[0].sites.len();
+            let sites = engine.rules[0].site_count;
             for (a, b) in flat_slots[..sites].iter().zip(&stack_slots[..sites]) {
                 prop_assert_eq!(a.observed.to_bits(), b.observed.to_bits());
                 prop_assert_eq!(a.threshold.to_bits(), b.threshold.to_bits());
