@@ -507,7 +507,16 @@ pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Resu
     if secs < 1.0 {
         let ms = secs * 1000.0;
         if (ms - ms.round()).abs() < 1e-6 {
-            write!(f, "{ms:.0} ms")
+            // A whole number of milliseconds below 1,000, and nowhere near a rounding tie:
+            // written as the integer it is (`{ms:.0}` writes the same, at several times the
+            // cost).
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "0 <= ms < 1000, rounded"
+            )]
+            let whole = ms.round() as u32;
+            write!(f, "{whole} ms")
         } else {
             write!(f, "{ms:.1} ms")
         }
@@ -1441,6 +1450,39 @@ impl MetricsSnapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Whole milliseconds are written as integers: the same text as `{ms:.0}`, for
+        /// durations at, just off and between whole milliseconds below a second.
+        #[test]
+        fn whole_milliseconds_read_as_formatting_writes_them(
+            ms in 0u64..=1_000,
+            off in proptest::prop_oneof![
+                proptest::strategy::Just(0i64),
+                -2i64..=2,
+                -999_999i64..=999_999,
+            ],
+        ) {
+            let nanos = (ms * 1_000_000).saturating_add_signed(off);
+            let d = Duration::from_nanos(nanos);
+            struct Shown(Duration);
+            impl fmt::Display for Shown {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    fmt_duration(f, self.0)
+                }
+            }
+            let secs = d.as_secs_f64();
+            let ms = secs * 1000.0;
+            let expected = if secs >= 1.0 {
+                format!("{secs:.1} s")
+            } else if (ms - ms.round()).abs() < 1e-6 {
+                format!("{ms:.0} ms")
+            } else {
+                format!("{ms:.1} ms")
+            };
+            proptest::prop_assert_eq!(Shown(d).to_string(), expected);
+        }
+    }
 
     #[test]
     fn set_reads_back_as_value_for_every_metric() {
