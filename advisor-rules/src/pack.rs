@@ -1663,6 +1663,15 @@ impl TryFrom<PackData> for RulePack {
                 d.rules.len()
             ));
         }
+        // As a file would be: one rule per id (supersession and ordering name rules by id).
+        let mut ids: Vec<&str> = d.rules.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        if let Some(twice) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(format!(
+                "rule id `{}` is used twice; give each rule its own id",
+                twice[0]
+            ));
+        }
         let mut params = d.params;
         params.sort_by(|a, b| a.name.cmp(&b.name));
         let pack = RulePack {

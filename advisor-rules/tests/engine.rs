@@ -441,6 +441,20 @@ fn every_output_round_trips_through_json() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("key.p95.critical"), "{err}");
+    // So is a stored pack that gives two rules one id, as a file would be.
+    let twice = json.replacen(
+        "\"id\":\"key.p95.critical\"",
+        "\"id\":\"key.cpu.critical\"",
+        1,
+    );
+    assert_ne!(twice, json);
+    let err = serde_json::from_str::<RulePack>(&twice)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("rule id `key.cpu.critical` is used twice"),
+        "{err}"
+    );
 }
 
 #[test]
