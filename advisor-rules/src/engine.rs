@@ -296,12 +296,10 @@ pub(crate) struct CompiledRule {
     hold_evaluations: Option<u32>,
     when: Program,
     clear: Option<Program>,
-    /// How many comparisons `when` and `clear` record (their sites, in order).
+    /// How many comparisons `when` and `clear` record (their sites, in order: see
+    /// [`Engine::sites`]).
     site_count: usize,
     clear_site_count: usize,
-    /// What each comparison looks at, as written: wanted only to explain a finding, so
-    /// written out the first time one is (most rules of a run do not fire).
-    sites: std::sync::OnceLock<Sites>,
     clear_logic: Option<Logic>,
     /// Metrics (and series) the condition reads, for "not evaluated" reports.
     metrics: Vec<Metric>,
@@ -537,6 +535,9 @@ pub struct Engine {
     reads: u64,
     /// The rules judged in one tight pass before the ordered one (see [`Prejudged`]).
     prejudged: Vec<Prejudged>,
+    /// What each comparison of rule `i` looks at, as written: wanted only to explain a
+    /// finding, so written out the first time one is (most rules of a run do not fire).
+    sites: Vec<std::sync::OnceLock<Sites>>,
 }
 
 /// A rule whose condition is one comparison of a metric with a constant (optionally with
@@ -1519,7 +1520,6 @@ impl Engine {
                 clear: clear_prog,
                 site_count: when.1,
                 clear_site_count,
-                sites: std::sync::OnceLock::new(),
                 clear_logic,
                 metrics,
                 series,
@@ -1620,6 +1620,9 @@ impl Engine {
         for p in &prejudged {
             rules[p.rule].prejudged = true;
         }
+        let sites = (0..rules.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         Ok(Engine {
             pack,
             rules,
@@ -1627,6 +1630,7 @@ impl Engine {
             series_config: SeriesConfig::default(),
             reads,
             prejudged,
+            sites,
         })
     }
 
@@ -2592,8 +2596,8 @@ impl Engine {
             when: Vec::new(),
             clear: Vec::new(),
         };
-        match (self.rules.get(index), self.pack.rules.get(index)) {
-            (Some(r), Some(rule)) => r.sites.get_or_init(|| write_sites(&self.pack, rule)),
+        match (self.sites.get(index), self.pack.rules.get(index)) {
+            (Some(cell), Some(rule)) => cell.get_or_init(|| write_sites(&self.pack, rule)),
             _ => &NONE,
         }
     }
