@@ -23,6 +23,10 @@ const UNKNOWN: f64 = f64::NAN;
 /// looking at.
 const VALUES: usize = Metric::COUNT + EntityField::MAX_PER_KIND;
 
+// Sets of metrics are bits of a `u64` (the pack's read set, the known set): checked when
+// compiling.
+const _: () = assert!(Metric::COUNT <= 64, "metric sets no longer fit a u64");
+
 /// The snapshot's metrics in canonical units, with the entity part unknown.
 fn load_values(snapshot: &MetricsSnapshot) -> [f64; VALUES] {
     let mut values = [UNKNOWN; VALUES];
@@ -1425,6 +1429,9 @@ impl Engine {
     pub fn new(pack: RulePack) -> Result<Engine, Error> {
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut problems = Vec::new();
+        // The metrics a condition (`when` or `clear`) of some rule reads, bit
+        // [`Metric::index`] (fewer than 64 metrics: asserted at the top of this file).
+        let mut reads = 0u64;
         for rule in &pack.rules {
             let lookup = |n: &str| pack.param(n).map(|p| (p.value, p.dim));
             let compile_one = |e: &Expr| -> Result<(Program, usize), String> {
@@ -1432,13 +1439,16 @@ impl Engine {
                 crate::expr::orient(&mut e);
                 // Its sites are written out when first wanted ([`Engine::sites`]), from
                 // the same oriented condition; here only counted.
-                let mut sites = 0usize;
+                let (mut sites, mut nodes) = (0usize, 0usize);
                 e.walk(&mut |n| {
                     sites += usize::from(matches!(n, Expr::Cmp { .. } | Expr::Series { .. }));
+                    nodes += 1;
                 });
                 resolve(&mut e, &lookup);
                 fold(&mut e);
-                let mut ops = Vec::new();
+                // Each node emits one instruction, a connective of n items n - 1: twice the
+                // nodes is room enough, so the list is allocated once.
+                let mut ops = Vec::with_capacity(2 * nodes);
                 let mut cmp = 0u8;
                 emit(&e, &mut ops, &mut cmp)?;
                 let ops = fuse(ops);
@@ -1464,36 +1474,48 @@ impl Engine {
                     continue;
                 }
             };
+            // One walk over the condition: what it reads (for "not evaluated" reports and the
+            // pack's read set) and what it divides by.
             let mut metrics = Vec::new();
             let mut series = Vec::new();
+            let mut divisors = Vec::new();
             rule.when_expr.walk(&mut |n| match n {
                 Expr::Metric { metric, .. } | Expr::Present { metric, .. } => {
-                    push_unique(&mut metrics, *metric)
+                    reads |= 1 << metric_index(*metric);
+                    push_unique(&mut metrics, *metric);
                 }
                 // "Consistently above" falls back to the snapshot value without a series.
                 Expr::Series {
                     func: SeriesFn::ConsistentlyAbove,
                     metric,
                     ..
-                } => push_unique(&mut metrics, *metric),
-                Expr::Series { metric, .. } => push_unique(&mut series, *metric),
-                _ => {}
-            });
-            let mut divisors = Vec::new();
-            rule.when_expr.walk(&mut |n| {
-                if let Expr::Arith {
+                } => {
+                    reads |= 1 << metric_index(*metric);
+                    push_unique(&mut metrics, *metric);
+                }
+                Expr::Series { metric, .. } => {
+                    reads |= 1 << metric_index(*metric);
+                    push_unique(&mut series, *metric);
+                }
+                Expr::Arith {
                     op: crate::expr::ArithOp::Div,
                     right,
                     ..
-                } = n
-                {
-                    right.walk(&mut |d| {
-                        if let Expr::Metric { metric, .. } = d {
-                            push_unique(&mut divisors, *metric);
-                        }
-                    });
-                }
+                } => right.walk(&mut |d| {
+                    if let Expr::Metric { metric, .. } = d {
+                        push_unique(&mut divisors, *metric);
+                    }
+                }),
+                _ => {}
             });
+            if let Some(clear) = &rule.clear_expr {
+                clear.walk(&mut |n| match n {
+                    Expr::Metric { metric, .. }
+                    | Expr::Present { metric, .. }
+                    | Expr::Series { metric, .. } => reads |= 1 << metric_index(*metric),
+                    _ => {}
+                });
+            }
             let clear_logic = rule.clear_expr.as_ref().map(|e| Logic::of(e, &mut 0));
             let (clear_prog, clear_site_count) = match clear {
                 Some((p, sites)) => (Some(p), sites),
@@ -1568,23 +1590,6 @@ impl Engine {
         for (r, by) in rules.iter_mut().zip(superseded_by) {
             r.superseded_by = by;
         }
-        let mut read = [false; Metric::COUNT];
-        for r in &pack.rules {
-            let mut visit = |n: &Expr| match n {
-                Expr::Metric { metric, .. }
-                | Expr::Present { metric, .. }
-                | Expr::Series { metric, .. } => read[metric_index(*metric)] = true,
-                _ => {}
-            };
-            r.when_expr.walk(&mut visit);
-            if let Some(clear) = &r.clear_expr {
-                clear.walk(&mut visit);
-            }
-        }
-        let reads = read
-            .iter()
-            .enumerate()
-            .fold(0u64, |k, (i, r)| k | (u64::from(*r) << i));
         let order = finding_order(&rules);
         // A rule whose superseding rules all come earlier in evaluation order is judged as
         // its finding is made; the others after the run.
