@@ -1435,22 +1435,18 @@ impl Engine {
         for rule in &pack.rules {
             let lookup = |n: &str| pack.param(n).map(|p| (p.value, p.dim));
             let compile_one = |e: &Expr| -> Result<(Program, usize), String> {
-                let mut e = e.clone();
-                crate::expr::orient(&mut e);
-                // Its sites are written out when first wanted ([`Engine::sites`]), from
-                // the same oriented condition; here only counted.
+                // Its sites are written out when first wanted ([`Engine::sites`]); here only
+                // counted (orienting a comparison does not change how many there are).
                 let (mut sites, mut nodes) = (0usize, 0usize);
                 e.walk(&mut |n| {
                     sites += usize::from(matches!(n, Expr::Cmp { .. } | Expr::Series { .. }));
                     nodes += 1;
                 });
-                resolve(&mut e, &lookup);
-                fold(&mut e);
                 // Each node emits one instruction, a connective of n items n - 1: twice the
                 // nodes is room enough, so the list is allocated once.
                 let mut ops = Vec::with_capacity(2 * nodes);
                 let mut cmp = 0u8;
-                emit(&e, &mut ops, &mut cmp)?;
+                emit_oriented(e, &lookup, &mut ops, &mut cmp)?;
                 let ops = fuse(ops);
                 if usize::from(cmp) > MAX_COMPARISONS {
                     return Err(format!("more than {MAX_COMPARISONS} comparisons"));
@@ -3168,6 +3164,164 @@ fn metric_higher_is_better(m: Metric) -> bool {
     )
 }
 
+/// Compiles a condition as written: the instructions [`emit`] gives for it once oriented
+/// ([`crate::expr::orient`]), its parameters resolved ([`resolve`]) and its literal arithmetic
+/// folded ([`fold`]), without copying the condition to rewrite it. Orientation happens at
+/// each comparison, folding as instructions are emitted: a constant subexpression leaves one
+/// `Const` at the end of the list, which its parent folds further. Returns the value and unit
+/// of that `Const` when `e` is a literal number after folding. `emit_oriented_is_the_rewrite`
+/// holds the two paths equal.
+fn emit_oriented(
+    e: &Expr,
+    lookup: &impl Fn(&str) -> Option<(f64, Dim)>,
+    ops: &mut Vec<Op>,
+    cmp: &mut u8,
+) -> Result<Option<(f64, Dim)>, String> {
+    // `orient`'s test: literals and parameters, negated or combined by arithmetic.
+    fn constant(e: &Expr) -> bool {
+        match e {
+            Expr::Num { .. } | Expr::Param { .. } => true,
+            Expr::Neg { inner, .. } => constant(inner),
+            Expr::Arith { left, right, .. } => constant(left) && constant(right),
+            _ => false,
+        }
+    }
+    fn slot(cmp: &mut u8) -> Result<u8, String> {
+        let slot = *cmp;
+        *cmp = cmp.saturating_add(1);
+        if usize::from(slot) >= MAX_COMPARISONS {
+            return Err(format!("more than {MAX_COMPARISONS} comparisons"));
+        }
+        Ok(slot)
+    }
+    let literal = |ops: &mut Vec<Op>, value: f64, dim: Dim| {
+        ops.push(Op::Const(value));
+        Some((value, dim))
+    };
+    Ok(match e {
+        Expr::Num { value, dim, .. } => literal(ops, *value, *dim),
+        Expr::Param { name, .. } => match lookup(name) {
+            Some((value, dim)) => literal(ops, value, dim),
+            None => return Err(format!("parameter `${name}` is not defined")),
+        },
+        Expr::Bool { value, .. } => {
+            ops.push(Op::Const(truth(*value)));
+            None
+        }
+        Expr::Metric { metric, .. } => {
+            ops.push(Op::Load(index_u8(*metric)));
+            None
+        }
+        Expr::Neg { inner, .. } => match emit_oriented(inner, lookup, ops, cmp)? {
+            Some((value, dim)) => {
+                ops.pop();
+                literal(ops, -value, dim)
+            }
+            None => {
+                ops.push(Op::Neg);
+                None
+            }
+        },
+        Expr::Arith {
+            op, left, right, ..
+        } => {
+            let l = emit_oriented(left, lookup, ops, cmp)?;
+            let r = emit_oriented(right, lookup, ops, cmp)?;
+            let folded = match (l, r) {
+                (Some((l, ld)), Some((r, rd))) => {
+                    let dim = match (ld, rd) {
+                        (Dim::Number, d) | (d, Dim::Number) => Some(d),
+                        _ => None,
+                    };
+                    let value = match op {
+                        ArithOp::Add => Some(l + r),
+                        ArithOp::Sub => Some(l - r),
+                        ArithOp::Mul => Some(l * r),
+                        ArithOp::Div if r != 0.0 => Some(l / r),
+                        ArithOp::Div => None,
+                    };
+                    dim.zip(value)
+                }
+                _ => None,
+            };
+            match folded {
+                Some((dim, value)) => {
+                    ops.truncate(ops.len() - 2);
+                    literal(ops, value, dim)
+                }
+                None => {
+                    ops.push(Op::Arith(*op));
+                    None
+                }
+            }
+        }
+        Expr::Cmp {
+            op, left, right, ..
+        } => {
+            // Measurement first: `80% < db_cpu` compiles as `db_cpu > 80%`.
+            let (first, second, op) = if constant(left) && !constant(right) {
+                (right, left, op.flipped())
+            } else {
+                (left, right, *op)
+            };
+            emit_oriented(first, lookup, ops, cmp)?;
+            emit_oriented(second, lookup, ops, cmp)?;
+            ops.push(Op::Cmp(op, slot(cmp)?));
+            None
+        }
+        Expr::Not { inner, .. } => {
+            emit_oriented(inner, lookup, ops, cmp)?;
+            ops.push(Op::Not);
+            None
+        }
+        Expr::And { items, .. } | Expr::Or { items, .. } => {
+            let join = if matches!(e, Expr::And { .. }) {
+                Op::And
+            } else {
+                Op::Or
+            };
+            for (k, item) in items.iter().enumerate() {
+                emit_oriented(item, lookup, ops, cmp)?;
+                if k > 0 {
+                    ops.push(join);
+                }
+            }
+            None
+        }
+        Expr::Series {
+            func,
+            metric,
+            level,
+            ..
+        } => {
+            if let Some(l) = level {
+                emit_oriented(l, lookup, ops, cmp)?;
+            }
+            ops.push(Op::Series(*func, *metric, slot(cmp)?));
+            None
+        }
+        Expr::Has { component, .. } => {
+            ops.push(Op::Has(*component));
+            None
+        }
+        Expr::Present { metric, .. } => {
+            ops.push(Op::Present(index_u8(*metric)));
+            None
+        }
+        Expr::Field { field, .. } => {
+            ops.push(Op::Load(
+                u8::try_from(Metric::COUNT + field.slot()).unwrap_or(0),
+            ));
+            None
+        }
+        // Evaluated once per entity, with the entity's fields loaded.
+        Expr::Any { inner, .. } => {
+            emit_oriented(inner, lookup, ops, cmp)?;
+            None
+        }
+    })
+}
+
 fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
     match e {
         Expr::Num { value, .. } => ops.push(Op::Const(*value)),
@@ -3489,6 +3643,56 @@ pub(crate) fn values_of(snapshot: &MetricsSnapshot) -> [f64; Metric::ALL.len()] 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emit_oriented_is_the_rewrite() {
+        // The instructions compiled straight from a condition are those of the condition
+        // copied, oriented, resolved and folded, then emitted; errors too.
+        let pack = RulePack::default_pack();
+        let lookup = |n: &str| pack.param(n).map(|p| (p.value, p.dim));
+        let rewritten = |e: &Expr| {
+            let mut e = e.clone();
+            crate::expr::orient(&mut e);
+            resolve(&mut e, &lookup);
+            fold(&mut e);
+            let (mut ops, mut cmp) = (Vec::new(), 0u8);
+            emit(&e, &mut ops, &mut cmp).map(|()| (ops, cmp))
+        };
+        let direct = |e: &Expr| {
+            let (mut ops, mut cmp) = (Vec::new(), 0u8);
+            emit_oriented(e, &lookup, &mut ops, &mut cmp).map(|_| (ops, cmp))
+        };
+        let mut conditions: Vec<Expr> = pack
+            .rules
+            .iter()
+            .flat_map(|r| core::iter::once(r.when_expr.clone()).chain(r.clear_expr.clone()))
+            .collect();
+        for text in [
+            "80% < db_cpu",
+            "$cpu_target * 2 > server_cpu",
+            "-$p95_target < -p95_response_time",
+            "db_cpu > 50% + 10%",
+            "1s / 0 < p95_response_time",
+            "500ms * 2 < p95_response_time",
+            "500ms + 1s < p95_response_time",
+            "-(-$slow_query) < slowest_query_time and 2 * 3 > db_queries_per_request",
+            "not (70% < db_cpu) or has(cache)",
+            "$undefined > db_cpu",
+            "consistently_above(db_cpu, $cpu_target - 10%)",
+            "any(statements, 100ms < mean_time and calls > 10 * 100)",
+            "db_cpu / server_cpu > 2 and present(db_cpu)",
+            "true and 1 < 2",
+        ] {
+            conditions.push(crate::expr::parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}")));
+        }
+        let mut refused = 0;
+        for e in &conditions {
+            let (a, b) = (rewritten(e), direct(e));
+            refused += usize::from(a.is_err());
+            assert_eq!(a, b, "{e:?}");
+        }
+        assert_eq!(refused, 1, "only `$undefined` is refused");
+    }
 
     #[test]
     fn counted_sites_are_the_sites_written_later() {
