@@ -1387,9 +1387,10 @@ impl Engine {
         if by_zero {
             return Err("divides by zero, so it can never be decided; fix the divisor".into());
         }
+        // Compiled as `Engine::new` compiles it (oriented), so that the same limits hold.
         let mut ops = Vec::new();
         let mut cmp = 0u8;
-        emit(&resolved, &mut ops, &mut cmp)?;
+        emit_oriented(e, lookup, &mut ops, &mut cmp)?;
         let ops = fuse(ops);
         if usize::from(cmp) > MAX_COMPARISONS {
             return Err(format!(
@@ -3177,15 +3178,6 @@ fn emit_oriented(
     ops: &mut Vec<Op>,
     cmp: &mut u8,
 ) -> Result<Option<(f64, Dim)>, String> {
-    // `orient`'s test: literals and parameters, negated or combined by arithmetic.
-    fn constant(e: &Expr) -> bool {
-        match e {
-            Expr::Num { .. } | Expr::Param { .. } => true,
-            Expr::Neg { inner, .. } => constant(inner),
-            Expr::Arith { left, right, .. } => constant(left) && constant(right),
-            _ => false,
-        }
-    }
     fn slot(cmp: &mut u8) -> Result<u8, String> {
         let slot = *cmp;
         *cmp = cmp.saturating_add(1);
@@ -3259,11 +3251,12 @@ fn emit_oriented(
             op, left, right, ..
         } => {
             // Measurement first: `80% < db_cpu` compiles as `db_cpu > 80%`.
-            let (first, second, op) = if constant(left) && !constant(right) {
-                (right, left, op.flipped())
-            } else {
-                (left, right, *op)
-            };
+            let (first, second, op) =
+                if crate::expr::constant(left) && !crate::expr::constant(right) {
+                    (right, left, op.flipped())
+                } else {
+                    (left, right, *op)
+                };
             emit_oriented(first, lookup, ops, cmp)?;
             emit_oriented(second, lookup, ops, cmp)?;
             ops.push(Op::Cmp(op, slot(cmp)?));
@@ -3322,6 +3315,9 @@ fn emit_oriented(
     })
 }
 
+/// The instructions of a condition already oriented, resolved and folded: the reference
+/// [`emit_oriented`] is held to.
+#[cfg(test)]
 fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
     match e {
         Expr::Num { value, .. } => ops.push(Op::Const(*value)),

@@ -1404,17 +1404,19 @@ pub(crate) fn resolve(e: &mut Expr, lookup: &impl Fn(&str) -> Option<(f64, Dim)>
     }
 }
 
+/// Whether `e` is a constant: literals and parameters, negated or combined by arithmetic.
+pub(crate) fn constant(e: &Expr) -> bool {
+    match e {
+        Expr::Num { .. } | Expr::Param { .. } => true,
+        Expr::Neg { inner, .. } => constant(inner),
+        Expr::Arith { left, right, .. } => constant(left) && constant(right),
+        _ => false,
+    }
+}
+
 /// Writes each comparison with its constant side on the right (`80% < db_cpu` becomes
 /// `db_cpu > 80%`), so that evidence reads measurement first, as people write it.
 pub(crate) fn orient(e: &mut Expr) {
-    fn constant(e: &Expr) -> bool {
-        match e {
-            Expr::Num { .. } | Expr::Param { .. } => true,
-            Expr::Neg { inner, .. } => constant(inner),
-            Expr::Arith { left, right, .. } => constant(left) && constant(right),
-            _ => false,
-        }
-    }
     match e {
         Expr::Cmp {
             op, left, right, ..
