@@ -506,16 +506,7 @@ pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Resu
     let secs = d.as_secs_f64();
     if secs < 1.0 {
         let ms = secs * 1000.0;
-        if (ms - ms.round()).abs() < 1e-6 {
-            // A whole number of milliseconds below 1,000, and nowhere near a rounding tie:
-            // written as the integer it is (`{ms:.0}` writes the same, at several times the
-            // cost).
-            #[expect(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                reason = "0 <= ms < 1000, rounded"
-            )]
-            let whole = ms.round() as u32;
+        if let Some(whole) = whole_millis(ms) {
             write!(f, "{whole} ms")
         } else {
             write!(f, "{ms:.1} ms")
@@ -527,6 +518,20 @@ pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Resu
     } else {
         write!(f, "{:.1} h", secs / 3600.0)
     }
+}
+
+/// `ms` (in 0..1000) as the whole number of milliseconds it is, to within 1e-6 ms (durations
+/// are whole nanoseconds read through a float); `None` when it has a fraction.
+///
+/// Nowhere near a rounding tie, so the integer is what `{ms:.0}` writes, at a fraction of
+/// the cost.
+fn whole_millis(ms: f64) -> Option<u32> {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "0 <= ms < 1000, rounded"
+    )]
+    ((ms - ms.round()).abs() < 1e-6).then(|| ms.round() as u32)
 }
 
 /// Everything measured about a system at one point in time; every signal is optional because

@@ -347,20 +347,10 @@ pub(crate) fn write_percent(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Re
                     reason = "k is a whole number in 0..=1e6"
                 )]
                 let k = k as u32;
-                let whole = k / scale;
-                let mut fraction = k % scale;
-                let mut width = decimals;
-                if decimals > 1 {
-                    while width > 0 && fraction.is_multiple_of(10) {
-                        fraction /= 10;
-                        width -= 1;
-                    }
-                }
-                return if width == 0 {
-                    write!(f, "{whole}.%")
-                } else {
-                    write!(f, "{whole}.{fraction:0width$}%")
-                };
+                // No trailing zero to trim (the formatting version trims them): were the last
+                // digit of `k` a zero, `k / 10` at one decimal fewer is the same value, the
+                // same division correctly rounded, and would have matched there first.
+                return write!(f, "{}.{:0decimals$}%", k / scale, k % scale);
             }
         }
         return write_computed_percent(f, percent);
