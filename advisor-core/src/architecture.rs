@@ -114,6 +114,41 @@ impl Component {
         }
     }
 
+    /// The component as a noun phrase with its article, for sentences such as "Add …":
+    /// what a report's plan step is called when it installs a component that no remedy of
+    /// the decision matrix stands for.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Component;
+    /// assert_eq!(Component::GlobalLoadBalancer.noun(), "a global load balancer");
+    /// assert_eq!(Component::ReadReplicas.noun(), "read replicas");
+    /// ```
+    #[must_use]
+    pub const fn noun(self) -> &'static str {
+        match self {
+            Component::SingleServer => "a single server",
+            Component::Cdn => "a CDN",
+            Component::LoadBalancer => "a load balancer",
+            Component::ReadReplicas => "read replicas",
+            Component::Cache => "an application cache",
+            Component::JobQueue => "a job queue",
+            Component::ApiGateway => "an API gateway",
+            Component::Microservices => "microservices",
+            Component::AutoScaling => "auto-scaling",
+            Component::Sharding => "database sharding",
+            Component::SearchCluster => "a search cluster",
+            Component::MessageQueue => "a message queue",
+            Component::ConnectionPooler => "a connection pooler",
+            Component::CircuitBreakers => "circuit breakers",
+            Component::DistributedTracing => "distributed tracing",
+            Component::GlobalLoadBalancer => "a global load balancer",
+            Component::MultiRegion => "a multi-region deployment",
+            Component::CrossRegionReplication => "cross-region replication",
+            Component::EdgeCompute => "edge compute",
+        }
+    }
+
     /// Looks a component up by its [`name`](Component::name).
     ///
     /// # Examples

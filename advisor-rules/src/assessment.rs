@@ -1010,7 +1010,7 @@ pub(crate) fn write_base_title(
         }
         Key::Component(c) => {
             out.push_str("Add ");
-            out.extend(c.name().chars().map(|ch| if ch == '_' { ' ' } else { ch }));
+            out.push_str(c.noun());
             Ok(())
         }
         Key::Stage(to) => {

@@ -179,5 +179,5 @@ fn a_component_no_remedy_installs_is_added_by_name() {
     // as people write it.
     let engine = pack(&[("search", "recommends = [\"search_cluster\"]")]);
     let a = run(&engine, MetricsSnapshot::default());
-    assert_eq!(titles(&a), ["Add search cluster"]);
+    assert_eq!(titles(&a), ["Add a search cluster"]);
 }

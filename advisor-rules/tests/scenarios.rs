@@ -1317,6 +1317,60 @@ fn ladder_advice_lists_what_is_known_of_the_other_rungs_and_nothing_when_nothing
 }
 
 #[test]
+fn regions_without_a_global_load_balancer_are_told_to_add_one() {
+    // Guide, stage 4 architecture: a global load balancer (GeoDNS, Anycast, Route53) in front
+    // of the regions. Two million users served from two regions, replicated, behind a CDN
+    // and regional load balancers, but with nothing to send each user to the nearest healthy
+    // region: the plan must say to add one, as a step of its own, and the stage section's
+    // "missing" must not name a component that no step adds.
+    let snap = with(
+        users(2_000_000).with_deployed_regions(NonZeroU32::new(2).unwrap()),
+        &[
+            Component::MultiRegion,
+            Component::CrossRegionReplication,
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::ReadReplicas,
+        ],
+    );
+    let a = run(&snap);
+    assert_eq!(
+        severity(&a, "add.global_load_balancer"),
+        Some(Severity::Warning)
+    );
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Component(Component::GlobalLoadBalancer))
+        .unwrap_or_else(|| panic!("no step adds the global load balancer:\n{}", a.to_text()));
+    assert!(step.advice.contains("nearest"), "{}", step.advice);
+    assert_eq!(step.title, "Add a global load balancer");
+    no_contradictions(&a);
+    // In place: silent.
+    let done = with(
+        snap.clone(),
+        &[Component::MultiRegion, Component::GlobalLoadBalancer],
+    );
+    assert_eq!(severity(&run(&done), "add.global_load_balancer"), None);
+    // A startup with two regions and idle servers hears that the regions are premature,
+    // not that they need a balancer in front.
+    let startup = with(
+        users(5_000)
+            .with_server_cpu(pct(10.0))
+            .with_deployed_regions(NonZeroU32::new(2).unwrap()),
+        &[Component::MultiRegion],
+    );
+    let a = run(&startup);
+    assert!(
+        severity(&a, "premature.multi_region").is_some(),
+        "{}",
+        a.to_text()
+    );
+    assert_eq!(severity(&a, "add.global_load_balancer"), None);
+}
+
+#[test]
 fn one_region_is_the_reason_given_for_the_enterprise_checklist_gaps() {
     // Guide, enterprise checklist: multi-region deployment, and a 99.99% design, which one
     // region cannot give.
