@@ -17,7 +17,10 @@ use crate::engine::{
     Engine, Evaluation, EvidenceRef, Finding, MissingInput, RuleEvidence, RuleStatus,
 };
 use crate::pack::{Origin, Rule, RulePack, Severity};
-use crate::plan::{Active, Deferral, Facts, Key, Place, Skeleton, cache_wanted, deferred_delivery};
+use crate::plan::{
+    Active, Deferral, Facts, Key, Place, Skeleton, cache_wanted, deferred_delivery, likeliest,
+    symptom_layer,
+};
 
 /// The JSON shape version of [`Assessment`].
 pub const ASSESSMENT_FORMAT: u32 = 2;
@@ -172,8 +175,8 @@ pub struct PlanStep {
 }
 
 /// A finding whose advice waits for another step of the plan: an earlier rung of its own
-/// ladder, or, for the slow-page ladder's CDN and edge rungs while the database is the
-/// likeliest bottleneck, the database ladder's current rung.
+/// ladder, or, for the slow-page ladder's CDN and edge rungs while the database or the
+/// external APIs are the likeliest bottleneck, that layer's ladder's current rung.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HeldBack {
     /// The finding's rule id.
@@ -1179,8 +1182,9 @@ fn build_plan(
                 if let Some((held, instead)) = deferred
                     && instead == *r
                 {
+                    let layer = symptom_layer(symptom).map_or("this layer is", likeliest);
                     step.notes.push(format!(
-                        "pages are slow and the database is the likeliest bottleneck, so this comes before \"{}\" on the ladder for {}",
+                        "pages are slow and {layer} the likeliest bottleneck, so this comes before \"{}\" on the ladder for {}",
                         held.title(),
                         held.rung().0.title()
                     ));
@@ -1238,13 +1242,34 @@ fn component_place(c: Component, steps: &[PlanStep], held: &[HeldBack]) -> Optio
     if let Some(s) = steps.iter().find(|s| adds(&s.key)) {
         return Some(format!("step {}", s.rank));
     }
-    let h = held.iter().find(|h| h.remedy.component() == Some(c))?;
-    Some(
-        match steps.iter().find(|s| s.key == StepKey::Remedy(h.until)) {
-            Some(s) => format!("after step {}", s.rank),
-            None => format!("held back until \"{}\"", h.until.title()),
-        },
-    )
+    if let Some(h) = held.iter().find(|h| h.remedy.component() == Some(c)) {
+        return Some(
+            match steps.iter().find(|s| s.key == StepKey::Remedy(h.until)) {
+                Some(s) => format!("after step {}", s.rank),
+                None => format!("held back until \"{}\"", h.until.title()),
+            },
+        );
+    }
+    // A later rung of the ladder a step works on installs it (the load balancer of
+    // horizontal scaling, after a vertical scale): it comes if that step does not relieve
+    // the symptom.
+    let installs = Remedy::installing(c)?;
+    let (symptom, rung) = installs.rung();
+    steps.iter().find_map(|s| match s.key {
+        StepKey::Remedy(r) if r.rung().0 == symptom && r.rung().1 < rung => Some(
+            if r.rung().1 == LadderStep::First && rung == LadderStep::Finally {
+                let [_, then, _] = symptom.ladder();
+                format!(
+                    "the last rung, after step {} and then {}",
+                    s.rank,
+                    then.title()
+                )
+            } else {
+                format!("the next rung after step {}", s.rank)
+            },
+        ),
+        _ => None,
+    })
 }
 
 /// A stage step lists what its stage's architecture lacks; where another step of the plan
@@ -1269,8 +1294,8 @@ fn place_missing_components(steps: &mut [PlanStep], held: &[HeldBack], snapshot:
         let listed: Vec<String> = missing
             .iter()
             .map(|c| match component_place(c, steps, held) {
-                Some(place) => format!("{c} ({place})"),
-                None => c.to_string(),
+                Some(place) => format!("{} ({place})", c.noun()),
+                None => c.noun().to_owned(),
             })
             .collect();
         rewrites.push((

@@ -363,8 +363,8 @@ fn rules() -> Vec<Rule> {
     Rule {
         id: String::from("ladder.api_timeouts"),
         title: String::from("API timeouts"),
-        when: String::from("external_api_timeout_share > $external_timeout_warning"),
-        when_expr: Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::ExternalApiTimeoutShare, span: Span { start: 0, end: 26 } }), right: Box::new(Expr::Param { name: String::from("external_timeout_warning"), span: Span { start: 29, end: 54 } }), span: Span { start: 0, end: 54 } },
+        when: String::from("external_api_timeout_share > $external_timeout_warning or external_api_p95_latency > $p95_target"),
+        when_expr: Expr::Or { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::ExternalApiTimeoutShare, span: Span { start: 0, end: 26 } }), right: Box::new(Expr::Param { name: String::from("external_timeout_warning"), span: Span { start: 29, end: 54 } }), span: Span { start: 0, end: 54 } }, Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::ExternalApiP95Latency, span: Span { start: 58, end: 82 } }), right: Box::new(Expr::Param { name: String::from("p95_target"), span: Span { start: 85, end: 96 } }), span: Span { start: 58, end: 96 } }], span: Span { start: 0, end: 96 } },
         stages: Vec::new(),
         severity: Severity::Warning,
         priority: 30,
@@ -376,9 +376,9 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: None,
-        advice: String::from("Calls time out: make the slow work asynchronous first, then add circuit breakers, finally go event-driven."),
+        advice: String::from("Calls time out, or a third-party call alone takes longer at P95 than a whole page should (bounded by the page's budget, more than one call in twenty would time out): make the slow work asynchronous first, then add circuit breakers, finally go event-driven."),
         made_advice: None,
-        references: vec![String::from("guide: Scaling Decision Matrix (API timeouts: async processing, then circuit breakers, finally event-driven)"), String::from("1% level: ours")],
+        references: vec![String::from("guide: Scaling Decision Matrix (API timeouts: async processing, then circuit breakers, finally event-driven)"), String::from("guide: Finding the Bottleneck, step 5 (external services: third-party API latency)"), String::from("1% level, and the pages' P95 target as the level for a provider's P95: ours")],
         supersedes: Vec::new(),
         hold_for: None,
         hold_evaluations: None,
@@ -418,7 +418,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 204 },
-        when_offset: 8592,
+        when_offset: 8931,
     },
     Rule {
         id: String::from("ladder.high_memory"),
@@ -448,7 +448,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 215 },
-        when_offset: 9087,
+        when_offset: 9426,
     },
     Rule {
         id: String::from("move.2.db_cpu"),
@@ -478,7 +478,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 230 },
-        when_offset: 9792,
+        when_offset: 10131,
     },
     Rule {
         id: String::from("move.2.response_degrading"),
@@ -508,7 +508,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 243 },
-        when_offset: 10484,
+        when_offset: 10823,
     },
     Rule {
         id: String::from("move.2.slow_queries"),
@@ -538,7 +538,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 255 },
-        when_offset: 11082,
+        when_offset: 11421,
     },
     Rule {
         id: String::from("move.2.resources_maxed"),
@@ -568,7 +568,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 268 },
-        when_offset: 11685,
+        when_offset: 12024,
     },
     Rule {
         id: String::from("move.3.write_saturation"),
@@ -598,7 +598,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 280 },
-        when_offset: 12376,
+        when_offset: 12715,
     },
     Rule {
         id: String::from("move.3.cache_plateau"),
@@ -628,7 +628,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 292 },
-        when_offset: 13137,
+        when_offset: 13476,
     },
     Rule {
         id: String::from("move.3.replica_lag"),
@@ -658,7 +658,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 304 },
-        when_offset: 13810,
+        when_offset: 14149,
     },
     Rule {
         id: String::from("move.3.independent_scaling"),
@@ -688,7 +688,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 317 },
-        when_offset: 14557,
+        when_offset: 14896,
     },
     Rule {
         id: String::from("move.4.remote_latency"),
@@ -718,7 +718,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 330 },
-        when_offset: 15111,
+        when_offset: 15450,
     },
     Rule {
         id: String::from("move.4.data_residency"),
@@ -748,7 +748,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 342 },
-        when_offset: 15727,
+        when_offset: 16066,
     },
     Rule {
         id: String::from("move.4.single_region_failover"),
@@ -778,7 +778,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 354 },
-        when_offset: 16336,
+        when_offset: 16675,
     },
     Rule {
         id: String::from("move.4.global_users"),
@@ -808,7 +808,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 365 },
-        when_offset: 16983,
+        when_offset: 17322,
     },
     Rule {
         id: String::from("add.cdn"),
@@ -838,7 +838,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 383 },
-        when_offset: 17915,
+        when_offset: 18254,
     },
     Rule {
         id: String::from("add.read_replicas"),
@@ -868,7 +868,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ReadReplicas]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 394 },
-        when_offset: 18311,
+        when_offset: 18650,
     },
     Rule {
         id: String::from("add.cache"),
@@ -898,7 +898,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 405 },
-        when_offset: 18798,
+        when_offset: 19137,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -928,7 +928,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 416 },
-        when_offset: 19242,
+        when_offset: 19581,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -958,7 +958,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 427 },
-        when_offset: 19661,
+        when_offset: 20000,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -988,7 +988,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 442 },
-        when_offset: 20611,
+        when_offset: 20950,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1018,7 +1018,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 453 },
-        when_offset: 21155,
+        when_offset: 21494,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1048,7 +1048,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 464 },
-        when_offset: 21606,
+        when_offset: 21945,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1078,7 +1078,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 478 },
-        when_offset: 22315,
+        when_offset: 22654,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1108,7 +1108,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 489 },
-        when_offset: 22702,
+        when_offset: 23041,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1138,7 +1138,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 500 },
-        when_offset: 23146,
+        when_offset: 23485,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1168,7 +1168,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 513 },
-        when_offset: 23562,
+        when_offset: 23901,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1198,7 +1198,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 524 },
-        when_offset: 23972,
+        when_offset: 24311,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1228,7 +1228,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 535 },
-        when_offset: 24420,
+        when_offset: 24759,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1258,7 +1258,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 546 },
-        when_offset: 24770,
+        when_offset: 25109,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1288,7 +1288,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 557 },
-        when_offset: 25136,
+        when_offset: 25475,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1318,7 +1318,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 574 },
-        when_offset: 25995,
+        when_offset: 26334,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1348,7 +1348,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 588 },
-        when_offset: 27076,
+        when_offset: 27415,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1378,7 +1378,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 602 },
-        when_offset: 27959,
+        when_offset: 28298,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1408,7 +1408,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 613 },
-        when_offset: 28461,
+        when_offset: 28800,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1438,7 +1438,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 624 },
-        when_offset: 28986,
+        when_offset: 29325,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1468,7 +1468,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 635 },
-        when_offset: 29606,
+        when_offset: 29945,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1498,7 +1498,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 647 },
-        when_offset: 30348,
+        when_offset: 30687,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1528,7 +1528,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 663 },
-        when_offset: 31230,
+        when_offset: 31569,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1558,7 +1558,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 674 },
-        when_offset: 31719,
+        when_offset: 32058,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1588,7 +1588,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 685 },
-        when_offset: 32144,
+        when_offset: 32483,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1618,7 +1618,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 696 },
-        when_offset: 32577,
+        when_offset: 32916,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1648,7 +1648,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 707 },
-        when_offset: 33141,
+        when_offset: 33480,
     },
     ]
 }

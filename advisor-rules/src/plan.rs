@@ -172,23 +172,49 @@ pub(crate) fn evidence_only(f: &Facts<'_>) -> bool {
 /// slow pages as its evidence: `(held, instead)`.
 pub(crate) type Deferral = (Remedy, Remedy);
 
-/// The deferral [`deferred_delivery`] makes when the database ranks first alone: the
-/// slow-page ladder is active, the database ladder has a rung to advise, and the slow-page
-/// rung is one that waits for it (see [`deferred_delivery`]). `None` when no ranking of
-/// layers could defer anything.
-pub(crate) fn deferral_candidate(active: &Active, cache_wanted: bool) -> Option<Deferral> {
+/// The ladder that works on `layer` where the slow-page ladder's later rungs would be the
+/// wrong place to start: the database's and the external APIs'. The other layers have no
+/// such ladder (the application's CPU and memory ladders do not explain slow pages that a
+/// CDN would not also help with).
+const fn ladder_for_slow_pages(layer: Layer) -> Option<Symptom> {
+    match layer {
+        Layer::Database => Some(Symptom::DatabaseSlow),
+        Layer::ExternalApi => Some(Symptom::ApiTimeouts),
+        _ => None,
+    }
+}
+
+/// The deferral [`deferred_delivery`] makes when `layer` ranks first alone: the slow-page
+/// ladder is active, `layer`'s ladder has a rung to advise, and the slow-page rung is one
+/// that waits for it (see [`deferred_delivery`]). `None` when no such deferral exists.
+pub(crate) fn deferral_candidate(
+    active: &Active,
+    cache_wanted: bool,
+    layer: Layer,
+) -> Option<Deferral> {
     let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
         return None;
     };
-    let Some(Some(db)) = active.get(&Symptom::DatabaseSlow) else {
+    let symptom = ladder_for_slow_pages(layer)?;
+    let Some(Some(other)) = active.get(&symptom) else {
         return None;
     };
     let waits = if page.rung().1 == LadderStep::First {
-        db.rung().1 == LadderStep::First && !cache_wanted
+        // Caching helps both the database and external calls; it waits only for the
+        // indexes, and only when nothing else asks for a cache.
+        layer == Layer::Database && other.rung().1 == LadderStep::First && !cache_wanted
     } else {
         true
     };
-    waits.then_some((*page, *db))
+    waits.then_some((*page, *other))
+}
+
+/// Whether some ranking of the layers could defer a slow-page rung: the slow-page ladder and
+/// the ladder of a layer [`deferral_candidate`] knows are both active.
+pub(crate) fn deferral_possible(active: &Active, cache_wanted: bool) -> bool {
+    [Layer::Database, Layer::ExternalApi]
+        .into_iter()
+        .any(|l| deferral_candidate(active, cache_wanted, l).is_some())
 }
 
 /// Whether a finding that is not about slow pages calls for a cache (the guide's trigger
@@ -202,14 +228,18 @@ pub(crate) fn cache_wanted<'a>(mut facts: impl Iterator<Item = Facts<'a>>) -> bo
 }
 
 /// The slow-page ladder's later rungs (a CDN, then logic at the edge) make delivering pages
-/// faster; they do nothing for time spent in the database. When the likeliest bottleneck is
-/// the database (its layer ranks strictly first by independent evidence) and the database
-/// ladder is active, those rungs wait for the database ladder's current rung, following the
-/// guide's diagnosis order (is it the database? before the network).
+/// faster; they do nothing for time spent in the database or waiting on a third party.
+/// When the likeliest bottleneck is the database or the external APIs (its layer ranks
+/// strictly first by independent evidence) and that layer's ladder is active (database
+/// slow; API timeouts), those rungs wait for that ladder's current rung, following the
+/// guide's diagnosis order (is it the database? ... is it external services?, before the
+/// delivery of pages).
 ///
-/// The first rung, caching, takes reads off the database too, so it waits only for the
-/// database ladder's first rung, indexes: a cache in front of unindexed queries hides them
-/// (the guide's stage 1 indexes frequently queried columns and adds no cache before it is
+/// The first rung, caching, takes reads off the database and calls off a provider (the
+/// guide lists caching among the external APIs' remedies), so it waits for nothing while
+/// external APIs are the bottleneck, and only for the database ladder's first rung,
+/// indexes, while the database is: a cache in front of unindexed queries hides them (the
+/// guide's stage 1 indexes frequently queried columns and adds no cache before it is
 /// needed). Once the indexes are in, caching comes before read replicas, the cheaper way to
 /// take reads off the primary. A cache called for on its own grounds (`cache_wanted`: the
 /// same queries repeated) waits for nothing.
@@ -218,15 +248,30 @@ pub(crate) fn deferred_delivery(
     bottlenecks: &[RankedLayer],
     cache_wanted: bool,
 ) -> Option<Deferral> {
-    deferral_candidate(active, cache_wanted).filter(|_| database_ranks_first_alone(bottlenecks))
+    first_alone(bottlenecks).and_then(|l| deferral_candidate(active, cache_wanted, l))
 }
 
-/// Whether the database is the likeliest bottleneck: its layer ranks first in `bottlenecks`
-/// (sorted, highest score first), and strictly above the next.
-pub(crate) fn database_ranks_first_alone(bottlenecks: &[RankedLayer]) -> bool {
-    bottlenecks.first().is_some_and(|top| {
-        top.layer == Layer::Database && bottlenecks.get(1).is_none_or(|next| next.score < top.score)
-    })
+/// The likeliest bottleneck: the layer that ranks first in `bottlenecks` (sorted, highest
+/// score first), strictly above the next; `None` on a tie or with no evidence.
+pub(crate) fn first_alone(bottlenecks: &[RankedLayer]) -> Option<Layer> {
+    let top = bottlenecks.first()?;
+    bottlenecks
+        .get(1)
+        .is_none_or(|next| next.score < top.score)
+        .then_some(top.layer)
+}
+
+/// The likeliest bottleneck as the note of the step that works on it names it: "the
+/// database is", "external APIs are".
+pub(crate) const fn likeliest(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Database => "the database is",
+        Layer::Application => "the application servers are",
+        Layer::Network => "the network is",
+        Layer::Storage => "storage is",
+        Layer::ExternalApi => "external APIs are",
+        _ => "this layer is",
+    }
 }
 
 /// [`placement`], with a [`Deferral`] applied: the held rung's advice waits, and the findings

@@ -14,8 +14,8 @@ use crate::assessment::{
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
-    Active, Facts, Key, Place, Skeleton, cache_wanted, database_ranks_first_alone,
-    deferral_candidate, recycle,
+    Active, Facts, Key, Place, Skeleton, cache_wanted, deferral_candidate, deferral_possible,
+    first_alone, recycle,
 };
 
 // One bit per metric in a `u64`.
@@ -274,10 +274,13 @@ pub fn summarize_with(
     // Whether slow pages wait for the database depends on how the layers rank by their
     // evidence (read only when both ladders are active).
     let wanted = cache_wanted(facts.iter().copied());
-    let deferred = deferral_candidate(&active, wanted).filter(|_| {
-        database_first_alone::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
-            .unwrap_or_else(|| database_first_alone_written(engine, evaluation, &found, snapshot))
-    });
+    let deferred = if deferral_possible(&active, wanted) {
+        layer_first_alone::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
+            .unwrap_or_else(|| layer_first_alone_written(engine, evaluation, &found, snapshot))
+            .and_then(|layer| deferral_candidate(&active, wanted, layer))
+    } else {
+        None
+    };
 
     let by_users = snapshot.users.map(Stage::for_users);
     let by_metrics = facts.iter().filter_map(|f| f.moves_to).max();
@@ -370,17 +373,18 @@ pub fn summarize_with(
     }
 }
 
-/// Whether the database ranks strictly first among the layers by independent evidence, as
-/// [`rank_evidence`] ranks them (each layer scores, for each distinct piece of evidence
-/// behind its findings, the weight of its worst finding), without writing the evidence out:
-/// the pieces are kept, by what identifies them, in a table on the stack of `PIECES` rows.
-/// `None` when they are more than it holds (the caller then ranks the long way).
-fn database_first_alone<const PIECES: usize>(
+/// The layer that ranks strictly first among the layers by independent evidence, if one
+/// does, as [`rank_evidence`] ranks them (each layer scores, for each distinct piece of
+/// evidence behind its findings, the weight of its worst finding), without writing the
+/// evidence out: the pieces are kept, by what identifies them, in a table on the stack of
+/// `PIECES` rows. `None` when they are more than it holds (the caller then ranks the long
+/// way); `Some(None)` when no layer stands out (a tie, or no evidence).
+fn layer_first_alone<const PIECES: usize>(
     engine: &Engine,
     evaluation: &Evaluation,
     found: &[(&Rule, &Finding)],
     snapshot: &MetricsSnapshot,
-) -> Option<bool> {
+) -> Option<Option<Layer>> {
     let shared = shared_host(snapshot).is_some();
     let mut table = [(Layer::Database, RankKey::Name(""), 0u32); PIECES];
     let mut n = 0;
@@ -415,28 +419,35 @@ fn database_first_alone<const PIECES: usize>(
             .map(|(_, _, w)| w)
             .sum()
     };
-    // (With no evidence the database scores 0, which no other layer's score is below.)
-    let database = score(Layer::Database);
-    Some(
-        Layer::ALL
-            .into_iter()
-            .filter(|l| *l != Layer::Database)
-            .all(|l| score(l) < database),
-    )
+    let mut best: Option<(Layer, u32)> = None;
+    let mut tied = false;
+    for l in Layer::ALL {
+        let sc = score(l);
+        match best {
+            _ if sc == 0 => {}
+            Some((_, top)) if sc == top => tied = true,
+            Some((_, top)) if sc < top => {}
+            _ => {
+                best = Some((l, sc));
+                tied = false;
+            }
+        }
+    }
+    Some(best.filter(|_| !tied).map(|(l, _)| l))
 }
 
-/// Rows of [`database_first_alone`]'s table in [`summarize_with`]: more pieces of evidence
+/// Rows of [`layer_first_alone`]'s table in [`summarize_with`]: more pieces of evidence
 /// than rules of a pack usually have findings with, times their comparisons.
 const EVIDENCE_PIECES: usize = 64;
 
-/// [`database_first_alone`] the long way: the evidence written out and ranked by
+/// [`layer_first_alone`] the long way: the evidence written out and ranked by
 /// [`rank_evidence`], as the assessment does.
-fn database_first_alone_written(
+fn layer_first_alone_written(
     engine: &Engine,
     evaluation: &Evaluation,
     found: &[(&Rule, &Finding)],
     snapshot: &MetricsSnapshot,
-) -> bool {
+) -> Option<Layer> {
     let evidence: Vec<_> = found
         .iter()
         .map(|(rule, f)| {
@@ -454,7 +465,7 @@ fn database_first_alone_written(
             .map(|((rule, f), e)| (rule.layer, f.severity, rule.id.as_str(), e.as_slice())),
         shared_host(snapshot),
     );
-    database_ranks_first_alone(&ranked)
+    first_alone(&ranked)
 }
 
 /// The title of the step at index `at` of the skeleton, as the assessment writes it: its
@@ -590,8 +601,8 @@ mod tests {
                 .iter()
                 .filter_map(|f| Some((engine.rule(f.rule)?, f)))
                 .collect();
-            let written = database_first_alone_written(&engine, &eval, &found, &snap);
-            let fast = database_first_alone::<EVIDENCE_PIECES>(&engine, &eval, &found, &snap);
+            let written = layer_first_alone_written(&engine, &eval, &found, &snap);
+            let fast = layer_first_alone::<EVIDENCE_PIECES>(&engine, &eval, &found, &snap);
             prop_assert_eq!(fast, Some(written));
             // A table too small for the distinct pieces gives up (and the caller ranks the
             // long way); one that holds them agrees. (The ranking lists each distinct piece
@@ -605,7 +616,7 @@ mod tests {
                 shared_host(&snap),
             );
             let distinct: usize = ranked.iter().map(|r| r.metrics.len()).sum();
-            let small = database_first_alone::<2>(&engine, &eval, &found, &snap);
+            let small = layer_first_alone::<2>(&engine, &eval, &found, &snap);
             prop_assert_eq!(small, (distinct <= 2).then_some(written), "{} pieces", distinct);
         }
     }
