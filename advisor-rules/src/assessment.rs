@@ -1175,10 +1175,14 @@ fn build_plan(
                 if let Some(p) = positions.get(&symptom) {
                     step.notes = ladder_notes(p, snapshot);
                 }
-                step.notes.insert(
-                    0,
-                    format!("{rung} rung of the guide's ladder for {}", symptom.title()),
-                );
+                // Placed on its ladder only when that symptom is being worked on: a job
+                // queue added for blocking background work is no rung for API timeouts.
+                if active.get(&symptom).is_some() {
+                    step.notes.insert(
+                        0,
+                        format!("{rung} rung of the guide's ladder for {}", symptom.title()),
+                    );
+                }
                 if let Some((held, instead)) = deferred
                     && instead == *r
                 {

@@ -242,7 +242,7 @@ fn rules() -> Vec<Rule> {
     },
     Rule {
         id: String::from("key.pool.critical"),
-        title: String::from("Connection pool nearly exhausted"),
+        title: String::from("Connection pool past its warning level"),
         when: String::from("db_pool_usage > $pool_warning"),
         when_expr: Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::DbPoolUsage, span: Span { start: 0, end: 13 } }), right: Box::new(Expr::Param { name: String::from("pool_warning"), span: Span { start: 16, end: 29 } }), span: Span { start: 0, end: 29 } },
         stages: Vec::new(),
@@ -256,7 +256,7 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: Some(String::from("relieve_connection_pool")),
-        advice: String::from("Requests will soon queue for connections: find long transactions and idle-in-transaction sessions, size the pool (cores x 2 + spindles), and put a pooler such as PgBouncer in front."),
+        advice: String::from("With this little of the pool free, a burst leaves requests waiting for a connection: find long transactions and idle-in-transaction sessions, size the pool (cores x 2 + spindles), and put a pooler such as PgBouncer in front."),
         made_advice: None,
         references: vec![String::from("guide: Stage 1, Key Metrics (connections warning > 80% of pool)"), String::from("guide: Database Sizing (connection pool size)")],
         supersedes: vec![String::from("key.pool.warning")],
@@ -268,7 +268,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 144 },
-        when_offset: 5954,
+        when_offset: 5960,
     },
     Rule {
         id: String::from("key.pool.warning"),
@@ -298,7 +298,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 156 },
-        when_offset: 6516,
+        when_offset: 6565,
     },
     Rule {
         id: String::from("ladder.slow_page_loads"),
@@ -328,7 +328,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 172 },
-        when_offset: 7228,
+        when_offset: 7277,
     },
     Rule {
         id: String::from("ladder.database_slow"),
@@ -358,7 +358,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 182 },
-        when_offset: 7633,
+        when_offset: 7682,
     },
     Rule {
         id: String::from("ladder.api_timeouts"),
@@ -388,7 +388,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 193 },
-        when_offset: 8118,
+        when_offset: 8167,
     },
     Rule {
         id: String::from("ladder.high_server_cpu"),
@@ -418,7 +418,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 204 },
-        when_offset: 8931,
+        when_offset: 8980,
     },
     Rule {
         id: String::from("ladder.high_memory"),
@@ -448,7 +448,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 215 },
-        when_offset: 9426,
+        when_offset: 9475,
     },
     Rule {
         id: String::from("move.2.db_cpu"),
@@ -478,7 +478,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 230 },
-        when_offset: 10131,
+        when_offset: 10180,
     },
     Rule {
         id: String::from("move.2.response_degrading"),
@@ -508,7 +508,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 243 },
-        when_offset: 10823,
+        when_offset: 10872,
     },
     Rule {
         id: String::from("move.2.slow_queries"),
@@ -538,7 +538,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 255 },
-        when_offset: 11421,
+        when_offset: 11470,
     },
     Rule {
         id: String::from("move.2.resources_maxed"),
@@ -568,7 +568,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 268 },
-        when_offset: 12024,
+        when_offset: 12073,
     },
     Rule {
         id: String::from("move.3.write_saturation"),
@@ -598,7 +598,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 280 },
-        when_offset: 12715,
+        when_offset: 12764,
     },
     Rule {
         id: String::from("move.3.cache_plateau"),
@@ -628,7 +628,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 292 },
-        when_offset: 13476,
+        when_offset: 13525,
     },
     Rule {
         id: String::from("move.3.replica_lag"),
@@ -658,7 +658,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 304 },
-        when_offset: 14149,
+        when_offset: 14198,
     },
     Rule {
         id: String::from("move.3.independent_scaling"),
@@ -688,7 +688,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 317 },
-        when_offset: 14896,
+        when_offset: 14945,
     },
     Rule {
         id: String::from("move.4.remote_latency"),
@@ -718,7 +718,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 330 },
-        when_offset: 15450,
+        when_offset: 15499,
     },
     Rule {
         id: String::from("move.4.data_residency"),
@@ -748,7 +748,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 342 },
-        when_offset: 16066,
+        when_offset: 16115,
     },
     Rule {
         id: String::from("move.4.single_region_failover"),
@@ -778,7 +778,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 354 },
-        when_offset: 16675,
+        when_offset: 16724,
     },
     Rule {
         id: String::from("move.4.global_users"),
@@ -808,7 +808,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 365 },
-        when_offset: 17322,
+        when_offset: 17371,
     },
     Rule {
         id: String::from("add.cdn"),
@@ -838,7 +838,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 383 },
-        when_offset: 18254,
+        when_offset: 18303,
     },
     Rule {
         id: String::from("add.read_replicas"),
@@ -868,7 +868,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ReadReplicas]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 394 },
-        when_offset: 18650,
+        when_offset: 18699,
     },
     Rule {
         id: String::from("add.cache"),
@@ -898,7 +898,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 405 },
-        when_offset: 19137,
+        when_offset: 19186,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -928,7 +928,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 416 },
-        when_offset: 19581,
+        when_offset: 19630,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -958,7 +958,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 427 },
-        when_offset: 20000,
+        when_offset: 20049,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -988,7 +988,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 442 },
-        when_offset: 20950,
+        when_offset: 20999,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1018,7 +1018,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 453 },
-        when_offset: 21494,
+        when_offset: 21543,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1048,7 +1048,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 464 },
-        when_offset: 21945,
+        when_offset: 21994,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1078,7 +1078,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 478 },
-        when_offset: 22654,
+        when_offset: 22703,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1108,7 +1108,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 489 },
-        when_offset: 23041,
+        when_offset: 23090,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1138,7 +1138,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 500 },
-        when_offset: 23485,
+        when_offset: 23534,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1168,7 +1168,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 513 },
-        when_offset: 23901,
+        when_offset: 23950,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1198,7 +1198,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 524 },
-        when_offset: 24311,
+        when_offset: 24360,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1228,7 +1228,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 535 },
-        when_offset: 24759,
+        when_offset: 24808,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1258,7 +1258,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 546 },
-        when_offset: 25109,
+        when_offset: 25158,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1288,7 +1288,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 557 },
-        when_offset: 25475,
+        when_offset: 25524,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1318,7 +1318,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 574 },
-        when_offset: 26334,
+        when_offset: 26383,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1348,7 +1348,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 588 },
-        when_offset: 27415,
+        when_offset: 27464,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1378,7 +1378,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 602 },
-        when_offset: 28298,
+        when_offset: 28347,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1408,7 +1408,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 613 },
-        when_offset: 28800,
+        when_offset: 28849,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1438,7 +1438,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 624 },
-        when_offset: 29325,
+        when_offset: 29374,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1468,7 +1468,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 635 },
-        when_offset: 29945,
+        when_offset: 29994,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1498,7 +1498,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 647 },
-        when_offset: 30687,
+        when_offset: 30736,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1528,7 +1528,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 663 },
-        when_offset: 31569,
+        when_offset: 31618,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1558,7 +1558,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 674 },
-        when_offset: 32058,
+        when_offset: 32107,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1588,7 +1588,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 685 },
-        when_offset: 32483,
+        when_offset: 32532,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1618,7 +1618,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 696 },
-        when_offset: 32916,
+        when_offset: 32965,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1648,7 +1648,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 707 },
-        when_offset: 33480,
+        when_offset: 33529,
     },
     ]
 }
