@@ -1231,7 +1231,7 @@ fn build_plan(
     for (i, s) in steps.iter_mut().enumerate() {
         s.rank = i + 1;
     }
-    place_missing_components(&mut steps, &held, snapshot);
+    place_missing_components(&mut steps, &held, findings, snapshot);
     (steps, held)
 }
 
@@ -1278,11 +1278,23 @@ fn component_place(c: Component, steps: &[PlanStep], held: &[HeldBack]) -> Optio
 
 /// A stage step lists what its stage's architecture lacks; where another step of the plan
 /// adds one of those components (or holds its addition back), the list says so, so that the
-/// move and the steps read as one plan.
-fn place_missing_components(steps: &mut [PlanStep], held: &[HeldBack], snapshot: &MetricsSnapshot) {
+/// move and the steps read as one plan. The components its own findings (the stage's
+/// triggers) recommend come first, each with the triggers that call for it: they say where
+/// the move starts.
+fn place_missing_components(
+    steps: &mut [PlanStep],
+    held: &[HeldBack],
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+) {
     if snapshot.architecture.is_empty() {
         return;
     }
+    let recommends: BTreeMap<&str, ComponentSet> = findings
+        .iter()
+        .filter(|f| !f.recommends.is_empty())
+        .map(|f| (f.id.as_str(), f.recommends))
+        .collect();
     let mut rewrites = Vec::new();
     for (i, step) in steps.iter().enumerate() {
         let StepKey::Stage(to) = step.key else {
@@ -1295,23 +1307,66 @@ fn place_missing_components(steps: &mut [PlanStep], held: &[HeldBack], snapshot:
         if missing.is_empty() {
             continue;
         }
-        let listed: Vec<String> = missing
-            .iter()
-            .map(|c| match component_place(c, steps, held) {
-                Some(place) => format!("{} ({place})", c.noun()),
-                None => c.noun().to_owned(),
-            })
-            .collect();
-        rewrites.push((
-            i,
+        let callers = |c: Component| -> Vec<&str> {
+            step.findings
+                .iter()
+                .map(String::as_str)
+                .filter(|id| recommends.get(id).is_some_and(|r| r.contains(c)))
+                .collect()
+        };
+        // Called-for components, grouped while consecutive ones share their note.
+        let mut called: Vec<(Vec<&str>, String)> = Vec::new();
+        let mut rest = Vec::new();
+        for c in missing.iter() {
+            let by = callers(c);
+            let place = component_place(c, steps, held);
+            if by.is_empty() {
+                rest.push(match place {
+                    Some(place) => format!("{} ({place})", c.noun()),
+                    None => c.noun().to_owned(),
+                });
+                continue;
+            }
+            let mut note = by.join(", ");
+            if let Some(place) = place {
+                note.push_str("; ");
+                note.push_str(&place);
+            }
+            match called.last_mut() {
+                Some((nouns, last)) if *last == note => nouns.push(c.noun()),
+                _ => called.push((vec![c.noun()], note)),
+            }
+        }
+        let cost = format!(
+            "the indicative cost of {to} is {} ({} at {})",
+            to.indicative_cost(),
+            to.cost_at_scale().monthly,
+            to.cost_at_scale().users
+        );
+        let advice = if called.is_empty() {
             format!(
-                "The guide's conditions for {to} hold. Its architecture still lacks: {}; the indicative cost of {to} is {} ({} at {}).",
-                listed.join(", "),
-                to.indicative_cost(),
-                to.cost_at_scale().monthly,
-                to.cost_at_scale().users
-            ),
-        ));
+                "The guide's conditions for {to} hold. Its architecture still lacks: {}; {cost}.",
+                rest.join(", ")
+            )
+        } else {
+            let called: Vec<String> = called
+                .iter()
+                .map(|(nouns, note)| format!("{} ({note})", nouns.join(" and ")))
+                .collect();
+            if rest.is_empty() {
+                format!(
+                    "The guide's conditions for {to} hold. What they call for: {}; {cost}.",
+                    called.join("; ")
+                )
+            } else {
+                format!(
+                    "The guide's conditions for {to} hold. What they call for: {}. Its architecture also lacks: {}; {cost}.",
+                    called.join("; "),
+                    rest.join(", ")
+                )
+            }
+        };
+        rewrites.push((i, advice));
     }
     for (i, advice) in rewrites {
         if let Some(step) = steps.get_mut(i) {

@@ -1205,6 +1205,46 @@ fn the_stage_line_says_what_holds_for_every_relation_of_users_and_metrics() {
 }
 
 #[test]
+fn the_move_step_leads_with_what_its_triggers_call_for() {
+    // 90,000 users on the guide's growth architecture (CDN, load balancer, replicas, cache,
+    // job queue). Replicas lag 6 s (past the 5 s level) and teams need to scale parts of the
+    // system apart: two of the guide's reasons to move to stage 3. The stage lacks six
+    // components, but the triggers name where to start: lagging replicas mean too many
+    // writes per primary (sharding); independent scaling means services behind an API
+    // gateway. The move step says that first, then what else the stage has.
+    let mut snap = with(
+        users(90_000)
+            .with_p95_response_time(ms(450))
+            .with_server_cpu(pct(55.0))
+            .with_db_cpu(pct(62.0))
+            .with_cache_hit_rate(pct(88.0))
+            .with_db_read_share(pct(85.0))
+            .with_independent_scaling_needed(true),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::JobQueue,
+        ],
+    );
+    snap.replica_lag = Some(ms(6_000));
+    let a = run(&snap);
+    let stage = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Stage(Stage::Scale))
+        .unwrap_or_else(|| panic!("no move to stage 3:\n{}", a.to_text()));
+    assert!(
+        stage.advice.contains(
+            "What they call for: an API gateway and microservices (move.3.independent_scaling); database sharding (move.3.replica_lag). Its architecture also lacks: auto-scaling, a search cluster, a message queue;"
+        ),
+        "{}",
+        stage.advice
+    );
+}
+
+#[test]
 fn a_component_on_a_later_rung_is_placed_after_the_rung_the_plan_takes() {
     // 60,000 users (stage 2 by the guide's table) still on a single server at 78% CPU, a
     // 150 ms query (a stage-2 trigger), 30% of bandwidth on static assets, 85% reads, 40%
