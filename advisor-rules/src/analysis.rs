@@ -560,7 +560,10 @@ fn contradictions(
                 continue;
             }
             let both = ri.intersect(rj);
-            if both.is_empty() {
+            // A component that is in place wherever both fire cannot be the one added:
+            // `recommends` names components to add.
+            let clash = clash.difference(both.required);
+            if clash.is_empty() || both.is_empty() {
                 continue;
             }
             out.push(

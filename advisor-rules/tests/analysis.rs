@@ -257,6 +257,42 @@ fn contradicting_rules_are_reported_only_when_their_stages_meet() {
     }
 }
 
+#[test]
+fn recommending_a_component_already_required_is_no_contradiction() {
+    // `recommends` names components to add. Where both rules fire, `avoid` has the cache in
+    // place (it requires it), so `add` cannot be adding one: they do not contradict each
+    // other. Without that requirement they can, and are reported.
+    let add = rule("add", "server_cpu > 50%", "recommends = [\"cache\"]\n");
+    let avoid_present = rule(
+        "avoid",
+        "has(cache) and server_cpu < 60%",
+        "discourages = [\"cache\"]\n",
+    );
+    assert!(named(&[add.clone(), avoid_present], DiagnosticKind::Contradictory).is_empty());
+    let avoid = rule("avoid", "server_cpu < 60%", "discourages = [\"cache\"]\n");
+    assert_eq!(named(&[add, avoid], DiagnosticKind::Contradictory), ["add"]);
+    // Only the components in place are dropped from the clash: recommending a cache and a
+    // CDN against a rule that discourages both and requires only the cache still clashes,
+    // on the CDN.
+    let add_both = rule(
+        "add",
+        "server_cpu > 50%",
+        "recommends = [\"cache\", \"cdn\"]\n",
+    );
+    let avoid_both = rule(
+        "avoid",
+        "has(cache) and server_cpu < 60%",
+        "discourages = [\"cache\", \"cdn\"]\n",
+    );
+    let found = warnings(&[add_both, avoid_both])
+        .into_iter()
+        .filter(|d| d.kind == DiagnosticKind::Contradictory)
+        .map(|d| d.message)
+        .collect::<Vec<_>>();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("on cdn:"), "{}", found[0]);
+}
+
 /// The shadowed rules of a pack and the rule each is shadowed by, from the messages.
 fn shadowed_by(rules: &[String]) -> Vec<(String, String)> {
     warnings(rules)

@@ -1242,6 +1242,39 @@ fn the_move_step_leads_with_what_its_triggers_call_for() {
         "{}",
         stage.advice
     );
+    // Stage 4: data that must stay in its region calls for regions; users far away (P95
+    // 1.1 s) call for regions and a global load balancer in front of them. Cross-region
+    // replication is the stage's, not what these triggers ask for.
+    let regional = with(
+        users(400_000)
+            .with_data_residency_required(true)
+            .with_remote_user_p95(ms(1_100)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::SearchCluster,
+            Component::MessageQueue,
+        ],
+    );
+    let a = run(&regional);
+    let stage = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Stage(Stage::Enterprise))
+        .unwrap_or_else(|| panic!("no move to stage 4:\n{}", a.to_text()));
+    assert!(
+        stage.advice.contains(
+            "What they call for: a global load balancer (move.4.remote_latency); a multi-region deployment (move.4.data_residency, move.4.remote_latency). Its architecture also lacks: cross-region replication;"
+        ),
+        "{}",
+        stage.advice
+    );
 }
 
 #[test]
