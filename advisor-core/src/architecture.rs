@@ -442,6 +442,25 @@ mod tests {
     }
 
     #[test]
+    fn nouns_name_the_component_in_words() {
+        // Each noun holds every word of the component's name, is unique, and is lower case
+        // but for acronyms (it goes mid-sentence: "Add a CDN").
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Component::ALL {
+            let noun = c.noun();
+            assert!(seen.insert(noun), "{noun} twice");
+            let lower = noun.to_lowercase();
+            for word in c.name().split('_') {
+                assert!(lower.contains(word), "{noun} lacks {word}");
+            }
+            assert!(noun.starts_with(|ch: char| ch.is_lowercase()), "{noun}");
+        }
+        assert_eq!(Component::Cdn.noun(), "a CDN");
+        assert_eq!(Component::Cache.noun(), "an application cache");
+        assert_eq!(Component::Sharding.noun(), "database sharding");
+    }
+
+    #[test]
     fn insert_and_remove_report_change() {
         let mut s = ComponentSet::EMPTY;
         assert!(s.insert(Component::Cdn));

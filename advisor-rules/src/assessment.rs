@@ -1259,20 +1259,23 @@ fn component_place(c: Component, steps: &[PlanStep], held: &[HeldBack]) -> Optio
     // the symptom.
     let installs = Remedy::installing(c)?;
     let (symptom, rung) = installs.rung();
-    steps.iter().find_map(|s| match s.key {
-        StepKey::Remedy(r) if r.rung().0 == symptom && r.rung().1 < rung => Some(
-            if r.rung().1 == LadderStep::First && rung == LadderStep::Finally {
-                let [_, then, _] = symptom.ladder();
-                format!(
-                    "the last rung, after step {} and then {}",
-                    s.rank,
-                    then.title()
-                )
-            } else {
-                format!("the next rung after step {}", s.rank)
-            },
-        ),
-        _ => None,
+    steps.iter().find_map(|s| {
+        let StepKey::Remedy(r) = s.key else {
+            return None;
+        };
+        let (on, at) = r.rung();
+        if on != symptom {
+            return None;
+        }
+        match (at, rung) {
+            (LadderStep::First, LadderStep::Then) | (LadderStep::Then, LadderStep::Finally) => {
+                Some(format!("the next rung after step {}", s.rank))
+            }
+            (LadderStep::First, LadderStep::Finally) => {
+                Some(format!("the ladder's last rung, after step {}", s.rank))
+            }
+            _ => None,
+        }
     })
 }
 

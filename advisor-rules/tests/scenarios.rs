@@ -1205,6 +1205,66 @@ fn the_stage_line_says_what_holds_for_every_relation_of_users_and_metrics() {
 }
 
 #[test]
+fn sharding_is_placed_by_how_far_up_the_database_ladder_the_plan_is() {
+    // 150,000 users whose teams need to scale parts apart (a stage-3 trigger, calling for a
+    // gateway and services), with a slow database (88% CPU). Sharding is the last rung of
+    // the guide's ladder for a slow database: with nothing tried, the plan adds indexes and
+    // sharding is that ladder's last rung after it; with indexes declared done and no
+    // replicas, the plan adds read replicas and sharding is the next rung after them.
+    let base = |tried: &[Remedy], replicas: bool| {
+        let mut snap = with(
+            users(150_000)
+                .with_db_cpu(pct(88.0))
+                .with_independent_scaling_needed(true),
+            &[Component::Cdn, Component::LoadBalancer, Component::Cache],
+        );
+        if replicas {
+            snap.architecture.insert(Component::ReadReplicas);
+        }
+        for r in tried {
+            snap.tried.insert(*r);
+        }
+        snap
+    };
+    let stage_advice = |a: &Assessment| {
+        a.plan
+            .iter()
+            .find(|s| s.key == StepKey::Stage(Stage::Scale))
+            .map(|s| s.advice.clone())
+            .unwrap_or_else(|| panic!("no move to stage 3:\n{}", a.to_text()))
+    };
+    let rank = |a: &Assessment, k: StepKey| {
+        a.plan
+            .iter()
+            .find(|s| s.key == k)
+            .map(|s| s.rank)
+            .unwrap_or_else(|| panic!("no step {k:?}:\n{}", a.to_text()))
+    };
+    let a = run(&base(&[], true));
+    let indexes = rank(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(
+        stage_advice(&a).contains(&format!(
+            "database sharding (the ladder's last rung, after step {indexes})"
+        )),
+        "{}",
+        a.to_text()
+    );
+    let a = run(&base(&[Remedy::AddIndexes], false));
+    let replicas = rank(&a, StepKey::Remedy(Remedy::ReadReplicas));
+    let advice = stage_advice(&a);
+    assert!(
+        advice.contains(&format!("read replicas (step {replicas})")),
+        "{advice}"
+    );
+    assert!(
+        advice.contains(&format!(
+            "database sharding (the next rung after step {replicas})"
+        )),
+        "{advice}"
+    );
+}
+
+#[test]
 fn the_move_step_leads_with_what_its_triggers_call_for() {
     // 90,000 users on the guide's growth architecture (CDN, load balancer, replicas, cache,
     // job queue). Replicas lag 6 s (past the 5 s level) and teams need to scale parts of the
