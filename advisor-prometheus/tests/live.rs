@@ -107,7 +107,7 @@ fn a_range_gives_series_and_the_assessment_follows_the_seeded_data() {
     let cpu = c.history.get(Metric::ServerCpu).unwrap();
     assert_eq!(cpu.len(), 61);
     // Written from the guide's levels before running: CPU 90% is past the 85% warning and
-    // the 90% "resources maxed" transition; the pool at 90% is past 80%; a 60% cache hit
+    // the 90% "CPU maxed" transition; the pool at 90% is past 80%; a 60% cache hit
     // rate is under 80%; P95 375 ms is under the 500 ms target; 5% I/O wait is under 20%.
     let engine = Engine::default_pack();
     let eval = engine.evaluate(&c.snapshot, &c.history);
@@ -115,7 +115,7 @@ fn a_range_gives_series_and_the_assessment_follows_the_seeded_data() {
         "key.cpu.critical",
         "key.pool.critical",
         "db.cache_hit_low",
-        "move.2.resources_maxed",
+        "move.2.cpu_maxed",
     ] {
         assert_eq!(engine.status(&eval, id), Some(RuleStatus::Fired), "{id}");
     }

@@ -831,14 +831,12 @@ fn assessed(
                 }
             }
             NextStep::Exhausted => {
+                let [first, then, finally] = p.symptom.ladder();
                 advice = format!(
-                    "{} are all in place or declared done, yet the symptom persists: look beyond the decision matrix (trace where time goes, profile, and revisit the capacity plan).",
-                    p.symptom
-                        .ladder()
-                        .iter()
-                        .map(|r| r.title())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "Every rung of the guide's ladder is in place or declared done ({}, {}, {}), yet the symptom persists: look beyond the decision matrix (trace where time goes, profile, and revisit the capacity plan).",
+                    first.title(),
+                    then.title(),
+                    finally.title()
                 );
             }
         }

@@ -45,23 +45,24 @@ fn missing_data_is_not_evaluated_with_names() {
 
 #[test]
 fn or_with_one_side_known_true_fires() {
-    // server_cpu >= 90% or memory_usage >= 90%: memory unknown, CPU maxed: fired.
+    // ladder.api_timeouts: timeouts past 1% or the provider's P95 past 500 ms. Latency
+    // unknown, timeouts at 4%: fired.
     let engine = Engine::default_pack();
     let snap = MetricsSnapshot::default()
         .with_users(Users::new(100))
-        .with_server_cpu(pct(95.0));
+        .with_external_api_timeout_share(pct(4.0));
     let e = engine.evaluate(&snap, &History::new());
     assert_eq!(
-        engine.status(&e, "move.2.resources_maxed"),
+        engine.status(&e, "ladder.api_timeouts"),
         Some(RuleStatus::Fired)
     );
-    // CPU fine and memory unknown: cannot say.
+    // Timeouts fine and latency unknown: cannot say.
     let snap = MetricsSnapshot::default()
         .with_users(Users::new(100))
-        .with_server_cpu(pct(50.0));
+        .with_external_api_timeout_share(pct(0.5));
     let e = engine.evaluate(&snap, &History::new());
     assert_eq!(
-        engine.status(&e, "move.2.resources_maxed"),
+        engine.status(&e, "ladder.api_timeouts"),
         Some(RuleStatus::NotEvaluated)
     );
 }

@@ -257,10 +257,7 @@ fn one_server_at_95_percent_cpu_scales_up_first() {
     let snap = with(users(4_000), &[Component::SingleServer]).with_server_cpu(pct(95.0));
     let a = run(&snap);
     assert_eq!(severity(&a, "key.cpu.critical"), Some(Severity::Critical));
-    assert_eq!(
-        severity(&a, "move.2.resources_maxed"),
-        Some(Severity::Critical)
-    );
+    assert_eq!(severity(&a, "move.2.cpu_maxed"), Some(Severity::Critical));
     assert_eq!(first_step(&a), &StepKey::Remedy(Remedy::VerticalScale));
     assert_eq!(a.plan[1].key, StepKey::Stage(Stage::Growth));
     // One reading of CPU counts once for the application layer: 3 for critical.
@@ -887,10 +884,18 @@ fn api_timeouts_walk_async_breakers_events() {
         ],
     ));
     assert!(remedy_steps(&a).is_empty());
+    let used_up = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::LadderExhausted(Symptom::ApiTimeouts))
+        .unwrap_or_else(|| panic!("no used-up ladder step:\n{}", a.to_text()));
+    // Its advice is a sentence that names the rungs it found in place.
     assert!(
-        a.plan
-            .iter()
-            .any(|s| s.key == StepKey::LadderExhausted(Symptom::ApiTimeouts))
+        used_up.advice.starts_with(
+            "Every rung of the guide's ladder is in place or declared done (move slow work off the request path, add circuit breakers, decouple services with events), yet the symptom persists"
+        ),
+        "{}",
+        used_up.advice
     );
 }
 
@@ -1600,6 +1605,74 @@ fn the_next_stage_follows_the_metrics_only_when_they_are_ahead_of_the_users() {
 }
 
 #[test]
+fn maxed_servers_behind_a_load_balancer_are_worked_on_by_their_ladder() {
+    // Guide, stage 1 -> 2: server resources maxed. Once servers sit behind a load balancer
+    // that move is made, and a maxed server is the symptom its ladder works on: 5 million
+    // users, every component built, servers at 92% CPU with a bigger machine and more
+    // servers declared tried. The guide's ladder for high CPU is at its last rung (optimise
+    // the code); a separate step saying "add servers" would contradict it. So the maxed-CPU
+    // finding is evidence of the ladder's step, and no other step advises on CPU.
+    let mut built = users(5_000_000)
+        .with_server_cpu(pct(92.0))
+        .with_memory_usage(pct(70.0))
+        .with_tried(Remedy::VerticalScale)
+        .with_tried(Remedy::HorizontalScale);
+    for c in Stage::Enterprise.cumulative_architecture().iter() {
+        built.architecture.insert(c);
+    }
+    let a = run(&built);
+    let cpu_steps: Vec<_> = a
+        .plan
+        .iter()
+        .filter(|s| s.why.iter().any(|w| w.starts_with("server_cpu")))
+        .collect();
+    assert_eq!(cpu_steps.len(), 1, "{}", a.to_text());
+    assert_eq!(cpu_steps[0].key, StepKey::Remedy(Remedy::OptimizeCode));
+    assert!(
+        cpu_steps[0]
+            .findings
+            .contains(&"move.2.cpu_maxed".to_owned()),
+        "{:?}",
+        cpu_steps[0].findings
+    );
+    // Memory maxed on a built system: evidence of the memory ladder's step (more RAM first).
+    let mut full = users(50_000)
+        .with_server_cpu(pct(50.0))
+        .with_memory_usage(pct(95.0));
+    for c in Stage::Growth.cumulative_architecture().iter() {
+        full.architecture.insert(c);
+    }
+    let a = run(&full);
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::IncreaseRam))
+        .unwrap_or_else(|| panic!("no step adds memory:\n{}", a.to_text()));
+    assert!(
+        step.findings.contains(&"move.2.memory_maxed".to_owned()),
+        "{:?}",
+        step.findings
+    );
+    // On a single server both are the guide's reasons to move to stage 2.
+    let single = with(users(8_000), &[Component::SingleServer])
+        .with_server_cpu(pct(95.0))
+        .with_memory_usage(pct(93.0));
+    let a = run(&single);
+    let stage = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Stage(Stage::Growth))
+        .unwrap_or_else(|| panic!("no move to stage 2:\n{}", a.to_text()));
+    for id in ["move.2.cpu_maxed", "move.2.memory_maxed"] {
+        assert!(
+            stage.findings.contains(&id.to_owned()),
+            "{id}: {:?}",
+            stage.findings
+        );
+    }
+}
+
+#[test]
 fn an_overdue_move_says_where_the_user_count_already_is() {
     // Guide, stage 1 -> 2: resources maxed out (server CPU at 90% and more). At 200,000
     // users the system is in stage 3, past the stage the move leads to.
@@ -1607,7 +1680,7 @@ fn an_overdue_move_says_where_the_user_count_already_is() {
     let f = a
         .findings
         .iter()
-        .find(|f| f.id == "move.2.resources_maxed")
+        .find(|f| f.id == "move.2.cpu_maxed")
         .unwrap();
     assert!(f.overdue);
     assert!(
