@@ -262,13 +262,10 @@ pub(crate) fn first_alone(bottlenecks: &[RankedLayer]) -> Option<Layer> {
 }
 
 /// The likeliest bottleneck as the note of the step that works on it names it: "the
-/// database is", "external APIs are".
+/// database is", "external APIs are" (the layers [`deferral_candidate`] defers for).
 pub(crate) const fn likeliest(layer: Layer) -> &'static str {
     match layer {
         Layer::Database => "the database is",
-        Layer::Application => "the application servers are",
-        Layer::Network => "the network is",
-        Layer::Storage => "storage is",
         Layer::ExternalApi => "external APIs are",
         _ => "this layer is",
     }

@@ -419,21 +419,15 @@ fn layer_first_alone<const PIECES: usize>(
             .map(|(_, _, w)| w)
             .sum()
     };
-    let mut best: Option<(Layer, u32)> = None;
-    let mut tied = false;
-    for l in Layer::ALL {
-        let sc = score(l);
-        match best {
-            _ if sc == 0 => {}
-            Some((_, top)) if sc == top => tied = true,
-            Some((_, top)) if sc < top => {}
-            _ => {
-                best = Some((l, sc));
-                tied = false;
-            }
-        }
-    }
-    Some(best.filter(|_| !tied).map(|(l, _)| l))
+    // The top score, and whether one layer alone has it. (With no evidence every layer
+    // scores 0: a tie, so no layer stands out.)
+    let scores = Layer::ALL.map(|l| (l, score(l)));
+    let top = scores.iter().map(|(_, s)| *s).max().unwrap_or(0);
+    let mut at_top = scores.iter().filter(|(_, s)| *s == top);
+    Some(match (at_top.next(), at_top.next()) {
+        (Some((l, _)), None) => Some(*l),
+        _ => None,
+    })
 }
 
 /// Rows of [`layer_first_alone`]'s table in [`summarize_with`]: more pieces of evidence
@@ -588,6 +582,39 @@ mod tests {
                 s.statements = Some(Entities::new(statements).unwrap());
                 s
             })
+    }
+
+    #[test]
+    fn the_layer_first_alone_is_found_whichever_layer_it_is() {
+        let engine = Engine::default_pack();
+        let first = |snap: &MetricsSnapshot| {
+            let eval = engine.evaluate(snap, &History::new());
+            let found: Vec<(&Rule, &Finding)> = eval
+                .findings
+                .iter()
+                .filter_map(|f| Some((engine.rule(f.rule)?, f)))
+                .collect();
+            let fast = layer_first_alone::<EVIDENCE_PIECES>(&engine, &eval, &found, snap);
+            let written = layer_first_alone_written(&engine, &eval, &found, snap);
+            assert_eq!(fast, Some(written));
+            written
+        };
+        let ratio = |p: f64| Ratio::from_percent(p).unwrap();
+        // The database at 75% CPU (one warning reading) against external calls timing out
+        // (4%) and slow (2.5 s): the external APIs, a later layer, outscore it.
+        let external = MetricsSnapshot::default()
+            .with_db_cpu(ratio(75.0))
+            .with_external_api_timeout_share(ratio(4.0))
+            .with_external_api_p95_latency(Duration::from_millis(2_500));
+        assert_eq!(first(&external), Some(Layer::ExternalApi));
+        // The database alone.
+        let database = MetricsSnapshot::default().with_db_cpu(ratio(75.0));
+        assert_eq!(first(&database), Some(Layer::Database));
+        // The database and the servers, one warning reading each: a tie.
+        let tie = database.clone().with_server_cpu(ratio(75.0));
+        assert_eq!(first(&tie), None);
+        // No evidence: no layer.
+        assert_eq!(first(&MetricsSnapshot::default()), None);
     }
 
     proptest! {
