@@ -1077,12 +1077,30 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
                 );
             }
             if d.pooler_needed {
-                let fits = d.pool_that_fits.map_or("none".into(), |c| c.to_string());
-                let _ = writeln!(
-                    o,
-                    "  !! exceeds max_connections {}: put a pooler such as PgBouncer in front, or cap each pool at {fits}",
-                    d.max_connections.unwrap_or(0)
-                );
+                let max = d.max_connections.unwrap_or(0);
+                let needs = d.pool_per_instance.value;
+                let fits = d.pool_that_fits;
+                // A smaller pool is an answer while it keeps at least half of what the
+                // formula gives (ours); below that requests queue on each instance, and
+                // only a pooler shares the server's connections well.
+                match fits {
+                    Some(c) if 2 * c.get() >= needs.get() => {
+                        let _ = writeln!(
+                            o,
+                            "  !! exceeds max_connections {max}: put a pooler such as PgBouncer in front, or cap each pool at {c}"
+                        );
+                    }
+                    _ => {
+                        let held = fits
+                            .filter(|c| c.get() > 0)
+                            .map_or_else(|| "no connection".to_owned(), |c| c.to_string());
+                        let _ = writeln!(
+                            o,
+                            "  !! exceeds max_connections {max}: put a pooler such as PgBouncer in front; capped to fit, each instance's pool would hold {held}, under half of the {} it needs",
+                            needs.get()
+                        );
+                    }
+                }
             }
         }
         if let Some(c) = &pl.cache {
@@ -1108,6 +1126,12 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             let _ = writeln!(o, "  missing:        {}", s.missing_components);
         }
         let _ = writeln!(o);
+    }
+    if base.cache.is_some() && !scenarios.is_empty() {
+        let _ = writeln!(
+            o,
+            "The scenarios multiply traffic, not data: their working sets and caches are sized from the data given (data_gib). Give the data expected at the target to size the cache for it.\n"
+        );
     }
     if let Some(u) = uncertain {
         let _ = writeln!(o, "Uncertain inputs: {} draws, seed {}", u.draws, u.seed);

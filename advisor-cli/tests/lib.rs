@@ -1013,6 +1013,43 @@ mod other_commands {
     }
 
     #[test]
+    fn past_max_connections_a_smaller_pool_is_offered_only_while_it_is_a_real_pool() {
+        // The example: 8 cores give a pool of 8 x 2 + 1 = 17 per instance (the guide's
+        // formula), against max_connections = 500. At 10x, 38 instances need 646: a pooler,
+        // or pools of floor(500 / 38) = 13, still most of 17. At 100x, 375 instances leave
+        // floor(500 / 375) = 1 connection each, and at 1000x (3,750 instances) none: capping
+        // is no answer there, only a pooler is.
+        let out = plan_words(&std::fs::read_to_string(example("plan.toml")).unwrap(), &[]);
+        let section = |name: &str| {
+            let start = out.find(name).unwrap_or_else(|| panic!("{name}: {out}"));
+            let rest = &out[start + name.len()..];
+            rest[..rest.find(" scenario ").unwrap_or(rest.len())].to_owned()
+        };
+        let ten = section("10x scenario");
+        assert!(
+            ten.contains("!! exceeds max_connections 500: put a pooler such as PgBouncer in front, or cap each pool at 13 connections"),
+            "{ten}"
+        );
+        let hundred = section("100x scenario");
+        assert!(
+            hundred.contains("!! exceeds max_connections 500: put a pooler such as PgBouncer in front; capped to fit, each instance's pool would hold 1 connection, under half of the 17 it needs"),
+            "{hundred}"
+        );
+        assert!(!hundred.contains("cap each pool"), "{hundred}");
+        let thousand = section("1000x scenario");
+        assert!(
+            thousand.contains("capped to fit, each instance's pool would hold no connection"),
+            "{thousand}"
+        );
+        // The cache stays at 15 GiB (50 GiB x 20% x 1.5) in every scenario: the report says
+        // that the scenarios do not grow the data.
+        assert!(
+            out.contains("The scenarios multiply traffic, not data"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn a_markdown_plan_heads_each_scenario() {
         let out = stdout(&[
             "plan",

@@ -1001,6 +1001,7 @@ impl fmt::Display for Users {
 /// ```
 /// use scalability_advisor_core::units::Connections;
 /// assert_eq!(Connections::new(17).to_string(), "17 connections");
+/// assert_eq!(Connections::new(1).to_string(), "1 connection");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1014,6 +1015,7 @@ impl Connections {
     /// ```
     /// use scalability_advisor_core::units::Connections;
     /// assert_eq!(Connections::new(17).to_string(), "17 connections");
+    /// assert_eq!(Connections::new(1).to_string(), "1 connection");
     /// ```
     #[must_use]
     pub const fn new(connections: u32) -> Self {
@@ -1035,7 +1037,12 @@ impl Connections {
 
 impl fmt::Display for Connections {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} connections", self.0)
+        let unit = if self.0 == 1 {
+            "connection"
+        } else {
+            "connections"
+        };
+        write!(f, "{} {unit}", self.0)
     }
 }
 
