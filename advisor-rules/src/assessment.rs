@@ -1684,6 +1684,18 @@ impl Assessment {
             .max()
     }
 
+    /// What an empty plan says: nothing to do in what was given, and how many rules could
+    /// not be judged, so that missing data is not read as health.
+    fn nothing_to_do(&self) -> String {
+        match self.not_judged.len() {
+            0 => "Nothing to do: no rule found a problem in what was given.".to_owned(),
+            n => format!(
+                "Nothing to do in what was given: no rule found a problem, but {n} {} could not be judged for lack of data (see \"Not judged\").",
+                if n == 1 { "rule" } else { "rules" }
+            ),
+        }
+    }
+
     /// Plain text, readable in an 80-column terminal; the plan of action comes first.
     ///
     /// # Examples
@@ -1703,10 +1715,7 @@ impl Assessment {
         let mut o = String::new();
         let _ = writeln!(o, "Plan of action");
         if self.plan.is_empty() {
-            let _ = writeln!(
-                o,
-                "  Nothing to do: no rule found a problem in what was given."
-            );
+            let _ = writeln!(o, "  {}", self.nothing_to_do());
         }
         for s in &self.plan {
             let _ = writeln!(o, "  {}. [{}] {}", s.rank, s.severity, s.title);
@@ -1824,10 +1833,7 @@ impl Assessment {
         let mut o = String::new();
         let _ = writeln!(o, "# Scalability assessment\n\n## Plan of action\n");
         if self.plan.is_empty() {
-            let _ = writeln!(
-                o,
-                "Nothing to do: no rule found a problem in what was given."
-            );
+            let _ = writeln!(o, "{}", self.nothing_to_do());
         }
         for s in &self.plan {
             let _ = writeln!(o, "{}. **{}** ({})", s.rank, s.title, s.severity);

@@ -122,6 +122,25 @@ fn healthy_startup_has_nothing_to_do() {
 }
 
 #[test]
+fn an_empty_plan_says_how_much_could_not_be_judged() {
+    // Two million users and nothing measured: no rule finds a problem, but that is not
+    // health. The plan says how many rules lacked data, in both renderings.
+    let a = run(&users(2_000_000));
+    assert!(a.plan.is_empty());
+    let n = a.not_judged.len();
+    assert!(n > 0);
+    let said = format!(
+        "Nothing to do in what was given: no rule found a problem, but {n} rules could not be judged for lack of data (see \"Not judged\")."
+    );
+    assert!(
+        a.to_text().contains(&format!("Plan of action\n  {said}\n")),
+        "{}",
+        a.to_text()
+    );
+    assert!(a.to_markdown().contains(&said), "{}", a.to_markdown());
+}
+
+#[test]
 fn healthy_growth_system_has_nothing_to_do() {
     let snap = with(
         users(60_000),
