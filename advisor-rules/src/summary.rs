@@ -271,8 +271,9 @@ pub fn summarize_with(
         .iter()
         .filter_map(|f| f.ladder.map(|s| (s, f.remedy)))
         .collect();
-    // Whether slow pages wait for the database depends on how the layers rank by their
-    // evidence (read only when both ladders are active).
+    // Whether slow pages wait for the database or the external APIs depends on how the
+    // layers rank by their evidence (read only when the slow-page ladder and one of theirs
+    // are active).
     let wanted = cache_wanted(facts.iter().copied());
     let deferred = if deferral_possible(&active, wanted) {
         layer_first_alone::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
