@@ -618,6 +618,39 @@ mod tests {
         assert_eq!(first(&MetricsSnapshot::default()), None);
     }
 
+    #[test]
+    fn slow_pages_waiting_on_the_likeliest_layer_open_the_summary_with_its_rung() {
+        // Pages at 1.3-1.4 s with a cache and a CDN in place: the slow-page ladder alone would
+        // say "run logic at the edge". With the database at 91% CPU its ladder's first rung
+        // comes first; with a provider slower than the pages' target, the API-timeouts
+        // ladder's. The summary's first step is the assessment's.
+        let engine = Engine::default_pack();
+        let ratio = |p: f64| Ratio::from_percent(p).unwrap();
+        let mut database = MetricsSnapshot::default()
+            .with_users(Users::new(320_000))
+            .with_p95_response_time(Duration::from_millis(1_300))
+            .with_db_cpu(ratio(91.0));
+        let mut external = MetricsSnapshot::default()
+            .with_users(Users::new(400_000))
+            .with_p95_response_time(Duration::from_millis(1_400))
+            .with_external_api_p95_latency(Duration::from_millis(2_500));
+        for snap in [&mut database, &mut external] {
+            snap.architecture.insert(scalability_advisor_core::Component::Cache);
+            snap.architecture.insert(scalability_advisor_core::Component::Cdn);
+        }
+        for (snap, title) in [
+            (&database, "Add the missing indexes"),
+            (&external, "Move slow work off the request path"),
+        ] {
+            let eval = engine.evaluate(snap, &History::new());
+            let config = engine.pack().advisor_config();
+            let s = summarize(&engine, &eval, snap, &History::new(), &config);
+            assert_eq!(s.first_step_title, title);
+            let a = crate::assess(&engine, snap, &History::new());
+            assert_eq!(a.plan[0].title, title);
+        }
+    }
+
     proptest! {
         /// The ranking kept on the stack agrees with the evidence written out and ranked.
         #[test]
