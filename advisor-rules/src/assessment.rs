@@ -18,8 +18,8 @@ use crate::engine::{
 };
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
-    Active, Deferral, Facts, Key, Place, Skeleton, cache_wanted, deferred_delivery, likeliest,
-    symptom_layer,
+    Active, Deferral, Facts, Key, Place, Skeleton, cache_wanted, deferred_delivery, first_alone,
+    likeliest, symptom_layer,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -632,7 +632,7 @@ pub fn assess_with(
         &stage,
         snapshot,
         &checklists,
-        deferred,
+        (deferred, &bottlenecks),
     );
     let not_judged = engine
         .rules()
@@ -1052,7 +1052,7 @@ fn build_plan(
     stage: &StageView,
     snapshot: &MetricsSnapshot,
     checklists: &[ChecklistReport],
-    deferred: Option<Deferral>,
+    (deferred, bottlenecks): (Option<Deferral>, &[RankedLayer]),
 ) -> (Vec<PlanStep>, Vec<HeldBack>) {
     let facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
     let with_gaps: Vec<(Checklist, Vec<ChecklistItem>)> = checklists
@@ -1230,7 +1230,41 @@ fn build_plan(
         s.rank = i + 1;
     }
     place_missing_components(&mut steps, &held, findings, snapshot);
+    note_delivery_behind_a_layer(&mut steps, bottlenecks);
     (steps, held)
+}
+
+/// The slow-page ladder's later rungs (a CDN, logic at the edge) do nothing for time spent
+/// waiting on a disk or on calls between services, and the guide has no ladder for those
+/// layers that the rung could be held back for. When storage or the network is the
+/// likeliest bottleneck (ranks first alone) and a step works on it, the rung's step says so
+/// and names that step.
+fn note_delivery_behind_a_layer(steps: &mut [PlanStep], bottlenecks: &[RankedLayer]) {
+    let Some(layer) =
+        first_alone(bottlenecks).filter(|l| matches!(l, Layer::Storage | Layer::Network))
+    else {
+        return;
+    };
+    let Some(there) = steps
+        .iter()
+        .find(|s| s.layer == Some(layer))
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    for s in steps.iter_mut() {
+        if matches!(s.key, StepKey::Remedy(Remedy::Cdn | Remedy::EdgeCompute)) {
+            let order = if there < s.rank {
+                format!("so step {there} comes first")
+            } else {
+                format!("so work on step {there} first")
+            };
+            s.notes.push(format!(
+                "pages are slow and {} the likeliest bottleneck: a CDN or logic at the edge does nothing for time spent there, {order}",
+                likeliest(layer)
+            ));
+        }
+    }
 }
 
 /// Where the plan already deals with a component: the step that adds it, or the step its

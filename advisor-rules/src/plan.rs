@@ -261,12 +261,15 @@ pub(crate) fn first_alone(bottlenecks: &[RankedLayer]) -> Option<Layer> {
         .then_some(top.layer)
 }
 
-/// The likeliest bottleneck as the note of the step that works on it names it: "the
-/// database is", "external APIs are" (the layers [`deferral_candidate`] defers for).
+/// The likeliest bottleneck as a plan's note names it: "the database is", "external APIs
+/// are" (the layers [`deferral_candidate`] defers for), "storage is", "the network between
+/// services is" (the layers the slow-page ladder's later rungs are pointed away from).
 pub(crate) const fn likeliest(layer: Layer) -> &'static str {
     match layer {
         Layer::Database => "the database is",
         Layer::ExternalApi => "external APIs are",
+        Layer::Storage => "storage is",
+        Layer::Network => "the network between services is",
         _ => "this layer is",
     }
 }

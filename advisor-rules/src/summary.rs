@@ -635,8 +635,10 @@ mod tests {
             .with_p95_response_time(Duration::from_millis(1_400))
             .with_external_api_p95_latency(Duration::from_millis(2_500));
         for snap in [&mut database, &mut external] {
-            snap.architecture.insert(scalability_advisor_core::Component::Cache);
-            snap.architecture.insert(scalability_advisor_core::Component::Cdn);
+            snap.architecture
+                .insert(scalability_advisor_core::Component::Cache);
+            snap.architecture
+                .insert(scalability_advisor_core::Component::Cdn);
         }
         for (snap, title) in [
             (&database, "Add the missing indexes"),

@@ -655,6 +655,122 @@ fn slow_pages_from_a_failing_external_api_are_worked_on_at_the_calls() {
 }
 
 #[test]
+fn slow_pages_with_storage_the_likeliest_bottleneck_point_at_the_storage_step() {
+    // 70,000 users on the growth architecture, pages at 850 ms. Servers (40%) and database
+    // CPU (45%) are fine; the disk is not: 35% I/O wait, WAL writes at 40 ms, 45% bloat.
+    // The guide's storage remedies (SSD, object storage, caching) are the work; a CDN or
+    // logic at the edge does nothing for time spent waiting on a disk. The slow-page
+    // ladder's rung stays in the plan (the guide has no storage ladder to hold it for), but
+    // its step says where the time goes and which step works on it.
+    let snap = with(
+        users(70_000)
+            .with_p95_response_time(ms(850))
+            .with_server_cpu(pct(40.0))
+            .with_db_cpu(pct(45.0))
+            .with_cache_hit_rate(pct(90.0))
+            .with_disk_io_wait(pct(35.0))
+            .with_wal_write_latency(ms(40))
+            .with_db_bloat_share(pct(45.0)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    );
+    let a = run(&snap);
+    let storage = a
+        .plan
+        .iter()
+        .find(|s| {
+            s.layer
+                == Some(
+                    scalability_advisor_rules::scalability_advisor_core::bottleneck::Layer::Storage,
+                )
+        })
+        .unwrap_or_else(|| panic!("no storage step:\n{}", a.to_text()));
+    let edge = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute))
+        .unwrap_or_else(|| panic!("no edge step:\n{}", a.to_text()));
+    assert!(storage.rank < edge.rank, "{}", a.to_text());
+    assert!(
+        edge.notes.contains(&format!(
+            "pages are slow and storage is the likeliest bottleneck: a CDN or logic at the edge does nothing for time spent there, so step {} comes first",
+            storage.rank
+        )),
+        "{:?}",
+        edge.notes
+    );
+    // Storage must stand out alone. With only the I/O wait (one warning reading: 2) against
+    // a database at 91% CPU (one warning reading: 2), the two tie and no note is written.
+    let tie = with(
+        users(70_000)
+            .with_p95_response_time(ms(850))
+            .with_server_cpu(pct(40.0))
+            .with_db_cpu(pct(91.0))
+            .with_cache_hit_rate(pct(90.0))
+            .with_disk_io_wait(pct(35.0)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    );
+    // The network between services, the likeliest bottleneck alone (calls at 180 ms, past
+    // the 100 ms level, and nothing else found): the same note, naming it.
+    let chatty = with(
+        users(300_000)
+            .with_p95_response_time(ms(850))
+            .with_server_cpu(pct(40.0))
+            .with_db_cpu(pct(45.0))
+            .with_cache_hit_rate(pct(90.0))
+            .with_inter_service_p95_latency(ms(180)),
+        &[Component::Cdn, Component::Cache, Component::Microservices],
+    );
+    let a = run(&chatty);
+    let network = a
+        .plan
+        .iter()
+        .find(|s| {
+            s.layer
+                == Some(
+                    scalability_advisor_rules::scalability_advisor_core::bottleneck::Layer::Network,
+                )
+        })
+        .unwrap_or_else(|| panic!("no network step:\n{}", a.to_text()));
+    let edge = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute))
+        .unwrap_or_else(|| panic!("no edge step:\n{}", a.to_text()));
+    assert!(
+        edge.notes.iter().any(|n| n.starts_with(
+            "pages are slow and the network between services is the likeliest bottleneck"
+        ) && n.contains(&format!("step {}", network.rank))),
+        "{:?}",
+        edge.notes
+    );
+    let a = run(&tie);
+    assert_eq!(
+        a.bottlenecks[0].score,
+        a.bottlenecks[1].score,
+        "{}",
+        a.to_text()
+    );
+    assert!(
+        a.plan.iter().all(|s| !s
+            .notes
+            .iter()
+            .any(|n| n.contains("storage is the likeliest"))),
+        "{}",
+        a.to_text()
+    );
+}
+
+#[test]
 fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
     // Pages are slow (P95 1.3 s, critical) with a cache and a CDN in place, so the slow-page
     // ladder alone would say "edge compute". But the database is at 91% CPU: the guide's
