@@ -1254,13 +1254,8 @@ fn note_delivery_behind_a_layer(steps: &mut [PlanStep], bottlenecks: &[RankedLay
     };
     for s in steps.iter_mut() {
         if matches!(s.key, StepKey::Remedy(Remedy::Cdn | Remedy::EdgeCompute)) {
-            let order = if there < s.rank {
-                format!("so step {there} comes first")
-            } else {
-                format!("so work on step {there} first")
-            };
             s.notes.push(format!(
-                "pages are slow and {} the likeliest bottleneck: a CDN or logic at the edge does nothing for time spent there, {order}",
+                "pages are slow and {} the likeliest bottleneck: a CDN or logic at the edge does nothing for time spent there, so start with step {there}",
                 likeliest(layer)
             ));
         }

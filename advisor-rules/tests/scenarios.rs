@@ -697,7 +697,7 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_point_at_the_storage_step() 
     assert!(storage.rank < edge.rank, "{}", a.to_text());
     assert!(
         edge.notes.contains(&format!(
-            "pages are slow and storage is the likeliest bottleneck: a CDN or logic at the edge does nothing for time spent there, so step {} comes first",
+            "pages are slow and storage is the likeliest bottleneck: a CDN or logic at the edge does nothing for time spent there, so start with step {}",
             storage.rank
         )),
         "{:?}",
