@@ -1381,7 +1381,7 @@ fn place_missing_components(
         } else {
             let called: Vec<String> = called
                 .iter()
-                .map(|(nouns, note)| format!("{} ({note})", nouns.join(" and ")))
+                .map(|(nouns, note)| format!("{} ({note})", and_list(nouns)))
                 .collect();
             if rest.is_empty() {
                 format!(
@@ -1402,6 +1402,15 @@ fn place_missing_components(
         if let Some(step) = steps.get_mut(i) {
             step.advice = advice;
         }
+    }
+}
+
+/// Items as a sentence lists them: "a", "a and b", "a, b and c".
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -1988,6 +1997,14 @@ impl Assessment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn and_lists_read_as_sentences() {
+        assert_eq!(and_list(&[]), "");
+        assert_eq!(and_list(&["a"]), "a");
+        assert_eq!(and_list(&["a", "b"]), "a and b");
+        assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
+    }
 
     #[test]
     fn titles_count_the_other_entities_by_kind() {

@@ -1442,6 +1442,31 @@ fn the_move_step_leads_with_what_its_triggers_call_for() {
         "{}",
         stage.advice
     );
+    // One region promising 99.99%: the failover trigger calls for three components, listed
+    // as a sentence lists them.
+    let mut one_region = with(
+        users(2_000_000)
+            .with_deployed_regions(NonZeroU32::new(1).unwrap())
+            .with_availability_target(pct(99.99)),
+        &Stage::Scale
+            .cumulative_architecture()
+            .iter()
+            .collect::<Vec<_>>(),
+    );
+    one_region.architecture.insert(Component::CircuitBreakers);
+    let a = run(&one_region);
+    let stage = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Stage(Stage::Enterprise))
+        .unwrap_or_else(|| panic!("no move to stage 4:\n{}", a.to_text()));
+    assert!(
+        stage.advice.contains(
+            "What they call for: a global load balancer, a multi-region deployment and cross-region replication (move.4.single_region_failover);"
+        ),
+        "{}",
+        stage.advice
+    );
     // Stage 4: data that must stay in its region calls for regions; users far away (P95
     // 1.1 s) call for regions and a global load balancer in front of them. Cross-region
     // replication is the stage's, not what these triggers ask for.
