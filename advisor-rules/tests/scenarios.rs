@@ -53,6 +53,14 @@ fn first_step(a: &Assessment) -> &StepKey {
     &a.plan.first().expect("a plan step").key
 }
 
+/// The step of the plan with `key`; fails the test with the whole report when there is none.
+fn step_of(a: &Assessment, key: StepKey) -> &scalability_advisor_rules::PlanStep {
+    a.plan
+        .iter()
+        .find(|s| s.key == key)
+        .unwrap_or_else(|| panic!("no step {key:?}:\n{}", a.to_text()))
+}
+
 fn remedy_steps(a: &Assessment) -> Vec<Remedy> {
     a.plan
         .iter()
@@ -496,11 +504,7 @@ fn a_job_queue_for_blocking_work_is_not_called_a_rung_for_api_timeouts() {
         &[Component::LoadBalancer, Component::Cdn],
     );
     let a = run(&snap);
-    let step = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Remedy(Remedy::AsyncProcessing))
-        .unwrap_or_else(|| panic!("no step adds the job queue:\n{}", a.to_text()));
+    let step = step_of(&a, StepKey::Remedy(Remedy::AsyncProcessing));
     assert!(
         !step.notes.iter().any(|n| n.contains("API timeouts")),
         "{:?}",
@@ -508,11 +512,7 @@ fn a_job_queue_for_blocking_work_is_not_called_a_rung_for_api_timeouts() {
     );
     let timing_out = snap.with_external_api_timeout_share(pct(3.0));
     let a = run(&timing_out);
-    let step = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Remedy(Remedy::AsyncProcessing))
-        .unwrap_or_else(|| panic!("no async step:\n{}", a.to_text()));
+    let step = step_of(&a, StepKey::Remedy(Remedy::AsyncProcessing));
     assert!(
         step.notes
             .iter()
@@ -689,11 +689,7 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_point_at_the_storage_step() 
                 )
         })
         .unwrap_or_else(|| panic!("no storage step:\n{}", a.to_text()));
-    let edge = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute))
-        .unwrap_or_else(|| panic!("no edge step:\n{}", a.to_text()));
+    let edge = step_of(&a, StepKey::Remedy(Remedy::EdgeCompute));
     assert!(storage.rank < edge.rank, "{}", a.to_text());
     assert!(
         edge.notes.contains(&format!(
@@ -741,11 +737,7 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_point_at_the_storage_step() 
                 )
         })
         .unwrap_or_else(|| panic!("no network step:\n{}", a.to_text()));
-    let edge = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute))
-        .unwrap_or_else(|| panic!("no edge step:\n{}", a.to_text()));
+    let edge = step_of(&a, StepKey::Remedy(Remedy::EdgeCompute));
     assert!(
         edge.notes.iter().any(|n| n.starts_with(
             "pages are slow and the network between services is the likeliest bottleneck"
@@ -1019,11 +1011,7 @@ fn api_timeouts_walk_async_breakers_events() {
         ],
     ));
     assert!(remedy_steps(&a).is_empty());
-    let used_up = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::LadderExhausted(Symptom::ApiTimeouts))
-        .unwrap_or_else(|| panic!("no used-up ladder step:\n{}", a.to_text()));
+    let used_up = step_of(&a, StepKey::LadderExhausted(Symptom::ApiTimeouts));
     // Its advice is a sentence that names the rungs it found in place.
     assert!(
         used_up.advice.starts_with(
@@ -1430,11 +1418,7 @@ fn the_move_step_leads_with_what_its_triggers_call_for() {
     );
     snap.replica_lag = Some(ms(6_000));
     let a = run(&snap);
-    let stage = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Stage(Stage::Scale))
-        .unwrap_or_else(|| panic!("no move to stage 3:\n{}", a.to_text()));
+    let stage = step_of(&a, StepKey::Stage(Stage::Scale));
     assert!(
         stage.advice.contains(
             "What they call for: an API gateway and microservices (move.3.independent_scaling); database sharding (move.3.replica_lag). Its architecture also lacks: auto-scaling, a search cluster, a message queue;"
@@ -1455,11 +1439,7 @@ fn the_move_step_leads_with_what_its_triggers_call_for() {
     );
     one_region.architecture.insert(Component::CircuitBreakers);
     let a = run(&one_region);
-    let stage = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Stage(Stage::Enterprise))
-        .unwrap_or_else(|| panic!("no move to stage 4:\n{}", a.to_text()));
+    let stage = step_of(&a, StepKey::Stage(Stage::Enterprise));
     assert!(
         stage.advice.contains(
             "What they call for: a global load balancer, a multi-region deployment and cross-region replication (move.4.single_region_failover);"
@@ -1488,11 +1468,7 @@ fn the_move_step_leads_with_what_its_triggers_call_for() {
         ],
     );
     let a = run(&regional);
-    let stage = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Stage(Stage::Enterprise))
-        .unwrap_or_else(|| panic!("no move to stage 4:\n{}", a.to_text()));
+    let stage = step_of(&a, StepKey::Stage(Stage::Enterprise));
     assert!(
         stage.advice.contains(
             "What they call for: a global load balancer (move.4.remote_latency); a multi-region deployment (move.4.data_residency, move.4.remote_latency). Its architecture also lacks: cross-region replication;"
@@ -1532,11 +1508,7 @@ fn a_component_on_a_later_rung_is_placed_after_the_rung_the_plan_takes() {
             .unwrap_or_else(|| panic!("no step {k:?}:\n{}", a.to_text()))
     };
     let up = rank(StepKey::Remedy(Remedy::VerticalScale));
-    let stage = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Stage(Stage::Growth))
-        .unwrap_or_else(|| panic!("no move to stage 2:\n{}", a.to_text()));
+    let stage = step_of(&a, StepKey::Stage(Stage::Growth));
     assert!(
         stage
             .advice
@@ -1627,11 +1599,7 @@ advice = "Put a gateway in front."
         ],
     );
     let a = assess(&engine, &snap, &History::new());
-    let gateway = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Component(Component::ApiGateway))
-        .unwrap_or_else(|| panic!("{}", a.to_text()));
+    let gateway = step_of(&a, StepKey::Component(Component::ApiGateway));
     let stage = a
         .plan
         .iter()
@@ -1803,11 +1771,7 @@ fn maxed_servers_behind_a_load_balancer_are_worked_on_by_their_ladder() {
         full.architecture.insert(c);
     }
     let a = run(&full);
-    let step = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Remedy(Remedy::IncreaseRam))
-        .unwrap_or_else(|| panic!("no step adds memory:\n{}", a.to_text()));
+    let step = step_of(&a, StepKey::Remedy(Remedy::IncreaseRam));
     assert!(
         step.findings.contains(&"move.2.memory_maxed".to_owned()),
         "{:?}",
@@ -1818,11 +1782,7 @@ fn maxed_servers_behind_a_load_balancer_are_worked_on_by_their_ladder() {
         .with_server_cpu(pct(95.0))
         .with_memory_usage(pct(93.0));
     let a = run(&single);
-    let stage = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Stage(Stage::Growth))
-        .unwrap_or_else(|| panic!("no move to stage 2:\n{}", a.to_text()));
+    let stage = step_of(&a, StepKey::Stage(Stage::Growth));
     for id in ["move.2.cpu_maxed", "move.2.memory_maxed"] {
         assert!(
             stage.findings.contains(&id.to_owned()),
@@ -1922,11 +1882,7 @@ fn regions_without_a_global_load_balancer_are_told_to_add_one() {
         severity(&a, "add.global_load_balancer"),
         Some(Severity::Warning)
     );
-    let step = a
-        .plan
-        .iter()
-        .find(|s| s.key == StepKey::Component(Component::GlobalLoadBalancer))
-        .unwrap_or_else(|| panic!("no step adds the global load balancer:\n{}", a.to_text()));
+    let step = step_of(&a, StepKey::Component(Component::GlobalLoadBalancer));
     assert!(step.advice.contains("nearest"), "{}", step.advice);
     assert_eq!(step.title, "Add a global load balancer");
     no_contradictions(&a);
