@@ -91,7 +91,7 @@ mod assess {
     fn startup_example() {
         let v = json(&["assess", &example("startup.toml")]);
         // 4,000 users: stage 1 (up to 10K). Every key metric under target: healthy.
-        assert_eq!(v["format"], 2);
+        assert_eq!(v["format"], 3);
         assert_eq!(v["stage"]["by_users"], "startup");
         assert_eq!(v["stage"]["by_metrics"], serde_json::Value::Null);
         for h in v["health"].as_array().unwrap() {
@@ -129,7 +129,17 @@ mod assess {
             "{keys:?}"
         );
         assert_eq!(v["held_back"][0]["finding"], "add.read_replicas");
-        assert_eq!(v["held_back"][0]["until"], "add_indexes");
+        assert_eq!(
+            v["held_back"][0]["until"],
+            serde_json::json!({"kind": "remedy", "name": "add_indexes"})
+        );
+        let indexes = v["plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"]["name"] == "add_indexes")
+            .unwrap();
+        assert_eq!(v["held_back"][0]["after_step"], indexes["rank"]);
         // 31% repeated queries and P95 past target: one caching step with both reasons.
         let cache = v["plan"]
             .as_array()

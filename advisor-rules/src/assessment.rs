@@ -17,13 +17,10 @@ use crate::engine::{
     Engine, Evaluation, EvidenceRef, Finding, MissingInput, RuleEvidence, RuleStatus,
 };
 use crate::pack::{Origin, Rule, RulePack, Severity};
-use crate::plan::{
-    Active, Deferral, Facts, Key, Place, Skeleton, cache_wanted, deferred_delivery, first_alone,
-    likeliest, symptom_layer,
-};
+use crate::plan::{Active, Deferral, Facts, Key, Place, Skeleton, deferred_delivery, likeliest};
 
 /// The JSON shape version of [`Assessment`].
-pub const ASSESSMENT_FORMAT: u32 = 2;
+pub const ASSESSMENT_FORMAT: u32 = 3;
 
 /// One finding of an assessment, with the evidence that supports it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -175,8 +172,9 @@ pub struct PlanStep {
 }
 
 /// A finding whose advice waits for another step of the plan: an earlier rung of its own
-/// ladder, or, for the slow-page ladder's CDN and edge rungs while the database or the
-/// external APIs are the likeliest bottleneck, that layer's ladder's current rung.
+/// ladder, or, for a rung of the slow-page ladder while the database, storage, the network
+/// or the external APIs are the likeliest bottleneck, the step that works on that layer
+/// (see "Slow pages that wait on another layer" in the crate's notes on advice).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HeldBack {
     /// The finding's rule id.
@@ -187,10 +185,33 @@ pub struct HeldBack {
     pub remedy: Remedy,
     /// The ladder.
     pub symptom: Symptom,
-    /// The rung the plan advises instead (on its own ladder, [`Remedy::rung`]).
-    pub until: Remedy,
+    /// The step the plan advises instead, which comes first: the current rung of the
+    /// finding's own ladder ([`StepKey::Remedy`]), or the step working on the likeliest
+    /// bottleneck (a rung of its ladder, its used-up ladder, or an action or rule of its
+    /// own).
+    pub until: StepKey,
+    /// The rank of that step in [`Assessment::plan`]; `None` when the plan has no such
+    /// step (its own advice waits for yet another step).
+    pub after_step: Option<usize>,
     /// The evidence behind the finding, one line each.
     pub why: Vec<String>,
+}
+
+impl HeldBack {
+    /// The title of the step it waits for, from that step's key alone (for a held-back
+    /// finding whose step is not in the plan): `"Add indexes"`.
+    fn until_title(&self) -> String {
+        let (key, plain) = match &self.until {
+            StepKey::Remedy(r) => (Key::Remedy(*r), ""),
+            StepKey::LadderExhausted(s) => (Key::LadderExhausted(*s), ""),
+            StepKey::Component(c) => (Key::Component(*c), ""),
+            StepKey::Stage(to) => (Key::Stage(*to), ""),
+            StepKey::Checklist(c) => (Key::Checklist(*c), ""),
+            StepKey::Action(a) => (Key::Action(a), a.as_str()),
+            StepKey::Rule(id) => (Key::Rule(id), id.as_str()),
+        };
+        base_title(key, plain, None)
+    }
 }
 
 /// The stage by users and by metrics, read so that metrics never demote a system.
@@ -620,11 +641,6 @@ pub fn assess_with(
     // between them.
     let shared_host = shared_host(snapshot);
     let bottlenecks = rank_layers(&findings, shared_host);
-    let deferred = deferred_delivery(
-        &active,
-        &bottlenecks,
-        cache_wanted(findings.iter().map(AssessedFinding::facts)),
-    );
     let (plan, held_back) = build_plan(
         &findings,
         &active,
@@ -632,7 +648,7 @@ pub fn assess_with(
         &stage,
         snapshot,
         &checklists,
-        (deferred, &bottlenecks),
+        &bottlenecks,
     );
     let not_judged = engine
         .rules()
@@ -922,7 +938,8 @@ fn next_stage(snapshot: &MetricsSnapshot, view: &StageView) -> Option<NextStage>
         ),
         (Some(u), _) => match u.next() {
             Some(n) => (n, format!("the next stage after {u}")),
-            None => (u, format!("{u} is the last stage; what it still lacks")),
+            // The lines that follow compare its architecture with the declared one.
+            None => (u, "already reached, and the last stage".to_owned()),
         },
         (None, _) => return None,
     };
@@ -1052,9 +1069,11 @@ fn build_plan(
     stage: &StageView,
     snapshot: &MetricsSnapshot,
     checklists: &[ChecklistReport],
-    (deferred, bottlenecks): (Option<Deferral>, &[RankedLayer]),
+    bottlenecks: &[RankedLayer],
 ) -> (Vec<PlanStep>, Vec<HeldBack>) {
     let facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
+    let deferred: Option<Deferral<'_>> =
+        deferred_delivery(&facts, active, snapshot.architecture, bottlenecks);
     let with_gaps: Vec<(Checklist, Vec<ChecklistItem>)> = checklists
         .iter()
         .map(|r| (r.checklist, r.gaps().collect::<Vec<_>>()))
@@ -1075,7 +1094,12 @@ fn build_plan(
         .map(|s| PlanStep {
             rank: 0,
             key: s.key.owned(),
-            title: String::new(),
+            // A plain step's title is its advising finding's; the others are set below.
+            title: s
+                .advice
+                .and_then(|i| findings.get(i))
+                .map(|f| f.title.clone())
+                .unwrap_or_default(),
             severity: s.severity,
             layer: s.layer,
             ladder: None,
@@ -1108,7 +1132,8 @@ fn build_plan(
                 title: f.title.clone(),
                 remedy,
                 symptom,
-                until,
+                until: until.owned(),
+                after_step: None,
                 why,
             }),
             Place::Step(at) => {
@@ -1181,16 +1206,6 @@ fn build_plan(
                         format!("{rung} rung of the guide's ladder for {}", symptom.title()),
                     );
                 }
-                if let Some((held, instead)) = deferred
-                    && instead == *r
-                {
-                    let layer = symptom_layer(symptom).map_or("this layer is", likeliest);
-                    step.notes.push(format!(
-                        "pages are slow and {layer} the likeliest bottleneck, so this comes before \"{}\" on the ladder for {}",
-                        held.title(),
-                        held.rung().0.title()
-                    ));
-                }
             }
             StepKey::Stage(to) => {
                 let to = *to;
@@ -1219,6 +1234,17 @@ fn build_plan(
             | StepKey::Action(_)
             | StepKey::Rule(_) => {}
         }
+        // The step a slow-page rung waits for says so.
+        if let Some(d) = deferred
+            && d.instead == skeleton_step.key
+        {
+            step.notes.push(format!(
+                "pages are slow and {} the likeliest bottleneck, so this comes before \"{}\" on the ladder for {}",
+                likeliest(d.layer),
+                d.held.title(),
+                d.held.rung().0.title()
+            ));
+        }
     }
     let mut opened: Vec<Option<PlanStep>> = steps.into_iter().map(Some).collect();
     let mut steps: Vec<PlanStep> = skeleton
@@ -1229,37 +1255,11 @@ fn build_plan(
     for (i, s) in steps.iter_mut().enumerate() {
         s.rank = i + 1;
     }
-    place_missing_components(&mut steps, &held, findings, snapshot);
-    note_delivery_behind_a_layer(&mut steps, bottlenecks);
-    (steps, held)
-}
-
-/// The slow-page ladder's later rungs (a CDN, logic at the edge) do nothing for time spent
-/// waiting on a disk or on calls between services, and the guide has no ladder for those
-/// layers that the rung could be held back for. When storage or the network is the
-/// likeliest bottleneck (ranks first alone) and a step works on it, the rung's step says so
-/// and names that step.
-fn note_delivery_behind_a_layer(steps: &mut [PlanStep], bottlenecks: &[RankedLayer]) {
-    let Some(layer) =
-        first_alone(bottlenecks).filter(|l| matches!(l, Layer::Storage | Layer::Network))
-    else {
-        return;
-    };
-    let Some(there) = steps
-        .iter()
-        .find(|s| s.layer == Some(layer))
-        .map(|s| s.rank)
-    else {
-        return;
-    };
-    for s in steps.iter_mut() {
-        if matches!(s.key, StepKey::Remedy(Remedy::Cdn | Remedy::EdgeCompute)) {
-            s.notes.push(format!(
-                "pages are slow and {} the likeliest bottleneck: a CDN or logic at the edge does nothing for time spent there, so start with step {there}",
-                likeliest(layer)
-            ));
-        }
+    for h in &mut held {
+        h.after_step = steps.iter().find(|s| s.key == h.until).map(|s| s.rank);
     }
+    place_missing_components(&mut steps, &held, findings, snapshot);
+    (steps, held)
 }
 
 /// Where the plan already deals with a component: the step that adds it, or the step its
@@ -1274,12 +1274,10 @@ fn component_place(c: Component, steps: &[PlanStep], held: &[HeldBack]) -> Optio
         return Some(format!("step {}", s.rank));
     }
     if let Some(h) = held.iter().find(|h| h.remedy.component() == Some(c)) {
-        return Some(
-            match steps.iter().find(|s| s.key == StepKey::Remedy(h.until)) {
-                Some(s) => format!("after step {}", s.rank),
-                None => format!("held back until \"{}\"", h.until.title()),
-            },
-        );
+        return Some(match h.after_step {
+            Some(rank) => format!("after step {rank}"),
+            None => format!("held back until \"{}\"", h.until_title()),
+        });
     }
     // A later rung of the ladder a step works on installs it (the load balancer of
     // horizontal scaling, after a vertical scale): it comes if that step does not relieve
@@ -1722,6 +1720,17 @@ impl Assessment {
             .max()
     }
 
+    /// What a held-back finding waits for, in words: `after step 2, "Add indexes"`.
+    fn waits_for(&self, h: &HeldBack) -> String {
+        match h
+            .after_step
+            .and_then(|rank| self.plan.iter().find(|s| s.rank == rank))
+        {
+            Some(s) => format!("after step {}, \"{}\"", s.rank, s.title),
+            None => format!("after \"{}\"", h.until_title()),
+        }
+    }
+
     /// What an empty plan says: nothing to do in what was given, and how many rules could
     /// not be judged, so that missing data is not read as health.
     fn nothing_to_do(&self) -> String {
@@ -1776,11 +1785,10 @@ impl Assessment {
             for h in &self.held_back {
                 let _ = writeln!(
                     o,
-                    "  - {} ({}): after \"{}\" on the ladder for {}",
+                    "  - {} ({}): {}",
                     capitalised(h.remedy.title()),
                     h.finding,
-                    h.until.title(),
-                    h.until.rung().0.title()
+                    self.waits_for(h)
                 );
                 for w in &h.why {
                     let _ = writeln!(o, "       why: {w}");
@@ -1895,11 +1903,10 @@ impl Assessment {
             for h in &self.held_back {
                 let _ = writeln!(
                     o,
-                    "- {} (`{}`): after \"{}\" on the ladder for {}; {}",
+                    "- {} (`{}`): {}; {}",
                     capitalised(h.remedy.title()),
                     h.finding,
-                    h.until.title(),
-                    h.until.rung().0.title(),
+                    self.waits_for(h),
                     h.why.join("; ")
                 );
             }

@@ -98,7 +98,7 @@ pub(crate) enum Placement<'a> {
     Held {
         remedy: Remedy,
         symptom: Symptom,
-        until: Remedy,
+        until: Key<'a>,
     },
 }
 
@@ -114,7 +114,7 @@ pub(crate) fn placement<'a>(
             Some(Some(current)) if *current != r => Placement::Held {
                 remedy: r,
                 symptom,
-                until: *current,
+                until: Key::Remedy(*current),
             },
             // Every rung is declared done, yet the evidence calls for one of them: it joins
             // the "ladder used up" step, where the declarations are questioned.
@@ -168,14 +168,31 @@ pub(crate) fn evidence_only(f: &Facts<'_>) -> bool {
         && (f.moves_to.is_none() || f.made)
 }
 
-/// A rung of the slow-page ladder that waits for another ladder's rung, which takes over the
-/// slow pages as its evidence: `(held, instead)`.
-pub(crate) type Deferral = (Remedy, Remedy);
+/// A rung of the slow-page ladder that waits for the step working on the likeliest
+/// bottleneck, which takes over the slow pages as its evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Deferral<'a> {
+    /// The slow-page rung that waits.
+    pub(crate) held: Remedy,
+    /// The step it waits for.
+    pub(crate) instead: Key<'a>,
+    /// The layer that step works on (the likeliest bottleneck).
+    pub(crate) layer: Layer,
+}
 
-/// The ladder that works on `layer` where the slow-page ladder's later rungs would be the
-/// wrong place to start: the database's and the external APIs'. The other layers have no
-/// such ladder (the application's CPU and memory ladders do not explain slow pages that a
-/// CDN would not also help with).
+/// The layers a slow-page rung can wait for: those where pages spend time that neither a
+/// CDN nor logic at the edge takes away. The application is not among them: its CPU and
+/// memory ladders do not explain slow pages that a CDN (which takes static traffic off the
+/// servers) would not also help with.
+const DEFERRING_LAYERS: [Layer; 4] = [
+    Layer::Database,
+    Layer::ExternalApi,
+    Layer::Storage,
+    Layer::Network,
+];
+
+/// The ladder that works on `layer`, for the layers that have one: the database's and the
+/// external APIs'. Storage and the network have none in the guide.
 const fn ladder_for_slow_pages(layer: Layer) -> Option<Symptom> {
     match layer {
         Layer::Database => Some(Symptom::DatabaseSlow),
@@ -184,71 +201,119 @@ const fn ladder_for_slow_pages(layer: Layer) -> Option<Symptom> {
     }
 }
 
-/// The deferral [`deferred_delivery`] makes when `layer` ranks first alone: the slow-page
-/// ladder is active, `layer`'s ladder has a rung to advise, and the slow-page rung is one
-/// that waits for it (see [`deferred_delivery`]). `None` when no such deferral exists.
-pub(crate) fn deferral_candidate(
-    active: &Active,
-    cache_wanted: bool,
-    layer: Layer,
-) -> Option<Deferral> {
-    let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
-        return None;
-    };
-    let symptom = ladder_for_slow_pages(layer)?;
-    let Some(Some(other)) = active.get(&symptom) else {
-        return None;
-    };
-    let waits = if page.rung().1 == LadderStep::First {
-        // Caching helps both the database and external calls; it waits only for the
-        // indexes, and only when nothing else asks for a cache.
-        layer == Layer::Database && other.rung().1 == LadderStep::First && !cache_wanted
-    } else {
-        true
-    };
-    waits.then_some((*page, *other))
-}
-
-/// Whether some ranking of the layers could defer a slow-page rung: the slow-page ladder and
-/// the ladder of a layer [`deferral_candidate`] knows are both active.
-pub(crate) fn deferral_possible(active: &Active, cache_wanted: bool) -> bool {
-    [Layer::Database, Layer::ExternalApi]
-        .into_iter()
-        .any(|l| deferral_candidate(active, cache_wanted, l).is_some())
-}
-
-/// Whether a finding that is not about slow pages calls for a cache (the guide's trigger
-/// for Redis, the same queries repeated): then the cache is advised for that reason, and
-/// does not wait for the indexes.
-pub(crate) fn cache_wanted<'a>(mut facts: impl Iterator<Item = Facts<'a>>) -> bool {
-    facts.any(|f| {
+/// Whether a finding that is not about slow pages calls for `remedy` (the guide's own
+/// trigger for it: the same queries repeated call for a cache, static traffic for a CDN):
+/// then it is advised for that reason, and does not wait.
+pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
+    facts.iter().any(|f| {
         f.symptom != Some(Symptom::SlowPageLoads)
-            && (f.remedy == Some(Remedy::AddCaching) || f.recommends.contains(Component::Cache))
+            && f.ladder != Some(Symptom::SlowPageLoads)
+            && (f.remedy == Some(remedy)
+                || remedy.component().is_some_and(|c| f.recommends.contains(c)))
     })
 }
 
-/// The slow-page ladder's later rungs (a CDN, then logic at the edge) make delivering pages
-/// faster; they do nothing for time spent in the database or waiting on a third party.
-/// When the likeliest bottleneck is the database or the external APIs (its layer ranks
-/// strictly first by independent evidence) and that layer's ladder is active (database
-/// slow; API timeouts), those rungs wait for that ladder's current rung, following the
-/// guide's diagnosis order (is it the database? ... is it external services?, before the
-/// delivery of pages).
+/// The deferral [`deferred_delivery`] makes when `layer` ranks first alone, or `None` when
+/// there is none. The slow-page ladder must be active at a rung no other finding calls for
+/// on its own grounds ([`wanted_for_itself`]); the step it waits for is, in this order:
+///
+/// - the current rung of `layer`'s ladder, when that ladder is active (database slow, API
+///   timeouts);
+/// - the ladder's "used up" step, when every rung of it is done: the look beyond the
+///   guide's ladder comes before a faster delivery of pages;
+/// - otherwise the step of the first finding on `layer` (findings in the engine's order,
+///   most severe first) that advises something of its own (storage and the network have
+///   no ladder in the guide, and a database or an API can be in trouble without their
+///   ladder's symptom).
 ///
 /// The first rung, caching, takes reads off the database and calls off a provider (the
-/// guide lists caching among the external APIs' remedies), so it waits for nothing while
-/// external APIs are the bottleneck, and only for the database ladder's first rung,
-/// indexes, while the database is: a cache in front of unindexed queries hides them (the
-/// guide's stage 1 indexes frequently queried columns and adds no cache before it is
-/// needed). Once the indexes are in, caching comes before read replicas, the cheaper way to
-/// take reads off the primary. A cache called for on its own grounds (`cache_wanted`: the
-/// same queries repeated) waits for nothing.
-pub(crate) fn deferred_delivery(
+/// guide lists caching among the external APIs' remedies): it waits only for the database
+/// ladder's first rung, indexes, when that is the current rung (a cache in front of
+/// unindexed queries hides them; the guide's stage 1 indexes frequently queried columns and
+/// adds no cache before it is needed). The later rungs (a CDN, logic at the edge) wait for
+/// any of the steps above.
+pub(crate) fn deferral_candidate<'a>(
+    facts: &[Facts<'a>],
     active: &Active,
+    architecture: ComponentSet,
+    layer: Layer,
+) -> Option<Deferral<'a>> {
+    let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
+        return None;
+    };
+    let page = *page;
+    if !DEFERRING_LAYERS.contains(&layer) || wanted_for_itself(facts, page) {
+        return None;
+    }
+    let first_rung = page.rung().1 == LadderStep::First;
+    let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
+    let instead = match ladder {
+        Some((_, Some(Some(other)))) => {
+            let waits =
+                !first_rung || (layer == Layer::Database && other.rung().1 == LadderStep::First);
+            return waits.then_some(Deferral {
+                held: page,
+                instead: Key::Remedy(*other),
+                layer,
+            });
+        }
+        Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
+        _ => first_step_on(facts, active, architecture, layer)?,
+    };
+    (!first_rung).then_some(Deferral {
+        held: page,
+        instead,
+        layer,
+    })
+}
+
+/// The step of the first finding on `layer` that advises something of its own: an action,
+/// a rule of its own, a component, a used-up ladder, or the current rung of an active
+/// ladder (a stage move and a rung placed only by the plan's own ordering do not count).
+fn first_step_on<'a>(
+    facts: &[Facts<'a>],
+    active: &Active,
+    architecture: ComponentSet,
+    layer: Layer,
+) -> Option<Key<'a>> {
+    facts
+        .iter()
+        .filter(|f| f.layer == Some(layer) && !evidence_only(f))
+        .find_map(|f| match placement(f, active, architecture) {
+            Placement::Step(key @ (Key::Action(_) | Key::Rule(_) | Key::Component(_))) => Some(key),
+            Placement::Step(key @ Key::LadderExhausted(_)) => Some(key),
+            Placement::Step(key @ Key::Remedy(r)) if active.get(&r.rung().0) == Some(&Some(r)) => {
+                Some(key)
+            }
+            _ => None,
+        })
+}
+
+/// Whether some ranking of the layers could defer a slow-page rung: [`deferral_candidate`]
+/// gives one for some layer.
+pub(crate) fn deferral_possible(
+    facts: &[Facts<'_>],
+    active: &Active,
+    architecture: ComponentSet,
+) -> bool {
+    DEFERRING_LAYERS
+        .into_iter()
+        .any(|l| deferral_candidate(facts, active, architecture, l).is_some())
+}
+
+/// The slow-page ladder's later rungs (a CDN, then logic at the edge) make delivering pages
+/// faster; they do nothing for time spent in the database, on a disk, between services or
+/// waiting on a third party. When the likeliest bottleneck is one of those layers (it ranks
+/// strictly first by independent evidence) and a step works on it, the slow-page rung waits
+/// for that step ([`deferral_candidate`] says which), following the guide's diagnosis
+/// order (is it the database? ... is it external services?, before the delivery of pages).
+pub(crate) fn deferred_delivery<'a>(
+    facts: &[Facts<'a>],
+    active: &Active,
+    architecture: ComponentSet,
     bottlenecks: &[RankedLayer],
-    cache_wanted: bool,
-) -> Option<Deferral> {
-    first_alone(bottlenecks).and_then(|l| deferral_candidate(active, cache_wanted, l))
+) -> Option<Deferral<'a>> {
+    first_alone(bottlenecks).and_then(|l| deferral_candidate(facts, active, architecture, l))
 }
 
 /// The likeliest bottleneck: the layer that ranks first in `bottlenecks` (sorted, highest
@@ -275,23 +340,23 @@ pub(crate) const fn likeliest(layer: Layer) -> &'static str {
 }
 
 /// [`placement`], with a [`Deferral`] applied: the held rung's advice waits, and the findings
-/// that only show slow pages join the rung that works instead.
+/// that only show slow pages join the step that works instead.
 fn deferred_placement<'a>(
     f: &Facts<'a>,
     active: &Active,
     architecture: ComponentSet,
-    deferred: Option<Deferral>,
+    deferred: Option<Deferral<'a>>,
 ) -> Placement<'a> {
     let p = placement(f, active, architecture);
     match (p, deferred) {
-        (Placement::Step(Key::Remedy(r)), Some((held, instead))) if r == held => {
+        (Placement::Step(Key::Remedy(r)), Some(d)) if r == d.held => {
             if evidence_only(f) {
-                Placement::Step(Key::Remedy(instead))
+                Placement::Step(d.instead)
             } else {
                 Placement::Held {
-                    remedy: held,
-                    symptom: held.rung().0,
-                    until: instead,
+                    remedy: d.held,
+                    symptom: d.held.rung().0,
+                    until: d.instead,
                 }
             }
         }
@@ -341,14 +406,14 @@ pub(crate) struct Step<'a> {
 
 /// Where one finding went.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Place {
+pub(crate) enum Place<'a> {
     /// Into the step at this index of [`Skeleton::steps`].
     Step(usize),
-    /// Held back until another rung.
+    /// Held back until another step.
     Held {
         remedy: Remedy,
         symptom: Symptom,
-        until: Remedy,
+        until: Key<'a>,
     },
 }
 
@@ -360,7 +425,7 @@ pub(crate) struct Skeleton<'a> {
     /// Indices into `steps`, the step to take first first.
     pub(crate) order: Vec<usize>,
     /// Where each finding went, in the order of the findings.
-    pub(crate) places: Vec<Place>,
+    pub(crate) places: Vec<Place<'a>>,
 }
 
 impl<'a> Skeleton<'a> {
@@ -374,7 +439,7 @@ impl<'a> Skeleton<'a> {
         active: &Active,
         architecture: ComponentSet,
         checklists: impl IntoIterator<Item = (Checklist, bool)>,
-        deferred: Option<Deferral>,
+        deferred: Option<Deferral<'a>>,
     ) -> Skeleton<'a> {
         Skeleton::build_in(
             facts,
@@ -393,7 +458,7 @@ impl<'a> Skeleton<'a> {
         active: &Active,
         architecture: ComponentSet,
         checklists: impl IntoIterator<Item = (Checklist, bool)>,
-        deferred: Option<Deferral>,
+        deferred: Option<Deferral<'a>>,
         into: Skeleton<'a>,
     ) -> Skeleton<'a> {
         let Skeleton {
@@ -457,10 +522,20 @@ impl<'a> Skeleton<'a> {
                     };
                     if let Some(step) = steps.get_mut(at) {
                         step.priority = step.priority.min(priority);
-                        if f.severity > step.severity {
-                            step.severity = f.severity;
+                        // The step advises what its most severe finding advises, and a
+                        // finding that only shows a symptom gives way to one that advises
+                        // something of its own (slow pages joining the database's step).
+                        let by = step.advice.and_then(|a| facts.get(a));
+                        let takes_over =
+                            by.is_none_or(|by| match (evidence_only(by), evidence_only(f)) {
+                                (true, false) => true,
+                                (false, true) => false,
+                                _ => f.severity > by.severity,
+                            });
+                        if takes_over {
                             step.advice = Some(i);
                         }
+                        step.severity = step.severity.max(f.severity);
                         if step.layer.is_none() {
                             step.layer = f.layer;
                         }
@@ -519,14 +594,13 @@ impl<'a> Skeleton<'a> {
         let Skeleton {
             steps,
             mut order,
-            mut places,
+            places,
         } = self;
         order.clear();
-        places.clear();
         Skeleton {
             steps: recycle(steps),
             order,
-            places,
+            places: recycle(places),
         }
     }
 }

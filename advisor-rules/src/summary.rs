@@ -14,8 +14,8 @@ use crate::assessment::{
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
-    Active, Facts, Key, Place, Skeleton, cache_wanted, deferral_candidate, deferral_possible,
-    first_alone, recycle,
+    Active, Facts, Key, Place, Skeleton, deferral_candidate, deferral_possible, first_alone,
+    recycle,
 };
 
 // One bit per metric in a `u64`.
@@ -274,11 +274,10 @@ pub fn summarize_with(
     // Whether slow pages wait for the database or the external APIs depends on how the
     // layers rank by their evidence (read only when the slow-page ladder and one of theirs
     // are active).
-    let wanted = cache_wanted(facts.iter().copied());
-    let deferred = if deferral_possible(&active, wanted) {
+    let deferred = if deferral_possible(&facts, &active, snapshot.architecture) {
         layer_first_alone::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
             .unwrap_or_else(|| layer_first_alone_written(engine, evaluation, &found, snapshot))
-            .and_then(|layer| deferral_candidate(&active, wanted, layer))
+            .and_then(|layer| deferral_candidate(&facts, &active, snapshot.architecture, layer))
     } else {
         None
     };
@@ -325,7 +324,7 @@ pub fn summarize_with(
         write_first_title(
             &mut out.first_step_title,
             step.key,
-            at,
+            (at, step.advice),
             &skeleton.places,
             &found,
             evaluation,
@@ -473,8 +472,8 @@ fn layer_first_alone_written(
 fn write_first_title(
     out: &mut String,
     key: Key<'_>,
-    at: usize,
-    places: &[Place],
+    (at, advice): (usize, Option<usize>),
+    places: &[Place<'_>],
     found: &[(&Rule, &Finding)],
     evaluation: &Evaluation,
     snapshot: &MetricsSnapshot,
@@ -488,9 +487,11 @@ fn write_first_title(
             .map(|(f, _)| *f)
     };
     // A step that stands for a rule or an action holds no ladder rule (those go to their
-    // rung's step), so it has its first finding's title (never empty: packs refuse that).
+    // rung's step), so it has its advising finding's title (never empty: packs refuse that).
     let plain = if matches!(key, Key::Action(_) | Key::Rule(_)) {
-        members().next().map_or("", |(rule, _)| rule.title.as_str())
+        advice
+            .and_then(|i| found.get(i))
+            .map_or("", |(rule, _)| rule.title.as_str())
     } else {
         ""
     };

@@ -318,7 +318,7 @@ fn assessment_json_shape() {
         .with_server_cpu(pct(88.0));
     let a = assess(&Engine::default_pack(), &snap, &History::new());
     let v: serde_json::Value = serde_json::from_str(&a.to_json().unwrap()).unwrap();
-    assert_eq!(v["format"], 2);
+    assert_eq!(v["format"], 3);
     for key in [
         "plan",
         "stage",

@@ -87,7 +87,11 @@ fn of_two_rungs_called_for_on_one_ladder_the_lower_goes_first() {
         assert_eq!(a.plan[0].key, StepKey::Remedy(Remedy::AddCaching), "{text}");
         assert_eq!(a.held_back.len(), 1, "{text}");
         assert_eq!(a.held_back[0].remedy, Remedy::Cdn, "{text}");
-        assert_eq!(a.held_back[0].until, Remedy::AddCaching, "{text}");
+        assert_eq!(
+            a.held_back[0].until,
+            StepKey::Remedy(Remedy::AddCaching),
+            "{text}"
+        );
     }
 }
 

@@ -7,6 +7,7 @@
 use core::num::NonZeroU32;
 use core::time::Duration;
 
+use scalability_advisor_rules::scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_rules::scalability_advisor_core::patterns::ChecklistItem;
 use scalability_advisor_rules::scalability_advisor_core::units::{
     Connections, Count, QueriesPerRequest, Rate, Ratio, Users,
@@ -59,6 +60,14 @@ fn step_of(a: &Assessment, key: StepKey) -> &scalability_advisor_rules::PlanStep
         .iter()
         .find(|s| s.key == key)
         .unwrap_or_else(|| panic!("no step {key:?}:\n{}", a.to_text()))
+}
+
+/// What is held back: the remedy, the step it waits for and that step's rank.
+fn held(a: &Assessment) -> Vec<(Remedy, StepKey, Option<usize>)> {
+    a.held_back
+        .iter()
+        .map(|h| (h.remedy, h.until.clone(), h.after_step))
+        .collect()
 }
 
 fn remedy_steps(a: &Assessment) -> Vec<Remedy> {
@@ -233,9 +242,14 @@ fn healthy_enterprise_system_lists_what_only_people_can_verify() {
     assert_eq!(enterprise.to_verify().count(), 5);
     assert_eq!(enterprise.gaps().count(), 0);
     // Stage 4 is the last: the next-stage view shows what it still lacks (nothing).
-    let next = a.next_stage.unwrap();
+    let next = a.next_stage.clone().unwrap();
     assert_eq!(next.stage, Stage::Enterprise);
     assert!(next.missing.unwrap().is_empty());
+    // The heading does not announce a list of what is lacking above the stage's whole
+    // architecture: the system is there.
+    assert_eq!(next.reason, "already reached, and the last stage");
+    let text = a.to_text();
+    assert!(!text.contains("lacks"), "{text}");
 }
 
 // --- Band edges: the guide's cost table decides them. -----------------------------------
@@ -600,10 +614,17 @@ fn slow_pages_from_a_failing_external_api_are_worked_on_at_the_calls() {
         "{:?}",
         a.plan[0].notes
     );
-    let held: Vec<_> = a.held_back.iter().map(|h| (h.remedy, h.until)).collect();
+    let held: Vec<_> = a
+        .held_back
+        .iter()
+        .map(|h| (h.remedy, h.until.clone()))
+        .collect();
     assert_eq!(
         held,
-        [(Remedy::EdgeCompute, Remedy::AsyncProcessing)],
+        [(
+            Remedy::EdgeCompute,
+            StepKey::Remedy(Remedy::AsyncProcessing)
+        )],
         "{}",
         a.to_text()
     );
@@ -641,8 +662,18 @@ fn slow_pages_from_a_failing_external_api_are_worked_on_at_the_calls() {
         "{:?}",
         a.plan[0].why
     );
-    let held: Vec<_> = a.held_back.iter().map(|h| (h.remedy, h.until)).collect();
-    assert_eq!(held, [(Remedy::EdgeCompute, Remedy::AsyncProcessing)]);
+    let held: Vec<_> = a
+        .held_back
+        .iter()
+        .map(|h| (h.remedy, h.until.clone()))
+        .collect();
+    assert_eq!(
+        held,
+        [(
+            Remedy::EdgeCompute,
+            StepKey::Remedy(Remedy::AsyncProcessing)
+        )]
+    );
     // A provider answering within the pages' target is no finding.
     let mut fast = slow_only.clone();
     fast.external_api_p95_latency = Some(ms(300));
@@ -655,13 +686,14 @@ fn slow_pages_from_a_failing_external_api_are_worked_on_at_the_calls() {
 }
 
 #[test]
-fn slow_pages_with_storage_the_likeliest_bottleneck_point_at_the_storage_step() {
+fn slow_pages_with_storage_the_likeliest_bottleneck_wait_for_the_storage_step() {
     // 70,000 users on the growth architecture, pages at 850 ms. Servers (40%) and database
     // CPU (45%) are fine; the disk is not: 35% I/O wait, WAL writes at 40 ms, 45% bloat.
     // The guide's storage remedies (SSD, object storage, caching) are the work; a CDN or
     // logic at the edge does nothing for time spent waiting on a disk. The slow-page
-    // ladder's rung stays in the plan (the guide has no storage ladder to hold it for), but
-    // its step says where the time goes and which step works on it.
+    // ladder's rung (logic at the edge: cache and CDN are in place) waits for the step that
+    // works on storage, and the slow pages are that step's evidence; the step keeps its own
+    // title and advice (those of the storage finding, not of the P95 level).
     let snap = with(
         users(70_000)
             .with_p95_response_time(ms(850))
@@ -679,28 +711,45 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_point_at_the_storage_step() 
         ],
     );
     let a = run(&snap);
-    let storage = a
-        .plan
-        .iter()
-        .find(|s| {
-            s.layer
-                == Some(
-                    scalability_advisor_rules::scalability_advisor_core::bottleneck::Layer::Storage,
-                )
-        })
-        .unwrap_or_else(|| panic!("no storage step:\n{}", a.to_text()));
-    let edge = step_of(&a, StepKey::Remedy(Remedy::EdgeCompute));
-    assert!(storage.rank < edge.rank, "{}", a.to_text());
+    let text = a.to_text();
+    let storage = &a.plan[0];
+    assert_eq!(storage.layer, Some(Layer::Storage), "{text}");
     assert!(
-        edge.notes.contains(&format!(
-            "pages are slow and storage is the likeliest bottleneck: a CDN or logic at the edge does nothing for time spent there, so start with step {}",
-            storage.rank
-        )),
-        "{:?}",
-        edge.notes
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Remedy(Remedy::EdgeCompute)),
+        "{text}"
+    );
+    assert_eq!(
+        held(&a),
+        [(Remedy::EdgeCompute, storage.key.clone(), Some(1))],
+        "{text}"
+    );
+    assert!(
+        storage
+            .why
+            .iter()
+            .any(|w| w.starts_with("p95_response_time = 850 ms")),
+        "{text}"
+    );
+    assert!(
+        storage.findings.iter().any(|f| f == "key.p95.warning"),
+        "{text}"
+    );
+    assert!(!storage.title.contains("P95"), "{text}");
+    assert!(!storage.advice.contains("above target"), "{text}");
+    assert!(
+        storage.notes.contains(
+            &"pages are slow and storage is the likeliest bottleneck, so this comes before \"run logic at the edge\" on the ladder for slow page loads".to_owned()
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  - Run logic at the edge (ladder.slow_page_loads): after step 1, \""),
+        "{text}"
     );
     // Storage must stand out alone. With only the I/O wait (one warning reading: 2) against
-    // a database at 91% CPU (one warning reading: 2), the two tie and no note is written.
+    // a database at 91% CPU (one warning reading: 2), the two tie and nothing waits.
     let tie = with(
         users(70_000)
             .with_p95_response_time(ms(850))
@@ -716,7 +765,7 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_point_at_the_storage_step() 
         ],
     );
     // The network between services, the likeliest bottleneck alone (calls at 180 ms, past
-    // the 100 ms level, and nothing else found): the same note, naming it.
+    // the 100 ms level, and nothing else found): the edge waits for the network's step.
     let chatty = with(
         users(300_000)
             .with_p95_response_time(ms(850))
@@ -730,20 +779,20 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_point_at_the_storage_step() 
     let network = a
         .plan
         .iter()
-        .find(|s| {
-            s.layer
-                == Some(
-                    scalability_advisor_rules::scalability_advisor_core::bottleneck::Layer::Network,
-                )
-        })
+        .find(|s| s.layer == Some(Layer::Network))
         .unwrap_or_else(|| panic!("no network step:\n{}", a.to_text()));
-    let edge = step_of(&a, StepKey::Remedy(Remedy::EdgeCompute));
+    assert_eq!(
+        held(&a),
+        [(Remedy::EdgeCompute, network.key.clone(), Some(network.rank))],
+        "{}",
+        a.to_text()
+    );
     assert!(
-        edge.notes.iter().any(|n| n.starts_with(
+        network.notes.iter().any(|n| n.starts_with(
             "pages are slow and the network between services is the likeliest bottleneck"
-        ) && n.contains(&format!("step {}", network.rank))),
-        "{:?}",
-        edge.notes
+        )),
+        "{}",
+        a.to_text()
     );
     let a = run(&tie);
     assert_eq!(
@@ -752,13 +801,74 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_point_at_the_storage_step() 
         "{}",
         a.to_text()
     );
+    assert!(a.held_back.is_empty(), "{}", a.to_text());
     assert!(
-        a.plan.iter().all(|s| !s
-            .notes
+        a.plan
             .iter()
-            .any(|n| n.contains("storage is the likeliest"))),
+            .any(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute)),
         "{}",
         a.to_text()
+    );
+}
+
+#[test]
+fn slow_pages_wait_for_a_database_whose_ladder_is_used_up() {
+    // 5 million users with the enterprise architecture built (cache and CDN included) and
+    // every rung of the database ladder in place or declared done (indexes tried, replicas,
+    // sharding). The database is still hot (85% CPU, a 400 ms query) and pages take 1.5 s;
+    // the application servers are fine (50% CPU). The guide's diagnosis order puts the
+    // database before the delivery of pages, and logic at the edge (the slow-page ladder's
+    // last rung) does nothing for time spent in queries. So the edge waits for the step
+    // that works on the database, here "the ladder is used up: look beyond it", which takes
+    // the slow pages (critical: past the 1 s warning level) as its evidence and comes first.
+    let snap = with(
+        users(5_000_000)
+            .with_p95_response_time(ms(1_500))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(85.0))
+            .with_slowest_query_time(ms(400))
+            .with_cache_hit_rate(pct(93.0))
+            .with_tried(Remedy::AddIndexes),
+        &Stage::Enterprise
+            .cumulative_architecture()
+            .iter()
+            .collect::<Vec<_>>(),
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let first = &a.plan[0];
+    assert_eq!(
+        first.key,
+        StepKey::LadderExhausted(Symptom::DatabaseSlow),
+        "{text}"
+    );
+    assert_eq!(first.severity, Severity::Critical, "{text}");
+    assert!(
+        first
+            .why
+            .iter()
+            .any(|w| w.starts_with("p95_response_time = 1.5 s")),
+        "{text}"
+    );
+    // Its advice is the used-up ladder's, not the P95 level's.
+    assert!(
+        first.advice.starts_with("Every rung of the guide's ladder"),
+        "{text}"
+    );
+    assert_eq!(
+        held(&a),
+        [(
+            Remedy::EdgeCompute,
+            StepKey::LadderExhausted(Symptom::DatabaseSlow),
+            Some(1)
+        )],
+        "{text}"
+    );
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Remedy(Remedy::EdgeCompute)),
+        "{text}"
     );
 }
 
@@ -823,21 +933,30 @@ fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
             .count(),
         1
     );
-    let held: Vec<_> = a.held_back.iter().map(|h| (h.remedy, h.until)).collect();
+    let held: Vec<_> = a
+        .held_back
+        .iter()
+        .map(|h| (h.remedy, h.until.clone()))
+        .collect();
     assert_eq!(
         held,
-        [(Remedy::EdgeCompute, Remedy::AddIndexes)],
+        [(Remedy::EdgeCompute, StepKey::Remedy(Remedy::AddIndexes))],
         "{}",
         a.to_text()
     );
-    // Both renderings name the ladder of the step the edge waits for.
+    // Both renderings name the step the edge waits for, by its rank and title.
     let text = a.to_text();
     assert!(
         text.contains("Held back until the step they wait for is done"),
         "{text}"
     );
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert_eq!(a.held_back[0].after_step, Some(indexes.rank), "{text}");
     assert!(
-        text.contains("after \"add the missing indexes\" on the ladder for database slow"),
+        text.contains(&format!(
+            "(ladder.slow_page_loads): after step {}, \"{}\"",
+            indexes.rank, indexes.title
+        )),
         "{text}"
     );
     // The held rung is named as a sentence begins: the remedy's title, capitalised.
@@ -951,10 +1070,14 @@ fn a_small_system_slowed_by_its_queries_indexes_before_it_caches() {
         "{:?}",
         indexes.why
     );
-    let held: Vec<_> = a.held_back.iter().map(|h| (h.remedy, h.until)).collect();
+    let held: Vec<_> = a
+        .held_back
+        .iter()
+        .map(|h| (h.remedy, h.until.clone()))
+        .collect();
     assert_eq!(
         held,
-        [(Remedy::AddCaching, Remedy::AddIndexes)],
+        [(Remedy::AddCaching, StepKey::Remedy(Remedy::AddIndexes))],
         "{}",
         a.to_text()
     );
@@ -1048,7 +1171,7 @@ fn read_replicas_wait_for_indexes_then_merge() {
     let a = run(&snap);
     assert_eq!(a.held_back.len(), 1);
     assert_eq!(a.held_back[0].finding, "add.read_replicas");
-    assert_eq!(a.held_back[0].until, Remedy::AddIndexes);
+    assert_eq!(a.held_back[0].until, StepKey::Remedy(Remedy::AddIndexes));
     // Once indexes are done, the addition and the ladder are one step.
     let a = run(&snap.with_tried(Remedy::AddIndexes));
     assert!(a.held_back.is_empty());
