@@ -22,6 +22,15 @@ use crate::plan::{Active, Deferral, Facts, Key, Place, Skeleton, deferred_delive
 /// The JSON shape version of [`Assessment`].
 pub const ASSESSMENT_FORMAT: u32 = 3;
 
+/// Whether a set of components is empty (serde's `skip_serializing_if` takes a reference).
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
+fn no_components(set: &ComponentSet) -> bool {
+    set.is_empty()
+}
+
 /// One finding of an assessment, with the evidence that supports it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssessedFinding {
@@ -57,6 +66,9 @@ pub struct AssessedFinding {
     pub action: Option<String>,
     /// Components the rule recommends adding.
     pub recommends: ComponentSet,
+    /// Components the rule calls premature (present but not yet justified).
+    #[serde(default, skip_serializing_if = "no_components")]
+    pub discourages: ComponentSet,
     /// What to do.
     pub advice: String,
     /// The evidence that supports the finding (only what held).
@@ -891,6 +903,7 @@ fn assessed(
         made,
         action: rule.action.clone(),
         recommends: rule.recommends,
+        discourages: rule.discourages,
         ladder: rule.ladder,
         advice,
         evidence,
@@ -1259,7 +1272,32 @@ fn build_plan(
         h.after_step = steps.iter().find(|s| s.key == h.until).map(|s| s.rank);
     }
     place_missing_components(&mut steps, &held, findings, snapshot);
+    note_calls_between_premature_services(&mut steps, findings);
     (steps, held)
+}
+
+/// Slow calls between services exist because the application is split into services; when
+/// a finding of the plan calls that split premature (`discourages` microservices: the
+/// guide's stage 1 keeps a monolith), the step on the network says so and names the step
+/// that questions the split: tuning the calls is first aid, fewer services is the cure.
+fn note_calls_between_premature_services(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    let premature: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.discourages.contains(Component::Microservices))
+        .map(|f| f.id.as_str())
+        .collect();
+    let Some(services) = steps
+        .iter()
+        .find(|s| s.findings.iter().any(|f| premature.contains(&f.as_str())))
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    for s in steps.iter_mut().filter(|s| s.layer == Some(Layer::Network)) {
+        s.notes.push(format!(
+            "these calls exist because the application is split into services, which step {services} questions at this size: merging the chattiest services removes the calls altogether"
+        ));
+    }
 }
 
 /// Where the plan already deals with a component: the step that adds it, or the step its
@@ -2004,6 +2042,56 @@ impl Assessment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_held_back_finding_names_the_step_it_waits_for_even_outside_the_plan() {
+        let held = |until: StepKey| HeldBack {
+            finding: "f".to_owned(),
+            title: "t".to_owned(),
+            remedy: Remedy::EdgeCompute,
+            symptom: Symptom::SlowPageLoads,
+            until,
+            after_step: None,
+            why: Vec::new(),
+        };
+        assert_eq!(
+            held(StepKey::Remedy(Remedy::AddIndexes)).until_title(),
+            "Add the missing indexes"
+        );
+        assert_eq!(
+            held(StepKey::LadderExhausted(Symptom::DatabaseSlow)).until_title(),
+            "Database slow: the guide's ladder is used up"
+        );
+        assert_eq!(
+            held(StepKey::Component(Component::GlobalLoadBalancer)).until_title(),
+            "Add a global load balancer"
+        );
+        assert_eq!(
+            held(StepKey::Action("speed_up_service_calls".to_owned())).until_title(),
+            "speed_up_service_calls"
+        );
+        assert_eq!(
+            held(StepKey::Rule("db.bloat".to_owned())).until_title(),
+            "db.bloat"
+        );
+        // With no such step in the plan, the report names it by its key.
+        let a = Assessment {
+            held_back: vec![held(StepKey::Remedy(Remedy::AddIndexes))],
+            ..assess(
+                &crate::Engine::default_pack(),
+                &MetricsSnapshot::default(),
+                &History::new(),
+            )
+        };
+        assert_eq!(
+            a.waits_for(&a.held_back[0]),
+            "after \"Add the missing indexes\""
+        );
+        assert!(
+            a.to_text()
+                .contains("  - Run logic at the edge (f): after \"Add the missing indexes\"\n")
+        );
+    }
 
     #[test]
     fn and_lists_read_as_sentences() {

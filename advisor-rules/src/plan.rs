@@ -158,6 +158,35 @@ pub(crate) fn placement<'a>(
     Placement::Step(Key::Rule(f.id))
 }
 
+/// The ladders the plan works on: `active`, and each ladder no ladder rule works on that
+/// findings still reach (a cache and a CDN both called for) at its lowest rung among them,
+/// which goes first while the others wait. (On a ladder already active, every finding placed
+/// on it is at its current rung, so the lowest is that rung again: applying this twice gives
+/// what applying it once does.)
+pub(crate) fn with_lowest_rungs(
+    facts: &[Facts<'_>],
+    active: &Active,
+    architecture: ComponentSet,
+) -> Active {
+    let mut active = *active;
+    let mut lowest = [None::<Remedy>; Symptom::ALL.len()];
+    for f in facts {
+        if let Placement::Step(Key::Remedy(r)) = placement(f, &active, architecture) {
+            let (symptom, step) = r.rung();
+            if let Some(entry) = symptom_slot(symptom).and_then(|i| lowest.get_mut(i)) {
+                match entry {
+                    Some(low) if step >= low.rung().1 => {}
+                    _ => *entry = Some(r),
+                }
+            }
+        }
+    }
+    for r in lowest.into_iter().flatten() {
+        active.insert(r.rung().0, Some(r));
+    }
+    active
+}
+
 /// Whether `f` only shows a symptom (such as the P95 levels for slow pages): it advises
 /// nothing of its own, so it is evidence for whichever step works on that symptom.
 pub(crate) fn evidence_only(f: &Facts<'_>) -> bool {
@@ -214,7 +243,8 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 }
 
 /// The deferral [`deferred_delivery`] makes when `layer` ranks first alone, or `None` when
-/// there is none. The slow-page ladder must be active at a rung no other finding calls for
+/// there is none. `active` is the plan's ([`with_lowest_rungs`]), so that every step named
+/// here is one the plan opens. The slow-page ladder must be active at a rung no other finding calls for
 /// on its own grounds ([`wanted_for_itself`]); the step it waits for is, in this order:
 ///
 /// - the current rung of `layer`'s ladder, when that ladder is active (database slow, API
@@ -268,8 +298,8 @@ pub(crate) fn deferral_candidate<'a>(
 }
 
 /// The step of the first finding on `layer` that advises something of its own: an action,
-/// a rule of its own, a component, a used-up ladder, or the current rung of an active
-/// ladder (a stage move and a rung placed only by the plan's own ordering do not count).
+/// a rule of its own, a component, a used-up ladder, or the current rung of a ladder (a
+/// stage move does not count; a finding held back for another rung has no step).
 fn first_step_on<'a>(
     facts: &[Facts<'a>],
     active: &Active,
@@ -280,12 +310,8 @@ fn first_step_on<'a>(
         .iter()
         .filter(|f| f.layer == Some(layer) && !evidence_only(f))
         .find_map(|f| match placement(f, active, architecture) {
-            Placement::Step(key @ (Key::Action(_) | Key::Rule(_) | Key::Component(_))) => Some(key),
-            Placement::Step(key @ Key::LadderExhausted(_)) => Some(key),
-            Placement::Step(key @ Key::Remedy(r)) if active.get(&r.rung().0) == Some(&Some(r)) => {
-                Some(key)
-            }
-            _ => None,
+            Placement::Step(Key::Stage(_)) | Placement::Held { .. } => None,
+            Placement::Step(key) => Some(key),
         })
 }
 
@@ -313,7 +339,8 @@ pub(crate) fn deferred_delivery<'a>(
     architecture: ComponentSet,
     bottlenecks: &[RankedLayer],
 ) -> Option<Deferral<'a>> {
-    first_alone(bottlenecks).and_then(|l| deferral_candidate(facts, active, architecture, l))
+    let active = with_lowest_rungs(facts, active, architecture);
+    first_alone(bottlenecks).and_then(|l| deferral_candidate(facts, &active, architecture, l))
 }
 
 /// The likeliest bottleneck: the layer that ranks first in `bottlenecks` (sorted, highest
@@ -469,26 +496,7 @@ impl<'a> Skeleton<'a> {
         steps.clear();
         order.clear();
         places.clear();
-        // A ladder no ladder rule works on can still be reached by several findings (a cache
-        // and a CDN both called for): its lowest rung among them goes first, the others wait.
-        // (On a ladder already active, every finding placed on it is at its current rung, so
-        // the lowest is that rung again.)
-        let mut active = *active;
-        let mut lowest = [None::<Remedy>; Symptom::ALL.len()];
-        for f in facts {
-            if let Placement::Step(Key::Remedy(r)) = placement(f, &active, architecture) {
-                let (symptom, step) = r.rung();
-                if let Some(entry) = symptom_slot(symptom).and_then(|i| lowest.get_mut(i)) {
-                    match entry {
-                        Some(low) if step >= low.rung().1 => {}
-                        _ => *entry = Some(r),
-                    }
-                }
-            }
-        }
-        for r in lowest.into_iter().flatten() {
-            active.insert(r.rung().0, Some(r));
-        }
+        let active = with_lowest_rungs(facts, active, architecture);
         for (i, f) in facts.iter().enumerate() {
             match deferred_placement(f, &active, architecture, deferred) {
                 Placement::Held {
@@ -525,13 +533,11 @@ impl<'a> Skeleton<'a> {
                         // The step advises what its most severe finding advises, and a
                         // finding that only shows a symptom gives way to one that advises
                         // something of its own (slow pages joining the database's step).
-                        let by = step.advice.and_then(|a| facts.get(a));
-                        let takes_over =
-                            by.is_none_or(|by| match (evidence_only(by), evidence_only(f)) {
-                                (true, false) => true,
-                                (false, true) => false,
-                                _ => f.severity > by.severity,
-                            });
+                        let weight = |x: &Facts<'_>| (!evidence_only(x), x.severity);
+                        let takes_over = step
+                            .advice
+                            .and_then(|a| facts.get(a))
+                            .is_none_or(|by| weight(f) > weight(by));
                         if takes_over {
                             step.advice = Some(i);
                         }

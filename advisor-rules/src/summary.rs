@@ -15,7 +15,7 @@ use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
     Active, Facts, Key, Place, Skeleton, deferral_candidate, deferral_possible, first_alone,
-    recycle,
+    recycle, with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -274,10 +274,11 @@ pub fn summarize_with(
     // Whether slow pages wait for the database or the external APIs depends on how the
     // layers rank by their evidence (read only when the slow-page ladder and one of theirs
     // are active).
-    let deferred = if deferral_possible(&facts, &active, snapshot.architecture) {
+    let planned = with_lowest_rungs(&facts, &active, snapshot.architecture);
+    let deferred = if deferral_possible(&facts, &planned, snapshot.architecture) {
         layer_first_alone::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
             .unwrap_or_else(|| layer_first_alone_written(engine, evaluation, &found, snapshot))
-            .and_then(|layer| deferral_candidate(&facts, &active, snapshot.architecture, layer))
+            .and_then(|layer| deferral_candidate(&facts, &planned, snapshot.architecture, layer))
     } else {
         None
     };

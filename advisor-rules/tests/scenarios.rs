@@ -812,6 +812,52 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_wait_for_the_storage_step() 
 }
 
 #[test]
+fn slow_pages_wait_for_indexes_that_sequential_scans_call_for() {
+    // 150,000 users, cache and CDN in place, pages at 900 ms. No single query is slow and
+    // database CPU is fine (so the database ladder's own rule does not fire), but a table is
+    // read by 40,000 sequential scans and the pool is 85% busy: the database ranks first
+    // alone. The guide's ladder for a slow database starts with indexes, and the indexes
+    // the scans call for are that rung; logic at the edge waits for them.
+    let snap = with(
+        users(150_000)
+            .with_p95_response_time(ms(900))
+            .with_server_cpu(pct(40.0))
+            .with_db_cpu(pct(50.0))
+            .with_slowest_query_time(ms(60))
+            .with_cache_hit_rate(pct(92.0))
+            .with_db_max_seq_scans(Count::new(40_000))
+            .with_db_connections(Connections::new(85))
+            .with_db_pool_size(Connections::new(100)),
+        &[
+            Component::Cdn,
+            Component::Cache,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(!ids(&a).contains(&"ladder.database_slow"), "{text}");
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert_eq!(
+        held(&a),
+        [(
+            Remedy::EdgeCompute,
+            StepKey::Remedy(Remedy::AddIndexes),
+            Some(indexes.rank)
+        )],
+        "{text}"
+    );
+    assert!(
+        indexes
+            .why
+            .iter()
+            .any(|w| w.starts_with("p95_response_time = 900 ms")),
+        "{text}"
+    );
+}
+
+#[test]
 fn slow_pages_wait_for_a_database_whose_ladder_is_used_up() {
     // 5 million users with the enterprise architecture built (cache and CDN included) and
     // every rung of the database ladder in place or declared done (indexes tried, replicas,
@@ -869,6 +915,26 @@ fn slow_pages_wait_for_a_database_whose_ladder_is_used_up() {
             .iter()
             .all(|s| s.key != StepKey::Remedy(Remedy::EdgeCompute)),
         "{text}"
+    );
+    // A pool nearly full as well (85%, a critical finding on the database that comes
+    // before the ladder's in the findings' order): the edge still waits for the step of
+    // the database's own ladder, which the guide's decision matrix works on.
+    let a = run(&snap
+        .clone()
+        .with_db_connections(Connections::new(85))
+        .with_db_pool_size(Connections::new(100)));
+    assert!(ids(&a).contains(&"key.pool.critical"), "{}", a.to_text());
+    assert_eq!(
+        held(&a)
+            .into_iter()
+            .map(|(r, until, _)| (r, until))
+            .collect::<Vec<_>>(),
+        [(
+            Remedy::EdgeCompute,
+            StepKey::LadderExhausted(Symptom::DatabaseSlow)
+        )],
+        "{}",
+        a.to_text()
     );
 }
 
@@ -1260,6 +1326,65 @@ fn over_engineered_startup_is_told_to_keep_it_simple() {
         ]
     );
     assert!(a.findings.iter().all(|f| f.severity == Severity::Info));
+}
+
+#[test]
+fn slow_calls_between_premature_services_point_at_the_services() {
+    // 3,000 users (the guide's stage 1) on microservices, with calls between services at
+    // 180 ms (past the 100 ms level) and servers nearly idle (8% CPU). The guide's stage 1
+    // keeps a monolith ("don't split into microservices prematurely"), and those calls
+    // exist only because the application was split. Tuning DNS and connection reuse is
+    // right as a first aid, but the report must tie the slow calls to the services being
+    // in question at this size, naming the step that says so.
+    let snap = with(
+        users(3_000),
+        &[
+            Component::LoadBalancer,
+            Component::ApiGateway,
+            Component::Microservices,
+        ],
+    )
+    .with_server_cpu(pct(8.0))
+    .with_p95_response_time(ms(300))
+    .with_inter_service_p95_latency(ms(180));
+    let a = run(&snap);
+    let text = a.to_text();
+    let calls = a
+        .plan
+        .iter()
+        .find(|s| s.layer == Some(Layer::Network))
+        .unwrap_or_else(|| panic!("no network step:\n{text}"));
+    let services = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "premature.microservices"))
+        .unwrap_or_else(|| panic!("no step on the microservices:\n{text}"));
+    assert!(
+        calls.notes.contains(&format!(
+            "these calls exist because the application is split into services, which step {} questions at this size: merging the chattiest services removes the calls altogether",
+            services.rank
+        )),
+        "{text}"
+    );
+    // Services that are not in question (a system at the scale stage) get no such note.
+    let grown = with(
+        users(300_000),
+        &[
+            Component::LoadBalancer,
+            Component::ApiGateway,
+            Component::Microservices,
+        ],
+    )
+    .with_server_cpu(pct(8.0))
+    .with_inter_service_p95_latency(ms(180));
+    let a = run(&grown);
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.notes.iter().all(|n| !n.contains("split into services"))),
+        "{}",
+        a.to_text()
+    );
 }
 
 #[test]
