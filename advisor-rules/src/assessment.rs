@@ -1301,8 +1301,14 @@ fn note_calls_between_premature_services(steps: &mut [PlanStep], findings: &[Ass
 }
 
 /// Where the plan already deals with a component: the step that adds it, or the step its
-/// held-back addition waits for.
-fn component_place(c: Component, steps: &[PlanStep], held: &[HeldBack]) -> Option<String> {
+/// held-back addition waits for; with `by_ladder`, also the step whose ladder installs it on
+/// a later rung (for a component nothing calls for now but the stage's architecture).
+fn component_place(
+    c: Component,
+    steps: &[PlanStep],
+    held: &[HeldBack],
+    by_ladder: bool,
+) -> Option<String> {
     let adds = |k: &StepKey| match k {
         StepKey::Remedy(r) => r.component() == Some(c),
         StepKey::Component(k) => *k == c,
@@ -1319,7 +1325,11 @@ fn component_place(c: Component, steps: &[PlanStep], held: &[HeldBack]) -> Optio
     }
     // A later rung of the ladder a step works on installs it (the load balancer of
     // horizontal scaling, after a vertical scale): it comes if that step does not relieve
-    // the symptom.
+    // the symptom. A component a trigger calls for is not placed so: the trigger's own
+    // evidence (writes saturating the primary, for sharding) is not that ladder's symptom.
+    if !by_ladder {
+        return None;
+    }
     let installs = Remedy::installing(c)?;
     let (symptom, rung) = installs.rung();
     steps.iter().find_map(|s| {
@@ -1385,7 +1395,7 @@ fn place_missing_components(
         let mut rest = Vec::new();
         for c in missing.iter() {
             let by = callers(c);
-            let place = component_place(c, steps, held);
+            let place = component_place(c, steps, held, by.is_empty());
             if by.is_empty() {
                 rest.push(match place {
                     Some(place) => format!("{} ({place})", c.noun()),
@@ -2091,6 +2101,36 @@ mod tests {
             a.to_text()
                 .contains("  - Run logic at the edge (f): after \"Add the missing indexes\"\n")
         );
+    }
+
+    #[test]
+    fn discouraged_components_are_written_only_when_there_are_some() {
+        let snap = MetricsSnapshot::default()
+            .with_users(scalability_advisor_core::units::Users::new(2_000))
+            .with_server_cpu(scalability_advisor_core::units::Ratio::from_percent(10.0).unwrap())
+            .with_p95_response_time(core::time::Duration::from_millis(800))
+            .with_component(Component::Microservices);
+        let a = assess(&crate::Engine::default_pack(), &snap, &History::new());
+        let json = serde_json::to_value(&a).unwrap();
+        let findings = json["findings"].as_array().unwrap();
+        assert!(findings.len() >= 2, "{json}");
+        let premature = findings
+            .iter()
+            .find(|f| f["id"] == "premature.microservices")
+            .unwrap();
+        assert_eq!(
+            premature["discourages"],
+            serde_json::json!(["microservices"])
+        );
+        assert!(
+            findings
+                .iter()
+                .filter(|f| f["id"] != "premature.microservices")
+                .all(|f| f.get("discourages").is_none()),
+            "{json}"
+        );
+        let back: Assessment = serde_json::from_value(json).unwrap();
+        assert_eq!(back, a);
     }
 
     #[test]

@@ -1641,6 +1641,51 @@ fn sharding_is_placed_by_how_far_up_the_database_ladder_the_plan_is() {
 }
 
 #[test]
+fn sharding_called_for_by_saturated_writes_does_not_wait_for_the_read_ladder() {
+    // 600,000 users on the scale architecture but for sharding and search; the primary takes
+    // 1,700 writes/s of its 2,000 (85%, past the guide's 80% level for sharding) and runs at
+    // 82% CPU; replicas are in place. The database ladder's current rung is indexes, and
+    // sharding is that ladder's last rung, but the guide's trigger here is the write load,
+    // which neither indexes nor more replicas take off the primary: sharding is called for
+    // now, and the move step must not place it "after" the index step as if it waited.
+    let snap = with(
+        users(600_000)
+            .with_p95_response_time(ms(700))
+            .with_server_cpu(pct(55.0))
+            .with_db_cpu(pct(82.0))
+            .with_primary_write_throughput(Rate::from_per_second(1_700.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap())
+            .with_cache_hit_rate(pct(90.0)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::MessageQueue,
+        ],
+    );
+    let a = run(&snap);
+    let stage = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(
+        stage
+            .advice
+            .contains("What they call for: database sharding (move.3.write_saturation)."),
+        "{}",
+        a.to_text()
+    );
+    assert!(
+        a.plan
+            .iter()
+            .any(|s| s.key == StepKey::Remedy(Remedy::AddIndexes)),
+        "{}",
+        a.to_text()
+    );
+}
+
+#[test]
 fn the_move_step_leads_with_what_its_triggers_call_for() {
     // 90,000 users on the guide's growth architecture (CDN, load balancer, replicas, cache,
     // job queue). Replicas lag 6 s (past the 5 s level) and teams need to scale parts of the
