@@ -22,6 +22,9 @@ use crate::plan::{Active, Deferral, Facts, Key, Place, Skeleton, deferred_delive
 /// The JSON shape version of [`Assessment`].
 pub const ASSESSMENT_FORMAT: u32 = 3;
 
+/// What a [`StepKey::Diagnose`] step advises: the guide's diagnosis order, in our words.
+const DIAGNOSE_ADVICE: &str = "Nothing measured points at a layer yet. Trace slow requests end to end (distributed tracing such as Jaeger or Datadog) to see where the time is spent, then look at the database (slow query log, connection pool), the application (CPU and memory profiles), calls between services and third-party APIs, in the guide's diagnosis order. Measure what \"Not judged\" lists and assess again: the plan then works on the layer the figures point at.";
+
 /// Whether a set of components is empty (serde's `skip_serializing_if` takes a reference).
 #[expect(
     clippy::trivially_copy_pass_by_ref,
@@ -147,6 +150,10 @@ pub enum StepKey {
     Action(String),
     /// A finding that stands on its own (its rule id).
     Rule(String),
+    /// Finding where the time goes: slow pages with nothing measured pointing at a layer, at
+    /// a stage where the guide adds no cache before it is needed (see the crate's notes on
+    /// advice).
+    Diagnose,
 }
 
 /// One step of the plan of action: one remedy or action with all the evidence for it.
@@ -221,6 +228,7 @@ impl HeldBack {
             StepKey::Checklist(c) => (Key::Checklist(*c), ""),
             StepKey::Action(a) => (Key::Action(a), a.as_str()),
             StepKey::Rule(id) => (Key::Rule(id), id.as_str()),
+            StepKey::Diagnose => (Key::Diagnose, ""),
         };
         base_title(key, plain, None)
     }
@@ -1052,6 +1060,10 @@ pub(crate) fn write_base_title(
             }
         }
         Key::Checklist(c) => write!(out, "Close the gaps in the guide's {c} checklist"),
+        Key::Diagnose => {
+            out.push_str("Find where the time goes");
+            Ok(())
+        }
         Key::Action(_) | Key::Rule(_) => {
             out.push_str(plain);
             Ok(())
@@ -1085,8 +1097,13 @@ fn build_plan(
     bottlenecks: &[RankedLayer],
 ) -> (Vec<PlanStep>, Vec<HeldBack>) {
     let facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
-    let deferred: Option<Deferral<'_>> =
-        deferred_delivery(&facts, active, snapshot.architecture, bottlenecks);
+    let deferred: Option<Deferral<'_>> = deferred_delivery(
+        &facts,
+        active,
+        snapshot.architecture,
+        bottlenecks,
+        stage.by_users,
+    );
     let with_gaps: Vec<(Checklist, Vec<ChecklistItem>)> = checklists
         .iter()
         .map(|r| (r.checklist, r.gaps().collect::<Vec<_>>()))
@@ -1241,6 +1258,14 @@ fn build_plan(
                     String::new()
                 };
             }
+            StepKey::Diagnose => {
+                step.advice = DIAGNOSE_ADVICE.to_owned();
+                step.references = vec![
+                    "guide: Bottleneck Diagnosis Guide, Finding the Bottleneck".to_owned(),
+                    "guide: Stage 1, What to Focus On (don't add caching before you need it)"
+                        .to_owned(),
+                ];
+            }
             StepKey::LadderExhausted(_)
             | StepKey::Component(_)
             | StepKey::Checklist(_)
@@ -1251,9 +1276,15 @@ fn build_plan(
         if let Some(d) = deferred
             && d.instead == skeleton_step.key
         {
+            let why = match d.layer {
+                Some(layer) => format!(
+                    "pages are slow and {} the likeliest bottleneck",
+                    likeliest(layer)
+                ),
+                None => "pages are slow, nothing measured points at a layer or calls for a cache, and at stage 1 the guide adds no cache before it is needed".to_owned(),
+            };
             step.notes.push(format!(
-                "pages are slow and {} the likeliest bottleneck, so this comes before \"{}\" on the ladder for {}",
-                likeliest(d.layer),
+                "{why}, so this comes before \"{}\" on the ladder for {}",
                 d.held.title(),
                 d.held.rung().0.title()
             ));

@@ -41,6 +41,7 @@ pub(crate) enum Key<'a> {
     Checklist(Checklist),
     Action(&'a str),
     Rule(&'a str),
+    Diagnose,
 }
 
 impl Key<'_> {
@@ -53,6 +54,7 @@ impl Key<'_> {
             Key::Checklist(c) => StepKey::Checklist(c),
             Key::Action(a) => StepKey::Action(a.to_owned()),
             Key::Rule(r) => StepKey::Rule(r.to_owned()),
+            Key::Diagnose => StepKey::Diagnose,
         }
     }
 }
@@ -205,8 +207,9 @@ pub(crate) struct Deferral<'a> {
     pub(crate) held: Remedy,
     /// The step it waits for.
     pub(crate) instead: Key<'a>,
-    /// The layer that step works on (the likeliest bottleneck).
-    pub(crate) layer: Layer,
+    /// The layer that step works on (the likeliest bottleneck); `None` for the diagnosis
+    /// step ([`unexplained_slow_pages`]).
+    pub(crate) layer: Option<Layer>,
 }
 
 /// The layers a slow-page rung can wait for: those where pages spend time that neither a
@@ -284,7 +287,7 @@ pub(crate) fn deferral_candidate<'a>(
             return waits.then_some(Deferral {
                 held: page,
                 instead: Key::Remedy(*other),
-                layer,
+                layer: Some(layer),
             });
         }
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
@@ -293,7 +296,33 @@ pub(crate) fn deferral_candidate<'a>(
     (!first_rung).then_some(Deferral {
         held: page,
         instead,
-        layer,
+        layer: Some(layer),
+    })
+}
+
+/// Slow pages that nothing explains yet, at the guide's stage 1: the slow-page ladder is at
+/// its first rung (caching, no cache in place), no finding names a layer (so no bottleneck
+/// ranks), no finding calls for a cache on its own grounds, and the user count is in stage
+/// 1, where the guide adds no cache before it is needed. Then the cache waits for a
+/// diagnosis step ([`Key::Diagnose`]): where the time goes, traced first, as the guide's
+/// diagnosis order begins. At later stages a cache is part of the architecture, and the
+/// decision matrix's first try stands.
+pub(crate) fn unexplained_slow_pages<'a>(
+    facts: &[Facts<'a>],
+    active: &Active,
+    by_users: Option<Stage>,
+) -> Option<Deferral<'a>> {
+    let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
+        return None;
+    };
+    let unexplained = by_users == Some(Stage::Startup)
+        && *page == Remedy::AddCaching
+        && facts.iter().all(|f| f.layer.is_none())
+        && !wanted_for_itself(facts, Remedy::AddCaching);
+    unexplained.then_some(Deferral {
+        held: *page,
+        instead: Key::Diagnose,
+        layer: None,
     })
 }
 
@@ -338,9 +367,12 @@ pub(crate) fn deferred_delivery<'a>(
     active: &Active,
     architecture: ComponentSet,
     bottlenecks: &[RankedLayer],
+    by_users: Option<Stage>,
 ) -> Option<Deferral<'a>> {
     let active = with_lowest_rungs(facts, active, architecture);
-    first_alone(bottlenecks).and_then(|l| deferral_candidate(facts, &active, architecture, l))
+    first_alone(bottlenecks)
+        .and_then(|l| deferral_candidate(facts, &active, architecture, l))
+        .or_else(|| unexplained_slow_pages(facts, &active, by_users))
 }
 
 /// The likeliest bottleneck: the layer that ranks first in `bottlenecks` (sorted, highest

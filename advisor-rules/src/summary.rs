@@ -15,7 +15,7 @@ use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
     Active, Facts, Key, Place, Skeleton, deferral_candidate, deferral_possible, first_alone,
-    recycle, with_lowest_rungs,
+    recycle, unexplained_slow_pages, with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -274,6 +274,7 @@ pub fn summarize_with(
     // Whether slow pages wait for the database or the external APIs depends on how the
     // layers rank by their evidence (read only when the slow-page ladder and one of theirs
     // are active).
+    let by_users = snapshot.users.map(Stage::for_users);
     let planned = with_lowest_rungs(&facts, &active, snapshot.architecture);
     let deferred = if deferral_possible(&facts, &planned, snapshot.architecture) {
         layer_first_alone::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
@@ -281,9 +282,9 @@ pub fn summarize_with(
             .and_then(|layer| deferral_candidate(&facts, &planned, snapshot.architecture, layer))
     } else {
         None
-    };
+    }
+    .or_else(|| unexplained_slow_pages(&facts, &planned, by_users));
 
-    let by_users = snapshot.users.map(Stage::for_users);
     let by_metrics = facts.iter().filter_map(|f| f.moves_to).max();
     let planning_for = match (by_users, by_metrics) {
         (Some(u), Some(m)) => Some(u.max(m)),

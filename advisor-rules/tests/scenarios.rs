@@ -858,6 +858,77 @@ fn slow_pages_wait_for_indexes_that_sequential_scans_call_for() {
 }
 
 #[test]
+fn a_startup_with_slow_pages_and_nothing_else_measured_finds_where_the_time_goes() {
+    // 500 users (the guide's stage 1) and pages at 3 s; nothing else is measured. The
+    // decision matrix's first try for slow pages is caching, but the guide's stage 1 says
+    // not to add caching before it is needed, and nothing here shows it is (no repeated
+    // queries, no database figure): the guide's diagnosis order starts with where the time
+    // is spent (tracing). The plan leads with that, the slow pages as its evidence, and the
+    // cache waits for it.
+    let snap = users(500).with_p95_response_time(ms(3_000));
+    let a = run(&snap);
+    let text = a.to_text();
+    let first = &a.plan[0];
+    assert_eq!(first.key, StepKey::Diagnose, "{text}");
+    assert_eq!(first.title, "Find where the time goes", "{text}");
+    assert_eq!(first.severity, Severity::Critical, "{text}");
+    assert!(
+        first
+            .why
+            .iter()
+            .any(|w| w.starts_with("p95_response_time = 3.0 s > 1.0 s")),
+        "{text}"
+    );
+    assert!(first.advice.contains("tracing"), "{text}");
+    assert_eq!(
+        held(&a),
+        [(Remedy::AddCaching, StepKey::Diagnose, Some(1))],
+        "{text}"
+    );
+    assert!(
+        first
+            .notes
+            .iter()
+            .any(|n| n.contains("no cache before it is needed")),
+        "{text}"
+    );
+    // The same queries repeated (45%) are the guide's own reason for a cache: advised.
+    let a = run(&snap.clone().with_repeated_query_share(pct(45.0)));
+    assert_eq!(
+        a.plan[0].key,
+        StepKey::Remedy(Remedy::AddCaching),
+        "{}",
+        a.to_text()
+    );
+    assert!(a.held_back.is_empty(), "{}", a.to_text());
+    // 50,000 users (stage 2, whose architecture has a cache): caching is the first try.
+    let a = run(&users(50_000).with_p95_response_time(ms(3_000)));
+    assert_eq!(
+        a.plan[0].key,
+        StepKey::Remedy(Remedy::AddCaching),
+        "{}",
+        a.to_text()
+    );
+    // A database that is measured and in trouble points at a layer: the indexes come
+    // first, as for any slow database, and no diagnosis step is added.
+    let a = run(&snap
+        .clone()
+        .with_db_cpu(pct(92.0))
+        .with_slowest_query_time(ms(800)));
+    assert!(
+        a.plan.iter().all(|s| s.key != StepKey::Diagnose),
+        "{}",
+        a.to_text()
+    );
+    assert_eq!(
+        a.plan[0].key,
+        StepKey::Remedy(Remedy::AddIndexes),
+        "{}",
+        a.to_text()
+    );
+}
+
+#[test]
 fn slow_pages_wait_for_a_database_whose_ladder_is_used_up() {
     // 5 million users with the enterprise architecture built (cache and CDN included) and
     // every rung of the database ladder in place or declared done (indexes tried, replicas,
