@@ -58,11 +58,12 @@ pub struct AssessedFinding {
     /// The stage a transition rule moves to.
     pub moves_to: Option<Stage>,
     /// Whether a transition is overdue: the user count is already in or past `moves_to`,
-    /// and that stage's architecture is not all in place.
+    /// and the move is not made ([`Rule::move_made`]).
     pub overdue: bool,
-    /// Whether a transition has been made: the declared architecture already has everything
-    /// `moves_to` calls for ([`Stage::is_built`]). Its condition is then a symptom to work
-    /// on, not a move to plan: the plan puts it with the step for its symptom.
+    /// Whether a transition has been made ([`Rule::move_made`]): the declared architecture
+    /// already has everything `moves_to` calls for, or everything the rule recommends. Its
+    /// condition is then a symptom to work on, not a move to plan: the plan puts it with the
+    /// step for its symptom.
     #[serde(default)]
     pub made: bool,
     /// The pack's named action, when the rule has one.
@@ -767,7 +768,7 @@ fn rung_advised(
 
 /// Whether `rule` is a transition whose stage is built: the move is made.
 fn is_made(rule: &Rule, architecture: ComponentSet) -> bool {
-    rule.moves_to.is_some_and(|to| to.is_built(architecture))
+    rule.move_made(architecture)
 }
 
 /// What the plan reads of a finding of `rule`, whose ladder (if it has one) is at `position`.
@@ -893,7 +894,12 @@ fn assessed(
         advice = match &rule.made_advice {
             Some(made_advice) => made_advice.clone(),
             None => format!(
-                "{advice} The move itself is made: the architecture of {to} is in place, so this is a symptom to work on within it, not a reason to move."
+                "{advice} The move itself is made: {}, so this is a symptom to work on within it, not a reason to move.",
+                if to.is_built(snapshot.architecture) {
+                    format!("the architecture of {to} is in place")
+                } else {
+                    format!("what the rule calls for ({}) is in place", rule.recommends)
+                }
             ),
         };
     }
@@ -1708,7 +1714,7 @@ impl StageView {
             String::new()
         } else {
             format!(
-                "; made already, with the architecture in place: {}",
+                "; made already, with what they call for in place: {}",
                 self.made.join(", ")
             )
         };
@@ -1722,7 +1728,7 @@ impl StageView {
                 self.overdue.join(", ")
             ),
             (_, Some(m)) if !self.made.is_empty() => format!(
-                "the guide's conditions for {m} hold, but its architecture is in place: they are symptoms to work on, not a move ({})",
+                "the guide's conditions for {m} hold, but what they call for is in place: they are symptoms to work on, not a move ({})",
                 self.made.join(", ")
             ),
             (_, Some(m)) => format!("the guide's conditions for {m} hold"),

@@ -295,6 +295,8 @@ pub(crate) struct CompiledRule {
     priority: u32,
     missing: MissingData,
     moves_to: Option<Stage>,
+    /// What the rule recommends: a move is made once all of it is in place.
+    recommends: ComponentSet,
     overdue_severity: Option<Severity>,
     hold_for: Option<Duration>,
     hold_evaluations: Option<u32>,
@@ -362,14 +364,15 @@ impl CompiledRule {
     }
 
     /// The severity of a finding of this rule at `stage` with `architecture`, and whether
-    /// the move it is is overdue: users are in or past the stage the rule moves to, and that
-    /// stage's architecture is not in place (once it is, the move is made); an overdue move
-    /// takes its `overdue_severity` when that is higher.
+    /// the move it is is overdue: users are in or past the stage the rule moves to, and the
+    /// move is not made ([`Rule::move_made`](crate::Rule::move_made)); an overdue move takes
+    /// its `overdue_severity` when that is higher.
     #[inline]
     fn severity_at(&self, stage: Option<Stage>, architecture: ComponentSet) -> (Severity, bool) {
-        let overdue = self
-            .moves_to
-            .is_some_and(|to| stage.is_some_and(|s| s >= to) && !to.is_built(architecture));
+        let overdue = self.moves_to.is_some_and(|to| {
+            stage.is_some_and(|s| s >= to)
+                && !crate::pack::move_made(to, self.recommends, architecture)
+        });
         let severity = if overdue {
             self.overdue_severity
                 .unwrap_or(self.severity)
@@ -1047,9 +1050,10 @@ pub struct Finding {
     /// Whether it fired on unknown data under `missing = "fire"`.
     pub assumed: bool,
     /// Whether the rule is a stage transition (`moves_to`), the user count is already in or
-    /// past the stage it moves to, and the declared architecture lacks part of that stage's
-    /// ([`Stage::is_built`]): the move is overdue, and the severity was raised. A move whose
-    /// stage is built has been made, and is not overdue.
+    /// past the stage it moves to, and the move is not made ([`Rule::move_made`]: the
+    /// declared architecture lacks part of that stage's and part of what the rule
+    /// recommends): the move is overdue, and the severity was raised. A made move is not
+    /// overdue.
     pub overdue: bool,
     /// Whether the condition no longer holds but the finding is kept open by hysteresis
     /// ([`Engine::step`] with a `clear` condition that has not held yet); its evidence then
@@ -1532,6 +1536,7 @@ impl Engine {
                 priority: rule.priority,
                 missing: rule.missing,
                 moves_to: rule.moves_to,
+                recommends: rule.recommends,
                 overdue_severity: rule.overdue_severity,
                 hold_for: rule.hold_for,
                 hold_evaluations: rule.hold_evaluations,
@@ -3968,7 +3973,8 @@ advice = "a"
                     let r = &engine.rules[i];
                     let stage = snap.users.map(Stage::for_users);
                     let overdue = r.moves_to.is_some_and(|to| {
-                        stage.is_some_and(|s| s >= to) && !to.is_built(snap.architecture)
+                        stage.is_some_and(|s| s >= to)
+                            && !crate::pack::move_made(to, r.recommends, snap.architecture)
                     });
                     let severity = if overdue {
                         r.overdue_severity.unwrap_or(r.severity).max(r.severity)

@@ -165,10 +165,10 @@ pub struct Rule {
     pub action: Option<String>,
     /// What to do, in words.
     pub advice: String,
-    /// For a transition (`moves_to`), what to do once the move is made, that is once the
-    /// declared architecture has everything its stage calls for
-    /// ([`Stage::is_built`](scalability_advisor_core::Stage::is_built)): it replaces
-    /// [`Rule::advice`], which speaks of making the move (file key `made_advice`).
+    /// For a transition (`moves_to`), what to do once the move is made ([`Rule::move_made`]: the
+    /// declared architecture has everything its stage calls for, or everything the rule
+    /// `recommends`): it replaces [`Rule::advice`], which speaks of making the move (file
+    /// key `made_advice`).
     pub made_advice: Option<String>,
     /// Where the rule's facts and figures come from.
     pub references: Vec<String>,
@@ -413,6 +413,40 @@ impl PackFormat {
 pub const MAX_PACK_BYTES: usize = 4 * 1024 * 1024;
 /// Most rules a pack may hold.
 pub const MAX_RULES: usize = 10_000;
+
+impl Rule {
+    /// Whether the transition this rule detects (`moves_to`) has been made with
+    /// `architecture`: everything its stage calls for is in place
+    /// ([`Stage::is_built`]), or everything the rule itself `recommends` is (the move's
+    /// answer to this trigger is built: a load balancer for a maxed server, sharding for
+    /// saturated writes). Its condition is then a symptom to work on, not a move to plan.
+    /// `false` for a rule that is no transition.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::RulePack;
+    /// use scalability_advisor_rules::scalability_advisor_core::{Component, ComponentSet};
+    /// let pack = RulePack::default_pack();
+    /// let maxed = pack.rules().iter().find(|r| r.id == "move.2.cpu_maxed").unwrap();
+    /// assert!(!maxed.move_made(ComponentSet::from_components(&[Component::Cdn])));
+    /// assert!(maxed.move_made(ComponentSet::from_components(&[Component::LoadBalancer])));
+    /// ```
+    #[must_use]
+    pub fn move_made(&self, architecture: ComponentSet) -> bool {
+        self.moves_to
+            .is_some_and(|to| move_made(to, self.recommends, architecture))
+    }
+}
+
+/// [`Rule::move_made`] for a rule moving to `to` that recommends `recommends`.
+pub(crate) const fn move_made(
+    to: Stage,
+    recommends: ComponentSet,
+    architecture: ComponentSet,
+) -> bool {
+    to.is_built(architecture)
+        || (!recommends.is_empty() && recommends.difference(architecture).is_empty())
+}
 
 impl RulePack {
     /// Reads a pack from TOML text; `file` names it in diagnostics.

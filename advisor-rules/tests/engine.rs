@@ -140,8 +140,17 @@ fn transitions_hold_at_every_size_and_say_when_overdue() {
         .expect("the condition still holds");
     assert!(!f.overdue);
     assert_eq!(f.severity, scalability_advisor_rules::Severity::Warning);
-    // One component short of it (no cross-region replication), the move is overdue again.
+    // Short of cross-region replication, the move is still made: the rule's own call, a
+    // multi-region deployment, is in place (`Rule::move_made`).
     built.architecture.remove(Component::CrossRegionReplication);
+    let e = engine.evaluate(&built, &History::new());
+    assert!(
+        e.findings
+            .iter()
+            .any(|f| engine.rule(f.rule).unwrap().id == "move.4.data_residency" && !f.overdue)
+    );
+    // Without the regions themselves, the move is overdue again.
+    built.architecture.remove(Component::MultiRegion);
     let e = engine.evaluate(&built, &History::new());
     assert!(
         e.findings

@@ -1459,6 +1459,64 @@ fn slow_calls_between_premature_services_point_at_the_services() {
 }
 
 #[test]
+fn a_maxed_server_behind_a_load_balancer_is_a_symptom_not_a_move() {
+    // 30,000 users (stage 2) with a load balancer and a CDN but no replicas or cache, and
+    // servers at 92% memory. The guide's stage-2 trigger "server resources maxed" is answered
+    // by leaving the single server for several behind a load balancer, which is in place:
+    // telling this system to "leave the single server" is untrue. The maxed memory is the
+    // high-memory ladder's symptom (first try: more RAM), critical, and no move is
+    // overdue because of it.
+    let lb = with(
+        users(30_000)
+            .with_memory_usage(pct(92.0))
+            .with_server_cpu(pct(60.0)),
+        &[Component::LoadBalancer, Component::Cdn],
+    );
+    let a = run(&lb);
+    let text = a.to_text();
+    let maxed = a
+        .findings
+        .iter()
+        .find(|f| f.id == "move.2.memory_maxed")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(maxed.made, "{text}");
+    assert!(!maxed.overdue, "{text}");
+    assert!(
+        maxed
+            .advice
+            .starts_with("Servers already sit behind a load balancer"),
+        "{text}"
+    );
+    assert!(
+        a.plan.iter().all(|s| !matches!(s.key, StepKey::Stage(_))),
+        "{text}"
+    );
+    let ram = step_of(&a, StepKey::Remedy(Remedy::IncreaseRam));
+    assert_eq!(ram.severity, Severity::Critical, "{text}");
+    assert!(
+        ram.findings.iter().any(|f| f == "move.2.memory_maxed"),
+        "{text}"
+    );
+    // On one server the same reading is the guide's reason to move, and the move step
+    // says what it calls for: a load balancer.
+    let single = with(
+        users(30_000)
+            .with_memory_usage(pct(92.0))
+            .with_server_cpu(pct(60.0)),
+        &[Component::SingleServer],
+    );
+    let a = run(&single);
+    let stage = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(
+        stage
+            .advice
+            .contains("What they call for: a load balancer (move.2.memory_maxed"),
+        "{}",
+        a.to_text()
+    );
+}
+
+#[test]
 fn p95_exactly_at_target_is_past_it() {
     // Guide: target "< 500ms": 500 ms is not on target.
     let a = run(&users(20_000).with_p95_response_time(ms(500)));
@@ -1586,7 +1644,7 @@ fn a_stage_move_already_made_is_worked_on_as_a_symptom_not_planned_again() {
     assert!(a.stage.overdue.is_empty());
     let line = a.stage.metrics_line();
     assert!(!line.contains("overdue"), "{line}");
-    assert!(line.contains("architecture is in place"), "{line}");
+    assert!(line.contains("what they call for is in place"), "{line}");
 
     // The same system without replicas or a cache has not made the move: it is overdue, and
     // the plan says to catch up.
@@ -1647,7 +1705,7 @@ fn the_stage_line_says_what_holds_for_every_relation_of_users_and_metrics() {
     );
     assert_eq!(
         run(&built).stage.metrics_line(),
-        "the guide's conditions for stage 2 (growth) hold, but its architecture is in place: they are symptoms to work on, not a move (move.2.db_cpu)"
+        "the guide's conditions for stage 2 (growth) hold, but what they call for is in place: they are symptoms to work on, not a move (move.2.db_cpu)"
     );
 }
 
