@@ -736,7 +736,7 @@ fn rules() -> Vec<Rule> {
         moves_to: Some(Stage::Enterprise),
         overdue_severity: None,
         action: None,
-        advice: String::from("Users far from the serving region wait too long: serve them from a nearer region."),
+        advice: String::from("Users far from the serving region wait too long: serve them from a nearer region, and their content from a CDN's edge."),
         made_advice: Some(String::from("Several regions are in place, yet far-away users wait over 500 ms: check that the global load balancer sends them to their nearest region and that their content comes from the CDN's edge.")),
         references: vec![String::from("guide: When to Move to Stage 4 (geographic distribution for latency)"), String::from("500 ms level: the guide's P95 target")],
         supersedes: Vec::new(),
@@ -745,7 +745,7 @@ fn rules() -> Vec<Rule> {
         clear: None,
         clear_expr: None,
         missing: MissingData::NotEvaluated,
-        recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion]),
+        recommends: ComponentSet::from_components(&[Component::Cdn, Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 349 },
         when_offset: 16220,
@@ -778,7 +778,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 362 },
-        when_offset: 16890,
+        when_offset: 16934,
     },
     Rule {
         id: String::from("move.4.single_region_failover"),
@@ -808,7 +808,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion, Component::CrossRegionReplication]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 375 },
-        when_offset: 17529,
+        when_offset: 17573,
     },
     Rule {
         id: String::from("move.4.global_users"),
@@ -838,7 +838,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 387 },
-        when_offset: 18258,
+        when_offset: 18302,
     },
     Rule {
         id: String::from("add.cdn"),
@@ -868,7 +868,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 406 },
-        when_offset: 19244,
+        when_offset: 19288,
     },
     Rule {
         id: String::from("add.read_replicas"),
@@ -898,7 +898,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ReadReplicas]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 417 },
-        when_offset: 19640,
+        when_offset: 19684,
     },
     Rule {
         id: String::from("add.cache"),
@@ -928,7 +928,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 428 },
-        when_offset: 20127,
+        when_offset: 20171,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -958,7 +958,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 439 },
-        when_offset: 20571,
+        when_offset: 20615,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -988,7 +988,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 450 },
-        when_offset: 20990,
+        when_offset: 21034,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1018,7 +1018,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 465 },
-        when_offset: 21940,
+        when_offset: 21984,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1048,7 +1048,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 476 },
-        when_offset: 22484,
+        when_offset: 22528,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1078,7 +1078,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 487 },
-        when_offset: 22935,
+        when_offset: 22979,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1108,7 +1108,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 501 },
-        when_offset: 23644,
+        when_offset: 23688,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1138,7 +1138,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 512 },
-        when_offset: 24031,
+        when_offset: 24075,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1168,7 +1168,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 523 },
-        when_offset: 24475,
+        when_offset: 24519,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1198,7 +1198,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 536 },
-        when_offset: 24891,
+        when_offset: 24935,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1228,7 +1228,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 547 },
-        when_offset: 25301,
+        when_offset: 25345,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1258,7 +1258,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 558 },
-        when_offset: 25749,
+        when_offset: 25793,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1288,7 +1288,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 569 },
-        when_offset: 26099,
+        when_offset: 26143,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1318,7 +1318,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 580 },
-        when_offset: 26465,
+        when_offset: 26509,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1348,7 +1348,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 597 },
-        when_offset: 27324,
+        when_offset: 27368,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1378,7 +1378,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 611 },
-        when_offset: 28405,
+        when_offset: 28449,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1408,7 +1408,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 625 },
-        when_offset: 29288,
+        when_offset: 29332,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1438,7 +1438,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 636 },
-        when_offset: 29790,
+        when_offset: 29834,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1468,7 +1468,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 647 },
-        when_offset: 30315,
+        when_offset: 30359,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1498,7 +1498,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 658 },
-        when_offset: 30935,
+        when_offset: 30979,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1528,7 +1528,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 670 },
-        when_offset: 31677,
+        when_offset: 31721,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1558,7 +1558,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 686 },
-        when_offset: 32559,
+        when_offset: 32603,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1588,7 +1588,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 697 },
-        when_offset: 33048,
+        when_offset: 33092,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1618,7 +1618,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 708 },
-        when_offset: 33473,
+        when_offset: 33517,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1648,7 +1648,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 719 },
-        when_offset: 33906,
+        when_offset: 33950,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1678,7 +1678,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 730 },
-        when_offset: 34470,
+        when_offset: 34514,
     },
     ]
 }

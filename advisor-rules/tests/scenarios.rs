@@ -1517,6 +1517,46 @@ fn a_maxed_server_behind_a_load_balancer_is_a_symptom_not_a_move() {
 }
 
 #[test]
+fn far_away_users_without_a_cdn_are_not_told_to_check_the_cdn() {
+    // 1.5 million users served from two regions behind a global load balancer, with
+    // everything of the guide's stage 4 but a CDN; users far away wait 1.4 s. The guide's
+    // stage 4 serves distant users from nearby regions and a global CDN with edge caching:
+    // without the CDN that move is not made, and the report must not say "check that their
+    // content comes from the CDN's edge" to a system that has none. The move step calls
+    // for the CDN, which the plan's CDN step adds.
+    let mut arch: Vec<Component> = Stage::Enterprise.cumulative_architecture().iter().collect();
+    arch.retain(|c| *c != Component::Cdn);
+    let snap = with(
+        users(1_500_000)
+            .with_deployed_regions(NonZeroU32::new(2).unwrap())
+            .with_p95_response_time(ms(800))
+            .with_remote_user_share(pct(35.0))
+            .with_remote_user_p95(ms(1_400))
+            .with_static_asset_bandwidth_share(pct(40.0))
+            .with_server_cpu(pct(55.0)),
+        &arch,
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(!text.contains("comes from the CDN's edge"), "{text}");
+    let remote = a
+        .findings
+        .iter()
+        .find(|f| f.id == "move.4.remote_latency")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(!remote.made, "{text}");
+    let stage = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    let cdn = step_of(&a, StepKey::Remedy(Remedy::Cdn));
+    assert!(
+        stage.advice.contains(&format!(
+            "What they call for: a CDN (move.4.remote_latency; step {})",
+            cdn.rank
+        )),
+        "{text}"
+    );
+}
+
+#[test]
 fn p95_exactly_at_target_is_past_it() {
     // Guide: target "< 500ms": 500 ms is not on target.
     let a = run(&users(20_000).with_p95_response_time(ms(500)));
