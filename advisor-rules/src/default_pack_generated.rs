@@ -106,7 +106,7 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: None,
-        advice: String::from("Response times are above target; find the slowest endpoints before they cross the warning level."),
+        advice: String::from("Response times are not under target; find the slowest endpoints before they cross the warning level."),
         made_advice: None,
         references: vec![String::from("guide: Stage 1, Key Metrics (P95 target < 500ms)")],
         supersedes: Vec::new(),
@@ -148,7 +148,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 98 },
-        when_offset: 4314,
+        when_offset: 4318,
     },
     Rule {
         id: String::from("key.queries.warning"),
@@ -166,7 +166,7 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: Some(String::from("cut_queries_per_request")),
-        advice: String::from("Requests issue more queries than the target: batch related lookups and load what a page needs in fewer round trips."),
+        advice: String::from("Requests issue as many queries as the target allows or more: batch related lookups and load what a page needs in fewer round trips."),
         made_advice: None,
         references: vec![String::from("guide: Stage 1, Key Metrics (queries/request target < 10)")],
         supersedes: Vec::new(),
@@ -178,7 +178,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 110 },
-        when_offset: 4821,
+        when_offset: 4825,
     },
     Rule {
         id: String::from("key.cpu.critical"),
@@ -208,7 +208,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 121 },
-        when_offset: 5243,
+        when_offset: 5263,
     },
     Rule {
         id: String::from("key.cpu.warning"),
@@ -238,7 +238,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 133 },
-        when_offset: 5624,
+        when_offset: 5644,
     },
     Rule {
         id: String::from("key.pool.critical"),
@@ -268,7 +268,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 144 },
-        when_offset: 5960,
+        when_offset: 5980,
     },
     Rule {
         id: String::from("key.pool.warning"),
@@ -286,7 +286,7 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: Some(String::from("relieve_connection_pool")),
-        advice: String::from("More than half the pool is busy: check for connection leaks and long transactions."),
+        advice: String::from("Pool use is not under target: check for connection leaks and long transactions before it nears the warning level."),
         made_advice: None,
         references: vec![String::from("guide: Stage 1, Key Metrics (connections target < 50% of pool)")],
         supersedes: Vec::new(),
@@ -298,7 +298,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 156 },
-        when_offset: 6565,
+        when_offset: 6585,
     },
     Rule {
         id: String::from("ladder.slow_page_loads"),
@@ -328,7 +328,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 172 },
-        when_offset: 7277,
+        when_offset: 7328,
     },
     Rule {
         id: String::from("ladder.database_slow"),
@@ -358,7 +358,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 182 },
-        when_offset: 7682,
+        when_offset: 7733,
     },
     Rule {
         id: String::from("ladder.api_timeouts"),
@@ -388,7 +388,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 193 },
-        when_offset: 8167,
+        when_offset: 8218,
     },
     Rule {
         id: String::from("ladder.high_server_cpu"),
@@ -418,7 +418,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 204 },
-        when_offset: 8980,
+        when_offset: 9031,
     },
     Rule {
         id: String::from("ladder.high_memory"),
@@ -448,7 +448,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 215 },
-        when_offset: 9475,
+        when_offset: 9526,
     },
     Rule {
         id: String::from("move.2.db_cpu"),
@@ -478,7 +478,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 230 },
-        when_offset: 10180,
+        when_offset: 10231,
     },
     Rule {
         id: String::from("move.2.response_degrading"),
@@ -508,7 +508,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 243 },
-        when_offset: 10872,
+        when_offset: 10923,
     },
     Rule {
         id: String::from("move.2.slow_queries"),
@@ -538,7 +538,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 255 },
-        when_offset: 11470,
+        when_offset: 11521,
     },
     Rule {
         id: String::from("move.2.cpu_maxed"),
@@ -568,7 +568,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::LoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 268 },
-        when_offset: 12061,
+        when_offset: 12112,
     },
     Rule {
         id: String::from("move.2.memory_maxed"),
@@ -598,7 +598,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::LoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 282 },
-        when_offset: 12728,
+        when_offset: 12779,
     },
     Rule {
         id: String::from("move.3.write_saturation"),
@@ -628,7 +628,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Sharding]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 296 },
-        when_offset: 13383,
+        when_offset: 13434,
     },
     Rule {
         id: String::from("move.3.cache_plateau"),
@@ -658,7 +658,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 309 },
-        when_offset: 14170,
+        when_offset: 14221,
     },
     Rule {
         id: String::from("move.3.replica_lag"),
@@ -688,7 +688,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Sharding]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 321 },
-        when_offset: 14843,
+        when_offset: 14894,
     },
     Rule {
         id: String::from("move.3.independent_scaling"),
@@ -718,7 +718,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ApiGateway, Component::Microservices]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 335 },
-        when_offset: 15616,
+        when_offset: 15667,
     },
     Rule {
         id: String::from("move.4.remote_latency"),
@@ -748,7 +748,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn, Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 349 },
-        when_offset: 16220,
+        when_offset: 16271,
     },
     Rule {
         id: String::from("move.4.data_residency"),
@@ -778,7 +778,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 362 },
-        when_offset: 16934,
+        when_offset: 16985,
     },
     Rule {
         id: String::from("move.4.single_region_failover"),
@@ -808,7 +808,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion, Component::CrossRegionReplication]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 375 },
-        when_offset: 17573,
+        when_offset: 17624,
     },
     Rule {
         id: String::from("move.4.global_users"),
@@ -838,7 +838,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 387 },
-        when_offset: 18302,
+        when_offset: 18353,
     },
     Rule {
         id: String::from("add.cdn"),
@@ -868,7 +868,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 406 },
-        when_offset: 19288,
+        when_offset: 19339,
     },
     Rule {
         id: String::from("add.read_replicas"),
@@ -898,7 +898,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ReadReplicas]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 417 },
-        when_offset: 19684,
+        when_offset: 19735,
     },
     Rule {
         id: String::from("add.cache"),
@@ -928,7 +928,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 428 },
-        when_offset: 20171,
+        when_offset: 20222,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -958,7 +958,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 439 },
-        when_offset: 20615,
+        when_offset: 20666,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -988,7 +988,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 450 },
-        when_offset: 21034,
+        when_offset: 21085,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1018,7 +1018,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 465 },
-        when_offset: 21984,
+        when_offset: 22035,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1048,7 +1048,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 476 },
-        when_offset: 22528,
+        when_offset: 22579,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1078,7 +1078,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 487 },
-        when_offset: 22979,
+        when_offset: 23030,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1108,7 +1108,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 501 },
-        when_offset: 23688,
+        when_offset: 23739,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1138,7 +1138,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 512 },
-        when_offset: 24075,
+        when_offset: 24126,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1168,7 +1168,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 523 },
-        when_offset: 24519,
+        when_offset: 24570,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1198,7 +1198,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 536 },
-        when_offset: 24935,
+        when_offset: 24986,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1228,7 +1228,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 547 },
-        when_offset: 25345,
+        when_offset: 25396,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1258,7 +1258,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 558 },
-        when_offset: 25793,
+        when_offset: 25844,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1288,7 +1288,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 569 },
-        when_offset: 26143,
+        when_offset: 26194,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1318,7 +1318,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 580 },
-        when_offset: 26509,
+        when_offset: 26560,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1348,7 +1348,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 597 },
-        when_offset: 27368,
+        when_offset: 27419,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1378,7 +1378,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 611 },
-        when_offset: 28449,
+        when_offset: 28500,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1408,7 +1408,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 625 },
-        when_offset: 29332,
+        when_offset: 29383,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1438,7 +1438,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 636 },
-        when_offset: 29834,
+        when_offset: 29885,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1468,7 +1468,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 647 },
-        when_offset: 30359,
+        when_offset: 30410,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1498,7 +1498,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 658 },
-        when_offset: 30979,
+        when_offset: 31030,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1528,7 +1528,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 670 },
-        when_offset: 31721,
+        when_offset: 31772,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1558,7 +1558,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 686 },
-        when_offset: 32603,
+        when_offset: 32654,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1588,7 +1588,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 697 },
-        when_offset: 33092,
+        when_offset: 33143,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1618,7 +1618,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 708 },
-        when_offset: 33517,
+        when_offset: 33568,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1648,7 +1648,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 719 },
-        when_offset: 33950,
+        when_offset: 34001,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1678,7 +1678,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 730 },
-        when_offset: 34514,
+        when_offset: 34565,
     },
     ]
 }

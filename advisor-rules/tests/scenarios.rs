@@ -1565,6 +1565,34 @@ fn p95_exactly_at_target_is_past_it() {
 }
 
 #[test]
+fn advice_at_exactly_the_target_is_true_of_it() {
+    // The guide's targets are "< 500ms", "< 10" queries and "< 50% pool": a reading of
+    // exactly 500 ms, 10 queries or 50% is not on target, and the findings say so; but
+    // their advice must not claim the reading is "more than" or "above" the target.
+    let snap = users(20_000)
+        .with_p95_response_time(ms(500))
+        .with_db_queries_per_request(QueriesPerRequest::new(10.0).unwrap())
+        .with_db_connections(Connections::new(20))
+        .with_db_pool_size(Connections::new(40));
+    let a = run(&snap);
+    for id in ["key.p95.warning", "key.queries.warning", "key.pool.warning"] {
+        let f = a
+            .findings
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap_or_else(|| panic!("{id} did not fire:\n{}", a.to_text()));
+        for claim in [
+            "more than",
+            "More than",
+            "above target",
+            "more queries than",
+        ] {
+            assert!(!f.advice.contains(claim), "{id}: {}", f.advice);
+        }
+    }
+}
+
+#[test]
 fn scale_checklist_gaps_become_a_step() {
     // Guide, scaling checklist: circuit breakers, tracing, connection pooling.
     let snap = with(
