@@ -17,7 +17,9 @@ use crate::engine::{
     Engine, Evaluation, EvidenceRef, Finding, MissingInput, RuleEvidence, RuleStatus,
 };
 use crate::pack::{Origin, Rule, RulePack, Severity};
-use crate::plan::{Active, Deferral, Facts, Key, Place, Skeleton, deferred_delivery, likeliest};
+use crate::plan::{
+    Active, Deferral, Facts, Key, Place, Skeleton, deferred_delivery, evidence_only, likeliest,
+};
 
 /// The JSON shape version of [`Assessment`].
 pub const ASSESSMENT_FORMAT: u32 = 3;
@@ -1156,7 +1158,13 @@ fn build_plan(
     // The comparisons already shown in each step: two rules may test the same value against
     // the same threshold (a transition and a ladder on DB CPU), which is one fact.
     let mut shown: BTreeSet<(usize, EvidenceKey)> = BTreeSet::new();
-    for (f, place) in findings.iter().zip(&skeleton.places) {
+    // Within a step, the findings that advise something come first and those that only
+    // show a symptom (the slow pages a database step explains) after: the cause's evidence
+    // leads.
+    let placed = || findings.iter().zip(&skeleton.places).zip(&facts);
+    let causes = placed().filter(|(_, f)| !evidence_only(f));
+    let symptoms = placed().filter(|(_, f)| evidence_only(f));
+    for ((f, place), _) in causes.chain(symptoms) {
         let why: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
         match *place {
             Place::Held {

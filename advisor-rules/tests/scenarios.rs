@@ -972,6 +972,18 @@ fn slow_pages_wait_for_a_database_whose_ladder_is_used_up() {
         first.advice.starts_with("Every rung of the guide's ladder"),
         "{text}"
     );
+    // Its own evidence (the database's) comes first, the slow pages it explains after.
+    assert!(
+        first.why[0].starts_with("slowest_query_time") || first.why[0].starts_with("db_cpu"),
+        "{text}"
+    );
+    assert!(
+        first
+            .why
+            .last()
+            .is_some_and(|w| w.starts_with("p95_response_time")),
+        "{text}"
+    );
     assert_eq!(
         held(&a),
         [(
