@@ -291,7 +291,10 @@ pub(crate) fn deferral_candidate<'a>(
             });
         }
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
-        _ => first_step_on(facts, active, architecture, layer)?,
+        // (A finding on the layer that advises the held rung itself is no step to wait for.)
+        _ => {
+            first_step_on(facts, active, architecture, layer).filter(|k| *k != Key::Remedy(page))?
+        }
     };
     (!first_rung).then_some(Deferral {
         held: page,

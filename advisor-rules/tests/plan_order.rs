@@ -185,3 +185,34 @@ fn a_component_no_remedy_installs_is_added_by_name() {
     let a = run(&engine, MetricsSnapshot::default());
     assert_eq!(titles(&a), ["Add a search cluster"]);
 }
+
+#[test]
+fn a_slow_page_rung_never_waits_for_itself() {
+    // A pack whose only finding on a layer (the network) advises the slow-page ladder's
+    // current rung itself (a CDN, the cache being in place): the network ranks first, but
+    // the rung cannot wait for the step that is itself. One CDN step, nothing held back.
+    let engine = pack(&[
+        ("pages", "ladder = \"slow_page_loads\""),
+        ("p95", "symptom = \"slow_page_loads\""),
+        (
+            "netcdn",
+            "layer = \"network\"\nsymptom = \"slow_page_loads\"\nremedy = \"cdn\"",
+        ),
+    ]);
+    let a = run(
+        &engine,
+        MetricsSnapshot::default()
+            .with_users(Users::new(50_000))
+            .with_component(Component::Cache),
+    );
+    let text = a.to_text();
+    assert!(a.held_back.is_empty(), "{text}");
+    let cdn = a
+        .plan
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::Cdn))
+        .unwrap_or_else(|| panic!("no CDN step:\n{text}"));
+    for id in ["pages", "p95", "netcdn"] {
+        assert!(cdn.findings.iter().any(|f| f == id), "{text}");
+    }
+}
