@@ -1286,8 +1286,10 @@ fn build_plan(
             | StepKey::Action(_)
             | StepKey::Rule(_) => {}
         }
-        // The step a slow-page rung waits for says so.
+        // The step a slow-page rung waits for says so (one that takes over the slow pages
+        // only says so once the steps have their ranks, below).
         if let Some(d) = deferred
+            && d.hold
             && d.instead == skeleton_step.key
         {
             let why = match d.layer {
@@ -1313,12 +1315,38 @@ fn build_plan(
     for (i, s) in steps.iter_mut().enumerate() {
         s.rank = i + 1;
     }
+    if let Some(d) = deferred
+        && !d.hold
+    {
+        note_slow_pages_taken_over(&mut steps, d);
+    }
     for h in &mut held {
         h.after_step = steps.iter().find(|s| s.key == h.until).map(|s| s.rank);
     }
     place_missing_components(&mut steps, &held, findings, snapshot);
     note_calls_between_premature_services(&mut steps, findings);
     (steps, held)
+}
+
+/// A slow-page rung that another finding calls for on its own grounds stays in the plan, but
+/// the slow pages are the likeliest bottleneck's doing: the step working on it takes them
+/// over as its evidence and says why, naming the rung's step.
+fn note_slow_pages_taken_over(steps: &mut [PlanStep], d: Deferral<'_>) {
+    let rung = steps
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(d.held))
+        .map(|s| format!("step {} (\"{}\")", s.rank, s.title))
+        .unwrap_or_else(|| format!("\"{}\"", capitalised(d.held.title())));
+    let (Some(layer), Some(step)) = (
+        d.layer,
+        steps.iter_mut().find(|s| s.key == d.instead.owned()),
+    ) else {
+        return;
+    };
+    step.notes.push(format!(
+        "pages are slow and {} the likeliest bottleneck, so the slow pages count as evidence here; {rung} stays in the plan for its own reasons",
+        likeliest(layer)
+    ));
 }
 
 /// Slow calls between services exist because the application is split into services; when

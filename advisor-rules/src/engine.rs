@@ -933,7 +933,13 @@ impl fmt::Display for RuleEvidence {
                     && self.held == Some(true)
                     && self.observed.map(|v| self.show(v)) == Some(threshold.clone());
                 if !flag && !equal {
-                    write!(f, " {} {threshold}", self.op)?;
+                    if self.threshold_origin.is_none() && names_a_value(&self.threshold_text) {
+                        // `deployed_regions = 2 < user_regions = 3`: a bare 3 would not say
+                        // what it is.
+                        write!(f, " {} {} = {threshold}", self.op, self.threshold_text)?;
+                    } else {
+                        write!(f, " {} {threshold}", self.op)?;
+                    }
                 }
                 if self.reading == Reading::SnapshotFallback {
                     f.write_str(" (snapshot value; no series given)")?;
@@ -948,6 +954,16 @@ impl fmt::Display for RuleEvidence {
         }
         Ok(())
     }
+}
+
+/// Whether a comparison's right side, as written, is something other than a level: not a
+/// literal (`80%`, `500ms`, `2`, `-1`, `true`) and not a parameter (`$pool_warning`), so a
+/// metric or an expression starting with one (`user_regions`). In the language a literal
+/// starts with a digit, a point or a minus sign and a digit, or is a boolean; a name starts
+/// with a letter.
+fn names_a_value(right: &str) -> bool {
+    let right = right.trim();
+    right.chars().next().is_some_and(char::is_alphabetic) && !matches!(right, "true" | "false")
 }
 
 /// A rule's id, shared cheaply between the engine and its findings (cloning it does not
@@ -3757,6 +3773,42 @@ advice = "a"
         assert_eq!(rate(0.0115), "41.4/h");
         assert_eq!(rate(0.0), "0/s");
     }
+    #[test]
+    fn a_right_side_that_names_a_metric_is_told_from_a_level() {
+        for level in [
+            "80%", "500ms", "2", "-1", ".5", "0/s", "true", "false", " 3 ",
+        ] {
+            assert!(!names_a_value(level), "{level}");
+        }
+        for value in ["user_regions", "primary_write_capacity * 0.85", " db_cpu"] {
+            assert!(names_a_value(value), "{value}");
+        }
+        // Through a pack: the right side's metric is named with its value.
+        let pack = RulePack::from_toml_str(
+            "p.toml",
+            r#"
+name = "p"
+[[rule]]
+id = "r"
+title = "t"
+when = "deployed_regions < user_regions"
+severity = "warning"
+advice = "a"
+"#,
+        )
+        .unwrap();
+        let engine = Engine::new(pack).unwrap();
+        let snap = MetricsSnapshot::default()
+            .with_deployed_regions(core::num::NonZeroU32::new(2).unwrap())
+            .with_user_regions(core::num::NonZeroU32::new(3).unwrap());
+        let e = engine.evaluate(&snap, &History::new());
+        let lines = engine.explain(&e, &e.findings[0]);
+        assert_eq!(
+            lines[0].to_string(),
+            "deployed_regions = 2 < user_regions = 3"
+        );
+    }
+
     use proptest::prelude::*;
     use scalability_advisor_core::units::{Ratio, Users};
 

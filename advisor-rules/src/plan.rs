@@ -210,6 +210,11 @@ pub(crate) struct Deferral<'a> {
     /// The layer that step works on (the likeliest bottleneck); `None` for the diagnosis
     /// step ([`unexplained_slow_pages`]).
     pub(crate) layer: Option<Layer>,
+    /// Whether the rung's advice waits. It does not when another finding calls for the
+    /// rung on its own grounds ([`wanted_for_itself`]): then only the findings that show
+    /// slow pages go to the step that works instead, and the rung stays in the plan for
+    /// its own reasons.
+    pub(crate) hold: bool,
 }
 
 /// The layers a slow-page rung can wait for: those where pages spend time that neither a
@@ -247,8 +252,10 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 
 /// The deferral [`deferred_delivery`] makes when `layer` ranks first alone, or `None` when
 /// there is none. `active` is the plan's ([`with_lowest_rungs`]), so that every step named
-/// here is one the plan opens. The slow-page ladder must be active at a rung no other finding calls for
-/// on its own grounds ([`wanted_for_itself`]); the step it waits for is, in this order:
+/// here is one the plan opens. The slow-page ladder must be active; when another finding
+/// calls for its rung on its own grounds ([`wanted_for_itself`]), the rung does not wait
+/// ([`Deferral::hold`] is false) but the slow pages still count as the evidence of the step
+/// named here. That step is, in this order:
 ///
 /// - the current rung of `layer`'s ladder, when that ladder is active (database slow, API
 ///   timeouts);
@@ -275,9 +282,10 @@ pub(crate) fn deferral_candidate<'a>(
         return None;
     };
     let page = *page;
-    if !DEFERRING_LAYERS.contains(&layer) || wanted_for_itself(facts, page) {
+    if !DEFERRING_LAYERS.contains(&layer) {
         return None;
     }
+    let hold = !wanted_for_itself(facts, page);
     let first_rung = page.rung().1 == LadderStep::First;
     let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
     let instead = match ladder {
@@ -288,6 +296,7 @@ pub(crate) fn deferral_candidate<'a>(
                 held: page,
                 instead: Key::Remedy(*other),
                 layer: Some(layer),
+                hold,
             });
         }
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
@@ -300,6 +309,7 @@ pub(crate) fn deferral_candidate<'a>(
         held: page,
         instead,
         layer: Some(layer),
+        hold,
     })
 }
 
@@ -326,12 +336,30 @@ pub(crate) fn unexplained_slow_pages<'a>(
         held: *page,
         instead: Key::Diagnose,
         layer: None,
+        hold: true,
     })
+}
+
+/// The components that bring content or servers nearer to far-away users: a CDN, regions,
+/// a global load balancer in front of them.
+const NEARER_TO_USERS: [Component; 3] = [
+    Component::Cdn,
+    Component::MultiRegion,
+    Component::GlobalLoadBalancer,
+];
+
+/// Whether a finding on the network is about the distance to users (it recommends a CDN,
+/// regions or a global load balancer: far-away users wait, static traffic fills the links)
+/// rather than about calls between services. The slow-page ladder's CDN and edge rungs work
+/// on that distance too, so they wait for no such step.
+fn nearer_to_users(f: &Facts<'_>) -> bool {
+    NEARER_TO_USERS.iter().any(|c| f.recommends.contains(*c))
 }
 
 /// The step of the first finding on `layer` that advises something of its own: an action,
 /// a rule of its own, a component, a used-up ladder, or the current rung of a ladder (a
-/// stage move does not count; a finding held back for another rung has no step).
+/// stage move does not count; a finding held back for another rung has no step). On the
+/// network, only a finding about calls between services counts ([`nearer_to_users`]).
 fn first_step_on<'a>(
     facts: &[Facts<'a>],
     active: &Active,
@@ -341,6 +369,7 @@ fn first_step_on<'a>(
     facts
         .iter()
         .filter(|f| f.layer == Some(layer) && !evidence_only(f))
+        .filter(|f| layer != Layer::Network || !nearer_to_users(f))
         .find_map(|f| match placement(f, active, architecture) {
             Placement::Step(Key::Stage(_)) | Placement::Held { .. } => None,
             Placement::Step(key) => Some(key),
@@ -401,8 +430,8 @@ pub(crate) const fn likeliest(layer: Layer) -> &'static str {
     }
 }
 
-/// [`placement`], with a [`Deferral`] applied: the held rung's advice waits, and the findings
-/// that only show slow pages join the step that works instead.
+/// [`placement`], with a [`Deferral`] applied: the held rung's advice waits (when it is held
+/// at all), and the findings that only show slow pages join the step that works instead.
 fn deferred_placement<'a>(
     f: &Facts<'a>,
     active: &Active,
@@ -414,6 +443,8 @@ fn deferred_placement<'a>(
         (Placement::Step(Key::Remedy(r)), Some(d)) if r == d.held => {
             if evidence_only(f) {
                 Placement::Step(d.instead)
+            } else if !d.hold {
+                p
             } else {
                 Placement::Held {
                     remedy: d.held,

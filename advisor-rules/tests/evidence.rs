@@ -454,10 +454,11 @@ fn a_comparison_written_constant_first_reads_measurement_first() {
         evidence("500ms <= p95_response_time", &slow),
         Some(vec!["p95_response_time = 700 ms >= 500 ms".to_owned()])
     );
-    // Both sides measured: left as written.
+    // Both sides measured: left as written, and the right side named, since a bare 85%
+    // would read as a level.
     assert_eq!(
         evidence("server_cpu > db_cpu", &busy()),
-        Some(vec!["server_cpu = 90% > 85%".to_owned()])
+        Some(vec!["server_cpu = 90% > db_cpu = 85%".to_owned()])
     );
 }
 

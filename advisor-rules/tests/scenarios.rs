@@ -2441,3 +2441,152 @@ fn one_region_is_the_reason_given_for_the_enterprise_checklist_gaps() {
         step.why
     );
 }
+
+#[test]
+fn slow_pages_on_a_drowning_database_are_the_indexes_evidence_even_when_a_cache_is_wanted() {
+    // 12,000 users still on one server. The database is at 95% CPU, its slowest query takes
+    // 900 ms, requests issue 40 queries, and 45% of the queries repeat; pages take 2 s at
+    // the P95. The database ranks first alone. The repeated queries are the guide's own
+    // reason for a cache (stage 2: "same queries repeated frequently"), so the cache is
+    // advised, not held. But the slow pages are the database's doing: the guide's matrix
+    // starts a slow database with indexes, and a cache in front of 900 ms unindexed queries
+    // would hide them. So the slow pages are the evidence of the index step, which makes it
+    // critical and puts it before the cache, still a warning for its repeated queries.
+    let snap = with(
+        users(12_000)
+            .with_p95_response_time(ms(2_000))
+            .with_db_queries_per_request(QueriesPerRequest::new(40.0).unwrap())
+            .with_slowest_query_time(ms(900))
+            .with_db_cpu(pct(95.0))
+            .with_server_cpu(pct(60.0))
+            .with_memory_usage(pct(75.0))
+            .with_repeated_query_share(pct(45.0))
+            .with_db_read_share(pct(90.0)),
+        &[Component::SingleServer],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    let cache = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert_eq!(indexes.severity, Severity::Critical, "{text}");
+    assert!(
+        indexes
+            .why
+            .iter()
+            .any(|w| w.starts_with("p95_response_time = 2.0 s > 1.0 s")),
+        "{text}"
+    );
+    assert!(
+        indexes
+            .notes
+            .iter()
+            .any(|n| n.contains("likeliest bottleneck")),
+        "{text}"
+    );
+    assert_eq!(cache.severity, Severity::Warning, "{text}");
+    assert!(indexes.rank < cache.rank, "{text}");
+    assert!(
+        cache
+            .why
+            .iter()
+            .any(|w| w.starts_with("repeated_query_share = 45%")),
+        "{text}"
+    );
+    // The P95 levels are the index step's evidence, not the cache's.
+    assert!(
+        indexes.findings.iter().any(|f| f == "key.p95.critical"),
+        "{text}"
+    );
+    assert!(
+        cache.findings.iter().all(|f| !f.starts_with("key.p95")),
+        "{text}"
+    );
+    // Only the replicas wait (for the indexes, the rung before them).
+    assert_eq!(
+        held(&a),
+        [(
+            Remedy::ReadReplicas,
+            StepKey::Remedy(Remedy::AddIndexes),
+            Some(indexes.rank)
+        )],
+        "{text}"
+    );
+}
+
+#[test]
+fn users_in_a_region_without_a_deployment_are_told_to_add_one() {
+    // 1.5M users in three regions; the system runs in two, behind a global load balancer,
+    // with everything of the guide's stage 4 but a CDN. 35% of the users are far from a
+    // deployment and wait 1.4 s at the P95. The guide moves to several regions for
+    // "geographic distribution for latency" and a "global user base with latency
+    // requirements": the users of the third region have no region near them, and the plan
+    // must say so in a step of its own, not only "check that each region with users is
+    // served from one near it" (it is known not to be).
+    let region = |n| NonZeroU32::new(n).unwrap();
+    let mut snap = with(
+        users(1_500_000)
+            .with_deployed_regions(region(2))
+            .with_user_regions(region(3))
+            .with_p95_response_time(ms(800))
+            .with_remote_user_share(pct(35.0))
+            .with_remote_user_p95(ms(1_400))
+            .with_static_asset_bandwidth_share(pct(40.0))
+            .with_server_cpu(pct(55.0))
+            .with_db_cpu(pct(50.0))
+            .with_cache_hit_rate(pct(92.0)),
+        &[],
+    );
+    // Every stage's architecture but a CDN.
+    for stage in [Stage::Growth, Stage::Scale, Stage::Enterprise] {
+        for c in stage.architecture().iter() {
+            snap.architecture.insert(c);
+        }
+    }
+    snap.architecture.remove(Component::Cdn);
+    let a = run(&snap);
+    let text = a.to_text();
+    let region_step = step_of(&a, StepKey::Rule("add.region".to_owned()));
+    assert_eq!(region_step.severity, Severity::Warning, "{text}");
+    assert_eq!(region_step.layer, Some(Layer::Network), "{text}");
+    assert!(
+        region_step
+            .why
+            .iter()
+            .any(|w| w.contains("user_regions = 3")),
+        "{text}"
+    );
+    // The CDN for the static traffic stays a step of its own.
+    step_of(&a, StepKey::Remedy(Remedy::Cdn));
+    // "Check that each region with users is served from one near it" (the made global-user
+    // move) is answered: one is not.
+    assert!(!ids(&a).contains(&"move.4.global_users"), "{text}");
+    // Every user region served: the made advice of the moves is what is left to check.
+    let covered = run(&snap.clone().with_deployed_regions(region(3)));
+    assert!(
+        !ids(&covered).contains(&"add.region"),
+        "{}",
+        covered.to_text()
+    );
+    // One region: the move to several regions says it (move.4.remote_latency).
+    let one = run(&snap.clone().with_deployed_regions(region(1)));
+    assert!(!ids(&one).contains(&"add.region"), "{}", one.to_text());
+    assert!(
+        ids(&one).contains(&"move.4.remote_latency"),
+        "{}",
+        one.to_text()
+    );
+    // Users near their regions: nothing to add.
+    let near = run(&snap.clone().with_remote_user_p95(ms(300)));
+    assert!(!ids(&near).contains(&"add.region"), "{}", near.to_text());
+    // Without the static traffic, the CDN is the slow-page ladder's rung (the cache is in
+    // place) and nothing else calls for it. The network ranks first because far-away users
+    // wait, which is the distance a CDN shortens: it waits for no step on the network.
+    let mut dynamic = snap;
+    dynamic.static_asset_bandwidth_share = None;
+    let a = run(&dynamic);
+    let text = a.to_text();
+    assert_eq!(a.bottlenecks[0].layer, Layer::Network, "{text}");
+    assert!(a.held_back.is_empty(), "{text}");
+    step_of(&a, StepKey::Remedy(Remedy::Cdn));
+    step_of(&a, StepKey::Rule("add.region".to_owned()));
+}
