@@ -1067,6 +1067,11 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
         if let Some(d) = &pl.database {
             let _ = writeln!(o, "  db reads:       {}", d.reads);
             let _ = writeln!(o, "  read replicas:  {}", d.read_replicas);
+            let _ = writeln!(
+                o,
+                "  db connections: {}, active, on each database host",
+                d.connections_per_host
+            );
             let _ = writeln!(o, "  pool/instance:  {}", d.pool_per_instance);
             let _ = writeln!(o, "  connections:    {}", d.total_connections);
             if d.replicas_beyond_limit {
@@ -1077,30 +1082,18 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
                 );
             }
             if d.pooler_needed {
-                let max = d.max_connections.unwrap_or(0);
-                let needs = d.pool_per_instance.value;
-                let fits = d.pool_that_fits;
-                // A smaller pool is an answer while it keeps at least half of what the
-                // formula gives (ours); below that requests queue on each instance, and
-                // only a pooler shares the server's connections well.
-                match fits {
-                    Some(c) if 2 * c.get() >= needs.get() => {
-                        let _ = writeln!(
-                            o,
-                            "  !! exceeds max_connections {max}: put a pooler such as PgBouncer in front, or cap each pool at {c}"
-                        );
+                let per_host = d.connections_per_host.value.get();
+                let budget = match d.max_connections {
+                    Some(max) if max < per_host => {
+                        format!("the {max} connections max_connections allows")
                     }
-                    _ => {
-                        let held = fits
-                            .filter(|c| c.get() > 0)
-                            .map_or_else(|| "no connection".to_owned(), |c| c.to_string());
-                        let _ = writeln!(
-                            o,
-                            "  !! exceeds max_connections {max}: put a pooler such as PgBouncer in front; capped to fit, each instance's pool would hold {held}, under half of the {} it needs",
-                            needs.get()
-                        );
-                    }
-                }
+                    _ => format!("the {per_host} connections a database host runs well"),
+                };
+                let _ = writeln!(
+                    o,
+                    "  !! {} app instances outnumber {budget}: put a pooler such as PgBouncer (transaction pooling) in front of each host, holding that many connections to the database for all of them",
+                    pl.app_instances.value
+                );
             }
         }
         if let Some(c) = &pl.cache {

@@ -876,7 +876,10 @@ mod other_commands {
             "8",
         ]);
         assert_eq!(v["plan"]["required_capacity"]["value"], 4_500.0);
-        assert_eq!(v["plan"]["database"]["pool_per_instance"]["value"], 17);
+        assert_eq!(v["plan"]["database"]["connections_per_host"]["value"], 17);
+        // ⌈4,500 / 500⌉ = 9 instances share them: ⌊17 / 9⌋ = 1 each.
+        assert_eq!(v["plan"]["database"]["pool_per_instance"]["value"], 1);
+        assert_eq!(v["plan"]["database"]["pooler_needed"], false);
         assert_eq!(v["scenarios"].as_array().unwrap().len(), 3);
         let text = stdout(&["plan", "--file", &example("plan.toml")]);
         assert!(
@@ -1023,34 +1026,35 @@ mod other_commands {
     }
 
     #[test]
-    fn past_max_connections_a_smaller_pool_is_offered_only_while_it_is_a_real_pool() {
-        // The example: 8 cores give a pool of 8 x 2 + 1 = 17 per instance (the guide's
-        // formula), against max_connections = 500. At 10x, 38 instances need 646: a pooler,
-        // or pools of floor(500 / 38) = 13, still most of 17. At 100x, 375 instances leave
-        // floor(500 / 375) = 1 connection each, and at 1000x (3,750 instances) none: capping
-        // is no answer there, only a pooler is.
+    fn instances_share_the_database_hosts_connections_until_a_pooler_is_needed() {
+        // The example: 8 cores give 8 x 2 + 1 = 17 active connections on each database host
+        // (the guide's formula, read at the database), under max_connections = 500. At the
+        // plan's 3x, 12 instances share them: floor(17 / 12) = 1 each, 12 in all, no pooler.
+        // At 10x, 38 instances outnumber the 17: even one connection each is too many, and
+        // only a pooler holding the 17 for all of them answers; likewise at 100x and 1000x.
         let out = plan_words(&std::fs::read_to_string(example("plan.toml")).unwrap(), &[]);
         let section = |name: &str| {
             let start = out.find(name).unwrap_or_else(|| panic!("{name}: {out}"));
             let rest = &out[start + name.len()..];
             rest[..rest.find(" scenario ").unwrap_or(rest.len())].to_owned()
         };
-        let ten = section("10x scenario");
+        let base = &out[..out.find("10x scenario").unwrap()];
         assert!(
-            ten.contains("!! exceeds max_connections 500: put a pooler such as PgBouncer in front, or cap each pool at 13 connections"),
-            "{ten}"
+            base.contains("db connections: 17 connections = cores × 2 + effective spindles (cores = 8, effective spindles = 1), active, on each database host"),
+            "{base}"
         );
-        let hundred = section("100x scenario");
         assert!(
-            hundred.contains("!! exceeds max_connections 500: put a pooler such as PgBouncer in front; capped to fit, each instance's pool would hold 1 connection, under half of the 17 it needs"),
-            "{hundred}"
+            base.contains("pool/instance: 1 connection = ⌊connections per host / instances⌋, at least 1 (connections per host = 17 connections, instances = 12)"),
+            "{base}"
         );
-        assert!(!hundred.contains("cap each pool"), "{hundred}");
-        let thousand = section("1000x scenario");
-        assert!(
-            thousand.contains("capped to fit, each instance's pool would hold no connection"),
-            "{thousand}"
-        );
+        assert!(!base.contains("!! "), "{base}");
+        for (scenario, instances) in [("10x", 38), ("100x", 375), ("1000x", 3750)] {
+            let s = section(&format!("{scenario} scenario"));
+            assert!(
+                s.contains(&format!("!! {instances} app instances outnumber the 17 connections a database host runs well: put a pooler such as PgBouncer (transaction pooling) in front of each host")),
+                "{s}"
+            );
+        }
         // The cache stays at 15 GiB (50 GiB x 20% x 1.5) in every scenario: the report says
         // that the scenarios do not grow the data.
         assert!(

@@ -60,7 +60,10 @@ pub fn required_capacity(peak: Rate, growth: Factor, safety_margin: Factor) -> R
 /// c: CPU cores of the database host; s: effective spindle count (1 for an SSD, see
 /// [`SSD_EFFECTIVE_SPINDLES`]; 0 when the working set is fully cached); N: connections.
 /// A starting point for pools in front of disk-backed databases such as PostgreSQL; measure
-/// and adjust.
+/// and adjust. N counts the connections active at the database host at once: the guide's
+/// "per instance" is the database's instance, and the application instances share N (see
+/// `scalability_advisor_formulas::plan`, which splits it among them and says when a pooler
+/// must hold it for them).
 ///
 /// # Errors
 /// [`Error::NotPositive`] when `cores` is 0; [`Error::Overflow`] when the result exceeds

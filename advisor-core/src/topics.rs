@@ -478,7 +478,7 @@ impl Topic {
                 ),
                 entry(
                     "connection pool",
-                    "cores x 2 + effective spindles; 8 cores on SSD: 8 x 2 + 1 = 17 per instance",
+                    "cores x 2 + effective spindles; 8 cores on SSD: 8 x 2 + 1 = 17 per database instance, shared by the app instances",
                 ),
                 entry(
                     "read replicas",

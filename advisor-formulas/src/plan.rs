@@ -543,17 +543,24 @@ pub struct DatabasePlan {
     pub reads: Figure<Rate>,
     /// Read replicas.
     pub read_replicas: Figure<NonZeroU32>,
-    /// Connection pool per application instance.
+    /// Active connections one database host (the primary, and each replica) runs well: the
+    /// guide's pool formula, `cores × 2 + effective spindles`, which sizes the connections
+    /// at the database, not at each application instance.
+    pub connections_per_host: Figure<Connections>,
+    /// Each application instance's pool to one database host when the instances connect
+    /// directly: the host's budget ([`DatabasePlan::connections_per_host`], or
+    /// `max_connections` when lower) shared among the instances, rounded down, at least one.
     pub pool_per_instance: Figure<Connections>,
-    /// Connections all instances open together.
+    /// Connections the instances open to one database host together, when they connect
+    /// directly.
     pub total_connections: Figure<u64>,
     /// The database's limit, if given.
     pub max_connections: Option<u32>,
-    /// Whether the total exceeds the limit: put a pooler such as PgBouncer in front, or
-    /// shrink each instance's pool to [`DatabasePlan::pool_that_fits`].
+    /// Whether the instances outnumber the host's budget, so that even one connection each
+    /// is too many: put a pooler such as PgBouncer (transaction pooling) in front of each
+    /// host, holding the budget's connections to the database and any number of the
+    /// instances'.
     pub pooler_needed: bool,
-    /// The largest per-instance pool that fits under the limit, when one does.
-    pub pool_that_fits: Option<Connections>,
     /// The most read replicas one primary can feed ([`DatabaseInputs::max_read_replicas`]).
     pub replica_limit: u32,
     /// Whether the plan needs more replicas than that: replicas alone will not carry the
@@ -625,14 +632,23 @@ pub struct Plan {
 /// ```text
 /// C = P · g · m                    I = max(1, ⌈C / c_i⌉)
 /// r = C · q · s                    R = max(1, ⌈r / c_r⌉)
-/// N = 2 · cores + spindles         T = I · N
+/// N = 2 · cores + spindles         B = min(N, max_connections)
+/// n = max(1, ⌊B / I⌋)              T = I · n          pooler needed ⇔ I > B
 /// W = ⌈D · h⌉                      M = ⌈W · k⌉
 /// ```
 /// P: peak (req/s); g: growth; m: margin; C: capacity; c_i: per-instance capacity; I:
 /// instances; q: queries per request; s: read share; r: reads/s; c_r: per-replica reads; R:
-/// replicas; N: pool per instance; T: total connections; D: data; h: hot fraction; W: working
-/// set; k: memory multiplier; M: cache memory. Each instance serves an equal share; replicas
-/// take all reads.
+/// replicas; N: active connections per database host; B: the host's budget; n: pool per
+/// instance; T: connections the instances open to a host; D: data; h: hot fraction; W:
+/// working set; k: memory multiplier; M: cache memory. Each instance serves an equal share;
+/// replicas take all reads.
+///
+/// The guide gives its pool formula "per instance". We read the instance as the database's:
+/// the formula comes from the PostgreSQL wiki, where it is the number of *active*
+/// connections at which a database server does its best work, and the cores and spindles
+/// in it are the database host's. Application instances therefore share those connections
+/// (`n`), and once they outnumber them no direct pool is small enough: a pooler holds the
+/// `B` connections to the database and multiplexes the instances' onto them.
 ///
 /// # Errors
 /// [`Error::UnorderedRange`] for a badly ordered estimate; [`Error::Core`] when a formula's
@@ -664,15 +680,19 @@ pub struct Plan {
 /// assert_eq!(p.instance_need.value, 11.25); // before rounding up
 /// let d = p.database.unwrap();
 /// assert_eq!(d.read_replicas.value.get(), 3); // ⌈4,500 · 2 · 0.9 / 3,000⌉
-/// assert_eq!(d.total_connections.value, 12 * 17); // 204 > 100
-/// assert!(d.pooler_needed);
-/// assert_eq!(d.pool_that_fits.unwrap().get(), 8); // ⌊100 / 12⌋
+/// assert_eq!(d.connections_per_host.value.get(), 17); // 8 · 2 + 1, the guide's example
+/// assert_eq!(d.pool_per_instance.value.get(), 1); // ⌊17 / 12⌋
+/// assert_eq!(d.total_connections.value, 12);
+/// assert!(!d.pooler_needed); // 12 instances ≤ 17 connections
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
 /// # References
 /// The guide, "Scaling Calculations" (every formula above; the instance count is the capacity
-/// formula divided by per-instance capacity).
+/// formula divided by per-instance capacity). PostgreSQL wiki, "Number Of Database
+/// Connections" (the connection formula counts active connections at the database server);
+/// B. Wooldridge, HikariCP wiki, "About Pool Sizing" (a small pool at the database, with
+/// requests queueing for it, outperforms a large one).
 pub fn plan(inputs: &PlanInputs) -> Result<Plan, Error> {
     inputs.validate()?;
     plan_with_growth(inputs, inputs.growth.likely())
@@ -856,15 +876,40 @@ fn database_plan(
             ("per-replica reads", per_replica.to_string()),
         ],
     );
-    let pool = connection_pool_size(db.cores, db.effective_spindles)?;
-    let pool_per_instance = figure(
-        pool,
+    let per_host = connection_pool_size(db.cores, db.effective_spindles)?;
+    let connections_per_host = figure(
+        per_host,
         "cores × 2 + effective spindles",
         vec![
             ("cores", db.cores.to_string()),
             ("effective spindles", db.effective_spindles.to_string()),
         ],
     );
+    let (budget, pool_per_instance) = match db.max_connections {
+        Some(max) if max < per_host.get() => (
+            max,
+            figure(
+                Connections::new(shared(max, instances)),
+                "⌊max_connections / instances⌋, at least 1",
+                vec![
+                    ("max_connections", max.to_string()),
+                    ("instances", instances.to_string()),
+                ],
+            ),
+        ),
+        _ => (
+            per_host.get(),
+            figure(
+                Connections::new(shared(per_host.get(), instances)),
+                "⌊connections per host / instances⌋, at least 1",
+                vec![
+                    ("connections per host", per_host.to_string()),
+                    ("instances", instances.to_string()),
+                ],
+            ),
+        ),
+    };
+    let pool = pool_per_instance.value;
     let total = u64::from(instances.get()) * u64::from(pool.get());
     let total_connections = figure(
         total,
@@ -874,23 +919,34 @@ fn database_plan(
             ("pool per instance", pool.to_string()),
         ],
     );
-    let pooler_needed = db.max_connections.is_some_and(|max| total > u64::from(max));
-    let pool_that_fits = db
-        .max_connections
-        .map(|max| max / instances.get())
-        .filter(|&n| n >= 1)
-        .map(Connections::new);
     Ok(DatabasePlan {
         reads,
         read_replicas,
+        connections_per_host,
         pool_per_instance,
         total_connections,
         max_connections: db.max_connections,
-        pooler_needed,
-        pool_that_fits,
+        pooler_needed: instances.get() > budget,
         replica_limit: db.max_read_replicas,
         replicas_beyond_limit: replicas.get() > db.max_read_replicas,
     })
+}
+
+/// A database host's `budget` of connections shared among `instances`: rounded down, at
+/// least one (an instance cannot work without a connection).
+fn shared(budget: u32, instances: NonZeroU32) -> u32 {
+    (budget / instances.get()).max(1)
+}
+
+/// Connections `instances` open to one database host of `per_host` active connections
+/// (capped by `max_connections`), each with its [`shared`] part.
+fn connections_to_host(
+    per_host: Connections,
+    max_connections: Option<u32>,
+    instances: NonZeroU32,
+) -> u64 {
+    let budget = max_connections.map_or(per_host.get(), |m| m.min(per_host.get()));
+    u64::from(instances.get()) * u64::from(shared(budget, instances))
 }
 
 fn cache_plan(c: &CacheInputs) -> Result<CachePlan, Error> {
@@ -961,7 +1017,8 @@ pub struct UncertainPlan {
     pub instance_need: Percentiles<f64>,
     /// Read replicas (whole), when database inputs were given.
     pub read_replicas: Option<Percentiles<u32>>,
-    /// Total connections, when database inputs were given.
+    /// Connections the instances open to one database host when they connect directly
+    /// ([`DatabasePlan::total_connections`]), when database inputs were given.
     pub total_connections: Option<Percentiles<u64>>,
     /// Cache memory, when cache inputs were given.
     pub cache_memory: Option<Percentiles<Bytes>>,
@@ -1048,8 +1105,8 @@ pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<Unce
             )?;
             let r = read_replicas(reads, Rate::from_f64(per_replica.draw(&mut rng))?)?;
             replicas.push(r.get());
-            let pool = connection_pool_size(d.cores, d.effective_spindles)?;
-            connections.push(u64::from(i.get()) * u64::from(pool.get()));
+            let per_host = connection_pool_size(d.cores, d.effective_spindles)?;
+            connections.push(connections_to_host(per_host, d.max_connections, i));
         }
         if let Some((data, hot, c)) = &cache {
             let ws = working_set(
@@ -1251,8 +1308,9 @@ mod tests {
     fn database_plan_by_hand() {
         // 1,000 req/s × 3 × 1.5 = 4,500 req/s (the guide's capacity example); 400 per instance:
         // ⌈11.25⌉ = 12 instances. Reads: 4,500 × 3 queries × 80% = 10,800/s; 2,000 per replica:
-        // ⌈5.4⌉ = 6 replicas. Pool: 8 cores × 2 + 1 (SSD) = 17, the guide's pool example;
-        // 12 × 17 = 204 connections.
+        // ⌈5.4⌉ = 6 replicas. Connections: 8 cores × 2 + 1 (SSD) = 17 active connections on
+        // each database host, the guide's pool example. The 12 instances share them when
+        // they connect directly: ⌊17 / 12⌋ = 1 each, 12 in all.
         let mut i = inputs();
         let mut db = database();
         db.max_connections = Some(100);
@@ -1262,41 +1320,62 @@ mod tests {
         let d = p.database.unwrap();
         assert!((d.reads.value.as_per_second() - 10_800.0).abs() < 1e-6);
         assert_eq!(d.read_replicas.value.get(), 6);
-        assert_eq!(d.pool_per_instance.value.get(), 17);
-        assert_eq!(d.total_connections.value, 204);
+        assert_eq!(d.connections_per_host.value.get(), 17);
+        assert_eq!(d.pool_per_instance.value.get(), 1);
+        assert_eq!(d.total_connections.value, 12);
         assert_eq!(d.max_connections, Some(100));
-        // 204 > 100: a pooler is needed; without one, ⌊100 / 12⌋ = 8 per instance fits.
-        assert!(d.pooler_needed);
-        assert_eq!(d.pool_that_fits, Some(Connections::new(8)));
+        // 12 instances, 17 connections: each can hold one without a pooler.
+        assert!(!d.pooler_needed);
+        assert_eq!(
+            d.connections_per_host.to_string(),
+            "17 connections = cores × 2 + effective spindles (cores = 8, effective spindles = 1)"
+        );
+        assert_eq!(
+            d.pool_per_instance.to_string(),
+            "1 connection = ⌊connections per host / instances⌋, at least 1 (connections per host = 17 connections, instances = 12)"
+        );
         assert_eq!(
             d.total_connections.to_string(),
-            "204 = instances × pool per instance (instances = 12, pool per instance = 17 connections)"
+            "12 = instances × pool per instance (instances = 12, pool per instance = 1 connection)"
         );
 
-        // Exactly enough connections: no pooler, the full pool fits.
-        db.max_connections = Some(204);
+        // A limit below the formula is the budget: ⌊12 / 12⌋ = 1 each, still no pooler.
+        db.max_connections = Some(12);
         i.database = Some(db);
         let d = plan(&i).unwrap().database.unwrap();
         assert!(!d.pooler_needed);
-        assert_eq!(d.pool_that_fits, Some(Connections::new(17)));
-        // Fewer connections than instances: not even one each.
+        assert_eq!(
+            d.pool_per_instance.to_string(),
+            "1 connection = ⌊max_connections / instances⌋, at least 1 (max_connections = 12, instances = 12)"
+        );
+        // Fewer connections than instances: one each is already too many; a pooler shares
+        // the 11.
         db.max_connections = Some(11);
         i.database = Some(db);
         let d = plan(&i).unwrap().database.unwrap();
         assert!(d.pooler_needed);
-        assert_eq!(d.pool_that_fits, None);
-        db.max_connections = Some(12);
-        i.database = Some(db);
-        assert_eq!(
-            plan(&i).unwrap().database.unwrap().pool_that_fits,
-            Some(Connections::new(1))
-        );
-        // No limit given: nothing to compare against.
+        assert_eq!(d.pool_per_instance.value.get(), 1);
+        assert_eq!(d.total_connections.value, 12);
+        // No limit given: the formula alone.
         db.max_connections = None;
         i.database = Some(db);
-        let d = plan(&i).unwrap().database.unwrap();
+        assert!(!plan(&i).unwrap().database.unwrap().pooler_needed);
+
+        // 300 req/s × 3 × 1.5 = 1,350 req/s: ⌈3.375⌉ = 4 instances, ⌊17 / 4⌋ = 4 connections
+        // each, 16 in all.
+        let mut small = i;
+        small.peak = rate(300.0).into();
+        let d = plan(&small).unwrap().database.unwrap();
+        assert_eq!(d.pool_per_instance.value.get(), 4);
+        assert_eq!(d.total_connections.value, 16);
         assert!(!d.pooler_needed);
-        assert_eq!(d.pool_that_fits, None);
+        // 5,000 req/s × 3 × 1.5 = 22,500 req/s: ⌈56.25⌉ = 57 instances outnumber the 17
+        // connections: a pooler.
+        let mut big = i;
+        big.peak = rate(5_000.0).into();
+        let d = plan(&big).unwrap().database.unwrap();
+        assert_eq!(d.total_connections.value, 57);
+        assert!(d.pooler_needed);
     }
 
     #[test]
@@ -1322,7 +1401,7 @@ mod tests {
         assert!(flat(u.instance_need, 11.25));
         assert_eq!(whole(u.read_replicas.unwrap()), (6, 6, 6));
         let conn = u.total_connections.unwrap();
-        assert_eq!((conn.p10, conn.p50, conn.p90), (204, 204, 204));
+        assert_eq!((conn.p10, conn.p50, conn.p90), (12, 12, 12));
         assert_eq!(u.cache_memory.unwrap().p50, Bytes::from_gib(15.0).unwrap());
         assert_eq!(u.draws, 50);
         assert_eq!(u.seed, 1);
@@ -1584,7 +1663,32 @@ mod tests {
                 prop_assert!(lo.app_instances.value <= hi.app_instances.value);
                 let (a, b) = (lo.database.as_ref().unwrap(), hi.database.as_ref().unwrap());
                 prop_assert!(a.read_replicas.value <= b.read_replicas.value);
-                prop_assert!(a.total_connections.value <= b.total_connections.value);
+                // More instances share the same connections: the pooler, once needed,
+                // stays needed.
+                prop_assert!(a.pooler_needed <= b.pooler_needed);
+            }
+        }
+
+        #[test]
+        fn direct_pools_never_exceed_the_hosts_budget(peak in 1.0f64..1e6, cores in 1u32..256, max in proptest::option::of(1u32..10_000)) {
+            let mut i = PlanInputs::new(rate(peak).into(), rate(250.0).into());
+            let mut db = DatabaseInputs::new(cores, QueriesPerRequest::new(3.0).unwrap().into(), Ratio::from_percent(80.0).unwrap().into(), rate(2_000.0).into());
+            db.max_connections = max;
+            i.database = Some(db);
+            let p = plan(&i).unwrap();
+            let d = p.database.unwrap();
+            let instances = u64::from(p.app_instances.value.get());
+            let budget = u64::from(max.map_or(cores * 2 + 1, |m| m.min(cores * 2 + 1)));
+            prop_assert_eq!(d.connections_per_host.value.get(), cores * 2 + 1);
+            prop_assert!(d.pool_per_instance.value.get() >= 1);
+            if d.pooler_needed {
+                // One each is already more than the host runs well (or allows).
+                prop_assert!(instances > budget);
+                prop_assert_eq!(d.total_connections.value, instances);
+            } else {
+                prop_assert!(d.total_connections.value <= budget);
+                // And no instance could hold one more without passing it.
+                prop_assert!(d.total_connections.value + instances > budget);
             }
         }
     }
