@@ -267,16 +267,19 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 ///   ladder's symptom).
 ///
 /// The first rung, caching, takes reads off the database and calls off a provider (the
-/// guide lists caching among the external APIs' remedies): it waits only for the database
-/// ladder's first rung, indexes, when that is the current rung (a cache in front of
-/// unindexed queries hides them; the guide's stage 1 indexes frequently queried columns and
-/// adds no cache before it is needed). The later rungs (a CDN, logic at the edge) wait for
-/// any of the steps above.
+/// guide lists caching among the external APIs' remedies): when the layer's ladder is
+/// active, it waits only for the database ladder's first rung, indexes, when that is the
+/// current rung (a cache in front of unindexed queries hides them; read replicas and
+/// sharding are dearer ways to take reads off the database than a cache). Without an active
+/// ladder it waits only at stage 1 by users (`by_users`), where the guide adds no cache
+/// before it is needed: a pool that runs dry or a slow disk is fixed first. The later rungs
+/// (a CDN, logic at the edge) wait for any of the steps above.
 pub(crate) fn deferral_candidate<'a>(
     facts: &[Facts<'a>],
     active: &Active,
     architecture: ComponentSet,
     layer: Layer,
+    by_users: Option<Stage>,
 ) -> Option<Deferral<'a>> {
     let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
         return None;
@@ -305,7 +308,7 @@ pub(crate) fn deferral_candidate<'a>(
             first_step_on(facts, active, architecture, layer).filter(|k| *k != Key::Remedy(page))?
         }
     };
-    (!first_rung).then_some(Deferral {
+    (!first_rung || by_users == Some(Stage::Startup)).then_some(Deferral {
         held: page,
         instead,
         layer: Some(layer),
@@ -382,10 +385,11 @@ pub(crate) fn deferral_possible(
     facts: &[Facts<'_>],
     active: &Active,
     architecture: ComponentSet,
+    by_users: Option<Stage>,
 ) -> bool {
     DEFERRING_LAYERS
         .into_iter()
-        .any(|l| deferral_candidate(facts, active, architecture, l).is_some())
+        .any(|l| deferral_candidate(facts, active, architecture, l, by_users).is_some())
 }
 
 /// The slow-page ladder's later rungs (a CDN, then logic at the edge) make delivering pages
@@ -403,7 +407,7 @@ pub(crate) fn deferred_delivery<'a>(
 ) -> Option<Deferral<'a>> {
     let active = with_lowest_rungs(facts, active, architecture);
     first_alone(bottlenecks)
-        .and_then(|l| deferral_candidate(facts, &active, architecture, l))
+        .and_then(|l| deferral_candidate(facts, &active, architecture, l, by_users))
         .or_else(|| unexplained_slow_pages(facts, &active, by_users))
 }
 

@@ -276,10 +276,12 @@ pub fn summarize_with(
     // are active).
     let by_users = snapshot.users.map(Stage::for_users);
     let planned = with_lowest_rungs(&facts, &active, snapshot.architecture);
-    let deferred = if deferral_possible(&facts, &planned, snapshot.architecture) {
+    let deferred = if deferral_possible(&facts, &planned, snapshot.architecture, by_users) {
         layer_first_alone::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
             .unwrap_or_else(|| layer_first_alone_written(engine, evaluation, &found, snapshot))
-            .and_then(|layer| deferral_candidate(&facts, &planned, snapshot.architecture, layer))
+            .and_then(|layer| {
+                deferral_candidate(&facts, &planned, snapshot.architecture, layer, by_users)
+            })
     } else {
         None
     }

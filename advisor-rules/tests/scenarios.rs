@@ -2601,3 +2601,48 @@ fn users_in_a_region_without_a_deployment_are_told_to_add_one() {
     let region = step_of(&a, StepKey::Rule("add.region".to_owned()));
     assert!(region.notes.is_empty(), "{text}");
 }
+
+#[test]
+fn a_startup_whose_pool_runs_dry_fixes_the_pool_before_adding_a_cache() {
+    // 3,000 users (the guide's stage 1). The pool is 95% busy, ran out 12 times, and
+    // requests wait 300 ms for a connection; pages take 900 ms at the P95. The database
+    // ranks first alone, and its step (the pool) explains a third of the P95 by itself.
+    // The decision matrix's first try for slow pages is a cache, but the guide's stage 1
+    // adds no cache before it is needed: the cache waits for the pool's step, which takes
+    // the slow pages as its evidence.
+    let snap = users(3_000)
+        .with_p95_response_time(ms(900))
+        .with_server_cpu(pct(30.0))
+        .with_db_cpu(pct(30.0))
+        .with_db_connections(Connections::new(95))
+        .with_db_pool_size(Connections::new(100))
+        .with_db_pool_exhaustion_events(Count::new(12))
+        .with_db_connection_wait(ms(300));
+    let a = run(&snap);
+    let text = a.to_text();
+    let pool = &a.plan[0];
+    assert!(
+        pool.findings.iter().any(|f| f == "key.pool.critical"),
+        "{text}"
+    );
+    assert!(
+        pool.findings.iter().any(|f| f == "key.p95.warning"),
+        "{text}"
+    );
+    assert_eq!(
+        held(&a),
+        [(Remedy::AddCaching, pool.key.clone(), Some(1))],
+        "{text}"
+    );
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Remedy(Remedy::AddCaching)),
+        "{text}"
+    );
+    // At 50,000 users (stage 2, whose architecture has a cache) the first try stands.
+    let a = run(&snap.with_users(Users::new(50_000)));
+    let text = a.to_text();
+    assert!(a.held_back.is_empty(), "{text}");
+    step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+}
