@@ -1048,6 +1048,33 @@ mod other_commands {
             "{base}"
         );
         assert!(!base.contains("!! "), "{base}");
+        // A max_connections below the formula is the budget: 12 instances at the plan's 3x
+        // outnumber 10 connections (and equal 12 do not).
+        let example_file = std::fs::read_to_string(example("plan.toml")).unwrap();
+        let capped = |max: u32| {
+            let out = plan_words(
+                &example_file.replace("max_connections = 500", &format!("max_connections = {max}")),
+                &[],
+            );
+            out[..out.find("10x scenario").unwrap()].to_owned()
+        };
+        let ten = capped(10);
+        assert!(
+            ten.contains("!! 12 app instances outnumber the 10 connections max_connections allows"),
+            "{ten}"
+        );
+        assert!(!capped(12).contains("!! "), "{}", capped(12));
+        // A limit equal to the formula is no tighter: the host's own figure is named.
+        let at_formula = plan_words(
+            &example_file.replace("max_connections = 500", "max_connections = 17"),
+            &[],
+        );
+        assert!(
+            at_formula.contains(
+                "!! 38 app instances outnumber the 17 connections a database host runs well"
+            ),
+            "{at_formula}"
+        );
         for (scenario, instances) in [("10x", 38), ("100x", 375), ("1000x", 3750)] {
             let s = section(&format!("{scenario} scenario"));
             assert!(
