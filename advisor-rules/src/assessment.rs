@@ -1239,6 +1239,18 @@ fn build_plan(
                 let (symptom, rung) = r.rung();
                 step.ladder = Some((symptom, rung));
                 step.advice = r.advice().to_owned();
+                // A rung whose component is in place was reopened by a finding that says
+                // it does not work well yet (a cache that misses): that finding's advice,
+                // not the advice to put one in.
+                if r.component().is_some_and(|c| snapshot.architecture.contains(c))
+                    && let Some(reopened) = findings
+                        .iter()
+                        .zip(&facts)
+                        .filter(|(f, _)| step.findings.contains(&f.id))
+                        .find(|(_, x)| x.ladder.is_none() && !evidence_only(x))
+                {
+                    step.advice.clone_from(&reopened.0.advice);
+                }
                 if let Some(p) = positions.get(&symptom) {
                     step.notes = ladder_notes(p, snapshot);
                 }
@@ -1904,13 +1916,10 @@ impl Assessment {
         if !self.held_back.is_empty() {
             let _ = writeln!(o, "\n  Held back until the step they wait for is done");
             for h in &self.held_back {
-                let _ = writeln!(
-                    o,
-                    "  - {} ({}): {}",
-                    capitalised(h.remedy.title()),
-                    h.finding,
-                    self.waits_for(h)
-                );
+                // The finding's own title: a ladder's names the ladder and the rung, and a
+                // finding that reopened a rung says why ("Application cache hit rate is
+                // low", not "Cache what is computed again and again" above a cache).
+                let _ = writeln!(o, "  - {} ({}): {}", h.title, h.finding, self.waits_for(h));
                 for w in &h.why {
                     let _ = writeln!(o, "       why: {w}");
                 }
@@ -2025,7 +2034,7 @@ impl Assessment {
                 let _ = writeln!(
                     o,
                     "- {} (`{}`): {}; {}",
-                    capitalised(h.remedy.title()),
+                    h.title,
                     h.finding,
                     self.waits_for(h),
                     h.why.join("; ")
@@ -2172,7 +2181,7 @@ mod tests {
         );
         assert!(
             a.to_text()
-                .contains("  - Run logic at the edge (f): after \"Add the missing indexes\"\n")
+                .contains("  - t (f): after \"Add the missing indexes\"\n")
         );
     }
 

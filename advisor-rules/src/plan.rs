@@ -211,9 +211,10 @@ pub(crate) struct Deferral<'a> {
     /// step ([`unexplained_slow_pages`]).
     pub(crate) layer: Option<Layer>,
     /// Whether the rung's advice waits. It does not when another finding calls for the
-    /// rung on its own grounds ([`wanted_for_itself`]): then only the findings that show
-    /// slow pages go to the step that works instead, and the rung stays in the plan for
-    /// its own reasons.
+    /// rung on its own grounds ([`wanted_for_itself`]), or when the rung is caching with a
+    /// cache in place (reopened because it misses: making it work hides nothing): then
+    /// only the findings that show slow pages go to the step that works instead, and the
+    /// rung stays in the plan for its own reasons.
     pub(crate) hold: bool,
 }
 
@@ -290,6 +291,11 @@ pub(crate) fn deferral_candidate<'a>(
     }
     let hold = !wanted_for_itself(facts, page);
     let first_rung = page.rung().1 == LadderStep::First;
+    // Caching with a cache in place: the rung was reopened because the cache misses, and
+    // making it work hides nothing new and takes reads off the database at once, so it
+    // does not wait (the slow pages still go to the step on the bottleneck).
+    let in_place = page.component().is_some_and(|c| architecture.contains(c));
+    let hold = hold && !(first_rung && in_place);
     let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
     let instead = match ladder {
         Some((_, Some(Some(other)))) => {

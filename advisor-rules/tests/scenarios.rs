@@ -745,7 +745,9 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_wait_for_the_storage_step() 
         "{text}"
     );
     assert!(
-        text.contains("  - Run logic at the edge (ladder.slow_page_loads): after step 1, \""),
+        text.contains(
+            "  - Slow page loads: finally, run logic at the edge (ladder.slow_page_loads): after step 1, \""
+        ),
         "{text}"
     );
     // Storage must stand out alone. With only the I/O wait (one warning reading: 2) against
@@ -1108,14 +1110,21 @@ fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
         )),
         "{text}"
     );
-    // The held rung is named as a sentence begins: the remedy's title, capitalised.
-    assert!(text.contains("  - Run logic at the edge ("), "{text}");
+    // The held finding is named by its title, which for a ladder's rule names the ladder
+    // and the rung.
+    assert!(
+        text.contains("  - Slow page loads: finally, run logic at the edge ("),
+        "{text}"
+    );
     let md = a.to_markdown();
     assert!(
         md.contains("### Held back until the step they wait for is done"),
         "{md}"
     );
-    assert!(md.contains("- Run logic at the edge (`"), "{md}");
+    assert!(
+        md.contains("- Slow page loads: finally, run logic at the edge (`"),
+        "{md}"
+    );
     // When the application is as likely a bottleneck (a server at 92% CPU scores as much as
     // the database's findings, or more), the database does not stand out, and the slow
     // pages go on to the edge.
@@ -2645,4 +2654,56 @@ fn a_startup_whose_pool_runs_dry_fixes_the_pool_before_adding_a_cache() {
     let text = a.to_text();
     assert!(a.held_back.is_empty(), "{text}");
     step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+}
+
+#[test]
+fn a_cache_that_misses_is_made_to_work_without_waiting_for_the_indexes() {
+    // 60,000 users with a CDN, a load balancer, replicas and a cache. The database is at 82%
+    // CPU (the guide's ladder for a slow database starts with indexes) and the cache hits
+    // only 62% of the time (below the 80% floor), which reopens the caching rung; pages take
+    // 650 ms. Adding a cache waits for the indexes (it would hide unindexed queries), but
+    // this cache exists: reviewing its keys, TTLs and memory takes reads off the busy
+    // database at once and hides nothing new. So it is a step of the plan, not held back.
+    let snap = with(
+        users(60_000)
+            .with_p95_response_time(ms(650))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(82.0))
+            .with_cache_hit_rate(pct(62.0)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(a.held_back.is_empty(), "{text}");
+    let cache = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert!(
+        cache.findings.iter().any(|f| f == "db.cache_hit_low"),
+        "{text}"
+    );
+    // A cache is there: the step says how to make it hit, not to put one in.
+    assert!(
+        cache.advice.starts_with("The cache misses too often"),
+        "{text}"
+    );
+    assert!(!cache.advice.contains("Put an application cache"), "{text}");
+    step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    // Without a cache in place (and so no hit rate), the cache waits for the indexes.
+    let mut bare = snap;
+    bare.architecture.remove(Component::Cache);
+    bare.cache_hit_rate = None;
+    let a = run(&bare);
+    assert_eq!(
+        held(&a)
+            .into_iter()
+            .map(|(r, until, _)| (r, until))
+            .collect::<Vec<_>>(),
+        [(Remedy::AddCaching, StepKey::Remedy(Remedy::AddIndexes))],
+        "{}",
+        a.to_text()
+    );
 }
