@@ -1356,6 +1356,18 @@ mod tests {
         assert!(d.pooler_needed);
         assert_eq!(d.pool_per_instance.value.get(), 1);
         assert_eq!(d.total_connections.value, 12);
+        // A limit equal to the formula: the formula's figure is the budget named.
+        db.max_connections = Some(17);
+        i.database = Some(db);
+        assert_eq!(
+            plan(&i)
+                .unwrap()
+                .database
+                .unwrap()
+                .pool_per_instance
+                .to_string(),
+            "1 connection = ⌊connections per host / instances⌋, at least 1 (connections per host = 17 connections, instances = 12)"
+        );
         // No limit given: the formula alone.
         db.max_connections = None;
         i.database = Some(db);
@@ -1402,6 +1414,14 @@ mod tests {
         assert_eq!(whole(u.read_replicas.unwrap()), (6, 6, 6));
         let conn = u.total_connections.unwrap();
         assert_eq!((conn.p10, conn.p50, conn.p90), (12, 12, 12));
+        // 300 req/s: 4 instances with ⌊17 / 4⌋ = 4 connections each, as database_plan_by_hand.
+        let mut small = i;
+        small.peak = rate(300.0).into();
+        let conn = plan_uncertain(&small, 50, 1)
+            .unwrap()
+            .total_connections
+            .unwrap();
+        assert_eq!((conn.p10, conn.p50, conn.p90), (16, 16, 16));
         assert_eq!(u.cache_memory.unwrap().p50, Bytes::from_gib(15.0).unwrap());
         assert_eq!(u.draws, 50);
         assert_eq!(u.seed, 1);

@@ -1242,7 +1242,8 @@ fn build_plan(
                 // A rung whose component is in place was reopened by a finding that says
                 // it does not work well yet (a cache that misses): that finding's advice,
                 // not the advice to put one in.
-                if r.component().is_some_and(|c| snapshot.architecture.contains(c))
+                if r.component()
+                    .is_some_and(|c| snapshot.architecture.contains(c))
                     && let Some(reopened) = findings
                         .iter()
                         .zip(&facts)
