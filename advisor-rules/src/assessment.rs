@@ -1338,6 +1338,7 @@ fn build_plan(
     }
     place_missing_components(&mut steps, &held, findings, snapshot);
     note_calls_between_premature_services(&mut steps, findings);
+    note_indexes_cost_writes(&mut steps, findings);
     (steps, held)
 }
 
@@ -1360,6 +1361,35 @@ fn note_slow_pages_taken_over(steps: &mut [PlanStep], d: Deferral<'_>) {
         "pages are slow and {} the likeliest bottleneck, so the slow pages count as evidence here; {rung} stays in the plan for its own reasons",
         likeliest(layer)
     ));
+}
+
+/// An index speeds the reads it serves and adds work to every write of its table. When a
+/// step of the plan says the primary is short of write capacity (a finding that recommends
+/// sharding: writes overwhelming the primary, replicas that cannot replay them), the index
+/// step says so, names that step, and narrows itself to what the slow reads need, with the
+/// unused indexes dropped (the guide's missing-index query reads `idx_scan`, which shows
+/// those too).
+fn note_indexes_cost_writes(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    let writes: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.recommends.contains(Component::Sharding))
+        .map(|f| f.id.as_str())
+        .collect();
+    let Some(rank) = steps
+        .iter()
+        .find(|s| s.findings.iter().any(|f| writes.contains(&f.as_str())))
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    if let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
+    {
+        step.notes.push(format!(
+            "each index is one more structure every write updates, and step {rank} finds the primary short of write capacity: add only the indexes the slow queries need, and drop those never scanned (idx_scan = 0)"
+        ));
+    }
 }
 
 /// Slow calls between services exist because the application is split into services; when

@@ -2707,3 +2707,50 @@ fn a_cache_that_misses_is_made_to_work_without_waiting_for_the_indexes() {
         a.to_text()
     );
 }
+
+#[test]
+fn indexes_advised_to_a_primary_short_of_write_capacity_say_what_they_cost_writes() {
+    // 60,000 users; the primary takes 1,700 writes a second of the 2,000 it sustains (85%,
+    // past the 80% level: the guide's "write traffic overwhelming single primary") and its
+    // CPU is at 82%, so the guide's ladder for a slow database starts with indexes. Every
+    // index is one more structure each write updates: on a primary short of write capacity,
+    // the index step must say so and point at the step about the writes.
+    let snap = with(
+        users(60_000)
+            .with_p95_response_time(ms(450))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(82.0))
+            .with_cache_hit_rate(pct(90.0))
+            .with_primary_write_throughput(Rate::from_per_second(1_700.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap()),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let writes = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "move.3.write_saturation"))
+        .unwrap_or_else(|| panic!("no step for the writes:\n{text}"));
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(
+        indexes
+            .notes
+            .iter()
+            .any(|n| n.contains("every write") && n.contains(&format!("step {}", writes.rank))),
+        "{text}"
+    );
+    // With writes well within the primary's capacity, no such note.
+    let a = run(&snap.with_primary_write_throughput(Rate::from_per_second(800.0).unwrap()));
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(
+        indexes.notes.iter().all(|n| !n.contains("every write")),
+        "{}",
+        a.to_text()
+    );
+}
