@@ -19,6 +19,7 @@ use crate::engine::{
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
     Active, Deferral, Facts, Key, Place, Skeleton, deferred_delivery, evidence_only, likeliest,
+    with_lowest_rungs,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -1105,9 +1106,10 @@ fn build_plan(
     bottlenecks: &[RankedLayer],
 ) -> (Vec<PlanStep>, Vec<HeldBack>) {
     let facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
+    let planned = with_lowest_rungs(&facts, active, snapshot.architecture);
     let deferred: Option<Deferral<'_>> = deferred_delivery(
         &facts,
-        active,
+        &planned,
         snapshot.architecture,
         bottlenecks,
         stage.by_users,
@@ -1119,7 +1121,7 @@ fn build_plan(
         .collect();
     let skeleton = Skeleton::build(
         &facts,
-        active,
+        &planned,
         snapshot.architecture,
         with_gaps
             .iter()

@@ -404,17 +404,17 @@ pub(crate) fn deferral_possible(
 /// strictly first by independent evidence) and a step works on it, the slow-page rung waits
 /// for that step ([`deferral_candidate`] says which), following the guide's diagnosis
 /// order (is it the database? ... is it external services?, before the delivery of pages).
+/// `planned` is the plan's ladders ([`with_lowest_rungs`]).
 pub(crate) fn deferred_delivery<'a>(
     facts: &[Facts<'a>],
-    active: &Active,
+    planned: &Active,
     architecture: ComponentSet,
     bottlenecks: &[RankedLayer],
     by_users: Option<Stage>,
 ) -> Option<Deferral<'a>> {
-    let active = with_lowest_rungs(facts, active, architecture);
     first_alone(bottlenecks)
-        .and_then(|l| deferral_candidate(facts, &active, architecture, l, by_users))
-        .or_else(|| unexplained_slow_pages(facts, &active, by_users))
+        .and_then(|l| deferral_candidate(facts, planned, architecture, l, by_users))
+        .or_else(|| unexplained_slow_pages(facts, planned, by_users))
 }
 
 /// The likeliest bottleneck: the layer that ranks first in `bottlenecks` (sorted, highest
@@ -536,17 +536,19 @@ impl<'a> Skeleton<'a> {
     /// (`(checklist, users at its stage)`), and orders the steps: most severe first; then the
     /// guide's diagnosis order (database, application, network, external services); then
     /// immediate remedies before planning a stage move before checklist gaps; then the
-    /// pack's priorities; then the key.
+    /// pack's priorities; then the key. `planned` is the plan's ladders
+    /// ([`with_lowest_rungs`] of those whose ladder rule fired), worked out once by the
+    /// caller, which needs them for the deferral too.
     pub(crate) fn build(
         facts: &[Facts<'a>],
-        active: &Active,
+        planned: &Active,
         architecture: ComponentSet,
         checklists: impl IntoIterator<Item = (Checklist, bool)>,
         deferred: Option<Deferral<'a>>,
     ) -> Skeleton<'a> {
         Skeleton::build_in(
             facts,
-            active,
+            planned,
             architecture,
             checklists,
             deferred,
@@ -558,7 +560,7 @@ impl<'a> Skeleton<'a> {
     /// that building one skeleton after another allocates nothing once they have grown.
     pub(crate) fn build_in(
         facts: &[Facts<'a>],
-        active: &Active,
+        planned: &Active,
         architecture: ComponentSet,
         checklists: impl IntoIterator<Item = (Checklist, bool)>,
         deferred: Option<Deferral<'a>>,
@@ -572,9 +574,8 @@ impl<'a> Skeleton<'a> {
         steps.clear();
         order.clear();
         places.clear();
-        let active = with_lowest_rungs(facts, active, architecture);
         for (i, f) in facts.iter().enumerate() {
-            match deferred_placement(f, &active, architecture, deferred) {
+            match deferred_placement(f, planned, architecture, deferred) {
                 Placement::Held {
                     remedy,
                     symptom,

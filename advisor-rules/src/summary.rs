@@ -303,7 +303,7 @@ pub fn summarize_with(
         .map(|cl| (cl, by_users.is_some_and(|s| s >= cl.stage())));
     let skeleton = Skeleton::build_in(
         &facts,
-        &active,
+        &planned,
         snapshot.architecture,
         checklists,
         deferred,
