@@ -733,7 +733,7 @@ impl Remedy {
             }
             Remedy::IncreaseRam => "Give the servers more memory: the quickest relief.",
             Remedy::FixMemoryLeaks => {
-                "Use is still climbing with more memory: take heap profiles over time and fix what keeps growing."
+                "Memory is still high after more was added: compare heap profiles taken hours apart and fix what keeps growing (caches without bounds, listeners and buffers never released)."
             }
             Remedy::RedesignDataStructures => {
                 "Memory is spent on the data itself: use more compact representations, stream instead of loading whole sets, and evict what is cold."
