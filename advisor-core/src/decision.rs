@@ -736,7 +736,7 @@ impl Remedy {
                 "Memory is still high after more was added: compare heap profiles taken hours apart and fix what keeps growing (caches without bounds, listeners and buffers never released)."
             }
             Remedy::RedesignDataStructures => {
-                "Memory is spent on the data itself: use more compact representations, stream instead of loading whole sets, and evict what is cold."
+                "With more memory added and the leaks fixed, what is left is the data itself: use more compact representations, stream instead of loading whole sets, and evict what is cold."
             }
         }
     }
