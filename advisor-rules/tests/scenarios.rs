@@ -2760,3 +2760,61 @@ fn indexes_advised_to_a_primary_short_of_write_capacity_say_what_they_cost_write
         a.to_text()
     );
 }
+
+#[test]
+fn memory_that_keeps_rising_is_the_leak_steps_evidence() {
+    use scalability_advisor_rules::scalability_advisor_core::{Metric, Sample, Series};
+    // Memory use sampled every hour for two days climbs steadily from 60% to 93%. A trend
+    // that does not level off is what a leak looks like; the guide's ladder for high memory
+    // fixes leaks once memory has been added.
+    let rising = |from: f64, to: f64| {
+        let samples = (0..48u64)
+            .map(|h| Sample {
+                at: Duration::from_secs(h * 3_600),
+                value: from + (to - from) * h as f64 / 47.0,
+            })
+            .collect();
+        let mut history = History::new();
+        history.insert(Series::new(Metric::MemoryUsage, samples).unwrap());
+        history
+    };
+    let engine = Engine::default_pack();
+    // 30,000 users, memory at 93% after it was doubled: the leak step, with the trend as
+    // evidence.
+    let snap = with(
+        users(30_000)
+            .with_memory_usage(pct(93.0))
+            .with_server_cpu(pct(45.0))
+            .with_tried(Remedy::IncreaseRam),
+        &[Component::LoadBalancer],
+    );
+    let a = assess(&engine, &snap, &rising(0.60, 0.93));
+    no_contradictions(&a);
+    let text = a.to_text();
+    let leaks = step_of(&a, StepKey::Remedy(Remedy::FixMemoryLeaks));
+    assert!(
+        leaks
+            .why
+            .iter()
+            .any(|w| w.starts_with("memory_usage getting worse")),
+        "{text}"
+    );
+    // Memory at 70% but climbing the same way: no ladder is active yet, and the leak is
+    // worth finding before it fills the servers (a warning).
+    let snap = users(30_000)
+        .with_memory_usage(pct(70.0))
+        .with_server_cpu(pct(45.0));
+    let a = assess(&engine, &snap, &rising(0.40, 0.70));
+    let text = a.to_text();
+    let leaks = step_of(&a, StepKey::Remedy(Remedy::FixMemoryLeaks));
+    assert_eq!(leaks.severity, Severity::Warning, "{text}");
+    // Flat memory: no leak step.
+    let a = assess(&engine, &snap, &rising(0.70, 0.70));
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Remedy(Remedy::FixMemoryLeaks)),
+        "{}",
+        a.to_text()
+    );
+}
