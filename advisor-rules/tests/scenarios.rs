@@ -2768,10 +2768,10 @@ fn memory_that_keeps_rising_is_the_leak_steps_evidence() {
     // that does not level off is what a leak looks like; the guide's ladder for high memory
     // fixes leaks once memory has been added.
     let rising = |from: f64, to: f64| {
-        let samples = (0..48u64)
+        let samples = (0..48u32)
             .map(|h| Sample {
-                at: Duration::from_secs(h * 3_600),
-                value: from + (to - from) * h as f64 / 47.0,
+                at: Duration::from_secs(u64::from(h) * 3_600),
+                value: from + (to - from) * f64::from(h) / 47.0,
             })
             .collect();
         let mut history = History::new();
