@@ -724,6 +724,30 @@ fn push_capitalised(out: &mut String, s: &str) {
 }
 
 /// What is known of the rungs below and above the current one, as notes.
+/// Where to look once every rung of `symptom`'s ladder is done: past the decision matrix,
+/// in the guide's diagnosis guide for that layer.
+const fn beyond_the_ladder(symptom: Symptom) -> &'static str {
+    match symptom {
+        Symptom::SlowPageLoads => {
+            "trace slow requests end to end (distributed tracing) to find the layer that holds the time, and work on that layer; then revisit the capacity plan."
+        }
+        Symptom::DatabaseSlow => {
+            "look at the statements that take the most total time (pg_stat_statements), at lock contention and table or index bloat, and at whether one shard is hotter than the others (a hot key or range, to split); then revisit the capacity plan."
+        }
+        Symptom::ApiTimeouts => {
+            "look at the provider itself: its latency and rate limits (ask for higher limits, batch calls), cache its answers where they may be stale for a while, serve a fallback when it fails, or add a second provider."
+        }
+        Symptom::HighServerCpu => {
+            "profile again (the cheap hot paths are gone; look for work done per request that could be done once), check that auto-scaling adds servers before the CPU saturates, and revisit the capacity plan."
+        }
+        Symptom::HighMemory => {
+            "measure what holds the memory (heap profiles by type), put bounds on in-process caches and buffers, and revisit the instances' memory in the capacity plan."
+        }
+        // (A symptom added to the core later.)
+        _ => "trace where the time goes, profile, and revisit the capacity plan.",
+    }
+}
+
 fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
     let mut notes = Vec::new();
     for r in &p.rungs {
@@ -873,10 +897,11 @@ fn assessed(
             NextStep::Exhausted => {
                 let [first, then, finally] = p.symptom.ladder();
                 advice = format!(
-                    "Every rung of the guide's ladder is in place or declared done ({}, {}, {}), yet the symptom persists: look beyond the decision matrix (trace where time goes, profile, and revisit the capacity plan).",
+                    "Every rung of the guide's ladder is in place or declared done ({}, {}, {}), yet the symptom persists: {}",
                     first.title(),
                     then.title(),
-                    finally.title()
+                    finally.title(),
+                    beyond_the_ladder(p.symptom)
                 );
             }
         }

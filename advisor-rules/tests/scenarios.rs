@@ -969,11 +969,16 @@ fn slow_pages_wait_for_a_database_whose_ladder_is_used_up() {
             .any(|w| w.starts_with("p95_response_time = 1.5 s")),
         "{text}"
     );
-    // Its advice is the used-up ladder's, not the P95 level's.
+    // Its advice is the used-up ladder's, not the P95 level's, and says where a database
+    // whose every rung is in place goes on: the guide's database checklist (the slowest
+    // statements, lock contention, bloat) and the hot spots its sharding strategies warn of.
     assert!(
         first.advice.starts_with("Every rung of the guide's ladder"),
         "{text}"
     );
+    for place in ["pg_stat_statements", "lock", "bloat", "hotter"] {
+        assert!(first.advice.contains(place), "{place}: {text}");
+    }
     // Its own evidence (the database's) comes first, the slow pages it explains after.
     assert!(
         first.why[0].starts_with("slowest_query_time") || first.why[0].starts_with("db_cpu"),
@@ -1301,6 +1306,15 @@ fn api_timeouts_walk_async_breakers_events() {
         "{}",
         used_up.advice
     );
+    // Where to go on: the provider itself (the guide's external-API symptoms and remedies:
+    // latency, rate limits; caching, fallbacks).
+    for place in ["rate limits", "cache", "fallback"] {
+        assert!(
+            used_up.advice.contains(place),
+            "{place}: {}",
+            used_up.advice
+        );
+    }
 }
 
 #[test]
