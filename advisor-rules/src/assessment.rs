@@ -2244,6 +2244,22 @@ mod tests {
     }
 
     #[test]
+    fn each_used_up_ladder_says_where_its_own_layer_goes_on() {
+        // Each layer's next place to look, from the guide's diagnosis guide: tracing for
+        // pages, the health check for a database, the provider for APIs, profiles for the
+        // servers.
+        for (symptom, place) in [
+            (Symptom::SlowPageLoads, "distributed tracing"),
+            (Symptom::DatabaseSlow, "pg_stat_statements"),
+            (Symptom::ApiTimeouts, "rate limits"),
+            (Symptom::HighServerCpu, "auto-scaling"),
+            (Symptom::HighMemory, "heap profiles"),
+        ] {
+            assert!(beyond_the_ladder(symptom).contains(place), "{symptom:?}");
+        }
+    }
+
+    #[test]
     fn discouraged_components_are_written_only_when_there_are_some() {
         let snap = MetricsSnapshot::default()
             .with_users(scalability_advisor_core::units::Users::new(2_000))
