@@ -1227,6 +1227,37 @@ mod tests {
     }
 
     #[test]
+    fn each_remedy_advises_its_own_move() {
+        // Each remedy's advice names what it changes, in the guide's words or its own.
+        for (remedy, words) in [
+            (Remedy::AddCaching, "Redis"),
+            (Remedy::Cdn, "CDN"),
+            (Remedy::EdgeCompute, "edge"),
+            (Remedy::AddIndexes, "index"),
+            (Remedy::ReadReplicas, "replicas"),
+            (Remedy::Sharding, "primaries"),
+            (Remedy::AsyncProcessing, "job queue"),
+            (Remedy::CircuitBreakers, "failing dependency"),
+            (Remedy::EventDriven, "events"),
+            (Remedy::VerticalScale, "bigger machine"),
+            (Remedy::HorizontalScale, "load balancer"),
+            (Remedy::OptimizeCode, "hot paths"),
+            (Remedy::IncreaseRam, "more memory"),
+            (Remedy::FixMemoryLeaks, "heap profiles"),
+            (Remedy::RedesignDataStructures, "compact representations"),
+        ] {
+            assert!(remedy.advice().contains(words), "{remedy:?}");
+        }
+        // The leak rung says only what its place on the ladder knows: memory is still
+        // high after more was added (no trend is claimed).
+        assert!(
+            Remedy::FixMemoryLeaks
+                .advice()
+                .starts_with("Memory is still high after more was added")
+        );
+    }
+
+    #[test]
     fn an_unindexed_table_reopens_indexes() {
         use crate::{Entities, EntityName, TableStats};
         let cfg = AdvisorConfig::default();
