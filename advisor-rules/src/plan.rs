@@ -289,23 +289,23 @@ pub(crate) fn deferral_candidate<'a>(
     if !DEFERRING_LAYERS.contains(&layer) {
         return None;
     }
-    let hold = !wanted_for_itself(facts, page);
     let first_rung = page.rung().1 == LadderStep::First;
     // Caching with a cache in place: the rung was reopened because the cache misses, and
     // making it work hides nothing new and takes reads off the database at once, so it
-    // does not wait (the slow pages still go to the step on the bottleneck).
+    // does not wait (the slow pages still go to the step on the bottleneck). Worked out
+    // only for a deferral that is made: it scans every finding.
     let in_place = page.component().is_some_and(|c| architecture.contains(c));
-    let hold = hold && !(first_rung && in_place);
+    let hold = || !(first_rung && in_place || wanted_for_itself(facts, page));
     let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
     let instead = match ladder {
         Some((_, Some(Some(other)))) => {
             let waits =
                 !first_rung || (layer == Layer::Database && other.rung().1 == LadderStep::First);
-            return waits.then_some(Deferral {
+            return waits.then(|| Deferral {
                 held: page,
                 instead: Key::Remedy(*other),
                 layer: Some(layer),
-                hold,
+                hold: hold(),
             });
         }
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
@@ -314,11 +314,11 @@ pub(crate) fn deferral_candidate<'a>(
             first_step_on(facts, active, architecture, layer).filter(|k| *k != Key::Remedy(page))?
         }
     };
-    (!first_rung || by_users == Some(Stage::Startup)).then_some(Deferral {
+    (!first_rung || by_users == Some(Stage::Startup)).then(|| Deferral {
         held: page,
         instead,
         layer: Some(layer),
-        hold,
+        hold: hold(),
     })
 }
 
