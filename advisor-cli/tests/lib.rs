@@ -16,6 +16,11 @@ fn example(name: &str) -> String {
     format!("{}/../examples/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A directory of its own for one test, removed with everything in it when the test ends.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
 fn stdout(args: &[&str]) -> String {
     let out = cli()
         .args(args)
@@ -303,8 +308,8 @@ mod assess {
 
     #[test]
     fn oversized_inputs_are_refused_before_parsing() {
-        let dir = std::env::temp_dir().join(format!("advisor-cli-big-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         // A 200 MB file (sparse, so the test writes nothing): refused from its size alone.
         let big = dir.join("big.toml");
         let f = std::fs::File::create(&big).unwrap();
@@ -395,8 +400,8 @@ mod assess {
         text.push_str(&"x".repeat(pad));
         text.push('\n');
         assert_eq!(text.len(), 1024 * 1024);
-        let dir = std::env::temp_dir().join(format!("advisor-cli-limit-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         let file = dir.join("plan.toml");
         std::fs::write(&file, &text).unwrap();
         let from_file = stdout(&["plan", "--file", file.to_str().unwrap()]);
@@ -457,8 +462,8 @@ mod assess {
 
     #[test]
     fn file_errors_name_the_field_and_place() {
-        let dir = std::env::temp_dir().join(format!("advisor-cli-fields-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         let run = |name: &str, text: &str, args: &[&str]| {
             let path = dir.join(name);
             std::fs::write(&path, text).unwrap();
@@ -534,8 +539,8 @@ mod assess {
             .write_stdin("\u{feff}users = 500\ndb_cpu = 0.2\n")
             .assert()
             .success();
-        let dir = std::env::temp_dir().join(format!("advisor-cli-bom-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         let series = dir.join("series.csv");
         std::fs::write(
             &series,
@@ -621,8 +626,8 @@ mod assess {
 
     #[test]
     fn malformed_series_csv() {
-        let dir = std::env::temp_dir().join(format!("advisor-cli-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         let bad = dir.join("bad.csv");
         std::fs::write(&bad, "metric,at_s,value\ndb_cpu,0,0.5\ndb_cpux,60,0.6\n").unwrap();
         let err = cli()
@@ -746,8 +751,8 @@ mod other_commands {
             plan.contains("<stdin>:1:1: invalid type: sequence, expected a table of keys"),
             "{plan}"
         );
-        let dir = std::env::temp_dir().join(format!("advisor-cli-shape-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         let series = dir.join("series.json");
         std::fs::write(&series, r#"[{"metric": "db_cpu", "samples": [[0, 0.5]]}]"#).unwrap();
         let err = cli()
@@ -916,8 +921,8 @@ mod other_commands {
 
     #[test]
     fn rules_check_reports_every_problem_with_excerpts() {
-        let dir = std::env::temp_dir().join(format!("advisor-cli-check-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         let bad = dir.join("bad.toml");
         std::fs::write(&bad, "name = \"bad\"\n[[rule]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"p95 > 70% and db_cpuu > 1%\"\n").unwrap();
         let err = cli()
@@ -939,8 +944,8 @@ mod other_commands {
 
     #[test]
     fn rules_check_shows_the_warnings_of_the_users_file_and_json_errors_on_stderr() {
-        let dir = std::env::temp_dir().join(format!("advisor-cli-warn-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         // A condition that cannot hold: loaded, with one warning about the user's rule.
         let odd = dir.join("odd.toml");
         std::fs::write(&odd, "name = \"odd\"\n[[rule]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"db_cpu > 70% and db_cpu < 50%\"\n").unwrap();
@@ -973,8 +978,8 @@ mod other_commands {
     /// The plan the command prints for `file`, with runs of whitespace collapsed (the text
     /// is wrapped at 80 columns).
     fn plan_words(file: &str, extra: &[&str]) -> String {
-        let dir = std::env::temp_dir().join(format!("advisor-cli-plan-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         let path = dir.join(format!("p{}.toml", file.len()));
         std::fs::write(&path, file).unwrap();
         let mut args = vec!["plan", "--file", path.to_str().unwrap()];
@@ -1126,8 +1131,8 @@ mod other_commands {
 
     #[test]
     fn usl_fit_with_lambda_held_warnings_and_a_latency_objective() {
-        let dir = std::env::temp_dir().join(format!("advisor-cli-usl-l-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         // SPEC SDM91 (Gunther 2007). R `usl` 1.8, normalised by X(1) = 64.9: σ = 1.705e-2,
         // κ = 7.892e-5 on 5 degrees of freedom.
         let sdm = dir.join("sdm91.csv");
@@ -1215,8 +1220,8 @@ mod other_commands {
 
     #[test]
     fn usl_fit_and_plot() {
-        let dir = std::env::temp_dir().join(format!("advisor-cli-usl-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         let svg = dir.join("usl.svg");
         let text = stdout(&[
             "usl",
@@ -1705,7 +1710,8 @@ mod load_tests {
 
     #[test]
     fn a_single_level_is_refused_with_what_to_do() {
-        let dir = std::env::temp_dir().join("advisor-one-level.jsonl");
+        let scratch = scratch();
+        let dir = scratch.path().join("one-level.jsonl");
         let one = std::fs::read_to_string(data("k6-ramp.jsonl"))
             .unwrap()
             .lines()
@@ -1764,8 +1770,8 @@ mod collect_prometheus {
                 );
             }
         });
-        let mapping =
-            std::env::temp_dir().join(format!("advisor-mapping-{}.toml", std::process::id()));
+        let scratch = scratch();
+        let mapping = scratch.path().join("mapping.toml");
         std::fs::write(
             &mapping,
             "[[metric.server_cpu]]\nquery = 'good'\nneeds = ['a']\n",
@@ -1834,8 +1840,8 @@ mod collect_prometheus {
         use scalability_advisor_rules::RulePack;
         let promtool =
             std::env::var("ADVISOR_PROMTOOL").expect("run scripts/prometheus-test-server.sh start");
-        let dir = std::env::temp_dir().join("advisor-export");
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = scratch();
+        let dir = scratch.path();
         let yaml = stdout(&["rules", "export", "prometheus", "--service", "job=\"web\""]);
         let rules = dir.join("rules.yml");
         std::fs::write(&rules, &yaml).unwrap();
@@ -1867,7 +1873,7 @@ mod collect_prometheus {
         std::fs::write(&tests, test).unwrap();
         let run = std::process::Command::new(&promtool)
             .args(["test", "rules", "tests.yml"])
-            .current_dir(&dir)
+            .current_dir(dir)
             .output()
             .unwrap();
         assert!(
@@ -1884,7 +1890,8 @@ mod collect_prometheus {
         let url =
             std::env::var("ADVISOR_PROM_URL").expect("run scripts/prometheus-test-server.sh start");
         let at = std::env::var("ADVISOR_PROM_AT").unwrap();
-        let series = std::env::temp_dir().join("advisor-prom-series.csv");
+        let scratch = scratch();
+        let series = scratch.path().join("prom-series.csv");
         let out = cli()
             .args([
                 "collect",
@@ -2003,12 +2010,6 @@ fn prometheus_ranges_are_spans_from_a_minute_to_ninety_days() {
 mod batch {
     use super::*;
 
-    fn temp(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("advisor-batch-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join(name)
-    }
-
     /// A CSV row of the synthetic fleet as a snapshot file: every non-empty cell under its
     /// own name (the fleet's columns are the snapshot file's keys), the architecture as a
     /// list.
@@ -2039,6 +2040,8 @@ mod batch {
 
     #[test]
     fn a_fleet_in_every_format_gives_the_rows_single_assessments_give() {
+        let scratch = scratch();
+        let temp = |name: &str| scratch.path().join(name);
         // 3,000 seeded services, written as CSV, Parquet and Arrow IPC: the three batch runs
         // must write the same rows, the summary must count every service once, and 100
         // sampled rows must say what `assess` says of each service alone.
@@ -2123,6 +2126,8 @@ mod batch {
 
     #[test]
     fn batch_input_errors_name_the_file_and_column() {
+        let scratch = scratch();
+        let temp = |name: &str| scratch.path().join(name);
         let csv = temp("bad.csv");
         std::fs::write(&csv, "service,db_cpux\na,0.5\n").unwrap();
         let err = cli()
@@ -2170,6 +2175,8 @@ mod batch {
 
     #[test]
     fn the_fleet_summary_counts_stages_severities_and_findings() {
+        let scratch = scratch();
+        let temp = |name: &str| scratch.path().join(name);
         let csv = temp("four.csv");
         std::fs::write(&csv, FOUR).unwrap();
         let summary = json(&["assess", "--batch", csv.to_str().unwrap()]);
@@ -2230,6 +2237,8 @@ mod batch {
 
     #[test]
     fn the_fleet_gate_fails_on_its_worst_service() {
+        let scratch = scratch();
+        let temp = |name: &str| scratch.path().join(name);
         let csv = temp("gate.csv");
         std::fs::write(&csv, FOUR).unwrap();
         let path = csv.to_str().unwrap();
@@ -2278,6 +2287,8 @@ mod batch {
 
     #[test]
     fn results_are_complete_parquet_or_json_lines() {
+        let scratch = scratch();
+        let temp = |name: &str| scratch.path().join(name);
         let csv = temp("out.csv");
         std::fs::write(&csv, FOUR).unwrap();
         // A Parquet file ends with its footer and the magic bytes once the writer is closed.
@@ -2322,6 +2333,8 @@ mod batch {
 
     #[test]
     fn a_csv_duration_in_ms_is_a_number_even_when_its_first_cells_are_empty() {
+        let scratch = scratch();
+        let temp = |name: &str| scratch.path().join(name);
         // Types are inferred from the first 1,000 rows: a column empty in all of them would
         // read as text.
         let csv = temp("ms.csv");
@@ -2340,6 +2353,8 @@ mod batch {
 
     #[test]
     fn an_error_past_the_first_batch_gives_its_own_row_number() {
+        let scratch = scratch();
+        let temp = |name: &str| scratch.path().join(name);
         // CSV is read 8,192 rows at a time: row 8,200 is in the second batch.
         let mut text = String::from("service,users\n");
         for i in 0..8_300 {
@@ -2365,6 +2380,8 @@ mod batch {
 
     #[test]
     fn a_fleet_larger_than_one_batch_has_exactly_its_services() {
+        let scratch = scratch();
+        let temp = |name: &str| scratch.path().join(name);
         // The fleet is generated 65,536 rows at a time: 70,000 is one full batch and a part.
         let csv = temp("seventy.csv");
         let said = stdout(&[
