@@ -973,189 +973,6 @@ impl MetricsSnapshot {
         raw.map(|v| (!v.is_nan()).then_some(v))
     }
 
-    /// Writes every metric's canonical value into `out`, indexed by [`Metric::index`], with
-    /// NaN for a metric that was not measured (no value is ever NaN, so the two cannot be
-    /// confused). The allocation-free form of [`MetricsSnapshot::canonical_values`] for hot
-    /// loops.
-    ///
-    /// # Examples
-    /// ```
-    /// use scalability_advisor_core::{Metric, MetricsSnapshot, units::Ratio};
-    /// let mut out = [0.0; Metric::COUNT];
-    /// MetricsSnapshot::default()
-    ///     .with_db_cpu(Ratio::from_percent(70.0)?)
-    ///     .fill_canonical(&mut out);
-    /// assert_eq!(out[Metric::DbCpu.index()], 0.7);
-    /// assert!(out[Metric::ServerCpu.index()].is_nan());
-    /// # Ok::<(), scalability_advisor_core::Error>(())
-    /// ```
-    pub fn fill_canonical(&self, out: &mut [f64; Metric::COUNT]) {
-        out[Metric::Users.index()] = self.users.map(|v| u64_to_f64(v.get())).unwrap_or(f64::NAN);
-        out[Metric::DeployedRegions.index()] = self
-            .deployed_regions
-            .map(|v| f64::from(v.get()))
-            .unwrap_or(f64::NAN);
-        out[Metric::UserRegions.index()] = self
-            .user_regions
-            .map(|v| f64::from(v.get()))
-            .unwrap_or(f64::NAN);
-        out[Metric::P95ResponseTime.index()] = self
-            .p95_response_time
-            .map(|v| v.as_secs_f64())
-            .unwrap_or(f64::NAN);
-        out[Metric::DbQueriesPerRequest.index()] = self
-            .db_queries_per_request
-            .map(QueriesPerRequest::as_f64)
-            .unwrap_or(f64::NAN);
-        out[Metric::ServerCpu.index()] =
-            self.server_cpu.map(Ratio::as_fraction).unwrap_or(f64::NAN);
-        out[Metric::MemoryUsage.index()] = self
-            .memory_usage
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::DbConnections.index()] = self
-            .db_connections
-            .map(|v| f64::from(v.get()))
-            .unwrap_or(f64::NAN);
-        out[Metric::DbPoolSize.index()] = self
-            .db_pool_size
-            .map(|v| f64::from(v.get()))
-            .unwrap_or(f64::NAN);
-        out[Metric::DbCpu.index()] = self.db_cpu.map(Ratio::as_fraction).unwrap_or(f64::NAN);
-        out[Metric::SlowestQueryTime.index()] = self
-            .slowest_query_time
-            .map(|v| v.as_secs_f64())
-            .unwrap_or(f64::NAN);
-        out[Metric::SlowestQueryMaxTime.index()] = self
-            .slowest_query_max_time
-            .map(|v| v.as_secs_f64())
-            .unwrap_or(f64::NAN);
-        out[Metric::DbDeadlocks.index()] = self
-            .db_deadlocks
-            .map(|v| u64_to_f64(v.get()))
-            .unwrap_or(f64::NAN);
-        out[Metric::DbReadShareRows.index()] = self
-            .db_read_share_rows
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::DbTransactionRate.index()] = self
-            .db_transaction_rate
-            .map(Rate::as_per_second)
-            .unwrap_or(f64::NAN);
-        out[Metric::DbBufferHitRatio.index()] = self
-            .db_buffer_hit_ratio
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::DbIoReadShare.index()] = self
-            .db_io_read_share
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::DbConnectionWait.index()] = self
-            .db_connection_wait
-            .map(|v| v.as_secs_f64())
-            .unwrap_or(f64::NAN);
-        out[Metric::DbPoolExhaustionEvents.index()] = self
-            .db_pool_exhaustion_events
-            .map(|v| u64_to_f64(v.get()))
-            .unwrap_or(f64::NAN);
-        out[Metric::DbMaxSeqScans.index()] = self
-            .db_max_seq_scans
-            .map(|v| u64_to_f64(v.get()))
-            .unwrap_or(f64::NAN);
-        out[Metric::DbLockWaitShare.index()] = self
-            .db_lock_wait_share
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::DbBloatShare.index()] = self
-            .db_bloat_share
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::WalWriteLatency.index()] = self
-            .wal_write_latency
-            .map(|v| v.as_secs_f64())
-            .unwrap_or(f64::NAN);
-        out[Metric::DiskIoWait.index()] = self
-            .disk_io_wait
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::DbReadShare.index()] = self
-            .db_read_share
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::RepeatedQueryShare.index()] = self
-            .repeated_query_share
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::CacheHitRate.index()] = self
-            .cache_hit_rate
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::CacheMemoryHeadroom.index()] = self
-            .cache_memory_headroom
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::ReplicaLag.index()] = self
-            .replica_lag
-            .map(|v| v.as_secs_f64())
-            .unwrap_or(f64::NAN);
-        out[Metric::PrimaryWriteThroughput.index()] = self
-            .primary_write_throughput
-            .map(Rate::as_per_second)
-            .unwrap_or(f64::NAN);
-        out[Metric::PrimaryWriteCapacity.index()] = self
-            .primary_write_capacity
-            .map(Rate::as_per_second)
-            .unwrap_or(f64::NAN);
-        out[Metric::StaticAssetBandwidthShare.index()] = self
-            .static_asset_bandwidth_share
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::BackgroundTasksBlockRequests.index()] = self
-            .background_tasks_block_requests
-            .map(|v| if v { 1.0 } else { 0.0 })
-            .unwrap_or(f64::NAN);
-        out[Metric::ExternalApiP95Latency.index()] = self
-            .external_api_p95_latency
-            .map(|v| v.as_secs_f64())
-            .unwrap_or(f64::NAN);
-        out[Metric::ExternalApiTimeoutShare.index()] = self
-            .external_api_timeout_share
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::ExternalApiRateLimitEvents.index()] = self
-            .external_api_rate_limit_events
-            .map(Rate::as_per_second)
-            .unwrap_or(f64::NAN);
-        out[Metric::InterServiceP95Latency.index()] = self
-            .inter_service_p95_latency
-            .map(|v| v.as_secs_f64())
-            .unwrap_or(f64::NAN);
-        out[Metric::RemoteUserShare.index()] = self
-            .remote_user_share
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::RemoteUserP95.index()] = self
-            .remote_user_p95
-            .map(|v| v.as_secs_f64())
-            .unwrap_or(f64::NAN);
-        out[Metric::DataResidencyRequired.index()] = self
-            .data_residency_required
-            .map(|v| if v { 1.0 } else { 0.0 })
-            .unwrap_or(f64::NAN);
-        out[Metric::AvailabilityTarget.index()] = self
-            .availability_target
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-        out[Metric::IndependentScalingNeeded.index()] = self
-            .independent_scaling_needed
-            .map(|v| if v { 1.0 } else { 0.0 })
-            .unwrap_or(f64::NAN);
-        out[Metric::DbPoolUsage.index()] = self
-            .db_pool_usage()
-            .map(Ratio::as_fraction)
-            .unwrap_or(f64::NAN);
-    }
-
     /// How many of the metrics in [`Metric::ALL`] have a value.
     ///
     /// # Examples
@@ -1175,6 +992,114 @@ impl MetricsSnapshot {
             .filter(|m| self.quantity(**m).is_some())
             .count()
     }
+}
+
+/// Generates [`MetricsSnapshot::fill_canonical`] and [`MetricsSnapshot::canonical`] from one
+/// table (each metric's value in its canonical unit), so that the two cannot disagree; the
+/// `match` in `canonical` makes the table cover every metric.
+macro_rules! canonical_accessors {
+    ($($metric:ident => |$s:ident| $value:expr;)*) => {
+        impl MetricsSnapshot {
+            /// Writes every metric's canonical value into `out`, indexed by [`Metric::index`], with
+            /// NaN for a metric that was not measured (no value is ever NaN, so the two cannot be
+            /// confused). The allocation-free form of [`MetricsSnapshot::canonical_values`] for hot
+            /// loops.
+            ///
+            /// # Examples
+            /// ```
+            /// use scalability_advisor_core::{Metric, MetricsSnapshot, units::Ratio};
+            /// let mut out = [0.0; Metric::COUNT];
+            /// MetricsSnapshot::default()
+            ///     .with_db_cpu(Ratio::from_percent(70.0)?)
+            ///     .fill_canonical(&mut out);
+            /// assert_eq!(out[Metric::DbCpu.index()], 0.7);
+            /// assert!(out[Metric::ServerCpu.index()].is_nan());
+            /// # Ok::<(), scalability_advisor_core::Error>(())
+            /// ```
+            pub fn fill_canonical(&self, out: &mut [f64; Metric::COUNT]) {
+                $(
+                    out[Metric::$metric.index()] = {
+                        let $s = self;
+                        $value
+                    }
+                    .unwrap_or(f64::NAN);
+                )*
+            }
+
+            /// The value of `metric` in its canonical unit, or NaN when it was not measured:
+            /// [`MetricsSnapshot::value`] without the `Option`, for hot loops that read a few
+            /// metrics (a jump to one field, where `fill_canonical` converts them all).
+            ///
+            /// # Examples
+            /// ```
+            /// use scalability_advisor_core::{Metric, MetricsSnapshot, units::Ratio};
+            /// let snap = MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(70.0)?);
+            /// assert_eq!(snap.canonical(Metric::DbCpu), 0.7);
+            /// assert!(snap.canonical(Metric::ServerCpu).is_nan());
+            /// # Ok::<(), scalability_advisor_core::Error>(())
+            /// ```
+            #[must_use]
+            pub fn canonical(&self, metric: Metric) -> f64 {
+                match metric {
+                    $(
+                        Metric::$metric => {
+                            let $s = self;
+                            $value
+                        }
+                        .unwrap_or(f64::NAN),
+                    )*
+                }
+            }
+        }
+    };
+}
+
+canonical_accessors! {
+    Users => |s| s.users.map(|v| u64_to_f64(v.get()));
+    DeployedRegions => |s| s.deployed_regions.map(|v| f64::from(v.get()));
+    UserRegions => |s| s.user_regions.map(|v| f64::from(v.get()));
+    P95ResponseTime => |s| s.p95_response_time.map(|v| v.as_secs_f64());
+    DbQueriesPerRequest => |s| s.db_queries_per_request.map(QueriesPerRequest::as_f64);
+    ServerCpu => |s| s.server_cpu.map(Ratio::as_fraction);
+    MemoryUsage => |s| s.memory_usage.map(Ratio::as_fraction);
+    DbConnections => |s| s.db_connections.map(|v| f64::from(v.get()));
+    DbPoolSize => |s| s.db_pool_size.map(|v| f64::from(v.get()));
+    DbCpu => |s| s.db_cpu.map(Ratio::as_fraction);
+    SlowestQueryTime => |s| s.slowest_query_time.map(|v| v.as_secs_f64());
+    SlowestQueryMaxTime => |s| s.slowest_query_max_time.map(|v| v.as_secs_f64());
+    DbDeadlocks => |s| s.db_deadlocks.map(|v| u64_to_f64(v.get()));
+    DbReadShareRows => |s| s.db_read_share_rows.map(Ratio::as_fraction);
+    DbTransactionRate => |s| s.db_transaction_rate.map(Rate::as_per_second);
+    DbBufferHitRatio => |s| s.db_buffer_hit_ratio.map(Ratio::as_fraction);
+    DbIoReadShare => |s| s.db_io_read_share.map(Ratio::as_fraction);
+    DbConnectionWait => |s| s.db_connection_wait.map(|v| v.as_secs_f64());
+    DbPoolExhaustionEvents => |s| s.db_pool_exhaustion_events.map(|v| u64_to_f64(v.get()));
+    DbMaxSeqScans => |s| s.db_max_seq_scans.map(|v| u64_to_f64(v.get()));
+    DbLockWaitShare => |s| s.db_lock_wait_share.map(Ratio::as_fraction);
+    DbBloatShare => |s| s.db_bloat_share.map(Ratio::as_fraction);
+    WalWriteLatency => |s| s.wal_write_latency.map(|v| v.as_secs_f64());
+    DiskIoWait => |s| s.disk_io_wait.map(Ratio::as_fraction);
+    DbReadShare => |s| s.db_read_share.map(Ratio::as_fraction);
+    RepeatedQueryShare => |s| s.repeated_query_share.map(Ratio::as_fraction);
+    CacheHitRate => |s| s.cache_hit_rate.map(Ratio::as_fraction);
+    CacheMemoryHeadroom => |s| s.cache_memory_headroom.map(Ratio::as_fraction);
+    ReplicaLag => |s| s.replica_lag.map(|v| v.as_secs_f64());
+    PrimaryWriteThroughput => |s| s.primary_write_throughput.map(Rate::as_per_second);
+    PrimaryWriteCapacity => |s| s.primary_write_capacity.map(Rate::as_per_second);
+    StaticAssetBandwidthShare => |s| s.static_asset_bandwidth_share.map(Ratio::as_fraction);
+    BackgroundTasksBlockRequests => |s| {
+        s.background_tasks_block_requests.map(|v| if v { 1.0 } else { 0.0 })
+    };
+    ExternalApiP95Latency => |s| s.external_api_p95_latency.map(|v| v.as_secs_f64());
+    ExternalApiTimeoutShare => |s| s.external_api_timeout_share.map(Ratio::as_fraction);
+    ExternalApiRateLimitEvents => |s| s.external_api_rate_limit_events.map(Rate::as_per_second);
+    InterServiceP95Latency => |s| s.inter_service_p95_latency.map(|v| v.as_secs_f64());
+    RemoteUserShare => |s| s.remote_user_share.map(Ratio::as_fraction);
+    RemoteUserP95 => |s| s.remote_user_p95.map(|v| v.as_secs_f64());
+    DataResidencyRequired => |s| s.data_residency_required.map(|v| if v { 1.0 } else { 0.0 });
+    AvailabilityTarget => |s| s.availability_target.map(Ratio::as_fraction);
+    IndependentScalingNeeded => |s| s.independent_scaling_needed.map(|v| if v { 1.0 } else { 0.0 });
+    DbPoolUsage => |s| s.db_pool_usage().map(Ratio::as_fraction);
 }
 
 /// Generates the chained `with_*` setters of [`MetricsSnapshot`].
@@ -1584,6 +1509,13 @@ mod tests {
                 s.value(m).map(f64::to_bits),
                 "{m}"
             );
+            // One by one, as the batch of them.
+            assert_eq!(
+                s.canonical(m).to_bits(),
+                s.value(m).unwrap().to_bits(),
+                "{m}"
+            );
+            assert!(MetricsSnapshot::default().canonical(m).is_nan(), "{m}");
         }
         assert_eq!(MetricsSnapshot::default().measured_count(), 0);
     }
