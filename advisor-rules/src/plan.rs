@@ -219,14 +219,16 @@ pub(crate) struct Deferral<'a> {
 }
 
 /// The layers a slow-page rung can wait for: those where pages spend time that neither a
-/// CDN nor logic at the edge takes away. The application is not among them: its CPU and
-/// memory ladders do not explain slow pages that a CDN (which takes static traffic off the
-/// servers) would not also help with.
-const DEFERRING_LAYERS: [Layer; 4] = [
+/// cache nor a CDN nor logic at the edge takes away. The application is among them only
+/// for requests that wait for background work ([`waiting_on_background_work`]): its CPU
+/// and memory ladders do not explain slow pages that a CDN (which takes static traffic off
+/// the servers) would not also help with.
+const DEFERRING_LAYERS: [Layer; 5] = [
     Layer::Database,
     Layer::ExternalApi,
     Layer::Storage,
     Layer::Network,
+    Layer::Application,
 ];
 
 /// The ladder that works on `layer`, for the layers that have one: the database's and the
@@ -275,6 +277,9 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 /// ladder it waits only at stage 1 by users (`by_users`), where the guide adds no cache
 /// before it is needed: a pool that runs dry or a slow disk is fixed first. The later rungs
 /// (a CDN, logic at the edge) wait for any of the steps above.
+///
+/// On the application, every rung waits, at any stage, but only for the step that moves
+/// background work off the request path ([`waiting_on_background_work`]).
 pub(crate) fn deferral_candidate<'a>(
     facts: &[Facts<'a>],
     active: &Active,
@@ -296,6 +301,16 @@ pub(crate) fn deferral_candidate<'a>(
     // only for a deferral that is made: it scans every finding.
     let in_place = page.component().is_some_and(|c| architecture.contains(c));
     let hold = || !(first_rung && in_place || wanted_for_itself(facts, page));
+    if layer == Layer::Application {
+        return waiting_on_background_work(facts, active, architecture)
+            .filter(|k| *k != Key::Remedy(page))
+            .map(|instead| Deferral {
+                held: page,
+                instead,
+                layer: Some(layer),
+                hold: hold(),
+            });
+    }
     let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
     let instead = match ladder {
         Some((_, Some(Some(other)))) => {
@@ -347,6 +362,32 @@ pub(crate) fn unexplained_slow_pages<'a>(
         layer: None,
         hold: true,
     })
+}
+
+/// The step that moves background work off the request path, when a finding on the
+/// application says requests wait for it (it recommends a job queue that is not in place:
+/// the guide's key addition for "background tasks blocking requests"). A request that waits
+/// for such work is slow for that reason at any stage: a cache, a CDN or logic at the edge
+/// does not take the wait away, and the guide's move from synchronous to asynchronous work
+/// is what answers fast (Event-Driven Architecture: "API -> Service A -> Queue -> Response
+/// (fast)"). So every rung of the slow-page ladder waits for this step.
+fn waiting_on_background_work<'a>(
+    facts: &[Facts<'a>],
+    active: &Active,
+    architecture: ComponentSet,
+) -> Option<Key<'a>> {
+    if architecture.contains(Component::JobQueue) {
+        return None;
+    }
+    facts
+        .iter()
+        .filter(|f| {
+            f.layer == Some(Layer::Application) && f.recommends.contains(Component::JobQueue)
+        })
+        .find_map(|f| match placement(f, active, architecture) {
+            Placement::Step(Key::Stage(_)) | Placement::Held { .. } => None,
+            Placement::Step(key) => Some(key),
+        })
 }
 
 /// The components that bring content or servers nearer to far-away users: a CDN, regions,
@@ -429,13 +470,16 @@ pub(crate) fn first_alone(bottlenecks: &[RankedLayer]) -> Option<Layer> {
 
 /// The likeliest bottleneck as a plan's note names it: "the database is", "external APIs
 /// are" (the layers [`deferral_candidate`] defers for), "storage is", "the network between
-/// services is" (the layers the slow-page ladder's later rungs are pointed away from).
+/// services is" (the layers the slow-page ladder's later rungs are pointed away from), and
+/// for the application, which defers only for requests that wait for background work
+/// ([`waiting_on_background_work`]), that reason first.
 pub(crate) const fn likeliest(layer: Layer) -> &'static str {
     match layer {
         Layer::Database => "the database is",
         Layer::ExternalApi => "external APIs are",
         Layer::Storage => "storage is",
         Layer::Network => "the network between services is",
+        Layer::Application => "requests wait for background work, and the application is",
         _ => "this layer is",
     }
 }

@@ -2832,3 +2832,73 @@ fn memory_that_keeps_rising_is_the_leak_steps_evidence() {
         a.to_text()
     );
 }
+
+#[test]
+fn requests_that_wait_for_background_work_move_it_off_the_request_path_before_caching() {
+    // 45,000 users (stage 2) on one server: pages take 1.3 s at the P95, the CPU is at 82%,
+    // and background tasks run inside requests. The database is idle (40% CPU, 8 queries a
+    // request, single queries 60 ms) and only 10% of queries repeat: nothing says a cache
+    // would help. The guide's answer to background tasks blocking requests is a job queue
+    // (Key Additions), and its move from synchronous to asynchronous work is what makes the
+    // response fast (Event-Driven Architecture: "API -> Service A -> Queue -> Response
+    // (fast)"). A cache or a CDN does not take that wait away: the slow-page ladder waits
+    // for the job queue, whose step carries the slow pages (critical, first).
+    let snap = users(45_000)
+        .with_p95_response_time(ms(1_300))
+        .with_server_cpu(pct(82.0))
+        .with_memory_usage(pct(60.0))
+        .with_db_cpu(pct(40.0))
+        .with_db_queries_per_request(QueriesPerRequest::new(8.0).unwrap())
+        .with_slowest_query_time(ms(60))
+        .with_repeated_query_share(pct(10.0))
+        .with_background_tasks_block_requests(true);
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let queue = &a.plan[0];
+    assert_eq!(
+        queue.key,
+        StepKey::Remedy(Remedy::AsyncProcessing),
+        "{text}"
+    );
+    assert_eq!(queue.severity, Severity::Critical, "{text}");
+    // (The caching rung's own finding is held back with it.)
+    for id in ["add.job_queue", "key.p95.critical"] {
+        assert!(queue.findings.iter().any(|f| f == id), "{id}: {text}");
+    }
+    assert!(
+        queue
+            .notes
+            .iter()
+            .any(|n| n.contains("requests wait for background work")),
+        "{text}"
+    );
+    assert_eq!(
+        held(&a),
+        [(Remedy::AddCaching, queue.key.clone(), Some(1))],
+        "{text}"
+    );
+    // The CPU step stays: scaling up relieves the 82% whatever the queue does.
+    step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    // With the job queue in place the blocking is gone from the findings, and the first
+    // try for slow pages stands.
+    let a = run(&with(snap.clone(), &[Component::JobQueue]));
+    let text = a.to_text();
+    assert!(a.held_back.is_empty(), "{text}");
+    step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    // Queries repeated half the time call for a cache on their own: it stays in the plan,
+    // and the slow pages still go to the queue's step.
+    let a = run(&snap.with_repeated_query_share(pct(50.0)));
+    let text = a.to_text();
+    assert!(a.held_back.is_empty(), "{text}");
+    let cache = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert!(
+        cache.findings.iter().all(|f| !f.starts_with("key.p95")),
+        "{text}"
+    );
+    let queue = step_of(&a, StepKey::Remedy(Remedy::AsyncProcessing));
+    assert!(
+        queue.findings.iter().any(|f| f == "key.p95.critical"),
+        "{text}"
+    );
+}
