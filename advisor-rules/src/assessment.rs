@@ -1299,7 +1299,7 @@ fn build_plan(
                 missing.remove(Component::SingleServer);
                 step.advice = if snapshot.architecture.is_empty() {
                     format!(
-                        "The guide's conditions for {to} hold. Its architecture: {}. No architecture was declared, so what is missing is not known.",
+                        "The guide's conditions for {to} hold. Its architecture: {}. No architecture was declared, so what is missing is not known (declare `architecture`, [\"single_server\"] for one server with nothing else).",
                         to.cumulative_architecture()
                     )
                 } else if missing.is_empty() {
@@ -1875,7 +1875,10 @@ impl NextStage {
         match self.missing {
             Some(m) if m.is_empty() => o.push("missing: nothing declared missing".to_owned()),
             Some(m) => o.push(format!("missing: {m}")),
-            None => o.push("missing: unknown (declare `architecture`)".to_owned()),
+            None => o.push(
+                "missing: unknown (declare `architecture`, [\"single_server\"] for one server with nothing else)"
+                    .to_owned(),
+            ),
         }
         o.push(format!(
             "cost: {} (indicative); the guide's table gives {} at {} ({})",

@@ -250,7 +250,7 @@ fn the_stage_lines_give_the_band_the_next_stage_and_what_it_lacks() {
     );
     // Later lines are indented under the first.
     assert!(
-        text.contains("\n               missing: unknown (declare `architecture`)\n"),
+        text.contains("\n               missing: unknown (declare `architecture`, [\"single_server\"] for one server with nothing else)\n"),
         "{text}"
     );
     let md = a.to_markdown();
@@ -259,7 +259,7 @@ fn the_stage_lines_give_the_band_the_next_stage_and_what_it_lacks() {
         "{md}"
     );
     assert!(
-        md.contains("\n  - missing: unknown (declare `architecture`)\n"),
+        md.contains("\n  - missing: unknown (declare `architecture`, [\"single_server\"] for one server with nothing else)\n"),
         "{md}"
     );
     // Without users.
