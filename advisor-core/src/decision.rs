@@ -159,6 +159,17 @@ pub enum RungState {
         /// The table's position in [`MetricsSnapshot::tables`].
         table: usize,
     },
+    /// Neither declared nor in place, but the snapshot shows there is nothing for the rung to
+    /// do, by the guide's own measure, so the ladder goes past it. Only "add indexes" has
+    /// such a measure: the guide's database checklist finds missing indexes by tables
+    /// scanned sequentially more than 10,000 times, so a busiest table scanned fewer times
+    /// than that (the `evidence`), no single query over the slow-query level (100 ms, when
+    /// measured) and no table of the snapshot read only by sequential scans say no index is
+    /// missing. At exactly the level the rung stays (not done).
+    NotNeeded {
+        /// What shows it: the busiest table's sequential scans, below the level.
+        evidence: Evidence,
+    },
     /// Not known to be done.
     NotDone,
 }
@@ -179,7 +190,10 @@ impl RungState {
     /// ```
     #[must_use]
     pub const fn is_done(&self) -> bool {
-        matches!(self, RungState::Declared | RungState::InPlace { .. })
+        matches!(
+            self,
+            RungState::Declared | RungState::InPlace { .. } | RungState::NotNeeded { .. }
+        )
     }
 }
 
@@ -553,7 +567,10 @@ impl Remedy {
             .filter(|c| snapshot.architecture.contains(*c));
         let declared = snapshot.tried.contains(self);
         if !declared && in_place.is_none() {
-            return RungState::NotDone;
+            return match self.not_needed(snapshot, config) {
+                Some(evidence) => RungState::NotNeeded { evidence },
+                None => RungState::NotDone,
+            };
         }
         if let Some(evidence) = self.unfinished(snapshot, history, config) {
             return RungState::Incomplete { evidence };
@@ -576,6 +593,34 @@ impl Remedy {
             Some(component) => RungState::InPlace { component },
             None => RungState::Declared,
         }
+    }
+
+    /// Evidence that this remedy, neither declared nor in place, has nothing to do (see
+    /// [`RungState::NotNeeded`]).
+    fn not_needed(self, snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<Evidence> {
+        if self != Remedy::AddIndexes {
+            return None;
+        }
+        let ladders = &config.ladders;
+        let scans = snapshot.db_max_seq_scans?;
+        let slow = snapshot
+            .slowest_query_time
+            .is_some_and(|t| t > config.triggers.slow_query_level);
+        let unindexed = snapshot.tables.as_ref().is_some_and(|tables| {
+            tables.iter().any(|t| {
+                t.lacks_index(
+                    ladders.missing_index_min_rows,
+                    ladders.missing_index_table_scans,
+                ) == Some(true)
+            })
+        });
+        (scans < ladders.missing_index_seq_scans && !slow && !unindexed).then_some(Evidence {
+            metric: Metric::DbMaxSeqScans,
+            observed: Quantity::Count(scans),
+            check: Check::Below,
+            threshold: Some(Quantity::Count(ladders.missing_index_seq_scans)),
+            basis: Basis::Snapshot,
+        })
     }
 
     /// Evidence that this remedy, though declared or in place, is not finished.
@@ -1290,6 +1335,83 @@ mod tests {
                 table("events", 20_000, 1_001, 0),
             ])),
             RungState::UnindexedTable { table: 2 }
+        );
+    }
+
+    #[test]
+    fn indexes_are_not_needed_when_no_table_is_scanned_past_the_guides_level() {
+        use crate::{Entities, EntityName, TableStats};
+        use core::time::Duration;
+        let cfg = AdvisorConfig::default();
+        let state = |s: &MetricsSnapshot| {
+            Symptom::DatabaseSlow
+                .position(s, &History::new(), &cfg)
+                .rungs[0]
+                .state
+        };
+        // The guide finds a missing index by tables scanned sequentially more than 10,000
+        // times: 300 scans and a slowest query of 40 ms (under its 100 ms) leave nothing to
+        // index, and the ladder goes to read replicas.
+        let snap = MetricsSnapshot::default()
+            .with_db_max_seq_scans(Count::new(300))
+            .with_slowest_query_time(Duration::from_millis(40));
+        let RungState::NotNeeded { evidence } = state(&snap) else {
+            panic!("{:?}", state(&snap));
+        };
+        assert_eq!(evidence.metric, Metric::DbMaxSeqScans);
+        assert_eq!(evidence.observed, Quantity::Count(Count::new(300)));
+        assert_eq!(
+            evidence.threshold,
+            Some(Quantity::Count(Count::new(10_000)))
+        );
+        assert!(state(&snap).is_done());
+        assert_eq!(
+            Symptom::DatabaseSlow
+                .position(&snap, &History::new(), &cfg)
+                .next,
+            NextStep::Try {
+                step: LadderStep::Then,
+                remedy: Remedy::ReadReplicas
+            }
+        );
+        // Without a query time, the scans alone decide.
+        let mut scans_only = snap.clone();
+        scans_only.slowest_query_time = None;
+        assert!(matches!(state(&scans_only), RungState::NotNeeded { .. }));
+        // At the level (not past it, but not clear of it either), with a query over 100 ms,
+        // with no count of scans, or with a table read only by sequential scans: not done.
+        let not_done = [
+            snap.clone().with_db_max_seq_scans(Count::new(10_000)),
+            snap.clone()
+                .with_slowest_query_time(Duration::from_millis(101)),
+            MetricsSnapshot::default().with_slowest_query_time(Duration::from_millis(40)),
+            MetricsSnapshot {
+                tables: Some(
+                    Entities::new(vec![
+                        TableStats::new(EntityName::table("events").unwrap())
+                            .with_rows(Count::new(20_000))
+                            .with_seq_scans(Count::new(1_001))
+                            .with_index_scans(Count::new(0))
+                            .with_period(Duration::from_secs(86_400)),
+                    ])
+                    .unwrap(),
+                ),
+                ..snap.clone()
+            },
+        ];
+        for s in &not_done {
+            assert_eq!(state(s), RungState::NotDone, "{s:?}");
+        }
+        // Declared or in place, the rung is what it was: the measure only skips a rung
+        // nobody has taken.
+        assert_eq!(
+            state(&snap.clone().with_tried(Remedy::AddIndexes)),
+            RungState::Declared
+        );
+        // Only indexes have such a measure.
+        assert_eq!(
+            Remedy::AddCaching.state(&snap, &History::new(), &cfg),
+            RungState::NotDone
         );
     }
 

@@ -773,6 +773,21 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                     r.step
                 )
             }
+            RungState::NotNeeded { evidence } => format!(
+                "{} ({}): not needed by the guide's measure: the busiest table had {} sequential scans, under the {} that mark a missing index{}",
+                r.remedy.title(),
+                r.step,
+                evidence.observed,
+                evidence
+                    .threshold
+                    .map_or_else(String::new, |t| t.to_string()),
+                snapshot
+                    .slowest_query_time
+                    .map_or_else(String::new, |t| format!(
+                        ", and the slowest query takes {}",
+                        scalability_advisor_core::Quantity::Duration(t)
+                    ))
+            ),
             RungState::NotDone => continue,
         };
         notes.push(what);
