@@ -18,7 +18,7 @@ use crate::engine::{
 };
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
-    Active, Deferral, Facts, Key, Place, Skeleton, deferred_delivery, evidence_only, likeliest,
+    Active, Deferral, Facts, Key, Place, Skeleton, deferred_delivery, evidence_only,
     with_lowest_rungs,
 };
 
@@ -1347,13 +1347,7 @@ fn build_plan(
             && d.hold
             && d.instead == skeleton_step.key
         {
-            let why = match d.layer {
-                Some(layer) => format!(
-                    "pages are slow and {} the likeliest bottleneck",
-                    likeliest(layer)
-                ),
-                None => "pages are slow, nothing measured points at a layer or calls for a cache, and at stage 1 the guide adds no cache before it is needed".to_owned(),
-            };
+            let why = d.why();
             step.notes.push(format!(
                 "{why}, so this comes before \"{}\" on the ladder for {}",
                 d.held.title(),
@@ -1393,15 +1387,15 @@ fn note_slow_pages_taken_over(steps: &mut [PlanStep], d: Deferral<'_>) {
         .find(|s| s.key == StepKey::Remedy(d.held))
         .map(|s| format!("step {} (\"{}\")", s.rank, s.title))
         .unwrap_or_else(|| format!("\"{}\"", capitalised(d.held.title())));
-    let (Some(layer), Some(step)) = (
+    let (Some(_), Some(step)) = (
         d.layer,
         steps.iter_mut().find(|s| s.key == d.instead.owned()),
     ) else {
         return;
     };
     step.notes.push(format!(
-        "pages are slow and {} the likeliest bottleneck, so the slow pages count as evidence here; {rung} stays in the plan for its own reasons",
-        likeliest(layer)
+        "{}, so the slow pages count as evidence here; {rung} stays in the plan for its own reasons",
+        d.why()
     ));
 }
 

@@ -216,6 +216,27 @@ pub(crate) struct Deferral<'a> {
     /// only the findings that show slow pages go to the step that works instead, and the
     /// rung stays in the plan for its own reasons.
     pub(crate) hold: bool,
+    /// Whether `layer` shares the top score with other layers (all of them layers a CDN
+    /// does not help with) and was taken as the first of them in the guide's order
+    /// ([`layer_deferral`]).
+    pub(crate) tied: bool,
+}
+
+impl Deferral<'_> {
+    /// Why the slow pages go to the step that works instead, as the plan's notes begin:
+    /// "pages are slow and the database is the likeliest bottleneck".
+    pub(crate) fn why(&self) -> String {
+        match (self.layer, self.tied) {
+            (Some(layer), false) => {
+                format!("pages are slow and {} the likeliest bottleneck", likeliest(layer))
+            }
+            (Some(layer), true) => format!(
+                "pages are slow and {} one of the likeliest bottlenecks (tied, and first in the guide's order of diagnosis)",
+                likeliest(layer)
+            ),
+            (None, _) => "pages are slow, nothing measured points at a layer or calls for a cache, and at stage 1 the guide adds no cache before it is needed".to_owned(),
+        }
+    }
 }
 
 /// The layers a slow-page rung can wait for: those where pages spend time that neither a
@@ -309,6 +330,7 @@ pub(crate) fn deferral_candidate<'a>(
                 instead,
                 layer: Some(layer),
                 hold: hold(),
+                tied: false,
             });
     }
     let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
@@ -321,6 +343,7 @@ pub(crate) fn deferral_candidate<'a>(
                 instead: Key::Remedy(*other),
                 layer: Some(layer),
                 hold: hold(),
+                tied: false,
             });
         }
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
@@ -334,6 +357,7 @@ pub(crate) fn deferral_candidate<'a>(
         instead,
         layer: Some(layer),
         hold: hold(),
+        tied: false,
     })
 }
 
@@ -361,6 +385,7 @@ pub(crate) fn unexplained_slow_pages<'a>(
         instead: Key::Diagnose,
         layer: None,
         hold: true,
+        tied: false,
     })
 }
 
@@ -442,10 +467,10 @@ pub(crate) fn deferral_possible(
 /// The slow-page ladder's later rungs (a CDN, then logic at the edge) make delivering pages
 /// faster; they do nothing for time spent in the database, on a disk, between services or
 /// waiting on a third party. When the likeliest bottleneck is one of those layers (it ranks
-/// strictly first by independent evidence) and a step works on it, the slow-page rung waits
-/// for that step ([`deferral_candidate`] says which), following the guide's diagnosis
-/// order (is it the database? ... is it external services?, before the delivery of pages).
-/// `planned` is the plan's ladders ([`with_lowest_rungs`]).
+/// first by independent evidence, see [`layer_deferral`] for ties) and a step works on it,
+/// the slow-page rung waits for that step ([`deferral_candidate`] says which), following
+/// the guide's diagnosis order (is it the database? ... is it external services?, before
+/// the delivery of pages). `planned` is the plan's ladders ([`with_lowest_rungs`]).
 pub(crate) fn deferred_delivery<'a>(
     facts: &[Facts<'a>],
     planned: &Active,
@@ -453,19 +478,61 @@ pub(crate) fn deferred_delivery<'a>(
     bottlenecks: &[RankedLayer],
     by_users: Option<Stage>,
 ) -> Option<Deferral<'a>> {
-    first_alone(bottlenecks)
-        .and_then(|l| deferral_candidate(facts, planned, architecture, l, by_users))
+    layer_deferral(at_top(bottlenecks), facts, planned, architecture, by_users)
         .or_else(|| unexplained_slow_pages(facts, planned, by_users))
 }
 
-/// The likeliest bottleneck: the layer that ranks first in `bottlenecks` (sorted, highest
-/// score first), strictly above the next; `None` on a tie or with no evidence.
-pub(crate) fn first_alone(bottlenecks: &[RankedLayer]) -> Option<Layer> {
-    let top = bottlenecks.first()?;
+/// The bit of `layer` in a set of layers: bit `i` for `Layer::ALL[i]`.
+pub(crate) fn layer_bit(layer: Layer) -> u8 {
+    Layer::ALL
+        .iter()
+        .position(|l| *l == layer)
+        .map_or(0, |i| 1 << i)
+}
+
+/// The layers that rank first in `bottlenecks` (sorted, highest score first), all those
+/// tied at the top score, as a set ([`layer_bit`]); empty with no evidence.
+pub(crate) fn at_top(bottlenecks: &[RankedLayer]) -> u8 {
+    let Some(top) = bottlenecks.first().filter(|t| t.score > 0) else {
+        return 0;
+    };
     bottlenecks
-        .get(1)
-        .is_none_or(|next| next.score < top.score)
-        .then_some(top.layer)
+        .iter()
+        .take_while(|b| b.score == top.score)
+        .fold(0, |set, b| set | layer_bit(b.layer))
+}
+
+/// The deferral for the layers at the top of the ranking (`top`, from [`at_top`]): the
+/// [`deferral_candidate`] of the one layer that ranks first alone, or, when several tie,
+/// of the first of them in the guide's order (database, application, network, storage,
+/// external APIs: [`Layer::ALL`]), marked [`Deferral::tied`]; when that layer gives none
+/// (its only step is the slow-page rung itself, say), nothing waits. A tie defers
+/// only when every tied layer is one where pages lose time that a CDN does not win back:
+/// each in [`DEFERRING_LAYERS`], the application only for requests that wait for
+/// background work ([`waiting_on_background_work`]). When the application's CPU ties, a
+/// CDN (which takes static traffic off the servers) may help as much as anything, and the
+/// slow-page ladder stands.
+pub(crate) fn layer_deferral<'a>(
+    top: u8,
+    facts: &[Facts<'a>],
+    planned: &Active,
+    architecture: ComponentSet,
+    by_users: Option<Stage>,
+) -> Option<Deferral<'a>> {
+    let mut layers = Layer::ALL.into_iter().filter(|l| top & layer_bit(*l) != 0);
+    let tied = top.count_ones() > 1;
+    let excused = |l: Layer| {
+        DEFERRING_LAYERS.contains(&l)
+            && (l != Layer::Application
+                || waiting_on_background_work(facts, planned, architecture).is_some())
+    };
+    if tied && !layers.clone().all(excused) {
+        return None;
+    }
+    layers
+        .next()
+        .and_then(|l| deferral_candidate(facts, planned, architecture, l, by_users))
+        .map(|d| Deferral { tied, ..d })
 }
 
 /// The likeliest bottleneck as a plan's note names it: "the database is", "external APIs

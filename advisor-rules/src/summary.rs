@@ -14,7 +14,7 @@ use crate::assessment::{
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
-    Active, Facts, Key, Place, Skeleton, deferral_candidate, deferral_possible, first_alone,
+    Active, Facts, Key, Place, Skeleton, at_top, deferral_possible, layer_bit, layer_deferral,
     recycle, unexplained_slow_pages, with_lowest_rungs,
 };
 
@@ -277,11 +277,9 @@ pub fn summarize_with(
     let by_users = snapshot.users.map(Stage::for_users);
     let planned = with_lowest_rungs(&facts, &active, snapshot.architecture);
     let deferred = if deferral_possible(&facts, &planned, snapshot.architecture, by_users) {
-        layer_first_alone::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
-            .unwrap_or_else(|| layer_first_alone_written(engine, evaluation, &found, snapshot))
-            .and_then(|layer| {
-                deferral_candidate(&facts, &planned, snapshot.architecture, layer, by_users)
-            })
+        let top = layers_at_top::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
+            .unwrap_or_else(|| layers_at_top_written(engine, evaluation, &found, snapshot));
+        layer_deferral(top, &facts, &planned, snapshot.architecture, by_users)
     } else {
         None
     }
@@ -377,18 +375,18 @@ pub fn summarize_with(
     }
 }
 
-/// The layer that ranks strictly first among the layers by independent evidence, if one
-/// does, as [`rank_evidence`] ranks them (each layer scores, for each distinct piece of
-/// evidence behind its findings, the weight of its worst finding), without writing the
-/// evidence out: the pieces are kept, by what identifies them, in a table on the stack of
-/// `PIECES` rows. `None` when they are more than it holds (the caller then ranks the long
-/// way); `Some(None)` when no layer stands out (a tie, or no evidence).
-fn layer_first_alone<const PIECES: usize>(
+/// The layers that rank first by independent evidence (all those tied at the top score, as
+/// a set: [`at_top`]), as [`rank_evidence`] ranks them (each layer scores, for each
+/// distinct piece of evidence behind its findings, the weight of its worst finding),
+/// without writing the evidence out: the pieces are kept, by what identifies them, in a
+/// table on the stack of `PIECES` rows. `None` when they are more than it holds (the caller
+/// then ranks the long way); `Some(0)` when there is no evidence.
+fn layers_at_top<const PIECES: usize>(
     engine: &Engine,
     evaluation: &Evaluation,
     found: &[(&Rule, &Finding)],
     snapshot: &MetricsSnapshot,
-) -> Option<Option<Layer>> {
+) -> Option<u8> {
     let shared = shared_host(snapshot).is_some();
     let mut table = [(Layer::Database, RankKey::Name(""), 0u32); PIECES];
     let mut n = 0;
@@ -423,29 +421,32 @@ fn layer_first_alone<const PIECES: usize>(
             .map(|(_, _, w)| w)
             .sum()
     };
-    // The top score, and whether one layer alone has it. (With no evidence every layer
-    // scores 0: a tie, so no layer stands out.)
+    // The top score and the layers that have it. (With no evidence every layer scores 0:
+    // none is at the top.)
     let scores = Layer::ALL.map(|l| (l, score(l)));
     let top = scores.iter().map(|(_, s)| *s).max().unwrap_or(0);
-    let mut at_top = scores.iter().filter(|(_, s)| *s == top);
-    Some(match (at_top.next(), at_top.next()) {
-        (Some((l, _)), None) => Some(*l),
-        _ => None,
+    Some(if top == 0 {
+        0
+    } else {
+        scores
+            .iter()
+            .filter(|(_, s)| *s == top)
+            .fold(0, |set, (l, _)| set | layer_bit(*l))
     })
 }
 
-/// Rows of [`layer_first_alone`]'s table in [`summarize_with`]: more pieces of evidence
+/// Rows of [`layers_at_top`]'s table in [`summarize_with`]: more pieces of evidence
 /// than rules of a pack usually have findings with, times their comparisons.
 const EVIDENCE_PIECES: usize = 64;
 
-/// [`layer_first_alone`] the long way: the evidence written out and ranked by
+/// [`layers_at_top`] the long way: the evidence written out and ranked by
 /// [`rank_evidence`], as the assessment does.
-fn layer_first_alone_written(
+fn layers_at_top_written(
     engine: &Engine,
     evaluation: &Evaluation,
     found: &[(&Rule, &Finding)],
     snapshot: &MetricsSnapshot,
-) -> Option<Layer> {
+) -> u8 {
     let evidence: Vec<_> = found
         .iter()
         .map(|(rule, f)| {
@@ -463,7 +464,7 @@ fn layer_first_alone_written(
             .map(|((rule, f), e)| (rule.layer, f.severity, rule.id.as_str(), e.as_slice())),
         shared_host(snapshot),
     );
-    first_alone(&ranked)
+    at_top(&ranked)
 }
 
 /// The title of the step at index `at` of the skeleton, as the assessment writes it: its
@@ -591,7 +592,7 @@ mod tests {
     }
 
     #[test]
-    fn the_layer_first_alone_is_found_whichever_layer_it_is() {
+    fn the_layers_at_the_top_are_found_whichever_they_are() {
         let engine = Engine::default_pack();
         let first = |snap: &MetricsSnapshot| {
             let eval = engine.evaluate(snap, &History::new());
@@ -600,10 +601,17 @@ mod tests {
                 .iter()
                 .filter_map(|f| Some((engine.rule(f.rule)?, f)))
                 .collect();
-            let fast = layer_first_alone::<EVIDENCE_PIECES>(&engine, &eval, &found, snap);
-            let written = layer_first_alone_written(&engine, &eval, &found, snap);
+            let fast = layers_at_top::<EVIDENCE_PIECES>(&engine, &eval, &found, snap);
+            let written = layers_at_top_written(&engine, &eval, &found, snap);
             assert_eq!(fast, Some(written));
-            written
+            let mut layers = Layer::ALL
+                .into_iter()
+                .filter(|l| written & layer_bit(*l) != 0);
+            // One layer alone, or none (the tie's layers are checked below).
+            match written.count_ones() {
+                1 => layers.next(),
+                _ => None,
+            }
         };
         let ratio = |p: f64| Ratio::from_percent(p).unwrap();
         // The database at 75% CPU (one warning reading) against external calls timing out
@@ -616,9 +624,19 @@ mod tests {
         // The database alone.
         let database = MetricsSnapshot::default().with_db_cpu(ratio(75.0));
         assert_eq!(first(&database), Some(Layer::Database));
-        // The database and the servers, one warning reading each: a tie.
+        // The database and the servers, one warning reading each: a tie of both.
         let tie = database.clone().with_server_cpu(ratio(75.0));
         assert_eq!(first(&tie), None);
+        let eval = engine.evaluate(&tie, &History::new());
+        let found: Vec<(&Rule, &Finding)> = eval
+            .findings
+            .iter()
+            .filter_map(|f| Some((engine.rule(f.rule)?, f)))
+            .collect();
+        assert_eq!(
+            layers_at_top_written(&engine, &eval, &found, &tie),
+            layer_bit(Layer::Database) | layer_bit(Layer::Application)
+        );
         // No evidence: no layer.
         assert_eq!(first(&MetricsSnapshot::default()), None);
     }
@@ -669,8 +687,8 @@ mod tests {
                 .iter()
                 .filter_map(|f| Some((engine.rule(f.rule)?, f)))
                 .collect();
-            let written = layer_first_alone_written(&engine, &eval, &found, &snap);
-            let fast = layer_first_alone::<EVIDENCE_PIECES>(&engine, &eval, &found, &snap);
+            let written = layers_at_top_written(&engine, &eval, &found, &snap);
+            let fast = layers_at_top::<EVIDENCE_PIECES>(&engine, &eval, &found, &snap);
             prop_assert_eq!(fast, Some(written));
             // A table too small for the distinct pieces gives up (and the caller ranks the
             // long way); one that holds them agrees. (The ranking lists each distinct piece
@@ -684,7 +702,7 @@ mod tests {
                 shared_host(&snap),
             );
             let distinct: usize = ranked.iter().map(|r| r.metrics.len()).sum();
-            let small = layer_first_alone::<2>(&engine, &eval, &found, &snap);
+            let small = layers_at_top::<2>(&engine, &eval, &found, &snap);
             prop_assert_eq!(small, (distinct <= 2).then_some(written), "{} pieces", distinct);
         }
     }

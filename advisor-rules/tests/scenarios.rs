@@ -750,8 +750,10 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_wait_for_the_storage_step() 
         ),
         "{text}"
     );
-    // Storage must stand out alone. With only the I/O wait (one warning reading: 2) against
-    // a database at 91% CPU (one warning reading: 2), the two tie and nothing waits.
+    // With only the I/O wait (one warning reading: 2) against a database at 91% CPU (one
+    // warning reading: 2), the two tie. Neither is helped by the edge, so it still waits:
+    // for the database's step, the first of the two in the guide's order of diagnosis
+    // ("Is it the database?" comes second, after tracing; storage is not in that list).
     let tie = with(
         users(70_000)
             .with_p95_response_time(ms(850))
@@ -797,19 +799,20 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_wait_for_the_storage_step() 
         a.to_text()
     );
     let a = run(&tie);
+    let text = a.to_text();
+    assert_eq!(a.bottlenecks[0].score, a.bottlenecks[1].score, "{text}");
+    let database = &a.plan[0];
+    assert_eq!(database.layer, Some(Layer::Database), "{text}");
     assert_eq!(
-        a.bottlenecks[0].score,
-        a.bottlenecks[1].score,
-        "{}",
-        a.to_text()
+        held(&a),
+        [(Remedy::EdgeCompute, database.key.clone(), Some(1))],
+        "{text}"
     );
-    assert!(a.held_back.is_empty(), "{}", a.to_text());
     assert!(
-        a.plan
-            .iter()
-            .any(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute)),
-        "{}",
-        a.to_text()
+        database.notes.iter().any(|n| n.starts_with(
+            "pages are slow and the database is one of the likeliest bottlenecks (tied"
+        )),
+        "{text}"
     );
 }
 
@@ -2958,4 +2961,67 @@ fn a_busy_database_whose_indexes_are_not_missing_goes_to_read_replicas() {
     step_of(&run(&unmeasured), StepKey::Remedy(Remedy::AddIndexes));
     let at_level = snap.with_db_max_seq_scans(Count::new(10_000));
     step_of(&run(&at_level), StepKey::Remedy(Remedy::AddIndexes));
+}
+
+#[test]
+fn slow_pages_wait_for_the_first_of_two_tied_layers_that_a_cdn_does_not_help() {
+    // 400,000 users on microservices behind a gateway, with a cache (93% hits), a CDN,
+    // replicas and a queue. Pages take 1.1 s at the P95. Calls between services take
+    // 320 ms at their P95 (the pack's level is 100 ms), and 2% of calls to a provider time
+    // out (level 1%): the network and the external APIs tie as likeliest bottlenecks, and
+    // the database and servers are calm. Logic at the edge (the slow-page ladder's last
+    // rung, the cache and CDN being in place) does nothing for time spent between services
+    // or waiting on a provider. The guide's diagnosis order looks at the network before
+    // external services: the edge waits for the step on the calls between services, which
+    // takes the slow pages (critical, first); the provider's step stays a warning.
+    let snap = with(
+        users(400_000)
+            .with_p95_response_time(ms(1_100))
+            .with_server_cpu(pct(50.0))
+            .with_memory_usage(pct(55.0))
+            .with_db_cpu(pct(45.0))
+            .with_slowest_query_time(ms(30))
+            .with_db_max_seq_scans(Count::new(800))
+            .with_cache_hit_rate(pct(93.0))
+            .with_inter_service_p95_latency(ms(320))
+            .with_external_api_timeout_share(pct(2.0))
+            .with_external_api_p95_latency(ms(400)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::MessageQueue,
+        ],
+    );
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let calls = &a.plan[0];
+    assert_eq!(calls.layer, Some(Layer::Network), "{text}");
+    assert_eq!(calls.severity, Severity::Critical, "{text}");
+    assert!(
+        calls.findings.iter().any(|f| f == "key.p95.critical"),
+        "{text}"
+    );
+    assert!(calls.notes.iter().any(|n| n.contains("tied")), "{text}");
+    assert_eq!(
+        held(&a),
+        [(Remedy::EdgeCompute, calls.key.clone(), Some(1))],
+        "{text}"
+    );
+    let provider = step_of(&a, StepKey::Remedy(Remedy::AsyncProcessing));
+    assert_eq!(provider.severity, Severity::Warning, "{text}");
+    // A tie with the application's CPU is no reason to hold the edge back: a CDN or the
+    // edge takes work off busy servers too.
+    let busy = snap
+        .clone()
+        .with_external_api_timeout_share(pct(0.5))
+        .with_server_cpu(pct(80.0));
+    let a = run(&busy);
+    let text = a.to_text();
+    assert!(a.held_back.is_empty(), "{text}");
 }
