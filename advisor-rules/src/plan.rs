@@ -208,7 +208,8 @@ pub(crate) struct Deferral<'a> {
     /// The step it waits for.
     pub(crate) instead: Key<'a>,
     /// The layer that step works on (the likeliest bottleneck); `None` for the diagnosis
-    /// step ([`unexplained_slow_pages`]).
+    /// step ([`unexplained_slow_pages`]) and for a later rung called for on its own grounds
+    /// ([`called_for_first`]).
     pub(crate) layer: Option<Layer>,
     /// Whether the rung's advice waits. It does not when another finding calls for the
     /// rung on its own grounds ([`wanted_for_itself`]), or when the rung is caching with a
@@ -234,6 +235,7 @@ impl Deferral<'_> {
                 "pages are slow and {} one of the likeliest bottlenecks (tied, and first in the guide's order of diagnosis)",
                 likeliest(layer)
             ),
+            (None, _) if matches!(self.instead, Key::Remedy(_)) => "pages are slow, and this rung is called for on its own measure while nothing measured calls for the one below it".to_owned(),
             (None, _) => "pages are slow, nothing measured points at a layer or calls for a cache, and at stage 1 the guide adds no cache before it is needed".to_owned(),
         }
     }
@@ -479,7 +481,43 @@ pub(crate) fn deferred_delivery<'a>(
     by_users: Option<Stage>,
 ) -> Option<Deferral<'a>> {
     layer_deferral(at_top(bottlenecks), facts, planned, architecture, by_users)
+        .or_else(|| called_for_first(facts, planned, architecture))
         .or_else(|| unexplained_slow_pages(facts, planned, by_users))
+}
+
+/// A later rung of the slow-page ladder that a finding calls for on its own grounds
+/// ([`wanted_for_itself`]: static traffic past the guide's 20% calls for a CDN, one of its
+/// key additions) while nothing but the slow pages calls for the current rung (a cache
+/// nobody measured a need for, not in place): the called-for rung comes first and takes
+/// the slow pages as its evidence, and the current rung waits for it (tried if pages are
+/// still slow). Still one rung of the ladder at a time; only their order follows what was
+/// measured. When both are called for, the lowest goes first, as the matrix orders them.
+pub(crate) fn called_for_first<'a>(
+    facts: &[Facts<'a>],
+    active: &Active,
+    architecture: ComponentSet,
+) -> Option<Deferral<'a>> {
+    let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
+        return None;
+    };
+    let page = *page;
+    let in_place = |r: Remedy| r.component().is_some_and(|c| architecture.contains(c));
+    if in_place(page) || wanted_for_itself(facts, page) {
+        return None;
+    }
+    let step = page.rung().1;
+    Symptom::SlowPageLoads
+        .ladder()
+        .into_iter()
+        .filter(|r| r.rung().1 > step && !in_place(*r))
+        .find(|r| wanted_for_itself(facts, *r))
+        .map(|r| Deferral {
+            held: page,
+            instead: Key::Remedy(r),
+            layer: None,
+            hold: true,
+            tied: false,
+        })
 }
 
 /// The bit of `layer` in a set of layers: bit `i` for `Layer::ALL[i]`.
@@ -504,8 +542,9 @@ pub(crate) fn at_top(bottlenecks: &[RankedLayer]) -> u8 {
 
 /// The deferral for the layers at the top of the ranking (`top`, from [`at_top`]): the
 /// [`deferral_candidate`] of the one layer that ranks first alone, or, when several tie,
-/// of the first of them in the guide's order (database, application, network, storage,
-/// external APIs: [`Layer::ALL`]), marked [`Deferral::tied`]; when that layer gives none
+/// of the first of them in the guide's order of diagnosis (database, with storage after
+/// it, application, network, external APIs), marked [`Deferral::tied`]; when that layer
+/// gives none
 /// (its only step is the slow-page rung itself, say), nothing waits. A tie defers
 /// only when every tied layer is one where pages lose time that a CDN does not win back:
 /// each in [`DEFERRING_LAYERS`], the application only for requests that wait for
@@ -519,7 +558,7 @@ pub(crate) fn layer_deferral<'a>(
     architecture: ComponentSet,
     by_users: Option<Stage>,
 ) -> Option<Deferral<'a>> {
-    let mut layers = Layer::ALL.into_iter().filter(|l| top & layer_bit(*l) != 0);
+    let layers = Layer::ALL.into_iter().filter(|l| top & layer_bit(*l) != 0);
     let tied = top.count_ones() > 1;
     let excused = |l: Layer| {
         DEFERRING_LAYERS.contains(&l)
@@ -530,7 +569,7 @@ pub(crate) fn layer_deferral<'a>(
         return None;
     }
     layers
-        .next()
+        .min_by_key(|l| diagnosis_rank(Some(*l)))
         .and_then(|l| deferral_candidate(facts, planned, architecture, l, by_users))
         .map(|d| Deferral { tied, ..d })
 }
@@ -561,6 +600,10 @@ fn deferred_placement<'a>(
 ) -> Placement<'a> {
     let p = placement(f, active, architecture);
     match (p, deferred) {
+        // The rung called for on its own grounds, which the held one now waits for.
+        (Placement::Held { remedy, .. }, Some(d)) if d.instead == Key::Remedy(remedy) => {
+            Placement::Step(d.instead)
+        }
         (Placement::Step(Key::Remedy(r)), Some(d)) if r == d.held => {
             if evidence_only(f) {
                 Placement::Step(d.instead)

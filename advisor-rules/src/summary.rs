@@ -14,8 +14,8 @@ use crate::assessment::{
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
-    Active, Facts, Key, Place, Skeleton, at_top, deferral_possible, layer_bit, layer_deferral,
-    recycle, unexplained_slow_pages, with_lowest_rungs,
+    Active, Facts, Key, Place, Skeleton, at_top, called_for_first, deferral_possible, layer_bit,
+    layer_deferral, recycle, unexplained_slow_pages, with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -283,6 +283,7 @@ pub fn summarize_with(
     } else {
         None
     }
+    .or_else(|| called_for_first(&facts, &planned, snapshot.architecture))
     .or_else(|| unexplained_slow_pages(&facts, &planned, by_users));
 
     let by_metrics = facts.iter().filter_map(|f| f.moves_to).max();

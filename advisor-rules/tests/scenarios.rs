@@ -3025,3 +3025,54 @@ fn slow_pages_wait_for_the_first_of_two_tied_layers_that_a_cdn_does_not_help() {
     let text = a.to_text();
     assert!(a.held_back.is_empty(), "{text}");
 }
+
+#[test]
+fn a_cdn_called_for_by_static_traffic_comes_before_a_cache_nothing_calls_for() {
+    // 30,000 users behind a load balancer; an image-heavy site: static assets are 45% of
+    // the bandwidth (the guide adds a CDN past 20%), pages take 800 ms at the P95. The
+    // database is calm (40% CPU, 7 queries a request) and only 15% of queries repeat, under
+    // the 25% by which the pack calls for a cache. The decision matrix's first try for slow
+    // pages is a cache, but nothing measured calls for one, while the CDN has the guide's
+    // own trigger: the CDN comes first and takes the slow pages as evidence; the cache
+    // waits for it (tried if pages are still slow), and no two rungs are advised at once.
+    let snap = with(
+        users(30_000)
+            .with_p95_response_time(ms(800))
+            .with_server_cpu(pct(60.0))
+            .with_db_cpu(pct(40.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(7.0).unwrap())
+            .with_repeated_query_share(pct(15.0))
+            .with_static_asset_bandwidth_share(pct(45.0)),
+        &[Component::LoadBalancer],
+    );
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let cdn = &a.plan[0];
+    assert_eq!(cdn.key, StepKey::Remedy(Remedy::Cdn), "{text}");
+    for id in ["add.cdn", "key.p95.warning"] {
+        assert!(cdn.findings.iter().any(|f| f == id), "{id}: {text}");
+    }
+    assert_eq!(
+        held(&a),
+        [(Remedy::AddCaching, cdn.key.clone(), Some(1))],
+        "{text}"
+    );
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Remedy(Remedy::AddCaching)),
+        "{text}"
+    );
+    // With queries repeated half the time, the cache has its own trigger too: the lowest
+    // rung goes first, and the CDN waits for it, as before.
+    let a = run(&snap.clone().with_repeated_query_share(pct(50.0)));
+    let text = a.to_text();
+    let cache = &a.plan[0];
+    assert_eq!(cache.key, StepKey::Remedy(Remedy::AddCaching), "{text}");
+    assert_eq!(
+        held(&a),
+        [(Remedy::Cdn, cache.key.clone(), Some(1))],
+        "{text}"
+    );
+}
