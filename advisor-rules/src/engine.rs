@@ -782,25 +782,34 @@ fn show_value(v: f64, dim: Dim, unit: Option<UnitKind>, percent: bool) -> String
         (_, Some(UnitKind::Flag)) | (Dim::Bool, _) => if v > 0.5 { "yes" } else { "no" }.to_owned(),
         // Slow rates in a unit that makes them at least 1, a whole number when one does:
         // `1000/d`, `41.6667/h`, never `0.0115741/s`.
-        (Dim::Rate, _) => {
-            const UNITS: [(&str, f64); 4] =
-                [("s", 1.0), ("min", 60.0), ("h", 3_600.0), ("d", 86_400.0)];
-            let a = v.abs();
-            if a == 0.0 || a >= 1.0 {
-                return format!("{}/s", trim_number(v));
-            }
-            let whole = |x: f64| (x - x.round()).abs() <= 1e-9 * x.abs();
-            let (unit, per) = UNITS
-                .iter()
-                .find(|(_, k)| whole(a * k))
-                .or_else(|| UNITS.iter().find(|(_, k)| a * k >= 1.0))
-                .copied()
-                .unwrap_or(("d", 86_400.0));
-            format!("{}/{unit}", trim_number(v * per))
-        }
+        (Dim::Rate, _) => show_rate_in(v, rate_unit(v)),
         _ if percent => percent_text(v),
         _ => trim_number(v),
     }
+}
+
+/// The unit a rate of `v` per second is shown in, with the seconds it spans: per second
+/// from 1 up (and for 0), else the first of minute, hour and day in which it is a whole
+/// number, else the first in which it is at least 1 (`1000/d`, `41.6667/h`, never
+/// `0.0115741/s`).
+fn rate_unit(v: f64) -> (&'static str, f64) {
+    const UNITS: [(&str, f64); 4] = [("s", 1.0), ("min", 60.0), ("h", 3_600.0), ("d", 86_400.0)];
+    let a = v.abs();
+    if a == 0.0 || a >= 1.0 || !a.is_finite() {
+        return UNITS[0];
+    }
+    let whole = |x: f64| (x - x.round()).abs() <= 1e-9 * x.abs();
+    UNITS
+        .iter()
+        .find(|(_, k)| whole(a * k))
+        .or_else(|| UNITS.iter().find(|(_, k)| a * k >= 1.0))
+        .copied()
+        .unwrap_or(("d", 86_400.0))
+}
+
+/// A rate of `v` per second in `unit` (from [`rate_unit`]).
+fn show_rate_in(v: f64, (unit, per): (&str, f64)) -> String {
+    format!("{}/{unit}", trim_number(v * per))
 }
 
 /// A fraction as a percentage with the digits that matter (99.99%, 87.5%, 80%).
@@ -930,8 +939,17 @@ impl fmt::Display for RuleEvidence {
                 }
             }
             _ => {
+                // Two rates in one unit, the threshold's: `144000/d > 1000/d`, not
+                // `1.66667/s > 1000/d`.
+                let observed = |v: f64| {
+                    if self.dim == Dim::Rate {
+                        show_rate_in(v, rate_unit(self.threshold))
+                    } else {
+                        self.show(v)
+                    }
+                };
                 match self.observed {
-                    Some(v) => write!(f, "{} = {}", self.left, self.show(v))?,
+                    Some(v) => write!(f, "{} = {}", self.left, observed(v))?,
                     None => write!(f, "{} unknown", self.left)?,
                 }
                 // `index_scans = 0`, not `index_scans = 0 == 0`: an equality that held says
@@ -939,7 +957,7 @@ impl fmt::Display for RuleEvidence {
                 let flag = self.unit() == Some(UnitKind::Flag);
                 let equal = self.op == CmpOp::Eq
                     && self.held == Some(true)
-                    && self.observed.map(|v| self.show(v)) == Some(threshold.clone());
+                    && self.observed.map(observed) == Some(threshold.clone());
                 if !flag && !equal {
                     if self.threshold_origin.is_none() && names_a_value(&self.threshold_text) {
                         // `deployed_regions = 2 < user_regions = 3`: a bare 3 would not say

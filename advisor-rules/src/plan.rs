@@ -851,3 +851,41 @@ pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
     v.clear();
     v.into_iter().filter_map(|_| None).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranked(layer: Layer, score: u32) -> RankedLayer {
+        RankedLayer {
+            layer,
+            score,
+            metrics: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_layers_at_the_top_are_those_tied_at_its_score() {
+        // Sorted, highest first: the database alone; the network and external APIs tied
+        // above the database; nothing scored; no evidence at all.
+        let db = layer_bit(Layer::Database);
+        assert_eq!(
+            at_top(&[ranked(Layer::Database, 5), ranked(Layer::Storage, 2)]),
+            db
+        );
+        assert_eq!(
+            at_top(&[
+                ranked(Layer::Network, 2),
+                ranked(Layer::ExternalApi, 2),
+                ranked(Layer::Database, 1),
+            ]),
+            layer_bit(Layer::Network) | layer_bit(Layer::ExternalApi)
+        );
+        assert_eq!(at_top(&[ranked(Layer::Database, 0)]), 0);
+        assert_eq!(at_top(&[]), 0);
+        // One bit per layer, in the guide's order.
+        let bits: Vec<u8> = Layer::ALL.into_iter().map(layer_bit).collect();
+        assert_eq!(bits, [1, 2, 4, 8, 16]);
+    }
+}

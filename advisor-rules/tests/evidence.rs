@@ -157,13 +157,18 @@ fn numbers_read_as_people_write_them() {
         assert_eq!(lines.len(), 1, "{lines:?}");
         lines[0].clone()
     };
-    // A slow rate in the first unit where it is whole (1000 a day), else the first where it
-    // reaches 1 (one every 7 s is 8.57143 a minute), to six significant digits.
+    // A slow rate in the first unit where it is whole (1000 a day, 6 a minute), and the
+    // observed rate in the threshold's unit, so that the two read side by side: one every
+    // 7 s is 12,342.9 a day, or 8.57143 a minute (six significant digits).
     let snap = MetricsSnapshot::default()
         .with_db_transaction_rate(Rate::from_per_second(1.0 / 7.0).unwrap());
     assert_eq!(
         one("db_transaction_rate > 1000/d", &snap),
-        "db_transaction_rate = 8.57143/min > 1000/d"
+        "db_transaction_rate = 12342.9/d > 1000/d"
+    );
+    assert_eq!(
+        one("db_transaction_rate > 6/min", &snap),
+        "db_transaction_rate = 8.57143/min > 6/min"
     );
     // Within a billionth of a whole number of a unit, it is that whole number.
     let snap = MetricsSnapshot::default()
@@ -407,7 +412,8 @@ fn a_parameter_threshold_is_shown_in_its_unit_with_where_it_was_set() {
     };
     assert_eq!(
         why("scans"),
-        ["table `events`: seq_scan_rate = 1.66667/s > 1000/d ($scans, p.toml:3)"]
+        // (Both sides in the threshold's unit: 1.66667 a second is 144,000 a day.)
+        ["table `events`: seq_scan_rate = 144,000/d > 1000/d ($scans, p.toml:3)"]
     );
     assert_eq!(
         why("busy"),
