@@ -1374,6 +1374,11 @@ mod tests {
                 remedy: Remedy::ReadReplicas
             }
         );
+        // A query of exactly 100 ms is not past the guide's "> 100ms".
+        let at_limit = snap
+            .clone()
+            .with_slowest_query_time(Duration::from_millis(100));
+        assert!(matches!(state(&at_limit), RungState::NotNeeded { .. }));
         // Without a query time, the scans alone decide.
         let mut scans_only = snap.clone();
         scans_only.slowest_query_time = None;
