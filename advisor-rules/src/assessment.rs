@@ -18,7 +18,7 @@ use crate::engine::{
 };
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
-    Active, Deferral, Facts, Key, Place, Skeleton, deferred_delivery, evidence_only,
+    Active, Deferral, Facts, Grounds, Key, Place, Skeleton, deferred_delivery, evidence_only,
     with_lowest_rungs,
 };
 
@@ -669,10 +669,10 @@ pub fn assess_with(
         &findings,
         &active,
         &positions,
-        &stage,
         snapshot,
         &checklists,
         &bottlenecks,
+        Grounds::of(snapshot, config),
     );
     let not_judged = engine
         .rules()
@@ -1140,10 +1140,10 @@ fn build_plan(
     findings: &[AssessedFinding],
     active: &Active,
     positions: &BTreeMap<Symptom, LadderPosition>,
-    stage: &StageView,
     snapshot: &MetricsSnapshot,
     checklists: &[ChecklistReport],
     bottlenecks: &[RankedLayer],
+    grounds: Grounds,
 ) -> (Vec<PlanStep>, Vec<HeldBack>) {
     let facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
     let planned = with_lowest_rungs(&facts, active, snapshot.architecture);
@@ -1152,7 +1152,7 @@ fn build_plan(
         &planned,
         snapshot.architecture,
         bottlenecks,
-        stage.by_users,
+        grounds,
     );
     let with_gaps: Vec<(Checklist, Vec<ChecklistItem>)> = checklists
         .iter()
@@ -1165,7 +1165,7 @@ fn build_plan(
         snapshot.architecture,
         with_gaps
             .iter()
-            .map(|(c, _)| (*c, stage.by_users.is_some_and(|s| s >= c.stage()))),
+            .map(|(c, _)| (*c, grounds.by_users.is_some_and(|s| s >= c.stage()))),
         deferred,
     );
     let mut steps: Vec<PlanStep> = skeleton
@@ -1274,7 +1274,7 @@ fn build_plan(
     }
     // Titles, advice and notes for the structured steps.
     for (step, skeleton_step) in steps.iter_mut().zip(&skeleton.steps) {
-        let title = base_title(skeleton_step.key, &step.title, stage.by_users);
+        let title = base_title(skeleton_step.key, &step.title, grounds.by_users);
         step.title = with_subjects(title, &step.subjects, &step.subject_names);
         match &step.key {
             StepKey::Remedy(r) => {

@@ -939,15 +939,20 @@ impl fmt::Display for RuleEvidence {
                 }
             }
             _ => {
-                // Two rates in one unit, the threshold's: `144000/d > 1000/d`, not
-                // `1.66667/s > 1000/d`.
-                let observed = |v: f64| {
-                    if self.dim == Dim::Rate {
-                        show_rate_in(v, rate_unit(self.threshold))
+                // Two rates in one unit, the threshold's: `144,000/d > 1000/d`, not
+                // `1.66667/s > 1000/d`; against zero, the observed rate's: `30/min > 0/min`.
+                let unit = (self.dim == Dim::Rate).then(|| {
+                    rate_unit(if self.threshold == 0.0 {
+                        self.observed.unwrap_or(0.0)
                     } else {
-                        self.show(v)
-                    }
+                        self.threshold
+                    })
+                });
+                let observed = |v: f64| match unit {
+                    Some(unit) => show_rate_in(v, unit),
+                    None => self.show(v),
                 };
+                let threshold = observed(self.threshold);
                 match self.observed {
                     Some(v) => write!(f, "{} = {}", self.left, observed(v))?,
                     None => write!(f, "{} unknown", self.left)?,

@@ -241,6 +241,35 @@ impl Deferral<'_> {
     }
 }
 
+/// What the deferrals read of the system besides its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Grounds {
+    /// The stage by users.
+    pub(crate) by_users: Option<Stage>,
+    /// Whether the share of repeated queries is measured at or under the level by which a
+    /// cache is called for ([`AdditionConfig::repeated_query_share`], 25% by default): a
+    /// measured sign that a cache would take little load off the database.
+    ///
+    /// [`AdditionConfig::repeated_query_share`]:
+    ///     scalability_advisor_core::patterns::AdditionConfig::repeated_query_share
+    pub(crate) few_repeats: bool,
+}
+
+impl Grounds {
+    /// The grounds of `snapshot` under `config`.
+    pub(crate) fn of(
+        snapshot: &scalability_advisor_core::MetricsSnapshot,
+        config: &scalability_advisor_core::AdvisorConfig,
+    ) -> Grounds {
+        Grounds {
+            by_users: snapshot.users.map(Stage::for_users),
+            few_repeats: snapshot
+                .repeated_query_share
+                .is_some_and(|r| r <= config.additions.repeated_query_share),
+        }
+    }
+}
+
 /// The layers a slow-page rung can wait for: those where pages spend time that neither a
 /// cache nor a CDN nor logic at the edge takes away. The application is among them only
 /// for requests that wait for background work ([`waiting_on_background_work`]): its CPU
@@ -297,9 +326,13 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 /// active, it waits only for the database ladder's first rung, indexes, when that is the
 /// current rung (a cache in front of unindexed queries hides them; read replicas and
 /// sharding are dearer ways to take reads off the database than a cache). Without an active
-/// ladder it waits only at stage 1 by users (`by_users`), where the guide adds no cache
-/// before it is needed: a pool that runs dry or a slow disk is fixed first. The later rungs
-/// (a CDN, logic at the edge) wait for any of the steps above.
+/// ladder it waits for a step on the database at every stage (with its CPU and queries
+/// within the guide's levels, what holds pages up there, a pool that runs dry or locks, is
+/// not load a cache takes away), and for a step on another layer only at stage 1 by users
+/// (`by_users`), where the guide adds no cache before it is needed: a slow disk is fixed
+/// first (the guide lists caching among the remedies of storage, the network and external
+/// APIs, so later it does not wait). The later rungs (a CDN, logic at the edge) wait for
+/// any of the steps above.
 ///
 /// On the application, every rung waits, at any stage, but only for the step that moves
 /// background work off the request path ([`waiting_on_background_work`]).
@@ -308,7 +341,7 @@ pub(crate) fn deferral_candidate<'a>(
     active: &Active,
     architecture: ComponentSet,
     layer: Layer,
-    by_users: Option<Stage>,
+    grounds: Grounds,
 ) -> Option<Deferral<'a>> {
     let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
         return None;
@@ -351,10 +384,26 @@ pub(crate) fn deferral_candidate<'a>(
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
         // (A finding on the layer that advises the held rung itself is no step to wait for.)
         _ => {
-            first_step_on(facts, active, architecture, layer).filter(|k| *k != Key::Remedy(page))?
+            let step = first_step_on(facts, active, architecture, layer)
+                .filter(|k| *k != Key::Remedy(page))?;
+            // A database that ranks first while its ladder is not active (its CPU and
+            // queries are within the guide's levels) holds pages up with something other
+            // than load a cache takes away (a pool that runs dry, locks); when few queries
+            // repeat, a cache would not even take much load off it. The cache waits for
+            // that step at every stage.
+            if layer == Layer::Database && grounds.few_repeats {
+                return Some(Deferral {
+                    held: page,
+                    instead: step,
+                    layer: Some(layer),
+                    hold: hold(),
+                    tied: false,
+                });
+            }
+            step
         }
     };
-    (!first_rung || by_users == Some(Stage::Startup)).then(|| Deferral {
+    (!first_rung || grounds.by_users == Some(Stage::Startup)).then(|| Deferral {
         held: page,
         instead,
         layer: Some(layer),
@@ -373,12 +422,12 @@ pub(crate) fn deferral_candidate<'a>(
 pub(crate) fn unexplained_slow_pages<'a>(
     facts: &[Facts<'a>],
     active: &Active,
-    by_users: Option<Stage>,
+    grounds: Grounds,
 ) -> Option<Deferral<'a>> {
     let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
         return None;
     };
-    let unexplained = by_users == Some(Stage::Startup)
+    let unexplained = grounds.by_users == Some(Stage::Startup)
         && *page == Remedy::AddCaching
         && facts.iter().all(|f| f.layer.is_none())
         && !wanted_for_itself(facts, Remedy::AddCaching);
@@ -459,11 +508,11 @@ pub(crate) fn deferral_possible(
     facts: &[Facts<'_>],
     active: &Active,
     architecture: ComponentSet,
-    by_users: Option<Stage>,
+    grounds: Grounds,
 ) -> bool {
     DEFERRING_LAYERS
         .into_iter()
-        .any(|l| deferral_candidate(facts, active, architecture, l, by_users).is_some())
+        .any(|l| deferral_candidate(facts, active, architecture, l, grounds).is_some())
 }
 
 /// The slow-page ladder's later rungs (a CDN, then logic at the edge) make delivering pages
@@ -478,11 +527,11 @@ pub(crate) fn deferred_delivery<'a>(
     planned: &Active,
     architecture: ComponentSet,
     bottlenecks: &[RankedLayer],
-    by_users: Option<Stage>,
+    grounds: Grounds,
 ) -> Option<Deferral<'a>> {
-    layer_deferral(at_top(bottlenecks), facts, planned, architecture, by_users)
+    layer_deferral(at_top(bottlenecks), facts, planned, architecture, grounds)
         .or_else(|| called_for_first(facts, planned, architecture))
-        .or_else(|| unexplained_slow_pages(facts, planned, by_users))
+        .or_else(|| unexplained_slow_pages(facts, planned, grounds))
 }
 
 /// A later rung of the slow-page ladder that a finding calls for on its own grounds
@@ -556,7 +605,7 @@ pub(crate) fn layer_deferral<'a>(
     facts: &[Facts<'a>],
     planned: &Active,
     architecture: ComponentSet,
-    by_users: Option<Stage>,
+    grounds: Grounds,
 ) -> Option<Deferral<'a>> {
     let layers = Layer::ALL.into_iter().filter(|l| top & layer_bit(*l) != 0);
     let tied = top.count_ones() > 1;
@@ -570,7 +619,7 @@ pub(crate) fn layer_deferral<'a>(
     }
     layers
         .min_by_key(|l| diagnosis_rank(Some(*l)))
-        .and_then(|l| deferral_candidate(facts, planned, architecture, l, by_users))
+        .and_then(|l| deferral_candidate(facts, planned, architecture, l, grounds))
         .map(|d| Deferral { tied, ..d })
 }
 

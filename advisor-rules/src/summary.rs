@@ -14,8 +14,8 @@ use crate::assessment::{
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
-    Active, Facts, Key, Place, Skeleton, at_top, called_for_first, deferral_possible, layer_bit,
-    layer_deferral, recycle, unexplained_slow_pages, with_lowest_rungs,
+    Active, Facts, Grounds, Key, Place, Skeleton, at_top, called_for_first, deferral_possible,
+    layer_bit, layer_deferral, recycle, unexplained_slow_pages, with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -276,15 +276,16 @@ pub fn summarize_with(
     // are active).
     let by_users = snapshot.users.map(Stage::for_users);
     let planned = with_lowest_rungs(&facts, &active, snapshot.architecture);
-    let deferred = if deferral_possible(&facts, &planned, snapshot.architecture, by_users) {
+    let grounds = Grounds::of(snapshot, config);
+    let deferred = if deferral_possible(&facts, &planned, snapshot.architecture, grounds) {
         let top = layers_at_top::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
             .unwrap_or_else(|| layers_at_top_written(engine, evaluation, &found, snapshot));
-        layer_deferral(top, &facts, &planned, snapshot.architecture, by_users)
+        layer_deferral(top, &facts, &planned, snapshot.architecture, grounds)
     } else {
         None
     }
     .or_else(|| called_for_first(&facts, &planned, snapshot.architecture))
-    .or_else(|| unexplained_slow_pages(&facts, &planned, by_users));
+    .or_else(|| unexplained_slow_pages(&facts, &planned, grounds));
 
     let by_metrics = facts.iter().filter_map(|f| f.moves_to).max();
     let planning_for = match (by_users, by_metrics) {

@@ -170,6 +170,13 @@ fn numbers_read_as_people_write_them() {
         one("db_transaction_rate > 6/min", &snap),
         "db_transaction_rate = 8.57143/min > 6/min"
     );
+    // Against zero, in the observed rate's own unit: one every 2 s is 30 a minute.
+    let half =
+        MetricsSnapshot::default().with_db_transaction_rate(Rate::from_per_second(0.5).unwrap());
+    assert_eq!(
+        one("db_transaction_rate > 0/s", &half),
+        "db_transaction_rate = 30/min > 0/min"
+    );
     // Within a billionth of a whole number of a unit, it is that whole number.
     let snap = MetricsSnapshot::default()
         .with_db_transaction_rate(Rate::from_per_second((1000.0 + 1e-7) / 86_400.0).unwrap());

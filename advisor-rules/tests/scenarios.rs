@@ -3076,3 +3076,59 @@ fn a_cdn_called_for_by_static_traffic_comes_before_a_cache_nothing_calls_for() {
         "{text}"
     );
 }
+
+#[test]
+fn a_pool_that_runs_dry_at_stage_two_is_fixed_before_a_cache_nothing_calls_for() {
+    // 60,000 users (stage 2) behind a load balancer and a CDN. The application's pool of
+    // 40 connections is always full: 85 exhaustions, and requests wait 450 ms for a
+    // connection; pages take 1.2 s at the P95. The database itself is calm (50% CPU,
+    // single queries 45 ms, so its ladder is not active) and 12% of queries repeat. The
+    // wait for a connection is in the pages' time, and a cache does not size a pool or
+    // end long transactions: the pool's step takes the slow pages (critical, first), and
+    // the cache, which the 12% of repeats does not call for, waits for it. (At stage 1 it
+    // waits whatever the repeats.)
+    let snap = with(
+        users(60_000)
+            .with_p95_response_time(ms(1_200))
+            .with_server_cpu(pct(45.0))
+            .with_db_cpu(pct(50.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(9.0).unwrap())
+            .with_slowest_query_time(ms(45))
+            .with_db_connections(Connections::new(40))
+            .with_db_pool_size(Connections::new(40))
+            .with_db_pool_exhaustion_events(Count::new(85))
+            .with_db_connection_wait(ms(450))
+            .with_repeated_query_share(pct(12.0)),
+        &[Component::LoadBalancer, Component::Cdn],
+    );
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let pool = &a.plan[0];
+    for id in ["key.pool.critical", "key.p95.critical"] {
+        assert!(pool.findings.iter().any(|f| f == id), "{id}: {text}");
+    }
+    assert_eq!(
+        held(&a),
+        [(Remedy::AddCaching, pool.key.clone(), Some(1))],
+        "{text}"
+    );
+    // Queries repeated half the time call for the cache, a part of stage 2's architecture:
+    // the matrix's first try stands, as it does when the repeats were not measured.
+    for snap in [
+        snap.clone().with_repeated_query_share(pct(50.0)),
+        MetricsSnapshot {
+            repeated_query_share: None,
+            ..snap.clone()
+        },
+    ] {
+        let a = run(&snap);
+        let text = a.to_text();
+        assert!(a.held_back.is_empty(), "{text}");
+        let cache = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+        assert!(
+            cache.findings.iter().any(|f| f == "key.p95.critical"),
+            "{text}"
+        );
+    }
+}
