@@ -554,11 +554,13 @@ pub(crate) fn called_for_first<'a>(
     if in_place(page) || wanted_for_itself(facts, page) {
         return None;
     }
-    let step = page.rung().1;
+    // (Only the rungs above the current one: those below are done, if only declared.)
     Symptom::SlowPageLoads
         .ladder()
         .into_iter()
-        .filter(|r| r.rung().1 > step && !in_place(*r))
+        .skip_while(|r| *r != page)
+        .skip(1)
+        .filter(|r| !in_place(*r))
         .find(|r| wanted_for_itself(facts, *r))
         .map(|r| Deferral {
             held: page,

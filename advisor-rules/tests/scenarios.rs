@@ -3132,3 +3132,27 @@ fn a_pool_that_runs_dry_at_stage_two_is_fixed_before_a_cache_nothing_calls_for()
         );
     }
 }
+
+#[test]
+fn a_rung_declared_done_is_not_called_back_before_the_current_one() {
+    // The team declares caching tried (no cache is in the declared architecture), so the
+    // slow-page ladder is at its CDN rung; queries repeat half the time, which calls for a
+    // cache on its own. The CDN is the current rung and stays in the plan: a lower rung
+    // declared done is not put before it.
+    let snap = with(
+        users(30_000)
+            .with_p95_response_time(ms(800))
+            .with_server_cpu(pct(40.0))
+            .with_db_cpu(pct(40.0))
+            .with_repeated_query_share(pct(50.0))
+            .with_tried(Remedy::AddCaching),
+        &[Component::LoadBalancer],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(
+        a.held_back.iter().all(|h| h.remedy != Remedy::Cdn),
+        "{text}"
+    );
+    step_of(&a, StepKey::Remedy(Remedy::Cdn));
+}
