@@ -1375,6 +1375,7 @@ fn build_plan(
     place_missing_components(&mut steps, &held, findings, snapshot);
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings);
+    note_one_resize(&mut steps);
     (steps, held)
 }
 
@@ -1397,6 +1398,33 @@ fn note_slow_pages_taken_over(steps: &mut [PlanStep], d: Deferral<'_>) {
         "{}, so the slow pages count as evidence here; {rung} stays in the plan for its own reasons",
         d.why()
     ));
+}
+
+/// Scaling up for CPU and adding memory are both a bigger machine: when the plan has both
+/// steps, the later one says that one resize can bring both, naming the earlier.
+fn note_one_resize(steps: &mut [PlanStep]) {
+    let rank_of = |r: Remedy, steps: &[PlanStep]| {
+        steps
+            .iter()
+            .find(|s| s.key == StepKey::Remedy(r))
+            .map(|s| s.rank)
+    };
+    let (Some(cpu), Some(memory)) = (
+        rank_of(Remedy::VerticalScale, steps),
+        rank_of(Remedy::IncreaseRam, steps),
+    ) else {
+        return;
+    };
+    let (first, later, what) = if cpu < memory {
+        (cpu, Remedy::IncreaseRam, "the memory")
+    } else {
+        (memory, Remedy::VerticalScale, "the CPU")
+    };
+    if let Some(step) = steps.iter_mut().find(|s| s.key == StepKey::Remedy(later)) {
+        step.notes.push(format!(
+            "the bigger machine of step {first} can bring {what} this step asks for: one resize, not two"
+        ));
+    }
 }
 
 /// An index speeds the reads it serves and adds work to every write of its table. When a
@@ -1477,8 +1505,9 @@ fn component_place(
     }
     // A later rung of the ladder a step works on installs it (the load balancer of
     // horizontal scaling, after a vertical scale): it comes if that step does not relieve
-    // the symptom. A component a trigger calls for is not placed so: the trigger's own
-    // evidence (writes saturating the primary, for sharding) is not that ladder's symptom.
+    // the symptom. A component a trigger calls for is placed so only when the trigger shows
+    // that ladder's symptom (a maxed CPU, for the load balancer); writes saturating the
+    // primary, which call for sharding, are not the slow database's symptom.
     if !by_ladder {
         return None;
     }
@@ -1518,10 +1547,10 @@ fn place_missing_components(
     if snapshot.architecture.is_empty() {
         return;
     }
-    let recommends: BTreeMap<&str, ComponentSet> = findings
+    let recommends: BTreeMap<&str, (ComponentSet, Option<Symptom>)> = findings
         .iter()
         .filter(|f| !f.recommends.is_empty())
-        .map(|f| (f.id.as_str(), f.recommends))
+        .map(|f| (f.id.as_str(), (f.recommends, f.symptom)))
         .collect();
     let mut rewrites = Vec::new();
     for (i, step) in steps.iter().enumerate() {
@@ -1539,15 +1568,27 @@ fn place_missing_components(
             step.findings
                 .iter()
                 .map(String::as_str)
-                .filter(|id| recommends.get(id).is_some_and(|r| r.contains(c)))
+                .filter(|id| recommends.get(id).is_some_and(|(r, _)| r.contains(c)))
                 .collect()
+        };
+        // Whether no finding calls for the component, or one that does shows the symptom
+        // of the ladder a rung of which installs it (a maxed CPU calling for the load
+        // balancer of horizontal scaling): then that ladder's step places it.
+        let on_its_ladder = |c: Component, by: &[&str]| {
+            let symptom = Remedy::installing(c).map(|r| r.rung().0);
+            by.is_empty()
+                || by.iter().any(|id| {
+                    recommends
+                        .get(id)
+                        .is_some_and(|(_, s)| s.is_some() && *s == symptom)
+                })
         };
         // Called-for components, grouped while consecutive ones share their note.
         let mut called: Vec<(Vec<&str>, String)> = Vec::new();
         let mut rest = Vec::new();
         for c in missing.iter() {
             let by = callers(c);
-            let place = component_place(c, steps, held, by.is_empty());
+            let place = component_place(c, steps, held, on_its_ladder(c, &by));
             if by.is_empty() {
                 rest.push(match place {
                     Some(place) => format!("{} ({place})", c.noun()),

@@ -3156,3 +3156,44 @@ fn a_rung_declared_done_is_not_called_back_before_the_current_one() {
     );
     step_of(&a, StepKey::Remedy(Remedy::Cdn));
 }
+
+#[test]
+fn a_maxed_single_server_hears_of_one_resize_and_where_the_load_balancer_comes() {
+    // 8,000 users on one server: CPU at 93%, memory at 92%. The guide's ladders say scale
+    // up first for both (a bigger machine, more memory), which is one resize; its stage-2
+    // move calls for a load balancer, which is the CPU ladder's next rung (horizontal
+    // scaling) if the bigger machine does not relieve it.
+    let snap = with(
+        users(8_000)
+            .with_p95_response_time(ms(400))
+            .with_server_cpu(pct(93.0))
+            .with_memory_usage(pct(92.0))
+            .with_db_cpu(pct(40.0)),
+        &[Component::SingleServer],
+    );
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let cpu = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    let memory = step_of(&a, StepKey::Remedy(Remedy::IncreaseRam));
+    let (first, later) = if cpu.rank < memory.rank {
+        (cpu, memory)
+    } else {
+        (memory, cpu)
+    };
+    assert!(
+        later
+            .notes
+            .iter()
+            .any(|n| n.starts_with(&format!("the bigger machine of step {}", first.rank))),
+        "{text}"
+    );
+    let moving = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(
+        moving.advice.contains(&format!(
+            "a load balancer (move.2.cpu_maxed, move.2.memory_maxed; the next rung after step {})",
+            cpu.rank
+        )),
+        "{text}"
+    );
+}
