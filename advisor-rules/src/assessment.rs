@@ -757,9 +757,10 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                 format!("{} ({}): {component} in place", r.remedy.title(), r.step)
             }
             RungState::Incomplete { evidence } => format!(
-                "{} ({}): declared done, but not finished: {evidence}",
+                "{} ({}): declared done, but not finished: {}",
                 r.remedy.title(),
-                r.step
+                r.step,
+                evidence_text(&evidence)
             ),
             RungState::UnindexedTable { table } => {
                 let shown = snapshot
@@ -793,6 +794,19 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
         notes.push(what);
     }
     notes
+}
+
+/// A reopened rung's evidence as a plan's note reads it: `cache_hit_rate = 78.0% < 80.0%`
+/// for a comparison with a level, as the findings' evidence reads; the core's own wording
+/// for the rest (a trend, a flag).
+fn evidence_text(e: &scalability_advisor_core::Evidence) -> String {
+    use scalability_advisor_core::Check;
+    match (e.check, e.threshold) {
+        (Check::Above | Check::AtLeast | Check::Below, Some(t)) => {
+            format!("{} = {} {} {t}", e.metric, e.observed, e.check)
+        }
+        _ => e.to_string(),
+    }
 }
 
 /// The remedy and rung a finding of `rule` advises: for a ladder rule, the rung its ladder

@@ -2714,6 +2714,13 @@ fn a_cache_that_misses_is_made_to_work_without_waiting_for_the_indexes() {
         "{text}"
     );
     assert!(!cache.advice.contains("Put an application cache"), "{text}");
+    // Its note says what reopened it, as the findings' evidence reads.
+    assert!(
+        cache.notes.iter().any(|n| n.ends_with(
+            "declared done, but not finished: cache_hit_rate = 62.0% < 80.0%"
+        )),
+        "{text}"
+    );
     step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
     // Without a cache in place (and so no hit rate), the cache waits for the indexes.
     let mut bare = snap;
