@@ -3203,4 +3203,16 @@ fn a_maxed_single_server_hears_of_one_resize_and_where_the_load_balancer_comes()
         )),
         "{text}"
     );
+    // With the CPU at 75% (its ladder at scaling up, but not maxed) only the memory calls
+    // for the load balancer, and no CPU ladder reaches it for that reason: no rung is named.
+    let a = run(&snap.with_server_cpu(pct(75.0)));
+    let text = a.to_text();
+    step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    let moving = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(
+        moving
+            .advice
+            .contains("a load balancer (move.2.memory_maxed)"),
+        "{text}"
+    );
 }
