@@ -538,6 +538,19 @@ impl Symptom {
     }
 }
 
+/// The position in [`MetricsSnapshot::tables`] of the first table read only by sequential
+/// scans ([`TableStats::lacks_index`](crate::TableStats::lacks_index) at the ladder's
+/// levels), if any.
+fn first_unindexed(snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<usize> {
+    let ladders = &config.ladders;
+    snapshot.tables.as_ref()?.iter().position(|t| {
+        t.lacks_index(
+            ladders.missing_index_min_rows,
+            ladders.missing_index_table_scans,
+        ) == Some(true)
+    })
+}
+
 impl Remedy {
     /// The state of this remedy's rung for a system (see [`Symptom::position`]).
     ///
@@ -575,19 +588,10 @@ impl Remedy {
         if let Some(evidence) = self.unfinished(snapshot, history, config) {
             return RungState::Incomplete { evidence };
         }
-        if self == Remedy::AddIndexes {
-            let ladders = &config.ladders;
-            let unindexed = snapshot.tables.as_ref().and_then(|tables| {
-                tables.iter().position(|t| {
-                    t.lacks_index(
-                        ladders.missing_index_min_rows,
-                        ladders.missing_index_table_scans,
-                    ) == Some(true)
-                })
-            });
-            if let Some(table) = unindexed {
-                return RungState::UnindexedTable { table };
-            }
+        if self == Remedy::AddIndexes
+            && let Some(table) = first_unindexed(snapshot, config)
+        {
+            return RungState::UnindexedTable { table };
         }
         match in_place {
             Some(component) => RungState::InPlace { component },
@@ -606,14 +610,7 @@ impl Remedy {
         let slow = snapshot
             .slowest_query_time
             .is_some_and(|t| t > config.triggers.slow_query_level);
-        let unindexed = snapshot.tables.as_ref().is_some_and(|tables| {
-            tables.iter().any(|t| {
-                t.lacks_index(
-                    ladders.missing_index_min_rows,
-                    ladders.missing_index_table_scans,
-                ) == Some(true)
-            })
-        });
+        let unindexed = first_unindexed(snapshot, config).is_some();
         (scans < ladders.missing_index_seq_scans && !slow && !unindexed).then_some(Evidence {
             metric: Metric::DbMaxSeqScans,
             observed: Quantity::Count(scans),
