@@ -326,13 +326,15 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 /// active, it waits only for the database ladder's first rung, indexes, when that is the
 /// current rung (a cache in front of unindexed queries hides them; read replicas and
 /// sharding are dearer ways to take reads off the database than a cache). Without an active
-/// ladder it waits for a step on the database at every stage (with its CPU and queries
-/// within the guide's levels, what holds pages up there, a pool that runs dry or locks, is
-/// not load a cache takes away), and for a step on another layer only at stage 1 by users
-/// (`by_users`), where the guide adds no cache before it is needed: a slow disk is fixed
-/// first (the guide lists caching among the remedies of storage, the network and external
-/// APIs, so later it does not wait). The later rungs (a CDN, logic at the edge) wait for
-/// any of the steps above.
+/// ladder it waits at stage 1 by users ([`Grounds::by_users`]), where the guide adds no
+/// cache before it is needed: a pool that runs dry or a slow disk is fixed first. At later
+/// stages it waits for a step on the database when few queries repeat
+/// ([`Grounds::few_repeats`]): with the database's CPU and queries within the guide's
+/// levels, what holds pages up there (a pool that runs dry, locks) is not load a cache
+/// takes away, and few repeats say a cache would not take much. Otherwise, from stage 2
+/// on, the first try stands (the guide lists caching among the remedies of the database,
+/// storage, the network and external APIs). The later rungs (a CDN, logic at the edge)
+/// wait for any of the steps above.
 ///
 /// On the application, every rung waits, at any stage, but only for the step that moves
 /// background work off the request path ([`waiting_on_background_work`]).
