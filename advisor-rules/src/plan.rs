@@ -223,7 +223,19 @@ pub(crate) struct Deferral<'a> {
     pub(crate) tied: bool,
 }
 
-impl Deferral<'_> {
+impl<'a> Deferral<'a> {
+    /// A deferral of `held` until `instead`, for the likeliest bottleneck `layer`, not tied
+    /// (see [`layer_deferral`] for ties).
+    const fn new(held: Remedy, instead: Key<'a>, layer: Option<Layer>, hold: bool) -> Self {
+        Deferral {
+            held,
+            instead,
+            layer,
+            hold,
+            tied: false,
+        }
+    }
+
     /// Why the slow pages go to the step that works instead, as the plan's notes begin:
     /// "pages are slow and the database is the likeliest bottleneck".
     pub(crate) fn why(&self) -> String {
@@ -362,26 +374,14 @@ pub(crate) fn deferral_candidate<'a>(
     if layer == Layer::Application {
         return waiting_on_background_work(facts, active, architecture)
             .filter(|k| *k != Key::Remedy(page))
-            .map(|instead| Deferral {
-                held: page,
-                instead,
-                layer: Some(layer),
-                hold: hold(),
-                tied: false,
-            });
+            .map(|instead| Deferral::new(page, instead, Some(layer), hold()));
     }
     let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
     let instead = match ladder {
         Some((_, Some(Some(other)))) => {
             let waits =
                 !first_rung || (layer == Layer::Database && other.rung().1 == LadderStep::First);
-            return waits.then(|| Deferral {
-                held: page,
-                instead: Key::Remedy(*other),
-                layer: Some(layer),
-                hold: hold(),
-                tied: false,
-            });
+            return waits.then(|| Deferral::new(page, Key::Remedy(*other), Some(layer), hold()));
         }
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
         // (A finding on the layer that advises the held rung itself is no step to wait for.)
@@ -394,24 +394,13 @@ pub(crate) fn deferral_candidate<'a>(
             // repeat, a cache would not even take much load off it. The cache waits for
             // that step at every stage.
             if layer == Layer::Database && grounds.few_repeats {
-                return Some(Deferral {
-                    held: page,
-                    instead: step,
-                    layer: Some(layer),
-                    hold: hold(),
-                    tied: false,
-                });
+                return Some(Deferral::new(page, step, Some(layer), hold()));
             }
             step
         }
     };
-    (!first_rung || grounds.by_users == Some(Stage::Startup)).then(|| Deferral {
-        held: page,
-        instead,
-        layer: Some(layer),
-        hold: hold(),
-        tied: false,
-    })
+    (!first_rung || grounds.by_users == Some(Stage::Startup))
+        .then(|| Deferral::new(page, instead, Some(layer), hold()))
 }
 
 /// Slow pages that nothing explains yet, at the guide's stage 1: the slow-page ladder is at
@@ -433,13 +422,7 @@ pub(crate) fn unexplained_slow_pages<'a>(
         && *page == Remedy::AddCaching
         && facts.iter().all(|f| f.layer.is_none())
         && !wanted_for_itself(facts, Remedy::AddCaching);
-    unexplained.then_some(Deferral {
-        held: *page,
-        instead: Key::Diagnose,
-        layer: None,
-        hold: true,
-        tied: false,
-    })
+    unexplained.then_some(Deferral::new(*page, Key::Diagnose, None, true))
 }
 
 /// The step that moves background work off the request path, when a finding on the
@@ -564,13 +547,7 @@ pub(crate) fn called_for_first<'a>(
         .skip(1)
         .filter(|r| !in_place(*r))
         .find(|r| wanted_for_itself(facts, *r))
-        .map(|r| Deferral {
-            held: page,
-            instead: Key::Remedy(r),
-            layer: None,
-            hold: true,
-            tied: false,
-        })
+        .map(|r| Deferral::new(page, Key::Remedy(r), None, true))
 }
 
 /// The bit of `layer` in a set of layers: bit `i` for `Layer::ALL[i]`.
