@@ -550,6 +550,10 @@ pub struct Engine {
     read_list: Option<Vec<Metric>>,
     /// The rules judged in one tight pass before the ordered one (see [`Prejudged`]).
     prejudged: Vec<Prejudged>,
+    /// Whether every rule is prejudged, supersedes and is superseded by none, moves to no
+    /// stage and is not reported when undecided: the pack is then judged, without time
+    /// behaviour, in the tight pass alone (see [`Engine::run_straight`]).
+    straight: bool,
     /// What each comparison of rule `i` looks at, as written: wanted only to explain a
     /// finding, so written out the first time one is (most rules of a run do not fire).
     sites: Vec<std::sync::OnceLock<Sites>>,
@@ -564,6 +568,8 @@ pub struct Engine {
 #[derive(Debug, Clone, Copy)]
 struct Prejudged {
     rule: usize,
+    /// The metric compared, at slot `value` of the loaded values.
+    metric: Metric,
     value: u8,
     threshold: Threshold,
     not_has: Option<Component>,
@@ -1665,6 +1671,7 @@ impl Engine {
                 };
                 Some(Prejudged {
                     rule: i,
+                    metric: *Metric::ALL.get(usize::from(value))?,
                     value,
                     threshold,
                     not_has,
@@ -1674,6 +1681,14 @@ impl Engine {
         for p in &prejudged {
             rules[p.rule].prejudged = true;
         }
+        let straight = rules.iter().all(|r| {
+            r.prejudged
+                && r.superseded_by.is_empty()
+                && !r.supersede_later
+                && r.moves_to.is_none()
+                && r.missing == MissingData::NotEvaluated
+        }) && !pack.rules.iter().any(|r| !r.supersedes.is_empty())
+            && prejudged.iter().fold(0u64, |m, p| m | (1 << p.value)) == reads;
         let sites = (0..rules.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
@@ -1691,6 +1706,7 @@ impl Engine {
                     .collect()
             }),
             prejudged,
+            straight,
             sites,
         })
     }
@@ -2065,6 +2081,10 @@ impl Engine {
         mut state: Option<(&mut State, Duration)>,
         out: &mut Evaluation,
     ) {
+        if self.straight && state.is_none() {
+            self.run_straight(snapshot, out);
+            return;
+        }
         let mut values = [UNKNOWN; VALUES];
         let known = self.load(snapshot, &mut values);
         let ctx = Ctx {
@@ -2295,6 +2315,67 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// [`Engine::run`] for a pack whose rules are all prejudged and independent
+    /// ([`Engine::straight`]), without time behaviour: one pass in finding order judges each
+    /// rule and makes its finding at once. No rule supersedes another and none moves to a
+    /// stage (so none is overdue), so the findings come out in their documented order; an
+    /// undecided rule is not reported. A property test holds it to the ordered path.
+    fn run_straight(&self, snapshot: &MetricsSnapshot, out: &mut Evaluation) {
+        let stage = snapshot.users.map(Stage::for_users);
+        let n = self.rules.len();
+        // Every status is written below.
+        if out.statuses.len() != n {
+            refill(&mut out.statuses, n, RuleStatus::NotEvaluated);
+        }
+        refill(&mut out.superseded, n, false);
+        out.findings.clear();
+        out.observations.clear();
+        out.subjects.clear();
+        out.subject_names.clear();
+        out.architecture = snapshot.architecture;
+        let mut known = 0u64;
+        for p in &self.prejudged {
+            // (Read where it is, not loaded first: a straight pack reads no other metric.)
+            let l = snapshot.canonical(p.metric);
+            known |= u64::from(!l.is_nan()) << p.value;
+            let status = if p.not_has.is_some_and(|c| snapshot.architecture.contains(c)) {
+                RuleStatus::NotFired
+            } else if l.is_nan() {
+                RuleStatus::NotEvaluated
+            } else if p.threshold.test(l) {
+                RuleStatus::Fired
+            } else {
+                RuleStatus::NotFired
+            };
+            out.statuses[p.rule] = status;
+            if status == RuleStatus::Fired {
+                let r = &self.rules[p.rule];
+                let start = out.observations.len();
+                out.observations.push(Observation {
+                    observed: l,
+                    threshold: p.threshold.k,
+                    held: 1.0,
+                    reading: Reading::Snapshot,
+                });
+                out.findings.push(Finding {
+                    id: r.id.clone(),
+                    rule: p.rule,
+                    severity: r.severity,
+                    priority: r.priority,
+                    stage,
+                    assumed: false,
+                    overdue: false,
+                    held_open: false,
+                    evidence_start: u32::try_from(start).unwrap_or(u32::MAX),
+                    evidence_len: 1,
+                    subjects_start: 0,
+                    subjects_len: 0,
+                });
+            }
+        }
+        out.known = known;
     }
 
     /// Writes the values of the metrics the pack reads into `values` and returns which of
@@ -3802,6 +3883,61 @@ mod tests {
         assert_eq!(known, 1 << Metric::DbCpu.index());
         assert!((values[Metric::DbCpu.index()] - 0.9).abs() < 1e-12);
         assert!(values[Metric::ReplicaLag.index()].is_nan());
+    }
+
+    #[test]
+    fn only_packs_of_independent_thresholds_are_straight() {
+        // Which packs take the straight pass; the property tests hold its outcome to the
+        // ordered pass's.
+        let pack = |rules: &str| {
+            Engine::new(RulePack::from_toml_str("p.toml", &format!("name = 'p'\n{rules}")).unwrap())
+                .unwrap()
+        };
+        let rule = |id: &str, when: &str, extra: &str| {
+            format!(
+                "[[rule]]\nid = '{id}'\ntitle = 't'\nseverity = 'warning'\nadvice = 'a'\n\
+                 when = '{when}'\n{extra}"
+            )
+        };
+        let cpu = rule("a", "server_cpu > 70%", "");
+        let guarded = rule("b", "db_cpu > 70% and not has(cache)", "");
+        assert!(pack(&format!("{cpu}{guarded}")).straight);
+        assert!(!Engine::default_pack().straight);
+        for (why, other) in [
+            (
+                "two comparisons",
+                rule("b", "db_cpu > 70% and p95 > 1s", ""),
+            ),
+            (
+                "supersedes",
+                rule("b", "server_cpu > 90%", "supersedes = ['a']\n"),
+            ),
+            (
+                "fires on missing data",
+                rule("b", "db_cpu > 70%", "missing = 'fire'\n"),
+            ),
+            (
+                "a stage move",
+                rule(
+                    "b",
+                    "db_cpu > 70%",
+                    "moves_to = 'growth'\nrecommends = ['cache']\n",
+                ),
+            ),
+            (
+                "a stage",
+                rule("b", "db_cpu > 70%", "stages = ['growth']\n"),
+            ),
+            (
+                "clear reads another metric",
+                rule("b", "db_cpu > 70%", "clear = 'db_cpu < 50% and p95 < 1s'\n"),
+            ),
+        ] {
+            assert!(!pack(&format!("{cpu}{other}")).straight, "{why}");
+        }
+        // A `clear` on the same metric changes nothing without time behaviour.
+        let hysteresis = rule("b", "db_cpu > 70%", "clear = 'db_cpu < 50%'\n");
+        assert!(pack(&format!("{cpu}{hysteresis}")).straight);
     }
 
     #[test]

@@ -278,6 +278,49 @@ proptest! {
         }
     }
 
+    /// A pack made only of independent threshold rules is judged in one straight pass
+    /// (`evaluate`); `step` from a fresh state judges it in the ordered pass. Whatever the
+    /// rules (metrics, operators, thresholds, severities, priorities, `not has(...)`), both
+    /// give the same evaluation, field for field, also into an evaluation reused from a
+    /// bigger pack.
+    #[test]
+    fn a_straight_pack_judges_as_the_ordered_pass(
+        snap in rich_snapshot(),
+        n in proptest::option::of(0u64..3_000_000),
+        rules in proptest::collection::vec(
+            (0usize..6, 0usize..6, 0.0f64..1.2, 0usize..3, 0u32..4, any::<bool>()),
+            1..12,
+        ),
+    ) {
+        let mut snap = snap;
+        snap.users = n.map(Users::new);
+        const METRICS: [&str; 6] =
+            ["server_cpu", "db_cpu", "db_read_share", "cache_hit_rate", "memory_usage", "replica_lag"];
+        const OPS: [&str; 6] = [">", ">=", "<", "<=", "==", "!="];
+        const SEVERITIES: [&str; 3] = ["info", "warning", "critical"];
+        let mut text = String::from("name = \"p\"\n");
+        for (i, (m, op, k, sev, prio, not_has)) in rules.iter().enumerate() {
+            // Ratios in whole percents, the lag in tenths of seconds: ties are likely.
+            let k = if *m == 5 {
+                format!("{:.1}s", k * 10.0)
+            } else {
+                format!("{}%", (k * 100.0).round())
+            };
+            let guard = if *not_has { " and not has(cache)" } else { "" };
+            text.push_str(&format!(
+                "[[rule]]\nid = \"r{i}\"\ntitle = \"t\"\nseverity = \"{}\"\npriority = {prio}\nadvice = \"a\"\nwhen = \"{} {} {k}{guard}\"\n",
+                SEVERITIES[*sev], METRICS[*m], OPS[*op],
+            ));
+        }
+        let engine = Engine::new(RulePack::from_toml_str("p.toml", &text).unwrap()).unwrap();
+        let fast = engine.evaluate(&snap, &History::new());
+        let (_, ordered) = engine.step(&scalability_advisor_rules::State::default(), &snap, &History::new(), Duration::ZERO);
+        prop_assert_eq!(&fast, &ordered);
+        let mut reused = Engine::default_pack().evaluate(&snap, &History::new());
+        engine.evaluate_into(&snap, &History::new(), &mut reused);
+        prop_assert_eq!(&reused, &ordered);
+    }
+
     #[test]
     fn one_rung_per_ladder_in_any_report(snap in rich_snapshot(), n in 0u64..3_000_000) {
         let snap = snap.with_users(Users::new(n));
