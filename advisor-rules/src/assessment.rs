@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_core::patterns::{Checklist, ChecklistItem, ChecklistStatus};
-use scalability_advisor_core::units::Users;
+use scalability_advisor_core::units::{Ratio, Users};
 use scalability_advisor_core::{
     AdvisorConfig, Classification, Component, ComponentSet, CostBand, History, HostRole,
     LadderPosition, LadderStep, Metric, MetricHealth, MetricsSnapshot, NextStep, Remedy, RungState,
@@ -1390,6 +1390,8 @@ fn build_plan(
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings);
     note_one_resize(&mut steps);
+    note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
+    note_as_urgent_as_move(&mut steps, findings);
     (steps, held)
 }
 
@@ -1439,6 +1441,95 @@ fn note_one_resize(steps: &mut [PlanStep]) {
             "the bigger machine of step {first} can bring {what} this step asks for: one resize, not two"
         ));
     }
+}
+
+/// A ladder's step whose severity came from a stage move that a finding showing the same
+/// symptom calls for (memory maxed, and a move to stage 2: see [`Skeleton::build`]) says
+/// so, naming the move's step: the rung works on the resource itself, at once, and the move
+/// is the lasting answer.
+///
+/// [`Skeleton::build`]: crate::plan::Skeleton::build
+fn note_as_urgent_as_move(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    // (One lookup table, so that the steps' findings are each looked up once.)
+    let by_id: BTreeMap<&str, &AssessedFinding> =
+        findings.iter().map(|f| (f.id.as_str(), f)).collect();
+    let mut notes = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let (StepKey::Remedy(r), Some(_)) = (&step.key, step.ladder) else {
+            continue;
+        };
+        let symptom = r.rung().0;
+        let own = step
+            .findings
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()).map(|f| f.severity))
+            .max();
+        if own.is_some_and(|own| own >= step.severity) {
+            continue;
+        }
+        let by_move = steps.iter().find(|s| {
+            matches!(s.key, StepKey::Stage(_))
+                && s.findings.iter().any(|id| {
+                    by_id
+                        .get(id.as_str())
+                        .is_some_and(|f| f.symptom == Some(symptom) && f.moves_to.is_some())
+                })
+        });
+        if let Some(m) = by_move {
+            notes.push((
+                i,
+                format!(
+                    "{}, as step {} (\"{}\"), which the same {} calls for: this step works on it at once, the move is the lasting answer",
+                    step.severity, m.rank, m.title, symptom.title()
+                ),
+            ));
+        }
+    }
+    for (i, note) in notes {
+        if let Some(step) = steps.get_mut(i) {
+            step.notes.push(note);
+        }
+    }
+}
+
+/// How much CPU capacity the CPU ladder's capacity step (scaling up, or out) must bring: the
+/// measured CPU over the target, as a factor of today's capacity. By the utilization law
+/// (U = X·S: a resource's busy share is its throughput times the service demand per job;
+/// Denning and Buzen, "The Operational Analysis of Queueing Network Models", ACM Computing
+/// Surveys 10(3), 1978), the same load on c times the capacity keeps it busy U/c of the time,
+/// so c = U / target brings it to the target at today's load. When scaling up is the step
+/// and a load balancer is in place, the note adds that the same capacity can come as more
+/// servers behind it. Nothing is added when the CPU is not measured above its target by at
+/// least 1%.
+fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target: Ratio) {
+    let Some(cpu) = snapshot.server_cpu else {
+        return;
+    };
+    let factor = cpu.as_fraction() / target.as_fraction();
+    if !(factor.is_finite() && factor >= 1.01) {
+        return;
+    }
+    let Some(step) = steps.iter_mut().find(|s| {
+        matches!(
+            s.key,
+            StepKey::Remedy(Remedy::VerticalScale | Remedy::HorizontalScale)
+        )
+    }) else {
+        return;
+    };
+    let mut note = format!(
+        "capacity: about {factor:.2} times today's CPU ({} / {} target) brings the servers to their target at today's load (utilization law, U = X·S)",
+        crate::engine::percent_text(cpu.as_fraction()),
+        crate::engine::percent_text(target.as_fraction()),
+    );
+    if step.key == StepKey::Remedy(Remedy::VerticalScale)
+        && snapshot.architecture.contains(Component::LoadBalancer)
+    {
+        note.push_str(
+            "; a load balancer is in place, so it can also come as more servers behind it, without resizing the running ones",
+        );
+    }
+    step.notes.push(note);
 }
 
 /// An index speeds the reads it serves and adds work to every write of its table. When a

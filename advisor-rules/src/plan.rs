@@ -221,6 +221,10 @@ pub(crate) struct Deferral<'a> {
     /// does not help with) and was taken as the first of them in the guide's order
     /// ([`layer_deferral`]).
     pub(crate) tied: bool,
+    /// Whether `layer` is the application because its servers' CPU is past the warning
+    /// level ([`Grounds::cpu_saturated`]), rather than because requests wait for
+    /// background work.
+    pub(crate) saturated: bool,
 }
 
 impl<'a> Deferral<'a> {
@@ -233,12 +237,19 @@ impl<'a> Deferral<'a> {
             layer,
             hold,
             tied: false,
+            saturated: false,
         }
     }
 
     /// Why the slow pages go to the step that works instead, as the plan's notes begin:
     /// "pages are slow and the database is the likeliest bottleneck".
     pub(crate) fn why(&self) -> String {
+        if self.saturated {
+            return format!(
+                "pages are slow and {} the likeliest bottleneck",
+                SATURATED_APPLICATION
+            );
+        }
         match (self.layer, self.tied) {
             (Some(layer), false) => {
                 format!("pages are slow and {} the likeliest bottleneck", likeliest(layer))
@@ -254,7 +265,7 @@ impl<'a> Deferral<'a> {
 }
 
 /// What the deferrals read of the system besides its findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Grounds {
     /// The stage by users.
     pub(crate) by_users: Option<Stage>,
@@ -265,6 +276,17 @@ pub(crate) struct Grounds {
     /// [`AdditionConfig::repeated_query_share`]:
     ///     scalability_advisor_core::patterns::AdditionConfig::repeated_query_share
     pub(crate) few_repeats: bool,
+    /// Whether the servers' CPU is measured past its warning level (the guide's 85% by
+    /// default, [`KeyThresholds::server_cpu`]): saturated, so that every request queues for
+    /// it, and the slow pages are its doing before anything a CDN or the edge changes.
+    ///
+    /// [`KeyThresholds::server_cpu`]: scalability_advisor_core::KeyThresholds::server_cpu
+    pub(crate) cpu_saturated: bool,
+    /// The servers' CPU target (the guide's 70% by default,
+    /// [`KeyThresholds::server_cpu`]), for sizing the capacity a CPU step brings.
+    ///
+    /// [`KeyThresholds::server_cpu`]: scalability_advisor_core::KeyThresholds::server_cpu
+    pub(crate) cpu_target: scalability_advisor_core::units::Ratio,
 }
 
 impl Grounds {
@@ -278,15 +300,21 @@ impl Grounds {
             few_repeats: snapshot
                 .repeated_query_share
                 .is_some_and(|r| r <= config.additions.repeated_query_share),
+            cpu_target: config.thresholds.server_cpu.target(),
+            cpu_saturated: snapshot.server_cpu.is_some_and(|c| {
+                config.thresholds.server_cpu.classify(c)
+                    == scalability_advisor_core::Health::Unhealthy
+            }),
         }
     }
 }
 
 /// The layers a slow-page rung can wait for: those where pages spend time that neither a
-/// cache nor a CDN nor logic at the edge takes away. The application is among them only
-/// for requests that wait for background work ([`waiting_on_background_work`]): its CPU
-/// and memory ladders do not explain slow pages that a CDN (which takes static traffic off
-/// the servers) would not also help with.
+/// cache nor a CDN nor logic at the edge takes away. The application is among them for
+/// requests that wait for background work ([`waiting_on_background_work`]), and for a CPU
+/// past its warning level ([`saturated_cpu_step`]); otherwise its CPU and memory ladders do
+/// not explain slow pages that a CDN (which takes static traffic off the servers) would not
+/// also help with.
 const DEFERRING_LAYERS: [Layer; 5] = [
     Layer::Database,
     Layer::ExternalApi,
@@ -348,8 +376,10 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 /// storage, the network and external APIs). The later rungs (a CDN, logic at the edge)
 /// wait for any of the steps above.
 ///
-/// On the application, every rung waits, at any stage, but only for the step that moves
-/// background work off the request path ([`waiting_on_background_work`]).
+/// On the application, every rung waits, at any stage, for the step that moves background
+/// work off the request path ([`waiting_on_background_work`]); failing that, the later
+/// rungs wait for the CPU ladder's step when the CPU is past its warning level
+/// ([`saturated_cpu_step`]).
 pub(crate) fn deferral_candidate<'a>(
     facts: &[Facts<'a>],
     active: &Active,
@@ -372,9 +402,17 @@ pub(crate) fn deferral_candidate<'a>(
     let in_place = page.component().is_some_and(|c| architecture.contains(c));
     let hold = || !(first_rung && in_place || wanted_for_itself(facts, page));
     if layer == Layer::Application {
-        return waiting_on_background_work(facts, active, architecture)
+        if let Some(instead) = waiting_on_background_work(facts, active, architecture)
             .filter(|k| *k != Key::Remedy(page))
-            .map(|instead| Deferral::new(page, instead, Some(layer), hold()));
+        {
+            return Some(Deferral::new(page, instead, Some(layer), hold()));
+        }
+        return saturated_cpu_step(active, grounds)
+            .filter(|_| !first_rung)
+            .map(|instead| Deferral {
+                saturated: true,
+                ..Deferral::new(page, instead, Some(layer), hold())
+            });
     }
     let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
     let instead = match ladder {
@@ -449,6 +487,30 @@ fn waiting_on_background_work<'a>(
             Placement::Step(Key::Stage(_)) | Placement::Held { .. } => None,
             Placement::Step(key) => Some(key),
         })
+}
+
+/// How [`Deferral::why`] names the application when its CPU is saturated.
+const SATURATED_APPLICATION: &str =
+    "the application's CPU, past its warning level so that every request queues for it, is";
+
+/// The CPU ladder's step (its current rung, or its "used up" step), when the servers' CPU
+/// is past its warning level ([`Grounds::cpu_saturated`]). Near saturation the time a
+/// request waits for a CPU grows without bound (in the M/M/1 queue the mean response time
+/// is S/(1-ρ): ten times the service time at 90% busy; Kleinrock, *Queueing Systems*,
+/// vol. 1, 1975, §3.2), so slow pages are the CPU's doing before anything a CDN or logic at
+/// the edge changes: the slow-page ladder's later rungs wait for the capacity, and are
+/// tried if pages are still slow once the CPU is back under its target. The first rung,
+/// caching what is computed again and again, takes work off that CPU too, and does not
+/// wait.
+fn saturated_cpu_step<'a>(active: &Active, grounds: Grounds) -> Option<Key<'a>> {
+    if !grounds.cpu_saturated {
+        return None;
+    }
+    match active.get(&Symptom::HighServerCpu) {
+        Some(Some(rung)) => Some(Key::Remedy(*rung)),
+        Some(None) => Some(Key::LadderExhausted(Symptom::HighServerCpu)),
+        None => None,
+    }
 }
 
 /// The components that bring content or servers nearer to far-away users: a CDN, regions,
@@ -578,8 +640,9 @@ pub(crate) fn at_top(bottlenecks: &[RankedLayer]) -> u8 {
 /// (its only step is the slow-page rung itself, say), nothing waits. A tie defers
 /// only when every tied layer is one where pages lose time that a CDN does not win back:
 /// each in [`DEFERRING_LAYERS`], the application only for requests that wait for
-/// background work ([`waiting_on_background_work`]). When the application's CPU ties, a
-/// CDN (which takes static traffic off the servers) may help as much as anything, and the
+/// background work ([`waiting_on_background_work`]) or a CPU past its warning level
+/// ([`saturated_cpu_step`]). When the application's CPU ties below that level, a CDN
+/// (which takes static traffic off the servers) may help as much as anything, and the
 /// slow-page ladder stands.
 pub(crate) fn layer_deferral<'a>(
     top: u8,
@@ -593,7 +656,8 @@ pub(crate) fn layer_deferral<'a>(
     let excused = |l: Layer| {
         DEFERRING_LAYERS.contains(&l)
             && (l != Layer::Application
-                || waiting_on_background_work(facts, planned, architecture).is_some())
+                || waiting_on_background_work(facts, planned, architecture).is_some()
+                || saturated_cpu_step(planned, grounds).is_some())
     };
     if tied && !layers.clone().all(excused) {
         return None;
@@ -608,7 +672,8 @@ pub(crate) fn layer_deferral<'a>(
 /// are" (the layers [`deferral_candidate`] defers for), "storage is", "the network between
 /// services is" (the layers the slow-page ladder's later rungs are pointed away from), and
 /// for the application, which defers only for requests that wait for background work
-/// ([`waiting_on_background_work`]), that reason first.
+/// ([`waiting_on_background_work`]), that reason first (a saturated CPU has its own text,
+/// in [`Deferral::why`]).
 pub(crate) const fn likeliest(layer: Layer) -> &'static str {
     match layer {
         Layer::Database => "the database is",
@@ -825,10 +890,38 @@ impl<'a> Skeleton<'a> {
                 advice: None,
             });
         }
-        // A remedy's step works on its ladder's layer.
+        // A remedy's step works on its ladder's layer, and is as urgent as a stage move that
+        // a finding showing its ladder's symptom calls for (memory maxed: a move to stage
+        // 2): the rung works on the resource itself, where the move is the lasting answer,
+        // so it does not come after the move for want of a severity of its own.
+        let mut shown_by_moves: [Option<Severity>; Symptom::ALL.len()] = [None; Symptom::ALL.len()];
+        for (f, p) in facts.iter().zip(&places) {
+            let (Some(symptom), Place::Step(at)) = (f.symptom, p) else {
+                continue;
+            };
+            if f.moves_to.is_some()
+                && steps
+                    .get(*at)
+                    .is_some_and(|s| matches!(s.key, Key::Stage(_)))
+                && let Some(slot) = Symptom::ALL
+                    .iter()
+                    .position(|s| *s == symptom)
+                    .and_then(|i| shown_by_moves.get_mut(i))
+            {
+                *slot = (*slot).max(Some(f.severity));
+            }
+        }
         for step in &mut steps {
             if let Key::Remedy(r) = step.key {
-                step.layer = symptom_layer(r.rung().0);
+                let symptom = r.rung().0;
+                step.layer = symptom_layer(symptom);
+                if let Some(Some(severity)) = Symptom::ALL
+                    .iter()
+                    .position(|s| *s == symptom)
+                    .and_then(|i| shown_by_moves.get(i))
+                {
+                    step.severity = step.severity.max(*severity);
+                }
             }
         }
         let kind = |k: &Key<'_>| match k {

@@ -1133,9 +1133,12 @@ fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
         md.contains("- Slow page loads: finally, run logic at the edge (`"),
         "{md}"
     );
-    // When the application is as likely a bottleneck (a server at 92% CPU scores as much as
-    // the database's findings, or more), the database does not stand out, and the slow
-    // pages go on to the edge.
+    // When the application is the likelier bottleneck (a server at 92% CPU scores more than
+    // the database's findings), the database does not stand out; but a CPU past its
+    // warning level queues every request, and the edge waits for the CPU ladder's step
+    // instead. (Until the fifth advice session the edge was advised here: a CDN takes
+    // work off the servers too, which still holds for a CPU under its warning level,
+    // below.)
     let busy_app = with(
         users(320_000)
             .with_p95_response_time(ms(1_300))
@@ -1146,7 +1149,11 @@ fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
     );
     let a = run(&busy_app);
     assert!(
-        remedy_steps(&a).contains(&Remedy::EdgeCompute),
+        self::held(&a).contains(&(
+            Remedy::EdgeCompute,
+            StepKey::Remedy(Remedy::VerticalScale),
+            Some(1)
+        )),
         "{}",
         a.to_text()
     );
@@ -3213,6 +3220,124 @@ fn a_maxed_single_server_hears_of_one_resize_and_where_the_load_balancer_comes()
         moving
             .advice
             .contains("a load balancer (move.2.memory_maxed)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_saturated_cpu_behind_a_load_balancer_comes_before_logic_at_the_edge() {
+    // 40,000 users on servers behind a load balancer, with a cache and a CDN: the CPU at 88%
+    // (past the guide's 85% warning level), pages at 900 ms (past the 500 ms target),
+    // the database idle. With the cache and the CDN in place, the slow-page ladder is at its
+    // last rung, logic at the edge: a rebuild of how pages are made, for slow pages that a
+    // saturated CPU explains (every request queues for it). The CPU ladder's step comes
+    // first with the slow pages as its evidence; the edge waits for it. The step says how
+    // much capacity brings the CPU to its 70% target at today's load (88 / 70 = 1.26 times)
+    // and, as a load balancer is in place, that it can come as more servers.
+    let snap = with(
+        users(40_000)
+            .with_p95_response_time(ms(900))
+            .with_server_cpu(pct(88.0))
+            .with_memory_usage(pct(60.0))
+            .with_db_cpu(pct(45.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(6.0).unwrap())
+            .with_cache_hit_rate(pct(93.0))
+            .with_slowest_query_time(ms(40)),
+        &[Component::LoadBalancer, Component::Cache, Component::Cdn],
+    );
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let cpu = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    assert_eq!(cpu.rank, 1, "{text}");
+    assert!(
+        cpu.findings.iter().any(|f| f == "key.p95.warning"),
+        "{text}"
+    );
+    assert!(
+        held(&a).contains(&(
+            Remedy::EdgeCompute,
+            StepKey::Remedy(Remedy::VerticalScale),
+            Some(1)
+        )),
+        "{text}"
+    );
+    assert!(
+        cpu.notes.iter().any(|n| n
+            .starts_with("capacity: about 1.26 times today's CPU (88% / 70% target)")
+            && n.contains("more servers behind it")),
+        "{text}"
+    );
+    // At 80% the CPU is past its target but not saturated: the slow-page ladder stands (a
+    // CDN or the edge takes work off the servers too), and nothing waits for the CPU.
+    let a = run(&snap.clone().with_server_cpu(pct(80.0)));
+    let text = a.to_text();
+    assert!(
+        a.held_back.iter().all(|h| h.remedy != Remedy::EdgeCompute),
+        "{text}"
+    );
+    // Caching, the ladder's first rung, takes work off the CPU itself: it does not wait.
+    let a = run(&with(
+        users(40_000)
+            .with_p95_response_time(ms(900))
+            .with_server_cpu(pct(88.0))
+            .with_db_cpu(pct(45.0)),
+        &[Component::LoadBalancer],
+    ));
+    let text = a.to_text();
+    assert!(
+        a.held_back.iter().all(|h| h.remedy != Remedy::AddCaching),
+        "{text}"
+    );
+    step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+}
+
+#[test]
+fn maxed_memory_is_relieved_before_the_stage_move_it_calls_for() {
+    // 25,000 users on one server, memory at 93% and CPU at 35%. The guide's stage-2 move
+    // ("server resources maxed") calls for a load balancer; its decision matrix answers high
+    // memory with more RAM first. A server about to run out of memory needs the RAM now:
+    // the memory step comes first, as urgent as the move (critical), and says why; the move
+    // follows.
+    let snap = with(
+        users(25_000)
+            .with_p95_response_time(ms(600))
+            .with_server_cpu(pct(35.0))
+            .with_memory_usage(pct(93.0))
+            .with_db_cpu(pct(30.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(7.0).unwrap()),
+        &[Component::SingleServer],
+    );
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let memory = step_of(&a, StepKey::Remedy(Remedy::IncreaseRam));
+    let moving = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert_eq!((memory.rank, moving.rank), (1, 2), "{text}");
+    assert_eq!(memory.severity, Severity::Critical, "{text}");
+    assert!(
+        memory
+            .notes
+            .iter()
+            .any(|n| n.starts_with("critical, as step 2 (")),
+        "{text}"
+    );
+    // Behind a load balancer the move is made, and its finding joins the memory step
+    // (what comes next is the memory ladder's): critical of its own, with no note.
+    let a = run(&with(snap, &[Component::LoadBalancer]));
+    let text = a.to_text();
+    let memory = step_of(&a, StepKey::Remedy(Remedy::IncreaseRam));
+    assert_eq!(
+        (memory.rank, memory.severity),
+        (1, Severity::Critical),
+        "{text}"
+    );
+    assert!(
+        memory.findings.iter().any(|f| f == "move.2.memory_maxed"),
+        "{text}"
+    );
+    assert!(
+        memory.notes.iter().all(|n| !n.starts_with("critical, as")),
         "{text}"
     );
 }
