@@ -80,6 +80,10 @@ pub struct AssessedFinding {
     pub advice: String,
     /// The evidence that supports the finding (only what held).
     pub evidence: Vec<RuleEvidence>,
+    /// The components of the declared architecture whose `has(...)` supports the finding
+    /// ([`Engine::declared`]): "multi_region in the declared architecture".
+    #[serde(default, skip_serializing_if = "no_components")]
+    pub declared: ComponentSet,
     /// The entities that made it fire (`any(...)` rules), each with its figures:
     /// "table `events`: 1,107 sequential scans read 184.5M rows in 1.0 min; ...".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -129,6 +133,9 @@ impl fmt::Display for AssessedFinding {
         )?;
         for e in &self.evidence {
             write!(f, "\n    {e}")?;
+        }
+        for c in self.declared.iter() {
+            write!(f, "\n    {}", declared_line(c))?;
         }
         write!(f, "\n    -> {}", self.advice)
     }
@@ -634,6 +641,7 @@ pub fn assess_with(
             continue;
         };
         let mut a = assessed(rule, f, engine.explain(evaluation, f), &positions, snapshot);
+        a.declared = engine.declared(evaluation, f);
         for (line, name) in subject_lines(evaluation, f, snapshot) {
             a.subjects.push(line);
             a.subject_names.push(name);
@@ -900,6 +908,12 @@ pub(crate) fn subject_lines<'e>(
     })
 }
 
+/// A line of evidence for a component of the declared architecture that a finding's
+/// condition needs: "multi_region in the declared architecture".
+fn declared_line(c: Component) -> String {
+    format!("{c} in the declared architecture")
+}
+
 fn assessed(
     rule: &Rule,
     f: &Finding,
@@ -978,6 +992,7 @@ fn assessed(
         ladder: rule.ladder,
         advice,
         evidence,
+        declared: ComponentSet::EMPTY,
         subjects: Vec::new(),
         subject_names: Vec::new(),
         origin: rule.origin.clone(),
@@ -1222,6 +1237,7 @@ fn build_plan(
     let symptoms = placed().filter(|(_, f)| evidence_only(f));
     for ((f, place), _) in causes.chain(symptoms) {
         let why: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
+        let declared = f.declared.iter().map(declared_line);
         match *place {
             Place::Held {
                 remedy,
@@ -1234,7 +1250,7 @@ fn build_plan(
                 symptom,
                 until: until.owned(),
                 after_step: None,
-                why,
+                why: why.into_iter().chain(declared).collect(),
             }),
             Place::Step(at) => {
                 let Some(step) = steps.get_mut(at) else {
@@ -1242,6 +1258,11 @@ fn build_plan(
                 };
                 for (w, e) in why.into_iter().zip(&f.evidence) {
                     if shown.insert((at, evidence_key(e))) && !step.why.contains(&w) {
+                        step.why.push(w);
+                    }
+                }
+                for w in declared {
+                    if !step.why.contains(&w) {
                         step.why.push(w);
                     }
                 }
@@ -1467,13 +1488,13 @@ fn note_as_urgent_as_move(steps: &mut [PlanStep], findings: &[AssessedFinding]) 
         if own.is_some_and(|own| own >= step.severity) {
             continue;
         }
+        // (The severity came from such a finding, placed in a stage move's step.)
         let by_move = steps.iter().find(|s| {
-            matches!(s.key, StepKey::Stage(_))
-                && s.findings.iter().any(|id| {
-                    by_id
-                        .get(id.as_str())
-                        .is_some_and(|f| f.symptom == Some(symptom) && f.moves_to.is_some())
-                })
+            s.findings.iter().any(|id| {
+                by_id
+                    .get(id.as_str())
+                    .is_some_and(|f| f.symptom == Some(symptom) && f.moves_to.is_some())
+            })
         });
         if let Some(m) = by_move {
             notes.push((
@@ -2287,6 +2308,9 @@ impl Assessment {
             let _ = writeln!(o, "### {} `{}` ({}{overdue})\n", f.title, f.id, f.severity);
             for e in &f.evidence {
                 let _ = writeln!(o, "- {e}");
+            }
+            for c in f.declared.iter() {
+                let _ = writeln!(o, "- {}", declared_line(c));
             }
             let _ = writeln!(o, "\n{}\n", f.advice);
         }

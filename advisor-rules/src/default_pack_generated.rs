@@ -963,8 +963,8 @@ fn rules() -> Vec<Rule> {
     Rule {
         id: String::from("add.global_load_balancer"),
         title: String::from("Add a global load balancer"),
-        when: String::from("deployed_regions >= 2 and not has(global_load_balancer)"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Ge, left: Box::new(Expr::Metric { metric: Metric::DeployedRegions, span: Span { start: 0, end: 16 } }), right: Box::new(Expr::Num { value: 2.0, dim: Dim::Number, span: Span { start: 20, end: 21 } }), span: Span { start: 0, end: 21 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::GlobalLoadBalancer, span: Span { start: 30, end: 55 } }), span: Span { start: 26, end: 55 } }], span: Span { start: 0, end: 55 } },
+        when: String::from("(deployed_regions >= 2 or (has(multi_region) and not present(deployed_regions))) and not has(global_load_balancer)"),
+        when_expr: Expr::And { items: vec![Expr::Or { items: vec![Expr::Cmp { op: CmpOp::Ge, left: Box::new(Expr::Metric { metric: Metric::DeployedRegions, span: Span { start: 1, end: 17 } }), right: Box::new(Expr::Num { value: 2.0, dim: Dim::Number, span: Span { start: 21, end: 22 } }), span: Span { start: 1, end: 22 } }, Expr::And { items: vec![Expr::Has { component: Component::MultiRegion, span: Span { start: 27, end: 44 } }, Expr::Not { inner: Box::new(Expr::Present { metric: Metric::DeployedRegions, span: Span { start: 53, end: 78 } }), span: Span { start: 49, end: 78 } }], span: Span { start: 27, end: 78 } }], span: Span { start: 1, end: 78 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::GlobalLoadBalancer, span: Span { start: 89, end: 114 } }), span: Span { start: 85, end: 114 } }], span: Span { start: 1, end: 114 } },
         stages: vec![Stage::Growth, Stage::Scale, Stage::Enterprise],
         severity: Severity::Warning,
         priority: 45,
@@ -978,7 +978,7 @@ fn rules() -> Vec<Rule> {
         action: None,
         advice: String::from("Several regions serve traffic, but nothing sends each user to the nearest healthy one: put a global load balancer (GeoDNS, anycast or a cloud's global balancer) in front of the regions, with health checks so that a failed region's users move to the others."),
         made_advice: None,
-        references: vec![String::from("guide: Stage 4 Architecture (a global load balancer, GeoDNS, Anycast or Route53, in front of the regions)"), String::from("not at the startup stage, where the regions themselves are premature (premature.multi_region): ours")],
+        references: vec![String::from("guide: Stage 4 Architecture (a global load balancer, GeoDNS, Anycast or Route53, in front of the regions)"), String::from("not at the startup stage, where the regions themselves are premature (premature.multi_region): ours"), String::from("a multi-region architecture declared without a count of regions counts as several; a count decides: ours")],
         supersedes: Vec::new(),
         hold_for: None,
         hold_evaluations: None,
@@ -1018,7 +1018,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 462 },
-        when_offset: 21853,
+        when_offset: 22020,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1048,7 +1048,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 477 },
-        when_offset: 22964,
+        when_offset: 23131,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1078,7 +1078,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 488 },
-        when_offset: 23508,
+        when_offset: 23675,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1108,7 +1108,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 499 },
-        when_offset: 23959,
+        when_offset: 24126,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1138,7 +1138,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 510 },
-        when_offset: 24503,
+        when_offset: 24670,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1168,7 +1168,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 526 },
-        when_offset: 25302,
+        when_offset: 25469,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1198,7 +1198,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 537 },
-        when_offset: 25689,
+        when_offset: 25856,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1228,7 +1228,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 548 },
-        when_offset: 26133,
+        when_offset: 26300,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1258,7 +1258,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 561 },
-        when_offset: 26549,
+        when_offset: 26716,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1288,7 +1288,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 572 },
-        when_offset: 26959,
+        when_offset: 27126,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1318,7 +1318,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 583 },
-        when_offset: 27407,
+        when_offset: 27574,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1348,7 +1348,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 594 },
-        when_offset: 27757,
+        when_offset: 27924,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1378,7 +1378,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 605 },
-        when_offset: 28123,
+        when_offset: 28290,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1408,7 +1408,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 622 },
-        when_offset: 28982,
+        when_offset: 29149,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1438,7 +1438,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 636 },
-        when_offset: 30063,
+        when_offset: 30230,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1468,7 +1468,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 650 },
-        when_offset: 30946,
+        when_offset: 31113,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1498,7 +1498,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 661 },
-        when_offset: 31448,
+        when_offset: 31615,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1528,7 +1528,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 672 },
-        when_offset: 31973,
+        when_offset: 32140,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1558,7 +1558,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 683 },
-        when_offset: 32593,
+        when_offset: 32760,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1588,7 +1588,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 695 },
-        when_offset: 33335,
+        when_offset: 33502,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1618,7 +1618,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 711 },
-        when_offset: 34217,
+        when_offset: 34384,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1648,7 +1648,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 722 },
-        when_offset: 34706,
+        when_offset: 34873,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1678,7 +1678,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 733 },
-        when_offset: 35131,
+        when_offset: 35298,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1708,7 +1708,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 744 },
-        when_offset: 35564,
+        when_offset: 35731,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1738,7 +1738,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 755 },
-        when_offset: 36128,
+        when_offset: 36295,
     },
     ]
 }

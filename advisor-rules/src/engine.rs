@@ -502,6 +502,37 @@ impl Logic {
             Logic::Has(_) | Logic::Present(_) | Logic::Const(_) | Logic::Opaque => {}
         }
     }
+
+    /// Adds to `out` each component whose `has(...)` supports the condition's outcome
+    /// `want` by holding: in the declared architecture, where the condition needs it (as
+    /// [`Logic::mark`] walks the comparisons). A `has` that supports by failing (under a
+    /// `not`: the component is absent) is not added.
+    fn mark_declared(
+        &self,
+        want: bool,
+        obs: &[Observation],
+        architecture: ComponentSet,
+        known: u64,
+        out: &mut ComponentSet,
+    ) {
+        match self {
+            Logic::Has(c) => {
+                if want && architecture.contains(*c) {
+                    out.insert(*c);
+                }
+            }
+            Logic::Not(x) => x.mark_declared(!want, obs, architecture, known, out),
+            Logic::And(items) | Logic::Or(items) => {
+                let every = matches!(self, Logic::And(_)) == want;
+                for i in items {
+                    if every || i.value(obs, architecture, known) == Some(want) {
+                        i.mark_declared(want, obs, architecture, known, out);
+                    }
+                }
+            }
+            Logic::Slot(_) | Logic::Present(_) | Logic::Const(_) | Logic::Opaque => {}
+        }
+    }
 }
 
 /// A compiled rule pack, ready to evaluate snapshots without parsing, string lookups or
@@ -2653,6 +2684,68 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn explain(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<RuleEvidence> {
+        self.explain_lines(evaluation, finding)
+    }
+
+    /// The components of the declared architecture whose `has(...)` supports a finding:
+    /// what [`Engine::explain`] gives for comparisons, for the architecture. A `has` that
+    /// supports by failing (`not has(cache)`: no cache) is not listed; neither is anything
+    /// for a finding kept open by hysteresis (its `clear` condition is what it shows) or
+    /// fired on missing data.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Component, ComponentSet, History, MetricsSnapshot, units::Users,
+    /// };
+    /// use scalability_advisor_rules::Engine;
+    /// let engine = Engine::default_pack();
+    /// // Regions declared but not counted: the global load balancer is still called for.
+    /// let snap = MetricsSnapshot::default()
+    ///     .with_users(Users::new(400_000))
+    ///     .with_component(Component::MultiRegion);
+    /// let eval = engine.evaluate(&snap, &History::new());
+    /// let f = eval
+    ///     .findings
+    ///     .iter()
+    ///     .find(|f| f.id == "add.global_load_balancer")
+    ///     .unwrap();
+    /// assert_eq!(
+    ///     engine.declared(&eval, f),
+    ///     ComponentSet::from_components(&[Component::MultiRegion])
+    /// );
+    /// ```
+    #[must_use]
+    pub fn declared(&self, evaluation: &Evaluation, finding: &Finding) -> ComponentSet {
+        let mut out = ComponentSet::EMPTY;
+        let Some(r) = self.rules.get(finding.rule) else {
+            return out;
+        };
+        if finding.held_open || finding.assumed {
+            return out;
+        }
+        // (An `any(...)` finding's condition is judged per entity; its first entity's
+        // observations say which branches held, as for the others.)
+        let obs = if finding.subjects_len > 0 {
+            evaluation
+                .subjects(finding)
+                .next()
+                .map_or(&[][..], |s| s.observations)
+        } else {
+            evaluation.observations(finding)
+        };
+        r.logic.mark_declared(
+            true,
+            obs,
+            evaluation.architecture,
+            evaluation.known,
+            &mut out,
+        );
+        out
+    }
+
+    /// [`Engine::explain`]'s lines.
+    fn explain_lines(&self, evaluation: &Evaluation, finding: &Finding) -> Vec<RuleEvidence> {
         let Some(r) = self.rules.get(finding.rule) else {
             return Vec::new();
         };
@@ -3883,6 +3976,49 @@ mod tests {
         assert_eq!(known, 1 << Metric::DbCpu.index());
         assert!((values[Metric::DbCpu.index()] - 0.9).abs() < 1e-12);
         assert!(values[Metric::ReplicaLag.index()].is_nan());
+    }
+
+    #[test]
+    fn declared_lists_the_components_that_support_by_holding() {
+        // For each condition, with a cache and a CDN declared and the database at 60%: the
+        // components whose `has` the finding needs, by hand.
+        use scalability_advisor_core::units::Ratio;
+        let snap = MetricsSnapshot::default()
+            .with_db_cpu(Ratio::from_percent(60.0).unwrap())
+            .with_component(Component::Cache)
+            .with_component(Component::Cdn);
+        let cases: [(&str, &[Component]); 6] = [
+            ("has(cache) and db_cpu > 50%", &[Component::Cache]),
+            // Both branches of an `or` hold: both support.
+            (
+                "has(cache) or has(cdn)",
+                &[Component::Cache, Component::Cdn],
+            ),
+            // The branch that failed does not.
+            ("has(sharding) or has(cdn)", &[Component::Cdn]),
+            ("(has(cache) and db_cpu > 90%) or db_cpu > 50%", &[]),
+            // Absent, and needed absent: shown by nothing.
+            ("not has(sharding) and db_cpu > 50%", &[]),
+            // Under a double negation, present again.
+            ("not (not has(cdn)) and db_cpu > 50%", &[Component::Cdn]),
+        ];
+        for (when, expected) in cases {
+            let pack = RulePack::from_toml_str(
+                "p.toml",
+                &format!(
+                    "name = 'p'\n[[rule]]\nid = 'r'\ntitle = 't'\nseverity = 'info'\nadvice = 'a'\nwhen = '{when}'\n"
+                ),
+            )
+            .unwrap();
+            let engine = Engine::new(pack).unwrap();
+            let e = engine.evaluate(&snap, &History::new());
+            assert_eq!(e.findings.len(), 1, "{when}");
+            assert_eq!(
+                engine.declared(&e, &e.findings[0]),
+                ComponentSet::from_components(expected),
+                "{when}"
+            );
+        }
     }
 
     #[test]

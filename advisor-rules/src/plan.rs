@@ -244,19 +244,20 @@ impl<'a> Deferral<'a> {
     /// Why the slow pages go to the step that works instead, as the plan's notes begin:
     /// "pages are slow and the database is the likeliest bottleneck".
     pub(crate) fn why(&self) -> String {
-        if self.saturated {
-            return format!(
-                "pages are slow and {} the likeliest bottleneck",
+        let named = |layer: Layer| {
+            if self.saturated {
                 SATURATED_APPLICATION
-            );
-        }
+            } else {
+                likeliest(layer)
+            }
+        };
         match (self.layer, self.tied) {
             (Some(layer), false) => {
-                format!("pages are slow and {} the likeliest bottleneck", likeliest(layer))
+                format!("pages are slow and {} the likeliest bottleneck", named(layer))
             }
             (Some(layer), true) => format!(
                 "pages are slow and {} one of the likeliest bottlenecks (tied, and first in the guide's order of diagnosis)",
-                likeliest(layer)
+                named(layer)
             ),
             (None, _) if matches!(self.instead, Key::Remedy(_)) => "pages are slow, and this rung is called for on its own measure while nothing measured calls for the one below it".to_owned(),
             (None, _) => "pages are slow, nothing measured points at a layer or calls for a cache, and at stage 1 the guide adds no cache before it is needed".to_owned(),

@@ -3268,6 +3268,32 @@ fn a_saturated_cpu_behind_a_load_balancer_comes_before_logic_at_the_edge() {
             && n.contains("more servers behind it")),
         "{text}"
     );
+    assert!(
+        cpu.notes
+            .iter()
+            .any(|n| n
+                .starts_with("pages are slow and the application's CPU, past its warning level")),
+        "{text}"
+    );
+    // Scaling up declared done and no load balancer: the step is scaling out, sized the
+    // same, and nothing says a load balancer is in place.
+    let out = run(&with(
+        users(40_000)
+            .with_p95_response_time(ms(900))
+            .with_server_cpu(pct(88.0))
+            .with_db_cpu(pct(45.0))
+            .with_tried(Remedy::VerticalScale),
+        &[Component::Cache, Component::Cdn],
+    ));
+    let text = out.to_text();
+    let step = step_of(&out, StepKey::Remedy(Remedy::HorizontalScale));
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.starts_with("capacity: about 1.26 times")
+                && !n.contains("load balancer is in place")),
+        "{text}"
+    );
     // At 80% the CPU is past its target but not saturated: the slow-page ladder stands (a
     // CDN or the edge takes work off the servers too), and nothing waits for the CPU.
     let a = run(&snap.clone().with_server_cpu(pct(80.0)));
@@ -3340,4 +3366,94 @@ fn maxed_memory_is_relieved_before_the_stage_move_it_calls_for() {
         memory.notes.iter().all(|n| !n.starts_with("critical, as")),
         "{text}"
     );
+}
+
+#[test]
+fn declared_regions_without_a_count_still_call_for_a_global_load_balancer() {
+    // 2,000,000 users on the guide's stage-3 architecture plus regions and cross-region
+    // replication, declared, with the regions not counted; no global load balancer. The
+    // guide's stage-4 architecture puts one (GeoDNS, anycast) in front of the regions: the
+    // plan asks for it, and says why from the declared architecture.
+    let snap = with(
+        users(2_000_000)
+            .with_p95_response_time(ms(450))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(50.0))
+            .with_cache_hit_rate(pct(90.0)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::SearchCluster,
+            Component::MessageQueue,
+            Component::MultiRegion,
+            Component::CrossRegionReplication,
+        ],
+    );
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "add.global_load_balancer"))
+        .unwrap_or_else(|| panic!("no step for the global load balancer:\n{text}"));
+    assert!(
+        step.why
+            .iter()
+            .any(|w| w == "multi_region in the declared architecture"),
+        "{text}"
+    );
+    // Counted as one region, the count decides: no balancer.
+    let a = run(&snap.with_deployed_regions(NonZeroU32::MIN));
+    assert!(
+        a.findings
+            .iter()
+            .all(|f| f.id != "add.global_load_balancer"),
+        "{}",
+        a.to_text()
+    );
+}
+
+#[test]
+fn a_saturated_cpu_tied_with_failing_providers_holds_the_edge_back() {
+    // The application (servers at 92% CPU, memory at 93%) and external APIs (900 ms calls,
+    // 2% timing out, rate limits) tie at the top of the ranking, with a cache and a CDN in
+    // place. Both explain slow pages, neither by anything the edge changes: the edge waits
+    // for the first of them in the guide's diagnosis order (is it the application? before
+    // is it external services?), the CPU's step, and its note says the layers tie.
+    let snap = with(
+        users(320_000)
+            .with_p95_response_time(ms(1_300))
+            .with_db_cpu(pct(40.0))
+            .with_server_cpu(pct(92.0))
+            .with_memory_usage(pct(93.0))
+            .with_cache_hit_rate(pct(93.0))
+            .with_external_api_p95_latency(ms(900))
+            .with_external_api_timeout_share(pct(2.0))
+            .with_external_api_rate_limit_events(Rate::from_per_second(1.0).unwrap()),
+        &[
+            Component::Cache,
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::MessageQueue,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(a.bottlenecks[0].score, a.bottlenecks[1].score, "{text}");
+    assert!(
+        held(&a)
+            .iter()
+            .any(|(r, until, _)| *r == Remedy::EdgeCompute
+                && *until == StepKey::Remedy(Remedy::VerticalScale)),
+        "{text}"
+    );
+    let cpu = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    assert!(cpu.notes.iter().any(|n| n.contains("(tied")), "{text}");
 }
