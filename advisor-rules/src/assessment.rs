@@ -673,8 +673,10 @@ pub fn assess_with(
     // between them.
     let shared_host = shared_host(snapshot);
     let bottlenecks = rank_layers(&findings, shared_host);
+    let interim = replaced_by_moves(engine, evaluation, &findings);
     let (plan, held_back) = build_plan(
         &findings,
+        &interim,
         &active,
         &positions,
         snapshot,
@@ -1165,8 +1167,59 @@ pub(crate) fn write_subjects(out: &mut String, subjects: &[String], names: &[Str
     }
 }
 
+/// A finding that fired and was replaced by a stage move's finding (`supersedes`): what
+/// it advises is what to do until the move is made.
+#[derive(Debug)]
+struct Replaced<'a> {
+    /// The move's finding.
+    by: &'a str,
+    /// The replaced rule's id.
+    id: &'a str,
+    /// What it advises.
+    advice: &'a str,
+}
+
+/// The findings that stage moves replaced, with their advice ([`Replaced`]): linear in the
+/// pack (the replaced rules first, then each finding's `supersedes` looked up among them).
+fn replaced_by_moves<'a>(
+    engine: &'a Engine,
+    evaluation: &Evaluation,
+    findings: &'a [AssessedFinding],
+) -> Vec<Replaced<'a>> {
+    let replaced: BTreeMap<&str, &str> = engine
+        .rules()
+        .zip(&evaluation.superseded)
+        .filter(|(_, s)| **s)
+        .map(|(r, _)| (r.id.as_str(), r.advice.as_str()))
+        .collect();
+    if replaced.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| f.moves_to.is_some() && !f.made) {
+        let Some(rule) = engine.rule_index(&f.id).and_then(|i| engine.rule(i)) else {
+            continue;
+        };
+        for id in &rule.supersedes {
+            if let Some((id, advice)) = replaced.get_key_value(id.as_str()) {
+                out.push(Replaced {
+                    by: &f.id,
+                    id,
+                    advice,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the plan reads every part of the assessment made before it"
+)]
 fn build_plan(
     findings: &[AssessedFinding],
+    interim: &[Replaced<'_>],
     active: &Active,
     positions: &BTreeMap<Symptom, LadderPosition>,
     snapshot: &MetricsSnapshot,
@@ -1413,6 +1466,8 @@ fn build_plan(
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
     note_as_urgent_as_move(&mut steps, findings);
+    note_until_the_move(&mut steps, interim);
+    note_lag_with_write_headroom(&mut steps, findings, snapshot, grounds.primary_write_level);
     (steps, held)
 }
 
@@ -1510,6 +1565,73 @@ fn note_as_urgent_as_move(steps: &mut [PlanStep], findings: &[AssessedFinding]) 
         if let Some(step) = steps.get_mut(i) {
             step.notes.push(note);
         }
+    }
+}
+
+/// A stage move's step says what the findings its moves replaced advise, to do until the
+/// move is made: a move takes months, and what the replaced finding advised (keep reads
+/// that must see their own writes on the primary, for replicas that lag) still holds
+/// meanwhile.
+fn note_until_the_move(steps: &mut [PlanStep], interim: &[Replaced<'_>]) {
+    for r in interim {
+        if let Some(step) = steps
+            .iter_mut()
+            .find(|s| matches!(s.key, StepKey::Stage(_)) && s.findings.iter().any(|f| f == r.by))
+        {
+            step.notes.push(format!(
+                "until the move is made ({}, which {} replaces): {}",
+                r.id, r.by, r.advice
+            ));
+        }
+    }
+}
+
+/// Replicas that lag while the primary's writes are measured under the level of the
+/// guide's write trigger (80% of what it sustains): the guide answers lag that replicas
+/// cannot make up with sharding, which cuts the write volume per primary; but at this
+/// volume the replicas may be behind for reasons of their own, which sharding does not
+/// cure. A replica smaller than its primary, queries on the replica that hold replay back
+/// (PostgreSQL delays replay up to `max_standby_streaming_delay` for conflicting queries:
+/// "Hot Standby", Handling Query Conflicts, PostgreSQL documentation) and replay applied by
+/// one thread (MySQL's `replica_parallel_workers`, "Replication Replica Options and
+/// Variables", MySQL Reference Manual) are checked first. The step holding the move that
+/// lag calls for says so, with the measured share.
+fn note_lag_with_write_headroom(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+    level: Ratio,
+) {
+    let (Some(writes), Some(capacity)) = (
+        snapshot.primary_write_throughput,
+        snapshot.primary_write_capacity,
+    ) else {
+        return;
+    };
+    let share = writes.as_per_second() / capacity.as_per_second();
+    if !(share.is_finite() && share < level.as_fraction()) {
+        return;
+    }
+    let lag_moves: Vec<&str> = findings
+        .iter()
+        .filter(|f| {
+            f.moves_to.is_some()
+                && f.recommends.contains(Component::Sharding)
+                && f.evidence
+                    .iter()
+                    .any(|e| e.metric == Some(Metric::ReplicaLag))
+        })
+        .map(|f| f.id.as_str())
+        .collect();
+    if let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.findings.iter().any(|f| lag_moves.contains(&f.as_str())))
+    {
+        step.notes.push(format!(
+            "the primary's writes are at {} of what it sustains, under the {} at which the guide's write trigger fires: at this volume the replicas may lag for reasons of their own, which sharding does not cure (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); check them before sharding for lag alone",
+            crate::engine::percent_text(share),
+            crate::engine::percent_text(level.as_fraction()),
+        ));
     }
 }
 

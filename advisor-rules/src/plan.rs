@@ -288,6 +288,12 @@ pub(crate) struct Grounds {
     ///
     /// [`KeyThresholds::server_cpu`]: scalability_advisor_core::KeyThresholds::server_cpu
     pub(crate) cpu_target: scalability_advisor_core::units::Ratio,
+    /// The share of the primary's sustainable writes at which the guide's write trigger
+    /// fires (80% by default, [`TriggerConfig::primary_write_level`]).
+    ///
+    /// [`TriggerConfig::primary_write_level`]:
+    ///     scalability_advisor_core::TriggerConfig::primary_write_level
+    pub(crate) primary_write_level: scalability_advisor_core::units::Ratio,
 }
 
 impl Grounds {
@@ -302,6 +308,7 @@ impl Grounds {
                 .repeated_query_share
                 .is_some_and(|r| r <= config.additions.repeated_query_share),
             cpu_target: config.thresholds.server_cpu.target(),
+            primary_write_level: config.triggers.primary_write_level,
             cpu_saturated: snapshot.server_cpu.is_some_and(|c| {
                 config.thresholds.server_cpu.classify(c)
                     == scalability_advisor_core::Health::Unhealthy

@@ -3457,3 +3457,60 @@ fn a_saturated_cpu_tied_with_failing_providers_holds_the_edge_back() {
     let cpu = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
     assert!(cpu.notes.iter().any(|n| n.contains("(tied")), "{text}");
 }
+
+#[test]
+fn lagging_replicas_hear_what_to_do_until_the_move_and_what_to_check_first() {
+    // 70,000 users with replicas that lag 12 s while the primary's writes are at 60% of
+    // what it sustains. The guide answers replicas that cannot keep up with a move to
+    // stage 3 (sharding). Until it is made, reads that must see their own writes belong on
+    // the primary (the replaced warning's advice); and with writes under the 80% of the
+    // guide's write trigger, the replicas themselves are checked before sharding for lag.
+    let snap = with(
+        users(70_000)
+            .with_p95_response_time(ms(420))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(65.0))
+            .with_db_read_share(pct(82.0))
+            .with_replica_lag(ms(12_000))
+            .with_primary_write_throughput(Rate::from_per_second(1_200.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap())
+            .with_cache_hit_rate(pct(91.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::Cdn,
+            Component::ReadReplicas,
+        ],
+    );
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let moving = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(
+        moving.notes.iter().any(|n| n.starts_with(
+            "until the move is made (db.replica_lag, which move.3.replica_lag replaces)"
+        ) && n.contains("read-after-write paths on the primary")),
+        "{text}"
+    );
+    assert!(
+        moving
+            .notes
+            .iter()
+            .any(|n| n
+                .starts_with("the primary's writes are at 60% of what it sustains, under the 80%")),
+        "{text}"
+    );
+    // With writes at 85% the volume explains the lag: no such note (and the write trigger
+    // fires too).
+    let busy = snap.with_primary_write_throughput(Rate::from_per_second(1_700.0).unwrap());
+    let a = run(&busy);
+    let text = a.to_text();
+    let moving = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(
+        moving
+            .notes
+            .iter()
+            .all(|n| !n.starts_with("the primary's writes are at")),
+        "{text}"
+    );
+}
