@@ -302,7 +302,8 @@ impl MissingNames {
                 .iter()
                 .position(|k| k == kind)
                 .map(|i| 3 * Metric::COUNT + 1 + i),
-            MissingInput::EntityField(..) => None,
+            // (Texts with counts in them.)
+            MissingInput::EntityField(..) | MissingInput::SeriesSamples { .. } => None,
         }
     }
 

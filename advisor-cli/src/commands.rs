@@ -244,6 +244,11 @@ struct AssessArgs {
     /// Samples over time: CSV (`metric,at_s,value`) or JSON.
     #[arg(long)]
     series: Option<PathBuf>,
+    /// How far back from a series' latest sample "consistently" and trends look: `24h`
+    /// unless given (or `--range`, with `--from-prometheus`); `30d` for daily samples over
+    /// a month. At least 6 samples must fall in it.
+    #[arg(long, value_parser = parse_span)]
+    window: Option<core::time::Duration>,
     /// A rule pack layered over the default pack.
     #[arg(long)]
     rules: Option<PathBuf>,
@@ -649,14 +654,25 @@ fn assess(a: &AssessArgs, format: Format) -> Result<Outcome, Failure> {
         (None, Some(h)) => h,
         (None, None) => History::new(),
     };
-    let engine = engine(a.rules.as_deref())?;
+    let mut engine = engine(a.rules.as_deref())?;
+    #[cfg(feature = "prometheus")]
+    let window = a.window.or(a.range.filter(|_| a.from_prometheus.is_some()));
+    #[cfg(not(feature = "prometheus"))]
+    let window = a.window;
+    if let Some(window) = window {
+        let series = scalability_advisor_core::SeriesConfig {
+            window,
+            ..*engine.series_config()
+        };
+        engine = engine.with_series_config(series);
+    }
     let evaluation = engine.evaluate(&snapshot, &history);
     let mut assessment = assess_with(
         &engine,
         &evaluation,
         &snapshot,
         &history,
-        &engine.pack().advisor_config(),
+        &engine.advisor_config(),
     );
     assessment.cite_sources(&sources);
     let text = match format {
@@ -1429,7 +1445,6 @@ fn queue(q: &QueueArgs, format: Format) -> Result<Outcome, Failure> {
 }
 
 /// A span of time as `30s`, `90m`, `24h` or `7d`: from one minute to 90 days.
-#[cfg(feature = "prometheus")]
 fn parse_span(text: &str) -> Result<core::time::Duration, String> {
     let t = text.trim();
     let split = t

@@ -251,6 +251,63 @@ mod assess {
     }
 
     #[test]
+    fn a_month_of_daily_samples_needs_a_month_long_window() {
+        // 4,000 users; P95 from 300 to 800 ms and database CPU from 50% to 77%, one sample a
+        // day for 30 days. In the default 24 h window only two samples fall, too few to judge
+        // (6 needed): the evidence says so instead of "no series given", and the trend test
+        // is not judged, for want of samples, which "Not judged" names. Over `--window 30d`
+        // the P95 is getting worse (the guide's "response times degrading", a stage-2
+        // trigger), and the CPU, above 70% in only the last days, is not "consistently"
+        // above it: the series decides, not the snapshot's 77%.
+        let dir = scratch();
+        let snap = dir.path().join("e1.toml");
+        std::fs::write(
+            &snap,
+            "users = 4000\narchitecture = [\"single_server\"]\np95_response_time_ms = 800.0\n\
+             db_cpu = 0.77\nserver_cpu = 0.45\n",
+        )
+        .unwrap();
+        let series = dir.path().join("e1.csv");
+        let mut csv = String::from("metric,at_s,value\n");
+        for d in 0..30u32 {
+            let x = f64::from(d) / 29.0;
+            csv.push_str(&format!(
+                "p95_response_time,{},{}\n",
+                d * 86_400,
+                0.3 + 0.5 * x
+            ));
+            csv.push_str(&format!("db_cpu,{},{}\n", d * 86_400, 0.5 + 0.27 * x));
+        }
+        std::fs::write(&series, csv).unwrap();
+        let (snap, series) = (snap.to_str().unwrap(), series.to_str().unwrap());
+        let text = stdout(&["assess", snap, "--series", series]);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("db_cpu = 77% > 70% (snapshot value; the series has 2 samples in the last 24.0 h, 6 needed)"),
+            "{text}"
+        );
+        assert!(
+            flat.contains("6 samples of p95_response_time in the last 24.0 h (the series has 2;"),
+            "{text}"
+        );
+        let v = json(&["assess", snap, "--series", series, "--window", "30d"]);
+        let fired: Vec<&str> = v["triggers_fired"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["trigger"].as_str().unwrap())
+            .collect();
+        assert!(fired.contains(&"response_times_degrading"), "{fired:?}");
+        assert!(!fired.contains(&"db_cpu_sustained"), "{fired:?}");
+        let ids = finding_ids(&v);
+        assert!(
+            ids.contains(&"move.2.response_degrading".to_owned()),
+            "{ids:?}"
+        );
+        assert!(!ids.contains(&"move.2.db_cpu".to_owned()), "{ids:?}");
+    }
+
+    #[test]
     fn user_rules_are_layered() {
         let v = json(&[
             "assess",

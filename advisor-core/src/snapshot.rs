@@ -515,8 +515,10 @@ pub(crate) fn fmt_duration(f: &mut fmt::Formatter<'_>, d: Duration) -> fmt::Resu
         write!(f, "{secs:.1} s")
     } else if secs < 7200.0 {
         write!(f, "{:.1} min", secs / 60.0)
-    } else {
+    } else if secs < 172_800.0 {
         write!(f, "{:.1} h", secs / 3600.0)
+    } else {
+        write!(f, "{:.1} d", secs / 86_400.0)
     }
 }
 

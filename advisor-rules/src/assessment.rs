@@ -597,7 +597,7 @@ pub fn assess(engine: &Engine, snapshot: &MetricsSnapshot, history: &History) ->
         &evaluation,
         snapshot,
         history,
-        &engine.pack().advisor_config(),
+        &engine.advisor_config(),
     )
 }
 

@@ -632,6 +632,17 @@ pub enum MissingInput {
     Value(Metric),
     /// A series in the history.
     Series(Metric),
+    /// A series with too few samples in the window to judge a trend.
+    SeriesSamples {
+        /// The metric.
+        metric: Metric,
+        /// Samples of the series in the window.
+        samples: usize,
+        /// Samples a verdict needs ([`SeriesConfig::min_samples`], at least 3).
+        required: usize,
+        /// The window ([`SeriesConfig::window`]).
+        window: Duration,
+    },
     /// The user count, needed to know the stage.
     Users,
     /// The condition divides by this metric, and it is 0: the quotient has no value.
@@ -647,6 +658,16 @@ impl fmt::Display for MissingInput {
         match self {
             MissingInput::Value(m) => write!(f, "{m}"),
             MissingInput::Series(m) => write!(f, "a series of {m}"),
+            MissingInput::SeriesSamples {
+                metric,
+                samples,
+                required,
+                window,
+            } => write!(
+                f,
+                "{required} samples of {metric} in the last {} (the series has {samples}; widen the window or sample more often)",
+                Quantity::Duration(*window)
+            ),
             MissingInput::Users => f.write_str("users (to know the stage)"),
             MissingInput::ZeroDivisor(m) => {
                 write!(f, "a non-zero {m} (the condition divides by it)")
@@ -673,8 +694,18 @@ pub enum Reading {
     /// A snapshot value compared with a threshold.
     #[default]
     Snapshot,
-    /// `consistently_above` without a usable series: the snapshot value was compared.
+    /// `consistently_above` without a series: the snapshot value was compared.
     SnapshotFallback,
+    /// `consistently_above` with a series too short to judge in the window: the snapshot
+    /// value was compared.
+    ShortSeries {
+        /// Samples of the series in the window.
+        samples: u32,
+        /// Samples a verdict needs ([`SeriesConfig::min_samples`], at least 3).
+        required: u32,
+        /// The window, in seconds ([`SeriesConfig::window`]).
+        window_s: f64,
+    },
     /// The share of a series window above a level.
     Sustained {
         /// Share of the window's samples above the level (0 to 1).
@@ -1009,8 +1040,21 @@ impl fmt::Display for RuleEvidence {
                         write!(f, " {} {threshold}", self.op)?;
                     }
                 }
-                if self.reading == Reading::SnapshotFallback {
-                    f.write_str(" (snapshot value; no series given)")?;
+                match self.reading {
+                    Reading::SnapshotFallback => {
+                        f.write_str(" (snapshot value; no series given)")?;
+                    }
+                    Reading::ShortSeries {
+                        samples,
+                        required,
+                        window_s,
+                    } => write!(
+                        f,
+                        " (snapshot value; the series has {samples} sample{} in the last {}, {required} needed)",
+                        if samples == 1 { "" } else { "s" },
+                        show_span(window_s)
+                    )?,
+                    _ => {}
                 }
             }
         }
@@ -1793,6 +1837,42 @@ impl Engine {
     pub fn with_series_config(mut self, config: SeriesConfig) -> Self {
         self.series_config = config;
         self
+    }
+
+    /// How series functions read the vague words ([`Engine::with_series_config`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// use scalability_advisor_rules::scalability_advisor_core::SeriesConfig;
+    /// assert_eq!(Engine::default_pack().series_config(), &SeriesConfig::default());
+    /// ```
+    #[must_use]
+    pub fn series_config(&self) -> &SeriesConfig {
+        &self.series_config
+    }
+
+    /// The levels the assessment reads ([`RulePack::advisor_config`]), with the engine's
+    /// series configuration ([`Engine::series_config`]), so that the core's transition
+    /// triggers read series as the rules do. [`crate::assess`] uses it.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_rules::Engine;
+    /// use scalability_advisor_rules::scalability_advisor_core::SeriesConfig;
+    /// let month = SeriesConfig {
+    ///     window: Duration::from_secs(30 * 86_400),
+    ///     ..SeriesConfig::default()
+    /// };
+    /// let engine = Engine::default_pack().with_series_config(month);
+    /// assert_eq!(engine.advisor_config().triggers.series, month);
+    /// ```
+    #[must_use]
+    pub fn advisor_config(&self) -> scalability_advisor_core::AdvisorConfig {
+        let mut config = self.pack.advisor_config();
+        config.triggers.series = self.series_config;
+        config
     }
 
     /// Evaluates every rule on a snapshot (and series from `history`), ignoring `for` and
@@ -2589,8 +2669,20 @@ impl Engine {
             }
         }
         for m in &r.series {
-            if history.get(*m).is_none() {
-                add(MissingInput::Series(*m));
+            match history.get(*m) {
+                None => add(MissingInput::Series(*m)),
+                Some(series) => {
+                    let samples = series.window(self.series_config.window).len();
+                    let required = self.series_config.min_samples.max(3);
+                    if samples < required {
+                        add(MissingInput::SeriesSamples {
+                            metric: *m,
+                            samples,
+                            required,
+                            window: self.series_config.window,
+                        });
+                    }
+                }
             }
         }
         for m in &r.divisors {
@@ -3345,23 +3437,28 @@ fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
         threshold: level,
         ..EMPTY_SLOT
     };
-    let fallback = || {
+    let fallback = |reading: Reading| {
         // "Consistently above" falls back to the snapshot value, as scalability-advisor-core's triggers do.
         match f {
             SeriesFn::ConsistentlyAbove if !snapshot_value.is_nan() && !level.is_nan() => Slot {
                 observed: snapshot_value,
                 threshold: level,
                 held: truth(cmp_with_tolerance(CmpOp::Gt, snapshot_value, level)),
-                reading: Reading::SnapshotFallback,
+                reading,
             },
             _ => unknown,
         }
     };
     let Some(series) = ctx.history.get(m) else {
-        return fallback();
+        return fallback(Reading::SnapshotFallback);
     };
     let window = series.window(ctx.series.window);
     let samples = u32::try_from(window.len()).unwrap_or(u32::MAX);
+    let short = Reading::ShortSeries {
+        samples,
+        required: u32::try_from(ctx.series.min_samples.max(3)).unwrap_or(u32::MAX),
+        window_s: ctx.series.window.as_secs_f64(),
+    };
     let span_s = match (window.first(), window.last()) {
         (Some(a), Some(b)) => b.at.saturating_sub(a.at).as_secs_f64(),
         _ => 0.0,
@@ -3385,7 +3482,7 @@ fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
                     },
                 },
                 // Too short a series: the snapshot value decides, as in scalability-advisor-core.
-                Err(_) => fallback(),
+                Err(_) => fallback(short),
             }
         }
         SeriesFn::Degrading | SeriesFn::Plateauing => {

@@ -354,7 +354,9 @@ pub fn summarize_with(
         };
         let known = match m {
             MissingInput::Value(metric) => bit(0, metric),
-            MissingInput::Series(metric) => bit(1, metric),
+            MissingInput::Series(metric) | MissingInput::SeriesSamples { metric, .. } => {
+                bit(1, metric)
+            }
             MissingInput::ZeroDivisor(metric) => bit(2, metric),
             MissingInput::Users => Some(core::mem::replace(&mut users, true)),
             MissingInput::Entities(kind) => {

@@ -118,7 +118,7 @@ fn every_evidence_line_on_every_fixture_is_true() {
                         assert!(share >= required, "{}: {line}", t.name);
                     }
                     Reading::Trend { .. } => {}
-                    Reading::Snapshot | Reading::SnapshotFallback => {
+                    Reading::Snapshot | Reading::SnapshotFallback | Reading::ShortSeries { .. } => {
                         let (v, th) = (e.observed.unwrap(), e.threshold);
                         let margin = tol * th.abs();
                         let holds = match e.op {
