@@ -1467,6 +1467,7 @@ fn build_plan(
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
     note_as_urgent_as_move(&mut steps, findings);
     note_until_the_move(&mut steps, interim);
+    note_cache_plateau(&mut steps, findings, snapshot.architecture);
     note_lag_with_write_headroom(&mut steps, findings, snapshot, grounds.primary_write_level);
     (steps, held)
 }
@@ -1565,6 +1566,48 @@ fn note_as_urgent_as_move(steps: &mut [PlanStep], findings: &[AssessedFinding]) 
         if let Some(step) = steps.get_mut(i) {
             step.notes.push(note);
         }
+    }
+}
+
+/// A cache in place that misses is reopened for tuning (keys, TTLs, memory); when a stage
+/// move of the plan rests on the cache's hit rate being flat (the guide's "cache hit rate
+/// plateauing despite optimization", a stage-3 trigger), the tuning step says so and names
+/// the move: once keys, TTLs and memory are tuned, a flat hit rate is what the guide
+/// answers with the move, not with more tuning.
+fn note_cache_plateau(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    architecture: ComponentSet,
+) {
+    if !architecture.contains(Component::Cache) {
+        return;
+    }
+    let plateau: Vec<&str> = findings
+        .iter()
+        .filter(|f| {
+            f.moves_to.is_some()
+                && f.evidence.iter().any(|e| {
+                    e.metric == Some(Metric::CacheHitRate)
+                        && e.series == Some(crate::expr::SeriesFn::Plateauing)
+                        && !e.negated
+                })
+        })
+        .map(|f| f.id.as_str())
+        .collect();
+    let Some((rank, title)) = steps
+        .iter()
+        .find(|s| s.findings.iter().any(|f| plateau.contains(&f.as_str())))
+        .map(|s| (s.rank, s.title.clone()))
+    else {
+        return;
+    };
+    if let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.key == StepKey::Remedy(Remedy::AddCaching))
+    {
+        step.notes.push(format!(
+            "the hit rate is flat (step {rank}, \"{title}\"): if keys, TTLs and memory are tuned already, this is the plateau the guide answers with that move, not with more tuning"
+        ));
     }
 }
 

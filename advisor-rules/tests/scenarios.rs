@@ -3514,3 +3514,65 @@ fn lagging_replicas_hear_what_to_do_until_the_move_and_what_to_check_first() {
         "{text}"
     );
 }
+
+#[test]
+fn a_flat_hit_rate_tells_the_tuning_step_where_tuning_ends() {
+    use scalability_advisor_rules::scalability_advisor_core::{Metric, Sample, Series};
+    // 300,000 users; the cache's hit rate sampled every two hours for a day stays at 78%
+    // (under the guide's 80% warning, flat within noise). The guide moves to stage 3 on a
+    // "cache hit rate plateauing despite optimization"; the reopened cache rung asks for
+    // tuning (keys, TTLs, memory). Both stay, and the tuning step says where it ends: once
+    // tuned, a flat hit rate is the move's to answer.
+    let samples = (0..13u32)
+        .map(|k| Sample {
+            at: Duration::from_secs(u64::from(k) * 7_200),
+            value: 0.779 + if k % 2 == 0 { 0.001 } else { -0.001 },
+        })
+        .collect();
+    let mut history = History::new();
+    history.insert(Series::new(Metric::CacheHitRate, samples).unwrap());
+    let snap = with(
+        users(300_000)
+            .with_p95_response_time(ms(560))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(72.0))
+            .with_slowest_query_time(ms(70))
+            .with_db_max_seq_scans(Count::new(900))
+            .with_db_read_share(pct(85.0))
+            .with_cache_hit_rate(pct(78.0))
+            .with_repeated_query_share(pct(40.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::Cdn,
+            Component::ReadReplicas,
+        ],
+    );
+    let a = assess(&Engine::default_pack(), &snap, &history);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let moving = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(
+        moving.findings.iter().any(|f| f == "move.3.cache_plateau"),
+        "{text}"
+    );
+    let tuning = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert!(
+        tuning
+            .notes
+            .iter()
+            .any(|n| n.starts_with(&format!("the hit rate is flat (step {}, ", moving.rank))),
+        "{text}"
+    );
+    // Without the series nothing says the rate is flat: no such note.
+    let a = run(&snap);
+    let tuning = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert!(
+        tuning
+            .notes
+            .iter()
+            .all(|n| !n.starts_with("the hit rate is flat")),
+        "{}",
+        a.to_text()
+    );
+}
