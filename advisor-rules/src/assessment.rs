@@ -1167,8 +1167,9 @@ pub(crate) fn write_subjects(out: &mut String, subjects: &[String], names: &[Str
     }
 }
 
-/// A finding that fired and was replaced by a stage move's finding (`supersedes`): what
-/// it advises is what to do until the move is made.
+/// A finding that fired and was replaced by another finding (`supersedes`): when that one
+/// is a stage move's, what the replaced one advises is what to do until the move is made
+/// ([`note_until_the_move`]).
 #[derive(Debug)]
 struct Replaced<'a> {
     /// The move's finding.
@@ -1179,8 +1180,8 @@ struct Replaced<'a> {
     advice: &'a str,
 }
 
-/// The findings that stage moves replaced, with their advice ([`Replaced`]): linear in the
-/// pack (the replaced rules first, then each finding's `supersedes` looked up among them).
+/// The findings that others replaced, with their advice ([`Replaced`]): linear in the pack
+/// (the replaced rules first, then each finding's `supersedes` looked up among them).
 fn replaced_by_moves<'a>(
     engine: &'a Engine,
     evaluation: &Evaluation,
@@ -1195,8 +1196,10 @@ fn replaced_by_moves<'a>(
     if replaced.is_empty() {
         return Vec::new();
     }
+    // (Every finding that replaced one: only the moves' are in a stage move's step, where
+    // [`note_until_the_move`] looks.)
     let mut out = Vec::new();
-    for f in findings.iter().filter(|f| f.moves_to.is_some() && !f.made) {
+    for f in findings {
         let Some(rule) = engine.rule_index(&f.id).and_then(|i| engine.rule(i)) else {
             continue;
         };

@@ -506,7 +506,9 @@ impl Logic {
     /// Adds to `out` each component whose `has(...)` supports the condition's outcome
     /// `want` by holding: in the declared architecture, where the condition needs it (as
     /// [`Logic::mark`] walks the comparisons). A `has` that supports by failing (under a
-    /// `not`: the component is absent) is not added.
+    /// `not`: the component is absent) is not added. (A part is visited only when its
+    /// value is `want`, or when every part has that value: so a `has` reached is in the
+    /// architecture exactly when it is reached wanting true, and its presence decides.)
     fn mark_declared(
         &self,
         want: bool,
@@ -517,7 +519,7 @@ impl Logic {
     ) {
         match self {
             Logic::Has(c) => {
-                if want && architecture.contains(*c) {
+                if architecture.contains(*c) {
                     out.insert(*c);
                 }
             }
@@ -2816,16 +2818,9 @@ impl Engine {
         if finding.held_open || finding.assumed {
             return out;
         }
-        // (An `any(...)` finding's condition is judged per entity; its first entity's
-        // observations say which branches held, as for the others.)
-        let obs = if finding.subjects_len > 0 {
-            evaluation
-                .subjects(finding)
-                .next()
-                .map_or(&[][..], |s| s.observations)
-        } else {
-            evaluation.observations(finding)
-        };
+        // (An `any(...)` finding's condition is judged per entity; its observations begin
+        // with its first entity's, which say which branches held.)
+        let obs = evaluation.observations(finding);
         r.logic.mark_declared(
             true,
             obs,
@@ -4084,7 +4079,7 @@ mod tests {
             .with_db_cpu(Ratio::from_percent(60.0).unwrap())
             .with_component(Component::Cache)
             .with_component(Component::Cdn);
-        let cases: [(&str, &[Component]); 6] = [
+        let cases: [(&str, &[Component]); 7] = [
             ("has(cache) and db_cpu > 50%", &[Component::Cache]),
             // Both branches of an `or` hold: both support.
             (
@@ -4098,6 +4093,8 @@ mod tests {
             ("not has(sharding) and db_cpu > 50%", &[]),
             // Under a double negation, present again.
             ("not (not has(cdn)) and db_cpu > 50%", &[Component::Cdn]),
+            // "Not both": the absent one supports, the present one does not.
+            ("not (has(cache) and has(sharding)) and db_cpu > 50%", &[]),
         ];
         for (when, expected) in cases {
             let pack = RulePack::from_toml_str(
@@ -4116,6 +4113,97 @@ mod tests {
                 "{when}"
             );
         }
+        // Kept open by hysteresis, a finding shows its `clear` condition, not `when`: no
+        // component; fired on missing data, it shows what was missing: none either.
+        let pack = RulePack::from_toml_str(
+            "p.toml",
+            "name = 'p'\n[[rule]]\nid = 'open'\ntitle = 't'\nseverity = 'info'\nadvice = 'a'\n\
+             when = 'has(cache) and db_cpu > 80%'\nclear = 'db_cpu < 60%'\n[[rule]]\n\
+             id = 'assumed'\ntitle = 't'\nseverity = 'info'\nadvice = 'a'\n\
+             when = 'has(cdn) and replica_lag > 1s'\nmissing = 'fire'\n",
+        )
+        .unwrap();
+        let engine = Engine::new(pack).unwrap();
+        let at = |cpu: f64| snap.clone().with_db_cpu(Ratio::from_percent(cpu).unwrap());
+        let (state, first) = engine.step(
+            &State::default(),
+            &at(85.0),
+            &History::new(),
+            Duration::ZERO,
+        );
+        let open = |e: &Evaluation| e.findings.iter().find(|f| f.id == "open").cloned();
+        assert_eq!(
+            engine.declared(&first, &open(&first).unwrap()),
+            ComponentSet::from_components(&[Component::Cache])
+        );
+        let (_, second) = engine.step(&state, &at(70.0), &History::new(), Duration::from_secs(60));
+        let held = open(&second).unwrap();
+        assert!(held.held_open);
+        assert_eq!(engine.declared(&second, &held), ComponentSet::EMPTY);
+        let assumed = first.findings.iter().find(|f| f.id == "assumed").unwrap();
+        assert!(assumed.assumed);
+        assert_eq!(engine.declared(&first, assumed), ComponentSet::EMPTY);
+    }
+
+    #[test]
+    fn a_series_too_short_for_the_window_is_named_as_such() {
+        use scalability_advisor_core::units::Ratio;
+        use scalability_advisor_core::{Sample, Series};
+        // "Consistently above" falls back to the snapshot value without a usable series; the
+        // evidence says which: none given, or too few samples in the window (2 of 6 in the
+        // default 24 h: samples a day apart). A trend with too few is not judged, and says
+        // what it lacks.
+        let pack = RulePack::from_toml_str(
+            "p.toml",
+            "name = 'p'\n[[rule]]\nid = 'hot'\ntitle = 't'\nseverity = 'info'\nadvice = 'a'\n\
+             when = 'consistently_above(db_cpu, 70%)'\n[[rule]]\nid = 'worse'\ntitle = 't'\n\
+             severity = 'info'\nadvice = 'a'\nwhen = 'degrading(db_cpu)'\n",
+        )
+        .unwrap();
+        let engine = Engine::new(pack).unwrap();
+        let snap = MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(77.0).unwrap());
+        let line = |history: &History| {
+            let e = engine.evaluate(&snap, history);
+            engine.explain(&e, &e.findings[0])[0].to_string()
+        };
+        assert_eq!(
+            line(&History::new()),
+            "db_cpu = 77% > 70% (snapshot value; no series given)"
+        );
+        let daily = (0..2u64)
+            .map(|d| Sample {
+                at: Duration::from_secs(d * 86_400),
+                value: 0.77,
+            })
+            .collect();
+        let mut history = History::new();
+        history.insert(Series::new(Metric::DbCpu, daily).unwrap());
+        assert_eq!(
+            line(&history),
+            "db_cpu = 77% > 70% (snapshot value; the series has 2 samples in the last 24.0 h, 6 needed)"
+        );
+        let worse = engine.rule_index("worse").unwrap();
+        assert_eq!(
+            engine.missing(worse, &snap, &history),
+            [MissingInput::SeriesSamples {
+                metric: Metric::DbCpu,
+                samples: 2,
+                required: 6,
+                window: Duration::from_secs(86_400),
+            }]
+        );
+        // Over a month-long window both samples count, still short of six.
+        let month = SeriesConfig {
+            window: Duration::from_secs(30 * 86_400),
+            ..SeriesConfig::default()
+        };
+        let engine = engine.with_series_config(month);
+        assert_eq!(engine.series_config(), &month);
+        assert_eq!(engine.advisor_config().triggers.series, month);
+        assert_eq!(
+            engine.missing(worse, &snap, &history)[0].to_string(),
+            "6 samples of db_cpu in the last 30.0 d (the series has 2; widen the window or sample more often)"
+        );
     }
 
     #[test]

@@ -3576,3 +3576,75 @@ fn a_flat_hit_rate_tells_the_tuning_step_where_tuning_ends() {
         a.to_text()
     );
 }
+
+#[test]
+fn notes_for_lag_and_replaced_findings_stay_where_they_belong() {
+    use scalability_advisor_rules::{PackFormat, RulePack};
+    let base = |lag_ms: u64, writes: f64| {
+        with(
+            users(70_000)
+                .with_p95_response_time(ms(420))
+                .with_server_cpu(pct(50.0))
+                .with_db_cpu(pct(65.0))
+                .with_replica_lag(ms(lag_ms))
+                .with_primary_write_throughput(Rate::from_per_second(writes).unwrap())
+                .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap()),
+            &[
+                Component::LoadBalancer,
+                Component::Cache,
+                Component::Cdn,
+                Component::ReadReplicas,
+            ],
+        )
+    };
+    let any_note = |a: &Assessment, start: &str| {
+        a.plan
+            .iter()
+            .flat_map(|s| &s.notes)
+            .any(|n| n.starts_with(start))
+    };
+    // Writes at exactly the trigger's 80%: not under it, so no note on headroom.
+    let a = run(&base(12_000, 1_600.0));
+    assert!(
+        !any_note(&a, "the primary's writes are at"),
+        "{}",
+        a.to_text()
+    );
+    // Lag of 2 s: the warning alone, no move for lag; a move for the database's CPU (made:
+    // it joins the database's step) is in the plan. No step gets the note.
+    let a = run(&base(2_000, 1_200.0).with_db_cpu(pct(85.0)));
+    let text = a.to_text();
+    assert!(a.findings.iter().any(|f| f.id == "move.2.db_cpu"), "{text}");
+    assert!(!any_note(&a, "the primary's writes are at"), "{text}");
+    // The CPU's critical finding replaces its warning: no step carries the warning's
+    // advice as something to do until a move (only a stage move's step would).
+    let a = run(&base(200, 600.0).with_server_cpu(pct(93.0)));
+    let text = a.to_text();
+    assert!(
+        a.findings.iter().any(|f| f.id == "key.cpu.critical"),
+        "{text}"
+    );
+    assert!(
+        !any_note(&a, "until the move is made (key.cpu.warning"),
+        "{text}"
+    );
+    // A pack whose move for lag recommends something other than sharding: the note, which
+    // says sharding does not cure what it names, is not written.
+    let pack = RulePack::default_pack()
+        .layer(
+            "lag.toml",
+            "name = \"lag\"\n[[rule]]\nid = \"move.3.replica_lag\"\ntitle = \"Replicas behind\"\n\
+             when = \"replica_lag > 5s\"\nmoves_to = \"scale\"\nseverity = \"critical\"\n\
+             layer = \"database\"\nrecommends = [\"message_queue\"]\nadvice = \"a\"\n",
+            PackFormat::Toml,
+        )
+        .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let a = assess(&engine, &base(12_000, 1_200.0), &History::new());
+    let text = a.to_text();
+    assert!(
+        a.findings.iter().any(|f| f.id == "move.3.replica_lag"),
+        "{text}"
+    );
+    assert!(!any_note(&a, "the primary's writes are at"), "{text}");
+}
