@@ -1572,6 +1572,20 @@ fn note_as_urgent_as_move(steps: &mut [PlanStep], findings: &[AssessedFinding]) 
     }
 }
 
+/// The first step holding one of the findings `ids`.
+fn step_holding<'s>(steps: &'s [PlanStep], ids: &[&str]) -> Option<&'s PlanStep> {
+    steps
+        .iter()
+        .find(|s| s.findings.iter().any(|f| ids.contains(&f.as_str())))
+}
+
+/// Adds `note` to the step of `remedy`, when the plan has one.
+fn note_on(steps: &mut [PlanStep], remedy: Remedy, note: String) {
+    if let Some(step) = steps.iter_mut().find(|s| s.key == StepKey::Remedy(remedy)) {
+        step.notes.push(note);
+    }
+}
+
 /// A cache in place that misses is reopened for tuning (keys, TTLs, memory); when a stage
 /// move of the plan rests on the cache's hit rate being flat (the guide's "cache hit rate
 /// plateauing despite optimization", a stage-3 trigger), the tuning step says so and names
@@ -1597,21 +1611,17 @@ fn note_cache_plateau(
         })
         .map(|f| f.id.as_str())
         .collect();
-    let Some((rank, title)) = steps
-        .iter()
-        .find(|s| s.findings.iter().any(|f| plateau.contains(&f.as_str())))
-        .map(|s| (s.rank, s.title.clone()))
+    let Some((rank, title)) = step_holding(steps, &plateau).map(|s| (s.rank, s.title.clone()))
     else {
         return;
     };
-    if let Some(step) = steps
-        .iter_mut()
-        .find(|s| s.key == StepKey::Remedy(Remedy::AddCaching))
-    {
-        step.notes.push(format!(
+    note_on(
+        steps,
+        Remedy::AddCaching,
+        format!(
             "the hit rate is flat (step {rank}, \"{title}\"): if keys, TTLs and memory are tuned already, this is the plateau the guide answers with that move, not with more tuning"
-        ));
-    }
+        ),
+    );
 }
 
 /// A stage move's step says what the findings its moves replaced advise, to do until the
@@ -1733,21 +1743,16 @@ fn note_indexes_cost_writes(steps: &mut [PlanStep], findings: &[AssessedFinding]
         .filter(|f| f.recommends.contains(Component::Sharding))
         .map(|f| f.id.as_str())
         .collect();
-    let Some(rank) = steps
-        .iter()
-        .find(|s| s.findings.iter().any(|f| writes.contains(&f.as_str())))
-        .map(|s| s.rank)
-    else {
+    let Some(rank) = step_holding(steps, &writes).map(|s| s.rank) else {
         return;
     };
-    if let Some(step) = steps
-        .iter_mut()
-        .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
-    {
-        step.notes.push(format!(
+    note_on(
+        steps,
+        Remedy::AddIndexes,
+        format!(
             "each index is one more structure every write updates, and step {rank} finds the primary short of write capacity: add only the indexes the slow queries need, and drop those never scanned (idx_scan = 0)"
-        ));
-    }
+        ),
+    );
 }
 
 /// Slow calls between services exist because the application is split into services; when

@@ -465,6 +465,33 @@ impl Logic {
         }
     }
 
+    /// Calls `leaf` with each leaf whose outcome made this node come out `want`, and the
+    /// outcome it supports with (negations flip it). An `and` that holds needs every part;
+    /// one that fails is shown by its failing parts. An `or` that holds is shown by its
+    /// holding parts; one that fails needs every part to fail. So a part is visited only
+    /// when its value is `want`, or when every part has that value.
+    fn support(
+        &self,
+        want: bool,
+        obs: &[Observation],
+        architecture: ComponentSet,
+        known: u64,
+        leaf: &mut impl FnMut(&Logic, bool),
+    ) {
+        match self {
+            Logic::Not(x) => x.support(!want, obs, architecture, known, leaf),
+            Logic::And(items) | Logic::Or(items) => {
+                let every = matches!(self, Logic::And(_)) == want;
+                for i in items {
+                    if every || i.value(obs, architecture, known) == Some(want) {
+                        i.support(want, obs, architecture, known, leaf);
+                    }
+                }
+            }
+            _ => leaf(self, want),
+        }
+    }
+
     /// Marks in `out` the slots whose outcome made this node come out `want`: `Some(want)`
     /// for each supporting slot. Only slots whose value is known and equal to `want` (after
     /// negations) are marked, so nothing that did not hold is ever shown as support.
@@ -476,8 +503,8 @@ impl Logic {
         known: u64,
         out: &mut [Option<bool>],
     ) {
-        match self {
-            Logic::Slot(i) => {
+        self.support(want, obs, architecture, known, &mut |l, want| {
+            if let Logic::Slot(i) = l {
                 let held = obs
                     .get(*i)
                     .and_then(|o| (!o.held.is_nan()).then_some(o.held > 0.5));
@@ -487,28 +514,15 @@ impl Logic {
                     *slot = Some(want);
                 }
             }
-            Logic::Not(x) => x.mark(!want, obs, architecture, known, out),
-            Logic::And(items) | Logic::Or(items) => {
-                // An `and` that holds needs every part; one that fails is shown by its failing
-                // parts. An `or` that holds is shown by its holding parts; one that fails needs
-                // every part to fail.
-                let every = matches!(self, Logic::And(_)) == want;
-                for i in items {
-                    if every || i.value(obs, architecture, known) == Some(want) {
-                        i.mark(want, obs, architecture, known, out);
-                    }
-                }
-            }
-            Logic::Has(_) | Logic::Present(_) | Logic::Const(_) | Logic::Opaque => {}
-        }
+        });
     }
 
     /// Adds to `out` each component whose `has(...)` supports the condition's outcome
     /// `want` by holding: in the declared architecture, where the condition needs it (as
     /// [`Logic::mark`] walks the comparisons). A `has` that supports by failing (under a
-    /// `not`: the component is absent) is not added. (A part is visited only when its
-    /// value is `want`, or when every part has that value: so a `has` reached is in the
-    /// architecture exactly when it is reached wanting true, and its presence decides.)
+    /// `not`: the component is absent) is not added. (A `has` reached by
+    /// [`Logic::support`] is in the architecture exactly when it is reached wanting true,
+    /// so its presence decides.)
     fn mark_declared(
         &self,
         want: bool,
@@ -517,23 +531,13 @@ impl Logic {
         known: u64,
         out: &mut ComponentSet,
     ) {
-        match self {
-            Logic::Has(c) => {
-                if architecture.contains(*c) {
-                    out.insert(*c);
-                }
+        self.support(want, obs, architecture, known, &mut |l, _| {
+            if let Logic::Has(c) = l
+                && architecture.contains(*c)
+            {
+                out.insert(*c);
             }
-            Logic::Not(x) => x.mark_declared(!want, obs, architecture, known, out),
-            Logic::And(items) | Logic::Or(items) => {
-                let every = matches!(self, Logic::And(_)) == want;
-                for i in items {
-                    if every || i.value(obs, architecture, known) == Some(want) {
-                        i.mark_declared(want, obs, architecture, known, out);
-                    }
-                }
-            }
-            Logic::Slot(_) | Logic::Present(_) | Logic::Const(_) | Logic::Opaque => {}
-        }
+        });
     }
 }
 
@@ -4192,6 +4196,16 @@ mod tests {
                 window: Duration::from_secs(86_400),
             }]
         );
+        // Six samples in the window are enough: nothing lacks.
+        let hourly = (0..6u64)
+            .map(|h| Sample {
+                at: Duration::from_secs(h * 3_600),
+                value: 0.7 + 0.01 * f64::from(u32::try_from(h).unwrap()),
+            })
+            .collect();
+        let mut six = History::new();
+        six.insert(Series::new(Metric::DbCpu, hourly).unwrap());
+        assert_eq!(engine.missing(worse, &snap, &six), []);
         // Over a month-long window both samples count, still short of six.
         let month = SeriesConfig {
             window: Duration::from_secs(30 * 86_400),

@@ -3648,3 +3648,43 @@ fn notes_for_lag_and_replaced_findings_stay_where_they_belong() {
     );
     assert!(!any_note(&a, "the primary's writes are at"), "{text}");
 }
+
+#[test]
+fn only_a_flat_hit_rate_is_called_a_plateau() {
+    use scalability_advisor_rules::{PackFormat, RulePack};
+    // A pack of the team's own moves to stage 3 when the cache's hit rate is under 50%, a
+    // comparison, not a flat series: the tuning step does not call the rate flat.
+    let pack = RulePack::default_pack()
+        .layer(
+            "own.toml",
+            "name = \"own\"\n[[rule]]\nid = \"move.3.cache_low\"\ntitle = \"Cache hit rate low\"\n\
+             when = \"cache_hit_rate < 50%\"\nmoves_to = \"scale\"\nseverity = \"warning\"\n\
+             layer = \"database\"\nadvice = \"a\"\n",
+            PackFormat::Toml,
+        )
+        .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let snap = with(
+        users(300_000)
+            .with_p95_response_time(ms(560))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(60.0))
+            .with_cache_hit_rate(pct(45.0))
+            .with_repeated_query_share(pct(40.0)),
+        &[Component::LoadBalancer, Component::Cache, Component::Cdn],
+    );
+    let a = assess(&engine, &snap, &History::new());
+    let text = a.to_text();
+    assert!(
+        a.findings.iter().any(|f| f.id == "move.3.cache_low"),
+        "{text}"
+    );
+    let tuning = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert!(
+        tuning
+            .notes
+            .iter()
+            .all(|n| !n.starts_with("the hit rate is flat")),
+        "{text}"
+    );
+}
