@@ -673,7 +673,7 @@ pub fn assess_with(
     // between them.
     let shared_host = shared_host(snapshot);
     let bottlenecks = rank_layers(&findings, shared_host);
-    let interim = replaced_by_moves(engine, evaluation, &findings);
+    let interim = replaced_by_moves(engine, evaluation);
     let (plan, held_back) = build_plan(
         &findings,
         &interim,
@@ -1172,7 +1172,7 @@ pub(crate) fn write_subjects(out: &mut String, subjects: &[String], names: &[Str
 /// ([`note_until_the_move`]).
 #[derive(Debug)]
 struct Replaced<'a> {
-    /// The move's finding.
+    /// The id of the finding that replaced it.
     by: &'a str,
     /// The replaced rule's id.
     id: &'a str,
@@ -1182,11 +1182,7 @@ struct Replaced<'a> {
 
 /// The findings that others replaced, with their advice ([`Replaced`]): linear in the pack
 /// (the replaced rules first, then each finding's `supersedes` looked up among them).
-fn replaced_by_moves<'a>(
-    engine: &'a Engine,
-    evaluation: &Evaluation,
-    findings: &'a [AssessedFinding],
-) -> Vec<Replaced<'a>> {
+fn replaced_by_moves<'a>(engine: &'a Engine, evaluation: &Evaluation) -> Vec<Replaced<'a>> {
     let replaced: BTreeMap<&str, &str> = engine
         .rules()
         .zip(&evaluation.superseded)
@@ -1199,14 +1195,15 @@ fn replaced_by_moves<'a>(
     // (Every finding that replaced one: only the moves' are in a stage move's step, where
     // [`note_until_the_move`] looks.)
     let mut out = Vec::new();
-    for f in findings {
-        let Some(rule) = engine.rule_index(&f.id).and_then(|i| engine.rule(i)) else {
-            continue;
-        };
+    for rule in evaluation
+        .findings
+        .iter()
+        .filter_map(|f| engine.rule(f.rule))
+    {
         for id in &rule.supersedes {
             if let Some((id, advice)) = replaced.get_key_value(id.as_str()) {
                 out.push(Replaced {
-                    by: &f.id,
+                    by: &rule.id,
                     id,
                     advice,
                 });
