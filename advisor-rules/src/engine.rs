@@ -314,6 +314,10 @@ pub(crate) struct CompiledRule {
     clear_logic: Option<Logic>,
     /// Metrics (and series) the condition reads, for "not evaluated" reports.
     metrics: Vec<Metric>,
+    /// Bits (by [`metric_index`]) of the metrics the condition tests with `present(...)`:
+    /// its author handled their absence, so they are reported missing only when nothing
+    /// else is (see [`Engine::missing`]).
+    guarded: u64,
     series: Vec<Metric>,
     /// Metrics the condition divides by (a 0 there leaves it undecided).
     divisors: Vec<Metric>,
@@ -1614,9 +1618,15 @@ impl Engine {
             let mut metrics = Vec::new();
             let mut series = Vec::new();
             let mut divisors = Vec::new();
+            let mut guarded = 0u64;
             rule.when_expr.walk(&mut |n| match n {
-                Expr::Metric { metric, .. } | Expr::Present { metric, .. } => {
+                Expr::Metric { metric, .. } => {
                     reads |= 1 << metric_index(*metric);
+                    push_unique(&mut metrics, *metric);
+                }
+                Expr::Present { metric, .. } => {
+                    reads |= 1 << metric_index(*metric);
+                    guarded |= 1 << metric_index(*metric);
                     push_unique(&mut metrics, *metric);
                 }
                 // "Consistently above" falls back to the snapshot value without a series.
@@ -1680,6 +1690,7 @@ impl Engine {
                 clear_site_count,
                 clear_logic,
                 metrics,
+                guarded,
                 series,
                 divisors,
                 superseded_by: Vec::new(),
@@ -2588,6 +2599,10 @@ impl Engine {
 
     /// What rule `index` lacked, when it was not evaluated (or fired on assumed data).
     ///
+    /// A metric the condition tests with `present(...)` is one whose absence the rule's
+    /// author handled (`not present(x) or x < level`): it is named only when nothing else
+    /// is lacking, since giving the others is then what decides the rule.
+    ///
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::scalability_advisor_core::{
@@ -2661,6 +2676,13 @@ impl Engine {
         let Some(r) = self.rules.get(index) else {
             return;
         };
+        // Whether anything but a guarded metric was named: those wait for the end.
+        let named = core::cell::Cell::new(false);
+        let outer = add;
+        let mut add = |m: MissingInput| {
+            named.set(true);
+            outer(m);
+        };
         if r.stage_mask != 0 && snapshot.users.is_none() {
             add(MissingInput::Users);
         }
@@ -2669,8 +2691,9 @@ impl Engine {
             Some(bits) => bits & (1u64 << metric_index(m)) == 0,
             None => snapshot.value(m).is_none(),
         };
+        let is_guarded = |m: Metric| r.guarded & (1u64 << metric_index(m)) != 0;
         for m in &r.metrics {
-            if lacks(*m) {
+            if lacks(*m) && !is_guarded(*m) {
                 add(MissingInput::Value(*m));
             }
         }
@@ -2699,7 +2722,17 @@ impl Engine {
         if let Some(kind) = r.each {
             match entity_count(snapshot, kind) {
                 None => add(MissingInput::Entities(kind)),
-                Some(n) => self.missing_fields(index, kind, n, snapshot, add),
+                Some(n) => self.missing_fields(index, kind, n, snapshot, &mut add),
+            }
+        }
+        // A metric the condition tests with `present(...)` is one whose absence its author
+        // handled (`not present(x) or x < level`): it is what was lacking only when nothing
+        // else was.
+        if !named.get() {
+            for m in &r.metrics {
+                if lacks(*m) && is_guarded(*m) {
+                    add(MissingInput::Value(*m));
+                }
             }
         }
     }
@@ -4147,6 +4180,43 @@ mod tests {
         let assumed = first.findings.iter().find(|f| f.id == "assumed").unwrap();
         assert!(assumed.assumed);
         assert_eq!(engine.declared(&first, assumed), ComponentSet::EMPTY);
+    }
+
+    #[test]
+    fn a_metric_tested_for_presence_is_named_only_when_nothing_else_lacks() {
+        // `not present(availability_target) or availability_target < 99.99%` decides
+        // without the target, so a rule lacking the users' regions lacks those alone; with
+        // the regions given, nothing lacks. A rule that can only be decided by the guarded
+        // metric (`deployed_regions >= 2 or (has(multi_region) and not
+        // present(deployed_regions))`, with no multi-region declared) names it. (`missing`
+        // answers for rules left undecided; with the regions given, the first one fires.)
+        let pack = RulePack::from_toml_str(
+            "p.toml",
+            "name = 'p'\n[[rule]]\nid = 'regions'\ntitle = 't'\nseverity = 'info'\n\
+             advice = 'a'\nwhen = 'user_regions < 2 and (not present(availability_target) \
+             or availability_target < 99.99%)'\n[[rule]]\nid = 'glb'\ntitle = 't'\n\
+             severity = 'info'\nadvice = 'a'\nwhen = 'deployed_regions >= 2 or \
+             (has(multi_region) and not present(deployed_regions))'\n",
+        )
+        .unwrap();
+        let engine = Engine::new(pack).unwrap();
+        let regions = engine.rule_index("regions").unwrap();
+        let glb = engine.rule_index("glb").unwrap();
+        let none = MetricsSnapshot::default();
+        let h = History::new();
+        assert_eq!(
+            engine.missing(regions, &none, &h),
+            [MissingInput::Value(Metric::UserRegions)]
+        );
+        let one = none.clone().with_user_regions(core::num::NonZeroU32::MIN);
+        assert_eq!(
+            engine.status(&engine.evaluate(&one, &h), "regions"),
+            Some(RuleStatus::Fired)
+        );
+        assert_eq!(
+            engine.missing(glb, &none, &h),
+            [MissingInput::Value(Metric::DeployedRegions)]
+        );
     }
 
     #[test]

@@ -69,10 +69,11 @@ fn or_with_one_side_known_true_fires() {
 
 #[test]
 fn stage_filter_is_not_applicable_outside_its_stage() {
-    // Over-engineering is judged at the startup stage only; 50,000 users is stage 2.
+    // Microservices are questioned up to the growth stage only; 500,000 users is stage 3,
+    // where the guide's architecture has them.
     let engine = Engine::default_pack();
     let snap = MetricsSnapshot::default()
-        .with_users(Users::new(50_000))
+        .with_users(Users::new(500_000))
         .with_server_cpu(pct(10.0))
         .with_component(
             scalability_advisor_rules::scalability_advisor_core::Component::Microservices,

@@ -3688,3 +3688,110 @@ fn only_a_flat_hit_rate_is_called_a_plateau() {
         "{text}"
     );
 }
+
+#[test]
+fn regions_for_users_in_one_region_are_questioned_at_the_growth_stage() {
+    // 20,000 users (the guide's stage 2), all in one region, served from three deployed
+    // regions. None of the guide's four reasons to go multi-region (When to Move to Stage 4)
+    // is stated: no far-away users (one user region), no data residency, no availability
+    // target that one region cannot meet (99.99%). The extra regions are ahead of need: the
+    // report must say so (info), and must not at the same time tell the team to invest in a
+    // global load balancer for them as a warning of its own; the balancer belongs in the
+    // same step, for the case where the regions stay.
+    let snap = with(
+        users(20_000)
+            .with_deployed_regions(NonZeroU32::new(3).unwrap())
+            .with_user_regions(NonZeroU32::MIN)
+            .with_server_cpu(pct(40.0))
+            .with_p95_response_time(ms(250)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::Cdn,
+            Component::MultiRegion,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(
+        severity(&a, "premature.regions"),
+        Some(Severity::Info),
+        "{text}"
+    );
+    assert_eq!(severity(&a, "add.global_load_balancer"), None, "{text}");
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "premature.regions"))
+        .unwrap_or_else(|| panic!("no step for the regions:\n{text}"));
+    assert!(
+        step.why.contains(&"deployed_regions = 3 >= 2".to_owned()),
+        "{text}"
+    );
+    assert!(step.why.contains(&"user_regions = 1 < 2".to_owned()), "{text}");
+    assert!(step.advice.contains("global load balancer"), "{text}");
+    no_contradictions(&a);
+
+    // Each of the guide's reasons, once stated, makes the regions justified.
+    for justified in [
+        snap.clone().with_availability_target(pct(99.99)),
+        snap.clone().with_data_residency_required(true),
+        snap.clone().with_user_regions(NonZeroU32::new(2).unwrap()),
+    ] {
+        let a = run(&justified);
+        assert_eq!(severity(&a, "premature.regions"), None, "{}", a.to_text());
+        assert_eq!(
+            severity(&a, "add.global_load_balancer"),
+            Some(Severity::Warning),
+            "{}",
+            a.to_text()
+        );
+    }
+    // A 99.9% target is met by one region: still ahead of need.
+    let a = run(&snap.clone().with_availability_target(pct(99.9)));
+    assert_eq!(severity(&a, "premature.regions"), Some(Severity::Info));
+    // At the scale stage (300,000 users) a second region for failover is ordinary practice,
+    // not something to question.
+    let a = run(&snap.clone().with_users(Users::new(300_000)));
+    assert_eq!(severity(&a, "premature.regions"), None, "{}", a.to_text());
+    // Nothing said of where the users are: not judged.
+    let mut unknown = snap.clone();
+    unknown.user_regions = None;
+    assert_eq!(severity(&run(&unknown), "premature.regions"), None);
+}
+
+#[test]
+fn microservices_without_a_need_to_scale_parts_apart_are_questioned_at_the_growth_stage() {
+    // 20,000 users (stage 2) on microservices behind a gateway, servers at 20% CPU. The
+    // guide's stage-2 architecture is one application behind a load balancer; it splits
+    // services at stage 3, when components need to scale independently. With that need not
+    // stated (or stated as false), the services are ahead of need: info, as at stage 1.
+    let snap = with(
+        users(20_000)
+            .with_server_cpu(pct(20.0))
+            .with_p95_response_time(ms(250)),
+        &[
+            Component::LoadBalancer,
+            Component::ApiGateway,
+            Component::Microservices,
+        ],
+    );
+    let a = run(&snap);
+    assert_eq!(
+        severity(&a, "premature.microservices"),
+        Some(Severity::Info),
+        "{}",
+        a.to_text()
+    );
+    let a = run(&snap.clone().with_independent_scaling_needed(false));
+    assert_eq!(severity(&a, "premature.microservices"), Some(Severity::Info));
+    // The need stated: the guide's own reason for services; nothing to question.
+    let a = run(&snap.clone().with_independent_scaling_needed(true));
+    assert_eq!(severity(&a, "premature.microservices"), None, "{}", a.to_text());
+    // Busy servers (past half the 70% target) are not "little load": silent, as at stage 1.
+    let a = run(&snap.clone().with_server_cpu(pct(60.0)));
+    assert_eq!(severity(&a, "premature.microservices"), None);
+    // At the scale stage, services are the guide's architecture.
+    let a = run(&snap.with_users(Users::new(300_000)));
+    assert_eq!(severity(&a, "premature.microservices"), None);
+}
