@@ -332,7 +332,7 @@ mod assess {
         let md = stdout(&["assess", &example("growth.toml"), "--format", "markdown"]);
         assert!(md.starts_with("# Scalability assessment\n\n## Plan of action"));
         assert!(
-            md.contains("| db_pool_usage | 85.0% | beyond warning |"),
+            md.contains("| db_pool_usage | 85% | beyond warning |"),
             "{md}"
         );
     }

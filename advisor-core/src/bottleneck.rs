@@ -515,7 +515,7 @@ impl HealthCheckItem {
     ///     HealthCheckItem::LockContention
     ///         .observe(&snap)
     ///         .map(|q| q.to_string()),
-    ///     Some("12.0%".into())
+    ///     Some("12%".into())
     /// );
     /// assert_eq!(HealthCheckItem::Bloat.observe(&snap), None);
     /// # Ok::<(), scalability_advisor_core::Error>(())

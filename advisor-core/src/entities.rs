@@ -1124,7 +1124,7 @@ impl Entity for StatementStats {
         &self.query
     }
 
-    /// `1,107 calls in 1.0 min; mean 161 ms; slowest 900 ms; 62.0% of database time`.
+    /// `1,107 calls in 1.0 min; mean 161 ms; slowest 900 ms; 62% of database time`.
     fn figures(&self) -> String {
         let mut parts = Vec::new();
         if let Some(c) = self.calls {
@@ -1267,7 +1267,7 @@ impl Entity for HostStats {
         &self.name
     }
 
-    /// `runs app and db; CPU 97.0%; memory 60.0%`.
+    /// `runs app and db; CPU 97%; memory 60%`.
     fn figures(&self) -> String {
         let mut parts = Vec::new();
         if !self.roles.is_empty() {

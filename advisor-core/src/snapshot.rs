@@ -393,7 +393,7 @@ impl Quantity {
     /// use scalability_advisor_core::{Quantity, UnitKind};
     /// assert_eq!(
     ///     Quantity::from_canonical(UnitKind::Ratio, 0.7)?.to_string(),
-    ///     "70.0%"
+    ///     "70%"
     /// );
     /// assert!(Quantity::from_canonical(UnitKind::Ratio, 7.0).is_err());
     /// # Ok::<(), scalability_advisor_core::Error>(())

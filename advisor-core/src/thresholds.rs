@@ -625,7 +625,7 @@ impl Default for KeyThresholds {
 /// let report = KeyThresholds::default().assess(&MetricsSnapshot::default());
 /// let cpu = report.get(KeyMetric::ServerCpu);
 /// assert_eq!(cpu.health, None); // not measured, so not judged
-/// assert_eq!(cpu.target.to_string(), "70.0%");
+/// assert_eq!(cpu.target.to_string(), "70%");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -618,7 +618,7 @@ mod tests {
                 .contains("10000 users: single server (stage 1 (startup)), $100-300/mo")
         );
         assert!(
-            text(Topic::KeyMetrics).contains("server_cpu: target below 70.0%, warning above 85.0%")
+            text(Topic::KeyMetrics).contains("server_cpu: target below 70%, warning above 85%")
         );
         assert!(
             text(Topic::MultiRegion)

@@ -189,14 +189,14 @@ macro_rules! float_quantity {
 
 /// A share of a whole: a fraction in `0.0..=1.0` (CPU use, pool use, hit rate, read share).
 ///
-/// Stored and serialized as a fraction (`0.85`); displayed as a percentage (`85.0%`).
+/// Stored and serialized as a fraction (`0.85`); displayed as a percentage (`85%`).
 ///
 /// # Examples
 /// ```
 /// use scalability_advisor_core::units::Ratio;
 /// let cpu = Ratio::from_percent(85.0)?;
 /// assert_eq!(cpu, Ratio::from_fraction(0.85)?);
-/// assert_eq!(cpu.to_string(), "85.0%");
+/// assert_eq!(cpu.to_string(), "85%");
 /// assert!(Ratio::from_fraction(1.2).is_err());
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
@@ -316,10 +316,10 @@ impl Ratio {
 float_quantity!(Ratio, from_fraction);
 
 impl fmt::Display for Ratio {
-    /// One decimal place (`74.0%`, `90.9%`), except where that would misstate the value: a
-    /// level people write with more digits keeps them (`99.99%`, `0.04%`), and a value that
-    /// one decimal would round to `100.0%` or `0.0%` gets as many digits as it takes
-    /// (`99.99999%`).
+    /// At most one decimal place, none when it is a zero (`74%`, `90.9%`), except where that
+    /// would misstate the value: a level people write with more digits keeps them (`99.99%`,
+    /// `0.04%`), and a value that one decimal would round to `100%` or `0%` gets as many
+    /// digits as it takes (`99.99999%`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_percent(f, self.as_percent())
     }
@@ -349,7 +349,11 @@ pub(crate) fn write_percent(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Re
                 let k = k as u32;
                 // No trailing zero to trim (the formatting version trims them): were the last
                 // digit of `k` a zero, `k / 10` at one decimal fewer is the same value, the
-                // same division correctly rounded, and would have matched there first.
+                // same division correctly rounded, and would have matched there first. At
+                // one decimal, a zero is left out (`74%`).
+                if decimals == 1 && k.is_multiple_of(10) {
+                    return write!(f, "{}%", k / 10);
+                }
                 return write!(f, "{}.{:0decimals$}%", k / scale, k % scale);
             }
         }
@@ -371,7 +375,7 @@ fn write_percent_by_formatting(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt:
     for decimals in 1..=4 {
         if let Some(text) = exact(decimals) {
             let trimmed = if decimals == 1 {
-                text.as_str()
+                text.strip_suffix(".0").unwrap_or(&text)
             } else {
                 text.trim_end_matches('0')
             };
@@ -381,7 +385,8 @@ fn write_percent_by_formatting(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt:
     write_computed_percent(f, percent)
 }
 
-/// A computed percentage: one decimal, unless that reads as exactly 0% or 100%.
+/// A computed percentage: one decimal (none when it is a zero), unless that reads as exactly
+/// 0% or 100%.
 fn write_computed_percent(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Result {
     let mut decimals = 1;
     loop {
@@ -390,6 +395,11 @@ fn write_computed_percent(f: &mut fmt::Formatter<'_>, percent: f64) -> fmt::Resu
         let misleading = text.trim_start_matches('-').trim_end_matches('0') == "0."
             || text.trim_end_matches('0') == "100.";
         if !misleading || decimals >= 12 {
+            let text = if decimals == 1 {
+                text.strip_suffix(".0").unwrap_or(&text)
+            } else {
+                &text
+            };
             return write!(f, "{text}%");
         }
         decimals += 1;
@@ -1153,14 +1163,15 @@ mod tests {
                 expected
             );
         }
-        check(0.74, "74.0%");
+        check(0.74, "74%");
         check(0.875, "87.5%");
         check(0.9999, "99.99%");
         check(0.99999, "99.999%");
         check(0.0004, "0.04%");
         check(0.12345, "12.345%");
-        check(1.0, "100.0%");
-        check(0.0, "0.0%");
+        check(1.0, "100%");
+        check(0.0, "0%");
+        check(0.739_999_9, "74%");
         check(1.0 / 3.0, "33.3%");
         check(10.0 / 11.0, "90.9%");
         check(0.999_999_9, "99.99999%");
@@ -1452,7 +1463,7 @@ mod tests {
     #[test]
     fn written_decimals_examples() {
         for (p, text) in [
-            (74.0, "74.0%"),
+            (74.0, "74%"),
             (85.5, "85.5%"),
             (99.99, "99.99%"),
             (0.04, "0.04%"),
@@ -1461,8 +1472,10 @@ mod tests {
             (74.25, "74.25%"),
             (0.031_25, "0.03%"),
             (99.999_99, "99.99999%"),
-            (100.0, "100.0%"),
-            (0.0, "0.0%"),
+            (100.0, "100%"),
+            (0.0, "0%"),
+            (73.999_99, "74%"),
+            (8.0, "8%"),
         ] {
             assert_eq!(Fast(p).to_string(), text, "{p}");
             assert_eq!(ByFormatting(p).to_string(), text, "{p}");

@@ -84,7 +84,7 @@ fn thresholds_and_health() {
     assert_eq!(Health::Unhealthy.to_string(), "beyond warning");
     assert_eq!(Direction::HigherIsBetter.to_string(), "higher-is-better");
     let t = KeyThresholds::default();
-    assert_eq!(t.target(KeyMetric::ServerCpu).to_string(), "70.0%");
+    assert_eq!(t.target(KeyMetric::ServerCpu).to_string(), "70%");
     assert_eq!(t.warning(KeyMetric::P95ResponseTime).to_string(), "1.0 s");
     assert_eq!(KeyMetric::DbPoolUsage.to_string(), "db_pool_usage");
     let snap = MetricsSnapshot::default().with_server_cpu(Ratio::from_percent(90.0).unwrap());
@@ -103,7 +103,7 @@ fn thresholds_and_health() {
     );
     assert_eq!(
         report.get(KeyMetric::ServerCpu).to_string(),
-        "server_cpu: 90.0% (beyond warning; target 70.0%, warning 85.0%)"
+        "server_cpu: 90% (beyond warning; target 70%, warning 85%)"
     );
     assert_eq!(
         report.get(KeyMetric::DbPoolUsage).to_string(),
@@ -162,7 +162,7 @@ fn evidence_displays() {
     };
     assert_eq!(
         e.to_string(),
-        "db_cpu = 80.0%, test > in 90.0% of samples (needs 80.0%) 70.0% (24 samples over 23.0 h)"
+        "db_cpu = 80%, test > in 90% of samples (needs 80%) 70% (24 samples over 23.0 h)"
     );
     let m = Missing {
         metric: Metric::DbCpu,

@@ -806,7 +806,7 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
     notes
 }
 
-/// A reopened rung's evidence as a plan's note reads it: `cache_hit_rate = 78.0% < 80.0%`
+/// A reopened rung's evidence as a plan's note reads it: `cache_hit_rate = 78% < 80%`
 /// for a comparison with a level, as the findings' evidence reads; the core's own wording
 /// for the rest (a trend, a flag).
 fn evidence_text(e: &scalability_advisor_core::Evidence) -> String {

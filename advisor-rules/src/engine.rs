@@ -893,14 +893,7 @@ fn show_rate_in(v: f64, (unit, per): (&str, f64)) -> String {
 /// A fraction as a percentage with the digits that matter (99.99%, 87.5%, 80%).
 pub(crate) fn percent_text(fraction: f64) -> String {
     match scalability_advisor_core::units::Ratio::from_fraction(fraction) {
-        Ok(r) => {
-            let mut t = r.to_string();
-            if t.ends_with(".0%") {
-                t.truncate(t.len() - 3);
-                t.push('%');
-            }
-            t
-        }
+        Ok(r) => r.to_string(),
         Err(_) => format!("{}%", trim_number(fraction * 100.0)),
     }
 }

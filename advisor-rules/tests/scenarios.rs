@@ -2723,9 +2723,10 @@ fn a_cache_that_misses_is_made_to_work_without_waiting_for_the_indexes() {
     assert!(!cache.advice.contains("Put an application cache"), "{text}");
     // Its note says what reopened it, as the findings' evidence reads.
     assert!(
-        cache.notes.iter().any(|n| n.ends_with(
-            "declared done, but not finished: cache_hit_rate = 62.0% < 80.0%"
-        )),
+        cache
+            .notes
+            .iter()
+            .any(|n| n.ends_with("declared done, but not finished: cache_hit_rate = 62% < 80%")),
         "{text}"
     );
     step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
@@ -3728,7 +3729,10 @@ fn regions_for_users_in_one_region_are_questioned_at_the_growth_stage() {
         step.why.contains(&"deployed_regions = 3 >= 2".to_owned()),
         "{text}"
     );
-    assert!(step.why.contains(&"user_regions = 1 < 2".to_owned()), "{text}");
+    assert!(
+        step.why.contains(&"user_regions = 1 < 2".to_owned()),
+        "{text}"
+    );
     assert!(step.advice.contains("global load balancer"), "{text}");
     no_contradictions(&a);
 
@@ -3784,10 +3788,18 @@ fn microservices_without_a_need_to_scale_parts_apart_are_questioned_at_the_growt
         a.to_text()
     );
     let a = run(&snap.clone().with_independent_scaling_needed(false));
-    assert_eq!(severity(&a, "premature.microservices"), Some(Severity::Info));
+    assert_eq!(
+        severity(&a, "premature.microservices"),
+        Some(Severity::Info)
+    );
     // The need stated: the guide's own reason for services; nothing to question.
     let a = run(&snap.clone().with_independent_scaling_needed(true));
-    assert_eq!(severity(&a, "premature.microservices"), None, "{}", a.to_text());
+    assert_eq!(
+        severity(&a, "premature.microservices"),
+        None,
+        "{}",
+        a.to_text()
+    );
     // Busy servers (past half the 70% target) are not "little load": silent, as at stage 1.
     let a = run(&snap.clone().with_server_cpu(pct(60.0)));
     assert_eq!(severity(&a, "premature.microservices"), None);
