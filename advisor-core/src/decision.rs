@@ -411,7 +411,7 @@ impl Symptom {
     pub fn next_step(self, tried: RemedySet, architecture: ComponentSet) -> NextStep {
         let steps = [LadderStep::First, LadderStep::Then, LadderStep::Finally];
         for (step, remedy) in steps.into_iter().zip(self.ladder()) {
-            let in_place = remedy.component().is_some_and(|c| architecture.contains(c));
+            let in_place = remedy.in_place(architecture).is_some();
             if !tried.contains(remedy) && !in_place {
                 return NextStep::Try { step, remedy };
             }
@@ -575,9 +575,7 @@ impl Remedy {
         history: &History,
         config: &AdvisorConfig,
     ) -> RungState {
-        let in_place = self
-            .component()
-            .filter(|c| snapshot.architecture.contains(*c));
+        let in_place = self.in_place(snapshot.architecture);
         let declared = snapshot.tried.contains(self);
         if !declared && in_place.is_none() {
             return match self.not_needed(snapshot, config) {
@@ -940,6 +938,31 @@ impl Remedy {
             | Remedy::FixMemoryLeaks
             | Remedy::RedesignDataStructures => None,
         }
+    }
+
+    /// The component of `architecture` that already provides the remedy, if any: the one it
+    /// installs ([`Remedy::component`]), or for moving slow work off the request path, a
+    /// message queue as well as a job queue (the guide's event-driven pattern answers the
+    /// request and hands the work to a queue: "API → Service A → Queue → Response (fast)").
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet, Remedy};
+    /// let kafka = ComponentSet::from_components(&[Component::MessageQueue]);
+    /// assert_eq!(
+    ///     Remedy::AsyncProcessing.in_place(kafka),
+    ///     Some(Component::MessageQueue)
+    /// );
+    /// assert_eq!(Remedy::CircuitBreakers.in_place(kafka), None);
+    /// assert_eq!(Remedy::AddIndexes.in_place(kafka), None);
+    /// ```
+    #[must_use]
+    pub fn in_place(self, architecture: ComponentSet) -> Option<Component> {
+        if let Some(c) = self.component().filter(|c| architecture.contains(*c)) {
+            return Some(c);
+        }
+        (matches!(self, Remedy::AsyncProcessing) && architecture.contains(Component::MessageQueue))
+            .then_some(Component::MessageQueue)
     }
 
     const fn bit(self) -> u16 {

@@ -767,9 +767,12 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                 format!("{} ({}): {component} in place", r.remedy.title(), r.step)
             }
             RungState::Incomplete { evidence } => format!(
-                "{} ({}): declared done, but not finished: {}",
+                "{} ({}): {}, but not finished: {}",
                 r.remedy.title(),
                 r.step,
+                r.remedy
+                    .in_place(snapshot.architecture)
+                    .map_or_else(|| "declared done".to_owned(), |c| format!("{c} in place")),
                 evidence_text(&evidence)
             ),
             RungState::UnindexedTable { table } => {
@@ -815,6 +818,7 @@ fn evidence_text(e: &scalability_advisor_core::Evidence) -> String {
         (Check::Above | Check::AtLeast | Check::Below, Some(t)) => {
             format!("{} = {} {} {t}", e.metric, e.observed, e.check)
         }
+        (Check::IsTrue, _) => format!("{} = {}", e.metric, e.observed),
         _ => e.to_string(),
     }
 }
@@ -1236,9 +1240,33 @@ fn build_plan(
         bottlenecks,
         grounds,
     );
+    // A gap whose component a rung of the plan installs (circuit breakers, on the ladder
+    // for API timeouts) is that rung's work: it is noted on the rung's step, not listed
+    // again as a gap to close.
+    // (A rung held back keeps its gap: the gap is to close now, the rung waits.)
+    let held = deferred.as_ref().filter(|d| d.hold).map(|d| d.held);
+    let rungs: Vec<Remedy> = Symptom::ALL
+        .iter()
+        .filter_map(|s| planned.get(s).copied().flatten())
+        .filter(|r| Some(*r) != held)
+        .collect();
+    let rung_for = |g: ChecklistItem| {
+        g.component()
+            .and_then(|c| rungs.iter().copied().find(|r| r.component() == Some(c)))
+    };
+    let mut folded: Vec<(ChecklistItem, Remedy)> = Vec::new();
     let with_gaps: Vec<(Checklist, Vec<ChecklistItem>)> = checklists
         .iter()
-        .map(|r| (r.checklist, r.gaps().collect::<Vec<_>>()))
+        .map(|r| {
+            let mut gaps = Vec::new();
+            for g in r.gaps() {
+                match rung_for(g) {
+                    Some(rung) => folded.push((g, rung)),
+                    None => gaps.push(g),
+                }
+            }
+            (r.checklist, gaps)
+        })
         .filter(|(_, gaps)| !gaps.is_empty())
         .collect();
     let skeleton = Skeleton::build(
@@ -1372,8 +1400,7 @@ fn build_plan(
                 // A rung whose component is in place was reopened by a finding that says
                 // it does not work well yet (a cache that misses): that finding's advice,
                 // not the advice to put one in.
-                if r.component()
-                    .is_some_and(|c| snapshot.architecture.contains(c))
+                if r.in_place(snapshot.architecture).is_some()
                     && let Some(reopened) = findings
                         .iter()
                         .zip(&facts)
@@ -1468,6 +1495,17 @@ fn build_plan(
     note_as_urgent_as_move(&mut steps, findings);
     note_until_the_move(&mut steps, interim);
     note_cache_plateau(&mut steps, findings, snapshot.architecture);
+    for (gap, rung) in folded {
+        note_on(
+            &mut steps,
+            rung,
+            format!(
+                "this also closes a gap of the guide's {} checklist: {}",
+                gap.checklist(),
+                gap.title()
+            ),
+        );
+    }
     note_lag_with_write_headroom(&mut steps, findings, snapshot, grounds.primary_write_level);
     (steps, held)
 }
@@ -2202,7 +2240,7 @@ impl StageView {
     /// );
     /// assert_eq!(
     ///     a.stage.users_line(),
-    ///     "stage 1 (startup): 5000 users (0 to 10000 users)"
+    ///     "stage 1 (startup): 5000 users (0 to 10,000 users)"
     /// );
     /// ```
     #[must_use]

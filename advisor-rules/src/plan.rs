@@ -407,7 +407,7 @@ pub(crate) fn deferral_candidate<'a>(
     // making it work hides nothing new and takes reads off the database at once, so it
     // does not wait (the slow pages still go to the step on the bottleneck). Worked out
     // only for a deferral that is made: it scans every finding.
-    let in_place = page.component().is_some_and(|c| architecture.contains(c));
+    let in_place = page.in_place(architecture).is_some();
     let hold = || !(first_rung && in_place || wanted_for_itself(facts, page));
     if layer == Layer::Application {
         if let Some(instead) = waiting_on_background_work(facts, active, architecture)
@@ -605,7 +605,7 @@ pub(crate) fn called_for_first<'a>(
         return None;
     };
     let page = *page;
-    let in_place = |r: Remedy| r.component().is_some_and(|c| architecture.contains(c));
+    let in_place = |r: Remedy| r.in_place(architecture).is_some();
     if in_place(page) || wanted_for_itself(facts, page) {
         return None;
     }

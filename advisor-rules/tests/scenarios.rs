@@ -479,6 +479,15 @@ fn sequential_scans_reopen_the_index_rung() {
         .unwrap();
     assert!(step.findings.contains(&"db.missing_indexes".to_owned()));
     assert!(step.findings.contains(&"ladder.database_slow".to_owned()));
+    // Indexes are no component: the rung was declared done, and the note says so.
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n
+                .ends_with("declared done, but not finished: db_max_seq_scans = 25,000 > 10,000")),
+        "{:?}",
+        step.notes
+    );
 }
 
 #[test]
@@ -2726,7 +2735,7 @@ fn a_cache_that_misses_is_made_to_work_without_waiting_for_the_indexes() {
         cache
             .notes
             .iter()
-            .any(|n| n.ends_with("declared done, but not finished: cache_hit_rate = 62% < 80%")),
+            .any(|n| n.ends_with("cache in place, but not finished: cache_hit_rate = 62% < 80%")),
         "{text}"
     );
     step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
@@ -2963,7 +2972,7 @@ fn a_busy_database_whose_indexes_are_not_missing_goes_to_read_replicas() {
         replicas
             .notes
             .iter()
-            .any(|n| n.contains("300 sequential scans, under the 10000")),
+            .any(|n| n.contains("300 sequential scans, under the 10,000")),
         "{text}"
     );
     // A query over 100 ms may still want an index: the first try stands.
@@ -3028,7 +3037,9 @@ fn slow_pages_wait_for_the_first_of_two_tied_layers_that_a_cdn_does_not_help() {
         [(Remedy::EdgeCompute, calls.key.clone(), Some(1))],
         "{text}"
     );
-    let provider = step_of(&a, StepKey::Remedy(Remedy::AsyncProcessing));
+    // (The queue in place moves slow work off the request path, the ladder's first rung:
+    // the provider's step is its second, circuit breakers.)
+    let provider = step_of(&a, StepKey::Remedy(Remedy::CircuitBreakers));
     assert_eq!(provider.severity, Severity::Warning, "{text}");
     // A tie with the application's CPU is no reason to hold the edge back: a CDN or the
     // edge takes work off busy servers too.
@@ -3806,4 +3817,81 @@ fn microservices_without_a_need_to_scale_parts_apart_are_questioned_at_the_growt
     // At the scale stage, services are the guide's architecture.
     let a = run(&snap.with_users(Users::new(300_000)));
     assert_eq!(severity(&a, "premature.microservices"), None);
+}
+
+#[test]
+fn a_message_queue_in_place_moves_the_timeouts_ladder_to_circuit_breakers() {
+    // 400,000 users on the guide's stage-3 architecture with its message queue (Kafka/SQS),
+    // and a payment provider that times out on 5% of calls (P95 3 s; pages at 2.1 s), with
+    // no circuit breakers. The guide's ladder for API timeouts: async processing, then
+    // circuit breakers, then event-driven. Its stage-3 event-driven pattern is the async
+    // processing ("API -> Service A -> Queue -> Response (fast)"), and the scaling
+    // checklist already counts the queue as "non-critical paths run asynchronously", so
+    // the rung to advise is the circuit breaker (also the guide's first solution for the
+    // external-API layer), not "put work on a job queue". The checklist gap it closes is
+    // the same work: one step, not a second "close the gaps" step naming circuit breakers.
+    let snap = with(
+        users(400_000)
+            .with_deployed_regions(NonZeroU32::MIN)
+            .with_p95_response_time(ms(2_100))
+            .with_server_cpu(pct(45.0))
+            .with_db_cpu(pct(40.0))
+            .with_external_api_p95_latency(ms(3_000))
+            .with_external_api_timeout_share(pct(5.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::MessageQueue,
+            Component::DistributedTracing,
+            Component::ConnectionPooler,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::CircuitBreakers),
+        "{text}"
+    );
+    assert!(
+        !remedy_steps(&a).contains(&Remedy::AsyncProcessing),
+        "{text}"
+    );
+    assert!(
+        !a.plan
+            .iter()
+            .any(|s| matches!(s.key, StepKey::Checklist(_))),
+        "{text}"
+    );
+    let step = step_of(&a, StepKey::Remedy(Remedy::CircuitBreakers));
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("scaling checklist") && n.contains("circuit breakers")),
+        "{text}"
+    );
+    no_contradictions(&a);
+    // Without the queue, the first rung stands: move the slow work off the request path.
+    let mut no_queue = snap.clone();
+    assert!(no_queue.architecture.remove(Component::MessageQueue));
+    let a = run(&no_queue);
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AsyncProcessing),
+        "{}",
+        a.to_text()
+    );
+    // With the queue, but background work said to block requests, the rung is reopened.
+    let a = run(&snap.with_background_tasks_block_requests(true));
+    assert!(
+        remedy_steps(&a).contains(&Remedy::AsyncProcessing),
+        "{}",
+        a.to_text()
+    );
 }
