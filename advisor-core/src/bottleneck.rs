@@ -391,7 +391,7 @@ pub enum HealthCheckArea {
 /// let snap = MetricsSnapshot::default().with_db_max_seq_scans(Count::new(25_000));
 /// assert_eq!(
 ///     item.observe(&snap).map(|q| q.to_string()),
-///     Some("25000".into())
+///     Some("25,000".into())
 /// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -66,7 +66,7 @@ pub enum Stage {
 /// );
 /// assert!(band.contains(Users::new(1_000_000)));
 /// assert!(!band.contains(Users::new(100_000)));
-/// assert_eq!(band.to_string(), "100001 to 1000000 users");
+/// assert_eq!(band.to_string(), "100,001 to 1,000,000 users");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -94,9 +94,15 @@ impl UserBand {
 
 impl fmt::Display for UserBand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `10,001 to 100,000 users`, `1,000,001+ users`: grouped as `Users` writes them.
+        crate::units::write_whole(f, self.min.get())?;
         match self.max {
-            Some(max) => write!(f, "{} to {} users", self.min.get(), max.get()),
-            None => write!(f, "{}+ users", self.min.get()),
+            Some(max) => {
+                f.write_str(" to ")?;
+                crate::units::write_whole(f, max.get())?;
+                f.write_str(" users")
+            }
+            None => f.write_str("+ users"),
         }
     }
 }
@@ -534,8 +540,8 @@ mod tests {
         let top = Stage::Enterprise.user_band();
         assert!(top.contains(Users::new(u64::MAX)));
         assert!(!top.contains(Users::new(1_000_000)));
-        assert_eq!(scale.to_string(), "100001 to 1000000 users");
-        assert_eq!(top.to_string(), "1000001+ users");
+        assert_eq!(scale.to_string(), "100,001 to 1,000,000 users");
+        assert_eq!(top.to_string(), "1,000,001+ users");
     }
 
     #[test]
@@ -633,7 +639,7 @@ mod tests {
         assert_eq!(Stage::Growth.to_string(), "stage 2 (growth)");
         assert_eq!(
             Stage::Growth.user_band().to_string(),
-            "10001 to 100000 users"
+            "10,001 to 100,000 users"
         );
     }
 

@@ -615,7 +615,7 @@ mod tests {
         ));
         assert!(
             text(Topic::Costs)
-                .contains("10000 users: single server (stage 1 (startup)), $100-300/mo")
+                .contains("10,000 users: single server (stage 1 (startup)), $100-300/mo")
         );
         assert!(
             text(Topic::KeyMetrics).contains("server_cpu: target below 70%, warning above 85%")

@@ -964,7 +964,7 @@ impl fmt::Display for Bytes {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::units::Users;
-/// assert_eq!(Users::new(25_000).to_string(), "25000 users");
+/// assert_eq!(Users::new(25_000).to_string(), "25,000 users");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -977,7 +977,7 @@ impl Users {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::units::Users;
-    /// assert_eq!(Users::new(45_000).to_string(), "45000 users");
+    /// assert_eq!(Users::new(45_000).to_string(), "45,000 users");
     /// ```
     #[must_use]
     pub const fn new(users: u64) -> Self {
@@ -998,9 +998,41 @@ impl Users {
 }
 
 impl fmt::Display for Users {
+    /// `2000 users`, `45,000 users`: thousands separated from 10,000 up (see [`Count`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} users", self.0)
+        write_whole(f, self.0)?;
+        f.write_str(" users")
     }
+}
+
+/// Writes a whole number as people read it: its digits alone below 10,000 (`2000`), with
+/// commas between thousands from there (`45,000`, `1,000,000`).
+pub(crate) fn write_whole(f: &mut fmt::Formatter<'_>, n: u64) -> fmt::Result {
+    if n < 10_000 {
+        return write!(f, "{n}");
+    }
+    // u64::MAX has 20 digits: seven groups at most.
+    let mut groups = [0u16; 7];
+    let mut len = 0;
+    let mut rest = n;
+    while rest > 0 {
+        if let Some(slot) = groups.get_mut(len) {
+            // rest % 1000 < 1000: fits a u16.
+            *slot = u16::try_from(rest % 1000).unwrap_or(0);
+        }
+        rest /= 1000;
+        len += 1;
+    }
+    let mut first = true;
+    for g in groups.iter().take(len).rev() {
+        if first {
+            write!(f, "{g}")?;
+            first = false;
+        } else {
+            write!(f, ",{g:03}")?;
+        }
+    }
+    Ok(())
 }
 
 /// A number of database connections (in use, or a pool's size).
@@ -1052,7 +1084,8 @@ impl fmt::Display for Connections {
         } else {
             "connections"
         };
-        write!(f, "{} {unit}", self.0)
+        write_whole(f, u64::from(self.0))?;
+        write!(f, " {unit}")
     }
 }
 
@@ -1061,7 +1094,7 @@ impl fmt::Display for Connections {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::units::Count;
-/// assert_eq!(Count::new(12_000).to_string(), "12000");
+/// assert_eq!(Count::new(12_000).to_string(), "12,000");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1095,8 +1128,10 @@ impl Count {
 }
 
 impl fmt::Display for Count {
+    /// `800`, `25,000`: thousands separated from 10,000 up, as the rules' evidence writes
+    /// numbers.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        write_whole(f, self.0)
     }
 }
 
@@ -1154,6 +1189,25 @@ fn fmt_trimmed(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn whole_numbers_are_grouped_by_thousands_from_ten_thousand() {
+        for (n, text) in [
+            (0, "0"),
+            (800, "800"),
+            (9_999, "9999"),
+            (10_000, "10,000"),
+            (45_007, "45,007"),
+            (1_000_000, "1,000,000"),
+            (u64::MAX, "18,446,744,073,709,551,615"),
+        ] {
+            assert_eq!(Count::new(n).to_string(), text);
+        }
+        assert_eq!(Users::new(45_000).to_string(), "45,000 users");
+        assert_eq!(Users::new(2_000).to_string(), "2000 users");
+        assert_eq!(Connections::new(1).to_string(), "1 connection");
+        assert_eq!(Connections::new(12_000).to_string(), "12,000 connections");
+    }
+
     #[test]
     fn percentages_keep_the_digits_that_matter() {
         #[track_caller]

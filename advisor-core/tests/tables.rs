@@ -60,7 +60,10 @@ fn stage_tables() {
         Stage::Growth.cost_at_scale().monthly.to_string(),
         "$1000-3000/mo"
     );
-    assert_eq!(Stage::Enterprise.user_band().to_string(), "1000001+ users");
+    assert_eq!(
+        Stage::Enterprise.user_band().to_string(),
+        "1,000,001+ users"
+    );
     assert!(
         Stage::Growth
             .architecture()

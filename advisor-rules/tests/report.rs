@@ -239,11 +239,11 @@ fn the_stage_lines_give_the_band_the_next_stage_and_what_it_lacks() {
     let a = run(&MetricsSnapshot::default().with_users(Users::new(5_000)));
     let text = a.to_text();
     assert!(
-        text.contains("\n  by users:    stage 1 (startup): 5000 users (0 to 10000 users)\n"),
+        text.contains("\n  by users:    stage 1 (startup): 5000 users (0 to 10,000 users)\n"),
         "{text}"
     );
     let heading =
-        "stage 2 (growth) (10001 to 100000 users): the next stage after stage 1 (startup)";
+        "stage 2 (growth) (10,001 to 100,000 users): the next stage after stage 1 (startup)";
     assert!(
         text.contains(&format!("\n  heading for: {heading}\n")),
         "{text}"
