@@ -1495,6 +1495,7 @@ fn build_plan(
     note_as_urgent_as_move(&mut steps, findings);
     note_until_the_move(&mut steps, interim);
     note_cache_plateau(&mut steps, findings, snapshot.architecture);
+    note_measure_after_indexes(&mut steps, findings);
     for (gap, rung) in folded {
         note_on(
             &mut steps,
@@ -1672,6 +1673,62 @@ fn note_until_the_move(steps: &mut [PlanStep], interim: &[Replaced<'_>]) {
             step.notes.push(format!(
                 "until the move is made ({}, which {} replaces): {}",
                 r.id, r.by, r.advice
+            ));
+        }
+    }
+}
+
+/// What an index step works on: the database's slow queries and the CPU that sequential
+/// scans burn (the guide's first try for "database slow", with its symptoms "slow
+/// queries, high CPU").
+const INDEX_WORK: [Metric; 3] = [
+    Metric::SlowestQueryTime,
+    Metric::SlowestQueryMaxTime,
+    Metric::DbCpu,
+];
+
+/// A stage move whose every condition rests on what an earlier index step works on (a slow
+/// query, the database's CPU) says to measure those again after the indexes: a missing
+/// index alone makes a query slow and scans burn CPU, so the guide's trigger may stop
+/// holding once the step is done, and the move, months of work, may then wait. The move
+/// keeps its place and severity: its conditions hold today. Not for a move the user count
+/// has already reached (overdue: the stage's architecture is due anyway) or one made.
+fn note_measure_after_indexes(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    let Some(indexes) = steps
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    for step in steps
+        .iter_mut()
+        .filter(|s| matches!(s.key, StepKey::Stage(_)) && s.rank > indexes)
+    {
+        let mut rests_on: Vec<Metric> = Vec::new();
+        let mut moves = 0usize;
+        let mut only_index_work = true;
+        for f in findings
+            .iter()
+            .filter(|f| f.moves_to.is_some() && step.findings.contains(&f.id))
+        {
+            moves += 1;
+            // A move the user count has already reached is due whatever the queries do.
+            only_index_work &= !f.evidence.is_empty() && !f.overdue && !f.made;
+            for m in f.evidence.iter().map(|e| e.metric) {
+                match m {
+                    Some(m) if INDEX_WORK.contains(&m) => {
+                        crate::engine::push_unique(&mut rests_on, m)
+                    }
+                    _ => only_index_work = false,
+                }
+            }
+        }
+        if moves > 0 && only_index_work {
+            let names: Vec<&str> = rests_on.iter().map(|m| m.name()).collect();
+            step.notes.push(format!(
+                "step {indexes} works on what this move rests on ({}): measure again after it; if the move's conditions no longer hold, the move can wait",
+                names.join(", ")
             ));
         }
     }

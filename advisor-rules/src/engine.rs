@@ -3268,7 +3268,7 @@ fn metric_index(m: Metric) -> usize {
     m.index()
 }
 
-fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+pub(crate) fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
     if !v.contains(&x) {
         v.push(x);
     }

@@ -3895,3 +3895,72 @@ fn a_message_queue_in_place_moves_the_timeouts_ladder_to_circuit_breakers() {
         a.to_text()
     );
 }
+
+#[test]
+fn a_move_resting_on_what_the_index_step_works_on_says_to_measure_again_after_it() {
+    // 2,000 users on one server; a table read by 50,000 sequential scans (the guide's
+    // "missing indexes (seq scans > 10K)") and a slowest query of 250 ms (past its 100 ms
+    // stage-2 trigger). The guide's first try for a slow database is indexes, and its
+    // stage-1 advice is to index frequently queried columns: the scan is the likeliest
+    // cause of the slow query. The plan indexes first; the move to stage 2, which rests on
+    // that query alone, says to measure it again after the index step before building for
+    // the growth stage.
+    let snap = users(2_000)
+        .with_p95_response_time(ms(420))
+        .with_server_cpu(pct(30.0))
+        .with_db_cpu(pct(40.0))
+        .with_slowest_query_time(ms(250))
+        .with_db_max_seq_scans(Count::new(50_000))
+        .with_db_queries_per_request(QueriesPerRequest::new(6.0).unwrap());
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddIndexes),
+        "{text}"
+    );
+    let indexes = a.plan[0].rank;
+    let moved = a
+        .plan
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Stage(_)))
+        .unwrap_or_else(|| panic!("no stage step:\n{text}"));
+    let note = format!(
+        "step {indexes} works on what this move rests on (slowest_query_time): measure again after it"
+    );
+    assert!(moved.notes.iter().any(|n| n.starts_with(&note)), "{text}");
+    // A move that also rests on something indexes do not touch (the server's CPU maxed)
+    // gets no such note.
+    let a = run(&snap.clone().with_server_cpu(pct(95.0)));
+    let moved = a
+        .plan
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Stage(_)))
+        .unwrap();
+    assert!(
+        !moved.notes.iter().any(|n| n.contains("measure again")),
+        "{}",
+        a.to_text()
+    );
+    // At 60,000 users the move to stage 2 is overdue: due whatever the queries do, so no
+    // note that it can wait.
+    let a = run(&snap.clone().with_users(Users::new(60_000)));
+    assert!(
+        !a.plan
+            .iter()
+            .any(|s| s.notes.iter().any(|n| n.contains("measure again"))),
+        "{}",
+        a.to_text()
+    );
+    // Without an index step (indexes declared done, no scans to speak of), none either.
+    let a = run(&snap
+        .with_db_max_seq_scans(Count::new(300))
+        .with_tried(Remedy::AddIndexes));
+    assert!(
+        !a.plan
+            .iter()
+            .any(|s| s.notes.iter().any(|n| n.contains("measure again"))),
+        "{}",
+        a.to_text()
+    );
+}
