@@ -159,15 +159,21 @@ pub enum RungState {
         /// The table's position in [`MetricsSnapshot::tables`].
         table: usize,
     },
-    /// Neither declared nor in place, but the snapshot shows there is nothing for the rung to
-    /// do, by the guide's own measure, so the ladder goes past it. Only "add indexes" has
-    /// such a measure: the guide's database checklist finds missing indexes by tables
-    /// scanned sequentially more than 10,000 times, so a busiest table scanned fewer times
-    /// than that (the `evidence`), no single query over the slow-query level (100 ms, when
-    /// measured) and no table of the snapshot read only by sequential scans say no index is
-    /// missing. At exactly the level the rung stays (not done).
+    /// Neither declared nor in place, but the snapshot shows the rung is not what the
+    /// symptom needs, so the ladder goes past it. Two rungs have such a measure:
+    ///
+    /// - "Add indexes": the guide's database checklist finds missing indexes by tables
+    ///   scanned sequentially more than 10,000 times, so a busiest table scanned fewer times
+    ///   than that (the `evidence`), no single query over the slow-query level (100 ms, when
+    ///   measured) and no table of the snapshot read only by sequential scans say no index
+    ///   is missing. At exactly the level the rung stays (not done).
+    /// - "Increase RAM": a [`Metric::MemoryUsage`] series rising significantly (the
+    ///   `evidence`, the same trend that shows the next rung, "fix memory leaks", unfinished)
+    ///   is a leak, which more memory only delays; the ladder goes on to the leak, and more
+    ///   memory is at most a stopgap.
     NotNeeded {
-        /// What shows it: the busiest table's sequential scans, below the level.
+        /// What shows it: the busiest table's sequential scans below the level, or the
+        /// rising memory series.
         evidence: Evidence,
     },
     /// Not known to be done.
@@ -578,7 +584,7 @@ impl Remedy {
         let in_place = self.in_place(snapshot.architecture);
         let declared = snapshot.tried.contains(self);
         if !declared && in_place.is_none() {
-            return match self.not_needed(snapshot, config) {
+            return match self.not_needed(snapshot, history, config) {
                 Some(evidence) => RungState::NotNeeded { evidence },
                 None => RungState::NotDone,
             };
@@ -599,7 +605,15 @@ impl Remedy {
 
     /// Evidence that this remedy, neither declared nor in place, has nothing to do (see
     /// [`RungState::NotNeeded`]).
-    fn not_needed(self, snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<Evidence> {
+    fn not_needed(
+        self,
+        snapshot: &MetricsSnapshot,
+        history: &History,
+        config: &AdvisorConfig,
+    ) -> Option<Evidence> {
+        if self == Remedy::IncreaseRam {
+            return rising_memory(history, config);
+        }
         if self != Remedy::AddIndexes {
             return None;
         }
@@ -667,29 +681,7 @@ impl Remedy {
                         Quantity::Flag(true),
                     )
                 }),
-            Remedy::FixMemoryLeaks => {
-                let series = history.get(Metric::MemoryUsage)?;
-                let trend = series.trend(&config.triggers.series).ok()?;
-                if !trend.is_degrading(Direction::LowerIsBetter, &config.triggers.series) {
-                    return None;
-                }
-                let latest = Ratio::from_fraction(series.latest().value).ok()?;
-                let window = series.window(config.triggers.series.window);
-                let span = match (window.first(), window.last()) {
-                    (Some(a), Some(b)) => b.at.saturating_sub(a.at),
-                    _ => core::time::Duration::ZERO,
-                };
-                Some(Evidence {
-                    metric: Metric::MemoryUsage,
-                    observed: Quantity::Ratio(latest),
-                    check: Check::Degrading(trend.into()),
-                    threshold: None,
-                    basis: Basis::Series {
-                        samples: window.len(),
-                        span,
-                    },
-                })
-            }
+            Remedy::FixMemoryLeaks => rising_memory(history, config),
             _ => None,
         }
     }
@@ -841,6 +833,32 @@ impl Remedy {
             .into_iter()
             .find(|r| r.component() == Some(component))
     }
+}
+
+/// Evidence of a leak: a [`Metric::MemoryUsage`] series that rises significantly over the
+/// window (see [`crate::Trend::is_degrading`]), with its latest sample.
+fn rising_memory(history: &History, config: &AdvisorConfig) -> Option<Evidence> {
+    let series = history.get(Metric::MemoryUsage)?;
+    let trend = series.trend(&config.triggers.series).ok()?;
+    if !trend.is_degrading(Direction::LowerIsBetter, &config.triggers.series) {
+        return None;
+    }
+    let latest = Ratio::from_fraction(series.latest().value).ok()?;
+    let window = series.window(config.triggers.series.window);
+    let span = match (window.first(), window.last()) {
+        (Some(a), Some(b)) => b.at.saturating_sub(a.at),
+        _ => core::time::Duration::ZERO,
+    };
+    Some(Evidence {
+        metric: Metric::MemoryUsage,
+        observed: Quantity::Ratio(latest),
+        check: Check::Degrading(trend.into()),
+        threshold: None,
+        basis: Basis::Series {
+            samples: window.len(),
+            span,
+        },
+    })
 }
 
 impl fmt::Display for LadderStep {

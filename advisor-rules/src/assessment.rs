@@ -18,8 +18,8 @@ use crate::engine::{
 };
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
-    Active, Deferral, Facts, Grounds, Key, Place, Skeleton, deferred_delivery, evidence_only,
-    with_lowest_rungs,
+    Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
+    evidence_only, with_lowest_rungs,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -682,7 +682,10 @@ pub fn assess_with(
         snapshot,
         &checklists,
         &bottlenecks,
-        Grounds::of(snapshot, config),
+        Grounds {
+            memory_fill: memory_fill(snapshot, history, config),
+            ..Grounds::of(snapshot, config)
+        },
     );
     let not_judged = engine
         .rules()
@@ -787,6 +790,16 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                     r.step
                 )
             }
+            RungState::NotNeeded { evidence } if r.remedy == Remedy::IncreaseRam => format!(
+                "{} ({}): skipped: memory use keeps rising ({} over the series), as a leak does, and more memory only delays a leak; add memory or restart the servers only as a stopgap until it is fixed",
+                r.remedy.title(),
+                r.step,
+                match evidence.check {
+                    scalability_advisor_core::Check::Degrading(t) =>
+                        format!("{:+.0}%", t.relative_change * 100.0),
+                    _ => evidence.observed.to_string(),
+                }
+            ),
             RungState::NotNeeded { evidence } => format!(
                 "{} ({}): not needed by the guide's measure: the busiest table had {} sequential scans, under the {} that mark a missing index{}",
                 r.remedy.title(),
@@ -1400,7 +1413,12 @@ fn build_plan(
                 // A rung whose component is in place was reopened by a finding that says
                 // it does not work well yet (a cache that misses): that finding's advice,
                 // not the advice to put one in.
-                if r.in_place(snapshot.architecture).is_some()
+                // So does the leak rung reached without more memory having been added
+                // (memory climbing at any level): the finding that shows the climb says so,
+                // where the rung's own advice assumes the memory was added.
+                let unadded_leak =
+                    *r == Remedy::FixMemoryLeaks && !snapshot.tried.contains(Remedy::IncreaseRam);
+                if (r.in_place(snapshot.architecture).is_some() || unadded_leak)
                     && let Some(reopened) = findings
                         .iter()
                         .zip(&facts)
@@ -1496,6 +1514,9 @@ fn build_plan(
     note_until_the_move(&mut steps, interim);
     note_cache_plateau(&mut steps, findings, snapshot.architecture);
     note_measure_after_indexes(&mut steps, findings);
+    if let Some(fill) = grounds.memory_fill {
+        note_on(&mut steps, Remedy::FixMemoryLeaks, memory_fill_text(fill));
+    }
     for (gap, rung) in folded {
         note_on(
             &mut steps,
@@ -1676,6 +1697,78 @@ fn note_until_the_move(steps: &mut [PlanStep], interim: &[Replaced<'_>]) {
             ));
         }
     }
+}
+
+/// Memory climbing as a leak does (a [`Metric::MemoryUsage`] series with a significant
+/// rise, [`scalability_advisor_core::Trend::is_degrading`]): its rate by Sen's slope and the
+/// hours left until 100% at that rate, a straight-line projection from the snapshot's
+/// memory use (or the latest sample). A leak grows with traffic and time, not always
+/// linearly, so the figure is a guide to how soon the stopgap is needed, not a forecast.
+fn memory_fill(
+    snapshot: &MetricsSnapshot,
+    history: &History,
+    config: &AdvisorConfig,
+) -> Option<MemoryFill> {
+    let series = history.get(Metric::MemoryUsage)?;
+    let trend = series.trend(&config.triggers.series).ok()?;
+    if !trend.is_degrading(
+        scalability_advisor_core::Direction::LowerIsBetter,
+        &config.triggers.series,
+    ) {
+        return None;
+    }
+    let per_hour = trend.slope_per_second * 3_600.0;
+    let now = snapshot
+        .memory_usage
+        .map_or(series.latest().value, Ratio::as_fraction);
+    (per_hour > 0.0 && per_hour.is_finite()).then(|| MemoryFill {
+        per_hour,
+        hours_left: ((1.0 - now) / per_hour).max(0.0),
+    })
+}
+
+/// The leak step's note on how soon memory fills: `at the measured rate (Sen's slope, 0.95
+/// points an hour), memory reaches 100% in about 8 h`.
+fn memory_fill_text(fill: MemoryFill) -> String {
+    let points = fill.per_hour * 100.0;
+    let rate = if points >= 0.1 {
+        format!("{} points an hour", significant(points))
+    } else {
+        format!("{} points a day", significant(points * 24.0))
+    };
+    let left = if fill.hours_left < 0.5 {
+        "already".to_owned()
+    } else if fill.hours_left <= 72.0 {
+        format!("in about {:.0} h", fill.hours_left)
+    } else {
+        format!("in about {:.0} days", fill.hours_left / 24.0)
+    };
+    format!(
+        "at the measured rate (Sen's slope, {rate}), memory reaches 100% {left}: the stopgap (more memory, or restarts before it fills) is needed before then"
+    )
+}
+
+/// `v` to two significant digits, without trailing zeros (`0.95`, `12`, `0.004`).
+fn significant(v: f64) -> String {
+    if v >= 10.0 {
+        return format!("{v:.0}");
+    }
+    let decimals = if v >= 1.0 {
+        1
+    } else {
+        // Two significant digits below 1: 0.95 -> 2, 0.012 -> 3.
+        let lead = (-v.log10()).floor();
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "0 < v < 1 here: a small whole number of leading zeros"
+        )]
+        let lead = lead.clamp(0.0, 12.0) as usize;
+        lead + 2
+    };
+    let text = format!("{v:.decimals$}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_owned()
 }
 
 /// What an index step works on: the database's slow queries and the CPU that sequential
@@ -2639,6 +2732,34 @@ impl Assessment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_fill_reads_as_a_rate_and_the_time_left() {
+        let text = |per_hour: f64, hours_left: f64| {
+            memory_fill_text(MemoryFill {
+                per_hour,
+                hours_left,
+            })
+        };
+        // 0.0095 of the memory an hour is 0.95 points; 8.4 h rounds to 8.
+        assert!(
+            text(0.0095, 8.42).starts_with(
+                "at the measured rate (Sen's slope, 0.95 points an hour), memory reaches 100% in about 8 h:"
+            ),
+            "{}",
+            text(0.0095, 8.42)
+        );
+        // 0.0005 an hour is 0.05 points an hour, written as 1.2 points a day; 200 h is
+        // 8.3 days.
+        let slow = text(0.0005, 200.0);
+        assert!(slow.contains("1.2 points a day"), "{slow}");
+        assert!(slow.contains("in about 8 days"), "{slow}");
+        // Under half an hour left (or none): already full.
+        assert!(text(0.02, 0.2).contains("reaches 100% already"));
+        assert_eq!(significant(12.4), "12");
+        assert_eq!(significant(2.0), "2");
+        assert_eq!(significant(0.012_3), "0.012");
+    }
 
     #[test]
     fn a_held_back_finding_names_the_step_it_waits_for_even_outside_the_plan() {

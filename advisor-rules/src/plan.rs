@@ -294,6 +294,20 @@ pub(crate) struct Grounds {
     /// [`TriggerConfig::primary_write_level`]:
     ///     scalability_advisor_core::TriggerConfig::primary_write_level
     pub(crate) primary_write_level: scalability_advisor_core::units::Ratio,
+    /// For memory climbing as a leak does: how fast (a fraction of the memory an hour, by
+    /// Sen's slope) and in how many hours it reaches 100% at that rate. Set by
+    /// [`crate::assess`], which has the series.
+    pub(crate) memory_fill: Option<MemoryFill>,
+}
+
+/// Memory climbing toward its limit (see [`Grounds::memory_fill`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct MemoryFill {
+    /// Sen's slope of the memory series, as a fraction of the memory per hour (> 0).
+    pub(crate) per_hour: f64,
+    /// Hours until 100% at that rate, from the snapshot's memory use (or the series' latest
+    /// sample).
+    pub(crate) hours_left: f64,
 }
 
 impl Grounds {
@@ -313,6 +327,7 @@ impl Grounds {
                 config.thresholds.server_cpu.classify(c)
                     == scalability_advisor_core::Health::Unhealthy
             }),
+            memory_fill: None,
         }
     }
 }

@@ -3964,3 +3964,74 @@ fn a_move_resting_on_what_the_index_step_works_on_says_to_measure_again_after_it
         a.to_text()
     );
 }
+
+#[test]
+fn memory_that_climbs_to_its_limit_goes_to_the_leak_not_to_more_memory() {
+    use scalability_advisor_rules::scalability_advisor_core::{Metric, Sample, Series};
+    // 80,000 users behind a load balancer; memory at 92% (past the 90% "resources maxed"
+    // level), and its hourly samples have climbed from 70% by 0.95 points an hour for a
+    // day without levelling off: a leak. The guide's ladder for high memory adds RAM first
+    // and fixes leaks second, but more RAM only delays a leak that grows without bound:
+    // the plan's step is the leak (critical, memory being maxed), and it says that adding
+    // memory or restarting is the stopgap, with how long the memory lasts at this rate:
+    // (100% - 92%) / 0.95 points an hour = 8.4 h, "about 8 h".
+    let samples = (0..24u32)
+        .map(|h| Sample {
+            at: Duration::from_secs(u64::from(h) * 3_600),
+            value: 0.70 + 0.0095 * f64::from(h),
+        })
+        .collect();
+    let mut history = History::new();
+    history.insert(Series::new(Metric::MemoryUsage, samples).unwrap());
+    let snap = with(
+        users(80_000)
+            .with_deployed_regions(NonZeroU32::MIN)
+            .with_p95_response_time(ms(450))
+            .with_server_cpu(pct(55.0))
+            .with_memory_usage(pct(92.0))
+            .with_db_cpu(pct(50.0))
+            .with_cache_hit_rate(pct(88.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::Cdn,
+            Component::ReadReplicas,
+        ],
+    );
+    let engine = Engine::default_pack();
+    let a = assess(&engine, &snap, &history);
+    let text = a.to_text();
+    no_contradictions(&a);
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::FixMemoryLeaks),
+        "{text}"
+    );
+    let leak = &a.plan[0];
+    assert_eq!(leak.severity, Severity::Critical, "{text}");
+    assert!(!remedy_steps(&a).contains(&Remedy::IncreaseRam), "{text}");
+    assert!(
+        a.held_back
+            .iter()
+            .all(|h| h.remedy != Remedy::FixMemoryLeaks),
+        "{text}"
+    );
+    assert!(
+        leak.notes
+            .iter()
+            .any(|n| n.starts_with("add memory (first):") && n.contains("only delays")),
+        "{text}"
+    );
+    assert!(
+        leak.notes.iter().any(|n| n.contains("100% in about 8 h")),
+        "{text}"
+    );
+    // The snapshot alone (no series): nothing shows a leak, the ladder's first rung.
+    let a = assess(&engine, &snap, &History::new());
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::IncreaseRam),
+        "{}",
+        a.to_text()
+    );
+}
