@@ -666,7 +666,10 @@ pub(crate) fn at_top(bottlenecks: &[RankedLayer]) -> u8 {
 /// background work ([`waiting_on_background_work`]) or a CPU past its warning level
 /// ([`saturated_cpu_step`]). When the application's CPU ties below that level, a CDN
 /// (which takes static traffic off the servers) may help as much as anything, and the
-/// slow-page ladder stands.
+/// slow-page ladder stands, until the CDN is in place: then the rung that would wait is
+/// logic at the edge, the CDN's gain for busy servers is already taken, and the first
+/// excused layer of the tie in the guide's order (a busy database, say) is the one the
+/// edge waits for.
 pub(crate) fn layer_deferral<'a>(
     top: u8,
     facts: &[Facts<'a>],
@@ -682,10 +685,18 @@ pub(crate) fn layer_deferral<'a>(
                 || waiting_on_background_work(facts, planned, architecture).is_some()
                 || saturated_cpu_step(planned, grounds).is_some())
     };
-    if tied && !layers.clone().all(excused) {
+    let all_excused = layers.clone().all(excused);
+    // Past the CDN (the rung that waits is logic at the edge), what a CDN wins back for
+    // busy servers is won already: the excused layers of the tie decide.
+    let past_cdn = matches!(
+        planned.get(&Symptom::SlowPageLoads),
+        Some(Some(Remedy::EdgeCompute))
+    );
+    if tied && !all_excused && !past_cdn {
         return None;
     }
     layers
+        .filter(|l| !tied || all_excused || excused(*l))
         .min_by_key(|l| diagnosis_rank(Some(*l)))
         .and_then(|l| deferral_candidate(facts, planned, architecture, l, grounds))
         .map(|d| Deferral { tied, ..d })
