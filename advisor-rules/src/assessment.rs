@@ -19,7 +19,7 @@ use crate::engine::{
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
     Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
-    evidence_only, with_lowest_rungs,
+    evidence_only, rung_installing, with_lowest_rungs,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -1256,17 +1256,7 @@ fn build_plan(
     // A gap whose component a rung of the plan installs (circuit breakers, on the ladder
     // for API timeouts) is that rung's work: it is noted on the rung's step, not listed
     // again as a gap to close.
-    // (A rung held back keeps its gap: the gap is to close now, the rung waits.)
-    let held = deferred.as_ref().filter(|d| d.hold).map(|d| d.held);
-    let rungs: Vec<Remedy> = Symptom::ALL
-        .iter()
-        .filter_map(|s| planned.get(s).copied().flatten())
-        .filter(|r| Some(*r) != held)
-        .collect();
-    let rung_for = |g: ChecklistItem| {
-        g.component()
-            .and_then(|c| rungs.iter().copied().find(|r| r.component() == Some(c)))
-    };
+    let rung_for = |g: ChecklistItem| rung_installing(g, &planned, deferred.as_ref());
     let mut folded: Vec<(ChecklistItem, Remedy)> = Vec::new();
     let with_gaps: Vec<(Checklist, Vec<ChecklistItem>)> = checklists
         .iter()
@@ -1290,6 +1280,7 @@ fn build_plan(
             .iter()
             .map(|(c, _)| (*c, grounds.by_users.is_some_and(|s| s >= c.stage()))),
         deferred,
+        grounds.cache_before_indexes,
     );
     let mut steps: Vec<PlanStep> = skeleton
         .steps
@@ -1514,6 +1505,21 @@ fn build_plan(
     note_until_the_move(&mut steps, interim);
     note_cache_plateau(&mut steps, findings, snapshot.architecture);
     note_measure_after_indexes(&mut steps, findings);
+    if grounds.cache_before_indexes
+        && let (Some(repeats), Some(hits)) =
+            (snapshot.repeated_query_share, snapshot.cache_hit_rate)
+        && steps
+            .iter()
+            .any(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
+    {
+        note_on(
+            &mut steps,
+            Remedy::AddCaching,
+            format!(
+                "{repeats} of queries repeat and the cache answers {hits} of lookups: making it hit takes reads off the database at once, and nothing measured says an index is missing, so this comes before the database's index step"
+            ),
+        );
+    }
     if let Some(fill) = grounds.memory_fill {
         note_on(&mut steps, Remedy::FixMemoryLeaks, memory_fill_text(fill));
     }

@@ -298,6 +298,20 @@ pub(crate) struct Grounds {
     /// Sen's slope) and in how many hours it reaches 100% at that rate. Set by
     /// [`crate::assess`], which has the series.
     pub(crate) memory_fill: Option<MemoryFill>,
+    /// Whether a cache in place that misses comes before the database ladder's index step:
+    /// its hit rate under [`LadderConfig::cache_hit_floor`] (80%), the share of repeated
+    /// queries measured above [`AdditionConfig::repeated_query_share`] (25%: a working
+    /// cache would take reads off the database), and nothing measured saying an index is
+    /// missing (no table past [`LadderConfig::missing_index_seq_scans`] sequential scans or
+    /// read only by them, no query past the slow-query level). The guide's caching
+    /// strategy answers repeated reads from the cache before the database.
+    ///
+    /// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
+    /// [`LadderConfig::missing_index_seq_scans`]:
+    ///     scalability_advisor_core::LadderConfig::missing_index_seq_scans
+    /// [`AdditionConfig::repeated_query_share`]:
+    ///     scalability_advisor_core::patterns::AdditionConfig::repeated_query_share
+    pub(crate) cache_before_indexes: bool,
 }
 
 /// Memory climbing toward its limit (see [`Grounds::memory_fill`]).
@@ -328,8 +342,57 @@ impl Grounds {
                     == scalability_advisor_core::Health::Unhealthy
             }),
             memory_fill: None,
+            cache_before_indexes: cache_before_indexes(snapshot, config),
         }
     }
+}
+
+/// See [`Grounds::cache_before_indexes`].
+fn cache_before_indexes(
+    snapshot: &scalability_advisor_core::MetricsSnapshot,
+    config: &scalability_advisor_core::AdvisorConfig,
+) -> bool {
+    let ladders = &config.ladders;
+    let unindexed = snapshot.tables.as_ref().is_some_and(|tables| {
+        tables.iter().any(|t| {
+            t.lacks_index(
+                ladders.missing_index_min_rows,
+                ladders.missing_index_table_scans,
+            ) == Some(true)
+        })
+    });
+    snapshot.architecture.contains(Component::Cache)
+        && snapshot
+            .cache_hit_rate
+            .is_some_and(|h| h < ladders.cache_hit_floor)
+        && snapshot
+            .repeated_query_share
+            .is_some_and(|r| r > config.additions.repeated_query_share)
+        && snapshot
+            .db_max_seq_scans
+            .is_none_or(|n| n <= ladders.missing_index_seq_scans)
+        && snapshot
+            .slowest_query_time
+            .is_none_or(|t| t <= config.triggers.slow_query_level)
+        && !unindexed
+}
+
+/// The rung of the plan (`planned`) that installs checklist item `gap`'s component, if
+/// any (circuit breakers, on the ladder for API timeouts): the gap is then that rung's
+/// work, noted on its step rather than listed again. A rung that `deferred` holds back
+/// keeps its gap: the gap is to close now, the rung waits.
+pub(crate) fn rung_installing(
+    gap: scalability_advisor_core::patterns::ChecklistItem,
+    planned: &Active,
+    deferred: Option<&Deferral<'_>>,
+) -> Option<Remedy> {
+    let held = deferred.filter(|d| d.hold).map(|d| d.held);
+    let c = gap.component()?;
+    Symptom::ALL
+        .iter()
+        .filter_map(|s| planned.get(s).copied().flatten())
+        .filter(|r| Some(*r) != held)
+        .find(|r| r.component() == Some(c))
 }
 
 /// The layers a slow-page rung can wait for: those where pages spend time that neither a
@@ -436,6 +499,18 @@ pub(crate) fn deferral_candidate<'a>(
                 saturated: true,
                 ..Deferral::new(page, instead, Some(layer), hold())
             });
+    }
+    // A cache in place that misses what repeats is itself the database's first work
+    // (`Grounds::cache_before_indexes`): the slow pages stay with it.
+    if layer == Layer::Database
+        && page == Remedy::AddCaching
+        && grounds.cache_before_indexes
+        && matches!(
+            active.get(&Symptom::DatabaseSlow),
+            None | Some(Some(Remedy::AddIndexes))
+        )
+    {
+        return None;
     }
     let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
     let instead = match ladder {
@@ -828,6 +903,7 @@ impl<'a> Skeleton<'a> {
         architecture: ComponentSet,
         checklists: impl IntoIterator<Item = (Checklist, bool)>,
         deferred: Option<Deferral<'a>>,
+        cache_first: bool,
     ) -> Skeleton<'a> {
         Skeleton::build_in(
             facts,
@@ -835,6 +911,7 @@ impl<'a> Skeleton<'a> {
             architecture,
             checklists,
             deferred,
+            cache_first,
             Skeleton::default(),
         )
     }
@@ -847,6 +924,7 @@ impl<'a> Skeleton<'a> {
         architecture: ComponentSet,
         checklists: impl IntoIterator<Item = (Checklist, bool)>,
         deferred: Option<Deferral<'a>>,
+        cache_first: bool,
         into: Skeleton<'a>,
     ) -> Skeleton<'a> {
         let Skeleton {
@@ -945,10 +1023,21 @@ impl<'a> Skeleton<'a> {
                 *slot = (*slot).max(Some(f.severity));
             }
         }
+        // (Only ahead of the index step: a database ladder past it has no such step.)
+        let indexes_next = matches!(
+            planned.get(&Symptom::DatabaseSlow),
+            None | Some(Some(Remedy::AddIndexes))
+        );
         for step in &mut steps {
             if let Key::Remedy(r) = step.key {
                 let symptom = r.rung().0;
                 step.layer = symptom_layer(symptom);
+                // The cache that misses what repeats works on the database, ahead of its
+                // ladder (`Grounds::cache_before_indexes`).
+                if cache_first && r == Remedy::AddCaching && indexes_next {
+                    step.layer = Some(Layer::Database);
+                    step.priority = 0;
+                }
                 if let Some(Some(severity)) = Symptom::ALL
                     .iter()
                     .position(|s| *s == symptom)

@@ -296,9 +296,11 @@ pub fn summarize_with(
         .into_iter()
         .filter(|cl| planning_for.is_some_and(|s| s >= cl.stage()))
         .filter(|cl| {
-            cl.items()
-                .iter()
-                .any(|i| i.status(snapshot) == ChecklistStatus::Gap)
+            // A gap that a rung of the plan installs is that rung's work (as in `assess`).
+            cl.items().iter().any(|i| {
+                i.status(snapshot) == ChecklistStatus::Gap
+                    && crate::plan::rung_installing(*i, &planned, deferred.as_ref()).is_none()
+            })
         })
         .map(|cl| (cl, by_users.is_some_and(|s| s >= cl.stage())));
     let skeleton = Skeleton::build_in(
@@ -307,6 +309,7 @@ pub fn summarize_with(
         snapshot.architecture,
         checklists,
         deferred,
+        grounds.cache_before_indexes,
         core::mem::take(&mut buffers.skeleton).recycle(),
     );
 

@@ -4120,3 +4120,75 @@ fn past_the_cdn_the_edge_waits_for_a_busy_database_that_ties_with_busy_servers()
         a.to_text()
     );
 }
+
+#[test]
+fn a_cache_that_misses_what_repeats_is_fixed_before_indexes_nothing_says_are_missing() {
+    // 60,000 users behind a load balancer with a cache and a CDN, no replicas. 60% of the
+    // queries repeat, yet the cache answers only 55% of lookups (the pack's warning is
+    // under 80%); the database is at 72% CPU with 85% reads, and pages take 850 ms. Nothing
+    // measured says an index is missing (no sequential-scan count, no slow query). The
+    // guide's caching strategy sends repeated reads to the cache before the database: a
+    // cache that worked would take reads off the database at once, for the price of
+    // tuning keys, TTLs and memory. So the cache's step comes first; the index step (the
+    // database ladder's first rung) and the move to stage 2 follow.
+    let snap = with(
+        users(60_000)
+            .with_p95_response_time(ms(850))
+            .with_server_cpu(pct(45.0))
+            .with_db_cpu(pct(72.0))
+            .with_db_read_share(pct(85.0))
+            .with_cache_hit_rate(pct(55.0))
+            .with_repeated_query_share(pct(60.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(7.0).unwrap()),
+        &[Component::LoadBalancer, Component::Cache, Component::Cdn],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    no_contradictions(&a);
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddCaching),
+        "{text}"
+    );
+    let cache = &a.plan[0];
+    assert!(
+        cache.advice.starts_with("The cache misses too often"),
+        "{text}"
+    );
+    assert!(
+        cache
+            .notes
+            .iter()
+            .any(|n| n.contains("60% of queries repeat") && n.contains("before")),
+        "{text}"
+    );
+    assert!(remedy_steps(&a).contains(&Remedy::AddIndexes), "{text}");
+    // A table scanned 25,000 times says an index is missing: indexes first again.
+    let a = run(&snap.clone().with_db_max_seq_scans(Count::new(25_000)));
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddIndexes),
+        "{}",
+        a.to_text()
+    );
+    // Indexes measured as not missing (900 scans, slowest query 70 ms): the database
+    // ladder is past its index step, and the cache keeps its place on the slow-page ladder.
+    let a = run(&snap
+        .clone()
+        .with_db_max_seq_scans(Count::new(900))
+        .with_slowest_query_time(ms(70)));
+    assert_ne!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddCaching),
+        "{}",
+        a.to_text()
+    );
+    // Few repeats (10%): a better hit rate would take little off the database.
+    let a = run(&snap.with_repeated_query_share(pct(10.0)));
+    assert_ne!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddCaching),
+        "{}",
+        a.to_text()
+    );
+}
