@@ -3911,10 +3911,19 @@ fn a_message_queue_in_place_moves_the_timeouts_ladder_to_circuit_breakers() {
         "{}",
         a.to_text()
     );
-    // With the queue, but background work said to block requests, the rung is reopened.
+    // With the queue, but background work said to block requests, the rung is reopened,
+    // and its note says so as the evidence reads a flag.
     let a = run(&snap.with_background_tasks_block_requests(true));
     assert!(
         remedy_steps(&a).contains(&Remedy::AsyncProcessing),
+        "{}",
+        a.to_text()
+    );
+    let step = step_of(&a, StepKey::Remedy(Remedy::AsyncProcessing));
+    assert!(
+        step.notes.iter().any(|n| n.ends_with(
+            "message_queue in place, but not finished: background_tasks_block_requests = yes"
+        )),
         "{}",
         a.to_text()
     );
@@ -3941,6 +3950,14 @@ fn a_move_resting_on_what_the_index_step_works_on_says_to_measure_again_after_it
     assert_eq!(
         first_step(&a),
         &StepKey::Remedy(Remedy::AddIndexes),
+        "{text}"
+    );
+    // The rung's own advice (how to find what to index), not that of the finding on the
+    // scanned table that joins it.
+    assert!(
+        a.plan[0]
+            .advice
+            .starts_with("Find the slowest and most frequent queries"),
         "{text}"
     );
     let indexes = a.plan[0].rank;
@@ -4033,6 +4050,15 @@ fn memory_that_climbs_to_its_limit_goes_to_the_leak_not_to_more_memory() {
     );
     let leak = &a.plan[0];
     assert_eq!(leak.severity, Severity::Critical, "{text}");
+    // Memory was not added: the advice is the climb's, not "still high after more was
+    // added"; the trend's evidence spans the 23 h between the first and last samples.
+    assert!(leak.advice.starts_with("Memory use climbs"), "{text}");
+    assert!(
+        leak.why
+            .iter()
+            .any(|w| w.starts_with("memory_usage getting worse") && w.contains("in 23.0 h")),
+        "{text}"
+    );
     assert!(!remedy_steps(&a).contains(&Remedy::IncreaseRam), "{text}");
     assert!(
         a.held_back
