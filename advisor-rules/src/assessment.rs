@@ -1791,7 +1791,7 @@ const INDEX_WORK: [Metric; 3] = [
 /// index alone makes a query slow and scans burn CPU, so the guide's trigger may stop
 /// holding once the step is done, and the move, months of work, may then wait. The move
 /// keeps its place and severity: its conditions hold today. Not for a move the user count
-/// has already reached (overdue: the stage's architecture is due anyway) or one made.
+/// has already reached (overdue: the stage's architecture is due anyway).
 fn note_measure_after_indexes(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
     let Some(indexes) = steps
         .iter()
@@ -1812,8 +1812,9 @@ fn note_measure_after_indexes(steps: &mut [PlanStep], findings: &[AssessedFindin
             .filter(|f| f.moves_to.is_some() && step.findings.contains(&f.id))
         {
             moves += 1;
-            // A move the user count has already reached is due whatever the queries do.
-            only_index_work &= !f.evidence.is_empty() && !f.overdue && !f.made;
+            // A move the user count has already reached is due whatever the queries do. (A
+            // move made is no stage step: its findings are symptoms to work on.)
+            only_index_work &= !f.evidence.is_empty() && !f.overdue;
             for m in f.evidence.iter().map(|e| e.metric) {
                 match m {
                     Some(m) if INDEX_WORK.contains(&m) => {
