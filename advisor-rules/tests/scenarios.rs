@@ -2197,7 +2197,7 @@ fn a_made_move_advises_what_to_do_within_the_stage_it_built() {
         .expect("a step for the saturated primary");
     assert_eq!(
         step.key,
-        StepKey::Rule("move.3.write_saturation".to_owned())
+        StepKey::Action("work_on_the_shards".to_owned())
     );
     assert!(
         step.advice.starts_with("Sharding is in place"),
@@ -4217,4 +4217,83 @@ fn a_cache_that_misses_what_repeats_is_fixed_before_indexes_nothing_says_are_mis
         "{}",
         a.to_text()
     );
+}
+
+#[test]
+fn a_sharded_primary_near_its_write_limit_and_its_lagging_replicas_are_one_step() {
+    // 250,000 users on the guide's stage-3 architecture, shards included. One shard's
+    // primary writes 8,500/s of the 10,000/s it sustains (85%, past the 80% of the guide's
+    // "write traffic overwhelming single primary"), and replicas are 8 s behind (past the
+    // 5 s of "replicas can't keep up"). Both moves are made (sharding is in place), and
+    // both call for the same work on the shards: the replicas fall behind because their
+    // primary writes near its limit. One step, led by the writes, with the lag as evidence,
+    // not two critical steps that say "split the busiest shard" each.
+    let snap = with(
+        users(250_000)
+            .with_deployed_regions(NonZeroU32::MIN)
+            .with_p95_response_time(ms(650))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(68.0))
+            .with_primary_write_throughput(Rate::from_per_second(8_500.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(10_000.0).unwrap())
+            .with_replica_lag(ms(8_000))
+            .with_cache_hit_rate(pct(92.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::MessageQueue,
+            Component::CircuitBreakers,
+            Component::DistributedTracing,
+            Component::ConnectionPooler,
+            Component::JobQueue,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    no_contradictions(&a);
+    let steps: Vec<_> = a
+        .plan
+        .iter()
+        .filter(|s| {
+            s.findings
+                .iter()
+                .any(|f| f == "move.3.write_saturation" || f == "move.3.replica_lag")
+        })
+        .collect();
+    assert_eq!(steps.len(), 1, "{text}");
+    let shard = steps[0];
+    assert_eq!(shard.rank, 1, "{text}");
+    assert_eq!(shard.severity, Severity::Critical, "{text}");
+    assert_eq!(
+        shard.title, "Write traffic overwhelming the primary",
+        "{text}"
+    );
+    assert!(shard.advice.starts_with("Sharding is in place"), "{text}");
+    assert!(
+        shard
+            .why
+            .iter()
+            .any(|w| w.starts_with("replica_lag = 8.0 s")),
+        "{text}"
+    );
+    assert!(
+        shard.notes.iter().any(|n| n.starts_with(
+            "the replicas fall behind a primary writing at 85% of what it sustains: the writes explain the lag"
+        )),
+        "{text}"
+    );
+    // Replicas lagging with the writes at 50%: the lag's step stands alone.
+    let a = run(&snap.with_primary_write_throughput(Rate::from_per_second(5_000.0).unwrap()));
+    let lag = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "move.3.replica_lag"))
+        .unwrap_or_else(|| panic!("no step for the lag:\n{}", a.to_text()));
+    assert_eq!(lag.title, "Read replicas cannot keep up", "{}", a.to_text());
 }
