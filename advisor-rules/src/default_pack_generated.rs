@@ -1006,10 +1006,10 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: None,
-        advice: String::from("Users are in more regions than the system runs in, and those far from a deployment wait beyond the 500 ms target: deploy a region where most of them are, behind the global load balancer and with its data replicated there; until then, serve their static content from a CDN's edge."),
+        advice: String::from("Users are in more regions than the system runs in, and those far from a deployment wait beyond the 500 ms target: check first that the global load balancer sends each of them to the nearest deployed region; then deploy a region where most of them are, behind the global load balancer and with its data replicated there; until then, serve their static content from a CDN's edge."),
         made_advice: None,
         references: vec![String::from("guide: When to Move to Stage 4 (geographic distribution for latency; global user base with latency requirements)"), String::from("guide: Stage 4 Architecture (regions behind a global load balancer, each with its services and database)"), String::from("regions with users against regions deployed, with one region left to move.4.remote_latency: ours")],
-        supersedes: vec![String::from("move.4.global_users")],
+        supersedes: vec![String::from("move.4.global_users"), String::from("move.4.remote_latency")],
         hold_for: None,
         hold_evaluations: None,
         clear: None,
@@ -1048,7 +1048,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 479 },
-        when_offset: 23191,
+        when_offset: 23314,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1078,7 +1078,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 490 },
-        when_offset: 23735,
+        when_offset: 23858,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1108,7 +1108,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 501 },
-        when_offset: 24186,
+        when_offset: 24309,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1138,7 +1138,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 512 },
-        when_offset: 24730,
+        when_offset: 24853,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1168,7 +1168,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 528 },
-        when_offset: 25529,
+        when_offset: 25652,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1198,7 +1198,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 539 },
-        when_offset: 25916,
+        when_offset: 26039,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1228,7 +1228,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 550 },
-        when_offset: 26360,
+        when_offset: 26483,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1258,7 +1258,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 563 },
-        when_offset: 26776,
+        when_offset: 26899,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1288,7 +1288,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 574 },
-        when_offset: 27186,
+        when_offset: 27309,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1318,7 +1318,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 585 },
-        when_offset: 27634,
+        when_offset: 27757,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1348,7 +1348,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 596 },
-        when_offset: 27984,
+        when_offset: 28107,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1378,7 +1378,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 607 },
-        when_offset: 28350,
+        when_offset: 28473,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1408,7 +1408,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 624 },
-        when_offset: 29209,
+        when_offset: 29332,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1438,7 +1438,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 638 },
-        when_offset: 30290,
+        when_offset: 30413,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1468,7 +1468,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 652 },
-        when_offset: 31173,
+        when_offset: 31296,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1498,7 +1498,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 663 },
-        when_offset: 31675,
+        when_offset: 31798,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1528,7 +1528,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 674 },
-        when_offset: 32200,
+        when_offset: 32323,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1558,7 +1558,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 685 },
-        when_offset: 32820,
+        when_offset: 32943,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1588,7 +1588,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 697 },
-        when_offset: 33562,
+        when_offset: 33685,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1618,7 +1618,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 713 },
-        when_offset: 34444,
+        when_offset: 34567,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1648,7 +1648,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 724 },
-        when_offset: 34935,
+        when_offset: 35058,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1678,7 +1678,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 735 },
-        when_offset: 35868,
+        when_offset: 35991,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1708,7 +1708,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 746 },
-        when_offset: 36272,
+        when_offset: 36395,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1738,7 +1738,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 758 },
-        when_offset: 37621,
+        when_offset: 37744,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1768,7 +1768,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 769 },
-        when_offset: 38185,
+        when_offset: 38308,
     },
     ]
 }

@@ -2195,10 +2195,7 @@ fn a_made_move_advises_what_to_do_within_the_stage_it_built() {
         .iter()
         .find(|s| s.findings.contains(&"move.3.write_saturation".to_owned()))
         .expect("a step for the saturated primary");
-    assert_eq!(
-        step.key,
-        StepKey::Action("work_on_the_shards".to_owned())
-    );
+    assert_eq!(step.key, StepKey::Action("work_on_the_shards".to_owned()));
     assert!(
         step.advice.starts_with("Sharding is in place"),
         "{}",
@@ -4296,4 +4293,53 @@ fn a_sharded_primary_near_its_write_limit_and_its_lagging_replicas_are_one_step(
         .find(|s| s.findings.iter().any(|f| f == "move.3.replica_lag"))
         .unwrap_or_else(|| panic!("no step for the lag:\n{}", a.to_text()));
     assert_eq!(lag.title, "Read replicas cannot keep up", "{}", a.to_text());
+}
+
+#[test]
+fn users_far_from_every_deployed_region_hear_one_step_on_regions() {
+    // 4,000,000 users in four regions of the world, served from two regions behind a
+    // global load balancer; far-away users wait 900 ms (the guide's P95 target is 500 ms).
+    // Both "add a region near the users who wait" and the made move for geographic latency
+    // (check the balancer's routing and the CDN's edge) answer the same wait: one step,
+    // which checks the routing first and then adds the region.
+    let snap = with(
+        users(4_000_000)
+            .with_deployed_regions(NonZeroU32::new(2).unwrap())
+            .with_user_regions(NonZeroU32::new(4).unwrap())
+            .with_remote_user_share(pct(35.0))
+            .with_remote_user_p95(ms(900))
+            .with_p95_response_time(ms(420))
+            .with_server_cpu(pct(55.0))
+            .with_db_cpu(pct(50.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::MessageQueue,
+            Component::MultiRegion,
+            Component::GlobalLoadBalancer,
+            Component::CrossRegionReplication,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(severity(&a, "move.4.remote_latency"), None, "{text}");
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "add.region"))
+        .unwrap_or_else(|| panic!("no step for the region:\n{text}"));
+    assert!(step.advice.contains("check first"), "{text}");
+    // Every region with users deployed, yet far users wait: the move's check stands alone.
+    let a = run(&snap.with_deployed_regions(NonZeroU32::new(4).unwrap()));
+    assert!(
+        severity(&a, "move.4.remote_latency").is_some(),
+        "{}",
+        a.to_text()
+    );
 }
