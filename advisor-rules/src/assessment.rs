@@ -1879,22 +1879,18 @@ fn note_lag_with_write_headroom(
         return;
     };
     if !under {
-        // Past the trigger, the writes explain the lag: when the step holds the write move
-        // too (one step for the work on the shards), it says so.
-        let holds_writes = findings.iter().any(|f| {
-            f.moves_to.is_some()
-                && step.findings.contains(&f.id)
-                // (A ratio of two metrics names neither as its metric: its text does.)
-                && f.evidence
-                    .iter()
-                    .any(|e| e.left.contains(Metric::PrimaryWriteThroughput.name()))
-        });
-        if holds_writes {
-            step.notes.push(format!(
-                "the replicas fall behind a primary writing at {} of what it sustains: the writes explain the lag, and the same work on the shards answers both; keep read-after-write paths on the primary meanwhile",
-                crate::engine::percent_text(share),
-            ));
-        }
+        // Past the trigger, the writes explain the lag (and the move for the writes shares
+        // the lag's step: both call for sharding, in the stage move's step or, made, in the
+        // work on the shards).
+        step.notes.push(format!(
+            "the replicas fall behind a primary writing at {} of what it sustains: the writes explain the lag, and {} answers both; keep read-after-write paths on the primary meanwhile",
+            crate::engine::percent_text(share),
+            if snapshot.architecture.contains(Component::Sharding) {
+                "the same work on the shards"
+            } else {
+                "sharding"
+            }
+        ));
         return;
     }
     {

@@ -4206,6 +4206,46 @@ fn a_cache_that_misses_what_repeats_is_fixed_before_indexes_nothing_says_are_mis
         "{}",
         a.to_text()
     );
+    // A table of the snapshot read only by sequential scans says an index is missing;
+    // one with an index in use says nothing of the kind.
+    let table = |index_scans: u64| {
+        use scalability_advisor_rules::scalability_advisor_core::{
+            Entities, EntityName, TableStats,
+        };
+        let t = TableStats::new(EntityName::table("events").unwrap())
+            .with_rows(Count::new(500_000))
+            .with_seq_scans(Count::new(1_107))
+            .with_index_scans(Count::new(index_scans))
+            .with_period(Duration::from_secs(60));
+        MetricsSnapshot {
+            tables: Some(Entities::new(vec![t]).unwrap()),
+            ..snap.clone()
+        }
+    };
+    let a = run(&table(0));
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddIndexes),
+        "{}",
+        a.to_text()
+    );
+    let a = run(&table(90_000));
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddCaching),
+        "{}",
+        a.to_text()
+    );
+    // A calm database (50% CPU): no index step to come before, and no note saying so.
+    let a = run(&snap.clone().with_db_cpu(pct(50.0)));
+    assert!(
+        !a.plan.iter().any(|s| s
+            .notes
+            .iter()
+            .any(|n| n.contains("comes before the database's index step"))),
+        "{}",
+        a.to_text()
+    );
     // Few repeats (10%): a better hit rate would take little off the database.
     let a = run(&snap.with_repeated_query_share(pct(10.0)));
     assert_ne!(
@@ -4284,6 +4324,20 @@ fn a_sharded_primary_near_its_write_limit_and_its_lagging_replicas_are_one_step(
             "the replicas fall behind a primary writing at 85% of what it sustains: the writes explain the lag"
         )),
         "{text}"
+    );
+    // Not sharded yet: both conditions are the stage-3 move's, one step, whose note names
+    // sharding as the answer to both.
+    let mut unsharded = snap.clone();
+    assert!(unsharded.architecture.remove(Component::Sharding));
+    let a = run(&unsharded);
+    let moved = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(
+        moved
+            .notes
+            .iter()
+            .any(|n| n.contains("the writes explain the lag, and sharding answers both")),
+        "{}",
+        a.to_text()
     );
     // Replicas lagging with the writes at 50%: the lag's step stands alone.
     let a = run(&snap.with_primary_write_throughput(Rate::from_per_second(5_000.0).unwrap()));
