@@ -4178,6 +4178,11 @@ fn a_cache_that_misses_what_repeats_is_fixed_before_indexes_nothing_says_are_mis
         cache.advice.starts_with("The cache misses too often"),
         "{text}"
     );
+    // The slow pages are its evidence, not the index step's.
+    assert!(
+        cache.findings.iter().any(|f| f == "key.p95.warning"),
+        "{text}"
+    );
     assert!(
         cache
             .notes
