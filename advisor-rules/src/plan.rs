@@ -770,8 +770,10 @@ pub(crate) fn layer_deferral<'a>(
     if tied && !all_excused && !past_cdn {
         return None;
     }
+    // (Alone at the top, a layer that is not excused gives no deferral either: the
+    // candidate's own conditions are the excuse's.)
     layers
-        .filter(|l| !tied || all_excused || excused(*l))
+        .filter(|l| excused(*l))
         .min_by_key(|l| diagnosis_rank(Some(*l)))
         .and_then(|l| deferral_candidate(facts, planned, architecture, l, grounds))
         .map(|d| Deferral { tied, ..d })

@@ -4211,6 +4211,21 @@ fn a_cache_that_misses_what_repeats_is_fixed_before_indexes_nothing_says_are_mis
         "{}",
         a.to_text()
     );
+    // A single query past 100 ms (the guide's stage-1 limit) is the index step's work.
+    let a = run(&snap.clone().with_slowest_query_time(ms(150)));
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddIndexes),
+        "{}",
+        a.to_text()
+    );
+    let a = run(&snap.clone().with_slowest_query_time(ms(80)));
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddCaching),
+        "{}",
+        a.to_text()
+    );
     // A table of the snapshot read only by sequential scans says an index is missing;
     // one with an index in use says nothing of the kind.
     let table = |index_scans: u64| {
