@@ -295,12 +295,13 @@ pub fn summarize_with(
     let checklists = Checklist::ALL
         .into_iter()
         .filter(|cl| planning_for.is_some_and(|s| s >= cl.stage()))
+        // (`assess` folds a gap that a rung of the plan installs into the rung's step; that
+        // can drop a checklist's step, but never the first step or the worst severity the
+        // summary reads: the rung's step is at least as severe and ranks before it.)
         .filter(|cl| {
-            // A gap that a rung of the plan installs is that rung's work (as in `assess`).
-            cl.items().iter().any(|i| {
-                i.status(snapshot) == ChecklistStatus::Gap
-                    && crate::plan::rung_installing(*i, &planned, deferred.as_ref()).is_none()
-            })
+            cl.items()
+                .iter()
+                .any(|i| i.status(snapshot) == ChecklistStatus::Gap)
         })
         .map(|cl| (cl, by_users.is_some_and(|s| s >= cl.stage())));
     let skeleton = Skeleton::build_in(

@@ -4211,6 +4211,14 @@ fn a_cache_that_misses_what_repeats_is_fixed_before_indexes_nothing_says_are_mis
         "{}",
         a.to_text()
     );
+    // Repeats at exactly the 25% level do not call for a cache: no reordering.
+    let a = run(&snap.clone().with_repeated_query_share(pct(25.0)));
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddIndexes),
+        "{}",
+        a.to_text()
+    );
     // A single query past 100 ms (the guide's stage-1 limit) is the index step's work.
     let a = run(&snap.clone().with_slowest_query_time(ms(150)));
     assert_eq!(
