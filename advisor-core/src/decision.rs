@@ -544,17 +544,36 @@ impl Symptom {
     }
 }
 
-/// The position in [`MetricsSnapshot::tables`] of the first table read only by sequential
-/// scans ([`TableStats::lacks_index`](crate::TableStats::lacks_index) at the ladder's
-/// levels), if any.
-fn first_unindexed(snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<usize> {
-    let ladders = &config.ladders;
-    snapshot.tables.as_ref()?.iter().position(|t| {
-        t.lacks_index(
-            ladders.missing_index_min_rows,
-            ladders.missing_index_table_scans,
-        ) == Some(true)
-    })
+impl LadderConfig {
+    /// The position in [`MetricsSnapshot::tables`] of the first table read only by
+    /// sequential scans ([`TableStats::lacks_index`](crate::TableStats::lacks_index) at
+    /// these levels), if any: what reopens "add indexes" declared done.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_core::{
+    ///     Entities, EntityName, LadderConfig, MetricsSnapshot, TableStats, units::Count,
+    /// };
+    /// let events = TableStats::new(EntityName::table("events")?)
+    ///     .with_rows(Count::new(500_000))
+    ///     .with_seq_scans(Count::new(1_107))
+    ///     .with_index_scans(Count::new(0))
+    ///     .with_period(Duration::from_secs(60));
+    /// let snap = MetricsSnapshot {
+    ///     tables: Some(Entities::new(vec![events])?),
+    ///     ..MetricsSnapshot::default()
+    /// };
+    /// assert_eq!(LadderConfig::default().first_unindexed(&snap), Some(0));
+    /// assert_eq!(LadderConfig::default().first_unindexed(&MetricsSnapshot::default()), None);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn first_unindexed(&self, snapshot: &MetricsSnapshot) -> Option<usize> {
+        snapshot.tables.as_ref()?.iter().position(|t| {
+            t.lacks_index(self.missing_index_min_rows, self.missing_index_table_scans) == Some(true)
+        })
+    }
 }
 
 impl Remedy {
@@ -593,7 +612,7 @@ impl Remedy {
             return RungState::Incomplete { evidence };
         }
         if self == Remedy::AddIndexes
-            && let Some(table) = first_unindexed(snapshot, config)
+            && let Some(table) = config.ladders.first_unindexed(snapshot)
         {
             return RungState::UnindexedTable { table };
         }
@@ -622,7 +641,7 @@ impl Remedy {
         let slow = snapshot
             .slowest_query_time
             .is_some_and(|t| t > config.triggers.slow_query_level);
-        let unindexed = first_unindexed(snapshot, config).is_some();
+        let unindexed = config.ladders.first_unindexed(snapshot).is_some();
         (scans < ladders.missing_index_seq_scans && !slow && !unindexed).then_some(Evidence {
             metric: Metric::DbMaxSeqScans,
             observed: Quantity::Count(scans),

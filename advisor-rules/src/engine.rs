@@ -902,20 +902,15 @@ pub(crate) fn percent_text(fraction: f64) -> String {
 /// 10,000 up to 10¹⁵ (excluded) with thousands separators (`500,000`), as people read them.
 fn trim_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        let digits = format!("{:.0}", v.abs());
+        // Grouped as the core writes counts (`Count`'s display), so both read alike.
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a whole number under 1e15 in magnitude: exact as a u64"
+        )]
+        let whole = scalability_advisor_core::units::Count::new(v.abs() as u64);
         let sign = if v < 0.0 { "-" } else { "" };
-        if digits.len() < 5 {
-            return format!("{sign}{digits}");
-        }
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-        out.push_str(sign);
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        return out;
+        return format!("{sign}{whole}");
     }
     #[expect(
         clippy::cast_possible_truncation,

@@ -353,14 +353,7 @@ fn cache_before_indexes(
     config: &scalability_advisor_core::AdvisorConfig,
 ) -> bool {
     let ladders = &config.ladders;
-    let unindexed = snapshot.tables.as_ref().is_some_and(|tables| {
-        tables.iter().any(|t| {
-            t.lacks_index(
-                ladders.missing_index_min_rows,
-                ladders.missing_index_table_scans,
-            ) == Some(true)
-        })
-    });
+    let unindexed = ladders.first_unindexed(snapshot).is_some();
     snapshot.architecture.contains(Component::Cache)
         && snapshot
             .cache_hit_rate
