@@ -94,6 +94,13 @@ fn entity_at<'s>(
     }
 }
 
+// Generated from the compiled default pack by `codegen::tests::compiled_default_pack_is_current`;
+// not formatted by rustfmt.
+#[rustfmt::skip]
+mod default_pack_run;
+#[cfg(test)]
+mod codegen;
+
 /// NaN ("unknown") as `null`, so observations round-trip through JSON.
 #[cfg(feature = "serde")]
 mod nan_as_null {
@@ -598,6 +605,10 @@ pub struct Engine {
     /// What each comparison of rule `i` looks at, as written: wanted only to explain a
     /// finding, so written out the first time one is (most rules of a run do not fire).
     sites: Vec<std::sync::OnceLock<Sites>>,
+    /// The default pack compiled to Rust ([`default_pack_run`]), set only by
+    /// [`Engine::default_pack`]: evaluation without time behaviour then runs it instead of
+    /// interpreting the rules. A property test holds the two to the same evaluation.
+    compiled: bool,
 }
 
 /// A rule whose condition is one comparison of a metric with a constant (optionally with
@@ -1788,6 +1799,7 @@ impl Engine {
             prejudged,
             straight,
             sites,
+            compiled: false,
         })
     }
 
@@ -1809,7 +1821,10 @@ impl Engine {
             clippy::expect_used,
             reason = "the embedded pack is checked by the test suite"
         )]
-        Engine::new(RulePack::default_pack()).expect("the embedded default pack compiles")
+        let mut engine =
+            Engine::new(RulePack::default_pack()).expect("the embedded default pack compiles");
+        engine.compiled = true;
+        engine
     }
 
     /// The pack this engine runs.
@@ -2197,9 +2212,15 @@ impl Engine {
         mut state: Option<(&mut State, Duration)>,
         out: &mut Evaluation,
     ) {
-        if self.straight && state.is_none() {
-            self.run_straight(snapshot, out);
-            return;
+        if state.is_none() {
+            if self.straight {
+                self.run_straight(snapshot, out);
+                return;
+            }
+            // (`false` when the engine is not the one the code was generated from.)
+            if self.compiled && default_pack_run::run(self, snapshot, history, out) {
+                return;
+            }
         }
         let mut values = [UNKNOWN; VALUES];
         let known = self.load(snapshot, &mut values);
@@ -2315,21 +2336,8 @@ impl Engine {
                         None => exec(&r.when, &ctx, &mut slots),
                     },
                 };
-                let mut raw = if v.is_nan() {
-                    match r.missing {
-                        MissingData::NotEvaluated => RuleStatus::NotEvaluated,
-                        MissingData::Fire => {
-                            assumed = true;
-                            RuleStatus::Fired
-                        }
-                        MissingData::Ignore => RuleStatus::NotFired,
-                    }
-                } else if v != 0.0 {
-                    // A truth value: 1 or 0.
-                    RuleStatus::Fired
-                } else {
-                    RuleStatus::NotFired
-                };
+                let (mut raw, fired_unknown) = judge(v, r.missing);
+                assumed = fired_unknown;
                 let condition = raw;
                 if let Some((st, at)) = state.as_mut() {
                     raw = apply_time(r, &mut st.rules[i], raw, &ctx, *at);
@@ -2393,6 +2401,14 @@ impl Engine {
                 out.findings.push(f);
             }
         }
+        self.finish(out, any_supersedes, any_overdue);
+    }
+
+    /// The end of a run: drops the findings of rules replaced by a fired superseding rule
+    /// judged after them (`any_supersedes`: some finding's rule has one), and moves overdue
+    /// transitions, raised in severity, back to their documented place (`any_overdue`).
+    #[inline]
+    fn finish(&self, out: &mut Evaluation, any_supersedes: bool, any_overdue: bool) {
         // Supersession by rules judged later: drop findings of rules replaced by a fired
         // superseding rule.
         if any_supersedes {
@@ -3283,14 +3299,97 @@ fn compare(
     ctx: &Ctx<'_>,
     slots: &mut [Slot; MAX_COMPARISONS],
 ) -> f64 {
-    let l = ctx.values[usize::from(i)];
+    let (v, recorded) = compare_value(ctx.values[usize::from(i)], t);
+    slots[usize::from(slot)] = recorded;
+    v
+}
+
+/// `l op k` for a compiled threshold: its truth (1, 0, or unknown when `l` is) and what it
+/// records. One of the primitives that [`exec`] and the compiled default pack
+/// (`engine/default_pack_run.rs`) share, so that the two cannot judge differently.
+#[inline(always)]
+fn compare_value(l: f64, t: Threshold) -> (f64, Slot) {
     let v = if l.is_nan() {
         UNKNOWN
     } else {
         truth(t.test(l))
     };
-    slots[usize::from(slot)] = Slot::snapshot(l, t.k, v);
-    v
+    (v, Slot::snapshot(l, t.k, v))
+}
+
+/// `l op r` for two computed sides (the level tolerance applied to `r`): its truth and what
+/// it records.
+#[inline(always)]
+fn compare_values(op: CmpOp, l: f64, r: f64) -> (f64, Slot) {
+    let v = if l.is_nan() || r.is_nan() {
+        UNKNOWN
+    } else {
+        truth(cmp_with_tolerance(op, l, r))
+    };
+    (v, Slot::snapshot(l, r, v))
+}
+
+/// `l / r`, unknown when `r` is 0.
+#[inline(always)]
+#[expect(clippy::float_cmp, reason = "a divisor of exactly 0 is what is tested")]
+fn divide(l: f64, r: f64) -> f64 {
+    if r == 0.0 { UNKNOWN } else { l / r }
+}
+
+/// Kleene's `not`.
+#[inline(always)]
+fn kleene_not(x: f64) -> f64 {
+    if x.is_nan() { UNKNOWN } else { 1.0 - x }
+}
+
+/// Kleene's `and`: false when one side is, else unknown when one is, else true.
+#[inline(always)]
+#[expect(
+    clippy::float_cmp,
+    reason = "truth values are exactly 0.0 or 1.0 (or NaN for unknown)"
+)]
+fn kleene_and(l: f64, r: f64) -> f64 {
+    if l == 0.0 || r == 0.0 {
+        0.0
+    } else if l.is_nan() || r.is_nan() {
+        UNKNOWN
+    } else {
+        1.0
+    }
+}
+
+/// Kleene's `or`: true when one side is, else unknown when one is, else false.
+#[inline(always)]
+#[expect(
+    clippy::float_cmp,
+    reason = "truth values are exactly 0.0 or 1.0 (or NaN for unknown)"
+)]
+fn kleene_or(l: f64, r: f64) -> f64 {
+    if l == 1.0 || r == 1.0 {
+        1.0
+    } else if l.is_nan() || r.is_nan() {
+        UNKNOWN
+    } else {
+        0.0
+    }
+}
+
+/// A rule's status from its condition's value `v` (1, 0 or unknown) under its `missing`
+/// setting, and whether it fired on unknown data.
+#[inline(always)]
+fn judge(v: f64, missing: MissingData) -> (RuleStatus, bool) {
+    if v.is_nan() {
+        match missing {
+            MissingData::NotEvaluated => (RuleStatus::NotEvaluated, false),
+            MissingData::Fire => (RuleStatus::Fired, true),
+            MissingData::Ignore => (RuleStatus::NotFired, false),
+        }
+    } else if v != 0.0 {
+        // A truth value: 1 or 0.
+        (RuleStatus::Fired, false)
+    } else {
+        (RuleStatus::NotFired, false)
+    }
 }
 
 /// Evaluates the common program shapes without the stack machine; `None` for the rest.
@@ -3376,51 +3475,26 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> f64 
                     ArithOp::Add => l + r,
                     ArithOp::Sub => l - r,
                     ArithOp::Mul => l * r,
-                    ArithOp::Div => {
-                        if r == 0.0 {
-                            UNKNOWN
-                        } else {
-                            l / r
-                        }
-                    }
+                    ArithOp::Div => divide(l, r),
                 }
             }
             Op::Cmp(c, slot) => {
                 let r = pop!();
                 let l = pop!();
-                let v = if l.is_nan() || r.is_nan() {
-                    UNKNOWN
-                } else {
-                    truth(cmp_with_tolerance(c, l, r))
-                };
-                slots[usize::from(slot)] = Slot::snapshot(l, r, v);
+                let (v, recorded) = compare_values(c, l, r);
+                slots[usize::from(slot)] = recorded;
                 v
             }
-            Op::Not => {
-                let x = pop!();
-                if x.is_nan() { UNKNOWN } else { 1.0 - x }
-            }
+            Op::Not => kleene_not(pop!()),
             Op::And => {
                 let r = pop!();
                 let l = pop!();
-                if l == 0.0 || r == 0.0 {
-                    0.0
-                } else if l.is_nan() || r.is_nan() {
-                    UNKNOWN
-                } else {
-                    1.0
-                }
+                kleene_and(l, r)
             }
             Op::Or => {
                 let r = pop!();
                 let l = pop!();
-                if l == 1.0 || r == 1.0 {
-                    1.0
-                } else if l.is_nan() || r.is_nan() {
-                    UNKNOWN
-                } else {
-                    0.0
-                }
+                kleene_or(l, r)
             }
             Op::Has(c) => truth(ctx.snapshot.architecture.contains(c)),
             Op::NotHas(c) => truth(!ctx.snapshot.architecture.contains(c)),
