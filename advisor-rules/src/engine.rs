@@ -3331,7 +3331,6 @@ fn compare_values(op: CmpOp, l: f64, r: f64) -> (f64, Slot) {
 
 /// `l / r`, unknown when `r` is 0.
 #[inline(always)]
-#[expect(clippy::float_cmp, reason = "a divisor of exactly 0 is what is tested")]
 fn divide(l: f64, r: f64) -> f64 {
     if r == 0.0 { UNKNOWN } else { l / r }
 }
@@ -3344,10 +3343,6 @@ fn kleene_not(x: f64) -> f64 {
 
 /// Kleene's `and`: false when one side is, else unknown when one is, else true.
 #[inline(always)]
-#[expect(
-    clippy::float_cmp,
-    reason = "truth values are exactly 0.0 or 1.0 (or NaN for unknown)"
-)]
 fn kleene_and(l: f64, r: f64) -> f64 {
     if l == 0.0 || r == 0.0 {
         0.0
@@ -3447,10 +3442,6 @@ fn flat(p: &Program, and: bool, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISON
 }
 
 /// Runs a program; comparisons record (left, right, result) into `slots`.
-#[expect(
-    clippy::float_cmp,
-    reason = "truth values are exactly 0.0 or 1.0 (or NaN for unknown)"
-)]
 fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> f64 {
     if let Some(v) = fast(p, ctx, slots) {
         return v;

@@ -109,18 +109,12 @@ fn condition(r: &CompiledRule, pad: &str, o: &mut String) -> (String, usize) {
             }
             Op::Has(c) => {
                 let v = fresh();
-                let _ = writeln!(
-                    o,
-                    "{pad}let {v} = truth(arch.contains(Component::{c:?}));"
-                );
+                let _ = writeln!(o, "{pad}let {v} = truth(arch.contains(Component::{c:?}));");
                 stack.push(v);
             }
             Op::NotHas(c) => {
                 let v = fresh();
-                let _ = writeln!(
-                    o,
-                    "{pad}let {v} = truth(!arch.contains(Component::{c:?}));"
-                );
+                let _ = writeln!(o, "{pad}let {v} = truth(!arch.contains(Component::{c:?}));");
                 stack.push(v);
             }
             Op::Present(i) => {
@@ -145,7 +139,11 @@ fn condition(r: &CompiledRule, pad: &str, o: &mut String) -> (String, usize) {
             }
         }
     }
-    assert!(stack.len() <= 1, "{}: a compiled program leaves one value", r.id);
+    assert!(
+        stack.len() <= 1,
+        "{}: a compiled program leaves one value",
+        r.id
+    );
     // Every comparison the rule records is written once, in slot order, by its condition.
     slots.sort_unstable();
     assert!(
@@ -154,7 +152,10 @@ fn condition(r: &CompiledRule, pad: &str, o: &mut String) -> (String, usize) {
         r.id,
         r.site_count
     );
-    (stack.pop().unwrap_or_else(|| "UNKNOWN".to_owned()), r.site_count)
+    (
+        stack.pop().unwrap_or_else(|| "UNKNOWN".to_owned()),
+        r.site_count,
+    )
 }
 
 /// Whether one of `r`'s superseding rules fired, as an expression over `st`.
@@ -251,7 +252,9 @@ fn body(r: &CompiledRule, i: usize, pad: &str) -> String {
     };
     let _ = writeln!(make, "{body_pad}let start = out.observations.len();");
     if sites > 0 {
-        let recorded: Vec<String> = (0..sites).map(|s| format!("observation_of(&o{s})")).collect();
+        let recorded: Vec<String> = (0..sites)
+            .map(|s| format!("observation_of(&o{s})"))
+            .collect();
         let _ = writeln!(
             make,
             "{body_pad}out.observations.extend_from_slice(&[{}]);",
@@ -290,7 +293,10 @@ pub(super) fn generate(engine: &Engine) -> String {
          /// (and nothing written) when `engine` does not have the rules the code was generated\n\
          /// for."
     );
-    let _ = writeln!(o, "#[expect(clippy::too_many_lines, reason = \"generated: one block per rule\")]");
+    let _ = writeln!(
+        o,
+        "#[expect(clippy::too_many_lines, reason = \"generated: one block per rule\")]"
+    );
     let _ = writeln!(
         o,
         "pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History, out: &mut Evaluation) -> bool {{"
@@ -366,8 +372,8 @@ pub(super) fn generate(engine: &Engine) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::Evaluation;
+    use super::*;
     use core::time::Duration;
     use proptest::prelude::*;
     use scalability_advisor_core::units::{Count, Ratio, Users};
@@ -431,81 +437,85 @@ mod tests {
                 0..4,
             ),
         )
-            .prop_map(|(values, users, (arch, tried), (hosts, tables, statements, shared), series)| {
-                let mut s = MetricsSnapshot::default();
-                for (m, v) in Metric::ALL.into_iter().zip(values) {
-                    if let Some(v) = v {
-                        let _ = s.set(m, v);
+            .prop_map(
+                |(values, users, (arch, tried), (hosts, tables, statements, shared), series)| {
+                    let mut s = MetricsSnapshot::default();
+                    for (m, v) in Metric::ALL.into_iter().zip(values) {
+                        if let Some(v) = v {
+                            let _ = s.set(m, v);
+                        }
                     }
-                }
-                s.users = users.map(Users::new);
-                for (bit, c) in Component::ALL.into_iter().enumerate() {
-                    if arch & (1 << (bit % 32)) != 0 {
-                        s.architecture.insert(c);
+                    s.users = users.map(Users::new);
+                    for (bit, c) in Component::ALL.into_iter().enumerate() {
+                        if arch & (1 << (bit % 32)) != 0 {
+                            s.architecture.insert(c);
+                        }
                     }
-                }
-                for (bit, r) in Remedy::ALL.into_iter().enumerate() {
-                    if tried & (1 << (bit % 16)) != 0 {
-                        s.tried.insert(r);
+                    for (bit, r) in Remedy::ALL.into_iter().enumerate() {
+                        if tried & (1 << (bit % 16)) != 0 {
+                            s.tried.insert(r);
+                        }
                     }
-                }
-                s.hosts = hosts.map(|cpus| {
-                    let list = (0..)
-                        .zip(cpus)
-                        .map(|(i, cpu)| {
-                            let mut h = HostStats::new(
-                                EntityName::new(EntityKind::Host, format!("h{i}")).unwrap(),
-                            );
-                            h.roles.insert(HostRole::App);
-                            if shared && i == 0u32 {
-                                h.roles.insert(HostRole::Db);
-                            }
-                            h.cpu = Some(Ratio::from_percent(cpu).unwrap());
-                            h
-                        })
-                        .collect();
-                    Entities::new(list).unwrap()
-                });
-                s.tables = tables.map(|n| {
-                    let list = (0..n)
-                        .map(|i| {
-                            let mut t = TableStats::new(EntityName::table(format!("t{i}")).unwrap());
-                            t.rows = Some(Count::new(20_000 * u64::from(i + 1)));
-                            t.seq_scans = Some(Count::new(6_000 * u64::from(i)));
-                            t.index_scans = (i != 1).then(|| Count::new(0));
-                            t.period = Some(Duration::from_secs(3_600));
-                            t
-                        })
-                        .collect();
-                    Entities::new(list).unwrap()
-                });
-                s.statements = statements.map(|n| {
-                    let list = (0..n)
-                        .map(|i| {
-                            let mut st = StatementStats::new(
-                                EntityName::new(EntityKind::Statement, format!("select {i}")).unwrap(),
-                            );
-                            st.mean_time = Some(Duration::from_millis(60 + 80 * u64::from(i)));
-                            st
-                        })
-                        .collect();
-                    Entities::new(list).unwrap()
-                });
-                let mut history = History::new();
-                for (m, n, slope, start) in series {
-                    let samples = (0..n as u64)
-                        .map(|k| Sample {
-                            at: Duration::from_secs(k * 1_800),
-                            #[expect(clippy::cast_precision_loss, reason = "k < 40")]
-                            value: (start + slope * k as f64).clamp(0.0, 1.0),
-                        })
-                        .collect();
-                    if let Ok(series) = Series::new(m, samples) {
-                        history.insert(series);
+                    s.hosts = hosts.map(|cpus| {
+                        let list = (0..)
+                            .zip(cpus)
+                            .map(|(i, cpu)| {
+                                let mut h = HostStats::new(
+                                    EntityName::new(EntityKind::Host, format!("h{i}")).unwrap(),
+                                );
+                                h.roles.insert(HostRole::App);
+                                if shared && i == 0u32 {
+                                    h.roles.insert(HostRole::Db);
+                                }
+                                h.cpu = Some(Ratio::from_percent(cpu).unwrap());
+                                h
+                            })
+                            .collect();
+                        Entities::new(list).unwrap()
+                    });
+                    s.tables = tables.map(|n| {
+                        let list = (0..n)
+                            .map(|i| {
+                                let mut t =
+                                    TableStats::new(EntityName::table(format!("t{i}")).unwrap());
+                                t.rows = Some(Count::new(20_000 * u64::from(i + 1)));
+                                t.seq_scans = Some(Count::new(6_000 * u64::from(i)));
+                                t.index_scans = (i != 1).then(|| Count::new(0));
+                                t.period = Some(Duration::from_secs(3_600));
+                                t
+                            })
+                            .collect();
+                        Entities::new(list).unwrap()
+                    });
+                    s.statements = statements.map(|n| {
+                        let list = (0..n)
+                            .map(|i| {
+                                let mut st = StatementStats::new(
+                                    EntityName::new(EntityKind::Statement, format!("select {i}"))
+                                        .unwrap(),
+                                );
+                                st.mean_time = Some(Duration::from_millis(60 + 80 * u64::from(i)));
+                                st
+                            })
+                            .collect();
+                        Entities::new(list).unwrap()
+                    });
+                    let mut history = History::new();
+                    for (m, n, slope, start) in series {
+                        let samples = (0..n as u64)
+                            .map(|k| Sample {
+                                at: Duration::from_secs(k * 1_800),
+                                #[expect(clippy::cast_precision_loss, reason = "k < 40")]
+                                value: (start + slope * k as f64).clamp(0.0, 1.0),
+                            })
+                            .collect();
+                        if let Ok(series) = Series::new(m, samples) {
+                            history.insert(series);
+                        }
                     }
-                }
-                (s, history)
-            })
+                    (s, history)
+                },
+            )
     }
 
     /// Everything an evaluation holds, compared bit for bit.
@@ -516,7 +526,14 @@ mod tests {
         let bits = |e: &Evaluation| {
             e.observations
                 .iter()
-                .map(|o| (o.observed.to_bits(), o.threshold.to_bits(), o.held.to_bits(), o.reading))
+                .map(|o| {
+                    (
+                        o.observed.to_bits(),
+                        o.threshold.to_bits(),
+                        o.held.to_bits(),
+                        o.reading,
+                    )
+                })
                 .collect::<Vec<_>>()
         };
         prop_assert_eq!(bits(a), bits(b));
@@ -588,7 +605,10 @@ mod tests {
         let mut engine = Engine::default_pack();
         engine.compiled = false;
         let text = generate(&engine);
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/engine/default_pack_run.rs");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/engine/default_pack_run.rs"
+        );
         if std::env::var_os("UPDATE_DEFAULT_PACK").is_some() {
             std::fs::write(path, &text).unwrap();
         }
