@@ -3516,7 +3516,19 @@ fn cmp_with_tolerance(op: CmpOp, l: f64, r: f64) -> bool {
 }
 
 fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
-    let snapshot_value = ctx.values[metric_index(m)];
+    series_slot(f, m, level, ctx.values, ctx.history, ctx.series)
+}
+
+/// [`series_value`] from the values, the history and the series settings.
+fn series_slot(
+    f: SeriesFn,
+    m: Metric,
+    level: f64,
+    values: &[f64; VALUES],
+    history: &History,
+    config: &SeriesConfig,
+) -> Slot {
+    let snapshot_value = values[metric_index(m)];
     let unknown = Slot {
         observed: snapshot_value,
         threshold: level,
@@ -3534,15 +3546,15 @@ fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
             _ => unknown,
         }
     };
-    let Some(series) = ctx.history.get(m) else {
+    let Some(series) = history.get(m) else {
         return fallback(Reading::SnapshotFallback);
     };
-    let window = series.window(ctx.series.window);
+    let window = series.window(config.window);
     let samples = u32::try_from(window.len()).unwrap_or(u32::MAX);
     let short = Reading::ShortSeries {
         samples,
-        required: u32::try_from(ctx.series.min_samples.max(3)).unwrap_or(u32::MAX),
-        window_s: ctx.series.window.as_secs_f64(),
+        required: u32::try_from(config.min_samples.max(3)).unwrap_or(u32::MAX),
+        window_s: config.window.as_secs_f64(),
     };
     let span_s = match (window.first(), window.last()) {
         (Some(a), Some(b)) => b.at.saturating_sub(a.at).as_secs_f64(),
@@ -3554,14 +3566,14 @@ fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
             if level.is_nan() {
                 return unknown;
             }
-            match series.sustained(level, Direction::LowerIsBetter, ctx.series) {
+            match series.sustained(level, Direction::LowerIsBetter, config) {
                 Ok(s) => Slot {
                     observed: latest,
                     threshold: level,
                     held: truth(s.holds),
                     reading: Reading::Sustained {
                         share: s.share.as_fraction(),
-                        required: ctx.series.consistency_share.as_fraction(),
+                        required: config.consistency_share.as_fraction(),
                         samples: u32::try_from(s.samples).unwrap_or(u32::MAX),
                         span_s: s.span.as_secs_f64(),
                     },
@@ -3571,7 +3583,7 @@ fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
             }
         }
         SeriesFn::Degrading | SeriesFn::Plateauing => {
-            let Ok(t) = series.trend(ctx.series) else {
+            let Ok(t) = series.trend(config) else {
                 return unknown;
             };
             let held = if f == SeriesFn::Degrading {
@@ -3580,9 +3592,9 @@ fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
                 } else {
                     Direction::LowerIsBetter
                 };
-                t.is_degrading(dir, ctx.series)
+                t.is_degrading(dir, config)
             } else {
-                t.is_plateau(ctx.series)
+                t.is_plateau(config)
             };
             Slot {
                 observed: latest,

@@ -18,6 +18,7 @@ use core::fmt::Write as _;
 
 use super::{CompiledRule, Engine, Op};
 use crate::expr::ArithOp;
+use crate::pack::MissingData;
 
 /// A float as a Rust literal that reads back to the same bits.
 fn float(v: f64) -> String {
@@ -131,7 +132,7 @@ fn condition(r: &CompiledRule, pad: &str, o: &mut String) -> (String, usize) {
                 let v = fresh();
                 let _ = writeln!(
                     o,
-                    "{pad}let o{slot} = series_value(SeriesFn::{f:?}, Metric::{m:?}, {level}, &ctx);"
+                    "{pad}let o{slot} = series_slot(SeriesFn::{f:?}, Metric::{m:?}, {level}, &values, history, &engine.series_config);"
                 );
                 let _ = writeln!(o, "{pad}let {v} = o{slot}.held;");
                 slots.push(slot);
@@ -192,6 +193,23 @@ fn body(r: &CompiledRule, i: usize, pad: &str) -> String {
     let inner = format!("{pad}    ");
     let missing = format!("MissingData::{:?}", r.missing);
     if let Some(kind) = r.each {
+        // Without the list, a rule not reported when undecided stays "not evaluated" (its
+        // status from the start), and its comparisons are not read.
+        let (pad, close) = if r.missing == MissingData::NotEvaluated {
+            let _ = writeln!(
+                o,
+                "{pad}if entity_count(snapshot, EntityKind::{kind:?}).is_some() {{"
+            );
+            (format!("{pad}    "), format!("{pad}}}\n"))
+        } else {
+            (pad.to_owned(), String::new())
+        };
+        let pad = pad.as_str();
+        let inner = format!("{pad}    ");
+        let _ = writeln!(
+            o,
+            "{pad}let ctx = Ctx {{ stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config }};"
+        );
         let _ = writeln!(
             o,
             "{pad}let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());"
@@ -235,6 +253,7 @@ fn body(r: &CompiledRule, i: usize, pad: &str) -> String {
         let _ = writeln!(o, "{inner}out.subjects.truncate(marks.1);");
         let _ = writeln!(o, "{inner}out.subject_names.truncate(marks.2);");
         let _ = writeln!(o, "{pad}}}");
+        o.push_str(&close);
         return o;
     }
     let (value, sites) = condition(r, pad, &mut o);
@@ -307,13 +326,6 @@ pub(super) fn generate(engine: &Engine) -> String {
          \x20   };\n\
          \x20   let mut values = [UNKNOWN; VALUES];\n\
          \x20   let known = engine.load(snapshot, &mut values);\n\
-         \x20   let ctx = Ctx {\n\
-         \x20       stack: core::cell::RefCell::new([0.0; MAX_STACK]),\n\
-         \x20       values: &values,\n\
-         \x20       snapshot,\n\
-         \x20       history,\n\
-         \x20       series: &engine.series_config,\n\
-         \x20   };\n\
          \x20   let arch = snapshot.architecture;\n\
          \x20   let stage = snapshot.users.map(Stage::for_users);\n\
          \x20   let stage_bit = stage.map_or(0u8, |s| 1 << (s.number() - 1));\n\

@@ -19,13 +19,6 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     };
     let mut values = [UNKNOWN; VALUES];
     let known = engine.load(snapshot, &mut values);
-    let ctx = Ctx {
-        stack: core::cell::RefCell::new([0.0; MAX_STACK]),
-        values: &values,
-        snapshot,
-        history,
-        series: &engine.series_config,
-    };
     let arch = snapshot.architecture;
     let stage = snapshot.users.map(Stage::for_users);
     let stage_bit = stage.map_or(0u8, |s| 1 << (s.number() - 1));
@@ -43,47 +36,53 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     // db.missing_index.table.critical
     {
         let r = &rules[44];
-        let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
-        let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
-        let (status, assumed) = judge(v, MissingData::NotEvaluated);
-        st[44] = status;
-        if status == RuleStatus::Fired {
-            let named = out.subjects.len() - marks.1;
-            let (recorded, subjects) = if named > 0 {
-                (out.observations.len() - marks.0, named)
+        if entity_count(snapshot, EntityKind::Table).is_some() {
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
+            let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
+            let (status, assumed) = judge(v, MissingData::NotEvaluated);
+            st[44] = status;
+            if status == RuleStatus::Fired {
+                let named = out.subjects.len() - marks.1;
+                let (recorded, subjects) = if named > 0 {
+                    (out.observations.len() - marks.0, named)
+                } else {
+                    out.observations.extend(slots.iter().take(4).map(observation_of));
+                    (4, 0)
+                };
+                let f = r.finding(44, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                out.findings.push(f);
             } else {
-                out.observations.extend(slots.iter().take(4).map(observation_of));
-                (4, 0)
-            };
-            let f = r.finding(44, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
-            out.findings.push(f);
-        } else {
-            out.observations.truncate(marks.0);
-            out.subjects.truncate(marks.1);
-            out.subject_names.truncate(marks.2);
+                out.observations.truncate(marks.0);
+                out.subjects.truncate(marks.1);
+                out.subject_names.truncate(marks.2);
+            }
         }
     }
     // host.colocated_cpu.critical
     {
         let r = &rules[49];
-        let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
-        let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
-        let (status, assumed) = judge(v, MissingData::NotEvaluated);
-        st[49] = status;
-        if status == RuleStatus::Fired {
-            let named = out.subjects.len() - marks.1;
-            let (recorded, subjects) = if named > 0 {
-                (out.observations.len() - marks.0, named)
+        if entity_count(snapshot, EntityKind::Host).is_some() {
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
+            let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
+            let (status, assumed) = judge(v, MissingData::NotEvaluated);
+            st[49] = status;
+            if status == RuleStatus::Fired {
+                let named = out.subjects.len() - marks.1;
+                let (recorded, subjects) = if named > 0 {
+                    (out.observations.len() - marks.0, named)
+                } else {
+                    out.observations.extend(slots.iter().take(3).map(observation_of));
+                    (3, 0)
+                };
+                let f = r.finding(49, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                out.findings.push(f);
             } else {
-                out.observations.extend(slots.iter().take(3).map(observation_of));
-                (3, 0)
-            };
-            let f = r.finding(49, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
-            out.findings.push(f);
-        } else {
-            out.observations.truncate(marks.0);
-            out.subjects.truncate(marks.1);
-            out.subject_names.truncate(marks.2);
+                out.observations.truncate(marks.0);
+                out.subjects.truncate(marks.1);
+                out.subject_names.truncate(marks.2);
+            }
         }
     }
     // key.cpu.critical
@@ -201,7 +200,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     // move.3.replica_lag
     {
         let r = &rules[20];
-        let o0 = series_value(SeriesFn::ConsistentlyAbove, Metric::ReplicaLag, 5.0, &ctx);
+        let o0 = series_slot(SeriesFn::ConsistentlyAbove, Metric::ReplicaLag, 5.0, &values, history, &engine.series_config);
         let v1 = o0.held;
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[20] = status;
@@ -232,51 +231,57 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     // db.missing_index.table
     {
         let r = &rules[45];
-        let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
-        let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
-        let (status, assumed) = judge(v, MissingData::NotEvaluated);
-        st[45] = status;
-        let replaced = status == RuleStatus::Fired && (st[44] == RuleStatus::Fired);
-        sup[45] = replaced;
-        if status == RuleStatus::Fired && !replaced {
-            let named = out.subjects.len() - marks.1;
-            let (recorded, subjects) = if named > 0 {
-                (out.observations.len() - marks.0, named)
+        if entity_count(snapshot, EntityKind::Table).is_some() {
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
+            let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
+            let (status, assumed) = judge(v, MissingData::NotEvaluated);
+            st[45] = status;
+            let replaced = status == RuleStatus::Fired && (st[44] == RuleStatus::Fired);
+            sup[45] = replaced;
+            if status == RuleStatus::Fired && !replaced {
+                let named = out.subjects.len() - marks.1;
+                let (recorded, subjects) = if named > 0 {
+                    (out.observations.len() - marks.0, named)
+                } else {
+                    out.observations.extend(slots.iter().take(3).map(observation_of));
+                    (3, 0)
+                };
+                let f = r.finding(45, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                out.findings.push(f);
             } else {
-                out.observations.extend(slots.iter().take(3).map(observation_of));
-                (3, 0)
-            };
-            let f = r.finding(45, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
-            out.findings.push(f);
-        } else {
-            out.observations.truncate(marks.0);
-            out.subjects.truncate(marks.1);
-            out.subject_names.truncate(marks.2);
+                out.observations.truncate(marks.0);
+                out.subjects.truncate(marks.1);
+                out.subject_names.truncate(marks.2);
+            }
         }
     }
     // host.colocated_cpu.warning
     {
         let r = &rules[50];
-        let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
-        let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
-        let (status, assumed) = judge(v, MissingData::NotEvaluated);
-        st[50] = status;
-        let replaced = status == RuleStatus::Fired && (st[49] == RuleStatus::Fired);
-        sup[50] = replaced;
-        if status == RuleStatus::Fired && !replaced {
-            let named = out.subjects.len() - marks.1;
-            let (recorded, subjects) = if named > 0 {
-                (out.observations.len() - marks.0, named)
+        if entity_count(snapshot, EntityKind::Host).is_some() {
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
+            let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
+            let (status, assumed) = judge(v, MissingData::NotEvaluated);
+            st[50] = status;
+            let replaced = status == RuleStatus::Fired && (st[49] == RuleStatus::Fired);
+            sup[50] = replaced;
+            if status == RuleStatus::Fired && !replaced {
+                let named = out.subjects.len() - marks.1;
+                let (recorded, subjects) = if named > 0 {
+                    (out.observations.len() - marks.0, named)
+                } else {
+                    out.observations.extend(slots.iter().take(3).map(observation_of));
+                    (3, 0)
+                };
+                let f = r.finding(50, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                out.findings.push(f);
             } else {
-                out.observations.extend(slots.iter().take(3).map(observation_of));
-                (3, 0)
-            };
-            let f = r.finding(50, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
-            out.findings.push(f);
-        } else {
-            out.observations.truncate(marks.0);
-            out.subjects.truncate(marks.1);
-            out.subject_names.truncate(marks.2);
+                out.observations.truncate(marks.0);
+                out.subjects.truncate(marks.1);
+                out.subject_names.truncate(marks.2);
+            }
         }
     }
     // key.cpu.warning
@@ -423,24 +428,27 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     // db.slow_statement
     {
         let r = &rules[46];
-        let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
-        let v = each_entity(r, EntityKind::Statement, &ctx, &mut slots, Some(&mut *out));
-        let (status, assumed) = judge(v, MissingData::NotEvaluated);
-        st[46] = status;
-        if status == RuleStatus::Fired {
-            let named = out.subjects.len() - marks.1;
-            let (recorded, subjects) = if named > 0 {
-                (out.observations.len() - marks.0, named)
+        if entity_count(snapshot, EntityKind::Statement).is_some() {
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
+            let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let v = each_entity(r, EntityKind::Statement, &ctx, &mut slots, Some(&mut *out));
+            let (status, assumed) = judge(v, MissingData::NotEvaluated);
+            st[46] = status;
+            if status == RuleStatus::Fired {
+                let named = out.subjects.len() - marks.1;
+                let (recorded, subjects) = if named > 0 {
+                    (out.observations.len() - marks.0, named)
+                } else {
+                    out.observations.extend(slots.iter().take(1).map(observation_of));
+                    (1, 0)
+                };
+                let f = r.finding(46, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                out.findings.push(f);
             } else {
-                out.observations.extend(slots.iter().take(1).map(observation_of));
-                (1, 0)
-            };
-            let f = r.finding(46, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
-            out.findings.push(f);
-        } else {
-            out.observations.truncate(marks.0);
-            out.subjects.truncate(marks.1);
-            out.subject_names.truncate(marks.2);
+                out.observations.truncate(marks.0);
+                out.subjects.truncate(marks.1);
+                out.subject_names.truncate(marks.2);
+            }
         }
     }
     // add.region
@@ -575,7 +583,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     // move.2.db_cpu
     {
         let r = &rules[13];
-        let o0 = series_value(SeriesFn::ConsistentlyAbove, Metric::DbCpu, 0.7, &ctx);
+        let o0 = series_slot(SeriesFn::ConsistentlyAbove, Metric::DbCpu, 0.7, &values, history, &engine.series_config);
         let v1 = o0.held;
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[13] = status;
@@ -590,7 +598,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     // move.2.response_degrading
     {
         let r = &rules[14];
-        let o0 = series_value(SeriesFn::Degrading, Metric::P95ResponseTime, 0.0, &ctx);
+        let o0 = series_slot(SeriesFn::Degrading, Metric::P95ResponseTime, 0.0, &values, history, &engine.series_config);
         let v1 = o0.held;
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[14] = status;
@@ -619,7 +627,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     // move.3.cache_plateau
     {
         let r = &rules[19];
-        let o0 = series_value(SeriesFn::Plateauing, Metric::CacheHitRate, 0.0, &ctx);
+        let o0 = series_slot(SeriesFn::Plateauing, Metric::CacheHitRate, 0.0, &values, history, &engine.series_config);
         let v1 = o0.held;
         let (v2, o1) = compare_value(values[27], Threshold { op: CmpOp::Lt, k: 0.9, lo: 0.8999999991000001, hi: 0.9000000009 });
         let v3 = kleene_and(v1, v2);
@@ -753,7 +761,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     // layer.app.memory_rising
     {
         let r = &rules[35];
-        let o0 = series_value(SeriesFn::Degrading, Metric::MemoryUsage, 0.0, &ctx);
+        let o0 = series_slot(SeriesFn::Degrading, Metric::MemoryUsage, 0.0, &values, history, &engine.series_config);
         let v1 = o0.held;
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[35] = status;
