@@ -3519,7 +3519,9 @@ fn series_value(f: SeriesFn, m: Metric, level: f64, ctx: &Ctx<'_>) -> Slot {
     series_slot(f, m, level, ctx.values, ctx.history, ctx.series)
 }
 
-/// [`series_value`] from the values, the history and the series settings.
+/// [`series_value`] from the values, the history and the series settings: inlined up to
+/// the common case of no series for the metric, the series read out of line.
+#[inline(always)]
 fn series_slot(
     f: SeriesFn,
     m: Metric,
@@ -3528,27 +3530,49 @@ fn series_slot(
     history: &History,
     config: &SeriesConfig,
 ) -> Slot {
+    match history.get(m) {
+        None => series_fallback(f, values[metric_index(m)], level, Reading::SnapshotFallback),
+        Some(series) => series_read(f, m, level, values, series, config),
+    }
+}
+
+/// What a series function records without a usable series: "consistently above" falls back
+/// to the snapshot value (`snapshot_value`), as scalability-advisor-core's triggers do; the
+/// trend functions are unknown.
+#[inline(always)]
+fn series_fallback(f: SeriesFn, snapshot_value: f64, level: f64, reading: Reading) -> Slot {
+    match f {
+        SeriesFn::ConsistentlyAbove if !snapshot_value.is_nan() && !level.is_nan() => Slot {
+            observed: snapshot_value,
+            threshold: level,
+            held: truth(cmp_with_tolerance(CmpOp::Gt, snapshot_value, level)),
+            reading,
+        },
+        _ => Slot {
+            observed: snapshot_value,
+            threshold: level,
+            ..EMPTY_SLOT
+        },
+    }
+}
+
+/// [`series_slot`] for a metric with a series.
+#[inline(never)]
+fn series_read(
+    f: SeriesFn,
+    m: Metric,
+    level: f64,
+    values: &[f64; VALUES],
+    series: &scalability_advisor_core::Series,
+    config: &SeriesConfig,
+) -> Slot {
     let snapshot_value = values[metric_index(m)];
     let unknown = Slot {
         observed: snapshot_value,
         threshold: level,
         ..EMPTY_SLOT
     };
-    let fallback = |reading: Reading| {
-        // "Consistently above" falls back to the snapshot value, as scalability-advisor-core's triggers do.
-        match f {
-            SeriesFn::ConsistentlyAbove if !snapshot_value.is_nan() && !level.is_nan() => Slot {
-                observed: snapshot_value,
-                threshold: level,
-                held: truth(cmp_with_tolerance(CmpOp::Gt, snapshot_value, level)),
-                reading,
-            },
-            _ => unknown,
-        }
-    };
-    let Some(series) = history.get(m) else {
-        return fallback(Reading::SnapshotFallback);
-    };
+    let fallback = |reading: Reading| series_fallback(f, snapshot_value, level, reading);
     let window = series.window(config.window);
     let samples = u32::try_from(window.len()).unwrap_or(u32::MAX);
     let short = Reading::ShortSeries {
