@@ -361,22 +361,15 @@ impl CompiledRule {
         (evidence_start, evidence_len): (usize, usize),
         (subjects_start, subjects_len): (usize, usize),
     ) -> Finding {
-        let (severity, overdue) = self.severity_at(stage, architecture);
-        let u32_of = |n: usize, or: u32| u32::try_from(n).unwrap_or(or);
-        Finding {
-            id: self.id.clone(),
+        make_finding(
+            &self.id,
             rule,
-            severity,
-            priority: self.priority,
+            (self.severity_at(stage, architecture), self.priority),
             stage,
-            assumed,
-            overdue,
-            held_open,
-            evidence_start: u32_of(evidence_start, u32::MAX),
-            evidence_len: u32_of(evidence_len, 0),
-            subjects_start: u32_of(subjects_start, u32::MAX),
-            subjects_len: u32_of(subjects_len, 0),
-        }
+            (assumed, held_open),
+            (evidence_start, evidence_len),
+            (subjects_start, subjects_len),
+        )
     }
 
     /// The severity of a finding of this rule at `stage` with `architecture`, and whether
@@ -397,6 +390,36 @@ impl CompiledRule {
             self.severity
         };
         (severity, overdue)
+    }
+}
+
+/// A finding of rule `rule` (id `id`) with its severity, whether it is an overdue move, and
+/// its priority; the rest as [`CompiledRule::finding`] takes it. The compiled default pack
+/// calls it with the severity and priority of a rule that moves to no stage as constants.
+#[inline(always)]
+fn make_finding(
+    id: &RuleId,
+    rule: usize,
+    ((severity, overdue), priority): ((Severity, bool), u32),
+    stage: Option<Stage>,
+    (assumed, held_open): (bool, bool),
+    (evidence_start, evidence_len): (usize, usize),
+    (subjects_start, subjects_len): (usize, usize),
+) -> Finding {
+    let u32_of = |n: usize, or: u32| u32::try_from(n).unwrap_or(or);
+    Finding {
+        id: id.clone(),
+        rule,
+        severity,
+        priority,
+        stage,
+        assumed,
+        overdue,
+        held_open,
+        evidence_start: u32_of(evidence_start, u32::MAX),
+        evidence_len: u32_of(evidence_len, 0),
+        subjects_start: u32_of(subjects_start, u32::MAX),
+        subjects_len: u32_of(subjects_len, 0),
     }
 }
 

@@ -176,10 +176,19 @@ fn finding(r: &CompiledRule, i: usize, args: (&str, &str, &str, &str), pad: &str
     if r.supersede_later {
         let _ = writeln!(o, "{pad}any_supersedes = true;");
     }
-    let _ = writeln!(
-        o,
-        "{pad}let f = r.finding({i}, stage, arch, (assumed, false), ({start}, {len}), ({subjects}, {named}));"
-    );
+    if r.moves_to.is_some() {
+        let _ = writeln!(
+            o,
+            "{pad}let f = r.finding({i}, stage, arch, (assumed, false), ({start}, {len}), ({subjects}, {named}));"
+        );
+    } else {
+        // (Not a move: never overdue, its severity its own.)
+        let _ = writeln!(
+            o,
+            "{pad}let f = make_finding(&r.id, {i}, ((Severity::{:?}, false), {}), stage, (assumed, false), ({start}, {len}), ({subjects}, {named}));",
+            r.severity, r.priority
+        );
+    }
     if r.moves_to.is_some() {
         let _ = writeln!(o, "{pad}any_overdue |= f.overdue;");
     }
@@ -270,7 +279,12 @@ fn body(r: &CompiledRule, i: usize, pad: &str) -> String {
         (inner.clone(), String::new())
     };
     let _ = writeln!(make, "{body_pad}let start = out.observations.len();");
-    if sites > 0 {
+    if sites == 1 {
+        let _ = writeln!(
+            make,
+            "{body_pad}out.observations.push(observation_of(&o0));"
+        );
+    } else if sites > 1 {
         let recorded: Vec<String> = (0..sites)
             .map(|s| format!("observation_of(&o{s})"))
             .collect();

@@ -50,7 +50,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(4).map(observation_of));
                     (4, 0)
                 };
-                let f = r.finding(44, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 44, ((Severity::Critical, false), 1), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -76,7 +76,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(3).map(observation_of));
                     (3, 0)
                 };
-                let f = r.finding(49, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 49, ((Severity::Critical, false), 5), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -96,8 +96,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 sup[4] = true;
             } else {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
-                let f = r.finding(4, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 4, ((Severity::Critical, false), 10), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -110,8 +110,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[0] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(0, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 0, ((Severity::Critical, false), 10), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -123,8 +123,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[6] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(6, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 6, ((Severity::Critical, false), 10), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -136,8 +136,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[2] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(2, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 2, ((Severity::Critical, false), 10), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -149,8 +149,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[37] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(37, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 37, ((Severity::Critical, false), 20), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -163,7 +163,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[18] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
+            out.observations.push(observation_of(&o0));
             let f = r.finding(18, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
             any_overdue |= f.overdue;
             out.findings.push(f);
@@ -177,7 +177,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[16] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
+            out.observations.push(observation_of(&o0));
             let f = r.finding(16, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
             any_overdue |= f.overdue;
             out.findings.push(f);
@@ -191,7 +191,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[17] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
+            out.observations.push(observation_of(&o0));
             let f = r.finding(17, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
             any_overdue |= f.overdue;
             out.findings.push(f);
@@ -206,7 +206,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[20] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
+            out.observations.push(observation_of(&o0));
             let f = r.finding(20, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
             any_overdue |= f.overdue;
             out.findings.push(f);
@@ -247,7 +247,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(3).map(observation_of));
                     (3, 0)
                 };
-                let f = r.finding(45, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 45, ((Severity::Warning, false), 15), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -275,7 +275,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(3).map(observation_of));
                     (3, 0)
                 };
-                let f = r.finding(50, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 50, ((Severity::Warning, false), 15), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -295,8 +295,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 sup[5] = true;
             } else {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
-                let f = r.finding(5, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 5, ((Severity::Warning, false), 20), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -312,8 +312,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 sup[1] = true;
             } else {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
-                let f = r.finding(1, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 1, ((Severity::Warning, false), 20), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -329,8 +329,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 sup[7] = true;
             } else {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
-                let f = r.finding(7, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 7, ((Severity::Warning, false), 20), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -346,8 +346,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 sup[3] = true;
             } else {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
-                let f = r.finding(3, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 3, ((Severity::Warning, false), 20), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -363,7 +363,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-            let f = r.finding(10, stage, arch, (assumed, false), (start, 2), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 10, ((Severity::Warning, false), 30), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -378,7 +378,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-            let f = r.finding(9, stage, arch, (assumed, false), (start, 2), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 9, ((Severity::Warning, false), 30), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -390,8 +390,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[12] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(12, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 12, ((Severity::Warning, false), 30), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -406,8 +406,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 sup[11] = true;
             } else {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
-                let f = r.finding(11, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 11, ((Severity::Warning, false), 30), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -420,8 +420,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[8] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(8, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 8, ((Severity::Warning, false), 30), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -442,7 +442,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(1).map(observation_of));
                     (1, 0)
                 };
-                let f = r.finding(46, stage, arch, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 46, ((Severity::Warning, false), 35), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -464,7 +464,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2)]);
-            let f = r.finding(31, stage, arch, (assumed, false), (start, 3), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 31, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -476,8 +476,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[48] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(48, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 48, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -489,8 +489,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[43] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(43, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 43, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -502,8 +502,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[36] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(36, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 36, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -515,8 +515,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[47] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(47, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 47, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -528,8 +528,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[39] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(39, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 39, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -544,8 +544,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 sup[38] = true;
             } else {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
-                let f = r.finding(38, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 38, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -561,8 +561,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 sup[40] = true;
             } else {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
-                let f = r.finding(40, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 40, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -575,8 +575,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[42] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(42, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 42, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -589,7 +589,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[13] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
+            out.observations.push(observation_of(&o0));
             let f = r.finding(13, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
             any_overdue |= f.overdue;
             out.findings.push(f);
@@ -604,7 +604,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[14] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
+            out.observations.push(observation_of(&o0));
             let f = r.finding(14, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
             any_overdue |= f.overdue;
             out.findings.push(f);
@@ -618,7 +618,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[15] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
+            out.observations.push(observation_of(&o0));
             let f = r.finding(15, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
             any_overdue |= f.overdue;
             out.findings.push(f);
@@ -649,7 +649,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[23] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
+            out.observations.push(observation_of(&o0));
             let f = r.finding(23, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
             any_overdue |= f.overdue;
             out.findings.push(f);
@@ -666,7 +666,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 sup[22] = true;
             } else {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
+                out.observations.push(observation_of(&o0));
                 let f = r.finding(22, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 any_overdue |= f.overdue;
                 out.findings.push(f);
@@ -683,8 +683,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[28] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(28, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 28, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -698,8 +698,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[26] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(26, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 26, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -721,9 +721,9 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             st[30] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
+                out.observations.push(observation_of(&o0));
                 any_supersedes = true;
-                let f = r.finding(30, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 30, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -738,8 +738,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[29] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(29, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 29, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -753,8 +753,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[27] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(27, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 27, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -767,8 +767,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[35] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(35, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 35, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -780,8 +780,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[33] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(33, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 33, ((Severity::Warning, false), 50), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -793,8 +793,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[32] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(32, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 32, ((Severity::Warning, false), 50), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -806,8 +806,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[34] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(34, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 34, ((Severity::Warning, false), 50), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -819,7 +819,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[21] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
+            out.observations.push(observation_of(&o0));
             let f = r.finding(21, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
             any_overdue |= f.overdue;
             out.findings.push(f);
@@ -853,8 +853,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         st[41] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
-            out.observations.extend_from_slice(&[observation_of(&o0)]);
-            let f = r.finding(41, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 41, ((Severity::Info, false), 60), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -874,7 +874,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-                let f = r.finding(51, stage, arch, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 51, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -892,8 +892,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             st[55] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
-                let f = r.finding(55, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 55, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -917,7 +917,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-                let f = r.finding(52, stage, arch, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 52, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -935,9 +935,9 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             st[53] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
+                out.observations.push(observation_of(&o0));
                 any_supersedes = true;
-                let f = r.finding(53, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 53, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -966,7 +966,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2), observation_of(&o3)]);
-                let f = r.finding(54, stage, arch, (assumed, false), (start, 4), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 54, ((Severity::Info, false), 70), stage, (assumed, false), (start, 4), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -984,8 +984,8 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             st[56] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0)]);
-                let f = r.finding(56, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 56, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
