@@ -561,6 +561,11 @@ fn pack(rules: Option<&Path>) -> Result<RulePack, Failure> {
 }
 
 fn engine(rules: Option<&Path>) -> Result<Engine, Failure> {
+    // The default pack alone runs compiled (`Engine::default_pack`); a layered one is
+    // interpreted.
+    if rules.is_none() {
+        return Ok(Engine::default_pack());
+    }
     Engine::new(pack(rules)?).map_err(|e| Failure(e.to_string()))
 }
 
