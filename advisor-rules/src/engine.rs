@@ -321,6 +321,8 @@ pub(crate) struct CompiledRule {
     clear_logic: Option<Logic>,
     /// Metrics (and series) the condition reads, for "not evaluated" reports.
     metrics: Vec<Metric>,
+    /// The same as bits (by [`metric_index`]).
+    metric_bits: u64,
     /// Bits (by [`metric_index`]) of the metrics the condition tests with `present(...)`:
     /// its author handled their absence, so they are reported missing only when nothing
     /// else is (see [`Engine::missing`]).
@@ -1711,6 +1713,7 @@ impl Engine {
                 site_count: when.1,
                 clear_site_count,
                 clear_logic,
+                metric_bits: metrics.iter().fold(0, |b, m| b | 1 << metric_index(*m)),
                 metrics,
                 guarded,
                 series,
@@ -2762,6 +2765,29 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// What [`Engine::missing_each`] names for rule `index` when the rule reads nothing but
+    /// values of the snapshot (no series, divisor or entity list; `None` otherwise): whether
+    /// it names the user count, and the bits (by [`metric_index`]) of the values it names,
+    /// given the bits of the metrics `known`. A caller that has already named all of them
+    /// can skip the rule without the walk over its metrics.
+    #[inline]
+    pub(crate) fn missing_values(
+        &self,
+        index: usize,
+        snapshot: &MetricsSnapshot,
+        known: u64,
+    ) -> Option<(bool, u64)> {
+        let r = self.rules.get(index)?;
+        if !(r.series.is_empty() && r.divisors.is_empty() && r.each.is_none()) {
+            return None;
+        }
+        let users = r.stage_mask != 0 && snapshot.users.is_none();
+        let lacking = r.metric_bits & !known;
+        let plain = lacking & !r.guarded;
+        // Guarded metrics are named only when nothing else is.
+        Some((users, if users || plain != 0 { plain } else { lacking }))
     }
 
     /// The fields of entity list `kind` (of `n` entities) that rule `index` reads and some

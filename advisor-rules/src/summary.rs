@@ -347,14 +347,14 @@ pub fn summarize_with(
     out.missing.clear();
     // Each input once: values, series and zero divisors by metric bit, lists by kind, the
     // rest by search.
-    let mut seen = [0u64; 4];
-    let mut users = false;
+    let seen = [(); 4].map(|()| core::cell::Cell::new(0u64));
+    let named_users = core::cell::Cell::new(false);
+    let seen_values = &seen[0];
     let missing = &mut out.missing;
     let mut add = |m: MissingInput| {
-        let mut bit = |kind: usize, metric: Metric| {
+        let bit = |kind: usize, metric: Metric| {
             let bit = 1u64 << (metric.index() % 64);
-            seen.get_mut(kind)
-                .map(|w| core::mem::replace(w, *w | bit) & bit != 0)
+            seen.get(kind).map(|w| w.replace(w.get() | bit) & bit != 0)
         };
         let known = match m {
             MissingInput::Value(metric) => bit(0, metric),
@@ -362,12 +362,11 @@ pub fn summarize_with(
                 bit(1, metric)
             }
             MissingInput::ZeroDivisor(metric) => bit(2, metric),
-            MissingInput::Users => Some(core::mem::replace(&mut users, true)),
+            MissingInput::Users => Some(named_users.replace(true)),
             MissingInput::Entities(kind) => {
                 let i = EntityKind::ALL.iter().position(|k| *k == kind);
                 let bit = 1u64 << i.unwrap_or(63);
-                seen.get_mut(3)
-                    .map(|w| core::mem::replace(w, *w | bit) & bit != 0)
+                seen.get(3).map(|w| w.replace(w.get() | bit) & bit != 0)
             }
             MissingInput::EntityField(..) => None,
         };
@@ -375,10 +374,27 @@ pub fn summarize_with(
             missing.push(m);
         }
     };
+    let known = evaluation.known();
     for (i, status) in evaluation.statuses.iter().enumerate() {
         if *status == RuleStatus::NotEvaluated && engine.rule(i).is_some() {
             out.not_judged += 1;
-            engine.missing_each(i, snapshot, history, Some(evaluation.known()), &mut add);
+            // A rule of values alone whose missing inputs were all named already adds
+            // nothing, and one lacking a single value adds it: neither needs the walk.
+            if let Some((lacks_users, values)) = engine.missing_values(i, snapshot, known) {
+                let users_named = !lacks_users || named_users.get();
+                let new = values & !seen_values.get();
+                if users_named && new == 0 {
+                    continue;
+                }
+                if users_named && values.is_power_of_two() {
+                    let metric = Metric::ALL.get(values.trailing_zeros() as usize);
+                    if let Some(metric) = metric {
+                        add(MissingInput::Value(*metric));
+                        continue;
+                    }
+                }
+            }
+            engine.missing_each(i, snapshot, history, Some(known), &mut add);
         }
     }
 }
