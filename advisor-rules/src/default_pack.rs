@@ -113,7 +113,8 @@ mod tests {
         assert!(
             committed == code,
             "src/default_pack_generated.rs is stale: run `UPDATE_DEFAULT_PACK=1 cargo test -p \
-             scalability-advisor-rules generated_pack_is_current` and commit the file"
+             scalability-advisor-rules default_pack` (which rewrites both generated files) and \
+             commit them"
         );
         // The pack the binary uses is the one the TOML loads to.
         assert_eq!(load(), parsed);

@@ -312,8 +312,9 @@ pub(super) fn generate(engine: &Engine) -> String {
     let mut o = String::new();
     o.push_str(
         "//! The default pack's evaluation compiled to Rust: generated from the compiled default\n\
-         //! pack by the test `engine::codegen::tests::compiled_default_pack_is_current` (run it\n\
-         //! with `UPDATE_DEFAULT_PACK=1` after editing the pack). Do not edit by hand; see\n\
+         //! pack by the test `engine::codegen::tests::compiled_default_pack_is_current` (after\n\
+         //! editing the pack, `UPDATE_DEFAULT_PACK=1 cargo test -p scalability-advisor-rules\n\
+         //! default_pack` rewrites it). Do not edit by hand; see\n\
          //! `engine/codegen.rs` for what it is and why.\n\n\
          use super::*;\n\n",
     );
@@ -625,11 +626,15 @@ mod tests {
         }
     }
 
-    /// The generated file is what the default pack compiles to now.
+    /// The generated file is what the default pack compiles to now: what `packs/default.toml`
+    /// loads to, so that one run with `UPDATE_DEFAULT_PACK=1` rewrites this file and
+    /// `default_pack_generated.rs` together.
     #[test]
     fn compiled_default_pack_is_current() {
-        let mut engine = Engine::default_pack();
-        engine.compiled = false;
+        use crate::default_pack::{DEFAULT_PACK_TOML, FILE_NAME};
+        let pack = crate::RulePack::from_toml_str(FILE_NAME, DEFAULT_PACK_TOML).unwrap();
+        let engine = Engine::new(pack).unwrap();
+        assert!(!engine.compiled);
         let text = generate(&engine);
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -642,7 +647,8 @@ mod tests {
         assert!(
             on_disk == text,
             "src/engine/default_pack_run.rs is stale: run `UPDATE_DEFAULT_PACK=1 cargo test -p \
-             scalability-advisor-rules compiled_default_pack_is_current`"
+             scalability-advisor-rules default_pack` (which rewrites both generated files) and \
+             commit them"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! The default pack's evaluation compiled to Rust: generated from the compiled default
-//! pack by the test `engine::codegen::tests::compiled_default_pack_is_current` (run it
-//! with `UPDATE_DEFAULT_PACK=1` after editing the pack). Do not edit by hand; see
+//! pack by the test `engine::codegen::tests::compiled_default_pack_is_current` (after
+//! editing the pack, `UPDATE_DEFAULT_PACK=1 cargo test -p scalability-advisor-rules
+//! default_pack` rewrites it). Do not edit by hand; see
 //! `engine/codegen.rs` for what it is and why.
 
 use super::*;
