@@ -4698,6 +4698,34 @@ advice = "a"
             identities_match_explain(&engine, &second)?;
         }
 
+        /// For a rule that reads snapshot values alone, [`Engine::missing_values`] says
+        /// exactly what [`Engine::missing_each`] names (the user count, and the values by
+        /// their bits), guarded metrics and stage filters included; it answers for every
+        /// such rule of the default pack, and for no other.
+        #[test]
+        fn missing_values_are_what_missing_each_names(snap in snapshot()) {
+            let engine = Engine::default_pack();
+            let history = History::new();
+            let known = engine.evaluate(&snap, &history).known();
+            for (i, r) in engine.rules.iter().enumerate() {
+                let values_alone = r.series.is_empty() && r.divisors.is_empty() && r.each.is_none();
+                let Some((users, bits)) = engine.missing_values(i, &snap, known) else {
+                    prop_assert!(!values_alone, "{} reads values alone", r.id);
+                    continue;
+                };
+                prop_assert!(values_alone, "{} reads more than values", r.id);
+                let (mut named_users, mut named_bits) = (false, 0u64);
+                let mut other = Vec::new();
+                engine.missing_each(i, &snap, &history, Some(known), &mut |m| match m {
+                    MissingInput::Users => named_users = true,
+                    MissingInput::Value(m) => named_bits |= 1 << metric_index(m),
+                    m => other.push(m),
+                });
+                prop_assert!(other.is_empty(), "{}: {:?}", r.id, other);
+                prop_assert_eq!((users, bits), (named_users, named_bits), "{}", r.id);
+            }
+        }
+
         /// A comparison with a constant decides as the language reference says: within one
         /// part in 10⁹ of the constant counts as equal to it; for every operator, at and
         /// around the band's edges.
