@@ -54,16 +54,16 @@ impl fmt::Display for Check {
             Check::Degrading(t) => {
                 write!(
                     f,
-                    "degrading ({:+.1}% over the window, p = {:.3})",
-                    t.relative_change * 100.0,
+                    "degrading ({} over the window, p = {:.3})",
+                    t.change(),
                     t.p_value / 2.0
                 )
             }
             Check::Plateau(t) => {
                 write!(
                     f,
-                    "flat ({:+.1}% over the window, p = {:.3}) and <",
-                    t.relative_change * 100.0,
+                    "flat ({} over the window, p = {:.3}) and <",
+                    t.change(),
                     t.p_value
                 )
             }
@@ -89,6 +89,38 @@ pub struct TrendSummary {
     pub relative_change: f64,
     /// Two-sided p-value of "no trend".
     pub p_value: f64,
+}
+
+impl TrendSummary {
+    /// The relative change as a signed percentage with one decimal, left out when it is
+    /// zero (`+27%`, `-12.3%`), as every text of the workspace writes a trend's change.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::TrendSummary;
+    /// let t = |relative_change| TrendSummary { relative_change, p_value: 0.01 };
+    /// assert_eq!(t(0.27).change().to_string(), "+27%");
+    /// assert_eq!(t(0.846).change().to_string(), "+84.6%");
+    /// assert_eq!(t(-0.123).change().to_string(), "-12.3%");
+    /// ```
+    #[must_use]
+    pub fn change(self) -> impl fmt::Display {
+        SignedPercent(self.relative_change * 100.0)
+    }
+}
+
+/// A signed percentage with one decimal, the decimal left out when it rounds to zero.
+struct SignedPercent(f64);
+
+impl fmt::Display for SignedPercent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let percent = self.0;
+        if (percent * 10.0).round() % 10.0 == 0.0 {
+            write!(f, "{percent:+.0}%")
+        } else {
+            write!(f, "{percent:+.1}%")
+        }
+    }
 }
 
 impl From<Trend> for TrendSummary {

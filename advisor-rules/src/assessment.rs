@@ -795,8 +795,7 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                 r.remedy.title(),
                 r.step,
                 match evidence.check {
-                    scalability_advisor_core::Check::Degrading(t) =>
-                        format!("{:+.0}%", t.relative_change * 100.0),
+                    scalability_advisor_core::Check::Degrading(t) => t.change().to_string(),
                     _ => evidence.observed.to_string(),
                 }
             ),

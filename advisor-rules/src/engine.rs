@@ -6,7 +6,7 @@ use core::time::Duration;
 
 use scalability_advisor_core::{
     Component, ComponentSet, Direction, Entities, Entity, EntityField, EntityKind, History, Metric,
-    MetricsSnapshot, Quantity, SeriesConfig, Stage, UnitKind,
+    MetricsSnapshot, Quantity, SeriesConfig, Stage, TrendSummary, UnitKind,
 };
 
 use crate::error::Error;
@@ -1020,9 +1020,13 @@ impl fmt::Display for RuleEvidence {
                 };
                 write!(
                     f,
-                    "{} {what}: {:+.1}% over {samples} samples in {} (Mann-Kendall p = {:.3})",
+                    "{} {what}: {} over {samples} samples in {} (Mann-Kendall p = {:.3})",
                     self.left,
-                    relative_change * 100.0,
+                    TrendSummary {
+                        relative_change,
+                        p_value
+                    }
+                    .change(),
                     show_span(span_s),
                     p_value
                 )?;

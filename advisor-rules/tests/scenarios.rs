@@ -4073,6 +4073,21 @@ fn memory_that_climbs_to_its_limit_goes_to_the_leak_not_to_more_memory() {
         leak.notes.iter().any(|n| n.contains("100% in about 8 h")),
         "{text}"
     );
+    // The climb, written alike in the evidence and in the note on the skipped rung: Sen's
+    // slope 0.95 points an hour over the 23 h the samples span is 21.85 points, against
+    // the median of 80.9% (70% + 0.95 x 11.5): +27.0%, written without its zero decimal.
+    assert!(
+        leak.why
+            .iter()
+            .any(|w| w.starts_with("memory_usage getting worse: +27% over 24 samples")),
+        "{text}"
+    );
+    assert!(
+        leak.notes
+            .iter()
+            .any(|n| n.contains("memory use keeps rising (+27% over the series)")),
+        "{text}"
+    );
     // The snapshot alone (no series): nothing shows a leak, the ladder's first rung.
     let a = assess(&engine, &snap, &History::new());
     assert_eq!(
