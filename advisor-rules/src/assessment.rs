@@ -1736,11 +1736,15 @@ fn memory_fill(
 /// points an hour), memory reaches 100% in about 8 h`.
 fn memory_fill_text(fill: MemoryFill) -> String {
     let points = fill.per_hour * 100.0;
-    let rate = if points >= 0.1 {
-        format!("{} points an hour", significant(points))
+    let (amount, per) = if points >= 0.1 {
+        (significant(points), "an hour")
     } else {
-        format!("{} points a day", significant(points * 24.0))
+        (significant(points * 24.0), "a day")
     };
+    // "1 point an hour", but "0.95 points" and "1.2 points": the noun agrees with the
+    // number as written, not with the slope before rounding.
+    let noun = if amount == "1" { "point" } else { "points" };
+    let rate = format!("{amount} {noun} {per}");
     let left = if fill.hours_left < 0.5 {
         "already".to_owned()
     } else if fill.hours_left <= 72.0 {
@@ -2781,6 +2785,14 @@ mod tests {
         assert!(slow.contains("in about 8 days"), "{slow}");
         // Under half an hour left (or none): already full.
         assert!(text(0.02, 0.2).contains("reaches 100% already"));
+        // One point an hour (a slope of 0.01, or 0.0099 written to two digits as 0.99,
+        // and 0.00996 rounding to 1) is one point, not "1 points".
+        assert!(text(0.01, 9.0).contains("(Sen's slope, 1 point an hour)"));
+        assert!(text(0.0099, 9.0).contains("0.99 points an hour"));
+        assert!(text(0.009_96, 9.0).contains("1 point an hour"));
+        // 1/24 of a point an hour is 1 point a day.
+        assert!(text(0.01 / 24.0, 500.0).contains("1 point a day"));
+        assert!(text(0.02, 9.0).contains("2 points an hour"));
         assert_eq!(significant(12.4), "12");
         assert_eq!(significant(2.0), "2");
         assert_eq!(significant(0.012_3), "0.012");
