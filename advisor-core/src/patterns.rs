@@ -137,6 +137,63 @@ impl Addition {
         }
     }
 
+    /// The addition that installs `component`, when one does.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, patterns::Addition};
+    /// assert_eq!(Addition::for_component(Component::Cdn), Some(Addition::Cdn));
+    /// assert_eq!(Addition::for_component(Component::Sharding), None);
+    /// ```
+    #[must_use]
+    pub fn for_component(component: Component) -> Option<Addition> {
+        Addition::ALL
+            .into_iter()
+            .find(|a| a.component() == component)
+    }
+
+    /// The level its signal must pass, from `config`; `None` for the job queue, whose
+    /// signal is a yes or no.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{Addition, AdditionConfig};
+    /// let config = AdditionConfig::default();
+    /// assert_eq!(Addition::Cdn.level(&config).map(|r| r.as_percent()), Some(20.0));
+    /// assert_eq!(Addition::JobQueue.level(&config), None);
+    /// ```
+    #[must_use]
+    pub const fn level(self, config: &AdditionConfig) -> Option<Ratio> {
+        match self {
+            Addition::Cdn => Some(config.static_asset_share),
+            Addition::LoadBalancer => Some(config.server_cpu),
+            Addition::ReadReplicas => Some(config.read_share),
+            Addition::Cache => Some(config.repeated_query_share),
+            Addition::JobQueue => None,
+        }
+    }
+
+    /// The condition for adding it, in words: `static_asset_bandwidth_share > 20%`,
+    /// `background_tasks_block_requests is true`.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::patterns::{Addition, AdditionConfig};
+    /// let config = AdditionConfig::default();
+    /// assert_eq!(Addition::ReadReplicas.condition(&config), "db_read_share > 80%");
+    /// assert_eq!(
+    ///     Addition::JobQueue.condition(&config),
+    ///     "background_tasks_block_requests is true"
+    /// );
+    /// ```
+    #[must_use]
+    pub fn condition(self, config: &AdditionConfig) -> String {
+        match self.level(config) {
+            Some(level) => format!("{} > {level}", self.signal()),
+            None => format!("{} is true", self.signal()),
+        }
+    }
+
     /// Evaluates the "when to add" condition on a snapshot (fired means: add it).
     ///
     /// The architecture in place is not consulted: check [`MetricsSnapshot::architecture`]

@@ -5,12 +5,14 @@ use core::fmt;
 use std::collections::{BTreeMap, BTreeSet};
 
 use scalability_advisor_core::bottleneck::Layer;
-use scalability_advisor_core::patterns::{Checklist, ChecklistItem, ChecklistStatus};
+use scalability_advisor_core::patterns::{
+    Addition, AdditionConfig, Checklist, ChecklistItem, ChecklistStatus,
+};
 use scalability_advisor_core::units::{Ratio, Users};
 use scalability_advisor_core::{
     AdvisorConfig, Classification, Component, ComponentSet, CostBand, History, HostRole,
-    LadderPosition, LadderStep, Metric, MetricHealth, MetricsSnapshot, NextStep, Remedy, RungState,
-    Stage, Symptom, TriggerResult, UserBand,
+    LadderPosition, LadderStep, Metric, MetricHealth, MetricsSnapshot, NextStep, Quantity, Remedy,
+    RungState, Stage, Symptom, TriggerResult, UserBand,
 };
 
 use crate::engine::{
@@ -26,7 +28,7 @@ use crate::plan::{
 pub const ASSESSMENT_FORMAT: u32 = 3;
 
 /// What a [`StepKey::Diagnose`] step advises: the guide's diagnosis order, in our words.
-const DIAGNOSE_ADVICE: &str = "Nothing measured points at a layer yet. Trace slow requests end to end (distributed tracing such as Jaeger or Datadog) to see where the time is spent, then look at the database (slow query log, connection pool), the application (CPU and memory profiles), calls between services and third-party APIs, in the guide's diagnosis order. Measure what \"Not judged\" lists and assess again: the plan then works on the layer the figures point at.";
+const DIAGNOSE_ADVICE: &str = "Nothing measured points at a layer yet. Trace slow requests end to end (distributed tracing such as Jaeger or Datadog) to see where the time is spent, then look at the database (slow query log, connection pool), the application (CPU and memory profiles), calls between services and third-party APIs, in the guide's diagnosis order. Measure what \"Not judged\" says is worth measuring and assess again: the plan then works on the layer the figures point at.";
 
 /// Whether a set of components is empty (serde's `skip_serializing_if` takes a reference).
 #[expect(
@@ -287,6 +289,59 @@ pub struct NextStage {
     pub cost_table_architecture: String,
     /// and its monthly cost range.
     pub cost_table_monthly: CostBand,
+    /// For each missing component the guide gives a condition for adding (its stage-2
+    /// additions: CDN, load balancer, read replicas, cache), that condition and where the
+    /// system stands against it. The guide adds each when its condition holds, not before
+    /// ("don't over-engineer for scale you don't have"), so a missing component is a
+    /// signal to watch, not a gap. Empty when no architecture was declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when_to_add: Vec<WhenToAdd>,
+}
+
+/// A component the next stage has and the system lacks, with the guide's condition for
+/// adding it ([`Addition`]) and where the system stands.
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     Component, History, MetricsSnapshot,
+///     units::{Ratio, Users},
+/// };
+/// use scalability_advisor_rules::{Engine, assess};
+/// let mut snap = MetricsSnapshot::default()
+///     .with_users(Users::new(4_000))
+///     .with_server_cpu(Ratio::from_percent(25.0)?);
+/// snap.architecture.insert(Component::SingleServer);
+/// let a = assess(&Engine::default_pack(), &snap, &History::new());
+/// let next = a.next_stage.unwrap();
+/// let lb = next.when_to_add.iter().find(|w| w.component == Component::LoadBalancer).unwrap();
+/// assert_eq!(lb.condition, "server_cpu > 70%");
+/// assert_eq!(lb.holds, Some(false));
+/// assert_eq!(lb.to_string(), "load_balancer when server_cpu > 70% (now 25%)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WhenToAdd {
+    /// The component.
+    pub component: Component,
+    /// The guide's condition for adding it, with the pack's level
+    /// ([`Addition::condition`]): `server_cpu > 70%`.
+    pub condition: String,
+    /// The measured value of the condition's metric; `None` when not measured.
+    pub observed: Option<Quantity>,
+    /// Whether the condition holds; `None` when not measured.
+    pub holds: Option<bool>,
+}
+
+impl fmt::Display for WhenToAdd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} when {}", self.component, self.condition)?;
+        match (self.observed, self.holds) {
+            (Some(v), Some(true)) => write!(f, " (now {v}: it holds)"),
+            (Some(v), _) => write!(f, " (now {v})"),
+            (None, _) => f.write_str(" (not measured)"),
+        }
+    }
 }
 
 /// A stage checklist evaluated against the declared architecture and practices.
@@ -371,6 +426,99 @@ pub struct NotJudged {
     pub rule: String,
     /// What it lacked.
     pub missing: Vec<MissingInput>,
+    /// Why measuring what it lacked can wait, when it can ([`CanWait::of`]); `None` when it
+    /// is worth measuring now (or the stage is not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_wait: Option<CanWait>,
+}
+
+/// Why the data a rule lacked is not worth collecting yet: what the rule judges does not
+/// concern the system at its stage.
+///
+/// The guide tells a startup not to worry about multi-region yet and not to over-engineer
+/// for scale it does not have; a report that asks a 4,000-user single server for its
+/// region counts and primary write capacity buries what is worth measuring under what is
+/// not. The report lists these inputs apart ("can wait"), after those worth measuring.
+///
+/// The stage the system is planning for is the later of its stage by users and the stage
+/// its metrics call for (as the checklists use it); with neither known, nothing can wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "because")]
+#[non_exhaustive]
+pub enum CanWait {
+    /// The rule is about a stage after the next one: its transition moves there
+    /// ([`Rule::moves_to`]), or what it recommends first appears in that stage's
+    /// architecture ([`Stage::cumulative_architecture`]). A startup's next stage is growth,
+    /// so rules about scale (write saturation, a cache hit rate that plateaus) and
+    /// enterprise (regions, residency, failover) can wait.
+    LaterStage {
+        /// The stage the rule is about.
+        stage: Stage,
+    },
+    /// The rule warns of components added too early ([`Rule::discourages`]), and the
+    /// declared architecture has none of them: there is nothing for it to find.
+    NothingInPlace,
+}
+
+impl CanWait {
+    /// Whether the inputs `rule` lacked can wait for a system planning for `planning_for`
+    /// with `architecture` declared (empty: not declared).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Component, ComponentSet, Stage,
+    /// };
+    /// use scalability_advisor_rules::{CanWait, Engine};
+    /// let engine = Engine::default_pack();
+    /// let rule = |id: &str| engine.rules().find(|r| r.id == id).unwrap();
+    /// let single = ComponentSet::from_components(&[Component::SingleServer]);
+    /// let startup = Some(Stage::Startup);
+    /// // Data residency moves a system to stage 4: it can wait at stage 1.
+    /// assert_eq!(
+    ///     CanWait::of(rule("move.4.data_residency"), startup, single),
+    ///     Some(CanWait::LaterStage { stage: Stage::Enterprise })
+    /// );
+    /// // The share of reads decides on replicas, a stage-2 addition: the next stage.
+    /// assert_eq!(CanWait::of(rule("add.read_replicas"), startup, single), None);
+    /// // Regions deployed too early: none are, on one declared server.
+    /// assert_eq!(
+    ///     CanWait::of(rule("premature.regions"), startup, single),
+    ///     Some(CanWait::NothingInPlace)
+    /// );
+    /// // With the architecture not declared, whether regions are in place is not known.
+    /// assert_eq!(CanWait::of(rule("premature.regions"), startup, ComponentSet::EMPTY), None);
+    /// // At stage 3 the next stage is the last one: nothing is about a later stage.
+    /// assert_eq!(
+    ///     CanWait::of(rule("move.4.data_residency"), Some(Stage::Scale), single),
+    ///     None
+    /// );
+    /// ```
+    #[must_use]
+    pub fn of(
+        rule: &Rule,
+        planning_for: Option<Stage>,
+        architecture: ComponentSet,
+    ) -> Option<CanWait> {
+        let now = planning_for?;
+        let next = now.next().unwrap_or(now);
+        let about = rule.moves_to.or_else(|| {
+            Stage::ALL.into_iter().find(|s| {
+                rule.recommends
+                    .iter()
+                    .any(|c| s.cumulative_architecture().contains(c))
+            })
+        });
+        if let Some(stage) = about
+            && stage > next
+        {
+            return Some(CanWait::LaterStage { stage });
+        }
+        let none_in_place = !rule.discourages.is_empty()
+            && !architecture.is_empty()
+            && rule.discourages.iter().all(|c| !architecture.contains(c));
+        none_in_place.then_some(CanWait::NothingInPlace)
+    }
 }
 
 /// The assessment of one snapshot: a plan of action first, then the stage and where it is
@@ -650,7 +798,7 @@ pub fn assess_with(
     }
 
     let stage = stage_view(snapshot, &findings);
-    let next_stage = next_stage(snapshot, &stage);
+    let next_stage = next_stage(snapshot, &stage, &config.additions);
     let checklists: Vec<ChecklistReport> = Checklist::ALL
         .into_iter()
         .filter(|cl| stage.planning_for.is_some_and(|s| s >= cl.stage()))
@@ -694,6 +842,7 @@ pub fn assess_with(
         .map(|(i, r)| NotJudged {
             rule: r.id.clone(),
             missing: engine.missing(i, snapshot, history),
+            can_wait: CanWait::of(r, stage.planning_for, snapshot.architecture),
         })
         .collect();
     Assessment {
@@ -1044,7 +1193,11 @@ fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> Stage
     }
 }
 
-fn next_stage(snapshot: &MetricsSnapshot, view: &StageView) -> Option<NextStage> {
+fn next_stage(
+    snapshot: &MetricsSnapshot,
+    view: &StageView,
+    additions: &AdditionConfig,
+) -> Option<NextStage> {
     let (stage, reason) = match (view.by_users, view.by_metrics) {
         (u, Some(m)) if u.is_none_or(|u| m > u) => (
             m,
@@ -1066,6 +1219,20 @@ fn next_stage(snapshot: &MetricsSnapshot, view: &StageView) -> Option<NextStage>
         m.remove(Component::SingleServer);
         m
     });
+    let when_to_add = missing
+        .into_iter()
+        .flat_map(ComponentSet::iter)
+        .filter_map(Addition::for_component)
+        .map(|add| {
+            let outcome = add.evaluate(snapshot, additions);
+            WhenToAdd {
+                component: add.component(),
+                condition: add.condition(additions),
+                observed: snapshot.quantity(add.signal()),
+                holds: (!outcome.is_not_evaluated()).then(|| outcome.is_fired()),
+            }
+        })
+        .collect();
     Some(NextStage {
         stage,
         reason,
@@ -1076,6 +1243,7 @@ fn next_stage(snapshot: &MetricsSnapshot, view: &StageView) -> Option<NextStage>
         cost_table_users: stage.cost_at_scale().users,
         cost_table_architecture: stage.cost_at_scale().architecture.to_owned(),
         cost_table_monthly: stage.cost_at_scale().monthly,
+        when_to_add,
     })
 }
 
@@ -2437,7 +2605,13 @@ impl NextStage {
         o.push(format!("architecture: {}", self.architecture));
         match self.missing {
             Some(m) if m.is_empty() => o.push("missing: nothing declared missing".to_owned()),
-            Some(m) => o.push(format!("missing: {m}")),
+            Some(m) => {
+                o.push(format!("missing: {m}"));
+                if !self.when_to_add.is_empty() {
+                    o.push("add each when the guide's condition for it holds, not before:".to_owned());
+                    o.extend(self.when_to_add.iter().map(|w| format!("  {w}")));
+                }
+            }
             None => o.push(
                 "missing: unknown (declare `architecture`, [\"single_server\"] for one server with nothing else)"
                     .to_owned(),
@@ -2602,16 +2776,69 @@ impl Assessment {
                 "\nNot judged ({} rules lacked data)",
                 self.not_judged.len()
             );
-            let mut missing: Vec<String> = self
-                .not_judged
-                .iter()
-                .flat_map(|n| n.missing.iter().map(ToString::to_string))
-                .collect();
-            missing.sort();
-            missing.dedup();
-            let _ = writeln!(o, "  missing: {}", missing.join(", "));
+            let (now, later) = self.missing_by_urgency();
+            if !now.is_empty() {
+                let _ = writeln!(o, "  worth measuring: {}", now.join(", "));
+            }
+            if !later.is_empty() {
+                let _ = writeln!(o, "  can wait: {}", later.join(", "));
+                let _ = writeln!(o, "      ({})", self.why_they_can_wait());
+            }
         }
         o
+    }
+
+    /// What the rules not judged lacked, as text, sorted and each once: first what is worth
+    /// measuring (some rule that concerns the system now needs it), then what can wait
+    /// (only rules with [`NotJudged::can_wait`] need it).
+    fn missing_by_urgency(&self) -> (Vec<String>, Vec<String>) {
+        let texts = |wait: bool| {
+            let mut t: Vec<String> = self
+                .not_judged
+                .iter()
+                .filter(|n| n.can_wait.is_some() == wait)
+                .flat_map(|n| n.missing.iter().map(ToString::to_string))
+                .collect();
+            t.sort();
+            t.dedup();
+            t
+        };
+        let now = texts(false);
+        let mut later = texts(true);
+        later.retain(|t| now.binary_search(t).is_err());
+        (now, later)
+    }
+
+    /// Why the inputs that can wait can: the later stages the rules needing them are about,
+    /// and whether some warn of components not in place.
+    fn why_they_can_wait(&self) -> String {
+        let mut stages: Vec<Stage> = Vec::new();
+        let mut nothing_in_place = false;
+        for n in &self.not_judged {
+            match n.can_wait {
+                Some(CanWait::LaterStage { stage }) if !stages.contains(&stage) => {
+                    stages.push(stage);
+                }
+                Some(CanWait::NothingInPlace) => nothing_in_place = true,
+                _ => {}
+            }
+        }
+        stages.sort_unstable();
+        let mut why = Vec::new();
+        if !stages.is_empty() {
+            let names: Vec<String> = stages.iter().map(ToString::to_string).collect();
+            why.push(format!(
+                "rules about {}, beyond the next stage",
+                names.join(" or ")
+            ));
+        }
+        if nothing_in_place {
+            why.push(
+                "rules that warn of components added too early, none of which is in place"
+                    .to_owned(),
+            );
+        }
+        format!("needed only by {}", why.join(", or by "))
     }
 
     /// Markdown, for tickets and chat; the same content as [`Assessment::to_text`].
@@ -2728,9 +2955,25 @@ impl Assessment {
         }
         if !self.not_judged.is_empty() {
             let _ = writeln!(o, "\n## Not judged\n");
-            for n in &self.not_judged {
+            let needs = |n: &NotJudged| {
                 let m: Vec<String> = n.missing.iter().map(ToString::to_string).collect();
-                let _ = writeln!(o, "- `{}`: needs {}", n.rule, m.join(", "));
+                m.join(", ")
+            };
+            for n in self.not_judged.iter().filter(|n| n.can_wait.is_none()) {
+                let _ = writeln!(o, "- `{}`: needs {}", n.rule, needs(n));
+            }
+            if self.not_judged.iter().any(|n| n.can_wait.is_some()) {
+                let _ = writeln!(o, "\nCan wait, {}:\n", self.why_they_can_wait());
+                for n in &self.not_judged {
+                    let why = match n.can_wait {
+                        Some(CanWait::LaterStage { stage }) => format!("about {stage}"),
+                        Some(CanWait::NothingInPlace) => {
+                            "nothing it warns of is in place".to_owned()
+                        }
+                        None => continue,
+                    };
+                    let _ = writeln!(o, "- `{}`: needs {} ({why})", n.rule, needs(n));
+                }
             }
         }
         o

@@ -94,8 +94,9 @@ mod summary;
 pub struct ReadmeDoctests;
 
 pub use assessment::{
-    ASSESSMENT_FORMAT, AssessedFinding, Assessment, ChecklistReport, HeldBack, MAX_SUBJECTS_SHOWN,
-    NextStage, NotJudged, PlanStep, RankedLayer, StageView, StepKey, assess, assess_with,
+    ASSESSMENT_FORMAT, AssessedFinding, Assessment, CanWait, ChecklistReport, HeldBack,
+    MAX_SUBJECTS_SHOWN, NextStage, NotJudged, PlanStep, RankedLayer, StageView, StepKey, WhenToAdd,
+    assess, assess_with,
 };
 pub use builder::{Cond, Operand, PackBuilder, RuleBuilder};
 pub use diagnostic::{Diagnostic, DiagnosticKind, DiagnosticLevel, Diagnostics, MAX_DIAGNOSTICS};

@@ -13,7 +13,7 @@ use scalability_advisor_rules::scalability_advisor_core::{
     Component, Entities, EntityKind, EntityName, History, HostRole, HostStats, Metric,
     MetricsSnapshot, TableStats,
 };
-use scalability_advisor_rules::{Assessment, Engine, RulePack, assess};
+use scalability_advisor_rules::{Assessment, CanWait, Engine, RulePack, assess};
 
 fn pct(p: f64) -> Ratio {
     Ratio::from_percent(p).unwrap()
@@ -206,7 +206,7 @@ fn what_was_not_judged_is_listed_only_when_something_was_not() {
     let text = a.to_text();
     assert!(
         text.contains(&format!(
-            "\nNot judged ({} rules lacked data)\n  missing: ",
+            "\nNot judged ({} rules lacked data)\n  worth measuring: ",
             a.not_judged.len()
         )),
         "{text}"
@@ -330,4 +330,185 @@ fn cited_sources_end_the_lines_about_their_metric_and_no_other() {
             );
         }
     }
+}
+
+/// The guide tells a startup not to worry about multi-region yet: a single server at 4,000
+/// users is not asked for its region counts, residency or write capacity as if they were
+/// worth measuring now. They are listed apart, as what can wait.
+#[test]
+fn what_only_later_stages_need_is_listed_as_what_can_wait() {
+    // examples/startup.toml: 4,000 users on one server with a cache, every key metric
+    // under target.
+    let mut startup = MetricsSnapshot::default()
+        .with_users(Users::new(4_000))
+        .with_p95_response_time(Duration::from_millis(180))
+        .with_db_queries_per_request(QueriesPerRequest::new(6.0).unwrap())
+        .with_server_cpu(pct(25.0))
+        .with_memory_usage(pct(40.0))
+        .with_db_cpu(pct(30.0))
+        .with_slowest_query_time(Duration::from_millis(45));
+    startup.architecture.insert(Component::SingleServer);
+    startup.architecture.insert(Component::Cache);
+    let a = run(&startup);
+    let waits = |a: &Assessment| -> BTreeMap<String, Option<CanWait>> {
+        a.not_judged
+            .iter()
+            .map(|n| (n.rule.clone(), n.can_wait))
+            .collect()
+    };
+    let w = waits(&a);
+    // Stage 1 plans for stage 2 next: the stage-3 transitions (write saturation, a cache
+    // hit rate that plateaus, replica lag, independent scaling) and stage 4's (remote
+    // latency, residency, failover, global users), and adding a region (multi-region is a
+    // stage-4 component), are about later stages.
+    let later = |stage| Some(Some(CanWait::LaterStage { stage }));
+    use scalability_advisor_rules::scalability_advisor_core::Stage;
+    for id in [
+        "move.3.write_saturation",
+        "move.3.cache_plateau",
+        "move.3.replica_lag",
+        "move.3.independent_scaling",
+    ] {
+        assert_eq!(w.get(id).copied(), later(Stage::Scale), "{id}");
+    }
+    for id in [
+        "move.4.remote_latency",
+        "move.4.data_residency",
+        "move.4.single_region_failover",
+        "move.4.global_users",
+        "add.region",
+    ] {
+        assert_eq!(w.get(id).copied(), later(Stage::Enterprise), "{id}");
+    }
+    // Regions deployed too early: one server is declared, so none are.
+    assert_eq!(
+        w.get("premature.regions").copied(),
+        Some(Some(CanWait::NothingInPlace))
+    );
+    // What decides stage 2's additions is worth measuring: the read share (replicas), the
+    // static bandwidth (CDN), blocking background work (a job queue), a degrading P95.
+    for id in [
+        "add.read_replicas",
+        "add.cdn",
+        "add.job_queue",
+        "move.2.response_degrading",
+        "db.cache_hit_low",
+    ] {
+        assert_eq!(w.get(id).copied(), Some(None), "{id}");
+    }
+    let text = a.to_text();
+    let worth = text
+        .split("  worth measuring: ")
+        .nth(1)
+        .and_then(|t| t.split("  can wait: ").next())
+        .unwrap_or_else(|| panic!("{text}"));
+    let wait = text
+        .split("  can wait: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{text}"));
+    // The region counts and the rest appear only under "can wait"; the cache hit rate,
+    // which the cache in place makes worth watching, under "worth measuring" (its series,
+    // for the plateau, can wait).
+    for input in [
+        "availability_target",
+        "data_residency_required",
+        "deployed_regions",
+        "independent_scaling_needed",
+        "primary_write_capacity",
+        "primary_write_throughput",
+        "remote_user_p95",
+        "remote_user_share",
+        "user_regions",
+        "a series of cache_hit_rate",
+    ] {
+        assert!(!worth.contains(input), "{input} in {worth}");
+        assert!(wait.contains(input), "{input} not in {wait}");
+    }
+    assert!(worth.contains("cache_hit_rate,"), "{worth}");
+    assert!(worth.contains("db_read_share"), "{worth}");
+    assert!(
+        wait.contains("needed only by rules about stage 3 (scale) or stage 4 (enterprise)"),
+        "{wait}"
+    );
+    let md = a.to_markdown();
+    assert!(
+        md.contains("- `premature.regions`: needs deployed_regions, user_regions (nothing it warns of is in place)\n"),
+        "{md}"
+    );
+
+    // At 50,000 users (stage 2) the next stage is 3: its transitions are worth measuring,
+    // stage 4's can wait. With nothing declared, whether regions are in place is unknown.
+    let growth = MetricsSnapshot::default().with_users(Users::new(50_000));
+    let w = waits(&run(&growth));
+    assert_eq!(w.get("move.3.write_saturation").copied(), Some(None));
+    assert_eq!(
+        w.get("move.4.data_residency").copied(),
+        later(Stage::Enterprise)
+    );
+    assert_eq!(w.get("premature.regions").copied(), Some(None));
+    // At 300,000 users (stage 3) nothing is beyond the next stage.
+    let scale = MetricsSnapshot::default().with_users(Users::new(300_000));
+    let a = run(&scale);
+    assert!(a.not_judged.iter().all(|n| n.can_wait.is_none()));
+    assert!(!a.to_text().contains("can wait"));
+    // Without users (or a transition that fired) the stage is unknown: nothing can wait.
+    let a = run(&MetricsSnapshot::default());
+    assert!(a.not_judged.iter().all(|n| n.can_wait.is_none()));
+}
+
+/// The guide adds each of stage 2's components when its own condition holds ("When to
+/// Add": a CDN when static assets take more than 20% of bandwidth, a load balancer when one
+/// server's CPU passes 70%, read replicas when more than 80% of database operations are
+/// reads, a cache when the same queries repeat). The next stage's missing components come
+/// with those conditions and where the system stands, so that "missing" does not read as
+/// "add now".
+#[test]
+fn the_next_stages_missing_additions_come_with_their_conditions() {
+    // A startup: 4,000 users on one server at 25% CPU, read share and static bandwidth
+    // not measured.
+    let mut startup = MetricsSnapshot::default()
+        .with_users(Users::new(4_000))
+        .with_server_cpu(pct(25.0));
+    startup.architecture.insert(Component::SingleServer);
+    let a = run(&startup);
+    let text = a.to_text();
+    for line in [
+        "\n               missing: cdn, load_balancer, read_replicas, cache\n",
+        "\n               add each when the guide's condition for it holds, not before:\n",
+        "\n                 cdn when static_asset_bandwidth_share > 20% (not measured)\n",
+        "\n                 load_balancer when server_cpu > 70% (now 25%)\n",
+        "\n                 read_replicas when db_read_share > 80% (not measured)\n",
+        "\n                 cache when repeated_query_share > 25% (not measured)\n",
+    ] {
+        assert!(text.contains(line), "{line:?} in\n{text}");
+    }
+    // 88% of reads, 31% of queries repeated, a CDN and a load balancer in place: the
+    // replicas' and the cache's conditions hold, and only they are listed.
+    let mut growth = MetricsSnapshot::default()
+        .with_users(Users::new(45_000))
+        .with_db_read_share(pct(88.0))
+        .with_repeated_query_share(pct(31.0));
+    growth.architecture.insert(Component::Cdn);
+    growth.architecture.insert(Component::LoadBalancer);
+    let a = run(&growth);
+    let next = a.next_stage.as_ref().unwrap();
+    let listed: Vec<String> = next.when_to_add.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            "read_replicas when db_read_share > 80% (now 88%: it holds)",
+            "cache when repeated_query_share > 25% (now 31%: it holds)",
+        ]
+    );
+    // Both hold, and the plan adds them.
+    let plan: Vec<&str> = a
+        .plan
+        .iter()
+        .flat_map(|s| s.findings.iter().map(String::as_str))
+        .collect();
+    assert!(plan.contains(&"add.read_replicas"), "{plan:?}");
+    assert!(plan.contains(&"add.cache"), "{plan:?}");
+    // With no architecture declared, what is missing is unknown: no conditions listed.
+    let a = run(&MetricsSnapshot::default().with_users(Users::new(4_000)));
+    assert!(a.next_stage.unwrap().when_to_add.is_empty());
 }
