@@ -1041,7 +1041,10 @@ impl ChecklistItem {
 
     /// Where the item stands for a system.
     ///
-    /// In order: declared in [`MetricsSnapshot::practices`] is [`ChecklistStatus::Declared`];
+    /// In order: asynchronous non-critical paths are a [`ChecklistStatus::Gap`] whenever
+    /// [`Metric::BackgroundTasksBlockRequests`] is measured true, whatever is declared or in
+    /// place (requests still wait for background work, so some of it bypasses the queue);
+    /// declared in [`MetricsSnapshot::practices`] is [`ChecklistStatus::Declared`];
     /// its component in the declared architecture (for asynchronous non-critical paths, a
     /// job queue or a message queue; for multi-region deployment, also two or more
     /// [`Metric::DeployedRegions`]) is [`ChecklistStatus::Shown`]. It is a
@@ -1068,14 +1071,29 @@ impl ChecklistItem {
     ///     ChecklistItem::CircuitBreakers.status(&declared),
     ///     ChecklistStatus::Gap
     /// );
-    /// let one_region = nothing.with_deployed_regions(NonZeroU32::MIN);
+    /// let one_region = nothing.clone().with_deployed_regions(NonZeroU32::MIN);
     /// assert_eq!(
     ///     ChecklistItem::MultiRegionDeployment.status(&one_region),
+    ///     ChecklistStatus::Gap
+    /// );
+    /// // A job queue in place, but requests still wait for background work.
+    /// let bypassed = nothing
+    ///     .with_component(Component::JobQueue)
+    ///     .with_background_tasks_block_requests(true);
+    /// assert_eq!(
+    ///     ChecklistItem::AsyncNonCriticalPaths.status(&bypassed),
     ///     ChecklistStatus::Gap
     /// );
     /// ```
     #[must_use]
     pub fn status(self, snapshot: &MetricsSnapshot) -> ChecklistStatus {
+        // Requests that still wait for background work are what the item is about: no
+        // declaration and no queue in place makes it done while that is measured.
+        if self == ChecklistItem::AsyncNonCriticalPaths
+            && snapshot.background_tasks_block_requests == Some(true)
+        {
+            return ChecklistStatus::Gap;
+        }
         if snapshot.practices.contains(self) {
             return ChecklistStatus::Declared;
         }

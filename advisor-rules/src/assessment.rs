@@ -1263,6 +1263,20 @@ fn gap_reason(item: ChecklistItem, snapshot: &MetricsSnapshot) -> String {
                 .availability_target
                 .map_or("unknown".to_owned(), |t| t.to_string())
         ),
+        (ChecklistItem::AsyncNonCriticalPaths, _)
+            if snapshot.background_tasks_block_requests == Some(true) =>
+        {
+            let queue = [Component::JobQueue, Component::MessageQueue]
+                .into_iter()
+                .find(|c| snapshot.architecture.contains(*c));
+            match queue {
+                Some(q) => format!(
+                    "{}: background_tasks_block_requests = yes, with a {q} in place",
+                    item.name()
+                ),
+                None => format!("{}: background_tasks_block_requests = yes", item.name()),
+            }
+        }
         _ => match item.component() {
             Some(c) => format!("{}: no {c} in the declared architecture", item.name()),
             None => format!("{}: missing", item.name()),

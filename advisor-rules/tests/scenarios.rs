@@ -4440,3 +4440,48 @@ fn users_far_from_every_deployed_region_hear_one_step_on_regions() {
         a.to_text()
     );
 }
+
+/// The guide's key addition for "background tasks blocking requests" is a job queue, and its
+/// event-driven pattern answers without waiting ("API -> Service A -> Queue -> Response
+/// (fast)"). A system that has the queue and still measures requests waiting for background
+/// work has work that bypasses it: that is a finding of its own (the queue is not to be
+/// added again), and the scaling checklist's "asynchronous processing for non-critical
+/// paths" is not done, whatever the queue suggests.
+#[test]
+fn background_work_that_still_blocks_with_a_queue_in_place_is_not_async() {
+    // The healthy stage-3 system above, with a job queue as well, and requests that wait
+    // for background work.
+    let snap = with(users(500_000), &scale_architecture())
+        .with_component(Component::JobQueue)
+        .with_practice(ChecklistItem::StatelessAppServers)
+        .with_p95_response_time(ms(280))
+        .with_server_cpu(pct(50.0))
+        .with_db_cpu(pct(40.0))
+        .with_background_tasks_block_requests(true);
+    let a = run(&snap);
+    assert_eq!(ids(&a), ["layer.app.work_bypasses_queue"]);
+    assert_eq!(
+        severity(&a, "layer.app.work_bypasses_queue"),
+        Some(Severity::Warning)
+    );
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Rule("layer.app.work_bypasses_queue".to_owned())
+    );
+    assert_eq!(
+        a.plan[0].title,
+        "Move the remaining background work onto the queue"
+    );
+    let gaps: Vec<ChecklistItem> = a.checklists[0].gaps().collect();
+    assert_eq!(gaps, [ChecklistItem::AsyncNonCriticalPaths]);
+    let text = a.to_text();
+    assert!(
+        text.contains("async_non_critical_paths: background_tasks_block_requests = yes, with a job_queue in place"),
+        "{text}"
+    );
+    // The same system with nothing blocking has its checklist done and nothing to do.
+    let calm = snap.with_background_tasks_block_requests(false);
+    let a = run(&calm);
+    assert!(a.plan.is_empty(), "{:?}", a.plan);
+    assert_eq!(a.checklists[0].gaps().count(), 0);
+}

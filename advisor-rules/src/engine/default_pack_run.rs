@@ -7,7 +7,7 @@
 use super::*;
 
 /// How many rules the code was generated for.
-const RULES: usize = 57;
+const RULES: usize = 58;
 
 /// [`Engine::run`] without time behaviour, for the default pack: the same evaluation,
 /// with what the interpreter decides per rule decided when the crate is built. `false`
@@ -36,13 +36,13 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     let mut any_overdue = false;
     // db.missing_index.table.critical
     {
-        let r = &rules[44];
+        let r = &rules[45];
         if entity_count(snapshot, EntityKind::Table).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
-            st[44] = status;
+            st[45] = status;
             if status == RuleStatus::Fired {
                 let named = out.subjects.len() - marks.1;
                 let (recorded, subjects) = if named > 0 {
@@ -51,7 +51,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(4).map(observation_of));
                     (4, 0)
                 };
-                let f = make_finding(&r.id, 44, ((Severity::Critical, false), 1), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 45, ((Severity::Critical, false), 1), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -62,13 +62,13 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // host.colocated_cpu.critical
     {
-        let r = &rules[49];
+        let r = &rules[50];
         if entity_count(snapshot, EntityKind::Host).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
-            st[49] = status;
+            st[50] = status;
             if status == RuleStatus::Fired {
                 let named = out.subjects.len() - marks.1;
                 let (recorded, subjects) = if named > 0 {
@@ -77,7 +77,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(3).map(observation_of));
                     (3, 0)
                 };
-                let f = make_finding(&r.id, 49, ((Severity::Critical, false), 5), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 50, ((Severity::Critical, false), 5), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -93,7 +93,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[4] = status;
         if status == RuleStatus::Fired {
-            if st[49] == RuleStatus::Fired {
+            if st[50] == RuleStatus::Fired {
                 sup[4] = true;
             } else {
                 let start = out.observations.len();
@@ -144,14 +144,14 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // db.pool_exhaustion
     {
-        let r = &rules[37];
+        let r = &rules[38];
         let (v1, o0) = compare_value(values[14], Threshold { op: CmpOp::Gt, k: 0.0, lo: 0.0, hi: 0.0 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[37] = status;
+        st[38] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 37, ((Severity::Critical, false), 20), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 38, ((Severity::Critical, false), 20), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -231,15 +231,15 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // db.missing_index.table
     {
-        let r = &rules[45];
+        let r = &rules[46];
         if entity_count(snapshot, EntityKind::Table).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
-            st[45] = status;
-            let replaced = status == RuleStatus::Fired && (st[44] == RuleStatus::Fired);
-            sup[45] = replaced;
+            st[46] = status;
+            let replaced = status == RuleStatus::Fired && (st[45] == RuleStatus::Fired);
+            sup[46] = replaced;
             if status == RuleStatus::Fired && !replaced {
                 let named = out.subjects.len() - marks.1;
                 let (recorded, subjects) = if named > 0 {
@@ -248,7 +248,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(3).map(observation_of));
                     (3, 0)
                 };
-                let f = make_finding(&r.id, 45, ((Severity::Warning, false), 15), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 46, ((Severity::Warning, false), 15), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -259,15 +259,15 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // host.colocated_cpu.warning
     {
-        let r = &rules[50];
+        let r = &rules[51];
         if entity_count(snapshot, EntityKind::Host).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
-            st[50] = status;
-            let replaced = status == RuleStatus::Fired && (st[49] == RuleStatus::Fired);
-            sup[50] = replaced;
+            st[51] = status;
+            let replaced = status == RuleStatus::Fired && (st[50] == RuleStatus::Fired);
+            sup[51] = replaced;
             if status == RuleStatus::Fired && !replaced {
                 let named = out.subjects.len() - marks.1;
                 let (recorded, subjects) = if named > 0 {
@@ -276,7 +276,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(3).map(observation_of));
                     (3, 0)
                 };
-                let f = make_finding(&r.id, 50, ((Severity::Warning, false), 15), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 51, ((Severity::Warning, false), 15), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -292,7 +292,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[5] = status;
         if status == RuleStatus::Fired {
-            if st[4] == RuleStatus::Fired || st[49] == RuleStatus::Fired || st[50] == RuleStatus::Fired {
+            if st[4] == RuleStatus::Fired || st[50] == RuleStatus::Fired || st[51] == RuleStatus::Fired {
                 sup[5] = true;
             } else {
                 let start = out.observations.len();
@@ -403,7 +403,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[11] = status;
         if status == RuleStatus::Fired {
-            if st[49] == RuleStatus::Fired || st[50] == RuleStatus::Fired {
+            if st[50] == RuleStatus::Fired || st[51] == RuleStatus::Fired {
                 sup[11] = true;
             } else {
                 let start = out.observations.len();
@@ -428,13 +428,13 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // db.slow_statement
     {
-        let r = &rules[46];
+        let r = &rules[47];
         if entity_count(snapshot, EntityKind::Statement).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let v = each_entity(r, EntityKind::Statement, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
-            st[46] = status;
+            st[47] = status;
             if status == RuleStatus::Fired {
                 let named = out.subjects.len() - marks.1;
                 let (recorded, subjects) = if named > 0 {
@@ -443,7 +443,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(1).map(observation_of));
                     (1, 0)
                 };
-                let f = make_finding(&r.id, 46, ((Severity::Warning, false), 35), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 47, ((Severity::Warning, false), 35), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -471,8 +471,47 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // db.buffer_hit_low
     {
-        let r = &rules[48];
+        let r = &rules[49];
         let (v1, o0) = compare_value(values[24], Threshold { op: CmpOp::Lt, k: 0.99, lo: 0.98999999901, hi: 0.99000000099 });
+        let (status, assumed) = judge(v1, MissingData::NotEvaluated);
+        st[49] = status;
+        if status == RuleStatus::Fired {
+            let start = out.observations.len();
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 49, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.findings.push(f);
+        }
+    }
+    // db.cache_hit_low
+    {
+        let r = &rules[44];
+        let (v1, o0) = compare_value(values[27], Threshold { op: CmpOp::Lt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
+        let (status, assumed) = judge(v1, MissingData::NotEvaluated);
+        st[44] = status;
+        if status == RuleStatus::Fired {
+            let start = out.observations.len();
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 44, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.findings.push(f);
+        }
+    }
+    // db.connection_wait
+    {
+        let r = &rules[37];
+        let (v1, o0) = compare_value(values[13], Threshold { op: CmpOp::Gt, k: 0.01, lo: 0.00999999999, hi: 0.010000000010000001 });
+        let (status, assumed) = judge(v1, MissingData::NotEvaluated);
+        st[37] = status;
+        if status == RuleStatus::Fired {
+            let start = out.observations.len();
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 37, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.findings.push(f);
+        }
+    }
+    // db.deadlocks
+    {
+        let r = &rules[48];
+        let (v1, o0) = compare_value(values[17], Threshold { op: CmpOp::Gt, k: 0.0, lo: 0.0, hi: 0.0 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[48] = status;
         if status == RuleStatus::Fired {
@@ -482,102 +521,63 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             out.findings.push(f);
         }
     }
-    // db.cache_hit_low
-    {
-        let r = &rules[43];
-        let (v1, o0) = compare_value(values[27], Threshold { op: CmpOp::Lt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
-        let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[43] = status;
-        if status == RuleStatus::Fired {
-            let start = out.observations.len();
-            out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 43, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
-            out.findings.push(f);
-        }
-    }
-    // db.connection_wait
-    {
-        let r = &rules[36];
-        let (v1, o0) = compare_value(values[13], Threshold { op: CmpOp::Gt, k: 0.01, lo: 0.00999999999, hi: 0.010000000010000001 });
-        let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[36] = status;
-        if status == RuleStatus::Fired {
-            let start = out.observations.len();
-            out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 36, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
-            out.findings.push(f);
-        }
-    }
-    // db.deadlocks
-    {
-        let r = &rules[47];
-        let (v1, o0) = compare_value(values[17], Threshold { op: CmpOp::Gt, k: 0.0, lo: 0.0, hi: 0.0 });
-        let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[47] = status;
-        if status == RuleStatus::Fired {
-            let start = out.observations.len();
-            out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 47, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
-            out.findings.push(f);
-        }
-    }
     // db.lock_contention
     {
-        let r = &rules[39];
+        let r = &rules[40];
         let (v1, o0) = compare_value(values[16], Threshold { op: CmpOp::Gt, k: 0.1, lo: 0.09999999990000001, hi: 0.1000000001 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[39] = status;
+        st[40] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 39, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 40, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
     // db.missing_indexes
     {
-        let r = &rules[38];
+        let r = &rules[39];
         let (v1, o0) = compare_value(values[15], Threshold { op: CmpOp::Gt, k: 10000.0, lo: 9999.99999, hi: 10000.00001 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[38] = status;
+        st[39] = status;
         if status == RuleStatus::Fired {
-            if st[44] == RuleStatus::Fired || st[45] == RuleStatus::Fired {
-                sup[38] = true;
+            if st[45] == RuleStatus::Fired || st[46] == RuleStatus::Fired {
+                sup[39] = true;
             } else {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 38, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 39, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // db.replica_lag
     {
-        let r = &rules[40];
+        let r = &rules[41];
         let (v1, o0) = compare_value(values[28], Threshold { op: CmpOp::Gt, k: 1.0, lo: 0.999999999, hi: 1.000000001 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[40] = status;
+        st[41] = status;
         if status == RuleStatus::Fired {
             if st[20] == RuleStatus::Fired {
-                sup[40] = true;
+                sup[41] = true;
             } else {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 40, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 41, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // db.wal_latency
     {
-        let r = &rules[42];
+        let r = &rules[43];
         let (v1, o0) = compare_value(values[19], Threshold { op: CmpOp::Gt, k: 0.01, lo: 0.00999999999, hi: 0.010000000010000001 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[42] = status;
+        st[43] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 42, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 43, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -773,6 +773,23 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             out.findings.push(f);
         }
     }
+    // layer.app.work_bypasses_queue
+    {
+        let r = &rules[36];
+        let (v1, o0) = compare_value(values[32], Threshold { op: CmpOp::Eq, k: 1.0, lo: 0.999999999, hi: 1.000000001 });
+        let v2 = truth(arch.contains(Component::JobQueue));
+        let v3 = truth(arch.contains(Component::MessageQueue));
+        let v4 = kleene_or(v2, v3);
+        let v5 = kleene_and(v1, v4);
+        let (status, assumed) = judge(v5, MissingData::NotEvaluated);
+        st[36] = status;
+        if status == RuleStatus::Fired {
+            let start = out.observations.len();
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 36, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.findings.push(f);
+        }
+    }
     // layer.external.rate_limits
     {
         let r = &rules[33];
@@ -848,22 +865,22 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // db.bloat
     {
-        let r = &rules[41];
+        let r = &rules[42];
         let (v1, o0) = compare_value(values[18], Threshold { op: CmpOp::Gt, k: 0.2, lo: 0.19999999980000002, hi: 0.2000000002 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[41] = status;
+        st[42] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 41, ((Severity::Info, false), 60), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 42, ((Severity::Info, false), 60), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
     // premature.cache
     {
-        let r = &rules[51];
+        let r = &rules[52];
         if stage_bit & 1 == 0 {
-            st[51] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[52] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::Cache));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
@@ -871,39 +888,39 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let (v4, o1) = compare_value(values[3], Threshold { op: CmpOp::Lt, k: 0.25, lo: 0.24999999975, hi: 0.25000000025 });
             let v5 = kleene_and(v3, v4);
             let (status, assumed) = judge(v5, MissingData::NotEvaluated);
-            st[51] = status;
+            st[52] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-                let f = make_finding(&r.id, 51, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 52, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.load_balancer
     {
-        let r = &rules[55];
+        let r = &rules[56];
         if stage_bit & 1 == 0 {
-            st[55] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[56] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::LoadBalancer));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[55] = status;
+            st[56] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 55, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 56, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.microservices
     {
-        let r = &rules[52];
+        let r = &rules[53];
         if stage_bit & 3 == 0 {
-            st[52] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[53] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::Microservices));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
@@ -914,40 +931,40 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let v7 = kleene_or(v5, v6);
             let v8 = kleene_and(v3, v7);
             let (status, assumed) = judge(v8, MissingData::NotEvaluated);
-            st[52] = status;
+            st[53] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-                let f = make_finding(&r.id, 52, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 53, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.multi_region
     {
-        let r = &rules[53];
+        let r = &rules[54];
         if stage_bit & 1 == 0 {
-            st[53] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[54] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::MultiRegion));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[53] = status;
+            st[54] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
                 any_supersedes = true;
-                let f = make_finding(&r.id, 53, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 54, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.regions
     {
-        let r = &rules[54];
+        let r = &rules[55];
         if stage_bit & 3 == 0 {
-            st[54] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[55] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let (v1, o0) = compare_value(values[1], Threshold { op: CmpOp::Ge, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
             let (v2, o1) = compare_value(values[2], Threshold { op: CmpOp::Lt, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
@@ -963,30 +980,30 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let v12 = kleene_or(v10, v11);
             let v13 = kleene_and(v8, v12);
             let (status, assumed) = judge(v13, MissingData::NotEvaluated);
-            st[54] = status;
+            st[55] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2), observation_of(&o3)]);
-                let f = make_finding(&r.id, 54, ((Severity::Info, false), 70), stage, (assumed, false), (start, 4), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 55, ((Severity::Info, false), 70), stage, (assumed, false), (start, 4), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.sharding
     {
-        let r = &rules[56];
+        let r = &rules[57];
         if stage_bit & 3 == 0 {
-            st[56] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[57] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::Sharding));
             let (v2, o0) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[56] = status;
+            st[57] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 56, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 57, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
