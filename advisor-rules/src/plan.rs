@@ -221,10 +221,10 @@ pub(crate) struct Deferral<'a> {
     /// does not help with) and was taken as the first of them in the guide's order
     /// ([`layer_deferral`]).
     pub(crate) tied: bool,
-    /// Whether `layer` is the application because its servers' CPU is past the warning
-    /// level ([`Grounds::cpu_saturated`]), rather than because requests wait for
-    /// background work.
-    pub(crate) saturated: bool,
+    /// When `layer` is the application because one of its resources is saturated
+    /// ([`saturated_step`]) rather than because requests wait for background work: the
+    /// ladder of that resource ([`Symptom::HighServerCpu`] or [`Symptom::HighMemory`]).
+    pub(crate) saturated: Option<Symptom>,
 }
 
 impl<'a> Deferral<'a> {
@@ -237,19 +237,17 @@ impl<'a> Deferral<'a> {
             layer,
             hold,
             tied: false,
-            saturated: false,
+            saturated: None,
         }
     }
 
     /// Why the slow pages go to the step that works instead, as the plan's notes begin:
     /// "pages are slow and the database is the likeliest bottleneck".
     pub(crate) fn why(&self) -> String {
-        let named = |layer: Layer| {
-            if self.saturated {
-                SATURATED_APPLICATION
-            } else {
-                likeliest(layer)
-            }
+        let named = |layer: Layer| match self.saturated {
+            Some(Symptom::HighMemory) => SATURATED_MEMORY,
+            Some(_) => SATURATED_APPLICATION,
+            None => likeliest(layer),
         };
         match (self.layer, self.tied) {
             (Some(layer), false) => {
@@ -391,9 +389,9 @@ pub(crate) fn rung_installing(
 /// The layers a slow-page rung can wait for: those where pages spend time that neither a
 /// cache nor a CDN nor logic at the edge takes away. The application is among them for
 /// requests that wait for background work ([`waiting_on_background_work`]), and for a CPU
-/// past its warning level ([`saturated_cpu_step`]); otherwise its CPU and memory ladders do
-/// not explain slow pages that a CDN (which takes static traffic off the servers) would not
-/// also help with.
+/// or its memory past its warning level ([`saturated_step`]); otherwise its CPU and memory
+/// ladders do not explain slow pages that a CDN (which takes static traffic off the
+/// servers) would not also help with.
 const DEFERRING_LAYERS: [Layer; 5] = [
     Layer::Database,
     Layer::ExternalApi,
@@ -457,8 +455,8 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 ///
 /// On the application, every rung waits, at any stage, for the step that moves background
 /// work off the request path ([`waiting_on_background_work`]); failing that, the later
-/// rungs wait for the CPU ladder's step when the CPU is past its warning level
-/// ([`saturated_cpu_step`]).
+/// rungs wait for the CPU ladder's step when the CPU is past its warning level, or the
+/// memory ladder's when memory is ([`saturated_step`]).
 pub(crate) fn deferral_candidate<'a>(
     facts: &[Facts<'a>],
     active: &Active,
@@ -486,12 +484,12 @@ pub(crate) fn deferral_candidate<'a>(
         {
             return Some(Deferral::new(page, instead, Some(layer), hold()));
         }
-        return saturated_cpu_step(active, grounds)
-            .filter(|_| !first_rung)
-            .map(|instead| Deferral {
-                saturated: true,
+        return saturated_step(active, grounds).filter(|_| !first_rung).map(
+            |(resource, instead)| Deferral {
+                saturated: Some(resource),
                 ..Deferral::new(page, instead, Some(layer), hold())
-            });
+            },
+        );
     }
     // A cache in place that misses what repeats is itself the database's first work
     // (`Grounds::cache_before_indexes`): the slow pages stay with it.
@@ -584,24 +582,37 @@ fn waiting_on_background_work<'a>(
 const SATURATED_APPLICATION: &str =
     "the application's CPU, past its warning level so that every request queues for it, is";
 
-/// The CPU ladder's step (its current rung, or its "used up" step), when the servers' CPU
-/// is past its warning level ([`Grounds::cpu_saturated`]). Near saturation the time a
-/// request waits for a CPU grows without bound (in the M/M/1 queue the mean response time
-/// is S/(1-ρ): ten times the service time at 90% busy; Kleinrock, *Queueing Systems*,
-/// vol. 1, 1975, §3.2), so slow pages are the CPU's doing before anything a CDN or logic at
-/// the edge changes: the slow-page ladder's later rungs wait for the capacity, and are
-/// tried if pages are still slow once the CPU is back under its target. The first rung,
-/// caching what is computed again and again, takes work off that CPU too, and does not
-/// wait.
-fn saturated_cpu_step<'a>(active: &Active, grounds: Grounds) -> Option<Key<'a>> {
-    if !grounds.cpu_saturated {
-        return None;
-    }
-    match active.get(&Symptom::HighServerCpu) {
-        Some(Some(rung)) => Some(Key::Remedy(*rung)),
-        Some(None) => Some(Key::LadderExhausted(Symptom::HighServerCpu)),
+/// How [`Deferral::why`] names the application when its memory is saturated.
+const SATURATED_MEMORY: &str = "the application's memory, past its warning level so that requests wait on swapping, garbage collection or restarts, is";
+
+/// The step on a saturated resource of the application, with that resource's ladder: the
+/// CPU ladder's step (its current rung, or its "used up" step) when the servers' CPU is
+/// past its warning level ([`Grounds::cpu_saturated`]); failing that, the memory ladder's
+/// when that ladder is active (its rule fires past the pack's memory warning level, 90% in
+/// the default pack).
+///
+/// Near saturation the time a request waits for a CPU grows without bound (in the M/M/1
+/// queue the mean response time is S/(1-ρ): ten times the service time at 90% busy;
+/// Kleinrock, *Queueing Systems*, vol. 1, 1975, §3.2), and memory near its limit makes
+/// requests wait on paging, on garbage collections that come ever more often as free heap
+/// shrinks, or on processes killed and restarted when it runs out (B. Gregg, *Systems
+/// Performance*, 2nd ed., 2020, ch. 7: saturation of memory shows as paging, swapping and
+/// OOM kills). Either way the slow pages are that resource's doing before anything a CDN or
+/// logic at the edge changes: the slow-page ladder's later rungs wait for the resource's
+/// step, and are tried if pages are still slow once it is back under its level. The first
+/// rung, caching what is computed again and again, takes work off the servers too, and
+/// does not wait.
+fn saturated_step<'a>(active: &Active, grounds: Grounds) -> Option<(Symptom, Key<'a>)> {
+    let step = |symptom: Symptom| match active.get(&symptom) {
+        Some(Some(rung)) => Some((symptom, Key::Remedy(*rung))),
+        Some(None) => Some((symptom, Key::LadderExhausted(symptom))),
         None => None,
-    }
+    };
+    grounds
+        .cpu_saturated
+        .then(|| step(Symptom::HighServerCpu))
+        .flatten()
+        .or_else(|| step(Symptom::HighMemory))
 }
 
 /// The components that bring content or servers nearer to far-away users: a CDN, regions,
@@ -731,8 +742,8 @@ pub(crate) fn at_top(bottlenecks: &[RankedLayer]) -> u8 {
 /// (its only step is the slow-page rung itself, say), nothing waits. A tie defers
 /// only when every tied layer is one where pages lose time that a CDN does not win back:
 /// each in [`DEFERRING_LAYERS`], the application only for requests that wait for
-/// background work ([`waiting_on_background_work`]) or a CPU past its warning level
-/// ([`saturated_cpu_step`]). When the application's CPU ties below that level, a CDN
+/// background work ([`waiting_on_background_work`]) or a CPU or memory past its warning
+/// level ([`saturated_step`]). When the application's CPU ties below that level, a CDN
 /// (which takes static traffic off the servers) may help as much as anything, and the
 /// slow-page ladder stands, until the CDN is in place: then the rung that would wait is
 /// logic at the edge, the CDN's gain for busy servers is already taken, and the first
@@ -751,7 +762,7 @@ pub(crate) fn layer_deferral<'a>(
         DEFERRING_LAYERS.contains(&l)
             && (l != Layer::Application
                 || waiting_on_background_work(facts, planned, architecture).is_some()
-                || saturated_cpu_step(planned, grounds).is_some())
+                || saturated_step(planned, grounds).is_some())
     };
     let all_excused = layers.clone().all(excused);
     // Past the CDN (the rung that waits is logic at the edge), what a CDN wins back for

@@ -4485,3 +4485,81 @@ fn background_work_that_still_blocks_with_a_queue_in_place_is_not_async() {
     assert!(a.plan.is_empty(), "{:?}", a.plan);
     assert_eq!(a.checklists[0].gaps().count(), 0);
 }
+
+/// The guide's first try for high memory is more RAM; memory near its limit makes requests
+/// wait on paging, garbage collection or restarts, as a saturated CPU makes them queue. With
+/// a cache and a CDN in place, the slow-page ladder's next rung is logic at the edge, which
+/// does nothing for that wait: it waits for the memory step, which takes the slow pages as
+/// its evidence, as it waits for a saturated CPU's step.
+#[test]
+fn memory_past_its_warning_level_holds_the_edge_back() {
+    // 60,000 users behind a load balancer with a CDN, a cache (90% hits) and replicas;
+    // memory at 93% (past the 90% warning), CPU at 55% (under its 70% target), the database
+    // at 40%, pages at 1.3 s (past the guide's 1 s warning).
+    let snap = with(
+        users(60_000),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+        ],
+    )
+    .with_p95_response_time(ms(1_300))
+    .with_server_cpu(pct(55.0))
+    .with_memory_usage(pct(93.0))
+    .with_db_cpu(pct(40.0))
+    .with_cache_hit_rate(pct(90.0));
+    let a = run(&snap);
+    // First: more memory (critical: past the warning level, and maxed behind a load
+    // balancer), with the P95 findings as its evidence.
+    assert_eq!(first_step(&a), &StepKey::Remedy(Remedy::IncreaseRam));
+    assert_eq!(a.plan[0].severity, Severity::Critical);
+    assert!(
+        a.plan[0].findings.iter().any(|f| f == "key.p95.critical"),
+        "{:?}",
+        a.plan[0].findings
+    );
+    assert!(
+        a.plan[0].notes.iter().any(|n| n
+            .starts_with("pages are slow and the application's memory, past its warning level")),
+        "{:?}",
+        a.plan[0].notes
+    );
+    // The edge is not a step: it waits for step 1.
+    assert!(!remedy_steps(&a).contains(&Remedy::EdgeCompute));
+    assert_eq!(
+        held(&a),
+        [(
+            Remedy::EdgeCompute,
+            StepKey::Remedy(Remedy::IncreaseRam),
+            Some(1)
+        )]
+    );
+    // Under the warning level (85%, against 90%) memory explains nothing: the edge is the
+    // step.
+    let calm = snap.clone().with_memory_usage(pct(85.0));
+    let a = run(&calm);
+    assert!(
+        remedy_steps(&a).contains(&Remedy::EdgeCompute),
+        "{:?}",
+        a.plan
+    );
+    // With the CPU past its warning level as well, the edge waits for the CPU's step.
+    let both = snap.with_server_cpu(pct(90.0));
+    let a = run(&both);
+    assert!(!remedy_steps(&a).contains(&Remedy::EdgeCompute));
+    // (The CPU ladder's first rung is scaling up, as for the 88% CPU above.)
+    assert!(
+        matches!(
+            held(&a).first(),
+            Some((
+                Remedy::EdgeCompute,
+                StepKey::Remedy(Remedy::VerticalScale),
+                _
+            ))
+        ),
+        "{:?}",
+        held(&a)
+    );
+}
