@@ -21,7 +21,7 @@ use crate::engine::{
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
     Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
-    evidence_only, rung_installing, with_lowest_rungs,
+    evidence_only, move_installing, rung_installing, with_lowest_rungs,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -1437,8 +1437,11 @@ fn build_plan(
     // A gap whose component a rung of the plan installs (circuit breakers, on the ladder
     // for API timeouts) is that rung's work: it is noted on the rung's step, not listed
     // again as a gap to close.
+    // So is a gap whose component a planned stage move brings (a multi-region deployment,
+    // on the way to stage 4).
     let rung_for = |g: ChecklistItem| rung_installing(g, &planned, deferred.as_ref());
     let mut folded: Vec<(ChecklistItem, Remedy)> = Vec::new();
+    let mut into_moves: Vec<(ChecklistItem, Stage)> = Vec::new();
     let with_gaps: Vec<(Checklist, Vec<ChecklistItem>)> = checklists
         .iter()
         .map(|r| {
@@ -1446,7 +1449,10 @@ fn build_plan(
             for g in r.gaps() {
                 match rung_for(g) {
                     Some(rung) => folded.push((g, rung)),
-                    None => gaps.push(g),
+                    None => match move_installing(g, &facts, &planned, snapshot.architecture) {
+                        Some(stage) => into_moves.push((g, stage)),
+                        None => gaps.push(g),
+                    },
                 }
             }
             (r.checklist, gaps)
@@ -1714,6 +1720,26 @@ fn build_plan(
                 gap.title()
             ),
         );
+    }
+    for (stage, checklist) in Stage::ALL
+        .into_iter()
+        .flat_map(|s| Checklist::ALL.into_iter().map(move |c| (s, c)))
+    {
+        let titles: Vec<&str> = into_moves
+            .iter()
+            .filter(|(g, s)| *s == stage && g.checklist() == checklist)
+            .map(|(g, _)| g.title())
+            .collect();
+        if titles.is_empty() {
+            continue;
+        }
+        if let Some(step) = steps.iter_mut().find(|s| s.key == StepKey::Stage(stage)) {
+            step.notes.push(format!(
+                "this also closes {} of the guide's {checklist} checklist: {}",
+                if titles.len() == 1 { "a gap" } else { "gaps" },
+                titles.join("; ")
+            ));
+        }
     }
     note_lag_with_write_headroom(&mut steps, findings, snapshot, grounds.primary_write_level);
     (steps, held)

@@ -386,6 +386,27 @@ pub(crate) fn rung_installing(
         .find(|r| r.component() == Some(c))
 }
 
+/// The stage of a planned move (a step of the plan, not a move already made) whose own
+/// additions ([`Stage::architecture`]) have checklist item `gap`'s component: the gap is
+/// then part of that move (a multi-region deployment, on the way to stage 4), noted on its
+/// step rather than listed again. Components of earlier stages are not counted: a move to
+/// stage 4 does not take over the scaling checklist's read replicas, which that checklist's
+/// own step keeps.
+pub(crate) fn move_installing(
+    gap: scalability_advisor_core::patterns::ChecklistItem,
+    facts: &[Facts<'_>],
+    planned: &Active,
+    architecture: ComponentSet,
+) -> Option<Stage> {
+    let c = gap.component()?;
+    facts.iter().filter(|f| f.moves_to.is_some()).find_map(|f| {
+        match placement(f, planned, architecture) {
+            Placement::Step(Key::Stage(s)) if s.architecture().contains(c) => Some(s),
+            _ => None,
+        }
+    })
+}
+
 /// The layers a slow-page rung can wait for: those where pages spend time that neither a
 /// cache nor a CDN nor logic at the edge takes away. The application is among them for
 /// requests that wait for background work ([`waiting_on_background_work`]), and for a CPU

@@ -15,7 +15,7 @@ use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
     Active, Facts, Grounds, Key, Place, Skeleton, at_top, called_for_first, deferral_possible,
-    layer_bit, layer_deferral, recycle, unexplained_slow_pages, with_lowest_rungs,
+    layer_bit, layer_deferral, move_installing, recycle, unexplained_slow_pages, with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -297,13 +297,15 @@ pub fn summarize_with(
     let checklists = Checklist::ALL
         .into_iter()
         .filter(|cl| planning_for.is_some_and(|s| s >= cl.stage()))
-        // (`assess` folds a gap that a rung of the plan installs into the rung's step; that
-        // can drop a checklist's step, but never the first step or the worst severity the
+        // A gap that a planned stage move brings is that move's work, as in `assess`. (It
+        // also folds a gap that a rung of the plan installs into the rung's step; that can
+        // drop a checklist's step, but never the first step or the worst severity the
         // summary reads: the rung's step is at least as severe and ranks before it.)
         .filter(|cl| {
-            cl.items()
-                .iter()
-                .any(|i| i.status(snapshot) == ChecklistStatus::Gap)
+            cl.items().iter().any(|i| {
+                i.status(snapshot) == ChecklistStatus::Gap
+                    && move_installing(*i, &facts, &planned, snapshot.architecture).is_none()
+            })
         })
         .map(|cl| (cl, by_users.is_some_and(|s| s >= cl.stage())));
     let skeleton = Skeleton::build_in(
