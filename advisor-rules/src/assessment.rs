@@ -2939,7 +2939,15 @@ impl Assessment {
             let lines = n.lines();
             let _ = writeln!(o, "- **Heading for:** {}", lines[0]);
             for l in &lines[1..] {
-                let _ = writeln!(o, "  - {l}");
+                // (An indented line belongs to the line above it: a nested item.)
+                match l.strip_prefix("  ") {
+                    Some(nested) => {
+                        let _ = writeln!(o, "    - {nested}");
+                    }
+                    None => {
+                        let _ = writeln!(o, "  - {l}");
+                    }
+                }
             }
         }
         let _ = writeln!(

@@ -472,6 +472,11 @@ fn the_next_stages_missing_additions_come_with_their_conditions() {
     startup.architecture.insert(Component::SingleServer);
     let a = run(&startup);
     let text = a.to_text();
+    let md = a.to_markdown();
+    assert!(
+        md.contains("\n  - add each when the guide's condition for it holds, not before:\n    - cdn when static_asset_bandwidth_share > 20% (not measured)\n    - load_balancer when server_cpu > 70% (now 25%)\n"),
+        "{md}"
+    );
     for line in [
         "\n               missing: cdn, load_balancer, read_replicas, cache\n",
         "\n               add each when the guide's condition for it holds, not before:\n",
