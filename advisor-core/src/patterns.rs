@@ -1365,6 +1365,78 @@ mod tests {
     }
 
     #[test]
+    fn additions_name_their_component_level_and_condition() {
+        // The guide's "When to Add" column, with our 25% for the cache.
+        let config = AdditionConfig::default();
+        let expected = [
+            (
+                Component::Cdn,
+                Some(20.0),
+                "static_asset_bandwidth_share > 20%",
+            ),
+            (Component::LoadBalancer, Some(70.0), "server_cpu > 70%"),
+            (Component::ReadReplicas, Some(80.0), "db_read_share > 80%"),
+            (Component::Cache, Some(25.0), "repeated_query_share > 25%"),
+            (
+                Component::JobQueue,
+                None,
+                "background_tasks_block_requests is true",
+            ),
+        ];
+        for (addition, (component, level, condition)) in Addition::ALL.into_iter().zip(expected) {
+            assert_eq!(addition.component(), component);
+            assert_eq!(Addition::for_component(component), Some(addition));
+            assert_eq!(addition.level(&config).map(Ratio::as_percent), level);
+            assert_eq!(addition.condition(&config), condition);
+        }
+        // Components the guide gives no "when to add" for.
+        for c in [
+            Component::Sharding,
+            Component::MultiRegion,
+            Component::SingleServer,
+        ] {
+            assert_eq!(Addition::for_component(c), None);
+        }
+        // The levels are the config's.
+        let lower = AdditionConfig {
+            server_cpu: Ratio::from_percent(60.0).unwrap(),
+            ..config
+        };
+        assert_eq!(Addition::LoadBalancer.condition(&lower), "server_cpu > 60%");
+    }
+
+    #[test]
+    fn requests_waiting_for_background_work_make_async_paths_a_gap_whatever_is_in_place() {
+        let item = ChecklistItem::AsyncNonCriticalPaths;
+        let queue = MetricsSnapshot::default().with_component(Component::JobQueue);
+        let bus = MetricsSnapshot::default().with_component(Component::MessageQueue);
+        let said = MetricsSnapshot::default()
+            .with_component(Component::LoadBalancer)
+            .with_practice(item);
+        // Nothing blocking measured: the queue shows it, the declaration declares it.
+        for (snap, status) in [
+            (&queue, ChecklistStatus::Shown),
+            (&bus, ChecklistStatus::Shown),
+            (&said, ChecklistStatus::Declared),
+        ] {
+            assert_eq!(item.status(snap), status);
+            let calm = snap.clone().with_background_tasks_block_requests(false);
+            assert_eq!(item.status(&calm), status);
+            // Measured blocking: a gap, queue or declaration notwithstanding.
+            let blocking = snap.clone().with_background_tasks_block_requests(true);
+            assert_eq!(item.status(&blocking), ChecklistStatus::Gap);
+        }
+        // Only this item: blocking work says nothing of circuit breakers.
+        let breakers = MetricsSnapshot::default()
+            .with_component(Component::CircuitBreakers)
+            .with_background_tasks_block_requests(true);
+        assert_eq!(
+            ChecklistItem::CircuitBreakers.status(&breakers),
+            ChecklistStatus::Shown
+        );
+    }
+
+    #[test]
     fn checklist_status_separates_gaps_from_unknowns() {
         use core::num::NonZeroU32;
         #[track_caller]

@@ -435,6 +435,10 @@ fn what_only_later_stages_need_is_listed_as_what_can_wait() {
         md.contains("- `premature.regions`: needs deployed_regions, user_regions (nothing it warns of is in place)\n"),
         "{md}"
     );
+    assert!(
+        md.contains("\nCan wait, needed only by rules about stage 3 (scale) or stage 4 (enterprise), beyond the next stage, or by rules that warn of components added too early, none of which is in place:\n"),
+        "{md}"
+    );
 
     // At 50,000 users (stage 2) the next stage is 3: its transitions are worth measuring,
     // stage 4's can wait. With nothing declared, whether regions are in place is unknown.
@@ -516,4 +520,63 @@ fn the_next_stages_missing_additions_come_with_their_conditions() {
     // With no architecture declared, what is missing is unknown: no conditions listed.
     let a = run(&MetricsSnapshot::default().with_users(Users::new(4_000)));
     assert!(a.next_stage.unwrap().when_to_add.is_empty());
+}
+
+/// The summary (what the fleet kernel writes per service) agrees with the assessment where
+/// checklists come and go: a stage-3 system with its checklist done has no checklist step;
+/// one with gaps has it; a stage-4 move takes the enterprise checklist's region gaps over.
+#[test]
+fn the_summary_agrees_with_the_assessment_on_checklist_steps() {
+    use scalability_advisor_rules::scalability_advisor_core::patterns::ChecklistItem;
+    use scalability_advisor_rules::{Summary, summarize};
+    let engine = Engine::default_pack();
+    let config = engine.pack().advisor_config();
+    let scale = [
+        Component::SearchCluster,
+        Component::LoadBalancer,
+        Component::Cdn,
+        Component::ReadReplicas,
+        Component::Cache,
+        Component::ApiGateway,
+        Component::Microservices,
+        Component::AutoScaling,
+        Component::Sharding,
+        Component::MessageQueue,
+        Component::CircuitBreakers,
+        Component::DistributedTracing,
+        Component::ConnectionPooler,
+    ];
+    let mut done = MetricsSnapshot::default()
+        .with_users(Users::new(500_000))
+        .with_practice(ChecklistItem::StatelessAppServers)
+        .with_p95_response_time(Duration::from_millis(280))
+        .with_server_cpu(pct(50.0));
+    for c in scale {
+        done.architecture.insert(c);
+    }
+    let mut gaps = MetricsSnapshot::default()
+        .with_users(Users::new(500_000))
+        .with_server_cpu(pct(50.0));
+    gaps.architecture.insert(Component::LoadBalancer);
+    let mut one_region = MetricsSnapshot::default()
+        .with_users(Users::new(2_000_000))
+        .with_deployed_regions(core::num::NonZeroU32::MIN)
+        .with_availability_target(pct(99.99));
+    one_region.architecture.insert(Component::LoadBalancer);
+    one_region.architecture.insert(Component::Cdn);
+    let cases = [
+        (&done, ""),
+        (&gaps, "Close the gaps in the guide's scaling checklist"),
+        (
+            &one_region,
+            "Catch up with stage 4 (enterprise): the user count has reached it",
+        ),
+    ];
+    for (snap, first) in cases {
+        let a = assess(&engine, snap, &History::new());
+        let eval = engine.evaluate(snap, &History::new());
+        let s = summarize(&engine, &eval, snap, &History::new(), &config);
+        assert_eq!(s, Summary::of(&a), "{}", a.to_text());
+        assert_eq!(s.first_step_title, first, "{}", a.to_text());
+    }
 }

@@ -2498,6 +2498,29 @@ fn one_region_is_the_reason_given_for_the_enterprise_checklist_gaps() {
         "{:?}",
         to_four.notes
     );
+    // (Only the enterprise checklist's gaps: the scaling checklist's stay in its own step,
+    // each with its own reason: no job queue is declared, and nothing says background work
+    // blocks requests.)
+    assert!(
+        !to_four
+            .notes
+            .iter()
+            .any(|n| n.contains("scaling checklist")),
+        "{:?}",
+        to_four.notes
+    );
+    let scaling = a
+        .plan
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Checklist(c) if c.name() == "scaling"))
+        .unwrap();
+    assert!(
+        scaling.why.contains(
+            &"async_non_critical_paths: no job_queue in the declared architecture".to_owned()
+        ),
+        "{:?}",
+        scaling.why
+    );
     assert!(
         to_four
             .why
