@@ -277,6 +277,27 @@ impl Metric {
         Metric::ALL.into_iter().find(|m| m.name() == name)
     }
 
+    /// The component that reports the metric, for the metrics that have no value without
+    /// it: replica lag without read replicas, a cache's hit rate without a cache. A system
+    /// that declares its architecture without that component cannot measure the metric,
+    /// so asking for it is noise.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, Metric};
+    /// assert_eq!(Metric::ReplicaLag.reported_by(), Some(Component::ReadReplicas));
+    /// assert_eq!(Metric::CacheHitRate.reported_by(), Some(Component::Cache));
+    /// assert_eq!(Metric::DbCpu.reported_by(), None);
+    /// ```
+    #[must_use]
+    pub const fn reported_by(self) -> Option<crate::Component> {
+        match self {
+            Metric::ReplicaLag => Some(crate::Component::ReadReplicas),
+            Metric::CacheHitRate => Some(crate::Component::Cache),
+            _ => None,
+        }
+    }
+
     /// The kind of unit the metric is measured in.
     ///
     /// # Examples
@@ -1437,6 +1458,18 @@ mod tests {
             "{err}"
         );
         assert!(s.set(Metric::DeployedRegions, 0.0).is_err());
+    }
+
+    #[test]
+    fn only_replica_lag_and_the_cache_hit_rate_need_a_component_to_report_them() {
+        for m in Metric::ALL {
+            let expected = match m {
+                Metric::ReplicaLag => Some(crate::Component::ReadReplicas),
+                Metric::CacheHitRate => Some(crate::Component::Cache),
+                _ => None,
+            };
+            assert_eq!(m.reported_by(), expected, "{m}");
+        }
     }
 
     #[test]

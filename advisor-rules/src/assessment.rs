@@ -458,45 +458,68 @@ pub enum CanWait {
     /// The rule warns of components added too early ([`Rule::discourages`]), and the
     /// declared architecture has none of them: there is nothing for it to find.
     NothingInPlace,
+    /// Everything the rule lacked is reported by a component the declared architecture
+    /// does not have ([`Metric::reported_by`]): replica lag without read replicas. It
+    /// cannot be measured until the component is in place.
+    NotInPlace {
+        /// The component.
+        component: Component,
+    },
 }
 
 impl CanWait {
-    /// Whether the inputs `rule` lacked can wait for a system planning for `planning_for`
-    /// with `architecture` declared (empty: not declared).
+    /// Whether the inputs `rule` lacked (`missing`) can wait for a system planning for
+    /// `planning_for` with `architecture` declared (empty: not declared).
     ///
     /// # Examples
     /// ```
     /// use scalability_advisor_rules::scalability_advisor_core::{
-    ///     Component, ComponentSet, Stage,
+    ///     Component, ComponentSet, Metric, Stage,
     /// };
-    /// use scalability_advisor_rules::{CanWait, Engine};
+    /// use scalability_advisor_rules::{CanWait, Engine, MissingInput};
     /// let engine = Engine::default_pack();
     /// let rule = |id: &str| engine.rules().find(|r| r.id == id).unwrap();
     /// let single = ComponentSet::from_components(&[Component::SingleServer]);
     /// let startup = Some(Stage::Startup);
+    /// let value = |m| [MissingInput::Value(m)];
     /// // Data residency moves a system to stage 4: it can wait at stage 1.
     /// assert_eq!(
-    ///     CanWait::of(rule("move.4.data_residency"), startup, single),
+    ///     CanWait::of(
+    ///         rule("move.4.data_residency"),
+    ///         &value(Metric::DataResidencyRequired),
+    ///         startup,
+    ///         single
+    ///     ),
     ///     Some(CanWait::LaterStage { stage: Stage::Enterprise })
     /// );
     /// // The share of reads decides on replicas, a stage-2 addition: the next stage.
-    /// assert_eq!(CanWait::of(rule("add.read_replicas"), startup, single), None);
+    /// let reads = value(Metric::DbReadShare);
+    /// assert_eq!(CanWait::of(rule("add.read_replicas"), &reads, startup, single), None);
     /// // Regions deployed too early: none are, on one declared server.
+    /// let regions = value(Metric::DeployedRegions);
     /// assert_eq!(
-    ///     CanWait::of(rule("premature.regions"), startup, single),
+    ///     CanWait::of(rule("premature.regions"), &regions, startup, single),
     ///     Some(CanWait::NothingInPlace)
     /// );
-    /// // With the architecture not declared, whether regions are in place is not known.
-    /// assert_eq!(CanWait::of(rule("premature.regions"), startup, ComponentSet::EMPTY), None);
-    /// // At stage 3 the next stage is the last one: nothing is about a later stage.
+    /// // Replica lag, with no replicas to lag.
+    /// let lag = value(Metric::ReplicaLag);
     /// assert_eq!(
-    ///     CanWait::of(rule("move.4.data_residency"), Some(Stage::Scale), single),
-    ///     None
+    ///     CanWait::of(rule("db.replica_lag"), &lag, startup, single),
+    ///     Some(CanWait::NotInPlace { component: Component::ReadReplicas })
     /// );
+    /// // With the architecture not declared, what is in place is not known.
+    /// let none = ComponentSet::EMPTY;
+    /// assert_eq!(CanWait::of(rule("premature.regions"), &regions, startup, none), None);
+    /// assert_eq!(CanWait::of(rule("db.replica_lag"), &lag, startup, none), None);
+    /// // At stage 3 the next stage is the last one: nothing is about a later stage.
+    /// let residency = value(Metric::DataResidencyRequired);
+    /// let scale = Some(Stage::Scale);
+    /// assert_eq!(CanWait::of(rule("move.4.data_residency"), &residency, scale, single), None);
     /// ```
     #[must_use]
     pub fn of(
         rule: &Rule,
+        missing: &[MissingInput],
         planning_for: Option<Stage>,
         architecture: ComponentSet,
     ) -> Option<CanWait> {
@@ -514,10 +537,28 @@ impl CanWait {
         {
             return Some(CanWait::LaterStage { stage });
         }
-        let none_in_place = !rule.discourages.is_empty()
-            && !architecture.is_empty()
-            && rule.discourages.iter().all(|c| !architecture.contains(c));
-        none_in_place.then_some(CanWait::NothingInPlace)
+        if architecture.is_empty() {
+            return None;
+        }
+        if !rule.discourages.is_empty()
+            && rule.discourages.iter().all(|c| !architecture.contains(c))
+        {
+            return Some(CanWait::NothingInPlace);
+        }
+        // Every input lacked is one a component not in place would report.
+        let reporter = |m: &MissingInput| match m {
+            MissingInput::Value(metric)
+            | MissingInput::Series(metric)
+            | MissingInput::SeriesSamples { metric, .. } => {
+                metric.reported_by().filter(|c| !architecture.contains(*c))
+            }
+            _ => None,
+        };
+        let first = reporter(missing.first()?)?;
+        missing
+            .iter()
+            .all(|m| reporter(m).is_some())
+            .then_some(CanWait::NotInPlace { component: first })
     }
 }
 
@@ -839,10 +880,13 @@ pub fn assess_with(
         .rules()
         .enumerate()
         .filter(|(i, _)| evaluation.statuses.get(*i) == Some(&RuleStatus::NotEvaluated))
-        .map(|(i, r)| NotJudged {
-            rule: r.id.clone(),
-            missing: engine.missing(i, snapshot, history),
-            can_wait: CanWait::of(r, stage.planning_for, snapshot.architecture),
+        .map(|(i, r)| {
+            let missing = engine.missing(i, snapshot, history);
+            NotJudged {
+                rule: r.id.clone(),
+                can_wait: CanWait::of(r, &missing, stage.planning_for, snapshot.architecture),
+                missing,
+            }
         })
         .collect();
     Assessment {
@@ -2854,12 +2898,16 @@ impl Assessment {
     fn why_they_can_wait(&self) -> String {
         let mut stages: Vec<Stage> = Vec::new();
         let mut nothing_in_place = false;
+        let mut absent = ComponentSet::EMPTY;
         for n in &self.not_judged {
             match n.can_wait {
                 Some(CanWait::LaterStage { stage }) if !stages.contains(&stage) => {
                     stages.push(stage);
                 }
                 Some(CanWait::NothingInPlace) => nothing_in_place = true,
+                Some(CanWait::NotInPlace { component }) => {
+                    absent.insert(component);
+                }
                 _ => {}
             }
         }
@@ -2877,6 +2925,11 @@ impl Assessment {
                 "rules that warn of components added too early, none of which is in place"
                     .to_owned(),
             );
+        }
+        if !absent.is_empty() {
+            why.push(format!(
+                "rules that read what components not in place would report ({absent})"
+            ));
         }
         format!("needed only by {}", why.join(", or by "))
     }
@@ -3017,6 +3070,9 @@ impl Assessment {
                         Some(CanWait::LaterStage { stage }) => format!("about {stage}"),
                         Some(CanWait::NothingInPlace) => {
                             "nothing it warns of is in place".to_owned()
+                        }
+                        Some(CanWait::NotInPlace { component }) => {
+                            format!("no {component} in place to report it")
                         }
                         None => continue,
                     };

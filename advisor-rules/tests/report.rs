@@ -385,6 +385,13 @@ fn what_only_later_stages_need_is_listed_as_what_can_wait() {
         w.get("premature.regions").copied(),
         Some(Some(CanWait::NothingInPlace))
     );
+    // Replica lag, with no replicas declared: nothing reports it yet.
+    assert_eq!(
+        w.get("db.replica_lag").copied(),
+        Some(Some(CanWait::NotInPlace {
+            component: Component::ReadReplicas
+        }))
+    );
     // What decides stage 2's additions is worth measuring: the read share (replicas), the
     // static bandwidth (CDN), blocking background work (a job queue), a degrading P95.
     for id in [
@@ -420,6 +427,7 @@ fn what_only_later_stages_need_is_listed_as_what_can_wait() {
         "remote_user_share",
         "user_regions",
         "a series of cache_hit_rate",
+        "replica_lag",
     ] {
         assert!(!worth.contains(input), "{input} in {worth}");
         assert!(wait.contains(input), "{input} not in {wait}");
@@ -436,7 +444,13 @@ fn what_only_later_stages_need_is_listed_as_what_can_wait() {
         "{md}"
     );
     assert!(
-        md.contains("\nCan wait, needed only by rules about stage 3 (scale) or stage 4 (enterprise), beyond the next stage, or by rules that warn of components added too early, none of which is in place:\n"),
+        md.contains("\nCan wait, needed only by rules about stage 3 (scale) or stage 4 (enterprise), beyond the next stage, or by rules that warn of components added too early, none of which is in place, or by rules that read what components not in place would report (read_replicas):\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "- `db.replica_lag`: needs replica_lag (no read_replicas in place to report it)\n"
+        ),
         "{md}"
     );
 
@@ -450,6 +464,7 @@ fn what_only_later_stages_need_is_listed_as_what_can_wait() {
         later(Stage::Enterprise)
     );
     assert_eq!(w.get("premature.regions").copied(), Some(None));
+    assert_eq!(w.get("db.replica_lag").copied(), Some(None));
     // At 300,000 users (stage 3) nothing is beyond the next stage.
     let scale = MetricsSnapshot::default().with_users(Users::new(300_000));
     let a = run(&scale);
