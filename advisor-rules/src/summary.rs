@@ -320,8 +320,9 @@ pub fn summarize_with(
 
     out.stage_by_users = by_users;
     out.stage_by_metrics = by_metrics;
-    let report = config.thresholds.assess(snapshot);
-    out.health = KeyMetric::ALL.map(|k| report.get(k).health);
+    // (Only the health: the full report's targets, warnings and observed values are not
+    // needed here.)
+    out.health = KeyMetric::ALL.map(|k| config.thresholds.classify(k, snapshot));
     out.worst = found
         .iter()
         .map(|(_, f)| f.severity)
