@@ -546,21 +546,8 @@ fn the_summary_agrees_with_the_assessment_on_checklist_steps() {
     use scalability_advisor_rules::{Summary, summarize};
     let engine = Engine::default_pack();
     let config = engine.pack().advisor_config();
-    let scale = [
-        Component::SearchCluster,
-        Component::LoadBalancer,
-        Component::Cdn,
-        Component::ReadReplicas,
-        Component::Cache,
-        Component::ApiGateway,
-        Component::Microservices,
-        Component::AutoScaling,
-        Component::Sharding,
-        Component::MessageQueue,
-        Component::CircuitBreakers,
-        Component::DistributedTracing,
-        Component::ConnectionPooler,
-    ];
+    // The guide's stage-3 architecture with the scaling checklist's components.
+    let scale = crate::scenarios::scale_architecture();
     let mut done = MetricsSnapshot::default()
         .with_users(Users::new(500_000))
         .with_practice(ChecklistItem::StatelessAppServers)

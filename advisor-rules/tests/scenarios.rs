@@ -184,7 +184,7 @@ fn healthy_growth_system_has_nothing_to_do() {
 
 /// The guide's stage-3 diagram (gateway, auto-scaled services, sharded databases, a search
 /// cluster, a message queue) on top of stage 2, with the scaling checklist's components.
-fn scale_architecture() -> [Component; 13] {
+pub(crate) fn scale_architecture() -> [Component; 13] {
     [
         Component::SearchCluster,
         Component::LoadBalancer,
