@@ -1044,7 +1044,9 @@ impl ChecklistItem {
     /// In order: asynchronous non-critical paths are a [`ChecklistStatus::Gap`] whenever
     /// [`Metric::BackgroundTasksBlockRequests`] is measured true, whatever is declared or in
     /// place (requests still wait for background work, so some of it bypasses the queue);
-    /// declared in [`MetricsSnapshot::practices`] is [`ChecklistStatus::Declared`];
+    /// declared in [`MetricsSnapshot::practices`], or installed by a remedy declared done in
+    /// [`MetricsSnapshot::tried`] (circuit breakers tried for API timeouts), is
+    /// [`ChecklistStatus::Declared`];
     /// its component in the declared architecture (for asynchronous non-critical paths, a
     /// job queue or a message queue; for multi-region deployment, also two or more
     /// [`Metric::DeployedRegions`]) is [`ChecklistStatus::Shown`]. It is a
@@ -1094,7 +1096,16 @@ impl ChecklistItem {
         {
             return ChecklistStatus::Gap;
         }
-        if snapshot.practices.contains(self) {
+        // A remedy declared done that installs the item's component (circuit breakers,
+        // tried for the API-timeouts ladder) declares the item as well.
+        if snapshot.practices.contains(self)
+            || self.component().is_some_and(|c| {
+                snapshot
+                    .tried
+                    .iter()
+                    .any(|r: crate::Remedy| r.component() == Some(c))
+            })
+        {
             return ChecklistStatus::Declared;
         }
         if self.satisfied_by(snapshot.architecture) == Some(true) {
@@ -1433,6 +1444,41 @@ mod tests {
         assert_eq!(
             ChecklistItem::CircuitBreakers.status(&breakers),
             ChecklistStatus::Shown
+        );
+    }
+
+    /// A remedy declared done in `tried` puts its component in place as surely as a
+    /// practice declared done: circuit breakers tried for the API-timeouts ladder are the
+    /// checklist's circuit breakers between services, a job queue tried for async
+    /// processing is its asynchronous non-critical paths, read replicas its separation of
+    /// reads and writes. A remedy with no component (indexes) declares nothing, and a
+    /// queue declared while requests still wait for background work stays a gap.
+    #[test]
+    fn a_remedy_declared_done_declares_the_checklist_item_it_installs() {
+        use crate::Remedy;
+        let declared = MetricsSnapshot::default().with_component(Component::LoadBalancer);
+        for (remedy, item) in [
+            (Remedy::CircuitBreakers, ChecklistItem::CircuitBreakers),
+            (
+                Remedy::AsyncProcessing,
+                ChecklistItem::AsyncNonCriticalPaths,
+            ),
+            (Remedy::ReadReplicas, ChecklistItem::ReadWriteSeparation),
+        ] {
+            assert_eq!(item.status(&declared), ChecklistStatus::Gap, "{item}");
+            let tried = declared.clone().with_tried(remedy);
+            assert_eq!(item.status(&tried), ChecklistStatus::Declared, "{item}");
+        }
+        let indexed = declared.clone().with_tried(Remedy::AddIndexes);
+        for item in Checklist::ALL.iter().flat_map(|c| c.items()) {
+            assert_eq!(item.status(&indexed), item.status(&declared), "{item}");
+        }
+        let blocking = declared
+            .with_tried(Remedy::AsyncProcessing)
+            .with_background_tasks_block_requests(true);
+        assert_eq!(
+            ChecklistItem::AsyncNonCriticalPaths.status(&blocking),
+            ChecklistStatus::Gap
         );
     }
 

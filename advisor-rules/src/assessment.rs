@@ -331,13 +331,22 @@ pub struct WhenToAdd {
     pub observed: Option<Quantity>,
     /// Whether the condition holds; `None` when not measured.
     pub holds: Option<bool>,
+    /// When the condition holds, where the plan deals with the component: `"step 6"` (the
+    /// step that adds it) or `"after step 3"` (its addition is held back until that step is
+    /// done, as a CDN waits for the cache on the slow-page ladder). `None` when the
+    /// condition does not hold, or no step of the plan adds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_plan: Option<String>,
 }
 
 impl fmt::Display for WhenToAdd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} when {}", self.component, self.condition)?;
         match (self.observed, self.holds) {
-            (Some(v), Some(true)) => write!(f, " (now {v}: it holds)"),
+            (Some(v), Some(true)) => match &self.in_plan {
+                Some(place) => write!(f, " (now {v}: it holds; plan: {place})"),
+                None => write!(f, " (now {v}: it holds)"),
+            },
             (Some(v), _) => write!(f, " (now {v})"),
             (None, _) => f.write_str(" (not measured)"),
         }
@@ -839,7 +848,7 @@ pub fn assess_with(
     }
 
     let stage = stage_view(snapshot, &findings);
-    let next_stage = next_stage(snapshot, &stage, &config.additions);
+    let mut next_stage = next_stage(snapshot, &stage, &config.additions);
     let checklists: Vec<ChecklistReport> = Checklist::ALL
         .into_iter()
         .filter(|cl| stage.planning_for.is_some_and(|s| s >= cl.stage()))
@@ -876,6 +885,13 @@ pub fn assess_with(
             ..Grounds::of(snapshot, config)
         },
     );
+    // A condition that holds names the step that deals with it, so that the list does not
+    // read as "add it now" for a component the plan holds back.
+    for w in next_stage.iter_mut().flat_map(|n| n.when_to_add.iter_mut()) {
+        if w.holds == Some(true) {
+            w.in_plan = component_place(w.component, &plan, &held_back, false);
+        }
+    }
     let not_judged = engine
         .rules()
         .enumerate()
@@ -1274,6 +1290,7 @@ fn next_stage(
                 condition: add.condition(additions),
                 observed: snapshot.quantity(add.signal()),
                 holds: (!outcome.is_not_evaluated()).then(|| outcome.is_fired()),
+                in_plan: None,
             }
         })
         .collect();

@@ -148,6 +148,11 @@ pub(crate) fn placement<'a>(
             None => Placement::Step(Key::LadderExhausted(s)),
         };
     }
+    if let Some(symptom) = f.layer.and_then(used_up_looks_at)
+        && active.get(&symptom) == Some(&None)
+    {
+        return Placement::Step(Key::LadderExhausted(symptom));
+    }
     if let Some(a) = f.action {
         return Placement::Step(Key::Action(a));
     }
@@ -158,6 +163,20 @@ pub(crate) fn placement<'a>(
         };
     }
     Placement::Step(Key::Rule(f.id))
+}
+
+/// The used-up ladder whose step looks at `layer`: once every rung for API timeouts is in
+/// place, its step turns to the provider itself (its latency and rate limits, caching its
+/// answers, fallbacks, a second provider), which is what any other finding on the external
+/// APIs advises; such a finding joins that step as evidence instead of asking for the same
+/// work in a step of its own. The other ladders' used-up steps point at a diagnosis (tracing,
+/// profiling, the heaviest statements), not at the fixes their layer's findings advise, so
+/// those findings keep their steps.
+const fn used_up_looks_at(layer: Layer) -> Option<Symptom> {
+    match layer {
+        Layer::ExternalApi => Some(Symptom::ApiTimeouts),
+        _ => None,
+    }
 }
 
 /// The ladders the plan works on: `active`, and each ladder no ladder rule works on that

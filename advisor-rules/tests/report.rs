@@ -516,25 +516,67 @@ fn the_next_stages_missing_additions_come_with_their_conditions() {
     growth.architecture.insert(Component::LoadBalancer);
     let a = run(&growth);
     let next = a.next_stage.as_ref().unwrap();
+    // Both hold, and the plan adds them: each condition names the step that does.
+    let step_with = |id: &str| {
+        a.plan
+            .iter()
+            .find(|s| s.findings.iter().any(|f| f == id))
+            .map(|s| s.rank)
+            .unwrap_or_else(|| panic!("no step for {id}:\n{}", a.to_text()))
+    };
+    let (replicas, cache) = (step_with("add.read_replicas"), step_with("add.cache"));
     let listed: Vec<String> = next.when_to_add.iter().map(ToString::to_string).collect();
     assert_eq!(
         listed,
         [
-            "read_replicas when db_read_share > 80% (now 88%: it holds)",
-            "cache when repeated_query_share > 25% (now 31%: it holds)",
+            format!(
+                "read_replicas when db_read_share > 80% (now 88%: it holds; plan: step {replicas})"
+            ),
+            format!(
+                "cache when repeated_query_share > 25% (now 31%: it holds; plan: step {cache})"
+            ),
         ]
     );
-    // Both hold, and the plan adds them.
-    let plan: Vec<&str> = a
-        .plan
-        .iter()
-        .flat_map(|s| s.findings.iter().map(String::as_str))
-        .collect();
-    assert!(plan.contains(&"add.read_replicas"), "{plan:?}");
-    assert!(plan.contains(&"add.cache"), "{plan:?}");
     // With no architecture declared, what is missing is unknown: no conditions listed.
     let a = run(&MetricsSnapshot::default().with_users(Users::new(4_000)));
     assert!(a.next_stage.unwrap().when_to_add.is_empty());
+}
+
+/// A condition that holds for a component whose step is held back must say so: the plan
+/// holds the CDN behind the cache (the decision matrix's slow-page ladder tries caching
+/// first), and the next stage's list must not read as "add it now".
+#[test]
+fn a_condition_that_holds_for_a_held_back_component_names_the_step_it_waits_for() {
+    // 30,000 users behind a load balancer; pages at 800 ms (past the 500 ms target); 40% of
+    // queries repeat (the pack's cache trigger is 25%) and static assets are 30% of the
+    // bandwidth (the guide's CDN trigger is 20%). The ladder for slow pages: caching first,
+    // then a CDN. So step 1 caches, the CDN waits for it, and the condition says so.
+    let mut snap = MetricsSnapshot::default()
+        .with_users(Users::new(30_000))
+        .with_p95_response_time(Duration::from_millis(800))
+        .with_server_cpu(pct(50.0))
+        .with_db_cpu(pct(40.0))
+        .with_repeated_query_share(pct(40.0))
+        .with_static_asset_bandwidth_share(pct(30.0));
+    snap.architecture.insert(Component::LoadBalancer);
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(
+        a.plan[0].findings.iter().any(|f| f == "add.cache"),
+        "{text}"
+    );
+    assert!(a.held_back.iter().any(|h| h.finding == "add.cdn"), "{text}");
+    let next = a.next_stage.as_ref().unwrap();
+    let listed: Vec<String> = next.when_to_add.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            "cdn when static_asset_bandwidth_share > 20% (now 30%: it holds; plan: after step 1)",
+            "read_replicas when db_read_share > 80% (not measured)",
+            "cache when repeated_query_share > 25% (now 40%: it holds; plan: step 1)",
+        ],
+        "{text}"
+    );
 }
 
 /// The summary (what the fleet kernel writes per service) agrees with the assessment where

@@ -1305,6 +1305,66 @@ fn a_small_system_slowed_by_its_queries_indexes_before_it_caches() {
     assert!(a.held_back.is_empty(), "{}", a.to_text());
 }
 
+/// Once every rung for API timeouts is in place, the used-up ladder's step looks at the
+/// provider itself: its rate limits, caching its answers, fallbacks (the guide's external-API
+/// row: timeouts and rate limits; circuit breakers, caching, fallbacks). A provider that also
+/// rate-limits the system is part of that same look: one step with both findings, not a
+/// second step that asks again for caching and fallbacks. While a rung is still to climb,
+/// the rate limits keep their own step: circuit breakers do not stop a provider's refusals.
+#[test]
+fn rate_limits_join_the_used_up_api_ladder_and_keep_their_step_before() {
+    let calls = || {
+        users(200_000)
+            .with_external_api_timeout_share(pct(3.0))
+            .with_external_api_rate_limit_events(Rate::from_per_second(2.0).unwrap())
+    };
+    let a = run(&with(
+        calls(),
+        &[
+            Component::JobQueue,
+            Component::CircuitBreakers,
+            Component::MessageQueue,
+        ],
+    ));
+    let text = a.to_text();
+    let used_up = step_of(&a, StepKey::LadderExhausted(Symptom::ApiTimeouts));
+    for id in ["ladder.api_timeouts", "layer.external.rate_limits"] {
+        assert!(used_up.findings.iter().any(|f| f == id), "{id}: {text}");
+    }
+    assert_eq!(
+        a.plan
+            .iter()
+            .filter(|s| s.layer == Some(Layer::ExternalApi))
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        used_up
+            .why
+            .iter()
+            .any(|w| w.starts_with("external_api_rate_limit_events = 2/s")),
+        "{text}"
+    );
+    // With the job queue only, the next rung is circuit breakers; the rate limits are a
+    // step of their own.
+    let a = run(&with(calls(), &[Component::JobQueue]));
+    let text = a.to_text();
+    let breakers = step_of(&a, StepKey::Remedy(Remedy::CircuitBreakers));
+    assert!(
+        !breakers
+            .findings
+            .iter()
+            .any(|f| f == "layer.external.rate_limits"),
+        "{text}"
+    );
+    assert!(
+        a.plan.iter().any(|s| s.key != breakers.key
+            && s.findings.iter().any(|f| f == "layer.external.rate_limits")),
+        "{text}"
+    );
+}
+
 #[test]
 fn api_timeouts_walk_async_breakers_events() {
     let timeouts = || users(200_000).with_external_api_timeout_share(pct(5.0));
