@@ -1039,6 +1039,28 @@ impl ChecklistItem {
         self.component().map(|c| architecture.contains(c))
     }
 
+    /// The measured metric that makes the item a gap whatever is declared or in place, when
+    /// one does: [`Metric::BackgroundTasksBlockRequests`] measured true, for asynchronous
+    /// non-critical paths (requests still wait for background work). A step that works on
+    /// that metric closes the gap. `None` for every other item and value.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, MetricsSnapshot, patterns::ChecklistItem};
+    /// let waiting = MetricsSnapshot::default().with_background_tasks_block_requests(true);
+    /// assert_eq!(
+    ///     ChecklistItem::AsyncNonCriticalPaths.gap_metric(&waiting),
+    ///     Some(Metric::BackgroundTasksBlockRequests)
+    /// );
+    /// assert_eq!(ChecklistItem::CircuitBreakers.gap_metric(&waiting), None);
+    /// ```
+    #[must_use]
+    pub fn gap_metric(self, snapshot: &MetricsSnapshot) -> Option<Metric> {
+        (self == ChecklistItem::AsyncNonCriticalPaths
+            && snapshot.background_tasks_block_requests == Some(true))
+        .then_some(Metric::BackgroundTasksBlockRequests)
+    }
+
     /// Where the item stands for a system.
     ///
     /// In order: asynchronous non-critical paths are a [`ChecklistStatus::Gap`] whenever
@@ -1091,9 +1113,7 @@ impl ChecklistItem {
     pub fn status(self, snapshot: &MetricsSnapshot) -> ChecklistStatus {
         // Requests that still wait for background work are what the item is about: no
         // declaration and no queue in place makes it done while that is measured.
-        if self == ChecklistItem::AsyncNonCriticalPaths
-            && snapshot.background_tasks_block_requests == Some(true)
-        {
+        if self.gap_metric(snapshot).is_some() {
             return ChecklistStatus::Gap;
         }
         // A remedy declared done that installs the item's component (circuit breakers,
@@ -1453,6 +1473,19 @@ mod tests {
     /// processing is its asynchronous non-critical paths, read replicas its separation of
     /// reads and writes. A remedy with no component (indexes) declares nothing, and a
     /// queue declared while requests still wait for background work stays a gap.
+    #[test]
+    fn only_requests_waiting_for_background_work_make_a_measured_gap() {
+        let waiting = MetricsSnapshot::default().with_background_tasks_block_requests(true);
+        let free = MetricsSnapshot::default().with_background_tasks_block_requests(false);
+        for item in Checklist::ALL.iter().flat_map(|c| c.items()) {
+            let expected = (*item == ChecklistItem::AsyncNonCriticalPaths)
+                .then_some(Metric::BackgroundTasksBlockRequests);
+            assert_eq!(item.gap_metric(&waiting), expected, "{item}");
+            assert_eq!(item.gap_metric(&free), None, "{item}");
+            assert_eq!(item.gap_metric(&MetricsSnapshot::default()), None, "{item}");
+        }
+    }
+
     #[test]
     fn a_remedy_declared_done_declares_the_checklist_item_it_installs() {
         use crate::Remedy;

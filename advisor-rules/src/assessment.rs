@@ -21,7 +21,7 @@ use crate::engine::{
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
     Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
-    evidence_only, move_installing, rung_installing, with_lowest_rungs,
+    evidence_only, move_installing, rung_installing, step_measuring, with_lowest_rungs,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -873,6 +873,7 @@ pub fn assess_with(
     let bottlenecks = rank_layers(&findings, shared_host);
     let interim = replaced_by_moves(engine, evaluation);
     let (plan, held_back) = build_plan(
+        engine,
         &findings,
         &interim,
         &active,
@@ -1477,6 +1478,7 @@ fn replaced_by_moves<'a>(engine: &'a Engine, evaluation: &Evaluation) -> Vec<Rep
     reason = "the plan reads every part of the assessment made before it"
 )]
 fn build_plan(
+    engine: &Engine,
     findings: &[AssessedFinding],
     interim: &[Replaced<'_>],
     active: &Active,
@@ -1503,6 +1505,15 @@ fn build_plan(
     let rung_for = |g: ChecklistItem| rung_installing(g, &planned, deferred.as_ref());
     let mut folded: Vec<(ChecklistItem, Remedy)> = Vec::new();
     let mut into_moves: Vec<(ChecklistItem, Stage)> = Vec::new();
+    // And a gap a measured value makes, whose metric a step's rule compares (requests that
+    // still wait for background work, where a queue is in place).
+    let mut into_steps: Vec<(ChecklistItem, StepKey)> = Vec::new();
+    let compares = |i: usize, m: Metric| {
+        findings
+            .get(i)
+            .and_then(|f| engine.rule_index(&f.id))
+            .is_some_and(|r| engine.compares(r, m))
+    };
     let with_gaps: Vec<(Checklist, Vec<ChecklistItem>)> = checklists
         .iter()
         .map(|r| {
@@ -1512,7 +1523,17 @@ fn build_plan(
                     Some(rung) => folded.push((g, rung)),
                     None => match move_installing(g, &facts, &planned, snapshot.architecture) {
                         Some(stage) => into_moves.push((g, stage)),
-                        None => gaps.push(g),
+                        None => match step_measuring(
+                            g,
+                            snapshot,
+                            &facts,
+                            compares,
+                            &planned,
+                            snapshot.architecture,
+                        ) {
+                            Some(key) => into_steps.push((g, key.owned())),
+                            None => gaps.push(g),
+                        },
                     },
                 }
             }
@@ -1781,6 +1802,15 @@ fn build_plan(
                 gap.title()
             ),
         );
+    }
+    for (gap, key) in into_steps {
+        if let Some(step) = steps.iter_mut().find(|s| s.key == key) {
+            step.notes.push(format!(
+                "this also closes a gap of the guide's {} checklist: {}",
+                gap.checklist(),
+                gap.title()
+            ));
+        }
     }
     for (stage, checklist) in Stage::ALL
         .into_iter()

@@ -3092,6 +3092,14 @@ impl Engine {
         (fired, unknown)
     }
 
+    /// Whether the condition of the rule at `index` compares `metric`.
+    pub(crate) fn compares(&self, index: usize, metric: Metric) -> bool {
+        self.sites(index)
+            .when
+            .iter()
+            .any(|s| s.metric == Some(metric))
+    }
+
     /// The compiled rules' comparison sites, for documentation and tooling.
     ///
     /// # Examples

@@ -426,6 +426,32 @@ pub(crate) fn move_installing(
     })
 }
 
+/// The step of a finding that works on what makes checklist item `gap` a gap, when a
+/// measured value does ([`ChecklistItem::gap_metric`]: requests still waiting for background
+/// work while a queue is in place): the first finding of `facts` placed on a step whose rule
+/// compares that metric (`compares(i, metric)`, for the `i`th of `facts`). The gap is then
+/// that step's work (moving the rest of the work onto the queue), noted on it rather than
+/// listed again.
+///
+/// [`ChecklistItem::gap_metric`]: scalability_advisor_core::patterns::ChecklistItem::gap_metric
+pub(crate) fn step_measuring<'a>(
+    gap: scalability_advisor_core::patterns::ChecklistItem,
+    snapshot: &scalability_advisor_core::MetricsSnapshot,
+    facts: &[Facts<'a>],
+    compares: impl Fn(usize, scalability_advisor_core::Metric) -> bool,
+    planned: &Active,
+    architecture: ComponentSet,
+) -> Option<Key<'a>> {
+    let metric = gap.gap_metric(snapshot)?;
+    facts
+        .iter()
+        .enumerate()
+        .find_map(|(i, f)| match placement(f, planned, architecture) {
+            Placement::Step(k) if compares(i, metric) => Some(k),
+            _ => None,
+        })
+}
+
 /// The layers a slow-page rung can wait for: those where pages spend time that neither a
 /// cache nor a CDN nor logic at the edge takes away. The application is among them for
 /// requests that wait for background work ([`waiting_on_background_work`]), and for a CPU

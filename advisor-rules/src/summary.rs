@@ -15,7 +15,8 @@ use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
     Active, Facts, Grounds, Key, Place, Skeleton, at_top, called_for_first, deferral_possible,
-    layer_bit, layer_deferral, move_installing, recycle, unexplained_slow_pages, with_lowest_rungs,
+    layer_bit, layer_deferral, move_installing, recycle, step_measuring, unexplained_slow_pages,
+    with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -297,7 +298,8 @@ pub fn summarize_with(
     let checklists = Checklist::ALL
         .into_iter()
         .filter(|cl| planning_for.is_some_and(|s| s >= cl.stage()))
-        // A gap that a planned stage move brings is that move's work, as in `assess`. (It
+        // A gap that a planned stage move brings is that move's work, as in `assess`; so
+        // is a gap a measured value makes when a step's rule compares it. (It
         // also folds a gap that a rung of the plan installs into the rung's step; that can
         // drop a checklist's step, but never the first step or the worst severity the
         // summary reads: the rung's step is at least as severe and ranks before it.)
@@ -305,6 +307,19 @@ pub fn summarize_with(
             cl.items().iter().any(|i| {
                 i.status(snapshot) == ChecklistStatus::Gap
                     && move_installing(*i, &facts, &planned, snapshot.architecture).is_none()
+                    && step_measuring(
+                        *i,
+                        snapshot,
+                        &facts,
+                        |k, m| {
+                            found
+                                .get(k)
+                                .is_some_and(|(_, f)| engine.compares(f.rule, m))
+                        },
+                        &planned,
+                        snapshot.architecture,
+                    )
+                    .is_none()
             })
         })
         .map(|cl| (cl, by_users.is_some_and(|s| s >= cl.stage())));

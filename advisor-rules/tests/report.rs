@@ -608,8 +608,16 @@ fn the_summary_agrees_with_the_assessment_on_checklist_steps() {
         .with_availability_target(pct(99.99));
     one_region.architecture.insert(Component::LoadBalancer);
     one_region.architecture.insert(Component::Cdn);
+    // The checklist done but for requests that still wait for background work, with a
+    // queue in place: the step moving the work onto the queue closes that gap.
+    let mut bypassing = done.clone().with_background_tasks_block_requests(true);
+    bypassing.architecture.insert(Component::JobQueue);
     let cases = [
         (&done, ""),
+        (
+            &bypassing,
+            "Move the remaining background work onto the queue",
+        ),
         (&gaps, "Close the gaps in the guide's scaling checklist"),
         (
             &one_region,
