@@ -1767,7 +1767,7 @@ fn build_plan(
     }
     place_missing_components(&mut steps, &held, findings, snapshot);
     note_calls_between_premature_services(&mut steps, findings);
-    note_indexes_cost_writes(&mut steps, findings);
+    note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
     note_as_urgent_as_move(&mut steps, findings);
@@ -2250,7 +2250,15 @@ fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target:
 /// step says so, names that step, and narrows itself to what the slow reads need, with the
 /// unused indexes dropped (the guide's missing-index query reads `idx_scan`, which shows
 /// those too).
-fn note_indexes_cost_writes(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+///
+/// When every query is measured under the slow-query level and nothing else says an index
+/// is missing ([`Grounds::no_slow_query`]), there are no slow reads to serve: the note says
+/// so, and that the database's CPU more likely goes to the writes.
+fn note_indexes_cost_writes(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    no_slow_query: Option<(core::time::Duration, core::time::Duration)>,
+) {
     let writes: Vec<&str> = findings
         .iter()
         .filter(|f| f.recommends.contains(Component::Sharding))
@@ -2262,9 +2270,16 @@ fn note_indexes_cost_writes(steps: &mut [PlanStep], findings: &[AssessedFinding]
     note_on(
         steps,
         Remedy::AddIndexes,
-        format!(
-            "each index is one more structure every write updates, and step {rank} finds the primary short of write capacity: add only the indexes the slow queries need, and drop those never scanned (idx_scan = 0)"
-        ),
+        match no_slow_query {
+            Some((slowest, level)) => format!(
+                "each index is one more structure every write updates, and step {rank} finds the primary short of write capacity; no query measured is slow (the slowest takes {}, under the {} level), so the database's CPU more likely goes to the writes: find the heaviest statements (pg_stat_statements) before adding any index, and drop those never scanned (idx_scan = 0)",
+                Quantity::Duration(slowest),
+                Quantity::Duration(level),
+            ),
+            None => format!(
+                "each index is one more structure every write updates, and step {rank} finds the primary short of write capacity: add only the indexes the slow queries need, and drop those never scanned (idx_scan = 0)"
+            ),
+        },
     );
 }
 

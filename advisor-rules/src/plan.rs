@@ -329,6 +329,16 @@ pub(crate) struct Grounds {
     /// [`AdditionConfig::repeated_query_share`]:
     ///     scalability_advisor_core::patterns::AdditionConfig::repeated_query_share
     pub(crate) cache_before_indexes: bool,
+    /// When every query is measured under the slow-query level
+    /// ([`TriggerConfig::slow_query_level`], 100 ms) and nothing else measured says an index
+    /// is missing (no table past [`LadderConfig::missing_index_seq_scans`] sequential scans
+    /// or read only by them): the slowest query's time and that level. The index step then
+    /// has no slow query to serve.
+    ///
+    /// [`TriggerConfig::slow_query_level`]: scalability_advisor_core::TriggerConfig::slow_query_level
+    /// [`LadderConfig::missing_index_seq_scans`]:
+    ///     scalability_advisor_core::LadderConfig::missing_index_seq_scans
+    pub(crate) no_slow_query: Option<(core::time::Duration, core::time::Duration)>,
 }
 
 /// Memory climbing toward its limit (see [`Grounds::memory_fill`]).
@@ -360,8 +370,24 @@ impl Grounds {
             }),
             memory_fill: None,
             cache_before_indexes: cache_before_indexes(snapshot, config),
+            no_slow_query: no_slow_query(snapshot, config),
         }
     }
+}
+
+/// See [`Grounds::no_slow_query`].
+fn no_slow_query(
+    snapshot: &scalability_advisor_core::MetricsSnapshot,
+    config: &scalability_advisor_core::AdvisorConfig,
+) -> Option<(core::time::Duration, core::time::Duration)> {
+    let level = config.triggers.slow_query_level;
+    let slowest = snapshot.slowest_query_time.filter(|t| *t <= level)?;
+    let ladders = &config.ladders;
+    (snapshot
+        .db_max_seq_scans
+        .is_none_or(|n| n <= ladders.missing_index_seq_scans)
+        && ladders.first_unindexed(snapshot).is_none())
+    .then_some((slowest, level))
 }
 
 /// See [`Grounds::cache_before_indexes`].

@@ -2909,6 +2909,37 @@ fn indexes_advised_to_a_primary_short_of_write_capacity_say_what_they_cost_write
             .any(|n| n.contains("every write") && n.contains(&format!("step {}", writes.rank))),
         "{text}"
     );
+    // With a query measured past the 100 ms slow-query level, the indexes it needs are the
+    // ones to add.
+    let a = run(&snap.clone().with_slowest_query_time(ms(250)));
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(
+        indexes
+            .notes
+            .iter()
+            .any(|n| n.contains("add only the indexes the slow queries need")),
+        "{}",
+        a.to_text()
+    );
+    // With every query measured under that level (the slowest at 90 ms) there are no slow
+    // queries to index: nothing measured says an index is missing, and the CPU more likely
+    // goes to the writes. The note must not speak of slow queries the data says are absent.
+    let a = run(&snap.clone().with_slowest_query_time(ms(90)));
+    let text = a.to_text();
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    let note = indexes
+        .notes
+        .iter()
+        .find(|n| n.contains("every write"))
+        .unwrap_or_else(|| panic!("no note on writes:\n{text}"));
+    assert!(!note.contains("slow queries need"), "{text}");
+    assert!(
+        note.contains(
+            "no query measured is slow (the slowest takes 90 ms, under the 100 ms level)"
+        ),
+        "{text}"
+    );
+    assert!(note.contains("before adding any index"), "{text}");
     // With writes well within the primary's capacity, no such note.
     let a = run(&snap.with_primary_write_throughput(Rate::from_per_second(800.0).unwrap()));
     let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
