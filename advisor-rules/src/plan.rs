@@ -547,8 +547,8 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 ///
 /// On the application, every rung waits, at any stage, for the step that moves background
 /// work off the request path ([`waiting_on_background_work`]); failing that, the later
-/// rungs wait for the CPU ladder's step when the CPU is past its warning level, or the
-/// memory ladder's when memory is ([`saturated_step`]).
+/// rungs (and at stage 1 the first too) wait for the CPU ladder's step when the CPU is past
+/// its warning level, or the memory ladder's when memory is ([`saturated_step`]).
 pub(crate) fn deferral_candidate<'a>(
     facts: &[Facts<'a>],
     active: &Active,
@@ -576,12 +576,15 @@ pub(crate) fn deferral_candidate<'a>(
         {
             return Some(Deferral::new(page, instead, Some(layer), hold()));
         }
-        return saturated_step(active, grounds).filter(|_| !first_rung).map(
-            |(resource, instead)| Deferral {
+        // (The first rung takes work off the servers too, and waits only at stage 1, where
+        // the guide adds no cache before it is needed.)
+        let stage_one = grounds.by_users == Some(Stage::Startup);
+        return saturated_step(active, grounds)
+            .filter(|_| !first_rung || stage_one)
+            .map(|(resource, instead)| Deferral {
                 saturated: Some(resource),
                 ..Deferral::new(page, instead, Some(layer), hold())
-            },
-        );
+            });
     }
     // A cache in place that misses what repeats is itself the database's first work
     // (`Grounds::cache_before_indexes`): the slow pages stay with it.
@@ -693,7 +696,9 @@ const SATURATED_MEMORY: &str = "the application's memory, past its warning level
 /// logic at the edge changes: the slow-page ladder's later rungs wait for the resource's
 /// step, and are tried if pages are still slow once it is back under its level. The first
 /// rung, caching what is computed again and again, takes work off the servers too, and
-/// does not wait.
+/// does not wait, except at the guide's stage 1, where no cache is added before it is
+/// needed: there it waits as it does for the other layers' steps (unless a finding calls
+/// for a cache on its own grounds).
 fn saturated_step<'a>(active: &Active, grounds: Grounds) -> Option<(Symptom, Key<'a>)> {
     let step = |symptom: Symptom| match active.get(&symptom) {
         Some(Some(rung)) => Some((symptom, Key::Remedy(*rung))),

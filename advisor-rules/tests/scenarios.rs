@@ -3489,6 +3489,52 @@ fn a_saturated_cpu_behind_a_load_balancer_comes_before_logic_at_the_edge() {
     step_of(&a, StepKey::Remedy(Remedy::AddCaching));
 }
 
+/// At the guide's stage 1 no cache is added before it is needed ("don't add caching
+/// early"). A single server at 92% CPU (past the 85% warning level) with pages at 1.2 s has
+/// slow pages its CPU explains: every request queues for it (at 92% busy, the M/M/1 mean
+/// response time is 12.5 times the service time). Nothing measured calls for a cache, so
+/// the cache waits for the CPU ladder's first rung (a bigger machine), which takes the slow
+/// pages as its evidence, as the other layers' steps do at stage 1.
+#[test]
+fn at_stage_one_a_saturated_cpu_comes_before_a_cache_nothing_calls_for() {
+    let snap = with(
+        users(8_000)
+            .with_p95_response_time(ms(1_200))
+            .with_server_cpu(pct(92.0))
+            .with_memory_usage(pct(55.0))
+            .with_db_cpu(pct(35.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(4.0).unwrap()),
+        &[Component::SingleServer],
+    );
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let cpu = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    assert_eq!(cpu.rank, 1, "{text}");
+    assert!(
+        cpu.findings.iter().any(|f| f == "key.p95.critical"),
+        "{text}"
+    );
+    assert!(
+        held(&a).contains(&(
+            Remedy::AddCaching,
+            StepKey::Remedy(Remedy::VerticalScale),
+            Some(1)
+        )),
+        "{text}"
+    );
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Remedy(Remedy::AddCaching)),
+        "{text}"
+    );
+    // With the same queries repeated past the pack's 25%, a cache is called for on its own
+    // grounds: it keeps its step.
+    let a = run(&snap.with_repeated_query_share(pct(40.0)));
+    step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+}
+
 #[test]
 fn maxed_memory_is_relieved_before_the_stage_move_it_calls_for() {
     // 25,000 users on one server, memory at 93% and CPU at 35%. The guide's stage-2 move
