@@ -261,10 +261,12 @@ impl LadderPosition {
     }
 }
 
-/// The levels that show a rung declared done is not finished; every field can be changed.
+/// The levels the decision matrix's ladders read: those that show a rung declared done is
+/// not finished, and how soon a leak must be fixed; every field can be changed.
 ///
 /// | field | default | source |
 /// |---|---|---|
+/// | `leak_critical_within` | 24 h | ours: monitoring practice pages for a resource projected to run out within hours (Prometheus's `predict_linear` documentation alerts on a disk that fills within 4 hours) and files a ticket for one that lasts days; a leak that fills memory before the next working day cannot wait for a ticket |
 /// | `missing_index_seq_scans` | 10,000 | the guide's health check: "missing indexes (seq scans > 10K)" |
 /// | `cache_hit_floor` | 80% | DigitalOcean, glossary "cache hit ratio": keep a cache's hit ratio at 0.8 or higher |
 /// | `missing_index_table_scans` | 1,000 a day | the guide's query "idx_scan = 0 AND seq_scan > 1000", counted per day (the window is ours) |
@@ -291,6 +293,14 @@ pub struct LadderConfig {
     pub missing_index_table_scans: Rate,
     /// Live rows from which a table is expected to be indexed.
     pub missing_index_min_rows: Count,
+    /// How soon memory climbing as a leak does must reach 100% (at the series' measured
+    /// rate) for the step that fixes the leak to be critical (file key
+    /// `leak_critical_within_ms`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "leak_critical_within_ms", with = "crate::serde_ms::required")
+    )]
+    pub leak_critical_within: core::time::Duration,
 }
 
 impl Default for LadderConfig {
@@ -301,6 +311,7 @@ impl Default for LadderConfig {
             missing_index_table_scans: Rate::from_per_second(1_000.0 / 86_400.0)
                 .unwrap_or_default(),
             missing_index_min_rows: Count::new(10_000),
+            leak_critical_within: core::time::Duration::from_secs(24 * 3_600),
         }
     }
 }

@@ -21,7 +21,8 @@ use crate::engine::{
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
     Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
-    evidence_only, move_installing, rung_installing, step_measuring, with_lowest_rungs,
+    escalate_leak, evidence_only, move_installing, rung_installing, step_measuring,
+    with_lowest_rungs,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -741,6 +742,9 @@ impl RulePack {
             )]
             let n = n as u64;
             c.ladders.missing_index_seq_scans = Count::new(n);
+        }
+        if let Some(d) = secs("leak_critical_within") {
+            c.ladders.leak_critical_within = d;
         }
         if let Some(r) = value("missing_index_table_scans")
             .and_then(|v| scalability_advisor_core::units::Rate::from_per_second(v).ok())
@@ -1488,7 +1492,12 @@ fn build_plan(
     bottlenecks: &[RankedLayer],
     grounds: Grounds,
 ) -> (Vec<PlanStep>, Vec<HeldBack>) {
-    let facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
+    let mut facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
+    let leak_critical = escalate_leak(
+        &mut facts,
+        grounds.memory_fill,
+        grounds.leak_critical_within,
+    );
     let planned = with_lowest_rungs(&facts, active, snapshot.architecture);
     let deferred: Option<Deferral<'_>> = deferred_delivery(
         &facts,
@@ -1790,7 +1799,14 @@ fn build_plan(
         );
     }
     if let Some(fill) = grounds.memory_fill {
-        note_on(&mut steps, Remedy::FixMemoryLeaks, memory_fill_text(fill));
+        let mut text = memory_fill_text(fill);
+        if leak_critical {
+            text.push_str(&format!(
+                "; that is within {} h, so this step is critical",
+                significant(grounds.leak_critical_within.as_secs_f64() / 3_600.0)
+            ));
+        }
+        note_on(&mut steps, Remedy::FixMemoryLeaks, text);
     }
     for (gap, rung) in folded {
         note_on(
@@ -2008,7 +2024,7 @@ fn note_until_the_move(steps: &mut [PlanStep], interim: &[Replaced<'_>]) {
 /// hours left until 100% at that rate, a straight-line projection from the snapshot's
 /// memory use (or the latest sample). A leak grows with traffic and time, not always
 /// linearly, so the figure is a guide to how soon the stopgap is needed, not a forecast.
-fn memory_fill(
+pub(crate) fn memory_fill(
     snapshot: &MetricsSnapshot,
     history: &History,
     config: &AdvisorConfig,

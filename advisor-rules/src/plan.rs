@@ -339,6 +339,12 @@ pub(crate) struct Grounds {
     /// [`LadderConfig::missing_index_seq_scans`]:
     ///     scalability_advisor_core::LadderConfig::missing_index_seq_scans
     pub(crate) no_slow_query: Option<(core::time::Duration, core::time::Duration)>,
+    /// How soon a leak must fill memory for its step to be critical
+    /// ([`LadderConfig::leak_critical_within`], 24 h).
+    ///
+    /// [`LadderConfig::leak_critical_within`]:
+    ///     scalability_advisor_core::LadderConfig::leak_critical_within
+    pub(crate) leak_critical_within: core::time::Duration,
 }
 
 /// Memory climbing toward its limit (see [`Grounds::memory_fill`]).
@@ -371,8 +377,38 @@ impl Grounds {
             memory_fill: None,
             cache_before_indexes: cache_before_indexes(snapshot, config),
             no_slow_query: no_slow_query(snapshot, config),
+            leak_critical_within: config.ladders.leak_critical_within,
         }
     }
+}
+
+impl MemoryFill {
+    /// Whether memory fills within `within` at this rate: the leak cannot wait for a ticket.
+    pub(crate) fn within(self, within: core::time::Duration) -> bool {
+        self.hours_left * 3_600.0 <= within.as_secs_f64()
+    }
+}
+
+/// Makes the findings that fix a leak ([`Remedy::FixMemoryLeaks`]) critical when memory
+/// fills within `within` at the measured rate (`fill`): their step then ranks with the
+/// other critical work, and the worst severity says so. Returns whether it did.
+pub(crate) fn escalate_leak(
+    facts: &mut [Facts<'_>],
+    fill: Option<MemoryFill>,
+    within: core::time::Duration,
+) -> bool {
+    if !fill.is_some_and(|f| f.within(within)) {
+        return false;
+    }
+    let mut escalated = false;
+    for f in facts
+        .iter_mut()
+        .filter(|f| f.remedy == Some(Remedy::FixMemoryLeaks))
+    {
+        f.severity = Severity::Critical;
+        escalated = true;
+    }
+    escalated
 }
 
 /// See [`Grounds::no_slow_query`].

@@ -4,19 +4,19 @@ use scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_core::patterns::{Checklist, ChecklistStatus};
 use scalability_advisor_core::{
     AdvisorConfig, EntityKind, Health, History, KeyMetric, LadderPosition, Metric, MetricsSnapshot,
-    Stage, Symptom,
+    Remedy, Stage, Symptom,
 };
 
 use crate::assessment::{
-    Assessment, RankKey, evidence_weight, facts_of, rank_evidence, rank_key, shared_host,
-    subject_lines, write_base_title, write_subjects,
+    Assessment, RankKey, evidence_weight, facts_of, memory_fill, rank_evidence, rank_key,
+    shared_host, subject_lines, write_base_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
     Active, Facts, Grounds, Key, Place, Skeleton, at_top, called_for_first, deferral_possible,
-    layer_bit, layer_deferral, move_installing, recycle, step_measuring, unexplained_slow_pages,
-    with_lowest_rungs,
+    escalate_leak, layer_bit, layer_deferral, move_installing, recycle, step_measuring,
+    unexplained_slow_pages, with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -274,6 +274,18 @@ pub fn summarize_with(
         .iter()
         .filter_map(|f| f.ladder.map(|s| (s, f.remedy)))
         .collect();
+    // A leak that fills memory soon makes its step critical, as in `assess` (the series is
+    // read only when a finding fixes a leak).
+    if facts
+        .iter()
+        .any(|f| f.remedy == Some(Remedy::FixMemoryLeaks))
+    {
+        escalate_leak(
+            &mut facts,
+            memory_fill(snapshot, history, config),
+            config.ladders.leak_critical_within,
+        );
+    }
     // Whether slow pages wait for the database or the external APIs depends on how the
     // layers rank by their evidence (read only when the slow-page ladder and one of theirs
     // are active).

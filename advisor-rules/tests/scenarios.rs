@@ -4282,6 +4282,76 @@ fn memory_that_climbs_to_its_limit_goes_to_the_leak_not_to_more_memory() {
     );
 }
 
+/// A leak that fills memory within hours cannot wait for a ticket: monitoring practice
+/// pages for a resource projected to run out soon (Prometheus's `predict_linear`
+/// documentation alerts on a disk that fills within 4 hours) and files a ticket for one
+/// that lasts days. The default pack's line is 24 hours (`leak_critical_within`, ours):
+/// memory that reaches 100% sooner at the measured rate makes the leak step critical, even
+/// while memory is still under its 90% warning level.
+#[test]
+fn a_leak_that_fills_memory_within_a_day_is_critical() {
+    use scalability_advisor_rules::scalability_advisor_core::{Metric, Sample, Series};
+    let climb = |from: f64, per_hour: f64| {
+        let samples = (0..=24u32)
+            .map(|h| Sample {
+                at: Duration::from_secs(u64::from(h) * 3_600),
+                value: from + per_hour * f64::from(h),
+            })
+            .collect();
+        let mut history = History::new();
+        history.insert(Series::new(Metric::MemoryUsage, samples).unwrap());
+        history
+    };
+    let snap = |memory: f64| {
+        with(
+            users(30_000)
+                .with_p95_response_time(ms(350))
+                .with_server_cpu(pct(45.0))
+                .with_memory_usage(pct(memory))
+                .with_db_cpu(pct(40.0)),
+            &[Component::LoadBalancer, Component::Cdn],
+        )
+    };
+    let engine = Engine::default_pack();
+    // From 60% by 1.2 points an hour for 24 hours: 88.8% now, under the 90% warning level;
+    // (100% - 88.8%) / 1.2 points an hour = 9.3 h, "about 9 h": within 24 h.
+    let a = assess(&engine, &snap(88.8), &climb(0.60, 0.012));
+    let text = a.to_text();
+    let leak = step_of(&a, StepKey::Remedy(Remedy::FixMemoryLeaks));
+    assert_eq!(leak.rank, 1, "{text}");
+    assert_eq!(leak.severity, Severity::Critical, "{text}");
+    assert!(
+        leak.notes.iter().any(|n| n.contains("100% in about 9 h")
+            && n.contains("within 24 h, so this step is critical")),
+        "{text}"
+    );
+    assert_eq!(a.worst(), Some(Severity::Critical), "{text}");
+    // The summary (the fleet kernel's row) says the same.
+    let config = engine.pack().advisor_config();
+    let eval = engine.evaluate(&snap(88.8), &climb(0.60, 0.012));
+    let s = scalability_advisor_rules::summarize(
+        &engine,
+        &eval,
+        &snap(88.8),
+        &climb(0.60, 0.012),
+        &config,
+    );
+    assert_eq!(s.first_step_severity, Some(Severity::Critical), "{text}");
+    assert_eq!(s.worst, Some(Severity::Critical), "{text}");
+    // From 40% by 1 point an hour: 64% now, and (100% - 64%) / 1 point an hour = 36 h,
+    // beyond a day: the leak is a warning.
+    let a = assess(&engine, &snap(64.0), &climb(0.40, 0.01));
+    let text = a.to_text();
+    let leak = step_of(&a, StepKey::Remedy(Remedy::FixMemoryLeaks));
+    assert_eq!(leak.severity, Severity::Warning, "{text}");
+    assert!(
+        leak.notes
+            .iter()
+            .any(|n| n.contains("100% in about 36 h") && !n.contains("critical")),
+        "{text}"
+    );
+}
+
 #[test]
 fn past_the_cdn_the_edge_waits_for_a_busy_database_that_ties_with_busy_servers() {
     // 60,000 users on the guide's stage-2 architecture (load balancer, cache hitting 90%,
