@@ -21,7 +21,7 @@ use crate::engine::{
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
     Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
-    escalate_leak, evidence_only, move_installing, rung_installing, step_measuring,
+    escalate_leak, evidence_only, move_installing, moved_evidence, rung_installing, step_measuring,
     with_lowest_rungs,
 };
 
@@ -1596,8 +1596,11 @@ fn build_plan(
     // show a symptom (the slow pages a database step explains) after: the cause's evidence
     // leads.
     let placed = || findings.iter().zip(&skeleton.places).zip(&facts);
-    let causes = placed().filter(|(_, f)| !evidence_only(f));
-    let symptoms = placed().filter(|(_, f)| evidence_only(f));
+    let shows_symptom = |f: &Facts<'_>| {
+        evidence_only(f) || moved_evidence(f, &planned, snapshot.architecture, deferred)
+    };
+    let causes = placed().filter(|(_, f)| !shows_symptom(f));
+    let symptoms = placed().filter(|(_, f)| shows_symptom(f));
     for ((f, place), _) in causes.chain(symptoms) {
         let why: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
         let declared = f.declared.iter().map(declared_line);
@@ -1748,12 +1751,13 @@ fn build_plan(
         if let Some(d) = deferred
             && d.hold
             && d.instead == skeleton_step.key
+            && let Some(held) = d.held
         {
             let why = d.why();
             step.notes.push(format!(
                 "{why}, so this comes before \"{}\" on the ladder for {}",
-                d.held.title(),
-                d.held.rung().0.title()
+                held.title(),
+                held.rung().0.title()
             ));
         }
     }
@@ -1855,22 +1859,33 @@ fn build_plan(
 /// A slow-page rung that another finding calls for on its own grounds stays in the plan, but
 /// the slow pages are the likeliest bottleneck's doing: the step working on it takes them
 /// over as its evidence and says why, naming the rung's step.
+///
+/// With every rung in place (`d.held` is `None`), the step says so instead: the used-up
+/// ladder's search for the layer is over.
 fn note_slow_pages_taken_over(steps: &mut [PlanStep], d: Deferral<'_>) {
-    let rung = steps
-        .iter()
-        .find(|s| s.key == StepKey::Remedy(d.held))
-        .map(|s| format!("step {} (\"{}\")", s.rank, s.title))
-        .unwrap_or_else(|| format!("\"{}\"", capitalised(d.held.title())));
+    let rung = d.held.map(|held| {
+        steps
+            .iter()
+            .find(|s| s.key == StepKey::Remedy(held))
+            .map(|s| format!("step {} (\"{}\")", s.rank, s.title))
+            .unwrap_or_else(|| format!("\"{}\"", capitalised(held.title())))
+    });
     let (Some(_), Some(step)) = (
         d.layer,
         steps.iter_mut().find(|s| s.key == d.instead.owned()),
     ) else {
         return;
     };
-    step.notes.push(format!(
-        "{}, so the slow pages count as evidence here; {rung} stays in the plan for its own reasons",
-        d.why()
-    ));
+    step.notes.push(match rung {
+        Some(rung) => format!(
+            "{}, so the slow pages count as evidence here; {rung} stays in the plan for its own reasons",
+            d.why()
+        ),
+        None => format!(
+            "{}, and every rung of the guide's ladder for slow page loads is in place, so the slow pages count as evidence here",
+            d.why()
+        ),
+    });
 }
 
 /// Scaling up for CPU and adding memory are both a bigger machine: when the plan has both

@@ -219,11 +219,14 @@ pub(crate) fn evidence_only(f: &Facts<'_>) -> bool {
 }
 
 /// A rung of the slow-page ladder that waits for the step working on the likeliest
-/// bottleneck, which takes over the slow pages as its evidence.
+/// bottleneck, which takes over the slow pages as its evidence; or, with every rung in
+/// place, the used-up ladder's step, whose findings go to that step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Deferral<'a> {
-    /// The slow-page rung that waits.
-    pub(crate) held: Remedy,
+    /// The slow-page rung that waits; `None` when every rung is in place (the ladder is
+    /// used up): its step, which would send the user looking for the layer that holds the
+    /// time, goes to the step on the layer the evidence names (`hold` is then false).
+    pub(crate) held: Option<Remedy>,
     /// The step it waits for.
     pub(crate) instead: Key<'a>,
     /// The layer that step works on (the likeliest bottleneck); `None` for the diagnosis
@@ -251,7 +254,7 @@ impl<'a> Deferral<'a> {
     /// (see [`layer_deferral`] for ties).
     const fn new(held: Remedy, instead: Key<'a>, layer: Option<Layer>, hold: bool) -> Self {
         Deferral {
-            held,
+            held: Some(held),
             instead,
             layer,
             hold,
@@ -458,7 +461,7 @@ pub(crate) fn rung_installing(
     planned: &Active,
     deferred: Option<&Deferral<'_>>,
 ) -> Option<Remedy> {
-    let held = deferred.filter(|d| d.hold).map(|d| d.held);
+    let held = deferred.filter(|d| d.hold).and_then(|d| d.held);
     let c = gap.component()?;
     Symptom::ALL
         .iter()
@@ -592,10 +595,11 @@ pub(crate) fn deferral_candidate<'a>(
     layer: Layer,
     grounds: Grounds,
 ) -> Option<Deferral<'a>> {
-    let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
-        return None;
+    let page = match active.get(&Symptom::SlowPageLoads) {
+        Some(Some(page)) => *page,
+        Some(None) => return used_up_deferral(facts, active, architecture, layer, grounds),
+        None => return None,
     };
-    let page = *page;
     if !DEFERRING_LAYERS.contains(&layer) {
         return None;
     }
@@ -659,6 +663,45 @@ pub(crate) fn deferral_candidate<'a>(
     };
     (!first_rung || grounds.by_users == Some(Stage::Startup))
         .then(|| Deferral::new(page, instead, Some(layer), hold()))
+}
+
+/// With every rung of the slow-page ladder in place, its used-up step says to trace slow
+/// requests end to end to find the layer that holds the time. When the evidence names that
+/// layer already (`layer`, one of [`DEFERRING_LAYERS`], ranking first as for
+/// [`layer_deferral`]) and a step works on it (its ladder's current rung or used-up step,
+/// or the first finding on it that advises something; on the application, the step that
+/// moves background work off the request path or the step on a saturated CPU or memory),
+/// the used-up step's findings go to that step: the search is over.
+fn used_up_deferral<'a>(
+    facts: &[Facts<'a>],
+    active: &Active,
+    architecture: ComponentSet,
+    layer: Layer,
+    grounds: Grounds,
+) -> Option<Deferral<'a>> {
+    let used_up = |instead: Key<'a>| Deferral {
+        held: None,
+        ..Deferral::new(Remedy::EdgeCompute, instead, Some(layer), false)
+    };
+    if !DEFERRING_LAYERS.contains(&layer) {
+        return None;
+    }
+    if layer == Layer::Application {
+        if let Some(instead) = waiting_on_background_work(facts, active, architecture) {
+            return Some(used_up(instead));
+        }
+        return saturated_step(active, grounds).map(|(resource, instead)| Deferral {
+            saturated: Some(resource),
+            ..used_up(instead)
+        });
+    }
+    let instead = match ladder_for_slow_pages(layer).map(|s| (s, active.get(&s))) {
+        Some((_, Some(Some(rung)))) => Key::Remedy(*rung),
+        Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
+        _ => first_step_on(facts, active, architecture, layer)
+            .filter(|k| *k != Key::LadderExhausted(Symptom::SlowPageLoads))?,
+    };
+    Some(used_up(instead))
 }
 
 /// Slow pages that nothing explains yet, at the guide's stage 1: the slow-page ladder is at
@@ -902,7 +945,7 @@ pub(crate) fn layer_deferral<'a>(
     // busy servers is won already: the excused layers of the tie decide.
     let past_cdn = matches!(
         planned.get(&Symptom::SlowPageLoads),
-        Some(Some(Remedy::EdgeCompute))
+        Some(Some(Remedy::EdgeCompute) | None)
     );
     if tied && !all_excused && !past_cdn {
         return None;
@@ -933,6 +976,21 @@ pub(crate) const fn likeliest(layer: Layer) -> &'static str {
     }
 }
 
+/// Whether `f` is a finding of the used-up slow-page step that `deferred` moves to the step
+/// on the layer the evidence names (where it is evidence, not advice).
+pub(crate) fn moved_evidence(
+    f: &Facts<'_>,
+    planned: &Active,
+    architecture: ComponentSet,
+    deferred: Option<Deferral<'_>>,
+) -> bool {
+    deferred.is_some_and(|d| d.held.is_none())
+        && matches!(
+            placement(f, planned, architecture),
+            Placement::Step(Key::LadderExhausted(Symptom::SlowPageLoads))
+        )
+}
+
 /// [`placement`], with a [`Deferral`] applied: the held rung's advice waits (when it is held
 /// at all), and the findings that only show slow pages join the step that works instead.
 fn deferred_placement<'a>(
@@ -947,15 +1005,22 @@ fn deferred_placement<'a>(
         (Placement::Held { remedy, .. }, Some(d)) if d.instead == Key::Remedy(remedy) => {
             Placement::Step(d.instead)
         }
-        (Placement::Step(Key::Remedy(r)), Some(d)) if r == d.held => {
+        // Every rung in place: the used-up step's findings go to the step that works on
+        // the layer the evidence names.
+        (Placement::Step(Key::LadderExhausted(Symptom::SlowPageLoads)), Some(d))
+            if d.held.is_none() =>
+        {
+            Placement::Step(d.instead)
+        }
+        (Placement::Step(Key::Remedy(r)), Some(d)) if d.held == Some(r) => {
             if evidence_only(f) {
                 Placement::Step(d.instead)
             } else if !d.hold {
                 p
             } else {
                 Placement::Held {
-                    remedy: d.held,
-                    symptom: d.held.rung().0,
+                    remedy: r,
+                    symptom: r.rung().0,
                     until: d.instead,
                 }
             }
@@ -1086,8 +1151,15 @@ impl<'a> Skeleton<'a> {
                     until,
                 }),
                 Placement::Step(key) => {
+                    // The used-up slow-page step's findings, moved to the step on the layer
+                    // the evidence names, are evidence there: they advise the search that
+                    // is over.
+                    let moved = moved_evidence(f, planned, architecture, deferred);
+                    let evidence = |x: &Facts<'_>| {
+                        evidence_only(x) || moved_evidence(x, planned, architecture, deferred)
+                    };
                     // A finding that only shows a symptom does not set the step's priority.
-                    let priority = if evidence_only(f) {
+                    let priority = if moved || evidence_only(f) {
                         f.priority.saturating_add(1_000)
                     } else {
                         f.priority
@@ -1110,7 +1182,7 @@ impl<'a> Skeleton<'a> {
                         // The step advises what its most severe finding advises, and a
                         // finding that only shows a symptom gives way to one that advises
                         // something of its own (slow pages joining the database's step).
-                        let weight = |x: &Facts<'_>| (!evidence_only(x), x.severity);
+                        let weight = |x: &Facts<'_>| (!evidence(x), x.severity);
                         let takes_over = step
                             .advice
                             .and_then(|a| facts.get(a))

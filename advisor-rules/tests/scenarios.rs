@@ -3535,6 +3535,61 @@ fn at_stage_one_a_saturated_cpu_comes_before_a_cache_nothing_calls_for() {
     step_of(&a, StepKey::Remedy(Remedy::AddCaching));
 }
 
+/// When every rung for slow pages is in place (a cache that hits, a CDN, logic at the edge),
+/// the used-up ladder's step says to trace requests end to end to find the layer that holds
+/// the time. When the evidence has already found it (the database, at 91% CPU with a query
+/// at 450 ms), that step would send the user looking for what is known: the slow pages go
+/// to the step working on the database instead, as they do while a rung is left, and the
+/// step says why. With nothing pointing at a layer, the used-up step stands.
+#[test]
+fn slow_pages_past_every_rung_go_to_the_step_on_the_layer_the_evidence_names() {
+    let snap = with(
+        users(500_000)
+            .with_p95_response_time(ms(2_100))
+            .with_server_cpu(pct(55.0))
+            .with_db_cpu(pct(91.0))
+            .with_slowest_query_time(ms(450))
+            .with_db_queries_per_request(QueriesPerRequest::new(6.0).unwrap())
+            .with_cache_hit_rate(pct(94.0)),
+        &scale_architecture(),
+    )
+    .with_component(Component::EdgeCompute);
+    let a = run(&snap);
+    no_contradictions(&a);
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::LadderExhausted(Symptom::SlowPageLoads)),
+        "{text}"
+    );
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert_eq!(indexes.rank, 1, "{text}");
+    assert_eq!(indexes.severity, Severity::Critical, "{text}");
+    for id in ["ladder.slow_page_loads", "key.p95.critical"] {
+        assert!(indexes.findings.iter().any(|f| f == id), "{id}: {text}");
+    }
+    assert!(
+        indexes.notes.iter().any(|n| n
+            == "pages are slow and the database is the likeliest bottleneck, and every rung of the guide's ladder for slow page loads is in place, so the slow pages count as evidence here"),
+        "{text}"
+    );
+    // The same pages with nothing else measured: nothing points at a layer, and the
+    // used-up step (trace to find the layer) stands.
+    let blind = with(
+        users(500_000).with_p95_response_time(ms(2_100)),
+        &scale_architecture(),
+    )
+    .with_component(Component::EdgeCompute);
+    let a = run(&blind);
+    assert_eq!(
+        first_step(&a),
+        &StepKey::LadderExhausted(Symptom::SlowPageLoads),
+        "{}",
+        a.to_text()
+    );
+}
+
 #[test]
 fn maxed_memory_is_relieved_before_the_stage_move_it_calls_for() {
     // 25,000 users on one server, memory at 93% and CPU at 35%. The guide's stage-2 move
