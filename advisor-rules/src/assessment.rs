@@ -1781,6 +1781,7 @@ fn build_plan(
     place_missing_components(&mut steps, &held, findings, snapshot);
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
+    note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
     note_as_urgent_as_move(&mut steps, findings);
@@ -2312,6 +2313,47 @@ fn note_indexes_cost_writes(
             ),
         },
     );
+}
+
+/// The guide's triggers that describe a lasting state ("consistently", "can't keep up") are
+/// read over a series, and with none the snapshot value stands in (its evidence says so). A
+/// stage move whose every trigger stands in that way rests on one reading: its step says to
+/// confirm the trigger over a day of samples before the move, which costs months of work
+/// (sharding, services), is started. The steps that relieve the symptom now stand either way.
+fn note_moves_on_one_reading(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    for step in steps.iter_mut() {
+        let StepKey::Stage(_) = step.key else {
+            continue;
+        };
+        let mut read_once: Vec<&str> = Vec::new();
+        let mut every_trigger = true;
+        for t in findings
+            .iter()
+            .filter(|f| f.moves_to.is_some() && !f.made && step.findings.contains(&f.id))
+        {
+            every_trigger &= t.evidence.iter().any(one_reading);
+            for e in t.evidence.iter().filter(|e| one_reading(e)) {
+                if !read_once.contains(&e.left.as_str()) {
+                    read_once.push(e.left.as_str());
+                }
+            }
+        }
+        if every_trigger && !read_once.is_empty() {
+            step.notes.push(format!(
+                "the guide's trigger for this move is a lasting state, and it rests on one reading here ({}): confirm it over a day of samples (a series) before starting the move",
+                read_once.join(", ")
+            ));
+        }
+    }
+}
+
+/// Whether `e` is a lasting condition read from the snapshot alone (no series, or too short
+/// a one).
+fn one_reading(e: &RuleEvidence) -> bool {
+    matches!(
+        e.reading,
+        crate::engine::Reading::SnapshotFallback | crate::engine::Reading::ShortSeries { .. }
+    )
 }
 
 /// Slow calls between services exist because the application is split into services; when

@@ -3590,6 +3590,55 @@ fn slow_pages_past_every_rung_go_to_the_step_on_the_layer_the_evidence_names() {
     );
 }
 
+/// The guide's stage triggers that describe a lasting state ("database CPU consistently >
+/// 70%", "read replicas can't keep up with replication lag") are read over a series; with
+/// none, the snapshot value stands in, and the evidence says so. A move as costly as
+/// sharding that rests on nothing else (one reading of the lag) must say to confirm the
+/// trigger over time before the move is started; the same lag held over a day of samples
+/// needs no such note.
+#[test]
+fn a_move_resting_on_one_reading_of_a_lasting_trigger_says_to_confirm_it() {
+    use scalability_advisor_rules::scalability_advisor_core::{Metric, Sample, Series};
+    let snap = with(
+        users(90_000)
+            .with_p95_response_time(ms(420))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(55.0))
+            .with_replica_lag(ms(6_500)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+        ],
+    );
+    let engine = Engine::default_pack();
+    let a = assess(&engine, &snap, &History::new());
+    let text = a.to_text();
+    let mv = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(
+        mv.notes.iter().any(|n| n
+            == "the guide's trigger for this move is a lasting state, and it rests on one reading here (replica_lag): confirm it over a day of samples (a series) before starting the move"),
+        "{text}"
+    );
+    // Hourly samples over a day, all above the 5 s level: the trigger is confirmed.
+    let samples = (0..24u32)
+        .map(|h| Sample {
+            at: Duration::from_secs(u64::from(h) * 3_600),
+            value: 6.5,
+        })
+        .collect();
+    let mut history = History::new();
+    history.insert(Series::new(Metric::ReplicaLag, samples).unwrap());
+    let a = assess(&engine, &snap, &history);
+    let text = a.to_text();
+    let mv = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(
+        mv.notes.iter().all(|n| !n.contains("one reading")),
+        "{text}"
+    );
+}
+
 #[test]
 fn maxed_memory_is_relieved_before_the_stage_move_it_calls_for() {
     // 25,000 users on one server, memory at 93% and CPU at 35%. The guide's stage-2 move
