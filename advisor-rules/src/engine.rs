@@ -4179,6 +4179,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_rule_compares_the_metrics_its_condition_names_and_no_other() {
+        let engine = Engine::default_pack();
+        let bypass = engine.rule_index("layer.app.work_bypasses_queue").unwrap();
+        let cpu = engine.rule_index("key.cpu.warning").unwrap();
+        assert!(engine.compares(bypass, Metric::BackgroundTasksBlockRequests));
+        assert!(!engine.compares(bypass, Metric::ServerCpu));
+        assert!(engine.compares(cpu, Metric::ServerCpu));
+        assert!(!engine.compares(cpu, Metric::BackgroundTasksBlockRequests));
+        assert!(!engine.compares(usize::MAX, Metric::ServerCpu));
+    }
+
+    #[test]
     fn emit_oriented_is_the_rewrite() {
         // The instructions compiled straight from a condition are those of the condition
         // copied, oriented, resolved and folded, then emitted; errors too.

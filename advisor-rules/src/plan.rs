@@ -698,8 +698,9 @@ fn used_up_deferral<'a>(
     let instead = match ladder_for_slow_pages(layer).map(|s| (s, active.get(&s))) {
         Some((_, Some(Some(rung)))) => Key::Remedy(*rung),
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
-        _ => first_step_on(facts, active, architecture, layer)
-            .filter(|k| *k != Key::LadderExhausted(Symptom::SlowPageLoads))?,
+        // (A finding on a layer is never on the used-up slow-page step: a finding that
+        // reopens a slow-page rung, such as a cache that misses, leaves the ladder unused.)
+        _ => first_step_on(facts, active, architecture, layer)?,
     };
     Some(used_up(instead))
 }
@@ -1006,10 +1007,9 @@ fn deferred_placement<'a>(
             Placement::Step(d.instead)
         }
         // Every rung in place: the used-up step's findings go to the step that works on
-        // the layer the evidence names.
-        (Placement::Step(Key::LadderExhausted(Symptom::SlowPageLoads)), Some(d))
-            if d.held.is_none() =>
-        {
+        // the layer the evidence names. (A deferral of a rung, `held` set, comes only while
+        // a rung is left, when nothing is placed on the used-up step.)
+        (Placement::Step(Key::LadderExhausted(Symptom::SlowPageLoads)), Some(d)) => {
             Placement::Step(d.instead)
         }
         (Placement::Step(Key::Remedy(r)), Some(d)) if d.held == Some(r) => {
@@ -1344,5 +1344,27 @@ mod tests {
         // One bit per layer, in the guide's order.
         let bits: Vec<u8> = Layer::ALL.into_iter().map(layer_bit).collect();
         assert_eq!(bits, [1, 2, 4, 8, 16]);
+    }
+
+    #[test]
+    fn no_slow_query_needs_every_query_under_the_level_and_no_scan_evidence() {
+        use core::time::Duration;
+        use scalability_advisor_core::{AdvisorConfig, MetricsSnapshot, units::Count};
+        let config = AdvisorConfig::default();
+        let ms = Duration::from_millis;
+        let at = |slowest: u64| MetricsSnapshot::default().with_slowest_query_time(ms(slowest));
+        // 90 ms is under the 100 ms level; so is 100 ms itself (the level is "> 100 ms").
+        assert_eq!(no_slow_query(&at(90), &config), Some((ms(90), ms(100))));
+        assert_eq!(no_slow_query(&at(100), &config), Some((ms(100), ms(100))));
+        assert_eq!(no_slow_query(&at(250), &config), None);
+        assert_eq!(no_slow_query(&MetricsSnapshot::default(), &config), None);
+        // Sequential scans past the 10,000 of the guide's health check say an index is
+        // missing; 5,000 do not.
+        let scans = |n: u64| at(90).with_db_max_seq_scans(Count::new(n));
+        assert_eq!(no_slow_query(&scans(25_000), &config), None);
+        assert_eq!(
+            no_slow_query(&scans(5_000), &config),
+            Some((ms(90), ms(100)))
+        );
     }
 }

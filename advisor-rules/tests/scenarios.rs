@@ -3574,6 +3574,54 @@ fn slow_pages_past_every_rung_go_to_the_step_on_the_layer_the_evidence_names() {
             == "pages are slow and the database is the likeliest bottleneck, and every rung of the guide's ladder for slow page loads is in place, so the slow pages count as evidence here"),
         "{text}"
     );
+    // The database's evidence leads; the slow pages follow it.
+    assert!(
+        indexes.why[0].starts_with("slowest_query_time = 450 ms"),
+        "{text}"
+    );
+    // A pool past its warning level is on the database too (and critical), but the step
+    // the slow pages go to is the database ladder's: its rung, or with every database
+    // rung done, its used-up step.
+    let pooled = snap
+        .clone()
+        .with_db_connections(Connections::new(95))
+        .with_db_pool_size(Connections::new(100));
+    let a = run(&pooled);
+    let text = a.to_text();
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(
+        indexes.findings.iter().any(|f| f == "key.p95.critical"),
+        "{text}"
+    );
+    let a = run(&pooled.with_tried(Remedy::AddIndexes));
+    let text = a.to_text();
+    let used_up = step_of(&a, StepKey::LadderExhausted(Symptom::DatabaseSlow));
+    assert!(
+        used_up.findings.iter().any(|f| f == "key.p95.critical"),
+        "{text}"
+    );
+    // Servers past their CPU warning level with nothing else measured: the slow pages go
+    // to the CPU ladder's step, and the note names the saturated CPU.
+    let busy = with(
+        users(500_000)
+            .with_p95_response_time(ms(2_100))
+            .with_server_cpu(pct(92.0)),
+        &scale_architecture(),
+    )
+    .with_component(Component::EdgeCompute);
+    let a = run(&busy);
+    let text = a.to_text();
+    let cpu = &a.plan[0];
+    assert!(
+        cpu.findings.iter().any(|f| f == "key.p95.critical"),
+        "{text}"
+    );
+    assert!(
+        cpu.notes.iter().any(|n| n.starts_with(
+            "pages are slow and the application's CPU, past its warning level so that every request queues for it, is the likeliest bottleneck, and every rung"
+        )),
+        "{text}"
+    );
     // The same pages with nothing else measured: nothing points at a layer, and the
     // used-up step (trace to find the layer) stands.
     let blind = with(
@@ -3599,11 +3647,14 @@ fn slow_pages_past_every_rung_go_to_the_step_on_the_layer_the_evidence_names() {
 #[test]
 fn a_move_resting_on_one_reading_of_a_lasting_trigger_says_to_confirm_it() {
     use scalability_advisor_rules::scalability_advisor_core::{Metric, Sample, Series};
+    // Servers past their CPU target (a step of their own) and a residency rule (a move to
+    // stage 4 on a plain yes) are there too: neither is a trigger of the move to stage 3.
     let snap = with(
         users(90_000)
             .with_p95_response_time(ms(420))
-            .with_server_cpu(pct(50.0))
+            .with_server_cpu(pct(75.0))
             .with_db_cpu(pct(55.0))
+            .with_data_residency_required(true)
             .with_replica_lag(ms(6_500)),
         &[
             Component::LoadBalancer,
@@ -3619,6 +3670,27 @@ fn a_move_resting_on_one_reading_of_a_lasting_trigger_says_to_confirm_it() {
     assert!(
         mv.notes.iter().any(|n| n
             == "the guide's trigger for this move is a lasting state, and it rests on one reading here (replica_lag): confirm it over a day of samples (a series) before starting the move"),
+        "{text}"
+    );
+    // A move to stage 2 on a database CPU read once (a lasting trigger) and a query at
+    // 340 ms (a plain comparison): one trigger stands on its own, so no such note.
+    let growth = with(
+        users(45_000)
+            .with_db_cpu(pct(78.0))
+            .with_slowest_query_time(ms(340)),
+        &[Component::LoadBalancer, Component::Cdn],
+    );
+    let g = assess(&engine, &growth, &History::new());
+    let mv = step_of(&g, StepKey::Stage(Stage::Growth));
+    assert!(
+        mv.notes.iter().all(|n| !n.contains("one reading")),
+        "{}",
+        g.to_text()
+    );
+    // The move to stage 4 rests on a plain yes: no such note.
+    let enterprise = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(
+        enterprise.notes.iter().all(|n| !n.contains("one reading")),
         "{text}"
     );
     // Hourly samples over a day, all above the 5 s level: the trigger is confirmed.
@@ -3637,6 +3709,48 @@ fn a_move_resting_on_one_reading_of_a_lasting_trigger_says_to_confirm_it() {
         mv.notes.iter().all(|n| !n.contains("one reading")),
         "{text}"
     );
+}
+
+/// The slow pages that join the step on the likeliest bottleneck are its evidence, however
+/// severe: the step still advises its own work and keeps its title. Pages at 1.2 s (past
+/// the guide's 1 s warning: critical) and calls between services at 180 ms (past the
+/// 100 ms level: a warning) make one critical step titled by the calls.
+#[test]
+fn critical_slow_pages_are_evidence_on_the_step_they_join() {
+    let snap = with(
+        users(2_000)
+            .with_p95_response_time(ms(1_200))
+            .with_server_cpu(pct(15.0))
+            .with_db_cpu(pct(10.0))
+            .with_inter_service_p95_latency(ms(180)),
+        &[
+            Component::Microservices,
+            Component::LoadBalancer,
+            Component::Cache,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let calls = &a.plan[0];
+    assert_eq!(calls.title, "Slow calls between services", "{text}");
+    assert!(
+        calls.advice.starts_with("Calls between services are slow"),
+        "{text}"
+    );
+    assert_eq!(calls.severity, Severity::Critical, "{text}");
+    assert!(
+        calls.findings.iter().any(|f| f == "key.p95.critical"),
+        "{text}"
+    );
+    let engine = Engine::default_pack();
+    let s = scalability_advisor_rules::summarize(
+        &engine,
+        &engine.evaluate(&snap, &History::new()),
+        &snap,
+        &History::new(),
+        &engine.pack().advisor_config(),
+    );
+    assert_eq!(s.first_step_title, "Slow calls between services", "{text}");
 }
 
 #[test]
@@ -4837,6 +4951,23 @@ fn background_work_that_still_blocks_with_a_queue_in_place_is_not_async() {
         text.contains("GAP              non-critical paths run asynchronously"),
         "{text}"
     );
+    // With servers past their CPU warning level as well (a critical step first), the note
+    // stays on the step whose rule measures the blocking.
+    let hot = run(&snap.clone().with_server_cpu(pct(92.0)));
+    let text_hot = hot.to_text();
+    let closes = |s: &scalability_advisor_rules::PlanStep| {
+        s.notes
+            .iter()
+            .any(|n| n.ends_with("non-critical paths run asynchronously"))
+    };
+    for step in &hot.plan {
+        let queue = step
+            .findings
+            .iter()
+            .any(|f| f == "layer.app.work_bypasses_queue");
+        assert_eq!(closes(step), queue, "step {}: {text_hot}", step.rank);
+    }
+    assert!(hot.plan.iter().any(closes), "{text_hot}");
     // The gap is the first step's work (moving the rest of the work onto the queue): it is
     // noted there, not listed again as a checklist step of its own.
     assert_eq!(a.plan.len(), 1, "{text}");
