@@ -1061,6 +1061,33 @@ impl ChecklistItem {
         .then_some(Metric::BackgroundTasksBlockRequests)
     }
 
+    /// The metrics that measure the pressure the item's component takes off, for the items
+    /// whose component is the usual answer to that pressure: a pool in use past its levels,
+    /// requests waiting for a connection, or a pool that ran out, for database connection
+    /// pooling (a pooler such as PgBouncer multiplexes many client connections over a few
+    /// server ones). A step of the plan that works on one of them is where the item goes
+    /// when it is a gap. Empty for the other items.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Metric, patterns::ChecklistItem};
+    /// assert!(ChecklistItem::ConnectionPooling
+    ///     .pressure_metrics()
+    ///     .contains(&Metric::DbPoolUsage));
+    /// assert!(ChecklistItem::CircuitBreakers.pressure_metrics().is_empty());
+    /// ```
+    #[must_use]
+    pub const fn pressure_metrics(self) -> &'static [Metric] {
+        match self {
+            ChecklistItem::ConnectionPooling => &[
+                Metric::DbPoolUsage,
+                Metric::DbConnectionWait,
+                Metric::DbPoolExhaustionEvents,
+            ],
+            _ => &[],
+        }
+    }
+
     /// Where the item stands for a system.
     ///
     /// In order: asynchronous non-critical paths are a [`ChecklistStatus::Gap`] whenever

@@ -493,12 +493,15 @@ pub(crate) fn move_installing(
 
 /// The step of a finding that works on what makes checklist item `gap` a gap, when a
 /// measured value does ([`ChecklistItem::gap_metric`]: requests still waiting for background
-/// work while a queue is in place): the first finding of `facts` placed on a step whose rule
-/// compares that metric (`compares(i, metric)`, for the `i`th of `facts`). The gap is then
-/// that step's work (moving the rest of the work onto the queue), noted on it rather than
-/// listed again.
+/// work while a queue is in place), or on the pressure its component takes off
+/// ([`ChecklistItem::pressure_metrics`]: a pool under pressure, for the missing pooler): the
+/// first finding of `facts` placed on a step whose rule compares one of those metrics
+/// (`compares(i, metric)`, for the `i`th of `facts`). The gap is then that step's work
+/// (moving the rest of the work onto the queue; putting a pooler in front), noted on it
+/// rather than listed again.
 ///
 /// [`ChecklistItem::gap_metric`]: scalability_advisor_core::patterns::ChecklistItem::gap_metric
+/// [`ChecklistItem::pressure_metrics`]: scalability_advisor_core::patterns::ChecklistItem::pressure_metrics
 pub(crate) fn step_measuring<'a>(
     gap: scalability_advisor_core::patterns::ChecklistItem,
     snapshot: &scalability_advisor_core::MetricsSnapshot,
@@ -507,12 +510,23 @@ pub(crate) fn step_measuring<'a>(
     planned: &Active,
     architecture: ComponentSet,
 ) -> Option<Key<'a>> {
-    let metric = gap.gap_metric(snapshot)?;
+    let made = gap.gap_metric(snapshot);
+    let pressure = gap.pressure_metrics();
+    if made.is_none() && pressure.is_empty() {
+        return None;
+    }
     facts
         .iter()
         .enumerate()
         .find_map(|(i, f)| match placement(f, planned, architecture) {
-            Placement::Step(k) if compares(i, metric) => Some(k),
+            Placement::Step(k)
+                if made
+                    .iter()
+                    .chain(pressure)
+                    .any(|metric| compares(i, *metric)) =>
+            {
+                Some(k)
+            }
             _ => None,
         })
 }

@@ -5060,3 +5060,67 @@ fn memory_past_its_warning_level_holds_the_edge_back() {
         held(&a)
     );
 }
+
+/// The guide's stage-1 key metrics put database connections past 80% of the pool at its
+/// warning level, its database health check starts with the connection pool, and its
+/// stage-3 scaling checklist asks for "database connection pooling (PgBouncer, ProxySQL)".
+/// When the pool is under pressure and no pooler is declared, the pool step is where the
+/// pooler goes: the checklist gap is noted on that step, not listed again as a step of its
+/// own that repeats "add a pooler".
+#[test]
+fn a_pool_under_pressure_carries_the_missing_pooler() {
+    // 300,000 users on the stage-3 architecture without a connection pooler; pool at 88%
+    // of its size (past the 80% warning), everything else calm.
+    let arch: Vec<Component> = scale_architecture()
+        .into_iter()
+        .filter(|c| *c != Component::ConnectionPooler)
+        .collect();
+    let snap = with(users(300_000), &arch)
+        .with_practice(ChecklistItem::StatelessAppServers)
+        .with_p95_response_time(ms(280))
+        .with_server_cpu(pct(50.0))
+        .with_db_cpu(pct(40.0))
+        .with_db_pool_usage(pct(88.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(ids(&a), ["key.pool.critical"], "{text}");
+    // One step, the pool's, critical, with the gap noted on it.
+    assert_eq!(a.plan.len(), 1, "{text}");
+    assert_eq!(a.plan[0].severity, Severity::Critical);
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Action("relieve_connection_pool".to_owned())
+    );
+    assert!(
+        a.plan[0].notes.iter().any(|n| n
+            == "this also closes a gap of the guide's scaling checklist: database connection pooling (PgBouncer, ProxySQL)"),
+        "{text}"
+    );
+    // The checklist itself still shows the gap.
+    let gaps: Vec<ChecklistItem> = a.checklists[0].gaps().collect();
+    assert_eq!(gaps, [ChecklistItem::ConnectionPooling], "{text}");
+    // With the pool at 30% (under its 50% target) nothing works on the pool: the gap is a
+    // checklist step of its own.
+    let calm = run(&snap.clone().with_db_pool_usage(pct(30.0)));
+    let text = calm.to_text();
+    assert_eq!(calm.plan.len(), 1, "{text}");
+    assert_eq!(
+        first_step(&calm),
+        &StepKey::Checklist(scalability_advisor_core::patterns::Checklist::Scaling),
+        "{text}"
+    );
+    // Connection waits (the pool's own queue) are pool pressure too.
+    let waiting = run(&snap
+        .clone()
+        .with_db_pool_usage(pct(30.0))
+        .with_db_connection_wait(ms(400)));
+    let text = waiting.to_text();
+    assert_eq!(waiting.plan.len(), 1, "{text}");
+    assert!(
+        waiting.plan[0]
+            .notes
+            .iter()
+            .any(|n| n.ends_with("database connection pooling (PgBouncer, ProxySQL)")),
+        "{text}"
+    );
+}
