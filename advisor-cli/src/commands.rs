@@ -1587,8 +1587,9 @@ fn collect_postgres(args: &CollectPostgresArgs, format: Format) -> Result<Outcom
 
 const INIT: &str = r#"# A scalability-advisor snapshot: every key it reads, grouped by layer. Every key is
 # optional: give what you measure, delete or comment out the rest.
-# Units: ratios are fractions (0.74 = 74%); keys ending in _ms are milliseconds; rates are
-# per second; counts are whole numbers over the snapshot's period.
+# Units: ratios are fractions (0.74) or percentages in quotes ("74%"); keys ending in _ms
+# are milliseconds; rates are per second; counts are whole numbers over the snapshot's
+# period.
 # Assess it with: scalability-advisor assess snapshot.toml
 # The JSON Schema of this file: scalability-advisor schema snapshot
 

@@ -573,7 +573,7 @@ mod assess {
         assert!(err.contains("peak:") && err.contains("low"), "{err}");
         // Snapshots: the field, with the place once.
         let err = run("s.json", "{\"users\": 10, \"db_cpu\": 1.7}", &["assess"]);
-        assert!(err.contains("s.json:1:28: db_cpu: ratio must be in 0..=1, got 1.7; give a fraction, 0.85 for 85%"), "{err}");
+        assert!(err.contains("s.json:1:27: db_cpu: ratio must be in 0..=1, got 1.7; give a fraction, 0.85 for 85%"), "{err}");
         assert!(!err.contains("at line"), "{err}");
         // A parameter that is not a finite number is not "did you mean `p95`?".
         let err = run(
@@ -1483,7 +1483,9 @@ mod other_commands {
         let snap: serde_json::Value =
             serde_json::from_str(&stdout(&["schema", "snapshot"])).unwrap();
         assert_eq!(snap["additionalProperties"], false);
-        assert_eq!(snap["$defs"]["Ratio"]["maximum"], 1.0);
+        // A ratio is a fraction up to 1, or a percentage in a string.
+        assert_eq!(snap["$defs"]["Ratio"]["oneOf"][0]["maximum"], 1.0);
+        assert_eq!(snap["$defs"]["Ratio"]["oneOf"][1]["type"], "string");
         assert!(snap["properties"]["p95_response_time_ms"].is_object());
         let rules: serde_json::Value = serde_json::from_str(&stdout(&["schema", "rules"])).unwrap();
         assert!(rules["properties"]["rule"].is_object());

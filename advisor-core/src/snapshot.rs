@@ -564,7 +564,8 @@ fn whole_millis(ms: f64) -> Option<u32> {
 /// Missing fields are never read as zero: whatever depends on them reports "not evaluated".
 /// Build one with struct-update syntax from [`Default`], with the `with_*` setters, or (feature
 /// `serde`) from a file: keys are the field names, durations end in `_ms` and are milliseconds,
-/// ratios are fractions, unknown keys are rejected.
+/// ratios are fractions (`0.85`) or percentages in strings (`"85%"`), unknown keys are
+/// rejected.
 ///
 /// # Examples
 /// ```

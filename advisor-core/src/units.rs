@@ -201,9 +201,66 @@ macro_rules! float_quantity {
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(into = "f64"))]
 pub struct Ratio(f64);
+
+/// Reads a fraction (`0.85`), or a percentage written as a string (`"85%"`, as the guide
+/// writes its levels), through the validating constructors.
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_core::units::Ratio;
+/// let a: Ratio = serde_json::from_str("0.85")?;
+/// let b: Ratio = serde_json::from_str(r#""85%""#)?;
+/// assert_eq!(a, b);
+/// assert!(serde_json::from_str::<Ratio>(r#""85""#).is_err()); // a string needs its %
+/// assert!(serde_json::from_str::<Ratio>(r#""120%""#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Ratio {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Ratio;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a fraction (0.85) or a percentage in a string (\"85%\")")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Ratio, E> {
+                Ratio::from_fraction(v).map_err(E::custom)
+            }
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "an integer ratio is 0 or 1, or out of range whatever its precision"
+            )]
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Ratio, E> {
+                self.visit_f64(v as f64)
+            }
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "an integer ratio is 0 or 1, or out of range whatever its precision"
+            )]
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Ratio, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Ratio, E> {
+                let percent = v
+                    .trim()
+                    .strip_suffix('%')
+                    .and_then(|p| p.trim_end().parse::<f64>().ok())
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(v), &self))?;
+                Ratio::from_percent(percent).map_err(|_| {
+                    E::custom(format_args!(
+                        "a percentage must be in 0%..=100%, got {}; give the share of the whole",
+                        v.trim()
+                    ))
+                })
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
 
 impl Ratio {
     /// Nothing of the whole (0%).
@@ -1155,7 +1212,7 @@ mod schema {
         };
     }
 
-    number_schema!(Ratio, "Ratio", { "type": "number", "minimum": 0.0, "maximum": 1.0, "description": "a fraction in 0..=1 (0.85 is 85%)" });
+    number_schema!(Ratio, "Ratio", { "oneOf": [{ "type": "number", "minimum": 0.0, "maximum": 1.0 }, { "type": "string", "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*%\\s*$" }], "description": "a fraction in 0..=1 (0.85), or a percentage in a string (\"85%\")" });
     number_schema!(Rate, "Rate", { "type": "number", "minimum": 0.0, "description": "events per second" });
     number_schema!(Concurrency, "Concurrency", { "type": "number", "minimum": 0.0, "description": "mean number in progress" });
     number_schema!(QueriesPerRequest, "QueriesPerRequest", { "type": "number", "minimum": 0.0, "description": "mean database queries per request" });
@@ -1545,7 +1602,39 @@ mod tests {
         ]
     }
 
+    /// A percentage written in a string reads as the fraction it is: "85%" is 0.85, with or
+    /// without spaces, and 0%, 100% are the ends; beyond them, or without the sign, it is an
+    /// error that names the value.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn ratios_read_from_percentages_in_strings() {
+        use super::Ratio;
+        let read = |text: &str| serde_json::from_str::<Ratio>(text).map_err(|e| e.to_string());
+        assert_eq!(read(r#""85%""#), Ok(Ratio::from_percent(85.0).unwrap()));
+        assert_eq!(read(r#"" 85 %""#), Ok(Ratio::from_percent(85.0).unwrap()));
+        assert_eq!(read(r#""0%""#), Ok(Ratio::ZERO));
+        assert_eq!(read(r#""100%""#), Ok(Ratio::ONE));
+        assert_eq!(read("1"), Ok(Ratio::ONE));
+        assert_eq!(read("0"), Ok(Ratio::ZERO));
+        let over = read(r#""100.5%""#).unwrap_err();
+        assert!(over.contains("0%..=100%, got 100.5%"), "{over}");
+        let bare = read(r#""85""#).unwrap_err();
+        assert!(bare.contains("a percentage in a string"), "{bare}");
+        assert!(read(r#""-5%""#).is_err());
+        assert!(read(r#""NaN%""#).is_err());
+        assert!(read("2").is_err());
+    }
+
     proptest! {
+        /// Any percentage from 0 to 100, written with its sign, reads as `from_percent` of it.
+        #[cfg(feature = "serde")]
+        #[test]
+        fn percent_strings_read_as_from_percent(p in 0.0f64..=100.0) {
+            let text = format!("\"{p}%\"");
+            let read: super::Ratio = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(read, super::Ratio::from_percent(p).unwrap());
+        }
+
         #[test]
         fn written_decimals_agree_with_formatting(p in percentages()) {
             prop_assert_eq!(Fast(p).to_string(), ByFormatting(p).to_string());
