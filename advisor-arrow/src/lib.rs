@@ -79,7 +79,7 @@ use arrow_schema::{ArrowError, Field, Schema, SchemaRef};
 use scalability_advisor_rules::scalability_advisor_core::{
     AdvisorConfig, History, MetricsSnapshot,
 };
-use scalability_advisor_rules::{Engine, Evaluation, Summary, SummaryBuffers, summarize_with};
+use scalability_advisor_rules::{Engine, Evaluation, Summary, SummaryBuffers, summarize_parts};
 
 pub use arrow_array;
 pub use arrow_schema;
@@ -165,6 +165,15 @@ pub enum KernelError {
         /// The second column.
         second: String,
     },
+    /// A column asked of [`Kernel::with_columns`] is not an output column.
+    #[error(
+        "`{column}` is not an output column; choose among {}",
+        OUTPUT_COLUMNS.join(", ")
+    )]
+    UnknownOutputColumn {
+        /// The name asked for.
+        column: String,
+    },
     /// A key column has the name of an output column.
     #[error("key column `{column}` has the name of an output column; rename it")]
     KeyCollision {
@@ -203,6 +212,7 @@ pub struct Kernel {
     engine: Engine,
     config: AdvisorConfig,
     keys: Vec<String>,
+    columns: output::Selection,
 }
 
 impl Kernel {
@@ -222,6 +232,7 @@ impl Kernel {
             engine,
             config,
             keys: vec!["service".to_owned(), "time".to_owned()],
+            columns: output::Selection::ALL,
         }
     }
 
@@ -235,6 +246,57 @@ impl Kernel {
     #[must_use]
     pub fn default_pack() -> Kernel {
         Kernel::new(Engine::default_pack())
+    }
+
+    /// Computes and writes only the output columns named (among [`OUTPUT_COLUMNS`], in any
+    /// order; they come out in that list's order, after the keys), and `error`, which is
+    /// always written: a row that could not be assessed must say so.
+    ///
+    /// What a row costs depends on the columns: `worst_severity`, `first_step` and
+    /// `first_step_severity` need the findings placed in the plan, and `missing` needs what
+    /// each rule not judged lacked; together those are most of a row's cost. The stages,
+    /// the health columns, `fired` and `not_judged` come almost with the evaluation alone
+    /// (docs/performance.md has the figures). Each column written is the one the full
+    /// output has.
+    ///
+    /// # Errors
+    /// [`KernelError::UnknownOutputColumn`] for a name that is not an output column.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::sync::Arc;
+    /// use scalability_advisor_arrow::Kernel;
+    /// use scalability_advisor_arrow::arrow_array::{Float64Array, RecordBatch, UInt64Array};
+    /// let kernel = Kernel::default_pack().with_columns(["fired", "stage_by_users"])?;
+    /// assert_eq!(kernel.columns(), ["stage_by_users", "fired", "error"]);
+    /// let batch = RecordBatch::try_from_iter([
+    ///     ("users", Arc::new(UInt64Array::from(vec![45_000])) as _),
+    ///     ("db_cpu", Arc::new(Float64Array::from(vec![0.78])) as _),
+    /// ])?;
+    /// let out = kernel.assess_batch(&batch)?;
+    /// assert_eq!(out.num_columns(), 3);
+    /// assert!(Kernel::default_pack().with_columns(["first_stepp"]).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_columns<I, S>(mut self, columns: I) -> Result<Kernel, KernelError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.columns = output::Selection::of(columns)?;
+        Ok(self)
+    }
+
+    /// The output columns written after the keys, in order.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_arrow::{Kernel, OUTPUT_COLUMNS};
+    /// assert_eq!(Kernel::default_pack().columns(), OUTPUT_COLUMNS);
+    /// ```
+    #[must_use]
+    pub fn columns(&self) -> Vec<&'static str> {
+        self.columns.names().collect()
     }
 
     /// Replaces the key columns: columns passed through to the output unchanged.
@@ -304,7 +366,7 @@ impl Kernel {
         Ok(Session {
             kernel: self,
             input: Arc::new(schema.clone()),
-            output: output::schema(key_fields),
+            output: output::schema(key_fields, self.columns),
             binding,
             snapshot: MetricsSnapshot::default(),
             history: History::new(),
@@ -426,8 +488,9 @@ impl Session<'_> {
         let rows = batch.num_rows();
         check_rows(rows)?;
         let reader = input::Reader::new(&self.binding, batch)?;
-        let mut columns = output::Columns::with_capacity(rows, &self.sizes);
         let kernel = self.kernel;
+        let mut columns = output::Columns::with_capacity(rows, &self.sizes, kernel.columns);
+        let parts = kernel.columns.parts();
         for row in 0..rows {
             match reader.read(row, &mut self.snapshot) {
                 Ok(()) => {
@@ -436,12 +499,13 @@ impl Session<'_> {
                         &self.history,
                         &mut self.evaluation,
                     );
-                    summarize_with(
+                    summarize_parts(
                         &kernel.engine,
                         &self.evaluation,
                         &self.snapshot,
                         &self.history,
                         &kernel.config,
+                        parts,
                         &mut self.summary,
                         &mut self.buffers,
                     );
@@ -458,6 +522,6 @@ impl Session<'_> {
             .filter(|(_, r)| *r == input::Role::Key)
             .filter_map(|(i, _)| batch.columns().get(*i).cloned())
             .collect();
-        Ok(columns.finish(self.output_schema(), keys)?)
+        Ok(columns.finish(self.output_schema(), keys, kernel.columns)?)
     }
 }

@@ -7,7 +7,9 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use scalability_advisor_rules::scalability_advisor_core::{EntityKind, Metric};
 use scalability_advisor_rules::scalability_advisor_core::{Health, Stage};
-use scalability_advisor_rules::{Evaluation, MissingInput, Severity, Summary};
+use scalability_advisor_rules::{Evaluation, MissingInput, Severity, Summary, SummaryParts};
+
+use crate::KernelError;
 
 /// The names of the output columns, after the key columns, in order.
 pub const OUTPUT_COLUMNS: [&str; 13] = [
@@ -35,9 +37,78 @@ fn list(name: &str) -> Field {
 }
 
 /// The output schema: the key fields, then [`OUTPUT_COLUMNS`].
-pub(crate) fn schema(keys: impl IntoIterator<Item = Arc<Field>>) -> SchemaRef {
+/// Which of [`OUTPUT_COLUMNS`] a kernel writes: one bit per column, in that list's order;
+/// `error` always.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Selection(u16);
+
+const _: () = assert!(OUTPUT_COLUMNS.len() <= 16);
+
+/// The bit of the `error` column, the last.
+const ERROR: u16 = 1 << (OUTPUT_COLUMNS.len() - 1);
+
+impl Selection {
+    pub(crate) const ALL: Selection = Selection((1 << OUTPUT_COLUMNS.len()) - 1);
+
+    /// The columns named, and `error`.
+    pub(crate) fn of<I, S>(names: I) -> Result<Selection, KernelError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut bits = ERROR;
+        for name in names {
+            let name = name.as_ref();
+            let i = OUTPUT_COLUMNS
+                .iter()
+                .position(|c| *c == name)
+                .ok_or_else(|| KernelError::UnknownOutputColumn {
+                    column: name.to_owned(),
+                })?;
+            bits |= 1 << i;
+        }
+        Ok(Selection(bits))
+    }
+
+    /// Whether the column at `index` of [`OUTPUT_COLUMNS`] is written.
+    const fn has(self, index: usize) -> bool {
+        self.0 & (1 << index) != 0
+    }
+
+    /// Whether the column named `name` is written.
+    fn named(self, name: &str) -> bool {
+        OUTPUT_COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .is_some_and(|i| self.has(i))
+    }
+
+    /// The names of the columns written, in order.
+    pub(crate) fn names(self) -> impl Iterator<Item = &'static str> {
+        OUTPUT_COLUMNS
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.has(*i))
+            .map(|(_, c)| *c)
+    }
+
+    /// The parts of the summary the columns need.
+    pub(crate) fn parts(self) -> SummaryParts {
+        SummaryParts {
+            plan: self.named("worst_severity")
+                || self.named("first_step")
+                || self.named("first_step_severity"),
+            missing: self.named("missing"),
+        }
+    }
+}
+
+pub(crate) fn schema(
+    keys: impl IntoIterator<Item = Arc<Field>>,
+    selection: Selection,
+) -> SchemaRef {
     let mut fields: Vec<Arc<Field>> = keys.into_iter().collect();
-    for name in OUTPUT_COLUMNS {
+    for name in selection.names() {
         let field = match name {
             "fired" | "missing" => list(name),
             "not_judged" => Field::new(name, DataType::Int32, true),
@@ -84,6 +155,8 @@ pub(crate) struct Columns {
     names: MissingNames,
     /// Reused for the missing inputs of one row that have no fixed text.
     scratch: Vec<String>,
+    /// The columns written; the others' builders stay empty.
+    selection: Selection,
 }
 
 /// What the text columns of a batch held, for sizing the next batch's builders: growing a
@@ -115,7 +188,7 @@ impl Sizes {
 }
 
 impl Columns {
-    pub(crate) fn with_capacity(rows: usize, sizes: &Sizes) -> Columns {
+    pub(crate) fn with_capacity(rows: usize, sizes: &Sizes, selection: Selection) -> Columns {
         let text = |k: usize| {
             let total = sizes.bytes.get(k).copied().unwrap_or(0);
             StringBuilder::with_capacity(rows, sizes.room(total, rows, 8, 4))
@@ -140,6 +213,7 @@ impl Columns {
             error: text(9),
             names: MissingNames::new(),
             scratch: Vec::new(),
+            selection,
         }
     }
 
@@ -163,7 +237,7 @@ impl Columns {
     /// What this batch's columns hold, for sizing the next batch's.
     pub(crate) fn sizes(&self) -> Sizes {
         Sizes {
-            rows: self.not_judged.len(),
+            rows: self.error.len(),
             bytes: self.texts().map(|b| b.values_slice().len()),
             fired: (
                 self.fired.values_ref().len(),
@@ -194,33 +268,56 @@ impl Columns {
 
     /// A row assessed: its summary, and the rules that fired in `evaluation`.
     pub(crate) fn push(&mut self, s: &Summary, evaluation: &Evaluation) {
-        self.stage_by_users
-            .append_option(s.stage_by_users.map(stage_name));
-        self.stage_by_metrics
-            .append_option(s.stage_by_metrics.map(stage_name));
-        for (builder, health) in self.health.iter_mut().zip(s.health) {
-            builder.append_option(health.map(health_name));
+        let on = |i| self.selection.has(i);
+        if on(0) {
+            self.stage_by_users
+                .append_option(s.stage_by_users.map(stage_name));
         }
-        self.worst.append_option(s.worst.map(severity_name));
-        for f in &evaluation.findings {
-            self.fired.values().append_value(&f.id);
+        if on(1) {
+            self.stage_by_metrics
+                .append_option(s.stage_by_metrics.map(stage_name));
         }
-        self.fired.append(true);
+        for (i, (builder, health)) in self.health.iter_mut().zip(s.health).enumerate() {
+            if self.selection.has(2 + i) {
+                builder.append_option(health.map(health_name));
+            }
+        }
+        if on(6) {
+            self.worst.append_option(s.worst.map(severity_name));
+        }
+        if on(7) {
+            for f in &evaluation.findings {
+                self.fired.values().append_value(&f.id);
+            }
+            self.fired.append(true);
+        }
         match s.first_step_severity {
             Some(severity) => {
-                self.first_step.append_value(&s.first_step_title);
-                self.first_severity.append_value(severity_name(severity));
+                if on(8) {
+                    self.first_step.append_value(&s.first_step_title);
+                }
+                if on(9) {
+                    self.first_severity.append_value(severity_name(severity));
+                }
             }
             None => {
-                self.first_step.append_null();
-                self.first_severity.append_null();
+                if on(8) {
+                    self.first_step.append_null();
+                }
+                if on(9) {
+                    self.first_severity.append_null();
+                }
             }
         }
-        self.not_judged
-            .append_value(i32::try_from(s.not_judged).unwrap_or(i32::MAX));
-        self.names
-            .append(&s.missing, self.missing.values(), &mut self.scratch);
-        self.missing.append(true);
+        if on(10) {
+            self.not_judged
+                .append_value(i32::try_from(s.not_judged).unwrap_or(i32::MAX));
+        }
+        if on(11) {
+            self.names
+                .append(&s.missing, self.missing.values(), &mut self.scratch);
+            self.missing.append(true);
+        }
         self.error.append_null();
     }
 
@@ -228,20 +325,31 @@ impl Columns {
         mut self,
         schema: SchemaRef,
         keys: Vec<ArrayRef>,
+        selection: Selection,
     ) -> Result<RecordBatch, ArrowError> {
+        let [h0, h1, h2, h3] = &mut self.health;
+        // In `OUTPUT_COLUMNS` order.
+        let all: [&mut dyn ArrayBuilder; OUTPUT_COLUMNS.len()] = [
+            &mut self.stage_by_users,
+            &mut self.stage_by_metrics,
+            h0,
+            h1,
+            h2,
+            h3,
+            &mut self.worst,
+            &mut self.fired,
+            &mut self.first_step,
+            &mut self.first_severity,
+            &mut self.not_judged,
+            &mut self.missing,
+            &mut self.error,
+        ];
         let mut columns = keys;
-        columns.push(Arc::new(self.stage_by_users.finish()));
-        columns.push(Arc::new(self.stage_by_metrics.finish()));
-        for h in &mut self.health {
-            columns.push(Arc::new(h.finish()));
+        for (i, builder) in all.into_iter().enumerate() {
+            if selection.has(i) {
+                columns.push(builder.finish());
+            }
         }
-        columns.push(Arc::new(self.worst.finish()));
-        columns.push(Arc::new(self.fired.finish()));
-        columns.push(Arc::new(self.first_step.finish()));
-        columns.push(Arc::new(self.first_severity.finish()));
-        columns.push(Arc::new(self.not_judged.finish()));
-        columns.push(Arc::new(self.missing.finish()));
-        columns.push(Arc::new(self.error.finish()));
         RecordBatch::try_new(schema, columns)
     }
 }

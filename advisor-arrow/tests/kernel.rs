@@ -547,6 +547,78 @@ proptest! {
             prop_assert_eq!(list(&out, "missing", row), Some(missing));
         }
     }
+
+    /// A kernel asked for some columns writes those (in the output schema's order, after the
+    /// keys, with `error`), each equal to the full output's column, whichever are left out.
+    #[test]
+    fn a_projection_writes_the_full_outputs_columns(
+        fleet in proptest::collection::vec(service(), 1..12),
+        mask in 0u16..(1 << 12),
+    ) {
+        use scalability_advisor_arrow::OUTPUT_COLUMNS;
+        let batch = fleet_batch(&fleet);
+        let full = Kernel::default_pack().assess_batch(&batch).expect("assessed");
+        // Asked for in reverse order: the output keeps the schema's.
+        let asked: Vec<&str> = OUTPUT_COLUMNS[..12]
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, c)| *c)
+            .collect();
+        let kernel = Kernel::default_pack().with_columns(&asked).expect("known columns");
+        let out = kernel.assess_batch(&batch).expect("assessed");
+        let mut expected: Vec<&str> = vec!["service"];
+        expected.extend(OUTPUT_COLUMNS.iter().filter(|c| asked.contains(c) || **c == "error"));
+        let names: Vec<&str> = out.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
+        prop_assert_eq!(&names, &expected);
+        prop_assert_eq!(kernel.columns(), expected[1..].to_vec());
+        for name in &expected {
+            prop_assert_eq!(
+                out.column_by_name(name).expect("written").as_ref(),
+                full.column_by_name(name).expect("in the full output").as_ref(),
+                "{}", name
+            );
+        }
+    }
+}
+
+#[test]
+fn projections_name_what_they_do_not_know() {
+    let err = Kernel::default_pack()
+        .with_columns(["fired", "first_stepp"])
+        .expect_err("a misspelt column");
+    assert!(
+        matches!(&err, KernelError::UnknownOutputColumn { column } if column == "first_stepp"),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("`first_stepp` is not an output column; choose among stage_by_users"),
+        "{text}"
+    );
+    // None asked for: the keys and `error` alone (every row still says whether it failed).
+    let none: [&str; 0] = [];
+    let kernel = Kernel::default_pack()
+        .with_columns(none)
+        .expect("nothing is fine");
+    assert_eq!(kernel.columns(), ["error"]);
+    let out = kernel
+        .assess_batch(&batch(vec![
+            (
+                "service",
+                Arc::new(StringArray::from(vec!["a", "b"])) as ArrayRef,
+            ),
+            (
+                "db_cpu",
+                Arc::new(Float64Array::from(vec![0.5, -1.0])) as ArrayRef,
+            ),
+        ]))
+        .expect("assessed");
+    assert_eq!(out.num_columns(), 2);
+    let error = strings(&out, "error");
+    assert!(error.is_null(0));
+    assert!(error.value(1).contains("db_cpu"), "{}", error.value(1));
 }
 
 #[test]

@@ -116,7 +116,10 @@ pub use pack::{
 };
 pub use promql::{NotExported, PromqlRule, promql_rule_file};
 pub use scalability_advisor_core;
-pub use summary::{Summary, SummaryBuffers, summarize, summarize_into, summarize_with};
+pub use summary::{
+    Summary, SummaryBuffers, SummaryParts, summarize, summarize_into, summarize_parts,
+    summarize_with,
+};
 
 #[cfg(test)]
 mod tests {

@@ -254,6 +254,149 @@ pub fn summarize_with(
     out: &mut Summary,
     buffers: &mut SummaryBuffers,
 ) {
+    summarize_parts(
+        engine,
+        evaluation,
+        snapshot,
+        history,
+        config,
+        SummaryParts::ALL,
+        out,
+        buffers,
+    );
+}
+
+/// Which of the dearer parts of a [`Summary`] [`summarize_parts`] computes. The stages, the
+/// health of the key metrics and the count of rules not judged are always computed (they
+/// cost little); the plan (`worst`, `first_step_severity`, `first_step_title`: the findings
+/// placed in the plan and its steps ordered) and the inputs the rules lacked (`missing`)
+/// only when asked for, since together they are most of the cost of a summary. A table that
+/// does not show them (the Arrow kernel with a projection of its columns) leaves them out.
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_rules::SummaryParts;
+/// assert_eq!(SummaryParts::default(), SummaryParts::ALL);
+/// assert!(!SummaryParts::NONE.plan && !SummaryParts::NONE.missing);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SummaryParts {
+    /// The plan: [`Summary::worst`], [`Summary::first_step_severity`] and
+    /// [`Summary::first_step_title`]. Left `None` and empty when not computed.
+    pub plan: bool,
+    /// What the rules not judged lacked: [`Summary::missing`]. Left empty when not computed
+    /// ([`Summary::not_judged`] is always counted).
+    pub missing: bool,
+}
+
+impl SummaryParts {
+    /// Every part: the whole [`Summary`], equal to [`Summary::of`] the assessment.
+    pub const ALL: SummaryParts = SummaryParts {
+        plan: true,
+        missing: true,
+    };
+    /// None of the dearer parts: the stages, the health and the count of rules not judged.
+    pub const NONE: SummaryParts = SummaryParts {
+        plan: false,
+        missing: false,
+    };
+}
+
+impl Default for SummaryParts {
+    /// [`SummaryParts::ALL`].
+    fn default() -> SummaryParts {
+        SummaryParts::ALL
+    }
+}
+
+/// As [`summarize_with`], computing only the `parts` asked for (the fields of the others
+/// are left `None` or empty); each field computed equals the full summary's.
+///
+/// # Examples
+/// ```
+/// use scalability_advisor_rules::scalability_advisor_core::{
+///     History, MetricsSnapshot, Stage,
+///     units::{Ratio, Users},
+/// };
+/// use scalability_advisor_rules::{
+///     Engine, Summary, SummaryBuffers, SummaryParts, summarize, summarize_parts,
+/// };
+/// let engine = Engine::default_pack();
+/// let config = engine.pack().advisor_config();
+/// let snap = MetricsSnapshot::default()
+///     .with_users(Users::new(45_000))
+///     .with_db_cpu(Ratio::from_percent(78.0)?);
+/// let eval = engine.evaluate(&snap, &History::new());
+/// let (mut light, mut buffers) = (Summary::default(), SummaryBuffers::default());
+/// summarize_parts(
+///     &engine, &eval, &snap, &History::new(), &config,
+///     SummaryParts::NONE, &mut light, &mut buffers,
+/// );
+/// let full = summarize(&engine, &eval, &snap, &History::new(), &config);
+/// assert_eq!(light.stage_by_metrics, Some(Stage::Growth));
+/// assert_eq!(light.stage_by_metrics, full.stage_by_metrics);
+/// assert_eq!(light.not_judged, full.not_judged);
+/// assert!(light.first_step_title.is_empty() && !full.first_step_title.is_empty());
+/// assert!(light.missing.is_empty() && !full.missing.is_empty());
+/// # Ok::<(), scalability_advisor_rules::Error>(())
+/// ```
+#[expect(
+    clippy::too_many_arguments,
+    reason = "summarize_with's arguments and the parts to compute"
+)]
+pub fn summarize_parts(
+    engine: &Engine,
+    evaluation: &Evaluation,
+    snapshot: &MetricsSnapshot,
+    history: &History,
+    config: &AdvisorConfig,
+    parts: SummaryParts,
+    out: &mut Summary,
+    buffers: &mut SummaryBuffers,
+) {
+    let by_users = snapshot.users.map(Stage::for_users);
+    out.stage_by_users = by_users;
+    // (Only the health: the full report's targets, warnings and observed values are not
+    // needed here.)
+    out.health = KeyMetric::ALL.map(|k| config.thresholds.classify(k, snapshot));
+    out.first_step_title.clear();
+    out.first_step_severity = None;
+    if parts.plan {
+        place_in_plan(engine, evaluation, snapshot, history, config, out, buffers);
+    } else {
+        // The furthest stage a finding moves to, as the plan's facts carry it.
+        out.stage_by_metrics = evaluation
+            .findings
+            .iter()
+            .filter_map(|f| engine.rule(f.rule).and_then(|r| r.moves_to))
+            .max();
+        out.worst = None;
+    }
+    out.missing.clear();
+    if parts.missing {
+        name_missing(engine, evaluation, snapshot, history, out);
+    } else {
+        // (A status past the engine's rules belongs to no rule: not counted, as below.)
+        out.not_judged = evaluation
+            .statuses
+            .iter()
+            .take(engine.rules().len())
+            .filter(|s| **s == RuleStatus::NotEvaluated)
+            .count();
+    }
+}
+
+/// The plan's part of [`summarize_parts`]: the stage by metrics, the worst severity and the
+/// first step, from the findings placed in the plan as the assessment places them.
+fn place_in_plan(
+    engine: &Engine,
+    evaluation: &Evaluation,
+    snapshot: &MetricsSnapshot,
+    history: &History,
+    config: &AdvisorConfig,
+    out: &mut Summary,
+    buffers: &mut SummaryBuffers,
+) {
     // Ladder positions, read only for the ladders of rules that fired.
     let mut positions: [Option<LadderPosition>; Symptom::ALL.len()] = Default::default();
     let mut found: Vec<(&Rule, &Finding)> = recycle(core::mem::take(&mut buffers.found));
@@ -345,18 +488,12 @@ pub fn summarize_with(
         core::mem::take(&mut buffers.skeleton).recycle(),
     );
 
-    out.stage_by_users = by_users;
     out.stage_by_metrics = by_metrics;
-    // (Only the health: the full report's targets, warnings and observed values are not
-    // needed here.)
-    out.health = KeyMetric::ALL.map(|k| config.thresholds.classify(k, snapshot));
     out.worst = found
         .iter()
         .map(|(_, f)| f.severity)
         .chain(skeleton.steps.iter().map(|s| s.severity))
         .max();
-    out.first_step_title.clear();
-    out.first_step_severity = None;
     if let Some(&at) = skeleton.order.first()
         && let Some(step) = skeleton.steps.get(at)
     {
@@ -375,6 +512,17 @@ pub fn summarize_with(
     buffers.skeleton = skeleton.recycle();
     buffers.facts = recycle(facts);
     buffers.found = recycle(found);
+}
+
+/// The missing inputs' part of [`summarize_parts`]: the rules not judged, counted, and what
+/// they lacked, each input once.
+fn name_missing(
+    engine: &Engine,
+    evaluation: &Evaluation,
+    snapshot: &MetricsSnapshot,
+    history: &History,
+    out: &mut Summary,
+) {
     out.not_judged = 0;
     out.missing.clear();
     // Each input once: values, series and zero divisors by metric bit, lists by kind, the

@@ -477,6 +477,49 @@ proptest! {
         prop_assert_eq!(summarize(&engine, &eval, &snap, &history, &config), Summary::of(&full));
     }
 
+    /// A summary of some parts has each field it computes equal to the full summary's, and
+    /// the fields of the parts left out empty, whatever the parts computed before with the
+    /// same buffers and output.
+    #[test]
+    fn summaries_of_some_parts_are_the_full_ones_in_those_parts(
+        snaps in proptest::collection::vec(
+            (rich_snapshot(), proptest::option::of(0u64..3_000_000), any::<bool>(), any::<bool>()),
+            1..6,
+        ),
+    ) {
+        use scalability_advisor_rules::{Summary, SummaryBuffers, SummaryParts, summarize, summarize_parts};
+        let engine = Engine::default_pack();
+        let history = History::new();
+        let config = engine.pack().advisor_config();
+        let (mut kept, mut buffers) = (Summary::default(), SummaryBuffers::default());
+        for (snap, users, plan, missing) in snaps {
+            let mut snap = snap;
+            snap.users = users.map(Users::new);
+            let eval = engine.evaluate(&snap, &history);
+            let parts = SummaryParts { plan, missing };
+            summarize_parts(&engine, &eval, &snap, &history, &config, parts, &mut kept, &mut buffers);
+            let full = summarize(&engine, &eval, &snap, &history, &config);
+            prop_assert_eq!(kept.stage_by_users, full.stage_by_users);
+            prop_assert_eq!(kept.stage_by_metrics, full.stage_by_metrics);
+            prop_assert_eq!(kept.health, full.health);
+            prop_assert_eq!(kept.not_judged, full.not_judged);
+            if plan {
+                prop_assert_eq!(kept.worst, full.worst);
+                prop_assert_eq!(kept.first_step_severity, full.first_step_severity);
+                prop_assert_eq!(&kept.first_step_title, &full.first_step_title);
+            } else {
+                prop_assert_eq!(kept.worst, None);
+                prop_assert_eq!(kept.first_step_severity, None);
+                prop_assert!(kept.first_step_title.is_empty());
+            }
+            if missing {
+                prop_assert_eq!(&kept.missing, &full.missing);
+            } else {
+                prop_assert!(kept.missing.is_empty());
+            }
+        }
+    }
+
     /// Buffers kept from one snapshot to the next change nothing in the summaries.
     #[test]
     fn kept_buffers_change_no_summary(

@@ -3,6 +3,7 @@
 
 use std::hint::black_box;
 
+use advisor_benches::LIGHT_COLUMNS;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scalability_advisor_arrow::Kernel;
 use scalability_advisor_arrow::fleet::synthetic_fleet;
@@ -16,6 +17,14 @@ fn arrow(c: &mut Criterion) {
     group.sample_size(10);
     let mut session = kernel.session(fleet.schema_ref()).expect("bound");
     group.bench_function("kernel_default_pack", |b| {
+        b.iter(|| session.assess(black_box(&fleet)).expect("assessed"));
+    });
+    // The columns that need neither the plan nor the missing inputs.
+    let light = Kernel::default_pack()
+        .with_columns(LIGHT_COLUMNS)
+        .expect("known columns");
+    let mut session = light.session(fleet.schema_ref()).expect("bound");
+    group.bench_function("kernel_light_columns", |b| {
         b.iter(|| session.assess(black_box(&fleet)).expect("assessed"));
     });
     group.finish();

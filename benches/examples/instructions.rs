@@ -19,7 +19,7 @@ use scalability_advisor_formulas::{ServerTarget, servers_for};
 use scalability_advisor_rules::{Engine, Evaluation, PackFormat, RulePack, assess};
 
 /// The cases, with what one repetition does.
-const CASES: [(&str, &str); 11] = [
+const CASES: [(&str, &str); 12] = [
     ("classify", "classify a full snapshot (advisor-core)"),
     (
         "evaluate_default_pack",
@@ -57,6 +57,10 @@ const CASES: [(&str, &str); 11] = [
     (
         "arrow_1000_rows",
         "assess a 1,000-row synthetic fleet batch through the Arrow kernel",
+    ),
+    (
+        "arrow_1000_rows_light",
+        "the same, writing the stages, health, fired rules and count not judged only",
     ),
 ];
 
@@ -124,10 +128,16 @@ fn main() {
                 );
             }
         }
-        "arrow_1000_rows" => {
+        "arrow_1000_rows" | "arrow_1000_rows_light" => {
             let fleet =
                 scalability_advisor_arrow::fleet::synthetic_fleet(1_000, 1, 0).expect("a fleet");
-            let kernel = scalability_advisor_arrow::Kernel::default_pack();
+            let kernel = if case == "arrow_1000_rows" {
+                scalability_advisor_arrow::Kernel::default_pack()
+            } else {
+                scalability_advisor_arrow::Kernel::default_pack()
+                    .with_columns(advisor_benches::LIGHT_COLUMNS)
+                    .expect("known columns")
+            };
             let mut session = kernel.session(fleet.schema_ref()).expect("bound");
             for _ in 0..n {
                 black_box(session.assess(black_box(&fleet)).expect("assessed"));

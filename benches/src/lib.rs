@@ -196,3 +196,16 @@ pub fn snapshots(n: u32) -> Vec<MetricsSnapshot> {
         })
         .collect()
 }
+
+/// The output columns of the `arrow_1000_rows_light` instruction count and of the criterion
+/// bench `arrow_10k_rows/kernel_light_columns`: those that need neither the plan nor the missing inputs.
+pub const LIGHT_COLUMNS: [&str; 8] = [
+    "stage_by_users",
+    "stage_by_metrics",
+    "health_p95_response_time",
+    "health_db_queries_per_request",
+    "health_server_cpu",
+    "health_db_pool_usage",
+    "fired",
+    "not_judged",
+];
