@@ -162,13 +162,50 @@ impl Component {
     /// ```
     #[must_use]
     pub fn from_name(name: &str) -> Option<Component> {
-        Component::ALL.into_iter().find(|c| c.name() == name)
+        // One table lookup and one comparison, not a walk over every name: fleet tables
+        // read a few names in every row.
+        let c = BY_NAME
+            .get(name_slot(name.as_bytes())?)
+            .copied()
+            .flatten()?;
+        (c.name() == name).then_some(c)
     }
 
     const fn bit(self) -> u32 {
         1 << (self as u32)
     }
 }
+
+/// Slots of [`BY_NAME`].
+const NAME_SLOTS: usize = 64;
+
+/// Where a name goes in [`BY_NAME`]: a hash of its length and first and last bytes; `None`
+/// for the empty name.
+const fn name_slot(name: &[u8]) -> Option<usize> {
+    let [first, .., last] = name else {
+        return match name {
+            [only] => Some((1 + *only as usize * 10) % NAME_SLOTS),
+            _ => None,
+        };
+    };
+    Some((name.len() + *first as usize * 3 + *last as usize * 7) % NAME_SLOTS)
+}
+
+/// Each component at its name's slot; two names in one slot fail to compile.
+const BY_NAME: [Option<Component>; NAME_SLOTS] = {
+    let mut table = [None; NAME_SLOTS];
+    let mut i = 0;
+    while i < Component::ALL.len() {
+        let c = Component::ALL[i];
+        let Some(slot) = name_slot(c.name().as_bytes()) else {
+            panic!("a component without a name");
+        };
+        assert!(table[slot].is_none(), "two component names share a slot");
+        table[slot] = Some(c);
+        i += 1;
+    }
+    table
+};
 
 impl fmt::Display for Component {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -431,6 +468,33 @@ impl<'de> serde::Deserialize<'de> for ComponentSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The table finds what a walk over every name finds, for names, names with a byte
+        /// changed, cut or added, and any text.
+        #[test]
+        fn the_name_table_finds_what_a_walk_finds(
+            c in 0..Component::ALL.len(),
+            edit in 0usize..4,
+            at in 0usize..32,
+            byte in proptest::prop_oneof![97u8..=122, proptest::strategy::Just(b'_'), 0u8..=255],
+            any in "\\PC{0,24}",
+        ) {
+            let mut name = Component::ALL[c].name().as_bytes().to_vec();
+            let at = at % (name.len() + 1);
+            match edit {
+                0 => {}
+                1 => if let Some(b) = name.get_mut(at) { *b = byte },
+                2 => name.truncate(at),
+                _ => name.insert(at, byte),
+            }
+            let walk = |text: &str| Component::ALL.into_iter().find(|c| c.name() == text);
+            if let Ok(text) = core::str::from_utf8(&name) {
+                proptest::prop_assert_eq!(Component::from_name(text), walk(text));
+            }
+            proptest::prop_assert_eq!(Component::from_name(&any), walk(&any));
+        }
+    }
 
     #[test]
     fn names_round_trip_and_are_unique() {

@@ -420,55 +420,17 @@ impl Quantity {
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn from_canonical(unit: UnitKind, value: f64) -> Result<Quantity, crate::Error> {
-        use crate::units::{duration_from_secs, non_negative};
-        let whole = |what: &'static str, max: f64| -> Result<f64, crate::Error> {
-            let v = non_negative(what, value)?.round();
-            if v > max {
-                return Err(crate::Error::OutOfRange {
-                    what,
-                    value,
-                    min: 0.0,
-                    max,
-                });
-            }
-            Ok(v)
-        };
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "whole() bounds the value"
-        )]
         Ok(match unit {
-            UnitKind::Ratio => Quantity::Ratio(Ratio::from_fraction(value)?),
-            UnitKind::Duration => Quantity::Duration(duration_from_secs("duration", value)?),
-            UnitKind::Rate => Quantity::Rate(Rate::from_per_second(value)?),
+            UnitKind::Ratio => Quantity::Ratio(FromCanonical::from_canonical(value)?),
+            UnitKind::Duration => Quantity::Duration(FromCanonical::from_canonical(value)?),
+            UnitKind::Rate => Quantity::Rate(FromCanonical::from_canonical(value)?),
             UnitKind::QueriesPerRequest => {
-                Quantity::QueriesPerRequest(QueriesPerRequest::new(value)?)
+                Quantity::QueriesPerRequest(FromCanonical::from_canonical(value)?)
             }
-            UnitKind::Connections => Quantity::Connections(Connections::new(whole(
-                "connections",
-                f64::from(u32::MAX),
-            )? as u32)),
-            UnitKind::Count => {
-                Quantity::Count(Count::new(whole("count", 9.007_199_254_740_992e15)? as u64))
-            }
-            UnitKind::Users => {
-                Quantity::Users(Users::new(whole("users", 9.007_199_254_740_992e15)? as u64))
-            }
-            UnitKind::Flag => {
-                if value.total_cmp(&1.0).is_eq() {
-                    Quantity::Flag(true)
-                } else if value.total_cmp(&0.0).is_eq() {
-                    Quantity::Flag(false)
-                } else {
-                    return Err(crate::Error::OutOfRange {
-                        what: "flag",
-                        value,
-                        min: 0.0,
-                        max: 1.0,
-                    });
-                }
-            }
+            UnitKind::Connections => Quantity::Connections(FromCanonical::from_canonical(value)?),
+            UnitKind::Count => Quantity::Count(FromCanonical::from_canonical(value)?),
+            UnitKind::Users => Quantity::Users(FromCanonical::from_canonical(value)?),
+            UnitKind::Flag => Quantity::Flag(FromCanonical::from_canonical(value)?),
         })
     }
 
@@ -1248,112 +1210,10 @@ impl MetricsSnapshot {
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     pub fn set(&mut self, metric: Metric, value: f64) -> Result<(), crate::Error> {
-        let name = metric.name();
-        let rename = |e: crate::Error| match e {
-            crate::Error::NotFinite { value, .. } => crate::Error::NotFinite { what: name, value },
-            crate::Error::Negative { value, .. } => crate::Error::Negative { what: name, value },
-            crate::Error::OutOfRange {
-                value, min, max, ..
-            } => crate::Error::OutOfRange {
-                what: name,
-                value,
-                min,
-                max,
-            },
-            other => other,
-        };
-        let q = Quantity::from_canonical(metric.unit(), value).map_err(rename)?;
-        let regions = |n: Count| {
-            u32::try_from(n.get())
-                .ok()
-                .and_then(NonZeroU32::new)
-                .ok_or(crate::Error::OutOfRange {
-                    what: name,
-                    value,
-                    min: 1.0,
-                    max: f64::from(u32::MAX),
-                })
-        };
-        match (metric, q) {
-            (Metric::Users, Quantity::Users(v)) => self.users = Some(v),
-            (Metric::DeployedRegions, Quantity::Count(n)) => {
-                self.deployed_regions = Some(regions(n)?);
-            }
-            (Metric::UserRegions, Quantity::Count(n)) => self.user_regions = Some(regions(n)?),
-            (Metric::P95ResponseTime, Quantity::Duration(d)) => self.p95_response_time = Some(d),
-            (Metric::DbQueriesPerRequest, Quantity::QueriesPerRequest(v)) => {
-                self.db_queries_per_request = Some(v);
-            }
-            (Metric::ServerCpu, Quantity::Ratio(r)) => self.server_cpu = Some(r),
-            (Metric::MemoryUsage, Quantity::Ratio(r)) => self.memory_usage = Some(r),
-            (Metric::DbConnections, Quantity::Connections(c)) => self.db_connections = Some(c),
-            (Metric::DbPoolSize, Quantity::Connections(c)) => self.db_pool_size = Some(c),
-            (Metric::DbPoolUsage, Quantity::Ratio(r)) => self.db_pool_usage_reported = Some(r),
-            (Metric::DbCpu, Quantity::Ratio(r)) => self.db_cpu = Some(r),
-            (Metric::SlowestQueryTime, Quantity::Duration(d)) => self.slowest_query_time = Some(d),
-            (Metric::SlowestQueryMaxTime, Quantity::Duration(d)) => {
-                self.slowest_query_max_time = Some(d);
-            }
-            (Metric::DbConnectionWait, Quantity::Duration(d)) => self.db_connection_wait = Some(d),
-            (Metric::DbPoolExhaustionEvents, Quantity::Count(n)) => {
-                self.db_pool_exhaustion_events = Some(n);
-            }
-            (Metric::DbMaxSeqScans, Quantity::Count(n)) => self.db_max_seq_scans = Some(n),
-            (Metric::DbLockWaitShare, Quantity::Ratio(r)) => self.db_lock_wait_share = Some(r),
-            (Metric::DbDeadlocks, Quantity::Count(n)) => self.db_deadlocks = Some(n),
-            (Metric::DbBloatShare, Quantity::Ratio(r)) => self.db_bloat_share = Some(r),
-            (Metric::WalWriteLatency, Quantity::Duration(d)) => self.wal_write_latency = Some(d),
-            (Metric::DiskIoWait, Quantity::Ratio(r)) => self.disk_io_wait = Some(r),
-            (Metric::DbReadShare, Quantity::Ratio(r)) => self.db_read_share = Some(r),
-            (Metric::DbReadShareRows, Quantity::Ratio(r)) => self.db_read_share_rows = Some(r),
-            (Metric::DbTransactionRate, Quantity::Rate(x)) => self.db_transaction_rate = Some(x),
-            (Metric::DbBufferHitRatio, Quantity::Ratio(r)) => self.db_buffer_hit_ratio = Some(r),
-            (Metric::DbIoReadShare, Quantity::Ratio(r)) => self.db_io_read_share = Some(r),
-            (Metric::RepeatedQueryShare, Quantity::Ratio(r)) => {
-                self.repeated_query_share = Some(r);
-            }
-            (Metric::CacheHitRate, Quantity::Ratio(r)) => self.cache_hit_rate = Some(r),
-            (Metric::CacheMemoryHeadroom, Quantity::Ratio(r)) => {
-                self.cache_memory_headroom = Some(r);
-            }
-            (Metric::ReplicaLag, Quantity::Duration(d)) => self.replica_lag = Some(d),
-            (Metric::PrimaryWriteThroughput, Quantity::Rate(x)) => {
-                self.primary_write_throughput = Some(x);
-            }
-            (Metric::PrimaryWriteCapacity, Quantity::Rate(x)) => {
-                self.primary_write_capacity = Some(x);
-            }
-            (Metric::StaticAssetBandwidthShare, Quantity::Ratio(r)) => {
-                self.static_asset_bandwidth_share = Some(r);
-            }
-            (Metric::BackgroundTasksBlockRequests, Quantity::Flag(b)) => {
-                self.background_tasks_block_requests = Some(b);
-            }
-            (Metric::ExternalApiP95Latency, Quantity::Duration(d)) => {
-                self.external_api_p95_latency = Some(d);
-            }
-            (Metric::ExternalApiTimeoutShare, Quantity::Ratio(r)) => {
-                self.external_api_timeout_share = Some(r);
-            }
-            (Metric::ExternalApiRateLimitEvents, Quantity::Rate(x)) => {
-                self.external_api_rate_limit_events = Some(x);
-            }
-            (Metric::InterServiceP95Latency, Quantity::Duration(d)) => {
-                self.inter_service_p95_latency = Some(d);
-            }
-            (Metric::RemoteUserShare, Quantity::Ratio(r)) => self.remote_user_share = Some(r),
-            (Metric::RemoteUserP95, Quantity::Duration(d)) => self.remote_user_p95 = Some(d),
-            (Metric::DataResidencyRequired, Quantity::Flag(b)) => {
-                self.data_residency_required = Some(b);
-            }
-            (Metric::AvailabilityTarget, Quantity::Ratio(r)) => self.availability_target = Some(r),
-            (Metric::IndependentScalingNeeded, Quantity::Flag(b)) => {
-                self.independent_scaling_needed = Some(b);
-            }
-            // `from_canonical` builds the metric's own unit, so no other pair occurs.
-            _ => {}
+        match SETTERS.get(metric.index()) {
+            Some(set) => set(self, value),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// The name and [figures](crate::Entity::figures) of entity `index` of a list, when the
@@ -1401,6 +1261,221 @@ impl MetricsSnapshot {
     }
 }
 
+/// A value in canonical units read into a field's type, validated as
+/// [`Quantity::from_canonical`] validates its unit (the errors name the unit; [`setter`]'s
+/// rename them after the metric).
+trait FromCanonical: Sized {
+    fn from_canonical(value: f64) -> Result<Self, crate::Error>;
+}
+
+/// `value` rounded to a whole number in `0..=max`, as counts are read.
+fn whole(what: &'static str, value: f64, max: f64) -> Result<f64, crate::Error> {
+    let v = crate::units::non_negative(what, value)?.round();
+    if v > max {
+        return Err(crate::Error::OutOfRange {
+            what,
+            value,
+            min: 0.0,
+            max,
+        });
+    }
+    Ok(v)
+}
+
+/// The largest integer a float holds exactly (2^53), the limit of counts read as floats.
+const EXACT_INTEGERS: f64 = 9.007_199_254_740_992e15;
+
+impl FromCanonical for Ratio {
+    fn from_canonical(value: f64) -> Result<Self, crate::Error> {
+        Ratio::from_fraction(value)
+    }
+}
+
+impl FromCanonical for Duration {
+    fn from_canonical(value: f64) -> Result<Self, crate::Error> {
+        crate::units::duration_from_secs("duration", value)
+    }
+}
+
+impl FromCanonical for Rate {
+    fn from_canonical(value: f64) -> Result<Self, crate::Error> {
+        Rate::from_per_second(value)
+    }
+}
+
+impl FromCanonical for QueriesPerRequest {
+    fn from_canonical(value: f64) -> Result<Self, crate::Error> {
+        QueriesPerRequest::new(value)
+    }
+}
+
+impl FromCanonical for Connections {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "whole() bounds the value"
+    )]
+    fn from_canonical(value: f64) -> Result<Self, crate::Error> {
+        Ok(Connections::new(
+            whole("connections", value, f64::from(u32::MAX))? as u32,
+        ))
+    }
+}
+
+impl FromCanonical for Count {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "whole() bounds the value"
+    )]
+    fn from_canonical(value: f64) -> Result<Self, crate::Error> {
+        Ok(Count::new(whole("count", value, EXACT_INTEGERS)? as u64))
+    }
+}
+
+impl FromCanonical for Users {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "whole() bounds the value"
+    )]
+    fn from_canonical(value: f64) -> Result<Self, crate::Error> {
+        Ok(Users::new(whole("users", value, EXACT_INTEGERS)? as u64))
+    }
+}
+
+impl FromCanonical for bool {
+    fn from_canonical(value: f64) -> Result<Self, crate::Error> {
+        if value.total_cmp(&1.0).is_eq() {
+            Ok(true)
+        } else if value.total_cmp(&0.0).is_eq() {
+            Ok(false)
+        } else {
+            Err(crate::Error::OutOfRange {
+                what: "flag",
+                value,
+                min: 0.0,
+                max: 1.0,
+            })
+        }
+    }
+}
+
+/// Region counts: a count of at least 1 that fits 32 bits.
+impl FromCanonical for NonZeroU32 {
+    fn from_canonical(value: f64) -> Result<Self, crate::Error> {
+        let n = Count::from_canonical(value)?;
+        u32::try_from(n.get())
+            .ok()
+            .and_then(NonZeroU32::new)
+            .ok_or(crate::Error::OutOfRange {
+                what: "count",
+                value,
+                min: 1.0,
+                max: f64::from(u32::MAX),
+            })
+    }
+}
+
+/// `e` naming `metric` instead of its unit.
+#[cold]
+fn renamed(e: crate::Error, metric: Metric) -> crate::Error {
+    let what = metric.name();
+    match e {
+        crate::Error::NotFinite { value, .. } => crate::Error::NotFinite { what, value },
+        crate::Error::Negative { value, .. } => crate::Error::Negative { what, value },
+        crate::Error::OutOfRange {
+            value, min, max, ..
+        } => crate::Error::OutOfRange {
+            what,
+            value,
+            min,
+            max,
+        },
+        other => other,
+    }
+}
+
+/// What [`MetricsSnapshot::set`] does for one metric.
+type Setter = fn(&mut MetricsSnapshot, f64) -> Result<(), crate::Error>;
+
+/// The field each metric sets (the pool's use sets the pool's own gauge), one setter per
+/// metric at its [`Metric::index`], each reading the value into the field's type. A metric
+/// left out or named twice fails to compile.
+macro_rules! setters {
+    ($($metric:ident => $field:ident,)*) => {
+        const SETTERS: [Setter; Metric::COUNT] = {
+            let mut table: [Option<Setter>; Metric::COUNT] = [None; Metric::COUNT];
+            $(
+                assert!(table[Metric::$metric.index()].is_none(), "a metric set twice");
+                table[Metric::$metric.index()] = Some(|snap, value| {
+                    snap.$field = Some(
+                        FromCanonical::from_canonical(value)
+                            .map_err(|e| renamed(e, Metric::$metric))?,
+                    );
+                    Ok(())
+                });
+            )*
+            let mut setters: [Setter; Metric::COUNT] = [|_, _| Ok(()); Metric::COUNT];
+            let mut i = 0;
+            while i < Metric::COUNT {
+                match table[i] {
+                    Some(set) => setters[i] = set,
+                    None => panic!("a metric without a setter"),
+                }
+                i += 1;
+            }
+            setters
+        };
+    };
+}
+
+setters! {
+    Users => users,
+    DeployedRegions => deployed_regions,
+    UserRegions => user_regions,
+    P95ResponseTime => p95_response_time,
+    DbQueriesPerRequest => db_queries_per_request,
+    ServerCpu => server_cpu,
+    MemoryUsage => memory_usage,
+    DbConnections => db_connections,
+    DbPoolSize => db_pool_size,
+    DbPoolUsage => db_pool_usage_reported,
+    DbCpu => db_cpu,
+    SlowestQueryTime => slowest_query_time,
+    SlowestQueryMaxTime => slowest_query_max_time,
+    DbConnectionWait => db_connection_wait,
+    DbPoolExhaustionEvents => db_pool_exhaustion_events,
+    DbMaxSeqScans => db_max_seq_scans,
+    DbLockWaitShare => db_lock_wait_share,
+    DbDeadlocks => db_deadlocks,
+    DbBloatShare => db_bloat_share,
+    WalWriteLatency => wal_write_latency,
+    DiskIoWait => disk_io_wait,
+    DbReadShare => db_read_share,
+    DbReadShareRows => db_read_share_rows,
+    DbTransactionRate => db_transaction_rate,
+    DbBufferHitRatio => db_buffer_hit_ratio,
+    DbIoReadShare => db_io_read_share,
+    RepeatedQueryShare => repeated_query_share,
+    CacheHitRate => cache_hit_rate,
+    CacheMemoryHeadroom => cache_memory_headroom,
+    ReplicaLag => replica_lag,
+    PrimaryWriteThroughput => primary_write_throughput,
+    PrimaryWriteCapacity => primary_write_capacity,
+    StaticAssetBandwidthShare => static_asset_bandwidth_share,
+    BackgroundTasksBlockRequests => background_tasks_block_requests,
+    ExternalApiP95Latency => external_api_p95_latency,
+    ExternalApiTimeoutShare => external_api_timeout_share,
+    ExternalApiRateLimitEvents => external_api_rate_limit_events,
+    InterServiceP95Latency => inter_service_p95_latency,
+    RemoteUserShare => remote_user_share,
+    RemoteUserP95 => remote_user_p95,
+    DataResidencyRequired => data_residency_required,
+    AvailabilityTarget => availability_target,
+    IndependentScalingNeeded => independent_scaling_needed,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1435,6 +1510,44 @@ mod tests {
                 format!("{ms:.1} ms")
             };
             proptest::prop_assert_eq!(Shown(d).to_string(), expected);
+        }
+    }
+
+    proptest::proptest! {
+        /// Setting a metric is reading its value in its unit ([`Quantity::from_canonical`]):
+        /// it succeeds when that does (a region count must also be 1 to 2^32 - 1), reads
+        /// back as the quantity's value, touches no other metric, and an error names the
+        /// metric and the value.
+        #[test]
+        fn set_is_reading_the_quantity_into_its_metric(
+            m in 0..Metric::COUNT,
+            v in proptest::prop_oneof![
+                proptest::num::f64::ANY,
+                -2.0f64..2.0,
+                0.0f64..5e9,
+                proptest::strategy::Just(0.0),
+                proptest::strategy::Just(1.0),
+            ],
+        ) {
+            let m = Metric::ALL[m];
+            let mut s = MetricsSnapshot::default();
+            let got = s.set(m, v);
+            let regions = matches!(m, Metric::DeployedRegions | Metric::UserRegions);
+            let expected = Quantity::from_canonical(m.unit(), v).ok().filter(|q| {
+                !regions || (1.0..=f64::from(u32::MAX)).contains(&q.canonical())
+            });
+            match (got, expected) {
+                (Ok(()), Some(q)) => {
+                    proptest::prop_assert_eq!(s.value(m), Some(q.canonical()));
+                    proptest::prop_assert_eq!(s.measured_count(), 1);
+                }
+                (Err(e), None) => {
+                    let text = e.to_string();
+                    proptest::prop_assert!(text.starts_with(m.name()), "{}", text);
+                    proptest::prop_assert_eq!(s.measured_count(), 0);
+                }
+                (got, expected) => proptest::prop_assert!(false, "{m}: {v}: {got:?} vs {expected:?}"),
+            }
         }
     }
 
