@@ -374,6 +374,7 @@ impl Kernel {
             summary: Summary::default(),
             buffers: SummaryBuffers::default(),
             sizes: output::Sizes::default(),
+            missing_names: output::MissingNames::new(),
         })
     }
 
@@ -434,6 +435,8 @@ pub struct Session<'k> {
     buffers: SummaryBuffers,
     /// What the previous batch's output held, to size the next one's.
     sizes: output::Sizes,
+    /// The texts of the missing inputs, sorted: built once per session.
+    missing_names: output::MissingNames,
 }
 
 impl Session<'_> {
@@ -509,7 +512,7 @@ impl Session<'_> {
                         &mut self.summary,
                         &mut self.buffers,
                     );
-                    columns.push(&self.summary, &self.evaluation);
+                    columns.push(&self.summary, &self.evaluation, &self.missing_names);
                 }
                 Err(message) => columns.push_error(&message),
             }

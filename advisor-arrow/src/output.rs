@@ -152,7 +152,6 @@ pub(crate) struct Columns {
     not_judged: Int32Builder,
     missing: ListBuilder<StringBuilder>,
     error: StringBuilder,
-    names: MissingNames,
     /// Reused for the missing inputs of one row that have no fixed text.
     scratch: Vec<String>,
     /// The columns written; the others' builders stay empty.
@@ -211,7 +210,6 @@ impl Columns {
             not_judged: Int32Builder::with_capacity(rows),
             missing: list(sizes.missing),
             error: text(9),
-            names: MissingNames::new(),
             scratch: Vec::new(),
             selection,
         }
@@ -267,7 +265,9 @@ impl Columns {
     }
 
     /// A row assessed: its summary, and the rules that fired in `evaluation`.
-    pub(crate) fn push(&mut self, s: &Summary, evaluation: &Evaluation) {
+    /// Appends a row assessed; `names` is the table of missing inputs' texts, which the
+    /// `missing` column needs (built once per session).
+    pub(crate) fn push(&mut self, s: &Summary, evaluation: &Evaluation, names: &MissingNames) {
         let on = |i| self.selection.has(i);
         if on(0) {
             self.stage_by_users
@@ -314,8 +314,7 @@ impl Columns {
                 .append_value(i32::try_from(s.not_judged).unwrap_or(i32::MAX));
         }
         if on(11) {
-            self.names
-                .append(&s.missing, self.missing.values(), &mut self.scratch);
+            names.append(&s.missing, self.missing.values(), &mut self.scratch);
             self.missing.append(true);
         }
         self.error.append_null();
@@ -355,10 +354,10 @@ impl Columns {
 }
 
 /// The texts of the missing inputs that name a metric (a value, a series, a zero divisor),
-/// the users or a list, written and sorted once: a row's `missing` list is then its set of inputs
+/// the users or a list, written and sorted once per session: a row's `missing` list is then its set of inputs
 /// walked in text order, with no text written per row.
 #[derive(Debug)]
-struct MissingNames {
+pub(crate) struct MissingNames {
     /// The position of each input's text in `texts`, by [`MissingNames::slot`].
     rank: Vec<usize>,
     /// The texts, sorted.
@@ -369,7 +368,7 @@ struct MissingNames {
 const FIXED: usize = 3 * Metric::COUNT + 1 + EntityKind::ALL.len();
 
 impl MissingNames {
-    fn new() -> MissingNames {
+    pub(crate) fn new() -> MissingNames {
         let input =
             |slot: usize| match (slot / Metric::COUNT, Metric::ALL.get(slot % Metric::COUNT)) {
                 (0, Some(m)) => MissingInput::Value(*m),

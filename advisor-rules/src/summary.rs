@@ -377,12 +377,20 @@ pub fn summarize_parts(
         name_missing(engine, evaluation, snapshot, history, out);
     } else {
         // (A status past the engine's rules belongs to no rule: not counted, as below.)
-        out.not_judged = evaluation
-            .statuses
-            .iter()
-            .take(engine.rules().len())
-            .filter(|s| **s == RuleStatus::NotEvaluated)
-            .count();
+        let rules = evaluation.statuses.len().min(engine.rules().len());
+        // (Summed in 8-bit lanes, 255 statuses at a time: a few instructions for a pack.)
+        out.not_judged = evaluation.statuses.get(..rules).map_or(0, |statuses| {
+            statuses
+                .chunks(255)
+                .map(|chunk| {
+                    let n: u8 = chunk
+                        .iter()
+                        .map(|s| u8::from(*s == RuleStatus::NotEvaluated))
+                        .sum();
+                    usize::from(n)
+                })
+                .sum()
+        });
     }
 }
 
