@@ -181,9 +181,12 @@ pub(crate) struct Summary {
     services: u64,
     errors: u64,
     first_error: Option<String>,
-    by_stage: Vec<(String, u64)>,
-    by_worst_severity: Vec<(String, u64)>,
-    top_findings: Vec<(String, u64)>,
+    /// `None` when `--columns` left `stage_by_users` out.
+    by_stage: Option<Vec<(String, u64)>>,
+    /// `None` when `--columns` left `worst_severity` out.
+    by_worst_severity: Option<Vec<(String, u64)>>,
+    /// `None` when `--columns` left `fired` out.
+    top_findings: Option<Vec<(String, u64)>>,
     #[serde(skip)]
     findings: HashMap<String, u64>,
 }
@@ -202,13 +205,17 @@ fn bump(counts: &mut Vec<(String, u64)>, key: &str) {
 impl Summary {
     fn add(&mut self, out: &RecordBatch, first_row: u64) {
         let column = |name: &str| out.column_by_name(name).map(|c| c.as_string::<i32>());
-        let (Some(stage), Some(worst), Some(error)) = (
-            column("stage_by_users"),
-            column("worst_severity"),
-            column("error"),
-        ) else {
+        let (stage, worst) = (column("stage_by_users"), column("worst_severity"));
+        let Some(error) = column("error") else {
             return;
         };
+        // A breakdown is kept for the columns written (all of them but with `--columns`).
+        if stage.is_some() {
+            self.by_stage.get_or_insert_with(Vec::new);
+        }
+        if worst.is_some() {
+            self.by_worst_severity.get_or_insert_with(Vec::new);
+        }
         for i in 0..out.num_rows() {
             self.services += 1;
             if let Some(e) = text(error, i) {
@@ -218,16 +225,15 @@ impl Summary {
                 }
                 continue;
             }
-            bump(
-                &mut self.by_stage,
-                text(stage, i).unwrap_or("unknown (no users)"),
-            );
-            bump(
-                &mut self.by_worst_severity,
-                text(worst, i).unwrap_or("none"),
-            );
+            if let (Some(counts), Some(stage)) = (self.by_stage.as_mut(), stage) {
+                bump(counts, text(stage, i).unwrap_or("unknown (no users)"));
+            }
+            if let (Some(counts), Some(worst)) = (self.by_worst_severity.as_mut(), worst) {
+                bump(counts, text(worst, i).unwrap_or("none"));
+            }
         }
         if let Some(fired) = out.column_by_name("fired").map(|c| c.as_list::<i32>()) {
+            self.top_findings.get_or_insert_with(Vec::new);
             let ids = fired.values().as_string::<i32>();
             for i in 0..ids.len() {
                 if !ids.is_null(i) {
@@ -246,12 +252,18 @@ impl Summary {
     fn finish(&mut self) {
         let order =
             |v: &mut Vec<(String, u64)>| v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        order(&mut self.by_stage);
-        order(&mut self.by_worst_severity);
+        if let Some(v) = self.by_stage.as_mut() {
+            order(v);
+        }
+        if let Some(v) = self.by_worst_severity.as_mut() {
+            order(v);
+        }
         let mut top: Vec<(String, u64)> = self.findings.drain().collect();
         order(&mut top);
         top.truncate(TOP_FINDINGS);
-        self.top_findings = top;
+        if let Some(t) = self.top_findings.as_mut() {
+            *t = top;
+        }
     }
 
     /// The worst severity a `--fail-on` gate can act on (warning or critical; a note is
@@ -259,6 +271,7 @@ impl Summary {
     fn worst(&self) -> Option<Severity> {
         self.by_worst_severity
             .iter()
+            .flatten()
             .filter_map(|(s, _)| match s.as_str() {
                 "critical" => Some(Severity::Critical),
                 "warning" => Some(Severity::Warning),
@@ -279,15 +292,25 @@ impl Summary {
         if let Some(e) = &self.first_error {
             let _ = writeln!(s, "  first error: {e}");
         }
-        let line = |s: &mut String, title: &str, counts: &[(String, u64)]| {
-            let parts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        const LEFT_OUT: &str = "not computed (its column is not among --columns)";
+        let line = |s: &mut String, title: &str, counts: Option<&Vec<(String, u64)>>| {
+            let parts: Vec<String> = counts
+                .map(|c| c.iter().map(|(k, n)| format!("{k} {n}")).collect())
+                .unwrap_or_else(|| vec![LEFT_OUT.to_owned()]);
             let _ = writeln!(s, "  {title}: {}", parts.join(", "));
         };
-        line(&mut s, "by stage (users)", &self.by_stage);
-        line(&mut s, "by worst severity", &self.by_worst_severity);
-        let _ = writeln!(s, "  most frequent findings (services):");
-        for (id, n) in &self.top_findings {
-            let _ = writeln!(s, "    {n:>10}  {id}");
+        line(&mut s, "by stage (users)", self.by_stage.as_ref());
+        line(&mut s, "by worst severity", self.by_worst_severity.as_ref());
+        match &self.top_findings {
+            Some(top) => {
+                let _ = writeln!(s, "  most frequent findings (services):");
+                for (id, n) in top {
+                    let _ = writeln!(s, "    {n:>10}  {id}");
+                }
+            }
+            None => {
+                let _ = writeln!(s, "  most frequent findings: {LEFT_OUT}");
+            }
         }
         if let Some(p) = out {
             let _ = writeln!(s, "Written: {} ({} rows)", p.display(), self.services);
@@ -302,9 +325,15 @@ pub(crate) fn run(
     input: &Path,
     out: Option<&Path>,
     keys: &[String],
+    columns: Option<&[String]>,
 ) -> Result<(Summary, Option<Severity>), Failure> {
     let (reader, total) = open(input)?;
-    let kernel = Kernel::new(engine).with_keys(keys.iter().cloned());
+    let mut kernel = Kernel::new(engine).with_keys(keys.iter().cloned());
+    if let Some(columns) = columns {
+        kernel = kernel
+            .with_columns(columns)
+            .map_err(|e| Failure(format!("--columns: {e}")))?;
+    }
     let schema = reader.schema();
     let mut session = kernel.session(&schema).map_err(|e| failed(input, e))?;
     let mut sink = match out {

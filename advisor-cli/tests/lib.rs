@@ -2232,6 +2232,97 @@ mod batch {
                         c,50000,0.78,\n\
                         d,500,,-0.5\n";
 
+    /// `--columns` writes those columns (and `error`), each equal to the full output's,
+    /// and the summary says what it could not count without the others.
+    #[test]
+    fn a_batch_of_some_columns_writes_those_of_the_full_output() {
+        let scratch = scratch();
+        let temp = |name: &str| scratch.path().join(name);
+        let csv = temp("four.csv");
+        std::fs::write(&csv, FOUR).unwrap();
+        let (full, some) = (temp("full.jsonl"), temp("some.jsonl"));
+        stdout(&[
+            "assess",
+            "--batch",
+            csv.to_str().unwrap(),
+            "--out",
+            full.to_str().unwrap(),
+        ]);
+        let text = stdout(&[
+            "assess",
+            "--batch",
+            csv.to_str().unwrap(),
+            "--out",
+            some.to_str().unwrap(),
+            "--columns",
+            "fired,stage_by_users",
+        ]);
+        assert!(
+            text.contains("by worst severity: not computed (its column is not among --columns)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("by stage (users): growth 2, startup 1"),
+            "{text}"
+        );
+        let rows = |p: &std::path::Path| -> Vec<serde_json::Value> {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        };
+        let (full, some) = (rows(&full), rows(&some));
+        assert_eq!(full.len(), 4);
+        for (f, s) in full.iter().zip(&some) {
+            let keys: Vec<&String> = s.as_object().unwrap().keys().collect();
+            for k in &keys {
+                assert!(
+                    ["service", "stage_by_users", "fired", "error"].contains(&k.as_str()),
+                    "{k}"
+                );
+                assert_eq!(s[k.as_str()], f[k.as_str()], "{k}");
+            }
+            assert!(s.get("worst_severity").is_none() && s.get("missing").is_none());
+        }
+        // A misspelt column, and a gate on a severity not computed, are refused.
+        let err = cli()
+            .args([
+                "assess",
+                "--batch",
+                csv.to_str().unwrap(),
+                "--columns",
+                "firde",
+            ])
+            .assert()
+            .failure()
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(err).unwrap();
+        assert!(
+            err.contains("--columns: `firde` is not an output column"),
+            "{err}"
+        );
+        let err = cli()
+            .args([
+                "assess",
+                "--batch",
+                csv.to_str().unwrap(),
+                "--columns",
+                "fired",
+                "--fail-on",
+                "critical",
+            ])
+            .assert()
+            .failure()
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(err).unwrap();
+        assert!(err.contains("add worst_severity to --columns"), "{err}");
+    }
+
     #[test]
     fn the_fleet_summary_counts_stages_severities_and_findings() {
         let scratch = scratch();

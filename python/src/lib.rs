@@ -6,6 +6,7 @@
 //! out = sa.assess_batch(batch)                 # one pyarrow.RecordBatch
 //! for out in sa.assess_batches(batches): ...   # any iterator of them (Spark's mapInArrow)
 //! schema = sa.output_schema(batch.schema)      # what comes out, for mapInArrow's schema
+//! light = sa.assess_batch(batch, columns=["stage_by_users", "fired"])  # some columns
 //! ```
 //!
 //! The input and output schemas are those of the `scalability-advisor-arrow` crate: one row
@@ -24,20 +25,25 @@ use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 use scalability_advisor_arrow::{Kernel, Session};
 
-/// The kernel for a set of key columns, made once per set and kept for the life of the
-/// process (a Python worker assesses many partitions with the same keys).
-fn kernel(keys: Option<Vec<String>>) -> &'static Kernel {
-    static KERNELS: Mutex<Vec<(Vec<String>, &'static Kernel)>> = Mutex::new(Vec::new());
+/// The kernel for a set of key columns and output columns, made once per set and kept for
+/// the life of the process (a Python worker assesses many partitions with the same ones).
+fn kernel(keys: Option<Vec<String>>, columns: Option<Vec<String>>) -> PyResult<&'static Kernel> {
+    type Made = (Vec<String>, Option<Vec<String>>, &'static Kernel);
+    static KERNELS: Mutex<Vec<Made>> = Mutex::new(Vec::new());
     let keys = keys.unwrap_or_else(|| vec!["service".to_owned(), "time".to_owned()]);
     let mut cache = KERNELS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((_, k)) = cache.iter().find(|(k, _)| *k == keys) {
-        return k;
+    if let Some((_, _, k)) = cache.iter().find(|(k, c, _)| *k == keys && *c == columns) {
+        return Ok(k);
     }
-    let k: &'static Kernel = Box::leak(Box::new(Kernel::default_pack().with_keys(keys.clone())));
-    cache.push((keys, k));
-    k
+    let mut kernel = Kernel::default_pack().with_keys(keys.clone());
+    if let Some(c) = &columns {
+        kernel = kernel.with_columns(c).map_err(value_error)?;
+    }
+    let k: &'static Kernel = Box::leak(Box::new(kernel));
+    cache.push((keys, columns, k));
+    Ok(k)
 }
 
 fn value_error(e: impl std::fmt::Display) -> PyErr {
@@ -80,40 +86,51 @@ impl Assessed {
 }
 
 /// Assesses every batch of `batches` (an iterable of `pyarrow.RecordBatch` of one schema),
-/// lazily: `df.mapInArrow(lambda it: assess_batches(it), schema)`.
+/// lazily: `df.mapInArrow(lambda it: assess_batches(it), schema)`. `columns` (a list of
+/// output column names) computes and writes only those, and `error`.
 #[pyfunction]
-#[pyo3(signature = (batches, keys = None))]
-fn assess_batches(batches: &Bound<'_, PyAny>, keys: Option<Vec<String>>) -> PyResult<Assessed> {
+#[pyo3(signature = (batches, keys = None, columns = None))]
+fn assess_batches(
+    batches: &Bound<'_, PyAny>,
+    keys: Option<Vec<String>>,
+    columns: Option<Vec<String>>,
+) -> PyResult<Assessed> {
     Ok(Assessed {
         batches: batches.try_iter()?.unbind(),
-        kernel: kernel(keys),
+        kernel: kernel(keys, columns)?,
         session: None,
     })
 }
 
 /// Assesses one `pyarrow.RecordBatch`.
 #[pyfunction]
-#[pyo3(signature = (batch, keys = None))]
+#[pyo3(signature = (batch, keys = None, columns = None))]
 fn assess_batch<'py>(
     py: Python<'py>,
     batch: &Bound<'py, PyAny>,
     keys: Option<Vec<String>>,
+    columns: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let batch = RecordBatch::from_pyarrow_bound(batch)?;
-    let out = kernel(keys).assess_batch(&batch).map_err(value_error)?;
+    let out = kernel(keys, columns)?
+        .assess_batch(&batch)
+        .map_err(value_error)?;
     out.to_pyarrow(py)
 }
 
 /// The schema of what `assess_batches` yields for input of `schema` (a `pyarrow.Schema`).
 #[pyfunction]
-#[pyo3(signature = (schema, keys = None))]
+#[pyo3(signature = (schema, keys = None, columns = None))]
 fn output_schema<'py>(
     py: Python<'py>,
     schema: &Bound<'py, PyAny>,
     keys: Option<Vec<String>>,
+    columns: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let schema = Schema::from_pyarrow_bound(schema)?;
-    let session = kernel(keys).session(&schema).map_err(value_error)?;
+    let session = kernel(keys, columns)?
+        .session(&schema)
+        .map_err(value_error)?;
     session.output_schema().as_ref().to_pyarrow(py)
 }
 

@@ -58,6 +58,23 @@ def main():
             seen += 1
     if expected:
         sys.exit(f"{len(expected)} services missing from Spark's output")
+
+    # A projection: the columns asked for (and `error`), each equal to the full output's.
+    batch = next(pq.ParquetFile(fleet).iter_batches(batch_size=2000))
+    full = sa.assess_batch(batch)
+    some = sa.assess_batch(batch, columns=["fired", "stage_by_users", "first_step"])
+    names = ["service", "stage_by_users", "fired", "first_step", "error"]
+    if some.schema.names != names:
+        sys.exit(f"a projection wrote {some.schema.names}, not {names}")
+    for name in names:
+        if some.column(name) != full.column(name):
+            sys.exit(f"the projection's {name} differs from the full output's")
+    try:
+        sa.assess_batch(batch, columns=["firde"])
+        sys.exit("a misspelt output column was accepted")
+    except ValueError as e:
+        if "firde" not in str(e):
+            sys.exit(f"the error does not name the column: {e}")
     print(
         f"spark: {seen} services through mapInArrow in {spark_seconds:.1f} s "
         f"({seen / spark_seconds:,.0f} per second, local[2]); every row equals the CLI's"
