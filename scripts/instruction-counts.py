@@ -32,6 +32,7 @@ IN_PROCESS = [
     ("trend_86400", 1, None),
     ("pack_10000_rules", 1, None),
     ("arrow_1000_rows", 1, None),
+    ("arrow_1000_rows_light", 1, None),
 ]
 
 # (arguments, budget in instructions or None)

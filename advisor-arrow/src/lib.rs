@@ -41,6 +41,11 @@
 //!
 //! A bad value spoils its row, not the batch: the rest are assessed.
 //!
+//! [`Kernel::with_columns`] computes and writes only some of these columns (and `error`).
+//! Most of a row's cost is in `worst_severity`, `first_step` and `first_step_severity`
+//! (the findings placed in the plan) and in `missing`: without them a row costs about a
+//! third as much (docs/performance.md).
+//!
 //! # Limits
 //!
 //! At most [`MAX_BATCH_ROWS`] rows per batch (split bigger ones; Parquet readers and Spark
