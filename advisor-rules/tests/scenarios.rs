@@ -1532,6 +1532,94 @@ fn over_engineered_startup_is_told_to_keep_it_simple() {
     assert!(a.findings.iter().all(|f| f.severity == Severity::Info));
 }
 
+/// The guide's stage 1 says not to over-engineer for scale the system does not have; its
+/// API gateway (rate limiting, auth, routing in front of services), auto-scaled services and
+/// message queue (Kafka / SQS) belong to the stage-3 architecture of 100,000 users and
+/// more. A 3,000-user startup whose servers use 20% of their CPU, declaring all three with a
+/// load balancer, hears about each, as advice (info), not as a problem.
+#[test]
+fn a_startup_with_the_stage_three_machinery_hears_it_is_early() {
+    let snap = with(
+        users(3_000),
+        &[
+            Component::LoadBalancer,
+            Component::AutoScaling,
+            Component::ApiGateway,
+            Component::MessageQueue,
+        ],
+    )
+    .with_server_cpu(pct(20.0))
+    .with_db_cpu(pct(15.0))
+    .with_p95_response_time(ms(120));
+    let a = run(&snap);
+    let text = a.to_text();
+    let mut got = ids(&a);
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        [
+            "premature.api_gateway",
+            "premature.auto_scaling",
+            "premature.load_balancer",
+            "premature.message_queue"
+        ],
+        "{text}"
+    );
+    assert!(a.findings.iter().all(|f| f.severity == Severity::Info));
+    assert!(
+        a.plan.iter().all(|s| s.severity == Severity::Info),
+        "{text}"
+    );
+    // Busy servers (CPU past 35%, half the guide's 70% target) make none of them early
+    // by load; the gateway and the queue still have no services to serve.
+    let busy = run(&snap.clone().with_server_cpu(pct(60.0)));
+    let mut got = ids(&busy);
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        ["premature.api_gateway", "premature.message_queue"],
+        "{}",
+        busy.to_text()
+    );
+    // With services split out (themselves early, premature.microservices), the gateway and
+    // the queue are theirs: only the split is questioned.
+    let split = run(&with(
+        users(3_000),
+        &[
+            Component::Microservices,
+            Component::ApiGateway,
+            Component::MessageQueue,
+        ],
+    )
+    .with_server_cpu(pct(20.0))
+    .with_p95_response_time(ms(120)));
+    assert_eq!(
+        ids(&split),
+        ["premature.microservices"],
+        "{}",
+        split.to_text()
+    );
+    // At the growth stage (40,000 users) none of them is judged early.
+    let grown = run(&with(
+        users(40_000),
+        &[
+            Component::ApiGateway,
+            Component::AutoScaling,
+            Component::MessageQueue,
+        ],
+    )
+    .with_server_cpu(pct(20.0))
+    .with_p95_response_time(ms(120)));
+    assert!(
+        grown
+            .findings
+            .iter()
+            .all(|f| !f.id.starts_with("premature.")),
+        "{}",
+        grown.to_text()
+    );
+}
+
 #[test]
 fn slow_calls_between_premature_services_point_at_the_services() {
     // 3,000 users (the guide's stage 1) on microservices, with calls between services at

@@ -7,7 +7,7 @@
 use super::*;
 
 /// How many rules the code was generated for.
-const RULES: usize = 58;
+const RULES: usize = 61;
 
 /// [`Engine::run`] without time behaviour, for the default pack: the same evaluation,
 /// with what the interpreter decides per rule decided when the crate is built. `false`
@@ -876,6 +876,43 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             out.findings.push(f);
         }
     }
+    // premature.api_gateway
+    {
+        let r = &rules[59];
+        if stage_bit & 1 == 0 {
+            st[59] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let v1 = truth(arch.contains(Component::ApiGateway));
+            let v2 = truth(!arch.contains(Component::Microservices));
+            let v3 = kleene_and(v1, v2);
+            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
+            st[59] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                let f = make_finding(&r.id, 59, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.auto_scaling
+    {
+        let r = &rules[58];
+        if stage_bit & 1 == 0 {
+            st[58] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let v1 = truth(arch.contains(Component::AutoScaling));
+            let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v3 = kleene_and(v1, v2);
+            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
+            st[58] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 58, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
     // premature.cache
     {
         let r = &rules[52];
@@ -912,6 +949,24 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
                 let f = make_finding(&r.id, 56, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.message_queue
+    {
+        let r = &rules[60];
+        if stage_bit & 1 == 0 {
+            st[60] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let v1 = truth(arch.contains(Component::MessageQueue));
+            let v2 = truth(!arch.contains(Component::Microservices));
+            let v3 = kleene_and(v1, v2);
+            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
+            st[60] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                let f = make_finding(&r.id, 60, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
