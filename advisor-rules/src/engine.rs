@@ -1738,20 +1738,27 @@ impl Engine {
         if !problems.is_empty() {
             return Err(Error::Compile(problems));
         }
-        let mut order: Vec<usize> = (0..rules.len()).collect();
         // On success every rule compiled: `rules[i]` is `pack.rules[i]`.
         // Ids are unique (a pack refuses duplicates), so the unstable sort's order is the
-        // only one.
-        order.sort_unstable_by(|&a, &b| pack.rules[a].id.cmp(&pack.rules[b].id));
-        for (rank, &i) in order.iter().enumerate() {
+        // only one. The ids sit beside their indices, after their first 16 bytes as one
+        // integer (zero-padded: the integers' order is the bytes' order), so most
+        // comparisons are one integer's and read no rule.
+        let mut by_id: Vec<(u128, &str, usize)> = pack
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (id_prefix(&r.id), r.id.as_str(), i))
+            .collect();
+        by_id.sort_unstable();
+        for (rank, &(_, _, i)) in by_id.iter().enumerate() {
             rules[i].id_rank = u32::try_from(rank).unwrap_or(u32::MAX);
         }
         // Who supersedes whom, through the rules sorted by id: O((rules + edges) log rules).
         let find = |id: &str| {
-            order
-                .binary_search_by(|&i| pack.rules[i].id.as_str().cmp(id))
+            by_id
+                .binary_search_by(|&(_, other, _)| other.cmp(id))
                 .ok()
-                .map(|k| order[k])
+                .map(|k| by_id[k].2)
         };
         let mut superseded_by: Vec<Vec<usize>> = vec![Vec::new(); rules.len()];
         for (j, r) in pack.rules.iter().enumerate() {
@@ -1766,7 +1773,8 @@ impl Engine {
         for (r, by) in rules.iter_mut().zip(superseded_by) {
             r.superseded_by = by;
         }
-        let order = finding_order(&rules);
+        let by_rank: Vec<usize> = by_id.iter().map(|&(_, _, i)| i).collect();
+        let order = finding_order(&rules, &by_rank);
         // A rule whose superseding rules all come earlier in evaluation order is judged as
         // its finding is made; the others after the run.
         let mut position = vec![0usize; rules.len()];
@@ -3929,38 +3937,66 @@ fn emit(e: &Expr, ops: &mut Vec<Op>, cmp: &mut u8) -> Result<(), String> {
     Ok(())
 }
 
-fn finding_order(rules: &[CompiledRule]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..rules.len()).collect();
+/// The first 16 bytes of `id` as a big-endian integer, zero-padded: for two ids `a` and `b`,
+/// `id_prefix(a) < id_prefix(b)` implies `a < b`, and equal prefixes leave the order to the
+/// rest of the bytes.
+fn id_prefix(id: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = id.len().min(16);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
+}
+
+/// The order in which findings are reported: indices into `rules`.
+///
+/// `by_rank[k]` is the index of the rule whose id ranks `k`. Each rule's place is one
+/// integer, severity (descending), then priority, then id rank, so the sort compares keys,
+/// not rules.
+fn finding_order(rules: &[CompiledRule], by_rank: &[usize]) -> Vec<usize> {
+    let mut keys: Vec<u128> = rules
+        .iter()
+        .map(|r| {
+            let severity = 2 - u128::from(r.severity as u8);
+            (severity << 64) | (u128::from(r.priority) << 32) | u128::from(r.id_rank)
+        })
+        .collect();
     // Id ranks are unique: the order is total, and an unstable sort gives the same one.
-    order.sort_unstable_by(|&a, &b| {
-        let (a, b) = (&rules[a], &rules[b]);
-        b.severity
-            .cmp(&a.severity)
-            .then(a.priority.cmp(&b.priority))
-            .then(a.id_rank.cmp(&b.id_rank))
-    });
-    order
+    keys.sort_unstable();
+    keys.iter()
+        .filter_map(|&k| {
+            by_rank
+                .get(usize::try_from(k & u128::from(u32::MAX)).ok()?)
+                .copied()
+        })
+        .collect()
 }
 
 /// Peephole fusion of common instruction sequences; the result computes the same values.
-fn fuse(ops: Vec<Op>) -> Vec<Op> {
-    let mut out: Vec<Op> = Vec::with_capacity(ops.len());
-    for op in ops {
-        match (op, out.as_slice()) {
+///
+/// In place: the fused list is never longer than what has been read, so it is written over
+/// the front of the same list.
+fn fuse(mut ops: Vec<Op>) -> Vec<Op> {
+    let mut len = 0;
+    for read in 0..ops.len() {
+        let op = ops[read];
+        let fused = match (op, &ops[..len]) {
             (Op::Cmp(c, slot), [.., Op::Load(i), Op::Const(k)]) => {
-                let (i, k) = (*i, *k);
-                out.truncate(out.len() - 2);
-                out.push(Op::CmpMetricConst(i, Threshold::new(c, k), slot));
+                let fused = Op::CmpMetricConst(*i, Threshold::new(c, *k), slot);
+                len -= 2;
+                fused
             }
             (Op::Not, [.., Op::Has(c)]) => {
-                let c = *c;
-                out.pop();
-                out.push(Op::NotHas(c));
+                let fused = Op::NotHas(*c);
+                len -= 1;
+                fused
             }
-            (op, _) => out.push(op),
-        }
+            (op, _) => op,
+        };
+        ops[len] = fused;
+        len += 1;
     }
-    out
+    ops.truncate(len);
+    ops
 }
 
 fn index_u8(m: Metric) -> u8 {
@@ -4699,6 +4735,17 @@ advice = "a"
     }
 
     proptest! {
+        /// Ordering ids by their integer prefix, then by the whole id, is ordering them by
+        /// the whole id: the sort that ranks a pack's rules relies on it. Short ids, shared
+        /// prefixes and a NUL byte (which the zero padding looks like) are all drawn.
+        #[test]
+        fn id_prefixes_order_ids_as_their_bytes_do(
+            a in "[a-c.\\x00]{0,20}",
+            b in "[a-c.\\x00]{0,20}",
+        ) {
+            prop_assert_eq!((id_prefix(&a), a.as_str()).cmp(&(id_prefix(&b), b.as_str())), a.cmp(&b));
+        }
+
         /// What identifies each line of evidence, walked without writing it, is what the
         /// written evidence says: on the default pack, and on findings fired on unknown
         /// data (`missing = "fire"`) or kept open by hysteresis, where every comparison shows.
