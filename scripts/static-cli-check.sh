@@ -25,6 +25,12 @@ case "$kind" in
   *static-pie*) echo "released binary: $kind" ;;
   *) echo "expected a static-pie executable, got: $kind" >&2; exit 1 ;;
 esac
+# Its relocations packed (DT_RELR, .cargo/config.toml): readelf comes with the linker.
+if readelf -d "$released" | grep -q '(RELR)'; then
+  echo "released binary: relocations packed (DT_RELR)"
+else
+  echo "expected packed relocations (DT_RELR) in $released" >&2; exit 1
+fi
 
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT

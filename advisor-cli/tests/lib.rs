@@ -145,14 +145,17 @@ mod assess {
             .find(|s| s["key"]["name"] == "add_indexes")
             .unwrap();
         assert_eq!(v["held_back"][0]["after_step"], indexes["rank"]);
-        // 31% repeated queries and P95 past target: one caching step with both reasons.
+        // 31% repeated queries and P95 past target: one caching step with both reasons, and
+        // the absence that `add.cache` needs (a load balancer is declared, no cache).
         let cache = v["plan"]
             .as_array()
             .unwrap()
             .iter()
             .find(|s| s["key"]["name"] == "add_caching")
             .unwrap();
-        assert_eq!(cache["why"].as_array().unwrap().len(), 2);
+        let why = cache["why"].as_array().unwrap();
+        assert_eq!(why.len(), 3, "{why:?}");
+        assert_eq!(why[2], "no cache in the declared architecture");
         // The stage-1 conditions hold at 45,000 users: the move to stage 2 is overdue.
         let fired: Vec<&str> = v["triggers_fired"]
             .as_array()

@@ -87,6 +87,11 @@ pub struct AssessedFinding {
     /// ([`Engine::declared`]): "multi_region in the declared architecture".
     #[serde(default, skip_serializing_if = "no_components")]
     pub declared: ComponentSet,
+    /// The components whose absence from the declared architecture supports the finding
+    /// ([`Engine::absent`]): "no microservices in the declared architecture". Empty when
+    /// the snapshot declares no architecture.
+    #[serde(default, skip_serializing_if = "no_components")]
+    pub absent: ComponentSet,
     /// The entities that made it fire (`any(...)` rules), each with its figures:
     /// "table `events`: 1,107 sequential scans read 184.5M rows in 1.0 min; ...".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -139,6 +144,9 @@ impl fmt::Display for AssessedFinding {
         }
         for c in self.declared.iter() {
             write!(f, "\n    {}", declared_line(c))?;
+        }
+        for c in self.absent.iter() {
+            write!(f, "\n    {}", absent_line(c))?;
         }
         write!(f, "\n    -> {}", self.advice)
     }
@@ -844,6 +852,7 @@ pub fn assess_with(
         };
         let mut a = assessed(rule, f, engine.explain(evaluation, f), &positions, snapshot);
         a.declared = engine.declared(evaluation, f);
+        a.absent = engine.absent(evaluation, f);
         for (line, name) in subject_lines(evaluation, f, snapshot) {
             a.subjects.push(line);
             a.subject_names.push(name);
@@ -1146,6 +1155,12 @@ fn declared_line(c: Component) -> String {
     format!("{c} in the declared architecture")
 }
 
+/// A line of evidence for a component whose absence a finding's condition needs: "no
+/// microservices in the declared architecture".
+fn absent_line(c: Component) -> String {
+    format!("no {c} in the declared architecture")
+}
+
 fn assessed(
     rule: &Rule,
     f: &Finding,
@@ -1225,6 +1240,7 @@ fn assessed(
         advice,
         evidence,
         declared: ComponentSet::EMPTY,
+        absent: ComponentSet::EMPTY,
         subjects: Vec::new(),
         subject_names: Vec::new(),
         origin: rule.origin.clone(),
@@ -1603,7 +1619,8 @@ fn build_plan(
     let symptoms = placed().filter(|(_, f)| shows_symptom(f));
     for ((f, place), _) in causes.chain(symptoms) {
         let why: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
-        let declared = f.declared.iter().map(declared_line);
+        let declared =
+            (f.declared.iter().map(declared_line)).chain(f.absent.iter().map(absent_line));
         match *place {
             Place::Held {
                 remedy,
@@ -3161,6 +3178,9 @@ impl Assessment {
             }
             for c in f.declared.iter() {
                 let _ = writeln!(o, "- {}", declared_line(c));
+            }
+            for c in f.absent.iter() {
+                let _ = writeln!(o, "- {}", absent_line(c));
             }
             let _ = writeln!(o, "\n{}\n", f.advice);
         }

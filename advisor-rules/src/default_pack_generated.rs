@@ -1817,7 +1817,7 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: None,
-        advice: String::from("The servers use under half of the CPU target: a fixed pair of servers carries this load with room to spare. Scaling policies, machine images and warm-up times are work to keep right; the guide brings auto-scaling with the stage-3 architecture, driven by the metrics that show the load."),
+        advice: String::from("The servers use under half of the CPU target: a fixed number of servers, sized for today's peak, carries this load with room to spare. Scaling policies, machine images and warm-up times are work to keep right; the guide brings auto-scaling with the stage-3 architecture, driven by the metrics that show the load."),
         made_advice: None,
         references: vec![String::from("guide: Stage 1, What to Focus On (don't over-engineer for scale you don't have)"), String::from("guide: Stage 3 Architecture (auto-scaled services)"), String::from("guide: Scaling Checklist (auto-scaling configured with proper metrics)")],
         supersedes: Vec::new(),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 805 },
-        when_offset: 40743,
+        when_offset: 40770,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -1889,7 +1889,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 816 },
-        when_offset: 41511,
+        when_offset: 41538,
     },
     ]
 }

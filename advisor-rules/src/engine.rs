@@ -554,22 +554,24 @@ impl Logic {
     }
 
     /// Adds to `out` each component whose `has(...)` supports the condition's outcome
-    /// `want` by holding: in the declared architecture, where the condition needs it (as
-    /// [`Logic::mark`] walks the comparisons). A `has` that supports by failing (under a
-    /// `not`: the component is absent) is not added. (A `has` reached by
-    /// [`Logic::support`] is in the architecture exactly when it is reached wanting true,
-    /// so its presence decides.)
+    /// `want`, as [`Logic::mark`] walks the comparisons. With `present`, those that support
+    /// by holding (in the declared architecture, where the condition needs it); without,
+    /// those that support by failing (`not has(cache)`: the component is absent). A `has`
+    /// reached by [`Logic::support`] is in the architecture exactly when it is reached
+    /// wanting true, so the two lists never share a component.
     fn mark_declared(
         &self,
         want: bool,
         obs: &[Observation],
         architecture: ComponentSet,
         known: u64,
+        present: bool,
         out: &mut ComponentSet,
     ) {
-        self.support(want, obs, architecture, known, &mut |l, _| {
+        self.support(want, obs, architecture, known, &mut |l, wanted| {
             if let Logic::Has(c) = l
-                && architecture.contains(*c)
+                && wanted == present
+                && architecture.contains(*c) == present
             {
                 out.insert(*c);
             }
@@ -1076,6 +1078,11 @@ impl fmt::Display for RuleEvidence {
                         write!(f, " {} {} = {threshold}", self.op, self.threshold_text)?;
                     } else {
                         write!(f, " {} {threshold}", self.op)?;
+                        if self.threshold_origin.is_none() && self.threshold_text.contains('$') {
+                            // A threshold computed from parameters:
+                            // `35% ($cpu_target * $far_below)` says where it comes from.
+                            write!(f, " ({})", self.threshold_text)?;
+                        }
                     }
                 }
                 match self.reading {
@@ -2928,6 +2935,58 @@ impl Engine {
             obs,
             evaluation.architecture,
             evaluation.known,
+            true,
+            &mut out,
+        );
+        out
+    }
+
+    /// The components whose absence from the declared architecture supports a finding:
+    /// each `not has(...)` (or `has(...)` that had to fail) that the finding's condition
+    /// needed, such as the microservices an API gateway has nothing to route to. The
+    /// counterpart of [`Engine::declared`]. Nothing is listed when the snapshot declares no
+    /// architecture at all (an absence there says nothing about the system), for a finding
+    /// kept open by hysteresis, or for one fired on missing data.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Component, ComponentSet, History, MetricsSnapshot, units::{Ratio, Users},
+    /// };
+    /// use scalability_advisor_rules::Engine;
+    /// let engine = Engine::default_pack();
+    /// let snap = MetricsSnapshot::default()
+    ///     .with_users(Users::new(40_000))
+    ///     .with_db_read_share(Ratio::from_percent(90.0)?)
+    ///     .with_component(Component::LoadBalancer);
+    /// let eval = engine.evaluate(&snap, &History::new());
+    /// let f = eval
+    ///     .findings
+    ///     .iter()
+    ///     .find(|f| f.id == "add.read_replicas")
+    ///     .unwrap();
+    /// assert_eq!(
+    ///     engine.absent(&eval, f),
+    ///     ComponentSet::from_components(&[Component::ReadReplicas])
+    /// );
+    /// # Ok::<(), scalability_advisor_rules::scalability_advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn absent(&self, evaluation: &Evaluation, finding: &Finding) -> ComponentSet {
+        let mut out = ComponentSet::EMPTY;
+        let Some(r) = self.rules.get(finding.rule) else {
+            return out;
+        };
+        if finding.held_open || finding.assumed || evaluation.architecture.is_empty() {
+            return out;
+        }
+        let obs = evaluation.observations(finding);
+        r.logic.mark_declared(
+            true,
+            obs,
+            evaluation.architecture,
+            evaluation.known,
+            false,
             &mut out,
         );
         out
@@ -4744,6 +4803,22 @@ advice = "a"
             b in "[a-c.\\x00]{0,20}",
         ) {
             prop_assert_eq!((id_prefix(&a), a.as_str()).cmp(&(id_prefix(&b), b.as_str())), a.cmp(&b));
+        }
+
+        /// A finding's declared components are in the snapshot's architecture and its
+        /// absent ones are not; with no architecture declared, nothing is called absent.
+        #[test]
+        fn declared_and_absent_components_are_what_the_architecture_says(snap in snapshot()) {
+            let engine = Engine::default_pack();
+            let eval = engine.evaluate(&snap, &History::new());
+            for f in &eval.findings {
+                let (declared, absent) = (engine.declared(&eval, f), engine.absent(&eval, f));
+                prop_assert!(declared.iter().all(|c| snap.architecture.contains(c)), "{}", f.id);
+                prop_assert!(absent.iter().all(|c| !snap.architecture.contains(c)), "{}", f.id);
+                if snap.architecture.is_empty() {
+                    prop_assert!(absent.is_empty(), "{}", f.id);
+                }
+            }
         }
 
         /// What identifies each line of evidence, walked without writing it, is what the

@@ -13,7 +13,7 @@ use scalability_advisor_rules::scalability_advisor_core::units::{
     Connections, Count, QueriesPerRequest, Rate, Ratio, Users,
 };
 use scalability_advisor_rules::scalability_advisor_core::{
-    Component, History, LadderStep, MetricsSnapshot, Remedy, Stage, Symptom,
+    Component, ComponentSet, History, LadderStep, MetricsSnapshot, Remedy, Stage, Symptom,
 };
 use scalability_advisor_rules::{Assessment, Engine, Severity, StepKey, assess};
 
@@ -1568,6 +1568,43 @@ fn a_startup_with_the_stage_three_machinery_hears_it_is_early() {
     assert!(a.findings.iter().all(|f| f.severity == Severity::Info));
     assert!(
         a.plan.iter().all(|s| s.severity == Severity::Info),
+        "{text}"
+    );
+    // The evidence is the whole condition: the gateway is declared and the services it
+    // would route to are not; the CPU line says its 35% is half the 70% target.
+    let step = |id: &str| {
+        a.plan
+            .iter()
+            .find(|s| s.findings.iter().any(|f| f == id))
+            .unwrap_or_else(|| panic!("{id} has no step: {text}"))
+    };
+    assert_eq!(
+        step("premature.api_gateway").why,
+        [
+            "api_gateway in the declared architecture",
+            "no microservices in the declared architecture"
+        ],
+        "{text}"
+    );
+    assert_eq!(
+        step("premature.auto_scaling").why,
+        [
+            "server_cpu = 20% < 35% ($cpu_target * $far_below)",
+            "auto_scaling in the declared architecture"
+        ],
+        "{text}"
+    );
+    let gateway = a
+        .findings
+        .iter()
+        .find(|f| f.id == "premature.api_gateway")
+        .unwrap();
+    assert_eq!(
+        gateway.absent,
+        ComponentSet::from_components(&[Component::Microservices])
+    );
+    assert!(
+        text.contains("\n      no microservices in the declared architecture\n"),
         "{text}"
     );
     // Busy servers (CPU past 35%, half the guide's 70% target) make none of them early
