@@ -230,6 +230,11 @@ fn a_held_lock_a_deadlock_and_dead_rows_are_each_read() {
         failed_one != r2.is_err(),
         "exactly one side is the deadlock victim"
     );
+    // The victim counts the deadlock in its own pending statistics, which a busy backend
+    // flushes at most once a second: both sides flush now, or the count can miss the
+    // sample (a CI run saw 0).
+    flush(&mut one);
+    flush(&mut two);
 
     // A held lock: one session holds the table, another waits for it while we sample.
     one.batch_execute("BEGIN; LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE")
