@@ -729,14 +729,18 @@ fn name_lists_in_every_string_layout_and_their_limits() {
                     "p95_response_time_ms",
                     Arc::new(Float64Array::from(vec![180.0, 180.0])) as _,
                 ),
+                (
+                    "db_cpu",
+                    Arc::new(Float64Array::from(vec![0.30, 0.30])) as _,
+                ),
                 ("architecture", architecture),
             ]))
             .expect("assessed");
         assert!(strings(&out, "error").is_null(0) && strings(&out, "error").is_null(1));
         (list(&out, "fired", 0), list(&out, "fired", 1))
     };
-    // 5,000 users at 25% CPU and 180 ms with a cache and read replicas: added before the
-    // metrics asked for them (the startup example's finding).
+    // 5,000 users at 25% CPU, 180 ms and the database at 30% with a cache and read
+    // replicas: added before the metrics asked for them (the startup example's finding).
     let plain = fired(Arc::new(StringArray::from(vec![
         Some("cache;read_replicas"),
         None,

@@ -737,7 +737,7 @@ impl Remedy {
             Remedy::Sharding => "shard the data",
             Remedy::AsyncProcessing => "move slow work off the request path",
             Remedy::CircuitBreakers => "add circuit breakers",
-            Remedy::EventDriven => "decouple services with events",
+            Remedy::EventDriven => "replace waiting calls with events",
             Remedy::VerticalScale => "scale up to a bigger machine",
             Remedy::HorizontalScale => "scale out behind a load balancer",
             Remedy::OptimizeCode => "optimise the hot code paths",
@@ -782,7 +782,7 @@ impl Remedy {
                 "Stop calling a failing dependency for a while once its errors pass a limit, and serve a fallback or a cached answer instead."
             }
             Remedy::EventDriven => {
-                "Let services publish events on a message queue and react to each other's events instead of calling each other in a chain."
+                "Turn the calls a request still waits on into events: the request publishes an event on a message queue and answers at once; services, or a worker calling the provider, act on it and report the outcome as an event of their own (a webhook, a status the page reads), instead of a chain of calls the request waits for."
             }
             Remedy::VerticalScale => {
                 "Give the servers more CPU (a bigger machine or instance type): the quickest relief, with no change to the code or the architecture."

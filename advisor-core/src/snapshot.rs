@@ -278,15 +278,20 @@ impl Metric {
     }
 
     /// The component that reports the metric, for the metrics that have no value without
-    /// it: replica lag without read replicas, a cache's hit rate without a cache. A system
-    /// that declares its architecture without that component cannot measure the metric,
-    /// so asking for it is noise.
+    /// it: replica lag without read replicas, a cache's hit rate without a cache, the
+    /// latency of calls between services without services. A system that declares its
+    /// architecture without that component cannot measure the metric, so asking for it is
+    /// noise.
     ///
     /// # Examples
     /// ```
     /// use scalability_advisor_core::{Component, Metric};
     /// assert_eq!(Metric::ReplicaLag.reported_by(), Some(Component::ReadReplicas));
     /// assert_eq!(Metric::CacheHitRate.reported_by(), Some(Component::Cache));
+    /// assert_eq!(
+    ///     Metric::InterServiceP95Latency.reported_by(),
+    ///     Some(Component::Microservices)
+    /// );
     /// assert_eq!(Metric::DbCpu.reported_by(), None);
     /// ```
     #[must_use]
@@ -294,6 +299,7 @@ impl Metric {
         match self {
             Metric::ReplicaLag => Some(crate::Component::ReadReplicas),
             Metric::CacheHitRate => Some(crate::Component::Cache),
+            Metric::InterServiceP95Latency => Some(crate::Component::Microservices),
             _ => None,
         }
     }
@@ -1270,7 +1276,7 @@ trait FromCanonical: Sized {
 
 /// `value` rounded to a whole number in `0..=max`, as counts are read.
 fn whole(what: &'static str, value: f64, max: f64) -> Result<f64, crate::Error> {
-    let v = crate::units::non_negative(what, value)?.round();
+    let v = round_non_negative(crate::units::non_negative(what, value)?);
     if v > max {
         return Err(crate::Error::OutOfRange {
             what,
@@ -1280,6 +1286,28 @@ fn whole(what: &'static str, value: f64, max: f64) -> Result<f64, crate::Error> 
         });
     }
     Ok(v)
+}
+
+/// `value.round()` for a finite `value >= 0`, without the call to the C library's `round`
+/// that the baseline x86-64 target makes (it has no rounding instruction): below 2^52 the
+/// fraction `value - trunc(value)` is exact, so comparing it with ½ rounds a tie up (away
+/// from zero) as `f64::round` does; from 2^52 up every float is already whole.
+fn round_non_negative(value: f64) -> f64 {
+    if value < 4_503_599_627_370_496.0 {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_precision_loss,
+            reason = "0 <= value < 2^52: the integer part fits an i64 (one instruction each way, where u64 takes several) and converts back exactly"
+        )]
+        let whole = value as i64 as f64;
+        if value - whole >= 0.5 {
+            whole + 1.0
+        } else {
+            whole
+        }
+    } else {
+        value
+    }
 }
 
 /// The largest integer a float holds exactly (2^53), the limit of counts read as floats.
@@ -1480,6 +1508,39 @@ setters! {
 mod tests {
     use super::*;
 
+    #[test]
+    fn rounding_without_the_c_library_rounds_as_f64_round_does() {
+        let ulp_below_half = 0.5 - f64::EPSILON / 4.0;
+        for v in [
+            0.0,
+            ulp_below_half,
+            0.5,
+            1.5,
+            2.5,
+            1e15 + 0.5,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            9.007_199_254_740_992e15,
+            1e300,
+        ] {
+            assert_eq!(round_non_negative(v).to_bits(), v.round().to_bits(), "{v}");
+        }
+    }
+
+    proptest::proptest! {
+        /// [`round_non_negative`] is `f64::round` on every finite float from 0 up.
+        #[test]
+        fn rounding_without_the_c_library_agrees_on_any_value(
+            bits in 0u64..0x7ff0_0000_0000_0000,
+            small in 0.0f64..1e7,
+            tie in 0u32..1_000_000,
+        ) {
+            for v in [f64::from_bits(bits), small, f64::from(tie) + 0.5] {
+                proptest::prop_assert_eq!(round_non_negative(v).to_bits(), v.round().to_bits());
+            }
+        }
+    }
+
     proptest::proptest! {
         /// Whole milliseconds are written as integers: the same text as `{ms:.0}`, for
         /// durations at, just off and between whole milliseconds below a second.
@@ -1575,11 +1636,12 @@ mod tests {
     }
 
     #[test]
-    fn only_replica_lag_and_the_cache_hit_rate_need_a_component_to_report_them() {
+    fn only_replica_lag_the_cache_hit_rate_and_calls_between_services_need_a_component() {
         for m in Metric::ALL {
             let expected = match m {
                 Metric::ReplicaLag => Some(crate::Component::ReadReplicas),
                 Metric::CacheHitRate => Some(crate::Component::Cache),
+                Metric::InterServiceP95Latency => Some(crate::Component::Microservices),
                 _ => None,
             };
             assert_eq!(m.reported_by(), expected, "{m}");

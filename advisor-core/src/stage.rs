@@ -118,7 +118,7 @@ impl fmt::Display for UserBand {
 /// );
 /// assert_eq!(
 ///     Stage::Enterprise.cost_at_scale().monthly.to_string(),
-///     "$100000+/mo"
+///     "$100,000+/mo"
 /// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -134,8 +134,18 @@ impl fmt::Display for CostBand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.high {
             Some(high) if high == self.low => write!(f, "{}", self.low),
-            Some(high) => write!(f, "${}-{}/mo", self.low.as_usd(), high.as_usd()),
-            None => write!(f, "${}+/mo", self.low.as_usd()),
+            Some(high) => {
+                f.write_str("$")?;
+                crate::units::fmt_trimmed(f, self.low.as_usd())?;
+                f.write_str("-")?;
+                crate::units::fmt_trimmed(f, high.as_usd())?;
+                f.write_str("/mo")
+            }
+            None => {
+                f.write_str("$")?;
+                crate::units::fmt_trimmed(f, self.low.as_usd())?;
+                f.write_str("+/mo")
+            }
         }
     }
 }
@@ -479,7 +489,7 @@ impl Stage {
     /// # Examples
     /// ```
     /// use scalability_advisor_core::Stage;
-    /// assert_eq!(Stage::Scale.indicative_cost().to_string(), "$10000/mo");
+    /// assert_eq!(Stage::Scale.indicative_cost().to_string(), "$10,000/mo");
     /// ```
     #[must_use]
     pub const fn indicative_cost(self) -> CostBand {

@@ -1234,7 +1234,35 @@ pub(crate) fn u64_to_f64(value: u64) -> f64 {
 }
 
 /// Writes a float with at most two decimals and no trailing zeros.
-fn fmt_trimmed(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
+///
+/// From 10,000 up (below 2^53, where every whole number is exact) the whole part is grouped
+/// by thousands, as [`Count`] writes numbers: `270,000/s`, `$10,000/mo`, `12,500.5/s`.
+pub(crate) fn fmt_trimmed(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
+    if (10_000.0..9.007_199_254_740_992e15).contains(&value) {
+        // The decimals the branches below would write, then the value rounded to them as
+        // a whole number of hundredths or tenths.
+        let places: u32 = if (value - value.round()).abs() < 1e-9 {
+            0
+        } else if (value * 10.0 - (value * 10.0).round()).abs() < 1e-9 {
+            1
+        } else {
+            2
+        };
+        let scale = 10u64.pow(places);
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss,
+            reason = "10,000 <= value < 2^53, so value x 100 fits a u64"
+        )]
+        let scaled = (value * scale as f64).round() as u64;
+        write_whole(f, scaled / scale)?;
+        return match places {
+            0 => Ok(()),
+            1 => write!(f, ".{}", scaled % scale),
+            _ => write!(f, ".{:02}", scaled % scale),
+        };
+    }
     if (value - value.round()).abs() < 1e-9 {
         write!(f, "{value:.0}")
     } else if (value * 10.0 - (value * 10.0).round()).abs() < 1e-9 {
@@ -1246,6 +1274,22 @@ fn fmt_trimmed(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rates_and_money_are_grouped_by_thousands_from_ten_thousand() {
+        let rate = |v: f64| Rate::from_per_second(v).map(|r| r.to_string());
+        assert_eq!(rate(8_100.0).as_deref(), Ok("8100/s"));
+        assert_eq!(rate(9_999.5).as_deref(), Ok("9999.5/s"));
+        assert_eq!(rate(10_000.0).as_deref(), Ok("10,000/s"));
+        assert_eq!(rate(270_000.0).as_deref(), Ok("270,000/s"));
+        assert_eq!(rate(12_500.5).as_deref(), Ok("12,500.5/s"));
+        assert_eq!(rate(12_500.25).as_deref(), Ok("12,500.25/s"));
+        assert_eq!(rate(12_500.05).as_deref(), Ok("12,500.05/s"));
+        assert_eq!(rate(1_234_567.891).as_deref(), Ok("1,234,567.89/s"));
+        let usd = |v: f64| UsdPerMonth::from_usd(v).map(|u| u.to_string());
+        assert_eq!(usd(3_000.0).as_deref(), Ok("$3000/mo"));
+        assert_eq!(usd(30_000.0).as_deref(), Ok("$30,000/mo"));
+    }
+
     #[test]
     fn whole_numbers_are_grouped_by_thousands_from_ten_thousand() {
         for (n, text) in [
@@ -1510,7 +1554,7 @@ mod tests {
         check(Bytes::from_gib(1.5).unwrap().to_string(), "1.5 GiB");
         check(
             UsdPerMonth::from_usd(100_000.0).unwrap().to_string(),
-            "$100000/mo",
+            "$100,000/mo",
         );
         check(Concurrency::new(2.5).unwrap().to_string(), "2.5 in flight");
     }

@@ -51,10 +51,10 @@ fn stage_tables() {
         Stage::ALL.map(Stage::name),
         ["startup", "growth", "scale", "enterprise"]
     );
-    assert_eq!(Stage::Scale.indicative_cost().to_string(), "$10000/mo");
+    assert_eq!(Stage::Scale.indicative_cost().to_string(), "$10,000/mo");
     assert_eq!(
         Stage::Enterprise.indicative_cost().to_string(),
-        "$100000+/mo"
+        "$100,000+/mo"
     );
     assert_eq!(
         Stage::Growth.cost_at_scale().monthly.to_string(),

@@ -1013,13 +1013,15 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                     r.step
                 )
             }
+            // The climb's size is in the step's evidence (in points, for a ratio); the note
+            // says only what it means for the rung.
             RungState::NotNeeded { evidence } if r.remedy == Remedy::IncreaseRam => format!(
-                "{} ({}): skipped: memory use keeps rising ({} over the series), as a leak does, and more memory only delays a leak; add memory or restart the servers only as a stopgap until it is fixed",
+                "{} ({}): skipped: memory use keeps rising{}, as a leak does, and more memory only delays a leak; add memory or restart the servers only as a stopgap until it is fixed",
                 r.remedy.title(),
                 r.step,
                 match evidence.check {
-                    scalability_advisor_core::Check::Degrading(t) => t.change().to_string(),
-                    _ => evidence.observed.to_string(),
+                    scalability_advisor_core::Check::Degrading(_) => " over the series".to_owned(),
+                    _ => format!(" (now {})", evidence.observed),
                 }
             ),
             RungState::NotNeeded { evidence } => format!(
@@ -1722,9 +1724,16 @@ fn build_plan(
                 // Placed on its ladder only when that symptom is being worked on: a job
                 // queue added for blocking background work is no rung for API timeouts.
                 if active.get(&symptom).is_some() {
+                    // The guide's columns are "first try", "then try", "finally": as an
+                    // ordinal, the second and the last rung.
+                    let nth = match rung {
+                        LadderStep::First => "first",
+                        LadderStep::Then => "second",
+                        LadderStep::Finally => "last",
+                    };
                     step.notes.insert(
                         0,
-                        format!("{rung} rung of the guide's ladder for {}", symptom.title()),
+                        format!("{nth} rung of the guide's ladder for {}", symptom.title()),
                     );
                 }
             }
@@ -1795,9 +1804,11 @@ fn build_plan(
     for h in &mut held {
         h.after_step = steps.iter().find(|s| s.key == h.until).map(|s| s.rank);
     }
-    place_missing_components(&mut steps, &held, findings, snapshot);
+    place_missing_components(&mut steps, &held, findings, snapshot, &grounds);
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
+    cache_for_a_saturated_cpu(&mut steps, bottlenecks, grounds.cpu_saturated);
+    note_locks_hold_connections(&mut steps);
     note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
@@ -2300,6 +2311,62 @@ fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target:
 /// unused indexes dropped (the guide's missing-index query reads `idx_scan`, which shows
 /// those too).
 ///
+/// The default pack's action for the connection pool's steps, and for lock contention.
+const RELIEVE_POOL: &str = "relieve_connection_pool";
+const REDUCE_LOCKS: &str = "reduce_lock_contention";
+
+/// A transaction that waits on a lock keeps its connection until it ends (PostgreSQL
+/// documentation, 13.3 Explicit Locking: locks are held until the transaction ends), so
+/// with both a lock step and a pool step in the plan, the pool step says that the lock
+/// step frees connections too: the pool may need less once the locks are worked on.
+fn note_locks_hold_connections(steps: &mut [PlanStep]) {
+    let Some(locks) = steps
+        .iter()
+        .find(|s| s.key == StepKey::Action(REDUCE_LOCKS.to_owned()))
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    if let Some(pool) = steps
+        .iter_mut()
+        .find(|s| s.key == StepKey::Action(RELIEVE_POOL.to_owned()))
+    {
+        pool.notes.push(format!(
+            "transactions waiting on locks hold their connections until they end: step {locks} frees some of the pool, so measure its use again after it"
+        ));
+    }
+}
+
+/// What the cache step advises when the servers' CPU is past its warning level and no
+/// finding points at the database: what the servers compute, not query results.
+const CACHE_FOR_SATURATED_CPU: &str = "Cache what the servers compute again and again, so the saturated CPU does less per request: rendered pages and fragments, API responses and computed values, each kept as long as it stays true (the costlier to compute, the longer it is worth keeping). Nothing measured points at the database, so caching its query results comes second.";
+
+/// The slow-page ladder's first rung, caching, does not wait for the step on a saturated
+/// CPU (it takes work off the servers too; see `plan::saturated_step`). Its own advice, a
+/// cache "in front of the database", fits a busy database: when the CPU is saturated
+/// (`cpu_saturated`) and no bottleneck is on the database or storage, the cache that helps
+/// is one for what the servers compute (the guide's "What to Cache": computed values, API
+/// responses), and the step says so.
+fn cache_for_a_saturated_cpu(
+    steps: &mut [PlanStep],
+    bottlenecks: &[RankedLayer],
+    cpu_saturated: bool,
+) {
+    let database = bottlenecks
+        .iter()
+        .any(|b| matches!(b.layer, Layer::Database | Layer::Storage));
+    if !cpu_saturated || database {
+        return;
+    }
+    for step in steps.iter_mut() {
+        if step.key == StepKey::Remedy(Remedy::AddCaching)
+            && step.advice == Remedy::AddCaching.advice()
+        {
+            CACHE_FOR_SATURATED_CPU.clone_into(&mut step.advice);
+        }
+    }
+}
+
 /// When every query is measured under the slow-query level and nothing else says an index
 /// is missing ([`Grounds::no_slow_query`]), there are no slow reads to serve: the note says
 /// so, and that the database's CPU more likely goes to the writes.
@@ -2454,12 +2521,16 @@ fn component_place(
 /// adds one of those components (or holds its addition back), the list says so, so that the
 /// move and the steps read as one plan. The components its own findings (the stage's
 /// triggers) recommend come first, each with the triggers that call for it: they say where
-/// the move starts.
+/// the move starts. The components no finding calls for and no step adds are what the
+/// stage's architecture also has: the guide adds each when its need shows ("don't
+/// over-engineer for scale you don't have"), so they are listed with the condition for each
+/// where there is one, not as work to do.
 fn place_missing_components(
     steps: &mut [PlanStep],
     held: &[HeldBack],
     findings: &[AssessedFinding],
     snapshot: &MetricsSnapshot,
+    grounds: &Grounds,
 ) {
     if snapshot.architecture.is_empty() {
         return;
@@ -2503,14 +2574,28 @@ fn place_missing_components(
         // Called-for components, grouped while consecutive ones share their note.
         let mut called: Vec<(Vec<&str>, String)> = Vec::new();
         let mut rest = Vec::new();
+        let mut uncalled: Vec<&str> = Vec::new();
+        let mut conditions: Vec<String> = Vec::new();
         for c in missing.iter() {
             let by = callers(c);
             let place = component_place(c, steps, held, on_its_ladder(c, &by));
             if by.is_empty() {
-                rest.push(match place {
-                    Some(place) => format!("{} ({place})", c.noun()),
-                    None => c.noun().to_owned(),
-                });
+                // A component a checklist of the stage asks for (auto-scaling, at stage 3)
+                // is called for by that checklist, measured or not.
+                let checklist = Checklist::ALL
+                    .into_iter()
+                    .filter(|l| l.stage() <= to)
+                    .find(|l| l.items().iter().any(|i| i.component() == Some(c)));
+                match (place, checklist) {
+                    (Some(place), _) => rest.push(format!("{} ({place})", c.noun())),
+                    (None, Some(list)) => {
+                        rest.push(format!("{} (the guide's {list} checklist)", c.noun()));
+                    }
+                    (None, None) => {
+                        uncalled.push(c.noun());
+                        conditions.extend(condition_to_add(c, snapshot, grounds));
+                    }
+                }
                 continue;
             }
             let mut note = by.join(", ");
@@ -2524,34 +2609,44 @@ fn place_missing_components(
             }
         }
         let cost = format!(
-            "the indicative cost of {to} is {} ({} at {})",
+            "The indicative cost of {to} is {} ({} at {})",
             to.indicative_cost(),
             to.cost_at_scale().monthly,
             to.cost_at_scale().users
         );
-        let advice = if called.is_empty() {
-            format!(
-                "The guide's conditions for {to} hold. Its architecture still lacks: {}; {cost}.",
-                rest.join(", ")
-            )
-        } else {
+        let mut advice = format!("The guide's conditions for {to} hold.");
+        if !called.is_empty() {
             let called: Vec<String> = called
                 .iter()
                 .map(|(nouns, note)| format!("{} ({note})", and_list(nouns)))
                 .collect();
-            if rest.is_empty() {
-                format!(
-                    "The guide's conditions for {to} hold. What they call for: {}; {cost}.",
-                    called.join("; ")
-                )
+            advice.push_str(&format!(" What they call for: {}.", called.join("; ")));
+        }
+        if !rest.is_empty() {
+            let still = if called.is_empty() { "still" } else { "also" };
+            advice.push_str(&format!(
+                " Its architecture {still} lacks: {}.",
+                rest.join(", ")
+            ));
+        }
+        if !uncalled.is_empty() {
+            let when = if conditions.len() == uncalled.len() {
+                "when its condition holds"
             } else {
-                format!(
-                    "The guide's conditions for {to} hold. What they call for: {}. Its architecture also lacks: {}; {cost}.",
-                    called.join("; "),
-                    rest.join(", ")
-                )
-            }
-        };
+                "when its need shows"
+            };
+            let conditions = match conditions.len() {
+                0 => String::new(),
+                1 => format!(" (the guide's condition for {})", conditions.join("")),
+                _ => format!(" (the guide's conditions for {})", conditions.join("; ")),
+            };
+            let each = if uncalled.len() == 1 { "it" } else { "each" };
+            advice.push_str(&format!(
+                " Its architecture also has {}, which nothing measured calls for yet: add {each} {when}, not before{conditions}.",
+                and_list(&uncalled)
+            ));
+        }
+        advice.push_str(&format!(" {cost}."));
         rewrites.push((i, advice));
     }
     for (i, advice) in rewrites {
@@ -2559,6 +2654,53 @@ fn place_missing_components(
             step.advice = advice;
         }
     }
+}
+
+/// The guide's condition for adding `c` and where the system stands against it, when the
+/// guide gives one: a stage-2 addition's ([`Addition::condition`]), or the stage-3 triggers
+/// for sharding ("write traffic overwhelming single primary") and microservices ("need
+/// independent scaling of components").
+fn condition_to_add(c: Component, snapshot: &MetricsSnapshot, grounds: &Grounds) -> Option<String> {
+    if let Some(add) = Addition::for_component(c) {
+        let now = snapshot
+            .quantity(add.signal())
+            .map_or("not measured".to_owned(), |v| format!("now {v}"));
+        return Some(format!(
+            "{}: {}, {now}",
+            c.noun(),
+            add.condition(&grounds.additions)
+        ));
+    }
+    if c == Component::Microservices {
+        let now = snapshot
+            .independent_scaling_needed
+            .map_or("not measured", |b| if b { "now yes" } else { "now no" });
+        return Some(format!(
+            "{}: independent_scaling_needed is true, {now}",
+            c.noun()
+        ));
+    }
+    if c != Component::Sharding {
+        return None;
+    }
+    let now = match (
+        snapshot.primary_write_throughput,
+        snapshot.primary_write_capacity,
+    ) {
+        // A share past 100% is possible (writes beyond the estimate): written as measured.
+        (Some(w), Some(cap)) if cap.as_per_second() > 0.0 => {
+            format!(
+                "now {:.0}%",
+                100.0 * w.as_per_second() / cap.as_per_second()
+            )
+        }
+        _ => "not measured".to_owned(),
+    };
+    Some(format!(
+        "{}: primary_write_throughput / primary_write_capacity >= {}, {now}",
+        c.noun(),
+        grounds.primary_write_level
+    ))
 }
 
 /// Items as a sentence lists them: "a", "a and b", "a, b and c".

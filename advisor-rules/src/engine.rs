@@ -769,6 +769,14 @@ pub enum Reading {
     Trend {
         /// Change over the window relative to its median (0.25 is +25%).
         relative_change: f64,
+        /// Change over the window in the metric's canonical units (Sen's slope times the
+        /// window's span): for a ratio, 0.24 is 24 percentage points. NaN when not known
+        /// (evidence read from JSON written before this field).
+        #[cfg_attr(
+            feature = "serde",
+            serde(default = "unknown_change", with = "nan_as_null")
+        )]
+        change: f64,
         /// Two-sided p-value of "no trend".
         p_value: f64,
         /// Samples in the window.
@@ -776,6 +784,39 @@ pub enum Reading {
         /// Seconds between the window's first and last sample.
         span_s: f64,
     },
+}
+
+/// The default of [`Reading::Trend`]'s `change` when evidence read from JSON lacks it.
+#[cfg(feature = "serde")]
+fn unknown_change() -> f64 {
+    f64::NAN
+}
+
+/// A signed number of percentage points: a whole number from 10 up, one decimal below
+/// (`+24`, `-3.5`).
+struct SignedPoints(f64);
+
+impl fmt::Display for SignedPoints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.abs() >= 10.0 || (self.0 * 10.0).round() % 10.0 == 0.0 {
+            write!(f, "{:+.0}", self.0)
+        } else {
+            write!(f, "{:+.1}", self.0)
+        }
+    }
+}
+
+/// A p-value as a statistician writes it: `= 0.012`, and `< 0.001` below that.
+struct PValue(f64);
+
+impl fmt::Display for PValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 < 0.001 {
+            f.write_str("< 0.001")
+        } else {
+            write!(f, "= {:.3}", self.0)
+        }
+    }
 }
 
 /// What identifies one line of a finding's evidence (see [`Engine::for_each_evidence`]).
@@ -1009,6 +1050,7 @@ impl fmt::Display for RuleEvidence {
                 Some(func),
                 Reading::Trend {
                     relative_change,
+                    change,
                     p_value,
                     samples,
                     span_s,
@@ -1020,17 +1062,27 @@ impl fmt::Display for RuleEvidence {
                     (_, false) => "getting worse",
                     (_, true) => "not getting worse",
                 };
+                write!(f, "{} {what}: ", self.left)?;
+                // A ratio's change in percentage points (memory from 58% to 82% is +24
+                // points; "+34%" of its median would read as points); other units relative.
+                if self.metric.is_some_and(|m| m.unit() == UnitKind::Ratio) && change.is_finite() {
+                    write!(f, "{} points", SignedPoints(change * 100.0))?;
+                } else {
+                    write!(
+                        f,
+                        "{}",
+                        TrendSummary {
+                            relative_change,
+                            p_value
+                        }
+                        .change()
+                    )?;
+                }
                 write!(
                     f,
-                    "{} {what}: {} over {samples} samples in {} (Mann-Kendall p = {:.3})",
-                    self.left,
-                    TrendSummary {
-                        relative_change,
-                        p_value
-                    }
-                    .change(),
+                    " over {samples} samples in {} (Mann-Kendall p {})",
                     show_span(span_s),
-                    p_value
+                    PValue(p_value)
                 )?;
             }
             // A trend that could not be read (no series, or too short a one): say so, with
@@ -2208,6 +2260,15 @@ impl Engine {
                 each(line(site, None));
             }
         }
+        // As `explain`: a finding fired on unknown data beside what held shows the unknowns
+        // it took as holding, after the supporting lines.
+        if finding.assumed && !every {
+            for (site, o) in sites.iter().zip(obs) {
+                if o.held.is_nan() {
+                    each(line(site, None));
+                }
+            }
+        }
     }
 
     /// Every comparison of rule `index`'s condition as it reads on `snapshot` now.
@@ -2920,25 +2981,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn declared(&self, evaluation: &Evaluation, finding: &Finding) -> ComponentSet {
-        let mut out = ComponentSet::EMPTY;
-        let Some(r) = self.rules.get(finding.rule) else {
-            return out;
-        };
-        if finding.held_open || finding.assumed {
-            return out;
-        }
-        // (An `any(...)` finding's condition is judged per entity; its observations begin
-        // with its first entity's, which say which branches held.)
-        let obs = evaluation.observations(finding);
-        r.logic.mark_declared(
-            true,
-            obs,
-            evaluation.architecture,
-            evaluation.known,
-            true,
-            &mut out,
-        );
-        out
+        self.architecture_support(evaluation, finding, true)
     }
 
     /// The components whose absence from the declared architecture supports a finding:
@@ -2973,20 +3016,36 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn absent(&self, evaluation: &Evaluation, finding: &Finding) -> ComponentSet {
+        if evaluation.architecture.is_empty() {
+            return ComponentSet::EMPTY;
+        }
+        self.architecture_support(evaluation, finding, false)
+    }
+
+    /// The components whose presence (`present`) or absence supports a finding: what
+    /// [`Engine::declared`] and [`Engine::absent`] give.
+    fn architecture_support(
+        &self,
+        evaluation: &Evaluation,
+        finding: &Finding,
+        present: bool,
+    ) -> ComponentSet {
         let mut out = ComponentSet::EMPTY;
         let Some(r) = self.rules.get(finding.rule) else {
             return out;
         };
-        if finding.held_open || finding.assumed || evaluation.architecture.is_empty() {
+        if finding.held_open || finding.assumed {
             return out;
         }
+        // (An `any(...)` finding's condition is judged per entity; its observations begin
+        // with its first entity's, which say which branches held.)
         let obs = evaluation.observations(finding);
         r.logic.mark_declared(
             true,
             obs,
             evaluation.architecture,
             evaluation.known,
-            false,
+            present,
             &mut out,
         );
         out
@@ -3031,6 +3090,18 @@ impl Engine {
             // Fired on unknown data (`missing = "fire"`), or kept open because the condition
             // cannot be decided now: show every comparison as it reads.
             return evidence_from(sites, obs);
+        }
+        let mut lines = lines;
+        if finding.assumed {
+            // Fired on unknown data beside what held: the unknowns it took as holding are
+            // part of why it fired, so they are shown too (`user_regions unknown < 2`).
+            lines.extend(
+                sites
+                    .iter()
+                    .zip(obs)
+                    .filter(|(_, o)| o.held.is_nan())
+                    .map(|(site, o)| evidence_of(site, o)),
+            );
         }
         lines
     }
@@ -3754,6 +3825,7 @@ fn series_read(
                 held: truth(held),
                 reading: Reading::Trend {
                     relative_change: t.relative_change,
+                    change: t.slope_per_second * span_s,
                     p_value: t.p_value,
                     samples,
                     span_s,

@@ -348,6 +348,11 @@ pub(crate) struct Grounds {
     /// [`LadderConfig::leak_critical_within`]:
     ///     scalability_advisor_core::LadderConfig::leak_critical_within
     pub(crate) leak_critical_within: core::time::Duration,
+    /// The guide's conditions for its stage-2 additions ([`AdditionConfig`]), which a stage
+    /// step quotes for the components nothing measured calls for yet.
+    ///
+    /// [`AdditionConfig`]: scalability_advisor_core::patterns::AdditionConfig
+    pub(crate) additions: scalability_advisor_core::patterns::AdditionConfig,
 }
 
 /// Memory climbing toward its limit (see [`Grounds::memory_fill`]).
@@ -381,6 +386,7 @@ impl Grounds {
             cache_before_indexes: cache_before_indexes(snapshot, config),
             no_slow_query: no_slow_query(snapshot, config),
             leak_critical_within: config.ladders.leak_critical_within,
+            additions: config.additions,
         }
     }
 }

@@ -155,9 +155,9 @@ impl Summary {
 /// let config = engine.pack().advisor_config();
 /// let s = summarize(&engine, &eval, &snap, &History::new(), &config);
 /// assert!(s.first_step_title.is_empty());
-/// // Every rule lacks data but one: work bypassing a queue is judged not to happen, since
-/// // no queue is in place.
-/// assert_eq!(s.not_judged, engine.rules().len() - 1);
+/// // Every rule lacks data but two: work bypassing a queue is judged not to happen, since
+/// // no queue is in place, and residency in one region, since no residency rule is stated.
+/// assert_eq!(s.not_judged, engine.rules().len() - 2);
 /// ```
 #[must_use]
 pub fn summarize(

@@ -113,6 +113,7 @@ fn transitions_hold_at_every_size_and_say_when_overdue() {
         MetricsSnapshot::default()
             .with_users(Users::new(users))
             .with_data_residency_required(true)
+            .with_user_regions(core::num::NonZeroU32::new(2).unwrap())
     };
     let sev = |users| {
         let e = engine.evaluate(&snap(users), &History::new());
@@ -768,6 +769,7 @@ fn findings_stay_in_severity_order_when_an_overdue_move_is_raised() {
         MetricsSnapshot::default()
             .with_users(Users::new(2_000_000))
             .with_data_residency_required(true)
+            .with_user_regions(NonZeroU32::new(2).unwrap())
             .with_server_cpu(pct(75.0))
             .with_db_pool_usage(pct(60.0))
             .with_p95_response_time(Duration::from_millis(700)),

@@ -136,13 +136,13 @@ fn a_trend_says_its_change_samples_span_and_significance() {
     use scalability_advisor_rules::scalability_advisor_core::Metric;
     // P95 rising 40 ms an hour from 300 ms for 12 hours: Sen's slope times the 11-hour span
     // is 440 ms, 84.6% of the 520 ms median; Mann-Kendall S = 66, z = 65 / sqrt(212.67) =
-    // 4.457, p = 8e-6.
+    // 4.457, p = 8e-6, written "< 0.001" (three decimals would print 0.000).
     let p95: Vec<f64> = (0..12).map(|h| 0.3 + 0.04 * f64::from(h)).collect();
     let history = hourly(Metric::P95ResponseTime, &p95);
     assert_eq!(
         series_evidence("degrading(p95_response_time)", &history),
         [
-            "p95_response_time getting worse: +84.6% over 12 samples in 11.0 h (Mann-Kendall p = 0.000)"
+            "p95_response_time getting worse: +84.6% over 12 samples in 11.0 h (Mann-Kendall p < 0.001)"
         ]
     );
 }
@@ -372,7 +372,8 @@ fn a_series_rule_fired_on_missing_data_shows_what_the_snapshot_holds() {
 fn a_falling_hit_rate_is_degrading() {
     use scalability_advisor_rules::scalability_advisor_core::Metric;
     // The cache hit rate falls a point an hour from 95% for 12 hours: worse, since higher
-    // is better for it (a change of -11 points on an 89.5% median, -12.3%).
+    // is better for it. A ratio's change is written in points: -11 (Sen's slope, -1 point
+    // an hour, over the 11 h span), not -12.3% of its 89.5% median.
     let hits: Vec<f64> = (0..12).map(|h| 0.95 - 0.01 * f64::from(h)).collect();
     let lines = series_evidence(
         "degrading(cache_hit_rate)",
@@ -380,7 +381,7 @@ fn a_falling_hit_rate_is_degrading() {
     );
     assert_eq!(lines.len(), 1);
     assert!(
-        lines[0].starts_with("cache_hit_rate getting worse: -12.3% over 12 samples in 11.0 h"),
+        lines[0].starts_with("cache_hit_rate getting worse: -11 points over 12 samples in 11.0 h"),
         "{lines:?}"
     );
 }

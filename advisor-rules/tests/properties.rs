@@ -244,6 +244,14 @@ proptest! {
                         prop_assert!(e.negated || share >= required, "{}: {line}", f.id);
                     }
                     scalability_advisor_rules::Reading::Trend { .. } => {}
+                    // What a rule that fires on missing data took as holding: it says
+                    // "unknown", which must be so.
+                    _ if e.observed.is_none() => {
+                        prop_assert_eq!(e.held, None, "{}: {}", f.id, line);
+                        if let Some(m) = e.metric {
+                            prop_assert_eq!(snap.value(m), None, "{}: {}", f.id, line);
+                        }
+                    }
                     _ => {
                         let observed = e.observed.expect("a supporting comparison has a value");
                         prop_assert!(holds(e.op, observed, e.threshold), "{}: {line}", f.id);

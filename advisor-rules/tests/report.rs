@@ -392,6 +392,13 @@ fn what_only_later_stages_need_is_listed_as_what_can_wait() {
             component: Component::ReadReplicas
         }))
     );
+    // Nor are there calls between services to time on one server.
+    assert_eq!(
+        w.get("layer.network.latency").copied(),
+        Some(Some(CanWait::NotInPlace {
+            component: Component::Microservices
+        }))
+    );
     // What decides stage 2's additions is worth measuring: the read share (replicas), the
     // static bandwidth (CDN), blocking background work (a job queue), a degrading P95.
     for id in [
@@ -444,7 +451,7 @@ fn what_only_later_stages_need_is_listed_as_what_can_wait() {
         "{md}"
     );
     assert!(
-        md.contains("\nCan wait, needed only by rules about stage 3 (scale) or stage 4 (enterprise), beyond the next stage, or by rules that warn of components added too early, none of which is in place, or by rules that read what components not in place would report (read_replicas):\n"),
+        md.contains("\nCan wait, needed only by rules about stage 3 (scale) or stage 4 (enterprise), beyond the next stage, or by rules that warn of components added too early, none of which is in place, or by rules that read what components not in place would report (read_replicas, microservices):\n"),
         "{md}"
     );
     assert!(

@@ -572,12 +572,13 @@ mod tests {
     }
 
     /// Overdue moves raised in severity are moved to their place after the rules' order
-    /// made them: at 2M users, residency required (a warning raised to critical) behind
-    /// warnings on busy servers and database.
+    /// made them: at 2M users in two regions, residency required (a warning raised to
+    /// critical) behind warnings on busy servers and database.
     #[test]
     fn overdue_moves_are_put_in_place_as_the_interpreter_does() {
         let snap = MetricsSnapshot::default()
             .with_users(Users::new(2_000_000))
+            .with_user_regions(core::num::NonZeroU32::new(2).unwrap())
             .with_data_residency_required(true)
             .with_independent_scaling_needed(true)
             .with_server_cpu(Ratio::from_percent(75.0).unwrap())
