@@ -115,12 +115,51 @@ pub fn duration_from_millis(what: &'static str, millis: f64) -> Result<Duration,
 /// ```
 pub fn duration_from_secs(what: &'static str, secs: f64) -> Result<Duration, Error> {
     let secs = non_negative(what, secs)?;
+    if let Some(d) = nearest_nanos_if_clear(secs) {
+        return Ok(d);
+    }
     Duration::try_from_secs_f64(secs).map_err(|_| Error::OutOfRange {
         what,
         value: secs,
         min: 0.0,
         max: Duration::MAX.as_secs_f64(),
     })
+}
+
+/// The nearest whole nanosecond to `secs` seconds (finite, not negative) when the product
+/// computed in floating point decides it, or `None` (then the caller asks the standard
+/// library, which works in integers).
+///
+/// The exact product x = secs · 10⁹ and its rounding p differ by at most half a unit in the
+/// last place of p: 2⁻¹¹ below 2⁴³ (about 2 h 26 min). With w the whole part of p and
+/// f = p − w (both exact there), x lies in [w + f − 2⁻¹¹, w + f + 2⁻¹¹], so f below 0.499
+/// rounds x to w and f above 0.501 rounds it to w + 1, as the standard library's
+/// `Duration::try_from_secs_f64` does (to the nearest; the property test
+/// `secs_fast_path_is_the_standard_conversion` holds the two together). A value within
+/// 0.001 of a half, or longer, takes the slow path. A third of the instructions of the
+/// standard conversion: the kernel converts a few durations per row.
+#[inline]
+fn nearest_nanos_if_clear(secs: f64) -> Option<Duration> {
+    let p = secs * 1e9;
+    if p >= 8_796_093_022_208.0 {
+        return None;
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "0 <= p < 2^43: the truncation is exact and fits"
+    )]
+    let whole = p as i64;
+    #[expect(clippy::cast_precision_loss, reason = "whole < 2^43: exact")]
+    let frac = p - whole as f64;
+    #[expect(clippy::cast_sign_loss, reason = "whole >= 0")]
+    let whole = whole as u64;
+    if frac < 0.499 {
+        Some(Duration::from_nanos(whole))
+    } else if frac > 0.501 {
+        Some(Duration::from_nanos(whole + 1))
+    } else {
+        None
+    }
 }
 
 /// A duration in milliseconds as a float, exact for whole nanosecond counts below 2⁵³.
@@ -1699,6 +1738,25 @@ mod tests {
             prop_assert!(Bytes::from_gb(x).is_err());
             prop_assert!(duration_from_millis("d", x).is_err());
             prop_assert!(duration_from_secs("d", x).is_err());
+        }
+
+        #[test]
+        fn secs_fast_path_is_the_standard_conversion(
+            secs in prop_oneof![
+                0.0f64..1.0,
+                0.0f64..10_000.0,
+                (0u64..10_000_000_000u64, 0u32..4).prop_map(|(n, k)| {
+                    // Whole nanoseconds plus a half (or near it), scaled: ties and near ties.
+                    #[expect(clippy::cast_precision_loss, reason = "test values")]
+                    let n = n as f64;
+                    (n + [0.5, 0.499, 0.501, 0.4999][k as usize]) / 1e9
+                }),
+                proptest::num::f64::POSITIVE | proptest::num::f64::ZERO | proptest::num::f64::SUBNORMAL,
+            ]
+        ) {
+            prop_assume!(secs.is_finite() && secs < 1e15);
+            let std = Duration::try_from_secs_f64(secs).expect("in range");
+            prop_assert_eq!(duration_from_secs("d", secs).expect("in range"), std);
         }
 
         #[test]
