@@ -2522,7 +2522,7 @@ fn component_place(
 /// move and the steps read as one plan. The components its own findings (the stage's
 /// triggers) recommend come first, each with the triggers that call for it: they say where
 /// the move starts. The components no finding calls for and no step adds are what the
-/// stage's architecture also has: the guide adds each when its need shows ("don't
+/// stage's architecture also includes: the guide adds each when its need shows ("don't
 /// over-engineer for scale you don't have"), so they are listed with the condition for each
 /// where there is one, not as work to do.
 fn place_missing_components(
@@ -2624,10 +2624,7 @@ fn place_missing_components(
         }
         if !rest.is_empty() {
             let still = if called.is_empty() { "still" } else { "also" };
-            advice.push_str(&format!(
-                " Its architecture {still} lacks: {}.",
-                rest.join(", ")
-            ));
+            advice.push_str(&format!(" The system {still} lacks: {}.", rest.join(", ")));
         }
         if !uncalled.is_empty() {
             let when = if conditions.len() == uncalled.len() {
@@ -2642,7 +2639,7 @@ fn place_missing_components(
             };
             let each = if uncalled.len() == 1 { "it" } else { "each" };
             advice.push_str(&format!(
-                " Its architecture also has {}, which nothing measured calls for yet: add {each} {when}, not before{conditions}.",
+                " The guide's architecture for {to} also includes {}, which nothing measured here calls for yet: add {each} {when}, not before{conditions}.",
                 and_list(&uncalled)
             ));
         }

@@ -2171,7 +2171,7 @@ fn the_move_step_leads_with_what_its_triggers_call_for() {
     let stage = step_of(&a, StepKey::Stage(Stage::Scale));
     assert!(
         stage.advice.contains(
-            "What they call for: an API gateway and microservices (move.3.independent_scaling); database sharding (move.3.replica_lag). Its architecture also lacks: auto-scaling (the guide's scaling checklist). Its architecture also has a search cluster and a message queue, which nothing measured calls for yet: add each when its need shows, not before."
+            "What they call for: an API gateway and microservices (move.3.independent_scaling); database sharding (move.3.replica_lag). The system also lacks: auto-scaling (the guide's scaling checklist). The guide's architecture for stage 3 (scale) also includes a search cluster and a message queue, which nothing measured here calls for yet: add each when its need shows, not before."
         ),
         "{}",
         stage.advice
@@ -2222,7 +2222,7 @@ fn the_move_step_leads_with_what_its_triggers_call_for() {
     let stage = step_of(&a, StepKey::Stage(Stage::Enterprise));
     assert!(
         stage.advice.contains(
-            "What they call for: a global load balancer (move.4.remote_latency); a multi-region deployment (move.4.data_residency, move.4.remote_latency). Its architecture also lacks: cross-region replication (the guide's enterprise checklist)."
+            "What they call for: a global load balancer (move.4.remote_latency); a multi-region deployment (move.4.data_residency, move.4.remote_latency). The system also lacks: cross-region replication (the guide's enterprise checklist)."
         ),
         "{}",
         stage.advice
@@ -2368,7 +2368,7 @@ advice = "Put a gateway in front."
     // condition (the guide's stage-3 triggers for services and for sharding).
     assert!(
         stage.advice.contains(
-            "Its architecture also has microservices, database sharding, a search cluster and a message queue, which nothing measured calls for yet: add each when its need shows, not before (the guide's conditions for microservices: independent_scaling_needed is true, not measured; database sharding: primary_write_throughput / primary_write_capacity >= 80%, not measured)."
+            "includes microservices, database sharding, a search cluster and a message queue, which nothing measured here calls for yet: add each when its need shows, not before (the guide's conditions for microservices: independent_scaling_needed is true, not measured; database sharding: primary_write_throughput / primary_write_capacity >= 80%, not measured)."
         ),
         "{}",
         stage.advice
