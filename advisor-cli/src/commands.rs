@@ -233,6 +233,11 @@ struct AssessArgs {
     #[cfg(feature = "prometheus")]
     #[arg(long, value_parser = parse_span)]
     range: Option<core::time::Duration>,
+    /// With `--from-prometheus`: evaluate at this time (seconds since the epoch) instead of
+    /// the server's now, to assess the service as it was (after an incident, say).
+    #[cfg(feature = "prometheus")]
+    #[arg(long, value_name = "EPOCH_SECONDS", requires = "from_prometheus")]
+    at: Option<u64>,
     /// Collect the snapshot from a PostgreSQL server instead (a DSN, as for
     /// `collect postgres`), sampling `--seconds` apart.
     #[cfg(feature = "postgres")]
@@ -597,7 +602,7 @@ fn assessed_snapshot(a: &AssessArgs) -> Result<Assessed, Failure> {
             range: a.range,
             series_out: None,
             mapping: None,
-            at: None,
+            at: a.at,
         };
         let c = collect_prom(&args)?;
         let sources = c

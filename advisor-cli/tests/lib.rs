@@ -2007,6 +2007,8 @@ mod collect_prometheus {
             &url,
             "--service",
             "job=\"web\"",
+            "--at",
+            &at,
             "--format",
             "json",
         ]);
@@ -2021,7 +2023,8 @@ mod collect_prometheus {
         assert!(
             source.starts_with(
                 "`1 - avg(rate(node_cpu_seconds_total{mode=\"idle\",job=\"web\"}[5m]))` on "
-            ) && source.contains(&url),
+            ) && source.contains(&url)
+                && source.ends_with(&format!(" at {at}")),
             "{source}"
         );
     }
