@@ -1744,8 +1744,8 @@ fn rules() -> Vec<Rule> {
     Rule {
         id: String::from("premature.regions"),
         title: String::from("More regions than the users need"),
-        when: String::from("deployed_regions >= 2 and user_regions < 2 and (not present(availability_target) or availability_target < $multi_region_availability) and (not present(data_residency_required) or data_residency_required == false)"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Ge, left: Box::new(Expr::Metric { metric: Metric::DeployedRegions, span: Span { start: 0, end: 16 } }), right: Box::new(Expr::Num { value: 2.0, dim: Dim::Number, span: Span { start: 20, end: 21 } }), span: Span { start: 0, end: 21 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::UserRegions, span: Span { start: 26, end: 38 } }), right: Box::new(Expr::Num { value: 2.0, dim: Dim::Number, span: Span { start: 41, end: 42 } }), span: Span { start: 26, end: 42 } }, Expr::Or { items: vec![Expr::Not { inner: Box::new(Expr::Present { metric: Metric::AvailabilityTarget, span: Span { start: 52, end: 80 } }), span: Span { start: 48, end: 80 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::AvailabilityTarget, span: Span { start: 84, end: 103 } }), right: Box::new(Expr::Param { name: String::from("multi_region_availability"), span: Span { start: 106, end: 132 } }), span: Span { start: 84, end: 132 } }], span: Span { start: 48, end: 132 } }, Expr::Or { items: vec![Expr::Not { inner: Box::new(Expr::Present { metric: Metric::DataResidencyRequired, span: Span { start: 143, end: 175 } }), span: Span { start: 139, end: 175 } }, Expr::Cmp { op: CmpOp::Eq, left: Box::new(Expr::Metric { metric: Metric::DataResidencyRequired, span: Span { start: 179, end: 202 } }), right: Box::new(Expr::Bool { value: false, span: Span { start: 206, end: 211 } }), span: Span { start: 179, end: 211 } }], span: Span { start: 139, end: 211 } }], span: Span { start: 0, end: 211 } },
+        when: String::from("deployed_regions >= 2 and user_regions < 2 and (not present(availability_target) or availability_target < $multi_region_availability)"),
+        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Ge, left: Box::new(Expr::Metric { metric: Metric::DeployedRegions, span: Span { start: 0, end: 16 } }), right: Box::new(Expr::Num { value: 2.0, dim: Dim::Number, span: Span { start: 20, end: 21 } }), span: Span { start: 0, end: 21 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::UserRegions, span: Span { start: 26, end: 38 } }), right: Box::new(Expr::Num { value: 2.0, dim: Dim::Number, span: Span { start: 41, end: 42 } }), span: Span { start: 26, end: 42 } }, Expr::Or { items: vec![Expr::Not { inner: Box::new(Expr::Present { metric: Metric::AvailabilityTarget, span: Span { start: 52, end: 80 } }), span: Span { start: 48, end: 80 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::AvailabilityTarget, span: Span { start: 84, end: 103 } }), right: Box::new(Expr::Param { name: String::from("multi_region_availability"), span: Span { start: 106, end: 132 } }), span: Span { start: 84, end: 132 } }], span: Span { start: 48, end: 132 } }], span: Span { start: 0, end: 132 } },
         stages: vec![Stage::Startup, Stage::Growth],
         severity: Severity::Info,
         priority: 70,
@@ -1757,9 +1757,9 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: None,
-        advice: String::from("The users are in one region and none of the reasons for more is stated: no data that must stay in a region, no availability target beyond what one region gives. Each region multiplies servers, databases and on-call work, and needs its data replicated. Serve from one region, with a standby in a second if failover matters; if the regions stay, put a global load balancer with health checks in front of them. If a 99.99% target or a residency rule is what needs them, give it in the snapshot and the advice changes."),
+        advice: String::from("The users are in one region and none of the reasons for more is stated: no users under another place's data rules (a residency rule for users of one place is met by one region inside it), no availability target beyond what one region gives. Each region multiplies servers, databases and on-call work, and needs its data replicated. Serve from one region, with a standby in a second if failover matters; if the regions stay, put a global load balancer with health checks in front of them. If a 99.99% target or users in other places are what need them, give it in the snapshot (`availability_target`, `user_regions`) and the advice changes."),
         made_advice: None,
-        references: vec![String::from("guide: When to Move to Stage 4 (geographic distribution, data residency, failover that one region cannot give, a global user base)"), String::from("guide: Stage 1, What to Focus On (don't worry about multi-region yet)"), String::from("one region of users, up to the growth stage, with a target under 99.99% or none and no residency rule: ours")],
+        references: vec![String::from("guide: When to Move to Stage 4 (geographic distribution, data residency, failover that one region cannot give, a global user base)"), String::from("guide: Stage 1, What to Focus On (don't worry about multi-region yet)"), String::from("one region of users, up to the growth stage, with a target under 99.99% or none; a residency rule for users of one region does not need a second (residency.one_region): ours")],
         supersedes: vec![String::from("premature.multi_region"), String::from("add.global_load_balancer")],
         hold_for: None,
         hold_evaluations: None,
@@ -1799,7 +1799,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 784 },
-        when_offset: 41196,
+        when_offset: 41308,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1829,7 +1829,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 795 },
-        when_offset: 42053,
+        when_offset: 42165,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 806 },
-        when_offset: 42595,
+        when_offset: 42707,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -1889,7 +1889,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 817 },
-        when_offset: 43389,
+        when_offset: 43501,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -1919,7 +1919,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 828 },
-        when_offset: 44157,
+        when_offset: 44269,
     },
     ]
 }

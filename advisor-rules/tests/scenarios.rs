@@ -4308,11 +4308,38 @@ fn regions_for_users_in_one_region_are_questioned_at_the_growth_stage() {
     assert!(step.advice.contains("global load balancer"), "{text}");
     no_contradictions(&a);
 
-    // Each of the guide's reasons, once stated, makes the regions justified.
+    // A residency rule with every user in one place is met by one region inside it: not a
+    // reason for three. Both findings say their part: the regions are ahead of need, and
+    // where the data must stay. Neither asks for a global load balancer as work of its own.
+    let a = run(&snap.clone().with_data_residency_required(true));
+    let text = a.to_text();
+    assert_eq!(
+        severity(&a, "premature.regions"),
+        Some(Severity::Info),
+        "{text}"
+    );
+    assert_eq!(
+        severity(&a, "residency.one_region"),
+        Some(Severity::Info),
+        "{text}"
+    );
+    assert_eq!(severity(&a, "add.global_load_balancer"), None, "{text}");
+    assert_eq!(severity(&a, "move.4.data_residency"), None, "{text}");
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "premature.regions"))
+        .unwrap_or_else(|| panic!("no step for the regions:\n{text}"));
+    assert!(!step.advice.contains("no data that must stay"), "{text}");
+    no_contradictions(&a);
+
+    // Each of the guide's other reasons, once stated, makes the regions justified.
     for justified in [
         snap.clone().with_availability_target(pct(99.99)),
-        snap.clone().with_data_residency_required(true),
         snap.clone().with_user_regions(NonZeroU32::new(2).unwrap()),
+        snap.clone()
+            .with_user_regions(NonZeroU32::new(2).unwrap())
+            .with_data_residency_required(true),
     ] {
         let a = run(&justified);
         assert_eq!(severity(&a, "premature.regions"), None, "{}", a.to_text());

@@ -1052,17 +1052,12 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let (v6, o2) = compare_value(values[40], Threshold { op: CmpOp::Lt, k: 0.9998999999999999, lo: 0.9998999990000998, hi: 0.9999000009999 });
             let v7 = kleene_or(v5, v6);
             let v8 = kleene_and(v3, v7);
-            let v9 = truth(!values[39].is_nan());
-            let v10 = kleene_not(v9);
-            let (v11, o3) = compare_value(values[39], Threshold { op: CmpOp::Eq, k: 0.0, lo: 0.0, hi: 0.0 });
-            let v12 = kleene_or(v10, v11);
-            let v13 = kleene_and(v8, v12);
-            let (status, assumed) = judge(v13, MissingData::NotEvaluated);
+            let (status, assumed) = judge(v8, MissingData::NotEvaluated);
             st[56] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2), observation_of(&o3)]);
-                let f = make_finding(&r.id, 56, ((Severity::Info, false), 70), stage, (assumed, false), (start, 4), (out.subjects.len(), 0));
+                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2)]);
+                let f = make_finding(&r.id, 56, ((Severity::Info, false), 70), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
