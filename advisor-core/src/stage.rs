@@ -484,6 +484,96 @@ impl Stage {
                 .is_empty()
     }
 
+    /// The furthest stage whose whole architecture `architecture` has ([`Stage::is_built`]):
+    /// where the system's architecture stands, whatever its user count. Stage 1 for any
+    /// declared architecture (it asks for no component beyond one server); `None` for an
+    /// empty set, where what is in place is not known.
+    ///
+    /// The stages' cumulative architectures are nested, so every stage up to the answer is
+    /// built and none after it.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet, Stage};
+    /// let partial = ComponentSet::from_components(&[Component::LoadBalancer, Component::Cache]);
+    /// assert_eq!(Stage::furthest_built(partial), Some(Stage::Startup));
+    /// let growth = Stage::Growth.cumulative_architecture();
+    /// assert_eq!(Stage::furthest_built(growth), Some(Stage::Growth));
+    /// assert_eq!(Stage::furthest_built(ComponentSet::EMPTY), None);
+    /// ```
+    #[must_use]
+    pub const fn furthest_built(architecture: ComponentSet) -> Option<Stage> {
+        if architecture.is_empty() {
+            return None;
+        }
+        Some(if Stage::Enterprise.is_built(architecture) {
+            Stage::Enterprise
+        } else if Stage::Scale.is_built(architecture) {
+            Stage::Scale
+        } else if Stage::Growth.is_built(architecture) {
+            Stage::Growth
+        } else {
+            Stage::Startup
+        })
+    }
+
+    /// The furthest stage any of whose new components ([`Stage::new_components`]) is in
+    /// `architecture`: how far the architecture reaches, complete or not. Stage 1 for a
+    /// declared architecture with nothing of the later stages; `None` for an empty set.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, ComponentSet, Stage};
+    /// let partial = ComponentSet::from_components(&[Component::LoadBalancer, Component::Cache]);
+    /// assert_eq!(Stage::furthest_reached(partial), Some(Stage::Growth));
+    /// let one = ComponentSet::from_components(&[Component::SingleServer]);
+    /// assert_eq!(Stage::furthest_reached(one), Some(Stage::Startup));
+    /// assert_eq!(Stage::furthest_reached(ComponentSet::EMPTY), None);
+    /// ```
+    #[must_use]
+    pub const fn furthest_reached(architecture: ComponentSet) -> Option<Stage> {
+        if architecture.is_empty() {
+            return None;
+        }
+        Some(if Stage::Enterprise.reaches(architecture) {
+            Stage::Enterprise
+        } else if Stage::Scale.reaches(architecture) {
+            Stage::Scale
+        } else if Stage::Growth.reaches(architecture) {
+            Stage::Growth
+        } else {
+            Stage::Startup
+        })
+    }
+
+    /// Whether `architecture` has any of the components this stage adds
+    /// ([`Stage::new_components`]).
+    const fn reaches(self, architecture: ComponentSet) -> bool {
+        !self.new_components().intersection(architecture).is_empty()
+    }
+
+    /// What this stage adds to the architecture of the stages before it: its
+    /// [`Stage::cumulative_architecture`] less the previous stage's (for stage 1, the single
+    /// server). A CDN is stage 2's, though the guide draws it again at stages 3 and 4.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, Stage};
+    /// assert_eq!(Stage::Growth.new_components().len(), 4);
+    /// assert_eq!(Stage::Scale.new_components().len(), 6);
+    /// assert!(!Stage::Scale.new_components().contains(Component::Cdn));
+    /// assert_eq!(Stage::Enterprise.new_components().len(), 3);
+    /// ```
+    #[must_use]
+    pub const fn new_components(self) -> ComponentSet {
+        match self.previous() {
+            None => self.cumulative_architecture(),
+            Some(p) => self
+                .cumulative_architecture()
+                .difference(p.cumulative_architecture()),
+        }
+    }
+
     /// The indicative monthly cost of the stage overview ($100, $1K, $10K, $100K+).
     ///
     /// # Examples
@@ -658,6 +748,52 @@ mod tests {
         fn for_users_is_monotone(a in any::<u64>(), b in any::<u64>()) {
             let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
             prop_assert!(Stage::for_users(Users::new(lo)) <= Stage::for_users(Users::new(hi)));
+        }
+
+        #[test]
+        fn furthest_built_is_built_and_the_next_is_not(
+            picks in proptest::collection::vec(any::<bool>(), crate::Component::ALL.len())
+        ) {
+            let mut arch = crate::ComponentSet::EMPTY;
+            for (c, keep) in crate::Component::ALL.iter().zip(&picks) {
+                if *keep {
+                    arch.insert(*c);
+                }
+            }
+            match Stage::furthest_built(arch) {
+                None => prop_assert!(arch.is_empty()),
+                Some(s) => {
+                    for earlier in Stage::ALL.into_iter().filter(|e| *e <= s) {
+                        prop_assert!(earlier.is_built(arch));
+                    }
+                    if let Some(next) = s.next() {
+                        prop_assert!(!next.is_built(arch));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn furthest_reached_has_a_component_of_its_stage_and_none_later(
+            picks in proptest::collection::vec(any::<bool>(), crate::Component::ALL.len())
+        ) {
+            let mut arch = crate::ComponentSet::EMPTY;
+            for (c, keep) in crate::Component::ALL.iter().zip(&picks) {
+                if *keep {
+                    arch.insert(*c);
+                }
+            }
+            match Stage::furthest_reached(arch) {
+                None => prop_assert!(arch.is_empty()),
+                Some(s) => {
+                    prop_assert!(s == Stage::Startup || s.reaches(arch));
+                    for later in Stage::ALL.into_iter().filter(|l| *l > s) {
+                        prop_assert!(!later.reaches(arch));
+                    }
+                    // Built is never further than reached.
+                    prop_assert!(Stage::furthest_built(arch).is_some_and(|b| b <= s));
+                }
+            }
         }
 
         #[test]

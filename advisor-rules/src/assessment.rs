@@ -274,6 +274,20 @@ pub struct StageView {
     /// Transition findings whose stage is already built ([`AssessedFinding::made`]).
     #[serde(default)]
     pub made: Vec<String>,
+    /// The furthest stage whose whole architecture is declared
+    /// ([`Stage::furthest_built`]): where the architecture stands, whatever the user count.
+    /// `None` when no architecture was declared.
+    #[serde(default)]
+    pub built: Option<Stage>,
+    /// The furthest stage any of whose own components is declared
+    /// ([`Stage::furthest_reached`]): how far the architecture reaches, complete or not.
+    /// `None` when no architecture was declared.
+    #[serde(default)]
+    pub reached: Option<Stage>,
+    /// The declared architecture, which [`StageView::in_place_line`] counts against each
+    /// stage's.
+    #[serde(default)]
+    pub architecture: ComponentSet,
 }
 
 /// Where the system is heading: the next stage's architecture, what of it is missing, its
@@ -1273,6 +1287,9 @@ fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> Stage
             .filter(|f| f.made)
             .map(|f| f.id.clone())
             .collect(),
+        built: Stage::furthest_built(snapshot.architecture),
+        reached: Stage::furthest_reached(snapshot.architecture),
+        architecture: snapshot.architecture,
     }
 }
 
@@ -2947,6 +2964,95 @@ impl StageView {
         }
     }
 
+    /// One line on what of each stage's architecture is in place, against the user count;
+    /// `None` when no architecture was declared.
+    ///
+    /// Each stage from 2 up to the later of the user count's stage and
+    /// [`StageView::reached`] is counted by the components it adds ([`Stage::new_components`]):
+    /// "stage 2 (growth) 2 of 4 (load_balancer, cache), stage 3 (scale) none of 6". A
+    /// count rather than the furthest stage fully built, because one component the guide
+    /// adds only on need (a search cluster) would otherwise put a multi-region system at
+    /// stage 2. Then, when the user count is in a later stage than the architecture reaches,
+    /// how far; an architecture behind its users is not by itself a reason to build (the
+    /// guide adds each component when its condition holds), so when no transition fires
+    /// the line says that nothing measured calls for a move yet.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{
+    ///     Component, History, MetricsSnapshot, units::Users,
+    /// };
+    /// use scalability_advisor_rules::{Engine, assess};
+    /// let mut snap = MetricsSnapshot::default().with_users(Users::new(300_000));
+    /// snap.architecture.insert(Component::LoadBalancer);
+    /// let a = assess(&Engine::default_pack(), &snap, &History::new());
+    /// assert_eq!(
+    ///     a.stage.in_place_line().as_deref(),
+    ///     Some(
+    ///         "stage 2 (growth) 1 of 4 (load_balancer), stage 3 (scale) none of 6; the \
+    ///          user count is in stage 3 (scale), one stage beyond the architecture, and no \
+    ///          metric calls for a move yet: each missing component waits for its condition"
+    ///     )
+    /// );
+    /// ```
+    #[must_use]
+    pub fn in_place_line(&self) -> Option<String> {
+        let reached = self.reached?;
+        let arch = self.architecture;
+        let mut line = if reached == Stage::Startup {
+            let one = if arch.contains(Component::SingleServer) {
+                "one server, "
+            } else {
+                ""
+            };
+            format!("{one}nothing of {} or later", Stage::Growth)
+        } else {
+            let last = self.by_users.map_or(reached, |u| u.max(reached));
+            let counts: Vec<String> = Stage::ALL
+                .into_iter()
+                .filter(|s| *s > Stage::Startup && *s <= last)
+                .map(|s| {
+                    let own = s.new_components();
+                    let present = own.intersection(arch);
+                    let absent = own.difference(arch);
+                    let (k, n) = (present.len(), own.len());
+                    if k == n {
+                        format!("{s} all {n}")
+                    } else if k == 0 {
+                        format!("{s} none of {n}")
+                    } else if absent.len() < k {
+                        format!("{s} {k} of {n} (all but {absent})")
+                    } else {
+                        format!("{s} {k} of {n} ({present})")
+                    }
+                })
+                .collect();
+            counts.join(", ")
+        };
+        match self.by_users {
+            Some(u) if u > reached => {
+                let gap = match u.number() - reached.number() {
+                    1 => "one stage",
+                    2 => "two stages",
+                    _ => "three stages",
+                };
+                line.push_str(&format!(
+                    "; the user count is in {u}, {gap} beyond the architecture"
+                ));
+                if self.by_metrics.is_none() {
+                    line.push_str(
+                        ", and no metric calls for a move yet: each missing component waits for its condition",
+                    );
+                }
+            }
+            Some(u) if u < reached => {
+                line.push_str(&format!("; ahead of the user count, in {u}"));
+            }
+            _ => {}
+        }
+        Some(line)
+    }
+
     /// One line on the stage by users.
     ///
     /// # Examples
@@ -3101,6 +3207,9 @@ impl Assessment {
         let _ = writeln!(o, "\nStage");
         let _ = writeln!(o, "  by users:    {}", self.stage.users_line());
         let _ = writeln!(o, "  by metrics:  {}", self.stage.metrics_line());
+        if let Some(in_place) = self.stage.in_place_line() {
+            let _ = writeln!(o, "  in place:    {in_place}");
+        }
         if let Some(n) = &self.next_stage {
             for (i, line) in n.lines().iter().enumerate() {
                 let head = if i == 0 {
@@ -3279,6 +3388,9 @@ impl Assessment {
         let _ = writeln!(o, "\n## Stage\n");
         let _ = writeln!(o, "- **By users:** {}", self.stage.users_line());
         let _ = writeln!(o, "- **By metrics:** {}", self.stage.metrics_line());
+        if let Some(in_place) = self.stage.in_place_line() {
+            let _ = writeln!(o, "- **In place:** {in_place}");
+        }
         if let Some(n) = &self.next_stage {
             let lines = n.lines();
             let _ = writeln!(o, "- **Heading for:** {}", lines[0]);

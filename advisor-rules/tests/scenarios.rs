@@ -5501,3 +5501,123 @@ fn residency_for_users_of_one_region_is_met_by_one_region() {
         a.to_text()
     );
 }
+
+#[test]
+fn an_architecture_that_lags_its_user_count_is_said_to() {
+    // 300,000 users: the guide's stage 3 (scale, 100,001 to 1,000,000). The architecture is
+    // a load balancer and a cache: two of stage 2's four components (the guide's growth
+    // architecture: CDN, load balancer, read replicas, cache), none of stage 3's six (API
+    // gateway, microservices, auto-scaling, sharding, search cluster, message queue). Every
+    // metric is healthy, so no transition fires and nothing forces a move; the guide adds
+    // each component when its condition holds. The report must still say where the
+    // architecture stands against the user count: it reaches into stage 2, the users are
+    // in stage 3.
+    let mut snap = with(users(300_000), &[Component::LoadBalancer, Component::Cache]);
+    snap.p95_response_time = Some(ms(380));
+    snap.server_cpu = Some(pct(55.0));
+    snap.db_cpu = Some(pct(50.0));
+    let a = run(&snap);
+    assert_eq!(a.stage.by_metrics, None);
+    assert_eq!(a.stage.built, Some(Stage::Startup));
+    assert_eq!(a.stage.reached, Some(Stage::Growth));
+    assert_eq!(
+        a.stage.in_place_line().as_deref(),
+        Some(
+            "stage 2 (growth) 2 of 4 (load_balancer, cache), stage 3 (scale) none of 6; the \
+             user count is in stage 3 (scale), one stage beyond the architecture, and no metric \
+             calls for a move yet: each missing component waits for its condition"
+        )
+    );
+    let text = a.to_text();
+    assert!(
+        text.contains("\n  in place:    stage 2 (growth) 2 of 4"),
+        "{text}"
+    );
+    let md = a.to_markdown();
+    assert!(
+        md.contains("\n- **In place:** stage 2 (growth) 2 of 4"),
+        "{md}"
+    );
+
+    // The whole of stage 2 declared, at 60,000 users (stage 2): in step, nothing to add.
+    let mut growth = with(
+        users(60_000),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    );
+    growth.server_cpu = Some(pct(55.0));
+    let a = run(&growth);
+    assert_eq!(a.stage.built, Some(Stage::Growth));
+    assert_eq!(
+        a.stage.in_place_line().as_deref(),
+        Some("stage 2 (growth) all 4")
+    );
+
+    // All of stage 3 but a search cluster, at 400,000 users (stage 3): the line names the
+    // one component missing, and says nothing of a lag. Fully built is only stage 2 (the
+    // search cluster is part of stage 3's architecture), which is why the line counts each
+    // stage rather than naming the furthest one built.
+    let mut nearly = growth.clone().with_users(Users::new(400_000));
+    for c in Stage::Scale.architecture().iter() {
+        if c != Component::SearchCluster {
+            nearly.architecture.insert(c);
+        }
+    }
+    let a = run(&nearly);
+    assert_eq!(a.stage.built, Some(Stage::Growth));
+    assert_eq!(a.stage.reached, Some(Stage::Scale));
+    assert_eq!(
+        a.stage.in_place_line().as_deref(),
+        Some("stage 2 (growth) all 4, stage 3 (scale) 5 of 6 (all but search_cluster)")
+    );
+
+    // Stage 3's architecture at 5,000 users (stage 1): ahead of the user count.
+    let mut ahead = growth.clone().with_users(Users::new(5_000));
+    for c in Stage::Scale.architecture().iter() {
+        ahead.architecture.insert(c);
+    }
+    let a = run(&ahead);
+    assert_eq!(a.stage.built, Some(Stage::Scale));
+    assert_eq!(
+        a.stage.in_place_line().as_deref(),
+        Some(
+            "stage 2 (growth) all 4, stage 3 (scale) all 6; ahead of the user count, in \
+             stage 1 (startup)"
+        )
+    );
+
+    // Two stages behind while a metric calls for a move: the plan says what first, and
+    // the line does not claim that nothing calls for one.
+    let mut busy = with(users(300_000), &[Component::SingleServer]);
+    busy.db_cpu = Some(pct(82.0));
+    let a = run(&busy);
+    assert_eq!(a.stage.reached, Some(Stage::Startup));
+    assert_eq!(
+        a.stage.in_place_line().as_deref(),
+        Some(
+            "one server, nothing of stage 2 (growth) or later; the user count is in stage 3 \
+             (scale), two stages beyond the architecture"
+        )
+    );
+
+    // One server at 4,000 users: in step with the user count.
+    let one = with(users(4_000), &[Component::SingleServer]);
+    let a = run(&one);
+    assert_eq!(
+        a.stage.in_place_line().as_deref(),
+        Some("one server, nothing of stage 2 (growth) or later")
+    );
+
+    // Nothing declared: what is in place is not known, and no line says otherwise.
+    let mut unknown = snap.clone();
+    unknown.architecture = ComponentSet::EMPTY;
+    let a = run(&unknown);
+    assert_eq!(a.stage.built, None);
+    assert_eq!(a.stage.reached, None);
+    assert_eq!(a.stage.in_place_line(), None);
+    assert!(!a.to_text().contains("in place:"), "{}", a.to_text());
+}
