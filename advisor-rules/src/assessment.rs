@@ -1387,14 +1387,29 @@ fn gap_reason(item: ChecklistItem, snapshot: &MetricsSnapshot) -> String {
 
 /// What makes two pieces of evidence the same fact: the entity, the left side, the
 /// operator, the threshold and the observed value (not the series function that read it).
-type EvidenceKey = (Option<String>, String, String, String, Option<u64>);
+type EvidenceKey = (Option<String>, String, &'static str, String, Option<u64>);
 
+/// What one line of evidence states, for saying it once per step: the same value on the same
+/// side of the same level is one fact, whichever parameter names the level and whether the
+/// rule wrote `>` or `>=` ("memory_usage = 92% > 90% ($memory_warning)" and "... >= 90%
+/// ($resources_maxed)"). A level without a number (a trend) is told apart by its text.
 fn evidence_key(e: &RuleEvidence) -> EvidenceKey {
+    let side = match e.op {
+        crate::CmpOp::Gt | crate::CmpOp::Ge => ">",
+        crate::CmpOp::Lt | crate::CmpOp::Le => "<",
+        crate::CmpOp::Eq => "==",
+        crate::CmpOp::Ne => "!=",
+    };
+    let level = if e.threshold.is_nan() {
+        e.threshold_text.clone()
+    } else {
+        e.threshold.to_bits().to_string()
+    };
     (
         e.subject.as_ref().map(ToString::to_string),
         e.left.clone(),
-        e.op.to_string(),
-        e.threshold_text.clone(),
+        side,
+        level,
         e.observed.map(f64::to_bits),
     )
 }

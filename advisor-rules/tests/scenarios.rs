@@ -5621,3 +5621,45 @@ fn an_architecture_that_lags_its_user_count_is_said_to() {
     assert_eq!(a.stage.in_place_line(), None);
     assert!(!a.to_text().contains("in place:"), "{}", a.to_text());
 }
+
+#[test]
+fn one_value_past_one_level_is_one_line_of_evidence() {
+    // Memory at 92%: past the guide's 90% memory warning (ladder.high_memory, `>`) and, for
+    // the same 90%, one of its "resources maxed" triggers for stage 2 (move.2.memory_maxed,
+    // `>=`). The step that adds memory used to list both, "memory_usage = 92% > 90%" and
+    // "memory_usage = 92% >= 90%": one fact said twice. It is said once, by the first
+    // finding; both findings stay in the step's sources.
+    let mut snap = with(
+        users(60_000),
+        &[Component::LoadBalancer, Component::Cache, Component::Cdn],
+    );
+    snap.p95_response_time = Some(ms(800));
+    snap.server_cpu = Some(pct(50.0));
+    snap.memory_usage = Some(pct(92.0));
+    snap.db_cpu = Some(pct(40.0));
+    let a = run(&snap);
+    let step = step_of(&a, StepKey::Remedy(Remedy::IncreaseRam));
+    let memory: Vec<&String> = step
+        .why
+        .iter()
+        .filter(|w| w.starts_with("memory_usage = 92%"))
+        .collect();
+    assert_eq!(memory.len(), 1, "{}", a.to_text());
+    assert!(
+        step.findings.iter().any(|f| f == "move.2.memory_maxed")
+            && step.findings.iter().any(|f| f == "ladder.high_memory"),
+        "{}",
+        a.to_text()
+    );
+    // Levels that differ stay apart: a value past 70% and past 85% is two facts.
+    let mut cpu = with(users(60_000), &[Component::LoadBalancer]);
+    cpu.server_cpu = Some(pct(90.0));
+    let a = run(&cpu);
+    let lines: Vec<&String> = a
+        .plan
+        .iter()
+        .flat_map(|s| &s.why)
+        .filter(|w| w.starts_with("server_cpu = 90%"))
+        .collect();
+    assert!(lines.len() >= 2, "{}", a.to_text());
+}
