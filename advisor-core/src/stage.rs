@@ -114,7 +114,7 @@ impl fmt::Display for UserBand {
 /// use scalability_advisor_core::Stage;
 /// assert_eq!(
 ///     Stage::Growth.cost_at_scale().monthly.to_string(),
-///     "$1000-3000/mo"
+///     "$1,000-3,000/mo"
 /// );
 /// assert_eq!(
 ///     Stage::Enterprise.cost_at_scale().monthly.to_string(),
@@ -136,14 +136,14 @@ impl fmt::Display for CostBand {
             Some(high) if high == self.low => write!(f, "{}", self.low),
             Some(high) => {
                 f.write_str("$")?;
-                crate::units::fmt_trimmed(f, self.low.as_usd())?;
+                crate::units::fmt_usd(f, self.low.as_usd())?;
                 f.write_str("-")?;
-                crate::units::fmt_trimmed(f, high.as_usd())?;
+                crate::units::fmt_usd(f, high.as_usd())?;
                 f.write_str("/mo")
             }
             None => {
                 f.write_str("$")?;
-                crate::units::fmt_trimmed(f, self.low.as_usd())?;
+                crate::units::fmt_usd(f, self.low.as_usd())?;
                 f.write_str("+/mo")
             }
         }
@@ -611,7 +611,7 @@ impl Stage {
     /// use scalability_advisor_core::{Stage, units::Users};
     /// let row = Stage::for_users(Users::new(100_000)).cost_at_scale();
     /// assert_eq!(row.users, Users::new(100_000));
-    /// assert_eq!(row.monthly.to_string(), "$1000-3000/mo");
+    /// assert_eq!(row.monthly.to_string(), "$1,000-3,000/mo");
     /// ```
     #[must_use]
     pub const fn cost_at_scale(self) -> CostRow {

@@ -793,7 +793,7 @@ impl fmt::Display for QueriesPerRequest {
 /// # Examples
 /// ```
 /// use scalability_advisor_core::units::UsdPerMonth;
-/// assert_eq!(UsdPerMonth::from_usd(3_000.0)?.to_string(), "$3000/mo");
+/// assert_eq!(UsdPerMonth::from_usd(3_000.0)?.to_string(), "$3,000/mo");
 /// assert!(UsdPerMonth::from_usd(-1.0).is_err());
 /// # Ok::<(), scalability_advisor_core::Error>(())
 /// ```
@@ -855,9 +855,11 @@ impl UsdPerMonth {
 float_quantity!(UsdPerMonth, from_usd);
 
 impl fmt::Display for UsdPerMonth {
+    /// `$300/mo`, `$1,000/mo`: dollars grouped by thousands from 1,000 up, as the guide's
+    /// cost table writes them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("$")?;
-        fmt_trimmed(f, self.0)?;
+        fmt_usd(f, self.0)?;
         f.write_str("/mo")
     }
 }
@@ -1104,7 +1106,12 @@ impl fmt::Display for Users {
 /// Writes a whole number as people read it: its digits alone below 10,000 (`2000`), with
 /// commas between thousands from there (`45,000`, `1,000,000`).
 pub(crate) fn write_whole(f: &mut fmt::Formatter<'_>, n: u64) -> fmt::Result {
-    if n < 10_000 {
+    write_whole_from(f, n, 10_000)
+}
+
+/// [`write_whole`] with grouping from `from` up.
+fn write_whole_from(f: &mut fmt::Formatter<'_>, n: u64, from: u64) -> fmt::Result {
+    if n < from {
         return write!(f, "{n}");
     }
     // u64::MAX has 20 digits: seven groups at most.
@@ -1275,9 +1282,23 @@ pub(crate) fn u64_to_f64(value: u64) -> f64 {
 /// Writes a float with at most two decimals and no trailing zeros.
 ///
 /// From 10,000 up (below 2^53, where every whole number is exact) the whole part is grouped
-/// by thousands, as [`Count`] writes numbers: `270,000/s`, `$10,000/mo`, `12,500.5/s`.
+/// by thousands, as [`Count`] writes numbers: `270,000/s`, `12,500.5/s` (dollars
+/// from 1,000 up: [`fmt_usd`]).
 pub(crate) fn fmt_trimmed(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
-    if (10_000.0..9.007_199_254_740_992e15).contains(&value) {
+    fmt_grouped(f, value, 10_000)
+}
+
+/// Writes dollars as [`fmt_trimmed`] does, grouped by thousands from 1,000 up, as the guide's
+/// cost table writes them (`$1,000-3,000`).
+pub(crate) fn fmt_usd(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
+    fmt_grouped(f, value, 1_000)
+}
+
+/// [`fmt_trimmed`] with grouping from `from` (1,000 or 10,000) up.
+fn fmt_grouped(f: &mut fmt::Formatter<'_>, value: f64, from: u64) -> fmt::Result {
+    #[expect(clippy::cast_precision_loss, reason = "from is 1,000 or 10,000: exact")]
+    let lowest = from as f64;
+    if (lowest..9.007_199_254_740_992e15).contains(&value) {
         // The decimals the branches below would write, then the value rounded to them as
         // a whole number of hundredths or tenths.
         let places: u32 = if (value - value.round()).abs() < 1e-9 {
@@ -1295,7 +1316,7 @@ pub(crate) fn fmt_trimmed(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result
             reason = "10,000 <= value < 2^53, so value x 100 fits a u64"
         )]
         let scaled = (value * scale as f64).round() as u64;
-        write_whole(f, scaled / scale)?;
+        write_whole_from(f, scaled / scale, from)?;
         return match places {
             0 => Ok(()),
             1 => write!(f, ".{}", scaled % scale),
@@ -1324,9 +1345,26 @@ mod tests {
         assert_eq!(rate(12_500.25).as_deref(), Ok("12,500.25/s"));
         assert_eq!(rate(12_500.05).as_deref(), Ok("12,500.05/s"));
         assert_eq!(rate(1_234_567.891).as_deref(), Ok("1,234,567.89/s"));
+    }
+
+    #[test]
+    fn money_is_grouped_by_thousands_from_one_thousand_as_the_guide_writes_it() {
+        // The guide's cost table: "$1,000-3,000", "$10,000-30,000", "$100,000+".
         let usd = |v: f64| UsdPerMonth::from_usd(v).map(|u| u.to_string());
-        assert_eq!(usd(3_000.0).as_deref(), Ok("$3000/mo"));
+        assert_eq!(usd(999.0).as_deref(), Ok("$999/mo"));
+        assert_eq!(usd(999.5).as_deref(), Ok("$999.5/mo"));
+        assert_eq!(usd(1_000.0).as_deref(), Ok("$1,000/mo"));
+        assert_eq!(usd(3_000.0).as_deref(), Ok("$3,000/mo"));
+        assert_eq!(usd(1_234.56).as_deref(), Ok("$1,234.56/mo"));
         assert_eq!(usd(30_000.0).as_deref(), Ok("$30,000/mo"));
+        assert_eq!(
+            crate::Stage::Growth.cost_at_scale().monthly.to_string(),
+            "$1,000-3,000/mo"
+        );
+        assert_eq!(
+            crate::Stage::Growth.indicative_cost().to_string(),
+            "$1,000/mo"
+        );
     }
 
     #[test]

@@ -58,7 +58,7 @@ fn stage_tables() {
     );
     assert_eq!(
         Stage::Growth.cost_at_scale().monthly.to_string(),
-        "$1000-3000/mo"
+        "$1,000-3,000/mo"
     );
     assert_eq!(
         Stage::Enterprise.user_band().to_string(),

@@ -134,7 +134,7 @@ fn healthy_startup_has_nothing_to_do() {
     // Heading for stage 2: load balancer, CDN, read replica, cache; about $1K a month.
     let next = a.next_stage.as_ref().unwrap();
     assert_eq!(next.stage, Stage::Growth);
-    assert_eq!(next.indicative_cost.to_string(), "$1000/mo");
+    assert_eq!(next.indicative_cost.to_string(), "$1,000/mo");
     assert!(a.to_text().contains("Nothing to do"));
 }
 
@@ -264,8 +264,8 @@ fn band_edges_follow_the_cost_table() {
         assert_eq!(row.monthly.to_string(), cost, "{n}");
     }
     check(10_000, Stage::Startup, "$100-300/mo");
-    check(10_001, Stage::Growth, "$1000-3000/mo");
-    check(100_000, Stage::Growth, "$1000-3000/mo");
+    check(10_001, Stage::Growth, "$1,000-3,000/mo");
+    check(100_000, Stage::Growth, "$1,000-3,000/mo");
     check(100_001, Stage::Scale, "$10,000-30,000/mo");
     check(1_000_000, Stage::Scale, "$10,000-30,000/mo");
     check(1_000_001, Stage::Enterprise, "$100,000+/mo");
