@@ -1841,6 +1841,7 @@ fn build_plan(
     note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
     cache_for_a_saturated_cpu(&mut steps, bottlenecks, grounds.cpu_saturated);
     note_locks_hold_connections(&mut steps);
+    note_writes_explain_lag(&mut steps, findings);
     note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
@@ -2366,6 +2367,41 @@ fn note_locks_hold_connections(steps: &mut [PlanStep]) {
         pool.notes.push(format!(
             "transactions waiting on locks hold their connections until they end: step {locks} frees some of the pool, so measure its use again after it"
         ));
+    }
+}
+
+/// A replica replays every write the primary commits (PostgreSQL documentation, 27.2
+/// "Log-Shipping Standby Servers": a standby applies the primary's WAL; MySQL's replicas
+/// apply its binary log likewise), so when one step finds the primary short of write
+/// capacity (a finding recommending sharding on evidence other than the lag) and another
+/// step works on replica lag, the lag step says the writes are its likeliest cause and that
+/// relieving them relieves the replicas. Read by the metrics and components the findings
+/// carry, not by a pack's rule ids.
+fn note_writes_explain_lag(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    let lags = |f: &AssessedFinding| {
+        f.evidence
+            .iter()
+            .any(|e| e.metric == Some(Metric::ReplicaLag))
+    };
+    let writes: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.recommends.contains(Component::Sharding) && !lags(f))
+        .map(|f| f.id.as_str())
+        .collect();
+    let lagging: Vec<&str> = findings
+        .iter()
+        .filter(|f| lags(f))
+        .map(|f| f.id.as_str())
+        .collect();
+    let Some(rank) = step_holding(steps, &writes).map(|s| s.rank) else {
+        return;
+    };
+    for step in steps.iter_mut() {
+        if step.rank != rank && step.findings.iter().any(|f| lagging.contains(&f.as_str())) {
+            step.notes.push(format!(
+                "replicas replay every write the primary commits, and step {rank} finds the primary short of write capacity: the writes are the likeliest cause of this lag, and what relieves the primary relieves the replicas too; look at the replicas' own load and hardware if the lag stays once it does"
+            ));
+        }
     }
 }
 

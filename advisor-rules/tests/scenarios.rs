@@ -5663,3 +5663,65 @@ fn one_value_past_one_level_is_one_line_of_evidence() {
         .collect();
     assert!(lines.len() >= 2, "{}", a.to_text());
 }
+
+#[test]
+fn replica_lag_under_a_write_saturated_primary_points_at_the_writes() {
+    // 500,000 users (stage 3) without sharding. The primary takes 4,300 writes/s of the
+    // 5,000 it can (86%, past the guide's "write traffic overwhelming single primary" at the
+    // pack's 80%), and the replicas lag 2.5 s (past the 1 s warning). A replica replays
+    // every write the primary commits (PostgreSQL documentation, 27.2 Log-Shipping Standby
+    // Servers: the standby applies the primary's WAL), so a primary near its write limit is
+    // the likeliest cause of the lag, and the sharding that the move step calls for relieves
+    // the replicas too. The lag step must say so, naming the move's step, rather than read
+    // as a separate problem with its own cause to hunt.
+    let mut snap = with(
+        users(500_000),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::AutoScaling,
+            Component::MessageQueue,
+            Component::ConnectionPooler,
+        ],
+    )
+    .with_primary_write_throughput(Rate::from_per_second(4_300.0).unwrap())
+    .with_primary_write_capacity(Rate::from_per_second(5_000.0).unwrap())
+    .with_replica_lag(ms(2_500));
+    snap.server_cpu = Some(pct(55.0));
+    snap.db_cpu = Some(pct(60.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let move_step = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "move.3.write_saturation"))
+        .unwrap_or_else(|| panic!("no write step:\n{text}"));
+    let lag = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "db.replica_lag"))
+        .unwrap_or_else(|| panic!("no lag step:\n{text}"));
+    assert_ne!(lag.rank, move_step.rank, "{text}");
+    let expected = format!(
+        "step {} finds the primary short of write capacity",
+        move_step.rank
+    );
+    assert!(lag.notes.iter().any(|n| n.contains(&expected)), "{text}");
+    // With the primary at 40% of its write capacity, the writes explain nothing: no note.
+    let calm = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(2_000.0).unwrap());
+    let a = run(&calm);
+    let lag = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "db.replica_lag"))
+        .unwrap_or_else(|| panic!("no lag step:\n{}", a.to_text()));
+    assert!(
+        lag.notes.iter().all(|n| !n.contains("write capacity")),
+        "{}",
+        a.to_text()
+    );
+}
