@@ -2435,6 +2435,12 @@ fn cache_for_a_saturated_cpu(
     }
 }
 
+/// The index rung's title when no query is slow and the primary is short of write capacity.
+const INDEXES_AFTER_THE_LOAD_TITLE: &str = "Find what loads the database before adding indexes";
+
+/// Its advice then.
+const INDEXES_AFTER_THE_LOAD: &str = "Rank the statements by total time (pg_stat_statements) and look at the heaviest: an index serves the reads among them that scan whole tables and costs every write, so index only the reads an EXPLAIN shows scanning.";
+
 /// When every query is measured under the slow-query level and nothing else says an index
 /// is missing ([`Grounds::no_slow_query`]), there are no slow reads to serve: the note says
 /// so, and that the database's CPU more likely goes to the writes.
@@ -2451,6 +2457,18 @@ fn note_indexes_cost_writes(
     let Some(rank) = step_holding(steps, &writes).map(|s| s.rank) else {
         return;
     };
+    // With no slow query to serve, the rung's own title and advice ("Add the missing
+    // indexes") would contradict the note: the step asks to find the load first.
+    if no_slow_query.is_some()
+        && let Some(step) = steps
+            .iter_mut()
+            .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes) && s.subjects.is_empty())
+    {
+        INDEXES_AFTER_THE_LOAD_TITLE.clone_into(&mut step.title);
+        if step.advice == Remedy::AddIndexes.advice() {
+            INDEXES_AFTER_THE_LOAD.clone_into(&mut step.advice);
+        }
+    }
     note_on(
         steps,
         Remedy::AddIndexes,

@@ -3077,6 +3077,19 @@ fn indexes_advised_to_a_primary_short_of_write_capacity_say_what_they_cost_write
         "{text}"
     );
     assert!(note.contains("before adding any index"), "{text}");
+    // Nor may the step's title tell the team to add indexes that its own note says nothing
+    // measured calls for: it asks to find what loads the database first.
+    assert_eq!(
+        indexes.title, "Find what loads the database before adding indexes",
+        "{text}"
+    );
+    assert!(indexes.advice.contains("pg_stat_statements"), "{text}");
+    // Where a slow query was measured, the rung keeps its name.
+    let a = run(&snap.clone().with_slowest_query_time(ms(250)));
+    assert_eq!(
+        step_of(&a, StepKey::Remedy(Remedy::AddIndexes)).title,
+        "Add the missing indexes"
+    );
     // With writes well within the primary's capacity, no such note.
     let a = run(&snap.with_primary_write_throughput(Rate::from_per_second(800.0).unwrap()));
     let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
