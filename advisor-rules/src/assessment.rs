@@ -2,7 +2,7 @@
 //! it is heading, findings with true evidence, checklists, and text, Markdown and JSON forms.
 
 use core::fmt;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, btree_map};
 
 use scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_core::patterns::{
@@ -1387,31 +1387,65 @@ fn gap_reason(item: ChecklistItem, snapshot: &MetricsSnapshot) -> String {
 
 /// What makes two pieces of evidence the same fact: the entity, the left side, the
 /// operator, the threshold and the observed value (not the series function that read it).
-type EvidenceKey = (Option<String>, String, &'static str, String, Option<u64>);
+type EvidenceKey = (
+    Option<String>,
+    &'static str,
+    String,
+    &'static str,
+    String,
+    Option<u64>,
+);
 
-/// What one line of evidence states, for saying it once per step: the same value on the same
-/// side of the same level is one fact, whichever parameter names the level and whether the
-/// rule wrote `>` or `>=` ("memory_usage = 92% > 90% ($memory_warning)" and "... >= 90%
-/// ($resources_maxed)"). A level without a number (a trend) is told apart by its text.
-fn evidence_key(e: &RuleEvidence) -> EvidenceKey {
+/// What one line of evidence states, for saying it once per step, and the level it states
+/// it against when that level is a number on one side (`>`, `>=`, `<`, `<=`).
+///
+/// The same value on the same side of a level is one fact whichever parameter names the
+/// level and whether the rule wrote `>` or `>=` ("memory_usage = 92% > 90%
+/// ($memory_warning)" and "... >= 90% ($resources_maxed)"); and a value past a stricter
+/// level is past the looser one too (CPU at 90% past 85% is past 70%), so the key leaves
+/// such a level out and the step keeps the strictest line. A level without a number (a
+/// trend) is told apart by its text, and a reading over a series (a trend, a share of a
+/// window above a level) from a comparison of the snapshot's value (which is also what
+/// `consistently_above` compares without a series).
+fn evidence_key(e: &RuleEvidence) -> (EvidenceKey, Option<f64>) {
     let side = match e.op {
         crate::CmpOp::Gt | crate::CmpOp::Ge => ">",
         crate::CmpOp::Lt | crate::CmpOp::Le => "<",
         crate::CmpOp::Eq => "==",
         crate::CmpOp::Ne => "!=",
     };
-    let level = if e.threshold.is_nan() {
+    let numeric = !e.threshold.is_nan() && matches!(side, ">" | "<");
+    let level = if numeric {
+        String::new()
+    } else if e.threshold.is_nan() {
         e.threshold_text.clone()
     } else {
         e.threshold.to_bits().to_string()
     };
     (
-        e.subject.as_ref().map(ToString::to_string),
-        e.left.clone(),
-        side,
-        level,
-        e.observed.map(f64::to_bits),
+        (
+            e.subject.as_ref().map(ToString::to_string),
+            match e.reading {
+                crate::Reading::Sustained { .. } => "sustained",
+                crate::Reading::Trend { .. } => "trend",
+                _ => "value",
+            },
+            e.left.clone(),
+            side,
+            level,
+            e.observed.map(f64::to_bits),
+        ),
+        numeric.then_some(e.threshold),
     )
+}
+
+/// Whether `new` is a stricter level than `old` on `side`: higher for `>`, lower for `<`.
+fn stricter(side: &str, new: f64, old: f64) -> bool {
+    match side {
+        ">" => new > old,
+        "<" => new < old,
+        _ => false,
+    }
 }
 
 /// A step's title before the entities it names: a structured step's own, or `plain` (the
@@ -1641,7 +1675,9 @@ fn build_plan(
     let mut held = Vec::new();
     // The comparisons already shown in each step: two rules may test the same value against
     // the same threshold (a transition and a ladder on DB CPU), which is one fact.
-    let mut shown: BTreeSet<(usize, EvidenceKey)> = BTreeSet::new();
+    // Each with its level and its line's place, so that a stricter level of the same fact
+    // replaces the looser one where it stands.
+    let mut shown: BTreeMap<(usize, EvidenceKey), (Option<f64>, usize)> = BTreeMap::new();
     // Within a step, the findings that advise something come first and those that only
     // show a symptom (the slow pages a database step explains) after: the cause's evidence
     // leads.
@@ -1674,8 +1710,26 @@ fn build_plan(
                     continue;
                 };
                 for (w, e) in why.into_iter().zip(&f.evidence) {
-                    if shown.insert((at, evidence_key(e))) && !step.why.contains(&w) {
-                        step.why.push(w);
+                    let (key, level) = evidence_key(e);
+                    let side = key.3;
+                    match shown.entry((at, key)) {
+                        btree_map::Entry::Vacant(v) => {
+                            let place = step.why.iter().position(|x| *x == w);
+                            v.insert((level, place.unwrap_or(step.why.len())));
+                            if place.is_none() {
+                                step.why.push(w);
+                            }
+                        }
+                        btree_map::Entry::Occupied(mut o) => {
+                            let (old, place) = *o.get();
+                            if let (Some(new), Some(old)) = (level, old)
+                                && stricter(side, new, old)
+                                && let Some(line) = step.why.get_mut(place)
+                            {
+                                *line = w;
+                                o.get_mut().0 = Some(new);
+                            }
+                        }
                     }
                 }
                 for w in declared {
