@@ -1041,24 +1041,49 @@ impl ChecklistItem {
 
     /// The measured metric that makes the item a gap whatever is declared or in place, when
     /// one does: [`Metric::BackgroundTasksBlockRequests`] measured true, for asynchronous
-    /// non-critical paths (requests still wait for background work). A step that works on
-    /// that metric closes the gap. `None` for every other item and value.
+    /// non-critical paths (requests still wait for background work);
+    /// [`Metric::AvailabilityTarget`] at 99.99% or more with one
+    /// [`Metric::DeployedRegions`], for the four-nines architecture (one region cannot fail
+    /// over, the guide's stage-4 trigger). A step that works on that metric closes the gap.
+    /// `None` for every other item and value.
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{Metric, MetricsSnapshot, patterns::ChecklistItem};
+    /// use core::num::NonZeroU32;
+    /// use scalability_advisor_core::{
+    ///     Metric, MetricsSnapshot, patterns::ChecklistItem, units::Ratio,
+    /// };
     /// let waiting = MetricsSnapshot::default().with_background_tasks_block_requests(true);
     /// assert_eq!(
     ///     ChecklistItem::AsyncNonCriticalPaths.gap_metric(&waiting),
     ///     Some(Metric::BackgroundTasksBlockRequests)
     /// );
     /// assert_eq!(ChecklistItem::CircuitBreakers.gap_metric(&waiting), None);
+    /// let one_region = MetricsSnapshot::default()
+    ///     .with_availability_target(Ratio::from_percent(99.99)?)
+    ///     .with_deployed_regions(NonZeroU32::MIN);
+    /// assert_eq!(
+    ///     ChecklistItem::FourNinesArchitecture.gap_metric(&one_region),
+    ///     Some(Metric::AvailabilityTarget)
+    /// );
+    /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
     pub fn gap_metric(self, snapshot: &MetricsSnapshot) -> Option<Metric> {
-        (self == ChecklistItem::AsyncNonCriticalPaths
-            && snapshot.background_tasks_block_requests == Some(true))
-        .then_some(Metric::BackgroundTasksBlockRequests)
+        match self {
+            ChecklistItem::AsyncNonCriticalPaths => (snapshot.background_tasks_block_requests
+                == Some(true))
+            .then_some(Metric::BackgroundTasksBlockRequests),
+            ChecklistItem::FourNinesArchitecture => {
+                let four_nines = snapshot
+                    .availability_target
+                    .is_some_and(|t| t.as_fraction() >= FOUR_NINES - 1e-12);
+                let one_region =
+                    snapshot.deployed_regions.map(core::num::NonZeroU32::get) == Some(1);
+                (four_nines && one_region).then_some(Metric::AvailabilityTarget)
+            }
+            _ => None,
+        }
     }
 
     /// The metrics that measure the pressure the item's component takes off, for the items
@@ -1090,9 +1115,10 @@ impl ChecklistItem {
 
     /// Where the item stands for a system.
     ///
-    /// In order: asynchronous non-critical paths are a [`ChecklistStatus::Gap`] whenever
-    /// [`Metric::BackgroundTasksBlockRequests`] is measured true, whatever is declared or in
-    /// place (requests still wait for background work, so some of it bypasses the queue);
+    /// In order: an item whose [`ChecklistItem::gap_metric`] is measured is a
+    /// [`ChecklistStatus::Gap`] whatever is declared or in place (asynchronous non-critical
+    /// paths while requests still wait for background work, so some of it bypasses the
+    /// queue; the four-nines architecture while a 99.99% target is served from one region);
     /// declared in [`MetricsSnapshot::practices`], or installed by a remedy declared done in
     /// [`MetricsSnapshot::tried`] (circuit breakers tried for API timeouts), is
     /// [`ChecklistStatus::Declared`];
@@ -1100,9 +1126,8 @@ impl ChecklistItem {
     /// job queue or a message queue; for multi-region deployment, also two or more
     /// [`Metric::DeployedRegions`]) is [`ChecklistStatus::Shown`]. It is a
     /// [`ChecklistStatus::Gap`] when the architecture was declared (not empty) without its
-    /// component, when the system runs in one region (multi-region deployment), or when a
-    /// 99.99% or higher [`Metric::AvailabilityTarget`] is served from one region (the
-    /// four-nines architecture). Anything else is [`ChecklistStatus::ToVerify`]: an empty
+    /// component, or when the system runs in one region (multi-region deployment). Anything
+    /// else is [`ChecklistStatus::ToVerify`]: an empty
     /// architecture means "not declared", not "nothing in place".
     ///
     /// # Examples
@@ -1171,14 +1196,6 @@ impl ChecklistItem {
                 Some(_) => return ChecklistStatus::Gap,
                 None => {}
             },
-            ChecklistItem::FourNinesArchitecture => {
-                let four_nines = snapshot
-                    .availability_target
-                    .is_some_and(|t| t.as_fraction() >= FOUR_NINES - 1e-12);
-                if four_nines && regions == Some(1) {
-                    return ChecklistStatus::Gap;
-                }
-            }
             _ => {}
         }
         if self.component().is_some() && !snapshot.architecture.is_empty() {

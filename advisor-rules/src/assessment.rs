@@ -1596,11 +1596,11 @@ fn build_plan(
     // So is a gap whose component a planned stage move brings (a multi-region deployment,
     // on the way to stage 4).
     let rung_for = |g: ChecklistItem| rung_installing(g, &planned, deferred.as_ref());
-    let mut folded: Vec<(ChecklistItem, Remedy)> = Vec::new();
-    let mut into_moves: Vec<(ChecklistItem, Stage)> = Vec::new();
     // And a gap a measured value makes, whose metric a step's rule compares (requests that
-    // still wait for background work, where a queue is in place).
-    let mut into_steps: Vec<(ChecklistItem, StepKey)> = Vec::new();
+    // still wait for background work, where a queue is in place; a 99.99% target served from
+    // one region, the failover move's work). Each gap with the step that closes it, in
+    // checklist order.
+    let mut closing: Vec<(ChecklistItem, StepKey)> = Vec::new();
     let compares = |i: usize, m: Metric| {
         findings
             .get(i)
@@ -1613,9 +1613,9 @@ fn build_plan(
             let mut gaps = Vec::new();
             for g in r.gaps() {
                 match rung_for(g) {
-                    Some(rung) => folded.push((g, rung)),
+                    Some(rung) => closing.push((g, StepKey::Remedy(rung))),
                     None => match move_installing(g, &facts, &planned, snapshot.architecture) {
-                        Some(stage) => into_moves.push((g, stage)),
+                        Some(stage) => closing.push((g, StepKey::Stage(stage))),
                         None => match step_measuring(
                             g,
                             snapshot,
@@ -1624,7 +1624,7 @@ fn build_plan(
                             &planned,
                             snapshot.architecture,
                         ) {
-                            Some(key) => into_steps.push((g, key.owned())),
+                            Some(key) => closing.push((g, key.owned())),
                             None => gaps.push(g),
                         },
                     },
@@ -1928,39 +1928,17 @@ fn build_plan(
         }
         note_on(&mut steps, Remedy::FixMemoryLeaks, text);
     }
-    for (gap, rung) in folded {
-        note_on(
-            &mut steps,
-            rung,
-            format!(
-                "this also closes a gap of the guide's {} checklist: {}",
-                gap.checklist(),
-                gap.title()
-            ),
-        );
-    }
-    for (gap, key) in into_steps {
-        if let Some(step) = steps.iter_mut().find(|s| s.key == key) {
-            step.notes.push(format!(
-                "this also closes a gap of the guide's {} checklist: {}",
-                gap.checklist(),
-                gap.title()
-            ));
-        }
-    }
-    for (stage, checklist) in Stage::ALL
-        .into_iter()
-        .flat_map(|s| Checklist::ALL.into_iter().map(move |c| (s, c)))
-    {
-        let titles: Vec<&str> = into_moves
-            .iter()
-            .filter(|(g, s)| *s == stage && g.checklist() == checklist)
-            .map(|(g, _)| g.title())
-            .collect();
-        if titles.is_empty() {
-            continue;
-        }
-        if let Some(step) = steps.iter_mut().find(|s| s.key == StepKey::Stage(stage)) {
+    // One note per step and checklist, however the gaps came to the step.
+    for step in &mut steps {
+        for checklist in Checklist::ALL {
+            let titles: Vec<&str> = closing
+                .iter()
+                .filter(|(g, k)| *k == step.key && g.checklist() == checklist)
+                .map(|(g, _)| g.title())
+                .collect();
+            if titles.is_empty() {
+                continue;
+            }
             step.notes.push(format!(
                 "this also closes {} of the guide's {checklist} checklist: {}",
                 if titles.len() == 1 { "a gap" } else { "gaps" },
