@@ -1189,14 +1189,14 @@ impl ChecklistItem {
         {
             return ChecklistStatus::Shown;
         }
-        let regions = snapshot.deployed_regions.map(core::num::NonZeroU32::get);
-        match self {
-            ChecklistItem::MultiRegionDeployment => match regions {
-                Some(n) if n >= 2 => return ChecklistStatus::Shown,
-                Some(_) => return ChecklistStatus::Gap,
-                None => {}
-            },
-            _ => {}
+        if self == ChecklistItem::MultiRegionDeployment
+            && let Some(regions) = snapshot.deployed_regions
+        {
+            return if regions.get() >= 2 {
+                ChecklistStatus::Shown
+            } else {
+                ChecklistStatus::Gap
+            };
         }
         if self.component().is_some() && !snapshot.architecture.is_empty() {
             return ChecklistStatus::Gap;
