@@ -3615,6 +3615,79 @@ impl Assessment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Reading;
+
+    /// A line of evidence on server_cpu at 88% against `threshold` (written `text`).
+    fn cpu_evidence(
+        op: crate::CmpOp,
+        threshold: f64,
+        text: &str,
+        reading: Reading,
+    ) -> RuleEvidence {
+        RuleEvidence {
+            subject: None,
+            series: None,
+            metric: Some(Metric::ServerCpu),
+            field: None,
+            left: "server_cpu".to_owned(),
+            op,
+            negated: false,
+            threshold_text: text.to_owned(),
+            threshold,
+            observed: Some(0.88),
+            margin: None,
+            held: Some(true),
+            dim: crate::Dim::Number,
+            threshold_origin: None,
+            threshold_percent: true,
+            reading,
+            source: None,
+        }
+    }
+
+    #[test]
+    fn a_stricter_level_is_further_out_on_its_side() {
+        assert!(stricter(">", 0.85, 0.70));
+        assert!(!stricter(">", 0.70, 0.85));
+        assert!(!stricter(">", 0.85, 0.85));
+        assert!(stricter("<", 0.20, 0.35));
+        assert!(!stricter("<", 0.35, 0.20));
+        assert!(!stricter("<", 0.35, 0.35));
+        assert!(!stricter("==", 1.0, 0.0));
+    }
+
+    #[test]
+    fn one_value_on_one_side_is_one_fact_whatever_its_level_and_reading_of_a_series_apart() {
+        use crate::CmpOp;
+        let value = Reading::Snapshot;
+        let (gt70, level70) = evidence_key(&cpu_evidence(CmpOp::Ge, 0.70, "$cpu_target", value));
+        let (gt85, level85) = evidence_key(&cpu_evidence(CmpOp::Gt, 0.85, "$cpu_warning", value));
+        // One fact, told apart by the level kept beside the key.
+        assert_eq!(gt70, gt85);
+        assert_eq!((level70, level85), (Some(0.70), Some(0.85)));
+        // Below a level is another fact.
+        let (lt, _) = evidence_key(&cpu_evidence(CmpOp::Lt, 0.95, "95%", value));
+        assert_ne!(lt, gt70);
+        // Equality has no stricter level: each level is its own fact.
+        let (eq1, l1) = evidence_key(&cpu_evidence(CmpOp::Eq, 0.88, "88%", value));
+        let (eq2, _) = evidence_key(&cpu_evidence(CmpOp::Eq, 0.5, "50%", value));
+        assert_ne!(eq1, eq2);
+        assert_eq!(l1, None);
+        // A share of a series window above a level is a fact beside the snapshot's value.
+        let sustained = Reading::Sustained {
+            share: 0.9,
+            required: 0.8,
+            samples: 48,
+            span_s: 86_400.0,
+        };
+        let (over_time, _) = evidence_key(&cpu_evidence(CmpOp::Gt, 0.70, "$cpu_target", sustained));
+        assert_ne!(over_time, gt70);
+        // A level without a number (NaN) is told apart by its text, on any side.
+        let (a, none) = evidence_key(&cpu_evidence(CmpOp::Gt, f64::NAN, "rising", value));
+        let (b, _) = evidence_key(&cpu_evidence(CmpOp::Gt, f64::NAN, "falling", value));
+        assert_ne!(a, b);
+        assert_eq!(none, None);
+    }
 
     #[test]
     fn memory_fill_reads_as_a_rate_and_the_time_left() {
