@@ -2468,7 +2468,8 @@ fn cache_for_a_saturated_cpu(
 }
 
 /// The index rung's title when no query is slow and the primary is short of write capacity.
-const INDEXES_AFTER_THE_LOAD_TITLE: &str = "Find what loads the database before adding indexes";
+pub(crate) const INDEXES_AFTER_THE_LOAD_TITLE: &str =
+    "Find what loads the database before adding indexes";
 
 /// Its advice then.
 const INDEXES_AFTER_THE_LOAD: &str = "Rank the statements by total time (pg_stat_statements) and look at the heaviest: an index serves the reads among them that scan whole tables and costs every write, so index only the reads an EXPLAIN shows scanning.";

@@ -8,8 +8,9 @@ use scalability_advisor_core::{
 };
 
 use crate::assessment::{
-    Assessment, RankKey, evidence_weight, facts_of, memory_fill, rank_evidence, rank_key,
-    shared_host, subject_lines, write_base_title, write_subjects,
+    Assessment, INDEXES_AFTER_THE_LOAD_TITLE, RankKey, base_title, evidence_weight, facts_of,
+    memory_fill, rank_evidence, rank_key, shared_host, subject_lines, write_base_title,
+    write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -516,6 +517,23 @@ fn place_in_plan(
             snapshot,
             by_users,
         );
+        // As the assessment retitles it (`note_indexes_cost_writes`): the index rung, with no
+        // entity named, when no query is slow and a step works on a primary short of write
+        // capacity.
+        if step.key == Key::Remedy(Remedy::AddIndexes)
+            && grounds.no_slow_query.is_some()
+            && found
+                .iter()
+                .zip(&skeleton.places)
+                .any(|((rule, _), place)| {
+                    rule.recommends
+                        .contains(scalability_advisor_core::Component::Sharding)
+                        && matches!(place, Place::Step(_))
+                })
+            && out.first_step_title == base_title(step.key, "", by_users)
+        {
+            INDEXES_AFTER_THE_LOAD_TITLE.clone_into(&mut out.first_step_title);
+        }
     }
     buffers.skeleton = skeleton.recycle();
     buffers.facts = recycle(facts);
