@@ -906,6 +906,37 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_index_rung_is_named_as_the_report_names_it_with_writes_in_question() {
+        // Found by the Arrow kernel's property test: pages at 1.36 s, the database at 89% CPU,
+        // no query slow (the slowest at 0 ms) and replicas 11.5 s behind, a stage-3 trigger
+        // that recommends sharding. The report retitles the index rung, which comes first
+        // here, "Find what loads the database before adding indexes"; the summary must too.
+        // Without the lag nothing questions the writes, and the rung keeps its name.
+        let engine = Engine::default_pack();
+        let config = engine.pack().advisor_config();
+        let lagging = MetricsSnapshot::default()
+            .with_p95_response_time(Duration::from_micros(1_362_912))
+            .with_db_cpu(Ratio::from_fraction(0.889).unwrap())
+            .with_slowest_query_time(Duration::ZERO)
+            .with_replica_lag(Duration::from_millis(11_494));
+        let mut calm = lagging.clone();
+        calm.replica_lag = None;
+        for (snap, title) in [
+            (
+                &lagging,
+                "Find what loads the database before adding indexes",
+            ),
+            (&calm, "Add the missing indexes"),
+        ] {
+            let a = crate::assess(&engine, snap, &History::new());
+            assert_eq!(a.plan[0].title, title, "{}", a.to_text());
+            let eval = engine.evaluate(snap, &History::new());
+            let s = summarize(&engine, &eval, snap, &History::new(), &config);
+            assert_eq!(s.first_step_title, title);
+        }
+    }
+
     proptest! {
         /// The ranking kept on the stack agrees with the evidence written out and ranked.
         #[test]
