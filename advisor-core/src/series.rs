@@ -908,6 +908,7 @@ impl History {
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
+    #[inline] // (the engine reads it for each series rule: inlined, an empty history costs a compare)
     pub fn get(&self, metric: Metric) -> Option<&Series> {
         self.series.iter().find(|s| s.metric == metric)
     }

@@ -223,6 +223,9 @@ fn body(r: &CompiledRule, i: usize, pad: &str) -> String {
             o,
             "{pad}let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());"
         );
+        // (Made here, not once per evaluation: most snapshots list no entities, and
+        // filling 16 slots for every evaluation cost more than the rest of many rules.)
+        let _ = writeln!(o, "{pad}let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];");
         let _ = writeln!(
             o,
             "{pad}let v = each_entity(r, EntityKind::{kind:?}, &ctx, &mut slots, Some(&mut *out));"
@@ -353,9 +356,6 @@ pub(super) fn generate(engine: &Engine) -> String {
          \x20   let mut st = [RuleStatus::NotEvaluated; RULES];\n\
          \x20   let mut sup = [false; RULES];\n",
     );
-    if engine.rules.iter().any(|r| r.each.is_some()) {
-        o.push_str("    let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];\n");
-    }
     if engine.rules.iter().any(|r| r.supersede_later) {
         o.push_str("    let mut any_supersedes = false;\n");
     } else {

@@ -31,7 +31,6 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     out.known = known;
     let mut st = [RuleStatus::NotEvaluated; RULES];
     let mut sup = [false; RULES];
-    let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
     let mut any_supersedes = false;
     let mut any_overdue = false;
     // db.missing_index.table.critical
@@ -40,6 +39,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if entity_count(snapshot, EntityKind::Table).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
             st[46] = status;
@@ -66,6 +66,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if entity_count(snapshot, EntityKind::Host).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
             st[51] = status;
@@ -235,6 +236,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if entity_count(snapshot, EntityKind::Table).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
             st[47] = status;
@@ -263,6 +265,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if entity_count(snapshot, EntityKind::Host).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
             st[52] = status;
@@ -390,6 +393,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if entity_count(snapshot, EntityKind::Statement).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Statement, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
             st[48] = status;
