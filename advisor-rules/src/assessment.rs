@@ -1236,6 +1236,11 @@ fn assessed(
                 }
             ),
         };
+    } else if rule.moves_to.is_none()
+        && rule.recommendation_taken(snapshot.architecture)
+        && let Some(made_advice) = &rule.made_advice
+    {
+        made_advice.clone_into(&mut advice);
     }
     AssessedFinding {
         id: rule.id.clone(),

@@ -165,10 +165,11 @@ pub struct Rule {
     pub action: Option<String>,
     /// What to do, in words.
     pub advice: String,
-    /// For a transition (`moves_to`), what to do once the move is made ([`Rule::move_made`]: the
-    /// declared architecture has everything its stage calls for, or everything the rule
-    /// `recommends`): it replaces [`Rule::advice`], which speaks of making the move (file
-    /// key `made_advice`).
+    /// What to do once what the rule calls for is in place, replacing [`Rule::advice`], which
+    /// speaks of putting it there (file key `made_advice`). For a transition (`moves_to`),
+    /// once the move is made ([`Rule::move_made`]: the declared architecture has everything
+    /// its stage calls for, or everything the rule `recommends`); for another rule, once the
+    /// declared architecture has everything it `recommends` ([`Rule::recommendation_taken`]).
     pub made_advice: Option<String>,
     /// Where the rule's facts and figures come from.
     pub references: Vec<String>,
@@ -435,6 +436,27 @@ impl Rule {
     pub fn move_made(&self, architecture: ComponentSet) -> bool {
         self.moves_to
             .is_some_and(|to| move_made(to, self.recommends, architecture))
+    }
+}
+
+impl Rule {
+    /// Whether the declared `architecture` has every component this rule recommends (and it
+    /// recommends some): its [`Rule::made_advice`] then replaces its advice, as for a
+    /// transition whose move is made.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::Engine;
+    /// use scalability_advisor_rules::scalability_advisor_core::{Component, ComponentSet};
+    /// let engine = Engine::default_pack();
+    /// let pool = engine.rules().find(|r| r.id == "key.pool.critical").unwrap();
+    /// assert!(!pool.recommendation_taken(ComponentSet::EMPTY));
+    /// let pooled = ComponentSet::from_components(&[Component::ConnectionPooler]);
+    /// assert!(pool.recommendation_taken(pooled));
+    /// ```
+    #[must_use]
+    pub fn recommendation_taken(&self, architecture: ComponentSet) -> bool {
+        !self.recommends.is_empty() && self.recommends.difference(architecture).is_empty()
     }
 }
 
@@ -1051,20 +1073,23 @@ impl RulePack {
                     .with_rule(&raw_rule.id),
                 );
             }
-            if raw_rule.made_advice.is_some() && raw_rule.moves_to.is_none() {
+            if raw_rule.made_advice.is_some()
+                && raw_rule.moves_to.is_none()
+                && raw_rule.recommends.is_empty()
+            {
                 diags.push(
                     Diagnostic::new(
                         DiagnosticKind::Format,
                         DiagnosticLevel::Error,
                         format!(
-                            "rule `{}` has `made_advice` but no `moves_to`",
+                            "rule `{}` has `made_advice` but neither `moves_to` nor `recommends`",
                             raw_rule.id
                         ),
                         &src,
                         id_span,
                     )
                     .with_help(Some(
-                        "`made_advice` is what a transition advises once its stage is built; add `moves_to` or drop it"
+                        "`made_advice` is what a rule advises once what it calls for is in place (the stage it moves to, or the components it recommends); add `moves_to` or `recommends`, or drop it"
                             .into(),
                     ))
                     .with_rule(&raw_rule.id),

@@ -426,17 +426,26 @@ fn layered_analysis_reports_the_layers_rules_not_the_base_ones() {
 }
 
 #[test]
-fn made_advice_needs_a_transition() {
-    // `made_advice` speaks of a stage move already made: on a rule that moves nowhere it
-    // could never be shown, so it is refused where the rule's id is.
+fn made_advice_needs_a_transition_or_a_recommendation() {
+    // `made_advice` speaks of what the rule calls for being in place: on a rule that moves
+    // nowhere and recommends nothing it could never be shown, so it is refused where the
+    // rule's id is.
     let text = format!(
         "name = \"p\"\n{}made_advice = \"m\"\n",
         rule("a", "db_cpu > 50%")
     );
     let d = check(&text, DiagnosticKind::Format, 3, 6);
-    assert!(d.message.contains("`made_advice` but no `moves_to`"), "{d}");
+    assert!(
+        d.message
+            .contains("`made_advice` but neither `moves_to` nor `recommends`"),
+        "{d}"
+    );
     // With `moves_to`, it loads and is kept.
     let ok = format!("{text}moves_to = \"growth\"\n");
+    let pack = RulePack::from_toml_str("p.toml", &ok).expect("loads");
+    assert_eq!(pack.rules()[0].made_advice.as_deref(), Some("m"));
+    // With `recommends` and no move, too.
+    let ok = format!("{text}recommends = [\"connection_pooler\"]\n");
     let pack = RulePack::from_toml_str("p.toml", &ok).expect("loads");
     assert_eq!(pack.rules()[0].made_advice.as_deref(), Some("m"));
 }

@@ -5810,3 +5810,57 @@ fn four_nines_from_one_region_is_the_failover_moves_work_not_a_checklist_step_to
         "{text}"
     );
 }
+
+/// A growth-stage system of 120,000 users whose pool is 88% used. The guide's checklist asks
+/// for connection pooling (PgBouncer, ProxySQL) and its key metrics put the pool's warning
+/// at 80%. Without a pooler, the first step advises putting one in front. With a pooler
+/// declared, advising one again is advice already taken: the step must not ask for it, and
+/// must say what to do with the pooler in place (the pool it fills is the one to look at:
+/// long and idle-in-transaction sessions, and its size).
+#[test]
+fn a_full_pool_behind_a_declared_pooler_is_not_told_to_add_one() {
+    let base = with(
+        users(120_000)
+            .with_db_connections(Connections::new(88))
+            .with_db_pool_size(Connections::new(100))
+            .with_db_cpu(pct(58.0))
+            .with_server_cpu(pct(55.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    );
+    let without = run(&base);
+    let step = &without.plan[0];
+    assert_eq!(step.severity, Severity::Critical, "{without:#?}");
+    assert!(step.findings.contains(&"key.pool.critical".to_owned()));
+    assert!(
+        step.advice.contains("pooler such as PgBouncer"),
+        "{}",
+        step.advice
+    );
+
+    let pooled = run(&with(base, &[Component::ConnectionPooler]));
+    let step = &pooled.plan[0];
+    assert!(step.findings.contains(&"key.pool.critical".to_owned()));
+    assert!(!step.advice.contains("put a pooler"), "{}", step.advice);
+    assert!(!step.advice.contains("add a pooler"), "{}", step.advice);
+    assert!(step.advice.contains("pooler"), "{}", step.advice);
+    assert!(
+        step.advice.contains("idle-in-transaction"),
+        "{}",
+        step.advice
+    );
+    let finding = pooled
+        .findings
+        .iter()
+        .find(|f| f.id == "key.pool.critical")
+        .expect("the pool finding");
+    assert!(
+        !finding.advice.contains("put a pooler"),
+        "{}",
+        finding.advice
+    );
+}
