@@ -1898,6 +1898,7 @@ fn build_plan(
     place_missing_components(&mut steps, &held, findings, snapshot, &grounds);
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
+    note_queries_load_the_database(&mut steps, findings, &grounds);
     cache_for_a_saturated_cpu(&mut steps, bottlenecks, grounds.cpu_saturated);
     note_locks_hold_connections(&mut steps);
     note_writes_explain_lag(&mut steps, findings);
@@ -2521,6 +2522,60 @@ fn note_indexes_cost_writes(
             ),
         },
     );
+}
+
+/// The index rung's advice when many fast queries load the database.
+const QUERIES_BEFORE_INDEXES: &str = "Rank the statements by total time (pg_stat_statements): with no query slow, the heaviest are the ones called most often, which fewer queries per request shrink; index only the reads an EXPLAIN shows scanning whole tables.";
+
+/// With no query measured slow ([`Grounds::no_slow_query`]) and requests issuing more
+/// queries than the warning level ([`Grounds::many_queries`]), the database's load is more
+/// likely the number of queries (N+1 patterns) than a missing index: the guide ranks
+/// statements by total time (Database Optimization, `ORDER BY total_time`), which many fast
+/// calls fill as surely as one slow one. The index rung (with no table or statement named)
+/// then asks to find the load first, and its note names the step that cuts the queries (a
+/// finding with queries per request as evidence) and says to measure again after it, or,
+/// with no such step (a pack without the rule), to cut them first.
+fn note_queries_load_the_database(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    grounds: &Grounds,
+) {
+    let (Some((slowest, level)), Some((queries, warning))) =
+        (grounds.no_slow_query, grounds.many_queries)
+    else {
+        return;
+    };
+    let on_queries: Vec<&str> = findings
+        .iter()
+        .filter(|f| {
+            f.evidence
+                .iter()
+                .any(|e| e.metric == Some(Metric::DbQueriesPerRequest))
+        })
+        .map(|f| f.id.as_str())
+        .collect();
+    let rank = step_holding(steps, &on_queries).map(|s| s.rank);
+    let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes) && s.subjects.is_empty())
+    else {
+        return;
+    };
+    INDEXES_AFTER_THE_LOAD_TITLE.clone_into(&mut step.title);
+    if step.advice == Remedy::AddIndexes.advice() {
+        QUERIES_BEFORE_INDEXES.clone_into(&mut step.advice);
+    }
+    let then = match rank {
+        Some(rank) => format!("which step {rank} cuts, than from a missing index; measure the database again after step {rank}"),
+        None => "than from a missing index: cut the queries per request first (N+1 patterns: a query per item of a list)".to_owned(),
+    };
+    step.notes.push(format!(
+        "no query measured is slow (the slowest takes {}, under the {} level), and requests issue {}, past the {} warning level: the database's load more likely comes from the number of queries, {then}",
+        Quantity::Duration(slowest),
+        Quantity::Duration(level),
+        Quantity::QueriesPerRequest(queries),
+        Quantity::QueriesPerRequest(warning),
+    ));
 }
 
 /// The guide's triggers that describe a lasting state ("consistently", "can't keep up") are

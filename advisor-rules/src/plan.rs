@@ -342,6 +342,17 @@ pub(crate) struct Grounds {
     /// [`LadderConfig::missing_index_seq_scans`]:
     ///     scalability_advisor_core::LadderConfig::missing_index_seq_scans
     pub(crate) no_slow_query: Option<(core::time::Duration, core::time::Duration)>,
+    /// When requests issue more database queries than the warning level
+    /// ([`KeyThresholds::db_queries_per_request`], the guide's 20 by default): the queries
+    /// per request and that level. With no query slow ([`Grounds::no_slow_query`]), the
+    /// database's load is then the number of queries (N+1 patterns) before any index.
+    ///
+    /// [`KeyThresholds::db_queries_per_request`]:
+    ///     scalability_advisor_core::KeyThresholds::db_queries_per_request
+    pub(crate) many_queries: Option<(
+        scalability_advisor_core::units::QueriesPerRequest,
+        scalability_advisor_core::units::QueriesPerRequest,
+    )>,
     /// How soon a leak must fill memory for its step to be critical
     /// ([`LadderConfig::leak_critical_within`], 24 h).
     ///
@@ -385,6 +396,11 @@ impl Grounds {
             memory_fill: None,
             cache_before_indexes: cache_before_indexes(snapshot, config),
             no_slow_query: no_slow_query(snapshot, config),
+            many_queries: snapshot.db_queries_per_request.and_then(|q| {
+                let level = config.thresholds.db_queries_per_request;
+                (level.classify(q) == scalability_advisor_core::Health::Unhealthy)
+                    .then(|| (q, level.warning()))
+            }),
             leak_critical_within: config.ladders.leak_critical_within,
             additions: config.additions,
         }

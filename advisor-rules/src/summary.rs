@@ -517,19 +517,21 @@ fn place_in_plan(
             snapshot,
             by_users,
         );
-        // As the assessment retitles it (`note_indexes_cost_writes`): the index rung, with no
-        // entity named, when no query is slow and a step works on a primary short of write
-        // capacity.
+        // As the assessment retitles it (`note_indexes_cost_writes`,
+        // `note_queries_load_the_database`): the index rung, with no entity named, when no
+        // query is slow and either requests issue more queries than the warning level or a
+        // step works on a primary short of write capacity.
         if step.key == Key::Remedy(Remedy::AddIndexes)
             && grounds.no_slow_query.is_some()
-            && found
-                .iter()
-                .zip(&skeleton.places)
-                .any(|((rule, _), place)| {
-                    rule.recommends
-                        .contains(scalability_advisor_core::Component::Sharding)
-                        && matches!(place, Place::Step(_))
-                })
+            && (grounds.many_queries.is_some()
+                || found
+                    .iter()
+                    .zip(&skeleton.places)
+                    .any(|((rule, _), place)| {
+                        rule.recommends
+                            .contains(scalability_advisor_core::Component::Sharding)
+                            && matches!(place, Place::Step(_))
+                    }))
             && out.first_step_title == base_title(step.key, "", by_users)
         {
             INDEXES_AFTER_THE_LOAD_TITLE.clone_into(&mut out.first_step_title);
@@ -931,6 +933,55 @@ mod tests {
         ] {
             let a = crate::assess(&engine, snap, &History::new());
             assert_eq!(a.plan[0].title, title, "{}", a.to_text());
+            let eval = engine.evaluate(snap, &History::new());
+            let s = summarize(&engine, &eval, snap, &History::new(), &config);
+            assert_eq!(s.first_step_title, title);
+        }
+    }
+
+    #[test]
+    fn the_index_rung_is_named_as_the_report_names_it_with_many_fast_queries() {
+        // 45 queries a request (the guide's warning is 20), the database at 82% CPU, pages at
+        // 1.4 s, the slowest query at 30 ms: the report retitles the index rung "Find what
+        // loads the database before adding indexes". With the default pack the step on the
+        // queries comes first; with a pack that has no rule on queries per request, the
+        // index rung does, and the summary must name it as the report does. With a query
+        // measured slow (300 ms) it keeps its name.
+        let text = include_str!("../packs/default.toml");
+        let kept: Vec<&str> = text
+            .split("\n[[rule]]\n")
+            .filter(|block| !block.starts_with("id = \"key.queries."))
+            .collect();
+        assert_eq!(kept.len() + 2, text.split("\n[[rule]]\n").count());
+        let pack = crate::RulePack::from_toml_str("p.toml", &kept.join("\n[[rule]]\n")).unwrap();
+        let engine = Engine::new(pack).unwrap();
+        let config = engine.pack().advisor_config();
+        let fast = MetricsSnapshot::default()
+            .with_p95_response_time(Duration::from_millis(1_400))
+            .with_db_queries_per_request(
+                scalability_advisor_core::units::QueriesPerRequest::new(45.0).unwrap(),
+            )
+            .with_db_cpu(Ratio::from_fraction(0.82).unwrap())
+            .with_slowest_query_time(Duration::from_millis(30));
+        let slow = fast
+            .clone()
+            .with_slowest_query_time(Duration::from_millis(300));
+        for (snap, title) in [
+            (&fast, "Find what loads the database before adding indexes"),
+            (&slow, "Add the missing indexes"),
+        ] {
+            let a = crate::assess(&engine, snap, &History::new());
+            assert_eq!(a.plan[0].title, title, "{}", a.to_text());
+            // (No step cuts the queries here, so the note says to cut them first.)
+            assert_eq!(
+                a.plan[0]
+                    .notes
+                    .iter()
+                    .any(|n| n.contains("cut the queries per request first")),
+                snap.slowest_query_time == fast.slowest_query_time,
+                "{}",
+                a.to_text()
+            );
             let eval = engine.evaluate(snap, &History::new());
             let s = summarize(&engine, &eval, snap, &History::new(), &config);
             assert_eq!(s.first_step_title, title);

@@ -5864,3 +5864,55 @@ fn a_full_pool_behind_a_declared_pooler_is_not_told_to_add_one() {
         finding.advice
     );
 }
+
+/// A single server of 6,000 users: requests issue 45 queries each (the guide's warning is
+/// 20), the database runs at 82% CPU, pages take 1.4 s, and the slowest query takes 30 ms,
+/// well under the guide's 100 ms for a slow query. The guide ranks statements by total time
+/// (Database Optimization: `ORDER BY total_time`), and with no query slow the load is the
+/// number of queries, which the first step (the N+1 patterns) cuts. The index rung must not
+/// read as "Add the missing indexes" with nothing saying one is missing: it asks to find what
+/// loads the database first, and says why, naming the first step and both figures.
+#[test]
+fn many_fast_queries_are_not_answered_with_indexes_first() {
+    let snap = with(
+        users(6_000)
+            .with_p95_response_time(ms(1_400))
+            .with_db_queries_per_request(QueriesPerRequest::new(45.0).unwrap())
+            .with_server_cpu(pct(45.0))
+            .with_memory_usage(pct(50.0))
+            .with_db_connections(Connections::new(20))
+            .with_db_pool_size(Connections::new(25))
+            .with_db_cpu(pct(82.0))
+            .with_slowest_query_time(ms(30)),
+        &[Component::SingleServer],
+    );
+    let a = run(&snap);
+    assert!(
+        a.plan[0]
+            .findings
+            .contains(&"key.queries.critical".to_owned()),
+        "{a:#?}"
+    );
+    let index = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert_eq!(
+        index.title, "Find what loads the database before adding indexes",
+        "{index:#?}"
+    );
+    let note = index
+        .notes
+        .iter()
+        .find(|n| n.contains("queries"))
+        .unwrap_or_else(|| panic!("a note on the queries: {index:#?}"));
+    assert!(note.contains("step 1"), "{note}");
+    assert!(note.contains("45"), "{note}");
+    assert!(note.contains("30 ms"), "{note}");
+
+    // With a query measured slow (300 ms), the indexes are what the rung says.
+    let slow = run(&snap.clone().with_slowest_query_time(ms(300)));
+    let index = step_of(&slow, StepKey::Remedy(Remedy::AddIndexes));
+    assert_eq!(index.title, "Add the missing indexes", "{index:#?}");
+    // And with 12 queries a request (past the target, under the warning), too.
+    let few = run(&snap.with_db_queries_per_request(QueriesPerRequest::new(12.0).unwrap()));
+    let index = step_of(&few, StepKey::Remedy(Remedy::AddIndexes));
+    assert_eq!(index.title, "Add the missing indexes", "{index:#?}");
+}
