@@ -1785,7 +1785,12 @@ fn build_plan(
     }
     // Titles, advice and notes for the structured steps.
     for (step, skeleton_step) in steps.iter_mut().zip(&skeleton.steps) {
-        let title = base_title(skeleton_step.key, &step.title, grounds.by_users);
+        let mut title = base_title(skeleton_step.key, &step.title, grounds.by_users);
+        if let Key::Remedy(r) = skeleton_step.key
+            && let Some(t) = rung_in_place_title(r, snapshot.architecture)
+        {
+            t.clone_into(&mut title);
+        }
         step.title = with_subjects(title, &step.subjects, &step.subject_names);
         match &step.key {
             StepKey::Remedy(r) => {
@@ -2522,6 +2527,23 @@ fn note_indexes_cost_writes(
             ),
         },
     );
+}
+
+/// The title of a rung's step when its component is in place, where the rung's own title
+/// would ask to put it there: only the cache's. The cache rung is current with a cache in
+/// place only when the cache misses too often (its hit rate under
+/// [`LadderConfig::cache_hit_floor`], 80% by default, reopens the rung), so the step is
+/// about making that cache hit, and its advice, the finding's that shows the misses, says
+/// so. (The other rungs that reopen read as well either way: indexes, moving slow work off
+/// the request path, fixing a leak.)
+///
+/// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
+pub(crate) fn rung_in_place_title(
+    remedy: Remedy,
+    architecture: ComponentSet,
+) -> Option<&'static str> {
+    (remedy == Remedy::AddCaching && architecture.contains(Component::Cache))
+        .then_some("Make the cache hit more often")
 }
 
 /// The index rung's advice when many fast queries load the database.

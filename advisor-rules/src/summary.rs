@@ -9,8 +9,8 @@ use scalability_advisor_core::{
 
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, RankKey, base_title, evidence_weight, facts_of,
-    memory_fill, rank_evidence, rank_key, shared_host, subject_lines, write_base_title,
-    write_subjects,
+    memory_fill, rank_evidence, rank_key, rung_in_place_title, shared_host, subject_lines,
+    write_base_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -517,6 +517,13 @@ fn place_in_plan(
             snapshot,
             by_users,
         );
+        // As the assessment titles a rung whose component is in place (a cache that misses).
+        if let Key::Remedy(r) = step.key
+            && let Some(t) = rung_in_place_title(r, snapshot.architecture)
+            && out.first_step_title == base_title(step.key, "", by_users)
+        {
+            t.clone_into(&mut out.first_step_title);
+        }
         // As the assessment retitles it (`note_indexes_cost_writes`,
         // `note_queries_load_the_database`): the index rung, with no entity named, when no
         // query is slow and either requests issue more queries than the warning level or a
@@ -930,6 +937,37 @@ mod tests {
                 "Find what loads the database before adding indexes",
             ),
             (&calm, "Add the missing indexes"),
+        ] {
+            let a = crate::assess(&engine, snap, &History::new());
+            assert_eq!(a.plan[0].title, title, "{}", a.to_text());
+            let eval = engine.evaluate(snap, &History::new());
+            let s = summarize(&engine, &eval, snap, &History::new(), &config);
+            assert_eq!(s.first_step_title, title);
+        }
+    }
+
+    #[test]
+    fn a_cache_in_place_that_misses_is_named_as_the_report_names_it() {
+        // Pages at 650 ms, 45% of queries repeated, the database calm: the cache rung comes
+        // first. With a cache in place hitting 72% (under the 80% floor), the report titles
+        // the step "Make the cache hit more often", and so must the summary; without a
+        // cache, the rung's own title.
+        let engine = Engine::default_pack();
+        let config = engine.pack().advisor_config();
+        let mut snap = MetricsSnapshot::default()
+            .with_p95_response_time(Duration::from_millis(650))
+            .with_db_cpu(Ratio::from_fraction(0.5).unwrap())
+            .with_slowest_query_time(Duration::from_millis(40))
+            .with_repeated_query_share(Ratio::from_fraction(0.45).unwrap())
+            .with_cache_hit_rate(Ratio::from_fraction(0.72).unwrap());
+        snap.architecture
+            .insert(scalability_advisor_core::Component::Cache);
+        let mut uncached = snap.clone();
+        uncached.architecture = scalability_advisor_core::ComponentSet::EMPTY;
+        uncached.cache_hit_rate = None;
+        for (snap, title) in [
+            (&snap, "Make the cache hit more often"),
+            (&uncached, "Cache what is computed again and again"),
         ] {
             let a = crate::assess(&engine, snap, &History::new());
             assert_eq!(a.plan[0].title, title, "{}", a.to_text());

@@ -5916,3 +5916,45 @@ fn many_fast_queries_are_not_answered_with_indexes_first() {
     let index = step_of(&few, StepKey::Remedy(Remedy::AddIndexes));
     assert_eq!(index.title, "Add the missing indexes", "{index:#?}");
 }
+
+/// 250,000 users with a cache in place that hits 72% of the time (the pack's floor is 80%)
+/// and pages at 650 ms, 45% of queries repeated. The guide's first rung for slow pages is a
+/// cache, and this one is there: the step works on the cache in place (its advice says it
+/// misses too often), so its title must not read as if there were none to add. Without the
+/// cache, the same step is about adding one and keeps the rung's title.
+#[test]
+fn a_cache_in_place_that_misses_is_a_step_to_make_it_hit() {
+    let base = users(250_000)
+        .with_p95_response_time(ms(650))
+        .with_db_queries_per_request(QueriesPerRequest::new(9.0).unwrap())
+        .with_server_cpu(pct(66.0))
+        .with_db_cpu(pct(50.0))
+        .with_slowest_query_time(ms(40))
+        .with_repeated_query_share(pct(45.0));
+    let cached = run(&with(
+        base.clone().with_cache_hit_rate(pct(72.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    ));
+    let step = step_of(&cached, StepKey::Remedy(Remedy::AddCaching));
+    assert_eq!(step.title, "Make the cache hit more often", "{step:#?}");
+    assert!(step.advice.contains("misses too often"), "{}", step.advice);
+
+    let uncached = run(&with(
+        base,
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::ReadReplicas,
+        ],
+    ));
+    let step = step_of(&uncached, StepKey::Remedy(Remedy::AddCaching));
+    assert_eq!(
+        step.title, "Cache what is computed again and again",
+        "{step:#?}"
+    );
+}
