@@ -1134,11 +1134,21 @@ impl AssessedFinding {
 }
 
 /// A finding's title: the rule's, with the rung it advises for a ladder rule.
-fn finding_title(rule: &Rule, position: Option<&LadderPosition>) -> String {
+fn finding_title(
+    rule: &Rule,
+    position: Option<&LadderPosition>,
+    architecture: ComponentSet,
+) -> String {
     match position.map(|p| p.next) {
-        Some(NextStep::Try { step, remedy }) => {
-            format!("{}: {step}, {}", rule.title, remedy.title())
-        }
+        Some(NextStep::Try { step, remedy }) => match rung_in_place(remedy, architecture) {
+            Some((title, _)) => format!(
+                "{}: {step}, {}{}",
+                rule.title,
+                title.get(..1).unwrap_or("").to_lowercase(),
+                title.get(1..).unwrap_or("")
+            ),
+            None => format!("{}: {step}, {}", rule.title, remedy.title()),
+        },
         Some(NextStep::Exhausted) => {
             format!("{}: every rung of the guide's ladder is done", rule.title)
         }
@@ -1185,14 +1195,16 @@ fn assessed(
     snapshot: &MetricsSnapshot,
 ) -> AssessedFinding {
     let position = rule.ladder.and_then(|s| positions.get(&s));
-    let title = finding_title(rule, position);
+    let title = finding_title(rule, position, snapshot.architecture);
     let mut advice = rule.advice.clone();
     let (remedy, step) = rung_advised(rule, position);
     let symptom = rule.ladder.or(rule.symptom);
     if let Some(p) = position {
         match p.next {
             NextStep::Try { remedy: r, .. } => {
-                advice = r.advice().to_owned();
+                advice = rung_in_place(r, snapshot.architecture)
+                    .map_or_else(|| r.advice(), |(_, advice)| advice)
+                    .to_owned();
                 let notes = ladder_notes(p, snapshot);
                 if !notes.is_empty() {
                     advice.push_str(" Known: ");
@@ -2542,8 +2554,19 @@ pub(crate) fn rung_in_place_title(
     remedy: Remedy,
     architecture: ComponentSet,
 ) -> Option<&'static str> {
-    (remedy == Remedy::AddCaching && architecture.contains(Component::Cache))
-        .then_some("Make the cache hit more often")
+    rung_in_place(remedy, architecture).map(|(title, _)| title)
+}
+
+/// [`rung_in_place_title`] and the rung's advice then, in lower case for a finding's title
+/// ("Slow page loads: first, make the cache hit more often").
+fn rung_in_place(
+    remedy: Remedy,
+    architecture: ComponentSet,
+) -> Option<(&'static str, &'static str)> {
+    (remedy == Remedy::AddCaching && architecture.contains(Component::Cache)).then_some((
+        "Make the cache hit more often",
+        "The cache in place misses too often: review its keys and TTLs, and size its memory for the working set (10-20% of the data x 1.5 for Redis).",
+    ))
 }
 
 /// The index rung's advice when many fast queries load the database.

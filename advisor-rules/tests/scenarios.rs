@@ -5898,6 +5898,15 @@ fn many_fast_queries_are_not_answered_with_indexes_first() {
         index.title, "Find what loads the database before adding indexes",
         "{index:#?}"
     );
+    // Its advice says what to rank, not which columns to index.
+    assert!(
+        index
+            .advice
+            .starts_with("Rank the statements by total time")
+            && index.advice.contains("called most often"),
+        "{}",
+        index.advice
+    );
     let note = index
         .notes
         .iter()
@@ -5943,6 +5952,23 @@ fn a_cache_in_place_that_misses_is_a_step_to_make_it_hit() {
     let step = step_of(&cached, StepKey::Remedy(Remedy::AddCaching));
     assert_eq!(step.title, "Make the cache hit more often", "{step:#?}");
     assert!(step.advice.contains("misses too often"), "{}", step.advice);
+    // The ladder's finding reads the same, not "put an application cache in front".
+    let ladder = cached
+        .findings
+        .iter()
+        .find(|f| f.id == "ladder.slow_page_loads")
+        .expect("the slow-page ladder's finding");
+    assert_eq!(
+        ladder.title,
+        "Slow page loads: first, make the cache hit more often"
+    );
+    assert!(
+        ladder
+            .advice
+            .starts_with("The cache in place misses too often"),
+        "{}",
+        ladder.advice
+    );
 
     let uncached = run(&with(
         base,
