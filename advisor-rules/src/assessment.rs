@@ -2241,7 +2241,10 @@ const INDEX_WORK: [Metric; 3] = [
 /// index alone makes a query slow and scans burn CPU, so the guide's trigger may stop
 /// holding once the step is done, and the move, months of work, may then wait. The move
 /// keeps its place and severity: its conditions hold today. Not for a move the user count
-/// has already reached (overdue: the stage's architecture is due anyway).
+/// has already reached (overdue: the stage's architecture is due anyway). When the move
+/// rests on the database's CPU and an earlier step cuts the queries per request (a finding
+/// with them as evidence: each query the requests no longer issue is work the database no
+/// longer does), the note names that step too.
 fn note_measure_after_indexes(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
     let Some(indexes) = steps
         .iter()
@@ -2250,6 +2253,16 @@ fn note_measure_after_indexes(steps: &mut [PlanStep], findings: &[AssessedFindin
     else {
         return;
     };
+    let on_queries: Vec<&str> = findings
+        .iter()
+        .filter(|f| {
+            f.evidence
+                .iter()
+                .any(|e| e.metric == Some(Metric::DbQueriesPerRequest))
+        })
+        .map(|f| f.id.as_str())
+        .collect();
+    let queries = step_holding(steps, &on_queries).map(|s| s.rank);
     for step in steps
         .iter_mut()
         .filter(|s| matches!(s.key, StepKey::Stage(_)) && s.rank > indexes)
@@ -2276,9 +2289,22 @@ fn note_measure_after_indexes(steps: &mut [PlanStep], findings: &[AssessedFindin
         }
         if moves > 0 && only_index_work {
             let names: Vec<&str> = rests_on.iter().map(|m| m.name()).collect();
+            let mut ranks = vec![indexes];
+            if let Some(q) = queries
+                && q != indexes
+                && rests_on.contains(&Metric::DbCpu)
+            {
+                ranks.push(q);
+                ranks.sort_unstable();
+            }
+            let steps = match ranks.as_slice() {
+                [a, b] => format!("steps {a} and {b} work"),
+                _ => format!("step {indexes} works"),
+            };
             step.notes.push(format!(
-                "step {indexes} works on what this move rests on ({}): measure again after it; if the move's conditions no longer hold, the move can wait",
-                names.join(", ")
+                "{steps} on what this move rests on ({}): measure again after {}; if the move's conditions no longer hold, the move can wait",
+                names.join(", "),
+                if ranks.len() > 1 { "them" } else { "it" },
             ));
         }
     }

@@ -5915,6 +5915,31 @@ fn many_fast_queries_are_not_answered_with_indexes_first() {
     assert!(note.contains("step 1"), "{note}");
     assert!(note.contains("45"), "{note}");
     assert!(note.contains("30 ms"), "{note}");
+    // The move to stage 2 rests on the database's CPU alone, which fewer queries (step 1)
+    // relieve as well as the index step (step 2): its note names both.
+    let mv = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(
+        mv.notes.iter().any(|n| n.starts_with(
+            "steps 1 and 2 work on what this move rests on (db_cpu): measure again after them;"
+        )),
+        "{mv:#?}"
+    );
+
+    // With the database calm (50%) and one query slow (300 ms), the move rests on the slow
+    // query alone, which fewer queries do not make faster: the note names the index step.
+    let calm = run(&snap
+        .clone()
+        .with_db_cpu(pct(50.0))
+        .with_slowest_query_time(ms(300)));
+    let index = step_of(&calm, StepKey::Remedy(Remedy::AddIndexes)).rank;
+    let mv = step_of(&calm, StepKey::Stage(Stage::Growth));
+    let expected = format!(
+        "step {index} works on what this move rests on (slowest_query_time): measure again after it;"
+    );
+    assert!(
+        mv.notes.iter().any(|n| n.starts_with(&expected)),
+        "{expected}\n{mv:#?}"
+    );
 
     // With a query measured slow (300 ms), the indexes are what the rung says.
     let slow = run(&snap.clone().with_slowest_query_time(ms(300)));
