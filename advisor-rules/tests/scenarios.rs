@@ -6009,3 +6009,37 @@ fn a_cache_in_place_that_misses_is_a_step_to_make_it_hit() {
         "{step:#?}"
     );
 }
+
+/// A startup of 3,000 users whose database runs at 8% CPU behind read replicas. The guide
+/// adds read replicas at the growth stage, when reads pass 80% of the database's work
+/// (Key Additions), and tells a startup not to over-engineer for scale it does not have
+/// (Stage 1, What to Focus On). The report says the replicas came early, as it does for
+/// sharding at this load, and keeps one as a failover standby in its advice. It stays
+/// silent when reads are measured past 80% (the guide's own condition for replicas), when
+/// the database is busy, and at the growth stage, whose architecture has them.
+#[test]
+fn read_replicas_at_a_quiet_startup_are_called_early() {
+    let quiet = with(
+        users(3_000)
+            .with_db_cpu(pct(8.0))
+            .with_server_cpu(pct(20.0))
+            .with_p95_response_time(ms(300)),
+        &[Component::ReadReplicas],
+    );
+    let a = run(&quiet);
+    assert_eq!(severity(&a, "premature.read_replicas"), Some(Severity::Info), "{a:#?}");
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.id == "premature.read_replicas")
+        .unwrap();
+    assert!(f.advice.contains("standby"), "{}", f.advice);
+
+    let reads = run(&quiet.clone().with_db_read_share(pct(90.0)));
+    assert_eq!(severity(&reads, "premature.read_replicas"), None);
+    let busy = run(&quiet.clone().with_db_cpu(pct(50.0)));
+    assert_eq!(severity(&busy, "premature.read_replicas"), None);
+    let mut grown = quiet;
+    grown.users = Some(Users::new(40_000));
+    assert_eq!(severity(&run(&grown), "premature.read_replicas"), None);
+}

@@ -7,7 +7,7 @@
 use super::*;
 
 /// How many rules the code was generated for.
-const RULES: usize = 62;
+const RULES: usize = 63;
 
 /// [`Engine::run`] without time behaviour, for the default pack: the same evaluation,
 /// with what the interpreter decides per rule decided when the crate is built. `false`
@@ -903,37 +903,37 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // premature.api_gateway
     {
-        let r = &rules[60];
+        let r = &rules[61];
         if stage_bit & 1 == 0 {
-            st[60] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[61] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::ApiGateway));
             let v2 = truth(!arch.contains(Component::Microservices));
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[60] = status;
+            st[61] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                let f = make_finding(&r.id, 60, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 61, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.auto_scaling
     {
-        let r = &rules[59];
+        let r = &rules[60];
         if stage_bit & 1 == 0 {
-            st[59] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[60] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::AutoScaling));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[59] = status;
+            st[60] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 59, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 60, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -982,18 +982,18 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // premature.message_queue
     {
-        let r = &rules[61];
+        let r = &rules[62];
         if stage_bit & 1 == 0 {
-            st[61] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[62] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::MessageQueue));
             let v2 = truth(!arch.contains(Component::Microservices));
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[61] = status;
+            st[62] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                let f = make_finding(&r.id, 61, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 62, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
@@ -1038,6 +1038,30 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                 out.observations.push(observation_of(&o0));
                 any_supersedes = true;
                 let f = make_finding(&r.id, 55, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.read_replicas
+    {
+        let r = &rules[59];
+        if stage_bit & 1 == 0 {
+            st[59] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let v1 = truth(arch.contains(Component::ReadReplicas));
+            let (v2, o0) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v3 = kleene_and(v1, v2);
+            let v4 = truth(!values[21].is_nan());
+            let v5 = kleene_not(v4);
+            let (v6, o1) = compare_value(values[21], Threshold { op: CmpOp::Le, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
+            let v7 = kleene_or(v5, v6);
+            let v8 = kleene_and(v3, v7);
+            let (status, assumed) = judge(v8, MissingData::NotEvaluated);
+            st[59] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
+                let f = make_finding(&r.id, 59, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
