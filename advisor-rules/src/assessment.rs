@@ -2088,6 +2088,15 @@ fn step_holding<'s>(steps: &'s [PlanStep], ids: &[&str]) -> Option<&'s PlanStep>
         .find(|s| s.findings.iter().any(|f| ids.contains(&f.as_str())))
 }
 
+/// The ids of the findings with a line of evidence on `metric`.
+fn with_evidence_on(findings: &[AssessedFinding], metric: Metric) -> Vec<&str> {
+    findings
+        .iter()
+        .filter(|f| f.evidence.iter().any(|e| e.metric == Some(metric)))
+        .map(|f| f.id.as_str())
+        .collect()
+}
+
 /// Adds `note` to the step of `remedy`, when the plan has one.
 fn note_on(steps: &mut [PlanStep], remedy: Remedy, note: String) {
     if let Some(step) = steps.iter_mut().find(|s| s.key == StepKey::Remedy(remedy)) {
@@ -2253,15 +2262,7 @@ fn note_measure_after_indexes(steps: &mut [PlanStep], findings: &[AssessedFindin
     else {
         return;
     };
-    let on_queries: Vec<&str> = findings
-        .iter()
-        .filter(|f| {
-            f.evidence
-                .iter()
-                .any(|e| e.metric == Some(Metric::DbQueriesPerRequest))
-        })
-        .map(|f| f.id.as_str())
-        .collect();
+    let on_queries = with_evidence_on(findings, Metric::DbQueriesPerRequest);
     let queries = step_holding(steps, &on_queries).map(|s| s.rank);
     for step in steps
         .iter_mut()
@@ -2616,15 +2617,7 @@ fn note_queries_load_the_database(
     else {
         return;
     };
-    let on_queries: Vec<&str> = findings
-        .iter()
-        .filter(|f| {
-            f.evidence
-                .iter()
-                .any(|e| e.metric == Some(Metric::DbQueriesPerRequest))
-        })
-        .map(|f| f.id.as_str())
-        .collect();
+    let on_queries = with_evidence_on(findings, Metric::DbQueriesPerRequest);
     let rank = step_holding(steps, &on_queries).map(|s| s.rank);
     let Some(step) = steps
         .iter_mut()

@@ -946,6 +946,18 @@ mod tests {
         }
     }
 
+    /// Asserts that the report's first step and the summary's are both titled `title`, and
+    /// returns the assessment.
+    fn first_step_titled(engine: &Engine, snap: &MetricsSnapshot, title: &str) -> Assessment {
+        let a = crate::assess(engine, snap, &History::new());
+        assert_eq!(a.plan[0].title, title, "{}", a.to_text());
+        let config = engine.pack().advisor_config();
+        let eval = engine.evaluate(snap, &History::new());
+        let s = summarize(engine, &eval, snap, &History::new(), &config);
+        assert_eq!(s.first_step_title, title);
+        a
+    }
+
     #[test]
     fn a_cache_in_place_that_misses_is_named_as_the_report_names_it() {
         // Pages at 650 ms, 45% of queries repeated, the database calm: the cache rung comes
@@ -953,7 +965,6 @@ mod tests {
         // the step "Make the cache hit more often", and so must the summary; without a
         // cache, the rung's own title.
         let engine = Engine::default_pack();
-        let config = engine.pack().advisor_config();
         let mut snap = MetricsSnapshot::default()
             .with_p95_response_time(Duration::from_millis(650))
             .with_db_cpu(Ratio::from_fraction(0.5).unwrap())
@@ -969,11 +980,7 @@ mod tests {
             (&snap, "Make the cache hit more often"),
             (&uncached, "Cache what is computed again and again"),
         ] {
-            let a = crate::assess(&engine, snap, &History::new());
-            assert_eq!(a.plan[0].title, title, "{}", a.to_text());
-            let eval = engine.evaluate(snap, &History::new());
-            let s = summarize(&engine, &eval, snap, &History::new(), &config);
-            assert_eq!(s.first_step_title, title);
+            first_step_titled(&engine, snap, title);
         }
     }
 
@@ -993,7 +1000,6 @@ mod tests {
         assert_eq!(kept.len() + 2, text.split("\n[[rule]]\n").count());
         let pack = crate::RulePack::from_toml_str("p.toml", &kept.join("\n[[rule]]\n")).unwrap();
         let engine = Engine::new(pack).unwrap();
-        let config = engine.pack().advisor_config();
         let fast = MetricsSnapshot::default()
             .with_p95_response_time(Duration::from_millis(1_400))
             .with_db_queries_per_request(
@@ -1008,8 +1014,7 @@ mod tests {
             (&fast, "Find what loads the database before adding indexes"),
             (&slow, "Add the missing indexes"),
         ] {
-            let a = crate::assess(&engine, snap, &History::new());
-            assert_eq!(a.plan[0].title, title, "{}", a.to_text());
+            let a = first_step_titled(&engine, snap, title);
             // (No step cuts the queries here, so the note says to cut them first.)
             assert_eq!(
                 a.plan[0]
@@ -1020,9 +1025,6 @@ mod tests {
                 "{}",
                 a.to_text()
             );
-            let eval = engine.evaluate(snap, &History::new());
-            let s = summarize(&engine, &eval, snap, &History::new(), &config);
-            assert_eq!(s.first_step_title, title);
         }
     }
 

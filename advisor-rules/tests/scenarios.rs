@@ -6027,7 +6027,11 @@ fn read_replicas_at_a_quiet_startup_are_called_early() {
         &[Component::ReadReplicas],
     );
     let a = run(&quiet);
-    assert_eq!(severity(&a, "premature.read_replicas"), Some(Severity::Info), "{a:#?}");
+    assert_eq!(
+        severity(&a, "premature.read_replicas"),
+        Some(Severity::Info),
+        "{a:#?}"
+    );
     let f = a
         .findings
         .iter()
