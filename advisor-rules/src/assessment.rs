@@ -1140,15 +1140,10 @@ fn finding_title(
     architecture: ComponentSet,
 ) -> String {
     match position.map(|p| p.next) {
-        Some(NextStep::Try { step, remedy }) => match rung_in_place(remedy, architecture) {
-            Some((title, _)) => format!(
-                "{}: {step}, {}{}",
-                rule.title,
-                title.get(..1).unwrap_or("").to_lowercase(),
-                title.get(1..).unwrap_or("")
-            ),
-            None => format!("{}: {step}, {}", rule.title, remedy.title()),
-        },
+        Some(NextStep::Try { step, remedy }) => {
+            let rung = rung_in_place(remedy, architecture).map_or(remedy.title(), |(t, _)| t);
+            format!("{}: {step}, {rung}", rule.title)
+        }
         Some(NextStep::Exhausted) => {
             format!("{}: every rung of the guide's ladder is done", rule.title)
         }
@@ -1801,7 +1796,7 @@ fn build_plan(
         if let Key::Remedy(r) = skeleton_step.key
             && let Some(t) = rung_in_place_title(r, snapshot.architecture)
         {
-            t.clone_into(&mut title);
+            title = t;
         }
         step.title = with_subjects(title, &step.subjects, &step.subject_names);
         match &step.key {
@@ -2577,21 +2572,22 @@ fn note_indexes_cost_writes(
 /// the request path, fixing a leak.)
 ///
 /// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
-pub(crate) fn rung_in_place_title(
-    remedy: Remedy,
-    architecture: ComponentSet,
-) -> Option<&'static str> {
-    rung_in_place(remedy, architecture).map(|(title, _)| title)
+pub(crate) fn rung_in_place_title(remedy: Remedy, architecture: ComponentSet) -> Option<String> {
+    rung_in_place(remedy, architecture).map(|(title, _)| {
+        let mut out = String::new();
+        push_capitalised(&mut out, title);
+        out
+    })
 }
 
-/// [`rung_in_place_title`] and the rung's advice then, in lower case for a finding's title
-/// ("Slow page loads: first, make the cache hit more often").
+/// The rung's title (in lower case, as [`Remedy::title`]: a finding's title reads "Slow page
+/// loads: first, make the cache hit more often") and advice when its component is in place.
 fn rung_in_place(
     remedy: Remedy,
     architecture: ComponentSet,
 ) -> Option<(&'static str, &'static str)> {
     (remedy == Remedy::AddCaching && architecture.contains(Component::Cache)).then_some((
-        "Make the cache hit more often",
+        "make the cache hit more often",
         "The cache in place misses too often: review its keys and TTLs, and size its memory for the working set (10-20% of the data x 1.5 for Redis).",
     ))
 }

@@ -456,8 +456,13 @@ impl Rule {
     /// ```
     #[must_use]
     pub fn recommendation_taken(&self, architecture: ComponentSet) -> bool {
-        !self.recommends.is_empty() && self.recommends.difference(architecture).is_empty()
+        all_in_place(self.recommends, architecture)
     }
+}
+
+/// Whether `recommends` is not empty and `architecture` has all of it.
+const fn all_in_place(recommends: ComponentSet, architecture: ComponentSet) -> bool {
+    !recommends.is_empty() && recommends.difference(architecture).is_empty()
 }
 
 /// [`Rule::move_made`] for a rule moving to `to` that recommends `recommends`.
@@ -466,8 +471,7 @@ pub(crate) const fn move_made(
     recommends: ComponentSet,
     architecture: ComponentSet,
 ) -> bool {
-    to.is_built(architecture)
-        || (!recommends.is_empty() && recommends.difference(architecture).is_empty())
+    to.is_built(architecture) || all_in_place(recommends, architecture)
 }
 
 impl RulePack {

@@ -519,10 +519,10 @@ fn place_in_plan(
         );
         // As the assessment titles a rung whose component is in place (a cache that misses).
         if let Key::Remedy(r) = step.key
-            && let Some(t) = rung_in_place_title(r, snapshot.architecture)
             && out.first_step_title == base_title(step.key, "", by_users)
+            && let Some(t) = rung_in_place_title(r, snapshot.architecture)
         {
-            t.clone_into(&mut out.first_step_title);
+            out.first_step_title = t;
         }
         // As the assessment retitles it (`note_indexes_cost_writes`,
         // `note_queries_load_the_database`): the index rung, with no entity named, when no
