@@ -281,7 +281,6 @@ impl<'a> Values<'a> {
         })
     }
 
-    /// The value at `row` as a float; `None` when null.
     /// Every row's value in canonical units (divided by `scale`'s factor, as a file's
     /// milliseconds are), into `out`, column by column: one tight loop per column instead
     /// of a dispatch per value. Null rows hold 0 here; [`Values::nulls`] says which they are.
@@ -450,12 +449,70 @@ impl<'a> Names<'a> {
     }
 }
 
+/// One metric's column in canonical units, with its null rows written as NaN so that a row
+/// is told present or not by its value alone, without a look at the null bitmap.
+#[derive(Debug)]
+struct MetricColumn<'a> {
+    metric: Metric,
+    name: &'a str,
+    values: Vec<f64>,
+    /// Which rows are null, kept only when some non-null row holds a NaN (an error to
+    /// report): only then does a NaN not mean "null".
+    nulls_when_nan: Option<&'a NullBuffer>,
+    /// Whether some non-null row holds a NaN.
+    nan_in_data: bool,
+}
+
+impl<'a> MetricColumn<'a> {
+    fn new(metric: Metric, name: &'a str, values: &Values<'a>, scale: Scale, len: usize) -> Self {
+        let mut canonical = Vec::with_capacity(len);
+        values.canonical_into(scale, &mut canonical);
+        let nulls = values.nulls();
+        // (A fold rather than `any`: it runs branch-free over the whole column.)
+        let nan_in_data = canonical.iter().fold(false, |a, v| a | v.is_nan())
+            && canonical
+                .iter()
+                .enumerate()
+                .any(|(i, v)| v.is_nan() && nulls.is_none_or(|n| n.is_valid(i)));
+        if let Some(n) = nulls {
+            // 64 rows at a time: most words have no null.
+            let chunks = n.inner().bit_chunks();
+            for (word, chunk) in chunks.iter_padded().zip(canonical.chunks_mut(64)) {
+                let mut unset = !word;
+                while unset != 0 {
+                    if let Some(v) = chunk.get_mut(unset.trailing_zeros() as usize) {
+                        *v = f64::NAN;
+                    }
+                    unset &= unset - 1;
+                }
+            }
+        }
+        MetricColumn {
+            metric,
+            name,
+            values: canonical,
+            nulls_when_nan: if nan_in_data { nulls } else { None },
+            nan_in_data,
+        }
+    }
+
+    /// The value at `row`; `None` when it is null (or past the end).
+    #[inline]
+    fn get(&self, row: usize) -> Option<f64> {
+        let v = *self.values.get(row)?;
+        if v.is_nan() && (!self.nan_in_data || self.nulls_when_nan.is_some_and(|n| n.is_null(row)))
+        {
+            return None;
+        }
+        Some(v)
+    }
+}
+
 /// One batch's columns, downcast, ready to be read row by row.
 #[derive(Debug)]
 pub(crate) struct Reader<'a> {
-    /// Each metric column: the metric, the column's name, its values in canonical units
-    /// (read column by column when the reader is made), and which rows are null.
-    metrics: Vec<(Metric, &'a str, Vec<f64>, Option<&'a NullBuffer>)>,
+    /// Each metric column, read column by column when the reader is made.
+    metrics: Vec<MetricColumn<'a>>,
     lists: Vec<(NameList, &'a str, Names<'a>)>,
 }
 
@@ -476,9 +533,13 @@ impl<'a> Reader<'a> {
             match role {
                 Role::Metric { metric, scale } => {
                     let values = Values::of(column).or_wrong(name, column.data_type(), *metric)?;
-                    let mut canonical = Vec::with_capacity(column.len());
-                    values.canonical_into(*scale, &mut canonical);
-                    metrics.push((*metric, name, canonical, values.nulls()));
+                    metrics.push(MetricColumn::new(
+                        *metric,
+                        name,
+                        &values,
+                        *scale,
+                        column.len(),
+                    ));
                 }
                 Role::Names(list) => {
                     let names = Names::of(column).ok_or_else(|| KernelError::WrongType {
@@ -498,15 +559,12 @@ impl<'a> Reader<'a> {
     /// the column and the value.
     pub(crate) fn read(&self, row: usize, snap: &mut MetricsSnapshot) -> Result<(), String> {
         *snap = MetricsSnapshot::default();
-        for (metric, column, values, nulls) in &self.metrics {
-            if nulls.is_some_and(|n| n.is_null(row)) {
-                continue;
-            }
-            let Some(value) = values.get(row) else {
+        for column in &self.metrics {
+            let Some(value) = column.get(row) else {
                 continue;
             };
-            snap.set(*metric, *value)
-                .map_err(|e| format!("column `{column}`: {e}"))?;
+            snap.set(column.metric, value)
+                .map_err(|e| format!("column `{}`: {e}", column.name))?;
         }
         for (list, column, names) in &self.lists {
             names.for_each(row, column, |name| {

@@ -795,3 +795,50 @@ fn name_lists_in_every_string_layout_and_their_limits() {
         row_error("x".repeat(MAX_NAME_BYTES + 1)).is_some_and(|e| e.contains("a name of 65 bytes")),
     );
 }
+
+/// A value of a `db_cpu` cell: not measured, a NaN, a valid fraction or a negative.
+fn cell() -> impl Strategy<Value = Option<f64>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(f64::NAN)),
+        (0.0..1.0f64).prop_map(Some),
+        Just(Some(-0.5)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A null is "not measured" and a NaN or a negative is the row's error, wherever they
+    /// sit among more than 64 rows (nulls are read 64 at a time) and whatever the column's
+    /// offset (a sliced batch): read value by value, not from the neighbours.
+    #[test]
+    fn nulls_and_nans_are_told_apart_row_by_row(
+        cells in proptest::collection::vec(cell(), 1..200),
+        skip in 0usize..70,
+    ) {
+        let skip = skip.min(cells.len() - 1);
+        let full = batch(vec![("db_cpu", Arc::new(Float64Array::from(cells.clone())) as _)]);
+        let sliced = full.slice(skip, cells.len() - skip);
+        let out = Kernel::default_pack().assess_batch(&sliced).expect("assessed");
+        let error = strings(&out, "error");
+        for (row, cell) in cells[skip..].iter().enumerate() {
+            match cell {
+                None => {
+                    prop_assert!(error.is_null(row), "row {}: {:?}", row, opt(error, row));
+                    let missing = list(&out, "missing", row).expect("a list");
+                    prop_assert!(missing.iter().any(|m| m == "db_cpu"), "row {}: {:?}", row, missing);
+                }
+                Some(v) if v.is_nan() || *v < 0.0 => {
+                    let e = opt(error, row).unwrap_or_default();
+                    prop_assert!(e.starts_with("column `db_cpu`"), "row {}: {}", row, e);
+                }
+                Some(_) => {
+                    prop_assert!(error.is_null(row), "row {}: {:?}", row, opt(error, row));
+                    let missing = list(&out, "missing", row).expect("a list");
+                    prop_assert!(!missing.iter().any(|m| m == "db_cpu"), "row {}: {:?}", row, missing);
+                }
+            }
+        }
+    }
+}
