@@ -151,7 +151,11 @@ pub(crate) struct Columns {
     first_severity: StringBuilder,
     not_judged: Int32Builder,
     missing: ListBuilder<StringBuilder>,
+    /// The reasons of the rows not assessed, with nulls written only up to the last such
+    /// row: the others' nulls are added in one go when the batch is finished.
     error: StringBuilder,
+    /// The rows pushed.
+    rows: usize,
     /// Reused for the missing inputs of one row that have no fixed text.
     scratch: Vec<String>,
     /// The columns written; the others' builders stay empty.
@@ -210,6 +214,7 @@ impl Columns {
             not_judged: Int32Builder::with_capacity(rows),
             missing: list(sizes.missing),
             error: text(9),
+            rows: 0,
             scratch: Vec::new(),
             selection,
         }
@@ -235,7 +240,7 @@ impl Columns {
     /// What this batch's columns hold, for sizing the next batch's.
     pub(crate) fn sizes(&self) -> Sizes {
         Sizes {
-            rows: self.error.len(),
+            rows: self.rows,
             bytes: self.texts().map(|b| b.values_slice().len()),
             fired: (
                 self.fired.values_ref().len(),
@@ -261,7 +266,10 @@ impl Columns {
         self.first_severity.append_null();
         self.not_judged.append_null();
         self.missing.append_null();
+        self.error
+            .append_nulls(self.rows.saturating_sub(self.error.len()));
         self.error.append_value(message);
+        self.rows += 1;
     }
 
     /// A row assessed: its summary, and the rules that fired in `evaluation`.
@@ -317,7 +325,7 @@ impl Columns {
             names.append(&s.missing, self.missing.values(), &mut self.scratch);
             self.missing.append(true);
         }
-        self.error.append_null();
+        self.rows += 1;
     }
 
     pub(crate) fn finish(
@@ -326,6 +334,8 @@ impl Columns {
         keys: Vec<ArrayRef>,
         selection: Selection,
     ) -> Result<RecordBatch, ArrowError> {
+        self.error
+            .append_nulls(self.rows.saturating_sub(self.error.len()));
         let [h0, h1, h2, h3] = &mut self.health;
         // In `OUTPUT_COLUMNS` order.
         let all: [&mut dyn ArrayBuilder; OUTPUT_COLUMNS.len()] = [
