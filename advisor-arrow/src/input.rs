@@ -401,6 +401,18 @@ impl<'a> Names<'a> {
         }
     }
 
+    /// The values of a list's `row` (empty for a null); `None` for a joined string.
+    #[inline]
+    fn range(&self, row: usize) -> Option<(usize, usize)> {
+        match self {
+            Names::List(l, _) if l.is_null(row) => Some((0, 0)),
+            Names::List(l, _) => Some(list_range(l, row)),
+            Names::LargeList(l, _) if l.is_null(row) => Some((0, 0)),
+            Names::LargeList(l, _) => Some(list_range(l, row)),
+            Names::Joined(_) => None,
+        }
+    }
+
     /// Calls `each` with every name of `row` (none for a null), or stops at the first error.
     fn for_each(
         &self,
@@ -508,12 +520,93 @@ impl<'a> MetricColumn<'a> {
     }
 }
 
+/// The code of a null name in [`NameCodes`].
+const NULL_NAME: u8 = u8::MAX - 1;
+/// The code of a name that is unknown or too long in [`NameCodes`].
+const BAD_NAME: u8 = u8::MAX;
+
+/// A list column's names read once per batch, each value to a one-byte code (its place in
+/// its type's `ALL`), so that a row's list is a run of codes rather than of strings to
+/// match. A row with a bad name, or with more names than a row may hold, is read again name
+/// by name, which words its error.
+#[derive(Debug)]
+struct NameCodes {
+    codes: Vec<u8>,
+}
+
+impl NameCodes {
+    /// The codes of a list column's values, when it is a list (a joined string is read
+    /// name by name).
+    fn of(list: NameList, names: &Names<'_>) -> Option<NameCodes> {
+        let values = match names {
+            Names::List(_, s) | Names::LargeList(_, s) => s,
+            Names::Joined(_) => return None,
+        };
+        fn code(name: Option<&str>, parse: impl Fn(&str) -> Option<usize>) -> u8 {
+            match name {
+                None => NULL_NAME,
+                Some(n) if n.len() > MAX_NAME_BYTES => BAD_NAME,
+                Some(n) => parse(n)
+                    .and_then(|p| u8::try_from(p).ok())
+                    .unwrap_or(BAD_NAME),
+            }
+        }
+        // One loop per list and layout, each with its parser inlined.
+        fn all(values: &Strings<'_>, parse: impl Fn(&str) -> Option<usize> + Copy) -> Vec<u8> {
+            match values {
+                Strings::Utf8(a) => a.iter().map(|n| code(n, parse)).collect(),
+                Strings::Large(a) => a.iter().map(|n| code(n, parse)).collect(),
+                Strings::View(a) => a.iter().map(|n| code(n, parse)).collect(),
+            }
+        }
+        // (`as usize` is the place in `ALL`: a unit test holds each `ALL` to that order.)
+        let codes = match list {
+            NameList::Architecture => all(values, |n| Component::from_name(n).map(|c| c as usize)),
+            NameList::Tried => all(values, |n| Remedy::from_name(n).map(|r| r as usize)),
+            NameList::Practices => all(values, |n| ChecklistItem::from_name(n).map(|p| p as usize)),
+        };
+        Some(NameCodes { codes })
+    }
+
+    /// Adds the names of values `start..end` to `snap`; `false` (and nothing to rely on
+    /// added) when a name is bad or there are too many to read without counting.
+    #[inline]
+    fn add(&self, list: NameList, start: usize, end: usize, snap: &mut MetricsSnapshot) -> bool {
+        if end.saturating_sub(start) > MAX_LIST_ITEMS {
+            return false;
+        }
+        let Some(codes) = self.codes.get(start..end) else {
+            return false;
+        };
+        for &c in codes {
+            if c == NULL_NAME {
+                continue;
+            }
+            let added = match list {
+                NameList::Architecture => Component::ALL
+                    .get(usize::from(c))
+                    .map(|x| snap.architecture.insert(*x)),
+                NameList::Tried => Remedy::ALL
+                    .get(usize::from(c))
+                    .map(|x| snap.tried.insert(*x)),
+                NameList::Practices => ChecklistItem::ALL
+                    .get(usize::from(c))
+                    .map(|x| snap.practices.insert(*x)),
+            };
+            if added.is_none() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 /// One batch's columns, downcast, ready to be read row by row.
 #[derive(Debug)]
 pub(crate) struct Reader<'a> {
     /// Each metric column, read column by column when the reader is made.
     metrics: Vec<MetricColumn<'a>>,
-    lists: Vec<(NameList, &'a str, Names<'a>)>,
+    lists: Vec<(NameList, &'a str, Names<'a>, Option<NameCodes>)>,
 }
 
 impl<'a> Reader<'a> {
@@ -547,7 +640,8 @@ impl<'a> Reader<'a> {
                         found: column.data_type().to_string(),
                         expected: "a list of strings, or one string of names separated by commas",
                     })?;
-                    lists.push((*list, name, names));
+                    let codes = NameCodes::of(*list, &names);
+                    lists.push((*list, name, names, codes));
                 }
                 Role::Key => {}
             }
@@ -566,7 +660,13 @@ impl<'a> Reader<'a> {
             snap.set(column.metric, value)
                 .map_err(|e| format!("column `{}`: {e}", column.name))?;
         }
-        for (list, column, names) in &self.lists {
+        for (list, column, names, codes) in &self.lists {
+            if let Some(codes) = codes
+                && let Some((start, end)) = names.range(row)
+                && codes.add(*list, start, end, snap)
+            {
+                continue;
+            }
             names.for_each(row, column, |name| {
                 let known = match list {
                     NameList::Architecture => Component::from_name(name)

@@ -842,3 +842,75 @@ proptest! {
         }
     }
 }
+
+/// An item of an `architecture` list: a known name, an unknown one, one too long, or a null.
+fn list_item() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        8 => proptest::sample::select(Component::ALL.to_vec()).prop_map(|c| Some(c.name().to_owned())),
+        1 => Just(Some("redis".to_owned())),
+        1 => Just(Some("x".repeat(65))),
+        1 => Just(None),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A list column (whose names are read once per batch) says what the same names joined
+    /// in one string (read name by name) say: the same rules fire, and a row with an unknown
+    /// name, a name too long or more than 64 names has the same error. Null items are
+    /// skipped, as a joined string leaves them out.
+    #[test]
+    fn list_columns_read_as_their_names_joined(
+        rows in proptest::collection::vec(
+            prop_oneof![
+                4 => proptest::collection::vec(list_item(), 0..6),
+                1 => proptest::collection::vec(
+                    proptest::sample::select(vec![Some("cdn".to_owned()), None]),
+                    60..70,
+                ),
+            ],
+            1..40,
+        ),
+    ) {
+        let mut as_list = ListBuilder::new(StringBuilder::new());
+        for items in &rows {
+            for item in items {
+                as_list.values().append_option(item.as_deref());
+            }
+            as_list.append(true);
+        }
+        let joined: Vec<String> = rows
+            .iter()
+            .map(|items| items.iter().flatten().cloned().collect::<Vec<_>>().join(","))
+            .collect();
+        let users = Arc::new(UInt64Array::from(vec![5_000; rows.len()])) as ArrayRef;
+        let kernel = Kernel::default_pack();
+        let a = kernel
+            .assess_batch(&batch(vec![("users", Arc::clone(&users)), ("architecture", Arc::new(as_list.finish()) as _)]))
+            .expect("assessed");
+        let b = kernel
+            .assess_batch(&batch(vec![("users", users), ("architecture", Arc::new(StringArray::from(joined)) as _)]))
+            .expect("assessed");
+        for row in 0..rows.len() {
+            prop_assert_eq!(opt(strings(&a, "error"), row), opt(strings(&b, "error"), row), "row {}", row);
+            prop_assert_eq!(list(&a, "fired", row), list(&b, "fired", row), "row {}", row);
+        }
+    }
+}
+
+#[test]
+fn every_name_list_is_read_in_the_order_of_its_all() {
+    // The kernel codes a name by its enum's value and decodes it by its place in `ALL`:
+    // both must agree, or a list column would read one component as another.
+    use scalability_advisor_arrow::scalability_advisor_rules::scalability_advisor_core::patterns::ChecklistItem;
+    for (i, c) in Component::ALL.iter().enumerate() {
+        assert_eq!(*c as usize, i, "{c:?}");
+    }
+    for (i, r) in Remedy::ALL.iter().enumerate() {
+        assert_eq!(*r as usize, i, "{r:?}");
+    }
+    for (i, p) in ChecklistItem::ALL.iter().enumerate() {
+        assert_eq!(*p as usize, i, "{p:?}");
+    }
+}
