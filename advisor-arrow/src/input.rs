@@ -386,6 +386,12 @@ fn list_range<O: OffsetSizeTrait>(list: &GenericListArray<O>, row: usize) -> (us
     (start, end)
 }
 
+/// The first and past-the-last values a list array's rows list.
+fn list_span<O: OffsetSizeTrait>(list: &GenericListArray<O>) -> Option<(usize, usize)> {
+    let offsets = list.value_offsets();
+    Some((offsets.first()?.as_usize(), offsets.last()?.as_usize()))
+}
+
 impl<'a> Names<'a> {
     fn of(a: &'a ArrayRef) -> Option<Names<'a>> {
         match a.data_type() {
@@ -531,17 +537,22 @@ const BAD_NAME: u8 = u8::MAX;
 /// by name, which words its error.
 #[derive(Debug)]
 struct NameCodes {
+    /// The codes of the list's values from `base` on.
     codes: Vec<u8>,
+    base: usize,
 }
 
 impl NameCodes {
     /// The codes of a list column's values, when it is a list (a joined string is read
     /// name by name).
     fn of(list: NameList, names: &Names<'_>) -> Option<NameCodes> {
-        let values = match names {
-            Names::List(_, s) | Names::LargeList(_, s) => s,
+        // The values this batch's rows list (a sliced list array keeps all of its child's).
+        let (values, first, last) = match names {
+            Names::List(l, s) => (s, list_span(l)?.0, list_span(l)?.1),
+            Names::LargeList(l, s) => (s, list_span(l)?.0, list_span(l)?.1),
             Names::Joined(_) => return None,
         };
+        let len = last.checked_sub(first)?;
         fn code(name: Option<&str>, parse: impl Fn(&str) -> Option<usize>) -> u8 {
             match name {
                 None => NULL_NAME,
@@ -552,20 +563,39 @@ impl NameCodes {
             }
         }
         // One loop per list and layout, each with its parser inlined.
-        fn all(values: &Strings<'_>, parse: impl Fn(&str) -> Option<usize> + Copy) -> Vec<u8> {
+        fn all(
+            values: &Strings<'_>,
+            (first, len): (usize, usize),
+            parse: impl Fn(&str) -> Option<usize> + Copy,
+        ) -> Vec<u8> {
             match values {
-                Strings::Utf8(a) => a.iter().map(|n| code(n, parse)).collect(),
-                Strings::Large(a) => a.iter().map(|n| code(n, parse)).collect(),
-                Strings::View(a) => a.iter().map(|n| code(n, parse)).collect(),
+                Strings::Utf8(a) => arrow_array::StringArray::slice(a, first, len)
+                    .iter()
+                    .map(|n| code(n, parse))
+                    .collect(),
+                Strings::Large(a) => arrow_array::LargeStringArray::slice(a, first, len)
+                    .iter()
+                    .map(|n| code(n, parse))
+                    .collect(),
+                Strings::View(a) => arrow_array::StringViewArray::slice(a, first, len)
+                    .iter()
+                    .map(|n| code(n, parse))
+                    .collect(),
             }
         }
         // (`as usize` is the place in `ALL`: a unit test holds each `ALL` to that order.)
         let codes = match list {
-            NameList::Architecture => all(values, |n| Component::from_name(n).map(|c| c as usize)),
-            NameList::Tried => all(values, |n| Remedy::from_name(n).map(|r| r as usize)),
-            NameList::Practices => all(values, |n| ChecklistItem::from_name(n).map(|p| p as usize)),
+            NameList::Architecture => all(values, (first, len), |n| {
+                Component::from_name(n).map(|c| c as usize)
+            }),
+            NameList::Tried => all(values, (first, len), |n| {
+                Remedy::from_name(n).map(|r| r as usize)
+            }),
+            NameList::Practices => all(values, (first, len), |n| {
+                ChecklistItem::from_name(n).map(|p| p as usize)
+            }),
         };
-        Some(NameCodes { codes })
+        Some(NameCodes { codes, base: first })
     }
 
     /// Adds the names of values `start..end` to `snap`; `false` (and nothing to rely on
@@ -575,7 +605,10 @@ impl NameCodes {
         if end.saturating_sub(start) > MAX_LIST_ITEMS {
             return false;
         }
-        let Some(codes) = self.codes.get(start..end) else {
+        let Some(codes) = self
+            .codes
+            .get(start.wrapping_sub(self.base)..end.wrapping_sub(self.base))
+        else {
             return false;
         };
         for &c in codes {
