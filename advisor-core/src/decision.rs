@@ -160,7 +160,7 @@ pub enum RungState {
         table: usize,
     },
     /// Neither declared nor in place, but the snapshot shows the rung is not what the
-    /// symptom needs, so the ladder goes past it. Two rungs have such a measure:
+    /// symptom needs, so the ladder goes past it. Four rungs have such a measure:
     ///
     /// - "Add indexes": the guide's database checklist finds missing indexes by tables
     ///   scanned sequentially more than 10,000 times, so a busiest table scanned fewer times
@@ -171,9 +171,16 @@ pub enum RungState {
     ///   `evidence`, the same trend that shows the next rung, "fix memory leaks", unfinished)
     ///   is a leak, which more memory only delays; the ladder goes on to the leak, and more
     ///   memory is at most a stopgap.
+    /// - "Serve content from a CDN": static assets measured under the guide's share for a
+    ///   CDN (Key Additions: more than 20% of the bandwidth; the `evidence`), unless users
+    ///   far from the servers are measured waiting past the remote-latency level (500 ms),
+    ///   for whom a CDN's edge helps whatever the share. At exactly the share the rung stays.
+    /// - "Run logic at the edge": users measured all in one region, or the far ones measured
+    ///   served under the remote-latency level (the `evidence`): nobody waits far enough
+    ///   away for the edge to help. At exactly the level the rung stays.
     NotNeeded {
-        /// What shows it: the busiest table's sequential scans below the level, or the
-        /// rising memory series.
+        /// What shows it: the busiest table's sequential scans below the level, the rising
+        /// memory series, the static share below the CDN's, or where the users are.
         evidence: Evidence,
     },
     /// Not known to be done.
@@ -641,11 +648,12 @@ impl Remedy {
         history: &History,
         config: &AdvisorConfig,
     ) -> Option<Evidence> {
-        if self == Remedy::IncreaseRam {
-            return rising_memory(history, config);
-        }
-        if self != Remedy::AddIndexes {
-            return None;
+        match self {
+            Remedy::IncreaseRam => return rising_memory(history, config),
+            Remedy::Cdn => return cdn_not_needed(snapshot, config),
+            Remedy::EdgeCompute => return edge_not_needed(snapshot, config),
+            Remedy::AddIndexes => {}
+            _ => return None,
         }
         let ladders = &config.ladders;
         let scans = snapshot.db_max_seq_scans?;
@@ -863,6 +871,49 @@ impl Remedy {
             .into_iter()
             .find(|r| r.component() == Some(component))
     }
+}
+
+/// Static assets measured under the guide's share for a CDN (Key Additions: more than 20%
+/// of the bandwidth), with no far-away users measured waiting past the remote-latency level
+/// (for them a CDN's edge is part of the answer, whatever the share): the CDN rung has
+/// nothing to do. At exactly the share the rung stays.
+fn cdn_not_needed(snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<Evidence> {
+    let share = snapshot.static_asset_bandwidth_share?;
+    let level = config.additions.static_asset_share;
+    let far_users_wait = snapshot
+        .remote_user_p95
+        .is_some_and(|p| p > config.triggers.remote_latency_level);
+    (share < level && !far_users_wait).then_some(Evidence {
+        metric: Metric::StaticAssetBandwidthShare,
+        observed: Quantity::Ratio(share),
+        check: Check::Below,
+        threshold: Some(Quantity::Ratio(level)),
+        basis: Basis::Snapshot,
+    })
+}
+
+/// Users measured all in one region, or those far from the servers measured served under
+/// the remote-latency level (500 ms, the page target): logic at the edge, which shortens
+/// the way to far users, has nothing to shorten. At exactly the level the rung stays.
+fn edge_not_needed(snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<Evidence> {
+    if let Some(regions) = snapshot.user_regions.filter(|r| r.get() < 2) {
+        return Some(Evidence {
+            metric: Metric::UserRegions,
+            observed: Quantity::Count(Count::new(u64::from(regions.get()))),
+            check: Check::Below,
+            threshold: Some(Quantity::Count(Count::new(2))),
+            basis: Basis::Snapshot,
+        });
+    }
+    let level = config.triggers.remote_latency_level;
+    let p95 = snapshot.remote_user_p95.filter(|p| *p < level)?;
+    Some(Evidence {
+        metric: Metric::RemoteUserP95,
+        observed: Quantity::Duration(p95),
+        check: Check::Below,
+        threshold: Some(Quantity::Duration(level)),
+        basis: Basis::Snapshot,
+    })
 }
 
 /// Evidence of a leak: a [`Metric::MemoryUsage`] series that rises significantly over the
@@ -1368,6 +1419,73 @@ mod tests {
                 .advice()
                 .starts_with("Memory is still high after more was added")
         );
+    }
+
+    #[test]
+    fn a_cdn_is_not_needed_under_the_guides_static_share_unless_far_users_wait() {
+        use core::time::Duration;
+        let cfg = AdvisorConfig::default();
+        let state = |s: &MetricsSnapshot| Remedy::Cdn.state(s, &History::new(), &cfg);
+        let share = |p: f64| {
+            MetricsSnapshot::default()
+                .with_static_asset_bandwidth_share(Ratio::from_percent(p).unwrap())
+        };
+        // Key Additions: a CDN for static assets taking more than 20% of the bandwidth.
+        let RungState::NotNeeded { evidence } = state(&share(10.0)) else {
+            panic!("10% of the bandwidth: no CDN needed");
+        };
+        assert_eq!(evidence.metric, Metric::StaticAssetBandwidthShare);
+        assert_eq!(evidence.check, Check::Below);
+        assert_eq!(
+            evidence.threshold,
+            Some(Quantity::Ratio(Ratio::from_percent(20.0).unwrap()))
+        );
+        // At exactly the share the rung stays; past it, and unmeasured, too.
+        assert_eq!(state(&share(20.0)), RungState::NotDone);
+        assert_eq!(state(&share(35.0)), RungState::NotDone);
+        assert_eq!(state(&MetricsSnapshot::default()), RungState::NotDone);
+        // Far users waiting past 500 ms: a CDN's edge serves them, whatever the share.
+        let far = share(10.0).with_remote_user_p95(Duration::from_millis(501));
+        assert_eq!(state(&far), RungState::NotDone);
+        let at_level = share(10.0).with_remote_user_p95(Duration::from_millis(500));
+        assert!(matches!(state(&at_level), RungState::NotNeeded { .. }));
+        // In place, it is in place, whatever the share.
+        let cdn = share(10.0).with_component(Component::Cdn);
+        assert_eq!(
+            state(&cdn),
+            RungState::InPlace {
+                component: Component::Cdn
+            }
+        );
+    }
+
+    #[test]
+    fn the_edge_is_not_needed_without_far_users_waiting() {
+        use core::num::NonZeroU32;
+        use core::time::Duration;
+        let cfg = AdvisorConfig::default();
+        let state = |s: &MetricsSnapshot| Remedy::EdgeCompute.state(s, &History::new(), &cfg);
+        let regions =
+            |n: u32| MetricsSnapshot::default().with_user_regions(NonZeroU32::new(n).unwrap());
+        let RungState::NotNeeded { evidence } = state(&regions(1)) else {
+            panic!("users in one region: no edge needed");
+        };
+        assert_eq!(evidence.metric, Metric::UserRegions);
+        assert_eq!(evidence.observed, Quantity::Count(Count::new(1)));
+        assert_eq!(state(&regions(2)), RungState::NotDone);
+        assert_eq!(state(&MetricsSnapshot::default()), RungState::NotDone);
+        // Far users served under 500 ms (the remote-latency level): nothing to shorten.
+        let served = |ms: u64| regions(3).with_remote_user_p95(Duration::from_millis(ms));
+        let RungState::NotNeeded { evidence } = state(&served(499)) else {
+            panic!("far users at 499 ms: no edge needed");
+        };
+        assert_eq!(evidence.metric, Metric::RemoteUserP95);
+        assert_eq!(
+            evidence.threshold,
+            Some(Quantity::Duration(Duration::from_millis(500)))
+        );
+        assert_eq!(state(&served(500)), RungState::NotDone);
+        assert_eq!(state(&served(900)), RungState::NotDone);
     }
 
     #[test]

@@ -1038,6 +1038,43 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                     _ => format!(" (now {})", evidence.observed),
                 }
             ),
+            RungState::NotNeeded { evidence } if r.remedy == Remedy::Cdn => format!(
+                "{} ({}): not needed: static assets take {} of the bandwidth, under the {} past which the guide adds a CDN, and no far-away users are measured waiting",
+                r.remedy.title(),
+                r.step,
+                evidence.observed,
+                evidence
+                    .threshold
+                    .map_or_else(String::new, |t| t.to_string()),
+            ),
+            RungState::NotNeeded { evidence } if r.remedy == Remedy::EdgeCompute => format!(
+                "{} ({}): not needed: {}",
+                r.remedy.title(),
+                r.step,
+                if evidence.metric == Metric::UserRegions {
+                    "the users are all in one region (user_regions = 1), so none is far enough from the servers for the edge to shorten their wait".to_owned()
+                } else {
+                    format!(
+                        "the users far from the servers are served in {} (remote_user_p95), under the {} level, so the edge has little to shorten",
+                        evidence.observed,
+                        evidence
+                            .threshold
+                            .map_or_else(String::new, |t| t.to_string()),
+                    )
+                }
+            ),
+            RungState::NotDone
+                if r.remedy == Remedy::EdgeCompute
+                    && p.current().map(|c| c.remedy) == Some(Remedy::EdgeCompute)
+                    && snapshot.user_regions.is_none()
+                    && snapshot.remote_user_p95.is_none() =>
+            {
+                format!(
+                    "{} ({}): helps only users far from the servers, and where the users are is not measured: give user_regions and remote_user_p95 before building it",
+                    r.remedy.title(),
+                    r.step,
+                )
+            }
             RungState::NotNeeded { evidence } => format!(
                 "{} ({}): not needed by the guide's measure: the busiest table had {} sequential scans, under the {} that mark a missing index{}",
                 r.remedy.title(),
@@ -1144,6 +1181,18 @@ fn finding_title(
             let rung = rung_in_place(remedy, architecture).map_or(remedy.title(), |(t, _)| t);
             format!("{}: {step}, {rung}", rule.title)
         }
+        Some(NextStep::Exhausted)
+            if position.is_some_and(|p| {
+                p.rungs
+                    .iter()
+                    .any(|r| matches!(r.state, RungState::NotNeeded { .. }))
+            }) =>
+        {
+            format!(
+                "{}: no rung of the guide's ladder is left to try",
+                rule.title
+            )
+        }
         Some(NextStep::Exhausted) => {
             format!("{}: every rung of the guide's ladder is done", rule.title)
         }
@@ -1206,6 +1255,17 @@ fn assessed(
                     advice.push_str(&notes.join("; "));
                     advice.push('.');
                 }
+            }
+            NextStep::Exhausted
+                if p.rungs
+                    .iter()
+                    .any(|r| matches!(r.state, RungState::NotNeeded { .. })) =>
+            {
+                advice = format!(
+                    "No rung of the guide's ladder is left to try ({}), yet the symptom persists: {}",
+                    ladder_notes(p, snapshot).join("; "),
+                    beyond_the_ladder(p.symptom)
+                );
             }
             NextStep::Exhausted => {
                 let [first, then, finally] = p.symptom.ladder();
@@ -1869,8 +1929,21 @@ fn build_plan(
                         .to_owned(),
                 ];
             }
-            StepKey::LadderExhausted(_)
-            | StepKey::Component(_)
+            StepKey::LadderExhausted(symptom) => {
+                if let Some(p) = positions.get(symptom)
+                    && p.rungs
+                        .iter()
+                        .any(|r| matches!(r.state, RungState::NotNeeded { .. }))
+                {
+                    // The rungs, each with why it is left behind, are the step's notes.
+                    step.notes = ladder_notes(p, snapshot);
+                    step.advice = format!(
+                        "No rung of the guide's ladder is left to try (the notes say why), yet the symptom persists: {}",
+                        beyond_the_ladder(*symptom)
+                    );
+                }
+            }
+            StepKey::Component(_)
             | StepKey::Checklist(_)
             | StepKey::Action(_)
             | StepKey::Rule(_) => {}

@@ -145,7 +145,14 @@ fn rich_snapshot() -> impl Strategy<Value = MetricsSnapshot> {
             proptest::option::of(0.95f64..=1.0),
             proptest::option::of(1u32..4),
         ),
-        (ratio(), ratio(), ratio(), any::<u32>(), any::<u16>()),
+        (
+            ratio(),
+            ratio(),
+            ratio(),
+            any::<u32>(),
+            any::<u16>(),
+            proptest::option::of(1u32..4),
+        ),
     )
         .prop_map(|(r, d, o, x)| {
             let ratio = |v: Option<f64>| v.map(|v| Ratio::from_fraction(v).unwrap());
@@ -167,6 +174,7 @@ fn rich_snapshot() -> impl Strategy<Value = MetricsSnapshot> {
                 background_tasks_block_requests: o.3,
                 availability_target: ratio(o.4),
                 deployed_regions: o.5.and_then(core::num::NonZeroU32::new),
+                user_regions: x.5.and_then(core::num::NonZeroU32::new),
                 repeated_query_share: ratio(x.0),
                 static_asset_bandwidth_share: ratio(x.1),
                 remote_user_share: ratio(x.2),

@@ -6047,3 +6047,122 @@ fn read_replicas_at_a_quiet_startup_are_called_early() {
     grown.users = Some(Users::new(40_000));
     assert_eq!(severity(&run(&grown), "premature.read_replicas"), None);
 }
+
+#[test]
+fn slow_pages_skip_a_cdn_for_small_static_traffic_and_the_edge_for_near_users() {
+    // 40,000 users (stage 2) behind a load balancer, with a cache that hits 92% of the time;
+    // pages at 800 ms (past the 500 ms target), servers at 45% CPU, database at 40%. Static
+    // assets are 10% of the bandwidth and every user is in the serving region.
+    //
+    // The guide's ladder for slow pages is caching, then a CDN, finally edge compute. Its
+    // Key Additions add a CDN when images, JS and CSS take more than 20% of the bandwidth:
+    // at 10% a CDN is not what these pages need (unless far users wait: a CDN's edge is
+    // part of the guide's answer for them, stage 4). Edge compute brings logic near users
+    // far from the servers; here none are. So the ladder is used up for this system: the
+    // next thing is the guide's diagnosis (trace where the time goes), not a CDN.
+    let near = || {
+        with(
+            users(40_000)
+                .with_p95_response_time(ms(800))
+                .with_server_cpu(pct(45.0))
+                .with_db_cpu(pct(40.0))
+                .with_cache_hit_rate(pct(92.0))
+                .with_static_asset_bandwidth_share(pct(10.0))
+                .with_user_regions(NonZeroU32::MIN)
+                .with_deployed_regions(NonZeroU32::MIN),
+            &[Component::LoadBalancer, Component::Cache],
+        )
+    };
+    let a = run(&near());
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| !matches!(s.key, StepKey::Remedy(Remedy::Cdn | Remedy::EdgeCompute))),
+        "{text}"
+    );
+    assert!(
+        a.held_back
+            .iter()
+            .all(|h| !matches!(h.remedy, Remedy::Cdn | Remedy::EdgeCompute)),
+        "{text}"
+    );
+    let step = step_of(&a, StepKey::LadderExhausted(Symptom::SlowPageLoads));
+    assert!(step.advice.contains("tracing"), "{text}");
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("CDN") && n.contains("10%") && n.contains("20%")),
+        "{text}"
+    );
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("edge") && n.contains("one region")),
+        "{text}"
+    );
+    assert!(!text.contains("then, serve content from a CDN"), "{text}");
+    let ladder = a
+        .findings
+        .iter()
+        .find(|f| f.id == "ladder.slow_page_loads")
+        .expect("the ladder's finding");
+    assert_eq!(
+        ladder.title, "Slow page loads: no rung of the guide's ladder is left to try",
+        "{text}"
+    );
+    assert!(
+        ladder
+            .advice
+            .contains("static assets take 10% of the bandwidth")
+            && ladder.advice.contains("tracing"),
+        "{text}"
+    );
+
+    // Static assets at 35% of the bandwidth: past the guide's 20%, the CDN is the next rung.
+    let a = run(&near().with_static_asset_bandwidth_share(pct(35.0)));
+    assert_eq!(remedy_steps(&a), [Remedy::Cdn], "{}", a.to_text());
+
+    // Users in three regions, the far ones waiting 900 ms: past the 500 ms level, a CDN's
+    // edge serves them, whatever the static share.
+    let far = near()
+        .with_user_regions(NonZeroU32::new(3).unwrap())
+        .with_remote_user_p95(ms(900));
+    let a = run(&far);
+    assert!(
+        a.plan.iter().any(|s| s.key == StepKey::Remedy(Remedy::Cdn)),
+        "{}",
+        a.to_text()
+    );
+
+    // Far users served in 300 ms: the edge would not change their pages; used up again.
+    let a = run(&far.clone().with_remote_user_p95(ms(300)));
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| !matches!(s.key, StepKey::Remedy(Remedy::Cdn | Remedy::EdgeCompute))),
+        "{text}"
+    );
+    step_of(&a, StepKey::LadderExhausted(Symptom::SlowPageLoads));
+
+    // Where the users are is not measured: the edge is the ladder's last rung, and the step
+    // says it helps only users far from the servers, and what to measure to know.
+    let mut unknown = near();
+    unknown.user_regions = None;
+    let a = run(&unknown);
+    let text = a.to_text();
+    let step = step_of(&a, StepKey::Remedy(Remedy::EdgeCompute));
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("user_regions") && n.contains("remote_user_p95")),
+        "{text}"
+    );
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("CDN") && n.contains("10%")),
+        "{text}"
+    );
+}
