@@ -913,6 +913,7 @@ pub fn assess_with(
             ..Grounds::of(snapshot, config)
         },
     );
+    findings_read_as_their_steps(&mut findings, &plan);
     // A condition that holds names the step that deals with it, so that the list does not
     // read as "add it now" for a component the plan holds back.
     for w in next_stage.iter_mut().flat_map(|n| n.when_to_add.iter_mut()) {
@@ -2588,6 +2589,38 @@ fn cache_for_a_saturated_cpu(
 /// The index rung's title when no query is slow and the primary is short of write capacity.
 pub(crate) const INDEXES_AFTER_THE_LOAD_TITLE: &str =
     "Find what loads the database before adding indexes";
+
+/// A ladder finding whose rung the plan retitled reads as that rung's step: the index rung,
+/// when nothing measured says an index is missing, is "Find what loads the database before
+/// adding indexes" in the plan, and the findings list must not say "add the missing
+/// indexes" beside it. The finding's title takes the step's title in place of the rung's,
+/// and its advice the step's in place of the rung's own (what it knows of the other rungs
+/// stays).
+fn findings_read_as_their_steps(findings: &mut [AssessedFinding], plan: &[PlanStep]) {
+    let Some(step) = plan.iter().find(|s| {
+        s.key == StepKey::Remedy(Remedy::AddIndexes) && s.title == INDEXES_AFTER_THE_LOAD_TITLE
+    }) else {
+        return;
+    };
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.ladder.is_some() && f.remedy == Some(Remedy::AddIndexes))
+        .filter(|f| step.findings.contains(&f.id))
+    {
+        if let Some(head) = f.title.strip_suffix(Remedy::AddIndexes.title()) {
+            let mut title = head.to_owned();
+            let mut rung = INDEXES_AFTER_THE_LOAD_TITLE.to_owned();
+            if let Some(first) = rung.get_mut(..1) {
+                first.make_ascii_lowercase();
+            }
+            title.push_str(&rung);
+            f.title = title;
+        }
+        if let Some(rest) = f.advice.strip_prefix(Remedy::AddIndexes.advice()) {
+            f.advice = format!("{}{rest}", step.advice);
+        }
+    }
+}
 
 /// Its advice then.
 const INDEXES_AFTER_THE_LOAD: &str = "Rank the statements by total time (pg_stat_statements) and look at the heaviest: an index serves the reads among them that scan whole tables and costs every write, so index only the reads an EXPLAIN shows scanning.";

@@ -5915,6 +5915,24 @@ fn many_fast_queries_are_not_answered_with_indexes_first() {
     assert!(note.contains("step 1"), "{note}");
     assert!(note.contains("45"), "{note}");
     assert!(note.contains("30 ms"), "{note}");
+    // The ladder's finding reads as its step does: the findings list must not tell the
+    // team to add the missing indexes that the plan says nothing measured calls for.
+    let ladder = a
+        .findings
+        .iter()
+        .find(|f| f.id == "ladder.database_slow")
+        .expect("the ladder's finding");
+    assert_eq!(
+        ladder.title,
+        "Database slow: first, find what loads the database before adding indexes"
+    );
+    assert!(
+        ladder
+            .advice
+            .starts_with("Rank the statements by total time"),
+        "{}",
+        ladder.advice
+    );
     // The move to stage 2 rests on the database's CPU alone, which fewer queries (step 1)
     // relieve as well as the index step (step 2): its note names both.
     let mv = step_of(&a, StepKey::Stage(Stage::Growth));
