@@ -5070,7 +5070,12 @@ fn users_far_from_every_deployed_region_hear_one_step_on_regions() {
         .iter()
         .find(|s| s.findings.iter().any(|f| f == "add.region"))
         .unwrap_or_else(|| panic!("no step for the region:\n{text}"));
-    assert!(step.advice.contains("check first"), "{text}");
+    assert!(
+        step.advice
+            .contains("first reach the nearest deployed region")
+            && step.advice.contains("check its routing"),
+        "{text}"
+    );
     // Every region with users deployed, yet far users wait: the move's check stands alone.
     let a = run(&snap.with_deployed_regions(NonZeroU32::new(4).unwrap()));
     assert!(
@@ -6182,5 +6187,76 @@ fn slow_pages_skip_a_cdn_for_small_static_traffic_and_the_edge_for_near_users() 
             .iter()
             .any(|n| n.contains("CDN") && n.contains("10%")),
         "{text}"
+    );
+}
+
+#[test]
+fn far_users_are_routed_to_their_nearest_region_before_a_region_is_added() {
+    // 5,000,000 users in five regions, served from two; 40% of them far from a deployment,
+    // waiting 750 ms (past the 500 ms target); no global load balancer. The guide's stage-4
+    // architecture puts a global load balancer (GeoDNS, anycast) in front of the regions:
+    // without one, nothing sends a user to the nearest of the two regions, which may be all
+    // the far users lack. So the balancer comes first, and the region step must not tell
+    // the team to "check that the global load balancer" routes users: there is none.
+    let snap = with(
+        users(5_000_000)
+            .with_deployed_regions(NonZeroU32::new(2).unwrap())
+            .with_user_regions(NonZeroU32::new(5).unwrap())
+            .with_remote_user_share(pct(40.0))
+            .with_remote_user_p95(ms(750))
+            .with_p95_response_time(ms(420))
+            .with_server_cpu(pct(62.0))
+            .with_db_cpu(pct(50.0))
+            .with_cache_hit_rate(pct(93.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::SearchCluster,
+            Component::MessageQueue,
+            Component::MultiRegion,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let rank = |id: &str| {
+        a.plan
+            .iter()
+            .find(|s| s.findings.iter().any(|f| f == id))
+            .map(|s| s.rank)
+            .unwrap_or_else(|| panic!("no step for {id}:\n{text}"))
+    };
+    assert!(
+        rank("add.global_load_balancer") < rank("add.region"),
+        "{text}"
+    );
+    let region = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "add.region"))
+        .expect("the region step");
+    assert!(
+        !region
+            .advice
+            .contains("check first that the global load balancer"),
+        "{text}"
+    );
+    // With a global load balancer in place, the region step is the only one, and checking
+    // its routing first is the right advice.
+    let a = run(&with(snap, &[Component::GlobalLoadBalancer]));
+    assert!(
+        a.plan[0].findings.iter().any(|f| f == "add.region"),
+        "{}",
+        a.to_text()
+    );
+    assert!(
+        a.plan[0].advice.contains("global load balancer"),
+        "{}",
+        a.to_text()
     );
 }

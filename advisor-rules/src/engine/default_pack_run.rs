@@ -482,6 +482,31 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             }
         }
     }
+    // add.global_load_balancer
+    {
+        let r = &rules[31];
+        if stage_bit & 14 == 0 {
+            st[31] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let (v1, o0) = compare_value(values[1], Threshold { op: CmpOp::Ge, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
+            let v2 = truth(arch.contains(Component::MultiRegion));
+            let v3 = truth(!values[1].is_nan());
+            let v4 = kleene_not(v3);
+            let v5 = kleene_and(v2, v4);
+            let v6 = kleene_or(v1, v5);
+            let v7 = truth(!arch.contains(Component::GlobalLoadBalancer));
+            let v8 = kleene_and(v6, v7);
+            let (status, assumed) = judge(v8, MissingData::NotEvaluated);
+            st[31] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.push(observation_of(&o0));
+                any_supersedes = true;
+                let f = make_finding(&r.id, 31, ((Severity::Warning, false), 39), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
     // add.region
     {
         let r = &rules[32];
@@ -708,31 +733,6 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             out.observations.push(observation_of(&o0));
             let f = make_finding(&r.id, 27, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
-        }
-    }
-    // add.global_load_balancer
-    {
-        let r = &rules[31];
-        if stage_bit & 14 == 0 {
-            st[31] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
-        } else {
-            let (v1, o0) = compare_value(values[1], Threshold { op: CmpOp::Ge, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
-            let v2 = truth(arch.contains(Component::MultiRegion));
-            let v3 = truth(!values[1].is_nan());
-            let v4 = kleene_not(v3);
-            let v5 = kleene_and(v2, v4);
-            let v6 = kleene_or(v1, v5);
-            let v7 = truth(!arch.contains(Component::GlobalLoadBalancer));
-            let v8 = kleene_and(v6, v7);
-            let (status, assumed) = judge(v8, MissingData::NotEvaluated);
-            st[31] = status;
-            if status == RuleStatus::Fired {
-                let start = out.observations.len();
-                out.observations.push(observation_of(&o0));
-                any_supersedes = true;
-                let f = make_finding(&r.id, 31, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
-                out.findings.push(f);
-            }
         }
     }
     // add.job_queue
