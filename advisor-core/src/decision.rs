@@ -1422,6 +1422,35 @@ mod tests {
     }
 
     #[test]
+    fn more_memory_is_not_needed_for_memory_that_climbs_as_a_leak_does() {
+        use crate::series::Series;
+        use core::time::Duration;
+        let cfg = AdvisorConfig::default();
+        let snap = MetricsSnapshot::default().with_memory_usage(Ratio::from_percent(88.0).unwrap());
+        let state = |h: &History| Remedy::IncreaseRam.state(&snap, h, &cfg);
+        // Memory read once: nothing shows a leak, so more memory is the first rung.
+        assert_eq!(state(&History::new()), RungState::NotDone);
+        // Climbing a point an hour for a day: a leak, which more memory only delays.
+        let climbing: Vec<f64> = (0..24).map(|i| 0.64 + 0.01 * f64::from(i)).collect();
+        let mut h = History::new();
+        h.insert(
+            Series::from_values(Metric::MemoryUsage, Duration::from_secs(3_600), &climbing)
+                .unwrap(),
+        );
+        let RungState::NotNeeded { evidence } = state(&h) else {
+            panic!("a climbing memory series: more memory is skipped");
+        };
+        assert_eq!(evidence.metric, Metric::MemoryUsage);
+        // Flat at 88%: no leak, more memory stays the first rung.
+        let mut flat = History::new();
+        flat.insert(
+            Series::from_values(Metric::MemoryUsage, Duration::from_secs(3_600), &[0.88; 24])
+                .unwrap(),
+        );
+        assert_eq!(state(&flat), RungState::NotDone);
+    }
+
+    #[test]
     fn a_cdn_is_not_needed_under_the_guides_static_share_unless_far_users_wait() {
         use core::time::Duration;
         let cfg = AdvisorConfig::default();

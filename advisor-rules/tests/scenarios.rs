@@ -6188,6 +6188,18 @@ fn slow_pages_skip_a_cdn_for_small_static_traffic_and_the_edge_for_near_users() 
             .any(|n| n.contains("CDN") && n.contains("10%")),
         "{text}"
     );
+    // With the cache still to add, the step is the cache's, and says nothing of the edge.
+    unknown.architecture = ComponentSet::EMPTY;
+    unknown.architecture.insert(Component::LoadBalancer);
+    let a = run(&unknown);
+    let text = a.to_text();
+    let step = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert!(
+        step.notes
+            .iter()
+            .all(|n| !n.contains("far from the servers")),
+        "{text}"
+    );
 }
 
 #[test]
