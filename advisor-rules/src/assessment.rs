@@ -2602,9 +2602,10 @@ fn findings_read_as_their_steps(findings: &mut [AssessedFinding], plan: &[PlanSt
     }) else {
         return;
     };
+    // (A finding of the step that names the rung ends its title with the rung's title and
+    // starts its advice with the rung's advice: those are what is rewritten.)
     for f in findings
         .iter_mut()
-        .filter(|f| f.ladder.is_some() && f.remedy == Some(Remedy::AddIndexes))
         .filter(|f| step.findings.contains(&f.id))
     {
         if let Some(head) = f.title.strip_suffix(Remedy::AddIndexes.title()) {
