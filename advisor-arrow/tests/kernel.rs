@@ -918,3 +918,59 @@ fn every_name_list_is_read_in_the_order_of_its_all() {
         assert_eq!(*p as usize, i, "{p:?}");
     }
 }
+
+#[test]
+fn a_null_list_row_declares_nothing_whatever_its_offsets_span() {
+    // Arrow lets a null list row keep a non-empty range of values; the row is still null:
+    // nothing declared. Row 0 is null over "cache" and "read_replicas", row 1 an empty
+    // list: both are assessed alike. (5,000 users at low load: with a cache and replicas
+    // declared, the rules on components added too early would fire.)
+    use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
+    use scalability_advisor_arrow::arrow_array::GenericListArray;
+    use scalability_advisor_arrow::arrow_array::OffsetSizeTrait;
+    use scalability_advisor_arrow::arrow_schema::{DataType, Field};
+    fn null_over_values<O: OffsetSizeTrait>(offsets: [O; 3]) -> ArrayRef {
+        let field = Arc::new(Field::new("item", DataType::Utf8, true));
+        Arc::new(
+            GenericListArray::<O>::try_new(
+                field,
+                OffsetBuffer::new(ScalarBuffer::from(offsets.to_vec())),
+                Arc::new(StringArray::from(vec!["cache", "read_replicas"])),
+                Some(NullBuffer::from(vec![false, true])),
+            )
+            .expect("a valid list array"),
+        )
+    }
+    let kernel = Kernel::default_pack();
+    for architecture in [
+        null_over_values::<i32>([0, 2, 2]),
+        null_over_values::<i64>([0, 2, 2]),
+    ] {
+        let out = kernel
+            .assess_batch(&batch(vec![
+                (
+                    "users",
+                    Arc::new(UInt64Array::from(vec![5_000, 5_000])) as _,
+                ),
+                (
+                    "server_cpu",
+                    Arc::new(Float64Array::from(vec![0.25, 0.25])) as _,
+                ),
+                (
+                    "db_cpu",
+                    Arc::new(Float64Array::from(vec![0.30, 0.30])) as _,
+                ),
+                ("architecture", architecture),
+            ]))
+            .expect("assessed");
+        assert!(strings(&out, "error").is_null(0));
+        let (null_row, empty_row) = (list(&out, "fired", 0), list(&out, "fired", 1));
+        assert_eq!(null_row, empty_row);
+        assert!(
+            null_row
+                .as_ref()
+                .is_some_and(|f| f.iter().all(|id| !id.starts_with("premature."))),
+            "{null_row:?}"
+        );
+    }
+}
