@@ -999,6 +999,13 @@ const fn beyond_the_ladder(symptom: Symptom) -> &'static str {
     }
 }
 
+/// The level a rung's evidence was compared with, as a note writes it (empty without one).
+fn threshold_text(evidence: &scalability_advisor_core::Evidence) -> String {
+    evidence
+        .threshold
+        .map_or_else(String::new, |t| t.to_string())
+}
+
 fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
     let mut notes = Vec::new();
     for r in &p.rungs {
@@ -1044,9 +1051,7 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                 r.remedy.title(),
                 r.step,
                 evidence.observed,
-                evidence
-                    .threshold
-                    .map_or_else(String::new, |t| t.to_string()),
+                threshold_text(&evidence),
             ),
             RungState::NotNeeded { evidence } if r.remedy == Remedy::EdgeCompute => format!(
                 "{} ({}): not needed: {}",
@@ -1058,9 +1063,7 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                     format!(
                         "the users far from the servers are served in {} (remote_user_p95), under the {} level, so the edge has little to shorten",
                         evidence.observed,
-                        evidence
-                            .threshold
-                            .map_or_else(String::new, |t| t.to_string()),
+                        threshold_text(&evidence),
                     )
                 }
             ),
@@ -1081,9 +1084,7 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                 r.remedy.title(),
                 r.step,
                 evidence.observed,
-                evidence
-                    .threshold
-                    .map_or_else(String::new, |t| t.to_string()),
+                threshold_text(&evidence),
                 snapshot
                     .slowest_query_time
                     .map_or_else(String::new, |t| format!(
