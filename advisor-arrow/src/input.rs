@@ -547,9 +547,9 @@ impl NameCodes {
     /// name by name).
     fn of(list: NameList, names: &Names<'_>) -> Option<NameCodes> {
         // The values this batch's rows list (a sliced list array keeps all of its child's).
-        let (values, first, last) = match names {
-            Names::List(l, s) => (s, list_span(l)?.0, list_span(l)?.1),
-            Names::LargeList(l, s) => (s, list_span(l)?.0, list_span(l)?.1),
+        let (values, (first, last)) = match names {
+            Names::List(l, s) => (s, list_span(l)?),
+            Names::LargeList(l, s) => (s, list_span(l)?),
             Names::Joined(_) => return None,
         };
         let len = last.checked_sub(first)?;
