@@ -678,13 +678,6 @@ impl Remedy {
         config: &AdvisorConfig,
     ) -> Option<Evidence> {
         let ladders = &config.ladders;
-        let snap_evidence = |metric, observed, check, threshold| Evidence {
-            metric,
-            observed,
-            check,
-            threshold: Some(threshold),
-            basis: Basis::Snapshot,
-        };
         match self {
             Remedy::AddIndexes => {
                 let scans = snapshot.db_max_seq_scans?;
@@ -883,12 +876,13 @@ fn cdn_not_needed(snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<
     let far_users_wait = snapshot
         .remote_user_p95
         .is_some_and(|p| p > config.triggers.remote_latency_level);
-    (share < level && !far_users_wait).then_some(Evidence {
-        metric: Metric::StaticAssetBandwidthShare,
-        observed: Quantity::Ratio(share),
-        check: Check::Below,
-        threshold: Some(Quantity::Ratio(level)),
-        basis: Basis::Snapshot,
+    (share < level && !far_users_wait).then(|| {
+        snap_evidence(
+            Metric::StaticAssetBandwidthShare,
+            Quantity::Ratio(share),
+            Check::Below,
+            Quantity::Ratio(level),
+        )
     })
 }
 
@@ -897,23 +891,37 @@ fn cdn_not_needed(snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<
 /// the way to far users, has nothing to shorten. At exactly the level the rung stays.
 fn edge_not_needed(snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<Evidence> {
     if let Some(regions) = snapshot.user_regions.filter(|r| r.get() < 2) {
-        return Some(Evidence {
-            metric: Metric::UserRegions,
-            observed: Quantity::Count(Count::new(u64::from(regions.get()))),
-            check: Check::Below,
-            threshold: Some(Quantity::Count(Count::new(2))),
-            basis: Basis::Snapshot,
-        });
+        return Some(snap_evidence(
+            Metric::UserRegions,
+            Quantity::Count(Count::new(u64::from(regions.get()))),
+            Check::Below,
+            Quantity::Count(Count::new(2)),
+        ));
     }
     let level = config.triggers.remote_latency_level;
     let p95 = snapshot.remote_user_p95.filter(|p| *p < level)?;
-    Some(Evidence {
-        metric: Metric::RemoteUserP95,
-        observed: Quantity::Duration(p95),
-        check: Check::Below,
-        threshold: Some(Quantity::Duration(level)),
+    Some(snap_evidence(
+        Metric::RemoteUserP95,
+        Quantity::Duration(p95),
+        Check::Below,
+        Quantity::Duration(level),
+    ))
+}
+
+/// A snapshot value compared with a level, as a rung's evidence.
+const fn snap_evidence(
+    metric: Metric,
+    observed: Quantity,
+    check: Check,
+    threshold: Quantity,
+) -> Evidence {
+    Evidence {
+        metric,
+        observed,
+        check,
+        threshold: Some(threshold),
         basis: Basis::Snapshot,
-    })
+    }
 }
 
 /// Evidence of a leak: a [`Metric::MemoryUsage`] series that rises significantly over the
