@@ -2040,6 +2040,7 @@ fn build_plan(
         }
     }
     note_lag_with_write_headroom(&mut steps, findings, snapshot, grounds.primary_write_level);
+    note_paging_as_disk_wait(&mut steps, findings);
     (steps, held)
 }
 
@@ -2446,6 +2447,64 @@ fn note_lag_with_write_headroom(
             crate::engine::percent_text(share),
             crate::engine::percent_text(level.as_fraction()),
         ));
+    }
+}
+
+/// The first step holding a finding with a measured (not trend) comparison of `metric` that
+/// held with `metric` above its level: the step and the value compared.
+fn step_over_level<'s>(
+    steps: &'s [PlanStep],
+    findings: &[AssessedFinding],
+    metric: Metric,
+) -> Option<(&'s PlanStep, f64)> {
+    let mut best: Option<(&PlanStep, f64)> = None;
+    for f in findings {
+        let Some(value) = f.evidence.iter().find_map(|e| {
+            (e.metric == Some(metric)
+                && e.series.is_none()
+                && e.held == Some(true)
+                && matches!(e.op, crate::CmpOp::Gt | crate::CmpOp::Ge))
+            .then_some(e.observed)
+            .flatten()
+        }) else {
+            continue;
+        };
+        if let Some(step) = steps.iter().find(|s| s.findings.contains(&f.id))
+            && best.is_none_or(|(b, _)| step.rank < b.rank)
+        {
+            best = Some((step, value));
+        }
+    }
+    best
+}
+
+/// Disk wait measured on hosts whose memory is past a level a rule of the plan holds it
+/// to: a host short of memory pages to disk, and the time its CPUs then wait for the
+/// paging is counted as I/O wait (B. Gregg, *Systems Performance*, 2nd ed., 2020, ch. 7:
+/// memory saturation shows as paging and swapping; the `si` and `so` columns of
+/// `vmstat(8)` count the pages swapped in and out each second). The guide's storage
+/// answers (SSDs, object storage, caching) do not cure that wait; freeing memory does. The
+/// storage step says so (the snapshot does not say which hosts the disk wait was
+/// measured on, so the note holds for the application servers, whose memory is the one
+/// measured), and that the wait is measured again once the memory step is done
+/// (the default pack's memory findings are critical past 90%, its storage finding a
+/// warning, so the memory step comes first).
+fn note_paging_as_disk_wait(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    let (Some((memory, used)), Some((storage, _))) = (
+        step_over_level(steps, findings, Metric::MemoryUsage),
+        step_over_level(steps, findings, Metric::DiskIoWait),
+    ) else {
+        return;
+    };
+    let text = format!(
+        "memory is at {} on the application servers: a host short of memory pages to disk, and its paging is counted as disk wait; if the wait is measured on those servers, check their swap activity (vmstat's si and so) and measure disk_io_wait again once step {} (\"{}\") is done, before changing the storage",
+        crate::engine::percent_text(used),
+        memory.rank,
+        memory.title
+    );
+    let rank = storage.rank;
+    if let Some(step) = steps.iter_mut().find(|s| s.rank == rank) {
+        step.notes.push(text);
     }
 }
 

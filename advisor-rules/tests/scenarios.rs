@@ -6272,3 +6272,62 @@ fn far_users_are_routed_to_their_nearest_region_before_a_region_is_added() {
         a.to_text()
     );
 }
+
+#[test]
+fn disk_wait_on_hosts_short_of_memory_is_checked_for_paging_before_the_storage_changes() {
+    // 40,000 users (stage 2) behind a load balancer; more RAM was added already, yet memory
+    // is at 93% (past the 90% warning level) and the CPUs wait on disk 25% of the time (past
+    // the 20% level). Pages take 900 ms.
+    //
+    // The guide's storage row answers slow I/O with SSDs, object storage or caching, and its
+    // high-memory ladder says fix the leaks once RAM was added. But a host short of memory
+    // pages to disk, and the paging is counted as disk wait (B. Gregg, Systems Performance,
+    // ch. 7: memory saturation shows as paging and swapping): the storage step must say to
+    // check swap activity and measure the wait again after the memory step, which comes
+    // first here (it is critical, the storage finding a warning).
+    let snap = || {
+        with(
+            users(40_000)
+                .with_p95_response_time(ms(900))
+                .with_server_cpu(pct(45.0))
+                .with_memory_usage(pct(93.0))
+                .with_db_cpu(pct(50.0))
+                .with_disk_io_wait(pct(25.0))
+                .with_tried(Remedy::IncreaseRam),
+            &[Component::LoadBalancer, Component::Cache],
+        )
+    };
+    let a = run(&snap());
+    let text = a.to_text();
+    let memory = step_of(&a, StepKey::Remedy(Remedy::FixMemoryLeaks));
+    let storage = a
+        .plan
+        .iter()
+        .find(|s| s.layer == Some(Layer::Storage))
+        .unwrap_or_else(|| panic!("a storage step:\n{text}"));
+    assert!(memory.rank < storage.rank, "{text}");
+    let note = storage
+        .notes
+        .iter()
+        .find(|n| n.contains("paging"))
+        .unwrap_or_else(|| panic!("a note on paging:\n{text}"));
+    assert!(note.contains("93%"), "{note}");
+    assert!(note.contains("swap"), "{note}");
+    assert!(note.contains("again once"), "{note}");
+    assert!(
+        note.contains(&format!("step {}", memory.rank)),
+        "{note}\n{text}"
+    );
+    // With memory well under its warning level, the disk wait is the storage's own.
+    let a = run(&snap().with_memory_usage(pct(60.0)));
+    let text = a.to_text();
+    let storage = a
+        .plan
+        .iter()
+        .find(|s| s.layer == Some(Layer::Storage))
+        .unwrap_or_else(|| panic!("a storage step:\n{text}"));
+    assert!(
+        storage.notes.iter().all(|n| !n.contains("paging")),
+        "{text}"
+    );
+}
