@@ -2450,32 +2450,31 @@ fn note_lag_with_write_headroom(
     }
 }
 
-/// The first step holding a finding with a measured (not trend) comparison of `metric` that
-/// held with `metric` above its level: the step and the value compared.
+/// The first step of the plan holding a finding with a measured (not trend) comparison
+/// showing `metric` above its level: the step and the value compared. (A finding's evidence
+/// lists the comparisons that support it, the operator shown as it holds, negated under a
+/// `not`.)
 fn step_over_level<'s>(
     steps: &'s [PlanStep],
     findings: &[AssessedFinding],
     metric: Metric,
 ) -> Option<(&'s PlanStep, f64)> {
-    let mut best: Option<(&PlanStep, f64)> = None;
-    for f in findings {
-        let Some(value) = f.evidence.iter().find_map(|e| {
+    let over = |f: &AssessedFinding| {
+        f.evidence.iter().find_map(|e| {
             (e.metric == Some(metric)
                 && e.series.is_none()
-                && e.held == Some(true)
                 && matches!(e.op, crate::CmpOp::Gt | crate::CmpOp::Ge))
             .then_some(e.observed)
             .flatten()
-        }) else {
-            continue;
-        };
-        if let Some(step) = steps.iter().find(|s| s.findings.contains(&f.id))
-            && best.is_none_or(|(b, _)| step.rank < b.rank)
-        {
-            best = Some((step, value));
-        }
-    }
-    best
+        })
+    };
+    steps.iter().find_map(|s| {
+        findings
+            .iter()
+            .filter(|f| s.findings.contains(&f.id))
+            .find_map(over)
+            .map(|v| (s, v))
+    })
 }
 
 /// Disk wait measured on hosts whose memory is past a level a rule of the plan holds it

@@ -6331,3 +6331,81 @@ fn disk_wait_on_hosts_short_of_memory_is_checked_for_paging_before_the_storage_c
         "{text}"
     );
 }
+
+#[test]
+fn disk_wait_is_not_blamed_on_memory_that_is_only_rising_or_held_under_a_level() {
+    use scalability_advisor_rules::scalability_advisor_core::{Metric, Sample, Series};
+    // The paging note needs memory measured past a level. Memory climbing from 40% to 60%
+    // over two days is a leak to fix (the trend is its evidence), but at 60% the host is not
+    // short of memory: the 25% disk wait is the storage's own, and its step has no note.
+    let samples = (0..48u32)
+        .map(|h| Sample {
+            at: Duration::from_secs(u64::from(h) * 3_600),
+            value: 0.40 + 0.20 * f64::from(h) / 47.0,
+        })
+        .collect();
+    let mut history = History::new();
+    history.insert(Series::new(Metric::MemoryUsage, samples).expect("a valid series"));
+    let snap = with(
+        users(40_000)
+            .with_server_cpu(pct(45.0))
+            .with_memory_usage(pct(60.0))
+            .with_disk_io_wait(pct(25.0)),
+        &[Component::LoadBalancer, Component::Cache],
+    );
+    let a = assess(&Engine::default_pack(), &snap, &history);
+    no_contradictions(&a);
+    let text = a.to_text();
+    assert!(
+        a.findings.iter().any(|f| f.id == "layer.app.memory_rising"),
+        "{text}"
+    );
+    let storage = a
+        .plan
+        .iter()
+        .find(|s| s.layer == Some(Layer::Storage))
+        .unwrap_or_else(|| panic!("a storage step:\n{text}"));
+    assert!(
+        storage.notes.iter().all(|n| !n.contains("paging")),
+        "{text}"
+    );
+
+    // A custom pack's rule that holds memory under a level (memory at 40%, under 50%) does
+    // not show memory past one either.
+    let pack = scalability_advisor_rules::RulePack::from_toml_str(
+        "p.toml",
+        r#"
+name = "p"
+[[rule]]
+id = "memory.low"
+title = "Memory mostly idle"
+when = "memory_usage < 50%"
+layer = "application"
+action = "shrink_servers"
+severity = "critical"
+advice = "Use smaller servers."
+[[rule]]
+id = "disk"
+title = "CPUs waiting on disk"
+when = "disk_io_wait > 20%"
+layer = "storage"
+action = "speed_up_storage"
+severity = "warning"
+advice = "Speed up the storage."
+"#,
+    )
+    .expect("the pack loads");
+    let engine = Engine::new(pack).expect("compiles");
+    let a = assess(&engine, &snap.with_memory_usage(pct(40.0)), &History::new());
+    let text = a.to_text();
+    assert!(a.findings.iter().any(|f| f.id == "memory.low"), "{text}");
+    let storage = a
+        .plan
+        .iter()
+        .find(|s| s.layer == Some(Layer::Storage))
+        .unwrap_or_else(|| panic!("a storage step:\n{text}"));
+    assert!(
+        storage.notes.iter().all(|n| !n.contains("paging")),
+        "{text}"
+    );
+}
