@@ -624,6 +624,10 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 /// work off the request path ([`waiting_on_background_work`]); failing that, the later
 /// rungs (and at stage 1 the first too) wait for the CPU ladder's step when the CPU is past
 /// its warning level, or the memory ladder's when memory is ([`saturated_step`]).
+///
+/// Only pages measured slow (the slow-page ladder's own finding fired) are deferred: a
+/// rung reopened on other grounds (a cache in place that misses, on pages under their
+/// target) has no slow pages to hand over, and no step says it has.
 pub(crate) fn deferral_candidate<'a>(
     facts: &[Facts<'a>],
     active: &Active,
@@ -631,6 +635,12 @@ pub(crate) fn deferral_candidate<'a>(
     layer: Layer,
     grounds: Grounds,
 ) -> Option<Deferral<'a>> {
+    if !facts
+        .iter()
+        .any(|f| f.ladder == Some(Symptom::SlowPageLoads))
+    {
+        return None;
+    }
     let page = match active.get(&Symptom::SlowPageLoads) {
         Some(Some(page)) => *page,
         Some(None) => return used_up_deferral(facts, active, architecture, layer, grounds),

@@ -6409,3 +6409,35 @@ advice = "Speed up the storage."
         "{text}"
     );
 }
+
+#[test]
+fn a_cache_that_misses_on_fast_pages_says_nothing_of_slow_pages() {
+    // 3,000 users (stage 1), pages at 350 ms (under the 500 ms target), 12 queries a request
+    // (past the target of 10) and a cache that hits half the time (under 80%). The cache's
+    // finding reopens the first rung of the slow-page ladder (caching) on its own grounds,
+    // but no page is slow: no step may say that pages are slow or that slow pages count as
+    // its evidence.
+    let snap = with(
+        users(3_000)
+            .with_p95_response_time(ms(350))
+            .with_server_cpu(pct(30.0))
+            .with_db_cpu(pct(20.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(12.0).expect("valid"))
+            .with_cache_hit_rate(pct(50.0)),
+        &[Component::Cache],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(
+        a.findings.iter().all(|f| f.id != "ladder.slow_page_loads"),
+        "{text}"
+    );
+    assert!(
+        a.plan
+            .iter()
+            .any(|s| s.findings.iter().any(|f| f == "db.cache_hit_low")),
+        "{text}"
+    );
+    assert!(!text.contains("pages are slow"), "{text}");
+    assert!(!text.contains("slow pages"), "{text}");
+}
