@@ -2041,6 +2041,9 @@ fn build_plan(
     }
     note_lag_with_write_headroom(&mut steps, findings, snapshot, grounds.primary_write_level);
     note_paging_as_disk_wait(&mut steps, findings);
+    if snapshot.data_residency_required == Some(true) {
+        note_residency_bounds_replication(&mut steps, findings, snapshot.architecture);
+    }
     (steps, held)
 }
 
@@ -2504,6 +2507,39 @@ fn note_paging_as_disk_wait(steps: &mut [PlanStep], findings: &[AssessedFinding]
     let rank = storage.rank;
     if let Some(step) = steps.iter_mut().find(|s| s.rank == rank) {
         step.notes.push(text);
+    }
+}
+
+/// Under a data residency rule, the step that brings cross-region replication (a finding of
+/// it recommends the component) says where the data may go. The
+/// guide puts both on its enterprise checklist, "cross-region data replication" and
+/// "compliance (SOC 2, GDPR, data residency)", without joining them; replicating every
+/// dataset to every region for failover would carry regulated data out of its place (the
+/// GDPR, for one, restricts transfers of personal data out of the EEA: Regulation (EU)
+/// 2016/679, chapter V). So the note asks for each place's failover region inside its own
+/// jurisdiction, its replicas, backups and logs with it. Nothing is said when the
+/// architecture already has cross-region replication: `move.4.data_residency`'s advice for
+/// regions in place covers the check.
+fn note_residency_bounds_replication(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    architecture: ComponentSet,
+) {
+    if architecture.contains(Component::CrossRegionReplication) {
+        return;
+    }
+    let replicating: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.recommends.contains(Component::CrossRegionReplication))
+        .map(|f| f.id.as_str())
+        .collect();
+    if let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.findings.iter().any(|f| replicating.contains(&f.as_str())))
+    {
+        step.notes.push(String::from(
+            "data residency is required: replicate each place's regulated data, with its backups and logs, only to regions inside its own jurisdiction, so that its failover region is there too; across jurisdictions, replicate only data allowed to leave them",
+        ));
     }
 }
 

@@ -6441,3 +6441,81 @@ fn a_cache_that_misses_on_fast_pages_says_nothing_of_slow_pages() {
     assert!(!text.contains("pages are slow"), "{text}");
     assert!(!text.contains("slow pages"), "{text}");
 }
+
+#[test]
+fn regions_for_failover_keep_regulated_data_in_its_jurisdiction() {
+    // 2,500,000 users in three regions of the world, served from one region, with a
+    // 99.99% availability target and a data residency rule. The guide moves such a system
+    // to stage 4: several regions, cross-region replication, a global load balancer; and it
+    // lists compliance (data residency) in the same enterprise checklist as cross-region
+    // replication. Replicating everything everywhere for failover breaks the residency
+    // rule: the step that brings cross-region replication must say that regulated data is
+    // replicated only to regions inside its own jurisdiction.
+    let snap = || {
+        with(
+            users(2_500_000)
+                .with_deployed_regions(NonZeroU32::MIN)
+                .with_user_regions(NonZeroU32::new(3).expect("non-zero"))
+                .with_remote_user_share(pct(45.0))
+                .with_remote_user_p95(ms(900))
+                .with_availability_target(pct(99.99))
+                .with_data_residency_required(true)
+                .with_p95_response_time(ms(420))
+                .with_server_cpu(pct(60.0))
+                .with_db_cpu(pct(55.0)),
+            &[
+                Component::LoadBalancer,
+                Component::Cdn,
+                Component::Cache,
+                Component::ReadReplicas,
+                Component::Sharding,
+            ],
+        )
+    };
+    let a = run(&snap());
+    let text = a.to_text();
+    let replicating = |a: &Assessment| {
+        a.plan
+            .iter()
+            .find(|s| {
+                s.findings
+                    .iter()
+                    .any(|f| f == "move.4.single_region_failover")
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("the failover move's step:\n{}", a.to_text()))
+    };
+    let step = replicating(&a);
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("residency") && n.contains("jurisdiction")),
+        "{text}"
+    );
+    // Without a residency rule, nothing limits where the data is replicated.
+    let mut free = snap();
+    free.data_residency_required = Some(false);
+    let a = run(&free);
+    let step = replicating(&a);
+    assert!(
+        step.notes.iter().all(|n| !n.contains("jurisdiction")),
+        "{}",
+        a.to_text()
+    );
+    // With cross-region replication in place already, the residency move's own advice for
+    // regions in place asks for the check; no step repeats it.
+    let a = run(&with(snap(), &[Component::CrossRegionReplication]));
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.notes.iter().all(|n| !n.contains("jurisdiction"))),
+        "{text}"
+    );
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.recommends.contains(Component::CrossRegionReplication)),
+        "{text}"
+    );
+}
