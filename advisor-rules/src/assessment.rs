@@ -1987,7 +1987,7 @@ fn build_plan(
     note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
     note_queries_load_the_database(&mut steps, findings, &grounds);
     cache_for_a_saturated_cpu(&mut steps, bottlenecks, grounds.cpu_saturated);
-    note_locks_hold_connections(&mut steps);
+    note_pool_held_by_slow_work(&mut steps, findings);
     note_writes_explain_lag(&mut steps, findings);
     note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
@@ -2583,35 +2583,55 @@ fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target:
     step.notes.push(note);
 }
 
-/// An index speeds the reads it serves and adds work to every write of its table. When a
-/// step of the plan says the primary is short of write capacity (a finding that recommends
-/// sharding: writes overwhelming the primary, replicas that cannot replay them), the index
-/// step says so, names that step, and narrows itself to what the slow reads need, with the
-/// unused indexes dropped (the guide's missing-index query reads `idx_scan`, which shows
-/// those too).
-///
 /// The default pack's action for the connection pool's steps, and for lock contention.
 const RELIEVE_POOL: &str = "relieve_connection_pool";
 const REDUCE_LOCKS: &str = "reduce_lock_contention";
 
 /// A transaction that waits on a lock keeps its connection until it ends (PostgreSQL
-/// documentation, 13.3 Explicit Locking: locks are held until the transaction ends), so
-/// with both a lock step and a pool step in the plan, the pool step says that the lock
-/// step frees connections too: the pool may need less once the locks are worked on.
-fn note_locks_hold_connections(steps: &mut [PlanStep]) {
-    let Some(locks) = steps
+/// documentation, 13.3 Explicit Locking: locks are held until the transaction ends), and a
+/// query keeps its connection for as long as it runs: by Little's law the connections in
+/// use are the queries a second times the time each holds one (J. D. C. Little, "A Proof
+/// for the Queuing Formula L = λW", *Operations Research* 9(3), 1961). So with a pool step
+/// in the plan beside a lock step, or beside an index step that works on a query measured
+/// past the slow-query level, the pool step says that the other step frees connections too:
+/// the pool may need less once it is done, and is measured again before it is resized.
+fn note_pool_held_by_slow_work(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    let locks = steps
         .iter()
         .find(|s| s.key == StepKey::Action(REDUCE_LOCKS.to_owned()))
-        .map(|s| s.rank)
+        .map(|s| s.rank);
+    // The slowest query past its level, as the index step's evidence shows it.
+    let slow = steps
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
+        .and_then(|s| {
+            findings
+                .iter()
+                .filter(|f| s.findings.contains(&f.id))
+                .flat_map(|f| &f.evidence)
+                .find(|e| {
+                    e.metric == Some(Metric::SlowestQueryTime)
+                        && matches!(e.op, crate::CmpOp::Gt | crate::CmpOp::Ge)
+                })
+                .and_then(|e| e.observed)
+                .and_then(|v| core::time::Duration::try_from_secs_f64(v).ok())
+                .map(|d| (s.rank, d))
+        });
+    let Some(pool) = steps
+        .iter_mut()
+        .find(|s| s.key == StepKey::Action(RELIEVE_POOL.to_owned()))
     else {
         return;
     };
-    if let Some(pool) = steps
-        .iter_mut()
-        .find(|s| s.key == StepKey::Action(RELIEVE_POOL.to_owned()))
-    {
+    if let Some(locks) = locks {
         pool.notes.push(format!(
             "transactions waiting on locks hold their connections until they end: step {locks} frees some of the pool, so measure its use again after it"
+        ));
+    }
+    if let Some((rank, slowest)) = slow {
+        pool.notes.push(format!(
+            "a query taking {} holds its connection all that time, and the connections in use are the queries a second times the time each takes (Little's law): step {rank} shortens the slow queries and frees some of the pool, so measure its use again after it before resizing the pool",
+            Quantity::Duration(slowest)
         ));
     }
 }
@@ -2721,6 +2741,13 @@ fn findings_read_as_their_steps(findings: &mut [AssessedFinding], plan: &[PlanSt
 /// Its advice then.
 const INDEXES_AFTER_THE_LOAD: &str = "Rank the statements by total time (pg_stat_statements) and look at the heaviest: an index serves the reads among them that scan whole tables and costs every write, so index only the reads an EXPLAIN shows scanning.";
 
+/// An index speeds the reads it serves and adds work to every write of its table. When a
+/// step of the plan says the primary is short of write capacity (a finding that recommends
+/// sharding: writes overwhelming the primary, replicas that cannot replay them), the index
+/// step says so, names that step, and narrows itself to what the slow reads need, with the
+/// unused indexes dropped (the guide's missing-index query reads `idx_scan`, which shows
+/// those too).
+///
 /// When every query is measured under the slow-query level and nothing else says an index
 /// is missing ([`Grounds::no_slow_query`]), there are no slow reads to serve: the note says
 /// so, and that the database's CPU more likely goes to the writes.

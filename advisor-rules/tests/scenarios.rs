@@ -6519,3 +6519,52 @@ fn regions_for_failover_keep_regulated_data_in_its_jurisdiction() {
         "{text}"
     );
 }
+
+#[test]
+fn slow_queries_hold_pool_connections_so_the_pool_is_sized_after_the_index_step() {
+    // 8,000 users on one server: pool at 85% (past the 80% warning), the slowest query at
+    // 450 ms (past the 100 ms level), a table scanned sequentially 50,000 times (past
+    // 10,000), database CPU at 75%, servers at 88%, pages at 1.2 s.
+    //
+    // A connection is busy for as long as its query runs: by Little's law the connections in
+    // use are the queries a second times the time each takes (J. D. C. Little, "A Proof for
+    // the Queuing Formula L = λW", Operations Research 9(3), 1961). Indexes that cut a
+    // 450 ms query free connections, so the pool step must say that the index step frees
+    // some of the pool, naming it, and that the pool is measured again after it before it
+    // is resized.
+    let snap = || {
+        users(8_000)
+            .with_p95_response_time(ms(1_200))
+            .with_server_cpu(pct(88.0))
+            .with_memory_usage(pct(70.0))
+            .with_db_cpu(pct(75.0))
+            .with_slowest_query_time(ms(450))
+            .with_db_connections(Connections::new(85))
+            .with_db_pool_size(Connections::new(100))
+            .with_db_max_seq_scans(Count::new(50_000))
+    };
+    let a = run(&snap());
+    let text = a.to_text();
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    let pool = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "key.pool.critical"))
+        .unwrap_or_else(|| panic!("a pool step:\n{text}"));
+    let note = pool
+        .notes
+        .iter()
+        .find(|n| n.contains("Little's law"))
+        .unwrap_or_else(|| panic!("a note on slow queries holding connections:\n{text}"));
+    assert!(
+        note.contains(&format!("step {}", indexes.rank)),
+        "{note}\n{text}"
+    );
+    assert!(note.contains("450 ms"), "{note}");
+    assert!(note.contains("again"), "{note}");
+    // No query measured slow (the sequential scans still call for an index): nothing says
+    // slow queries hold the pool.
+    let a = run(&snap().with_slowest_query_time(ms(40)));
+    let text = a.to_text();
+    assert!(!text.contains("Little's law"), "{text}");
+}
