@@ -2552,6 +2552,14 @@ fn note_residency_bounds_replication(
 /// and a load balancer is in place, the note adds that the same capacity can come as more
 /// servers behind it. Nothing is added when the CPU is not measured above its target by at
 /// least 1%.
+///
+/// With auto-scaling in place, the step (scaling, or optimising the code) first says to
+/// check the scaler: one that can act holds the servers near its own target, so servers past
+/// theirs mean it is at its maximum size, scales on a metric that does not follow the load,
+/// or adds servers more slowly than the load grows (the guide's checklist asks for
+/// "auto-scaling configured with proper metrics"; the Kubernetes documentation's Horizontal
+/// Pod Autoscaling describes the same three limits: `maxReplicas`, the metric's target, and
+/// the scaling behavior's stabilisation windows).
 fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target: Ratio) {
     let Some(cpu) = snapshot.server_cpu else {
         return;
@@ -2563,11 +2571,22 @@ fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target:
     let Some(step) = steps.iter_mut().find(|s| {
         matches!(
             s.key,
-            StepKey::Remedy(Remedy::VerticalScale | Remedy::HorizontalScale)
+            StepKey::Remedy(Remedy::VerticalScale | Remedy::HorizontalScale | Remedy::OptimizeCode)
         )
     }) else {
         return;
     };
+    if snapshot.architecture.contains(Component::AutoScaling) {
+        step.notes.push(format!(
+            "auto-scaling is in place, yet the servers run at {}, past the {} target: a scaler that can act keeps them near its own target, so check first whether it has reached its maximum size, whether it scales on CPU (or on the load that drives it) with a target under {}, and whether it adds servers as fast as the load grows; raising its maximum is the scale-out",
+            crate::engine::percent_text(cpu.as_fraction()),
+            crate::engine::percent_text(target.as_fraction()),
+            crate::engine::percent_text(target.as_fraction()),
+        ));
+    }
+    if step.key == StepKey::Remedy(Remedy::OptimizeCode) {
+        return;
+    }
     let mut note = format!(
         "capacity: about {factor:.2} times today's CPU ({} / {} target) brings the servers to their target at today's load (utilization law, U = X·S)",
         crate::engine::percent_text(cpu.as_fraction()),

@@ -6568,3 +6568,87 @@ fn slow_queries_hold_pool_connections_so_the_pool_is_sized_after_the_index_step(
     let text = a.to_text();
     assert!(!text.contains("Little's law"), "{text}");
 }
+
+#[test]
+fn servers_hot_behind_an_auto_scaler_check_the_scaler_first() {
+    // 1,800,000 users in three regions with the guide's stage-4 architecture, auto-scaling
+    // included; servers at 93% CPU (past the 85% warning), pages at 650 ms.
+    //
+    // The guide's checklist asks for "auto-scaling configured with proper metrics". A scaler
+    // that can act keeps the servers near its own target (well under 93%), so at 93% it is
+    // stuck: at its maximum size, scaling on a metric that does not follow the load, or too
+    // slow to add servers. The CPU step must say to check the scaler (its maximum, its
+    // metric and target) before anything else, since raising its maximum is the scale-out.
+    let snap = || {
+        with(
+            users(1_800_000)
+                .with_deployed_regions(NonZeroU32::new(3).expect("non-zero"))
+                .with_user_regions(NonZeroU32::new(3).expect("non-zero"))
+                .with_remote_user_p95(ms(300))
+                .with_p95_response_time(ms(650))
+                .with_server_cpu(pct(93.0))
+                .with_memory_usage(pct(70.0))
+                .with_db_cpu(pct(50.0))
+                .with_cache_hit_rate(pct(95.0)),
+            &[
+                Component::LoadBalancer,
+                Component::Cdn,
+                Component::Cache,
+                Component::ReadReplicas,
+                Component::ApiGateway,
+                Component::Microservices,
+                Component::Sharding,
+                Component::MessageQueue,
+                Component::MultiRegion,
+                Component::GlobalLoadBalancer,
+                Component::CrossRegionReplication,
+            ],
+        )
+    };
+    let scaled = with(snap(), &[Component::AutoScaling]);
+    let a = run(&scaled);
+    let text = a.to_text();
+    let cpu = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "ladder.high_server_cpu"))
+        .unwrap_or_else(|| panic!("the CPU step:\n{text}"));
+    assert_eq!(cpu.rank, 1, "{text}");
+    let note = cpu
+        .notes
+        .iter()
+        .find(|n| n.contains("auto-scaling is in place"))
+        .unwrap_or_else(|| panic!("a note on the auto-scaler:\n{text}"));
+    assert!(note.contains("93%"), "{note}");
+    assert!(note.contains("maximum"), "{note}");
+    // Bigger machines declared tried (and the load balancer in place): the ladder's last
+    // rung, optimising the code, is the step, and the scaler is still checked first; no
+    // capacity is sized for code work.
+    let a = run(&scaled.clone().with_tried(Remedy::VerticalScale));
+    let text = a.to_text();
+    let code = step_of(&a, StepKey::Remedy(Remedy::OptimizeCode));
+    assert!(
+        code.notes
+            .iter()
+            .any(|n| n.contains("auto-scaling is in place")),
+        "{text}"
+    );
+    assert!(
+        code.notes.iter().all(|n| !n.contains("capacity:")),
+        "{text}"
+    );
+    // With no auto-scaler, nothing is said of one.
+    let a = run(&snap());
+    assert!(
+        !a.to_text().contains("auto-scaling is in place"),
+        "{}",
+        a.to_text()
+    );
+    // Nor with one and the servers under their target.
+    let a = run(&scaled.with_server_cpu(pct(60.0)));
+    assert!(
+        !a.to_text().contains("auto-scaling is in place"),
+        "{}",
+        a.to_text()
+    );
+}
