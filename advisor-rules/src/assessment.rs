@@ -2051,8 +2051,8 @@ fn build_plan(
 /// the slow pages are the likeliest bottleneck's doing: the step working on it takes them
 /// over as its evidence and says why, naming the rung's step.
 ///
-/// With every rung in place (`d.held` is `None`), the step says so instead: the used-up
-/// ladder's search for the layer is over.
+/// With no rung left to try (`d.held` is `None`: each in place, declared done or not
+/// needed), the step says so instead: the used-up ladder's search for the layer is over.
 fn note_slow_pages_taken_over(steps: &mut [PlanStep], d: Deferral<'_>) {
     let rung = d.held.map(|held| {
         steps
@@ -2073,7 +2073,7 @@ fn note_slow_pages_taken_over(steps: &mut [PlanStep], d: Deferral<'_>) {
             d.why()
         ),
         None => format!(
-            "{}, and every rung of the guide's ladder for slow page loads is in place, so the slow pages count as evidence here",
+            "{}, and no rung of the guide's ladder for slow page loads is left to try, so the slow pages count as evidence here",
             d.why()
         ),
     });

@@ -3709,7 +3709,7 @@ fn slow_pages_past_every_rung_go_to_the_step_on_the_layer_the_evidence_names() {
     }
     assert!(
         indexes.notes.iter().any(|n| n
-            == "pages are slow and the database is the likeliest bottleneck, and every rung of the guide's ladder for slow page loads is in place, so the slow pages count as evidence here"),
+            == "pages are slow and the database is the likeliest bottleneck, and no rung of the guide's ladder for slow page loads is left to try, so the slow pages count as evidence here"),
         "{text}"
     );
     // The database's evidence leads; the slow pages follow it.
@@ -3756,7 +3756,7 @@ fn slow_pages_past_every_rung_go_to_the_step_on_the_layer_the_evidence_names() {
     );
     assert!(
         cpu.notes.iter().any(|n| n.starts_with(
-            "pages are slow and the application's CPU, past its warning level so that every request queues for it, is the likeliest bottleneck, and every rung"
+            "pages are slow and the application's CPU, past its warning level so that every request queues for it, is the likeliest bottleneck, and no rung of the guide's ladder"
         )),
         "{text}"
     );
