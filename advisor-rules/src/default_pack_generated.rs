@@ -1088,7 +1088,7 @@ fn rules() -> Vec<Rule> {
         when_expr: Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::ExternalApiRateLimitEvents, span: Span { start: 0, end: 30 } }), right: Box::new(Expr::Num { value: 0.0, dim: Dim::Rate, span: Span { start: 33, end: 36 } }), span: Span { start: 0, end: 36 } },
         stages: Vec::new(),
         severity: Severity::Warning,
-        priority: 50,
+        priority: 29,
         layer: Some(Layer::ExternalApi),
         symptom: None,
         remedy: None,
@@ -1099,7 +1099,7 @@ fn rules() -> Vec<Rule> {
         action: Some(String::from("protect_external_calls")),
         advice: String::from("Providers refuse calls: cache their responses, spread calls out, and serve fallbacks when they refuse."),
         made_advice: None,
-        references: vec![String::from("guide: Common Bottlenecks by Layer (external APIs: timeouts, rate limits; circuit breakers, caching, fallbacks)")],
+        references: vec![String::from("guide: Common Bottlenecks by Layer (external APIs: timeouts, rate limits; circuit breakers, caching, fallbacks)"), String::from("before the rungs of the API-timeout ladder (priority 29, under their 30): calls cut by caching and spread out are calls a provider no longer refuses or times out on, at less cost than any rung: ours")],
         supersedes: Vec::new(),
         hold_for: None,
         hold_evaluations: None,
@@ -1139,7 +1139,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 522 },
-        when_offset: 27238,
+        when_offset: 27440,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1169,7 +1169,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 533 },
-        when_offset: 27782,
+        when_offset: 27984,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1199,7 +1199,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 546 },
-        when_offset: 28448,
+        when_offset: 28650,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1229,7 +1229,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 559 },
-        when_offset: 29403,
+        when_offset: 29605,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1259,7 +1259,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 572 },
-        when_offset: 30092,
+        when_offset: 30294,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1289,7 +1289,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 585 },
-        when_offset: 30820,
+        when_offset: 31022,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1319,7 +1319,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 598 },
-        when_offset: 31236,
+        when_offset: 31438,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1349,7 +1349,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 609 },
-        when_offset: 31826,
+        when_offset: 32028,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1379,7 +1379,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 620 },
-        when_offset: 32274,
+        when_offset: 32476,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1409,7 +1409,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 631 },
-        when_offset: 32624,
+        when_offset: 32826,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1439,7 +1439,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 642 },
-        when_offset: 32990,
+        when_offset: 33192,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1469,7 +1469,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 659 },
-        when_offset: 33849,
+        when_offset: 34051,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1499,7 +1499,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 673 },
-        when_offset: 34930,
+        when_offset: 35132,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1529,7 +1529,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 687 },
-        when_offset: 35813,
+        when_offset: 36015,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1559,7 +1559,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 698 },
-        when_offset: 36315,
+        when_offset: 36517,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1589,7 +1589,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 709 },
-        when_offset: 37020,
+        when_offset: 37222,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1619,7 +1619,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 720 },
-        when_offset: 37640,
+        when_offset: 37842,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1649,7 +1649,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 732 },
-        when_offset: 38382,
+        when_offset: 38584,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1679,7 +1679,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 748 },
-        when_offset: 39264,
+        when_offset: 39466,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1709,7 +1709,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 759 },
-        when_offset: 40116,
+        when_offset: 40318,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1739,7 +1739,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 770 },
-        when_offset: 41049,
+        when_offset: 41251,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1769,7 +1769,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 781 },
-        when_offset: 41453,
+        when_offset: 41655,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1799,7 +1799,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 793 },
-        when_offset: 42914,
+        when_offset: 43116,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1829,7 +1829,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 804 },
-        when_offset: 43771,
+        when_offset: 43973,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 815 },
-        when_offset: 44330,
+        when_offset: 44532,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -1889,7 +1889,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 826 },
-        when_offset: 45339,
+        when_offset: 45541,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -1919,7 +1919,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 837 },
-        when_offset: 46133,
+        when_offset: 46335,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -1949,7 +1949,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 848 },
-        when_offset: 46901,
+        when_offset: 47103,
     },
     ]
 }

@@ -6652,3 +6652,43 @@ fn servers_hot_behind_an_auto_scaler_check_the_scaler_first() {
         a.to_text()
     );
 }
+
+#[test]
+fn a_provider_that_refuses_calls_is_worked_on_before_the_timeout_ladder_redesigns() {
+    // 25,000 users (stage 2) behind a load balancer with a cache and circuit breakers; slow
+    // work declared moved off the request path already. A provider times out on 3% of
+    // calls, answers at 900 ms at P95, and refuses 120 calls a second (rate limits); pages
+    // at 600 ms.
+    //
+    // The guide's ladder for API timeouts is left with its last rung, replacing waiting
+    // calls with events: a redesign. Its table of bottlenecks answers rate limits with
+    // caching, fallbacks and circuit breakers: calls cut by caching and spread out are
+    // calls the provider no longer refuses or times out on, at a fraction of the cost.
+    // So the rate-limit step comes first, and the redesign after it.
+    let snap = with(
+        users(25_000)
+            .with_p95_response_time(ms(600))
+            .with_server_cpu(pct(40.0))
+            .with_db_cpu(pct(30.0))
+            .with_cache_hit_rate(pct(85.0))
+            .with_external_api_timeout_share(pct(3.0))
+            .with_external_api_p95_latency(ms(900))
+            .with_external_api_rate_limit_events(Rate::from_per_second(120.0).expect("valid"))
+            .with_tried(Remedy::AsyncProcessing),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::CircuitBreakers,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let limits = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "layer.external.rate_limits"))
+        .unwrap_or_else(|| panic!("the rate-limit step:\n{text}"));
+    let events = step_of(&a, StepKey::Remedy(Remedy::EventDriven));
+    assert_eq!(limits.rank, 1, "{text}");
+    assert!(limits.rank < events.rank, "{text}");
+}

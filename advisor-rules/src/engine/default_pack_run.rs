@@ -288,6 +288,19 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             }
         }
     }
+    // layer.external.rate_limits
+    {
+        let r = &rules[34];
+        let (v1, o0) = compare_value(values[35], Threshold { op: CmpOp::Gt, k: 0.0, lo: 0.0, hi: 0.0 });
+        let (status, assumed) = judge(v1, MissingData::NotEvaluated);
+        st[34] = status;
+        if status == RuleStatus::Fired {
+            let start = out.observations.len();
+            out.observations.push(observation_of(&o0));
+            let f = make_finding(&r.id, 34, ((Severity::Warning, false), 29), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            out.findings.push(f);
+        }
+    }
     // ladder.api_timeouts
     {
         let r = &rules[10];
@@ -795,19 +808,6 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
             let f = make_finding(&r.id, 37, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
-            out.findings.push(f);
-        }
-    }
-    // layer.external.rate_limits
-    {
-        let r = &rules[34];
-        let (v1, o0) = compare_value(values[35], Threshold { op: CmpOp::Gt, k: 0.0, lo: 0.0, hi: 0.0 });
-        let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[34] = status;
-        if status == RuleStatus::Fired {
-            let start = out.observations.len();
-            out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 34, ((Severity::Warning, false), 50), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
