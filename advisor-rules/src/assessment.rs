@@ -1996,6 +1996,12 @@ fn build_plan(
     note_until_the_move(&mut steps, interim);
     note_cache_plateau(&mut steps, findings, snapshot.architecture);
     note_measure_after_indexes(&mut steps, findings);
+    note_cache_after_fewer_queries(
+        &mut steps,
+        findings,
+        snapshot.architecture,
+        grounds.many_queries,
+    );
     if grounds.cache_before_indexes
         && let (Some(repeats), Some(hits)) =
             (snapshot.repeated_query_share, snapshot.cache_hit_rate)
@@ -2318,6 +2324,53 @@ const INDEX_WORK: [Metric; 3] = [
     Metric::SlowestQueryMaxTime,
     Metric::DbCpu,
 ];
+
+/// The slow-page ladder's cache, asked for by slow pages alone (no finding of its step
+/// recommends a cache on its own grounds, such as queries that repeat), after a step that
+/// cuts queries per request past their warning level ([`Grounds::many_queries`]): each query
+/// a request makes is a round trip to the database, and an N+1 pattern multiplies them, so
+/// the pages' time may largely go with them. The cache step says to measure the P95 again
+/// after that step, naming it, before adding a cache: one put in front of N+1 queries
+/// answers them from memory but leaves the pattern, and its invalidation, in the code.
+fn note_cache_after_fewer_queries(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    architecture: ComponentSet,
+    many_queries: Option<(
+        scalability_advisor_core::units::QueriesPerRequest,
+        scalability_advisor_core::units::QueriesPerRequest,
+    )>,
+) {
+    let Some((queries, warning)) = many_queries else {
+        return;
+    };
+    if architecture.contains(Component::Cache) {
+        return;
+    }
+    let on_queries = with_evidence_on(findings, Metric::DbQueriesPerRequest);
+    let Some(cutting) = step_holding(steps, &on_queries).map(|s| (s.rank, s.title.clone())) else {
+        return;
+    };
+    let wanted: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.recommends.contains(Component::Cache))
+        .map(|f| f.id.as_str())
+        .collect();
+    let Some(cache) = steps.iter_mut().find(|s| {
+        s.key == StepKey::Remedy(Remedy::AddCaching)
+            && s.rank > cutting.0
+            && !s.findings.iter().any(|f| wanted.contains(&f.as_str()))
+    }) else {
+        return;
+    };
+    cache.notes.push(format!(
+        "requests issue {}, past the {} warning level, and each is a round trip to the database: step {} (\"{}\") cuts them, and the pages' time may largely go with them, so measure the P95 again after it and add the cache if pages are still slow; a cache in front of N+1 queries answers them from memory but leaves the pattern in the code",
+        Quantity::QueriesPerRequest(queries),
+        Quantity::QueriesPerRequest(warning),
+        cutting.0,
+        cutting.1,
+    ));
+}
 
 /// A stage move whose every condition rests on what an earlier index step works on (a slow
 /// query, the database's CPU) says to measure those again after the indexes: a missing
