@@ -2356,9 +2356,10 @@ fn note_cache_after_fewer_queries(
         .filter(|f| f.recommends.contains(Component::Cache))
         .map(|f| f.id.as_str())
         .collect();
+    // (The step cutting the queries comes first: its finding is critical past the warning
+    // level, and the database goes before slow pages in the guide's diagnosis order.)
     let Some(cache) = steps.iter_mut().find(|s| {
         s.key == StepKey::Remedy(Remedy::AddCaching)
-            && s.rank > cutting.0
             && !s.findings.iter().any(|f| wanted.contains(&f.as_str()))
     }) else {
         return;
