@@ -1068,6 +1068,18 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                 }
             ),
             RungState::NotDone
+                if r.remedy == Remedy::Cdn
+                    && p.current().map(|c| c.remedy) == Some(Remedy::Cdn)
+                    && snapshot.static_asset_bandwidth_share.is_none()
+                    && snapshot.remote_user_p95.is_none() =>
+            {
+                format!(
+                    "{} ({}): helps when static assets take much of the bandwidth or users are far from the servers, and neither is measured: give static_asset_bandwidth_share and remote_user_p95 before building it",
+                    r.remedy.title(),
+                    r.step,
+                )
+            }
+            RungState::NotDone
                 if r.remedy == Remedy::EdgeCompute
                     && p.current().map(|c| c.remedy) == Some(Remedy::EdgeCompute)
                     && snapshot.user_regions.is_none()

@@ -6753,3 +6753,53 @@ fn a_cache_for_slow_pages_waits_for_a_measure_after_the_n_plus_one_step() {
         "{text}"
     );
 }
+
+#[test]
+fn a_cdn_for_slow_pages_asks_for_the_static_share_when_nothing_says_it_helps() {
+    // 40,000 users (stage 2) behind a load balancer with a cache that hits 90%; pages at
+    // 700 ms, servers at 60%, database at 50%. Neither the static assets' share of the
+    // bandwidth nor the far users' wait is measured.
+    //
+    // The guide's ladder for slow pages goes on to a CDN, and its Key Additions add one
+    // when images, JS and CSS take more than 20% of the bandwidth. A CDN serves static
+    // content and brings it near far users; nothing measured here says either applies. The
+    // CDN step stays (the guide's ladder), and says to measure the static share and the far
+    // users' wait before building it.
+    let snap = || {
+        with(
+            users(40_000)
+                .with_p95_response_time(ms(700))
+                .with_server_cpu(pct(60.0))
+                .with_db_cpu(pct(50.0))
+                .with_cache_hit_rate(pct(90.0)),
+            &[Component::LoadBalancer, Component::Cache],
+        )
+    };
+    let a = run(&snap());
+    let text = a.to_text();
+    let cdn = step_of(&a, StepKey::Remedy(Remedy::Cdn));
+    assert!(
+        cdn.notes
+            .iter()
+            .any(|n| n.contains("static_asset_bandwidth_share")
+                && n.contains("remote_user_p95")
+                && n.contains("before building it")),
+        "{text}"
+    );
+    // Static assets measured at 35% of the bandwidth: the guide's condition holds, and
+    // nothing is asked.
+    let a = run(&snap().with_static_asset_bandwidth_share(pct(35.0)));
+    let cdn = step_of(&a, StepKey::Remedy(Remedy::Cdn));
+    assert!(
+        cdn.notes.iter().all(|n| !n.contains("before building it")),
+        "{}",
+        a.to_text()
+    );
+    // Far users measured waiting 800 ms: a CDN's edge helps them, whatever the share.
+    let a = run(&snap().with_remote_user_p95(ms(800)));
+    let text = a.to_text();
+    assert!(
+        !text.contains("give static_asset_bandwidth_share"),
+        "{text}"
+    );
+}
