@@ -187,9 +187,22 @@ pub(crate) struct Summary {
     by_worst_severity: Option<Vec<(String, u64)>>,
     /// `None` when `--columns` left `fired` out.
     top_findings: Option<Vec<(String, u64)>>,
+    /// The plan's first steps by title, most frequent first: what the fleet has to do first.
+    /// `None` when `--columns` left `first_step` out.
+    top_first_steps: Option<Vec<(String, u64)>>,
     #[serde(skip)]
     findings: HashMap<String, u64>,
+    #[serde(skip)]
+    first_steps: HashMap<String, u64>,
 }
+
+/// The most distinct first-step titles counted one by one; any further title is counted
+/// under [`OTHER_STEPS`]. Titles come from the pack's rules and the guide's remedies, so a
+/// fleet has a few dozen; the cap keeps memory bounded whatever a custom pack writes.
+const MAX_STEP_TITLES: usize = 4_096;
+
+/// The key under which first steps past [`MAX_STEP_TITLES`] are counted.
+const OTHER_STEPS: &str = "(other steps)";
 
 fn text(a: &StringArray, i: usize) -> Option<&str> {
     (!a.is_null(i)).then(|| a.value(i))
@@ -232,6 +245,24 @@ impl Summary {
                 bump(counts, text(worst, i).unwrap_or("none"));
             }
         }
+        if let Some(first) = column("first_step") {
+            self.top_first_steps.get_or_insert_with(Vec::new);
+            for i in 0..out.num_rows() {
+                if text(error, i).is_some() {
+                    continue;
+                }
+                let Some(title) = text(first, i) else {
+                    continue;
+                };
+                if let Some(n) = self.first_steps.get_mut(title) {
+                    *n += 1;
+                } else if self.first_steps.len() < MAX_STEP_TITLES {
+                    self.first_steps.insert(title.to_owned(), 1);
+                } else {
+                    *self.first_steps.entry(OTHER_STEPS.to_owned()).or_insert(0) += 1;
+                }
+            }
+        }
         if let Some(fired) = out.column_by_name("fired").map(|c| c.as_list::<i32>()) {
             self.top_findings.get_or_insert_with(Vec::new);
             let ids = fired.values().as_string::<i32>();
@@ -263,6 +294,12 @@ impl Summary {
         top.truncate(TOP_FINDINGS);
         if let Some(t) = self.top_findings.as_mut() {
             *t = top;
+        }
+        let mut steps: Vec<(String, u64)> = self.first_steps.drain().collect();
+        order(&mut steps);
+        steps.truncate(TOP_FINDINGS);
+        if let Some(t) = self.top_first_steps.as_mut() {
+            *t = steps;
         }
     }
 
@@ -310,6 +347,17 @@ impl Summary {
             }
             None => {
                 let _ = writeln!(s, "  most frequent findings: {LEFT_OUT}");
+            }
+        }
+        match &self.top_first_steps {
+            Some(top) => {
+                let _ = writeln!(s, "  most frequent first steps of the plan (services):");
+                for (title, n) in top {
+                    let _ = writeln!(s, "    {n:>10}  {title}");
+                }
+            }
+            None => {
+                let _ = writeln!(s, "  most frequent first steps: {LEFT_OUT}");
             }
         }
         if let Some(p) = out {
@@ -489,6 +537,42 @@ fn joined_architecture(batch: &RecordBatch, schema: SchemaRef) -> Result<RecordB
 #[cfg(test)]
 mod tests {
     use super::chunks;
+    use super::{MAX_STEP_TITLES, OTHER_STEPS, Summary};
+    use scalability_advisor_arrow::arrow_array::{ArrayRef, RecordBatch, StringArray};
+    use std::sync::Arc;
+
+    #[test]
+    fn first_steps_past_the_cap_are_counted_together() {
+        // Two more distinct titles than the cap, then the first title again, and a row in
+        // error (not counted) and one with no step.
+        let mut titles: Vec<Option<String>> = (0..MAX_STEP_TITLES + 2)
+            .map(|i| Some(format!("step {i}")))
+            .collect();
+        titles.push(Some("step 0".to_owned()));
+        titles.push(Some("step 1".to_owned()));
+        titles.push(None);
+        let rows = titles.len();
+        let mut errors: Vec<Option<&str>> = vec![None; rows];
+        errors[rows - 2] = Some("column `x`: bad");
+        let batch = RecordBatch::try_from_iter([
+            (
+                "first_step",
+                Arc::new(StringArray::from(titles)) as ArrayRef,
+            ),
+            ("error", Arc::new(StringArray::from(errors)) as ArrayRef),
+        ])
+        .expect("a batch");
+        let mut summary = Summary::default();
+        summary.add(&batch, 0);
+        summary.finish();
+        let top = summary.top_first_steps.expect("counted");
+        // "step 0" twice; the two titles past the cap under one key; the rest once each.
+        assert_eq!(top[0], ("(other steps)".to_owned(), 2));
+        assert_eq!(top[1], ("step 0".to_owned(), 2));
+        assert!(top.iter().skip(2).all(|(_, n)| *n == 1), "{top:?}");
+        assert_eq!(top.len(), super::TOP_FINDINGS);
+        assert_eq!(OTHER_STEPS, "(other steps)");
+    }
 
     #[test]
     fn chunks_cover_every_row_once_in_order() {

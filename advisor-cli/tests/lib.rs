@@ -2368,6 +2368,16 @@ mod batch {
         );
         let counts: Vec<u64> = top.iter().map(|p| p[1].as_u64().unwrap()).collect();
         assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{summary}");
+        // b and c (50,000 users, servers at 75% and 78%, past the guide's 70% target) start
+        // on the first rung of the ladder for high server CPU; the row in error has no step.
+        let steps = summary["top_first_steps"].as_array().unwrap();
+        let step = |title: &str| steps.iter().find(|p| p[0] == title).map(|p| p[1].clone());
+        assert!(
+            step("Scale up to a bigger machine").and_then(|n| n.as_u64()) >= Some(2),
+            "{summary}"
+        );
+        let total: u64 = steps.iter().map(|p| p[1].as_u64().unwrap()).sum();
+        assert_eq!(total, 3, "{summary}");
 
         // The same in words.
         let text = stdout(&["assess", "--batch", csv.to_str().unwrap()]);
@@ -2387,6 +2397,10 @@ mod batch {
         assert!(lines.contains(&"             2  key.cpu.warning"), "{text}");
         assert!(
             lines.contains(&"             1  key.cpu.critical"),
+            "{text}"
+        );
+        assert!(
+            lines.contains(&"  most frequent first steps of the plan (services):"),
             "{text}"
         );
     }
