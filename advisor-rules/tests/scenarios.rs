@@ -6778,12 +6778,16 @@ fn a_cdn_for_slow_pages_asks_for_the_static_share_when_nothing_says_it_helps() {
     let a = run(&snap());
     let text = a.to_text();
     let cdn = step_of(&a, StepKey::Remedy(Remedy::Cdn));
+    let asking: Vec<&String> = cdn
+        .notes
+        .iter()
+        .filter(|n| n.contains("static_asset_bandwidth_share"))
+        .collect();
+    assert_eq!(asking.len(), 1, "{text}");
     assert!(
-        cdn.notes
-            .iter()
-            .any(|n| n.contains("static_asset_bandwidth_share")
-                && n.contains("remote_user_p95")
-                && n.contains("before building it")),
+        asking[0].starts_with("serve content from a CDN (then): ")
+            && asking[0].contains("remote_user_p95")
+            && asking[0].contains("before building it"),
         "{text}"
     );
     // Static assets measured at 35% of the bandwidth: the guide's condition holds, and
@@ -6794,6 +6798,21 @@ fn a_cdn_for_slow_pages_asks_for_the_static_share_when_nothing_says_it_helps() {
         cdn.notes.iter().all(|n| !n.contains("before building it")),
         "{}",
         a.to_text()
+    );
+    // No cache yet: caching is the ladder's current rung, and the CDN, a later one, asks
+    // for nothing.
+    let mut uncached = snap();
+    uncached.architecture.remove(Component::Cache);
+    uncached.cache_hit_rate = None;
+    let a = run(&uncached);
+    let text = a.to_text();
+    let cache = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert!(
+        cache
+            .notes
+            .iter()
+            .all(|n| !n.contains("before building it")),
+        "{text}"
     );
     // Far users measured waiting 800 ms: a CDN's edge helps them, whatever the share.
     let a = run(&snap().with_remote_user_p95(ms(800)));
