@@ -1728,7 +1728,7 @@ fn build_plan(
             .iter()
             .map(|(c, _)| (*c, grounds.by_users.is_some_and(|s| s >= c.stage()))),
         deferred,
-        grounds.cache_before_indexes,
+        grounds.cache_before_database,
     );
     let mut steps: Vec<PlanStep> = skeleton
         .steps
@@ -2014,18 +2014,30 @@ fn build_plan(
         snapshot.architecture,
         grounds.many_queries,
     );
-    if grounds.cache_before_indexes
+    if grounds.cache_before_database
         && let (Some(repeats), Some(hits)) =
             (snapshot.repeated_query_share, snapshot.cache_hit_rate)
-        && steps
-            .iter()
-            .any(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
+        && let Some(database) = steps.iter().find_map(|s| match s.key {
+            StepKey::Remedy(Remedy::AddIndexes) => Some(
+                "and nothing measured says an index is missing, so this comes before the database's index step",
+            ),
+            StepKey::Remedy(Remedy::ReadReplicas) => Some(
+                "in days where read replicas take weeks, so this comes before the database's replica step: measure the database again after it",
+            ),
+            StepKey::Remedy(Remedy::Sharding) => Some(
+                "in days where sharding takes months, so this comes before the database's sharding step: measure the database again after it",
+            ),
+            StepKey::LadderExhausted(Symptom::DatabaseSlow) => Some(
+                "so this comes before the look past the database's used-up ladder: measure the database again after it",
+            ),
+            _ => None,
+        })
     {
         note_on(
             &mut steps,
             Remedy::AddCaching,
             format!(
-                "{repeats} of queries repeat and the cache answers {hits} of lookups: making it hit takes reads off the database at once, and nothing measured says an index is missing, so this comes before the database's index step"
+                "{repeats} of queries repeat and the cache answers {hits} of lookups: making it hit takes reads off the database at once, {database}"
             ),
         );
     }

@@ -318,20 +318,23 @@ pub(crate) struct Grounds {
     /// Sen's slope) and in how many hours it reaches 100% at that rate. Set by
     /// [`crate::assess`], which has the series.
     pub(crate) memory_fill: Option<MemoryFill>,
-    /// Whether a cache in place that misses comes before the database ladder's index step:
-    /// its hit rate under [`LadderConfig::cache_hit_floor`] (80%), the share of repeated
-    /// queries measured above [`AdditionConfig::repeated_query_share`] (25%: a working
-    /// cache would take reads off the database), and nothing measured saying an index is
-    /// missing (no table past [`LadderConfig::missing_index_seq_scans`] sequential scans or
-    /// read only by them, no query past the slow-query level). The guide's caching
-    /// strategy answers repeated reads from the cache before the database.
+    /// Whether a cache in place that misses comes before the database ladder's step,
+    /// whichever rung it is at (indexes, read replicas, sharding, or the look past a used-up
+    /// ladder): its hit rate under [`LadderConfig::cache_hit_floor`] (80%), the share of
+    /// repeated queries measured above [`AdditionConfig::repeated_query_share`] (25%: a
+    /// working cache would take reads off the database), and nothing measured saying an
+    /// index is missing (no table past [`LadderConfig::missing_index_seq_scans`] sequential
+    /// scans or read only by them, no query past the slow-query level). The guide's caching
+    /// strategy answers repeated reads from the cache before the database, and tuning a
+    /// cache in place (keys, TTLs, memory) is days of work against the weeks or months of
+    /// replicas or shards.
     ///
     /// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
     /// [`LadderConfig::missing_index_seq_scans`]:
     ///     scalability_advisor_core::LadderConfig::missing_index_seq_scans
     /// [`AdditionConfig::repeated_query_share`]:
     ///     scalability_advisor_core::patterns::AdditionConfig::repeated_query_share
-    pub(crate) cache_before_indexes: bool,
+    pub(crate) cache_before_database: bool,
     /// When every query is measured under the slow-query level
     /// ([`TriggerConfig::slow_query_level`], 100 ms) and nothing else measured says an index
     /// is missing (no table past [`LadderConfig::missing_index_seq_scans`] sequential scans
@@ -394,7 +397,7 @@ impl Grounds {
                     == scalability_advisor_core::Health::Unhealthy
             }),
             memory_fill: None,
-            cache_before_indexes: cache_before_indexes(snapshot, config),
+            cache_before_database: cache_before_database(snapshot, config),
             no_slow_query: no_slow_query(snapshot, config),
             many_queries: snapshot.db_queries_per_request.and_then(|q| {
                 let level = config.thresholds.db_queries_per_request;
@@ -451,8 +454,8 @@ fn no_slow_query(
     .then_some((slowest, level))
 }
 
-/// See [`Grounds::cache_before_indexes`].
-fn cache_before_indexes(
+/// See [`Grounds::cache_before_database`].
+fn cache_before_database(
     snapshot: &scalability_advisor_core::MetricsSnapshot,
     config: &scalability_advisor_core::AdvisorConfig,
 ) -> bool {
@@ -673,15 +676,8 @@ pub(crate) fn deferral_candidate<'a>(
             });
     }
     // A cache in place that misses what repeats is itself the database's first work
-    // (`Grounds::cache_before_indexes`): the slow pages stay with it.
-    if layer == Layer::Database
-        && page == Remedy::AddCaching
-        && grounds.cache_before_indexes
-        && matches!(
-            active.get(&Symptom::DatabaseSlow),
-            None | Some(Some(Remedy::AddIndexes))
-        )
-    {
+    // (`Grounds::cache_before_database`): the slow pages stay with it.
+    if layer == Layer::Database && page == Remedy::AddCaching && grounds.cache_before_database {
         return None;
     }
     let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
@@ -1280,18 +1276,13 @@ impl<'a> Skeleton<'a> {
                 *slot = (*slot).max(Some(f.severity));
             }
         }
-        // (Only ahead of the index step: a database ladder past it has no such step.)
-        let indexes_next = matches!(
-            planned.get(&Symptom::DatabaseSlow),
-            None | Some(Some(Remedy::AddIndexes))
-        );
         for step in &mut steps {
             if let Key::Remedy(r) = step.key {
                 let symptom = r.rung().0;
                 step.layer = symptom_layer(symptom);
                 // The cache that misses what repeats works on the database, ahead of its
-                // ladder (`Grounds::cache_before_indexes`).
-                if cache_first && r == Remedy::AddCaching && indexes_next {
+                // ladder, whichever rung that is (`Grounds::cache_before_database`).
+                if cache_first && r == Remedy::AddCaching {
                     step.layer = Some(Layer::Database);
                     step.priority = 0;
                 }

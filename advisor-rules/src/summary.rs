@@ -493,7 +493,7 @@ fn place_in_plan(
         snapshot.architecture,
         checklists,
         deferred,
-        grounds.cache_before_indexes,
+        grounds.cache_before_database,
         core::mem::take(&mut buffers.skeleton).recycle(),
     );
 
