@@ -355,9 +355,11 @@ pub struct WhenToAdd {
     /// Whether the condition holds; `None` when not measured.
     pub holds: Option<bool>,
     /// When the condition holds, where the plan deals with the component: `"step 6"` (the
-    /// step that adds it) or `"after step 3"` (its addition is held back until that step is
-    /// done, as a CDN waits for the cache on the slow-page ladder). `None` when the
-    /// condition does not hold, or no step of the plan adds it.
+    /// step that adds it), `"after step 3"` (its addition is held back until that step is
+    /// done, as a CDN waits for the cache on the slow-page ladder) or `"the next rung after
+    /// step 1"` (the next rung of the ladder that step works on installs it, as horizontal
+    /// scaling brings the load balancer after a bigger machine). `None` when the condition
+    /// does not hold, or nothing in the plan brings it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_plan: Option<String>,
 }
@@ -915,10 +917,13 @@ pub fn assess_with(
     );
     findings_read_as_their_steps(&mut findings, &plan);
     // A condition that holds names the step that deals with it, so that the list does not
-    // read as "add it now" for a component the plan holds back.
+    // read as "add it now" for a component the plan holds back. The guide's condition for
+    // a component is its ladder's symptom where it has one (a single server's CPU past 70%
+    // for the load balancer of horizontal scaling), so a ladder's step places it too: the
+    // load balancer comes as the rung after scaling up.
     for w in next_stage.iter_mut().flat_map(|n| n.when_to_add.iter_mut()) {
         if w.holds == Some(true) {
-            w.in_plan = component_place(w.component, &plan, &held_back, false);
+            w.in_plan = component_place(w.component, &plan, &held_back, true);
         }
     }
     let not_judged = engine

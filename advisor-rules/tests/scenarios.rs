@@ -6874,3 +6874,40 @@ fn a_cache_that_misses_what_repeats_comes_before_sharding() {
         "{text}"
     );
 }
+
+#[test]
+fn a_load_balancer_whose_condition_holds_is_placed_as_the_rung_after_scaling_up() {
+    // 30,000 users (stage 2) on one server with a cache; the server at 78% CPU (past the
+    // guide's 70%, under the 85% warning). The guide's Key Additions add a load balancer
+    // when a single server's CPU passes 70%, and its decision matrix answers high CPU with a
+    // bigger machine first, then horizontal scaling (the load balancer). So the next-stage
+    // list says the condition holds and where the plan brings the load balancer: the rung
+    // after the scale-up step, not nowhere.
+    let snap = with(
+        users(30_000)
+            .with_p95_response_time(ms(450))
+            .with_server_cpu(pct(78.0))
+            .with_memory_usage(pct(60.0))
+            .with_db_cpu(pct(40.0))
+            .with_cache_hit_rate(pct(90.0)),
+        &[Component::SingleServer, Component::Cache],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let up = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    let lb = a
+        .next_stage
+        .as_ref()
+        .and_then(|n| {
+            n.when_to_add
+                .iter()
+                .find(|w| w.component == Component::LoadBalancer)
+        })
+        .unwrap_or_else(|| panic!("the load balancer's condition:\n{text}"));
+    assert_eq!(lb.holds, Some(true), "{text}");
+    assert_eq!(
+        lb.in_plan.as_deref(),
+        Some(format!("the next rung after step {}", up.rank).as_str()),
+        "{text}"
+    );
+}
