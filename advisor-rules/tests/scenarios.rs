@@ -6911,3 +6911,33 @@ fn a_load_balancer_whose_condition_holds_is_placed_as_the_rung_after_scaling_up(
         "{text}"
     );
 }
+
+#[test]
+fn a_startup_pool_at_its_target_is_checked_and_sized_not_given_a_pooler() {
+    // 4,000 users (stage 1) on one server, healthy everywhere except the connection pool:
+    // 10 of 20 connections in use, 50%, at the guide's target (< 50%), far from its 80%
+    // warning. The guide's stage 1 says not to over-engineer for scale one does not have,
+    // and it puts connection pooling (PgBouncer, ProxySQL) on the stage-3 checklist. The pool
+    // step checks for leaks and long transactions and sizes the pool; it does not add a
+    // pooler.
+    let snap = with(
+        users(4_000)
+            .with_p95_response_time(ms(300))
+            .with_server_cpu(pct(35.0))
+            .with_memory_usage(pct(50.0))
+            .with_db_cpu(pct(30.0))
+            .with_db_connections(Connections::new(10))
+            .with_db_pool_size(Connections::new(20)),
+        &[Component::SingleServer],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let pool = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "key.pool.warning"))
+        .unwrap_or_else(|| panic!("the pool step:\n{text}"));
+    assert!(!pool.advice.contains("PgBouncer"), "{text}");
+    assert!(pool.advice.contains("leak"), "{text}");
+    assert!(!text.contains("connection_pooler"), "{text}");
+}
