@@ -6873,6 +6873,20 @@ fn a_cache_that_misses_what_repeats_comes_before_sharding() {
             .any(|n| n.contains("40%") && n.contains("72%") && n.contains("sharding")),
         "{text}"
     );
+    // Sharding in place too: the database ladder is used up, and the cache still comes
+    // before the look past it.
+    let a = run(&with(snap, &[Component::Sharding]));
+    let text = a.to_text();
+    let cache = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    let past = step_of(&a, StepKey::LadderExhausted(Symptom::DatabaseSlow));
+    assert!(cache.rank < past.rank, "{text}");
+    assert!(
+        cache
+            .notes
+            .iter()
+            .any(|n| n.contains("before the look past the database's used-up ladder")),
+        "{text}"
+    );
 }
 
 #[test]
