@@ -2079,6 +2079,12 @@ fn build_plan(
     if snapshot.data_residency_required == Some(true) {
         note_residency_bounds_replication(&mut steps, findings, snapshot.architecture);
     }
+    if let Some((checklist, _)) = with_gaps
+        .iter()
+        .find(|(_, gaps)| gaps.contains(&ChecklistItem::DistributedTracing))
+    {
+        note_tracing_for_slow_calls(&mut steps, findings, *checklist);
+    }
     (steps, held)
 }
 
@@ -2590,6 +2596,33 @@ fn note_paging_as_disk_wait(steps: &mut [PlanStep], findings: &[AssessedFinding]
     let rank = storage.rank;
     if let Some(step) = steps.iter_mut().find(|s| s.rank == rank) {
         step.notes.push(text);
+    }
+}
+
+/// Calls between services measured slow while distributed tracing, a gap of `checklist`,
+/// is not in place: the guide's diagnosis begins with "where is time spent? distributed
+/// tracing", and a trace is what shows which of the calls take the time. The step on the
+/// calls says so and names the checklist's step, to be done first.
+fn note_tracing_for_slow_calls(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    checklist: Checklist,
+) {
+    let Some(gaps) = steps
+        .iter()
+        .find(|s| s.key == StepKey::Checklist(checklist))
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    let on_calls = with_evidence_on(findings, Metric::InterServiceP95Latency);
+    if let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.findings.iter().any(|f| on_calls.contains(&f.as_str())))
+    {
+        step.notes.push(format!(
+            "distributed tracing is not in place (step {gaps}, a gap of the guide's {checklist} checklist), and a trace is what shows which calls between services take the time: add it first, then work on the calls it shows slow"
+        ));
     }
 }
 

@@ -6955,3 +6955,73 @@ fn a_startup_pool_at_its_target_is_checked_and_sized_not_given_a_pooler() {
     assert!(pool.advice.contains("leak"), "{text}");
     assert!(!text.contains("connection_pooler"), "{text}");
 }
+
+#[test]
+fn slow_calls_between_services_ask_for_tracing_first_when_none_is_in_place() {
+    // 500,000 users (stage 3) on microservices behind a gateway, with a queue, auto-scaling
+    // and a pooler, but no distributed tracing; calls between services take 180 ms at P95
+    // (past the 100 ms level), pages 700 ms.
+    //
+    // The guide's diagnosis starts with "where is time spent? distributed tracing", and its
+    // scaling checklist asks for distributed tracing. Slow calls between services are found
+    // call by call with it: the step on the calls says so and names the checklist step
+    // that adds it.
+    let snap = || {
+        with(
+            users(500_000)
+                .with_p95_response_time(ms(700))
+                .with_server_cpu(pct(50.0))
+                .with_db_cpu(pct(50.0))
+                .with_cache_hit_rate(pct(90.0))
+                .with_inter_service_p95_latency(ms(180)),
+            &[
+                Component::LoadBalancer,
+                Component::Cdn,
+                Component::Cache,
+                Component::ReadReplicas,
+                Component::ApiGateway,
+                Component::Microservices,
+                Component::AutoScaling,
+                Component::MessageQueue,
+                Component::ConnectionPooler,
+                Component::CircuitBreakers,
+            ],
+        )
+    };
+    let a = run(&snap());
+    let text = a.to_text();
+    let calls = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "layer.network.latency"))
+        .unwrap_or_else(|| panic!("the step on calls between services:\n{text}"));
+    let gaps = a
+        .plan
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Checklist(c) if c.name() == "scaling"))
+        .unwrap_or_else(|| panic!("the scaling checklist's step:\n{text}"));
+    let note = calls
+        .notes
+        .iter()
+        .find(|n| n.contains("distributed tracing"))
+        .unwrap_or_else(|| panic!("a note on tracing:\n{text}"));
+    assert!(
+        note.contains(&format!("step {}", gaps.rank)),
+        "{note}\n{text}"
+    );
+    // Tracing in place: nothing to add.
+    let a = run(&with(snap(), &[Component::DistributedTracing]));
+    let text = a.to_text();
+    let calls = a
+        .plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == "layer.network.latency"))
+        .unwrap_or_else(|| panic!("the step on calls between services:\n{text}"));
+    assert!(
+        calls
+            .notes
+            .iter()
+            .all(|n| !n.contains("distributed tracing")),
+        "{text}"
+    );
+}
