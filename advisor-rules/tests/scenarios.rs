@@ -62,6 +62,14 @@ fn step_of(a: &Assessment, key: StepKey) -> &scalability_advisor_rules::PlanStep
         .unwrap_or_else(|| panic!("no step {key:?}:\n{}", a.to_text()))
 }
 
+/// The plan's step holding finding `id`; panics with the report when there is none.
+fn step_holding<'a>(a: &'a Assessment, id: &str) -> &'a scalability_advisor_rules::PlanStep {
+    a.plan
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f == id))
+        .unwrap_or_else(|| panic!("no step holds {id}:\n{}", a.to_text()))
+}
+
 /// What is held back: the remedy, the step it waits for and that step's rank.
 fn held(a: &Assessment) -> Vec<(Remedy, StepKey, Option<usize>)> {
     a.held_back
@@ -1685,11 +1693,7 @@ fn slow_calls_between_premature_services_point_at_the_services() {
         .iter()
         .find(|s| s.layer == Some(Layer::Network))
         .unwrap_or_else(|| panic!("no network step:\n{text}"));
-    let services = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "premature.microservices"))
-        .unwrap_or_else(|| panic!("no step on the microservices:\n{text}"));
+    let services = step_holding(&a, "premature.microservices");
     assert!(
         calls.notes.contains(&format!(
             "these calls exist because the application is split into services, which step {} questions at this size: merging the chattiest services removes the calls altogether",
@@ -3021,11 +3025,7 @@ fn indexes_advised_to_a_primary_short_of_write_capacity_say_what_they_cost_write
     );
     let a = run(&snap);
     let text = a.to_text();
-    let writes = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "move.3.write_saturation"))
-        .unwrap_or_else(|| panic!("no step for the writes:\n{text}"));
+    let writes = step_holding(&a, "move.3.write_saturation");
     let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
     assert!(
         indexes
@@ -3972,11 +3972,7 @@ fn declared_regions_without_a_count_still_call_for_a_global_load_balancer() {
     let a = run(&snap);
     no_contradictions(&a);
     let text = a.to_text();
-    let step = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "add.global_load_balancer"))
-        .unwrap_or_else(|| panic!("no step for the global load balancer:\n{text}"));
+    let step = step_holding(&a, "add.global_load_balancer");
     assert!(
         step.why
             .iter()
@@ -4293,11 +4289,7 @@ fn regions_for_users_in_one_region_are_questioned_at_the_growth_stage() {
         "{text}"
     );
     assert_eq!(severity(&a, "add.global_load_balancer"), None, "{text}");
-    let step = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "premature.regions"))
-        .unwrap_or_else(|| panic!("no step for the regions:\n{text}"));
+    let step = step_holding(&a, "premature.regions");
     assert!(
         step.why.contains(&"deployed_regions = 3 >= 2".to_owned()),
         "{text}"
@@ -4326,11 +4318,7 @@ fn regions_for_users_in_one_region_are_questioned_at_the_growth_stage() {
     );
     assert_eq!(severity(&a, "add.global_load_balancer"), None, "{text}");
     assert_eq!(severity(&a, "move.4.data_residency"), None, "{text}");
-    let step = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "premature.regions"))
-        .unwrap_or_else(|| panic!("no step for the regions:\n{text}"));
+    let step = step_holding(&a, "premature.regions");
     assert!(!step.advice.contains("no data that must stay"), "{text}");
     no_contradictions(&a);
 
@@ -5075,11 +5063,7 @@ fn users_far_from_every_deployed_region_hear_one_step_on_regions() {
     let a = run(&snap);
     let text = a.to_text();
     assert_eq!(severity(&a, "move.4.remote_latency"), None, "{text}");
-    let step = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "add.region"))
-        .unwrap_or_else(|| panic!("no step for the region:\n{text}"));
+    let step = step_holding(&a, "add.region");
     assert!(
         step.advice
             .contains("first reach the nearest deployed region")
@@ -5717,16 +5701,8 @@ fn replica_lag_under_a_write_saturated_primary_points_at_the_writes() {
     snap.db_cpu = Some(pct(60.0));
     let a = run(&snap);
     let text = a.to_text();
-    let move_step = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "move.3.write_saturation"))
-        .unwrap_or_else(|| panic!("no write step:\n{text}"));
-    let lag = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "db.replica_lag"))
-        .unwrap_or_else(|| panic!("no lag step:\n{text}"));
+    let move_step = step_holding(&a, "move.3.write_saturation");
+    let lag = step_holding(&a, "db.replica_lag");
     assert_ne!(lag.rank, move_step.rank, "{text}");
     let expected = format!(
         "step {} finds the primary short of write capacity",
@@ -6556,11 +6532,7 @@ fn slow_queries_hold_pool_connections_so_the_pool_is_sized_after_the_index_step(
     let a = run(&snap());
     let text = a.to_text();
     let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
-    let pool = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "key.pool.critical"))
-        .unwrap_or_else(|| panic!("a pool step:\n{text}"));
+    let pool = step_holding(&a, "key.pool.critical");
     let note = pool
         .notes
         .iter()
@@ -6618,11 +6590,7 @@ fn servers_hot_behind_an_auto_scaler_check_the_scaler_first() {
     let scaled = with(snap(), &[Component::AutoScaling]);
     let a = run(&scaled);
     let text = a.to_text();
-    let cpu = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "ladder.high_server_cpu"))
-        .unwrap_or_else(|| panic!("the CPU step:\n{text}"));
+    let cpu = step_holding(&a, "ladder.high_server_cpu");
     assert_eq!(cpu.rank, 1, "{text}");
     let note = cpu
         .notes
@@ -6693,11 +6661,7 @@ fn a_provider_that_refuses_calls_is_worked_on_before_the_timeout_ladder_redesign
     );
     let a = run(&snap);
     let text = a.to_text();
-    let limits = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "layer.external.rate_limits"))
-        .unwrap_or_else(|| panic!("the rate-limit step:\n{text}"));
+    let limits = step_holding(&a, "layer.external.rate_limits");
     let events = step_of(&a, StepKey::Remedy(Remedy::EventDriven));
     assert_eq!(limits.rank, 1, "{text}");
     assert!(limits.rank < events.rank, "{text}");
@@ -6726,11 +6690,7 @@ fn a_cache_for_slow_pages_waits_for_a_measure_after_the_n_plus_one_step() {
     };
     let a = run(&snap());
     let text = a.to_text();
-    let queries = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "key.queries.critical"))
-        .unwrap_or_else(|| panic!("the N+1 step:\n{text}"));
+    let queries = step_holding(&a, "key.queries.critical");
     let cache = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
     assert!(queries.rank < cache.rank, "{text}");
     let note = cache
@@ -6946,11 +6906,7 @@ fn a_startup_pool_at_its_target_is_checked_and_sized_not_given_a_pooler() {
     );
     let a = run(&snap);
     let text = a.to_text();
-    let pool = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "key.pool.warning"))
-        .unwrap_or_else(|| panic!("the pool step:\n{text}"));
+    let pool = step_holding(&a, "key.pool.warning");
     assert!(!pool.advice.contains("PgBouncer"), "{text}");
     assert!(pool.advice.contains("leak"), "{text}");
     assert!(!text.contains("connection_pooler"), "{text}");
@@ -6990,11 +6946,7 @@ fn slow_calls_between_services_ask_for_tracing_first_when_none_is_in_place() {
     };
     let a = run(&snap());
     let text = a.to_text();
-    let calls = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "layer.network.latency"))
-        .unwrap_or_else(|| panic!("the step on calls between services:\n{text}"));
+    let calls = step_holding(&a, "layer.network.latency");
     let gaps = a
         .plan
         .iter()
@@ -7012,11 +6964,7 @@ fn slow_calls_between_services_ask_for_tracing_first_when_none_is_in_place() {
     // Tracing in place: nothing to add.
     let a = run(&with(snap(), &[Component::DistributedTracing]));
     let text = a.to_text();
-    let calls = a
-        .plan
-        .iter()
-        .find(|s| s.findings.iter().any(|f| f == "layer.network.latency"))
-        .unwrap_or_else(|| panic!("the step on calls between services:\n{text}"));
+    let calls = step_holding(&a, "layer.network.latency");
     assert!(
         calls
             .notes
