@@ -18,24 +18,59 @@ find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
+}
+# Something answers on this loopback port.
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Whatever fails from here on, the server's own log says why (the caller sees only stderr).
+show_logs() {
+  for f in "$dir/server.log" "$dir/replica.log"; do
+    if [ -f "$f" ]; then echo "--- $f" >&2; tail -n 40 "$f" >&2; fi
+  done
+}
 
 case "${1:-}" in
 start)
+  trap 'echo "postgres-test-server.sh: start failed at line $LINENO" >&2; show_logs' ERR
   bin=$(find_bin)
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
     echo "installing Debian's postgresql" >&2
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+    # A registry that fails once (a mirror being synced, a dropped connection) gets two
+    # more tries before the run gives up.
+    for try in 1 2 3; do
+      if as_root apt-get update -qq >&2 &&
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >&2; then
+        break
+      fi
+      [ "$try" = 3 ] && { echo "could not install Debian's postgresql" >&2; exit 1; }
+      sleep $((try * 10))
+    done
     bin=$(find_bin)
   fi
+  # A server left running by an earlier run (its pid files may be gone) is stopped first.
   for d in "$dir/replica" "$dir/data"; do
     if [ -f "$d/postmaster.pid" ]; then
       as_owner "$bin/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1 || true
     fi
   done
+  pkill -f -- "-D $dir/" 2>/dev/null && sleep 1 || true
+  # Another program on the port (or the next, for the replica): move up to a free pair.
+  for _ in $(seq 1 20); do
+    if in_use "$port" || in_use $((port + 1)); then
+      echo "port $port or $((port + 1)) is taken: trying $((port + 2))" >&2
+      port=$((port + 2))
+    else
+      break
+    fi
+  done
   rm -rf "$dir"
   mkdir -p "$dir"
-  [ "$(id -u)" = 0 ] && chown postgres "$dir"
+  if [ "$(id -u)" = 0 ]; then
+    # initdb refuses to run as root: the server runs as Debian's postgres user.
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    chown postgres "$dir"
+  fi
   as_owner "$bin/initdb" -D "$dir/data" -U advisor --auth=trust -E UTF8 >/dev/null
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c track_io_timing=on -c fsync=off -c synchronous_commit=off" \

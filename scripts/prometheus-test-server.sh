@@ -31,14 +31,25 @@ start)
   if [ -f "$dir/pid" ]; then kill "$(cat "$dir/pid")" 2>/dev/null || true; sleep 1; fi
   rm -rf "$dir"
   mkdir -p "$dir"
+  # Another program on the port: move up to a free one.
+  for _ in $(seq 1 20); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is taken: trying $((port + 1))" >&2
+      port=$((port + 1))
+    else
+      break
+    fi
+  done
   prom=$(command -v prometheus || true)
   promtool=$(command -v promtool || true)
   if [ -z "$prom" ] || [ -z "$promtool" ]; then
     echo "downloading Debian's prometheus package" >&2
-    (cd "$dir" && apt-get download prometheus >&2 2>/dev/null) || {
-      apt-get update -qq >&2
-      (cd "$dir" && apt-get download prometheus >&2)
-    }
+    # A registry that fails once gets two more tries, each after refreshing the lists.
+    for try in 1 2 3; do
+      if (cd "$dir" && apt-get download prometheus >&2 2>/dev/null); then break; fi
+      [ "$try" = 3 ] && { echo "could not download Debian's prometheus package" >&2; exit 1; }
+      apt-get update -qq >&2 || sleep $((try * 10))
+    done
     dpkg -x "$dir"/prometheus_*.deb "$dir/pkg"
     prom="$dir/pkg/usr/bin/prometheus"
     promtool="$dir/pkg/usr/bin/promtool"
