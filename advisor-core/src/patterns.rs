@@ -1090,8 +1090,8 @@ impl ChecklistItem {
     /// whose component is the usual answer to that pressure: a pool in use past its levels,
     /// requests waiting for a connection, or a pool that ran out, for database connection
     /// pooling (a pooler such as PgBouncer multiplexes many client connections over a few
-    /// server ones). A step of the plan that works on one of them is where the item goes
-    /// when it is a gap. Empty for the other items.
+    /// server ones). A step of the plan that works on one of them and recommends the
+    /// component is where the item goes when it is a gap. Empty for the other items.
     ///
     /// # Examples
     /// ```

@@ -2006,6 +2006,7 @@ fn build_plan(
     cache_for_a_saturated_cpu(&mut steps, bottlenecks, grounds.cpu_saturated);
     note_pool_held_by_slow_work(&mut steps, findings);
     note_writes_explain_lag(&mut steps, findings);
+    note_writes_load_the_cpu(&mut steps, findings);
     note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
@@ -2771,6 +2772,46 @@ fn note_pool_held_by_slow_work(steps: &mut [PlanStep], findings: &[AssessedFindi
     }
 }
 
+/// The ids of the findings that find the primary short of write capacity: those that
+/// recommend sharding on evidence other than replica lag.
+fn write_findings(findings: &[AssessedFinding]) -> Vec<&str> {
+    findings
+        .iter()
+        .filter(|f| {
+            f.recommends.contains(Component::Sharding)
+                && !f
+                    .evidence
+                    .iter()
+                    .any(|e| e.metric == Some(Metric::ReplicaLag))
+        })
+        .map(|f| f.id.as_str())
+        .collect()
+}
+
+/// Each write costs the primary CPU beyond the row itself: the indexes it updates and the
+/// write-ahead log it appends (PostgreSQL documentation, chapter 11 "Indexes": indexes add
+/// overhead to data modification; chapter 30 "Reliability and the Write-Ahead Log"). When one step finds the
+/// primary short of write capacity and a later step looks past the database's used-up
+/// ladder for its CPU, the later step says the writes are the likeliest load and asks for
+/// the CPU again once the write step is done, rather than sending the reader into
+/// `pg_stat_statements` for a load the first step already names.
+fn note_writes_load_the_cpu(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    let Some(rank) = step_holding(steps, &write_findings(findings)).map(|s| s.rank) else {
+        return;
+    };
+    let cpu = with_evidence_on(findings, Metric::DbCpu);
+    for step in steps.iter_mut() {
+        if step.rank > rank
+            && step.key == StepKey::LadderExhausted(Symptom::DatabaseSlow)
+            && step.findings.iter().any(|f| cpu.contains(&f.as_str()))
+        {
+            step.notes.push(format!(
+                "step {rank} finds this primary short of write capacity: writes, with the index and write-ahead-log upkeep each one brings, are the likeliest load on its CPU, and what takes them off relieves it; measure db_cpu again once step {rank} is done, and look past the ladder only if it stays high"
+            ));
+        }
+    }
+}
+
 /// A replica replays every write the primary commits (PostgreSQL documentation, 27.2
 /// "Log-Shipping Standby Servers": a standby applies the primary's WAL; MySQL's replicas
 /// apply its binary log likewise), so when one step finds the primary short of write
@@ -2779,22 +2820,8 @@ fn note_pool_held_by_slow_work(steps: &mut [PlanStep], findings: &[AssessedFindi
 /// relieving them relieves the replicas. Read by the metrics and components the findings
 /// carry, not by a pack's rule ids.
 fn note_writes_explain_lag(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
-    let lags = |f: &AssessedFinding| {
-        f.evidence
-            .iter()
-            .any(|e| e.metric == Some(Metric::ReplicaLag))
-    };
-    let writes: Vec<&str> = findings
-        .iter()
-        .filter(|f| f.recommends.contains(Component::Sharding) && !lags(f))
-        .map(|f| f.id.as_str())
-        .collect();
-    let lagging: Vec<&str> = findings
-        .iter()
-        .filter(|f| lags(f))
-        .map(|f| f.id.as_str())
-        .collect();
-    let Some(rank) = step_holding(steps, &writes).map(|s| s.rank) else {
+    let lagging = with_evidence_on(findings, Metric::ReplicaLag);
+    let Some(rank) = step_holding(steps, &write_findings(findings)).map(|s| s.rank) else {
         return;
     };
     for step in steps.iter_mut() {

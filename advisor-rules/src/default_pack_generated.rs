@@ -618,7 +618,7 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: Some(String::from("work_on_the_shards")),
         advice: String::from("Writes are near what one primary sustains; replicas and caches do not help writes. Plan sharding or a split of the data by service."),
-        made_advice: Some(String::from("Sharding is in place, so a shard's primary is near its write limit: split the busiest shard or add shards (rebalancing its key range or hash bucket), and move writes that need not be synchronous onto the message queue.")),
+        made_advice: Some(String::from("Sharding is in place, so a shard's primary is near its write limit: split the busiest shard or add shards (rebalancing its key range or hash bucket), and move writes that need not be synchronous onto a queue (a message queue such as Kafka or SQS, as in the guide's stage-3 architecture).")),
         references: vec![String::from("guide: When to Move to Stage 3 (write traffic overwhelming single primary)"), String::from("guide: Database Sharding (strategies)"), String::from("80% level: ours")],
         supersedes: Vec::new(),
         hold_for: None,
@@ -659,7 +659,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 318 },
-        when_offset: 15715,
+        when_offset: 15784,
     },
     Rule {
         id: String::from("move.3.replica_lag"),
@@ -689,7 +689,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Sharding]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 330 },
-        when_offset: 16388,
+        when_offset: 16457,
     },
     Rule {
         id: String::from("move.3.independent_scaling"),
@@ -719,7 +719,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ApiGateway, Component::Microservices]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 345 },
-        when_offset: 17191,
+        when_offset: 17260,
     },
     Rule {
         id: String::from("move.4.remote_latency"),
@@ -749,7 +749,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn, Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 359 },
-        when_offset: 17795,
+        when_offset: 17864,
     },
     Rule {
         id: String::from("move.4.data_residency"),
@@ -779,7 +779,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 372 },
-        when_offset: 18509,
+        when_offset: 18578,
     },
     Rule {
         id: String::from("residency.one_region"),
@@ -809,7 +809,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 385 },
-        when_offset: 19355,
+        when_offset: 19424,
     },
     Rule {
         id: String::from("move.4.single_region_failover"),
@@ -839,7 +839,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion, Component::CrossRegionReplication]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 395 },
-        when_offset: 20234,
+        when_offset: 20303,
     },
     Rule {
         id: String::from("move.4.global_users"),
@@ -869,7 +869,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 407 },
-        when_offset: 20963,
+        when_offset: 21032,
     },
     Rule {
         id: String::from("add.cdn"),
@@ -899,7 +899,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 426 },
-        when_offset: 21949,
+        when_offset: 22018,
     },
     Rule {
         id: String::from("add.read_replicas"),
@@ -929,7 +929,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ReadReplicas]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 437 },
-        when_offset: 22345,
+        when_offset: 22414,
     },
     Rule {
         id: String::from("add.cache"),
@@ -959,7 +959,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 448 },
-        when_offset: 22832,
+        when_offset: 22901,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -989,7 +989,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 459 },
-        when_offset: 23276,
+        when_offset: 23345,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -1019,7 +1019,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 470 },
-        when_offset: 23918,
+        when_offset: 23987,
     },
     Rule {
         id: String::from("add.region"),
@@ -1049,7 +1049,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 483 },
-        when_offset: 24938,
+        when_offset: 25007,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1079,7 +1079,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 498 },
-        when_offset: 26259,
+        when_offset: 26328,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1109,7 +1109,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 509 },
-        when_offset: 26803,
+        when_offset: 26872,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1139,7 +1139,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 520 },
-        when_offset: 27456,
+        when_offset: 27525,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1169,7 +1169,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 531 },
-        when_offset: 28000,
+        when_offset: 28069,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1199,7 +1199,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 544 },
-        when_offset: 28666,
+        when_offset: 28735,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1229,7 +1229,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 557 },
-        when_offset: 29621,
+        when_offset: 29690,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1259,7 +1259,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 570 },
-        when_offset: 30310,
+        when_offset: 30379,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1289,7 +1289,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 583 },
-        when_offset: 31038,
+        when_offset: 31107,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1319,7 +1319,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 596 },
-        when_offset: 31454,
+        when_offset: 31523,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1349,7 +1349,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 607 },
-        when_offset: 32044,
+        when_offset: 32113,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1379,7 +1379,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 618 },
-        when_offset: 32492,
+        when_offset: 32561,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1409,7 +1409,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 629 },
-        when_offset: 32842,
+        when_offset: 32911,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1439,7 +1439,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 640 },
-        when_offset: 33208,
+        when_offset: 33277,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1469,7 +1469,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 657 },
-        when_offset: 34067,
+        when_offset: 34136,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1499,7 +1499,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 671 },
-        when_offset: 35148,
+        when_offset: 35217,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1529,7 +1529,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 685 },
-        when_offset: 36031,
+        when_offset: 36100,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1559,7 +1559,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 696 },
-        when_offset: 36533,
+        when_offset: 36602,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1589,7 +1589,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 707 },
-        when_offset: 37238,
+        when_offset: 37307,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1619,7 +1619,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 718 },
-        when_offset: 37858,
+        when_offset: 37927,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1649,7 +1649,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 730 },
-        when_offset: 38600,
+        when_offset: 38669,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1679,7 +1679,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 746 },
-        when_offset: 39482,
+        when_offset: 39551,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1709,7 +1709,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 757 },
-        when_offset: 40334,
+        when_offset: 40403,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1739,7 +1739,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 768 },
-        when_offset: 41267,
+        when_offset: 41336,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1769,7 +1769,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 779 },
-        when_offset: 41671,
+        when_offset: 41740,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1799,7 +1799,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 791 },
-        when_offset: 43132,
+        when_offset: 43201,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1829,7 +1829,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 802 },
-        when_offset: 43989,
+        when_offset: 44058,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 813 },
-        when_offset: 44548,
+        when_offset: 44617,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -1889,7 +1889,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 824 },
-        when_offset: 45557,
+        when_offset: 45626,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -1919,7 +1919,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 835 },
-        when_offset: 46351,
+        when_offset: 46420,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -1949,7 +1949,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 846 },
-        when_offset: 47119,
+        when_offset: 47188,
     },
     ]
 }

@@ -521,7 +521,9 @@ pub(crate) fn move_installing(
 /// work while a queue is in place), or on the pressure its component takes off
 /// ([`ChecklistItem::pressure_metrics`]: a pool under pressure, for the missing pooler): the
 /// first finding of `facts` placed on a step whose rule compares one of those metrics
-/// (`compares(i, metric)`, for the `i`th of `facts`). The gap is then that step's work
+/// (`compares(i, metric)`, for the `i`th of `facts`); for a pressure metric, only a rule
+/// that also recommends the item's component (a pool step past the warning level adds a
+/// pooler; one past the target only checks for leaks and sizes the pool). The gap is then that step's work
 /// (moving the rest of the work onto the queue; putting a pooler in front), noted on it
 /// rather than listed again.
 ///
@@ -540,15 +542,17 @@ pub(crate) fn step_measuring<'a>(
     if made.is_none() && pressure.is_empty() {
         return None;
     }
+    // A step that relieves the pressure closes the gap only if it brings the component (a
+    // pool step that only looks for leaks adds no pooler).
+    let component = gap.component();
     facts
         .iter()
         .enumerate()
         .find_map(|(i, f)| match placement(f, planned, architecture) {
             Placement::Step(k)
-                if made
-                    .iter()
-                    .chain(pressure)
-                    .any(|metric| compares(i, *metric)) =>
+                if made.is_some_and(|metric| compares(i, metric))
+                    || (component.is_some_and(|c| f.recommends.contains(c))
+                        && pressure.iter().any(|metric| compares(i, *metric))) =>
             {
                 Some(k)
             }
