@@ -2075,7 +2075,13 @@ fn build_plan(
             ));
         }
     }
-    note_lag_with_write_headroom(&mut steps, findings, snapshot, grounds.primary_write_level);
+    note_lag_with_write_headroom(
+        &mut steps,
+        findings,
+        snapshot,
+        grounds.primary_write_level,
+        grounds.by_users,
+    );
     note_paging_as_disk_wait(&mut steps, findings);
     if snapshot.data_residency_required == Some(true) {
         note_residency_bounds_replication(&mut steps, findings, snapshot.architecture);
@@ -2484,12 +2490,15 @@ fn note_measure_after_indexes(steps: &mut [PlanStep], findings: &[AssessedFindin
 /// "Hot Standby", Handling Query Conflicts, PostgreSQL documentation) and replay applied by
 /// one thread (MySQL's `replica_parallel_workers`, "Replication Replica Options and
 /// Variables", MySQL Reference Manual) are checked first. The step holding the move that
-/// lag calls for says so, with the measured share.
+/// lag calls for says so, with the measured share. When that step is a move planned ahead
+/// of the user count on lag alone, its title says what comes first
+/// ([`write_lag_first_title`]) and the note leads its notes.
 fn note_lag_with_write_headroom(
     steps: &mut [PlanStep],
     findings: &[AssessedFinding],
     snapshot: &MetricsSnapshot,
     level: Ratio,
+    by_users: Option<Stage>,
 ) {
     let (Some(writes), Some(capacity)) = (
         snapshot.primary_write_throughput,
@@ -2534,12 +2543,48 @@ fn note_lag_with_write_headroom(
         ));
         return;
     }
-    {
-        step.notes.push(format!(
-            "the primary's writes are at {} of what it sustains, under the {} at which the guide's write trigger fires: at this volume the replicas may lag for reasons of their own, which sharding does not cure (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); check them before sharding for lag alone",
-            crate::engine::percent_text(share),
-            crate::engine::percent_text(level.as_fraction()),
-        ));
+    let note = format!(
+        "the primary's writes are at {} of what it sustains, under the {} at which the guide's write trigger fires: at this volume the replicas may lag for reasons of their own, which sharding does not cure (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); check them before sharding for lag alone",
+        crate::engine::percent_text(share),
+        crate::engine::percent_text(level.as_fraction()),
+    );
+    match step.key {
+        StepKey::Stage(to)
+            if by_users.is_none_or(|u| u < to)
+                && step
+                    .findings
+                    .iter()
+                    .all(|f| lag_moves.contains(&f.as_str())) =>
+        {
+            step.title.clear();
+            write_lag_first_title(&mut step.title, to);
+            step.notes.insert(0, note);
+        }
+        _ => step.notes.push(note),
+    }
+}
+
+/// The title of a move to `to` planned ahead of the user count on replica lag alone, while
+/// the primary's writes are measured under the level of the guide's write trigger: the
+/// replicas' own causes come first (`note_lag_with_write_headroom`). The fleet summary
+/// titles its first step the same way.
+pub(crate) fn write_lag_first_title(out: &mut String, to: Stage) {
+    use fmt::Write as _;
+    // (Writing to a `String` cannot fail.)
+    let _ = write!(out, "Find why the replicas lag before the move to {to}");
+}
+
+/// Whether the primary's writes are measured under `level` of what it sustains.
+pub(crate) fn writes_under(snapshot: &MetricsSnapshot, level: Ratio) -> bool {
+    match (
+        snapshot.primary_write_throughput,
+        snapshot.primary_write_capacity,
+    ) {
+        (Some(w), Some(c)) => {
+            let share = w.as_per_second() / c.as_per_second();
+            share.is_finite() && share < level.as_fraction()
+        }
+        _ => false,
     }
 }
 

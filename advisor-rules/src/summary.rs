@@ -10,7 +10,7 @@ use scalability_advisor_core::{
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, RankKey, base_title, evidence_weight, facts_of,
     memory_fill, rank_evidence, rank_key, rung_in_place_title, shared_host, subject_lines,
-    write_base_title, write_subjects,
+    write_base_title, write_lag_first_title, write_subjects, writes_under,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -542,6 +542,26 @@ fn place_in_plan(
             && out.first_step_title == base_title(step.key, "", by_users)
         {
             INDEXES_AFTER_THE_LOAD_TITLE.clone_into(&mut out.first_step_title);
+        }
+        // As the assessment retitles it (`note_lag_with_write_headroom`): a move planned
+        // ahead of the user count on replica lag alone, the writes measured light.
+        if let Key::Stage(to) = step.key
+            && by_users.is_none_or(|u| u < to)
+            && writes_under(snapshot, grounds.primary_write_level)
+            && found
+                .iter()
+                .zip(&skeleton.places)
+                .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
+                .all(|((rule, f), _)| {
+                    rule.moves_to.is_some()
+                        && rule
+                            .recommends
+                            .contains(scalability_advisor_core::Component::Sharding)
+                        && engine.compares(f.rule, Metric::ReplicaLag)
+                })
+        {
+            out.first_step_title.clear();
+            write_lag_first_title(&mut out.first_step_title, to);
         }
     }
     buffers.skeleton = skeleton.recycle();

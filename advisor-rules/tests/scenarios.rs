@@ -7054,3 +7054,83 @@ fn a_sharded_primary_short_of_write_capacity_is_worked_on_before_looking_past_th
         "{text}"
     );
 }
+
+#[test]
+fn replicas_lagging_behind_a_light_primary_are_looked_at_before_the_move() {
+    // 60,000 users (stage 2) with the stage-2 architecture in place. Replicas lag 8 s (past
+    // the 5 s level given to the guide's "read replicas can't keep up with replication lag",
+    // a stage-3 trigger), while the primary takes 480 writes/s of the 2,000 it sustains: 24%,
+    // far under the 80% of the guide's write trigger. Everything else is calm.
+    //
+    // The guide's answer to replicas that cannot keep up is the stage-3 move (sharding cuts
+    // the writes each primary replays), but writes at 24% do not make replicas fall 8 s
+    // behind: a replica smaller than its primary, queries on it holding replay back, or
+    // replay on one thread do, and sharding cures none of them. The first step is still the
+    // move's (critical: reads are stale by seconds), but its title says what to do first,
+    // find why the replicas lag, and the note saying why comes first. The fleet summary's
+    // first step has the same title.
+    let snap = with(
+        users(60_000)
+            .with_p95_response_time(ms(420))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(45.0))
+            .with_db_read_share(pct(85.0))
+            .with_cache_hit_rate(pct(92.0))
+            .with_replica_lag(ms(8_000))
+            .with_primary_write_throughput(Rate::from_per_second(480.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap()),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+        ],
+    );
+    let engine = Engine::default_pack();
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(first_step(&a), &StepKey::Stage(Stage::Scale), "{text}");
+    assert_eq!(a.plan[0].severity, Severity::Critical, "{text}");
+    assert_eq!(
+        a.plan[0].title, "Find why the replicas lag before the move to stage 3 (scale)",
+        "{text}"
+    );
+    assert!(
+        a.plan[0].notes[0].starts_with("the primary's writes are at 24% of what it sustains"),
+        "{text}"
+    );
+    let config = engine.pack().advisor_config();
+    let eval = engine.evaluate(&snap, &History::new());
+    let s = scalability_advisor_rules::summarize(&engine, &eval, &snap, &History::new(), &config);
+    assert_eq!(s.first_step_title, a.plan[0].title);
+    // With writes at 85% the volume explains the lag: the move is planned as the guide says.
+    let busy = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(1_700.0).unwrap());
+    let b = run(&busy);
+    assert_eq!(
+        b.plan[0].title,
+        "Plan the move to stage 3 (scale)",
+        "{}",
+        b.to_text()
+    );
+    // With the write volume not measured, nothing says the writes are light: the same.
+    let mut unmeasured = snap.clone();
+    unmeasured.primary_write_throughput = None;
+    let u = run(&unmeasured);
+    assert_eq!(
+        u.plan[0].title,
+        "Plan the move to stage 3 (scale)",
+        "{}",
+        u.to_text()
+    );
+    // With 150,000 users the user count calls for stage 3 too: the move no longer rests on
+    // the lag alone, and the step catches up with stage 3 under its own title.
+    let grown = snap.with_users(Users::new(150_000));
+    let g = run(&grown);
+    assert!(
+        g.plan[0].title.starts_with("Catch up with stage 3 (scale)"),
+        "{}",
+        g.to_text()
+    );
+}
