@@ -2007,6 +2007,7 @@ fn build_plan(
     note_pool_held_by_slow_work(&mut steps, findings);
     note_writes_explain_lag(&mut steps, findings);
     note_writes_load_the_cpu(&mut steps, findings);
+    note_edge_after_far_users(&mut steps, findings, snapshot);
     note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
@@ -2852,6 +2853,55 @@ fn note_writes_load_the_cpu(steps: &mut [PlanStep], findings: &[AssessedFinding]
         {
             step.notes.push(format!(
                 "step {rank} finds this primary short of write capacity: writes, with the index and write-ahead-log upkeep each one brings, are the likeliest load on its CPU, and what takes them off relieves it; measure db_cpu again once step {rank} is done, and look past the ladder only if it stays high"
+            ));
+        }
+    }
+}
+
+/// Users far from the region serving them weigh on the P95 over all users, and so on the
+/// slow-page ladder's last rung, edge compute; a step on their distance (a region near
+/// them, each routed to the nearest one: a finding with evidence on `remote_user_p95`)
+/// shortens the same waits. When the system runs in two regions or more (so the first
+/// thing that step checks, the routing to the nearest region, is quick) and such a step
+/// comes before the edge step, the edge step names it, with the far users' wait and share,
+/// and asks for the P95 again once it is done: what the edge then has left to shorten is
+/// what is still slow for them. From one region, the step is a new region, months of work,
+/// and the edge does not wait for it.
+fn note_edge_after_far_users(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+) {
+    // (With one region there is no nearer one to route them to: their step is a new
+    // region, months away, and the edge does not wait for it.)
+    let (Some(wait), true) = (
+        snapshot.remote_user_p95,
+        snapshot.deployed_regions.is_some_and(|r| r.get() >= 2),
+    ) else {
+        return;
+    };
+    let far = with_evidence_on(findings, Metric::RemoteUserP95);
+    let Some(rank) = steps
+        .iter()
+        .find(|s| {
+            s.key != StepKey::Remedy(Remedy::EdgeCompute)
+                && s.findings.iter().any(|f| far.contains(&f.as_str()))
+        })
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    let share = snapshot.remote_user_share.map_or_else(String::new, |r| {
+        format!(
+            ", {} of the users",
+            crate::engine::percent_text(r.as_fraction())
+        )
+    });
+    for step in steps.iter_mut() {
+        if step.key == StepKey::Remedy(Remedy::EdgeCompute) && step.rank > rank {
+            step.notes.push(format!(
+                "the users far from the servers wait {} at P95 (remote_user_p95{share}), and their wait weighs on the P95 this step works on; step {rank} works on their distance first (each routed to the nearest of the regions, then a region near them): measure p95_response_time again once it is done, and bring to the edge what is still slow for them",
+                scalability_advisor_core::Quantity::Duration(wait),
             ));
         }
     }
