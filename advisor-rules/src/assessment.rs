@@ -2836,11 +2836,11 @@ fn write_findings(findings: &[AssessedFinding]) -> Vec<&str> {
 
 /// Each write costs the primary CPU beyond the row itself: the indexes it updates and the
 /// write-ahead log it appends (PostgreSQL documentation, chapter 11 "Indexes": indexes add
-/// overhead to data modification; chapter 30 "Reliability and the Write-Ahead Log"). When one step finds the
-/// primary short of write capacity and a later step looks past the database's used-up
-/// ladder for its CPU, the later step says the writes are the likeliest load and asks for
-/// the CPU again once the write step is done, rather than sending the reader into
-/// `pg_stat_statements` for a load the first step already names.
+/// overhead to data modification; chapter 30 "Reliability and the Write-Ahead Log"). When
+/// one step finds the primary short of write capacity and a later step looks past the
+/// database's used-up ladder for its CPU, the later step says the writes are the likeliest
+/// load and asks for the CPU again once the write step is done, rather than sending the
+/// reader into `pg_stat_statements` for a load the first step already names.
 fn note_writes_load_the_cpu(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
     let Some(rank) = step_holding(steps, &write_findings(findings)).map(|s| s.rank) else {
         return;
@@ -2872,8 +2872,6 @@ fn note_edge_after_far_users(
     findings: &[AssessedFinding],
     snapshot: &MetricsSnapshot,
 ) {
-    // (With one region there is no nearer one to route them to: their step is a new
-    // region, months away, and the edge does not wait for it.)
     let (Some(wait), true) = (
         snapshot.remote_user_p95,
         snapshot.deployed_regions.is_some_and(|r| r.get() >= 2),
