@@ -2007,6 +2007,7 @@ fn build_plan(
     note_pool_held_by_slow_work(&mut steps, findings);
     note_writes_explain_lag(&mut steps, findings);
     note_writes_load_the_cpu(&mut steps, findings);
+    note_made_moves_folded(&mut steps, findings);
     note_edge_after_far_users(&mut steps, findings, snapshot);
     note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
@@ -2815,6 +2816,57 @@ fn note_pool_held_by_slow_work(steps: &mut [PlanStep], findings: &[AssessedFindi
             "a query taking {} holds its connection all that time, and the connections in use are the queries a second times the time each takes (Little's law): step {rank} shortens the slow queries and frees some of the pool, so measure its use again after it before resizing the pool",
             Quantity::Duration(slowest)
         ));
+    }
+}
+
+/// A stage move whose architecture is in place is a symptom to work on, and its finding
+/// goes to the step on that symptom (a rung of its ladder), whose advice is the rung's. What
+/// its own advice adds for a system that made the move (`made_advice`: behind a load
+/// balancer, check that the load is spread evenly; with replicas and a cache, send the
+/// reads still reaching the primary to them) would then be read only in the findings
+/// list: the step carries it as a note, naming the finding.
+fn note_made_moves_folded(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    // The folded findings by id (a pack's findings are many at most: looked up, not
+    // searched, for each finding a step holds).
+    let folded: BTreeMap<&str, &AssessedFinding> = findings
+        .iter()
+        .filter(|f| {
+            f.made
+                && f.moves_to.is_some()
+                && f.symptom.is_some()
+                && f.ladder.is_none()
+                && f.remedy.is_none()
+                && f.action.is_none()
+        })
+        .map(|f| (f.id.as_str(), f))
+        .collect();
+    if folded.is_empty() {
+        return;
+    }
+    for step in steps.iter_mut() {
+        let mut notes = Vec::new();
+        for id in &step.findings {
+            let Some(f) = folded.get(id.as_str()) else {
+                continue;
+            };
+            if f.advice == step.advice {
+                continue;
+            }
+            let mut note = String::with_capacity(f.advice.len() + f.id.len() + 3);
+            let mut chars = f.advice.chars();
+            if let Some(first) = chars.next() {
+                note.extend(first.to_lowercase());
+            }
+            note.push_str(chars.as_str());
+            if note.ends_with('.') {
+                note.pop();
+            }
+            note.push_str(" (");
+            note.push_str(&f.id);
+            note.push(')');
+            notes.push(note);
+        }
+        step.notes.append(&mut notes);
     }
 }
 

@@ -468,7 +468,7 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: None,
         advice: String::from("One database server is at its limit most of the time: the guide's signal to move to the growth-stage architecture (read replicas and an application cache)."),
-        made_advice: Some(String::from("Replicas and a cache are in place, yet the primary stays above 70% CPU: send more reads to the replicas and the cache (see which queries still reach the primary), and work down the database ladder.")),
+        made_advice: Some(String::from("Replicas and a cache are in place, yet the primary stays above 70% CPU: see which queries still reach the primary, and send the reads among them to the replicas or the cache.")),
         references: vec![String::from("guide: When to Move to Stage 2 (database CPU consistently > 70%)")],
         supersedes: Vec::new(),
         hold_for: None,
@@ -509,7 +509,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 251 },
-        when_offset: 12387,
+        when_offset: 12364,
     },
     Rule {
         id: String::from("move.2.slow_queries"),
@@ -539,7 +539,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 263 },
-        when_offset: 12985,
+        when_offset: 12962,
     },
     Rule {
         id: String::from("move.2.cpu_maxed"),
@@ -558,7 +558,7 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: None,
         advice: String::from("A server is out of CPU: the guide's signal to leave the single server for several behind a load balancer."),
-        made_advice: Some(String::from("Servers already sit behind a load balancer, yet one is out of CPU: the ladder for high server CPU says what comes next; check also that the load is spread evenly.")),
+        made_advice: Some(String::from("Servers already sit behind a load balancer, yet one is out of CPU: check that the balancer spreads the load evenly (one server saturated before the others points at uneven routing or sticky sessions).")),
         references: vec![String::from("guide: When to Move to Stage 2 (server resources maxed)"), String::from("90% level: ours, above the guide's 85% CPU warning")],
         supersedes: Vec::new(),
         hold_for: None,
@@ -569,7 +569,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::LoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 276 },
-        when_offset: 13576,
+        when_offset: 13553,
     },
     Rule {
         id: String::from("move.2.memory_maxed"),
@@ -588,7 +588,7 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: None,
         advice: String::from("A server is out of memory: the guide's signal to leave the single server for several behind a load balancer."),
-        made_advice: Some(String::from("Servers already sit behind a load balancer, yet one is out of memory: the ladder for high memory says what comes next; check also that the load is spread evenly.")),
+        made_advice: Some(String::from("Servers already sit behind a load balancer, yet one is out of memory: check that the balancer spreads the load evenly (one server full before the others points at uneven routing or sticky sessions).")),
         references: vec![String::from("guide: When to Move to Stage 2 (server resources maxed)"), String::from("90% level: ours")],
         supersedes: Vec::new(),
         hold_for: None,
@@ -599,7 +599,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::LoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 290 },
-        when_offset: 14243,
+        when_offset: 14258,
     },
     Rule {
         id: String::from("move.3.write_saturation"),
@@ -629,7 +629,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Sharding]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 304 },
-        when_offset: 14898,
+        when_offset: 14950,
     },
     Rule {
         id: String::from("move.3.cache_plateau"),
@@ -659,7 +659,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 318 },
-        when_offset: 15784,
+        when_offset: 15836,
     },
     Rule {
         id: String::from("move.3.replica_lag"),
@@ -689,7 +689,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Sharding]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 330 },
-        when_offset: 16457,
+        when_offset: 16509,
     },
     Rule {
         id: String::from("move.3.independent_scaling"),
@@ -719,7 +719,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ApiGateway, Component::Microservices]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 345 },
-        when_offset: 17260,
+        when_offset: 17312,
     },
     Rule {
         id: String::from("move.4.remote_latency"),
@@ -749,7 +749,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn, Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 359 },
-        when_offset: 17864,
+        when_offset: 17916,
     },
     Rule {
         id: String::from("move.4.data_residency"),
@@ -779,7 +779,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 372 },
-        when_offset: 18578,
+        when_offset: 18630,
     },
     Rule {
         id: String::from("residency.one_region"),
@@ -809,7 +809,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 385 },
-        when_offset: 19424,
+        when_offset: 19476,
     },
     Rule {
         id: String::from("move.4.single_region_failover"),
@@ -839,7 +839,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion, Component::CrossRegionReplication]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 395 },
-        when_offset: 20303,
+        when_offset: 20355,
     },
     Rule {
         id: String::from("move.4.global_users"),
@@ -869,7 +869,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 407 },
-        when_offset: 21032,
+        when_offset: 21084,
     },
     Rule {
         id: String::from("add.cdn"),
@@ -899,7 +899,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 426 },
-        when_offset: 22018,
+        when_offset: 22070,
     },
     Rule {
         id: String::from("add.read_replicas"),
@@ -929,7 +929,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ReadReplicas]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 437 },
-        when_offset: 22414,
+        when_offset: 22466,
     },
     Rule {
         id: String::from("add.cache"),
@@ -959,7 +959,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 448 },
-        when_offset: 22901,
+        when_offset: 22953,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -989,7 +989,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 459 },
-        when_offset: 23345,
+        when_offset: 23397,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -1019,7 +1019,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 470 },
-        when_offset: 23987,
+        when_offset: 24039,
     },
     Rule {
         id: String::from("add.region"),
@@ -1049,7 +1049,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 483 },
-        when_offset: 25007,
+        when_offset: 25059,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1079,7 +1079,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 498 },
-        when_offset: 26328,
+        when_offset: 26380,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1109,7 +1109,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 509 },
-        when_offset: 26872,
+        when_offset: 26924,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1139,7 +1139,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 520 },
-        when_offset: 27525,
+        when_offset: 27577,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1169,7 +1169,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 531 },
-        when_offset: 28069,
+        when_offset: 28121,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1199,7 +1199,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 544 },
-        when_offset: 28735,
+        when_offset: 28787,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1229,7 +1229,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 557 },
-        when_offset: 29690,
+        when_offset: 29742,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1259,7 +1259,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 570 },
-        when_offset: 30379,
+        when_offset: 30431,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1289,7 +1289,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 583 },
-        when_offset: 31107,
+        when_offset: 31159,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1319,7 +1319,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 596 },
-        when_offset: 31523,
+        when_offset: 31575,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1349,7 +1349,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 607 },
-        when_offset: 32113,
+        when_offset: 32165,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1379,7 +1379,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 618 },
-        when_offset: 32561,
+        when_offset: 32613,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1409,7 +1409,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 629 },
-        when_offset: 32911,
+        when_offset: 32963,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1439,7 +1439,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 640 },
-        when_offset: 33277,
+        when_offset: 33329,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1469,7 +1469,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 657 },
-        when_offset: 34136,
+        when_offset: 34188,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1499,7 +1499,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 671 },
-        when_offset: 35217,
+        when_offset: 35269,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1529,7 +1529,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 685 },
-        when_offset: 36100,
+        when_offset: 36152,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1559,7 +1559,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 696 },
-        when_offset: 36602,
+        when_offset: 36654,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1589,7 +1589,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 707 },
-        when_offset: 37307,
+        when_offset: 37359,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1619,7 +1619,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 718 },
-        when_offset: 37927,
+        when_offset: 37979,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1649,7 +1649,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 730 },
-        when_offset: 38669,
+        when_offset: 38721,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1679,7 +1679,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 746 },
-        when_offset: 39551,
+        when_offset: 39603,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1709,7 +1709,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 757 },
-        when_offset: 40403,
+        when_offset: 40455,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1739,7 +1739,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 768 },
-        when_offset: 41336,
+        when_offset: 41388,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1769,7 +1769,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 779 },
-        when_offset: 41740,
+        when_offset: 41792,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1799,7 +1799,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 791 },
-        when_offset: 43201,
+        when_offset: 43253,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1829,7 +1829,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 802 },
-        when_offset: 44058,
+        when_offset: 44110,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 813 },
-        when_offset: 44617,
+        when_offset: 44669,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -1889,7 +1889,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 824 },
-        when_offset: 45626,
+        when_offset: 45678,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -1919,7 +1919,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 835 },
-        when_offset: 46420,
+        when_offset: 46472,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -1949,7 +1949,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 846 },
-        when_offset: 47188,
+        when_offset: 47240,
     },
     ]
 }

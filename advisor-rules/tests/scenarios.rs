@@ -7213,3 +7213,39 @@ fn the_edge_step_does_not_wait_for_a_first_second_region() {
         "{text}"
     );
 }
+
+#[test]
+fn a_made_move_folded_into_a_rung_keeps_what_it_adds() {
+    // 35,000 users (stage 2) behind a load balancer with a CDN, a bigger machine declared
+    // done; memory at 91% (past the 90% level given to the guide's "server resources
+    // maxed"), everything else calm. The guide's stage-2 trigger holds, but what it calls
+    // for (servers behind a load balancer) is in place: the finding is a symptom for the
+    // ladder for high memory, whose step holds it. Behind a balancer, one server out of
+    // memory before the others can be an uneven spread of the load, which no rung of the
+    // memory ladder looks at: the step keeps that check from the made move's advice.
+    let snap = with(
+        users(35_000)
+            .with_tried(Remedy::VerticalScale)
+            .with_p95_response_time(ms(300))
+            .with_server_cpu(pct(50.0))
+            .with_memory_usage(pct(91.0))
+            .with_db_cpu(pct(40.0)),
+        &[Component::LoadBalancer, Component::Cdn],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let memory = step_holding(&a, "move.2.memory_maxed");
+    assert_eq!(memory.key, StepKey::Remedy(Remedy::IncreaseRam), "{text}");
+    assert!(
+        memory
+            .notes
+            .iter()
+            .any(|n| n.contains("evenly") && n.contains("move.2.memory_maxed")),
+        "{text}"
+    );
+    // The move's advice is said once: the step's own advice does not repeat in a note.
+    assert!(
+        memory.notes.iter().all(|n| !n.contains(&memory.advice)),
+        "{text}"
+    );
+}
