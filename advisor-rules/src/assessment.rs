@@ -358,8 +358,10 @@ pub struct WhenToAdd {
     /// step that adds it), `"after step 3"` (its addition is held back until that step is
     /// done, as a CDN waits for the cache on the slow-page ladder) or `"the next rung after
     /// step 1"` (the next rung of the ladder that step works on installs it, as horizontal
-    /// scaling brings the load balancer after a bigger machine). `None` when the condition
-    /// does not hold, or nothing in the plan brings it.
+    /// scaling brings the load balancer after a bigger machine), or the step that says it
+    /// can wait (`"step 2, \"Read replicas can wait\""`: a finding whose rule supersedes
+    /// the one that would add it). `None` when the condition does not hold, or nothing in
+    /// the plan deals with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_plan: Option<String>,
 }
@@ -921,9 +923,13 @@ pub fn assess_with(
     // a component is its ladder's symptom where it has one (a single server's CPU past 70%
     // for the load balancer of horizontal scaling), so a ladder's step places it too: the
     // load balancer comes as the rung after scaling up.
+    // A condition that holds while a finding of the plan says the component can wait (a
+    // rule superseding the one that would add it: read replicas for a database with room
+    // to spare) names that step.
     for w in next_stage.iter_mut().flat_map(|n| n.when_to_add.iter_mut()) {
         if w.holds == Some(true) {
-            w.in_plan = component_place(w.component, &plan, &held_back, true);
+            w.in_plan = component_place(w.component, &plan, &held_back, true)
+                .or_else(|| step_deferring(engine, w.component, &plan));
         }
     }
     let not_judged = engine
@@ -3289,6 +3295,28 @@ fn component_place(
             }
             _ => None,
         }
+    })
+}
+
+/// The step of the plan holding a finding whose rule supersedes one that recommends `c`
+/// (`premature.add_read_replicas` over `add.read_replicas`): "step 2, \"Read replicas can
+/// wait\"".
+fn step_deferring(engine: &Engine, c: Component, steps: &[PlanStep]) -> Option<String> {
+    steps.iter().find_map(|s| {
+        let defers = s.findings.iter().any(|id| {
+            engine
+                .rule_index(id)
+                .and_then(|i| engine.rule(i))
+                .is_some_and(|rule| {
+                    rule.supersedes.iter().any(|other| {
+                        engine
+                            .rule_index(other)
+                            .and_then(|i| engine.rule(i))
+                            .is_some_and(|o| o.recommends.contains(c))
+                    })
+                })
+        });
+        defers.then(|| format!("step {}, \"{}\"", s.rank, s.title))
     })
 }
 

@@ -7249,3 +7249,69 @@ fn a_made_move_folded_into_a_rung_keeps_what_it_adds() {
         "{text}"
     );
 }
+
+#[test]
+fn a_quiet_startup_is_not_told_to_add_replicas_or_a_cache() {
+    // 2,500 users (stage 1) on one server, everything far below the guide's levels: pages
+    // at 180 ms (target 500 ms), servers at 25% CPU and the database at 20% (levels 70%).
+    // Reads are 92% of the database's statements and 40% of queries repeat: the guide's
+    // conditions for read replicas (> 80% reads) and a cache (the same queries repeated)
+    // hold, but its stage 1 says not to add caching before it is needed nor to
+    // over-engineer for scale the system does not have, and replicas offload reads from a
+    // database that here has room to spare. The report must not advise adding either (as
+    // a warning): it says they can wait, at info level, and when to add them. A startup
+    // with a cache in the same state is told the cache came before it was needed: the two
+    // reports agree.
+    let quiet = || {
+        with(
+            users(2_500)
+                .with_p95_response_time(ms(180))
+                .with_server_cpu(pct(25.0))
+                .with_memory_usage(pct(45.0))
+                .with_db_cpu(pct(20.0))
+                .with_db_read_share(pct(92.0))
+                .with_repeated_query_share(pct(40.0)),
+            &[Component::SingleServer],
+        )
+    };
+    let a = run(&quiet());
+    let text = a.to_text();
+    assert!(!ids(&a).contains(&"add.read_replicas"), "{text}");
+    assert!(!ids(&a).contains(&"add.cache"), "{text}");
+    assert_eq!(a.worst(), Some(Severity::Info), "{text}");
+    assert!(
+        a.plan.iter().all(|s| s.severity == Severity::Info),
+        "{text}"
+    );
+    assert!(text.contains("can wait"), "{text}");
+    // With the database at 50% CPU (past half its level) both are advised as before: each
+    // takes reads off a database that is no longer idle.
+    let busier = run(&quiet().with_db_cpu(pct(50.0)));
+    assert_eq!(
+        severity(&busier, "add.read_replicas"),
+        Some(Severity::Warning),
+        "{}",
+        busier.to_text()
+    );
+    assert_eq!(
+        severity(&busier, "add.cache"),
+        Some(Severity::Warning),
+        "{}",
+        busier.to_text()
+    );
+    // With a cache in place and everything as quiet, no step adds replicas beside the note
+    // that the cache came early.
+    let cached = run(&with(quiet(), &[Component::Cache]));
+    let text = cached.to_text();
+    assert!(ids(&cached).contains(&"premature.cache"), "{text}");
+    assert!(!ids(&cached).contains(&"add.read_replicas"), "{text}");
+    // At the growth stage (20,000 users) the guide's stage-2 architecture has both: the
+    // additions are advised whatever the load.
+    let grown = run(&quiet().with_users(Users::new(20_000)));
+    assert!(
+        ids(&grown).contains(&"add.read_replicas"),
+        "{}",
+        grown.to_text()
+    );
+    assert!(ids(&grown).contains(&"add.cache"), "{}", grown.to_text());
+}
