@@ -2518,7 +2518,7 @@ fn note_lag_with_write_headroom(
     if !share.is_finite() {
         return;
     }
-    let under = share < level.as_fraction();
+    let under = writes_under(snapshot, level);
     let lag_moves: Vec<&str> = findings
         .iter()
         .filter(|f| {
@@ -2900,12 +2900,17 @@ fn write_findings(findings: &[AssessedFinding]) -> Vec<&str> {
 /// load and asks for the CPU again once the write step is done, rather than sending the
 /// reader into `pg_stat_statements` for a load the first step already names.
 fn note_writes_load_the_cpu(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
-    let Some(rank) = step_holding(steps, &write_findings(findings)).map(|s| s.rank) else {
+    let writes = write_findings(findings);
+    if writes.is_empty() {
         return;
-    };
+    }
     let cpu = with_evidence_on(findings, Metric::DbCpu);
+    // (Steps are in plan order: the note goes on a used-up step after the write step.)
+    let mut write_step = None;
     for step in steps.iter_mut() {
-        if step.rank > rank
+        if write_step.is_none() && step.findings.iter().any(|f| writes.contains(&f.as_str())) {
+            write_step = Some(step.rank);
+        } else if let Some(rank) = write_step
             && step.key == StepKey::LadderExhausted(Symptom::DatabaseSlow)
             && step.findings.iter().any(|f| cpu.contains(&f.as_str()))
         {
@@ -2937,28 +2942,28 @@ fn note_edge_after_far_users(
         return;
     };
     let far = with_evidence_on(findings, Metric::RemoteUserP95);
-    let Some(rank) = steps
-        .iter()
-        .find(|s| {
-            s.key != StepKey::Remedy(Remedy::EdgeCompute)
-                && s.findings.iter().any(|f| far.contains(&f.as_str()))
-        })
-        .map(|s| s.rank)
-    else {
+    if far.is_empty() {
         return;
-    };
+    }
     let share = snapshot.remote_user_share.map_or_else(String::new, |r| {
         format!(
             ", {} of the users",
             crate::engine::percent_text(r.as_fraction())
         )
     });
+    // (Steps are in plan order: the note goes on an edge step after the far users' step.)
+    let mut far_step = None;
     for step in steps.iter_mut() {
-        if step.key == StepKey::Remedy(Remedy::EdgeCompute) && step.rank > rank {
+        if step.key == StepKey::Remedy(Remedy::EdgeCompute) {
+            let Some(rank) = far_step else {
+                return;
+            };
             step.notes.push(format!(
                 "the users far from the servers wait {} at P95 (remote_user_p95{share}), and their wait weighs on the P95 this step works on; step {rank} works on their distance first (each routed to the nearest of the regions, then a region near them): measure p95_response_time again once it is done, and bring to the edge what is still slow for them",
                 scalability_advisor_core::Quantity::Duration(wait),
             ));
+        } else if far_step.is_none() && step.findings.iter().any(|f| far.contains(&f.as_str())) {
+            far_step = Some(step.rank);
         }
     }
 }

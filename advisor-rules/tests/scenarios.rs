@@ -7053,6 +7053,18 @@ fn a_sharded_primary_short_of_write_capacity_is_worked_on_before_looking_past_th
             .any(|n| n.contains("step 1") && n.contains("write") && n.contains("db_cpu")),
         "{text}"
     );
+    // Only that step: the others do not look past the ladder.
+    let noted: Vec<usize> = a
+        .plan
+        .iter()
+        .filter(|s| {
+            s.notes
+                .iter()
+                .any(|n| n.contains("likeliest load on its CPU"))
+        })
+        .map(|s| s.rank)
+        .collect();
+    assert_eq!(noted, [past.rank], "{text}");
 }
 
 #[test]
@@ -7124,6 +7136,26 @@ fn replicas_lagging_behind_a_light_primary_are_looked_at_before_the_move() {
         "{}",
         u.to_text()
     );
+    // At exactly 80% the write trigger holds ("overwhelming" from its level on): the
+    // writes explain the lag.
+    let at_level = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(1_600.0).unwrap());
+    let l = run(&at_level);
+    assert!(
+        l.plan[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with("the replicas fall behind a primary writing at 80%")),
+        "{}",
+        l.to_text()
+    );
+    // The fleet summary names each first step as the report does.
+    for (s, r) in [(&busy, &b), (&unmeasured, &u), (&at_level, &l)] {
+        let eval = engine.evaluate(s, &History::new());
+        let sum = scalability_advisor_rules::summarize(&engine, &eval, s, &History::new(), &config);
+        assert_eq!(sum.first_step_title, r.plan[0].title);
+    }
     // With 150,000 users the user count calls for stage 3 too: the move no longer rests on
     // the lag alone, and the step catches up with stage 3 under its own title.
     let grown = snap.with_users(Users::new(150_000));
@@ -7174,6 +7206,14 @@ fn the_edge_step_waits_on_the_routing_of_far_users_to_their_nearest_region() {
             && n.contains("p95_response_time")),
         "{text}"
     );
+    // Only the edge step.
+    let noted: Vec<usize> = a
+        .plan
+        .iter()
+        .filter(|s| s.notes.iter().any(|n| n.contains("nearest of the regions")))
+        .map(|s| s.rank)
+        .collect();
+    assert_eq!(noted, [edge.rank], "{text}");
     // With the far users waiting under the 500 ms level, no region is called for, and no
     // such note.
     let near = run(&snap.clone().with_remote_user_p95(ms(450)));
