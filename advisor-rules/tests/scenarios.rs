@@ -7158,6 +7158,16 @@ fn replicas_lagging_behind_a_light_primary_are_looked_at_before_the_move() {
     }
     // With 150,000 users the user count calls for stage 3 too: the move no longer rests on
     // the lag alone, and the step catches up with stage 3 under its own title.
+    // A second trigger of the move: parts that must scale apart (the guide's "need
+    // independent scaling of components"). The move no longer rests on the lag alone.
+    let apart = snap.clone().with_independent_scaling_needed(true);
+    let i = run(&apart);
+    assert_eq!(
+        i.plan[0].title,
+        "Plan the move to stage 3 (scale)",
+        "{}",
+        i.to_text()
+    );
     let grown = snap.with_users(Users::new(150_000));
     let g = run(&grown);
     assert!(
@@ -7165,6 +7175,11 @@ fn replicas_lagging_behind_a_light_primary_are_looked_at_before_the_move() {
         "{}",
         g.to_text()
     );
+    for (s, r) in [(&apart, &i), (&grown, &g)] {
+        let eval = engine.evaluate(s, &History::new());
+        let sum = scalability_advisor_rules::summarize(&engine, &eval, s, &History::new(), &config);
+        assert_eq!(sum.first_step_title, r.plan[0].title);
+    }
 }
 
 #[test]
