@@ -2,6 +2,7 @@
 //! it is heading, findings with true evidence, checklists, and text, Markdown and JSON forms.
 
 use core::fmt;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, btree_map};
 
 use scalability_advisor_core::bottleneck::Layer;
@@ -101,8 +102,8 @@ pub struct AssessedFinding {
     pub subject_names: Vec<String>,
     /// Where the rule came from.
     pub origin: Origin,
-    /// References for the rule.
-    pub references: Vec<String>,
+    /// References for the rule (as [`Rule::references`]).
+    pub references: Vec<Cow<'static, str>>,
 }
 
 /// Three or more lines: `[severity] title (id)` (with `, overdue` for an overdue
@@ -202,7 +203,7 @@ pub struct PlanStep {
     /// Ids of the findings behind the step.
     pub findings: Vec<String>,
     /// Sources, merged.
-    pub references: Vec<String>,
+    pub references: Vec<Cow<'static, str>>,
     /// The tables, statements and hosts the step is about, each with its figures (from
     /// `any(...)` rules); the title names the first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -1867,13 +1868,10 @@ fn build_plan(
                 .join("; ")
         );
         step.why = gaps.iter().map(|g| gap_reason(*g, snapshot)).collect();
-        step.references = vec![format!(
-            "guide: {} Checklist",
-            match checklist {
-                Checklist::Scaling => "Scaling",
-                Checklist::Enterprise => "Enterprise",
-            }
-        )];
+        step.references = vec![Cow::Borrowed(match checklist {
+            Checklist::Scaling => "guide: Scaling Checklist",
+            Checklist::Enterprise => "guide: Enterprise Checklist",
+        })];
     }
     // Titles, advice and notes for the structured steps.
     for (step, skeleton_step) in steps.iter_mut().zip(&skeleton.steps) {
@@ -1949,9 +1947,10 @@ fn build_plan(
             StepKey::Diagnose => {
                 step.advice = DIAGNOSE_ADVICE.to_owned();
                 step.references = vec![
-                    "guide: Bottleneck Diagnosis Guide, Finding the Bottleneck".to_owned(),
-                    "guide: Stage 1, What to Focus On (don't add caching before you need it)"
-                        .to_owned(),
+                    Cow::Borrowed("guide: Bottleneck Diagnosis Guide, Finding the Bottleneck"),
+                    Cow::Borrowed(
+                        "guide: Stage 1, What to Focus On (don't add caching before you need it)",
+                    ),
                 ];
             }
             StepKey::LadderExhausted(symptom) => {

@@ -341,7 +341,10 @@ mod codegen {
         field("action", option(r.action.as_deref(), string));
         field("advice", string(&r.advice));
         field("made_advice", option(r.made_advice.as_deref(), string));
-        field("references", list(&r.references, |s| string(s)));
+        field(
+            "references",
+            list(&r.references, |s| format!("Cow::Borrowed({:?})", &**s)),
+        );
         field("supersedes", list(&r.supersedes, |s| string(s)));
         field(
             "hold_for",
@@ -375,6 +378,7 @@ mod codegen {
             "//! The default pack, built directly: generated from `packs/default.toml` by the test\n\
              //! `default_pack::tests::generated_pack_is_current` (run it with\n\
              //! `UPDATE_DEFAULT_PACK=1` after editing the TOML). Do not edit by hand.\n\n\
+             use std::borrow::Cow;\n\n\
              use scalability_advisor_core::bottleneck::Layer;\n\
              use scalability_advisor_core::{Component, ComponentSet, EntityField, EntityKind, LadderStep, Metric, Remedy, Stage, Symptom};\n\n\
              use crate::diagnostic::Diagnostics;\n\

@@ -2,6 +2,7 @@
 
 use core::fmt;
 use core::time::Duration;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use scalability_advisor_core::bottleneck::Layer;
@@ -171,8 +172,10 @@ pub struct Rule {
     /// its stage calls for, or everything the rule `recommends`); for another rule, once the
     /// declared architecture has everything it `recommends` ([`Rule::recommendation_taken`]).
     pub made_advice: Option<String>,
-    /// Where the rule's facts and figures come from.
-    pub references: Vec<String>,
+    /// Where the rule's facts and figures come from. (Borrowed for the default pack, whose
+    /// texts are built into the library, so that loading it copies none of them; owned for
+    /// a pack read from a file.)
+    pub references: Vec<Cow<'static, str>>,
     /// Rules whose findings this one replaces when both fire.
     pub supersedes: Vec<String>,
     /// For how long the condition must hold before the rule fires (with [`crate::Engine::step`]).
@@ -1136,7 +1139,7 @@ impl RulePack {
                 action: raw_rule.action,
                 advice: raw_rule.advice,
                 made_advice: raw_rule.made_advice,
-                references: raw_rule.references,
+                references: raw_rule.references.into_iter().map(Cow::Owned).collect(),
                 supersedes: raw_rule.supersedes,
                 hold_for,
                 hold_evaluations: raw_rule.hold_evaluations,
@@ -1692,7 +1695,7 @@ impl TryFrom<RuleData> for Rule {
             action: d.action,
             advice: d.advice,
             made_advice: d.made_advice,
-            references: d.references,
+            references: d.references.into_iter().map(Cow::Owned).collect(),
             supersedes: d.supersedes,
             hold_for: d.hold_for,
             hold_evaluations: d.hold_evaluations,

@@ -72,7 +72,7 @@ impl RulePack {
                     severity: rule.severity,
                     title: rule.title.clone(),
                     advice: rule.advice.clone(),
-                    references: rule.references.clone(),
+                    references: rule.references.iter().map(|r| r.to_string()).collect(),
                 }),
                 Err(reason) => skipped.push(NotExported {
                     id: rule.id.clone(),

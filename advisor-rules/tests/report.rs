@@ -114,7 +114,7 @@ fn steps_are_numbered_from_one_and_say_which_findings_and_sources_they_come_from
         for id in &s.findings {
             let rule = engine.rules().find(|r| &r.id == id).unwrap();
             for r in &rule.references {
-                if !expected.contains(&r.as_str()) {
+                if !expected.contains(&&**r) {
                     expected.push(r);
                 }
             }
