@@ -7339,6 +7339,25 @@ fn a_quiet_startup_is_not_told_to_add_replicas_or_a_cache() {
         "{text}"
     );
     assert!(text.contains("can wait"), "{text}");
+    // The next stage's list of additions names the step that says each can wait, not
+    // a bare "it holds" that reads as "add it now".
+    for (component, id) in [
+        (Component::ReadReplicas, "premature.add_read_replicas"),
+        (Component::Cache, "premature.add_cache"),
+    ] {
+        let step = step_holding(&a, id);
+        let w = a
+            .next_stage
+            .as_ref()
+            .and_then(|n| n.when_to_add.iter().find(|w| w.component == component))
+            .unwrap_or_else(|| panic!("{component:?}'s condition:\n{text}"));
+        assert_eq!(w.holds, Some(true), "{text}");
+        assert_eq!(
+            w.in_plan,
+            Some(format!("step {}, \"{}\"", step.rank, step.title)),
+            "{text}"
+        );
+    }
     // With the database at 50% CPU (past half its level) both are advised as before: each
     // takes reads off a database that is no longer idle.
     let busier = run(&quiet().with_db_cpu(pct(50.0)));
