@@ -7065,6 +7065,19 @@ fn a_sharded_primary_short_of_write_capacity_is_worked_on_before_looking_past_th
         .map(|s| s.rank)
         .collect();
     assert_eq!(noted, [past.rank], "{text}");
+    // With a pool past its warning level first (critical, priority 10), the write step is
+    // second, and the note names it.
+    let pooled = run(&snap.clone().with_db_pool_usage(pct(90.0)));
+    let text = pooled.to_text();
+    let writes = step_holding(&pooled, "move.3.write_saturation");
+    assert_eq!(writes.rank, 2, "{text}");
+    let past = step_of(&pooled, StepKey::LadderExhausted(Symptom::DatabaseSlow));
+    assert!(
+        past.notes
+            .iter()
+            .any(|n| n.starts_with("step 2 finds this primary short of write capacity")),
+        "{text}"
+    );
 }
 
 #[test]
@@ -7229,6 +7242,15 @@ fn the_edge_step_waits_on_the_routing_of_far_users_to_their_nearest_region() {
         .map(|s| s.rank)
         .collect();
     assert_eq!(noted, [edge.rank], "{text}");
+    // A step before the far users' (a pool past its warning level) does not take its place
+    // in the note.
+    let pooled = run(&snap.clone().with_db_pool_usage(pct(90.0)));
+    let text = pooled.to_text();
+    let region = step_holding(&pooled, "add.region");
+    assert!(region.rank > 1, "{text}");
+    let edge = step_of(&pooled, StepKey::Remedy(Remedy::EdgeCompute));
+    let said = format!("step {} works on their distance", region.rank);
+    assert!(edge.notes.iter().any(|n| n.contains(&said)), "{text}");
     // With the far users waiting under the 500 ms level, no region is called for, and no
     // such note.
     let near = run(&snap.clone().with_remote_user_p95(ms(450)));
@@ -7303,6 +7325,34 @@ fn a_made_move_folded_into_a_rung_keeps_what_it_adds() {
         memory.notes.iter().all(|n| !n.contains(&memory.advice)),
         "{text}"
     );
+    // Only made moves are carried so: with pages at 700 ms (a key-metric finding, evidence
+    // for the slow-page ladder) nothing else becomes a note naming its finding.
+    let slow = run(&snap.clone().with_p95_response_time(ms(700)));
+    assert_eq!(
+        folded_notes(&slow),
+        ["move.2.memory_maxed"],
+        "{}",
+        slow.to_text()
+    );
+    // And a move not made (no replicas or cache, the database at 78%) keeps its own step,
+    // with nothing folded.
+    let unmade = run(&users(45_000)
+        .with_db_cpu(pct(78.0))
+        .with_slowest_query_time(ms(340)));
+    assert!(folded_notes(&unmade).is_empty(), "{}", unmade.to_text());
+}
+
+/// The ids of the findings whose advice a step carries as a note ending "(id)".
+fn folded_notes(a: &Assessment) -> Vec<&str> {
+    let mut out = Vec::new();
+    for s in &a.plan {
+        for id in &s.findings {
+            if s.notes.iter().any(|n| n.ends_with(&format!("({id})"))) {
+                out.push(id.as_str());
+            }
+        }
+    }
+    out
 }
 
 #[test]
