@@ -337,6 +337,11 @@ pub(crate) struct CompiledRule {
     /// Whether some rule superseding this one is evaluated after it: its finding is then
     /// judged after the run.
     supersede_later: bool,
+    /// The stages (bits of [`CompiledRule::stage_mask`]) in which a rule superseding this
+    /// one, evaluated after it, can fire: `u8::MAX` when one applies at every stage (and
+    /// with no user count); 0 when none is evaluated after it. A finding made at a stage
+    /// outside them needs no judging after the run ([`may_be_superseded_later`]).
+    later_stages: u8,
     /// Whether the rule is among [`Engine`]'s prejudged ones.
     prejudged: bool,
     /// Position of the rule's id in sorted order, for the deterministic finding order.
@@ -1784,6 +1789,7 @@ impl Engine {
                 superseded_by: Vec::new(),
                 supersede_now: false,
                 supersede_later: false,
+                later_stages: 0,
                 prejudged: false,
                 id_rank: 0,
                 stage_mask: rule
@@ -1840,10 +1846,19 @@ impl Engine {
         for (k, &i) in order.iter().enumerate() {
             position[i] = k;
         }
+        let masks: Vec<u8> = rules.iter().map(|r| r.stage_mask).collect();
         for (i, r) in rules.iter_mut().enumerate() {
             let early = r.superseded_by.iter().all(|&j| position[j] < position[i]);
             r.supersede_now = early && !r.superseded_by.is_empty();
             r.supersede_later = !early;
+            r.later_stages = r
+                .superseded_by
+                .iter()
+                .filter(|&&j| position[j] > position[i])
+                .fold(0u8, |m, &j| match masks[j] {
+                    0 => u8::MAX,
+                    s => m | s,
+                });
         }
         let prejudged: Vec<Prejudged> = order
             .iter()
@@ -2398,7 +2413,7 @@ impl Engine {
                     out.superseded[i] = true;
                     continue;
                 }
-                any_supersedes |= r.supersede_later;
+                any_supersedes |= may_be_superseded_later(r.later_stages, stage_bit);
                 let start = out.observations.len();
                 if let Shape::Single(v, t, _) | Shape::SingleNotHas(v, t, _, _) = r.when.shape {
                     out.observations.push(Observation {
@@ -2482,7 +2497,7 @@ impl Engine {
                 }
             }
             if finding {
-                any_supersedes |= r.supersede_later;
+                any_supersedes |= may_be_superseded_later(r.later_stages, stage_bit);
                 let (start, recorded, subjects) = if named > 0 {
                     (marks.0, out.observations.len() - marks.0, named)
                 } else {
@@ -3319,6 +3334,15 @@ fn evidence_from(sites: &[ComparisonSite], obs: &[Observation]) -> Vec<RuleEvide
         .zip(obs)
         .map(|(site, o)| evidence_of(site, o))
         .collect()
+}
+
+/// Whether a finding made at `stage_bit` (the snapshot's stage as a bit of
+/// [`CompiledRule::stage_mask`], 0 without a user count) may be replaced by a rule judged
+/// after it, whose stages are `later_stages` ([`CompiledRule::later_stages`]): only then is
+/// the supersession judged after the run.
+#[inline]
+pub(crate) const fn may_be_superseded_later(later_stages: u8, stage_bit: u8) -> bool {
+    later_stages == u8::MAX || later_stages & stage_bit != 0
 }
 
 /// One comparison as it read.

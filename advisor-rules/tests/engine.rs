@@ -985,3 +985,56 @@ fn a_list_many_rules_lack_is_named_once_in_the_summary() {
         )]
     );
 }
+
+#[test]
+fn a_later_superseding_rule_of_some_stages_replaces_only_at_those_stages() {
+    // "add" (warning, judged first) is replaced by "wait" (info, judged after it), which
+    // applies at the startup stage only. Both conditions hold: at 2,000 users only "wait"
+    // is found; at 20,000 users "wait" does not apply and "add" stands; with no user count
+    // "wait" is not judged and "add" stands too. The same with "add" also replaced by a
+    // rule of every stage that fires.
+    let engine = small_pack(&[
+        ("add", "warning", "db_read_share > 80%", "priority = 10"),
+        (
+            "wait",
+            "info",
+            "db_read_share > 80%",
+            "priority = 70\nstages = [\"startup\"]\nsupersedes = [\"add\"]",
+        ),
+    ]);
+    let reads = |users: Option<u64>| {
+        let snap =
+            MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(92.0).unwrap());
+        let snap = match users {
+            Some(n) => snap.with_users(Users::new(n)),
+            None => snap,
+        };
+        fired(&engine.evaluate(&snap, &History::new()))
+    };
+    let one = |id: &str, severity: &str| vec![(id.to_owned(), severity.to_owned())];
+    assert_eq!(reads(Some(2_000)), one("wait", "info"));
+    assert_eq!(reads(Some(20_000)), one("add", "warning"));
+    assert_eq!(reads(None), one("add", "warning"));
+    let also = small_pack(&[
+        ("add", "warning", "db_read_share > 80%", "priority = 10"),
+        (
+            "wait",
+            "info",
+            "db_read_share > 80%",
+            "priority = 70\nstages = [\"startup\"]\nsupersedes = [\"add\"]",
+        ),
+        (
+            "always",
+            "info",
+            "db_read_share > 90%",
+            "priority = 80\nsupersedes = [\"add\"]",
+        ),
+    ]);
+    let snap = MetricsSnapshot::default()
+        .with_db_read_share(Ratio::from_percent(92.0).unwrap())
+        .with_users(Users::new(20_000));
+    assert_eq!(
+        fired(&also.evaluate(&snap, &History::new())),
+        one("always", "info")
+    );
+}

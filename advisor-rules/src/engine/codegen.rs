@@ -173,8 +173,15 @@ fn superseded(r: &CompiledRule) -> String {
 fn finding(r: &CompiledRule, i: usize, args: (&str, &str, &str, &str), pad: &str) -> String {
     let (start, len, subjects, named) = args;
     let mut o = String::new();
-    if r.supersede_later {
+    if r.later_stages == u8::MAX {
         let _ = writeln!(o, "{pad}any_supersedes = true;");
+    } else if r.later_stages != 0 {
+        // (Its later superseding rules apply at some stages only.)
+        let _ = writeln!(
+            o,
+            "{pad}any_supersedes |= may_be_superseded_later({}, stage_bit);",
+            r.later_stages
+        );
     }
     if r.moves_to.is_some() {
         let _ = writeln!(

@@ -514,7 +514,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                any_supersedes = true;
+                any_supersedes |= may_be_superseded_later(3, stage_bit);
                 let f = make_finding(&r.id, 31, ((Severity::Warning, false), 39), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
@@ -729,7 +729,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            any_supersedes = true;
+            any_supersedes |= may_be_superseded_later(1, stage_bit);
             let f = make_finding(&r.id, 29, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
@@ -777,7 +777,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            any_supersedes = true;
+            any_supersedes |= may_be_superseded_later(1, stage_bit);
             let f = make_finding(&r.id, 28, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
@@ -1084,7 +1084,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                any_supersedes = true;
+                any_supersedes |= may_be_superseded_later(3, stage_bit);
                 let f = make_finding(&r.id, 57, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
