@@ -2001,6 +2001,9 @@ fn build_plan(
     {
         note_slow_pages_taken_over(&mut steps, d);
     }
+    if let Some(d) = deferred {
+        note_calls_on_the_request_path(&mut steps, d, snapshot);
+    }
     for h in &mut held {
         h.after_step = steps.iter().find(|s| s.key == h.until).map(|s| s.rank);
     }
@@ -2132,6 +2135,45 @@ fn note_slow_pages_taken_over(steps: &mut [PlanStep], d: Deferral<'_>) {
             d.why()
         ),
     });
+}
+
+/// The guide's ladder for API timeouts starts with moving slow work off the request path,
+/// and a job or message queue in place counts as that rung ([`Remedy::in_place`]). A queue
+/// shows that some work goes through it, not that the provider's calls do: when pages are
+/// slow and the external APIs are their likeliest bottleneck (the slow pages are deferred
+/// to the API ladder's step), some calls still hold the request. Unless the work was
+/// declared moved (`tried` async processing), the API ladder's step says so, with both
+/// P95s, and says to move the calls whose answer the page does not need onto the queue.
+fn note_calls_on_the_request_path(
+    steps: &mut [PlanStep],
+    d: Deferral<'_>,
+    snapshot: &MetricsSnapshot,
+) {
+    let (Some(Layer::ExternalApi), Some(queue), false, Some(pages), Some(calls)) = (
+        d.layer,
+        Remedy::AsyncProcessing.in_place(snapshot.architecture),
+        snapshot.tried.contains(Remedy::AsyncProcessing),
+        snapshot.p95_response_time,
+        snapshot.external_api_p95_latency,
+    ) else {
+        return;
+    };
+    let Some(step) = steps.iter_mut().find(|s| {
+        s.key == d.instead.owned()
+            && matches!(
+                s.key,
+                StepKey::Remedy(Remedy::CircuitBreakers | Remedy::EventDriven)
+                    | StepKey::LadderExhausted(Symptom::ApiTimeouts)
+            )
+    }) else {
+        return;
+    };
+    step.notes.push(format!(
+        "{} is in place, so the guide's ladder counts its first rung (moving slow work off the request path) as done; yet pages take {} at P95 while calls to the provider take {}: some of those calls still hold the request, so move the ones whose answer the page does not need onto the queue",
+        queue.noun(),
+        scalability_advisor_core::Quantity::Duration(pages),
+        scalability_advisor_core::Quantity::Duration(calls),
+    ));
 }
 
 /// Scaling up for CPU and adding memory are both a bigger machine: when the plan has both

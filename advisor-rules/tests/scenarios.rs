@@ -7439,3 +7439,48 @@ fn a_quiet_startup_is_not_told_to_add_replicas_or_a_cache() {
     );
     assert!(ids(&grown).contains(&"add.cache"), "{}", grown.to_text());
 }
+
+#[test]
+fn a_queue_in_place_does_not_hide_provider_calls_still_on_the_request_path() {
+    // 250,000 users (stage 3) on microservices with a message queue, tracing and a pooler,
+    // but no circuit breakers. Calls to an external provider take 2.5 s at P95 and 4% of
+    // them time out (past the 1% level); pages take 1.4 s at P95 (past the 1 s warning);
+    // servers, database and cache are calm.
+    //
+    // The guide's ladder for API timeouts is "async processing, then circuit breakers,
+    // finally event-driven". A message queue in place counts as the first and last rungs,
+    // so circuit breakers are advised. But the pages wait on the provider: some of its calls
+    // still hold the request, whatever queue is in place. The circuit breaker step says so,
+    // with both P95s, and says to move the calls whose answer the page does not need onto
+    // the queue. With the work declared moved (`tried` async processing), it does not.
+    let mut arch: Vec<Component> = scale_architecture()
+        .into_iter()
+        .filter(|c| !matches!(c, Component::CircuitBreakers | Component::Sharding))
+        .collect();
+    arch.retain(|c| *c != Component::SearchCluster);
+    let snap = with(users(250_000), &arch)
+        .with_practice(ChecklistItem::StatelessAppServers)
+        .with_p95_response_time(ms(1_400))
+        .with_server_cpu(pct(50.0))
+        .with_db_cpu(pct(50.0))
+        .with_cache_hit_rate(pct(92.0))
+        .with_external_api_p95_latency(ms(2_500))
+        .with_external_api_timeout_share(pct(4.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let breakers = step_of(&a, StepKey::Remedy(Remedy::CircuitBreakers));
+    assert!(
+        breakers.notes.iter().any(|n| n.contains("request path")
+            && n.contains("1.4 s")
+            && n.contains("2.5 s")
+            && n.contains("queue")),
+        "{text}"
+    );
+    let declared = run(&snap.clone().with_tried(Remedy::AsyncProcessing));
+    let breakers = step_of(&declared, StepKey::Remedy(Remedy::CircuitBreakers));
+    assert!(
+        breakers.notes.iter().all(|n| !n.contains("still hold")),
+        "{}",
+        declared.to_text()
+    );
+}
