@@ -2012,7 +2012,7 @@ fn build_plan(
     note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
     note_queries_load_the_database(&mut steps, findings, &grounds);
     cache_for_a_saturated_cpu(&mut steps, bottlenecks, grounds.cpu_saturated);
-    note_pool_held_by_slow_work(&mut steps, findings);
+    note_pool_held_by_slow_work(&mut steps, findings, snapshot.db_queries_per_request);
     note_writes_explain_lag(&mut steps, findings);
     note_writes_load_the_cpu(&mut steps, findings);
     note_made_moves_folded(&mut steps, findings);
@@ -2816,6 +2816,8 @@ fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target:
 /// The default pack's action for the connection pool's steps, and for lock contention.
 const RELIEVE_POOL: &str = "relieve_connection_pool";
 const REDUCE_LOCKS: &str = "reduce_lock_contention";
+/// The default pack's action for too many queries per request.
+const CUT_QUERIES: &str = "cut_queries_per_request";
 
 /// A transaction that waits on a lock keeps its connection until it ends (PostgreSQL
 /// documentation, 13.3 Explicit Locking: locks are held until the transaction ends), and a
@@ -2824,12 +2826,24 @@ const REDUCE_LOCKS: &str = "reduce_lock_contention";
 /// for the Queuing Formula L = λW", *Operations Research* 9(3), 1961). So with a pool step
 /// in the plan beside a lock step, or beside an index step that works on a query measured
 /// past the slow-query level, the pool step says that the other step frees connections too:
-/// the pool may need less once it is done, and is measured again before it is resized.
-fn note_pool_held_by_slow_work(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+/// the pool may need less once it is done, and is measured again before it is resized. The
+/// same goes for a step that cuts the queries per request (`queries`, as measured): each
+/// query a request no longer issues is one arrival fewer.
+fn note_pool_held_by_slow_work(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    queries: Option<scalability_advisor_core::units::QueriesPerRequest>,
+) {
     let locks = steps
         .iter()
         .find(|s| s.key == StepKey::Action(REDUCE_LOCKS.to_owned()))
         .map(|s| s.rank);
+    let fewer = queries.and_then(|q| {
+        steps
+            .iter()
+            .find(|s| s.key == StepKey::Action(CUT_QUERIES.to_owned()))
+            .map(|s| (s.rank, q))
+    });
     // The slowest query past its level, as the index step's evidence shows it.
     let slow = steps
         .iter()
@@ -2858,12 +2872,24 @@ fn note_pool_held_by_slow_work(steps: &mut [PlanStep], findings: &[AssessedFindi
             "transactions waiting on locks hold their connections until they end: step {locks} frees some of the pool, so measure its use again after it"
         ));
     }
-    if let Some((rank, slowest)) = slow {
-        pool.notes.push(format!(
+    // (Both in one note: Little's law once, the two steps named.)
+    let note = match (slow, fewer) {
+        (Some((slow_step, slowest)), Some((fewer_step, q))) => format!(
+            "a query taking {} holds its connection all that time, and requests issue {} queries each; the connections in use are the queries a second times the time each takes (Little's law): step {slow_step} shortens the slow queries and step {fewer_step} cuts the queries per request, each freeing some of the pool, so measure its use again after them before resizing the pool",
+            Quantity::Duration(slowest),
+            significant(q.as_f64())
+        ),
+        (Some((rank, slowest)), None) => format!(
             "a query taking {} holds its connection all that time, and the connections in use are the queries a second times the time each takes (Little's law): step {rank} shortens the slow queries and frees some of the pool, so measure its use again after it before resizing the pool",
             Quantity::Duration(slowest)
-        ));
-    }
+        ),
+        (None, Some((rank, q))) => format!(
+            "requests issue {} queries each, and the connections in use are the queries a second times the time each takes (Little's law): step {rank} cuts the queries per request and frees some of the pool, so measure its use again after it before resizing the pool",
+            significant(q.as_f64())
+        ),
+        (None, None) => return,
+    };
+    pool.notes.push(note);
 }
 
 /// A stage move whose architecture is in place is a symptom to work on, and its finding

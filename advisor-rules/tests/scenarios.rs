@@ -7484,3 +7484,65 @@ fn a_queue_in_place_does_not_hide_provider_calls_still_on_the_request_path() {
         declared.to_text()
     );
 }
+
+#[test]
+fn a_pool_beside_many_queries_per_request_is_measured_again_after_they_are_cut() {
+    // 30,000 users (stage 2) with a load balancer, a CDN and a cache; requests issue 65
+    // queries each (the guide's warning is 20), the database runs at 88% CPU with no query
+    // slow (the slowest 45 ms), pages take 1.8 s, and 70 of the pool's 100 connections are
+    // in use (past the guide's 50% target).
+    //
+    // By Little's law the connections in use are the queries a second times the time each
+    // holds one: 65 queries a request multiply the first. The step that cuts the queries
+    // per request frees some of the pool, so the pool's step names it and says to measure
+    // the pool again after it before resizing. With 8 queries a request (under the 10
+    // target) there is no such step and no such note.
+    let snap = with(
+        users(30_000)
+            .with_p95_response_time(ms(1_800))
+            .with_server_cpu(pct(45.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(65.0).unwrap())
+            .with_db_cpu(pct(88.0))
+            .with_slowest_query_time(ms(45))
+            .with_db_connections(Connections::new(70))
+            .with_db_pool_size(Connections::new(100))
+            .with_cache_hit_rate(pct(90.0)),
+        &[Component::LoadBalancer, Component::Cdn, Component::Cache],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let queries = step_of(&a, StepKey::Action("cut_queries_per_request".to_owned()));
+    let pool = step_holding(&a, "key.pool.warning");
+    let said = format!("step {}", queries.rank);
+    assert!(
+        pool.notes
+            .iter()
+            .any(|n| n.contains("65 queries") && n.contains(&said) && n.contains("Little")),
+        "{text}"
+    );
+    // With a query past the slow-query level too (340 ms), the index step also frees
+    // connections: one note names both steps, with Little's law said once.
+    let slow = run(&snap.clone().with_slowest_query_time(ms(340)));
+    let text = slow.to_text();
+    let indexes = step_of(&slow, StepKey::Remedy(Remedy::AddIndexes));
+    let queries = step_of(&slow, StepKey::Action("cut_queries_per_request".to_owned()));
+    let pool = step_holding(&slow, "key.pool.warning");
+    let little: Vec<&String> = pool.notes.iter().filter(|n| n.contains("Little")).collect();
+    assert_eq!(little.len(), 1, "{text}");
+    assert!(
+        little[0].contains("340 ms")
+            && little[0].contains("65 queries")
+            && little[0].contains(&format!("step {}", indexes.rank))
+            && little[0].contains(&format!("step {}", queries.rank)),
+        "{text}"
+    );
+    let few = run(&snap
+        .clone()
+        .with_db_queries_per_request(QueriesPerRequest::new(8.0).unwrap()));
+    let pool = step_holding(&few, "key.pool.warning");
+    assert!(
+        pool.notes.iter().all(|n| !n.contains("queries each")),
+        "{}",
+        few.to_text()
+    );
+}
