@@ -2975,8 +2975,8 @@ fn note_writes_load_the_cpu(steps: &mut [PlanStep], findings: &[AssessedFinding]
     // (Steps are in plan order: the note goes on a used-up step after the write step.)
     let mut write_step = None;
     for step in steps.iter_mut() {
-        if write_step.is_none() && step.findings.iter().any(|f| writes.contains(&f.as_str())) {
-            write_step = Some(step.rank);
+        if step.findings.iter().any(|f| writes.contains(&f.as_str())) {
+            write_step.get_or_insert(step.rank);
         } else if let Some(rank) = write_step
             && step.key == StepKey::LadderExhausted(Symptom::DatabaseSlow)
             && step.findings.iter().any(|f| cpu.contains(&f.as_str()))
@@ -3029,8 +3029,8 @@ fn note_edge_after_far_users(
                 "the users far from the servers wait {} at P95 (remote_user_p95{share}), and their wait weighs on the P95 this step works on; step {rank} works on their distance first (each routed to the nearest of the regions, then a region near them): measure p95_response_time again once it is done, and bring to the edge what is still slow for them",
                 scalability_advisor_core::Quantity::Duration(wait),
             ));
-        } else if far_step.is_none() && step.findings.iter().any(|f| far.contains(&f.as_str())) {
-            far_step = Some(step.rank);
+        } else if step.findings.iter().any(|f| far.contains(&f.as_str())) {
+            far_step.get_or_insert(step.rank);
         }
     }
 }
