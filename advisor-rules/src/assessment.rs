@@ -2141,9 +2141,10 @@ fn note_slow_pages_taken_over(steps: &mut [PlanStep], d: Deferral<'_>) {
 /// and a job or message queue in place counts as that rung ([`Remedy::in_place`]). A queue
 /// shows that some work goes through it, not that the provider's calls do: when pages are
 /// slow and the external APIs are their likeliest bottleneck (the slow pages are deferred
-/// to the API ladder's step), some calls still hold the request. Unless the work was
-/// declared moved (`tried` async processing), the API ladder's step says so, with both
-/// P95s, and says to move the calls whose answer the page does not need onto the queue.
+/// to the step on the provider: a rung of the API ladder, or the provider's rate limits),
+/// some calls still hold the request. Unless the work was declared moved (`tried` async
+/// processing), that step says so, with both P95s, and says to move the calls whose answer
+/// the page does not need onto the queue.
 fn note_calls_on_the_request_path(
     steps: &mut [PlanStep],
     d: Deferral<'_>,
@@ -2158,14 +2159,7 @@ fn note_calls_on_the_request_path(
     ) else {
         return;
     };
-    let Some(step) = steps.iter_mut().find(|s| {
-        s.key == d.instead.owned()
-            && matches!(
-                s.key,
-                StepKey::Remedy(Remedy::CircuitBreakers | Remedy::EventDriven)
-                    | StepKey::LadderExhausted(Symptom::ApiTimeouts)
-            )
-    }) else {
+    let Some(step) = steps.iter_mut().find(|s| s.key == d.instead.owned()) else {
         return;
     };
     step.notes.push(format!(
