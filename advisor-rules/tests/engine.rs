@@ -1037,4 +1037,10 @@ fn a_later_superseding_rule_of_some_stages_replaces_only_at_those_stages() {
         fired(&also.evaluate(&snap, &History::new())),
         one("always", "info")
     );
+    // A rule of every stage replaces with no user count too.
+    let unknown = MetricsSnapshot::default().with_db_read_share(Ratio::from_percent(92.0).unwrap());
+    assert_eq!(
+        fired(&also.evaluate(&unknown, &History::new())),
+        one("always", "info")
+    );
 }
