@@ -1686,8 +1686,8 @@ fn rules() -> Vec<Rule> {
     Rule {
         id: String::from("premature.add_cache"),
         title: String::from("A cache can wait"),
-        when: String::from("repeated_query_share > $cache_repeated_share and not has(cache) and server_cpu < $cpu_target * $far_below and p95_response_time < $p95_target * $far_below and db_cpu < $db_cpu_level * $far_below"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::RepeatedQueryShare, span: Span { start: 0, end: 20 } }), right: Box::new(Expr::Param { name: String::from("cache_repeated_share"), span: Span { start: 23, end: 44 } }), span: Span { start: 0, end: 44 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::Cache, span: Span { start: 53, end: 63 } }), span: Span { start: 49, end: 63 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::ServerCpu, span: Span { start: 68, end: 78 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("cpu_target"), span: Span { start: 81, end: 92 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 95, end: 105 } }), span: Span { start: 81, end: 105 } }), span: Span { start: 68, end: 105 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::P95ResponseTime, span: Span { start: 110, end: 127 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("p95_target"), span: Span { start: 130, end: 141 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 144, end: 154 } }), span: Span { start: 130, end: 154 } }), span: Span { start: 110, end: 154 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DbCpu, span: Span { start: 159, end: 165 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("db_cpu_level"), span: Span { start: 168, end: 181 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 184, end: 194 } }), span: Span { start: 168, end: 194 } }), span: Span { start: 159, end: 194 } }], span: Span { start: 0, end: 194 } },
+        when: String::from("repeated_query_share > $cache_repeated_share and not has(cache) and server_cpu < $cpu_target * $far_below and db_cpu < $db_cpu_level * $far_below"),
+        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::RepeatedQueryShare, span: Span { start: 0, end: 20 } }), right: Box::new(Expr::Param { name: String::from("cache_repeated_share"), span: Span { start: 23, end: 44 } }), span: Span { start: 0, end: 44 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::Cache, span: Span { start: 53, end: 63 } }), span: Span { start: 49, end: 63 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::ServerCpu, span: Span { start: 68, end: 78 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("cpu_target"), span: Span { start: 81, end: 92 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 95, end: 105 } }), span: Span { start: 81, end: 105 } }), span: Span { start: 68, end: 105 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DbCpu, span: Span { start: 110, end: 116 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("db_cpu_level"), span: Span { start: 119, end: 132 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 135, end: 145 } }), span: Span { start: 119, end: 145 } }), span: Span { start: 110, end: 145 } }], span: Span { start: 0, end: 145 } },
         stages: vec![Stage::Startup],
         severity: Severity::Info,
         priority: 70,
@@ -1699,9 +1699,9 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: None,
-        advice: String::from("Queries repeat, which a cache would serve, but servers, pages and the database are all far below the guide's levels: nothing needs one yet. Index and batch the repeated queries instead, and add the cache when the database's CPU or the pages near their targets."),
+        advice: String::from("Queries repeat, which a cache would serve, but the servers and the database are far below the guide's levels: the repeated queries cost them little, and where pages are slow their time is spent elsewhere, which a cache of query results does not take away. Index and batch the repeated queries instead, and add the cache when the database's or the servers' CPU nears its level."),
         made_advice: None,
-        references: vec![Cow::Borrowed("guide: Stage 1, What to Focus On (don't add caching before you need it)"), Cow::Borrowed("guide: Key Additions (Redis when the same queries repeat frequently)"), Cow::Borrowed("the same quiet levels as premature.cache, so that a startup is not told to add what another with it is told came early: ours")],
+        references: vec![Cow::Borrowed("guide: Stage 1, What to Focus On (don't add caching before you need it)"), Cow::Borrowed("guide: Key Additions (Redis when the same queries repeat frequently)"), Cow::Borrowed("the quiet levels of premature.cache for the servers and the database, so that a startup is not told to add what another with it is told came early; slow pages with both quiet are found by the diagnosis step, not answered with a cache: ours")],
         supersedes: vec![String::from("add.cache")],
         hold_for: None,
         hold_evaluations: None,
@@ -1741,7 +1741,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 768 },
-        when_offset: 41354,
+        when_offset: 41536,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1771,7 +1771,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 779 },
-        when_offset: 42247,
+        when_offset: 42429,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1801,7 +1801,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 790 },
-        when_offset: 43180,
+        when_offset: 43362,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1831,7 +1831,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 801 },
-        when_offset: 43584,
+        when_offset: 43766,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1861,7 +1861,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 813 },
-        when_offset: 45045,
+        when_offset: 45227,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1891,7 +1891,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 824 },
-        when_offset: 45902,
+        when_offset: 46084,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 835 },
-        when_offset: 46461,
+        when_offset: 46643,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -1951,7 +1951,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 846 },
-        when_offset: 47470,
+        when_offset: 47652,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -1981,7 +1981,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 857 },
-        when_offset: 48264,
+        when_offset: 48446,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2011,7 +2011,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 868 },
-        when_offset: 49032,
+        when_offset: 49214,
     },
     ]
 }

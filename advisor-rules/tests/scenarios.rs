@@ -7408,6 +7408,21 @@ fn a_quiet_startup_is_not_told_to_add_replicas_or_a_cache() {
             "{text}"
         );
     }
+    // With pages at 800 ms (past the 500 ms target) and the servers and database as
+    // quiet, the time is not in the database: caching its repeated queries would not take
+    // it away. The cache still waits, and the plan opens by finding where the time goes
+    // (the guide's diagnosis order), not with "Cache what is computed again and again".
+    let slow = run(&quiet().with_p95_response_time(ms(800)));
+    let text = slow.to_text();
+    assert!(!ids(&slow).contains(&"add.cache"), "{text}");
+    assert!(ids(&slow).contains(&"premature.add_cache"), "{text}");
+    assert_eq!(first_step(&slow), &StepKey::Diagnose, "{text}");
+    assert!(
+        slow.plan
+            .iter()
+            .all(|s| s.key != StepKey::Remedy(Remedy::AddCaching)),
+        "{text}"
+    );
     // With the database at 50% CPU (past half its level) both are advised as before: each
     // takes reads off a database that is no longer idle.
     let busier = run(&quiet().with_db_cpu(pct(50.0)));

@@ -914,16 +914,14 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let v3 = kleene_and(v1, v2);
             let (v4, o1) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v5 = kleene_and(v3, v4);
-            let (v6, o2) = compare_value(values[3], Threshold { op: CmpOp::Lt, k: 0.25, lo: 0.24999999975, hi: 0.25000000025 });
+            let (v6, o2) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v7 = kleene_and(v5, v6);
-            let (v8, o3) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
-            let v9 = kleene_and(v7, v8);
-            let (status, assumed) = judge(v9, MissingData::NotEvaluated);
+            let (status, assumed) = judge(v7, MissingData::NotEvaluated);
             st[54] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2), observation_of(&o3)]);
-                let f = make_finding(&r.id, 54, ((Severity::Info, false), 70), stage, (assumed, false), (start, 4), (out.subjects.len(), 0));
+                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2)]);
+                let f = make_finding(&r.id, 54, ((Severity::Info, false), 70), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
