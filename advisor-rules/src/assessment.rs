@@ -2919,22 +2919,31 @@ fn note_made_moves_folded(steps: &mut [PlanStep], findings: &[AssessedFinding]) 
             if f.advice == step.advice {
                 continue;
             }
-            let mut note = String::with_capacity(f.advice.len() + f.id.len() + 3);
-            let mut chars = f.advice.chars();
-            if let Some(first) = chars.next() {
-                note.extend(first.to_lowercase());
-            }
-            note.push_str(chars.as_str());
-            if note.ends_with('.') {
-                note.pop();
-            }
-            note.push_str(" (");
-            note.push_str(&f.id);
-            note.push(')');
-            notes.push(note);
+            notes.push(folded_note(&f.advice, &f.id));
         }
         step.notes.append(&mut notes);
     }
+}
+
+/// A finding's advice as a note naming it: lower-cased as a note starts (unless it opens
+/// with an acronym, "DB CPU ..."), without its full stop, the id after it.
+fn folded_note(advice: &str, id: &str) -> String {
+    let mut note = String::with_capacity(advice.len() + id.len() + 3);
+    let mut chars = advice.chars();
+    match (chars.next(), chars.clone().next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            note.extend(first.to_lowercase());
+            note.push_str(chars.as_str());
+        }
+        _ => note.push_str(advice),
+    }
+    if note.ends_with('.') {
+        note.pop();
+    }
+    note.push_str(" (");
+    note.push_str(id);
+    note.push(')');
+    note
 }
 
 /// The ids of the findings that find the primary short of write capacity: those that
@@ -4365,6 +4374,19 @@ impl Assessment {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_folded_note_starts_as_a_note_does_and_keeps_acronyms() {
+        assert_eq!(
+            super::folded_note("Servers sit behind a balancer: check the spread.", "m.2"),
+            "servers sit behind a balancer: check the spread (m.2)"
+        );
+        assert_eq!(
+            super::folded_note("DB CPU stays high", "m.3"),
+            "DB CPU stays high (m.3)"
+        );
+        assert_eq!(super::folded_note("A", "x"), "A (x)");
+    }
+
     use super::*;
     use crate::Reading;
 
