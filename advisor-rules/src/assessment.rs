@@ -1904,12 +1904,14 @@ fn build_plan(
                 {
                     step.advice.clone_from(&reopened.0.advice);
                 }
-                if let Some(p) = positions.get(&symptom) {
-                    step.notes = ladder_notes(p, snapshot);
-                }
                 // Placed on its ladder only when that symptom is being worked on: a job
-                // queue added for blocking background work is no rung for API timeouts.
+                // queue added for blocking background work is no rung for API timeouts, and
+                // a cache that misses on pages under their target climbs no ladder for slow
+                // pages (its rungs would be no context, its own only its evidence again).
                 if active.get(&symptom).is_some() {
+                    if let Some(p) = positions.get(&symptom) {
+                        step.notes = ladder_notes(p, snapshot);
+                    }
                     // The guide's columns are "first try", "then try", "finally": as an
                     // ordinal, the second and the last rung.
                     let nth = match rung {
