@@ -2009,7 +2009,7 @@ fn build_plan(
     for h in &mut held {
         h.after_step = steps.iter().find(|s| s.key == h.until).map(|s| s.rank);
     }
-    place_missing_components(&mut steps, &held, findings, snapshot, &grounds);
+    place_missing_components(&mut steps, &held, findings, snapshot, &grounds, &with_gaps);
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
     note_queries_load_the_database(&mut steps, findings, &grounds);
@@ -3411,10 +3411,22 @@ fn place_missing_components(
     findings: &[AssessedFinding],
     snapshot: &MetricsSnapshot,
     grounds: &Grounds,
+    with_gaps: &[(Checklist, Vec<ChecklistItem>)],
 ) {
     if snapshot.architecture.is_empty() {
         return;
     }
+    // The step of a checklist whose gaps ask for a component (auto-scaling, on the
+    // scaling checklist's step).
+    let checklist_step = |c: Component| {
+        let (list, _) = with_gaps
+            .iter()
+            .find(|(_, gaps)| gaps.iter().any(|g| g.component() == Some(c)))?;
+        steps
+            .iter()
+            .find(|s| s.key == StepKey::Checklist(*list))
+            .map(|s| s.rank)
+    };
     let recommends: BTreeMap<&str, (ComponentSet, Option<Symptom>)> = findings
         .iter()
         .filter(|f| !f.recommends.is_empty())
@@ -3468,9 +3480,10 @@ fn place_missing_components(
                     .find(|l| l.items().iter().any(|i| i.component() == Some(c)));
                 match (place, checklist) {
                     (Some(place), _) => rest.push(format!("{} ({place})", c.noun())),
-                    (None, Some(list)) => {
-                        rest.push(format!("{} (the guide's {list} checklist)", c.noun()));
-                    }
+                    (None, Some(list)) => match checklist_step(c) {
+                        Some(rank) => rest.push(format!("{} (step {rank})", c.noun())),
+                        None => rest.push(format!("{} (the guide's {list} checklist)", c.noun())),
+                    },
                     (None, None) => {
                         uncalled.push(c.noun());
                         conditions.extend(condition_to_add(c, snapshot, grounds));

@@ -7605,3 +7605,53 @@ fn a_cache_that_misses_on_fast_pages_says_nothing_of_the_slow_page_ladder() {
         slow.to_text()
     );
 }
+
+#[test]
+fn a_move_names_the_checklist_step_that_adds_what_it_lacks() {
+    // 2,000,000 users (stage 4) in one region, promising 99.99% and with users in three
+    // regions, on microservices with sharding, a job queue, a cache, replicas, a CDN and a
+    // load balancer, but no auto-scaling, circuit breakers, tracing or pooler.
+    //
+    // The move to stage 4 is overdue. Auto-scaling is part of the stage's architecture (it
+    // is stage 3's), and the guide's scaling checklist asks for it: the plan's step for
+    // that checklist lists its gap. The move's step, which says what the system lacks and
+    // where the plan adds each, names that step, as it names any other, rather than
+    // pointing at the checklist as if no step took it up.
+    let snap = with(
+        users(2_000_000)
+            .with_deployed_regions(NonZeroU32::new(1).unwrap())
+            .with_user_regions(NonZeroU32::new(3).unwrap())
+            .with_availability_target(pct(99.99))
+            .with_p95_response_time(ms(380))
+            .with_server_cpu(pct(60.0))
+            .with_db_cpu(pct(60.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::JobQueue,
+            Component::Sharding,
+            Component::Microservices,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let checklist = step_of(
+        &a,
+        StepKey::Checklist(
+            scalability_advisor_rules::scalability_advisor_core::patterns::Checklist::Scaling,
+        ),
+    );
+    let stage = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(
+        stage
+            .advice
+            .contains(&format!("auto-scaling (step {})", checklist.rank)),
+        "{text}"
+    );
+    assert!(
+        !stage.advice.contains("(the guide's scaling checklist)"),
+        "{text}"
+    );
+}
