@@ -2069,6 +2069,7 @@ fn build_plan(
         }
         note_on(&mut steps, Remedy::FixMemoryLeaks, text);
     }
+    note_cache_beside_full_memory(&mut steps, snapshot);
     // One note per step and checklist, however the gaps came to the step.
     for step in &mut steps {
         for checklist in Checklist::ALL {
@@ -2265,6 +2266,38 @@ fn with_evidence_on(findings: &[AssessedFinding], metric: Metric) -> Vec<&str> {
 }
 
 /// Adds `note` to the step of `remedy`, when the plan has one.
+/// A cache to add while a step works on the servers' memory (the guide's ladder for high
+/// memory): run where the servers run, it would take the memory that step tries to win
+/// back, so the cache step says to give it an instance of its own, sized as the guide sizes
+/// a cache (the stage-2 architecture draws Redis as a box of its own). A cache in place is
+/// left alone: where it runs is not known.
+fn note_cache_beside_full_memory(steps: &mut [PlanStep], snapshot: &MetricsSnapshot) {
+    if snapshot.architecture.contains(Component::Cache) {
+        return;
+    }
+    let Some(memory) = snapshot.memory_usage else {
+        return;
+    };
+    let Some(rank) = steps
+        .iter()
+        .find(|s| match s.key {
+            StepKey::Remedy(r) => r.rung().0 == Symptom::HighMemory,
+            StepKey::LadderExhausted(symptom) => symptom == Symptom::HighMemory,
+            _ => false,
+        })
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    note_on(
+        steps,
+        Remedy::AddCaching,
+        format!(
+            "the servers' memory is at {memory} (step {rank} works on it): run the cache on an instance of its own, sized for the working set (10-20% of the data x 1.5 for Redis), not on the servers, where it would take the memory that step wins back"
+        ),
+    );
+}
+
 fn note_on(steps: &mut [PlanStep], remedy: Remedy, note: String) {
     if let Some(step) = steps.iter_mut().find(|s| s.key == StepKey::Remedy(remedy)) {
         step.notes.push(note);
