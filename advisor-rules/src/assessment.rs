@@ -2794,30 +2794,25 @@ fn note_residency_bounds_replication(
 /// least 1%.
 ///
 /// With auto-scaling in place, the step (scaling, or optimising the code) first says to
-/// check the scaler: one that can act holds the servers near its own target, so servers past
+/// check the scaler, in its title ([`scaler_first_title`]) and its first note: one that can act holds the servers near its own target, so servers past
 /// theirs mean it is at its maximum size, scales on a metric that does not follow the load,
 /// or adds servers more slowly than the load grows (the guide's checklist asks for
 /// "auto-scaling configured with proper metrics"; the Kubernetes documentation's Horizontal
 /// Pod Autoscaling describes the same three limits: `maxReplicas`, the metric's target, and
 /// the scaling behavior's stabilisation windows).
 fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target: Ratio) {
-    let Some(cpu) = snapshot.server_cpu else {
+    let (Some(cpu), Some(factor)) = (snapshot.server_cpu, cpu_factor(snapshot, target)) else {
         return;
     };
-    let factor = cpu.as_fraction() / target.as_fraction();
-    if !(factor.is_finite() && factor >= 1.01) {
-        return;
-    }
-    let Some(step) = steps.iter_mut().find(|s| {
-        matches!(
-            s.key,
-            StepKey::Remedy(Remedy::VerticalScale | Remedy::HorizontalScale | Remedy::OptimizeCode)
-        )
+    let Some(step) = steps.iter_mut().find(|s| match s.key {
+        StepKey::Remedy(r) => is_cpu_capacity_rung(r),
+        _ => false,
     }) else {
         return;
     };
     if snapshot.architecture.contains(Component::AutoScaling) {
-        step.notes.push(format!(
+        scaler_first_title(&mut step.title);
+        step.notes.insert(0, format!(
             "auto-scaling is in place, yet the servers run at {}, past the {} target: a scaler that can act keeps them near its own target, so check first whether it has reached its maximum size, whether it scales on CPU (or on the load that drives it) with a target under {}, and whether it adds servers as fast as the load grows; raising its maximum is the scale-out",
             crate::engine::percent_text(cpu.as_fraction()),
             crate::engine::percent_text(target.as_fraction()),
@@ -2840,6 +2835,52 @@ fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target:
         );
     }
     step.notes.push(note);
+}
+
+/// The steps of the CPU ladder that [`note_cpu_capacity`] sizes or (with auto-scaling in
+/// place) retitles: scaling up, scaling out, optimising the code.
+pub(crate) const fn is_cpu_capacity_rung(r: Remedy) -> bool {
+    matches!(
+        r,
+        Remedy::VerticalScale | Remedy::HorizontalScale | Remedy::OptimizeCode
+    )
+}
+
+/// The servers' CPU over its `target`, as a factor of today's capacity, when it is measured
+/// past the target by at least 1%.
+pub(crate) fn cpu_factor(snapshot: &MetricsSnapshot, target: Ratio) -> Option<f64> {
+    let factor = snapshot.server_cpu?.as_fraction() / target.as_fraction();
+    (factor.is_finite() && factor >= 1.01).then_some(factor)
+}
+
+/// Retitles a CPU step (`title`, the rung's) taken with auto-scaling in place and the
+/// servers past their target: the scaler is checked first ([`note_cpu_capacity`]), "Check
+/// the auto-scaler, then scale up to a bigger machine". The fleet summary titles its first
+/// step the same way. The title is rewritten in place, so that the summary's warm buffer is
+/// reused.
+pub(crate) fn scaler_first_title(title: &mut String) {
+    let mut bytes = title.bytes();
+    if let (Some(first), Some(second)) = (bytes.next(), bytes.next())
+        && first.is_ascii_uppercase()
+        && !second.is_ascii_uppercase()
+        && let Some(head) = title.get_mut(..1)
+    {
+        head.make_ascii_lowercase();
+    }
+    title.insert_str(0, "Check the auto-scaler, then ");
+}
+
+/// `s` appended to `out` with its first letter in lower case, unless it opens with an
+/// acronym (a second letter in upper case: "CPU", "TLS").
+fn push_lowercased(out: &mut String, s: &str) {
+    let mut chars = s.chars();
+    match (chars.next(), chars.clone().next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            out.extend(first.to_lowercase());
+            out.push_str(chars.as_str());
+        }
+        _ => out.push_str(s),
+    }
 }
 
 /// The default pack's action for the connection pool's steps, and for lock contention.
@@ -2964,14 +3005,7 @@ fn note_made_moves_folded(steps: &mut [PlanStep], findings: &[AssessedFinding]) 
 /// with an acronym, "DB CPU ..."), without its full stop, the id after it.
 fn folded_note(advice: &str, id: &str) -> String {
     let mut note = String::with_capacity(advice.len() + id.len() + 3);
-    let mut chars = advice.chars();
-    match (chars.next(), chars.clone().next()) {
-        (Some(first), Some(second)) if !second.is_uppercase() => {
-            note.extend(first.to_lowercase());
-            note.push_str(chars.as_str());
-        }
-        _ => note.push_str(advice),
-    }
+    push_lowercased(&mut note, advice);
     if note.ends_with('.') {
         note.pop();
     }

@@ -7695,3 +7695,64 @@ fn a_cache_added_beside_servers_short_of_memory_gets_memory_of_its_own() {
         roomy.to_text()
     );
 }
+
+#[test]
+fn servers_past_their_cpu_under_an_auto_scaler_check_the_scaler_first() {
+    // 150,000 users (stage 3) behind a load balancer with auto-scaling, a CDN, a cache and
+    // replicas; the servers run at 88% CPU (past the guide's 85% warning level) and pages
+    // take 700 ms.
+    //
+    // The guide's first try for high server CPU is a bigger machine. But an auto-scaler
+    // that can act holds the servers near its own target: servers at 88% say it is at its
+    // maximum size, scales on the wrong metric, or is too slow (the guide's checklist asks
+    // for "auto-scaling configured with proper metrics"). Checking it costs minutes where
+    // resizing the fleet costs a migration, and raising its maximum is the scale-out. So
+    // the CPU step's title says to check the scaler first, the note saying why comes first,
+    // and the fleet summary's first step reads the same. With a bigger machine declared
+    // done the step is the guide's last rung, optimising the code, again after the check.
+    // Without an auto-scaler the title is the rung's own.
+    let snap = with(
+        users(150_000)
+            .with_practice(ChecklistItem::StatelessAppServers)
+            .with_p95_response_time(ms(700))
+            .with_server_cpu(pct(88.0))
+            .with_memory_usage(pct(60.0))
+            .with_db_cpu(pct(50.0))
+            .with_cache_hit_rate(pct(90.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::AutoScaling,
+        ],
+    );
+    let engine = Engine::default_pack();
+    let config = engine.pack().advisor_config();
+    let check = |snap: &MetricsSnapshot, title: &str| {
+        let a = run(snap);
+        let text = a.to_text();
+        assert_eq!(a.plan[0].title, title, "{text}");
+        let eval = engine.evaluate(snap, &History::new());
+        let s =
+            scalability_advisor_rules::summarize(&engine, &eval, snap, &History::new(), &config);
+        assert_eq!(s.first_step_title, title);
+        a
+    };
+    let a = check(
+        &snap,
+        "Check the auto-scaler, then scale up to a bigger machine",
+    );
+    assert!(
+        a.plan[0].notes[0].starts_with("auto-scaling is in place, yet the servers run at 88%"),
+        "{}",
+        a.to_text()
+    );
+    check(
+        &snap.clone().with_tried(Remedy::VerticalScale),
+        "Check the auto-scaler, then optimise the hot code paths",
+    );
+    let mut fixed = snap.clone();
+    fixed.architecture.remove(Component::AutoScaling);
+    check(&fixed, "Scale up to a bigger machine");
+}
