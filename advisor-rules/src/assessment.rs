@@ -4088,14 +4088,29 @@ impl Assessment {
 
     /// What an empty plan says: nothing to do in what was given, and how many rules could
     /// not be judged, so that missing data is not read as health.
+    ///
+    /// Practices of the guide's checklists that nothing given shows in place (a tested
+    /// recovery, chaos engineering: no metric shows them) are counted too: an empty plan is
+    /// no clean bill for them.
     fn nothing_to_do(&self) -> String {
-        match self.not_judged.len() {
+        let mut said = match self.not_judged.len() {
             0 => "Nothing to do: no rule found a problem in what was given.".to_owned(),
             n => format!(
                 "Nothing to do in what was given: no rule found a problem, but {n} {} could not be judged for lack of data (see \"Not judged\").",
                 if n == 1 { "rule" } else { "rules" }
             ),
+        };
+        let to_verify: usize = self.checklists.iter().map(|c| c.to_verify().count()).sum();
+        match to_verify {
+            0 => {}
+            1 => said.push_str(
+                " 1 practice of the guide's checklists is still to verify: nothing given shows it in place (see the checklists).",
+            ),
+            n => said.push_str(&format!(
+                " {n} practices of the guide's checklists are still to verify: nothing given shows them in place (see the checklists)."
+            )),
         }
+        said
     }
 
     /// Plain text, readable in an 80-column terminal; the plan of action comes first.
