@@ -2070,6 +2070,7 @@ fn build_plan(
         note_on(&mut steps, Remedy::FixMemoryLeaks, text);
     }
     note_cache_beside_full_memory(&mut steps, snapshot);
+    note_move_after_separating(&mut steps, findings, snapshot);
     // One note per step and checklist, however the gaps came to the step.
     for step in &mut steps {
         for checklist in Checklist::ALL {
@@ -2296,6 +2297,52 @@ fn note_cache_beside_full_memory(steps: &mut [PlanStep], snapshot: &MetricsSnaps
             "the servers' memory is at {memory} (step {rank} works on it): run the cache on an instance of its own, sized for the working set (10-20% of the data x 1.5 for Redis), not on the servers, where it would take the memory that step wins back"
         ),
     );
+}
+
+/// The default pack's action that moves the database off a host it shares with the
+/// application.
+const SEPARATE_DATABASE_HOST: &str = "separate_database_host";
+
+/// A stage move that calls for a load balancer on the servers' CPU (resources maxed), after
+/// the step that moves the database off the host it shares with the application: that step
+/// says more application servers would only load the same machine, and the CPU the move
+/// rests on is partly the database's. The move's step names the host and that step, and says
+/// to measure `server_cpu` again once the database has left, before the load balancer.
+fn note_move_after_separating(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+) {
+    let Some(host) = shared_host(snapshot) else {
+        return;
+    };
+    let Some(separate) = steps
+        .iter()
+        .find(|s| matches!(&s.key, StepKey::Action(a) if a == SEPARATE_DATABASE_HOST))
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    let on_cpu: Vec<&str> = findings
+        .iter()
+        .filter(|f| {
+            f.recommends.contains(Component::LoadBalancer)
+                && f.evidence
+                    .iter()
+                    .any(|e| e.metric == Some(Metric::ServerCpu))
+        })
+        .map(|f| f.id.as_str())
+        .collect();
+    for step in steps.iter_mut() {
+        if matches!(step.key, StepKey::Stage(_))
+            && step.rank > separate
+            && step.findings.iter().any(|f| on_cpu.contains(&f.as_str()))
+        {
+            step.notes.push(format!(
+                "the application shares host `{host}` with the database, which step {separate} moves to its own server: measure server_cpu again after it, before adding the load balancer this move calls for"
+            ));
+        }
+    }
 }
 
 fn note_on(steps: &mut [PlanStep], remedy: Remedy, note: String) {

@@ -7805,3 +7805,59 @@ fn an_empty_plan_names_the_practices_left_to_verify() {
     assert!(all.plan.is_empty());
     assert!(!all.to_text().contains("to verify"), "{}", all.to_text());
 }
+
+#[test]
+fn a_move_for_a_maxed_cpu_waits_for_the_database_to_leave_a_shared_host() {
+    // 15,000 users (stage 2) on one server, `vm-1`, that runs the application and the
+    // database; its CPU is at 92% (the servers' gauge reads 90%, the guide's "resources
+    // maxed"), the database's at 88%, pages take 1.3 s.
+    //
+    // The co-location step comes first: move the database to its own server, because more
+    // application servers behind a load balancer would only add load to the same machine.
+    // The guide's stage-2 move for maxed servers calls for that very load balancer. The move
+    // is the lasting answer, but the CPU it rests on is the shared host's: the move's step
+    // names the co-location step and the host, and says to measure server_cpu again after
+    // it, before adding the load balancer. Without the hosts list nothing shows the host
+    // shared, and the note is not there.
+    use scalability_advisor_rules::scalability_advisor_core::{
+        Entities, EntityKind, EntityName, HostRole, HostStats,
+    };
+    let plain = with(
+        users(15_000)
+            .with_p95_response_time(ms(1_300))
+            .with_server_cpu(pct(90.0))
+            .with_memory_usage(pct(70.0))
+            .with_db_cpu(pct(88.0))
+            .with_slowest_query_time(ms(90)),
+        &[Component::SingleServer],
+    );
+    let mut shared = plain.clone();
+    shared.hosts = Some(
+        Entities::new(vec![
+            HostStats::new(EntityName::new(EntityKind::Host, "vm-1").unwrap())
+                .with_cpu(pct(92.0))
+                .with_role(HostRole::App)
+                .with_role(HostRole::Db),
+        ])
+        .unwrap(),
+    );
+    let a = run(&shared);
+    let text = a.to_text();
+    let separate = step_of(&a, StepKey::Action("separate_database_host".to_owned()));
+    let stage = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(separate.rank < stage.rank, "{text}");
+    assert!(
+        stage.notes.iter().any(|n| n.contains("`vm-1`")
+            && n.contains(&format!("step {}", separate.rank))
+            && n.contains("server_cpu")
+            && n.contains("load balancer")),
+        "{text}"
+    );
+    let a = run(&plain);
+    let stage = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(
+        stage.notes.iter().all(|n| !n.contains("shares")),
+        "{}",
+        a.to_text()
+    );
+}
