@@ -2012,6 +2012,7 @@ fn build_plan(
     place_missing_components(&mut steps, &held, findings, snapshot, &grounds, &with_gaps);
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
+    note_reads_before_sharding(&mut steps, snapshot, grounds.primary_write_level);
     note_queries_load_the_database(&mut steps, findings, &grounds);
     cache_for_a_saturated_cpu(&mut steps, bottlenecks, grounds.cpu_saturated);
     note_pool_held_by_slow_work(&mut steps, findings, snapshot.db_queries_per_request);
@@ -3209,37 +3210,93 @@ fn cache_for_a_saturated_cpu(
 pub(crate) const INDEXES_AFTER_THE_LOAD_TITLE: &str =
     "Find what loads the database before adding indexes";
 
+/// The sharding rung's title when the primary's writes are measured under the guide's write
+/// trigger ([`note_reads_before_sharding`]).
+pub(crate) const READS_BEFORE_SHARDING_TITLE: &str =
+    "Find which reads still reach the primary before sharding";
+
+/// Its advice then.
+const READS_BEFORE_SHARDING: &str = "Rank the statements that still run on the primary by total time (pg_stat_statements on the primary) and send the reads among them to the replicas or the cache; split the data over several primaries by a key only when the writes near what one primary sustains.";
+
 /// A ladder finding whose rung the plan retitled reads as that rung's step: the index rung,
 /// when nothing measured says an index is missing, is "Find what loads the database before
 /// adding indexes" in the plan, and the findings list must not say "add the missing
-/// indexes" beside it. The finding's title takes the step's title in place of the rung's,
-/// and its advice the step's in place of the rung's own (what it knows of the other rungs
-/// stays).
+/// indexes" beside it; the same goes for the sharding rung of a primary with write headroom
+/// ([`READS_BEFORE_SHARDING_TITLE`]). The finding's title takes the step's title in place
+/// of the rung's, and its advice the step's in place of the rung's own (what it knows of
+/// the other rungs stays).
 fn findings_read_as_their_steps(findings: &mut [AssessedFinding], plan: &[PlanStep]) {
-    let Some(step) = plan.iter().find(|s| {
-        s.key == StepKey::Remedy(Remedy::AddIndexes) && s.title == INDEXES_AFTER_THE_LOAD_TITLE
-    }) else {
-        return;
-    };
-    // (A finding of the step that names the rung ends its title with the rung's title and
-    // starts its advice with the rung's advice: those are what is rewritten.)
-    for f in findings
-        .iter_mut()
-        .filter(|f| step.findings.contains(&f.id))
-    {
-        if let Some(head) = f.title.strip_suffix(Remedy::AddIndexes.title()) {
-            let mut title = head.to_owned();
-            let mut rung = INDEXES_AFTER_THE_LOAD_TITLE.to_owned();
-            if let Some(first) = rung.get_mut(..1) {
-                first.make_ascii_lowercase();
+    for (rung, retitled) in [
+        (Remedy::AddIndexes, INDEXES_AFTER_THE_LOAD_TITLE),
+        (Remedy::Sharding, READS_BEFORE_SHARDING_TITLE),
+    ] {
+        let Some(step) = plan
+            .iter()
+            .find(|s| s.key == StepKey::Remedy(rung) && s.title == retitled)
+        else {
+            continue;
+        };
+        // (A finding of the step that names the rung ends its title with the rung's title
+        // and starts its advice with the rung's advice: those are what is rewritten.)
+        for f in findings
+            .iter_mut()
+            .filter(|f| step.findings.contains(&f.id))
+        {
+            if let Some(head) = f.title.strip_suffix(rung.title()) {
+                let mut title = head.to_owned();
+                push_lowercased(&mut title, retitled);
+                f.title = title;
             }
-            title.push_str(&rung);
-            f.title = title;
-        }
-        if let Some(rest) = f.advice.strip_prefix(Remedy::AddIndexes.advice()) {
-            f.advice = format!("{}{rest}", step.advice);
+            if let Some(rest) = f.advice.strip_prefix(rung.advice()) {
+                f.advice = format!("{}{rest}", step.advice);
+            }
         }
     }
+}
+
+/// The guide shards when "write traffic [is] overwhelming [the] single primary": sharding
+/// is what scales writes. When the database ladder has reached its last rung (indexes and
+/// replicas done) but the primary's writes are measured under the level of that trigger
+/// (`level`, 80% of what it sustains, [`writes_under`]), the primary's CPU goes to
+/// something sharding is not needed for, most likely reads that still reach it though the
+/// replicas (and a cache, if there is one) are there to take them. The rung's step then asks
+/// to find and route those reads first, in its title ([`READS_BEFORE_SHARDING_TITLE`]) and
+/// advice, with the measured shares in its first note. The fleet summary titles its first
+/// step the same way.
+fn note_reads_before_sharding(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, level: Ratio) {
+    if snapshot.architecture.contains(Component::Sharding) || !writes_under(snapshot, level) {
+        return;
+    }
+    let (Some(writes), Some(capacity)) = (
+        snapshot.primary_write_throughput,
+        snapshot.primary_write_capacity,
+    ) else {
+        return;
+    };
+    let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.key == StepKey::Remedy(Remedy::Sharding) && s.subjects.is_empty())
+    else {
+        return;
+    };
+    READS_BEFORE_SHARDING_TITLE.clone_into(&mut step.title);
+    if step.advice == Remedy::Sharding.advice() {
+        READS_BEFORE_SHARDING.clone_into(&mut step.advice);
+    }
+    let reads = snapshot.db_read_share.map_or_else(String::new, |r| {
+        format!(
+            ", and {} of its statements are reads",
+            crate::engine::percent_text(r.as_fraction())
+        )
+    });
+    step.notes.insert(
+        0,
+        format!(
+            "the primary's writes are at {} of what it sustains, under the {} at which the guide shards (write traffic overwhelming a single primary){reads}: sharding scales writes, and the primary's CPU more likely goes to reads the replicas or the cache could serve",
+            crate::engine::percent_text(writes.as_per_second() / capacity.as_per_second()),
+            crate::engine::percent_text(level.as_fraction()),
+        ),
+    );
 }
 
 /// Its advice then.

@@ -7861,3 +7861,78 @@ fn a_move_for_a_maxed_cpu_waits_for_the_database_to_leave_a_shared_host() {
         a.to_text()
     );
 }
+
+#[test]
+fn a_primary_with_write_headroom_routes_its_reads_before_sharding() {
+    // 250,000 users (stage 3) with a load balancer, a CDN, a cache, read replicas, a scaler
+    // and a pooler; indexes declared done. The primary runs at 86% CPU (past the 70%
+    // level), 88% of statements are reads, pages take 800 ms; the primary writes 900 a
+    // second of the 2,000 it sustains (45%).
+    //
+    // The guide's ladder for a slow database ends in sharding, once indexes and replicas
+    // are in place. But the guide shards when "write traffic [is] overwhelming [the] single
+    // primary", and sharding is what scales writes: at 45% of its write capacity, the
+    // primary's CPU goes elsewhere, most likely to reads that still reach it though replicas
+    // and a cache are there to take them. The step says to find those reads first, in its
+    // title and advice, and says why in its first note (45%, the 80% level, 88% reads); the
+    // finding and the fleet summary read the same. With writes at 85% of capacity the
+    // step is the guide's: "Shard the data".
+    let snap = with(
+        users(250_000)
+            .with_practice(ChecklistItem::StatelessAppServers)
+            .with_tried(Remedy::AddIndexes)
+            .with_p95_response_time(ms(800))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(86.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(8.0).unwrap())
+            .with_slowest_query_time(ms(60))
+            .with_db_read_share(pct(88.0))
+            .with_cache_hit_rate(pct(85.0))
+            .with_primary_write_throughput(Rate::from_per_second(900.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap()),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::AutoScaling,
+            Component::ConnectionPooler,
+        ],
+    );
+    let engine = Engine::default_pack();
+    let config = engine.pack().advisor_config();
+    let first_title = |snap: &MetricsSnapshot| {
+        let eval = engine.evaluate(snap, &History::new());
+        scalability_advisor_rules::summarize(&engine, &eval, snap, &History::new(), &config)
+            .first_step_title
+    };
+    let a = run(&snap);
+    let text = a.to_text();
+    let shard = step_of(&a, StepKey::Remedy(Remedy::Sharding));
+    assert_eq!(shard.rank, 1, "{text}");
+    assert_eq!(
+        shard.title, "Find which reads still reach the primary before sharding",
+        "{text}"
+    );
+    assert!(shard.advice.contains("replicas"), "{text}");
+    assert!(
+        shard.notes[0].contains("45%")
+            && shard.notes[0].contains("80%")
+            && shard.notes[0].contains("88%"),
+        "{text}"
+    );
+    assert!(
+        a.findings
+            .iter()
+            .filter(|f| shard.findings.contains(&f.id))
+            .all(|f| !f.title.ends_with("shard the data")),
+        "{text}"
+    );
+    assert_eq!(first_title(&snap), shard.title);
+    let busy = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(1_700.0).unwrap());
+    let b = run(&busy);
+    let shard = step_of(&b, StepKey::Remedy(Remedy::Sharding));
+    assert_eq!(shard.title, "Shard the data", "{}", b.to_text());
+}
