@@ -2304,11 +2304,12 @@ fn note_cache_beside_full_memory(steps: &mut [PlanStep], snapshot: &MetricsSnaps
 /// application.
 const SEPARATE_DATABASE_HOST: &str = "separate_database_host";
 
-/// A stage move that calls for a load balancer on the servers' CPU (resources maxed), after
-/// the step that moves the database off the host it shares with the application: that step
-/// says more application servers would only load the same machine, and the CPU the move
-/// rests on is partly the database's. The move's step names the host and that step, and says
-/// to measure `server_cpu` again once the database has left, before the load balancer.
+/// A stage move that calls for a load balancer on the servers' resources (CPU or memory
+/// maxed), in a plan with a step that moves the database off the host it shares with the
+/// application: that step says more application servers would only load the same machine,
+/// and the CPU and memory the move rests on are partly the database's. The move's step
+/// names the host and that step, and says to measure what it rests on again once the
+/// database has left, before the load balancer.
 fn note_move_after_separating(
     steps: &mut [PlanStep],
     findings: &[AssessedFinding],
@@ -2324,25 +2325,30 @@ fn note_move_after_separating(
     else {
         return;
     };
-    let on_cpu: Vec<&str> = findings
-        .iter()
-        .filter(|f| {
-            f.recommends.contains(Component::LoadBalancer)
-                && f.evidence
-                    .iter()
-                    .any(|e| e.metric == Some(Metric::ServerCpu))
-        })
-        .map(|f| f.id.as_str())
-        .collect();
     for step in steps.iter_mut() {
-        if matches!(step.key, StepKey::Stage(_))
-            && step.rank > separate
-            && step.findings.iter().any(|f| on_cpu.contains(&f.as_str()))
-        {
-            step.notes.push(format!(
-                "the application shares host `{host}` with the database, which step {separate} moves to its own server: measure server_cpu again after it, before adding the load balancer this move calls for"
-            ));
+        if !matches!(step.key, StepKey::Stage(_)) {
+            continue;
         }
+        // What the step's calls for a load balancer rest on, among the host's resources.
+        let mut rests_on: Vec<&str> = Vec::new();
+        for f in findings.iter().filter(|f| {
+            step.findings.contains(&f.id) && f.recommends.contains(Component::LoadBalancer)
+        }) {
+            for e in &f.evidence {
+                if let Some(m @ (Metric::ServerCpu | Metric::MemoryUsage)) = e.metric
+                    && !rests_on.contains(&m.name())
+                {
+                    rests_on.push(m.name());
+                }
+            }
+        }
+        if rests_on.is_empty() {
+            continue;
+        }
+        step.notes.push(format!(
+            "the application shares host `{host}` with the database, which step {separate} moves to its own server: measure {} again after it, before adding the load balancer this move calls for",
+            rests_on.join(" and ")
+        ));
     }
 }
 

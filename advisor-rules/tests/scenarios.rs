@@ -7689,6 +7689,22 @@ fn a_cache_added_beside_servers_short_of_memory_gets_memory_of_its_own() {
             && n.contains(&format!("step {}", memory.rank))),
         "{text}"
     );
+    // With every rung of the memory ladder declared done, the step that looks past the
+    // ladder works on the memory: the cache step names it.
+    let used_up = run(&snap
+        .clone()
+        .with_tried(Remedy::FixMemoryLeaks)
+        .with_tried(Remedy::RedesignDataStructures));
+    let text = used_up.to_text();
+    let cache = step_of(&used_up, StepKey::Remedy(Remedy::AddCaching));
+    let past = step_of(&used_up, StepKey::LadderExhausted(Symptom::HighMemory));
+    assert!(
+        cache
+            .notes
+            .iter()
+            .any(|n| n.contains("92%") && n.contains(&format!("step {}", past.rank))),
+        "{text}"
+    );
     let roomy = run(&snap.clone().with_memory_usage(pct(60.0)));
     let cache = step_of(&roomy, StepKey::Remedy(Remedy::AddCaching));
     assert!(
@@ -7757,6 +7773,41 @@ fn servers_past_their_cpu_under_an_auto_scaler_check_the_scaler_first() {
     let mut fixed = snap.clone();
     fixed.architecture.remove(Component::AutoScaling);
     check(&fixed, "Scale up to a bigger machine");
+    // At 70.5%, under 1% past the 70% target, a scaler is holding the servers near it: the
+    // step is the rung's own.
+    check(
+        &snap.clone().with_server_cpu(pct(70.5)),
+        "Scale up to a bigger machine",
+    );
+    // Only the CPU step is retitled: with a database far past its levels (a 400 ms query,
+    // 95% CPU), the other steps keep their titles, and the summary's first step is the
+    // report's.
+    let busy_db = snap
+        .clone()
+        .with_db_cpu(pct(95.0))
+        .with_slowest_query_time(ms(400))
+        .with_db_pool_size(Connections::new(100))
+        .with_db_connections(Connections::new(95));
+    let a = run(&busy_db);
+    let text = a.to_text();
+    let cpu = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    assert!(cpu.title.starts_with("Check the auto-scaler"), "{text}");
+    assert!(
+        a.plan
+            .iter()
+            .filter(|s| s.key != StepKey::Remedy(Remedy::VerticalScale))
+            .all(|s| !s.title.contains("auto-scaler")),
+        "{text}"
+    );
+    assert_ne!(
+        a.plan[0].key,
+        StepKey::Remedy(Remedy::VerticalScale),
+        "{text}"
+    );
+    let eval = engine.evaluate(&busy_db, &History::new());
+    let s =
+        scalability_advisor_rules::summarize(&engine, &eval, &busy_db, &History::new(), &config);
+    assert_eq!(s.first_step_title, a.plan[0].title);
 }
 
 #[test]
@@ -7854,6 +7905,30 @@ fn a_move_for_a_maxed_cpu_waits_for_the_database_to_leave_a_shared_host() {
         "{text}"
     );
     let a = run(&plain);
+    let stage = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(
+        stage.notes.iter().all(|n| !n.contains("shares")),
+        "{}",
+        a.to_text()
+    );
+    // Memory maxed (92%) calls for the load balancer too, on memory the database shares:
+    // the note asks for memory_usage again, and not for server_cpu, under 90% here.
+    let memory = shared
+        .clone()
+        .with_server_cpu(pct(80.0))
+        .with_memory_usage(pct(92.0));
+    let a = run(&memory);
+    let text = a.to_text();
+    let stage = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(
+        stage.notes.iter().any(|n| n.contains("`vm-1`")
+            && n.contains("measure memory_usage again")
+            && !n.contains("server_cpu")),
+        "{text}"
+    );
+    // The move on the database's CPU alone (88%) calls for no load balancer: no note.
+    let database = shared.clone().with_server_cpu(pct(80.0));
+    let a = run(&database);
     let stage = step_of(&a, StepKey::Stage(Stage::Growth));
     assert!(
         stage.notes.iter().all(|n| !n.contains("shares")),
