@@ -2331,9 +2331,11 @@ fn note_move_after_separating(
         }
         // What the step's calls for a load balancer rest on, among the host's resources.
         let mut rests_on: Vec<&str> = Vec::new();
-        for f in findings.iter().filter(|f| {
-            step.findings.contains(&f.id) && f.recommends.contains(Component::LoadBalancer)
-        }) {
+        let members = step
+            .findings
+            .iter()
+            .filter_map(|id| findings.iter().find(|f| f.id == *id));
+        for f in members.filter(|f| f.recommends.contains(Component::LoadBalancer)) {
             for e in &f.evidence {
                 if let Some(m @ (Metric::ServerCpu | Metric::MemoryUsage)) = e.metric
                     && !rests_on.contains(&m.name())
