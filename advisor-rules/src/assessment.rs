@@ -75,6 +75,10 @@ pub struct AssessedFinding {
     pub made: bool,
     /// The pack's named action, when the rule has one.
     pub action: Option<String>,
+    /// The title of the step the finding opens when that step is its own, as the rule gives
+    /// it ([`crate::Rule::step_title`]); the finding's title is used without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_title: Option<String>,
     /// Components the rule recommends adding.
     pub recommends: ComponentSet,
     /// Components the rule calls premature (present but not yet justified).
@@ -1348,6 +1352,7 @@ fn assessed(
         overdue: f.overdue,
         made,
         action: rule.action.clone(),
+        step_title: rule.step_title.clone(),
         recommends: rule.recommends,
         discourages: rule.discourages,
         ladder: rule.ladder,
@@ -1748,11 +1753,12 @@ fn build_plan(
         .map(|s| PlanStep {
             rank: 0,
             key: s.key.owned(),
-            // A plain step's title is its advising finding's; the others are set below.
+            // A plain step's title is its advising finding's (or the step title one of its
+            // findings gives, below); the others are set below.
             title: s
                 .advice
                 .and_then(|i| findings.get(i))
-                .map(|f| f.title.clone())
+                .map(|f| f.step_title.as_ref().unwrap_or(&f.title).clone())
                 .unwrap_or_default(),
             severity: s.severity,
             layer: s.layer,
@@ -1849,8 +1855,14 @@ fn build_plan(
                         step.references.push(r.clone());
                     }
                 }
-                // Titles: the finding's own for a plain step, set below for the others.
-                if step.title.is_empty() {
+                // Titles, for a plain step: the step title any of its findings gives (the
+                // pack refuses two for one action), else its advising finding's title; set
+                // below for the others.
+                if let Some(t) = &f.step_title {
+                    if step.title != *t {
+                        step.title.clone_from(t);
+                    }
+                } else if step.title.is_empty() {
                     step.title.clone_from(&f.title);
                 }
             }

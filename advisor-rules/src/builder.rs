@@ -706,6 +706,32 @@ impl RuleBuilder {
         self.set("made_advice", advice)
     }
 
+    /// The title of the plan step the finding opens when that step is its own (see
+    /// [`crate::Rule::step_title`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_rules::scalability_advisor_core::{Metric, units::Ratio};
+    /// use scalability_advisor_rules::{Operand, PackBuilder, RuleBuilder, Severity};
+    /// let rule = RuleBuilder::new(
+    ///     "pool",
+    ///     "Connection pool nearly full",
+    ///     Operand::metric(Metric::DbPoolUsage).gt(Ratio::from_percent(80.0)?),
+    ///     Severity::Warning,
+    ///     "Find long transactions and size the pool.",
+    /// )
+    /// .step_title("Relieve the connection pool");
+    /// assert_eq!(
+    ///     PackBuilder::new("p").rule(rule).build()?.rules()[0].step_title.as_deref(),
+    ///     Some("Relieve the connection pool")
+    /// );
+    /// # Ok::<(), scalability_advisor_rules::Error>(())
+    /// ```
+    #[must_use]
+    pub fn step_title(self, title: &str) -> Self {
+        self.set("step_title", title)
+    }
+
     /// The plan step the finding belongs to (see [`crate::Rule::action`]).
     ///
     /// # Examples

@@ -164,6 +164,14 @@ pub struct Rule {
     /// remedy, the recommended components or the transition (file key `action`): findings
     /// with the same action are merged into one step.
     pub action: Option<String>,
+    /// The title of the plan step the rule's finding opens when that step is its own (an
+    /// [`Rule::action`] step, or the rule's alone), as an instruction: "Relieve the
+    /// connection pool" where [`Rule::title`] says what was found, "Connection pool past its
+    /// warning level" (file key `step_title`; default: the title). A step on a ladder's rung,
+    /// a stage move or a component has a title of its own, so the key is refused on a rule
+    /// with `remedy` or `ladder`. Rules that share an action open one step, so they may not
+    /// give different step titles; one without takes the others'.
+    pub step_title: Option<String>,
     /// What to do, in words.
     pub advice: String,
     /// What to do once what the rule calls for is in place, replacing [`Rule::advice`], which
@@ -359,6 +367,7 @@ pub(crate) struct RawRule {
     pub(crate) moves_to: Option<Stage>,
     pub(crate) overdue_severity: Option<Severity>,
     pub(crate) action: Option<String>,
+    pub(crate) step_title: Option<String>,
     pub(crate) advice: String,
     pub(crate) made_advice: Option<String>,
     #[serde(default)]
@@ -1102,6 +1111,28 @@ impl RulePack {
                     .with_rule(&raw_rule.id),
                 );
             }
+            if raw_rule.step_title.is_some()
+                && (raw_rule.remedy.is_some() || raw_rule.ladder.is_some())
+            {
+                diags.push(
+                    Diagnostic::new(
+                        DiagnosticKind::Format,
+                        DiagnosticLevel::Error,
+                        format!(
+                            "rule `{}` has `step_title` and `{}`",
+                            raw_rule.id,
+                            if raw_rule.remedy.is_some() { "remedy" } else { "ladder" }
+                        ),
+                        &src,
+                        id_span,
+                    )
+                    .with_help(Some(
+                        "a rule on a ladder's rung joins that rung's step, whose title is the rung's; drop `step_title`"
+                            .into(),
+                    ))
+                    .with_rule(&raw_rule.id),
+                );
+            }
             if let Some(action) = &raw_rule.action
                 && (action.is_empty()
                     || !action
@@ -1137,6 +1168,7 @@ impl RulePack {
                 moves_to: raw_rule.moves_to,
                 overdue_severity: raw_rule.overdue_severity,
                 action: raw_rule.action,
+                step_title: raw_rule.step_title,
                 advice: raw_rule.advice,
                 made_advice: raw_rule.made_advice,
                 references: raw_rule.references.into_iter().map(Cow::Owned).collect(),
@@ -1320,6 +1352,45 @@ impl RulePack {
         }
         self.check_supersession_cycles(src, &ids, diags);
         self.check_parameter_domains(src, base_rules.is_empty(), diags);
+        self.check_step_titles(src, diags);
+    }
+
+    /// Rules that share an action open one step, titled by the step title any of them gives:
+    /// two different ones would make the step's title depend on which fired. (A rule with
+    /// none takes the others'.) Linear in the rules.
+    fn check_step_titles(&self, src: &Source<'_>, diags: &mut Diagnostics) {
+        let mut first: HashMap<&str, (&str, &str)> = HashMap::new();
+        for rule in &self.rules {
+            let (Some(action), Some(title)) = (rule.action.as_deref(), rule.step_title.as_deref())
+            else {
+                continue;
+            };
+            match first.get(action) {
+                None => {
+                    first.insert(action, (rule.id.as_str(), title));
+                }
+                Some(&(other, other_title)) if other_title != title => {
+                    let at = find_string_near(src.text, &rule.id, 0).unwrap_or(0);
+                    diags.push(
+                        Diagnostic::new(
+                            DiagnosticKind::Format,
+                            DiagnosticLevel::Error,
+                            format!(
+                                "rules `{other}` and `{}` share action `{action}` but not its step title",
+                                rule.id
+                            ),
+                            src,
+                            (at, at + rule.id.len()),
+                        )
+                        .with_help(Some(
+                            "rules with one action open one step: give them the same `step_title`, or leave it to one of them".into(),
+                        ))
+                        .with_rule(&rule.id),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
     }
 
     /// A parameter compared with a metric must lie in the metric's domain: a share between
@@ -1653,6 +1724,8 @@ struct RuleData {
     moves_to: Option<Stage>,
     overdue_severity: Option<Severity>,
     action: Option<String>,
+    #[serde(default)]
+    step_title: Option<String>,
     advice: String,
     made_advice: Option<String>,
     references: Vec<String>,
@@ -1693,6 +1766,7 @@ impl TryFrom<RuleData> for Rule {
             moves_to: d.moves_to,
             overdue_severity: d.overdue_severity,
             action: d.action,
+            step_title: d.step_title,
             advice: d.advice,
             made_advice: d.made_advice,
             references: d.references.into_iter().map(Cow::Owned).collect(),

@@ -116,7 +116,7 @@ const PACK_KEYS: [&str; 7] = [
     "format", "name", "version", "params", "disable", "rule", "rules",
 ];
 
-const RULE_KEYS: [&str; 24] = [
+const RULE_KEYS: [&str; 25] = [
     "id",
     "title",
     "when",
@@ -131,6 +131,7 @@ const RULE_KEYS: [&str; 24] = [
     "moves_to",
     "overdue_severity",
     "action",
+    "step_title",
     "advice",
     "made_advice",
     "references",
@@ -321,6 +322,7 @@ fn read_rule<N: Node>(node: N) -> (Option<RawRule>, Vec<Problem>) {
         moves_to: None,
         overdue_severity: None,
         action: None,
+        step_title: None,
         advice: String::new(),
         made_advice: None,
         references: Vec::new(),
@@ -391,6 +393,18 @@ fn read_rule<N: Node>(node: N) -> (Option<RawRule>, Vec<Problem>) {
                     blank(&mut pending, "advice", "what to do about the finding", span);
                 }
                 Ok(a) => rule.advice = a,
+                Err(m) => bad(m),
+            },
+            "step_title" => match value.decode::<Option<String>>() {
+                Ok(Some(t)) if t.trim().is_empty() => {
+                    blank(
+                        &mut pending,
+                        "step_title",
+                        "the title of the finding's step",
+                        span,
+                    );
+                }
+                Ok(t) => rule.step_title = t,
                 Err(m) => bad(m),
             },
             "made_advice" => match value.decode::<Option<String>>() {

@@ -776,9 +776,13 @@ fn write_first_title(
     // A step that stands for a rule or an action holds no ladder rule (those go to their
     // rung's step), so it has its advising finding's title (never empty: packs refuse that).
     let plain = if matches!(key, Key::Action(_) | Key::Rule(_)) {
-        advice
-            .and_then(|i| found.get(i))
-            .map_or("", |(rule, _)| rule.title.as_str())
+        advice.and_then(|i| found.get(i)).map_or("", |(rule, _)| {
+            // (The step title any member gives: the pack refuses two for one action.)
+            rule.step_title
+                .as_deref()
+                .or_else(|| members().find_map(|(r, _)| r.step_title.as_deref()))
+                .unwrap_or(rule.title.as_str())
+        })
     } else {
         ""
     };

@@ -179,3 +179,66 @@ fn a_condition_needing_32_stack_slots_is_allowed_and_33_refused() {
     let err = one_rule(&when(31)).unwrap_err();
     assert!(err.contains("nests too deeply to evaluate"), "{err}");
 }
+
+#[test]
+fn a_step_title_that_could_not_title_its_step_is_refused() {
+    // A rung's step is titled by its rung: a step title there would never show.
+    let on_rung = pack(&rule(
+        "r",
+        "db_cpu > 70%",
+        "remedy = \"add_indexes\"\nstep = \"first\"\nstep_title = \"Index\"\n",
+    ));
+    refused(
+        &on_rung,
+        DiagnosticKind::Format,
+        "has `step_title` and `remedy`",
+    );
+    // Two rules of one action open one step: two titles for it would make the title depend
+    // on which rule fired.
+    let two = pack(&format!(
+        "{}{}",
+        rule(
+            "a",
+            "db_cpu > 70%",
+            "action = \"calm_db\"\nstep_title = \"Calm the database\"\n"
+        ),
+        rule(
+            "b",
+            "db_cpu > 80%",
+            "action = \"calm_db\"\nstep_title = \"Cool the database\"\n"
+        ),
+    ));
+    refused(
+        &two,
+        DiagnosticKind::Format,
+        "share action `calm_db` but not its step title",
+    );
+    // A blank one is refused as a blank title is.
+    let blank = pack(&rule("r", "db_cpu > 70%", "step_title = \" \"\n"));
+    assert!(RulePack::from_toml_str("p.toml", &blank).is_err());
+    // One rule of the action giving it is enough: the step takes it, even when the rule
+    // without one (`b`, first by priority) is the one that advises.
+    let one = pack(&format!(
+        "{}{}",
+        rule(
+            "a",
+            "db_cpu > 70%",
+            "action = \"calm_db\"\npriority = 5\nstep_title = \"Calm the database\"\n"
+        ),
+        rule("b", "db_cpu > 80%", "action = \"calm_db\"\npriority = 1\n"),
+    ));
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", &one).unwrap()).unwrap();
+    let snap = MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(85.0).unwrap());
+    let a = scalability_advisor_rules::assess(&engine, &snap, &History::new());
+    assert_eq!(a.plan.len(), 1);
+    assert_eq!(a.plan[0].title, "Calm the database");
+    let eval = engine.evaluate(&snap, &History::new());
+    let s = scalability_advisor_rules::summarize(
+        &engine,
+        &eval,
+        &snap,
+        &History::new(),
+        &engine.pack().advisor_config(),
+    );
+    assert_eq!(s.first_step_title, "Calm the database");
+}

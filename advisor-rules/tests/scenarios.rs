@@ -2421,8 +2421,9 @@ fn a_made_move_advises_what_to_do_within_the_stage_it_built() {
 #[test]
 fn findings_and_plain_steps_carry_the_rules_titles() {
     // 35 queries per request is past the guide's warning level of 20: the pack's critical
-    // rule fires, and the step that stands for it takes its title. The slow database is on
-    // the first rung of its ladder, which its finding's title names.
+    // rule fires with its title, which says what was found, and the step that stands for it
+    // takes the rule's step title, which says what to do. The slow database is on the first
+    // rung of its ladder, which its finding's title names.
     let snap = MetricsSnapshot::default()
         .with_db_queries_per_request(
             scalability_advisor_rules::scalability_advisor_core::units::QueriesPerRequest::new(
@@ -2446,7 +2447,7 @@ fn findings_and_plain_steps_carry_the_rules_titles() {
         title("ladder.database_slow"),
         Some("Database slow: first, add the missing indexes")
     );
-    assert_eq!(a.plan[0].title, "Far too many database queries per request");
+    assert_eq!(a.plan[0].title, "Cut the queries each request makes");
 
     // Every rung declared done: the finding says the ladder is used up.
     let mut done = snap.clone();
@@ -3873,7 +3874,7 @@ fn critical_slow_pages_are_evidence_on_the_step_they_join() {
     let a = run(&snap);
     let text = a.to_text();
     let calls = &a.plan[0];
-    assert_eq!(calls.title, "Slow calls between services", "{text}");
+    assert_eq!(calls.title, "Speed up the calls between services", "{text}");
     assert!(
         calls.advice.starts_with("Calls between services are slow"),
         "{text}"
@@ -3891,7 +3892,10 @@ fn critical_slow_pages_are_evidence_on_the_step_they_join() {
         &History::new(),
         &engine.pack().advisor_config(),
     );
-    assert_eq!(s.first_step_title, "Slow calls between services", "{text}");
+    assert_eq!(
+        s.first_step_title, "Speed up the calls between services",
+        "{text}"
+    );
 }
 
 #[test]
