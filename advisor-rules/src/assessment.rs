@@ -78,7 +78,7 @@ pub struct AssessedFinding {
     /// The title of the step the finding opens when that step is its own, as the rule gives
     /// it ([`crate::Rule::step_title`]); the finding's title is used without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub step_title: Option<String>,
+    pub step_title: Option<Cow<'static, str>>,
     /// Components the rule recommends adding.
     pub recommends: ComponentSet,
     /// Components the rule calls premature (present but not yet justified).
@@ -1758,7 +1758,7 @@ fn build_plan(
             title: s
                 .advice
                 .and_then(|i| findings.get(i))
-                .map(|f| f.step_title.as_ref().unwrap_or(&f.title).clone())
+                .map(|f| f.step_title.as_deref().unwrap_or(&f.title).to_owned())
                 .unwrap_or_default(),
             severity: s.severity,
             layer: s.layer,
@@ -1858,9 +1858,9 @@ fn build_plan(
                 // Titles, for a plain step: the step title any of its findings gives (the
                 // pack refuses two for one action), else its advising finding's title; set
                 // below for the others.
-                if let Some(t) = &f.step_title {
-                    if step.title != *t {
-                        step.title.clone_from(t);
+                if let Some(t) = f.step_title.as_deref() {
+                    if step.title != t {
+                        t.clone_into(&mut step.title);
                     }
                 } else if step.title.is_empty() {
                     step.title.clone_from(&f.title);

@@ -339,7 +339,10 @@ mod codegen {
             option(r.overdue_severity, |v| path("Severity", v)),
         );
         field("action", option(r.action.as_deref(), string));
-        field("step_title", option(r.step_title.as_deref(), string));
+        field(
+            "step_title",
+            option(r.step_title.as_deref(), |s| format!("Cow::Borrowed({s:?})")),
+        );
         field("advice", string(&r.advice));
         field("made_advice", option(r.made_advice.as_deref(), string));
         field(

@@ -170,8 +170,9 @@ pub struct Rule {
     /// warning level" (file key `step_title`; default: the title). A step on a ladder's rung,
     /// a stage move or a component has a title of its own, so the key is refused on a rule
     /// with `remedy` or `ladder`. Rules that share an action open one step, so they may not
-    /// give different step titles; one without takes the others'.
-    pub step_title: Option<String>,
+    /// give different step titles; one without takes the others'. (Borrowed for the default
+    /// pack, owned for a pack read from a file, as [`Rule::references`].)
+    pub step_title: Option<Cow<'static, str>>,
     /// What to do, in words.
     pub advice: String,
     /// What to do once what the rule calls for is in place, replacing [`Rule::advice`], which
@@ -1168,7 +1169,7 @@ impl RulePack {
                 moves_to: raw_rule.moves_to,
                 overdue_severity: raw_rule.overdue_severity,
                 action: raw_rule.action,
-                step_title: raw_rule.step_title,
+                step_title: raw_rule.step_title.map(Cow::Owned),
                 advice: raw_rule.advice,
                 made_advice: raw_rule.made_advice,
                 references: raw_rule.references.into_iter().map(Cow::Owned).collect(),
@@ -1766,7 +1767,7 @@ impl TryFrom<RuleData> for Rule {
             moves_to: d.moves_to,
             overdue_severity: d.overdue_severity,
             action: d.action,
-            step_title: d.step_title,
+            step_title: d.step_title.map(Cow::Owned),
             advice: d.advice,
             made_advice: d.made_advice,
             references: d.references.into_iter().map(Cow::Owned).collect(),
