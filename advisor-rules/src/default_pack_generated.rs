@@ -1660,7 +1660,7 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: Some(String::from("separate_database_host")),
-        step_title: Some(Cow::Borrowed("Move the database to its own server")),
+        step_title: Some(Cow::Borrowed("Move the database off its shared host")),
         advice: String::from("Move the database to its own server first: the CPU is shared, so more application servers behind a load balancer would only add load to the same machine."),
         made_advice: None,
         references: vec![Cow::Borrowed("guide: Stage 1 Architecture (application and database on one server)"), Cow::Borrowed("guide: Stage 2 Architecture (a separate primary database)"), Cow::Borrowed("guide: Stage 1, Key Metrics (CPU warning > 85%)")],
@@ -1691,7 +1691,7 @@ fn rules() -> Vec<Rule> {
         moves_to: None,
         overdue_severity: None,
         action: Some(String::from("separate_database_host")),
-        step_title: Some(Cow::Borrowed("Move the database to its own server")),
+        step_title: Some(Cow::Borrowed("Move the database off its shared host")),
         advice: String::from("Plan to move the database to its own server: both compete for one CPU, and separating them comes before scaling the application out."),
         made_advice: None,
         references: vec![Cow::Borrowed("guide: Stage 1 Architecture (application and database on one server)"), Cow::Borrowed("guide: Stage 2 Architecture (a separate primary database)"), Cow::Borrowed("guide: Stage 1, Key Metrics (CPU target < 70%)")],
@@ -1704,7 +1704,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 746 },
-        when_offset: 39438,
+        when_offset: 39440,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1735,7 +1735,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 763 },
-        when_offset: 40371,
+        when_offset: 40375,
     },
     Rule {
         id: String::from("premature.add_cache"),
@@ -1766,7 +1766,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 774 },
-        when_offset: 41199,
+        when_offset: 41203,
     },
     Rule {
         id: String::from("premature.add_read_replicas"),
@@ -1797,7 +1797,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 785 },
-        when_offset: 42304,
+        when_offset: 42308,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1828,7 +1828,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 796 },
-        when_offset: 43197,
+        when_offset: 43201,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 807 },
-        when_offset: 44130,
+        when_offset: 44134,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1890,7 +1890,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 818 },
-        when_offset: 44534,
+        when_offset: 44538,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 830 },
-        when_offset: 45995,
+        when_offset: 45999,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1952,7 +1952,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 841 },
-        when_offset: 46852,
+        when_offset: 46856,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1983,7 +1983,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 852 },
-        when_offset: 47411,
+        when_offset: 47415,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2014,7 +2014,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 863 },
-        when_offset: 48420,
+        when_offset: 48424,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2045,7 +2045,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 874 },
-        when_offset: 49214,
+        when_offset: 49218,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2076,7 +2076,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 885 },
-        when_offset: 49982,
+        when_offset: 49986,
     },
     ]
 }
