@@ -2337,31 +2337,37 @@ fn note_move_after_separating(
     else {
         return;
     };
+    // What each call for a load balancer rests on, among the host's resources: (CPU,
+    // memory), by finding id (one pass over the findings, so that the steps' lookups stay
+    // linear-logarithmic in a large pack).
+    let mut calls: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+    for f in findings
+        .iter()
+        .filter(|f| f.recommends.contains(Component::LoadBalancer))
+    {
+        let on = |m: Metric| f.evidence.iter().any(|e| e.metric == Some(m));
+        calls.insert(
+            f.id.as_str(),
+            (on(Metric::ServerCpu), on(Metric::MemoryUsage)),
+        );
+    }
     for step in steps.iter_mut() {
         if !matches!(step.key, StepKey::Stage(_)) {
             continue;
         }
-        // What the step's calls for a load balancer rest on, among the host's resources.
-        let mut rests_on: Vec<&str> = Vec::new();
-        let members = step
+        let (cpu, memory) = step
             .findings
             .iter()
-            .filter_map(|id| findings.iter().find(|f| f.id == *id));
-        for f in members.filter(|f| f.recommends.contains(Component::LoadBalancer)) {
-            for e in &f.evidence {
-                if let Some(m @ (Metric::ServerCpu | Metric::MemoryUsage)) = e.metric
-                    && !rests_on.contains(&m.name())
-                {
-                    rests_on.push(m.name());
-                }
-            }
-        }
-        if rests_on.is_empty() {
-            continue;
-        }
+            .filter_map(|id| calls.get(id.as_str()))
+            .fold((false, false), |(c, m), (fc, fm)| (c || *fc, m || *fm));
+        let rests_on = match (cpu, memory) {
+            (true, true) => "server_cpu and memory_usage",
+            (true, false) => "server_cpu",
+            (false, true) => "memory_usage",
+            (false, false) => continue,
+        };
         step.notes.push(format!(
-            "the application shares host `{host}` with the database, which step {separate} moves to its own server: measure {} again after it, before adding the load balancer this move calls for",
-            rests_on.join(" and ")
+            "the application shares host `{host}` with the database, which step {separate} moves to its own server: measure {rests_on} again after it, before adding the load balancer this move calls for"
         ));
     }
 }
