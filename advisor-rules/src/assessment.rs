@@ -244,17 +244,31 @@ pub struct HeldBack {
 }
 
 impl HeldBack {
-    /// The title of the step it waits for, from that step's key alone (for a held-back
-    /// finding whose step is not in the plan): `"Add indexes"`.
-    fn until_title(&self) -> String {
+    /// The title of the step it waits for, for a held-back finding whose step is not in the
+    /// plan: from that step's key (`"Add the missing indexes"`), or, for a step of an
+    /// action or a rule, as that step would be titled: the step title of its first finding
+    /// in `findings` ([`AssessedFinding::step_title`]), else that finding's title (the
+    /// action's or rule's id only when none of `findings` has it).
+    fn until_title(&self, findings: &[AssessedFinding]) -> String {
+        let titled = |f: &AssessedFinding| f.step_title.as_deref().unwrap_or(&f.title).to_owned();
         let (key, plain) = match &self.until {
             StepKey::Remedy(r) => (Key::Remedy(*r), ""),
             StepKey::LadderExhausted(s) => (Key::LadderExhausted(*s), ""),
             StepKey::Component(c) => (Key::Component(*c), ""),
             StepKey::Stage(to) => (Key::Stage(*to), ""),
             StepKey::Checklist(c) => (Key::Checklist(*c), ""),
-            StepKey::Action(a) => (Key::Action(a), a.as_str()),
-            StepKey::Rule(id) => (Key::Rule(id), id.as_str()),
+            StepKey::Action(a) => {
+                if let Some(f) = findings.iter().find(|f| f.action.as_ref() == Some(a)) {
+                    return titled(f);
+                }
+                (Key::Action(a), a.as_str())
+            }
+            StepKey::Rule(id) => {
+                if let Some(f) = findings.iter().find(|f| f.id == *id) {
+                    return titled(f);
+                }
+                (Key::Rule(id), id.as_str())
+            }
             StepKey::Diagnose => (Key::Diagnose, ""),
         };
         base_title(key, plain, None)
@@ -933,7 +947,7 @@ pub fn assess_with(
     // to spare) names that step.
     for w in next_stage.iter_mut().flat_map(|n| n.when_to_add.iter_mut()) {
         if w.holds == Some(true) {
-            w.in_plan = component_place(w.component, &plan, &held_back, true)
+            w.in_plan = component_place(w.component, &plan, &held_back, &findings, true)
                 .or_else(|| step_deferring(engine, w.component, &plan));
         }
     }
@@ -3526,6 +3540,7 @@ fn component_place(
     c: Component,
     steps: &[PlanStep],
     held: &[HeldBack],
+    findings: &[AssessedFinding],
     by_ladder: bool,
 ) -> Option<String> {
     let adds = |k: &StepKey| match k {
@@ -3539,7 +3554,7 @@ fn component_place(
     if let Some(h) = held.iter().find(|h| h.remedy.component() == Some(c)) {
         return Some(match h.after_step {
             Some(rank) => format!("after step {rank}"),
-            None => format!("held back until \"{}\"", h.until_title()),
+            None => format!("held back until \"{}\"", h.until_title(findings)),
         });
     }
     // A later rung of the ladder a step works on installs it (the load balancer of
@@ -3667,7 +3682,7 @@ fn place_missing_components(
         let mut conditions: Vec<String> = Vec::new();
         for c in missing.iter() {
             let by = callers(c);
-            let place = component_place(c, steps, held, on_its_ladder(c, &by));
+            let place = component_place(c, steps, held, findings, on_its_ladder(c, &by));
             if by.is_empty() {
                 // A component a checklist of the stage asks for (auto-scaling, at stage 3)
                 // is called for by that checklist, measured or not.
@@ -4212,7 +4227,7 @@ impl Assessment {
             .and_then(|rank| self.plan.iter().find(|s| s.rank == rank))
         {
             Some(s) => format!("after step {}, \"{}\"", s.rank, s.title),
-            None => format!("after \"{}\"", h.until_title()),
+            None => format!("after \"{}\"", h.until_title(&self.findings)),
         }
     }
 
@@ -4737,24 +4752,57 @@ mod tests {
             why: Vec::new(),
         };
         assert_eq!(
-            held(StepKey::Remedy(Remedy::AddIndexes)).until_title(),
+            held(StepKey::Remedy(Remedy::AddIndexes)).until_title(&[]),
             "Add the missing indexes"
         );
         assert_eq!(
-            held(StepKey::LadderExhausted(Symptom::DatabaseSlow)).until_title(),
+            held(StepKey::LadderExhausted(Symptom::DatabaseSlow)).until_title(&[]),
             "Database slow: the guide's ladder is used up"
         );
         assert_eq!(
-            held(StepKey::Component(Component::GlobalLoadBalancer)).until_title(),
+            held(StepKey::Component(Component::GlobalLoadBalancer)).until_title(&[]),
             "Add a global load balancer"
         );
         assert_eq!(
-            held(StepKey::Action("speed_up_service_calls".to_owned())).until_title(),
+            held(StepKey::Action("speed_up_service_calls".to_owned())).until_title(&[]),
             "speed_up_service_calls"
         );
         assert_eq!(
-            held(StepKey::Rule("db.bloat".to_owned())).until_title(),
+            held(StepKey::Rule("db.bloat".to_owned())).until_title(&[]),
             "db.bloat"
+        );
+        // A step of an action or a rule is titled as the plan would title it: by the step
+        // title its finding gives ("Speed up the calls between services", the default
+        // pack's for slow calls between services), not by the pack's id.
+        let slow_calls = assess(
+            &crate::Engine::default_pack(),
+            &MetricsSnapshot::default()
+                .with_inter_service_p95_latency(core::time::Duration::from_millis(300)),
+            &History::new(),
+        );
+        for until in [
+            StepKey::Action("speed_up_service_calls".to_owned()),
+            StepKey::Rule("layer.network.latency".to_owned()),
+        ] {
+            assert_eq!(
+                held(until).until_title(&slow_calls.findings),
+                "Speed up the calls between services"
+            );
+        }
+        let waiting = Assessment {
+            held_back: vec![held(StepKey::Action("speed_up_service_calls".to_owned()))],
+            ..slow_calls.clone()
+        };
+        assert_eq!(
+            waiting.waits_for(&waiting.held_back[0]),
+            "after \"Speed up the calls between services\""
+        );
+        // Without a step title, the finding's title.
+        let mut untitled = slow_calls.findings.clone();
+        untitled.iter_mut().for_each(|f| f.step_title = None);
+        assert_eq!(
+            held(StepKey::Rule("layer.network.latency".to_owned())).until_title(&untitled),
+            "Slow calls between services"
         );
         // With no such step in the plan, the report names it by its key.
         let a = Assessment {
