@@ -2814,7 +2814,12 @@ fn note_paging_as_disk_wait(steps: &mut [PlanStep], findings: &[AssessedFinding]
 /// Calls between services measured slow while distributed tracing, a gap of `checklist`,
 /// is not in place: the guide's diagnosis begins with "where is time spent? distributed
 /// tracing", and a trace is what shows which of the calls take the time. The step on the
-/// calls says so and names the checklist's step, to be done first.
+/// calls says so and names the checklist's step. When that step ranks first, it says to
+/// add tracing first. When it ranks after (it does when the calls' step is more severe, or
+/// ranks first by the diagnosis order, as the network does before a checklist), it does
+/// not send the reader back down the plan: the measured latency already places the time
+/// in the calls, and the step's checks (name resolution, reused connections, placement)
+/// hold for every call, so tracing is added alongside to show which calls to work on.
 fn note_tracing_for_slow_calls(
     steps: &mut [PlanStep],
     findings: &[AssessedFinding],
@@ -2832,9 +2837,15 @@ fn note_tracing_for_slow_calls(
         .iter_mut()
         .find(|s| s.findings.iter().any(|f| on_calls.contains(&f.as_str())))
     {
-        step.notes.push(format!(
-            "distributed tracing is not in place (step {gaps}, a gap of the guide's {checklist} checklist), and a trace is what shows which calls between services take the time: add it first, then work on the calls it shows slow"
-        ));
+        step.notes.push(if gaps < step.rank {
+            format!(
+                "distributed tracing is not in place (step {gaps}, a gap of the guide's {checklist} checklist), and a trace is what shows which calls between services take the time: add it first, then work on the calls it shows slow"
+            )
+        } else {
+            format!(
+                "distributed tracing is not in place (step {gaps}, a gap of the guide's {checklist} checklist): the latency measured says calls between services are slow, not which of them; this step's checks hold for every call, and a trace shows which calls take the time, so add it alongside and work on the calls it shows slowest"
+            )
+        });
     }
 }
 

@@ -8010,3 +8010,64 @@ fn a_primary_with_write_headroom_routes_its_reads_before_sharding() {
     let shard = step_of(&b, StepKey::Remedy(Remedy::Sharding));
     assert_eq!(shard.title, "Shard the data", "{}", b.to_text());
 }
+
+#[test]
+fn slow_calls_between_services_without_tracing_do_not_send_the_reader_backwards() {
+    // 500,000 users on microservices, calls between them at 300 ms (the pack's level is
+    // 100 ms), pages at 900 ms, and no distributed tracing. The guide's diagnosis begins
+    // with "where is time spent? distributed tracing", and its scaling checklist asks for
+    // it; the measured latency already says the network between services holds the time,
+    // not which calls. So the step on the calls names the checklist step that adds
+    // tracing, and says to do it first only if that step does come first: the plan must
+    // not number tracing after the calls while telling the reader to add it before them.
+    let snap = with(
+        users(500_000)
+            .with_practice(ChecklistItem::StatelessAppServers)
+            .with_p95_response_time(ms(900))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(45.0))
+            .with_inter_service_p95_latency(ms(300))
+            .with_cache_hit_rate(pct(92.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::MessageQueue,
+            Component::CircuitBreakers,
+            Component::ConnectionPooler,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let calls = step_holding(&a, "layer.network.latency");
+    let gaps = a
+        .plan
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Checklist(_)))
+        .expect("the checklist step with the tracing gap");
+    let note = calls
+        .notes
+        .iter()
+        .find(|n| n.contains("distributed tracing"))
+        .unwrap_or_else(|| panic!("no tracing note: {text}"));
+    assert!(note.contains(&format!("step {}", gaps.rank)), "{text}");
+    if gaps.rank > calls.rank {
+        assert!(!note.contains("first"), "{text}");
+        assert!(note.contains("which"), "{text}");
+    }
+    // With tracing in place, nothing to say.
+    let traced = with(snap.clone(), &[Component::DistributedTracing]);
+    let b = run(&traced);
+    assert!(
+        step_holding(&b, "layer.network.latency")
+            .notes
+            .iter()
+            .all(|n| !n.contains("distributed tracing")),
+        "{}",
+        b.to_text()
+    );
+}
