@@ -276,6 +276,7 @@ impl LadderPosition {
 /// | `leak_critical_within` | 24 h | ours: monitoring practice pages for a resource projected to run out within hours (Prometheus's `predict_linear` documentation alerts on a disk that fills within 4 hours) and files a ticket for one that lasts days; a leak that fills memory before the next working day cannot wait for a ticket |
 /// | `missing_index_seq_scans` | 10,000 | the guide's health check: "missing indexes (seq scans > 10K)" |
 /// | `cache_hit_floor` | 80% | DigitalOcean, glossary "cache hit ratio": keep a cache's hit ratio at 0.8 or higher |
+/// | `cache_full_headroom` | 10% | ours: Redis evicts keys only once its memory is used up (`maxmemory`; AWS's knowledge-center article "high or increasing memory usage in my ElastiCache cluster": eviction starts when `DatabaseMemoryUsagePercentage` reaches 100%); under 10% free, as the 90% warning level of the servers' memory, a snapshot's cache is taken as full |
 /// | `missing_index_table_scans` | 1,000 a day | the guide's query "idx_scan = 0 AND seq_scan > 1000", counted per day (the window is ours) |
 /// | `missing_index_min_rows` | 10,000 | the missing-index query of Stack Overflow answer 12818168 (`n_live_tup > 10000`) |
 ///
@@ -295,6 +296,12 @@ pub struct LadderConfig {
     pub missing_index_seq_scans: Count,
     /// Application-cache hit rate below which caching is not done.
     pub cache_hit_floor: Ratio,
+    /// Free share of the cache's memory ([`Metric::CacheMemoryHeadroom`]) under which a
+    /// cache is taken as full, evicting keys to store new ones: a cache that misses then
+    /// needs memory for its working set before its keys and TTLs are reviewed.
+    ///
+    /// [`Metric::CacheMemoryHeadroom`]: crate::Metric::CacheMemoryHeadroom
+    pub cache_full_headroom: Ratio,
     /// Sequential scans per second of a table with no index scans above which indexes are
     /// not done.
     pub missing_index_table_scans: Rate,
@@ -315,6 +322,7 @@ impl Default for LadderConfig {
         LadderConfig {
             missing_index_seq_scans: Count::new(crate::bottleneck::MISSING_INDEX_SEQ_SCANS),
             cache_hit_floor: Ratio::from_fraction_const(0.80),
+            cache_full_headroom: Ratio::from_fraction_const(0.10),
             missing_index_table_scans: Rate::from_per_second(1_000.0 / 86_400.0)
                 .unwrap_or_default(),
             missing_index_min_rows: Count::new(10_000),

@@ -679,8 +679,10 @@ impl RulePack {
     /// `replica_lag_level`, `remote_latency`, `multi_region_availability`,
     /// `global_user_regions`, `global_remote_share`, `cdn_static_share`,
     /// `read_replicas_share`, `cache_repeated_share`, `missing_index_seq_scans`,
-    /// `missing_index_table_scans`, `missing_index_min_rows` and `cache_hit_warning`. A parameter of the wrong unit or out of range, or a pair in the
-    /// wrong order, keeps the default.
+    /// `missing_index_table_scans`, `missing_index_min_rows`, `cache_hit_warning` and
+    /// `cache_full_headroom` (which the default pack does not set: its level is the core's,
+    /// 10%). A parameter of the wrong unit or out of range, or a pair in the wrong order,
+    /// keeps the default.
     ///
     /// # Examples
     /// ```
@@ -777,6 +779,7 @@ impl RulePack {
             "cache_repeated_share",
         );
         set_ratio(&mut c.ladders.cache_hit_floor, "cache_hit_warning");
+        set_ratio(&mut c.ladders.cache_full_headroom, "cache_full_headroom");
         if let Some(n) = value("missing_index_seq_scans")
             .filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v < 9.0e15)
         {
@@ -2097,6 +2100,7 @@ fn build_plan(
         note_on(&mut steps, Remedy::FixMemoryLeaks, text);
     }
     note_cache_beside_full_memory(&mut steps, snapshot);
+    note_cache_headroom(&mut steps, snapshot, grounds.cache_levels);
     note_move_after_separating(&mut steps, findings, snapshot);
     // One note per step and checklist, however the gaps came to the step.
     for step in &mut steps {
@@ -2293,7 +2297,6 @@ fn with_evidence_on(findings: &[AssessedFinding], metric: Metric) -> Vec<&str> {
         .collect()
 }
 
-/// Adds `note` to the step of `remedy`, when the plan has one.
 /// A cache to add while a step works on the servers' memory (the guide's ladder for high
 /// memory): run where the servers run, it would take the memory that step tries to win
 /// back, so the cache step says to give it an instance of its own, sized as the guide sizes
@@ -2323,6 +2326,47 @@ fn note_cache_beside_full_memory(steps: &mut [PlanStep], snapshot: &MetricsSnaps
         format!(
             "the servers' memory is at {memory} (step {rank} works on it): run the cache on an instance of its own, sized for the working set (10-20% of the data x 1.5 for Redis), not on the servers, where it would take the memory that step wins back"
         ),
+    );
+}
+
+/// A cache in place that misses (its hit rate under `floor`, [`LadderConfig::cache_hit_floor`])
+/// with the free share of its memory measured: the step that tunes it says which half of
+/// the tuning comes first. Under `full` free ([`LadderConfig::cache_full_headroom`], 10%)
+/// the cache has used its memory up and evicts keys to store new ones (Redis applies its
+/// `maxmemory` policy then), so its misses are likely keys evicted before they were read
+/// again: memory for the working set first (the guide's cache sizing), then keys and TTLs.
+/// With more free, the misses are not for lack of room: what is cached and for how long
+/// comes first. A full cache that hits is an LRU cache at work, and nothing is said.
+///
+/// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
+/// [`LadderConfig::cache_full_headroom`]:
+///     scalability_advisor_core::LadderConfig::cache_full_headroom
+fn note_cache_headroom(
+    steps: &mut [PlanStep],
+    snapshot: &MetricsSnapshot,
+    (floor, full): (Ratio, Ratio),
+) {
+    if !snapshot.architecture.contains(Component::Cache) {
+        return;
+    }
+    let (Some(hits), Some(free)) = (snapshot.cache_hit_rate, snapshot.cache_memory_headroom) else {
+        return;
+    };
+    if hits >= floor {
+        return;
+    }
+    note_on(
+        steps,
+        Remedy::AddCaching,
+        if free < full {
+            format!(
+                "the cache has {free} of its memory free: it is full and evicts keys to store new ones (Redis does once its maxmemory is reached), so with {hits} of lookups answered its misses are likely keys evicted before they were read again: give it memory for the working set first (10-20% of the data x 1.5 for Redis), then review its keys and TTLs"
+            )
+        } else {
+            format!(
+                "the cache has {free} of its memory free, so it is not evicting for lack of room: its misses (it answers {hits} of lookups) come from what it holds and for how long, so review its keys and TTLs (data read far more often than written; query results for 1 to 5 minutes) before giving it memory"
+            )
+        },
     );
 }
 
@@ -2386,6 +2430,7 @@ fn note_move_after_separating(
     }
 }
 
+/// Adds `note` to the step of `remedy`, when the plan has one.
 fn note_on(steps: &mut [PlanStep], remedy: Remedy, note: String) {
     if let Some(step) = steps.iter_mut().find(|s| s.key == StepKey::Remedy(remedy)) {
         step.notes.push(note);

@@ -362,6 +362,18 @@ pub(crate) struct Grounds {
     /// [`LadderConfig::leak_critical_within`]:
     ///     scalability_advisor_core::LadderConfig::leak_critical_within
     pub(crate) leak_critical_within: core::time::Duration,
+    /// The application cache's hit rate below which it misses too often
+    /// ([`LadderConfig::cache_hit_floor`], 80%) and the free share of its memory under which
+    /// it is full ([`LadderConfig::cache_full_headroom`], 10%), for the note on what a cache
+    /// that misses needs first.
+    ///
+    /// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
+    /// [`LadderConfig::cache_full_headroom`]:
+    ///     scalability_advisor_core::LadderConfig::cache_full_headroom
+    pub(crate) cache_levels: (
+        scalability_advisor_core::units::Ratio,
+        scalability_advisor_core::units::Ratio,
+    ),
     /// The guide's conditions for its stage-2 additions ([`AdditionConfig`]), which a stage
     /// step quotes for the components nothing measured calls for yet.
     ///
@@ -397,6 +409,10 @@ impl Grounds {
                     == scalability_advisor_core::Health::Unhealthy
             }),
             memory_fill: None,
+            cache_levels: (
+                config.ladders.cache_hit_floor,
+                config.ladders.cache_full_headroom,
+            ),
             cache_before_database: cache_before_database(snapshot, config),
             no_slow_query: no_slow_query(snapshot, config),
             many_queries: snapshot.db_queries_per_request.and_then(|q| {

@@ -48,7 +48,8 @@ fn every_level_parameter_moves_its_level() {
          global_remote_share = \"35%\"\ncdn_static_share = \"45%\"\n\
          read_replicas_share = \"85%\"\ncache_repeated_share = \"35%\"\n\
          missing_index_seq_scans = \"25k\"\nmissing_index_table_scans = \"500/d\"\n\
-         missing_index_min_rows = \"50k\"\ncache_hit_warning = \"85%\"\n",
+         missing_index_min_rows = \"50k\"\ncache_hit_warning = \"85%\"\n\
+         cache_full_headroom = \"25%\"\n",
     );
     let t = &c.thresholds;
     duration(t.p95_response_time.target(), 150.0);
@@ -84,6 +85,7 @@ fn every_level_parameter_moves_its_level() {
     assert!((l.missing_index_table_scans.as_per_second() - 500.0 / 86_400.0).abs() < 1e-12);
     assert_eq!(l.missing_index_min_rows, Count::new(50_000));
     ratio(l.cache_hit_floor, 0.85);
+    ratio(l.cache_full_headroom, 0.25);
 }
 
 #[test]

@@ -8071,3 +8071,69 @@ fn slow_calls_between_services_without_tracing_do_not_send_the_reader_backwards(
         b.to_text()
     );
 }
+
+#[test]
+fn a_cache_that_misses_says_whether_it_is_full() {
+    // 180,000 users; the cache answers 78% of lookups (under the 80% floor) with 2% of its
+    // memory free. A cache that has used its memory up evicts keys to store new ones
+    // (Redis applies its maxmemory policy then: AWS's knowledge-center article on
+    // ElastiCache memory use says eviction starts when DatabaseMemoryUsagePercentage
+    // reaches 100%), so its misses are likely keys evicted before they were read again:
+    // the step says to size it for the working set (the guide's cache sizing, 10-20% of
+    // the data x 1.5 for Redis) before reviewing keys and TTLs. With 40% free it is not
+    // short of room, and the step says to look at what is cached and for how long
+    // instead. A full cache that hits (92%) is an LRU cache doing its work: nothing to
+    // say. Unmeasured headroom: nothing to say either.
+    let base = with(
+        users(180_000)
+            .with_practice(ChecklistItem::StatelessAppServers)
+            .with_p95_response_time(ms(520))
+            .with_server_cpu(pct(55.0))
+            .with_db_cpu(pct(65.0))
+            .with_db_read_share(pct(90.0))
+            .with_repeated_query_share(pct(40.0))
+            .with_cache_hit_rate(pct(78.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::AutoScaling,
+            Component::ConnectionPooler,
+        ],
+    );
+    let headroom_note = |a: &Assessment| -> Option<String> {
+        a.plan
+            .iter()
+            .flat_map(|s| &s.notes)
+            .find(|n| n.contains("of its memory free"))
+            .cloned()
+    };
+    let full = run(&base.clone().with_cache_memory_headroom(pct(2.0)));
+    let text = full.to_text();
+    let step = step_holding(&full, "db.cache_hit_low");
+    let note = step
+        .notes
+        .iter()
+        .find(|n| n.contains("of its memory free"))
+        .unwrap_or_else(|| panic!("no headroom note on the cache step: {text}"));
+    assert!(note.contains("2%") && note.contains("evict"), "{text}");
+    let (size, keys) = (
+        note.find("working set").expect("sizing"),
+        note.find("TTL").expect("keys"),
+    );
+    assert!(size < keys, "size first, then keys: {text}");
+
+    let roomy = run(&base.clone().with_cache_memory_headroom(pct(40.0)));
+    let text = roomy.to_text();
+    let note = headroom_note(&roomy).unwrap_or_else(|| panic!("no note: {text}"));
+    assert!(note.contains("40%") && note.contains("TTL"), "{text}");
+    assert!(!note.contains("working set"), "{text}");
+
+    assert_eq!(headroom_note(&run(&base)), None);
+    let hits = run(&base
+        .clone()
+        .with_cache_hit_rate(pct(92.0))
+        .with_cache_memory_headroom(pct(2.0)));
+    assert_eq!(headroom_note(&hits), None, "{}", hits.to_text());
+}
