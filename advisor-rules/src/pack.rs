@@ -1353,13 +1353,15 @@ impl RulePack {
         }
         self.check_supersession_cycles(src, &ids, diags);
         self.check_parameter_domains(src, base_rules.is_empty(), diags);
-        self.check_step_titles(src, diags);
+        self.check_step_titles(src, base_rules.is_empty(), diags);
     }
 
     /// Rules that share an action open one step, titled by the step title any of them gives:
     /// two different ones would make the step's title depend on which fired. (A rule with
-    /// none takes the others'.) Linear in the rules.
-    fn check_step_titles(&self, src: &Source<'_>, diags: &mut Diagnostics) {
+    /// none takes the others'.) Linear in the rules. The refusal points at the id of the
+    /// second rule, found near its condition when the rule is this file's (`no_base`, or
+    /// its origin is `src`), as the other checks place theirs.
+    fn check_step_titles(&self, src: &Source<'_>, no_base: bool, diags: &mut Diagnostics) {
         let mut first: HashMap<&str, (&str, &str)> = HashMap::new();
         for rule in &self.rules {
             let (Some(action), Some(title)) = (rule.action.as_deref(), rule.step_title.as_deref())
@@ -1371,7 +1373,14 @@ impl RulePack {
                     first.insert(action, (rule.id.as_str(), title));
                 }
                 Some(&(other, other_title)) if other_title != title => {
-                    let at = find_string_near(src.text, &rule.id, 0).unwrap_or(0);
+                    let own = no_base
+                        || matches!(&rule.origin, Origin::File { file, .. } if file == src.name);
+                    let near = if own {
+                        rule.when_offset.saturating_sub(SEARCH_WINDOW / 2)
+                    } else {
+                        0
+                    };
+                    let at = find_string_near(src.text, &rule.id, near).unwrap_or(0);
                     diags.push(
                         Diagnostic::new(
                             DiagnosticKind::Format,
@@ -1381,7 +1390,7 @@ impl RulePack {
                                 rule.id
                             ),
                             src,
-                            (at, at + rule.id.len()),
+                            (at, at + rule.id.len() + 2),
                         )
                         .with_help(Some(
                             "rules with one action open one step: give them the same `step_title`, or leave it to one of them".into(),

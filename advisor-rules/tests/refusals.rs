@@ -213,6 +213,33 @@ fn a_step_title_that_could_not_title_its_step_is_refused() {
         DiagnosticKind::Format,
         "share action `calm_db` but not its step title",
     );
+    // The refusal points at the second rule's id, quotes included, however far into the
+    // file it is (here past 64 KiB of comments, beyond a search from the file's start).
+    for padding in [0, 70_000] {
+        let text = format!(
+            "name = \"p\"\n# {}\n{}{}",
+            "x".repeat(padding),
+            rule(
+                "calm_a",
+                "db_cpu > 70%",
+                "action = \"calm_db\"\nstep_title = \"Calm the database\"\n"
+            ),
+            rule(
+                "calm_b",
+                "db_cpu > 80%",
+                "action = \"calm_db\"\nstep_title = \"Cool the database\"\n"
+            ),
+        );
+        let err = RulePack::from_toml_str("p.toml", &text).unwrap_err();
+        let d = err
+            .diagnostics()
+            .iter()
+            .find(|d| d.message.contains("but not its step title"))
+            .unwrap_or_else(|| panic!("not refused: {err}"));
+        assert_eq!(&text[d.span.0..d.span.1], "\"calm_b\"", "{padding}");
+        // name, the comment, eight lines of `calm_a`, `[[rule]]`: the id is on line 12.
+        assert_eq!(d.line, 12, "{padding}");
+    }
     // A blank one is refused as a blank title is.
     let blank = pack(&rule("r", "db_cpu > 70%", "step_title = \" \"\n"));
     assert!(RulePack::from_toml_str("p.toml", &blank).is_err());
