@@ -8151,3 +8151,55 @@ fn a_cache_that_misses_says_whether_it_is_full() {
         .with_cache_memory_headroom(pct(2.0)));
     assert_eq!(headroom_note(&hits), None, "{}", hits.to_text());
 }
+
+#[test]
+fn a_made_move_whose_condition_still_holds_is_titled_by_what_to_do() {
+    // 2,000,000 users promised 99.99%, with multi-region, a global load balancer and
+    // cross-region replication declared, yet one region deployed. The guide's enterprise
+    // stage meets 99.99% with several regions; the architecture says they are planned, so
+    // the step is what is left to do, as the made move's advice says: deploy the second
+    // region and rehearse failover. The step reads as that action, in the report and in
+    // the fleet summary alike, not as the finding's "One region cannot meet the
+    // availability target".
+    let snap = with(
+        users(2_000_000)
+            .with_practice(ChecklistItem::StatelessAppServers)
+            .with_deployed_regions(NonZeroU32::MIN)
+            .with_availability_target(pct(99.99))
+            .with_p95_response_time(ms(300))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(40.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::AutoScaling,
+            Component::MultiRegion,
+            Component::GlobalLoadBalancer,
+            Component::CrossRegionReplication,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.4.single_region_failover");
+    assert_eq!(
+        step.title, "Deploy the second region and rehearse failover",
+        "{text}"
+    );
+    assert!(step.advice.contains("rehearse failover"), "{text}");
+    let engine = Engine::default_pack();
+    let eval = engine.evaluate(&snap, &History::new());
+    let summary = scalability_advisor_rules::summarize(
+        &engine,
+        &eval,
+        &snap,
+        &History::new(),
+        &engine.pack().advisor_config(),
+    );
+    assert_eq!(
+        summary,
+        scalability_advisor_rules::Summary::of(&a),
+        "{text}"
+    );
+}
