@@ -8073,6 +8073,42 @@ fn slow_calls_between_services_without_tracing_do_not_send_the_reader_backwards(
         assert!(!note.contains("first"), "{text}");
         assert!(note.contains("which"), "{text}");
     }
+    // A pack that holds slow calls for information only ranks the checklist's warning
+    // first (with pages under their target, nothing else makes the calls' step a
+    // warning): then the note does say to add tracing first.
+    let layer = "name = \"ops\"\n[[rule]]\nid = \"layer.network.latency\"\n\
+        title = \"Slow calls between services\"\n\
+        when = \"inter_service_p95_latency > $inter_service_latency_warning\"\n\
+        severity = \"info\"\nlayer = \"network\"\n\
+        advice = \"Check name resolution and reuse connections.\"\n";
+    let pack = scalability_advisor_rules::RulePack::default_pack()
+        .layer(
+            "ops.toml",
+            layer,
+            scalability_advisor_rules::PackFormat::Toml,
+        )
+        .expect("the layer loads");
+    let engine = Engine::new(pack).expect("an engine");
+    let c = assess(
+        &engine,
+        &snap.clone().with_p95_response_time(ms(400)),
+        &History::new(),
+    );
+    let text = c.to_text();
+    let calls = step_holding(&c, "layer.network.latency");
+    let gaps = c
+        .plan
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Checklist(_)))
+        .expect("the checklist step");
+    assert!(gaps.rank < calls.rank, "{text}");
+    assert!(
+        calls
+            .notes
+            .iter()
+            .any(|n| n.contains(&format!("(step {}", gaps.rank)) && n.contains("add it first")),
+        "{text}"
+    );
     // With tracing in place, nothing to say.
     let traced = with(snap.clone(), &[Component::DistributedTracing]);
     let b = run(&traced);
@@ -8144,6 +8180,10 @@ fn a_cache_that_misses_says_whether_it_is_full() {
     assert!(note.contains("40%") && note.contains("TTL"), "{text}");
     assert!(!note.contains("working set"), "{text}");
 
+    // 10% free is the level itself: not under it, so not full.
+    let level = run(&base.clone().with_cache_memory_headroom(pct(10.0)));
+    let note = headroom_note(&level).unwrap_or_else(|| panic!("{}", level.to_text()));
+    assert!(note.contains("not evicting"), "{note}");
     assert_eq!(headroom_note(&run(&base)), None);
     let hits = run(&base
         .clone()
