@@ -8243,3 +8243,57 @@ fn a_made_move_whose_condition_still_holds_is_titled_by_what_to_do() {
         "{text}"
     );
 }
+
+#[test]
+fn steps_that_question_a_component_say_what_to_do() {
+    // 3,000 users on two regions, microservices, shards and a load balancer, everything
+    // far under the guide's levels. Each step that questions a component reads as what to
+    // do about it (its finding keeps saying what was found), and the note on the calls
+    // between services names the step that questions the split by its number.
+    let snap = with(
+        users(3_000)
+            .with_deployed_regions(NonZeroU32::new(2).unwrap())
+            .with_p95_response_time(ms(300))
+            .with_server_cpu(pct(15.0))
+            .with_memory_usage(pct(30.0))
+            .with_db_cpu(pct(10.0))
+            .with_inter_service_p95_latency(ms(120)),
+        &[
+            Component::LoadBalancer,
+            Component::Microservices,
+            Component::Sharding,
+            Component::MultiRegion,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    for (id, step_title, finding_title) in [
+        (
+            "premature.microservices",
+            "Question the split into services",
+            "Microservices before they are needed",
+        ),
+        (
+            "premature.load_balancer",
+            "Check whether fewer servers would do",
+            "Several servers behind a load balancer with little load",
+        ),
+        (
+            "premature.sharding",
+            "Weigh the shards' cost at this load",
+            "Sharding a database with little load",
+        ),
+    ] {
+        assert_eq!(step_holding(&a, id).title, step_title, "{text}");
+        let f = a.findings.iter().find(|f| f.id == id).expect("found");
+        assert_eq!(f.title, finding_title, "{text}");
+    }
+    let split = step_holding(&a, "premature.microservices").rank;
+    assert!(
+        step_holding(&a, "layer.network.latency")
+            .notes
+            .iter()
+            .any(|n| n.contains(&format!("step {split} questions"))),
+        "{text}"
+    );
+}
