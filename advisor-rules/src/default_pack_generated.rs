@@ -1444,7 +1444,7 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: Some(String::from("speed_up_storage")),
         step_title: Some(Cow::Borrowed("Speed up the storage")),
-        advice: String::from("Commits wait on WAL writes: put the WAL on faster storage."),
+        advice: String::from("Commits wait on WAL writes: put the WAL on faster storage, a low-latency volume of its own, and if the CPUs also wait on disk, move the data files to SSDs or cache the hot data in memory."),
         made_advice: None,
         references: vec![Cow::Borrowed("guide: Database Health Check (WAL write latency)"), Cow::Borrowed("10 ms level: ours")],
         supersedes: Vec::new(),
@@ -1487,7 +1487,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 661 },
-        when_offset: 34394,
+        when_offset: 34523,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1518,7 +1518,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 678 },
-        when_offset: 35253,
+        when_offset: 35382,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1549,7 +1549,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 692 },
-        when_offset: 36334,
+        when_offset: 36463,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1580,7 +1580,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 706 },
-        when_offset: 37217,
+        when_offset: 37346,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1599,7 +1599,7 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: Some(String::from("reduce_lock_contention")),
         step_title: Some(Cow::Borrowed("Reduce lock contention")),
-        advice: String::from("Transactions wait on each other in a cycle and one is aborted: take locks in one consistent order, keep transactions short, and retry the aborted ones."),
+        advice: String::from("Transactions wait on each other in a cycle and one is aborted: take locks in one consistent order, keep transactions short, stop updating the same hot rows from many requests at once, and retry the aborted ones."),
         made_advice: None,
         references: vec![Cow::Borrowed("guide: Database Health Check (lock contention)"), Cow::Borrowed("PostgreSQL documentation, 13.3.4 Deadlocks (consistent lock order avoids them); any deadlock: ours"), Cow::Borrowed("before the pool's steps: a transaction waiting on a lock keeps its connection until it ends (PostgreSQL documentation, 13.3 Explicit Locking), so lock waits fill the pool: ours")],
         supersedes: Vec::new(),
@@ -1611,7 +1611,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 718 },
-        when_offset: 37763,
+        when_offset: 37892,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1642,7 +1642,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 730 },
-        when_offset: 38506,
+        when_offset: 38695,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1673,7 +1673,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 742 },
-        when_offset: 39181,
+        when_offset: 39370,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1704,7 +1704,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 755 },
-        when_offset: 39976,
+        when_offset: 40165,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1735,7 +1735,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 772 },
-        when_offset: 40911,
+        when_offset: 41100,
     },
     Rule {
         id: String::from("premature.add_cache"),
@@ -1766,7 +1766,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 784 },
-        when_offset: 41793,
+        when_offset: 41982,
     },
     Rule {
         id: String::from("premature.add_read_replicas"),
@@ -1797,7 +1797,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 796 },
-        when_offset: 42970,
+        when_offset: 43159,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1828,7 +1828,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 808 },
-        when_offset: 43904,
+        when_offset: 44093,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 820 },
-        when_offset: 44885,
+        when_offset: 45074,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1890,7 +1890,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 832 },
-        when_offset: 45338,
+        when_offset: 45527,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 845 },
-        when_offset: 46872,
+        when_offset: 47061,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1952,7 +1952,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 857 },
-        when_offset: 47781,
+        when_offset: 47970,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1983,7 +1983,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 869 },
-        when_offset: 48391,
+        when_offset: 48580,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2014,7 +2014,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 881 },
-        when_offset: 49468,
+        when_offset: 49657,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2045,7 +2045,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 893 },
-        when_offset: 50314,
+        when_offset: 50503,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2076,7 +2076,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 905 },
-        when_offset: 51146,
+        when_offset: 51335,
     },
     ]
 }

@@ -8297,3 +8297,48 @@ fn steps_that_question_a_component_say_what_to_do() {
         "{text}"
     );
 }
+
+#[test]
+fn a_step_of_two_findings_advises_on_both() {
+    // Two findings of one action make one step, whose advice is its first finding's. The
+    // guide's storage answers are SSDs, object storage and caching; a slow WAL is one part
+    // of storage. With commits waiting 20 ms on the WAL and the CPUs waiting 25% on disk,
+    // the step must not speak of the WAL alone: the data files' storage is slow too.
+    let storage = run(&with(
+        users(40_000)
+            .with_p95_response_time(ms(600))
+            .with_server_cpu(pct(40.0))
+            .with_db_cpu(pct(60.0))
+            .with_disk_io_wait(pct(25.0))
+            .with_wal_write_latency(ms(20)),
+        &[Component::LoadBalancer, Component::Cache],
+    ));
+    let step = step_holding(&storage, "db.wal_latency");
+    assert!(
+        step.findings.iter().any(|f| f == "layer.storage.io_wait"),
+        "{}",
+        storage.to_text()
+    );
+    assert!(
+        step.advice.contains("WAL") && step.advice.contains("SSD"),
+        "{}",
+        storage.to_text()
+    );
+    // Deadlocks and lock waits: the deadlocks' advice (one lock order, retries) and the
+    // waits' (hot rows updated from many requests) both belong to the step.
+    let locks = run(&users(55_000)
+        .with_db_cpu(pct(45.0))
+        .with_db_lock_wait_share(pct(30.0))
+        .with_db_deadlocks(Count::new(5)));
+    let step = step_holding(&locks, "db.deadlocks");
+    assert!(
+        step.findings.iter().any(|f| f == "db.lock_contention"),
+        "{}",
+        locks.to_text()
+    );
+    assert!(
+        step.advice.contains("order") && step.advice.contains("hot rows"),
+        "{}",
+        locks.to_text()
+    );
+}
