@@ -42,6 +42,14 @@ fn run(snap: &MetricsSnapshot) -> Assessment {
     a
 }
 
+/// The fleet summary of `snap` under the default pack, as the Arrow kernel writes it.
+fn summary(snap: &MetricsSnapshot) -> scalability_advisor_rules::Summary {
+    let engine = Engine::default_pack();
+    let eval = engine.evaluate(snap, &History::new());
+    let config = engine.pack().advisor_config();
+    scalability_advisor_rules::summarize(&engine, &eval, snap, &History::new(), &config)
+}
+
 fn ids(a: &Assessment) -> Vec<&str> {
     a.findings.iter().map(|f| f.id.as_str()).collect()
 }
@@ -4999,16 +5007,7 @@ fn a_sharded_primary_near_its_write_limit_and_its_lagging_replicas_are_one_step(
         shard.title, "Split the busiest shard or add shards",
         "{text}"
     );
-    let engine = Engine::default_pack();
-    let eval = engine.evaluate(&snap, &History::new());
-    let summary = scalability_advisor_rules::summarize(
-        &engine,
-        &eval,
-        &snap,
-        &History::new(),
-        &engine.pack().advisor_config(),
-    );
-    assert_eq!(summary.first_step_title, shard.title);
+    assert_eq!(summary(&snap).first_step_title, shard.title);
     assert!(shard.advice.starts_with("Sharding is in place"), "{text}");
     assert!(
         shard
@@ -8228,17 +8227,8 @@ fn a_made_move_whose_condition_still_holds_is_titled_by_what_to_do() {
         "{text}"
     );
     assert!(step.advice.contains("rehearse failover"), "{text}");
-    let engine = Engine::default_pack();
-    let eval = engine.evaluate(&snap, &History::new());
-    let summary = scalability_advisor_rules::summarize(
-        &engine,
-        &eval,
-        &snap,
-        &History::new(),
-        &engine.pack().advisor_config(),
-    );
     assert_eq!(
-        summary,
+        summary(&snap),
         scalability_advisor_rules::Summary::of(&a),
         "{text}"
     );
