@@ -2041,7 +2041,12 @@ fn build_plan(
     place_missing_components(&mut steps, &held, findings, snapshot, &grounds, &with_gaps);
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
-    note_reads_before_sharding(&mut steps, snapshot, grounds.primary_write_level);
+    note_reads_before_sharding(
+        &mut steps,
+        snapshot,
+        grounds.primary_write_level,
+        grounds.additions.read_share,
+    );
     note_queries_load_the_database(&mut steps, findings, &grounds);
     cache_for_a_saturated_cpu(&mut steps, bottlenecks, grounds.cpu_saturated);
     note_pool_held_by_slow_work(&mut steps, findings, snapshot.db_queries_per_request);
@@ -2785,6 +2790,25 @@ pub(crate) fn write_lag_first_title(out: &mut String, to: Stage) {
     let _ = write!(out, "Find why the replicas lag before the move to {to}");
 }
 
+/// Whether the primary's writes are measured (throughput and capacity both given).
+fn writes_measured(snapshot: &MetricsSnapshot) -> bool {
+    snapshot.primary_write_throughput.is_some() && snapshot.primary_write_capacity.is_some()
+}
+
+/// Whether the sharding rung reads as a search for the reads still reaching the primary
+/// ([`READS_BEFORE_SHARDING_TITLE`]): its writes measured under `write_level` of what it
+/// sustains ([`writes_under`]), or not measured while its statements are reads past
+/// `read_level` (the guide's read-replica trigger, 80%): nothing measured says the writes
+/// overwhelm it, and reads are most of its work.
+pub(crate) fn reads_before_sharding(
+    snapshot: &MetricsSnapshot,
+    write_level: Ratio,
+    read_level: Ratio,
+) -> bool {
+    writes_under(snapshot, write_level)
+        || (!writes_measured(snapshot) && snapshot.db_read_share.is_some_and(|r| r > read_level))
+}
+
 /// Whether the primary's writes are measured under `level` of what it sustains.
 pub(crate) fn writes_under(snapshot: &MetricsSnapshot, level: Ratio) -> bool {
     match (
@@ -3357,42 +3381,61 @@ fn findings_read_as_their_steps(findings: &mut [AssessedFinding], plan: &[PlanSt
 /// something sharding is not needed for, most likely reads that still reach it though the
 /// replicas (and a cache, if there is one) are there to take them. The rung's step then asks
 /// to find and route those reads first, in its title ([`READS_BEFORE_SHARDING_TITLE`]) and
-/// advice, with the measured shares in its first note. The fleet summary titles its first
-/// step the same way.
-fn note_reads_before_sharding(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, level: Ratio) {
-    if snapshot.architecture.contains(Component::Sharding) || !writes_under(snapshot, level) {
+/// advice, with the measured shares in its first note. So does the rung when the writes are
+/// not measured while reads are past `read_level` of the statements (the guide's
+/// read-replica trigger, 80%; [`reads_before_sharding`]): its first note says the writes
+/// are what to measure before sharding. With the writes unmeasured and fewer reads, the
+/// rung keeps its title and that note. The fleet summary titles its first step the same
+/// way.
+fn note_reads_before_sharding(
+    steps: &mut [PlanStep],
+    snapshot: &MetricsSnapshot,
+    write_level: Ratio,
+    read_level: Ratio,
+) {
+    if snapshot.architecture.contains(Component::Sharding) {
         return;
     }
-    let (Some(writes), Some(capacity)) = (
-        snapshot.primary_write_throughput,
-        snapshot.primary_write_capacity,
-    ) else {
-        return;
-    };
     let Some(step) = steps
         .iter_mut()
         .find(|s| s.key == StepKey::Remedy(Remedy::Sharding) && s.subjects.is_empty())
     else {
         return;
     };
-    READS_BEFORE_SHARDING_TITLE.clone_into(&mut step.title);
-    if step.advice == Remedy::Sharding.advice() {
-        READS_BEFORE_SHARDING.clone_into(&mut step.advice);
-    }
+    let trigger = crate::engine::percent_text(write_level.as_fraction());
     let reads = snapshot.db_read_share.map_or_else(String::new, |r| {
         format!(
             ", and {} of its statements are reads",
             crate::engine::percent_text(r.as_fraction())
         )
     });
-    step.notes.insert(
-        0,
-        format!(
-            "the primary's writes are at {} of what it sustains, under the {} at which the guide shards (write traffic overwhelming a single primary){reads}: sharding scales writes, and the primary's CPU more likely goes to reads the replicas or the cache could serve",
+    let note = match (
+        snapshot.primary_write_throughput,
+        snapshot.primary_write_capacity,
+    ) {
+        (Some(writes), Some(capacity)) if writes_under(snapshot, write_level) => format!(
+            "the primary's writes are at {} of what it sustains, under the {trigger} at which the guide shards (write traffic overwhelming a single primary){reads}: sharding scales writes, and the primary's CPU more likely goes to reads the replicas or the cache could serve",
             crate::engine::percent_text(writes.as_per_second() / capacity.as_per_second()),
-            crate::engine::percent_text(level.as_fraction()),
         ),
-    );
+        (Some(_), Some(_)) => return,
+        _ if reads_before_sharding(snapshot, write_level, read_level) => format!(
+            "the primary's writes are not measured (give primary_write_throughput and primary_write_capacity){reads}: the guide shards when write traffic overwhelms a single primary, and with reads this much of the work, its CPU more likely goes to reads the replicas or the cache could serve; measure the writes before sharding, and shard only if they pass {trigger} of what it sustains"
+        ),
+        _ => {
+            step.notes.insert(
+                0,
+                format!(
+                    "the primary's writes are not measured (give primary_write_throughput and primary_write_capacity){reads}: sharding is the guide's answer to write traffic overwhelming a single primary, and takes months, so measure the writes before committing to it: past {trigger} of what the primary sustains, sharding is the answer; under it, look for the reads and the heaviest statements that still load the primary"
+                ),
+            );
+            return;
+        }
+    };
+    READS_BEFORE_SHARDING_TITLE.clone_into(&mut step.title);
+    if step.advice == Remedy::Sharding.advice() {
+        READS_BEFORE_SHARDING.clone_into(&mut step.advice);
+    }
+    step.notes.insert(0, note);
 }
 
 /// Its advice then.

@@ -10,8 +10,8 @@ use scalability_advisor_core::{
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
     cpu_factor, evidence_weight, facts_of, is_cpu_capacity_rung, memory_fill, rank_evidence,
-    rank_key, rung_in_place_title, scaler_first_title, shared_host, subject_lines,
-    write_base_title, write_lag_first_title, write_subjects, writes_under,
+    rank_key, reads_before_sharding, rung_in_place_title, scaler_first_title, shared_host,
+    subject_lines, write_base_title, write_lag_first_title, write_subjects, writes_under,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -565,12 +565,17 @@ fn place_in_plan(
             write_lag_first_title(&mut out.first_step_title, to);
         }
         // As the assessment retitles it (`note_reads_before_sharding`): the sharding rung,
-        // with no entity named, of a primary whose writes are measured under the trigger.
+        // with no entity named, of a primary whose writes are measured under the trigger,
+        // or not measured while reads are past the replicas' trigger.
         if step.key == Key::Remedy(Remedy::Sharding)
             && !snapshot
                 .architecture
                 .contains(scalability_advisor_core::Component::Sharding)
-            && writes_under(snapshot, grounds.primary_write_level)
+            && reads_before_sharding(
+                snapshot,
+                grounds.primary_write_level,
+                grounds.additions.read_share,
+            )
             && out.first_step_title == base_title(step.key, "", by_users)
         {
             READS_BEFORE_SHARDING_TITLE.clone_into(&mut out.first_step_title);

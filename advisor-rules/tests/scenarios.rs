@@ -8332,3 +8332,72 @@ fn a_step_of_two_findings_advises_on_both() {
         locks.to_text()
     );
 }
+
+#[test]
+fn sharding_with_the_writes_unmeasured_asks_for_them_first() {
+    // 200,000 users, indexes done, replicas and a cache in place, the primary at 85% CPU
+    // and 90% of its statements reads; its writes are not measured. The guide shards when
+    // write traffic overwhelms the single primary, and nothing measured says it does:
+    // with reads this dominant, the CPU more likely goes to reads the replicas or the
+    // cache could take. The step asks to find those reads first, and to measure the
+    // writes before sharding. With reads at 60% it stays "Shard the data", but says that
+    // the writes, what sharding answers, are not measured. With the writes measured past
+    // the trigger, sharding stands as it is.
+    let snap = with(
+        users(200_000)
+            .with_practice(ChecklistItem::StatelessAppServers)
+            .with_tried(Remedy::AddIndexes)
+            .with_p95_response_time(ms(450))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(85.0))
+            .with_db_read_share(pct(90.0))
+            .with_cache_hit_rate(pct(88.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::AutoScaling,
+            Component::ConnectionPooler,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let shard = step_of(&a, StepKey::Remedy(Remedy::Sharding));
+    assert_eq!(
+        shard.title, "Find which reads still reach the primary before sharding",
+        "{text}"
+    );
+    assert!(
+        shard.notes[0].contains("not measured")
+            && shard.notes[0].contains("90%")
+            && shard.notes[0].contains("primary_write_throughput"),
+        "{text}"
+    );
+    assert_eq!(summary(&snap).first_step_title, shard.title, "{text}");
+
+    let mixed = snap.clone().with_db_read_share(pct(60.0));
+    let b = run(&mixed);
+    let text = b.to_text();
+    let shard = step_of(&b, StepKey::Remedy(Remedy::Sharding));
+    assert_eq!(shard.title, "Shard the data", "{text}");
+    assert!(
+        shard
+            .notes
+            .iter()
+            .any(|n| n.contains("not measured") && n.contains("primary_write_throughput")),
+        "{text}"
+    );
+    assert_eq!(summary(&mixed).first_step_title, shard.title, "{text}");
+
+    let busy = snap
+        .with_primary_write_throughput(Rate::from_per_second(1_800.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap());
+    let c = run(&busy);
+    let text = c.to_text();
+    let shard = step_holding(&c, "ladder.database_slow");
+    assert!(
+        shard.notes.iter().all(|n| !n.contains("not measured")),
+        "{text}"
+    );
+}
