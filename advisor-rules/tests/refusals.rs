@@ -230,15 +230,23 @@ fn a_step_title_that_could_not_title_its_step_is_refused() {
                 "action = \"calm_db\"\nstep_title = \"Cool the database\"\n"
             ),
         );
-        let err = RulePack::from_toml_str("p.toml", &text).unwrap_err();
-        let d = err
-            .diagnostics()
-            .iter()
-            .find(|d| d.message.contains("but not its step title"))
-            .unwrap_or_else(|| panic!("not refused: {err}"));
-        assert_eq!(&text[d.span.0..d.span.1], "\"calm_b\"", "{padding}");
-        // name, the comment, eight lines of `calm_a`, `[[rule]]`: the id is on line 12.
-        assert_eq!(d.line, 12, "{padding}");
+        // Alone, and as a layer over the default pack (the rules are the layer's own).
+        let errors = [
+            RulePack::from_toml_str("p.toml", &text).unwrap_err(),
+            RulePack::default_pack()
+                .layer("p.toml", &text, PackFormat::Toml)
+                .unwrap_err(),
+        ];
+        for err in errors {
+            let d = err
+                .diagnostics()
+                .iter()
+                .find(|d| d.message.contains("but not its step title"))
+                .unwrap_or_else(|| panic!("not refused: {err}"));
+            assert_eq!(&text[d.span.0..d.span.1], "\"calm_b\"", "{padding}");
+            // name, the comment, eight lines of `calm_a`, `[[rule]]`: the id is on line 12.
+            assert_eq!(d.line, 12, "{padding}");
+        }
     }
     // A blank one is refused as a blank title is.
     let blank = pack(&rule("r", "db_cpu > 70%", "step_title = \" \"\n"));
