@@ -2341,7 +2341,8 @@ fn note_cache_beside_full_memory(steps: &mut [PlanStep], snapshot: &MetricsSnaps
 /// `maxmemory` policy then), so its misses are likely keys evicted before they were read
 /// again: memory for the working set first (the guide's cache sizing), then keys and TTLs.
 /// With more free, the misses are not for lack of room: what is cached and for how long
-/// comes first. A full cache that hits is an LRU cache at work, and nothing is said.
+/// comes first. A full cache that hits is an LRU cache at work, and nothing is said. With
+/// the free share not measured, the note asks for it.
 ///
 /// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
 /// [`LadderConfig::cache_full_headroom`]:
@@ -2354,12 +2355,17 @@ fn note_cache_headroom(
     if !snapshot.architecture.contains(Component::Cache) {
         return;
     }
-    let (Some(hits), Some(free)) = (snapshot.cache_hit_rate, snapshot.cache_memory_headroom) else {
+    let Some(hits) = snapshot.cache_hit_rate.filter(|h| *h < floor) else {
         return;
     };
-    if hits >= floor {
+    let Some(free) = snapshot.cache_memory_headroom else {
+        note_on(
+            steps,
+            Remedy::AddCaching,
+            "the free share of the cache's memory is not measured (give cache_memory_headroom: 1 - used_memory / maxmemory for Redis): it tells whether the misses are keys evicted for lack of room, which memory answers, or keys and TTLs to review".to_owned(),
+        );
         return;
-    }
+    };
     note_on(
         steps,
         Remedy::AddCaching,

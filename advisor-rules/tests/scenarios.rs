@@ -8132,7 +8132,7 @@ fn a_cache_that_misses_says_whether_it_is_full() {
     // the data x 1.5 for Redis) before reviewing keys and TTLs. With 40% free it is not
     // short of room, and the step says to look at what is cached and for how long
     // instead. A full cache that hits (92%) is an LRU cache doing its work: nothing to
-    // say. Unmeasured headroom: nothing to say either.
+    // say. Unmeasured headroom: the step asks for it.
     let base = with(
         users(180_000)
             .with_practice(ChecklistItem::StatelessAppServers)
@@ -8179,6 +8179,16 @@ fn a_cache_that_misses_says_whether_it_is_full() {
     assert!(note.contains("40%") && note.contains("TTL"), "{text}");
     assert!(!note.contains("working set"), "{text}");
 
+    // Unmeasured, the step says what would tell the two apart.
+    let unmeasured = run(&base);
+    assert!(
+        step_holding(&unmeasured, "db.cache_hit_low")
+            .notes
+            .iter()
+            .any(|n| n.contains("cache_memory_headroom") && n.contains("not measured")),
+        "{}",
+        unmeasured.to_text()
+    );
     // 10% free is the level itself: not under it, so not full.
     let level = run(&base.clone().with_cache_memory_headroom(pct(10.0)));
     let note = headroom_note(&level).unwrap_or_else(|| panic!("{}", level.to_text()));
