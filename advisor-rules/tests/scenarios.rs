@@ -8400,6 +8400,27 @@ fn sharding_with_the_writes_unmeasured_asks_for_them_first() {
     );
     assert_eq!(summary(&mixed).first_step_title, shard.title, "{text}");
 
+    // The guide's read trigger is "> 80%": at 80% exactly, reads are not past it.
+    let at_level = snap.clone().with_db_read_share(pct(80.0));
+    assert_eq!(summary(&at_level).first_step_title, "Shard the data");
+    assert_eq!(
+        step_of(&run(&at_level), StepKey::Remedy(Remedy::Sharding)).title,
+        "Shard the data"
+    );
+    // A throughput without the capacity it is a share of is not a measure of the writes.
+    let half = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(1_800.0).unwrap());
+    let d = run(&half);
+    let shard = step_of(&d, StepKey::Remedy(Remedy::Sharding));
+    assert_eq!(
+        shard.title,
+        "Find which reads still reach the primary before sharding",
+        "{}",
+        d.to_text()
+    );
+    assert_eq!(summary(&half).first_step_title, shard.title);
+
     let busy = snap
         .with_primary_write_throughput(Rate::from_per_second(1_800.0).unwrap())
         .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap());
@@ -8410,4 +8431,6 @@ fn sharding_with_the_writes_unmeasured_asks_for_them_first() {
         shard.notes.iter().all(|n| !n.contains("not measured")),
         "{text}"
     );
+    assert_eq!(shard.title, "Shard the data", "{text}");
+    assert_eq!(summary(&busy).first_step_title, c.plan[0].title, "{text}");
 }
