@@ -2134,7 +2134,7 @@ fn build_plan(
     );
     note_paging_as_disk_wait(&mut steps, findings);
     if snapshot.data_residency_required == Some(true) {
-        note_residency_bounds_replication(&mut steps, findings, snapshot.architecture);
+        note_residency_bounds_replication(&mut steps, findings, snapshot.architecture, &closing);
     }
     if let Some((checklist, _)) = with_gaps
         .iter()
@@ -2925,7 +2925,8 @@ fn note_tracing_for_slow_calls(
 }
 
 /// Under a data residency rule, the step that brings cross-region replication (a finding of
-/// it recommends the component) says where the data may go. The
+/// it recommends the component, or the step closes the enterprise checklist's gap "data
+/// replicated across regions", as a stage-4 move does) says where the data may go. The
 /// guide puts both on its enterprise checklist, "cross-region data replication" and
 /// "compliance (SOC 2, GDPR, data residency)", without joining them; replicating every
 /// dataset to every region for failover would carry regulated data out of its place (the
@@ -2938,6 +2939,7 @@ fn note_residency_bounds_replication(
     steps: &mut [PlanStep],
     findings: &[AssessedFinding],
     architecture: ComponentSet,
+    closing: &[(ChecklistItem, StepKey)],
 ) {
     if architecture.contains(Component::CrossRegionReplication) {
         return;
@@ -2947,9 +2949,16 @@ fn note_residency_bounds_replication(
         .filter(|f| f.recommends.contains(Component::CrossRegionReplication))
         .map(|f| f.id.as_str())
         .collect();
+    // (Or the step that closes the enterprise checklist's replication gap: a stage move
+    // whose findings call for regions, not for the replication itself.)
+    let closes = |s: &PlanStep| {
+        closing
+            .iter()
+            .any(|(g, k)| *g == ChecklistItem::CrossRegionReplication && *k == s.key)
+    };
     if let Some(step) = steps
         .iter_mut()
-        .find(|s| s.findings.iter().any(|f| replicating.contains(&f.as_str())))
+        .find(|s| s.findings.iter().any(|f| replicating.contains(&f.as_str())) || closes(s))
     {
         step.notes.push(String::from(
             "data residency is required: replicate each place's regulated data, with its backups and logs, only to regions inside its own jurisdiction, so that its failover region is there too; across jurisdictions, replicate only data allowed to leave them",

@@ -8434,3 +8434,63 @@ fn sharding_with_the_writes_unmeasured_asks_for_them_first() {
     assert_eq!(shard.title, "Shard the data", "{text}");
     assert_eq!(summary(&busy).first_step_title, c.plan[0].title, "{text}");
 }
+
+#[test]
+fn residency_bounds_the_replication_a_checklist_gap_brings() {
+    // 400,000 users in two regions under data residency, served from one region; far users
+    // wait 1.1 s. The stage-4 move brings regions, and its step closes the enterprise
+    // checklist's "data replicated across regions" gap, though no finding recommends
+    // cross-region replication by itself. Replicating every dataset everywhere would carry
+    // regulated data out of its place (GDPR chapter V restricts transfers out of the EEA),
+    // so the step that brings the replication says where the data may go, whichever way
+    // the replication came to it.
+    let snap = with(
+        users(400_000)
+            .with_user_regions(NonZeroU32::new(2).unwrap())
+            .with_data_residency_required(true)
+            .with_availability_target(pct(99.9))
+            .with_remote_user_share(pct(35.0))
+            .with_remote_user_p95(ms(1_100))
+            .with_p95_response_time(ms(420))
+            .with_server_cpu(pct(58.0))
+            .with_db_cpu(pct(52.0)),
+        &[
+            Component::Cdn,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::MessageQueue,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::LoadBalancer,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let moved = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(
+        moved
+            .notes
+            .iter()
+            .any(|n| n.contains("data replicated across regions")),
+        "{text}"
+    );
+    assert!(
+        moved
+            .notes
+            .iter()
+            .any(|n| n.starts_with("data residency is required")),
+        "{text}"
+    );
+    // Without a residency rule, nothing to bound.
+    let free = run(&snap.with_data_residency_required(false));
+    assert!(
+        free.plan
+            .iter()
+            .flat_map(|s| &s.notes)
+            .all(|n| !n.starts_with("data residency is required")),
+        "{}",
+        free.to_text()
+    );
+}
