@@ -177,8 +177,9 @@ pub enum StepKey {
     Action(String),
     /// A finding that stands on its own (its rule id).
     Rule(String),
-    /// Finding where the time goes: slow pages with nothing measured pointing at a layer, at
-    /// a stage where the guide adds no cache before it is needed (see the crate's notes on
+    /// Finding where the time goes: slow pages with nothing measured pointing at a layer,
+    /// at a stage where the guide adds no cache before it is needed, or with only the
+    /// slow-page ladder's last rung (logic at the edge) left (see the crate's notes on
     /// advice).
     Diagnose,
 }
@@ -1977,11 +1978,21 @@ fn build_plan(
             }
             StepKey::Diagnose => {
                 step.advice = DIAGNOSE_ADVICE.to_owned();
+                // Held back from the edge, the last rung: the ladder's rungs, each with
+                // where it stands (the edge's says what to measure to know whether users
+                // far away are where the time goes), are the step's notes. Held back from
+                // caching at stage 1: the guide's word against caching early.
+                let edge = deferred.is_some_and(|d| d.held == Some(Remedy::EdgeCompute));
+                if edge && let Some(p) = positions.get(&Symptom::SlowPageLoads) {
+                    step.notes = ladder_notes(p, snapshot);
+                }
                 step.references = vec![
                     Cow::Borrowed("guide: Bottleneck Diagnosis Guide, Finding the Bottleneck"),
-                    Cow::Borrowed(
-                        "guide: Stage 1, What to Focus On (don't add caching before you need it)",
-                    ),
+                    Cow::Borrowed(if edge {
+                        "guide: Decision Matrix (slow page loads: caching, CDN, edge computing)"
+                    } else {
+                        "guide: Stage 1, What to Focus On (don't add caching before you need it)"
+                    }),
                 ];
             }
             StepKey::LadderExhausted(symptom) => {

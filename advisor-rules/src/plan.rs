@@ -280,6 +280,7 @@ impl<'a> Deferral<'a> {
                 named(layer)
             ),
             (None, _) if matches!(self.instead, Key::Remedy(_)) => "pages are slow, and this rung is called for on its own measure while nothing measured calls for the one below it".to_owned(),
+            (None, _) if self.held == Some(Remedy::EdgeCompute) => "pages are slow, nothing measured points at a layer, and the cache and the CDN are in place: logic at the edge would help only users far from the servers".to_owned(),
             (None, _) => "pages are slow, nothing measured points at a layer or calls for a cache, and at stage 1 the guide adds no cache before it is needed".to_owned(),
         }
     }
@@ -767,13 +768,17 @@ fn used_up_deferral<'a>(
     Some(used_up(instead))
 }
 
-/// Slow pages that nothing explains yet, at the guide's stage 1: the slow-page ladder is at
-/// its first rung (caching, no cache in place), no finding names a layer (so no bottleneck
-/// ranks), no finding calls for a cache on its own grounds, and the user count is in stage
-/// 1, where the guide adds no cache before it is needed. Then the cache waits for a
-/// diagnosis step ([`Key::Diagnose`]): where the time goes, traced first, as the guide's
-/// diagnosis order begins. At later stages a cache is part of the architecture, and the
-/// decision matrix's first try stands.
+/// Slow pages that nothing explains yet: no finding names a layer (so no bottleneck
+/// ranks), and no finding calls for the slow-page ladder's current rung on its own grounds.
+/// Then that rung waits for a diagnosis step ([`Key::Diagnose`]): where the time goes,
+/// traced first, as the guide's diagnosis order begins. It does so
+///
+/// - at the ladder's first rung (caching, no cache in place) while the user count is in
+///   stage 1, where the guide adds no cache before it is needed (at later stages a cache is
+///   part of the architecture, and the decision matrix's first try stands);
+/// - at its last rung, logic at the edge (cache and CDN in place), at any stage: the edge
+///   takes away the distance between far users and the servers, and no finding says the
+///   time goes there (users far away measured slow name the network).
 pub(crate) fn unexplained_slow_pages<'a>(
     facts: &[Facts<'a>],
     active: &Active,
@@ -782,10 +787,13 @@ pub(crate) fn unexplained_slow_pages<'a>(
     let Some(Some(page)) = active.get(&Symptom::SlowPageLoads) else {
         return None;
     };
-    let unexplained = grounds.by_users == Some(Stage::Startup)
-        && *page == Remedy::AddCaching
-        && facts.iter().all(|f| f.layer.is_none())
-        && !wanted_for_itself(facts, Remedy::AddCaching);
+    let waits = match *page {
+        Remedy::AddCaching => grounds.by_users == Some(Stage::Startup),
+        Remedy::EdgeCompute => true,
+        _ => false,
+    };
+    let unexplained =
+        waits && facts.iter().all(|f| f.layer.is_none()) && !wanted_for_itself(facts, *page);
     unexplained.then_some(Deferral::new(*page, Key::Diagnose, None, true))
 }
 

@@ -520,8 +520,16 @@ fn slow_pages_walk_cache_cdn_edge() {
         &[Component::Cache],
     ));
     assert_eq!(remedy_steps(&a), [Remedy::Cdn]);
+    // Cache and CDN in place, nothing else measured: the edge, the last rung, helps only
+    // users far from the servers, and nothing says the time goes there. It waits for the
+    // guide's first diagnosis step (where is the time spent?).
     let a = run(&with(slow(), &[Component::Cache, Component::Cdn]));
-    assert_eq!(remedy_steps(&a), [Remedy::EdgeCompute]);
+    assert_eq!(remedy_steps(&a), []);
+    assert_eq!(first_step(&a), &StepKey::Diagnose);
+    assert_eq!(
+        held(&a),
+        [(Remedy::EdgeCompute, StepKey::Diagnose, Some(1))]
+    );
     // A cache that misses 40% of the time is not done: back to caching.
     let a = run(&with(
         slow().with_cache_hit_rate(pct(60.0)),
@@ -1233,7 +1241,8 @@ fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
         "{}",
         a.to_text()
     );
-    // With the database comfortable, the same slow pages go on to the edge.
+    // With the database comfortable, nothing measured explains the same slow pages: the
+    // edge waits for the diagnosis step, not for the database.
     let calm = with(
         users(320_000)
             .with_p95_response_time(ms(1_300))
@@ -1242,13 +1251,19 @@ fn slow_pages_from_a_saturated_database_are_worked_on_at_the_database() {
         &[Component::Cache, Component::Cdn, Component::LoadBalancer],
     );
     let a = run(&calm);
-    assert!(remedy_steps(&a).contains(&Remedy::EdgeCompute));
-    assert!(!a.to_text().contains("Held back"), "{}", a.to_text());
-    assert!(
-        !a.to_markdown().contains("Held back"),
+    assert_eq!(
+        self::held(&a),
+        [(Remedy::EdgeCompute, StepKey::Diagnose, Some(1))],
         "{}",
-        a.to_markdown()
+        a.to_text()
     );
+    // Both reports show the edge waiting for that step.
+    for report in [a.to_text(), a.to_markdown()] {
+        assert!(
+            report.contains("Held back") && report.contains("Find where the time goes"),
+            "{report}"
+        );
+    }
 }
 
 #[test]
@@ -5218,12 +5233,13 @@ fn memory_past_its_warning_level_holds_the_edge_back() {
             Some(1)
         )]
     );
-    // Under the warning level (85%, against 90%) memory explains nothing: the edge is the
-    // step.
+    // Under the warning level (85%, against 90%) memory explains nothing, and nothing else
+    // measured does: the edge waits for the diagnosis step instead.
     let calm = snap.clone().with_memory_usage(pct(85.0));
     let a = run(&calm);
-    assert!(
-        remedy_steps(&a).contains(&Remedy::EdgeCompute),
+    assert_eq!(
+        held(&a),
+        [(Remedy::EdgeCompute, StepKey::Diagnose, Some(1))],
         "{:?}",
         a.plan
     );
@@ -6174,13 +6190,19 @@ fn slow_pages_skip_a_cdn_for_small_static_traffic_and_the_edge_for_near_users() 
     );
     step_of(&a, StepKey::LadderExhausted(Symptom::SlowPageLoads));
 
-    // Where the users are is not measured: the edge is the ladder's last rung, and the step
-    // says it helps only users far from the servers, and what to measure to know.
+    // Where the users are is not measured: the edge is the ladder's last rung, and it waits
+    // for the diagnosis step, whose notes walk the ladder: the edge helps only users far
+    // from the servers (with what to measure to know), and the CDN's share is under 20%.
     let mut unknown = near();
     unknown.user_regions = None;
     let a = run(&unknown);
     let text = a.to_text();
-    let step = step_of(&a, StepKey::Remedy(Remedy::EdgeCompute));
+    assert_eq!(
+        held(&a),
+        [(Remedy::EdgeCompute, StepKey::Diagnose, Some(1))],
+        "{text}"
+    );
+    let step = step_of(&a, StepKey::Diagnose);
     assert!(
         step.notes
             .iter()
@@ -8493,4 +8515,53 @@ fn residency_bounds_the_replication_a_checklist_gap_brings() {
         "{}",
         free.to_text()
     );
+}
+
+#[test]
+fn slow_pages_that_nothing_explains_past_stage_one_are_traced_before_the_edge() {
+    // 25,000 users; a cache (93% hits), a CDN and replicas in place; pages at 1.3 s while
+    // the servers sit at 35% CPU, the database at 30%, and the slowest query takes 40 ms.
+    // The slow-page ladder's cache and CDN are in place, so its last rung, logic at the
+    // edge, is what the matrix has left; but the edge helps only users far from the
+    // servers, and nothing measured says distance is where the time goes. The guide's
+    // diagnosis begins with "where is time spent? distributed tracing": the plan opens by
+    // finding where the time goes, and the edge waits for it.
+    let snap = with(
+        users(25_000)
+            .with_p95_response_time(ms(1_300))
+            .with_server_cpu(pct(35.0))
+            .with_memory_usage(pct(50.0))
+            .with_db_cpu(pct(30.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(5.0).unwrap())
+            .with_slowest_query_time(ms(40))
+            .with_cache_hit_rate(pct(93.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(a.plan[0].key, StepKey::Diagnose, "{text}");
+    assert!(
+        held(&a).contains(&(Remedy::EdgeCompute, StepKey::Diagnose, Some(1))),
+        "{text}"
+    );
+    assert!(
+        a.plan[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("far from the servers")),
+        "{text}"
+    );
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title);
+    // Far users measured slow: the edge is called for on its own grounds, and stands.
+    let far = run(&snap
+        .clone()
+        .with_user_regions(NonZeroU32::new(3).unwrap())
+        .with_remote_user_share(pct(40.0))
+        .with_remote_user_p95(ms(1_400)));
+    assert_ne!(far.plan[0].key, StepKey::Diagnose, "{}", far.to_text());
 }
