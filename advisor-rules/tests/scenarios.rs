@@ -8505,6 +8505,29 @@ fn residency_bounds_the_replication_a_checklist_gap_brings() {
             .any(|n| n.starts_with("data residency is required")),
         "{text}"
     );
+    // Only that step: a step closing another gap (the pool's, connection pooling) says
+    // nothing of where data goes.
+    let pooled = run(&snap
+        .clone()
+        .with_db_connections(Connections::new(190))
+        .with_db_pool_size(Connections::new(200)));
+    let text = pooled.to_text();
+    let pool = step_holding(&pooled, "key.pool.critical");
+    assert!(
+        pool.notes.iter().any(|n| n.contains("connection pooling")),
+        "{text}"
+    );
+    let bounded: Vec<_> = pooled
+        .plan
+        .iter()
+        .filter(|s| {
+            s.notes
+                .iter()
+                .any(|n| n.starts_with("data residency is required"))
+        })
+        .map(|s| &s.key)
+        .collect();
+    assert_eq!(bounded, [&StepKey::Stage(Stage::Enterprise)], "{text}");
     // Without a residency rule, nothing to bound.
     let free = run(&snap.with_data_residency_required(false));
     assert!(
