@@ -1794,6 +1794,16 @@ fn build_plan(
             subject_names: Vec::new(),
         })
         .collect();
+    // Whether each step's advising finding gives a step title: the step keeps it then.
+    let advised_titled: Vec<bool> = skeleton
+        .steps
+        .iter()
+        .map(|s| {
+            s.advice
+                .and_then(|i| findings.get(i))
+                .is_some_and(|f| f.step_title.is_some())
+        })
+        .collect();
     let mut held = Vec::new();
     // The comparisons already shown in each step: two rules may test the same value against
     // the same threshold (a transition and a ladder on DB CPU), which is one fact.
@@ -1873,11 +1883,12 @@ fn build_plan(
                         step.references.push(r.clone());
                     }
                 }
-                // Titles, for a plain step: the step title any of its findings gives (the
-                // pack refuses two for one action), else its advising finding's title; set
+                // Titles, for a plain step: its advising finding's step title, else the one
+                // its other findings give (the pack refuses two different ones unless every
+                // rule of the action gives one), else its advising finding's title; set
                 // below for the others.
                 if let Some(t) = f.step_title.as_deref() {
-                    if step.title != t {
+                    if !advised_titled.get(at).copied().unwrap_or(false) && step.title != t {
                         t.clone_into(&mut step.title);
                     }
                 } else if step.title.is_empty() {

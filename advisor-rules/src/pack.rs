@@ -169,9 +169,11 @@ pub struct Rule {
     /// connection pool" where [`Rule::title`] says what was found, "Connection pool past its
     /// warning level" (file key `step_title`; default: the title). A step on a ladder's rung,
     /// a stage move or a component has a title of its own, so the key is refused on a rule
-    /// with `remedy` or `ladder`. Rules that share an action open one step, so they may not
-    /// give different step titles; one without takes the others'. (Borrowed for the default
-    /// pack, owned for a pack read from a file, as [`Rule::references`].)
+    /// with `remedy` or `ladder`. Rules that share an action open one step, titled by the
+    /// step title of the rule that advises it (the first by severity, then priority), or,
+    /// when it gives none, by the others' (which must then agree: different ones are refused
+    /// unless every rule of the action gives one). (Borrowed for the default pack, owned for
+    /// a pack read from a file, as [`Rule::references`].)
     pub step_title: Option<Cow<'static, str>>,
     /// What to do, in words.
     pub advice: String,
@@ -1356,50 +1358,77 @@ impl RulePack {
         self.check_step_titles(src, base_rules.is_empty(), diags);
     }
 
-    /// Rules that share an action open one step, titled by the step title any of them gives:
-    /// two different ones would make the step's title depend on which fired. (A rule with
-    /// none takes the others'.) Linear in the rules. The refusal points at the id of the
-    /// second rule, found near its condition when the rule is this file's (`no_base`, or
-    /// its origin is `src`), as the other checks place theirs.
+    /// Rules that share an action open one step, titled by the step title of the finding
+    /// that advises it (the first by severity, then priority), or, when that rule gives
+    /// none, by the one the others give. So the others' must agree: when two rules of an
+    /// action give different step titles, every rule of the action must give one, or the
+    /// step's title would depend on which of them fired and in what order. Linear in the
+    /// rules. The refusal points at the id of the first rule without one, found near its
+    /// condition when the rule is this file's (`no_base`, or its origin is `src`), as the
+    /// other checks place theirs.
     fn check_step_titles(&self, src: &Source<'_>, no_base: bool, diags: &mut Diagnostics) {
-        let mut first: HashMap<&str, (&str, &str)> = HashMap::new();
+        /// What one action's rules give: the first step title (with its rule), a rule
+        /// giving another, and the first rule giving none.
+        #[derive(Default)]
+        struct Titles<'r> {
+            first: Option<(&'r str, &'r str)>,
+            other: Option<&'r str>,
+            untitled: Option<&'r Rule>,
+        }
+        let mut actions: Vec<&str> = Vec::new();
+        let mut by_action: HashMap<&str, Titles<'_>> = HashMap::new();
         for rule in &self.rules {
-            let (Some(action), Some(title)) = (rule.action.as_deref(), rule.step_title.as_deref())
+            let Some(action) = rule.action.as_deref() else {
+                continue;
+            };
+            let titles = by_action.entry(action).or_insert_with(|| {
+                actions.push(action);
+                Titles::default()
+            });
+            match (rule.step_title.as_deref(), titles.first) {
+                (None, _) => {
+                    titles.untitled.get_or_insert(rule);
+                }
+                (Some(title), None) => titles.first = Some((rule.id.as_str(), title)),
+                (Some(title), Some((_, first))) if title != first => {
+                    titles.other.get_or_insert(rule.id.as_str());
+                }
+                (Some(_), Some(_)) => {}
+            }
+        }
+        for action in actions {
+            let Some(Titles {
+                first: Some((first, _)),
+                other: Some(other),
+                untitled: Some(rule),
+            }) = by_action.get(action)
             else {
                 continue;
             };
-            match first.get(action) {
-                None => {
-                    first.insert(action, (rule.id.as_str(), title));
-                }
-                Some(&(other, other_title)) if other_title != title => {
-                    let own = no_base
-                        || matches!(&rule.origin, Origin::File { file, .. } if file == src.name);
-                    let near = if own {
-                        rule.when_offset.saturating_sub(SEARCH_WINDOW / 2)
-                    } else {
-                        0
-                    };
-                    let at = find_string_near(src.text, &rule.id, near).unwrap_or(0);
-                    diags.push(
-                        Diagnostic::new(
-                            DiagnosticKind::Format,
-                            DiagnosticLevel::Error,
-                            format!(
-                                "rules `{other}` and `{}` share action `{action}` but not its step title",
-                                rule.id
-                            ),
-                            src,
-                            (at, at + rule.id.len() + 2),
-                        )
-                        .with_help(Some(
-                            "rules with one action open one step: give them the same `step_title`, or leave it to one of them".into(),
-                        ))
-                        .with_rule(&rule.id),
-                    );
-                }
-                Some(_) => {}
-            }
+            let own =
+                no_base || matches!(&rule.origin, Origin::File { file, .. } if file == src.name);
+            let near = if own {
+                rule.when_offset.saturating_sub(SEARCH_WINDOW / 2)
+            } else {
+                0
+            };
+            let at = find_string_near(src.text, &rule.id, near).unwrap_or(0);
+            diags.push(
+                Diagnostic::new(
+                    DiagnosticKind::Format,
+                    DiagnosticLevel::Error,
+                    format!(
+                        "rules `{first}` and `{other}` share action `{action}` but not its step title, and `{}` gives none",
+                        rule.id
+                    ),
+                    src,
+                    (at, at + rule.id.len() + 2),
+                )
+                .with_help(Some(
+                    "the step takes the step title of the rule that advises it: give every rule of the action a `step_title`, or give them all the same one".into(),
+                ))
+                .with_rule(&rule.id),
+            );
         }
     }
 

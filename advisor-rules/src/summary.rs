@@ -782,7 +782,8 @@ fn write_first_title(
     // rung's step), so it has its advising finding's title (never empty: packs refuse that).
     let plain = if matches!(key, Key::Action(_) | Key::Rule(_)) {
         advice.and_then(|i| found.get(i)).map_or("", |(rule, _)| {
-            // (The step title any member gives: the pack refuses two for one action.)
+            // (Its own step title, else the one the other members give: the pack refuses
+            // two different ones unless every rule of the action gives one.)
             rule.step_title
                 .as_deref()
                 .or_else(|| members().find_map(|(r, _)| r.step_title.as_deref()))

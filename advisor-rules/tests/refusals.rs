@@ -193,31 +193,53 @@ fn a_step_title_that_could_not_title_its_step_is_refused() {
         DiagnosticKind::Format,
         "has `step_title` and `remedy`",
     );
-    // Two rules of one action open one step: two titles for it would make the title depend
-    // on which rule fired.
+    // Two rules of one action open one step, titled by the rule that advises it. Each may
+    // give its own step title: the step takes the advising one's, whichever fired.
     let two = pack(&format!(
         "{}{}",
         rule(
             "a",
             "db_cpu > 70%",
-            "action = \"calm_db\"\nstep_title = \"Calm the database\"\n"
+            "action = \"calm_db\"\npriority = 5\nstep_title = \"Calm the database\"\n"
         ),
         rule(
             "b",
             "db_cpu > 80%",
-            "action = \"calm_db\"\nstep_title = \"Cool the database\"\n"
+            "action = \"calm_db\"\npriority = 1\nstep_title = \"Cool the database\"\n"
         ),
     ));
-    refused(
-        &two,
-        DiagnosticKind::Format,
-        "share action `calm_db` but not its step title",
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", &two).unwrap()).unwrap();
+    for (cpu, title) in [(85.0, "Cool the database"), (75.0, "Calm the database")] {
+        let snap = MetricsSnapshot::default().with_db_cpu(Ratio::from_percent(cpu).unwrap());
+        let a = scalability_advisor_rules::assess(&engine, &snap, &History::new());
+        assert_eq!(a.plan.len(), 1);
+        assert_eq!(a.plan[0].title, title, "{cpu}");
+        let eval = engine.evaluate(&snap, &History::new());
+        let s = scalability_advisor_rules::summarize(
+            &engine,
+            &eval,
+            &snap,
+            &History::new(),
+            &engine.pack().advisor_config(),
+        );
+        assert_eq!(s.first_step_title, title, "{cpu}");
+    }
+    // Different ones with a rule giving none: when that rule advised, the step would take
+    // whichever title the others gave, by the order they fired in. Refused.
+    let three = format!(
+        "{two}{}",
+        rule("c", "db_cpu > 90%", "action = \"calm_db\"\npriority = 0\n")
     );
-    // The refusal points at the second rule's id, quotes included, however far into the
+    refused(
+        &three,
+        DiagnosticKind::Format,
+        "share action `calm_db` but not its step title, and `c` gives none",
+    );
+    // The refusal points at the rule without one, quotes included, however far into the
     // file it is (here past 64 KiB of comments, beyond a search from the file's start).
     for padding in [0, 70_000] {
         let text = format!(
-            "name = \"p\"\n# {}\n{}{}",
+            "name = \"p\"\n# {}\n{}{}{}",
             "x".repeat(padding),
             rule(
                 "calm_a",
@@ -229,6 +251,7 @@ fn a_step_title_that_could_not_title_its_step_is_refused() {
                 "db_cpu > 80%",
                 "action = \"calm_db\"\nstep_title = \"Cool the database\"\n"
             ),
+            rule("calm_c", "db_cpu > 90%", "action = \"calm_db\"\n"),
         );
         // Alone, and as a layer over the default pack (the rules are the layer's own).
         let errors = [
@@ -243,9 +266,10 @@ fn a_step_title_that_could_not_title_its_step_is_refused() {
                 .iter()
                 .find(|d| d.message.contains("but not its step title"))
                 .unwrap_or_else(|| panic!("not refused: {err}"));
-            assert_eq!(&text[d.span.0..d.span.1], "\"calm_b\"", "{padding}");
-            // name, the comment, eight lines of `calm_a`, `[[rule]]`: the id is on line 12.
-            assert_eq!(d.line, 12, "{padding}");
+            assert_eq!(&text[d.span.0..d.span.1], "\"calm_c\"", "{padding}");
+            // name, the comment, eight lines of `calm_a` and of `calm_b`, `[[rule]]`: the
+            // id is on line 20.
+            assert_eq!(d.line, 20, "{padding}");
         }
     }
     // A blank one is refused as a blank title is.
