@@ -8593,3 +8593,51 @@ fn slow_pages_that_nothing_explains_past_stage_one_are_traced_before_the_edge() 
         .with_remote_user_p95(ms(1_400)));
     assert_ne!(far.plan[0].key, StepKey::Diagnose, "{}", far.to_text());
 }
+
+#[test]
+fn a_stage_move_names_one_condition_in_the_singular() {
+    // 300,000 users, writes at 85% of what the primary sustains: the stage-3 move, overdue.
+    // Of the stage's architecture not called for, only microservices have a condition of
+    // the guide's ("need independent scaling of components"), not measured here: the step
+    // names it as the one condition it is, and several in the plural.
+    let snap = with(
+        users(300_000)
+            .with_server_cpu(pct(55.0))
+            .with_db_cpu(pct(60.0))
+            .with_primary_write_throughput(Rate::from_per_second(1_700.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap()),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+        ],
+    );
+    let a = run(&snap);
+    let moved = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(
+        moved
+            .advice
+            .contains("(the guide's condition for microservices: independent_scaling_needed"),
+        "{}",
+        a.to_text()
+    );
+    // A 5,000-user server whose database calls for the growth stage, with neither a CDN
+    // nor a load balancer called for: two conditions (static assets past 20% of the
+    // bandwidth; one server's CPU past 70%), in the plural.
+    let small = with(
+        users(5_000)
+            .with_server_cpu(pct(55.0))
+            .with_db_cpu(pct(75.0))
+            .with_slowest_query_time(ms(250)),
+        &[Component::SingleServer],
+    );
+    let b = run(&small);
+    let moved = step_of(&b, StepKey::Stage(Stage::Growth));
+    assert!(
+        moved.advice.contains("(the guide's conditions for a CDN:")
+            && moved.advice.contains("; a load balancer:"),
+        "{}",
+        b.to_text()
+    );
+}
