@@ -1008,7 +1008,20 @@ fn push_capitalised(out: &mut String, s: &str) {
     }
 }
 
-/// What is known of the rungs below and above the current one, as notes.
+/// What a used-up ladder's step does, as its title says it (before ": the guide's ladder
+/// is used up"): the gist of [`beyond_the_ladder`].
+const fn past_the_ladder(symptom: Symptom) -> &'static str {
+    match symptom {
+        Symptom::SlowPageLoads => "Trace where the slow pages spend their time",
+        Symptom::DatabaseSlow => "Find what still loads the database",
+        Symptom::ApiTimeouts => "Work on the provider's latency and limits",
+        Symptom::HighServerCpu => "Profile the servers again",
+        Symptom::HighMemory => "Find what holds the memory",
+        // (A symptom added to the core later.)
+        _ => "Find where the time goes",
+    }
+}
+
 /// Where to look once every rung of `symptom`'s ladder is done: past the decision matrix,
 /// in the guide's diagnosis guide for that layer.
 const fn beyond_the_ladder(symptom: Symptom) -> &'static str {
@@ -1040,6 +1053,7 @@ fn threshold_text(evidence: &scalability_advisor_core::Evidence) -> String {
         .map_or_else(String::new, |t| t.to_string())
 }
 
+/// What is known of the rungs below and above the current one, as notes.
 fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
     let mut notes = Vec::new();
     for r in &p.rungs {
@@ -1592,7 +1606,7 @@ pub(crate) fn write_base_title(
             Ok(())
         }
         Key::LadderExhausted(s) => {
-            push_capitalised(out, s.title());
+            out.push_str(past_the_ladder(s));
             out.push_str(": the guide's ladder is used up");
             Ok(())
         }
@@ -4893,7 +4907,7 @@ mod tests {
         );
         assert_eq!(
             held(StepKey::LadderExhausted(Symptom::DatabaseSlow)).until_title(&[]),
-            "Database slow: the guide's ladder is used up"
+            "Find what still loads the database: the guide's ladder is used up"
         );
         assert_eq!(
             held(StepKey::Component(Component::GlobalLoadBalancer)).until_title(&[]),

@@ -6137,6 +6137,11 @@ fn slow_pages_skip_a_cdn_for_small_static_traffic_and_the_edge_for_near_users() 
         "{text}"
     );
     let step = step_of(&a, StepKey::LadderExhausted(Symptom::SlowPageLoads));
+    // Titled by what is left to do, and why.
+    assert_eq!(
+        step.title, "Trace where the slow pages spend their time: the guide's ladder is used up",
+        "{text}"
+    );
     assert!(step.advice.contains("tracing"), "{text}");
     assert!(
         step.notes
