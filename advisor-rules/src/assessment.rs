@@ -4987,6 +4987,23 @@ mod tests {
         ] {
             assert!(beyond_the_ladder(symptom).contains(place), "{symptom:?}");
         }
+        // The step's title says the gist of it, each in words of its own layer.
+        for (symptom, gist, word) in [
+            (Symptom::SlowPageLoads, "Trace", "pages"),
+            (Symptom::DatabaseSlow, "Find", "database"),
+            (Symptom::ApiTimeouts, "Work", "provider"),
+            (Symptom::HighServerCpu, "Profile", "servers"),
+            (Symptom::HighMemory, "Find", "memory"),
+        ] {
+            let mut title = String::new();
+            write_base_title(&mut title, Key::LadderExhausted(symptom), "", None);
+            assert!(
+                title.starts_with(gist)
+                    && title.contains(word)
+                    && title.ends_with(": the guide's ladder is used up"),
+                "{title}"
+            );
+        }
     }
 
     #[test]
