@@ -2142,6 +2142,17 @@ fn build_plan(
     }
     note_cache_beside_full_memory(&mut steps, snapshot);
     note_cache_headroom(&mut steps, snapshot, grounds.cache_levels);
+    note_cache_few_repeats(
+        &mut steps,
+        snapshot,
+        (
+            grounds.cache_levels.0,
+            grounds.additions.repeated_query_share,
+        ),
+        facts
+            .iter()
+            .any(|f| f.ladder == Some(Symptom::SlowPageLoads)),
+    );
     note_move_after_separating(&mut steps, findings, snapshot);
     // One note per step and checklist, however the gaps came to the step.
     for step in &mut steps {
@@ -2414,6 +2425,46 @@ fn note_cache_headroom(
                 "the cache has {free} of its memory free, so it is not evicting for lack of room: its misses (it answers {hits} of lookups) come from what it holds and for how long, so review its keys and TTLs (data read far more often than written; query results for 1 to 5 minutes) before giving it memory"
             )
         },
+    );
+}
+
+/// A cache in place that misses (its hit rate under `floor`, [`LadderConfig::cache_hit_floor`])
+/// where the share of repeated queries is measured at or under `level`
+/// ([`AdditionConfig::repeated_query_share`], 25%: the guide's "same queries repeated
+/// frequently" does not hold): the step that tunes it says its misses are mostly first reads,
+/// which no key, TTL or memory turns into hits, so it promises little; with `slow_pages`
+/// (a finding on the slow-page ladder), that pages still slow after it call for finding
+/// where the time goes (the guide's diagnosis, step 1), not a bigger cache. The step keeps
+/// its place: it is the decision matrix's first rung, and cheap.
+///
+/// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
+/// [`AdditionConfig::repeated_query_share`]:
+///     scalability_advisor_core::patterns::AdditionConfig::repeated_query_share
+fn note_cache_few_repeats(
+    steps: &mut [PlanStep],
+    snapshot: &MetricsSnapshot,
+    (floor, level): (Ratio, Ratio),
+    slow_pages: bool,
+) {
+    if !snapshot.architecture.contains(Component::Cache)
+        || snapshot.cache_hit_rate.is_none_or(|h| h >= floor)
+    {
+        return;
+    }
+    let Some(repeats) = snapshot.repeated_query_share.filter(|r| *r <= level) else {
+        return;
+    };
+    note_on(
+        steps,
+        Remedy::AddCaching,
+        format!(
+            "only {repeats} of queries repeat one issued shortly before, not past the {level} this pack reads as the guide's \"same queries repeated frequently\": most of its misses are likely first reads, which no key, TTL or memory turns into hits, so expect little from this step; {}",
+            if slow_pages {
+                "if pages stay slow after it, find where the time goes (distributed tracing, the guide's first diagnosis step) before growing the cache"
+            } else {
+                "measure the database's load again after it before growing the cache"
+            }
+        ),
     );
 }
 

@@ -8234,6 +8234,81 @@ fn a_cache_that_misses_says_whether_it_is_full() {
 }
 
 #[test]
+fn a_cache_that_misses_where_few_queries_repeat_promises_little() {
+    // 6,000 users on a single server with a cache and a CDN; pages at 900 ms P95 (past the
+    // guide's 500 ms target), servers at 30% CPU, the database at 25%, its slowest
+    // statement 40 ms. The cache answers 75% of lookups, under the 80% floor, so the
+    // decision matrix's first rung for slow pages (caching) is not finished and stays the
+    // first step. But only 15% of queries repeat one issued shortly before, under the 25%
+    // at which the guide's "same queries repeated frequently" calls for a cache at all:
+    // most misses are then first reads, which no key, TTL or memory turns into hits. The
+    // cache step must say so, with the measured share, and say what comes if pages stay
+    // slow: the guide's diagnosis, step 1, "where is time spent?" (tracing), not a bigger
+    // cache. With 40% of queries repeating the misses are worth chasing: no such note. Nor
+    // when the cache hits 85% (no cache step) or the repeats are not measured.
+    let base = with(
+        users(6_000)
+            .with_p95_response_time(ms(900))
+            .with_server_cpu(pct(30.0))
+            .with_memory_usage(pct(40.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(6.0).unwrap())
+            .with_db_cpu(pct(25.0))
+            .with_slowest_query_time(ms(40))
+            .with_db_read_share(pct(85.0))
+            .with_cache_hit_rate(pct(75.0)),
+        &[Component::SingleServer, Component::Cache, Component::Cdn],
+    );
+    let few = base.clone().with_repeated_query_share(pct(15.0));
+    let a = run(&few);
+    let text = a.to_text();
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::AddCaching),
+        "the matrix's first rung stays first: {text}"
+    );
+    let repeats_note = |a: &Assessment| -> Option<String> {
+        a.plan
+            .iter()
+            .flat_map(|s| &s.notes)
+            .find(|n| n.contains("first reads"))
+            .cloned()
+    };
+    let note = step_holding(&a, "db.cache_hit_low")
+        .notes
+        .iter()
+        .find(|n| n.contains("first reads"))
+        .unwrap_or_else(|| panic!("no note on few repeats: {text}"))
+        .clone();
+    assert!(note.contains("15%") && note.contains("25%"), "{note}");
+    assert!(note.contains("where the time goes"), "{note}");
+    // The fleet summary's first step is the cache's, as in the report.
+    assert_eq!(summary(&few).first_step_title, a.plan[0].title);
+
+    for (snap, why) in [
+        (
+            base.clone().with_repeated_query_share(pct(40.0)),
+            "40% repeat",
+        ),
+        (base.clone(), "repeats not measured"),
+        (
+            few.clone().with_cache_hit_rate(pct(85.0)),
+            "the cache hits 85%",
+        ),
+    ] {
+        let b = run(&snap);
+        assert_eq!(repeats_note(&b), None, "{why}: {}", b.to_text());
+    }
+    // 25% is the level itself: at it, the guide's condition for a cache does not hold.
+    let level = run(&base.clone().with_repeated_query_share(pct(25.0)));
+    assert!(repeats_note(&level).is_some(), "{}", level.to_text());
+    // Pages under the target (350 ms): the cache step stands on its own finding, and the
+    // note says nothing of slow pages.
+    let fast = run(&few.clone().with_p95_response_time(ms(350)));
+    let note = repeats_note(&fast).unwrap_or_else(|| panic!("{}", fast.to_text()));
+    assert!(!note.contains("pages"), "{note}");
+}
+
+#[test]
 fn a_made_move_whose_condition_still_holds_is_titled_by_what_to_do() {
     // 2,000,000 users promised 99.99%, with multi-region, a global load balancer and
     // cross-region replication declared, yet one region deployed. The guide's enterprise
