@@ -1130,14 +1130,21 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
                     d.read_replicas.value, d.replica_limit
                 );
             }
+            let per_host = d.connections_per_host.value.get();
+            let budget = match d.max_connections {
+                Some(max) if max < per_host => {
+                    format!("the {max} connections max_connections allows")
+                }
+                _ => format!("the {per_host} connections a database host runs well"),
+            };
+            if d.one_connection_each {
+                let _ = writeln!(
+                    o,
+                    "  !! each of the {} app instances gets 1 of {budget}: its queries run one at a time, each waiting for the one in flight; put a pooler such as PgBouncer (transaction pooling) in front of each host, so that each instance keeps a pool for its own concurrency while the pooler holds the host's connections",
+                    pl.app_instances.value
+                );
+            }
             if d.pooler_needed {
-                let per_host = d.connections_per_host.value.get();
-                let budget = match d.max_connections {
-                    Some(max) if max < per_host => {
-                        format!("the {max} connections max_connections allows")
-                    }
-                    _ => format!("the {per_host} connections a database host runs well"),
-                };
                 let _ = writeln!(
                     o,
                     "  !! {} app instances outnumber {budget}: put a pooler such as PgBouncer (transaction pooling) in front of each host, holding that many connections to the database for all of them",

@@ -1094,7 +1094,9 @@ mod other_commands {
     fn instances_share_the_database_hosts_connections_until_a_pooler_is_needed() {
         // The example: 8 cores give 8 x 2 + 1 = 17 active connections on each database host
         // (the guide's formula, read at the database), under max_connections = 500. At the
-        // plan's 3x, 12 instances share them: floor(17 / 12) = 1 each, 12 in all, no pooler.
+        // plan's 3x, 12 instances share them: floor(17 / 12) = 1 each, 12 in all, no pooler
+        // needed, but one connection each runs each instance's queries one at a time: the
+        // plan says so, and advises the pooler that lets each keep a pool.
         // At 10x, 38 instances outnumber the 17: even one connection each is too many, and
         // only a pooler holding the 17 for all of them answers; likewise at 100x and 1000x.
         let out = plan_words(&std::fs::read_to_string(example("plan.toml")).unwrap(), &[]);
@@ -1112,7 +1114,11 @@ mod other_commands {
             base.contains("pool/instance: 1 connection = ⌊connections per host / instances⌋, at least 1 (connections per host = 17 connections, instances = 12)"),
             "{base}"
         );
-        assert!(!base.contains("!! "), "{base}");
+        assert!(
+            base.contains("!! each of the 12 app instances gets 1 of the 17 connections a database host runs well: its queries run one at a time, each waiting for the one in flight; put a pooler such as PgBouncer (transaction pooling) in front of each host"),
+            "{base}"
+        );
+        assert_eq!(base.matches("!! ").count(), 1, "{base}");
         // A max_connections below the formula is the budget: 12 instances at the plan's 3x
         // outnumber 10 connections (and equal 12 do not).
         let example_file = std::fs::read_to_string(example("plan.toml")).unwrap();
@@ -1128,7 +1134,16 @@ mod other_commands {
             ten.contains("!! 12 app instances outnumber the 10 connections max_connections allows"),
             "{ten}"
         );
-        assert!(!capped(12).contains("!! "), "{}", capped(12));
+        let twelve = capped(12);
+        assert!(
+            twelve.contains("!! each of the 12 app instances gets 1 of the 12 connections max_connections allows"),
+            "{twelve}"
+        );
+        assert!(!twelve.contains("outnumber"), "{twelve}");
+        // 16 cores: 16 x 2 + 1 = 33 connections, floor(33 / 12) = 2 each: nothing to say.
+        let cores = plan_words(&example_file.replace("db_cores = 8", "db_cores = 16"), &[]);
+        let cores = &cores[..cores.find("10x scenario").unwrap()];
+        assert!(!cores.contains("!! "), "{cores}");
         // A limit equal to the formula is no tighter: the host's own figure is named.
         let at_formula = plan_words(
             &example_file.replace("max_connections = 500", "max_connections = 17"),
@@ -1142,6 +1157,10 @@ mod other_commands {
         );
         for (scenario, instances) in [("10x", 38), ("100x", 375), ("1000x", 3750)] {
             let s = section(&format!("{scenario} scenario"));
+            assert!(
+                !s.contains("each of the"),
+                "the stronger warning alone: {s}"
+            );
             assert!(
                 s.contains(&format!("!! {instances} app instances outnumber the 17 connections a database host runs well: put a pooler such as PgBouncer (transaction pooling) in front of each host")),
                 "{s}"

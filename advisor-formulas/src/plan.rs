@@ -561,6 +561,13 @@ pub struct DatabasePlan {
     /// host, holding the budget's connections to the database and any number of the
     /// instances'.
     pub pooler_needed: bool,
+    /// Whether several instances connect directly with one connection each (`n = 1`, the
+    /// budget less than twice the instances) while not outnumbering the budget: each
+    /// instance's queries then run one at a time, every query waiting for the one in
+    /// flight, and a connection lost stalls the instance. A pooler such as PgBouncer in
+    /// front of each host lets every instance keep a pool for its own concurrency while the
+    /// host holds its budget. Never set with [`DatabasePlan::pooler_needed`].
+    pub one_connection_each: bool,
     /// The most read replicas one primary can feed ([`DatabaseInputs::max_read_replicas`]).
     pub replica_limit: u32,
     /// Whether the plan needs more replicas than that: replicas alone will not carry the
@@ -634,6 +641,7 @@ pub struct Plan {
 /// r = C · q · s                    R = max(1, ⌈r / c_r⌉)
 /// N = 2 · cores + spindles         B = min(N, max_connections)
 /// n = max(1, ⌊B / I⌋)              T = I · n          pooler needed ⇔ I > B
+/// one connection each ⇔ 1 < I ≤ B and n = 1
 /// W = ⌈D · h⌉                      M = ⌈W · k⌉
 /// ```
 /// P: peak (req/s); g: growth; m: margin; C: capacity; c_i: per-instance capacity; I:
@@ -684,6 +692,7 @@ pub struct Plan {
 /// assert_eq!(d.pool_per_instance.value.get(), 1); // ⌊17 / 12⌋
 /// assert_eq!(d.total_connections.value, 12);
 /// assert!(!d.pooler_needed); // 12 instances ≤ 17 connections
+/// assert!(d.one_connection_each); // but one each: a pooler would let them keep pools
 /// # Ok::<(), scalability_advisor_formulas::Error>(())
 /// ```
 ///
@@ -927,6 +936,7 @@ fn database_plan(
         total_connections,
         max_connections: db.max_connections,
         pooler_needed: instances.get() > budget,
+        one_connection_each: instances.get() > 1 && instances.get() <= budget && pool.get() == 1,
         replica_limit: db.max_read_replicas,
         replicas_beyond_limit: replicas.get() > db.max_read_replicas,
     })
@@ -1324,8 +1334,10 @@ mod tests {
         assert_eq!(d.pool_per_instance.value.get(), 1);
         assert_eq!(d.total_connections.value, 12);
         assert_eq!(d.max_connections, Some(100));
-        // 12 instances, 17 connections: each can hold one without a pooler.
+        // 12 instances, 17 connections: each can hold one without a pooler, and only one:
+        // each instance's queries run one at a time.
         assert!(!d.pooler_needed);
+        assert!(d.one_connection_each);
         assert_eq!(
             d.connections_per_host.to_string(),
             "17 connections = cores × 2 + effective spindles (cores = 8, effective spindles = 1)"
@@ -1344,6 +1356,7 @@ mod tests {
         i.database = Some(db);
         let d = plan(&i).unwrap().database.unwrap();
         assert!(!d.pooler_needed);
+        assert!(d.one_connection_each);
         assert_eq!(
             d.pool_per_instance.to_string(),
             "1 connection = ⌊max_connections / instances⌋, at least 1 (max_connections = 12, instances = 12)"
@@ -1354,6 +1367,7 @@ mod tests {
         i.database = Some(db);
         let d = plan(&i).unwrap().database.unwrap();
         assert!(d.pooler_needed);
+        assert!(!d.one_connection_each, "the stronger warning alone");
         assert_eq!(d.pool_per_instance.value.get(), 1);
         assert_eq!(d.total_connections.value, 12);
         // A limit equal to the formula: the formula's figure is the budget named.
@@ -1381,6 +1395,24 @@ mod tests {
         assert_eq!(d.pool_per_instance.value.get(), 4);
         assert_eq!(d.total_connections.value, 16);
         assert!(!d.pooler_needed);
+        assert!(!d.one_connection_each);
+        // 1,000 req/s × 3 × 1.5 = 4,500 req/s on 500 req/s instances: 9 instances, ⌊17 / 9⌋ = 1
+        // each; 800 req/s instances: ⌈5.625⌉ = 6, ⌊17 / 6⌋ = 2 each, no longer one.
+        let mut nine = i;
+        nine.per_instance = rate(500.0).into();
+        assert!(plan(&nine).unwrap().database.unwrap().one_connection_each);
+        nine.per_instance = rate(800.0).into();
+        let d = plan(&nine).unwrap().database.unwrap();
+        assert_eq!(d.pool_per_instance.value.get(), 2);
+        assert!(!d.one_connection_each);
+        // 50 req/s × 3 × 1.5 = 225 req/s: one instance holds the whole budget, whatever it is.
+        let mut one = i;
+        one.peak = rate(50.0).into();
+        db.max_connections = Some(1);
+        one.database = Some(db);
+        let d = plan(&one).unwrap().database.unwrap();
+        assert_eq!(d.pool_per_instance.value.get(), 1);
+        assert!(!d.one_connection_each && !d.pooler_needed);
         // 5,000 req/s × 3 × 1.5 = 22,500 req/s: ⌈56.25⌉ = 57 instances outnumber the 17
         // connections: a pooler.
         let mut big = i;
@@ -1701,6 +1733,11 @@ mod tests {
             let budget = u64::from(max.map_or(cores * 2 + 1, |m| m.min(cores * 2 + 1)));
             prop_assert_eq!(d.connections_per_host.value.get(), cores * 2 + 1);
             prop_assert!(d.pool_per_instance.value.get() >= 1);
+            prop_assert!(!(d.pooler_needed && d.one_connection_each));
+            prop_assert_eq!(
+                d.one_connection_each,
+                instances > 1 && instances <= budget && d.pool_per_instance.value.get() == 1
+            );
             if d.pooler_needed {
                 // One each is already more than the host runs well (or allows).
                 prop_assert!(instances > budget);
