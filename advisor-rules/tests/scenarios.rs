@@ -124,6 +124,17 @@ pub(crate) fn no_contradictions(a: &Assessment) {
             h.remedy
         );
     }
+    // Never a step that adds or tunes a component beside a finding that questions it.
+    for f in &a.findings {
+        for r in remedy_steps(a) {
+            assert!(
+                r.component().is_none_or(|c| !f.discourages.contains(c)),
+                "{r:?} advised while {} questions it:\n{}",
+                f.id,
+                a.to_text()
+            );
+        }
+    }
 }
 
 // --- A healthy system at each stage: nothing to do. -------------------------------------
@@ -8306,6 +8317,49 @@ fn a_cache_that_misses_where_few_queries_repeat_promises_little() {
     let fast = run(&few.clone().with_p95_response_time(ms(350)));
     let note = repeats_note(&fast).unwrap_or_else(|| panic!("{}", fast.to_text()));
     assert!(!note.contains("pages"), "{note}");
+}
+
+#[test]
+fn an_unneeded_cache_that_misses_is_questioned_not_tuned() {
+    // 3,000 users (stage 1) whose servers use 15% of their CPU, pages at 200 ms and the
+    // database at 10%: all far below the guide's levels, so the cache in place is one the
+    // guide would not have added yet ("don't add caching before you need it"). It answers
+    // 60% of lookups, under the 80% floor. Tuning its keys, TTLs and memory is work spent on
+    // a component nothing needs: the plan questions the cache (info) and does not also tell
+    // the reader to make it hit more often (a warning, and the first step before). The
+    // system's other premature parts are questioned as before.
+    let snap = with(
+        users(3_000)
+            .with_p95_response_time(ms(200))
+            .with_server_cpu(pct(15.0))
+            .with_db_cpu(pct(10.0))
+            .with_cache_hit_rate(pct(60.0)),
+        &[Component::LoadBalancer, Component::Cache],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(ids(&a).contains(&"premature.cache"), "{text}");
+    assert!(!ids(&a).contains(&"db.cache_hit_low"), "{text}");
+    assert!(!remedy_steps(&a).contains(&Remedy::AddCaching), "{text}");
+    assert!(
+        a.findings.iter().all(|f| f.severity == Severity::Info),
+        "{text}"
+    );
+    // The fleet summary agrees: its first step is a question, not the cache's tuning.
+    assert_ne!(
+        summary(&snap).first_step_title,
+        "Make the cache hit more often",
+        "{text}"
+    );
+    // Pages at 700 ms need the cache: then it is tuned, and not questioned.
+    let slow = run(&snap.clone().with_p95_response_time(ms(700)));
+    let text = slow.to_text();
+    assert!(!ids(&slow).contains(&"premature.cache"), "{text}");
+    assert_eq!(
+        first_step(&slow),
+        &StepKey::Remedy(Remedy::AddCaching),
+        "{text}"
+    );
 }
 
 #[test]

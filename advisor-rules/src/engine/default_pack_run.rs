@@ -559,6 +559,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
+            any_supersedes |= may_be_superseded_later(1, stage_bit);
             let f = make_finding(&r.id, 45, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
