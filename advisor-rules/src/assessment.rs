@@ -2154,6 +2154,7 @@ fn build_plan(
             .any(|f| f.ladder == Some(Symptom::SlowPageLoads)),
     );
     note_move_after_separating(&mut steps, findings, snapshot);
+    note_bloat_before_memory(&mut steps, snapshot);
     // One note per step and checklist, however the gaps came to the step.
     for step in &mut steps {
         for checklist in Checklist::ALL {
@@ -2466,6 +2467,39 @@ fn note_cache_few_repeats(
             }
         ),
     );
+}
+
+/// The default pack's action that fits the database's working set in its buffer cache.
+const FIT_WORKING_SET: &str = "fit_working_set_in_memory";
+
+/// The default pack's action that reclaims the space bloat takes.
+const REDUCE_BLOAT: &str = "reduce_bloat";
+
+/// A plan with both a step that fits the working set in the buffer cache and a step that
+/// reclaims bloat, the bloat's share measured: the buffer cache's step says to read less
+/// per query first and to size memory only once the bloat's step is done. PostgreSQL
+/// reads whole pages into shared buffers, dead rows with live ones, so bloat inflates the
+/// pages the working set fills; only a rewrite (VACUUM FULL, or rebuilding a table) returns
+/// the space (PostgreSQL manual, "Routine Vacuuming", "Recovering Disk Space").
+fn note_bloat_before_memory(steps: &mut [PlanStep], snapshot: &MetricsSnapshot) {
+    let Some(bloat) = snapshot.db_bloat_share else {
+        return;
+    };
+    let Some(rank) = steps
+        .iter()
+        .find(|s| matches!(&s.key, StepKey::Action(a) if a == REDUCE_BLOAT))
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    if let Some(step) = steps
+        .iter_mut()
+        .find(|s| matches!(&s.key, StepKey::Action(a) if a == FIT_WORKING_SET))
+    {
+        step.notes.push(format!(
+            "{bloat} of the tables' and indexes' space is bloat (step {rank}): PostgreSQL reads whole pages into its buffer cache, dead rows with live ones, so the bloat inflates what the working set fills; read less per query first, and size the database's memory only once step {rank} has rebuilt the worst tables, measuring the hit ratio again then"
+        ));
+    }
 }
 
 /// The default pack's action that moves the database off a host it shares with the

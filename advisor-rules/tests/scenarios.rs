@@ -8363,6 +8363,67 @@ fn an_unneeded_cache_that_misses_is_questioned_not_tuned() {
 }
 
 #[test]
+fn bloat_is_reclaimed_before_memory_is_bought_for_the_buffer_cache() {
+    // 60,000 users; the database's buffer cache answers 90% of block reads (under the 99%
+    // a web application's should, Kerstiens), and 45% of its tables' and indexes' space is
+    // bloat (past the 20% level). PostgreSQL reads whole pages into shared buffers, dead
+    // rows included, so bloat inflates the pages the working set fills: reclaiming it
+    // (rebuilding the worst tables; the PostgreSQL manual, "Routine Vacuuming", says only
+    // VACUUM FULL or a rewrite returns the space) shrinks what has to fit in memory. The
+    // buffer cache's step (a warning, ranked before the bloat's info step) must therefore
+    // say to read less per query first and to size memory only once the bloat's step is
+    // done, naming that step by its number. With bloat under the level, or not measured,
+    // no such note.
+    let base = with(
+        users(60_000)
+            .with_tried(Remedy::AddIndexes)
+            .with_p95_response_time(ms(800))
+            .with_server_cpu(pct(40.0))
+            .with_db_cpu(pct(45.0))
+            .with_slowest_query_time(ms(90))
+            .with_db_read_share(pct(85.0))
+            .with_cache_hit_rate(pct(90.0))
+            .with_db_buffer_hit_ratio(pct(90.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::Cdn,
+            Component::ConnectionPooler,
+        ],
+    );
+    let bloated = run(&base.clone().with_db_bloat_share(pct(45.0)));
+    let text = bloated.to_text();
+    let memory = step_holding(&bloated, "db.buffer_hit_low");
+    let bloat = step_holding(&bloated, "db.bloat");
+    assert!(memory.rank < bloat.rank, "{text}");
+    let note = memory
+        .notes
+        .iter()
+        .find(|n| n.contains("bloat"))
+        .unwrap_or_else(|| panic!("no note on bloat: {text}"));
+    assert!(note.contains("45%"), "{note}");
+    assert!(note.contains(&format!("step {}", bloat.rank)), "{note}");
+    let (less, memory_after) = (
+        note.find("read less").expect("read less first"),
+        note.find("memory").expect("memory after"),
+    );
+    assert!(less < memory_after, "{note}");
+
+    for snap in [base.clone().with_db_bloat_share(pct(10.0)), base.clone()] {
+        let a = run(&snap);
+        assert!(
+            step_holding(&a, "db.buffer_hit_low")
+                .notes
+                .iter()
+                .all(|n| !n.contains("bloat")),
+            "{}",
+            a.to_text()
+        );
+    }
+}
+
+#[test]
 fn a_made_move_whose_condition_still_holds_is_titled_by_what_to_do() {
     // 2,000,000 users promised 99.99%, with multi-region, a global load balancer and
     // cross-region replication declared, yet one region deployed. The guide's enterprise
