@@ -2843,17 +2843,6 @@ fn note_lag_with_write_headroom(
     level: Ratio,
     by_users: Option<Stage>,
 ) {
-    let (Some(writes), Some(capacity)) = (
-        snapshot.primary_write_throughput,
-        snapshot.primary_write_capacity,
-    ) else {
-        return;
-    };
-    let share = writes.as_per_second() / capacity.as_per_second();
-    if !share.is_finite() {
-        return;
-    }
-    let under = writes_under(snapshot, level);
     let lag_moves: Vec<&str> = findings
         .iter()
         .filter(|f| {
@@ -2871,6 +2860,39 @@ fn note_lag_with_write_headroom(
     else {
         return;
     };
+    let lag_alone = |step: &PlanStep, to: Stage| {
+        by_users.is_none_or(|u| u < to)
+            && step
+                .findings
+                .iter()
+                .all(|f| lag_moves.contains(&f.as_str()))
+    };
+    let (Some(writes), Some(capacity)) = (
+        snapshot.primary_write_throughput,
+        snapshot.primary_write_capacity,
+    ) else {
+        // The writes not measured: a move two stages or more past the user count on the
+        // lag alone looks at the replicas first.
+        if let StepKey::Stage(to) = step.key
+            && lag_alone(step, to)
+            && let Some((users, short)) = snapshot.users.zip(stages_short(by_users, to))
+        {
+            step.title.clear();
+            write_lag_first_title(&mut step.title, to);
+            step.notes.insert(
+                0,
+                format!(
+                    "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before): replicas lagging at this size more likely lag for reasons of their own, which sharding does not cure (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); check them first, and give the primary's writes (primary_write_throughput, primary_write_capacity) to know whether their volume explains the lag"
+                ),
+            );
+        }
+        return;
+    };
+    let share = writes.as_per_second() / capacity.as_per_second();
+    if !share.is_finite() {
+        return;
+    }
+    let under = writes_under(snapshot, level);
     if !under {
         // Past the trigger, the writes explain the lag (and the move for the writes shares
         // the lag's step: both call for sharding, in the stage move's step or, made, in the
@@ -2892,18 +2914,40 @@ fn note_lag_with_write_headroom(
         crate::engine::percent_text(level.as_fraction()),
     );
     match step.key {
-        StepKey::Stage(to)
-            if by_users.is_none_or(|u| u < to)
-                && step
-                    .findings
-                    .iter()
-                    .all(|f| lag_moves.contains(&f.as_str())) =>
-        {
+        StepKey::Stage(to) if lag_alone(step, to) => {
             step.title.clear();
             write_lag_first_title(&mut step.title, to);
             step.notes.insert(0, note);
         }
         _ => step.notes.push(note),
+    }
+}
+
+/// Whether a move to `to` planned on replica lag alone looks at the replicas first: the
+/// primary's writes measured under `level` of what it sustains, or not measured while the
+/// users are two stages or more short of `to` (`note_lag_with_write_headroom`, which the
+/// fleet summary follows).
+pub(crate) fn replicas_first(
+    snapshot: &MetricsSnapshot,
+    level: Ratio,
+    by_users: Option<Stage>,
+    to: Stage,
+) -> bool {
+    if writes_measured(snapshot) {
+        writes_under(snapshot, level)
+    } else {
+        snapshot.users.is_some() && stages_short(by_users, to).is_some()
+    }
+}
+
+/// How many stages the user count's stage `by_users` is short of `to`, in words, when two
+/// or more: a move that far ahead rests on a trigger the guide lists under a stage the
+/// users have not reached.
+pub(crate) fn stages_short(by_users: Option<Stage>, to: Stage) -> Option<&'static str> {
+    match to.number().checked_sub(by_users?.number())? {
+        2 => Some("two"),
+        3 => Some("three"),
+        _ => None,
     }
 }
 

@@ -10,8 +10,8 @@ use scalability_advisor_core::{
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
     cpu_factor, evidence_weight, facts_of, is_cpu_capacity_rung, memory_fill, rank_evidence,
-    rank_key, reads_before_sharding, rung_in_place_title, scaler_first_title, shared_host,
-    subject_lines, write_base_title, write_lag_first_title, write_subjects, writes_under,
+    rank_key, reads_before_sharding, replicas_first, rung_in_place_title, scaler_first_title,
+    shared_host, subject_lines, write_base_title, write_lag_first_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -548,7 +548,7 @@ fn place_in_plan(
         // ahead of the user count on replica lag alone, the writes measured light.
         if let Key::Stage(to) = step.key
             && by_users.is_none_or(|u| u < to)
-            && writes_under(snapshot, grounds.primary_write_level)
+            && replicas_first(snapshot, grounds.primary_write_level, by_users, to)
             && found
                 .iter()
                 .zip(&skeleton.places)

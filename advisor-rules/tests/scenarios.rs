@@ -8424,6 +8424,76 @@ fn bloat_is_reclaimed_before_memory_is_bought_for_the_buffer_cache() {
 }
 
 #[test]
+fn a_startup_whose_replicas_lag_looks_at_them_before_any_stage_move() {
+    // 4,879 users (stage 1), no architecture declared, the database at 23% CPU with 86% of
+    // its statements reads, and replicas lagging 7.3 s (past the 5 s level given to the
+    // guide's "read replicas can't keep up with replication lag"), the writes not measured.
+    // (A synthetic fleet's startups read this way by the hundred.)
+    //
+    // The guide lists that trigger under stage 2, as the way on to stage 3: a system two
+    // stages short of it, with a database this quiet, has replicas lagging for reasons of
+    // their own (a replica smaller than its primary, queries on it holding replay back,
+    // replay on one thread), not a write volume past one primary. The first step is still
+    // critical (reads are stale by seconds) but it says to find why the replicas lag before
+    // the move, and its first note says why: the user count is two stages short of the
+    // move, and the writes are not measured (it names the keys to give).
+    //
+    // A measured replica lag also says replicas exist: neither "Add read replicas" nor
+    // "Hold off on read replicas" may be said of this system, declared architecture or not.
+    let snap = users(4_879)
+        .with_db_queries_per_request(QueriesPerRequest::new(5.0).unwrap())
+        .with_server_cpu(pct(30.0))
+        .with_db_cpu(pct(23.0))
+        .with_db_read_share(pct(86.0))
+        .with_cache_hit_rate(pct(95.0))
+        .with_replica_lag(ms(7_300));
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(first_step(&a), &StepKey::Stage(Stage::Scale), "{text}");
+    assert_eq!(a.plan[0].severity, Severity::Critical, "{text}");
+    assert_eq!(
+        a.plan[0].title, "Find why the replicas lag before the move to stage 3 (scale)",
+        "{text}"
+    );
+    let first = &a.plan[0].notes[0];
+    assert!(
+        first.contains("4879 users") && first.contains("two stages"),
+        "{text}"
+    );
+    assert!(
+        first.contains("primary_write_throughput") && first.contains("primary_write_capacity"),
+        "{text}"
+    );
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title);
+    for id in ["add.read_replicas", "premature.add_read_replicas"] {
+        assert!(!ids(&a).contains(&id), "{id}: {text}");
+    }
+
+    // 60,000 users (stage 2) are one stage short: the guide's trigger as written, the move
+    // planned (the writes not measured, nothing says they are light).
+    let growth = run(&snap.clone().with_users(Users::new(60_000)));
+    assert_eq!(
+        growth.plan[0].title,
+        "Plan the move to stage 3 (scale)",
+        "{}",
+        growth.to_text()
+    );
+    // Writes measured past the trigger explain the lag even at 4,879 users: the move.
+    let busy = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(1_700.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap());
+    let b = run(&busy);
+    assert_eq!(
+        b.plan[0].title,
+        "Plan the move to stage 3 (scale)",
+        "{}",
+        b.to_text()
+    );
+    assert_eq!(summary(&busy).first_step_title, b.plan[0].title);
+}
+
+#[test]
 fn a_made_move_whose_condition_still_holds_is_titled_by_what_to_do() {
     // 2,000,000 users promised 99.99%, with multi-region, a global load balancer and
     // cross-region replication declared, yet one region deployed. The guide's enterprise

@@ -773,7 +773,10 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         let (v1, o0) = compare_value(values[21], Threshold { op: CmpOp::Gt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
         let v2 = truth(!arch.contains(Component::ReadReplicas));
         let v3 = kleene_and(v1, v2);
-        let (status, assumed) = judge(v3, MissingData::NotEvaluated);
+        let v4 = truth(!values[28].is_nan());
+        let v5 = kleene_not(v4);
+        let v6 = kleene_and(v3, v5);
+        let (status, assumed) = judge(v6, MissingData::NotEvaluated);
         st[28] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
@@ -936,9 +939,12 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let (v1, o0) = compare_value(values[21], Threshold { op: CmpOp::Gt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
             let v2 = truth(!arch.contains(Component::ReadReplicas));
             let v3 = kleene_and(v1, v2);
-            let (v4, o1) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
-            let v5 = kleene_and(v3, v4);
-            let (status, assumed) = judge(v5, MissingData::NotEvaluated);
+            let v4 = truth(!values[28].is_nan());
+            let v5 = kleene_not(v4);
+            let v6 = kleene_and(v3, v5);
+            let (v7, o1) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v8 = kleene_and(v6, v7);
+            let (status, assumed) = judge(v8, MissingData::NotEvaluated);
             st[55] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
