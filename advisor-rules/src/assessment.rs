@@ -905,7 +905,7 @@ pub fn assess_with(
     let mut next_stage = next_stage(snapshot, &stage, &config.additions);
     let checklists: Vec<ChecklistReport> = Checklist::ALL
         .into_iter()
-        .filter(|cl| stage.planning_for.is_some_and(|s| s >= cl.stage()))
+        .filter(|cl| checklist_applies(stage.planning_for, stage.by_users, cl.stage()))
         .map(|cl| ChecklistReport {
             checklist: cl,
             items: cl
@@ -2180,6 +2180,7 @@ fn build_plan(
         grounds.primary_write_level,
         grounds.by_users,
     );
+    note_far_users_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_paging_as_disk_wait(&mut steps, findings);
     if snapshot.data_residency_required == Some(true) {
         note_residency_bounds_replication(&mut steps, findings, snapshot.architecture, &closing);
@@ -2938,6 +2939,104 @@ pub(crate) fn replicas_first(
     } else {
         snapshot.users.is_some() && stages_short(by_users, to).is_some()
     }
+}
+
+/// Whether a move's rule rests on far users' latency alone (`compares` says which metrics its
+/// condition compares): it compares the far users' wait or share, and nothing that makes the
+/// move a requirement (data residency, an availability target, the regions deployed).
+pub(crate) fn far_users_move(compares: impl Fn(Metric) -> bool) -> bool {
+    [Metric::RemoteUserP95, Metric::RemoteUserShare]
+        .into_iter()
+        .any(&compares)
+        && ![
+            Metric::DataResidencyRequired,
+            Metric::AvailabilityTarget,
+            Metric::DeployedRegions,
+        ]
+        .into_iter()
+        .any(compares)
+}
+
+/// The title of a move to `to` planned two stages or more ahead of the user count on far
+/// users' latency alone (`note_far_users_before_regions`): a CDN first, or with one in
+/// place (`cdn`), the edge. The fleet summary titles its first step the same way.
+pub(crate) fn write_far_users_first_title(out: &mut String, to: Stage, cdn: bool) {
+    use fmt::Write as _;
+    let by = if cdn { "the edge" } else { "a CDN" };
+    // (Writing to a `String` cannot fail.)
+    let _ = write!(out, "Serve far users from {by} before the move to {to}");
+}
+
+/// A stage move planned two stages or more ahead of the user count on far users' latency
+/// alone (every finding of its step a move whose rule [`far_users_move`]): the guide lists
+/// that trigger ("need geographic distribution for latency") under the stage before the
+/// move and tells a startup not to worry about multi-region yet, while its answer to latency
+/// in the network layer is a CDN and edge caching, and its ladder for slow pages puts the
+/// CDN before logic at the edge. The step is titled by that first move
+/// ([`write_far_users_first_title`]) and its first note says why, with the figure to measure
+/// again before planning regions.
+fn note_far_users_before_regions(
+    steps: &mut [PlanStep],
+    engine: &Engine,
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+    by_users: Option<Stage>,
+) {
+    let Some(users) = snapshot.users else {
+        return;
+    };
+    let far = |id: &str| {
+        findings.iter().any(|f| {
+            f.id == id
+                && f.moves_to.is_some()
+                && engine
+                    .rule_index(id)
+                    .is_some_and(|r| far_users_move(|m| engine.compares(r, m)))
+        })
+    };
+    for step in steps.iter_mut() {
+        let StepKey::Stage(to) = step.key else {
+            continue;
+        };
+        let Some(short) = stages_short(by_users, to) else {
+            continue;
+        };
+        if step.findings.is_empty() || !step.findings.iter().all(|f| far(f)) {
+            continue;
+        }
+        let cdn = snapshot.architecture.contains(Component::Cdn);
+        step.title.clear();
+        write_far_users_first_title(&mut step.title, to, cdn);
+        step.advice = format!(
+            "Users far from the servers wait too long, and the guide's move to {to} would give them regions of their own. At this size, {}, and plan regions only if far users stay slow after it as the user count nears {to}.",
+            if cdn {
+                "check that the CDN serves them from its edge (cache headers, hits at the edge), then bring logic to the edge (the decision matrix's last rung for slow pages)"
+            } else {
+                "serve them from a CDN first, the guide's answer to latency in the network layer (static content and cacheable pages from its edge), then bring logic to the edge"
+            }
+        );
+        step.notes.insert(
+            0,
+            format!(
+                "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before, and tells a startup not to worry about multi-region yet): measure remote_user_p95 again once far users are served from {}, before planning regions",
+                if cdn { "the edge" } else { "a CDN" }
+            ),
+        );
+    }
+}
+
+/// Whether the guide's checklist for stage `checklist` applies to a plan for `planning_for`
+/// (the later of the stage by users and by metrics) with the user count in `by_users`: the
+/// plan reaches the checklist's stage, and that stage is no further than the one after the
+/// user count's. A stage move planned further ahead rests on one trigger (its step says
+/// so); the checklist of a stage two or more past the users is not a gap list for them.
+pub(crate) fn checklist_applies(
+    planning_for: Option<Stage>,
+    by_users: Option<Stage>,
+    checklist: Stage,
+) -> bool {
+    planning_for.is_some_and(|s| s >= checklist)
+        && by_users.is_none_or(|u| u.next().unwrap_or(u) >= checklist)
 }
 
 /// How many stages the user count's stage `by_users` is short of `to`, in words, when two

@@ -9,9 +9,10 @@ use scalability_advisor_core::{
 
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
-    cpu_factor, evidence_weight, facts_of, is_cpu_capacity_rung, memory_fill, rank_evidence,
-    rank_key, reads_before_sharding, replicas_first, rung_in_place_title, scaler_first_title,
-    shared_host, subject_lines, write_base_title, write_lag_first_title, write_subjects,
+    checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_move, is_cpu_capacity_rung,
+    memory_fill, rank_evidence, rank_key, reads_before_sharding, replicas_first,
+    rung_in_place_title, scaler_first_title, shared_host, stages_short, subject_lines,
+    write_base_title, write_far_users_first_title, write_lag_first_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -462,7 +463,7 @@ fn place_in_plan(
     };
     let checklists = Checklist::ALL
         .into_iter()
-        .filter(|cl| planning_for.is_some_and(|s| s >= cl.stage()))
+        .filter(|cl| checklist_applies(planning_for, by_users, cl.stage()))
         // A gap that a planned stage move brings is that move's work, as in `assess`; so
         // is a gap a measured value makes when a step's rule compares it. (It
         // also folds a gap that a rung of the plan installs into the rung's step; that can
@@ -563,6 +564,28 @@ fn place_in_plan(
         {
             out.first_step_title.clear();
             write_lag_first_title(&mut out.first_step_title, to);
+        }
+        // As the assessment retitles it (`note_far_users_before_regions`): a move two stages
+        // or more ahead of the user count on far users' latency alone.
+        if let Key::Stage(to) = step.key
+            && snapshot.users.is_some()
+            && stages_short(by_users, to).is_some()
+            && found
+                .iter()
+                .zip(&skeleton.places)
+                .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
+                .all(|((rule, f), _)| {
+                    rule.moves_to.is_some() && far_users_move(|m| engine.compares(f.rule, m))
+                })
+        {
+            out.first_step_title.clear();
+            write_far_users_first_title(
+                &mut out.first_step_title,
+                to,
+                snapshot
+                    .architecture
+                    .contains(scalability_advisor_core::Component::Cdn),
+            );
         }
         // As the assessment retitles it (`note_reads_before_sharding`): the sharding rung,
         // with no entity named, of a primary whose writes are measured under the trigger,
