@@ -603,11 +603,16 @@ const fn ladder_for_slow_pages(layer: Layer) -> Option<Symptom> {
 
 /// Whether a finding that is not about slow pages calls for `remedy` (the guide's own
 /// trigger for it: the same queries repeated call for a cache, static traffic for a CDN):
-/// then it is advised for that reason, and does not wait.
+/// then it is advised for that reason, and does not wait. A stage move not yet made does not
+/// count: it opens its own step, where what it recommends is the move's work, so no rung's
+/// step would be there for the ladder to wait for.
 pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
     facts.iter().any(|f| {
         f.symptom != Some(Symptom::SlowPageLoads)
             && f.ladder != Some(Symptom::SlowPageLoads)
+            // (A stage move not yet made opens its own step, not the rung's: what it
+            // recommends is the move's work.)
+            && (f.moves_to.is_none() || f.made)
             && (f.remedy == Some(remedy)
                 || remedy.component().is_some_and(|c| f.recommends.contains(c)))
     })

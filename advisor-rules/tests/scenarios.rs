@@ -124,6 +124,19 @@ pub(crate) fn no_contradictions(a: &Assessment) {
             h.remedy
         );
     }
+    // A held-back finding waits for a step of the plan, or for a rung held back itself.
+    for h in &a.held_back {
+        assert!(
+            a.plan.iter().any(|s| s.key == h.until)
+                || a.held_back
+                    .iter()
+                    .any(|o| StepKey::Remedy(o.remedy) == h.until),
+            "{} waits for {:?}, which is not in the plan:\n{}",
+            h.finding,
+            h.until,
+            a.to_text()
+        );
+    }
     // Never a step that adds or tunes a component beside a finding that questions it.
     for f in &a.findings {
         for r in remedy_steps(a) {
@@ -8554,7 +8567,9 @@ fn far_users_of_a_small_system_are_served_from_a_cdn_before_regions() {
         c.to_text()
     );
     assert!(
-        c.plan[0].advice.contains("the CDN serves them from its edge"),
+        c.plan[0]
+            .advice
+            .contains("the CDN serves them from its edge"),
         "{}",
         c.to_text()
     );
