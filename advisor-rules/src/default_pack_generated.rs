@@ -1771,8 +1771,8 @@ fn rules() -> Vec<Rule> {
     Rule {
         id: String::from("premature.add_read_replicas"),
         title: String::from("Read replicas can wait"),
-        when: String::from("db_read_share > $read_replicas_share and not has(read_replicas) and not present(replica_lag) and db_cpu < $db_cpu_level * $far_below"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::DbReadShare, span: Span { start: 0, end: 13 } }), right: Box::new(Expr::Param { name: String::from("read_replicas_share"), span: Span { start: 16, end: 36 } }), span: Span { start: 0, end: 36 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::ReadReplicas, span: Span { start: 45, end: 63 } }), span: Span { start: 41, end: 63 } }, Expr::Not { inner: Box::new(Expr::Present { metric: Metric::ReplicaLag, span: Span { start: 72, end: 92 } }), span: Span { start: 68, end: 92 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DbCpu, span: Span { start: 97, end: 103 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("db_cpu_level"), span: Span { start: 106, end: 119 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 122, end: 132 } }), span: Span { start: 106, end: 132 } }), span: Span { start: 97, end: 132 } }], span: Span { start: 0, end: 132 } },
+        when: String::from("db_read_share > $read_replicas_share and not has(read_replicas) and not present(replica_lag) and db_cpu < $db_cpu_level"),
+        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::DbReadShare, span: Span { start: 0, end: 13 } }), right: Box::new(Expr::Param { name: String::from("read_replicas_share"), span: Span { start: 16, end: 36 } }), span: Span { start: 0, end: 36 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::ReadReplicas, span: Span { start: 45, end: 63 } }), span: Span { start: 41, end: 63 } }, Expr::Not { inner: Box::new(Expr::Present { metric: Metric::ReplicaLag, span: Span { start: 72, end: 92 } }), span: Span { start: 68, end: 92 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DbCpu, span: Span { start: 97, end: 103 } }), right: Box::new(Expr::Param { name: String::from("db_cpu_level"), span: Span { start: 106, end: 119 } }), span: Span { start: 97, end: 119 } }], span: Span { start: 0, end: 119 } },
         stages: vec![Stage::Startup],
         severity: Severity::Info,
         priority: 70,
@@ -1785,9 +1785,9 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: None,
         step_title: Some(Cow::Borrowed("Hold off on read replicas")),
-        advice: String::from("Reads are most of the database's work, the guide's sign that replicas would take load off it, but the database uses under half of its CPU level: there is nothing to offload yet. Add a replica when its CPU nears the level (one kept as a failover standby is a matter of availability, not of load)."),
+        advice: String::from("Reads are most of the database's work, the guide's sign that replicas would take load off it, but the database's CPU is under the 70% at which the guide moves a startup to the growth architecture: one server still carries it. Add a replica once its CPU stays past that level, and watch it meanwhile (one kept as a failover standby is a matter of availability, not of load)."),
         made_advice: None,
-        references: vec![Cow::Borrowed("guide: Stage 1, What to Focus On (don't over-engineer for scale you don't have)"), Cow::Borrowed("guide: Key Additions (read replicas when > 80% of database ops are reads, to offload reads)"), Cow::Borrowed("at the startup stage, with the database under half of its CPU level, as premature.read_replicas: ours")],
+        references: vec![Cow::Borrowed("guide: Stage 1, What to Focus On (don't over-engineer for scale you don't have)"), Cow::Borrowed("guide: Key Additions (read replicas when > 80% of database ops are reads, to offload reads)"), Cow::Borrowed("guide: When to Move to Stage 2 (database CPU consistently > 70%)"), Cow::Borrowed("at the startup stage, with the database under the stage trigger's CPU level: ours")],
         supersedes: vec![String::from("add.read_replicas")],
         hold_for: None,
         hold_evaluations: None,
@@ -1828,7 +1828,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 810 },
-        when_offset: 44318,
+        when_offset: 44431,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 822 },
-        when_offset: 45299,
+        when_offset: 45412,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1890,7 +1890,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 834 },
-        when_offset: 45752,
+        when_offset: 45865,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 847 },
-        when_offset: 47286,
+        when_offset: 47399,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1952,7 +1952,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 859 },
-        when_offset: 48195,
+        when_offset: 48308,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1983,7 +1983,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 871 },
-        when_offset: 48805,
+        when_offset: 48918,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2014,7 +2014,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 883 },
-        when_offset: 49882,
+        when_offset: 49995,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2045,7 +2045,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 895 },
-        when_offset: 50728,
+        when_offset: 50841,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2076,7 +2076,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 907 },
-        when_offset: 51560,
+        when_offset: 51673,
     },
     ]
 }

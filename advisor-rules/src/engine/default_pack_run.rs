@@ -942,7 +942,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let v4 = truth(!values[28].is_nan());
             let v5 = kleene_not(v4);
             let v6 = kleene_and(v3, v5);
-            let (v7, o1) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let (v7, o1) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.7, lo: 0.6999999993, hi: 0.7000000006999999 });
             let v8 = kleene_and(v6, v7);
             let (status, assumed) = judge(v8, MissingData::NotEvaluated);
             st[55] = status;
