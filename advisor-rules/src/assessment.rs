@@ -902,7 +902,14 @@ pub fn assess_with(
     }
 
     let stage = stage_view(snapshot, &findings);
-    let mut next_stage = next_stage(snapshot, &stage, &config.additions);
+    let looked_at_first = stage.by_metrics.filter(|m| {
+        stages_short(stage.by_users, *m).is_some()
+            && findings
+                .iter()
+                .filter(|f| f.moves_to == Some(*m) && !f.made)
+                .all(|f| looks_first(engine, f, snapshot, config.triggers.primary_write_level))
+    });
+    let mut next_stage = next_stage(snapshot, &stage, looked_at_first, &config.additions);
     let checklists: Vec<ChecklistReport> = Checklist::ALL
         .into_iter()
         .filter(|cl| checklist_applies(stage.planning_for, stage.by_users, cl.stage()))
@@ -1428,12 +1435,57 @@ fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> Stage
     }
 }
 
+/// Whether a stage move's finding `f`, planned two stages or more ahead of the user count,
+/// has its step look at something first instead of planning the move: far users' latency
+/// alone ([`far_users_move`], served from a CDN or the edge first), or replicas lagging
+/// alone while the writes do not explain it ([`replicas_first`]).
+fn looks_first(
+    engine: &Engine,
+    f: &AssessedFinding,
+    snapshot: &MetricsSnapshot,
+    write_level: Ratio,
+) -> bool {
+    let Some(to) = f.moves_to else {
+        return false;
+    };
+    let compares = |m: Metric| {
+        engine
+            .rule_index(&f.id)
+            .is_some_and(|r| engine.compares(r, m))
+    };
+    far_users_move(compares)
+        || (f.recommends.contains(Component::Sharding)
+            && f.evidence
+                .iter()
+                .any(|e| e.metric == Some(Metric::ReplicaLag))
+            && replicas_first(
+                snapshot,
+                write_level,
+                snapshot.users.map(Stage::for_users),
+                to,
+            ))
+}
+
+/// The stage the report heads for: the one the metrics call for when it is ahead of the user
+/// count, unless it is `looked_at_first` (two stages or more ahead, every move to it looking
+/// at something first, [`looks_first`]); otherwise the one after the user count's.
 fn next_stage(
     snapshot: &MetricsSnapshot,
     view: &StageView,
+    looked_at_first: Option<Stage>,
     additions: &AdditionConfig,
 ) -> Option<NextStage> {
     let (stage, reason) = match (view.by_users, view.by_metrics) {
+        (Some(u), Some(m)) if looked_at_first == Some(m) => match u.next() {
+            Some(n) => (
+                n,
+                format!(
+                    "the next stage after {u}; the metrics' conditions for {m} hold, {} stages ahead of the user count, and the plan looks first at what they measure",
+                    stages_short(Some(u), m).unwrap_or("several")
+                ),
+            ),
+            None => (u, "already reached, and the last stage".to_owned()),
+        },
         (u, Some(m)) if u.is_none_or(|u| m > u) => (
             m,
             match u {

@@ -8482,6 +8482,11 @@ fn a_startup_whose_replicas_lag_looks_at_them_before_any_stage_move() {
         "{text}"
     );
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title);
+    assert_eq!(
+        a.next_stage.as_ref().map(|n| n.stage),
+        Some(Stage::Growth),
+        "{text}"
+    );
     for id in ["add.read_replicas", "premature.add_read_replicas"] {
         assert!(!ids(&a).contains(&id), "{id}: {text}");
     }
@@ -8546,6 +8551,11 @@ fn far_users_of_a_small_system_are_served_from_a_cdn_before_regions() {
         assert!(first.contains(needle), "{needle}: {text}");
     }
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title);
+    // The stage it heads for is the growth stage, the one after its users', and the
+    // report says why the metrics' stage 4 is not it.
+    let next = a.next_stage.as_ref().expect("a next stage");
+    assert_eq!(next.stage, Stage::Growth, "{text}");
+    assert!(next.reason.contains("stage 4 (enterprise)"), "{text}");
     // What the step says to do is the CDN, not the enterprise architecture: no sharding,
     // no cost of the enterprise stage. Nor is a startup given the scaling or enterprise
     // checklists (the guide's checklists for stages 3 and 4) on the strength of this move.
@@ -8611,6 +8621,13 @@ fn far_users_of_a_small_system_are_served_from_a_cdn_before_regions() {
         p.to_text()
     );
     assert_eq!(summary(&promised).first_step_title, p.plan[0].title);
+    // A requirement is planned for as the guide's move: the report heads for stage 4.
+    assert_eq!(
+        p.next_stage.as_ref().map(|n| n.stage),
+        Some(Stage::Enterprise),
+        "{}",
+        p.to_text()
+    );
 }
 
 #[test]
