@@ -8326,6 +8326,12 @@ fn a_cache_that_misses_where_few_queries_repeat_promises_little() {
         let b = run(&snap);
         assert_eq!(repeats_note(&b), None, "{why}: {}", b.to_text());
     }
+    // No cache declared (a single server alone): the note speaks of a cache in place, so
+    // it is not given, whatever hit rate is reported.
+    let mut bare = few.clone();
+    bare.architecture = ComponentSet::from_components(&[Component::SingleServer]);
+    let b = run(&bare);
+    assert_eq!(repeats_note(&b), None, "{}", b.to_text());
     // 25% is the level itself: at it, the guide's condition for a cache does not hold.
     let level = run(&base.clone().with_repeated_query_share(pct(25.0)));
     assert!(repeats_note(&level).is_some(), "{}", level.to_text());
@@ -8513,6 +8519,13 @@ fn a_startup_whose_replicas_lag_looks_at_them_before_any_stage_move() {
         b.to_text()
     );
     assert_eq!(summary(&busy).first_step_title, b.plan[0].title);
+    // The writes' move is planned, so the report heads for its stage.
+    assert_eq!(
+        b.next_stage.as_ref().map(|n| n.stage),
+        Some(Stage::Scale),
+        "{}",
+        b.to_text()
+    );
 }
 
 #[test]
