@@ -965,8 +965,8 @@ fn rules() -> Vec<Rule> {
     Rule {
         id: String::from("add.cache"),
         title: String::from("Add an application cache"),
-        when: String::from("repeated_query_share > $cache_repeated_share and not has(cache)"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::RepeatedQueryShare, span: Span { start: 0, end: 20 } }), right: Box::new(Expr::Param { name: String::from("cache_repeated_share"), span: Span { start: 23, end: 44 } }), span: Span { start: 0, end: 44 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::Cache, span: Span { start: 53, end: 63 } }), span: Span { start: 49, end: 63 } }], span: Span { start: 0, end: 63 } },
+        when: String::from("repeated_query_share > $cache_repeated_share and not has(cache) and not present(cache_hit_rate)"),
+        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::RepeatedQueryShare, span: Span { start: 0, end: 20 } }), right: Box::new(Expr::Param { name: String::from("cache_repeated_share"), span: Span { start: 23, end: 44 } }), span: Span { start: 0, end: 44 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::Cache, span: Span { start: 53, end: 63 } }), span: Span { start: 49, end: 63 } }, Expr::Not { inner: Box::new(Expr::Present { metric: Metric::CacheHitRate, span: Span { start: 72, end: 95 } }), span: Span { start: 68, end: 95 } }], span: Span { start: 0, end: 95 } },
         stages: Vec::new(),
         severity: Severity::Warning,
         priority: 45,
@@ -1022,7 +1022,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 472 },
-        when_offset: 24151,
+        when_offset: 24183,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -1053,7 +1053,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 483 },
-        when_offset: 24793,
+        when_offset: 24825,
     },
     Rule {
         id: String::from("add.region"),
@@ -1084,7 +1084,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 496 },
-        when_offset: 25813,
+        when_offset: 25845,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1115,7 +1115,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 511 },
-        when_offset: 27134,
+        when_offset: 27166,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1146,7 +1146,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 523 },
-        when_offset: 27729,
+        when_offset: 27761,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1177,7 +1177,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 535 },
-        when_offset: 28436,
+        when_offset: 28468,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1208,7 +1208,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 547 },
-        when_offset: 29016,
+        when_offset: 29048,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1239,7 +1239,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 560 },
-        when_offset: 29682,
+        when_offset: 29714,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1270,7 +1270,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 573 },
-        when_offset: 30637,
+        when_offset: 30669,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1301,7 +1301,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 587 },
-        when_offset: 31369,
+        when_offset: 31401,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1332,7 +1332,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 601 },
-        when_offset: 32140,
+        when_offset: 32172,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1363,7 +1363,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 614 },
-        when_offset: 32556,
+        when_offset: 32588,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1394,7 +1394,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 626 },
-        when_offset: 33184,
+        when_offset: 33216,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1425,7 +1425,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 638 },
-        when_offset: 33673,
+        when_offset: 33705,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1456,7 +1456,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 650 },
-        when_offset: 34068,
+        when_offset: 34100,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1487,7 +1487,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 662 },
-        when_offset: 34599,
+        when_offset: 34631,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1518,7 +1518,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 679 },
-        when_offset: 35458,
+        when_offset: 35490,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1549,7 +1549,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 693 },
-        when_offset: 36539,
+        when_offset: 36571,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1580,7 +1580,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 707 },
-        when_offset: 37422,
+        when_offset: 37454,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1611,7 +1611,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 719 },
-        when_offset: 37968,
+        when_offset: 38000,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1642,7 +1642,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 731 },
-        when_offset: 38771,
+        when_offset: 38803,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1673,7 +1673,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 743 },
-        when_offset: 39446,
+        when_offset: 39478,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1704,7 +1704,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 756 },
-        when_offset: 40241,
+        when_offset: 40273,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1735,13 +1735,13 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 773 },
-        when_offset: 41176,
+        when_offset: 41208,
     },
     Rule {
         id: String::from("premature.add_cache"),
         title: String::from("A cache can wait"),
-        when: String::from("repeated_query_share > $cache_repeated_share and not has(cache) and server_cpu < $cpu_target * $far_below and db_cpu < $db_cpu_level * $far_below"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::RepeatedQueryShare, span: Span { start: 0, end: 20 } }), right: Box::new(Expr::Param { name: String::from("cache_repeated_share"), span: Span { start: 23, end: 44 } }), span: Span { start: 0, end: 44 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::Cache, span: Span { start: 53, end: 63 } }), span: Span { start: 49, end: 63 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::ServerCpu, span: Span { start: 68, end: 78 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("cpu_target"), span: Span { start: 81, end: 92 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 95, end: 105 } }), span: Span { start: 81, end: 105 } }), span: Span { start: 68, end: 105 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DbCpu, span: Span { start: 110, end: 116 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("db_cpu_level"), span: Span { start: 119, end: 132 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 135, end: 145 } }), span: Span { start: 119, end: 145 } }), span: Span { start: 110, end: 145 } }], span: Span { start: 0, end: 145 } },
+        when: String::from("repeated_query_share > $cache_repeated_share and not has(cache) and not present(cache_hit_rate) and server_cpu < $cpu_target * $far_below and db_cpu < $db_cpu_level * $far_below"),
+        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::RepeatedQueryShare, span: Span { start: 0, end: 20 } }), right: Box::new(Expr::Param { name: String::from("cache_repeated_share"), span: Span { start: 23, end: 44 } }), span: Span { start: 0, end: 44 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::Cache, span: Span { start: 53, end: 63 } }), span: Span { start: 49, end: 63 } }, Expr::Not { inner: Box::new(Expr::Present { metric: Metric::CacheHitRate, span: Span { start: 72, end: 95 } }), span: Span { start: 68, end: 95 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::ServerCpu, span: Span { start: 100, end: 110 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("cpu_target"), span: Span { start: 113, end: 124 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 127, end: 137 } }), span: Span { start: 113, end: 137 } }), span: Span { start: 100, end: 137 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DbCpu, span: Span { start: 142, end: 148 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("db_cpu_level"), span: Span { start: 151, end: 164 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 167, end: 177 } }), span: Span { start: 151, end: 177 } }), span: Span { start: 142, end: 177 } }], span: Span { start: 0, end: 177 } },
         stages: vec![Stage::Startup],
         severity: Severity::Info,
         priority: 70,
@@ -1766,7 +1766,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 786 },
-        when_offset: 42178,
+        when_offset: 42210,
     },
     Rule {
         id: String::from("premature.add_read_replicas"),
@@ -1797,7 +1797,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 798 },
-        when_offset: 43355,
+        when_offset: 43419,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1828,7 +1828,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 810 },
-        when_offset: 44431,
+        when_offset: 44495,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 822 },
-        when_offset: 45412,
+        when_offset: 45476,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1890,7 +1890,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 834 },
-        when_offset: 45865,
+        when_offset: 45929,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 847 },
-        when_offset: 47399,
+        when_offset: 47463,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1952,7 +1952,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 859 },
-        when_offset: 48308,
+        when_offset: 48372,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1983,7 +1983,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 871 },
-        when_offset: 48918,
+        when_offset: 48982,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2014,7 +2014,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 883 },
-        when_offset: 49995,
+        when_offset: 50059,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2045,7 +2045,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 895 },
-        when_offset: 50841,
+        when_offset: 50905,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2076,7 +2076,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 907 },
-        when_offset: 51673,
+        when_offset: 51737,
     },
     ]
 }

@@ -8682,6 +8682,37 @@ fn a_startup_adds_read_replicas_only_once_its_database_nears_the_stage_trigger()
 }
 
 #[test]
+fn a_measured_cache_is_not_added_again() {
+    // 20,000 users (stage 2), no architecture declared (a collected snapshot, say), 40% of
+    // queries repeating (past the 25% the pack gives the guide's "same queries repeated
+    // frequently") and a cache hit rate of 92%: only a cache reports a hit rate, so there
+    // is one, and it works. Neither "add a cache" nor "a cache can wait" may be said; the
+    // report says nothing of a cache at all.
+    let snap = users(20_000)
+        .with_p95_response_time(ms(300))
+        .with_server_cpu(pct(40.0))
+        .with_db_cpu(pct(40.0))
+        .with_repeated_query_share(pct(40.0))
+        .with_cache_hit_rate(pct(92.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    for id in ["add.cache", "premature.add_cache", "db.cache_hit_low"] {
+        assert!(!ids(&a).contains(&id), "{id}: {text}");
+    }
+    assert!(!remedy_steps(&a).contains(&Remedy::AddCaching), "{text}");
+    // At 3,000 users (stage 1) with everything quiet, the same: no "can wait" either.
+    let small = run(&snap
+        .clone()
+        .with_users(Users::new(3_000))
+        .with_server_cpu(pct(20.0))
+        .with_db_cpu(pct(20.0)));
+    let text = small.to_text();
+    for id in ["add.cache", "premature.add_cache"] {
+        assert!(!ids(&small).contains(&id), "{id}: {text}");
+    }
+}
+
+#[test]
 fn a_made_move_whose_condition_still_holds_is_titled_by_what_to_do() {
     // 2,000,000 users promised 99.99%, with multi-region, a global load balancer and
     // cross-region replication declared, yet one region deployed. The guide's enterprise
