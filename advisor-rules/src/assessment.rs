@@ -2522,6 +2522,14 @@ fn note_cache_few_repeats(
     );
 }
 
+/// The rank of the plan's step for the action named `name`, if the plan has one.
+fn action_rank(steps: &[PlanStep], name: &str) -> Option<usize> {
+    steps
+        .iter()
+        .find(|s| matches!(&s.key, StepKey::Action(a) if a == name))
+        .map(|s| s.rank)
+}
+
 /// The default pack's action that fits the database's working set in its buffer cache.
 const FIT_WORKING_SET: &str = "fit_working_set_in_memory";
 
@@ -2538,11 +2546,7 @@ fn note_bloat_before_memory(steps: &mut [PlanStep], snapshot: &MetricsSnapshot) 
     let Some(bloat) = snapshot.db_bloat_share else {
         return;
     };
-    let Some(rank) = steps
-        .iter()
-        .find(|s| matches!(&s.key, StepKey::Action(a) if a == REDUCE_BLOAT))
-        .map(|s| s.rank)
-    else {
+    let Some(rank) = action_rank(steps, REDUCE_BLOAT) else {
         return;
     };
     if let Some(step) = steps
@@ -2573,11 +2577,7 @@ fn note_move_after_separating(
     let Some(host) = shared_host(snapshot) else {
         return;
     };
-    let Some(separate) = steps
-        .iter()
-        .find(|s| matches!(&s.key, StepKey::Action(a) if a == SEPARATE_DATABASE_HOST))
-        .map(|s| s.rank)
-    else {
+    let Some(separate) = action_rank(steps, SEPARATE_DATABASE_HOST) else {
         return;
     };
     // What each call for a load balancer rests on, among the host's resources: (CPU,
