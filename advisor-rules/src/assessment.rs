@@ -3037,6 +3037,12 @@ fn note_far_users_before_regions(
     let Some(users) = snapshot.users else {
         return;
     };
+    // The slow-page ladder's edge rung, when the plan has it: the far users' step leaves the
+    // logic at the edge to it.
+    let edge = steps
+        .iter()
+        .find(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute))
+        .map(|s| s.rank);
     let far = |id: &str| {
         findings.iter().any(|f| {
             f.id == id
@@ -3059,12 +3065,19 @@ fn note_far_users_before_regions(
         let cdn = snapshot.architecture.contains(Component::Cdn);
         step.title.clear();
         write_far_users_first_title(&mut step.title, to, cdn);
+        let logic = match edge {
+            Some(rank) => {
+                format!("then bring logic to the edge, as step {rank} does for the slow pages")
+            }
+            None => "then bring logic to the edge (the decision matrix's last rung for slow pages)"
+                .to_owned(),
+        };
         step.advice = format!(
-            "Users far from the servers wait too long, and the guide's move to {to} would give them regions of their own. At this size, {}, and plan regions only if far users stay slow after it as the user count nears {to}.",
+            "Users far from the servers wait too long, and the guide's move to {to} would give them regions of their own. At this size, {}, {logic}, and plan regions only if far users stay slow after it as the user count nears {to}.",
             if cdn {
-                "check that the CDN serves them from its edge (cache headers, hits at the edge), then bring logic to the edge (the decision matrix's last rung for slow pages)"
+                "check that the CDN serves them from its edge (cache headers, hits at the edge)"
             } else {
-                "serve them from a CDN first, the guide's answer to latency in the network layer (static content and cacheable pages from its edge), then bring logic to the edge"
+                "serve them from a CDN first, the guide's answer to latency in the network layer (static content and cacheable pages from its edge)"
             }
         );
         step.notes.insert(

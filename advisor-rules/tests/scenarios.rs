@@ -8601,6 +8601,18 @@ fn far_users_of_a_small_system_are_served_from_a_cdn_before_regions() {
         c.to_text()
     );
     assert_eq!(summary(&cdn).first_step_title, c.plan[0].title);
+    // With pages slow too (700 ms, past the 500 ms target), the slow-page ladder's last rung
+    // (the cache and the CDN in place) is a step of its own: the far users' step names it
+    // for the logic at the edge instead of asking for the same work twice.
+    let slow = with(cdn.clone(), &[Component::Cache]).with_p95_response_time(ms(700));
+    let sl = run(&slow);
+    let edge = step_of(&sl, StepKey::Remedy(Remedy::EdgeCompute));
+    let far = step_of(&sl, StepKey::Stage(Stage::Enterprise));
+    assert!(
+        far.advice.contains(&format!("step {}", edge.rank)),
+        "{}",
+        sl.to_text()
+    );
 
     let growth = snap.clone().with_users(Users::new(50_000));
     let g = run(&growth);
