@@ -226,8 +226,9 @@ pub struct Rung {
 /// advise.
 ///
 /// The rung to advise is the lowest one not known to be done. A rung is done when it is
-/// declared tried ([`MetricsSnapshot::tried`]) or the component it installs is in the
-/// declared architecture, unless the snapshot shows it unfinished
+/// declared tried ([`MetricsSnapshot::tried`]) or the component it installs is in place
+/// (declared, or proved by a metric only it reports:
+/// [`MetricsSnapshot::components_in_place`]), unless the snapshot shows it unfinished
 /// ([`RungState::Incomplete`]). Nothing is guessed: having read replicas says nothing about
 /// indexes.
 ///
@@ -626,7 +627,7 @@ impl Remedy {
         history: &History,
         config: &AdvisorConfig,
     ) -> RungState {
-        let in_place = self.in_place(snapshot.architecture);
+        let in_place = self.in_place(snapshot.components_in_place());
         let declared = snapshot.tried.contains(self);
         if !declared && in_place.is_none() {
             return match self.not_needed(snapshot, history, config) {

@@ -1122,7 +1122,8 @@ impl ChecklistItem {
     /// declared in [`MetricsSnapshot::practices`], or installed by a remedy declared done in
     /// [`MetricsSnapshot::tried`] (circuit breakers tried for API timeouts), is
     /// [`ChecklistStatus::Declared`];
-    /// its component in the declared architecture (for asynchronous non-critical paths, a
+    /// its component in place ([`MetricsSnapshot::components_in_place`]: declared, or
+    /// proved by a metric only it reports) (for asynchronous non-critical paths, a
     /// job queue or a message queue; for multi-region deployment, also two or more
     /// [`Metric::DeployedRegions`]) is [`ChecklistStatus::Shown`]. It is a
     /// [`ChecklistStatus::Gap`] when the architecture was declared (not empty) without its
@@ -1180,12 +1181,13 @@ impl ChecklistItem {
         {
             return ChecklistStatus::Declared;
         }
-        if self.satisfied_by(snapshot.architecture) == Some(true) {
+        let in_place = snapshot.components_in_place();
+        if self.satisfied_by(in_place) == Some(true) {
             return ChecklistStatus::Shown;
         }
         // A message queue between services also takes work off the request path.
         if self == ChecklistItem::AsyncNonCriticalPaths
-            && snapshot.architecture.contains(Component::MessageQueue)
+            && in_place.contains(Component::MessageQueue)
         {
             return ChecklistStatus::Shown;
         }

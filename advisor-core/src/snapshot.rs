@@ -1181,6 +1181,52 @@ impl MetricsSnapshot {
         self
     }
 
+    /// The components known to be in place: the declared [`architecture`](Self::architecture)
+    /// and each component that a measured metric proves ([`Metric::reported_by`]: a replica
+    /// lag is measured on read replicas, a cache hit rate on a cache, the latency of calls
+    /// between services on services).
+    ///
+    /// Snapshots read from a running system (a collector, a metrics store) rarely declare
+    /// their architecture, yet their metrics often show part of it. The ladders of the
+    /// decision matrix and the steps of a plan judge a remedy against these components (a
+    /// cache that answers 60% of reads is a cache to tune, not one to add). "Declared" keeps
+    /// its own meaning: with an empty `architecture`, nothing is known to be *missing*, and
+    /// a component this adds does not change that.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{
+    ///     Component, ComponentSet, MetricsSnapshot,
+    ///     units::{Duration, Ratio},
+    /// };
+    /// let snap = MetricsSnapshot::default()
+    ///     .with_cache_hit_rate(Ratio::from_percent(60.0)?)
+    ///     .with_replica_lag(Duration::from_millis(300));
+    /// assert!(snap.architecture.is_empty()); // nothing declared
+    /// assert_eq!(
+    ///     snap.components_in_place(),
+    ///     ComponentSet::from_components(&[Component::Cache, Component::ReadReplicas])
+    /// );
+    /// let declared = MetricsSnapshot::default().with_component(Component::Cdn);
+    /// assert_eq!(declared.components_in_place(), declared.architecture);
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn components_in_place(&self) -> ComponentSet {
+        let mut set = self.architecture;
+        // (The metrics `Metric::reported_by` names; a test below keeps the two lists equal.)
+        if self.replica_lag.is_some() {
+            set.insert(crate::Component::ReadReplicas);
+        }
+        if self.cache_hit_rate.is_some() {
+            set.insert(crate::Component::Cache);
+        }
+        if self.inter_service_p95_latency.is_some() {
+            set.insert(crate::Component::Microservices);
+        }
+        set
+    }
+
     /// Records a remedy as carried out and returns the snapshot.
     ///
     /// # Examples
@@ -1507,6 +1553,29 @@ setters! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `components_in_place` adds exactly the component of each measured metric that
+    /// `Metric::reported_by` names, and nothing for a metric that names none.
+    #[test]
+    fn components_in_place_follow_reported_by() {
+        for metric in Metric::ALL {
+            let mut snap = MetricsSnapshot::default();
+            // (1.0 where the metric takes it, else 0.5: a valid ratio, count or flag.)
+            if snap.set(metric, 1.0).is_err() {
+                snap.set(metric, 0.5).expect("0.5 is a valid value");
+            }
+            let expected = metric
+                .reported_by()
+                .map_or(ComponentSet::EMPTY, |c| ComponentSet::from_components(&[c]));
+            assert_eq!(snap.components_in_place(), expected, "{metric:?}");
+            let declared = snap.clone().with_component(crate::Component::Cdn);
+            assert!(
+                declared
+                    .components_in_place()
+                    .contains(crate::Component::Cdn)
+            );
+        }
+    }
 
     #[test]
     fn rounding_without_the_c_library_rounds_as_f64_round_does() {

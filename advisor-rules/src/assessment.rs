@@ -339,6 +339,21 @@ pub struct NextStage {
     /// signal to watch, not a gap. Empty when no architecture was declared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when_to_add: Vec<WhenToAdd>,
+    /// With no architecture declared, the components of the stage's architecture that the
+    /// metrics show in place all the same ([`MetricsSnapshot::components_in_place`]: a
+    /// cache whose hit rate is measured). Empty when an architecture is declared (they are
+    /// then counted out of [`NextStage::missing`]).
+    #[serde(default, skip_serializing_if = "nothing_shown")]
+    pub shown: ComponentSet,
+}
+
+/// Whether [`NextStage::shown`] is empty (for serde, which passes a reference).
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn nothing_shown(shown: &ComponentSet) -> bool {
+    shown.is_empty()
 }
 
 /// A component the next stage has and the system lacks, with the guide's condition for
@@ -1066,16 +1081,22 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
     for r in &p.rungs {
         let what = match r.state {
             RungState::Declared => format!("{} ({}): declared done", r.remedy.title(), r.step),
-            RungState::InPlace { component } => {
-                format!("{} ({}): {component} in place", r.remedy.title(), r.step)
-            }
+            RungState::InPlace { component } => format!(
+                "{} ({}): {}",
+                r.remedy.title(),
+                r.step,
+                in_place_text(component, snapshot)
+            ),
             RungState::Incomplete { evidence } => format!(
                 "{} ({}): {}, but not finished: {}",
                 r.remedy.title(),
                 r.step,
                 r.remedy
-                    .in_place(snapshot.architecture)
-                    .map_or_else(|| "declared done".to_owned(), |c| format!("{c} in place")),
+                    .in_place(snapshot.components_in_place())
+                    .map_or_else(
+                        || "declared done".to_owned(),
+                        |c| in_place_text(c, snapshot)
+                    ),
                 evidence_text(&evidence)
             ),
             RungState::UnindexedTable { table } => {
@@ -1239,6 +1260,22 @@ impl AssessedFinding {
     }
 }
 
+/// "cache in place", saying how it is known when the architecture does not declare it:
+/// "cache in place (cache_hit_rate is measured)" ([`MetricsSnapshot::components_in_place`]).
+fn in_place_text(component: Component, snapshot: &MetricsSnapshot) -> String {
+    let shown_by = (!snapshot.architecture.contains(component))
+        .then(|| {
+            Metric::ALL
+                .into_iter()
+                .find(|m| m.reported_by() == Some(component) && snapshot.value(*m).is_some())
+        })
+        .flatten();
+    match shown_by {
+        Some(metric) => format!("{component} in place ({metric} is measured)"),
+        None => format!("{component} in place"),
+    }
+}
+
 /// A finding's title: the rule's, with the rung it advises for a ladder rule.
 fn finding_title(
     rule: &Rule,
@@ -1308,14 +1345,14 @@ fn assessed(
     snapshot: &MetricsSnapshot,
 ) -> AssessedFinding {
     let position = rule.ladder.and_then(|s| positions.get(&s));
-    let title = finding_title(rule, position, snapshot.architecture);
+    let title = finding_title(rule, position, snapshot.components_in_place());
     let mut advice = rule.advice.clone();
     let (remedy, step) = rung_advised(rule, position);
     let symptom = rule.ladder.or(rule.symptom);
     if let Some(p) = position {
         match p.next {
             NextStep::Try { remedy: r, .. } => {
-                advice = rung_in_place(r, snapshot.architecture)
+                advice = rung_in_place(r, snapshot.components_in_place())
                     .map_or_else(|| r.advice(), |(_, advice)| advice)
                     .to_owned();
                 let notes = ladder_notes(p, snapshot);
@@ -1502,7 +1539,7 @@ fn next_stage(
     };
     let architecture = stage.cumulative_architecture();
     let missing = (!snapshot.architecture.is_empty()).then(|| {
-        let mut m = architecture.difference(snapshot.architecture);
+        let mut m = architecture.difference(snapshot.components_in_place());
         m.remove(Component::SingleServer);
         m
     });
@@ -1532,6 +1569,11 @@ fn next_stage(
         cost_table_architecture: stage.cost_at_scale().architecture.to_owned(),
         cost_table_monthly: stage.cost_at_scale().monthly,
         when_to_add,
+        shown: if snapshot.architecture.is_empty() {
+            snapshot.components_in_place().intersection(architecture)
+        } else {
+            ComponentSet::EMPTY
+        },
     })
 }
 
@@ -1556,7 +1598,7 @@ fn gap_reason(item: ChecklistItem, snapshot: &MetricsSnapshot) -> String {
         {
             let queue = [Component::JobQueue, Component::MessageQueue]
                 .into_iter()
-                .find(|c| snapshot.architecture.contains(*c));
+                .find(|c| snapshot.components_in_place().contains(*c));
             match queue {
                 Some(q) => format!(
                     "{}: background_tasks_block_requests = yes, with a {q} in place",
@@ -1764,19 +1806,18 @@ fn build_plan(
     grounds: Grounds,
 ) -> (Vec<PlanStep>, Vec<HeldBack>) {
     let mut facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
+    // Rungs and steps are judged against what is in place (declared or shown by a metric
+    // only a component reports); whether an architecture was declared at all, and moves,
+    // against the declaration.
+    let in_place = snapshot.components_in_place();
     let leak_critical = escalate_leak(
         &mut facts,
         grounds.memory_fill,
         grounds.leak_critical_within,
     );
-    let planned = with_lowest_rungs(&facts, active, snapshot.architecture);
-    let deferred: Option<Deferral<'_>> = deferred_delivery(
-        &facts,
-        &planned,
-        snapshot.architecture,
-        bottlenecks,
-        grounds,
-    );
+    let planned = with_lowest_rungs(&facts, active, in_place);
+    let deferred: Option<Deferral<'_>> =
+        deferred_delivery(&facts, &planned, in_place, bottlenecks, grounds);
     // A gap whose component a rung of the plan installs (circuit breakers, on the ladder
     // for API timeouts) is that rung's work: it is noted on the rung's step, not listed
     // again as a gap to close.
@@ -1801,19 +1842,15 @@ fn build_plan(
             for g in r.gaps() {
                 match rung_for(g) {
                     Some(rung) => closing.push((g, StepKey::Remedy(rung))),
-                    None => match move_installing(g, &facts, &planned, snapshot.architecture) {
+                    None => match move_installing(g, &facts, &planned, in_place) {
                         Some(stage) => closing.push((g, StepKey::Stage(stage))),
-                        None => match step_measuring(
-                            g,
-                            snapshot,
-                            &facts,
-                            compares,
-                            &planned,
-                            snapshot.architecture,
-                        ) {
-                            Some(key) => closing.push((g, key.owned())),
-                            None => gaps.push(g),
-                        },
+                        None => {
+                            match step_measuring(g, snapshot, &facts, compares, &planned, in_place)
+                            {
+                                Some(key) => closing.push((g, key.owned())),
+                                None => gaps.push(g),
+                            }
+                        }
                     },
                 }
             }
@@ -1824,7 +1861,7 @@ fn build_plan(
     let skeleton = Skeleton::build(
         &facts,
         &planned,
-        snapshot.architecture,
+        in_place,
         with_gaps
             .iter()
             .map(|(c, _)| (*c, grounds.by_users.is_some_and(|s| s >= c.stage()))),
@@ -1880,9 +1917,8 @@ fn build_plan(
     // show a symptom (the slow pages a database step explains) after: the cause's evidence
     // leads.
     let placed = || findings.iter().zip(&skeleton.places).zip(&facts);
-    let shows_symptom = |f: &Facts<'_>| {
-        evidence_only(f) || moved_evidence(f, &planned, snapshot.architecture, deferred)
-    };
+    let shows_symptom =
+        |f: &Facts<'_>| evidence_only(f) || moved_evidence(f, &planned, in_place, deferred);
     let causes = placed().filter(|(_, f)| !shows_symptom(f));
     let symptoms = placed().filter(|(_, f)| shows_symptom(f));
     for ((f, place), _) in causes.chain(symptoms) {
@@ -1984,7 +2020,7 @@ fn build_plan(
     for (step, skeleton_step) in steps.iter_mut().zip(&skeleton.steps) {
         let mut title = base_title(skeleton_step.key, &step.title, grounds.by_users);
         if let Key::Remedy(r) = skeleton_step.key
-            && let Some(t) = rung_in_place_title(r, snapshot.architecture)
+            && let Some(t) = rung_in_place_title(r, in_place)
         {
             title = t;
         }
@@ -2002,7 +2038,7 @@ fn build_plan(
                 // where the rung's own advice assumes the memory was added.
                 let unadded_leak =
                     *r == Remedy::FixMemoryLeaks && !snapshot.tried.contains(Remedy::IncreaseRam);
-                if (r.in_place(snapshot.architecture).is_some() || unadded_leak)
+                if (r.in_place(in_place).is_some() || unadded_leak)
                     && let Some(reopened) = findings
                         .iter()
                         .zip(&facts)
@@ -2034,13 +2070,17 @@ fn build_plan(
             }
             StepKey::Stage(to) => {
                 let to = *to;
-                let mut missing = to
-                    .cumulative_architecture()
-                    .difference(snapshot.architecture);
+                let mut missing = to.cumulative_architecture().difference(in_place);
                 missing.remove(Component::SingleServer);
-                step.advice = if snapshot.architecture.is_empty() {
+                let shown = in_place.intersection(to.cumulative_architecture());
+                step.advice = if snapshot.architecture.is_empty() && shown.is_empty() {
                     format!(
                         "The guide's conditions for {to} hold. Its architecture: {}. No architecture was declared, so what is missing is not known (declare `architecture`, [\"single_server\"] for one server with nothing else).",
+                        to.cumulative_architecture()
+                    )
+                } else if snapshot.architecture.is_empty() {
+                    format!(
+                        "The guide's conditions for {to} hold. Its architecture: {}. No architecture was declared: the metrics show {shown} in place, and what else is missing is not known (declare `architecture`, [\"single_server\"] for one server with nothing else).",
                         to.cumulative_architecture()
                     )
                 } else if missing.is_empty() {
@@ -2147,14 +2187,9 @@ fn build_plan(
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
     note_as_urgent_as_move(&mut steps, findings);
     note_until_the_move(&mut steps, interim);
-    note_cache_plateau(&mut steps, findings, snapshot.architecture);
+    note_cache_plateau(&mut steps, findings, in_place);
     note_measure_after_indexes(&mut steps, findings);
-    note_cache_after_fewer_queries(
-        &mut steps,
-        findings,
-        snapshot.architecture,
-        grounds.many_queries,
-    );
+    note_cache_after_fewer_queries(&mut steps, findings, in_place, grounds.many_queries);
     if grounds.cache_before_database
         && let (Some(repeats), Some(hits)) =
             (snapshot.repeated_query_share, snapshot.cache_hit_rate)
@@ -2235,7 +2270,7 @@ fn build_plan(
     note_far_users_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_paging_as_disk_wait(&mut steps, findings);
     if snapshot.data_residency_required == Some(true) {
-        note_residency_bounds_replication(&mut steps, findings, snapshot.architecture, &closing);
+        note_residency_bounds_replication(&mut steps, findings, in_place, &closing);
     }
     if let Some((checklist, _)) = with_gaps
         .iter()
@@ -2293,7 +2328,7 @@ fn note_calls_on_the_request_path(
 ) {
     let (Some(Layer::ExternalApi), Some(queue), false, Some(pages), Some(calls)) = (
         d.layer,
-        Remedy::AsyncProcessing.in_place(snapshot.architecture),
+        Remedy::AsyncProcessing.in_place(snapshot.components_in_place()),
         snapshot.tried.contains(Remedy::AsyncProcessing),
         snapshot.p95_response_time,
         snapshot.external_api_p95_latency,
@@ -2409,7 +2444,7 @@ fn with_evidence_on(findings: &[AssessedFinding], metric: Metric) -> Vec<&str> {
 /// a cache (the stage-2 architecture draws Redis as a box of its own). A cache in place is
 /// left alone: where it runs is not known.
 fn note_cache_beside_full_memory(steps: &mut [PlanStep], snapshot: &MetricsSnapshot) {
-    if snapshot.architecture.contains(Component::Cache) {
+    if snapshot.components_in_place().contains(Component::Cache) {
         return;
     }
     let Some(memory) = snapshot.memory_usage else {
@@ -2453,7 +2488,7 @@ fn note_cache_headroom(
     snapshot: &MetricsSnapshot,
     (floor, full): (Ratio, Ratio),
 ) {
-    if !snapshot.architecture.contains(Component::Cache) {
+    if !snapshot.components_in_place().contains(Component::Cache) {
         return;
     }
     let Some(hits) = snapshot.cache_hit_rate.filter(|h| *h < floor) else {
@@ -2500,7 +2535,7 @@ fn note_cache_few_repeats(
     (floor, level): (Ratio, Ratio),
     slow_pages: bool,
 ) {
-    if !snapshot.architecture.contains(Component::Cache)
+    if !snapshot.components_in_place().contains(Component::Cache)
         || snapshot.cache_hit_rate.is_none_or(|h| h >= floor)
     {
         return;
@@ -3062,7 +3097,7 @@ fn note_far_users_before_regions(
         if step.findings.is_empty() || !step.findings.iter().all(|f| far(f)) {
             continue;
         }
-        let cdn = snapshot.architecture.contains(Component::Cdn);
+        let cdn = snapshot.components_in_place().contains(Component::Cdn);
         step.title.clear();
         write_far_users_first_title(&mut step.title, to, cdn);
         let logic = match edge {
@@ -4094,7 +4129,7 @@ fn place_missing_components(
         };
         let mut missing = to
             .cumulative_architecture()
-            .difference(snapshot.architecture);
+            .difference(snapshot.components_in_place());
         missing.remove(Component::SingleServer);
         if missing.is_empty() {
             continue;
@@ -4624,10 +4659,14 @@ impl NextStage {
                     o.extend(self.when_to_add.iter().map(|w| format!("  {w}")));
                 }
             }
-            None => o.push(
+            None if self.shown.is_empty() => o.push(
                 "missing: unknown (declare `architecture`, [\"single_server\"] for one server with nothing else)"
                     .to_owned(),
             ),
+            None => o.push(format!(
+                "missing: unknown (the metrics show {} in place; declare `architecture`, [\"single_server\"] for one server with nothing else)",
+                self.shown
+            )),
         }
         o.push(format!(
             "cost: {} (indicative); the guide's table gives {} at {} ({})",

@@ -478,10 +478,10 @@ fn cache_before_database(
 ) -> bool {
     let ladders = &config.ladders;
     let unindexed = ladders.first_unindexed(snapshot).is_some();
-    snapshot.architecture.contains(Component::Cache)
-        && snapshot
-            .cache_hit_rate
-            .is_some_and(|h| h < ladders.cache_hit_floor)
+    // (A measured hit rate shows a cache in place, declared or not.)
+    snapshot
+        .cache_hit_rate
+        .is_some_and(|h| h < ladders.cache_hit_floor)
         && snapshot
             .repeated_query_share
             .is_some_and(|r| r > config.additions.repeated_query_share)

@@ -408,6 +408,9 @@ fn place_in_plan(
     out: &mut Summary,
     buffers: &mut SummaryBuffers,
 ) {
+    // Rungs and steps are judged against what is in place; moves against the declaration,
+    // as in `assess`.
+    let in_place = snapshot.components_in_place();
     // Ladder positions, read only for the ladders of rules that fired.
     let mut positions: [Option<LadderPosition>; Symptom::ALL.len()] = Default::default();
     let mut found: Vec<(&Rule, &Finding)> = recycle(core::mem::take(&mut buffers.found));
@@ -444,16 +447,16 @@ fn place_in_plan(
     // layers rank by their evidence (read only when the slow-page ladder and one of theirs
     // are active).
     let by_users = snapshot.users.map(Stage::for_users);
-    let planned = with_lowest_rungs(&facts, &active, snapshot.architecture);
+    let planned = with_lowest_rungs(&facts, &active, in_place);
     let grounds = Grounds::of(snapshot, config);
-    let deferred = if deferral_possible(&facts, &planned, snapshot.architecture, grounds) {
+    let deferred = if deferral_possible(&facts, &planned, in_place, grounds) {
         let top = layers_at_top::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
             .unwrap_or_else(|| layers_at_top_written(engine, evaluation, &found, snapshot));
-        layer_deferral(top, &facts, &planned, snapshot.architecture, grounds)
+        layer_deferral(top, &facts, &planned, in_place, grounds)
     } else {
         None
     }
-    .or_else(|| called_for_first(&facts, &planned, snapshot.architecture))
+    .or_else(|| called_for_first(&facts, &planned, in_place))
     .or_else(|| unexplained_slow_pages(&facts, &planned, grounds));
 
     let by_metrics = facts.iter().filter_map(|f| f.moves_to).max();
@@ -472,7 +475,7 @@ fn place_in_plan(
         .filter(|cl| {
             cl.items().iter().any(|i| {
                 i.status(snapshot) == ChecklistStatus::Gap
-                    && move_installing(*i, &facts, &planned, snapshot.architecture).is_none()
+                    && move_installing(*i, &facts, &planned, in_place).is_none()
                     && step_measuring(
                         *i,
                         snapshot,
@@ -483,7 +486,7 @@ fn place_in_plan(
                                 .is_some_and(|(_, f)| engine.compares(f.rule, m))
                         },
                         &planned,
-                        snapshot.architecture,
+                        in_place,
                     )
                     .is_none()
             })
@@ -492,7 +495,7 @@ fn place_in_plan(
     let skeleton = Skeleton::build_in(
         &facts,
         &planned,
-        snapshot.architecture,
+        in_place,
         checklists,
         deferred,
         grounds.cache_before_database,
@@ -522,7 +525,7 @@ fn place_in_plan(
         // As the assessment titles a rung whose component is in place (a cache that misses).
         if let Key::Remedy(r) = step.key
             && out.first_step_title == base_title(step.key, "", by_users)
-            && let Some(t) = rung_in_place_title(r, snapshot.architecture)
+            && let Some(t) = rung_in_place_title(r, in_place)
         {
             out.first_step_title = t;
         }
@@ -582,9 +585,7 @@ fn place_in_plan(
             write_far_users_first_title(
                 &mut out.first_step_title,
                 to,
-                snapshot
-                    .architecture
-                    .contains(scalability_advisor_core::Component::Cdn),
+                in_place.contains(scalability_advisor_core::Component::Cdn),
             );
         }
         // As the assessment retitles it (`note_reads_before_sharding`): the sharding rung,

@@ -8,7 +8,9 @@ use core::num::NonZeroU32;
 use core::time::Duration;
 
 use scalability_advisor_rules::scalability_advisor_core::bottleneck::Layer;
-use scalability_advisor_rules::scalability_advisor_core::patterns::ChecklistItem;
+use scalability_advisor_rules::scalability_advisor_core::patterns::{
+    ChecklistItem, ChecklistStatus,
+};
 use scalability_advisor_rules::scalability_advisor_core::units::{
     Connections, Count, QueriesPerRequest, Rate, Ratio, Users,
 };
@@ -6250,8 +6252,11 @@ fn slow_pages_skip_a_cdn_for_small_static_traffic_and_the_edge_for_near_users() 
         "{text}"
     );
     // With the cache still to add, the step is the cache's, and says nothing of the edge.
+    // (Without its hit rate too: a measured hit rate shows a cache in place, declared or
+    // not.)
     unknown.architecture = ComponentSet::EMPTY;
     unknown.architecture.insert(Component::LoadBalancer);
+    unknown.cache_hit_rate = None;
     let a = run(&unknown);
     let text = a.to_text();
     let step = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
@@ -8326,12 +8331,13 @@ fn a_cache_that_misses_where_few_queries_repeat_promises_little() {
         let b = run(&snap);
         assert_eq!(repeats_note(&b), None, "{why}: {}", b.to_text());
     }
-    // No cache declared (a single server alone): the note speaks of a cache in place, so
-    // it is not given, whatever hit rate is reported.
+    // A single server declared alone, while a cache hit rate is measured: only a cache
+    // reports one, so the cache is in place all the same (`components_in_place`; the
+    // declaration is out of date) and the note on its misses stands.
     let mut bare = few.clone();
     bare.architecture = ComponentSet::from_components(&[Component::SingleServer]);
     let b = run(&bare);
-    assert_eq!(repeats_note(&b), None, "{}", b.to_text());
+    assert!(repeats_note(&b).is_some(), "{}", b.to_text());
     // 25% is the level itself: at it, the guide's condition for a cache does not hold.
     let level = run(&base.clone().with_repeated_query_share(pct(25.0)));
     assert!(repeats_note(&level).is_some(), "{}", level.to_text());
@@ -9136,4 +9142,96 @@ fn a_stage_move_names_one_condition_in_the_singular() {
         "{}",
         b.to_text()
     );
+}
+
+#[test]
+fn components_the_metrics_show_count_as_in_place_without_a_declared_architecture() {
+    // Snapshots read from a running system (a Prometheus or PostgreSQL collector) seldom
+    // declare their architecture, but a cache hit rate is only measured on a cache, and a
+    // replica lag only on read replicas.
+    //
+    // 20,000 users (stage 2), nothing declared; pages at 900 ms (past the guide's 500 ms
+    // target), servers at 55% CPU, the database at 50%; the cache answers 60% of lookups
+    // (under the 80% warning level) while half the queries repeat. The guide's ladder for
+    // slow pages starts with caching; with a cache in place that misses, that rung is the
+    // cache's tuning, not the advice to put one in.
+    let cached = users(20_000)
+        .with_p95_response_time(ms(900))
+        .with_server_cpu(pct(55.0))
+        .with_db_cpu(pct(50.0))
+        .with_repeated_query_share(pct(50.0))
+        .with_cache_hit_rate(pct(60.0));
+    let a = run(&cached);
+    let text = a.to_text();
+    let step = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert_eq!(step.title, "Make the cache hit more often", "{text}");
+    assert!(!text.contains("Put an application cache"), "{text}");
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("cache in place (cache_hit_rate is measured)")),
+        "{text}"
+    );
+    // Where it heads (stage 3): still nothing known to be missing, but the cache is named
+    // as shown in place.
+    let next = a.next_stage.as_ref().expect("a next stage");
+    assert_eq!(next.missing, None, "{text}");
+    assert_eq!(
+        next.shown,
+        ComponentSet::from_components(&[Component::Cache]),
+        "{text}"
+    );
+    assert!(text.contains("the metrics show cache in place"), "{text}");
+    assert_eq!(summary(&cached).first_step_title, a.plan[0].title);
+    // The same snapshot with the cache declared reads the same plan.
+    let declared = run(&with(cached.clone(), &[Component::Cache]));
+    assert_eq!(
+        declared.plan.iter().map(|s| &s.title).collect::<Vec<_>>(),
+        a.plan.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
+
+    // 200,000 users, nothing declared, indexes declared done; the database at 86% CPU
+    // (past the 70% level), 90% of its statements reads, a replica lag of 200 ms. The
+    // guide's ladder for a slow database is indexes, then read replicas, finally
+    // sharding: the lag shows the replicas in place, so "add read replicas" is no step,
+    // and the ladder's next rung is its last.
+    let replicated = users(200_000)
+        .with_tried(Remedy::AddIndexes)
+        .with_p95_response_time(ms(700))
+        .with_server_cpu(pct(50.0))
+        .with_db_cpu(pct(86.0))
+        .with_db_read_share(pct(90.0))
+        .with_replica_lag(ms(200));
+    let a = run(&replicated);
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Remedy(Remedy::ReadReplicas)),
+        "{text}"
+    );
+    let step = step_of(&a, StepKey::Remedy(Remedy::Sharding));
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("read_replicas in place (replica_lag is measured)")),
+        "{text}"
+    );
+    // The scaling checklist's read/write separation is shown by the replicas.
+    let separation = a
+        .checklists
+        .iter()
+        .flat_map(|c| &c.items)
+        .find(|(i, _)| *i == ChecklistItem::ReadWriteSeparation)
+        .map(|(_, s)| *s);
+    assert!(
+        separation.is_none_or(|s| s == ChecklistStatus::Shown),
+        "{separation:?}\n{text}"
+    );
+    assert_eq!(
+        ChecklistItem::ReadWriteSeparation.status(&replicated),
+        ChecklistStatus::Shown
+    );
+    assert_eq!(summary(&replicated).first_step_title, a.plan[0].title);
+    no_contradictions(&a);
 }
