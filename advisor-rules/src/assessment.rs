@@ -92,6 +92,11 @@ pub struct AssessedFinding {
     /// ([`Engine::declared`]): "multi_region in the declared architecture".
     #[serde(default, skip_serializing_if = "no_components")]
     pub declared: ComponentSet,
+    /// The components not declared but shown in place by a metric only they report
+    /// ([`MetricsSnapshot::components_in_place`]) whose `has(...)` supports the finding:
+    /// "cache in place (cache_hit_rate is measured)".
+    #[serde(default, skip_serializing_if = "no_components")]
+    pub shown: ComponentSet,
     /// The components whose absence from the declared architecture supports the finding
     /// ([`Engine::absent`]): "no microservices in the declared architecture". Empty when
     /// the snapshot declares no architecture.
@@ -149,6 +154,9 @@ impl fmt::Display for AssessedFinding {
         }
         for c in self.declared.iter() {
             write!(f, "\n    {}", declared_line(c))?;
+        }
+        for c in self.shown.iter() {
+            write!(f, "\n    {}", shown_line(c))?;
         }
         for c in self.absent.iter() {
             write!(f, "\n    {}", absent_line(c))?;
@@ -294,18 +302,20 @@ pub struct StageView {
     /// Transition findings whose stage is already built ([`AssessedFinding::made`]).
     #[serde(default)]
     pub made: Vec<String>,
-    /// The furthest stage whose whole architecture is declared
+    /// The furthest stage whose whole architecture is in place (declared, or shown by a
+    /// metric only a component reports: [`MetricsSnapshot::components_in_place`])
     /// ([`Stage::furthest_built`]): where the architecture stands, whatever the user count.
     /// `None` when no architecture was declared.
     #[serde(default)]
     pub built: Option<Stage>,
-    /// The furthest stage any of whose own components is declared
-    /// ([`Stage::furthest_reached`]): how far the architecture reaches, complete or not.
-    /// `None` when no architecture was declared.
+    /// The furthest stage any of whose own components is in place, as for
+    /// [`StageView::built`] ([`Stage::furthest_reached`]): how far the architecture
+    /// reaches, complete or not. `None` when no architecture was declared.
     #[serde(default)]
     pub reached: Option<Stage>,
-    /// The declared architecture, which [`StageView::in_place_line`] counts against each
-    /// stage's.
+    /// The components in place, when an architecture is declared (the declared ones and
+    /// those a metric shows; empty when none is declared), which
+    /// [`StageView::in_place_line`] counts against each stage's.
     #[serde(default)]
     pub architecture: ComponentSet,
 }
@@ -907,7 +917,9 @@ pub fn assess_with(
             continue;
         };
         let mut a = assessed(rule, f, engine.explain(evaluation, f), &positions, snapshot);
-        a.declared = engine.declared(evaluation, f);
+        let supporting = engine.declared(evaluation, f);
+        a.declared = supporting.intersection(snapshot.architecture);
+        a.shown = supporting.difference(snapshot.architecture);
         a.absent = engine.absent(evaluation, f);
         for (line, name) in subject_lines(evaluation, f, snapshot) {
             a.subjects.push(line);
@@ -1263,16 +1275,10 @@ impl AssessedFinding {
 /// "cache in place", saying how it is known when the architecture does not declare it:
 /// "cache in place (cache_hit_rate is measured)" ([`MetricsSnapshot::components_in_place`]).
 fn in_place_text(component: Component, snapshot: &MetricsSnapshot) -> String {
-    let shown_by = (!snapshot.architecture.contains(component))
-        .then(|| {
-            Metric::ALL
-                .into_iter()
-                .find(|m| m.reported_by() == Some(component) && snapshot.value(*m).is_some())
-        })
-        .flatten();
-    match shown_by {
-        Some(metric) => format!("{component} in place ({metric} is measured)"),
-        None => format!("{component} in place"),
+    if snapshot.architecture.contains(component) {
+        format!("{component} in place")
+    } else {
+        shown_line(component)
     }
 }
 
@@ -1329,6 +1335,16 @@ pub(crate) fn subject_lines<'e>(
 /// condition needs: "multi_region in the declared architecture".
 fn declared_line(c: Component) -> String {
     format!("{c} in the declared architecture")
+}
+
+/// A line of evidence for a component not declared but shown in place by a metric only it
+/// reports, that a finding's condition needs: "cache in place (cache_hit_rate is
+/// measured)".
+fn shown_line(c: Component) -> String {
+    match Metric::ALL.into_iter().find(|m| m.reported_by() == Some(c)) {
+        Some(m) => format!("{c} in place ({m} is measured)"),
+        None => format!("{c} in place"),
+    }
 }
 
 /// A line of evidence for a component whose absence a finding's condition needs: "no
@@ -1396,13 +1412,15 @@ fn assessed(
         advice =
             format!("{advice} Overdue: the guide calls for this move before {to}, and {when}.");
     }
-    let made = is_made(rule, snapshot.architecture);
+    // (Made by what is in place, as the engine judges a move overdue.)
+    let in_place = snapshot.components_in_place();
+    let made = is_made(rule, in_place);
     if made && let Some(to) = rule.moves_to {
         advice = match &rule.made_advice {
             Some(made_advice) => made_advice.clone(),
             None => format!(
                 "{advice} The move itself is made: {}, so this is a symptom to work on within it, not a reason to move.",
-                if to.is_built(snapshot.architecture) {
+                if to.is_built(in_place) {
                     format!("the architecture of {to} is in place")
                 } else {
                     format!("what the rule calls for ({}) is in place", rule.recommends)
@@ -1410,7 +1428,7 @@ fn assessed(
             ),
         };
     } else if rule.moves_to.is_none()
-        && rule.recommendation_taken(snapshot.architecture)
+        && rule.recommendation_taken(in_place)
         && let Some(made_advice) = &rule.made_advice
     {
         made_advice.clone_into(&mut advice);
@@ -1435,6 +1453,7 @@ fn assessed(
         advice,
         evidence,
         declared: ComponentSet::EMPTY,
+        shown: ComponentSet::EMPTY,
         absent: ComponentSet::EMPTY,
         subjects: Vec::new(),
         subject_names: Vec::new(),
@@ -1444,6 +1463,13 @@ fn assessed(
 }
 
 fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> StageView {
+    // What is in place, when an architecture is declared: with none, a cache a metric
+    // shows says nothing of the rest, so no stage is counted as built or reached.
+    let counted = if snapshot.architecture.is_empty() {
+        ComponentSet::EMPTY
+    } else {
+        snapshot.components_in_place()
+    };
     let by_users = snapshot.users.map(Stage::for_users);
     let by_metrics = findings.iter().filter_map(|f| f.moves_to).max();
     let planning_for = match (by_users, by_metrics) {
@@ -1466,9 +1492,9 @@ fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> Stage
             .filter(|f| f.made)
             .map(|f| f.id.clone())
             .collect(),
-        built: Stage::furthest_built(snapshot.architecture),
-        reached: Stage::furthest_reached(snapshot.architecture),
-        architecture: snapshot.architecture,
+        built: Stage::furthest_built(counted),
+        reached: Stage::furthest_reached(counted),
+        architecture: counted,
     }
 }
 
@@ -5014,6 +5040,9 @@ impl Assessment {
             }
             for c in f.declared.iter() {
                 let _ = writeln!(o, "- {}", declared_line(c));
+            }
+            for c in f.shown.iter() {
+                let _ = writeln!(o, "- {}", shown_line(c));
             }
             for c in f.absent.iter() {
                 let _ = writeln!(o, "- {}", absent_line(c));

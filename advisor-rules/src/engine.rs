@@ -1351,9 +1351,14 @@ pub struct Evaluation {
     /// Findings in order: severity (critical first), priority, id.
     pub findings: Vec<Finding>,
     observations: Vec<Observation>,
-    /// The snapshot's declared architecture, for explaining `has(...)`.
+    /// The components in place (declared, or shown by a metric only a component reports:
+    /// [`MetricsSnapshot::components_in_place`]), for explaining `has(...)`.
     #[cfg_attr(feature = "serde", serde(default))]
     architecture: ComponentSet,
+    /// Whether the snapshot declared no architecture (a component absent from
+    /// `architecture` is then not known to be missing), for explaining `not has(...)`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    undeclared: bool,
     /// Bit i set when metric i, read by some rule of the pack, had a value, for explaining
     /// `present(...)`.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -2302,6 +2307,7 @@ impl Engine {
             stack: core::cell::RefCell::new([0.0; MAX_STACK]),
             values: &values,
             snapshot,
+            in_place: snapshot.components_in_place(),
             history,
             series: &self.series_config,
         };
@@ -2323,7 +2329,14 @@ impl Engine {
             })
             .collect();
         let known = known_bits(&values);
-        supporting(sites, logic, want, &obs, snapshot.architecture, known)
+        supporting(
+            sites,
+            logic,
+            want,
+            &obs,
+            snapshot.components_in_place(),
+            known,
+        )
     }
 
     fn run(
@@ -2349,6 +2362,7 @@ impl Engine {
             stack: core::cell::RefCell::new([0.0; MAX_STACK]),
             values: &values,
             snapshot,
+            in_place: snapshot.components_in_place(),
             history,
             series: &self.series_config,
         };
@@ -2364,7 +2378,8 @@ impl Engine {
         out.observations.clear();
         out.subjects.clear();
         out.subject_names.clear();
-        out.architecture = snapshot.architecture;
+        out.architecture = ctx.in_place;
+        out.undeclared = snapshot.architecture.is_empty();
         out.known = known;
         // The tight pass: each prejudged rule's raw outcome, as a status (fired: held; not
         // fired: did not hold; not evaluated: undecided).
@@ -2373,16 +2388,15 @@ impl Engine {
             for p in &self.prejudged {
                 let l = values[usize::from(p.value)];
                 // (`unknown and false` is false.)
-                out.statuses[p.rule] =
-                    if p.not_has.is_some_and(|c| snapshot.architecture.contains(c)) {
-                        RuleStatus::NotFired
-                    } else if l.is_nan() {
-                        RuleStatus::NotEvaluated
-                    } else if p.threshold.test(l) {
-                        RuleStatus::Fired
-                    } else {
-                        RuleStatus::NotFired
-                    };
+                out.statuses[p.rule] = if p.not_has.is_some_and(|c| ctx.in_place.contains(c)) {
+                    RuleStatus::NotFired
+                } else if l.is_nan() {
+                    RuleStatus::NotEvaluated
+                } else if p.threshold.test(l) {
+                    RuleStatus::Fired
+                } else {
+                    RuleStatus::NotFired
+                };
             }
         }
         let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
@@ -2427,7 +2441,7 @@ impl Engine {
                 let f = r.finding(
                     i,
                     stage,
-                    snapshot.architecture,
+                    ctx.in_place,
                     (false, false),
                     (start, out.observations.len() - start),
                     (subjects, 0),
@@ -2513,7 +2527,7 @@ impl Engine {
                 let f = r.finding(
                     i,
                     stage,
-                    snapshot.architecture,
+                    ctx.in_place,
                     (assumed, held_open),
                     (start, recorded),
                     (marks.1, subjects),
@@ -2587,13 +2601,15 @@ impl Engine {
         out.observations.clear();
         out.subjects.clear();
         out.subject_names.clear();
-        out.architecture = snapshot.architecture;
+        let in_place = snapshot.components_in_place();
+        out.architecture = in_place;
+        out.undeclared = snapshot.architecture.is_empty();
         let mut known = 0u64;
         for p in &self.prejudged {
             // (Read where it is, not loaded first: a straight pack reads no other metric.)
             let l = snapshot.canonical(p.metric);
             known |= u64::from(!l.is_nan()) << p.value;
-            let status = if p.not_has.is_some_and(|c| snapshot.architecture.contains(c)) {
+            let status = if p.not_has.is_some_and(|c| in_place.contains(c)) {
                 RuleStatus::NotFired
             } else if l.is_nan() {
                 RuleStatus::NotEvaluated
@@ -3031,7 +3047,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn absent(&self, evaluation: &Evaluation, finding: &Finding) -> ComponentSet {
-        if evaluation.architecture.is_empty() {
+        if evaluation.undeclared || evaluation.architecture.is_empty() {
             return ComponentSet::EMPTY;
         }
         self.architecture_support(evaluation, finding, false)
@@ -3211,6 +3227,7 @@ impl Engine {
             stack: core::cell::RefCell::new([0.0; MAX_STACK]),
             values: &values,
             snapshot,
+            in_place: snapshot.components_in_place(),
             history,
             series: &self.series_config,
         };
@@ -3411,6 +3428,8 @@ struct Ctx<'a> {
     stack: core::cell::RefCell<[f64; MAX_STACK]>,
     values: &'a [f64; VALUES],
     snapshot: &'a MetricsSnapshot,
+    /// The snapshot's components in place ([`MetricsSnapshot::components_in_place`]).
+    in_place: ComponentSet,
     history: &'a History,
     series: &'a SeriesConfig,
 }
@@ -3454,6 +3473,7 @@ fn each_entity(
             stack: core::cell::RefCell::new([0.0; MAX_STACK]),
             values: &values,
             snapshot: ctx.snapshot,
+            in_place: ctx.in_place,
             history: ctx.history,
             series: ctx.series,
         };
@@ -3617,11 +3637,7 @@ fn fast(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> Opti
         Shape::Single(i, t, slot) => Some(compare(i, t, slot, ctx, slots)),
         Shape::SingleNotHas(i, t, slot, comp) => {
             let v = compare(i, t, slot, ctx, slots);
-            Some(if ctx.snapshot.architecture.contains(comp) {
-                0.0
-            } else {
-                v
-            })
+            Some(if ctx.in_place.contains(comp) { 0.0 } else { v })
         }
         Shape::Flat(and) => Some(flat(p, and, ctx, slots)),
         Shape::General => None,
@@ -3643,8 +3659,8 @@ fn flat(p: &Program, and: bool, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISON
     for op in &p.ops {
         let v = match *op {
             Op::CmpMetricConst(i, t, slot) => compare(i, t, slot, ctx, slots),
-            Op::Has(c) => truth(ctx.snapshot.architecture.contains(c)),
-            Op::NotHas(c) => truth(!ctx.snapshot.architecture.contains(c)),
+            Op::Has(c) => truth(ctx.in_place.contains(c)),
+            Op::NotHas(c) => truth(!ctx.in_place.contains(c)),
             Op::Present(i) => truth(!ctx.values[usize::from(i)].is_nan()),
             // The connectives.
             _ => continue,
@@ -3710,8 +3726,8 @@ fn exec(p: &Program, ctx: &Ctx<'_>, slots: &mut [Slot; MAX_COMPARISONS]) -> f64 
                 let l = pop!();
                 kleene_or(l, r)
             }
-            Op::Has(c) => truth(ctx.snapshot.architecture.contains(c)),
-            Op::NotHas(c) => truth(!ctx.snapshot.architecture.contains(c)),
+            Op::Has(c) => truth(ctx.in_place.contains(c)),
+            Op::NotHas(c) => truth(!ctx.in_place.contains(c)),
             Op::CmpMetricConst(i, t, slot) => compare(i, t, slot, ctx, slots),
             Op::Present(i) => truth(!ctx.values[usize::from(i)].is_nan()),
             Op::Series(f, m, slot) => {
@@ -4348,7 +4364,7 @@ pub(crate) fn interpret(
                 Some(false)
             }
         }
-        Expr::Has { component, .. } => Some(snapshot.architecture.contains(*component)),
+        Expr::Has { component, .. } => Some(snapshot.components_in_place().contains(*component)),
         Expr::Present { metric, .. } => Some(!values[metric_index(*metric)].is_nan()),
         _ => None,
     }
@@ -4901,16 +4917,18 @@ advice = "a"
             prop_assert_eq!((id_prefix(&a), a.as_str()).cmp(&(id_prefix(&b), b.as_str())), a.cmp(&b));
         }
 
-        /// A finding's declared components are in the snapshot's architecture and its
-        /// absent ones are not; with no architecture declared, nothing is called absent.
+        /// A finding's declared components are in place (declared, or shown by a metric)
+        /// and its absent ones are not; with no architecture declared, nothing is called
+        /// absent.
         #[test]
         fn declared_and_absent_components_are_what_the_architecture_says(snap in snapshot()) {
             let engine = Engine::default_pack();
             let eval = engine.evaluate(&snap, &History::new());
+            let in_place = snap.components_in_place();
             for f in &eval.findings {
                 let (declared, absent) = (engine.declared(&eval, f), engine.absent(&eval, f));
-                prop_assert!(declared.iter().all(|c| snap.architecture.contains(c)), "{}", f.id);
-                prop_assert!(absent.iter().all(|c| !snap.architecture.contains(c)), "{}", f.id);
+                prop_assert!(declared.iter().all(|c| in_place.contains(c)), "{}", f.id);
+                prop_assert!(absent.iter().all(|c| !in_place.contains(c)), "{}", f.id);
                 if snap.architecture.is_empty() {
                     prop_assert!(absent.is_empty(), "{}", f.id);
                 }
@@ -5023,7 +5041,7 @@ advice = "a"
             );
             let stack_machine = Program { ops: program.ops.clone(), shape: Shape::General };
             let full = load_values(&snap);
-            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &full, snapshot: &snap, history: &History::new(), series: &SeriesConfig::default() };
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &full, snapshot: &snap, in_place: snap.components_in_place(), history: &History::new(), series: &SeriesConfig::default() };
             let (mut flat_slots, mut stack_slots) = ([EMPTY_SLOT; MAX_COMPARISONS], [EMPTY_SLOT; MAX_COMPARISONS]);
             let got = exec(program, &ctx, &mut flat_slots);
             let want = exec(&stack_machine, &ctx, &mut stack_slots);
@@ -5056,7 +5074,11 @@ advice = "a"
                     let stage = snap.users.map(Stage::for_users);
                     let overdue = r.moves_to.is_some_and(|to| {
                         stage.is_some_and(|s| s >= to)
-                            && !crate::pack::move_made(to, r.recommends, snap.architecture)
+                            && !crate::pack::move_made(
+                                to,
+                                r.recommends,
+                                snap.components_in_place(),
+                            )
                     });
                     let severity = if overdue {
                         r.overdue_severity.unwrap_or(r.severity).max(r.severity)
@@ -5089,7 +5111,7 @@ advice = "a"
             let values = values_of(&snap);
             let full = load_values(&snap);
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
-            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &full, snapshot: &snap, history: &History::new(), series: &SeriesConfig::default() };
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &full, snapshot: &snap, in_place: snap.components_in_place(), history: &History::new(), series: &SeriesConfig::default() };
             for (r, rule) in engine.rules.iter().zip(&engine.pack.rules) {
                 let mut e = rule.when_expr.clone();
                 resolve(&mut e, &|n| engine.pack.param(n).map(|p| (p.value, p.dim)));

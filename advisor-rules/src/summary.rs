@@ -424,7 +424,7 @@ fn place_in_plan(
             let slot = positions.get_mut(i)?;
             Some(&*slot.get_or_insert_with(|| s.position(snapshot, history, config)))
         });
-        facts.push(facts_of(rule, f, position, snapshot.architecture));
+        facts.push(facts_of(rule, f, position, in_place));
         found.push((rule, f));
     }
     let active: Active = facts

@@ -9235,3 +9235,71 @@ fn components_the_metrics_show_count_as_in_place_without_a_declared_architecture
     assert_eq!(summary(&replicated).first_step_title, a.plan[0].title);
     no_contradictions(&a);
 }
+
+#[test]
+fn rules_and_moves_read_components_the_metrics_show() {
+    // A quiet startup (3,000 users; servers at 15% CPU, pages at 120 ms, the database at
+    // 12%) whose snapshot declares nothing but measures a cache answering 95% of lookups.
+    // The guide's startup stage keeps the architecture simple ("don't over-engineer"): a
+    // cache in place with nothing that needs it is the default pack's `premature.cache`,
+    // whose evidence says how the cache is known.
+    let quiet = users(3_000)
+        .with_p95_response_time(ms(120))
+        .with_server_cpu(pct(15.0))
+        .with_db_cpu(pct(12.0))
+        .with_cache_hit_rate(pct(95.0));
+    let a = run(&quiet);
+    let text = a.to_text();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.id == "premature.cache")
+        .unwrap_or_else(|| panic!("no premature.cache: {text}"));
+    assert_eq!(f.shown, ComponentSet::from_components(&[Component::Cache]));
+    assert!(f.declared.is_empty(), "{text}");
+    assert!(
+        text.contains("cache in place (cache_hit_rate is measured)"),
+        "{text}"
+    );
+    assert!(!text.contains("in the declared architecture"), "{text}");
+    no_contradictions(&a);
+
+    // 50,000 users (stage 2) declaring a load balancer and a CDN, with a cache hit rate
+    // and a replica lag measured: the whole of the guide's stage-2 architecture (CDN,
+    // load balancer, read replicas, cache) is in place. The database at 80% CPU is then a
+    // symptom within the stage, not an overdue move to it.
+    let built = with(
+        users(50_000)
+            .with_db_cpu(pct(80.0))
+            .with_cache_hit_rate(pct(92.0))
+            .with_replica_lag(ms(40)),
+        &[Component::LoadBalancer, Component::Cdn],
+    );
+    let a = run(&built);
+    let text = a.to_text();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.id == "move.2.db_cpu")
+        .unwrap_or_else(|| panic!("no move.2.db_cpu: {text}"));
+    assert!(f.made && !f.overdue, "{text}");
+    assert_eq!(a.stage.built, Some(Stage::Growth), "{text}");
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Stage(Stage::Growth)),
+        "{text}"
+    );
+    // Without the lag, the replicas are not known: the move is overdue, as before.
+    let mut unknown = built.clone();
+    unknown.replica_lag = None;
+    let b = run(&unknown);
+    let f = b
+        .findings
+        .iter()
+        .find(|f| f.id == "move.2.db_cpu")
+        .expect("the move");
+    assert!(!f.made && f.overdue, "{}", b.to_text());
+    assert_eq!(b.stage.built, Some(Stage::Startup), "{}", b.to_text());
+    no_contradictions(&a);
+}

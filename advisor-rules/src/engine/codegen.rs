@@ -224,7 +224,7 @@ fn body(r: &CompiledRule, i: usize, pad: &str) -> String {
         let inner = format!("{pad}    ");
         let _ = writeln!(
             o,
-            "{pad}let ctx = Ctx {{ stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config }};"
+            "{pad}let ctx = Ctx {{ stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config }};"
         );
         let _ = writeln!(
             o,
@@ -351,7 +351,7 @@ pub(super) fn generate(engine: &Engine) -> String {
          \x20   };\n\
          \x20   let mut values = [UNKNOWN; VALUES];\n\
          \x20   let known = engine.load(snapshot, &mut values);\n\
-         \x20   let arch = snapshot.architecture;\n\
+         \x20   let arch = snapshot.components_in_place();\n\
          \x20   let stage = snapshot.users.map(Stage::for_users);\n\
          \x20   let stage_bit = stage.map_or(0u8, |s| 1 << (s.number() - 1));\n\
          \x20   out.findings.clear();\n\
@@ -359,6 +359,7 @@ pub(super) fn generate(engine: &Engine) -> String {
          \x20   out.subjects.clear();\n\
          \x20   out.subject_names.clear();\n\
          \x20   out.architecture = arch;\n\
+         \x20   out.undeclared = snapshot.architecture.is_empty();\n\
          \x20   out.known = known;\n\
          \x20   let mut st = [RuleStatus::NotEvaluated; RULES];\n\
          \x20   let mut sup = [false; RULES];\n",

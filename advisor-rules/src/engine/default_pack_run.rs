@@ -20,7 +20,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     };
     let mut values = [UNKNOWN; VALUES];
     let known = engine.load(snapshot, &mut values);
-    let arch = snapshot.architecture;
+    let arch = snapshot.components_in_place();
     let stage = snapshot.users.map(Stage::for_users);
     let stage_bit = stage.map_or(0u8, |s| 1 << (s.number() - 1));
     out.findings.clear();
@@ -28,6 +28,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     out.subjects.clear();
     out.subject_names.clear();
     out.architecture = arch;
+    out.undeclared = snapshot.architecture.is_empty();
     out.known = known;
     let mut st = [RuleStatus::NotEvaluated; RULES];
     let mut sup = [false; RULES];
@@ -37,7 +38,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     {
         let r = &rules[46];
         if entity_count(snapshot, EntityKind::Table).is_some() {
-            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
@@ -64,7 +65,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     {
         let r = &rules[51];
         if entity_count(snapshot, EntityKind::Host).is_some() {
-            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
@@ -234,7 +235,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     {
         let r = &rules[47];
         if entity_count(snapshot, EntityKind::Table).is_some() {
-            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
@@ -263,7 +264,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     {
         let r = &rules[52];
         if entity_count(snapshot, EntityKind::Host).is_some() {
-            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
@@ -404,7 +405,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     {
         let r = &rules[48];
         if entity_count(snapshot, EntityKind::Statement).is_some() {
-            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, history, series: &engine.series_config };
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Statement, &ctx, &mut slots, Some(&mut *out));
