@@ -1633,7 +1633,8 @@ users = 25000                       # count: active users (decides the growth st
 deployed_regions = 1                # count: regions the system runs in
 # user_regions = 1                  # count: regions holding a significant share of users
 # Components in place: single_server, load_balancer, cdn, cache, read_replicas, job_queue,
-# sharding, microservices, multi_region, ...
+# sharding, microservices, multi_region, ... (a measured cache_hit_rate, replica_lag or
+# inter_service_p95_latency shows its cache, read replicas or services all the same)
 architecture = ["load_balancer"]
 # Remedies of the guide's decision matrix already carried out, so advice moves up the
 # ladder: add_indexes, vertical_scale, increase_ram, fix_memory_leaks, optimize_code, ...
