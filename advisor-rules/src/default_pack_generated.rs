@@ -934,8 +934,8 @@ fn rules() -> Vec<Rule> {
     Rule {
         id: String::from("add.read_replicas"),
         title: String::from("Add read replicas"),
-        when: String::from("db_read_share > $read_replicas_share and not has(read_replicas) and not present(replica_lag)"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::DbReadShare, span: Span { start: 0, end: 13 } }), right: Box::new(Expr::Param { name: String::from("read_replicas_share"), span: Span { start: 16, end: 36 } }), span: Span { start: 0, end: 36 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::ReadReplicas, span: Span { start: 45, end: 63 } }), span: Span { start: 41, end: 63 } }, Expr::Not { inner: Box::new(Expr::Present { metric: Metric::ReplicaLag, span: Span { start: 72, end: 92 } }), span: Span { start: 68, end: 92 } }], span: Span { start: 0, end: 92 } },
+        when: String::from("db_read_share > $read_replicas_share and not has(read_replicas)"),
+        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::DbReadShare, span: Span { start: 0, end: 13 } }), right: Box::new(Expr::Param { name: String::from("read_replicas_share"), span: Span { start: 16, end: 36 } }), span: Span { start: 0, end: 36 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::ReadReplicas, span: Span { start: 45, end: 63 } }), span: Span { start: 41, end: 63 } }], span: Span { start: 0, end: 63 } },
         stages: Vec::new(),
         severity: Severity::Warning,
         priority: 45,
@@ -965,8 +965,8 @@ fn rules() -> Vec<Rule> {
     Rule {
         id: String::from("add.cache"),
         title: String::from("Add an application cache"),
-        when: String::from("repeated_query_share > $cache_repeated_share and not has(cache) and not present(cache_hit_rate)"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::RepeatedQueryShare, span: Span { start: 0, end: 20 } }), right: Box::new(Expr::Param { name: String::from("cache_repeated_share"), span: Span { start: 23, end: 44 } }), span: Span { start: 0, end: 44 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::Cache, span: Span { start: 53, end: 63 } }), span: Span { start: 49, end: 63 } }, Expr::Not { inner: Box::new(Expr::Present { metric: Metric::CacheHitRate, span: Span { start: 72, end: 95 } }), span: Span { start: 68, end: 95 } }], span: Span { start: 0, end: 95 } },
+        when: String::from("repeated_query_share > $cache_repeated_share and not has(cache)"),
+        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::RepeatedQueryShare, span: Span { start: 0, end: 20 } }), right: Box::new(Expr::Param { name: String::from("cache_repeated_share"), span: Span { start: 23, end: 44 } }), span: Span { start: 0, end: 44 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::Cache, span: Span { start: 53, end: 63 } }), span: Span { start: 49, end: 63 } }], span: Span { start: 0, end: 63 } },
         stages: Vec::new(),
         severity: Severity::Warning,
         priority: 45,
@@ -991,7 +991,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 461 },
-        when_offset: 23707,
+        when_offset: 23678,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -1022,7 +1022,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 472 },
-        when_offset: 24183,
+        when_offset: 24122,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -1053,7 +1053,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 483 },
-        when_offset: 24825,
+        when_offset: 24764,
     },
     Rule {
         id: String::from("add.region"),
@@ -1084,7 +1084,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 496 },
-        when_offset: 25845,
+        when_offset: 25784,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1115,7 +1115,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 511 },
-        when_offset: 27166,
+        when_offset: 27105,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1146,7 +1146,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 523 },
-        when_offset: 27761,
+        when_offset: 27700,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1177,7 +1177,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 535 },
-        when_offset: 28468,
+        when_offset: 28407,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1208,7 +1208,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 547 },
-        when_offset: 29048,
+        when_offset: 28987,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1239,7 +1239,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 560 },
-        when_offset: 29714,
+        when_offset: 29653,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1270,7 +1270,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 573 },
-        when_offset: 30669,
+        when_offset: 30608,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1301,7 +1301,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 587 },
-        when_offset: 31401,
+        when_offset: 31340,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1332,7 +1332,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 601 },
-        when_offset: 32172,
+        when_offset: 32111,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1363,7 +1363,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 614 },
-        when_offset: 32588,
+        when_offset: 32527,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1394,7 +1394,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 626 },
-        when_offset: 33216,
+        when_offset: 33155,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1425,7 +1425,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 638 },
-        when_offset: 33705,
+        when_offset: 33644,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1456,7 +1456,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 650 },
-        when_offset: 34100,
+        when_offset: 34039,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1487,7 +1487,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 662 },
-        when_offset: 34631,
+        when_offset: 34570,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1518,7 +1518,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 679 },
-        when_offset: 35490,
+        when_offset: 35429,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1549,7 +1549,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 693 },
-        when_offset: 36571,
+        when_offset: 36510,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1580,7 +1580,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 707 },
-        when_offset: 37454,
+        when_offset: 37393,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1611,7 +1611,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 719 },
-        when_offset: 38000,
+        when_offset: 37939,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1642,7 +1642,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 731 },
-        when_offset: 38803,
+        when_offset: 38742,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1673,7 +1673,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 743 },
-        when_offset: 39478,
+        when_offset: 39417,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1704,7 +1704,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 756 },
-        when_offset: 40273,
+        when_offset: 40212,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1735,13 +1735,13 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 773 },
-        when_offset: 41208,
+        when_offset: 41147,
     },
     Rule {
         id: String::from("premature.add_cache"),
         title: String::from("A cache can wait"),
-        when: String::from("repeated_query_share > $cache_repeated_share and not has(cache) and not present(cache_hit_rate) and server_cpu < $cpu_target * $far_below and db_cpu < $db_cpu_level * $far_below"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::RepeatedQueryShare, span: Span { start: 0, end: 20 } }), right: Box::new(Expr::Param { name: String::from("cache_repeated_share"), span: Span { start: 23, end: 44 } }), span: Span { start: 0, end: 44 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::Cache, span: Span { start: 53, end: 63 } }), span: Span { start: 49, end: 63 } }, Expr::Not { inner: Box::new(Expr::Present { metric: Metric::CacheHitRate, span: Span { start: 72, end: 95 } }), span: Span { start: 68, end: 95 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::ServerCpu, span: Span { start: 100, end: 110 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("cpu_target"), span: Span { start: 113, end: 124 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 127, end: 137 } }), span: Span { start: 113, end: 137 } }), span: Span { start: 100, end: 137 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DbCpu, span: Span { start: 142, end: 148 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("db_cpu_level"), span: Span { start: 151, end: 164 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 167, end: 177 } }), span: Span { start: 151, end: 177 } }), span: Span { start: 142, end: 177 } }], span: Span { start: 0, end: 177 } },
+        when: String::from("repeated_query_share > $cache_repeated_share and not has(cache) and server_cpu < $cpu_target * $far_below and db_cpu < $db_cpu_level * $far_below"),
+        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::RepeatedQueryShare, span: Span { start: 0, end: 20 } }), right: Box::new(Expr::Param { name: String::from("cache_repeated_share"), span: Span { start: 23, end: 44 } }), span: Span { start: 0, end: 44 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::Cache, span: Span { start: 53, end: 63 } }), span: Span { start: 49, end: 63 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::ServerCpu, span: Span { start: 68, end: 78 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("cpu_target"), span: Span { start: 81, end: 92 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 95, end: 105 } }), span: Span { start: 81, end: 105 } }), span: Span { start: 68, end: 105 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DbCpu, span: Span { start: 110, end: 116 } }), right: Box::new(Expr::Arith { op: ArithOp::Mul, left: Box::new(Expr::Param { name: String::from("db_cpu_level"), span: Span { start: 119, end: 132 } }), right: Box::new(Expr::Param { name: String::from("far_below"), span: Span { start: 135, end: 145 } }), span: Span { start: 119, end: 145 } }), span: Span { start: 110, end: 145 } }], span: Span { start: 0, end: 145 } },
         stages: vec![Stage::Startup],
         severity: Severity::Info,
         priority: 70,
@@ -1766,13 +1766,13 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 786 },
-        when_offset: 42210,
+        when_offset: 42149,
     },
     Rule {
         id: String::from("premature.add_read_replicas"),
         title: String::from("Read replicas can wait"),
-        when: String::from("db_read_share > $read_replicas_share and not has(read_replicas) and not present(replica_lag) and db_cpu < $db_cpu_level"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::DbReadShare, span: Span { start: 0, end: 13 } }), right: Box::new(Expr::Param { name: String::from("read_replicas_share"), span: Span { start: 16, end: 36 } }), span: Span { start: 0, end: 36 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::ReadReplicas, span: Span { start: 45, end: 63 } }), span: Span { start: 41, end: 63 } }, Expr::Not { inner: Box::new(Expr::Present { metric: Metric::ReplicaLag, span: Span { start: 72, end: 92 } }), span: Span { start: 68, end: 92 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DbCpu, span: Span { start: 97, end: 103 } }), right: Box::new(Expr::Param { name: String::from("db_cpu_level"), span: Span { start: 106, end: 119 } }), span: Span { start: 97, end: 119 } }], span: Span { start: 0, end: 119 } },
+        when: String::from("db_read_share > $read_replicas_share and not has(read_replicas) and db_cpu < $db_cpu_level"),
+        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Gt, left: Box::new(Expr::Metric { metric: Metric::DbReadShare, span: Span { start: 0, end: 13 } }), right: Box::new(Expr::Param { name: String::from("read_replicas_share"), span: Span { start: 16, end: 36 } }), span: Span { start: 0, end: 36 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::ReadReplicas, span: Span { start: 45, end: 63 } }), span: Span { start: 41, end: 63 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DbCpu, span: Span { start: 68, end: 74 } }), right: Box::new(Expr::Param { name: String::from("db_cpu_level"), span: Span { start: 77, end: 90 } }), span: Span { start: 68, end: 90 } }], span: Span { start: 0, end: 90 } },
         stages: vec![Stage::Startup],
         severity: Severity::Info,
         priority: 70,
@@ -1797,7 +1797,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 798 },
-        when_offset: 43419,
+        when_offset: 43326,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1828,7 +1828,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 810 },
-        when_offset: 44495,
+        when_offset: 44373,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 822 },
-        when_offset: 45476,
+        when_offset: 45354,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1890,7 +1890,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 834 },
-        when_offset: 45929,
+        when_offset: 45807,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 847 },
-        when_offset: 47463,
+        when_offset: 47341,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1952,7 +1952,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 859 },
-        when_offset: 48372,
+        when_offset: 48250,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1983,7 +1983,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 871 },
-        when_offset: 48982,
+        when_offset: 48860,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2014,7 +2014,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 883 },
-        when_offset: 50059,
+        when_offset: 49937,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2045,7 +2045,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 895 },
-        when_offset: 50905,
+        when_offset: 50783,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2076,7 +2076,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 907 },
-        when_offset: 51737,
+        when_offset: 51615,
     },
     ]
 }

@@ -726,10 +726,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         let (v1, o0) = compare_value(values[26], Threshold { op: CmpOp::Gt, k: 0.25, lo: 0.24999999975, hi: 0.25000000025 });
         let v2 = truth(!arch.contains(Component::Cache));
         let v3 = kleene_and(v1, v2);
-        let v4 = truth(!values[27].is_nan());
-        let v5 = kleene_not(v4);
-        let v6 = kleene_and(v3, v5);
-        let (status, assumed) = judge(v6, MissingData::NotEvaluated);
+        let (status, assumed) = judge(v3, MissingData::NotEvaluated);
         st[29] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
@@ -777,10 +774,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         let (v1, o0) = compare_value(values[21], Threshold { op: CmpOp::Gt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
         let v2 = truth(!arch.contains(Component::ReadReplicas));
         let v3 = kleene_and(v1, v2);
-        let v4 = truth(!values[28].is_nan());
-        let v5 = kleene_not(v4);
-        let v6 = kleene_and(v3, v5);
-        let (status, assumed) = judge(v6, MissingData::NotEvaluated);
+        let (status, assumed) = judge(v3, MissingData::NotEvaluated);
         st[28] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
@@ -920,14 +914,11 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let (v1, o0) = compare_value(values[26], Threshold { op: CmpOp::Gt, k: 0.25, lo: 0.24999999975, hi: 0.25000000025 });
             let v2 = truth(!arch.contains(Component::Cache));
             let v3 = kleene_and(v1, v2);
-            let v4 = truth(!values[27].is_nan());
-            let v5 = kleene_not(v4);
-            let v6 = kleene_and(v3, v5);
-            let (v7, o1) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
-            let v8 = kleene_and(v6, v7);
-            let (v9, o2) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
-            let v10 = kleene_and(v8, v9);
-            let (status, assumed) = judge(v10, MissingData::NotEvaluated);
+            let (v4, o1) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v5 = kleene_and(v3, v4);
+            let (v6, o2) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v7 = kleene_and(v5, v6);
+            let (status, assumed) = judge(v7, MissingData::NotEvaluated);
             st[54] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
@@ -946,12 +937,9 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let (v1, o0) = compare_value(values[21], Threshold { op: CmpOp::Gt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
             let v2 = truth(!arch.contains(Component::ReadReplicas));
             let v3 = kleene_and(v1, v2);
-            let v4 = truth(!values[28].is_nan());
-            let v5 = kleene_not(v4);
-            let v6 = kleene_and(v3, v5);
-            let (v7, o1) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.7, lo: 0.6999999993, hi: 0.7000000006999999 });
-            let v8 = kleene_and(v6, v7);
-            let (status, assumed) = judge(v8, MissingData::NotEvaluated);
+            let (v4, o1) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.7, lo: 0.6999999993, hi: 0.7000000006999999 });
+            let v5 = kleene_and(v3, v4);
+            let (status, assumed) = judge(v5, MissingData::NotEvaluated);
             st[55] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
