@@ -1195,10 +1195,8 @@ impl MetricsSnapshot {
     ///
     /// # Examples
     /// ```
-    /// use scalability_advisor_core::{
-    ///     Component, ComponentSet, MetricsSnapshot,
-    ///     units::{Duration, Ratio},
-    /// };
+    /// use core::time::Duration;
+    /// use scalability_advisor_core::{units::Ratio, Component, ComponentSet, MetricsSnapshot};
     /// let snap = MetricsSnapshot::default()
     ///     .with_cache_hit_rate(Ratio::from_percent(60.0)?)
     ///     .with_replica_lag(Duration::from_millis(300));
