@@ -536,12 +536,13 @@ pub enum CanWait {
         /// The stage the rule is about.
         stage: Stage,
     },
-    /// The rule warns of components added too early ([`Rule::discourages`]), and the
-    /// declared architecture has none of them: there is nothing for it to find.
+    /// The rule warns of components added too early ([`Rule::discourages`]), and none of
+    /// them is in place ([`MetricsSnapshot::components_in_place`]: declared, or shown by a
+    /// metric): there is nothing for it to find.
     NothingInPlace,
-    /// Everything the rule lacked is reported by a component the declared architecture
-    /// does not have ([`Metric::reported_by`]): replica lag without read replicas. It
-    /// cannot be measured until the component is in place.
+    /// Everything the rule lacked is reported by a component not in place
+    /// ([`Metric::reported_by`]): replica lag without read replicas. It cannot be measured
+    /// until the component is in place.
     NotInPlace {
         /// The component.
         component: Component,
@@ -549,18 +550,21 @@ pub enum CanWait {
 }
 
 impl CanWait {
-    /// Whether the inputs `rule` lacked (`missing`) can wait for a system planning for
-    /// `planning_for` with `architecture` declared (empty: not declared).
+    /// Whether the inputs `rule` lacked (`missing`) can wait for `snapshot`, a system
+    /// planning for `planning_for`. What is in place is
+    /// [`MetricsSnapshot::components_in_place`]; with no architecture declared, what is
+    /// *not* in place is unknown, so only [`CanWait::LaterStage`] applies.
     ///
     /// # Examples
     /// ```
+    /// use core::time::Duration;
     /// use scalability_advisor_rules::scalability_advisor_core::{
-    ///     Component, ComponentSet, Metric, Stage,
+    ///     Component, Metric, MetricsSnapshot, Stage,
     /// };
     /// use scalability_advisor_rules::{CanWait, Engine, MissingInput};
     /// let engine = Engine::default_pack();
     /// let rule = |id: &str| engine.rules().find(|r| r.id == id).unwrap();
-    /// let single = ComponentSet::from_components(&[Component::SingleServer]);
+    /// let single = &MetricsSnapshot::default().with_component(Component::SingleServer);
     /// let startup = Some(Stage::Startup);
     /// let value = |m| [MissingInput::Value(m)];
     /// // Data residency moves a system to stage 4: it can wait at stage 1.
@@ -588,8 +592,14 @@ impl CanWait {
     ///     CanWait::of(rule("db.replica_lag"), &lag, startup, single),
     ///     Some(CanWait::NotInPlace { component: Component::ReadReplicas })
     /// );
+    /// // Replicas too early, on a server whose measured lag shows replicas: worth judging.
+    /// let lagging = &single.clone().with_replica_lag(Duration::from_millis(300));
+    /// let db_cpu = value(Metric::DbCpu);
+    /// assert_eq!(CanWait::of(rule("premature.read_replicas"), &db_cpu, startup, single),
+    ///     Some(CanWait::NothingInPlace));
+    /// assert_eq!(CanWait::of(rule("premature.read_replicas"), &db_cpu, startup, lagging), None);
     /// // With the architecture not declared, what is in place is not known.
-    /// let none = ComponentSet::EMPTY;
+    /// let none = &MetricsSnapshot::default();
     /// assert_eq!(CanWait::of(rule("premature.regions"), &regions, startup, none), None);
     /// assert_eq!(CanWait::of(rule("db.replica_lag"), &lag, startup, none), None);
     /// // At stage 3 the next stage is the last one: nothing is about a later stage.
@@ -602,7 +612,7 @@ impl CanWait {
         rule: &Rule,
         missing: &[MissingInput],
         planning_for: Option<Stage>,
-        architecture: ComponentSet,
+        snapshot: &MetricsSnapshot,
     ) -> Option<CanWait> {
         let now = planning_for?;
         let next = now.next().unwrap_or(now);
@@ -618,9 +628,12 @@ impl CanWait {
         {
             return Some(CanWait::LaterStage { stage });
         }
-        if architecture.is_empty() {
+        // With nothing declared, what is missing is not known; what is in place includes
+        // what the metrics show.
+        if snapshot.architecture.is_empty() {
             return None;
         }
+        let architecture = snapshot.components_in_place();
         if !rule.discourages.is_empty()
             && rule.discourages.iter().all(|c| !architecture.contains(c))
         {
@@ -997,7 +1010,7 @@ pub fn assess_with(
             let missing = engine.missing(i, snapshot, history);
             NotJudged {
                 rule: r.id.clone(),
-                can_wait: CanWait::of(r, &missing, stage.planning_for, snapshot.architecture),
+                can_wait: CanWait::of(r, &missing, stage.planning_for, snapshot),
                 missing,
             }
         })

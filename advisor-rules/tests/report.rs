@@ -482,6 +482,60 @@ fn what_only_later_stages_need_is_listed_as_what_can_wait() {
     assert!(a.not_judged.iter().all(|n| n.can_wait.is_none()));
 }
 
+/// A rule that warns of a component added too early has something to find when the
+/// component is in place, declared or shown by its metric: a replica lag is measured on
+/// read replicas. Such a rule, not judged for lack of the database's CPU, is then worth
+/// measuring, not something that "can wait" because "nothing it warns of is in place".
+#[test]
+fn a_warning_of_early_replicas_is_worth_judging_when_their_lag_shows_them() {
+    // 4,000 users on one declared server, whose replica lag is measured; the database's
+    // CPU is not, so `premature.read_replicas` cannot be judged.
+    let mut startup = MetricsSnapshot::default()
+        .with_users(Users::new(4_000))
+        .with_p95_response_time(Duration::from_millis(180))
+        .with_replica_lag(Duration::from_millis(300));
+    startup.architecture.insert(Component::SingleServer);
+    let a = run(&startup);
+    let wait = |id: &str| {
+        a.not_judged
+            .iter()
+            .find(|n| n.rule == id)
+            .map(|n| n.can_wait)
+    };
+    assert_eq!(
+        wait("premature.read_replicas"),
+        Some(None),
+        "{:?}",
+        a.not_judged
+    );
+    // Regions are neither declared nor shown: that warning still has nothing to find.
+    assert_eq!(
+        wait("premature.regions"),
+        Some(Some(CanWait::NothingInPlace))
+    );
+    let md = a.to_markdown();
+    assert!(
+        md.contains("- `premature.read_replicas`: needs db_cpu\n"),
+        "{md}"
+    );
+    // Without the lag, nothing shows replicas on the declared single server: the rule is
+    // judged silent (`has(read_replicas)` is false), with no database CPU needed.
+    startup.replica_lag = None;
+    let a = run(&startup);
+    assert!(
+        a.not_judged
+            .iter()
+            .all(|n| n.rule != "premature.read_replicas"),
+        "{:?}",
+        a.not_judged
+    );
+    assert!(
+        a.findings
+            .iter()
+            .all(|f| f.id != "premature.read_replicas")
+    );
+}
+
 /// The guide adds each of stage 2's components when its own condition holds ("When to
 /// Add": a CDN when static assets take more than 20% of bandwidth, a load balancer when one
 /// server's CPU passes 70%, read replicas when more than 80% of database operations are
