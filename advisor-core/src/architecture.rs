@@ -233,6 +233,44 @@ impl fmt::Display for Component {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ComponentSet(u32);
 
+impl Component {
+    /// The metric whose measurement shows the component in place when the architecture
+    /// does not declare it ([`MetricsSnapshot::components_in_place`]), and how it shows it:
+    /// the metrics only the component reports ([`Metric::reported_by`]) "is measured", and
+    /// [`Metric::DeployedRegions`] "is 2 or more" for `multi_region`. `None` for the
+    /// components no metric shows.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::{Component, Metric};
+    /// assert_eq!(
+    ///     Component::Cache.shown_by(),
+    ///     Some((Metric::CacheHitRate, "is measured"))
+    /// );
+    /// assert_eq!(
+    ///     Component::MultiRegion.shown_by(),
+    ///     Some((Metric::DeployedRegions, "is 2 or more"))
+    /// );
+    /// assert_eq!(Component::LoadBalancer.shown_by(), None);
+    /// ```
+    ///
+    /// [`MetricsSnapshot::components_in_place`]: crate::MetricsSnapshot::components_in_place
+    /// [`Metric::reported_by`]: crate::Metric::reported_by
+    /// [`Metric::DeployedRegions`]: crate::Metric::DeployedRegions
+    #[must_use]
+    pub const fn shown_by(self) -> Option<(crate::Metric, &'static str)> {
+        match self {
+            Component::ReadReplicas => Some((crate::Metric::ReplicaLag, "is measured")),
+            Component::Cache => Some((crate::Metric::CacheHitRate, "is measured")),
+            Component::Microservices => {
+                Some((crate::Metric::InterServiceP95Latency, "is measured"))
+            }
+            Component::MultiRegion => Some((crate::Metric::DeployedRegions, "is 2 or more")),
+            _ => None,
+        }
+    }
+}
+
 impl ComponentSet {
     /// The empty set.
     pub const EMPTY: ComponentSet = ComponentSet(0);

@@ -1184,7 +1184,8 @@ impl MetricsSnapshot {
     /// The components known to be in place: the declared [`architecture`](Self::architecture)
     /// and each component that a measured metric proves ([`Metric::reported_by`]: a replica
     /// lag is measured on read replicas, a cache hit rate on a cache, the latency of calls
-    /// between services on services).
+    /// between services on services), and `multi_region` when two or more regions are
+    /// deployed ([`Metric::DeployedRegions`]). [`Component::shown_by`](crate::Component::shown_by) names the metric.
     ///
     /// Snapshots read from a running system (a collector, a metrics store) rarely declare
     /// their architecture, yet their metrics often show part of it. The ladders of the
@@ -1207,6 +1208,8 @@ impl MetricsSnapshot {
     /// );
     /// let declared = MetricsSnapshot::default().with_component(Component::Cdn);
     /// assert_eq!(declared.components_in_place(), declared.architecture);
+    /// let regions = declared.with_deployed_regions(core::num::NonZeroU32::new(2).unwrap());
+    /// assert!(regions.components_in_place().contains(Component::MultiRegion));
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
@@ -1221,6 +1224,9 @@ impl MetricsSnapshot {
         }
         if self.inter_service_p95_latency.is_some() {
             set.insert(crate::Component::Microservices);
+        }
+        if self.deployed_regions.is_some_and(|r| r.get() >= 2) {
+            set.insert(crate::Component::MultiRegion);
         }
         set
     }
@@ -1566,6 +1572,9 @@ mod tests {
                 .reported_by()
                 .map_or(ComponentSet::EMPTY, |c| ComponentSet::from_components(&[c]));
             assert_eq!(snap.components_in_place(), expected, "{metric:?}");
+            for c in expected.iter() {
+                assert_eq!(c.shown_by(), Some((metric, "is measured")), "{c}");
+            }
             let declared = snap.clone().with_component(crate::Component::Cdn);
             assert!(
                 declared
@@ -1573,6 +1582,29 @@ mod tests {
                     .contains(crate::Component::Cdn)
             );
         }
+    }
+
+    /// One region deployed shows nothing; two or more show multi-region.
+    #[test]
+    fn two_deployed_regions_show_multi_region() {
+        let regions = |n| {
+            MetricsSnapshot::default()
+                .with_deployed_regions(core::num::NonZeroU32::new(n).expect("n > 0"))
+                .components_in_place()
+        };
+        assert_eq!(regions(1), ComponentSet::EMPTY);
+        let multi = ComponentSet::from_components(&[crate::Component::MultiRegion]);
+        assert_eq!(regions(2), multi);
+        assert_eq!(regions(7), multi);
+        assert_eq!(
+            crate::Component::MultiRegion.shown_by(),
+            Some((Metric::DeployedRegions, "is 2 or more"))
+        );
+        let shown: Vec<_> = crate::Component::ALL
+            .into_iter()
+            .filter(|c| c.shown_by().is_some())
+            .collect();
+        assert_eq!(shown.len(), 4, "{shown:?}");
     }
 
     #[test]

@@ -1354,8 +1354,8 @@ fn declared_line(c: Component) -> String {
 /// reports, that a finding's condition needs: "cache in place (cache_hit_rate is
 /// measured)".
 fn shown_line(c: Component) -> String {
-    match Metric::ALL.into_iter().find(|m| m.reported_by() == Some(c)) {
-        Some(m) => format!("{c} in place ({m} is measured)"),
+    match c.shown_by() {
+        Some((m, how)) => format!("{c} in place ({m} {how})"),
         None => format!("{c} in place"),
     }
 }

@@ -529,11 +529,7 @@ fn a_warning_of_early_replicas_is_worth_judging_when_their_lag_shows_them() {
         "{:?}",
         a.not_judged
     );
-    assert!(
-        a.findings
-            .iter()
-            .all(|f| f.id != "premature.read_replicas")
-    );
+    assert!(a.findings.iter().all(|f| f.id != "premature.read_replicas"));
 }
 
 /// The guide adds each of stage 2's components when its own condition holds ("When to

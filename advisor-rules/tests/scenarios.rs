@@ -9303,3 +9303,35 @@ fn rules_and_moves_read_components_the_metrics_show() {
     assert_eq!(b.stage.built, Some(Stage::Startup), "{}", b.to_text());
     no_contradictions(&a);
 }
+
+/// A system deployed in two regions runs in several regions, the first component of the
+/// guide's stage 4 ("multi-region deployment"), whether or not its declared architecture
+/// names `multi_region`; the enterprise checklist already counted it so. What it lacks for
+/// stage 4 is then the global load balancer and the cross-region replication, not the
+/// regions it runs in. Deployed in one region, it lacks the regions too.
+#[test]
+fn two_deployed_regions_count_as_multi_region_in_place() {
+    // 800,000 users (stage 3), the scale architecture declared, two regions deployed.
+    let two = with(users(800_000), &scale_architecture())
+        .with_deployed_regions(NonZeroU32::new(2).unwrap());
+    let a = run(&two);
+    let next = a.next_stage.clone().unwrap();
+    assert_eq!(next.stage, Stage::Enterprise);
+    let missing = next.missing.unwrap();
+    assert!(!missing.contains(Component::MultiRegion), "{missing}");
+    assert!(missing.contains(Component::GlobalLoadBalancer), "{missing}");
+    assert!(
+        missing.contains(Component::CrossRegionReplication),
+        "{missing}"
+    );
+    let text = a.to_text();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("missing:"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(!line.contains("multi_region"), "{text}");
+    // One region deployed: the regions are missing as well.
+    let one = with(users(800_000), &scale_architecture()).with_deployed_regions(NonZeroU32::MIN);
+    let missing = run(&one).next_stage.unwrap().missing.unwrap();
+    assert!(missing.contains(Component::MultiRegion), "{missing}");
+}
