@@ -659,6 +659,23 @@ struct Prejudged {
     not_has: Option<Component>,
 }
 
+impl Prejudged {
+    /// The rule's status for the compared value `l` (NaN: not measured) with `in_place`
+    /// components (`not has(c)` with `c` in place is false, whatever `l` is).
+    #[inline]
+    fn status(&self, l: f64, in_place: ComponentSet) -> RuleStatus {
+        if self.not_has.is_some_and(|c| in_place.contains(c)) {
+            RuleStatus::NotFired
+        } else if l.is_nan() {
+            RuleStatus::NotEvaluated
+        } else if self.threshold.test(l) {
+            RuleStatus::Fired
+        } else {
+            RuleStatus::NotFired
+        }
+    }
+}
+
 /// The four outcomes of a rule for one snapshot: it fired, it did not, it could not be
 /// decided for lack of data, or it does not apply at the snapshot's stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -2388,15 +2405,7 @@ impl Engine {
             for p in &self.prejudged {
                 let l = values[usize::from(p.value)];
                 // (`unknown and false` is false.)
-                out.statuses[p.rule] = if p.not_has.is_some_and(|c| ctx.in_place.contains(c)) {
-                    RuleStatus::NotFired
-                } else if l.is_nan() {
-                    RuleStatus::NotEvaluated
-                } else if p.threshold.test(l) {
-                    RuleStatus::Fired
-                } else {
-                    RuleStatus::NotFired
-                };
+                out.statuses[p.rule] = p.status(l, ctx.in_place);
             }
         }
         let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
@@ -2609,15 +2618,7 @@ impl Engine {
             // (Read where it is, not loaded first: a straight pack reads no other metric.)
             let l = snapshot.canonical(p.metric);
             known |= u64::from(!l.is_nan()) << p.value;
-            let status = if p.not_has.is_some_and(|c| in_place.contains(c)) {
-                RuleStatus::NotFired
-            } else if l.is_nan() {
-                RuleStatus::NotEvaluated
-            } else if p.threshold.test(l) {
-                RuleStatus::Fired
-            } else {
-                RuleStatus::NotFired
-            };
+            let status = p.status(l, in_place);
             out.statuses[p.rule] = status;
             if status == RuleStatus::Fired {
                 let r = &self.rules[p.rule];
