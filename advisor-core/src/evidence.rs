@@ -205,10 +205,14 @@ pub struct Evidence {
 
 impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Beside the level (itself when there is none: written as `Display` writes it).
         write!(
             f,
             "{} = {}, test {}",
-            self.metric, self.observed, self.check
+            self.metric,
+            self.observed
+                .beside(self.threshold.unwrap_or(self.observed)),
+            self.check
         )?;
         if let Some(t) = self.threshold {
             write!(f, " {t}")?;

@@ -115,6 +115,7 @@
 mod serde_map;
 
 mod architecture;
+mod beside;
 pub mod bottleneck;
 mod classify;
 mod decision;
@@ -141,6 +142,7 @@ pub mod units;
 pub struct ReadmeDoctests;
 
 pub use architecture::{Component, ComponentSet};
+pub use beside::Beside;
 pub use classify::{AdditionResult, AdvisorConfig, Classification};
 pub use decision::{
     LadderConfig, LadderPosition, LadderStep, NextStep, Remedy, RemedySet, Rung, RungState, Symptom,

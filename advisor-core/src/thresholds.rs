@@ -646,10 +646,19 @@ impl fmt::Display for MetricHealth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.observed, self.health) {
             (Some(v), Some(h)) => {
+                // Beside the level it is judged by, so that a value past the warning level
+                // never reads as that level (`1.03 s`, not `1.0 s`, beyond a 1.0 s warning).
+                let judged_by = match h {
+                    Health::Unhealthy => self.warning,
+                    Health::Healthy | Health::Marginal => self.target,
+                };
                 write!(
                     f,
-                    "{}: {v} ({h}; target {}, warning {})",
-                    self.metric, self.target, self.warning
+                    "{}: {} ({h}; target {}, warning {})",
+                    self.metric,
+                    v.beside(judged_by),
+                    self.target,
+                    self.warning
                 )
             }
             _ => write!(f, "{}: not measured", self.metric),
@@ -834,6 +843,33 @@ mod tests {
         for m in KeyMetric::ALL {
             assert_eq!(report.get(m).metric, m);
         }
+    }
+
+    /// A value beyond the warning level, or under the target, never reads as that level.
+    /// (Expected texts by hand: 1,026.6 ms is 1.0266 s, one decimal reads 1.0, two 1.03;
+    /// 69.99 % is written with its two decimals already.)
+    #[test]
+    fn a_key_metric_never_reads_as_the_level_it_is_judged_by() {
+        let snap = MetricsSnapshot::default()
+            .with_p95_response_time(Duration::from_micros(1_026_600))
+            .with_server_cpu(Ratio::from_percent(69.99).unwrap());
+        let report = KeyThresholds::GUIDE.assess(&snap);
+        assert_eq!(
+            report.get(KeyMetric::P95ResponseTime).to_string(),
+            "p95_response_time: 1.03 s (beyond warning; target 500 ms, warning 1.0 s)"
+        );
+        assert_eq!(
+            report.get(KeyMetric::ServerCpu).to_string(),
+            "server_cpu: 69.99% (healthy; target 70%, warning 85%)"
+        );
+        let at = MetricsSnapshot::default().with_p95_response_time(Duration::from_millis(1_000));
+        assert_eq!(
+            KeyThresholds::GUIDE
+                .assess(&at)
+                .get(KeyMetric::P95ResponseTime)
+                .to_string(),
+            "p95_response_time: 1.0 s (between target and warning; target 500 ms, warning 1.0 s)"
+        );
     }
 
     #[test]

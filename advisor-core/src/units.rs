@@ -23,6 +23,7 @@ use core::hash::{Hash, Hasher};
 use core::time::Duration;
 
 use crate::Error;
+pub use crate::beside::digits_apart;
 
 /// Checks that `value` is finite and not negative, and maps `-0.0` to `0.0`.
 pub(crate) fn non_negative(what: &'static str, value: f64) -> Result<f64, Error> {

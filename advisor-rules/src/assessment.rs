@@ -397,6 +397,11 @@ pub struct WhenToAdd {
     pub condition: String,
     /// The measured value of the condition's metric; `None` when not measured.
     pub observed: Option<Quantity>,
+    /// The level the condition compares [`WhenToAdd::observed`] with (`70%` for
+    /// `server_cpu > 70%`), beside which it is written ([`Quantity::beside`]); `None` when
+    /// not measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Quantity>,
     /// Whether the condition holds; `None` when not measured.
     pub holds: Option<bool>,
     /// When the condition holds, where the plan deals with the component: `"step 6"` (the
@@ -414,7 +419,9 @@ pub struct WhenToAdd {
 impl fmt::Display for WhenToAdd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} when {}", self.component, self.condition)?;
-        match (self.observed, self.holds) {
+        // (Beside its level: a value just past it never reads as the level itself.)
+        let observed = self.observed.map(|v| v.beside(self.level.unwrap_or(v)));
+        match (observed, self.holds) {
             (Some(v), Some(true)) => match &self.in_plan {
                 Some(place) => write!(f, " (now {v}: it holds; plan: {place})"),
                 None => write!(f, " (now {v}: it holds)"),
@@ -1219,7 +1226,7 @@ fn evidence_text(e: &scalability_advisor_core::Evidence) -> String {
     use scalability_advisor_core::Check;
     match (e.check, e.threshold) {
         (Check::Above | Check::AtLeast | Check::Below, Some(t)) => {
-            format!("{} = {} {} {t}", e.metric, e.observed, e.check)
+            format!("{} = {} {} {t}", e.metric, e.observed.beside(t), e.check)
         }
         (Check::IsTrue, _) => format!("{} = {}", e.metric, e.observed),
         _ => e.to_string(),
@@ -1592,6 +1599,7 @@ fn next_stage(
                 component: add.component(),
                 condition: add.condition(additions),
                 observed: snapshot.quantity(add.signal()),
+                level: outcome.evidence().and_then(|e| e.threshold),
                 holds: (!outcome.is_not_evaluated()).then(|| outcome.is_fired()),
                 in_plan: None,
             }
@@ -5155,6 +5163,37 @@ mod tests {
 
     use super::*;
     use crate::Reading;
+
+    /// The stage ahead's "add each when" line writes a value just past its condition's
+    /// level with the digits that show it past (by hand: 70.00004% is written 70% by
+    /// `Display`, computed to one decimal), and a value apart from it as before.
+    #[test]
+    fn when_to_add_never_reads_as_its_level() {
+        let line = |cpu: f64| {
+            let mut snap = MetricsSnapshot::default()
+                .with_users(Users::new(4_000))
+                .with_server_cpu(Ratio::from_percent(cpu).unwrap());
+            snap.architecture.insert(Component::SingleServer);
+            let a = crate::assess(&crate::Engine::default_pack(), &snap, &History::new());
+            let next = a.next_stage.unwrap();
+            let lb = next
+                .when_to_add
+                .into_iter()
+                .find(|w| w.component == Component::LoadBalancer)
+                .unwrap();
+            (lb.level.map(|l| l.to_string()), lb.to_string())
+        };
+        let (level, text) = line(70.000_04);
+        assert_eq!(level.as_deref(), Some("70%"));
+        assert!(
+            text.starts_with("load_balancer when server_cpu > 70% (now 70.00004%: it holds"),
+            "{text}"
+        );
+        assert_eq!(
+            line(25.0).1,
+            "load_balancer when server_cpu > 70% (now 25%)"
+        );
+    }
 
     /// A line of evidence on server_cpu at 88% against `threshold` (written `text`).
     fn cpu_evidence(

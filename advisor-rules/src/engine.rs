@@ -4,6 +4,7 @@
 use core::fmt;
 use core::time::Duration;
 
+use scalability_advisor_core::units::{Ratio, digits_apart};
 use scalability_advisor_core::{
     Component, ComponentSet, Direction, Entities, Entity, EntityField, EntityKind, History, Metric,
     MetricsSnapshot, Quantity, SeriesConfig, Stage, TrendSummary, UnitKind,
@@ -939,12 +940,58 @@ impl RuleEvidence {
             .or_else(|| self.field.map(EntityField::unit))
     }
 
+    /// Whether values of this evidence's quantity are written as percentages.
+    fn percent(&self) -> bool {
+        self.unit()
+            .map_or(self.threshold_percent, |u| u == UnitKind::Ratio)
+    }
+
     /// Formats a canonical value of this evidence's quantity with its unit.
     fn show(&self, v: f64) -> String {
-        let percent = self
-            .unit()
-            .map_or(self.threshold_percent, |u| u == UnitKind::Ratio);
-        show_value(v, self.dim, self.unit(), percent)
+        show_value(v, self.dim, self.unit(), self.percent())
+    }
+
+    /// The observed value `v` as [`RuleEvidence::show`] writes it (in `rate`, the unit of a
+    /// rate), beside the level `t` it was compared with: with the digits that tell them
+    /// apart when it would read as `t` (a P95 of 1,026 ms is `1.03 s > 1.0 s`, not
+    /// `1.0 s > 1.0 s`; see [`Quantity::beside`]).
+    fn show_beside(&self, v: f64, t: f64, rate: Option<(&str, f64)>) -> String {
+        let shown = |x: f64| match rate {
+            Some(unit) => show_rate_in(x, unit),
+            None => self.show(x),
+        };
+        if !v.is_finite() || !t.is_finite() {
+            return shown(v);
+        }
+        // Durations and percentages as `show` writes them, through the core's quantities
+        // (a negative duration or a percentage past 0..=100% as `show` writes it).
+        if self.dim == Dim::Duration {
+            if let (Ok(v), Ok(t)) = (
+                Duration::try_from_secs_f64(v),
+                Duration::try_from_secs_f64(t),
+            ) {
+                return Quantity::Duration(v)
+                    .beside(Quantity::Duration(t))
+                    .to_string();
+            }
+            return shown(v);
+        }
+        if self.percent() && rate.is_none() {
+            if let (Ok(v), Ok(t)) = (Ratio::from_fraction(v), Ratio::from_fraction(t)) {
+                return Quantity::Ratio(v).beside(Quantity::Ratio(t)).to_string();
+            }
+            return shown(v);
+        }
+        // Plain numbers and rates, written to six significant digits: apart when further
+        // apart than a hundred-thousandth of the larger, else exactly when written alike.
+        let text = shown(v);
+        if (v - t).abs() > 1e-5 * v.abs().max(t.abs()) || text != shown(t) {
+            return text;
+        }
+        let (per, suffix) = rate.map_or((1.0, String::new()), |(unit, per)| {
+            (per, format!("/{unit}"))
+        });
+        digits_apart(v * per, t * per, 1).map_or(text, |digits| digits + &suffix)
     }
 }
 
@@ -1136,6 +1183,14 @@ impl fmt::Display for RuleEvidence {
                 };
                 let threshold = observed(self.threshold);
                 match self.observed {
+                    // Beside the level of an ordering (an equality that held reads as
+                    // its level, rightly).
+                    Some(v) if self.op != CmpOp::Eq => write!(
+                        f,
+                        "{} = {}",
+                        self.left,
+                        self.show_beside(v, self.threshold, unit)
+                    )?,
                     Some(v) => write!(f, "{} = {}", self.left, observed(v))?,
                     None => write!(f, "{} unknown", self.left)?,
                 }
@@ -4586,6 +4641,70 @@ mod tests {
         assert_eq!(
             engine.missing(glb, &none, &h),
             [MissingInput::Value(Metric::DeployedRegions)]
+        );
+    }
+
+    /// A value that `Display` would round to its level is written with the digits that
+    /// tell them apart, in every dimension; values already apart, equalities and flags as
+    /// before. (Expected texts worked out by hand from the rounding of each unit.)
+    #[test]
+    fn evidence_never_reads_as_its_own_level() {
+        let pack = RulePack::from_toml_str(
+            "p.toml",
+            "name = 'p'\n\
+             [[rule]]\nid = 'p95'\ntitle = 't'\nseverity = 'info'\nadvice = 'a'\n\
+             when = 'p95_response_time > 1s'\n\
+             [[rule]]\nid = 'cpu'\ntitle = 't'\nseverity = 'info'\nadvice = 'a'\n\
+             when = 'server_cpu > 85%'\n\
+             [[rule]]\nid = 'hit'\ntitle = 't'\nseverity = 'info'\nadvice = 'a'\n\
+             when = 'cache_hit_rate < 80%'\n\
+             [[rule]]\nid = 'queries'\ntitle = 't'\nseverity = 'info'\nadvice = 'a'\n\
+             when = 'db_queries_per_request > 20'\n",
+        )
+        .unwrap();
+        let engine = Engine::new(pack).unwrap();
+        let lines = |snap: &MetricsSnapshot| {
+            let e = engine.evaluate(snap, &History::new());
+            // (In the pack's order, whatever order the findings come in.)
+            let mut lines: Vec<_> = e
+                .findings
+                .iter()
+                .map(|f| (f.rule, engine.explain(&e, f)[0].to_string()))
+                .collect();
+            lines.sort_unstable();
+            lines.into_iter().map(|(_, l)| l).collect::<Vec<_>>()
+        };
+        let close = MetricsSnapshot::default()
+            .with_p95_response_time(Duration::from_micros(1_026_600))
+            .with_server_cpu(Ratio::from_percent(85.00004).unwrap())
+            .with_cache_hit_rate(Ratio::from_percent(79.99999).unwrap())
+            .with_db_queries_per_request(
+                scalability_advisor_core::units::QueriesPerRequest::new(20.000_000_1).unwrap(),
+            );
+        assert_eq!(
+            lines(&close),
+            [
+                "p95_response_time = 1.03 s > 1.0 s",
+                "server_cpu = 85.00004% > 85%",
+                "cache_hit_rate = 79.99999% < 80%",
+                "db_queries_per_request = 20.0000001 > 20",
+            ]
+        );
+        let apart = MetricsSnapshot::default()
+            .with_p95_response_time(Duration::from_millis(1_400))
+            .with_server_cpu(Ratio::from_percent(93.0).unwrap())
+            .with_cache_hit_rate(Ratio::from_percent(55.27).unwrap())
+            .with_db_queries_per_request(
+                scalability_advisor_core::units::QueriesPerRequest::new(28.5).unwrap(),
+            );
+        assert_eq!(
+            lines(&apart),
+            [
+                "p95_response_time = 1.4 s > 1.0 s",
+                "server_cpu = 93% > 85%",
+                "cache_hit_rate = 55.27% < 80%",
+                "db_queries_per_request = 28.5 > 20",
+            ]
         );
     }
 
