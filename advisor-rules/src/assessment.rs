@@ -22,8 +22,8 @@ use crate::engine::{
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
     Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
-    escalate_leak, evidence_only, move_installing, moved_evidence, rung_installing, step_measuring,
-    with_lowest_rungs,
+    escalate_leak, evidence_only, fold_overdue_moves, move_installing, moved_evidence,
+    rung_installing, step_measuring, with_lowest_rungs,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -1853,6 +1853,8 @@ fn build_plan(
     grounds: Grounds,
 ) -> (Vec<PlanStep>, Vec<HeldBack>) {
     let mut facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
+    // Overdue moves are one catch-up, with the furthest stage the user count has reached.
+    fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
     // Rungs and steps are judged against what is in place (declared or shown by a metric
     // only a component reports); whether an architecture was declared at all, and moves,
     // against the declaration.
@@ -2229,6 +2231,7 @@ fn build_plan(
     note_writes_load_the_cpu(&mut steps, findings);
     note_made_moves_folded(&mut steps, findings);
     note_edge_after_far_users(&mut steps, findings, snapshot);
+    note_overdue_moves_folded(&mut steps, findings);
     note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
@@ -3991,6 +3994,33 @@ fn note_queries_load_the_database(
         Quantity::QueriesPerRequest(queries),
         Quantity::QueriesPerRequest(warning),
     ));
+}
+
+/// A catch-up step that holds the triggers of earlier stages too ([`fold_overdue_moves`])
+/// names them: "the guide's conditions for stage 2 (growth) hold too (move.2.db_cpu): the
+/// stages build on each other, so what it lacks is part of this move".
+fn note_overdue_moves_folded(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
+    for step in steps.iter_mut() {
+        let StepKey::Stage(to) = step.key else {
+            continue;
+        };
+        // Each earlier stage once, in order, with the triggers that call for it.
+        let mut earlier: BTreeMap<Stage, Vec<&str>> = BTreeMap::new();
+        for f in findings
+            .iter()
+            .filter(|f| !f.made && step.findings.contains(&f.id))
+        {
+            if let Some(from) = f.moves_to.filter(|from| *from < to) {
+                earlier.entry(from).or_default().push(f.id.as_str());
+            }
+        }
+        for (from, ids) in earlier {
+            step.notes.push(format!(
+                "the guide's conditions for {from} hold too ({}): the stages build on each other, so what {from} lacks is part of this move",
+                ids.join(", ")
+            ));
+        }
+    }
 }
 
 /// The guide's triggers that describe a lasting state ("consistently", "can't keep up") are

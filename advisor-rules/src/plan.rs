@@ -179,6 +179,33 @@ const fn used_up_looks_at(layer: Layer) -> Option<Symptom> {
     }
 }
 
+/// Folds every move the user count has reached (`by_users`) into the furthest such move
+/// still to make: the guide's stages build on each other, so catching up with stage 3
+/// brings what stage 2 lacks, and a second "catch up" step for stage 2 would repeat part of
+/// the same work (often with nothing of its own left to add). Moves ahead of the user count
+/// keep their own steps: what is overdue and what to prepare for are different horizons.
+/// A move already made is left as it is (its finding is a symptom, not a move).
+///
+/// Both the assessment and the fleet summary fold their facts with this, before placing
+/// them, so that they place alike.
+pub(crate) fn fold_overdue_moves(facts: &mut [Facts<'_>], by_users: Option<Stage>) {
+    let Some(users) = by_users else {
+        return;
+    };
+    let overdue = |f: &Facts<'_>| !f.made && f.moves_to.is_some_and(|to| to <= users);
+    let Some(furthest) = facts
+        .iter()
+        .filter(|f| overdue(f))
+        .filter_map(|f| f.moves_to)
+        .max()
+    else {
+        return;
+    };
+    for f in facts.iter_mut().filter(|f| overdue(f)) {
+        f.moves_to = Some(furthest);
+    }
+}
+
 /// The ladders the plan works on: `active`, and each ladder no ladder rule works on that
 /// findings still reach (a cache and a CDN both called for) at its lowest rung among them,
 /// which goes first while the others wait. (On a ladder already active, every finding placed

@@ -18,8 +18,8 @@ use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
     Active, Facts, Grounds, Key, Place, Skeleton, at_top, called_for_first, deferral_possible,
-    escalate_leak, layer_bit, layer_deferral, move_installing, recycle, step_measuring,
-    unexplained_slow_pages, with_lowest_rungs,
+    escalate_leak, fold_overdue_moves, layer_bit, layer_deferral, move_installing, recycle,
+    step_measuring, unexplained_slow_pages, with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -427,6 +427,8 @@ fn place_in_plan(
         facts.push(facts_of(rule, f, position, in_place));
         found.push((rule, f));
     }
+    // Overdue moves are one catch-up, as in `assess`.
+    fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
     let active: Active = facts
         .iter()
         .filter_map(|f| f.ladder.map(|s| (s, f.remedy)))

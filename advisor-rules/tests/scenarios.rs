@@ -9335,3 +9335,90 @@ fn two_deployed_regions_count_as_multi_region_in_place() {
     let missing = run(&one).next_stage.unwrap().missing.unwrap();
     assert!(missing.contains(Component::MultiRegion), "{missing}");
 }
+
+/// 200,000 users (stage 3 by the guide's table) on services, a gateway, auto-scaling, a
+/// CDN and read replicas, with neither a load balancer, a cache nor sharding; the database
+/// at 90% CPU (a stage-2 trigger: "Database CPU consistently > 70%") and the replicas 5.8 s
+/// behind (a stage-3 trigger: "Read replicas can't keep up with replication lag"). Both
+/// moves are overdue, and the guide's stages build on each other: catching up with stage 3
+/// brings what stage 2 lacks. The plan has one step for the catch-up, holding both
+/// triggers, not a second "catch up with stage 2" that repeats part of the same work.
+#[test]
+fn overdue_moves_are_one_catch_up_with_the_furthest_stage() {
+    let snap = with(
+        users(200_000)
+            .with_db_cpu(pct(90.0))
+            .with_replica_lag(ms(5_800))
+            .with_db_read_share(pct(96.0))
+            .with_server_cpu(pct(63.0)),
+        &[
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::SearchCluster,
+            Component::MessageQueue,
+        ],
+    );
+    let a = run(&snap);
+    assert!(ids(&a).contains(&"move.2.db_cpu"), "{}", a.to_text());
+    assert!(ids(&a).contains(&"move.3.replica_lag"), "{}", a.to_text());
+    let stage_steps: Vec<&StepKey> = a
+        .plan
+        .iter()
+        .map(|s| &s.key)
+        .filter(|k| matches!(k, StepKey::Stage(_)))
+        .collect();
+    assert_eq!(
+        stage_steps,
+        [&StepKey::Stage(Stage::Scale)],
+        "{}",
+        a.to_text()
+    );
+    let step = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(step.findings.iter().any(|f| f == "move.2.db_cpu"));
+    assert!(step.findings.iter().any(|f| f == "move.3.replica_lag"));
+    assert!(
+        step.title.starts_with("Catch up with stage 3 (scale)"),
+        "{}",
+        step.title
+    );
+    // It says that stage 2's conditions hold too, and that their work is part of this move.
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("stage 2 (growth)") && n.contains("move.2.db_cpu")),
+        "{:?}",
+        step.notes
+    );
+    // The fleet summary agrees on the first step and the worst severity.
+    let s = summary(&snap);
+    assert_eq!(s.first_step_title, a.plan[0].title);
+}
+
+/// 40,000 users (stage 2) without a cache or a load balancer, the database at 90% CPU (a
+/// stage-2 trigger, overdue) and the replicas 5.8 s behind (a stage-3 trigger, ahead of the
+/// user count): one move to catch up with, and one to plan. They stay two steps: what is
+/// overdue now and what to prepare for the next stage are different horizons.
+#[test]
+fn an_overdue_move_and_one_ahead_stay_two_steps() {
+    let snap = with(
+        users(40_000)
+            .with_db_cpu(pct(90.0))
+            .with_replica_lag(ms(5_800))
+            .with_db_read_share(pct(96.0))
+            .with_server_cpu(pct(63.0)),
+        &[Component::Cdn, Component::ReadReplicas],
+    );
+    let a = run(&snap);
+    let stage_steps: Vec<&StepKey> = a
+        .plan
+        .iter()
+        .map(|s| &s.key)
+        .filter(|k| matches!(k, StepKey::Stage(_)))
+        .collect();
+    assert_eq!(stage_steps.len(), 2, "{}", a.to_text());
+    assert!(stage_steps.contains(&&StepKey::Stage(Stage::Growth)));
+    assert!(stage_steps.contains(&&StepKey::Stage(Stage::Scale)));
+}
