@@ -4319,9 +4319,16 @@ fn place_missing_components(
 /// independent scaling of components").
 fn condition_to_add(c: Component, snapshot: &MetricsSnapshot, grounds: &Grounds) -> Option<String> {
     if let Some(add) = Addition::for_component(c) {
+        // (Beside the condition's level: a value just under it never reads as the level.)
+        let level = add
+            .evaluate(snapshot, &grounds.additions)
+            .evidence()
+            .and_then(|e| e.threshold);
         let now = snapshot
             .quantity(add.signal())
-            .map_or("not measured".to_owned(), |v| format!("now {v}"));
+            .map_or("not measured".to_owned(), |v| {
+                format!("now {}", v.beside(level.unwrap_or(v)))
+            });
         return Some(format!(
             "{}: {}, {now}",
             c.noun(),

@@ -9422,3 +9422,29 @@ fn an_overdue_move_and_one_ahead_stay_two_steps() {
     assert!(stage_steps.contains(&&StepKey::Stage(Stage::Growth)));
     assert!(stage_steps.contains(&&StepKey::Stage(Stage::Scale)));
 }
+
+/// The catch-up step above names the guide's condition for the load balancer it does not
+/// call for yet, with the CPU measured just under the level: written with the digits that
+/// show it under (by hand: 69.99999% is computed to one decimal as 70% by `Display`).
+#[test]
+fn a_condition_not_met_by_a_hair_does_not_read_as_met() {
+    let snap = with(
+        users(200_000)
+            .with_db_cpu(pct(90.0))
+            .with_replica_lag(ms(5_800))
+            .with_server_cpu(pct(69.999_99)),
+        &[
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::Microservices,
+        ],
+    );
+    let a = run(&snap);
+    let step = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(
+        step.advice
+            .contains("a load balancer: server_cpu > 70%, now 69.99999%"),
+        "{}",
+        step.advice
+    );
+}
