@@ -2217,7 +2217,7 @@ fn build_plan(
     }
     place_missing_components(&mut steps, &held, findings, snapshot, &grounds, &with_gaps);
     note_calls_between_premature_services(&mut steps, findings);
-    note_indexes_cost_writes(&mut steps, findings, grounds.no_slow_query);
+    note_indexes_cost_writes(&mut steps, findings, snapshot, &grounds);
     note_reads_before_sharding(
         &mut steps,
         snapshot,
@@ -3229,6 +3229,28 @@ pub(crate) fn reads_before_sharding(
         || (!writes_measured(snapshot) && snapshot.db_read_share.is_some_and(|r| r > read_level))
 }
 
+/// Whether a finding that recommends sharding finds the primary short of write capacity,
+/// as the index step reads it (`note_indexes_cost_writes`, which the fleet summary
+/// follows): always, unless its evidence is replica lag (`on_lag`) that the plan looks at as
+/// the replicas' own ([`replicas_first`] for the move, `moves_to`, it calls for: the writes
+/// measured under `level` of what the primary sustains, or not measured while the users
+/// are two stages or more short of the move), or the writes are measured under `level`.
+pub(crate) fn finds_writes_short(
+    on_lag: bool,
+    moves_to: Option<Stage>,
+    snapshot: &MetricsSnapshot,
+    level: Ratio,
+    by_users: Option<Stage>,
+) -> bool {
+    if writes_under(snapshot, level) {
+        return false;
+    }
+    match moves_to {
+        Some(to) if on_lag => !replicas_first(snapshot, level, by_users, to),
+        _ => true,
+    }
+}
+
 /// Whether the primary's writes are measured under `level` of what it sustains.
 pub(crate) fn writes_under(snapshot: &MetricsSnapshot, level: Ratio) -> bool {
     match (
@@ -3883,11 +3905,24 @@ const INDEXES_AFTER_THE_LOAD: &str = "Rank the statements by total time (pg_stat
 fn note_indexes_cost_writes(
     steps: &mut [PlanStep],
     findings: &[AssessedFinding],
-    no_slow_query: Option<(core::time::Duration, core::time::Duration)>,
+    snapshot: &MetricsSnapshot,
+    grounds: &Grounds,
 ) {
+    let no_slow_query = grounds.no_slow_query;
     let writes: Vec<&str> = findings
         .iter()
-        .filter(|f| f.recommends.contains(Component::Sharding))
+        .filter(|f| {
+            f.recommends.contains(Component::Sharding)
+                && finds_writes_short(
+                    f.evidence
+                        .iter()
+                        .any(|e| e.metric == Some(Metric::ReplicaLag)),
+                    f.moves_to,
+                    snapshot,
+                    grounds.primary_write_level,
+                    grounds.by_users,
+                )
+        })
         .map(|f| f.id.as_str())
         .collect();
     let Some(rank) = step_holding(steps, &writes).map(|s| s.rank) else {

@@ -9,10 +9,11 @@ use scalability_advisor_core::{
 
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
-    checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_move, is_cpu_capacity_rung,
-    memory_fill, rank_evidence, rank_key, reads_before_sharding, replicas_first,
-    rung_in_place_title, scaler_first_title, shared_host, stages_short, subject_lines,
-    write_base_title, write_far_users_first_title, write_lag_first_title, write_subjects,
+    checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_move, finds_writes_short,
+    is_cpu_capacity_rung, memory_fill, rank_evidence, rank_key, reads_before_sharding,
+    replicas_first, rung_in_place_title, scaler_first_title, shared_host, stages_short,
+    subject_lines, write_base_title, write_far_users_first_title, write_lag_first_title,
+    write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -534,17 +535,24 @@ fn place_in_plan(
         // As the assessment retitles it (`note_indexes_cost_writes`,
         // `note_queries_load_the_database`): the index rung, with no entity named, when no
         // query is slow and either requests issue more queries than the warning level or a
-        // step works on a primary short of write capacity.
+        // step works on a primary short of write capacity (`finds_writes_short`).
         if step.key == Key::Remedy(Remedy::AddIndexes)
             && grounds.no_slow_query.is_some()
             && (grounds.many_queries.is_some()
                 || found
                     .iter()
                     .zip(&skeleton.places)
-                    .any(|((rule, _), place)| {
+                    .any(|((rule, f), place)| {
                         rule.recommends
                             .contains(scalability_advisor_core::Component::Sharding)
                             && matches!(place, Place::Step(_))
+                            && finds_writes_short(
+                                engine.compares(f.rule, Metric::ReplicaLag),
+                                rule.moves_to,
+                                snapshot,
+                                grounds.primary_write_level,
+                                by_users,
+                            )
                     }))
             && out.first_step_title == base_title(step.key, "", by_users)
         {

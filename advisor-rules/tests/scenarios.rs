@@ -9448,3 +9448,106 @@ fn a_condition_not_met_by_a_hair_does_not_read_as_met() {
         step.advice
     );
 }
+
+#[test]
+fn replicas_lagging_for_their_own_reasons_are_not_a_primary_short_of_write_capacity() {
+    // 667 users (stage 1), no architecture declared. One query takes 274 ms (past the
+    // guide's 100 ms for slow queries), the P95 is 1.2 s and the replicas are 6.2 s behind
+    // (past the pack's 5 s for "read replicas can't keep up"). The primary's writes are not
+    // measured. The guide answers lasting lag with sharding (When to Move to Stage 3), but
+    // that move is two stages past the user count: the plan looks at the replicas' own
+    // causes first ("Find why the replicas lag before the move to stage 3 (scale)"), so no
+    // step of this plan finds the primary short of write capacity, and the index step must
+    // not say one does (it would send the reader to ration indexes for writes nobody
+    // measured).
+    let mut snap = users(667)
+        .with_slowest_query_time(ms(274))
+        .with_p95_response_time(ms(1_209))
+        .with_replica_lag(ms(6_196));
+    snap.db_cpu = Some(pct(52.6));
+    let a = run(&snap);
+    let text = a.to_text();
+    let lag = step_holding(&a, "move.3.replica_lag");
+    assert_eq!(
+        lag.title, "Find why the replicas lag before the move to stage 3 (scale)",
+        "{text}"
+    );
+    let indexes = step_holding(&a, "ladder.database_slow");
+    assert_eq!(indexes.key, StepKey::Remedy(Remedy::AddIndexes), "{text}");
+    assert!(
+        !text.contains("short of write capacity"),
+        "no step finds the writes short:\n{text}"
+    );
+
+    // The same at 45,000 users (stage 2) with the writes measured at 1,500/s of the 5,000
+    // the primary sustains (30%, under the pack's 80% write trigger): the lag step says the
+    // replicas may lag for their own reasons, so again no step finds the writes short.
+    let measured = with(
+        users(45_000),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    )
+    .with_slowest_query_time(ms(274))
+    .with_replica_lag(ms(6_196))
+    .with_primary_write_throughput(Rate::from_per_second(1_500.0).unwrap())
+    .with_primary_write_capacity(Rate::from_per_second(5_000.0).unwrap());
+    let a = run(&measured);
+    let text = a.to_text();
+    assert!(
+        step_holding(&a, "move.3.replica_lag")
+            .notes
+            .iter()
+            .any(|n| n.contains("may lag for reasons of their own")),
+        "{text}"
+    );
+    assert!(!text.contains("short of write capacity"), "{text}");
+
+    // With the writes not measured at 45,000 users, the move is one stage ahead and the
+    // plan reads the lag as the guide does, replicas that cannot replay the primary's
+    // writes: the index step then names the move's step.
+    let mut unmeasured = measured.clone();
+    unmeasured.primary_write_throughput = None;
+    unmeasured.primary_write_capacity = None;
+    let a = run(&unmeasured);
+    let text = a.to_text();
+    let lag = step_holding(&a, "move.3.replica_lag");
+    let expected = format!(
+        "step {} finds the primary short of write capacity",
+        lag.rank
+    );
+    assert!(
+        step_holding(&a, "ladder.database_slow")
+            .notes
+            .iter()
+            .any(|n| n.contains(&expected)),
+        "{text}"
+    );
+
+    // No query slow (the slowest 40 ms) and the database's CPU at 85% (past the guide's 80%
+    // for a slow database), at 667 users with the replicas lagging: nothing finds the
+    // writes short, so the index step keeps its title rather than "Find what loads the
+    // database before adding indexes", which blames the writes.
+    let mut busy = snap.clone().with_slowest_query_time(ms(40));
+    busy.db_cpu = Some(pct(85.0));
+    let a = run(&busy);
+    let text = a.to_text();
+    assert!(!text.contains("short of write capacity"), "{text}");
+    assert!(
+        !text.contains("Find what loads the database before adding indexes"),
+        "{text}"
+    );
+    // The fleet summary's first step reads as the report's, in each of these plans.
+    for s in [&snap, &measured, &unmeasured, &busy] {
+        let a = run(s);
+        assert_eq!(
+            summary(s).first_step_title,
+            a.plan.first().map_or("", |p| p.title.as_str()),
+            "{}",
+            a.to_text()
+        );
+    }
+}
