@@ -23,7 +23,8 @@ use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
     Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
     escalate_leak, evidence_only, fold_overdue_moves, move_installing, moved_evidence,
-    rung_installing, step_measuring, with_lowest_rungs,
+    nothing_to_add, quiet_moves_with_nothing_to_add, rung_installing, step_measuring,
+    with_lowest_rungs,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -1855,6 +1856,8 @@ fn build_plan(
     let mut facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
     // Overdue moves are one catch-up, with the furthest stage the user count has reached.
     fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
+    // A move with nothing to add now is for information.
+    quiet_moves_with_nothing_to_add(&mut facts, snapshot, &grounds.additions);
     // Rungs and steps are judged against what is in place (declared or shown by a metric
     // only a component reports); whether an architecture was declared at all, and moves,
     // against the declaration.
@@ -4082,8 +4085,15 @@ fn note_moves_on_one_reading(steps: &mut [PlanStep], findings: &[AssessedFinding
             }
         }
         if every_trigger && !read_once.is_empty() {
+            // (A move with nothing to add now is not started: its trigger is confirmed
+            // before the stage is read from it.)
+            let before = if step.advice.contains(NOTHING_TO_ADD_NOW) {
+                "before reading the stage from it"
+            } else {
+                "before starting the move"
+            };
             step.notes.push(format!(
-                "the guide's trigger for this move is a lasting state, and it rests on one reading here ({}): confirm it over a day of samples (a series) before starting the move",
+                "the guide's trigger for this move is a lasting state, and it rests on one reading here ({}): confirm it over a day of samples (a series) {before}",
                 read_once.join(", ")
             ));
         }
@@ -4270,6 +4280,7 @@ fn place_missing_components(
         let mut rest = Vec::new();
         let mut uncalled: Vec<&str> = Vec::new();
         let mut conditions: Vec<String> = Vec::new();
+        let mut nothing_now = false;
         for c in missing.iter() {
             let by = callers(c);
             let place = component_place(c, steps, held, findings, on_its_ladder(c, &by));
@@ -4321,6 +4332,16 @@ fn place_missing_components(
             let still = if called.is_empty() { "still" } else { "also" };
             advice.push_str(&format!(" The system {still} lacks: {}.", rest.join(", ")));
         }
+        if called.is_empty() && rest.is_empty() {
+            let recommends = step
+                .findings
+                .iter()
+                .filter_map(|id| recommends.get(id.as_str()))
+                .fold(ComponentSet::EMPTY, |all, (r, _)| all.union(*r));
+            if nothing_to_add(to, recommends, snapshot, &grounds.additions) {
+                nothing_now = true;
+            }
+        }
         if !uncalled.is_empty() {
             let when = if conditions.len() == uncalled.len() {
                 "when its condition holds"
@@ -4338,6 +4359,10 @@ fn place_missing_components(
                 and_list(&uncalled)
             ));
         }
+        if nothing_now {
+            advice.push(' ');
+            advice.push_str(NOTHING_TO_ADD_NOW);
+        }
         advice.push_str(&format!(" {cost}."));
         rewrites.push((i, advice));
     }
@@ -4347,6 +4372,11 @@ fn place_missing_components(
         }
     }
 }
+
+/// What a stage step says when every component its stage lacks waits for a condition
+/// measured as unmet ([`nothing_to_add`]); the step is then at info severity
+/// ([`quiet_moves_with_nothing_to_add`]).
+const NOTHING_TO_ADD_NOW: &str = "Nothing is to be added now: this step is for information.";
 
 /// The guide's condition for adding `c` and where the system stands against it, when the
 /// guide gives one: a stage-2 addition's ([`Addition::condition`]), or the stage-3 triggers

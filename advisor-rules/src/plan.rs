@@ -7,7 +7,7 @@
 //! comes first.
 
 use scalability_advisor_core::bottleneck::{DIAGNOSIS_ORDER, Layer};
-use scalability_advisor_core::patterns::Checklist;
+use scalability_advisor_core::patterns::{Addition, AdditionConfig, Checklist};
 use scalability_advisor_core::{Component, ComponentSet, LadderStep, Remedy, Stage, Symptom};
 
 use crate::assessment::{RankedLayer, StepKey};
@@ -203,6 +203,65 @@ pub(crate) fn fold_overdue_moves(facts: &mut [Facts<'_>], by_users: Option<Stage
     };
     for f in facts.iter_mut().filter(|f| overdue(f)) {
         f.moves_to = Some(furthest);
+    }
+}
+
+/// Whether every component the architecture of `to` lacks (beyond `in_place`) is one of
+/// the guide's stage-2 additions ([`Addition`]) whose condition is measured and does not
+/// hold, and none is in `recommends` (what the moves to `to` ask for themselves): the move
+/// then has nothing to add now. `false` when nothing is missing (the stage is built) or
+/// when the architecture is not declared (what is missing is not known).
+pub(crate) fn nothing_to_add(
+    to: Stage,
+    recommends: ComponentSet,
+    snapshot: &scalability_advisor_core::MetricsSnapshot,
+    additions: &AdditionConfig,
+) -> bool {
+    if snapshot.architecture.is_empty() {
+        return false;
+    }
+    let mut missing = to
+        .cumulative_architecture()
+        .difference(snapshot.components_in_place());
+    missing.remove(Component::SingleServer);
+    !missing.is_empty()
+        && missing.iter().all(|c| {
+            !recommends.contains(c)
+                && Addition::for_component(c).is_some_and(|a| {
+                    let outcome = a.evaluate(snapshot, additions);
+                    !outcome.is_fired() && !outcome.is_not_evaluated()
+                })
+        })
+}
+
+/// Lowers to info the moves not made whose stage lacks only what nothing calls for
+/// ([`nothing_to_add`]): the guide adds each of its stage-2 components on a condition of
+/// its own (a load balancer when the servers' CPU passes 70%, a cache when queries repeat),
+/// and with every condition measured and unmet the move's step asks for no work, so it
+/// stays in the plan for information, after the steps that do. The findings keep their
+/// severity (the trigger is still a warning, worked on by the steps on its symptom).
+///
+/// Both the assessment and the fleet summary apply this to their facts, after
+/// [`fold_overdue_moves`], so that they place alike.
+pub(crate) fn quiet_moves_with_nothing_to_add(
+    facts: &mut [Facts<'_>],
+    snapshot: &scalability_advisor_core::MetricsSnapshot,
+    additions: &AdditionConfig,
+) {
+    if snapshot.architecture.is_empty() || !facts.iter().any(|f| f.moves_to.is_some()) {
+        return;
+    }
+    for to in Stage::ALL {
+        let moving = |f: &Facts<'_>| !f.made && f.moves_to == Some(to);
+        let recommends = facts
+            .iter()
+            .filter(|f| moving(f))
+            .fold(ComponentSet::EMPTY, |all, f| all.union(f.recommends));
+        if facts.iter().any(&moving) && nothing_to_add(to, recommends, snapshot, additions) {
+            for f in facts.iter_mut().filter(|f| moving(f)) {
+                f.severity = Severity::Info;
+            }
+        }
     }
 }
 

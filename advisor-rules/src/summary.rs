@@ -19,8 +19,9 @@ use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
     Active, Facts, Grounds, Key, Place, Skeleton, at_top, called_for_first, deferral_possible,
-    escalate_leak, fold_overdue_moves, layer_bit, layer_deferral, move_installing, recycle,
-    step_measuring, unexplained_slow_pages, with_lowest_rungs,
+    escalate_leak, fold_overdue_moves, layer_bit, layer_deferral, move_installing,
+    quiet_moves_with_nothing_to_add, recycle, step_measuring, unexplained_slow_pages,
+    with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -430,6 +431,7 @@ fn place_in_plan(
     }
     // Overdue moves are one catch-up, as in `assess`.
     fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
+    quiet_moves_with_nothing_to_add(&mut facts, snapshot, &config.additions);
     let active: Active = facts
         .iter()
         .filter_map(|f| f.ladder.map(|s| (s, f.remedy)))

@@ -9551,3 +9551,73 @@ fn replicas_lagging_for_their_own_reasons_are_not_a_primary_short_of_write_capac
         );
     }
 }
+
+#[test]
+fn a_move_whose_missing_components_all_wait_for_their_conditions_is_for_information() {
+    // 60,000 users (stage 2) with a CDN, read replicas and a cache declared, but no load
+    // balancer. The database's CPU reads 75% (past the guide's 70% for "database CPU
+    // consistently > 70%", a trigger for stage 2), the servers' 35%. Of stage 2's
+    // architecture (load balancer, CDN, read replicas, cache) only the load balancer is
+    // missing, and the guide adds one when the servers' CPU passes 70%: measured at 35%,
+    // nothing calls for it. The catch-up step has nothing to add now, so it must not
+    // read as a warning to act on: it stays in the plan for information, says there is
+    // nothing to add yet, and comes after the steps that work on the database.
+    let mut snap = with(
+        users(60_000),
+        &[Component::Cdn, Component::ReadReplicas, Component::Cache],
+    )
+    .with_slowest_query_time(ms(40));
+    snap.db_cpu = Some(pct(75.0));
+    snap.server_cpu = Some(pct(35.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert_eq!(step.severity, Severity::Info, "{text}");
+    assert!(step.advice.contains("Nothing is to be added now"), "{text}");
+    assert!(step.advice.contains("server_cpu > 70%, now 35%"), "{text}");
+    // The database's CPU is one reading: confirmed before the stage is read from it, not
+    // before a move that has nothing to start.
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.ends_with("(a series) before reading the stage from it")),
+        "{text}"
+    );
+    assert_ne!(a.plan[0].key, StepKey::Stage(Stage::Growth), "{text}");
+    assert!(
+        a.plan
+            .iter()
+            .filter(|s| s.rank > step.rank)
+            .all(|s| s.severity == Severity::Info),
+        "an information step comes after every warning:\n{text}"
+    );
+    // The finding itself keeps its severity: the database's CPU is still a warning.
+    assert_eq!(
+        severity(&a, "move.2.db_cpu"),
+        Some(Severity::Warning),
+        "{text}"
+    );
+
+    // The servers' CPU at 75% calls for the load balancer: the step has work again.
+    let mut busy = snap.clone();
+    busy.server_cpu = Some(pct(75.0));
+    let a = run(&busy);
+    let step = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert_eq!(step.severity, Severity::Warning, "{}", a.to_text());
+    assert!(!step.advice.contains("Nothing is to be added now"));
+
+    // The servers' CPU not measured: whether the load balancer is needed is not known.
+    let mut unknown = snap.clone();
+    unknown.server_cpu = None;
+    let a = run(&unknown);
+    let step = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert_eq!(step.severity, Severity::Warning, "{}", a.to_text());
+
+    // The fleet summary places the steps alike.
+    for s in [&snap, &busy, &unknown] {
+        let a = run(s);
+        let sum = summary(s);
+        assert_eq!(sum.first_step_title, a.plan[0].title, "{}", a.to_text());
+        assert_eq!(sum.first_step_severity, Some(a.plan[0].severity));
+    }
+}
