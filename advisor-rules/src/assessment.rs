@@ -202,7 +202,10 @@ pub struct PlanStep {
     pub key: StepKey,
     /// What to do, in a few words.
     pub title: String,
-    /// The most severe finding behind the step.
+    /// The most severe finding behind the step, with two exceptions: a rung's step shown
+    /// by a stage move takes the move's severity, and a stage move with nothing to add now
+    /// (every component its stage lacks waits for a guide condition measured as unmet) is
+    /// [`Severity::Info`], though its findings keep theirs.
     pub severity: Severity,
     /// The layer of the most severe finding that names one.
     pub layer: Option<Layer>,
