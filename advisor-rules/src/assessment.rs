@@ -350,7 +350,9 @@ pub struct NextStage {
     /// additions: CDN, load balancer, read replicas, cache), that condition and where the
     /// system stands against it. The guide adds each when its condition holds, not before
     /// ("don't over-engineer for scale you don't have"), so a missing component is a
-    /// signal to watch, not a gap. Empty when no architecture was declared.
+    /// signal to watch, not a gap. Left out: a component that a checklist of the report
+    /// lists as a gap (the enterprise checklist's global CDN), unless its condition holds,
+    /// since that checklist calls for it now. Empty when no architecture was declared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when_to_add: Vec<WhenToAdd>,
     /// With no architecture declared, the components of the stage's architecture that the
@@ -960,7 +962,6 @@ pub fn assess_with(
                 .filter(|f| f.moves_to == Some(*m) && !f.made)
                 .all(|f| looks_first(engine, f, snapshot, config.triggers.primary_write_level))
     });
-    let mut next_stage = next_stage(snapshot, &stage, looked_at_first, &config.additions);
     let checklists: Vec<ChecklistReport> = Checklist::ALL
         .into_iter()
         .filter(|cl| checklist_applies(stage.planning_for, stage.by_users, cl.stage()))
@@ -973,6 +974,22 @@ pub fn assess_with(
                 .collect(),
         })
         .collect();
+    // The components the checklists that apply report missing: called for by them.
+    let asked_by_checklists = checklists
+        .iter()
+        .flat_map(|r| r.items.iter())
+        .filter(|(_, status)| *status == ChecklistStatus::Gap)
+        .filter_map(|(item, _)| item.component())
+        .fold(ComponentSet::EMPTY, |set, c| {
+            set.union(ComponentSet::from_components(&[c]))
+        });
+    let mut next_stage = next_stage(
+        snapshot,
+        &stage,
+        looked_at_first,
+        &config.additions,
+        asked_by_checklists,
+    );
 
     // Ladders the report works on: those whose ladder rule fired, at their current rung.
     let active: Active = findings
@@ -1561,6 +1578,7 @@ fn next_stage(
     view: &StageView,
     looked_at_first: Option<Stage>,
     additions: &AdditionConfig,
+    asked_by_checklists: ComponentSet,
 ) -> Option<NextStage> {
     let (stage, reason) = match (view.by_users, view.by_metrics) {
         (Some(u), Some(m)) if looked_at_first == Some(m) => match u.next() {
@@ -1597,16 +1615,22 @@ fn next_stage(
         .into_iter()
         .flat_map(ComponentSet::iter)
         .filter_map(Addition::for_component)
-        .map(|add| {
+        .filter_map(|add| {
             let outcome = add.evaluate(snapshot, additions);
-            WhenToAdd {
+            // A component a checklist of the report lists as a gap (the enterprise
+            // checklist's global CDN) is called for by it, measured or not: unless its
+            // condition holds, the line would tell the reader to wait for it.
+            if asked_by_checklists.contains(add.component()) && !outcome.is_fired() {
+                return None;
+            }
+            Some(WhenToAdd {
                 component: add.component(),
                 condition: add.condition(additions),
                 observed: snapshot.quantity(add.signal()),
                 level: outcome.evidence().and_then(|e| e.threshold),
                 holds: (!outcome.is_not_evaluated()).then(|| outcome.is_fired()),
                 in_plan: None,
-            }
+            })
         })
         .collect();
     Some(NextStage {
@@ -1626,6 +1650,16 @@ fn next_stage(
             ComponentSet::EMPTY
         },
     })
+}
+
+/// The first of the guide's checklists for `stage` or an earlier one with an item that
+/// component `c` answers (the enterprise checklist's global CDN, the scaling checklist's
+/// auto-scaling): `c` is then called for by that checklist at `stage`, measured or not.
+fn checklist_asking_for(c: Component, stage: Stage) -> Option<Checklist> {
+    Checklist::ALL
+        .into_iter()
+        .filter(|l| l.stage() <= stage)
+        .find(|l| l.items().iter().any(|i| i.component() == Some(c)))
 }
 
 /// Why a checklist item is a gap, in words that are true of the snapshot.
@@ -4290,10 +4324,7 @@ fn place_missing_components(
             if by.is_empty() {
                 // A component a checklist of the stage asks for (auto-scaling, at stage 3)
                 // is called for by that checklist, measured or not.
-                let checklist = Checklist::ALL
-                    .into_iter()
-                    .filter(|l| l.stage() <= to)
-                    .find(|l| l.items().iter().any(|i| i.component() == Some(c)));
+                let checklist = checklist_asking_for(c, to);
                 match (place, checklist) {
                     (Some(place), _) => rest.push(format!("{} ({place})", c.noun())),
                     (None, Some(list)) => match checklist_step(c) {

@@ -9621,3 +9621,45 @@ fn a_move_whose_missing_components_all_wait_for_their_conditions_is_for_informat
         assert_eq!(sum.first_step_severity, Some(a.plan[0].severity));
     }
 }
+
+#[test]
+fn a_component_a_checklist_asks_for_is_not_told_to_wait_for_its_condition() {
+    // 2.2 million users (stage 4) on regions with replicated data, sharding, services and
+    // the rest of stage 3, but no CDN and no load balancer. The guide's enterprise
+    // checklist asks for "Global CDN with edge caching": a gap the plan's checklist step
+    // names. The stage section must not also tell the reader to add the CDN only once
+    // static assets pass 20% of the bandwidth (the guide's stage-2 condition for a CDN):
+    // at stage 4 the checklist calls for it, measured or not. The load balancer, which no
+    // checklist names, still waits for the servers' CPU to pass 70% (now 24%).
+    let mut snap = with(
+        users(2_241_027),
+        &[
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::SearchCluster,
+            Component::MessageQueue,
+            Component::MultiRegion,
+            Component::CrossRegionReplication,
+        ],
+    );
+    snap.server_cpu = Some(pct(24.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let next = a.next_stage.as_ref().expect("a stage ahead");
+    let waiting: Vec<Component> = next.when_to_add.iter().map(|w| w.component).collect();
+    assert_eq!(waiting, vec![Component::LoadBalancer], "{text}");
+    assert!(
+        a.plan
+            .iter()
+            .any(|s| s.why.iter().any(|w| w.starts_with("global_cdn:"))),
+        "{text}"
+    );
+    assert!(
+        !text.contains("cdn when static_asset_bandwidth_share"),
+        "{text}"
+    );
+}
