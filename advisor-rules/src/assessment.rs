@@ -1893,12 +1893,12 @@ fn build_plan(
     let mut facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
     // Overdue moves are one catch-up, with the furthest stage the user count has reached.
     fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
-    // A move with nothing to add now is for information.
-    quiet_moves_with_nothing_to_add(&mut facts, snapshot, &grounds.additions);
     // Rungs and steps are judged against what is in place (declared or shown by a metric
     // only a component reports); whether an architecture was declared at all, and moves,
     // against the declaration.
     let in_place = snapshot.components_in_place();
+    // A move with nothing to add now is for information.
+    quiet_moves_with_nothing_to_add(&mut facts, snapshot, in_place, &grounds.additions);
     let leak_critical = escalate_leak(
         &mut facts,
         grounds.memory_fill,
@@ -2255,7 +2255,9 @@ fn build_plan(
     for h in &mut held {
         h.after_step = steps.iter().find(|s| s.key == h.until).map(|s| s.rank);
     }
-    place_missing_components(&mut steps, &held, findings, snapshot, &grounds, &with_gaps);
+    place_missing_components(
+        &mut steps, &held, findings, snapshot, in_place, &grounds, &with_gaps,
+    );
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings, snapshot, &grounds);
     note_reads_before_sharding(
@@ -4259,6 +4261,7 @@ fn place_missing_components(
     held: &[HeldBack],
     findings: &[AssessedFinding],
     snapshot: &MetricsSnapshot,
+    in_place: ComponentSet,
     grounds: &Grounds,
     with_gaps: &[(Checklist, Vec<ChecklistItem>)],
 ) {
@@ -4286,9 +4289,7 @@ fn place_missing_components(
         let StepKey::Stage(to) = step.key else {
             continue;
         };
-        let mut missing = to
-            .cumulative_architecture()
-            .difference(snapshot.components_in_place());
+        let mut missing = to.cumulative_architecture().difference(in_place);
         missing.remove(Component::SingleServer);
         if missing.is_empty() {
             continue;
@@ -4372,7 +4373,7 @@ fn place_missing_components(
                 .iter()
                 .filter_map(|id| recommends.get(id.as_str()))
                 .fold(ComponentSet::EMPTY, |all, (r, _)| all.union(*r));
-            if nothing_to_add(to, recommends, snapshot, &grounds.additions) {
+            if nothing_to_add(to, recommends, snapshot, in_place, &grounds.additions) {
                 nothing_now = true;
             }
         }

@@ -299,6 +299,22 @@ struct Sites {
     clear: Vec<ComparisonSite>,
 }
 
+/// Where one rule's list of metrics sits in [`Engine::lists`]: the lists of every rule
+/// share one buffer, so that compiling a pack allocates for them once, not three times a
+/// rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct ListRange {
+    start: u32,
+    end: u32,
+}
+
+impl ListRange {
+    /// Whether the list is empty.
+    const fn is_empty(self) -> bool {
+        self.start >= self.end
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledRule {
     /// The rule's id, shared with its findings. The rule itself is the pack's rule at the
@@ -320,17 +336,20 @@ pub(crate) struct CompiledRule {
     site_count: usize,
     clear_site_count: usize,
     clear_logic: Option<Logic>,
-    /// Metrics (and series) the condition reads, for "not evaluated" reports.
-    metrics: Vec<Metric>,
+    /// Metrics (and series) the condition reads, for "not evaluated" reports, in the order
+    /// it first names them: a range of [`Engine::lists`].
+    metrics: ListRange,
     /// The same as bits (by [`metric_index`]).
     metric_bits: u64,
     /// Bits (by [`metric_index`]) of the metrics the condition tests with `present(...)`:
     /// its author handled their absence, so they are reported missing only when nothing
     /// else is (see [`Engine::missing`]).
     guarded: u64,
-    series: Vec<Metric>,
-    /// Metrics the condition divides by (a 0 there leaves it undecided).
-    divisors: Vec<Metric>,
+    /// Metrics the condition reads as series, a range of [`Engine::lists`].
+    series: ListRange,
+    /// Metrics the condition divides by (a 0 there leaves it undecided), a range of
+    /// [`Engine::lists`].
+    divisors: ListRange,
     superseded_by: Vec<usize>,
     /// Whether some rules supersede this one and all are evaluated before it: its finding is
     /// then dropped as it is made, when one of them fired.
@@ -638,6 +657,9 @@ pub struct Engine {
     /// What each comparison of rule `i` looks at, as written: wanted only to explain a
     /// finding, so written out the first time one is (most rules of a run do not fire).
     sites: Vec<std::sync::OnceLock<Sites>>,
+    /// The metric lists of the rules ([`CompiledRule::metrics`], `series`, `divisors`),
+    /// one after the other.
+    lists: Vec<Metric>,
     /// The default pack compiled to Rust ([`default_pack_run`]), set only by
     /// [`Engine::default_pack`]: evaluation without time behaviour then runs it instead of
     /// interpreting the rules. A property test holds the two to the same evaluation.
@@ -1741,6 +1763,16 @@ impl Engine {
     pub fn new(pack: RulePack) -> Result<Engine, Error> {
         let mut rules = Vec::with_capacity(pack.rules.len());
         let mut problems = Vec::new();
+        // Every rule's metric lists, in one buffer; `list` appends one and gives its range.
+        let mut lists: Vec<Metric> = Vec::new();
+        let mut list = |items: &[Metric]| {
+            let start = u32::try_from(lists.len()).unwrap_or(u32::MAX);
+            lists.extend_from_slice(items);
+            let end = u32::try_from(lists.len()).unwrap_or(u32::MAX);
+            ListRange { start, end }
+        };
+        // (Reused from rule to rule: no allocation once grown.)
+        let (mut metrics, mut series, mut divisors) = (Vec::new(), Vec::new(), Vec::new());
         // The metrics a condition (`when` or `clear`) of some rule reads, bit
         // [`Metric::index`] (fewer than 64 metrics: asserted at the top of this file).
         let mut reads = 0u64;
@@ -1784,9 +1816,9 @@ impl Engine {
             };
             // One walk over the condition: what it reads (for "not evaluated" reports and the
             // pack's read set) and what it divides by.
-            let mut metrics = Vec::new();
-            let mut series = Vec::new();
-            let mut divisors = Vec::new();
+            metrics.clear();
+            series.clear();
+            divisors.clear();
             let mut guarded = 0u64;
             rule.when_expr.walk(&mut |n| match n {
                 Expr::Metric { metric, .. } => {
@@ -1859,10 +1891,10 @@ impl Engine {
                 clear_site_count,
                 clear_logic,
                 metric_bits: metrics.iter().fold(0, |b, m| b | 1 << metric_index(*m)),
-                metrics,
+                metrics: list(&metrics),
                 guarded,
-                series,
-                divisors,
+                series: list(&series),
+                divisors: list(&divisors),
                 superseded_by: Vec::new(),
                 supersede_now: false,
                 supersede_later: false,
@@ -1988,6 +2020,7 @@ impl Engine {
             prejudged,
             straight,
             sites,
+            lists,
             compiled: false,
         })
     }
@@ -2889,12 +2922,12 @@ impl Engine {
             None => snapshot.value(m).is_none(),
         };
         let is_guarded = |m: Metric| r.guarded & (1u64 << metric_index(m)) != 0;
-        for m in &r.metrics {
+        for m in self.list(r.metrics) {
             if lacks(*m) && !is_guarded(*m) {
                 add(MissingInput::Value(*m));
             }
         }
-        for m in &r.series {
+        for m in self.list(r.series) {
             match history.get(*m) {
                 None => add(MissingInput::Series(*m)),
                 Some(series) => {
@@ -2911,7 +2944,7 @@ impl Engine {
                 }
             }
         }
-        for m in &r.divisors {
+        for m in self.list(r.divisors) {
             if snapshot.value(*m).is_some_and(|v| v == 0.0) {
                 add(MissingInput::ZeroDivisor(*m));
             }
@@ -2926,12 +2959,19 @@ impl Engine {
         // handled (`not present(x) or x < level`): it is what was lacking only when nothing
         // else was.
         if !named.get() {
-            for m in &r.metrics {
+            for m in self.list(r.metrics) {
                 if lacks(*m) && is_guarded(*m) {
                     add(MissingInput::Value(*m));
                 }
             }
         }
+    }
+
+    /// The metrics of a rule's list (`range` of [`Engine::lists`]).
+    fn list(&self, range: ListRange) -> &[Metric] {
+        self.lists
+            .get(range.start as usize..range.end as usize)
+            .unwrap_or_default()
     }
 
     /// What [`Engine::missing_each`] names for rule `index` when the rule reads nothing but

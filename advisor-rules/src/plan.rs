@@ -215,24 +215,35 @@ pub(crate) fn nothing_to_add(
     to: Stage,
     recommends: ComponentSet,
     snapshot: &scalability_advisor_core::MetricsSnapshot,
+    in_place: ComponentSet,
     additions: &AdditionConfig,
 ) -> bool {
     if snapshot.architecture.is_empty() {
         return false;
     }
-    let mut missing = to
-        .cumulative_architecture()
-        .difference(snapshot.components_in_place());
+    let mut missing = to.cumulative_architecture().difference(in_place);
     missing.remove(Component::SingleServer);
+    // (The set tests first: a missing component with no condition of its own, or one the
+    // moves ask for, settles it without evaluating any condition.)
     !missing.is_empty()
+        && missing.difference(CONDITIONAL).is_empty()
+        && missing.intersection(recommends).is_empty()
         && missing.iter().all(|c| {
-            !recommends.contains(c)
-                && Addition::for_component(c).is_some_and(|a| {
-                    let outcome = a.evaluate(snapshot, additions);
-                    !outcome.is_fired() && !outcome.is_not_evaluated()
-                })
+            Addition::for_component(c).is_some_and(|a| {
+                let outcome = a.evaluate(snapshot, additions);
+                !outcome.is_fired() && !outcome.is_not_evaluated()
+            })
         })
 }
+
+/// The components the guide adds on a condition of their own: those of [`Addition::ALL`].
+const CONDITIONAL: ComponentSet = ComponentSet::from_components(&[
+    Component::Cdn,
+    Component::LoadBalancer,
+    Component::ReadReplicas,
+    Component::Cache,
+    Component::JobQueue,
+]);
 
 /// Lowers to info the moves not made whose stage lacks only what nothing calls for
 /// ([`nothing_to_add`]): the guide adds each of its stage-2 components on a condition of
@@ -246,23 +257,43 @@ pub(crate) fn nothing_to_add(
 pub(crate) fn quiet_moves_with_nothing_to_add(
     facts: &mut [Facts<'_>],
     snapshot: &scalability_advisor_core::MetricsSnapshot,
+    in_place: ComponentSet,
     additions: &AdditionConfig,
 ) {
-    if snapshot.architecture.is_empty() || !facts.iter().any(|f| f.moves_to.is_some()) {
+    if snapshot.architecture.is_empty() {
         return;
     }
-    for to in Stage::ALL {
-        let moving = |f: &Facts<'_>| !f.made && f.moves_to == Some(to);
-        let recommends = facts
-            .iter()
-            .filter(|f| moving(f))
-            .fold(ComponentSet::EMPTY, |all, f| all.union(f.recommends));
-        if facts.iter().any(&moving) && nothing_to_add(to, recommends, snapshot, additions) {
-            for f in facts.iter_mut().filter(|f| moving(f)) {
-                f.severity = Severity::Info;
-            }
+    // What the moves not made to each stage ask for, and whether one of them is above
+    // info (one pass; most plans have no move).
+    let mut moves = [(ComponentSet::EMPTY, false); Stage::ALL.len()];
+    for f in facts.iter().filter(|f| !f.made) {
+        if let Some((recommends, above)) = f.moves_to.and_then(|to| moves.get_mut(stage_slot(to))) {
+            *recommends = recommends.union(f.recommends);
+            *above |= f.severity > Severity::Info;
         }
     }
+    if moves.iter().all(|(_, above)| !above) {
+        return;
+    }
+    let quiet = Stage::ALL.map(|to| {
+        moves
+            .get(stage_slot(to))
+            .is_some_and(|(recommends, above)| {
+                *above && nothing_to_add(to, *recommends, snapshot, in_place, additions)
+            })
+    });
+    for f in facts.iter_mut().filter(|f| !f.made) {
+        if f.moves_to
+            .is_some_and(|to| quiet.get(stage_slot(to)).copied().unwrap_or(false))
+        {
+            f.severity = Severity::Info;
+        }
+    }
+}
+
+/// A stage's index in [`Stage::ALL`].
+const fn stage_slot(to: Stage) -> usize {
+    to.number() as usize - 1
 }
 
 /// The ladders the plan works on: `active`, and each ladder no ladder rule works on that
@@ -1476,6 +1507,16 @@ mod tests {
             metrics: Vec::new(),
             findings: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_conditional_components_are_the_additions() {
+        let additions = Addition::ALL
+            .into_iter()
+            .fold(ComponentSet::EMPTY, |set, a| {
+                set.union(ComponentSet::from_components(&[a.component()]))
+            });
+        assert_eq!(CONDITIONAL, additions);
     }
 
     #[test]

@@ -431,7 +431,7 @@ fn place_in_plan(
     }
     // Overdue moves are one catch-up, as in `assess`.
     fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
-    quiet_moves_with_nothing_to_add(&mut facts, snapshot, &config.additions);
+    quiet_moves_with_nothing_to_add(&mut facts, snapshot, in_place, &config.additions);
     let active: Active = facts
         .iter()
         .filter_map(|f| f.ladder.map(|s| (s, f.remedy)))
