@@ -2968,7 +2968,11 @@ impl Engine {
     }
 
     /// The metrics of a rule's list (`range` of [`Engine::lists`]).
+    #[inline]
     fn list(&self, range: ListRange) -> &[Metric] {
+        if range.is_empty() {
+            return &[];
+        }
         self.lists
             .get(range.start as usize..range.end as usize)
             .unwrap_or_default()
