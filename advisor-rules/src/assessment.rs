@@ -350,9 +350,11 @@ pub struct NextStage {
     /// additions: CDN, load balancer, read replicas, cache), that condition and where the
     /// system stands against it. The guide adds each when its condition holds, not before
     /// ("don't over-engineer for scale you don't have"), so a missing component is a
-    /// signal to watch, not a gap. Left out: a component that a checklist of the report
-    /// lists as a gap (the enterprise checklist's global CDN), unless its condition holds,
-    /// since that checklist calls for it now. Empty when no architecture was declared.
+    /// signal to watch, not a gap. Left out, unless its condition holds: a component that
+    /// a checklist of the report lists as a gap (the enterprise checklist's global CDN),
+    /// and one a step of the plan calls for now on other grounds (a load balancer for a
+    /// server out of memory, a CDN for far users), since neither waits for the condition.
+    /// Empty when no architecture was declared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when_to_add: Vec<WhenToAdd>,
     /// With no architecture declared, the components of the stage's architecture that the
@@ -1024,6 +1026,12 @@ pub fn assess_with(
     // A condition that holds while a finding of the plan says the component can wait (a
     // rule superseding the one that would add it: read replicas for a database with room
     // to spare) names that step.
+    // A component the plan calls for now, on other grounds than the condition (a load
+    // balancer for a server out of memory, a CDN for far users), does not wait for it.
+    if let Some(n) = next_stage.as_mut() {
+        n.when_to_add
+            .retain(|w| w.holds == Some(true) || !plan_calls_for(w.component, &plan, &findings));
+    }
     for w in next_stage.iter_mut().flat_map(|n| n.when_to_add.iter_mut()) {
         if w.holds == Some(true) {
             w.in_plan = component_place(w.component, &plan, &held_back, &findings, true)
@@ -1056,6 +1064,21 @@ pub fn assess_with(
         bottlenecks,
         not_judged,
     }
+}
+
+/// Whether a step of `plan` calls for component `c` now: a step that adds it (its rung, or
+/// the component itself), or a stage move's step one of whose findings recommends it.
+fn plan_calls_for(c: Component, plan: &[PlanStep], findings: &[AssessedFinding]) -> bool {
+    plan.iter().any(|s| match &s.key {
+        StepKey::Remedy(r) => r.component() == Some(c),
+        StepKey::Component(k) => *k == c,
+        StepKey::Stage(_) => s.findings.iter().any(|id| {
+            findings
+                .iter()
+                .any(|f| f.id == *id && !f.made && f.recommends.contains(c))
+        }),
+        _ => false,
+    })
 }
 
 /// A host that runs both the application and the database: they share its CPU and memory.
@@ -4319,9 +4342,27 @@ fn place_missing_components(
         let mut uncalled: Vec<&str> = Vec::new();
         let mut conditions: Vec<String> = Vec::new();
         let mut nothing_now = false;
+        // Another stage step whose move calls for the component now (the far users' CDN):
+        // sooner than a ladder's next rung.
+        let other_move = |c: Component| {
+            steps
+                .iter()
+                .find(|s| {
+                    s.rank != step.rank
+                        && matches!(s.key, StepKey::Stage(_))
+                        && s.findings.iter().any(|id| {
+                            recommends
+                                .get(id.as_str())
+                                .is_some_and(|(r, _)| r.contains(c))
+                        })
+                })
+                .map(|s| format!("step {}", s.rank))
+        };
         for c in missing.iter() {
             let by = callers(c);
-            let place = component_place(c, steps, held, findings, on_its_ladder(c, &by));
+            let place = component_place(c, steps, held, findings, false)
+                .or_else(|| other_move(c))
+                .or_else(|| component_place(c, steps, held, findings, on_its_ladder(c, &by)));
             if by.is_empty() {
                 // A component a checklist of the stage asks for (auto-scaling, at stage 3)
                 // is called for by that checklist, measured or not.
