@@ -3074,6 +3074,21 @@ fn note_lag_with_write_headroom(
         snapshot.primary_write_throughput,
         snapshot.primary_write_capacity,
     ) else {
+        // The writes not measured behind a primary the pack finds too quiet for sharding
+        // (a finding discouraging it, on the database's CPU far below its level): the
+        // replicas' own causes come first.
+        if let Some(quiet) = findings
+            .iter()
+            .find(|f| f.discourages.contains(Component::Sharding))
+            && let Some(cpu) = snapshot.db_cpu
+        {
+            step.notes.push(format!(
+                "db_cpu = {}, low enough that sharding is premature at this load ({}): a primary this quiet is unlikely to write faster than its replicas replay, so they more likely lag for reasons of their own (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); check them before splitting a shard, and give the primary's writes (primary_write_throughput, primary_write_capacity) to know whether their volume explains the lag",
+                scalability_advisor_core::Quantity::Ratio(cpu),
+                quiet.id
+            ));
+            return;
+        }
         // The writes not measured: a move two stages or more past the user count on the
         // lag alone looks at the replicas first.
         if let StepKey::Stage(to) = step.key
@@ -3299,19 +3314,24 @@ pub(crate) fn reads_before_sharding(
 /// follows): always, unless its evidence is replica lag (`on_lag`) that the plan looks at as
 /// the replicas' own ([`replicas_first`] for the move, `moves_to`, it calls for: the writes
 /// measured under `level` of what the primary sustains, or not measured while the users
-/// are two stages or more short of the move), or the writes are measured under `level`.
+/// are two stages or more short of the move, or not measured behind a `quiet_primary`: a
+/// finding of the plan discourages sharding, the pack's sign of a database far below its
+/// CPU level), or the writes are measured under `level`.
 pub(crate) fn finds_writes_short(
     on_lag: bool,
     moves_to: Option<Stage>,
     snapshot: &MetricsSnapshot,
-    level: Ratio,
+    (level, quiet_primary): (Ratio, bool),
     by_users: Option<Stage>,
 ) -> bool {
     if writes_under(snapshot, level) {
         return false;
     }
     match moves_to {
-        Some(to) if on_lag => !replicas_first(snapshot, level, by_users, to),
+        Some(to) if on_lag => {
+            !replicas_first(snapshot, level, by_users, to)
+                && (!quiet_primary || writes_measured(snapshot))
+        }
         _ => true,
     }
 }
@@ -3974,6 +3994,9 @@ fn note_indexes_cost_writes(
     grounds: &Grounds,
 ) {
     let no_slow_query = grounds.no_slow_query;
+    let quiet_primary = findings
+        .iter()
+        .any(|f| f.discourages.contains(Component::Sharding));
     let writes: Vec<&str> = findings
         .iter()
         .filter(|f| {
@@ -3984,7 +4007,7 @@ fn note_indexes_cost_writes(
                         .any(|e| e.metric == Some(Metric::ReplicaLag)),
                     f.moves_to,
                     snapshot,
-                    grounds.primary_write_level,
+                    (grounds.primary_write_level, quiet_primary),
                     grounds.by_users,
                 )
         })

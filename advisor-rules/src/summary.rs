@@ -552,7 +552,13 @@ fn place_in_plan(
                                 engine.compares(f.rule, Metric::ReplicaLag),
                                 rule.moves_to,
                                 snapshot,
-                                grounds.primary_write_level,
+                                (
+                                    grounds.primary_write_level,
+                                    found.iter().any(|(r, _)| {
+                                        r.discourages
+                                            .contains(scalability_advisor_core::Component::Sharding)
+                                    }),
+                                ),
                                 by_users,
                             )
                     }))

@@ -9711,3 +9711,61 @@ fn a_component_the_plan_calls_for_now_is_not_told_to_wait_nor_placed_later() {
     );
     assert!(!growth.advice.contains("the next rung"), "{text}");
 }
+
+#[test]
+fn a_shard_lagging_behind_a_quiet_primary_is_not_told_to_split() {
+    // 15,834 users (stage 2) already sharded, with read replicas and a cache. The replicas
+    // are 6.2 s behind (past the pack's 5 s for "read replicas can't keep up"), one query
+    // takes 212 ms, and the database's CPU is at 34%: under half of the guide's 70% level,
+    // so the pack's own rule says this load does not justify sharding (premature.sharding).
+    // The primary's writes are not measured. A primary that quiet is unlikely to write
+    // faster than its replicas replay: the lag step must not read as writes short (no
+    // other step may say it "finds the primary short of write capacity"), and it must say
+    // to look at the replicas' own causes first, naming the quiet CPU.
+    let mut snap = with(
+        users(15_834),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::Sharding,
+        ],
+    )
+    .with_slowest_query_time(ms(212))
+    .with_replica_lag(ms(6_200));
+    snap.db_cpu = Some(pct(33.9));
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(ids(&a).contains(&"premature.sharding"), "{text}");
+    let lag = step_holding(&a, "move.3.replica_lag");
+    assert!(
+        lag.notes
+            .iter()
+            .any(|n| n.contains("db_cpu = 33.9%") && n.contains("reasons of their own")),
+        "{text}"
+    );
+    assert!(!text.contains("short of write capacity"), "{text}");
+    // With the writes measured near what the primary sustains (4,500 of 5,000 a second),
+    // they explain the lag whatever the CPU: no such note.
+    let busy = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(4_500.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(5_000.0).unwrap());
+    let a = run(&busy);
+    let lag = step_holding(&a, "move.3.replica_lag");
+    assert!(
+        !lag.notes.iter().any(|n| n.contains("db_cpu = 33.9%")),
+        "{}",
+        a.to_text()
+    );
+    for s in [&snap, &busy] {
+        let a = run(s);
+        assert_eq!(
+            summary(s).first_step_title,
+            a.plan[0].title,
+            "{}",
+            a.to_text()
+        );
+    }
+}
