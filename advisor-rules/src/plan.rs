@@ -358,8 +358,11 @@ pub(crate) struct Deferral<'a> {
     pub(crate) hold: bool,
     /// Whether `layer` shares the top score with other layers (all of them layers a CDN
     /// does not help with) and was taken as the first of them in the guide's order
-    /// ([`layer_deferral`]).
+    /// ([`layer_deferral`]) that has a step to wait for.
     pub(crate) tied: bool,
+    /// Tied, the layer that comes before `layer` in the guide's order but has no step the
+    /// slow pages could wait for; `None` when `layer` is the first.
+    pub(crate) passed_over: Option<Layer>,
     /// When `layer` is the application because one of its resources is saturated
     /// ([`saturated_step`]) rather than because requests wait for background work: the
     /// ladder of that resource ([`Symptom::HighServerCpu`] or [`Symptom::HighMemory`]).
@@ -376,6 +379,7 @@ impl<'a> Deferral<'a> {
             layer,
             hold,
             tied: false,
+            passed_over: None,
             saturated: None,
         }
     }
@@ -392,10 +396,17 @@ impl<'a> Deferral<'a> {
             (Some(layer), false) => {
                 format!("pages are slow and {} the likeliest bottleneck", named(layer))
             }
-            (Some(layer), true) => format!(
-                "pages are slow and {} one of the likeliest bottlenecks (tied, and first in the guide's order of diagnosis)",
-                named(layer)
-            ),
+            (Some(layer), true) => match self.passed_over {
+                None => format!(
+                    "pages are slow and {} one of the likeliest bottlenecks (tied, and first in the guide's order of diagnosis)",
+                    named(layer)
+                ),
+                Some(first) => format!(
+                    "pages are slow and {} one of the likeliest bottlenecks (tied with {}, which the guide's order of diagnosis puts first but which has no step the slow pages could wait for)",
+                    named(layer),
+                    layer_noun(first)
+                ),
+            },
             (None, _) if matches!(self.instead, Key::Remedy(_)) => "pages are slow, and this rung is called for on its own measure while nothing measured calls for the one below it".to_owned(),
             (None, _) if self.held == Some(Remedy::EdgeCompute) => "pages are slow, nothing measured points at a layer, and the cache and the CDN are in place: logic at the edge would help only users far from the servers".to_owned(),
             (None, _) => "pages are slow, nothing measured points at a layer or calls for a cache, and at stage 1 the guide adds no cache before it is needed".to_owned(),
@@ -1106,9 +1117,11 @@ pub(crate) fn at_top(bottlenecks: &[RankedLayer]) -> u8 {
 /// The deferral for the layers at the top of the ranking (`top`, from [`at_top`]): the
 /// [`deferral_candidate`] of the one layer that ranks first alone, or, when several tie,
 /// of the first of them in the guide's order of diagnosis (database, with storage after
-/// it, application, network, external APIs), marked [`Deferral::tied`]; when that layer
-/// gives none
-/// (its only step is the slow-page rung itself, say), nothing waits. A tie defers
+/// it, application, network, external APIs) that gives one, marked [`Deferral::tied`]: a
+/// tied database whose only step is no cause of slow pages (replica lag makes reads stale,
+/// not slow, and has no step the rung could wait for) leaves the pages to the saturated CPU
+/// it ties with. When no tied layer gives one (the only step is the slow-page rung itself,
+/// say), nothing waits. A tie defers
 /// only when every tied layer is one where pages lose time that a CDN does not win back:
 /// each in [`DEFERRING_LAYERS`], the application only for requests that wait for
 /// background work ([`waiting_on_background_work`]) or a CPU or memory past its warning
@@ -1144,12 +1157,40 @@ pub(crate) fn layer_deferral<'a>(
         return None;
     }
     // (Alone at the top, a layer that is not excused gives no deferral either: the
-    // candidate's own conditions are the excuse's.)
-    layers
-        .filter(|l| excused(*l))
-        .min_by_key(|l| diagnosis_rank(Some(*l)))
-        .and_then(|l| deferral_candidate(facts, planned, architecture, l, grounds))
-        .map(|d| Deferral { tied, ..d })
+    // candidate's own conditions are the excuse's.) Tied, the excused layers are tried in
+    // the guide's order until one has a step to wait for. (`Layer::ALL` is not in that
+    // order: a few layers, sorted on the stack.)
+    let mut excused_layers = [None::<Layer>; Layer::ALL.len()];
+    for (slot, l) in excused_layers
+        .iter_mut()
+        .zip(layers.filter(|l| excused(*l)))
+    {
+        *slot = Some(l);
+    }
+    excused_layers.sort_unstable_by_key(|l| (l.is_none(), diagnosis_rank(*l)));
+    let first = excused_layers.first().copied().flatten();
+    excused_layers
+        .into_iter()
+        .flatten()
+        .find_map(|l| deferral_candidate(facts, planned, architecture, l, grounds))
+        .map(|d| Deferral {
+            tied,
+            passed_over: first.filter(|f| tied && d.layer != Some(*f)),
+            ..d
+        })
+}
+
+/// A layer as a sentence names it: "the database", "external APIs".
+const fn layer_noun(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Database => "the database",
+        Layer::Application => "the application",
+        Layer::Network => "the network between services",
+        Layer::Storage => "storage",
+        Layer::ExternalApi => "external APIs",
+        // (A layer added to the taxonomy later.)
+        _ => "another layer",
+    }
 }
 
 /// The likeliest bottleneck as a plan's note names it: "the database is", "external APIs

@@ -9769,3 +9769,60 @@ fn a_shard_lagging_behind_a_quiet_primary_is_not_told_to_split() {
         );
     }
 }
+
+#[test]
+fn the_edge_waits_for_a_saturated_cpu_when_the_tied_database_offers_no_step() {
+    // 36,341 users (stage 2) with a CDN, a load balancer, read replicas and an API gateway,
+    // and a cache that hits 93% of the time. Pages take 2.1 s at P95 (past the guide's 1 s
+    // warning), the servers' CPU is at 86% (past the guide's 85% warning: saturated) and
+    // the replicas lag 5.5 s. The slow-page ladder's first two rungs are in place, so its
+    // next is logic at the edge. The evidence ties the database (replica lag) with the
+    // application (CPU); the database offers no step that slow pages could wait for (lag
+    // makes reads stale, not slow), while a CPU this busy makes every request queue for it
+    // (Kleinrock: the M/M/1 response time S/(1-ρ) grows without bound near saturation).
+    // So the edge must wait for the step on the CPU, not be advised beside it.
+    let mut snap = with(
+        users(36_341),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::ApiGateway,
+        ],
+    )
+    .with_p95_response_time(ms(2_129))
+    .with_cache_hit_rate(pct(93.1))
+    .with_replica_lag(ms(5_464))
+    .with_slowest_query_time(ms(36));
+    snap.server_cpu = Some(pct(86.0));
+    snap.memory_usage = Some(pct(81.9));
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Remedy(Remedy::EdgeCompute)),
+        "{text}"
+    );
+    let cpu = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    assert!(
+        held(&a).contains(&(
+            Remedy::EdgeCompute,
+            StepKey::Remedy(Remedy::VerticalScale),
+            Some(cpu.rank)
+        )),
+        "{text}"
+    );
+    // Its note says why, and does not call the application first in the guide's order.
+    assert!(
+        cpu.notes
+            .iter()
+            .any(|n| n.contains("tied with the database")),
+        "{text}"
+    );
+    assert!(
+        !text.contains("tied, and first in the guide's order"),
+        "{text}"
+    );
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+}
