@@ -1066,12 +1066,13 @@ pub fn assess_with(
     }
 }
 
-/// Whether a step of `plan` calls for component `c` now: a step that adds it (its rung, or
-/// the component itself), or a stage move's step one of whose findings recommends it.
+/// Whether a step of `plan` calls for component `c`, one of the guide's stage-2 additions,
+/// now: the rung that installs it, or a stage move's step one of whose findings recommends
+/// it. (A finding recommending an addition is placed at the rung installing it, never on a
+/// step of the component's own.)
 fn plan_calls_for(c: Component, plan: &[PlanStep], findings: &[AssessedFinding]) -> bool {
     plan.iter().any(|s| match &s.key {
         StepKey::Remedy(r) => r.component() == Some(c),
-        StepKey::Component(k) => *k == c,
         StepKey::Stage(_) => s.findings.iter().any(|id| {
             findings
                 .iter()

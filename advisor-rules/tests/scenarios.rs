@@ -9826,3 +9826,48 @@ fn the_edge_waits_for_a_saturated_cpu_when_the_tied_database_offers_no_step() {
     );
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
 }
+
+#[test]
+fn a_cdn_the_slow_page_ladder_adds_now_is_not_told_to_wait_for_static_traffic() {
+    // 45,000 users (stage 2) behind a load balancer, with read replicas and a cache that
+    // hits 92% of the time; no CDN. Pages take 900 ms at P95 (past the guide's 500 ms
+    // target); the servers and the database are calm and no query is slow. The decision
+    // matrix's ladder for slow pages has its first rung (the cache) done, so its next rung,
+    // a CDN, is the plan's step. The stage section must not also say to add the CDN only
+    // once static assets pass 20% of the bandwidth (not measured here): the plan adds it now.
+    let mut snap = with(
+        users(45_000),
+        &[
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    )
+    .with_p95_response_time(ms(900))
+    .with_cache_hit_rate(pct(92.0))
+    .with_slowest_query_time(ms(30));
+    snap.server_cpu = Some(pct(50.0));
+    snap.db_cpu = Some(pct(40.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    step_of(&a, StepKey::Remedy(Remedy::Cdn));
+    let next = a.next_stage.as_ref().expect("a stage ahead");
+    assert!(
+        next.when_to_add
+            .iter()
+            .all(|w| w.component != Component::Cdn),
+        "{text}"
+    );
+    // Without the slow pages the ladder is quiet, and the CDN waits for its condition.
+    let mut calm = snap.clone();
+    calm.p95_response_time = Some(ms(200));
+    let a = run(&calm);
+    let next = a.next_stage.as_ref().expect("a stage ahead");
+    assert!(
+        next.when_to_add
+            .iter()
+            .any(|w| w.component == Component::Cdn),
+        "{}",
+        a.to_text()
+    );
+}
