@@ -1066,20 +1066,14 @@ pub fn assess_with(
     }
 }
 
-/// Whether a step of `plan` calls for component `c`, one of the guide's stage-2 additions,
-/// now: the rung that installs it, or a stage move's step one of whose findings recommends
-/// it. (A finding recommending an addition is placed at the rung installing it, never on a
-/// step of the component's own.)
+/// Whether the plan calls for component `c`, one of the guide's stage-2 additions, now: a
+/// step is the rung that installs it, or a finding recommends it. (Such a finding is a
+/// stage move, whose step calls for the component, or is placed at the rung installing it;
+/// a move made has what it recommends in place.)
 fn plan_calls_for(c: Component, plan: &[PlanStep], findings: &[AssessedFinding]) -> bool {
-    plan.iter().any(|s| match &s.key {
-        StepKey::Remedy(r) => r.component() == Some(c),
-        StepKey::Stage(_) => s.findings.iter().any(|id| {
-            findings
-                .iter()
-                .any(|f| f.id == *id && !f.made && f.recommends.contains(c))
-        }),
-        _ => false,
-    })
+    plan.iter()
+        .any(|s| matches!(s.key, StepKey::Remedy(r) if r.component() == Some(c)))
+        || findings.iter().any(|f| f.recommends.contains(c))
 }
 
 /// A host that runs both the application and the database: they share its CPU and memory.

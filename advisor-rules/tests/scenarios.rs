@@ -9597,6 +9597,14 @@ fn a_move_whose_missing_components_all_wait_for_their_conditions_is_for_informat
         Some(Severity::Warning),
         "{text}"
     );
+    // Nothing calls for the load balancer, so the stage section still says when to add it.
+    assert!(
+        a.next_stage.as_ref().is_some_and(|n| n
+            .when_to_add
+            .iter()
+            .any(|w| w.component == Component::LoadBalancer)),
+        "{text}"
+    );
 
     // The servers' CPU at 75% calls for the load balancer: the step has work again.
     let mut busy = snap.clone();
@@ -9869,5 +9877,44 @@ fn a_cdn_the_slow_page_ladder_adds_now_is_not_told_to_wait_for_static_traffic() 
             .any(|w| w.component == Component::Cdn),
         "{}",
         a.to_text()
+    );
+}
+
+#[test]
+fn a_pack_s_own_sharding_move_on_other_evidence_than_lag_reads_as_writes_short() {
+    // A pack that moves to stage 3 with sharding when the database's CPU passes 90% (its
+    // author reads that CPU as the writes'). At 667 users (two stages short of stage 3),
+    // with the writes not measured, one query at 274 ms and the CPU at 95%: the plan's
+    // reading of replica lag two stages ahead (the replicas' own causes first) does not
+    // apply to this move, whose evidence is not lag, so the index step says that the
+    // move's step finds the primary short of write capacity, as the pack's author meant.
+    let layer = "name = \"ops\"\n[[rule]]\nid = \"ops.cpu_shards\"\n\
+        title = \"Primary CPU past 90%\"\n\
+        when = \"db_cpu > 90%\"\nmoves_to = \"scale\"\nrecommends = [\"sharding\"]\n\
+        severity = \"warning\"\nlayer = \"database\"\n\
+        advice = \"Split the data across primaries.\"\n";
+    let pack = scalability_advisor_rules::RulePack::default_pack()
+        .layer(
+            "ops.toml",
+            layer,
+            scalability_advisor_rules::PackFormat::Toml,
+        )
+        .expect("the layer loads");
+    let engine = Engine::new(pack).expect("an engine");
+    let mut snap = users(667).with_slowest_query_time(ms(274));
+    snap.db_cpu = Some(pct(95.0));
+    let a = assess(&engine, &snap, &History::new());
+    let text = a.to_text();
+    let shards = step_holding(&a, "ops.cpu_shards");
+    let expected = format!(
+        "step {} finds the primary short of write capacity",
+        shards.rank
+    );
+    assert!(
+        step_holding(&a, "ladder.database_slow")
+            .notes
+            .iter()
+            .any(|n| n.contains(&expected)),
+        "{text}"
     );
 }
