@@ -9918,3 +9918,37 @@ fn a_pack_s_own_sharding_move_on_other_evidence_than_lag_reads_as_writes_short()
         "{text}"
     );
 }
+
+#[test]
+fn a_move_whose_missing_replicas_another_step_brings_does_not_say_nothing_is_to_be_added() {
+    // 60,000 users (stage 2) with a CDN, a load balancer and a cache, but no read replicas.
+    // The database's CPU is at 75% (past the guide's 70%, a stage-2 trigger) with indexes
+    // declared tried, so the decision matrix's ladder for a slow database is at its next
+    // rung: read replicas, a step of the plan. Reads are 60% of the work, under the 80% at
+    // which the guide adds replicas on their own, so the catch-up step's only missing
+    // component waits on a condition that does not hold; yet the plan brings it at the
+    // ladder's step. The catch-up step must say where the replicas come, and must not say
+    // that nothing is to be added.
+    let mut snap = with(
+        users(60_000),
+        &[Component::Cdn, Component::LoadBalancer, Component::Cache],
+    )
+    .with_slowest_query_time(ms(40))
+    .with_db_read_share(pct(60.0))
+    .with_tried(Remedy::AddIndexes);
+    snap.db_cpu = Some(pct(75.0));
+    snap.server_cpu = Some(pct(35.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let replicas = step_of(&a, StepKey::Remedy(Remedy::ReadReplicas));
+    let step = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(
+        step.advice
+            .contains(&format!("lacks: read replicas (step {})", replicas.rank)),
+        "{text}"
+    );
+    assert!(
+        !step.advice.contains("Nothing is to be added now"),
+        "{text}"
+    );
+}
