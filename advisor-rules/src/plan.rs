@@ -263,24 +263,23 @@ pub(crate) fn quiet_moves_with_nothing_to_add(
     if snapshot.architecture.is_empty() {
         return;
     }
-    // What the moves not made to each stage ask for, and whether one of them is above
-    // info (one pass; most plans have no move).
+    // What the moves not made to each stage ask for, and whether there is one (one pass;
+    // most plans have no move). (A stage whose moves are all at info already is lowered
+    // to info again: no change.)
     let mut moves = [(ComponentSet::EMPTY, false); Stage::ALL.len()];
     for f in facts.iter().filter(|f| !f.made) {
-        if let Some((recommends, above)) = f.moves_to.and_then(|to| moves.get_mut(stage_slot(to))) {
+        if let Some((recommends, any)) = f.moves_to.and_then(|to| moves.get_mut(stage_slot(to))) {
             *recommends = recommends.union(f.recommends);
-            *above |= f.severity > Severity::Info;
+            *any = true;
         }
     }
-    if moves.iter().all(|(_, above)| !above) {
+    if moves.iter().all(|(_, any)| !any) {
         return;
     }
     let quiet = Stage::ALL.map(|to| {
-        moves
-            .get(stage_slot(to))
-            .is_some_and(|(recommends, above)| {
-                *above && nothing_to_add(to, *recommends, snapshot, in_place, additions)
-            })
+        moves.get(stage_slot(to)).is_some_and(|(recommends, any)| {
+            *any && nothing_to_add(to, *recommends, snapshot, in_place, additions)
+        })
     });
     for f in facts.iter_mut().filter(|f| !f.made) {
         if f.moves_to

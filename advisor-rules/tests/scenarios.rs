@@ -9606,6 +9606,23 @@ fn a_move_whose_missing_components_all_wait_for_their_conditions_is_for_informat
         "{text}"
     );
 
+    // Far users waiting 1.2 s call for regions (a stage-4 move, two stages ahead): that
+    // move's step keeps its severity while the stage-2 step stays for information.
+    let far = snap.clone().with_remote_user_p95(ms(1_200));
+    let a = run(&far);
+    assert_eq!(
+        step_of(&a, StepKey::Stage(Stage::Growth)).severity,
+        Severity::Info,
+        "{}",
+        a.to_text()
+    );
+    assert_eq!(
+        step_holding(&a, "move.4.remote_latency").severity,
+        Severity::Warning,
+        "{}",
+        a.to_text()
+    );
+
     // The servers' CPU at 75% calls for the load balancer: the step has work again.
     let mut busy = snap.clone();
     busy.server_cpu = Some(pct(75.0));
