@@ -871,7 +871,7 @@ fn slow_pages_with_storage_the_likeliest_bottleneck_wait_for_the_storage_step() 
     );
     assert!(
         database.notes.iter().any(|n| n.starts_with(
-            "pages are slow and the database is one of the likeliest bottlenecks (tied"
+            "pages are slow and the database is one of the likeliest bottlenecks (tied, and first in the guide's order of diagnosis)"
         )),
         "{text}"
     );
