@@ -1550,6 +1550,24 @@ mod tests {
     }
 
     #[test]
+    fn a_passed_over_layer_is_named_as_the_likeliest_bottleneck_names_it() {
+        // The noun of each layer is its `likeliest` phrase without the verb (the
+        // application's phrase says why it ranks, so its noun is its own).
+        for layer in Layer::ALL {
+            let phrase = likeliest(layer);
+            let noun = layer_noun(layer);
+            if layer == Layer::Application {
+                assert_eq!(noun, "the application");
+            } else {
+                assert_eq!(
+                    Some(noun),
+                    phrase.strip_suffix(" is").or(phrase.strip_suffix(" are"))
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_conditional_components_are_the_additions() {
         let additions = Addition::ALL
             .into_iter()
