@@ -1166,7 +1166,9 @@ pub(crate) fn layer_deferral<'a>(
     {
         *slot = Some(l);
     }
-    excused_layers.sort_unstable_by_key(|l| (l.is_none(), diagnosis_rank(*l)));
+    // (Stable: storage, which ranks with the database, stays after it, as in `Layer::ALL`;
+    // five items sort in place.)
+    excused_layers.sort_by_key(|l| (l.is_none(), diagnosis_rank(*l)));
     let first = excused_layers.first().copied().flatten();
     excused_layers
         .into_iter()
