@@ -306,6 +306,13 @@ pub struct StageView {
     /// Transition findings whose stage is already built ([`AssessedFinding::made`]).
     #[serde(default)]
     pub made: Vec<String>,
+    /// Of [`StageView::overdue`], the findings whose move has nothing to add now: every
+    /// component their stage lacks is one the guide adds on a condition of its own (a load
+    /// balancer once the servers' CPU passes 70%), measured and not holding. The plan keeps
+    /// their step for information ([`PlanStep::severity`]), and
+    /// [`StageView::metrics_line`] does not call such a move overdue.
+    #[serde(default)]
+    pub waiting: Vec<String>,
     /// The furthest stage whose whole architecture is in place (declared, or shown by a
     /// metric only a component reports: [`MetricsSnapshot::components_in_place`])
     /// ([`Stage::furthest_built`]): where the architecture stands, whatever the user count.
@@ -956,7 +963,7 @@ pub fn assess_with(
         findings.push(a);
     }
 
-    let stage = stage_view(snapshot, &findings);
+    let mut stage = stage_view(snapshot, &findings);
     let looked_at_first = stage.by_metrics.filter(|m| {
         stages_short(stage.by_users, *m).is_some()
             && findings
@@ -1018,6 +1025,7 @@ pub fn assess_with(
         },
     );
     findings_read_as_their_steps(&mut findings, &plan);
+    stage.waiting = waiting_moves(&stage.overdue, &plan);
     // A condition that holds names the step that deals with it, so that the list does not
     // read as "add it now" for a component the plan holds back. The guide's condition for
     // a component is its ladder's symptom where it has one (a single server's CPU past 70%
@@ -1064,6 +1072,22 @@ pub fn assess_with(
         bottlenecks,
         not_judged,
     }
+}
+
+/// The overdue moves (`overdue`, their findings' ids) whose stage step has nothing to add
+/// now ([`NOTHING_TO_ADD_NOW`]): [`StageView::waiting`].
+fn waiting_moves(overdue: &[String], plan: &[PlanStep]) -> Vec<String> {
+    overdue
+        .iter()
+        .filter(|id| {
+            plan.iter().any(|s| {
+                matches!(s.key, StepKey::Stage(_))
+                    && s.findings.contains(id)
+                    && s.advice.contains(NOTHING_TO_ADD_NOW)
+            })
+        })
+        .cloned()
+        .collect()
 }
 
 /// Whether the plan calls for component `c`, one of the guide's stage-2 additions, now: a
@@ -1551,6 +1575,8 @@ fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> Stage
             .filter(|f| f.made)
             .map(|f| f.id.clone())
             .collect(),
+        // (Known once the plan is built: `waiting_moves`.)
+        waiting: Vec::new(),
         built: Stage::furthest_built(counted),
         reached: Stage::furthest_reached(counted),
         architecture: counted,
@@ -1813,7 +1839,9 @@ pub(crate) fn write_base_title(
             Ok(())
         }
         Key::Stage(to) => {
-            if by_users.is_some_and(|u| u >= to) {
+            if by_users.is_some_and(|u| u > to) {
+                write!(out, "Catch up with {to}: the user count is past it")
+            } else if by_users.is_some_and(|u| u >= to) {
                 write!(out, "Catch up with {to}: the user count has reached it")
             } else {
                 write!(out, "Plan the move to {to}")
@@ -4408,12 +4436,18 @@ fn place_missing_components(
                 _ => called.push((vec![c.noun()], note)),
             }
         }
-        let cost = format!(
-            "The indicative cost of {to} is {} ({} at {})",
-            to.indicative_cost(),
-            to.cost_at_scale().monthly,
-            to.cost_at_scale().users
-        );
+        // (A stage the user count is past costs what the system's own stage costs, which
+        // the stage section gives: its band would mislead.)
+        let cost = if snapshot.users.map(Stage::for_users).is_some_and(|u| u > to) {
+            String::new()
+        } else {
+            format!(
+                " The indicative cost of {to} is {} ({} at {}).",
+                to.indicative_cost(),
+                to.cost_at_scale().monthly,
+                to.cost_at_scale().users
+            )
+        };
         let mut advice = format!("The guide's conditions for {to} hold.");
         if !called.is_empty() {
             let called: Vec<String> = called
@@ -4457,7 +4491,7 @@ fn place_missing_components(
             advice.push(' ');
             advice.push_str(NOTHING_TO_ADD_NOW);
         }
-        advice.push_str(&format!(" {cost}."));
+        advice.push_str(&cost);
         rewrites.push((i, advice));
     }
     for (i, advice) in rewrites {
@@ -4760,6 +4794,15 @@ impl StageView {
             (_, None) => "no stage-transition condition holds".to_owned(),
             (Some(u), Some(m)) if m > u => {
                 format!("the guide's conditions for {m} hold, ahead of the user count{made}")
+            }
+            (_, Some(m))
+                if !self.overdue.is_empty()
+                    && self.overdue.iter().all(|id| self.waiting.contains(id)) =>
+            {
+                format!(
+                    "the guide's conditions for {m} hold and the user count is already there, but nothing the move would add is due yet: each missing part waits for a condition of its own, measured and not holding ({}){made}",
+                    self.overdue.join(", ")
+                )
             }
             (_, Some(m)) if !self.overdue.is_empty() => format!(
                 "the guide's conditions for {m} hold; the user count is already there, so the move is overdue ({}){made}",
