@@ -3120,10 +3120,11 @@ fn note_lag_with_write_headroom(
         {
             step.title.clear();
             write_lag_first_title(&mut step.title, to);
+            step.advice = lag_first_advice(to);
             step.notes.insert(
                 0,
                 format!(
-                    "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before): replicas lagging at this size more likely lag for reasons of their own, which sharding does not cure (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); check them first, and give the primary's writes (primary_write_throughput, primary_write_capacity) to know whether their volume explains the lag"
+                    "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before): replicas lagging at this size more likely lag for reasons of their own, which sharding does not cure; give the primary's writes (primary_write_throughput, primary_write_capacity) to know whether their volume explains the lag"
                 ),
             );
         }
@@ -3150,17 +3151,21 @@ fn note_lag_with_write_headroom(
         return;
     }
     let note = format!(
-        "the primary's writes are at {} of what it sustains, under the {} at which the guide's write trigger fires: at this volume the replicas may lag for reasons of their own, which sharding does not cure (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); check them before sharding for lag alone",
+        "the primary's writes are at {} of what it sustains, under the {} at which the guide's write trigger fires: at this volume the replicas may lag for reasons of their own, which sharding does not cure",
         crate::engine::percent_text(share),
         crate::engine::percent_text(level.as_fraction()),
     );
     match step.key {
+        // (The advice names the causes to check; the note says why.)
         StepKey::Stage(to) if lag_alone(step, to) => {
             step.title.clear();
             write_lag_first_title(&mut step.title, to);
+            step.advice = lag_first_advice(to);
             step.notes.insert(0, note);
         }
-        _ => step.notes.push(note),
+        _ => step.notes.push(format!(
+            "{note} (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); check them before sharding for lag alone"
+        )),
     }
 }
 
@@ -3311,6 +3316,15 @@ pub(crate) fn write_lag_first_title(out: &mut String, to: Stage) {
     use fmt::Write as _;
     // (Writing to a `String` cannot fail.)
     let _ = write!(out, "Find why the replicas lag before the move to {to}");
+}
+
+/// What a move to `to` planned on replica lag alone advises when it looks at the replicas
+/// first ([`write_lag_first_title`]): their own causes to check, in place of the stage's
+/// architecture, and when to plan the move after all.
+fn lag_first_advice(to: Stage) -> String {
+    format!(
+        "Replicas this far behind are a trigger of the guide's move to {to}, which answers them with sharding. First look at the replicas themselves: a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread. Plan the move only if the lag stays once they are ruled out and the primary's writes explain it."
+    )
 }
 
 /// Whether the primary's writes are measured (throughput and capacity both given).

@@ -10059,3 +10059,70 @@ fn a_system_past_a_stage_is_not_quoted_its_cost_nor_called_overdue_when_nothing_
     );
     assert!(step.advice.contains("$1,000/mo"), "{text}");
 }
+
+#[test]
+fn a_lag_step_that_looks_at_the_replicas_first_says_what_to_check_not_the_stage_s_parts() {
+    // 4,315 users (stage 1), no architecture declared; the replicas are 5.1 s behind, past
+    // the pack's 5 s for the guide's stage-3 trigger "read replicas can't keep up with
+    // replication lag", and the primary's writes are not measured. The guide answers
+    // lasting lag with stage 3 (sharding among its parts), but the move is two stages past
+    // the user count: the step looks at the replicas' own causes first (its title says so).
+    // What it tells the reader to do must then be that check, not a list of stage 3's
+    // architecture (an API gateway, microservices, a search cluster for 4,315 users), and
+    // the causes to check are given once, not again in a note.
+    let snap = users(4_315).with_replica_lag(ms(5_100));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.3.replica_lag");
+    assert_eq!(
+        step.title, "Find why the replicas lag before the move to stage 3 (scale)",
+        "{text}"
+    );
+    assert!(!step.advice.contains("api_gateway"), "{text}");
+    assert!(!step.advice.contains("Its architecture"), "{text}");
+    assert!(
+        step.advice.contains("replica smaller than the primary"),
+        "{text}"
+    );
+    let told = |s: &scalability_advisor_rules::PlanStep| {
+        std::iter::once(&s.advice)
+            .chain(&s.notes)
+            .filter(|t| t.contains("replica smaller than the primary"))
+            .count()
+    };
+    assert_eq!(told(step), 1, "{text}");
+    // It still says how to learn whether the writes explain the lag.
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("primary_write_throughput")),
+        "{text}"
+    );
+
+    // With the writes measured at 400/s of the 1,000/s the primary sustains (40%, under the
+    // pack's 80% write trigger), the step looks at the replicas first for that reason:
+    // the same advice, and the measured share in a note.
+    let measured = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(400.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(1_000.0).unwrap());
+    let a = run(&measured);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.3.replica_lag");
+    assert_eq!(
+        step.title, "Find why the replicas lag before the move to stage 3 (scale)",
+        "{text}"
+    );
+    assert!(!step.advice.contains("api_gateway"), "{text}");
+    assert!(step.notes.iter().any(|n| n.contains("40%")), "{text}");
+    assert_eq!(told(step), 1, "{text}");
+
+    // At 60,000 users (stage 2, one stage short of stage 3) with the writes not measured,
+    // the move is planned as the guide has it: its step lists stage 3's architecture.
+    let near = users(60_000).with_replica_lag(ms(5_100));
+    let a = run(&near);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.3.replica_lag");
+    assert_eq!(step.title, "Plan the move to stage 3 (scale)", "{text}");
+    assert!(step.advice.contains("api_gateway"), "{text}");
+}
