@@ -9771,6 +9771,16 @@ fn a_shard_lagging_behind_a_quiet_primary_is_not_told_to_split() {
         "{text}"
     );
     assert!(!text.contains("short of write capacity"), "{text}");
+    // What the step tells the reader to do follows the same order: the replicas' own load
+    // first, a split only if the shard's writes explain the lag.
+    let check = lag.advice.find("replicas' own");
+    let split = lag.advice.find("split");
+    assert!(
+        check.is_some() && split.is_some() && check < split,
+        "{}\n{text}",
+        lag.advice
+    );
+    assert!(lag.advice.contains("if its writes explain the lag"), "{text}");
     // With the writes measured near what the primary sustains (4,500 of 5,000 a second),
     // they explain the lag whatever the CPU: no such note.
     let busy = snap
