@@ -1247,7 +1247,9 @@ fn deferred_placement<'a>(
             Placement::Step(d.instead)
         }
         (Placement::Step(Key::Remedy(r)), Some(d)) if d.held == Some(r) => {
-            if evidence_only(f) {
+            // (The slow-page ladder's own finding reads the slow pages, which the step
+            // working instead takes over, also when the rung stays for its own reasons.)
+            if evidence_only(f) || (!d.hold && f.ladder == Some(Symptom::SlowPageLoads)) {
                 Placement::Step(d.instead)
             } else if !d.hold {
                 p

@@ -2851,6 +2851,23 @@ fn slow_pages_on_a_drowning_database_are_the_indexes_evidence_even_when_a_cache_
         cache.findings.iter().all(|f| !f.starts_with("key.p95")),
         "{text}"
     );
+    // Nor is the slow-page ladder's own reading (P95 past its 500 ms target): the note says
+    // the slow pages count as the index step's evidence, so the cache step, there for its
+    // repeated queries, does not cite them.
+    assert!(
+        cache
+            .why
+            .iter()
+            .all(|w| !w.starts_with("p95_response_time")),
+        "{text}"
+    );
+    assert!(
+        indexes
+            .findings
+            .iter()
+            .any(|f| f == "ladder.slow_page_loads"),
+        "{text}"
+    );
     // Only the replicas wait (for the indexes, the rung before them).
     assert_eq!(
         held(&a),
@@ -9780,7 +9797,10 @@ fn a_shard_lagging_behind_a_quiet_primary_is_not_told_to_split() {
         "{}\n{text}",
         lag.advice
     );
-    assert!(lag.advice.contains("if its writes explain the lag"), "{text}");
+    assert!(
+        lag.advice.contains("if its writes explain the lag"),
+        "{text}"
+    );
     // With the writes measured near what the primary sustains (4,500 of 5,000 a second),
     // they explain the lag whatever the CPU: no such note.
     let busy = snap
