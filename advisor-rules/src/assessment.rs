@@ -364,6 +364,15 @@ pub struct NextStage {
     /// Empty when no architecture was declared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when_to_add: Vec<WhenToAdd>,
+    /// The components of [`NextStage::missing`] that nothing in the report calls for: none
+    /// is one of the guide's stage-2 additions (those are in [`NextStage::when_to_add`]),
+    /// none is a gap of a checklist that applies, and no step or finding of the plan asks
+    /// for it. The guide adds them as the system comes to need them (an API gateway, a
+    /// search cluster, a message queue), so the report says that nothing measured calls
+    /// for them yet, lest the missing list read as gaps to close. Empty when no
+    /// architecture was declared.
+    #[serde(default, skip_serializing_if = "nothing_shown")]
+    pub uncalled: ComponentSet,
     /// With no architecture declared, the components of the stage's architecture that the
     /// metrics show in place all the same ([`MetricsSnapshot::components_in_place`]: a
     /// cache whose hit rate is measured). Empty when an architecture is declared (they are
@@ -372,7 +381,8 @@ pub struct NextStage {
     pub shown: ComponentSet,
 }
 
-/// Whether [`NextStage::shown`] is empty (for serde, which passes a reference).
+/// Whether [`NextStage::shown`] (or [`NextStage::uncalled`]) is empty (for serde, which
+/// passes a reference).
 #[expect(
     clippy::trivially_copy_pass_by_ref,
     reason = "serde's skip_serializing_if passes a reference"
@@ -1040,6 +1050,13 @@ pub fn assess_with(
         n.when_to_add
             .retain(|w| w.holds == Some(true) || !plan_calls_for(w.component, &plan, &findings));
     }
+    if let Some(n) = next_stage.as_mut() {
+        for c in n.uncalled.iter() {
+            if plan_calls_for(c, &plan, &findings) {
+                n.uncalled.remove(c);
+            }
+        }
+    }
     for w in next_stage.iter_mut().flat_map(|n| n.when_to_add.iter_mut()) {
         if w.holds == Some(true) {
             w.in_plan = component_place(w.component, &plan, &held_back, &findings, true)
@@ -1090,8 +1107,8 @@ fn waiting_moves(overdue: &[String], plan: &[PlanStep]) -> Vec<String> {
         .collect()
 }
 
-/// Whether the plan calls for component `c`, one of the guide's stage-2 additions, now: a
-/// step is the rung that installs it, or a finding recommends it. (Such a finding is a
+/// Whether the plan calls for component `c` now: a step is the rung that installs it, or a
+/// finding recommends it. (Such a finding is a
 /// stage move, whose step calls for the component, or is placed at the rung installing it;
 /// a move made has what it recommends in place.)
 fn plan_calls_for(c: Component, plan: &[PlanStep], findings: &[AssessedFinding]) -> bool {
@@ -1688,6 +1705,15 @@ fn next_stage(
         cost_table_architecture: stage.cost_at_scale().architecture.to_owned(),
         cost_table_monthly: stage.cost_at_scale().monthly,
         when_to_add,
+        // (What the plan calls for is taken out once the plan is built.)
+        uncalled: missing.map_or(ComponentSet::EMPTY, |m| {
+            m.iter()
+                .filter(|c| Addition::for_component(*c).is_none())
+                .fold(ComponentSet::EMPTY, |set, c| {
+                    set.union(ComponentSet::from_components(&[c]))
+                })
+                .difference(asked_by_checklists)
+        }),
         shown: if snapshot.architecture.is_empty() {
             snapshot.components_in_place().intersection(architecture)
         } else {
@@ -4957,6 +4983,12 @@ impl NextStage {
                 if !self.when_to_add.is_empty() {
                     o.push("add each when the guide's condition for it holds, not before:".to_owned());
                     o.extend(self.when_to_add.iter().map(|w| format!("  {w}")));
+                }
+                if !self.uncalled.is_empty() {
+                    o.push(format!(
+                        "nothing measured calls for these yet: {}; the guide adds each as the system comes to need it, not before",
+                        self.uncalled
+                    ));
                 }
             }
             None if self.shown.is_empty() => o.push(

@@ -10156,3 +10156,70 @@ fn a_lag_step_that_looks_at_the_replicas_first_says_what_to_check_not_the_stage_
     assert_eq!(step.title, "Plan the move to stage 3 (scale)", "{text}");
     assert!(step.advice.contains("api_gateway"), "{text}");
 }
+
+#[test]
+fn the_next_stage_s_missing_parts_that_nothing_calls_for_are_said_to_wait() {
+    // A healthy growth-stage system (60,000 users with stage 2's load balancer, CDN, read
+    // replicas and cache) heads for stage 3, whose architecture adds an API gateway,
+    // microservices, auto-scaling, sharding, a search cluster and a message queue. None has
+    // a stage-2 condition of its own, no stage-3 trigger fires and no checklist applies
+    // yet (the scaling checklist starts with stage 3's users): the guide adds them as the
+    // system comes to need them ("don't over-engineer for scale you don't have"). The stage
+    // section must not leave them as a bare "missing" list, which reads as gaps to close.
+    let snap = with(
+        users(60_000),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    )
+    .with_p95_response_time(ms(300))
+    .with_server_cpu(pct(55.0))
+    .with_db_cpu(pct(45.0))
+    .with_slowest_query_time(ms(60))
+    .with_cache_hit_rate(pct(93.0))
+    .with_replica_lag(ms(200));
+    let a = run(&snap);
+    let text = a.to_text();
+    let next = a.next_stage.as_ref().expect("a next stage");
+    assert_eq!(next.stage, Stage::Scale);
+    let six = ComponentSet::from_components(&[
+        Component::ApiGateway,
+        Component::Microservices,
+        Component::AutoScaling,
+        Component::Sharding,
+        Component::SearchCluster,
+        Component::MessageQueue,
+    ]);
+    assert_eq!(next.uncalled, six, "{text}");
+    assert!(
+        text.contains("nothing measured calls for these yet"),
+        "{text}"
+    );
+
+    // Replicas 7 s behind fire the guide's stage-3 trigger, whose answer is sharding: the
+    // plan calls for sharding now, so it is not among the parts that wait.
+    let lagging = snap.clone().with_replica_lag(ms(7_000));
+    let a = run(&lagging);
+    let next = a.next_stage.as_ref().expect("a next stage");
+    assert!(
+        !next.uncalled.contains(Component::Sharding),
+        "{}",
+        a.to_text()
+    );
+    assert!(
+        next.uncalled.contains(Component::ApiGateway),
+        "{}",
+        a.to_text()
+    );
+
+    // With no architecture declared, what is missing is not known: nothing is listed.
+    let a = run(&users(60_000).with_server_cpu(pct(55.0)));
+    assert!(
+        a.next_stage.as_ref().is_some_and(|n| n.uncalled.is_empty()),
+        "{}",
+        a.to_text()
+    );
+}
