@@ -4572,6 +4572,15 @@ mod tests {
         assert!(empty.get("cpu_target").is_none());
     }
 
+    #[test]
+    fn fnv1a_gives_the_reference_values() {
+        // Test vectors of the FNV reference code (L. C. Noll, "FNV Hash"; draft-eastlake-fnv):
+        // a wrong hash would still find every parameter, only slower.
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+        assert_eq!(fnv1a("foobar"), 0xbf9c_f968);
+    }
+
     proptest::proptest! {
         #[test]
         fn the_param_table_agrees_with_a_scan(
