@@ -367,7 +367,8 @@ pub struct NextStage {
     /// The components of [`NextStage::missing`] that nothing in the report calls for: none
     /// is one of the guide's stage-2 additions (those are in [`NextStage::when_to_add`]),
     /// none is a gap of a checklist that applies, and no step or finding of the plan asks
-    /// for it. The guide adds them as the system comes to need them (an API gateway, a
+    /// for it or places it later (sharding as the last rung of a database ladder the plan
+    /// climbs). The guide adds them as the system comes to need them (an API gateway, a
     /// search cluster, a message queue), so the report says that nothing measured calls
     /// for them yet, lest the missing list read as gaps to close. Empty when no
     /// architecture was declared.
@@ -1050,9 +1051,13 @@ pub fn assess_with(
         n.when_to_add
             .retain(|w| w.holds == Some(true) || !plan_calls_for(w.component, &plan, &findings));
     }
+    // A component the plan calls for now, or places later (sharding as the last rung of
+    // the database ladder the plan climbs), is not one that nothing calls for.
     if let Some(n) = next_stage.as_mut() {
         for c in n.uncalled.iter() {
-            if plan_calls_for(c, &plan, &findings) {
+            if plan_calls_for(c, &plan, &findings)
+                || component_place(c, &plan, &held_back, &findings, true).is_some()
+            {
                 n.uncalled.remove(c);
             }
         }

@@ -10215,6 +10215,45 @@ fn the_next_stage_s_missing_parts_that_nothing_calls_for_are_said_to_wait() {
         a.to_text()
     );
 
+    // At 1.7 million users with everything of stage 4 but sharding and a global load
+    // balancer, a 491 ms query and the database at 83% CPU put the database ladder at its
+    // first rung (indexes; replicas in place), whose last rung is sharding: the plan has a
+    // place for sharding (after the index step), so it is not among the parts nothing
+    // calls for. Far users waiting 970 ms call for the global load balancer now.
+    let mut big = with(
+        users(1_698_472),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::SearchCluster,
+            Component::MessageQueue,
+            Component::MultiRegion,
+            Component::CrossRegionReplication,
+        ],
+    )
+    .with_slowest_query_time(ms(491))
+    .with_remote_user_p95(ms(970));
+    big.db_cpu = Some(pct(83.0));
+    big.server_cpu = Some(pct(26.0));
+    let a = run(&big);
+    let text = a.to_text();
+    let next = a.next_stage.as_ref().expect("a next stage");
+    assert!(
+        next.missing
+            .is_some_and(|m| m.contains(Component::Sharding)),
+        "{text}"
+    );
+    assert!(!next.uncalled.contains(Component::Sharding), "{text}");
+    assert!(
+        !next.uncalled.contains(Component::GlobalLoadBalancer),
+        "{text}"
+    );
+
     // With no architecture declared, what is missing is not known: nothing is listed.
     let a = run(&users(60_000).with_server_cpu(pct(55.0)));
     assert!(
