@@ -2436,6 +2436,7 @@ fn build_plan(
         grounds.primary_write_level,
         grounds.by_users,
     );
+    note_reads_back_to_the_primary(&mut steps, findings, snapshot);
     note_far_users_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_paging_as_disk_wait(&mut steps, findings);
     if snapshot.data_residency_required == Some(true) {
@@ -3198,6 +3199,55 @@ fn note_lag_with_write_headroom(
             "{note} (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); check them before sharding for lag alone"
         )),
     }
+}
+
+/// Replicas that lag while a finding says the database does not need them (it discourages
+/// read replicas: the default pack's `premature.read_replicas`, its CPU under half of the
+/// guide's level): the primary has room for the reads they serve, so reading from it ends
+/// the stale reads at once, whatever makes the replicas lag. A replica kept as a failover
+/// standby then lags without harm to readers, though with asynchronous replication its lag
+/// is the committed data a failover would lose (PostgreSQL documentation, chapter "High
+/// Availability, Load Balancing, and Replication": with asynchronous streaming replication,
+/// transactions committed on the primary but not yet sent to a standby are lost if the
+/// primary fails). The step working on the lag says so, with the
+/// CPU figure and the step of the finding that discourages the replicas.
+fn note_reads_back_to_the_primary(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+) {
+    let Some(cpu) = snapshot.db_cpu else {
+        return;
+    };
+    let Some(room) = findings
+        .iter()
+        .find(|f| f.discourages.contains(Component::ReadReplicas))
+    else {
+        return;
+    };
+    let Some(room_step) = steps
+        .iter()
+        .find(|s| s.findings.contains(&room.id))
+        .map(|s| s.rank)
+    else {
+        return;
+    };
+    let lagging = |id: &String| {
+        findings.iter().any(|f| {
+            f.id == *id
+                && f.evidence
+                    .iter()
+                    .any(|e| e.metric == Some(Metric::ReplicaLag))
+        })
+    };
+    let Some(step) = steps.iter_mut().find(|s| s.findings.iter().any(lagging)) else {
+        return;
+    };
+    step.notes.push(format!(
+        "db_cpu = {}, and step {room_step} finds the replicas premature at this load ({}): the primary has room for the reads they serve, so sending those reads back to it ends the stale reads at once; a replica kept as a failover standby can lag without harm to readers, though its lag is what a failover would lose",
+        scalability_advisor_core::Quantity::Ratio(cpu),
+        room.id
+    ));
 }
 
 /// Whether a move to `to` planned on replica lag alone looks at the replicas first: the

@@ -10262,3 +10262,36 @@ fn the_next_stage_s_missing_parts_that_nothing_calls_for_are_said_to_wait() {
         a.to_text()
     );
 }
+
+#[test]
+fn replicas_lagging_behind_a_primary_with_room_for_their_reads_can_hand_them_back() {
+    // 329 users (stage 1) with a read replica that is 1.5 s behind, and the database's CPU
+    // at 29%, under half of the guide's 70% level. The pack finds the replica premature
+    // (the guide adds read replicas once reads pass 80% of the work and one server no
+    // longer serves them) and warns of the lag, whose reads may be stale. The two meet: a
+    // primary with that much room can serve the reads itself, which ends the stale reads
+    // at once, and a replica kept as a standby lags without harm to readers. The lag step
+    // must say so, naming the figure and the step on the premature replica.
+    let mut snap = with(users(329), &[Component::ReadReplicas]).with_replica_lag(ms(1_518));
+    snap.db_cpu = Some(pct(29.2));
+    let a = run(&snap);
+    let text = a.to_text();
+    let lag = step_holding(&a, "db.replica_lag");
+    let premature = step_holding(&a, "premature.read_replicas");
+    assert!(
+        lag.notes.iter().any(|n| n.contains("db_cpu = 29.2%")
+            && n.contains(&format!("step {}", premature.rank))
+            && n.contains("primary")),
+        "{text}"
+    );
+    // With the database busy (75% CPU) the replica is not premature, and no such note.
+    let mut busy = snap.clone();
+    busy.db_cpu = Some(pct(75.0));
+    let a = run(&busy);
+    let lag = step_holding(&a, "db.replica_lag");
+    assert!(
+        !lag.notes.iter().any(|n| n.contains("db_cpu = 75%")),
+        "{}",
+        a.to_text()
+    );
+}
