@@ -10284,6 +10284,24 @@ fn replicas_lagging_behind_a_primary_with_room_for_their_reads_can_hand_them_bac
             && n.contains("primary")),
         "{text}"
     );
+    // Only the lag step says it, also below a more urgent step (the servers' CPU at 92%).
+    let mut hot = snap.clone();
+    hot.server_cpu = Some(pct(92.0));
+    let a = run(&hot);
+    let text = a.to_text();
+    let lag = step_holding(&a, "db.replica_lag");
+    assert!(lag.rank > 1, "{text}");
+    let noted: Vec<usize> = a
+        .plan
+        .iter()
+        .filter(|s| {
+            s.notes
+                .iter()
+                .any(|n| n.contains("finds the replicas premature"))
+        })
+        .map(|s| s.rank)
+        .collect();
+    assert_eq!(noted, [lag.rank], "{text}");
     // With the database busy (75% CPU) the replica is not premature, and no such note.
     let mut busy = snap.clone();
     busy.db_cpu = Some(pct(75.0));
