@@ -3454,6 +3454,21 @@ pub(crate) fn finds_writes_short(
     }
 }
 
+/// Whether the primary's writes are measured at or past `level` of what it sustains (the
+/// guide's write trigger, `move.3.write_saturation` in the default pack, holds).
+pub(crate) fn writes_past(snapshot: &MetricsSnapshot, level: Ratio) -> bool {
+    match (
+        snapshot.primary_write_throughput,
+        snapshot.primary_write_capacity,
+    ) {
+        (Some(w), Some(c)) => {
+            let share = w.as_per_second() / c.as_per_second();
+            share.is_finite() && share >= level.as_fraction()
+        }
+        _ => false,
+    }
+}
+
 /// Whether the primary's writes are measured under `level` of what it sustains.
 pub(crate) fn writes_under(snapshot: &MetricsSnapshot, level: Ratio) -> bool {
     match (

@@ -442,6 +442,10 @@ pub(crate) struct Grounds {
     /// [`TriggerConfig::primary_write_level`]:
     ///     scalability_advisor_core::TriggerConfig::primary_write_level
     pub(crate) primary_write_level: scalability_advisor_core::units::Ratio,
+    /// Whether the primary's writes are measured at or past `primary_write_level` of what it
+    /// sustains: the guide's "write traffic overwhelming single primary", which makes
+    /// writes, and the pages that wait for them, slow (see [`first_step_on`]).
+    pub(crate) writes_saturated: bool,
     /// For memory climbing as a leak does: how fast (a fraction of the memory an hour, by
     /// Sen's slope) and in how many hours it reaches 100% at that rate. Set by
     /// [`crate::assess`], which has the series.
@@ -532,6 +536,10 @@ impl Grounds {
                 .is_some_and(|r| r <= config.additions.repeated_query_share),
             cpu_target: config.thresholds.server_cpu.target(),
             primary_write_level: config.triggers.primary_write_level,
+            writes_saturated: crate::assessment::writes_past(
+                snapshot,
+                config.triggers.primary_write_level,
+            ),
             cpu_saturated: snapshot.server_cpu.is_some_and(|c| {
                 config.thresholds.server_cpu.classify(c)
                     == scalability_advisor_core::Health::Unhealthy
@@ -843,7 +851,7 @@ pub(crate) fn deferral_candidate<'a>(
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
         // (A finding on the layer that advises the held rung itself is no step to wait for.)
         _ => {
-            let step = first_step_on(facts, active, architecture, layer)
+            let step = first_step_on(facts, active, architecture, layer, grounds)
                 .filter(|k| *k != Key::Remedy(page))?;
             // A database that ranks first while its ladder is not active (its CPU and
             // queries are within the guide's levels) holds pages up with something other
@@ -895,7 +903,7 @@ fn used_up_deferral<'a>(
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
         // (A finding on a layer is never on the used-up slow-page step: a finding that
         // reopens a slow-page rung, such as a cache that misses, leaves the ladder unused.)
-        _ => first_step_on(facts, active, architecture, layer)?,
+        _ => first_step_on(facts, active, architecture, layer, grounds)?,
     };
     Some(used_up(instead))
 }
@@ -1012,22 +1020,41 @@ fn nearer_to_users(f: &Facts<'_>) -> bool {
 
 /// The step of the first finding on `layer` that advises something of its own: an action,
 /// a rule of its own, a component, a used-up ladder, or the current rung of a ladder (a
-/// stage move does not count; a finding held back for another rung has no step). On the
-/// network, only a finding about calls between services counts ([`nearer_to_users`]).
+/// finding held back for another rung has no step). On the network, only a finding about
+/// calls between services counts ([`nearer_to_users`]).
+///
+/// A stage move counts only on the database, only when the primary's writes are measured
+/// at or past the guide's write level ([`Grounds::writes_saturated`]), and only when no
+/// other finding on the layer has a step: a primary short of write capacity has no ladder
+/// of its own to climb, and the move the guide makes for it (sharding, at stage 3) is then
+/// the only work on the database. Writes that queue on a saturated primary make the pages
+/// that wait for them slow, which a CDN or logic at the edge does nothing for (the guide's
+/// diagnosis asks "is it the database?" before anything about delivering pages). Replica
+/// lag alone makes reads stale, not slow: a move made for it alone does not count.
 fn first_step_on<'a>(
     facts: &[Facts<'a>],
     active: &Active,
     architecture: ComponentSet,
     layer: Layer,
+    grounds: Grounds,
 ) -> Option<Key<'a>> {
+    let stage_counts = layer == Layer::Database && grounds.writes_saturated;
+    let mut stage = None;
     facts
         .iter()
         .filter(|f| f.layer == Some(layer) && !evidence_only(f))
         .filter(|f| layer != Layer::Network || !nearer_to_users(f))
         .find_map(|f| match placement(f, active, architecture) {
-            Placement::Step(Key::Stage(_)) | Placement::Held { .. } => None,
+            Placement::Step(key @ Key::Stage(_)) => {
+                if stage_counts {
+                    stage = stage.or(Some(key));
+                }
+                None
+            }
+            Placement::Held { .. } => None,
             Placement::Step(key) => Some(key),
         })
+        .or(stage)
 }
 
 /// Whether some ranking of the layers could defer a slow-page rung: [`deferral_candidate`]

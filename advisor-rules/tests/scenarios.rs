@@ -10313,3 +10313,106 @@ fn replicas_lagging_behind_a_primary_with_room_for_their_reads_can_hand_them_bac
         a.to_text()
     );
 }
+
+#[test]
+fn slow_pages_of_a_primary_short_of_writes_wait_for_the_sharding_not_the_edge() {
+    // 600,000 users (stage 3) with a load balancer, a CDN, a cache, read replicas and
+    // auto-scaling, but no sharding. The primary writes at 85% of what it sustains and the
+    // replicas are 6 s behind: both are the guide's conditions for stage 3, whose answer is
+    // sharding (the catch-up step). Pages take 900 ms at P95, past the 500 ms target; the
+    // cache and the CDN are in place, so the slow-page ladder is at its last rung, logic at
+    // the edge. The database's CPU is at 40%, under the 70% level, so the database ladder
+    // is not active: the only step on the database, the likeliest bottleneck by its
+    // evidence (write saturation, lag), is the stage move.
+    //
+    // The guide's diagnosis order asks "is it the database?" before anything about the
+    // delivery of pages, and logic at the edge does nothing for time spent waiting on a
+    // saturated primary. So the edge waits for the sharding step (held back after it),
+    // and the slow pages become that step's evidence; no step says to run logic at the
+    // edge.
+    let mut snap = with(
+        users(600_000),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::AutoScaling,
+        ],
+    )
+    .with_p95_response_time(ms(900))
+    .with_replica_lag(ms(6_000))
+    .with_slowest_query_time(ms(60))
+    .with_primary_write_throughput(Rate::from_per_second(8_500.0).unwrap())
+    .with_primary_write_capacity(Rate::from_per_second(10_000.0).unwrap());
+    snap.db_cpu = Some(pct(40.0));
+    snap.server_cpu = Some(pct(45.0));
+    snap.cache_hit_rate = Some(pct(92.0));
+    snap.db_read_share = Some(pct(60.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    no_contradictions(&a);
+    assert_eq!(*first_step(&a), StepKey::Stage(Stage::Scale), "{text}");
+    assert!(!remedy_steps(&a).contains(&Remedy::EdgeCompute), "{text}");
+    assert_eq!(
+        held(&a),
+        [(Remedy::EdgeCompute, StepKey::Stage(Stage::Scale), Some(1))],
+        "{text}"
+    );
+    let stage = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(
+        stage
+            .why
+            .iter()
+            .any(|w| w.contains("p95_response_time = 900 ms")),
+        "{text}"
+    );
+    assert!(
+        stage
+            .notes
+            .iter()
+            .any(|n| n.contains("the database is the likeliest bottleneck")),
+        "{text}"
+    );
+    // The summary the Arrow kernel reads agrees.
+    let s = summary(&snap);
+    assert_eq!(s.first_step_title, a.plan[0].title, "{text}");
+
+    // Writes measured at half of what the primary sustains: the replicas still lag 6 s,
+    // which keeps the stage-3 move, but lag makes reads stale, not slow. The edge is not
+    // held for that move.
+    let half = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(5_000.0).unwrap());
+    let a = run(&half);
+    assert!(
+        a.plan
+            .iter()
+            .any(|s| s.findings.iter().any(|f| f == "move.3.replica_lag")),
+        "{}",
+        a.to_text()
+    );
+    assert!(
+        !a.held_back
+            .iter()
+            .any(|h| h.until == StepKey::Stage(Stage::Scale)),
+        "{}",
+        a.to_text()
+    );
+    assert_eq!(summary(&half).first_step_title, a.plan[0].title);
+
+    // With no evidence on the database but the slow pages (no write figures, no lag), the
+    // edge rung is not held for a stage move that is not there.
+    let mut calm = snap.clone();
+    calm.primary_write_throughput = None;
+    calm.primary_write_capacity = None;
+    calm.replica_lag = None;
+    let a = run(&calm);
+    assert!(
+        !a.held_back
+            .iter()
+            .any(|h| h.until == StepKey::Stage(Stage::Scale)),
+        "{}",
+        a.to_text()
+    );
+}
