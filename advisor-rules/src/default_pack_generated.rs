@@ -824,7 +824,7 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: None,
         step_title: Some(Cow::Borrowed("Keep the data in one region inside its jurisdiction")),
-        advice: String::from("Regulation requires the data to stay in one place, and the users are there: a region inside that jurisdiction meets it, with no second region. Check that replicas, backups, logs and the services that process the data (analytics, support tools, a CDN's caches) stay there too. Users under another place's rules are what call for regions of their own (count them in `user_regions`)."),
+        advice: String::from("Regulation requires the data to stay in one place. For users under that one place's rules, a region inside the jurisdiction meets it, with no second region: check that replicas, backups, logs and the services that process the data (analytics, support tools, a CDN's caches) stay there too. Users under another place's rules call for regions of their own: count the places in `user_regions` (not measured, it is taken as one)."),
         made_advice: None,
         references: vec![Cow::Borrowed("guide: When to Move to Stage 4 (regulatory requirements, data residency)"), Cow::Borrowed("a residency rule for the users of one region is met by one region inside it; an unknown count of user regions is taken as one, and said: ours")],
         supersedes: Vec::new(),
@@ -867,7 +867,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion, Component::CrossRegionReplication]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 406 },
-        when_offset: 20998,
+        when_offset: 21043,
     },
     Rule {
         id: String::from("move.4.global_users"),
@@ -898,7 +898,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 419 },
-        when_offset: 21789,
+        when_offset: 21834,
     },
     Rule {
         id: String::from("add.cdn"),
@@ -929,7 +929,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 439 },
-        when_offset: 22839,
+        when_offset: 22884,
     },
     Rule {
         id: String::from("add.read_replicas"),
@@ -960,7 +960,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ReadReplicas]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 450 },
-        when_offset: 23235,
+        when_offset: 23280,
     },
     Rule {
         id: String::from("add.cache"),
@@ -991,7 +991,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 461 },
-        when_offset: 23722,
+        when_offset: 23767,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -1022,7 +1022,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 472 },
-        when_offset: 24166,
+        when_offset: 24211,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -1053,7 +1053,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 483 },
-        when_offset: 24808,
+        when_offset: 24853,
     },
     Rule {
         id: String::from("add.region"),
@@ -1084,7 +1084,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 496 },
-        when_offset: 25828,
+        when_offset: 25873,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1115,7 +1115,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 511 },
-        when_offset: 27149,
+        when_offset: 27194,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1146,7 +1146,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 523 },
-        when_offset: 27744,
+        when_offset: 27789,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1177,7 +1177,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 535 },
-        when_offset: 28451,
+        when_offset: 28496,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1208,7 +1208,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 547 },
-        when_offset: 29031,
+        when_offset: 29076,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1239,7 +1239,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 560 },
-        when_offset: 29697,
+        when_offset: 29742,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1270,7 +1270,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 573 },
-        when_offset: 30652,
+        when_offset: 30697,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1301,7 +1301,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 587 },
-        when_offset: 31384,
+        when_offset: 31429,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1332,7 +1332,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 601 },
-        when_offset: 32155,
+        when_offset: 32200,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1363,7 +1363,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 614 },
-        when_offset: 32571,
+        when_offset: 32616,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1394,7 +1394,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 626 },
-        when_offset: 33199,
+        when_offset: 33244,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1425,7 +1425,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 638 },
-        when_offset: 33688,
+        when_offset: 33733,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1456,7 +1456,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 650 },
-        when_offset: 34083,
+        when_offset: 34128,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1487,7 +1487,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 662 },
-        when_offset: 34614,
+        when_offset: 34659,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1518,7 +1518,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 679 },
-        when_offset: 35473,
+        when_offset: 35518,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1549,7 +1549,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 693 },
-        when_offset: 36554,
+        when_offset: 36599,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1580,7 +1580,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 707 },
-        when_offset: 37437,
+        when_offset: 37482,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1611,7 +1611,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 719 },
-        when_offset: 37983,
+        when_offset: 38028,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1642,7 +1642,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 731 },
-        when_offset: 38786,
+        when_offset: 38831,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1673,7 +1673,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 743 },
-        when_offset: 39461,
+        when_offset: 39506,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1704,7 +1704,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 756 },
-        when_offset: 40256,
+        when_offset: 40301,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1735,7 +1735,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 773 },
-        when_offset: 41191,
+        when_offset: 41236,
     },
     Rule {
         id: String::from("premature.add_cache"),
@@ -1766,7 +1766,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 786 },
-        when_offset: 42193,
+        when_offset: 42238,
     },
     Rule {
         id: String::from("premature.add_read_replicas"),
@@ -1797,7 +1797,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 798 },
-        when_offset: 43370,
+        when_offset: 43415,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1828,7 +1828,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 810 },
-        when_offset: 44417,
+        when_offset: 44462,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 822 },
-        when_offset: 45398,
+        when_offset: 45443,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1890,7 +1890,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 834 },
-        when_offset: 45851,
+        when_offset: 45896,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 847 },
-        when_offset: 47385,
+        when_offset: 47430,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1952,7 +1952,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 859 },
-        when_offset: 48294,
+        when_offset: 48339,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1983,7 +1983,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 871 },
-        when_offset: 48904,
+        when_offset: 48949,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2014,7 +2014,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 883 },
-        when_offset: 49981,
+        when_offset: 50026,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2045,7 +2045,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 895 },
-        when_offset: 50827,
+        when_offset: 50872,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2076,7 +2076,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 907 },
-        when_offset: 51659,
+        when_offset: 51704,
     },
     ]
 }

@@ -1214,7 +1214,31 @@ impl fmt::Display for RuleEvidence {
                         self.show_beside(v, self.threshold, unit)
                     )?,
                     Some(v) => write!(f, "{} = {}", self.left, observed(v))?,
-                    None => write!(f, "{} unknown", self.left)?,
+                    // Not measured (a rule that fires on missing data, or a condition kept
+                    // open): the comparison it was not measured against, with the level's
+                    // origin inside the parentheses: `user_regions not measured (condition
+                    // < 2)`.
+                    None => {
+                        write!(f, "{} not measured", self.left)?;
+                        if self.unit() != Some(UnitKind::Flag) {
+                            write!(f, " (condition {}", self.op)?;
+                            if self.threshold_origin.is_none()
+                                && names_a_value(&self.threshold_text)
+                            {
+                                write!(f, " {} = {threshold}", self.threshold_text)?;
+                            } else {
+                                write!(f, " {threshold}")?;
+                            }
+                            if let Some((name, origin)) = &self.threshold_origin {
+                                write!(f, ": ${name}, {origin}")?;
+                            }
+                            f.write_str(")")?;
+                        }
+                        if let Some(source) = &self.source {
+                            write!(f, " [from {source}]")?;
+                        }
+                        return Ok(());
+                    }
                 }
                 // `index_scans = 0`, not `index_scans = 0 == 0`: an equality that held says
                 // it all.

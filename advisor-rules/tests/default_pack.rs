@@ -119,7 +119,7 @@ fn every_evidence_line_on_every_fixture_is_true() {
                     }
                     Reading::Trend { .. } => {}
                     Reading::Snapshot | Reading::SnapshotFallback | Reading::ShortSeries { .. } => {
-                        // "user_regions unknown < 2": a rule that fires on missing data
+                        // "user_regions not measured (condition < 2)": a rule that fires on missing data
                         // (`missing = "fire"`) names what it took as holding. True when the
                         // snapshot lacks it.
                         let Some(v) = e.observed else {

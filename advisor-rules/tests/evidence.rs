@@ -560,9 +560,31 @@ fn unknown_and_constant_readings_keep_their_units() {
             .map(ToString::to_string)
             .collect()
     };
-    assert_eq!(why("busy"), ["db_cpu unknown > 70%"]);
+    assert_eq!(why("busy"), ["db_cpu not measured (condition > 70%)"]);
     // Two constants: a duration on both sides.
     assert_eq!(why("fixed"), ["1s = 1.0 s > 100 ms ($slow, p.toml:3)"]);
+    // A level from a parameter keeps its origin inside the parentheses; a flag has no level.
+    let text = "name = \"p\"\n[params]\nslow = \"100ms\"\n\
+        [[rule]]\nid = \"slow\"\ntitle = \"t\"\nwhen = \"slowest_query_time > $slow\"\nmissing = \"fire\"\nseverity = \"warning\"\nadvice = \"a\"\n\
+        [[rule]]\nid = \"flag\"\ntitle = \"t\"\nwhen = \"background_tasks_block_requests == true\"\nmissing = \"fire\"\nseverity = \"warning\"\nadvice = \"a\"\n";
+    let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+    let eval = engine.evaluate(&MetricsSnapshot::default(), &History::new());
+    let why = |id: &str| -> Vec<String> {
+        let f = eval.findings.iter().find(|f| f.id == id).unwrap();
+        engine
+            .explain(&eval, f)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(
+        why("slow"),
+        ["slowest_query_time not measured (condition > 100 ms: $slow, p.toml:3)"]
+    );
+    assert_eq!(
+        why("flag"),
+        ["background_tasks_block_requests not measured"]
+    );
 }
 
 #[test]
