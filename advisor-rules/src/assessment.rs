@@ -23,8 +23,8 @@ use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
     Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
     escalate_leak, evidence_only, fold_overdue_moves, move_installing, moved_evidence,
-    nothing_to_add, quiet_moves_with_nothing_to_add, rung_installing, step_measuring,
-    with_lowest_rungs,
+    nothing_to_add, quiet_far_users_moves, quiet_moves_with_nothing_to_add, rung_installing,
+    step_measuring, with_lowest_rungs,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -1976,6 +1976,13 @@ fn build_plan(
     let in_place = snapshot.components_in_place();
     // A move with nothing to add now is for information.
     quiet_moves_with_nothing_to_add(&mut facts, snapshot, in_place, &grounds.additions);
+    // A move for far users who wait no longer than the rest asks only to measure again.
+    quiet_far_users_moves(&mut facts, snapshot, |i| {
+        findings
+            .get(i)
+            .and_then(|f| engine.rule_index(&f.id))
+            .is_some_and(|r| far_users_move(|m| engine.compares(r, m)))
+    });
     let leak_critical = escalate_leak(
         &mut facts,
         grounds.memory_fill,
@@ -2332,8 +2339,31 @@ fn build_plan(
     for h in &mut held {
         h.after_step = steps.iter().find(|s| s.key == h.until).map(|s| s.rank);
     }
+    // The far users' moves that ask only to measure again (`quiet_far_users_moves`): their
+    // step adds no component.
+    let measure_again: Vec<&str> = if far_users_no_slower(snapshot).is_some() {
+        findings
+            .iter()
+            .filter(|f| {
+                f.moves_to
+                    .is_some_and(|to| grounds.by_users.is_none_or(|u| u < to))
+                    && engine
+                        .rule_index(&f.id)
+                        .is_some_and(|r| far_users_move(|m| engine.compares(r, m)))
+            })
+            .map(|f| f.id.as_str())
+            .collect()
+    } else {
+        Vec::new()
+    };
     place_missing_components(
-        &mut steps, &held, findings, snapshot, in_place, &grounds, &with_gaps,
+        &mut steps,
+        &held,
+        findings,
+        snapshot,
+        in_place,
+        &grounds,
+        (&with_gaps, &measure_again),
     );
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings, snapshot, &grounds);
@@ -2438,6 +2468,7 @@ fn build_plan(
     );
     note_reads_back_to_the_primary(&mut steps, findings, snapshot);
     note_far_users_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
+    note_far_users_no_slower(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_paging_as_disk_wait(&mut steps, findings);
     if snapshot.data_residency_required == Some(true) {
         note_residency_bounds_replication(&mut steps, findings, in_place, &closing);
@@ -3311,6 +3342,10 @@ fn note_far_users_before_regions(
     let Some(users) = snapshot.users else {
         return;
     };
+    // Far users who wait no longer than the rest: `note_far_users_no_slower` says what to do.
+    if far_users_no_slower(snapshot).is_some() {
+        return;
+    }
     // The slow-page ladder's edge rung, when the plan has it: the far users' step leaves the
     // logic at the edge to it.
     let edge = steps
@@ -3361,6 +3396,89 @@ fn note_far_users_before_regions(
                 if cdn { "the edge" } else { "a CDN" }
             ),
         );
+    }
+}
+
+/// The far users' P95 and the P95 over all users, when both are measured and the far users
+/// wait no longer than users overall (`remote_user_p95 <= p95_response_time`): the distance
+/// adds nothing measured to their wait (see [`note_far_users_no_slower`]).
+pub(crate) fn far_users_no_slower(
+    snapshot: &MetricsSnapshot,
+) -> Option<(core::time::Duration, core::time::Duration)> {
+    let (far, all) = (snapshot.remote_user_p95?, snapshot.p95_response_time?);
+    (far <= all).then_some((far, all))
+}
+
+/// The title of a move to `to` planned ahead of the user count on far users' latency alone
+/// while they wait no longer than users overall ([`far_users_no_slower`]). The fleet summary
+/// titles its first step the same way.
+pub(crate) fn write_far_users_again_title(out: &mut String, to: Stage) {
+    use fmt::Write as _;
+    // (Writing to a `String` cannot fail.)
+    let _ = write!(out, "Measure far users again before the move to {to}");
+}
+
+/// A stage move planned ahead of the user count on far users' latency alone (every finding
+/// of its step a move whose rule [`far_users_move`]) while they wait no longer than users
+/// overall ([`far_users_no_slower`]): the distance adds nothing measured to their wait, so
+/// a region near them, the guide's answer to "geographic distribution for latency", and a
+/// CDN's edge (`note_far_users_before_regions`, which leaves such a step alone) would leave
+/// the wait every user has. The step is titled by what to do now
+/// ([`write_far_users_again_title`]), its advice says why and when the move would come back,
+/// and its note gives the two figures and names the step that works on the slow pages (the
+/// one holding a finding with evidence on `p95_response_time`): the guide's trigger (far
+/// users past 500 ms) may stop holding once every page is faster. The move keeps its place
+/// and severity, as with the indexes (`note_measure_after_indexes`): its condition holds
+/// today. Not for a move the user count has already reached (the stage's architecture is
+/// due anyway).
+fn note_far_users_no_slower(
+    steps: &mut [PlanStep],
+    engine: &Engine,
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+    by_users: Option<Stage>,
+) {
+    let Some((far, all)) = far_users_no_slower(snapshot) else {
+        return;
+    };
+    let on_pages = with_evidence_on(findings, Metric::P95ResponseTime);
+    let pages = step_holding(steps, &on_pages).map(|s| s.rank);
+    let far_move = |id: &str| {
+        findings.iter().any(|f| {
+            f.id == id
+                && f.moves_to.is_some()
+                && engine
+                    .rule_index(id)
+                    .is_some_and(|r| far_users_move(|m| engine.compares(r, m)))
+        })
+    };
+    for step in steps.iter_mut() {
+        let StepKey::Stage(to) = step.key else {
+            continue;
+        };
+        if by_users.is_some_and(|u| u >= to)
+            || step.findings.is_empty()
+            || !step.findings.iter().all(|f| far_move(f))
+        {
+            continue;
+        }
+        step.title.clear();
+        write_far_users_again_title(&mut step.title, to);
+        step.advice = format!(
+            "Users far from the servers wait past the guide's level, its trigger for the regions of {to}, but no longer than users overall: what slows them is what slows every page, not the distance, and neither a region near them nor a CDN's edge would take that away. Measure remote_user_p95 again once the pages are faster, and serve far users from nearer only if they then wait longer than the rest."
+        );
+        let then = match pages.filter(|p| *p != step.rank) {
+            Some(rank) => format!(
+                "step {rank} works on what slows every page: measure remote_user_p95 again after it"
+            ),
+            None => "find what slows every page first: measure remote_user_p95 again after that"
+                .to_owned(),
+        };
+        step.notes.push(format!(
+            "the far users wait {} at P95 (remote_user_p95), no longer than users overall ({}, p95_response_time): the distance adds nothing measured; {then}",
+            scalability_advisor_core::Quantity::Duration(far),
+            scalability_advisor_core::Quantity::Duration(all),
+        ));
     }
 }
 
@@ -4442,7 +4560,7 @@ fn place_missing_components(
     snapshot: &MetricsSnapshot,
     in_place: ComponentSet,
     grounds: &Grounds,
-    with_gaps: &[(Checklist, Vec<ChecklistItem>)],
+    (with_gaps, measure_again): (&[(Checklist, Vec<ChecklistItem>)], &[&str]),
 ) {
     if snapshot.architecture.is_empty() {
         return;
@@ -4499,13 +4617,18 @@ fn place_missing_components(
         let mut conditions: Vec<String> = Vec::new();
         let mut nothing_now = false;
         // Another stage step whose move calls for the component now (the far users' CDN):
-        // sooner than a ladder's next rung.
+        // sooner than a ladder's next rung. (Not a step that asks only to measure far users
+        // again, `measure_again`.)
         let other_move = |c: Component| {
             steps
                 .iter()
                 .find(|s| {
                     s.rank != step.rank
                         && matches!(s.key, StepKey::Stage(_))
+                        && !s
+                            .findings
+                            .iter()
+                            .all(|id| measure_again.contains(&id.as_str()))
                         && s.findings.iter().any(|id| {
                             recommends
                                 .get(id.as_str())

@@ -245,6 +245,35 @@ const CONDITIONAL: ComponentSet = ComponentSet::from_components(&[
     Component::JobQueue,
 ]);
 
+/// Lowers to info the moves not made, ahead of the user count, that rest on far users'
+/// latency alone (`is_far(i)` for `facts[i]`: its rule compares the far users' wait or
+/// share and nothing that makes the move a requirement, [`far_users_move`]) while the far
+/// users wait no longer than users overall ([`far_users_no_slower`]): the distance adds
+/// nothing measured, so the move's step asks only to measure them again once the pages
+/// are faster, and it comes after the steps that make them so. The findings keep their
+/// severity.
+///
+/// Both the assessment and the fleet summary apply this to their facts, after
+/// [`fold_overdue_moves`], so that they place alike.
+///
+/// [`far_users_move`]: crate::assessment::far_users_move
+/// [`far_users_no_slower`]: crate::assessment::far_users_no_slower
+pub(crate) fn quiet_far_users_moves(
+    facts: &mut [Facts<'_>],
+    snapshot: &scalability_advisor_core::MetricsSnapshot,
+    is_far: impl Fn(usize) -> bool,
+) {
+    if crate::assessment::far_users_no_slower(snapshot).is_none() {
+        return;
+    }
+    let by_users = snapshot.users.map(Stage::for_users);
+    for (i, f) in facts.iter_mut().enumerate() {
+        if !f.made && f.moves_to.is_some_and(|to| by_users.is_none_or(|u| u < to)) && is_far(i) {
+            f.severity = Severity::Info;
+        }
+    }
+}
+
 /// Lowers to info the moves not made whose stage lacks only what nothing calls for
 /// ([`nothing_to_add`]): the guide adds each of its stage-2 components on a condition of
 /// its own (a load balancer when the servers' CPU passes 70%, a cache when queries repeat),

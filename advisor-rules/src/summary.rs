@@ -9,19 +9,19 @@ use scalability_advisor_core::{
 
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
-    checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_move, finds_writes_short,
-    is_cpu_capacity_rung, memory_fill, rank_evidence, rank_key, reads_before_sharding,
-    replicas_first, rung_in_place_title, scaler_first_title, shared_host, stages_short,
-    subject_lines, write_base_title, write_far_users_first_title, write_lag_first_title,
-    write_subjects,
+    checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_move, far_users_no_slower,
+    finds_writes_short, is_cpu_capacity_rung, memory_fill, rank_evidence, rank_key,
+    reads_before_sharding, replicas_first, rung_in_place_title, scaler_first_title, shared_host,
+    stages_short, subject_lines, write_base_title, write_far_users_again_title,
+    write_far_users_first_title, write_lag_first_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
 use crate::plan::{
     Active, Facts, Grounds, Key, Place, Skeleton, at_top, called_for_first, deferral_possible,
     escalate_leak, fold_overdue_moves, layer_bit, layer_deferral, move_installing,
-    quiet_moves_with_nothing_to_add, recycle, step_measuring, unexplained_slow_pages,
-    with_lowest_rungs,
+    quiet_far_users_moves, quiet_moves_with_nothing_to_add, recycle, step_measuring,
+    unexplained_slow_pages, with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -432,6 +432,11 @@ fn place_in_plan(
     // Overdue moves are one catch-up, as in `assess`.
     fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
     quiet_moves_with_nothing_to_add(&mut facts, snapshot, in_place, &config.additions);
+    quiet_far_users_moves(&mut facts, snapshot, |i| {
+        found
+            .get(i)
+            .is_some_and(|(_, f)| far_users_move(|m| engine.compares(f.rule, m)))
+    });
     let active: Active = facts
         .iter()
         .filter_map(|f| f.ladder.map(|s| (s, f.remedy)))
@@ -586,11 +591,12 @@ fn place_in_plan(
             out.first_step_title.clear();
             write_lag_first_title(&mut out.first_step_title, to);
         }
-        // As the assessment retitles it (`note_far_users_before_regions`): a move two stages
-        // or more ahead of the user count on far users' latency alone.
+        // As the assessment retitles it (`note_far_users_no_slower`,
+        // `note_far_users_before_regions`): a move ahead of the user count on far users'
+        // latency alone, while they wait no longer than users overall; or failing that, two
+        // stages or more ahead.
         if let Key::Stage(to) = step.key
-            && snapshot.users.is_some()
-            && stages_short(by_users, to).is_some()
+            && by_users.is_none_or(|u| u < to)
             && found
                 .iter()
                 .zip(&skeleton.places)
@@ -599,12 +605,17 @@ fn place_in_plan(
                     rule.moves_to.is_some() && far_users_move(|m| engine.compares(f.rule, m))
                 })
         {
-            out.first_step_title.clear();
-            write_far_users_first_title(
-                &mut out.first_step_title,
-                to,
-                in_place.contains(scalability_advisor_core::Component::Cdn),
-            );
+            if far_users_no_slower(snapshot).is_some() {
+                out.first_step_title.clear();
+                write_far_users_again_title(&mut out.first_step_title, to);
+            } else if snapshot.users.is_some() && stages_short(by_users, to).is_some() {
+                out.first_step_title.clear();
+                write_far_users_first_title(
+                    &mut out.first_step_title,
+                    to,
+                    in_place.contains(scalability_advisor_core::Component::Cdn),
+                );
+            }
         }
         // As the assessment retitles it (`note_reads_before_sharding`): the sharding rung,
         // with no entity named, of a primary whose writes are measured under the trigger,

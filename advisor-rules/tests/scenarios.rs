@@ -10416,3 +10416,117 @@ fn slow_pages_of_a_primary_short_of_writes_wait_for_the_sharding_not_the_edge() 
         a.to_text()
     );
 }
+
+#[test]
+fn far_users_no_slower_than_everyone_measure_again_before_regions() {
+    // 300,000 users (stage 3). Pages take 2.2 s at P95 over all users, past the guide's 1 s
+    // warning; the database is at 80% CPU with a 240 ms query, so the database ladder's
+    // first rung (indexes) is a step and takes the slow pages as evidence. The users far
+    // from the servers (a third of them) wait 840 ms at P95: past 500 ms, so the guide's
+    // stage-4 trigger "need geographic distribution for latency" fires. But they wait less
+    // than users overall: distance adds nothing measured, and a region near them would
+    // leave the wait everyone has. The move's step must say so, name the step that works on
+    // the slow pages, and ask for remote_user_p95 again after it. The move keeps its place
+    // (its condition holds today).
+    let mut snap = users(300_000)
+        .with_p95_response_time(ms(2_180))
+        .with_slowest_query_time(ms(242))
+        .with_remote_user_p95(ms(839))
+        .with_remote_user_share(pct(33.0));
+    snap.db_cpu = Some(pct(80.0));
+    snap.server_cpu = Some(pct(50.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let pages = step_holding(&a, "key.p95.critical");
+    let regions = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(pages.rank < regions.rank, "{text}");
+    assert!(
+        regions.notes.iter().any(|n| n.contains("remote_user_p95")
+            && n.contains("839")
+            && n.contains("2.2 s")
+            && n.contains(&format!("step {}", pages.rank))),
+        "{text}"
+    );
+    // The step is titled by what to do now, and its advice says what to measure.
+    assert_eq!(
+        regions.title, "Measure far users again before the move to stage 4 (enterprise)",
+        "{text}"
+    );
+    assert!(regions.advice.contains("remote_user_p95"), "{text}");
+    // At 2,000 users (stage 1, three stages short of stage 4) the far users' step is not
+    // "Serve far users from a CDN first" either: distance adds nothing to their wait.
+    let mut small = snap.clone();
+    small.users = Some(Users::new(2_000));
+    let a = run(&small);
+    let step = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert_eq!(
+        step.title,
+        "Measure far users again before the move to stage 4 (enterprise)",
+        "{}",
+        a.to_text()
+    );
+    // Nor does the stage-2 move (a 242 ms query) place a CDN at that step: it adds none.
+    let mut declared = small.clone();
+    declared.architecture.insert(Component::LoadBalancer);
+    let a = run(&declared);
+    let far = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    let growth = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(
+        !growth
+            .advice
+            .contains(&format!("a CDN (step {})", far.rank)),
+        "{}",
+        a.to_text()
+    );
+    // Measuring again asks for no work: the step is for information, after the step on the
+    // slow pages (its finding keeps its warning).
+    assert_eq!(regions.severity, Severity::Info, "{text}");
+    assert_eq!(
+        severity(&run(&snap), "move.4.remote_latency"),
+        Some(Severity::Warning)
+    );
+    // With no rule of the pack on the slow pages (a team's pack disables them), the move is
+    // the plan's first step, and the summary the Arrow kernel reads titles it alike.
+    use scalability_advisor_rules::{PackFormat, RulePack};
+    let pack = RulePack::default_pack()
+        .layer(
+            "pages.toml",
+            "name = \"pages\"\ndisable = [\"key.p95.critical\", \"key.p95.warning\", \"ladder.slow_page_loads\", \"ladder.database_slow\", \"move.2.db_cpu\", \"move.2.slow_queries\"]\n",
+            PackFormat::Toml,
+        )
+        .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let config = engine.pack().advisor_config();
+    for s in [&snap, &small] {
+        let a = assess(&engine, s, &History::new());
+        let eval = engine.evaluate(s, &History::new());
+        let sum = scalability_advisor_rules::summarize(&engine, &eval, s, &History::new(), &config);
+        assert_eq!(
+            a.plan[0].title,
+            "Measure far users again before the move to stage 4 (enterprise)",
+            "{}",
+            a.to_text()
+        );
+        assert_eq!(sum.first_step_title, a.plan[0].title, "{}", a.to_text());
+        assert_eq!(
+            sum.first_step_severity,
+            Some(Severity::Info),
+            "{}",
+            a.to_text()
+        );
+    }
+    let noted = |a: &Assessment| {
+        a.plan
+            .iter()
+            .any(|s| s.notes.iter().any(|n| n.contains("no longer than")))
+    };
+    // Far users slower than everyone (2.6 s against 2.18 s): distance adds to their wait, and
+    // no such note.
+    let a = run(&snap.clone().with_remote_user_p95(ms(2_600)));
+    assert!(!noted(&a), "{}", a.to_text());
+    // At 1.5 million users the move is due whatever the far users wait: no such note.
+    let mut big = snap.clone();
+    big.users = Some(Users::new(1_500_000));
+    let a = run(&big);
+    assert!(!noted(&a), "{}", a.to_text());
+}
