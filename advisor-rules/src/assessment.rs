@@ -982,9 +982,21 @@ pub fn assess_with(
                 .filter(|f| f.moves_to == Some(*m) && !f.made)
                 .all(|f| looks_first(engine, f, snapshot, config.triggers.primary_write_level))
     });
+    // The checklists are those of the stage planned for, leaving out far users' moves that
+    // ask only to measure again (`measured_again`): they plan no region.
+    let checklists_for = if far_users_no_slower(snapshot).is_some() {
+        let by_metrics = findings
+            .iter()
+            .filter(|f| !measured_again(engine, f, snapshot, stage.by_users))
+            .filter_map(|f| f.moves_to)
+            .max();
+        stage.by_users.max(by_metrics)
+    } else {
+        stage.planning_for
+    };
     let checklists: Vec<ChecklistReport> = Checklist::ALL
         .into_iter()
-        .filter(|cl| checklist_applies(stage.planning_for, stage.by_users, cl.stage()))
+        .filter(|cl| checklist_applies(checklists_for, stage.by_users, cl.stage()))
         .map(|cl| ChecklistReport {
             checklist: cl,
             items: cl
@@ -2344,13 +2356,7 @@ fn build_plan(
     let measure_again: Vec<&str> = if far_users_no_slower(snapshot).is_some() {
         findings
             .iter()
-            .filter(|f| {
-                f.moves_to
-                    .is_some_and(|to| grounds.by_users.is_none_or(|u| u < to))
-                    && engine
-                        .rule_index(&f.id)
-                        .is_some_and(|r| far_users_move(|m| engine.compares(r, m)))
-            })
+            .filter(|f| measured_again(engine, f, snapshot, grounds.by_users))
             .map(|f| f.id.as_str())
             .collect()
     } else {
@@ -3407,6 +3413,24 @@ pub(crate) fn far_users_no_slower(
 ) -> Option<(core::time::Duration, core::time::Duration)> {
     let (far, all) = (snapshot.remote_user_p95?, snapshot.p95_response_time?);
     (far <= all).then_some((far, all))
+}
+
+/// Whether finding `f` is a move, not made and ahead of the user count's stage `by_users`,
+/// that rests on far users' latency alone ([`far_users_move`]) while they wait no longer
+/// than users overall ([`far_users_no_slower`]): its step asks only to measure them again
+/// (`note_far_users_no_slower`).
+fn measured_again(
+    engine: &Engine,
+    f: &AssessedFinding,
+    snapshot: &MetricsSnapshot,
+    by_users: Option<Stage>,
+) -> bool {
+    !f.made
+        && f.moves_to.is_some_and(|to| by_users.is_none_or(|u| u < to))
+        && far_users_no_slower(snapshot).is_some()
+        && engine
+            .rule_index(&f.id)
+            .is_some_and(|r| far_users_move(|m| engine.compares(r, m)))
 }
 
 /// The title of a move to `to` planned ahead of the user count on far users' latency alone

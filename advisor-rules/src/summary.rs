@@ -474,6 +474,23 @@ fn place_in_plan(
         (Some(u), Some(m)) => Some(u.max(m)),
         (u, m) => u.or(m),
     };
+    // As the assessment picks its checklists: far users' moves that ask only to measure
+    // again (lowered to info above) plan no stage.
+    let planning_for = if far_users_no_slower(snapshot).is_some() {
+        let by_metrics = facts
+            .iter()
+            .zip(&found)
+            .filter(|(f, (_, found))| {
+                f.made
+                    || f.moves_to.is_none_or(|to| by_users.is_some_and(|u| u >= to))
+                    || !far_users_move(|m| engine.compares(found.rule, m))
+            })
+            .filter_map(|(f, _)| f.moves_to)
+            .max();
+        by_users.max(by_metrics)
+    } else {
+        planning_for
+    };
     let checklists = Checklist::ALL
         .into_iter()
         .filter(|cl| checklist_applies(planning_for, by_users, cl.stage()))

@@ -10465,6 +10465,18 @@ fn far_users_no_slower_than_everyone_measure_again_before_regions() {
         "{}",
         a.to_text()
     );
+    // The guide's enterprise checklist (multi-region deployment, cross-region replication)
+    // is no gap list for a 300,000-user system whose only stage-4 trigger asks to measure
+    // again; with far users slower than the rest (below) it is.
+    let enterprise = |a: &Assessment| {
+        a.checklists
+            .iter()
+            .any(|c| c.checklist.stage() == Stage::Enterprise)
+    };
+    assert!(!enterprise(&run(&snap)), "{text}");
+    assert!(enterprise(&run(&snap
+        .clone()
+        .with_remote_user_p95(ms(2_600)))));
     // Nor does the stage-2 move (a 242 ms query) place a CDN at that step: it adds none.
     let mut declared = small.clone();
     declared.architecture.insert(Component::LoadBalancer);
