@@ -1033,7 +1033,7 @@ pub fn assess_with(
     let shared_host = shared_host(snapshot);
     let bottlenecks = rank_layers(&findings, shared_host);
     let interim = replaced_by_moves(engine, evaluation);
-    let (plan, held_back) = build_plan(
+    let (mut plan, held_back) = build_plan(
         engine,
         &findings,
         &interim,
@@ -1080,7 +1080,7 @@ pub fn assess_with(
                 .or_else(|| step_deferring(engine, w.component, &plan));
         }
     }
-    let not_judged = engine
+    let not_judged: Vec<NotJudged> = engine
         .rules()
         .enumerate()
         .filter(|(i, _)| evaluation.statuses.get(*i) == Some(&RuleStatus::NotEvaluated))
@@ -1093,6 +1093,7 @@ pub fn assess_with(
             }
         })
         .collect();
+    note_unjudged_replacements(&mut plan, engine, &not_judged);
     Assessment {
         format: ASSESSMENT_FORMAT,
         plan,
@@ -1105,6 +1106,65 @@ pub fn assess_with(
         checklists,
         bottlenecks,
         not_judged,
+    }
+}
+
+/// A finding of a step that an info rule of the pack replaces when it holds (`supersedes`:
+/// the step can wait, or is ahead of need), while that rule could not be judged for lack of data
+/// worth measuring now (no [`CanWait`]): the step says so and names what to give. The
+/// default pack's `premature.add_read_replicas` ("Read replicas can wait", info) replaces
+/// `add.read_replicas` at stage 1 while the database's CPU is under the guide's 70%; with
+/// db_cpu not measured the replica step would otherwise advise replicas as if nothing could
+/// hold them back, against the guide's "don't over-engineer for scale you don't have". A
+/// replacement of warning or more (a region near far users for the move to stage 4, a host
+/// shared with the database for a busy CPU) refines the advice rather than holding it back,
+/// and is not noted; neither is an info step. Linear in the rules,
+/// their `supersedes` lists and the plan's findings.
+fn note_unjudged_replacements(steps: &mut [PlanStep], engine: &Engine, not_judged: &[NotJudged]) {
+    if not_judged.is_empty() {
+        return;
+    }
+    // The finding each unjudged rule would replace, with that rule and what it lacked.
+    let mut replacing: BTreeMap<&str, Vec<(&Rule, &NotJudged)>> = BTreeMap::new();
+    // (Without users, a rule of some stages is not judged at all, its condition unread, and
+    // the data may already rule it out: only a condition left undecided by what was
+    // measured is noted.)
+    for n in not_judged
+        .iter()
+        .filter(|n| n.can_wait.is_none() && !n.missing.contains(&MissingInput::Users))
+    {
+        let Some(rule) = engine.rule_index(&n.rule).and_then(|i| engine.rule(i)) else {
+            continue;
+        };
+        for id in &rule.supersedes {
+            replacing.entry(id.as_str()).or_default().push((rule, n));
+        }
+    }
+    if replacing.is_empty() {
+        return;
+    }
+    for step in steps.iter_mut() {
+        let mut notes = Vec::new();
+        for id in &step.findings {
+            for (rule, n) in replacing
+                .get(id.as_str())
+                .into_iter()
+                .flatten()
+                .filter(|(rule, _)| {
+                    rule.severity == Severity::Info && step.severity > Severity::Info
+                })
+            {
+                let missing: Vec<String> = n.missing.iter().map(ToString::to_string).collect();
+                let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
+                notes.push(format!(
+                    "{} (\"{}\") replaces {id} when it holds, and could not be judged: give {} before acting on this step",
+                    rule.id,
+                    rule.title,
+                    and_list(&missing)
+                ));
+            }
+        }
+        step.notes.extend(notes);
     }
 }
 

@@ -482,7 +482,8 @@ fn place_in_plan(
             .zip(&found)
             .filter(|(f, (_, found))| {
                 f.made
-                    || f.moves_to.is_none_or(|to| by_users.is_some_and(|u| u >= to))
+                    || f.moves_to
+                        .is_none_or(|to| by_users.is_some_and(|u| u >= to))
                     || !far_users_move(|m| engine.compares(found.rule, m))
             })
             .filter_map(|(f, _)| f.moves_to)

@@ -10542,3 +10542,46 @@ fn far_users_no_slower_than_everyone_measure_again_before_regions() {
     let a = run(&big);
     assert!(!noted(&a), "{}", a.to_text());
 }
+
+#[test]
+fn a_step_says_which_rule_that_would_replace_it_could_not_be_judged() {
+    // 8,505 users (stage 1), 90% of the database's operations reads, no replicas: the
+    // guide's key addition ("read replicas when > 80% of database ops are reads") fires
+    // `add.read_replicas`. At stage 1 the default pack replaces that finding with
+    // `premature.add_read_replicas` ("Read replicas can wait") while the database's CPU is
+    // under the guide's 70% (one server still carries it, and the guide's stage 1 says not
+    // to build for scale one does not have). Here db_cpu is not measured, so that rule could
+    // not be judged: the replica step must say so and ask for db_cpu, rather than advise
+    // replicas as if nothing could hold them back.
+    let mut snap = users(8_505);
+    snap.db_read_share = Some(pct(90.1));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "add.read_replicas");
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("premature.add_read_replicas")
+                && n.contains("db_cpu")
+                && n.contains("could not be judged")),
+        "{text}"
+    );
+    // Measured at 80%, the database is busy: the replacing rule was judged (it does not
+    // hold) and the step has no such note.
+    let mut busy = snap.clone();
+    busy.db_cpu = Some(pct(80.0));
+    let noted = |a: &Assessment| {
+        a.plan
+            .iter()
+            .any(|s| s.notes.iter().any(|n| n.contains("could not be judged")))
+    };
+    let a = run(&busy);
+    assert!(!noted(&a), "{}", a.to_text());
+    // At 40,000 users (stage 2) the replacing rule does not apply (it is for stage 1): no
+    // note either.
+    let mut growth = snap.clone();
+    growth.users = Some(Users::new(40_000));
+    let a = run(&growth);
+    step_holding(&a, "add.read_replicas");
+    assert!(!noted(&a), "{}", a.to_text());
+}
