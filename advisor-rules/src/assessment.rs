@@ -3638,7 +3638,7 @@ pub(crate) fn reads_before_sharding(
 /// finding of the plan discourages sharding, the pack's sign of a database far below its
 /// CPU level), or the writes are measured under `level`.
 pub(crate) fn finds_writes_short(
-    on_lag: bool,
+    (on_lag, made): (bool, bool),
     moves_to: Option<Stage>,
     snapshot: &MetricsSnapshot,
     (level, quiet_primary): (Ratio, bool),
@@ -3648,6 +3648,10 @@ pub(crate) fn finds_writes_short(
         return false;
     }
     match moves_to {
+        // A made move (sharding in place) whose replicas lag looks at them first, and
+        // splits a shard only if its writes explain the lag: short of writes only when the
+        // writes are measured (past `level`: under it returned above).
+        Some(_) if on_lag && made => writes_measured(snapshot),
         Some(to) if on_lag => {
             !replicas_first(snapshot, level, by_users, to)
                 && (!quiet_primary || writes_measured(snapshot))
@@ -4337,9 +4341,12 @@ fn note_indexes_cost_writes(
         .filter(|f| {
             f.recommends.contains(Component::Sharding)
                 && finds_writes_short(
-                    f.evidence
-                        .iter()
-                        .any(|e| e.metric == Some(Metric::ReplicaLag)),
+                    (
+                        f.evidence
+                            .iter()
+                            .any(|e| e.metric == Some(Metric::ReplicaLag)),
+                        f.made,
+                    ),
                     f.moves_to,
                     snapshot,
                     (grounds.primary_write_level, quiet_primary),

@@ -564,15 +564,13 @@ fn place_in_plan(
         if step.key == Key::Remedy(Remedy::AddIndexes)
             && grounds.no_slow_query.is_some()
             && (grounds.many_queries.is_some()
-                || found
-                    .iter()
-                    .zip(&skeleton.places)
-                    .any(|((rule, f), place)| {
+                || found.iter().zip(&facts).zip(&skeleton.places).any(
+                    |(((rule, f), facts), place)| {
                         rule.recommends
                             .contains(scalability_advisor_core::Component::Sharding)
                             && matches!(place, Place::Step(_))
                             && finds_writes_short(
-                                engine.compares(f.rule, Metric::ReplicaLag),
+                                (engine.compares(f.rule, Metric::ReplicaLag), facts.made),
                                 rule.moves_to,
                                 snapshot,
                                 (
@@ -584,7 +582,8 @@ fn place_in_plan(
                                 ),
                                 by_users,
                             )
-                    }))
+                    },
+                ))
             && out.first_step_title == base_title(step.key, "", by_users)
         {
             INDEXES_AFTER_THE_LOAD_TITLE.clone_into(&mut out.first_step_title);

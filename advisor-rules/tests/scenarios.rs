@@ -10585,3 +10585,58 @@ fn a_step_says_which_rule_that_would_replace_it_could_not_be_judged() {
     step_holding(&a, "add.read_replicas");
     assert!(!noted(&a), "{}", a.to_text());
 }
+
+#[test]
+fn a_sharded_system_whose_replicas_lag_is_not_said_to_be_short_of_writes() {
+    // 597,337 users (stage 3) with sharding, replicas, a cache and the rest of stage 3 in
+    // place. A shard's replicas are 5.2 s behind (the guide's stage-3 trigger, a move made
+    // already: its step says to check the replicas' own load first and split a shard only
+    // if its writes explain the lag). The database is at 39% CPU and the writes are not
+    // measured; one query takes 102 ms, so the database ladder's index step is in the plan.
+    // Nothing measured says the primary is short of write capacity: the index step must not
+    // say that the lag step "finds the primary short of write capacity".
+    let mut snap = with(
+        users(597_337),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::SearchCluster,
+            Component::MessageQueue,
+        ],
+    )
+    .with_replica_lag(ms(5_194))
+    .with_slowest_query_time(ms(102));
+    snap.db_cpu = Some(pct(39.3));
+    snap.server_cpu = Some(pct(66.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(
+        !indexes
+            .notes
+            .iter()
+            .any(|n| n.contains("short of write capacity")),
+        "{text}"
+    );
+    // With the writes measured at 85% of what the primary sustains, it is short of them,
+    // and the index step says so.
+    let writing = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(8_500.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(10_000.0).unwrap());
+    let a = run(&writing);
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(
+        indexes
+            .notes
+            .iter()
+            .any(|n| n.contains("short of write capacity")),
+        "{}",
+        a.to_text()
+    );
+}
