@@ -1080,20 +1080,26 @@ pub fn assess_with(
                 .or_else(|| step_deferring(engine, w.component, &plan));
         }
     }
-    let not_judged: Vec<NotJudged> = engine
+    // (With the info rules among them that replace another's finding, for
+    // `note_unjudged_replacements`: the index of each in `not_judged`.)
+    let mut not_judged: Vec<NotJudged> = Vec::new();
+    let mut replacers: Vec<(&Rule, usize)> = Vec::new();
+    for (i, r) in engine
         .rules()
         .enumerate()
         .filter(|(i, _)| evaluation.statuses.get(*i) == Some(&RuleStatus::NotEvaluated))
-        .map(|(i, r)| {
-            let missing = engine.missing(i, snapshot, history);
-            NotJudged {
-                rule: r.id.clone(),
-                can_wait: CanWait::of(r, &missing, stage.planning_for, snapshot),
-                missing,
-            }
-        })
-        .collect();
-    note_unjudged_replacements(&mut plan, engine, &not_judged);
+    {
+        let missing = engine.missing(i, snapshot, history);
+        if r.severity == Severity::Info && !r.supersedes.is_empty() {
+            replacers.push((r, not_judged.len()));
+        }
+        not_judged.push(NotJudged {
+            rule: r.id.clone(),
+            can_wait: CanWait::of(r, &missing, stage.planning_for, snapshot),
+            missing,
+        });
+    }
+    note_unjudged_replacements(&mut plan, &replacers, &not_judged);
     Assessment {
         format: ASSESSMENT_FORMAT,
         plan,
@@ -1120,22 +1126,21 @@ pub fn assess_with(
 /// shared with the database for a busy CPU) refines the advice rather than holding it back,
 /// and is not noted; neither is an info step. Linear in the rules,
 /// their `supersedes` lists and the plan's findings.
-fn note_unjudged_replacements(steps: &mut [PlanStep], engine: &Engine, not_judged: &[NotJudged]) {
-    if not_judged.is_empty() {
-        return;
-    }
-    // The finding each unjudged rule would replace, with that rule and what it lacked.
-    let mut replacing: BTreeMap<&str, Vec<(&Rule, &NotJudged)>> = BTreeMap::new();
+fn note_unjudged_replacements(
+    steps: &mut [PlanStep],
+    replacers: &[(&Rule, usize)],
+    not_judged: &[NotJudged],
+) {
+    // The finding each unjudged info rule would replace, with that rule and what it lacked.
     // (Without users, a rule of some stages is not judged at all, its condition unread, and
     // the data may already rule it out: only a condition left undecided by what was
     // measured is noted.)
-    for n in not_judged
+    let mut replacing: BTreeMap<&str, Vec<(&Rule, &NotJudged)>> = BTreeMap::new();
+    for (rule, n) in replacers
         .iter()
-        .filter(|n| n.can_wait.is_none() && !n.missing.contains(&MissingInput::Users))
+        .filter_map(|(rule, at)| Some((*rule, not_judged.get(*at)?)))
+        .filter(|(_, n)| n.can_wait.is_none() && !n.missing.contains(&MissingInput::Users))
     {
-        let Some(rule) = engine.rule_index(&n.rule).and_then(|i| engine.rule(i)) else {
-            continue;
-        };
         for id in &rule.supersedes {
             replacing.entry(id.as_str()).or_default().push((rule, n));
         }
@@ -1143,17 +1148,10 @@ fn note_unjudged_replacements(steps: &mut [PlanStep], engine: &Engine, not_judge
     if replacing.is_empty() {
         return;
     }
-    for step in steps.iter_mut() {
+    for step in steps.iter_mut().filter(|s| s.severity > Severity::Info) {
         let mut notes = Vec::new();
         for id in &step.findings {
-            for (rule, n) in replacing
-                .get(id.as_str())
-                .into_iter()
-                .flatten()
-                .filter(|(rule, _)| {
-                    rule.severity == Severity::Info && step.severity > Severity::Info
-                })
-            {
+            for (rule, n) in replacing.get(id.as_str()).into_iter().flatten() {
                 let missing: Vec<String> = n.missing.iter().map(ToString::to_string).collect();
                 let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
                 notes.push(format!(
@@ -1427,6 +1425,7 @@ pub(crate) fn facts_of<'a>(
         made: is_made(rule, architecture),
         action: rule.action.as_deref(),
         recommends: rule.recommends,
+        measure_again: false,
     }
 }
 
@@ -1445,6 +1444,7 @@ impl AssessedFinding {
             made: self.made,
             action: self.action.as_deref(),
             recommends: self.recommends,
+            measure_again: false,
         }
     }
 }
@@ -2053,7 +2053,7 @@ fn build_plan(
         findings
             .get(i)
             .and_then(|f| engine.rule_index(&f.id))
-            .is_some_and(|r| far_users_move(|m| engine.compares(r, m)))
+            .is_some_and(|r| far_users_rule(engine, r))
     });
     let leak_critical = escalate_leak(
         &mut facts,
@@ -3364,6 +3364,12 @@ pub(crate) fn replicas_first(
     }
 }
 
+/// [`far_users_move`] for rule `index` of `engine`, its compared metrics read in one pass.
+pub(crate) fn far_users_rule(engine: &Engine, index: usize) -> bool {
+    let bits = engine.compared_metrics(index);
+    far_users_move(|m| bits & (1u64 << m.index()) != 0)
+}
+
 /// Whether a move's rule rests on far users' latency alone (`compares` says which metrics its
 /// condition compares): it compares the far users' wait or share, and nothing that makes the
 /// move a requirement (data residency, an availability target, the regions deployed).
@@ -3424,7 +3430,7 @@ fn note_far_users_before_regions(
                 && f.moves_to.is_some()
                 && engine
                     .rule_index(id)
-                    .is_some_and(|r| far_users_move(|m| engine.compares(r, m)))
+                    .is_some_and(|r| far_users_rule(engine, r))
         })
     };
     for step in steps.iter_mut() {
@@ -3490,7 +3496,7 @@ fn measured_again(
         && far_users_no_slower(snapshot).is_some()
         && engine
             .rule_index(&f.id)
-            .is_some_and(|r| far_users_move(|m| engine.compares(r, m)))
+            .is_some_and(|r| far_users_rule(engine, r))
 }
 
 /// The title of a move to `to` planned ahead of the user count on far users' latency alone
@@ -3533,7 +3539,7 @@ fn note_far_users_no_slower(
                 && f.moves_to.is_some()
                 && engine
                     .rule_index(id)
-                    .is_some_and(|r| far_users_move(|m| engine.compares(r, m)))
+                    .is_some_and(|r| far_users_rule(engine, r))
         })
     };
     for step in steps.iter_mut() {

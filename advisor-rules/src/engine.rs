@@ -3388,6 +3388,16 @@ impl Engine {
     }
 
     /// Whether the condition of the rule at `index` compares `metric`.
+    /// The metrics rule `index`'s condition compares, as bits (`1 << metric.index()`): one
+    /// pass over its comparison sites, for several [`Engine::compares`] questions at once.
+    pub(crate) fn compared_metrics(&self, index: usize) -> u64 {
+        self.sites(index)
+            .when
+            .iter()
+            .filter_map(|s| s.metric)
+            .fold(0, |bits, m| bits | 1u64 << metric_index(m))
+    }
+
     pub(crate) fn compares(&self, index: usize, metric: Metric) -> bool {
         self.sites(index)
             .when

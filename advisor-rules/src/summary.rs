@@ -9,7 +9,7 @@ use scalability_advisor_core::{
 
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
-    checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_move, far_users_no_slower,
+    checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_no_slower, far_users_rule,
     finds_writes_short, is_cpu_capacity_rung, memory_fill, rank_evidence, rank_key,
     reads_before_sharding, replicas_first, rung_in_place_title, scaler_first_title, shared_host,
     stages_short, subject_lines, write_base_title, write_far_users_again_title,
@@ -435,7 +435,7 @@ fn place_in_plan(
     quiet_far_users_moves(&mut facts, snapshot, |i| {
         found
             .get(i)
-            .is_some_and(|(_, f)| far_users_move(|m| engine.compares(f.rule, m)))
+            .is_some_and(|(_, f)| far_users_rule(engine, f.rule))
     });
     let active: Active = facts
         .iter()
@@ -476,17 +476,11 @@ fn place_in_plan(
     };
     // As the assessment picks its checklists: far users' moves that ask only to measure
     // again (lowered to info above) plan no stage.
-    let planning_for = if far_users_no_slower(snapshot).is_some() {
+    let planning_for = if facts.iter().any(|f| f.measure_again) {
         let by_metrics = facts
             .iter()
-            .zip(&found)
-            .filter(|(f, (_, found))| {
-                f.made
-                    || f.moves_to
-                        .is_none_or(|to| by_users.is_some_and(|u| u >= to))
-                    || !far_users_move(|m| engine.compares(found.rule, m))
-            })
-            .filter_map(|(f, _)| f.moves_to)
+            .filter(|f| !f.measure_again)
+            .filter_map(|f| f.moves_to)
             .max();
         by_users.max(by_metrics)
     } else {
@@ -618,9 +612,7 @@ fn place_in_plan(
                 .iter()
                 .zip(&skeleton.places)
                 .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
-                .all(|((rule, f), _)| {
-                    rule.moves_to.is_some() && far_users_move(|m| engine.compares(f.rule, m))
-                })
+                .all(|((rule, f), _)| rule.moves_to.is_some() && far_users_rule(engine, f.rule))
         {
             if far_users_no_slower(snapshot).is_some() {
                 out.first_step_title.clear();
