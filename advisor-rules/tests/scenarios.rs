@@ -10584,6 +10584,21 @@ fn a_step_says_which_rule_that_would_replace_it_could_not_be_judged() {
     let a = run(&growth);
     step_holding(&a, "add.read_replicas");
     assert!(!noted(&a), "{}", a.to_text());
+    // A replacing rule of warning refines the step rather than holding it back: far users
+    // waiting 900 ms at 300,000 users (pages at 400 ms) fire the move to stage 4, which
+    // `add.region` (a warning, needing deployed_regions and user_regions) would replace.
+    // It was not judged, and no note says so.
+    let far = users(300_000)
+        .with_p95_response_time(ms(400))
+        .with_remote_user_p95(ms(900));
+    let a = run(&far);
+    assert!(
+        a.not_judged.iter().any(|n| n.rule == "add.region"),
+        "{}",
+        a.to_text()
+    );
+    step_holding(&a, "move.4.remote_latency");
+    assert!(!noted(&a), "{}", a.to_text());
 }
 
 #[test]
