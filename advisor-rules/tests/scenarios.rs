@@ -10477,12 +10477,40 @@ fn far_users_no_slower_than_everyone_measure_again_before_regions() {
     assert!(enterprise(&run(&snap
         .clone()
         .with_remote_user_p95(ms(2_600)))));
+    // A move that makes stage 4 a requirement (a 99.99% target served from one region)
+    // plans the stage: the enterprise checklist applies, and its step is not retitled.
+    let mut failover = snap
+        .clone()
+        .with_availability_target(pct(99.99))
+        .with_deployed_regions(NonZeroU32::MIN);
+    failover.architecture.insert(Component::LoadBalancer);
+    let a = run(&failover);
+    assert!(enterprise(&a), "{}", a.to_text());
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| !s.title.starts_with("Measure far users again")),
+        "{}",
+        a.to_text()
+    );
     // Nor does the stage-2 move (a 242 ms query) place a CDN at that step: it adds none.
     let mut declared = small.clone();
     declared.architecture.insert(Component::LoadBalancer);
     let a = run(&declared);
     let far = step_of(&a, StepKey::Stage(Stage::Enterprise));
     let growth = step_of(&a, StepKey::Stage(Stage::Growth));
+    // The stage-2 move is no far users' move: its title and notes stay its own.
+    assert_eq!(
+        growth.title,
+        "Plan the move to stage 2 (growth)",
+        "{}",
+        a.to_text()
+    );
+    assert!(
+        growth.notes.iter().all(|n| !n.contains("no longer than")),
+        "{}",
+        a.to_text()
+    );
     assert!(
         !growth
             .advice
@@ -10598,6 +10626,41 @@ fn a_step_says_which_rule_that_would_replace_it_could_not_be_judged() {
         a.to_text()
     );
     step_holding(&a, "move.4.remote_latency");
+    assert!(!noted(&a), "{}", a.to_text());
+    // Without a user count the stage-1 rule is not judged at all (its condition unread):
+    // no note asks for db_cpu on its account.
+    let mut unknown = MetricsSnapshot::default();
+    unknown.db_read_share = Some(pct(90.1));
+    let a = run(&unknown);
+    assert!(!noted(&a), "{}", a.to_text());
+
+    // The same for any pack: an info rule replacing a warning's finding, not judged, is
+    // noted on the warning's step; replacing an info finding, it is not (an info step asks
+    // for no work).
+    use scalability_advisor_rules::RulePack;
+    let pack = |severity: &str| {
+        let text = format!(
+            "name = \"p\"\n\
+             [[rule]]\nid = \"busy\"\ntitle = \"Busy servers\"\nwhen = \"server_cpu > 50%\"\n\
+             severity = \"{severity}\"\naction = \"look\"\nadvice = \"Look at the servers.\"\n\
+             [[rule]]\nid = \"calm\"\ntitle = \"Calm database\"\nwhen = \"db_cpu < 20%\"\n\
+             severity = \"info\"\nsupersedes = [\"busy\"]\nadvice = \"Nothing to do.\"\n"
+        );
+        Engine::new(RulePack::from_toml_str("p.toml", &text).unwrap()).unwrap()
+    };
+    let mut snap = users(5_000);
+    snap.server_cpu = Some(pct(60.0));
+    let a = assess(&pack("warning"), &snap, &History::new());
+    let step = step_holding(&a, "busy");
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("calm (\"Calm database\") replaces busy")
+                && n.contains("give db_cpu")),
+        "{}",
+        a.to_text()
+    );
+    let a = assess(&pack("info"), &snap, &History::new());
     assert!(!noted(&a), "{}", a.to_text());
 }
 
