@@ -4591,6 +4591,23 @@ mod tests {
     }
 
     #[test]
+    fn compared_metrics_has_a_bit_for_each_metric_compared_however_often() {
+        let text = "name = \"p\"\n[[rule]]\nid = \"band\"\ntitle = \"t\"\n\
+                    when = \"db_cpu > 50% and db_cpu < 90% and server_cpu > 10%\"\n\
+                    severity = \"info\"\nadvice = \"a\"\n";
+        let engine = Engine::new(RulePack::from_toml_str("p.toml", text).unwrap()).unwrap();
+        let bits = engine.compared_metrics(0);
+        let want =
+            (1u64 << metric_index(Metric::DbCpu)) | (1u64 << metric_index(Metric::ServerCpu));
+        assert_eq!(bits, want);
+        for m in [Metric::DbCpu, Metric::ServerCpu, Metric::MemoryUsage] {
+            assert_eq!(bits & (1u64 << metric_index(m)) != 0, engine.compares(0, m));
+        }
+        // No such rule: no bits.
+        assert_eq!(engine.compared_metrics(1), 0);
+    }
+
+    #[test]
     fn the_param_table_finds_what_the_pack_finds() {
         let pack = RulePack::default_pack();
         let table = ParamTable::new(&pack.params);
