@@ -10440,6 +10440,8 @@ fn far_users_no_slower_than_everyone_measure_again_before_regions() {
     let pages = step_holding(&a, "key.p95.critical");
     let regions = step_of(&a, StepKey::Stage(Stage::Enterprise));
     assert!(pages.rank < regions.rank, "{text}");
+    // Only the far users' move is lowered: the step on the slow pages keeps its severity.
+    assert_eq!(pages.severity, Severity::Critical, "{text}");
     assert!(
         regions.notes.iter().any(|n| n.contains("remote_user_p95")
             && n.contains("839")
@@ -10499,13 +10501,14 @@ fn far_users_no_slower_than_everyone_measure_again_before_regions() {
     let a = run(&declared);
     let far = step_of(&a, StepKey::Stage(Stage::Enterprise));
     let growth = step_of(&a, StepKey::Stage(Stage::Growth));
-    // The stage-2 move is no far users' move: its title and notes stay its own.
+    // The stage-2 move is no far users' move: its title, severity and notes stay its own.
     assert_eq!(
         growth.title,
         "Plan the move to stage 2 (growth)",
         "{}",
         a.to_text()
     );
+    assert_eq!(growth.severity, Severity::Warning, "{}", a.to_text());
     assert!(
         growth.notes.iter().all(|n| !n.contains("no longer than")),
         "{}",
@@ -10555,6 +10558,29 @@ fn far_users_no_slower_than_everyone_measure_again_before_regions() {
             a.to_text()
         );
     }
+    // The summary agrees around the edges too: one region deployed (a gap of the
+    // enterprise checklist, were it to apply), 1.5 million users (the move overdue), and
+    // a 99.99% target from one region (a move that is no far users' move).
+    let mut one_region = snap.clone().with_deployed_regions(NonZeroU32::MIN);
+    one_region.architecture.insert(Component::LoadBalancer);
+    let mut big = snap.clone();
+    big.users = Some(Users::new(1_500_000));
+    for s in [&one_region, &big, &failover] {
+        let a = assess(&engine, s, &History::new());
+        let eval = engine.evaluate(s, &History::new());
+        let sum = scalability_advisor_rules::summarize(&engine, &eval, s, &History::new(), &config);
+        assert_eq!(sum.first_step_title, a.plan[0].title, "{}", a.to_text());
+        assert_eq!(
+            sum.first_step_severity,
+            Some(a.plan[0].severity),
+            "{}",
+            a.to_text()
+        );
+    }
+    // At 1.5 million users the far users' move is overdue, and keeps its severity.
+    let a = run(&big);
+    let step = step_holding(&a, "move.4.remote_latency");
+    assert!(step.severity > Severity::Info, "{}", a.to_text());
     let noted = |a: &Assessment| {
         a.plan
             .iter()
