@@ -1425,7 +1425,6 @@ pub(crate) fn facts_of<'a>(
         made: is_made(rule, architecture),
         action: rule.action.as_deref(),
         recommends: rule.recommends,
-        measure_again: false,
     }
 }
 
@@ -1444,7 +1443,6 @@ impl AssessedFinding {
             made: self.made,
             action: self.action.as_deref(),
             recommends: self.recommends,
-            measure_again: false,
         }
     }
 }

@@ -28,9 +28,6 @@ pub(crate) struct Facts<'a> {
     pub(crate) made: bool,
     pub(crate) action: Option<&'a str>,
     pub(crate) recommends: ComponentSet,
-    /// A far users' move that asks only to measure again ([`quiet_far_users_moves`]): it
-    /// plans no stage.
-    pub(crate) measure_again: bool,
 }
 
 /// A [`StepKey`] that borrows its names; its order is `StepKey`'s (same variants in the
@@ -273,7 +270,6 @@ pub(crate) fn quiet_far_users_moves(
     for (i, f) in facts.iter_mut().enumerate() {
         if !f.made && f.moves_to.is_some_and(|to| by_users.is_none_or(|u| u < to)) && is_far(i) {
             f.severity = Severity::Info;
-            f.measure_again = true;
         }
     }
 }

@@ -474,18 +474,10 @@ fn place_in_plan(
         (Some(u), Some(m)) => Some(u.max(m)),
         (u, m) => u.or(m),
     };
-    // As the assessment picks its checklists: far users' moves that ask only to measure
-    // again (lowered to info above) plan no stage.
-    let planning_for = if facts.iter().any(|f| f.measure_again) {
-        let by_metrics = facts
-            .iter()
-            .filter(|f| !f.measure_again)
-            .filter_map(|f| f.moves_to)
-            .max();
-        by_users.max(by_metrics)
-    } else {
-        planning_for
-    };
+    // (The assessment leaves far users' moves that ask only to measure again out of the
+    // stage its checklists are for; kept here, they can bring a checklist whose gaps all
+    // fold into that move's step, as gaps a planned stage move brings do below, so that
+    // no step of the summary differs.)
     let checklists = Checklist::ALL
         .into_iter()
         .filter(|cl| checklist_applies(planning_for, by_users, cl.stage()))

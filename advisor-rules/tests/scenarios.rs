@@ -10561,11 +10561,31 @@ fn far_users_no_slower_than_everyone_measure_again_before_regions() {
     // The summary agrees around the edges too: one region deployed (a gap of the
     // enterprise checklist, were it to apply), 1.5 million users (the move overdue), and
     // a 99.99% target from one region (a move that is no far users' move).
-    let mut one_region = snap.clone().with_deployed_regions(NonZeroU32::MIN);
-    one_region.architecture.insert(Component::LoadBalancer);
+    // (Everything the scaling checklist asks for is in place, so that no gap of it comes
+    // first.)
+    let one_region = with(
+        snap.clone().with_deployed_regions(NonZeroU32::MIN),
+        &[
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::JobQueue,
+            Component::CircuitBreakers,
+            Component::DistributedTracing,
+            Component::AutoScaling,
+            Component::ConnectionPooler,
+        ],
+    );
     let mut big = snap.clone();
     big.users = Some(Users::new(1_500_000));
-    for s in [&one_region, &big, &failover] {
+    // At 40,000 users (stage 2) with a load balancer, the guide's scaling checklist (stage
+    // 3) would apply only for a move planned to stage 3 or beyond: the far users' move,
+    // which asks only to measure again, plans none, so its gaps (circuit breakers,
+    // tracing...) are no step.
+    let mut growth_stage = with(snap.clone(), &[Component::LoadBalancer]);
+    growth_stage.users = Some(Users::new(40_000));
+    let a = assess(&engine, &growth_stage, &History::new());
+    assert!(a.checklists.is_empty(), "{}", a.to_text());
+    for s in [&one_region, &big, &failover, &growth_stage] {
         let a = assess(&engine, s, &History::new());
         let eval = engine.evaluate(s, &History::new());
         let sum = scalability_advisor_rules::summarize(&engine, &eval, s, &History::new(), &config);
@@ -10577,9 +10597,18 @@ fn far_users_no_slower_than_everyone_measure_again_before_regions() {
             a.to_text()
         );
     }
-    // At 1.5 million users the far users' move is overdue, and keeps its severity.
+    // At 1.5 million users the far users' move is overdue, and keeps its severity, also
+    // alone in its step (no query slow, the database calm: pages at 900 ms).
     let a = run(&big);
     let step = step_holding(&a, "move.4.remote_latency");
+    assert!(step.severity > Severity::Info, "{}", a.to_text());
+    let mut alone = big.clone();
+    alone.db_cpu = None;
+    alone.slowest_query_time = None;
+    alone.p95_response_time = Some(ms(900));
+    let a = run(&alone);
+    let step = step_holding(&a, "move.4.remote_latency");
+    assert_eq!(step.findings, ["move.4.remote_latency"], "{}", a.to_text());
     assert!(step.severity > Severity::Info, "{}", a.to_text());
     let noted = |a: &Assessment| {
         a.plan
@@ -10655,8 +10684,10 @@ fn a_step_says_which_rule_that_would_replace_it_could_not_be_judged() {
     assert!(!noted(&a), "{}", a.to_text());
     // Without a user count the stage-1 rule is not judged at all (its condition unread):
     // no note asks for db_cpu on its account.
-    let mut unknown = MetricsSnapshot::default();
-    unknown.db_read_share = Some(pct(90.1));
+    let unknown = MetricsSnapshot {
+        db_read_share: Some(pct(90.1)),
+        ..MetricsSnapshot::default()
+    };
     let a = run(&unknown);
     assert!(!noted(&a), "{}", a.to_text());
 
