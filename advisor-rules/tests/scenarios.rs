@@ -10775,3 +10775,45 @@ fn a_sharded_system_whose_replicas_lag_is_not_said_to_be_short_of_writes() {
         a.to_text()
     );
 }
+
+#[test]
+fn an_overdue_far_users_move_of_a_pack_still_places_what_it_brings() {
+    // A team's pack moves to stage 3 when far users wait past 500 ms, recommending a CDN.
+    // At 300,000 users (stage 3) that move is overdue: its catch-up step is due whatever
+    // the far users wait, even though they wait no longer than users overall (839 ms
+    // against 900 ms), so it is not one that asks only to measure again. The stage-4 step
+    // (a 99.99% target from one region) lacks a CDN too, and says the catch-up brings it.
+    use scalability_advisor_rules::{PackFormat, RulePack};
+    let pack = RulePack::default_pack()
+        .layer(
+            "far.toml",
+            "name = \"far\"\n[[rule]]\nid = \"far.scale\"\ntitle = \"Far users wait\"\n\
+             when = \"remote_user_p95 > 500ms\"\nmoves_to = \"scale\"\nseverity = \"warning\"\n\
+             layer = \"network\"\nrecommends = [\"cdn\"]\nadvice = \"a\"\n",
+            PackFormat::Toml,
+        )
+        .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let mut snap = with(users(300_000), &[Component::LoadBalancer])
+        .with_p95_response_time(ms(900))
+        .with_remote_user_p95(ms(839))
+        .with_availability_target(pct(99.99))
+        .with_deployed_regions(NonZeroU32::MIN);
+    snap.server_cpu = Some(pct(50.0));
+    let a = assess(&engine, &snap, &History::new());
+    let text = a.to_text();
+    let catch_up = step_holding(&a, "far.scale");
+    assert_eq!(catch_up.findings, ["far.scale"], "{text}");
+    assert!(!catch_up.title.starts_with("Measure far users"), "{text}");
+    let regions = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    let cdn = regions
+        .advice
+        .split("a CDN (")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap_or_else(|| panic!("no CDN in the stage-4 step:\n{text}"));
+    assert!(
+        cdn.contains(&format!("step {}", catch_up.rank)),
+        "{cdn}:\n{text}"
+    );
+}
