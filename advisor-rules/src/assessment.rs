@@ -306,6 +306,11 @@ pub struct StageView {
     /// Transition findings whose stage is already built ([`AssessedFinding::made`]).
     #[serde(default)]
     pub made: Vec<String>,
+    /// The furthest stage a fired transition whose stage is not built yet leads into: the
+    /// moves of [`StageView::by_metrics`] less the made ones. `None` when every move that
+    /// fired is made (they are symptoms to work on) or none fired.
+    #[serde(default)]
+    pub unmade: Option<Stage>,
     /// Of [`StageView::overdue`], the findings whose move has nothing to add now: every
     /// component their stage lacks is one the guide adds on a condition of its own (a load
     /// balancer once the servers' CPU passes 70%), measured and not holding. The plan keeps
@@ -1667,6 +1672,11 @@ fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> Stage
             .filter(|f| f.made)
             .map(|f| f.id.clone())
             .collect(),
+        unmade: findings
+            .iter()
+            .filter(|f| !f.made)
+            .filter_map(|f| f.moves_to)
+            .max(),
         // (Known once the plan is built: `waiting_moves`.)
         waiting: Vec::new(),
         built: Stage::furthest_built(counted),
@@ -5136,11 +5146,11 @@ impl StageView {
                 "the guide's conditions for {m} hold; the user count is already there, so the move is overdue ({}){made}",
                 self.overdue.join(", ")
             ),
-            (_, Some(m)) if !self.made.is_empty() => format!(
+            (_, Some(m)) if !self.made.is_empty() && self.unmade.is_none() => format!(
                 "the guide's conditions for {m} hold, but what they call for is in place: they are symptoms to work on, not a move ({})",
                 self.made.join(", ")
             ),
-            (_, Some(m)) => format!("the guide's conditions for {m} hold"),
+            (_, Some(m)) => format!("the guide's conditions for {m} hold{made}"),
         }
     }
 

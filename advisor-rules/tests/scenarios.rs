@@ -10817,3 +10817,39 @@ fn an_overdue_far_users_move_of_a_pack_still_places_what_it_brings() {
         "{cdn}:\n{text}"
     );
 }
+
+#[test]
+fn the_stage_line_calls_moves_symptoms_only_when_every_move_is_made() {
+    // No user count. Sharding and the rest of stage 3 but an API gateway and a search
+    // cluster are in place, and the replicas lag 6.5 s: the guide's stage-3 trigger, whose
+    // answer (sharding) is made, so it is a symptom to work on. Far users wait 1.05 s, past
+    // 500 ms: the stage-4 trigger, whose regions are not in place. The stage line must not
+    // say that what the conditions for stage 4 call for is in place.
+    let mut snap = with(
+        MetricsSnapshot::default(),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::MessageQueue,
+        ],
+    )
+    .with_replica_lag(ms(6_454))
+    .with_remote_user_p95(ms(1_049));
+    snap.db_cpu = Some(pct(42.0));
+    let a = run(&snap);
+    let line = a.stage.metrics_line();
+    assert_eq!(a.stage.by_metrics, Some(Stage::Enterprise), "{line}");
+    assert!(!line.contains("what they call for is in place"), "{line}");
+    assert!(line.contains("made already"), "{line}");
+    assert!(line.contains("move.3.replica_lag"), "{line}");
+    // Without the far users, every move is made: then they are symptoms, not a move.
+    snap.remote_user_p95 = None;
+    let a = run(&snap);
+    let line = a.stage.metrics_line();
+    assert!(line.contains("symptoms to work on, not a move"), "{line}");
+}
