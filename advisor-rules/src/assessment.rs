@@ -2541,6 +2541,7 @@ fn build_plan(
         grounds.by_users,
     );
     note_reads_back_to_the_primary(&mut steps, findings, snapshot);
+    note_lag_across_regions(&mut steps, findings, in_place);
     note_far_users_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_far_users_no_slower(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_paging_as_disk_wait(&mut steps, findings);
@@ -3303,6 +3304,34 @@ fn note_lag_with_write_headroom(
         _ => step.notes.push(format!(
             "{note} (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); check them before sharding for lag alone"
         )),
+    }
+}
+
+/// Replica lag measured while cross-region replication is in place: one figure covers every
+/// replica, and a replica in another region trails the primary by at least the round trip
+/// between the regions and what the link carries (PostgreSQL's streaming replication ships
+/// the WAL over the network and a standby replays it on arrival, documentation 27.2.5,
+/// "Streaming Replication"), while one in the primary's region trails by its own load. The
+/// step working on the lag says to find which replicas lag (`pg_stat_replication` gives
+/// each standby's `replay_lag`, PostgreSQL 10 and later) before working on their load or
+/// on the writes.
+fn note_lag_across_regions(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    in_place: ComponentSet,
+) {
+    if !in_place.contains(Component::CrossRegionReplication) {
+        return;
+    }
+    let lagging = with_evidence_on(findings, Metric::ReplicaLag);
+    if let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.findings.iter().any(|f| lagging.contains(&f.as_str())))
+    {
+        step.notes.push(
+            "cross_region_replication is in place, and one replica_lag figure covers every replica: one in another region trails by at least the round trip between the regions and what the link carries, one in the primary's region by its own load; find which replicas lag (replay_lag per standby in pg_stat_replication) before working on their load or the writes"
+                .to_owned(),
+        );
     }
 }
 

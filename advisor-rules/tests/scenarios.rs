@@ -10853,3 +10853,53 @@ fn the_stage_line_calls_moves_symptoms_only_when_every_move_is_made() {
     let line = a.stage.metrics_line();
     assert!(line.contains("symptoms to work on, not a move"), "{line}");
 }
+
+#[test]
+fn lag_with_cross_region_replication_asks_which_replicas_lag() {
+    // 1,038,858 users in several regions with cross-region replication, a global load
+    // balancer and the rest of stage 4 but sharding; the database is at 15% CPU and the
+    // replicas are 1.4 s behind (past the pack's 1 s warning). One lag figure covers every
+    // replica, and a replica in another region trails by at least the round trip between
+    // the regions and what the link carries: PostgreSQL's streaming replication ships WAL
+    // over the network and a standby applies it on arrival, so distance and bandwidth add
+    // to its lag where an in-region replica's comes from its own load. The lag step must
+    // say to find which replicas lag before working on their load.
+    let mut snap = with(
+        users(1_038_858),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::SearchCluster,
+            Component::GlobalLoadBalancer,
+            Component::MultiRegion,
+            Component::CrossRegionReplication,
+        ],
+    )
+    .with_replica_lag(ms(1_438));
+    snap.db_cpu = Some(pct(15.0));
+    snap.server_cpu = Some(pct(21.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let lag = step_holding(&a, "db.replica_lag");
+    assert!(
+        lag.notes
+            .iter()
+            .any(|n| n.contains("cross_region_replication") && n.contains("which replicas")),
+        "{text}"
+    );
+    // In one region, no such note.
+    snap.architecture.remove(Component::CrossRegionReplication);
+    snap.architecture.remove(Component::MultiRegion);
+    let a = run(&snap);
+    let lag = step_holding(&a, "db.replica_lag");
+    assert!(
+        lag.notes.iter().all(|n| !n.contains("which replicas")),
+        "{}",
+        a.to_text()
+    );
+}
