@@ -10585,7 +10585,17 @@ fn far_users_no_slower_than_everyone_measure_again_before_regions() {
     growth_stage.users = Some(Users::new(40_000));
     let a = assess(&engine, &growth_stage, &History::new());
     assert!(a.checklists.is_empty(), "{}", a.to_text());
-    for s in [&one_region, &big, &failover, &growth_stage] {
+    // Far users slower than the rest, one stage short of the move: the step keeps the
+    // move's own title (only two stages short does it serve them from a CDN first).
+    let slower = snap.clone().with_remote_user_p95(ms(2_600));
+    let a = assess(&engine, &slower, &History::new());
+    assert_eq!(
+        a.plan[0].title,
+        "Plan the move to stage 4 (enterprise)",
+        "{}",
+        a.to_text()
+    );
+    for s in [&one_region, &big, &failover, &growth_stage, &slower] {
         let a = assess(&engine, s, &History::new());
         let eval = engine.evaluate(s, &History::new());
         let sum = scalability_advisor_rules::summarize(&engine, &eval, s, &History::new(), &config);
