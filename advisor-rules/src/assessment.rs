@@ -23,8 +23,8 @@ use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
     Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
     escalate_leak, evidence_only, fold_overdue_moves, move_installing, moved_evidence,
-    nothing_to_add, quiet_far_users_moves, quiet_moves_with_nothing_to_add, rung_installing,
-    step_measuring, with_lowest_rungs,
+    nothing_to_add, quiet_cache_with_first_reads, quiet_far_users_moves,
+    quiet_moves_with_nothing_to_add, rung_installing, step_measuring, with_lowest_rungs,
 };
 
 /// The JSON shape version of [`Assessment`].
@@ -2063,6 +2063,7 @@ fn build_plan(
             .and_then(|f| engine.rule_index(&f.id))
             .is_some_and(|r| far_users_rule(engine, r))
     });
+    quiet_cache_with_first_reads(&mut facts, snapshot, in_place, &grounds);
     let leak_critical = escalate_leak(
         &mut facts,
         grounds.memory_fill,
@@ -2800,7 +2801,8 @@ fn note_cache_headroom(
 /// which no key, TTL or memory turns into hits, so it promises little; with `slow_pages`
 /// (a finding on the slow-page ladder), that pages still slow after it call for finding
 /// where the time goes (the guide's diagnosis, step 1), not a bigger cache. The step keeps
-/// its place: it is the decision matrix's first rung, and cheap.
+/// its place in the ladder (it is the decision matrix's first rung, and cheap), and is for
+/// information unless it holds the slow pages (`quiet_cache_with_first_reads`).
 ///
 /// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
 /// [`AdditionConfig::repeated_query_share`]:

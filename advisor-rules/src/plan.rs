@@ -245,6 +245,37 @@ const CONDITIONAL: ComponentSet = ComponentSet::from_components(&[
     Component::JobQueue,
 ]);
 
+/// Lowers to info the findings that tune a cache in place (they advise the slow-page
+/// ladder's first rung, [`Remedy::AddCaching`], with no ladder or move of their own: the
+/// default pack's `db.cache_hit_low`) when it misses (its hit rate under
+/// [`Grounds::cache_levels`]'s floor, 80%) while few queries repeat
+/// ([`Grounds::few_repeats`]: at or under the 25% the guide's "same queries repeated
+/// frequently" is read at). Most misses are then first reads, which no key, TTL or memory
+/// turns into hits: the step asks for no work worth a warning of its own, and its note says
+/// so. The slow pages, when the cache's step holds them, keep it as severe as they are;
+/// the findings keep their severity.
+///
+/// Both the assessment and the fleet summary apply this to their facts, so that they place
+/// alike.
+pub(crate) fn quiet_cache_with_first_reads(
+    facts: &mut [Facts<'_>],
+    snapshot: &scalability_advisor_core::MetricsSnapshot,
+    in_place: ComponentSet,
+    grounds: &Grounds,
+) {
+    let misses = snapshot
+        .cache_hit_rate
+        .is_some_and(|h| h < grounds.cache_levels.0);
+    if !(grounds.few_repeats && misses && in_place.contains(Component::Cache)) {
+        return;
+    }
+    for f in facts.iter_mut().filter(|f| {
+        f.remedy == Some(Remedy::AddCaching) && f.ladder.is_none() && f.moves_to.is_none()
+    }) {
+        f.severity = Severity::Info;
+    }
+}
+
 /// Lowers to info the moves not made, ahead of the user count, that rest on far users'
 /// latency alone (`is_far(i)` for `facts[i]`: its rule compares the far users' wait or
 /// share and nothing that makes the move a requirement, [`far_users_move`]) while the far

@@ -20,8 +20,8 @@ use crate::pack::{Rule, Severity};
 use crate::plan::{
     Active, Facts, Grounds, Key, Place, Skeleton, at_top, called_for_first, deferral_possible,
     escalate_leak, fold_overdue_moves, layer_bit, layer_deferral, move_installing,
-    quiet_far_users_moves, quiet_moves_with_nothing_to_add, recycle, step_measuring,
-    unexplained_slow_pages, with_lowest_rungs,
+    quiet_cache_with_first_reads, quiet_far_users_moves, quiet_moves_with_nothing_to_add, recycle,
+    step_measuring, unexplained_slow_pages, with_lowest_rungs,
 };
 
 // One bit per metric in a `u64`.
@@ -432,6 +432,8 @@ fn place_in_plan(
     // Overdue moves are one catch-up, as in `assess`.
     fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
     quiet_moves_with_nothing_to_add(&mut facts, snapshot, in_place, &config.additions);
+    let grounds = Grounds::of(snapshot, config);
+    quiet_cache_with_first_reads(&mut facts, snapshot, in_place, &grounds);
     quiet_far_users_moves(&mut facts, snapshot, |i| {
         found
             .get(i)
@@ -458,7 +460,6 @@ fn place_in_plan(
     // are active).
     let by_users = snapshot.users.map(Stage::for_users);
     let planned = with_lowest_rungs(&facts, &active, in_place);
-    let grounds = Grounds::of(snapshot, config);
     let deferred = if deferral_possible(&facts, &planned, in_place, grounds) {
         let top = layers_at_top::<EVIDENCE_PIECES>(engine, evaluation, &found, snapshot)
             .unwrap_or_else(|| layers_at_top_written(engine, evaluation, &found, snapshot));

@@ -10913,3 +10913,47 @@ fn lag_with_cross_region_replication_asks_which_replicas_lag() {
         a.to_text()
     );
 }
+
+#[test]
+fn a_cache_that_misses_first_reads_asks_for_no_work_of_its_own() {
+    // 372 users (stage 1) with a cache that answers 51.8% of lookups, while only 6.9% of
+    // queries repeat one issued shortly before: under the 25% this pack reads as the
+    // guide's "same queries repeated frequently", so most misses are first reads that no
+    // key, TTL or memory turns into hits. Pages take 1.7 s at P95 and a query takes 456 ms:
+    // the slow pages go to the index step. The cache's own step then promises little (its
+    // note says so) and is for information, after the steps that do the work.
+    let mut snap = users(372)
+        .with_p95_response_time(ms(1_724))
+        .with_slowest_query_time(ms(456))
+        .with_cache_hit_rate(pct(51.8));
+    snap.repeated_query_share = Some(pct(6.9));
+    snap.db_cpu = Some(pct(28.1));
+    snap.server_cpu = Some(pct(65.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let cache = step_holding(&a, "db.cache_hit_low");
+    assert_eq!(cache.severity, Severity::Info, "{text}");
+    assert!(
+        a.plan
+            .iter()
+            .filter(|s| s.severity > Severity::Info)
+            .all(|s| s.rank < cache.rank),
+        "{text}"
+    );
+    // The finding keeps its warning, and the summary agrees on the first step.
+    assert_eq!(severity(&a, "db.cache_hit_low"), Some(Severity::Warning));
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    // With nothing else slow, the slow pages stay with the cache's step, which keeps their
+    // severity.
+    let mut pages = snap.clone();
+    pages.slowest_query_time = Some(ms(40));
+    let a = run(&pages);
+    let cache = step_holding(&a, "db.cache_hit_low");
+    assert!(cache.severity > Severity::Info, "{}", a.to_text());
+    // With 40% of queries repeating, the misses are worth tuning: a warning.
+    let mut repeats = snap.clone();
+    repeats.repeated_query_share = Some(pct(40.0));
+    let a = run(&repeats);
+    let cache = step_holding(&a, "db.cache_hit_low");
+    assert_eq!(cache.severity, Severity::Warning, "{}", a.to_text());
+}
