@@ -3435,6 +3435,18 @@ pub(crate) fn write_far_users_first_title(out: &mut String, to: Stage, cdn: bool
     let _ = write!(out, "Serve far users from {by} before the move to {to}");
 }
 
+/// Whether `id` is a finding of a move whose rule rests on far users' latency alone
+/// ([`far_users_rule`]).
+fn far_users_finding(engine: &Engine, findings: &[AssessedFinding], id: &str) -> bool {
+    findings.iter().any(|f| {
+        f.id == id
+            && f.moves_to.is_some()
+            && engine
+                .rule_index(id)
+                .is_some_and(|r| far_users_rule(engine, r))
+    })
+}
+
 /// A stage move planned two stages or more ahead of the user count on far users' latency
 /// alone (every finding of its step a move whose rule [`far_users_move`]): the guide lists
 /// that trigger ("need geographic distribution for latency") under the stage before the
@@ -3463,15 +3475,7 @@ fn note_far_users_before_regions(
         .iter()
         .find(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute))
         .map(|s| s.rank);
-    let far = |id: &str| {
-        findings.iter().any(|f| {
-            f.id == id
-                && f.moves_to.is_some()
-                && engine
-                    .rule_index(id)
-                    .is_some_and(|r| far_users_rule(engine, r))
-        })
-    };
+    let far = |id: &str| far_users_finding(engine, findings, id);
     for step in steps.iter_mut() {
         let StepKey::Stage(to) = step.key else {
             continue;
@@ -3572,15 +3576,7 @@ fn note_far_users_no_slower(
     };
     let on_pages = with_evidence_on(findings, Metric::P95ResponseTime);
     let pages = step_holding(steps, &on_pages).map(|s| s.rank);
-    let far_move = |id: &str| {
-        findings.iter().any(|f| {
-            f.id == id
-                && f.moves_to.is_some()
-                && engine
-                    .rule_index(id)
-                    .is_some_and(|r| far_users_rule(engine, r))
-        })
-    };
+    let far_move = |id: &str| far_users_finding(engine, findings, id);
     for step in steps.iter_mut() {
         let StepKey::Stage(to) = step.key else {
             continue;
