@@ -67,9 +67,9 @@ pub enum Metric {
     P95ResponseTime,
     /// Mean database queries issued per request.
     DbQueriesPerRequest,
-    /// Application server CPU utilisation.
+    /// Application server CPU utilisation (the mean over the servers).
     ServerCpu,
-    /// Application server memory utilisation.
+    /// Application server memory utilisation (over the servers taken together).
     MemoryUsage,
     /// Database connections in use.
     DbConnections,
@@ -606,10 +606,14 @@ pub struct MetricsSnapshot {
     /// Mean database queries per request.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_queries_per_request: Option<QueriesPerRequest>,
-    /// Application server CPU utilisation.
+    /// Application server CPU utilisation: with several servers, the mean over all of them
+    /// (as the Prometheus collector reads it); one server's own figure goes in
+    /// [`hosts`](Self::hosts).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_cpu: Option<Ratio>,
-    /// Application server memory utilisation.
+    /// Application server memory utilisation: with several servers, the share used of
+    /// their memory taken together (as the Prometheus collector reads it); one server's own
+    /// figure goes in [`hosts`](Self::hosts).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memory_usage: Option<Ratio>,
 

@@ -577,7 +577,7 @@ fn rules() -> Vec<Rule> {
         action: None,
         step_title: None,
         advice: String::from("A server is out of CPU: the guide's signal to leave the single server for several behind a load balancer."),
-        made_advice: Some(String::from("Servers already sit behind a load balancer, yet one is out of CPU: check that the balancer spreads the load evenly (one server saturated before the others points at uneven routing or sticky sessions).")),
+        made_advice: Some(String::from("Servers already sit behind a load balancer, yet their CPU is maxed: server_cpu is the mean over the servers, so they are short of CPU as a whole, not one of them alone, and more servers behind the balancer take the load (raise the auto-scaler's maximum where one sizes the pool). If the snapshot's hosts list shows one server far busier than the others, check how the balancer spreads the load first (uneven routing, sticky sessions).")),
         references: vec![Cow::Borrowed("guide: When to Move to Stage 2 (server resources maxed)"), Cow::Borrowed("90% level: ours, above the guide's 85% CPU warning")],
         supersedes: Vec::new(),
         hold_for: None,
@@ -608,7 +608,7 @@ fn rules() -> Vec<Rule> {
         action: None,
         step_title: None,
         advice: String::from("A server is out of memory: the guide's signal to leave the single server for several behind a load balancer."),
-        made_advice: Some(String::from("Servers already sit behind a load balancer, yet one is out of memory: check that the balancer spreads the load evenly (one server full before the others points at uneven routing or sticky sessions).")),
+        made_advice: Some(String::from("Servers already sit behind a load balancer, yet their memory is maxed: memory_usage is the share used over all the servers, so they are short of memory as a whole, not one of them alone. More servers help only where memory grows with the load each carries (sessions, per-request buffers); otherwise each server needs the ladder's rungs (more memory, then the leaks found). If the snapshot's hosts list shows one server far fuller than the others, check how the balancer spreads the load first (uneven routing, sticky sessions).")),
         references: vec![Cow::Borrowed("guide: When to Move to Stage 2 (server resources maxed)"), Cow::Borrowed("90% level: ours")],
         supersedes: Vec::new(),
         hold_for: None,
@@ -619,7 +619,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::LoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 294 },
-        when_offset: 14444,
+        when_offset: 14678,
     },
     Rule {
         id: String::from("move.3.write_saturation"),
@@ -650,7 +650,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Sharding]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 308 },
-        when_offset: 15136,
+        when_offset: 15699,
     },
     Rule {
         id: String::from("move.3.cache_plateau"),
@@ -681,7 +681,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 323 },
-        when_offset: 16075,
+        when_offset: 16638,
     },
     Rule {
         id: String::from("move.3.replica_lag"),
@@ -712,7 +712,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Sharding]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 336 },
-        when_offset: 16801,
+        when_offset: 17364,
     },
     Rule {
         id: String::from("move.3.independent_scaling"),
@@ -743,7 +743,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ApiGateway, Component::Microservices]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 352 },
-        when_offset: 17695,
+        when_offset: 18258,
     },
     Rule {
         id: String::from("move.4.remote_latency"),
@@ -774,7 +774,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn, Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 367 },
-        when_offset: 18368,
+        when_offset: 18931,
     },
     Rule {
         id: String::from("move.4.data_residency"),
@@ -805,7 +805,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 381 },
-        when_offset: 19145,
+        when_offset: 19708,
     },
     Rule {
         id: String::from("residency.one_region"),
@@ -836,7 +836,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 395 },
-        when_offset: 20052,
+        when_offset: 20615,
     },
     Rule {
         id: String::from("move.4.single_region_failover"),
@@ -867,7 +867,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion, Component::CrossRegionReplication]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 406 },
-        when_offset: 21043,
+        when_offset: 21606,
     },
     Rule {
         id: String::from("move.4.global_users"),
@@ -898,7 +898,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 419 },
-        when_offset: 21834,
+        when_offset: 22397,
     },
     Rule {
         id: String::from("add.cdn"),
@@ -929,7 +929,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 439 },
-        when_offset: 22884,
+        when_offset: 23447,
     },
     Rule {
         id: String::from("add.read_replicas"),
@@ -960,7 +960,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ReadReplicas]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 450 },
-        when_offset: 23280,
+        when_offset: 23843,
     },
     Rule {
         id: String::from("add.cache"),
@@ -991,7 +991,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 461 },
-        when_offset: 23767,
+        when_offset: 24330,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -1022,7 +1022,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 472 },
-        when_offset: 24211,
+        when_offset: 24774,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -1053,7 +1053,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 483 },
-        when_offset: 24853,
+        when_offset: 25416,
     },
     Rule {
         id: String::from("add.region"),
@@ -1084,7 +1084,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 496 },
-        when_offset: 25873,
+        when_offset: 26436,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1115,7 +1115,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 511 },
-        when_offset: 27194,
+        when_offset: 27757,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1146,7 +1146,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 523 },
-        when_offset: 27789,
+        when_offset: 28352,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1177,7 +1177,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 535 },
-        when_offset: 28496,
+        when_offset: 29059,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1208,7 +1208,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 547 },
-        when_offset: 29076,
+        when_offset: 29639,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1239,7 +1239,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 560 },
-        when_offset: 29742,
+        when_offset: 30305,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1270,7 +1270,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 573 },
-        when_offset: 30697,
+        when_offset: 31260,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1301,7 +1301,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 587 },
-        when_offset: 31429,
+        when_offset: 31992,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1332,7 +1332,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 601 },
-        when_offset: 32200,
+        when_offset: 32763,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1363,7 +1363,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 614 },
-        when_offset: 32616,
+        when_offset: 33179,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1394,7 +1394,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 626 },
-        when_offset: 33244,
+        when_offset: 33807,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1425,7 +1425,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 638 },
-        when_offset: 33733,
+        when_offset: 34296,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1456,7 +1456,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 650 },
-        when_offset: 34128,
+        when_offset: 34691,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1487,7 +1487,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 662 },
-        when_offset: 34659,
+        when_offset: 35222,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1518,7 +1518,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 679 },
-        when_offset: 35518,
+        when_offset: 36081,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1549,7 +1549,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 693 },
-        when_offset: 36599,
+        when_offset: 37162,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1580,7 +1580,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 707 },
-        when_offset: 37482,
+        when_offset: 38045,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1611,7 +1611,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 719 },
-        when_offset: 38028,
+        when_offset: 38591,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1642,7 +1642,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 731 },
-        when_offset: 38831,
+        when_offset: 39394,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1673,7 +1673,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 743 },
-        when_offset: 39506,
+        when_offset: 40069,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1704,7 +1704,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 756 },
-        when_offset: 40301,
+        when_offset: 40864,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1735,7 +1735,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 773 },
-        when_offset: 41236,
+        when_offset: 41799,
     },
     Rule {
         id: String::from("premature.add_cache"),
@@ -1766,7 +1766,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 786 },
-        when_offset: 42238,
+        when_offset: 42801,
     },
     Rule {
         id: String::from("premature.add_read_replicas"),
@@ -1797,7 +1797,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 798 },
-        when_offset: 43415,
+        when_offset: 43978,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1828,7 +1828,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 810 },
-        when_offset: 44462,
+        when_offset: 45025,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 822 },
-        when_offset: 45443,
+        when_offset: 46006,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1890,7 +1890,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 834 },
-        when_offset: 45896,
+        when_offset: 46459,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 847 },
-        when_offset: 47430,
+        when_offset: 47993,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1952,7 +1952,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 859 },
-        when_offset: 48339,
+        when_offset: 48902,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -1983,7 +1983,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 871 },
-        when_offset: 48949,
+        when_offset: 49512,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2014,7 +2014,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 883 },
-        when_offset: 50026,
+        when_offset: 50589,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2045,7 +2045,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 895 },
-        when_offset: 50872,
+        when_offset: 51435,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2076,7 +2076,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 907 },
-        when_offset: 51704,
+        when_offset: 52267,
     },
     ]
 }

@@ -7394,9 +7394,10 @@ fn a_made_move_folded_into_a_rung_keeps_what_it_adds() {
     // done; memory at 91% (past the 90% level given to the guide's "server resources
     // maxed"), everything else calm. The guide's stage-2 trigger holds, but what it calls
     // for (servers behind a load balancer) is in place: the finding is a symptom for the
-    // ladder for high memory, whose step holds it. Behind a balancer, one server out of
-    // memory before the others can be an uneven spread of the load, which no rung of the
-    // memory ladder looks at: the step keeps that check from the made move's advice.
+    // ladder for high memory, whose step holds it. Behind a balancer, the made move's advice
+    // says what no rung of the memory ladder does (the figure covers all the servers; more
+    // of them help only where memory grows with load; one server fuller than the others is
+    // the balancer's spread): the step keeps it as a note.
     let snap = with(
         users(35_000)
             .with_tried(Remedy::VerticalScale)
@@ -7414,7 +7415,7 @@ fn a_made_move_folded_into_a_rung_keeps_what_it_adds() {
         memory
             .notes
             .iter()
-            .any(|n| n.contains("evenly") && n.contains("move.2.memory_maxed")),
+            .any(|n| n.contains("spreads the load") && n.contains("move.2.memory_maxed")),
         "{text}"
     );
     // The move's advice is said once: the step's own advice does not repeat in a note.
@@ -10956,4 +10957,43 @@ fn a_cache_that_misses_first_reads_asks_for_no_work_of_its_own() {
     let a = run(&repeats);
     let cache = step_holding(&a, "db.cache_hit_low");
     assert_eq!(cache.severity, Severity::Warning, "{}", a.to_text());
+}
+
+#[test]
+fn busy_servers_behind_a_balancer_need_more_servers_not_a_fairer_balancer() {
+    // 60,000 users (stage 2) behind a load balancer, the servers at 95% CPU. `server_cpu`
+    // is the servers' mean (the Prometheus mapping averages every CPU's idle time), so at
+    // 95% every server is near full, not one: the guide's ladder for high server CPU goes
+    // on to horizontal scale, more servers behind the balancer. Uneven routing explains one
+    // server full beside idle ones, which a mean cannot show: the advice sends the user to
+    // the per-host figures for that, not to the balancer first.
+    let mut snap = with(
+        users(60_000),
+        &[
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::Cdn,
+        ],
+    );
+    snap.server_cpu = Some(pct(95.0));
+    snap.memory_usage = Some(pct(95.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(!text.contains("yet one is out of"), "{text}");
+    let cpu = step_holding(&a, "move.2.cpu_maxed");
+    assert!(
+        cpu.notes
+            .iter()
+            .any(|n| n.contains("more servers") && n.contains("hosts")),
+        "{text}"
+    );
+    let memory = step_holding(&a, "move.2.memory_maxed");
+    assert!(
+        memory
+            .notes
+            .iter()
+            .any(|n| n.contains("as a whole") && n.contains("hosts")),
+        "{text}"
+    );
 }
