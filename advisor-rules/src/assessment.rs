@@ -3447,8 +3447,9 @@ fn far_users_finding(engine: &Engine, findings: &[AssessedFinding], id: &str) ->
     })
 }
 
-/// A stage move planned two stages or more ahead of the user count on far users' latency
-/// alone (every finding of its step a move whose rule [`far_users_move`]): the guide lists
+/// A stage move planned two stages or more ahead of the user count, or with no user count
+/// given ([`far_users_first`]), on far users' latency alone (every finding of its step a
+/// move whose rule [`far_users_move`]): the guide lists
 /// that trigger ("need geographic distribution for latency") under the stage before the
 /// move and tells a startup not to worry about multi-region yet, while its answer to latency
 /// in the network layer is a CDN and edge caching, and its ladder for slow pages puts the
@@ -3462,9 +3463,6 @@ fn note_far_users_before_regions(
     snapshot: &MetricsSnapshot,
     by_users: Option<Stage>,
 ) {
-    let Some(users) = snapshot.users else {
-        return;
-    };
     // Far users who wait no longer than the rest: `note_far_users_no_slower` says what to do.
     if far_users_no_slower(snapshot).is_some() {
         return;
@@ -3480,9 +3478,9 @@ fn note_far_users_before_regions(
         let StepKey::Stage(to) = step.key else {
             continue;
         };
-        let Some(short) = stages_short(by_users, to) else {
+        if !far_users_first(snapshot.users, by_users, to) {
             continue;
-        };
+        }
         if step.findings.is_empty() || !step.findings.iter().all(|f| far(f)) {
             continue;
         }
@@ -3497,21 +3495,43 @@ fn note_far_users_before_regions(
                 .to_owned(),
         };
         step.advice = format!(
-            "Users far from the servers wait too long, and the guide's move to {to} would give them regions of their own. At this size, {}, {logic}, and plan regions only if far users stay slow after it as the user count nears {to}.",
+            "Users far from the servers wait too long, and the guide's move to {to} would give them regions of their own. {} {}, {logic}, and plan regions only if far users stay slow after it as the user count nears {to}.",
+            if snapshot.users.is_some() {
+                "At this size,"
+            } else {
+                "With the size unknown,"
+            },
             if cdn {
                 "check that the CDN serves them from its edge (cache headers, hits at the edge)"
             } else {
                 "serve them from a CDN first, the guide's answer to latency in the network layer (static content and cacheable pages from its edge)"
             }
         );
+        let served = if cdn { "the edge" } else { "a CDN" };
         step.notes.insert(
             0,
-            format!(
-                "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before, and tells a startup not to worry about multi-region yet): measure remote_user_p95 again once far users are served from {}, before planning regions",
-                if cdn { "the edge" } else { "a CDN" }
-            ),
+            match snapshot.users.zip(stages_short(by_users, to)) {
+                Some((users, short)) => format!(
+                    "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before, and tells a startup not to worry about multi-region yet): measure remote_user_p95 again once far users are served from {served}, before planning regions"
+                ),
+                None => format!(
+                    "no user count is given, so how far the system is from {to}, whose trigger this is, is not known (the guide lists it under the stage before, and tells a startup not to worry about multi-region yet): give `users`, and measure remote_user_p95 again once far users are served from {served}, before planning regions"
+                ),
+            },
         );
     }
+}
+
+/// Whether a move to `to` on far users' latency alone serves them from a CDN or the edge
+/// first ([`note_far_users_before_regions`]): the user count is two stages or more short of
+/// `to`, or not given (the distance unknown, the cheap and reversible rungs come before the
+/// guide's dearest move). The fleet summary follows it.
+pub(crate) fn far_users_first(
+    users: Option<scalability_advisor_core::units::Users>,
+    by_users: Option<Stage>,
+    to: Stage,
+) -> bool {
+    users.is_none() || stages_short(by_users, to).is_some()
 }
 
 /// The far users' P95 and the P95 over all users, when both are measured and the far users

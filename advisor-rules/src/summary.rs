@@ -9,11 +9,11 @@ use scalability_advisor_core::{
 
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
-    checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_no_slower, far_users_rule,
-    finds_writes_short, is_cpu_capacity_rung, memory_fill, rank_evidence, rank_key,
+    checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_first, far_users_no_slower,
+    far_users_rule, finds_writes_short, is_cpu_capacity_rung, memory_fill, rank_evidence, rank_key,
     reads_before_sharding, replicas_first, rung_in_place_title, scaler_first_title, shared_host,
-    stages_short, subject_lines, write_base_title, write_far_users_again_title,
-    write_far_users_first_title, write_lag_first_title, write_subjects,
+    subject_lines, write_base_title, write_far_users_again_title, write_far_users_first_title,
+    write_lag_first_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -598,7 +598,7 @@ fn place_in_plan(
         // As the assessment retitles it (`note_far_users_no_slower`,
         // `note_far_users_before_regions`): a move ahead of the user count on far users'
         // latency alone, while they wait no longer than users overall; or failing that, two
-        // stages or more ahead.
+        // stages or more ahead, or with no user count given (`far_users_first`).
         if let Key::Stage(to) = step.key
             && by_users.is_none_or(|u| u < to)
             && found
@@ -610,7 +610,7 @@ fn place_in_plan(
             if far_users_no_slower(snapshot).is_some() {
                 out.first_step_title.clear();
                 write_far_users_again_title(&mut out.first_step_title, to);
-            } else if snapshot.users.is_some() && stages_short(by_users, to).is_some() {
+            } else if far_users_first(snapshot.users, by_users, to) {
                 out.first_step_title.clear();
                 write_far_users_first_title(
                     &mut out.first_step_title,

@@ -10997,3 +10997,57 @@ fn busy_servers_behind_a_balancer_need_more_servers_not_a_fairer_balancer() {
         "{text}"
     );
 }
+
+#[test]
+fn far_users_of_a_system_of_unknown_size_are_served_from_a_cdn_before_regions() {
+    // No user count and no declared architecture; 58% of users far from the servers wait
+    // 899 ms at P95 (past the 500 ms level of the guide's stage-4 trigger) while users
+    // overall wait 205 ms. How far the system is from stage 4 (1,000,001+ users) is not
+    // known, and regions are the dearest move the guide has ($100,000+/mo in its cost
+    // table): the cheap, reversible answer to latency in the network layer (a CDN, then
+    // the edge) comes first at any size, and the step asks for the user count before
+    // regions are planned. The fleet summary's first step reads the same.
+    let mut snap = MetricsSnapshot::default()
+        .with_remote_user_share(pct(58.0))
+        .with_remote_user_p95(ms(899))
+        .with_p95_response_time(ms(205));
+    snap.server_cpu = Some(pct(49.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let far = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert_eq!(
+        far.title, "Serve far users from a CDN before the move to stage 4 (enterprise)",
+        "{text}"
+    );
+    assert!(
+        far.advice.contains("CDN") && !far.advice.contains("sharding"),
+        "{text}"
+    );
+    assert!(
+        far.notes
+            .first()
+            .is_some_and(|n| n.contains("`users`") && n.contains("remote_user_p95")),
+        "{text}"
+    );
+    assert_eq!(first_step(&a), &StepKey::Stage(Stage::Enterprise), "{text}");
+    assert_eq!(summary(&snap).first_step_title, far.title, "{text}");
+    // With a CDN declared, the edge comes next.
+    let cdn = with(snap.clone(), &[Component::Cdn]);
+    let c = run(&cdn);
+    assert_eq!(
+        step_of(&c, StepKey::Stage(Stage::Enterprise)).title,
+        "Serve far users from the edge before the move to stage 4 (enterprise)",
+        "{}",
+        c.to_text()
+    );
+    assert_eq!(summary(&cdn).first_step_title, c.plan[0].title);
+    // Once the count is given and reaches stage 3, the guide's move as written.
+    let known = snap.clone().with_users(Users::new(300_000));
+    let k = run(&known);
+    assert_eq!(
+        step_of(&k, StepKey::Stage(Stage::Enterprise)).title,
+        "Plan the move to stage 4 (enterprise)",
+        "{}",
+        k.to_text()
+    );
+}
