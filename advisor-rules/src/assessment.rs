@@ -2177,8 +2177,9 @@ fn build_plan(
     let symptoms = placed().filter(|(_, f)| shows_symptom(f));
     for ((f, place), _) in causes.chain(symptoms) {
         let why: Vec<String> = f.evidence.iter().map(ToString::to_string).collect();
-        let declared =
-            (f.declared.iter().map(declared_line)).chain(f.absent.iter().map(absent_line));
+        let declared = (f.declared.iter().map(declared_line))
+            .chain(f.shown.iter().map(shown_line))
+            .chain(f.absent.iter().map(absent_line));
         match *place {
             Place::Held {
                 remedy,

@@ -11051,3 +11051,38 @@ fn far_users_of_a_system_of_unknown_size_are_served_from_a_cdn_before_regions() 
         k.to_text()
     );
 }
+
+#[test]
+fn a_step_on_a_cache_shown_by_its_hit_rate_says_how_it_is_known() {
+    // 1,485 users (stage 1), no architecture declared; the cache answers 96.7% of lookups,
+    // so one is in place. Servers at 12%, pages at 140 ms and the database at 14.3% are all
+    // under half of the guide's levels: the pack calls the cache premature, a condition
+    // that needs the cache. The step's evidence must say the cache is there and how that is
+    // known, as the finding's own evidence does ("cache in place (cache_hit_rate is
+    // measured)"), or the step reads as if it judged a cache nobody mentioned.
+    let mut snap = users(1_485)
+        .with_p95_response_time(ms(140))
+        .with_cache_hit_rate(pct(96.7));
+    snap.server_cpu = Some(pct(12.0));
+    snap.db_cpu = Some(pct(14.3));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "premature.cache");
+    assert!(
+        step.why
+            .iter()
+            .any(|w| w == "cache in place (cache_hit_rate is measured)"),
+        "{text}"
+    );
+    // Declared, it reads as declared.
+    let declared = with(snap.clone(), &[Component::Cache]);
+    let d = run(&declared);
+    let step = step_holding(&d, "premature.cache");
+    assert!(
+        step.why
+            .iter()
+            .any(|w| w == "cache in the declared architecture"),
+        "{}",
+        d.to_text()
+    );
+}
