@@ -980,8 +980,10 @@ pub fn assess_with(
     }
 
     let mut stage = stage_view(snapshot, &findings);
+    // (With no user count, how far ahead the move is is not known: the steps look first
+    // all the same, `far_users_first`.)
     let looked_at_first = stage.by_metrics.filter(|m| {
-        stages_short(stage.by_users, *m).is_some()
+        (stage.by_users.is_none() || stages_short(stage.by_users, *m).is_some())
             && findings
                 .iter()
                 .filter(|f| f.moves_to == Some(*m) && !f.made)
@@ -1020,10 +1022,19 @@ pub fn assess_with(
         .fold(ComponentSet::EMPTY, |set, c| {
             set.union(ComponentSet::from_components(&[c]))
         });
+    // With no user count to go by, the furthest stage another move calls for.
+    let other_moves = looked_at_first.and_then(|m| {
+        findings
+            .iter()
+            .filter(|f| !f.made)
+            .filter_map(|f| f.moves_to)
+            .filter(|to| *to < m)
+            .max()
+    });
     let mut next_stage = next_stage(
         snapshot,
         &stage,
-        looked_at_first,
+        (looked_at_first, other_moves),
         &config.additions,
         asked_by_checklists,
     );
@@ -1717,12 +1728,15 @@ fn looks_first(
 }
 
 /// The stage the report heads for: the one the metrics call for when it is ahead of the user
-/// count, unless it is `looked_at_first` (two stages or more ahead, every move to it looking
-/// at something first, [`looks_first`]); otherwise the one after the user count's.
+/// count, unless it is `looked_at_first` (two stages or more ahead, or with no user count,
+/// every move to it looking at something first, [`looks_first`]); otherwise the one after
+/// the user count's. With no user count and the metrics' stage looked at first, the
+/// furthest stage `other_moves` (not made) call for, or failing one, the metrics' stage
+/// with the reason.
 fn next_stage(
     snapshot: &MetricsSnapshot,
     view: &StageView,
-    looked_at_first: Option<Stage>,
+    (looked_at_first, other_moves): (Option<Stage>, Option<Stage>),
     additions: &AdditionConfig,
     asked_by_checklists: ComponentSet,
 ) -> Option<NextStage> {
@@ -1736,6 +1750,18 @@ fn next_stage(
                 ),
             ),
             None => (u, "already reached, and the last stage".to_owned()),
+        },
+        (None, Some(m)) if looked_at_first == Some(m) => match other_moves {
+            Some(o) => (
+                o,
+                format!(
+                    "the metrics call for it; their conditions for {m} hold too, but the plan looks first at what those measure, and no user count says how far off {m} is (give `users`)"
+                ),
+            ),
+            None => (
+                m,
+                "the metrics' conditions for it hold, but the plan looks first at what they measure, and no user count says how far off it is (give `users`)".to_owned(),
+            ),
         },
         (u, Some(m)) if u.is_none_or(|u| m > u) => (
             m,

@@ -11086,3 +11086,47 @@ fn a_step_on_a_cache_shown_by_its_hit_rate_says_how_it_is_known() {
         d.to_text()
     );
 }
+
+#[test]
+fn with_no_user_count_the_stage_section_heads_where_the_plan_goes() {
+    // No user count; far users wait 899 ms at P95 (the guide's stage-4 trigger) and a query
+    // takes 233 ms (its stage-2 trigger). The plan serves the far users from a CDN before any
+    // region (`far_users_of_a_system_of_unknown_size_are_served_from_a_cdn_before_regions`),
+    // so the stage section must not head for the enterprise stage "because the metrics call
+    // for it" with its $100,000+/mo: it heads for stage 2, which the slow query calls for,
+    // and says why stage 4 is not it and what would place the system (the user count).
+    let mut snap = MetricsSnapshot::default()
+        .with_remote_user_share(pct(58.0))
+        .with_remote_user_p95(ms(899))
+        .with_p95_response_time(ms(205))
+        .with_slowest_query_time(ms(233));
+    snap.server_cpu = Some(pct(49.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let next = a.next_stage.as_ref().expect("a stage to head for");
+    assert_eq!(next.stage, Stage::Growth, "{text}");
+    assert!(
+        next.reason.contains("stage 4 (enterprise)") && next.reason.contains("`users`"),
+        "{text}"
+    );
+    // With the far users alone, the section still names stage 4, whose conditions hold,
+    // but says the plan looks first at what they measure.
+    let mut alone = snap.clone();
+    alone.slowest_query_time = None;
+    let b = run(&alone);
+    let next = b.next_stage.as_ref().expect("a stage to head for");
+    assert_eq!(next.stage, Stage::Enterprise, "{}", b.to_text());
+    assert!(
+        next.reason.contains("looks first") && next.reason.contains("`users`"),
+        "{}",
+        b.to_text()
+    );
+    // A requirement (data residency) is no far users' latency: stage 4 as the metrics say.
+    let mut resident = snap.clone();
+    resident.data_residency_required = Some(true);
+    resident.user_regions = NonZeroU32::new(3);
+    let c = run(&resident);
+    let next = c.next_stage.as_ref().expect("a stage to head for");
+    assert_eq!(next.stage, Stage::Enterprise, "{}", c.to_text());
+    assert_eq!(next.reason, "the metrics call for it", "{}", c.to_text());
+}
