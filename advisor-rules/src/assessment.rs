@@ -2138,6 +2138,12 @@ fn build_plan(
         })
         .filter(|(_, gaps)| !gaps.is_empty())
         .collect();
+    let lag_only = |i: usize| {
+        findings
+            .get(i)
+            .and_then(|f| engine.rule_index(&f.id))
+            .is_some_and(|r| lag_alone_rule(engine, r))
+    };
     let skeleton = Skeleton::build(
         &facts,
         &planned,
@@ -2145,8 +2151,8 @@ fn build_plan(
         with_gaps
             .iter()
             .map(|(c, _)| (*c, grounds.by_users.is_some_and(|s| s >= c.stage()))),
-        deferred,
-        grounds.cache_before_database,
+        (deferred, grounds.cache_before_database),
+        grounds.long_queries.then_some(&lag_only),
     );
     let mut steps: Vec<PlanStep> = skeleton
         .steps
@@ -2570,6 +2576,9 @@ fn build_plan(
     );
     note_reads_back_to_the_primary(&mut steps, findings, snapshot);
     note_lag_across_regions(&mut steps, findings, in_place);
+    if grounds.long_queries {
+        note_lag_after_long_queries(&mut steps, engine, findings, snapshot);
+    }
     note_far_users_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_far_users_no_slower(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_paging_as_disk_wait(&mut steps, findings);
@@ -3364,6 +3373,57 @@ fn note_lag_across_regions(
     }
 }
 
+/// A step on the replicas' lag alone placed after the index step ([`Grounds::long_queries`]:
+/// a query measured past the slow-query level, the writes not past the write trigger). On a
+/// PostgreSQL hot standby, WAL that conflicts with a running query waits for it, up to
+/// `max_standby_streaming_delay` (30 s by default) before the query is cancelled
+/// (PostgreSQL documentation, "Hot Standby", "Handling Query Conflicts"): slow queries run
+/// on the replicas, which the index step shortens, are one cause of the lag, each wait as
+/// long as its query. The lag step says so, with the slowest query's time against the lag,
+/// and to measure the lag again after that step.
+fn note_lag_after_long_queries(
+    steps: &mut [PlanStep],
+    engine: &Engine,
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+) {
+    let (Some(slowest), Some(indexes)) = (
+        snapshot.slowest_query_time,
+        steps
+            .iter()
+            .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes))
+            .map(|s| s.rank),
+    ) else {
+        return;
+    };
+    let lag_alone = |id: &String| {
+        findings.iter().any(|f| {
+            &f.id == id
+                && f.layer == Some(Layer::Database)
+                && f.ladder.is_none()
+                && engine
+                    .rule_index(id)
+                    .is_some_and(|r| lag_alone_rule(engine, r))
+        })
+    };
+    for step in steps
+        .iter_mut()
+        .filter(|s| s.rank > indexes && !s.findings.is_empty() && s.findings.iter().all(lag_alone))
+    {
+        let how_much = match snapshot.replica_lag {
+            Some(lag) if slowest < lag => format!(
+                "each wait lasting as long as the query, so a lag of {} takes many in a row",
+                Quantity::Duration(lag)
+            ),
+            _ => "a query that long is enough for the whole lag".to_owned(),
+        };
+        step.notes.push(format!(
+            "step {indexes} shortens the slow queries (the slowest takes {}); a replica's replay waits for the queries running there that conflict with it (a PostgreSQL hot standby waits up to max_standby_streaming_delay, 30 s by default, before cancelling them), {how_much}: see whether the replicas run the slow queries (pg_stat_statements on them), and measure replica_lag again after that step before working on the replicas' load or the writes",
+            Quantity::Duration(slowest)
+        ));
+    }
+}
+
 /// Replicas that lag while a finding says the database does not need them (it discourages
 /// read replicas: the default pack's `premature.read_replicas`, its CPU under half of the
 /// guide's level): the primary has room for the reads they serve, so reading from it ends
@@ -3428,6 +3488,12 @@ pub(crate) fn replicas_first(
     } else {
         snapshot.users.is_some() && stages_short(by_users, to).is_some()
     }
+}
+
+/// Whether rule `index` of `engine` compares the replicas' lag and nothing else: a finding
+/// of it is on the lag alone.
+pub(crate) fn lag_alone_rule(engine: &Engine, index: usize) -> bool {
+    engine.compared_metrics(index) == 1u64 << Metric::ReplicaLag.index()
 }
 
 /// [`far_users_move`] for rule `index` of `engine`, its compared metrics read in one pass.

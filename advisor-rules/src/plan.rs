@@ -506,6 +506,17 @@ pub(crate) struct Grounds {
     /// sustains: the guide's "write traffic overwhelming single primary", which makes
     /// writes, and the pages that wait for them, slow (see [`first_step_on`]).
     pub(crate) writes_saturated: bool,
+    /// Whether the slowest query is measured past the slow-query level
+    /// ([`TriggerConfig::slow_query_level`], the guide's 100 ms) while the writes are not
+    /// measured past `primary_write_level`: queries that, run on a replica, hold its replay
+    /// back (a PostgreSQL hot standby delays the WAL that conflicts with a running query, up
+    /// to `max_standby_streaming_delay`, 30 s by default), while the writes do not explain
+    /// the lag instead. A step on the lag alone then waits for the index step of its
+    /// severity ([`Skeleton::build`]), which also carries the slow pages when they are the
+    /// database's.
+    ///
+    /// [`TriggerConfig::slow_query_level`]: scalability_advisor_core::TriggerConfig::slow_query_level
+    pub(crate) long_queries: bool,
     /// For memory climbing as a leak does: how fast (a fraction of the memory an hour, by
     /// Sen's slope) and in how many hours it reaches 100% at that rate. Set by
     /// [`crate::assess`], which has the series.
@@ -600,6 +611,10 @@ impl Grounds {
                 snapshot,
                 config.triggers.primary_write_level,
             ),
+            long_queries: snapshot
+                .slowest_query_time
+                .is_some_and(|t| t > config.triggers.slow_query_level)
+                && !crate::assessment::writes_past(snapshot, config.triggers.primary_write_level),
             cpu_saturated: snapshot.server_cpu.is_some_and(|c| {
                 config.thresholds.server_cpu.classify(c)
                     == scalability_advisor_core::Health::Unhealthy
@@ -1390,6 +1405,10 @@ pub(crate) struct Step<'a> {
     pub(crate) priority: u32,
     /// The first finding of the step's severity: the step advises what it advises.
     pub(crate) advice: Option<usize>,
+    /// Whether every finding of the step is on the replicas' lag alone (a database finding,
+    /// no ladder's, whose rule compares nothing but `replica_lag`), as the caller's
+    /// `lag_only` says; false when the caller gave none.
+    pub(crate) on_lag: bool,
 }
 
 /// Where one finding went.
@@ -1421,7 +1440,10 @@ impl<'a> Skeleton<'a> {
     /// (`(checklist, users at its stage)`), and orders the steps: most severe first; then the
     /// guide's diagnosis order (database, application, network, external services); then
     /// immediate remedies before planning a stage move before checklist gaps; then the
-    /// pack's priorities; then the key. `planned` is the plan's ladders
+    /// pack's priorities, a step on the replicas' lag alone (every finding one that
+    /// `lag_only` says compares nothing else) after the index step of its severity and
+    /// layer, whose long queries hold replay back ([`Grounds::long_queries`], which decides
+    /// whether `lag_only` is given); then the key. `planned` is the plan's ladders
     /// ([`with_lowest_rungs`] of those whose ladder rule fired), worked out once by the
     /// caller, which needs them for the deferral too.
     pub(crate) fn build(
@@ -1429,16 +1451,16 @@ impl<'a> Skeleton<'a> {
         planned: &Active,
         architecture: ComponentSet,
         checklists: impl IntoIterator<Item = (Checklist, bool)>,
-        deferred: Option<Deferral<'a>>,
-        cache_first: bool,
+        (deferred, cache_first): (Option<Deferral<'a>>, bool),
+        lag_only: Option<&dyn Fn(usize) -> bool>,
     ) -> Skeleton<'a> {
         Skeleton::build_in(
             facts,
             planned,
             architecture,
             checklists,
-            deferred,
-            cache_first,
+            (deferred, cache_first),
+            lag_only,
             Skeleton::default(),
         )
     }
@@ -1450,8 +1472,8 @@ impl<'a> Skeleton<'a> {
         planned: &Active,
         architecture: ComponentSet,
         checklists: impl IntoIterator<Item = (Checklist, bool)>,
-        deferred: Option<Deferral<'a>>,
-        cache_first: bool,
+        (deferred, cache_first): (Option<Deferral<'a>>, bool),
+        lag_only: Option<&dyn Fn(usize) -> bool>,
         into: Skeleton<'a>,
     ) -> Skeleton<'a> {
         let Skeleton {
@@ -1487,6 +1509,13 @@ impl<'a> Skeleton<'a> {
                     } else {
                         f.priority
                     };
+                    // (The caller's question is asked only of database findings off the
+                    // ladders, and only while the step's other findings are on the lag.)
+                    let on_lag = || {
+                        f.layer == Some(Layer::Database)
+                            && f.ladder.is_none()
+                            && lag_only.is_some_and(|lag| lag(i))
+                    };
                     let at = match steps.iter().position(|s| s.key == key) {
                         Some(at) => at,
                         None => {
@@ -1496,11 +1525,13 @@ impl<'a> Skeleton<'a> {
                                 layer: f.layer,
                                 priority,
                                 advice: Some(i),
+                                on_lag: on_lag(),
                             });
                             steps.len() - 1
                         }
                     };
                     if let Some(step) = steps.get_mut(at) {
+                        step.on_lag = step.on_lag && on_lag();
                         step.priority = step.priority.min(priority);
                         // The step advises what its most severe finding advises, and a
                         // finding that only shows a symptom gives way to one that advises
@@ -1534,6 +1565,7 @@ impl<'a> Skeleton<'a> {
                 layer: None,
                 priority: 60,
                 advice: None,
+                on_lag: false,
             });
         }
         // A remedy's step works on its ladder's layer, and is as urgent as a stage move that
@@ -1574,6 +1606,21 @@ impl<'a> Skeleton<'a> {
                 {
                     step.severity = step.severity.max(*severity);
                 }
+            }
+        }
+        // Long queries hold a replica's replay back: a step on the lag alone waits for the
+        // index step of the same severity (`lag_only` is given only while a query is
+        // measured past the slow-query level and the writes do not explain the lag).
+        if let Some(indexes) = steps
+            .iter()
+            .find(|s| s.key == Key::Remedy(Remedy::AddIndexes))
+            .map(|s| (s.severity, s.layer, s.priority))
+        {
+            for step in steps
+                .iter_mut()
+                .filter(|s| s.on_lag && (s.severity, s.layer) == (indexes.0, indexes.1))
+            {
+                step.priority = step.priority.max(indexes.2.saturating_add(1));
             }
         }
         let kind = |k: &Key<'_>| match k {

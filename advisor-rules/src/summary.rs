@@ -10,10 +10,10 @@ use scalability_advisor_core::{
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
     checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_first, far_users_no_slower,
-    far_users_rule, finds_writes_short, is_cpu_capacity_rung, memory_fill, rank_evidence, rank_key,
-    reads_before_sharding, replicas_first, rung_in_place_title, scaler_first_title, shared_host,
-    subject_lines, write_base_title, write_far_users_again_title, write_far_users_first_title,
-    write_lag_first_title, write_subjects,
+    far_users_rule, finds_writes_short, is_cpu_capacity_rung, lag_alone_rule, memory_fill,
+    rank_evidence, rank_key, reads_before_sharding, replicas_first, rung_in_place_title,
+    scaler_first_title, shared_host, subject_lines, write_base_title, write_far_users_again_title,
+    write_far_users_first_title, write_lag_first_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -507,13 +507,18 @@ fn place_in_plan(
             })
         })
         .map(|cl| (cl, by_users.is_some_and(|s| s >= cl.stage())));
+    let lag_only = |i: usize| {
+        found
+            .get(i)
+            .is_some_and(|(_, f)| lag_alone_rule(engine, f.rule))
+    };
     let skeleton = Skeleton::build_in(
         &facts,
         &planned,
         in_place,
         checklists,
-        deferred,
-        grounds.cache_before_database,
+        (deferred, grounds.cache_before_database),
+        grounds.long_queries.then_some(&lag_only),
         core::mem::take(&mut buffers.skeleton).recycle(),
     );
 

@@ -11130,3 +11130,77 @@ fn with_no_user_count_the_stage_section_heads_where_the_plan_goes() {
     assert_eq!(next.stage, Stage::Enterprise, "{}", c.to_text());
     assert_eq!(next.reason, "the metrics call for it", "{}", c.to_text());
 }
+
+#[test]
+fn slow_queries_come_before_the_lag_they_can_cause() {
+    // 448,983 users (stage 3), sharded, with replicas, a cache, a CDN and a balancer. Pages
+    // take 2.2 s at P95 (past the 1 s warning) and one query 362 ms (past the guide's 100
+    // ms); a shard's replicas are 7.1 s behind (the guide's stage-3 trigger, the move made
+    // already); the database is at 40% CPU and the writes are not measured. Both the index
+    // step (it carries the slow pages) and the lag step are critical. On a PostgreSQL hot
+    // standby, a query that conflicts with the WAL to replay holds the replay back, up to
+    // `max_standby_streaming_delay` (30 s by default; PostgreSQL documentation, "Hot
+    // Standby", "Handling Query Conflicts"): slow queries run on the replicas are one cause
+    // of the lag (each wait as long as its query, so 7.1 s takes many of them), and the lag
+    // step's own advice looks at the replicas' long queries first. At equal severity, the
+    // step that shortens the queries (and the slow pages every user waits on) comes first,
+    // and the lag step says to measure the lag again after it. The fleet summary's first
+    // step agrees.
+    let mut snap = with(
+        users(448_983),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::Sharding,
+        ],
+    )
+    .with_replica_lag(ms(7_079))
+    .with_slowest_query_time(ms(362))
+    .with_p95_response_time(ms(2_185));
+    snap.db_cpu = Some(pct(40.0));
+    snap.server_cpu = Some(pct(55.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    let lag = step_holding(&a, "move.3.replica_lag");
+    assert_eq!(indexes.severity, Severity::Critical, "{text}");
+    assert_eq!(lag.severity, Severity::Critical, "{text}");
+    assert!(indexes.rank < lag.rank, "{text}");
+    assert!(
+        lag.notes
+            .iter()
+            .any(|n| n.contains(&format!("step {}", indexes.rank))
+                && n.contains("max_standby_streaming_delay")),
+        "{text}"
+    );
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    // With the writes measured past the guide's write trigger, they explain the lag and
+    // the pack's order stands: no such note.
+    let writing = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(9_000.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(10_000.0).unwrap());
+    let w = run(&writing);
+    assert!(
+        w.plan
+            .iter()
+            .flat_map(|s| &s.notes)
+            .all(|n| !n.contains("max_standby_streaming_delay")),
+        "{}",
+        w.to_text()
+    );
+    assert_eq!(summary(&writing).first_step_title, w.plan[0].title);
+    // With every query under 100 ms, nothing long holds replay back: no such note either.
+    let quick = snap.clone().with_slowest_query_time(ms(80));
+    let q = run(&quick);
+    assert!(
+        q.plan
+            .iter()
+            .flat_map(|s| &s.notes)
+            .all(|n| !n.contains("max_standby_streaming_delay")),
+        "{}",
+        q.to_text()
+    );
+}
