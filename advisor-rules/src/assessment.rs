@@ -3396,20 +3396,18 @@ fn note_lag_after_long_queries(
     ) else {
         return;
     };
-    let lag_alone = |id: &String| {
-        findings.iter().any(|f| {
-            &f.id == id
-                && f.layer == Some(Layer::Database)
-                && f.ladder.is_none()
-                && engine
-                    .rule_index(id)
-                    .is_some_and(|r| lag_alone_rule(engine, r))
+    let lagging: Vec<&str> = findings
+        .iter()
+        .filter(|f| {
+            engine
+                .rule_index(&f.id)
+                .is_some_and(|r| lag_alone_rule(engine, r))
         })
-    };
-    for step in steps
-        .iter_mut()
-        .filter(|s| s.rank > indexes && !s.findings.is_empty() && s.findings.iter().all(lag_alone))
-    {
+        .map(|f| f.id.as_str())
+        .collect();
+    for step in steps.iter_mut().filter(|s| s.rank > indexes).filter(|s| {
+        !s.findings.is_empty() && s.findings.iter().all(|id| lagging.contains(&id.as_str()))
+    }) {
         let how_much = match snapshot.replica_lag {
             Some(lag) if slowest < lag => format!(
                 "each wait lasting as long as the query, so a lag of {} takes many in a row",

@@ -11172,10 +11172,58 @@ fn slow_queries_come_before_the_lag_they_can_cause() {
         lag.notes
             .iter()
             .any(|n| n.contains(&format!("step {}", indexes.rank))
-                && n.contains("max_standby_streaming_delay")),
+                && n.contains("max_standby_streaming_delay")
+                && n.contains("a lag of 7.1 s takes many in a row")),
         "{text}"
     );
+    // Only the lag's step says so: not the checklist's, nor another step after the index
+    // step.
+    assert!(
+        a.plan
+            .iter()
+            .any(|s| s.rank > indexes.rank && s.key != lag.key),
+        "{text}"
+    );
+    let noted = |a: &Assessment| {
+        a.plan
+            .iter()
+            .filter(|s| {
+                s.notes
+                    .iter()
+                    .any(|n| n.contains("max_standby_streaming_delay"))
+            })
+            .count()
+    };
+    assert_eq!(noted(&a), 1, "{text}");
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    // Requests that issue 12 queries (past the target) and a pool 90% used (past its
+    // warning): the pool's step, on the database and off the ladders, is no step on the
+    // lag, and keeps its place before the index step.
+    let mut busy = snap.clone();
+    busy.db_queries_per_request = Some(QueriesPerRequest::new(12.0).unwrap());
+    busy.db_pool_size = Some(Connections::new(100));
+    busy.db_connections = Some(Connections::new(90));
+    let b = run(&busy);
+    let pool = step_holding(&b, "key.pool.critical");
+    let indexes = step_of(&b, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(pool.rank < indexes.rank, "{}", b.to_text());
+    assert_eq!(noted(&b), 1, "{}", b.to_text());
+    assert_eq!(summary(&busy).first_step_title, b.plan[0].title);
+    // A query as long as the lag is enough for all of it (1.5 s each, replicas 1.5 s
+    // behind: the guide's warning, not its trigger).
+    let long = snap
+        .clone()
+        .with_replica_lag(ms(1_500))
+        .with_slowest_query_time(ms(1_500));
+    let l = run(&long);
+    let lag = step_holding(&l, "db.replica_lag");
+    assert!(
+        lag.notes
+            .iter()
+            .any(|n| n.contains("a query that long is enough for the whole lag")),
+        "{}",
+        l.to_text()
+    );
     // With the writes measured past the guide's write trigger, they explain the lag and
     // the pack's order stands: no such note.
     let writing = snap
@@ -11192,9 +11240,20 @@ fn slow_queries_come_before_the_lag_they_can_cause() {
         w.to_text()
     );
     assert_eq!(summary(&writing).first_step_title, w.plan[0].title);
-    // With every query under 100 ms, nothing long holds replay back: no such note either.
-    let quick = snap.clone().with_slowest_query_time(ms(80));
+    // With the slowest query at the guide's 100 ms (not past it), nothing long holds replay
+    // back: the database at 92% still brings the index step, but no such note, and the lag
+    // step keeps the pack's order.
+    let mut quick = snap.clone().with_slowest_query_time(ms(100));
+    quick.db_cpu = Some(pct(92.0));
     let q = run(&quick);
+    assert!(
+        q.plan
+            .iter()
+            .any(|s| s.key == StepKey::Remedy(Remedy::AddIndexes)),
+        "{}",
+        q.to_text()
+    );
+    assert_eq!(summary(&quick).first_step_title, q.plan[0].title);
     assert!(
         q.plan
             .iter()
@@ -11203,4 +11262,60 @@ fn slow_queries_come_before_the_lag_they_can_cause() {
         "{}",
         q.to_text()
     );
+}
+
+#[test]
+fn a_step_with_a_finding_off_the_lag_is_not_a_step_on_the_lag() {
+    // A team's pack gathers two critical database findings under one action: the replicas'
+    // lag past 1 s and the database's CPU past 30%. Its step is not on the lag alone, so it
+    // keeps the place the pack's priority (5) gives it, before the index step of the same
+    // severity that a 362 ms query and 2.2 s pages make critical, and it carries no note
+    // about replay waiting for queries. The fleet summary's first step agrees.
+    use scalability_advisor_rules::{PackFormat, RulePack};
+    let pack = RulePack::default_pack()
+        .layer(
+            "replicas.toml",
+            "name = \"replicas\"\n\
+             [[rule]]\nid = \"team.lag\"\ntitle = \"Lag\"\nwhen = \"replica_lag > 1s\"\n\
+             severity = \"critical\"\npriority = 5\nlayer = \"database\"\n\
+             action = \"replicas\"\nstep_title = \"Look at the replicas\"\nadvice = \"a\"\n\
+             [[rule]]\nid = \"team.cpu\"\ntitle = \"Busy\"\nwhen = \"db_cpu > 30%\"\n\
+             severity = \"critical\"\npriority = 5\nlayer = \"database\"\n\
+             action = \"replicas\"\nstep_title = \"Look at the replicas\"\nadvice = \"b\"\n",
+            PackFormat::Toml,
+        )
+        .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let config = engine.pack().advisor_config();
+    let mut snap = with(
+        users(448_983),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::Sharding,
+        ],
+    )
+    .with_replica_lag(ms(3_000))
+    .with_slowest_query_time(ms(362))
+    .with_p95_response_time(ms(2_185));
+    snap.db_cpu = Some(pct(40.0));
+    snap.server_cpu = Some(pct(55.0));
+    let a = assess(&engine, &snap, &History::new());
+    let text = a.to_text();
+    let team = step_holding(&a, "team.lag");
+    assert!(team.findings.iter().any(|f| f == "team.cpu"), "{text}");
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert_eq!(team.severity, indexes.severity, "{text}");
+    assert!(team.rank < indexes.rank, "{text}");
+    assert!(
+        team.notes
+            .iter()
+            .all(|n| !n.contains("max_standby_streaming_delay")),
+        "{text}"
+    );
+    let eval = engine.evaluate(&snap, &History::new());
+    let sum = scalability_advisor_rules::summarize(&engine, &eval, &snap, &History::new(), &config);
+    assert_eq!(sum.first_step_title, a.plan[0].title, "{text}");
 }
