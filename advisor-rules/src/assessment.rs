@@ -2482,6 +2482,7 @@ fn build_plan(
         grounds.additions.read_share,
     );
     note_queries_load_the_database(&mut steps, findings, &grounds);
+    note_no_slow_query(&mut steps, snapshot, in_place, &grounds);
     cache_for_a_saturated_cpu(&mut steps, bottlenecks, grounds.cpu_saturated);
     note_pool_held_by_slow_work(&mut steps, findings, snapshot.db_queries_per_request);
     note_writes_explain_lag(&mut steps, findings);
@@ -4610,6 +4611,54 @@ fn note_queries_load_the_database(
         Quantity::Duration(level),
         Quantity::QueriesPerRequest(queries),
         Quantity::QueriesPerRequest(warning),
+    ));
+}
+
+/// With no query measured slow and nothing measured saying an index is missing
+/// ([`Grounds::no_slow_query`]), the index rung (with no table or statement named) that no
+/// other note has retitled has nothing that shows an index missing: the guide's ladder for
+/// a slow database starts with indexes, but its own signal of a slow query (single queries
+/// over 100 ms) is absent, and its query ranks statements by total time, which many fast
+/// calls fill as surely as one slow one. The step asks to find the load first; its note
+/// gives the slowest query against the level and, with reads measured past the share at
+/// which the guide adds read replicas, says they more likely load the database (with
+/// replicas in place, that some still reach the primary; without, that the replicas, the
+/// ladder's next rung, answer them if no scan shows).
+fn note_no_slow_query(
+    steps: &mut [PlanStep],
+    snapshot: &MetricsSnapshot,
+    in_place: ComponentSet,
+    grounds: &Grounds,
+) {
+    let Some((slowest, level)) = grounds.no_slow_query else {
+        return;
+    };
+    let plain = base_title(Key::Remedy(Remedy::AddIndexes), "", grounds.by_users);
+    let Some(step) = steps.iter_mut().find(|s| {
+        s.key == StepKey::Remedy(Remedy::AddIndexes) && s.subjects.is_empty() && s.title == plain
+    }) else {
+        return;
+    };
+    INDEXES_AFTER_THE_LOAD_TITLE.clone_into(&mut step.title);
+    if step.advice == Remedy::AddIndexes.advice() {
+        INDEXES_AFTER_THE_LOAD.clone_into(&mut step.advice);
+    }
+    let reads = snapshot
+        .db_read_share
+        .filter(|r| *r > grounds.additions.read_share)
+        .map(|r| {
+            let (r, level) = (Quantity::Ratio(r), Quantity::Ratio(grounds.additions.read_share));
+            if in_place.contains(Component::ReadReplicas) {
+                format!("; reads are {r} of its work, past the {level} at which the guide adds read replicas, and replicas are in place: see which reads still reach the primary before any index")
+            } else {
+                format!("; reads are {r} of its work, past the {level} at which the guide adds read replicas, the ladder's next rung: if the heaviest statements show no scan an index would end, the replicas are the answer")
+            }
+        })
+        .unwrap_or_default();
+    step.notes.push(format!(
+        "no query measured is slow (the slowest takes {}, under the guide's {} for a slow query) and nothing measured says an index is missing: the database's CPU may go to many fast statements rather than to a missing index, so rank them by total time before adding any{reads}",
+        Quantity::Duration(slowest),
+        Quantity::Duration(level),
     ));
 }
 

@@ -10,10 +10,10 @@ use scalability_advisor_core::{
 use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
     checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_first, far_users_no_slower,
-    far_users_rule, finds_writes_short, is_cpu_capacity_rung, lag_alone_rule, memory_fill,
-    rank_evidence, rank_key, reads_before_sharding, replicas_first, rung_in_place_title,
-    scaler_first_title, shared_host, subject_lines, write_base_title, write_far_users_again_title,
-    write_far_users_first_title, write_lag_first_title, write_subjects,
+    far_users_rule, is_cpu_capacity_rung, lag_alone_rule, memory_fill, rank_evidence, rank_key,
+    reads_before_sharding, replicas_first, rung_in_place_title, scaler_first_title, shared_host,
+    subject_lines, write_base_title, write_far_users_again_title, write_far_users_first_title,
+    write_lag_first_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -550,32 +550,11 @@ fn place_in_plan(
             out.first_step_title = t;
         }
         // As the assessment retitles it (`note_indexes_cost_writes`,
-        // `note_queries_load_the_database`): the index rung, with no entity named, when no
-        // query is slow and either requests issue more queries than the warning level or a
-        // step works on a primary short of write capacity (`finds_writes_short`).
+        // `note_queries_load_the_database`, `note_no_slow_query`): the index rung, with no
+        // entity named, when no query is slow and nothing measured says an index is
+        // missing.
         if step.key == Key::Remedy(Remedy::AddIndexes)
             && grounds.no_slow_query.is_some()
-            && (grounds.many_queries.is_some()
-                || found.iter().zip(&facts).zip(&skeleton.places).any(
-                    |(((rule, f), facts), place)| {
-                        rule.recommends
-                            .contains(scalability_advisor_core::Component::Sharding)
-                            && matches!(place, Place::Step(_))
-                            && finds_writes_short(
-                                (engine.compares(f.rule, Metric::ReplicaLag), facts.made),
-                                rule.moves_to,
-                                snapshot,
-                                (
-                                    grounds.primary_write_level,
-                                    found.iter().any(|(r, _)| {
-                                        r.discourages
-                                            .contains(scalability_advisor_core::Component::Sharding)
-                                    }),
-                                ),
-                                by_users,
-                            )
-                    },
-                ))
             && out.first_step_title == base_title(step.key, "", by_users)
         {
             INDEXES_AFTER_THE_LOAD_TITLE.clone_into(&mut out.first_step_title);
@@ -1034,7 +1013,9 @@ mod tests {
         // no query slow (the slowest at 0 ms) and replicas 11.5 s behind, a stage-3 trigger
         // that recommends sharding. The report retitles the index rung, which comes first
         // here, "Find what loads the database before adding indexes"; the summary must too.
-        // Without the lag nothing questions the writes, and the rung keeps its name.
+        // Without the lag nothing questions the writes, but no query is slow either, and
+        // the title is the same (`note_no_slow_query`); with a query at 300 ms, the rung
+        // keeps its name.
         let engine = Engine::default_pack();
         let config = engine.pack().advisor_config();
         let lagging = MetricsSnapshot::default()
@@ -1044,12 +1025,16 @@ mod tests {
             .with_replica_lag(Duration::from_millis(11_494));
         let mut calm = lagging.clone();
         calm.replica_lag = None;
+        let slow = calm
+            .clone()
+            .with_slowest_query_time(Duration::from_millis(300));
         for (snap, title) in [
             (
                 &lagging,
                 "Find what loads the database before adding indexes",
             ),
-            (&calm, "Add the missing indexes"),
+            (&calm, "Find what loads the database before adding indexes"),
+            (&slow, "Add the missing indexes"),
         ] {
             let a = crate::assess(&engine, snap, &History::new());
             assert_eq!(a.plan[0].title, title, "{}", a.to_text());
