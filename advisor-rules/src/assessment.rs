@@ -4634,9 +4634,11 @@ fn note_no_slow_query(
         return;
     };
     let plain = base_title(Key::Remedy(Remedy::AddIndexes), "", grounds.by_users);
-    let Some(step) = steps.iter_mut().find(|s| {
-        s.key == StepKey::Remedy(Remedy::AddIndexes) && s.subjects.is_empty() && s.title == plain
-    }) else {
+    // (A step naming a table or statement has it in its title.)
+    let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.key == StepKey::Remedy(Remedy::AddIndexes) && s.title == plain)
+    else {
         return;
     };
     INDEXES_AFTER_THE_LOAD_TITLE.clone_into(&mut step.title);

@@ -11367,7 +11367,45 @@ fn a_busy_database_with_no_slow_query_looks_for_its_load_before_indexing() {
             .any(|n| n.contains("60 ms") && n.contains("90%") && n.contains("read replicas")),
         "{text}"
     );
+    assert!(
+        indexes
+            .advice
+            .starts_with("Rank the statements by total time"),
+        "{text}"
+    );
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    // Reads at exactly 80% are not past the guide's "> 80%": no word of replicas.
+    let mut even = snap.clone();
+    even.db_read_share = Some(pct(80.0));
+    let e = run(&even);
+    assert!(
+        step_of(&e, StepKey::Remedy(Remedy::AddIndexes))
+            .notes
+            .iter()
+            .all(|n| !n.contains("read replicas")),
+        "{}",
+        e.to_text()
+    );
+    // With 45 queries a request (past the warning), the queries' note says why; this one
+    // is not added beside it.
+    let mut many = snap.clone();
+    many.db_queries_per_request = Some(QueriesPerRequest::new(45.0).unwrap());
+    let m = run(&many);
+    let indexes = step_of(&m, StepKey::Remedy(Remedy::AddIndexes));
+    assert_eq!(
+        indexes.title,
+        "Find what loads the database before adding indexes",
+        "{}",
+        m.to_text()
+    );
+    assert!(
+        indexes
+            .notes
+            .iter()
+            .all(|n| !n.contains("nothing measured says an index is missing")),
+        "{}",
+        m.to_text()
+    );
     // Reads not measured: the same title, and the note does not speak of them.
     let mut unknown = snap.clone();
     unknown.db_read_share = None;
