@@ -1031,10 +1031,21 @@ pub fn assess_with(
             .filter(|to| *to < m)
             .max()
     });
+    // Whether every move to the stage looked at first rests on a residency rule.
+    let residency_only = looked_at_first.is_some_and(|m| {
+        findings
+            .iter()
+            .filter(|f| f.moves_to == Some(m) && !f.made)
+            .all(|f| {
+                engine
+                    .rule_index(&f.id)
+                    .is_some_and(|r| residency_rule(engine, r))
+            })
+    });
     let mut next_stage = next_stage(
         snapshot,
         &stage,
-        (looked_at_first, other_moves),
+        (looked_at_first, other_moves, residency_only),
         &config.additions,
         asked_by_checklists,
     );
@@ -1698,8 +1709,9 @@ fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> Stage
 
 /// Whether a stage move's finding `f`, planned two stages or more ahead of the user count,
 /// has its step look at something first instead of planning the move: far users' latency
-/// alone ([`far_users_move`], served from a CDN or the edge first), or replicas lagging
-/// alone while the writes do not explain it ([`replicas_first`]).
+/// alone ([`far_users_move`], served from a CDN or the edge first), a residency rule with
+/// the user count given (a deployment per jurisdiction, `note_residency_before_regions`),
+/// or replicas lagging alone while the writes do not explain it ([`replicas_first`]).
 fn looks_first(
     engine: &Engine,
     f: &AssessedFinding,
@@ -1715,6 +1727,7 @@ fn looks_first(
             .is_some_and(|r| engine.compares(r, m))
     };
     far_users_move(compares)
+        || (snapshot.users.is_some() && compares(Metric::DataResidencyRequired))
         || (f.recommends.contains(Component::Sharding)
             && f.evidence
                 .iter()
@@ -1732,11 +1745,12 @@ fn looks_first(
 /// every move to it looking at something first, [`looks_first`]); otherwise the one after
 /// the user count's. With no user count and the metrics' stage looked at first, the
 /// furthest stage `other_moves` (not made) call for, or failing one, the metrics' stage
-/// with the reason.
+/// with the reason. `residency_only`: every move to the stage looked at first rests on a
+/// residency rule, which the reason names.
 fn next_stage(
     snapshot: &MetricsSnapshot,
     view: &StageView,
-    (looked_at_first, other_moves): (Option<Stage>, Option<Stage>),
+    (looked_at_first, other_moves, residency_only): (Option<Stage>, Option<Stage>, bool),
     additions: &AdditionConfig,
     asked_by_checklists: ComponentSet,
 ) -> Option<NextStage> {
@@ -1745,8 +1759,13 @@ fn next_stage(
             Some(n) => (
                 n,
                 format!(
-                    "the next stage after {u}; the metrics' conditions for {m} hold, {} stages ahead of the user count, and the plan looks first at what they measure",
-                    stages_short(Some(u), m).unwrap_or("several")
+                    "the next stage after {u}; the metrics' conditions for {m} hold, {} stages ahead of the user count, and the plan {}",
+                    stages_short(Some(u), m).unwrap_or("several"),
+                    if residency_only {
+                        "meets the residency rule with a deployment per jurisdiction"
+                    } else {
+                        "looks first at what they measure"
+                    }
                 ),
             ),
             None => (u, "already reached, and the last stage".to_owned()),
@@ -2581,6 +2600,7 @@ fn build_plan(
         note_lag_after_long_queries(&mut steps, engine, findings, snapshot);
     }
     note_far_users_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
+    note_residency_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_far_users_no_slower(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_paging_as_disk_wait(&mut steps, findings);
     if snapshot.data_residency_required == Some(true) {
@@ -3495,6 +3515,24 @@ pub(crate) fn lag_alone_rule(engine: &Engine, index: usize) -> bool {
     engine.compared_metrics(index) == 1u64 << Metric::ReplicaLag.index()
 }
 
+/// Whether rule `index` of `engine` compares whether data residency is required: a move
+/// of it is called for by a residency rule (the default pack's `move.4.data_residency`).
+pub(crate) fn residency_rule(engine: &Engine, index: usize) -> bool {
+    engine.compared_metrics(index) & (1u64 << Metric::DataResidencyRequired.index()) != 0
+}
+
+/// The title of a move to `to` planned two stages or more ahead of the user count on a
+/// residency rule alone (`note_residency_before_regions`). The fleet summary titles its
+/// first step the same way.
+pub(crate) fn write_residency_first_title(out: &mut String, to: Stage) {
+    use fmt::Write as _;
+    // (Writing to a `String` cannot fail.)
+    let _ = write!(
+        out,
+        "Serve each jurisdiction from its own region before the move to {to}"
+    );
+}
+
 /// [`far_users_move`] for rule `index` of `engine`, its compared metrics read in one pass.
 pub(crate) fn far_users_rule(engine: &Engine, index: usize) -> bool {
     let bits = engine.compared_metrics(index);
@@ -3537,6 +3575,66 @@ fn far_users_finding(engine: &Engine, findings: &[AssessedFinding], id: &str) ->
                 .rule_index(id)
                 .is_some_and(|r| far_users_rule(engine, r))
     })
+}
+
+/// A stage move planned two stages or more ahead of the user count on a residency rule
+/// alone (every finding of its step a move whose rule [`residency_rule`]). The guide lists
+/// regulatory requirements (data residency) among its reasons for stage 4, whose
+/// architecture and cost ($100,000+/mo in its table, at 10,000,000 users) are those of a
+/// system of millions; what the rule asks of a small one is a deployment inside each
+/// jurisdiction holding that jurisdiction's data, each sized for its own users (the guide's
+/// cost for the stage the users are at), and a way to send each user to theirs. Regulated
+/// data is replicated only inside its jurisdiction (the GDPR's chapter V, for one,
+/// restricts transfers of personal data out of the EEA). The step is titled by that
+/// ([`write_residency_first_title`]), its advice says it, and its first note says why.
+fn note_residency_before_regions(
+    steps: &mut [PlanStep],
+    engine: &Engine,
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+    by_users: Option<Stage>,
+) {
+    let (Some(users), Some(at)) = (snapshot.users, by_users) else {
+        return;
+    };
+    let residency = |id: &String| {
+        findings.iter().any(|f| {
+            &f.id == id
+                && f.moves_to.is_some()
+                && engine
+                    .rule_index(id)
+                    .is_some_and(|r| residency_rule(engine, r))
+        })
+    };
+    for step in steps.iter_mut() {
+        let StepKey::Stage(to) = step.key else {
+            continue;
+        };
+        let Some(short) = stages_short(by_users, to) else {
+            continue;
+        };
+        if step.findings.is_empty() || !step.findings.iter().all(residency) {
+            continue;
+        }
+        step.title.clear();
+        write_residency_first_title(&mut step.title, to);
+        let places = snapshot
+            .user_regions
+            .map_or_else(|| "several".to_owned(), |n| n.to_string());
+        let row = at.cost_at_scale();
+        step.advice = format!(
+            "A residency rule keeps each place's data inside it, and the users are in {places} places: deploy inside each jurisdiction what holds and processes its users' data (the database and any replicas, its backups and logs, and the services that read it), each deployment sized for its own users, at the size of {at} ({} in the guide's table at {}), and send each user to theirs (a domain per country, or GeoDNS). Replicate regulated data only inside its jurisdiction. The rest of the architecture of {to} waits until the load calls for it.",
+            row.monthly, row.users
+        );
+        step.notes.insert(
+            0,
+            format!(
+                "{users} are {short} stages short of {to}, whose trigger this is: the guide tells a startup not to worry about multi-region yet, but a legal requirement does not wait for the load, and what it asks at this size is a deployment per jurisdiction, not the architecture of {to} (its indicative cost, {}, is that of {})",
+                to.indicative_cost(),
+                to.cost_at_scale().users
+            ),
+        );
+    }
 }
 
 /// A stage move planned two stages or more ahead of the user count, or with no user count

@@ -11,9 +11,10 @@ use crate::assessment::{
     Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
     checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_first, far_users_no_slower,
     far_users_rule, is_cpu_capacity_rung, lag_alone_rule, memory_fill, rank_evidence, rank_key,
-    reads_before_sharding, replicas_first, rung_in_place_title, scaler_first_title, shared_host,
-    subject_lines, write_base_title, write_far_users_again_title, write_far_users_first_title,
-    write_lag_first_title, write_subjects,
+    reads_before_sharding, replicas_first, residency_rule, rung_in_place_title, scaler_first_title,
+    shared_host, stages_short, subject_lines, write_base_title, write_far_users_again_title,
+    write_far_users_first_title, write_lag_first_title, write_residency_first_title,
+    write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -602,6 +603,20 @@ fn place_in_plan(
                     in_place.contains(scalability_advisor_core::Component::Cdn),
                 );
             }
+        }
+        // As the assessment retitles it (`note_residency_before_regions`): a move two stages
+        // or more ahead of the user count on a residency rule alone.
+        if let Key::Stage(to) = step.key
+            && snapshot.users.is_some()
+            && stages_short(by_users, to).is_some()
+            && found
+                .iter()
+                .zip(&skeleton.places)
+                .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
+                .all(|((rule, f), _)| rule.moves_to.is_some() && residency_rule(engine, f.rule))
+        {
+            out.first_step_title.clear();
+            write_residency_first_title(&mut out.first_step_title, to);
         }
         // As the assessment retitles it (`note_reads_before_sharding`): the sharding rung,
         // with no entity named, of a primary whose writes are measured under the trigger,

@@ -11437,3 +11437,62 @@ fn a_busy_database_with_no_slow_query_looks_for_its_load_before_indexing() {
     );
     assert_eq!(summary(&slow).first_step_title, s.plan[0].title);
 }
+
+#[test]
+fn a_small_system_under_residency_rules_deploys_per_jurisdiction_not_the_enterprise_stage() {
+    // 8,000 users (stage 1) on one server, whose data must stay in each of the two places
+    // its users live (a residency rule, users in two regions). The guide lists regulatory
+    // requirements (data residency) among its reasons for stage 4; its stage 4 is priced at
+    // $100,000+/mo for 10,000,000 users and carries sharding, microservices and the
+    // enterprise checklist. None of that is what the rule asks of 8,000 users: it asks for
+    // a deployment inside each jurisdiction holding that jurisdiction's data, each sized for
+    // its own users (the guide's single server, $100-300/mo at 10,000 users), and a way to
+    // send each user to theirs; regulated data is replicated only inside its jurisdiction.
+    // The step says so in its title, advice and first note; the fleet summary's first step
+    // reads the same; the stage section heads for stage 2, the next after the users'. At
+    // 300,000 users (one stage short) the guide's move as written.
+    let mut snap = with(
+        users(8_000)
+            .with_p95_response_time(ms(300))
+            .with_server_cpu(pct(40.0))
+            .with_db_cpu(pct(30.0))
+            .with_user_regions(NonZeroU32::new(2).unwrap()),
+        &[Component::SingleServer],
+    );
+    snap.data_residency_required = Some(true);
+    snap.memory_usage = Some(pct(50.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.4.data_residency");
+    assert_eq!(
+        step.title,
+        "Serve each jurisdiction from its own region before the move to stage 4 (enterprise)",
+        "{text}"
+    );
+    assert!(
+        step.advice.contains("inside each jurisdiction")
+            && step.advice.contains("$100-300/mo")
+            && !step.advice.contains("$100,000"),
+        "{text}"
+    );
+    assert!(
+        step.notes
+            .first()
+            .is_some_and(|n| n.contains("8000 users") && n.contains("three stages")),
+        "{text}"
+    );
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    let next = a.next_stage.as_ref().expect("a next stage");
+    assert_eq!(next.stage, Stage::Growth, "{text}");
+    assert!(next.reason.contains("stage 4 (enterprise)"), "{text}");
+    // At 300,000 users (stage 3) the guide's move as written.
+    let scale = snap.clone().with_users(Users::new(300_000));
+    let s = run(&scale);
+    assert_eq!(
+        step_holding(&s, "move.4.data_residency").title,
+        "Plan the move to stage 4 (enterprise)",
+        "{}",
+        s.to_text()
+    );
+    assert_eq!(summary(&scale).first_step_title, s.plan[0].title);
+}
