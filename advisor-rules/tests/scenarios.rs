@@ -11454,12 +11454,13 @@ fn a_small_system_under_residency_rules_deploys_per_jurisdiction_not_the_enterpr
     let mut snap = with(
         users(8_000)
             .with_p95_response_time(ms(300))
-            .with_server_cpu(pct(40.0))
+            .with_server_cpu(pct(75.0))
             .with_db_cpu(pct(30.0))
             .with_user_regions(NonZeroU32::new(2).unwrap()),
         &[Component::SingleServer],
     );
     snap.data_residency_required = Some(true);
+    // (The servers at 75% CPU, past the 70% target: a step of their own beside it.)
     snap.memory_usage = Some(pct(50.0));
     let a = run(&snap);
     let text = a.to_text();
@@ -11484,7 +11485,26 @@ fn a_small_system_under_residency_rules_deploys_per_jurisdiction_not_the_enterpr
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
     let next = a.next_stage.as_ref().expect("a next stage");
     assert_eq!(next.stage, Stage::Growth, "{text}");
-    assert!(next.reason.contains("stage 4 (enterprise)"), "{text}");
+    assert!(
+        next.reason.contains("stage 4 (enterprise)")
+            && next.reason.contains("a deployment per jurisdiction"),
+        "{text}"
+    );
+    // Far users slow instead of a residency rule: the stage section says the plan looks
+    // first at what the metrics measure, not at jurisdictions.
+    let mut far = snap.clone();
+    far.data_residency_required = Some(false);
+    far.remote_user_share = Some(pct(40.0));
+    far.remote_user_p95 = Some(ms(1_200));
+    let f = run(&far);
+    let next = f.next_stage.as_ref().expect("a next stage");
+    assert_eq!(next.stage, Stage::Growth, "{}", f.to_text());
+    assert!(
+        next.reason.contains("looks first at what they measure")
+            && !next.reason.contains("jurisdiction"),
+        "{}",
+        f.to_text()
+    );
     // At 300,000 users (stage 3) the guide's move as written.
     let scale = snap.clone().with_users(Users::new(300_000));
     let s = run(&scale);
