@@ -987,7 +987,17 @@ pub fn assess_with(
             && findings
                 .iter()
                 .filter(|f| f.moves_to == Some(*m) && !f.made)
-                .all(|f| looks_first(engine, f, snapshot, config.triggers.primary_write_level))
+                .all(|f| {
+                    looks_first(
+                        engine,
+                        f,
+                        snapshot,
+                        (
+                            config.triggers.primary_write_level,
+                            crate::plan::long_query(snapshot, config).is_some(),
+                        ),
+                    )
+                })
     });
     // The checklists are those of the stage planned for, leaving out far users' moves that
     // ask only to measure again (`measured_again`): they plan no region.
@@ -1716,7 +1726,7 @@ fn looks_first(
     engine: &Engine,
     f: &AssessedFinding,
     snapshot: &MetricsSnapshot,
-    write_level: Ratio,
+    (write_level, long_query): (Ratio, bool),
 ) -> bool {
     let Some(to) = f.moves_to else {
         return false;
@@ -1734,7 +1744,7 @@ fn looks_first(
                 .any(|e| e.metric == Some(Metric::ReplicaLag))
             && replicas_first(
                 snapshot,
-                write_level,
+                (write_level, long_query),
                 snapshot.users.map(Stage::for_users),
                 to,
             ))
@@ -2171,7 +2181,7 @@ fn build_plan(
             .iter()
             .map(|(c, _)| (*c, grounds.by_users.is_some_and(|s| s >= c.stage()))),
         (deferred, grounds.cache_before_database),
-        grounds.long_queries.then_some(&lag_only),
+        grounds.long_query.is_some().then_some(&lag_only),
     );
     let mut steps: Vec<PlanStep> = skeleton
         .steps
@@ -2591,12 +2601,12 @@ fn build_plan(
         &mut steps,
         findings,
         snapshot,
-        grounds.primary_write_level,
+        (grounds.primary_write_level, grounds.long_query),
         grounds.by_users,
     );
     note_reads_back_to_the_primary(&mut steps, findings, snapshot);
     note_lag_across_regions(&mut steps, findings, in_place);
-    if grounds.long_queries {
+    if grounds.long_query.is_some() {
         note_lag_after_long_queries(&mut steps, engine, findings, snapshot);
     }
     note_far_users_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
@@ -3263,7 +3273,7 @@ fn note_lag_with_write_headroom(
     steps: &mut [PlanStep],
     findings: &[AssessedFinding],
     snapshot: &MetricsSnapshot,
-    level: Ratio,
+    (level, long_query): (Ratio, Option<(core::time::Duration, core::time::Duration)>),
     by_users: Option<Stage>,
 ) {
     let lag_moves: Vec<&str> = findings
@@ -3309,19 +3319,30 @@ fn note_lag_with_write_headroom(
             ));
             return;
         }
-        // The writes not measured: a move two stages or more past the user count on the
-        // lag alone looks at the replicas first.
+        // The writes not measured: a move two stages or more past the user count, or
+        // beside a query slow enough to hold replay back, on the lag alone looks at the
+        // replicas first.
         if let StepKey::Stage(to) = step.key
             && lag_alone(step, to)
-            && let Some((users, short)) = snapshot.users.zip(stages_short(by_users, to))
         {
+            let why = match (snapshot.users.zip(stages_short(by_users, to)), long_query) {
+                (Some((users, short)), _) => format!(
+                    "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before): replicas lagging at this size more likely lag for reasons of their own, which sharding does not cure"
+                ),
+                (None, Some((slowest, level))) => format!(
+                    "a query takes {}, past the guide's {} for a slow query, and a replica's replay waits for the conflicting queries running there (a PostgreSQL hot standby waits up to max_standby_streaming_delay, 30 s by default): the replicas may lag for that reason, which sharding does not cure",
+                    Quantity::Duration(slowest),
+                    Quantity::Duration(level)
+                ),
+                (None, None) => return,
+            };
             step.title.clear();
             write_lag_first_title(&mut step.title, to);
             step.advice = lag_first_advice(to);
             step.notes.insert(
                 0,
                 format!(
-                    "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before): replicas lagging at this size more likely lag for reasons of their own, which sharding does not cure; give the primary's writes (primary_write_throughput, primary_write_capacity) to know whether their volume explains the lag"
+                    "{why}; give the primary's writes (primary_write_throughput, primary_write_capacity) to know whether their volume explains the lag"
                 ),
             );
         }
@@ -3394,7 +3415,7 @@ fn note_lag_across_regions(
     }
 }
 
-/// A step on the replicas' lag alone placed after the index step ([`Grounds::long_queries`]:
+/// A step on the replicas' lag alone placed after the index step ([`Grounds::long_query`]:
 /// a query measured past the slow-query level, the writes not past the write trigger). On a
 /// PostgreSQL hot standby, WAL that conflicts with a running query waits for it, up to
 /// `max_standby_streaming_delay` (30 s by default) before the query is cancelled
@@ -3493,19 +3514,20 @@ fn note_reads_back_to_the_primary(
 }
 
 /// Whether a move to `to` planned on replica lag alone looks at the replicas first: the
-/// primary's writes measured under `level` of what it sustains, or not measured while the
-/// users are two stages or more short of `to` (`note_lag_with_write_headroom`, which the
-/// fleet summary follows).
+/// primary's writes measured under `level` of what it sustains, or not measured while a
+/// query is measured past the slow-query level (`long_query`, [`Grounds::long_query`]:
+/// replay waits for such queries on the replicas) or the users are two stages or more
+/// short of `to` (`note_lag_with_write_headroom`, which the fleet summary follows).
 pub(crate) fn replicas_first(
     snapshot: &MetricsSnapshot,
-    level: Ratio,
+    (level, long_query): (Ratio, bool),
     by_users: Option<Stage>,
     to: Stage,
 ) -> bool {
     if writes_measured(snapshot) {
         writes_under(snapshot, level)
     } else {
-        snapshot.users.is_some() && stages_short(by_users, to).is_some()
+        long_query || (snapshot.users.is_some() && stages_short(by_users, to).is_some())
     }
 }
 
@@ -3892,7 +3914,7 @@ pub(crate) fn finds_writes_short(
     (on_lag, made): (bool, bool),
     moves_to: Option<Stage>,
     snapshot: &MetricsSnapshot,
-    (level, quiet_primary): (Ratio, bool),
+    (level, quiet_primary, long_query): (Ratio, bool, bool),
     by_users: Option<Stage>,
 ) -> bool {
     if writes_under(snapshot, level) {
@@ -3904,7 +3926,7 @@ pub(crate) fn finds_writes_short(
         // writes are measured (past `level`: under it returned above).
         Some(_) if on_lag && made => writes_measured(snapshot),
         Some(to) if on_lag => {
-            !replicas_first(snapshot, level, by_users, to)
+            !replicas_first(snapshot, (level, long_query), by_users, to)
                 && (!quiet_primary || writes_measured(snapshot))
         }
         _ => true,
@@ -4600,7 +4622,11 @@ fn note_indexes_cost_writes(
                     ),
                     f.moves_to,
                     snapshot,
-                    (grounds.primary_write_level, quiet_primary),
+                    (
+                        grounds.primary_write_level,
+                        quiet_primary,
+                        grounds.long_query.is_some(),
+                    ),
                     grounds.by_users,
                 )
         })

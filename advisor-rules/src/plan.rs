@@ -506,17 +506,18 @@ pub(crate) struct Grounds {
     /// sustains: the guide's "write traffic overwhelming single primary", which makes
     /// writes, and the pages that wait for them, slow (see [`first_step_on`]).
     pub(crate) writes_saturated: bool,
-    /// Whether the slowest query is measured past the slow-query level
-    /// ([`TriggerConfig::slow_query_level`], the guide's 100 ms) while the writes are not
-    /// measured past `primary_write_level`: queries that, run on a replica, hold its replay
-    /// back (a PostgreSQL hot standby delays the WAL that conflicts with a running query, up
-    /// to `max_standby_streaming_delay`, 30 s by default), while the writes do not explain
-    /// the lag instead. A step on the lag alone then waits for the index step of its
-    /// severity ([`Skeleton::build`]), which also carries the slow pages when they are the
-    /// database's.
+    /// The slowest query and the slow-query level ([`TriggerConfig::slow_query_level`], the
+    /// guide's 100 ms), when the query is measured past the level while the writes are not
+    /// measured past `primary_write_level` ([`long_query`]): queries that, run on a
+    /// replica, hold its replay back (a PostgreSQL hot standby delays the WAL that
+    /// conflicts with a running query, up to `max_standby_streaming_delay`, 30 s by
+    /// default), while the writes do not explain the lag instead. A step on the lag alone
+    /// then waits for the index step of its severity ([`Skeleton::build`]), which also
+    /// carries the slow pages when they are the database's, and a move on the lag alone
+    /// looks at the replicas first (`replicas_first`).
     ///
     /// [`TriggerConfig::slow_query_level`]: scalability_advisor_core::TriggerConfig::slow_query_level
-    pub(crate) long_queries: bool,
+    pub(crate) long_query: Option<(core::time::Duration, core::time::Duration)>,
     /// For memory climbing as a leak does: how fast (a fraction of the memory an hour, by
     /// Sen's slope) and in how many hours it reaches 100% at that rate. Set by
     /// [`crate::assess`], which has the series.
@@ -611,10 +612,7 @@ impl Grounds {
                 snapshot,
                 config.triggers.primary_write_level,
             ),
-            long_queries: snapshot
-                .slowest_query_time
-                .is_some_and(|t| t > config.triggers.slow_query_level)
-                && !crate::assessment::writes_past(snapshot, config.triggers.primary_write_level),
+            long_query: long_query(snapshot, config),
             cpu_saturated: snapshot.server_cpu.is_some_and(|c| {
                 config.thresholds.server_cpu.classify(c)
                     == scalability_advisor_core::Health::Unhealthy
@@ -664,6 +662,17 @@ pub(crate) fn escalate_leak(
         escalated = true;
     }
     escalated
+}
+
+/// See [`Grounds::long_query`].
+pub(crate) fn long_query(
+    snapshot: &scalability_advisor_core::MetricsSnapshot,
+    config: &scalability_advisor_core::AdvisorConfig,
+) -> Option<(core::time::Duration, core::time::Duration)> {
+    let level = config.triggers.slow_query_level;
+    let slowest = snapshot.slowest_query_time.filter(|t| *t > level)?;
+    (!crate::assessment::writes_past(snapshot, config.triggers.primary_write_level))
+        .then_some((slowest, level))
 }
 
 /// See [`Grounds::no_slow_query`].
@@ -1442,7 +1451,7 @@ impl<'a> Skeleton<'a> {
     /// immediate remedies before planning a stage move before checklist gaps; then the
     /// pack's priorities, a step on the replicas' lag alone (every finding one that
     /// `lag_only` says compares nothing else) after the index step of its severity and
-    /// layer, whose long queries hold replay back ([`Grounds::long_queries`], which decides
+    /// layer, whose long queries hold replay back ([`Grounds::long_query`], which decides
     /// whether `lag_only` is given); then the key. `planned` is the plan's ladders
     /// ([`with_lowest_rungs`] of those whose ladder rule fired), worked out once by the
     /// caller, which needs them for the deferral too.

@@ -519,7 +519,7 @@ fn place_in_plan(
         in_place,
         checklists,
         (deferred, grounds.cache_before_database),
-        grounds.long_queries.then_some(&lag_only),
+        grounds.long_query.is_some().then_some(&lag_only),
         core::mem::take(&mut buffers.skeleton).recycle(),
     );
 
@@ -564,7 +564,12 @@ fn place_in_plan(
         // ahead of the user count on replica lag alone, the writes measured light.
         if let Key::Stage(to) = step.key
             && by_users.is_none_or(|u| u < to)
-            && replicas_first(snapshot, grounds.primary_write_level, by_users, to)
+            && replicas_first(
+                snapshot,
+                (grounds.primary_write_level, grounds.long_query.is_some()),
+                by_users,
+                to,
+            )
             && found
                 .iter()
                 .zip(&skeleton.places)

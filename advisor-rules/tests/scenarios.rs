@@ -9531,12 +9531,25 @@ fn replicas_lagging_for_their_own_reasons_are_not_a_primary_short_of_write_capac
     );
     assert!(!text.contains("short of write capacity"), "{text}");
 
-    // With the writes not measured at 45,000 users, the move is one stage ahead and the
-    // plan reads the lag as the guide does, replicas that cannot replay the primary's
-    // writes: the index step then names the move's step.
+    // With the writes not measured at 45,000 users, the 274 ms query is a measured cause on
+    // the replicas' side (replay waits for conflicting queries there): the lag step looks
+    // at the replicas first, and no step finds the writes short.
     let mut unmeasured = measured.clone();
     unmeasured.primary_write_throughput = None;
     unmeasured.primary_write_capacity = None;
+    let a = run(&unmeasured);
+    let text = a.to_text();
+    assert_eq!(
+        step_holding(&a, "move.3.replica_lag").title,
+        "Find why the replicas lag before the move to stage 3 (scale)",
+        "{text}"
+    );
+    assert!(!text.contains("short of write capacity"), "{text}");
+    // With no query slow either (60 ms) and the database at 85%, the move is one stage
+    // ahead and the plan reads the lag as the guide does, replicas that cannot replay the
+    // primary's writes: the index step then names the move's step.
+    let mut unmeasured = unmeasured.with_slowest_query_time(ms(60));
+    unmeasured.db_cpu = Some(pct(85.0));
     let a = run(&unmeasured);
     let text = a.to_text();
     let lag = step_holding(&a, "move.3.replica_lag");
@@ -11515,4 +11528,72 @@ fn a_small_system_under_residency_rules_deploys_per_jurisdiction_not_the_enterpr
         s.to_text()
     );
     assert_eq!(summary(&scale).first_step_title, s.plan[0].title);
+}
+
+#[test]
+fn lag_beside_a_slow_query_looks_at_the_replicas_before_sharding() {
+    // 10,262 users (stage 2, one stage short of stage 3) with a CDN, a balancer, replicas
+    // and a cache. The replicas are 7.9 s behind (the guide's stage-3 trigger, "read
+    // replicas can't keep up with replication lag", answered with sharding); the primary's
+    // writes are not measured; one query takes 213 ms, past the guide's 100 ms. Replay on
+    // a PostgreSQL hot standby waits for the conflicting queries running there (up to
+    // `max_standby_streaming_delay`, 30 s by default), a cause of lag sharding does not
+    // cure. With nothing saying the writes outrun the replicas and a measured cause on the
+    // replicas' side, the step looks at the replicas before the move, as it does two stages
+    // short: "Find why the replicas lag before the move to stage 3 (scale)", its note
+    // naming the query; the fleet summary's first step reads the same. With no query slow
+    // (60 ms), the guide's move as written; with the writes measured past the guide's write
+    // level, too.
+    let mut snap = with(
+        users(10_262)
+            .with_p95_response_time(ms(505))
+            .with_replica_lag(ms(7_858))
+            .with_slowest_query_time(ms(213))
+            .with_cache_hit_rate(pct(74.0)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    );
+    snap.server_cpu = Some(pct(57.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let lag = step_holding(&a, "move.3.replica_lag");
+    assert_eq!(
+        lag.title, "Find why the replicas lag before the move to stage 3 (scale)",
+        "{text}"
+    );
+    assert!(
+        lag.notes
+            .first()
+            .is_some_and(|n| n.contains("212.9 ms") || n.contains("213 ms")),
+        "{text}"
+    );
+    assert!(!text.contains("short of write capacity"), "{text}");
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    // No query slow: the guide's move.
+    let quick = snap.clone().with_slowest_query_time(ms(60));
+    let q = run(&quick);
+    assert_eq!(
+        step_holding(&q, "move.3.replica_lag").title,
+        "Plan the move to stage 3 (scale)",
+        "{}",
+        q.to_text()
+    );
+    assert_eq!(summary(&quick).first_step_title, q.plan[0].title);
+    // The writes past the trigger explain the lag: the guide's move.
+    let writing = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(9_000.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(10_000.0).unwrap());
+    let w = run(&writing);
+    assert_eq!(
+        step_holding(&w, "move.3.replica_lag").title,
+        "Plan the move to stage 3 (scale)",
+        "{}",
+        w.to_text()
+    );
+    assert_eq!(summary(&writing).first_step_title, w.plan[0].title);
 }
