@@ -1085,6 +1085,7 @@ pub fn assess_with(
         },
     );
     findings_read_as_their_steps(&mut findings, &plan);
+    moves_point_to_their_steps(&mut findings, &plan, stage.by_users);
     stage.waiting = waiting_moves(&stage.overdue, &plan);
     // A condition that holds names the step that deals with it, so that the list does not
     // read as "add it now" for a component the plan holds back. The guide's condition for
@@ -4518,6 +4519,37 @@ fn findings_read_as_their_steps(findings: &mut [AssessedFinding], plan: &[PlanSt
             if let Some(rest) = f.advice.strip_prefix(rung.advice()) {
                 f.advice = format!("{}{rest}", step.advice);
             }
+        }
+    }
+}
+
+/// A stage move whose step the plan retitled to look at something first (far users served
+/// from a CDN or the edge, replicas looked at before sharding, a deployment per
+/// jurisdiction, far users measured again: every such title reads "... before the move to
+/// ...") keeps its rule's advice in the findings list, which plans the move as the guide
+/// writes it. The finding's advice then ends by pointing at the step that comes first:
+/// ` The plan starts with step 1, "Find why the replicas lag before the move to stage 3
+/// (scale)", before the rest of this move.`
+fn moves_point_to_their_steps(
+    findings: &mut [AssessedFinding],
+    plan: &[PlanStep],
+    by_users: Option<Stage>,
+) {
+    for step in plan {
+        let StepKey::Stage(to) = step.key else {
+            continue;
+        };
+        if step.title == base_title(Key::Stage(to), "", by_users) {
+            continue;
+        }
+        for f in findings
+            .iter_mut()
+            .filter(|f| step.findings.contains(&f.id))
+        {
+            f.advice.push_str(&format!(
+                " The plan starts with step {}, \"{}\", before the rest of this move.",
+                step.rank, step.title
+            ));
         }
     }
 }

@@ -11496,6 +11496,16 @@ fn a_small_system_under_residency_rules_deploys_per_jurisdiction_not_the_enterpr
         "{text}"
     );
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    // The findings list points the move's finding at that step; the servers' CPU finding,
+    // in a step of its own, is left as it is.
+    for f in &a.findings {
+        assert_eq!(
+            f.advice.contains("before the rest of this move"),
+            f.id == "move.4.data_residency",
+            "{}: {text}",
+            f.id
+        );
+    }
     let next = a.next_stage.as_ref().expect("a next stage");
     assert_eq!(next.stage, Stage::Growth, "{text}");
     assert!(
@@ -11573,9 +11583,28 @@ fn lag_beside_a_slow_query_looks_at_the_replicas_before_sharding() {
     );
     assert!(!text.contains("short of write capacity"), "{text}");
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    // The findings list, whose move advises sharding in the rule's words, points at the
+    // step that comes first instead.
+    let pointer = format!(
+        "The plan starts with step {}, \"{}\", before the rest of this move.",
+        lag.rank, lag.title
+    );
+    let finding = a
+        .findings
+        .iter()
+        .find(|f| f.id == "move.3.replica_lag")
+        .expect("the move's finding");
+    assert!(finding.advice.contains(&pointer), "{text}");
     // No query slow: the guide's move.
     let quick = snap.clone().with_slowest_query_time(ms(60));
     let q = run(&quick);
+    assert!(
+        q.findings
+            .iter()
+            .all(|f| !f.advice.contains("before the rest of this move")),
+        "{}",
+        q.to_text()
+    );
     assert_eq!(
         step_holding(&q, "move.3.replica_lag").title,
         "Plan the move to stage 3 (scale)",
