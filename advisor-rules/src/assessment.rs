@@ -1085,7 +1085,7 @@ pub fn assess_with(
         },
     );
     findings_read_as_their_steps(&mut findings, &plan);
-    moves_point_to_their_steps(&mut findings, &plan, stage.by_users);
+    moves_point_to_their_steps(&mut findings, &plan);
     stage.waiting = waiting_moves(&stage.overdue, &plan);
     // A condition that holds names the step that deals with it, so that the list does not
     // read as "add it now" for a component the plan holds back. The guide's condition for
@@ -3552,7 +3552,7 @@ pub(crate) fn write_residency_first_title(out: &mut String, to: Stage) {
     // (Writing to a `String` cannot fail.)
     let _ = write!(
         out,
-        "Serve each jurisdiction from its own region before the move to {to}"
+        "Serve each jurisdiction from its own region{BEFORE_THE_MOVE}{to}"
     );
 }
 
@@ -3585,7 +3585,7 @@ pub(crate) fn write_far_users_first_title(out: &mut String, to: Stage, cdn: bool
     use fmt::Write as _;
     let by = if cdn { "the edge" } else { "a CDN" };
     // (Writing to a `String` cannot fail.)
-    let _ = write!(out, "Serve far users from {by} before the move to {to}");
+    let _ = write!(out, "Serve far users from {by}{BEFORE_THE_MOVE}{to}");
 }
 
 /// Whether `id` is a finding of a move whose rule rests on far users' latency alone
@@ -3781,7 +3781,7 @@ fn measured_again(
 pub(crate) fn write_far_users_again_title(out: &mut String, to: Stage) {
     use fmt::Write as _;
     // (Writing to a `String` cannot fail.)
-    let _ = write!(out, "Measure far users again before the move to {to}");
+    let _ = write!(out, "Measure far users again{BEFORE_THE_MOVE}{to}");
 }
 
 /// A stage move planned ahead of the user count on far users' latency alone (every finding
@@ -3872,7 +3872,7 @@ pub(crate) fn stages_short(by_users: Option<Stage>, to: Stage) -> Option<&'stati
 pub(crate) fn write_lag_first_title(out: &mut String, to: Stage) {
     use fmt::Write as _;
     // (Writing to a `String` cannot fail.)
-    let _ = write!(out, "Find why the replicas lag before the move to {to}");
+    let _ = write!(out, "Find why the replicas lag{BEFORE_THE_MOVE}{to}");
 }
 
 /// What a move to `to` planned on replica lag alone advises when it looks at the replicas
@@ -4523,6 +4523,12 @@ fn findings_read_as_their_steps(findings: &mut [AssessedFinding], plan: &[PlanSt
     }
 }
 
+/// What every title of a stage move's step that looks at something first has before the
+/// stage ([`write_far_users_first_title`], [`write_lag_first_title`],
+/// [`write_residency_first_title`], [`write_far_users_again_title`]), and no other title
+/// has: [`moves_point_to_their_steps`] finds those steps by it.
+const BEFORE_THE_MOVE: &str = " before the move to ";
+
 /// A stage move whose step the plan retitled to look at something first (far users served
 /// from a CDN or the edge, replicas looked at before sharding, a deployment per
 /// jurisdiction, far users measured again: every such title reads "... before the move to
@@ -4530,16 +4536,9 @@ fn findings_read_as_their_steps(findings: &mut [AssessedFinding], plan: &[PlanSt
 /// writes it. The finding's advice then ends by pointing at the step that comes first:
 /// ` The plan starts with step 1, "Find why the replicas lag before the move to stage 3
 /// (scale)", before the rest of this move.`
-fn moves_point_to_their_steps(
-    findings: &mut [AssessedFinding],
-    plan: &[PlanStep],
-    by_users: Option<Stage>,
-) {
+fn moves_point_to_their_steps(findings: &mut [AssessedFinding], plan: &[PlanStep]) {
     for step in plan {
-        let StepKey::Stage(to) = step.key else {
-            continue;
-        };
-        if step.title == base_title(Key::Stage(to), "", by_users) {
+        if !matches!(step.key, StepKey::Stage(_)) || !step.title.contains(BEFORE_THE_MOVE) {
             continue;
         }
         for f in findings
