@@ -269,6 +269,29 @@ impl Component {
             _ => None,
         }
     }
+
+    /// The component whose declaration brings this one into place
+    /// ([`MetricsSnapshot::components_in_place`]): `auto_scaling` brings a `load_balancer`,
+    /// since the servers a scaler adds are reached through something that spreads the
+    /// requests over them (a balancer, an API gateway's routing, a platform's service
+    /// routing; the guide's stage-3 services are auto-scaled behind the gateway). `None` for
+    /// the others.
+    ///
+    /// # Examples
+    /// ```
+    /// use scalability_advisor_core::Component;
+    /// assert_eq!(Component::LoadBalancer.brought_by(), Some(Component::AutoScaling));
+    /// assert_eq!(Component::Cache.brought_by(), None);
+    /// ```
+    ///
+    /// [`MetricsSnapshot::components_in_place`]: crate::MetricsSnapshot::components_in_place
+    #[must_use]
+    pub const fn brought_by(self) -> Option<Component> {
+        match self {
+            Component::LoadBalancer => Some(Component::AutoScaling),
+            _ => None,
+        }
+    }
 }
 
 impl ComponentSet {

@@ -1190,6 +1190,11 @@ impl MetricsSnapshot {
     /// lag is measured on read replicas, a cache hit rate on a cache, the latency of calls
     /// between services on services), and `multi_region` when two or more regions are
     /// deployed ([`Metric::DeployedRegions`]). [`Component::shown_by`](crate::Component::shown_by) names the metric.
+    /// A declared component also brings those it cannot work without
+    /// ([`Component::brought_by`](crate::Component::brought_by)): `auto_scaling` brings a
+    /// `load_balancer`, since the servers a scaler adds are reached through something that
+    /// spreads the requests over them (the guide draws its stage-3 services auto-scaled
+    /// behind the API gateway's routing), whatever the declaration calls it.
     ///
     /// Snapshots read from a running system (a collector, a metrics store) rarely declare
     /// their architecture, yet their metrics often show part of it. The ladders of the
@@ -1214,6 +1219,8 @@ impl MetricsSnapshot {
     /// assert_eq!(declared.components_in_place(), declared.architecture);
     /// let regions = declared.with_deployed_regions(core::num::NonZeroU32::new(2).unwrap());
     /// assert!(regions.components_in_place().contains(Component::MultiRegion));
+    /// let scaled = MetricsSnapshot::default().with_component(Component::AutoScaling);
+    /// assert!(scaled.components_in_place().contains(Component::LoadBalancer));
     /// # Ok::<(), scalability_advisor_core::Error>(())
     /// ```
     #[must_use]
@@ -1231,6 +1238,10 @@ impl MetricsSnapshot {
         }
         if self.deployed_regions.is_some_and(|r| r.get() >= 2) {
             set.insert(crate::Component::MultiRegion);
+        }
+        // (The components `Component::brought_by` names; a test below keeps the two equal.)
+        if self.architecture.contains(crate::Component::AutoScaling) {
+            set.insert(crate::Component::LoadBalancer);
         }
         set
     }
@@ -1609,6 +1620,25 @@ mod tests {
             .filter(|c| c.shown_by().is_some())
             .collect();
         assert_eq!(shown.len(), 4, "{shown:?}");
+    }
+
+    /// A declared component brings the one `brought_by` says, and nothing else does.
+    #[test]
+    fn components_in_place_follow_brought_by() {
+        for c in crate::Component::ALL {
+            let declared = MetricsSnapshot::default().with_component(c);
+            let mut expected = declared.architecture;
+            for other in crate::Component::ALL {
+                if other.brought_by() == Some(c) {
+                    expected.insert(other);
+                }
+            }
+            assert_eq!(declared.components_in_place(), expected, "{c}");
+        }
+        assert_eq!(
+            crate::Component::LoadBalancer.brought_by(),
+            Some(crate::Component::AutoScaling)
+        );
     }
 
     #[test]

@@ -1552,11 +1552,13 @@ fn declared_line(c: Component) -> String {
 
 /// A line of evidence for a component not declared but shown in place by a metric only it
 /// reports, that a finding's condition needs: "cache in place (cache_hit_rate is
-/// measured)".
+/// measured)"; or brought by a declared one: "load_balancer in place (auto_scaling is
+/// declared)".
 fn shown_line(c: Component) -> String {
-    match c.shown_by() {
-        Some((m, how)) => format!("{c} in place ({m} {how})"),
-        None => format!("{c} in place"),
+    match (c.shown_by(), c.brought_by()) {
+        (Some((m, how)), _) => format!("{c} in place ({m} {how})"),
+        (None, Some(by)) => format!("{c} in place ({by} is declared)"),
+        (None, None) => format!("{c} in place"),
     }
 }
 

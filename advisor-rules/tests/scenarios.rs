@@ -1616,12 +1616,12 @@ fn a_startup_with_the_stage_three_machinery_hears_it_is_early() {
     let text = a.to_text();
     let mut got = ids(&a);
     got.sort_unstable();
+    // (The balancer's "fewer servers" is the auto-scaler's advice too, which replaces it.)
     assert_eq!(
         got,
         [
             "premature.api_gateway",
             "premature.auto_scaling",
-            "premature.load_balancer",
             "premature.message_queue"
         ],
         "{text}"
@@ -1639,6 +1639,12 @@ fn a_startup_with_the_stage_three_machinery_hears_it_is_early() {
             .find(|s| s.findings.iter().any(|f| f == id))
             .unwrap_or_else(|| panic!("{id} has no step: {text}"))
     };
+    assert!(
+        step("premature.auto_scaling")
+            .advice
+            .contains("add up their CPU before retiring any"),
+        "{text}"
+    );
     assert_eq!(
         step("premature.api_gateway").why,
         [
@@ -9695,8 +9701,8 @@ fn a_component_a_checklist_asks_for_is_not_told_to_wait_for_its_condition() {
     // checklist asks for "Global CDN with edge caching": a gap the plan's checklist step
     // names. The stage section must not also tell the reader to add the CDN only once
     // static assets pass 20% of the bandwidth (the guide's stage-2 condition for a CDN):
-    // at stage 4 the checklist calls for it, measured or not. The load balancer, which no
-    // checklist names, still waits for the servers' CPU to pass 70% (now 24%).
+    // at stage 4 the checklist calls for it, measured or not. The load balancer is in
+    // place with the auto-scaler (`Component::brought_by`): nothing waits for a condition.
     let mut snap = with(
         users(2_241_027),
         &[
@@ -9717,7 +9723,16 @@ fn a_component_a_checklist_asks_for_is_not_told_to_wait_for_its_condition() {
     let text = a.to_text();
     let next = a.next_stage.as_ref().expect("a stage ahead");
     let waiting: Vec<Component> = next.when_to_add.iter().map(|w| w.component).collect();
-    assert_eq!(waiting, vec![Component::LoadBalancer], "{text}");
+    assert_eq!(waiting, Vec::<Component>::new(), "{text}");
+    assert!(!text.contains("load_balancer when"), "{text}");
+    // Without the auto-scaler, the load balancer, which no checklist names, waits for the
+    // servers' CPU to pass 70% (now 24%).
+    let mut fixed = snap.clone();
+    fixed.architecture.remove(Component::AutoScaling);
+    let f = run(&fixed);
+    let next = f.next_stage.as_ref().expect("a stage ahead");
+    let waiting: Vec<Component> = next.when_to_add.iter().map(|w| w.component).collect();
+    assert_eq!(waiting, vec![Component::LoadBalancer], "{}", f.to_text());
     assert!(
         a.plan
             .iter()
@@ -10028,7 +10043,9 @@ fn a_move_whose_missing_replicas_another_step_brings_does_not_say_nothing_is_to_
 fn a_system_past_a_stage_is_not_quoted_its_cost_nor_called_overdue_when_nothing_is_due() {
     // 1,229,932 users (stage 4 by the guide's bands) run in several regions behind a
     // global load balancer, sharded, with a CDN, read replicas and a cache: every part of
-    // stage 2's architecture but the load balancer. A single query takes 300 ms, past the
+    // stage 2's architecture but the load balancer (and no auto-scaler, which would bring
+    // one, as `a_stage_two_move_with_nothing_to_add_is_no_step_for_an_auto_scaled_system`
+    // shows). A single query takes 300 ms, past the
     // guide's 100 ms trigger for stage 2 ("single queries taking > 100ms"); the servers'
     // CPU reads 44%, under the 70% at which the guide adds a load balancer. The trigger is
     // a slow query to index (the first rung for a slow database), not a move: the system
@@ -10043,7 +10060,6 @@ fn a_system_past_a_stage_is_not_quoted_its_cost_nor_called_overdue_when_nothing_
         Component::ReadReplicas,
         Component::Cache,
         Component::Microservices,
-        Component::AutoScaling,
         Component::Sharding,
         Component::SearchCluster,
         Component::MessageQueue,
@@ -11625,4 +11641,125 @@ fn lag_beside_a_slow_query_looks_at_the_replicas_before_sharding() {
         w.to_text()
     );
     assert_eq!(summary(&writing).first_step_title, w.plan[0].title);
+}
+
+/// A service at 633,949 users declares auto-scaling, an API gateway and microservices but
+/// no load balancer; its servers run at 92%. The guide draws the stage-3 services as
+/// auto-scaled behind the API gateway's routing (Stage 3 Architecture): servers a scaler adds
+/// are reached through something that spreads the requests over them, whatever the
+/// declaration calls it. So the balancer counts as in place: no step says the system lacks a
+/// load balancer or calls for one (the CPU step checks the auto-scaler first), and the fleet
+/// summary's first step is the report's.
+#[test]
+fn an_auto_scaler_brings_its_balancer() {
+    let mut snap = with(
+        users(633_949)
+            .with_p95_response_time(ms(621))
+            .with_replica_lag(ms(6_397))
+            .with_slowest_query_time(ms(131))
+            .with_cache_hit_rate(pct(94.2)),
+        &[
+            Component::Cdn,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::SearchCluster,
+            Component::MessageQueue,
+        ],
+    );
+    snap.server_cpu = Some(pct(92.1));
+    snap.db_cpu = Some(pct(21.3));
+    snap.db_read_share = Some(pct(73.1));
+    let a = run(&snap);
+    let text = a.to_text();
+    // (No step lists it as lacking or called for, "a load balancer (step 2)", nor as
+    // waiting for its condition.)
+    assert!(
+        !text
+            .replace("behind a load balancer (then)", "")
+            .contains("a load balancer ("),
+        "{text}"
+    );
+    assert!(!text.contains("load_balancer when"), "{text}");
+    // (At equal severity the plan takes the database's layer first, the guide's order for
+    // finding the bottleneck: the lag's stage step, which calls for sharding alone, comes
+    // before the CPU step, as it does with the balancer declared.)
+    let cpu = step_holding(&a, "key.cpu.critical");
+    assert_eq!(
+        cpu.title, "Check the auto-scaler, then scale up to a bigger machine",
+        "{text}"
+    );
+    assert!(
+        cpu.notes
+            .iter()
+            .any(|n| n.contains("load_balancer in place (auto_scaling is declared)")),
+        "{text}"
+    );
+    let stage = step_holding(&a, "move.3.replica_lag");
+    assert!(stage.advice.contains("database sharding"), "{text}");
+    let mut declared = snap.clone();
+    declared.architecture.insert(Component::LoadBalancer);
+    let d = run(&declared);
+    let titles = |a: &Assessment| a.plan.iter().map(|s| s.title.clone()).collect::<Vec<_>>();
+    assert_eq!(titles(&a), titles(&d), "{text}");
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+}
+
+/// A 2-million-user system in several regions, sharded, auto-scaled, behind a global
+/// balancer, with a 300 ms query. The guide's stage-2 conditions hold (a slow query), but
+/// stage 2's architecture is all in place once the auto-scaler's balancer counts: the move
+/// has nothing to add, so it is no step of its own ("Catch up with stage 2 (growth)" told a
+/// stage-4 system only that stage 2 also has a load balancer); the slow query is the index
+/// step's work, with the move's words as a note there.
+#[test]
+fn a_stage_two_move_with_nothing_to_add_is_no_step_for_an_auto_scaled_system() {
+    let mut snap = with(
+        users(2_053_156)
+            .with_p95_response_time(ms(580))
+            .with_replica_lag(ms(445))
+            .with_slowest_query_time(ms(300))
+            .with_cache_hit_rate(pct(57.4)),
+        &[
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::SearchCluster,
+            Component::GlobalLoadBalancer,
+            Component::MultiRegion,
+        ],
+    );
+    snap.db_cpu = Some(pct(68.3));
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Stage(Stage::Growth)),
+        "{text}"
+    );
+    let index = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(
+        index.findings.iter().any(|f| f == "move.2.slow_queries"),
+        "{text}"
+    );
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+}
+
+/// A startup of 3,000 users with an auto-scaler and servers at 20% is told to run a fixed
+/// fleet (premature.auto_scaling); the balancer the scaler brings is part of that fleet, and
+/// a second step asking whether fewer servers would do (premature.load_balancer, for a
+/// declared balancer) would say the same thing twice.
+#[test]
+fn an_auto_scaled_startup_is_told_once_to_run_fewer_servers() {
+    let mut snap = with(users(3_000), &[Component::AutoScaling]);
+    snap.server_cpu = Some(pct(20.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(ids(&a).contains(&"premature.auto_scaling"), "{text}");
+    assert!(!ids(&a).contains(&"premature.load_balancer"), "{text}");
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
 }

@@ -1021,10 +1021,14 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
             st[59] = status;
             if status == RuleStatus::Fired {
-                let start = out.observations.len();
-                out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 59, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
-                out.findings.push(f);
+                if st[62] == RuleStatus::Fired {
+                    sup[59] = true;
+                } else {
+                    let start = out.observations.len();
+                    out.observations.push(observation_of(&o0));
+                    let f = make_finding(&r.id, 59, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                    out.findings.push(f);
+                }
             }
         }
     }
