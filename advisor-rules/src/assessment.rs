@@ -1521,7 +1521,7 @@ fn finding_title(
         Some(NextStep::Exhausted) => {
             format!("{}: every rung of the guide's ladder is done", rule.title)
         }
-        None => rule.title.clone(),
+        None => rule.title.to_string(),
     }
 }
 
@@ -1577,7 +1577,7 @@ fn assessed(
 ) -> AssessedFinding {
     let position = rule.ladder.and_then(|s| positions.get(&s));
     let title = finding_title(rule, position, snapshot.components_in_place());
-    let mut advice = rule.advice.clone();
+    let mut advice = rule.advice.to_string();
     let (remedy, step) = rung_advised(rule, position);
     let symptom = rule.ladder.or(rule.symptom);
     if let Some(p) = position {
@@ -1632,7 +1632,7 @@ fn assessed(
     let made = is_made(rule, in_place);
     if made && let Some(to) = rule.moves_to {
         advice = match &rule.made_advice {
-            Some(made_advice) => made_advice.clone(),
+            Some(made_advice) => made_advice.to_string(),
             None => format!(
                 "{advice} The move itself is made: {}, so this is a symptom to work on within it, not a reason to move.",
                 if to.is_built(in_place) {
@@ -1646,7 +1646,8 @@ fn assessed(
         && rule.recommendation_taken(in_place)
         && let Some(made_advice) = &rule.made_advice
     {
-        made_advice.clone_into(&mut advice);
+        advice.clear();
+        advice.push_str(made_advice);
     }
     AssessedFinding {
         id: rule.id.clone(),
@@ -2064,7 +2065,7 @@ fn replaced_by_moves<'a>(engine: &'a Engine, evaluation: &Evaluation) -> Vec<Rep
         .rules()
         .zip(&evaluation.superseded)
         .filter(|(_, s)| **s)
-        .map(|(r, _)| (r.id.as_str(), r.advice.as_str()))
+        .map(|(r, _)| (r.id.as_str(), &*r.advice))
         .collect();
     if replaced.is_empty() {
         return Vec::new();

@@ -322,8 +322,8 @@ mod codegen {
             let _ = writeln!(o, "        {name}: {value},");
         };
         field("id", string(&r.id));
-        field("title", string(&r.title));
-        field("when", string(&r.when));
+        field("title", format!("Cow::Borrowed({:?})", &*r.title));
+        field("when", format!("Cow::Borrowed({:?})", &*r.when));
         field("when_expr", expr(&r.when_expr));
         field("stages", list(&r.stages, |s| path("Stage", s)));
         field("severity", path("Severity", r.severity));
@@ -343,8 +343,13 @@ mod codegen {
             "step_title",
             option(r.step_title.as_deref(), |s| format!("Cow::Borrowed({s:?})")),
         );
-        field("advice", string(&r.advice));
-        field("made_advice", option(r.made_advice.as_deref(), string));
+        field("advice", format!("Cow::Borrowed({:?})", &*r.advice));
+        field(
+            "made_advice",
+            option(r.made_advice.as_deref(), |s| {
+                format!("Cow::Borrowed({s:?})")
+            }),
+        );
         field(
             "references",
             list(&r.references, |s| format!("Cow::Borrowed({:?})", &**s)),

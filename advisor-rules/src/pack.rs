@@ -131,10 +131,12 @@ pub struct Param {
 pub struct Rule {
     /// Unique id (`key.p95.warning`).
     pub id: String,
-    /// One-line title.
-    pub title: String,
-    /// The condition as written.
-    pub when: String,
+    /// One-line title. (Borrowed for the default pack, owned for a pack read from a file, as
+    /// [`Rule::references`].)
+    pub title: Cow<'static, str>,
+    /// The condition as written. (Borrowed for the default pack, owned for a pack read from a
+    /// file.)
+    pub when: Cow<'static, str>,
     #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) when_expr: Expr,
     /// Stages the rule applies to (empty: all).
@@ -175,14 +177,16 @@ pub struct Rule {
     /// unless every rule of the action gives one). (Borrowed for the default pack, owned for
     /// a pack read from a file, as [`Rule::references`].)
     pub step_title: Option<Cow<'static, str>>,
-    /// What to do, in words.
-    pub advice: String,
+    /// What to do, in words. (Borrowed for the default pack, owned for a pack read from a
+    /// file.)
+    pub advice: Cow<'static, str>,
     /// What to do once what the rule calls for is in place, replacing [`Rule::advice`], which
     /// speaks of putting it there (file key `made_advice`). For a transition (`moves_to`),
     /// once the move is made ([`Rule::move_made`]: the declared architecture has everything
     /// its stage calls for, or everything the rule `recommends`); for another rule, once the
     /// declared architecture has everything it `recommends` ([`Rule::recommendation_taken`]).
-    pub made_advice: Option<String>,
+    /// (Borrowed for the default pack, owned for a pack read from a file.)
+    pub made_advice: Option<Cow<'static, str>>,
     /// Where the rule's facts and figures come from. (Borrowed for the default pack, whose
     /// texts are built into the library, so that loading it copies none of them; owned for
     /// a pack read from a file.)
@@ -1157,8 +1161,8 @@ impl RulePack {
             let Some(when_expr) = when_expr else { continue };
             let rule = Rule {
                 id: raw_rule.id.clone(),
-                title: raw_rule.title,
-                when: raw_rule.when,
+                title: Cow::Owned(raw_rule.title),
+                when: Cow::Owned(raw_rule.when),
                 when_expr,
                 stages: raw_rule.stages,
                 severity: raw_rule.severity,
@@ -1172,8 +1176,8 @@ impl RulePack {
                 overdue_severity: raw_rule.overdue_severity,
                 action: raw_rule.action,
                 step_title: raw_rule.step_title.map(Cow::Owned),
-                advice: raw_rule.advice,
-                made_advice: raw_rule.made_advice,
+                advice: Cow::Owned(raw_rule.advice),
+                made_advice: raw_rule.made_advice.map(Cow::Owned),
                 references: raw_rule.references.into_iter().map(Cow::Owned).collect(),
                 supersedes: raw_rule.supersedes,
                 hold_for,
@@ -1792,8 +1796,8 @@ impl TryFrom<RuleData> for Rule {
             clear_expr,
             when_offset: 0,
             id: d.id,
-            title: d.title,
-            when: d.when,
+            title: Cow::Owned(d.title),
+            when: Cow::Owned(d.when),
             stages: d.stages,
             severity: d.severity,
             priority: d.priority,
@@ -1806,8 +1810,8 @@ impl TryFrom<RuleData> for Rule {
             overdue_severity: d.overdue_severity,
             action: d.action,
             step_title: d.step_title.map(Cow::Owned),
-            advice: d.advice,
-            made_advice: d.made_advice,
+            advice: Cow::Owned(d.advice),
+            made_advice: d.made_advice.map(Cow::Owned),
             references: d.references.into_iter().map(Cow::Owned).collect(),
             supersedes: d.supersedes,
             hold_for: d.hold_for,

@@ -70,8 +70,8 @@ impl RulePack {
                     expr,
                     hold_for: rule.hold_for,
                     severity: rule.severity,
-                    title: rule.title.clone(),
-                    advice: rule.advice.clone(),
+                    title: rule.title.to_string(),
+                    advice: rule.advice.to_string(),
                     references: rule.references.iter().map(|r| r.to_string()).collect(),
                 }),
                 Err(reason) => skipped.push(NotExported {

@@ -846,7 +846,7 @@ fn write_first_title(
             rule.step_title
                 .as_deref()
                 .or_else(|| members().find_map(|(r, _)| r.step_title.as_deref()))
-                .unwrap_or(rule.title.as_str())
+                .unwrap_or(&rule.title)
         })
     } else {
         ""
