@@ -853,11 +853,14 @@ pub(crate) fn wanted_for_itself(facts: &[Facts<'_>], remedy: Remedy) -> bool {
 ///   no ladder in the guide, and a database or an API can be in trouble without their
 ///   ladder's symptom).
 ///
-/// The first rung, caching, takes reads off the database and calls off a provider (the
-/// guide lists caching among the external APIs' remedies): when the layer's ladder is
-/// active, it waits only for the database ladder's first rung, indexes, when that is the
-/// current rung (a cache in front of unindexed queries hides them; read replicas and
-/// sharding are dearer ways to take reads off the database than a cache). Without an active
+/// The first rung, caching, takes reads off the database: when the database's ladder is
+/// active, it waits only for that ladder's first rung, indexes, when that is the current
+/// rung (a cache in front of unindexed queries hides them; read replicas and sharding are
+/// dearer ways to take reads off the database than a cache). When the API-timeouts ladder
+/// is active with external APIs the likeliest bottleneck, it waits for that ladder's rung
+/// at every stage: the rung puts a cache in front of the database, while the pages wait
+/// for a provider, whose own answers the guide caches in that ladder's later look
+/// (circuit breakers, caching, fallbacks). Without an active
 /// ladder it waits at stage 1 by users ([`Grounds::by_users`]), where the guide adds no
 /// cache before it is needed: a pool that runs dry or a slow disk is fixed first. At later
 /// stages it waits for a step on the database when few queries repeat
@@ -928,8 +931,13 @@ pub(crate) fn deferral_candidate<'a>(
     let ladder = ladder_for_slow_pages(layer).map(|s| (s, active.get(&s)));
     let instead = match ladder {
         Some((_, Some(Some(other)))) => {
+            // (A provider's step comes first at every rung: the first rung's cache goes in
+            // front of the database, which is not where these pages wait, and the guide's
+            // caching for external APIs (of the provider's answers) is that ladder's own
+            // later look. Past the database's first rung a cache is the cheaper way to take
+            // its reads, and stands.)
             let waits =
-                !first_rung || (layer == Layer::Database && other.rung().1 == LadderStep::First);
+                !first_rung || layer != Layer::Database || other.rung().1 == LadderStep::First;
             return waits.then(|| Deferral::new(page, Key::Remedy(*other), Some(layer), hold()));
         }
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
