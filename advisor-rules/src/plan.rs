@@ -207,10 +207,14 @@ pub(crate) fn fold_overdue_moves(facts: &mut [Facts<'_>], by_users: Option<Stage
 }
 
 /// Whether every component the architecture of `to` lacks (beyond `in_place`) is one of
-/// the guide's stage-2 additions ([`Addition`]) whose condition is measured and does not
-/// hold, and none is in `recommends` (what the moves to `to` ask for themselves): the move
-/// then has nothing to add now. `false` when nothing is missing (the stage is built) or
-/// when the architecture is not declared (what is missing is not known).
+/// the guide's stage-2 additions ([`Addition`]) whose condition does not hold, measured or,
+/// for a stage the user count is past, not measured, and none is in `recommends` (what the
+/// moves to `to` ask for themselves): the move then has nothing to add now. (A stage the
+/// system has outgrown asks for its conditional parts only once their condition is
+/// measured to hold; until then they are for the stage section, which gives each
+/// condition, and for "Not judged", which asks for what it lacks.) `false` when nothing is
+/// missing (the stage is built) or when the architecture is not declared (what is missing
+/// is not known).
 pub(crate) fn nothing_to_add(
     to: Stage,
     recommends: ComponentSet,
@@ -225,13 +229,14 @@ pub(crate) fn nothing_to_add(
     missing.remove(Component::SingleServer);
     // (The set tests first: a missing component with no condition of its own, or one the
     // moves ask for, settles it without evaluating any condition.)
+    let past = snapshot.users.is_some_and(|u| Stage::for_users(u) > to);
     !missing.is_empty()
         && missing.difference(CONDITIONAL).is_empty()
         && missing.intersection(recommends).is_empty()
         && missing.iter().all(|c| {
             Addition::for_component(c).is_some_and(|a| {
                 let outcome = a.evaluate(snapshot, additions);
-                !outcome.is_fired() && !outcome.is_not_evaluated()
+                !outcome.is_fired() && (past || !outcome.is_not_evaluated())
             })
         })
 }
