@@ -12015,3 +12015,58 @@ fn a_stage_passed_whose_only_gap_waits_on_an_unmeasured_condition_is_for_informa
     );
     assert_eq!(summary(&reached).first_step_title, r.plan[0].title);
 }
+
+/// The slow-page ladder's later rungs wait for the bottleneck's step whichever rung that
+/// ladder is at. A 45,000-user system with a cache in place (the slow-page ladder's first
+/// rung: a CDN is next), indexes already added and a 400 ms query (the database ladder at
+/// read replicas), pages at 1.4 s: the database ranks first, and a CDN does not make its
+/// time shorter, so the CDN waits for the replicas' step (the guide's diagnosis order asks
+/// "is it the database?" before anything about delivering pages). Likewise a provider's
+/// ladder past its first rung (a job queue in place, circuit breakers next) still holds back
+/// the cache in front of an idle database.
+#[test]
+fn later_rungs_of_either_ladder_still_hold_the_slow_pages() {
+    let mut snap = with(
+        users(45_000)
+            .with_p95_response_time(ms(1_400))
+            .with_slowest_query_time(ms(400))
+            .with_cache_hit_rate(pct(92.0))
+            .with_tried(Remedy::AddIndexes),
+        &[Component::LoadBalancer, Component::Cache],
+    );
+    snap.db_cpu = Some(pct(82.0));
+    snap.server_cpu = Some(pct(40.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(
+        held(&a)
+            .iter()
+            .any(|(r, until, _)| *r == Remedy::Cdn
+                && *until == StepKey::Remedy(Remedy::ReadReplicas)),
+        "{text}"
+    );
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+
+    let mut provider = with(
+        users(45_000)
+            .with_p95_response_time(ms(2_500))
+            .with_slowest_query_time(ms(15)),
+        &[Component::LoadBalancer, Component::JobQueue],
+    );
+    provider.db_cpu = Some(pct(10.0));
+    provider.server_cpu = Some(pct(20.0));
+    provider.external_api_p95_latency = Some(ms(1_800));
+    provider.external_api_timeout_share = Some(pct(3.0));
+    let p = run(&provider);
+    let text = p.to_text();
+    assert!(
+        held(&p).iter().any(|(r, until, _)| *r == Remedy::AddCaching
+            && matches!(until, StepKey::Remedy(r) if *r != Remedy::AsyncProcessing)),
+        "{text}"
+    );
+    assert_eq!(
+        summary(&provider).first_step_title,
+        p.plan[0].title,
+        "{text}"
+    );
+}
