@@ -2185,7 +2185,7 @@ fn build_plan(
             .iter()
             .map(|(c, _)| (*c, grounds.by_users.is_some_and(|s| s >= c.stage()))),
         (deferred, grounds.cache_before_database),
-        grounds.long_query.is_some().then_some(&lag_only),
+        Some(&lag_only),
     );
     let mut steps: Vec<PlanStep> = skeleton
         .steps

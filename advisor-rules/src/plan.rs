@@ -1459,13 +1459,13 @@ pub(crate) struct Skeleton<'a> {
 
 impl<'a> Skeleton<'a> {
     /// Places `facts` (the findings, in their order) and the checklists with gaps
-    /// (`(checklist, users at its stage)`), and orders the steps: most severe first; then the
-    /// guide's diagnosis order (database, application, network, external services); then
+    /// (`(checklist, users at its stage)`), and orders the steps: most severe first; then,
+    /// within a severity, a step on the replicas' lag alone (every finding one that
+    /// `lag_only` says compares nothing else) after the other steps and before the
+    /// checklists (stale reads wait for what every request waits for); then the guide's
+    /// diagnosis order (database, application, network, external services); then
     /// immediate remedies before planning a stage move before checklist gaps; then the
-    /// pack's priorities, a step on the replicas' lag alone (every finding one that
-    /// `lag_only` says compares nothing else) after the index step of its severity and
-    /// layer, whose long queries hold replay back ([`Grounds::long_query`], which decides
-    /// whether `lag_only` is given); then the key. `planned` is the plan's ladders
+    /// pack's priorities; then the key. `planned` is the plan's ladders
     /// ([`with_lowest_rungs`] of those whose ladder rule fired), worked out once by the
     /// caller, which needs them for the deferral too.
     pub(crate) fn build(
@@ -1630,25 +1630,19 @@ impl<'a> Skeleton<'a> {
                 }
             }
         }
-        // Long queries hold a replica's replay back: a step on the lag alone waits for the
-        // index step of the same severity (`lag_only` is given only while a query is
-        // measured past the slow-query level and the writes do not explain the lag).
-        if let Some(indexes) = steps
-            .iter()
-            .find(|s| s.key == Key::Remedy(Remedy::AddIndexes))
-            .map(|s| (s.severity, s.layer, s.priority))
-        {
-            for step in steps
-                .iter_mut()
-                .filter(|s| s.on_lag && (s.severity, s.layer) == (indexes.0, indexes.1))
-            {
-                step.priority = step.priority.max(indexes.2.saturating_add(1));
-            }
-        }
         let kind = |k: &Key<'_>| match k {
             Key::Stage(_) => 1,
             Key::Checklist(_) => 2,
             _ => 0,
+        };
+        // Within a severity, a step on the replicas' lag alone comes after the others and
+        // before the checklists: stale reads wait for what every request waits for (a
+        // saturated resource, slow queries, slow pages), and the lag's own advice keeps
+        // read-after-write paths on the primary meanwhile. (Checklists come last anyway:
+        // no layer, and their kind.)
+        let tier = |s: &Step<'_>| match s.key {
+            Key::Checklist(_) => 2,
+            _ => u8::from(s.on_lag),
         };
         order.extend(0..steps.len());
         // Steps differ in their keys, so the order is total and an unstable sort (which
@@ -1657,6 +1651,7 @@ impl<'a> Skeleton<'a> {
             let (a, b) = (&steps[a], &steps[b]);
             b.severity
                 .cmp(&a.severity)
+                .then(tier(a).cmp(&tier(b)))
                 .then(diagnosis_rank(a.layer).cmp(&diagnosis_rank(b.layer)))
                 .then(kind(&a.key).cmp(&kind(&b.key)))
                 .then(a.priority.cmp(&b.priority))

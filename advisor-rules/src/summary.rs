@@ -519,7 +519,7 @@ fn place_in_plan(
         in_place,
         checklists,
         (deferred, grounds.cache_before_database),
-        grounds.long_query.is_some().then_some(&lag_only),
+        Some(&lag_only),
         core::mem::take(&mut buffers.skeleton).recycle(),
     );
 

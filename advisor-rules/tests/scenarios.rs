@@ -12070,3 +12070,59 @@ fn later_rungs_of_either_ladder_still_hold_the_slow_pages() {
         "{text}"
     );
 }
+
+/// Replicas that lag make reads stale; a saturated CPU makes every request wait. A
+/// 3,893-user system with servers at 94% CPU, pages at 1.6 s and replicas 6.9 s behind (the
+/// primary's writes not measured) was told first to look at the replicas, then to scale up.
+/// At equal severity, a step on the replicas' lag alone now comes after the steps on what
+/// every request waits for (the CPU's, carrying the slow pages), and before the checklists:
+/// the lag step's own advice keeps read-after-write paths on the primary meanwhile. The
+/// same holds for a move made on the lag alone at the user count's own stage: a
+/// 633,949-user auto-scaled system at 92% CPU checks its auto-scaler before the move to
+/// stage 3 that the lag calls for.
+#[test]
+fn a_step_on_lag_alone_comes_after_what_every_request_waits_for() {
+    let mut snap = users(3_893)
+        .with_p95_response_time(ms(1_555))
+        .with_replica_lag(ms(6_861));
+    snap.server_cpu = Some(pct(93.9));
+    snap.db_read_share = Some(pct(85.3));
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(
+        first_step(&a),
+        &StepKey::Remedy(Remedy::VerticalScale),
+        "{text}"
+    );
+    let lag = step_holding(&a, "move.3.replica_lag");
+    assert_eq!(lag.severity, Severity::Critical, "{text}");
+    let cpu_rank = a.plan[0].rank;
+    assert!(lag.rank > cpu_rank, "{text}");
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+
+    let mut scaled = with(
+        users(633_949)
+            .with_p95_response_time(ms(621))
+            .with_replica_lag(ms(6_397))
+            .with_cache_hit_rate(pct(94.2)),
+        &[
+            Component::Cdn,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::SearchCluster,
+            Component::MessageQueue,
+        ],
+    );
+    scaled.server_cpu = Some(pct(92.1));
+    scaled.db_cpu = Some(pct(21.3));
+    let s = run(&scaled);
+    let text = s.to_text();
+    assert_eq!(
+        s.plan[0].title, "Check the auto-scaler, then scale up to a bigger machine",
+        "{text}"
+    );
+    assert!(step_holding(&s, "move.3.replica_lag").rank > 1, "{text}");
+    assert_eq!(summary(&scaled).first_step_title, s.plan[0].title, "{text}");
+}
