@@ -12125,4 +12125,29 @@ fn a_step_on_lag_alone_comes_after_what_every_request_waits_for() {
     );
     assert!(step_holding(&s, "move.3.replica_lag").rank > 1, "{text}");
     assert_eq!(summary(&scaled).first_step_title, s.plan[0].title, "{text}");
+
+    // The checklists still come last: a 300,000-user system whose replicas are 1.5 s
+    // behind, with gaps in its scaling checklist, finds why the replicas lag first.
+    let lagging = with(
+        users(300_000).with_replica_lag(ms(1_500)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+        ],
+    );
+    let l = run(&lagging);
+    let text = l.to_text();
+    let lag = step_holding(&l, "db.replica_lag");
+    let checklist = step_of(
+        &l,
+        StepKey::Checklist(
+            scalability_advisor_rules::scalability_advisor_core::patterns::Checklist::Scaling,
+        ),
+    );
+    assert_eq!(lag.severity, checklist.severity, "{text}");
+    assert!(lag.rank < checklist.rank, "{text}");
 }
