@@ -982,22 +982,29 @@ pub fn assess_with(
     let mut stage = stage_view(snapshot, &findings);
     // (With no user count, how far ahead the move is is not known: the steps look first
     // all the same, `far_users_first`.)
+    // (Every move to it looking first at the same thing, or far users beside a standby
+    // region, which that step takes in: moves that look at different things share a step
+    // that plans the move.)
     let looked_at_first = stage.by_metrics.filter(|m| {
+        let mut kinds = Some(0u8);
+        for f in findings
+            .iter()
+            .filter(|f| f.moves_to == Some(*m) && !f.made)
+        {
+            let k = looks_first(
+                engine,
+                f,
+                snapshot,
+                (
+                    config.triggers.primary_write_level,
+                    crate::plan::long_query(snapshot, config).is_some(),
+                ),
+            );
+            kinds = kinds.zip(k).map(|(set, k)| set | (1 << k as u8));
+        }
+        let standby = (1 << LooksAt::Standby as u8) | (1 << LooksAt::FarUsers as u8);
         (stage.by_users.is_none() || stages_short(stage.by_users, *m).is_some())
-            && findings
-                .iter()
-                .filter(|f| f.moves_to == Some(*m) && !f.made)
-                .all(|f| {
-                    looks_first(
-                        engine,
-                        f,
-                        snapshot,
-                        (
-                            config.triggers.primary_write_level,
-                            crate::plan::long_query(snapshot, config).is_some(),
-                        ),
-                    )
-                })
+            && kinds.is_some_and(|set| set.count_ones() == 1 || set == standby)
     });
     // The checklists are those of the stage planned for, leaving out far users' moves that
     // ask only to measure again (`measured_again`): they plan no region.
@@ -1041,21 +1048,30 @@ pub fn assess_with(
             .filter(|to| *to < m)
             .max()
     });
-    // Whether every move to the stage looked at first rests on a residency rule.
-    let residency_only = looked_at_first.is_some_and(|m| {
-        findings
-            .iter()
-            .filter(|f| f.moves_to == Some(m) && !f.made)
-            .all(|f| {
-                engine
-                    .rule_index(&f.id)
-                    .is_some_and(|r| residency_rule(engine, r))
-            })
-    });
+    // Whether every move to the stage looked at first rests on a residency rule, or on an
+    // availability target (far users' moves beside it, which its step takes in): the
+    // reason names what the plan does instead.
+    let all_moves = |is: fn(&Engine, usize) -> bool| {
+        looked_at_first.is_some_and(|m| {
+            findings
+                .iter()
+                .filter(|f| f.moves_to == Some(m) && !f.made)
+                .all(|f| engine.rule_index(&f.id).is_some_and(|r| is(engine, r)))
+        })
+    };
+    let instead = if all_moves(residency_rule) {
+        Some("meets the residency rule with a deployment per jurisdiction")
+    } else if all_moves(|e, r| availability_rule(e, r) || far_users_rule(e, r))
+        && !all_moves(far_users_rule)
+    {
+        Some("meets the availability target with a standby region")
+    } else {
+        None
+    };
     let mut next_stage = next_stage(
         snapshot,
         &stage,
-        (looked_at_first, other_moves, residency_only),
+        (looked_at_first, other_moves, instead),
         &config.additions,
         asked_by_checklists,
     );
@@ -1721,37 +1737,59 @@ fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> Stage
     }
 }
 
-/// Whether a stage move's finding `f`, planned two stages or more ahead of the user count,
-/// has its step look at something first instead of planning the move: far users' latency
+/// What a stage move's finding `f`, planned two stages or more ahead of the user count,
+/// has its step look at first instead of planning the move, if anything: far users' latency
 /// alone ([`far_users_move`], served from a CDN or the edge first), a residency rule with
 /// the user count given (a deployment per jurisdiction, `note_residency_before_regions`),
+/// an availability target with the user count given (a standby region,
+/// `note_standby_before_regions`),
 /// or replicas lagging alone while the writes do not explain it ([`replicas_first`]).
 fn looks_first(
     engine: &Engine,
     f: &AssessedFinding,
     snapshot: &MetricsSnapshot,
     (write_level, long_query): (Ratio, bool),
-) -> bool {
-    let Some(to) = f.moves_to else {
-        return false;
-    };
+) -> Option<LooksAt> {
+    let to = f.moves_to?;
     let compares = |m: Metric| {
         engine
             .rule_index(&f.id)
             .is_some_and(|r| engine.compares(r, m))
     };
-    far_users_move(compares)
-        || (snapshot.users.is_some() && compares(Metric::DataResidencyRequired))
-        || (f.recommends.contains(Component::Sharding)
-            && f.evidence
-                .iter()
-                .any(|e| e.metric == Some(Metric::ReplicaLag))
-            && replicas_first(
-                snapshot,
-                (write_level, long_query),
-                snapshot.users.map(Stage::for_users),
-                to,
-            ))
+    if far_users_move(compares) {
+        Some(LooksAt::FarUsers)
+    } else if snapshot.users.is_some() && compares(Metric::DataResidencyRequired) {
+        Some(LooksAt::Residency)
+    } else if snapshot.users.is_some() && compares(Metric::AvailabilityTarget) {
+        Some(LooksAt::Standby)
+    } else if f.recommends.contains(Component::Sharding)
+        && f.evidence
+            .iter()
+            .any(|e| e.metric == Some(Metric::ReplicaLag))
+        && replicas_first(
+            snapshot,
+            (write_level, long_query),
+            snapshot.users.map(Stage::for_users),
+            to,
+        )
+    {
+        Some(LooksAt::Replicas)
+    } else {
+        None
+    }
+}
+
+/// What the step of a move looks at first ([`looks_first`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LooksAt {
+    /// Far users served from a CDN or the edge.
+    FarUsers,
+    /// A deployment per jurisdiction.
+    Residency,
+    /// A standby region.
+    Standby,
+    /// The replicas' own causes of lag.
+    Replicas,
 }
 
 /// The stage the report heads for: the one the metrics call for when it is ahead of the user
@@ -1759,12 +1797,13 @@ fn looks_first(
 /// every move to it looking at something first, [`looks_first`]); otherwise the one after
 /// the user count's. With no user count and the metrics' stage looked at first, the
 /// furthest stage `other_moves` (not made) call for, or failing one, the metrics' stage
-/// with the reason. `residency_only`: every move to the stage looked at first rests on a
-/// residency rule, which the reason names.
+/// with the reason. `instead`: what the plan does in place of the moves to the stage
+/// looked at first, when they all rest on one requirement (a residency rule: a deployment
+/// per jurisdiction; an availability target: a standby region), which the reason names.
 fn next_stage(
     snapshot: &MetricsSnapshot,
     view: &StageView,
-    (looked_at_first, other_moves, residency_only): (Option<Stage>, Option<Stage>, bool),
+    (looked_at_first, other_moves, instead): (Option<Stage>, Option<Stage>, Option<&str>),
     additions: &AdditionConfig,
     asked_by_checklists: ComponentSet,
 ) -> Option<NextStage> {
@@ -1775,11 +1814,7 @@ fn next_stage(
                 format!(
                     "the next stage after {u}; the metrics' conditions for {m} hold, {} stages ahead of the user count, and the plan {}",
                     stages_short(Some(u), m).unwrap_or("several"),
-                    if residency_only {
-                        "meets the residency rule with a deployment per jurisdiction"
-                    } else {
-                        "looks first at what they measure"
-                    }
+                    instead.unwrap_or("looks first at what they measure")
                 ),
             ),
             None => (u, "already reached, and the last stage".to_owned()),
@@ -2615,6 +2650,7 @@ fn build_plan(
     }
     note_far_users_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_residency_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
+    note_standby_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_far_users_no_slower(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_paging_as_disk_wait(&mut steps, findings);
     if snapshot.data_residency_required == Some(true) {
@@ -3547,6 +3583,25 @@ pub(crate) fn residency_rule(engine: &Engine, index: usize) -> bool {
     engine.compared_metrics(index) & (1u64 << Metric::DataResidencyRequired.index()) != 0
 }
 
+/// Whether rule `index` of `engine` compares an availability target: a move of it is
+/// called for by a target one region cannot meet (the default pack's
+/// `move.4.single_region_failover`).
+pub(crate) fn availability_rule(engine: &Engine, index: usize) -> bool {
+    engine.compared_metrics(index) & (1u64 << Metric::AvailabilityTarget.index()) != 0
+}
+
+/// The title of a move to `to` planned two stages or more ahead of the user count on an
+/// availability target alone (`note_standby_before_regions`). The fleet summary titles its
+/// first step the same way.
+pub(crate) fn write_standby_first_title(out: &mut String, to: Stage) {
+    use fmt::Write as _;
+    // (Writing to a `String` cannot fail.)
+    let _ = write!(
+        out,
+        "Add a standby region with failover{BEFORE_THE_MOVE}{to}"
+    );
+}
+
 /// The title of a move to `to` planned two stages or more ahead of the user count on a
 /// residency rule alone (`note_residency_before_regions`). The fleet summary titles its
 /// first step the same way.
@@ -3656,6 +3711,85 @@ fn note_residency_before_regions(
             0,
             format!(
                 "{users} are {short} stages short of {to}, whose trigger this is: the guide tells a startup not to worry about multi-region yet, but a legal requirement does not wait for the load, and what it asks at this size is a deployment per jurisdiction, not the architecture of {to} (its indicative cost, {}, is that of {})",
+                to.indicative_cost(),
+                to.cost_at_scale().users
+            ),
+        );
+    }
+}
+
+/// A stage move planned two stages or more ahead of the user count on an availability
+/// target alone (every finding of its step a move whose rule [`availability_rule`]). The
+/// guide moves to stage 4 when one region cannot handle failover, and a 99.99% target
+/// leaves about 4.3 minutes of downtime a month, less than a region's outage; but the
+/// architecture and cost of stage 4 ($100,000+/mo in its table, at 10,000,000 users) are a
+/// system of millions'. What the target asks of a small one is a second region it can fail
+/// over to: the guide's active-passive pattern (strong consistency, low complexity, a
+/// slower failover), the database replicated there, the failover automated and rehearsed
+/// so that it fits the budget. The step is titled by that ([`write_standby_first_title`]),
+/// its advice says it, and its first note says why. Far users' moves in the same step are
+/// taken in, the advice saying what serves them (a CDN first, or faster pages when they
+/// wait no longer than users overall). With no count of regions and no
+/// architecture declared, the system is taken to run in one region, and a note says so
+/// (whatever the distance to the stage).
+fn note_standby_before_regions(
+    steps: &mut [PlanStep],
+    engine: &Engine,
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+    by_users: Option<Stage>,
+) {
+    let availability = |id: &String| {
+        findings.iter().any(|f| {
+            &f.id == id
+                && f.moves_to.is_some()
+                && engine
+                    .rule_index(id)
+                    .is_some_and(|r| availability_rule(engine, r))
+        })
+    };
+    let far = |id: &String| far_users_finding(engine, findings, id);
+    for step in steps.iter_mut() {
+        if !step.findings.iter().any(availability) {
+            continue;
+        }
+        if snapshot.deployed_regions.is_none() && snapshot.architecture.is_empty() {
+            step.notes.push(
+                "no count of regions is given (deployed_regions) and no architecture is declared: the system is taken to run in one region; give deployed_regions, or declare multi_region, if it runs in more"
+                    .to_owned(),
+            );
+        }
+        let StepKey::Stage(to) = step.key else {
+            continue;
+        };
+        let (Some(users), Some(at), Some(short)) =
+            (snapshot.users, by_users, stages_short(by_users, to))
+        else {
+            continue;
+        };
+        // (Far users' moves sharing the step are taken in: the standby region does not
+        // serve them, and the advice says what does.)
+        if !step.findings.iter().all(|id| availability(id) || far(id)) {
+            continue;
+        }
+        step.title.clear();
+        write_standby_first_title(&mut step.title, to);
+        let row = at.cost_at_scale();
+        let far_users = if !step.findings.iter().any(far) {
+            ""
+        } else if far_users_no_slower(snapshot).is_some() {
+            " Far users wait past 500 ms too, but no longer than users overall: what slows them is what slows every page; measure remote_user_p95 again once the pages are faster."
+        } else {
+            " Far users wait past 500 ms too, which a standby region does not change: serve their content from a CDN's edge first, and measure remote_user_p95 again before planning regions for them."
+        };
+        step.advice = format!(
+            "The availability target is beyond what one region gives: run a standby copy of the system in a second region (the guide's active-passive pattern: strong consistency and little complexity, for a slower failover), the database replicated to it, sized for the users at {at} ({} in the guide's table at {}). Automate the failover (health checks that move the traffic, a replica promoted) and rehearse it until it fits the target's downtime. The rest of the architecture of {to} waits until the load calls for it.{far_users}",
+            row.monthly, row.users
+        );
+        step.notes.insert(
+            0,
+            format!(
+                "{users} are {short} stages short of {to}, whose trigger this is: the guide tells a startup not to worry about multi-region yet, but the target does not wait for the load, and what it asks at this size is a second region to fail over to, not the architecture of {to} (its indicative cost, {}, is that of {})",
                 to.indicative_cost(),
                 to.cost_at_scale().users
             ),

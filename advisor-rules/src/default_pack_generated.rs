@@ -841,8 +841,8 @@ fn rules() -> Vec<Rule> {
     Rule {
         id: String::from("move.4.single_region_failover"),
         title: Cow::Borrowed("One region cannot meet the availability target"),
-        when: Cow::Borrowed("availability_target >= $multi_region_availability and deployed_regions < 2"),
-        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Ge, left: Box::new(Expr::Metric { metric: Metric::AvailabilityTarget, span: Span { start: 0, end: 19 } }), right: Box::new(Expr::Param { name: String::from("multi_region_availability"), span: Span { start: 23, end: 49 } }), span: Span { start: 0, end: 49 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DeployedRegions, span: Span { start: 54, end: 70 } }), right: Box::new(Expr::Num { value: 2.0, dim: Dim::Number, span: Span { start: 73, end: 74 } }), span: Span { start: 54, end: 74 } }], span: Span { start: 0, end: 74 } },
+        when: Cow::Borrowed("availability_target >= $multi_region_availability and ((present(deployed_regions) and deployed_regions < 2) or (not present(deployed_regions) and not has(multi_region)))"),
+        when_expr: Expr::And { items: vec![Expr::Cmp { op: CmpOp::Ge, left: Box::new(Expr::Metric { metric: Metric::AvailabilityTarget, span: Span { start: 0, end: 19 } }), right: Box::new(Expr::Param { name: String::from("multi_region_availability"), span: Span { start: 23, end: 49 } }), span: Span { start: 0, end: 49 } }, Expr::Or { items: vec![Expr::And { items: vec![Expr::Present { metric: Metric::DeployedRegions, span: Span { start: 56, end: 81 } }, Expr::Cmp { op: CmpOp::Lt, left: Box::new(Expr::Metric { metric: Metric::DeployedRegions, span: Span { start: 86, end: 102 } }), right: Box::new(Expr::Num { value: 2.0, dim: Dim::Number, span: Span { start: 105, end: 106 } }), span: Span { start: 86, end: 106 } }], span: Span { start: 56, end: 106 } }, Expr::And { items: vec![Expr::Not { inner: Box::new(Expr::Present { metric: Metric::DeployedRegions, span: Span { start: 116, end: 141 } }), span: Span { start: 112, end: 141 } }, Expr::Not { inner: Box::new(Expr::Has { component: Component::MultiRegion, span: Span { start: 150, end: 167 } }), span: Span { start: 146, end: 167 } }], span: Span { start: 112, end: 167 } }], span: Span { start: 56, end: 167 } }], span: Span { start: 0, end: 167 } },
         stages: Vec::new(),
         severity: Severity::Critical,
         priority: 25,
@@ -857,7 +857,7 @@ fn rules() -> Vec<Rule> {
         step_title: Some(Cow::Borrowed("Deploy the second region and rehearse failover")),
         advice: Cow::Borrowed("A 99.99% target leaves about 4.3 minutes of downtime a month; a regional outage alone exceeds it. Add a second region with failover."),
         made_advice: Some(Cow::Borrowed("The architecture declares several regions, yet one region is deployed: deploy the second and rehearse failover before promising 99.99%.")),
-        references: vec![Cow::Borrowed("guide: When to Move to Stage 4 (single region can't handle failover)"), Cow::Borrowed("guide: Enterprise Checklist (99.99% SLA architecture)")],
+        references: vec![Cow::Borrowed("guide: When to Move to Stage 4 (single region can't handle failover)"), Cow::Borrowed("guide: Enterprise Checklist (99.99% SLA architecture)"), Cow::Borrowed("with no count of regions, one unless a multi-region deployment is in place (declared): ours")],
         supersedes: Vec::new(),
         hold_for: None,
         hold_evaluations: None,
@@ -898,7 +898,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 419 },
-        when_offset: 22397,
+        when_offset: 22587,
     },
     Rule {
         id: String::from("add.cdn"),
@@ -929,7 +929,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 439 },
-        when_offset: 23447,
+        when_offset: 23637,
     },
     Rule {
         id: String::from("add.read_replicas"),
@@ -960,7 +960,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ReadReplicas]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 450 },
-        when_offset: 23843,
+        when_offset: 24033,
     },
     Rule {
         id: String::from("add.cache"),
@@ -991,7 +991,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 461 },
-        when_offset: 24330,
+        when_offset: 24520,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -1022,7 +1022,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 472 },
-        when_offset: 24774,
+        when_offset: 24964,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -1053,7 +1053,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 483 },
-        when_offset: 25416,
+        when_offset: 25606,
     },
     Rule {
         id: String::from("add.region_failover"),
@@ -1084,7 +1084,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 496 },
-        when_offset: 26668,
+        when_offset: 26858,
     },
     Rule {
         id: String::from("add.region"),
@@ -1115,7 +1115,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 508 },
-        when_offset: 27933,
+        when_offset: 28123,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1146,7 +1146,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 523 },
-        when_offset: 29254,
+        when_offset: 29444,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1177,7 +1177,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 535 },
-        when_offset: 29849,
+        when_offset: 30039,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1208,7 +1208,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 547 },
-        when_offset: 30556,
+        when_offset: 30746,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1239,7 +1239,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 559 },
-        when_offset: 31136,
+        when_offset: 31326,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1270,7 +1270,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 572 },
-        when_offset: 31802,
+        when_offset: 31992,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1301,7 +1301,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 585 },
-        when_offset: 32757,
+        when_offset: 32947,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1332,7 +1332,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 599 },
-        when_offset: 33489,
+        when_offset: 33679,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1363,7 +1363,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 613 },
-        when_offset: 34260,
+        when_offset: 34450,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1394,7 +1394,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 626 },
-        when_offset: 34676,
+        when_offset: 34866,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1425,7 +1425,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 638 },
-        when_offset: 35304,
+        when_offset: 35494,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1456,7 +1456,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 650 },
-        when_offset: 35793,
+        when_offset: 35983,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1487,7 +1487,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 662 },
-        when_offset: 36188,
+        when_offset: 36378,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1518,7 +1518,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 674 },
-        when_offset: 36719,
+        when_offset: 36909,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1549,7 +1549,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 691 },
-        when_offset: 37578,
+        when_offset: 37768,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1580,7 +1580,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 705 },
-        when_offset: 38659,
+        when_offset: 38849,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1611,7 +1611,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 719 },
-        when_offset: 39542,
+        when_offset: 39732,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1642,7 +1642,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 731 },
-        when_offset: 40088,
+        when_offset: 40278,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1673,7 +1673,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 743 },
-        when_offset: 40891,
+        when_offset: 41081,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1704,7 +1704,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 755 },
-        when_offset: 41566,
+        when_offset: 41756,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1735,7 +1735,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 768 },
-        when_offset: 42361,
+        when_offset: 42551,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1766,7 +1766,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 785 },
-        when_offset: 43296,
+        when_offset: 43486,
     },
     Rule {
         id: String::from("premature.add_cache"),
@@ -1797,7 +1797,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 798 },
-        when_offset: 44298,
+        when_offset: 44488,
     },
     Rule {
         id: String::from("premature.add_read_replicas"),
@@ -1828,7 +1828,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 810 },
-        when_offset: 45475,
+        when_offset: 45665,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 822 },
-        when_offset: 46522,
+        when_offset: 46712,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1890,7 +1890,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 834 },
-        when_offset: 47503,
+        when_offset: 47693,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 846 },
-        when_offset: 47956,
+        when_offset: 48146,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1952,7 +1952,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 859 },
-        when_offset: 49513,
+        when_offset: 49703,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -1983,7 +1983,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 871 },
-        when_offset: 50422,
+        when_offset: 50612,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -2014,7 +2014,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 883 },
-        when_offset: 51032,
+        when_offset: 51222,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2045,7 +2045,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 895 },
-        when_offset: 52109,
+        when_offset: 52299,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2076,7 +2076,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 909 },
-        when_offset: 53192,
+        when_offset: 53382,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2107,7 +2107,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 921 },
-        when_offset: 54024,
+        when_offset: 54214,
     },
     ]
 }

@@ -8,13 +8,13 @@ use scalability_advisor_core::{
 };
 
 use crate::assessment::{
-    Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey, base_title,
-    checklist_applies, cpu_factor, evidence_weight, facts_of, far_users_first, far_users_no_slower,
-    far_users_rule, is_cpu_capacity_rung, lag_alone_rule, memory_fill, rank_evidence, rank_key,
-    reads_before_sharding, replicas_first, residency_rule, rung_in_place_title, scaler_first_title,
-    shared_host, stages_short, subject_lines, write_base_title, write_far_users_again_title,
-    write_far_users_first_title, write_lag_first_title, write_residency_first_title,
-    write_subjects,
+    Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey,
+    availability_rule, base_title, checklist_applies, cpu_factor, evidence_weight, facts_of,
+    far_users_first, far_users_no_slower, far_users_rule, is_cpu_capacity_rung, lag_alone_rule,
+    memory_fill, rank_evidence, rank_key, reads_before_sharding, replicas_first, residency_rule,
+    rung_in_place_title, scaler_first_title, shared_host, stages_short, subject_lines,
+    write_base_title, write_far_users_again_title, write_far_users_first_title,
+    write_lag_first_title, write_residency_first_title, write_standby_first_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -622,6 +622,30 @@ fn place_in_plan(
         {
             out.first_step_title.clear();
             write_residency_first_title(&mut out.first_step_title, to);
+        }
+        // As the assessment retitles it (`note_standby_before_regions`): a move two stages
+        // or more ahead of the user count on an availability target, with far users' moves
+        // at most beside it (far users alone are titled above).
+        let standby = || {
+            let (mut any, mut all) = (false, true);
+            for ((rule, f), _) in found
+                .iter()
+                .zip(&skeleton.places)
+                .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
+            {
+                let available = rule.moves_to.is_some() && availability_rule(engine, f.rule);
+                any |= available;
+                all &= available || (rule.moves_to.is_some() && far_users_rule(engine, f.rule));
+            }
+            any && all
+        };
+        if let Key::Stage(to) = step.key
+            && snapshot.users.is_some()
+            && stages_short(by_users, to).is_some()
+            && standby()
+        {
+            out.first_step_title.clear();
+            write_standby_first_title(&mut out.first_step_title, to);
         }
         // As the assessment retitles it (`note_reads_before_sharding`): the sharding rung,
         // with no entity named, of a primary whose writes are measured under the trigger,

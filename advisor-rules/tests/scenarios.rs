@@ -8611,7 +8611,9 @@ fn far_users_of_a_small_system_are_served_from_a_cdn_before_regions() {
     // the figure to measure again), in the report and the fleet summary alike. With a CDN
     // in place, the edge comes next. At 50,000 users (two stages short) the same; at
     // 300,000 (one short) the guide's move as written. A 99.99% target from one region
-    // (a requirement, not a latency) keeps the move's title.
+    // (a requirement, not a latency) makes the step a standby region to fail over to
+    // (`a_small_system_with_a_four_nines_target_adds_a_standby_region`), whose advice
+    // still serves the far users from a CDN first.
     let snap = with(
         users(5_000)
             .with_user_regions(NonZeroU32::new(2).unwrap())
@@ -8710,19 +8712,18 @@ fn far_users_of_a_small_system_are_served_from_a_cdn_before_regions() {
         .with_deployed_regions(NonZeroU32::MIN);
     let p = run(&promised);
     let step = step_of(&p, StepKey::Stage(Stage::Enterprise));
-    assert!(
-        !step.title.starts_with("Serve far users"),
-        "{}",
-        p.to_text()
-    );
-    assert_eq!(summary(&promised).first_step_title, p.plan[0].title);
-    // A requirement is planned for as the guide's move: the report heads for stage 4.
     assert_eq!(
-        p.next_stage.as_ref().map(|n| n.stage),
-        Some(Stage::Enterprise),
+        step.title,
+        "Add a standby region with failover before the move to stage 4 (enterprise)",
         "{}",
         p.to_text()
     );
+    assert!(step.advice.contains("CDN"), "{}", p.to_text());
+    assert_eq!(summary(&promised).first_step_title, p.plan[0].title);
+    // The report heads for the stage after the user count's, saying why.
+    let next = p.next_stage.as_ref().expect("a next stage");
+    assert_eq!(next.stage, Stage::Growth, "{}", p.to_text());
+    assert!(next.reason.contains("standby region"), "{}", p.to_text());
 }
 
 #[test]
@@ -12150,4 +12151,144 @@ fn a_step_on_lag_alone_comes_after_what_every_request_waits_for() {
     );
     assert_eq!(lag.severity, checklist.severity, "{text}");
     assert!(lag.rank < checklist.rank, "{text}");
+}
+
+/// An 18,569-user service (stage 2) declares its architecture (a CDN, a balancer, replicas,
+/// a cache: no second region) and a 99.99% availability target, without counting its
+/// regions. The declaration says one region, and the guide moves to stage 4 when "single
+/// region can't handle failover": the rule judges it instead of asking for the count. Two
+/// stages short of stage 4, what the target asks of a system this size is a second region
+/// it can fail over to (the guide's active-passive pattern: strong consistency, low
+/// complexity), sized for its own users, not the architecture and cost of stage 4
+/// ($100,000+/mo at 10 million users): the step says so in its title and advice, the fleet
+/// summary's first step reads the same, and the stage section heads for stage 3 with that
+/// reason. With no architecture declared and no count, the system is taken to run in one
+/// region, and a note says so. Declared multi-region without a count, the rule is judged
+/// and does not fire; at 2 million users the guide's move stands.
+#[test]
+fn a_small_system_with_a_four_nines_target_adds_a_standby_region() {
+    let mut snap = with(
+        users(18_569)
+            .with_p95_response_time(ms(100))
+            .with_server_cpu(pct(59.0)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+        ],
+    );
+    snap.availability_target = Some(pct(99.99));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.4.single_region_failover");
+    assert_eq!(
+        step.title, "Add a standby region with failover before the move to stage 4 (enterprise)",
+        "{text}"
+    );
+    assert!(
+        step.why
+            .iter()
+            .any(|w| w == "no multi_region in the declared architecture"),
+        "{text}"
+    );
+    assert!(step.advice.contains("second region"), "{text}");
+    assert!(step.advice.contains("rehearse"), "{text}");
+    assert!(!step.advice.contains("$100,000"), "{text}");
+    assert!(step.advice.contains("$1,000"), "{text}");
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    let next = a.next_stage.as_ref().expect("a next stage");
+    assert_eq!(next.stage, Stage::Scale, "{text}");
+    assert!(next.reason.contains("standby region"), "{text}");
+
+    // Nothing declared, no count: taken as one region, and said.
+    let mut bare = users(247).with_p95_response_time(ms(300));
+    bare.availability_target = Some(pct(99.99));
+    let b = run(&bare);
+    let text = b.to_text();
+    let step = step_holding(&b, "move.4.single_region_failover");
+    assert!(
+        step.title.starts_with("Add a standby region with failover"),
+        "{text}"
+    );
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("deployed_regions") && n.contains("taken to run in one region")),
+        "{text}"
+    );
+    assert_eq!(summary(&bare).first_step_title, b.plan[0].title, "{text}");
+
+    // Far users waiting past 500 ms share the stage-4 step: the standby region does not
+    // serve them, and the step says what does: a CDN first when they wait longer than users
+    // overall, faster pages when they do not.
+    let mut far = bare.clone();
+    far.remote_user_share = Some(pct(22.0));
+    far.remote_user_p95 = Some(ms(1_457));
+    let f = run(&far);
+    let text = f.to_text();
+    let step = step_holding(&f, "move.4.single_region_failover");
+    assert!(
+        step.findings.iter().any(|id| id == "move.4.remote_latency"),
+        "{text}"
+    );
+    assert!(
+        step.title.starts_with("Add a standby region with failover"),
+        "{text}"
+    );
+    assert!(step.advice.contains("CDN"), "{text}");
+    assert_eq!(summary(&far).first_step_title, f.plan[0].title, "{text}");
+    assert_eq!(
+        f.next_stage.as_ref().map(|n| n.stage),
+        Some(Stage::Growth),
+        "{text}"
+    );
+    let mut slow_pages = far.clone();
+    slow_pages.p95_response_time = Some(ms(2_343));
+    let sp = run(&slow_pages);
+    let text = sp.to_text();
+    let step = step_holding(&sp, "move.4.single_region_failover");
+    assert!(
+        step.title.starts_with("Add a standby region with failover"),
+        "{text}"
+    );
+    assert!(
+        step.advice.contains("no longer than users overall"),
+        "{text}"
+    );
+    assert_eq!(
+        summary(&slow_pages).first_step_title,
+        sp.plan[0].title,
+        "{text}"
+    );
+
+    // Declared multi-region, no count: judged, not fired.
+    let mut multi = snap.clone();
+    multi.architecture.insert(Component::MultiRegion);
+    let m = run(&multi);
+    assert!(
+        !ids(&m).contains(&"move.4.single_region_failover"),
+        "{}",
+        m.to_text()
+    );
+    assert!(
+        m.not_judged
+            .iter()
+            .all(|n| n.rule != "move.4.single_region_failover"),
+        "{}",
+        m.to_text()
+    );
+
+    // At stage 4 itself, the guide's move.
+    let mut big = snap.clone();
+    big.users = Some(Users::new(2_000_000));
+    let g = run(&big);
+    assert!(
+        step_holding(&g, "move.4.single_region_failover")
+            .title
+            .starts_with("Catch up with stage 4 (enterprise)"),
+        "{}",
+        g.to_text()
+    );
+    assert_eq!(summary(&big).first_step_title, g.plan[0].title);
 }

@@ -219,9 +219,16 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     {
         let r = &rules[25];
         let (v1, o0) = compare_value(values[40], Threshold { op: CmpOp::Ge, k: 0.9998999999999999, lo: 0.9998999990000998, hi: 0.9999000009999 });
-        let (v2, o1) = compare_value(values[1], Threshold { op: CmpOp::Lt, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
-        let v3 = kleene_and(v1, v2);
-        let (status, assumed) = judge(v3, MissingData::NotEvaluated);
+        let v2 = truth(!values[1].is_nan());
+        let (v3, o1) = compare_value(values[1], Threshold { op: CmpOp::Lt, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
+        let v4 = kleene_and(v2, v3);
+        let v5 = truth(!values[1].is_nan());
+        let v6 = kleene_not(v5);
+        let v7 = truth(!arch.contains(Component::MultiRegion));
+        let v8 = kleene_and(v6, v7);
+        let v9 = kleene_or(v4, v8);
+        let v10 = kleene_and(v1, v9);
+        let (status, assumed) = judge(v10, MissingData::NotEvaluated);
         st[25] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
