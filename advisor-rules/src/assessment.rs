@@ -1000,11 +1000,10 @@ pub fn assess_with(
                     crate::plan::long_query(snapshot, config).is_some(),
                 ),
             );
-            kinds = kinds.zip(k).map(|(set, k)| set | (1 << k as u8));
+            kinds = kinds.zip(k).map(|(set, k)| set | k.bit());
         }
-        let standby = (1 << LooksAt::Standby as u8) | (1 << LooksAt::FarUsers as u8);
         (stage.by_users.is_none() || stages_short(stage.by_users, *m).is_some())
-            && kinds.is_some_and(|set| set.count_ones() == 1 || set == standby)
+            && kinds.is_some_and(|set| set.count_ones() == 1 || set == LooksAt::STANDBY_AND_FAR)
     });
     // The checklists are those of the stage planned for, leaving out far users' moves that
     // ask only to measure again (`measured_again`): they plan no region.
@@ -1790,6 +1789,17 @@ enum LooksAt {
     Standby,
     /// The replicas' own causes of lag.
     Replicas,
+}
+
+impl LooksAt {
+    /// A standby region with far users beside it, which its step takes in
+    /// (`note_standby_before_regions`), as a set of [`LooksAt::bit`].
+    const STANDBY_AND_FAR: u8 = LooksAt::Standby.bit() | LooksAt::FarUsers.bit();
+
+    /// The kind's bit in a set of kinds.
+    const fn bit(self) -> u8 {
+        1 << self as u8
+    }
 }
 
 /// The stage the report heads for: the one the metrics call for when it is ahead of the user

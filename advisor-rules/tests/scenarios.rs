@@ -12292,3 +12292,49 @@ fn a_small_system_with_a_four_nines_target_adds_a_standby_region() {
     );
     assert_eq!(summary(&big).first_step_title, g.plan[0].title);
 }
+
+/// The stage section heads past a stage whose moves all look at the same thing first. A
+/// 5,000-user single server whose users are spread over three regions, 40% of them far away
+/// and waiting 1.2 s: two far users' moves to stage 4 (their latency, and a global user
+/// base), both served from a CDN first, so the report heads for stage 2. A 5,000-user
+/// system whose primary writes at 90% of what it sustains (the guide's sharding trigger,
+/// stage 3) gets the guide's move, which looks at nothing first: the report heads for
+/// stage 3.
+#[test]
+fn the_stage_section_heads_past_moves_that_all_look_at_one_thing_first() {
+    let far = with(
+        users(5_000)
+            .with_user_regions(NonZeroU32::new(3).unwrap())
+            .with_remote_user_share(pct(40.0))
+            .with_remote_user_p95(ms(1_200))
+            .with_p95_response_time(ms(450))
+            .with_server_cpu(pct(50.0)),
+        &[Component::SingleServer],
+    );
+    let a = run(&far);
+    let text = a.to_text();
+    let moves: Vec<&str> = a
+        .findings
+        .iter()
+        .filter(|f| f.moves_to == Some(Stage::Enterprise))
+        .map(|f| f.id.as_str())
+        .collect();
+    assert!(moves.len() >= 2, "{moves:?}\n{text}");
+    assert_eq!(
+        a.next_stage.as_ref().map(|n| n.stage),
+        Some(Stage::Growth),
+        "{text}"
+    );
+
+    let writing = users(5_000)
+        .with_primary_write_throughput(Rate::from_per_second(9_000.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(10_000.0).unwrap());
+    let w = run(&writing);
+    let text = w.to_text();
+    assert!(ids(&w).contains(&"move.3.write_saturation"), "{text}");
+    assert_eq!(
+        w.next_stage.as_ref().map(|n| n.stage),
+        Some(Stage::Scale),
+        "{text}"
+    );
+}
