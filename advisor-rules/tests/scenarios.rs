@@ -12338,3 +12338,26 @@ fn the_stage_section_heads_past_moves_that_all_look_at_one_thing_first() {
         "{text}"
     );
 }
+
+/// A 5,000-user service under a residency rule in two places with a 99.99% target: two
+/// requirements move it to stage 4, each with its own answer at this size (a deployment
+/// per jurisdiction, a standby region). Their shared step plans the move as the guide
+/// writes it, and the fleet summary's first step reads the same.
+#[test]
+fn two_requirements_sharing_a_step_plan_the_move() {
+    let mut snap = users(5_000)
+        .with_user_regions(NonZeroU32::new(2).unwrap())
+        .with_deployed_regions(NonZeroU32::MIN);
+    snap.data_residency_required = Some(true);
+    snap.availability_target = Some(pct(99.99));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.4.single_region_failover");
+    assert!(step.findings.len() >= 2, "{:?}\n{text}", step.findings);
+    assert_eq!(
+        step.title, "Plan the move to stage 4 (enterprise)",
+        "{text}"
+    );
+    assert_eq!(a.plan[0].title, step.title, "{text}");
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+}
