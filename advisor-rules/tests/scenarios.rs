@@ -12194,6 +12194,13 @@ fn a_small_system_with_a_four_nines_target_adds_a_standby_region() {
     );
     assert!(step.advice.contains("second region"), "{text}");
     assert!(step.advice.contains("rehearse"), "{text}");
+    // (The declaration says one region: no note takes it as one.)
+    assert!(
+        step.notes
+            .iter()
+            .all(|n| !n.contains("no count of regions")),
+        "{text}"
+    );
     assert!(!step.advice.contains("$100,000"), "{text}");
     assert!(step.advice.contains("$1,000"), "{text}");
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
