@@ -1793,8 +1793,9 @@ enum LooksAt {
 
 impl LooksAt {
     /// A standby region with far users beside it, which its step takes in
-    /// (`note_standby_before_regions`), as a set of [`LooksAt::bit`].
-    const STANDBY_AND_FAR: u8 = LooksAt::Standby.bit() | LooksAt::FarUsers.bit();
+    /// (`note_standby_before_regions`), as a set of [`LooksAt::bit`]. (Two distinct bits:
+    /// their sum is their union.)
+    const STANDBY_AND_FAR: u8 = LooksAt::Standby.bit() + LooksAt::FarUsers.bit();
 
     /// The kind's bit in a set of kinds.
     const fn bit(self) -> u8 {

@@ -12344,6 +12344,23 @@ fn the_stage_section_heads_past_moves_that_all_look_at_one_thing_first() {
         Some(Stage::Scale),
         "{text}"
     );
+    // Parts that must scale apart (the guide's stage-3 trigger for services), the writes
+    // not measured: the guide's move too, whose step looks at no replicas.
+    let mut split = users(5_000);
+    split.independent_scaling_needed = Some(true);
+    let sp = run(&split);
+    let text = sp.to_text();
+    assert!(
+        sp.findings
+            .iter()
+            .any(|f| f.moves_to == Some(Stage::Scale) && !f.made),
+        "{text}"
+    );
+    assert_eq!(
+        sp.next_stage.as_ref().map(|n| n.stage),
+        Some(Stage::Scale),
+        "{text}"
+    );
 }
 
 /// A 5,000-user service under a residency rule in two places with a 99.99% target: two
@@ -12367,4 +12384,10 @@ fn two_requirements_sharing_a_step_plan_the_move() {
     );
     assert_eq!(a.plan[0].title, step.title, "{text}");
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    // The stage section heads for the stage the step plans.
+    assert_eq!(
+        a.next_stage.as_ref().map(|n| n.stage),
+        Some(Stage::Enterprise),
+        "{text}"
+    );
 }
