@@ -3657,15 +3657,16 @@ pub(crate) fn write_far_users_first_title(out: &mut String, to: Stage, cdn: bool
     let _ = write!(out, "Serve far users from {by}{BEFORE_THE_MOVE}{to}");
 }
 
-/// Whether `id` is a finding of a move whose rule rests on far users' latency alone
-/// ([`far_users_rule`]).
-fn far_users_finding(engine: &Engine, findings: &[AssessedFinding], id: &str) -> bool {
+/// Whether `id` is a stage move's finding among `findings` whose rule `is` (one of
+/// [`far_users_rule`], [`residency_rule`], [`availability_rule`]) says what calls for it.
+fn move_finding(
+    engine: &Engine,
+    findings: &[AssessedFinding],
+    id: &str,
+    is: fn(&Engine, usize) -> bool,
+) -> bool {
     findings.iter().any(|f| {
-        f.id == id
-            && f.moves_to.is_some()
-            && engine
-                .rule_index(id)
-                .is_some_and(|r| far_users_rule(engine, r))
+        f.id == id && f.moves_to.is_some() && engine.rule_index(id).is_some_and(|r| is(engine, r))
     })
 }
 
@@ -3689,15 +3690,7 @@ fn note_residency_before_regions(
     let (Some(users), Some(at)) = (snapshot.users, by_users) else {
         return;
     };
-    let residency = |id: &String| {
-        findings.iter().any(|f| {
-            &f.id == id
-                && f.moves_to.is_some()
-                && engine
-                    .rule_index(id)
-                    .is_some_and(|r| residency_rule(engine, r))
-        })
-    };
+    let residency = |id: &String| move_finding(engine, findings, id, residency_rule);
     for step in steps.iter_mut() {
         let StepKey::Stage(to) = step.key else {
             continue;
@@ -3750,16 +3743,8 @@ fn note_standby_before_regions(
     snapshot: &MetricsSnapshot,
     by_users: Option<Stage>,
 ) {
-    let availability = |id: &String| {
-        findings.iter().any(|f| {
-            &f.id == id
-                && f.moves_to.is_some()
-                && engine
-                    .rule_index(id)
-                    .is_some_and(|r| availability_rule(engine, r))
-        })
-    };
-    let far = |id: &String| far_users_finding(engine, findings, id);
+    let availability = |id: &String| move_finding(engine, findings, id, availability_rule);
+    let far = |id: &String| move_finding(engine, findings, id, far_users_rule);
     for step in steps.iter_mut() {
         if !step.findings.iter().any(availability) {
             continue;
@@ -3834,7 +3819,7 @@ fn note_far_users_before_regions(
         .iter()
         .find(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute))
         .map(|s| s.rank);
-    let far = |id: &str| far_users_finding(engine, findings, id);
+    let far = |id: &str| move_finding(engine, findings, id, far_users_rule);
     for step in steps.iter_mut() {
         let StepKey::Stage(to) = step.key else {
             continue;
@@ -3957,7 +3942,7 @@ fn note_far_users_no_slower(
     };
     let on_pages = with_evidence_on(findings, Metric::P95ResponseTime);
     let pages = step_holding(steps, &on_pages).map(|s| s.rank);
-    let far_move = |id: &str| far_users_finding(engine, findings, id);
+    let far_move = |id: &str| move_finding(engine, findings, id, far_users_rule);
     for step in steps.iter_mut() {
         let StepKey::Stage(to) = step.key else {
             continue;
