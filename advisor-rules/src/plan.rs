@@ -1335,19 +1335,27 @@ pub(crate) const fn likeliest(layer: Layer) -> &'static str {
     }
 }
 
-/// Whether `f` is a finding of the used-up slow-page step that `deferred` moves to the step
-/// on the layer the evidence names (where it is evidence, not advice).
+/// Whether `f` is a finding of the slow-page ladder that `deferred` moves to the step on the
+/// layer the evidence names, where it is evidence, not advice: a finding of the used-up
+/// slow-page step, or the ladder's own finding on a rung that stays in the plan for its own
+/// reasons (its slow pages go to that step; what it advises is the rung's, which another
+/// step carries).
 pub(crate) fn moved_evidence(
     f: &Facts<'_>,
     planned: &Active,
     architecture: ComponentSet,
     deferred: Option<Deferral<'_>>,
 ) -> bool {
-    deferred.is_some_and(|d| d.held.is_none())
-        && matches!(
-            placement(f, planned, architecture),
-            Placement::Step(Key::LadderExhausted(Symptom::SlowPageLoads))
-        )
+    let Some(d) = deferred else {
+        return false;
+    };
+    match placement(f, planned, architecture) {
+        Placement::Step(Key::LadderExhausted(Symptom::SlowPageLoads)) => d.held.is_none(),
+        Placement::Step(Key::Remedy(r)) => {
+            d.held == Some(r) && !d.hold && f.ladder == Some(Symptom::SlowPageLoads)
+        }
+        _ => false,
+    }
 }
 
 /// [`placement`], with a [`Deferral`] applied: the held rung's advice waits (when it is held

@@ -861,8 +861,9 @@ fn write_first_title(
             .filter(move |(_, p)| matches!(p, Place::Step(i) if *i == at))
             .map(|(f, _)| *f)
     };
-    // A step that stands for a rule or an action holds no ladder rule (those go to their
-    // rung's step), so it has its advising finding's title (never empty: packs refuse that).
+    // A step that stands for a rule or an action is advised by no ladder rule (those go to
+    // their rung's step, or are evidence on the step that works instead: `moved_evidence`),
+    // so it has its advising finding's title (never empty: packs refuse that).
     let plain = if matches!(key, Key::Action(_) | Key::Rule(_)) {
         advice.and_then(|i| found.get(i)).map_or("", |(rule, _)| {
             // (Its own step title, else the one the other members give: the pack refuses

@@ -12391,3 +12391,84 @@ fn two_requirements_sharing_a_step_plan_the_move() {
         "{text}"
     );
 }
+
+/// Slow calls between services, slow pages (1.001 s, past the guide's 1 s warning), a cache
+/// in place and static assets at 86% of the bandwidth (past the guide's 20% for a CDN).
+/// The guide's diagnosis looks at the latency between services before delivering pages:
+/// the step on those calls takes the slow pages as evidence and advises what its own rule
+/// advises (DNS, reused connections, chatty services together), not the CDN, which keeps
+/// its own step; the fleet summary's first step reads the same.
+#[test]
+fn the_step_on_slow_service_calls_advises_its_own_remedy_not_the_cdn() {
+    let mut snap = with(
+        users(10_001)
+            .with_p95_response_time(ms(1_001))
+            .with_static_asset_bandwidth_share(pct(85.8)),
+        &[
+            Component::Cache,
+            Component::Microservices,
+            Component::LoadBalancer,
+        ],
+    );
+    snap.inter_service_p95_latency = Some(ms(400));
+    let a = run(&snap);
+    let text = a.to_text();
+    let calls = step_holding(&a, "layer.network.latency");
+    assert_eq!(calls.rank, 1, "{text}");
+    assert_eq!(calls.title, "Speed up the calls between services", "{text}");
+    assert!(
+        calls.advice.starts_with("Calls between services are slow"),
+        "{text}"
+    );
+    assert!(!calls.advice.contains("CDN"), "{text}");
+    let cdn = step_holding(&a, "add.cdn");
+    assert_ne!(cdn.rank, calls.rank, "{text}");
+    assert!(cdn.advice.contains("CDN"), "{text}");
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+}
+
+/// The same slow pages on a system running in several regions without a declared global
+/// balancer, whose far users are served at once (0 ms, within the guide's 500 ms target),
+/// and no slow calls between services. Far users served fast are no evidence of a slow
+/// network: the network ranks on the static traffic alone, the slow pages go to the CDN
+/// (the ladder's next rung with the cache in place, and called for by the 86% static
+/// share: one step), and the failover check stays an information step of its own.
+#[test]
+fn far_users_served_fast_are_no_evidence_for_slow_pages() {
+    let snap = with(
+        users(10_001)
+            .with_p95_response_time(ms(1_001))
+            .with_static_asset_bandwidth_share(pct(85.8))
+            .with_remote_user_p95(ms(0)),
+        &[
+            Component::Cache,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::MultiRegion,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let failover = step_holding(&a, "add.region_failover");
+    assert_eq!(failover.severity, Severity::Info, "{text}");
+    assert_eq!(failover.findings, ["add.region_failover"], "{text}");
+    assert!(
+        !failover.why.iter().any(|w| w.contains("p95_response_time")),
+        "{text}"
+    );
+    let cdn = step_holding(&a, "add.cdn");
+    assert_eq!(cdn.rank, 1, "{text}");
+    assert!(
+        cdn.findings.iter().any(|f| f == "ladder.slow_page_loads"),
+        "{text}"
+    );
+    assert_eq!(cdn.severity, Severity::Critical, "{text}");
+    for b in &a.bottlenecks {
+        assert!(
+            !b.metrics.iter().any(|m| m == "remote_user_p95"),
+            "{b:?}\n{text}"
+        );
+    }
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+}
