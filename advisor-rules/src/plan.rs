@@ -1638,6 +1638,14 @@ impl<'a> Skeleton<'a> {
                 }
             }
         }
+        // A stage move's step works on what its advising finding's layer names: a move
+        // made for a requirement (an availability target, a residency rule) names none,
+        // whatever layer a finding it takes in names (far users' network).
+        for step in &mut steps {
+            if matches!(step.key, Key::Stage(_)) {
+                step.layer = step.advice.and_then(|i| facts.get(i)).and_then(|f| f.layer);
+            }
+        }
         let kind = |k: &Key<'_>| match k {
             Key::Stage(_) => 1,
             Key::Checklist(_) => 2,

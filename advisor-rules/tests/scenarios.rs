@@ -12472,3 +12472,30 @@ fn far_users_served_fast_are_no_evidence_for_slow_pages() {
     }
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
 }
+
+/// A 247-user startup with a 99.99% availability target, pages at 2.3 s (past the guide's
+/// 1 s warning) and far users at 3.2 s. Both the slow pages and the target are critical.
+/// The standby region the target asks for at this size does nothing for the pages nor for
+/// the far users (its step sends them to a CDN first), so it is no step on the network:
+/// the slow pages, which every user meets today, come first, and the fleet summary's first
+/// step reads the same.
+#[test]
+fn slow_pages_come_before_a_standby_region_that_does_not_speed_them() {
+    let mut snap = users(247)
+        .with_p95_response_time(ms(2_300))
+        .with_remote_user_share(pct(40.0))
+        .with_remote_user_p95(ms(3_200))
+        .with_server_cpu(pct(30.0))
+        .with_db_cpu(pct(40.0));
+    snap.availability_target = Some(pct(99.99));
+    let a = run(&snap);
+    let text = a.to_text();
+    let standby = step_holding(&a, "move.4.single_region_failover");
+    assert_eq!(standby.severity, Severity::Critical, "{text}");
+    assert!(standby.title.starts_with("Add a standby region"), "{text}");
+    let pages = step_holding(&a, "ladder.slow_page_loads");
+    assert_eq!(pages.severity, Severity::Critical, "{text}");
+    assert_eq!(pages.rank, 1, "{text}");
+    assert!(standby.rank > pages.rank, "{text}");
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+}
