@@ -207,7 +207,10 @@ pub struct PlanStep {
     /// (every component its stage lacks waits for a guide condition measured as unmet) is
     /// [`Severity::Info`], though its findings keep theirs.
     pub severity: Severity,
-    /// The layer of the most severe finding that names one.
+    /// The layer the step works on, which orders steps of equal severity by the guide's
+    /// diagnosis order: a rung's step, its ladder's layer; a stage move's step, the layer of
+    /// the finding that advises it (none for a move made for a requirement, such as an
+    /// availability target); any other step, the first of its findings that names one.
     pub layer: Option<Layer>,
     /// For a decision-matrix remedy: its symptom and rung.
     pub ladder: Option<(Symptom, LadderStep)>,
