@@ -3717,7 +3717,8 @@ fn note_residency_before_regions(
         step.notes.insert(
             0,
             format!(
-                "{users} are {short} stages short of {to}, whose trigger this is: the guide tells a startup not to worry about multi-region yet, but a legal requirement does not wait for the load, and what it asks at this size is a deployment per jurisdiction, not the architecture of {to} (its indicative cost, {}, is that of {})",
+                "{users} are {short} stages short of {to}, whose trigger this is: the guide {}, but a legal requirement does not wait for the load, and what it asks at this size is a deployment per jurisdiction, not the architecture of {to} (its indicative cost, {}, is that of {})",
+                regions_wait(by_users),
                 to.indicative_cost(),
                 to.cost_at_scale().users
             ),
@@ -3788,7 +3789,8 @@ fn note_standby_before_regions(
         step.notes.insert(
             0,
             format!(
-                "{users} are {short} stages short of {to}, whose trigger this is: the guide tells a startup not to worry about multi-region yet, but the target does not wait for the load, and what it asks at this size is a second region to fail over to, not the architecture of {to} (its indicative cost, {}, is that of {})",
+                "{users} are {short} stages short of {to}, whose trigger this is: the guide {}, but the target does not wait for the load, and what it asks at this size is a second region to fail over to, not the architecture of {to} (its indicative cost, {}, is that of {})",
+                regions_wait(by_users),
                 to.indicative_cost(),
                 to.cost_at_scale().users
             ),
@@ -3861,7 +3863,8 @@ fn note_far_users_before_regions(
             0,
             match snapshot.users.zip(stages_short(by_users, to)) {
                 Some((users, short)) => format!(
-                    "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before, and tells a startup not to worry about multi-region yet): measure remote_user_p95 again once far users are served from {served}, before planning regions"
+                    "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before, and {}): measure remote_user_p95 again once far users are served from {served}, before planning regions",
+                    regions_wait(by_users)
                 ),
                 None => format!(
                     "no user count is given, so how far the system is from {to}, whose trigger this is, is not known (the guide lists it under the stage before, and tells a startup not to worry about multi-region yet): give `users`, and measure remote_user_p95 again once far users are served from {served}, before planning regions"
@@ -3988,6 +3991,19 @@ pub(crate) fn checklist_applies(
 ) -> bool {
     planning_for.is_some_and(|s| s >= checklist)
         && by_users.is_none_or(|u| u.next().unwrap_or(u) >= checklist)
+}
+
+/// What the guide says of regions to a system at `by_users`, two or three stages short of
+/// stage 4 (enterprise), after "the guide": a startup is told not to worry about
+/// multi-region yet (also said when the user count is unknown, as the guide's general
+/// word); a later stage's architecture has a single region.
+fn regions_wait(by_users: Option<Stage>) -> Cow<'static, str> {
+    match by_users {
+        Some(Stage::Startup) | None => {
+            Cow::Borrowed("tells a startup not to worry about multi-region yet")
+        }
+        Some(stage) => Cow::Owned(format!("keeps {stage} to a single region")),
+    }
 }
 
 /// How many stages the user count's stage `by_users` is short of `to`, in words, when two

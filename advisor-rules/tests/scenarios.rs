@@ -12499,3 +12499,36 @@ fn slow_pages_come_before_a_standby_region_that_does_not_speed_them() {
     assert!(standby.rank > pages.rank, "{text}");
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
 }
+
+/// The guide's "don't worry about multi-region yet" is said to a startup. A 40,000-user
+/// service (stage 2, growth) with a 99.99% target in one region hears that its stage's
+/// architecture has one region, not that it is a startup; a 4,000-user one still hears the
+/// guide's word to startups.
+#[test]
+fn the_word_to_startups_on_regions_is_said_to_startups() {
+    let note = |n: u64| {
+        let snap = MetricsSnapshot {
+            availability_target: Some(pct(99.99)),
+            ..users(n).with_deployed_regions(NonZeroU32::MIN)
+        };
+        let a = run(&snap);
+        let step = step_holding(&a, "move.4.single_region_failover");
+        assert!(
+            step.title.starts_with("Add a standby region"),
+            "{}",
+            a.to_text()
+        );
+        step.notes[0].clone()
+    };
+    let growth = note(40_000);
+    assert!(!growth.contains("startup"), "{growth}");
+    assert!(
+        growth.contains("the guide keeps stage 2 (growth) to a single region"),
+        "{growth}"
+    );
+    let startup = note(4_000);
+    assert!(
+        startup.contains("the guide tells a startup not to worry about multi-region yet"),
+        "{startup}"
+    );
+}
