@@ -3375,20 +3375,32 @@ fn note_lag_with_write_headroom(
         }
         // The writes not measured: a move two stages or more past the user count, or
         // beside a query slow enough to hold replay back, on the lag alone looks at the
-        // replicas first.
+        // replicas first. Any other move on the lag alone (at the user count's stage, or
+        // one stage ahead) stays the step, and says what the lag may come from instead.
         if let StepKey::Stage(to) = step.key
-            && lag_alone(step, to)
+            && step
+                .findings
+                .iter()
+                .all(|f| lag_moves.contains(&f.as_str()))
         {
             let why = match (snapshot.users.zip(stages_short(by_users, to)), long_query) {
-                (Some((users, short)), _) => format!(
+                _ if !lag_alone(step, to) => None,
+                (Some((users, short)), _) => Some(format!(
                     "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before): replicas lagging at this size more likely lag for reasons of their own, which sharding does not cure"
-                ),
-                (None, Some((slowest, level))) => format!(
+                )),
+                (None, Some((slowest, level))) => Some(format!(
                     "a query takes {}, past the guide's {} for a slow query, and a replica's replay waits for the conflicting queries running there (a PostgreSQL hot standby waits up to max_standby_streaming_delay, 30 s by default): the replicas may lag for that reason, which sharding does not cure",
                     Quantity::Duration(slowest),
                     Quantity::Duration(level)
-                ),
-                (None, None) => return,
+                )),
+                (None, None) => None,
+            };
+            let Some(why) = why else {
+                step.notes.insert(
+                    0,
+                    "the move rests on the replicas' lag alone, and the primary's writes are not measured: sharding cures lag that comes from more writes than the replicas can replay, not replicas that lag for reasons of their own (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread); rule those out, and give the primary's writes (primary_write_throughput, primary_write_capacity) to know whether their volume explains the lag, before starting the move".to_owned(),
+                );
+                return;
             };
             step.title.clear();
             write_lag_first_title(&mut step.title, to);

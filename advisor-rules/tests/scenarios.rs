@@ -12532,3 +12532,38 @@ fn the_word_to_startups_on_regions_is_said_to_startups() {
         "{startup}"
     );
 }
+
+/// Replicas 6.5 s behind (past the guide's 5 s trigger for stage 3) on a 634,000-user
+/// system that has all of stage 3 but sharding, the primary's writes not measured. The
+/// guide's move (sharding) is due at this user count, and stays the step; but sharding
+/// cures lag that comes from more writes than replicas replay, not lag of the replicas'
+/// own making, and nothing measured says which this is: the step says so and asks for the
+/// writes before the move. The same holds one stage short (a 50,000-user system).
+#[test]
+fn a_move_on_lag_alone_at_its_own_stage_asks_for_the_writes_first() {
+    for n in [634_000, 50_000] {
+        let mut snap = with(
+            users(n)
+                .with_p95_response_time(ms(350))
+                .with_server_cpu(pct(55.0))
+                .with_db_cpu(pct(50.0)),
+            &[
+                Component::Cdn,
+                Component::LoadBalancer,
+                Component::ReadReplicas,
+                Component::Cache,
+            ],
+        );
+        snap.replica_lag = Some(ms(6_500));
+        let a = run(&snap);
+        let text = a.to_text();
+        let step = step_holding(&a, "move.3.replica_lag");
+        assert_eq!(step.findings, ["move.3.replica_lag"], "{text}");
+        assert!(
+            step.notes.iter().any(|n| n.contains("not measured")
+                && n.contains("primary_write_throughput")
+                && n.contains("of their own")),
+            "{text}"
+        );
+    }
+}
