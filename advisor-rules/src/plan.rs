@@ -1339,61 +1339,61 @@ pub(crate) const fn likeliest(layer: Layer) -> &'static str {
 /// layer the evidence names, where it is evidence, not advice: a finding of the used-up
 /// slow-page step, or the ladder's own finding on a rung that stays in the plan for its own
 /// reasons (its slow pages go to that step; what it advises is the rung's, which another
-/// step carries).
+/// step carries). See [`deferred_placement`].
 pub(crate) fn moved_evidence(
     f: &Facts<'_>,
     planned: &Active,
     architecture: ComponentSet,
     deferred: Option<Deferral<'_>>,
 ) -> bool {
-    let Some(d) = deferred else {
-        return false;
-    };
-    match placement(f, planned, architecture) {
-        Placement::Step(Key::LadderExhausted(Symptom::SlowPageLoads)) => d.held.is_none(),
-        Placement::Step(Key::Remedy(r)) => {
-            d.held == Some(r) && !d.hold && f.ladder == Some(Symptom::SlowPageLoads)
-        }
-        _ => false,
-    }
+    deferred_placement(f, planned, architecture, deferred).1
 }
 
 /// [`placement`], with a [`Deferral`] applied: the held rung's advice waits (when it is held
 /// at all), and the findings that only show slow pages join the step that works instead.
+/// With it, whether the finding was moved there as evidence though it advises something
+/// of its own ([`moved_evidence`]).
 fn deferred_placement<'a>(
     f: &Facts<'a>,
     active: &Active,
     architecture: ComponentSet,
     deferred: Option<Deferral<'a>>,
-) -> Placement<'a> {
+) -> (Placement<'a>, bool) {
     let p = placement(f, active, architecture);
     match (p, deferred) {
         // The rung called for on its own grounds, which the held one now waits for.
         (Placement::Held { remedy, .. }, Some(d)) if d.instead == Key::Remedy(remedy) => {
-            Placement::Step(d.instead)
+            (Placement::Step(d.instead), false)
         }
         // Every rung in place: the used-up step's findings go to the step that works on
-        // the layer the evidence names. (A deferral of a rung, `held` set, comes only while
-        // a rung is left, when nothing is placed on the used-up step.)
+        // the layer the evidence names, as evidence: they advise the search that is over.
+        // (A deferral of a rung, `held` set, comes only while a rung is left, when nothing
+        // is placed on the used-up step.)
         (Placement::Step(Key::LadderExhausted(Symptom::SlowPageLoads)), Some(d)) => {
-            Placement::Step(d.instead)
+            (Placement::Step(d.instead), true)
         }
         (Placement::Step(Key::Remedy(r)), Some(d)) if d.held == Some(r) => {
-            // (The slow-page ladder's own finding reads the slow pages, which the step
-            // working instead takes over, also when the rung stays for its own reasons.)
-            if evidence_only(f) || (!d.hold && f.ladder == Some(Symptom::SlowPageLoads)) {
-                Placement::Step(d.instead)
+            if evidence_only(f) {
+                (Placement::Step(d.instead), false)
+            } else if !d.hold && f.ladder == Some(Symptom::SlowPageLoads) {
+                // The slow-page ladder's own finding reads the slow pages, which the step
+                // working instead takes over, also when the rung stays for its own
+                // reasons: there it is evidence, and the rung's step advises the rung.
+                (Placement::Step(d.instead), true)
             } else if !d.hold {
-                p
+                (p, false)
             } else {
-                Placement::Held {
-                    remedy: r,
-                    symptom: r.rung().0,
-                    until: d.instead,
-                }
+                (
+                    Placement::Held {
+                        remedy: r,
+                        symptom: r.rung().0,
+                        until: d.instead,
+                    },
+                    false,
+                )
             }
         }
-        (p, _) => p,
+        (p, _) => (p, false),
     }
 }
 
@@ -1515,7 +1515,8 @@ impl<'a> Skeleton<'a> {
         order.clear();
         places.clear();
         for (i, f) in facts.iter().enumerate() {
-            match deferred_placement(f, planned, architecture, deferred) {
+            let (placement, moved) = deferred_placement(f, planned, architecture, deferred);
+            match placement {
                 Placement::Held {
                     remedy,
                     symptom,
@@ -1526,10 +1527,8 @@ impl<'a> Skeleton<'a> {
                     until,
                 }),
                 Placement::Step(key) => {
-                    // The used-up slow-page step's findings, moved to the step on the layer
-                    // the evidence names, are evidence there: they advise the search that
-                    // is over.
-                    let moved = moved_evidence(f, planned, architecture, deferred);
+                    // The slow-page ladder's findings moved to the step on the layer the
+                    // evidence names are evidence there ([`moved_evidence`]).
                     let evidence = |x: &Facts<'_>| {
                         evidence_only(x) || moved_evidence(x, planned, architecture, deferred)
                     };

@@ -12567,3 +12567,36 @@ fn a_move_on_lag_alone_at_its_own_stage_asks_for_the_writes_first() {
         );
     }
 }
+
+/// Every rung of the slow-page ladder in place (a cache, a CDN, logic at the edge), pages
+/// at 800 ms and the disks waiting 40% of the time (past our 20% level): storage is the
+/// likeliest bottleneck, so the used-up ladder's search for the layer is over. Its finding
+/// joins the storage step as evidence of slow pages, and the step advises what its own
+/// rule advises (faster storage), not the tracing the used-up ladder would ask for.
+#[test]
+fn a_used_up_slow_page_ladder_is_evidence_on_the_storage_step() {
+    let snap = with(
+        users(30_000)
+            .with_p95_response_time(ms(800))
+            .with_disk_io_wait(pct(40.0))
+            .with_db_cpu(pct(30.0))
+            .with_server_cpu(pct(40.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::EdgeCompute,
+            Component::ReadReplicas,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "layer.storage.io_wait");
+    assert_eq!(step.rank, 1, "{text}");
+    assert!(
+        step.findings.iter().any(|f| f == "ladder.slow_page_loads"),
+        "{text}"
+    );
+    assert!(step.advice.starts_with("Storage is a bottleneck"), "{text}");
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+}
