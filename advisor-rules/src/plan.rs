@@ -1346,7 +1346,7 @@ pub(crate) fn moved_evidence(
     architecture: ComponentSet,
     deferred: Option<Deferral<'_>>,
 ) -> bool {
-    deferred_placement(f, planned, architecture, deferred).1
+    deferred.is_some() && deferred_placement(f, planned, architecture, deferred).1
 }
 
 /// [`placement`], with a [`Deferral`] applied: the held rung's advice waits (when it is held
@@ -1428,13 +1428,19 @@ pub(crate) struct Step<'a> {
     /// The most severe finding's severity (a checklist's: warning once the users are at its
     /// stage, info before).
     pub(crate) severity: Severity,
-    /// The first layer a finding of the step names; for a remedy, its ladder's layer.
+    /// The first layer a finding of the step names; for a remedy, its ladder's layer; for a
+    /// stage move, its advising finding's.
     pub(crate) layer: Option<Layer>,
     /// The smallest priority of the findings behind it (one that only shows a symptom
     /// counts 1,000 later); 60 for a checklist.
     pub(crate) priority: u32,
-    /// The first finding of the step's severity: the step advises what it advises.
+    /// The first finding of the step's severity that advises something of its own (else
+    /// the first of its severity): the step advises what it advises.
     pub(crate) advice: Option<usize>,
+    /// Of the advising finding: whether it advises something of its own (it is no
+    /// evidence only, [`evidence_only`], nor moved as evidence, [`moved_evidence`]), and
+    /// its severity; findings that weigh more take over the advice.
+    pub(crate) advice_weight: (bool, Severity),
     /// Whether every finding of the step is on the replicas' lag alone (a database finding,
     /// no ladder's, whose rule compares nothing but `replica_lag`), as the caller's
     /// `lag_only` says; false when the caller gave none.
@@ -1529,11 +1535,13 @@ impl<'a> Skeleton<'a> {
                 Placement::Step(key) => {
                     // The slow-page ladder's findings moved to the step on the layer the
                     // evidence names are evidence there ([`moved_evidence`]).
-                    let evidence = |x: &Facts<'_>| {
-                        evidence_only(x) || moved_evidence(x, planned, architecture, deferred)
-                    };
+                    let evidence = moved || evidence_only(f);
+                    // The step advises what its most severe finding advises, and a finding
+                    // that only shows a symptom gives way to one that advises something of
+                    // its own (slow pages joining the database's step).
+                    let weight = (!evidence, f.severity);
                     // A finding that only shows a symptom does not set the step's priority.
-                    let priority = if moved || evidence_only(f) {
+                    let priority = if evidence {
                         f.priority.saturating_add(1_000)
                     } else {
                         f.priority
@@ -1554,6 +1562,7 @@ impl<'a> Skeleton<'a> {
                                 layer: f.layer,
                                 priority,
                                 advice: Some(i),
+                                advice_weight: weight,
                                 on_lag: on_lag(),
                             });
                             steps.len() - 1
@@ -1562,16 +1571,9 @@ impl<'a> Skeleton<'a> {
                     if let Some(step) = steps.get_mut(at) {
                         step.on_lag = step.on_lag && on_lag();
                         step.priority = step.priority.min(priority);
-                        // The step advises what its most severe finding advises, and a
-                        // finding that only shows a symptom gives way to one that advises
-                        // something of its own (slow pages joining the database's step).
-                        let weight = |x: &Facts<'_>| (!evidence(x), x.severity);
-                        let takes_over = step
-                            .advice
-                            .and_then(|a| facts.get(a))
-                            .is_none_or(|by| weight(f) > weight(by));
-                        if takes_over {
+                        if step.advice.is_none() || weight > step.advice_weight {
                             step.advice = Some(i);
+                            step.advice_weight = weight;
                         }
                         step.severity = step.severity.max(f.severity);
                         if step.layer.is_none() {
@@ -1594,6 +1596,7 @@ impl<'a> Skeleton<'a> {
                 layer: None,
                 priority: 60,
                 advice: None,
+                advice_weight: (false, Severity::Info),
                 on_lag: false,
             });
         }
