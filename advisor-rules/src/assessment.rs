@@ -2575,6 +2575,7 @@ fn build_plan(
     note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
+    note_busy_cpu_beside_used_up_pages(&mut steps, snapshot, grounds.cpu_target);
     note_as_urgent_as_move(&mut steps, findings);
     note_until_the_move(&mut steps, interim);
     note_cache_plateau(&mut steps, findings, in_place);
@@ -4316,6 +4317,39 @@ fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target:
         );
     }
     step.notes.push(note);
+}
+
+/// With every rung of the slow-page ladder in place or not needed, its used-up step sends
+/// the user to trace where the time goes (the guide's first diagnosis step). When the
+/// servers' CPU runs past its `target` yet short of the warning level at which the
+/// application would be the likeliest bottleneck (the slow pages then go to its step), the
+/// used-up step names it and the step that works on it: a busy CPU is where requests start
+/// to wait for a core, a first place for the trace to look.
+fn note_busy_cpu_beside_used_up_pages(
+    steps: &mut [PlanStep],
+    snapshot: &MetricsSnapshot,
+    target: Ratio,
+) {
+    let (Some(cpu), Some(_)) = (snapshot.server_cpu, cpu_factor(snapshot, target)) else {
+        return;
+    };
+    let Some(named) = steps
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Remedy(r) if is_cpu_capacity_rung(r)))
+        .map(|s| format!("step {} (\"{}\")", s.rank, s.title))
+    else {
+        return;
+    };
+    if let Some(used_up) = steps
+        .iter_mut()
+        .find(|s| s.key == StepKey::LadderExhausted(Symptom::SlowPageLoads))
+    {
+        used_up.notes.push(format!(
+            "the servers' CPU runs at {}, past its {} target: that is where requests start to wait for a core, a first place for the trace to look; {named} works on it",
+            crate::engine::percent_text(cpu.as_fraction()),
+            crate::engine::percent_text(target.as_fraction()),
+        ));
+    }
 }
 
 /// The steps of the CPU ladder that [`note_cpu_capacity`] sizes or (with auto-scaling in

@@ -12600,3 +12600,34 @@ fn a_used_up_slow_page_ladder_is_evidence_on_the_storage_step() {
     assert!(step.advice.starts_with("Storage is a bottleneck"), "{text}");
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
 }
+
+/// Every rung of the slow-page ladder in place or not needed (a cache, a CDN, far users
+/// within 500 ms), pages at 1.5 s, and the servers' CPU at 82.5%: past the guide's 70%
+/// target, short of its 85% warning. The used-up ladder's step sends the user to trace
+/// where the time goes (the guide's first diagnosis step); a CPU this busy is where
+/// requests start to wait for a core, so that step names it and the step that works on it.
+#[test]
+fn a_used_up_slow_page_ladder_names_the_busy_cpu_beside_it() {
+    let snap = with(
+        users(79_779)
+            .with_p95_response_time(ms(1_527))
+            .with_server_cpu(pct(82.5))
+            .with_memory_usage(pct(42.0))
+            .with_cache_hit_rate(pct(85.0))
+            .with_remote_user_share(pct(22.7))
+            .with_remote_user_p95(ms(291)),
+        &[Component::Cdn, Component::ReadReplicas, Component::Cache],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let used_up = step_of(&a, StepKey::LadderExhausted(Symptom::SlowPageLoads));
+    let cpu = step_holding(&a, "ladder.high_server_cpu");
+    let named = format!("step {} (\"{}\")", cpu.rank, cpu.title);
+    assert!(
+        used_up
+            .notes
+            .iter()
+            .any(|n| n.contains("82.5%") && n.contains("70%") && n.contains(&named)),
+        "{text}"
+    );
+}
