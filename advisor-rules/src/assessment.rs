@@ -382,6 +382,13 @@ pub struct NextStage {
     /// architecture was declared.
     #[serde(default, skip_serializing_if = "nothing_shown")]
     pub uncalled: ComponentSet,
+    /// The components of [`NextStage::missing`] that the plan has a place for and no line
+    /// of [`NextStage::when_to_add`] shows, each with that place: the step that adds it or
+    /// whose finding calls for it ("step 3"), the step its held-back addition waits for
+    /// ("after step 2"), or the step whose ladder installs it on a later rung (sharding:
+    /// "the ladder's last rung, after step 2"). Empty when no architecture was declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placed: Vec<(Component, String)>,
     /// With no architecture declared, the components of the stage's architecture that the
     /// metrics show in place all the same ([`MetricsSnapshot::components_in_place`]: a
     /// cache whose hit rate is measured). Empty when an architecture is declared (they are
@@ -1121,12 +1128,19 @@ pub fn assess_with(
     }
     // A component the plan calls for now, or places later (sharding as the last rung of
     // the database ladder the plan climbs), is not one that nothing calls for.
+    // Where the plan has it is said of each missing component that no line of the
+    // conditions shows.
     if let Some(n) = next_stage.as_mut() {
-        for c in n.uncalled.iter() {
-            if plan_calls_for(c, &plan, &findings)
-                || component_place(c, &plan, &held_back, &findings, true).is_some()
-            {
+        for c in n.missing.unwrap_or(ComponentSet::EMPTY).iter() {
+            let place = component_place(c, &plan, &held_back, &findings, true)
+                .or_else(|| calling_step(c, &plan, &findings));
+            if place.is_some() || plan_calls_for(c, &plan, &findings) {
                 n.uncalled.remove(c);
+            }
+            if let Some(place) = place
+                && !n.when_to_add.iter().any(|w| w.component == c)
+            {
+                n.placed.push((c, place));
             }
         }
     }
@@ -1246,6 +1260,20 @@ fn plan_calls_for(c: Component, plan: &[PlanStep], findings: &[AssessedFinding])
     plan.iter()
         .any(|s| matches!(s.key, StepKey::Remedy(r) if r.component() == Some(c)))
         || findings.iter().any(|f| f.recommends.contains(c))
+}
+
+/// The step holding a finding that recommends component `c` (a stage move's step, which
+/// calls for it), as [`component_place`] names a step.
+fn calling_step(c: Component, plan: &[PlanStep], findings: &[AssessedFinding]) -> Option<String> {
+    plan.iter()
+        .find(|s| {
+            s.findings.iter().any(|id| {
+                findings
+                    .iter()
+                    .any(|f| f.id == *id && f.recommends.contains(c))
+            })
+        })
+        .map(|s| format!("step {}", s.rank))
 }
 
 /// A host that runs both the application and the database: they share its CPU and memory.
@@ -1898,6 +1926,8 @@ fn next_stage(
         cost_table_architecture: stage.cost_at_scale().architecture.to_owned(),
         cost_table_monthly: stage.cost_at_scale().monthly,
         when_to_add,
+        // (Filled once the plan is built.)
+        placed: Vec::new(),
         // (What the plan calls for is taken out once the plan is built.)
         uncalled: missing.map_or(ComponentSet::EMPTY, |m| {
             m.iter()
@@ -5823,6 +5853,14 @@ impl NextStage {
                 if !self.when_to_add.is_empty() {
                     o.push("add each when the guide's condition for it holds, not before:".to_owned());
                     o.extend(self.when_to_add.iter().map(|w| format!("  {w}")));
+                }
+                if !self.placed.is_empty() {
+                    let each: Vec<String> = self
+                        .placed
+                        .iter()
+                        .map(|(c, place)| format!("{c} ({place})"))
+                        .collect();
+                    o.push(format!("in the plan: {}", each.join(", ")));
                 }
                 if !self.uncalled.is_empty() {
                     o.push(format!(

@@ -12631,3 +12631,42 @@ fn a_used_up_slow_page_ladder_names_the_busy_cpu_beside_it() {
         "{text}"
     );
 }
+
+/// A 45,000-user service (the repository's `examples/growth.toml`): a 340 ms query and the
+/// database at 78% CPU put the guide's ladder for a slow database at its first rung
+/// (indexes), whose last rung is sharding, one of the next stage's components. The stage
+/// section lists sharding as missing; it is neither a stage-2 addition with a condition
+/// nor something nothing calls for, so it says where the plan has it: the ladder's last
+/// rung, after the index step.
+#[test]
+fn the_stage_section_says_where_the_plan_has_a_missing_component() {
+    let mut snap = with(users(45_000), &[Component::LoadBalancer, Component::Cdn])
+        .with_p95_response_time(ms(780))
+        .with_db_queries_per_request(QueriesPerRequest::new(14.0).unwrap())
+        .with_server_cpu(pct(74.0))
+        .with_memory_usage(pct(66.0))
+        .with_db_cpu(pct(78.0))
+        .with_slowest_query_time(ms(340))
+        .with_db_read_share(pct(88.0))
+        .with_repeated_query_share(pct(31.0));
+    snap.db_connections = Some(Connections::new(68));
+    snap.db_pool_size = Some(Connections::new(80));
+    let a = run(&snap);
+    let text = a.to_text();
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    let next = a.next_stage.as_ref().expect("a next stage");
+    assert!(
+        next.missing
+            .is_some_and(|m| m.contains(Component::Sharding)),
+        "{text}"
+    );
+    assert!(!next.uncalled.contains(Component::Sharding), "{text}");
+    let place = format!("the ladder's last rung, after step {}", indexes.rank);
+    assert!(
+        next.placed
+            .iter()
+            .any(|(c, p)| *c == Component::Sharding && *p == place),
+        "{text}"
+    );
+    assert!(text.contains(&format!("sharding ({place})")), "{text}");
+}
