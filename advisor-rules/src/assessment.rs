@@ -5855,12 +5855,20 @@ impl NextStage {
                     o.extend(self.when_to_add.iter().map(|w| format!("  {w}")));
                 }
                 if !self.placed.is_empty() {
-                    let each: Vec<String> = self
-                        .placed
+                    // The components one place holds are named together, places in the
+                    // order their first component comes.
+                    let mut places: Vec<(&str, Vec<String>)> = Vec::new();
+                    for (c, place) in &self.placed {
+                        match places.iter_mut().find(|(p, _)| p == place) {
+                            Some((_, names)) => names.push(c.to_string()),
+                            None => places.push((place, vec![c.to_string()])),
+                        }
+                    }
+                    let each: Vec<String> = places
                         .iter()
-                        .map(|(c, place)| format!("{c} ({place})"))
+                        .map(|(place, names)| format!("{} ({place})", names.join(", ")))
                         .collect();
-                    o.push(format!("in the plan: {}", each.join(", ")));
+                    o.push(format!("in the plan: {}", each.join("; ")));
                 }
                 if !self.uncalled.is_empty() {
                     o.push(format!(
