@@ -1095,7 +1095,7 @@ pub fn assess_with(
     let shared_host = shared_host(snapshot);
     let bottlenecks = rank_layers(&findings, shared_host);
     let interim = replaced_by_moves(engine, evaluation);
-    let (mut plan, held_back) = build_plan(
+    let (mut plan, held_back, closing) = build_plan(
         engine,
         &findings,
         &interim,
@@ -1133,7 +1133,8 @@ pub fn assess_with(
     if let Some(n) = next_stage.as_mut() {
         for c in n.missing.unwrap_or(ComponentSet::EMPTY).iter() {
             let place = component_place(c, &plan, &held_back, &findings, true)
-                .or_else(|| calling_step(c, &plan, &findings));
+                .or_else(|| calling_step(c, &plan, &findings))
+                .or_else(|| closing_step(c, &plan, &closing));
             if place.is_some() || plan_calls_for(c, &plan, &findings) {
                 n.uncalled.remove(c);
             }
@@ -1273,6 +1274,32 @@ fn calling_step(c: Component, plan: &[PlanStep], findings: &[AssessedFinding]) -
                     .any(|f| f.id == *id && f.recommends.contains(c))
             })
         })
+        .map(|s| format!("step {}", s.rank))
+}
+
+/// The step that closes a checklist's gap component `c` answers: the step the gap folds
+/// into (`closing`: a rung that installs it, a stage move that brings it, a step on what
+/// the gap measures), else the checklist's own step listing it; as [`component_place`]
+/// names a step.
+fn closing_step(
+    c: Component,
+    plan: &[PlanStep],
+    closing: &[(ChecklistItem, StepKey)],
+) -> Option<String> {
+    let key = closing
+        .iter()
+        .find(|(g, _)| g.component() == Some(c))
+        .map(|(_, k)| k.clone())
+        .or_else(|| {
+            plan.iter().find_map(|s| match s.key {
+                StepKey::Checklist(l) if l.items().iter().any(|i| i.component() == Some(c)) => {
+                    Some(s.key.clone())
+                }
+                _ => None,
+            })
+        })?;
+    plan.iter()
+        .find(|s| s.key == key)
         .map(|s| format!("step {}", s.rank))
 }
 
@@ -2184,7 +2211,7 @@ fn build_plan(
     checklists: &[ChecklistReport],
     bottlenecks: &[RankedLayer],
     grounds: Grounds,
-) -> (Vec<PlanStep>, Vec<HeldBack>) {
+) -> (Vec<PlanStep>, Vec<HeldBack>, Vec<(ChecklistItem, StepKey)>) {
     let mut facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
     // Overdue moves are one catch-up, with the furthest stage the user count has reached.
     fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
@@ -2707,7 +2734,7 @@ fn build_plan(
     {
         note_tracing_for_slow_calls(&mut steps, findings, *checklist);
     }
-    (steps, held)
+    (steps, held, closing)
 }
 
 /// A slow-page rung that another finding calls for on its own grounds stays in the plan, but

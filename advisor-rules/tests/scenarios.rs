@@ -12670,3 +12670,92 @@ fn the_stage_section_says_where_the_plan_has_a_missing_component() {
     );
     assert!(text.contains(&format!("sharding ({place})")), "{text}");
 }
+
+/// Two more places a missing component has in the plan. A 500,000-user system with all of
+/// stage 3 whose far users wait 1.2 s (past the guide's 500 ms, its stage-4 trigger): the
+/// stage-4 move calls for a global load balancer and regions, and closes the enterprise
+/// checklist's gap of cross-region replication, so the three are in the move's step. A
+/// 3,000,000-user multi-region system without auto-scaling (the repository's
+/// `examples/enterprise.toml`): the scaling checklist's step lists it.
+#[test]
+fn the_stage_section_places_what_a_move_brings_and_what_a_checklist_lists() {
+    let far = with(
+        users(500_000)
+            .with_p95_response_time(ms(300))
+            .with_remote_user_share(pct(40.0))
+            .with_remote_user_p95(ms(1_200))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(50.0)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::SearchCluster,
+            Component::MessageQueue,
+            Component::CircuitBreakers,
+            Component::DistributedTracing,
+            Component::ConnectionPooler,
+            Component::JobQueue,
+        ],
+    );
+    let a = run(&far);
+    let text = a.to_text();
+    let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    let next = a.next_stage.as_ref().expect("a next stage");
+    let place = format!("step {}", mv.rank);
+    for c in [
+        Component::GlobalLoadBalancer,
+        Component::MultiRegion,
+        Component::CrossRegionReplication,
+    ] {
+        assert!(
+            next.placed.iter().any(|(k, p)| *k == c && *p == place),
+            "{c:?}\n{text}"
+        );
+    }
+    assert!(next.uncalled.is_empty(), "{text}");
+
+    let mut big = with(
+        users(3_000_000)
+            .with_deployed_regions(NonZeroU32::new(3).unwrap())
+            .with_p95_response_time(ms(380))
+            .with_server_cpu(pct(55.0))
+            .with_db_cpu(pct(48.0))
+            .with_cache_hit_rate(pct(96.0)),
+        &[
+            Component::GlobalLoadBalancer,
+            Component::MultiRegion,
+            Component::CrossRegionReplication,
+            Component::Cdn,
+            Component::Microservices,
+            Component::Sharding,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::LoadBalancer,
+            Component::CircuitBreakers,
+            Component::DistributedTracing,
+        ],
+    );
+    big.availability_target = Some(pct(99.99));
+    let a = run(&big);
+    let text = a.to_text();
+    let checklist = a
+        .plan
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Checklist(_)))
+        .expect("a checklist step");
+    let next = a.next_stage.as_ref().expect("a next stage");
+    let place = format!("step {}", checklist.rank);
+    assert!(
+        next.placed
+            .iter()
+            .any(|(k, p)| *k == Component::AutoScaling && *p == place),
+        "{text}"
+    );
+    assert!(!next.uncalled.contains(Component::AutoScaling), "{text}");
+}
