@@ -12421,6 +12421,11 @@ fn the_step_on_slow_service_calls_advises_its_own_remedy_not_the_cdn() {
         "{text}"
     );
     assert!(!calls.advice.contains("CDN"), "{text}");
+    // The cause's evidence leads, the slow pages after it.
+    assert!(
+        calls.why[0].starts_with("inter_service_p95_latency"),
+        "{text}"
+    );
     let cdn = step_holding(&a, "add.cdn");
     assert_ne!(cdn.rank, calls.rank, "{text}");
     assert!(cdn.advice.contains("CDN"), "{text}");
@@ -12598,6 +12603,7 @@ fn a_used_up_slow_page_ladder_is_evidence_on_the_storage_step() {
         "{text}"
     );
     assert!(step.advice.starts_with("Storage is a bottleneck"), "{text}");
+    assert!(step.why[0].starts_with("disk_io_wait"), "{text}");
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
 }
 
@@ -12719,6 +12725,17 @@ fn the_stage_section_places_what_a_move_brings_and_what_a_checklist_lists() {
         );
     }
     assert!(next.uncalled.is_empty(), "{text}");
+    // Named together, as one place holds them.
+    assert!(
+        text.replace('\n', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(&format!(
+                "in the plan: global_load_balancer, multi_region, cross_region_replication ({place})"
+            )),
+        "{text}"
+    );
 
     let mut big = with(
         users(3_000_000)
