@@ -1266,14 +1266,16 @@ fn plan_calls_for(c: Component, plan: &[PlanStep], findings: &[AssessedFinding])
 /// The step holding a finding that recommends component `c` (a stage move's step, which
 /// calls for it), as [`component_place`] names a step.
 fn calling_step(c: Component, plan: &[PlanStep], findings: &[AssessedFinding]) -> Option<String> {
+    let calling: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.recommends.contains(c))
+        .map(|f| f.id.as_str())
+        .collect();
+    if calling.is_empty() {
+        return None;
+    }
     plan.iter()
-        .find(|s| {
-            s.findings.iter().any(|id| {
-                findings
-                    .iter()
-                    .any(|f| f.id == *id && f.recommends.contains(c))
-            })
-        })
+        .find(|s| s.findings.iter().any(|id| calling.contains(&id.as_str())))
         .map(|s| format!("step {}", s.rank))
 }
 
