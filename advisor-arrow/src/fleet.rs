@@ -13,7 +13,7 @@ use scalability_advisor_rules::scalability_advisor_core::{Component, Stage};
 use crate::KernelError;
 
 /// The columns of [`synthetic_fleet`], in order.
-pub const FLEET_COLUMNS: [&str; 19] = [
+pub const FLEET_COLUMNS: [&str; 21] = [
     "service",
     "users",
     "p95_response_time_ms",
@@ -33,6 +33,8 @@ pub const FLEET_COLUMNS: [&str; 19] = [
     "data_residency_required",
     "availability_target",
     "architecture",
+    "deployed_regions",
+    "user_regions",
 ];
 
 /// `rows` made-up services, the same for the same `seed` and `first` (the number of the
@@ -44,7 +46,9 @@ pub const FLEET_COLUMNS: [&str; 19] = [
 /// drawn across them (a P95 from 50 ms to 2.5 s, CPU from 10% to 99%, ...), so that
 /// healthy services, info, warnings and critical findings all appear. The architecture is
 /// the stage's own with each component kept with probability 0.8, plus an occasional
-/// component of the next stage.
+/// component of the next stage. The regions deployed are 2 to 4 where the architecture
+/// holds `multi_region`, else 1; the regions users are in, that many or one or two more
+/// (each count, like the metrics, given with probability 0.85).
 ///
 /// # Errors
 /// [`KernelError::TooManyRows`] past [`MAX_BATCH_ROWS`](crate::MAX_BATCH_ROWS).
@@ -69,6 +73,7 @@ pub fn synthetic_fleet(rows: usize, seed: u64, first: u64) -> Result<RecordBatch
     let mut users = Vec::with_capacity(rows);
     let mut residency = Vec::with_capacity(rows);
     let mut architecture = ListBuilder::new(StringBuilder::new());
+    let mut multi_region = Vec::with_capacity(rows);
     for _ in 0..rows {
         // log10 of users from 2 (100) to 6.7 (5 million).
         let u: f64 = 10f64.powf(rng.random_range(2.0..6.7));
@@ -115,6 +120,9 @@ pub fn synthetic_fleet(rows: usize, seed: u64, first: u64) -> Result<RecordBatch
             if keep {
                 architecture.values().append_value(c.name());
             }
+            if c == Component::MultiRegion {
+                multi_region.push(keep);
+            }
         }
         architecture.append(true);
     }
@@ -124,6 +132,18 @@ pub fn synthetic_fleet(rows: usize, seed: u64, first: u64) -> Result<RecordBatch
                 .then(|| [0.99, 0.999, 0.9999][rng.random_range(0..3)])
         })
         .collect();
+    // (Drawn after the other columns, which stay as they were before these two came.)
+    let (mut deployed, mut user_regions) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+    for multi in multi_region {
+        let n: i64 = if multi { rng.random_range(2..=4) } else { 1 };
+        let more: i64 = if rng.random_bool(0.7) {
+            0
+        } else {
+            rng.random_range(1..=2)
+        };
+        deployed.push(rng.random_bool(0.85).then_some(n));
+        user_regions.push(rng.random_bool(0.85).then_some(n + more));
+    }
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(FLEET_COLUMNS.len());
     columns.push(Arc::new(StringArray::from_iter_values(
         (first..).take(rows).map(|i| format!("svc-{i}")),
@@ -135,6 +155,8 @@ pub fn synthetic_fleet(rows: usize, seed: u64, first: u64) -> Result<RecordBatch
     columns.push(Arc::new(BooleanArray::from(residency)));
     columns.push(Arc::new(availability));
     columns.push(Arc::new(architecture.finish()));
+    columns.push(Arc::new(Int64Array::from(deployed)));
+    columns.push(Arc::new(Int64Array::from(user_regions)));
     // Every column nullable, whatever this batch holds, so that all batches share a schema.
     Ok(RecordBatch::try_from_iter_with_nullable(
         FLEET_COLUMNS
