@@ -1090,10 +1090,9 @@ pub fn assess_with(
         .iter()
         .filter_map(|f| f.ladder.map(|s| (s, f.remedy)))
         .collect();
-    // A host running both the application and the database shares one CPU and memory
-    // between them.
-    let shared_host = shared_host(snapshot);
-    let bottlenecks = rank_layers(&findings, shared_host);
+    // (A host running both the application and the database shares one CPU and memory
+    // between them: see `RankContext`.)
+    let bottlenecks = rank_layers(&findings, RankContext::of(snapshot));
     let interim = replaced_by_moves(engine, evaluation);
     let (mut plan, held_back, closing) = build_plan(
         engine,
@@ -5554,14 +5553,15 @@ fn shown_subjects(subjects: &[String]) -> impl Iterator<Item = String> + '_ {
 
 /// Layers by independent evidence: each metric, or each named entity, counts once per layer
 /// at the weight of its most severe finding. On a host shared by the application and the
-/// database (`shared_host`), the application servers' CPU and memory are the database's
-/// too, and count for the database layer.
-fn rank_layers(findings: &[AssessedFinding], shared_host: Option<&str>) -> Vec<RankedLayer> {
+/// database (`context.shared_host`), the application servers' CPU and memory are the
+/// database's too, and count for the database layer. What describes the system, and the
+/// far users' wait when it is no longer than everyone's, counts for none ([`rank_key`]).
+fn rank_layers(findings: &[AssessedFinding], context: RankContext<'_>) -> Vec<RankedLayer> {
     rank_evidence(
         findings
             .iter()
             .map(|f| (f.layer, f.severity, f.id.as_str(), f.evidence.as_slice())),
-        shared_host,
+        context,
     )
 }
 
@@ -5578,21 +5578,63 @@ pub(crate) enum RankKey<'a> {
     Name(&'a str),
 }
 
-/// The layer a line of evidence of a finding in `layer` counts for, and as what
-/// (`shared_host`: some host runs both the application and the database).
+/// What the ranking of layers reads of the snapshot besides the findings' evidence.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RankContext<'a> {
+    /// The host that runs both the application and the database, if one does
+    /// ([`shared_host`]).
+    pub(crate) shared_host: Option<&'a str>,
+    /// Whether far users wait no longer than users overall ([`far_users_no_slower`]): their
+    /// wait is then no evidence about the network between them and the servers.
+    pub(crate) far_no_slower: bool,
+}
+
+impl<'a> RankContext<'a> {
+    /// The context of `snapshot`.
+    pub(crate) fn of(snapshot: &'a MetricsSnapshot) -> Self {
+        RankContext {
+            shared_host: shared_host(snapshot),
+            far_no_slower: far_users_no_slower(snapshot).is_some(),
+        }
+    }
+}
+
+/// Metrics that say what the system is or must do (its users and where they are, its
+/// regions, a requirement, a need to scale parts apart) rather than where its time goes:
+/// a rule reads them to know which advice applies, and they are no evidence of a
+/// bottleneck in the ranking of layers.
+const fn describes_the_system(m: Metric) -> bool {
+    matches!(
+        m,
+        Metric::Users
+            | Metric::DeployedRegions
+            | Metric::UserRegions
+            | Metric::RemoteUserShare
+            | Metric::DataResidencyRequired
+            | Metric::AvailabilityTarget
+            | Metric::IndependentScalingNeeded
+    )
+}
+
+/// The layer a line of evidence of a finding in `layer` counts for, and as what; `None`
+/// for a line that is no evidence of a bottleneck: a metric that describes the system
+/// ([`describes_the_system`]), or the far users' wait when they wait no longer than users
+/// overall (`context.far_no_slower`: the distance adds nothing measured).
 pub(crate) fn rank_key<'a>(
     layer: Layer,
     line: EvidenceRef<'a>,
-    shared_host: bool,
-) -> (Layer, RankKey<'a>) {
+    context: RankContext<'_>,
+) -> Option<(Layer, RankKey<'a>)> {
     match (line.subject, line.metric) {
-        (Some((kind, name)), _) => (layer, RankKey::Subject(kind, name)),
+        (Some((kind, name)), _) => Some((layer, RankKey::Subject(kind, name))),
+        (None, Some(m)) if describes_the_system(m) => None,
+        (None, Some(Metric::RemoteUserP95)) if context.far_no_slower => None,
         (None, Some(m @ (Metric::ServerCpu | Metric::MemoryUsage)))
-            if shared_host && layer == Layer::Application =>
+            if context.shared_host.is_some() && layer == Layer::Application =>
         {
-            (Layer::Database, RankKey::SharedHost(m))
+            Some((Layer::Database, RankKey::SharedHost(m)))
         }
-        (None, m) => (layer, RankKey::Name(m.map_or(line.left, |m| m.name()))),
+        (None, m) => Some((layer, RankKey::Name(m.map_or(line.left, |m| m.name())))),
     }
 }
 
@@ -5607,7 +5649,7 @@ pub(crate) const fn evidence_weight(severity: Severity) -> u32 {
 
 pub(crate) fn rank_evidence<'f>(
     findings: impl Iterator<Item = (Option<Layer>, Severity, &'f str, &'f [RuleEvidence])>,
-    shared_host: Option<&str>,
+    context: RankContext<'_>,
 ) -> Vec<RankedLayer> {
     // layer -> metric -> worst weight
     let mut per: BTreeMap<Layer, (BTreeMap<String, u32>, Vec<String>)> = BTreeMap::new();
@@ -5620,12 +5662,14 @@ pub(crate) fn rank_evidence<'f>(
                 metric: e.metric,
                 left: &e.left,
             };
-            let (layer, key) = rank_key(layer, line, shared_host.is_some());
+            let Some((layer, key)) = rank_key(layer, line, context) else {
+                continue;
+            };
             let key = match key {
                 RankKey::Subject(kind, name) => format!("{kind} `{name}`"),
                 RankKey::SharedHost(m) => format!(
                     "{m} (host `{}` shared with the database)",
-                    shared_host.unwrap_or_default()
+                    context.shared_host.unwrap_or_default()
                 ),
                 RankKey::Name(name) => name.to_owned(),
             };

@@ -8,13 +8,13 @@ use scalability_advisor_core::{
 };
 
 use crate::assessment::{
-    Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankKey,
+    Assessment, INDEXES_AFTER_THE_LOAD_TITLE, READS_BEFORE_SHARDING_TITLE, RankContext, RankKey,
     availability_rule, base_title, checklist_applies, cpu_factor, evidence_weight, facts_of,
     far_users_first, far_users_no_slower, far_users_rule, is_cpu_capacity_rung, lag_alone_rule,
     memory_fill, rank_evidence, rank_key, reads_before_sharding, replicas_first, residency_rule,
-    rung_in_place_title, scaler_first_title, shared_host, stages_short, subject_lines,
-    write_base_title, write_far_users_again_title, write_far_users_first_title,
-    write_lag_first_title, write_residency_first_title, write_standby_first_title, write_subjects,
+    rung_in_place_title, scaler_first_title, stages_short, subject_lines, write_base_title,
+    write_far_users_again_title, write_far_users_first_title, write_lag_first_title,
+    write_residency_first_title, write_standby_first_title, write_subjects,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -757,7 +757,7 @@ fn layers_at_top<const PIECES: usize>(
     found: &[(&Rule, &Finding)],
     snapshot: &MetricsSnapshot,
 ) -> Option<u8> {
-    let shared = shared_host(snapshot).is_some();
+    let context = RankContext::of(snapshot);
     let mut table = [(Layer::Database, RankKey::Name(""), 0u32); PIECES];
     let mut n = 0;
     let mut overflow = false;
@@ -767,7 +767,9 @@ fn layers_at_top<const PIECES: usize>(
         };
         let weight = evidence_weight(f.severity);
         engine.for_each_evidence(evaluation, f, |line| {
-            let (layer, key) = rank_key(layer, line, shared);
+            let Some((layer, key)) = rank_key(layer, line, context) else {
+                return;
+            };
             if let Some(known) = table[..n]
                 .iter_mut()
                 .find(|(l, k, _)| *l == layer && *k == key)
@@ -832,7 +834,7 @@ fn layers_at_top_written(
             .iter()
             .zip(&evidence)
             .map(|((rule, f), e)| (rule.layer, f.severity, rule.id.as_str(), e.as_slice())),
-        shared_host(snapshot),
+        RankContext::of(snapshot),
     );
     at_top(&ranked)
 }
@@ -1194,7 +1196,7 @@ mod tests {
                     .iter()
                     .zip(&evidence)
                     .map(|((rule, f), e)| (rule.layer, f.severity, rule.id.as_str(), e.as_slice())),
-                shared_host(&snap),
+                RankContext::of(&snap),
             );
             let distinct: usize = ranked.iter().map(|r| r.metrics.len()).sum();
             let small = layers_at_top::<2>(&engine, &eval, &found, &snap);
