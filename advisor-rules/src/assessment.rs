@@ -4007,6 +4007,11 @@ pub(crate) fn write_far_users_again_title(out: &mut String, to: Stage) {
 /// and severity, as with the indexes (`note_measure_after_indexes`): its condition holds
 /// today. Not for a move the user count has already reached (the stage's architecture is
 /// due anyway).
+///
+/// Any other step on far users who wait past a level (their routing checked with the
+/// regions in place, a region added) keeps its title and advice, and gets the same note:
+/// the two figures, and the step working on the slow pages, after which their wait is
+/// measured again before working on where they are served.
 fn note_far_users_no_slower(
     steps: &mut [PlanStep],
     engine: &Engine,
@@ -4020,16 +4025,57 @@ fn note_far_users_no_slower(
     let on_pages = with_evidence_on(findings, Metric::P95ResponseTime);
     let pages = step_holding(steps, &on_pages).map(|s| s.rank);
     let far_move = |id: &str| move_finding(engine, findings, id, far_users_rule);
+    // (Findings on far users who wait past a level: their wait compared from above.)
+    let on_far_users: Vec<&str> = findings
+        .iter()
+        .filter(|f| {
+            f.evidence.iter().any(|e| {
+                e.metric == Some(Metric::RemoteUserP95)
+                    && !e.negated
+                    && matches!(e.op, crate::CmpOp::Gt | crate::CmpOp::Ge)
+            })
+        })
+        .map(|f| f.id.as_str())
+        .collect();
+    let figures = format!(
+        "the far users wait {} at P95 (remote_user_p95), no longer than users overall ({}, p95_response_time): the distance adds nothing measured",
+        scalability_advisor_core::Quantity::Duration(far),
+        scalability_advisor_core::Quantity::Duration(all),
+    );
     for step in steps.iter_mut() {
+        let retitled = match step.key {
+            StepKey::Stage(to) => {
+                !by_users.is_some_and(|u| u >= to)
+                    && !step.findings.is_empty()
+                    && step.findings.iter().all(|f| far_move(f))
+            }
+            _ => false,
+        };
+        if !retitled {
+            // Another step on the far users' wait (their routing checked with the regions
+            // in place, a region added) keeps its work and says the same, before it is
+            // done. (Not a stage move the users have reached: its architecture is due
+            // anyway.)
+            if !matches!(step.key, StepKey::Stage(_))
+                && pages != Some(step.rank)
+                && step
+                    .findings
+                    .iter()
+                    .any(|f| on_far_users.contains(&f.as_str()))
+            {
+                let then = match pages {
+                    Some(rank) => format!(
+                        "step {rank} works on what slows every page: measure remote_user_p95 again after it, before working on where far users are served"
+                    ),
+                    None => "find what slows every page first, and measure remote_user_p95 again after that".to_owned(),
+                };
+                step.notes.push(format!("{figures}; {then}"));
+            }
+            continue;
+        }
         let StepKey::Stage(to) = step.key else {
             continue;
         };
-        if by_users.is_some_and(|u| u >= to)
-            || step.findings.is_empty()
-            || !step.findings.iter().all(|f| far_move(f))
-        {
-            continue;
-        }
         step.title.clear();
         write_far_users_again_title(&mut step.title, to);
         step.advice = format!(
@@ -4042,11 +4088,7 @@ fn note_far_users_no_slower(
             None => "find what slows every page first: measure remote_user_p95 again after that"
                 .to_owned(),
         };
-        step.notes.push(format!(
-            "the far users wait {} at P95 (remote_user_p95), no longer than users overall ({}, p95_response_time): the distance adds nothing measured; {then}",
-            scalability_advisor_core::Quantity::Duration(far),
-            scalability_advisor_core::Quantity::Duration(all),
-        ));
+        step.notes.push(format!("{figures}; {then}"));
     }
 }
 

@@ -12847,3 +12847,51 @@ fn regions_and_far_users_no_slower_than_the_rest_are_no_evidence_of_the_network(
     );
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
 }
+
+/// A 2,706,975-user system in three regions behind a global balancer, with pages at 1.9 s
+/// and a 506 ms query; 44% of the users are far away and wait 1.4 s, no longer than users
+/// overall. The regions are in place, so the far users' step checks their routing; but
+/// what slows them is what slows every page, and the step says so, with both figures, and
+/// names the step working on the slow pages, after which their wait is measured again.
+#[test]
+fn a_routing_check_for_far_users_no_slower_than_the_rest_says_so() {
+    let snap = with(
+        users(2_706_975)
+            .with_deployed_regions(NonZeroU32::new(3).unwrap())
+            .with_user_regions(NonZeroU32::new(3).unwrap())
+            .with_p95_response_time(ms(1_885))
+            .with_server_cpu(pct(60.0))
+            .with_db_cpu(pct(31.4))
+            .with_slowest_query_time(ms(506))
+            .with_remote_user_share(pct(44.1))
+            .with_remote_user_p95(ms(1_414)),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::SearchCluster,
+            Component::MessageQueue,
+            Component::GlobalLoadBalancer,
+            Component::MultiRegion,
+            Component::CrossRegionReplication,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let routing = step_holding(&a, "move.4.remote_latency");
+    let pages = step_holding(&a, "key.p95.critical");
+    assert_ne!(routing.rank, pages.rank, "{text}");
+    let then = format!("step {} works on what slows every page", pages.rank);
+    assert!(
+        routing.notes.iter().any(|n| n.contains("1.4 s")
+            && n.contains("1.9 s")
+            && n.contains("no longer than users overall")
+            && n.contains(&then)),
+        "{text}"
+    );
+}
