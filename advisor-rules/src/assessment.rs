@@ -4045,7 +4045,7 @@ fn note_far_users_no_slower(
     for step in steps.iter_mut() {
         let retitled = match step.key {
             StepKey::Stage(to) => {
-                !by_users.is_some_and(|u| u >= to)
+                by_users.is_none_or(|u| u < to)
                     && !step.findings.is_empty()
                     && step.findings.iter().all(|f| far_move(f))
             }
