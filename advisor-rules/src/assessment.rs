@@ -4043,25 +4043,38 @@ fn note_far_users_no_slower(
         scalability_advisor_core::Quantity::Duration(all),
     );
     for step in steps.iter_mut() {
-        let retitled = match step.key {
-            StepKey::Stage(to) => {
-                by_users.is_none_or(|u| u < to)
+        match step.key {
+            // A move ahead of the users on far users' latency alone: retitled.
+            StepKey::Stage(to)
+                if by_users.is_none_or(|u| u < to)
                     && !step.findings.is_empty()
-                    && step.findings.iter().all(|f| far_move(f))
+                    && step.findings.iter().all(|f| far_move(f)) =>
+            {
+                step.title.clear();
+                write_far_users_again_title(&mut step.title, to);
+                step.advice = format!(
+                    "Users far from the servers wait past the guide's level, its trigger for the regions of {to}, but no longer than users overall: what slows them is what slows every page, not the distance, and neither a region near them nor a CDN's edge would take that away. Measure remote_user_p95 again once the pages are faster, and serve far users from nearer only if they then wait longer than the rest."
+                );
+                let then = match pages.filter(|p| *p != step.rank) {
+                    Some(rank) => format!(
+                        "step {rank} works on what slows every page: measure remote_user_p95 again after it"
+                    ),
+                    None => {
+                        "find what slows every page first: measure remote_user_p95 again after that"
+                            .to_owned()
+                    }
+                };
+                step.notes.push(format!("{figures}; {then}"));
             }
-            _ => false,
-        };
-        if !retitled {
-            // Another step on the far users' wait (their routing checked with the regions
-            // in place, a region added) keeps its work and says the same, before it is
-            // done. (Not a stage move the users have reached: its architecture is due
-            // anyway.)
-            if !matches!(step.key, StepKey::Stage(_))
-                && pages != Some(step.rank)
+            // (Not a stage move the users have reached: its architecture is due anyway.)
+            StepKey::Stage(_) => {}
+            // Another step on the far users' wait (their routing checked with the regions in
+            // place, a region added) keeps its work and says the same, before it is done.
+            _ if pages != Some(step.rank)
                 && step
                     .findings
                     .iter()
-                    .any(|f| on_far_users.contains(&f.as_str()))
+                    .any(|f| on_far_users.contains(&f.as_str())) =>
             {
                 let then = match pages {
                     Some(rank) => format!(
@@ -4071,24 +4084,8 @@ fn note_far_users_no_slower(
                 };
                 step.notes.push(format!("{figures}; {then}"));
             }
-            continue;
+            _ => {}
         }
-        let StepKey::Stage(to) = step.key else {
-            continue;
-        };
-        step.title.clear();
-        write_far_users_again_title(&mut step.title, to);
-        step.advice = format!(
-            "Users far from the servers wait past the guide's level, its trigger for the regions of {to}, but no longer than users overall: what slows them is what slows every page, not the distance, and neither a region near them nor a CDN's edge would take that away. Measure remote_user_p95 again once the pages are faster, and serve far users from nearer only if they then wait longer than the rest."
-        );
-        let then = match pages.filter(|p| *p != step.rank) {
-            Some(rank) => format!(
-                "step {rank} works on what slows every page: measure remote_user_p95 again after it"
-            ),
-            None => "find what slows every page first: measure remote_user_p95 again after that"
-                .to_owned(),
-        };
-        step.notes.push(format!("{figures}; {then}"));
     }
 }
 
