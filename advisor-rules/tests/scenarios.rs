@@ -38,6 +38,12 @@ fn with(mut snap: MetricsSnapshot, components: &[Component]) -> MetricsSnapshot 
     snap
 }
 
+/// The guide's architecture for `stage`, with every stage's before it, as a list for
+/// [`with`].
+fn built_to(stage: Stage) -> Vec<Component> {
+    stage.cumulative_architecture().iter().collect()
+}
+
 fn run(snap: &MetricsSnapshot) -> Assessment {
     let a = assess(&Engine::default_pack(), snap, &History::new());
     no_contradictions(&a);
@@ -12559,12 +12565,7 @@ fn a_move_on_lag_alone_at_its_own_stage_asks_for_the_writes_first() {
                 .with_p95_response_time(ms(350))
                 .with_server_cpu(pct(55.0))
                 .with_db_cpu(pct(50.0)),
-            &[
-                Component::Cdn,
-                Component::LoadBalancer,
-                Component::ReadReplicas,
-                Component::Cache,
-            ],
+            &built_to(Stage::Growth),
         );
         snap.replica_lag = Some(ms(6_500));
         let a = run(&snap);
@@ -12806,21 +12807,7 @@ fn regions_and_far_users_no_slower_than_the_rest_are_no_evidence_of_the_network(
             .with_cache_hit_rate(pct(84.3))
             .with_remote_user_share(pct(14.1))
             .with_remote_user_p95(ms(1_211)),
-        &[
-            Component::Cdn,
-            Component::LoadBalancer,
-            Component::ReadReplicas,
-            Component::Cache,
-            Component::ApiGateway,
-            Component::Microservices,
-            Component::AutoScaling,
-            Component::Sharding,
-            Component::SearchCluster,
-            Component::MessageQueue,
-            Component::GlobalLoadBalancer,
-            Component::MultiRegion,
-            Component::CrossRegionReplication,
-        ],
+        &built_to(Stage::Enterprise),
     );
     let a = run(&snap);
     let text = a.to_text();
@@ -12865,21 +12852,7 @@ fn a_routing_check_for_far_users_no_slower_than_the_rest_says_so() {
             .with_slowest_query_time(ms(506))
             .with_remote_user_share(pct(44.1))
             .with_remote_user_p95(ms(1_414)),
-        &[
-            Component::Cdn,
-            Component::LoadBalancer,
-            Component::ReadReplicas,
-            Component::Cache,
-            Component::ApiGateway,
-            Component::Microservices,
-            Component::AutoScaling,
-            Component::Sharding,
-            Component::SearchCluster,
-            Component::MessageQueue,
-            Component::GlobalLoadBalancer,
-            Component::MultiRegion,
-            Component::CrossRegionReplication,
-        ],
+        &built_to(Stage::Enterprise),
     );
     let a = run(&snap);
     let text = a.to_text();
