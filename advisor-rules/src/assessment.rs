@@ -12,8 +12,8 @@ use scalability_advisor_core::patterns::{
 use scalability_advisor_core::units::{Ratio, Users};
 use scalability_advisor_core::{
     AdvisorConfig, Classification, Component, ComponentSet, CostBand, History, HostRole,
-    LadderPosition, LadderStep, Metric, MetricHealth, MetricsSnapshot, NextStep, Quantity, Remedy,
-    RungState, Stage, Symptom, TriggerResult, UserBand,
+    LadderPosition, LadderStep, Metric, MetricHealth, MetricsSnapshot, NextStep, Outcome, Quantity,
+    Remedy, RungState, Stage, Symptom, TriggerResult, UserBand,
 };
 
 use crate::engine::{
@@ -257,6 +257,10 @@ pub struct HeldBack {
     pub after_step: Option<usize>,
     /// The evidence behind the finding, one line each.
     pub why: Vec<String>,
+    /// What to know of its advice before its turn comes, one line each (a cache where few
+    /// queries repeat: what to cache and what to expect of it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl HeldBack {
@@ -2365,6 +2369,7 @@ fn build_plan(
                 until: until.owned(),
                 after_step: None,
                 why: why.into_iter().chain(declared).collect(),
+                notes: Vec::new(),
             }),
             Place::Step(at) => {
                 let Some(step) = steps.get_mut(at) else {
@@ -2605,6 +2610,7 @@ fn build_plan(
         Vec::new()
     };
     place_missing_components(
+        engine,
         &mut steps,
         &held,
         findings,
@@ -2680,6 +2686,7 @@ fn build_plan(
     note_cache_headroom(&mut steps, snapshot, grounds.cache_levels);
     note_cache_few_repeats(
         &mut steps,
+        &mut held,
         snapshot,
         (
             grounds.cache_levels.0,
@@ -2974,45 +2981,61 @@ fn note_cache_headroom(
     );
 }
 
-/// A cache in place that misses (its hit rate under `floor`, [`LadderConfig::cache_hit_floor`])
-/// where the share of repeated queries is measured at or under `level`
+/// Few queries repeat: the share of repeated queries is measured at or under `level`
 /// ([`AdditionConfig::repeated_query_share`], 25%: the guide's "same queries repeated
-/// frequently" does not hold): the step that tunes it says its misses are mostly first reads,
-/// which no key, TTL or memory turns into hits, so it promises little; with `slow_pages`
-/// (a finding on the slow-page ladder), that pages still slow after it call for finding
-/// where the time goes (the guide's diagnosis, step 1), not a bigger cache. The step keeps
-/// its place in the ladder (it is the decision matrix's first rung, and cheap), and is for
-/// information unless it holds the slow pages (`quiet_cache_with_first_reads`).
+/// frequently", its condition for a Redis cache, does not hold).
+///
+/// - A cache in place that misses (its hit rate under `floor`,
+///   [`LadderConfig::cache_hit_floor`]): the step that tunes it says its misses are mostly
+///   first reads, which no key, TTL or memory turns into hits, so it promises little.
+/// - No cache in place: the step that adds one, and the cache rung held back behind another
+///   step, say that cached query results would answer few lookups, and that what pages
+///   compute again (rendered fragments, API responses) is what to cache.
+///
+/// With `slow_pages` (a finding on the slow-page ladder), either says that pages still slow
+/// after it call for finding where the time goes (the guide's first diagnosis step), not for
+/// more cache. The step keeps its place in the ladder (it is the decision matrix's first
+/// rung, and cheap), and a tuning step is for information unless it holds the slow pages
+/// (`quiet_cache_with_first_reads`).
 ///
 /// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
 /// [`AdditionConfig::repeated_query_share`]:
 ///     scalability_advisor_core::patterns::AdditionConfig::repeated_query_share
 fn note_cache_few_repeats(
     steps: &mut [PlanStep],
+    held: &mut [HeldBack],
     snapshot: &MetricsSnapshot,
     (floor, level): (Ratio, Ratio),
     slow_pages: bool,
 ) {
-    if !snapshot.components_in_place().contains(Component::Cache)
-        || snapshot.cache_hit_rate.is_none_or(|h| h >= floor)
-    {
-        return;
-    }
     let Some(repeats) = snapshot.repeated_query_share.filter(|r| *r <= level) else {
         return;
     };
-    note_on(
-        steps,
-        Remedy::AddCaching,
-        format!(
-            "only {repeats} of queries repeat one issued shortly before, not past the {level} this pack reads as the guide's \"same queries repeated frequently\": most of its misses are likely first reads, which no key, TTL or memory turns into hits, so expect little from this step; {}",
-            if slow_pages {
-                "if pages stay slow after it, find where the time goes (distributed tracing, the guide's first diagnosis step) before growing the cache"
-            } else {
-                "measure the database's load again after it before growing the cache"
-            }
-        ),
+    let then = if slow_pages {
+        "if pages stay slow after it, find where the time goes (distributed tracing, the guide's first diagnosis step) before growing the cache"
+    } else {
+        "measure the database's load again after it before growing the cache"
+    };
+    if snapshot.components_in_place().contains(Component::Cache) {
+        if snapshot.cache_hit_rate.is_some_and(|h| h < floor) {
+            note_on(
+                steps,
+                Remedy::AddCaching,
+                format!(
+                    "only {repeats} of queries repeat one issued shortly before, not past the {level} this pack reads as the guide's \"same queries repeated frequently\": most of its misses are likely first reads, which no key, TTL or memory turns into hits, so expect little from this step; {then}"
+                ),
+            );
+        }
+        return;
+    }
+    let note = format!(
+        "only {repeats} of queries repeat one issued shortly before, not past the {level} this pack reads as the guide's \"same queries repeated frequently\", its condition for a Redis cache: cached query results would answer few lookups, so cache what pages compute again and again (rendered fragments, API responses) rather than queries; {}",
+        then.replace("growing the cache", "caching more")
     );
+    for h in held.iter_mut().filter(|h| h.remedy == Remedy::AddCaching) {
+        h.notes.push(note.clone());
+    }
+    note_on(steps, Remedy::AddCaching, note);
 }
 
 /// The rank of the plan's step for the action named `name`, if the plan has one.
@@ -5298,6 +5321,7 @@ fn step_deferring(engine: &Engine, c: Component, steps: &[PlanStep]) -> Option<S
 /// over-engineer for scale you don't have"), so they are listed with the condition for each
 /// where there is one, not as work to do.
 fn place_missing_components(
+    engine: &Engine,
     steps: &mut [PlanStep],
     held: &[HeldBack],
     findings: &[AssessedFinding],
@@ -5391,7 +5415,10 @@ fn place_missing_components(
                 // is called for by that checklist, measured or not.
                 let checklist = checklist_asking_for(c, to);
                 match (place, checklist) {
-                    (Some(place), _) => rest.push(format!("{} ({place})", c.noun())),
+                    (Some(place), _) => {
+                        let when = when_placed(engine, c, steps, snapshot, grounds);
+                        rest.push(format!("{} ({place}{when})", c.noun()));
+                    }
                     (None, Some(list)) => match checklist_step(c) {
                         Some(rank) => rest.push(format!("{} (step {rank})", c.noun())),
                         None => rest.push(format!("{} (the guide's {list} checklist)", c.noun())),
@@ -5535,6 +5562,49 @@ fn condition_to_add(c: Component, snapshot: &MetricsSnapshot, grounds: &Grounds)
         c.noun(),
         grounds.primary_write_level
     ))
+}
+
+/// For a component a stage step lists as placed later in the plan (a later rung of a
+/// ladder, or held back behind another step; not added by a step now) though nothing calls
+/// for it now, what decides
+/// when it comes: the step that holds it off (`premature.add_read_replicas`: "; for when,
+/// see step 3, \"Hold off on read replicas\""), else the guide's condition for adding it
+/// when measured and unmet ("; the guide's condition, repeated_query_share > 25%, does not
+/// hold: now 10%"); empty when neither.
+fn when_placed(
+    engine: &Engine,
+    c: Component,
+    steps: &[PlanStep],
+    snapshot: &MetricsSnapshot,
+    grounds: &Grounds,
+) -> String {
+    // A step that adds it now does so on grounds of its own (a rung of a ladder).
+    let adds = |k: &StepKey| match k {
+        StepKey::Remedy(r) => r.component() == Some(c),
+        StepKey::Component(k) => *k == c,
+        _ => false,
+    };
+    if steps.iter().any(|s| adds(&s.key)) {
+        return String::new();
+    }
+    if let Some(step) = step_deferring(engine, c, steps) {
+        return format!("; for when, see {step}");
+    }
+    let Some(add) = Addition::for_component(c) else {
+        return String::new();
+    };
+    match add.evaluate(snapshot, &grounds.additions) {
+        Outcome::NotFired { evidence, .. } => {
+            let now = evidence
+                .observed
+                .beside(evidence.threshold.unwrap_or(evidence.observed));
+            format!(
+                "; the guide's condition, {}, does not hold: now {now}",
+                add.condition(&grounds.additions)
+            )
+        }
+        Outcome::Fired { .. } | Outcome::NotEvaluated(_) => String::new(),
+    }
 }
 
 /// Items as a sentence lists them: "a", "a and b", "a, b and c".
@@ -6117,6 +6187,9 @@ impl Assessment {
                 for w in &h.why {
                     let _ = writeln!(o, "       why: {w}");
                 }
+                for n in &h.notes {
+                    let _ = writeln!(o, "       note: {n}");
+                }
             }
         }
         let _ = writeln!(o, "\nStage");
@@ -6290,9 +6363,10 @@ impl Assessment {
         if !self.held_back.is_empty() {
             let _ = writeln!(o, "\n### Held back until the step they wait for is done\n");
             for h in &self.held_back {
+                let notes: String = h.notes.iter().map(|n| format!("; note: {n}")).collect();
                 let _ = writeln!(
                     o,
-                    "- {} (`{}`): {}; {}",
+                    "- {} (`{}`): {}; {}{notes}",
                     h.title,
                     h.finding,
                     self.waits_for(h),
@@ -6596,6 +6670,7 @@ mod tests {
             until,
             after_step: None,
             why: Vec::new(),
+            notes: Vec::new(),
         };
         assert_eq!(
             held(StepKey::Remedy(Remedy::AddIndexes)).until_title(&[]),

@@ -12906,3 +12906,108 @@ fn the_far_users_note_is_only_for_far_users_who_wait() {
         );
     }
 }
+
+/// A 7,000-user startup on one server whose slowest query takes 300 ms (the guide's stage-2
+/// trigger, "single queries taking > 100ms"), its database at 60% CPU with 90% of its work
+/// reads, and only 10% of its queries repeating. The guide's ladder for a slow database puts
+/// read replicas after indexes, but its move to stage 2 waits for a database CPU past 70%, so
+/// a step holds replicas off; and its condition for a Redis cache is "same queries repeated
+/// frequently" (25% in this pack), which 10% is not. The move's list of what the system lacks
+/// names both: the replicas with the step that holds them off, the cache with its unmet
+/// condition and the figure.
+#[test]
+fn a_moves_list_names_the_step_holding_replicas_off_and_the_caches_unmet_condition() {
+    let snap = with(
+        users(7_000)
+            .with_p95_response_time(ms(1_400))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(60.0))
+            .with_slowest_query_time(ms(300))
+            .with_db_read_share(pct(90.0))
+            .with_repeated_query_share(pct(10.0)),
+        &[Component::SingleServer],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let hold_off = step_holding(&a, "premature.add_read_replicas");
+    let indexes = step_holding(&a, "ladder.database_slow");
+    let moving = step_holding(&a, "move.2.slow_queries");
+    let replicas = format!(
+        "read replicas (the next rung after step {}; for when, see step {}, \"{}\")",
+        indexes.rank, hold_off.rank, hold_off.title
+    );
+    assert!(moving.advice.contains(&replicas), "{text}");
+    assert!(
+        moving
+            .advice
+            .contains("the guide's condition, repeated_query_share > 25%, does not hold: now 10%"),
+        "{text}"
+    );
+}
+
+/// A cache the plan adds for slow pages where few queries repeat (10%, under the 25% this
+/// pack reads as the guide's "same queries repeated frequently"): a 30,000-user service with
+/// pages at 1.4 s and nothing else measured pointing at a layer. The decision matrix's first
+/// rung stays (caching is its first try for slow pages), but the step says that cached query
+/// results would answer few lookups, that what pages compute again is what to cache, and that
+/// pages still slow after it call for finding where the time goes (the guide's first
+/// diagnosis step), not a bigger cache.
+#[test]
+fn a_new_cache_where_few_queries_repeat_says_what_to_cache_and_what_to_expect() {
+    let snap = with(
+        users(30_000)
+            .with_p95_response_time(ms(1_400))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(60.0))
+            .with_slowest_query_time(ms(40))
+            .with_db_read_share(pct(90.0))
+            .with_repeated_query_share(pct(10.0)),
+        &[Component::SingleServer],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let cache = step_holding(&a, "ladder.slow_page_loads");
+    assert_eq!(
+        cache.title, "Cache what is computed again and again",
+        "{text}"
+    );
+    assert!(
+        cache
+            .notes
+            .iter()
+            .any(|n| n.contains("only 10% of queries repeat")
+                && n.contains("rendered fragments")
+                && n.contains("find where the time goes")),
+        "{text}"
+    );
+}
+
+/// The same note where the cache rung is held back behind the index step (the startup above,
+/// pages slow with a 300 ms query): the held-back line says that few queries repeat.
+#[test]
+fn a_held_back_cache_says_few_queries_repeat() {
+    let snap = with(
+        users(7_000)
+            .with_p95_response_time(ms(1_400))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(60.0))
+            .with_slowest_query_time(ms(300))
+            .with_db_read_share(pct(90.0))
+            .with_repeated_query_share(pct(10.0)),
+        &[Component::SingleServer],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let held = a
+        .held_back
+        .iter()
+        .find(|h| h.finding == "ladder.slow_page_loads")
+        .unwrap_or_else(|| panic!("no held-back cache:\n{text}"));
+    assert!(
+        held.notes
+            .iter()
+            .any(|n| n.contains("only 10% of queries repeat")),
+        "{text}"
+    );
+    assert!(text.contains("only 10% of queries repeat"), "{text}");
+}
