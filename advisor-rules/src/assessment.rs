@@ -2610,10 +2610,9 @@ fn build_plan(
         Vec::new()
     };
     place_missing_components(
-        engine,
         &mut steps,
         &held,
-        findings,
+        (engine, findings),
         snapshot,
         in_place,
         &grounds,
@@ -5319,12 +5318,12 @@ fn step_deferring(engine: &Engine, c: Component, steps: &[PlanStep]) -> Option<S
 /// the move starts. The components no finding calls for and no step adds are what the
 /// stage's architecture also includes: the guide adds each when its need shows ("don't
 /// over-engineer for scale you don't have"), so they are listed with the condition for each
-/// where there is one, not as work to do.
+/// where there is one, not as work to do; one placed later in the plan, with what decides
+/// when it comes ([`when_placed`]).
 fn place_missing_components(
-    engine: &Engine,
     steps: &mut [PlanStep],
     held: &[HeldBack],
-    findings: &[AssessedFinding],
+    (engine, findings): (&Engine, &[AssessedFinding]),
     snapshot: &MetricsSnapshot,
     in_place: ComponentSet,
     grounds: &Grounds,
