@@ -2683,6 +2683,7 @@ fn build_plan(
     }
     note_cache_beside_full_memory(&mut steps, snapshot);
     note_cache_headroom(&mut steps, snapshot, grounds.cache_levels);
+    note_early_cache_hit_rate(&mut steps, findings, snapshot, grounds.cache_levels.0);
     note_cache_few_repeats(
         &mut steps,
         &mut held,
@@ -2978,6 +2979,51 @@ fn note_cache_headroom(
             )
         },
     );
+}
+
+/// A cache in place that a finding of the plan calls early (`discourages` the cache:
+/// `premature.cache`, the guide's "don't add caching before you need it"), its hit rate
+/// measured: the step that asks what the cache absorbs says what the figure means. At or
+/// past `floor` ([`LadderConfig::cache_hit_floor`], 80%), the database's load was measured
+/// behind the cache, so its quiet is no proof the cache is idle: reads sent past the cache
+/// tell. Under it, the cache absorbs little and costs little to remove.
+///
+/// [`LadderConfig::cache_hit_floor`]: scalability_advisor_core::LadderConfig::cache_hit_floor
+fn note_early_cache_hit_rate(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+    floor: Ratio,
+) {
+    let Some(hits) = snapshot.cache_hit_rate else {
+        return;
+    };
+    if !snapshot.components_in_place().contains(Component::Cache) {
+        return;
+    }
+    let early: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.discourages.contains(Component::Cache))
+        .map(|f| f.id.as_str())
+        .collect();
+    let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.findings.iter().any(|f| early.contains(&f.as_str())))
+    else {
+        return;
+    };
+    let database = snapshot
+        .db_cpu
+        .map_or_else(String::new, |cpu| format!(" ({cpu} CPU)"));
+    step.notes.push(if hits >= floor {
+        format!(
+            "the cache answers {hits} of lookups: the database's load{database} is measured behind it, not what the database would carry alone; send a share of reads past the cache (or compare with the load before it came) before removing it"
+        )
+    } else {
+        format!(
+            "the cache answers only {hits} of lookups, under the {floor} this pack warns at: it absorbs little, so removing it costs little; leave it untuned while nothing needs it"
+        )
+    });
 }
 
 /// Few queries repeat: the share of repeated queries is measured at or under `level`
