@@ -5214,9 +5214,36 @@ fn note_overdue_moves_folded(steps: &mut [PlanStep], findings: &[AssessedFinding
 /// stage move whose every trigger stands in that way rests on one reading: its step says to
 /// confirm the trigger over a day of samples before the move, which costs months of work
 /// (sharding, services), is started. The steps that relieve the symptom now stand either way.
+/// A move already made (its components in place) is a step of its own (split the busiest
+/// shard, for replicas that lag behind a sharded primary); when every finding of that step
+/// is such a move resting on one reading, it says to confirm it before the architecture changes for it.
 fn note_moves_on_one_reading(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
     for step in steps.iter_mut() {
         let StepKey::Stage(_) = step.key else {
+            let held: Vec<&AssessedFinding> = findings
+                .iter()
+                .filter(|f| step.findings.contains(&f.id))
+                .collect();
+            let made_on_one_reading = |f: &&AssessedFinding| {
+                f.moves_to.is_some() && f.made && f.evidence.iter().any(one_reading)
+            };
+            if held.is_empty() || !held.iter().all(made_on_one_reading) {
+                continue;
+            }
+            let mut read_once: Vec<&str> = Vec::new();
+            for e in held
+                .iter()
+                .flat_map(|f| &f.evidence)
+                .filter(|e| one_reading(e))
+            {
+                if !read_once.contains(&e.left.as_str()) {
+                    read_once.push(e.left.as_str());
+                }
+            }
+            step.notes.push(format!(
+                "the guide's trigger behind this step is a lasting state, and it rests on one reading here ({}): confirm it over a day of samples (a series) before changing the architecture for it",
+                read_once.join(", ")
+            ));
             continue;
         };
         let mut read_once: Vec<&str> = Vec::new();

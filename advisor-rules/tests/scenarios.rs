@@ -13050,3 +13050,25 @@ fn an_early_cache_reads_its_measured_hit_rate() {
         "{text}"
     );
 }
+
+/// A 358,501-user system with sharding in place whose replicas are 5.8 s behind in one
+/// reading (no series): the guide's trigger ("read replicas can't keep up with replication
+/// lag") is a lasting state, and the step that answers it on a sharded system (split the
+/// shard with the most writes, if its writes explain the lag) is months of work, so the step
+/// says, as a stage move on one reading does, to confirm the lag over a day of samples first.
+#[test]
+fn a_made_move_on_one_reading_asks_for_a_series() {
+    let mut snap = with(users(358_501), &built_to(Stage::Scale));
+    snap.replica_lag = Some(ms(5_789));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.3.replica_lag");
+    assert!(!matches!(step.key, StepKey::Stage(_)), "{text}");
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("rests on one reading here (replica_lag)")
+                && n.contains("a day of samples")),
+        "{text}"
+    );
+}
