@@ -13072,3 +13072,42 @@ fn a_made_move_on_one_reading_asks_for_a_series() {
         "{text}"
     );
 }
+
+/// The guide's stage-4 trigger for far users is "need geographic distribution for
+/// latency": it presumes users spread over several regions. A 399,574-user system whose
+/// users are all in one region (`user_regions = 1`) and which runs in one region has 42% of
+/// its users counted far from the servers, waiting 1.0 s at P95 (pages 777 ms overall). A
+/// second region would be near none of them (the plan already says the edge has nothing to
+/// shorten for users in one region), so no move to stage 4 is planned on their wait; a step
+/// on the network asks what the far users' path adds instead, and says that the servers
+/// belong in the users' region. With the users in three regions, the move is planned as
+/// before.
+#[test]
+fn far_users_in_a_single_user_region_get_no_second_region() {
+    let system = |user_regions: Option<u32>| {
+        let mut snap = with(users(399_574), &built_to(Stage::Scale))
+            .with_p95_response_time(ms(777))
+            .with_remote_user_share(pct(42.0))
+            .with_remote_user_p95(ms(1_000));
+        snap.deployed_regions = NonZeroU32::new(1);
+        snap.user_regions = user_regions.and_then(NonZeroU32::new);
+        snap
+    };
+    let a = run(&system(Some(1)));
+    let text = a.to_text();
+    assert!(!ids(&a).contains(&"move.4.remote_latency"), "{text}");
+    assert!(
+        !a.plan.iter().any(|s| s.key == StepKey::Stage(Stage::Enterprise)),
+        "{text}"
+    );
+    let step = step_holding(&a, "layer.network.far_users_one_region");
+    assert_eq!(step.severity, Severity::Warning, "{text}");
+    assert!(step.advice.contains("users' region"), "{text}");
+    assert!(step.advice.contains("CDN"), "{text}");
+    for users_in in [Some(3), None] {
+        let a = run(&system(users_in));
+        let text = a.to_text();
+        assert!(ids(&a).contains(&"move.4.remote_latency"), "{text}");
+        assert!(!ids(&a).contains(&"layer.network.far_users_one_region"), "{text}");
+    }
+}

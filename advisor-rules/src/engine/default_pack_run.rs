@@ -7,7 +7,7 @@
 use super::*;
 
 /// How many rules the code was generated for.
-const RULES: usize = 66;
+const RULES: usize = 67;
 
 /// [`Engine::run`] without time behaviour, for the default pack: the same evaluation,
 /// with what the interpreter decides per rule decided when the crate is built. `false`
@@ -36,14 +36,14 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     let mut any_overdue = false;
     // db.missing_index.table.critical
     {
-        let r = &rules[47];
+        let r = &rules[48];
         if entity_count(snapshot, EntityKind::Table).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
-            st[47] = status;
+            st[48] = status;
             if status == RuleStatus::Fired {
                 let named = out.subjects.len() - marks.1;
                 let (recorded, subjects) = if named > 0 {
@@ -52,7 +52,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(4).map(observation_of));
                     (4, 0)
                 };
-                let f = make_finding(&r.id, 47, ((Severity::Critical, false), 1), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 48, ((Severity::Critical, false), 1), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -63,14 +63,14 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // host.colocated_cpu.critical
     {
-        let r = &rules[52];
+        let r = &rules[53];
         if entity_count(snapshot, EntityKind::Host).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
-            st[52] = status;
+            st[53] = status;
             if status == RuleStatus::Fired {
                 let named = out.subjects.len() - marks.1;
                 let (recorded, subjects) = if named > 0 {
@@ -79,7 +79,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(3).map(observation_of));
                     (3, 0)
                 };
-                let f = make_finding(&r.id, 52, ((Severity::Critical, false), 5), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 53, ((Severity::Critical, false), 5), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -95,7 +95,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[4] = status;
         if status == RuleStatus::Fired {
-            if st[52] == RuleStatus::Fired {
+            if st[53] == RuleStatus::Fired {
                 sup[4] = true;
             } else {
                 let start = out.observations.len();
@@ -146,14 +146,14 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // db.pool_exhaustion
     {
-        let r = &rules[40];
+        let r = &rules[41];
         let (v1, o0) = compare_value(values[14], Threshold { op: CmpOp::Gt, k: 0.0, lo: 0.0, hi: 0.0 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[40] = status;
+        st[41] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 40, ((Severity::Critical, false), 20), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 41, ((Severity::Critical, false), 20), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -240,16 +240,16 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // db.missing_index.table
     {
-        let r = &rules[48];
+        let r = &rules[49];
         if entity_count(snapshot, EntityKind::Table).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Table, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
-            st[48] = status;
-            let replaced = status == RuleStatus::Fired && (st[47] == RuleStatus::Fired);
-            sup[48] = replaced;
+            st[49] = status;
+            let replaced = status == RuleStatus::Fired && (st[48] == RuleStatus::Fired);
+            sup[49] = replaced;
             if status == RuleStatus::Fired && !replaced {
                 let named = out.subjects.len() - marks.1;
                 let (recorded, subjects) = if named > 0 {
@@ -258,7 +258,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(3).map(observation_of));
                     (3, 0)
                 };
-                let f = make_finding(&r.id, 48, ((Severity::Warning, false), 15), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 49, ((Severity::Warning, false), 15), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -269,16 +269,16 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // host.colocated_cpu.warning
     {
-        let r = &rules[53];
+        let r = &rules[54];
         if entity_count(snapshot, EntityKind::Host).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
-            st[53] = status;
-            let replaced = status == RuleStatus::Fired && (st[52] == RuleStatus::Fired);
-            sup[53] = replaced;
+            st[54] = status;
+            let replaced = status == RuleStatus::Fired && (st[53] == RuleStatus::Fired);
+            sup[54] = replaced;
             if status == RuleStatus::Fired && !replaced {
                 let named = out.subjects.len() - marks.1;
                 let (recorded, subjects) = if named > 0 {
@@ -287,7 +287,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(3).map(observation_of));
                     (3, 0)
                 };
-                let f = make_finding(&r.id, 53, ((Severity::Warning, false), 15), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 54, ((Severity::Warning, false), 15), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -298,14 +298,14 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // layer.external.rate_limits
     {
-        let r = &rules[35];
+        let r = &rules[36];
         let (v1, o0) = compare_value(values[35], Threshold { op: CmpOp::Gt, k: 0.0, lo: 0.0, hi: 0.0 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[35] = status;
+        st[36] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 35, ((Severity::Warning, false), 29), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 36, ((Severity::Warning, false), 29), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -359,7 +359,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[11] = status;
         if status == RuleStatus::Fired {
-            if st[52] == RuleStatus::Fired || st[53] == RuleStatus::Fired {
+            if st[53] == RuleStatus::Fired || st[54] == RuleStatus::Fired {
                 sup[11] = true;
             } else {
                 let start = out.observations.len();
@@ -384,40 +384,40 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // db.deadlocks
     {
-        let r = &rules[50];
+        let r = &rules[51];
         let (v1, o0) = compare_value(values[17], Threshold { op: CmpOp::Gt, k: 0.0, lo: 0.0, hi: 0.0 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[50] = status;
+        st[51] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 50, ((Severity::Warning, false), 32), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 51, ((Severity::Warning, false), 32), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
     // db.lock_contention
     {
-        let r = &rules[42];
+        let r = &rules[43];
         let (v1, o0) = compare_value(values[16], Threshold { op: CmpOp::Gt, k: 0.1, lo: 0.09999999990000001, hi: 0.1000000001 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[42] = status;
+        st[43] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 42, ((Severity::Warning, false), 32), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 43, ((Severity::Warning, false), 32), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
     // db.slow_statement
     {
-        let r = &rules[49];
+        let r = &rules[50];
         if entity_count(snapshot, EntityKind::Statement).is_some() {
             let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
             let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
             let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
             let v = each_entity(r, EntityKind::Statement, &ctx, &mut slots, Some(&mut *out));
             let (status, assumed) = judge(v, MissingData::NotEvaluated);
-            st[49] = status;
+            st[50] = status;
             if status == RuleStatus::Fired {
                 let named = out.subjects.len() - marks.1;
                 let (recorded, subjects) = if named > 0 {
@@ -426,7 +426,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     out.observations.extend(slots.iter().take(1).map(observation_of));
                     (1, 0)
                 };
-                let f = make_finding(&r.id, 49, ((Severity::Warning, false), 35), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                let f = make_finding(&r.id, 50, ((Severity::Warning, false), 35), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -442,7 +442,7 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
         st[5] = status;
         if status == RuleStatus::Fired {
-            if st[4] == RuleStatus::Fired || st[52] == RuleStatus::Fired || st[53] == RuleStatus::Fired {
+            if st[4] == RuleStatus::Fired || st[53] == RuleStatus::Fired || st[54] == RuleStatus::Fired {
                 sup[5] = true;
             } else {
                 let start = out.observations.len();
@@ -552,89 +552,108 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // db.buffer_hit_low
     {
-        let r = &rules[51];
+        let r = &rules[52];
         let (v1, o0) = compare_value(values[24], Threshold { op: CmpOp::Lt, k: 0.99, lo: 0.98999999901, hi: 0.99000000099 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[51] = status;
+        st[52] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 51, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 52, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
     // db.cache_hit_low
     {
-        let r = &rules[46];
+        let r = &rules[47];
         let (v1, o0) = compare_value(values[27], Threshold { op: CmpOp::Lt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[46] = status;
+        st[47] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
             any_supersedes |= may_be_superseded_later(1, stage_bit);
-            let f = make_finding(&r.id, 46, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 47, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
     // db.connection_wait
     {
-        let r = &rules[39];
+        let r = &rules[40];
         let (v1, o0) = compare_value(values[13], Threshold { op: CmpOp::Gt, k: 0.01, lo: 0.00999999999, hi: 0.010000000010000001 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[39] = status;
+        st[40] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 39, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 40, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
     // db.missing_indexes
     {
-        let r = &rules[41];
+        let r = &rules[42];
         let (v1, o0) = compare_value(values[15], Threshold { op: CmpOp::Gt, k: 10000.0, lo: 9999.99999, hi: 10000.00001 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[41] = status;
+        st[42] = status;
         if status == RuleStatus::Fired {
-            if st[47] == RuleStatus::Fired || st[48] == RuleStatus::Fired {
-                sup[41] = true;
+            if st[48] == RuleStatus::Fired || st[49] == RuleStatus::Fired {
+                sup[42] = true;
             } else {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 41, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 42, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // db.replica_lag
     {
-        let r = &rules[43];
+        let r = &rules[44];
         let (v1, o0) = compare_value(values[28], Threshold { op: CmpOp::Gt, k: 1.0, lo: 0.999999999, hi: 1.000000001 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[43] = status;
+        st[44] = status;
         if status == RuleStatus::Fired {
             if st[20] == RuleStatus::Fired {
-                sup[43] = true;
+                sup[44] = true;
             } else {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 43, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 44, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // db.wal_latency
     {
-        let r = &rules[45];
+        let r = &rules[46];
         let (v1, o0) = compare_value(values[19], Threshold { op: CmpOp::Gt, k: 0.01, lo: 0.00999999999, hi: 0.010000000010000001 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[45] = status;
+        st[46] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 45, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 46, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
+        }
+    }
+    // layer.network.far_users_one_region
+    {
+        let r = &rules[35];
+        if stage_bit & 14 == 0 {
+            st[35] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let (v1, o0) = compare_value(values[38], Threshold { op: CmpOp::Gt, k: 0.5, lo: 0.4999999995, hi: 0.5000000005 });
+            let (v2, o1) = compare_value(values[2], Threshold { op: CmpOp::Lt, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
+            let v3 = kleene_and(v1, v2);
+            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
+            st[35] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
+                let f = make_finding(&r.id, 35, ((Severity::Warning, false), 40), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
         }
     }
     // move.2.db_cpu
@@ -718,15 +737,20 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     {
         let r = &rules[22];
         let (v1, o0) = compare_value(values[38], Threshold { op: CmpOp::Gt, k: 0.5, lo: 0.4999999995, hi: 0.5000000005 });
-        let (status, assumed) = judge(v1, MissingData::NotEvaluated);
+        let v2 = truth(!values[2].is_nan());
+        let v3 = kleene_not(v2);
+        let (v4, o1) = compare_value(values[2], Threshold { op: CmpOp::Ge, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
+        let v5 = kleene_or(v3, v4);
+        let v6 = kleene_and(v1, v5);
+        let (status, assumed) = judge(v6, MissingData::NotEvaluated);
         st[22] = status;
         if status == RuleStatus::Fired {
             if st[33] == RuleStatus::Fired {
                 sup[22] = true;
             } else {
                 let start = out.observations.len();
-                out.observations.push(observation_of(&o0));
-                let f = r.finding(22, stage, arch, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
+                let f = r.finding(22, stage, arch, (assumed, false), (start, 2), (out.subjects.len(), 0));
                 any_overdue |= f.overdue;
                 out.findings.push(f);
             }
@@ -798,32 +822,32 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // layer.app.memory_rising
     {
-        let r = &rules[37];
+        let r = &rules[38];
         let o0 = series_slot(SeriesFn::Degrading, Metric::MemoryUsage, 0.0, &values, history, &engine.series_config);
         let v1 = o0.held;
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[37] = status;
+        st[38] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 37, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 38, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
     // layer.app.work_bypasses_queue
     {
-        let r = &rules[38];
+        let r = &rules[39];
         let (v1, o0) = compare_value(values[32], Threshold { op: CmpOp::Eq, k: 1.0, lo: 0.999999999, hi: 1.000000001 });
         let v2 = truth(arch.contains(Component::JobQueue));
         let v3 = truth(arch.contains(Component::MessageQueue));
         let v4 = kleene_or(v2, v3);
         let v5 = kleene_and(v1, v4);
         let (status, assumed) = judge(v5, MissingData::NotEvaluated);
-        st[38] = status;
+        st[39] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 38, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 39, ((Severity::Warning, false), 45), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -842,14 +866,14 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // layer.storage.io_wait
     {
-        let r = &rules[36];
+        let r = &rules[37];
         let (v1, o0) = compare_value(values[20], Threshold { op: CmpOp::Gt, k: 0.2, lo: 0.19999999980000002, hi: 0.2000000002 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[36] = status;
+        st[37] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 36, ((Severity::Warning, false), 50), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 37, ((Severity::Warning, false), 50), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -916,14 +940,14 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // db.bloat
     {
-        let r = &rules[44];
+        let r = &rules[45];
         let (v1, o0) = compare_value(values[18], Threshold { op: CmpOp::Gt, k: 0.2, lo: 0.19999999980000002, hi: 0.2000000002 });
         let (status, assumed) = judge(v1, MissingData::NotEvaluated);
-        st[44] = status;
+        st[45] = status;
         if status == RuleStatus::Fired {
             let start = out.observations.len();
             out.observations.push(observation_of(&o0));
-            let f = make_finding(&r.id, 44, ((Severity::Info, false), 60), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+            let f = make_finding(&r.id, 45, ((Severity::Info, false), 60), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
             out.findings.push(f);
         }
     }
@@ -946,14 +970,95 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // premature.add_cache
     {
-        let r = &rules[55];
+        let r = &rules[56];
         if stage_bit & 1 == 0 {
-            st[55] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[56] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let (v1, o0) = compare_value(values[26], Threshold { op: CmpOp::Gt, k: 0.25, lo: 0.24999999975, hi: 0.25000000025 });
             let v2 = truth(!arch.contains(Component::Cache));
             let v3 = kleene_and(v1, v2);
             let (v4, o1) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v5 = kleene_and(v3, v4);
+            let (v6, o2) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v7 = kleene_and(v5, v6);
+            let (status, assumed) = judge(v7, MissingData::NotEvaluated);
+            st[56] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2)]);
+                let f = make_finding(&r.id, 56, ((Severity::Info, false), 70), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.add_read_replicas
+    {
+        let r = &rules[57];
+        if stage_bit & 1 == 0 {
+            st[57] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let (v1, o0) = compare_value(values[21], Threshold { op: CmpOp::Gt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
+            let v2 = truth(!arch.contains(Component::ReadReplicas));
+            let v3 = kleene_and(v1, v2);
+            let (v4, o1) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.7, lo: 0.6999999993, hi: 0.7000000006999999 });
+            let v5 = kleene_and(v3, v4);
+            let (status, assumed) = judge(v5, MissingData::NotEvaluated);
+            st[57] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
+                let f = make_finding(&r.id, 57, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.api_gateway
+    {
+        let r = &rules[65];
+        if stage_bit & 1 == 0 {
+            st[65] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let v1 = truth(arch.contains(Component::ApiGateway));
+            let v2 = truth(!arch.contains(Component::Microservices));
+            let v3 = kleene_and(v1, v2);
+            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
+            st[65] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                let f = make_finding(&r.id, 65, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.auto_scaling
+    {
+        let r = &rules[64];
+        if stage_bit & 1 == 0 {
+            st[64] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let v1 = truth(arch.contains(Component::AutoScaling));
+            let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v3 = kleene_and(v1, v2);
+            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
+            st[64] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 64, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.cache
+    {
+        let r = &rules[55];
+        if stage_bit & 1 == 0 {
+            st[55] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let v1 = truth(arch.contains(Component::Cache));
+            let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v3 = kleene_and(v1, v2);
+            let (v4, o1) = compare_value(values[3], Threshold { op: CmpOp::Lt, k: 0.25, lo: 0.24999999975, hi: 0.25000000025 });
             let v5 = kleene_and(v3, v4);
             let (v6, o2) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v7 = kleene_and(v5, v6);
@@ -967,105 +1072,24 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             }
         }
     }
-    // premature.add_read_replicas
-    {
-        let r = &rules[56];
-        if stage_bit & 1 == 0 {
-            st[56] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
-        } else {
-            let (v1, o0) = compare_value(values[21], Threshold { op: CmpOp::Gt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
-            let v2 = truth(!arch.contains(Component::ReadReplicas));
-            let v3 = kleene_and(v1, v2);
-            let (v4, o1) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.7, lo: 0.6999999993, hi: 0.7000000006999999 });
-            let v5 = kleene_and(v3, v4);
-            let (status, assumed) = judge(v5, MissingData::NotEvaluated);
-            st[56] = status;
-            if status == RuleStatus::Fired {
-                let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-                let f = make_finding(&r.id, 56, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
-                out.findings.push(f);
-            }
-        }
-    }
-    // premature.api_gateway
-    {
-        let r = &rules[64];
-        if stage_bit & 1 == 0 {
-            st[64] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
-        } else {
-            let v1 = truth(arch.contains(Component::ApiGateway));
-            let v2 = truth(!arch.contains(Component::Microservices));
-            let v3 = kleene_and(v1, v2);
-            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[64] = status;
-            if status == RuleStatus::Fired {
-                let start = out.observations.len();
-                let f = make_finding(&r.id, 64, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
-                out.findings.push(f);
-            }
-        }
-    }
-    // premature.auto_scaling
-    {
-        let r = &rules[63];
-        if stage_bit & 1 == 0 {
-            st[63] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
-        } else {
-            let v1 = truth(arch.contains(Component::AutoScaling));
-            let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
-            let v3 = kleene_and(v1, v2);
-            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[63] = status;
-            if status == RuleStatus::Fired {
-                let start = out.observations.len();
-                out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 63, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
-                out.findings.push(f);
-            }
-        }
-    }
-    // premature.cache
-    {
-        let r = &rules[54];
-        if stage_bit & 1 == 0 {
-            st[54] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
-        } else {
-            let v1 = truth(arch.contains(Component::Cache));
-            let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
-            let v3 = kleene_and(v1, v2);
-            let (v4, o1) = compare_value(values[3], Threshold { op: CmpOp::Lt, k: 0.25, lo: 0.24999999975, hi: 0.25000000025 });
-            let v5 = kleene_and(v3, v4);
-            let (v6, o2) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
-            let v7 = kleene_and(v5, v6);
-            let (status, assumed) = judge(v7, MissingData::NotEvaluated);
-            st[54] = status;
-            if status == RuleStatus::Fired {
-                let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2)]);
-                let f = make_finding(&r.id, 54, ((Severity::Info, false), 70), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
-                out.findings.push(f);
-            }
-        }
-    }
     // premature.load_balancer
     {
-        let r = &rules[60];
+        let r = &rules[61];
         if stage_bit & 1 == 0 {
-            st[60] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[61] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::LoadBalancer));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[60] = status;
+            st[61] = status;
             if status == RuleStatus::Fired {
-                if st[63] == RuleStatus::Fired {
-                    sup[60] = true;
+                if st[64] == RuleStatus::Fired {
+                    sup[61] = true;
                 } else {
                     let start = out.observations.len();
                     out.observations.push(observation_of(&o0));
-                    let f = make_finding(&r.id, 60, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                    let f = make_finding(&r.id, 61, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                     out.findings.push(f);
                 }
             }
@@ -1073,27 +1097,27 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // premature.message_queue
     {
-        let r = &rules[65];
+        let r = &rules[66];
         if stage_bit & 1 == 0 {
-            st[65] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[66] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::MessageQueue));
             let v2 = truth(!arch.contains(Component::Microservices));
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[65] = status;
+            st[66] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                let f = make_finding(&r.id, 65, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 66, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.microservices
     {
-        let r = &rules[57];
+        let r = &rules[58];
         if stage_bit & 3 == 0 {
-            st[57] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[58] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::Microservices));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
@@ -1104,40 +1128,40 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let v7 = kleene_or(v5, v6);
             let v8 = kleene_and(v3, v7);
             let (status, assumed) = judge(v8, MissingData::NotEvaluated);
-            st[57] = status;
+            st[58] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-                let f = make_finding(&r.id, 57, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 58, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.multi_region
     {
-        let r = &rules[58];
+        let r = &rules[59];
         if stage_bit & 1 == 0 {
-            st[58] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[59] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::MultiRegion));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[58] = status;
+            st[59] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
                 any_supersedes |= may_be_superseded_later(3, stage_bit);
-                let f = make_finding(&r.id, 58, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 59, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.read_replicas
     {
-        let r = &rules[62];
+        let r = &rules[63];
         if stage_bit & 1 == 0 {
-            st[62] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[63] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::ReadReplicas));
             let (v2, o0) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
@@ -1148,20 +1172,20 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let v7 = kleene_or(v5, v6);
             let v8 = kleene_and(v3, v7);
             let (status, assumed) = judge(v8, MissingData::NotEvaluated);
-            st[62] = status;
+            st[63] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-                let f = make_finding(&r.id, 62, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 63, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.regions
     {
-        let r = &rules[59];
+        let r = &rules[60];
         if stage_bit & 3 == 0 {
-            st[59] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[60] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let (v1, o0) = compare_value(values[1], Threshold { op: CmpOp::Ge, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
             let (v2, o1) = compare_value(values[2], Threshold { op: CmpOp::Lt, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
@@ -1172,30 +1196,30 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let v7 = kleene_or(v5, v6);
             let v8 = kleene_and(v3, v7);
             let (status, assumed) = judge(v8, MissingData::NotEvaluated);
-            st[59] = status;
+            st[60] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2)]);
-                let f = make_finding(&r.id, 59, ((Severity::Info, false), 70), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 60, ((Severity::Info, false), 70), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.sharding
     {
-        let r = &rules[61];
+        let r = &rules[62];
         if stage_bit & 3 == 0 {
-            st[61] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[62] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::Sharding));
             let (v2, o0) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[61] = status;
+            st[62] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 61, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 62, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
