@@ -5308,6 +5308,15 @@ fn note_calls_between_premature_services(steps: &mut [PlanStep], findings: &[Ass
     }
 }
 
+/// Whether the step keyed `k` adds `c`: a rung that installs it, or a step for the component.
+fn adds_component(k: &StepKey, c: Component) -> bool {
+    match k {
+        StepKey::Remedy(r) => r.component() == Some(c),
+        StepKey::Component(k) => *k == c,
+        _ => false,
+    }
+}
+
 /// Where the plan already deals with a component: the step that adds it, or the step its
 /// held-back addition waits for; with `by_ladder`, also the step whose ladder installs it on
 /// a later rung (for a component nothing calls for now but the stage's architecture).
@@ -5318,12 +5327,7 @@ fn component_place(
     findings: &[AssessedFinding],
     by_ladder: bool,
 ) -> Option<String> {
-    let adds = |k: &StepKey| match k {
-        StepKey::Remedy(r) => r.component() == Some(c),
-        StepKey::Component(k) => *k == c,
-        _ => false,
-    };
-    if let Some(s) = steps.iter().find(|s| adds(&s.key)) {
+    if let Some(s) = steps.iter().find(|s| adds_component(&s.key, c)) {
         return Some(format!("step {}", s.rank));
     }
     if let Some(h) = held.iter().find(|h| h.remedy.component() == Some(c)) {
@@ -5651,12 +5655,7 @@ fn when_placed(
     grounds: &Grounds,
 ) -> String {
     // A step that adds it now does so on grounds of its own (a rung of a ladder).
-    let adds = |k: &StepKey| match k {
-        StepKey::Remedy(r) => r.component() == Some(c),
-        StepKey::Component(k) => *k == c,
-        _ => false,
-    };
-    if steps.iter().any(|s| adds(&s.key)) {
+    if steps.iter().any(|s| adds_component(&s.key, c)) {
         return String::new();
     }
     if let Some(step) = step_deferring(engine, c, steps) {
@@ -6908,5 +6907,43 @@ mod tests {
             others(&lines(&["table `a`: x", "table `b`: y"])),
             " and 1 more table"
         );
+    }
+
+    /// A cache in place whose hit rate is exactly at the floor (80%) is not a cache that
+    /// misses: its step (if one adds caching) gets no note on first reads, though few
+    /// queries repeat (10%); just under the floor it does (by hand: 79.9% < 80%).
+    #[test]
+    fn few_repeats_note_a_cache_under_the_floor_only() {
+        let pct = |p: f64| Ratio::from_percent(p).unwrap();
+        let snap = |hits: f64| {
+            let mut snap = MetricsSnapshot::default()
+                .with_cache_hit_rate(pct(hits))
+                .with_repeated_query_share(pct(10.0));
+            snap.architecture.insert(Component::Cache);
+            snap
+        };
+        // The step that tunes a cache that misses, as the plan makes it.
+        let a = assess(&Engine::default_pack(), &snap(60.0), &History::new());
+        let mut step = a
+            .plan
+            .into_iter()
+            .find(|s| s.key == StepKey::Remedy(Remedy::AddCaching))
+            .expect("a step tuning the cache");
+        step.notes.clear();
+        let notes = |hits: f64| {
+            let mut steps = vec![step.clone()];
+            note_cache_few_repeats(
+                &mut steps,
+                &mut [],
+                &snap(hits),
+                (pct(80.0), pct(25.0)),
+                false,
+            );
+            steps.remove(0).notes
+        };
+        assert!(notes(80.0).is_empty());
+        let under = notes(79.9);
+        assert_eq!(under.len(), 1);
+        assert!(under[0].contains("first reads"), "{under:?}");
     }
 }

@@ -13097,7 +13097,9 @@ fn far_users_in_a_single_user_region_get_no_second_region() {
     let text = a.to_text();
     assert!(!ids(&a).contains(&"move.4.remote_latency"), "{text}");
     assert!(
-        !a.plan.iter().any(|s| s.key == StepKey::Stage(Stage::Enterprise)),
+        !a.plan
+            .iter()
+            .any(|s| s.key == StepKey::Stage(Stage::Enterprise)),
         "{text}"
     );
     let step = step_holding(&a, "layer.network.far_users_one_region");
@@ -13108,6 +13110,9 @@ fn far_users_in_a_single_user_region_get_no_second_region() {
         let a = run(&system(users_in));
         let text = a.to_text();
         assert!(ids(&a).contains(&"move.4.remote_latency"), "{text}");
-        assert!(!ids(&a).contains(&"layer.network.far_users_one_region"), "{text}");
+        assert!(
+            !ids(&a).contains(&"layer.network.far_users_one_region"),
+            "{text}"
+        );
     }
 }
