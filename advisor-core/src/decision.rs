@@ -176,8 +176,10 @@ pub enum RungState {
     ///   far from the servers are measured waiting past the remote-latency level (500 ms),
     ///   for whom a CDN's edge helps whatever the share. At exactly the share the rung stays.
     /// - "Run logic at the edge": users measured all in one region, or the far ones measured
-    ///   served under the remote-latency level (the `evidence`): nobody waits far enough
-    ///   away for the edge to help. At exactly the level the rung stays.
+    ///   served under the remote-latency level, or sooner than users overall (under
+    ///   [`Metric::P95ResponseTime`]) (the `evidence`): nobody waits far enough away, or
+    ///   the distance adds nothing measured, for the edge to help. At exactly the level (or
+    ///   the overall P95) the rung stays.
     NotNeeded {
         /// What shows it: the busiest table's sequential scans below the level, the rising
         /// memory series, the static share below the CDN's, or where the users are.
@@ -896,8 +898,10 @@ fn cdn_not_needed(snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<
 }
 
 /// Users measured all in one region, or those far from the servers measured served under
-/// the remote-latency level (500 ms, the page target): logic at the edge, which shortens
-/// the way to far users, has nothing to shorten. At exactly the level the rung stays.
+/// the remote-latency level (500 ms, the page target), or sooner than users overall (the
+/// P95 over all users: the distance adds nothing measured to their wait): logic at the
+/// edge, which shortens the way to far users, has nothing to shorten. At exactly the level
+/// (or the overall P95) the rung stays.
 fn edge_not_needed(snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option<Evidence> {
     if let Some(regions) = snapshot.user_regions.filter(|r| r.get() < 2) {
         return Some(snap_evidence(
@@ -908,12 +912,17 @@ fn edge_not_needed(snapshot: &MetricsSnapshot, config: &AdvisorConfig) -> Option
         ));
     }
     let level = config.triggers.remote_latency_level;
-    let p95 = snapshot.remote_user_p95.filter(|p| *p < level)?;
+    let far = snapshot.remote_user_p95?;
+    let below = if far < level {
+        level
+    } else {
+        snapshot.p95_response_time.filter(|all| far < *all)?
+    };
     Some(snap_evidence(
         Metric::RemoteUserP95,
-        Quantity::Duration(p95),
+        Quantity::Duration(far),
         Check::Below,
-        Quantity::Duration(level),
+        Quantity::Duration(below),
     ))
 }
 
@@ -1532,6 +1541,32 @@ mod tests {
         );
         assert_eq!(state(&served(500)), RungState::NotDone);
         assert_eq!(state(&served(900)), RungState::NotDone);
+        // Far users past the level but served sooner than users overall (900 ms against
+        // 1.2 s): the distance adds nothing measured. At the overall P95 the rung stays.
+        let pages = |ms: u64| served(900).with_p95_response_time(Duration::from_millis(ms));
+        let RungState::NotNeeded { evidence } = state(&pages(1_200)) else {
+            panic!("far users sooner than everyone: no edge needed");
+        };
+        assert_eq!(evidence.metric, Metric::RemoteUserP95);
+        assert_eq!(
+            evidence.observed,
+            Quantity::Duration(Duration::from_millis(900))
+        );
+        assert_eq!(
+            evidence.threshold,
+            Some(Quantity::Duration(Duration::from_millis(1_200)))
+        );
+        assert_eq!(state(&pages(900)), RungState::NotDone);
+        assert_eq!(state(&pages(600)), RungState::NotDone);
+        // Under the level, the level is the evidence's, whatever the pages (here faster).
+        let under = served(400).with_p95_response_time(Duration::from_millis(300));
+        let RungState::NotNeeded { evidence } = state(&under) else {
+            panic!("far users at 400 ms: no edge needed");
+        };
+        assert_eq!(
+            evidence.threshold,
+            Some(Quantity::Duration(Duration::from_millis(500)))
+        );
     }
 
     #[test]

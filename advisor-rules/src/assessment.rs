@@ -1438,6 +1438,12 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                 r.step,
                 if evidence.metric == Metric::UserRegions {
                     "the users are all in one region (user_regions = 1), so none is far enough from the servers for the edge to shorten their wait".to_owned()
+                } else if evidence.threshold == snapshot.p95_response_time.map(Quantity::Duration) {
+                    format!(
+                        "the users far from the servers are served in {} (remote_user_p95), sooner than users overall ({}, p95_response_time): the distance adds nothing measured for the edge to shorten",
+                        evidence.observed,
+                        threshold_text(&evidence),
+                    )
                 } else {
                     format!(
                         "the users far from the servers are served in {} (remote_user_p95), under the {} level, so the edge has little to shorten",
