@@ -824,7 +824,7 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: None,
         step_title: Some(Cow::Borrowed("Keep the data in one region inside its jurisdiction")),
-        advice: Cow::Borrowed("Regulation requires the data to stay in one place. For users under that one place's rules, a region inside the jurisdiction meets it, with no second region: check that replicas, backups, logs and the services that process the data (analytics, support tools, a CDN's caches) stay there too. Users under another place's rules call for regions of their own: count the places in `user_regions` (not measured, it is taken as one)."),
+        advice: Cow::Borrowed("Regulation requires the data to stay in one place. For users under that one place's rules, a region inside the jurisdiction meets it, with no second region: check that replicas, backups, logs and the services that process the data (analytics, support tools, a CDN's caches) stay there too. Users under another place's rules call for regions of their own: give the count of places in `user_regions` (one is assumed when it is not given)."),
         made_advice: None,
         references: vec![Cow::Borrowed("guide: When to Move to Stage 4 (regulatory requirements, data residency)"), Cow::Borrowed("a residency rule for the users of one region is met by one region inside it; an unknown count of user regions is taken as one, and said: ours")],
         supersedes: Vec::new(),
@@ -867,7 +867,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion, Component::CrossRegionReplication]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 408 },
-        when_offset: 21860,
+        when_offset: 21871,
     },
     Rule {
         id: String::from("move.4.global_users"),
@@ -898,7 +898,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer, Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 421 },
-        when_offset: 22841,
+        when_offset: 22852,
     },
     Rule {
         id: String::from("add.cdn"),
@@ -929,7 +929,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cdn]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 441 },
-        when_offset: 23891,
+        when_offset: 23902,
     },
     Rule {
         id: String::from("add.read_replicas"),
@@ -960,7 +960,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ReadReplicas]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 452 },
-        when_offset: 24287,
+        when_offset: 24298,
     },
     Rule {
         id: String::from("add.cache"),
@@ -991,7 +991,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::Cache]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 463 },
-        when_offset: 24774,
+        when_offset: 24785,
     },
     Rule {
         id: String::from("add.job_queue"),
@@ -1022,7 +1022,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::JobQueue]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 474 },
-        when_offset: 25218,
+        when_offset: 25229,
     },
     Rule {
         id: String::from("add.global_load_balancer"),
@@ -1053,7 +1053,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::GlobalLoadBalancer]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 485 },
-        when_offset: 25860,
+        when_offset: 25871,
     },
     Rule {
         id: String::from("add.region_failover"),
@@ -1084,7 +1084,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 498 },
-        when_offset: 27112,
+        when_offset: 27123,
     },
     Rule {
         id: String::from("add.region"),
@@ -1115,7 +1115,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::MultiRegion]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 511 },
-        when_offset: 28500,
+        when_offset: 28511,
     },
     Rule {
         id: String::from("layer.network.latency"),
@@ -1146,7 +1146,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 526 },
-        when_offset: 29821,
+        when_offset: 29832,
     },
     Rule {
         id: String::from("layer.network.far_users_one_region"),
@@ -1177,7 +1177,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 538 },
-        when_offset: 30447,
+        when_offset: 30458,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1208,7 +1208,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 550 },
-        when_offset: 31818,
+        when_offset: 31829,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1239,7 +1239,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 562 },
-        when_offset: 32525,
+        when_offset: 32536,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1270,7 +1270,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 574 },
-        when_offset: 33105,
+        when_offset: 33116,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1301,7 +1301,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 587 },
-        when_offset: 33771,
+        when_offset: 33782,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1332,7 +1332,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 600 },
-        when_offset: 34726,
+        when_offset: 34737,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1363,7 +1363,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 614 },
-        when_offset: 35458,
+        when_offset: 35469,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1394,7 +1394,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 628 },
-        when_offset: 36229,
+        when_offset: 36240,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1425,7 +1425,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 641 },
-        when_offset: 36645,
+        when_offset: 36656,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1456,7 +1456,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 653 },
-        when_offset: 37273,
+        when_offset: 37284,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1487,7 +1487,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 665 },
-        when_offset: 37762,
+        when_offset: 37773,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1518,7 +1518,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 677 },
-        when_offset: 38157,
+        when_offset: 38168,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1549,7 +1549,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 689 },
-        when_offset: 38688,
+        when_offset: 38699,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1580,7 +1580,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 706 },
-        when_offset: 39547,
+        when_offset: 39558,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1611,7 +1611,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 720 },
-        when_offset: 40628,
+        when_offset: 40639,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1642,7 +1642,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 734 },
-        when_offset: 41511,
+        when_offset: 41522,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1673,7 +1673,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 746 },
-        when_offset: 42057,
+        when_offset: 42068,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1704,7 +1704,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 758 },
-        when_offset: 42860,
+        when_offset: 42871,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1735,7 +1735,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 770 },
-        when_offset: 43535,
+        when_offset: 43546,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1766,7 +1766,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 783 },
-        when_offset: 44330,
+        when_offset: 44341,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1797,7 +1797,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 800 },
-        when_offset: 45265,
+        when_offset: 45276,
     },
     Rule {
         id: String::from("premature.add_cache"),
@@ -1828,7 +1828,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 813 },
-        when_offset: 46267,
+        when_offset: 46278,
     },
     Rule {
         id: String::from("premature.add_read_replicas"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 825 },
-        when_offset: 47444,
+        when_offset: 47455,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1890,7 +1890,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 837 },
-        when_offset: 48491,
+        when_offset: 48502,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 849 },
-        when_offset: 49472,
+        when_offset: 49483,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1952,7 +1952,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 861 },
-        when_offset: 49925,
+        when_offset: 49936,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1983,7 +1983,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 874 },
-        when_offset: 51482,
+        when_offset: 51493,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -2014,7 +2014,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 886 },
-        when_offset: 52391,
+        when_offset: 52402,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -2045,7 +2045,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 898 },
-        when_offset: 53001,
+        when_offset: 53012,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2076,7 +2076,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 910 },
-        when_offset: 54078,
+        when_offset: 54089,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2107,7 +2107,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 924 },
-        when_offset: 55161,
+        when_offset: 55172,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2138,7 +2138,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 936 },
-        when_offset: 55993,
+        when_offset: 56004,
     },
     ]
 }

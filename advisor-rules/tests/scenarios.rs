@@ -13185,3 +13185,26 @@ fn the_edge_is_not_needed_when_far_users_wait_less_than_everyone() {
     );
     assert_eq!(summary(&snap), scalability_advisor_rules::Summary::of(&a));
 }
+
+/// A residency rule with the users measured in one region (`user_regions = 1`): the step
+/// keeping the data in one region must not say that the count of user regions is not
+/// measured; with it not given, the step's evidence says so, and the advice that one region
+/// is assumed stays true.
+#[test]
+fn the_residency_step_does_not_call_a_measured_count_unmeasured() {
+    let snap = users(164_653)
+        .with_data_residency_required(true)
+        .with_user_regions(NonZeroU32::new(1).unwrap());
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "residency.one_region");
+    assert!(!step.advice.contains("not measured"), "{text}");
+    assert!(step.advice.contains("user_regions"), "{text}");
+    let a = run(&users(164_653).with_data_residency_required(true));
+    let text = a.to_text();
+    let step = step_holding(&a, "residency.one_region");
+    assert!(
+        step.why.iter().any(|w| w.contains("user_regions not measured")),
+        "{text}"
+    );
+}
