@@ -431,6 +431,9 @@ pub(crate) struct Deferral<'a> {
     /// ([`saturated_step`]) rather than because requests wait for background work: the
     /// ladder of that resource ([`Symptom::HighServerCpu`] or [`Symptom::HighMemory`]).
     pub(crate) saturated: Option<Symptom>,
+    /// For the cache rung waiting for the diagnosis step ([`unexplained_slow_pages`]):
+    /// whether few queries repeat ([`Grounds::few_repeats`]), which is then the reason given.
+    pub(crate) few_repeats: bool,
 }
 
 impl<'a> Deferral<'a> {
@@ -445,6 +448,7 @@ impl<'a> Deferral<'a> {
             tied: false,
             passed_over: None,
             saturated: None,
+            few_repeats: false,
         }
     }
 
@@ -473,6 +477,8 @@ impl<'a> Deferral<'a> {
             },
             (None, _) if matches!(self.instead, Key::Remedy(_)) => "pages are slow, and this rung is called for on its own measure while nothing measured calls for the one below it".to_owned(),
             (None, _) if self.held == Some(Remedy::EdgeCompute) => "pages are slow, nothing measured points at a layer, and the cache and the CDN are in place: logic at the edge would help only users far from the servers".to_owned(),
+            (None, _) if self.held == Some(Remedy::Cdn) => "pages are slow, nothing measured points at a layer, and nothing says a CDN would help: neither the static assets' share of the bandwidth (static_asset_bandwidth_share) nor far users' wait (remote_user_p95) is measured".to_owned(),
+            (None, _) if self.few_repeats => "pages are slow, nothing measured points at a layer, and few queries repeat, so a cache of query results would answer few lookups".to_owned(),
             (None, _) => "pages are slow, nothing measured points at a layer or calls for a cache, and at stage 1 the guide adds no cache before it is needed".to_owned(),
         }
     }
@@ -490,6 +496,10 @@ pub(crate) struct Grounds {
     /// [`AdditionConfig::repeated_query_share`]:
     ///     scalability_advisor_core::patterns::AdditionConfig::repeated_query_share
     pub(crate) few_repeats: bool,
+    /// Whether neither the static assets' share of the bandwidth nor far users' P95 is
+    /// measured: nothing says what a CDN would answer (the guide adds one for static assets
+    /// past 20% of the bandwidth; its edge also shortens far users' way).
+    pub(crate) cdn_unmeasured: bool,
     /// Whether the servers' CPU is measured past its warning level (the guide's 85% by
     /// default, [`KeyThresholds::server_cpu`]): saturated, so that every request queues for
     /// it, and the slow pages are its doing before anything a CDN or the edge changes.
@@ -611,6 +621,8 @@ impl Grounds {
             few_repeats: snapshot
                 .repeated_query_share
                 .is_some_and(|r| r <= config.additions.repeated_query_share),
+            cdn_unmeasured: snapshot.static_asset_bandwidth_share.is_none()
+                && snapshot.remote_user_p95.is_none(),
             cpu_target: config.thresholds.server_cpu.target(),
             primary_write_level: config.triggers.primary_write_level,
             writes_saturated: crate::assessment::writes_past(
@@ -1011,8 +1023,14 @@ fn used_up_deferral<'a>(
 /// traced first, as the guide's diagnosis order begins. It does so
 ///
 /// - at the ladder's first rung (caching, no cache in place) while the user count is in
-///   stage 1, where the guide adds no cache before it is needed (at later stages a cache is
-///   part of the architecture, and the decision matrix's first try stands);
+///   stage 1, where the guide adds no cache before it is needed, or at any stage when few
+///   queries repeat ([`Grounds::few_repeats`]: the guide's condition for a Redis cache,
+///   "same queries repeated frequently", measured not to hold, so a cache of query results
+///   would answer few lookups); otherwise, at later stages a cache is part of the
+///   architecture, and the decision matrix's first try stands;
+/// - at its second rung, a CDN, when neither what a CDN answers is measured: the static
+///   assets' share of the bandwidth, nor far users' wait ([`Grounds::cdn_unmeasured`]; the
+///   plan asks for both before a CDN is built);
 /// - at its last rung, logic at the edge (cache and CDN in place), at any stage: the edge
 ///   takes away the distance between far users and the servers, and no finding says the
 ///   time goes there (users far away measured slow name the network).
@@ -1025,13 +1043,17 @@ pub(crate) fn unexplained_slow_pages<'a>(
         return None;
     };
     let waits = match *page {
-        Remedy::AddCaching => grounds.by_users == Some(Stage::Startup),
+        Remedy::AddCaching => grounds.by_users == Some(Stage::Startup) || grounds.few_repeats,
+        Remedy::Cdn => grounds.cdn_unmeasured,
         Remedy::EdgeCompute => true,
         _ => false,
     };
     let unexplained =
         waits && facts.iter().all(|f| f.layer.is_none()) && !wanted_for_itself(facts, *page);
-    unexplained.then_some(Deferral::new(*page, Key::Diagnose, None, true))
+    unexplained.then_some(Deferral {
+        few_repeats: *page == Remedy::AddCaching && grounds.few_repeats,
+        ..Deferral::new(*page, Key::Diagnose, None, true)
+    })
 }
 
 /// The step that moves background work off the request path, when a finding on the

@@ -547,8 +547,20 @@ fn slow_pages_walk_cache_cdn_edge() {
     assert_eq!(remedy_steps(&a), [Remedy::AddCaching]);
     // The P95 beyond 1 s is critical, so the caching step is too.
     assert_eq!(a.plan[0].severity, Severity::Critical);
+    // A cache that hits 92%: the next rung, a CDN, answers static traffic or far users,
+    // and neither is measured; it waits for the guide's first diagnosis step.
     let a = run(&with(
         slow().with_cache_hit_rate(pct(92.0)),
+        &[Component::Cache],
+    ));
+    assert_eq!(remedy_steps(&a), []);
+    assert_eq!(first_step(&a), &StepKey::Diagnose);
+    assert_eq!(held(&a), [(Remedy::Cdn, StepKey::Diagnose, Some(1))]);
+    // Static assets at 35% of the bandwidth (past the guide's 20%): the CDN is the step.
+    let a = run(&with(
+        slow()
+            .with_cache_hit_rate(pct(92.0))
+            .with_static_asset_bandwidth_share(pct(35.0)),
         &[Component::Cache],
     ));
     assert_eq!(remedy_steps(&a), [Remedy::Cdn]);
@@ -6882,8 +6894,8 @@ fn a_cdn_for_slow_pages_asks_for_the_static_share_when_nothing_says_it_helps() {
     // The guide's ladder for slow pages goes on to a CDN, and its Key Additions add one
     // when images, JS and CSS take more than 20% of the bandwidth. A CDN serves static
     // content and brings it near far users; nothing measured here says either applies. The
-    // CDN step stays (the guide's ladder), and says to measure the static share and the far
-    // users' wait before building it.
+    // CDN waits for the guide's first diagnosis step (where is the time spent?), which names
+    // the static share and the far users' wait as what to measure first.
     let snap = || {
         with(
             users(40_000)
@@ -6896,17 +6908,19 @@ fn a_cdn_for_slow_pages_asks_for_the_static_share_when_nothing_says_it_helps() {
     };
     let a = run(&snap());
     let text = a.to_text();
-    let cdn = step_of(&a, StepKey::Remedy(Remedy::Cdn));
-    let asking: Vec<&String> = cdn
+    let diagnose = step_of(&a, StepKey::Diagnose);
+    assert_eq!(diagnose.rank, 1, "{text}");
+    let asking: Vec<&String> = diagnose
         .notes
         .iter()
         .filter(|n| n.contains("static_asset_bandwidth_share"))
         .collect();
     assert_eq!(asking.len(), 1, "{text}");
+    assert!(asking[0].contains("remote_user_p95"), "{text}");
     assert!(
-        asking[0].starts_with("serve content from a CDN (then): ")
-            && asking[0].contains("remote_user_p95")
-            && asking[0].contains("before building it"),
+        a.held_back
+            .iter()
+            .any(|h| h.remedy == Remedy::Cdn && h.after_step == Some(1)),
         "{text}"
     );
     // Static assets measured at 35% of the bandwidth: the guide's condition holds, and
@@ -9986,7 +10000,10 @@ fn a_cdn_the_slow_page_ladder_adds_now_is_not_told_to_wait_for_static_traffic() 
     )
     .with_p95_response_time(ms(900))
     .with_cache_hit_rate(pct(92.0))
-    .with_slowest_query_time(ms(30));
+    .with_slowest_query_time(ms(30))
+    // (Far users measured, within the 500 ms target: with nothing a CDN answers measured,
+    // the CDN would wait for the diagnosis step instead of being the plan's step.)
+    .with_remote_user_p95(ms(400));
     snap.server_cpu = Some(pct(50.0));
     snap.db_cpu = Some(pct(40.0));
     let a = run(&snap);
@@ -12958,39 +12975,109 @@ fn a_moves_list_names_the_step_holding_replicas_off_and_the_caches_unmet_conditi
     );
 }
 
-/// A cache the plan adds for slow pages where few queries repeat (10%, under the 25% this
-/// pack reads as the guide's "same queries repeated frequently"): a 30,000-user service with
-/// pages at 1.4 s and nothing else measured pointing at a layer. The decision matrix's first
-/// rung stays (caching is its first try for slow pages), but the step says that cached query
-/// results would answer few lookups, that what pages compute again is what to cache, and that
-/// pages still slow after it call for finding where the time goes (the guide's first
-/// diagnosis step), not a bigger cache.
+/// A cache the plan would add for slow pages where few queries repeat (10%, under the 25%
+/// this pack reads as the guide's "same queries repeated frequently", its condition for a
+/// Redis cache): a 30,000-user service with pages at 1.4 s and nothing else measured
+/// pointing at a layer. The measured repeats say a cache of query results would answer few
+/// lookups, so the slow pages go first to the guide's first diagnosis step ("where is time
+/// spent?"), and the cache rung waits for it, saying what to cache and what to expect.
+/// With reads measured at 90% of the database's work (a finding on the database, which
+/// adds read replicas), the cache keeps the decision matrix's first place or waits for the
+/// database's step; either way it says the same of the few repeats.
 #[test]
-fn a_new_cache_where_few_queries_repeat_says_what_to_cache_and_what_to_expect() {
+fn a_new_cache_where_few_queries_repeat_waits_for_the_diagnosis() {
     let snap = with(
         users(30_000)
             .with_p95_response_time(ms(1_400))
             .with_server_cpu(pct(50.0))
             .with_db_cpu(pct(60.0))
             .with_slowest_query_time(ms(40))
-            .with_db_read_share(pct(90.0))
             .with_repeated_query_share(pct(10.0)),
         &[Component::SingleServer],
     );
+    let few_repeats = |n: &String| {
+        n.contains("only 10% of queries repeat")
+            && n.contains("rendered fragments")
+            && n.contains("find where the time goes")
+    };
     let a = run(&snap);
     let text = a.to_text();
-    let cache = step_holding(&a, "ladder.slow_page_loads");
-    assert_eq!(
-        cache.title, "Cache what is computed again and again",
+    assert_eq!(a.plan[0].key, StepKey::Diagnose, "{text}");
+    assert!(
+        a.plan[0].findings.iter().any(|f| f == "key.p95.critical"),
         "{text}"
     );
     assert!(
-        cache
+        a.plan[0]
             .notes
             .iter()
-            .any(|n| n.contains("only 10% of queries repeat")
-                && n.contains("rendered fragments")
-                && n.contains("find where the time goes")),
+            .any(|n| n.contains("few queries repeat")),
+        "{text}"
+    );
+    let held = a
+        .held_back
+        .iter()
+        .find(|h| h.finding == "ladder.slow_page_loads")
+        .unwrap_or_else(|| panic!("no held-back cache:\n{text}"));
+    assert_eq!(held.remedy, Remedy::AddCaching, "{text}");
+    assert_eq!(held.after_step, Some(1), "{text}");
+    assert!(held.notes.iter().any(few_repeats), "{text}");
+    assert_eq!(summary(&snap), scalability_advisor_rules::Summary::of(&a));
+    let reads = snap.clone().with_db_read_share(pct(90.0));
+    let a = run(&reads);
+    let text = a.to_text();
+    let on_step = a
+        .plan
+        .iter()
+        .filter(|s| s.key == StepKey::Remedy(Remedy::AddCaching))
+        .flat_map(|s| &s.notes);
+    let held = a
+        .held_back
+        .iter()
+        .filter(|h| h.remedy == Remedy::AddCaching)
+        .flat_map(|h| &h.notes);
+    assert!(on_step.chain(held).any(few_repeats), "{text}");
+    assert_eq!(summary(&reads), scalability_advisor_rules::Summary::of(&a));
+}
+
+/// A 4,725-user service with a cache in place that hits 96%, pages at 1.6 s, its database
+/// at 57% CPU, and neither the static assets' share of the bandwidth nor far users' wait
+/// measured: the slow-page ladder's next rung, a CDN, answers one or the other, and the plan
+/// itself asks for both before building it. So the slow pages go first to finding where the
+/// time goes (the guide's first diagnosis step), which asks for what is worth measuring, and
+/// the CDN waits for it.
+#[test]
+fn a_cdn_nothing_measured_calls_for_waits_for_the_diagnosis() {
+    let snap = with(
+        users(4_725)
+            .with_p95_response_time(ms(1_587))
+            .with_db_cpu(pct(57.4))
+            .with_db_queries_per_request(QueriesPerRequest::new(3.4).unwrap())
+            .with_cache_hit_rate(pct(96.4))
+            .with_repeated_query_share(pct(38.7)),
+        &[Component::SingleServer, Component::Cache],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    assert_eq!(a.plan[0].key, StepKey::Diagnose, "{text}");
+    assert!(
+        !a.plan.iter().any(|s| s.key == StepKey::Remedy(Remedy::Cdn)),
+        "{text}"
+    );
+    assert!(
+        a.held_back
+            .iter()
+            .any(|h| h.remedy == Remedy::Cdn && h.after_step == Some(1)),
+        "{text}"
+    );
+    assert_eq!(summary(&snap), scalability_advisor_rules::Summary::of(&a));
+    // With the static share measured past the guide's 20%, the CDN is called for: no wait.
+    let mut measured = snap.clone();
+    measured.static_asset_bandwidth_share = Some(pct(35.0));
+    let a = run(&measured);
+    let text = a.to_text();
+    assert!(
+        a.plan.iter().any(|s| s.key == StepKey::Remedy(Remedy::Cdn)),
         "{text}"
     );
 }
@@ -13204,7 +13291,9 @@ fn the_residency_step_does_not_call_a_measured_count_unmeasured() {
     let text = a.to_text();
     let step = step_holding(&a, "residency.one_region");
     assert!(
-        step.why.iter().any(|w| w.contains("user_regions not measured")),
+        step.why
+            .iter()
+            .any(|w| w.contains("user_regions not measured")),
         "{text}"
     );
 }
