@@ -1165,7 +1165,7 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: None,
         step_title: Some(Cow::Borrowed("Find what slows the far users of a single region")),
-        advice: Cow::Borrowed("The users are all in one region, so another region would be near none of them; yet those counted far from the servers wait past the 500 ms target at P95. Check first that the servers run in the users' region: a deployment outside it makes every user a far one, and moving it in is the cure, not a second region. Then look at what the far users' path adds to each page: content not served from a CDN's edge, connections opened anew for each request (each TLS handshake costs round trips), and pages that make many round trips in sequence, each paying the distance."),
+        advice: Cow::Borrowed("The users are all in one region, so another region would be near none of them; yet those counted far from the servers wait past the 500 ms target at P95. Check first that the servers run in the users' region: a deployment outside it makes every user a far one, and moving it in is the cure, not a second region. Then look at what the far users' path adds to each page: content that does not come from a CDN's edge (add one, or check that the one in place serves theirs), connections opened anew for each request (each TLS handshake costs round trips), and pages that make many round trips in sequence, each paying the distance."),
         made_advice: None,
         references: vec![Cow::Borrowed("guide: When to Move to Stage 4 (geographic distribution for latency: with users in one region there is none to distribute)"), Cow::Borrowed("guide: Common Bottlenecks by Layer (network: high latency; CDN, edge caching, connection pooling)"), Cow::Borrowed("500 ms level: the guide's P95 target"), Cow::Borrowed("what the path adds (handshakes, sequential round trips): ours"), Cow::Borrowed("not at the startup stage, which the guide keeps from worrying about where far users are served, and whose pages' P95 covers every user: ours")],
         supersedes: Vec::new(),
@@ -1208,7 +1208,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 550 },
-        when_offset: 31829,
+        when_offset: 31893,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1239,7 +1239,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 562 },
-        when_offset: 32536,
+        when_offset: 32600,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1270,7 +1270,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 574 },
-        when_offset: 33116,
+        when_offset: 33180,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1301,7 +1301,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 587 },
-        when_offset: 33782,
+        when_offset: 33846,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1332,7 +1332,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 600 },
-        when_offset: 34737,
+        when_offset: 34801,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1363,7 +1363,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 614 },
-        when_offset: 35469,
+        when_offset: 35533,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1394,7 +1394,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 628 },
-        when_offset: 36240,
+        when_offset: 36304,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1425,7 +1425,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 641 },
-        when_offset: 36656,
+        when_offset: 36720,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1456,7 +1456,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 653 },
-        when_offset: 37284,
+        when_offset: 37348,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1487,7 +1487,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 665 },
-        when_offset: 37773,
+        when_offset: 37837,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1518,7 +1518,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 677 },
-        when_offset: 38168,
+        when_offset: 38232,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1549,7 +1549,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 689 },
-        when_offset: 38699,
+        when_offset: 38763,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1580,7 +1580,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 706 },
-        when_offset: 39558,
+        when_offset: 39622,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1611,7 +1611,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 720 },
-        when_offset: 40639,
+        when_offset: 40703,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1642,7 +1642,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 734 },
-        when_offset: 41522,
+        when_offset: 41586,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1673,7 +1673,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 746 },
-        when_offset: 42068,
+        when_offset: 42132,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1704,7 +1704,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 758 },
-        when_offset: 42871,
+        when_offset: 42935,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1735,7 +1735,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 770 },
-        when_offset: 43546,
+        when_offset: 43610,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1766,7 +1766,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 783 },
-        when_offset: 44341,
+        when_offset: 44405,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1797,7 +1797,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 800 },
-        when_offset: 45276,
+        when_offset: 45340,
     },
     Rule {
         id: String::from("premature.add_cache"),
@@ -1828,7 +1828,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 813 },
-        when_offset: 46278,
+        when_offset: 46342,
     },
     Rule {
         id: String::from("premature.add_read_replicas"),
@@ -1859,7 +1859,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 825 },
-        when_offset: 47455,
+        when_offset: 47519,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1890,7 +1890,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 837 },
-        when_offset: 48502,
+        when_offset: 48566,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1921,7 +1921,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 849 },
-        when_offset: 49483,
+        when_offset: 49547,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -1952,7 +1952,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 861 },
-        when_offset: 49936,
+        when_offset: 50000,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -1983,7 +1983,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 874 },
-        when_offset: 51493,
+        when_offset: 51557,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -2014,7 +2014,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 886 },
-        when_offset: 52402,
+        when_offset: 52466,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -2045,7 +2045,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 898 },
-        when_offset: 53012,
+        when_offset: 53076,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2076,7 +2076,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 910 },
-        when_offset: 54089,
+        when_offset: 54153,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2107,7 +2107,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 924 },
-        when_offset: 55172,
+        when_offset: 55236,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2138,7 +2138,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 936 },
-        when_offset: 56004,
+        when_offset: 56068,
     },
     ]
 }
