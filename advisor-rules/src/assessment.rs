@@ -5222,7 +5222,9 @@ fn note_overdue_moves_folded(steps: &mut [PlanStep], findings: &[AssessedFinding
 /// (sharding, services), is started. The steps that relieve the symptom now stand either way.
 /// A move already made (its components in place) is a step of its own (split the busiest
 /// shard, for replicas that lag behind a sharded primary); when every finding of that step
-/// is such a move resting on one reading, it says to confirm it before the architecture changes for it.
+/// is such a move resting on one reading, it says to confirm it before the architecture
+/// changes for it. (Only a move is made: a rule of a lasting state that moves nowhere
+/// brings no such note.)
 fn note_moves_on_one_reading(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
     for step in steps.iter_mut() {
         let StepKey::Stage(_) = step.key else {
@@ -5230,9 +5232,8 @@ fn note_moves_on_one_reading(steps: &mut [PlanStep], findings: &[AssessedFinding
                 .iter()
                 .filter(|f| step.findings.contains(&f.id))
                 .collect();
-            let made_on_one_reading = |f: &&AssessedFinding| {
-                f.moves_to.is_some() && f.made && f.evidence.iter().any(one_reading)
-            };
+            let made_on_one_reading =
+                |f: &&AssessedFinding| f.made && f.evidence.iter().any(one_reading);
             if held.is_empty() || !held.iter().all(made_on_one_reading) {
                 continue;
             }

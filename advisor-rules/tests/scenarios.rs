@@ -13297,3 +13297,40 @@ fn the_residency_step_does_not_call_a_measured_count_unmeasured() {
         "{text}"
     );
 }
+
+/// A pack's own rule of a lasting state that moves nowhere (the database's CPU consistently
+/// past 85%, read from one snapshot): its step works on the symptom, and is not a change of
+/// architecture resting on one reading, so it carries no note asking for a series before
+/// the architecture changes. (The replicas' made move above does.)
+#[test]
+fn a_lasting_state_that_is_no_move_asks_no_series_before_the_architecture() {
+    let layer = "name = \"ops\"\n[[rule]]\nid = \"ops.cpu_sustained\"\n\
+        title = \"Primary CPU stays past 85%\"\n\
+        when = \"consistently_above(db_cpu, 85%)\"\n\
+        severity = \"warning\"\nlayer = \"database\"\naction = \"ops_tune_primary\"\n\
+        advice = \"Find the statements that keep the primary busy.\"\n";
+    let pack = scalability_advisor_rules::RulePack::default_pack()
+        .layer(
+            "ops.toml",
+            layer,
+            scalability_advisor_rules::PackFormat::Toml,
+        )
+        .expect("the layer loads");
+    let engine = Engine::new(pack).expect("an engine");
+    let mut snap = with(users(358_501), &built_to(Stage::Scale));
+    snap.db_cpu = Some(pct(95.0));
+    let a = assess(&engine, &snap, &History::new());
+    let text = a.to_text();
+    let step = step_holding(&a, "ops.cpu_sustained");
+    assert!(
+        step.findings.iter().all(|f| f == "ops.cpu_sustained"),
+        "{text}"
+    );
+    assert!(
+        !step
+            .notes
+            .iter()
+            .any(|n| n.contains("rests on one reading")),
+        "{text}"
+    );
+}
