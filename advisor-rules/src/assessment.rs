@@ -2738,6 +2738,7 @@ fn build_plan(
     note_residency_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_standby_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_far_users_no_slower(&mut steps, engine, findings, snapshot, grounds.by_users);
+    note_far_users_regions_not_given(&mut steps, engine, findings, snapshot);
     note_paging_as_disk_wait(&mut steps, findings);
     if snapshot.data_residency_required == Some(true) {
         note_residency_bounds_replication(&mut steps, findings, in_place, &closing);
@@ -3803,6 +3804,36 @@ pub(crate) fn write_far_users_first_title(out: &mut String, to: Stage, cdn: bool
     let by = if cdn { "the edge" } else { "a CDN" };
     // (Writing to a `String` cannot fail.)
     let _ = write!(out, "Serve far users from {by}{BEFORE_THE_MOVE}{to}");
+}
+
+/// A stage move not yet made for far users (its rule [`far_users_rule`]: they wait past the
+/// remote-latency level) while where the users are is not given (`user_regions`): the
+/// guide's trigger, "need geographic distribution for latency", presumes users spread over
+/// several regions, and users all in one region would find a second region near none of
+/// them (`layer.network.far_users_one_region` then takes the case). The move's step asks
+/// for the count before the regions are planned. Not said when the far users wait no
+/// longer than the rest: that step asks to measure them again already.
+fn note_far_users_regions_not_given(
+    steps: &mut [PlanStep],
+    engine: &Engine,
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+) {
+    if snapshot.user_regions.is_some() || far_users_no_slower(snapshot).is_some() {
+        return;
+    }
+    let far_move = |id: &String| {
+        findings.iter().any(|f| f.id == *id && !f.made)
+            && move_finding(engine, findings, id, far_users_rule)
+    };
+    for step in steps
+        .iter_mut()
+        .filter(|s| matches!(s.key, StepKey::Stage(_)) && s.findings.iter().any(far_move))
+    {
+        step.notes.push(
+            "where the users are is not given (user_regions): the guide's move for far users presumes them spread over several regions, and users all in one region would find a second region near none of them; give user_regions before planning the regions".to_owned(),
+        );
+    }
 }
 
 /// Whether `id` is a stage move's finding among `findings` whose rule `is` (one of

@@ -13334,3 +13334,29 @@ fn a_lasting_state_that_is_no_move_asks_no_series_before_the_architecture() {
         "{text}"
     );
 }
+
+/// Far users waiting 900 ms at P95 (pages at 400 ms overall) move a 300,000-user system to
+/// stage 4's regions ("need geographic distribution for latency"), which presumes users in
+/// several regions. Where the users are is not given (`user_regions`): the move's step says
+/// so, since users all in one region would find a second region near none of them, and asks
+/// for the count before the regions are planned. Given (three regions), it says nothing of
+/// it.
+#[test]
+fn a_move_for_far_users_asks_where_the_users_are_when_not_given() {
+    let snap = || {
+        users(300_000)
+            .with_p95_response_time(ms(400))
+            .with_remote_user_share(pct(30.0))
+            .with_remote_user_p95(ms(900))
+    };
+    let asks = |a: &Assessment| {
+        step_holding(a, "move.4.remote_latency")
+            .notes
+            .iter()
+            .any(|n| n.contains("user_regions") && n.contains("not given"))
+    };
+    let a = run(&snap());
+    assert!(asks(&a), "{}", a.to_text());
+    let a = run(&snap().with_user_regions(NonZeroU32::new(3).unwrap()));
+    assert!(!asks(&a), "{}", a.to_text());
+}
