@@ -13171,6 +13171,16 @@ fn a_made_move_on_one_reading_asks_for_a_series() {
                 && n.contains("a day of samples")),
         "{text}"
     );
+    // The checklist's step (no finding of its own) rests on no reading.
+    let checklist = a
+        .plan
+        .iter()
+        .find(|s| matches!(s.key, StepKey::Checklist(_)))
+        .unwrap_or_else(|| panic!("no checklist step:\n{text}"));
+    assert!(
+        !checklist.notes.iter().any(|n| n.contains("one reading")),
+        "{text}"
+    );
 }
 
 /// The guide's stage-4 trigger for far users is "need geographic distribution for
