@@ -6260,7 +6260,9 @@ impl Assessment {
     #[must_use]
     pub fn to_text(&self) -> String {
         use core::fmt::Write as _;
-        let mut o = String::new();
+        // (A report of a few steps is some kilobytes, one of many steps tens: sized once
+        // for the common report rather than grown a doubling at a time from nothing.)
+        let mut o = String::with_capacity(16 * 1024);
         let _ = writeln!(o, "Plan of action");
         if self.plan.is_empty() {
             let _ = writeln!(o, "  {}", self.nothing_to_do());
