@@ -3822,10 +3822,8 @@ fn note_far_users_regions_not_given(
     if snapshot.user_regions.is_some() || far_users_no_slower(snapshot).is_some() {
         return;
     }
-    let far_move = |id: &String| {
-        findings.iter().any(|f| f.id == *id && !f.made)
-            && move_finding(engine, findings, id, far_users_rule)
-    };
+    // (A move made already goes with the step for its symptom, never to a stage step.)
+    let far_move = |id: &String| move_finding(engine, findings, id, far_users_rule);
     for step in steps
         .iter_mut()
         .filter(|s| matches!(s.key, StepKey::Stage(_)) && s.findings.iter().any(far_move))

@@ -13369,4 +13369,11 @@ fn a_move_for_far_users_asks_where_the_users_are_when_not_given() {
     assert!(asks(&a), "{}", a.to_text());
     let a = run(&snap().with_user_regions(NonZeroU32::new(3).unwrap()));
     assert!(!asks(&a), "{}", a.to_text());
+    // A move on other grounds (a 5,000-user startup's database at 90% CPU) says nothing of
+    // where the users are.
+    let a = run(&users(5_000).with_db_cpu(pct(90.0)));
+    let text = a.to_text();
+    let moving = step_holding(&a, "move.2.db_cpu");
+    assert!(matches!(moving.key, StepKey::Stage(_)), "{text}");
+    assert!(!text.contains("user_regions): the guide's move"), "{text}");
 }
