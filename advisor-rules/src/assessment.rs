@@ -5523,7 +5523,12 @@ fn place_missing_components(
                 let checklist = checklist_asking_for(c, to);
                 match (place, checklist) {
                     (Some(place), _) => {
-                        let when = when_placed(engine, c, steps, snapshot, grounds);
+                        // (Another move calling for it now has grounds of its own.)
+                        let when = if other_move(c).is_some() {
+                            String::new()
+                        } else {
+                            when_placed(engine, c, steps, snapshot, grounds)
+                        };
                         rest.push(format!("{} ({place}{when})", c.noun()));
                     }
                     (None, Some(list)) => match checklist_step(c) {
@@ -5676,8 +5681,9 @@ fn condition_to_add(c: Component, snapshot: &MetricsSnapshot, grounds: &Grounds)
 /// for it now, what decides
 /// when it comes: the step that holds it off (`premature.add_read_replicas`: "; for when,
 /// see step 3, \"Hold off on read replicas\""), else the guide's condition for adding it
-/// when measured and unmet ("; the guide's condition, repeated_query_share > 25%, does not
-/// hold: now 10%"); empty when neither.
+/// when unmet ("; the guide's condition, repeated_query_share > 25%, does not hold: now
+/// 10%") or not measured ("; the guide's condition, static_asset_bandwidth_share > 20%, is
+/// not measured"); empty when neither.
 fn when_placed(
     engine: &Engine,
     c: Component,
@@ -5705,7 +5711,11 @@ fn when_placed(
                 add.condition(&grounds.additions)
             )
         }
-        Outcome::Fired { .. } | Outcome::NotEvaluated(_) => String::new(),
+        Outcome::NotEvaluated(_) => format!(
+            "; the guide's condition, {}, is not measured",
+            add.condition(&grounds.additions)
+        ),
+        Outcome::Fired { .. } => String::new(),
     }
 }
 

@@ -13377,3 +13377,36 @@ fn a_move_for_far_users_asks_where_the_users_are_when_not_given() {
     assert!(matches!(moving.key, StepKey::Stage(_)), "{text}");
     assert!(!text.contains("user_regions): the guide's move"), "{text}");
 }
+
+/// A 60,000-user service behind a load balancer with a cache and read replicas, pages at
+/// 850 ms, a 240 ms query and the database at 72% CPU: its overdue stage-2 move lists the
+/// CDN it lacks after the index step (the slow pages' CDN rung waits for it). The guide adds
+/// a CDN when static assets take more than 20% of the bandwidth, which is not measured: the
+/// list says so, as it gives the figure when the condition is measured and unmet.
+#[test]
+fn a_moves_list_says_when_a_components_condition_is_not_measured() {
+    let snap = with(
+        users(60_000)
+            .with_p95_response_time(ms(850))
+            .with_server_cpu(pct(55.0))
+            .with_db_cpu(pct(72.0))
+            .with_slowest_query_time(ms(240))
+            .with_cache_hit_rate(pct(88.0))
+            .with_repeated_query_share(pct(40.0))
+            .with_db_read_share(pct(85.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::ReadReplicas,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    let moving = step_holding(&a, "move.2.db_cpu");
+    let cdn = format!(
+        "a CDN (after step {}; the guide's condition, static_asset_bandwidth_share > 20%, is not measured)",
+        indexes.rank
+    );
+    assert!(moving.advice.contains(&cdn), "{text}");
+}
