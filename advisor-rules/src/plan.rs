@@ -1028,8 +1028,8 @@ fn used_up_deferral<'a>(
 ///   "same queries repeated frequently", measured not to hold, so a cache of query results
 ///   would answer few lookups); otherwise, at later stages a cache is part of the
 ///   architecture, and the decision matrix's first try stands;
-/// - at its second rung, a CDN, when neither what a CDN answers is measured: the static
-///   assets' share of the bandwidth, nor far users' wait ([`Grounds::cdn_unmeasured`]; the
+/// - at its second rung, a CDN, when nothing a CDN answers is measured: neither the static
+///   assets' share of the bandwidth nor far users' wait ([`Grounds::cdn_unmeasured`]; the
 ///   plan asks for both before a CDN is built);
 /// - at its last rung, logic at the edge (cache and CDN in place), at any stage: the edge
 ///   takes away the distance between far users and the servers, and no finding says the
