@@ -3008,14 +3008,8 @@ fn note_early_cache_hit_rate(
     if !snapshot.components_in_place().contains(Component::Cache) {
         return;
     }
-    let early: Vec<&str> = findings
-        .iter()
-        .filter(|f| f.discourages.contains(Component::Cache))
-        .map(|f| f.id.as_str())
-        .collect();
-    let Some(step) = steps
-        .iter_mut()
-        .find(|s| s.findings.iter().any(|f| early.contains(&f.as_str())))
+    let Some(step) =
+        step_discouraging(steps, findings, Component::Cache).and_then(|i| steps.get_mut(i))
     else {
         return;
     };
@@ -5320,14 +5314,8 @@ fn one_reading(e: &RuleEvidence) -> bool {
 /// guide's stage 1 keeps a monolith), the step on the network says so and names the step
 /// that questions the split: tuning the calls is first aid, fewer services is the cure.
 fn note_calls_between_premature_services(steps: &mut [PlanStep], findings: &[AssessedFinding]) {
-    let premature: Vec<&str> = findings
-        .iter()
-        .filter(|f| f.discourages.contains(Component::Microservices))
-        .map(|f| f.id.as_str())
-        .collect();
-    let Some(services) = steps
-        .iter()
-        .find(|s| s.findings.iter().any(|f| premature.contains(&f.as_str())))
+    let Some(services) = step_discouraging(steps, findings, Component::Microservices)
+        .and_then(|i| steps.get(i))
         .map(|s| s.rank)
     else {
         return;
@@ -5337,6 +5325,23 @@ fn note_calls_between_premature_services(steps: &mut [PlanStep], findings: &[Ass
             "these calls exist because the application is split into services, which step {services} questions at this size: merging the chattiest services removes the calls altogether"
         ));
     }
+}
+
+/// The index in `steps` of the first step holding a finding that `discourages` `c` (calls it
+/// premature: `premature.cache`, `premature.microservices`).
+fn step_discouraging(
+    steps: &[PlanStep],
+    findings: &[AssessedFinding],
+    c: Component,
+) -> Option<usize> {
+    let early: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.discourages.contains(c))
+        .map(|f| f.id.as_str())
+        .collect();
+    steps
+        .iter()
+        .position(|s| s.findings.iter().any(|f| early.contains(&f.as_str())))
 }
 
 /// Whether the step keyed `k` adds `c`: a rung that installs it, or a step for the component.
