@@ -2741,7 +2741,7 @@ fn build_plan(
     note_far_users_regions_not_given(&mut steps, engine, findings, snapshot);
     note_paging_as_disk_wait(&mut steps, findings);
     if snapshot.data_residency_required == Some(true) {
-        note_residency_bounds_replication(&mut steps, findings, in_place, &closing);
+        note_residency_bounds_replication(&mut steps, findings, in_place, (&closing, &with_gaps));
     }
     if let Some((checklist, _)) = with_gaps
         .iter()
@@ -4419,7 +4419,8 @@ fn note_tracing_for_slow_calls(
 
 /// Under a data residency rule, the step that brings cross-region replication (a finding of
 /// it recommends the component, or the step closes the enterprise checklist's gap "data
-/// replicated across regions", as a stage-4 move does) says where the data may go. The
+/// replicated across regions", as a stage-4 move does, or is that checklist's own step
+/// listing the gap when nothing else closes it) says where the data may go. The
 /// guide puts both on its enterprise checklist, "cross-region data replication" and
 /// "compliance (SOC 2, GDPR, data residency)", without joining them; replicating every
 /// dataset to every region for failover would carry regulated data out of its place (the
@@ -4432,7 +4433,10 @@ fn note_residency_bounds_replication(
     steps: &mut [PlanStep],
     findings: &[AssessedFinding],
     architecture: ComponentSet,
-    closing: &[(ChecklistItem, StepKey)],
+    (closing, with_gaps): (
+        &[(ChecklistItem, StepKey)],
+        &[(Checklist, Vec<ChecklistItem>)],
+    ),
 ) {
     if architecture.contains(Component::CrossRegionReplication) {
         return;
@@ -4443,11 +4447,16 @@ fn note_residency_bounds_replication(
         .map(|f| f.id.as_str())
         .collect();
     // (Or the step that closes the enterprise checklist's replication gap: a stage move
-    // whose findings call for regions, not for the replication itself.)
+    // whose findings call for regions, not for the replication itself; or, when no other
+    // step closes it, the checklist's own step, which lists the gap.)
     let closes = |s: &PlanStep| {
         closing
             .iter()
             .any(|(g, k)| *g == ChecklistItem::CrossRegionReplication && *k == s.key)
+            || with_gaps.iter().any(|(cl, gaps)| {
+                s.key == StepKey::Checklist(*cl)
+                    && gaps.contains(&ChecklistItem::CrossRegionReplication)
+            })
     };
     if let Some(step) = steps
         .iter_mut()

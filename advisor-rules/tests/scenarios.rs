@@ -9,7 +9,7 @@ use core::time::Duration;
 
 use scalability_advisor_rules::scalability_advisor_core::bottleneck::Layer;
 use scalability_advisor_rules::scalability_advisor_core::patterns::{
-    ChecklistItem, ChecklistStatus,
+    Checklist, ChecklistItem, ChecklistStatus,
 };
 use scalability_advisor_rules::scalability_advisor_core::units::{
     Connections, Count, QueriesPerRequest, Rate, Ratio, Users,
@@ -13409,4 +13409,70 @@ fn a_moves_list_says_when_a_components_condition_is_not_measured() {
         indexes.rank
     );
     assert!(moving.advice.contains(&cdn), "{text}");
+}
+
+#[test]
+fn the_checklist_step_that_asks_for_cross_region_replication_bounds_it_by_residency() {
+    // A 2,200,000-user system in several regions behind a global load balancer, with a
+    // data residency rule and no cross-region replication declared. The guide's enterprise
+    // checklist asks for "cross-region data replication" and, in the same list, for
+    // "compliance (SOC 2, GDPR, data residency)": when the checklist's step is what asks
+    // for the replication, it must say that regulated data is replicated only inside its
+    // own jurisdiction, as the step of a move bringing the replication does.
+    let snap = || {
+        with(
+            users(2_200_000)
+                .with_deployed_regions(NonZeroU32::new(3).expect("non-zero"))
+                .with_user_regions(NonZeroU32::new(3).expect("non-zero"))
+                .with_data_residency_required(true)
+                .with_p95_response_time(ms(300))
+                .with_server_cpu(pct(40.0))
+                .with_db_cpu(pct(45.0)),
+            &[
+                Component::Cdn,
+                Component::LoadBalancer,
+                Component::ReadReplicas,
+                Component::Cache,
+                Component::ApiGateway,
+                Component::AutoScaling,
+                Component::Sharding,
+                Component::MessageQueue,
+                Component::GlobalLoadBalancer,
+                Component::MultiRegion,
+            ],
+        )
+    };
+    let a = run(&snap());
+    let text = a.to_text();
+    let step = step_of(&a, StepKey::Checklist(Checklist::Enterprise));
+    assert!(
+        step.why
+            .iter()
+            .any(|w| w.starts_with("cross_region_replication")),
+        "{text}"
+    );
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("residency") && n.contains("jurisdiction")),
+        "{text}"
+    );
+    // Once per plan: no other step repeats it.
+    let with_note = a
+        .plan
+        .iter()
+        .filter(|s| s.notes.iter().any(|n| n.contains("jurisdiction")))
+        .count();
+    assert_eq!(with_note, 1, "{text}");
+    // Without a residency rule, nothing bounds the replication.
+    let mut free = snap();
+    free.data_residency_required = Some(false);
+    let a = run(&free);
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.notes.iter().all(|n| !n.contains("jurisdiction"))),
+        "{}",
+        a.to_text()
+    );
 }
