@@ -5026,7 +5026,10 @@ const INDEXES_AFTER_THE_LOAD: &str = "Rank the statements by total time (pg_stat
 /// sharding: writes overwhelming the primary, replicas that cannot replay them), the index
 /// step says so, names that step, and narrows itself to what the slow reads need, with the
 /// unused indexes dropped (the guide's missing-index query reads `idx_scan`, which shows
-/// those too).
+/// those too). The note says the step finds the writes short only when it does (the writes
+/// measured past the guide's level, or a finding on evidence other than replica lag); a
+/// move planned for lagging replicas with the writes not measured presumes it, and the
+/// note says so and names the figures that would tell.
 ///
 /// When every query is measured under the slow-query level and nothing else says an index
 /// is missing ([`Grounds::no_slow_query`]), there are no slow reads to serve: the note says
@@ -5064,8 +5067,28 @@ fn note_indexes_cost_writes(
         })
         .map(|f| f.id.as_str())
         .collect();
-    let Some(rank) = step_holding(steps, &writes).map(|s| s.rank) else {
+    let Some(step) = step_holding(steps, &writes) else {
         return;
+    };
+    let rank = step.rank;
+    // Whether the step measured the writes short, or plans sharding for lagging replicas
+    // with the writes not measured (the move then presumes what it cures: more writes than
+    // the replicas replay).
+    let found = writes_past(snapshot, grounds.primary_write_level)
+        || findings.iter().any(|f| {
+            writes.contains(&f.id.as_str())
+                && step.findings.contains(&f.id)
+                && !f
+                    .evidence
+                    .iter()
+                    .any(|e| e.metric == Some(Metric::ReplicaLag))
+        });
+    let lead = if found {
+        format!("step {rank} finds the primary short of write capacity")
+    } else {
+        format!(
+            "step {rank} plans sharding for the replicas' lag, which more writes than they can replay would explain (the primary's writes are not measured: give primary_write_throughput and primary_write_capacity)"
+        )
     };
     // With no slow query to serve, the rung's own title and advice ("Add the missing
     // indexes") would contradict the note: the step asks to find the load first.
@@ -5084,12 +5107,12 @@ fn note_indexes_cost_writes(
         Remedy::AddIndexes,
         match no_slow_query {
             Some((slowest, level)) => format!(
-                "each index is one more structure every write updates, and step {rank} finds the primary short of write capacity; no query measured is slow (the slowest takes {}, under the {} level), so the database's CPU more likely goes to the writes: find the heaviest statements (pg_stat_statements) before adding any index, and drop those never scanned (idx_scan = 0)",
+                "each index is one more structure every write updates, and {lead}; no query measured is slow (the slowest takes {}, under the {} level), so the database's CPU more likely goes to the writes: find the heaviest statements (pg_stat_statements) before adding any index, and drop those never scanned (idx_scan = 0)",
                 Quantity::Duration(slowest),
                 Quantity::Duration(level),
             ),
             None => format!(
-                "each index is one more structure every write updates, and step {rank} finds the primary short of write capacity: add only the indexes the slow queries need, and drop those never scanned (idx_scan = 0)"
+                "each index is one more structure every write updates, and {lead}: add only the indexes the slow queries need, and drop those never scanned (idx_scan = 0)"
             ),
         },
     );

@@ -9614,15 +9614,20 @@ fn replicas_lagging_for_their_own_reasons_are_not_a_primary_short_of_write_capac
     assert!(!text.contains("short of write capacity"), "{text}");
     // With no query slow either (60 ms) and the database at 85%, the move is one stage
     // ahead and the plan reads the lag as the guide does, replicas that cannot replay the
-    // primary's writes: the index step then names the move's step.
+    // primary's writes: the index step then names the move's step, as one that presumes
+    // the writes short (they are not measured), not one that finds them short.
     let mut unmeasured = unmeasured.with_slowest_query_time(ms(60));
     unmeasured.db_cpu = Some(pct(85.0));
     let a = run(&unmeasured);
     let text = a.to_text();
     let lag = step_holding(&a, "move.3.replica_lag");
     let expected = format!(
-        "step {} finds the primary short of write capacity",
+        "step {} plans sharding for the replicas' lag, which more writes than they can replay would explain (the primary's writes are not measured",
         lag.rank
+    );
+    assert!(
+        !text.contains("finds the primary short of write capacity"),
+        "{text}"
     );
     assert!(
         step_holding(&a, "ladder.database_slow")
@@ -13474,5 +13479,64 @@ fn the_checklist_step_that_asks_for_cross_region_replication_bounds_it_by_reside
             .all(|s| s.notes.iter().all(|n| !n.contains("jurisdiction"))),
         "{}",
         a.to_text()
+    );
+}
+
+#[test]
+fn the_index_step_does_not_say_a_move_on_lag_alone_found_the_writes_short() {
+    // A 15,700-user growth system (CDN, balancer, replicas, cache) whose replicas lag 6.9 s
+    // on one reading, its database at 79% CPU, queries per request at 26, the primary's
+    // writes not measured. The guide moves to stage 3 (sharding) when replicas cannot keep
+    // up; the move's step says the move rests on the lag alone, the writes unmeasured. The
+    // index step, which warns that each index costs every write, must not tell the reader
+    // that the move's step "finds the primary short of write capacity": nothing measured
+    // the writes. It says the move presumes it and which figures would tell.
+    let snap = || {
+        with(
+            users(15_700)
+                .with_replica_lag(ms(6_900))
+                .with_db_cpu(pct(79.0))
+                .with_db_queries_per_request(QueriesPerRequest::new(26.0).unwrap())
+                .with_server_cpu(pct(60.0)),
+            &built_to(Stage::Growth),
+        )
+    };
+    let a = run(&snap());
+    let text = a.to_text();
+    let lag_move = step_holding(&a, "move.3.replica_lag");
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(indexes.rank > lag_move.rank, "{text}");
+    assert!(
+        indexes
+            .notes
+            .iter()
+            .all(|n| !n.contains("finds the primary short of write capacity")),
+        "{text}"
+    );
+    let note = indexes
+        .notes
+        .iter()
+        .find(|n| n.starts_with("each index is one more structure every write updates"))
+        .unwrap_or_else(|| panic!("the note on the writes' cost:\n{text}"));
+    assert!(
+        note.contains(&format!("step {}", lag_move.rank))
+            && note.contains("not measured")
+            && note.contains("primary_write_throughput"),
+        "{text}"
+    );
+    // With the writes measured at 90% of what the primary sustains, the move's step does
+    // find them short, and the note says so.
+    let measured = snap()
+        .with_primary_write_throughput(Rate::from_per_second(900.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(1_000.0).unwrap());
+    let a = run(&measured);
+    let text = a.to_text();
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    assert!(
+        indexes
+            .notes
+            .iter()
+            .any(|n| n.contains("finds the primary short of write capacity")),
+        "{text}"
     );
 }
