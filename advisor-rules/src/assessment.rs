@@ -2740,8 +2740,9 @@ fn build_plan(
     note_far_users_no_slower(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_far_users_regions_not_given(&mut steps, engine, findings, snapshot);
     note_paging_as_disk_wait(&mut steps, findings);
+    note_hot_row_writes(&mut steps, findings, snapshot);
     if snapshot.data_residency_required == Some(true) {
-        note_residency_bounds_replication(&mut steps, findings, in_place, (&closing, &with_gaps));
+        note_residency_bounds_replication(&mut steps, findings, in_place, &closing, &with_gaps);
     }
     if let Some((checklist, _)) = with_gaps
         .iter()
@@ -4433,10 +4434,8 @@ fn note_residency_bounds_replication(
     steps: &mut [PlanStep],
     findings: &[AssessedFinding],
     architecture: ComponentSet,
-    (closing, with_gaps): (
-        &[(ChecklistItem, StepKey)],
-        &[(Checklist, Vec<ChecklistItem>)],
-    ),
+    closing: &[(ChecklistItem, StepKey)],
+    with_gaps: &[(Checklist, Vec<ChecklistItem>)],
 ) {
     if architecture.contains(Component::CrossRegionReplication) {
         return;
@@ -4747,6 +4746,31 @@ fn write_findings(findings: &[AssessedFinding]) -> Vec<&str> {
         })
         .map(|f| f.id.as_str())
         .collect()
+}
+
+/// The step on lock waits (a finding with evidence on `db_lock_wait_share` or
+/// `db_deadlocks`) names the write statements that update a few rows many times a second,
+/// when the snapshot lists statements and tables (see the `locks` module for the measure
+/// and its sources).
+fn note_hot_row_writes(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+) {
+    if snapshot.statements.is_none() || snapshot.tables.is_none() {
+        return;
+    }
+    let mut waits = with_evidence_on(findings, Metric::DbLockWaitShare);
+    waits.extend(with_evidence_on(findings, Metric::DbDeadlocks));
+    let Some(step) = steps
+        .iter_mut()
+        .find(|s| s.findings.iter().any(|f| waits.contains(&f.as_str())))
+    else {
+        return;
+    };
+    if let Some(note) = crate::locks::hot_writes_note(snapshot) {
+        step.notes.push(note);
+    }
 }
 
 /// Each write costs the primary CPU beyond the row itself: the indexes it updates and the

@@ -93,6 +93,7 @@ mod engine;
 mod error;
 mod expr;
 mod fixtures;
+mod locks;
 mod pack;
 mod plan;
 mod promql;

@@ -13540,3 +13540,89 @@ fn the_index_step_does_not_say_a_move_on_lag_alone_found_the_writes_short() {
         "{text}"
     );
 }
+
+#[test]
+fn lock_waits_name_the_writes_that_queue_on_few_rows() {
+    use scalability_advisor_rules::scalability_advisor_core::{
+        Entities, EntityKind, EntityName, StatementStats, TableStats,
+    };
+    // A 5,000-user system whose queries spend 30% of their time waiting on locks (the
+    // pack's level is 10%). pg_stat_statements lists an UPDATE of `pgbench_branches` run
+    // 27,000 times in a minute, and pg_stat_user_tables says that table holds 10 rows:
+    // 45 writes a row each second. A row being updated stays locked until its transaction
+    // ends (PostgreSQL documentation, 13.3.2 "Row-Level Locks"), so writers of the same few
+    // rows queue behind each other; the pgbench documentation warns of exactly this
+    // ("update contention") when the branches are fewer than the clients. The lock step
+    // must name that statement and its table, with the writes per row, as the likeliest
+    // source of the waits.
+    let update = "UPDATE pgbench_branches SET bbalance = bbalance + $1 WHERE bid = $2";
+    let snap = |rows: u64, query: &str| {
+        let statement = StatementStats {
+            calls: Some(Count::new(27_000)),
+            mean_time: Some(ms(4)),
+            time_share: Some(pct(20.0)),
+            period: Some(Duration::from_secs(60)),
+            ..StatementStats::new(EntityName::new(EntityKind::Statement, query).unwrap())
+        };
+        let table = TableStats::new(EntityName::table("pgbench_branches").unwrap())
+            .with_rows(Count::new(rows))
+            .with_index_scans(Count::new(27_000))
+            .with_period(Duration::from_secs(60));
+        MetricsSnapshot {
+            statements: Some(Entities::new(vec![statement]).unwrap()),
+            tables: Some(Entities::new(vec![table]).unwrap()),
+            ..users(5_000)
+                .with_db_lock_wait_share(pct(30.0))
+                .with_db_cpu(pct(50.0))
+                .with_server_cpu(pct(40.0))
+        }
+    };
+    let a = run(&snap(10, update));
+    let text = a.to_text();
+    let step = step_holding(&a, "db.lock_contention");
+    let note = step
+        .notes
+        .iter()
+        .find(|n| n.contains("pgbench_branches"))
+        .unwrap_or_else(|| panic!("a note naming the hot table:\n{text}"));
+    assert!(note.contains(update), "{text}");
+    assert!(note.contains("10 rows"), "{text}");
+    assert!(note.contains("45 writes a row each second"), "{text}");
+    // The same writes spread over 100,000 rows (0.27 a row in the minute) are no sign of
+    // rows written by many transactions at once: no note.
+    let a = run(&snap(100_000, update));
+    assert!(
+        step_holding(&a, "db.lock_contention")
+            .notes
+            .iter()
+            .all(|n| !n.contains("pgbench_branches")),
+        "{}",
+        a.to_text()
+    );
+    // Reads of those 10 rows take no row locks: no note.
+    let a = run(&snap(
+        10,
+        "SELECT bbalance FROM pgbench_branches WHERE bid = $1",
+    ));
+    assert!(
+        step_holding(&a, "db.lock_contention")
+            .notes
+            .iter()
+            .all(|n| !n.contains("pgbench_branches")),
+        "{}",
+        a.to_text()
+    );
+    // A schema-qualified, quoted, lower-case write of the same table is the same table.
+    let a = run(&snap(
+        10,
+        "update \"public\".\"pgbench_branches\" set bbalance = bbalance + $1 where bid = $2",
+    ));
+    assert!(
+        step_holding(&a, "db.lock_contention")
+            .notes
+            .iter()
+            .any(|n| n.contains("pgbench_branches") && n.contains("45 writes a row")),
+        "{}",
+        a.to_text()
+    );
+}

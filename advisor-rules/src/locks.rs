@@ -1,0 +1,253 @@
+//! Which writes most likely cause the lock waits: statements that update the same few rows
+//! many times a second.
+//!
+//! A row being updated or deleted is locked until the transaction that changed it ends;
+//! another transaction writing the same row waits for it (PostgreSQL documentation, 13.3.2
+//! "Row-Level Locks"; MySQL's InnoDB locks the rows it modifies likewise). Writes spread
+//! over many rows rarely meet; writes concentrated on a few rows queue one behind another,
+//! which is why the pgbench documentation asks for a scale factor (its number of branch
+//! rows) at least as large as the number of clients, "else you'll mostly be measuring
+//! update contention". So when the plan works on lock waits and the snapshot lists both
+//! the statements (pg_stat_statements) and the tables (pg_stat_user_tables), the step
+//! names the writes whose table is small for how often they write it.
+//!
+//! The measure is **writes per row per second**: a write statement's calls a second over
+//! its period, divided by its table's row count. At [`HOT_WRITES_PER_ROW`] (one a second)
+//! or more, a row is written again before a transaction of a second or so has ended: that
+//! is where queues form. Only statements whose text says which table they write are read:
+//! `UPDATE [ONLY] table`, `DELETE FROM [ONLY] table`, and `INSERT INTO table ... ON
+//! CONFLICT ... DO UPDATE` (an upsert locks the row it updates). Reads that lock rows
+//! (`SELECT ... FOR UPDATE`) and statements starting with `WITH` are not parsed: they are
+//! never named, which costs a missed hint, never a false one.
+
+use std::collections::HashMap;
+
+use scalability_advisor_core::units::Count;
+use scalability_advisor_core::{MetricsSnapshot, Quantity};
+
+/// Writes a second per row at or past which a statement's table counts as written hot.
+pub(crate) const HOT_WRITES_PER_ROW: f64 = 1.0;
+
+/// At most this many statements are named in the note, the hottest first.
+const NAMED: usize = 3;
+
+/// A write statement on a table it writes hot.
+struct HotWrite<'s> {
+    query: &'s str,
+    table: &'s str,
+    calls: Count,
+    period: core::time::Duration,
+    rows: u64,
+    per_row: f64,
+}
+
+/// The note naming the writes that most likely queue on their rows' locks, or `None`
+/// when the snapshot lists no write hot by [`HOT_WRITES_PER_ROW`]. Linear in the
+/// statements and tables listed (one map of the tables by name).
+pub(crate) fn hot_writes_note(snapshot: &MetricsSnapshot) -> Option<String> {
+    let (Some(statements), Some(tables)) = (&snapshot.statements, &snapshot.tables) else {
+        return None;
+    };
+    // Tables by unqualified, lower-case name; a name two schemas share is ambiguous and
+    // left out (`None`).
+    let mut by_name: HashMap<String, Option<(&str, u64)>> = HashMap::new();
+    for t in tables {
+        let Some(rows) = t.rows.map(Count::get).filter(|r| *r > 0) else {
+            continue;
+        };
+        let key = unqualified(t.name.as_str()).to_ascii_lowercase();
+        by_name
+            .entry(key)
+            .and_modify(|v| *v = None)
+            .or_insert(Some((t.name.as_str(), rows)));
+    }
+    let mut hot: Vec<HotWrite<'_>> = statements
+        .iter()
+        .filter_map(|s| {
+            let query = s.query.as_str();
+            let written = written_table(query)?;
+            let (table, rows) = (*by_name.get(&written.to_ascii_lowercase())?)?;
+            let (calls, period) = (s.calls?, s.period?);
+            let secs = period.as_secs_f64();
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "counts far below 2^52 in practice; a ratio needs no more precision"
+            )]
+            let per_row = calls.get() as f64 / secs / rows as f64;
+            (secs > 0.0 && per_row.is_finite() && per_row >= HOT_WRITES_PER_ROW).then_some(
+                HotWrite {
+                    query,
+                    table,
+                    calls,
+                    period,
+                    rows,
+                    per_row,
+                },
+            )
+        })
+        .collect();
+    if hot.is_empty() {
+        return None;
+    }
+    hot.sort_by(|a, b| b.per_row.total_cmp(&a.per_row));
+    let named: Vec<String> = hot
+        .iter()
+        .take(NAMED)
+        .map(|h| {
+            format!(
+                "statement `{}` writes table `{}`, which holds {} rows, {} times in {}: {} writes a row each second on average",
+                h.query,
+                h.table,
+                Count::new(h.rows),
+                h.calls,
+                Quantity::Duration(h.period),
+                per_row_text(h.per_row),
+            )
+        })
+        .collect();
+    Some(format!(
+        "{}. A row being written stays locked until its transaction ends, so concurrent writers of the same rows queue one behind another: the likeliest source of these waits. Keep those transactions short (write the row last, commit at once), or spread the writes (a counter split over several rows and summed when read, or the updates queued and applied in batches by one worker)",
+        named.join("; ")
+    ))
+}
+
+/// The rate as the note writes it: whole above 10, one decimal below.
+fn per_row_text(rate: f64) -> String {
+    if rate >= 10.0 {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a finite rate of at least 10, rounded; saturates far past any real one"
+        )]
+        let whole = rate.round() as u64;
+        Count::new(whole).to_string()
+    } else {
+        format!("{rate:.1}")
+    }
+}
+
+/// The table a write statement writes, as its text names it (unqualified, unquoted), or
+/// `None` when it is not an `UPDATE`, a `DELETE` or an upsert this reads (see the module's
+/// notes). Leading comments are skipped.
+pub(crate) fn written_table(query: &str) -> Option<&str> {
+    let text = skip_comments(query);
+    let mut words = text.split_ascii_whitespace();
+    let first = words.next()?;
+    let name = if first.eq_ignore_ascii_case("update") {
+        after_only(&mut words)?
+    } else if first.eq_ignore_ascii_case("delete") {
+        if !words.next()?.eq_ignore_ascii_case("from") {
+            return None;
+        }
+        after_only(&mut words)?
+    } else if first.eq_ignore_ascii_case("insert") {
+        if !words.next()?.eq_ignore_ascii_case("into") {
+            return None;
+        }
+        let name = words.next()?;
+        // Only an upsert that updates the row it finds locks it.
+        let rest: Vec<&str> = words.collect();
+        let upsert = rest.windows(2).any(|w| {
+            matches!(w, [a, b] if a.eq_ignore_ascii_case("on") && b.eq_ignore_ascii_case("conflict"))
+        }) && rest.windows(2).any(|w| {
+            matches!(w, [a, b] if a.eq_ignore_ascii_case("do") && b.eq_ignore_ascii_case("update"))
+        });
+        if !upsert {
+            return None;
+        }
+        name
+    } else {
+        return None;
+    };
+    // `INSERT INTO t(a, b)`: the name ends at its column list.
+    let name = name.split('(').next().unwrap_or(name);
+    let table = unqualified(name);
+    (!table.is_empty()).then_some(table)
+}
+
+/// The next word, past an `ONLY` (which keeps a write off the table's children).
+fn after_only<'q>(words: &mut core::str::SplitAsciiWhitespace<'q>) -> Option<&'q str> {
+    let w = words.next()?;
+    if w.eq_ignore_ascii_case("only") {
+        words.next()
+    } else {
+        Some(w)
+    }
+}
+
+/// `schema.table` or `"Schema"."Table"` without its schema and quotes.
+fn unqualified(name: &str) -> &str {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    last.trim_matches('"')
+}
+
+/// `query` past its leading `/* ... */` and `-- ...` comments and white space.
+fn skip_comments(query: &str) -> &str {
+    let mut text = query.trim_start();
+    loop {
+        if let Some(rest) = text.strip_prefix("/*") {
+            match rest.find("*/") {
+                Some(end) => text = rest.get(end + 2..).unwrap_or("").trim_start(),
+                None => return "",
+            }
+        } else if let Some(rest) = text.strip_prefix("--") {
+            match rest.find('\n') {
+                Some(end) => text = rest.get(end + 1..).unwrap_or("").trim_start(),
+                None => return "",
+            }
+        } else {
+            return text;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_table_is_read_from_updates_deletes_and_upserts() {
+        let cases = [
+            (
+                "UPDATE pgbench_branches SET bbalance = 1",
+                Some("pgbench_branches"),
+            ),
+            ("update only public.accounts set x = 1", Some("accounts")),
+            (
+                "  /* app */ -- x\n UPDATE \"Orders\" SET x = 1",
+                Some("Orders"),
+            ),
+            ("DELETE FROM sessions WHERE id = $1", Some("sessions")),
+            (
+                "DELETE FROM ONLY s.sessions WHERE id = $1",
+                Some("sessions"),
+            ),
+            ("DELETE sessions", None),
+            (
+                "INSERT INTO counters(id, n) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET n = counters.n + 1",
+                Some("counters"),
+            ),
+            (
+                "INSERT INTO counters(id, n) VALUES ($1, 1) ON CONFLICT DO NOTHING",
+                None,
+            ),
+            ("INSERT INTO events VALUES ($1)", None),
+            ("SELECT * FROM accounts FOR UPDATE", None),
+            ("WITH x AS (SELECT 1) UPDATE t SET a = 1", None),
+            ("/* never closed UPDATE t SET a = 1", None),
+            ("UPDATE", None),
+            ("", None),
+        ];
+        for (query, table) in cases {
+            assert_eq!(written_table(query), table, "{query}");
+        }
+    }
+
+    #[test]
+    fn the_rate_reads_whole_from_ten() {
+        assert_eq!(per_row_text(45.0), "45");
+        assert_eq!(per_row_text(12_345.4), "12,345");
+        assert_eq!(per_row_text(2.25), "2.2");
+        assert_eq!(per_row_text(1.0), "1.0");
+    }
+}
