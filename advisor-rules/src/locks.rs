@@ -243,6 +243,20 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any text, however malformed: no panic, and a table named is a piece of the
+        /// text, never empty.
+        #[test]
+        fn the_written_table_is_a_piece_of_the_query(
+            query in "((UPDATE|update|DELETE|FROM|ONLY|INSERT|INTO|ON|CONFLICT|DO|/\\*|\\*/|--|\n|\"|\\.|\\(| |[a-z]{1,3}) ){0,12}"
+        ) {
+            if let Some(table) = written_table(&query) {
+                proptest::prop_assert!(!table.is_empty());
+                proptest::prop_assert!(query.contains(table));
+            }
+        }
+    }
+
     #[test]
     fn the_rate_reads_whole_from_ten() {
         assert_eq!(per_row_text(45.0), "45");
