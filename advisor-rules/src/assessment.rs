@@ -4757,9 +4757,10 @@ fn note_hot_row_writes(
     findings: &[AssessedFinding],
     snapshot: &MetricsSnapshot,
 ) {
-    if snapshot.statements.is_none() || snapshot.tables.is_none() {
+    // (`None` at once without both lists.)
+    let Some(note) = crate::locks::hot_writes_note(snapshot) else {
         return;
-    }
+    };
     let mut waits = with_evidence_on(findings, Metric::DbLockWaitShare);
     waits.extend(with_evidence_on(findings, Metric::DbDeadlocks));
     let Some(step) = steps
@@ -4768,9 +4769,7 @@ fn note_hot_row_writes(
     else {
         return;
     };
-    if let Some(note) = crate::locks::hot_writes_note(snapshot) {
-        step.notes.push(note);
-    }
+    step.notes.push(note);
 }
 
 /// Each write costs the primary CPU beyond the row itself: the indexes it updates and the

@@ -258,6 +258,51 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_table_of_the_same_name_leaves_the_written_one_named() {
+        use scalability_advisor_core::{
+            Entities, EntityKind, EntityName, StatementStats, TableStats,
+        };
+        let table = |name: &str, rows: u64| {
+            TableStats::new(EntityName::table(name).unwrap()).with_rows(Count::new(rows))
+        };
+        let statement = StatementStats {
+            calls: Some(Count::new(600)),
+            period: Some(core::time::Duration::from_secs(60)),
+            ..StatementStats::new(
+                EntityName::new(EntityKind::Statement, "UPDATE branches SET n = n + 1").unwrap(),
+            )
+        };
+        let snap = |tables| MetricsSnapshot {
+            statements: Some(Entities::new(vec![statement.clone()]).unwrap()),
+            tables: Some(Entities::new(tables).unwrap()),
+            ..MetricsSnapshot::default()
+        };
+        // 600 writes a minute on 10 rows: one a row each second, the level itself.
+        let note = hot_writes_note(&snap(vec![
+            table("archive.branches", 0),
+            table("public.branches", 10),
+        ]));
+        assert!(
+            note.as_deref()
+                .is_some_and(|n| n.contains("`public.branches`") && n.contains("1.0 writes")),
+            "{note:?}"
+        );
+        // Two tables of that name with rows: which one the statement writes is not known.
+        assert_eq!(
+            hot_writes_note(&snap(vec![
+                table("archive.branches", 5),
+                table("public.branches", 10),
+            ])),
+            None
+        );
+        // Eleven rows: under one write a row each second.
+        assert_eq!(
+            hot_writes_note(&snap(vec![table("public.branches", 11)])),
+            None
+        );
+    }
+
+    #[test]
     fn the_rate_reads_whole_from_ten() {
         assert_eq!(per_row_text(45.0), "45");
         assert_eq!(per_row_text(12_345.4), "12,345");

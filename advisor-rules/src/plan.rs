@@ -431,6 +431,9 @@ pub(crate) struct Deferral<'a> {
     /// ([`saturated_step`]) rather than because requests wait for background work: the
     /// ladder of that resource ([`Symptom::HighServerCpu`] or [`Symptom::HighMemory`]).
     pub(crate) saturated: Option<Symptom>,
+    /// When `layer` is the application because one of its servers runs past the CPU
+    /// warning level while the servers as a whole have room ([`hot_server_step`]).
+    pub(crate) hot_server: bool,
     /// For the cache rung waiting for the diagnosis step ([`unexplained_slow_pages`]):
     /// whether few queries repeat ([`Grounds::few_repeats`]), which is then the reason given.
     pub(crate) few_repeats: bool,
@@ -448,6 +451,7 @@ impl<'a> Deferral<'a> {
             tied: false,
             passed_over: None,
             saturated: None,
+            hot_server: false,
             few_repeats: false,
         }
     }
@@ -456,6 +460,7 @@ impl<'a> Deferral<'a> {
     /// "pages are slow and the database is the likeliest bottleneck".
     pub(crate) fn why(&self) -> String {
         let named = |layer: Layer| match self.saturated {
+            _ if self.hot_server => HOT_SERVER,
             Some(Symptom::HighMemory) => SATURATED_MEMORY,
             Some(_) => SATURATED_APPLICATION,
             None => likeliest(layer),
@@ -933,12 +938,19 @@ pub(crate) fn deferral_candidate<'a>(
         // (The first rung takes work off the servers too, and waits only at stage 1, where
         // the guide adds no cache before it is needed.)
         let stage_one = grounds.by_users == Some(Stage::Startup);
-        return saturated_step(active, grounds)
-            .filter(|_| !first_rung || stage_one)
-            .map(|(resource, instead)| Deferral {
-                saturated: Some(resource),
+        if !first_rung || stage_one {
+            if let Some((resource, instead)) = saturated_step(active, grounds) {
+                return Some(Deferral {
+                    saturated: Some(resource),
+                    ..Deferral::new(page, instead, Some(layer), hold())
+                });
+            }
+            return hot_server_step(facts, active, architecture).map(|instead| Deferral {
+                hot_server: true,
                 ..Deferral::new(page, instead, Some(layer), hold())
             });
+        }
+        return None;
     }
     // A cache in place that misses what repeats is itself the database's first work
     // (`Grounds::cache_before_database`): the slow pages stay with it.
@@ -1002,8 +1014,14 @@ fn used_up_deferral<'a>(
         if let Some(instead) = waiting_on_background_work(facts, active, architecture) {
             return Some(used_up(instead));
         }
-        return saturated_step(active, grounds).map(|(resource, instead)| Deferral {
-            saturated: Some(resource),
+        if let Some((resource, instead)) = saturated_step(active, grounds) {
+            return Some(Deferral {
+                saturated: Some(resource),
+                ..used_up(instead)
+            });
+        }
+        return hot_server_step(facts, active, architecture).map(|instead| Deferral {
+            hot_server: true,
             ..used_up(instead)
         });
     }
@@ -1085,6 +1103,37 @@ fn waiting_on_background_work<'a>(
 /// How [`Deferral::why`] names the application when its CPU is saturated.
 const SATURATED_APPLICATION: &str =
     "the application's CPU, past its warning level so that every request queues for it, is";
+
+/// How [`Deferral::why`] names the application when one of its servers is saturated.
+const HOT_SERVER: &str = "one application server's CPU, past its warning level so that the requests sent to it queue, is";
+
+/// The step on one application server running past its CPU warning level while the
+/// servers' mean is under its target (the default pack's `host.uneven_cpu`): a finding on
+/// the application about high server CPU (its symptom) with an action of its own, not a
+/// rung of the CPU ladder (which is not active then: the servers as a whole are under the
+/// target). The requests the balancer sends to that server queue for its CPU as on any
+/// saturated server (see [`saturated_step`]), so the slow-page ladder's later rungs wait
+/// for the step that finds why the load does not spread; a CDN or logic at the edge would
+/// leave that server as it is.
+fn hot_server_step<'a>(
+    facts: &[Facts<'a>],
+    active: &Active,
+    architecture: ComponentSet,
+) -> Option<Key<'a>> {
+    facts
+        .iter()
+        .filter(|f| {
+            f.layer == Some(Layer::Application)
+                && f.symptom == Some(Symptom::HighServerCpu)
+                && f.ladder.is_none()
+                && f.remedy.is_none()
+                && f.action.is_some()
+        })
+        .find_map(|f| match placement(f, active, architecture) {
+            Placement::Step(key @ Key::Action(_)) => Some(key),
+            _ => None,
+        })
+}
 
 /// How [`Deferral::why`] names the application when its memory is saturated.
 const SATURATED_MEMORY: &str = "the application's memory, past its warning level so that requests wait on swapping, garbage collection or restarts, is";
@@ -1289,7 +1338,8 @@ pub(crate) fn layer_deferral<'a>(
         DEFERRING_LAYERS.contains(&l)
             && (l != Layer::Application
                 || waiting_on_background_work(facts, planned, architecture).is_some()
-                || saturated_step(planned, grounds).is_some())
+                || saturated_step(planned, grounds).is_some()
+                || hot_server_step(facts, planned, architecture).is_some())
     };
     let all_excused = layers.clone().all(excused);
     // Past the CDN (the rung that waits is logic at the edge), what a CDN wins back for

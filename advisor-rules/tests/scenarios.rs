@@ -13626,3 +13626,72 @@ fn lock_waits_name_the_writes_that_queue_on_few_rows() {
         a.to_text()
     );
 }
+
+#[test]
+fn one_hot_server_among_idle_ones_is_a_spread_to_fix_not_capacity_to_add() {
+    use scalability_advisor_rules::scalability_advisor_core::{
+        Entities, EntityKind, EntityName, HostRole, HostStats,
+    };
+    // A 60,000-user growth system (CDN, balancer, replicas, cache) whose three application
+    // servers average 62% CPU, under the guide's 70% target, while one of them runs at 96%,
+    // past the 85% warning level, and the other two at 45%. The servers as a whole have
+    // room: more servers or a bigger machine (the guide's CPU ladder) would leave the one
+    // overloaded and the rest idle. The plan must name the hot server and ask why it
+    // carries more than its share (how the balancer spreads requests, what else runs on
+    // it), and add no CPU capacity.
+    let host = |name: &str, cpu: f64| {
+        HostStats::new(EntityName::new(EntityKind::Host, name).unwrap())
+            .with_role(HostRole::App)
+            .with_cpu(pct(cpu))
+    };
+    let snap = |hot: f64, mean: f64| MetricsSnapshot {
+        hosts: Some(
+            Entities::new(vec![
+                host("app-1", hot),
+                host("app-2", 45.0),
+                host("app-3", 45.0),
+            ])
+            .unwrap(),
+        ),
+        ..with(
+            users(60_000)
+                .with_server_cpu(pct(mean))
+                .with_p95_response_time(ms(450))
+                .with_db_cpu(pct(45.0)),
+            &built_to(Stage::Growth),
+        )
+    };
+    let a = run(&snap(96.0, 62.0));
+    let text = a.to_text();
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.subject_names.iter().any(|n| n == "app-1"))
+        .unwrap_or_else(|| panic!("a step naming the hot server:\n{text}"));
+    assert!(
+        step.advice.contains("balancer") && step.severity >= Severity::Warning,
+        "{text}"
+    );
+    for capacity in [Remedy::VerticalScale, Remedy::HorizontalScale] {
+        assert!(!remedy_steps(&a).contains(&capacity), "{text}");
+    }
+    // Every server hot (the mean at 90%): the servers are short of CPU as a whole, and the
+    // CPU ladder's steps stand; no step blames the spread.
+    let a = run(&snap(96.0, 90.0));
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| !s.subject_names.iter().any(|n| n == "app-1")),
+        "{text}"
+    );
+    // No server past the warning level: nothing to say.
+    let a = run(&snap(80.0, 57.0));
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| !s.subject_names.iter().any(|n| n == "app-1")),
+        "{}",
+        a.to_text()
+    );
+}
