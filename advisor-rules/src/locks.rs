@@ -74,16 +74,15 @@ pub(crate) fn hot_writes_note(snapshot: &MetricsSnapshot) -> Option<String> {
                 reason = "counts far below 2^52 in practice; a ratio needs no more precision"
             )]
             let per_row = calls.get() as f64 / secs / rows as f64;
-            (secs > 0.0 && per_row.is_finite() && per_row >= HOT_WRITES_PER_ROW).then_some(
-                HotWrite {
-                    query,
-                    table,
-                    calls,
-                    period,
-                    rows,
-                    per_row,
-                },
-            )
+            // (A zero period or row count gives no finite rate.)
+            (per_row.is_finite() && per_row >= HOT_WRITES_PER_ROW).then_some(HotWrite {
+                query,
+                table,
+                calls,
+                period,
+                rows,
+                per_row,
+            })
         })
         .collect();
     if hot.is_empty() {
@@ -192,7 +191,8 @@ fn skip_comments(query: &str) -> &str {
             }
         } else if let Some(rest) = text.strip_prefix("--") {
             match rest.find('\n') {
-                Some(end) => text = rest.get(end + 1..).unwrap_or("").trim_start(),
+                // (The line's end goes with the white space.)
+                Some(end) => text = rest.get(end..).unwrap_or("").trim_start(),
                 None => return "",
             }
         } else {
