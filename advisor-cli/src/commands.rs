@@ -431,6 +431,10 @@ struct PlanArgs {
     /// Reads per second one replica sustains (default 3000).
     #[arg(long)]
     per_replica: Option<f64>,
+    /// Share of reads a cache in front of the database answers (0 to 1; default: none, every
+    /// read reaches the database).
+    #[arg(long)]
+    cache_hit_rate: Option<f64>,
     /// Total data in GiB (enables cache sizing).
     #[arg(long)]
     data_gib: Option<f64>,
@@ -462,6 +466,7 @@ struct PlanFile {
     queries_per_request: Option<Estimate<QueriesPerRequest>>,
     read_share: Option<Estimate<Ratio>>,
     per_replica: Option<Estimate<Rate>>,
+    cache_hit_rate: Option<Estimate<Ratio>>,
     data_gib: Option<f64>,
     hot_fraction: Option<Estimate<Ratio>>,
     users: Option<u64>,
@@ -1054,6 +1059,13 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
         };
         let mut db = DatabaseInputs::new(cores, qpr, reads, per_replica);
         db.max_connections = p.max_connections.or(file.max_connections);
+        db.cache_hit_rate = match p.cache_hit_rate {
+            Some(v) => Some(Estimate::Point(num(
+                "cache-hit-rate",
+                Ratio::from_fraction(v),
+            )?)),
+            None => file.cache_hit_rate,
+        };
         inputs.database = Some(db);
     }
     // A value from the command line is named by its flag, one from the file by its key.
@@ -1088,11 +1100,25 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
     let fail = |e: scalability_advisor_formulas::Error| Failure(format!("cannot plan: {e}"));
     let base = plan(&inputs).map_err(fail)?;
     let scenarios = plan_scenarios(&inputs, &SCENARIOS).map_err(fail)?;
+    // (Any range makes the plan a simulation: a range of the database's or the cache's
+    // inputs is as uncertain as one of the traffic's.)
+    let db_ranges = inputs.database.as_ref().is_some_and(|d| {
+        d.queries_per_request.is_uncertain()
+            || d.read_share.is_uncertain()
+            || d.per_replica_reads.is_uncertain()
+            || d.cache_hit_rate.is_some_and(|h| h.is_uncertain())
+    });
+    let cache_ranges = inputs
+        .cache
+        .as_ref()
+        .is_some_and(|c| c.data_size.is_uncertain() || c.hot_fraction.is_uncertain());
     let uncertain = [
         inputs.peak.is_uncertain(),
         inputs.growth.is_uncertain(),
         inputs.safety_margin.is_uncertain(),
         inputs.per_instance.is_uncertain(),
+        db_ranges,
+        cache_ranges,
     ]
     .contains(&true)
     .then(|| plan_uncertain(&inputs, 10_000, p.seed))
@@ -1182,10 +1208,26 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             "The scenarios multiply traffic, not data: their working sets and caches are sized from the data given (data_gib). Give the data expected at the target to size the cache for it.\n"
         );
     }
+    let cache_in_place = inputs
+        .architecture
+        .contains(scalability_advisor_core::Component::Cache);
+    if cache_in_place && inputs.database.is_some_and(|d| d.cache_hit_rate.is_none()) {
+        let _ = writeln!(
+            o,
+            "A cache is in place, and its hit rate is not given: the read replicas are sized for every read reaching the database. Give cache_hit_rate (--cache-hit-rate) to size them for its misses alone.\n"
+        );
+    }
     if let Some(u) = uncertain {
         let _ = writeln!(o, "Uncertain inputs: {} draws, seed {}", u.draws, u.seed);
         let _ = writeln!(o, "  capacity:       {}", u.required_capacity);
         let _ = writeln!(o, "  app instances:  {}", u.app_instances);
+        // (An output the ranges leave fixed is the plan's own figure: not repeated.)
+        if let Some(r) = u.read_replicas.as_ref().filter(|r| r.p10 != r.p90) {
+            let _ = writeln!(o, "  read replicas:  {r}");
+        }
+        if let Some(m) = u.cache_memory.as_ref().filter(|m| m.p10 != m.p90) {
+            let _ = writeln!(o, "  cache memory:   {m}");
+        }
     }
     ok(o)
 }

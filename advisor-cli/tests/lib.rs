@@ -1064,6 +1064,65 @@ mod other_commands {
     }
 
     #[test]
+    fn a_cache_hit_rate_sizes_the_replicas_for_the_misses() {
+        // 1,000 req/s × 3 × 1.5 = 4,500 req/s; × 2 queries × 90% reads = 8,100 reads/s; an
+        // 80% hit rate leaves 1,620/s for the database: ⌈1,620 / 3,000⌉ = 1 replica, where
+        // every read reaching it would take ⌈8,100 / 3,000⌉ = 3.
+        let file = "peak = 1000.0\ngrowth = 3.0\nper_instance = 400.0\ndb_cores = 8\nqueries_per_request = 2.0\nread_share = 0.9\nper_replica = 3000.0\narchitecture = [\"load_balancer\", \"cache\"]\n";
+        let out = plan_words(file, &[]);
+        assert!(out.contains("read replicas: 3 = "), "{out}");
+        assert!(
+            out.contains("A cache is in place, and its hit rate is not given"),
+            "{out}"
+        );
+        let out = plan_words(file, &["--cache-hit-rate", "0.8"]);
+        assert!(out.contains("db reads: 1620/s = capacity × queries per request × read share × (1 − cache hit rate)"), "{out}");
+        assert!(out.contains("read replicas: 1 = "), "{out}");
+        assert!(!out.contains("its hit rate is not given"), "{out}");
+        // In the file, as a range: the plan takes the likeliest, and the simulation gives the
+        // replicas' spread. At 30x growth: 45,000 req/s, 81,000 reads/s; hits from 60% to
+        // 95% leave 32,400 to 4,050 reads/s for the database, 11 to 2 replicas.
+        let ranged = format!("{file}cache_hit_rate = {{ low = 0.6, likely = 0.8, high = 0.95 }}\n");
+        let out = plan_words(&ranged, &["--growth", "30"]);
+        assert!(out.contains("cache hit rate = 80%"), "{out}");
+        let (_, simulated) = out
+            .split_once("Uncertain inputs: 10000 draws")
+            .unwrap_or_else(|| panic!("{out}"));
+        let (_, replicas) = simulated
+            .split_once("read replicas: ")
+            .unwrap_or_else(|| panic!("{out}"));
+        let counts: Vec<u32> = replicas
+            .split(" / ")
+            .take(3)
+            .map(|p| p.split_whitespace().nth(1).unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            counts[0] >= 2 && counts[0] < counts[2] && counts[2] <= 11,
+            "{counts:?}: {out}"
+        );
+        // Out of range: refused, naming the flag.
+        let err = cli()
+            .args([
+                "plan",
+                "--peak",
+                "10",
+                "--per-instance",
+                "10",
+                "--db-cores",
+                "2",
+                "--cache-hit-rate",
+                "1.5",
+            ])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(err).unwrap();
+        assert!(err.contains("--cache-hit-rate"), "{err}");
+    }
+
+    #[test]
     fn the_plan_says_whether_the_users_or_the_load_set_the_stage() {
         // 100 users need no more than stage 1; 1,000 requests per second at 400 per instance
         // need three instances behind a load balancer, stage 2 (the guide's growth stage).

@@ -305,6 +305,12 @@ pub struct DatabaseInputs {
     pub read_share: Estimate<Ratio>,
     /// Reads per second one replica sustains.
     pub per_replica_reads: Estimate<Rate>,
+    /// The share of reads a cache in front of the database answers (a cache-aside cache's
+    /// hit rate); `None` (the default) sizes the replicas for every read reaching the
+    /// database. Only the misses reach it: the replicas are sized for
+    /// `reads × (1 − hit rate)`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub cache_hit_rate: Option<Estimate<Ratio>>,
     /// The most read replicas one primary can feed in practice (default
     /// [`PRACTICAL_READ_REPLICAS`]); a plan that needs more says to cache or shard instead.
     pub max_read_replicas: u32,
@@ -357,6 +363,7 @@ impl DatabaseInputs {
             queries_per_request,
             read_share,
             per_replica_reads,
+            cache_hit_rate: None,
             max_read_replicas: PRACTICAL_READ_REPLICAS,
         }
     }
@@ -470,6 +477,9 @@ impl PlanInputs {
             db.queries_per_request.validate("queries per request")?;
             db.read_share.validate("read share")?;
             db.per_replica_reads.validate("per-replica reads")?;
+            if let Some(h) = &db.cache_hit_rate {
+                h.validate("cache hit rate")?;
+            }
         }
         if let Some(c) = &self.cache {
             c.data_size.validate("data size")?;
@@ -638,18 +648,22 @@ pub struct Plan {
 /// # Formula
 /// ```text
 /// C = P · g · m                    I = max(1, ⌈C / c_i⌉)
-/// r = C · q · s                    R = max(1, ⌈r / c_r⌉)
+/// r = C · q · s · (1 − h_c)        R = max(1, ⌈r / c_r⌉)
 /// N = 2 · cores + spindles         B = min(N, max_connections)
 /// n = max(1, ⌊B / I⌋)              T = I · n          pooler needed ⇔ I > B
 /// one connection each ⇔ 1 < I ≤ B and n = 1
 /// W = ⌈D · h⌉                      M = ⌈W · k⌉
 /// ```
 /// P: peak (req/s); g: growth; m: margin; C: capacity; c_i: per-instance capacity; I:
-/// instances; q: queries per request; s: read share; r: reads/s; c_r: per-replica reads; R:
-/// replicas; N: active connections per database host; B: the host's budget; n: pool per
-/// instance; T: connections the instances open to a host; D: data; h: hot fraction; W:
-/// working set; k: memory multiplier; M: cache memory. Each instance serves an equal share;
-/// replicas take all reads.
+/// instances; q: queries per request; s: read share; h_c: the hit rate of a cache in front
+/// of the database ([`DatabaseInputs::cache_hit_rate`], 0 when not given); r: reads/s
+/// reaching the database; c_r: per-replica reads; R: replicas; N: active connections per
+/// database host; B: the host's budget; n: pool per instance; T: connections the instances
+/// open to a host; D: data; h: hot fraction; W: working set; k: memory multiplier; M: cache
+/// memory. Each instance serves an equal share; the replicas take every read that reaches
+/// the database (a cache-aside cache answers its hits and sends only its misses on: Amazon
+/// Web Services, *Database Caching Strategies Using Redis*, 2017, "Cache-Aside (Lazy
+/// Loading)"; the guide's replica formula divides the read traffic the replicas serve).
 ///
 /// The guide gives its pool formula "per instance". We read the instance as the database's:
 /// the formula comes from the PostgreSQL wiki, where it is the number of *active*
@@ -857,6 +871,14 @@ fn ceil_div_rate(what: &'static str, load: Rate, per_unit: Rate) -> Result<NonZe
     NonZeroU32::new(units as u32).ok_or(Error::Overflow { what })
 }
 
+/// Reads a second that reach the database: `capacity × q × s × (1 − h)`, the misses of a
+/// cache in front answering the share `h` (none without one). A cache-aside cache answers
+/// a hit itself and sends only a miss on to the database (Amazon Web Services, *Database
+/// Caching Strategies Using Redis*, 2017, "Cache-Aside (Lazy Loading)").
+fn database_reads(capacity: f64, queries: f64, read_share: f64, hits: Option<f64>) -> f64 {
+    capacity * queries * read_share * (1.0 - hits.unwrap_or(0.0))
+}
+
 fn database_plan(
     db: &DatabaseInputs,
     capacity: Rate,
@@ -864,16 +886,29 @@ fn database_plan(
 ) -> Result<DatabasePlan, Error> {
     let qpr = db.queries_per_request.likely();
     let share = db.read_share.likely();
-    let reads_value =
-        Rate::from_per_second(capacity.as_per_second() * qpr.as_f64() * share.as_fraction())?;
+    let hits = db.cache_hit_rate.as_ref().map(Estimate::likely);
+    let reads_value = Rate::from_per_second(database_reads(
+        capacity.as_per_second(),
+        qpr.as_f64(),
+        share.as_fraction(),
+        hits.map(Ratio::as_fraction),
+    ))?;
+    let mut terms = vec![
+        ("capacity", capacity.to_string()),
+        ("queries per request", qpr.to_string()),
+        ("read share", share.to_string()),
+    ];
+    if let Some(h) = hits {
+        terms.push(("cache hit rate", h.to_string()));
+    }
     let reads = figure(
         reads_value,
-        "capacity × queries per request × read share",
-        vec![
-            ("capacity", capacity.to_string()),
-            ("queries per request", qpr.to_string()),
-            ("read share", share.to_string()),
-        ],
+        if hits.is_some() {
+            "capacity × queries per request × read share × (1 − cache hit rate)"
+        } else {
+            "capacity × queries per request × read share"
+        },
+        terms,
     );
     let per_replica = db.per_replica_reads.likely();
     let replicas = read_replicas(reads_value, per_replica)?;
@@ -1086,6 +1121,7 @@ pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<Unce
             d.queries_per_request.sampler(),
             d.read_share.sampler(),
             d.per_replica_reads.sampler(),
+            d.cache_hit_rate.as_ref().map(Estimate::sampler),
             d,
         )
     });
@@ -1109,10 +1145,13 @@ pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<Unce
         capacity.push(c.as_per_second());
         need.push(c.as_per_second() / per.as_per_second());
         instances.push(i.get());
-        if let Some((qpr, share, per_replica, d)) = &db {
-            let reads = Rate::from_per_second(
-                c.as_per_second() * qpr.draw(&mut rng) * share.draw(&mut rng),
-            )?;
+        if let Some((qpr, share, per_replica, hits, d)) = &db {
+            let reads = Rate::from_per_second(database_reads(
+                c.as_per_second(),
+                qpr.draw(&mut rng),
+                share.draw(&mut rng),
+                hits.as_ref().map(|h| h.draw(&mut rng).clamp(0.0, 1.0)),
+            ))?;
             let r = read_replicas(reads, Rate::from_f64(per_replica.draw(&mut rng))?)?;
             replicas.push(r.get());
             let per_host = connection_pool_size(d.cores, d.effective_spindles)?;
@@ -1303,6 +1342,55 @@ mod tests {
         // 50 GiB × 20% = 10 GiB working set; × 1.5 = 15 GiB (the guide's cache example).
         assert_eq!(cache.working_set.value, Bytes::from_gib(10.0).unwrap());
         assert_eq!(cache.memory.value, Bytes::from_gib(15.0).unwrap());
+    }
+
+    #[test]
+    fn a_cache_takes_its_hits_off_the_replicas() {
+        // 4,500 req/s × 3 queries × 80% = 10,800 reads/s. A cache in front answering 75% of
+        // them leaves 10,800 × (1 - 0.75) = 2,700/s for the database: ⌈2,700 / 2,000⌉ = 2
+        // replicas instead of 6.
+        let mut i = inputs();
+        let mut db = database();
+        db.cache_hit_rate = Some(Ratio::from_percent(75.0).unwrap().into());
+        i.database = Some(db);
+        let d = plan(&i).unwrap().database.unwrap();
+        assert!((d.reads.value.as_per_second() - 2_700.0).abs() < 1e-6);
+        assert_eq!(d.read_replicas.value.get(), 2);
+        assert_eq!(
+            d.reads.to_string(),
+            "2700/s = capacity × queries per request × read share × (1 − cache hit rate) (capacity = 4500/s, queries per request = 3 queries/request, read share = 80%, cache hit rate = 75%)"
+        );
+        // Every read answered by the cache still leaves one replica (the formula's floor).
+        db.cache_hit_rate = Some(Ratio::from_percent(100.0).unwrap().into());
+        i.database = Some(db);
+        let d = plan(&i).unwrap().database.unwrap();
+        assert_eq!(d.read_replicas.value.get(), 1);
+        // A range of hit rates: at 1000x, 3,600,000 reads/s; 90% to 99% hits leave 36,000 to
+        // 360,000/s, so 18 to 180 replicas of 2,000 each.
+        db.cache_hit_rate = Some(
+            Estimate::range(
+                Ratio::from_percent(90.0).unwrap(),
+                Ratio::from_percent(95.0).unwrap(),
+                Ratio::from_percent(99.0).unwrap(),
+            )
+            .unwrap(),
+        );
+        i.database = Some(db);
+        i.growth = Factor::new(1_000.0).unwrap().into();
+        let u = plan_uncertain(&i, 2_000, 3).unwrap();
+        let r = u.read_replicas.unwrap();
+        assert!(r.p10 >= 18 && r.p90 <= 180, "{r:?}");
+        assert!(r.p10 < r.p90, "{r:?}");
+        // A badly ordered range is refused, naming the field.
+        let bad = Estimate::Range {
+            low: Ratio::from_percent(99.0).unwrap(),
+            likely: Ratio::from_percent(95.0).unwrap(),
+            high: Ratio::from_percent(90.0).unwrap(),
+        };
+        db.cache_hit_rate = Some(bad);
+        i.database = Some(db);
+        let e = plan(&i).unwrap_err().to_string();
+        assert!(e.contains("cache hit rate"), "{e}");
     }
 
     fn database() -> DatabaseInputs {
