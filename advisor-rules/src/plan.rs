@@ -1123,12 +1123,10 @@ fn hot_server_step<'a>(
     facts
         .iter()
         .filter(|f| {
-            f.layer == Some(Layer::Application)
-                && f.symptom == Some(Symptom::HighServerCpu)
-                && f.ladder.is_none()
-                && f.remedy.is_none()
-                && f.action.is_some()
+            f.layer == Some(Layer::Application) && f.symptom == Some(Symptom::HighServerCpu)
         })
+        // (Its own action, not a rung: a ladder's rule, or a finding joining the active CPU
+        // ladder's step, is placed on the rung.)
         .find_map(|f| match placement(f, active, architecture) {
             Placement::Step(key @ Key::Action(_)) => Some(key),
             _ => None,
@@ -1810,6 +1808,50 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_hot_server_step_is_an_application_finding_on_cpu_with_its_own_action() {
+        let fact = |layer: Layer, symptom: Option<Symptom>, action: Option<&'static str>| Facts {
+            id: "x",
+            severity: Severity::Warning,
+            priority: 20,
+            layer: Some(layer),
+            symptom,
+            ladder: None,
+            remedy: None,
+            moves_to: None,
+            made: false,
+            action,
+            recommends: ComponentSet::EMPTY,
+        };
+        let none = Active::default();
+        let cpu = Some(Symptom::HighServerCpu);
+        let spread = Some("even_out_server_load");
+        let step = |f: Facts<'static>| hot_server_step(&[f], &none, ComponentSet::EMPTY);
+        assert_eq!(
+            step(fact(Layer::Application, cpu, spread)),
+            Some(Key::Action("even_out_server_load"))
+        );
+        // Another layer, another symptom, no symptom, no action of its own: not it.
+        assert_eq!(step(fact(Layer::Database, cpu, spread)), None);
+        assert_eq!(
+            step(fact(Layer::Application, Some(Symptom::HighMemory), spread)),
+            None
+        );
+        assert_eq!(step(fact(Layer::Application, None, spread)), None);
+        assert_eq!(step(fact(Layer::Application, cpu, None)), None);
+        // With the CPU ladder active, the finding joins its rung: no step of its own.
+        let mut active = Active::default();
+        active.insert(Symptom::HighServerCpu, Some(Remedy::VerticalScale));
+        assert_eq!(
+            hot_server_step(
+                &[fact(Layer::Application, cpu, spread)],
+                &active,
+                ComponentSet::EMPTY
+            ),
+            None
+        );
     }
 
     #[test]

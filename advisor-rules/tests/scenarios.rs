@@ -13685,6 +13685,55 @@ fn one_hot_server_among_idle_ones_is_a_spread_to_fix_not_capacity_to_add() {
             .all(|s| !s.subject_names.iter().any(|n| n == "app-1")),
         "{text}"
     );
+    // Pages at 900 ms with the cache and the CDN in place: the slow-page ladder's next rung
+    // is logic at the edge, which would leave the hot server as it is; it waits for the
+    // step on that server, and the step says why the slow pages are its evidence.
+    let slow = MetricsSnapshot {
+        p95_response_time: Some(ms(900)),
+        ..snap(96.0, 62.0)
+    };
+    let a = run(&slow);
+    let text = a.to_text();
+    let step = a
+        .plan
+        .iter()
+        .find(|s| s.subject_names.iter().any(|n| n == "app-1"))
+        .unwrap_or_else(|| panic!("a step naming the hot server:\n{text}"));
+    assert_eq!(step.rank, 1, "{text}");
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.starts_with("pages are slow and one application server's CPU")),
+        "{text}"
+    );
+    assert!(
+        held(&a).contains(&(Remedy::EdgeCompute, step.key.clone(), Some(step.rank))),
+        "{text}"
+    );
+    assert!(!remedy_steps(&a).contains(&Remedy::EdgeCompute), "{text}");
+    // Every rung of the ladder in place (logic at the edge too): its used-up step, which
+    // would send the reader looking for the layer, gives its slow pages to the hot
+    // server's step.
+    let a = run(&slow.clone().with_component(Component::EdgeCompute));
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::LadderExhausted(Symptom::SlowPageLoads)),
+        "{text}"
+    );
+    let step = &a.plan[0];
+    assert!(
+        step.subject_names.iter().any(|n| n == "app-1")
+            && step.findings.iter().any(|f| f.starts_with("key.p95")),
+        "{text}"
+    );
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.starts_with("pages are slow and one application server's CPU")),
+        "{text}"
+    );
     // No server past the warning level: nothing to say.
     let a = run(&snap(80.0, 57.0));
     assert!(
