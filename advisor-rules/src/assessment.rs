@@ -5498,6 +5498,25 @@ fn place_missing_components(
     (with_gaps, measure_again): (&[(Checklist, Vec<ChecklistItem>)], &[&str]),
 ) {
     if snapshot.architecture.is_empty() {
+        // What is missing is not known, and the step lists the stage's whole architecture:
+        // a part of it another step holds off says where the plan decides on it.
+        for i in 0..steps.len() {
+            let Some(StepKey::Stage(to)) = steps.get(i).map(|s| s.key.clone()) else {
+                continue;
+            };
+            let pointers: Vec<String> = to
+                .cumulative_architecture()
+                .difference(in_place)
+                .iter()
+                .filter_map(|c| {
+                    step_deferring(engine, c, steps)
+                        .map(|step| format!(" For when to add {}, see {step}.", c.noun()))
+                })
+                .collect();
+            if let Some(step) = steps.get_mut(i) {
+                step.advice.extend(pointers);
+            }
+        }
         return;
     }
     // The step of a checklist whose gaps ask for a component (auto-scaling, on the
@@ -5595,10 +5614,16 @@ fn place_missing_components(
                         Some(rank) => rest.push(format!("{} (step {rank})", c.noun())),
                         None => rest.push(format!("{} (the guide's {list} checklist)", c.noun())),
                     },
-                    (None, None) => {
-                        uncalled.push(c.noun());
-                        conditions.extend(condition_to_add(c, snapshot, grounds));
-                    }
+                    // A component another step holds off, its condition holding or not
+                    // (reads past 80% of the work, with the database's CPU under its
+                    // level): that step says when.
+                    (None, None) => match step_deferring(engine, c, steps) {
+                        Some(step) => rest.push(format!("{} (for when, see {step})", c.noun())),
+                        None => {
+                            uncalled.push(c.noun());
+                            conditions.extend(condition_to_add(c, snapshot, grounds));
+                        }
+                    },
                 }
                 continue;
             }

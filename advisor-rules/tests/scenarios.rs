@@ -13744,3 +13744,38 @@ fn one_hot_server_among_idle_ones_is_a_spread_to_fix_not_capacity_to_add() {
         a.to_text()
     );
 }
+
+#[test]
+fn an_undeclared_architecture_move_names_the_step_holding_a_component_off() {
+    // A 5,900-user startup with nothing declared, its servers at 98% CPU (the guide's
+    // "server resources maxed", a trigger of the move to stage 2), reads 87% of the
+    // database's work with the database at 61% CPU. The plan holds read replicas off (the
+    // guide adds them for reads past 80% that one server no longer serves, and it still
+    // does), while the move's step lists the guide's stage-2 architecture, read replicas
+    // among it. The move's step must say where the plan decides on them: the hold-off step.
+    let snap = users(5_900)
+        .with_server_cpu(pct(98.0))
+        .with_db_read_share(pct(87.0))
+        .with_db_cpu(pct(61.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let hold = step_holding(&a, "premature.add_read_replicas");
+    let step = step_of(&a, StepKey::Stage(Stage::Growth));
+    assert!(step.advice.contains("read_replicas"), "{text}");
+    let pointer = format!("step {}, \"{}\"", hold.rank, hold.title);
+    assert!(
+        step.advice.contains(&pointer) || step.notes.iter().any(|n| n.contains(&pointer)),
+        "{text}"
+    );
+    // Declared, the list of what the system lacks says it already (the twenty-ninth
+    // session's fix): one pointer, not two.
+    let declared = with(snap.clone(), &[Component::SingleServer]);
+    let a = run(&declared);
+    let text = a.to_text();
+    let hold = step_holding(&a, "premature.add_read_replicas");
+    let step = step_of(&a, StepKey::Stage(Stage::Growth));
+    let pointer = format!("step {}, \"{}\"", hold.rank, hold.title);
+    let mentions = step.advice.matches(&pointer).count()
+        + step.notes.iter().filter(|n| n.contains(&pointer)).count();
+    assert_eq!(mentions, 1, "{text}");
+}
