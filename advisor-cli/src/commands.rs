@@ -1108,10 +1108,11 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             || d.per_replica_reads.is_uncertain()
             || d.cache_hit_rate.is_some_and(|h| h.is_uncertain())
     });
+    // (The data is a point here: `data_gib` takes no range.)
     let cache_ranges = inputs
         .cache
         .as_ref()
-        .is_some_and(|c| c.data_size.is_uncertain() || c.hot_fraction.is_uncertain());
+        .is_some_and(|c| c.hot_fraction.is_uncertain());
     let uncertain = [
         inputs.peak.is_uncertain(),
         inputs.growth.is_uncertain(),

@@ -1123,6 +1123,44 @@ mod other_commands {
     }
 
     #[test]
+    fn any_range_makes_the_plan_a_simulation() {
+        // Traffic as points; one range at a time among the database's and the cache's
+        // inputs: each alone is uncertainty the plan simulates.
+        let base =
+            "peak = 1000.0\ngrowth = 3.0\nper_instance = 400.0\ndb_cores = 8\ndata_gib = 50.0\n";
+        let out = plan_words(base, &[]);
+        assert!(!out.contains("Uncertain inputs"), "{out}");
+        for range in [
+            "queries_per_request = { low = 1.0, likely = 2.0, high = 4.0 }",
+            "read_share = { low = 0.5, likely = 0.8, high = 0.95 }",
+            "per_replica = { low = 1000.0, likely = 3000.0, high = 5000.0 }",
+            "cache_hit_rate = { low = 0.5, likely = 0.8, high = 0.9 }",
+            "hot_fraction = { low = 0.1, likely = 0.2, high = 0.3 }",
+        ] {
+            let out = plan_words(&format!("{base}{range}\n"), &[]);
+            assert!(
+                out.contains("Uncertain inputs: 10000 draws"),
+                "{range}: {out}"
+            );
+        }
+        // The cache's memory spreads with its hot fraction (50 GiB × 10% to 30% × 1.5:
+        // 7.5 to 22.5 GiB) and is shown; with the hot fraction a point it does not spread,
+        // and is not repeated.
+        let spread = plan_words(
+            &format!("{base}hot_fraction = {{ low = 0.1, likely = 0.2, high = 0.3 }}\n"),
+            &[],
+        );
+        let (_, simulated) = spread.split_once("Uncertain inputs").unwrap();
+        assert!(simulated.contains("cache memory: P10"), "{spread}");
+        let fixed = plan_words(
+            &format!("{base}read_share = {{ low = 0.5, likely = 0.8, high = 0.95 }}\n"),
+            &[],
+        );
+        let (_, simulated) = fixed.split_once("Uncertain inputs").unwrap();
+        assert!(!simulated.contains("cache memory"), "{fixed}");
+    }
+
+    #[test]
     fn the_plan_says_whether_the_users_or_the_load_set_the_stage() {
         // 100 users need no more than stage 1; 1,000 requests per second at 400 per instance
         // need three instances behind a load balancer, stage 2 (the guide's growth stage).
