@@ -2734,7 +2734,7 @@ fn build_plan(
     if grounds.long_query.is_some() {
         note_lag_after_long_queries(&mut steps, engine, findings, snapshot);
     }
-    note_far_users_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
+    note_far_users_before_regions(&mut steps, engine, findings, snapshot, &grounds);
     note_residency_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_standby_before_regions(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_far_users_no_slower(&mut steps, engine, findings, snapshot, grounds.by_users);
@@ -3981,8 +3981,9 @@ fn note_far_users_before_regions(
     engine: &Engine,
     findings: &[AssessedFinding],
     snapshot: &MetricsSnapshot,
-    by_users: Option<Stage>,
+    grounds: &Grounds,
 ) {
+    let by_users = grounds.by_users;
     // Far users who wait no longer than the rest: `note_far_users_no_slower` says what to do.
     if far_users_no_slower(snapshot).is_some() {
         return;
@@ -3998,7 +3999,12 @@ fn note_far_users_before_regions(
         let StepKey::Stage(to) = step.key else {
             continue;
         };
-        if !far_users_first(snapshot.users, by_users, to) {
+        if !far_users_first(
+            snapshot.users,
+            by_users,
+            to,
+            grounds.few_far_users.is_some(),
+        ) {
             continue;
         }
         if step.findings.is_empty() || !step.findings.iter().all(|f| far(f)) {
@@ -4030,12 +4036,16 @@ fn note_far_users_before_regions(
         let served = if cdn { "the edge" } else { "a CDN" };
         step.notes.insert(
             0,
-            match snapshot.users.zip(stages_short(by_users, to)) {
-                Some((users, short)) => format!(
+            match (snapshot.users.zip(stages_short(by_users, to)), grounds.few_far_users) {
+                (Some((users, short)), _) => format!(
                     "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before, and {}): measure remote_user_p95 again once far users are served from {served}, before planning regions",
                     regions_wait(by_users)
                 ),
-                None => format!(
+                (None, Some((share, level))) if snapshot.users.is_some() => format!(
+                    "the far users are {share} of the users (remote_user_share), under the {level} this pack reads as a global user base, the guide's other trigger for {to}: a region near them would serve few of them at the cost of {to}'s architecture ({}); measure remote_user_p95 again once they are served from {served}, and plan regions if they stay slow or grow to a global user base",
+                    to.indicative_cost()
+                ),
+                (None, _) => format!(
                     "no user count is given, so how far the system is from {to}, whose trigger this is, is not known (the guide lists it under the stage before, and tells a startup not to worry about multi-region yet): give `users`, and measure remote_user_p95 again once far users are served from {served}, before planning regions"
                 ),
             },
@@ -4046,13 +4056,19 @@ fn note_far_users_before_regions(
 /// Whether a move to `to` on far users' latency alone serves them from a CDN or the edge
 /// first ([`note_far_users_before_regions`]): the user count is two stages or more short of
 /// `to`, or not given (the distance unknown, the cheap and reversible rungs come before the
-/// guide's dearest move). The fleet summary follows it.
+/// guide's dearest move), or short of `to` at all while the far users are measured to be
+/// `few` ([`Grounds::few_far_users`]: under the share the pack reads as a global user base,
+/// the guide's other trigger for the move; a region near them would serve few). The fleet
+/// summary follows it.
 pub(crate) fn far_users_first(
     users: Option<scalability_advisor_core::units::Users>,
     by_users: Option<Stage>,
     to: Stage,
+    few: bool,
 ) -> bool {
-    users.is_none() || stages_short(by_users, to).is_some()
+    users.is_none()
+        || stages_short(by_users, to).is_some()
+        || (few && by_users.is_some_and(|u| u < to))
 }
 
 /// The far users' P95 and the P95 over all users, when both are measured and the far users

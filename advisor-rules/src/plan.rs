@@ -603,6 +603,17 @@ pub(crate) struct Grounds {
     ///
     /// [`AdditionConfig`]: scalability_advisor_core::patterns::AdditionConfig
     pub(crate) additions: scalability_advisor_core::patterns::AdditionConfig,
+    /// When the share of users far from the servers is measured under the share the pack
+    /// reads as a global user base ([`TriggerConfig::global_remote_share`], 25%): that share
+    /// and the level. A move for far users' latency then serves them from a CDN's edge
+    /// first (`far_users_first`): a region near them would serve few.
+    ///
+    /// [`TriggerConfig::global_remote_share`]:
+    ///     scalability_advisor_core::TriggerConfig::global_remote_share
+    pub(crate) few_far_users: Option<(
+        scalability_advisor_core::units::Ratio,
+        scalability_advisor_core::units::Ratio,
+    )>,
 }
 
 /// Memory climbing toward its limit (see [`Grounds::memory_fill`]).
@@ -653,6 +664,10 @@ impl Grounds {
             }),
             leak_critical_within: config.ladders.leak_critical_within,
             additions: config.additions,
+            few_far_users: snapshot
+                .remote_user_share
+                .filter(|s| *s < config.triggers.global_remote_share)
+                .map(|s| (s, config.triggers.global_remote_share)),
         }
     }
 }

@@ -600,7 +600,12 @@ fn place_in_plan(
             if far_users_no_slower(snapshot).is_some() {
                 out.first_step_title.clear();
                 write_far_users_again_title(&mut out.first_step_title, to);
-            } else if far_users_first(snapshot.users, by_users, to) {
+            } else if far_users_first(
+                snapshot.users,
+                by_users,
+                to,
+                grounds.few_far_users.is_some(),
+            ) {
                 out.first_step_title.clear();
                 write_far_users_first_title(
                     &mut out.first_step_title,

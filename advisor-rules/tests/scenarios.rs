@@ -13779,3 +13779,73 @@ fn an_undeclared_architecture_move_names_the_step_holding_a_component_off() {
         + step.notes.iter().filter(|n| n.contains(&pointer)).count();
     assert_eq!(mentions, 1, "{text}");
 }
+
+#[test]
+fn a_few_far_users_are_served_from_the_edge_before_regions_are_planned() {
+    // A 573,000-user scale system (CDN, balancer, replicas, cache, services, shards) in one
+    // region, its users in three; the far ones wait 1.2 s at P95, past the 500 ms level, but
+    // they are 3.9% of the users. The guide's move to stage 4 answers "geographic
+    // distribution for latency" and a "global user base" with regions ($100,000+/mo in its
+    // table); for a few far users its network-layer answer, a CDN's edge, comes first. The
+    // move's step must lead with the edge, say how few they are, and keep regions for when
+    // they stay slow. With a third of the users far away, the move is planned as it is.
+    let snap = |share: f64| {
+        with(
+            users(573_000)
+                .with_deployed_regions(NonZeroU32::MIN)
+                .with_user_regions(NonZeroU32::new(3).expect("non-zero"))
+                .with_remote_user_share(pct(share))
+                .with_remote_user_p95(ms(1_200))
+                .with_p95_response_time(ms(400))
+                .with_server_cpu(pct(40.0))
+                .with_db_cpu(pct(40.0)),
+            &built_to(Stage::Scale),
+        )
+    };
+    let a = run(&snap(3.9));
+    let text = a.to_text();
+    let step = step_holding(&a, "move.4.remote_latency");
+    assert_eq!(
+        step.title, "Serve far users from the edge before the move to stage 4 (enterprise)",
+        "{text}"
+    );
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("3.9%") && n.contains("25%")),
+        "{text}"
+    );
+    // It is the plan's first step, and the fleet summary titles it alike.
+    assert_eq!(step.rank, 1, "{text}");
+    assert_eq!(summary(&snap(3.9)).first_step_title, step.title, "{text}");
+    // A third of the users far away: a global user base; the move stands.
+    let a = run(&snap(35.0));
+    let text = a.to_text();
+    let step = step_holding(&a, "move.4.remote_latency");
+    assert_eq!(
+        step.title, "Plan the move to stage 4 (enterprise)",
+        "{text}"
+    );
+    // The share not measured: nothing says they are few; the move stands too.
+    let mut unmeasured = snap(3.9);
+    unmeasured.remote_user_share = None;
+    let a = run(&unmeasured);
+    let step = step_holding(&a, "move.4.remote_latency");
+    assert_eq!(
+        step.title,
+        "Plan the move to stage 4 (enterprise)",
+        "{}",
+        a.to_text()
+    );
+    // Past the stage by users (1,500,000 users: the architecture is due anyway), the
+    // catch-up move keeps its title.
+    let mut big = snap(3.9);
+    big.users = Some(Users::new(1_500_000));
+    let a = run(&big);
+    let step = step_holding(&a, "move.4.remote_latency");
+    assert!(
+        step.title.starts_with("Catch up with stage 4"),
+        "{}",
+        a.to_text()
+    );
+}
