@@ -192,8 +192,8 @@ mod codegen {
             ),
             Expr::Param { name, span: s } => {
                 format!(
-                    "Expr::Param {{ name: {}, span: {} }}",
-                    string(name),
+                    "Expr::Param {{ name: Cow::Borrowed({:?}), span: {} }}",
+                    name.as_ref(),
                     span(*s)
                 )
             }

@@ -245,7 +245,8 @@ pub(crate) enum Expr {
     },
     /// A `$name` parameter, resolved before compilation.
     Param {
-        name: String,
+        /// Borrowed for the default pack's built-in rules, owned when parsed.
+        name: std::borrow::Cow<'static, str>,
         span: Span,
     },
     Neg {
@@ -884,7 +885,10 @@ impl Parser {
         let (tok, span) = self.bump();
         match tok {
             Tok::Num { value, dim } => Ok(Expr::Num { value, dim, span }),
-            Tok::Param(name) => Ok(Expr::Param { name, span }),
+            Tok::Param(name) => Ok(Expr::Param {
+                name: std::borrow::Cow::Owned(name),
+                span,
+            }),
             Tok::LParen => {
                 self.enter()?;
                 let e = self.or()?;

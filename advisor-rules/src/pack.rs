@@ -1681,7 +1681,7 @@ fn reads_any(rule: &Rule, names: &HashSet<&str>) -> bool {
     let mut found = false;
     let mut visit = |e: &Expr| {
         if let Expr::Param { name, .. } = e {
-            found |= names.contains(name.as_str());
+            found |= names.contains(name.as_ref());
         }
     };
     rule.when_expr.walk(&mut visit);
