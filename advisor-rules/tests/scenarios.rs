@@ -13837,6 +13837,19 @@ fn a_few_far_users_are_served_from_the_edge_before_regions_are_planned() {
         "{}",
         a.to_text()
     );
+    // No user count given: how far the system is from the move is what the note says is
+    // not known, the share beside it.
+    let mut unknown = snap(3.9);
+    unknown.users = None;
+    let a = run(&unknown);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.4.remote_latency");
+    assert!(
+        step.notes
+            .first()
+            .is_some_and(|n| n.starts_with("no user count is given")),
+        "{text}"
+    );
     // Past the stage by users (1,500,000 users: the architecture is due anyway), the
     // catch-up move keeps its title.
     let mut big = snap(3.9);
