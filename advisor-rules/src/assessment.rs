@@ -4033,6 +4033,13 @@ fn note_far_users_before_regions(
                 "serve them from a CDN first, the guide's answer to latency in the network layer (static content and cacheable pages from its edge)"
             }
         );
+        // The gaps the move closes close only if its regions come: the step starts at the
+        // edge.
+        for note in &mut step.notes {
+            if let Some(rest) = note.strip_prefix("this also closes ") {
+                *note = format!("regions, if they come, also close {rest}");
+            }
+        }
         let served = if cdn { "the edge" } else { "a CDN" };
         step.notes.insert(
             0,

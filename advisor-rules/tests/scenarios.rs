@@ -13815,6 +13815,18 @@ fn a_few_far_users_are_served_from_the_edge_before_regions_are_planned() {
             .any(|n| n.contains("3.9%") && n.contains("25%")),
         "{text}"
     );
+    // The step leads with the edge: the enterprise checklist's regional gaps close only if
+    // regions come, and the step says so in those words.
+    assert!(
+        step.notes.iter().all(|n| !n.starts_with("this also closes")),
+        "{text}"
+    );
+    assert!(
+        step.notes.iter().any(|n| n.starts_with(
+            "regions, if they come, also close gaps of the guide's enterprise checklist"
+        )),
+        "{text}"
+    );
     // It is the plan's first step, and the fleet summary titles it alike.
     assert_eq!(step.rank, 1, "{text}");
     assert_eq!(summary(&snap(3.9)).first_step_title, step.title, "{text}");
