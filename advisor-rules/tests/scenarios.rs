@@ -13818,7 +13818,9 @@ fn a_few_far_users_are_served_from_the_edge_before_regions_are_planned() {
     // The step leads with the edge: the enterprise checklist's regional gaps close only if
     // regions come, and the step says so in those words.
     assert!(
-        step.notes.iter().all(|n| !n.starts_with("this also closes")),
+        step.notes
+            .iter()
+            .all(|n| !n.starts_with("this also closes")),
         "{text}"
     );
     assert!(
