@@ -21,6 +21,18 @@ fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
+/// What the command writes to stderr when it refuses `args` (exit code 2).
+fn refused(args: &[&str]) -> String {
+    let out = cli()
+        .args(args)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 fn stdout(args: &[&str]) -> String {
     let out = cli()
         .args(args)
@@ -436,14 +448,7 @@ mod assess {
         let f = std::fs::File::create(&big).unwrap();
         f.set_len(300 * 1024 * 1024).unwrap();
         drop(f);
-        let err = cli()
-            .args(["usl", "fit", "--k6", big.to_str().unwrap()])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(err).unwrap();
+        let err = refused(&["usl", "fit", "--k6", big.to_str().unwrap()]);
         assert!(
             err.contains("a load-test output file may be at most 268435456 bytes, this one is 314572800 bytes"),
             "{err}"
@@ -828,19 +833,12 @@ mod other_commands {
         let dir = scratch.path();
         let series = dir.join("series.json");
         std::fs::write(&series, r#"[{"metric": "db_cpu", "samples": [[0, 0.5]]}]"#).unwrap();
-        let err = cli()
-            .args([
-                "assess",
-                &example("growth.toml"),
-                "--series",
-                series.to_str().unwrap(),
-            ])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(err).unwrap();
+        let err = refused(&[
+            "assess",
+            &example("growth.toml"),
+            "--series",
+            series.to_str().unwrap(),
+        ]);
         assert!(
             err.contains("[0].samples[0]: invalid type: sequence, expected a sample"),
             "{err}"
@@ -998,14 +996,7 @@ mod other_commands {
         let dir = scratch.path();
         let bad = dir.join("bad.toml");
         std::fs::write(&bad, "name = \"bad\"\n[[rule]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"p95 > 70% and db_cpuu > 1%\"\n").unwrap();
-        let err = cli()
-            .args(["rules", "check", bad.to_str().unwrap()])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(err).unwrap();
+        let err = refused(&["rules", "check", bad.to_str().unwrap()]);
         assert!(err.contains("bad.toml:7:"), "{err}");
         assert!(err.contains("^"), "{err}");
         // The text is wrapped at 80 columns, so a long path can push the count to the next
@@ -1033,14 +1024,7 @@ mod other_commands {
         // Refused, with JSON asked for: the diagnostics go to stderr as JSON.
         let bad = dir.join("bad.toml");
         std::fs::write(&bad, "name = \"bad\"\n[[rule]]\nid = \"y\"\ntitle = \"t\"\nseverity = \"warning\"\nadvice = \"a\"\nwhen = \"db_cpuu > 1%\"\n").unwrap();
-        let err = cli()
-            .args(["rules", "check", bad.to_str().unwrap(), "--format", "json"])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(err).unwrap();
+        let err = refused(&["rules", "check", bad.to_str().unwrap(), "--format", "json"]);
         let start = err.find('[').unwrap();
         let end = err.rfind(']').unwrap();
         let diags: serde_json::Value = serde_json::from_str(&err[start..=end]).unwrap();
@@ -1101,24 +1085,17 @@ mod other_commands {
             "{counts:?}: {out}"
         );
         // Out of range: refused, naming the flag.
-        let err = cli()
-            .args([
-                "plan",
-                "--peak",
-                "10",
-                "--per-instance",
-                "10",
-                "--db-cores",
-                "2",
-                "--cache-hit-rate",
-                "1.5",
-            ])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(err).unwrap();
+        let err = refused(&[
+            "plan",
+            "--peak",
+            "10",
+            "--per-instance",
+            "10",
+            "--db-cores",
+            "2",
+            "--cache-hit-rate",
+            "1.5",
+        ]);
         assert!(err.contains("--cache-hit-rate"), "{err}");
     }
 
@@ -1373,19 +1350,12 @@ mod other_commands {
         );
         // Bad flags are refused by name.
         for (flag, value) in [("--lambda", "0"), ("--latency-ms", "-3")] {
-            let err = cli()
-                .args([
-                    "usl",
-                    "fit",
-                    amdahl.to_str().unwrap(),
-                    &format!("{flag}={value}"),
-                ])
-                .assert()
-                .code(2)
-                .get_output()
-                .stderr
-                .clone();
-            let err = String::from_utf8(err).unwrap();
+            let err = refused(&[
+                "usl",
+                "fit",
+                amdahl.to_str().unwrap(),
+                &format!("{flag}={value}"),
+            ]);
             assert!(
                 err.contains(flag.trim_start_matches('-')) || err.contains("λ"),
                 "{err}"
@@ -1678,21 +1648,14 @@ mod collect_postgres {
 
     #[test]
     fn the_wait_between_samples_is_bounded() {
-        let out = cli()
-            .args([
-                "collect",
-                "postgres",
-                "--dsn",
-                "host=127.0.0.1",
-                "--seconds",
-                "0",
-            ])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(out).unwrap();
+        let err = refused(&[
+            "collect",
+            "postgres",
+            "--dsn",
+            "host=127.0.0.1",
+            "--seconds",
+            "0",
+        ]);
         assert!(
             err.contains("--seconds must be between 0.1 and 3600, got 0"),
             "{err}"
@@ -1701,21 +1664,14 @@ mod collect_postgres {
 
     #[test]
     fn an_unreachable_server_says_what_to_check() {
-        let out = cli()
-            .args([
-                "collect",
-                "postgres",
-                "--dsn",
-                "host=127.0.0.1 port=1 connect_timeout=2",
-                "--seconds",
-                "0.1",
-            ])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(out).unwrap();
+        let err = refused(&[
+            "collect",
+            "postgres",
+            "--dsn",
+            "host=127.0.0.1 port=1 connect_timeout=2",
+            "--seconds",
+            "0.1",
+        ]);
         assert!(err.contains("cannot connect to PostgreSQL"), "{err}");
     }
 
@@ -1911,23 +1867,9 @@ mod load_tests {
             .collect::<Vec<_>>()
             .join("\n");
         std::fs::write(&dir, one).unwrap();
-        let out = cli()
-            .args(["usl", "fit", "--k6", dir.to_str().unwrap()])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(out).unwrap();
+        let err = refused(&["usl", "fit", "--k6", dir.to_str().unwrap()]);
         assert!(err.contains("a USL fit needs at least 4"), "{err}");
-        let out = cli()
-            .args(["usl", "fit", "--locust", &data("k6-ramp.jsonl")])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(out).unwrap();
+        let err = refused(&["usl", "fit", "--locust", &data("k6-ramp.jsonl")]);
         assert!(err.contains("no `User Count` column"), "{err}");
     }
 }
@@ -2011,14 +1953,7 @@ mod collect_prometheus {
 
     #[test]
     fn an_unreachable_server_is_exit_2_with_what_to_check() {
-        let out = cli()
-            .args(["collect", "prometheus", "--url", "http://127.0.0.1:1"])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(out).unwrap();
+        let err = refused(&["collect", "prometheus", "--url", "http://127.0.0.1:1"]);
         assert!(
             err.contains("cannot query Prometheus at http://127.0.0.1:1"),
             "{err}"
@@ -2181,21 +2116,14 @@ fn prometheus_ranges_are_spans_from_a_minute_to_ninety_days() {
         ("100d", "must be from 1m to 90d"),
         ("30s", "must be from 1m to 90d"),
     ] {
-        let out = cli()
-            .args([
-                "collect",
-                "prometheus",
-                "--url",
-                "http://127.0.0.1:1",
-                "--range",
-                bad,
-            ])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(out).unwrap();
+        let err = refused(&[
+            "collect",
+            "prometheus",
+            "--url",
+            "http://127.0.0.1:1",
+            "--range",
+            bad,
+        ]);
         assert!(err.contains(why), "{bad}: {err}");
     }
 }
@@ -2324,14 +2252,7 @@ mod batch {
         let temp = |name: &str| scratch.path().join(name);
         let csv = temp("bad.csv");
         std::fs::write(&csv, "service,db_cpux\na,0.5\n").unwrap();
-        let err = cli()
-            .args(["assess", "--batch", csv.to_str().unwrap()])
-            .assert()
-            .code(2)
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(err).unwrap();
+        let err = refused(&["assess", "--batch", csv.to_str().unwrap()]);
         assert!(
             err.contains("bad.csv")
                 && err.contains("`db_cpux`")
