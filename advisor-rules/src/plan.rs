@@ -437,6 +437,9 @@ pub(crate) struct Deferral<'a> {
     /// For the cache rung waiting for the diagnosis step ([`unexplained_slow_pages`]):
     /// whether few queries repeat ([`Grounds::few_repeats`]), which is then the reason given.
     pub(crate) few_repeats: bool,
+    /// When the step waited for is the database's lock step ([`lock_step`]): its queries
+    /// lose their time waiting on locks, which is then the reason given.
+    pub(crate) locks: bool,
 }
 
 impl<'a> Deferral<'a> {
@@ -453,6 +456,7 @@ impl<'a> Deferral<'a> {
             saturated: None,
             hot_server: false,
             few_repeats: false,
+            locks: false,
         }
     }
 
@@ -466,6 +470,7 @@ impl<'a> Deferral<'a> {
             None => likeliest(layer),
         };
         match (self.layer, self.tied) {
+            (Some(Layer::Database), false) if self.locks => "pages are slow and the database is the likeliest bottleneck, its queries losing their time waiting on locks; a cache takes only reads off the database, and reads do not wait for row locks (PostgreSQL's multiversion concurrency control)".to_owned(),
             (Some(layer), false) => {
                 format!("pages are slow and {} the likeliest bottleneck", named(layer))
             }
@@ -987,6 +992,16 @@ pub(crate) fn deferral_candidate<'a>(
         Some((symptom, Some(None))) => Key::LadderExhausted(symptom),
         // (A finding on the layer that advises the held rung itself is no step to wait for.)
         _ => {
+            // Queries that wait on locks wait for writers, which no cache of reads takes
+            // away: the slow pages wait for the lock step at every stage and every rung.
+            if layer == Layer::Database
+                && let Some(locks) = lock_step(facts, active, architecture)
+            {
+                return Some(Deferral {
+                    locks: true,
+                    ..Deferral::new(page, locks, Some(layer), hold())
+                });
+            }
             let step = first_step_on(facts, active, architecture, layer, grounds)
                 .filter(|k| *k != Key::Remedy(page))?;
             // A database that ranks first while its ladder is not active (its CPU and
@@ -1142,6 +1157,37 @@ fn hot_server_step<'a>(
         })
         // (Its own action, not a rung: a ladder's rule, or a finding joining the active CPU
         // ladder's step, is placed on the rung.)
+        .find_map(|f| match placement(f, active, architecture) {
+            Placement::Step(key @ Key::Action(_)) => Some(key),
+            _ => None,
+        })
+}
+
+/// The default pack's action for lock contention (`db.lock_contention`, `db.deadlocks`).
+pub(crate) const REDUCE_LOCKS: &str = "reduce_lock_contention";
+
+/// The database's step on lock contention (the default pack's `db.lock_contention` and
+/// `db.deadlocks`, action [`REDUCE_LOCKS`]): queries past the pack's share of their time
+/// waiting on locks, or transactions deadlocked (each of which waited `deadlock_timeout`,
+/// 1 s by default, before PostgreSQL looked for the cycle; documentation, 20.12 "Lock
+/// Management").
+///
+/// In PostgreSQL a plain read takes no row lock and waits for none: "reading never blocks
+/// writing and writing never blocks reading" (documentation, 13.1 "Introduction" to
+/// concurrency control), and a row lock blocks only writers and lockers of the same row
+/// (13.3.2 "Row-Level Locks"). What waits on locks is writes, and the requests that make
+/// them; a cache, the slow-page ladder's first rung, takes reads off the database and
+/// leaves those waits as they are. So when the database is the likeliest bottleneck and its
+/// ladder is not active (its CPU and queries within the guide's levels), the slow pages
+/// wait for this step rather than for a cache ([`deferral_candidate`]).
+fn lock_step<'a>(
+    facts: &[Facts<'a>],
+    active: &Active,
+    architecture: ComponentSet,
+) -> Option<Key<'a>> {
+    facts
+        .iter()
+        .filter(|f| f.layer == Some(Layer::Database) && f.action == Some(REDUCE_LOCKS))
         .find_map(|f| match placement(f, active, architecture) {
             Placement::Step(key @ Key::Action(_)) => Some(key),
             _ => None,

@@ -13879,3 +13879,92 @@ fn a_few_far_users_are_served_from_the_edge_before_regions_are_planned() {
         a.to_text()
     );
 }
+
+/// A 30,000-user inventory service (balancer and CDN, no cache) whose pages take 800 ms
+/// (past the guide's 500 ms target), while its queries spend 35% of their time waiting on
+/// locks (the pack's level is 10%), with 12 deadlocks, and the connection pool is 94% used;
+/// the database's CPU (50%) and its slowest query (60 ms) are within the guide's levels, so
+/// the database ladder is not active, and how often queries repeat is not measured. The
+/// slow-page ladder's first rung would add a cache. But in PostgreSQL a plain read never
+/// waits for a row lock (documentation, 13.1: "reading never blocks writing and writing never
+/// blocks reading"; 13.3.2: row locks block only writers and lockers of the same row), so a
+/// cache, which takes reads off the database, shortens none of those waits: the cache waits
+/// for the lock step, which takes the slow pages as its evidence and says why. A cache
+/// called for on its own grounds (half of the queries repeat, past the guide's "same queries
+/// repeated frequently") stays in the plan; without lock waits past the level the cache is
+/// the ladder's first rung again.
+#[test]
+fn slow_pages_behind_lock_waits_wait_for_the_lock_step_not_a_cache() {
+    let snap = with(
+        users(30_000)
+            .with_p95_response_time(ms(800))
+            .with_server_cpu(pct(45.0))
+            .with_memory_usage(pct(50.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(8.0).unwrap())
+            .with_db_cpu(pct(50.0))
+            .with_slowest_query_time(ms(60))
+            .with_db_pool_usage(pct(94.0))
+            .with_db_lock_wait_share(pct(35.0))
+            .with_db_deadlocks(Count::new(12))
+            .with_db_read_share(pct(60.0)),
+        &[Component::LoadBalancer, Component::Cdn],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let locks = StepKey::Action("reduce_lock_contention".to_owned());
+    assert!(
+        a.plan
+            .iter()
+            .all(|s| s.key != StepKey::Remedy(Remedy::AddCaching)),
+        "{text}"
+    );
+    let lock_step = step_of(&a, locks.clone());
+    assert!(
+        lock_step.findings.iter().any(|f| f == "key.p95.warning"),
+        "{text}"
+    );
+    assert!(
+        lock_step
+            .notes
+            .iter()
+            .any(|n| n.contains("pages are slow") && n.contains("reads do not wait")),
+        "{text}"
+    );
+    let held = a
+        .held_back
+        .iter()
+        .find(|h| h.finding == "ladder.slow_page_loads")
+        .unwrap_or_else(|| panic!("no held-back cache:\n{text}"));
+    assert_eq!(held.remedy, Remedy::AddCaching, "{text}");
+    assert_eq!(held.after_step, Some(lock_step.rank), "{text}");
+    assert_eq!(summary(&snap), scalability_advisor_rules::Summary::of(&a));
+    // Half of the queries repeat: the cache is called for on its own grounds and stays.
+    let repeats = snap.clone().with_repeated_query_share(pct(50.0));
+    let a = run(&repeats);
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .any(|s| s.key == StepKey::Remedy(Remedy::AddCaching)),
+        "{text}"
+    );
+    assert_eq!(
+        summary(&repeats),
+        scalability_advisor_rules::Summary::of(&a)
+    );
+    // Lock waits at 2% and no deadlock: no lock step, and the cache is the first rung again.
+    let calm = snap
+        .clone()
+        .with_db_lock_wait_share(pct(2.0))
+        .with_db_deadlocks(Count::new(0));
+    let a = run(&calm);
+    let text = a.to_text();
+    assert!(
+        a.plan
+            .iter()
+            .any(|s| s.key == StepKey::Remedy(Remedy::AddCaching)),
+        "{text}"
+    );
+    assert!(a.plan.iter().all(|s| s.key != locks), "{text}");
+    assert_eq!(summary(&calm), scalability_advisor_rules::Summary::of(&a));
+}
