@@ -431,9 +431,11 @@ pub(crate) struct Deferral<'a> {
     /// ([`saturated_step`]) rather than because requests wait for background work: the
     /// ladder of that resource ([`Symptom::HighServerCpu`] or [`Symptom::HighMemory`]).
     pub(crate) saturated: Option<Symptom>,
-    /// When `layer` is the application because one of its servers runs past the CPU
-    /// warning level while the servers as a whole have room ([`hot_server_step`]).
-    pub(crate) hot_server: bool,
+    /// When `layer` is the application because one of its servers runs past the CPU or the
+    /// memory warning level while the servers as a whole have room ([`hot_server_step`]):
+    /// the symptom of that resource ([`Symptom::HighServerCpu`] or
+    /// [`Symptom::HighMemory`]).
+    pub(crate) hot_server: Option<Symptom>,
     /// For the cache rung waiting for the diagnosis step ([`unexplained_slow_pages`]):
     /// whether few queries repeat ([`Grounds::few_repeats`]), which is then the reason given.
     pub(crate) few_repeats: bool,
@@ -454,7 +456,7 @@ impl<'a> Deferral<'a> {
             tied: false,
             passed_over: None,
             saturated: None,
-            hot_server: false,
+            hot_server: None,
             few_repeats: false,
             locks: false,
         }
@@ -464,7 +466,8 @@ impl<'a> Deferral<'a> {
     /// "pages are slow and the database is the likeliest bottleneck".
     pub(crate) fn why(&self) -> String {
         let named = |layer: Layer| match self.saturated {
-            _ if self.hot_server => HOT_SERVER,
+            _ if self.hot_server == Some(Symptom::HighMemory) => HOT_SERVER_MEMORY,
+            _ if self.hot_server.is_some() => HOT_SERVER,
             Some(Symptom::HighMemory) => SATURATED_MEMORY,
             Some(_) => SATURATED_APPLICATION,
             None => likeliest(layer),
@@ -965,9 +968,11 @@ pub(crate) fn deferral_candidate<'a>(
                     ..Deferral::new(page, instead, Some(layer), hold())
                 });
             }
-            return hot_server_step(facts, active, architecture).map(|instead| Deferral {
-                hot_server: true,
-                ..Deferral::new(page, instead, Some(layer), hold())
+            return hot_server_step(facts, active, architecture).map(|(resource, instead)| {
+                Deferral {
+                    hot_server: Some(resource),
+                    ..Deferral::new(page, instead, Some(layer), hold())
+                }
             });
         }
         return None;
@@ -1050,8 +1055,8 @@ fn used_up_deferral<'a>(
                 ..used_up(instead)
             });
         }
-        return hot_server_step(facts, active, architecture).map(|instead| Deferral {
-            hot_server: true,
+        return hot_server_step(facts, active, architecture).map(|(resource, instead)| Deferral {
+            hot_server: Some(resource),
             ..used_up(instead)
         });
     }
@@ -1137,30 +1142,36 @@ const SATURATED_APPLICATION: &str =
 /// How [`Deferral::why`] names the application when one of its servers is saturated.
 const HOT_SERVER: &str = "one application server's CPU, past its warning level so that the requests sent to it queue, is";
 
-/// The step on one application server running past its CPU warning level while the
-/// servers' mean is under its target (the default pack's `host.uneven_cpu`): a finding on
-/// the application about high server CPU (its symptom) with an action of its own, not a
-/// rung of the CPU ladder (which is not active then: the servers as a whole are under the
-/// target). The requests the balancer sends to that server queue for its CPU as on any
-/// saturated server (see [`saturated_step`]), so the slow-page ladder's later rungs wait
-/// for the step that finds why the load does not spread; a CDN or logic at the edge would
-/// leave that server as it is.
+/// How [`Deferral::why`] names the application when one of its servers' memory is full.
+const HOT_SERVER_MEMORY: &str = "one application server's memory, past its warning level so that the requests sent to it wait on swapping, garbage collection or restarts, is";
+
+/// The step on one application server running past its CPU or memory warning level while
+/// the servers' mean is under its level (the default pack's `host.uneven_cpu` and
+/// `host.uneven_memory`), with the resource's symptom: a finding on the application about
+/// high server CPU or high memory (its symptom) with an action of its own, not a rung of
+/// that resource's ladder (which is not active then: the servers as a whole have room). The
+/// requests the balancer sends to that server queue for its CPU, or wait on its paging and
+/// garbage collection, as on any saturated server (see [`saturated_step`]), so the
+/// slow-page ladder's later rungs wait for the step that finds why the load does not
+/// spread; a CDN or logic at the edge would leave that server as it is. The CPU's step
+/// comes first when both fire.
 fn hot_server_step<'a>(
     facts: &[Facts<'a>],
     active: &Active,
     architecture: ComponentSet,
-) -> Option<Key<'a>> {
-    facts
-        .iter()
-        .filter(|f| {
-            f.layer == Some(Layer::Application) && f.symptom == Some(Symptom::HighServerCpu)
-        })
-        // (Its own action, not a rung: a ladder's rule, or a finding joining the active CPU
-        // ladder's step, is placed on the rung.)
-        .find_map(|f| match placement(f, active, architecture) {
-            Placement::Step(key @ Key::Action(_)) => Some(key),
-            _ => None,
-        })
+) -> Option<(Symptom, Key<'a>)> {
+    let on = |resource: Symptom| {
+        facts
+            .iter()
+            .filter(|f| f.layer == Some(Layer::Application) && f.symptom == Some(resource))
+            // (Its own action, not a rung: a ladder's rule, or a finding joining the active
+            // ladder's step, is placed on the rung.)
+            .find_map(|f| match placement(f, active, architecture) {
+                Placement::Step(key @ Key::Action(_)) => Some((resource, key)),
+                _ => None,
+            })
+    };
+    on(Symptom::HighServerCpu).or_else(|| on(Symptom::HighMemory))
 }
 
 /// The default pack's action for lock contention (`db.lock_contention`, `db.deadlocks`).
@@ -1872,7 +1883,7 @@ mod tests {
     }
 
     #[test]
-    fn the_hot_server_step_is_an_application_finding_on_cpu_with_its_own_action() {
+    fn the_hot_server_step_is_an_application_finding_on_cpu_or_memory_with_its_own_action() {
         let fact = |layer: Layer, symptom: Option<Symptom>, action: Option<&'static str>| Facts {
             id: "x",
             severity: Severity::Warning,
@@ -1892,12 +1903,38 @@ mod tests {
         let step = |f: Facts<'static>| hot_server_step(&[f], &none, ComponentSet::EMPTY);
         assert_eq!(
             step(fact(Layer::Application, cpu, spread)),
-            Some(Key::Action("even_out_server_load"))
+            Some((Symptom::HighServerCpu, Key::Action("even_out_server_load")))
+        );
+        let memory = Some(Symptom::HighMemory);
+        let fills = Some("find_why_one_server_fills");
+        assert_eq!(
+            step(fact(Layer::Application, memory, fills)),
+            Some((
+                Symptom::HighMemory,
+                Key::Action("find_why_one_server_fills")
+            ))
+        );
+        // Both: the CPU's step, whichever comes first among the findings.
+        assert_eq!(
+            hot_server_step(
+                &[
+                    fact(Layer::Application, memory, fills),
+                    fact(Layer::Application, cpu, spread)
+                ],
+                &none,
+                ComponentSet::EMPTY
+            ),
+            Some((Symptom::HighServerCpu, Key::Action("even_out_server_load")))
         );
         // Another layer, another symptom, no symptom, no action of its own: not it.
         assert_eq!(step(fact(Layer::Database, cpu, spread)), None);
+        assert_eq!(step(fact(Layer::Database, memory, fills)), None);
         assert_eq!(
-            step(fact(Layer::Application, Some(Symptom::HighMemory), spread)),
+            step(fact(
+                Layer::Application,
+                Some(Symptom::SlowPageLoads),
+                spread
+            )),
             None
         );
         assert_eq!(step(fact(Layer::Application, None, spread)), None);

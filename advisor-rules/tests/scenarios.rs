@@ -13968,3 +13968,95 @@ fn slow_pages_behind_lock_waits_wait_for_the_lock_step_not_a_cache() {
     assert!(a.plan.iter().all(|s| s.key != locks), "{text}");
     assert_eq!(summary(&calm), scalability_advisor_rules::Summary::of(&a));
 }
+
+#[test]
+fn one_full_server_among_roomy_ones_is_a_spread_or_a_leak_to_find_not_memory_to_add() {
+    use scalability_advisor_rules::scalability_advisor_core::{
+        Entities, EntityKind, EntityName, HostRole, HostStats,
+    };
+    // A 50,000-user growth system (CDN, balancer, replicas, cache) whose three application
+    // servers use 72% of their memory on average, under the pack's 75% mean for an uneven
+    // spread (the CPU rule's 15 points under the warning level), while one of them is at
+    // 96%, past the 90% warning level, and the other two near 60%. The servers as a whole
+    // have room: more memory everywhere (the guide's first rung for high memory) would be
+    // spent where it is not short. The plan must name the full server and ask why it holds
+    // more than the others: memory that grows with uptime on every server is a leak (the
+    // guide's second rung, "fix memory leaks"), seen first on the server restarted longest
+    // ago; otherwise the balancer's spread (sticky sessions, long-lived connections) or
+    // what else runs there.
+    let host = |name: &str, memory: f64| {
+        HostStats::new(EntityName::new(EntityKind::Host, name).unwrap())
+            .with_role(HostRole::App)
+            .with_memory(pct(memory))
+    };
+    let snap = |full: f64, mean: f64| MetricsSnapshot {
+        hosts: Some(
+            Entities::new(vec![
+                host("app-1", full),
+                host("app-2", 58.0),
+                host("app-3", 62.0),
+            ])
+            .unwrap(),
+        ),
+        ..with(
+            users(50_000)
+                .with_memory_usage(pct(mean))
+                .with_server_cpu(pct(50.0))
+                .with_p95_response_time(ms(450))
+                .with_db_cpu(pct(45.0)),
+            &built_to(Stage::Growth),
+        )
+    };
+    let naming = |a: &scalability_advisor_rules::Assessment| {
+        a.plan
+            .iter()
+            .find(|s| s.subject_names.iter().any(|n| n == "app-1"))
+            .cloned()
+    };
+    let a = run(&snap(96.0, 72.0));
+    let text = a.to_text();
+    let step = naming(&a).unwrap_or_else(|| panic!("a step naming the full server:\n{text}"));
+    assert!(
+        step.advice.contains("uptime")
+            && step.advice.contains("leak")
+            && step.advice.contains("balancer")
+            && step.severity >= Severity::Warning,
+        "{text}"
+    );
+    assert!(!remedy_steps(&a).contains(&Remedy::IncreaseRam), "{text}");
+    assert_eq!(
+        summary(&snap(96.0, 72.0)),
+        scalability_advisor_rules::Summary::of(&a)
+    );
+    // Every server full (the mean at 91%): short of memory as a whole, the memory ladder's
+    // steps stand, and no step blames the spread.
+    let a = run(&snap(96.0, 91.0));
+    let text = a.to_text();
+    assert!(naming(&a).is_none(), "{text}");
+    assert!(remedy_steps(&a).contains(&Remedy::IncreaseRam), "{text}");
+    // Pages at 900 ms with the cache and the CDN in place: logic at the edge, the slow-page
+    // ladder's next rung, would leave the full server swapping; it waits for the step on
+    // that server, which says why the slow pages are its evidence.
+    let slow = MetricsSnapshot {
+        p95_response_time: Some(ms(900)),
+        ..snap(96.0, 72.0)
+    };
+    let a = run(&slow);
+    let text = a.to_text();
+    let step = naming(&a).unwrap_or_else(|| panic!("a step naming the full server:\n{text}"));
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.starts_with("pages are slow and one application server's memory")),
+        "{text}"
+    );
+    assert!(
+        held(&a).contains(&(Remedy::EdgeCompute, step.key.clone(), Some(step.rank))),
+        "{text}"
+    );
+    assert!(!remedy_steps(&a).contains(&Remedy::EdgeCompute), "{text}");
+    assert_eq!(summary(&slow), scalability_advisor_rules::Summary::of(&a));
+    // No server past the warning level: nothing to say.
+    let a = run(&snap(85.0, 68.0));
+    assert!(naming(&a).is_none(), "{}", a.to_text());
+}

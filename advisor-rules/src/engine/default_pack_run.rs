@@ -7,7 +7,7 @@
 use super::*;
 
 /// How many rules the code was generated for.
-const RULES: usize = 68;
+const RULES: usize = 69;
 
 /// [`Engine::run`] without time behaviour, for the default pack: the same evaluation,
 /// with what the interpreter decides per rule decided when the crate is built. `false`
@@ -315,6 +315,33 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
                     (4, 0)
                 };
                 let f = make_finding(&r.id, 55, ((Severity::Warning, false), 20), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
+                out.findings.push(f);
+            } else {
+                out.observations.truncate(marks.0);
+                out.subjects.truncate(marks.1);
+                out.subject_names.truncate(marks.2);
+            }
+        }
+    }
+    // host.uneven_memory
+    {
+        let r = &rules[56];
+        if entity_count(snapshot, EntityKind::Host).is_some() {
+            let ctx = Ctx { stack: core::cell::RefCell::new([0.0; MAX_STACK]), values: &values, snapshot, in_place: arch, history, series: &engine.series_config };
+            let marks = (out.observations.len(), out.subjects.len(), out.subject_names.len());
+            let mut slots = [EMPTY_SLOT; MAX_COMPARISONS];
+            let v = each_entity(r, EntityKind::Host, &ctx, &mut slots, Some(&mut *out));
+            let (status, assumed) = judge(v, MissingData::NotEvaluated);
+            st[56] = status;
+            if status == RuleStatus::Fired {
+                let named = out.subjects.len() - marks.1;
+                let (recorded, subjects) = if named > 0 {
+                    (out.observations.len() - marks.0, named)
+                } else {
+                    out.observations.extend(slots.iter().take(4).map(observation_of));
+                    (4, 0)
+                };
+                let f = make_finding(&r.id, 56, ((Severity::Warning, false), 20), stage, (assumed, false), (marks.0, recorded), (marks.1, subjects));
                 out.findings.push(f);
             } else {
                 out.observations.truncate(marks.0);
@@ -997,14 +1024,95 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // premature.add_cache
     {
-        let r = &rules[57];
+        let r = &rules[58];
         if stage_bit & 1 == 0 {
-            st[57] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[58] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let (v1, o0) = compare_value(values[26], Threshold { op: CmpOp::Gt, k: 0.25, lo: 0.24999999975, hi: 0.25000000025 });
             let v2 = truth(!arch.contains(Component::Cache));
             let v3 = kleene_and(v1, v2);
             let (v4, o1) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v5 = kleene_and(v3, v4);
+            let (v6, o2) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v7 = kleene_and(v5, v6);
+            let (status, assumed) = judge(v7, MissingData::NotEvaluated);
+            st[58] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2)]);
+                let f = make_finding(&r.id, 58, ((Severity::Info, false), 70), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.add_read_replicas
+    {
+        let r = &rules[59];
+        if stage_bit & 1 == 0 {
+            st[59] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let (v1, o0) = compare_value(values[21], Threshold { op: CmpOp::Gt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
+            let v2 = truth(!arch.contains(Component::ReadReplicas));
+            let v3 = kleene_and(v1, v2);
+            let (v4, o1) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.7, lo: 0.6999999993, hi: 0.7000000006999999 });
+            let v5 = kleene_and(v3, v4);
+            let (status, assumed) = judge(v5, MissingData::NotEvaluated);
+            st[59] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
+                let f = make_finding(&r.id, 59, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.api_gateway
+    {
+        let r = &rules[67];
+        if stage_bit & 1 == 0 {
+            st[67] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let v1 = truth(arch.contains(Component::ApiGateway));
+            let v2 = truth(!arch.contains(Component::Microservices));
+            let v3 = kleene_and(v1, v2);
+            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
+            st[67] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                let f = make_finding(&r.id, 67, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.auto_scaling
+    {
+        let r = &rules[66];
+        if stage_bit & 1 == 0 {
+            st[66] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let v1 = truth(arch.contains(Component::AutoScaling));
+            let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v3 = kleene_and(v1, v2);
+            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
+            st[66] = status;
+            if status == RuleStatus::Fired {
+                let start = out.observations.len();
+                out.observations.push(observation_of(&o0));
+                let f = make_finding(&r.id, 66, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                out.findings.push(f);
+            }
+        }
+    }
+    // premature.cache
+    {
+        let r = &rules[57];
+        if stage_bit & 1 == 0 {
+            st[57] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+        } else {
+            let v1 = truth(arch.contains(Component::Cache));
+            let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
+            let v3 = kleene_and(v1, v2);
+            let (v4, o1) = compare_value(values[3], Threshold { op: CmpOp::Lt, k: 0.25, lo: 0.24999999975, hi: 0.25000000025 });
             let v5 = kleene_and(v3, v4);
             let (v6, o2) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v7 = kleene_and(v5, v6);
@@ -1018,105 +1126,24 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             }
         }
     }
-    // premature.add_read_replicas
-    {
-        let r = &rules[58];
-        if stage_bit & 1 == 0 {
-            st[58] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
-        } else {
-            let (v1, o0) = compare_value(values[21], Threshold { op: CmpOp::Gt, k: 0.8, lo: 0.7999999992000001, hi: 0.8000000008 });
-            let v2 = truth(!arch.contains(Component::ReadReplicas));
-            let v3 = kleene_and(v1, v2);
-            let (v4, o1) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.7, lo: 0.6999999993, hi: 0.7000000006999999 });
-            let v5 = kleene_and(v3, v4);
-            let (status, assumed) = judge(v5, MissingData::NotEvaluated);
-            st[58] = status;
-            if status == RuleStatus::Fired {
-                let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-                let f = make_finding(&r.id, 58, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
-                out.findings.push(f);
-            }
-        }
-    }
-    // premature.api_gateway
-    {
-        let r = &rules[66];
-        if stage_bit & 1 == 0 {
-            st[66] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
-        } else {
-            let v1 = truth(arch.contains(Component::ApiGateway));
-            let v2 = truth(!arch.contains(Component::Microservices));
-            let v3 = kleene_and(v1, v2);
-            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[66] = status;
-            if status == RuleStatus::Fired {
-                let start = out.observations.len();
-                let f = make_finding(&r.id, 66, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
-                out.findings.push(f);
-            }
-        }
-    }
-    // premature.auto_scaling
-    {
-        let r = &rules[65];
-        if stage_bit & 1 == 0 {
-            st[65] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
-        } else {
-            let v1 = truth(arch.contains(Component::AutoScaling));
-            let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
-            let v3 = kleene_and(v1, v2);
-            let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[65] = status;
-            if status == RuleStatus::Fired {
-                let start = out.observations.len();
-                out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 65, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
-                out.findings.push(f);
-            }
-        }
-    }
-    // premature.cache
-    {
-        let r = &rules[56];
-        if stage_bit & 1 == 0 {
-            st[56] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
-        } else {
-            let v1 = truth(arch.contains(Component::Cache));
-            let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
-            let v3 = kleene_and(v1, v2);
-            let (v4, o1) = compare_value(values[3], Threshold { op: CmpOp::Lt, k: 0.25, lo: 0.24999999975, hi: 0.25000000025 });
-            let v5 = kleene_and(v3, v4);
-            let (v6, o2) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
-            let v7 = kleene_and(v5, v6);
-            let (status, assumed) = judge(v7, MissingData::NotEvaluated);
-            st[56] = status;
-            if status == RuleStatus::Fired {
-                let start = out.observations.len();
-                out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2)]);
-                let f = make_finding(&r.id, 56, ((Severity::Info, false), 70), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
-                out.findings.push(f);
-            }
-        }
-    }
     // premature.load_balancer
     {
-        let r = &rules[62];
+        let r = &rules[63];
         if stage_bit & 1 == 0 {
-            st[62] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[63] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::LoadBalancer));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[62] = status;
+            st[63] = status;
             if status == RuleStatus::Fired {
-                if st[65] == RuleStatus::Fired {
-                    sup[62] = true;
+                if st[66] == RuleStatus::Fired {
+                    sup[63] = true;
                 } else {
                     let start = out.observations.len();
                     out.observations.push(observation_of(&o0));
-                    let f = make_finding(&r.id, 62, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                    let f = make_finding(&r.id, 63, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                     out.findings.push(f);
                 }
             }
@@ -1124,27 +1151,27 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
     }
     // premature.message_queue
     {
-        let r = &rules[67];
+        let r = &rules[68];
         if stage_bit & 1 == 0 {
-            st[67] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[68] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::MessageQueue));
             let v2 = truth(!arch.contains(Component::Microservices));
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[67] = status;
+            st[68] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
-                let f = make_finding(&r.id, 67, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 68, ((Severity::Info, false), 70), stage, (assumed, false), (start, 0), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.microservices
     {
-        let r = &rules[59];
+        let r = &rules[60];
         if stage_bit & 3 == 0 {
-            st[59] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[60] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::Microservices));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
@@ -1155,40 +1182,40 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let v7 = kleene_or(v5, v6);
             let v8 = kleene_and(v3, v7);
             let (status, assumed) = judge(v8, MissingData::NotEvaluated);
-            st[59] = status;
+            st[60] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-                let f = make_finding(&r.id, 59, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 60, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.multi_region
     {
-        let r = &rules[60];
+        let r = &rules[61];
         if stage_bit & 1 == 0 {
-            st[60] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[61] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::MultiRegion));
             let (v2, o0) = compare_value(values[5], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[60] = status;
+            st[61] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
                 any_supersedes |= may_be_superseded_later(3, stage_bit);
-                let f = make_finding(&r.id, 60, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 61, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.read_replicas
     {
-        let r = &rules[64];
+        let r = &rules[65];
         if stage_bit & 1 == 0 {
-            st[64] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[65] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::ReadReplicas));
             let (v2, o0) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
@@ -1199,20 +1226,20 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let v7 = kleene_or(v5, v6);
             let v8 = kleene_and(v3, v7);
             let (status, assumed) = judge(v8, MissingData::NotEvaluated);
-            st[64] = status;
+            st[65] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1)]);
-                let f = make_finding(&r.id, 64, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 65, ((Severity::Info, false), 70), stage, (assumed, false), (start, 2), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.regions
     {
-        let r = &rules[61];
+        let r = &rules[62];
         if stage_bit & 3 == 0 {
-            st[61] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[62] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let (v1, o0) = compare_value(values[1], Threshold { op: CmpOp::Ge, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
             let (v2, o1) = compare_value(values[2], Threshold { op: CmpOp::Lt, k: 2.0, lo: 1.999999998, hi: 2.000000002 });
@@ -1223,30 +1250,30 @@ pub(super) fn run(engine: &Engine, snapshot: &MetricsSnapshot, history: &History
             let v7 = kleene_or(v5, v6);
             let v8 = kleene_and(v3, v7);
             let (status, assumed) = judge(v8, MissingData::NotEvaluated);
-            st[61] = status;
+            st[62] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.extend_from_slice(&[observation_of(&o0), observation_of(&o1), observation_of(&o2)]);
-                let f = make_finding(&r.id, 61, ((Severity::Info, false), 70), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 62, ((Severity::Info, false), 70), stage, (assumed, false), (start, 3), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
     }
     // premature.sharding
     {
-        let r = &rules[63];
+        let r = &rules[64];
         if stage_bit & 3 == 0 {
-            st[63] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
+            st[64] = if stage_bit == 0 { RuleStatus::NotEvaluated } else { RuleStatus::NotApplicable };
         } else {
             let v1 = truth(arch.contains(Component::Sharding));
             let (v2, o0) = compare_value(values[10], Threshold { op: CmpOp::Lt, k: 0.35, lo: 0.34999999965, hi: 0.35000000034999995 });
             let v3 = kleene_and(v1, v2);
             let (status, assumed) = judge(v3, MissingData::NotEvaluated);
-            st[63] = status;
+            st[64] = status;
             if status == RuleStatus::Fired {
                 let start = out.observations.len();
                 out.observations.push(observation_of(&o0));
-                let f = make_finding(&r.id, 63, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
+                let f = make_finding(&r.id, 64, ((Severity::Info, false), 70), stage, (assumed, false), (start, 1), (out.subjects.len(), 0));
                 out.findings.push(f);
             }
         }
