@@ -21,9 +21,9 @@ use crate::engine::{
 };
 use crate::pack::{Origin, Rule, RulePack, Severity};
 use crate::plan::{
-    Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, Skeleton, deferred_delivery,
-    escalate_leak, evidence_only, fold_overdue_moves, move_installing, moved_evidence,
-    nothing_to_add, quiet_cache_with_first_reads, quiet_far_users_moves,
+    Active, Deferral, Facts, Grounds, Key, MemoryFill, Place, REDUCE_LOCKS, Skeleton,
+    deferred_delivery, escalate_leak, evidence_only, fold_overdue_moves, move_installing,
+    moved_evidence, nothing_to_add, quiet_cache_with_first_reads, quiet_far_users_moves,
     quiet_moves_with_nothing_to_add, rung_installing, step_measuring, with_lowest_rungs,
 };
 
@@ -4623,9 +4623,9 @@ fn push_lowercased(out: &mut String, s: &str) {
     }
 }
 
-/// The default pack's action for the connection pool's steps, and for lock contention.
+/// The default pack's action for the connection pool's steps (that for lock contention is
+/// [`REDUCE_LOCKS`]).
 const RELIEVE_POOL: &str = "relieve_connection_pool";
-const REDUCE_LOCKS: &str = "reduce_lock_contention";
 /// The default pack's action for too many queries per request.
 const CUT_QUERIES: &str = "cut_queries_per_request";
 
