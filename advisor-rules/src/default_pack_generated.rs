@@ -1104,7 +1104,7 @@ fn rules() -> Vec<Rule> {
         overdue_severity: None,
         action: None,
         step_title: None,
-        advice: Cow::Borrowed("Users are in more regions than the system runs in, and those far from a deployment wait beyond the 500 ms target. Each should first reach the nearest deployed region, which is the global load balancer's work: check its routing (or put one in front of the regions) and measure their wait again. Then deploy a region where most of them are, behind the global load balancer and with its data replicated there; until then, serve their static content from a CDN's edge."),
+        advice: Cow::Borrowed("Users are in more regions than the system runs in, and those far from a deployment wait beyond the 500 ms target. Each should first reach the nearest deployed region, which is the work of a global load balancer in front of the regions: check how it routes them and measure their wait again. Then deploy a region where most of them are, behind the global load balancer and with its data replicated there; until then, serve their static content from a CDN's edge."),
         made_advice: None,
         references: vec![Cow::Borrowed("guide: When to Move to Stage 4 (geographic distribution for latency; global user base with latency requirements)"), Cow::Borrowed("guide: Stage 4 Architecture (regions behind a global load balancer, each with its services and database)"), Cow::Borrowed("regions with users against regions deployed, with one region left to move.4.remote_latency: ours")],
         supersedes: vec![String::from("move.4.global_users"), String::from("move.4.remote_latency")],
@@ -1147,7 +1147,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 529 },
-        when_offset: 30035,
+        when_offset: 30032,
     },
     Rule {
         id: String::from("layer.network.far_users_one_region"),
@@ -1178,7 +1178,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 541 },
-        when_offset: 30661,
+        when_offset: 30658,
     },
     Rule {
         id: String::from("layer.external.rate_limits"),
@@ -1209,7 +1209,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 553 },
-        when_offset: 32096,
+        when_offset: 32093,
     },
     Rule {
         id: String::from("layer.storage.io_wait"),
@@ -1240,7 +1240,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 565 },
-        when_offset: 32803,
+        when_offset: 32800,
     },
     Rule {
         id: String::from("layer.app.memory_rising"),
@@ -1271,7 +1271,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 577 },
-        when_offset: 33383,
+        when_offset: 33380,
     },
     Rule {
         id: String::from("layer.app.work_bypasses_queue"),
@@ -1302,7 +1302,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 590 },
-        when_offset: 34049,
+        when_offset: 34046,
     },
     Rule {
         id: String::from("db.connection_wait"),
@@ -1333,7 +1333,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 603 },
-        when_offset: 35004,
+        when_offset: 35001,
     },
     Rule {
         id: String::from("db.pool_exhaustion"),
@@ -1364,7 +1364,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[Component::ConnectionPooler]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 617 },
-        when_offset: 35736,
+        when_offset: 35733,
     },
     Rule {
         id: String::from("db.missing_indexes"),
@@ -1395,7 +1395,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 631 },
-        when_offset: 36507,
+        when_offset: 36504,
     },
     Rule {
         id: String::from("db.lock_contention"),
@@ -1426,7 +1426,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 644 },
-        when_offset: 36923,
+        when_offset: 36920,
     },
     Rule {
         id: String::from("db.replica_lag"),
@@ -1457,7 +1457,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 656 },
-        when_offset: 37551,
+        when_offset: 37548,
     },
     Rule {
         id: String::from("db.bloat"),
@@ -1488,7 +1488,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 668 },
-        when_offset: 38040,
+        when_offset: 38037,
     },
     Rule {
         id: String::from("db.wal_latency"),
@@ -1519,7 +1519,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 680 },
-        when_offset: 38435,
+        when_offset: 38432,
     },
     Rule {
         id: String::from("db.cache_hit_low"),
@@ -1550,7 +1550,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 692 },
-        when_offset: 38966,
+        when_offset: 38963,
     },
     Rule {
         id: String::from("db.missing_index.table.critical"),
@@ -1581,7 +1581,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 709 },
-        when_offset: 39825,
+        when_offset: 39822,
     },
     Rule {
         id: String::from("db.missing_index.table"),
@@ -1612,7 +1612,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 723 },
-        when_offset: 40906,
+        when_offset: 40903,
     },
     Rule {
         id: String::from("db.slow_statement"),
@@ -1643,7 +1643,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 737 },
-        when_offset: 41789,
+        when_offset: 41786,
     },
     Rule {
         id: String::from("db.deadlocks"),
@@ -1674,7 +1674,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 749 },
-        when_offset: 42335,
+        when_offset: 42332,
     },
     Rule {
         id: String::from("db.buffer_hit_low"),
@@ -1705,7 +1705,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 761 },
-        when_offset: 43138,
+        when_offset: 43135,
     },
     Rule {
         id: String::from("host.colocated_cpu.critical"),
@@ -1736,7 +1736,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 773 },
-        when_offset: 43813,
+        when_offset: 43810,
     },
     Rule {
         id: String::from("host.colocated_cpu.warning"),
@@ -1767,7 +1767,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 786 },
-        when_offset: 44608,
+        when_offset: 44605,
     },
     Rule {
         id: String::from("host.uneven_cpu"),
@@ -1798,7 +1798,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 799 },
-        when_offset: 45328,
+        when_offset: 45325,
     },
     Rule {
         id: String::from("host.uneven_memory"),
@@ -1829,7 +1829,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 812 },
-        when_offset: 46685,
+        when_offset: 46682,
     },
     Rule {
         id: String::from("premature.cache"),
@@ -1860,7 +1860,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Cache]),
         origin: Origin::DefaultPack { line: 829 },
-        when_offset: 48315,
+        when_offset: 48312,
     },
     Rule {
         id: String::from("premature.add_cache"),
@@ -1891,7 +1891,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 842 },
-        when_offset: 49317,
+        when_offset: 49314,
     },
     Rule {
         id: String::from("premature.add_read_replicas"),
@@ -1922,7 +1922,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[]),
         origin: Origin::DefaultPack { line: 854 },
-        when_offset: 50494,
+        when_offset: 50491,
     },
     Rule {
         id: String::from("premature.microservices"),
@@ -1953,7 +1953,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Microservices]),
         origin: Origin::DefaultPack { line: 866 },
-        when_offset: 51541,
+        when_offset: 51538,
     },
     Rule {
         id: String::from("premature.multi_region"),
@@ -1984,7 +1984,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 878 },
-        when_offset: 52522,
+        when_offset: 52519,
     },
     Rule {
         id: String::from("premature.regions"),
@@ -2015,7 +2015,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MultiRegion]),
         origin: Origin::DefaultPack { line: 890 },
-        when_offset: 52975,
+        when_offset: 52972,
     },
     Rule {
         id: String::from("premature.load_balancer"),
@@ -2046,7 +2046,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::LoadBalancer]),
         origin: Origin::DefaultPack { line: 903 },
-        when_offset: 54532,
+        when_offset: 54529,
     },
     Rule {
         id: String::from("premature.sharding"),
@@ -2077,7 +2077,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::Sharding]),
         origin: Origin::DefaultPack { line: 915 },
-        when_offset: 55441,
+        when_offset: 55438,
     },
     Rule {
         id: String::from("premature.read_replicas"),
@@ -2108,7 +2108,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ReadReplicas]),
         origin: Origin::DefaultPack { line: 927 },
-        when_offset: 56051,
+        when_offset: 56048,
     },
     Rule {
         id: String::from("premature.auto_scaling"),
@@ -2139,7 +2139,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::AutoScaling]),
         origin: Origin::DefaultPack { line: 939 },
-        when_offset: 57128,
+        when_offset: 57125,
     },
     Rule {
         id: String::from("premature.api_gateway"),
@@ -2170,7 +2170,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::ApiGateway]),
         origin: Origin::DefaultPack { line: 953 },
-        when_offset: 58211,
+        when_offset: 58208,
     },
     Rule {
         id: String::from("premature.message_queue"),
@@ -2201,7 +2201,7 @@ fn rules() -> Vec<Rule> {
         recommends: ComponentSet::from_components(&[]),
         discourages: ComponentSet::from_components(&[Component::MessageQueue]),
         origin: Origin::DefaultPack { line: 965 },
-        when_offset: 59043,
+        when_offset: 59040,
     },
     ]
 }

@@ -5206,7 +5206,7 @@ fn users_far_from_every_deployed_region_hear_one_step_on_regions() {
     assert!(
         step.advice
             .contains("first reach the nearest deployed region")
-            && step.advice.contains("check its routing"),
+            && step.advice.contains("check how it routes them"),
         "{text}"
     );
     // Every region with users deployed, yet far users wait: the move's check stands alone.
@@ -6415,6 +6415,12 @@ fn far_users_are_routed_to_their_nearest_region_before_a_region_is_added() {
     );
     assert!(
         a.plan[0].advice.contains("global load balancer"),
+        "{}",
+        a.to_text()
+    );
+    // One is declared: the step does not ask to put one in front of the regions.
+    assert!(
+        !a.plan[0].advice.contains("put one in front"),
         "{}",
         a.to_text()
     );
