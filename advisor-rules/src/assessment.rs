@@ -4412,6 +4412,10 @@ fn note_paging_as_disk_wait(steps: &mut [PlanStep], findings: &[AssessedFinding]
 /// not send the reader back down the plan: the measured latency already places the time
 /// in the calls, and the step's checks (name resolution, reused connections, placement)
 /// hold for every call, so tracing is added alongside to show which calls to work on.
+///
+/// A step that itself asks for a trace (the used-up slow-page ladder's step, which traces
+/// slow requests to find the layer; the diagnosis step) says that the tracing it needs is
+/// that gap, naming the checklist's step: the two are one piece of work.
 fn note_tracing_for_slow_calls(
     steps: &mut [PlanStep],
     findings: &[AssessedFinding],
@@ -4424,6 +4428,18 @@ fn note_tracing_for_slow_calls(
     else {
         return;
     };
+    // A step that asks for a trace (the used-up slow-page ladder's, the diagnosis step)
+    // needs the gap closed to do its work.
+    if let Some(step) = steps.iter_mut().find(|s| {
+        matches!(
+            s.key,
+            StepKey::Diagnose | StepKey::LadderExhausted(Symptom::SlowPageLoads)
+        )
+    }) {
+        step.notes.push(format!(
+            "distributed tracing, which this step's trace needs, is not in place: it is a gap of the guide's {checklist} checklist (step {gaps}), and adding it for this step closes that gap"
+        ));
+    }
     let on_calls = with_evidence_on(findings, Metric::InterServiceP95Latency);
     if let Some(step) = steps
         .iter_mut()

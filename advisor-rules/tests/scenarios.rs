@@ -14066,3 +14066,54 @@ fn one_full_server_among_roomy_ones_is_a_spread_or_a_leak_to_find_not_memory_to_
     let a = run(&snap(85.0, 68.0));
     assert!(naming(&a).is_none(), "{}", a.to_text());
 }
+
+/// A 300,000-user system (stage 3) with every rung of the slow-page ladder in place or not
+/// needed (a cache and a CDN; far users no slower than everyone) whose pages take 700 ms:
+/// the used-up ladder's step says to trace slow requests end to end (the guide's first
+/// diagnosis step: "where is time spent? distributed tracing"). Distributed tracing is not
+/// declared, a gap of the guide's scaling checklist, which has a step of its own: the
+/// tracing step must say that the tracing it asks for is that gap, naming the checklist's
+/// step, so that the two read as one piece of work. With tracing declared, nothing is said.
+#[test]
+fn a_trace_the_plan_asks_for_names_the_checklist_gap_it_closes() {
+    let snap = with(
+        users(300_000)
+            .with_deployed_regions(NonZeroU32::new(1).unwrap())
+            .with_p95_response_time(ms(700))
+            .with_server_cpu(pct(50.0))
+            .with_memory_usage(pct(50.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(6.0).unwrap())
+            .with_db_cpu(pct(50.0))
+            .with_slowest_query_time(ms(60))
+            .with_cache_hit_rate(pct(90.0))
+            .with_remote_user_share(pct(30.0))
+            .with_remote_user_p95(ms(650)),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::Cache,
+            Component::ReadReplicas,
+            Component::AutoScaling,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let trace = step_of(&a, StepKey::LadderExhausted(Symptom::SlowPageLoads));
+    let gaps = step_of(&a, StepKey::Checklist(Checklist::Scaling));
+    assert!(
+        trace.notes.iter().any(|n| n.contains("distributed tracing")
+            && n.contains("not in place")
+            && n.contains(&format!("step {}", gaps.rank))),
+        "{text}"
+    );
+    let traced = run(&with(snap, &[Component::DistributedTracing]));
+    let text = traced.to_text();
+    let trace = step_of(&traced, StepKey::LadderExhausted(Symptom::SlowPageLoads));
+    assert!(
+        trace
+            .notes
+            .iter()
+            .all(|n| !n.contains("distributed tracing")),
+        "{text}"
+    );
+}
