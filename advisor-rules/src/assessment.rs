@@ -1113,6 +1113,7 @@ pub fn assess_with(
         },
     );
     findings_read_as_their_steps(&mut findings, &plan);
+    gaps_close_if_the_move_comes(&mut plan);
     moves_point_to_their_steps(&mut findings, &plan);
     stage.waiting = waiting_moves(&stage.overdue, &plan);
     // A condition that holds names the step that deals with it, so that the list does not
@@ -4991,6 +4992,24 @@ fn findings_read_as_their_steps(findings: &mut [AssessedFinding], plan: &[PlanSt
 /// [`write_residency_first_title`], [`write_far_users_again_title`]), and no other title
 /// has: [`moves_point_to_their_steps`] finds those steps by it.
 const BEFORE_THE_MOVE: &str = " before the move to ";
+
+/// A stage move whose step looks at something first (its title has [`BEFORE_THE_MOVE`])
+/// plans the move only if what it looks at leaves the trigger standing: the checklist gaps
+/// the move would close close only if it comes. Its note "this also closes ..." is
+/// rewritten so ("the move, if it comes, also closes ..."); the far users' steps, whose
+/// move is regions, say "regions, if they come" already ([`note_far_users_before_regions`]).
+fn gaps_close_if_the_move_comes(plan: &mut [PlanStep]) {
+    for step in plan
+        .iter_mut()
+        .filter(|s| matches!(s.key, StepKey::Stage(_)) && s.title.contains(BEFORE_THE_MOVE))
+    {
+        for note in &mut step.notes {
+            if let Some(rest) = note.strip_prefix("this also closes ") {
+                *note = format!("the move, if it comes, also closes {rest}");
+            }
+        }
+    }
+}
 
 /// A stage move whose step the plan retitled to look at something first (far users served
 /// from a CDN or the edge, replicas looked at before sharding, a deployment per

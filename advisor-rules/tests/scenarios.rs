@@ -14117,3 +14117,42 @@ fn a_trace_the_plan_asks_for_names_the_checklist_gap_it_closes() {
         "{text}"
     );
 }
+
+/// A 48,000-user growth system (balancer, CDN, cache, replicas) whose replicas lag 6.6 s
+/// (past the guide's trigger for stage 3) beside a 205 ms query, the primary's writes not
+/// measured: the move's step looks at the replicas first ("Find why the replicas lag
+/// before the move to stage 3 (scale)") and plans the move only if the lag stays. The
+/// scaling checklist's gaps that the move would close (auto-scaling) close only if the
+/// move comes: the step must not say that it "also closes" them, as if looking at the
+/// replicas did.
+#[test]
+fn a_step_that_looks_first_says_the_move_closes_its_gaps_if_it_comes() {
+    let snap = with(
+        users(48_000)
+            .with_p95_response_time(ms(450))
+            .with_server_cpu(pct(50.0))
+            .with_memory_usage(pct(50.0))
+            .with_db_queries_per_request(QueriesPerRequest::new(6.0).unwrap())
+            .with_db_cpu(pct(40.0))
+            .with_slowest_query_time(ms(205))
+            .with_cache_hit_rate(pct(90.0))
+            .with_replica_lag(ms(6_600)),
+        &built_to(Stage::Growth),
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_of(&a, StepKey::Stage(Stage::Scale));
+    assert!(step.title.contains("before the move to"), "{text}");
+    assert!(
+        step.notes
+            .iter()
+            .all(|n| !n.starts_with("this also closes")),
+        "{text}"
+    );
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("if it comes, also closes") && n.contains("auto-scaling")),
+        "{text}"
+    );
+}
