@@ -1004,10 +1004,11 @@ impl RuleEvidence {
             }
             return shown(v);
         }
-        // Plain numbers and rates, written to six significant digits: apart when further
-        // apart than a hundred-thousandth of the larger, else exactly when written alike.
+        // Plain numbers and rates, written to four significant digits: apart when further
+        // apart than a thousandth of the larger (two numbers written alike at four digits
+        // differ by less), else exactly when written alike.
         let text = shown(v);
-        if (v - t).abs() > 1e-5 * v.abs().max(t.abs()) || text != shown(t) {
+        if (v - t).abs() > 1e-3 * v.abs().max(t.abs()) || text != shown(t) {
             return text;
         }
         let (per, suffix) = rate.map_or((1.0, String::new()), |(unit, per)| {
@@ -1029,7 +1030,7 @@ fn show_value(v: f64, dim: Dim, unit: Option<UnitKind>, percent: bool) -> String
         ),
         (_, Some(UnitKind::Flag)) | (Dim::Bool, _) => if v > 0.5 { "yes" } else { "no" }.to_owned(),
         // Slow rates in a unit that makes them at least 1, a whole number when one does:
-        // `1000/d`, `41.6667/h`, never `0.0115741/s`.
+        // `1000/d`, `41.67/h`, never `0.01157/s`.
         (Dim::Rate, _) => show_rate_in(v, rate_unit(v)),
         _ if percent => percent_text(v),
         _ => trim_number(v),
@@ -1038,8 +1039,8 @@ fn show_value(v: f64, dim: Dim, unit: Option<UnitKind>, percent: bool) -> String
 
 /// The unit a rate of `v` per second is shown in, with the seconds it spans: per second
 /// from 1 up (and for 0), else the first of minute, hour and day in which it is a whole
-/// number, else the first in which it is at least 1 (`1000/d`, `41.6667/h`, never
-/// `0.0115741/s`).
+/// number, else the first in which it is at least 1 (`1000/d`, `41.67/h`, never
+/// `0.01157/s`).
 fn rate_unit(v: f64) -> (&'static str, f64) {
     const UNITS: [(&str, f64); 4] = [("s", 1.0), ("min", 60.0), ("h", 3_600.0), ("d", 86_400.0)];
     let a = v.abs();
@@ -1068,19 +1069,27 @@ pub(crate) fn percent_text(fraction: f64) -> String {
     }
 }
 
-/// A number without trailing zeros, to at most six significant digits; whole numbers from
-/// 10,000 up to 10¹⁵ (excluded) with thousands separators (`500,000`), as people read them.
+/// A number without trailing zeros, to at most four significant digits (the precision the
+/// core gives durations, `589.2 ms`); numbers written whole (`12,343`), from 10,000 up to
+/// 10¹⁵ (excluded), with thousands separators (`500,000`), as people read them. Rounding
+/// to significant digits never reverses an order, so two numbers written differently read
+/// in their true order; where they would read alike, [`RuleEvidence::show_beside`] adds
+/// the digits that tell them apart.
 fn trim_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
+    const SIGNIFICANT: i32 = 4;
+    let grouped = |w: f64| {
         // Grouped as the core writes counts (`Count`'s display), so both read alike.
         #[expect(
             clippy::cast_possible_truncation,
             clippy::cast_sign_loss,
             reason = "a whole number under 1e15 in magnitude: exact as a u64"
         )]
-        let whole = scalability_advisor_core::units::Count::new(v.abs() as u64);
-        let sign = if v < 0.0 { "-" } else { "" };
-        return format!("{sign}{whole}");
+        let whole = scalability_advisor_core::units::Count::new(w.abs() as u64);
+        let sign = if w < 0.0 { "-" } else { "" };
+        format!("{sign}{whole}")
+    };
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return grouped(v);
     }
     #[expect(
         clippy::cast_possible_truncation,
@@ -1091,7 +1100,10 @@ fn trim_number(v: f64) -> String {
     } else {
         v.abs().log10().floor() as i32
     };
-    let decimals = usize::try_from((5 - magnitude).clamp(0, 12)).unwrap_or(0);
+    let decimals = usize::try_from((SIGNIFICANT - 1 - magnitude).clamp(0, 12)).unwrap_or(0);
+    if decimals == 0 && v.abs() < 1e15 {
+        return grouped(v.round());
+    }
     let text = format!("{v:.decimals$}");
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_owned()

@@ -159,16 +159,17 @@ fn numbers_read_as_people_write_them() {
     };
     // A slow rate in the first unit where it is whole (1000 a day, 6 a minute), and the
     // observed rate in the threshold's unit, so that the two read side by side: one every
-    // 7 s is 12,342.9 a day, or 8.57143 a minute (six significant digits).
+    // 7 s is 12,342.857 a day, or 8.5714 a minute: four significant digits, as durations
+    // (589.2 ms), and whole numbers grouped by thousands (12,343).
     let snap = MetricsSnapshot::default()
         .with_db_transaction_rate(Rate::from_per_second(1.0 / 7.0).unwrap());
     assert_eq!(
         one("db_transaction_rate > 1000/d", &snap),
-        "db_transaction_rate = 12342.9/d > 1000/d"
+        "db_transaction_rate = 12,343/d > 1000/d"
     );
     assert_eq!(
         one("db_transaction_rate > 6/min", &snap),
-        "db_transaction_rate = 8.57143/min > 6/min"
+        "db_transaction_rate = 8.571/min > 6/min"
     );
     // Against zero, in the observed rate's own unit: one every 2 s is 30 a minute.
     let half =
@@ -184,17 +185,30 @@ fn numbers_read_as_people_write_them() {
         one("db_transaction_rate > 1/d", &snap),
         "db_transaction_rate = 1000/d > 1/d"
     );
-    // Six significant digits, whatever the magnitude.
+    // Four significant digits, whatever the magnitude (a mean read from a collector has
+    // fifteen); more only where four would write the value as its level.
     let q = |v: f64| {
         MetricsSnapshot::default().with_db_queries_per_request(QueriesPerRequest::new(v).unwrap())
     };
     assert_eq!(
         one("db_queries_per_request > 0.01", &q(0.012_345_6)),
-        "db_queries_per_request = 0.0123456 > 0.01"
+        "db_queries_per_request = 0.01235 > 0.01"
     );
     assert_eq!(
         one("db_queries_per_request > 100", &q(123.456_789)),
-        "db_queries_per_request = 123.457 > 100"
+        "db_queries_per_request = 123.5 > 100"
+    );
+    assert_eq!(
+        one("db_queries_per_request >= 10", &q(10.112_720_399_723_582)),
+        "db_queries_per_request = 10.11 >= 10"
+    );
+    assert_eq!(
+        one("db_queries_per_request > 10", &q(10.000_4)),
+        "db_queries_per_request = 10.0004 > 10"
+    );
+    assert_eq!(
+        one("db_queries_per_request < 10", &q(9.999_96)),
+        "db_queries_per_request = 9.99996 < 10"
     );
     // Whole numbers from 10,000 up are grouped by thousands.
     let u = |n: u64| MetricsSnapshot::default().with_users(Users::new(n));
