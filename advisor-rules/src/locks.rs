@@ -14,11 +14,16 @@
 //! The measure is **writes per row per second**: a write statement's calls a second over
 //! its period, divided by its table's row count. At [`HOT_WRITES_PER_ROW`] (one a second)
 //! or more, a row is written again before a transaction of a second or so has ended: that
-//! is where queues form. Only statements whose text says which table they write are read:
-//! `UPDATE [ONLY] table`, `DELETE FROM [ONLY] table`, and `INSERT INTO table ... ON
-//! CONFLICT ... DO UPDATE` (an upsert locks the row it updates). Reads that lock rows
-//! (`SELECT ... FOR UPDATE`) and statements starting with `WITH` are not parsed: they are
-//! never named, which costs a missed hint, never a false one.
+//! is where queues form. Only statements whose text says which table they lock are read:
+//! `UPDATE [ONLY] table`, `DELETE FROM [ONLY] table`, `INSERT INTO table ... ON CONFLICT
+//! ... DO UPDATE` (an upsert locks the row it updates), and reads of one table that lock
+//! the rows they read and wait for them, `SELECT ... FROM table [[AS] alias] ... FOR
+//! [NO KEY] UPDATE` (13.3.2: the rows are locked as if for update, so that other
+//! transactions' locking reads and writes of them wait; with `SKIP LOCKED` or `NOWAIT`
+//! nothing waits, and shared locks, `FOR [KEY] SHARE`, do not queue behind each other).
+//! A locking read over several tables (a join, a list, a subquery) and statements
+//! starting with `WITH` are not parsed: they are never named, which costs a missed hint,
+//! never a false one.
 
 use std::collections::HashMap;
 
@@ -31,10 +36,20 @@ pub(crate) const HOT_WRITES_PER_ROW: f64 = 1.0;
 /// At most this many statements are named in the note, the hottest first.
 const NAMED: usize = 3;
 
-/// A write statement on a table it writes hot.
+/// How a statement locks the rows of its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lock {
+    /// It writes them (`UPDATE`, `DELETE`, an upsert).
+    Write,
+    /// It reads them and locks them for update (`SELECT ... FOR [NO KEY] UPDATE`).
+    ForUpdate,
+}
+
+/// A statement that locks rows of a table it locks hot.
 struct HotWrite<'s> {
     query: &'s str,
     table: &'s str,
+    lock: Lock,
     calls: Count,
     period: core::time::Duration,
     rows: u64,
@@ -65,7 +80,7 @@ pub(crate) fn hot_writes_note(snapshot: &MetricsSnapshot) -> Option<String> {
         .iter()
         .filter_map(|s| {
             let query = s.query.as_str();
-            let written = written_table(query)?;
+            let (written, lock) = locked_table(query)?;
             let (table, rows) = (*by_name.get(&written.to_ascii_lowercase())?)?;
             let (calls, period) = (s.calls?, s.period?);
             let secs = period.as_secs_f64();
@@ -78,6 +93,7 @@ pub(crate) fn hot_writes_note(snapshot: &MetricsSnapshot) -> Option<String> {
             (per_row.is_finite() && per_row >= HOT_WRITES_PER_ROW).then_some(HotWrite {
                 query,
                 table,
+                lock,
                 calls,
                 period,
                 rows,
@@ -93,8 +109,12 @@ pub(crate) fn hot_writes_note(snapshot: &MetricsSnapshot) -> Option<String> {
         .iter()
         .take(NAMED)
         .map(|h| {
+            let (verb, what) = match h.lock {
+                Lock::Write => ("writes table", "writes"),
+                Lock::ForUpdate => ("locks rows of table", "locks"),
+            };
             format!(
-                "statement `{}` writes table `{}`, which holds {} rows, {} times in {}: {} writes a row each second on average",
+                "statement `{}` {verb} `{}`, which holds {} rows, {} times in {}: {} {what} a row each second on average",
                 h.query,
                 h.table,
                 Count::new(h.rows),
@@ -104,9 +124,20 @@ pub(crate) fn hot_writes_note(snapshot: &MetricsSnapshot) -> Option<String> {
             )
         })
         .collect();
+    let read_locked = hot.iter().take(NAMED).any(|h| h.lock == Lock::ForUpdate);
     Some(format!(
-        "{}. A row being written stays locked until its transaction ends, so concurrent writers of the same rows queue one behind another: the likeliest source of these waits. Keep those transactions short (write the row last, commit at once), or spread the writes (a counter split over several rows and summed when read, or the updates queued and applied in batches by one worker)",
-        named.join("; ")
+        "{}. A row being written{} stays locked until its transaction ends, so concurrent writers of the same rows queue one behind another: the likeliest source of these waits. Keep those transactions short (write the row last, commit at once), or spread the writes (a counter split over several rows and summed when read, or the updates queued and applied in batches by one worker{})",
+        named.join("; "),
+        if read_locked {
+            ", or read FOR UPDATE,"
+        } else {
+            ""
+        },
+        if read_locked {
+            "; a queue of jobs claimed FOR UPDATE skips the claimed ones with SKIP LOCKED"
+        } else {
+            ""
+        }
     ))
 }
 
@@ -125,20 +156,20 @@ fn per_row_text(rate: f64) -> String {
     }
 }
 
-/// The table a write statement writes, as its text names it (unqualified, unquoted), or
-/// `None` when it is not an `UPDATE`, a `DELETE` or an upsert this reads (see the module's
-/// notes). Leading comments are skipped.
-pub(crate) fn written_table(query: &str) -> Option<&str> {
+/// The table a statement locks rows of, as its text names it (unqualified, unquoted), and
+/// how, or `None` when it is not an `UPDATE`, a `DELETE`, an upsert or a locking read this
+/// reads (see the module's notes). Leading comments are skipped. Linear in the text.
+pub(crate) fn locked_table(query: &str) -> Option<(&str, Lock)> {
     let text = skip_comments(query);
     let mut words = text.split_ascii_whitespace();
     let first = words.next()?;
-    let name = if first.eq_ignore_ascii_case("update") {
-        after_only(&mut words)?
+    let (name, lock) = if first.eq_ignore_ascii_case("update") {
+        (after_only(&mut words)?, Lock::Write)
     } else if first.eq_ignore_ascii_case("delete") {
         if !words.next()?.eq_ignore_ascii_case("from") {
             return None;
         }
-        after_only(&mut words)?
+        (after_only(&mut words)?, Lock::Write)
     } else if first.eq_ignore_ascii_case("insert") {
         if !words.next()?.eq_ignore_ascii_case("into") {
             return None;
@@ -154,14 +185,64 @@ pub(crate) fn written_table(query: &str) -> Option<&str> {
         if !upsert {
             return None;
         }
-        name
+        (name, Lock::Write)
+    } else if first.eq_ignore_ascii_case("select") {
+        (read_for_update(words)?, Lock::ForUpdate)
     } else {
         return None;
     };
     // `INSERT INTO t(a, b)`: the name ends at its column list.
     let name = name.split('(').next().unwrap_or(name);
     let table = unqualified(name);
-    (!table.is_empty()).then_some(table)
+    (!table.is_empty()).then_some((table, lock))
+}
+
+/// The one table a `SELECT` (its words past `SELECT`) reads and locks for update, waiting
+/// for the rows: one `FROM`, no join, a `FROM` clause of the table alone or with its alias
+/// (`t`, `t x`, `t AS x`), and a locking clause `FOR UPDATE` or `FOR NO KEY UPDATE`
+/// without `SKIP LOCKED` or `NOWAIT`.
+fn read_for_update<'q>(words: core::str::SplitAsciiWhitespace<'q>) -> Option<&'q str> {
+    const CLAUSE_ENDS: [&str; 9] = [
+        "where", "group", "order", "limit", "offset", "for", "having", "window", "fetch",
+    ];
+    let words: Vec<&str> = words.collect();
+    let is = |w: &str, k: &str| w.eq_ignore_ascii_case(k);
+    let mut froms = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| is(w, "from"))
+        .map(|(i, _)| i);
+    let from = froms.next()?;
+    if froms.next().is_some() || words.iter().any(|w| is(w, "join")) {
+        return None;
+    }
+    let clause: Vec<&str> = words
+        .get(from + 1..)?
+        .iter()
+        .copied()
+        .take_while(|w| !CLAUSE_ENDS.iter().any(|k| is(w, k)))
+        .collect();
+    let plain = |w: &str| !w.contains(',') && !w.contains('(') && !w.contains(')');
+    let table = match clause.as_slice() {
+        [t] | [t, _] => *t,
+        [t, a, _] if is(a, "as") => *t,
+        _ => return None,
+    };
+    if !clause.iter().all(|w| plain(w)) {
+        return None;
+    }
+    // The locking clause: FOR UPDATE or FOR NO KEY UPDATE, waiting.
+    let at = words.iter().position(|w| is(w, "for"))?;
+    let lock = words.get(at + 1..)?;
+    let updates = match lock {
+        [u, ..] if is(u, "update") => true,
+        [n, k, u, ..] => is(n, "no") && is(k, "key") && is(u, "update"),
+        _ => false,
+    };
+    let waits = !lock
+        .iter()
+        .any(|w| is(w, "nowait") || is(w, "skip") || is(w, "locked"));
+    (updates && waits).then_some(table)
 }
 
 /// The next word, past an `ONLY` (which keeps a write off the table's children).
@@ -232,14 +313,62 @@ mod tests {
                 None,
             ),
             ("INSERT INTO events VALUES ($1)", None),
-            ("SELECT * FROM accounts FOR UPDATE", None),
+            ("SELECT * FROM accounts FOR SHARE", None),
+            ("SELECT * FROM accounts", None),
             ("WITH x AS (SELECT 1) UPDATE t SET a = 1", None),
             ("/* never closed UPDATE t SET a = 1", None),
             ("UPDATE", None),
             ("", None),
         ];
         for (query, table) in cases {
-            assert_eq!(written_table(query), table, "{query}");
+            assert_eq!(
+                locked_table(query),
+                table.map(|t| (t, Lock::Write)),
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_locking_read_of_one_table_that_waits_is_read() {
+        let cases = [
+            (
+                "SELECT * FROM accounts WHERE id = $1 FOR UPDATE",
+                Some("accounts"),
+            ),
+            (
+                "select id from public.jobs where id = $1 for no key update",
+                Some("jobs"),
+            ),
+            (
+                "SELECT * FROM accounts AS a WHERE a.id = $1 FOR UPDATE OF a",
+                Some("accounts"),
+            ),
+            ("SELECT * FROM \"Stock\" s FOR UPDATE", Some("Stock")),
+            // (Those that skip locked rows or fail at once do not wait.)
+            (
+                "SELECT * FROM jobs WHERE state = $1 LIMIT 1 FOR UPDATE SKIP LOCKED",
+                None,
+            ),
+            ("SELECT * FROM jobs FOR UPDATE NOWAIT", None),
+            // (Shared locks do not queue behind each other.)
+            ("SELECT * FROM jobs FOR SHARE", None),
+            ("SELECT * FROM jobs FOR KEY SHARE", None),
+            // (Several tables, or a table the text does not name plainly: not read.)
+            ("SELECT * FROM a JOIN b ON a.id = b.a_id FOR UPDATE", None),
+            ("SELECT * FROM a, b FOR UPDATE", None),
+            ("SELECT * FROM a x, b y FOR UPDATE", None),
+            ("SELECT (SELECT 1 FROM x) FROM y FOR UPDATE", None),
+            ("SELECT * FROM (SELECT 1) s FOR UPDATE", None),
+            ("SELECT 1 FOR UPDATE", None),
+            ("SELECT * FROM FOR UPDATE", None),
+        ];
+        for (query, table) in cases {
+            assert_eq!(
+                locked_table(query),
+                table.map(|t| (t, Lock::ForUpdate)),
+                "{query}"
+            );
         }
     }
 
@@ -247,10 +376,10 @@ mod tests {
         /// Any text, however malformed: no panic, and a table named is a piece of the
         /// text, never empty.
         #[test]
-        fn the_written_table_is_a_piece_of_the_query(
-            query in "((UPDATE|update|DELETE|FROM|ONLY|INSERT|INTO|ON|CONFLICT|DO|/\\*|\\*/|--|\n|\"|\\.|\\(| |[a-z]{1,3}) ){0,12}"
+        fn the_locked_table_is_a_piece_of_the_query(
+            query in "((UPDATE|update|DELETE|FROM|ONLY|INSERT|INTO|ON|CONFLICT|DO|SELECT|FOR|NO|KEY|SKIP|LOCKED|JOIN|AS|,|/\\*|\\*/|--|\n|\"|\\.|\\(| |[a-z]{1,3}) ){0,12}"
         ) {
-            if let Some(table) = written_table(&query) {
+            if let Some((table, _)) = locked_table(&query) {
                 proptest::prop_assert!(!table.is_empty());
                 proptest::prop_assert!(query.contains(table));
             }
