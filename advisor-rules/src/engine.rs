@@ -1004,11 +1004,10 @@ impl RuleEvidence {
             }
             return shown(v);
         }
-        // Plain numbers and rates, written to four significant digits: apart when further
-        // apart than a thousandth of the larger (two numbers written alike at four digits
-        // differ by less), else exactly when written alike.
+        // Plain numbers and rates, written to four significant digits, unless the level
+        // would read alike.
         let text = shown(v);
-        if (v - t).abs() > 1e-3 * v.abs().max(t.abs()) || text != shown(t) {
+        if text != shown(t) {
             return text;
         }
         let (per, suffix) = rate.map_or((1.0, String::new()), |(unit, per)| {
