@@ -1814,90 +1814,104 @@ impl Engine {
         let params = ParamTable::new(&pack.params);
         for rule in &pack.rules {
             let lookup = |n: &str| params.get(n).map(|p| (p.value, p.dim));
-            let compile_one = |e: &Expr| -> Result<(Program, usize), String> {
-                // Its sites are written out when first wanted ([`Engine::sites`]); here only
-                // counted (orienting a comparison does not change how many there are).
-                let (mut sites, mut nodes) = (0usize, 0usize);
-                e.walk(&mut |n| {
-                    sites += usize::from(matches!(n, Expr::Cmp { .. } | Expr::Series { .. }));
-                    nodes += 1;
+            // `sites` and `nodes` counted by the walk over `e` that reads its metrics.
+            let compile_one =
+                |e: &Expr, sites: usize, nodes: usize| -> Result<(Program, usize), String> {
+                    // Its sites are written out when first wanted ([`Engine::sites`]); here only
+                    // counted (orienting a comparison does not change how many there are).
+                    // Each node emits one instruction, a connective of n items n - 1: twice the
+                    // nodes is room enough, so the list is allocated once.
+                    let mut ops = Vec::with_capacity(2 * nodes);
+                    let mut cmp = 0u8;
+                    emit_oriented(e, &lookup, &mut ops, &mut cmp)?;
+                    let ops = fuse(ops);
+                    if usize::from(cmp) > MAX_COMPARISONS {
+                        return Err(format!("more than {MAX_COMPARISONS} comparisons"));
+                    }
+                    if stack_depth(&ops) > MAX_STACK {
+                        return Err("condition too deep to evaluate".into());
+                    }
+                    Ok((Program::new(ops), sites))
+                };
+            // A comparison or a series function is a site of evidence.
+            let site = |n: &Expr| usize::from(matches!(n, Expr::Cmp { .. } | Expr::Series { .. }));
+            // One walk over the condition: what it reads (for "not evaluated" reports and the
+            // pack's read set), what it divides by, and its nodes and sites.
+            metrics.clear();
+            series.clear();
+            divisors.clear();
+            let mut guarded = 0u64;
+            let (mut when_sites, mut when_nodes) = (0usize, 0usize);
+            rule.when_expr.walk(&mut |n| {
+                when_sites += site(n);
+                when_nodes += 1;
+                match n {
+                    Expr::Metric { metric, .. } => {
+                        reads |= 1 << metric_index(*metric);
+                        push_unique(&mut metrics, *metric);
+                    }
+                    Expr::Present { metric, .. } => {
+                        reads |= 1 << metric_index(*metric);
+                        guarded |= 1 << metric_index(*metric);
+                        push_unique(&mut metrics, *metric);
+                    }
+                    // "Consistently above" falls back to the snapshot value without a series.
+                    Expr::Series {
+                        func: SeriesFn::ConsistentlyAbove,
+                        metric,
+                        ..
+                    } => {
+                        reads |= 1 << metric_index(*metric);
+                        push_unique(&mut metrics, *metric);
+                    }
+                    Expr::Series { metric, .. } => {
+                        reads |= 1 << metric_index(*metric);
+                        push_unique(&mut series, *metric);
+                    }
+                    Expr::Arith {
+                        op: crate::expr::ArithOp::Div,
+                        right,
+                        ..
+                    } => right.walk(&mut |d| {
+                        if let Expr::Metric { metric, .. } = d {
+                            push_unique(&mut divisors, *metric);
+                        }
+                    }),
+                    _ => {}
+                }
+            });
+            let (mut clear_sites, mut clear_nodes) = (0usize, 0usize);
+            if let Some(clear) = &rule.clear_expr {
+                clear.walk(&mut |n| {
+                    clear_sites += site(n);
+                    clear_nodes += 1;
+                    match n {
+                        Expr::Metric { metric, .. }
+                        | Expr::Present { metric, .. }
+                        | Expr::Series { metric, .. } => reads |= 1 << metric_index(*metric),
+                        _ => {}
+                    }
                 });
-                // Each node emits one instruction, a connective of n items n - 1: twice the
-                // nodes is room enough, so the list is allocated once.
-                let mut ops = Vec::with_capacity(2 * nodes);
-                let mut cmp = 0u8;
-                emit_oriented(e, &lookup, &mut ops, &mut cmp)?;
-                let ops = fuse(ops);
-                if usize::from(cmp) > MAX_COMPARISONS {
-                    return Err(format!("more than {MAX_COMPARISONS} comparisons"));
-                }
-                if stack_depth(&ops) > MAX_STACK {
-                    return Err("condition too deep to evaluate".into());
-                }
-                Ok((Program::new(ops), sites))
-            };
-            let when = match compile_one(&rule.when_expr) {
+            }
+            let when = match compile_one(&rule.when_expr, when_sites, when_nodes) {
                 Ok(w) => w,
                 Err(e) => {
                     problems.push(format!("rule `{}`: {e}", rule.id));
                     continue;
                 }
             };
-            let clear = match rule.clear_expr.as_ref().map(compile_one).transpose() {
+            let clear = match rule
+                .clear_expr
+                .as_ref()
+                .map(|e| compile_one(e, clear_sites, clear_nodes))
+                .transpose()
+            {
                 Ok(c) => c,
                 Err(e) => {
                     problems.push(format!("rule `{}` clear: {e}", rule.id));
                     continue;
                 }
             };
-            // One walk over the condition: what it reads (for "not evaluated" reports and the
-            // pack's read set) and what it divides by.
-            metrics.clear();
-            series.clear();
-            divisors.clear();
-            let mut guarded = 0u64;
-            rule.when_expr.walk(&mut |n| match n {
-                Expr::Metric { metric, .. } => {
-                    reads |= 1 << metric_index(*metric);
-                    push_unique(&mut metrics, *metric);
-                }
-                Expr::Present { metric, .. } => {
-                    reads |= 1 << metric_index(*metric);
-                    guarded |= 1 << metric_index(*metric);
-                    push_unique(&mut metrics, *metric);
-                }
-                // "Consistently above" falls back to the snapshot value without a series.
-                Expr::Series {
-                    func: SeriesFn::ConsistentlyAbove,
-                    metric,
-                    ..
-                } => {
-                    reads |= 1 << metric_index(*metric);
-                    push_unique(&mut metrics, *metric);
-                }
-                Expr::Series { metric, .. } => {
-                    reads |= 1 << metric_index(*metric);
-                    push_unique(&mut series, *metric);
-                }
-                Expr::Arith {
-                    op: crate::expr::ArithOp::Div,
-                    right,
-                    ..
-                } => right.walk(&mut |d| {
-                    if let Expr::Metric { metric, .. } = d {
-                        push_unique(&mut divisors, *metric);
-                    }
-                }),
-                _ => {}
-            });
-            if let Some(clear) = &rule.clear_expr {
-                clear.walk(&mut |n| match n {
-                    Expr::Metric { metric, .. }
-                    | Expr::Present { metric, .. }
-                    | Expr::Series { metric, .. } => reads |= 1 << metric_index(*metric),
-                    _ => {}
-                });
-            }
             let clear_logic = rule.clear_expr.as_ref().map(|e| Logic::of(e, &mut 0));
             let (clear_prog, clear_site_count) = match clear {
                 Some((p, sites)) => (Some(p), sites),
