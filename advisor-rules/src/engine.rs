@@ -1087,9 +1087,8 @@ fn trim_number(v: f64) -> String {
         let sign = if w < 0.0 { "-" } else { "" };
         format!("{sign}{whole}")
     };
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        return grouped(v);
-    }
+    // (A whole number under 1,000 loses its zero decimals below; from 1,000 up it has none
+    // to write.)
     #[expect(
         clippy::cast_possible_truncation,
         reason = "log10 of a finite, non-zero value is well within i32"
