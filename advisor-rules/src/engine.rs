@@ -1087,8 +1087,14 @@ fn trim_number(v: f64) -> String {
         let sign = if w < 0.0 { "-" } else { "" };
         format!("{sign}{whole}")
     };
-    // (A whole number under 1,000 loses its zero decimals below; from 1,000 up it has none
-    // to write.)
+    // (Whole numbers at once: most evidence counts things.)
+    if v.fract() == 0.0 {
+        return if v.abs() < 1e15 {
+            grouped(v)
+        } else {
+            format!("{v:.0}")
+        };
+    }
     #[expect(
         clippy::cast_possible_truncation,
         reason = "log10 of a finite, non-zero value is well within i32"
