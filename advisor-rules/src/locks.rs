@@ -213,7 +213,8 @@ fn read_for_update<'q>(words: core::str::SplitAsciiWhitespace<'q>) -> Option<&'q
         .filter(|(_, w)| is(w, "from"))
         .map(|(i, _)| i);
     let from = froms.next()?;
-    if froms.next().is_some() || words.iter().any(|w| is(w, "join")) {
+    // (A join makes the clause longer than a table and its alias: refused below.)
+    if froms.next().is_some() {
         return None;
     }
     let clause: Vec<&str> = words
@@ -234,11 +235,9 @@ fn read_for_update<'q>(words: core::str::SplitAsciiWhitespace<'q>) -> Option<&'q
     // The locking clause: FOR UPDATE or FOR NO KEY UPDATE, waiting.
     let at = words.iter().position(|w| is(w, "for"))?;
     let lock = words.get(at + 1..)?;
-    let updates = match lock {
-        [u, ..] if is(u, "update") => true,
-        [n, k, u, ..] => is(n, "no") && is(k, "key") && is(u, "update"),
-        _ => false,
-    };
+    let starts =
+        |with: &[&str]| lock.len() >= with.len() && lock.iter().zip(with).all(|(w, k)| is(w, k));
+    let updates = starts(&["update"]) || starts(&["no", "key", "update"]);
     let waits = !lock
         .iter()
         .any(|w| is(w, "nowait") || is(w, "skip") || is(w, "locked"));
@@ -361,6 +360,14 @@ mod tests {
             ("SELECT (SELECT 1 FROM x) FROM y FOR UPDATE", None),
             ("SELECT * FROM (SELECT 1) s FOR UPDATE", None),
             ("SELECT 1 FOR UPDATE", None),
+            ("SELECT * FROM a x y FOR UPDATE", None),
+            ("SELECT * FROM a JOIN b FOR UPDATE", None),
+            (
+                "SELECT * FROM a WHERE id IN (SELECT id FROM b) FOR UPDATE",
+                None,
+            ),
+            ("SELECT * FROM jobs FOR NO", None),
+            ("SELECT * FROM jobs FOR NO KEY SHARE", None),
             ("SELECT * FROM FOR UPDATE", None),
         ];
         for (query, table) in cases {
