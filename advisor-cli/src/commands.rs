@@ -467,11 +467,48 @@ struct PlanFile {
     read_share: Option<Estimate<Ratio>>,
     per_replica: Option<Estimate<Rate>>,
     cache_hit_rate: Option<Estimate<Ratio>>,
-    data_gib: Option<f64>,
+    data_gib: Option<Estimate<Gib>>,
     hot_fraction: Option<Estimate<Ratio>>,
     users: Option<u64>,
     #[serde(default)]
     architecture: ComponentSet,
+}
+
+/// An amount of data in GiB (2³⁰ bytes), 0 or more.
+// (Checked as it is read, so that an error names the key and its place in the file.)
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, schemars::JsonSchema)]
+#[schemars(transparent)]
+struct Gib(#[schemars(range(min = 0.0))] f64);
+
+impl<'de> serde::Deserialize<'de> for Gib {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let gib = <f64 as serde::Deserialize>::deserialize(d)?;
+        Bytes::from_gib(gib)
+            .map(|_| Gib(gib))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl scalability_advisor_formulas::Sampleable for Gib {
+    fn to_f64(self) -> f64 {
+        self.0
+    }
+    fn from_f64(value: f64) -> Result<Self, scalability_advisor_formulas::Error> {
+        Bytes::from_gib(value)?;
+        Ok(Gib(value))
+    }
+}
+
+/// The data of a plan file as the plan takes it: bytes, a point or a range.
+fn data_size(data: Estimate<Gib>) -> Result<Estimate<Bytes>, Failure> {
+    let bytes = |g: Gib| Bytes::from_gib(g.0).map_err(|e| Failure(format!("data_gib: {e}")));
+    match data {
+        Estimate::Point(g) => Ok(Estimate::Point(bytes(g)?)),
+        Estimate::Range { low, likely, high } => {
+            Estimate::range(bytes(low)?, bytes(likely)?, bytes(high)?)
+                .map_err(|e| Failure(format!("data_gib: {e}")))
+        }
+    }
 }
 
 /// What a command produced.
@@ -1070,18 +1107,12 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
     }
     // A value from the command line is named by its flag, one from the file by its key.
     let data = match (p.data_gib, file.data_gib) {
-        (Some(gib), _) => Some(num("data-gib", Bytes::from_gib(gib))?),
-        (None, Some(gib)) => Some(Bytes::from_gib(gib).map_err(|e| {
-            let name = p
-                .file
-                .as_deref()
-                .map_or_else(String::new, |f| format!("{}: ", f.display()));
-            Failure(format!("{name}data_gib: {e}"))
-        })?),
+        (Some(gib), _) => Some(Estimate::Point(num("data-gib", Bytes::from_gib(gib))?)),
+        (None, Some(gib)) => Some(data_size(gib)?),
         (None, None) => None,
     };
     if let Some(data) = data {
-        let mut cache = CacheInputs::new(Estimate::Point(data));
+        let mut cache = CacheInputs::new(data);
         if let Some(h) = p.hot_fraction {
             cache.hot_fraction = Estimate::Point(num("hot-fraction", Ratio::from_fraction(h))?);
         } else if let Some(h) = file.hot_fraction {
@@ -1108,11 +1139,10 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             || d.per_replica_reads.is_uncertain()
             || d.cache_hit_rate.is_some_and(|h| h.is_uncertain())
     });
-    // (The data is a point here: `data_gib` takes no range.)
     let cache_ranges = inputs
         .cache
         .as_ref()
-        .is_some_and(|c| c.hot_fraction.is_uncertain());
+        .is_some_and(|c| c.data_size.is_uncertain() || c.hot_fraction.is_uncertain());
     let uncertain = [
         inputs.peak.is_uncertain(),
         inputs.growth.is_uncertain(),

@@ -582,7 +582,7 @@ mod assess {
             &["plan", "--file"],
         );
         assert!(
-            err.contains("p3.toml: data_gib: bytes must not be negative")
+            err.contains("p3.toml:3:12: data_gib: bytes must not be negative")
                 && !err.contains("--data-gib"),
             "{err}"
         );
@@ -1135,6 +1135,42 @@ mod other_commands {
         );
         let (_, simulated) = fixed.split_once("Uncertain inputs").unwrap();
         assert!(!simulated.contains("cache memory"), "{fixed}");
+    }
+
+    #[test]
+    fn the_data_may_be_a_range() {
+        // 40 to 80 GiB of data, 50 likeliest, 20% hot, 1.5x for Redis: the plan sizes the
+        // cache for the likeliest, 50 × 0.2 × 1.5 = 15 GiB, and the simulation spreads it
+        // between 40 × 0.3 = 12 GiB and 80 × 0.3 = 24 GiB.
+        let file = "peak = 1000.0\ngrowth = 3.0\nper_instance = 400.0\ndata_gib = { low = 40.0, likely = 50.0, high = 80.0 }\n";
+        let out = plan_words(file, &[]);
+        assert!(out.contains("data = 50.0 GiB"), "{out}");
+        assert!(out.contains("cache memory: 15.0 GiB = "), "{out}");
+        let (_, simulated) = out
+            .split_once("Uncertain inputs: 10000 draws")
+            .unwrap_or_else(|| panic!("{out}"));
+        let (_, memory) = simulated
+            .split_once("cache memory: ")
+            .unwrap_or_else(|| panic!("{out}"));
+        let gib: Vec<f64> = memory
+            .split(" / ")
+            .take(3)
+            .map(|p| p.split_whitespace().nth(1).unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            gib[0] >= 12.0 && gib[0] < gib[1] && gib[1] < gib[2] && gib[2] <= 24.0,
+            "{gib:?}: {out}"
+        );
+        // A range out of order is refused, naming the key.
+        let scratch = scratch();
+        let path = scratch.path().join("bad.toml");
+        std::fs::write(
+            &path,
+            "peak = 100\nper_instance = 100\ndata_gib = { low = 80.0, likely = 50.0, high = 90.0 }\n",
+        )
+        .unwrap();
+        let err = refused(&["plan", "--file", path.to_str().unwrap()]);
+        assert!(err.contains("data_gib") && err.contains("low"), "{err}");
     }
 
     #[test]
