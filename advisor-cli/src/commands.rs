@@ -501,7 +501,8 @@ impl scalability_advisor_formulas::Sampleable for Gib {
 
 /// The data of a plan file as the plan takes it: bytes, a point or a range.
 fn data_size(data: Estimate<Gib>) -> Result<Estimate<Bytes>, Failure> {
-    let bytes = |g: Gib| Bytes::from_gib(g.0).map_err(|e| Failure(format!("data_gib: {e}")));
+    use scalability_advisor_formulas::Sampleable as _;
+    let bytes = |g: Gib| Bytes::from_gib(g.to_f64()).map_err(|e| Failure(format!("data_gib: {e}")));
     match data {
         Estimate::Point(g) => Ok(Estimate::Point(bytes(g)?)),
         Estimate::Range { low, likely, high } => {
