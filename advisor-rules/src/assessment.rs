@@ -4790,9 +4790,8 @@ fn write_findings(findings: &[AssessedFinding]) -> Vec<&str> {
 
 /// The step on lock waits (a finding with evidence on `db_lock_wait_share` or
 /// `db_deadlocks`) names the statements that write, or read FOR UPDATE, a few rows many
-/// times a second,
-/// when the snapshot lists statements and tables (see the `locks` module for the measure
-/// and its sources).
+/// times a second, when the snapshot lists statements and tables (see the `locks` module
+/// for the measure and its sources).
 fn note_hot_row_writes(
     steps: &mut [PlanStep],
     findings: &[AssessedFinding],
