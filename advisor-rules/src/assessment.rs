@@ -997,8 +997,8 @@ pub fn assess_with(
     // (With no user count, how far ahead the move is is not known: the steps look first
     // all the same, `far_users_first`.)
     // (Every move to it looking first at the same thing, or far users beside a standby
-    // region, which that step takes in: moves that look at different things share a step
-    // that plans the move.)
+    // region or a deployment per jurisdiction, which that step takes in: moves that look at
+    // different things share a step that plans the move.)
     let looked_at_first = stage.by_metrics.filter(|m| {
         let mut kinds = Some(0u8);
         for f in findings
@@ -1017,7 +1017,11 @@ pub fn assess_with(
             kinds = kinds.zip(k).map(|(set, k)| set | k.bit());
         }
         (stage.by_users.is_none() || stages_short(stage.by_users, *m).is_some())
-            && kinds.is_some_and(|set| set.count_ones() == 1 || set == LooksAt::STANDBY_AND_FAR)
+            && kinds.is_some_and(|set| {
+                set.count_ones() == 1
+                    || set == LooksAt::STANDBY_AND_FAR
+                    || set == LooksAt::RESIDENCY_AND_FAR
+            })
     });
     // The checklists are those of the stage planned for, leaving out far users' moves that
     // ask only to measure again (`measured_again`): they plan no region.
@@ -1062,7 +1066,7 @@ pub fn assess_with(
             .max()
     });
     // Whether every move to the stage looked at first rests on a residency rule, or on an
-    // availability target (far users' moves beside it, which its step takes in): the
+    // availability target (far users' moves beside either, which its step takes in): the
     // reason names what the plan does instead.
     let all_moves = |is: fn(&Engine, usize) -> bool| {
         looked_at_first.is_some_and(|m| {
@@ -1072,7 +1076,9 @@ pub fn assess_with(
                 .all(|f| engine.rule_index(&f.id).is_some_and(|r| is(engine, r)))
         })
     };
-    let instead = if all_moves(residency_rule) {
+    let instead = if all_moves(|e, r| residency_rule(e, r) || far_users_rule(e, r))
+        && !all_moves(far_users_rule)
+    {
         Some("meets the residency rule with a deployment per jurisdiction")
     } else if all_moves(|e, r| availability_rule(e, r) || far_users_rule(e, r))
         && !all_moves(far_users_rule)
@@ -1866,6 +1872,10 @@ impl LooksAt {
     /// (`note_standby_before_regions`), as a set of [`LooksAt::bit`]. (Two distinct bits:
     /// their sum is their union.)
     const STANDBY_AND_FAR: u8 = LooksAt::Standby.bit() + LooksAt::FarUsers.bit();
+
+    /// A deployment per jurisdiction with far users beside it, which its step takes in
+    /// (`note_residency_before_regions`), as a set of [`LooksAt::bit`].
+    const RESIDENCY_AND_FAR: u8 = LooksAt::Residency.bit() + LooksAt::FarUsers.bit();
 
     /// The kind's bit in a set of kinds.
     const fn bit(self) -> u8 {
@@ -3844,7 +3854,8 @@ fn move_finding(
 }
 
 /// A stage move planned two stages or more ahead of the user count on a residency rule
-/// alone (every finding of its step a move whose rule [`residency_rule`]). The guide lists
+/// (every finding of its step a move whose rule [`residency_rule`], or far users' moves
+/// beside one). The guide lists
 /// regulatory requirements (data residency) among its reasons for stage 4, whose
 /// architecture and cost ($100,000+/mo in its table, at 10,000,000 users) are those of a
 /// system of millions; what the rule asks of a small one is a deployment inside each
@@ -3852,7 +3863,10 @@ fn move_finding(
 /// cost for the stage the users are at), and a way to send each user to theirs. Regulated
 /// data is replicated only inside its jurisdiction (the GDPR's chapter V, for one,
 /// restricts transfers of personal data out of the EEA). The step is titled by that
-/// ([`write_residency_first_title`]), its advice says it, and its first note says why.
+/// ([`write_residency_first_title`]), its advice says it, and its first note says why. Far
+/// users' moves in the same step are taken in (the deployments bring the servers near
+/// them too), the advice saying what serves them meanwhile (a CDN's edge), or that they
+/// wait no longer than users overall.
 fn note_residency_before_regions(
     steps: &mut [PlanStep],
     engine: &Engine,
@@ -3864,6 +3878,7 @@ fn note_residency_before_regions(
         return;
     };
     let residency = |id: &String| move_finding(engine, findings, id, residency_rule);
+    let far = |id: &String| move_finding(engine, findings, id, far_users_rule);
     for step in steps.iter_mut() {
         let StepKey::Stage(to) = step.key else {
             continue;
@@ -3871,9 +3886,20 @@ fn note_residency_before_regions(
         let Some(short) = stages_short(by_users, to) else {
             continue;
         };
-        if step.findings.is_empty() || !step.findings.iter().all(residency) {
+        // (Far users' moves sharing the step are taken in: the deployments bring the
+        // servers near them too, and the advice says what serves them meanwhile.)
+        if !step.findings.iter().any(residency)
+            || !step.findings.iter().all(|id| residency(id) || far(id))
+        {
             continue;
         }
+        let far_users = if !step.findings.iter().any(far) {
+            ""
+        } else if far_users_no_slower(snapshot).is_some() {
+            " Far users wait past 500 ms too, but no longer than users overall: what slows them is what slows every page; measure remote_user_p95 again once the pages are faster."
+        } else {
+            " Far users wait past 500 ms too: a deployment inside each of their places brings the servers near them as well; until those are up, serve their content from a CDN's edge, and measure remote_user_p95 again once they are."
+        };
         step.title.clear();
         write_residency_first_title(&mut step.title, to);
         let places = snapshot
@@ -3881,7 +3907,7 @@ fn note_residency_before_regions(
             .map_or_else(|| "several".to_owned(), |n| n.to_string());
         let row = at.cost_at_scale();
         step.advice = format!(
-            "A residency rule keeps each place's data inside it, and the users are in {places} places: deploy inside each jurisdiction what holds and processes its users' data (the database and any replicas, its backups and logs, and the services that read it), each deployment sized for its own users, at the size of {at} ({} in the guide's table at {}), and send each user to theirs (a domain per country, or GeoDNS). Replicate regulated data only inside its jurisdiction. The rest of the architecture of {to} waits until the load calls for it.",
+            "A residency rule keeps each place's data inside it, and the users are in {places} places: deploy inside each jurisdiction what holds and processes its users' data (the database and any replicas, its backups and logs, and the services that read it), each deployment sized for its own users, at the size of {at} ({} in the guide's table at {}), and send each user to theirs (a domain per country, or GeoDNS). Replicate regulated data only inside its jurisdiction. The rest of the architecture of {to} waits until the load calls for it.{far_users}",
             row.monthly, row.users
         );
         step.notes.insert(

@@ -614,16 +614,28 @@ fn place_in_plan(
                 );
             }
         }
-        // As the assessment retitles it (`note_residency_before_regions`): a move two stages
-        // or more ahead of the user count on a residency rule alone.
-        if let Key::Stage(to) = step.key
-            && snapshot.users.is_some()
-            && stages_short(by_users, to).is_some()
-            && found
+        // (Whether the step's findings are moves whose rule `is`, with far users' moves at
+        // most beside them.)
+        let with_far_users = |is: fn(&Engine, usize) -> bool| {
+            let (mut any, mut all) = (false, true);
+            for ((rule, f), _) in found
                 .iter()
                 .zip(&skeleton.places)
                 .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
-                .all(|((rule, f), _)| rule.moves_to.is_some() && residency_rule(engine, f.rule))
+            {
+                let this = rule.moves_to.is_some() && is(engine, f.rule);
+                any |= this;
+                all &= this || (rule.moves_to.is_some() && far_users_rule(engine, f.rule));
+            }
+            any && all
+        };
+        // As the assessment retitles it (`note_residency_before_regions`): a move two stages
+        // or more ahead of the user count on a residency rule, with far users' moves at most
+        // beside it (far users alone are titled above).
+        if let Key::Stage(to) = step.key
+            && snapshot.users.is_some()
+            && stages_short(by_users, to).is_some()
+            && with_far_users(residency_rule)
         {
             out.first_step_title.clear();
             write_residency_first_title(&mut out.first_step_title, to);
@@ -631,23 +643,10 @@ fn place_in_plan(
         // As the assessment retitles it (`note_standby_before_regions`): a move two stages
         // or more ahead of the user count on an availability target, with far users' moves
         // at most beside it (far users alone are titled above).
-        let standby = || {
-            let (mut any, mut all) = (false, true);
-            for ((rule, f), _) in found
-                .iter()
-                .zip(&skeleton.places)
-                .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
-            {
-                let available = rule.moves_to.is_some() && availability_rule(engine, f.rule);
-                any |= available;
-                all &= available || (rule.moves_to.is_some() && far_users_rule(engine, f.rule));
-            }
-            any && all
-        };
         if let Key::Stage(to) = step.key
             && snapshot.users.is_some()
             && stages_short(by_users, to).is_some()
-            && standby()
+            && with_far_users(availability_rule)
         {
             out.first_step_title.clear();
             write_standby_first_title(&mut out.first_step_title, to);

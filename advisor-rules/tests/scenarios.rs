@@ -14214,3 +14214,57 @@ fn lock_waits_name_the_reads_that_lock_few_rows_for_update() {
         a.to_text()
     );
 }
+
+/// A 5,000-user system (stage 1) under a residency rule, its users in three places and
+/// served from one region, whose far users wait 900 ms (past the guide's 500 ms). Both the
+/// residency rule and the far users' latency are the guide's triggers for stage 4, and both
+/// land in one step. At this size neither asks for stage 4's architecture ($100,000+/mo at
+/// 10,000,000 users): the rule asks for a deployment inside each jurisdiction, sized for
+/// its own users, and those deployments bring the servers near the far users too. So the
+/// step reads as the residency step does alone ("Serve each jurisdiction from its own
+/// region before the move to stage 4 (enterprise)"), and its advice says what it does for
+/// the far users (a CDN's edge until the deployments are up). The fleet summary's first
+/// step reads the same.
+#[test]
+fn residency_and_far_users_together_deploy_per_jurisdiction_not_the_enterprise_stage() {
+    let mut snap = with(
+        users(5_000)
+            .with_p95_response_time(ms(400))
+            .with_server_cpu(pct(40.0))
+            .with_db_cpu(pct(30.0))
+            .with_deployed_regions(NonZeroU32::new(1).unwrap())
+            .with_user_regions(NonZeroU32::new(3).unwrap())
+            .with_remote_user_share(pct(20.0))
+            .with_remote_user_p95(ms(900)),
+        &[Component::SingleServer],
+    );
+    snap.data_residency_required = Some(true);
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.4.data_residency");
+    assert!(
+        step.findings.iter().any(|f| f == "move.4.remote_latency"),
+        "{text}"
+    );
+    assert_eq!(
+        step.title,
+        "Serve each jurisdiction from its own region before the move to stage 4 (enterprise)",
+        "{text}"
+    );
+    assert!(
+        step.advice.contains("inside each jurisdiction")
+            && step.advice.contains("Far users wait")
+            && step.advice.contains("CDN")
+            && !step.advice.contains("$100,000"),
+        "{text}"
+    );
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    // The stage section heads for the next stage after the users', as for the residency
+    // rule alone, and says what the plan does instead of stage 4.
+    let next = a.next_stage.as_ref().expect("a next stage");
+    assert_eq!(next.stage, Stage::Growth, "{text}");
+    assert!(
+        next.reason.contains("a deployment per jurisdiction"),
+        "{text}"
+    );
+}
