@@ -3853,6 +3853,12 @@ fn move_finding(
     })
 }
 
+/// What the advice of a step planned per jurisdiction or for a standby region
+/// (`note_residency_before_regions`, `note_standby_before_regions`) says of far users'
+/// moves taken in while they wait no longer than users overall ([`far_users_no_slower`]);
+/// `note_far_users_no_slower` leaves a step whose advice ends with it alone.
+const FAR_USERS_NO_SLOWER_TOO: &str = " Far users wait past 500 ms too, but no longer than users overall: what slows them is what slows every page; measure remote_user_p95 again once the pages are faster.";
+
 /// A stage move planned two stages or more ahead of the user count on a residency rule
 /// (every finding of its step a move whose rule [`residency_rule`], or far users' moves
 /// beside one). The guide lists
@@ -3896,7 +3902,7 @@ fn note_residency_before_regions(
         let far_users = if !step.findings.iter().any(far) {
             ""
         } else if far_users_no_slower(snapshot).is_some() {
-            " Far users wait past 500 ms too, but no longer than users overall: what slows them is what slows every page; measure remote_user_p95 again once the pages are faster."
+            FAR_USERS_NO_SLOWER_TOO
         } else {
             " Far users wait past 500 ms too: a deployment inside each of their places brings the servers near them as well; until those are up, serve their content from a CDN's edge, and measure remote_user_p95 again once they are."
         };
@@ -3974,7 +3980,7 @@ fn note_standby_before_regions(
         let far_users = if !step.findings.iter().any(far) {
             ""
         } else if far_users_no_slower(snapshot).is_some() {
-            " Far users wait past 500 ms too, but no longer than users overall: what slows them is what slows every page; measure remote_user_p95 again once the pages are faster."
+            FAR_USERS_NO_SLOWER_TOO
         } else {
             " Far users wait past 500 ms too, which a standby region does not change: serve their content from a CDN's edge first, and measure remote_user_p95 again before planning regions for them."
         };
@@ -4213,6 +4219,31 @@ fn note_far_users_no_slower(
                     }
                 };
                 step.notes.push(format!("{figures}; {then}"));
+            }
+            // A move ahead of the users that also rests on other grounds (an availability
+            // target, a residency rule): it stays, but its regions are not for the far
+            // users' wait, and the step says so before anyone counts on them for it.
+            StepKey::Stage(to)
+                if by_users.is_none_or(|u| u < to)
+                    && step.findings.iter().any(|f| far_move(f))
+                    && !step.advice.ends_with(FAR_USERS_NO_SLOWER_TOO) =>
+            {
+                let others: Vec<&str> = step
+                    .findings
+                    .iter()
+                    .filter(|f| !far_move(f))
+                    .map(String::as_str)
+                    .collect();
+                let then = match pages.filter(|p| *p != step.rank) {
+                    Some(rank) => format!(
+                        "step {rank} works on what slows every page: measure remote_user_p95 again after it"
+                    ),
+                    None => "find what slows every page first, and measure remote_user_p95 again after that".to_owned(),
+                };
+                step.notes.push(format!(
+                    "{figures}, and the move's regions would not shorten their wait: the move rests on its other grounds ({}); {then}, before counting on the regions to serve the far users sooner",
+                    others.join(", ")
+                ));
             }
             // (Not a stage move the users have reached: its architecture is due anyway.)
             StepKey::Stage(_) => {}

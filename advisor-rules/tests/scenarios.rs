@@ -14268,3 +14268,74 @@ fn residency_and_far_users_together_deploy_per_jurisdiction_not_the_enterprise_s
         "{text}"
     );
 }
+
+/// A 266,546-user system (stage 3) built to stage 3 in one region, with a 99.99% target.
+/// Pages take 2.4 s at P95 (the database at 92% CPU, a 272 ms query); the 17% of users far
+/// from the servers wait 1.0 s, past the guide's 500 ms, so both of the guide's stage-4
+/// triggers fire ("99.99% availability required", "need geographic distribution for
+/// latency") and one step plans the move. The target alone calls for the regions; the far
+/// users wait no longer than users overall, so regions near them would not shorten their
+/// wait. The move's step must say so, with both figures, name the trigger the move rests on
+/// (`move.4.single_region_failover`), and the step working on the slow pages, after which
+/// remote_user_p95 is measured again. (Found in the fleet reading: `svc-6` of seed 114.)
+#[test]
+fn a_move_on_its_target_says_the_far_users_wait_is_not_the_distance() {
+    let mut snap = with(
+        users(266_546)
+            .with_p95_response_time(ms(2_448))
+            .with_slowest_query_time(ms(272))
+            .with_remote_user_share(pct(17.3))
+            .with_remote_user_p95(ms(1_015))
+            .with_availability_target(pct(99.99))
+            .with_deployed_regions(NonZeroU32::MIN),
+        &built_to(Stage::Scale),
+    );
+    snap.db_cpu = Some(pct(92.2));
+    let a = run(&snap);
+    let text = a.to_text();
+    let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(
+        mv.findings.iter().any(|f| f == "move.4.remote_latency")
+            && mv
+                .findings
+                .iter()
+                .any(|f| f == "move.4.single_region_failover"),
+        "{text}"
+    );
+    let pages = step_holding(&a, "key.p95.critical");
+    assert!(
+        mv.notes.iter().any(|n| n.contains("1.0 s")
+            && n.contains("2.4 s")
+            && n.contains("no longer than users overall")
+            && n.contains("move.4.single_region_failover")
+            && !n.contains("move.4.remote_latency")
+            && n.contains(&format!("step {}", pages.rank))
+            && n.contains("remote_user_p95 again")),
+        "{text}"
+    );
+    // At 50,000 users (two stages short) the step is a standby region's, whose advice says
+    // that the far users wait no longer than the rest: said once, not again in a note.
+    let mut small = snap.clone();
+    small.users = Some(Users::new(50_000));
+    let a = run(&small);
+    let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(mv.title.starts_with("Add a standby region"), "{}", a.to_text());
+    assert!(mv.advice.contains("no longer than users overall"), "{}", a.to_text());
+    assert!(
+        !mv.notes
+            .iter()
+            .any(|n| n.contains("no longer than users overall")),
+        "{}",
+        a.to_text()
+    );
+    // Far users slower than the rest (2.6 s): the distance counts, and no such note.
+    let a = run(&snap.clone().with_remote_user_p95(ms(2_600)));
+    let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(
+        !mv.notes
+            .iter()
+            .any(|n| n.contains("no longer than users overall")),
+        "{}",
+        a.to_text()
+    );
+}
