@@ -2516,6 +2516,22 @@ fn build_plan(
                         format!("{nth} rung of the guide's ladder for {}", symptom.title()),
                     );
                 }
+                // A rung that installs a component nobody said is missing: with no
+                // architecture declared and no metric showing it, the plan presumes it
+                // absent, and says so.
+                if snapshot.architecture.is_empty()
+                    && let Some(c) = r.component()
+                    && r.in_place(in_place).is_none()
+                {
+                    let then = if rung == LadderStep::Finally {
+                        "it is the ladder's last rung, and the plan then says what to look at past it"
+                    } else {
+                        "the plan then goes on from the rung after this one"
+                    };
+                    step.notes.push(format!(
+                        "no architecture is declared, so this step takes `{c}` to be missing: if it is in place already, add \"{c}\" to `architecture`; {then}"
+                    ));
+                }
             }
             StepKey::Stage(to) => {
                 let to = *to;

@@ -14319,8 +14319,16 @@ fn a_move_on_its_target_says_the_far_users_wait_is_not_the_distance() {
     small.users = Some(Users::new(50_000));
     let a = run(&small);
     let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
-    assert!(mv.title.starts_with("Add a standby region"), "{}", a.to_text());
-    assert!(mv.advice.contains("no longer than users overall"), "{}", a.to_text());
+    assert!(
+        mv.title.starts_with("Add a standby region"),
+        "{}",
+        a.to_text()
+    );
+    assert!(
+        mv.advice.contains("no longer than users overall"),
+        "{}",
+        a.to_text()
+    );
     assert!(
         !mv.notes
             .iter()
@@ -14335,6 +14343,50 @@ fn a_move_on_its_target_says_the_far_users_wait_is_not_the_distance() {
         !mv.notes
             .iter()
             .any(|n| n.contains("no longer than users overall")),
+        "{}",
+        a.to_text()
+    );
+}
+
+/// A 50,000-user system described by its users and its pages alone (1.2 s at P95), with no
+/// architecture declared. The guide's decision matrix answers slow pages first with caching,
+/// and a cache is part of its stage-2 architecture, so the plan's first step adds one; but
+/// nothing says whether one is there already: the plan takes it to be missing, and the
+/// step must say so and ask for the architecture. Once an architecture is declared (a load
+/// balancer alone, say), no such note: the cache is known to be missing.
+#[test]
+fn a_step_adding_a_component_to_an_undeclared_architecture_says_it_is_presumed_missing() {
+    let snap = users(50_000).with_p95_response_time(ms(1_200));
+    let a = run(&snap);
+    let text = a.to_text();
+    let cache = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert!(
+        cache
+            .notes
+            .iter()
+            .any(|n| n.contains("no architecture is declared")
+                && n.contains("cache")
+                && n.contains("`architecture`")),
+        "{text}"
+    );
+    let declared = with(snap.clone(), &[Component::LoadBalancer]);
+    let a = run(&declared);
+    let cache = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert!(
+        !cache
+            .notes
+            .iter()
+            .any(|n| n.contains("no architecture is declared")),
+        "{}",
+        a.to_text()
+    );
+    // A step that adds nothing (more CPU for the servers) has no such note.
+    let a = run(&users(50_000).with_server_cpu(pct(95.0)));
+    let cpu = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    assert!(
+        !cpu.notes
+            .iter()
+            .any(|n| n.contains("no architecture is declared")),
         "{}",
         a.to_text()
     );
