@@ -2651,6 +2651,7 @@ fn build_plan(
         &grounds,
         (&with_gaps, &measure_again),
     );
+    note_multi_region_pattern(&mut steps, engine, findings, snapshot, in_place);
     note_calls_between_premature_services(&mut steps, findings);
     note_indexes_cost_writes(&mut steps, findings, snapshot, &grounds);
     note_reads_before_sharding(
@@ -3867,6 +3868,72 @@ fn move_finding(
     findings.iter().any(|f| {
         f.id == id && f.moves_to.is_some() && engine.rule_index(id).is_some_and(|r| is(engine, r))
     })
+}
+
+/// What a move to stage 4 says of the guide's multi-region patterns when an availability
+/// target alone calls for regions: one that stands by (`MultiRegionPattern::ActivePassive`).
+const STANDBY_PATTERN: &str = " The target asks for a region to fail over to, which the guide's active-passive pattern gives: one region serves while the other stands by with the data replicated to it (strong consistency, little complexity, a slower failover). Automate the failover and rehearse it until it fits the target's downtime (the enterprise checklist's tested disaster recovery).";
+
+/// What a move to stage 4 says of the guide's multi-region patterns when far users, slower
+/// than the rest, call for regions near them: regions that all serve
+/// (`MultiRegionPattern::ActiveActive`, `MultiRegionPattern::FollowTheSun`), chosen by
+/// the consistency the data needs (the guide's CAP trade-offs).
+const SERVING_PATTERNS: &str = " To bring far users near the servers, every region serves: the guide's active-active pattern (low latency, eventual consistency, much complexity), or follow-the-sun (strong consistency within each region, medium complexity). Choose by the consistency the data needs: the guide keeps financial transactions and inventory strongly consistent, and lets feeds and analytics be eventually consistent.";
+
+/// Added to [`SERVING_PATTERNS`] when an availability target is among the move's grounds.
+const SERVING_ALSO_FAILS_OVER: &str = " Regions that all serve also give the failover the target asks for, if each can carry the users of a region that fails.";
+
+/// A move to stage 4 (enterprise) that adds regions (`multi_region` not in place) says which
+/// of the guide's multi-region patterns its grounds call for. The guide lists three, by
+/// consistency, latency and complexity (`MultiRegionPattern`); a move that named none
+/// left the choice open. An availability target alone asks for a region to
+/// fail over to: active-passive ([`STANDBY_PATTERN`]). Far users who wait longer than the
+/// rest ask for regions that serve them: active-active or follow-the-sun, by the
+/// consistency the data needs ([`SERVING_PATTERNS`]), which serve failover too with room for
+/// a failed region's users. Not for a residency rule (each jurisdiction's data stays home,
+/// `note_residency_before_regions`), nor for far users who wait no longer than the rest
+/// (regions would not shorten their wait, `note_far_users_no_slower`). The steps retitled
+/// later (a standby region, a deployment per jurisdiction, far users measured again) write
+/// their own advice.
+fn note_multi_region_pattern(
+    steps: &mut [PlanStep],
+    engine: &Engine,
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+    in_place: ComponentSet,
+) {
+    if in_place.contains(Component::MultiRegion) {
+        return;
+    }
+    let moves = |step: &PlanStep, is: fn(&Engine, usize) -> bool| {
+        step.findings
+            .iter()
+            .any(|id| move_finding(engine, findings, id, is))
+    };
+    for step in steps.iter_mut() {
+        if step.key != StepKey::Stage(Stage::Enterprise) || moves(step, residency_rule) {
+            continue;
+        }
+        let failover = moves(step, availability_rule);
+        let patterns = if far_users_no_slower(snapshot).is_none() && moves(step, far_users_rule) {
+            let also = if failover {
+                SERVING_ALSO_FAILS_OVER
+            } else {
+                ""
+            };
+            format!("{SERVING_PATTERNS}{also}")
+        } else if failover {
+            STANDBY_PATTERN.to_owned()
+        } else {
+            continue;
+        };
+        // (Before the cost, which closes the advice.)
+        let at = step
+            .advice
+            .find(" The indicative cost of")
+            .unwrap_or(step.advice.len());
+        step.advice.insert_str(at, &patterns);
+    }
 }
 
 /// What the advice of a step planned per jurisdiction or for a standby region
@@ -6850,6 +6917,38 @@ mod tests {
 
     use super::*;
     use crate::Reading;
+
+    /// The patterns' words in the stage-4 move's advice are the guide's table, as the core
+    /// encodes it.
+    #[test]
+    fn the_pattern_texts_follow_the_guides_table() {
+        use scalability_advisor_core::patterns::{ConsistencyModel, MultiRegionPattern, Rating};
+        let passive = MultiRegionPattern::ActivePassive;
+        assert_eq!(passive.consistency(), ConsistencyModel::Strong);
+        assert_eq!(passive.complexity(), Rating::Low);
+        assert_eq!(passive.latency(), Rating::High); // a slow failover
+        assert!(
+            STANDBY_PATTERN.contains("strong consistency, little complexity, a slower failover")
+        );
+        let active = MultiRegionPattern::ActiveActive;
+        assert_eq!(
+            (active.latency(), active.consistency(), active.complexity()),
+            (Rating::Low, ConsistencyModel::Eventual, Rating::High)
+        );
+        assert!(SERVING_PATTERNS.contains(
+            "active-active pattern (low latency, eventual consistency, much complexity)"
+        ));
+        let sun = MultiRegionPattern::FollowTheSun;
+        assert_eq!(
+            (sun.consistency(), sun.complexity()),
+            (ConsistencyModel::StrongPerRegion, Rating::Medium)
+        );
+        assert!(
+            SERVING_PATTERNS.contains(
+                "follow-the-sun (strong consistency within each region, medium complexity)"
+            )
+        );
+    }
 
     /// The stage ahead's "add each when" line writes a value just past its condition's
     /// level with the digits that show it past (by hand: 70.00004% is written 70% by

@@ -14391,3 +14391,58 @@ fn a_step_adding_a_component_to_an_undeclared_architecture_says_it_is_presumed_m
         a.to_text()
     );
 }
+
+/// A 300,000-user system (stage 3) built to stage 3 in one region, with a 99.99% target and
+/// pages at 300 ms. The guide moves to stage 4 when one region cannot handle failover, and
+/// its table of multi-region patterns gives active-passive (strong consistency, low
+/// complexity, a slower failover) for a region that stands by, and active-active (low
+/// latency, eventual consistency, high complexity) or follow-the-sun for regions that all
+/// serve. A target alone asks for a region to fail over to: the move's step must name
+/// active-passive, and not send the team to active-active. With far users slower than the
+/// rest (1.5 s against 300 ms, in three regions), regions serve them too: the step names
+/// active-active and follow-the-sun, and what decides between them, the consistency the
+/// data needs (the guide: strong for financial transactions and inventory).
+#[test]
+fn a_stage_4_move_names_the_multi_region_pattern_its_grounds_call_for() {
+    let snap = with(
+        users(300_000)
+            .with_p95_response_time(ms(300))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(50.0))
+            .with_availability_target(pct(99.99))
+            .with_deployed_regions(NonZeroU32::MIN),
+        &built_to(Stage::Scale),
+    );
+    let a = run(&snap);
+    let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(mv.advice.contains("active-passive"), "{}", a.to_text());
+    assert!(!mv.advice.contains("active-active"), "{}", a.to_text());
+    // Undeclared architecture: the same pattern.
+    let mut bare = snap.clone();
+    bare.architecture = Default::default();
+    let a = run(&bare);
+    let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(mv.advice.contains("active-passive"), "{}", a.to_text());
+    // Far users slower than the rest: every region serves.
+    let far = snap
+        .clone()
+        .with_user_regions(NonZeroU32::new(3).unwrap())
+        .with_remote_user_share(pct(40.0))
+        .with_remote_user_p95(ms(1_500));
+    let a = run(&far);
+    let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(
+        mv.advice.contains("active-active")
+            && mv.advice.contains("follow-the-sun")
+            && mv.advice.contains("inventory"),
+        "{}",
+        a.to_text()
+    );
+    // Far users alone (no target), one stage short: the same patterns.
+    let mut alone = far.clone();
+    alone.availability_target = None;
+    let a = run(&alone);
+    let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(mv.advice.contains("active-active"), "{}", a.to_text());
+    assert!(!mv.advice.contains("active-passive"), "{}", a.to_text());
+}
