@@ -14446,3 +14446,37 @@ fn a_stage_4_move_names_the_multi_region_pattern_its_grounds_call_for() {
     assert!(mv.advice.contains("active-active"), "{}", a.to_text());
     assert!(!mv.advice.contains("active-passive"), "{}", a.to_text());
 }
+
+/// A 60,000-user system built to stage 2 whose primary takes writes at 90% of what it
+/// sustains (4,500 of 5,000 a second), its CPU at 88% with no query slow. The guide's
+/// stage-3 trigger "write traffic overwhelming single primary" holds, and the move's step
+/// calls for sharding now; the database ladder the plan also climbs (its first rung, to
+/// find what loads the database) would reach sharding only as its last rung. The stage
+/// section must place sharding where the plan calls for it, the move's step, not "the
+/// ladder's last rung, after" the index step, which reads as if sharding waited for it.
+#[test]
+fn a_component_a_move_calls_for_is_placed_at_the_move_not_a_later_rung() {
+    let mut snap = with(
+        users(60_000)
+            .with_p95_response_time(ms(700))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(88.0))
+            .with_db_read_share(pct(40.0))
+            .with_slowest_query_time(ms(80))
+            .with_cache_hit_rate(pct(92.0)),
+        &built_to(Stage::Growth),
+    );
+    snap.primary_write_throughput = Some(Rate::from_per_second(4_500.0).unwrap());
+    snap.primary_write_capacity = Some(Rate::from_per_second(5_000.0).unwrap());
+    let a = run(&snap);
+    let text = a.to_text();
+    let mv = step_holding(&a, "move.3.write_saturation");
+    let next = a.next_stage.as_ref().expect("a next stage");
+    let place = format!("step {}", mv.rank);
+    assert!(
+        next.placed
+            .iter()
+            .any(|(c, p)| *c == Component::Sharding && *p == place),
+        "{text}"
+    );
+}
