@@ -1830,7 +1830,9 @@ fn stage_view(snapshot: &MetricsSnapshot, findings: &[AssessedFinding]) -> Stage
 /// the user count given (a deployment per jurisdiction, `note_residency_before_regions`),
 /// an availability target with the user count given (a standby region,
 /// `note_standby_before_regions`),
-/// or replicas lagging alone while the writes do not explain it ([`replicas_first`]).
+/// the primary's writes past the level of the guide's write trigger with the user count
+/// given, for a move calling for sharding (what writes so much, `note_writes_first`), or
+/// replicas lagging alone while the writes do not explain it ([`replicas_first`]).
 fn looks_first(
     engine: &Engine,
     f: &AssessedFinding,
@@ -1849,6 +1851,11 @@ fn looks_first(
         Some(LooksAt::Residency)
     } else if snapshot.users.is_some() && compares(Metric::AvailabilityTarget) {
         Some(LooksAt::Standby)
+    } else if f.recommends.contains(Component::Sharding)
+        && snapshot.users.is_some()
+        && writes_past(snapshot, write_level)
+    {
+        Some(LooksAt::Writes)
     } else if f.recommends.contains(Component::Sharding)
         && f.evidence
             .iter()
@@ -1877,6 +1884,8 @@ enum LooksAt {
     Standby,
     /// The replicas' own causes of lag.
     Replicas,
+    /// What writes so much (`note_writes_first`).
+    Writes,
 }
 
 impl LooksAt {
@@ -2767,6 +2776,13 @@ fn build_plan(
         findings,
         snapshot,
         (grounds.primary_write_level, grounds.long_query),
+        grounds.by_users,
+    );
+    note_writes_first(
+        &mut steps,
+        findings,
+        snapshot,
+        grounds.primary_write_level,
         grounds.by_users,
     );
     note_reads_back_to_the_primary(&mut steps, findings, snapshot);
@@ -4418,6 +4434,91 @@ fn lag_first_advice(to: Stage) -> String {
     format!(
         "Replicas this far behind are a trigger of the guide's move to {to}, which answers them with sharding. First look at the replicas themselves: a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread. Plan the move only if the lag stays once they are ruled out and the primary's writes explain it."
     )
+}
+
+/// Whether a step is a stage move on writes past the primary's capacity at a size two
+/// stages or more short of its stage (`note_writes_first`): every finding of the step a
+/// move that calls for sharding (`sharding_moves` says which findings are), the writes
+/// measured past `level` ([`writes_past`]), and the user count known.
+pub(crate) fn writes_first(
+    snapshot: &MetricsSnapshot,
+    level: Ratio,
+    by_users: Option<Stage>,
+    to: Stage,
+    sharding_moves: bool,
+) -> bool {
+    sharding_moves
+        && snapshot.users.is_some()
+        && stages_short(by_users, to).is_some()
+        && writes_past(snapshot, level)
+}
+
+/// The title of a move to `to` planned two stages or more ahead of the user count on writes
+/// past the primary's capacity (`note_writes_first`). The fleet summary titles its first
+/// step the same way.
+pub(crate) fn write_writes_first_title(out: &mut String, to: Stage) {
+    use fmt::Write as _;
+    // (Writing to a `String` cannot fail.)
+    let _ = write!(out, "Find what writes so much{BEFORE_THE_MOVE}{to}");
+}
+
+/// A stage move planned on the primary's writes past the level of the guide's write trigger
+/// ("write traffic overwhelming single primary", 80% of what it sustains in the default
+/// pack) at a size two stages or more short of the move's stage (a startup, for the move to
+/// stage 3). The guide answers the trigger with sharding, several primaries each to run,
+/// back up and rebalance, and tells a startup not to build for scale it does not have: at
+/// that size, writes near a primary's limit more likely come from how the application
+/// writes (a timestamp or counter updated on each request, sessions kept in the database,
+/// rows rewritten unchanged, indexes no query reads, each one more write per row) than
+/// from the number of its users. The step is titled by what comes first
+/// ([`write_writes_first_title`]); its advice says where to look (pg_stat_statements gives
+/// each statement's `rows` and, from PostgreSQL 13, `wal_bytes`), what to batch or move to
+/// a queue, and the room a bigger primary gives (its disks first: a commit waits for the
+/// WAL's flush); its first note says why. One stage short, the guide's move is on time and
+/// stays as it is.
+fn note_writes_first(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+    level: Ratio,
+    by_users: Option<Stage>,
+) {
+    let Some(users) = snapshot.users else {
+        return;
+    };
+    let sharding_move = |id: &String| {
+        findings.iter().any(|f| {
+            f.id == *id && f.moves_to.is_some() && f.recommends.contains(Component::Sharding)
+        })
+    };
+    for step in steps.iter_mut() {
+        let StepKey::Stage(to) = step.key else {
+            continue;
+        };
+        let moves = !step.findings.is_empty() && step.findings.iter().all(sharding_move);
+        if !writes_first(snapshot, level, by_users, to, moves) {
+            continue;
+        }
+        let Some(short) = stages_short(by_users, to) else {
+            continue;
+        };
+        step.title.clear();
+        write_writes_first_title(&mut step.title, to);
+        step.advice = format!(
+            "Writes near what the primary sustains are a trigger of the guide's move to {to}, which answers them with sharding: several primaries, each to run, back up and rebalance. At this size, first find what writes so much: rank the statements by the rows they write and the WAL they generate (pg_stat_statements: rows, and wal_bytes from PostgreSQL 13), and look for writes the product does not need at that rate (a last-seen time or a counter updated on each request, sessions kept in the database, rows rewritten unchanged, indexes no query reads, each one more write per row). Batch the writes that remain, move those that need not be synchronous onto a queue, and give the primary room (a bigger primary, its disks first: each commit waits for the WAL's flush). Plan the move only if the writes are the users' own volume and outgrow the largest primary."
+        );
+        let startup = if by_users == Some(Stage::Startup) {
+            ", and tells a startup not to over-engineer for scale it does not have"
+        } else {
+            ""
+        };
+        step.notes.insert(
+            0,
+            format!(
+                "{users} are {short} stages short of {to}, whose trigger this is (the guide lists it under the stage before{startup}): writes near a primary's limit at this size more likely come from how the application writes than from the number of its users, and sharding would spread them over several primaries rather than remove them"
+            ),
+        );
+    }
 }
 
 /// Whether the primary's writes are measured (throughput and capacity both given).

@@ -15,6 +15,7 @@ use crate::assessment::{
     rung_in_place_title, scaler_first_title, stages_short, subject_lines, write_base_title,
     write_far_users_again_title, write_far_users_first_title, write_lag_first_title,
     write_residency_first_title, write_standby_first_title, write_subjects,
+    write_writes_first_title, writes_first,
 };
 use crate::engine::{Engine, Evaluation, Finding, MissingInput, RuleStatus};
 use crate::pack::{Rule, Severity};
@@ -584,6 +585,30 @@ fn place_in_plan(
         {
             out.first_step_title.clear();
             write_lag_first_title(&mut out.first_step_title, to);
+        }
+        // As the assessment retitles it (`note_writes_first`): a move two stages or more
+        // ahead of the user count, every finding of its step a move calling for sharding,
+        // the writes measured past the primary's level.
+        if let Key::Stage(to) = step.key
+            && writes_first(
+                snapshot,
+                grounds.primary_write_level,
+                by_users,
+                to,
+                found
+                    .iter()
+                    .zip(&skeleton.places)
+                    .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
+                    .all(|((rule, _), _)| {
+                        rule.moves_to.is_some()
+                            && rule
+                                .recommends
+                                .contains(scalability_advisor_core::Component::Sharding)
+                    }),
+            )
+        {
+            out.first_step_title.clear();
+            write_writes_first_title(&mut out.first_step_title, to);
         }
         // As the assessment retitles it (`note_far_users_no_slower`,
         // `note_far_users_before_regions`): a move ahead of the user count on far users'

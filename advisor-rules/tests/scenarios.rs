@@ -8609,7 +8609,9 @@ fn a_startup_whose_replicas_lag_looks_at_them_before_any_stage_move() {
         "{}",
         growth.to_text()
     );
-    // Writes measured past the trigger explain the lag even at 4,879 users: the move.
+    // Writes measured past the trigger explain the lag even at 4,879 users; but two stages
+    // short, writes that heavy more likely come from how the application writes than from
+    // its users, and the step looks at them before sharding.
     let busy = snap
         .clone()
         .with_primary_write_throughput(Rate::from_per_second(1_700.0).unwrap())
@@ -8617,15 +8619,15 @@ fn a_startup_whose_replicas_lag_looks_at_them_before_any_stage_move() {
     let b = run(&busy);
     assert_eq!(
         b.plan[0].title,
-        "Plan the move to stage 3 (scale)",
+        "Find what writes so much before the move to stage 3 (scale)",
         "{}",
         b.to_text()
     );
     assert_eq!(summary(&busy).first_step_title, b.plan[0].title);
-    // The writes' move is planned, so the report heads for its stage.
+    // The writes are looked at first, so the report heads for the stage after the users'.
     assert_eq!(
         b.next_stage.as_ref().map(|n| n.stage),
-        Some(Stage::Scale),
+        Some(Stage::Growth),
         "{}",
         b.to_text()
     );
@@ -12346,8 +12348,9 @@ fn a_small_system_with_a_four_nines_target_adds_a_standby_region() {
 /// and waiting 1.2 s: two far users' moves to stage 4 (their latency, and a global user
 /// base), both served from a CDN first, so the report heads for stage 2. A 5,000-user
 /// system whose primary writes at 90% of what it sustains (the guide's sharding trigger,
-/// stage 3) gets the guide's move, which looks at nothing first: the report heads for
-/// stage 3.
+/// stage 3) looks first at what writes so much (`note_writes_first`): the report heads for
+/// stage 2 as well. Parts that must scale apart (the guide's stage-3 trigger for services)
+/// get the guide's move, which looks at nothing first: the report heads for stage 3.
 #[test]
 fn the_stage_section_heads_past_moves_that_all_look_at_one_thing_first() {
     let far = with(
@@ -12382,7 +12385,7 @@ fn the_stage_section_heads_past_moves_that_all_look_at_one_thing_first() {
     assert!(ids(&w).contains(&"move.3.write_saturation"), "{text}");
     assert_eq!(
         w.next_stage.as_ref().map(|n| n.stage),
-        Some(Stage::Scale),
+        Some(Stage::Growth),
         "{text}"
     );
     // Parts that must scale apart (the guide's stage-3 trigger for services), the writes
@@ -14478,5 +14481,70 @@ fn a_component_a_move_calls_for_is_placed_at_the_move_not_a_later_rung() {
             .iter()
             .any(|(c, p)| *c == Component::Sharding && *p == place),
         "{text}"
+    );
+}
+
+/// A 5,000-user startup (stage 1) whose primary writes 4,500 times a second of the 5,000 it
+/// sustains (90%, past the 80% this pack gives the guide's stage-3 trigger "write traffic
+/// overwhelming single primary"), its CPU at 88%, no query slow. The guide answers the
+/// trigger with the move to stage 3 (sharding), a stage two past the users', and tells a
+/// startup not to over-engineer for scale it does not have; 5,000 users writing that much
+/// more likely write in a way that multiplies their writes (a timestamp or counter updated
+/// on each request, sessions kept in the database, unneeded indexes) than need several
+/// primaries. So the step's title says what to do first, find what writes so much, its
+/// advice names where to look (the statements' rows and WAL in pg_stat_statements), what
+/// to batch or move to a queue, and a bigger primary, and its first note says why, with
+/// the users and the stages short. The fleet summary's first step has the same title. One
+/// stage short (60,000 users, stage 2), the guide's move is on time and keeps its title.
+#[test]
+fn a_startup_writing_past_its_primary_looks_at_its_writes_before_sharding() {
+    let snap = with(
+        users(5_000)
+            .with_p95_response_time(ms(700))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(88.0))
+            .with_db_read_share(pct(40.0))
+            .with_slowest_query_time(ms(80))
+            .with_primary_write_throughput(Rate::from_per_second(4_500.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(5_000.0).unwrap()),
+        &[Component::SingleServer],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.3.write_saturation");
+    assert_eq!(step.key, StepKey::Stage(Stage::Scale), "{text}");
+    assert_eq!(
+        step.title, "Find what writes so much before the move to stage 3 (scale)",
+        "{text}"
+    );
+    assert!(
+        step.advice.contains("pg_stat_statements")
+            && step.advice.contains("queue")
+            && step.advice.contains("bigger primary"),
+        "{text}"
+    );
+    assert!(
+        step.notes[0].starts_with("5000 users are two stages short of stage 3 (scale)"),
+        "{text}"
+    );
+    // Not the stage's architecture: no auto-scaling, API gateway or cost of stage 3.
+    assert!(!step.advice.contains("$10,000"), "{text}");
+    let engine = Engine::default_pack();
+    let config = engine.pack().advisor_config();
+    let eval = engine.evaluate(&snap, &History::new());
+    let s = scalability_advisor_rules::summarize(&engine, &eval, &snap, &History::new(), &config);
+    assert_eq!(s.first_step_title, a.plan[0].title, "{text}");
+    // One stage short: the guide's move, on time.
+    let mut growth = snap.clone();
+    growth.architecture = Default::default();
+    let mut growth = with(growth, &built_to(Stage::Growth));
+    growth.users = Some(Users::new(60_000));
+    let a = run(&growth);
+    let step = step_holding(&a, "move.3.write_saturation");
+    assert_eq!(
+        step.title,
+        "Plan the move to stage 3 (scale)",
+        "{}",
+        a.to_text()
     );
 }
