@@ -4108,7 +4108,59 @@ fn note_standby_before_regions(
                 to.cost_at_scale().users
             ),
         );
+        if by_users == Some(Stage::Startup)
+            && let Some(note) = commitment_note(findings, snapshot)
+        {
+            step.notes.insert(1, note);
+        }
     }
+}
+
+/// Minutes in a 30-day month, the month of the downtime a target leaves.
+const MONTH_MINUTES: f64 = 30.0 * 24.0 * 60.0;
+
+/// For a startup whose availability target calls for a standby region
+/// (`note_standby_before_regions`): the downtime a month the target leaves, and the level of
+/// the rule that fires on it (read from the availability finding's evidence), with what a
+/// target allowing ten times the downtime of that level leaves (99.9% beside 99.99%: about
+/// 43 minutes), when it is 90% or more. The guide tells a startup not to worry about
+/// multi-region; a target that strict is rare at that size, and a standby region is a
+/// second copy of the system, so the note asks to confirm the target is a commitment
+/// before building for it. `None` without a target or a level to read.
+fn commitment_note(findings: &[AssessedFinding], snapshot: &MetricsSnapshot) -> Option<String> {
+    let target = snapshot.availability_target?.as_fraction();
+    let level = findings
+        .iter()
+        .flat_map(|f| f.evidence.iter())
+        .find(|e| e.metric == Some(Metric::AvailabilityTarget) && !e.negated)
+        .map(|e| e.threshold)
+        .filter(|l| l.is_finite() && *l > 0.0 && *l < 1.0)?;
+    let looser = 1.0 - (1.0 - level) * 10.0;
+    let minutes = |availability: f64| {
+        let m = (1.0 - availability) * MONTH_MINUTES;
+        if m < 10.0 {
+            format!("{m:.1}")
+        } else {
+            format!("{m:.0}")
+        }
+    };
+    let percent = |f: f64| crate::engine::percent_text(f);
+    // (A looser target named only while it is one a team would weigh: 90% or more.)
+    let for_one = if looser >= 0.9 {
+        format!(
+            " ({}, for one, leaves about {} minutes a month)",
+            percent(looser),
+            minutes(looser)
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "a {} target leaves about {} minutes of downtime a month, and a standby region is a second copy of the system to run, watch and rehearse: at this size, confirm with whoever set the target that it is a commitment (a contract's SLA, or an objective set knowingly) before building for it; under the pack's {} level this step would not be here{for_one}",
+        percent(target),
+        minutes(target),
+        percent(level),
+    ))
 }
 
 /// A stage move planned two stages or more ahead of the user count, or with no user count

@@ -14548,3 +14548,65 @@ fn a_startup_writing_past_its_primary_looks_at_its_writes_before_sharding() {
         a.to_text()
     );
 }
+
+/// A 2,000-user startup in one region with a 99.99% availability target. The target is past
+/// what one region gives, and the plan's step is a standby region (the guide's
+/// active-passive pattern) sized for a startup; but the guide tells a startup not to worry
+/// about multi-region, and a target that leaves about 4.3 minutes of downtime a month (0.01%
+/// of a 30-day month's 43,200 minutes) is unusual at this size. The step must ask to confirm
+/// that the target is a commitment before building for it, and say what a looser one leaves
+/// (99.9%: about 43 minutes a month) under the pack's 99.99% level, at which the step would
+/// not be there. At 50,000 users (stage 2), where such a target is a business's ordinary
+/// ask, no such note.
+#[test]
+fn a_startup_with_four_nines_is_asked_whether_the_target_is_a_commitment() {
+    let snap = users(2_000)
+        .with_availability_target(pct(99.99))
+        .with_deployed_regions(NonZeroU32::MIN)
+        .with_p95_response_time(ms(300));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.4.single_region_failover");
+    assert!(step.title.starts_with("Add a standby region"), "{text}");
+    assert!(
+        step.notes.iter().any(|n| n.contains("4.3 minutes")
+            && n.contains("43 minutes")
+            && n.contains("commitment")),
+        "{text}"
+    );
+    let mut growth = snap.clone();
+    growth.users = Some(Users::new(50_000));
+    let a = run(&growth);
+    let step = step_holding(&a, "move.4.single_region_failover");
+    assert!(
+        !step.notes.iter().any(|n| n.contains("commitment")),
+        "{}",
+        a.to_text()
+    );
+    // A team's pack that fires at 95% and a 96% target: the note gives the pack's level and
+    // the downtime (4% of 43,200 minutes: 1,728), and names no looser target (50% is none
+    // a team would weigh).
+    use scalability_advisor_rules::{PackFormat, RulePack};
+    let pack = RulePack::default_pack()
+        .layer(
+            "team.toml",
+            "name = \"team\"\n[params]\nmulti_region_availability = \"95%\"\n",
+            PackFormat::Toml,
+        )
+        .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let a = assess(&engine, &snap.clone().with_availability_target(pct(96.0)), &History::new());
+    let text = a.to_text();
+    let step = step_holding(&a, "move.4.single_region_failover");
+    let note = step
+        .notes
+        .iter()
+        .find(|n| n.contains("commitment"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        note.contains("a 96% target leaves about 1728 minutes")
+            && note.contains("the pack's 95% level")
+            && !note.contains("for one"),
+        "{text}"
+    );
+}
