@@ -14383,6 +14383,34 @@ fn a_step_adding_a_component_to_an_undeclared_architecture_says_it_is_presumed_m
         "{}",
         a.to_text()
     );
+    // The last rung (sharding, with indexes and replicas declared tried) has nothing after
+    // it on its ladder, and its note says so.
+    let shards = users(500_000)
+        .with_slowest_query_time(ms(300))
+        .with_db_cpu(pct(90.0))
+        .with_tried(Remedy::AddIndexes)
+        .with_tried(Remedy::ReadReplicas);
+    let a = run(&shards);
+    let step = step_of(&a, StepKey::Remedy(Remedy::Sharding));
+    assert!(
+        step.notes
+            .iter()
+            .any(|n| n.contains("no architecture is declared")
+                && n.contains("`sharding`")
+                && n.contains("the ladder's last rung")),
+        "{}",
+        a.to_text()
+    );
+    let a = run(&snap);
+    let cache = step_of(&a, StepKey::Remedy(Remedy::AddCaching));
+    assert!(
+        cache
+            .notes
+            .iter()
+            .any(|n| n.contains("goes on from the rung after this one")),
+        "{}",
+        a.to_text()
+    );
     // A step that adds nothing (more CPU for the servers) has no such note.
     let a = run(&users(50_000).with_server_cpu(pct(95.0)));
     let cpu = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
@@ -14595,7 +14623,11 @@ fn a_startup_with_four_nines_is_asked_whether_the_target_is_a_commitment() {
         )
         .unwrap();
     let engine = Engine::new(pack).unwrap();
-    let a = assess(&engine, &snap.clone().with_availability_target(pct(96.0)), &History::new());
+    let a = assess(
+        &engine,
+        &snap.clone().with_availability_target(pct(96.0)),
+        &History::new(),
+    );
     let text = a.to_text();
     let step = step_holding(&a, "move.4.single_region_failover");
     let note = step
@@ -14608,5 +14640,117 @@ fn a_startup_with_four_nines_is_asked_whether_the_target_is_a_commitment() {
             && note.contains("the pack's 95% level")
             && !note.contains("for one"),
         "{text}"
+    );
+}
+
+/// What writes so much is looked at first only when every move of the step calls for
+/// sharding, the user count is known, and the writes are measured past the level.
+/// - Users not given (writes at 90%): the size is not known, the guide's move stands, and
+///   the stage section heads for stage 3 because the metrics call for it.
+/// - A 5,000-user startup writing at 90% whose parts must also scale apart (the guide's
+///   stage-3 trigger for services): the step holds both moves, the move for services is
+///   not about the writes, so the step plans the move as written (the fleet summary
+///   agrees), and the report heads for stage 3.
+/// - A team's pack whose own rule moves a stage-2 system writing past the level to stage 4
+///   for sharding: two stages short, the step looks at the writes first, and its note
+///   does not call the system a startup.
+#[test]
+fn what_writes_so_much_is_looked_at_first_only_on_writes_at_a_known_size() {
+    let writes = |snap: MetricsSnapshot| {
+        snap.with_primary_write_throughput(Rate::from_per_second(4_500.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(5_000.0).unwrap())
+    };
+    let unknown = writes(MetricsSnapshot::default());
+    let a = run(&unknown);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.3.write_saturation");
+    assert_eq!(step.title, "Plan the move to stage 3 (scale)", "{text}");
+    let next = a.next_stage.as_ref().expect("a next stage");
+    assert_eq!(next.stage, Stage::Scale, "{text}");
+    assert_eq!(next.reason, "the metrics call for it", "{text}");
+    assert_eq!(summary(&unknown).first_step_title, a.plan[0].title);
+
+    let mut split = writes(users(5_000));
+    split.independent_scaling_needed = Some(true);
+    let a = run(&split);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.3.write_saturation");
+    assert!(
+        step.findings.iter().any(|f| f != "move.3.write_saturation"),
+        "{text}"
+    );
+    assert_eq!(step.title, "Plan the move to stage 3 (scale)", "{text}");
+    assert_eq!(summary(&split).first_step_title, a.plan[0].title, "{text}");
+    assert_eq!(
+        a.next_stage.as_ref().map(|n| n.stage),
+        Some(Stage::Scale),
+        "{text}"
+    );
+
+    use scalability_advisor_rules::{PackFormat, RulePack};
+    let pack = RulePack::default_pack()
+        .layer(
+            "team.toml",
+            r#"name = "team"
+disable = ["move.3.write_saturation"]
+[[rule]]
+id = "team.writes_across_regions"
+title = "Writes past one primary"
+when = "primary_write_throughput / primary_write_capacity >= $primary_write_level"
+moves_to = "enterprise"
+severity = "critical"
+layer = "database"
+recommends = ["sharding"]
+advice = "Shard the writes across regions."
+"#,
+            PackFormat::Toml,
+        )
+        .unwrap();
+    let engine = Engine::new(pack).unwrap();
+    let growth = with(writes(users(50_000)), &built_to(Stage::Growth));
+    let a = assess(&engine, &growth, &History::new());
+    let text = a.to_text();
+    let step = step_holding(&a, "team.writes_across_regions");
+    assert_eq!(
+        step.title, "Find what writes so much before the move to stage 4 (enterprise)",
+        "{text}"
+    );
+    assert!(
+        step.notes[0].starts_with("50,000 users are two stages short")
+            && !step.notes[0].contains("startup"),
+        "{text}"
+    );
+}
+
+/// A stage-3 system (300,000 users, built to stage 3) under a residency rule, its users in
+/// three regions, 40% of them far away and waiting 1.5 s against 300 ms overall. The
+/// move to stage 4 holds the residency rule and the far users' moves; a residency rule
+/// keeps each jurisdiction's data at home, which the guide's serving patterns
+/// (active-active's replicated data) do not describe, so the step names no pattern.
+#[test]
+fn a_move_under_a_residency_rule_names_no_serving_pattern() {
+    let mut snap = with(
+        users(300_000)
+            .with_p95_response_time(ms(300))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(50.0))
+            .with_user_regions(NonZeroU32::new(3).unwrap())
+            .with_remote_user_share(pct(40.0))
+            .with_remote_user_p95(ms(1_500))
+            .with_deployed_regions(NonZeroU32::MIN),
+        &built_to(Stage::Scale),
+    );
+    snap.data_residency_required = Some(true);
+    let a = run(&snap);
+    let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(
+        mv.findings.iter().any(|f| f == "move.4.data_residency"),
+        "{}",
+        a.to_text()
+    );
+    assert!(
+        !mv.advice.contains("active-active") && !mv.advice.contains("active-passive"),
+        "{}",
+        a.to_text()
     );
 }
