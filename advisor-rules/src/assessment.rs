@@ -1146,9 +1146,8 @@ pub fn assess_with(
             // would install it: sharding for writes past the primary's capacity is the
             // move's, not the last rung of the database ladder the plan also climbs.)
             let place = component_place(c, &plan, &held_back, &findings, false)
-                .or_else(|| calling_step(c, &plan, &findings, true))
+                .or_else(|| calling_step(c, &plan, &findings))
                 .or_else(|| component_place(c, &plan, &held_back, &findings, true))
-                .or_else(|| calling_step(c, &plan, &findings, false))
                 .or_else(|| closing_step(c, &plan, &closing));
             if place.is_some() || plan_calls_for(c, &plan, &findings) {
                 n.uncalled.remove(c);
@@ -1279,14 +1278,8 @@ fn plan_calls_for(c: Component, plan: &[PlanStep], findings: &[AssessedFinding])
 }
 
 /// The step holding a finding that recommends component `c` (a stage move's step, which
-/// calls for it), as [`component_place`] names a step; with `moves_only`, only a stage
-/// move's step (not a rung's step that took the move's finding as evidence).
-fn calling_step(
-    c: Component,
-    plan: &[PlanStep],
-    findings: &[AssessedFinding],
-    moves_only: bool,
-) -> Option<String> {
+/// calls for it), as [`component_place`] names a step.
+fn calling_step(c: Component, plan: &[PlanStep], findings: &[AssessedFinding]) -> Option<String> {
     let calling: Vec<&str> = findings
         .iter()
         .filter(|f| f.recommends.contains(c))
@@ -1296,7 +1289,6 @@ fn calling_step(
         return None;
     }
     plan.iter()
-        .filter(|s| !moves_only || matches!(s.key, StepKey::Stage(_)))
         .find(|s| s.findings.iter().any(|id| calling.contains(&id.as_str())))
         .map(|s| format!("step {}", s.rank))
 }
