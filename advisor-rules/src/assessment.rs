@@ -4115,7 +4115,7 @@ const MONTH_MINUTES: f64 = 30.0 * 24.0 * 60.0;
 /// (`note_standby_before_regions`): the downtime a month the target leaves, and the level of
 /// the rule that fires on it (read from the availability finding's evidence), with what a
 /// target allowing ten times the downtime of that level leaves (99.9% beside 99.99%: about
-/// 43 minutes), when it is 90% or more. The guide tells a startup not to worry about
+/// 43.2 minutes), when it is 90% or more. The guide tells a startup not to worry about
 /// multi-region; a target that strict is rare at that size, and a standby region is a
 /// second copy of the system, so the note asks to confirm the target is a commitment
 /// before building for it. `None` without a target or a level to read.
@@ -4124,18 +4124,11 @@ fn commitment_note(findings: &[AssessedFinding], snapshot: &MetricsSnapshot) -> 
     let level = findings
         .iter()
         .flat_map(|f| f.evidence.iter())
-        .find(|e| e.metric == Some(Metric::AvailabilityTarget) && !e.negated)
-        .map(|e| e.threshold)
-        .filter(|l| l.is_finite() && *l > 0.0 && *l < 1.0)?;
+        .find(|e| e.metric == Some(Metric::AvailabilityTarget))?
+        .threshold;
     let looser = 1.0 - (1.0 - level) * 10.0;
-    let minutes = |availability: f64| {
-        let m = (1.0 - availability) * MONTH_MINUTES;
-        if m < 10.0 {
-            format!("{m:.1}")
-        } else {
-            format!("{m:.0}")
-        }
-    };
+    let minutes =
+        |availability: f64| crate::engine::trim_number((1.0 - availability) * MONTH_MINUTES);
     let percent = |f: f64| crate::engine::percent_text(f);
     // (A looser target named only while it is one a team would weigh: 90% or more.)
     let for_one = if looser >= 0.9 {

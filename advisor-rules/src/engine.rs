@@ -1074,7 +1074,7 @@ pub(crate) fn percent_text(fraction: f64) -> String {
 /// to significant digits never reverses an order, so two numbers written differently read
 /// in their true order; where they would read alike, [`RuleEvidence::show_beside`] adds
 /// the digits that tell them apart.
-fn trim_number(v: f64) -> String {
+pub(crate) fn trim_number(v: f64) -> String {
     const SIGNIFICANT: i32 = 4;
     let grouped = |w: f64| {
         // Grouped as the core writes counts (`Count`'s display), so both read alike.

@@ -14597,8 +14597,8 @@ fn a_startup_with_four_nines_is_asked_whether_the_target_is_a_commitment() {
     let step = step_holding(&a, "move.4.single_region_failover");
     assert!(step.title.starts_with("Add a standby region"), "{text}");
     assert!(
-        step.notes.iter().any(|n| n.contains("4.3 minutes")
-            && n.contains("43 minutes")
+        step.notes.iter().any(|n| n.contains("4.32 minutes")
+            && n.contains("43.2 minutes")
             && n.contains("commitment")),
         "{text}"
     );
@@ -14612,8 +14612,8 @@ fn a_startup_with_four_nines_is_asked_whether_the_target_is_a_commitment() {
         a.to_text()
     );
     // A team's pack that fires at 95% and a 96% target: the note gives the pack's level and
-    // the downtime (4% of 43,200 minutes: 1,728), and names no looser target (50% is none
-    // a team would weigh).
+    // the downtime (4% of 43,200 minutes: 1728, written as counts are), and names no looser
+    // target (50% is none a team would weigh).
     use scalability_advisor_rules::{PackFormat, RulePack};
     let pack = RulePack::default_pack()
         .layer(
