@@ -1467,6 +1467,20 @@ fn ladder_notes(p: &LadderPosition, snapshot: &MetricsSnapshot) -> Vec<String> {
                 if r.remedy == Remedy::Cdn
                     && p.current().map(|c| c.remedy) == Some(Remedy::Cdn)
                     && snapshot.static_asset_bandwidth_share.is_none()
+                    && let Some((far, all)) = far_users_no_slower(snapshot) =>
+            {
+                format!(
+                    "{} ({}): helps when static assets take much of the bandwidth or users are far from the servers; the far users wait {} (remote_user_p95), no longer than users overall ({}), so the distance is not what slows them, and the static assets' share is not measured: give static_asset_bandwidth_share before building it",
+                    r.remedy.title(),
+                    r.step,
+                    Quantity::Duration(far),
+                    Quantity::Duration(all),
+                )
+            }
+            RungState::NotDone
+                if r.remedy == Remedy::Cdn
+                    && p.current().map(|c| c.remedy) == Some(Remedy::Cdn)
+                    && snapshot.static_asset_bandwidth_share.is_none()
                     && snapshot.remote_user_p95.is_none() =>
             {
                 format!(

@@ -442,6 +442,10 @@ pub(crate) struct Deferral<'a> {
     /// When the step waited for is the database's lock step ([`lock_step`]): its queries
     /// lose their time waiting on locks, which is then the reason given.
     pub(crate) locks: bool,
+    /// For the CDN rung waiting for the diagnosis step ([`unexplained_slow_pages`]): whether
+    /// far users are measured waiting no longer than users overall
+    /// ([`Grounds::far_no_slower`]), which the reason then says.
+    pub(crate) far_no_slower: bool,
 }
 
 impl<'a> Deferral<'a> {
@@ -459,6 +463,7 @@ impl<'a> Deferral<'a> {
             hot_server: None,
             few_repeats: false,
             locks: false,
+            far_no_slower: false,
         }
     }
 
@@ -490,6 +495,7 @@ impl<'a> Deferral<'a> {
             },
             (None, _) if matches!(self.instead, Key::Remedy(_)) => "pages are slow, and this rung is called for on its own measure while nothing measured calls for the one below it".to_owned(),
             (None, _) if self.held == Some(Remedy::EdgeCompute) => "pages are slow, nothing measured points at a layer, and the cache and the CDN are in place: logic at the edge would help only users far from the servers".to_owned(),
+            (None, _) if self.held == Some(Remedy::Cdn) && self.far_no_slower => "pages are slow, nothing measured points at a layer, and nothing says a CDN would help: the static assets' share of the bandwidth (static_asset_bandwidth_share) is not measured, and far users wait no longer than users overall: the distance a CDN's edge shortens is not what slows them".to_owned(),
             (None, _) if self.held == Some(Remedy::Cdn) => "pages are slow, nothing measured points at a layer, and nothing says a CDN would help: neither the static assets' share of the bandwidth (static_asset_bandwidth_share) nor far users' wait (remote_user_p95) is measured".to_owned(),
             (None, _) if self.few_repeats => "pages are slow, nothing measured points at a layer, and few queries repeat, so a cache of query results would answer few lookups".to_owned(),
             (None, _) => "pages are slow, nothing measured points at a layer or calls for a cache, and at stage 1 the guide adds no cache before it is needed".to_owned(),
@@ -509,10 +515,15 @@ pub(crate) struct Grounds {
     /// [`AdditionConfig::repeated_query_share`]:
     ///     scalability_advisor_core::patterns::AdditionConfig::repeated_query_share
     pub(crate) few_repeats: bool,
-    /// Whether neither the static assets' share of the bandwidth nor far users' P95 is
-    /// measured: nothing says what a CDN would answer (the guide adds one for static assets
-    /// past 20% of the bandwidth; its edge also shortens far users' way).
+    /// Whether nothing measured says what a CDN would answer (the guide adds one for static
+    /// assets past 20% of the bandwidth; its edge also shortens far users' way): the static
+    /// assets' share of the bandwidth is not measured, and far users' P95 is not measured
+    /// either or shows them waiting no longer than users overall ([`Grounds::far_no_slower`]:
+    /// the distance is not what slows them).
     pub(crate) cdn_unmeasured: bool,
+    /// Whether far users are measured waiting no longer than users overall
+    /// (`far_users_no_slower`).
+    pub(crate) far_no_slower: bool,
     /// Whether the servers' CPU is measured past its warning level (the guide's 85% by
     /// default, [`KeyThresholds::server_cpu`]): saturated, so that every request queues for
     /// it, and the slow pages are its doing before anything a CDN or the edge changes.
@@ -640,13 +651,15 @@ impl Grounds {
         snapshot: &scalability_advisor_core::MetricsSnapshot,
         config: &scalability_advisor_core::AdvisorConfig,
     ) -> Grounds {
+        let far_no_slower = crate::assessment::far_users_no_slower(snapshot).is_some();
         Grounds {
             by_users: snapshot.users.map(Stage::for_users),
             few_repeats: snapshot
                 .repeated_query_share
                 .is_some_and(|r| r <= config.additions.repeated_query_share),
             cdn_unmeasured: snapshot.static_asset_bandwidth_share.is_none()
-                && snapshot.remote_user_p95.is_none(),
+                && (snapshot.remote_user_p95.is_none() || far_no_slower),
+            far_no_slower,
             cpu_target: config.thresholds.server_cpu.target(),
             primary_write_level: config.triggers.primary_write_level,
             writes_saturated: crate::assessment::writes_past(
@@ -1081,9 +1094,10 @@ fn used_up_deferral<'a>(
 ///   "same queries repeated frequently", measured not to hold, so a cache of query results
 ///   would answer few lookups); otherwise, at later stages a cache is part of the
 ///   architecture, and the decision matrix's first try stands;
-/// - at its second rung, a CDN, when nothing a CDN answers is measured: neither the static
-///   assets' share of the bandwidth nor far users' wait ([`Grounds::cdn_unmeasured`]; the
-///   plan asks for both before a CDN is built);
+/// - at its second rung, a CDN, when nothing measured says what a CDN would answer: the
+///   static assets' share of the bandwidth is not measured, nor far users' wait, or far
+///   users wait no longer than users overall ([`Grounds::cdn_unmeasured`]; the plan asks for
+///   what is not measured before a CDN is built);
 /// - at its last rung, logic at the edge (cache and CDN in place), at any stage: the edge
 ///   takes away the distance between far users and the servers, and no finding says the
 ///   time goes there (users far away measured slow name the network).
@@ -1105,6 +1119,7 @@ pub(crate) fn unexplained_slow_pages<'a>(
         waits && facts.iter().all(|f| f.layer.is_none()) && !wanted_for_itself(facts, *page);
     unexplained.then_some(Deferral {
         few_repeats: *page == Remedy::AddCaching && grounds.few_repeats,
+        far_no_slower: *page == Remedy::Cdn && grounds.far_no_slower,
         ..Deferral::new(*page, Key::Diagnose, None, true)
     })
 }
