@@ -561,6 +561,21 @@ fn place_in_plan(
         {
             INDEXES_AFTER_THE_LOAD_TITLE.clone_into(&mut out.first_step_title);
         }
+        // (The rules and findings the plan places at this step.)
+        let at_step = || {
+            found
+                .iter()
+                .zip(&skeleton.places)
+                .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
+                .map(|(found, _)| found)
+        };
+        // (Whether a rule is a move calling for sharding.)
+        let sharding_move = |rule: &Rule| {
+            rule.moves_to.is_some()
+                && rule
+                    .recommends
+                    .contains(scalability_advisor_core::Component::Sharding)
+        };
         // As the assessment retitles it (`note_lag_with_write_headroom`): a move planned
         // ahead of the user count on replica lag alone, the writes measured light.
         if let Key::Stage(to) = step.key
@@ -571,17 +586,8 @@ fn place_in_plan(
                 by_users,
                 to,
             )
-            && found
-                .iter()
-                .zip(&skeleton.places)
-                .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
-                .all(|((rule, f), _)| {
-                    rule.moves_to.is_some()
-                        && rule
-                            .recommends
-                            .contains(scalability_advisor_core::Component::Sharding)
-                        && engine.compares(f.rule, Metric::ReplicaLag)
-                })
+            && at_step()
+                .all(|(rule, f)| sharding_move(rule) && engine.compares(f.rule, Metric::ReplicaLag))
         {
             out.first_step_title.clear();
             write_lag_first_title(&mut out.first_step_title, to);
@@ -595,16 +601,7 @@ fn place_in_plan(
                 grounds.primary_write_level,
                 by_users,
                 to,
-                found
-                    .iter()
-                    .zip(&skeleton.places)
-                    .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
-                    .all(|((rule, _), _)| {
-                        rule.moves_to.is_some()
-                            && rule
-                                .recommends
-                                .contains(scalability_advisor_core::Component::Sharding)
-                    }),
+                at_step().all(|(rule, _)| sharding_move(rule)),
             )
         {
             out.first_step_title.clear();
@@ -616,11 +613,7 @@ fn place_in_plan(
         // stages or more ahead, or with no user count given (`far_users_first`).
         if let Key::Stage(to) = step.key
             && by_users.is_none_or(|u| u < to)
-            && found
-                .iter()
-                .zip(&skeleton.places)
-                .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
-                .all(|((rule, f), _)| rule.moves_to.is_some() && far_users_rule(engine, f.rule))
+            && at_step().all(|(rule, f)| rule.moves_to.is_some() && far_users_rule(engine, f.rule))
         {
             if far_users_no_slower(snapshot).is_some() {
                 out.first_step_title.clear();
@@ -643,11 +636,7 @@ fn place_in_plan(
         // most beside them.)
         let with_far_users = |is: fn(&Engine, usize) -> bool| {
             let (mut any, mut all) = (false, true);
-            for ((rule, f), _) in found
-                .iter()
-                .zip(&skeleton.places)
-                .filter(|(_, place)| matches!(place, Place::Step(i) if *i == at))
-            {
+            for (rule, f) in at_step() {
                 let this = rule.moves_to.is_some() && is(engine, f.rule);
                 any |= this;
                 all &= this || (rule.moves_to.is_some() && far_users_rule(engine, f.rule));
