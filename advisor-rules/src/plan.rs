@@ -524,6 +524,9 @@ pub(crate) struct Grounds {
     /// Whether far users are measured waiting no longer than users overall
     /// (`far_users_no_slower`).
     pub(crate) far_no_slower: bool,
+    /// Whether far users are measured waiting longer than users overall: the distance adds
+    /// measured time to their pages ([`layer_deferral`]).
+    pub(crate) far_slower: bool,
     /// Whether the servers' CPU is measured past its warning level (the guide's 85% by
     /// default, [`KeyThresholds::server_cpu`]): saturated, so that every request queues for
     /// it, and the slow pages are its doing before anything a CDN or the edge changes.
@@ -660,6 +663,10 @@ impl Grounds {
             cdn_unmeasured: snapshot.static_asset_bandwidth_share.is_none()
                 && (snapshot.remote_user_p95.is_none() || far_no_slower),
             far_no_slower,
+            far_slower: snapshot
+                .remote_user_p95
+                .zip(snapshot.p95_response_time)
+                .is_some_and(|(far, all)| far > all),
             cpu_target: config.thresholds.server_cpu.target(),
             primary_write_level: config.triggers.primary_write_level,
             writes_saturated: crate::assessment::writes_past(
@@ -1426,6 +1433,21 @@ pub(crate) fn layer_deferral<'a>(
                 || saturated_step(planned, grounds).is_some()
                 || hot_server_step(facts, planned, architecture).is_some())
     };
+    // Far users measured waiting longer than everyone, the network among the layers tied
+    // first: the guide's first diagnosis question, where the time is spent, is answered for
+    // them (the distance), so a rung that serves far users (a CDN, logic at the edge) waits
+    // for no other layer of the tie and takes the slow pages, as it does with the network
+    // alone at the top.
+    if tied
+        && top & layer_bit(Layer::Network) != 0
+        && grounds.far_slower
+        && matches!(
+            planned.get(&Symptom::SlowPageLoads),
+            Some(Some(Remedy::Cdn | Remedy::EdgeCompute))
+        )
+    {
+        return None;
+    }
     let all_excused = layers.clone().all(excused);
     // Past the CDN (the rung that waits is logic at the edge), what a CDN wins back for
     // busy servers is won already: the excused layers of the tie decide.

@@ -14810,3 +14810,76 @@ fn a_move_under_a_residency_rule_names_no_serving_pattern() {
         a.to_text()
     );
 }
+
+/// A 400,000-user system built to stage 3 with the scaling checklist done, in one region
+/// while its users are in three; 40% of them are far away and wait 1.4 s at P95, against
+/// 600 ms over all users. Its replicas lag 2.5 s (past the 1 s warning), its primary writes
+/// at 70% of what it sustains, and its database and servers are otherwise calm. The
+/// database (replica lag) and the network (far users) tie as likeliest bottlenecks, and the
+/// guide's order of diagnosis puts the database first; but the first question of that order
+/// is where the time is spent, and the far users' figure answers it: they wait more than
+/// twice as long as everyone, which is the distance. The slow pages go with the rung that
+/// serves far users (logic at the edge, the cache and the CDN being in place), not with the
+/// replicas' lag, which makes reads stale, not slow; the replicas keep their own step, and
+/// the edge waits for nothing. (Read before stopping: an invented system.)
+#[test]
+fn slow_pages_of_far_users_slower_than_the_rest_go_with_the_edge_not_a_tied_database() {
+    let snap = with(
+        users(400_000)
+            .with_p95_response_time(ms(600))
+            .with_server_cpu(pct(60.0))
+            .with_memory_usage(pct(55.0))
+            .with_db_cpu(pct(65.0))
+            .with_slowest_query_time(ms(60))
+            .with_db_queries_per_request(QueriesPerRequest::new(6.0).unwrap())
+            .with_cache_hit_rate(pct(88.0))
+            .with_replica_lag(ms(2_500))
+            .with_primary_write_throughput(Rate::from_per_second(3_500.0).unwrap())
+            .with_primary_write_capacity(Rate::from_per_second(5_000.0).unwrap())
+            .with_remote_user_share(pct(40.0))
+            .with_remote_user_p95(ms(1_400))
+            .with_user_regions(NonZeroU32::new(3).unwrap())
+            .with_deployed_regions(NonZeroU32::MIN),
+        &[
+            Component::Cdn,
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::Sharding,
+            Component::SearchCluster,
+            Component::MessageQueue,
+            Component::ConnectionPooler,
+            Component::DistributedTracing,
+            Component::CircuitBreakers,
+            Component::JobQueue,
+        ],
+    );
+    let a = run(&snap);
+    let text = a.to_text();
+    let edge = step_of(&a, StepKey::Remedy(Remedy::EdgeCompute));
+    assert!(
+        edge.findings.iter().any(|f| f == "ladder.slow_page_loads"),
+        "{text}"
+    );
+    let lag = step_holding(&a, "db.replica_lag");
+    assert!(
+        !lag.findings.iter().any(|f| f == "key.p95.warning"),
+        "{text}"
+    );
+    assert!(a.held_back.is_empty(), "{text}");
+    assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
+    // Far users no slower than the rest (550 ms against 600 ms): the distance adds nothing
+    // measured, and the edge is no step.
+    let near = snap.clone().with_remote_user_p95(ms(550));
+    let a = run(&near);
+    assert!(
+        !a.plan
+            .iter()
+            .any(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute)),
+        "{}",
+        a.to_text()
+    );
+}
