@@ -14873,13 +14873,35 @@ fn slow_pages_of_far_users_slower_than_the_rest_go_with_the_edge_not_a_tied_data
     assert_eq!(summary(&snap).first_step_title, a.plan[0].title, "{text}");
     // Far users no slower than the rest (550 ms against 600 ms): the distance adds nothing
     // measured, and the edge is no step.
-    let near = snap.clone().with_remote_user_p95(ms(550));
-    let a = run(&near);
-    assert!(
-        !a.plan
-            .iter()
-            .any(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute)),
-        "{}",
-        a.to_text()
+    let no_edge = |snap: &MetricsSnapshot| {
+        let a = run(snap);
+        assert!(
+            !a.plan
+                .iter()
+                .any(|s| s.key == StepKey::Remedy(Remedy::EdgeCompute)),
+            "{}",
+            a.to_text()
+        );
+    };
+    no_edge(&snap.clone().with_remote_user_p95(ms(550)));
+    // Far users exactly as slow as everyone (600 ms), the network tied first through slow
+    // calls between services (320 ms): the distance adds nothing, and the tie goes by the
+    // guide's order, the edge waiting.
+    no_edge(
+        &snap
+            .clone()
+            .with_remote_user_p95(ms(600))
+            .with_inter_service_p95_latency(ms(320)),
+    );
+    // Far users slower, but the network not among the layers tied first (a database with a
+    // 300 ms query at 90% CPU, and servers out of CPU and memory): the tie goes by the
+    // guide's order, the edge waiting for the database's step.
+    no_edge(
+        &snap
+            .clone()
+            .with_slowest_query_time(ms(300))
+            .with_db_cpu(pct(90.0))
+            .with_server_cpu(pct(95.0))
+            .with_memory_usage(pct(95.0)),
     );
 }
