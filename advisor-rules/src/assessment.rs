@@ -3921,10 +3921,11 @@ const SERVING_ALSO_FAILS_OVER: &str = " Regions that all serve also give the fai
 /// of the guide's multi-region patterns its grounds call for. The guide lists three, by
 /// consistency, latency and complexity (`MultiRegionPattern`); a move that named none
 /// left the choice open. An availability target alone asks for a region to
-/// fail over to: active-passive ([`STANDBY_PATTERN`]). Far users who wait longer than the
-/// rest ask for regions that serve them: active-active or follow-the-sun, by the
-/// consistency the data needs ([`SERVING_PATTERNS`]), which serve failover too with room for
-/// a failed region's users. Not for a residency rule (each jurisdiction's data stays home,
+/// fail over to: active-passive ([`STANDBY_PATTERN`]), which for a system short of the
+/// stage's users costs at most a second copy of it, priced by the guide's table at the
+/// users' own stage. Far users who wait longer than the rest ask for regions that serve
+/// them: active-active or follow-the-sun, by the consistency the data needs
+/// ([`SERVING_PATTERNS`]), which serve failover too with room for a failed region's users. Not for a residency rule (each jurisdiction's data stays home,
 /// `note_residency_before_regions`), nor for far users who wait no longer than the rest
 /// (regions would not shorten their wait, `note_far_users_no_slower`). The steps retitled
 /// later (a standby region, a deployment per jurisdiction, far users measured again) write
@@ -3957,7 +3958,22 @@ fn note_multi_region_pattern(
             };
             format!("{SERVING_PATTERNS}{also}")
         } else if failover {
-            STANDBY_PATTERN.to_owned()
+            // (A standby sized for today's users costs at most a second copy of the system
+            // running now, which the guide's table prices at the users' own stage.)
+            match snapshot
+                .users
+                .map(Stage::for_users)
+                .filter(|at| *at < Stage::Enterprise)
+            {
+                Some(at) => {
+                    let row = at.cost_at_scale();
+                    format!(
+                        "{STANDBY_PATTERN} Sized for today's users, the standby adds at most the cost of the system running now, at the size of {at} ({} in the guide's table at {}), not that of the stage's whole architecture.",
+                        row.monthly, row.users
+                    )
+                }
+                None => STANDBY_PATTERN.to_owned(),
+            }
         } else {
             continue;
         };

@@ -14504,6 +14504,15 @@ fn a_stage_4_move_names_the_multi_region_pattern_its_grounds_call_for() {
     let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
     assert!(mv.advice.contains("active-passive"), "{}", a.to_text());
     assert!(!mv.advice.contains("active-active"), "{}", a.to_text());
+    // A standby for 300,000 users costs at most a second copy of today's system, whose
+    // stage (3) the guide's table prices at $10,000-30,000/mo at 1,000,000 users, not the
+    // $100,000+/mo of stage 4's architecture at 10,000,000 users: the step says so.
+    assert!(
+        mv.advice
+            .contains("$10,000-30,000/mo in the guide's table at 1,000,000 users"),
+        "{}",
+        a.to_text()
+    );
     // Undeclared architecture: the same pattern.
     let mut bare = snap.clone();
     bare.architecture = Default::default();
