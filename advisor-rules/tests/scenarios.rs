@@ -14513,6 +14513,18 @@ fn a_stage_4_move_names_the_multi_region_pattern_its_grounds_call_for() {
         "{}",
         a.to_text()
     );
+    // At 2,000,000 users the stage is reached: its architecture and cost are due, and no
+    // price of a standby is given.
+    let mut reached = snap.clone();
+    reached.users = Some(Users::new(2_000_000));
+    let a = run(&reached);
+    let mv = step_of(&a, StepKey::Stage(Stage::Enterprise));
+    assert!(mv.advice.contains("active-passive"), "{}", a.to_text());
+    assert!(
+        !mv.advice.contains("Sized for today's users"),
+        "{}",
+        a.to_text()
+    );
     // Undeclared architecture: the same pattern.
     let mut bare = snap.clone();
     bare.architecture = Default::default();
