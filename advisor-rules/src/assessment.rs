@@ -1132,9 +1132,25 @@ pub fn assess_with(
     // to spare) names that step.
     // A component the plan calls for now, on other grounds than the condition (a load
     // balancer for a server out of memory, a CDN for far users), does not wait for it.
+    // A component that comes with another the plan places (the load balancer of an
+    // auto-scaler a checklist's step asks for: `Component::brought_by`) does not wait for
+    // a condition of its own either: it is placed with that one.
+    let placed_at = |c: Component| {
+        component_place(c, &plan, &held_back, &findings, false)
+            .or_else(|| calling_step(c, &plan, &findings))
+            .or_else(|| component_place(c, &plan, &held_back, &findings, true))
+            .or_else(|| closing_step(c, &plan, &closing))
+    };
+    let with_another = |c: Component| {
+        let b = c.brought_by()?;
+        placed_at(b).map(|place| format!("with {b}, {place}"))
+    };
     if let Some(n) = next_stage.as_mut() {
-        n.when_to_add
-            .retain(|w| w.holds == Some(true) || !plan_calls_for(w.component, &plan, &findings));
+        n.when_to_add.retain(|w| {
+            w.holds == Some(true)
+                || !(plan_calls_for(w.component, &plan, &findings)
+                    || with_another(w.component).is_some())
+        });
     }
     // A component the plan calls for now, or places later (sharding as the last rung of
     // the database ladder the plan climbs), is not one that nothing calls for.
@@ -1145,10 +1161,7 @@ pub fn assess_with(
             // (A move's step calling for it now comes before a ladder's later rung that
             // would install it: sharding for writes past the primary's capacity is the
             // move's, not the last rung of the database ladder the plan also climbs.)
-            let place = component_place(c, &plan, &held_back, &findings, false)
-                .or_else(|| calling_step(c, &plan, &findings))
-                .or_else(|| component_place(c, &plan, &held_back, &findings, true))
-                .or_else(|| closing_step(c, &plan, &closing));
+            let place = placed_at(c).or_else(|| with_another(c));
             if place.is_some() || plan_calls_for(c, &plan, &findings) {
                 n.uncalled.remove(c);
             }
@@ -1162,7 +1175,8 @@ pub fn assess_with(
     for w in next_stage.iter_mut().flat_map(|n| n.when_to_add.iter_mut()) {
         if w.holds == Some(true) {
             w.in_plan = component_place(w.component, &plan, &held_back, &findings, true)
-                .or_else(|| step_deferring(engine, w.component, &plan));
+                .or_else(|| step_deferring(engine, w.component, &plan))
+                .or_else(|| with_another(w.component));
         }
     }
     // (With the info rules among them that replace another's finding, for
@@ -1260,7 +1274,7 @@ fn waiting_moves(overdue: &[String], plan: &[PlanStep]) -> Vec<String> {
             plan.iter().any(|s| {
                 matches!(s.key, StepKey::Stage(_))
                     && s.findings.contains(id)
-                    && s.advice.contains(NOTHING_TO_ADD_NOW)
+                    && adds_nothing_now(&s.advice)
             })
         })
         .cloned()
@@ -2491,6 +2505,19 @@ fn build_plan(
             Checklist::Scaling => "guide: Scaling Checklist",
             Checklist::Enterprise => "guide: Enterprise Checklist",
         })];
+        // A gap whose component brings another that is missing too (an auto-scaler, whose
+        // servers are reached through a load balancer): the step brings both.
+        for g in gaps {
+            let Some(c) = g.component() else { continue };
+            for other in Component::ALL {
+                if other.brought_by() == Some(c)
+                    && !in_place.contains(other)
+                    && !snapshot.architecture.is_empty()
+                {
+                    step.notes.push(brought_note(c, other, in_place));
+                }
+            }
+        }
     }
     // Titles, advice and notes for the structured steps.
     for (step, skeleton_step) in steps.iter_mut().zip(&skeleton.steps) {
@@ -5720,7 +5747,7 @@ fn note_moves_on_one_reading(steps: &mut [PlanStep], findings: &[AssessedFinding
         if every_trigger && !read_once.is_empty() {
             // (A move with nothing to add now is not started: its trigger is confirmed
             // before the stage is read from it.)
-            let before = if step.advice.contains(NOTHING_TO_ADD_NOW) {
+            let before = if adds_nothing_now(&step.advice) {
                 "before reading the stage from it"
             } else {
                 "before starting the move"
@@ -5775,6 +5802,28 @@ fn step_discouraging(
     steps
         .iter()
         .position(|s| s.findings.iter().any(|f| early.contains(&f.as_str())))
+}
+
+/// The note of a step that adds component `c` on the missing component `other` it brings
+/// ([`Component::brought_by`]): the load balancer that spreads requests over the servers an
+/// auto-scaler adds, which an API gateway in place may already be.
+fn brought_note(c: Component, other: Component, in_place: ComponentSet) -> String {
+    let why = if other == Component::LoadBalancer {
+        " to spread requests over the servers it adds"
+    } else {
+        ""
+    };
+    let mut note = format!(
+        "{} needs {}{why}, and none is declared: it comes with this step",
+        c.noun(),
+        other.noun()
+    );
+    if other == Component::LoadBalancer && in_place.contains(Component::ApiGateway) {
+        note.push_str(
+            "; if the API gateway in place already spreads requests over each service's instances, it is that load balancer: add \"load_balancer\" to `architecture`",
+        );
+    }
+    note
 }
 
 /// Whether the step keyed `k` adds `c`: a rung that installs it, or a step for the component.
@@ -5948,6 +5997,9 @@ fn place_missing_components(
         let mut uncalled: Vec<&str> = Vec::new();
         let mut conditions: Vec<String> = Vec::new();
         let mut nothing_now = false;
+        // The components that come with another the plan places: the move itself adds none
+        // of them.
+        let mut brought: Vec<String> = Vec::new();
         // Another stage step whose move calls for the component now (the far users' CDN):
         // sooner than a ladder's next rung. (Not a step that asks only to measure far users
         // again, `measure_again`.)
@@ -5997,10 +6049,25 @@ fn place_missing_components(
                     // level): that step says when.
                     (None, None) => match step_deferring(engine, c, steps) {
                         Some(step) => rest.push(format!("{} (for when, see {step})", c.noun())),
-                        None => {
-                            uncalled.push(c.noun());
-                            conditions.extend(condition_to_add(c, snapshot, grounds));
-                        }
+                        // (The load balancer that comes with an auto-scaler the plan asks
+                        // for: its own condition would hold off what that step needs.)
+                        None => match c.brought_by().and_then(|b| {
+                            let place = component_place(b, steps, held, findings, false)
+                                .or_else(|| checklist_step(b).map(|rank| format!("step {rank}")))?;
+                            Some((b, place))
+                        }) {
+                            Some((b, place)) => {
+                                brought.push(format!(
+                                    "{} comes with {} ({place})",
+                                    c.noun(),
+                                    b.noun()
+                                ));
+                            }
+                            None => {
+                                uncalled.push(c.noun());
+                                conditions.extend(condition_to_add(c, snapshot, grounds));
+                            }
+                        },
                     },
                 }
                 continue;
@@ -6066,9 +6133,16 @@ fn place_missing_components(
                 and_list(&uncalled)
             ));
         }
+        for b in &brought {
+            advice.push_str(&format!(" {}.", capitalised(b)));
+        }
         if nothing_now {
             advice.push(' ');
-            advice.push_str(NOTHING_TO_ADD_NOW);
+            advice.push_str(if brought.is_empty() {
+                NOTHING_TO_ADD_NOW
+            } else {
+                NOTHING_ELSE_NOW
+            });
         }
         advice.push_str(&cost);
         rewrites.push((i, advice));
@@ -6084,6 +6158,16 @@ fn place_missing_components(
 /// measured as unmet ([`nothing_to_add`]); the step is then at info severity
 /// ([`quiet_moves_with_nothing_to_add`]).
 const NOTHING_TO_ADD_NOW: &str = "Nothing is to be added now: this step is for information.";
+
+/// [`NOTHING_TO_ADD_NOW`] after the components that come with another step's (the load
+/// balancer of the auto-scaler a checklist asks for).
+const NOTHING_ELSE_NOW: &str = "Nothing else is to be added now: this step is for information.";
+
+/// Whether a stage step's advice says it has nothing to add now ([`NOTHING_TO_ADD_NOW`],
+/// [`NOTHING_ELSE_NOW`]).
+fn adds_nothing_now(advice: &str) -> bool {
+    advice.contains(NOTHING_TO_ADD_NOW) || advice.contains(NOTHING_ELSE_NOW)
+}
 
 /// The guide's condition for adding `c` and where the system stands against it, when the
 /// guide gives one: a stage-2 addition's ([`Addition::condition`]), or the stage-3 triggers
