@@ -6050,15 +6050,24 @@ fn place_missing_components(
                     (None, None) => match step_deferring(engine, c, steps) {
                         Some(step) => rest.push(format!("{} (for when, see {step})", c.noun())),
                         // (The load balancer that comes with an auto-scaler the plan asks
-                        // for: its own condition would hold off what that step needs.)
+                        // for: its own condition would hold off what that step needs. The
+                        // auto-scaler may be this move's, called for or asked by a checklist
+                        // whose gap the move closes.)
                         None => match c.brought_by().and_then(|b| {
                             let place = component_place(b, steps, held, findings, false)
-                                .or_else(|| checklist_step(b).map(|rank| format!("step {rank}")))?;
+                                .or_else(|| checklist_step(b).map(|rank| format!("step {rank}")))
+                                .map(|p| format!(" ({p})"))
+                                .or_else(|| {
+                                    let here = missing.contains(b)
+                                        && (!callers(b).is_empty()
+                                            || checklist_asking_for(b, to).is_some());
+                                    here.then(String::new)
+                                })?;
                             Some((b, place))
                         }) {
                             Some((b, place)) => {
                                 brought.push(format!(
-                                    "{} comes with {} ({place})",
+                                    "{} comes with {}{place}",
                                     c.noun(),
                                     b.noun()
                                 ));
@@ -6106,6 +6115,9 @@ fn place_missing_components(
             let still = if called.is_empty() { "still" } else { "also" };
             advice.push_str(&format!(" The system {still} lacks: {}.", rest.join(", ")));
         }
+        for b in &brought {
+            advice.push_str(&format!(" {}.", capitalised(b)));
+        }
         if called.is_empty() && rest.is_empty() {
             let recommends = step
                 .findings
@@ -6132,9 +6144,6 @@ fn place_missing_components(
                 " The guide's architecture for {to} also includes {}, which nothing measured here calls for yet: add {each} {when}, not before{conditions}.",
                 and_list(&uncalled)
             ));
-        }
-        for b in &brought {
-            advice.push_str(&format!(" {}.", capitalised(b)));
         }
         if nothing_now {
             advice.push(' ');

@@ -9563,24 +9563,22 @@ fn an_overdue_move_and_one_ahead_stay_two_steps() {
     assert!(stage_steps.contains(&&StepKey::Stage(Stage::Scale)));
 }
 
-/// The catch-up step above names the guide's condition for the load balancer it does not
-/// call for yet, with the CPU measured just under the level: written with the digits that
-/// show it under (by hand: 69.99999% is computed to one decimal as 70% by `Display`).
+/// A catch-up step names the guide's condition for the load balancer it does not call for
+/// yet, with the CPU measured just under the level: written with the digits that show it
+/// under (by hand: 69.99999% is computed to one decimal as 70% by `Display`). (At 50,000
+/// users, stage 2: at stage 3 the scaling checklist asks for an auto-scaler, and the load
+/// balancer comes with it instead, as
+/// `a_load_balancer_comes_with_the_auto_scaler_the_plan_asks_for` shows.)
 #[test]
 fn a_condition_not_met_by_a_hair_does_not_read_as_met() {
     let snap = with(
-        users(200_000)
+        users(50_000)
             .with_db_cpu(pct(90.0))
-            .with_replica_lag(ms(5_800))
             .with_server_cpu(pct(69.999_99)),
-        &[
-            Component::Cdn,
-            Component::ReadReplicas,
-            Component::Microservices,
-        ],
+        &[Component::Cdn, Component::ReadReplicas],
     );
     let a = run(&snap);
-    let step = step_of(&a, StepKey::Stage(Stage::Scale));
+    let step = step_of(&a, StepKey::Stage(Stage::Growth));
     assert!(
         step.advice
             .contains("a load balancer: server_cpu > 70%, now 69.99999%"),
@@ -15067,6 +15065,37 @@ fn a_load_balancer_comes_with_the_auto_scaler_the_plan_asks_for() {
             == "auto-scaling needs a load balancer to spread requests over the servers it adds, and none is declared: it comes with this step"),
         "{}",
         b.to_text()
+    );
+
+    // 300,000 users whose primary writes at 95% of what it sustains, with a CDN, replicas
+    // and a cache: the overdue move to stage 3 calls for sharding and closes the scaling
+    // checklist's auto-scaling gap. The load balancer comes with that auto-scaler, in the
+    // move's own step, not when the servers' CPU (50%) passes 70%.
+    let mut writes = with(
+        users(300_000),
+        &[Component::Cdn, Component::ReadReplicas, Component::Cache],
+    );
+    writes.server_cpu = Some(pct(50.0));
+    writes.primary_write_throughput = Some(Rate::from_per_second(950.0).unwrap());
+    writes.primary_write_capacity = Some(Rate::from_per_second(1_000.0).unwrap());
+    let w = run(&writes);
+    let text = w.to_text();
+    let mv = step_of(&w, StepKey::Stage(Stage::Scale));
+    assert!(
+        mv.advice.contains(
+            "The system also lacks: auto-scaling (the guide's scaling checklist). A load balancer comes with auto-scaling. "
+        ),
+        "{text}"
+    );
+    assert!(!mv.advice.contains("server_cpu > 70%"), "{text}");
+    let next = w.next_stage.as_ref().expect("a stage ahead");
+    assert!(next.when_to_add.is_empty(), "{text}");
+    assert!(
+        next.placed.contains(&(
+            Component::LoadBalancer,
+            format!("with auto_scaling, step {}", mv.rank)
+        )),
+        "{text}"
     );
 
     // At stage 2, where no checklist asks for an auto-scaler, the load balancer still
