@@ -2829,6 +2829,7 @@ fn build_plan(
     note_far_users_no_slower(&mut steps, engine, findings, snapshot, grounds.by_users);
     note_far_users_regions_not_given(&mut steps, engine, findings, snapshot);
     note_paging_as_disk_wait(&mut steps, findings);
+    note_bloat_on_waiting_disks(&mut steps, findings, snapshot);
     note_hot_row_writes(&mut steps, findings, snapshot);
     if snapshot.data_residency_required == Some(true) {
         note_residency_bounds_replication(&mut steps, findings, in_place, &closing, &with_gaps);
@@ -4747,6 +4748,45 @@ fn note_paging_as_disk_wait(steps: &mut [PlanStep], findings: &[AssessedFinding]
     );
     let rank = storage.rank;
     if let Some(step) = steps.iter_mut().find(|s| s.rank == rank) {
+        step.notes.push(text);
+    }
+}
+
+/// Disk wait past a level a rule of the plan holds it to, in a plan that also reclaims
+/// bloat (its share measured): PostgreSQL reads whole pages, dead rows with live ones, so
+/// every scan of a bloated table or index reads the dead space from the disks that wait,
+/// and only a rewrite (VACUUM FULL, or rebuilding a table) returns it (PostgreSQL manual,
+/// "Routine Vacuuming", "Recovering Disk Space"). Faster storage would serve those reads
+/// sooner; reclaiming the space removes them. The guide's health check lists both under
+/// storage ("Disk I/O wait? Table/index bloat?"). The storage step names the bloat step and
+/// says to measure the disk wait again once it is done, before moving the data files to
+/// faster storage (a slow WAL, which the same step may also answer, is not read by scans).
+fn note_bloat_on_waiting_disks(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+) {
+    let Some(bloat) = snapshot.db_bloat_share else {
+        return;
+    };
+    let Some(rank) = action_rank(steps, REDUCE_BLOAT) else {
+        return;
+    };
+    let Some((storage, wait)) = step_over_level(steps, findings, Metric::DiskIoWait) else {
+        return;
+    };
+    let at = storage.rank;
+    let back = format!(
+        "the CPUs wait on disk {} of the time (step {at}), and the dead space is part of what they read: do this step before moving the data files to faster storage",
+        crate::engine::percent_text(wait)
+    );
+    if let Some(step) = steps.iter_mut().find(|s| s.rank == rank) {
+        step.notes.push(back);
+    }
+    let text = format!(
+        "{bloat} of the tables' and indexes' space is bloat (step {rank}): PostgreSQL reads whole pages, dead rows with live ones, so every scan of a bloated table reads its dead space from these disks; if the wait is on the database's data files, measure disk_io_wait again once step {rank} is done, before moving them to faster storage"
+    );
+    if let Some(step) = steps.iter_mut().find(|s| s.rank == at) {
         step.notes.push(text);
     }
 }

@@ -15111,3 +15111,69 @@ fn a_load_balancer_comes_with_the_auto_scaler_the_plan_asks_for() {
         g.to_text()
     );
 }
+
+#[test]
+fn bloat_read_from_waiting_disks_is_reclaimed_before_faster_storage() {
+    // 250,000 users (stage 3) on PostgreSQL whose CPUs wait on disk 35% of the time (past
+    // the pack's 20% for disk I/O wait), with 45% of the tables' and indexes' space bloat
+    // (past 20%). PostgreSQL reads whole pages, dead rows with live ones (manual, "Routine
+    // Vacuuming"), so every scan of a bloated table reads its dead space from the disks
+    // that wait: reclaiming it lowers the reads, which faster storage only serves sooner.
+    // The guide's health check lists both under storage ("Disk I/O wait? Table/index
+    // bloat?"). The storage step names the bloat step and says to measure the disk wait
+    // again once it is done, before moving the data files to faster storage.
+    let mut snap = with(users(250_000), &built_to(Stage::Growth));
+    snap.disk_io_wait = Some(pct(35.0));
+    snap.db_bloat_share = Some(pct(45.0));
+    snap.server_cpu = Some(pct(50.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let storage = step_holding(&a, "layer.storage.io_wait");
+    let bloat = step_holding(&a, "db.bloat");
+    let note = storage
+        .notes
+        .iter()
+        .find(|n| n.starts_with("45% of the tables' and indexes' space is bloat"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(note.contains(&format!("(step {}", bloat.rank)), "{note}");
+    assert!(
+        note.contains(&format!(
+            "measure disk_io_wait again once step {} is done",
+            bloat.rank
+        )),
+        "{note}"
+    );
+    // The bloat step says the same from its side.
+    assert!(
+        bloat.notes.contains(&format!(
+            "the CPUs wait on disk 35% of the time (step {}), and the dead space is part of what they read: do this step before moving the data files to faster storage",
+            storage.rank
+        )),
+        "{text}"
+    );
+
+    // Bloat under its level: no bloat step, no note.
+    let mut lean = snap.clone();
+    lean.db_bloat_share = Some(pct(10.0));
+    let l = run(&lean);
+    let storage = step_holding(&l, "layer.storage.io_wait");
+    assert!(
+        !storage.notes.iter().any(|n| n.contains("is bloat")),
+        "{}",
+        l.to_text()
+    );
+
+    // Disks that do not wait (only the WAL is slow): the bloat step stands alone.
+    let mut wal = snap.clone();
+    wal.disk_io_wait = Some(pct(5.0));
+    wal.wal_write_latency = Some(ms(40));
+    let w = run(&wal);
+    assert!(
+        !w.plan.iter().any(|s| s
+            .notes
+            .iter()
+            .any(|n| n.contains("measure disk_io_wait again once"))),
+        "{}",
+        w.to_text()
+    );
+}
