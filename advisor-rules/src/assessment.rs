@@ -1586,6 +1586,8 @@ pub(crate) fn facts_of<'a>(
         made: is_made(rule, architecture),
         action: rule.action.as_deref(),
         recommends: rule.recommends,
+        // (Set by the caller, which has the engine: `lag_alone_rule`.)
+        lag_alone: false,
     }
 }
 
@@ -1604,6 +1606,8 @@ impl AssessedFinding {
             made: self.made,
             action: self.action.as_deref(),
             recommends: self.recommends,
+            // (Set by the caller, which has the engine: `lag_alone_rule`.)
+            lag_alone: false,
         }
     }
 }
@@ -2276,6 +2280,12 @@ fn build_plan(
     grounds: Grounds,
 ) -> (Vec<PlanStep>, Vec<HeldBack>, Vec<(ChecklistItem, StepKey)>) {
     let mut facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
+    for f in &mut facts {
+        f.lag_alone = f.layer == Some(Layer::Database)
+            && engine
+                .rule_index(f.id)
+                .is_some_and(|r| lag_alone_rule(engine, r));
+    }
     // Overdue moves are one catch-up, with the furthest stage the user count has reached.
     fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
     // Rungs and steps are judged against what is in place (declared or shown by a metric

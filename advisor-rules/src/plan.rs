@@ -28,6 +28,9 @@ pub(crate) struct Facts<'a> {
     pub(crate) made: bool,
     pub(crate) action: Option<&'a str>,
     pub(crate) recommends: ComponentSet,
+    /// A database finding whose rule compares the replicas' lag and nothing else: it makes
+    /// reads stale, not slow, so it says nothing of where slow pages spend their time.
+    pub(crate) lag_alone: bool,
 }
 
 /// A [`StepKey`] that borrows its names; its order is `StepKey`'s (same variants in the
@@ -1290,7 +1293,8 @@ fn nearer_to_users(f: &Facts<'_>) -> bool {
 /// the only work on the database. Writes that queue on a saturated primary make the pages
 /// that wait for them slow, which a CDN or logic at the edge does nothing for (the guide's
 /// diagnosis asks "is it the database?" before anything about delivering pages). Replica
-/// lag alone makes reads stale, not slow: a move made for it alone does not count.
+/// lag alone makes reads stale, not slow: neither a move made for it alone nor a finding
+/// on it alone ([`Facts::lag_alone`]) counts.
 fn first_step_on<'a>(
     facts: &[Facts<'a>],
     active: &Active,
@@ -1302,7 +1306,7 @@ fn first_step_on<'a>(
     let mut stage = None;
     facts
         .iter()
-        .filter(|f| f.layer == Some(layer) && !evidence_only(f))
+        .filter(|f| f.layer == Some(layer) && !evidence_only(f) && !f.lag_alone)
         .filter(|f| layer != Layer::Network || !nearer_to_users(f))
         .find_map(|f| match placement(f, active, architecture) {
             Placement::Step(key @ Key::Stage(_)) => {
@@ -1933,6 +1937,7 @@ mod tests {
             made: false,
             action,
             recommends: ComponentSet::EMPTY,
+            lag_alone: false,
         };
         let none = Active::default();
         let cpu = Some(Symptom::HighServerCpu);

@@ -428,7 +428,9 @@ fn place_in_plan(
             let slot = positions.get_mut(i)?;
             Some(&*slot.get_or_insert_with(|| s.position(snapshot, history, config)))
         });
-        facts.push(facts_of(rule, f, position, in_place));
+        let mut fact = facts_of(rule, f, position, in_place);
+        fact.lag_alone = rule.layer == Some(Layer::Database) && lag_alone_rule(engine, f.rule);
+        facts.push(fact);
         found.push((rule, f));
     }
     // Overdue moves are one catch-up, as in `assess`.

@@ -15177,3 +15177,65 @@ fn bloat_read_from_waiting_disks_is_reclaimed_before_faster_storage() {
         w.to_text()
     );
 }
+
+#[test]
+fn slow_pages_are_not_given_to_the_replicas_lag_alone() {
+    // 4,699 users (stage 1) behind a load balancer and a CDN, with a cache answering 96.2%
+    // of lookups, one region of users: every rung of the guide's ladder for slow page
+    // loads is in place or not needed, yet the P95 is 1.2 s (past the 1 s warning level).
+    // The one database finding is the replicas' lag (3.1 s): it makes reads from the
+    // replicas stale, not slow (an asynchronous replica answers reads from what it has
+    // replayed; nothing waits for the replay), and the slowest query takes 43.8 ms. The
+    // database ranks as the likeliest bottleneck on that lag alone, but it says nothing
+    // about where the pages' time goes: the guide's diagnosis begins with "where is time
+    // spent? distributed tracing", which is the used-up ladder's own step. So the slow
+    // pages stay on that step, which traces the slow requests, and the replicas' step
+    // keeps its own findings.
+    let mut snap = with(users(4_699), &[Component::Cdn, Component::LoadBalancer]);
+    snap.p95_response_time = Some(ms(1_223));
+    snap.server_cpu = Some(pct(63.2));
+    snap.slowest_query_time = Some(ms(44));
+    snap.cache_hit_rate = Some(pct(96.2));
+    snap.replica_lag = Some(ms(3_144));
+    snap.user_regions = NonZeroU32::new(1);
+    let a = run(&snap);
+    let text = a.to_text();
+    let pages = step_holding(&a, "ladder.slow_page_loads");
+    assert_eq!(
+        pages.key,
+        StepKey::LadderExhausted(Symptom::SlowPageLoads),
+        "{text}"
+    );
+    assert!(
+        pages.findings.iter().any(|f| f == "key.p95.critical"),
+        "{text}"
+    );
+    assert!(pages.advice.contains("trac"), "{text}");
+    let lag = step_holding(&a, "db.replica_lag");
+    assert_eq!(lag.findings, vec!["db.replica_lag".to_owned()], "{text}");
+    assert!(
+        !lag.notes
+            .iter()
+            .any(|n| n.contains("slow pages count as evidence")),
+        "{text}"
+    );
+    // The slow pages are critical: their step comes first, in the fleet summary too.
+    assert_eq!(a.plan[0].key, pages.key, "{text}");
+    let sum = summary(&snap);
+    assert_eq!(sum.first_step_title, a.plan[0].title, "{text}");
+    assert_eq!(sum.first_step_severity, Some(a.plan[0].severity));
+
+    // A slow query beside the lag names the database as where the time goes: the slow
+    // pages count as evidence on the database's step, as before.
+    let mut slow = snap.clone();
+    slow.slowest_query_time = Some(ms(400));
+    let s = run(&slow);
+    let pages = step_holding(&s, "ladder.slow_page_loads");
+    assert_ne!(
+        pages.key,
+        StepKey::LadderExhausted(Symptom::SlowPageLoads),
+        "{}",
+        s.to_text()
+    );
+    assert_eq!(summary(&slow).first_step_title, s.plan[0].title);
+}
