@@ -320,7 +320,8 @@ pub struct StageView {
     pub unmade: Option<Stage>,
     /// Of [`StageView::overdue`], the findings whose move has nothing to add now: every
     /// component their stage lacks is one the guide adds on a condition of its own (a load
-    /// balancer once the servers' CPU passes 70%), measured and not holding. The plan keeps
+    /// balancer once the servers' CPU passes 70%), not measured to hold (measured under it,
+    /// or, for a stage the user count is past, not measured). The plan keeps
     /// their step for information ([`PlanStep::severity`]), and
     /// [`StageView::metrics_line`] does not call such a move overdue.
     #[serde(default)]
@@ -6600,22 +6601,34 @@ impl StageView {
                 self.made.join(", ")
             )
         };
+        // An overdue move is to the furthest stage not built yet, which a made move to a
+        // later stage must not be taken for: the line names each by its own stage.
+        let (overdue_to, made_too) = match (self.unmade, self.by_metrics) {
+            (Some(o), Some(m)) if o < m && !self.made.is_empty() => (
+                o,
+                format!(
+                    "; those for {m} hold too, made already, with what they call for in place: {}",
+                    self.made.join(", ")
+                ),
+            ),
+            (_, m) => (m.unwrap_or(Stage::Startup), made.clone()),
+        };
         match (self.by_users, self.by_metrics) {
             (_, None) => "no stage-transition condition holds".to_owned(),
             (Some(u), Some(m)) if m > u => {
                 format!("the guide's conditions for {m} hold, ahead of the user count{made}")
             }
-            (_, Some(m))
+            (_, Some(_))
                 if !self.overdue.is_empty()
                     && self.overdue.iter().all(|id| self.waiting.contains(id)) =>
             {
                 format!(
-                    "the guide's conditions for {m} hold and the user count is already there, but nothing the move would add is due yet: each missing part waits for a condition of its own, measured and not holding ({}){made}",
+                    "the guide's conditions for {overdue_to} hold and the user count is already there, but nothing the move would add is due yet: each missing part waits for a condition of its own, not measured to hold ({}){made_too}",
                     self.overdue.join(", ")
                 )
             }
-            (_, Some(m)) if !self.overdue.is_empty() => format!(
-                "the guide's conditions for {m} hold; the user count is already there, so the move is overdue ({}){made}",
+            (_, Some(_)) if !self.overdue.is_empty() => format!(
+                "the guide's conditions for {overdue_to} hold; the user count is already there, so the move is overdue ({}){made_too}",
                 self.overdue.join(", ")
             ),
             (_, Some(m)) if !self.made.is_empty() && self.unmade.is_none() => format!(

@@ -15239,3 +15239,55 @@ fn slow_pages_are_not_given_to_the_replicas_lag_alone() {
     );
     assert_eq!(summary(&slow).first_step_title, s.plan[0].title);
 }
+
+#[test]
+fn an_overdue_move_is_named_by_its_own_stage_beside_a_made_one() {
+    // 3,263,595 users (stage 4) in three regions with a global load balancer and
+    // replicated data, services, auto-scaling, search, replicas and a CDN, but no cache.
+    // A query takes 445 ms (past the guide's 100 ms, a stage-2 trigger) and far users wait
+    // 825 ms (past 500 ms, a stage-4 trigger); 43.3% of queries repeat (past the 25% at
+    // which the guide adds a cache). The stage-4 move is made (its regions are in place);
+    // the stage-2 move is overdue (the cache it brings is missing and called for). The stage
+    // line must say that stage 2's conditions hold and that move is overdue, not that
+    // stage 4's conditions hold and "the move" is overdue.
+    let mut snap = with(
+        users(3_263_595),
+        &[
+            Component::Cdn,
+            Component::ReadReplicas,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::SearchCluster,
+            Component::GlobalLoadBalancer,
+            Component::MultiRegion,
+            Component::CrossRegionReplication,
+        ],
+    );
+    snap.deployed_regions = NonZeroU32::new(3);
+    snap.slowest_query_time = Some(ms(445));
+    snap.remote_user_share = Some(pct(39.1));
+    snap.remote_user_p95 = Some(ms(825));
+    snap.repeated_query_share = Some(pct(43.3));
+    let a = run(&snap);
+    assert_eq!(
+        a.stage.metrics_line(),
+        "the guide's conditions for stage 2 (growth) hold; the user count is already there, so the move is overdue (move.2.slow_queries); those for stage 4 (enterprise) hold too, made already, with what they call for in place: move.4.remote_latency",
+        "{}",
+        a.to_text()
+    );
+
+    // With the queries' repetition not measured, the cache waits for its condition (a
+    // stage the user count is past asks for its conditional parts once measured to hold),
+    // so nothing the stage-2 move adds is due; the line must not say the condition was
+    // measured.
+    let mut unmeasured = snap.clone();
+    unmeasured.repeated_query_share = None;
+    let u = run(&unmeasured);
+    assert_eq!(
+        u.stage.metrics_line(),
+        "the guide's conditions for stage 2 (growth) hold and the user count is already there, but nothing the move would add is due yet: each missing part waits for a condition of its own, not measured to hold (move.2.slow_queries); those for stage 4 (enterprise) hold too, made already, with what they call for in place: move.4.remote_latency",
+        "{}",
+        u.to_text()
+    );
+}
