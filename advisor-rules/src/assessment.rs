@@ -6102,16 +6102,17 @@ fn place_missing_components(
                         Some(step) => rest.push(format!("{} (for when, see {step})", c.noun())),
                         // (The load balancer that comes with an auto-scaler the plan asks
                         // for: its own condition would hold off what that step needs. The
-                        // auto-scaler may be this move's, called for or asked by a checklist
-                        // whose gap the move closes.)
+                        // auto-scaler may be this move's, asked by a checklist whose gap the
+                        // move closes.)
                         None => match c.brought_by().and_then(|b| {
                             let place = component_place(b, steps, held, findings, false)
                                 .or_else(|| checklist_step(b).map(|rank| format!("step {rank}")))
                                 .map(|p| format!(" ({p})"))
                                 .or_else(|| {
-                                    let here = missing.contains(b)
-                                        && (!callers(b).is_empty()
-                                            || checklist_asking_for(b, to).is_some());
+                                    // (Listed by this move as the checklist's: the
+                                    // auto-scaler is missing, or its balancer would not
+                                    // be.)
+                                    let here = checklist_asking_for(b, to).is_some();
                                     here.then(String::new)
                                 })?;
                             Some((b, place))
