@@ -2737,6 +2737,7 @@ fn build_plan(
     note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
+    note_single_server_cpu(&mut steps, snapshot);
     note_busy_cpu_beside_used_up_pages(&mut steps, snapshot, grounds.cpu_target);
     note_as_urgent_as_move(&mut steps, findings);
     note_until_the_move(&mut steps, interim);
@@ -4957,6 +4958,43 @@ fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target:
         );
     }
     step.notes.push(note);
+}
+
+/// A step on the servers' CPU when the declared architecture is one server (`single_server`)
+/// and no hosts are listed: the guide's stage-1 server runs the application and PostgreSQL
+/// together, so the database's CPU is part of the server's, what lowers the database's load
+/// (the database ladder's step) frees CPU for the application too, and the CPU ladder's
+/// next rung, more application servers behind a load balancer, needs the database on a
+/// server of its own first (the guide's stage-2 architecture puts the primary on its own,
+/// behind the application servers). The step says so; with the database's CPU not
+/// measured, it asks for it. (Listed hosts say which roles share a machine; their own
+/// rules answer then.)
+fn note_single_server_cpu(steps: &mut [PlanStep], snapshot: &MetricsSnapshot) {
+    if !snapshot.architecture.contains(Component::SingleServer) || snapshot.hosts.is_some() {
+        return;
+    }
+    let on = |s: &PlanStep, symptom: Symptom| matches!(s.key, StepKey::Remedy(r) if r.rung().0 == symptom);
+    let database = steps
+        .iter()
+        .find(|s| on(s, Symptom::DatabaseSlow))
+        .map(|s| format!("step {} (\"{}\")", s.rank, s.title));
+    let Some(step) = steps.iter_mut().find(|s| on(s, Symptom::HighServerCpu)) else {
+        return;
+    };
+    let share = match (snapshot.db_cpu, database) {
+        (Some(db), Some(step)) => format!(
+            "the database's {db} of CPU is part of this load, so {step} frees CPU here as well"
+        ),
+        (Some(db), None) => format!(
+            "the database's {db} of CPU is part of this load, so what lowers the database's load frees CPU here as well"
+        ),
+        (None, _) => {
+            "part of this load may be the database's (give db_cpu to know how much)".to_owned()
+        }
+    };
+    step.notes.push(format!(
+        "the architecture is one server, which runs the database too (the guide's stage 1): {share}; before more application servers behind a load balancer (the ladder's next rung), move the database to a server of its own (the guide's stage 2 gives it one): more copies of the application would otherwise share the database's machine"
+    ));
 }
 
 /// With every rung of the slow-page ladder in place or not needed, its used-up step sends

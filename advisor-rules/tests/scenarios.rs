@@ -15295,3 +15295,57 @@ fn an_overdue_move_is_named_by_its_own_stage_beside_a_made_one() {
         u.to_text()
     );
 }
+
+#[test]
+fn a_single_server_runs_the_database_too() {
+    // 8,000 users (stage 1) on one server, declared as such (`single_server`: the guide's
+    // stage-1 architecture runs the application and PostgreSQL on one machine). The
+    // server's CPU is at 88% (past 85%), the database's at 78% (past 70%), and a query
+    // takes 140 ms. On one machine the database's CPU is part of the server's: the
+    // database's own steps (indexes) free CPU for the application too, and the ladder's
+    // next rung, more application servers behind a load balancer, needs the database on a
+    // server of its own first (the guide's stage 2 gives it one, a primary behind the
+    // application servers). The CPU step says so, naming the index step.
+    let mut snap = with(users(8_000), &[Component::SingleServer]);
+    snap.server_cpu = Some(pct(88.0));
+    snap.db_cpu = Some(pct(78.0));
+    snap.slowest_query_time = Some(ms(140));
+    let a = run(&snap);
+    let text = a.to_text();
+    let cpu = step_of(&a, StepKey::Remedy(Remedy::VerticalScale));
+    let indexes = step_of(&a, StepKey::Remedy(Remedy::AddIndexes));
+    let note = cpu
+        .notes
+        .iter()
+        .find(|n| n.starts_with("the architecture is one server, which runs the database too"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(note.contains("78%"), "{note}");
+    assert!(note.contains(&format!("step {}", indexes.rank)), "{note}");
+    assert!(
+        note.contains("move the database to a server of its own"),
+        "{note}"
+    );
+
+    // The database's CPU not measured: the note asks for it.
+    let mut unmeasured = snap.clone();
+    unmeasured.db_cpu = None;
+    let u = run(&unmeasured);
+    let cpu = step_of(&u, StepKey::Remedy(Remedy::VerticalScale));
+    assert!(
+        cpu.notes.iter().any(|n| n
+            .starts_with("the architecture is one server, which runs the database too")
+            && n.contains("give db_cpu")),
+        "{}",
+        u.to_text()
+    );
+
+    // No architecture declared: nothing says the database shares the server.
+    let mut undeclared = snap.clone();
+    undeclared.architecture = ComponentSet::EMPTY;
+    let n = run(&undeclared);
+    assert!(
+        !n.to_text().contains("which runs the database too"),
+        "{}",
+        n.to_text()
+    );
+}
