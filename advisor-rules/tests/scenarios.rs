@@ -11647,6 +11647,21 @@ fn a_busy_database_with_no_slow_query_looks_for_its_load_before_indexing() {
         s.to_text()
     );
     assert_eq!(summary(&slow).first_step_title, s.plan[0].title);
+
+    // A pool near exhaustion beside the lag: requests wait for a connection, which slows
+    // pages; the pool's step takes the slow pages, in the fleet summary too.
+    let pool = snap.clone();
+    let pool = pool
+        .with_db_connections(Connections::new(95))
+        .with_db_pool_size(Connections::new(100));
+    let p = run(&pool);
+    let pages = step_holding(&p, "ladder.slow_page_loads");
+    assert!(
+        pages.findings.iter().any(|f| f == "key.pool.critical"),
+        "{}",
+        p.to_text()
+    );
+    assert_eq!(summary(&pool).first_step_title, p.plan[0].title);
 }
 
 #[test]
@@ -15242,6 +15257,21 @@ fn slow_pages_are_not_given_to_the_replicas_lag_alone() {
         s.to_text()
     );
     assert_eq!(summary(&slow).first_step_title, s.plan[0].title);
+
+    // A pool near exhaustion beside the lag: requests wait for a connection, which slows
+    // pages; the pool's step takes the slow pages, in the fleet summary too.
+    let pool = snap.clone();
+    let pool = pool
+        .with_db_connections(Connections::new(95))
+        .with_db_pool_size(Connections::new(100));
+    let p = run(&pool);
+    let pages = step_holding(&p, "ladder.slow_page_loads");
+    assert!(
+        pages.findings.iter().any(|f| f == "key.pool.critical"),
+        "{}",
+        p.to_text()
+    );
+    assert_eq!(summary(&pool).first_step_title, p.plan[0].title);
 }
 
 #[test]
@@ -15293,6 +15323,29 @@ fn an_overdue_move_is_named_by_its_own_stage_beside_a_made_one() {
         "the guide's conditions for stage 2 (growth) hold and the user count is already there, but nothing the move would add is due yet: each missing part waits for a condition of its own, not measured to hold (move.2.slow_queries); those for stage 4 (enterprise) hold too, made already, with what they call for in place: move.4.remote_latency",
         "{}",
         u.to_text()
+    );
+
+    // A made move and an overdue one to the same stage: 50,000 users (stage 2) behind a
+    // load balancer, with a CDN and replicas but no cache; the servers at 92% (past the
+    // 90% at which the guide's "server resources maxed" calls for the load balancer, in
+    // place) and the database at 80% (past 70%, calling for the stage-2 architecture,
+    // whose cache is missing). One stage, named once.
+    let mut same = with(
+        users(50_000),
+        &[
+            Component::LoadBalancer,
+            Component::Cdn,
+            Component::ReadReplicas,
+        ],
+    );
+    same.server_cpu = Some(pct(92.0));
+    same.db_cpu = Some(pct(80.0));
+    let s = run(&same);
+    assert_eq!(
+        s.stage.metrics_line(),
+        "the guide's conditions for stage 2 (growth) hold; the user count is already there, so the move is overdue (move.2.db_cpu); made already, with what they call for in place: move.2.cpu_maxed",
+        "{}",
+        s.to_text()
     );
 }
 
