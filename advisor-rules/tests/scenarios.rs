@@ -15257,6 +15257,21 @@ fn slow_pages_are_not_given_to_the_replicas_lag_alone() {
         p.to_text()
     );
     assert_eq!(summary(&pool).first_step_title, p.plan[0].title);
+    // The same at 60% of the pool (past its 50% target, under its 80% warning level): the
+    // pool's step, a warning by itself, holds the critical slow pages and comes first.
+    let busy = snap
+        .clone()
+        .with_db_connections(Connections::new(60))
+        .with_db_pool_size(Connections::new(100));
+    let b = run(&busy);
+    let pages = step_holding(&b, "ladder.slow_page_loads");
+    assert!(
+        pages.findings.iter().any(|f| f == "key.pool.warning"),
+        "{}",
+        b.to_text()
+    );
+    assert_eq!(b.plan[0].key, pages.key, "{}", b.to_text());
+    assert_eq!(summary(&busy).first_step_title, b.plan[0].title);
 }
 
 #[test]
