@@ -2281,11 +2281,17 @@ fn build_plan(
     grounds: Grounds,
 ) -> (Vec<PlanStep>, Vec<HeldBack>, Vec<(ChecklistItem, StepKey)>) {
     let mut facts: Vec<Facts<'_>> = findings.iter().map(AssessedFinding::facts).collect();
-    for f in &mut facts {
-        f.lag_alone = f.layer == Some(Layer::Database)
-            && engine
-                .rule_index(f.id)
-                .is_some_and(|r| lag_alone_rule(engine, r));
+    // (Read only where slow pages are placed: `first_step_on`.)
+    if facts
+        .iter()
+        .any(|f| f.ladder == Some(Symptom::SlowPageLoads))
+    {
+        for f in &mut facts {
+            f.lag_alone = f.layer == Some(Layer::Database)
+                && engine
+                    .rule_index(f.id)
+                    .is_some_and(|r| lag_alone_rule(engine, r));
+        }
     }
     // Overdue moves are one catch-up, with the furthest stage the user count has reached.
     fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
@@ -6265,8 +6271,12 @@ const NOTHING_ELSE_NOW: &str = "Nothing else is to be added now: this step is fo
 /// Whether a stage step's advice says it has nothing to add now ([`NOTHING_TO_ADD_NOW`],
 /// [`NOTHING_ELSE_NOW`]).
 fn adds_nothing_now(advice: &str) -> bool {
-    advice.contains(NOTHING_TO_ADD_NOW) || advice.contains(NOTHING_ELSE_NOW)
+    // (Their common end, searched once.)
+    advice.contains(NOTHING_NOW_END)
 }
+
+/// The end [`NOTHING_TO_ADD_NOW`] and [`NOTHING_ELSE_NOW`] share.
+const NOTHING_NOW_END: &str = "is to be added now: this step is for information.";
 
 /// The guide's condition for adding `c` and where the system stands against it, when the
 /// guide gives one: a stage-2 addition's ([`Addition::condition`]), or the stage-3 triggers
@@ -7288,6 +7298,15 @@ mod tests {
             "DB CPU stays high (m.3)"
         );
         assert_eq!(super::folded_note("A", "x"), "A (x)");
+    }
+
+    #[test]
+    fn both_sentences_of_nothing_to_add_end_alike() {
+        for sentence in [super::NOTHING_TO_ADD_NOW, super::NOTHING_ELSE_NOW] {
+            assert!(sentence.ends_with(super::NOTHING_NOW_END));
+            assert!(super::adds_nothing_now(&format!("A. {sentence} B.")));
+        }
+        assert!(!super::adds_nothing_now("Nothing is to be added later."));
     }
 
     use super::*;

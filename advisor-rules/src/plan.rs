@@ -30,6 +30,8 @@ pub(crate) struct Facts<'a> {
     pub(crate) recommends: ComponentSet,
     /// A database finding whose rule compares the replicas' lag and nothing else: it makes
     /// reads stale, not slow, so it says nothing of where slow pages spend their time.
+    /// (Read only where a finding on slow page loads is placed, [`first_step_on`]; the
+    /// report sets it only then.)
     pub(crate) lag_alone: bool,
 }
 
