@@ -428,17 +428,10 @@ fn place_in_plan(
             let slot = positions.get_mut(i)?;
             Some(&*slot.get_or_insert_with(|| s.position(snapshot, history, config)))
         });
-        facts.push(facts_of(rule, f, position, in_place));
+        let mut fact = facts_of(rule, f, position, in_place);
+        fact.lag_alone = rule.layer == Some(Layer::Database) && lag_alone_rule(engine, f.rule);
+        facts.push(fact);
         found.push((rule, f));
-    }
-    // (Read only where slow pages are placed, as in `assess`.)
-    if facts
-        .iter()
-        .any(|f| f.ladder == Some(Symptom::SlowPageLoads))
-    {
-        for (fact, (rule, f)) in facts.iter_mut().zip(&found) {
-            fact.lag_alone = rule.layer == Some(Layer::Database) && lag_alone_rule(engine, f.rule);
-        }
     }
     // Overdue moves are one catch-up, as in `assess`.
     fold_overdue_moves(&mut facts, snapshot.users.map(Stage::for_users));
