@@ -4430,8 +4430,23 @@ fn note_far_users_no_slower(
             {
                 step.title.clear();
                 write_far_users_again_title(&mut step.title, to);
+                // (The trigger is their wait past a level, or only their number: users in
+                // several regions, a share of them far away.)
+                let trigger = if step
+                    .findings
+                    .iter()
+                    .any(|f| on_far_users.contains(&f.as_str()))
+                {
+                    format!(
+                        "Users far from the servers wait past the guide's level, its trigger for the regions of {to}, but no longer than users overall"
+                    )
+                } else {
+                    format!(
+                        "Enough users are far from the servers for the guide's trigger for the regions of {to}, but they wait no longer than users overall"
+                    )
+                };
                 step.advice = format!(
-                    "Users far from the servers wait past the guide's level, its trigger for the regions of {to}, but no longer than users overall: what slows them is what slows every page, not the distance, and neither a region near them nor a CDN's edge would take that away. Measure remote_user_p95 again once the pages are faster, and serve far users from nearer only if they then wait longer than the rest."
+                    "{trigger}: what slows them is what slows every page, not the distance, and neither a region near them nor a CDN's edge would take that away. Measure remote_user_p95 again once the pages are faster, and serve far users from nearer only if they then wait longer than the rest."
                 );
                 let then = match pages.filter(|p| *p != step.rank) {
                     Some(rank) => format!(
