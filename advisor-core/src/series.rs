@@ -184,7 +184,9 @@ pub struct Trend {
     pub p_value: f64,
     /// Sen's slope, canonical units per second.
     pub slope_per_second: f64,
-    /// Change over the window relative to the median (signed).
+    /// Change over the window relative to the median (signed); always finite: it saturates
+    /// at `±f64::MAX` when the median is so small (subnormal values) that the quotient
+    /// would overflow.
     pub relative_change: f64,
     /// The direction at the configured significance.
     pub direction: TrendDirection,
@@ -1052,7 +1054,18 @@ fn mann_kendall(w: &[Sample], alpha: f64) -> Trend {
     let median = quantile_sorted(&values, 0.5);
     let scale = if median > 0.0 { median } else { values[n - 1] };
     let change = slope * span(w).as_secs_f64();
-    let relative_change = if scale > 0.0 { change / scale } else { 0.0 };
+    // (A scale so small that the quotient overflows, subnormal values, saturates at the
+    // largest finite change of the same sign.)
+    let relative_change = if scale > 0.0 {
+        let r = change / scale;
+        if r.is_finite() {
+            r
+        } else {
+            f64::MAX.copysign(r)
+        }
+    } else {
+        0.0
+    };
     let direction = if p_value >= alpha {
         TrendDirection::Flat
     } else if z > 0.0 {
@@ -1345,6 +1358,29 @@ mod tests {
         assert_eq!(t.s, 0);
         assert!(t.relative_change.abs() < 1e-15, "{}", t.relative_change);
         assert!(t.is_plateau(&SeriesConfig::default()));
+    }
+
+    #[test]
+    fn a_median_too_small_to_divide_by_saturates_the_relative_change() {
+        // Found by the fuzzer (`core_series`): 0.47, then 5.24e-322 (subnormal), then 0.
+        // The median is the subnormal value, and a change of about -0.47 divided by it
+        // overflowed to -inf. By hand: Sen's slope is the median of the pairwise slopes
+        // (-0.47/3600, -0.47/7200, ~0) = -0.47/7200 a second, times the 7,200 s span:
+        // a change of -0.47, falling, so the relative change saturates at -f64::MAX.
+        let s = Series::from_values(
+            Metric::P95ResponseTime,
+            Duration::from_secs(3_600),
+            &[0.47, 5.24e-322, 0.0],
+        )
+        .unwrap();
+        let config = SeriesConfig {
+            window: Duration::from_secs(86_400),
+            min_samples: 3,
+            ..SeriesConfig::default()
+        };
+        let t = s.trend(&config).unwrap();
+        assert!(t.slope_per_second.is_finite());
+        assert_eq!(t.relative_change.to_bits(), (-f64::MAX).to_bits());
     }
 
     #[test]
