@@ -30,8 +30,10 @@ pub(crate) struct Facts<'a> {
     pub(crate) recommends: ComponentSet,
     /// A database finding whose rule compares the replicas' lag and nothing else: it makes
     /// reads stale, not slow, so it says nothing of where slow pages spend their time.
-    /// (Read only where a finding on slow page loads is placed, [`first_step_on`]; the
-    /// report sets it only then.)
+    /// (Read only where a finding on slow page loads is placed, [`first_step_on`]. The
+    /// report sets it only when there is one, since it finds each rule by its id; the fleet
+    /// summary, which has the rule's index, sets it for every finding, which costs it less
+    /// than a second pass.)
     pub(crate) lag_alone: bool,
 }
 
