@@ -456,8 +456,12 @@ pub struct WhenToAdd {
     /// step 1"` (the next rung of the ladder that step works on installs it, as horizontal
     /// scaling brings the load balancer after a bigger machine), or the step that says it
     /// can wait (`"step 2, \"Read replicas can wait\""`: a finding whose rule supersedes
-    /// the one that would add it). `None` when the condition does not hold, or nothing in
-    /// the plan deals with it.
+    /// the one that would add it). When the condition does not hold or is not measured,
+    /// the place the plan has for the component all the same, if any: `"after step 1"` (an
+    /// application cache, the slow-page ladder's first rung, held back behind a memory
+    /// step) or `"the next rung after step 1"` (read replicas after the indexes), each
+    /// coming only if that step leaves the symptom, so that the line agrees with the stage
+    /// step's list. `None` when nothing in the plan deals with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_plan: Option<String>,
 }
@@ -472,8 +476,14 @@ impl fmt::Display for WhenToAdd {
                 Some(place) => write!(f, " (now {v}: it holds; plan: {place})"),
                 None => write!(f, " (now {v}: it holds)"),
             },
-            (Some(v), _) => write!(f, " (now {v})"),
-            (None, _) => f.write_str(" (not measured)"),
+            (Some(v), _) => match &self.in_plan {
+                Some(place) => write!(f, " (now {v}; plan: {place})"),
+                None => write!(f, " (now {v})"),
+            },
+            (None, _) => match &self.in_plan {
+                Some(place) => write!(f, " (not measured; plan: {place})"),
+                None => f.write_str(" (not measured)"),
+            },
         }
     }
 }
@@ -1173,12 +1183,17 @@ pub fn assess_with(
             }
         }
     }
+    // A condition that does not hold, or is not measured, names where the plan has the
+    // component all the same (a cache held back behind another step, read replicas as the
+    // next rung of the database ladder), as the stage step's own list does (`when_placed`).
     for w in next_stage.iter_mut().flat_map(|n| n.when_to_add.iter_mut()) {
-        if w.holds == Some(true) {
-            w.in_plan = component_place(w.component, &plan, &held_back, &findings, true)
+        w.in_plan = if w.holds == Some(true) {
+            component_place(w.component, &plan, &held_back, &findings, true)
                 .or_else(|| step_deferring(engine, w.component, &plan))
-                .or_else(|| with_another(w.component));
-        }
+                .or_else(|| with_another(w.component))
+        } else {
+            placed_at(w.component)
+        };
     }
     // (With the info rules among them that replace another's finding, for
     // `note_unjudged_replacements`: the index of each in `not_judged`.)
@@ -2743,7 +2758,7 @@ fn build_plan(
     note_moves_on_one_reading(&mut steps, findings);
     note_one_resize(&mut steps);
     note_cpu_capacity(&mut steps, snapshot, grounds.cpu_target);
-    note_single_server_cpu(&mut steps, snapshot);
+    note_single_server(&mut steps, snapshot);
     note_busy_cpu_beside_used_up_pages(&mut steps, snapshot, grounds.cpu_target);
     note_as_urgent_as_move(&mut steps, findings);
     note_until_the_move(&mut steps, interim);
@@ -4981,16 +4996,19 @@ fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target:
     step.notes.push(note);
 }
 
-/// A step on the servers' CPU when the declared architecture is one server (`single_server`)
-/// and no hosts are listed: the guide's stage-1 server runs the application and PostgreSQL
-/// together, so the database's CPU is part of the server's, what lowers the database's load
-/// (the database ladder's step) frees CPU for the application too, and the CPU ladder's
-/// next rung, more application servers behind a load balancer, needs the database on a
-/// server of its own first (the guide's stage-2 architecture puts the primary on its own,
-/// behind the application servers). The step says so; with the database's CPU not
-/// measured, it asks for it. (Listed hosts say which roles share a machine; their own
-/// rules answer then.)
-fn note_single_server_cpu(steps: &mut [PlanStep], snapshot: &MetricsSnapshot) {
+/// The steps on the servers' CPU and memory when the declared architecture is one server
+/// (`single_server`) and no hosts are listed: the guide's stage-1 server runs the
+/// application and PostgreSQL together. The database's CPU is part of the server's, so
+/// what lowers the database's load (the database ladder's step) frees CPU for the
+/// application too; with the database's CPU not measured, the step asks for it. The
+/// database's memory is part of the server's too: its shared buffers, reserved whole at
+/// start, and each query's sorts and hashes (`work_mem`), so the memory step asks to read
+/// the application's own memory apart before sizing the RAM. Either way, more application
+/// servers behind a load balancer (the CPU ladder's next rung, the stage-2 move for maxed
+/// resources) need the database on a server of its own first (the guide's stage-2
+/// architecture puts the primary on its own, behind the application servers).
+/// (Listed hosts say which roles share a machine; their own rules answer then.)
+fn note_single_server(steps: &mut [PlanStep], snapshot: &MetricsSnapshot) {
     if !snapshot.architecture.contains(Component::SingleServer) || snapshot.hosts.is_some() {
         return;
     }
@@ -4999,6 +5017,16 @@ fn note_single_server_cpu(steps: &mut [PlanStep], snapshot: &MetricsSnapshot) {
         .iter()
         .find(|s| on(s, Symptom::DatabaseSlow))
         .map(|s| format!("step {} (\"{}\")", s.rank, s.title));
+    const ONE_SERVER: &str =
+        "the architecture is one server, which runs the database too (the guide's stage 1)";
+    // The memory step: PostgreSQL's shared buffers are reserved whole when it starts (its
+    // manual, "Resource Consumption": a quarter of a dedicated server's memory to begin
+    // with), and each sort or hash of a query may take up to `work_mem` beside them.
+    if let Some(step) = steps.iter_mut().find(|s| on(s, Symptom::HighMemory)) {
+        step.notes.push(format!(
+            "{ONE_SERVER}: PostgreSQL's memory is part of this use, its shared buffers reserved whole when it starts (its manual suggests a quarter of a dedicated server's memory to begin with) and each sort or hash of a query taking up to work_mem beside them, so read the application's own memory apart from the database's before sizing the RAM; before more application servers behind a load balancer, move the database to a server of its own (the guide's stage 2 gives it one)"
+        ));
+    }
     let Some(step) = steps.iter_mut().find(|s| on(s, Symptom::HighServerCpu)) else {
         return;
     };
@@ -5014,7 +5042,7 @@ fn note_single_server_cpu(steps: &mut [PlanStep], snapshot: &MetricsSnapshot) {
         }
     };
     step.notes.push(format!(
-        "the architecture is one server, which runs the database too (the guide's stage 1): {share}; before more application servers behind a load balancer (the ladder's next rung), move the database to a server of its own (the guide's stage 2 gives it one): more copies of the application would otherwise share the database's machine"
+        "{ONE_SERVER}: {share}; before more application servers behind a load balancer (the ladder's next rung), move the database to a server of its own (the guide's stage 2 gives it one): more copies of the application would otherwise share the database's machine"
     ));
 }
 

@@ -15466,3 +15466,114 @@ fn many_far_users_not_slow_are_not_said_to_wait_past_the_level() {
         s.to_text()
     );
 }
+
+#[test]
+fn a_single_server_out_of_memory_shares_it_with_the_database() {
+    // 8,000 users (stage 1) on one server, declared as such (`single_server`: the guide's
+    // stage 1 runs the application and PostgreSQL on one machine), its memory at 91% (past
+    // 90%: the guide's "server resources maxed"), its CPU at 45%. The memory ladder's
+    // first rung is more RAM. On one machine, PostgreSQL's memory is part of the 91%: its
+    // shared buffers are reserved when it starts (the PostgreSQL manual, "Resource
+    // Consumption", suggests a quarter of the machine's memory to begin with) and each
+    // connection's sorts and hashes take work memory beside them. The memory step says so,
+    // asks to read the application's own memory apart from the database's before sizing
+    // the RAM, and says the database gets a server of its own before more application
+    // servers go behind a load balancer (the guide's stage 2 gives it one).
+    let mut snap = with(users(8_000), &[Component::SingleServer]);
+    snap.memory_usage = Some(pct(91.0));
+    snap.server_cpu = Some(pct(45.0));
+    snap.p95_response_time = Some(ms(650));
+    let a = run(&snap);
+    let text = a.to_text();
+    let memory = step_of(&a, StepKey::Remedy(Remedy::IncreaseRam));
+    let note = memory
+        .notes
+        .iter()
+        .find(|n| n.starts_with("the architecture is one server, which runs the database too"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(note.contains("shared buffers"), "{note}");
+    assert!(note.contains("work_mem"), "{note}");
+    assert!(
+        note.contains("the application's own memory apart from the database's"),
+        "{note}"
+    );
+    assert!(
+        note.contains("move the database to a server of its own"),
+        "{note}"
+    );
+
+    // No architecture declared: nothing says the database shares the server.
+    let mut undeclared = snap.clone();
+    undeclared.architecture = ComponentSet::EMPTY;
+    let n = run(&undeclared);
+    assert!(
+        !n.to_text().contains("which runs the database too"),
+        "{}",
+        n.to_text()
+    );
+}
+
+#[test]
+fn a_component_the_plan_places_later_says_where_beside_its_condition() {
+    // The single server above: pages at 650 ms (past the 500 ms target), so the slow-page
+    // ladder's first rung, an application cache, is held back until the memory step is
+    // done (step 1). The guide's condition for a cache ("same queries repeated
+    // frequently") is not measured. The stage-2 move step says both: the cache comes
+    // after step 1, and its condition is not measured. The stage section must say the same
+    // and not only tell the reader to wait for the condition: its line for the cache
+    // names where the plan has it.
+    let mut snap = with(users(8_000), &[Component::SingleServer]);
+    snap.memory_usage = Some(pct(91.0));
+    snap.server_cpu = Some(pct(45.0));
+    snap.p95_response_time = Some(ms(650));
+    let a = run(&snap);
+    let text = a.to_text();
+    let memory = step_of(&a, StepKey::Remedy(Remedy::IncreaseRam));
+    assert_eq!(memory.rank, 1, "{text}");
+    let next = a.next_stage.as_ref().unwrap();
+    let cache = next
+        .when_to_add
+        .iter()
+        .find(|w| w.component == Component::Cache)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        cache.to_string(),
+        "cache when repeated_query_share > 25% (not measured; plan: after step 1)",
+        "{text}"
+    );
+    // The CDN, which nothing in the plan places, keeps its bare condition.
+    let cdn = next
+        .when_to_add
+        .iter()
+        .find(|w| w.component == Component::Cdn)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(cdn.in_plan, None, "{text}");
+
+    // 30,000 users behind a load balancer with a CDN, the database at 82% CPU with a
+    // 260 ms query and reads at 55% of its work: indexes first (the database ladder's first
+    // rung); read replicas are its next rung, and the guide's condition for them (reads
+    // past 80%) does not hold. The line says both.
+    let mut db = with(users(30_000), &[Component::LoadBalancer, Component::Cdn]);
+    db.db_cpu = Some(pct(82.0));
+    db.slowest_query_time = Some(ms(260));
+    db.db_read_share = Some(pct(55.0));
+    let d = run(&db);
+    let indexes = step_of(&d, StepKey::Remedy(Remedy::AddIndexes));
+    let replicas = d
+        .next_stage
+        .as_ref()
+        .unwrap()
+        .when_to_add
+        .iter()
+        .find(|w| w.component == Component::ReadReplicas)
+        .unwrap_or_else(|| panic!("{}", d.to_text()));
+    assert_eq!(
+        replicas.to_string(),
+        format!(
+            "read_replicas when db_read_share > 80% (now 55%; plan: the next rung after step {})",
+            indexes.rank
+        ),
+        "{}",
+        d.to_text()
+    );
+}
