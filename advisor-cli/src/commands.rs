@@ -435,6 +435,10 @@ struct PlanArgs {
     /// read reaches the database).
     #[arg(long)]
     cache_hit_rate: Option<f64>,
+    /// Writes per second one primary sustains (sizes the shards; default: the writes are
+    /// counted, not compared).
+    #[arg(long)]
+    primary_write_capacity: Option<f64>,
     /// Total data in GiB (enables cache sizing).
     #[arg(long)]
     data_gib: Option<f64>,
@@ -467,6 +471,8 @@ struct PlanFile {
     read_share: Option<Estimate<Ratio>>,
     per_replica: Option<Estimate<Rate>>,
     cache_hit_rate: Option<Estimate<Ratio>>,
+    primary_write_capacity: Option<Estimate<Rate>>,
+    primary_write_level: Option<Ratio>,
     data_gib: Option<Estimate<Gib>>,
     hot_fraction: Option<Estimate<Ratio>>,
     users: Option<u64>,
@@ -1104,6 +1110,16 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             )?)),
             None => file.cache_hit_rate,
         };
+        db.primary_write_capacity = match p.primary_write_capacity {
+            Some(v) => Some(Estimate::Point(num(
+                "primary-write-capacity",
+                Rate::from_per_second(v),
+            )?)),
+            None => file.primary_write_capacity,
+        };
+        if let Some(level) = file.primary_write_level {
+            db.primary_write_level = level;
+        }
         inputs.database = Some(db);
     }
     // A value from the command line is named by its flag, one from the file by its key.
@@ -1139,6 +1155,7 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             || d.read_share.is_uncertain()
             || d.per_replica_reads.is_uncertain()
             || d.cache_hit_rate.is_some_and(|h| h.is_uncertain())
+            || d.primary_write_capacity.is_some_and(|w| w.is_uncertain())
     });
     let cache_ranges = inputs
         .cache
@@ -1181,11 +1198,29 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             );
             let _ = writeln!(o, "  pool/instance:  {}", d.pool_per_instance);
             let _ = writeln!(o, "  connections:    {}", d.total_connections);
+            let _ = writeln!(o, "  db writes:      {}", d.writes);
+            if let Some(shards) = &d.shards {
+                let _ = writeln!(o, "  shards:         {shards}");
+            }
             if d.replicas_beyond_limit {
                 let _ = writeln!(
                     o,
                     "  !! {} read replicas is more than the {} one primary feeds in practice (Amazon RDS's limit): cache the hot reads or shard the data instead of adding replicas",
                     d.read_replicas.value, d.replica_limit
+                );
+            }
+            if d.writes_beyond_primary
+                && let Some(shards) = &d.shards
+                && let Some(db) = &inputs.database
+                && let Some(per_primary) = &db.primary_write_capacity
+            {
+                let _ = writeln!(
+                    o,
+                    "  !! {} of writes pass {} of the {} one primary sustains: the guide's trigger for stage 3 (write traffic overwhelming a single primary); neither replicas nor a cache take writes, so shard the data, about {} shards at this load",
+                    d.writes.value,
+                    db.primary_write_level,
+                    per_primary.likely(),
+                    shards.value
                 );
             }
             let per_host = d.connections_per_host.value.get();
@@ -1256,6 +1291,9 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
         // (An output the ranges leave fixed is the plan's own figure: not repeated.)
         if let Some(r) = u.read_replicas.as_ref().filter(|r| r.p10 != r.p90) {
             let _ = writeln!(o, "  read replicas:  {r}");
+        }
+        if let Some(r) = u.shards.as_ref().filter(|r| r.p10 != r.p90) {
+            let _ = writeln!(o, "  shards:         {r}");
         }
         if let Some(m) = u.cache_memory.as_ref().filter(|m| m.p10 != m.p90) {
             let _ = writeln!(o, "  cache memory:   {m}");

@@ -1048,6 +1048,52 @@ mod other_commands {
     }
 
     #[test]
+    fn writes_past_the_primary_size_the_shards() {
+        // 1,000 req/s × 3 × 1.5 = 4,500 req/s; × 2 queries × (1 − 90% reads) = 900 writes/s,
+        // all on the primary. A primary of 1,000 writes/s, planned to 80% of it (800/s):
+        // ⌈900 / 800⌉ = 2 shards, the guide's stage 3 ("write traffic overwhelming single
+        // primary"). At 10x: 3,000 writes/s, ⌈3,000 / 800⌉ = 4 shards.
+        let file = "peak = 1000.0\ngrowth = 3.0\nper_instance = 400.0\ndb_cores = 8\nqueries_per_request = 2.0\nread_share = 0.9\nprimary_write_capacity = 1000.0\narchitecture = [\"load_balancer\", \"cache\"]\n";
+        let out = plan_words(file, &[]);
+        assert!(
+            out.contains("db writes: 900/s = capacity × queries per request × (1 − read share)"),
+            "{out}"
+        );
+        assert!(out.contains("shards: 2 = ⌈writes / (primary write capacity × primary write level)⌉, at least 1 (writes = 900/s, primary write capacity = 1000/s, primary write level = 80%)"), "{out}");
+        assert!(
+            out.contains("!! 900/s of writes pass 80% of the 1000/s one primary sustains"),
+            "{out}"
+        );
+        assert!(out.contains("shards: 4 = "), "{out}");
+        // The flag overrides the file: 2,000 writes/s, 1,600 planned: one primary at 3x.
+        let out = plan_words(file, &["--primary-write-capacity", "2000"]);
+        assert!(out.contains("shards: 1 = "), "{out}");
+        let (base, _) = out.split_once("10x scenario").unwrap();
+        assert!(!base.contains("of writes pass"), "{out}");
+        // Without a write capacity, the writes are counted and no shards are sized.
+        let out = plan_words(&file.replace("primary_write_capacity = 1000.0\n", ""), &[]);
+        assert!(out.contains("db writes: 900/s"), "{out}");
+        assert!(!out.contains("shards:"), "{out}");
+        // A range: the simulation gives the shards' spread.
+        let ranged = file.replace(
+            "primary_write_capacity = 1000.0",
+            "primary_write_capacity = { low = 500.0, likely = 1000.0, high = 2000.0 }",
+        );
+        let out = plan_words(&ranged, &[]);
+        let (_, simulated) = out
+            .split_once("Uncertain inputs: 10000 draws")
+            .unwrap_or_else(|| panic!("{out}"));
+        assert!(simulated.contains("shards: "), "{out}");
+        // A level of zero is refused, naming it.
+        let zero = format!("{file}primary_write_level = 0.0\n");
+        let scratch = scratch();
+        let path = scratch.path().join("zero.toml");
+        std::fs::write(&path, zero).unwrap();
+        let err = refused(&["plan", "--file", path.to_str().unwrap()]);
+        assert!(err.contains("primary write level"), "{err}");
+    }
+
+    #[test]
     fn a_cache_hit_rate_sizes_the_replicas_for_the_misses() {
         // 1,000 req/s × 3 × 1.5 = 4,500 req/s; × 2 queries × 90% reads = 8,100 reads/s; an
         // 80% hit rate leaves 1,620/s for the database: ⌈1,620 / 3,000⌉ = 1 replica, where

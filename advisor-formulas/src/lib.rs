@@ -40,7 +40,9 @@
 //! # By task
 //! - Capacity plans: [`PlanInputs`], [`plan`], [`plan_scenarios`] with [`SCENARIOS`]
 //!   (10x, 100x, 1000x), [`plan_uncertain`] for [`Estimate`] ranges; every number is a
-//!   [`Figure`] that carries its formula and inputs.
+//!   [`Figure`] that carries its formula and inputs. The database part ([`DatabasePlan`])
+//!   sizes the read replicas for the reads, the pools for the hosts, and, given a primary's
+//!   write capacity, the shards for the writes past [`PRIMARY_WRITE_LEVEL`] of it.
 //! - Growth and runway: [`GrowthRate`], [`Months`], [`runway`], [`Runway`].
 //! - Queueing: [`little_concurrency`] and its inverses, [`erlang_b`], [`erlang_c`], [`Mmc`],
 //!   [`servers_for`], [`servers_for_all`] and [`servers_for_offered_load`] with
@@ -90,8 +92,8 @@ pub use growth::{
 };
 pub use plan::{
     CacheInputs, CachePlan, DatabaseInputs, DatabasePlan, Estimate, Figure, MAX_DRAWS,
-    PRACTICAL_READ_REPLICAS, Percentiles, Plan, PlanInputs, SCENARIOS, Sampleable, StagePlan,
-    UncertainPlan, plan, plan_scenarios, plan_uncertain,
+    PRACTICAL_READ_REPLICAS, PRIMARY_WRITE_LEVEL, Percentiles, Plan, PlanInputs, SCENARIOS,
+    Sampleable, StagePlan, UncertainPlan, plan, plan_scenarios, plan_uncertain,
 };
 pub use queueing::{
     Mmc, ServerTarget, erlang_b, erlang_c, little_arrival_rate, little_concurrency,

@@ -314,6 +314,59 @@ pub struct DatabaseInputs {
     /// The most read replicas one primary can feed in practice (default
     /// [`PRACTICAL_READ_REPLICAS`]); a plan that needs more says to cache or shard instead.
     pub max_read_replicas: u32,
+    /// Writes per second one primary sustains (a snapshot's `primary_write_capacity`:
+    /// measured by a load test, or the storage's sustained write rate); `None` (the
+    /// default) counts the writes without comparing them with anything. Given, the plan
+    /// sizes the shards ([`DatabasePlan::shards`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub primary_write_capacity: Option<Estimate<Rate>>,
+    /// The share of [`DatabaseInputs::primary_write_capacity`] a primary is planned to
+    /// carry, past which the plan shards the data (default [`PRIMARY_WRITE_LEVEL`], 80%,
+    /// the default rule pack's `$primary_write_level`, its reading of the guide's "write
+    /// traffic overwhelming single primary"). More than 0.
+    #[cfg_attr(feature = "serde", serde(default = "default_primary_write_level"))]
+    pub primary_write_level: Ratio,
+}
+
+/// The share of a primary's write capacity a plan lets its writes reach before it shards
+/// the data: 80%, as the default rule pack's `$primary_write_level`, past which the advice
+/// reads the guide's stage-3 trigger, "write traffic overwhelming single primary". The 20%
+/// left free is the headroom capacity planning keeps for bursts (J. Allspaw, *The Art of
+/// Capacity Planning*, O'Reilly, 2008, chapter 3, "ceilings").
+///
+/// # Examples
+/// 4,500 req/s × 2 queries × (1 − 90% reads) = 900 writes/s; a primary that sustains 1,000
+/// carries 800 at this level: ⌈900 / 800⌉ = 2 shards.
+/// ```
+/// use scalability_advisor_formulas::{
+///     DatabaseInputs, PRIMARY_WRITE_LEVEL, PlanInputs, plan,
+///     scalability_advisor_core::units::{Factor, QueriesPerRequest, Rate, Ratio},
+/// };
+/// let mut inputs = PlanInputs::new(
+///     Rate::from_per_second(1_000.0)?.into(),
+///     Rate::from_per_second(400.0)?.into(),
+/// );
+/// inputs.growth = Factor::new(3.0)?.into();
+/// let mut db = DatabaseInputs::new(
+///     8,
+///     QueriesPerRequest::new(2.0)?.into(),
+///     Ratio::from_percent(90.0)?.into(),
+///     Rate::from_per_second(3_000.0)?.into(),
+/// );
+/// assert_eq!(db.primary_write_level, PRIMARY_WRITE_LEVEL);
+/// db.primary_write_capacity = Some(Rate::from_per_second(1_000.0)?.into());
+/// inputs.database = Some(db);
+/// let d = plan(&inputs)?.database.unwrap();
+/// assert!((d.writes.value.as_per_second() - 900.0).abs() < 1e-9);
+/// assert_eq!(d.shards.unwrap().value.get(), 2);
+/// assert!(d.writes_beyond_primary);
+/// # Ok::<(), scalability_advisor_formulas::Error>(())
+/// ```
+pub const PRIMARY_WRITE_LEVEL: Ratio = Ratio::from_fraction_const(0.8);
+
+#[cfg(feature = "serde")]
+fn default_primary_write_level() -> Ratio {
+    PRIMARY_WRITE_LEVEL
 }
 
 /// Read replicas one primary feeds in practice: 15.
@@ -365,6 +418,8 @@ impl DatabaseInputs {
             per_replica_reads,
             cache_hit_rate: None,
             max_read_replicas: PRACTICAL_READ_REPLICAS,
+            primary_write_capacity: None,
+            primary_write_level: PRIMARY_WRITE_LEVEL,
         }
     }
 }
@@ -480,6 +535,28 @@ impl PlanInputs {
             if let Some(h) = &db.cache_hit_rate {
                 h.validate("cache hit rate")?;
             }
+            if let Some(w) = &db.primary_write_capacity {
+                w.validate("primary write capacity")?;
+                let lowest = match *w {
+                    Estimate::Point(v) | Estimate::Range { low: v, .. } => v.as_per_second(),
+                };
+                if lowest <= 0.0 {
+                    return Err(Error::OutOfRange {
+                        what: "primary write capacity",
+                        value: lowest,
+                        min: f64::MIN_POSITIVE,
+                        max: f64::MAX,
+                    });
+                }
+            }
+            if db.primary_write_level.as_fraction() <= 0.0 {
+                return Err(Error::OutOfRange {
+                    what: "primary write level",
+                    value: db.primary_write_level.as_fraction(),
+                    min: f64::MIN_POSITIVE,
+                    max: 1.0,
+                });
+            }
         }
         if let Some(c) = &self.cache {
             c.data_size.validate("data size")?;
@@ -583,6 +660,18 @@ pub struct DatabasePlan {
     /// Whether the plan needs more replicas than that: replicas alone will not carry the
     /// reads; cache the hot reads or shard the data.
     pub replicas_beyond_limit: bool,
+    /// Database writes per second at the target, all of them on the primary: read replicas
+    /// replay them, and a cache-aside cache takes reads only.
+    pub writes: Figure<Rate>,
+    /// Shards that keep each primary's writes under its planned share of its capacity,
+    /// when [`DatabaseInputs::primary_write_capacity`] is given ([`crate::shards_needed`]
+    /// with the headroom `1 − primary_write_level`); 1 means the primary alone carries
+    /// them.
+    pub shards: Option<Figure<NonZeroU32>>,
+    /// Whether the writes need more than one primary ([`DatabasePlan::shards`] above 1):
+    /// the guide's trigger for stage 3, whose architecture shards the data; neither
+    /// replicas nor a cache relieve writes.
+    pub writes_beyond_primary: bool,
 }
 
 /// The cache part of a plan.
@@ -826,13 +915,14 @@ fn stage_plan(
         Users::new(target.ceil() as u64)
     });
     let stage_by_users = users.map(Stage::for_users);
-    let stage_by_load = if database.is_some_and(|d| d.replicas_beyond_limit) {
-        Stage::Scale
-    } else if instances.get() > 1 {
-        Stage::Growth
-    } else {
-        Stage::Startup
-    };
+    let stage_by_load =
+        if database.is_some_and(|d| d.replicas_beyond_limit || d.writes_beyond_primary) {
+            Stage::Scale
+        } else if instances.get() > 1 {
+            Stage::Growth
+        } else {
+            Stage::Startup
+        };
     let stage = stage_by_users.map_or(stage_by_load, |s| s.max(stage_by_load));
     let mut missing = stage
         .cumulative_architecture()
@@ -869,6 +959,17 @@ fn ceil_div_rate(what: &'static str, load: Rate, per_unit: Rate) -> Result<NonZe
         reason = "1 <= units <= u32::MAX, integral"
     )]
     NonZeroU32::new(units as u32).ok_or(Error::Overflow { what })
+}
+
+/// Writes a second at the primary: `capacity × q × (1 − s)`, every query that is not a read.
+fn database_writes(capacity: f64, queries: f64, read_share: f64) -> f64 {
+    capacity * queries * (1.0 - read_share)
+}
+
+/// ⌈writes / (per-primary capacity × level)⌉, at least 1 ([`crate::shards_needed`] with the
+/// headroom `1 − level`).
+fn shards_for(writes: Rate, per_primary: Rate, level: Ratio) -> Result<NonZeroU32, Error> {
+    crate::shards_needed(writes, per_primary, level.complement())
 }
 
 /// Reads a second that reach the database: `capacity × q × s × (1 − h)`, the misses of a
@@ -920,6 +1021,35 @@ fn database_plan(
             ("per-replica reads", per_replica.to_string()),
         ],
     );
+    let writes_value = Rate::from_per_second(database_writes(
+        capacity.as_per_second(),
+        qpr.as_f64(),
+        share.as_fraction(),
+    ))?;
+    let writes = figure(
+        writes_value,
+        "capacity × queries per request × (1 − read share)",
+        vec![
+            ("capacity", capacity.to_string()),
+            ("queries per request", qpr.to_string()),
+            ("read share", share.to_string()),
+        ],
+    );
+    let shards = match &db.primary_write_capacity {
+        Some(per_primary) => {
+            let per_primary = per_primary.likely();
+            Some(figure(
+                shards_for(writes_value, per_primary, db.primary_write_level)?,
+                "⌈writes / (primary write capacity × primary write level)⌉, at least 1",
+                vec![
+                    ("writes", writes_value.to_string()),
+                    ("primary write capacity", per_primary.to_string()),
+                    ("primary write level", db.primary_write_level.to_string()),
+                ],
+            ))
+        }
+        None => None,
+    };
     let per_host = connection_pool_size(db.cores, db.effective_spindles)?;
     let connections_per_host = figure(
         per_host,
@@ -974,6 +1104,9 @@ fn database_plan(
         one_connection_each: instances.get() > 1 && instances.get() <= budget && pool.get() == 1,
         replica_limit: db.max_read_replicas,
         replicas_beyond_limit: replicas.get() > db.max_read_replicas,
+        writes_beyond_primary: shards.as_ref().is_some_and(|s| s.value.get() > 1),
+        writes,
+        shards,
     })
 }
 
@@ -1067,6 +1200,8 @@ pub struct UncertainPlan {
     pub total_connections: Option<Percentiles<u64>>,
     /// Cache memory, when cache inputs were given.
     pub cache_memory: Option<Percentiles<Bytes>>,
+    /// Shards (whole, [`DatabasePlan::shards`]), when a primary's write capacity was given.
+    pub shards: Option<Percentiles<u32>>,
 }
 
 /// The most draws [`plan_uncertain`] takes: a million, which holds every output's draws in
@@ -1122,6 +1257,7 @@ pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<Unce
             d.read_share.sampler(),
             d.per_replica_reads.sampler(),
             d.cache_hit_rate.as_ref().map(Estimate::sampler),
+            d.primary_write_capacity.as_ref().map(Estimate::sampler),
             d,
         )
     });
@@ -1135,6 +1271,8 @@ pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<Unce
     let mut instances: Vec<u32> = Vec::with_capacity(n);
     let mut replicas: Vec<u32> = Vec::with_capacity(if db.is_some() { n } else { 0 });
     let mut connections: Vec<u64> = Vec::with_capacity(if db.is_some() { n } else { 0 });
+    let sharded = db.as_ref().is_some_and(|d| d.4.is_some());
+    let mut shards: Vec<u32> = Vec::with_capacity(if sharded { n } else { 0 });
     let mut memory = Vec::with_capacity(if cache.is_some() { n } else { 0 });
     for _ in 0..draws {
         let c = Rate::from_per_second(
@@ -1145,17 +1283,29 @@ pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<Unce
         capacity.push(c.as_per_second());
         need.push(c.as_per_second() / per.as_per_second());
         instances.push(i.get());
-        if let Some((qpr, share, per_replica, hits, d)) = &db {
+        if let Some((qpr, share, per_replica, hits, per_primary, d)) = &db {
+            // (Drawn in this order whatever else is given, so that adding an input leaves
+            // the others' draws as they were.)
+            let (q, s) = (qpr.draw(&mut rng), share.draw(&mut rng));
             let reads = Rate::from_per_second(database_reads(
                 c.as_per_second(),
-                qpr.draw(&mut rng),
-                share.draw(&mut rng),
+                q,
+                s,
                 hits.as_ref().map(|h| h.draw(&mut rng).clamp(0.0, 1.0)),
             ))?;
             let r = read_replicas(reads, Rate::from_f64(per_replica.draw(&mut rng))?)?;
             replicas.push(r.get());
             let per_host = connection_pool_size(d.cores, d.effective_spindles)?;
             connections.push(connections_to_host(per_host, d.max_connections, i));
+            if let Some(per_primary) = per_primary {
+                let writes = Rate::from_per_second(database_writes(
+                    c.as_per_second(),
+                    q,
+                    s.clamp(0.0, 1.0),
+                ))?;
+                let per = Rate::from_f64(per_primary.draw(&mut rng))?;
+                shards.push(shards_for(writes, per, d.primary_write_level)?.get());
+            }
         }
         if let Some((data, hot, c)) = &cache {
             let ws = working_set(
@@ -1178,6 +1328,7 @@ pub fn plan_uncertain(inputs: &PlanInputs, draws: u32, seed: u64) -> Result<Unce
         app_instances: counts(&mut instances),
         instance_need: continuous(&mut need),
         read_replicas: db.as_ref().map(|_| counts(&mut replicas)),
+        shards: sharded.then(|| counts(&mut shards)),
         total_connections: db.as_ref().map(|_| counts(&mut connections)),
         cache_memory: match cache {
             Some(_) => Some(Percentiles {
@@ -1329,6 +1480,114 @@ mod tests {
         db.max_read_replicas = 5;
         i.database = Some(db);
         assert!(plan(&i).unwrap().database.unwrap().replicas_beyond_limit);
+    }
+
+    #[test]
+    fn writes_past_the_primary_call_for_shards() {
+        // The database example: 4,500 req/s × 3 queries × (1 − 80% reads) = 2,700 writes/s,
+        // all of them on the primary (a cache-aside cache and the replicas take reads only).
+        // With no write capacity given, the writes are counted and nothing more.
+        let mut i = inputs();
+        i.database = Some(database());
+        let d = plan(&i).unwrap().database.unwrap();
+        assert!((d.writes.value.as_per_second() - 2_700.0).abs() < 1e-6);
+        assert_eq!(
+            d.writes.to_string(),
+            "2700/s = capacity × queries per request × (1 − read share) (capacity = 4500/s, queries per request = 3 queries/request, read share = 80%)"
+        );
+        assert_eq!(d.shards, None);
+        assert!(!d.writes_beyond_primary);
+        // The primary sustains 5,000 writes/s; the plan shards past 80% of it (the default
+        // pack's primary_write_level, the guide's "write traffic overwhelming single
+        // primary"): 2,700 < 4,000, one shard, the primary alone.
+        let mut db = database();
+        db.primary_write_capacity = Some(rate(5_000.0).into());
+        i.database = Some(db);
+        let d = plan(&i).unwrap().database.unwrap();
+        let shards = d.shards.as_ref().unwrap();
+        assert_eq!(shards.value.get(), 1);
+        assert!(!d.writes_beyond_primary);
+        assert_eq!(
+            shards.to_string(),
+            "1 = ⌈writes / (primary write capacity × primary write level)⌉, at least 1 (writes = 2700/s, primary write capacity = 5000/s, primary write level = 80%)"
+        );
+        // 3,000 writes/s a primary: ⌈2,700 / 2,400⌉ = 2 shards, and the stage by load is 3,
+        // whose architecture shards the data.
+        db.primary_write_capacity = Some(rate(3_000.0).into());
+        i.database = Some(db);
+        let p = plan(&i).unwrap();
+        let d = p.database.as_ref().unwrap();
+        assert_eq!(d.shards.as_ref().unwrap().value.get(), 2);
+        assert!(d.writes_beyond_primary);
+        assert_eq!(p.stage.stage_by_load, Stage::Scale);
+        assert!(p.stage.missing_components.contains(Component::Sharding));
+        // At 1000x: 1,000 × 1000 × 1.5 × 3 × 20% = 900,000 writes/s, ⌈900,000 / 2,400⌉ = 375.
+        let big = plan_scenarios(&i, &[Factor::new(1000.0).unwrap()]).unwrap();
+        let d = big[0].database.as_ref().unwrap();
+        assert_eq!(d.shards.as_ref().unwrap().value.get(), 375);
+        // The level is the user's: sharding at 50% of 3,000 gives ⌈2,700 / 1,500⌉ = 2, at
+        // 100% ⌈2,700 / 3,000⌉ = 1.
+        db.primary_write_level = Ratio::from_percent(100.0).unwrap();
+        i.database = Some(db);
+        assert_eq!(
+            plan(&i)
+                .unwrap()
+                .database
+                .unwrap()
+                .shards
+                .unwrap()
+                .value
+                .get(),
+            1
+        );
+        // A primary that sustains no writes: an error naming it.
+        db.primary_write_capacity = Some(Rate::ZERO.into());
+        i.database = Some(db);
+        let e = plan(&i).unwrap_err().to_string();
+        assert!(e.contains("primary write capacity"), "{e}");
+        db.primary_write_capacity = Some(rate(3_000.0).into());
+        // A level of 0 shards at no load at all: an error naming it.
+        db.primary_write_level = Ratio::ZERO;
+        i.database = Some(db);
+        let e = plan(&i).unwrap_err().to_string();
+        assert!(e.contains("primary write level"), "{e}");
+    }
+
+    #[test]
+    fn uncertain_shards_follow_the_drawn_writes() {
+        // Point inputs: every draw gives the point plan's 2 shards.
+        let mut i = inputs();
+        let mut db = database();
+        db.primary_write_capacity = Some(rate(3_000.0).into());
+        i.database = Some(db);
+        let u = plan_uncertain(&i, 50, 1).unwrap();
+        let s = u.shards.unwrap();
+        assert_eq!((s.p10, s.p50, s.p90), (2, 2, 2));
+        // Without a write capacity there is nothing to count.
+        i.database = Some(database());
+        assert_eq!(plan_uncertain(&i, 50, 1).unwrap().shards, None);
+        // A primary between 1,500 and 6,000 writes/s (likely 3,000), planned to 80%: the
+        // 2,700 writes/s need from ⌈2,700 / 4,800⌉ = 1 to ⌈2,700 / 1,200⌉ = 3 shards.
+        // Read shares drawn from 70% to 90% move the replicas, and the write capacity,
+        // drawn after them, leaves their draws as they were.
+        let mut db = database();
+        db.read_share = Estimate::range(
+            Ratio::from_percent(70.0).unwrap(),
+            Ratio::from_percent(80.0).unwrap(),
+            Ratio::from_percent(90.0).unwrap(),
+        )
+        .unwrap();
+        i.database = Some(db);
+        let without = plan_uncertain(&i, 2_000, 5).unwrap();
+        db.primary_write_capacity =
+            Some(Estimate::range(rate(1_500.0), rate(3_000.0), rate(6_000.0)).unwrap());
+        i.database = Some(db);
+        let with = plan_uncertain(&i, 2_000, 5).unwrap();
+        assert_eq!(with.read_replicas, without.read_replicas);
+        // With the read share drawn too, writes span 4,500 × 3 × (10% to 30%) = 1,350 to
+        // 4,050/s: from ⌈1,350 / 4,800⌉ = 1 to ⌈4,050 / 1,200⌉ = 4 shards.
+        let s = with.shards.unwrap();
+        assert!(1 <= s.p10 && s.p10 < s.p90 && s.p90 <= 4, "{s}");
     }
 
     #[test]
