@@ -2746,6 +2746,7 @@ fn build_plan(
         grounds.primary_write_level,
         grounds.additions.read_share,
     );
+    note_write_capacity(&mut steps, findings, snapshot, grounds.primary_write_level);
     note_queries_load_the_database(&mut steps, findings, &grounds);
     note_no_slow_query(&mut steps, snapshot, in_place, &grounds);
     cache_for_a_saturated_cpu(&mut steps, bottlenecks, grounds.cpu_saturated);
@@ -4994,6 +4995,73 @@ fn note_cpu_capacity(steps: &mut [PlanStep], snapshot: &MetricsSnapshot, target:
         );
     }
     step.notes.push(note);
+}
+
+/// How many shards the writes call for, on the step that shards the data for them (a
+/// finding that recommends sharding, for a move to stage 3, when the primary's writes are
+/// measured past `level` of what it sustains: the default pack's `move.3.write_saturation`).
+/// Kept under `level` of its capacity `c`, a primary carries `c × level`, so writes `w`
+/// need `⌈w / (c × level)⌉` shards (the guide's replica formula applied to writes, with
+/// the headroom capacity planning keeps: J. Allspaw, *The Art of Capacity Planning*,
+/// O'Reilly, 2008, chapter 3), more as the writes grow; the note names the guide's three
+/// ways to split the keys. With sharding in place the measured primary is a shard's: split
+/// in `⌈(w / c) / level⌉` parts, each carries about `w / c` divided by that many, if its keys
+/// spread evenly.
+fn note_write_capacity(
+    steps: &mut [PlanStep],
+    findings: &[AssessedFinding],
+    snapshot: &MetricsSnapshot,
+    level: Ratio,
+) {
+    let (Some(w), Some(c)) = (
+        snapshot.primary_write_throughput,
+        snapshot.primary_write_capacity,
+    ) else {
+        return;
+    };
+    if !writes_past(snapshot, level) {
+        return;
+    }
+    let ids: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.recommends.contains(Component::Sharding) && f.moves_to == Some(Stage::Scale))
+        .map(|f| f.id.as_str())
+        .collect();
+    let Some(rank) = step_holding(steps, &ids).map(|s| s.rank) else {
+        return;
+    };
+    let share = w.as_per_second() / c.as_per_second();
+    let parts = (share / level.as_fraction()).ceil();
+    if !parts.is_finite() || parts < 1.0 {
+        return;
+    }
+    let pct = |v: f64| crate::engine::percent_text(v);
+    let note = if snapshot.architecture.contains(Component::Sharding) {
+        format!(
+            "capacity: the shard's primary writes {}, {} of the {} it sustains; split in {parts} (⌈{} / {}⌉), each part carries about {}, under the {} level, if the shard's keys spread evenly over the parts",
+            Quantity::Rate(w),
+            pct(share),
+            Quantity::Rate(c),
+            pct(share),
+            pct(level.as_fraction()),
+            pct(share / parts),
+            pct(level.as_fraction()),
+        )
+    } else {
+        format!(
+            "capacity: the primary writes {}, {} of the {} it sustains; kept under the {} level, today's writes need {parts} shards (⌈{} / ({} × {})⌉), more as they grow: size them for the growth expected (a capacity plan given the primary's write capacity), and choose the shard key by the guide's three ways: by hash (even, but hard to add shards to), by range (easy to add shards, but hotspots can form) or by a directory (flexible, at a lookup's cost)",
+            Quantity::Rate(w),
+            pct(share),
+            Quantity::Rate(c),
+            pct(level.as_fraction()),
+            Quantity::Rate(w),
+            Quantity::Rate(c),
+            pct(level.as_fraction()),
+        )
+    };
+    if let Some(step) = steps.iter_mut().find(|s| s.rank == rank) {
+        step.notes.push(note);
+    }
 }
 
 /// The steps on the servers' CPU and memory when the declared architecture is one server

@@ -15577,3 +15577,67 @@ fn a_component_the_plan_places_later_says_where_beside_its_condition() {
         d.to_text()
     );
 }
+
+#[test]
+fn writes_past_the_primary_say_how_many_shards() {
+    // 65,000 users on the whole stage-2 architecture; the primary writes 1,800/s of the
+    // 2,000/s it sustains (90%, past the pack's 80% reading of the guide's "write traffic
+    // overwhelming single primary"). The move to stage 3 shards the data. How many shards:
+    // kept under 80% of 2,000/s, each primary carries 1,600/s, so today's 1,800/s need
+    // ⌈1,800 / 1,600⌉ = 2 shards, more as the writes grow. The step says so, with the
+    // guide's three ways to split the keys.
+    let mut snap = with(users(65_000), &built_to(Stage::Growth))
+        .with_primary_write_throughput(Rate::from_per_second(1_800.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap());
+    snap.db_cpu = Some(pct(74.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.3.write_saturation");
+    let note = step
+        .notes
+        .iter()
+        .find(|n| {
+            n.starts_with("capacity: the primary writes 1800/s, 90% of the 2000/s it sustains")
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        note.contains("2 shards (⌈1800/s / (2000/s × 80%)⌉)"),
+        "{note}"
+    );
+    assert!(note.contains("hash"), "{note}");
+    assert!(note.contains("range"), "{note}");
+    assert!(note.contains("directory"), "{note}");
+
+    // 7,000/s against 2,000/s (350%): ⌈7,000 / 1,600⌉ = 5 shards.
+    let mut far = snap.clone();
+    far.primary_write_throughput = Some(Rate::from_per_second(7_000.0).unwrap());
+    let f = run(&far);
+    let step = step_holding(&f, "move.3.write_saturation");
+    assert!(
+        step.notes.iter().any(|n| n.contains("5 shards")),
+        "{}",
+        f.to_text()
+    );
+
+    // Sharding in place: the measured primary is a shard's. At 90% of what it sustains,
+    // split in ⌈90% / 80%⌉ = 2, each part carries about 45%, under the level, if its keys
+    // spread evenly.
+    let mut sharded = snap.clone();
+    sharded.architecture.insert(Component::Sharding);
+    let s = run(&sharded);
+    let step = step_holding(&s, "move.3.write_saturation");
+    assert!(
+        step.notes.iter().any(|n| n.starts_with(
+            "capacity: the shard's primary writes 1800/s, 90% of the 2000/s it sustains"
+        ) && n.contains("split in 2")
+            && n.contains("45%")),
+        "{}",
+        s.to_text()
+    );
+
+    // Under the level: no such note anywhere.
+    let mut under = snap.clone();
+    under.primary_write_throughput = Some(Rate::from_per_second(1_000.0).unwrap());
+    let u = run(&under);
+    assert!(!u.to_text().contains("it sustains"), "{}", u.to_text());
+}
