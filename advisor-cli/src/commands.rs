@@ -1202,12 +1202,25 @@ fn plan_cmd(p: &PlanArgs, format: Format) -> Result<Outcome, Failure> {
             if let Some(shards) = &d.shards {
                 let _ = writeln!(o, "  shards:         {shards}");
             }
-            if d.replicas_beyond_limit {
-                let _ = writeln!(
-                    o,
-                    "  !! {} read replicas is more than the {} one primary feeds in practice (Amazon RDS's limit): cache the hot reads or shard the data instead of adding replicas",
-                    d.read_replicas.value, d.replica_limit
-                );
+            if let Some(per_shard) = &d.replicas_per_shard {
+                let _ = writeln!(o, "  replicas/shard: {per_shard}");
+            }
+            match (&d.replicas_per_shard, d.replicas_beyond_limit) {
+                (Some(per_shard), true) => {
+                    let _ = writeln!(
+                        o,
+                        "  !! {} read replicas a shard is more than the {} one primary feeds in practice (Amazon RDS's limit): cache the hot reads, or split the data into more shards than the writes alone need",
+                        per_shard.value, d.replica_limit
+                    );
+                }
+                (None, true) => {
+                    let _ = writeln!(
+                        o,
+                        "  !! {} read replicas is more than the {} one primary feeds in practice (Amazon RDS's limit): cache the hot reads or shard the data instead of adding replicas",
+                        d.read_replicas.value, d.replica_limit
+                    );
+                }
+                _ => {}
             }
             if d.writes_beyond_primary
                 && let Some(shards) = &d.shards

@@ -1065,6 +1065,14 @@ mod other_commands {
             "{out}"
         );
         assert!(out.contains("shards: 4 = "), "{out}");
+        // At 100x: 270,000 reads/s would need 90 replicas of 3,000 on one primary, past
+        // its 15; split into ⌈30,000 / 800⌉ = 38 shards, each feeds ⌈270,000 / (38 ×
+        // 3,000)⌉ = 3 for its share, so the replicas' warning does not come.
+        let (_, hundred) = out.split_once("100x scenario").unwrap();
+        let (hundred, _) = hundred.split_once("1000x scenario").unwrap();
+        assert!(hundred.contains("shards: 38 = "), "{out}");
+        assert!(hundred.contains("replicas/shard: 3 = "), "{out}");
+        assert!(!hundred.contains("read replicas is more than"), "{out}");
         // The flag overrides the file: 2,000 writes/s, 1,600 planned: one primary at 3x.
         let out = plan_words(file, &["--primary-write-capacity", "2000"]);
         assert!(out.contains("shards: 1 = "), "{out}");

@@ -657,8 +657,9 @@ pub struct DatabasePlan {
     pub one_connection_each: bool,
     /// The most read replicas one primary can feed ([`DatabaseInputs::max_read_replicas`]).
     pub replica_limit: u32,
-    /// Whether the plan needs more replicas than that: replicas alone will not carry the
-    /// reads; cache the hot reads or shard the data.
+    /// Whether the plan needs more replicas than that for one primary (for each shard's,
+    /// when [`DatabasePlan::replicas_per_shard`] is given): replicas alone will not carry
+    /// the reads; cache the hot reads or shard the data.
     pub replicas_beyond_limit: bool,
     /// Database writes per second at the target, all of them on the primary: read replicas
     /// replay them, and a cache-aside cache takes reads only.
@@ -672,6 +673,12 @@ pub struct DatabasePlan {
     /// the guide's trigger for stage 3, whose architecture shards the data; neither
     /// replicas nor a cache relieve writes.
     pub writes_beyond_primary: bool,
+    /// When the writes call for more than one shard: the read replicas each shard's primary
+    /// feeds, for its share of the reads (`⌈reads / (shards × per-replica reads)⌉`; keys
+    /// spread by hash share the reads evenly, the guide's "even distribution"). The limit
+    /// of [`DatabasePlan::replica_limit`] applies to this count then, since each shard's
+    /// primary feeds only its own replicas.
+    pub replicas_per_shard: Option<Figure<NonZeroU32>>,
 }
 
 /// The cache part of a plan.
@@ -1050,6 +1057,21 @@ fn database_plan(
         }
         None => None,
     };
+    let replicas_per_shard = match shards.as_ref().map(|s| s.value).filter(|s| s.get() > 1) {
+        Some(n) => {
+            let share = Rate::from_per_second(reads_value.as_per_second() / f64::from(n.get()))?;
+            Some(figure(
+                crate::plan::read_replicas(share, per_replica)?,
+                "⌈reads / (shards × per-replica reads)⌉, at least 1",
+                vec![
+                    ("reads", reads_value.to_string()),
+                    ("shards", n.to_string()),
+                    ("per-replica reads", per_replica.to_string()),
+                ],
+            ))
+        }
+        None => None,
+    };
     let per_host = connection_pool_size(db.cores, db.effective_spindles)?;
     let connections_per_host = figure(
         per_host,
@@ -1103,10 +1125,15 @@ fn database_plan(
         pooler_needed: instances.get() > budget,
         one_connection_each: instances.get() > 1 && instances.get() <= budget && pool.get() == 1,
         replica_limit: db.max_read_replicas,
-        replicas_beyond_limit: replicas.get() > db.max_read_replicas,
+        replicas_beyond_limit: replicas_per_shard
+            .as_ref()
+            .map_or(replicas, |r| r.value)
+            .get()
+            > db.max_read_replicas,
         writes_beyond_primary: shards.as_ref().is_some_and(|s| s.value.get() > 1),
         writes,
         shards,
+        replicas_per_shard,
     })
 }
 
@@ -1551,6 +1578,44 @@ mod tests {
         i.database = Some(db);
         let e = plan(&i).unwrap_err().to_string();
         assert!(e.contains("primary write level"), "{e}");
+    }
+
+    #[test]
+    fn shards_split_the_reads_among_their_replicas() {
+        // At 100x: 150,000 req/s × 3 queries × 80% reads = 360,000 reads/s, 180 replicas of
+        // 2,000, far past the 15 one primary feeds; and 90,000 writes/s. A primary of
+        // 3,000 writes/s planned to 80%: ⌈90,000 / 2,400⌉ = 38 shards, each with its own
+        // replicas for its share of the reads (hash-based keys spread them evenly):
+        // ⌈360,000 / (38 × 2,000)⌉ = 5 a shard, within 15.
+        let mut i = inputs();
+        let mut db = database();
+        db.primary_write_capacity = Some(rate(3_000.0).into());
+        i.database = Some(db);
+        let hundred = [Factor::new(100.0).unwrap()];
+        let p = plan_scenarios(&i, &hundred).unwrap();
+        let d = p[0].database.as_ref().unwrap();
+        assert_eq!(d.read_replicas.value.get(), 180);
+        assert_eq!(d.shards.as_ref().unwrap().value.get(), 38);
+        let per = d.replicas_per_shard.as_ref().unwrap();
+        assert_eq!(per.value.get(), 5);
+        assert_eq!(
+            per.to_string(),
+            "5 = ⌈reads / (shards × per-replica reads)⌉, at least 1 (reads = 360,000/s, shards = 38, per-replica reads = 2000/s)"
+        );
+        assert!(!d.replicas_beyond_limit);
+        // A primary of 30,000 writes/s: ⌈90,000 / 24,000⌉ = 4 shards, ⌈360,000 / 8,000⌉ = 45
+        // replicas a shard, still past 15.
+        db.primary_write_capacity = Some(rate(30_000.0).into());
+        i.database = Some(db);
+        let d = plan_scenarios(&i, &hundred).unwrap()[0]
+            .database
+            .clone()
+            .unwrap();
+        assert_eq!(d.replicas_per_shard.unwrap().value.get(), 45);
+        assert!(d.replicas_beyond_limit);
+        // One shard (the 3x plan: 2,700 writes/s under 24,000): no split, none per shard.
+        let d = plan(&i).unwrap().database.unwrap();
+        assert_eq!(d.replicas_per_shard, None);
     }
 
     #[test]
