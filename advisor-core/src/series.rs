@@ -45,7 +45,7 @@ pub struct Sample {
 /// |---|---|---|
 /// | "consistently above X" | at least `consistency_share` of the samples in the last `window` are beyond X | `window`, `consistency_share`, `min_samples` |
 /// | "degrading" | a Mann-Kendall trend test finds a trend in the worse direction at level `significance` (one-sided), and the Sen-slope change over the window is at least `min_relative_change` of the median | `window`, `significance`, `min_relative_change`, `min_samples` |
-/// | "plateauing" | no trend at level `significance` (two-sided), or a Sen-slope change over the window below `plateau_tolerance` of the median | `window`, `significance`, `plateau_tolerance`, `min_samples` |
+/// | "plateauing" | no trend at level `significance` (two-sided), or a Sen-slope change over the window below `plateau_tolerance` of the median; over the window or, failing that, over its later half (a rise that stopped: [`Series::plateau_trend`]) | `window`, `significance`, `plateau_tolerance`, `min_samples` |
 ///
 /// Defaults (our choice; the guide gives no figures): a 24-hour window, which covers one daily
 /// traffic cycle; 80% of samples for "consistently"; at least 6 samples; significance 0.05;
@@ -671,6 +671,58 @@ impl Series {
         let t = mann_kendall(w, alpha);
         let _ = self.memo.0.set((config.window, alpha.to_bits(), t));
         Ok(t)
+    }
+
+    /// The trend that decides "plateauing", with the samples it reads: the window's
+    /// ([`Series::trend`]) when it is flat, else its later half's when that is flat, else
+    /// the window's again. The later half holds the samples from the midpoint of the
+    /// window's span on, and is read only when it holds at least `config.min_samples`. A
+    /// rate that rose and then stopped rising has levelled off: over the whole window the
+    /// rise is a trend, and the flat stretch after it is what the guide calls a plateau
+    /// ("cache hit rate plateauing despite optimization": the tuning raised it, then it
+    /// stopped). The caller's evidence describes the samples returned.
+    ///
+    /// Costs at most two trend tests (O(n log n) each).
+    ///
+    /// # Errors
+    /// [`Error::TooFewSamples`] when the window holds fewer than `config.min_samples`.
+    ///
+    /// # Examples
+    /// ```
+    /// use core::time::Duration;
+    /// use scalability_advisor_core::{Metric, Series, SeriesConfig};
+    /// // Twelve hours climbing from 60% to 71%, then twelve flat at 72%.
+    /// let hit: Vec<f64> = (0..24)
+    ///     .map(|h| if h < 12 { 0.60 + 0.01 * f64::from(h) } else { 0.72 })
+    ///     .collect();
+    /// let s = Series::from_values(Metric::CacheHitRate, Duration::from_secs(3_600), &hit)?;
+    /// let cfg = SeriesConfig::default();
+    /// assert!(!s.trend(&cfg)?.is_plateau(&cfg));
+    /// let (t, read) = s.plateau_trend(&cfg)?;
+    /// assert!(t.is_plateau(&cfg));
+    /// assert_eq!(read.len(), 12); // 12 h to 23 h: from the span's midpoint, 11.5 h, on
+    /// # Ok::<(), scalability_advisor_core::Error>(())
+    /// ```
+    pub fn plateau_trend(&self, config: &SeriesConfig) -> Result<(Trend, &[Sample]), Error> {
+        let whole = self.trend(config)?;
+        let w = self.window(config.window);
+        if whole.is_plateau(config) {
+            return Ok((whole, w));
+        }
+        let (Some(first), Some(last)) = (w.first(), w.last()) else {
+            return Ok((whole, w));
+        };
+        let mid = first.at + last.at.saturating_sub(first.at) / 2;
+        let half = &w[w.partition_point(|s| s.at < mid)..];
+        if half.len() < config.min_samples() {
+            return Ok((whole, w));
+        }
+        let t = mann_kendall(half, config.significance.as_fraction());
+        Ok(if t.is_plateau(config) {
+            (t, half)
+        } else {
+            (whole, w)
+        })
     }
 
     fn checked_window(&self, config: &SeriesConfig) -> Result<&[Sample], Error> {
@@ -1402,6 +1454,44 @@ mod tests {
         let t = s.trend(&SeriesConfig::default()).unwrap();
         assert_eq!(t.s, 8);
         assert!((t.z - 7.0 / 18.667f64.sqrt()).abs() < TOL);
+    }
+
+    #[test]
+    fn a_rise_that_has_stopped_is_a_plateau() {
+        // Thirty daily hit rates that climb from 68% towards 78% and stop: 0.78 − 0.10 ·
+        // e^(−d/4), rounded to 4 decimals. Over the whole month the climb is a significant
+        // rising trend (Mann-Kendall), so the window alone reads no plateau; its later half
+        // (days 15 to 29, 15 samples) moves by at most 0.03 points: flat. The guide's
+        // "cache hit rate plateauing despite optimization" is this curve: the rate rose
+        // with the tuning and stopped.
+        let day = Duration::from_secs(86_400);
+        let values: Vec<f64> = (0..30)
+            .map(|d| {
+                let v = 0.78 - 0.10 * (-f64::from(d) / 4.0).exp();
+                (v * 10_000.0).round() / 10_000.0
+            })
+            .collect();
+        let s = Series::from_values(Metric::CacheHitRate, day, &values).unwrap();
+        let cfg = SeriesConfig {
+            window: Duration::from_secs(30 * 86_400),
+            ..SeriesConfig::default()
+        };
+        assert!(!s.trend(&cfg).unwrap().is_plateau(&cfg));
+        let (t, read) = s.plateau_trend(&cfg).unwrap();
+        assert!(t.is_plateau(&cfg), "{t:?}");
+        assert_eq!(read.len(), 15);
+        assert_eq!(read[0].at, Duration::from_secs(15 * 86_400));
+        // A steady climb over the month is no plateau, in either half: the window's own
+        // trend is given.
+        let steady: Vec<f64> = (0..30).map(|d| 0.60 + 0.005 * f64::from(d)).collect();
+        let s = Series::from_values(Metric::CacheHitRate, day, &steady).unwrap();
+        let (t, read) = s.plateau_trend(&cfg).unwrap();
+        assert!(!t.is_plateau(&cfg));
+        assert_eq!(read.len(), 30);
+        // Too few samples in the later half (5 of 9, under the 6 needed): the window's.
+        let s = Series::from_values(Metric::CacheHitRate, day, &values[..9]).unwrap();
+        let (_, read) = s.plateau_trend(&cfg).unwrap();
+        assert_eq!(read.len(), 9);
     }
 
     #[test]

@@ -53,7 +53,8 @@ pub enum Trigger {
     /// [`TriggerConfig::primary_write_level`].
     PrimaryWriteSaturation,
     /// 2 -> 3, "cache hit rate plateauing despite optimisation": a [`Metric::CacheHitRate`]
-    /// series is flat (see [`crate::Trend::is_plateau`]) while its latest value is below
+    /// series is flat (see [`crate::Trend::is_plateau`]), over its window or over the
+    /// window's later half ([`crate::Series::plateau_trend`]), while its latest value is below
     /// [`TriggerConfig::cache_hit_ceiling`]. Needs a series.
     CacheHitRatePlateau,
     /// 2 -> 3, "read replicas can't keep up with replication lag": replica lag consistently
@@ -634,6 +635,34 @@ impl Eval<'_> {
         ))
     }
 
+    /// As [`Self::trend_of`], for "plateauing": the trend and samples of
+    /// [`crate::Series::plateau_trend`] (the window's, or its later half's).
+    #[expect(
+        clippy::result_large_err,
+        reason = "the error is the final outcome, returned at once without copying"
+    )]
+    fn plateau_of(&self, metric: Metric) -> Result<(crate::Trend, Quantity, Basis), Outcome> {
+        let (_, observed, _) = self.trend_of(metric)?;
+        let Some(series) = self.history.get(metric) else {
+            return Err(Outcome::missing(metric, Need::Series));
+        };
+        let (trend, read) = series
+            .plateau_trend(&self.config.series)
+            .map_err(|_| Outcome::missing(metric, Need::Series))?;
+        let span = match (read.first(), read.last()) {
+            (Some(a), Some(b)) => b.at.saturating_sub(a.at),
+            _ => Duration::ZERO,
+        };
+        Ok((
+            trend,
+            observed,
+            Basis::Series {
+                samples: read.len(),
+                span,
+            },
+        ))
+    }
+
     fn degrading(&self, metric: Metric) -> Outcome {
         match self.trend_of(metric) {
             Ok((trend, observed, basis)) => {
@@ -655,7 +684,7 @@ impl Eval<'_> {
     }
 
     fn plateau(&self, metric: Metric, ceiling: Quantity) -> Outcome {
-        match self.trend_of(metric) {
+        match self.plateau_of(metric) {
             Ok((trend, observed, basis)) => {
                 let fired = trend.is_plateau(&self.config.series)
                     && Direction::HigherIsBetter

@@ -4011,7 +4011,20 @@ fn series_read(
             }
         }
         SeriesFn::Degrading | SeriesFn::Plateauing => {
-            let Ok(t) = series.trend(config) else {
+            // (A plateau may be read from the window's later half: `Series::plateau_trend`;
+            // the reading then gives that half's samples and span.)
+            let trend = if f == SeriesFn::Plateauing {
+                series.plateau_trend(config).map(|(t, read)| {
+                    let span = match (read.first(), read.last()) {
+                        (Some(a), Some(b)) => b.at.saturating_sub(a.at).as_secs_f64(),
+                        _ => 0.0,
+                    };
+                    (t, u32::try_from(read.len()).unwrap_or(u32::MAX), span)
+                })
+            } else {
+                series.trend(config).map(|t| (t, samples, span_s))
+            };
+            let Ok((t, samples, span_s)) = trend else {
                 return unknown;
             };
             let held = if f == SeriesFn::Degrading {

@@ -15641,3 +15641,68 @@ fn writes_past_the_primary_say_how_many_shards() {
     let u = run(&under);
     assert!(!u.to_text().contains("it sustains"), "{}", u.to_text());
 }
+
+#[test]
+fn a_hit_rate_that_rose_and_stopped_is_a_plateau() {
+    use scalability_advisor_rules::scalability_advisor_core::{Metric, Sample, Series};
+    // The 300,000-user system above, its hit rate sampled hourly for a day (25 samples):
+    // it climbs from 66% to 77% over the first eleven hours, as the tuning takes hold, and
+    // stays at 78% (within 0.1 point) from the twelfth on. That is the guide's "cache hit
+    // rate plateauing despite optimization": over the whole day the climb is a trend, but
+    // the later half of the day (12 h to 24 h, 13 samples) is flat. The move to stage 3
+    // fires on it, its evidence reading those 13 samples.
+    let samples = (0..25u32)
+        .map(|h| Sample {
+            at: Duration::from_secs(u64::from(h) * 3_600),
+            value: if h < 12 {
+                0.66 + 0.01 * f64::from(h)
+            } else {
+                0.779 + if h % 2 == 0 { 0.001 } else { -0.001 }
+            },
+        })
+        .collect();
+    let mut history = History::new();
+    history.insert(Series::new(Metric::CacheHitRate, samples).unwrap());
+    let snap = with(
+        users(300_000)
+            .with_p95_response_time(ms(560))
+            .with_server_cpu(pct(50.0))
+            .with_db_cpu(pct(60.0))
+            .with_slowest_query_time(ms(70))
+            .with_db_read_share(pct(85.0))
+            .with_cache_hit_rate(pct(78.0))
+            .with_repeated_query_share(pct(40.0)),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::Cdn,
+            Component::ReadReplicas,
+        ],
+    );
+    let a = assess(&Engine::default_pack(), &snap, &history);
+    no_contradictions(&a);
+    let text = a.to_text();
+    let plateau = a
+        .findings
+        .iter()
+        .find(|f| f.id == "move.3.cache_plateau")
+        .unwrap_or_else(|| panic!("{text}"));
+    let evidence = plateau.evidence[0].to_string();
+    assert!(evidence.contains("13 samples"), "{evidence}");
+
+    // Climbing all day (66% to 78%, a half point an hour): no plateau.
+    let climbing = (0..25u32)
+        .map(|h| Sample {
+            at: Duration::from_secs(u64::from(h) * 3_600),
+            value: 0.66 + 0.005 * f64::from(h),
+        })
+        .collect();
+    let mut history = History::new();
+    history.insert(Series::new(Metric::CacheHitRate, climbing).unwrap());
+    let c = assess(&Engine::default_pack(), &snap, &history);
+    assert!(
+        c.findings.iter().all(|f| f.id != "move.3.cache_plateau"),
+        "{}",
+        c.to_text()
+    );
+}
