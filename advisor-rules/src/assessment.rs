@@ -6068,6 +6068,9 @@ fn component_place(
     if !by_ladder {
         return None;
     }
+    // The step must work on that ladder (hold its ladder's finding): a cache tuned for the
+    // database's sake, with pages fast, is no rung of the slow-page ladder, and no CDN
+    // comes after it.
     let installs = Remedy::installing(c)?;
     let (symptom, rung) = installs.rung();
     steps.iter().find_map(|s| {
@@ -6075,7 +6078,13 @@ fn component_place(
             return None;
         };
         let (on, at) = r.rung();
-        if on != symptom {
+        if on != symptom
+            || !s.findings.iter().any(|id| {
+                findings
+                    .iter()
+                    .any(|f| f.ladder == Some(symptom) && f.id == *id)
+            })
+        {
             return None;
         }
         match (at, rung) {

@@ -15706,3 +15706,65 @@ fn a_hit_rate_that_rose_and_stopped_is_a_plateau() {
         c.to_text()
     );
 }
+
+#[test]
+fn a_later_rung_waits_for_its_ladders_symptom() {
+    // 26,719 users behind a load balancer with a cache and an auto-scaler, no CDN. Pages
+    // take 293 ms (under the guide's 500 ms target): the slow-page ladder (caching, then a
+    // CDN, finally the edge) is not climbed. The cache hits 52.8% of the time, past the
+    // 80% warning the other way: a step tunes it, for the database's sake. A CDN is not
+    // "the next rung after" that step: the rung comes only if pages stay slow after the
+    // cache, and they are not slow. Its line keeps the guide's condition alone
+    // (static assets past 20% of the bandwidth), in the stage section and in a move's
+    // list of what the system lacks.
+    let mut snap = with(
+        users(26_719),
+        &[
+            Component::LoadBalancer,
+            Component::Cache,
+            Component::AutoScaling,
+        ],
+    );
+    snap.p95_response_time = Some(ms(293));
+    snap.server_cpu = Some(pct(74.6));
+    snap.cache_hit_rate = Some(pct(52.8));
+    snap.db_read_share = Some(pct(73.4));
+    snap.replica_lag = Some(ms(6_092));
+    let a = run(&snap);
+    let text = a.to_text();
+    assert!(!text.contains("next rung after"), "{text}");
+    let cdn = a
+        .next_stage
+        .as_ref()
+        .unwrap()
+        .when_to_add
+        .iter()
+        .find(|w| w.component == Component::Cdn)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        cdn.to_string(),
+        "cdn when static_asset_bandwidth_share > 20% (not measured)",
+        "{text}"
+    );
+
+    // Pages at 700 ms: the slow-page ladder is climbed, its first rung (the cache, in
+    // place but missing too often) is the step, and the CDN is its next rung.
+    let mut slow = snap.clone();
+    slow.p95_response_time = Some(ms(700));
+    let s = run(&slow);
+    let cache = step_of(&s, StepKey::Remedy(Remedy::AddCaching));
+    let cdn = s
+        .next_stage
+        .as_ref()
+        .unwrap()
+        .when_to_add
+        .iter()
+        .find(|w| w.component == Component::Cdn)
+        .unwrap_or_else(|| panic!("{}", s.to_text()));
+    assert_eq!(
+        cdn.in_plan.as_deref(),
+        Some(format!("the next rung after step {}", cache.rank).as_str()),
+        "{}",
+        s.to_text()
+    );
+}
