@@ -6068,23 +6068,21 @@ fn component_place(
     if !by_ladder {
         return None;
     }
-    // The step must work on that ladder (hold its ladder's finding): a cache tuned for the
-    // database's sake, with pages fast, is no rung of the slow-page ladder, and no CDN
-    // comes after it.
+    // The ladder must be climbed (its ladder rule found its symptom; the step on its rung
+    // may hold that finding or not, as when slow pages count as the database's evidence):
+    // a cache tuned for the database's sake, with pages fast, is no rung of the slow-page
+    // ladder, and no CDN comes after it.
     let installs = Remedy::installing(c)?;
     let (symptom, rung) = installs.rung();
+    if !findings.iter().any(|f| f.ladder == Some(symptom)) {
+        return None;
+    }
     steps.iter().find_map(|s| {
         let StepKey::Remedy(r) = s.key else {
             return None;
         };
         let (on, at) = r.rung();
-        if on != symptom
-            || !s.findings.iter().any(|id| {
-                findings
-                    .iter()
-                    .any(|f| f.ladder == Some(symptom) && f.id == *id)
-            })
-        {
+        if on != symptom {
             return None;
         }
         match (at, rung) {

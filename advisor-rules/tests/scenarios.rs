@@ -15714,7 +15714,8 @@ fn a_later_rung_waits_for_its_ladders_symptom() {
     // CDN, finally the edge) is not climbed. The cache hits 52.8% of the time, past the
     // 80% warning the other way: a step tunes it, for the database's sake. A CDN is not
     // "the next rung after" that step: the rung comes only if pages stay slow after the
-    // cache, and they are not slow. Its line keeps the guide's condition alone
+    // cache, and they are not slow. (Read replicas for reads at 73% of the database's
+    // work would not be the database ladder's either: the database is not slow.) Its line keeps the guide's condition alone
     // (static assets past 20% of the bandwidth), in the stage section and in a move's
     // list of what the system lacks.
     let mut snap = with(
