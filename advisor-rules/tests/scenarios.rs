@@ -15768,4 +15768,33 @@ fn a_later_rung_waits_for_its_ladders_symptom() {
         "{}",
         s.to_text()
     );
+
+    // 150,000 users on stage 2's architecture but the replicas, reads 85% of the
+    // database's work (past the guide's 80% for read replicas), its CPU at 40% and no
+    // query slower than 50 ms: the replicas are added for the reads, not as the slow
+    // database's second rung, and sharding (that ladder's last) is not placed after them.
+    let mut reads = with(
+        users(150_000),
+        &[Component::LoadBalancer, Component::Cache, Component::Cdn],
+    );
+    reads.db_read_share = Some(pct(85.0));
+    reads.db_cpu = Some(pct(40.0));
+    reads.slowest_query_time = Some(ms(50));
+    let r = run(&reads);
+    let text = r.to_text();
+    assert!(
+        r.plan
+            .iter()
+            .any(|s| s.key == StepKey::Remedy(Remedy::ReadReplicas)),
+        "{text}"
+    );
+    assert!(!text.contains("next rung after"), "{text}");
+    assert!(
+        r.next_stage
+            .as_ref()
+            .unwrap()
+            .uncalled
+            .contains(Component::Sharding),
+        "{text}"
+    );
 }
