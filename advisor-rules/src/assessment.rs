@@ -3664,6 +3664,29 @@ fn note_lag_with_write_headroom(
                     "{why}; give the primary's writes (primary_write_throughput, primary_write_capacity) to know whether their volume explains the lag"
                 ),
             );
+        } else if let StepKey::Stage(_) = step.key
+            && !findings.iter().any(|f| {
+                f.recommends.contains(Component::Sharding)
+                    && step.findings.contains(&f.id)
+                    && !lag_moves.contains(&f.id.as_str())
+            })
+        {
+            // A catch-up step that holds another stage's trigger too (a slow query's, for
+            // stage 2) still calls for sharding on the lag alone: it says so, keeping its
+            // title and advice, which serve the other trigger as well.
+            let slow = long_query.map_or_else(String::new, |(slowest, level)| {
+                format!(
+                    "; a query takes {}, past the guide's {} for a slow query, and a replica's replay waits for the conflicting queries running there (a PostgreSQL hot standby waits up to max_standby_streaming_delay, 30 s by default), so the replicas may lag for that reason",
+                    Quantity::Duration(slowest),
+                    Quantity::Duration(level)
+                )
+            });
+            step.notes.insert(
+                0,
+                format!(
+                    "the call for sharding rests on the replicas' lag alone, and the primary's writes are not measured: sharding cures lag that comes from more writes than the replicas can replay, not replicas that lag for reasons of their own (a replica smaller than the primary, queries on it that hold replay back, replay applied by one thread){slow}; rule those out, and give the primary's writes (primary_write_throughput, primary_write_capacity) to know whether their volume explains the lag, before sharding"
+                ),
+            );
         }
         return;
     };
@@ -5962,6 +5985,37 @@ fn note_moves_on_one_reading(steps: &mut [PlanStep], findings: &[AssessedFinding
                 "the guide's trigger for this move is a lasting state, and it rests on one reading here ({}): confirm it over a day of samples (a series) {before}",
                 read_once.join(", ")
             ));
+        } else if !read_once.is_empty() {
+            // Other triggers of the step stand on their own readings (a slow query's), and
+            // the move stands with them; but a trigger resting on one reading of a lasting
+            // state may call for components no other trigger of the step calls for
+            // (sharding, for the replicas' lag beside a stage-2 slow query): those wait
+            // for its confirmation, and the note names them.
+            let held = || {
+                findings
+                    .iter()
+                    .filter(|f| f.moves_to.is_some() && !f.made && step.findings.contains(&f.id))
+            };
+            let founded = held()
+                .filter(|f| !f.evidence.iter().any(one_reading))
+                .fold(ComponentSet::EMPTY, |set, f| set.union(f.recommends));
+            for t in held().filter(|f| f.evidence.iter().any(one_reading)) {
+                let own = t.recommends.difference(founded);
+                if own.is_empty() {
+                    continue;
+                }
+                let read: Vec<&str> = t
+                    .evidence
+                    .iter()
+                    .filter(|e| one_reading(e))
+                    .map(|e| e.left.as_str())
+                    .collect();
+                step.notes.push(format!(
+                    "{}'s trigger is a lasting state, and it rests on one reading here ({}): confirm it over a day of samples (a series) before the {own} it alone calls for",
+                    t.id,
+                    read.join(", "),
+                ));
+            }
         }
     }
 }

@@ -15798,3 +15798,72 @@ fn a_later_rung_waits_for_its_ladders_symptom() {
         "{text}"
     );
 }
+
+#[test]
+fn sharding_for_lag_beside_another_move_is_questioned_too() {
+    // 667,919 users (stage 3) on stage 3's architecture but sharding, in four regions. The
+    // replicas lag 7.6 s in one reading (no series; the guide's "read replicas can't keep
+    // up with replication lag" is a lasting state), the primary's writes are not
+    // measured, and a query takes 507 ms (past the guide's 100 ms: its stage-2 trigger,
+    // folded into the same catch-up step). The step calls for sharding on the lag alone:
+    // a query that slow, run on a replica, holds its replay back (PostgreSQL's hot standby
+    // waits up to max_standby_streaming_delay for conflicting queries), which sharding
+    // does not cure. As for a step on the lag alone, it says the writes are not measured
+    // and what else makes replicas lag, and that the lag rests on one reading, though the
+    // slow query's trigger sits in the same step.
+    let mut snap = with(
+        users(667_919),
+        &[
+            Component::LoadBalancer,
+            Component::ReadReplicas,
+            Component::Cache,
+            Component::ApiGateway,
+            Component::Microservices,
+            Component::AutoScaling,
+            Component::SearchCluster,
+            Component::MessageQueue,
+            Component::MultiRegion,
+        ],
+    );
+    snap.deployed_regions = NonZeroU32::new(4);
+    snap.user_regions = NonZeroU32::new(4);
+    snap.replica_lag = Some(ms(7_551));
+    snap.slowest_query_time = Some(ms(507));
+    snap.db_read_share = Some(pct(88.9));
+    snap.db_cpu = Some(pct(40.0));
+    let a = run(&snap);
+    let text = a.to_text();
+    let step = step_holding(&a, "move.3.replica_lag");
+    assert!(
+        step.findings.iter().any(|f| f == "move.2.slow_queries"),
+        "{text}"
+    );
+    let lag = step
+        .notes
+        .iter()
+        .find(|n| n.starts_with("the call for sharding rests on the replicas' lag alone"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(lag.contains("507"), "{lag}");
+    assert!(lag.contains("primary_write_throughput"), "{lag}");
+    assert!(
+        step.notes.iter().any(|n| n.contains("move.3.replica_lag")
+            && n.contains("one reading here (replica_lag)")
+            && n.contains("confirm it over a day")),
+        "{text}"
+    );
+    // With the writes measured under the trigger (30% of what the primary sustains), the
+    // existing note on the writes' headroom answers instead: no "not measured" note.
+    let measured = snap
+        .clone()
+        .with_primary_write_throughput(Rate::from_per_second(600.0).unwrap())
+        .with_primary_write_capacity(Rate::from_per_second(2_000.0).unwrap());
+    let m = run(&measured);
+    let step = step_holding(&m, "move.3.replica_lag");
+    assert!(
+        step.notes
+            .iter()
+            .all(|n| !n.starts_with("the call for sharding rests on the replicas' lag alone")),
+        "{}",
+        m.to_text()
+    );
+}
