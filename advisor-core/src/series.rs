@@ -1492,6 +1492,23 @@ mod tests {
         let s = Series::from_values(Metric::CacheHitRate, day, &values[..9]).unwrap();
         let (_, read) = s.plateau_trend(&cfg).unwrap();
         assert_eq!(read.len(), 9);
+        // Eleven days: a climb of five, then six flat at 72%. The span's midpoint is day 5,
+        // a sample of its own, which the later half holds: exactly the 6 samples needed.
+        let eleven: Vec<f64> = (0..11)
+            .map(|d| {
+                if d < 5 {
+                    0.60 + 0.02 * f64::from(d)
+                } else {
+                    0.72 + if d % 2 == 0 { 0.001 } else { -0.001 }
+                }
+            })
+            .collect();
+        let s = Series::from_values(Metric::CacheHitRate, day, &eleven).unwrap();
+        assert!(!s.trend(&cfg).unwrap().is_plateau(&cfg));
+        let (t, read) = s.plateau_trend(&cfg).unwrap();
+        assert!(t.is_plateau(&cfg), "{t:?}");
+        assert_eq!(read.len(), 6);
+        assert_eq!(read[0].at, Duration::from_secs(5 * 86_400));
     }
 
     #[test]

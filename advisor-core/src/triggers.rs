@@ -1076,6 +1076,37 @@ mod tests {
     }
 
     #[test]
+    fn cache_plateau_after_a_climb_reads_the_later_half() {
+        // 25 hourly hit rates: a climb from 60% to 71% over the first eleven hours, then
+        // 72% (within 0.1 point) to the end. The day's trend is the climb; its later half,
+        // from 12 h (the midpoint of the 24 h span) to 24 h, 13 samples over 12 h, is flat:
+        // the trigger fires, and its evidence gives those samples and that span.
+        let values: Vec<f64> = (0..25)
+            .map(|h| {
+                if h < 12 {
+                    0.60 + 0.01 * f64::from(h)
+                } else {
+                    0.72 + if h % 2 == 0 { 0.001 } else { -0.001 }
+                }
+            })
+            .collect();
+        let o = Trigger::CacheHitRatePlateau.evaluate(
+            &MetricsSnapshot::default(),
+            &hourly(Metric::CacheHitRate, &values),
+            &cfg(),
+        );
+        assert!(o.is_fired(), "{o}");
+        let e = o.evidence().unwrap();
+        assert_eq!(
+            e.basis,
+            Basis::Series {
+                samples: 13,
+                span: Duration::from_secs(12 * 3_600),
+            }
+        );
+    }
+
+    #[test]
     fn transitions_cover_each_stage_step_with_four_triggers() {
         for from in [Stage::Startup, Stage::Growth, Stage::Scale] {
             let n = Trigger::ALL
