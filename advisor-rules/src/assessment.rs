@@ -5054,8 +5054,10 @@ fn note_write_capacity(
         return;
     };
     let share = w.as_per_second() / c.as_per_second();
+    // (At or past the level, the share over it is at least 1; only a level of 0 in a
+    // pack makes it infinite.)
     let parts = (share / level.as_fraction()).ceil();
-    if !parts.is_finite() || parts < 1.0 {
+    if !parts.is_finite() {
         return;
     }
     let pct = |v: f64| crate::engine::percent_text(v);
@@ -5962,10 +5964,12 @@ fn note_moves_on_one_reading(steps: &mut [PlanStep], findings: &[AssessedFinding
         };
         let mut read_once: Vec<&str> = Vec::new();
         let mut every_trigger = true;
-        for t in findings
+        // (The step's triggers: its moves not made. Both passes below read them.)
+        let triggers: Vec<&AssessedFinding> = findings
             .iter()
             .filter(|f| f.moves_to.is_some() && !f.made && step.findings.contains(&f.id))
-        {
+            .collect();
+        for t in &triggers {
             every_trigger &= t.evidence.iter().any(one_reading);
             for e in t.evidence.iter().filter(|e| one_reading(e)) {
                 if !read_once.contains(&e.left.as_str()) {
@@ -5991,15 +5995,14 @@ fn note_moves_on_one_reading(steps: &mut [PlanStep], findings: &[AssessedFinding
             // state may call for components no other trigger of the step calls for
             // (sharding, for the replicas' lag beside a stage-2 slow query): those wait
             // for its confirmation, and the note names them.
-            let held = || {
-                findings
-                    .iter()
-                    .filter(|f| f.moves_to.is_some() && !f.made && step.findings.contains(&f.id))
-            };
-            let founded = held()
+            let founded = triggers
+                .iter()
                 .filter(|f| !f.evidence.iter().any(one_reading))
                 .fold(ComponentSet::EMPTY, |set, f| set.union(f.recommends));
-            for t in held().filter(|f| f.evidence.iter().any(one_reading)) {
+            for t in triggers
+                .iter()
+                .filter(|f| f.evidence.iter().any(one_reading))
+            {
                 let own = t.recommends.difference(founded);
                 if own.is_empty() {
                     continue;

@@ -15688,7 +15688,7 @@ fn a_hit_rate_that_rose_and_stopped_is_a_plateau() {
         .find(|f| f.id == "move.3.cache_plateau")
         .unwrap_or_else(|| panic!("{text}"));
     let evidence = plateau.evidence[0].to_string();
-    assert!(evidence.contains("13 samples"), "{evidence}");
+    assert!(evidence.contains("13 samples in 12.0 h"), "{evidence}");
 
     // Climbing all day (66% to 78%, a half point an hour): no plateau.
     let climbing = (0..25u32)
