@@ -2865,6 +2865,7 @@ fn build_plan(
     note_paging_as_disk_wait(&mut steps, findings);
     note_bloat_on_waiting_disks(&mut steps, findings, snapshot);
     note_hot_row_writes(&mut steps, findings, snapshot);
+    note_held_edge_unmeasured(&mut held, snapshot);
     if snapshot.data_residency_required == Some(true) {
         note_residency_bounds_replication(&mut steps, findings, in_place, &closing, &with_gaps);
     }
@@ -3207,6 +3208,22 @@ fn note_cache_few_repeats(
         h.notes.push(note.clone());
     }
     note_on(steps, Remedy::AddCaching, note);
+}
+
+/// A slow-page ladder held back at its last rung, logic at the edge, behind another step:
+/// the edge serves only users far from the servers, and when neither where the users are
+/// (`user_regions`) nor how long far users wait (`remote_user_p95`) is measured, the held
+/// rung says to measure them before building it, as the ladder's own note says in a step
+/// (`ladder_notes`).
+fn note_held_edge_unmeasured(held: &mut [HeldBack], snapshot: &MetricsSnapshot) {
+    if snapshot.user_regions.is_some() || snapshot.remote_user_p95.is_some() {
+        return;
+    }
+    for h in held.iter_mut().filter(|h| h.remedy == Remedy::EdgeCompute) {
+        h.notes.push(
+            "logic at the edge helps only users far from the servers, and where the users are is not measured: give user_regions and remote_user_p95 before building it".to_owned(),
+        );
+    }
 }
 
 /// The rank of the plan's step for the action named `name`, if the plan has one.

@@ -15867,3 +15867,51 @@ fn sharding_for_lag_beside_another_move_is_questioned_too() {
         m.to_text()
     );
 }
+
+#[test]
+fn the_edge_held_back_asks_where_the_users_are() {
+    // 35,000 users behind a load balancer with a CDN and a cache hitting 90%; pages take
+    // 1.9 s, and a provider's calls time out 6% of the time in the request path
+    // (background tasks block requests, no queue): the first step moves that work off
+    // the request path. The slow-page ladder's first two rungs are in place, so its last,
+    // logic at the edge, waits behind that step. The edge serves only users far from the
+    // servers, and where the users are is not measured: the held-back rung says to give
+    // user_regions and remote_user_p95 before building it, as the ladder's note does in a
+    // step.
+    let mut snap = with(
+        users(35_000),
+        &[Component::Cdn, Component::LoadBalancer, Component::Cache],
+    );
+    snap.p95_response_time = Some(ms(1_900));
+    snap.server_cpu = Some(pct(45.0));
+    snap.db_cpu = Some(pct(40.0));
+    snap.slowest_query_time = Some(ms(45));
+    snap.cache_hit_rate = Some(pct(90.0));
+    snap.external_api_p95_latency = Some(ms(1_600));
+    snap.external_api_timeout_share = Some(pct(6.0));
+    snap.background_tasks_block_requests = Some(true);
+    let a = run(&snap);
+    let text = a.to_text();
+    let edge = a
+        .held_back
+        .iter()
+        .find(|h| h.remedy == Remedy::EdgeCompute)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        edge.notes.iter().any(|n| n.contains(
+            "where the users are is not measured: give user_regions and remote_user_p95 before building it"
+        )),
+        "{text}"
+    );
+    // Users in two regions, the far ones waiting 2.4 s: the edge has users to serve, and
+    // no such note.
+    let mut far = snap.clone();
+    far.user_regions = NonZeroU32::new(2);
+    far.remote_user_p95 = Some(ms(2_400));
+    let f = run(&far);
+    assert!(
+        !f.to_text().contains("where the users are is not measured"),
+        "{}",
+        f.to_text()
+    );
+}
