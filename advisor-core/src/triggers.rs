@@ -620,18 +620,10 @@ impl Eval<'_> {
         };
         let observed = Quantity::from_canonical(metric.unit(), series.latest().value)
             .map_err(|_| Outcome::missing(metric, Need::UsableValue))?;
-        let w = series.window(self.config.series.window);
-        let span = match (w.first(), w.last()) {
-            (Some(a), Some(b)) => b.at.saturating_sub(a.at),
-            _ => Duration::ZERO,
-        };
         Ok((
             trend,
             observed,
-            Basis::Series {
-                samples: w.len(),
-                span,
-            },
+            series_basis(series.window(self.config.series.window)),
         ))
     }
 
@@ -642,6 +634,8 @@ impl Eval<'_> {
         reason = "the error is the final outcome, returned at once without copying"
     )]
     fn plateau_of(&self, metric: Metric) -> Result<(crate::Trend, Quantity, Basis), Outcome> {
+        // (The window's trend, which `trend_of` checks and keeps with the series, is the
+        // first `plateau_trend` reads: it is not computed again.)
         let (_, observed, _) = self.trend_of(metric)?;
         let Some(series) = self.history.get(metric) else {
             return Err(Outcome::missing(metric, Need::Series));
@@ -649,18 +643,7 @@ impl Eval<'_> {
         let (trend, read) = series
             .plateau_trend(&self.config.series)
             .map_err(|_| Outcome::missing(metric, Need::Series))?;
-        let span = match (read.first(), read.last()) {
-            (Some(a), Some(b)) => b.at.saturating_sub(a.at),
-            _ => Duration::ZERO,
-        };
-        Ok((
-            trend,
-            observed,
-            Basis::Series {
-                samples: read.len(),
-                span,
-            },
-        ))
+        Ok((trend, observed, series_basis(read)))
     }
 
     fn degrading(&self, metric: Metric) -> Outcome {
@@ -800,6 +783,18 @@ impl Eval<'_> {
             regions_evidence,
             Some(remote_evidence),
         )
+    }
+}
+
+/// The basis of evidence read from `samples` of a series: how many, over what span.
+fn series_basis(samples: &[crate::Sample]) -> Basis {
+    let span = match (samples.first(), samples.last()) {
+        (Some(a), Some(b)) => b.at.saturating_sub(a.at),
+        _ => Duration::ZERO,
+    };
+    Basis::Series {
+        samples: samples.len(),
+        span,
     }
 }
 
